@@ -1,0 +1,78 @@
+namespace GhostCrate.Core.Crates;
+
+/// <summary>A crate row. <see cref="CanonicalName"/> is lowercase with '-' for '_' (one crate per canonical name).</summary>
+public sealed record CrateRecord(
+    long Id,
+    string Name,
+    string CanonicalName,
+    string? Description,
+    string? MaxVersion,
+    long Downloads,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A published version. <see cref="IndexJson"/> is the index line as published (with yanked=false);
+/// the index file is rendered from it plus <see cref="Yanked"/>.</summary>
+public sealed record VersionRecord(
+    long Id,
+    long CrateId,
+    string Version,
+    string Checksum,
+    long Size,
+    bool Yanked,
+    long Downloads,
+    long? PublishedBy,
+    DateTimeOffset CreatedAt,
+    string IndexJson,
+    string MetadataJson,
+    string? License,
+    string? Readme);
+
+/// <summary>What the data layer stores for one publish. Computed entirely by Core.</summary>
+public sealed record NewCrateVersion(
+    string Name,
+    string CanonicalName,
+    string Version,
+    /// <summary>The version without build metadata; unique per crate (1.0.0+a and 1.0.0+b are the same release).</summary>
+    string VersionKey,
+    string Checksum,
+    long Size,
+    long PublisherId,
+    DateTimeOffset PublishedAt,
+    string IndexJson,
+    string MetadataJson,
+    string? Description,
+    string? License,
+    string? Readme,
+    /// <summary>Lowercase text the search matches against (name, description, keywords).</summary>
+    string SearchText,
+    IReadOnlyList<NewDependency> Dependencies);
+
+/// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
+public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);
+
+public enum PublishWriteStatus
+{
+    /// <summary>Stored; <see cref="PublishWriteResult.CrateCreated"/> tells whether this was the first version.</summary>
+    Published,
+    /// <summary>The crate exists and the publisher is not one of its owners.</summary>
+    NotOwner,
+    /// <summary>A version with the same <see cref="NewCrateVersion.VersionKey"/> exists.</summary>
+    VersionExists,
+    /// <summary>A crate with the same canonical name but a different spelling exists.</summary>
+    NameConflict,
+}
+
+/// <summary>Outcome of <see cref="ICrateRepository.PublishAsync"/>; ExistingName/ExistingVersion explain conflicts.</summary>
+public sealed record PublishWriteResult(PublishWriteStatus Status, bool CrateCreated = false, string? ExistingName = null, string? ExistingVersion = null);
+
+/// <summary>The rows an index file is rendered from.</summary>
+public sealed record IndexSource(string Name, DateTimeOffset UpdatedAt, IReadOnlyList<IndexSourceLine> Lines);
+
+public sealed record IndexSourceLine(string IndexJson, bool Yanked);
+
+public sealed record CrateSearchHit(string Name, string? Description, string? MaxVersion, long Downloads, DateTimeOffset UpdatedAt);
+
+public sealed record CrateSearchPage(IReadOnlyList<CrateSearchHit> Crates, long Total);
+
+public sealed record OwnerRecord(long UserId, string Username);

@@ -1,0 +1,47 @@
+namespace GhostCrate.Core.Crates;
+
+/// <summary>Port for crates and their versions. Names passed in are canonical unless stated otherwise.</summary>
+public interface ICrateRepository
+{
+    Task<CrateRecord?> FindAsync(string canonicalName, CancellationToken cancellationToken);
+
+    /// <summary>All versions of a crate in publish order.</summary>
+    Task<IReadOnlyList<VersionRecord>> ListVersionsAsync(long crateId, CancellationToken cancellationToken);
+
+    /// <summary>A version by exact version string, or null.</summary>
+    Task<VersionRecord?> FindVersionAsync(string canonicalName, string version, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: creates the crate if it is new (owner = publisher), checks the spelling, the ownership and
+    /// the version key, inserts the version and its dependencies, updates the crate (description, max_version,
+    /// updated_at), then calls <paramref name="storeBlob"/> and commits. If <paramref name="storeBlob"/> throws
+    /// the transaction rolls back and the exception propagates. <paramref name="storeBlob"/> is not called when
+    /// the result is not Published. Concurrent publishes of the same crate are serialised; a racing duplicate
+    /// version gets VersionExists, never a corrupt row.
+    /// </summary>
+    Task<PublishWriteResult> PublishAsync(NewCrateVersion version, Func<CancellationToken, Task> storeBlob, CancellationToken cancellationToken);
+
+    /// <summary>Sets the yanked flag, recomputes max_version and bumps updated_at. False when the version is missing.</summary>
+    Task<bool> SetYankedAsync(string canonicalName, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The rows the index file of a crate is rendered from, or null for an unknown crate.</summary>
+    Task<IndexSource?> GetIndexSourceAsync(string canonicalName, CancellationToken cancellationToken);
+
+    /// <summary>Case-insensitive substring search over name/description/keywords; exact name matches first, then downloads.</summary>
+    Task<CrateSearchPage> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken);
+
+    Task IncrementDownloadsAsync(long versionId, CancellationToken cancellationToken);
+
+    Task<long> CountCratesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Port for crate ownership.</summary>
+public interface IOwnerRepository
+{
+    Task<IReadOnlyList<OwnerRecord>> ListAsync(long crateId, CancellationToken cancellationToken);
+    Task<bool> IsOwnerAsync(long crateId, long userId, CancellationToken cancellationToken);
+    /// <summary>Adds an owner; false when already an owner.</summary>
+    Task<bool> AddAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Removes an owner; false when not an owner.</summary>
+    Task<bool> RemoveAsync(long crateId, long userId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,78 @@
+namespace GhostCrate.Core.Options;
+
+/// <summary>
+/// Root of the configuration tree (section "GhostCrate" is not used: keys live at the top level so that
+/// GHOSTCRATE_Database__Provider maps to Database:Provider).
+/// </summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    /// <summary>Sqlite (default, file under the data directory) or Postgres.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    /// <summary>ADO.NET connection string; for SQLite defaults to Data Source={DataDir}/ghostcrate.db.</summary>
+    public string? ConnectionString { get; set; }
+    /// <summary>Apply migrations on `serve`. Defaults to true for SQLite (the embedded default), false for PostgreSQL.</summary>
+    public bool? AutoMigrate { get; set; }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    public StorageProvider Provider { get; set; } = StorageProvider.FileSystem;
+    /// <summary>Root folder of the file-system store; defaults to {DataDir}/blobs.</summary>
+    public string? Path { get; set; }
+    public S3StorageOptions S3 { get; set; } = new();
+}
+
+public enum StorageProvider
+{
+    FileSystem,
+    S3,
+}
+
+public sealed class S3StorageOptions
+{
+    public string? Bucket { get; set; }
+    /// <summary>Optional key prefix inside the bucket, e.g. "ghostcrate/".</summary>
+    public string Prefix { get; set; } = "";
+    /// <summary>AWS region; optional when <see cref="ServiceUrl"/> is set.</summary>
+    public string? Region { get; set; }
+    /// <summary>Endpoint of an S3-compatible server (MinIO, s3rver, Ceph); null for AWS.</summary>
+    public string? ServiceUrl { get; set; }
+    /// <summary>Path-style addressing (bucket in the path), needed by most S3-compatible servers.</summary>
+    public bool ForcePathStyle { get; set; } = true;
+    /// <summary>Static keys; when empty the standard AWS credential chain is used (env, profile, IMDS, web identity).</summary>
+    public string? AccessKeyId { get; set; }
+    public string? SecretAccessKey { get; set; }
+    /// <summary>Create the bucket on start if it is missing (handy for local S3-compatible servers).</summary>
+    public bool CreateBucket { get; set; }
+}
+
+public sealed class RegistryOptions
+{
+    public const string Section = "Registry";
+    /// <summary>Externally visible base URL (e.g. https://crates.example.com). When empty it is taken from each request.</summary>
+    public string? PublicUrl { get; set; }
+    /// <summary>RFC 3139: every index, download and search request needs a valid token.</summary>
+    public bool AuthRequired { get; set; }
+    /// <summary>Largest accepted .crate file (compressed).</summary>
+    public long MaxCrateSizeBytes { get; set; } = 10 * 1024 * 1024;
+    /// <summary>Largest accepted publish metadata JSON.</summary>
+    public long MaxMetadataSizeBytes { get; set; } = 1024 * 1024;
+    /// <summary>Largest total size of the files inside a .crate once unpacked (decompression bomb guard).</summary>
+    public long MaxUnpackedSizeBytes { get; set; } = 512L * 1024 * 1024;
+    /// <summary>Most entries in a .crate tarball.</summary>
+    public int MaxTarballEntries { get; set; } = 20_000;
+    /// <summary>Index URLs of other registries that dependencies may point at (crates.io is always allowed).</summary>
+    public List<string> AllowedDependencyRegistries { get; set; } = [];
+    /// <summary>Accept dependencies on any registry.</summary>
+    public bool AllowAnyDependencyRegistry { get; set; }
+    /// <summary>Extra reserved crate names on top of the built-in list.</summary>
+    public List<string> ReservedNames { get; set; } = [];
+}

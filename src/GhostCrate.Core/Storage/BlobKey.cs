@@ -1,0 +1,41 @@
+namespace GhostCrate.Core.Storage;
+
+/// <summary>
+/// The one type that owns storage paths (crates.io's StorageKey): every object kind gets its key, content type
+/// and cache policy here. Private crates and proxied crates live in separate areas (as Kellnr does), so a proxy
+/// cache purge can never touch a private crate.
+/// </summary>
+public readonly record struct BlobKey
+{
+    public string Path { get; }
+    public string ContentType { get; }
+
+    private BlobKey(string path, string contentType)
+    {
+        Path = path;
+        ContentType = contentType;
+    }
+
+    /// <summary>A private crate file: crates/{lowercase-name}/{lowercase-name}-{version}.crate.</summary>
+    public static BlobKey CrateFile(string crateName, string version)
+    {
+        var lower = crateName.ToLowerInvariant();
+        return new BlobKey($"crates/{lower}/{lower}-{version}.crate", "application/gzip");
+    }
+
+    /// <summary>A crate file cached from an upstream registry: proxy/{upstream}/{lowercase-name}/{lowercase-name}-{version}.crate.</summary>
+    public static BlobKey ProxyCrateFile(string upstream, string crateName, string version)
+    {
+        var lower = crateName.ToLowerInvariant();
+        return new BlobKey($"proxy/{upstream}/{lower}/{lower}-{version}.crate", "application/gzip");
+    }
+
+    /// <summary>Rebuilds a key from a stored path (listing); only for paths this type produced.</summary>
+    public static BlobKey FromPath(string path) =>
+        new(path, path.EndsWith(".crate", StringComparison.Ordinal) ? "application/gzip" : "application/octet-stream");
+
+    /// <summary>Crate files never change once published, so downloads may be cached forever.</summary>
+    public bool Immutable => Path.EndsWith(".crate", StringComparison.Ordinal);
+
+    public override string ToString() => Path;
+}
