@@ -1,0 +1,18 @@
+using GhostCrate.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Storage.FileSystem;
+
+public static class FileSystemStorageServiceCollectionExtensions
+{
+    /// <summary>Registers a <see cref="FileSystemBlobStore"/> rooted at <paramref name="rootPath"/> as the singleton <see cref="IBlobStore"/>.</summary>
+    public static IServiceCollection AddGhostCrateFileSystemStorage(this IServiceCollection services, string rootPath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(rootPath);
+        services.AddSingleton<IBlobStore>(sp =>
+            new FileSystemBlobStore(rootPath, sp.GetRequiredService<ILogger<FileSystemBlobStore>>()));
+        return services;
+    }
+}

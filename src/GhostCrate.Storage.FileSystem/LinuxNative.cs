@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+
+namespace GhostCrate.Storage.FileSystem;
+
+/// <summary>
+/// The two file-system guarantees the store needs that .NET does not expose on Linux, called straight from libc.
+/// Every method reports "unsupported" instead of throwing, so callers can fall back (non-Linux, musl without the
+/// glibc soname, file systems without hard links).
+/// </summary>
+internal static partial class LinuxNative
+{
+    private const string LibC = "libc.so.6";
+    private const int ReadOnly = 0;          // O_RDONLY
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC: the same value on x86-64 and arm64
+    private const int ErrorExists = 17;      // EEXIST: the same value on every Linux architecture
+
+    /// <summary>
+    /// Creates <paramref name="target"/> as a hard link to <paramref name="source"/>, failing if it exists.
+    /// This is the atomic "rename without replacing" we need: File.Move(overwrite: false) on Unix checks that the
+    /// target is missing and then calls rename(2), so two concurrent callers can both "win" and the second silently
+    /// replaces the first. link(2) fails with EEXIST instead, in one step, even on NFS.
+    /// </summary>
+    public static LinkResult TryLink(string source, string target)
+    {
+        if (!OperatingSystem.IsLinux()) return LinkResult.Unsupported;
+        try
+        {
+            if (Link(source, target) == 0) return LinkResult.Linked;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == ErrorExists) return LinkResult.TargetExists;
+            // EPERM/ENOTSUP (FAT, some FUSE and SMB mounts) and anything else: let the caller fall back.
+            return LinkResult.Unsupported;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return LinkResult.Unsupported;
+        }
+    }
+
+    /// <summary>
+    /// Flushes a directory entry to disk. A rename is only durable once the directory holding the new name is
+    /// fsynced; without it a power cut right after a publish commits its database row could lose the crate file the
+    /// row points at. .NET cannot open a directory as a stream, hence open/fsync. Returns false when not done.
+    /// </summary>
+    public static bool TryFlushDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            var fd = Open(directory, ReadOnly | CloseOnExec);
+            if (fd < 0) return false;
+            try
+            {
+                return Fsync(fd) == 0;
+            }
+            finally
+            {
+                _ = Close(fd);
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport(LibC, EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Link(string oldPath, string newPath);
+
+    [LibraryImport(LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport(LibC, EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
+
+internal enum LinkResult
+{
+    Linked,
+    TargetExists,
+    Unsupported,
+}
