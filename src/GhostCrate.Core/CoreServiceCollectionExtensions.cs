@@ -1,0 +1,28 @@
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Index;
+using GhostCrate.Core.Publishing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GhostCrate.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers the use cases. Ports (repositories, blob store) and options are registered by the host.</summary>
+    public static IServiceCollection AddGhostCrateCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<UserService>();
+        services.AddSingleton<AdminBootstrap>();
+        services.AddSingleton<CrateAccess>();
+        services.AddSingleton<PublishService>();
+        services.AddSingleton<YankService>();
+        services.AddSingleton<OwnerService>();
+        services.AddSingleton<SearchService>();
+        services.AddSingleton<DownloadService>();
+        services.AddSingleton<SparseIndexService>();
+        return services;
+    }
+}

@@ -1,0 +1,25 @@
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Identity;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Crates;
+
+/// <summary>
+/// `cargo yank` / `cargo yank --undo` (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank).
+/// Yanking is idempotent, as on crates.io: yanking a yanked version succeeds.
+/// </summary>
+public sealed class YankService(ICrateRepository crates, CrateAccess access, TimeProvider time, ILogger<YankService> logger)
+{
+    public async Task<Result<bool>> SetYankedAsync(string name, string version, bool yanked, Principal principal, CancellationToken cancellationToken)
+    {
+        var owned = await access.RequireOwnedAsync(name, principal, TokenScopes.Yank, cancellationToken);
+        if (owned.Error is { } error) return error;
+        var crate = owned.Value!;
+        if (!await crates.SetYankedAsync(crate.CanonicalName, version, yanked, time.GetUtcNow(), cancellationToken))
+        {
+            return RegistryError.NotFound($"crate `{crate.Name}` has no version `{version}`");
+        }
+        logger.LogInformation("{Action} {Crate} {Version} by {User}", yanked ? "Yanked" : "Unyanked", crate.Name, version, principal.Username);
+        return Result<bool>.Ok(true);
+    }
+}

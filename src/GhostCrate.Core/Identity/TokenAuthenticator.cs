@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Identity;
+
+/// <summary>Turns the secret from an Authorization header into a <see cref="Principal"/>, or says why it cannot.</summary>
+public sealed class TokenAuthenticator(
+    ITokenRepository tokens,
+    IUserRepository users,
+    TimeProvider time,
+    ILogger<TokenAuthenticator> logger)
+{
+    public async Task<TokenAuthentication> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(secret)) return TokenAuthentication.Missing;
+        var hash = TokenSecrets.Hash(secret.Trim());
+        var token = await tokens.FindByHashAsync(hash, cancellationToken);
+        // The lookup is by hash; the fixed-time comparison is defence in depth against a store that matches loosely.
+        if (token is null || !TokenSecrets.HashesEqual(token.TokenHash, hash)) return TokenAuthentication.Fail("the API token is not valid; create a new one and run `cargo login`");
+        var now = time.GetUtcNow();
+        if (token.RevokedAt is not null) return TokenAuthentication.Fail("the API token has been revoked; create a new one and run `cargo login`");
+        if (token.ExpiresAt is { } expires && expires <= now) return TokenAuthentication.Fail($"the API token `{token.Name}` expired on {expires:yyyy-MM-dd HH:mm} UTC; create a new one and run `cargo login`");
+        var user = await users.FindByIdAsync(token.UserId, cancellationToken);
+        if (user is null || user.IsDisabled) return TokenAuthentication.Fail("the account that owns this API token is disabled; ask an administrator");
+
+        // Last-used is informative only; write at most once a minute per token to keep reads cheap.
+        if (token.LastUsedAt is null || now - token.LastUsedAt.Value > TimeSpan.FromMinutes(1))
+        {
+            try
+            {
+                await tokens.TouchAsync(token.Id, now, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not record last use of token {TokenId}", token.Id);
+            }
+        }
+        return TokenAuthentication.Ok(new Principal(user.Id, user.Username, user.IsAdmin, token.Id, TokenScopes.FromStored(token.EndpointScopes, token.CrateScopes)));
+    }
+}
+
+public sealed record TokenAuthentication(Principal? Principal, bool Presented, string? Failure)
+{
+    public static TokenAuthentication Missing { get; } = new(null, false, null);
+    public static TokenAuthentication Ok(Principal principal) => new(principal, true, null);
+    public static TokenAuthentication Fail(string reason) => new(null, true, reason);
+}

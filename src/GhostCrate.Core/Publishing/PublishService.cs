@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Storage;
+using GhostCrate.Packaging;
+using GhostCrate.Protocol.Crates;
+using GhostCrate.Protocol.Index;
+using GhostCrate.Protocol.Publishing;
+using GhostCrate.Protocol.Versioning;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Core.Publishing;
+
+/// <summary>
+/// `cargo publish` (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish), validated as crates.io
+/// does. Crash safety: everything is checked before anything is written; the blob is written inside the database
+/// transaction that inserts the version row, so a failure at any step leaves neither, and a retry is harmless.
+/// </summary>
+public sealed class PublishService(
+    ICrateRepository crates,
+    IBlobStore blobs,
+    IOptions<RegistryOptions> options,
+    TimeProvider time,
+    ILogger<PublishService> logger)
+{
+    private const int MaxKeywords = 5;
+    private const int MaxKeywordLength = 20;
+    private const int MaxCategories = 5;
+    private const int MaxFeatures = 300;
+
+    public async Task<Result<PublishReceipt>> PublishAsync(Stream body, Principal principal, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var read = await PublishBodyReader.ReadAsync(body, settings.MaxMetadataSizeBytes, settings.MaxCrateSizeBytes, cancellationToken);
+        if (read.Error is { } framing)
+        {
+            return framing.Kind is PublishBodyErrorKind.CrateTooLarge or PublishBodyErrorKind.MetadataTooLarge
+                ? RegistryError.TooLarge(framing.Message)
+                : RegistryError.BadRequest(framing.Message);
+        }
+        var meta = read.Metadata!;
+        var crateFile = read.CrateFile;
+
+        if (ValidateMetadata(meta, settings) is { } invalid) return invalid;
+        var version = SemVersion.Parse(meta.Vers);
+        var canonical = CrateName.Canonicalize(meta.Name);
+
+        var existing = await crates.FindAsync(canonical, cancellationToken);
+        var scope = existing is null ? TokenScopes.PublishNew : TokenScopes.PublishUpdate;
+        if (!principal.Scopes.AllowsEndpoint(scope))
+        {
+            return RegistryError.Forbidden($"this token may not publish {(existing is null ? "new crates" : "new versions of existing crates")}: it lacks the `{scope}` scope; create a token with that scope");
+        }
+        if (!principal.Scopes.AllowsCrate(meta.Name))
+        {
+            return RegistryError.Forbidden($"this token is limited to the crates {string.Join(", ", principal.Scopes.Crates!)} and may not publish `{meta.Name}`");
+        }
+
+        if (await CheckDependenciesExistAsync(meta, cancellationToken) is { } missing) return missing;
+
+        var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries));
+        if (tarball.Error is { } bad) return RegistryError.BadRequest($"the uploaded .crate file was rejected: {bad.Message}");
+
+        var checksum = Convert.ToHexStringLower(SHA256.HashData(crateFile.Span));
+        var now = time.GetUtcNow();
+        var entry = IndexEntryFactory.FromPublish(meta, checksum, now);
+        var record = new NewCrateVersion(
+            Name: meta.Name,
+            CanonicalName: canonical,
+            Version: meta.Vers,
+            VersionKey: version.Key,
+            Checksum: checksum,
+            Size: crateFile.Length,
+            PublisherId: principal.UserId,
+            PublishedAt: now,
+            IndexJson: IndexLineWriter.Serialize(entry),
+            MetadataJson: JsonSerializer.Serialize(meta with { Readme = null }),
+            Description: meta.Description,
+            License: meta.License,
+            Readme: tarball.Info?.Readme ?? meta.Readme,
+            SearchText: SearchText(meta),
+            Dependencies: meta.Deps.Select(d => new NewDependency(d.Name, d.VersionReq, d.Kind, d.Optional, d.Registry, d.Target)).ToList());
+
+        var key = BlobKey.CrateFile(meta.Name, meta.Vers);
+        var blobWritten = false;
+        PublishWriteResult write;
+        try
+        {
+            write = await crates.PublishAsync(record, async ct =>
+            {
+                // Overwrite is safe here: we hold the crate's write lock and no row refers to this key, so anything
+                // already there is the leftover of an interrupted publish of this very version.
+                await using var content = new MemoryStream(crateFile.ToArray(), writable: false);
+                await blobs.PutAsync(key, content, BlobPutMode.Overwrite, ct);
+                blobWritten = true;
+            }, cancellationToken);
+        }
+        catch
+        {
+            if (blobWritten) await RemoveOrphanAsync(key, canonical, meta.Vers);
+            throw;
+        }
+
+        switch (write.Status)
+        {
+            case PublishWriteStatus.NotOwner:
+                return RegistryError.Forbidden($"you are not an owner of crate `{meta.Name}`; ask one of its owners to run `cargo owner --add {principal.Username} {meta.Name}`");
+            case PublishWriteStatus.VersionExists:
+                return RegistryError.Conflict($"crate version `{meta.Name}@{write.ExistingVersion ?? meta.Vers}` already exists; versions are immutable, bump the version in Cargo.toml and publish again");
+            case PublishWriteStatus.NameConflict:
+                return RegistryError.Conflict($"crate `{meta.Name}` conflicts with the existing crate `{write.ExistingName}` ('-' and '_' and letter case are not significant in crate names); publish under `{write.ExistingName}` or choose another name");
+        }
+
+        logger.LogInformation("Published {Crate} {Version} by {User} ({Size} bytes, new crate: {CrateCreated})", meta.Name, meta.Vers, principal.Username, crateFile.Length, write.CrateCreated);
+        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, []));
+    }
+
+    private RegistryError? ValidateMetadata(PublishMetadata meta, RegistryOptions settings)
+    {
+        var name = CrateName.Validate(meta.Name, settings.ReservedNames);
+        if (!name.IsValid) return RegistryError.BadRequest(name.Error!);
+        if (!SemVersion.TryParse(meta.Vers, out _))
+        {
+            return RegistryError.BadRequest($"invalid version `{meta.Vers}` of crate `{meta.Name}`: versions must be SemVer (MAJOR.MINOR.PATCH, e.g. 1.0.0)");
+        }
+        if (meta.Keywords.Count > MaxKeywords) return RegistryError.BadRequest($"expected at most {MaxKeywords} keywords per crate, found {meta.Keywords.Count}");
+        foreach (var keyword in meta.Keywords)
+        {
+            if (keyword.Length is 0 or > MaxKeywordLength || !char.IsAsciiLetterOrDigit(keyword[0]) || !keyword.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '+'))
+            {
+                return RegistryError.BadRequest($"invalid keyword `{keyword}`: keywords are at most {MaxKeywordLength} ASCII letters, digits, '-', '_' or '+' and start with a letter or digit");
+            }
+        }
+        if (meta.Categories.Count > MaxCategories) return RegistryError.BadRequest($"expected at most {MaxCategories} categories per crate, found {meta.Categories.Count}");
+        if (meta.Features.Count > MaxFeatures) return RegistryError.BadRequest($"crates may declare at most {MaxFeatures} features, found {meta.Features.Count}");
+        foreach (var feature in meta.Features.Keys)
+        {
+            if (feature.Length == 0 || !feature.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '+' or '.'))
+            {
+                return RegistryError.BadRequest($"invalid feature name `{feature}`: feature names may contain ASCII letters, digits, '-', '_', '+' and '.'");
+            }
+        }
+
+        foreach (var dep in meta.Deps)
+        {
+            var depName = CrateName.Validate(dep.Name);
+            if (!depName.IsValid) return RegistryError.BadRequest($"invalid dependency name `{dep.Name}`: {depName.Error}");
+            if (dep.ExplicitNameInToml is { } rename && !CrateName.Validate(rename).IsValid)
+            {
+                return RegistryError.BadRequest($"invalid renamed dependency `{rename}` (package `{dep.Name}`)");
+            }
+            if (!VersionReq.TryParse(dep.VersionReq, out _))
+            {
+                return RegistryError.BadRequest($"dependency `{dep.Name}` has an invalid version requirement `{dep.VersionReq}`");
+            }
+            if (dep.VersionReq.Trim() == "*")
+            {
+                // crates.io refuses wildcard requirements: they break every dependent on the next major release.
+                return RegistryError.BadRequest($"wildcard (`*`) dependency constraints are not allowed; give `{dep.Name}` a version requirement such as \"1\"");
+            }
+            if (dep.Kind is not ("normal" or "dev" or "build"))
+            {
+                return RegistryError.BadRequest($"dependency `{dep.Name}` has an unknown kind `{dep.Kind}`");
+            }
+            if (dep.Registry is { } registry && !DependencyRegistries.IsAllowed(registry, settings.AllowedDependencyRegistries, settings.AllowAnyDependencyRegistry))
+            {
+                return RegistryError.BadRequest($"dependency `{dep.Name}` comes from the registry `{registry}`, which this registry does not accept; depend on crates from this registry or crates.io, or ask an administrator to add it to Registry:AllowedDependencyRegistries");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Dependencies on this registry must resolve here, or every consumer's build would fail (crates.io checks this too).</summary>
+    private async Task<RegistryError?> CheckDependenciesExistAsync(PublishMetadata meta, CancellationToken cancellationToken)
+    {
+        foreach (var name in meta.Deps.Where(d => d.Registry is null).Select(d => d.Name).Distinct(StringComparer.Ordinal))
+        {
+            var dep = await crates.FindAsync(CrateName.Canonicalize(name), cancellationToken);
+            if (dep is null)
+            {
+                return RegistryError.BadRequest($"no crate named `{name}` exists in this registry; publish `{name}` first, or mark the dependency with `registry = \"crates-io\"` if it comes from crates.io");
+            }
+        }
+        return null;
+    }
+
+    private static string SearchText(PublishMetadata meta) =>
+        string.Join(' ', new[] { meta.Name, meta.Description ?? "" }.Concat(meta.Keywords)).ToLowerInvariant();
+
+    /// <summary>
+    /// The transaction failed after the blob was written. Delete it unless the row exists after all (a commit that
+    /// succeeded but reported an error): then the blob is the one the row refers to and must stay.
+    /// </summary>
+    private async Task RemoveOrphanAsync(BlobKey key, string canonical, string version)
+    {
+        try
+        {
+            if (await crates.FindVersionAsync(canonical, version, CancellationToken.None) is null)
+            {
+                await blobs.DeleteAsync(key, CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not remove the blob {BlobKey} of a failed publish; it has no database row and will be overwritten by a retry", key.Path);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Publishing;
+using GhostCrate.Web.Auth;
+using GhostCrate.Web.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// Cargo's web API (https://doc.rust-lang.org/cargo/reference/registry-web-api.html), kept apart from UI and admin
+/// routes. Every error, including unknown routes and malformed bodies, uses Cargo's envelope.
+/// </summary>
+public static class CargoApiEndpoints
+{
+    private const long SmallBodyLimit = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapCargoApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/crates");
+
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish
+        api.MapPut("/new", async (HttpContext context, PublishService publisher, IOptions<RegistryOptions> options) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            // The only large body we accept; the reader also stops at the limits declared inside the frame.
+            var settings = options.Value;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = settings.MaxCrateSizeBytes + settings.MaxMetadataSizeBytes + 8;
+            }
+            var result = await publisher.PublishAsync(context.Request.Body, principal!, context.RequestAborted);
+            if (result.Error is { } error) return CargoResults.Error(error);
+            return Results.Json(new { warnings = new { invalid_categories = Array.Empty<string>(), invalid_badges = Array.Empty<string>(), other = result.Value!.Warnings } });
+        });
+
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank
+        api.MapDelete("/{name}/{version}/yank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, true, context, yanks));
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#unyank
+        api.MapPut("/{name}/{version}/unyank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, false, context, yanks));
+
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-list
+        api.MapGet("/{name}/owners", async (string name, OwnerService owners, CancellationToken ct) =>
+        {
+            var result = await owners.ListAsync(name, ct);
+            if (result.Error is { } error) return CargoResults.Error(error);
+            return Results.Json(new { users = result.Value!.Select(o => new { id = o.UserId, login = o.Username, name = (string?)null }) });
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-add
+        api.MapPut("/{name}/owners", async (string name, HttpContext context, OwnerService owners) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            var logins = await ReadOwnerLoginsAsync(context);
+            if (logins is null) return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"users\":[\"login\"]}");
+            var result = await owners.AddAsync(name, logins, principal!, context.RequestAborted);
+            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true, msg = result.Value });
+        });
+
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-remove
+        api.MapDelete("/{name}/owners", async (string name, HttpContext context, OwnerService owners) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            var logins = await ReadOwnerLoginsAsync(context);
+            if (logins is null) return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"users\":[\"login\"]}");
+            var result = await owners.RemoveAsync(name, logins, principal!, context.RequestAborted);
+            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true, msg = result.Value });
+        });
+
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search
+        api.MapGet("/", async (string? q, int? per_page, int? page, SearchService search, CancellationToken ct) =>
+        {
+            var found = await search.SearchAsync(q, per_page, page, ct);
+            return Results.Json(new
+            {
+                crates = found.Crates.Select(c => new { name = c.Name, max_version = c.MaxVersion, description = c.Description, downloads = c.Downloads, updated_at = c.UpdatedAt }),
+                meta = new { total = found.Total },
+            });
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        // The `dl` template of config.json: {dl}/{crate}/{version}/download.
+        api.MapGet("/{name}/{version}/download", async (string name, string version, HttpContext context, DownloadService downloads, IOptions<RegistryOptions> options) =>
+        {
+            var download = await downloads.OpenAsync(name, version, context.RequestAborted);
+            if (download is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
+            var etag = $"\"{download.Checksum}\"";
+            // Published files never change, so any cache may keep them forever (privately in auth-required mode).
+            context.Response.Headers.CacheControl = options.Value.AuthRequired ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable";
+            context.Response.Headers.ETag = etag;
+            if (context.Request.Headers.IfNoneMatch.ToString().Contains(etag, StringComparison.Ordinal))
+            {
+                await download.Content.DisposeAsync();
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+            context.Response.ContentLength = download.Content.Length;
+            return Results.Stream(download.Content.Stream, "application/gzip", fileDownloadName: null, lastModified: download.Content.LastModified);
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        // Not part of Cargo's API, but what crates.io answers and what scripts and the UI use.
+        api.MapGet("/{name}", async (string name, ICrateRepository crates, CancellationToken ct) =>
+        {
+            var crate = await crates.FindAsync(GhostCrate.Protocol.Crates.CrateName.Canonicalize(name), ct);
+            if (crate is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
+            var versions = await crates.ListVersionsAsync(crate.Id, ct);
+            return Results.Json(new
+            {
+                crate = new { name = crate.Name, max_version = crate.MaxVersion, description = crate.Description, downloads = crate.Downloads, created_at = crate.CreatedAt, updated_at = crate.UpdatedAt },
+                versions = versions.OrderByDescending(v => v.Id).Select(v => new { num = v.Version, yanked = v.Yanked, checksum = v.Checksum, size = v.Size, downloads = v.Downloads, created_at = v.CreatedAt, license = v.License }),
+            });
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        app.Map("/api/v1/{**rest}", (string? rest) =>
+            CargoResults.Error(StatusCodes.Status404NotFound, $"`/api/v1/{rest}` is not an API route of this registry"));
+        return app;
+    }
+
+    private static async Task<IResult> SetYankedAsync(string name, string version, bool yanked, HttpContext context, YankService yanks)
+    {
+        var (principal, problem) = await context.RequirePrincipalAsync();
+        if (problem is not null) return problem;
+        var result = await yanks.SetYankedAsync(name, version, yanked, principal!, context.RequestAborted);
+        return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true });
+    }
+
+    private static async Task<IReadOnlyList<string>?> ReadOwnerLoginsAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > SmallBodyLimit) return null;
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            if (!doc.RootElement.TryGetProperty("users", out var users) || users.ValueKind != JsonValueKind.Array) return null;
+            var logins = new List<string>();
+            foreach (var user in users.EnumerateArray())
+            {
+                if (user.ValueKind != JsonValueKind.String) return null;
+                logins.Add(user.GetString()!);
+            }
+            return logins;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

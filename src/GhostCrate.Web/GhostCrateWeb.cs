@@ -1,0 +1,27 @@
+using GhostCrate.Web.Endpoints;
+using GhostCrate.Web.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Web;
+
+public static class GhostCrateWeb
+{
+    public static IServiceCollection AddGhostCrateWeb(this IServiceCollection services)
+    {
+        services.AddSingleton<RegistryUrls>();
+        return services;
+    }
+
+    /// <summary>Cargo routes (index, API) first, then operational routes.</summary>
+    public static WebApplication MapGhostCrate(this WebApplication app)
+    {
+        app.UseMiddleware<CargoExceptionMiddleware>();
+        app.MapSparseIndex();
+        app.MapCargoApi();
+        app.MapHealth();
+        app.MapMe();
+        return app;
+    }
+}

@@ -1,0 +1,48 @@
+using GhostCrate.Configuration;
+
+namespace GhostCrate.Cli;
+
+/// <summary>Entry point of the `ghostcrate` executable: parse, configure, validate, dispatch.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] argv, TextWriter output, TextWriter error, TextReader input)
+    {
+        try
+        {
+            var args = ParsedArgs.Parse(argv);
+            if (args.Has("--version"))
+            {
+                await output.WriteLineAsync(typeof(CliApp).Assembly.GetName().Version?.ToString() ?? "unknown");
+                return 0;
+            }
+            var verb = args.Positionals.FirstOrDefault();
+            if (verb is null || args.Has("--help") || args.Has("-h") || verb == "help")
+            {
+                await output.WriteLineAsync(Help.Text);
+                return verb is null && !args.Has("--help") && !args.Has("-h") ? 2 : 0;
+            }
+
+            var workingDirectory = Directory.GetCurrentDirectory();
+            var configuration = ConfigurationFactory.Build(args, workingDirectory);
+            var (settings, problems) = GhostCrateSettings.Load(configuration, workingDirectory);
+            if (settings is null)
+            {
+                foreach (var problem in problems) await error.WriteLineAsync($"error: {problem}");
+                return 2;
+            }
+
+            return verb switch
+            {
+                "serve" => await ServeCommand.RunAsync(args, configuration, settings, output),
+                "migrate" => await MigrateCommand.RunAsync(args, settings, output),
+                "admin" => await AdminCommands.RunAsync(args, settings, output, input),
+                _ => throw new CliException($"unknown command `{verb}` (see `ghostcrate --help`)"),
+            };
+        }
+        catch (CliException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return 2;
+        }
+    }
+}

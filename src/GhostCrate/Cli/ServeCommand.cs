@@ -1,0 +1,60 @@
+using GhostCrate.Composition;
+using GhostCrate.Configuration;
+using GhostCrate.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Cli;
+
+/// <summary>`ghostcrate serve`: the registry's web server.</summary>
+public static class ServeCommand
+{
+    /// <summary>Default limit for every request body; the publish route raises its own limit to the crate size setting.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>Builds a ready-to-start application (tests use this with port 0).</summary>
+    public static async Task<WebApplication> BuildAsync(IConfiguration configuration, GhostCrateSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = DefaultMaxRequestBodyBytes;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.AddGhostCrate(settings);
+        builder.Services.AddGhostCrateWeb();
+
+        var app = builder.Build();
+        await StartupTasks.EnsureSchemaAsync(app.Services, settings, cancellationToken);
+        await StartupTasks.BootstrapAdminAsync(app.Services, settings, output, cancellationToken);
+        app.MapGhostCrate();
+        return app;
+    }
+
+    public static async Task<int> RunAsync(ParsedArgs args, IConfiguration configuration, GhostCrateSettings settings, TextWriter output)
+    {
+        args.EnsureOnly("--urls", "--data-dir", "--config");
+        Directory.CreateDirectory(settings.DataDir);
+        await using var app = await BuildAsync(configuration, settings, output, CancellationToken.None);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GhostCrate");
+        app.Lifetime.ApplicationStarted.Register(() =>
+            logger.LogInformation("GhostCrate listening on {Urls} (database: {Database}, storage: {Storage}, data: {DataDir}, auth-required: {AuthRequired})",
+                string.Join(", ", settings.Urls), settings.Database.Provider, settings.Storage.Provider, settings.DataDir, settings.Registry.AuthRequired));
+        await app.RunAsync();
+        return 0;
+    }
+}

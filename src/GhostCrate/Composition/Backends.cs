@@ -1,0 +1,35 @@
+using GhostCrate.Configuration;
+using GhostCrate.Core;
+using GhostCrate.Core.Options;
+using GhostCrate.Data;
+using GhostCrate.Storage.FileSystem;
+using GhostCrate.Storage.S3;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Composition;
+
+/// <summary>The composition root's one switch: validated settings pick the database and the blob store, once.</summary>
+public static class Backends
+{
+    public static IServiceCollection AddGhostCrate(this IServiceCollection services, GhostCrateSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Registry));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Database));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Storage));
+        services.AddGhostCrateData(settings.Database);
+        switch (settings.Storage.Provider)
+        {
+            case StorageProvider.FileSystem:
+                services.AddGhostCrateFileSystemStorage(settings.Storage.Path!);
+                break;
+            case StorageProvider.S3:
+                services.AddGhostCrateS3Storage(settings.Storage.S3);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown storage provider {settings.Storage.Provider}");
+        }
+        services.AddGhostCrateCore();
+        return services;
+    }
+}

@@ -1,0 +1,84 @@
+using GhostCrate.Core.Options;
+using Microsoft.Extensions.Configuration;
+
+namespace GhostCrate.Configuration;
+
+/// <summary>Every setting, bound and validated before anything starts. Paths are resolved against the working directory.</summary>
+public sealed record GhostCrateSettings(
+    string DataDir,
+    IReadOnlyList<string> Urls,
+    DatabaseOptions Database,
+    StorageOptions Storage,
+    RegistryOptions Registry,
+    string? AdminPassword,
+    string? AdminToken)
+{
+    public bool AutoMigrate => Database.AutoMigrate ?? Database.Provider == DatabaseProvider.Sqlite;
+
+    /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
+    public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
+    {
+        var errors = new List<string>();
+        var database = Bind<DatabaseOptions>(config, DatabaseOptions.Section, errors);
+        var storage = Bind<StorageOptions>(config, StorageOptions.Section, errors);
+        var registry = Bind<RegistryOptions>(config, RegistryOptions.Section, errors);
+        if (errors.Count > 0) return (null, errors);
+
+        var dataDirSetting = config["DataDir"];
+        if (string.IsNullOrWhiteSpace(dataDirSetting)) errors.Add("DataDir must not be empty");
+        var dataDir = Path.GetFullPath(dataDirSetting ?? "./data", workingDirectory);
+
+        var urls = (config["Urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0) errors.Add("Urls must name at least one address, e.g. http://127.0.0.1:8000");
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Urls: '{url}' is not an http(s) address such as http://127.0.0.1:8000");
+            }
+        }
+
+        if (database.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            database.ConnectionString = $"Data Source={Path.Combine(dataDir, "ghostcrate.db")}";
+        }
+        storage.Path = Path.GetFullPath(string.IsNullOrWhiteSpace(storage.Path) ? Path.Combine(dataDir, "blobs") : storage.Path, workingDirectory);
+
+        errors.AddRange(OptionsValidation.Validate(database));
+        errors.AddRange(OptionsValidation.Validate(storage));
+        errors.AddRange(OptionsValidation.Validate(registry));
+
+        var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
+        if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
+        {
+            errors.Add($"GHOSTCRATE_ADMIN_TOKEN must be at least {Core.Identity.AdminBootstrap.MinimumTokenLength} characters long");
+        }
+        var adminPassword = config["ADMIN_PASSWORD"] ?? config["Admin:Password"];
+        if (!string.IsNullOrEmpty(adminPassword) && adminPassword.Length < 8) errors.Add("GHOSTCRATE_ADMIN_PASSWORD must be at least 8 characters long");
+
+        return errors.Count > 0
+            ? (null, errors)
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken), errors);
+    }
+
+    /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>
+    private static T Bind<T>(IConfiguration config, string section, List<string> errors) where T : new()
+    {
+        try
+        {
+            return config.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add(Describe(ex, section));
+            return new T();
+        }
+    }
+
+    private static string Describe(InvalidOperationException ex, string section)
+    {
+        // The binder's messages name the key ("... at 'Database:Provider' ..."); keep the first line only.
+        var message = (ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}").Split('\n')[0].Trim();
+        return $"invalid setting in section {section}: {message}";
+    }
+}

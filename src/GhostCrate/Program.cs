@@ -1,0 +1,3 @@
+using GhostCrate.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error, Console.In);
