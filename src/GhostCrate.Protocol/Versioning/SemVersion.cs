@@ -93,24 +93,7 @@ public sealed class SemVersion : IComparable<SemVersion>, IEquatable<SemVersion>
         c = Patch.CompareTo(other.Patch);
         if (c != 0) return c;
         // A pre-release sorts before its release (SemVer 2.0 §11).
-        if (Prerelease.Count == 0) return other.Prerelease.Count == 0 ? 0 : 1;
-        if (other.Prerelease.Count == 0) return -1;
-        for (var i = 0; i < Math.Min(Prerelease.Count, other.Prerelease.Count); i++)
-        {
-            var a = Prerelease[i];
-            var b = other.Prerelease[i];
-            var aNum = ulong.TryParse(a, out var an) && a.All(char.IsAsciiDigit);
-            var bNum = ulong.TryParse(b, out var bn) && b.All(char.IsAsciiDigit);
-            c = (aNum, bNum) switch
-            {
-                (true, true) => an.CompareTo(bn),
-                (true, false) => -1,
-                (false, true) => 1,
-                _ => string.CompareOrdinal(a, b),
-            };
-            if (c != 0) return c;
-        }
-        return Prerelease.Count.CompareTo(other.Prerelease.Count);
+        return PrereleaseOrder.Compare(Prerelease, other.Prerelease);
     }
 
     public bool Equals(SemVersion? other) => other is not null && CompareTo(other) == 0;

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace GhostCrate.Protocol.Api;
+
+/// <summary>Reply to `GET /api/v1/crates/{crate}/owners` (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-list).</summary>
+public sealed record OwnersResponse([property: JsonPropertyName("users")] IReadOnlyList<OwnerUser> Users);
+
+/// <summary>One owner; `name` is the display name and may be null (it is always written, as crates.io does).</summary>
+public sealed record OwnerUser(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("login")] string Login,
+    [property: JsonPropertyName("name")] string? Name);
