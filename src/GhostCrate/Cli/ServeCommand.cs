@@ -17,7 +17,7 @@ public static class ServeCommand
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>Builds a ready-to-start application (tests use this with port 0).</summary>
-    public static async Task<WebApplication> BuildAsync(IConfiguration configuration, GhostCrateSettings settings, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<WebApplication> BuildAsync(IConfiguration configuration, GhostCrateSettings settings, TextWriter output, CancellationToken cancellationToken, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.Sources.Clear();
@@ -37,6 +37,7 @@ public static class ServeCommand
         });
         builder.Services.AddGhostCrate(settings);
         builder.Services.AddGhostCrateWeb();
+        overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         await StartupTasks.EnsureSchemaAsync(app.Services, settings, cancellationToken);

@@ -1,0 +1,78 @@
+using GhostCrate.Cli;
+using GhostCrate.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace GhostCrate.Web.Tests;
+
+public class ConfigurationTests
+{
+    private static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(Dictionary<string, string?> values) =>
+        GhostCrateSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), Path.GetTempPath());
+
+    [Fact]
+    public void Defaults_are_sqlite_and_files_under_the_data_dir()
+    {
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000" });
+        Assert.Empty(errors);
+        Assert.Equal(Core.Options.DatabaseProvider.Sqlite, settings!.Database.Provider);
+        Assert.Contains(Path.Combine(Path.GetTempPath(), "data", "ghostcrate.db"), settings.Database.ConnectionString);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "data", "blobs"), settings.Storage.Path);
+        Assert.True(settings.AutoMigrate);
+    }
+
+    [Theory]
+    [InlineData("Database:Provider", "Oracle", "Database:Provider")]
+    [InlineData("Registry:MaxCrateSizeBytes", "-5", "Registry:MaxCrateSizeBytes")]
+    [InlineData("Registry:AuthRequierd", "true", "AuthRequierd")]
+    [InlineData("Registry:PublicUrl", "not a url", "Registry:PublicUrl")]
+    [InlineData("Storage:Provider", "S3", "Storage:S3:Bucket")]
+    [InlineData("Urls", "ftp://x", "Urls")]
+    public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
+    {
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });
+        Assert.Null(settings);
+        Assert.Contains(errors, e => e.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Postgres_needs_a_connection_string_and_does_not_auto_migrate()
+    {
+        var (_, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Database:Provider"] = "Postgres" });
+        Assert.Contains(errors, e => e.Contains("Database:ConnectionString", StringComparison.Ordinal));
+        var (ok, _) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Database:Provider"] = "Postgres", ["Database:ConnectionString"] = "Host=127.0.0.1" });
+        Assert.False(ok!.AutoMigrate);
+    }
+
+    [Fact]
+    public async Task Cli_stops_with_one_line_naming_the_key()
+    {
+        var dir = Directory.CreateTempSubdirectory("gc-cli-");
+        var config = Path.Combine(dir.FullName, "bad.json");
+        await File.WriteAllTextAsync(config, """{ "Registry": { "MaxCrateSizeBytes": 0 } }""");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["serve", "--config", config, "--data-dir", dir.FullName], stdout, stderr, TextReader.Null);
+        Assert.Equal(2, code);
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("Registry:MaxCrateSizeBytes", lines[0]);
+    }
+
+    [Fact]
+    public async Task Admin_cli_creates_users_and_prints_only_the_token()
+    {
+        var dir = Directory.CreateTempSubdirectory("gc-cli-");
+        var stderr = new StringWriter();
+        var added = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["admin", "user", "add", "dana", "--password-stdin", "--data-dir", dir.FullName], added, stderr, new StringReader("s3cret-password\n")));
+        Assert.Contains("dana", added.ToString());
+        var tokenOut = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["admin", "token", "create", "--user", "dana", "--name", "ci", "--data-dir", dir.FullName], tokenOut, stderr, TextReader.Null));
+        var lines = tokenOut.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("gcr_", lines[0]);
+        var duplicate = new StringWriter();
+        Assert.Equal(2, await CliApp.RunAsync(["admin", "user", "add", "DANA", "--password-stdin", "--data-dir", dir.FullName], TextWriter.Null, duplicate, new StringReader("another-password\n")));
+        Assert.Contains("already exists", duplicate.ToString());
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using GhostCrate.Web.Tests.Support;
+
+namespace GhostCrate.Web.Tests;
+
+public class SparseIndexTests
+{
+    [Fact]
+    public async Task Config_json_points_cargo_at_this_server()
+    {
+        await using var app = await TestApp.StartAsync();
+        var config = await Json.ReadAsync(await app.Client().GetAsync("/index/config.json"));
+        var baseUrl = app.BaseAddress.ToString().TrimEnd('/');
+        Assert.Equal(baseUrl + "/api/v1/crates", config.GetProperty("dl").GetString());
+        Assert.Equal(baseUrl, config.GetProperty("api").GetString());
+        Assert.False(config.TryGetProperty("auth-required", out var required) && required.GetBoolean());
+    }
+
+    [Fact]
+    public async Task Public_url_setting_wins_over_the_request_host()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Registry:PublicUrl"] = "https://crates.example.com/" });
+        var config = await Json.ReadAsync(await app.Client().GetAsync("/index/config.json"));
+        Assert.Equal("https://crates.example.com/api/v1/crates", config.GetProperty("dl").GetString());
+    }
+
+    [Fact]
+    public async Task Etag_and_last_modified_revalidate_with_304_and_change_after_a_yank()
+    {
+        await using var app = await TestApp.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("cachey", "1.0.0").PublishBody())).StatusCode);
+        var client = app.Client();
+        var first = await client.GetAsync("/index/ca/ch/cachey");
+        var etag = first.Headers.ETag!;
+        Assert.False(etag.IsWeak);
+        Assert.NotNull(first.Content.Headers.LastModified);
+        Assert.Contains("no-cache", first.Headers.CacheControl!.ToString());
+
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, "/index/ca/ch/cachey"))
+        {
+            conditional.Headers.IfNoneMatch.Add(etag);
+            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional)).StatusCode);
+        }
+        using (var since = new HttpRequestMessage(HttpMethod.Get, "/index/ca/ch/cachey"))
+        {
+            since.Headers.IfModifiedSince = first.Content.Headers.LastModified;
+            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(since)).StatusCode);
+        }
+
+        var yank = await app.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/cachey/1.0.0/yank");
+        Assert.Equal(HttpStatusCode.OK, yank.StatusCode);
+
+        using var after = new HttpRequestMessage(HttpMethod.Get, "/index/ca/ch/cachey");
+        after.Headers.IfNoneMatch.Add(etag);
+        var changed = await client.SendAsync(after);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag);
+        var line = JsonDocument.Parse((await changed.Content.ReadAsStringAsync()).TrimEnd()).RootElement;
+        Assert.True(line.GetProperty("yanked").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("/index/no/ne/nonexistent")]
+    [InlineData("/index/xx/yy/nonexistent")]
+    [InlineData("/index/../config.json")]
+    [InlineData("/index/1/ab")]
+    public async Task Unknown_or_malformed_paths_are_404(string path)
+    {
+        await using var app = await TestApp.StartAsync();
+        var response = await app.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Auth_required_mode_challenges_anonymous_readers_and_admits_tokens()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("secret", "1.0.0").PublishBody())).StatusCode);
+        foreach (var path in new[] { "/index/config.json", "/index/se/cr/secret", "/api/v1/crates/secret/1.0.0/download", "/api/v1/crates?q=secret" })
+        {
+            var anonymous = await app.Client().GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Contains("login_url=", anonymous.Headers.WwwAuthenticate.ToString());
+            Assert.NotEmpty(await Json.ErrorDetailAsync(anonymous));
+
+            var wrong = await app.Client("gcr_wrong_wrong_wrong_wrong_wrong").GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+
+            var authed = await app.Client(TestApp.AdminToken).GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, authed.StatusCode);
+        }
+        var config = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/index/config.json"));
+        Assert.True(config.GetProperty("auth-required").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Download_of_unknown_version_is_a_cargo_404()
+    {
+        await using var app = await TestApp.StartAsync();
+        var response = await app.Client().GetAsync("/api/v1/crates/nothing/1.0.0/download");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("nothing", await Json.ErrorDetailAsync(response));
+    }
+}
