@@ -1,0 +1,46 @@
+using Dapper;
+using GhostCrate.Core.Crates;
+using GhostCrate.Data.Connections;
+
+namespace GhostCrate.Data.Crates;
+
+internal sealed class OwnerRepository(IDbConnectionFactory factory) : IOwnerRepository
+{
+    public Task<IReadOnlyList<OwnerRecord>> ListAsync(long crateId, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<OwnerRecord>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<OwnerRow>(new CommandDefinition(
+                """
+                SELECT u.id AS UserId, u.username AS Username
+                FROM crate_owners o JOIN users u ON u.id = o.user_id
+                WHERE o.crate_id = @crateId
+                ORDER BY o.created_at, u.id
+                """,
+                new { crateId }, cancellationToken: cancellationToken));
+            return rows.Select(r => new OwnerRecord(r.UserId, r.Username)).ToList();
+        }, cancellationToken);
+
+    public Task<bool> IsOwnerAsync(long crateId, long userId, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM crate_owners WHERE crate_id = @crateId AND user_id = @userId",
+            new { crateId, userId }, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
+    public Task<bool> AddAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO crate_owners (crate_id, user_id, created_at) VALUES (@crateId, @userId, @now)
+            ON CONFLICT (crate_id, user_id) DO NOTHING
+            """,
+            new { crateId, userId, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
+    public Task<bool> RemoveAsync(long crateId, long userId, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM crate_owners WHERE crate_id = @crateId AND user_id = @userId",
+            new { crateId, userId }, transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
+    private sealed class OwnerRow
+    {
+        public long UserId { get; set; }
+        public string Username { get; set; } = "";
+    }
+}

@@ -1,0 +1,31 @@
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Options;
+using GhostCrate.Data.Connections;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IDatabase"/>, <see cref="ICrateRepository"/>, <see cref="IOwnerRepository"/>,
+    /// <see cref="IUserRepository"/> and <see cref="ITokenRepository"/> as singletons over one
+    /// <see cref="GhostCrateDatabase"/> (which the container disposes). Each call opens its own pooled connection.
+    /// </summary>
+    public static IServiceCollection AddGhostCrateData(this IServiceCollection services, DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        // Fail at start-up, not on the first request, when the options cannot work.
+        DbConnectionFactory.Validate(options);
+        services.AddSingleton(_ => GhostCrateDatabase.Create(options));
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Database);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Crates);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Owners);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Users);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Tokens);
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Options;
+using GhostCrate.Data.Connections;
+using GhostCrate.Data.Crates;
+using GhostCrate.Data.Identity;
+using GhostCrate.Data.Migrations;
+
+namespace GhostCrate.Data;
+
+/// <summary>
+/// Every data port over one connection factory, for the CLI (`ghostcrate migrate`) and tests that do not use DI.
+/// Disposing it closes the connection pool.
+/// </summary>
+public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
+{
+    private readonly IDbConnectionFactory _factory;
+
+    private GhostCrateDatabase(IDbConnectionFactory factory)
+    {
+        _factory = factory;
+        Database = new SqlDatabase(factory);
+        Crates = new CrateRepository(factory);
+        Owners = new OwnerRepository(factory);
+        Users = new UserRepository(factory);
+        Tokens = new TokenRepository(factory);
+    }
+
+    /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
+    public static GhostCrateDatabase Create(DatabaseOptions options) => new(DbConnectionFactory.Create(options));
+
+    public DatabaseProvider Provider => _factory.Provider;
+    public IDatabase Database { get; }
+    public ICrateRepository Crates { get; }
+    public IOwnerRepository Owners { get; }
+    public IUserRepository Users { get; }
+    public ITokenRepository Tokens { get; }
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    public void Dispose() => _factory.Dispose();
+}
