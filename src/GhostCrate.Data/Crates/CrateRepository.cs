@@ -90,20 +90,21 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             // providers (LIKE is case-sensitive on PostgreSQL, ASCII-insensitive on SQLite).
             var text = (query ?? "").Trim().ToLowerInvariant();
             var pattern = LikePattern.Contains(text);
-            // Only for ranking: the query spelled the way Core canonicalises names ('_' and '-' are the same name).
+            // The query spelled the way Core canonicalises names ('_' and '-' are the same name): the crate of that
+            // name is always a hit and ranks first, even when its search text spells the name the other way.
             var exact = text.Replace('_', '-');
             var page = await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
                 """
                 SELECT name AS Name, description AS Description, max_version AS MaxVersion, downloads AS Downloads, updated_at AS UpdatedAt
                 FROM crates
-                WHERE search_text LIKE @pattern ESCAPE '\'
+                WHERE search_text LIKE @pattern ESCAPE '\' OR canonical_name = @exact
                 ORDER BY CASE WHEN canonical_name = @exact THEN 0 ELSE 1 END, downloads DESC, name
                 LIMIT @limit OFFSET @offset
                 """,
                 new { pattern, exact, limit = Math.Max(limit, 0), offset = Math.Max(offset, 0) }, cancellationToken: cancellationToken));
             var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT count(*) FROM crates WHERE search_text LIKE @pattern ESCAPE '\\'",
-                new { pattern }, cancellationToken: cancellationToken));
+                "SELECT count(*) FROM crates WHERE search_text LIKE @pattern ESCAPE '\\' OR canonical_name = @exact",
+                new { pattern, exact }, cancellationToken: cancellationToken));
             return new CrateSearchPage(page.Select(r => r.ToRecord()).ToList(), total);
         }, cancellationToken);
 

@@ -1,0 +1,108 @@
+using GhostCrate.Data.Tests.Infrastructure;
+
+namespace GhostCrate.Data.Tests;
+
+public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
+{
+    private long _userId;
+
+    private async Task CrateAsync(string name, string searchText, int downloads = 0)
+    {
+        if (_userId == 0) _userId = (await CreateUserAsync("alice")).Id;
+        await PublishAsync(NewVersion(name, "1.0.0", _userId, searchText: searchText));
+        var version = (await Crates.FindVersionAsync(name.ToLowerInvariant().Replace('_', '-'), "1.0.0", Ct))!;
+        for (var i = 0; i < downloads; i++) await Crates.IncrementDownloadsAsync(version.Id, Ct);
+    }
+
+    [Fact]
+    public async Task Exact_name_comes_first_then_downloads_then_name()
+    {
+        await CrateAsync("serde", "serde serialization framework", downloads: 1);
+        await CrateAsync("serde_json", "serde_json json for serde", downloads: 5);
+        await CrateAsync("serde_yaml", "serde_yaml yaml for serde", downloads: 5);
+        await CrateAsync("serde_derive", "serde_derive derive macros for serde", downloads: 9);
+        await CrateAsync("toml", "toml parser");
+
+        var page = await Crates.SearchAsync("serde", 0, 10, Ct);
+
+        Assert.Equal(4, page.Total);
+        Assert.Equal(["serde", "serde_derive", "serde_json", "serde_yaml"], page.Crates.Select(c => c.Name));
+        Assert.Equal("1.0.0", page.Crates[0].MaxVersion);
+        Assert.Equal(1, page.Crates[0].Downloads);
+        Assert.Equal(T0, page.Crates[0].UpdatedAt);
+    }
+
+    [Fact]
+    public async Task Exact_match_ignores_dash_underscore_and_case()
+    {
+        await CrateAsync("foo-bar", "foo-bar the crate");
+        await CrateAsync("foo_bar_ext", "foo_bar_ext extends foo_bar and foo-bar", downloads: 3);
+
+        Assert.Equal("foo-bar", (await Crates.SearchAsync("FOO_BAR", 0, 10, Ct)).Crates[0].Name);
+    }
+
+    [Fact]
+    public async Task Query_is_case_insensitive()
+    {
+        await CrateAsync("Tokio", "tokio async runtime");
+
+        var page = await Crates.SearchAsync("ASYNC Runtime", 0, 10, Ct);
+
+        Assert.Equal("Tokio", Assert.Single(page.Crates).Name);
+    }
+
+    [Fact]
+    public async Task Like_wildcards_in_the_query_match_literally()
+    {
+        await CrateAsync("under", "a_b");
+        await CrateAsync("other", "axb");
+        await CrateAsync("percent", "100% safe");
+        await CrateAsync("plain", "100 safe");
+        await CrateAsync("slash", @"back\slash");
+
+        Assert.Equal(["under"], (await Crates.SearchAsync("a_b", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["percent"], (await Crates.SearchAsync("0%", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["slash"], (await Crates.SearchAsync(@"k\s", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["slash"], (await Crates.SearchAsync(@"\", 0, 10, Ct)).Crates.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task Pages_share_one_total()
+    {
+        foreach (var name in new[] { "aa", "ab", "ac", "ad", "ae" }) await CrateAsync(name, $"{name} common");
+
+        var first = await Crates.SearchAsync("common", 0, 2, Ct);
+        var last = await Crates.SearchAsync("common", 4, 2, Ct);
+        var beyond = await Crates.SearchAsync("common", 10, 2, Ct);
+
+        Assert.Equal(["aa", "ab"], first.Crates.Select(c => c.Name));
+        Assert.Equal(["ae"], last.Crates.Select(c => c.Name));
+        Assert.Empty(beyond.Crates);
+        Assert.All(new[] { first, last, beyond }, p => Assert.Equal(5, p.Total));
+    }
+
+    [Fact]
+    public async Task No_match_is_an_empty_page()
+    {
+        await CrateAsync("serde", "serde");
+
+        var page = await Crates.SearchAsync("nothing-like-it", 0, 10, Ct);
+
+        Assert.Empty(page.Crates);
+        Assert.Equal(0, page.Total);
+    }
+
+    [Fact]
+    public async Task Search_text_follows_the_latest_publish()
+    {
+        await CrateAsync("foo", "foo old words");
+        await PublishAsync(NewVersion("foo", "2.0.0", _userId, searchText: "foo new words"));
+
+        Assert.Empty((await Crates.SearchAsync("old", 0, 10, Ct)).Crates);
+        Assert.Single((await Crates.SearchAsync("new", 0, 10, Ct)).Crates);
+    }
+}
+
+public sealed class SqliteSearchTests() : SearchTests(SqliteLane.Instance);
+
+public sealed class PostgresSearchTests() : SearchTests(PostgresLane.Instance);

@@ -1,0 +1,29 @@
+using GhostCrate.Core.Options;
+using GhostCrate.Data.Migrations;
+
+namespace GhostCrate.Data.Tests.Unit;
+
+public sealed class MigrationScriptsTests
+{
+    [Fact]
+    public void Both_providers_have_the_same_numbered_scripts()
+    {
+        var sqlite = MigrationScripts.For(DatabaseProvider.Sqlite);
+        var postgres = MigrationScripts.For(DatabaseProvider.Postgres);
+
+        Assert.NotEmpty(sqlite);
+        Assert.Equal(sqlite.Select(s => (s.Version, s.Name)), postgres.Select(s => (s.Version, s.Name)));
+        Assert.Equal(Enumerable.Range(1, sqlite.Count), sqlite.Select(s => s.Version));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public void Every_table_the_repositories_use_is_created(DatabaseProvider provider)
+    {
+        var sql = string.Join('\n', MigrationScripts.For(provider).Select(s => s.Sql));
+
+        foreach (var table in new[] { "users", "api_tokens", "crates", "versions", "version_dependencies", "crate_owners" })
+            Assert.Contains($"CREATE TABLE {table} (", sql, StringComparison.Ordinal);
+    }
+}
