@@ -68,7 +68,9 @@ start() {
   port="$(free_port)"
   mkdir -p "$dir/data"
   # setsid detaches the server from the caller's process group so it outlives the calling shell.
-  setsid node "$s3rver_bin" --directory "$dir/data" --address 127.0.0.1 --port "$port" --silent \
+  # --openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17+)
+  # only offers through the legacy provider; without it every paginated listing fails with InternalError.
+  setsid node --openssl-legacy-provider "$s3rver_bin" --directory "$dir/data" --address 127.0.0.1 --port "$port" --silent \
     </dev/null >"$dir/log" 2>&1 &
   echo $! >"$dir/pid"
 

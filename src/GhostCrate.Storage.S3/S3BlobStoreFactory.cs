@@ -59,7 +59,9 @@ public static class S3BlobStoreFactory
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.AccessKeyId) != string.IsNullOrEmpty(options.SecretAccessKey))
             throw new ArgumentException("Storage:S3:AccessKeyId and Storage:S3:SecretAccessKey must be set together (or both left empty to use the AWS credential chain).", nameof(options));
-        if (!string.IsNullOrEmpty(options.ServiceUrl) && !Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out _))
-            throw new ArgumentException($"Storage:S3:ServiceUrl '{options.ServiceUrl}' is not an absolute URL.", nameof(options));
+        // "minio:9000" parses as an absolute URI with the scheme "minio", so check the scheme, not just the shape.
+        if (!string.IsNullOrEmpty(options.ServiceUrl)
+            && !(Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+            throw new ArgumentException($"Storage:S3:ServiceUrl '{options.ServiceUrl}' is not an http(s) URL.", nameof(options));
     }
 }
