@@ -1,0 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace GhostCrate.Packaging.Toml;
+
+/// <summary>
+/// A TOML table. Values are <see cref="string"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>,
+/// <see cref="TomlDateTime"/>, <see cref="TomlArray"/> or <see cref="TomlTable"/>.
+/// </summary>
+internal sealed class TomlTable
+{
+    private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
+
+    public TomlTable(TomlTableOrigin origin) => Origin = origin;
+
+    public TomlTableOrigin Origin { get; internal set; }
+
+    public IEnumerable<string> Keys => _values.Keys;
+
+    public int Count => _values.Count;
+
+    public object this[string key] => _values[key];
+
+    public bool ContainsKey(string key) => _values.ContainsKey(key);
+
+    public bool TryGetValue(string key, [NotNullWhen(true)] out object? value) => _values.TryGetValue(key, out value);
+
+    public bool TryGetTable(string key, [NotNullWhen(true)] out TomlTable? table)
+    {
+        table = _values.TryGetValue(key, out var v) ? v as TomlTable : null;
+        return table is not null;
+    }
+
+    internal void Add(string key, object value) => _values.Add(key, value);
+
+    /// <summary>Inline tables are complete once written: nothing may add keys to them later.</summary>
+    internal void Freeze()
+    {
+        Origin = TomlTableOrigin.Inline;
+        foreach (var value in _values.Values)
+            if (value is TomlTable child) child.Freeze();
+    }
+}
