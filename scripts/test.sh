@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: builds the solution once, starts throwaway PostgreSQL and S3 (s3rver) servers,
+# runs each tests/*/*.csproj, and the end-to-end project twice (GHOSTCRATE_E2E_BACKEND=sqlite and =postgres-s3).
+#
+#   bash scripts/test.sh                         # everything
+#   bash scripts/test.sh --filter Yank           # only tests whose name contains Yank (dotnet test --filter syntax:
+#                                                # a bare word means FullyQualifiedName~word)
+#   bash scripts/test.sh --project EndToEnd      # only test projects whose name contains EndToEnd (repeatable)
+#   bash scripts/test.sh --lane sqlite           # end-to-end lane(s) to run: sqlite, postgres-s3 (repeatable)
+#   GHOSTCRATE_TEST_CONFIGURATION=Debug bash scripts/test.sh
+#   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
+#
+# Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL is installed from Debian when
+# missing, s3rver from npm by scripts/services/s3.sh. Prints one line per test project and, as the very last line,
+# "N passed, N failed" (", N skipped" when some were skipped). Exits non-zero when a test failed, a project failed to
+# build or run, or a service did not start (each of those counts as one failure).
+set -uo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root" || exit 2
+
+configuration="${GHOSTCRATE_TEST_CONFIGURATION:-Release}"
+filter="${GHOSTCRATE_TEST_FILTER:-}"
+projects_wanted=()
+lanes=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --filter) filter="${2:?--filter needs a value}"; shift 2 ;;
+    --filter=*) filter="${1#--filter=}"; shift ;;
+    --project) projects_wanted+=("${2:?--project needs a value}"); shift 2 ;;
+    --lane) lanes+=("${2:?--lane needs a value}"); shift 2 ;;
+    -c|--configuration) configuration="${2:?}"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ ${#lanes[@]} -gt 0 ]] || lanes=(sqlite postgres-s3)
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_CLI_UI_LANGUAGE=en
+# cargo is usually installed by rustup into ~/.cargo/bin, which non-login shells may lack.
+if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+
+log() { echo "==> $*"; }
+loud() {
+  echo "" >&2
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+  echo "!!! $*" >&2
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+  echo "" >&2
+}
+
+# The work dir must be reachable by the `postgres` OS user (postgres.sh runs the server as that user when we are root).
+work="$(mktemp -d /tmp/ghostcrate-test.XXXXXX)"
+chmod 755 "$work"
+results="$work/results"
+mkdir -p "$results"
+
+services_started=()
+cleaned=0
+cleanup() {
+  [[ $cleaned -eq 1 ]] && return
+  cleaned=1
+  local s
+  for s in "${services_started[@]}"; do
+    bash "scripts/services/$s.sh" stop "$work/$s" >/dev/null 2>&1 || true
+  done
+  if [[ "${GHOSTCRATE_TEST_KEEP:-}" == 1 ]]; then
+    echo "(kept $work)" >&2
+  else
+    rm -rf "$work" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+total_passed=0
+total_failed=0
+total_skipped=0
+summary=()
+record() { # label passed failed skipped note
+  total_passed=$((total_passed + $2))
+  total_failed=$((total_failed + $3))
+  total_skipped=$((total_skipped + $4))
+  summary+=("$(printf '%-44s %5d passed, %3d failed, %3d skipped%s' "$1" "$2" "$3" "$4" "${5:+  ($5)}")")
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prerequisites
+# ---------------------------------------------------------------------------------------------------------------
+command -v dotnet >/dev/null || { loud "dotnet (the .NET 10 SDK) is not on PATH"; echo "0 passed, 1 failed"; exit 1; }
+command -v cargo >/dev/null || loud "cargo is not on PATH: the end-to-end tests will fail"
+
+apt_packages=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_packages+=(postgresql)
+# scripts/services/postgres.sh picks free ports and passwords with python3, which a minimal Debian lacks.
+command -v python3 >/dev/null || apt_packages+=(python3)
+if [[ ${#apt_packages[@]} -gt 0 ]]; then
+  log "installing ${apt_packages[*]} from Debian"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  if ! { "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      && "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"; } >"$work/apt.log" 2>&1; then
+    cat "$work/apt.log" >&2
+    loud "apt-get install ${apt_packages[*]} failed"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# Services
+# ---------------------------------------------------------------------------------------------------------------
+service_failed=()
+for s in postgres s3; do
+  log "starting $s"
+  services_started+=("$s")
+  if bash "scripts/services/$s.sh" start "$work/$s" && [[ -f "$work/$s/env" ]]; then
+    # shellcheck disable=SC1090
+    source "$work/$s/env"
+  else
+    loud "$s did not start (scripts/services/$s.sh start $work/$s); tests that need it cannot run"
+    for f in "$work/$s"/*.log "$work/$s/log"; do
+      [[ -f $f ]] && { echo "--- $f ---" >&2; tail -n 50 "$f" >&2; }
+    done
+    service_failed+=("$s")
+  fi
+done
+log "GHOSTCRATE_TEST_POSTGRES=${GHOSTCRATE_TEST_POSTGRES:+(set)} GHOSTCRATE_TEST_S3_URL=${GHOSTCRATE_TEST_S3_URL:-}"
+for s in "${service_failed[@]}"; do
+  record "service: $s" 0 1 0 "did not start"
+done
+
+# ---------------------------------------------------------------------------------------------------------------
+# Build once
+# ---------------------------------------------------------------------------------------------------------------
+mapfile -t test_projects < <(ls tests/*/*.csproj | sort)
+if [[ ${#projects_wanted[@]} -gt 0 ]]; then
+  selected=()
+  for p in "${test_projects[@]}"; do
+    for w in "${projects_wanted[@]}"; do
+      if [[ $p == *"$w"* ]]; then selected+=("$p"); break; fi
+    done
+  done
+  test_projects=("${selected[@]}")
+fi
+
+# No build servers: nothing of ours keeps running after the script ends.
+build_flags=(-c "$configuration" -nologo -v:minimal -nodeReuse:false -p:UseSharedCompilation=false)
+declare -A build_ok
+log "dotnet build GhostCrate.slnx -c $configuration"
+build_started=$SECONDS
+if dotnet build GhostCrate.slnx "${build_flags[@]}"; then
+  for p in "${test_projects[@]}"; do build_ok[$p]=1; done
+else
+  loud "the solution does not build; building each test project on its own to run what still compiles"
+  for p in "${test_projects[@]}"; do
+    if dotnet build "$p" "${build_flags[@]}" >"$work/build-$(basename "$p" .csproj).log" 2>&1; then
+      build_ok[$p]=1
+    else
+      build_ok[$p]=0
+      grep -E ': error ' "$work/build-$(basename "$p" .csproj).log" | sort -u | head -n 20 >&2
+    fi
+  done
+fi
+log "build took $((SECONDS - build_started))s"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Test
+# ---------------------------------------------------------------------------------------------------------------
+# Counts the outcomes of a TRX file: "passed failed skipped".
+trx_counts() {
+  local outcomes
+  outcomes="$(grep -o '<UnitTestResult [^>]*>' "$1" | grep -o ' outcome="[A-Za-z]*"' | sed 's/ outcome="\(.*\)"/\1/')"
+  local passed failed skipped
+  passed=$(grep -cx 'Passed' <<<"$outcomes")
+  failed=$(grep -cxE 'Failed|Error|Timeout|Aborted' <<<"$outcomes")
+  skipped=$(grep -cxE 'NotExecuted|Inconclusive|Pending|Disconnected|Warning' <<<"$outcomes")
+  echo "$passed $failed $skipped"
+}
+
+run_tests() { # project label [lane]
+  local project="$1" label="$2" lane="${3:-}"
+  local trx="$results/$label.trx"
+  trx="${trx//[\[\] ]/_}"
+  local args=(test "$project" -c "$configuration" --no-build --nologo
+    --logger "trx;LogFileName=$trx" --results-directory "$results"
+    --blame-hang-timeout 20m --blame-hang-dump-type none)
+  [[ -n $filter ]] && args+=(--filter "$filter")
+  log "$label"
+  local started=$SECONDS rc
+  # A backstop on top of the hang detector: a wedged test host must not eat the CI budget.
+  GHOSTCRATE_E2E_BACKEND="$lane" timeout --kill-after=30s 30m dotnet "${args[@]}"
+  rc=$?
+  local passed=0 failed=0 skipped=0 note=""
+  if [[ -f $trx ]]; then
+    read -r passed failed skipped < <(trx_counts "$trx")
+  fi
+  if [[ $rc -ne 0 && $failed -eq 0 ]]; then
+    failed=1
+    note="dotnet test exited with $rc"
+    [[ $rc -eq 124 || $rc -eq 137 ]] && note="timed out"
+  fi
+  record "$label" "$passed" "$failed" "$skipped" "${note:-$((SECONDS - started))s}"
+}
+
+for project in "${test_projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  if [[ ${build_ok[$project]:-0} -ne 1 ]]; then
+    record "$name" 0 1 0 "build failed"
+    continue
+  fi
+  if [[ $name == GhostCrate.EndToEnd ]]; then
+    for lane in "${lanes[@]}"; do
+      if [[ $lane == postgres-s3 && ${#service_failed[@]} -gt 0 ]]; then
+        record "$name [$lane]" 0 1 0 "not run: ${service_failed[*]} did not start"
+        continue
+      fi
+      run_tests "$project" "$name [$lane]" "$lane"
+    done
+  else
+    run_tests "$project" "$name"
+  fi
+done
+
+cleanup
+echo ""
+echo "== Test summary ($configuration) =="
+printf '%s\n' "${summary[@]}"
+final="$total_passed passed, $total_failed failed"
+[[ $total_skipped -gt 0 ]] && final+=", $total_skipped skipped"
+echo "$final"
+[[ $total_failed -eq 0 ]]
