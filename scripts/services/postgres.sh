@@ -16,7 +16,11 @@ usage() { die "usage: $0 start|stop|status DIR"; }
 cmd=$1
 dir=$2
 [[ -n $dir ]] || usage
-mkdir -p "$dir"
+case $cmd in
+    start) mkdir -p "$dir" ;;
+    stop) [[ -d $dir ]] || exit 0 ;;
+    status) [[ -d $dir ]] || exit 1 ;;
+esac
 dir=$(cd "$dir" && pwd)
 data="$dir/data"
 log="$dir/server.log"
@@ -52,7 +56,8 @@ free_port() {
 }
 
 port_free() {
-    python3 -c 'import socket,sys; s=socket.socket()
+    # SO_REUSEADDR like the server itself, so a port left in TIME_WAIT by our previous run still counts as free.
+    python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
@@ -69,6 +74,7 @@ write_env() {
     password=$(cat "$dir/password")
     printf "export GHOSTCRATE_TEST_POSTGRES='Host=127.0.0.1;Port=%s;Username=postgres;Password=%s;Database=postgres'\n" \
         "$port" "$password" >"$dir/env"
+    chmod 600 "$dir/env"
 }
 
 start() {

@@ -139,6 +139,6 @@ public abstract class ConcurrentPublishTests(IDatabaseLane lane) : DatabaseTest(
     }
 }
 
-public sealed class SqliteConcurrentPublishTests() : ConcurrentPublishTests(SqliteLane.Instance);
+public sealed class SqliteConcurrentPublishTests(SqliteLane lane) : ConcurrentPublishTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresConcurrentPublishTests() : ConcurrentPublishTests(PostgresLane.Instance);
+public sealed class PostgresConcurrentPublishTests(PostgresLane lane) : ConcurrentPublishTests(lane), IClassFixture<PostgresLane>;

@@ -65,6 +65,6 @@ public abstract class MigrationTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 }
 
-public sealed class SqliteMigrationTests() : MigrationTests(SqliteLane.Instance);
+public sealed class SqliteMigrationTests(SqliteLane lane) : MigrationTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresMigrationTests() : MigrationTests(PostgresLane.Instance);
+public sealed class PostgresMigrationTests(PostgresLane lane) : MigrationTests(lane), IClassFixture<PostgresLane>;

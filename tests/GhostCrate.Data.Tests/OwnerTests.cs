@@ -50,6 +50,6 @@ public abstract class OwnerTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 }
 
-public sealed class SqliteOwnerTests() : OwnerTests(SqliteLane.Instance);
+public sealed class SqliteOwnerTests(SqliteLane lane) : OwnerTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresOwnerTests() : OwnerTests(PostgresLane.Instance);
+public sealed class PostgresOwnerTests(PostgresLane lane) : OwnerTests(lane), IClassFixture<PostgresLane>;

@@ -195,6 +195,6 @@ public abstract class PublishTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 }
 
-public sealed class SqlitePublishTests() : PublishTests(SqliteLane.Instance);
+public sealed class SqlitePublishTests(SqliteLane lane) : PublishTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresPublishTests() : PublishTests(PostgresLane.Instance);
+public sealed class PostgresPublishTests(PostgresLane lane) : PublishTests(lane), IClassFixture<PostgresLane>;

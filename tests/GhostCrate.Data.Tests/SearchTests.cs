@@ -103,6 +103,6 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 }
 
-public sealed class SqliteSearchTests() : SearchTests(SqliteLane.Instance);
+public sealed class SqliteSearchTests(SqliteLane lane) : SearchTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresSearchTests() : SearchTests(PostgresLane.Instance);
+public sealed class PostgresSearchTests(PostgresLane lane) : SearchTests(lane), IClassFixture<PostgresLane>;

@@ -48,6 +48,6 @@ public abstract class TokenTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 }
 
-public sealed class SqliteTokenTests() : TokenTests(SqliteLane.Instance);
+public sealed class SqliteTokenTests(SqliteLane lane) : TokenTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresTokenTests() : TokenTests(PostgresLane.Instance);
+public sealed class PostgresTokenTests(PostgresLane lane) : TokenTests(lane), IClassFixture<PostgresLane>;

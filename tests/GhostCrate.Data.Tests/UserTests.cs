@@ -65,6 +65,6 @@ public abstract class UserTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 }
 
-public sealed class SqliteUserTests() : UserTests(SqliteLane.Instance);
+public sealed class SqliteUserTests(SqliteLane lane) : UserTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresUserTests() : UserTests(PostgresLane.Instance);
+public sealed class PostgresUserTests(PostgresLane lane) : UserTests(lane), IClassFixture<PostgresLane>;

@@ -109,6 +109,6 @@ public abstract class YankAndIndexTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 }
 
-public sealed class SqliteYankAndIndexTests() : YankAndIndexTests(SqliteLane.Instance);
+public sealed class SqliteYankAndIndexTests(SqliteLane lane) : YankAndIndexTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresYankAndIndexTests() : YankAndIndexTests(PostgresLane.Instance);
+public sealed class PostgresYankAndIndexTests(PostgresLane lane) : YankAndIndexTests(lane), IClassFixture<PostgresLane>;

@@ -4,32 +4,48 @@ using Npgsql;
 namespace GhostCrate.Data.Tests.Infrastructure;
 
 /// <summary>
-/// Runs when GHOSTCRATE_TEST_POSTGRES points at a server (scripts/services/postgres.sh writes it); each database is
-/// created fresh from that server and dropped afterwards. Without the variable the tests are reported as skipped.
+/// Runs when GHOSTCRATE_TEST_POSTGRES points at a server (scripts/services/postgres.sh writes it); without the
+/// variable every test of the class is reported as skipped. Each test class gets its own database (created from that
+/// server, dropped afterwards) and each test its own schema in it, selected through the connection string's search
+/// path: as isolated as a database per test, for the price of a CREATE SCHEMA instead of a CREATE DATABASE.
 /// </summary>
-public sealed class PostgresLane : IDatabaseLane
+public sealed class PostgresLane : IDatabaseLane, IAsyncLifetime
 {
     public const string Variable = "GHOSTCRATE_TEST_POSTGRES";
 
-    public static readonly PostgresLane Instance = new();
+    private readonly string? _server = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+    private readonly string _databaseName = $"gc_test_{Guid.NewGuid():N}";
+    private string? _database;
 
     public DatabaseProvider Provider => DatabaseProvider.Postgres;
 
+    public async ValueTask InitializeAsync()
+    {
+        if (_server is null) return;
+        await ExecuteAsync(_server, $"CREATE DATABASE \"{_databaseName}\"", CancellationToken.None);
+        _database = new NpgsqlConnectionStringBuilder(_server) { Database = _databaseName }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // FORCE ends connections a failed test may have left open (PostgreSQL 13+).
+        if (_server is not null && _database is not null)
+            await ExecuteAsync(_server, $"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)", CancellationToken.None);
+    }
+
     public async Task<TestDatabase> CreateAsync(bool migrate, CancellationToken cancellationToken)
     {
-        var server = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(server)) Assert.Skip($"{Variable} not set; run scripts/test.sh");
+        if (_database is null) Assert.Skip($"{Variable} not set; run scripts/test.sh");
 
-        var name = $"gc_test_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\"", cancellationToken);
+        var schema = $"t_{Guid.NewGuid():N}";
+        await ExecuteAsync(_database, $"CREATE SCHEMA \"{schema}\"", cancellationToken);
         var options = new DatabaseOptions
         {
             Provider = DatabaseProvider.Postgres,
-            ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString,
+            ConnectionString = new NpgsqlConnectionStringBuilder(_database) { SearchPath = schema }.ConnectionString,
         };
-        // FORCE ends connections a failed test may have left open (PostgreSQL 13+).
         var database = new TestDatabase(options, async () =>
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None));
+            await ExecuteAsync(_database, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", CancellationToken.None));
         if (migrate) await database.Ports.Database.MigrateAsync(cancellationToken);
         return database;
     }
