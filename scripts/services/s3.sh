@@ -55,6 +55,32 @@ port_answers() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Starts s3rver on PORT and waits until it accepts connections; fails if it exits first.
+launch() {
+  local dir="$1" port="$2"
+  # setsid detaches the server from the caller's process group so it outlives the calling shell.
+  # --openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17+)
+  # only offers through the legacy provider; without it every paginated listing fails with InternalError.
+  setsid node --openssl-legacy-provider "$s3rver_bin" --directory "$dir/data" --address 127.0.0.1 --port "$port" --silent \
+    </dev/null >"$dir/log" 2>&1 &
+  local pid=$!
+  echo "$pid" >"$dir/pid"
+
+  local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+  until port_answers "$port"; do
+    # Plain liveness, not is_ours: until the exec the child's command line is still this script's.
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$dir/pid"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      stop "$dir"
+      die "s3rver did not answer on port $port within ${START_TIMEOUT_SECONDS}s; see $dir/log"
+    fi
+    sleep 0.1
+  done
+}
+
 start() {
   local dir="$1"
   mkdir -p "$dir"
@@ -64,27 +90,13 @@ start() {
   stop "$dir"
 
   ensure_installed
-  local port
-  port="$(free_port)"
   mkdir -p "$dir/data"
-  # setsid detaches the server from the caller's process group so it outlives the calling shell.
-  # --openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17+)
-  # only offers through the legacy provider; without it every paginated listing fails with InternalError.
-  setsid node --openssl-legacy-provider "$s3rver_bin" --directory "$dir/data" --address 127.0.0.1 --port "$port" --silent \
-    </dev/null >"$dir/log" 2>&1 &
-  echo $! >"$dir/pid"
-
-  local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-  until port_answers "$port"; do
-    if ! is_running "$dir"; then
-      rm -f "$dir/pid"
-      die "s3rver exited during start-up; see $dir/log"
-    fi
-    if ((SECONDS >= deadline)); then
-      stop "$dir"
-      die "s3rver did not answer on port $port within ${START_TIMEOUT_SECONDS}s; see $dir/log"
-    fi
-    sleep 0.1
+  local port attempt
+  for attempt in 1 2 3; do
+    port="$(free_port)"
+    if launch "$dir" "$port"; then break; fi
+    # Most likely another process took the port between free_port and s3rver's bind: try another one.
+    if ((attempt == 3)); then die "s3rver exited during start-up; see $dir/log"; fi
   done
 
   # Written last: the env file existing means the server is ready.

@@ -112,6 +112,10 @@ public sealed class FileSystemBlobStore(string rootPath, ILogger<FileSystemBlobS
             // Nothing to delete. Empty parent folders are deliberately left behind: removing them would race with a
             // concurrent put that has just created the folder and is about to move its file into it.
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            // The key names a folder of blobs, not a blob: there is no such blob to delete, as on S3.
+        }
         return Task.CompletedTask;
     }
 

@@ -87,6 +87,8 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
 
         Assert.Null(await Store.OpenReadAsync(BlobKey.FromPath("crates/serde"), Ct));
         Assert.False(await Store.ExistsAsync(BlobKey.FromPath("crates/serde"), Ct));
+        await Store.DeleteAsync(BlobKey.FromPath("crates/serde"), Ct);
+        Assert.True(await Store.ExistsAsync(BlobKey.CrateFile("serde", "1.0.0"), Ct));
     }
 
     [Fact]
