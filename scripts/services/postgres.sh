@@ -33,10 +33,14 @@ find_bin() {
 }
 
 ensure_installed() {
-    if [[ -z $(find_bin) ]]; then
-        [[ $(id -u) -eq 0 ]] || die "PostgreSQL is not installed and installing it needs root"
+    local missing=()
+    [[ -n $(find_bin) ]] || missing+=(postgresql)
+    # Free ports and passwords are picked with python3.
+    command -v python3 >/dev/null || missing+=(python3)
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        [[ $(id -u) -eq 0 ]] || die "${missing[*]} not installed and installing needs root"
         DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
     bin=$(find_bin)
     [[ -n $bin ]] || die "initdb not found after installing postgresql"

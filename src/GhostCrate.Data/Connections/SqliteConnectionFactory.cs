@@ -16,9 +16,9 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
 
     public SqliteConnectionFactory(string connectionString)
     {
+        // Default Timeout (30 s unless the connection string says otherwise) bounds Microsoft.Data.Sqlite's own
+        // retry loop on SQLITE_BUSY; busy_timeout below does the same inside SQLite.
         var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true };
-        // Also bounds Microsoft.Data.Sqlite's own retry loop on SQLITE_BUSY.
-        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) builder.DefaultTimeout = 30;
         _connectionString = builder.ToString();
         _filePath = IsFile(builder) ? Path.GetFullPath(builder.DataSource) : null;
     }
