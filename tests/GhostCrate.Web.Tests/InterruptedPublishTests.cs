@@ -27,7 +27,7 @@ public class InterruptedPublishTests
         Assert.Contains("trace id", await Json.ErrorDetailAsync(response));
         Assert.True(failing!.Attempts > 0);
 
-        Assert.Empty(app.BlobFiles().Where(f => !f.StartsWith(".tmp", StringComparison.Ordinal)));
+        Assert.DoesNotContain(app.BlobFiles(), f => !f.StartsWith(".tmp", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/index/fr/ag/fragile")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/api/v1/crates/fragile")).StatusCode);
 

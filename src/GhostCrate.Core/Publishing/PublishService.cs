@@ -86,7 +86,8 @@ public sealed class PublishService(
             Dependencies: meta.Deps.Select(d => new NewDependency(d.Name, d.VersionReq, d.Kind, d.Optional, d.Registry, d.Target)).ToList());
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
-        var blobWritten = false;
+        // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
+        var blobAttempted = false;
         PublishWriteResult write;
         try
         {
@@ -95,13 +96,13 @@ public sealed class PublishService(
                 // Overwrite is safe here: we hold the crate's write lock and no row refers to this key, so anything
                 // already there is the leftover of an interrupted publish of this very version.
                 await using var content = new MemoryStream(crateFile.ToArray(), writable: false);
+                blobAttempted = true;
                 await blobs.PutAsync(key, content, BlobPutMode.Overwrite, ct);
-                blobWritten = true;
             }, cancellationToken);
         }
         catch
         {
-            if (blobWritten) await RemoveOrphanAsync(key, canonical, meta.Vers);
+            if (blobAttempted) await RemoveOrphanAsync(key, canonical, meta.Vers);
             throw;
         }
 

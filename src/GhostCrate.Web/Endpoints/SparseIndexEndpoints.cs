@@ -25,12 +25,7 @@ public static class SparseIndexEndpoints
         index.MapGet("/config.json", (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
         {
             var baseUrl = urls.BaseUrl(context.Request);
-            var config = new RegistryConfig
-            {
-                Dl = baseUrl + "/api/v1/crates",
-                Api = baseUrl,
-                AuthRequired = options.Value.AuthRequired,
-            };
+            var config = new RegistryConfig(baseUrl + "/api/v1/crates", baseUrl, options.Value.AuthRequired);
             SetCacheControl(context, options.Value);
             return Results.Json(config);
         });

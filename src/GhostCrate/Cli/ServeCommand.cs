@@ -41,6 +41,7 @@ public static class ServeCommand
 
         var app = builder.Build();
         await StartupTasks.EnsureSchemaAsync(app.Services, settings, cancellationToken);
+        await StartupTasks.EnsureStorageAsync(app.Services, settings, cancellationToken);
         await StartupTasks.BootstrapAdminAsync(app.Services, settings, output, cancellationToken);
         app.MapGhostCrate();
         return app;

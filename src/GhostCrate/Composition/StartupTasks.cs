@@ -21,6 +21,16 @@ public static class StartupTasks
         await database.MigrateAsync(cancellationToken);
     }
 
+    /// <summary>Creates the S3 bucket when Storage:S3:CreateBucket asks for it (local S3-compatible servers).</summary>
+    public static async Task EnsureStorageAsync(IServiceProvider services, GhostCrateSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Storage is { Provider: Core.Options.StorageProvider.S3, S3.CreateBucket: true }
+            && services.GetRequiredService<Core.Storage.IBlobStore>() is Storage.S3.S3BlobStore s3)
+        {
+            await s3.EnsureBucketAsync(cancellationToken);
+        }
+    }
+
     /// <summary>First start: creates `admin` and prints a generated password once; registers GHOSTCRATE_ADMIN_TOKEN.</summary>
     public static async Task BootstrapAdminAsync(IServiceProvider services, GhostCrateSettings settings, TextWriter output, CancellationToken cancellationToken)
     {

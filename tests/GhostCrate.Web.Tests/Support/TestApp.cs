@@ -48,7 +48,7 @@ public sealed class TestApp : IAsyncDisposable
         if (loaded is null) throw new InvalidOperationException(string.Join("; ", errors));
         var app = await ServeCommand.BuildAsync(configuration, loaded, TextWriter.Null, CancellationToken.None, overrideServices);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, dataDir, new Uri(address));
     }
 

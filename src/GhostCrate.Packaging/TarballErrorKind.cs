@@ -1,0 +1,27 @@
+namespace GhostCrate.Packaging;
+
+public enum TarballErrorKind
+{
+    NotGzip,
+    /// <summary>Gzip data is truncated, fails its CRC, or is otherwise undecodable.</summary>
+    CorruptGzip,
+    CorruptTar,
+    /// <summary>An entry lies outside `{name}-{version}/`.</summary>
+    WrongPrefix,
+    PathTraversal,
+    AbsolutePath,
+    /// <summary>Backslashes, control or Windows-reserved characters, `.` or empty segments.</summary>
+    InvalidPath,
+    /// <summary>Anything but a regular file or directory: links, devices, fifos, pax globals...</summary>
+    UnsupportedEntryType,
+    UnpackedSizeExceeded,
+    TooManyEntries,
+    /// <summary>The same file path appears twice.</summary>
+    DuplicateEntry,
+    /// <summary>More than one root Cargo.toml (compared case-insensitively).</summary>
+    DuplicateManifest,
+    MissingManifest,
+    InvalidManifest,
+    NameMismatch,
+    VersionMismatch,
+}
