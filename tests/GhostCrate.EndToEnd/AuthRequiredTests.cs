@@ -10,6 +10,13 @@ namespace GhostCrate.EndToEnd;
 /// </summary>
 public sealed class AuthRequiredTests(AuthRequiredServerFixture fixture) : EndToEndTest(fixture), IClassFixture<AuthRequiredServerFixture>
 {
+    /// <summary>
+    /// Cargo only sends tokens to an auth-required registry when a credential provider is configured explicitly
+    /// ("authenticated registries require a credential-provider to be configured"), as a user must do too.
+    /// </summary>
+    protected override void ConfigureSandbox(CargoSandbox sandbox) =>
+        sandbox.ExtraEnvironment["CARGO_REGISTRIES_GHOSTCRATE_CREDENTIAL_PROVIDER"] = "cargo:token";
+
     [Fact]
     public async Task Resolution_fails_without_a_token_and_works_with_one()
     {

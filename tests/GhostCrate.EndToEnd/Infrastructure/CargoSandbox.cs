@@ -42,6 +42,9 @@ public sealed class CargoSandbox : IDisposable
     public string TargetDir { get; }
     public string ProjectsDir { get; }
 
+    /// <summary>More cargo settings (CARGO_* variables) for every run of this sandbox.</summary>
+    public Dictionary<string, string> ExtraEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Sent as CARGO_REGISTRIES_GHOSTCRATE_TOKEN; null runs cargo with no token in the environment.</summary>
     public string? Token { get; set; }
 
@@ -75,6 +78,11 @@ public sealed class CargoSandbox : IDisposable
         if (token is not null)
         {
             env["CARGO_REGISTRIES_GHOSTCRATE_TOKEN"] = token;
+        }
+
+        foreach (var (key, value) in ExtraEnvironment)
+        {
+            env[key] = value;
         }
 
         var cargoBin = Path.GetDirectoryName(CargoExecutable.Value);

@@ -13,11 +13,13 @@ public sealed record HttpAnswer(HttpStatusCode Status, string Body, HttpResponse
         $"HTTP {Code} {Status}\n{string.Join('\n', Message.Headers.Concat(Message.Content.Headers).Select(h => $"{h.Key}: {string.Join(", ", h.Value)}"))}\n\n{Body}";
 
     /// <summary>The detail strings of Cargo's error envelope {"errors":[{"detail":"..."}]}; empty if the body is not one.</summary>
-    public IReadOnlyList<string> ErrorDetails()
+    public IReadOnlyList<string> ErrorDetails() => ParseErrorDetails(Body);
+
+    public static IReadOnlyList<string> ParseErrorDetails(string body)
     {
         try
         {
-            return JsonNode.Parse(Body)?["errors"]?.AsArray()
+            return JsonNode.Parse(body)?["errors"]?.AsArray()
                 .Select(e => e?["detail"]?.GetValue<string>() ?? "")
                 .ToList() ?? [];
         }
@@ -96,6 +98,113 @@ public sealed class RegistryClient : IDisposable
         var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/crates/new") { Content = new ByteArrayContent(body) };
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
         return SendAsync(request, token, cancellationToken);
+    }
+
+    /// <summary>
+    /// PUT /api/v1/crates/new over a bare socket, reading the answer while the body is still being sent, as curl (and
+    /// so cargo) does. A server may rightly answer 413 and close as soon as the declared size is over its limit;
+    /// HttpClient then reports the broken pipe instead of the answer, so oversized uploads are sent this way.
+    /// </summary>
+    public async Task<(int Status, string Head, string Body)> PublishOverSocketAsync(byte[] body, string? token,
+        CancellationToken cancellationToken = default)
+    {
+        var baseUrl = Raw.BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(baseUrl.Host, baseUrl.Port, cancellationToken);
+        var stream = tcp.GetStream();
+        var head = new StringBuilder()
+            .Append("PUT ").Append(baseUrl.AbsolutePath.TrimEnd('/')).Append("/api/v1/crates/new HTTP/1.1\r\n")
+            .Append("Host: ").Append(baseUrl.Authority).Append("\r\n")
+            .Append("Accept: application/json\r\n")
+            .Append("Content-Length: ").Append(body.Length).Append("\r\n")
+            .Append("Connection: close\r\n");
+        if (token is not null)
+        {
+            head.Append("Authorization: ").Append(token).Append("\r\n");
+        }
+
+        head.Append("\r\n");
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(async () =>
+        {
+            var received = new MemoryStream();
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                int n;
+                while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    received.Write(buffer, 0, n);
+                    answered.TrySetResult();
+                }
+            }
+            catch (IOException)
+            {
+                // Reset after the answer: keep what arrived.
+            }
+
+            answered.TrySetResult();
+            return received.ToArray();
+        }, cancellationToken);
+
+        try
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellationToken);
+            for (var offset = 0; offset < body.Length && !answered.Task.IsCompleted; offset += 64 * 1024)
+            {
+                await stream.WriteAsync(body.AsMemory(offset, Math.Min(64 * 1024, body.Length - offset)), cancellationToken);
+            }
+        }
+        catch (IOException)
+        {
+            // The server stopped reading; its answer (if any) is in the reader.
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        var bytes = await reader.WaitAsync(timeout.Token);
+        var text = Encoding.UTF8.GetString(bytes);
+        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (split < 0)
+        {
+            return (0, text, "");
+        }
+
+        var responseHead = text[..split];
+        var responseBody = text[(split + 4)..];
+        var statusLine = responseHead.Split("\r\n")[0].Split(' ');
+        var status = statusLine.Length > 1 && int.TryParse(statusLine[1], out var code) ? code : 0;
+        if (responseHead.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            responseBody = Dechunk(responseBody);
+        }
+
+        return (status, responseHead, responseBody);
+    }
+
+    private static string Dechunk(string chunked)
+    {
+        var result = new StringBuilder();
+        var position = 0;
+        while (position < chunked.Length)
+        {
+            var lineEnd = chunked.IndexOf("\r\n", position, StringComparison.Ordinal);
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            var size = Convert.ToInt32(chunked[position..lineEnd].Split(';')[0].Trim(), 16);
+            if (size == 0)
+            {
+                break;
+            }
+
+            result.Append(chunked, lineEnd + 2, Math.Min(size, chunked.Length - lineEnd - 2));
+            position = lineEnd + 2 + size + 2;
+        }
+
+        return result.ToString();
     }
 
     public Task<HttpAnswer> YankAsync(string crate, string version, string token, CancellationToken cancellationToken = default) =>

@@ -90,8 +90,14 @@ public abstract class EndToEndTest(ServerFixture fixture) : IAsyncLifetime
     protected CargoSandbox NewSandbox(string? token)
     {
         var sandbox = new CargoSandbox(Server, token);
+        ConfigureSandbox(sandbox);
         _sandboxes.Add(sandbox);
         return sandbox;
+    }
+
+    /// <summary>Per-class cargo configuration (e.g. a credential provider for an auth-required registry).</summary>
+    protected virtual void ConfigureSandbox(CargoSandbox sandbox)
+    {
     }
 
     public virtual ValueTask InitializeAsync()
