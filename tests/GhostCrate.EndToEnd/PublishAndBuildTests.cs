@@ -33,6 +33,7 @@ public sealed class PublishAndBuildTests(ServerFixture fixture) : EndToEndTest(f
         }
 
         var b = await Cargo.NewLibAsync($"dep-b-{id}",
+            packageFields: "rust-version = \"1.85\"",
             dependencies: $$"""
                 a_renamed = { package = "{{a.Name}}", version = "0.1", registry = "ghostcrate" }
                 {{opt.Name}} = { version = "0.1", registry = "ghostcrate", optional = true }
@@ -67,6 +68,7 @@ public sealed class PublishAndBuildTests(ServerFixture fixture) : EndToEndTest(f
         Assert.Equal("0.1.0", line["vers"]?.GetValue<string>());
         Assert.Matches("^[0-9a-f]{64}$", line["cksum"]?.GetValue<string>() ?? "");
         Assert.False(line["yanked"]?.GetValue<bool>() ?? true, shown);
+        Assert.Equal("1.85", line["rust_version"]?.GetValue<string>());
 
         // Features using `dep:` go to features2 with v = 2, so that cargo older than 1.60 skips the entry instead of
         // misreading it: https://doc.rust-lang.org/cargo/reference/registry-index.html#json-schema
@@ -153,6 +155,24 @@ public sealed class PublishAndBuildTests(ServerFixture fixture) : EndToEndTest(f
         var (status, bytes) = await Http.DownloadAsync(crate.Name, "1.2.3", cancellationToken: Cancel);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(cksum, CrateFiles.Sha256(bytes));
+    }
+
+    [Fact]
+    public async Task A_crate_with_uppercase_letters_is_found_by_its_lowercase_index_path_and_builds()
+    {
+        // Cargo asks for the lowercased index path but downloads with the name as published.
+        var dep = await Cargo.NewLibAsync($"Mixed_Case-{Ids.New()}", files: new Dictionary<string, string>
+        {
+            ["src/lib.rs"] = "pub fn shout() -> &'static str { \"HI\" }\n",
+        });
+        await Cargo.PublishOkAsync(dep);
+        var line = Assert.Single(await Http.GetIndexEntriesAsync(dep.Name.ToLowerInvariant(), cancellationToken: Cancel));
+        Assert.Equal(dep.Name, line["name"]?.GetValue<string>());
+
+        var consumer = await Cargo.NewLibAsync($"consumer-{Ids.New()}",
+            dependencies: $"{dep.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn get() -> &'static str {{ {dep.RustName}::shout() }}\n" });
+        await Cargo.RunOkAsync(consumer.Directory, ["build"]);
     }
 
     private static JsonObject Dep(List<JsonObject> deps, string name, string shown)

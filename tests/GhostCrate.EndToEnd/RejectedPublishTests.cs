@@ -77,6 +77,8 @@ public sealed class RejectedPublishTests(ServerFixture fixture) : EndToEndTest(f
         var name = $"existing-{Ids.New()}";
         var good = await Http.PublishAsync(CrateFiles.PublishBody(name, "0.1.0", CrateFiles.Build(name, "0.1.0")), Server.AdminToken, Cancel);
         Assert.True(good.Status == HttpStatusCode.OK, good.Describe());
+        // The snapshot must see stored crates, or comparing snapshots would prove nothing.
+        Assert.Contains(await Server.SnapshotStorageAsync(Cancel), e => e.Contains($"{name}-0.1.0.crate", StringComparison.Ordinal));
 
         var evil = CrateFiles.Build(name, "0.2.0", extraEntries: [($"{name}-0.2.0/../../evil", "pwned"u8.ToArray())]);
         await AssertRejectedWithoutTraceAsync(name, "0.2.0", CrateFiles.PublishBody(name, "0.2.0", evil));
@@ -86,6 +88,26 @@ public sealed class RejectedPublishTests(ServerFixture fixture) : EndToEndTest(f
 
         var entries = await Http.GetIndexEntriesAsync(name, cancellationToken: Cancel);
         Assert.Equal("0.1.0", Assert.Single(entries)["vers"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_name_differing_only_in_case_or_separators_from_an_existing_crate_is_rejected()
+    {
+        // crates.io's rule: `foo-bar`, `foo_bar` and `Foo_Bar` are one crate name, so nobody can squat a look-alike.
+        var id = Ids.New();
+        var name = $"same-name-{id}";
+        var good = await Http.PublishAsync(CrateFiles.PublishBody(name, "0.1.0", CrateFiles.Build(name, "0.1.0")), Server.AdminToken, Cancel);
+        Assert.True(good.Status == HttpStatusCode.OK, good.Describe());
+        var existing = await Server.SnapshotStorageAsync(Cancel);
+        Assert.Contains(existing, e => e.Contains($"{name}-0.1.0.crate", StringComparison.Ordinal));
+
+        foreach (var lookalike in new[] { $"same_name_{id}", $"Same-Name-{id}" })
+        {
+            var body = CrateFiles.PublishBody(lookalike, "0.2.0", CrateFiles.Build(lookalike, "0.2.0"));
+            await AssertRejectedWithoutTraceAsync(lookalike, "0.2.0", body);
+        }
+
+        Assert.Single(await Http.GetIndexEntriesAsync(name, cancellationToken: Cancel));
     }
 
     /// <summary>Sends the body and checks: 4xx with a detail, same blobs, same index file, nothing searchable or downloadable.</summary>

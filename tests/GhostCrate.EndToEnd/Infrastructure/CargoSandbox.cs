@@ -115,7 +115,7 @@ public sealed class CargoSandbox : IDisposable
     /// src/lib.rs, build.rs).
     /// </summary>
     public async Task<CrateProject> NewLibAsync(string name, string version = "0.1.0", string dependencies = "",
-        string extraToml = "", IReadOnlyDictionary<string, string>? files = null)
+        string extraToml = "", IReadOnlyDictionary<string, string>? files = null, string packageFields = "")
     {
         var dir = Path.Combine(ProjectsDir, name + "-" + version);
         await RunOkAsync(ProjectsDir, ["new", "--lib", "--vcs", "none", "--name", name, dir], timeout: TimeSpan.FromMinutes(1));
@@ -134,6 +134,11 @@ public sealed class CargoSandbox : IDisposable
             $"description = \"GhostCrate end-to-end test crate {name}\"",
             "license = \"MIT\"",
         ]);
+        if (packageFields.Length > 0)
+        {
+            lines.Insert(editionLine + 4, packageFields.Trim());
+        }
+
         var depsLine = lines.FindIndex(l => l.Trim() == "[dependencies]");
         lines.Insert(depsLine + 1, dependencies.Trim());
 

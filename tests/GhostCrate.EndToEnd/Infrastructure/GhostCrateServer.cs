@@ -269,11 +269,26 @@ public sealed class GhostCrateServer : IAsyncDisposable
         return keys;
     }
 
-    private async Task LaunchAsync(CancellationToken cancellationToken)
+    /// <summary>Stops the server (kill, as a crash would) and starts it again on the same data, on the same port when free.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_process is { } old)
+        {
+            ProcessRunner.KillTree(old);
+            await old.WaitForExitAsync(CancellationToken.None);
+            old.Dispose();
+            _process = null;
+        }
+
+        Append("# restart");
+        await LaunchAsync(cancellationToken, preferredPort: Port);
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken, int? preferredPort = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = attempt == 1 && preferredPort is { } preferred ? preferred : FreePort();
             Http?.Dispose();
             Http = new RegistryClient(BaseUrl);
             var psi = new ProcessStartInfo("dotnet")
