@@ -16,6 +16,12 @@ public sealed record ServerOptions
     /// <summary>GHOSTCRATE_Registry__AuthRequired=true: every index, download and search request needs a token.</summary>
     public bool AuthRequired { get; init; }
 
+    /// <summary>
+    /// GHOSTCRATE_Registry__PublicUrl with "{port}" replaced by the port the server gets (e.g. "http://localhost:{port}",
+    /// as behind a proxy the registry is reached under another name than the one it listens on).
+    /// </summary>
+    public string? PublicUrlTemplate { get; init; }
+
     /// <summary>More GHOSTCRATE_* settings.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
@@ -34,6 +40,7 @@ public sealed class GhostCrateServer : IAsyncDisposable
     private readonly Dictionary<string, string?> _environment;
     private readonly string? _postgresAdminConnectionString;
     private Process? _process;
+    private string? _publicUrlTemplate;
 
     private GhostCrateServer(Lane lane, string root, Dictionary<string, string?> environment, string adminToken,
         string? databaseName, string? postgresAdminConnectionString, string? bucket)
@@ -156,7 +163,10 @@ public sealed class GhostCrateServer : IAsyncDisposable
             environment[key] = value;
         }
 
-        var server = new GhostCrateServer(lane, root, environment, adminToken, databaseName, adminConnectionString, bucket);
+        var server = new GhostCrateServer(lane, root, environment, adminToken, databaseName, adminConnectionString, bucket)
+        {
+            _publicUrlTemplate = options.PublicUrlTemplate,
+        };
         try
         {
             if (lane.Kind == BackendKind.PostgresS3)
@@ -289,6 +299,11 @@ public sealed class GhostCrateServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             Port = attempt == 1 && preferredPort is { } preferred ? preferred : FreePort();
+            if (_publicUrlTemplate is not null)
+            {
+                _environment["GHOSTCRATE_Registry__PublicUrl"] = _publicUrlTemplate.Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            }
+
             Http?.Dispose();
             Http = new RegistryClient(BaseUrl);
             var psi = new ProcessStartInfo("dotnet")

@@ -66,6 +66,12 @@ public sealed class AuthRequiredServerFixture : ServerFixture
     protected override ServerOptions Options => new() { AuthRequired = true };
 }
 
+/// <summary>A server whose public URL (http://localhost:PORT) differs from the address cargo's index URL uses.</summary>
+public sealed class PublicUrlServerFixture : ServerFixture
+{
+    protected override ServerOptions Options => new() { PublicUrlTemplate = "http://localhost:{port}" };
+}
+
 /// <summary>
 /// Base of every end-to-end test: the class's server, a per-test cargo sandbox holding the admin token, and on
 /// failure the server output written while the test ran.
