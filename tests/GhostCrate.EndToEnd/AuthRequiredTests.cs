@@ -31,6 +31,13 @@ public sealed class AuthRequiredTests(AuthRequiredServerFixture fixture) : EndTo
         Assert.Matches("(?i)401|authenticat|unauthorized|no token found", denied.StdErr);
         Assert.False(File.Exists(consumer.LockPath));
 
+        // A token the registry does not know is refused too, and cargo says so.
+        anonymous.Token = "gce2e-revoked-" + Ids.New();
+        var refused = await anonymous.RunAsync(consumer.Directory, ["generate-lockfile"]);
+        Assert.False(refused.Succeeded, $"resolution with an unknown token must fail:\n{refused.Describe()}");
+        Assert.Matches("(?i)401|403|token rejected|unauthorized", refused.StdErr);
+        Assert.False(File.Exists(consumer.LockPath));
+
         anonymous.Token = Server.AdminToken;
         await anonymous.RunOkAsync(consumer.Directory, ["generate-lockfile"]);
         Assert.Equal("0.1.0", CargoSandbox.LockedVersion(consumer, dep.Name));
