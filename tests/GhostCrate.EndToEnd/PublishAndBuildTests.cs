@@ -175,6 +175,41 @@ public sealed class PublishAndBuildTests(ServerFixture fixture) : EndToEndTest(f
         await Cargo.RunOkAsync(consumer.Directory, ["build"]);
     }
 
+    [Fact]
+    public async Task Dependencies_on_crates_io_keep_their_registry_in_the_index()
+    {
+        // What cargo sends for `serde = "1"` and `json = { package = "serde_json", version = "1" }` from crates.io:
+        // the registry is the crates.io index URL, and a rename travels as explicit_name_in_toml.
+        const string cratesIo = "https://github.com/rust-lang/crates.io-index";
+        var name = $"uses-public-{Ids.New()}";
+        var metadata = CrateFiles.Metadata(name, "0.1.0");
+        metadata["deps"] = new JsonArray(
+            CrateFiles.Dependency("serde", "^1.0", cratesIo),
+            CrateFiles.Dependency("serde_json", "^1", cratesIo, explicitNameInToml: "json"));
+        var crate = CrateFiles.Build(name, "0.1.0", manifestExtra: """
+
+            [dependencies.serde]
+            version = "1.0"
+
+            [dependencies.json]
+            version = "1"
+            package = "serde_json"
+            """);
+        var answer = await Http.PublishAsync(CrateFiles.PublishBody(metadata, crate), Server.AdminToken, Cancel);
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.Describe());
+
+        var line = Assert.Single(await Http.GetIndexEntriesAsync(name, cancellationToken: Cancel));
+        var shown = line.ToJsonString();
+        var deps = line["deps"]!.AsArray().Select(d => d!.AsObject()).ToList();
+        var serde = Dep(deps, "serde", shown);
+        Assert.Equal(cratesIo, serde["registry"]?.GetValue<string>());
+        Assert.Equal("^1.0", serde["req"]?.GetValue<string>());
+        Assert.Null(serde["package"]);
+        var json = Dep(deps, "json", shown);
+        Assert.Equal("serde_json", json["package"]?.GetValue<string>());
+        Assert.Equal(cratesIo, json["registry"]?.GetValue<string>());
+    }
+
     private static JsonObject Dep(List<JsonObject> deps, string name, string shown)
     {
         var matches = deps.Where(d => d["name"]?.GetValue<string>() == name).ToList();

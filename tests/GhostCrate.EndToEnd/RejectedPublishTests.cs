@@ -72,6 +72,16 @@ public sealed class RejectedPublishTests(ServerFixture fixture) : EndToEndTest(f
     }
 
     [Fact]
+    public async Task A_dependency_on_a_registry_that_is_not_allowed_is_rejected_and_nothing_is_stored()
+    {
+        var name = $"foreign-{Ids.New()}";
+        var metadata = CrateFiles.Metadata(name, "0.1.0");
+        metadata["deps"] = new JsonArray(CrateFiles.Dependency("sneaky", "^1", "sparse+https://registry.example.invalid/index/"));
+        var crate = CrateFiles.Build(name, "0.1.0", manifestExtra: "\n[dependencies.sneaky]\nversion = \"1\"\nregistry-index = \"sparse+https://registry.example.invalid/index/\"\n");
+        await AssertRejectedWithoutTraceAsync(name, "0.1.0", CrateFiles.PublishBody(metadata, crate));
+    }
+
+    [Fact]
     public async Task A_bad_new_version_of_an_existing_crate_leaves_the_crate_unchanged()
     {
         var name = $"existing-{Ids.New()}";

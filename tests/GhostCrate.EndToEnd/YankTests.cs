@@ -77,6 +77,18 @@ public sealed class YankTests(ServerFixture fixture) : EndToEndTest(fixture), IC
         Assert.False(Yanked(restored.Body), restored.Body);
     }
 
+    [Fact]
+    public async Task Yanking_a_version_that_does_not_exist_fails_with_a_message()
+    {
+        var name = $"yank-{Ids.New()}";
+        await Cargo.PublishOkAsync(await Cargo.NewLibAsync(name, "0.1.0"), verify: false);
+        var missingVersion = await Cargo.RunAsync(Cargo.ProjectsDir, ["yank", "--registry", CargoSandbox.Registry, "--version", "9.9.9", name]);
+        OwnerTests.AssertRejectedWithDetail(missingVersion);
+        var missingCrate = await Cargo.RunAsync(Cargo.ProjectsDir, ["yank", "--registry", CargoSandbox.Registry, "--version", "0.1.0", "nothing-" + Ids.New()]);
+        OwnerTests.AssertRejectedWithDetail(missingCrate);
+        Assert.False(Assert.Single(await Http.GetIndexEntriesAsync(name, cancellationToken: Cancel))["yanked"]!.GetValue<bool>());
+    }
+
     private static bool Yanked(string indexFile) =>
         Assert.Single(RegistryClient.ParseIndexLines(indexFile))["yanked"]!.GetValue<bool>();
 

@@ -274,10 +274,10 @@ public static class CrateFiles
     /// adds raw entries (paths as written, e.g. with "..").
     /// </summary>
     public static byte[] Build(string name, string version, string? manifestName = null, string? libRs = null,
-        IEnumerable<(string Path, byte[] Content)>? extraEntries = null)
+        IEnumerable<(string Path, byte[] Content)>? extraEntries = null, string manifestExtra = "")
     {
         var prefix = $"{name}-{version}/";
-        var manifest = $"[package]\nname = \"{manifestName ?? name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"GhostCrate end-to-end test crate\"\n";
+        var manifest = $"[package]\nname = \"{manifestName ?? name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"GhostCrate end-to-end test crate\"\n{manifestExtra}";
         var entries = new List<(string Path, byte[] Content)>
         {
             (prefix + "Cargo.toml", Encoding.UTF8.GetBytes(manifest)),
@@ -325,6 +325,21 @@ public static class CrateFiles
         ["badges"] = new JsonObject(),
         ["links"] = null,
         ["rust_version"] = null,
+    };
+
+    /// <summary>One entry of the publish metadata's "deps", as cargo writes it.</summary>
+    public static JsonObject Dependency(string name, string versionReq, string? registry, string? explicitNameInToml = null,
+        string kind = "normal", string? target = null, bool optional = false) => new()
+    {
+        ["name"] = name,
+        ["version_req"] = versionReq,
+        ["features"] = new JsonArray(),
+        ["optional"] = optional,
+        ["default_features"] = true,
+        ["target"] = target,
+        ["kind"] = kind,
+        ["registry"] = registry,
+        ["explicit_name_in_toml"] = explicitNameInToml,
     };
 
     /// <summary>u32 LE json length, json, u32 LE crate length, crate bytes.</summary>
