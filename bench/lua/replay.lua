@@ -1,0 +1,37 @@
+-- wrk script: replays the request list in $WRK_LIST (one "path [etag]" per line), each thread from its own offset.
+-- WRK_MODE=revalidate sends the line's ETag in If-None-Match (the 304 benchmark).
+-- Prints one JSON line at the end (latencies in microseconds), which run.sh collects.
+local list = os.getenv("WRK_LIST")
+local mode = os.getenv("WRK_MODE") or "get"
+local entries = {}
+for line in io.lines(list) do
+  local path, tag = line:match("^(%S+)%s*(.*)$")
+  if path then entries[#entries + 1] = { path, tag } end
+end
+
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+
+local i = 0
+function init(args)
+  i = math.floor((tid or 0) * #entries / 7) % #entries
+end
+
+function request()
+  i = i % #entries + 1
+  local e = entries[i]
+  if mode == "revalidate" then
+    return wrk.format("GET", e[1], { ["If-None-Match"] = e[2] })
+  end
+  return wrk.format("GET", e[1])
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    '{"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"status_errors":%d}\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(99), errors, summary.errors.status))
+end

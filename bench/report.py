@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Renders bench/run.sh's JSON results as the Markdown report (machine, GhostCrate vs nginx, ratios, targets)."""
+import argparse
+import glob
+import json
+import os
+import platform
+import statistics
+import subprocess
+
+ap = argparse.ArgumentParser()
+for name in ("results", "main", "crates", "duration", "nginx", "wrk", "cargo", "dotnet"):
+    ap.add_argument("--" + name, required=True)
+a = ap.parse_args()
+R = a.results
+
+
+def load(name):
+    path = os.path.join(R, name + ".json")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def rps(r):
+    return r["requests"] / (r["duration_us"] / 1e6) if r.get("duration_us") else None
+
+
+def mbps(r):
+    return r["bytes"] / (r["duration_us"] / 1e6) / 1e6 if r.get("duration_us") else None
+
+
+def ms(us):
+    return None if us is None else us / 1000.0
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "n/a"
+    return f"{v:,.{digits}f}"
+
+
+def ratio(g, n):
+    return None if not g or not n else g / n
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def cmd(*args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=10).stdout.strip()
+    except OSError:
+        return ""
+
+
+cpu = next((l.split(":", 1)[1].strip() for l in cmd("lscpu").splitlines() if l.startswith("Model name")), platform.processor())
+mem_gib = next((int(l.split()[1]) / 1024 / 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+osname = next((l.split("=", 1)[1].strip().strip('"') for l in open("/etc/os-release") if l.startswith("PRETTY_NAME")), "")
+manifest = json.load(open(os.path.join(a.main, "manifest.json")))
+n = int(a.crates)
+
+print(f"# GhostCrate vs nginx, N = {n:,} crates\n")
+print(f"- Machine: {cpu}, {os.cpu_count()} cores, {mem_gib:.0f} GiB RAM, {osname}, Linux {platform.release()}")
+print(f"- Software: .NET SDK {a.dotnet}, nginx {a.nginx}, {a.wrk}, {a.cargo}; GhostCrate Release build, SQLite + file-system storage (the default)")
+print(f"- Registry: {manifest['crates']:,} crates, {manifest['versions']:,} versions, {manifest['index_bytes'] / 1e6:.1f} MB of index files, "
+      f"{manifest['crate_files']:,} .crate files (3 of them 5 MB); generated through PublishService at {manifest['publishes_per_second']:.0f} publishes/s")
+print(f"- Load: wrk -t2, {a.duration} s per run, client and server on the same 2 cores; nginx serves the exported bytes "
+      f"(sendfile, open_file_cache, etag) at the same URLs")
+same = load("same-bytes")
+if same:
+    print(f"- Same bytes: {same['sampled'] - same['mismatched']}/{same['sampled']} sampled index files byte-identical between the two servers")
+print()
+
+rows = []
+ig, ing = load("index-gc"), load("index-ng")
+rg, rn = load("revalidate-gc"), load("revalidate-ng")
+sg, sn = load("download-small-gc"), load("download-small-ng")
+bg, bn = load("download-big-gc"), load("download-big-ng")
+r_index = ratio(rps(ig), rps(ing))
+r_reval = ratio(rps(rg), rps(rn))
+r_small = ratio(mbps(sg), mbps(sn))
+r_big = ratio(mbps(bg), mbps(bn))
+
+print("## GhostCrate next to nginx\n")
+print("| measurement | GhostCrate | nginx | GhostCrate/nginx | target | |")
+print("|---|---:|---:|---:|---|---|")
+print(f"| sparse index, warm (32 conn): requests/s | {fmt(rps(ig))} | {fmt(rps(ing))} | {fmt(r_index, 2)} | >= 0.9 | {verdict(None if r_index is None else r_index >= 0.9)} |")
+print(f"| sparse index: p50 latency, ms | {fmt(ms(ig.get('p50_us')), 2)} | {fmt(ms(ing.get('p50_us')), 2)} | {fmt(ratio(ig.get('p50_us'), ing.get('p50_us')), 2)} | | |")
+print(f"| sparse index: p99 latency, ms | {fmt(ms(ig.get('p99_us')), 2)} | {fmt(ms(ing.get('p99_us')), 2)} | {fmt(ratio(ig.get('p99_us'), ing.get('p99_us')), 2)} | | |")
+print(f"| revalidation (If-None-Match -> 304): requests/s | {fmt(rps(rg))} | {fmt(rps(rn))} | {fmt(r_reval, 2)} | >= 0.9 | {verdict(None if r_reval is None else r_reval >= 0.9)} |")
+print(f"| revalidation: p99 latency, ms | {fmt(ms(rg.get('p99_us')), 2)} | {fmt(ms(rn.get('p99_us')), 2)} | | | |")
+print(f"| .crate downloads, small (~2 KB, 32 conn): MB/s | {fmt(mbps(sg), 1)} | {fmt(mbps(sn), 1)} | {fmt(r_small, 2)} | >= 0.9 | {verdict(None if r_small is None else r_small >= 0.9)} |")
+print(f"| .crate downloads, small: requests/s | {fmt(rps(sg))} | {fmt(rps(sn))} | | | |")
+print(f"| .crate downloads, 5 MB (8 conn): MB/s | {fmt(mbps(bg))} | {fmt(mbps(bn))} | {fmt(r_big, 2)} | >= 0.9 | {verdict(None if r_big is None else r_big >= 0.9)} |")
+
+lg, ln = load("lockfile-gc"), load("lockfile-ng")
+if lg and ln:
+    tg, tn = lg["results"][0], ln["results"][0]
+    packages = open(os.path.join(R, "lockfile-gc-packages.txt")).read().strip()
+    print(f"| cargo generate-lockfile, cold CARGO_HOME, {packages} packages: median s (time, lower is better) | "
+          f"{tg['median']:.2f} | {tn['median']:.2f} | {tg['median'] / tn['median']:.2f} | | |")
+errors = [k for k, r in (("index", ig), ("revalidate", rg), ("small", sg), ("big", bg)) if r.get("status_errors") or r.get("socket_errors")]
+print()
+if errors:
+    print(f"Errors were seen in: {', '.join(errors)} (see the raw wrk output).\n")
+
+print("## GhostCrate alone\n")
+print("| measurement | value | target | |")
+print("|---|---:|---|---|")
+search = load("search-gc")
+p99 = ms(search.get("p99_us"))
+print(f"| search at N = {n:,} (8 conn): requests/s | {fmt(rps(search))} | | |")
+print(f"| search: p50 / p99 latency, ms | {fmt(ms(search.get('p50_us')), 1)} / {fmt(p99, 1)} | p99 < 50 | {verdict(None if p99 is None else p99 < 50)} |")
+pub = load("publish")
+if pub:
+    print(f"| publish into N = {n:,} (4 concurrent publishers, {pub['seconds']:.0f} s): publishes/s | {pub['per_second']:.1f} ({pub['publishes']} ok, {pub['errors']} failed) | | |")
+    print(f"| publish: p50 / p99 latency, ms | {pub['p50_ms']:.0f} / {pub['p99_ms']:.0f} | p99 < 500 | {verdict(pub['p99_ms'] < 500)} |")
+print()
+
+print("## Cost by size\n")
+print("| crates | start-up to /ready, ms (median of 3) | peak RSS, MB | targets |")
+print("|---:|---:|---:|---|")
+for path in sorted(glob.glob(os.path.join(R, "size-n*.json")), key=lambda p: int(os.path.basename(p)[6:-5])):
+    size = json.load(open(path))
+    startup = statistics.median(size["startup_ms"])
+    rss = size["peak_rss_mb"]
+    note = f"start-up < 2000 ms: {verdict(startup < 2000)}"
+    if size["n"] >= 100000:
+        note += f"; RSS < 300 MB: {verdict(rss < 300)}"
+    extra = f" (reads only: {size['peak_rss_read_mb']})" if "peak_rss_read_mb" in size else ""
+    print(f"| {size['n']:,} | {startup:.0f} | {rss}{extra} | {note} |")
+print()
+print("Peak RSS is VmHWM after the whole run at that size (every index file requested; for the main size also downloads, "
+      "search, cargo and publish). Start-up is measured from spawning the process to the first 200 of GET /ready.")

@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# GhostCrate next to nginx serving the very same bytes. One command; prints numbers and ratios, never fails on them.
+#
+#   bash bench/run.sh                 # N=10k crates (plus start-up/RSS at 1k), about 10-15 minutes on 2 cores
+#   bash bench/run.sh --large         # N=100k crates (plus start-up/RSS at 1k and 10k); generating 100k takes ~30 min once
+#   bash bench/run.sh --crates 2000   # any N
+#   options: --duration S (seconds per wrk run, default 10)  --work DIR (datasets are cached there, default
+#            /tmp/ghostcrate-bench)  --regenerate (throw cached datasets away)  --publish-seconds S (default 30)
+#
+# Installs nginx, wrk, h2load, hyperfine (Debian) when missing. Writes bench/results/<date>-N<k>.md and prints it.
+# Every server binds 127.0.0.1 on a free port; every load run is bounded in time.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+crates=10000
+duration=10
+publish_seconds=30
+work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
+regenerate=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --crates) crates="$2"; shift 2 ;;
+    --large) crates=100000; shift ;;
+    --duration) duration="$2"; shift 2 ;;
+    --publish-seconds) publish_seconds="$2"; shift 2 ;;
+    --work) work="$2"; shift 2 ;;
+    --regenerate) regenerate=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
+log() { echo "==> $*" >&2; }
+
+# ---------------------------------------------------------------------------------------------------------------- tools
+need=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx-light)
+command -v wrk >/dev/null || need+=(wrk)
+command -v h2load >/dev/null || need+=(nghttp2-client)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v python3 >/dev/null || need+=(python3)
+command -v curl >/dev/null || need+=(curl)
+if [[ ${#need[@]} -gt 0 ]]; then
+  log "installing ${need[*]} (Debian)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+cargo_bin="$(rustup which cargo 2>/dev/null || command -v cargo)"
+
+log "building GhostCrate and the generator (Release)"
+dotnet build "$repo/src/GhostCrate/GhostCrate.csproj" -c Release -v q -nologo >/dev/null
+dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
+server_bin="$repo/src/GhostCrate/bin/Release/net10.0/ghostcrate"
+tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
+admin_token="bench-admin-token-0123456789abcdef"   # the generator's Generator.AdminToken
+
+mkdir -p "$work"
+chmod 755 "$work"
+run="$(mktemp -d "$work/run.XXXXXX")"
+chmod 755 "$run"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+
+# ------------------------------------------------------------------------------------------------------------ datasets
+# A dataset is generated once per size and generator version and reused (generation dominates the run time).
+generator_stamp="$(cat "$repo"/bench/GhostCrate.Bench.Generator/*.cs | sha256sum | cut -c1-16)"
+dataset() {
+  local n="$1" dir="$work/n$1"
+  if [[ $regenerate -eq 1 || ! -f "$dir/manifest.json" || "$(cat "$dir/stamp" 2>/dev/null)" != "$generator_stamp" ]]; then
+    rm -rf "$dir"
+    log "generating N=$n through PublishService (cached in $dir)"
+    "${tool[@]}" generate --out "$dir" --crates "$n" >&2
+    echo "$generator_stamp" > "$dir/stamp"
+    chmod -R a+rX "$dir"
+  fi
+  echo "$dir"
+}
+
+sizes=(1000)
+if [[ $crates -ge 100000 ]]; then sizes+=(10000); fi
+if [[ $crates -ne 1000 ]]; then sizes+=("$crates"); fi
+for n in "${sizes[@]}"; do dataset "$n" >/dev/null; done
+main="$work/n$crates"
+
+# ------------------------------------------------------------------------------------------------------------- servers
+# start_ghostcrate DATA_DIR -> sets gc_pid, gc_port, gc_startup_ms (spawn until /ready answers 200)
+start_ghostcrate() {
+  gc_port="$(free_port)"
+  local started; started="$(now_ms)"
+  GHOSTCRATE_ADMIN_TOKEN="$admin_token" "$server_bin" serve --data-dir "$1" --urls "http://127.0.0.1:$gc_port" >"$run/ghostcrate-$gc_port.log" 2>&1 &
+  gc_pid=$!
+  pids+=("$gc_pid")
+  local deadline=$(( $(now_ms) + 120000 ))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$gc_port/ready" 2>/dev/null; do
+    kill -0 "$gc_pid" 2>/dev/null || { cat "$run/ghostcrate-$gc_port.log" >&2; echo "GhostCrate died" >&2; exit 1; }
+    [[ $(now_ms) -lt $deadline ]] || { echo "GhostCrate did not become ready" >&2; exit 1; }
+    sleep 0.005
+  done
+  gc_startup_ms=$(( $(now_ms) - started ))
+}
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+start_nginx() {
+  ng_port="$(free_port)"
+  local dir="$run/nginx" www="$1/www"
+  mkdir -p "$dir/tmp"
+  local user_line=""
+  if [[ $(id -u) -eq 0 ]]; then user_line="user root;"; fi
+  cat > "$dir/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 1000000;
+  keepalive_timeout 65;
+  open_file_cache max=200000 inactive=300s;
+  open_file_cache_valid 300s;
+  open_file_cache_min_uses 1;
+  open_file_cache_errors on;
+  etag on;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  types { }
+  default_type text/plain;
+  server {
+    listen 127.0.0.1:$ng_port;
+    root $www;
+    location /index/ { add_header Cache-Control "public, no-cache"; }
+    location = /index/config.json { default_type application/json; }
+    location /api/v1/crates/ { default_type application/gzip; add_header Cache-Control "public, max-age=31536000, immutable"; }
+  }
+}
+EOF
+  # The same config.json GhostCrate renders, pointing at nginx.
+  printf '{"dl":"http://127.0.0.1:%s/api/v1/crates","api":"http://127.0.0.1:%s"}' "$ng_port" "$ng_port" > "$www/index/config.json"
+  "$nginx_bin" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' 2>"$dir/stderr.log" &
+  ng_pid=$!
+  pids+=("$ng_pid")
+  local deadline=$(( $(now_ms) + 10000 ))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$ng_port/index/config.json" 2>/dev/null; do
+    [[ $(now_ms) -lt $deadline ]] || { cat "$dir/error.log" "$dir/stderr.log" >&2; echo "nginx did not start" >&2; exit 1; }
+    sleep 0.01
+  done
+}
+
+# wrk_run NAME PORT LIST MODE CONNECTIONS -> writes $run/results/NAME.json
+mkdir -p "$run/results"
+wrk_run() {
+  local name="$1" port="$2" list="$3" mode="$4" connections="$5"
+  WRK_LIST="$list" WRK_MODE="$mode" wrk -t2 -c"$connections" -d"${duration}s" --timeout 10s -s "$repo/bench/lua/replay.lua" \
+    "http://127.0.0.1:$port" > "$run/results/$name.txt" 2>&1 || true
+  grep -m1 '^{"requests"' "$run/results/$name.txt" > "$run/results/$name.json" || { cat "$run/results/$name.txt" >&2; echo '{}' > "$run/results/$name.json"; }
+  log "$name: $(cat "$run/results/$name.json")"
+}
+
+# ---------------------------------------------------------------------------------------- start-up and memory per size
+for n in "${sizes[@]}"; do
+  if [[ $n -eq $crates ]]; then continue; fi
+  copy="$run/data-n$n"
+  cp -a "$work/n$n/data" "$copy"
+  starts=()
+  for _ in 1 2 3; do
+    start_ghostcrate "$copy"; starts+=("$gc_startup_ms")
+    if [[ ${#starts[@]} -lt 3 ]]; then stop_pid "$gc_pid"; fi
+  done
+  # Peak RSS after every index file has been read once and the index list replayed.
+  wrk_run "size-n$n-index" "$gc_port" "$work/n$n/lists/index-paths.txt" get 32 >/dev/null
+  printf '{"n":%s,"startup_ms":[%s],"peak_rss_mb":%s}\n' "$n" "$(IFS=,; echo "${starts[*]}")" "$(peak_rss_mb "$gc_pid")" > "$run/results/size-n$n.json"
+  log "N=$n: $(cat "$run/results/size-n$n.json")"
+  stop_pid "$gc_pid"
+  rm -rf "$copy"
+done
+
+# ------------------------------------------------------------------------------------------------------- main size runs
+copy="$run/data-n$crates"
+cp -a "$main/data" "$copy"
+starts=()
+for _ in 1 2 3; do
+  start_ghostcrate "$copy"; starts+=("$gc_startup_ms")
+  if [[ ${#starts[@]} -lt 3 ]]; then stop_pid "$gc_pid"; fi
+done
+start_nginx "$main"
+lists="$main/lists"
+log "GhostCrate on :$gc_port, nginx on :$ng_port, N=$crates"
+
+# Same bytes? Compare a sample of index files.
+mismatch=0
+for p in $(head -50 "$lists/index-paths.txt"); do
+  cmp -s <(curl -fsS "http://127.0.0.1:$gc_port$p") <(curl -fsS "http://127.0.0.1:$ng_port$p") || mismatch=$((mismatch + 1))
+done
+echo "{\"sampled\":50,\"mismatched\":$mismatch}" > "$run/results/same-bytes.json"
+
+# Warm both (GhostCrate's caches, nginx's open_file_cache and the page cache), then measure.
+for who in gc ng; do
+  port_var="${who}_port"; port="${!port_var}"
+  WRK_LIST="$lists/index-paths.txt" wrk -t2 -c32 -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" >/dev/null 2>&1 || true
+done
+for who in gc ng; do port_var="${who}_port"; wrk_run "index-$who" "${!port_var}" "$lists/index-paths.txt" get 32; done
+
+for who in gc ng; do
+  port_var="${who}_port"
+  "${tool[@]}" etags --base "http://127.0.0.1:${!port_var}" --paths "$lists/index-paths.txt" --out "$run/etags-$who.txt" --limit 5000
+  p="$(head -1 "$run/etags-$who.txt")"
+  code="$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: ${p#* }" "http://127.0.0.1:${!port_var}${p%% *}")"
+  [[ "$code" == 304 ]] || log "warning: $who answered $code, not 304, to a matching If-None-Match"
+  wrk_run "revalidate-$who" "${!port_var}" "$run/etags-$who.txt" revalidate 32
+done
+
+for who in gc ng; do port_var="${who}_port"; wrk_run "download-small-$who" "${!port_var}" "$lists/crate-small.txt" get 32; done
+for who in gc ng; do port_var="${who}_port"; wrk_run "download-big-$who" "${!port_var}" "$lists/crate-big.txt" get 8; done
+
+# Search: GhostCrate only (nginx cannot search); the query list mixes words, whole names and misses.
+sed 's|^|/api/v1/crates?per_page=10\&q=|' "$lists/search-queries.txt" > "$run/search-paths.txt"
+wrk_run "search-gc" "$gc_port" "$run/search-paths.txt" get 8
+
+# cargo generate-lockfile from a cold CARGO_HOME against each server's index.
+cp -a "$main/project" "$run/project"
+for who in gc ng; do
+  port_var="${who}_port"
+  hyperfine --runs 5 --style none --export-json "$run/results/lockfile-$who.json" \
+    --prepare "rm -rf $run/cargo-home $run/project/Cargo.lock" \
+    "cd $run/project && CARGO_HOME=$run/cargo-home CARGO_REGISTRIES_BENCH_INDEX=sparse+http://127.0.0.1:${!port_var}/index/ $cargo_bin generate-lockfile --quiet" >/dev/null
+  grep -c '^name = ' "$run/project/Cargo.lock" > "$run/results/lockfile-$who-packages.txt"
+  log "lockfile-$who: $(python3 -c "import json,sys; r=json.load(open('$run/results/lockfile-$who.json'))['results'][0]; print(round(r['median'],3),'s median')") for $(cat "$run/results/lockfile-$who-packages.txt") packages"
+done
+
+rss_read="$(peak_rss_mb "$gc_pid")"
+
+# Publish last: it changes the registry.
+"${tool[@]}" publish-load --base "http://127.0.0.1:$gc_port" --token "$admin_token" --seconds "$publish_seconds" --concurrency 4 \
+  --deps "$lists/popular-crates.txt" > "$run/results/publish.json" || true
+log "publish: $(cat "$run/results/publish.json")"
+rss_all="$(peak_rss_mb "$gc_pid")"
+printf '{"n":%s,"startup_ms":[%s],"peak_rss_mb":%s,"peak_rss_read_mb":%s}\n' "$crates" "$(IFS=,; echo "${starts[*]}")" "$rss_all" "$rss_read" > "$run/results/size-n$crates.json"
+
+# ------------------------------------------------------------------------------------------------------------ report
+mkdir -p "$repo/bench/results"
+label="$(( crates / 1000 ))k"
+if [[ $crates -lt 1000 ]]; then label="$crates"; fi
+out="$repo/bench/results/$(date -u +%Y-%m-%d)-N$label.md"
+python3 "$repo/bench/report.py" --results "$run/results" --main "$main" --crates "$crates" --duration "$duration" \
+  --nginx "$("$nginx_bin" -v 2>&1 | sed 's/.*version: //')" --wrk "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" \
+  --cargo "$("$cargo_bin" --version)" --dotnet "$(dotnet --version)" > "$out"
+cat "$out"
+log "written to $out"
