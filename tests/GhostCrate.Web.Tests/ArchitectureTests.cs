@@ -4,7 +4,7 @@ namespace GhostCrate.Web.Tests;
 
 /// <summary>
 /// Keeps the dependency arrows of docs/architecture.md true:
-/// Protocol &lt;- Packaging &lt;- Core &lt;- {Data, Storage.*} &lt;- Web &lt;- GhostCrate (host).
+/// Protocol &lt;- Packaging &lt;- Core &lt;- {Data, Storage.*, Mirror} &lt;- Web &lt;- GhostCrate (host).
 /// </summary>
 public class ArchitectureTests
 {
@@ -16,6 +16,7 @@ public class ArchitectureTests
         ["GhostCrate.Data"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
         ["GhostCrate.Storage.FileSystem"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
         ["GhostCrate.Storage.S3"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
+        ["GhostCrate.Mirror"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
         ["GhostCrate.Web"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
     };
 

@@ -14,6 +14,16 @@ public static class Help
               Create a user. Without --password-stdin a random password is printed once.
           ghostcrate admin token create --user NAME [--name LABEL] [--data-dir DIR] [--config FILE]
               Create an API token for a user and print it (shown once).
+          ghostcrate mirror init DIR --upstream URL [--download TEMPLATE] [--crates a,b] [--lockfiles F,..]
+                  [--vendor-dirs D,..] [--include GLOB,..] [--exclude GLOB,..] [--skip-yanked] [--keep-latest N]
+                  [--concurrency N] [--force]
+              Create a mirror directory (DIR/mirror.json). URL: sparse+https://... or a git index URL.
+          ghostcrate mirror sync DIR [--plain] [--metrics HOST:PORT]
+              Update the index and download missing crate files (exit 1 when some failed; rerun to resume).
+          ghostcrate mirror verify DIR [--repair]
+              Check every listed file against the index checksum (exit 3 missing, 4 corrupt, 5 both).
+          ghostcrate mirror diff DIR
+              List missing, extra and yanked files (index versus crate files).
 
         Settings come from, in increasing priority: ./appsettings.json, --config FILE (JSON), environment variables
         with the GHOSTCRATE_ prefix (`__` separates sections: GHOSTCRATE_Registry__AuthRequired=true) and the flags.

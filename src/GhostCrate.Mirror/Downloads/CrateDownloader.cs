@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using GhostCrate.Mirror.Configuration;
+using GhostCrate.Mirror.Storage;
+
+namespace GhostCrate.Mirror.Downloads;
+
+/// <summary>
+/// Fetches one .crate file into the mirror, the way a careful operator's script would:
+/// <list type="bullet">
+/// <item>bytes go to .ghostcrate/partial/NAME-VERSION.crate.part; an interrupted file is continued with a Range
+/// request next time (a server that ignores Range just sends it all again);</item>
+/// <item>the SHA-256 of the whole file must equal the index `cksum` before the file is renamed into crates/ (a corrupt
+/// body is thrown away and fetched again from the start, never accepted);</item>
+/// <item>dropped connections, 5xx, 408/429, stalls (no bytes for StallTimeoutSeconds) and short bodies are retried with
+/// exponential backoff and jitter; 404/410 and other 4xx are final.</item>
+/// </list>
+/// HTTP/2 is asked for and used where the upstream offers it (ALPN on TLS); otherwise HTTP/1.1.
+/// </summary>
+public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress)
+{
+    private readonly Backoff _backoff = new(config);
+
+    public async Task<DownloadOutcome> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var final = layout.CrateFile(request.Name, request.Version);
+        if (File.Exists(final))
+            return Finish(new DownloadOutcome(request, DownloadStatus.Present, new FileInfo(final).Length, request.Cksum, 0, TimeSpan.Zero, 0, null));
+
+        var part = layout.PartialFile(request.Name, request.Version);
+        Directory.CreateDirectory(layout.PartialDir);
+        var attempt = 0;
+        while (true)
+        {
+            attempt++;
+            var result = await AttemptAsync(request, part, final, cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            switch (result.Kind)
+            {
+                case AttemptKind.Accepted:
+                    return Finish(new DownloadOutcome(request, DownloadStatus.Downloaded, result.Size, request.Cksum, attempt, elapsed, result.ResumedFrom, null));
+                case AttemptKind.NotFound:
+                    return Finish(new DownloadOutcome(request, DownloadStatus.NotFound, 0, null, attempt, elapsed, 0, result.Error));
+                case AttemptKind.Final:
+                    return Finish(new DownloadOutcome(request, DownloadStatus.Failed, 0, null, attempt, elapsed, 0, result.Error));
+            }
+            if (attempt >= config.MaxAttempts)
+                return Finish(new DownloadOutcome(request, DownloadStatus.Failed, 0, null, attempt, elapsed, 0, $"{result.Error} (gave up after {attempt} attempts)"));
+            var delay = _backoff.Delay(attempt, result.RetryAfter);
+            MirrorMetrics.Retries.Add(1);
+            progress.Retrying(request, attempt, result.Error ?? "", delay);
+            await Task.Delay(delay, cancellationToken);
+        }
+    }
+
+    private DownloadOutcome Finish(DownloadOutcome outcome)
+    {
+        MirrorMetrics.Files.Add(1, new KeyValuePair<string, object?>("status", outcome.Status.ToString().ToLowerInvariant()));
+        progress.FileFinished(outcome);
+        return outcome;
+    }
+
+    private async Task<Attempt> AttemptAsync(DownloadRequest request, string part, string final, CancellationToken cancellationToken)
+    {
+        var existing = File.Exists(part) ? new FileInfo(part).Length : 0;
+        if (existing > config.MaxCrateBytes)
+        {
+            File.Delete(part);
+            existing = 0;
+        }
+
+        using var message = new HttpRequestMessage(HttpMethod.Get, request.Url)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        if (existing > 0) message.Headers.Range = new RangeHeaderValue(existing, null);
+
+        HttpResponseMessage response;
+        using (var headerTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            headerTimeout.CancelAfter(TimeSpan.FromSeconds(config.RequestTimeoutSeconds));
+            try
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, headerTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Attempt.Retry($"no response within {config.RequestTimeoutSeconds}s");
+            }
+            catch (HttpRequestException ex)
+            {
+                return Attempt.Retry(Describe(ex));
+            }
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+                return Attempt.Missing($"the upstream answered {status} for {request.Url}");
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && existing > 0)
+            {
+                // Our partial file may already be complete (a run killed between the last byte and the rename).
+                return await AcceptAsync(request, part, final, existing, await HashFileAsync(part, existing, cancellationToken), resumedFrom: existing);
+            }
+            if (status is >= 500 or 408 or 429)
+                return Attempt.Retry($"HTTP {status}", RetryAfter(response));
+            if (!response.IsSuccessStatusCode || status is not (200 or 206))
+                return Attempt.Fail($"HTTP {status} for {request.Url}");
+
+            long offset = 0;
+            if (response.StatusCode == HttpStatusCode.PartialContent)
+            {
+                if (existing == 0 || response.Content.Headers.ContentRange is not { From: { } from } || from != existing)
+                    return Attempt.Retry("the upstream sent a range we did not ask for");
+                offset = existing;
+            }
+            var expected = response.Content.Headers.ContentLength is { } length ? offset + length : (long?)null;
+            if (expected > config.MaxCrateBytes)
+                return Attempt.Fail($"the file is {expected} bytes, above download.maxCrateBytes ({config.MaxCrateBytes})");
+
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long total;
+            await using (var file = new FileStream(part, offset == 0 ? FileMode.Create : FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            {
+                if (offset > 0)
+                {
+                    await HashPrefixAsync(file, offset, hash, cancellationToken);
+                    file.SetLength(offset);
+                    file.Position = offset;
+                }
+                total = offset;
+                var copy = await CopyBodyAsync(response, file, hash, offset, cancellationToken);
+                total = copy.Total;
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+                if (copy.Error is not null)
+                {
+                    if (total > config.MaxCrateBytes)
+                    {
+                        await file.DisposeAsync();
+                        File.Delete(part);
+                        return Attempt.Fail(copy.Error);
+                    }
+                    return Attempt.Retry(copy.Error, resumedFrom: offset);
+                }
+            }
+            if (expected is { } want && total != want)
+                return Attempt.Retry($"the body ended after {total} of {want} bytes", resumedFrom: offset);
+            return await AcceptAsync(request, part, final, total, Convert.ToHexStringLower(hash.GetHashAndReset()), offset);
+        }
+    }
+
+    /// <summary>The file is renamed into crates/ only when its SHA-256 is the index `cksum`; otherwise it is discarded.</summary>
+    private Task<Attempt> AcceptAsync(DownloadRequest request, string part, string final, long size, string sha256, long resumedFrom)
+    {
+        if (!string.Equals(sha256, request.Cksum, StringComparison.Ordinal))
+        {
+            File.Delete(part);
+            return Task.FromResult(Attempt.Retry($"checksum mismatch: the body hashes to {sha256}, the index says {request.Cksum}; discarded", resumedFrom: resumedFrom));
+        }
+        AtomicFile.MoveIntoPlace(part, final);
+        return Task.FromResult(Attempt.Accept(size, resumedFrom));
+    }
+
+    private async Task<(long Total, string? Error)> CopyBodyAsync(HttpResponseMessage response, Stream file, IncrementalHash hash, long offset, CancellationToken cancellationToken)
+    {
+        var total = offset;
+        var buffer = new byte[81920];
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            while (true)
+            {
+                stall.CancelAfter(TimeSpan.FromSeconds(config.StallTimeoutSeconds));
+                var read = await body.ReadAsync(buffer, stall.Token);
+                if (read == 0) return (total, null);
+                total += read;
+                if (total > config.MaxCrateBytes) return (total, $"the file is larger than download.maxCrateBytes ({config.MaxCrateBytes})");
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                hash.AppendData(buffer, 0, read);
+                MirrorMetrics.Bytes.Add(read);
+                progress.BytesReceived(read);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (total, $"stalled: no bytes for {config.StallTimeoutSeconds}s after {total} bytes");
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return (total, $"connection lost after {total} bytes: {Describe(ex)}");
+        }
+    }
+
+    private static async Task HashPrefixAsync(FileStream file, long length, IncrementalHash hash, CancellationToken cancellationToken)
+    {
+        file.Position = 0;
+        var buffer = new byte[81920];
+        var left = length;
+        while (left > 0)
+        {
+            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken);
+            if (read == 0) throw new IOException("the partial file shrank while it was read");
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+    }
+
+    private static async Task<string> HashFileAsync(string path, long length, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        await HashPrefixAsync(file, length, hash, cancellationToken);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => null,
+        };
+
+    private static string Describe(Exception ex) =>
+        ex.InnerException is { } inner && inner.Message != ex.Message ? $"{ex.Message} ({inner.Message})" : ex.Message;
+
+    private enum AttemptKind { Accepted, Retry, NotFound, Final }
+
+    private sealed record Attempt(AttemptKind Kind, long Size, string? Error, TimeSpan? RetryAfter, long ResumedFrom)
+    {
+        public static Attempt Accept(long size, long resumedFrom) => new(AttemptKind.Accepted, size, null, null, resumedFrom);
+        public static Attempt Retry(string error, TimeSpan? retryAfter = null, long resumedFrom = 0) => new(AttemptKind.Retry, 0, error, retryAfter, resumedFrom);
+        public static Attempt Missing(string error) => new(AttemptKind.NotFound, 0, error, null, 0);
+        public static Attempt Fail(string error) => new(AttemptKind.Final, 0, error, null, 0);
+    }
+}

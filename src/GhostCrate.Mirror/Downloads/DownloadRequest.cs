@@ -1,0 +1,30 @@
+namespace GhostCrate.Mirror.Downloads;
+
+/// <summary>One .crate file to fetch: where from, and the index `cksum` it must hash to before it is accepted.</summary>
+public sealed record DownloadRequest(string Name, string Version, string Cksum, Uri Url);
+
+public enum DownloadStatus
+{
+    /// <summary>Fetched, verified and moved into place this run.</summary>
+    Downloaded,
+    /// <summary>Already in the mirror (verified when it was accepted); nothing was requested.</summary>
+    Present,
+    /// <summary>The upstream says the file does not exist (404/410).</summary>
+    NotFound,
+    /// <summary>Every attempt failed, or a failure that retrying cannot fix.</summary>
+    Failed,
+}
+
+/// <summary>What happened to one file; also its manifest line.</summary>
+public sealed record DownloadOutcome(
+    DownloadRequest Request,
+    DownloadStatus Status,
+    long Size,
+    string? Sha256,
+    int Attempts,
+    TimeSpan Duration,
+    long ResumedFrom,
+    string? Error)
+{
+    public bool Succeeded => Status is DownloadStatus.Downloaded or DownloadStatus.Present;
+}

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text;
+using GhostCrate.Mirror.Configuration;
+using GhostCrate.Mirror.Storage;
+using GhostCrate.Protocol.Versioning;
+
+namespace GhostCrate.Mirror.Selection;
+
+/// <summary>
+/// What this run mirrors, worked out from mirror.json: either every crate of the upstream, or a set of pinned crates
+/// (each with all versions, or exactly the versions some Cargo.lock / vendor folder needs), then narrowed by the
+/// include/exclude patterns, skip-yanked and keep-latest-N.
+/// </summary>
+public sealed class ResolvedSelection
+{
+    private readonly SelectionConfig _config;
+    private readonly NamePatterns _include;
+    private readonly NamePatterns _exclude;
+
+    private ResolvedSelection(SelectionConfig config, SortedDictionary<string, SortedSet<string>?>? pins)
+    {
+        _config = config;
+        Pins = pins;
+        _include = new NamePatterns(config.Include);
+        _exclude = new NamePatterns(config.Exclude);
+        Fingerprint = ComputeFingerprint();
+    }
+
+    /// <summary>Lowercase crate name -> the exact versions wanted (null: every version). Null when mirroring everything.</summary>
+    public IReadOnlyDictionary<string, SortedSet<string>?>? Pins { get; }
+
+    public bool Everything => Pins is null;
+
+    /// <summary>Changes whenever the selection changes, so an incremental git sync knows to look at every file again.</summary>
+    public string Fingerprint { get; }
+
+    /// <param name="baseDirectory">Relative lockfile and vendor paths are resolved against it (the mirror directory).</param>
+    public static ResolvedSelection Resolve(SelectionConfig config, string baseDirectory)
+    {
+        if (config.IsEverything) return new ResolvedSelection(config, null);
+        var pins = new SortedDictionary<string, SortedSet<string>?>(StringComparer.Ordinal);
+        foreach (var name in config.Crates) pins[name.ToLowerInvariant()] = null;
+        var exact = new List<(string Name, string Version)>();
+        foreach (var lockfile in config.Lockfiles) exact.AddRange(CargoLockReader.Read(Path.GetFullPath(lockfile, baseDirectory)));
+        foreach (var vendor in config.VendorDirs) exact.AddRange(VendorDirReader.Read(Path.GetFullPath(vendor, baseDirectory)));
+        foreach (var (name, version) in exact)
+        {
+            var key = name.ToLowerInvariant();
+            if (pins.TryGetValue(key, out var versions))
+            {
+                versions?.Add(version); // null already means every version
+            }
+            else
+            {
+                pins[key] = new SortedSet<string>(StringComparer.Ordinal) { version };
+            }
+        }
+        return new ResolvedSelection(config, pins);
+    }
+
+    public bool WantsCrate(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        if (Pins is not null && !Pins.ContainsKey(lower)) return false;
+        if (_include.Any && !_include.Matches(lower)) return false;
+        return !_exclude.Matches(lower);
+    }
+
+    /// <summary>The lines of one crate's upstream file that this mirror keeps, in the upstream's order.</summary>
+    public List<IndexLine> Select(string name, IReadOnlyList<IndexLine> lines)
+    {
+        if (!WantsCrate(name)) return [];
+        var lower = name.ToLowerInvariant();
+        IEnumerable<IndexLine> kept = lines;
+        if (Pins is not null && Pins[lower] is { } versions) kept = kept.Where(l => versions.Contains(l.Entry.Vers));
+        if (_config.SkipYanked) kept = kept.Where(l => !l.Entry.Yanked);
+        var list = kept.ToList();
+        if (_config.KeepLatest > 0 && list.Count > _config.KeepLatest)
+        {
+            var latest = list
+                .Select(l => (Line: l, Version: SemVersion.TryParse(l.Entry.Vers, out var v) ? v : null))
+                .Where(x => x.Version is not null)
+                .OrderByDescending(x => x.Version!)
+                .Take(_config.KeepLatest)
+                .Select(x => x.Line)
+                .ToHashSet();
+            list = list.Where(latest.Contains).ToList();
+        }
+        return list;
+    }
+
+    private string ComputeFingerprint()
+    {
+        var text = new StringBuilder();
+        text.Append("skipYanked=").Append(_config.SkipYanked).Append(";keepLatest=").Append(_config.KeepLatest);
+        text.Append(";include=").AppendJoin(',', _config.Include).Append(";exclude=").AppendJoin(',', _config.Exclude);
+        if (Pins is not null)
+        {
+            foreach (var (name, versions) in Pins) text.Append(';').Append(name).Append('=').AppendJoin(',', versions ?? ["*"]);
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

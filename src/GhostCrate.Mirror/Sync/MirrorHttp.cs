@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Mirror.Sync;
+
+/// <summary>The mirror's named HttpClient: no automatic decompression (a .crate is hashed as sent), no overall
+/// timeout (the downloader has its own per-phase limits), generous connection pool for parallel downloads.</summary>
+public static class MirrorHttp
+{
+    public const string ClientName = "ghostcrate-mirror";
+
+    public static IServiceCollection AddGhostCrateMirror(this IServiceCollection services)
+    {
+        services.AddHttpClient(ClientName, client =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd($"ghostcrate-mirror/{typeof(MirrorHttp).Assembly.GetName().Version?.ToString(3) ?? "0"}");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AutomaticDecompression = DecompressionMethods.None,
+                ConnectTimeout = TimeSpan.FromSeconds(30),
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+                MaxConnectionsPerServer = 256,
+                EnableMultipleHttp2Connections = true,
+                AllowAutoRedirect = true,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<MirrorSync>();
+        return services;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using GhostCrate.Mirror.Configuration;
+using GhostCrate.Mirror.Downloads;
+using GhostCrate.Mirror.Selection;
+using GhostCrate.Mirror.Storage;
+using GhostCrate.Mirror.Upstream;
+
+namespace GhostCrate.Mirror.Sync;
+
+/// <summary>
+/// `ghostcrate mirror sync`: read the upstream index one crate file at a time, download the .crate files the mirror
+/// lacks with bounded parallelism, and replace a crate's served index file only once every file it lists is present.
+/// Memory stays flat however large the upstream is: a bounded queue sits between the index reader and the downloaders,
+/// so at most a few crates' index files are held at once.
+/// </summary>
+public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time)
+{
+    public async Task<SyncReport> SyncAsync(MirrorLayout layout, IMirrorProgress progress, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var config = MirrorConfigFile.Load(layout);
+        var selection = ResolvedSelection.Resolve(config.Selection, layout.Root);
+        var http = httpFactory.CreateClient(MirrorHttp.ClientName);
+        await using IIndexSource source = config.Upstream.IsSparse
+            ? new SparseIndexSource(http, config.Upstream, config.Download)
+            : new GitIndexSource(layout, config.Upstream);
+        var upstreamDl = await source.PrepareAsync(cancellationToken);
+        var dl = config.Upstream.Download ?? upstreamDl;
+        UpstreamDownloadTemplate.Save(layout, dl);
+
+        var counters = new Counters();
+        var served = new ServedIndex(layout);
+        await using var manifest = new ManifestWriter(layout, "sync", time);
+        var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters));
+        var queue = Channel.CreateBounded<(CrateJob Job, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workers = Enumerable.Range(0, config.Download.Concurrency).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var (job, request) in queue.Reader.ReadAllAsync(stop.Token))
+                {
+                    var outcome = await downloader.DownloadAsync(request, stop.Token);
+                    await manifest.WriteAsync(outcome);
+                    if (!outcome.Succeeded) counters.Fail($"{request.Name} {request.Version}: {outcome.Status.ToString().ToLowerInvariant()}: {outcome.Error}");
+                    if (job.Release()) Publish(job);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A broken disk or a bug: stop the reader too instead of letting it wait on a queue nobody drains.
+                await stop.CancelAsync();
+                throw;
+            }
+        }, stop.Token)).ToList();
+
+        try
+        {
+            await foreach (var file in source.ReadAsync(selection, stop.Token))
+            {
+                if (file.Error is not null)
+                {
+                    counters.Fail($"{file.Name}: index: {file.Error}");
+                    continue;
+                }
+                if (file.Content is null)
+                {
+                    if (served.Delete(file.Name)) Interlocked.Increment(ref counters.IndexRemoved);
+                    continue;
+                }
+                var lines = IndexLine.ParseFile(file.Content, out var unreadable);
+                if (unreadable > 0) progress.Note($"{file.Name}: {unreadable} index line(s) could not be read and are left out");
+                var job = new CrateJob(file.Name, selection.Select(file.Name, lines));
+                foreach (var line in job.Lines)
+                {
+                    if (File.Exists(layout.CrateFile(line.Entry.Name, line.Entry.Vers)))
+                    {
+                        Interlocked.Increment(ref counters.Present);
+                        continue;
+                    }
+                    var request = new DownloadRequest(line.Entry.Name, line.Entry.Vers, line.Entry.Cksum,
+                        DownloadUrls.Expand(dl, line.Entry.Name, line.Entry.Vers, line.Entry.Cksum));
+                    job.Hold();
+                    progress.FileQueued(request);
+                    await queue.Writer.WriteAsync((job, request), stop.Token);
+                }
+                if (job.Release()) Publish(job);
+            }
+            queue.Writer.Complete();
+            await Task.WhenAll(workers);
+        }
+        catch
+        {
+            queue.Writer.TryComplete();
+            await stop.CancelAsync();
+            await Task.WhenAll(workers).ContinueWith(_ => { }, TaskScheduler.Default);
+            // A worker's own failure explains more than the cancellation it caused in the reader.
+            if (!cancellationToken.IsCancellationRequested && workers.FirstOrDefault(w => w.IsFaulted)?.Exception?.InnerException is { } cause)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            throw;
+        }
+
+        var failures = counters.Failures();
+        if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);
+        return new SyncReport(counters.Downloaded, counters.Present, counters.Bytes, counters.Retries,
+            counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path);
+
+        // Runs once per crate, after its last download finished (or at once when nothing was missing).
+        void Publish(CrateJob job)
+        {
+            var present = job.Lines.Where(l => File.Exists(layout.CrateFile(l.Entry.Name, l.Entry.Vers))).ToList();
+            var changed = present.Count == 0 ? served.Delete(job.Name) : served.Write(job.Name, present);
+            if (!changed) return;
+            Interlocked.Increment(ref counters.IndexUpdated);
+            MirrorMetrics.IndexFiles.Add(1);
+            progress.IndexFileUpdated(job.Name);
+        }
+    }
+
+    /// <summary>One crate's selected lines and the downloads still outstanding for it (plus one hold by the reader).</summary>
+    private sealed class CrateJob(string name, List<IndexLine> lines)
+    {
+        private int _pending = 1;
+        public string Name { get; } = name;
+        public List<IndexLine> Lines { get; } = lines;
+        public void Hold() => Interlocked.Increment(ref _pending);
+        public bool Release() => Interlocked.Decrement(ref _pending) == 0;
+    }
+
+    private sealed class Counters
+    {
+        public long Downloaded;
+        public long Present;
+        public long Bytes;
+        public long Retries;
+        public int IndexUpdated;
+        public int IndexRemoved;
+        private readonly List<string> _failures = [];
+
+        public void Fail(string failure)
+        {
+            lock (_failures) _failures.Add(failure);
+        }
+
+        public IReadOnlyList<string> Failures()
+        {
+            lock (_failures) return [.. _failures];
+        }
+    }
+
+    private sealed class CountingProgress(IMirrorProgress inner, Counters counters) : IMirrorProgress
+    {
+        public void FileQueued(DownloadRequest request) => inner.FileQueued(request);
+
+        public void BytesReceived(long count)
+        {
+            Interlocked.Add(ref counters.Bytes, count);
+            inner.BytesReceived(count);
+        }
+
+        public void Retrying(DownloadRequest request, int failedAttempts, string reason, TimeSpan delay)
+        {
+            Interlocked.Increment(ref counters.Retries);
+            inner.Retrying(request, failedAttempts, reason, delay);
+        }
+
+        public void FileFinished(DownloadOutcome outcome)
+        {
+            if (outcome.Status == DownloadStatus.Downloaded) Interlocked.Increment(ref counters.Downloaded);
+            inner.FileFinished(outcome);
+        }
+
+        public void IndexFileUpdated(string name) => inner.IndexFileUpdated(name);
+        public void Note(string message) => inner.Note(message);
+    }
+}

@@ -1,0 +1,20 @@
+namespace GhostCrate.Mirror.Sync;
+
+/// <summary>The summary a sync prints at the end; <see cref="Complete"/> only when nothing failed.</summary>
+public sealed record SyncReport(
+    long FilesDownloaded,
+    long FilesPresent,
+    long BytesDownloaded,
+    long Retries,
+    int IndexFilesUpdated,
+    int IndexFilesRemoved,
+    IReadOnlyList<string> Failures,
+    TimeSpan Elapsed,
+    string ManifestPath)
+{
+    public bool Complete => Failures.Count == 0;
+
+    public double FilesPerSecond => Elapsed.TotalSeconds > 0 ? FilesDownloaded / Elapsed.TotalSeconds : 0;
+
+    public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesDownloaded / Elapsed.TotalSeconds : 0;
+}

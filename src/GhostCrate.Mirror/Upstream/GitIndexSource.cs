@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using GhostCrate.Mirror.Configuration;
+using GhostCrate.Mirror.Selection;
+using GhostCrate.Mirror.Storage;
+using GhostCrate.Protocol.Index;
+using GhostCrate.Protocol.Json;
+
+namespace GhostCrate.Mirror.Upstream;
+
+/// <summary>
+/// A git index (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-format) kept as a bare repository
+/// in .ghostcrate/upstream.git. Fetches are shallow (depth 1): the crates.io index squashes its history anyway, and
+/// comparing two trees (`git diff-tree`) needs the two commits, not the history between them. The commit that the
+/// served index fully reflects is kept under refs/ghostcrate/synced, so the next run reads only changed files.
+/// </summary>
+public sealed class GitIndexSource(MirrorLayout layout, UpstreamConfig upstream) : IIndexSource
+{
+    private const string UpstreamRef = "refs/ghostcrate/upstream";
+    private const string SyncedRef = "refs/ghostcrate/synced";
+    private string? _fetchedCommit;
+    private GitCatFile? _catFile;
+
+    private string SyncedStateFile => Path.Combine(layout.StateDir, "git-synced.json");
+
+    public async Task<string> PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(layout.GitDir))
+        {
+            Directory.CreateDirectory(layout.StateDir);
+            await GitCli.RunAsync(null, ["init", "--bare", "--quiet", layout.GitDir], cancellationToken);
+        }
+        var source = upstream.Branch is { } branch ? $"refs/heads/{branch}" : "HEAD";
+        await GitCli.RunAsync(layout.GitDir, ["fetch", "--quiet", "--depth", "1", "--no-tags", upstream.Index, $"+{source}:{UpstreamRef}"], cancellationToken);
+        _fetchedCommit = (await GitCli.RunAsync(layout.GitDir, ["rev-parse", "--verify", UpstreamRef + "^{commit}"], cancellationToken)).Trim();
+        var configJson = await GitCli.RunAsync(layout.GitDir, ["cat-file", "blob", $"{_fetchedCommit}:config.json"], cancellationToken);
+        return ParseDl(configJson, upstream.Index);
+    }
+
+    public async IAsyncEnumerable<UpstreamIndexFile> ReadAsync(ResolvedSelection selection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var commit = _fetchedCommit ?? throw new InvalidOperationException("PrepareAsync first");
+        _catFile = new GitCatFile(layout.GitDir);
+        if (selection.Pins is { } pins)
+        {
+            // A pinned selection is small: read each pinned crate's file directly.
+            foreach (var name in pins.Keys)
+            {
+                var content = await _catFile.ReadAsync($"{commit}:{IndexPath.ForCrate(name)}", cancellationToken);
+                yield return content is null
+                    ? new UpstreamIndexFile(name, null, "the upstream index has no such crate")
+                    : new UpstreamIndexFile(name, content);
+            }
+            yield break;
+        }
+
+        var synced = await SyncedCommitAsync(selection, cancellationToken);
+        var records = synced is null
+            ? GitCli.StreamRecordsAsync(layout.GitDir, ["ls-tree", "-r", "--name-only", "-z", commit], cancellationToken)
+            : GitCli.StreamRecordsAsync(layout.GitDir, ["diff-tree", "-r", "--name-only", "--no-renames", "-z", synced, commit], cancellationToken);
+        await foreach (var path in records)
+        {
+            if (!IndexPath.TryParse(path, out var name) || !selection.WantsCrate(name)) continue;
+            var content = await _catFile.ReadAsync($"{commit}:{path}", cancellationToken);
+            yield return new UpstreamIndexFile(name, content);
+        }
+    }
+
+    public async Task CommitAsync(ResolvedSelection selection, CancellationToken cancellationToken)
+    {
+        var commit = _fetchedCommit ?? throw new InvalidOperationException("PrepareAsync first");
+        await GitCli.RunAsync(layout.GitDir, ["update-ref", SyncedRef, commit], cancellationToken);
+        var state = JsonSerializer.SerializeToUtf8Bytes(new SyncedState(commit, selection.Fingerprint));
+        AtomicFile.Write(layout, SyncedStateFile, state);
+    }
+
+    /// <summary>The last fully served commit, or null when every file must be read (first run, or the selection changed).</summary>
+    private async Task<string?> SyncedCommitAsync(ResolvedSelection selection, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(SyncedStateFile)) return null;
+        var state = JsonSerializer.Deserialize<SyncedState>(await File.ReadAllBytesAsync(SyncedStateFile, cancellationToken));
+        if (state is null || state.Selection != selection.Fingerprint) return null;
+        var exists = await GitCli.RunAsync(layout.GitDir, ["rev-parse", "--verify", "--quiet", state.Commit + "^{commit}"], cancellationToken, allowFailure: true);
+        return exists.Trim().Length > 0 ? state.Commit : null;
+    }
+
+    internal static string ParseDl(string configJson, string origin)
+    {
+        try
+        {
+            var config = JsonSerializer.Deserialize<RegistryConfig>(configJson, ProtocolJson.Options);
+            if (config is { Dl.Length: > 0 }) return config.Dl;
+        }
+        catch (JsonException)
+        {
+        }
+        throw new MirrorException($"{origin}: config.json has no `dl` download URL");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_catFile is not null) await _catFile.DisposeAsync();
+    }
+
+    private sealed record SyncedState(string Commit, string Selection);
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Mirror.Tests.Support;
+
+public enum Fault
+{
+    None,
+    /// <summary>The connection is reset before any response.</summary>
+    Drop,
+    /// <summary>HTTP 500.</summary>
+    ServerError,
+    /// <summary>Headers and half the body, then nothing until the client gives up.</summary>
+    Stall,
+    /// <summary>The full body with one byte flipped.</summary>
+    Corrupt,
+    /// <summary>Headers announce the full length; half the body arrives, then the connection is reset.</summary>
+    Truncate,
+}
+
+/// <summary>
+/// A small HTTP proxy (Kestrel on 127.0.0.1) between the mirror and its upstream that injects faults by request path
+/// and counts every request, so tests can assert what was (not) downloaded again. It also answers Range requests from
+/// the full upstream body, like a CDN does, so resuming can be observed.
+/// </summary>
+public sealed class FaultProxy : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _upstream;
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Path, string? Range)> _log = new();
+    private readonly TaskCompletionSource _releaseStalls = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FaultProxy(WebApplication app, Uri upstream)
+    {
+        _app = app;
+        _upstream = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = upstream };
+    }
+
+    /// <summary>(path, 1-based number of this request for that path) -> the fault to inject.</summary>
+    public Func<string, int, Fault> Plan { get; set; } = (_, _) => Fault.None;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<FaultProxy> StartAsync(Uri upstream)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var proxy = new FaultProxy(app, upstream);
+        app.Run(proxy.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        proxy.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        return proxy;
+    }
+
+    public int Count(string path) => _counts.TryGetValue(path, out var n) ? n : 0;
+
+    public int CountWhere(Func<string, bool> predicate) => _counts.Where(kv => predicate(kv.Key)).Sum(kv => kv.Value);
+
+    public IReadOnlyList<(string Path, string? Range)> Requests => [.. _log];
+
+    /// <summary>Stalled responses end (with a reset) once this is called.</summary>
+    public void ReleaseStalls() => _releaseStalls.TrySetResult();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var number = _counts.AddOrUpdate(path, 1, (_, n) => n + 1);
+        var range = context.Request.Headers.Range.ToString();
+        _log.Enqueue((path, range.Length > 0 ? range : null));
+        var fault = Plan(path, number);
+        if (fault == Fault.Drop)
+        {
+            context.Abort();
+            return;
+        }
+        if (fault == Fault.ServerError)
+        {
+            context.Response.StatusCode = 500;
+            await context.Response.WriteAsync("injected failure");
+            return;
+        }
+
+        using var upstream = await _upstream.GetAsync(path.TrimStart('/') + context.Request.QueryString, context.RequestAborted);
+        var body = await upstream.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        context.Response.StatusCode = (int)upstream.StatusCode;
+        if (upstream.Content.Headers.ContentType is { } type) context.Response.ContentType = type.ToString();
+        long offset = 0;
+        if (upstream.StatusCode == HttpStatusCode.OK && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-')
+            && long.TryParse(range["bytes=".Length..^1], out var from))
+        {
+            if (from >= body.Length)
+            {
+                context.Response.StatusCode = 416;
+                context.Response.Headers.ContentRange = $"bytes */{body.Length}";
+                return;
+            }
+            offset = from;
+            context.Response.StatusCode = 206;
+            context.Response.Headers.ContentRange = $"bytes {from}-{body.Length - 1}/{body.Length}";
+        }
+        var payload = body.AsMemory((int)offset);
+        context.Response.ContentLength = payload.Length;
+        switch (fault)
+        {
+            case Fault.Corrupt:
+                var copy = payload.ToArray();
+                copy[copy.Length / 2] ^= 0x5A;
+                await context.Response.Body.WriteAsync(copy, context.RequestAborted);
+                return;
+            case Fault.Truncate:
+                await context.Response.Body.WriteAsync(payload[..(payload.Length / 2)], context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                context.Abort();
+                return;
+            case Fault.Stall:
+                await context.Response.Body.WriteAsync(payload[..(payload.Length / 2)], context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.WhenAny(_releaseStalls.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+                context.Abort();
+                return;
+            default:
+                await context.Response.Body.WriteAsync(payload, context.RequestAborted);
+                return;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ReleaseStalls();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _upstream.Dispose();
+    }
+}
