@@ -23,6 +23,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SearchService>();
         services.AddSingleton<DownloadService>();
         services.AddSingleton<SparseIndexService>();
+        services.TryAddSingleton<Abstractions.IRequestOrigin, Abstractions.NoRequestOrigin>();
+        services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<TokenService>();
         return services;
     }
 }

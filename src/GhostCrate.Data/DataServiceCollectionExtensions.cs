@@ -26,6 +26,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Owners);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Users);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Tokens);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().ExternalLogins);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().LoginStates);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Audit);
         return services;
     }
 }

@@ -25,6 +25,9 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Owners = new OwnerRepository(factory);
         Users = new UserRepository(factory);
         Tokens = new TokenRepository(factory);
+        ExternalLogins = new ExternalLoginRepository(factory);
+        LoginStates = new LoginStateRepository(factory);
+        Audit = new Audit.AuditRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -36,6 +39,9 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IOwnerRepository Owners { get; }
     public IUserRepository Users { get; }
     public ITokenRepository Tokens { get; }
+    public IExternalLoginRepository ExternalLogins { get; }
+    public ILoginStateRepository LoginStates { get; }
+    public Core.Audit.IAuditRepository Audit { get; }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 

@@ -1,3 +1,4 @@
+using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Http;
 using Microsoft.AspNetCore.Builder;
@@ -11,6 +12,7 @@ public static class GhostCrateWeb
     public static IServiceCollection AddGhostCrateWeb(this IServiceCollection services)
     {
         services.AddSingleton<RegistryUrls>();
+        services.AddGhostCrateIdentityWeb();
         return services;
     }
 
@@ -18,10 +20,14 @@ public static class GhostCrateWeb
     public static WebApplication MapGhostCrate(this WebApplication app)
     {
         app.UseMiddleware<CargoExceptionMiddleware>();
+        app.UseAuthentication();
         app.MapSparseIndex();
         app.MapCargoApi();
         app.MapHealth();
         app.MapMe();
+        app.MapLogin();
+        app.MapAccount();
+        app.MapAdmin();
         return app;
     }
 }

@@ -10,10 +10,8 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
     {
         var crate = await crates.FindAsync(Protocol.Crates.CrateName.Canonicalize(name), cancellationToken);
         if (crate is null) return RegistryError.NotFound($"crate `{name}` does not exist in this registry");
-        if (!principal.Scopes.AllowsEndpoint(scope))
-        {
-            return RegistryError.Forbidden($"this token lacks the `{scope}` scope needed for this operation; create a token with that scope");
-        }
+        if (Guards.RequireWriter(principal) is { } readOnly) return readOnly;
+        if (Guards.RequireEndpointScope(principal, scope, $"{Describe(scope)} `{crate.Name}`") is { } missingScope) return missingScope;
         if (!principal.Scopes.AllowsCrate(crate.Name))
         {
             return RegistryError.Forbidden($"this token is limited to the crates {string.Join(", ", principal.Scopes.Crates!)} and may not change `{crate.Name}`");
@@ -24,4 +22,11 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
         }
         return Result<CrateRecord>.Ok(crate);
     }
+
+    private static string Describe(string scope) => scope switch
+    {
+        TokenScopes.Yank => "yank or unyank versions of",
+        TokenScopes.ChangeOwners => "change the owners of",
+        _ => $"use `{scope}` on",
+    };
 }

@@ -11,7 +11,8 @@ public sealed class OwnerService(
     IUserRepository users,
     CrateAccess access,
     TimeProvider time,
-    ILogger<OwnerService> logger)
+    ILogger<OwnerService> logger,
+    Audit.AuditLog audit)
 {
     public async Task<Result<IReadOnlyList<OwnerRecord>>> ListAsync(string name, CancellationToken cancellationToken)
     {
@@ -34,6 +35,7 @@ public sealed class OwnerService(
             if (await owners.AddAsync(crate.Id, user.Id, time.GetUtcNow(), cancellationToken)) added.Add(user.Username);
         }
         logger.LogInformation("Owners {Owners} added to {Crate} by {User}", added, crate.Name, principal.Username);
+        if (added.Count > 0) await audit.RecordAsync(principal, Audit.AuditActions.OwnersAdded, $"crate:{crate.Name}", new Dictionary<string, string?> { ["owners"] = string.Join(' ', added) }, cancellationToken);
         var msg = added.Count == 0
             ? $"{string.Join(", ", logins)} already own{(logins.Count == 1 ? "s" : "")} `{crate.Name}`"
             : $"user(s) {string.Join(", ", added)} are now owners of crate `{crate.Name}`";
@@ -56,6 +58,7 @@ public sealed class OwnerService(
         if (current.All(o => removing.Contains(o.UserId))) return RegistryError.BadRequest($"cannot remove every owner of `{crate.Name}`; add the new owner first");
         foreach (var id in removing) await owners.RemoveAsync(crate.Id, id, cancellationToken);
         logger.LogInformation("Owners {Owners} removed from {Crate} by {User}", logins, crate.Name, principal.Username);
+        await audit.RecordAsync(principal, Audit.AuditActions.OwnersRemoved, $"crate:{crate.Name}", new Dictionary<string, string?> { ["owners"] = string.Join(' ', logins) }, cancellationToken);
         return Result<string>.Ok($"owners successfully removed from crate `{crate.Name}`");
     }
 

@@ -8,7 +8,7 @@ namespace GhostCrate.Core.Crates;
 /// `cargo yank` / `cargo yank --undo` (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank).
 /// Yanking is idempotent, as on crates.io: yanking a yanked version succeeds.
 /// </summary>
-public sealed class YankService(ICrateRepository crates, CrateAccess access, TimeProvider time, ILogger<YankService> logger)
+public sealed class YankService(ICrateRepository crates, CrateAccess access, TimeProvider time, ILogger<YankService> logger, Audit.AuditLog audit)
 {
     public async Task<Result<bool>> SetYankedAsync(string name, string version, bool yanked, Principal principal, CancellationToken cancellationToken)
     {
@@ -20,6 +20,7 @@ public sealed class YankService(ICrateRepository crates, CrateAccess access, Tim
             return RegistryError.NotFound($"crate `{crate.Name}` has no version `{version}`");
         }
         logger.LogInformation("{Action} {Crate} {Version} by {User}", yanked ? "Yanked" : "Unyanked", crate.Name, version, principal.Username);
+        await audit.RecordAsync(principal, yanked ? Audit.AuditActions.CrateYanked : Audit.AuditActions.CrateUnyanked, $"crate:{crate.Name}@{version}", cancellationToken);
         return Result<bool>.Ok(true);
     }
 }

@@ -1,12 +1,20 @@
 namespace GhostCrate.Core.Identity;
 
+/// <summary>
+/// A user. <see cref="IsReadOnly"/> users may read (auth-required mode) but never write. <see cref="SessionVersion"/>
+/// changes whenever every cookie session of the user must end (password change, disable, role change).
+/// </summary>
 public sealed record UserRecord(
     long Id,
     string Username,
     string? PasswordHash,
     bool IsAdmin,
     bool IsDisabled,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool IsReadOnly = false,
+    long SessionVersion = 0,
+    string? Email = null,
+    string? DisplayName = null);
 
 /// <summary>An API token row. Only the SHA-256 of the token is stored (hex, lowercase).</summary>
 public sealed record ApiTokenRecord(

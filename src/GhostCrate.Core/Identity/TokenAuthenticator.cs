@@ -34,7 +34,7 @@ public sealed class TokenAuthenticator(
                 logger.LogWarning(ex, "Could not record last use of token {TokenId}", token.Id);
             }
         }
-        return TokenAuthentication.Ok(new Principal(user.Id, user.Username, user.IsAdmin, token.Id, TokenScopes.FromStored(token.EndpointScopes, token.CrateScopes)));
+        return TokenAuthentication.Ok(new Principal(user.Id, user.Username, user.IsAdmin, token.Id, TokenScopes.FromStored(token.EndpointScopes, token.CrateScopes), user.IsReadOnly));
     }
 }
 

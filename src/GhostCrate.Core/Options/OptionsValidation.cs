@@ -41,6 +41,47 @@ public static class OptionsValidation
         }
     }
 
+    public static IEnumerable<string> Validate(IdentityOptions identity)
+    {
+        if (identity.SessionMinutes <= 0) yield return $"Identity:SessionMinutes must be positive (got {identity.SessionMinutes})";
+        if (identity.MaxTokenLifetimeDays is <= 0) yield return $"Identity:MaxTokenLifetimeDays must be positive when set (got {identity.MaxTokenLifetimeDays})";
+        if (identity.MaxTokensPerUser <= 0) yield return $"Identity:MaxTokensPerUser must be positive (got {identity.MaxTokensPerUser})";
+        if (identity.MinPasswordLength < 8) yield return $"Identity:MinPasswordLength must be at least 8 (got {identity.MinPasswordLength})";
+        foreach (var (key, sso) in identity.Sso)
+        {
+            var at = $"Identity:Sso:{key}";
+            if (key.Length is 0 or > 32 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) yield return $"{at}: provider keys are 1-32 ASCII letters, digits, '-' or '_' (they appear in /login/{{key}})";
+            if (string.IsNullOrWhiteSpace(sso.ClientId)) yield return $"{at}:ClientId is required";
+            if (string.IsNullOrWhiteSpace(sso.ClientSecret)) yield return $"{at}:ClientSecret is required";
+            switch (sso.Type)
+            {
+                case SsoProviderType.Oidc when string.IsNullOrWhiteSpace(sso.Authority):
+                    yield return $"{at}:Authority is required for an Oidc provider (the issuer URL)";
+                    break;
+                case SsoProviderType.EntraId when string.IsNullOrWhiteSpace(sso.TenantId) && string.IsNullOrWhiteSpace(sso.Authority):
+                    yield return $"{at}:TenantId is required for an EntraId provider";
+                    break;
+            }
+            if (sso.Authority is { Length: > 0 } authority && !IsHttpUrl(authority)) yield return $"{at}:Authority must be an absolute http(s) URL (got '{authority}')";
+            else if (sso.Authority is { Length: > 0 } secure && sso.RequireHttps && !secure.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                yield return $"{at}:Authority must use https (or set {at}:RequireHttps=false for a local test provider)";
+            if (sso.ApiUrl is { Length: > 0 } api && !IsHttpUrl(api)) yield return $"{at}:ApiUrl must be an absolute http(s) URL (got '{api}')";
+        }
+    }
+
+    public static IEnumerable<string> Validate(RateLimitOptions limits)
+    {
+        foreach (var (name, rule) in new[]
+        {
+            (nameof(limits.LoginPerAddress), limits.LoginPerAddress), (nameof(limits.LoginPerUser), limits.LoginPerUser),
+            (nameof(limits.TokenCreationPerAddress), limits.TokenCreationPerAddress), (nameof(limits.TokenCreationPerCaller), limits.TokenCreationPerCaller),
+            (nameof(limits.PublishPerAddress), limits.PublishPerAddress), (nameof(limits.PublishPerToken), limits.PublishPerToken),
+        })
+        {
+            if (rule.Permits <= 0 || rule.WindowSeconds <= 0) yield return $"RateLimits:{name} needs Permits and WindowSeconds above 0 (got {rule.Permits} per {rule.WindowSeconds}s)";
+        }
+    }
+
     private static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 }

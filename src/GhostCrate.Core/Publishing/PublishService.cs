@@ -25,7 +25,8 @@ public sealed class PublishService(
     IBlobStore blobs,
     IOptions<RegistryOptions> options,
     TimeProvider time,
-    ILogger<PublishService> logger)
+    ILogger<PublishService> logger,
+    Audit.AuditLog audit)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -49,11 +50,12 @@ public sealed class PublishService(
         var version = SemVersion.Parse(meta.Vers);
         var canonical = CrateName.Canonicalize(meta.Name);
 
+        if (Guards.RequireWriter(principal) is { } readOnly) return readOnly;
         var existing = await crates.FindAsync(canonical, cancellationToken);
         var scope = existing is null ? TokenScopes.PublishNew : TokenScopes.PublishUpdate;
-        if (!principal.Scopes.AllowsEndpoint(scope))
+        if (Guards.RequireEndpointScope(principal, scope, existing is null ? $"publish the new crate `{meta.Name}`" : $"publish new versions of `{existing.Name}`") is { } missingScope)
         {
-            return RegistryError.Forbidden($"this token may not publish {(existing is null ? "new crates" : "new versions of existing crates")}: it lacks the `{scope}` scope; create a token with that scope");
+            return missingScope;
         }
         if (!principal.Scopes.AllowsCrate(meta.Name))
         {
@@ -117,6 +119,11 @@ public sealed class PublishService(
         }
 
         logger.LogInformation("Published {Crate} {Version} by {User} ({Size} bytes, new crate: {CrateCreated})", meta.Name, meta.Vers, principal.Username, crateFile.Length, write.CrateCreated);
+        await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", new Dictionary<string, string?>
+        {
+            ["checksum"] = checksum,
+            ["new_crate"] = write.CrateCreated ? "true" : "false",
+        }, cancellationToken);
         return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, []));
     }
 

@@ -5,7 +5,8 @@ namespace GhostCrate.Data.Identity;
 internal sealed class UserRow
 {
     public const string Columns =
-        "id AS Id, username AS Username, password_hash AS PasswordHash, is_admin AS IsAdmin, is_disabled AS IsDisabled, created_at AS CreatedAt";
+        "id AS Id, username AS Username, password_hash AS PasswordHash, is_admin AS IsAdmin, is_disabled AS IsDisabled, created_at AS CreatedAt, " +
+        "is_read_only AS IsReadOnly, session_version AS SessionVersion, email AS Email, display_name AS DisplayName";
 
     public long Id { get; set; }
     public string Username { get; set; } = "";
@@ -13,8 +14,13 @@ internal sealed class UserRow
     public long IsAdmin { get; set; }
     public long IsDisabled { get; set; }
     public long CreatedAt { get; set; }
+    public long IsReadOnly { get; set; }
+    public long SessionVersion { get; set; }
+    public string? Email { get; set; }
+    public string? DisplayName { get; set; }
 
-    public UserRecord ToRecord() => new(Id, Username, PasswordHash, IsAdmin != 0, IsDisabled != 0, UnixTime.FromMs(CreatedAt));
+    public UserRecord ToRecord() =>
+        new(Id, Username, PasswordHash, IsAdmin != 0, IsDisabled != 0, UnixTime.FromMs(CreatedAt), IsReadOnly != 0, SessionVersion, Email, DisplayName);
 }
 
 internal sealed class TokenRow

@@ -36,6 +36,20 @@ internal sealed class TokenRepository(IDbConnectionFactory factory) : ITokenRepo
             return row?.ToRecord();
         }, cancellationToken);
 
+    public Task<ApiTokenRecord?> FindByIdAsync(long tokenId, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
+                $"SELECT {TokenRow.Columns} FROM api_tokens WHERE id = @tokenId",
+                new { tokenId }, cancellationToken: cancellationToken));
+            return row?.ToRecord();
+        }, cancellationToken);
+
+    public Task<int> RevokeAllForUserAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
+            new { now = UnixTime.ToMs(now), userId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
     public Task<IReadOnlyList<ApiTokenRecord>> ListForUserAsync(long userId, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<ApiTokenRecord>>(async connection =>
         {

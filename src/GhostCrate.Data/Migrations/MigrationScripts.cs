@@ -25,11 +25,12 @@ internal static class MigrationScripts
             scripts.Add(new MigrationScript(version, file[(underscore + 1)..], reader.ReadToEnd()));
         }
         scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
-        // A gap or a duplicate means a script was misnamed; applying around it would leave the schema in an unknown state.
-        for (var i = 0; i < scripts.Count; i++)
+        // Numbers are handed out to features in advance, so a gap (0003 landed before 0002) is legal: the runner applies
+        // every missing version in order, and a later 0002 is applied when it arrives. A duplicate means a misnamed script.
+        for (var i = 1; i < scripts.Count; i++)
         {
-            if (scripts[i].Version != i + 1)
-                throw new InvalidOperationException($"{provider} migrations must be numbered 1..n without gaps; found {scripts[i].Version} at position {i + 1}.");
+            if (scripts[i].Version == scripts[i - 1].Version)
+                throw new InvalidOperationException($"{provider} has two migrations numbered {scripts[i].Version}.");
         }
         return scripts;
     }

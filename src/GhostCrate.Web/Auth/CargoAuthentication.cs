@@ -51,10 +51,11 @@ public static class CargoAuthentication
         var context = invocation.HttpContext;
         var options = context.RequestServices.GetRequiredService<IOptions<RegistryOptions>>().Value;
         if (!options.AuthRequired) return await next(invocation);
-        var auth = await context.AuthenticateAsync();
-        if (auth.Principal is null)
+        // A token, or in a browser the session cookie (downloads linked from the web UI).
+        var caller = await context.GetCallerAsync();
+        if (caller.Principal is null)
         {
-            return Challenge(context, auth.Failure ?? "this registry requires authentication; run `cargo login --registry <name>` with a token from this registry");
+            return Challenge(context, caller.Failure ?? "this registry requires authentication; run `cargo login --registry <name>` with a token from this registry");
         }
         return await next(invocation);
     }

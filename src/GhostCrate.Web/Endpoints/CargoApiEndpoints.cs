@@ -38,7 +38,7 @@ public static class CargoApiEndpoints
             var result = await publisher.PublishAsync(context.Request.Body, principal!, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
             return Results.Json(new { warnings = new { invalid_categories = Array.Empty<string>(), invalid_badges = Array.Empty<string>(), other = result.Value!.Warnings } });
-        });
+        }).AddEndpointFilter(GhostCrate.Web.RateLimiting.RateLimitFilters.Publish);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank
         api.MapDelete("/{name}/{version}/yank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, true, context, yanks));

@@ -17,6 +17,8 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Registry));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Database));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Storage));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Identity));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.RateLimits));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

@@ -15,6 +15,12 @@ public sealed record GhostCrateSettings(
 {
     public bool AutoMigrate => Database.AutoMigrate ?? Database.Provider == DatabaseProvider.Sqlite;
 
+    /// <summary>Accounts, sessions, tokens, single sign-on (section Identity).</summary>
+    public IdentityOptions Identity { get; init; } = new();
+
+    /// <summary>Rate limits on login, token creation and publish (section RateLimits).</summary>
+    public RateLimitOptions RateLimits { get; init; } = new();
+
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
     {
@@ -22,6 +28,8 @@ public sealed record GhostCrateSettings(
         var database = Bind<DatabaseOptions>(config, DatabaseOptions.Section, errors);
         var storage = Bind<StorageOptions>(config, StorageOptions.Section, errors);
         var registry = Bind<RegistryOptions>(config, RegistryOptions.Section, errors);
+        var identity = Bind<IdentityOptions>(config, IdentityOptions.Section, errors);
+        var rateLimits = Bind<RateLimitOptions>(config, RateLimitOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -47,6 +55,9 @@ public sealed record GhostCrateSettings(
         errors.AddRange(OptionsValidation.Validate(database));
         errors.AddRange(OptionsValidation.Validate(storage));
         errors.AddRange(OptionsValidation.Validate(registry));
+        errors.AddRange(OptionsValidation.Validate(identity));
+        errors.AddRange(OptionsValidation.Validate(rateLimits));
+        identity.KeysPath = Path.GetFullPath(string.IsNullOrWhiteSpace(identity.KeysPath) ? Path.Combine(dataDir, "keys") : identity.KeysPath, workingDirectory);
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
         if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
@@ -58,7 +69,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken), errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

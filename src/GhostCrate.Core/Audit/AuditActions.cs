@@ -1,0 +1,43 @@
+namespace GhostCrate.Core.Audit;
+
+/// <summary>The action names written to the audit log (stable: admins filter on them).</summary>
+public static class AuditActions
+{
+    public const string LoginSucceeded = "login.succeeded";
+    public const string LoginFailed = "login.failed";
+    public const string Logout = "logout";
+    public const string UserCreated = "user.created";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string UserPromoted = "user.promoted";
+    public const string UserDemoted = "user.demoted";
+    public const string UserReadOnlySet = "user.read_only";
+    public const string UserReadWriteSet = "user.read_write";
+    public const string PasswordChanged = "user.password_changed";
+    public const string PasswordReset = "user.password_reset";
+    public const string TokenCreated = "token.created";
+    public const string TokenRevoked = "token.revoked";
+    public const string TokensRevokedByAdmin = "token.revoked_all";
+    public const string CratePublished = "crate.published";
+    public const string CrateYanked = "crate.yanked";
+    public const string CrateUnyanked = "crate.unyanked";
+    public const string OwnersAdded = "crate.owners_added";
+    public const string OwnersRemoved = "crate.owners_removed";
+    public const string CrateAccessChanged = "crate.access_changed";
+    public const string OrgCreated = "org.created";
+    public const string OrgRenamed = "org.renamed";
+    public const string OrgDeleted = "org.deleted";
+    public const string OrgInvited = "org.invited";
+    public const string OrgInvitationAccepted = "org.invitation_accepted";
+    public const string OrgInvitationDeclined = "org.invitation_declined";
+    public const string OrgInvitationCancelled = "org.invitation_cancelled";
+    public const string OrgMemberRoleChanged = "org.member_role_changed";
+    public const string OrgMemberRemoved = "org.member_removed";
+    public const string TeamCreated = "team.created";
+    public const string TeamDeleted = "team.deleted";
+    public const string TeamMemberAdded = "team.member_added";
+    public const string TeamMemberRemoved = "team.member_removed";
+    public const string SsoUserCreated = "sso.user_created";
+    public const string SsoLinked = "sso.linked";
+    public const string SsoRolesChanged = "sso.roles_changed";
+}

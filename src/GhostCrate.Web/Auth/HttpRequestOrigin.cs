@@ -1,0 +1,13 @@
+using GhostCrate.Core.Abstractions;
+using Microsoft.AspNetCore.Http;
+
+namespace GhostCrate.Web.Auth;
+
+/// <summary>
+/// The client address of the current request for the audit log. Behind a reverse proxy this is the proxy's address
+/// unless forwarded headers are configured in front of GhostCrate.
+/// </summary>
+public sealed class HttpRequestOrigin(IHttpContextAccessor accessor) : IRequestOrigin
+{
+    public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
+}

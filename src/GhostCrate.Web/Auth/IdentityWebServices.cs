@@ -1,0 +1,51 @@
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Options;
+using GhostCrate.Web.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Web.Auth;
+
+/// <summary>Registrations of the identity plumbing: sessions, antiforgery, cookie keys, caller accessor, rate limits.</summary>
+public static class IdentityWebServices
+{
+    public const string AntiforgeryCookieName = "ghostcrate.antiforgery";
+
+    public static IServiceCollection AddGhostCrateIdentityWeb(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        // Replaces Core's "no request" origin: audit events carry the client address.
+        services.AddSingleton<IRequestOrigin, HttpRequestOrigin>();
+        services.AddScoped<ICurrentUser, CurrentUser>();
+        services.AddSingleton<RateLimits>();
+        services.AddGhostCrateSessions();
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = CallerExtensions.CsrfHeader;
+            o.Cookie.Name = AntiforgeryCookieName;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+        });
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<IdentityOptions>>((o, identity) =>
+            o.Cookie.SecurePolicy = identity.Value.SecureCookies == true ? Microsoft.AspNetCore.Http.CookieSecurePolicy.Always : Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
+
+        // Cookies are encrypted with Data Protection keys; keeping them in Identity:KeysPath (default {DataDir}/keys)
+        // keeps sessions alive across restarts, and a shared folder lets several nodes read each other's cookies.
+        services.AddDataProtection().SetApplicationName("GhostCrate");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<IdentityOptions>, ILoggerFactory>((keys, identity, loggers) =>
+        {
+            if (identity.Value.KeysPath is { Length: > 0 } path)
+            {
+                Directory.CreateDirectory(path);
+                keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(path), loggers);
+            }
+        });
+        return services;
+    }
+}

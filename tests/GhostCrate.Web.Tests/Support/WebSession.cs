@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GhostCrate.Web.Tests.Support;
+
+/// <summary>A browser-like client: a cookie jar, sign-in through POST /login and the antiforgery token for writes.</summary>
+public sealed class WebSession : IDisposable
+{
+    private readonly HttpClientHandler _handler;
+
+    public HttpClient Http { get; }
+    public CookieContainer Cookies { get; } = new();
+
+    public WebSession(TestApp app)
+    {
+        _handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
+        Http = new HttpClient(_handler) { BaseAddress = app.BaseAddress };
+    }
+
+    /// <summary>JSON sign-in; returns the response (200 with the user, or a problem).</summary>
+    public Task<HttpResponseMessage> LoginAsync(string username, string password) =>
+        Http.PostAsJsonAsync("/login", new { username, password });
+
+    /// <summary>The antiforgery token (and its cookie, kept in the jar).</summary>
+    public async Task<(string Token, string FormField)> CsrfAsync()
+    {
+        var json = JsonDocument.Parse(await Http.GetStringAsync("/api/v1/csrf")).RootElement;
+        return (json.GetProperty("token").GetString()!, json.GetProperty("form_field_name").GetString()!);
+    }
+
+    /// <summary>A request carrying the antiforgery header, as the UI's scripts send it.</summary>
+    public async Task<HttpResponseMessage> SendWithCsrfAsync(HttpMethod method, string path, object? body = null)
+    {
+        var (token, _) = await CsrfAsync();
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-CSRF-TOKEN", token);
+        return await Http.SendAsync(request);
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        _handler.Dispose();
+    }
+}
