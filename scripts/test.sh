@@ -154,6 +154,8 @@ if dotnet build GhostCrate.slnx "${build_flags[@]}"; then
   for p in "${test_projects[@]}"; do build_ok[$p]=1; done
 else
   loud "the solution does not build; building each test project on its own to run what still compiles"
+  # A broken project that no test project references must still fail the run.
+  record "build: GhostCrate.slnx" 0 1 0 "dotnet build failed"
   for p in "${test_projects[@]}"; do
     if dotnet build "$p" "${build_flags[@]}" >"$work/build-$(basename "$p" .csproj).log" 2>&1; then
       build_ok[$p]=1
