@@ -20,6 +20,8 @@ public sealed class UpstreamControl : IStartupFilter
 
     public int Requests(string path) => _requests.GetValueOrDefault(path);
 
+    public int TotalRequests => _requests.Values.Sum();
+
     public int DownloadsOf(string crate, string version) => Requests($"/api/v1/crates/{crate}/{version}/download");
 
     public void HoldDownloads() => _downloadGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
