@@ -2,10 +2,12 @@ using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Proxy;
 using GhostCrate.Data.Connections;
 using GhostCrate.Data.Crates;
 using GhostCrate.Data.Identity;
 using GhostCrate.Data.Migrations;
+using GhostCrate.Data.Proxy;
 
 namespace GhostCrate.Data;
 
@@ -28,6 +30,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         ExternalLogins = new ExternalLoginRepository(factory);
         LoginStates = new LoginStateRepository(factory);
         Audit = new Audit.AuditRepository(factory);
+        ProxyCache = new ProxyCacheRepository(factory);
+        UpstreamStatuses = new UpstreamStatusRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -42,6 +46,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IExternalLoginRepository ExternalLogins { get; }
     public ILoginStateRepository LoginStates { get; }
     public Core.Audit.IAuditRepository Audit { get; }
+    public IProxyCacheRepository ProxyCache { get; }
+    public IUpstreamStatusRepository UpstreamStatuses { get; }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 

@@ -23,6 +23,8 @@ public static class GhostCrateWeb
         app.UseAuthentication();
         app.MapSparseIndex();
         app.MapCargoApi();
+        app.MapProxyMounts();
+        app.MapProxyAdmin();
         app.MapHealth();
         app.MapMe();
         app.MapLogin();

@@ -26,7 +26,8 @@ public sealed class PublishService(
     IOptions<RegistryOptions> options,
     TimeProvider time,
     ILogger<PublishService> logger,
-    Audit.AuditLog audit)
+    Audit.AuditLog audit,
+    IEnumerable<IPublishNameGuard> nameGuards)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -63,6 +64,13 @@ public sealed class PublishService(
         }
 
         if (await CheckDependenciesExistAsync(meta, cancellationToken) is { } missing) return missing;
+        if (existing is null)
+        {
+            foreach (var guard in nameGuards)
+            {
+                if (await guard.CheckNewCrateAsync(meta.Name, cancellationToken) is { } refused) return refused;
+            }
+        }
 
         var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries));
         if (tarball.Error is { } bad) return RegistryError.BadRequest($"the uploaded .crate file was rejected: {bad.Message}");

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -26,7 +25,7 @@ public static class SparseIndexEndpoints
         {
             var baseUrl = urls.BaseUrl(context.Request);
             var config = new RegistryConfig(baseUrl + "/api/v1/crates", baseUrl, options.Value.AuthRequired);
-            SetCacheControl(context, options.Value);
+            IndexFileResponses.SetCacheControl(context, options.Value);
             return Results.Json(config);
         });
 
@@ -39,31 +38,8 @@ public static class SparseIndexEndpoints
             var file = await service.GetAsync(name, ct);
             if (file is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
 
-            SetCacheControl(context, options.Value);
-            var headers = context.Response.GetTypedHeaders();
-            headers.ETag = EntityTagHeaderValue.Parse(file.ETag);
-            headers.LastModified = file.LastModified;
-            if (NotModified(context.Request, file)) return Results.StatusCode(StatusCodes.Status304NotModified);
-            return Results.Bytes(file.Content, "text/plain; charset=utf-8");
+            return IndexFileResponses.Answer(context, options.Value, file.Content, file.ETag, file.LastModified);
         });
         return app;
     }
-
-    /// <summary>RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since is only consulted without it.</summary>
-    private static bool NotModified(HttpRequest request, IndexFile file)
-    {
-        var typed = request.GetTypedHeaders();
-        if (typed.IfNoneMatch is { Count: > 0 } tags)
-        {
-            return tags.Any(t => t.Tag == "*" || (!t.IsWeak && t.Tag == file.ETag) || (t.IsWeak && t.Tag == file.ETag));
-        }
-        return typed.IfModifiedSince is { } since && file.LastModified <= since;
-    }
-
-    /// <summary>
-    /// Clients may keep a copy but must revalidate it on every use (`no-cache`), so a publish or yank is seen at once.
-    /// Behind auth-required, shared caches must not keep it at all.
-    /// </summary>
-    private static void SetCacheControl(HttpContext context, RegistryOptions options) =>
-        context.Response.Headers.CacheControl = options.AuthRequired ? "private, no-cache" : "public, no-cache";
 }
