@@ -27,6 +27,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<TokenService>();
+        services.AddSingleton(sp => new IndexFileCache(sp.GetRequiredService<ICrateRepository>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024));
+        services.AddSingleton<DownloadCounter>();
         return services;
     }
 }

@@ -13,6 +13,7 @@ public static class GhostCrateWeb
     {
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
+        services.AddHostedService<DownloadCountFlusher>();
         return services;
     }
 

@@ -75,4 +75,6 @@ public sealed class RegistryOptions
     public bool AllowAnyDependencyRegistry { get; set; }
     /// <summary>Extra reserved crate names on top of the built-in list.</summary>
     public List<string> ReservedNames { get; set; } = [];
+    /// <summary>Memory for rendered index files kept per node (0 turns the cache off). See IndexFileCache.</summary>
+    public int IndexCacheMegabytes { get; set; } = 64;
 }

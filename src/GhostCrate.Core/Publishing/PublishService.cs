@@ -3,6 +3,7 @@ using System.Text.Json;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Index;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Storage;
 using GhostCrate.Packaging;
@@ -27,7 +28,8 @@ public sealed class PublishService(
     TimeProvider time,
     ILogger<PublishService> logger,
     Audit.AuditLog audit,
-    IEnumerable<IPublishNameGuard> nameGuards)
+    IEnumerable<IPublishNameGuard> nameGuards,
+    SparseIndexService? index = null)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -114,6 +116,12 @@ public sealed class PublishService(
         {
             if (blobAttempted) await RemoveOrphanAsync(key, canonical, meta.Vers);
             throw;
+        }
+        finally
+        {
+            // Whatever the outcome (a commit may have succeeded and still reported an error), this node must not go on
+            // serving an index file rendered before this write.
+            index?.Invalidate(canonical);
         }
 
         switch (write.Status)
