@@ -26,6 +26,7 @@ public static class GhostCrateWeb
         app.MapCargoApi();
         app.MapProxyMounts();
         app.MapProxyAdmin();
+        app.MapMirror();
         app.MapHealth();
         app.MapMe();
         app.MapLogin();

@@ -24,6 +24,14 @@ public static class Help
               Check every listed file against the index checksum (exit 3 missing, 4 corrupt, 5 both).
           ghostcrate mirror diff DIR
               List missing, extra and yanked files (index versus crate files).
+          ghostcrate mirror inventory DIR
+              Write DIR/inventory.yaml: every file with size, SHA-256, SHA-512 and SHA3-256.
+          ghostcrate mirror sign DIR --key SECRET.asc [--passphrase-file FILE]
+              Write DIR/inventory.yaml.asc, an OpenPGP detached signature (`gpg --verify` checks it).
+          ghostcrate mirror export DIR --out FILE --key SECRET.asc [--passphrase-file FILE] [--since MARK|latest]
+              Write a signed TAR bundle (all files, or what changed since MARK) and record a new mark.
+          ghostcrate mirror import FILE --into DIR --trusted-key PUBLIC.asc
+              Check a bundle's signature and every hash, then apply it (in order; re-running is safe).
 
         Settings come from, in increasing priority: ./appsettings.json, --config FILE (JSON), environment variables
         with the GHOSTCRATE_ prefix (`__` separates sections: GHOSTCRATE_Registry__AuthRequired=true) and the flags.
