@@ -14,6 +14,11 @@ public static class Help
               Create a user. Without --password-stdin a random password is printed once.
           ghostcrate admin token create --user NAME [--name LABEL] [--data-dir DIR] [--config FILE]
               Create an API token for a user and print it (shown once).
+          ghostcrate proxy warm [--upstream NAME] [--lock Cargo.lock] [CRATE[@VERSION]...] [--data-dir DIR] [--config FILE]
+              Fetch index files and .crate files into the proxy cache ahead of time (default upstream: crates-io).
+              A Cargo.lock warms a whole build; a bare name warms its newest release. Exit 1 when some failed.
+          ghostcrate proxy status [--probe] [--data-dir DIR] [--config FILE]
+              Reachability, cache size and hit/miss counters per upstream (--probe asks each upstream first).
           ghostcrate mirror init DIR --upstream URL [--download TEMPLATE] [--crates a,b] [--lockfiles F,..]
                   [--vendor-dirs D,..] [--include GLOB,..] [--exclude GLOB,..] [--skip-yanked] [--keep-latest N]
                   [--concurrency N] [--force]
