@@ -29,6 +29,8 @@ public static class Help
               Check every listed file against the index checksum (exit 3 missing, 4 corrupt, 5 both).
           ghostcrate mirror diff DIR
               List missing, extra and yanked files (index versus crate files).
+          ghostcrate mirror sidecars DIR
+              Write DIR/sidecars/NAME/VERSION.json (checksum, size, dependencies, features, yanked, license).
           ghostcrate mirror inventory DIR
               Write DIR/inventory.yaml: every file with size, SHA-256, SHA-512 and SHA3-256.
           ghostcrate mirror sign DIR --key SECRET.asc [--passphrase-file FILE]

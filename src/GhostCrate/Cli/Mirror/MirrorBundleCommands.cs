@@ -11,6 +11,15 @@ namespace GhostCrate.Cli.Mirror;
 /// <summary>`mirror inventory|sign|export|import`: carrying a mirror across an air gap (docs/air-gapped-restore.md).</summary>
 public static class MirrorBundleCommands
 {
+    public static async Task<int> SidecarsAsync(ParsedArgs args, TextWriter output, CancellationToken cancellationToken)
+    {
+        args.EnsureOnly();
+        var layout = MirrorCommands.Directory(args, "mirror sidecars DIR");
+        var report = await GhostCrate.Mirror.Sidecars.SidecarWriter.WriteAsync(layout, cancellationToken);
+        await output.WriteLineAsync($"Sidecars for {report.Versions} version(s): {report.Written} written, {report.Unchanged} unchanged ({layout.SidecarsDir}).");
+        return 0;
+    }
+
     public static async Task<int> InventoryAsync(ParsedArgs args, TextWriter output, CancellationToken cancellationToken)
     {
         args.EnsureOnly();

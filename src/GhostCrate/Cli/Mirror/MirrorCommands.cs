@@ -31,11 +31,12 @@ public static class MirrorCommands
                 "sync" => await SyncAsync(args, output, error, cancel.Token),
                 "verify" => await VerifyAsync(args, output, cancel.Token),
                 "diff" => await DiffAsync(args, output, cancel.Token),
+                "sidecars" => await MirrorBundleCommands.SidecarsAsync(args, output, cancel.Token),
                 "inventory" => await MirrorBundleCommands.InventoryAsync(args, output, cancel.Token),
                 "sign" => MirrorBundleCommands.Sign(args, output),
                 "export" => await MirrorBundleCommands.ExportAsync(args, output, cancel.Token),
                 "import" => await MirrorBundleCommands.ImportAsync(args, output, cancel.Token),
-                _ => throw new CliException($"unknown mirror command `{verb}`; expected init, sync, verify, diff, inventory, sign, export or import"),
+                _ => throw new CliException($"unknown mirror command `{verb}`; expected init, sync, verify, diff, sidecars, inventory, sign, export or import"),
             };
         }
         catch (MirrorException ex)
