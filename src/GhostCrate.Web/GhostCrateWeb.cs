@@ -32,6 +32,7 @@ public static class GhostCrateWeb
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
+        app.MapOrganizations();
         return app;
     }
 }
