@@ -31,6 +31,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024));
         services.AddSingleton<DownloadCounter>();
         services.AddSingleton<Organizations.OrganizationService>();
+        services.AddSingleton<SsoLoginService>();
         return services;
     }
 }

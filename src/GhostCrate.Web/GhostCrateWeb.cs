@@ -33,6 +33,7 @@ public static class GhostCrateWeb
         app.MapAccount();
         app.MapAdmin();
         app.MapOrganizations();
+        app.MapSso();
         return app;
     }
 }
