@@ -72,6 +72,45 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  201  201  401  401  401  403"),
         new("POST",   "/api/v1/orgs",                                                "401  403  201  201  201  201  401  401  401  403",
                                                                                      "401  403  201  201  201  201  401  401  401  403"),
+        new("GET",    "/api/v1/crates/acme-lib/access",                              "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/health",                                                     "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "200  200  200  200  200  200  200  200  200  200"),
+        new("GET",    "/api/v1/csrf",                                                "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "200  200  200  200  200  200  200  200  200  200"),
+        new("GET",    "/api/v1/sso/providers",                                       "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "200  200  200  200  200  200  200  200  200  200"),
+        // These users have no password, so an authorized caller gets as far as "the current password is not correct".
+        new("PUT",    "/api/v1/me/password",                                         "401  400  400  400  400  400  401  401  401  403",
+                                                                                     "401  400  400  400  400  400  401  401  401  403", """{"current_password":"not it at all","new_password":"a new password 123"}"""),
+        new("DELETE", "/api/v1/me/tokens/999999",                                    "401  404  404  404  404  404  401  401  401  403",
+                                                                                     "401  404  404  404  404  404  401  401  401  403"),
+        new("GET",    "/api/v1/orgs",                                                "401  200  200  200  200  200  401  401  401  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("PATCH",  "/api/v1/orgs/acme",                                           "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403", """{"name":"acme"}"""),
+        new("DELETE", "/api/v1/orgs/{olga's org}",                                   "401  403  404  404  200  200  401  401  401  403",
+                                                                                     "401  403  404  404  200  200  401  401  401  403"),
+        new("GET",    "/api/v1/orgs/acme/members",                                   "401  404  200  200  200  200  401  401  401  200",
+                                                                                     "401  404  200  200  200  200  401  401  401  200"),
+        new("PUT",    "/api/v1/orgs/acme/members/mia",                               "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403", """{"role":"member"}"""),
+        new("POST",   "/api/v1/orgs/acme/invitations {new user}",                    "401  403  403  403  201  201  401  401  401  403",
+                                                                                     "401  403  403  403  201  201  401  401  401  403"),
+        new("GET",    "/api/v1/orgs/acme/invitations",                               "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
+        new("PUT",    "/api/v1/orgs/acme/teams/core/members/mia",                    "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
+        new("GET",    "/api/v1/orgs/acme/teams/core/members",                        "401  404  200  200  200  200  401  401  401  200",
+                                                                                     "401  404  200  200  200  200  401  401  401  200"),
+        new("POST",   "/api/v1/admin/users {unique}",                                "401  403  403  403  403  201  401  401  401  403",
+                                                                                     "401  403  403  403  403  201  401  401  401  403"),
+        new("POST",   "/api/v1/admin/users/helper/password",                         "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403", """{"password":"helper's new password"}"""),
+        new("DELETE", "/api/v1/admin/users/helper/tokens",                           "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/admin/proxy/status",                                     "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/users",                                         "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/orgs",                                          "401  403  403  403  403  200  401  401  401  403",
@@ -207,7 +246,20 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
         var request = new HttpRequestMessage(new HttpMethod(row.Method), path);
         if (row.Path.EndsWith("{new crate}", StringComparison.Ordinal)) request.Content = Publish($"matrix-new-{n}", "1.0.0");
         else if (row.Path.EndsWith("{acme-lib update}", StringComparison.Ordinal)) request.Content = Publish("acme-lib", $"1.1.{n}");
+        else if (path == "/api/v1/admin/users" && row.Method == "POST") request.Content = JsonContent.Create(new { username = $"made-{n}" });
         else if (row.Path.EndsWith("{unique}", StringComparison.Ordinal)) request.Content = JsonContent.Create(new { name = $"team-{n}" });
+        else if (row.Path.EndsWith("{new user}", StringComparison.Ordinal))
+        {
+            Assert.True((await Services.GetRequiredService<UserService>().CreateUserAsync($"invitee-{n}", null, false, default)).IsSuccess);
+            request.Content = JsonContent.Create(new { user = $"invitee-{n}", role = "member" });
+        }
+        else if (row.Path.EndsWith("{olga's org}", StringComparison.Ordinal))
+        {
+            // Arrange: an organization of olga's that this cell may delete.
+            var olga = Principal.ForSession((await Services.GetRequiredService<IUserRepository>().FindByNameAsync("olga", default))!);
+            Assert.True((await Services.GetRequiredService<OrganizationService>().CreateAsync(olga, $"doomed-{n}", default)).IsSuccess);
+            request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/orgs/doomed-{n}");
+        }
         else if (path == "/api/v1/orgs") request.Content = JsonContent.Create(new { name = $"org-{n}" });
         else if (row.Body is not null) request.Content = new StringContent(row.Body, System.Text.Encoding.UTF8, "application/json");
 
