@@ -32,6 +32,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Audit = new Audit.AuditRepository(factory);
         ProxyCache = new ProxyCacheRepository(factory);
         UpstreamStatuses = new UpstreamStatusRepository(factory);
+        Organizations = new Organizations.OrganizationRepository(factory);
+        CrateGroupOwners = new Organizations.CrateGroupOwnerRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -48,6 +50,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Audit.IAuditRepository Audit { get; }
     public IProxyCacheRepository ProxyCache { get; }
     public IUpstreamStatusRepository UpstreamStatuses { get; }
+    public Core.Organizations.IOrganizationRepository Organizations { get; }
+    public Core.Organizations.ICrateGroupOwnerRepository CrateGroupOwners { get; }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 

@@ -32,6 +32,8 @@ public static class GhostCrateWeb
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
+        app.MapOrganizations();
+        app.MapSso();
         return app;
     }
 }
