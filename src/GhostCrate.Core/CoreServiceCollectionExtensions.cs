@@ -1,4 +1,6 @@
+using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Index;
 using GhostCrate.Core.Publishing;
@@ -27,6 +29,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<TokenService>();
+        // Web UI queries and download statistics (issue 6).
+        services.AddSingleton<DownloadCounter>();
+        services.AddSingleton<DownloadStatsFlusher>();
+        services.AddSingleton<DownloadStatsService>();
+        services.AddSingleton<CatalogService>();
+        services.AddSingleton<CrateDetailsService>();
+        services.AddSingleton<DependencyGraphService>();
         return services;
     }
 }

@@ -1,9 +1,13 @@
 using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
 using GhostCrate.Data.Connections;
+using GhostCrate.Data.Catalog;
 using GhostCrate.Data.Crates;
+using GhostCrate.Data.Downloads;
 using GhostCrate.Data.Identity;
 using GhostCrate.Data.Migrations;
 
@@ -28,6 +32,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         ExternalLogins = new ExternalLoginRepository(factory);
         LoginStates = new LoginStateRepository(factory);
         Audit = new Audit.AuditRepository(factory);
+        Catalog = new CrateCatalog(factory);
+        DownloadStats = new DownloadStatsRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -42,6 +48,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IExternalLoginRepository ExternalLogins { get; }
     public ILoginStateRepository LoginStates { get; }
     public Core.Audit.IAuditRepository Audit { get; }
+    public ICrateCatalog Catalog { get; }
+    public IDownloadStatsRepository DownloadStats { get; }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 

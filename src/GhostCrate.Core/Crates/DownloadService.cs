@@ -1,10 +1,11 @@
+using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Crates;
 
 /// <summary>Serves a published .crate file (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration, `dl`).</summary>
-public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, ILogger<DownloadService> logger)
+public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, DownloadCounter counter, ILogger<DownloadService> logger)
 {
     public async Task<CrateDownload?> OpenAsync(string name, string version, CancellationToken cancellationToken)
     {
@@ -20,15 +21,8 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
             logger.LogError("Blob missing for {Crate} {Version}", crate.Name, row.Version);
             return null;
         }
-        try
-        {
-            await crates.IncrementDownloadsAsync(row.Id, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A lost count must never fail a build.
-            logger.LogWarning(ex, "Could not count a download of {Crate} {Version}", crate.Name, row.Version);
-        }
+        // Counted in memory and written in batches (DownloadStatsFlusher): a download never waits for a database write.
+        counter.Record(row.Id);
         return new CrateDownload(crate.Name, row.Version, row.Checksum, content);
     }
 }
