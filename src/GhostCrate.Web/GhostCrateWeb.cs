@@ -1,6 +1,7 @@
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,13 +14,16 @@ public static class GhostCrateWeb
     {
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
+        services.AddGhostCrateUi();
         return services;
     }
 
     /// <summary>Cargo routes (index, API) first, then operational routes.</summary>
     public static WebApplication MapGhostCrate(this WebApplication app)
     {
-        app.UseMiddleware<CargoExceptionMiddleware>();
+        app.UseGhostCrateUi();
+        // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
+        app.UseWhen(context => !UiPaths.IsPage(context.Request.Path), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
         app.MapSparseIndex();
         app.MapCargoApi();
@@ -28,6 +32,7 @@ public static class GhostCrateWeb
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
+        app.MapGhostCrateUi();
         return app;
     }
 }

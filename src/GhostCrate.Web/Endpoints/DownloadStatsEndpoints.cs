@@ -1,0 +1,50 @@
+using System.Globalization;
+using GhostCrate.Core.Downloads;
+using GhostCrate.Web.Auth;
+using GhostCrate.Web.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// Downloads per version per day as JSON, shaped like crates.io's /api/v1/crates/{name}/downloads (version_downloads
+/// rows, plus per-day totals), for scripts and dashboards. Under /api/v1, so errors use Cargo's envelope.
+/// </summary>
+public static class DownloadStatsEndpoints
+{
+    public static IEndpointRouteBuilder MapDownloadStats(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/crates").AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+        api.MapGet("/{name}/downloads", (string name, int? days, DownloadStatsService stats, CancellationToken ct) => GetAsync(name, null, days, stats, ct));
+        api.MapGet("/{name}/{version}/downloads", (string name, string version, int? days, DownloadStatsService stats, CancellationToken ct) => GetAsync(name, version, days, stats, ct));
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(string name, string? version, int? days, DownloadStatsService stats, CancellationToken ct)
+    {
+        if (days is < 1 or > DownloadStatsService.MaxDays)
+        {
+            return CargoResults.Error(StatusCodes.Status400BadRequest, $"days must be between 1 and {DownloadStatsService.MaxDays}");
+        }
+        var result = await stats.GetAsync(name, version, days ?? DownloadStatsService.DefaultDays, ct);
+        if (result is null)
+        {
+            return CargoResults.Error(StatusCodes.Status404NotFound, version is null
+                ? $"crate `{name}` does not exist in this registry"
+                : $"crate `{name}` has no version `{version}` in this registry");
+        }
+        return Results.Json(new
+        {
+            crate = result.Crate,
+            version,
+            from = Day(result.From),
+            to = Day(result.To),
+            version_downloads = result.Versions.Select(v => new { version = v.Version, version_id = v.VersionId, date = Day(v.Day), downloads = v.Downloads }),
+            totals = result.Totals.Select(t => new { date = Day(t.Day), downloads = t.Downloads }),
+        });
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,35 @@
+using GhostCrate.Core.Catalog;
+using Microsoft.AspNetCore.Http.Extensions;
+
+namespace GhostCrate.Web.Pages;
+
+public sealed class SearchModel(CatalogService catalog) : UiPageModel
+{
+    public static readonly IReadOnlyList<(string Value, string Label, CrateSort Sort)> Sorts =
+    [
+        ("relevance", "Relevance", CrateSort.Relevance),
+        ("downloads", "Downloads", CrateSort.Downloads),
+        ("recent", "Recently updated", CrateSort.RecentlyUpdated),
+        ("name", "Name", CrateSort.Name),
+    ];
+
+    public CatalogSearchResult Result { get; private set; } = null!;
+    public string SortValue { get; private set; } = "relevance";
+
+    public async Task OnGetAsync(string? q, string? sort, int? page, CancellationToken cancellationToken)
+    {
+        var chosen = Sorts.FirstOrDefault(s => s.Value == sort);
+        if (chosen.Value is null) chosen = Sorts[0];
+        SortValue = chosen.Value;
+        Result = await catalog.SearchAsync(q, chosen.Sort, page ?? 1, CatalogService.DefaultPerPage, cancellationToken);
+    }
+
+    public string PageHref(int page)
+    {
+        var query = new QueryBuilder();
+        if (Result.Query.Length > 0) query.Add("q", Result.Query);
+        if (SortValue != "relevance") query.Add("sort", SortValue);
+        if (page > 1) query.Add("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return "/search" + query.ToQueryString();
+    }
+}
