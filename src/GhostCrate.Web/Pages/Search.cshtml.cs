@@ -1,5 +1,6 @@
 using GhostCrate.Core.Catalog;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GhostCrate.Web.Pages;
 
@@ -16,12 +17,13 @@ public sealed class SearchModel(CatalogService catalog) : UiPageModel
     public CatalogSearchResult Result { get; private set; } = null!;
     public string SortValue { get; private set; } = "relevance";
 
-    public async Task OnGetAsync(string? q, string? sort, int? page, CancellationToken cancellationToken)
+    // "page" is also Razor Pages' own route value (the page name), so the query string is named explicitly.
+    public async Task OnGetAsync(string? q, string? sort, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
     {
         var chosen = Sorts.FirstOrDefault(s => s.Value == sort);
         if (chosen.Value is null) chosen = Sorts[0];
         SortValue = chosen.Value;
-        Result = await catalog.SearchAsync(q, chosen.Sort, page ?? 1, CatalogService.DefaultPerPage, cancellationToken);
+        Result = await catalog.SearchAsync(q, chosen.Sort, pageNumber ?? 1, CatalogService.DefaultPerPage, cancellationToken);
     }
 
     public string PageHref(int page)

@@ -12,9 +12,9 @@ public sealed class DependentsModel(CatalogService catalog) : UiPageModel
     public int CurrentPage { get; private set; }
     public int Pages => (int)Math.Max(1, (Dependents.Total + PerPage - 1) / PerPage);
 
-    public async Task<IActionResult> OnGetAsync(string name, int? page, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string name, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
     {
-        CurrentPage = Math.Max(page ?? 1, 1);
+        CurrentPage = Math.Max(pageNumber ?? 1, 1);
         var found = await catalog.ReverseDependenciesAsync(name, CurrentPage, PerPage, cancellationToken);
         if (found is null) return NotFound();
         Name = name;
