@@ -28,7 +28,6 @@ public static class GhostCrateWeb
         app.MapSparseIndex();
         app.MapCargoApi();
         app.MapHealth();
-        app.MapMe();
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();

@@ -8,7 +8,8 @@ public enum CrateSort
     Name,
 }
 
-public sealed record RegistryCounts(long Crates, long Versions, long Downloads);
+/// <summary><see cref="CrateFileBytes"/>: the size of every published .crate file, i.e. the storage private crates use.</summary>
+public sealed record RegistryCounts(long Crates, long Versions, long Downloads, long CrateFileBytes);
 
 /// <summary>A version as the version list shows it. <see cref="PublishedBy"/> is the publisher's user name.</summary>
 public sealed record VersionSummary(

@@ -7,6 +7,7 @@ internal sealed class CountsRow
     public long Crates { get; set; }
     public long Versions { get; set; }
     public long Downloads { get; set; }
+    public long CrateFileBytes { get; set; }
 }
 
 internal sealed class VersionSummaryRow

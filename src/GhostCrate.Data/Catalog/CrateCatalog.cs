@@ -23,9 +23,10 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
                 """
                 SELECT (SELECT count(*) FROM crates) AS Crates,
                        (SELECT count(*) FROM versions) AS Versions,
-                       (SELECT CAST(coalesce(sum(downloads), 0) AS bigint) FROM crates) AS Downloads
+                       (SELECT CAST(coalesce(sum(downloads), 0) AS bigint) FROM crates) AS Downloads,
+                       (SELECT CAST(coalesce(sum(size), 0) AS bigint) FROM versions) AS CrateFileBytes
                 """, cancellationToken: cancellationToken));
-            return new RegistryCounts(row.Crates, row.Versions, row.Downloads);
+            return new RegistryCounts(row.Crates, row.Versions, row.Downloads, row.CrateFileBytes);
         }, cancellationToken);
 
     public Task<CrateSearchPage> SearchAsync(string query, CrateSort sort, int offset, int limit, CancellationToken cancellationToken) =>

@@ -50,6 +50,19 @@
     box.select();
   });
 
+  // Forms that destroy something ask first (<form data-confirm="...">); without JavaScript they simply submit.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  // Buttons that destroy something ask first (<button data-confirm-click="...">), for forms with several actions.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-confirm-click]");
+    if (button && !window.confirm(button.getAttribute("data-confirm-click"))) event.preventDefault();
+  });
+
   // htmx marks the results busy while it loads the next ones.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var results = document.getElementById("results");
