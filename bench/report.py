@@ -70,6 +70,15 @@ print(f"- Registry: {manifest['crates']:,} crates, {manifest['versions']:,} vers
       f"{manifest['crate_files']:,} .crate files (3 of them 5 MB); generated through PublishService at {manifest['publishes_per_second']:.0f} publishes/s")
 print(f"- Load: wrk -t2, {a.duration} s per run, client and server on the same 2 cores; nginx serves the exported bytes "
       f"(sendfile, open_file_cache, etag) at the same URLs")
+def text(name):
+    try:
+        return open(os.path.join(R, name)).read().strip()
+    except OSError:
+        return "?"
+
+
+print(f"- Load average (1/5/15 min) before the run: {text('load-before.txt')}, after: {text('load-after.txt')} "
+      f"(other work on the machine shares the {os.cpu_count()} cores and skews every figure)")
 same = load("same-bytes")
 if same:
     print(f"- Same bytes: {same['sampled'] - same['mismatched']}/{same['sampled']} sampled index files byte-identical between the two servers")
@@ -113,7 +122,7 @@ print("| measurement | value | target | |")
 print("|---|---:|---|---|")
 search = load("search-gc")
 p99 = ms(search.get("p99_us"))
-print(f"| search at N = {n:,} (8 conn): requests/s | {fmt(rps(search))} | | |")
+print(f"| search at N = {n:,} (4 conn): requests/s | {fmt(rps(search))} | | |")
 print(f"| search: p50 / p99 latency, ms | {fmt(ms(search.get('p50_us')), 1)} / {fmt(p99, 1)} | p99 < 50 | {verdict(None if p99 is None else p99 < 50)} |")
 pub = load("publish")
 if pub:

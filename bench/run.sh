@@ -175,6 +175,9 @@ wrk_run() {
   log "$name: $(cat "$run/results/$name.json")"
 }
 
+# Other work on the machine skews every figure: record the load average before and after.
+cut -d' ' -f1-3 /proc/loadavg > "$run/results/load-before.txt"
+
 # ---------------------------------------------------------------------------------------- start-up and memory per size
 for n in "${sizes[@]}"; do
   if [[ $n -eq $crates ]]; then continue; fi
@@ -233,7 +236,7 @@ for who in gc ng; do port_var="${who}_port"; wrk_run "download-big-$who" "${!por
 
 # Search: GhostCrate only (nginx cannot search); the query list mixes words, whole names and misses.
 sed 's|^|/api/v1/crates?per_page=10\&q=|' "$lists/search-queries.txt" > "$run/search-paths.txt"
-wrk_run "search-gc" "$gc_port" "$run/search-paths.txt" get 8
+wrk_run "search-gc" "$gc_port" "$run/search-paths.txt" get 4
 
 # cargo generate-lockfile from a cold CARGO_HOME against each server's index.
 cp -a "$main/project" "$run/project"
@@ -254,6 +257,8 @@ rss_read="$(peak_rss_mb "$gc_pid")"
 log "publish: $(cat "$run/results/publish.json")"
 rss_all="$(peak_rss_mb "$gc_pid")"
 printf '{"n":%s,"startup_ms":[%s],"peak_rss_mb":%s,"peak_rss_read_mb":%s}\n' "$crates" "$(IFS=,; echo "${starts[*]}")" "$rss_all" "$rss_read" > "$run/results/size-n$crates.json"
+
+cut -d' ' -f1-3 /proc/loadavg > "$run/results/load-after.txt"
 
 # ------------------------------------------------------------------------------------------------------------ report
 mkdir -p "$repo/bench/results"

@@ -29,9 +29,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<TokenService>();
-        // Web UI queries and download statistics (issue 6).
+        services.AddSingleton(sp => new IndexFileCache(sp.GetRequiredService<ICrateRepository>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024));
         services.AddSingleton<DownloadCounter>();
-        services.AddSingleton<DownloadStatsFlusher>();
+        // Web UI queries and download statistics (issue 6).
         services.AddSingleton<DownloadStatsService>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CrateDetailsService>();

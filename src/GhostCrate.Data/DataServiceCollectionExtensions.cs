@@ -29,6 +29,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().ExternalLogins);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().LoginStates);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().ProxyCache);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().UpstreamStatuses);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Catalog);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DownloadStats);
         return services;

@@ -4,12 +4,14 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Proxy;
 using GhostCrate.Data.Connections;
 using GhostCrate.Data.Catalog;
 using GhostCrate.Data.Crates;
 using GhostCrate.Data.Downloads;
 using GhostCrate.Data.Identity;
 using GhostCrate.Data.Migrations;
+using GhostCrate.Data.Proxy;
 
 namespace GhostCrate.Data;
 
@@ -32,6 +34,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         ExternalLogins = new ExternalLoginRepository(factory);
         LoginStates = new LoginStateRepository(factory);
         Audit = new Audit.AuditRepository(factory);
+        ProxyCache = new ProxyCacheRepository(factory);
+        UpstreamStatuses = new UpstreamStatusRepository(factory);
         Catalog = new CrateCatalog(factory);
         DownloadStats = new DownloadStatsRepository(factory);
     }
@@ -48,6 +52,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IExternalLoginRepository ExternalLogins { get; }
     public ILoginStateRepository LoginStates { get; }
     public Core.Audit.IAuditRepository Audit { get; }
+    public IProxyCacheRepository ProxyCache { get; }
+    public IUpstreamStatusRepository UpstreamStatuses { get; }
     public ICrateCatalog Catalog { get; }
     public IDownloadStatsRepository DownloadStats { get; }
 

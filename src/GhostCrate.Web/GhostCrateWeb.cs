@@ -14,6 +14,7 @@ public static class GhostCrateWeb
     {
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
+        services.AddHostedService<DownloadCountFlusher>();
         services.AddGhostCrateUi();
         return services;
     }
@@ -27,6 +28,8 @@ public static class GhostCrateWeb
         app.UseAuthentication();
         app.MapSparseIndex();
         app.MapCargoApi();
+        app.MapProxyMounts();
+        app.MapProxyAdmin();
         app.MapHealth();
         app.MapLogin();
         app.MapAccount();

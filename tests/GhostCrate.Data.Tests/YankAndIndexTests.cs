@@ -107,6 +107,47 @@ public abstract class YankAndIndexTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(1, (await Crates.FindVersionAsync("foo", "1.1.0", Ct))!.Downloads);
         Assert.Equal(3, (await Crates.FindAsync("foo", Ct))!.Downloads);
     }
+
+    [Fact]
+    public async Task A_batch_of_download_counts_adds_to_versions_and_crates()
+    {
+        await PublishThreeAsync();
+        var v1 = (await Crates.FindVersionAsync("foo", "1.0.0", Ct))!;
+        var v3 = (await Crates.FindVersionAsync("foo", "1.2.0", Ct))!;
+
+        await Crates.AddDownloadsAsync([new DownloadCount(v1.Id, 5), new DownloadCount(v3.Id, 2)], Ct);
+        await Crates.AddDownloadsAsync([new DownloadCount(v1.Id, 1)], Ct);
+
+        Assert.Equal(6, (await Crates.FindVersionAsync("foo", "1.0.0", Ct))!.Downloads);
+        Assert.Equal(2, (await Crates.FindVersionAsync("foo", "1.2.0", Ct))!.Downloads);
+        Assert.Equal(8, (await Crates.FindAsync("foo", Ct))!.Downloads);
+    }
+
+    [Fact]
+    public async Task A_download_lookup_gives_the_version_and_the_crate_spelling()
+    {
+        await PublishThreeAsync();
+        var target = await Crates.FindDownloadAsync("foo", "1.1.0", Ct);
+        Assert.NotNull(target);
+        Assert.Equal("Foo", target.CrateName);
+        Assert.Equal("1.1.0", target.Version);
+        Assert.Equal((await Crates.FindVersionAsync("foo", "1.1.0", Ct))!.Id, target.VersionId);
+        Assert.Null(await Crates.FindDownloadAsync("foo", "9.9.9", Ct));
+        Assert.Null(await Crates.FindDownloadAsync("nope", "1.1.0", Ct));
+    }
+
+    [Fact]
+    public async Task Changed_crates_are_listed_by_updated_at()
+    {
+        await PublishThreeAsync();
+        var alice = (await Users.FindByNameAsync("alice", Ct))!;
+        await PublishAsync(NewVersion("bar", "1.0.0", alice.Id, publishedAt: T0.AddHours(1)));
+        Assert.True(await Crates.SetYankedAsync("foo", "1.0.0", true, T0.AddHours(2), Ct));
+
+        var changes = await Crates.ListChangedSinceAsync(T0.AddMinutes(30), Ct);
+        Assert.Equal([new CrateChange("bar", T0.AddHours(1)), new CrateChange("foo", T0.AddHours(2))], changes.OrderBy(c => c.CanonicalName));
+        Assert.Empty(await Crates.ListChangedSinceAsync(T0.AddHours(3), Ct));
+    }
 }
 
 public sealed class SqliteYankAndIndexTests(SqliteLane lane) : YankAndIndexTests(lane), IClassFixture<SqliteLane>;

@@ -31,7 +31,13 @@ public sealed class OwnerTests(ServerFixture fixture) : EndToEndTest(fixture), I
         var strangerAdds = await strangerCargo.RunAsync(dir, [.. owner, "--add", stranger, crate.Name]);
         AssertRejectedWithDetail(strangerAdds);
 
-        // The added owner can.
+        // Nor publish a new version of someone else's crate.
+        var hijack = await strangerCargo.NewLibAsync(crate.Name, version: "0.2.0");
+        AssertRejectedWithDetail(await strangerCargo.PublishAsync(hijack, verify: false));
+        Assert.Single(await Http.GetIndexEntriesAsync(crate.Name, cancellationToken: Cancel));
+
+        // The added owner can do both.
+        await secondCargo.PublishOkAsync(await secondCargo.NewLibAsync(crate.Name, version: "0.3.0"), verify: false);
         await secondCargo.RunOkAsync(dir, ["yank", "--registry", CargoSandbox.Registry, "--version", "0.1.0", crate.Name]);
         await secondCargo.RunOkAsync(dir, ["yank", "--registry", CargoSandbox.Registry, "--undo", "--version", "0.1.0", crate.Name]);
 
@@ -43,7 +49,8 @@ public sealed class OwnerTests(ServerFixture fixture) : EndToEndTest(fixture), I
         var revoked = await secondCargo.RunAsync(dir, ["yank", "--registry", CargoSandbox.Registry, "--version", "0.1.0", crate.Name]);
         AssertRejectedWithDetail(revoked);
         var entries = await Http.GetIndexEntriesAsync(crate.Name, cancellationToken: Cancel);
-        Assert.False(Assert.Single(entries)["yanked"]!.GetValue<bool>());
+        Assert.Equal(["0.1.0", "0.3.0"], entries.Select(e => e["vers"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(entries, e => Assert.False(e["yanked"]!.GetValue<bool>(), e.ToJsonString()));
     }
 
     [Fact]

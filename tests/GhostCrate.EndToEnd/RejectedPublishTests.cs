@@ -120,6 +120,46 @@ public sealed class RejectedPublishTests(ServerFixture fixture) : EndToEndTest(f
         Assert.Single(await Http.GetIndexEntriesAsync(name, cancellationToken: Cancel));
     }
 
+    [Fact]
+    public async Task An_upload_cut_off_midway_leaves_nothing_behind_and_a_retry_succeeds()
+    {
+        var name = $"cutoff-{Ids.New()}";
+        var crate = CrateFiles.Build(name, "0.1.0", extraEntries: [($"{name}-0.1.0/data.bin", RandomNumberGenerator.GetBytes(2 * 1024 * 1024))]);
+        var body = CrateFiles.PublishBody(name, "0.1.0", crate);
+        var before = await Server.SnapshotStorageAsync(Cancel);
+
+        await Http.PublishCutOffAsync(body, body.Length / 2, Server.AdminToken, Cancel);
+
+        // The retry must not trip over anything the broken upload left (a partial blob, a half-made row).
+        var retry = await Http.PublishAsync(body, Server.AdminToken, Cancel);
+        Assert.True(retry.Status == HttpStatusCode.OK, retry.Describe());
+        var line = Assert.Single(await Http.GetIndexEntriesAsync(name, cancellationToken: Cancel));
+        Assert.Equal(CrateFiles.Sha256(crate), line["cksum"]!.GetValue<string>());
+        var (status, bytes) = await Http.DownloadAsync(name, "0.1.0", cancellationToken: Cancel);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(CrateFiles.Sha256(crate), CrateFiles.Sha256(bytes));
+
+        // Storage ends up with exactly one new crate file (plus its folders): no temporary or partial leftovers.
+        // The aborted request may still be unwinding on the server, so wait (bounded) for storage to settle.
+        IReadOnlyList<string> added = [];
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            var after = await Server.SnapshotStorageAsync(Cancel);
+            added = after.Except(before).Where(e => !e.EndsWith('/')).ToList();
+            if (added.Count == 1 && before.All(after.Contains))
+            {
+                break;
+            }
+
+            await Task.Delay(200, Cancel);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        var file = Assert.Single(added);
+        Assert.Contains($"{name}-0.1.0.crate", file);
+    }
+
     /// <summary>Sends the body and checks: 4xx with a detail, same blobs, same index file, nothing searchable or downloadable.</summary>
     private async Task AssertRejectedWithoutTraceAsync(string name, string version, byte[] body, bool authenticated = true, bool overSocket = false)
     {

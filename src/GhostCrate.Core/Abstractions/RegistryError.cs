@@ -12,6 +12,7 @@ public sealed record RegistryError(RegistryErrorKind Kind, string Detail)
     public static RegistryError NotFound(string detail) => new(RegistryErrorKind.NotFound, detail);
     public static RegistryError Conflict(string detail) => new(RegistryErrorKind.Conflict, detail);
     public static RegistryError TooLarge(string detail) => new(RegistryErrorKind.PayloadTooLarge, detail);
+    public static RegistryError Unavailable(string detail) => new(RegistryErrorKind.Unavailable, detail);
 }
 
 public enum RegistryErrorKind
@@ -22,6 +23,8 @@ public enum RegistryErrorKind
     NotFound,
     Conflict,
     PayloadTooLarge,
+    /// <summary>A service this operation depends on (e.g. a proxy upstream) cannot be reached; retrying later may work.</summary>
+    Unavailable,
 }
 
 /// <summary>A value or a <see cref="RegistryError"/>; expected outcomes are values, exceptions are bugs.</summary>

@@ -76,3 +76,10 @@ public sealed record CrateSearchHit(string Name, string? Description, string? Ma
 public sealed record CrateSearchPage(IReadOnlyList<CrateSearchHit> Crates, long Total);
 
 public sealed record OwnerRecord(long UserId, string Username);
+
+/// <summary>A crate's updated_at, as the index cache compares it with what it rendered.</summary>
+public sealed record CrateChange(string CanonicalName, DateTimeOffset UpdatedAt);
+
+public sealed record DownloadTarget(long VersionId, string CrateName, string Version, string Checksum);
+
+public sealed record DownloadCount(long VersionId, long Count);

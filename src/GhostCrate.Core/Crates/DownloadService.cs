@@ -1,29 +1,56 @@
-using GhostCrate.Core.Downloads;
+using System.Collections.Concurrent;
 using GhostCrate.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Crates;
 
 /// <summary>Serves a published .crate file (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration, `dl`).</summary>
-public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, DownloadCounter counter, ILogger<DownloadService> logger)
+public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, ILogger<DownloadService> logger, DownloadCounter? counter = null)
 {
+    // Most distinct versions remembered; past it the map starts over (a cheap bound, no LRU bookkeeping per hit).
+    private const int MaxRemembered = 50_000;
+
+    // A published version never changes (its bytes, checksum and crate spelling are fixed for good, and versions are
+    // never deleted), so what a download needs can be remembered after the first lookup. Only found versions are kept:
+    // a version published a moment ago is simply looked up again.
+    private readonly ConcurrentDictionary<(string Canonical, string Version), DownloadTarget> _known = new();
+
     public async Task<CrateDownload?> OpenAsync(string name, string version, CancellationToken cancellationToken)
     {
         var canonical = Protocol.Crates.CrateName.Canonicalize(name);
-        var row = await crates.FindVersionAsync(canonical, version, cancellationToken);
-        if (row is null) return null;
-        var crate = await crates.FindAsync(canonical, cancellationToken);
-        if (crate is null) return null;
-        var content = await blobs.OpenReadAsync(BlobKey.CrateFile(crate.Name, row.Version), cancellationToken);
+        if (!_known.TryGetValue((canonical, version), out var target))
+        {
+            // One query for the version and the crate's spelling (the blob key uses it).
+            target = await crates.FindDownloadAsync(canonical, version, cancellationToken);
+            if (target is null) return null;
+            if (_known.Count >= MaxRemembered) _known.Clear();
+            _known[(canonical, version)] = target;
+        }
+        var content = await blobs.OpenReadAsync(BlobKey.CrateFile(target.CrateName, target.Version), cancellationToken);
         if (content is null)
         {
             // The row exists but the blob does not: storage was lost or restored from an older backup.
-            logger.LogError("Blob missing for {Crate} {Version}", crate.Name, row.Version);
+            logger.LogError("Blob missing for {Crate} {Version}", target.CrateName, target.Version);
             return null;
         }
-        // Counted in memory and written in batches (DownloadStatsFlusher): a download never waits for a database write.
-        counter.Record(row.Id);
-        return new CrateDownload(crate.Name, row.Version, row.Checksum, content);
+        if (counter is not null)
+        {
+            // Counted in memory and written in batches: a download never waits for (or queues on) a database write.
+            counter.Record(target.VersionId);
+        }
+        else
+        {
+            try
+            {
+                await crates.IncrementDownloadsAsync(target.VersionId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A lost count must never fail a build.
+                logger.LogWarning(ex, "Could not count a download of {Crate} {Version}", target.CrateName, target.Version);
+            }
+        }
+        return new CrateDownload(target.CrateName, target.Version, target.Checksum, content);
     }
 }
 

@@ -33,6 +33,31 @@ public interface ICrateRepository
     Task IncrementDownloadsAsync(long versionId, CancellationToken cancellationToken);
 
     Task<long> CountCratesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Crates whose updated_at is at or after <paramref name="since"/> (how the index cache learns about other nodes'
+    /// writes). The default returns nothing, which is right only for a store that no other process writes.
+    /// </summary>
+    Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CrateChange>>([]);
+
+    /// <summary>What a download needs (version id, the crate's spelling, checksum) in one lookup, or null.</summary>
+    async Task<DownloadTarget?> FindDownloadAsync(string canonicalName, string version, CancellationToken cancellationToken)
+    {
+        var row = await FindVersionAsync(canonicalName, version, cancellationToken);
+        if (row is null) return null;
+        var crate = await FindAsync(canonicalName, cancellationToken);
+        return crate is null ? null : new DownloadTarget(row.Id, crate.Name, row.Version, row.Checksum);
+    }
+
+    /// <summary>Adds counted downloads to versions and their crates, all in one transaction where the store can.</summary>
+    async Task AddDownloadsAsync(IReadOnlyList<DownloadCount> counts, CancellationToken cancellationToken)
+    {
+        foreach (var count in counts)
+        {
+            for (var i = 0; i < count.Count; i++) await IncrementDownloadsAsync(count.VersionId, cancellationToken);
+        }
+    }
 }
 
 /// <summary>Port for crate ownership.</summary>

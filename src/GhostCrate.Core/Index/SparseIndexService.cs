@@ -7,22 +7,35 @@ namespace GhostCrate.Core.Index;
 
 /// <summary>
 /// Renders a crate's sparse index file from the database (https://doc.rust-lang.org/cargo/reference/registry-index.html#sparse-protocol).
-/// The file is derived data: each request renders the stored lines with their current yanked flag, so a publish or
-/// a yank is visible at once and nothing is ever patched in place.
+/// The file is derived data: it is rendered from the stored lines with their current yanked flag and never patched in
+/// place. Rendered files are kept in <see cref="IndexFileCache"/> (when one is given), which this node's writers
+/// invalidate through <see cref="Invalidate"/> right after they commit, so a publish or a yank is visible at once.
 /// </summary>
-public sealed class SparseIndexService(ICrateRepository crates)
+public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? cache = null)
 {
     /// <summary>The index file for the lowercase name of a request path, or null when no such crate exists.</summary>
-    public async Task<IndexFile?> GetAsync(string lowercaseName, CancellationToken cancellationToken)
+    public async ValueTask<IndexFile?> GetAsync(string lowercaseName, CancellationToken cancellationToken)
     {
-        var source = await crates.GetIndexSourceAsync(Protocol.Crates.CrateName.Canonicalize(lowercaseName), cancellationToken);
-        // Cargo asks for the lowercase spelling of the name it depends on; `foo_bar` must not answer for `foo-bar`.
-        if (source is null || source.Lines.Count == 0 || !source.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase)) return null;
+        var canonical = Protocol.Crates.CrateName.Canonicalize(lowercaseName);
+        if (cache is not null && await cache.TryGetAsync(canonical, cancellationToken) is { } cached)
+        {
+            // The cache is keyed canonically; the spelling check below still applies to cached files.
+            return cached.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? cached : null;
+        }
+        var version = cache?.Version ?? 0;
+        var source = await crates.GetIndexSourceAsync(canonical, cancellationToken);
+        if (source is null || source.Lines.Count == 0) return null;
         var text = new StringBuilder();
         foreach (var line in source.Lines) text.Append(IndexLineWriter.WithYanked(line.IndexJson, line.Yanked)).Append('\n');
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        return new IndexFile(bytes, ETagOf(bytes), TruncateToSeconds(source.UpdatedAt));
+        var file = new IndexFile(bytes, ETagOf(bytes), TruncateToSeconds(source.UpdatedAt)) { Name = source.Name };
+        cache?.Store(canonical, file, source.UpdatedAt, version);
+        // Cargo asks for the lowercase spelling of the name it depends on; `foo_bar` must not answer for `foo-bar`.
+        return source.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? file : null;
     }
+
+    /// <summary>Called by this node's writers after a change to a crate's versions has committed (or may have).</summary>
+    public void Invalidate(string canonicalName) => cache?.Invalidate(canonicalName);
 
     /// <summary>A strong validator: a hash of the exact bytes, so two nodes rendering the same rows agree.</summary>
     public static string ETagOf(ReadOnlySpan<byte> bytes) => $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16))}\"";
@@ -31,4 +44,11 @@ public sealed class SparseIndexService(ICrateRepository crates)
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 }
 
-public sealed record IndexFile(byte[] Content, string ETag, DateTimeOffset LastModified);
+public sealed record IndexFile(byte[] Content, string ETag, DateTimeOffset LastModified)
+{
+    /// <summary>The crate's name as published (the file is keyed by its canonical name).</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>The Last-Modified header value, formatted once (RFC 9110 IMF-fixdate).</summary>
+    public string LastModifiedHeader { get; } = LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}

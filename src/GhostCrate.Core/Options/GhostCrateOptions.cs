@@ -75,6 +75,6 @@ public sealed class RegistryOptions
     public bool AllowAnyDependencyRegistry { get; set; }
     /// <summary>Extra reserved crate names on top of the built-in list.</summary>
     public List<string> ReservedNames { get; set; } = [];
-    /// <summary>How often download counts are written to the database (they are counted in memory in between).</summary>
-    public int DownloadStatsFlushSeconds { get; set; } = 10;
+    /// <summary>Memory for rendered index files kept per node (0 turns the cache off). See IndexFileCache.</summary>
+    public int IndexCacheMegabytes { get; set; } = 64;
 }

@@ -34,7 +34,7 @@ public static class OptionsValidation
         if (registry.MaxCrateSizeBytes <= 0) yield return $"Registry:MaxCrateSizeBytes must be positive (got {registry.MaxCrateSizeBytes})";
         if (registry.MaxMetadataSizeBytes <= 0) yield return $"Registry:MaxMetadataSizeBytes must be positive (got {registry.MaxMetadataSizeBytes})";
         if (registry.MaxUnpackedSizeBytes < registry.MaxCrateSizeBytes) yield return $"Registry:MaxUnpackedSizeBytes ({registry.MaxUnpackedSizeBytes}) must be at least Registry:MaxCrateSizeBytes ({registry.MaxCrateSizeBytes})";
-        if (registry.DownloadStatsFlushSeconds is <= 0 or > 3600) yield return $"Registry:DownloadStatsFlushSeconds must be between 1 and 3600 (got {registry.DownloadStatsFlushSeconds})";
+        if (registry.IndexCacheMegabytes < 0) yield return $"Registry:IndexCacheMegabytes must be 0 (off) or positive (got {registry.IndexCacheMegabytes})";
         if (registry.MaxTarballEntries <= 0) yield return $"Registry:MaxTarballEntries must be positive (got {registry.MaxTarballEntries})";
         foreach (var allowed in registry.AllowedDependencyRegistries)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Index;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Storage;
 using GhostCrate.Packaging;
@@ -26,7 +27,9 @@ public sealed class PublishService(
     IOptions<RegistryOptions> options,
     TimeProvider time,
     ILogger<PublishService> logger,
-    Audit.AuditLog audit)
+    Audit.AuditLog audit,
+    IEnumerable<IPublishNameGuard> nameGuards,
+    SparseIndexService? index = null)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -63,6 +66,13 @@ public sealed class PublishService(
         }
 
         if (await CheckDependenciesExistAsync(meta, cancellationToken) is { } missing) return missing;
+        if (existing is null)
+        {
+            foreach (var guard in nameGuards)
+            {
+                if (await guard.CheckNewCrateAsync(meta.Name, cancellationToken) is { } refused) return refused;
+            }
+        }
 
         var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries));
         if (tarball.Error is { } bad) return RegistryError.BadRequest($"the uploaded .crate file was rejected: {bad.Message}");
@@ -106,6 +116,12 @@ public sealed class PublishService(
         {
             if (blobAttempted) await RemoveOrphanAsync(key, canonical, meta.Vers);
             throw;
+        }
+        finally
+        {
+            // Whatever the outcome (a commit may have succeeded and still reported an error), this node must not go on
+            // serving an index file rendered before this write.
+            index?.Invalidate(canonical);
         }
 
         switch (write.Status)

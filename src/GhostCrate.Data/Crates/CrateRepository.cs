@@ -93,16 +93,20 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             // The query spelled the way Core canonicalises names ('_' and '-' are the same name): the crate of that
             // name is always a hit and ranks first, even when its search text spells the name the other way.
             var exact = text.Replace('_', '-');
-            var page = await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
+            // The substring match cannot use an index, so it scans once: the window count gives the total in the same
+            // pass (a second count(*) query doubled the cost of every search at 100k crates).
+            var page = (await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
                 """
-                SELECT name AS Name, description AS Description, max_version AS MaxVersion, downloads AS Downloads, updated_at AS UpdatedAt
+                SELECT name AS Name, description AS Description, max_version AS MaxVersion, downloads AS Downloads, updated_at AS UpdatedAt,
+                       count(*) OVER () AS Total
                 FROM crates
                 WHERE search_text LIKE @pattern ESCAPE '\' OR canonical_name = @exact
                 ORDER BY CASE WHEN canonical_name = @exact THEN 0 ELSE 1 END, downloads DESC, name
                 LIMIT @limit OFFSET @offset
                 """,
-                new { pattern, exact, limit = Math.Max(limit, 0), offset = Math.Max(offset, 0) }, cancellationToken: cancellationToken));
-            var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                new { pattern, exact, limit = Math.Max(limit, 0), offset = Math.Max(offset, 0) }, cancellationToken: cancellationToken))).ToList();
+            // A page past the last match has no row to carry the total: count separately (rare).
+            var total = page.Count > 0 ? page[0].Total : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT count(*) FROM crates WHERE search_text LIKE @pattern ESCAPE '\\' OR canonical_name = @exact",
                 new { pattern, exact }, cancellationToken: cancellationToken));
             return new CrateSearchPage(page.Select(r => r.ToRecord()).ToList(), total);
@@ -118,6 +122,42 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             return await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE versions SET downloads = downloads + 1 WHERE id = @versionId",
                 new { versionId }, transaction, cancellationToken: cancellationToken));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<CrateChange>>(async connection =>
+        {
+            // A range scan of ix_crates_updated_at: cheap however large the registry is.
+            var rows = await connection.QueryAsync<CrateChangeRow>(new CommandDefinition(
+                "SELECT canonical_name AS CanonicalName, updated_at AS UpdatedAt FROM crates WHERE updated_at >= @since",
+                new { since = UnixTime.ToMs(since) }, cancellationToken: cancellationToken));
+            return rows.Select(r => new CrateChange(r.CanonicalName, UnixTime.FromMs(r.UpdatedAt))).ToList();
+        }, cancellationToken);
+
+    public Task<DownloadTarget?> FindDownloadAsync(string canonicalName, string version, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<DownloadTargetRow>(new CommandDefinition(
+                """
+                SELECT v.id AS VersionId, c.name AS CrateName, v.num AS Version, v.checksum AS Checksum
+                FROM versions v JOIN crates c ON c.id = v.crate_id
+                WHERE c.canonical_name = @canonicalName AND v.num = @version
+                """,
+                new { canonicalName, version }, cancellationToken: cancellationToken));
+            return row is null ? null : new DownloadTarget(row.VersionId, row.CrateName, row.Version, row.Checksum);
+        }, cancellationToken);
+
+    public Task AddDownloadsAsync(IReadOnlyList<DownloadCount> counts, CancellationToken cancellationToken) =>
+        counts.Count == 0 ? Task.CompletedTask : factory.WriteAsync(async (connection, transaction) =>
+        {
+            // One transaction for a whole batch; crate rows before version rows (the lock order of publish and yank).
+            var args = counts.Select(c => new { versionId = c.VersionId, count = c.Count }).ToList();
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE crates SET downloads = downloads + @count WHERE id = (SELECT crate_id FROM versions WHERE id = @versionId)",
+                args, transaction, cancellationToken: cancellationToken));
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE versions SET downloads = downloads + @count WHERE id = @versionId",
+                args, transaction, cancellationToken: cancellationToken));
         }, cancellationToken);
 
     public Task<long> CountCratesAsync(CancellationToken cancellationToken) =>

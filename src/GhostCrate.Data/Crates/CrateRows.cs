@@ -63,6 +63,20 @@ internal sealed class IndexSourceRow
     public long? Yanked { get; set; }
 }
 
+internal sealed class CrateChangeRow
+{
+    public string CanonicalName { get; set; } = "";
+    public long UpdatedAt { get; set; }
+}
+
+internal sealed class DownloadTargetRow
+{
+    public long VersionId { get; set; }
+    public string CrateName { get; set; } = "";
+    public string Version { get; set; } = "";
+    public string Checksum { get; set; } = "";
+}
+
 internal sealed class SearchHitRow
 {
     public string Name { get; set; } = "";
@@ -70,6 +84,8 @@ internal sealed class SearchHitRow
     public string? MaxVersion { get; set; }
     public long Downloads { get; set; }
     public long UpdatedAt { get; set; }
+    /// <summary>count(*) OVER (): every match, whatever the page.</summary>
+    public long Total { get; set; }
 
     public CrateSearchHit ToRecord() => new(Name, Description, MaxVersion, Downloads, UnixTime.FromMs(UpdatedAt));
 }

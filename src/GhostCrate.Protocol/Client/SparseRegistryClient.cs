@@ -84,7 +84,7 @@ public sealed class SparseRegistryClient
                 return DownloadResult.Failed($"{url} is {response.Content.Headers.ContentLength} bytes, over the limit of {maxBytes}", 200);
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var copied = await CopyCappedAsync(body, destination, maxBytes, cancellationToken).ConfigureAwait(false);
+            var copied = await CappedCopy.CopyAsync(body, destination, maxBytes, cancellationToken).ConfigureAwait(false);
             return copied < 0
                 ? DownloadResult.Failed($"{url} sent more than the limit of {maxBytes} bytes", 200)
                 : DownloadResult.Ok(copied);
@@ -116,14 +116,10 @@ public sealed class SparseRegistryClient
             if (IsNotFound(response.StatusCode)) return IndexFetchResult.NotFound((int)response.StatusCode);
             if (response.StatusCode != HttpStatusCode.OK)
                 return IndexFetchResult.Failed($"{url} answered HTTP {(int)response.StatusCode}", (int)response.StatusCode);
-            if (response.Content.Headers.ContentLength > maxBytes)
-                return IndexFetchResult.Failed($"{url} is {response.Content.Headers.ContentLength} bytes, over the limit of {maxBytes}", 200);
-
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            if (await CopyCappedAsync(body, buffer, maxBytes, cancellationToken).ConfigureAwait(false) < 0)
-                return IndexFetchResult.Failed($"{url} sent more than the limit of {maxBytes} bytes", 200);
-            return IndexFetchResult.Ok(buffer.ToArray(), ReadValidators(response));
+            var content = await CappedCopy.ReadAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+            return content is null
+                ? IndexFetchResult.Failed($"{url} is larger than the limit of {maxBytes} bytes", 200)
+                : IndexFetchResult.Ok(content, ReadValidators(response));
         }
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
@@ -153,21 +149,6 @@ public sealed class SparseRegistryClient
 
     private static bool IsNotFound(HttpStatusCode status) =>
         status is HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.UnavailableForLegalReasons;
-
-    /// <returns>Bytes copied, or -1 once the source goes past <paramref name="maxBytes"/>.</returns>
-    private static async Task<long> CopyCappedAsync(Stream source, Stream destination, long maxBytes, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-            if (total > maxBytes) return -1;
-            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-        }
-        return total;
-    }
 
     /// <summary>Transport failures and HttpClient timeouts are results; the caller's own cancellation propagates.</summary>
     private static bool IsTransportFailure(Exception e, CancellationToken cancellationToken) =>

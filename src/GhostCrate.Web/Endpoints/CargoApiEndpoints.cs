@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Proxy;
 using GhostCrate.Core.Publishing;
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Http;
@@ -76,14 +77,21 @@ public static class CargoApiEndpoints
         });
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search
-        api.MapGet("/", async (string? q, int? per_page, int? page, SearchService search, CancellationToken ct) =>
+        api.MapGet("/", async (string? q, int? per_page, int? page, SearchService search, ProxySearchService upstreamSearch, CancellationToken ct) =>
         {
             var found = await search.SearchAsync(q, per_page, page, ct);
-            return Results.Json(new
+            var crates = found.Crates.Select(c => (object)new { name = c.Name, max_version = c.MaxVersion, description = c.Description, downloads = c.Downloads, updated_at = c.UpdatedAt }).ToList();
+            // Upstreams with IncludeInSearch fill the rest of the first page, marked so nobody mistakes them for private crates.
+            var room = Math.Clamp(per_page ?? SearchService.DefaultPerPage, 1, SearchService.MaxPerPage) - crates.Count;
+            var (upstreamHits, upstreamTotal) = (page ?? 1) <= 1 && room > 0 ? await upstreamSearch.SearchIncludedAsync(q ?? "", room, ct) : ([], 0);
+            crates.AddRange(upstreamHits.Take(room).Select(h => (object)new
             {
-                crates = found.Crates.Select(c => new { name = c.Name, max_version = c.MaxVersion, description = c.Description, downloads = c.Downloads, updated_at = c.UpdatedAt }),
-                meta = new { total = found.Total },
-            });
+                name = h.Crate.Name,
+                max_version = h.Crate.MaxVersion,
+                description = $"[from {h.Upstream}] {h.Crate.Description}".TrimEnd(),
+                registry = h.Upstream,
+            }));
+            return Results.Json(new { crates, meta = new { total = found.Total + upstreamTotal } });
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // The `dl` template of config.json: {dl}/{crate}/{version}/download.

@@ -22,6 +22,7 @@ public static class CargoResults
         RegistryErrorKind.NotFound => StatusCodes.Status404NotFound,
         RegistryErrorKind.Conflict => StatusCodes.Status409Conflict,
         RegistryErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        RegistryErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

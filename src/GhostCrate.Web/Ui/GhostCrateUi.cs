@@ -1,6 +1,5 @@
 using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Ui.Assets;
-using GhostCrate.Web.Ui.Background;
 using GhostCrate.Web.Ui.Readme;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -30,7 +29,6 @@ public static class GhostCrateUi
             });
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
-        services.AddHostedService<DownloadStatsWriter>();
         return services;
     }
 

@@ -32,6 +32,7 @@ public static class Backends
                 throw new InvalidOperationException($"unknown storage provider {settings.Storage.Provider}");
         }
         services.AddGhostCrateCore();
+        services.AddGhostCrateProxy(settings.Proxy);
         return services;
     }
 }

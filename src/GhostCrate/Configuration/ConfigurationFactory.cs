@@ -21,6 +21,8 @@ public static class ConfigurationFactory
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+                // One line per proxied upstream request is noise; failures are logged by the proxy itself.
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
             })
             .AddJsonFile(Path.Combine(workingDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
 

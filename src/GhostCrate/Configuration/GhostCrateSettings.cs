@@ -13,6 +13,9 @@ public sealed record GhostCrateSettings(
     string? AdminPassword,
     string? AdminToken)
 {
+    /// <summary>The pull-through proxy (section Proxy); off unless Proxy:Enabled is true.</summary>
+    public ProxyOptions Proxy { get; init; } = new();
+
     public bool AutoMigrate => Database.AutoMigrate ?? Database.Provider == DatabaseProvider.Sqlite;
 
     /// <summary>Accounts, sessions, tokens, single sign-on (section Identity).</summary>
@@ -30,6 +33,7 @@ public sealed record GhostCrateSettings(
         var registry = Bind<RegistryOptions>(config, RegistryOptions.Section, errors);
         var identity = Bind<IdentityOptions>(config, IdentityOptions.Section, errors);
         var rateLimits = Bind<RateLimitOptions>(config, RateLimitOptions.Section, errors);
+        var proxy = Bind<ProxyOptions>(config, ProxyOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -58,6 +62,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(OptionsValidation.Validate(identity));
         errors.AddRange(OptionsValidation.Validate(rateLimits));
         identity.KeysPath = Path.GetFullPath(string.IsNullOrWhiteSpace(identity.KeysPath) ? Path.Combine(dataDir, "keys") : identity.KeysPath, workingDirectory);
+        errors.AddRange(ProxyOptionsValidation.Validate(proxy));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
         if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
@@ -69,7 +74,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using GhostCrate.Cli;
 using GhostCrate.Configuration;
-using GhostCrate.Core.Downloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -80,7 +79,7 @@ public sealed class UiServer : IAsyncDisposable
     public async Task DownloadAsync(string name, string version, int times)
     {
         for (var i = 0; i < times; i++) Assert.Equal(HttpStatusCode.OK, (await Client().GetAsync($"/api/v1/crates/{name}/{version}/download")).StatusCode);
-        await Services.GetRequiredService<DownloadStatsFlusher>().FlushAsync(CancellationToken.None);
+        await Services.GetRequiredService<GhostCrate.Core.Crates.DownloadCounter>().FlushAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -24,7 +24,7 @@ public sealed class MigrationScriptsTests
     {
         var sql = string.Join('\n', MigrationScripts.For(provider).Select(s => s.Sql));
 
-        foreach (var table in new[] { "users", "api_tokens", "crates", "versions", "version_dependencies", "crate_owners", "external_logins", "login_states", "audit_events", "organizations", "organization_members", "organization_invitations", "teams", "team_members", "crate_org_owners", "crate_team_owners" })
+        foreach (var table in new[] { "users", "api_tokens", "crates", "versions", "version_dependencies", "crate_owners", "external_logins", "login_states", "audit_events", "organizations", "organization_members", "organization_invitations", "teams", "team_members", "crate_org_owners", "crate_team_owners", "proxy_index_files", "proxy_crate_files", "proxy_upstreams" })
             Assert.Contains($"CREATE TABLE {table} (", sql, StringComparison.Ordinal);
     }
 }

@@ -101,6 +101,25 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>
+    /// Starts a publish announcing the whole body but sends only the first <paramref name="sentBytes"/> bytes, then
+    /// drops the connection, as a client killed mid-upload would.
+    /// </summary>
+    public async Task PublishCutOffAsync(byte[] body, int sentBytes, string token, CancellationToken cancellationToken = default)
+    {
+        var baseUrl = Raw.BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(baseUrl.Host, baseUrl.Port, cancellationToken);
+        var stream = tcp.GetStream();
+        var head = $"PUT {baseUrl.AbsolutePath.TrimEnd('/')}/api/v1/crates/new HTTP/1.1\r\nHost: {baseUrl.Authority}\r\n" +
+                   $"Content-Length: {body.Length}\r\nAuthorization: {token}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
+        await stream.WriteAsync(body.AsMemory(0, sentBytes), cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+        tcp.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0); // RST, not a polite FIN
+        tcp.Close();
+    }
+
+    /// <summary>
     /// PUT /api/v1/crates/new over a bare socket, reading the answer while the body is still being sent, as curl (and
     /// so cargo) does. A server may rightly answer 413 and close as soon as the declared size is over its limit;
     /// HttpClient then reports the broken pipe instead of the answer, so oversized uploads are sent this way.

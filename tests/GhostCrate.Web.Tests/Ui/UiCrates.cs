@@ -1,7 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
-using GhostCrate.Core.Downloads;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,5 +60,5 @@ public static class UiCrates
 
     /// <summary>Writes the in-memory download counts now instead of waiting for the timer.</summary>
     public static Task FlushDownloadsAsync(TestApp app) =>
-        app.Services.GetRequiredService<DownloadStatsFlusher>().FlushAsync(CancellationToken.None);
+        app.Services.GetRequiredService<GhostCrate.Core.Crates.DownloadCounter>().FlushAsync(CancellationToken.None);
 }

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using GhostCrate.Core.Crates;
+
+namespace GhostCrate.Core.Index;
+
+/// <summary>
+/// Rendered index files with their precomputed ETag, so a warm request or a 304 costs no database query and no hashing.
+/// Correctness with several nodes on one database:
+/// <list type="bullet">
+/// <item>a write on this node (publish, yank) removes the crate's entry as soon as it has committed;</item>
+/// <item>a write on another node is seen through <see cref="ICrateRepository.ListChangedSinceAsync"/>: at most once per
+/// <see cref="PollInterval"/> one request asks the database which crates changed (an indexed range query on
+/// crates.updated_at) and drops those entries, so other nodes' writes are visible here within about a second;</item>
+/// <item>an entry is never kept longer than <see cref="MaxAge"/>, whatever the polls said.</item>
+/// </list>
+/// Memory is bounded by a byte budget with second-chance (CLOCK) eviction: often requested files stay.
+/// </summary>
+public sealed class IndexFileCache
+{
+    /// <summary>How often the database is asked what other nodes changed.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// updated_at is stamped from the writer's clock when its publish starts, and the transaction may commit later
+    /// (a slow blob upload), so each poll looks back this far (covers long transactions and clock skew).
+    /// </summary>
+    public static readonly TimeSpan LookBack = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
+
+    // Per-entry bookkeeping (dictionary node, entry object, key string) on top of the file's bytes.
+    private const int EntryOverheadBytes = 256;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ICrateRepository _crates;
+    private readonly TimeProvider _time;
+    private readonly long _budgetBytes;
+    private readonly SemaphoreSlim _poll = new(1, 1);
+    private readonly Lock _evictLock = new();
+    private long _bytes;
+    private long _invalidations;
+    private long _nextPollTicks;
+    private DateTimeOffset _polledUntil;
+
+    public IndexFileCache(ICrateRepository crates, TimeProvider time, long budgetBytes)
+    {
+        _crates = crates;
+        _time = time;
+        _budgetBytes = budgetBytes;
+        _polledUntil = time.GetUtcNow();
+        _nextPollTicks = time.GetTimestamp();
+    }
+
+    public bool Enabled => _budgetBytes > 0;
+
+    public long SizeBytes => Interlocked.Read(ref _bytes);
+
+    public int Count => _entries.Count;
+
+    /// <summary>A cached file, or null (then render and <see cref="Store"/> it, passing the <see cref="Version"/> read before the query).</summary>
+    public async ValueTask<IndexFile?> TryGetAsync(string canonicalName, CancellationToken cancellationToken)
+    {
+        if (!Enabled) return null;
+        if (_time.GetTimestamp() >= Interlocked.Read(ref _nextPollTicks)) await PollAsync(cancellationToken);
+        if (!_entries.TryGetValue(canonicalName, out var entry)) return null;
+        if (_time.GetUtcNow() - entry.StoredAt > MaxAge)
+        {
+            Remove(canonicalName, entry);
+            return null;
+        }
+        entry.Touched = true;
+        return entry.File;
+    }
+
+    /// <summary>Changes on every invalidation; a render that started before one must not be stored.</summary>
+    public long Version => Interlocked.Read(ref _invalidations);
+
+    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender)
+    {
+        if (!Enabled) return;
+        var entry = new Entry(file, updatedAt, _time.GetUtcNow(), file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
+        if (entry.Size > _budgetBytes / 4) return;
+        if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
+        if (_entries.TryGetValue(canonicalName, out var existing))
+        {
+            if (!_entries.TryUpdate(canonicalName, entry, existing)) return;
+            Interlocked.Add(ref _bytes, entry.Size - existing.Size);
+        }
+        else
+        {
+            if (!_entries.TryAdd(canonicalName, entry)) return;
+            Interlocked.Add(ref _bytes, entry.Size);
+        }
+        // An invalidation may have raced between the version check and the insert: drop what we just stored.
+        if (Version != versionBeforeRender) Remove(canonicalName, entry);
+        if (Interlocked.Read(ref _bytes) > _budgetBytes) Evict();
+    }
+
+    /// <summary>Called after a write to the crate's versions has committed (or may have).</summary>
+    public void Invalidate(string canonicalName)
+    {
+        Interlocked.Increment(ref _invalidations);
+        if (_entries.TryRemove(canonicalName, out var removed)) Interlocked.Add(ref _bytes, -removed.Size);
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        // One request polls; the others keep serving what they have (at most one poll interval old).
+        if (!_poll.Wait(0)) return;
+        try
+        {
+            var startedAt = _time.GetUtcNow();
+            var changes = await _crates.ListChangedSinceAsync(_polledUntil - LookBack, cancellationToken);
+            foreach (var change in changes)
+            {
+                if (_entries.TryGetValue(change.CanonicalName, out var entry) && entry.UpdatedAt != change.UpdatedAt)
+                {
+                    Interlocked.Increment(ref _invalidations);
+                    Remove(change.CanonicalName, entry);
+                }
+            }
+            _polledUntil = startedAt;
+            Interlocked.Exchange(ref _nextPollTicks, _time.GetTimestamp() + (long)(PollInterval.TotalSeconds * _time.TimestampFrequency));
+        }
+        finally
+        {
+            _poll.Release();
+        }
+    }
+
+    private void Remove(string canonicalName, Entry entry)
+    {
+        if (_entries.TryRemove(new KeyValuePair<string, Entry>(canonicalName, entry))) Interlocked.Add(ref _bytes, -entry.Size);
+    }
+
+    /// <summary>CLOCK: entries requested since the last sweep get a second chance; the sweep stops at 90 % of the budget.</summary>
+    private void Evict()
+    {
+        if (!_evictLock.TryEnter()) return;
+        try
+        {
+            var target = _budgetBytes * 9 / 10;
+            for (var round = 0; round < 2 && Interlocked.Read(ref _bytes) > target; round++)
+            {
+                foreach (var (name, entry) in _entries)
+                {
+                    if (Interlocked.Read(ref _bytes) <= target) break;
+                    if (entry.Touched) entry.Touched = false;
+                    else Remove(name, entry);
+                }
+            }
+        }
+        finally
+        {
+            _evictLock.Exit();
+        }
+    }
+
+    private sealed class Entry(IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long size)
+    {
+        public IndexFile File { get; } = file;
+        public DateTimeOffset UpdatedAt { get; } = updatedAt;
+        public DateTimeOffset StoredAt { get; } = storedAt;
+        public long Size { get; } = size;
+        public volatile bool Touched;
+    }
+}

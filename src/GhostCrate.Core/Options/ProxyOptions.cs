@@ -1,0 +1,73 @@
+namespace GhostCrate.Core.Options;
+
+/// <summary>
+/// The pull-through proxy (section "Proxy"): upstream sparse registries mounted under their own path, e.g.
+/// crates.io at /crates-io/index/. Off by default, so a fresh install never talks to the internet; when on, nothing
+/// contacts an upstream before the first request that needs it. See docs/proxy.md.
+/// </summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Proxy";
+    public const string CratesIo = "crates-io";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>Mount name (the first path segment) to upstream. Empty means the one default upstream `crates-io`.</summary>
+    public Dictionary<string, UpstreamOptions> Upstreams { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Dependency-confusion guard: a NEW private crate whose name exists in an upstream is refused unless this is true.
+    /// </summary>
+    public bool AllowPrivateNamesThatExistUpstream { get; set; }
+
+    /// <summary>
+    /// When the guard cannot ask an upstream (unreachable, and the name is not cached), a new private crate is refused
+    /// (fail closed) unless this is true.
+    /// </summary>
+    public bool AllowPublishWhenUpstreamUnreachable { get; set; }
+
+    /// <summary>Largest .crate accepted from an upstream (spooled to a temp file while its checksum is verified).</summary>
+    public long MaxCrateSizeBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>How often the in-memory hit/miss counters are added to the database.</summary>
+    public TimeSpan StatsFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The upstreams in effect: none when disabled, the default crates-io one when none is configured.</summary>
+    public IReadOnlyList<KeyValuePair<string, UpstreamOptions>> EffectiveUpstreams() =>
+        !Enabled ? []
+        : Upstreams.Count == 0 ? [new(CratesIo, new UpstreamOptions())]
+        : Upstreams.OrderBy(u => u.Key, StringComparer.Ordinal).ToList();
+}
+
+/// <summary>One upstream sparse registry (Proxy:Upstreams:NAME:...).</summary>
+public sealed class UpstreamOptions
+{
+    /// <summary>The upstream's sparse index root. Default for `crates-io`: https://index.crates.io/; required otherwise.</summary>
+    public string? IndexUrl { get; set; }
+
+    /// <summary>The upstream's web API root (search). Default for `crates-io`: https://crates.io; else the config.json `api`.</summary>
+    public string? ApiUrl { get; set; }
+
+    /// <summary>A `dl` template that replaces the one of the upstream's config.json (e.g. a nearby CDN).</summary>
+    public string? DownloadUrl { get; set; }
+
+    /// <summary>How long a cached index file is served without asking the upstream.</summary>
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Outbound HTTP proxy for this upstream: empty = HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the environment,
+    /// `none` = connect directly, otherwise a proxy URL such as http://proxy.internal:3128.
+    /// </summary>
+    public string? HttpProxy { get; set; }
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bounds one upstream request, headers and body (a stalled download fails instead of hanging).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The private registry's `cargo search` also lists this upstream's hits, marked with the mount name.</summary>
+    public bool IncludeInSearch { get; set; }
+
+    /// <summary>Sent to an `auth-required` upstream (index and same-origin downloads only).</summary>
+    public string? Token { get; set; }
+}

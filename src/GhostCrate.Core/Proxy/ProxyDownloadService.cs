@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Storage;
+using GhostCrate.Protocol.Client;
+using GhostCrate.Protocol.Crates;
+using GhostCrate.Protocol.Index;
+using GhostCrate.Protocol.Versioning;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>
+/// Pull-through .crate downloads. The first request fetches the file from the upstream into a temp file, checks its
+/// sha256 against the `cksum` of the cached index line, and only then stores it in the proxy area of the blob store;
+/// every later request is served from the blob store and never touches the upstream. Concurrent requests for the
+/// same missing file share one upstream fetch.
+/// </summary>
+public sealed class ProxyDownloadService(
+    ProxyIndexService index,
+    UpstreamGateway gateway,
+    IProxyCacheRepository cache,
+    IBlobStore blobs,
+    IOptions<ProxyOptions> options,
+    TimeProvider time,
+    ILogger<ProxyDownloadService> logger)
+{
+    public async Task<ProxyDownload> OpenAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
+    {
+        // Both end up in a storage key: refuse anything that is not a crate name and a SemVer version up front.
+        if (crateName.Length is 0 or > CrateName.MaxLength || !crateName.All(CrateName.IsNameChar) || !SemVersion.TryParse(version, out _))
+            return new ProxyDownload(ProxyDownloadStatus.NotFound, null, $"`{crateName}@{version}` is not a crate name and version");
+
+        var key = BlobKey.ProxyCrateFile(upstream.Name, crateName, version);
+        var content = await blobs.OpenReadAsync(key, cancellationToken);
+        if (content is not null)
+        {
+            upstream.Stats.CrateHit();
+            return new ProxyDownload(ProxyDownloadStatus.Found, content, null);
+        }
+
+        var outcome = await upstream.Downloads
+            .RunAsync((crateName.ToLowerInvariant(), version), () => FetchAndStoreAsync(upstream, crateName, version, key))
+            .WaitAsync(cancellationToken);
+        if (outcome.Status != ProxyDownloadStatus.Found) return new ProxyDownload(outcome.Status, null, outcome.Error);
+
+        content = await blobs.OpenReadAsync(key, cancellationToken);
+        return content is null
+            ? new ProxyDownload(ProxyDownloadStatus.Unavailable, null, $"`{crateName}@{version}` was stored but cannot be read back from storage")
+            : new ProxyDownload(ProxyDownloadStatus.Found, content, null);
+    }
+
+    /// <summary>Ensures the .crate is in the blob store (warming uses this without opening it).</summary>
+    internal Task<ProxyDownloadOutcome> EnsureStoredAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
+    {
+        var key = BlobKey.ProxyCrateFile(upstream.Name, crateName, version);
+        return upstream.Downloads
+            .RunAsync((crateName.ToLowerInvariant(), version), () => FetchAndStoreAsync(upstream, crateName, version, key))
+            .WaitAsync(cancellationToken);
+    }
+
+    private async Task<ProxyDownloadOutcome> FetchAndStoreAsync(Upstream upstream, string crateName, string version, BlobKey key)
+    {
+        var ct = CancellationToken.None;
+        // A waiter may have started this after another fetch stored the file.
+        if (await blobs.ExistsAsync(key, ct)) return ProxyDownloadOutcome.Stored(alreadyStored: true);
+
+        var entry = await FindEntryAsync(upstream, crateName, version, ct);
+        if (entry.Error is { } lookupFailure) return lookupFailure;
+        var line = entry.Line!;
+
+        string? template = upstream.Definition.DownloadTemplate;
+        if (template is null)
+        {
+            var (config, error) = await gateway.GetConfigAsync(upstream);
+            if (config is null)
+                return ProxyDownloadOutcome.Fail(ProxyDownloadStatus.Unavailable, $"`{crateName}@{version}` is not cached and the config.json of upstream `{upstream.Name}` cannot be read: {error}");
+            template = config.Dl;
+        }
+
+        Uri url;
+        try
+        {
+            url = DownloadUrlTemplate.Expand(template, line.Name, line.Vers, line.Cksum);
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException)
+        {
+            return ProxyDownloadOutcome.Fail(ProxyDownloadStatus.Unavailable, $"upstream `{upstream.Name}` has an unusable download URL template `{template}`: {e.Message}");
+        }
+
+        await using var spool = TempSpool();
+        var download = await gateway.DownloadAsync(upstream, url, spool, options.Value.MaxCrateSizeBytes);
+        if (download.Status != FetchStatus.Ok)
+            return ProxyDownloadOutcome.Fail(ProxyDownloadStatus.Unavailable, $"`{crateName}@{version}` is not cached and upstream `{upstream.Name}` failed: {download.Error}");
+
+        spool.Position = 0;
+        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(spool, ct));
+        if (!string.Equals(actual, line.Cksum, StringComparison.OrdinalIgnoreCase))
+        {
+            upstream.Stats.ChecksumMismatch();
+            logger.LogError("Refused {Crate} {Version} from upstream {Upstream}: sha256 {Actual} does not match the index checksum {Expected}", crateName, version, upstream.Name, actual, line.Cksum);
+            return ProxyDownloadOutcome.Fail(ProxyDownloadStatus.ChecksumMismatch,
+                $"the file upstream `{upstream.Name}` sent for `{line.Name}@{line.Vers}` has sha256 {actual}, but its index says {line.Cksum}; it was not stored or served (a corrupted or tampered upstream or network path)");
+        }
+
+        spool.Position = 0;
+        await blobs.PutAsync(key, spool, BlobPutMode.IfAbsent, ct);
+        upstream.Stats.CrateMiss();
+        try
+        {
+            await cache.RecordCrateFileAsync(upstream.Name, line.Name.ToLowerInvariant(), line.Vers, download.Length, actual, time.GetUtcNow(), ct);
+        }
+        catch (Exception e)
+        {
+            // The blob is stored and verified; only the usage numbers of the status page miss it.
+            logger.LogWarning(e, "Could not record the cached {Crate} {Version} of upstream {Upstream}", crateName, version, upstream.Name);
+        }
+        logger.LogInformation("Cached {Crate} {Version} from upstream {Upstream} ({Size} bytes)", line.Name, line.Vers, upstream.Name, download.Length);
+        return ProxyDownloadOutcome.Stored(alreadyStored: false);
+    }
+
+    /// <summary>The index line of the version, revalidating once when the cached file does not list it yet.</summary>
+    private async Task<(IndexEntry? Line, ProxyDownloadOutcome? Error)> FindEntryAsync(Upstream upstream, string crateName, string version, CancellationToken ct)
+    {
+        var file = await index.GetAsync(upstream, crateName, revalidate: false, ct);
+        var line = file.File is { } f ? IndexLines.Find(f.Content, version) : null;
+        if (line is null && file.Status == ProxyIndexStatus.Found && !file.Stale)
+        {
+            // Published upstream after our copy was fetched: ask again before saying no.
+            file = await index.GetAsync(upstream, crateName, revalidate: true, ct);
+            line = file.File is { } again ? IndexLines.Find(again.Content, version) : null;
+        }
+        if (line is not null) return (line, null);
+        return file.Status switch
+        {
+            ProxyIndexStatus.Unavailable => (null, ProxyDownloadOutcome.Fail(ProxyDownloadStatus.Unavailable, $"`{crateName}@{version}` is not cached and upstream `{upstream.Name}` is unavailable: {file.Error}")),
+            ProxyIndexStatus.NotFound => (null, ProxyDownloadOutcome.Fail(ProxyDownloadStatus.NotFound, $"crate `{crateName}` does not exist in upstream `{upstream.Name}`")),
+            _ => (null, ProxyDownloadOutcome.Fail(ProxyDownloadStatus.NotFound, $"crate `{crateName}` has no version `{version}` in upstream `{upstream.Name}`")),
+        };
+    }
+
+    /// <summary>A temp file that deletes itself: a .crate may be large, and bytes are not stored before they are verified.</summary>
+    private static FileStream TempSpool() =>
+        new(Path.Combine(Path.GetTempPath(), "ghostcrate-proxy-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+}

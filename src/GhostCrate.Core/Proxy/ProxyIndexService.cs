@@ -1,0 +1,90 @@
+using GhostCrate.Core.Index;
+using GhostCrate.Protocol.Client;
+using GhostCrate.Protocol.Crates;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>
+/// Pull-through index files. A fresh entry (younger than the upstream's Ttl) is served as is; an older one is
+/// revalidated upstream with If-None-Match/If-Modified-Since, and a 304 only restarts its Ttl; when the upstream
+/// fails, the last good copy is served (stale-if-error, RFC 5861 §4) and the failure is recorded. Concurrent
+/// refreshes of one file are coalesced into one upstream request.
+/// </summary>
+public sealed class ProxyIndexService(
+    IProxyCacheRepository cache,
+    UpstreamGateway gateway,
+    TimeProvider time,
+    ILogger<ProxyIndexService> logger)
+{
+    /// <param name="crateName">A crate name in any case (the index is keyed by its lowercase form).</param>
+    /// <param name="revalidate">Ask the upstream even when the entry is fresh (a download names a version we do not know yet).</param>
+    public async Task<ProxyIndexResult> GetAsync(Upstream upstream, string crateName, bool revalidate, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(crateName) || crateName.Length > CrateName.MaxLength || !crateName.All(CrateName.IsNameChar))
+            throw new ArgumentException($"`{crateName}` is not a crate name", nameof(crateName));
+        var name = crateName.ToLowerInvariant();
+        var cached = await cache.FindIndexFileAsync(upstream.Name, name, cancellationToken);
+        if (!revalidate && cached is not null && IsFresh(cached, upstream))
+        {
+            upstream.Stats.IndexHit();
+            return ProxyIndexResult.Found(cached);
+        }
+        var key = revalidate ? name + "!" : name;
+        return await upstream.IndexRefreshes.RunAsync(key, () => RefreshAsync(upstream, name, revalidate)).WaitAsync(cancellationToken);
+    }
+
+    private bool IsFresh(CachedIndexFile file, Upstream upstream) => time.GetUtcNow() - file.FetchedAt < upstream.Definition.Ttl;
+
+    /// <summary>Runs detached from the requests that wait for it (see <see cref="InFlight{TKey,TResult}"/>).</summary>
+    private async Task<ProxyIndexResult> RefreshAsync(Upstream upstream, string name, bool revalidate)
+    {
+        var ct = CancellationToken.None;
+        // Another refresh may have finished between our read and our turn.
+        var cached = await cache.FindIndexFileAsync(upstream.Name, name, ct);
+        if (!revalidate && cached is not null && IsFresh(cached, upstream))
+        {
+            upstream.Stats.IndexHit();
+            return ProxyIndexResult.Found(cached);
+        }
+
+        var fetched = await gateway.FetchIndexFileAsync(upstream, name, cached?.Upstream);
+        var now = time.GetUtcNow();
+        switch (fetched.Status)
+        {
+            case FetchStatus.Ok:
+                if (cached is null) upstream.Stats.IndexMiss();
+                else upstream.Stats.Revalidated(notModified: false);
+                var content = fetched.Content!;
+                var etag = SparseIndexService.ETagOf(content);
+                // Our validators change only when the bytes do, so cargo's own revalidation keeps getting 304s.
+                var lastModified = cached is not null && cached.ETag == etag ? cached.LastModified : TruncateToSeconds(now);
+                var file = new CachedIndexFile(upstream.Name, name, content, etag, lastModified, now, fetched.Validators);
+                await cache.SaveIndexFileAsync(file, ct);
+                return ProxyIndexResult.Found(file);
+
+            case FetchStatus.NotModified when cached is not null:
+                upstream.Stats.Revalidated(notModified: true);
+                await cache.TouchIndexFileAsync(upstream.Name, name, now, fetched.Validators, ct);
+                return ProxyIndexResult.Found(cached with { FetchedAt = now, Upstream = fetched.Validators });
+
+            case FetchStatus.NotFound:
+                if (cached is not null)
+                {
+                    // The upstream removed the crate (crates.io deletes crates on request); follow it.
+                    logger.LogInformation("Upstream {Upstream} no longer has {Crate}; dropping its cached index file", upstream.Name, name);
+                    await cache.DeleteIndexFileAsync(upstream.Name, name, ct);
+                }
+                return ProxyIndexResult.NotFound;
+
+            default:
+                var error = fetched.Error ?? $"unexpected answer HTTP {fetched.HttpStatus}";
+                if (cached is null) return ProxyIndexResult.Unavailable(error);
+                upstream.Stats.StaleServed();
+                return ProxyIndexResult.Found(cached, stale: true);
+        }
+    }
+
+    // HTTP dates have second precision; more would make If-Modified-Since never match.
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+}

@@ -1,0 +1,37 @@
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>The health and cache numbers of one upstream, as the status endpoint shows them.</summary>
+public sealed record UpstreamStatus(
+    string Name,
+    string IndexUrl,
+    /// <summary>Null until the upstream was contacted once; then whether the latest contact succeeded.</summary>
+    bool? Reachable,
+    UpstreamCounters Counters,
+    ProxyCacheUsage Cache);
+
+/// <summary>
+/// Status per upstream: the database totals (all processes, earlier runs) plus what this process has not flushed
+/// yet, so an outage shows at once. With <c>probe</c> the upstream is asked for its config.json first.
+/// </summary>
+public sealed class ProxyStatusService(UpstreamRegistries upstreams, IUpstreamStatusRepository statuses, IProxyCacheRepository cache, UpstreamGateway gateway)
+{
+    public async Task<IReadOnlyList<UpstreamStatus>> GetAsync(bool probe, CancellationToken cancellationToken)
+    {
+        var result = new List<UpstreamStatus>();
+        foreach (var upstream in upstreams.All)
+        {
+            if (probe) await gateway.GetConfigAsync(upstream, refresh: true).WaitAsync(cancellationToken);
+            var counters = (await statuses.GetAsync(upstream.Name, cancellationToken)).Add(upstream.Stats.Peek());
+            var usage = await cache.GetUsageAsync(upstream.Name, cancellationToken);
+            bool? reachable = counters switch
+            {
+                { LastSuccessAt: null, LastErrorAt: null } => null,
+                { LastErrorAt: null } => true,
+                { LastSuccessAt: null } => false,
+                _ => counters.LastSuccessAt >= counters.LastErrorAt,
+            };
+            result.Add(new UpstreamStatus(upstream.Name, upstream.Definition.IndexUrl.AbsoluteUri, reachable, counters, usage));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,30 @@
+using GhostCrate.Protocol.Index;
+
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>One configured upstream and the state this process keeps for it: counters, in-flight work, config.json.</summary>
+public sealed class Upstream(UpstreamDefinition definition)
+{
+    public UpstreamDefinition Definition { get; } = definition;
+    public string Name => Definition.Name;
+    public UpstreamStats Stats { get; } = new();
+
+    /// <summary>Index refreshes in flight, by lowercase crate name (plus a marker for forced revalidations).</summary>
+    internal InFlight<string, ProxyIndexResult> IndexRefreshes { get; } = new();
+
+    /// <summary>.crate fetches in flight, by lowercase name and version.</summary>
+    internal InFlight<(string Name, string Version), ProxyDownloadOutcome> Downloads { get; } = new();
+
+    internal InFlight<int, (RegistryConfig? Config, string? Error)> ConfigFetches { get; } = new();
+
+    /// <summary>The last config.json read from the upstream, kept so downloads work while it is briefly unreachable.</summary>
+    internal ConfigSnapshot? Config
+    {
+        get => Volatile.Read(ref _config);
+        set => Volatile.Write(ref _config, value);
+    }
+
+    private ConfigSnapshot? _config;
+}
+
+internal sealed record ConfigSnapshot(RegistryConfig Config, DateTimeOffset FetchedAt);

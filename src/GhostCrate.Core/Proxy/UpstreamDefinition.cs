@@ -1,0 +1,51 @@
+using GhostCrate.Core.Options;
+using GhostCrate.Protocol.Client;
+
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>The validated settings of one upstream, with the crates.io defaults filled in.</summary>
+public sealed record UpstreamDefinition(
+    string Name,
+    Uri IndexUrl,
+    Uri? ApiUrl,
+    string? DownloadTemplate,
+    TimeSpan Ttl,
+    string? HttpProxy,
+    TimeSpan ConnectTimeout,
+    TimeSpan RequestTimeout,
+    bool IncludeInSearch,
+    string? Token)
+{
+    public static readonly Uri CratesIoIndex = new("https://index.crates.io/");
+    public static readonly Uri CratesIoApi = new("https://crates.io/");
+
+    /// <summary>The IHttpClientFactory name of this upstream's client.</summary>
+    public string HttpClientName => "ghostcrate-upstream-" + Name;
+
+    /// <summary>
+    /// The mount `crates-io` stands for crates.io: its defaults are the real crates.io, and Cargo.lock sources of
+    /// crates.io (whatever the source replacement) belong to it.
+    /// </summary>
+    public bool IsCratesIo => Name == ProxyOptions.CratesIo;
+
+    /// <summary>Assumes <see cref="ProxyOptionsValidation"/> passed.</summary>
+    public static UpstreamDefinition From(string name, UpstreamOptions options)
+    {
+        var isCratesIo = name == ProxyOptions.CratesIo;
+        var index = options.IndexUrl is { Length: > 0 } configured
+            ? SparseRegistryClient.NormalizeIndexUrl(new Uri(configured.StartsWith("sparse+", StringComparison.OrdinalIgnoreCase) ? configured["sparse+".Length..] : configured))
+            : CratesIoIndex;
+        Uri? api = options.ApiUrl is { Length: > 0 } a ? new Uri(a) : isCratesIo && options.IndexUrl is null ? CratesIoApi : null;
+        return new UpstreamDefinition(
+            name,
+            index,
+            api,
+            string.IsNullOrWhiteSpace(options.DownloadUrl) ? null : options.DownloadUrl,
+            options.Ttl,
+            string.IsNullOrWhiteSpace(options.HttpProxy) ? null : options.HttpProxy,
+            options.ConnectTimeout,
+            options.RequestTimeout,
+            options.IncludeInSearch,
+            string.IsNullOrEmpty(options.Token) ? null : options.Token);
+    }
+}

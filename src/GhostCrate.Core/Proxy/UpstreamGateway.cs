@@ -1,0 +1,98 @@
+using GhostCrate.Protocol.Client;
+using GhostCrate.Protocol.Index;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>
+/// Every call to an upstream goes through here: one deadline per call (Proxy:Upstreams:NAME:RequestTimeout, covering
+/// the body too, which HttpClient.Timeout does not once headers have arrived), and success or failure recorded in the
+/// upstream's status. A 404 is a success: the upstream answered.
+/// </summary>
+public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogger<UpstreamGateway> logger)
+{
+    /// <summary>config.json rarely changes; re-read it this often.</summary>
+    private static readonly TimeSpan ConfigLifetime = TimeSpan.FromHours(1);
+
+    public SparseRegistryClient IndexClient(Upstream upstream) =>
+        new(http.CreateClient(upstream.Definition), upstream.Definition.IndexUrl, new SparseRegistryClientOptions { AuthToken = upstream.Definition.Token });
+
+    public Task<IndexFetchResult> FetchIndexFileAsync(Upstream upstream, string crateName, IndexValidators? validators) =>
+        WithDeadlineAsync(upstream, token => IndexClient(upstream).FetchIndexFileAsync(crateName, validators, token),
+            r => r.Status == FetchStatus.Error ? r.Error : null,
+            message => IndexFetchResult.Failed(message));
+
+    public Task<DownloadResult> DownloadAsync(Upstream upstream, Uri url, Stream destination, long maxBytes) =>
+        WithDeadlineAsync(upstream, token => IndexClient(upstream).DownloadAsync(url, destination, maxBytes, token),
+            r => r.Status switch
+            {
+                FetchStatus.Error => r.Error,
+                // The index lists the version, so a missing file is the upstream's fault.
+                FetchStatus.NotFound => $"{url} answered HTTP {r.HttpStatus} for a version its index lists",
+                _ => null,
+            },
+            message => DownloadResult.Failed(message));
+
+    public async Task<SearchFetchResult> SearchAsync(Upstream upstream, string query, int perPage, int page)
+    {
+        var api = upstream.Definition.ApiUrl;
+        if (api is null)
+        {
+            var (config, error) = await GetConfigAsync(upstream);
+            if (config?.Api is not { Length: > 0 } fromConfig || !Uri.TryCreate(fromConfig, UriKind.Absolute, out api))
+                return new SearchFetchResult(FetchStatus.Error, null, null, error ?? $"upstream `{upstream.Name}` has no web API (no `api` in its config.json); set Proxy:Upstreams:{upstream.Name}:ApiUrl");
+        }
+        var client = new RegistryApiClient(http.CreateClient(upstream.Definition), api);
+        return await WithDeadlineAsync(upstream, token => client.SearchAsync(query, perPage, page, token),
+            r => r.Status == FetchStatus.Error ? r.Error : null,
+            message => new SearchFetchResult(FetchStatus.Error, null, null, message));
+    }
+
+    /// <summary>
+    /// The upstream's config.json, cached in memory for an hour; when a refresh fails the last good copy is used
+    /// (a stale `dl` is far better than no download at all).
+    /// </summary>
+    public async Task<(RegistryConfig? Config, string? Error)> GetConfigAsync(Upstream upstream, bool refresh = false)
+    {
+        if (!refresh && upstream.Config is { } held && time.GetUtcNow() - held.FetchedAt < ConfigLifetime) return (held.Config, null);
+        var fetched = await upstream.ConfigFetches.RunAsync(0, async () =>
+        {
+            var result = await WithDeadlineAsync(upstream, token => IndexClient(upstream).FetchConfigAsync(token),
+                r => r.Status == FetchStatus.Ok ? null : r.Error ?? $"config.json answered HTTP {r.HttpStatus}",
+                message => ConfigFetchResult.Failed(message));
+            if (result.Config is { } config)
+            {
+                upstream.Config = new ConfigSnapshot(config, time.GetUtcNow());
+                return (config, (string?)null);
+            }
+            return (upstream.Config?.Config, result.Error);
+        });
+        return fetched;
+    }
+
+    private async Task<T> WithDeadlineAsync<T>(Upstream upstream, Func<CancellationToken, Task<T>> call, Func<T, string?> failureOf, Func<string, T> timedOut)
+    {
+        using var deadline = new CancellationTokenSource(upstream.Definition.RequestTimeout, time);
+        T result;
+        try
+        {
+            result = await call(deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            result = timedOut($"upstream `{upstream.Name}` did not answer within {upstream.Definition.RequestTimeout.TotalSeconds:0.#} s");
+        }
+
+        var now = time.GetUtcNow();
+        if (failureOf(result) is { } failure)
+        {
+            upstream.Stats.Failure(now, failure);
+            logger.LogWarning("Upstream {Upstream} failed: {Error}", upstream.Name, failure);
+        }
+        else
+        {
+            upstream.Stats.Success(now);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,51 @@
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>
+/// What this process saw of one upstream since the last flush to the database. Counting in memory keeps the hot path
+/// (a cache hit) free of database writes; <see cref="ProxyStatistics"/> adds the deltas to the database periodically.
+/// </summary>
+public sealed class UpstreamStats
+{
+    private readonly Lock _gate = new();
+    private UpstreamCounters _pending = UpstreamCounters.Zero;
+
+    public void Record(Func<UpstreamCounters, UpstreamCounters> change)
+    {
+        lock (_gate) _pending = change(_pending);
+    }
+
+    public void IndexHit() => Record(c => c with { IndexHits = c.IndexHits + 1 });
+    public void IndexMiss() => Record(c => c with { IndexMisses = c.IndexMisses + 1 });
+    public void Revalidated(bool notModified) => Record(c => c with { Revalidations = c.Revalidations + 1, NotModified = c.NotModified + (notModified ? 1 : 0) });
+    public void StaleServed() => Record(c => c with { StaleServed = c.StaleServed + 1 });
+    public void CrateHit() => Record(c => c with { CrateHits = c.CrateHits + 1 });
+    public void CrateMiss() => Record(c => c with { CrateMisses = c.CrateMisses + 1 });
+    public void ChecksumMismatch() => Record(c => c with { ChecksumMismatches = c.ChecksumMismatches + 1 });
+
+    public void Success(DateTimeOffset at) => Record(c => c.Add(new UpstreamCounters { LastSuccessAt = at }));
+
+    public void Failure(DateTimeOffset at, string error) =>
+        Record(c => c.Add(new UpstreamCounters { Errors = 1, LastErrorAt = at, LastError = Truncate(error) }));
+
+    /// <summary>The pending delta, without taking it.</summary>
+    public UpstreamCounters Peek()
+    {
+        lock (_gate) return _pending;
+    }
+
+    /// <summary>Takes the pending delta (for a flush); <see cref="Restore"/> puts it back if the flush fails.</summary>
+    public UpstreamCounters Take()
+    {
+        lock (_gate)
+        {
+            var taken = _pending;
+            _pending = UpstreamCounters.Zero;
+            return taken;
+        }
+    }
+
+    public void Restore(UpstreamCounters delta) => Record(c => delta.Add(c));
+
+    // Error texts end up in a database column and a status page; a runaway message must not.
+    private static string Truncate(string error) => error.Length <= 500 ? error : error[..500] + "…";
+}

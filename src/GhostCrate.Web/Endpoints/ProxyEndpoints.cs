@@ -1,0 +1,95 @@
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Proxy;
+using GhostCrate.Core.Crates;
+using GhostCrate.Protocol.Client;
+using GhostCrate.Protocol.Index;
+using GhostCrate.Web.Auth;
+using GhostCrate.Web.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// One read-only sparse registry per upstream, mounted at /{name}/ (e.g. /crates-io/index/), for cargo's
+/// `[source.crates-io] replace-with` (https://doc.rust-lang.org/cargo/reference/source-replacement.html).
+/// Cargo's envelope on every error; upstream failures are 502 with a sentence saying what is missing.
+/// </summary>
+public static class ProxyEndpoints
+{
+    public static IEndpointRouteBuilder MapProxyMounts(this IEndpointRouteBuilder app)
+    {
+        foreach (var upstream in app.ServiceProvider.GetRequiredService<UpstreamRegistries>().All)
+        {
+            MapMount(app, upstream);
+        }
+        return app;
+    }
+
+    private static void MapMount(IEndpointRouteBuilder app, Upstream upstream)
+    {
+        var mount = app.MapGroup("/" + upstream.Name).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        // Downloads point at us, never at the upstream: that is what makes the cache shared and outage-proof.
+        mount.MapGet("/index/config.json", (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
+        {
+            var root = $"{urls.BaseUrl(context.Request)}/{upstream.Name}";
+            IndexFileResponses.SetCacheControl(context, options.Value);
+            return Results.Json(new RegistryConfig(root + "/api/v1/crates", root, options.Value.AuthRequired));
+        });
+
+        mount.MapGet("/index/{**path}", async (string path, HttpContext context, ProxyIndexService index, IOptions<RegistryOptions> options) =>
+        {
+            if (!IndexPath.TryParse(path, out var name))
+                return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");
+            var result = await index.GetAsync(upstream, name, revalidate: false, context.RequestAborted);
+            switch (result.Status)
+            {
+                case ProxyIndexStatus.NotFound:
+                    return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in upstream `{upstream.Name}`");
+                case ProxyIndexStatus.Unavailable:
+                    return CargoResults.Error(StatusCodes.Status502BadGateway,
+                        $"crate `{name}` is not in GhostCrate's cache of `{upstream.Name}` and the upstream cannot be reached: {result.Error}");
+            }
+            var file = result.File!;
+            // Informational: lets an operator (and the tests) see an outage being bridged.
+            context.Response.Headers["X-GhostCrate-Cache"] = result.Stale ? "stale" : "ok";
+            return IndexFileResponses.Answer(context, options.Value, file.Content, file.ETag, file.LastModified);
+        });
+
+        // The `dl` of our config.json: {root}/api/v1/crates/{crate}/{version}/download.
+        mount.MapGet("/api/v1/crates/{name}/{version}/download", async (string name, string version, HttpContext context, ProxyDownloadService downloads, IOptions<RegistryOptions> options) =>
+        {
+            var download = await downloads.OpenAsync(upstream, name, version, context.RequestAborted);
+            switch (download.Status)
+            {
+                case ProxyDownloadStatus.NotFound:
+                    return CargoResults.Error(StatusCodes.Status404NotFound, download.Error!);
+                case ProxyDownloadStatus.ChecksumMismatch or ProxyDownloadStatus.Unavailable:
+                    return CargoResults.Error(StatusCodes.Status502BadGateway, download.Error!);
+            }
+            var content = download.Content!;
+            context.Response.Headers.CacheControl = options.Value.AuthRequired ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable";
+            context.Response.ContentLength = content.Length;
+            return Results.Stream(content.Stream, "application/gzip", fileDownloadName: null, lastModified: content.LastModified);
+        });
+
+        // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search, forwarded.
+        mount.MapGet("/api/v1/crates", async (string? q, int? per_page, int? page, HttpContext context, ProxySearchService search) =>
+        {
+            var query = (q ?? "").Trim();
+            if (query.Length > 200) query = query[..200];
+            var perPage = Math.Clamp(per_page ?? SearchService.DefaultPerPage, 1, SearchService.MaxPerPage);
+            var found = await search.SearchAsync(upstream, query, perPage, Math.Max(page ?? 1, 1), context.RequestAborted);
+            return found.Status == FetchStatus.Ok
+                ? Results.Json(found.Response)
+                : CargoResults.Error(StatusCodes.Status502BadGateway, $"the search of upstream `{upstream.Name}` failed: {found.Error}");
+        });
+
+        mount.Map("/api/v1/{**rest}", (string? rest) => CargoResults.Error(StatusCodes.Status404NotFound,
+            $"`/{upstream.Name}/api/v1/{rest}` is not available: `{upstream.Name}` is a read-only mirror of an upstream registry; publish, yank and owner changes go to the upstream itself, private crates to this server's /index/ registry"));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using GhostCrate.Core.Index;
+using GhostCrate.Core.Options;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace GhostCrate.Web.Http;
+
+/// <summary>
+/// How every index file is answered, private or proxied: strong ETag, Last-Modified, cheap 304s for cargo's
+/// revalidation (https://doc.rust-lang.org/cargo/reference/registry-index.html#sparse-protocol). This is the hot path
+/// of every cargo build, so headers are set from plain strings and If-None-Match is matched without parsing it into
+/// objects: a warm request or a 304 allocates almost nothing.
+/// </summary>
+public static class IndexFileResponses
+{
+    private const string PrivateNoCache = "private, no-cache";
+    private const string PublicNoCache = "public, no-cache";
+
+    /// <summary>A rendered (usually cached) file: its Last-Modified text was formatted once.</summary>
+    public static IResult Answer(HttpContext context, RegistryOptions options, IndexFile file) =>
+        Answer(context, options, file.Content, file.ETag, file.LastModified, file.LastModifiedHeader);
+
+    public static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified) =>
+        Answer(context, options, content, etag, lastModified, lastModified.ToString("R", CultureInfo.InvariantCulture));
+
+    private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader)
+    {
+        SetCacheControl(context, options);
+        var headers = context.Response.Headers;
+        headers.ETag = etag;
+        headers.LastModified = lastModifiedHeader;
+        if (NotModified(context.Request, etag, lastModified)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        return Results.Bytes(content, "text/plain; charset=utf-8");
+    }
+
+    /// <summary>RFC 9110 §13.2.2: If-None-Match wins (weak comparison, §13.1.2); If-Modified-Since is only consulted without it.</summary>
+    public static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0)
+        {
+            foreach (var value in ifNoneMatch)
+            {
+                if (value is not null && ListContains(value, etag)) return true;
+            }
+            return false;
+        }
+        var ifModifiedSince = request.Headers.IfModifiedSince;
+        return ifModifiedSince.Count > 0
+            && HeaderUtilities.TryParseDate(ifModifiedSince.ToString(), out var since)
+            && lastModified <= since;
+    }
+
+    /// <summary>
+    /// Clients may keep a copy but must revalidate it on every use (`no-cache`), so a publish or yank is seen at once.
+    /// Behind auth-required, shared caches must not keep it at all.
+    /// </summary>
+    public static void SetCacheControl(HttpContext context, RegistryOptions options) =>
+        context.Response.Headers.CacheControl = options.AuthRequired ? PrivateNoCache : PublicNoCache;
+
+    /// <summary>Whether a comma-separated If-None-Match list holds `*` or the tag (strong or weak).</summary>
+    private static bool ListContains(string list, string etag)
+    {
+        var rest = list.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var comma = rest.IndexOf(',');
+            var item = (comma < 0 ? rest : rest[..comma]).Trim();
+            rest = comma < 0 ? [] : rest[(comma + 1)..];
+            if (item.StartsWith("W/", StringComparison.Ordinal)) item = item[2..];
+            if (item.SequenceEqual("*") || item.SequenceEqual(etag)) return true;
+        }
+        return false;
+    }
+}

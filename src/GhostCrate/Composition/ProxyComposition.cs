@@ -1,0 +1,94 @@
+using System.Net;
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Proxy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Composition;
+
+/// <summary>
+/// The proxy's outbound HTTP: one named IHttpClientFactory client per upstream, with its own proxy, connect timeout
+/// and request timeout. Nothing here contacts an upstream; the first request that needs one does.
+/// </summary>
+public static class ProxyComposition
+{
+    public static IServiceCollection AddGhostCrateProxy(this IServiceCollection services, ProxyOptions options)
+    {
+        services.AddSingleton(Options.Create(options));
+        services.AddGhostCrateProxyCore(options);
+        services.AddHttpClient();
+        services.AddSingleton<IUpstreamHttp, FactoryUpstreamHttp>();
+        foreach (var (name, upstreamOptions) in options.EffectiveUpstreams())
+        {
+            var upstream = UpstreamDefinition.From(name, upstreamOptions);
+            services.AddHttpClient(upstream.HttpClientName, client =>
+                {
+                    client.Timeout = upstream.RequestTimeout;
+                    // crates.io asks API clients to identify themselves (https://crates.io/data-access#api).
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("GhostCrate-proxy/1.0 (+https://github.com/ghostcrate)");
+                })
+                .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(upstream));
+        }
+        if (options.EffectiveUpstreams().Count > 0) services.AddHostedService<ProxyStatsFlusher>();
+        return services;
+    }
+
+    /// <summary>
+    /// No HttpProxy setting: the default proxy, which on Linux reads HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY.
+    /// `none`: direct. A URL: that proxy for this upstream only.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(UpstreamDefinition upstream)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = upstream.ConnectTimeout,
+            AutomaticDecompression = DecompressionMethods.All,
+            // Re-resolve DNS now and then (a CDN moving) without giving up pooling.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = 5,
+        };
+        switch (upstream.HttpProxy)
+        {
+            case null:
+                break;
+            case var none when none.Equals("none", StringComparison.OrdinalIgnoreCase):
+                handler.UseProxy = false;
+                break;
+            case var url:
+                handler.Proxy = new WebProxy(new Uri(url));
+                handler.UseProxy = true;
+                break;
+        }
+        return handler;
+    }
+
+    private sealed class FactoryUpstreamHttp(IHttpClientFactory factory) : IUpstreamHttp
+    {
+        public HttpClient CreateClient(UpstreamDefinition upstream) => factory.CreateClient(upstream.HttpClientName);
+    }
+
+    /// <summary>Adds the in-memory proxy counters to the database every Proxy:StatsFlushInterval, and once more on shutdown.</summary>
+    private sealed class ProxyStatsFlusher(ProxyStatistics statistics, IOptions<ProxyOptions> options, TimeProvider time) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            using var timer = new PeriodicTimer(options.Value.StatsFlushInterval, time);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stoppingToken)) await statistics.FlushAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: the final flush follows.
+            }
+        }
+
+        public override async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await base.StopAsync(cancellationToken);
+            await statistics.FlushAsync(cancellationToken);
+        }
+    }
+}

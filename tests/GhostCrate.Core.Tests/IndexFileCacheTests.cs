@@ -1,0 +1,165 @@
+using System.Text;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Index;
+
+namespace GhostCrate.Core.Tests;
+
+public class IndexFileCacheTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-01-02T03:04:05.000Z");
+
+    [Fact]
+    public async Task A_warm_file_is_served_without_asking_the_database_again()
+    {
+        var (crates, _, service, _) = Create();
+        crates.Set("Foo-Bar", T0, Line("Foo-Bar", "1.0.0"));
+        var first = await service.GetAsync("foo-bar", CancellationToken.None);
+        var second = await service.GetAsync("foo-bar", CancellationToken.None);
+        Assert.Same(first, second);
+        Assert.Equal(1, crates.Renders);
+        Assert.Equal(first!.LastModified.ToString("R"), first.LastModifiedHeader);
+    }
+
+    [Fact]
+    public async Task An_invalidation_by_a_writer_of_this_node_is_visible_at_once()
+    {
+        var (crates, _, service, _) = Create();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        var before = await service.GetAsync("foo", CancellationToken.None);
+        crates.Set("foo", T0, Line("foo", "1.0.0"), Line("foo", "1.1.0"));
+        service.Invalidate("foo");
+        var after = await service.GetAsync("foo", CancellationToken.None);
+        Assert.NotEqual(before!.ETag, after!.ETag);
+        Assert.Contains("1.1.0", Encoding.UTF8.GetString(after.Content));
+    }
+
+    [Fact]
+    public async Task A_write_by_another_node_is_seen_after_the_next_poll()
+    {
+        var (crates, clock, service, _) = Create();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        // Another node publishes: only the database knows (its updated_at moves on).
+        crates.Set("foo", T0.AddSeconds(3), Line("foo", "1.0.0"), Line("foo", "2.0.0"));
+        var stale = await service.GetAsync("foo", CancellationToken.None);
+        Assert.DoesNotContain("2.0.0", Encoding.UTF8.GetString(stale!.Content));
+
+        clock.Advance(IndexFileCache.PollInterval);
+        var fresh = await service.GetAsync("foo", CancellationToken.None);
+        Assert.Contains("2.0.0", Encoding.UTF8.GetString(fresh!.Content));
+        Assert.Equal(2, crates.Renders);
+    }
+
+    [Fact]
+    public async Task Entries_expire_after_the_maximum_age_even_without_a_reported_change()
+    {
+        var (crates, clock, service, _) = Create();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        crates.ReportChanges = false;
+        clock.Advance(IndexFileCache.MaxAge + TimeSpan.FromSeconds(1));
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(2, crates.Renders);
+    }
+
+    [Fact]
+    public async Task A_render_that_raced_with_an_invalidation_is_not_kept()
+    {
+        var (_, _, _, cache) = Create();
+        var version = cache.Version;
+        var old = new IndexFile([1, 2, 3], "\"old\"", T0);
+        cache.Invalidate("foo"); // a publish committed while the old bytes were being rendered
+        cache.Store("foo", old, T0, version);
+        Assert.Null(await cache.TryGetAsync("foo", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Another_spelling_is_not_found_even_when_the_file_is_cached()
+    {
+        var (crates, _, service, _) = Create();
+        crates.Set("Foo-Bar", T0, Line("Foo-Bar", "1.0.0"));
+        Assert.NotNull(await service.GetAsync("foo-bar", CancellationToken.None));
+        Assert.Null(await service.GetAsync("foo_bar", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Memory_stays_within_the_budget_and_recently_used_files_survive()
+    {
+        const long budget = 64 * 1024;
+        var (crates, _, service, cache) = Create(budget);
+        var padding = new string('x', 900);
+        for (var i = 0; i < 200; i++) crates.Set($"crate{i}", T0, Line($"crate{i}", "1.0.0", padding));
+        for (var i = 0; i < 200; i++)
+        {
+            await service.GetAsync($"crate{i}", CancellationToken.None);
+            await service.GetAsync("crate0", CancellationToken.None); // hot
+        }
+        Assert.InRange(cache.SizeBytes, 1, budget);
+        var renders = crates.Renders;
+        await service.GetAsync("crate0", CancellationToken.None);
+        Assert.Equal(renders, crates.Renders);
+    }
+
+    [Fact]
+    public async Task A_zero_budget_turns_the_cache_off()
+    {
+        var (crates, _, service, cache) = Create(0);
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(2, crates.Renders);
+        Assert.Equal(0, cache.Count);
+    }
+
+    private static (FakeCrates Crates, ManualClock Clock, SparseIndexService Service, IndexFileCache Cache) Create(long budget = 1024 * 1024)
+    {
+        var crates = new FakeCrates();
+        var clock = new ManualClock(T0);
+        var cache = new IndexFileCache(crates, clock, budget);
+        return (crates, clock, new SparseIndexService(crates, cache), cache);
+    }
+
+    private static string Line(string name, string version, string extra = "") =>
+        $$"""{"name":"{{name}}","vers":"{{version}}","deps":[],"cksum":"{{extra}}aa","features":{},"yanked":false,"links":null,"v":1,"rust_version":null}""";
+
+    /// <summary>A TimeProvider whose clock only moves when the test says so.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+        public void Advance(TimeSpan by) => _now += by;
+        public override DateTimeOffset GetUtcNow() => _now;
+        public override long GetTimestamp() => (_now - DateTimeOffset.UnixEpoch).Ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    }
+
+    /// <summary>A unit-test fake of the repository: index sources by canonical name, and what changed since when.</summary>
+    private sealed class FakeCrates : ICrateRepository
+    {
+        private readonly Dictionary<string, IndexSource> _sources = [];
+        public int Renders { get; private set; }
+        public bool ReportChanges { get; set; } = true;
+
+        public void Set(string name, DateTimeOffset updatedAt, params string[] lines) =>
+            _sources[Protocol.Crates.CrateName.Canonicalize(name)] = new IndexSource(name, updatedAt, lines.Select(l => new IndexSourceLine(l, false)).ToList());
+
+        public Task<IndexSource?> GetIndexSourceAsync(string canonicalName, CancellationToken cancellationToken)
+        {
+            Renders++;
+            return Task.FromResult(_sources.GetValueOrDefault(canonicalName));
+        }
+
+        public Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<CrateChange>>(ReportChanges
+                ? _sources.Where(s => s.Value.UpdatedAt >= since).Select(s => new CrateChange(s.Key, s.Value.UpdatedAt)).ToList()
+                : []);
+
+        public Task<CrateRecord?> FindAsync(string canonicalName, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<VersionRecord>> ListVersionsAsync(long crateId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<VersionRecord?> FindVersionAsync(string canonicalName, string version, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<PublishWriteResult> PublishAsync(NewCrateVersion version, Func<CancellationToken, Task> storeBlob, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> SetYankedAsync(string canonicalName, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<CrateSearchPage> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task IncrementDownloadsAsync(long versionId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<long> CountCratesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,61 @@
+namespace GhostCrate.Core.Tests.Proxy;
+
+/// <summary>A clock the test moves by hand; timers (CancellationTokenSource deadlines) fire when it passes them.</summary>
+internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
+{
+    private readonly Lock _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate) return _now;
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        List<ManualTimer> due;
+        lock (_gate)
+        {
+            _now += by;
+            due = _timers.Where(t => t.DueAt is { } at && at <= _now).ToList();
+            foreach (var t in due) t.DueAt = null;
+        }
+        foreach (var t in due) t.Fire();
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    private sealed class ManualTimer(ManualTime owner, TimerCallback callback, object? state) : ITimer
+    {
+        public DateTimeOffset? DueAt { get; set; }
+
+        public void Fire() => callback(state);
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._gate)
+            {
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
+                if (!owner._timers.Contains(this)) owner._timers.Add(this);
+            }
+            return true;
+        }
+
+        public void Dispose()
+        {
+            lock (owner._gate) owner._timers.Remove(this);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using GhostCrate.Core.Proxy;
+
+namespace GhostCrate.Core.Tests.Proxy;
+
+public class ProxyDownloadServiceTests
+{
+    private static readonly byte[] Crate = Encoding.UTF8.GetBytes("pretend this is a gzipped tarball");
+    private static readonly string Sum = Convert.ToHexStringLower(SHA256.HashData(Crate));
+
+    private static string Line(string version, string cksum) =>
+        $"{{\"name\":\"demo\",\"vers\":\"{version}\",\"deps\":[],\"cksum\":\"{cksum}\",\"features\":{{}},\"yanked\":false}}\n";
+
+    private static ScriptedUpstream Upstream(string index, byte[] crate, string dl = "http://dl.test/{crate}/{crate}-{version}.crate") =>
+        new(request => request.RequestUri!.AbsolutePath switch
+        {
+            "/index/config.json" => ScriptedUpstream.Body($"{{\"dl\":\"{dl}\"}}"),
+            "/index/de/mo/demo" => ScriptedUpstream.Body(index),
+            _ when request.RequestUri.Host == "dl.test" || request.RequestUri.Host == "cdn.test" => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(crate) },
+            _ => new HttpResponseMessage(HttpStatusCode.NotFound),
+        });
+
+    [Fact]
+    public async Task The_first_download_is_verified_and_stored_then_served_from_storage()
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+
+        var first = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
+        var second = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
+
+        Assert.Equal(ProxyDownloadStatus.Found, first.Status);
+        Assert.Equal(Crate, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
+        Assert.Equal(ProxyDownloadStatus.Found, second.Status);
+        Assert.Equal(1, h.Upstream.Requests.Count(r => r.RequestUri!.Host == "dl.test"));
+        Assert.Equal("http://dl.test/demo/demo-1.0.0.crate", h.Upstream.Requests.Single(r => r.RequestUri!.Host == "dl.test").RequestUri!.AbsoluteUri);
+        Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
+    }
+
+    [Fact]
+    public async Task A_checksum_mismatch_is_refused_and_nothing_is_stored()
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", new string('0', 64)), Crate));
+
+        var result = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
+
+        Assert.Equal(ProxyDownloadStatus.ChecksumMismatch, result.Status);
+        Assert.Contains(Sum, result.Error);
+        Assert.Null(result.Content);
+        Assert.Empty(h.Blobs.Blobs);
+        Assert.Empty(h.Cache.Crates);
+        Assert.Equal(1, h.CratesIo.Stats.Peek().ChecksumMismatches);
+    }
+
+    [Fact]
+    public async Task A_configured_download_url_replaces_the_upstream_one()
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate), downloadUrl: "http://cdn.test/{lowerprefix}/{crate}/{version}");
+
+        var result = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
+
+        Assert.Equal(ProxyDownloadStatus.Found, result.Status);
+        Assert.Equal("http://cdn.test/de/mo/demo/1.0.0", h.Upstream.Requests.Single(r => r.RequestUri!.Host == "cdn.test").RequestUri!.AbsoluteUri);
+        Assert.DoesNotContain(h.Upstream.Requests, r => r.RequestUri!.AbsolutePath.EndsWith("config.json", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_version_missing_from_a_fresh_index_copy_is_revalidated_once()
+    {
+        var index = Line("1.0.0", Sum);
+        var upstream = new ScriptedUpstream(request => request.RequestUri!.AbsolutePath switch
+        {
+            "/index/config.json" => ScriptedUpstream.Body("{\"dl\":\"http://dl.test/{crate}/{version}\"}"),
+            "/index/de/mo/demo" => ScriptedUpstream.Body(index),
+            _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Crate) },
+        });
+        var h = new ProxyHarness(upstream);
+        await h.GetAsync("demo");
+        index += Line("1.1.0", Sum);
+
+        var result = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.1.0", CancellationToken.None);
+        var missing = await h.Downloads.OpenAsync(h.CratesIo, "demo", "9.9.9", CancellationToken.None);
+
+        Assert.Equal(ProxyDownloadStatus.Found, result.Status);
+        Assert.Equal(ProxyDownloadStatus.NotFound, missing.Status);
+        Assert.Contains("has no version `9.9.9`", missing.Error);
+    }
+
+    [Theory]
+    [InlineData("demo", "../../etc")]
+    [InlineData("demo", "1.0")]
+    [InlineData("../x", "1.0.0")]
+    public async Task Names_and_versions_that_are_not_are_refused_before_storage(string name, string version)
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+        var result = await h.Downloads.OpenAsync(h.CratesIo, name, version, CancellationToken.None);
+        Assert.Equal(ProxyDownloadStatus.NotFound, result.Status);
+        Assert.Empty(h.Upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Concurrent_downloads_of_one_missing_crate_share_one_upstream_fetch()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var h = new ProxyHarness(new ScriptedUpstream(async (request, _) =>
+        {
+            switch (request.RequestUri!.AbsolutePath)
+            {
+                case "/index/config.json": return ScriptedUpstream.Body("{\"dl\":\"http://dl.test/{crate}/{version}\"}");
+                case "/index/de/mo/demo": return ScriptedUpstream.Body(Line("1.0.0", Sum));
+                default:
+                    await gate.Task;
+                    return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Crate) };
+            }
+        }));
+
+        var downloads = Enumerable.Range(0, 50).Select(_ => h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None)).ToList();
+        await ProxyIndexServiceTests.Until(() => h.Upstream.Requests.Any(r => r.RequestUri!.Host == "dl.test"));
+        gate.SetResult();
+        var results = await Task.WhenAll(downloads);
+
+        Assert.All(results, r => Assert.Equal(ProxyDownloadStatus.Found, r.Status));
+        Assert.Equal(1, h.Upstream.Requests.Count(r => r.RequestUri!.Host == "dl.test"));
+        foreach (var r in results) await r.Content!.DisposeAsync();
+    }
+}

@@ -1,0 +1,49 @@
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Proxy;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GhostCrate.Core.Tests.Proxy;
+
+/// <summary>The proxy services over a scripted upstream, an in-memory cache and a manual clock.</summary>
+internal sealed class ProxyHarness
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null)
+    {
+        Upstream = upstream;
+        var proxy = new ProxyOptions
+        {
+            Enabled = true,
+            Upstreams =
+            {
+                ["crates-io"] = new UpstreamOptions
+                {
+                    IndexUrl = "http://upstream.test/index/",
+                    Ttl = ttl ?? TimeSpan.FromMinutes(1),
+                    DownloadUrl = downloadUrl,
+                    RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
+                },
+            },
+        };
+        var options = Microsoft.Extensions.Options.Options.Create(proxy);
+        Registries = new UpstreamRegistries(options);
+        Gateway = new UpstreamGateway(upstream, Time, NullLogger<UpstreamGateway>.Instance);
+        Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
+        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, NullLogger<ProxyDownloadService>.Instance);
+    }
+
+    public ScriptedUpstream Upstream { get; }
+    public ManualTime Time { get; } = new(Start);
+    public MemoryProxyCache Cache { get; } = new();
+    public MemoryBlobStore Blobs { get; } = new();
+    public UpstreamRegistries Registries { get; }
+    public UpstreamGateway Gateway { get; }
+    public ProxyIndexService Index { get; }
+    public ProxyDownloadService Downloads { get; }
+    public Upstream CratesIo => Registries.Find("crates-io")!;
+
+    public Task<ProxyIndexResult> GetAsync(string name) => Index.GetAsync(CratesIo, name, revalidate: false, CancellationToken.None);
+
+    public int IndexRequests(string name) => Upstream.Requests.Count(r => r.RequestUri!.AbsolutePath.EndsWith("/" + name, StringComparison.Ordinal));
+}
