@@ -97,6 +97,8 @@ apt_packages=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_packages+=(postgresql)
 # scripts/services/postgres.sh picks free ports and passwords with python3, which a minimal Debian lacks.
 command -v python3 >/dev/null || apt_packages+=(python3)
+# The browser tests (tests/GhostCrate.Browser.Tests) drive Debian's Chromium through Playwright; no browser download.
+[[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
 if [[ ${#apt_packages[@]} -gt 0 ]]; then
   log "installing ${apt_packages[*]} from Debian"
   sudo_cmd=()

@@ -40,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.BlobStoreProbe>();
+        services.AddSingleton<Operations.IDependencyProbe, Operations.UpstreamProbe>();
         return services;
     }
 }

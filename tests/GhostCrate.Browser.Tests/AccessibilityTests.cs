@@ -66,8 +66,12 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
 
             const string Luminance = """
                 () => {
-                  const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
-                  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+                  // The first opaque background from the body up (Pico paints the root element).
+                  for (const element of [document.body, document.documentElement]) {
+                    const [r, g, b, a] = getComputedStyle(element).backgroundColor.match(/[\d.]+/g).map(Number);
+                    if (a === undefined || a > 0) return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+                  }
+                  return 1;
                 }
                 """;
             Assert.True(await darkPage.EvaluateAsync<double>(Luminance) < 0.3, "dark system theme should give a dark page");

@@ -43,6 +43,17 @@ public sealed class AssetTests
     }
 
     [Fact]
+    public void The_graph_pages_style_hash_matches_the_vendored_cytoscape()
+    {
+        // cytoscape injects `.__________cytoscape_container { position: relative; }`; the graph page's CSP allows exactly
+        // that sheet by hash. A cytoscape update that changes the text must update the hash too.
+        var script = System.Text.Encoding.UTF8.GetString(new AssetCatalog().Find("vendor/cytoscape.min.js")!.Content);
+        Assert.Contains("u.textContent=\".\"+s+\" { position: relative; }\"", script, StringComparison.Ordinal);
+        var hash = Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(".__________cytoscape_container { position: relative; }")));
+        Assert.Equal(GhostCrate.Web.Ui.SecurityHeaders.CytoscapeStyleHash, $"'sha256-{hash}'");
+    }
+
+    [Fact]
     public async Task Assets_are_compressed_when_accepted_and_cached_by_hash()
     {
         await using var app = await TestApp.StartAsync();

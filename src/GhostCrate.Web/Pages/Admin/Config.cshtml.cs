@@ -23,6 +23,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<RegistryOptions>(RegistryOptions.Section);
         Add<IdentityOptions>(IdentityOptions.Section);
         Add<RateLimitOptions>("RateLimits");
+        Add<ProxyOptions>(ProxyOptions.Section);
         Sections = sections;
     }
 }

@@ -15,6 +15,7 @@ public sealed class GraphModel(DependencyGraphService graphs) : UiPageModel
         var graph = await graphs.GetAsync(name, version, cancellationToken);
         if (graph is null) return NotFound();
         Graph = graph;
+        HttpContext.Items[Ui.SecurityHeaders.AllowCytoscapeStyleItem] = true;
         Root = graph.Nodes.First(n => n.Id == graph.RootId);
         // Shaped for cytoscape (elements: nodes and edges, each with a data object).
         GraphJson = JsonSerializer.Serialize(new
