@@ -75,7 +75,7 @@ now_ms() { date +%s%3N; }
 
 # ------------------------------------------------------------------------------------------------------------ datasets
 # A dataset is generated once per size and generator version and reused (generation dominates the run time).
-generator_stamp="$(cat "$repo"/bench/GhostCrate.Bench.Generator/*.cs | sha256sum | cut -c1-16)"
+generator_stamp="$(cd "$repo/bench/GhostCrate.Bench.Generator" && cat RegistryPlan.cs CrateFiles.cs Generator.cs Exporter.cs LockfileProject.cs UnsyncedBlobStore.cs | sha256sum | cut -c1-16)"
 dataset() {
   local n="$1" dir="$work/n$1"
   if [[ $regenerate -eq 1 || ! -f "$dir/manifest.json" || "$(cat "$dir/stamp" 2>/dev/null)" != "$generator_stamp" ]]; then
@@ -99,6 +99,8 @@ main="$work/n$crates"
 start_ghostcrate() {
   gc_port="$(free_port)"
   local started; started="$(now_ms)"
+  # The publish rate limits (per token and per address) would cap the publish benchmark at 60/min: raise them.
+  GHOSTCRATE_RateLimits__PublishPerToken__Permits=100000000 GHOSTCRATE_RateLimits__PublishPerAddress__Permits=100000000 \
   GHOSTCRATE_ADMIN_TOKEN="$admin_token" "$server_bin" serve --data-dir "$1" --urls "http://127.0.0.1:$gc_port" >"$run/ghostcrate-$gc_port.log" 2>&1 &
   gc_pid=$!
   pids+=("$gc_pid")
@@ -122,6 +124,8 @@ start_nginx() {
   cat > "$dir/nginx.conf" <<EOF
 $user_line
 worker_processes auto;
+# open_file_cache keeps descriptors open: tens of thousands of files need more than the default 1024.
+worker_rlimit_nofile 400000;
 error_log $dir/error.log warn;
 pid $dir/nginx.pid;
 events { worker_connections 4096; }
@@ -189,7 +193,7 @@ for n in "${sizes[@]}"; do
     if [[ ${#starts[@]} -lt 3 ]]; then stop_pid "$gc_pid"; fi
   done
   # Peak RSS after every index file has been read once and the index list replayed.
-  wrk_run "size-n$n-index" "$gc_port" "$work/n$n/lists/index-paths.txt" get 32 >/dev/null
+  wrk_run "warm-n$n" "$gc_port" "$work/n$n/lists/index-paths.txt" get 32 >/dev/null
   printf '{"n":%s,"startup_ms":[%s],"peak_rss_mb":%s}\n' "$n" "$(IFS=,; echo "${starts[*]}")" "$(peak_rss_mb "$gc_pid")" > "$run/results/size-n$n.json"
   log "N=$n: $(cat "$run/results/size-n$n.json")"
   stop_pid "$gc_pid"

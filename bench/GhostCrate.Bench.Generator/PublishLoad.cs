@@ -41,10 +41,11 @@ public static class PublishLoad
                 var watch = Stopwatch.StartNew();
                 using var response = await client.SendAsync(request, cancellationToken);
                 watch.Stop();
+                var failure = response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
                 lock (latencies)
                 {
-                    if (response.IsSuccessStatusCode) latencies.Add(watch.Elapsed.TotalMilliseconds);
-                    else errors++;
+                    if (failure is null) latencies.Add(watch.Elapsed.TotalMilliseconds);
+                    else if (errors++ == 0) Console.Error.WriteLine($"first failed publish: {failure}");
                 }
             }
         }).ToList();

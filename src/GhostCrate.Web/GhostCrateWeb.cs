@@ -30,6 +30,7 @@ public static class GhostCrateWeb
         app.MapCargoApi();
         app.MapProxyMounts();
         app.MapProxyAdmin();
+        app.MapMirror();
         app.MapHealth();
         app.MapLogin();
         app.MapAccount();

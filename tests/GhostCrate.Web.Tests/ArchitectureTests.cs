@@ -17,7 +17,7 @@ public class ArchitectureTests
         ["GhostCrate.Storage.FileSystem"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
         ["GhostCrate.Storage.S3"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
         ["GhostCrate.Mirror"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
-        ["GhostCrate.Web"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
+        ["GhostCrate.Web"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core", "GhostCrate.Mirror"],
     };
 
     public static TheoryData<string> Assemblies => new(Allowed.Keys);

@@ -19,6 +19,9 @@ public sealed record UpstreamDefinition(
     public static readonly Uri CratesIoIndex = new("https://index.crates.io/");
     public static readonly Uri CratesIoApi = new("https://crates.io/");
 
+    /// <summary>Never prints <see cref="Token"/> (a record's generated ToString would, into any log that formats it).</summary>
+    public override string ToString() => $"{Name} ({IndexUrl})";
+
     /// <summary>The IHttpClientFactory name of this upstream's client.</summary>
     public string HttpClientName => "ghostcrate-upstream-" + Name;
 

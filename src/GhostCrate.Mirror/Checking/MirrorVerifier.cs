@@ -1,4 +1,5 @@
 using GhostCrate.Mirror.Configuration;
+using GhostCrate.Protocol.Client;
 using GhostCrate.Mirror.Downloads;
 using GhostCrate.Mirror.Storage;
 using GhostCrate.Mirror.Sync;
@@ -75,7 +76,7 @@ public sealed class MirrorVerifier(IHttpClientFactory httpFactory)
                 new ParallelOptions { MaxDegreeOfParallelism = config.Download.Concurrency, CancellationToken = cancellationToken }, async (item, ct) =>
                 {
                     var ((line, detail), wasCorrupt) = item;
-                    var request = new DownloadRequest(line.Entry.Name, line.Entry.Vers, line.Entry.Cksum, DownloadUrls.Expand(dl, line.Entry.Name, line.Entry.Vers, line.Entry.Cksum));
+                    var request = new DownloadRequest(line.Entry.Name, line.Entry.Vers, line.Entry.Cksum, DownloadUrlTemplate.Expand(dl, line.Entry.Name, line.Entry.Vers, line.Entry.Cksum));
                     var outcome = await downloader.DownloadAsync(request, ct);
                     if (outcome.Succeeded)
                     {

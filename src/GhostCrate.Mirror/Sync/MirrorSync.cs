@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using GhostCrate.Mirror.Configuration;
+using GhostCrate.Protocol.Client;
 using GhostCrate.Mirror.Downloads;
 using GhostCrate.Mirror.Selection;
 using GhostCrate.Mirror.Storage;
@@ -20,6 +21,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
     {
         var started = Stopwatch.GetTimestamp();
         var config = MirrorConfigFile.Load(layout);
+        using var mirrorLock = MirrorLock.Acquire(layout, "sync");
         var selection = ResolvedSelection.Resolve(config.Selection, layout.Root);
         var http = httpFactory.CreateClient(MirrorHttp.ClientName);
         await using IIndexSource source = config.Upstream.IsSparse
@@ -85,7 +87,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
                         continue;
                     }
                     var request = new DownloadRequest(line.Entry.Name, line.Entry.Vers, line.Entry.Cksum,
-                        DownloadUrls.Expand(dl, line.Entry.Name, line.Entry.Vers, line.Entry.Cksum));
+                        DownloadUrlTemplate.Expand(dl, line.Entry.Name, line.Entry.Vers, line.Entry.Cksum));
                     job.Hold();
                     progress.FileQueued(request);
                     await queue.Writer.WriteAsync((job, request), stop.Token);

@@ -1,27 +1,32 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Downloads;
 using GhostCrate.Mirror.Selection;
-using GhostCrate.Protocol.Index;
+using GhostCrate.Protocol.Client;
 
 namespace GhostCrate.Mirror.Upstream;
 
 /// <summary>
-/// A sparse index over HTTP (https://doc.rust-lang.org/cargo/reference/registry-index.html#sparse-protocol). It cannot
-/// be listed, so only pinned crates (names, lock files, vendor folders) can be mirrored from it. 404, 410 and 451 mean
-/// "no such crate", as for cargo; other failures are retried with the download policy's backoff.
+/// A sparse index over HTTP (https://doc.rust-lang.org/cargo/reference/registry-index.html#sparse-protocol), read
+/// through the shared <see cref="SparseRegistryClient"/> (the proxy uses the same one). A sparse index cannot be
+/// listed, so only pinned crates (names, lock files, vendor folders) can be mirrored from it. 404/410/451 mean "no
+/// such crate", as for cargo; other failures are retried with the download policy's backoff.
 /// </summary>
 public sealed class SparseIndexSource(HttpClient http, UpstreamConfig upstream, DownloadConfig policy) : IIndexSource
 {
-    private const int MaxIndexFileBytes = 64 * 1024 * 1024;
+    private readonly SparseRegistryClient _client = new(http, upstream.SparseBase);
     private readonly Backoff _backoff = new(policy);
 
     public async Task<string> PrepareAsync(CancellationToken cancellationToken)
     {
-        var (content, error) = await FetchAsync("config.json", cancellationToken);
-        if (content is null) throw new MirrorException($"{upstream.Index}config.json: {error}");
-        return GitIndexSource.ParseDl(System.Text.Encoding.UTF8.GetString(content), upstream.Index);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await _client.FetchConfigAsync(cancellationToken);
+            if (result.Status == FetchStatus.Ok) return result.Config!.Dl;
+            if (result.Status == FetchStatus.NotFound || attempt >= policy.MaxAttempts || !Retryable(result.HttpStatus))
+                throw new MirrorException($"{upstream.Index} config.json: {result.Error ?? $"HTTP {result.HttpStatus}"}");
+            await Task.Delay(_backoff.Delay(attempt), cancellationToken);
+        }
     }
 
     public async IAsyncEnumerable<UpstreamIndexFile> ReadAsync(ResolvedSelection selection, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -31,42 +36,32 @@ public sealed class SparseIndexSource(HttpClient http, UpstreamConfig upstream, 
         foreach (var name in pins.Keys)
         {
             if (!selection.WantsCrate(name)) continue;
-            var (content, error) = await FetchAsync(IndexPath.ForCrate(name), cancellationToken);
-            yield return new UpstreamIndexFile(name, content, content is null ? error : null);
+            yield return await FetchAsync(name, cancellationToken);
         }
     }
 
     public Task CommitAsync(ResolvedSelection selection, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<(byte[]? Content, string? Error)> FetchAsync(string relative, CancellationToken cancellationToken)
+    private async Task<UpstreamIndexFile> FetchAsync(string name, CancellationToken cancellationToken)
     {
-        var url = new Uri(upstream.SparseBase, relative);
-        string error = "";
-        for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
-            try
+            var result = await _client.FetchIndexFileAsync(name, cancellationToken: cancellationToken);
+            switch (result.Status)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(policy.RequestTimeoutSeconds + policy.StallTimeoutSeconds));
-                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.UnavailableForLegalReasons)
-                    return (null, $"the upstream has no such crate ({(int)response.StatusCode})");
-                if (response.IsSuccessStatusCode)
-                {
-                    if (response.Content.Headers.ContentLength > MaxIndexFileBytes) return (null, "the index file is larger than 64 MiB");
-                    return (await response.Content.ReadAsByteArrayAsync(timeout.Token), null);
-                }
-                error = $"HTTP {(int)response.StatusCode}";
-                if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429) return (null, error);
+                case FetchStatus.Ok:
+                    return new UpstreamIndexFile(name, result.Content);
+                case FetchStatus.NotFound:
+                    return new UpstreamIndexFile(name, null, $"the upstream has no such crate (HTTP {result.HttpStatus})");
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                error = ex.Message;
-            }
-            if (attempt < policy.MaxAttempts) await Task.Delay(_backoff.Delay(attempt), cancellationToken);
+            if (attempt >= policy.MaxAttempts || !Retryable(result.HttpStatus))
+                return new UpstreamIndexFile(name, null, $"{result.Error} (after {attempt} attempt(s))");
+            await Task.Delay(_backoff.Delay(attempt), cancellationToken);
         }
-        return (null, $"{url}: {error} (after {policy.MaxAttempts} attempts)");
     }
+
+    /// <summary>Transport failures (no status), 5xx, 408 and 429 may pass; other answers will not change on a retry.</summary>
+    private static bool Retryable(int? status) => status is null or >= 500 or 408 or 429;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -36,6 +36,7 @@ public static class CliApp
                 "serve" => await ServeCommand.RunAsync(args, configuration, settings, output),
                 "migrate" => await MigrateCommand.RunAsync(args, settings, output),
                 "admin" => await AdminCommands.RunAsync(args, settings, output, input),
+                "proxy" => await ProxyCommands.RunAsync(args, settings, output),
                 "mirror" => await Mirror.MirrorCommands.RunAsync(args, output, error),
                 _ => throw new CliException($"unknown command `{verb}` (see `ghostcrate --help`)"),
             };

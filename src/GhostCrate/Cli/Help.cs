@@ -14,6 +14,11 @@ public static class Help
               Create a user. Without --password-stdin a random password is printed once.
           ghostcrate admin token create --user NAME [--name LABEL] [--data-dir DIR] [--config FILE]
               Create an API token for a user and print it (shown once).
+          ghostcrate proxy warm [--upstream NAME] [--lock Cargo.lock] [CRATE[@VERSION]...] [--data-dir DIR] [--config FILE]
+              Fetch index files and .crate files into the proxy cache ahead of time (default upstream: crates-io).
+              A Cargo.lock warms a whole build; a bare name warms its newest release. Exit 1 when some failed.
+          ghostcrate proxy status [--probe] [--data-dir DIR] [--config FILE]
+              Reachability, cache size and hit/miss counters per upstream (--probe asks each upstream first).
           ghostcrate mirror init DIR --upstream URL [--download TEMPLATE] [--crates a,b] [--lockfiles F,..]
                   [--vendor-dirs D,..] [--include GLOB,..] [--exclude GLOB,..] [--skip-yanked] [--keep-latest N]
                   [--concurrency N] [--force]
@@ -24,6 +29,16 @@ public static class Help
               Check every listed file against the index checksum (exit 3 missing, 4 corrupt, 5 both).
           ghostcrate mirror diff DIR
               List missing, extra and yanked files (index versus crate files).
+          ghostcrate mirror sidecars DIR
+              Write DIR/sidecars/NAME/VERSION.json (checksum, size, dependencies, features, yanked, license).
+          ghostcrate mirror inventory DIR
+              Write DIR/inventory.yaml: every file with size, SHA-256, SHA-512 and SHA3-256.
+          ghostcrate mirror sign DIR --key SECRET.asc [--passphrase-file FILE]
+              Write DIR/inventory.yaml.asc, an OpenPGP detached signature (`gpg --verify` checks it).
+          ghostcrate mirror export DIR --out FILE --key SECRET.asc [--passphrase-file FILE] [--since MARK|latest]
+              Write a signed TAR bundle (all files, or what changed since MARK) and record a new mark.
+          ghostcrate mirror import FILE --into DIR --trusted-key PUBLIC.asc
+              Check a bundle's signature and every hash, then apply it (in order; re-running is safe).
 
         Settings come from, in increasing priority: ./appsettings.json, --config FILE (JSON), environment variables
         with the GHOSTCRATE_ prefix (`__` separates sections: GHOSTCRATE_Registry__AuthRequired=true) and the flags.

@@ -15,6 +15,8 @@ public sealed record GhostCrateSettings(
 {
     /// <summary>The pull-through proxy (section Proxy); off unless Proxy:Enabled is true.</summary>
     public ProxyOptions Proxy { get; init; } = new();
+    /// <summary>Serving an offline mirror directory (section Mirror); off by default.</summary>
+    public MirrorOptions Mirror { get; init; } = new();
 
     public bool AutoMigrate => Database.AutoMigrate ?? Database.Provider == DatabaseProvider.Sqlite;
 
@@ -34,6 +36,7 @@ public sealed record GhostCrateSettings(
         var identity = Bind<IdentityOptions>(config, IdentityOptions.Section, errors);
         var rateLimits = Bind<RateLimitOptions>(config, RateLimitOptions.Section, errors);
         var proxy = Bind<ProxyOptions>(config, ProxyOptions.Section, errors);
+        var mirror = Bind<MirrorOptions>(config, MirrorOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -63,6 +66,8 @@ public sealed record GhostCrateSettings(
         errors.AddRange(OptionsValidation.Validate(rateLimits));
         identity.KeysPath = Path.GetFullPath(string.IsNullOrWhiteSpace(identity.KeysPath) ? Path.Combine(dataDir, "keys") : identity.KeysPath, workingDirectory);
         errors.AddRange(ProxyOptionsValidation.Validate(proxy));
+        if (mirror.Enabled) mirror.Directory = Path.GetFullPath(mirror.Directory!, workingDirectory);
+        errors.AddRange(MirrorOptions.Validate(mirror, proxy));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
         if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
@@ -74,7 +79,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

@@ -279,6 +279,20 @@ public sealed class GhostCrateServer : IAsyncDisposable
         return keys;
     }
 
+    /// <summary>Stops the server (kill, as a crash would), keeping its data; <see cref="RestartAsync"/> brings it back.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } old)
+        {
+            ProcessRunner.KillTree(old);
+            await old.WaitForExitAsync(CancellationToken.None);
+            old.Dispose();
+            _process = null;
+        }
+
+        Append("# stopped");
+    }
+
     /// <summary>Stops the server (kill, as a crash would) and starts it again on the same data, on the same port when free.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {

@@ -61,9 +61,13 @@ public sealed class UpstreamRegistry : IAsyncDisposable
     }
 
     /// <summary>Publishes a small valid crate; <paramref name="padding"/> makes the file bigger (incompressible bytes).</summary>
-    public async Task<PublishedCrate> PublishAsync(string name, string version, int padding = 0, object[]? deps = null)
+    public async Task<PublishedCrate> PublishAsync(string name, string version, int padding = 0, object[]? deps = null, string? license = null)
     {
-        var builder = CrateFileBuilder.Valid(name, version);
+        var builder = license is null
+            ? CrateFileBuilder.Valid(name, version)
+            : new CrateFileBuilder(name, version)
+                .File($"{name}-{version}/Cargo.toml", $"[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"{license}\"\n")
+                .File($"{name}-{version}/src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
         if (padding > 0) builder.File($"{name}-{version}/data.bin", RandomNumberGenerator.GetBytes(padding));
         var crate = builder.BuildCrate();
         var content = new ByteArrayContent(CrateFileBuilder.PublishBody(CrateFileBuilder.Metadata(name, version, deps), crate));

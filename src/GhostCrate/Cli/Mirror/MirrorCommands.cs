@@ -31,7 +31,12 @@ public static class MirrorCommands
                 "sync" => await SyncAsync(args, output, error, cancel.Token),
                 "verify" => await VerifyAsync(args, output, cancel.Token),
                 "diff" => await DiffAsync(args, output, cancel.Token),
-                _ => throw new CliException($"unknown mirror command `{verb}`; expected init, sync, verify or diff"),
+                "sidecars" => await MirrorBundleCommands.SidecarsAsync(args, output, cancel.Token),
+                "inventory" => await MirrorBundleCommands.InventoryAsync(args, output, cancel.Token),
+                "sign" => MirrorBundleCommands.Sign(args, output),
+                "export" => await MirrorBundleCommands.ExportAsync(args, output, cancel.Token),
+                "import" => await MirrorBundleCommands.ImportAsync(args, output, cancel.Token),
+                _ => throw new CliException($"unknown mirror command `{verb}`; expected init, sync, verify, diff, sidecars, inventory, sign, export or import"),
             };
         }
         catch (MirrorException ex)
@@ -50,7 +55,7 @@ public static class MirrorCommands
         }
     }
 
-    private static MirrorLayout Directory(ParsedArgs args, string usage)
+    internal static MirrorLayout Directory(ParsedArgs args, string usage)
     {
         if (args.Positionals.Count != 3) throw new CliException("usage: ghostcrate " + usage);
         return new MirrorLayout(args.Positionals[2]);

@@ -1,0 +1,48 @@
+namespace GhostCrate.Core.Options;
+
+/// <summary>
+/// Serving an offline mirror directory (made by `ghostcrate mirror sync` or `mirror import`) as a crates.io
+/// replacement: its sparse index at {MountPath}index/ and its files at {MountPath}crates/. Off while Directory is empty.
+/// </summary>
+public sealed class MirrorOptions
+{
+    public const string Section = "Mirror";
+
+    /// <summary>The mirror directory (the one holding mirror.json, index/ and crates/).</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>Where the mirror is mounted; must not overlap the registry's own routes or the proxy's.</summary>
+    public string MountPath { get; set; } = "/mirror/";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Directory);
+
+    /// <summary>Paths the registry itself answers; a mount below one of them would shadow it or be shadowed.</summary>
+    private static readonly string[] Taken = ["/index/", "/api/", "/me/", "/health/", "/ready/", "/crates-io/"];
+
+    public static IEnumerable<string> Validate(MirrorOptions options, ProxyOptions? proxy = null)
+    {
+        if (!options.Enabled) yield break;
+        if (!System.IO.Directory.Exists(options.Directory))
+        {
+            yield return $"Mirror:Directory '{options.Directory}' does not exist";
+        }
+        else if (!System.IO.Directory.Exists(Path.Combine(options.Directory!, "index")))
+        {
+            yield return $"Mirror:Directory '{options.Directory}' is not a mirror directory (it has no index/ folder; run `ghostcrate mirror sync` or `mirror import` first)";
+        }
+        var mount = options.MountPath ?? "";
+        if (mount.Length < 3 || !mount.StartsWith('/') || !mount.EndsWith('/') || mount.Contains("//", StringComparison.Ordinal)
+            || !mount.Trim('/').All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/'))
+        {
+            yield return $"Mirror:MountPath must look like /mirror/ (a path with leading and trailing '/'), got '{mount}'";
+        }
+        else if (Taken.Any(t => mount.StartsWith(t, StringComparison.OrdinalIgnoreCase) || t.StartsWith(mount, StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return $"Mirror:MountPath '{mount}' overlaps a route GhostCrate already serves ({string.Join(", ", Taken)}); choose another, e.g. /mirror/";
+        }
+        else if (proxy?.EffectiveUpstreams().FirstOrDefault(u => string.Equals(u.Key, mount.Trim('/').Split('/')[0], StringComparison.OrdinalIgnoreCase)) is { Key: { } taken })
+        {
+            yield return $"Mirror:MountPath '{mount}' collides with the proxy mount /{taken}/ (Proxy:Upstreams); choose another path";
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using GhostCrate.Mirror.Storage;
+
+namespace GhostCrate.Mirror.Bundles;
+
+/// <summary>One line of a mark: a file as it was when a bundle was exported.</summary>
+public sealed record MarkEntry(string Path, long Size, string Hash);
+
+/// <summary>
+/// A mark is the state of index/ and crates/ at an export (.ghostcrate/marks/N.list, one `path size hash` line per file,
+/// in walk order). `mirror export --since N` carries what changed since mark N. Index files are hashed (they change in
+/// place); a .crate file is immutable once accepted, so its size stands for it and exports stay cheap on big mirrors.
+/// </summary>
+public static class MarkFile
+{
+    public static string PathOf(MirrorLayout layout, int mark) => Path.Combine(layout.MarksDir, mark.ToString(CultureInfo.InvariantCulture) + ".list");
+
+    public static int Latest(MirrorLayout layout) =>
+        Directory.Exists(layout.MarksDir)
+            ? Directory.GetFiles(layout.MarksDir, "*.list").Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f), out var n) ? n : 0).DefaultIfEmpty(0).Max()
+            : 0;
+
+    /// <summary>The current state, streamed in walk order.</summary>
+    public static IEnumerable<MarkEntry> Current(MirrorLayout layout)
+    {
+        foreach (var dir in new[] { layout.CratesDir, layout.IndexDir })
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var file in ServedIndex.Walk(dir))
+            {
+                var relative = layout.Relative(file);
+                var size = new FileInfo(file).Length;
+                var hash = relative.StartsWith("index/", StringComparison.Ordinal)
+                    ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)))
+                    : "-";
+                yield return new MarkEntry(relative, size, hash);
+            }
+        }
+    }
+
+    public static IEnumerable<MarkEntry> Read(string path)
+    {
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 3) yield return new MarkEntry(parts[0], long.Parse(parts[1], CultureInfo.InvariantCulture), parts[2]);
+        }
+    }
+
+    public static void Write(MirrorLayout layout, int mark, IEnumerable<MarkEntry> entries)
+    {
+        Directory.CreateDirectory(layout.MarksDir);
+        var temp = AtomicFile.NewTempPath(layout);
+        using (var writer = new StreamWriter(temp) { NewLine = "\n" })
+        {
+            foreach (var e in entries) writer.WriteLine($"{e.Path} {e.Size.ToString(CultureInfo.InvariantCulture)} {e.Hash}");
+        }
+        AtomicFile.MoveIntoPlace(temp, PathOf(layout, mark));
+    }
+
+    /// <summary>Merges two walk-ordered lists: files added or changed in <paramref name="now"/>, and files gone from it.</summary>
+    public static (List<MarkEntry> Changed, List<string> Removed) Compare(IEnumerable<MarkEntry> before, IEnumerable<MarkEntry> now)
+    {
+        var changed = new List<MarkEntry>();
+        var removed = new List<string>();
+        using var a = before.GetEnumerator();
+        using var b = now.GetEnumerator();
+        var hasA = a.MoveNext();
+        var hasB = b.MoveNext();
+        while (hasA || hasB)
+        {
+            var c = !hasA ? 1 : !hasB ? -1 : PathOrder.Instance.Compare(a.Current.Path, b.Current.Path);
+            if (c < 0)
+            {
+                removed.Add(a.Current.Path);
+                hasA = a.MoveNext();
+            }
+            else if (c > 0)
+            {
+                changed.Add(b.Current);
+                hasB = b.MoveNext();
+            }
+            else
+            {
+                if (a.Current.Size != b.Current.Size || a.Current.Hash != b.Current.Hash) changed.Add(b.Current);
+                hasA = a.MoveNext();
+                hasB = b.MoveNext();
+            }
+        }
+        return (changed, removed);
+    }
+}

@@ -1,0 +1,107 @@
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace GhostCrate.Mirror.Signing;
+
+/// <summary>
+/// OpenPGP detached, ASCII-armoured signatures (RFC 4880 §11.4) with Portable.BouncyCastle, so `gpg --verify
+/// inventory.yaml.asc inventory.yaml` checks them with no GhostCrate on the machine. Binary-document signatures
+/// (type 0x00): the inventory is hashed byte for byte, no line-ending games.
+/// </summary>
+public static class OpenPgpSignature
+{
+    /// <summary>Signs <paramref name="data"/> with the first signing-capable secret key in an armoured (or binary) key file.</summary>
+    public static void SignDetached(Stream data, Stream secretKeyFile, char[] passphrase, Stream output)
+    {
+        var secretKey = FindSigningKey(secretKeyFile);
+        PgpPrivateKey privateKey;
+        try
+        {
+            privateKey = secretKey.ExtractPrivateKey(passphrase);
+        }
+        catch (PgpException ex)
+        {
+            throw new MirrorException($"cannot unlock the secret key {secretKey.KeyId:X16} (wrong passphrase?): {ex.Message}");
+        }
+        var generator = new PgpSignatureGenerator(secretKey.PublicKey.Algorithm, HashAlgorithmTag.Sha256);
+        generator.InitSign(PgpSignature.BinaryDocument, privateKey);
+        var subpackets = new PgpSignatureSubpacketGenerator();
+        subpackets.SetSignatureCreationTime(false, DateTime.UtcNow);
+        subpackets.SetIssuerKeyID(false, secretKey.KeyId);
+        generator.SetHashedSubpackets(subpackets.Generate());
+        Update(generator.Update, data);
+
+        using var armored = new ArmoredOutputStream(output);
+        using var bcpg = new BcpgOutputStream(armored);
+        generator.Generate().Encode(bcpg);
+    }
+
+    /// <summary>Checks a detached signature against the trusted public keys; returns the signing key id (hex).</summary>
+    /// <exception cref="MirrorException">Unreadable signature, unknown key, or a signature that does not match.</exception>
+    public static string VerifyDetached(Stream data, Stream signatureFile, Stream trustedPublicKeys)
+    {
+        PgpSignature signature;
+        try
+        {
+            var factory = new PgpObjectFactory(PgpUtilities.GetDecoderStream(signatureFile));
+            var list = factory.NextPgpObject() switch
+            {
+                PgpSignatureList l => l,
+                PgpCompressedData c => new PgpObjectFactory(c.GetDataStream()).NextPgpObject() as PgpSignatureList,
+                _ => null,
+            };
+            signature = list is { Count: > 0 } ? list[0] : throw new MirrorException("the signature file holds no OpenPGP signature");
+        }
+        catch (IOException ex)
+        {
+            throw new MirrorException($"the signature is not a readable OpenPGP signature: {ex.Message}");
+        }
+        catch (PgpException ex)
+        {
+            throw new MirrorException($"the signature is not a readable OpenPGP signature: {ex.Message}");
+        }
+
+        PgpPublicKey? key;
+        try
+        {
+            var keys = new PgpPublicKeyRingBundle(PgpUtilities.GetDecoderStream(trustedPublicKeys));
+            key = keys.GetPublicKey(signature.KeyId);
+        }
+        catch (Exception ex) when (ex is IOException or PgpException)
+        {
+            throw new MirrorException($"the trusted key file is not an OpenPGP public key: {ex.Message}");
+        }
+        if (key is null) throw new MirrorException($"the bundle is signed by key {signature.KeyId:X16}, which is not a trusted key");
+        signature.InitVerify(key);
+        Update(signature.Update, data);
+        if (!signature.Verify()) throw new MirrorException($"the signature by key {signature.KeyId:X16} does not match the inventory: the bundle was altered");
+        return signature.KeyId.ToString("X16");
+    }
+
+    private static PgpSecretKey FindSigningKey(Stream secretKeyFile)
+    {
+        try
+        {
+            var bundle = new PgpSecretKeyRingBundle(PgpUtilities.GetDecoderStream(secretKeyFile));
+            foreach (PgpSecretKeyRing ring in bundle.GetKeyRings())
+            {
+                foreach (PgpSecretKey key in ring.GetSecretKeys())
+                {
+                    if (key.IsSigningKey && !key.PublicKey.IsRevoked()) return key;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or PgpException)
+        {
+            throw new MirrorException($"the key file is not an OpenPGP secret key: {ex.Message}");
+        }
+        throw new MirrorException("the key file holds no secret key that can sign");
+    }
+
+    private static void Update(Action<byte[], int, int> update, Stream data)
+    {
+        var buffer = new byte[81920];
+        int read;
+        while ((read = data.Read(buffer, 0, buffer.Length)) > 0) update(buffer, 0, read);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using GhostCrate.Core.Options;
+using GhostCrate.Mirror;
+using GhostCrate.Mirror.Storage;
+using GhostCrate.Protocol.Crates;
+using GhostCrate.Protocol.Index;
+using GhostCrate.Web.Auth;
+using GhostCrate.Web.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// An offline mirror directory served as a crates.io replacement, so an air-gapped cargo needs only
+/// <c>[source.crates-io] replace-with = "mirror"</c> and <c>[source.mirror] registry = "sparse+http://HOST{MountPath}index/"</c>
+/// (https://doc.rust-lang.org/cargo/reference/source-replacement.html). Files are read straight from the directory:
+/// a sync or import replaces them atomically, so each request sees either the old or the new file.
+/// </summary>
+public static class MirrorEndpoints
+{
+    public static IEndpointRouteBuilder MapMirror(this IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<IOptions<MirrorOptions>>().Value;
+        if (!options.Enabled) return app;
+        var layout = new MirrorLayout(options.Directory!);
+        var mount = options.MountPath.TrimEnd('/');
+        var group = app.MapGroup(mount).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        // https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration: no `api`, a mirror takes no publishes.
+        group.MapGet("/index/config.json", (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> registry) =>
+        {
+            var baseUrl = urls.BaseUrl(context.Request) + mount;
+            context.Response.Headers.CacheControl = registry.Value.AuthRequired ? "private, no-cache" : "public, no-cache";
+            return Results.Json(new RegistryConfig(baseUrl + "/crates/{crate}/{version}/download", null, registry.Value.AuthRequired));
+        });
+
+        group.MapGet("/index/{**path}", async (string path, HttpContext context, IOptions<RegistryOptions> registry, CancellationToken ct) =>
+        {
+            if (!IndexPath.TryParse(path, out var name)) return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");
+            var file = layout.IndexFile(name);
+            byte[] content;
+            try
+            {
+                content = await File.ReadAllBytesAsync(file, ct);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` is not in this mirror");
+            }
+            // Strong ETag from the content: cargo revalidates every index file on each build (If-None-Match).
+            var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..32]}\"";
+            context.Response.Headers.CacheControl = registry.Value.AuthRequired ? "private, no-cache" : "public, no-cache";
+            context.Response.GetTypedHeaders().ETag = EntityTagHeaderValue.Parse(etag);
+            if (context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Tag == "*" || t.Tag == etag))
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            return Results.Bytes(content, "text/plain; charset=utf-8");
+        });
+
+        group.MapGet("/crates/{name}/{version}/download", (string name, string version, HttpContext context) =>
+        {
+            string path;
+            try
+            {
+                if (!name.All(CrateName.IsNameChar)) throw new MirrorException("not a crate name");
+                path = layout.Full(MirrorLayout.CrateRelativePath(name, version));
+            }
+            catch (MirrorException)
+            {
+                return CargoResults.Error(StatusCodes.Status404NotFound, $"`{name}` `{version}` is not a crate in this mirror");
+            }
+            if (!File.Exists(path)) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this mirror");
+            // A mirrored .crate never changes: cache it for good. Range requests let clients resume.
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.File(path, "application/gzip", enableRangeProcessing: true,
+                entityTag: null, lastModified: null);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace GhostCrate.Mirror.Tests.Support;
+
+/// <summary>The real gpg with a throwaway GNUPGHOME: makes a signing key and verifies signatures the way an operator would.</summary>
+public sealed class Gpg : IDisposable
+{
+    public Gpg()
+    {
+        Home = TempDir.Create("gnupg");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Run("--batch", "--passphrase", "", "--quick-gen-key", "GhostCrate Mirror Test <mirror@example.invalid>", "rsa3072", "sign", "never");
+        SecretKeyFile = Path.Combine(Home, "secret.asc");
+        PublicKeyFile = Path.Combine(Home, "public.asc");
+        File.WriteAllText(SecretKeyFile, Run("--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--armor", "--export-secret-keys").StdOut);
+        File.WriteAllText(PublicKeyFile, Run("--batch", "--armor", "--export").StdOut);
+    }
+
+    public string Home { get; }
+    public string SecretKeyFile { get; }
+    public string PublicKeyFile { get; }
+
+    public (int Exit, string StdOut, string StdErr) Verify(string signature, string data) => RunRaw("--batch", "--verify", signature, data);
+
+    private (int Exit, string StdOut, string StdErr) Run(params string[] args)
+    {
+        var result = RunRaw(args);
+        Assert.True(result.Exit == 0, $"gpg {string.Join(' ', args)}: {result.StdErr}");
+        return result;
+    }
+
+    private (int Exit, string StdOut, string StdErr) RunRaw(params string[] args)
+    {
+        var psi = new ProcessStartInfo("gpg") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.Environment["GNUPGHOME"] = Home;
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+
+    public void Dispose()
+    {
+        // gpg-agent started for this home exits when its socket directory disappears; ask it to go first.
+        try
+        {
+            var psi = new ProcessStartInfo("gpgconf", ["--kill", "gpg-agent"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+            psi.Environment["GNUPGHOME"] = Home;
+            using var process = Process.Start(psi);
+            process?.WaitForExit(10_000);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+        TempDir.Delete(Home);
+    }
+}
