@@ -32,6 +32,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new IndexFileCache(sp.GetRequiredService<ICrateRepository>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024));
         services.AddSingleton<DownloadCounter>();
+        services.AddSingleton<Organizations.OrganizationService>();
+        services.AddSingleton<SsoLoginService>();
         // Web UI queries and download statistics (issue 6).
         services.AddSingleton<DownloadStatsService>();
         services.AddSingleton<CatalogService>();

@@ -36,6 +36,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Audit = new Audit.AuditRepository(factory);
         ProxyCache = new ProxyCacheRepository(factory);
         UpstreamStatuses = new UpstreamStatusRepository(factory);
+        Organizations = new Organizations.OrganizationRepository(factory);
+        CrateGroupOwners = new Organizations.CrateGroupOwnerRepository(factory);
         Catalog = new CrateCatalog(factory);
         DownloadStats = new DownloadStatsRepository(factory);
     }
@@ -54,6 +56,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Audit.IAuditRepository Audit { get; }
     public IProxyCacheRepository ProxyCache { get; }
     public IUpstreamStatusRepository UpstreamStatuses { get; }
+    public Core.Organizations.IOrganizationRepository Organizations { get; }
+    public Core.Organizations.ICrateGroupOwnerRepository CrateGroupOwners { get; }
     public ICrateCatalog Catalog { get; }
     public IDownloadStatsRepository DownloadStats { get; }
 

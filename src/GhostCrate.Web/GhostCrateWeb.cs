@@ -35,6 +35,8 @@ public static class GhostCrateWeb
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
+        app.MapOrganizations();
+        app.MapSso();
         app.MapGhostCrateUi();
         return app;
     }

@@ -59,7 +59,7 @@ public sealed class ProxyOutageTests(ProxyOutageTests.Pair fixture) : ProxyEndTo
 
     private async Task<JsonNode> StatusAsync(bool probe = false)
     {
-        var answer = await Proxy.Http.GetAsync($"api/admin/proxy/status?probe={(probe ? "true" : "false")}", Proxy.AdminToken, cancellationToken: Cancel);
+        var answer = await Proxy.Http.GetAsync($"api/v1/admin/proxy/status?probe={(probe ? "true" : "false")}", Proxy.AdminToken, cancellationToken: Cancel);
         Assert.True(answer.Status == HttpStatusCode.OK, answer.Describe());
         return JsonNode.Parse(answer.Body)!["upstreams"]![0]!;
     }

@@ -263,6 +263,9 @@ public class ProxyTests
         var items = report.GetProperty("items").EnumerateArray().Select(i => $"{i.GetProperty("crate").GetString()}@{i.GetProperty("version").GetString()}:{i.GetProperty("status").GetString()}").Order().ToList();
         Assert.Equal(["warm-a@1.0.0:Fetched", "warm-a@1.1.0:Fetched", "warm-b@0.3.0:Fetched"], items);
 
+        var audit = await Json.ReadAsync(await pair.Proxy.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/audit?action=proxy.warmed"));
+        Assert.Equal("proxy:crates-io", Assert.Single(audit.GetProperty("events").EnumerateArray()).GetProperty("target").GetString());
+
         pair.Control.Down = true;
         var offlineA = await pair.Proxy.Client().GetAsync("/crates-io/api/v1/crates/warm-a/1.0.0/download");
         var offlineB = await pair.Proxy.Client().GetAsync("/crates-io/api/v1/crates/warm-b/0.3.0/download");
@@ -283,8 +286,12 @@ public class ProxyTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
 
-        var anonymous = await pair.Proxy.Client().PostAsync("/api/admin/proxy/crates-io/warm", new StringContent("{}", Encoding.UTF8, "application/json"));
+        var anonymous = await pair.Proxy.Client().PostAsync("/api/v1/admin/proxy/crates-io/warm", new StringContent("{}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var userToken = await Users.CreateWithTokenAsync(pair.Proxy, "not-an-admin");
+        var forbidden = await pair.Proxy.Client(userToken).GetAsync("/api/v1/admin/proxy/status");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -303,7 +310,7 @@ public class ProxyTests
     {
         await using var app = await TestApp.StartAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/crates-io/index/config.json")).StatusCode);
-        var status = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/admin/proxy/status"));
+        var status = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/proxy/status"));
         Assert.False(status.GetProperty("enabled").GetBoolean());
     }
 

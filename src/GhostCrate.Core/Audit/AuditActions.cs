@@ -38,6 +38,7 @@ public static class AuditActions
     public const string TeamMemberAdded = "team.member_added";
     public const string TeamMemberRemoved = "team.member_removed";
     public const string SsoUserCreated = "sso.user_created";
+    public const string ProxyWarmed = "proxy.warmed";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
 }

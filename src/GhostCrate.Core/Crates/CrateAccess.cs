@@ -1,32 +1,72 @@
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Organizations;
+using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Core.Crates;
 
-/// <summary>Shared checks for operations on an existing crate: it exists, the caller owns it, the token allows it.</summary>
-public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners)
+/// <summary>
+/// Shared checks for operations on an existing crate: it exists, the token allows it (scope, crate scope, not
+/// read-only), and the caller may do it: a direct owner, a member of an owning organization or team with a role that
+/// allows it (docs/permissions.md), or a site administrator.
+/// </summary>
+public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners, ICrateGroupOwnerRepository groups, IOptions<RegistryOptions> options)
 {
-    public async Task<Result<CrateRecord>> RequireOwnedAsync(string name, Principal principal, string scope, CancellationToken cancellationToken)
+    public Task<Result<CrateRecord>> RequireOwnedAsync(string name, Principal principal, string scope, CancellationToken cancellationToken) =>
+        RequireAsync(name, principal, scope, ActionOf(scope), cancellationToken);
+
+    public async Task<Result<CrateRecord>> RequireAsync(string name, Principal principal, string scope, CrateAction action, CancellationToken cancellationToken)
     {
         var crate = await crates.FindAsync(Protocol.Crates.CrateName.Canonicalize(name), cancellationToken);
-        if (crate is null) return RegistryError.NotFound($"crate `{name}` does not exist in this registry");
+        if (crate is null || !await CanReadAsync(crate, principal, cancellationToken)) return RegistryError.NotFound($"crate `{name}` does not exist in this registry");
         if (Guards.RequireWriter(principal) is { } readOnly) return readOnly;
-        if (Guards.RequireEndpointScope(principal, scope, $"{Describe(scope)} `{crate.Name}`") is { } missingScope) return missingScope;
+        if (Guards.RequireEndpointScope(principal, scope, $"{CratePermissions.Describe(action)} `{crate.Name}`") is { } missingScope) return missingScope;
         if (!principal.Scopes.AllowsCrate(crate.Name))
         {
             return RegistryError.Forbidden($"this token is limited to the crates {string.Join(", ", principal.Scopes.Crates!)} and may not change `{crate.Name}`");
         }
-        if (!principal.IsAdmin && !await owners.IsOwnerAsync(crate.Id, principal.UserId, cancellationToken))
+        if (principal.IsAdmin) return Result<CrateRecord>.Ok(crate);
+        var grants = await GrantsAsync(crate, principal.UserId, cancellationToken);
+        if (CratePermissions.Allows(grants, action, isAdmin: false)) return Result<CrateRecord>.Ok(crate);
+        if (!grants.Any)
         {
             return RegistryError.Forbidden($"you are not an owner of crate `{crate.Name}`; only its owners may do this (see `cargo owner --list {crate.Name}`)");
         }
-        return Result<CrateRecord>.Ok(crate);
+        return RegistryError.Forbidden($"your role in the organization that owns `{crate.Name}` does not allow you to {CratePermissions.Describe(action)} it; ask an owner or admin of the organization (see docs/permissions.md)");
     }
 
-    private static string Describe(string scope) => scope switch
+    /// <summary>Direct ownership plus organization and team grants of a user on a crate.</summary>
+    public async Task<CrateGrants> GrantsAsync(CrateRecord crate, long userId, CancellationToken cancellationToken)
     {
-        TokenScopes.Yank => "yank or unyank versions of",
-        TokenScopes.ChangeOwners => "change the owners of",
-        _ => $"use `{scope}` on",
+        var grants = await groups.GetGrantsAsync(crate.Id, userId, cancellationToken);
+        return grants.DirectOwner || !await owners.IsOwnerAsync(crate.Id, userId, cancellationToken) ? grants : grants with { DirectOwner = true };
+    }
+
+    /// <summary>
+    /// Per-crate read access: in auth-required mode a restricted crate exists only for those with a grant on it (and
+    /// administrators). Everyone else gets "not found", so its name does not leak.
+    /// </summary>
+    public async Task<bool> CanReadAsync(CrateRecord crate, Principal? principal, CancellationToken cancellationToken)
+    {
+        if (!options.Value.AuthRequired || !await groups.IsRestrictedAsync(crate.Id, cancellationToken)) return true;
+        if (principal is null) return false;
+        if (principal.IsAdmin) return true;
+        return CratePermissions.Allows(await GrantsAsync(crate, principal.UserId, cancellationToken), CrateAction.Read, isAdmin: false);
+    }
+
+    public async Task<bool> CanReadAsync(string name, Principal? principal, CancellationToken cancellationToken)
+    {
+        if (!options.Value.AuthRequired) return true;
+        var crate = await crates.FindAsync(Protocol.Crates.CrateName.Canonicalize(name), cancellationToken);
+        return crate is null || await CanReadAsync(crate, principal, cancellationToken);
+    }
+
+    private static CrateAction ActionOf(string scope) => scope switch
+    {
+        TokenScopes.Yank => CrateAction.Yank,
+        TokenScopes.ChangeOwners => CrateAction.ChangeOwners,
+        TokenScopes.PublishUpdate => CrateAction.PublishUpdate,
+        _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "no crate action for this scope"),
     };
 }

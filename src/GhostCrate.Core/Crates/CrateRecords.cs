@@ -46,7 +46,12 @@ public sealed record NewCrateVersion(
     string? Readme,
     /// <summary>Lowercase text the search matches against (name, description, keywords).</summary>
     string SearchText,
-    IReadOnlyList<NewDependency> Dependencies);
+    IReadOnlyList<NewDependency> Dependencies,
+    /// <summary>
+    /// Core has already established that the publisher may publish a new version of an existing crate through an
+    /// organization or team (or as an administrator); the store then skips its direct-owner check.
+    /// </summary>
+    bool PublisherAuthorized = false);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);

@@ -10,6 +10,9 @@ public sealed record UpstreamSearchHit(string Upstream, SearchCrate Crate);
 /// <summary>`cargo search` through a mount, and upstream hits for the private registry's search.</summary>
 public sealed class ProxySearchService(UpstreamRegistries upstreams, UpstreamGateway gateway, ILogger<ProxySearchService> logger)
 {
+    /// <summary>The same cap as the private search: a query is a few words, not a document.</summary>
+    public const int MaxQueryLength = 200;
+
     public Task<SearchFetchResult> SearchAsync(Upstream upstream, string query, int perPage, int page, CancellationToken cancellationToken) =>
         gateway.SearchAsync(upstream, query, perPage, page).WaitAsync(cancellationToken);
 
@@ -20,8 +23,10 @@ public sealed class ProxySearchService(UpstreamRegistries upstreams, UpstreamGat
     public async Task<(IReadOnlyList<UpstreamSearchHit> Hits, long Total)> SearchIncludedAsync(string query, int perPage, CancellationToken cancellationToken)
     {
         var included = upstreams.All.Where(u => u.Definition.IncludeInSearch).ToList();
-        if (included.Count == 0 || string.IsNullOrWhiteSpace(query)) return ([], 0);
-        var answers = await Task.WhenAll(included.Select(u => gateway.SearchAsync(u, query, perPage, 1))).WaitAsync(cancellationToken);
+        var q = query.Trim();
+        if (included.Count == 0 || q.Length == 0) return ([], 0);
+        if (q.Length > MaxQueryLength) q = q[..MaxQueryLength];
+        var answers = await Task.WhenAll(included.Select(u => gateway.SearchAsync(u, q, perPage, 1))).WaitAsync(cancellationToken);
         var hits = new List<UpstreamSearchHit>();
         long total = 0;
         for (var i = 0; i < included.Count; i++)

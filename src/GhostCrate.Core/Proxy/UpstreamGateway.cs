@@ -14,7 +14,7 @@ public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogg
     /// <summary>config.json rarely changes; re-read it this often.</summary>
     private static readonly TimeSpan ConfigLifetime = TimeSpan.FromHours(1);
 
-    public SparseRegistryClient IndexClient(Upstream upstream) =>
+    private SparseRegistryClient IndexClient(Upstream upstream) =>
         new(http.CreateClient(upstream.Definition), upstream.Definition.IndexUrl, new SparseRegistryClientOptions { AuthToken = upstream.Definition.Token });
 
     public Task<IndexFetchResult> FetchIndexFileAsync(Upstream upstream, string crateName, IndexValidators? validators) =>

@@ -29,6 +29,7 @@ public sealed class PublishService(
     ILogger<PublishService> logger,
     Audit.AuditLog audit,
     IEnumerable<IPublishNameGuard> nameGuards,
+    CrateAccess access,
     SparseIndexService? index = null)
 {
     private const int MaxKeywords = 5;
@@ -65,6 +66,18 @@ public sealed class PublishService(
             return RegistryError.Forbidden($"this token is limited to the crates {string.Join(", ", principal.Scopes.Crates!)} and may not publish `{meta.Name}`");
         }
 
+        var publisherAuthorized = false;
+        if (existing is not null)
+        {
+            // Restricted crates stay invisible to those who may not read them, even through publish errors.
+            if (!await access.CanReadAsync(existing, principal, cancellationToken))
+                return RegistryError.Forbidden($"the crate name `{meta.Name}` is taken; choose another name");
+            var grants = principal.IsAdmin ? Organizations.CrateGrants.None : await access.GrantsAsync(existing, principal.UserId, cancellationToken);
+            if (!Organizations.CratePermissions.Allows(grants, Organizations.CrateAction.PublishUpdate, principal.IsAdmin))
+                return RegistryError.Forbidden($"you are not an owner of crate `{existing.Name}`; ask one of its owners to run `cargo owner --add {principal.Username} {existing.Name}`");
+            publisherAuthorized = true;
+        }
+
         if (await CheckDependenciesExistAsync(meta, cancellationToken) is { } missing) return missing;
         if (existing is null)
         {
@@ -95,7 +108,8 @@ public sealed class PublishService(
             License: meta.License,
             Readme: tarball.Info?.Readme ?? meta.Readme,
             SearchText: SearchText(meta),
-            Dependencies: meta.Deps.Select(d => new NewDependency(d.Name, d.VersionReq, d.Kind, d.Optional, d.Registry, d.Target)).ToList());
+            Dependencies: meta.Deps.Select(d => new NewDependency(d.Name, d.VersionReq, d.Kind, d.Optional, d.Registry, d.Target)).ToList(),
+            PublisherAuthorized: publisherAuthorized);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).

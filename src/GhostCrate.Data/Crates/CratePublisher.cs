@@ -45,7 +45,7 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
             {
                 if (!string.Equals(crateName, version.Name, StringComparison.Ordinal))
                     return new PublishWriteResult(PublishWriteStatus.NameConflict, ExistingName: crateName);
-                if (!await IsOwnerAsync(connection, transaction, crateId, version.PublisherId, cancellationToken))
+                if (!version.PublisherAuthorized && !await IsOwnerAsync(connection, transaction, crateId, version.PublisherId, cancellationToken))
                     return new PublishWriteResult(PublishWriteStatus.NotOwner);
                 var existing = await FindVersionByKeyAsync(connection, transaction, crateId, version.VersionKey, cancellationToken);
                 if (existing is not null)

@@ -24,6 +24,11 @@ public static class IdentityWebServices
         services.AddSingleton<IRequestOrigin, HttpRequestOrigin>();
         services.AddScoped<ICurrentUser, CurrentUser>();
         services.AddSingleton<RateLimits>();
+        services.AddHttpClient(Sso.OidcMetadata.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<Sso.SsoProviderCatalog>();
+        services.AddSingleton<Sso.OidcMetadata>();
+        services.AddSingleton<Sso.IdTokenValidator>();
+        services.AddSingleton<Sso.SsoFlow>();
         services.AddGhostCrateSessions();
         services.AddAntiforgery(o =>
         {

@@ -47,12 +47,35 @@ public static class CargoApiEndpoints
         api.MapPut("/{name}/{version}/unyank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, false, context, yanks));
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-list
-        api.MapGet("/{name}/owners", async (string name, OwnerService owners, CancellationToken ct) =>
+        // Organizations and teams are listed like crates.io's teams: login `org:acme` / `org:acme:team`, kind "team".
+        api.MapGet("/{name}/owners", async (string name, HttpContext context, OwnerService owners) =>
         {
-            var result = await owners.ListAsync(name, ct);
+            var caller = await context.GetCallerAsync();
+            var result = await owners.ListAllAsync(name, caller.Principal, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
-            return Results.Json(new { users = result.Value!.Select(o => new { id = o.UserId, login = o.Username, name = (string?)null }) });
+            var users = result.Value!.Users.Select(o => (object)new { id = o.UserId, login = o.Username, name = (string?)null, kind = "user" });
+            var groups = result.Value.Groups.Select(g => (object)new { id = g.TeamId ?? g.OrgId, login = g.Login, name = (string?)null, kind = "team" });
+            return Results.Json(new { users = users.Concat(groups) });
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        // Per-crate read access (auth-required mode): {"restricted": true} limits the crate to its owners, org and
+        // team members and administrators. Changing it needs the same right as changing owners.
+        api.MapGet("/{name}/access", async (string name, HttpContext context, OwnerService owners) =>
+        {
+            var caller = await context.GetCallerAsync();
+            var result = await owners.IsRestrictedAsync(name, caller.Principal, context.RequestAborted);
+            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { restricted = result.Value });
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+
+        api.MapPut("/{name}/access", async (string name, HttpContext context, OwnerService owners) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            var body = await JsonBody.ReadAsync<AccessBody>(context);
+            if (body?.Restricted is null) return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"restricted\": true}");
+            var result = await owners.SetRestrictedAsync(name, body.Restricted.Value, principal!, context.RequestAborted);
+            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true, restricted = result.Value });
+        });
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-add
         api.MapPut("/{name}/owners", async (string name, HttpContext context, OwnerService owners) =>
@@ -77,9 +100,11 @@ public static class CargoApiEndpoints
         });
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search
-        api.MapGet("/", async (string? q, int? per_page, int? page, SearchService search, ProxySearchService upstreamSearch, CancellationToken ct) =>
+        api.MapGet("/", async (string? q, int? per_page, int? page, HttpContext context, SearchService search, ProxySearchService upstreamSearch, CancellationToken ct) =>
         {
-            var found = await search.SearchAsync(q, per_page, page, ct);
+            // Restricted crates the caller may not read are left out (auth-required mode).
+            var caller = await context.GetCallerAsync();
+            var found = await search.SearchAsync(q, per_page, page, caller.Principal, ct);
             var crates = found.Crates.Select(c => (object)new { name = c.Name, max_version = c.MaxVersion, description = c.Description, downloads = c.Downloads, updated_at = c.UpdatedAt }).ToList();
             // Upstreams with IncludeInSearch fill the rest of the first page, marked so nobody mistakes them for private crates.
             var room = Math.Clamp(per_page ?? SearchService.DefaultPerPage, 1, SearchService.MaxPerPage) - crates.Count;
@@ -95,8 +120,10 @@ public static class CargoApiEndpoints
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // The `dl` template of config.json: {dl}/{crate}/{version}/download.
-        api.MapGet("/{name}/{version}/download", async (string name, string version, HttpContext context, DownloadService downloads, IOptions<RegistryOptions> options) =>
+        api.MapGet("/{name}/{version}/download", async (string name, string version, HttpContext context, DownloadService downloads, CrateAccess access, IOptions<RegistryOptions> options) =>
         {
+            if (!await access.CanReadAsync(name, (await context.GetCallerAsync()).Principal, context.RequestAborted))
+                return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
             var download = await downloads.OpenAsync(name, version, context.RequestAborted);
             if (download is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
             var etag = $"\"{download.Checksum}\"";
@@ -113,10 +140,10 @@ public static class CargoApiEndpoints
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // Not part of Cargo's API, but what crates.io answers and what scripts and the UI use.
-        api.MapGet("/{name}", async (string name, ICrateRepository crates, CancellationToken ct) =>
+        api.MapGet("/{name}", async (string name, HttpContext context, ICrateRepository crates, CrateAccess access, CancellationToken ct) =>
         {
             var crate = await crates.FindAsync(GhostCrate.Protocol.Crates.CrateName.Canonicalize(name), ct);
-            if (crate is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
+            if (crate is null || !await access.CanReadAsync(crate, (await context.GetCallerAsync()).Principal, ct)) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
             var versions = await crates.ListVersionsAsync(crate.Id, ct);
             return Results.Json(new
             {
@@ -136,6 +163,11 @@ public static class CargoApiEndpoints
         if (problem is not null) return problem;
         var result = await yanks.SetYankedAsync(name, version, yanked, principal!, context.RequestAborted);
         return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true });
+    }
+
+    private sealed class AccessBody
+    {
+        public bool? Restricted { get; set; }
     }
 
     private static async Task<IReadOnlyList<string>?> ReadOwnerLoginsAsync(HttpContext context)

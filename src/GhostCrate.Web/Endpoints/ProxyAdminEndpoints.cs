@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
+using GhostCrate.Core.Audit;
+using GhostCrate.Core.Identity;
 using GhostCrate.Core.Proxy;
-using GhostCrate.Web.Auth;
+using GhostCrate.Web.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,24 +22,31 @@ public static class ProxyAdminEndpoints
 
     public static IEndpointRouteBuilder MapProxyAdmin(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin/proxy").AddEndpointFilter(RequireAdmin);
+        var admin = app.MapGroup("/api/v1/admin/proxy");
 
-        admin.MapGet("/status", async (bool? probe, ProxyStatusService status, CancellationToken ct) =>
+        admin.MapGet("/status", async (bool? probe, HttpContext context, ProxyStatusService status) =>
         {
-            var upstreams = await status.GetAsync(probe ?? false, ct);
+            var (_, problem) = await RequireAdminAsync(context);
+            if (problem is not null) return problem;
+            var upstreams = await status.GetAsync(probe ?? false, context.RequestAborted);
             return Results.Json(new { enabled = upstreams.Count > 0, upstreams = upstreams.Select(Describe) });
         });
 
-        admin.MapPost("/{upstream}/warm", async (string upstream, HttpContext context, UpstreamRegistries upstreams, ProxyWarmer warmer) =>
+        admin.MapPost("/{upstream}/warm", async (string upstream, HttpContext context, UpstreamRegistries upstreams, ProxyWarmer warmer, AuditLog audit) =>
         {
+            var (principal, problem) = await RequireAdminAsync(context);
+            if (problem is not null) return problem;
             if (upstreams.Find(upstream) is not { } target)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown upstream", detail: $"no upstream is mounted as `{upstream}`");
+                return ApiResults.Problem(StatusCodes.Status404NotFound, $"no upstream is mounted as `{upstream}`");
             var request = await ReadWarmRequestAsync(context);
             if (request is null)
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid warm request",
-                    detail: $"expected a JSON body (at most {MaxWarmBodyBytes} bytes) like {{\"crates\":[\"serde\",\"log@0.4.22\"],\"cargoLock\":\"<contents of Cargo.lock>\"}}");
+                return ApiResults.Problem(StatusCodes.Status400BadRequest,
+                    $"expected a JSON body (at most {MaxWarmBodyBytes} bytes) like {{\"crates\":[\"serde\",\"log@0.4.22\"],\"cargoLock\":\"<contents of Cargo.lock>\"}}");
             var (report, error) = await warmer.WarmAsync(target, request, context.RequestAborted);
-            if (report is null) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid warm request", detail: error);
+            if (report is null) return ApiResults.Problem(StatusCodes.Status400BadRequest, error!);
+            await audit.RecordAsync(principal, AuditActions.ProxyWarmed, $"proxy:{target.Name}",
+                new Dictionary<string, string?> { ["items"] = report.Items.Count.ToString(CultureInfo.InvariantCulture), ["succeeded"] = report.Succeeded ? "true" : "false" },
+                context.RequestAborted);
             return Results.Json(new
             {
                 upstream = report.Upstream,
@@ -47,7 +57,7 @@ public static class ProxyAdminEndpoints
         return app;
     }
 
-    public static object Describe(UpstreamStatus s) => new
+    private static object Describe(UpstreamStatus s) => new
     {
         name = s.Name,
         indexUrl = s.IndexUrl,
@@ -103,15 +113,13 @@ public static class ProxyAdminEndpoints
         }
     }
 
-    private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>The account API's caller check (token, or session with antiforgery), then administrators only.</summary>
+    private static async Task<(Principal? Principal, IResult? Problem)> RequireAdminAsync(HttpContext context)
     {
-        var context = invocation.HttpContext;
-        var auth = await context.AuthenticateAsync();
-        if (auth.Principal is null)
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Authentication required",
-                detail: auth.Failure ?? "send an administrator's API token in the Authorization header");
-        if (!auth.Principal.IsAdmin)
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Administrators only", detail: $"`{auth.Principal.Username}` is not an administrator");
-        return await next(invocation);
+        var (principal, problem) = await ApiCaller.RequireAsync(context);
+        if (problem is not null) return (null, problem);
+        return principal!.IsAdmin
+            ? (principal, null)
+            : (null, ApiResults.Problem(StatusCodes.Status403Forbidden, $"`{principal.Username}` is not an administrator; the proxy's status and warming are for administrators"));
     }
 }

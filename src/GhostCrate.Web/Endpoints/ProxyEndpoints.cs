@@ -81,7 +81,7 @@ public static class ProxyEndpoints
         mount.MapGet("/api/v1/crates", async (string? q, int? per_page, int? page, HttpContext context, ProxySearchService search) =>
         {
             var query = (q ?? "").Trim();
-            if (query.Length > 200) query = query[..200];
+            if (query.Length > ProxySearchService.MaxQueryLength) query = query[..ProxySearchService.MaxQueryLength];
             var perPage = Math.Clamp(per_page ?? SearchService.DefaultPerPage, 1, SearchService.MaxPerPage);
             var found = await search.SearchAsync(upstream, query, perPage, Math.Max(page ?? 1, 1), context.RequestAborted);
             return found.Status == FetchStatus.Ok

@@ -1,3 +1,4 @@
+using GhostCrate.Core.Crates;
 using GhostCrate.Core.Index;
 using GhostCrate.Core.Options;
 using GhostCrate.Protocol.Index;
@@ -31,13 +32,14 @@ public static class SparseIndexEndpoints
 
         // The hot path of every cargo build: files (and their ETag and Last-Modified text) come from IndexFileCache,
         // and headers are set from those precomputed strings, so a warm request or a 304 allocates almost nothing.
-        index.MapGet("/{**path}", async (string path, HttpContext context, SparseIndexService service, IOptions<RegistryOptions> options) =>
+        index.MapGet("/{**path}", async (string path, HttpContext context, SparseIndexService service, CrateAccess access, IOptions<RegistryOptions> options) =>
         {
             if (!IndexPath.TryParse(path, out var name) || name is null)
             {
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");
             }
-            var file = await service.GetAsync(name, context.RequestAborted);
+            // A restricted crate (auth-required mode) does not exist for callers without a grant on it.
+            var file = await access.CanReadAsync(name, (await context.GetCallerAsync()).Principal, context.RequestAborted) ? await service.GetAsync(name, context.RequestAborted) : null;
             if (file is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
 
             return IndexFileResponses.Answer(context, options.Value, file);

@@ -60,14 +60,14 @@ public sealed class ProxyPair : IAsyncDisposable
 
     public async Task<System.Text.Json.JsonElement> StatusAsync(bool probe = false)
     {
-        var response = await Proxy.Client(TestApp.AdminToken).GetAsync($"/api/admin/proxy/status?probe={probe.ToString().ToLowerInvariant()}");
+        var response = await Proxy.Client(TestApp.AdminToken).GetAsync($"/api/v1/admin/proxy/status?probe={probe.ToString().ToLowerInvariant()}");
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var root = await Json.ReadAsync(response);
         return root.GetProperty("upstreams")[0];
     }
 
     public Task<HttpResponseMessage> WarmAsync(object body) =>
-        Proxy.Client(TestApp.AdminToken).PostAsJsonAsync("/api/admin/proxy/crates-io/warm", body);
+        Proxy.Client(TestApp.AdminToken).PostAsJsonAsync("/api/v1/admin/proxy/crates-io/warm", body);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# `ghostcrate mirror sync` next to plain parallel curl, both fetching the same N files from the same local nginx with
+# the same parallelism. Reports files/s, MB/s and peak RSS, at N and at 4N (memory must stay flat as N grows).
+#
+#   bash bench/mirror/run.sh                          # N=2000 and 8000 files of 20 KiB, parallelism 8
+#   bash bench/mirror/run.sh --files 5000 --size 65536 --parallel 16
+#
+# Needs nginx, curl, git, python3 and GNU time (installed from Debian when missing). Binds 127.0.0.1 on a free port
+# only; every run is bounded. Writes bench/results/mirror-<date>.md and prints it.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+files=2000
+size=20480
+parallel=8
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --files) files="$2"; shift 2 ;;
+    --size) size="$2"; shift 2 ;;
+    --parallel) parallel="$2"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+log() { echo "==> $*" >&2; }
+
+need=()
+[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || need+=(nginx-light)
+[[ -x /usr/bin/time ]] || need+=(time)
+command -v curl >/dev/null || need+=(curl)
+command -v git >/dev/null || need+=(git)
+if [[ ${#need[@]} -gt 0 ]]; then
+  log "installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log "building ghostcrate (Release)"
+dotnet build "$repo/src/GhostCrate" -c Release -nologo -v:q >/dev/null
+ghostcrate="$repo/src/GhostCrate/bin/Release/net10.0/ghostcrate.dll"
+
+work="$(mktemp -d /tmp/ghostcrate-mirror-bench.XXXXXX)"
+chmod 755 "$work" # nginx workers run as an unprivileged user
+nginx_pid=""
+cleanup() {
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+
+# peak RSS (KiB) and wall seconds of a command, from GNU time.
+measure() { # label logfile command...
+  local label="$1" logfile="$2"; shift 2
+  /usr/bin/time -f '%e %M' -o "$logfile.time" timeout 600 "$@" >"$logfile" 2>&1 || { log "$label failed:"; tail -20 "$logfile" >&2; return 1; }
+  cat "$logfile.time"
+}
+
+results=()
+for n in "$files" $((files * 4)); do
+  data="$work/n$n"
+  log "generating $n files of $size bytes"
+  python3 "$repo/bench/mirror/gen.py" "$data" "$n" "$size" "$port"
+  git -C "$data/index" init -q && git -C "$data/index" add -A && git -C "$data/index" -c user.name=bench -c user.email=bench@example.invalid commit -qm "bench index"
+
+  [[ -n $nginx_pid ]] && { kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; }
+  mkdir -p "$data/nginx"
+  cat >"$data/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+pid $data/nginx/nginx.pid;
+error_log $data/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 100000;
+  server { listen 127.0.0.1:$port; root $data/files; }
+}
+NGINX
+  "$nginx_bin" -p "$data/nginx" -c "$data/nginx/nginx.conf" -g 'daemon off;' &
+  nginx_pid=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+
+  log "N=$n: curl --parallel --parallel-max $parallel"
+  mkdir -p "$data/curl-out"
+  read -r curl_s curl_kb < <(measure curl "$data/curl.log" curl -sS --fail --parallel --parallel-max "$parallel" -K "$data/urls.cfg")
+  curl_files="$(find "$data/curl-out" -type f | wc -l)"
+
+  log "N=$n: ghostcrate mirror sync --concurrency $parallel"
+  dotnet "$ghostcrate" mirror init "$data/mirror" --upstream "file://$data/index" --concurrency "$parallel" >/dev/null
+  read -r gc_s gc_kb < <(measure sync "$data/sync.log" dotnet "$ghostcrate" mirror sync "$data/mirror" --plain)
+  gc_files="$(find "$data/mirror/crates" -type f | wc -l)"
+  mb=$(python3 -c "print($n*$size/1e6)")
+  results+=("$(python3 - "$n" "$mb" "$curl_s" "$curl_kb" "$curl_files" "$gc_s" "$gc_kb" "$gc_files" <<'PY'
+import sys
+n, mb, cs, ckb, cf, gs, gkb, gf = sys.argv[1:]
+n, mb, cs, gs = int(n), float(mb), max(float(sys.argv[3]), 0.01), max(float(sys.argv[6]), 0.01)
+print(f"| {n} | curl | {cf} | {cs:.2f} | {n/cs:.0f} | {mb/cs:.1f} | {int(ckb)/1024:.0f} |")
+print(f"| {n} | ghostcrate mirror sync | {gf} | {gs:.2f} | {n/gs:.0f} | {mb/gs:.1f} | {int(gkb)/1024:.0f} |")
+PY
+)")
+  grep -E '^Sync ' "$data/sync.log" >&2 || true
+  rm -rf "$data/files" "$data/curl-out" "$data/mirror"
+done
+
+mkdir -p "$repo/bench/results"
+report="$repo/bench/results/mirror-$(date -u +%Y%m%d-%H%M).md"
+{
+  echo "# mirror sync vs parallel curl ($(date -u +%Y-%m-%d), $(nproc) cores)"
+  echo
+  echo "Same nginx on 127.0.0.1 serving N files of $size random bytes; parallelism $parallel for both."
+  echo "curl only downloads; \`mirror sync\` also fetches a git index (file://), reads every index file, verifies each"
+  echo "SHA-256 before an atomic rename, writes the manifest and the served index. Peak memory = max RSS (GNU time)."
+  echo
+  echo "| N | tool | files | seconds | files/s | MB/s | peak RSS MiB |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${results[@]}"
+} >"$report"
+cat "$report"

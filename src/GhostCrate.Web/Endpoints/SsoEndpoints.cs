@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Identity;
+using GhostCrate.Web.Auth;
+using GhostCrate.Web.Auth.Sso;
+using GhostCrate.Web.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// Single sign-on: `GET /login/{provider}` sends the browser to the provider, `GET /login/{provider}/callback` brings
+/// it back. Every failure ends on `/login?error=CODE` (sso_denied, sso_state, sso_failed, sso_forbidden) with no
+/// session; the reason goes to the log, never the tokens.
+/// </summary>
+public static class SsoEndpoints
+{
+    public const string StateCookie = "ghostcrate.sso";
+
+    public static IEndpointRouteBuilder MapSso(this IEndpointRouteBuilder app)
+    {
+        // The buttons of the login page.
+        app.MapGet("/api/v1/sso/providers", (SsoProviderCatalog catalog) =>
+            Results.Json(new { providers = catalog.All.Select(p => new { key = p.Key, name = p.DisplayName, type = p.Type.ToString(), login_url = $"/login/{p.Key}" }) }));
+
+        app.MapGet("/login/{provider}", async (string provider, string? returnUrl, HttpContext context, SsoProviderCatalog catalog, SsoFlow flow, RegistryUrls urls) =>
+        {
+            if (catalog.Find(provider) is not { } p) return ApiResults.Problem(StatusCodes.Status404NotFound, $"no single sign-on provider `{provider}`");
+            var (redirect, state) = await flow.StartAsync(p, CallbackUrl(context, urls, p), LoginEndpoints.SafeReturnUrl(returnUrl), context.RequestAborted);
+            context.Response.Cookies.Append(StateCookie, state, new CookieOptions
+            {
+                HttpOnly = true,
+                // Lax: the provider's redirect back is a top-level GET from another site.
+                SameSite = SameSiteMode.Lax,
+                Secure = context.Request.IsHttps,
+                Path = "/login",
+                MaxAge = SsoFlow.LoginLifetime,
+            });
+            return Results.Redirect(redirect);
+        });
+
+        app.MapGet("/login/{provider}/callback", async (string provider, string? code, string? state, string? error, HttpContext context,
+            SsoProviderCatalog catalog, SsoFlow flow, SsoLoginService logins, RegistryUrls urls, ILoggerFactory loggers) =>
+        {
+            var logger = loggers.CreateLogger("GhostCrate.Sso");
+            if (catalog.Find(provider) is not { } p) return ApiResults.Problem(StatusCodes.Status404NotFound, $"no single sign-on provider `{provider}`");
+            var browserState = context.Request.Cookies[StateCookie];
+            context.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = "/login" });
+            if (error is not null)
+            {
+                logger.LogInformation("Sign-in through {Provider} was refused by the provider: {Error}", p.Key, error.Length > 100 ? error[..100] : error);
+                return Fail("sso_denied");
+            }
+            if (string.IsNullOrEmpty(code) || string.IsNullOrEmpty(state) || browserState is null || !FixedTimeEquals(browserState, state))
+            {
+                logger.LogWarning("Sign-in through {Provider} refused: the state does not belong to this browser", p.Key);
+                return Fail("sso_state");
+            }
+            var pending = await flow.TakeAsync(p, state, context.RequestAborted);
+            if (pending is null)
+            {
+                logger.LogWarning("Sign-in through {Provider} refused: unknown, expired or already used state", p.Key);
+                return Fail("sso_state");
+            }
+
+            ExternalIdentity? identity;
+            string? reason;
+            try
+            {
+                (identity, reason) = await flow.CompleteAsync(p, pending, code, CallbackUrl(context, urls, p), context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or InvalidOperationException or IOException)
+            {
+                (identity, reason) = (null, $"talking to the provider failed ({ex.GetType().Name})");
+            }
+            if (identity is null)
+            {
+                logger.LogWarning("Sign-in through {Provider} failed: {Reason}", p.Key, reason);
+                return Fail("sso_failed");
+            }
+
+            var user = await logins.SignInAsync(p.Key, identity, context.RequestAborted);
+            if (user.Error is { } refused)
+            {
+                logger.LogWarning("Sign-in through {Provider} refused: {Reason}", p.Key, refused.Detail);
+                return Fail(refused.Kind == RegistryErrorKind.Forbidden ? "sso_forbidden" : "sso_failed");
+            }
+            await SessionCookie.SignInAsync(context, user.Value!);
+            return Results.Redirect(pending.ReturnUrl ?? "/");
+        });
+        return app;
+    }
+
+    private static IResult Fail(string code) => Results.Redirect($"/login?error={code}");
+
+    private static string CallbackUrl(HttpContext context, RegistryUrls urls, SsoProvider provider) =>
+        $"{urls.BaseUrl(context.Request)}/login/{Uri.EscapeDataString(provider.Key)}/callback";
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}

@@ -1,0 +1,290 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Organizations;
+using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Web.Tests.Identity;
+
+/// <summary>
+/// Every Cargo and JSON route × every kind of caller, in normal and auth-required mode. Each cell's expected status is
+/// written in the table below; docs/permissions.md explains the rules behind them. The world (fixture):
+/// - `acme-lib` is owned by olga (user) and org:acme; `acme-secret` by olga and org:acme:core and is restricted;
+/// - olga owns the organization acme, mia is a member (on team core), cole a contributor (not on core);
+/// - reader is a read-only user, dora a direct owner of acme-lib who is disabled;
+/// - expired and revoked are tokens of olga; wrong-scope is olga's token limited to `publish-new` on `unrelated-*`.
+/// Cells never depend on each other: writes use fresh names or versions, and every cell gets a fresh token.
+/// </summary>
+public abstract class AuthorizationMatrixTests(MatrixWorld world)
+{
+    // Columns, in the order of the expectation strings.
+    public static readonly string[] Callers = ["anonymous", "read-only", "member", "contributor", "owner", "admin", "disabled", "expired", "revoked", "wrong-scope"];
+
+    public sealed record Row(string Method, string Path, string Normal, string AuthRequired, string? Body = null);
+
+    //                                                                                anon  ro   mem  con  own  adm  dis  exp  rev  scope
+    public static readonly Row[] Rows =
+    [
+        new("GET",    "/index/config.json",                                          "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/index/ac/me/acme-lib",                                       "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/index/ac/me/acme-secret",                                    "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  404  200  404  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/crates/acme-lib/1.0.0/download",                      "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/crates/acme-secret/1.0.0/download",                   "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  404  200  404  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/crates?q=acme",                                       "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/crates/acme-lib",                                     "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/crates/acme-lib/owners",                              "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("PUT",    "/api/v1/crates/new {new crate}",                              "401  403  200  200  200  200  401  401  401  403",
+                                                                                     "401  403  200  200  200  200  401  401  401  403"),
+        new("PUT",    "/api/v1/crates/new {acme-lib update}",                        "401  403  200  200  200  200  401  401  401  403",
+                                                                                     "401  403  200  200  200  200  401  401  401  403"),
+        new("DELETE", "/api/v1/crates/acme-lib/1.0.0/yank",                          "401  403  200  403  200  200  401  401  401  403",
+                                                                                     "401  403  200  403  200  200  401  401  401  403"),
+        new("PUT",    "/api/v1/crates/acme-lib/1.0.0/unyank",                        "401  403  200  403  200  200  401  401  401  403",
+                                                                                     "401  403  200  403  200  200  401  401  401  403"),
+        new("PUT",    "/api/v1/crates/acme-lib/owners",                              "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
+        new("DELETE", "/api/v1/crates/acme-lib/owners",                              "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
+        new("PUT",    "/api/v1/crates/acme-lib/access",                              "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403", """{"restricted":false}"""),
+        new("GET",    "/api/v1/me",                                                  "401  200  200  200  200  200  401  401  401  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/me/tokens",                                           "401  200  200  200  200  200  401  401  401  403",
+                                                                                     "401  200  200  200  200  200  401  401  401  403"),
+        new("PUT",    "/api/v1/me/tokens",                                           "401  200  200  200  200  200  401  401  401  403",
+                                                                                     "401  200  200  200  200  200  401  401  401  403", """{"api_token":{"name":"matrix"}}"""),
+        new("DELETE", "/api/v1/tokens/current",                                      "401  204  204  204  204  204  401  401  401  204",
+                                                                                     "401  204  204  204  204  204  401  401  401  204"),
+        new("GET",    "/api/v1/me/invitations",                                      "401  200  200  200  200  200  401  401  401  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/orgs/acme",                                           "401  404  200  200  200  200  401  401  401  200",
+                                                                                     "401  404  200  200  200  200  401  401  401  200"),
+        new("POST",   "/api/v1/orgs/acme/teams {unique}",                            "401  403  403  403  201  201  401  401  401  403",
+                                                                                     "401  403  403  403  201  201  401  401  401  403"),
+        new("POST",   "/api/v1/orgs",                                                "401  403  201  201  201  201  401  401  401  403",
+                                                                                     "401  403  201  201  201  201  401  401  401  403"),
+        new("GET",    "/api/v1/crates/acme-lib/access",                              "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/health",                                                     "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "200  200  200  200  200  200  200  200  200  200"),
+        new("GET",    "/api/v1/csrf",                                                "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "200  200  200  200  200  200  200  200  200  200"),
+        new("GET",    "/api/v1/sso/providers",                                       "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "200  200  200  200  200  200  200  200  200  200"),
+        // These users have no password, so an authorized caller gets as far as "the current password is not correct".
+        new("PUT",    "/api/v1/me/password",                                         "401  400  400  400  400  400  401  401  401  403",
+                                                                                     "401  400  400  400  400  400  401  401  401  403", """{"current_password":"not it at all","new_password":"a new password 123"}"""),
+        new("DELETE", "/api/v1/me/tokens/999999",                                    "401  404  404  404  404  404  401  401  401  403",
+                                                                                     "401  404  404  404  404  404  401  401  401  403"),
+        new("GET",    "/api/v1/orgs",                                                "401  200  200  200  200  200  401  401  401  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("PATCH",  "/api/v1/orgs/acme",                                           "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403", """{"name":"acme"}"""),
+        new("DELETE", "/api/v1/orgs/{olga's org}",                                   "401  403  404  404  200  200  401  401  401  403",
+                                                                                     "401  403  404  404  200  200  401  401  401  403"),
+        new("GET",    "/api/v1/orgs/acme/members",                                   "401  404  200  200  200  200  401  401  401  200",
+                                                                                     "401  404  200  200  200  200  401  401  401  200"),
+        new("PUT",    "/api/v1/orgs/acme/members/mia",                               "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403", """{"role":"member"}"""),
+        new("POST",   "/api/v1/orgs/acme/invitations {new user}",                    "401  403  403  403  201  201  401  401  401  403",
+                                                                                     "401  403  403  403  201  201  401  401  401  403"),
+        new("GET",    "/api/v1/orgs/acme/invitations",                               "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
+        new("PUT",    "/api/v1/orgs/acme/teams/core/members/mia",                    "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
+        new("GET",    "/api/v1/orgs/acme/teams/core/members",                        "401  404  200  200  200  200  401  401  401  200",
+                                                                                     "401  404  200  200  200  200  401  401  401  200"),
+        new("POST",   "/api/v1/admin/users {unique}",                                "401  403  403  403  403  201  401  401  401  403",
+                                                                                     "401  403  403  403  403  201  401  401  401  403"),
+        new("POST",   "/api/v1/admin/users/helper/password",                         "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403", """{"password":"helper's new password"}"""),
+        new("DELETE", "/api/v1/admin/users/helper/tokens",                           "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/admin/proxy/status",                                     "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/v1/admin/users",                                         "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/v1/admin/orgs",                                          "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/v1/admin/audit",                                         "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("PATCH",  "/api/v1/admin/users/helper",                                  "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403", """{"read_only":false}"""),
+    ];
+
+    public static TheoryData<int, string> Cells()
+    {
+        var data = new TheoryData<int, string>();
+        for (var row = 0; row < Rows.Length; row++)
+        {
+            foreach (var caller in Callers) data.Add(row, caller);
+        }
+        return data;
+    }
+
+    protected abstract bool AuthRequired { get; }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public async Task Cell(int row, string caller)
+    {
+        var r = Rows[row];
+        var expected = int.Parse((AuthRequired ? r.AuthRequired : r.Normal).Split(' ', StringSplitOptions.RemoveEmptyEntries)[Array.IndexOf(Callers, caller)]);
+        var token = await world.CredentialAsync(caller);
+        using var client = world.App.Client(token);
+        var response = await client.SendAsync(await world.RequestAsync(r));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == (int)response.StatusCode, $"{r.Method} {r.Path} as {caller} ({(AuthRequired ? "auth-required" : "normal")}): expected {expected}, got {(int)response.StatusCode} {body}");
+    }
+}
+
+public sealed class NormalModeAuthorizationMatrixTests(NormalMatrixWorld world) : AuthorizationMatrixTests(world), IClassFixture<NormalMatrixWorld>
+{
+    protected override bool AuthRequired => false;
+}
+
+public sealed class AuthRequiredAuthorizationMatrixTests(AuthRequiredMatrixWorld world) : AuthorizationMatrixTests(world), IClassFixture<AuthRequiredMatrixWorld>
+{
+    protected override bool AuthRequired => true;
+}
+
+public sealed class NormalMatrixWorld() : MatrixWorld(authRequired: false);
+
+public sealed class AuthRequiredMatrixWorld() : MatrixWorld(authRequired: true);
+
+/// <summary>The users, organization and crates of the matrix, built through the same services the API uses.</summary>
+public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
+{
+    private int _counter;
+    private IServiceProvider Services => App.Services;
+    public TestApp App { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await TestApp.StartAsync(new()
+        {
+            ["Registry:AuthRequired"] = authRequired ? "true" : "false",
+            ["RateLimits:Enabled"] = "false",
+        });
+        var users = Services.GetRequiredService<UserService>();
+        var repo = Services.GetRequiredService<IUserRepository>();
+        foreach (var name in new[] { "reader", "mia", "cole", "olga", "dora", "helper" })
+        {
+            Assert.True((await users.CreateUserAsync(name, null, isAdmin: false, CancellationToken.None)).IsSuccess);
+        }
+        var reader = (await repo.FindByNameAsync("reader", default))!;
+        await repo.UpdateFlagsAsync(reader.Id, new UserFlags(IsReadOnly: true), default);
+
+        var olga = Principal.ForSession((await repo.FindByNameAsync("olga", default))!);
+        var orgs = Services.GetRequiredService<OrganizationService>();
+        Assert.True((await orgs.CreateAsync(olga, "acme", default)).IsSuccess);
+        foreach (var (name, role) in new[] { ("mia", OrgRole.Member), ("cole", OrgRole.Contributor) })
+        {
+            var invitation = await orgs.InviteAsync(olga, "acme", name, role, default);
+            var invitee = Principal.ForSession((await repo.FindByNameAsync(name, default))!);
+            Assert.True((await orgs.AnswerInvitationAsync(invitee, invitation.Value!.Id, accept: true, default)).IsSuccess);
+        }
+        Assert.True((await orgs.CreateTeamAsync(olga, "acme", "core", default)).IsSuccess);
+        Assert.True((await orgs.AddTeamMemberAsync(olga, "acme", "core", "mia", default)).IsSuccess);
+
+        var olgaToken = await TokenOfAsync("olga");
+        await PublishOkAsync("acme-lib", "1.0.0", olgaToken);
+        await PublishOkAsync("acme-secret", "1.0.0", olgaToken);
+        var owners = Services.GetRequiredService<Core.Crates.OwnerService>();
+        Assert.True((await owners.AddAsync("acme-lib", ["org:acme", "dora"], olga, default)).IsSuccess);
+        Assert.True((await owners.AddAsync("acme-secret", ["org:acme:core"], olga, default)).IsSuccess);
+        Assert.True((await owners.SetRestrictedAsync("acme-secret", true, olga, default)).IsSuccess);
+        var dora = (await repo.FindByNameAsync("dora", default))!;
+        await repo.UpdateFlagsAsync(dora.Id, new UserFlags(IsDisabled: true), default);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A fresh credential of the kind the column names (null = anonymous).</summary>
+    public async Task<string?> CredentialAsync(string caller)
+    {
+        var users = Services.GetRequiredService<UserService>();
+        switch (caller)
+        {
+            case "anonymous": return null;
+            case "read-only": return await TokenOfAsync("reader");
+            case "member": return await TokenOfAsync("mia");
+            case "contributor": return await TokenOfAsync("cole");
+            case "owner": return await TokenOfAsync("olga");
+            case "admin": return await TokenOfAsync("admin");
+            case "disabled": return await TokenOfAsync("dora");
+            case "expired":
+                return (await users.CreateTokenAsync("olga", "expired", DateTimeOffset.UtcNow.AddMinutes(-1), TokenScopes.Unrestricted, default)).Value!.Secret;
+            case "revoked":
+                var revoked = (await users.CreateTokenAsync("olga", "revoked", null, TokenScopes.Unrestricted, default)).Value!;
+                await Services.GetRequiredService<ITokenRepository>().RevokeAsync(revoked.Record.Id, DateTimeOffset.UtcNow, default);
+                return revoked.Secret;
+            case "wrong-scope":
+                return (await users.CreateTokenAsync("olga", "narrow", null, new TokenScopes([TokenScopes.PublishNew], ["unrelated-*"]), default)).Value!.Secret;
+            default: throw new ArgumentOutOfRangeException(nameof(caller));
+        }
+    }
+
+    /// <summary>The request of a row; placeholders in the path get fresh names so cells do not interfere.</summary>
+    public async Task<HttpRequestMessage> RequestAsync(AuthorizationMatrixTests.Row row)
+    {
+        var n = Interlocked.Increment(ref _counter);
+        var path = row.Path.Split(' ')[0];
+        var request = new HttpRequestMessage(new HttpMethod(row.Method), path);
+        if (row.Path.EndsWith("{new crate}", StringComparison.Ordinal)) request.Content = Publish($"matrix-new-{n}", "1.0.0");
+        else if (row.Path.EndsWith("{acme-lib update}", StringComparison.Ordinal)) request.Content = Publish("acme-lib", $"1.1.{n}");
+        else if (path == "/api/v1/admin/users" && row.Method == "POST") request.Content = JsonContent.Create(new { username = $"made-{n}" });
+        else if (row.Path.EndsWith("{unique}", StringComparison.Ordinal)) request.Content = JsonContent.Create(new { name = $"team-{n}" });
+        else if (row.Path.EndsWith("{new user}", StringComparison.Ordinal))
+        {
+            Assert.True((await Services.GetRequiredService<UserService>().CreateUserAsync($"invitee-{n}", null, false, default)).IsSuccess);
+            request.Content = JsonContent.Create(new { user = $"invitee-{n}", role = "member" });
+        }
+        else if (row.Path.EndsWith("{olga's org}", StringComparison.Ordinal))
+        {
+            // Arrange: an organization of olga's that this cell may delete.
+            var olga = Principal.ForSession((await Services.GetRequiredService<IUserRepository>().FindByNameAsync("olga", default))!);
+            Assert.True((await Services.GetRequiredService<OrganizationService>().CreateAsync(olga, $"doomed-{n}", default)).IsSuccess);
+            request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/orgs/doomed-{n}");
+        }
+        else if (path == "/api/v1/orgs") request.Content = JsonContent.Create(new { name = $"org-{n}" });
+        else if (row.Body is not null) request.Content = new StringContent(row.Body, System.Text.Encoding.UTF8, "application/json");
+
+        if (row.Method == "DELETE" && path == "/api/v1/crates/acme-lib/owners")
+        {
+            // Arrange: helper owns the crate before each removal attempt.
+            var admin = Principal.ForSession((await Services.GetRequiredService<IUserRepository>().FindByNameAsync("admin", default))!);
+            Assert.True((await Services.GetRequiredService<Core.Crates.OwnerService>().AddAsync("acme-lib", ["helper"], admin, default)).IsSuccess);
+        }
+        return request;
+    }
+
+    private static ByteArrayContent Publish(string name, string version)
+    {
+        var content = new ByteArrayContent(CrateFileBuilder.Valid(name, version).PublishBody());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+
+    private async Task<string> TokenOfAsync(string user) =>
+        (await Services.GetRequiredService<UserService>().CreateTokenAsync(user, $"matrix-{Interlocked.Increment(ref _counter)}", null, TokenScopes.Unrestricted, default)).Value!.Secret;
+
+    private async Task PublishOkAsync(string name, string version, string token)
+    {
+        var response = await App.PublishAsync(CrateFileBuilder.Valid(name, version).PublishBody(), token);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+}
