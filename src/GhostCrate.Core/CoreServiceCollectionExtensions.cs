@@ -36,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SsoLoginService>();
         // Web UI queries and download statistics (issue 6).
         services.AddSingleton<DownloadStatsService>();
+        services.AddSingleton<CrateVisibility>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CrateDetailsService>();
         services.AddSingleton<DependencyGraphService>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
 using GhostCrate.Core.Publishing;
 using GhostCrate.Protocol.Crates;
 using GhostCrate.Protocol.Publishing;
@@ -8,16 +9,18 @@ using GhostCrate.Protocol.Versioning;
 namespace GhostCrate.Core.Catalog;
 
 /// <summary>Assembles the crate page: the chosen version with its README and metadata, every version, dependencies, owners.</summary>
-public sealed class CrateDetailsService(ICrateRepository crates, ICrateCatalog catalog, IOwnerRepository owners)
+public sealed class CrateDetailsService(ICrateRepository crates, ICrateCatalog catalog, IOwnerRepository owners, CrateAccess access)
 {
     /// <summary>
     /// The crate with <paramref name="version"/> selected, or the default version (the newest non-yanked release, else
-    /// the newest of all) when it is null. Null when the crate or the version does not exist.
+    /// the newest of all) when it is null. Null when the crate or the version does not exist, or is hidden from
+    /// <paramref name="viewer"/> (null: anonymous).
     /// </summary>
-    public async Task<CrateDetails?> GetAsync(string name, string? version, CancellationToken cancellationToken)
+    public async Task<CrateDetails?> GetAsync(string name, string? version, Principal? viewer, CancellationToken cancellationToken)
     {
         var crate = await crates.FindAsync(CrateName.Canonicalize(name), cancellationToken);
-        if (crate is null) return null;
+        // A restricted crate the viewer may not read does not exist for them (docs/permissions.md).
+        if (crate is null || !await access.CanReadAsync(crate, viewer, cancellationToken)) return null;
         var versions = SortNewestFirst(await catalog.ListVersionSummariesAsync(crate.Id, cancellationToken));
         if (versions.Count == 0) return null;
         var chosen = version ?? crate.MaxVersion ?? versions[0].Version;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
 using GhostCrate.Core.Publishing;
 using GhostCrate.Protocol.Crates;
 using GhostCrate.Protocol.Index;
@@ -13,13 +14,16 @@ namespace GhostCrate.Core.Catalog;
 /// the root (cargo ignores them for dependencies). Crates from crates.io or other registries are leaves. Built from the
 /// index lines, the same data cargo resolves from.
 /// </summary>
-public sealed class DependencyGraphService(ICrateRepository crates)
+public sealed class DependencyGraphService(ICrateRepository crates, CrateAccess access, CrateVisibility visibility)
 {
     public const int DefaultMaxNodes = 150;
     public const int DefaultMaxDepth = 6;
 
-    public async Task<DependencyGraph?> GetAsync(string name, string? version, CancellationToken cancellationToken, int maxNodes = DefaultMaxNodes, int maxDepth = DefaultMaxDepth)
+    /// <summary>Null when the crate or version does not exist or is hidden from <paramref name="viewer"/>; hidden dependencies are not expanded.</summary>
+    public async Task<DependencyGraph?> GetAsync(string name, string? version, Principal? viewer, CancellationToken cancellationToken, int maxNodes = DefaultMaxNodes, int maxDepth = DefaultMaxDepth)
     {
+        if (!await access.CanReadAsync(name, viewer, cancellationToken)) return null;
+        var hidden = await visibility.HiddenAsync(viewer, cancellationToken);
         var cache = new Dictionary<string, IReadOnlyList<IndexLine>?>(StringComparer.Ordinal);
         var rootLines = await LinesAsync(name, cache, cancellationToken);
         if (rootLines is null || rootLines.Count == 0) return null;
@@ -56,7 +60,8 @@ public sealed class DependencyGraphService(ICrateRepository crates)
                 }
                 else
                 {
-                    var candidates = await LinesAsync(package, cache, cancellationToken);
+                    // A restricted crate the viewer may not read: shown unresolved, its versions stay unknown.
+                    var candidates = CrateVisibility.IsHidden(hidden, package) ? null : await LinesAsync(package, cache, cancellationToken);
                     var match = Resolve(candidates, dep.Req);
                     if (match is null)
                     {

@@ -3,16 +3,16 @@ using GhostCrate.Core.Crates;
 namespace GhostCrate.Core.Downloads;
 
 /// <summary>Downloads per day of a crate (and of each of its versions) for the chart and the JSON API.</summary>
-public sealed class DownloadStatsService(ICrateRepository crates, IDownloadStatsRepository stats, TimeProvider time)
+public sealed class DownloadStatsService(ICrateRepository crates, IDownloadStatsRepository stats, CrateAccess access, TimeProvider time)
 {
     public const int DefaultDays = 90;
     public const int MaxDays = 366;
 
-    /// <summary>The last <paramref name="days"/> UTC days up to today, or null for an unknown crate (or version).</summary>
-    public async Task<CrateDownloadStats?> GetAsync(string name, string? version, int days, CancellationToken cancellationToken)
+    /// <summary>The last <paramref name="days"/> UTC days up to today, or null for an unknown crate (or version) or one hidden from <paramref name="viewer"/>.</summary>
+    public async Task<CrateDownloadStats?> GetAsync(string name, string? version, int days, Identity.Principal? viewer, CancellationToken cancellationToken)
     {
         var crate = await crates.FindAsync(Protocol.Crates.CrateName.Canonicalize(name), cancellationToken);
-        if (crate is null) return null;
+        if (crate is null || !await access.CanReadAsync(crate, viewer, cancellationToken)) return null;
         long? versionId = null;
         if (version is not null)
         {

@@ -17,18 +17,21 @@ public static class DownloadStatsEndpoints
     public static IEndpointRouteBuilder MapDownloadStats(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/crates").AddEndpointFilter(CargoAuthentication.RequireReadAccess);
-        api.MapGet("/{name}/downloads", (string name, int? days, DownloadStatsService stats, CancellationToken ct) => GetAsync(name, null, days, stats, ct));
-        api.MapGet("/{name}/{version}/downloads", (string name, string version, int? days, DownloadStatsService stats, CancellationToken ct) => GetAsync(name, version, days, stats, ct));
+        api.MapGet("/{name}/downloads", (string name, int? days, HttpContext context, DownloadStatsService stats) => GetAsync(name, null, days, context, stats));
+        api.MapGet("/{name}/{version}/downloads", (string name, string version, int? days, HttpContext context, DownloadStatsService stats) => GetAsync(name, version, days, context, stats));
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string name, string? version, int? days, DownloadStatsService stats, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string name, string? version, int? days, HttpContext context, DownloadStatsService stats)
     {
+        var ct = context.RequestAborted;
         if (days is < 1 or > DownloadStatsService.MaxDays)
         {
             return CargoResults.Error(StatusCodes.Status400BadRequest, $"days must be between 1 and {DownloadStatsService.MaxDays}");
         }
-        var result = await stats.GetAsync(name, version, days ?? DownloadStatsService.DefaultDays, ct);
+        // A token or a session; restricted crates the caller may not read answer 404 like unknown ones.
+        var caller = (await context.GetCallerAsync()).Principal;
+        var result = await stats.GetAsync(name, version, days ?? DownloadStatsService.DefaultDays, caller, ct);
         if (result is null)
         {
             return CargoResults.Error(StatusCodes.Status404NotFound, version is null

@@ -6,5 +6,5 @@ public sealed class IndexModel(CatalogService catalog) : UiPageModel
 {
     public HomeSummary Summary { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Summary = await catalog.GetHomeAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Summary = await catalog.GetHomeAsync(Viewer, cancellationToken);
 }

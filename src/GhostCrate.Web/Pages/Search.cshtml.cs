@@ -23,7 +23,7 @@ public sealed class SearchModel(CatalogService catalog) : UiPageModel
         var chosen = Sorts.FirstOrDefault(s => s.Value == sort);
         if (chosen.Value is null) chosen = Sorts[0];
         SortValue = chosen.Value;
-        Result = await catalog.SearchAsync(q, chosen.Sort, pageNumber ?? 1, CatalogService.DefaultPerPage, cancellationToken);
+        Result = await catalog.SearchAsync(q, chosen.Sort, pageNumber ?? 1, CatalogService.DefaultPerPage, Viewer, cancellationToken);
     }
 
     public string PageHref(int page)

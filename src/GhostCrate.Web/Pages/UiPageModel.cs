@@ -1,3 +1,5 @@
+using GhostCrate.Core.Identity;
+using GhostCrate.Web.Auth;
 using GhostCrate.Web.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,4 +12,7 @@ public abstract class UiPageModel : PageModel
     public DateTimeOffset Now => HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
 
     public string BaseUrl => HttpContext.RequestServices.GetRequiredService<RegistryUrls>().BaseUrl(Request);
+
+    /// <summary>Who is looking (the cookie session), null for anonymous: decides which restricted crates exist for them.</summary>
+    public Principal? Viewer => HttpContext.SessionUser() is { } user ? Principal.ForSession(user) : null;
 }

@@ -3,6 +3,7 @@ using GhostCrate.Web.Ui.Assets;
 using GhostCrate.Web.Ui.Readme;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public static class GhostCrateUi
         var assembly = typeof(GhostCrateUi).Assembly;
         services.AddRazorPages(options =>
             {
+                options.Conventions.ConfigureFilter(new ServiceFilterAttribute(typeof(BrowseAccessFilter)));
                 // GET-only pages whose path also takes a POST from another endpoint (POST /login signs in).
                 options.Conventions.AddPageApplicationModelConvention("/Login", model => model.EndpointMetadata.Add(new HttpMethodMetadata(["GET", "HEAD"])));
             })
@@ -27,6 +29,7 @@ public static class GhostCrateUi
                 if (manager.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == assembly)) return;
                 foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly)) manager.ApplicationParts.Add(part);
             });
+        services.AddSingleton<BrowseAccessFilter>();
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
         return services;

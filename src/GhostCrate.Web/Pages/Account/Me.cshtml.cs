@@ -97,7 +97,7 @@ public sealed class MeModel(TokenService tokens, AccountService accounts, Catalo
     {
         var list = await tokens.ListAsync(Caller, cancellationToken);
         Tokens = (list.Value ?? []).OrderByDescending(t => t.CreatedAt).ToList();
-        Crates = await catalog.OwnedByAsync(CurrentUser.Id, cancellationToken);
+        Crates = await catalog.OwnedByAsync(CurrentUser.Id, Caller, cancellationToken);
     }
 
     public static string ScopeText(ApiTokenRecord token) =>

@@ -20,7 +20,7 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
 
     public async Task<IActionResult> OnGetAsync(string name, string? version, CancellationToken cancellationToken)
     {
-        var found = await details.GetAsync(name, version, cancellationToken);
+        var found = await details.GetAsync(name, version, Viewer, cancellationToken);
         if (found is null) return NotFound();
         // One address per crate: /crates/Foo_Bar and /crates/foo-bar lead to the crate's own spelling.
         if (found.Crate.Name != name) return RedirectPermanent(version is null ? $"/crates/{found.Crate.Name}" : $"/crates/{found.Crate.Name}/{Uri.EscapeDataString(version)}");
@@ -30,8 +30,8 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         {
             ReadmeHtml = readme.Render(found.Version.Readme, meta.Repository, meta.ReadmeFile, $"{found.Crate.Name}@{found.Version.Version}#{found.Version.Checksum}");
         }
-        Dependents = (await catalog.ReverseDependenciesAsync(found.Crate.Name, 1, DependentsShown, cancellationToken))!;
-        Downloads = (await stats.GetAsync(found.Crate.Name, null, DownloadStatsService.DefaultDays, cancellationToken))!;
+        Dependents = (await catalog.ReverseDependenciesAsync(found.Crate.Name, 1, DependentsShown, Viewer, cancellationToken))!;
+        Downloads = (await stats.GetAsync(found.Crate.Name, null, DownloadStatsService.DefaultDays, Viewer, cancellationToken))!;
         ChartJson = BuildChart(Downloads);
         return Page();
     }

@@ -15,7 +15,7 @@ public sealed class DependentsModel(CatalogService catalog) : UiPageModel
     public async Task<IActionResult> OnGetAsync(string name, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
     {
         CurrentPage = Math.Max(pageNumber ?? 1, 1);
-        var found = await catalog.ReverseDependenciesAsync(name, CurrentPage, PerPage, cancellationToken);
+        var found = await catalog.ReverseDependenciesAsync(name, CurrentPage, PerPage, Viewer, cancellationToken);
         if (found is null) return NotFound();
         Name = name;
         Dependents = found;

@@ -12,7 +12,7 @@ public sealed class GraphModel(DependencyGraphService graphs) : UiPageModel
 
     public async Task<IActionResult> OnGetAsync(string name, string version, CancellationToken cancellationToken)
     {
-        var graph = await graphs.GetAsync(name, version, cancellationToken);
+        var graph = await graphs.GetAsync(name, version, Viewer, cancellationToken);
         if (graph is null) return NotFound();
         Graph = graph;
         HttpContext.Items[Ui.SecurityHeaders.AllowCytoscapeStyleItem] = true;

@@ -9,7 +9,7 @@ public sealed class ProfileModel(CatalogService catalog) : UiPageModel
 
     public async Task<IActionResult> OnGetAsync(string username, CancellationToken cancellationToken)
     {
-        var found = await catalog.UserCratesAsync(username, cancellationToken);
+        var found = await catalog.UserCratesAsync(username, Viewer, cancellationToken);
         if (found is null) return NotFound();
         Profile = found;
         return Page();
