@@ -67,6 +67,9 @@ public sealed class CatalogService(ICrateCatalog catalog, ICrateRepository crate
         return new UserCrates(user.Id, user.Username, user.IsAdmin, user.CreatedAt, await OwnedByAsync(user.Id, viewer, cancellationToken));
     }
 
+    public async Task<IReadOnlyList<CrateSearchHit>> OwnedByOrganizationAsync(long orgId, Principal? viewer, CancellationToken cancellationToken) =>
+        CrateVisibility.Filter(await catalog.ListOwnedByOrganizationAsync(orgId, cancellationToken), await visibility.HiddenAsync(viewer, cancellationToken));
+
     public async Task<IReadOnlyList<CrateSearchHit>> OwnedByAsync(long userId, Principal? viewer, CancellationToken cancellationToken) =>
         CrateVisibility.Filter(await catalog.ListOwnedByAsync(userId, cancellationToken), await visibility.HiddenAsync(viewer, cancellationToken));
 

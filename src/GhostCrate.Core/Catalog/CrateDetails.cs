@@ -14,7 +14,8 @@ public sealed record CrateDetails(
     IReadOnlyList<VersionSummary> Versions,
     IReadOnlyList<DependencyInfo> Dependencies,
     IReadOnlyList<OwnerRecord> Owners,
-    string? PublishedBy)
+    string? PublishedBy,
+    IReadOnlyList<Organizations.GroupOwnerRecord> GroupOwners)
 {
     /// <summary>True when <see cref="Version"/> is the version cargo picks by default (the newest non-yanked release).</summary>
     public bool IsDefaultVersion => string.Equals(Version.Version, Crate.MaxVersion, StringComparison.Ordinal);

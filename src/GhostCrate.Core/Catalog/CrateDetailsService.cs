@@ -9,7 +9,7 @@ using GhostCrate.Protocol.Versioning;
 namespace GhostCrate.Core.Catalog;
 
 /// <summary>Assembles the crate page: the chosen version with its README and metadata, every version, dependencies, owners.</summary>
-public sealed class CrateDetailsService(ICrateRepository crates, ICrateCatalog catalog, IOwnerRepository owners, CrateAccess access)
+public sealed class CrateDetailsService(ICrateRepository crates, ICrateCatalog catalog, IOwnerRepository owners, Organizations.ICrateGroupOwnerRepository groups, CrateAccess access)
 {
     /// <summary>
     /// The crate with <paramref name="version"/> selected, or the default version (the newest non-yanked release, else
@@ -35,7 +35,8 @@ public sealed class CrateDetailsService(ICrateRepository crates, ICrateCatalog c
             versions,
             metadata.Deps.Select(ToInfo).OrderBy(d => KindOrder(d.Kind)).ThenBy(d => d.Name, StringComparer.Ordinal).ToList(),
             await owners.ListAsync(crate.Id, cancellationToken),
-            publishedBy);
+            publishedBy,
+            await groups.ListAsync(crate.Id, cancellationToken));
     }
 
     /// <summary>SemVer order, newest first; a version that does not parse (none should) sorts by publish order.</summary>

@@ -31,4 +31,7 @@ public interface ICrateCatalog
 
     /// <summary>Crates a user owns, by name.</summary>
     Task<IReadOnlyList<CrateSearchHit>> ListOwnedByAsync(long userId, CancellationToken cancellationToken);
+
+    /// <summary>Crates an organization owns, itself (`org:acme`) or through one of its teams (`org:acme:team`), by name.</summary>
+    Task<IReadOnlyList<CrateSearchHit>> ListOwnedByOrganizationAsync(long orgId, CancellationToken cancellationToken);
 }

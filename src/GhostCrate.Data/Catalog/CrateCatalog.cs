@@ -114,6 +114,20 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
             return new ReverseDependencyPage(rows.Select(r => r.ToRecord()).ToList(), total);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<CrateSearchHit>> ListOwnedByOrganizationAsync(long orgId, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<CrateSearchHit>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
+                $"""
+                SELECT {HitColumns} FROM crates c
+                WHERE c.id IN (SELECT crate_id FROM crate_org_owners WHERE org_id = @orgId)
+                   OR c.id IN (SELECT o.crate_id FROM crate_team_owners o JOIN teams t ON t.id = o.team_id WHERE t.org_id = @orgId)
+                ORDER BY {ByName}
+                """,
+                new { orgId }, cancellationToken: cancellationToken));
+            return rows.Select(r => r.ToRecord()).ToList();
+        }, cancellationToken);
+
     public Task<IReadOnlyList<CrateSearchHit>> ListOwnedByAsync(long userId, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<CrateSearchHit>>(async connection =>
         {

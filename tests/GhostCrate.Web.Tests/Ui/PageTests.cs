@@ -291,5 +291,6 @@ public sealed class PageTests
         public Task<IReadOnlyList<GhostCrate.Core.Catalog.VersionSummary>> ListVersionSummariesAsync(long crateId, CancellationToken cancellationToken) => throw Boom();
         public Task<GhostCrate.Core.Catalog.ReverseDependencyPage> ListReverseDependenciesAsync(IReadOnlyList<string> dependencyNames, long excludeCrateId, int offset, int limit, CancellationToken cancellationToken) => throw Boom();
         public Task<IReadOnlyList<GhostCrate.Core.Crates.CrateSearchHit>> ListOwnedByAsync(long userId, CancellationToken cancellationToken) => throw Boom();
+        public Task<IReadOnlyList<GhostCrate.Core.Crates.CrateSearchHit>> ListOwnedByOrganizationAsync(long orgId, CancellationToken cancellationToken) => throw Boom();
     }
 }
