@@ -29,7 +29,8 @@ is_ours() {
   local pid="$1"
   kill -0 "$pid" 2>/dev/null || return 1
   if [[ -r "/proc/$pid/cmdline" ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'provider.mjs' || return 1
+    # The provider runs as .tools/oidc-provider-test.mjs (see launch).
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'oidc-provider-test.mjs' || return 1
   fi
 }
 

@@ -44,6 +44,31 @@ public sealed class AuthRequiredTests(AuthRequiredServerFixture fixture) : EndTo
         await anonymous.RunOkAsync(consumer.Directory, ["build"]);
     }
 
+    /// <summary>A CI job's token with no endpoint scope (`"endpoint_scopes": []`): it builds, it never publishes.</summary>
+    [Fact]
+    public async Task A_read_only_ci_token_resolves_and_builds_but_cannot_publish()
+    {
+        var dep = await Cargo.NewLibAsync($"ci-dep-{Ids.New()}");
+        await Cargo.PublishOkAsync(dep);
+        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/me/tokens")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { api_token = new { name = "ci", endpoint_scopes = Array.Empty<string>() } }),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", Server.AdminToken);
+        using var created = await Http.Raw.SendAsync(request, Cancel);
+        var body = await created.Content.ReadAsStringAsync(Cancel);
+        Assert.True(created.IsSuccessStatusCode, body);
+        var ciToken = JsonNode.Parse(body)!["api_token"]!["token"]!.GetValue<string>();
+
+        var ci = NewSandbox(ciToken);
+        var consumer = await ci.NewLibAsync($"ci-consumer-{Ids.New()}", dependencies: $"{dep.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}");
+        await ci.RunOkAsync(consumer.Directory, ["build"]);
+        var publish = await ci.PublishAsync(consumer, verify: false);
+        OwnerTests.AssertRejectedWithDetail(publish);
+        Assert.Contains("publish-new", publish.StdErr);
+        Assert.DoesNotContain(ciToken, Server.Log);
+    }
+
     [Fact]
     public async Task Index_config_download_and_search_need_a_token()
     {

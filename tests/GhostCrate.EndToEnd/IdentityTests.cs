@@ -20,6 +20,7 @@ public sealed class IdentityTests(ServerFixture fixture) : EndToEndTest(fixture)
 
         OwnerTests.AssertRejectedWithDetail(result);
         Assert.Contains("`publish-new`", result.StdErr);
+        Assert.DoesNotContain(token, Server.Log);
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetIndexFileAsync(crate.Name, cancellationToken: Cancel)).Status);
     }
 
@@ -36,6 +37,8 @@ public sealed class IdentityTests(ServerFixture fixture) : EndToEndTest(fixture)
         OwnerTests.AssertRejectedWithDetail(other);
         Assert.Contains(prefix + "-*", other.StdErr);
         Assert.Single(await Http.GetIndexEntriesAsync($"{prefix}-util", cancellationToken: Cancel));
+        Assert.DoesNotContain(token, Server.Log);
+        Assert.DoesNotContain(Server.AdminToken, Server.Log);
     }
 
     [Fact]

@@ -103,6 +103,59 @@ public class ProxyConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(3), fromEnvironment.ConnectTimeout);
     }
 
+    [Fact]
+    public void Proxy_credentials_become_network_credentials_and_leave_the_address()
+    {
+        var proxy = ProxyComposition.CreateWebProxy(new Uri("http://egress%20user:s%3Acret@proxy.internal:3128"));
+        Assert.Equal("http://proxy.internal:3128/", proxy.Address!.AbsoluteUri);
+        var credential = proxy.Credentials!.GetCredential(proxy.Address, "Basic")!;
+        Assert.Equal("egress user", credential.UserName);
+        Assert.Equal("s:cret", credential.Password);
+    }
+
+    [Fact]
+    public async Task A_proxy_asking_for_credentials_gets_the_configured_ones()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var served = ServeWithChallengeAsync(listener);
+        var upstream = UpstreamDefinition.From("crates-io", new UpstreamOptions
+        {
+            IndexUrl = "http://upstream.invalid/index/",
+            HttpProxy = $"http://alice:secret@127.0.0.1:{port}",
+        });
+        using var http = new HttpClient(ProxyComposition.CreateHandler(upstream));
+
+        var body = await http.GetStringAsync("http://upstream.invalid/index/config.json", TestContext.Current.CancellationToken);
+
+        Assert.Equal("{\"dl\":\"x\"}", body);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("alice:secret")), await served);
+    }
+
+    /// <summary>Answers the first request with 407 and a Basic challenge; returns the Proxy-Authorization of the retry.</summary>
+    private static async Task<string> ServeWithChallengeAsync(TcpListener listener)
+    {
+        string? authorization = null;
+        while (authorization is null)
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            await using var stream = client.GetStream();
+            var reader = new StreamReader(stream, Encoding.ASCII);
+            await reader.ReadLineAsync();
+            string? line;
+            while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync()))
+            {
+                if (line.StartsWith("Proxy-Authorization:", StringComparison.OrdinalIgnoreCase)) authorization = line["Proxy-Authorization:".Length..].Trim();
+            }
+            var response = authorization is null
+                ? "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"egress\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\nConnection: close\r\n\r\n{\"dl\":\"x\"}";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
+        }
+        return authorization;
+    }
+
     private static async Task<string> ServeOnceAsync(TcpListener listener)
     {
         using var client = await listener.AcceptTcpClientAsync();

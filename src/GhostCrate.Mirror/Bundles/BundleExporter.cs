@@ -32,15 +32,17 @@ public sealed class BundleExporter(TimeProvider time)
             // 1. Compare the current files with the base mark, teeing the current list into the new mark file.
             var markTemp = Path.Combine(work, "mark.list");
             var pathsFile = Path.Combine(work, "paths.txt");
-            List<string> removed;
+            var removed = new List<string>();
             await using (var markWriter = new StreamWriter(markTemp) { NewLine = "\n" })
             await using (var pathsWriter = new StreamWriter(pathsFile) { NewLine = "\n" })
             {
                 var current = Tee(MarkFile.Current(layout), markWriter);
                 var before = since is { } baseMark ? MarkFile.Read(MarkFile.PathOf(layout, baseMark)) : [];
-                var (changed, gone) = MarkFile.Compare(before, current);
-                removed = gone.Where(p => p.StartsWith("index/", StringComparison.Ordinal)).ToList();
-                foreach (var entry in changed) await pathsWriter.WriteLineAsync(entry.Path);
+                foreach (var (entry, gone) in MarkFile.Compare(before, current))
+                {
+                    if (!gone) await pathsWriter.WriteLineAsync(entry.Path);
+                    else if (entry.Path.StartsWith("index/", StringComparison.Ordinal)) removed.Add(entry.Path);
+                }
             }
 
             // 2. Legacy TOML for every crate whose index file is in the bundle.

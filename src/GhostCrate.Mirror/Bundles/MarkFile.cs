@@ -59,11 +59,12 @@ public static class MarkFile
         AtomicFile.MoveIntoPlace(temp, PathOf(layout, mark));
     }
 
-    /// <summary>Merges two walk-ordered lists: files added or changed in <paramref name="now"/>, and files gone from it.</summary>
-    public static (List<MarkEntry> Changed, List<string> Removed) Compare(IEnumerable<MarkEntry> before, IEnumerable<MarkEntry> now)
+    /// <summary>
+    /// Merges two walk-ordered lists, streaming: each file added or changed in <paramref name="now"/> (Removed false),
+    /// and each file gone from it (Removed true). Neither list is held in memory.
+    /// </summary>
+    public static IEnumerable<(MarkEntry Entry, bool Removed)> Compare(IEnumerable<MarkEntry> before, IEnumerable<MarkEntry> now)
     {
-        var changed = new List<MarkEntry>();
-        var removed = new List<string>();
         using var a = before.GetEnumerator();
         using var b = now.GetEnumerator();
         var hasA = a.MoveNext();
@@ -73,21 +74,20 @@ public static class MarkFile
             var c = !hasA ? 1 : !hasB ? -1 : PathOrder.Instance.Compare(a.Current.Path, b.Current.Path);
             if (c < 0)
             {
-                removed.Add(a.Current.Path);
+                yield return (a.Current, true);
                 hasA = a.MoveNext();
             }
             else if (c > 0)
             {
-                changed.Add(b.Current);
+                yield return (b.Current, false);
                 hasB = b.MoveNext();
             }
             else
             {
-                if (a.Current.Size != b.Current.Size || a.Current.Hash != b.Current.Hash) changed.Add(b.Current);
+                if (a.Current.Size != b.Current.Size || a.Current.Hash != b.Current.Hash) yield return (b.Current, false);
                 hasA = a.MoveNext();
                 hasB = b.MoveNext();
             }
         }
-        return (changed, removed);
     }
 }

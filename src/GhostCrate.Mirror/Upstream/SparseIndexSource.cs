@@ -33,11 +33,15 @@ public sealed class SparseIndexSource(HttpClient http, UpstreamConfig upstream, 
     {
         if (selection.Pins is not { } pins)
             throw new MirrorException("a sparse upstream cannot be listed: name the crates to mirror (selection.crates, selection.lockfiles or selection.vendorDirs in mirror.json)");
-        foreach (var name in pins.Keys)
+        // A window of fetches runs ahead of the consumer (bounded by the download concurrency), and results come
+        // back in name order: a lock file with hundreds of crates costs a few round trips, not hundreds.
+        var window = new Queue<Task<UpstreamIndexFile>>();
+        foreach (var name in pins.Keys.Where(selection.WantsCrate))
         {
-            if (!selection.WantsCrate(name)) continue;
-            yield return await FetchAsync(name, cancellationToken);
+            window.Enqueue(FetchAsync(name, cancellationToken));
+            if (window.Count >= policy.Concurrency) yield return await window.Dequeue();
         }
+        while (window.Count > 0) yield return await window.Dequeue();
     }
 
     public Task CommitAsync(ResolvedSelection selection, CancellationToken cancellationToken) => Task.CompletedTask;

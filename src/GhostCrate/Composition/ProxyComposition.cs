@@ -57,11 +57,26 @@ public static class ProxyComposition
                 handler.UseProxy = false;
                 break;
             case var url:
-                handler.Proxy = new WebProxy(new Uri(url));
+                handler.Proxy = CreateWebProxy(new Uri(url));
                 handler.UseProxy = true;
                 break;
         }
         return handler;
+    }
+
+    /// <summary>
+    /// `http://user:password@proxy:3128`: WebProxy ignores credentials in the URI, so they become NetworkCredential, and
+    /// the address kept on the proxy (which .NET puts into error messages, which reach logs and cargo) carries none.
+    /// </summary>
+    public static WebProxy CreateWebProxy(Uri url)
+    {
+        if (url.UserInfo.Length == 0) return new WebProxy(url);
+        var parts = url.UserInfo.Split(':', 2);
+        var address = new UriBuilder(url) { UserName = "", Password = "" }.Uri;
+        return new WebProxy(address)
+        {
+            Credentials = new NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : ""),
+        };
     }
 
     private sealed class FactoryUpstreamHttp(IHttpClientFactory factory) : IUpstreamHttp

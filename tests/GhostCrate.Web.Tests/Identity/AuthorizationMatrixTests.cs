@@ -109,7 +109,7 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  403  200  401  401  401  403", """{"password":"helper's new password"}"""),
         new("DELETE", "/api/v1/admin/users/helper/tokens",                           "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
-        new("GET",    "/api/admin/proxy/status",                                     "401  403  403  403  403  200  401  401  401  403",
+        new("GET",    "/api/v1/admin/proxy/status",                                  "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/users",                                         "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
