@@ -4,7 +4,7 @@ using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
 
-public abstract class CatalogTests(IDatabaseLane lane) : DatabaseTest(lane)
+public abstract partial class CatalogTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
     private long _alice;
 
@@ -160,6 +160,29 @@ public abstract class CatalogTests(IDatabaseLane lane) : DatabaseTest(lane)
 
         Assert.Equal(["Alpha", "zeta"], (await Catalog.ListOwnedByAsync(await AliceAsync(), Ct)).Select(c => c.Name));
         Assert.Equal(["bobs"], (await Catalog.ListOwnedByAsync(bob, Ct)).Select(c => c.Name));
+    }
+}
+
+public abstract partial class CatalogTests
+{
+    [Fact]
+    public async Task Crates_of_an_organization_include_those_of_its_teams()
+    {
+        var alice = await AliceAsync();
+        await CrateAsync("org-direct");
+        await CrateAsync("team-owned");
+        await CrateAsync("elsewhere");
+        var orgs = Db.Ports.Organizations;
+        var acme = (await orgs.CreateAsync("acme", "acme", alice, T0, Ct))!;
+        var other = (await orgs.CreateAsync("other", "other", alice, T0, Ct))!;
+        var team = (await orgs.CreateTeamAsync(acme.Id, "web", "web", T0, Ct))!;
+        var owners = Db.Ports.CrateGroupOwners;
+        await owners.AddOrgAsync((await Crates.FindAsync("org-direct", Ct))!.Id, acme.Id, T0, Ct);
+        await owners.AddTeamAsync((await Crates.FindAsync("team-owned", Ct))!.Id, team.Id, T0, Ct);
+        await owners.AddOrgAsync((await Crates.FindAsync("elsewhere", Ct))!.Id, other.Id, T0, Ct);
+
+        Assert.Equal(["org-direct", "team-owned"], (await Catalog.ListOwnedByOrganizationAsync(acme.Id, Ct)).Select(c => c.Name));
+        Assert.Equal(["elsewhere"], (await Catalog.ListOwnedByOrganizationAsync(other.Id, Ct)).Select(c => c.Name));
     }
 }
 
