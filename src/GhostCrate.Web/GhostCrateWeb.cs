@@ -24,7 +24,7 @@ public static class GhostCrateWeb
     {
         app.UseGhostCrateUi();
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
-        app.UseWhen(context => !UiPaths.IsPage(context.Request.Path), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
+        app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
         app.MapSparseIndex();
         app.MapCargoApi();

@@ -30,6 +30,7 @@ public static class GhostCrateUi
                 foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly)) manager.ApplicationParts.Add(part);
             });
         services.AddSingleton<BrowseAccessFilter>();
+        services.AddSingleton<UiPaths>();
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
         return services;
@@ -48,7 +49,7 @@ public static class GhostCrateUi
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.Use((context, next) =>
         {
-            if (!UiPaths.IsPage(context.Request.Path) && context.Features.Get<IStatusCodePagesFeature>() is { } statusPages) statusPages.Enabled = false;
+            if (!UiPaths.IsPage(context) && context.Features.Get<IStatusCodePagesFeature>() is { } statusPages) statusPages.Enabled = false;
             return next(context);
         });
         return app;
