@@ -97,6 +97,8 @@ apt_packages=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_packages+=(postgresql)
 # scripts/services/postgres.sh picks free ports and passwords with python3, which a minimal Debian lacks.
 command -v python3 >/dev/null || apt_packages+=(python3)
+# The browser tests (tests/GhostCrate.Browser.Tests) drive Debian's Chromium through Playwright; no browser download.
+[[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
 # The mirror tests sign bundles with keys made by gpg and check signatures with `gpg --verify`.
 command -v gpg >/dev/null || apt_packages+=(gnupg)
 if [[ ${#apt_packages[@]} -gt 0 ]]; then

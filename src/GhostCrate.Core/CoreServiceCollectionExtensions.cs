@@ -1,4 +1,6 @@
+using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Index;
 using GhostCrate.Core.Publishing;
@@ -32,6 +34,16 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DownloadCounter>();
         services.AddSingleton<Organizations.OrganizationService>();
         services.AddSingleton<SsoLoginService>();
+        // Web UI queries and download statistics (issue 6).
+        services.AddSingleton<DownloadStatsService>();
+        services.AddSingleton<CrateVisibility>();
+        services.AddSingleton<CatalogService>();
+        services.AddSingleton<CrateDetailsService>();
+        services.AddSingleton<DependencyGraphService>();
+        services.AddSingleton<Operations.SystemStatusService>();
+        services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();
+        services.AddSingleton<Operations.IDependencyProbe, Operations.BlobStoreProbe>();
+        services.AddSingleton<Operations.IDependencyProbe, Operations.UpstreamProbe>();
         return services;
     }
 }

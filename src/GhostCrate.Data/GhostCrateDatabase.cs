@@ -1,10 +1,14 @@
 using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Proxy;
 using GhostCrate.Data.Connections;
+using GhostCrate.Data.Catalog;
 using GhostCrate.Data.Crates;
+using GhostCrate.Data.Downloads;
 using GhostCrate.Data.Identity;
 using GhostCrate.Data.Migrations;
 using GhostCrate.Data.Proxy;
@@ -34,6 +38,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         UpstreamStatuses = new UpstreamStatusRepository(factory);
         Organizations = new Organizations.OrganizationRepository(factory);
         CrateGroupOwners = new Organizations.CrateGroupOwnerRepository(factory);
+        Catalog = new CrateCatalog(factory);
+        DownloadStats = new DownloadStatsRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -52,6 +58,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IUpstreamStatusRepository UpstreamStatuses { get; }
     public Core.Organizations.IOrganizationRepository Organizations { get; }
     public Core.Organizations.ICrateGroupOwnerRepository CrateGroupOwners { get; }
+    public ICrateCatalog Catalog { get; }
+    public IDownloadStatsRepository DownloadStats { get; }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 

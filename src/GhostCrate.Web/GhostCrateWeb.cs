@@ -1,6 +1,7 @@
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,13 +15,16 @@ public static class GhostCrateWeb
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
         services.AddHostedService<DownloadCountFlusher>();
+        services.AddGhostCrateUi();
         return services;
     }
 
     /// <summary>Cargo routes (index, API) first, then operational routes.</summary>
     public static WebApplication MapGhostCrate(this WebApplication app)
     {
-        app.UseMiddleware<CargoExceptionMiddleware>();
+        app.UseGhostCrateUi();
+        // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
+        app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
         app.MapSparseIndex();
         app.MapCargoApi();
@@ -28,12 +32,12 @@ public static class GhostCrateWeb
         app.MapProxyAdmin();
         app.MapMirror();
         app.MapHealth();
-        app.MapMe();
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
         app.MapOrganizations();
         app.MapSso();
+        app.MapGhostCrateUi();
         return app;
     }
 }

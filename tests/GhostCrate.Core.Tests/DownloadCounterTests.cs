@@ -1,43 +1,67 @@
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Downloads;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GhostCrate.Core.Tests;
 
 public class DownloadCounterTests
 {
+    private static readonly DateTimeOffset Noon = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Day1 = new(2026, 3, 1);
+
+    private static DownloadCounter Counter(RecordingStats stats, TimeProvider? time = null) =>
+        new(stats, time ?? new ManualClock(Noon), NullLogger<DownloadCounter>.Instance);
+
     [Fact]
     public async Task Downloads_are_written_as_one_summed_batch()
     {
-        var crates = new RecordingCrates();
-        var counter = new DownloadCounter(crates, NullLogger<DownloadCounter>.Instance);
+        var stats = new RecordingStats();
+        var counter = Counter(stats);
         counter.Record(7);
         counter.Record(3);
         counter.Record(7);
+        Assert.Equal(3, await counter.FlushAsync(CancellationToken.None));
+        var batch = Assert.Single(stats.Batches);
+        Assert.Equal([new DownloadIncrement(3, Day1, 1), new DownloadIncrement(7, Day1, 2)], batch);
         await counter.FlushAsync(CancellationToken.None);
-        var batch = Assert.Single(crates.Batches);
-        Assert.Equal([new DownloadCount(3, 1), new DownloadCount(7, 2)], batch);
+        Assert.Single(stats.Batches);
+    }
+
+    [Fact]
+    public async Task Downloads_are_counted_per_utc_day()
+    {
+        var clock = new ManualClock(Noon);
+        var stats = new RecordingStats();
+        var counter = Counter(stats, clock);
+        counter.Record(1);
+        clock.Now = Noon.AddHours(13);
+        counter.Record(1);
+        counter.Record(1);
+
         await counter.FlushAsync(CancellationToken.None);
-        Assert.Single(crates.Batches);
+
+        Assert.Equal([new DownloadIncrement(1, Day1, 1), new DownloadIncrement(1, Day1.AddDays(1), 2)], Assert.Single(stats.Batches));
     }
 
     [Fact]
     public async Task A_failed_flush_keeps_its_counts_for_the_next_one()
     {
-        var crates = new RecordingCrates { FailNext = true };
-        var counter = new DownloadCounter(crates, NullLogger<DownloadCounter>.Instance);
+        var stats = new RecordingStats { FailNext = true };
+        var counter = Counter(stats);
+        counter.Record(1);
+        Assert.Equal(0, await counter.FlushAsync(CancellationToken.None));
+        Assert.Empty(stats.Batches);
+        Assert.Equal(1, counter.PendingVersions);
         counter.Record(1);
         await counter.FlushAsync(CancellationToken.None);
-        Assert.Empty(crates.Batches);
-        counter.Record(1);
-        await counter.FlushAsync(CancellationToken.None);
-        Assert.Equal([new DownloadCount(1, 2)], Assert.Single(crates.Batches));
+        Assert.Equal([new DownloadIncrement(1, Day1, 2)], Assert.Single(stats.Batches));
     }
 
     [Fact]
     public async Task Concurrent_downloads_are_all_counted()
     {
-        var crates = new RecordingCrates();
-        var counter = new DownloadCounter(crates, NullLogger<DownloadCounter>.Instance);
+        var stats = new RecordingStats();
+        var counter = Counter(stats);
         var flushing = Task.Run(async () =>
         {
             for (var i = 0; i < 50; i++) await counter.FlushAsync(CancellationToken.None);
@@ -45,34 +69,34 @@ public class DownloadCounterTests
         Parallel.For(0, 10_000, i => counter.Record(i % 5));
         await flushing;
         await counter.FlushAsync(CancellationToken.None);
-        Assert.Equal(10_000, crates.Batches.SelectMany(b => b).Sum(c => c.Count));
+        Assert.Equal(10_000, stats.Batches.SelectMany(b => b).Sum(c => c.Count));
+        Assert.Equal(0, counter.PendingVersions);
     }
 
-    /// <summary>A unit-test fake of the repository that records download batches.</summary>
-    private sealed class RecordingCrates : ICrateRepository
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
-        public List<IReadOnlyList<DownloadCount>> Batches { get; } = [];
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    /// <summary>A unit-test fake of the statistics port that records batches.</summary>
+    private sealed class RecordingStats : IDownloadStatsRepository
+    {
+        public List<IReadOnlyList<DownloadIncrement>> Batches { get; } = [];
         public bool FailNext { get; set; }
 
-        public Task AddDownloadsAsync(IReadOnlyList<DownloadCount> counts, CancellationToken cancellationToken)
+        public Task<long> AddAsync(IReadOnlyCollection<DownloadIncrement> increments, CancellationToken cancellationToken)
         {
             if (FailNext)
             {
                 FailNext = false;
                 throw new InvalidOperationException("database unavailable");
             }
-            lock (Batches) Batches.Add(counts.ToList());
-            return Task.CompletedTask;
+            lock (Batches) Batches.Add(increments.ToList());
+            return Task.FromResult(increments.Sum(i => i.Count));
         }
 
-        public Task<IndexSource?> GetIndexSourceAsync(string canonicalName, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<CrateRecord?> FindAsync(string canonicalName, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<VersionRecord>> ListVersionsAsync(long crateId, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<VersionRecord?> FindVersionAsync(string canonicalName, string version, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<PublishWriteResult> PublishAsync(NewCrateVersion version, Func<CancellationToken, Task> storeBlob, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> SetYankedAsync(string canonicalName, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<CrateSearchPage> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task IncrementDownloadsAsync(long versionId, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<long> CountCratesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<DailyVersionDownloads>> ListDailyAsync(long crateId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }

@@ -1,44 +1,67 @@
-using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using GhostCrate.Core.Downloads;
 using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Crates;
 
 /// <summary>
-/// Counts downloads in memory and writes them in one batch per flush (the host flushes about once a second and on
-/// shutdown), so a download never waits for a database write and parallel downloads never queue on one lock. A count
-/// is best-effort, as on crates.io: a crash loses at most the last second; a failed flush keeps its counts for the next.
+/// Counts downloads in memory, per version and UTC day, and writes them in one batch per flush (the host flushes about
+/// once a second and on shutdown): a download never waits for a database write and parallel downloads never queue on
+/// the database. One batch updates the day rows of the statistics and the version and crate totals together
+/// (<see cref="IDownloadStatsRepository.AddAsync"/>), so they never disagree. Counts are best-effort, as on crates.io:
+/// a crash loses at most the last flush interval; a failed flush keeps its counts for the next.
 /// </summary>
-public sealed class DownloadCounter(ICrateRepository crates, ILogger<DownloadCounter> logger)
+public sealed class DownloadCounter(IDownloadStatsRepository stats, TimeProvider time, ILogger<DownloadCounter> logger)
 {
-    private readonly ConcurrentDictionary<long, long> _pending = new();
+    // A plain lock: an uncontended increment costs tens of nanoseconds, and swapping the whole dictionary under it at
+    // flush time means no increment can slip between "read" and "remove".
+    private readonly Lock _gate = new();
     private readonly SemaphoreSlim _flush = new(1, 1);
+    private Dictionary<(long VersionId, DateOnly Day), long> _pending = [];
 
-    public void Record(long versionId) => _pending.AddOrUpdate(versionId, 1, static (_, n) => n + 1);
+    public void Record(long versionId)
+    {
+        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        lock (_gate) CollectionsMarshal.GetValueRefOrAddDefault(_pending, (versionId, day), out _)++;
+    }
 
-    public int PendingVersions => _pending.Count;
+    /// <summary>Distinct (version, day) pairs waiting for the next flush.</summary>
+    public int PendingVersions
+    {
+        get
+        {
+            lock (_gate) return _pending.Count;
+        }
+    }
 
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes every pending count; returns how many downloads were stored (0 when the write failed).</summary>
+    public async Task<long> FlushAsync(CancellationToken cancellationToken)
     {
         await _flush.WaitAsync(cancellationToken);
         try
         {
-            var batch = new List<DownloadCount>();
-            // TryRemove per key: an increment racing with the removal lands in a new entry and is counted next time.
-            foreach (var versionId in _pending.Keys)
+            Dictionary<(long VersionId, DateOnly Day), long> taken;
+            lock (_gate)
             {
-                if (_pending.TryRemove(versionId, out var count)) batch.Add(new DownloadCount(versionId, count));
+                if (_pending.Count == 0) return 0;
+                taken = _pending;
+                _pending = [];
             }
-            if (batch.Count == 0) return;
-            batch.Sort((a, b) => a.VersionId.CompareTo(b.VersionId));
+            var batch = taken.Select(p => new DownloadIncrement(p.Key.VersionId, p.Key.Day, p.Value))
+                .OrderBy(i => i.VersionId).ThenBy(i => i.Day).ToList();
             try
             {
-                await crates.AddDownloadsAsync(batch, cancellationToken);
+                return await stats.AddAsync(batch, cancellationToken);
             }
             catch (Exception ex)
             {
-                foreach (var item in batch) _pending.AddOrUpdate(item.VersionId, item.Count, (_, n) => n + item.Count);
+                lock (_gate)
+                {
+                    foreach (var item in batch) CollectionsMarshal.GetValueRefOrAddDefault(_pending, (item.VersionId, item.Day), out _) += item.Count;
+                }
                 if (ex is OperationCanceledException) throw;
-                logger.LogWarning(ex, "Could not record {Versions} versions' downloads; will retry", batch.Count);
+                logger.LogWarning(ex, "Could not record downloads of {Versions} versions; will retry", batch.Count);
+                return 0;
             }
         }
         finally

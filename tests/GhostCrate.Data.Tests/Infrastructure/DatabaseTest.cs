@@ -23,6 +23,8 @@ public abstract class DatabaseTest(IDatabaseLane lane) : IAsyncLifetime
     protected IOwnerRepository Owners => Db.Ports.Owners;
     protected IUserRepository Users => Db.Ports.Users;
     protected ITokenRepository Tokens => Db.Ports.Tokens;
+    protected Core.Catalog.ICrateCatalog Catalog => Db.Ports.Catalog;
+    protected Core.Downloads.IDownloadStatsRepository DownloadStats => Db.Ports.DownloadStats;
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Whether the database is migrated before the test (the migration tests start from nothing).</summary>

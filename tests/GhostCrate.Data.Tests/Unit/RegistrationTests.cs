@@ -1,5 +1,7 @@
 using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +18,7 @@ public sealed class RegistrationTests
         var provider = new TinyProvider(services);
         try
         {
-            var ports = new[] { typeof(IDatabase), typeof(ICrateRepository), typeof(IOwnerRepository), typeof(IUserRepository), typeof(ITokenRepository) };
+            var ports = new[] { typeof(IDatabase), typeof(ICrateRepository), typeof(IOwnerRepository), typeof(IUserRepository), typeof(ITokenRepository), typeof(ICrateCatalog), typeof(IDownloadStatsRepository) };
             foreach (var port in ports)
             {
                 var descriptor = Assert.Single(services, d => d.ServiceType == port);

@@ -1,0 +1,37 @@
+using GhostCrate.Core.Crates;
+
+namespace GhostCrate.Core.Catalog;
+
+/// <summary>
+/// Read-only queries behind the web UI (home, search, crate page, profiles). Kept apart from
+/// <see cref="ICrateRepository"/>, which serves Cargo's protocol, so neither port grows into a god interface.
+/// Names passed in are canonical unless stated otherwise.
+/// </summary>
+public interface ICrateCatalog
+{
+    /// <summary>Crates, versions and the sum of all downloads.</summary>
+    Task<RegistryCounts> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Crates whose name, description or keywords contain <paramref name="query"/> (lowercase; empty lists every
+    /// crate), in the given order. Relevance puts the exact name first, then names starting with the query, then
+    /// other name matches, then everything else, each group by downloads.
+    /// </summary>
+    Task<CrateSearchPage> SearchAsync(string query, CrateSort sort, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Every version of a crate without README or metadata (cheap enough for a version list).</summary>
+    Task<IReadOnlyList<VersionSummary>> ListVersionSummariesAsync(long crateId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Crates whose latest version (max_version) depends on a crate of this registry spelled one of
+    /// <paramref name="dependencyNames"/> (the spellings a Cargo.toml may use for it), most downloaded first.
+    /// <paramref name="excludeCrateId"/> leaves the crate itself out.
+    /// </summary>
+    Task<ReverseDependencyPage> ListReverseDependenciesAsync(IReadOnlyList<string> dependencyNames, long excludeCrateId, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Crates a user owns, by name.</summary>
+    Task<IReadOnlyList<CrateSearchHit>> ListOwnedByAsync(long userId, CancellationToken cancellationToken);
+
+    /// <summary>Crates an organization owns, itself (`org:acme`) or through one of its teams (`org:acme:team`), by name.</summary>
+    Task<IReadOnlyList<CrateSearchHit>> ListOwnedByOrganizationAsync(long orgId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using GhostCrate.Core.Catalog;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Options;
+using GhostCrate.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Web.Pages.Account;
+
+/// <summary>
+/// /me: the account page, and the `login_url` cargo prints ("get a token at ..."). Profile, the crates you own, your
+/// API tokens (create with scopes and expiry, see the secret once, revoke) and your password.
+/// </summary>
+public sealed class MeModel(TokenService tokens, AccountService accounts, CatalogService catalog, IOptions<IdentityOptions> identity) : SignedInPageModel
+{
+    public static readonly IReadOnlyList<(string Scope, string Label)> EndpointScopes =
+    [
+        (TokenScopes.PublishNew, "publish new crates"),
+        (TokenScopes.PublishUpdate, "publish new versions"),
+        (TokenScopes.Yank, "yank and unyank"),
+        (TokenScopes.ChangeOwners, "change owners"),
+    ];
+
+    public static readonly IReadOnlyList<(string Value, string Label)> Expiries =
+    [
+        ("30", "in 30 days"),
+        ("90", "in 90 days"),
+        ("365", "in a year"),
+        ("7", "in 7 days"),
+        ("never", "never"),
+    ];
+
+    public IReadOnlyList<ApiTokenRecord> Tokens { get; private set; } = [];
+    public IReadOnlyList<CrateSearchHit> Crates { get; private set; } = [];
+    public CreatedToken? Created { get; private set; }
+    public int? MaxTokenLifetimeDays => identity.Value.MaxTokenLifetimeDays;
+
+    [BindProperty] public TokenForm NewToken { get; set; } = new();
+    [BindProperty] public PasswordForm Password { get; set; } = new();
+
+    public async Task OnGetAsync(string? done, CancellationToken cancellationToken)
+    {
+        StatusMessage = done switch
+        {
+            "revoked" => "The token was revoked. Anything still using it is refused from now on.",
+            "password" => "Your password was changed. Your other sessions were signed out.",
+            _ => null,
+        };
+        await LoadAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostCreateTokenAsync(CancellationToken cancellationToken)
+    {
+        var scopes = NewToken.Access != "limited" ? null : (IReadOnlyList<string>)(NewToken.Scopes ?? []).Where(s => EndpointScopes.Any(e => e.Scope == s)).ToList();
+        var crates = string.IsNullOrWhiteSpace(NewToken.Crates)
+            ? null
+            : (IReadOnlyList<string>)NewToken.Crates.Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        DateTimeOffset? expires = NewToken.Expires is { } days && days != "never" && int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? Now.AddDays(n)
+            : null;
+        var result = await tokens.CreateAsync(Caller, new NewTokenRequest(NewToken.Name ?? "", scopes, crates, expires), cancellationToken);
+        await LoadAsync(cancellationToken);
+        if (result.Error is { } error) return Failed(error);
+        Created = result.Value;
+        StatusMessage = $"Created the token “{Created!.Record.Name}”.";
+        NewToken = new TokenForm();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken cancellationToken)
+    {
+        var result = await tokens.RevokeAsync(Caller, id, cancellationToken);
+        if (result.Error is { } error)
+        {
+            await LoadAsync(cancellationToken);
+            return Failed(error);
+        }
+        return Redirect("/me?done=revoked#tokens");
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)
+    {
+        var result = await accounts.ChangePasswordAsync(Caller, Password.Current ?? "", Password.New ?? "", cancellationToken);
+        if (result.Error is { } error)
+        {
+            await LoadAsync(cancellationToken);
+            return Failed(error);
+        }
+        // The change ended every session of the user (session version); this one continues with a fresh cookie.
+        await SessionCookie.SignInAsync(HttpContext, result.Value!);
+        return Redirect("/me?done=password");
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var list = await tokens.ListAsync(Caller, cancellationToken);
+        Tokens = (list.Value ?? []).OrderByDescending(t => t.CreatedAt).ToList();
+        Crates = await catalog.OwnedByAsync(CurrentUser.Id, Caller, cancellationToken);
+    }
+
+    public static string ScopeText(ApiTokenRecord token) =>
+        token.EndpointScopes is null ? "everything" : token.EndpointScopes.Length == 0 ? "read only" : token.EndpointScopes.Replace(' ', ',').Replace(",", ", ", StringComparison.Ordinal);
+
+    public static string CrateText(ApiTokenRecord token) =>
+        token.CrateScopes is null ? "all crates" : token.CrateScopes.Replace(" ", ", ", StringComparison.Ordinal);
+
+    public sealed class TokenForm
+    {
+        public string? Name { get; set; }
+        /// <summary>"all": the token may do all the user may; "limited": only the checked <see cref="Scopes"/> (none = read only).</summary>
+        public string Access { get; set; } = "all";
+        public List<string>? Scopes { get; set; }
+        public string? Crates { get; set; }
+        public string? Expires { get; set; } = "90";
+    }
+
+    public sealed class PasswordForm
+    {
+        public string? Current { get; set; }
+        public string? New { get; set; }
+    }
+}

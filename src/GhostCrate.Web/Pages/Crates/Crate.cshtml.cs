@@ -1,0 +1,68 @@
+using System.Text.Json;
+using GhostCrate.Core.Catalog;
+using GhostCrate.Core.Downloads;
+using GhostCrate.Web.Ui;
+using GhostCrate.Web.Ui.Readme;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GhostCrate.Web.Pages.Crates;
+
+public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme) : UiPageModel
+{
+    public const int DependentsShown = 10;
+    private const int ChartVersions = 5;
+
+    public CrateDetails Details { get; private set; } = null!;
+    public string? ReadmeHtml { get; private set; }
+    public ReverseDependencyPage Dependents { get; private set; } = null!;
+    public CrateDownloadStats Downloads { get; private set; } = null!;
+    public string ChartJson { get; private set; } = "{}";
+
+    public async Task<IActionResult> OnGetAsync(string name, string? version, CancellationToken cancellationToken)
+    {
+        var found = await details.GetAsync(name, version, Viewer, cancellationToken);
+        if (found is null) return NotFound();
+        // One address per crate: /crates/Foo_Bar and /crates/foo-bar lead to the crate's own spelling.
+        if (found.Crate.Name != name) return RedirectPermanent(version is null ? $"/crates/{found.Crate.Name}" : $"/crates/{found.Crate.Name}/{Uri.EscapeDataString(version)}");
+        Details = found;
+        var meta = found.Metadata;
+        if (!string.IsNullOrWhiteSpace(found.Version.Readme))
+        {
+            ReadmeHtml = readme.Render(found.Version.Readme, meta.Repository, meta.ReadmeFile, $"{found.Crate.Name}@{found.Version.Version}#{found.Version.Checksum}");
+        }
+        Dependents = (await catalog.ReverseDependenciesAsync(found.Crate.Name, 1, DependentsShown, Viewer, cancellationToken))!;
+        Downloads = (await stats.GetAsync(found.Crate.Name, null, DownloadStatsService.DefaultDays, Viewer, cancellationToken))!;
+        ChartJson = BuildChart(Downloads);
+        return Page();
+    }
+
+    /// <summary>Links shown only when they are http(s): a manifest may say anything.</summary>
+    public static string? SafeLink(string? url) =>
+        url is not null && UrlPolicy.Classify(url, allowMailto: false) is (UrlPolicy.Kind.Absolute, var safe) ? safe : null;
+
+    public IEnumerable<IGrouping<string, DependencyInfo>> DependencyGroups =>
+        Details.Dependencies.GroupBy(d => d.Kind);
+
+    public static string KindTitle(string kind) => kind switch
+    {
+        "normal" => "Dependencies",
+        "build" => "Build dependencies",
+        "dev" => "Dev dependencies",
+        _ => kind,
+    };
+
+    /// <summary>The chart's data: one series per most-downloaded version (the rest summed), one point per day.</summary>
+    private static string BuildChart(CrateDownloadStats downloads)
+    {
+        var days = downloads.Totals.Select(t => t.Day).ToList();
+        var top = downloads.Versions.GroupBy(v => v.Version).OrderByDescending(g => g.Sum(v => v.Downloads)).Take(ChartVersions).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var series = top.Select(version => new
+        {
+            label = version,
+            data = days.Select(day => downloads.Versions.Where(v => v.Version == version && v.Day == day).Sum(v => v.Downloads)).ToList(),
+        }).ToList();
+        var others = days.Select(day => downloads.Versions.Where(v => !top.Contains(v.Version) && v.Day == day).Sum(v => v.Downloads)).ToList();
+        if (others.Any(n => n > 0)) series.Add(new { label = "other versions", data = others });
+        return JsonSerializer.Serialize(new { days = days.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), series });
+    }
+}

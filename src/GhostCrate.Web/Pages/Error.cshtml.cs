@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GhostCrate.Web.Pages;
+
+/// <summary>
+/// The friendly page behind every failed page request (UseStatusCodePagesWithReExecute and UseExceptionHandler send
+/// them here). A client that asks for JSON gets RFC 9457 problem details instead.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : UiPageModel
+{
+    public int Code { get; private set; }
+    public string Heading { get; private set; } = "";
+    public string Message { get; private set; } = "";
+    public string TraceId { get; private set; } = "";
+    public string? OriginalPath { get; private set; }
+
+    public IActionResult OnGet(int code) => Handle(code);
+
+    // A failed POST is re-executed as a POST.
+    public IActionResult OnPost(int code) => Handle(code);
+
+    private IActionResult Handle(int code)
+    {
+        Code = code is >= 400 and <= 599 ? code : 500;
+        OriginalPath = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
+            ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path;
+        TraceId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        (Heading, Message) = Code switch
+        {
+            404 => ("Page not found", "There is nothing at this address. The crate may be spelt differently, or the link is out of date."),
+            403 => ("Not allowed", "Your account may not see or do this. Ask an administrator if you think it should."),
+            401 => ("Please log in", "This page needs you to log in first."),
+            405 => ("Not allowed here", "This address does not accept that kind of request."),
+            >= 500 => ("Something went wrong", "The registry could not show this page. The problem has been logged; try again in a moment."),
+            _ => ("That did not work", "The request could not be handled."),
+        };
+        Response.StatusCode = Code;
+        if (WantsJson())
+        {
+            return new ObjectResult(new ProblemDetails { Status = Code, Title = Heading, Detail = Message, Instance = OriginalPath, Extensions = { ["traceId"] = TraceId } })
+            {
+                StatusCode = Code,
+                ContentTypes = { "application/problem+json" },
+            };
+        }
+        return Page();
+    }
+
+    private bool WantsJson()
+    {
+        var accept = Request.Headers.Accept.ToString();
+        return accept.Contains("json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,37 @@
+using GhostCrate.Core.Catalog;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GhostCrate.Web.Pages;
+
+public sealed class SearchModel(CatalogService catalog) : UiPageModel
+{
+    public static readonly IReadOnlyList<(string Value, string Label, CrateSort Sort)> Sorts =
+    [
+        ("relevance", "Relevance", CrateSort.Relevance),
+        ("downloads", "Downloads", CrateSort.Downloads),
+        ("recent", "Recently updated", CrateSort.RecentlyUpdated),
+        ("name", "Name", CrateSort.Name),
+    ];
+
+    public CatalogSearchResult Result { get; private set; } = null!;
+    public string SortValue { get; private set; } = "relevance";
+
+    // "page" is also Razor Pages' own route value (the page name), so the query string is named explicitly.
+    public async Task OnGetAsync(string? q, string? sort, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
+    {
+        var chosen = Sorts.FirstOrDefault(s => s.Value == sort);
+        if (chosen.Value is null) chosen = Sorts[0];
+        SortValue = chosen.Value;
+        Result = await catalog.SearchAsync(q, chosen.Sort, pageNumber ?? 1, CatalogService.DefaultPerPage, Viewer, cancellationToken);
+    }
+
+    public string PageHref(int page)
+    {
+        var query = new QueryBuilder();
+        if (Result.Query.Length > 0) query.Add("q", Result.Query);
+        if (SortValue != "relevance") query.Add("sort", SortValue);
+        if (page > 1) query.Add("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return "/search" + query.ToQueryString();
+    }
+}

@@ -1,0 +1,54 @@
+using Markdig;
+using Markdig.Extensions.AutoIdentifiers;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace GhostCrate.Web.Ui.Readme;
+
+/// <summary>
+/// Renders a crate's README (CommonMark + GitHub-style tables, task lists, autolinks, strikethrough, footnotes) to
+/// sanitised HTML. Raw HTML in the Markdown is allowed through Markdig and then cleaned by <see cref="ReadmeSanitizer"/>,
+/// so `&lt;p align="center"&gt;&lt;img ...&gt;` banners survive and scripts do not. Results are cached per version.
+/// </summary>
+public sealed class ReadmeRenderer : IDisposable
+{
+    // Its own bounded cache (sizes in KiB, about 16 MiB in all), so the shared IMemoryCache needs no size limit.
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 16 * 1024 });
+
+    private const int MaxReadmeChars = 512 * 1024;
+
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UsePipeTables()
+        .UseGridTables()
+        .UseTaskLists()
+        .UseAutoLinks()
+        .UseEmphasisExtras()
+        .UseFootnotes()
+        .UseAutoIdentifiers(AutoIdentifierOptions.GitHub)
+        .Build();
+
+    /// <summary>
+    /// Safe HTML for <paramref name="markdown"/>. <paramref name="readmePath"/> (the manifest's `readme`, e.g.
+    /// docs/README.md) locates relative links inside <paramref name="repository"/>. <paramref name="cacheKey"/>
+    /// identifies the version (name + checksum); null skips the cache.
+    /// </summary>
+    public string Render(string markdown, string? repository, string? readmePath, string? cacheKey = null)
+    {
+        if (cacheKey is not null && cache.TryGetValue<string>(("readme", cacheKey), out var cached) && cached is not null) return cached;
+        var html = RenderUncached(markdown, repository, readmePath);
+        if (cacheKey is not null)
+        {
+            cache.Set(("readme", cacheKey), html, new MemoryCacheEntryOptions { Size = html.Length / 1024 + 1, SlidingExpiration = TimeSpan.FromHours(1) });
+        }
+        return html;
+    }
+
+    public static string RenderUncached(string markdown, string? repository, string? readmePath)
+    {
+        if (markdown.Length > MaxReadmeChars) markdown = markdown[..MaxReadmeChars];
+        var html = Markdown.ToHtml(markdown, Pipeline);
+        var directory = Path.GetDirectoryName((readmePath ?? "").Replace('\\', '/'))?.Replace('\\', '/') ?? "";
+        return ReadmeSanitizer.Sanitize(html, RepositoryLinks.From(repository), directory);
+    }
+
+    public void Dispose() => cache.Dispose();
+}

@@ -1,0 +1,218 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+
+namespace GhostCrate.Web.Ui.Readme;
+
+/// <summary>
+/// Allow-list HTML sanitiser for rendered READMEs (the approach of crates.io's ammonia): the HTML is parsed by a real
+/// HTML5 parser, so the browser sees the same tree we check; every element, attribute and URL not known to be safe
+/// is dropped. Scripts, styles, event handlers, forms, frames and javascript:/data: URLs never survive. Ids get a
+/// `user-content-` prefix (as on GitHub) so a README cannot clobber the page's own ids.
+/// </summary>
+public static partial class ReadmeSanitizer
+{
+    public const string IdPrefix = "user-content-";
+
+    /// <summary>Removed together with everything inside them.</summary>
+    private static readonly FrozenSet<string> Dropped = FrozenSet.Create(StringComparer.Ordinal,
+        "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript", "template", "form",
+        "button", "select", "textarea", "option", "link", "meta", "base", "title", "head", "svg", "math", "audio",
+        "video", "canvas", "dialog", "portal", "xmp", "plaintext", "noembed", "noframes", "param", "slot");
+
+    /// <summary>Kept; any other element is replaced by its children (its text stays, its markup goes).</summary>
+    private static readonly FrozenSet<string> Allowed = FrozenSet.Create(StringComparer.Ordinal,
+        "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+        "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+        "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+        "thead", "time", "tr", "tt", "u", "ul", "var", "wbr");
+
+    private static readonly FrozenSet<string> GlobalAttributes = FrozenSet.Create(StringComparer.Ordinal, "id", "title", "lang", "dir");
+
+    private static readonly FrozenDictionary<string, FrozenSet<string>> ElementAttributes = new Dictionary<string, FrozenSet<string>>
+    {
+        ["a"] = FrozenSet.Create(StringComparer.Ordinal, "href", "name"),
+        ["img"] = FrozenSet.Create(StringComparer.Ordinal, "src", "alt", "width", "height", "align"),
+        ["source"] = FrozenSet.Create(StringComparer.Ordinal, "srcset", "media", "type", "width", "height"),
+        ["p"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["div"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["h1"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["h2"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["h3"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["h4"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["h5"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["h6"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["td"] = FrozenSet.Create(StringComparer.Ordinal, "align", "colspan", "rowspan"),
+        ["th"] = FrozenSet.Create(StringComparer.Ordinal, "align", "colspan", "rowspan", "scope"),
+        ["col"] = FrozenSet.Create(StringComparer.Ordinal, "span"),
+        ["colgroup"] = FrozenSet.Create(StringComparer.Ordinal, "span"),
+        ["ol"] = FrozenSet.Create(StringComparer.Ordinal, "start", "reversed"),
+        ["li"] = FrozenSet.Create(StringComparer.Ordinal, "value"),
+        ["details"] = FrozenSet.Create(StringComparer.Ordinal, "open"),
+        ["code"] = FrozenSet.Create(StringComparer.Ordinal, "class"),
+        ["input"] = FrozenSet.Create(StringComparer.Ordinal, "type", "checked", "disabled"),
+        ["time"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
+        ["del"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
+        ["ins"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
+        ["q"] = FrozenSet.Create(StringComparer.Ordinal, "cite"),
+        ["blockquote"] = FrozenSet.Create(StringComparer.Ordinal, "cite"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly HtmlParser Parser = new(new HtmlParserOptions { IsScripting = false });
+
+    [GeneratedRegex("^language-[A-Za-z0-9_+#.-]{1,40}$")]
+    private static partial Regex LanguageClass();
+
+    [GeneratedRegex("^[0-9]{1,5}(%|px)?$")]
+    private static partial Regex Dimension();
+
+    /// <summary>Sanitises <paramref name="html"/>; relative links and images go to <paramref name="repository"/> or are dropped.</summary>
+    public static string Sanitize(string html, RepositoryLinks? repository, string readmeDirectory = "")
+    {
+        var document = Parser.ParseDocument("<!doctype html><html><body></body></html>");
+        var body = document.Body!;
+        foreach (var node in Parser.ParseFragment(html, body).ToList()) body.AppendChild(node);
+        CleanChildren(body, repository, readmeDirectory);
+        return body.InnerHtml;
+    }
+
+    private static void CleanChildren(INode parent, RepositoryLinks? repository, string readmeDirectory)
+    {
+        foreach (var child in parent.ChildNodes.ToList())
+        {
+            switch (child)
+            {
+                case IElement element:
+                    CleanElement(element, repository, readmeDirectory);
+                    break;
+                case IText:
+                    break;
+                default:
+                    // Comments (which can hide conditional markup), processing instructions, doctypes.
+                    child.RemoveFromParent();
+                    break;
+            }
+        }
+    }
+
+    private static void CleanElement(IElement element, RepositoryLinks? repository, string readmeDirectory)
+    {
+        var tag = element.LocalName;
+        if (element.NamespaceUri is not ("http://www.w3.org/1999/xhtml" or null) || Dropped.Contains(tag))
+        {
+            element.Remove();
+            return;
+        }
+        if (!Allowed.Contains(tag))
+        {
+            CleanChildren(element, repository, readmeDirectory);
+            Unwrap(element);
+            return;
+        }
+        CleanAttributes(element, tag);
+        if (!CleanUrls(element, tag, repository, readmeDirectory)) return;
+        CleanChildren(element, repository, readmeDirectory);
+    }
+
+    private static void CleanAttributes(IElement element, string tag)
+    {
+        var allowedHere = ElementAttributes.GetValueOrDefault(tag);
+        foreach (var attribute in element.Attributes.ToList())
+        {
+            var name = attribute.LocalName;
+            var keep = attribute.NamespaceUri is null && (GlobalAttributes.Contains(name) || (allowedHere?.Contains(name) ?? false));
+            if (keep && name == "class") keep = LanguageClass().IsMatch(attribute.Value);
+            if (keep && name is "width" or "height") keep = Dimension().IsMatch(attribute.Value.Trim());
+            if (keep && name == "type" && tag == "input") keep = attribute.Value.Trim().Equals("checkbox", StringComparison.OrdinalIgnoreCase);
+            if (!keep)
+            {
+                element.RemoveAttribute(name);
+                continue;
+            }
+            if (name is "id" or "name" && !attribute.Value.StartsWith(IdPrefix, StringComparison.Ordinal))
+            {
+                element.SetAttribute(name, IdPrefix + attribute.Value);
+            }
+        }
+        if (tag == "input")
+        {
+            // Only Markdig's task-list checkboxes: shown, never editable.
+            if (element.GetAttribute("type") is null)
+            {
+                element.Remove();
+                return;
+            }
+            element.SetAttribute("disabled", "disabled");
+        }
+    }
+
+    /// <summary>Checks or rewrites href/src/srcset/cite. False when the element itself was removed.</summary>
+    private static bool CleanUrls(IElement element, string tag, RepositoryLinks? repository, string readmeDirectory)
+    {
+        if (element.Parent is null) return false;
+        foreach (var name in new[] { "cite" })
+        {
+            if (element.GetAttribute(name) is { } value && UrlPolicy.Classify(value, allowMailto: false).Kind != UrlPolicy.Kind.Absolute) element.RemoveAttribute(name);
+        }
+        if (tag == "a" && element.GetAttribute("href") is { } href)
+        {
+            var (kind, url) = UrlPolicy.Classify(href, allowMailto: true);
+            string? target = kind switch
+            {
+                UrlPolicy.Kind.Absolute => url,
+                UrlPolicy.Kind.Fragment => url.Length > 1 && !url[1..].StartsWith(IdPrefix, StringComparison.Ordinal) ? "#" + IdPrefix + url[1..] : url,
+                UrlPolicy.Kind.Relative when repository is not null => UrlPolicy.Resolve(repository.BlobBase, readmeDirectory, url),
+                _ => null,
+            };
+            if (target is null)
+            {
+                element.RemoveAttribute("href");
+            }
+            else
+            {
+                element.SetAttribute("href", target);
+                // Links out of the page: no referrer, no window.opener, no ranking credit (the README is user content).
+                if (!target.StartsWith('#')) element.SetAttribute("rel", "nofollow noopener noreferrer");
+            }
+        }
+        if (tag == "img")
+        {
+            var (kind, url) = UrlPolicy.Classify(element.GetAttribute("src"), allowMailto: false);
+            var target = kind switch
+            {
+                UrlPolicy.Kind.Absolute => url,
+                UrlPolicy.Kind.Relative when repository is not null => UrlPolicy.Resolve(repository.RawBase, readmeDirectory, url),
+                _ => null,
+            };
+            if (target is null)
+            {
+                // Keep what the image meant to say.
+                var alt = element.GetAttribute("alt");
+                if (string.IsNullOrWhiteSpace(alt)) element.Remove();
+                else element.Replace(element.Owner!.CreateTextNode(alt));
+                return false;
+            }
+            element.SetAttribute("src", target);
+            element.SetAttribute("loading", "lazy");
+            element.SetAttribute("referrerpolicy", "no-referrer");
+        }
+        if (tag == "source" && element.GetAttribute("srcset") is { } srcset)
+        {
+            // srcset is "url [descriptor], url [descriptor]"; keep it only when every URL is absolute http(s).
+            var urls = srcset.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(candidate => candidate.Split(' ', 2)[0]);
+            if (!urls.All(u => UrlPolicy.Classify(u, allowMailto: false).Kind == UrlPolicy.Kind.Absolute)) element.RemoveAttribute("srcset");
+        }
+        return true;
+    }
+
+    private static void Unwrap(IElement element)
+    {
+        var parent = element.Parent;
+        if (parent is null) return;
+        foreach (var child in element.ChildNodes.ToList()) parent.InsertBefore(child, element);
+        element.Remove();
+    }
+}
