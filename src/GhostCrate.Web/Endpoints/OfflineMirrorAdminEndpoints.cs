@@ -1,3 +1,4 @@
+using GhostCrate.Core.Identity;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.Ui.OfflineMirror;
 using Microsoft.AspNetCore.Builder;
@@ -18,8 +19,8 @@ public static class OfflineMirrorAdminEndpoints
         {
             var (principal, problem) = await ApiCaller.RequireAsync(context);
             if (problem is not null) return problem;
-            if (!principal!.IsAdmin)
-                return ApiResults.Problem(StatusCodes.Status403Forbidden, $"`{principal.Username}` is not an administrator; the mirror's status is for administrators");
+            // The rule of every admin route: administrators only, and an administrator's scoped token is not one.
+            if (Guards.RequireAdmin(principal!) is { } denied) return ApiResults.Problem(denied);
             var mirrors = status.Get();
             return Results.Json(new { enabled = status.Configured, mirrors = mirrors.Select(Describe) });
         });
