@@ -11,7 +11,8 @@ namespace GhostCrate.Mirror.Storage;
 /// sidecars/{name}/{version}.json     per-version metadata (`mirror sidecars`)
 /// manifests/sync-*.jsonl             one JSON line per file of each sync run
 /// inventory.yaml, inventory.yaml.asc `mirror inventory`, `mirror sign`
-/// .ghostcrate/                       private state: temp files, partial downloads, the upstream git clone, marks
+/// .ghostcrate/                       private state: temp files, partial downloads, the upstream git clone or the
+///                                    sparse files with their validators, marks
 /// </code>
 /// Names are lowercased in paths: crates.io names are unique ignoring case, and cargo may ask with either.
 /// Temp files live inside the directory so that the final rename never crosses a file system (atomic).
@@ -31,6 +32,7 @@ public sealed class MirrorLayout(string root)
     public string PartialDir => Path.Combine(StateDir, "partial");
     public string GitDir => Path.Combine(StateDir, "upstream.git");
     public string MarksDir => Path.Combine(StateDir, "marks");
+    public string SparseCacheDir => Path.Combine(StateDir, "sparse");
     public string ImportStateFile => Path.Combine(StateDir, "imported.json");
 
     public string IndexFile(string name) => Path.Combine(IndexDir, IndexPath.ForCrate(name));

@@ -25,7 +25,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var selection = ResolvedSelection.Resolve(config.Selection, layout.Root);
         var http = httpFactory.CreateClient(MirrorHttp.ClientName);
         await using IIndexSource source = config.Upstream.IsSparse
-            ? new SparseIndexSource(http, config.Upstream, config.Download)
+            ? new SparseIndexSource(http, layout, config.Upstream, config.Download)
             : new GitIndexSource(layout, config.Upstream);
         var upstreamDl = await source.PrepareAsync(cancellationToken);
         var dl = config.Upstream.Download ?? upstreamDl;
@@ -76,6 +76,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
                     if (served.Delete(file.Name)) Interlocked.Increment(ref counters.IndexRemoved);
                     continue;
                 }
+                if (file.NotModified) Interlocked.Increment(ref counters.IndexNotModified);
                 var lines = IndexLine.ParseFile(file.Content, out var unreadable);
                 if (unreadable > 0) progress.Note($"{file.Name}: {unreadable} index line(s) could not be read and are left out");
                 var job = new CrateJob(file.Name, selection.Select(file.Name, lines));
@@ -111,7 +112,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var failures = counters.Failures();
         if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);
         return new SyncReport(counters.Downloaded, counters.Present, counters.Bytes, counters.Retries,
-            counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path);
+            counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path, counters.IndexNotModified);
 
         // Runs once per crate, after its last download finished (or at once when nothing was missing).
         void Publish(CrateJob job)
@@ -143,6 +144,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         public long Retries;
         public int IndexUpdated;
         public int IndexRemoved;
+        public int IndexNotModified;
         private readonly List<string> _failures = [];
 
         public void Fail(string failure)

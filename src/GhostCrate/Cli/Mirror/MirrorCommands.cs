@@ -117,7 +117,7 @@ public static class MirrorCommands
         await output.WriteLineAsync(
             $"Sync {(report.Complete ? "complete" : "incomplete")}: {report.FilesDownloaded} file(s) downloaded ({ByteSize.Format(report.BytesDownloaded)}), " +
             $"{report.FilesPresent} already present, {report.Retries} retr{(report.Retries == 1 ? "y" : "ies")}, {report.Failures.Count} failure(s), " +
-            $"{report.IndexFilesUpdated} index file(s) updated, {report.IndexFilesRemoved} removed; " +
+            $"{report.IndexFilesUpdated} index file(s) updated, {report.IndexFilesRemoved} removed, {report.IndexFilesNotModified} not modified upstream; " +
             $"{report.Elapsed.TotalSeconds:F1}s, {report.FilesPerSecond:F1} files/s, {ByteSize.Format((long)report.BytesPerSecond)}/s.");
         await output.WriteLineAsync($"Manifest: {report.ManifestPath}");
         foreach (var failure in report.Failures.Take(50)) await error.WriteLineAsync($"failed: {failure}");
