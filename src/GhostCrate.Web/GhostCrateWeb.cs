@@ -32,6 +32,7 @@ public static class GhostCrateWeb
         app.MapProxyMounts();
         app.MapProxyAdmin();
         app.MapMirror();
+        app.MapOfflineMirrorAdmin();
         app.MapHealth();
         app.MapLogin();
         app.MapAccount();

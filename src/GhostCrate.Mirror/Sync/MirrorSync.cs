@@ -22,6 +22,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var started = Stopwatch.GetTimestamp();
         var config = MirrorConfigFile.Load(layout);
         using var mirrorLock = MirrorLock.Acquire(layout, "sync");
+        progress.Phase(SyncPhases.Preparing);
         var selection = ResolvedSelection.Resolve(config.Selection, layout.Root);
         var http = httpFactory.CreateClient(MirrorHttp.ClientName);
         await using IIndexSource source = config.Upstream.IsSparse
@@ -30,6 +31,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var upstreamDl = await source.PrepareAsync(cancellationToken);
         var dl = config.Upstream.Download ?? upstreamDl;
         UpstreamDownloadTemplate.Save(layout, dl);
+        progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
         var served = new ServedIndex(layout);
@@ -110,6 +112,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         }
 
         var failures = counters.Failures();
+        progress.Phase(SyncPhases.Committing);
         if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);
         return new SyncReport(counters.Downloaded, counters.Present, counters.Bytes, counters.Retries,
             counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path, counters.IndexNotModified);

@@ -108,6 +108,7 @@ public class TokenApiTests
     [InlineData("GET", "/api/v1/admin/orgs")]
     [InlineData("GET", "/api/v1/admin/audit")]
     [InlineData("GET", "/api/v1/admin/proxy/status")]
+    [InlineData("GET", "/api/v1/admin/mirror/status")]
     [InlineData("POST", "/api/v1/admin/proxy/crates-io/warm")]
     public async Task An_administrators_scoped_token_is_not_an_administrator(string method, string path)
     {
