@@ -17,6 +17,7 @@ namespace GhostCrate.Mirror.Storage;
 /// inventory.yaml, inventory.yaml.asc `mirror inventory`, `mirror sign`
 /// .ghostcrate/                       private state: temp files, partial downloads, the upstream git clone or the
 ///                                    sparse files with their validators, marks
+/// .ghostcrate/sync-status.json       the running or last sync's progress (read by the admin page)
 /// </code>
 /// Names are lowercased in paths: crates.io names are unique ignoring case, and cargo may ask with either.
 /// Temp files live inside the directory so that the final rename never crosses a file system (atomic).
@@ -60,6 +61,7 @@ public sealed class MirrorLayout(string root)
     public string ManifestsDir => Path.Combine(Root, "manifests");
     public string InventoryFile => Path.Combine(Root, "inventory.yaml");
     public string SignatureFile => InventoryFile + ".asc";
+    public string SyncStatusFile => Path.Combine(StateDir, "sync-status.json");
     public string StateDir => Path.Combine(Root, ".ghostcrate");
     public string TempDir => Path.Combine(StateDir, "tmp");
     public string PartialDir => Path.Combine(StateDir, "partial");

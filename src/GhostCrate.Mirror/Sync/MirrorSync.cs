@@ -25,6 +25,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var started = Stopwatch.GetTimestamp();
         var config = MirrorConfigFile.Load(layout);
         using var mirrorLock = MirrorLock.Acquire(layout, "sync");
+        progress.Phase(SyncPhases.Preparing);
         var selection = ResolvedSelection.Resolve(config.Selection, layout.Root);
         var http = httpFactory.CreateClient(MirrorHttp.ClientName);
         await using IIndexSource source = config.Upstream.IsSparse
@@ -33,6 +34,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var upstreamDl = await source.PrepareAsync(cancellationToken);
         var dl = config.Upstream.Download ?? upstreamDl;
         UpstreamDownloadTemplate.Save(layout, dl);
+        progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
         var next = MirrorGenerations.Begin(layout);
@@ -117,6 +119,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         if (counters.IndexUpdated + counters.IndexRemoved > 0) next.Commit();
         else next.Discard();
         var failures = counters.Failures();
+        progress.Phase(SyncPhases.Committing);
         if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);
         return new SyncReport(counters.Downloaded, counters.Present, counters.Bytes, counters.Retries,
             counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path, counters.IndexNotModified);
