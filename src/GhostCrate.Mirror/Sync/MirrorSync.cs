@@ -11,7 +11,10 @@ namespace GhostCrate.Mirror.Sync;
 
 /// <summary>
 /// `ghostcrate mirror sync`: read the upstream index one crate file at a time, download the .crate files the mirror
-/// lacks with bounded parallelism, and replace a crate's served index file only once every file it lists is present.
+/// lacks with bounded parallelism, and write a crate's index file into the next generation once every file it lists
+/// is present. When the run ends (complete or with failures), that generation becomes the served one in one step
+/// (<see cref="MirrorGenerations"/>): cargo never sees the index of one crate moved forward and its dependency's not
+/// yet. A killed run leaves the served index as it was; its verified downloads stay and are not fetched again.
 /// Memory stays flat however large the upstream is: a bounded queue sits between the index reader and the downloaders,
 /// so at most a few crates' index files are held at once.
 /// </summary>
@@ -34,7 +37,8 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
-        var served = new ServedIndex(layout);
+        var next = MirrorGenerations.Begin(layout);
+        var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
         var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters));
         var queue = Channel.CreateBounded<(CrateJob Job, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
@@ -111,6 +115,9 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
             throw;
         }
 
+        // Files that failed are simply not listed: what is present becomes visible now, the rest on a later run.
+        if (counters.IndexUpdated + counters.IndexRemoved > 0) next.Commit();
+        else next.Discard();
         var failures = counters.Failures();
         progress.Phase(SyncPhases.Committing);
         if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);

@@ -78,11 +78,13 @@ public sealed class OfflineMirrorStatusService(IOptions<MirrorOptions> options, 
         long crates = 0, versions = 0;
         try
         {
-            if (Directory.Exists(layout.IndexDir))
+            // One generation throughout: a sync or import may switch `current` while we walk.
+            var indexDir = layout.PinnedIndexDir();
+            if (Directory.Exists(indexDir))
             {
-                foreach (var file in Directory.EnumerateFiles(layout.IndexDir, "*", SearchOption.AllDirectories))
+                foreach (var file in Directory.EnumerateFiles(indexDir, "*", SearchOption.AllDirectories))
                 {
-                    var relative = Path.GetRelativePath(layout.IndexDir, file).Replace(Path.DirectorySeparatorChar, '/');
+                    var relative = Path.GetRelativePath(indexDir, file).Replace(Path.DirectorySeparatorChar, '/');
                     if (!IndexPath.TryParse(relative, out _)) continue;
                     crates++;
                     versions += Lines(file);
