@@ -139,7 +139,8 @@ done
 # ---------------------------------------------------------------------------------------------------------------
 # Build once
 # ---------------------------------------------------------------------------------------------------------------
-mapfile -t test_projects < <(ls tests/*/*.csproj | sort)
+# Test projects say so (IsTestProject); tests/GhostCrate.Testing is a library the others share.
+mapfile -t test_projects < <(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj | sort)
 if [[ ${#projects_wanted[@]} -gt 0 ]]; then
   selected=()
   for p in "${test_projects[@]}"; do

@@ -3,7 +3,14 @@ using GhostCrate.Packaging.Toml;
 namespace GhostCrate.Packaging;
 
 /// <summary>One `[[package]]` of a Cargo.lock. <see cref="Source"/> is null for path and workspace members.</summary>
-public sealed record LockedPackage(string Name, string Version, string? Source, string? Checksum);
+public sealed record LockedPackage(string Name, string Version, string? Source, string? Checksum)
+{
+    /// <summary>
+    /// Fetched from a registry (git or sparse index); path and workspace members have no source, git dependencies a
+    /// `git+` one (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-format).
+    /// </summary>
+    public bool FromRegistry => Source is { } s && (s.StartsWith("registry+", StringComparison.Ordinal) || s.StartsWith("sparse+", StringComparison.Ordinal));
+}
 
 /// <summary>
 /// Reads the packages of a Cargo.lock (https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html; lockfile

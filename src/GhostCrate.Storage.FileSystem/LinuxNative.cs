@@ -64,6 +64,50 @@ internal static partial class LinuxNative
         }
     }
 
+    /// <summary>
+    /// rename(2) without .NET's checks: File.Move follows a symbolic link to a directory and refuses it, but swapping a
+    /// `current` link to a new generation folder is exactly one rename of the link itself (atomic for readers).
+    /// Throws IOException with the errno when it fails; PlatformNotSupportedException off Linux.
+    /// </summary>
+    public static void Rename(string source, string target)
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("replacing a symbolic link atomically needs Linux rename(2)");
+        if (RenameNative(source, target) != 0)
+            throw new IOException($"rename {source} -> {target} failed (errno {Marshal.GetLastPInvokeError()})");
+    }
+
+    /// <summary>
+    /// syncfs(2) on the file system holding <paramref name="path"/>: one call makes every file, hard link and rename
+    /// written there so far durable, instead of one fsync per file and per directory. Returns false when not done.
+    /// </summary>
+    public static bool TrySyncFileSystem(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            var fd = Open(path, ReadOnly | CloseOnExec);
+            if (fd < 0) return false;
+            try
+            {
+                return SyncFs(fd) == 0;
+            }
+            finally
+            {
+                _ = Close(fd);
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport(LibC, EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int RenameNative(string oldPath, string newPath);
+
+    [LibraryImport(LibC, EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(int fd);
+
     [LibraryImport(LibC, EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Link(string oldPath, string newPath);
 

@@ -24,6 +24,7 @@ public static class GhostCrateWeb
     /// <summary>Cargo routes (index, API) first, then operational routes.</summary>
     public static WebApplication MapGhostCrate(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
         app.UseGhostCrateUi();
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
@@ -33,6 +34,7 @@ public static class GhostCrateWeb
         app.MapProxyMounts();
         app.MapProxyAdmin();
         app.MapMirror();
+        app.MapOfflineMirrorAdmin();
         app.MapHealth();
         app.MapLogin();
         app.MapAccount();

@@ -34,34 +34,41 @@ public sealed class SelectionTests
     [Fact]
     public void A_cargo_lock_pins_exactly_its_registry_packages()
     {
-        var lockfile = """
-            version = 4
+        // Parsing is Packaging's CargoLock (tested there); here: only registry packages (git or sparse) are pinned.
+        var dir = Support.TempDir.Create("lock");
+        try
+        {
+            var path = Path.Combine(dir, "Cargo.lock");
+            File.WriteAllText(path, """
+                version = 4
 
-            [[package]]
-            name = "app"
-            version = "0.1.0"
-            dependencies = [
-             "serde",
-            ]
+                [[package]]
+                name = "app"
+                version = "0.1.0"
 
-            [[package]]
-            name = "serde"
-            version = "1.0.200"
-            source = "registry+https://github.com/rust-lang/crates.io-index"
-            checksum = "ddc6f9cc94d67c0e21aaf7eda3a010fd3af78ebf6e096aa6e2e13c79749cce4f"
+                [[package]]
+                name = "serde"
+                version = "1.0.200"
+                source = "registry+https://github.com/rust-lang/crates.io-index"
 
-            [[package]]
-            name = "local-git"
-            version = "0.3.0"
-            source = "git+https://example.invalid/x#abc"
+                [[package]]
+                name = "local-git"
+                version = "0.3.0"
+                source = "git+https://example.invalid/x#abc"
 
-            [[package]]
-            name = "itoa"
-            version = "1.0.11"
-            source = "sparse+https://index.crates.io/"
-            """;
-        var pins = CargoLockReader.Parse(lockfile.Split('\n'), "Cargo.lock");
-        Assert.Equal([("serde", "1.0.200"), ("itoa", "1.0.11")], pins);
+                [[package]]
+                name = "itoa"
+                version = "1.0.11"
+                source = "sparse+https://index.crates.io/"
+                """);
+            Assert.Equal([("serde", "1.0.200"), ("itoa", "1.0.11")], ResolvedSelection.ReadLockfile(path));
+            File.WriteAllText(path, "[dependencies]\nserde = \"1\"\n");
+            Assert.Contains("does not look like a Cargo.lock", Assert.Throws<MirrorException>(() => ResolvedSelection.ReadLockfile(path)).Message);
+        }
+        finally
+        {
+            Support.TempDir.Delete(dir);
+        }
     }
 
     [Fact]

@@ -49,4 +49,35 @@ public sealed class SidecarTests : IAsyncLifetime
         Assert.Contains("0 written, 2 unchanged", second.Out);
         Assert.Equal(baseSidecar, File.ReadAllText(Path.Combine(_mirror.Layout.SidecarsDir, "sc-base", "1.0.0.json")));
     }
+
+    [Fact]
+    public async Task Sidecars_of_versions_no_longer_served_are_removed_and_reruns_are_identical()
+    {
+        await _upstream.PublishAsync("st-keep", "1.0.0");
+        await _upstream.PublishAsync("st-keep", "1.1.0");
+        await _upstream.PublishAsync("st-keep", "2.0.0");
+        var config = _mirror.Init(_upstream.SparseIndexUrl, selection: new SelectionConfig { Crates = ["st-keep"] });
+        Assert.True((await _mirror.SyncAsync()).Complete);
+        Assert.Equal(0, (await MirrorHarness.CliAsync("mirror", "sidecars", _mirror.Root)).Exit);
+        var folder = Path.Combine(_mirror.Layout.SidecarsDir, "st-keep");
+        Assert.Equal(["1.0.0.json", "1.1.0.json", "2.0.0.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // A crate the mirror once served and no longer does (e.g. an import removed its index file).
+        Directory.CreateDirectory(Path.Combine(_mirror.Layout.SidecarsDir, "st-gone"));
+        File.WriteAllText(Path.Combine(_mirror.Layout.SidecarsDir, "st-gone", "0.1.0.json"), "{}\n");
+
+        MirrorConfigFile.Save(_mirror.Layout, config with { Selection = config.Selection with { KeepLatest = 1 } });
+        Assert.True((await _mirror.SyncAsync()).Complete);
+        Assert.Equal(["2.0.0"], _mirror.ServedVersions("st-keep"));
+
+        var pruned = await MirrorHarness.CliAsync("mirror", "sidecars", _mirror.Root);
+        Assert.True(pruned.Exit == 0, pruned.Err);
+        Assert.Contains("0 written, 1 unchanged, 3 stale removed", pruned.Out);
+        Assert.Equal(["2.0.0.json"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.False(Directory.Exists(Path.Combine(_mirror.Layout.SidecarsDir, "st-gone")));
+        var kept = File.ReadAllBytes(Path.Combine(folder, "2.0.0.json"));
+
+        var again = await MirrorHarness.CliAsync("mirror", "sidecars", _mirror.Root);
+        Assert.Contains("0 written, 1 unchanged, 0 stale removed", again.Out);
+        Assert.Equal(kept, File.ReadAllBytes(Path.Combine(folder, "2.0.0.json")));
+    }
 }

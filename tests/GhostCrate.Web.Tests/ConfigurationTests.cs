@@ -27,6 +27,9 @@ public class ConfigurationTests
     [InlineData("Registry:PublicUrl", "not a url", "Registry:PublicUrl")]
     [InlineData("Storage:Provider", "S3", "Storage:S3:Bucket")]
     [InlineData("Urls", "ftp://x", "Urls")]
+    [InlineData("ReverseProxy:KnownProxies:0", "proxy.internal", "ReverseProxy:KnownProxies:0")]
+    [InlineData("ReverseProxy:KnownNetworks:0", "10.0.0.0", "ReverseProxy:KnownNetworks:0")]
+    [InlineData("ReverseProxy:TrustEveryone", "true", "TrustEveryone")]
     public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });

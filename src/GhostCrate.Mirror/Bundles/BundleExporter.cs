@@ -29,6 +29,9 @@ public sealed class BundleExporter(TimeProvider time)
         Directory.CreateDirectory(work);
         try
         {
+            // One served generation for the whole export (the lock keeps writers out; pinning says so in code).
+            var served = new ServedIndex(layout);
+
             // 1. Compare the current files with the base mark, teeing the current list into the new mark file.
             var markTemp = Path.Combine(work, "mark.list");
             var pathsFile = Path.Combine(work, "paths.txt");
@@ -36,7 +39,7 @@ public sealed class BundleExporter(TimeProvider time)
             await using (var markWriter = new StreamWriter(markTemp) { NewLine = "\n" })
             await using (var pathsWriter = new StreamWriter(pathsFile) { NewLine = "\n" })
             {
-                var current = Tee(MarkFile.Current(layout), markWriter);
+                var current = Tee(MarkFile.Current(layout, served), markWriter);
                 var before = since is { } baseMark ? MarkFile.Read(MarkFile.PathOf(layout, baseMark)) : [];
                 foreach (var (entry, gone) in MarkFile.Compare(before, current))
                 {
@@ -46,7 +49,6 @@ public sealed class BundleExporter(TimeProvider time)
             }
 
             // 2. Legacy TOML for every crate whose index file is in the bundle.
-            var served = new ServedIndex(layout);
             var generated = new List<string>();
             foreach (var path in File.ReadLines(pathsFile).Where(p => p.StartsWith("index/", StringComparison.Ordinal)))
             {
@@ -73,7 +75,7 @@ public sealed class BundleExporter(TimeProvider time)
             generated.Add(BundleManifest.EntryName);
 
             // 3. Inventory of every entry, and its signature.
-            string Resolve(string relative) => generated.Contains(relative) ? Path.Combine(work, relative) : layout.Full(relative);
+            string Resolve(string relative) => generated.Contains(relative) ? Path.Combine(work, relative) : served.Resolve(relative);
             IEnumerable<string> Entries() => File.ReadLines(pathsFile).Concat(generated);
             var inventory = Path.Combine(work, "inventory.yaml");
             await using (var stream = File.Create(inventory))

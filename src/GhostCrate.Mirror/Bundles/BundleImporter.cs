@@ -19,13 +19,18 @@ public sealed record ImportResult(int Mark, int? BaseMark, long Files, int Remov
 /// SHA-256, SHA-512 and SHA3-256 there, with no file missing from or added to the inventory;</item>
 /// <item>the bundle must belong to this mirror and continue exactly the mark DIR is at (out-of-order increments are
 /// refused; the same bundle twice is a no-op);</item>
-/// <item>then files are renamed in: .crate files first, index files after (so the served index never lists a file that
-/// is not there yet), and the new mark is written last. A crash in between leaves a consistent directory, and running
-/// the import again finishes it.</item>
+/// <item>then it applies in one step: the .crate files are renamed into crates/ first (additive and invisible: nothing
+/// lists them yet), the next generation (index files, legacy TOML, removals, the new mark) is built beside the served
+/// one, and one rename of the `current` link makes all of it visible at once (<see cref="MirrorGenerations"/>). A crash
+/// at any point leaves the served state exactly as before or exactly as after, and running the import again finishes
+/// it (or says the mark is already there).</item>
 /// </list>
 /// </summary>
 public sealed class BundleImporter(TimeProvider time)
 {
+    /// <summary>Called with the name of each step as it completes (tests inject crashes here to prove atomicity).</summary>
+    public Action<string> Step { get; init; } = _ => { };
+
     private const long MaxEntryBytes = 1L << 30;
     private static readonly string[] AllowedTop = ["crates", "index", "meta"];
 
@@ -35,6 +40,7 @@ public sealed class BundleImporter(TimeProvider time)
         if (!File.Exists(trustedKeyFile)) throw new MirrorException($"the trusted key file {trustedKeyFile} does not exist");
         Directory.CreateDirectory(layout.Root);
         using var mirrorLock = MirrorLock.Acquire(layout, "import");
+        RemoveStaleStaging(layout);
         var staging = Path.Combine(layout.StateDir, "import-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(staging);
         try
@@ -61,32 +67,53 @@ public sealed class BundleImporter(TimeProvider time)
             }
             CheckIndexMatchesFiles(staging, layout);
 
-            // Apply: crate files, then metadata, then index files, then removals, then the mark.
+            Step("verified");
+
+            // 1. Crate files: immutable, verified, listed by no served index yet.
             long files = 0;
-            foreach (var top in new[] { "crates", "meta", "index" })
+            var cratesDir = Path.Combine(staging, "crates");
+            if (Directory.Exists(cratesDir))
+            {
+                foreach (var file in ServedIndex.Walk(cratesDir))
+                {
+                    var relative = Path.GetRelativePath(staging, file).Replace(Path.DirectorySeparatorChar, '/');
+                    AtomicFile.MoveIntoPlace(file, layout.Full(relative));
+                    files++;
+                    Step("crate " + relative);
+                }
+            }
+
+            // 2. The next generation: index files and legacy TOML replaced, removals, the bundle's proof, the mark.
+            var next = MirrorGenerations.Begin(layout);
+            Step("generation-started");
+            foreach (var top in new[] { "meta", "index" })
             {
                 var dir = Path.Combine(staging, top);
                 if (!Directory.Exists(dir)) continue;
                 foreach (var file in ServedIndex.Walk(dir))
                 {
-                    AtomicFile.MoveIntoPlace(file, Path.Combine(layout.Root, Path.GetRelativePath(staging, file)));
+                    AtomicFile.MoveIntoPlace(file, next.Full(Path.GetRelativePath(staging, file)));
                     files++;
                 }
             }
             foreach (var removed in manifest.Removed.Where(p => p.StartsWith("index/", StringComparison.Ordinal) && !p.Contains("..", StringComparison.Ordinal)))
             {
-                File.Delete(layout.Full(removed));
+                var path = next.Full(removed);
+                if (File.Exists(path)) File.Delete(path);
             }
-            var keep = Path.Combine(layout.StateDir, "bundles", manifest.Mark.ToString(CultureInfo.InvariantCulture));
-            Directory.CreateDirectory(keep);
             foreach (var name in new[] { "inventory.yaml", "inventory.yaml.asc", BundleManifest.EntryName })
-                File.Move(Path.Combine(staging, name), Path.Combine(keep, name), overwrite: true);
+                AtomicFile.MoveIntoPlace(Path.Combine(staging, name), next.Full($"bundles/{manifest.Mark.ToString(CultureInfo.InvariantCulture)}/{name}"));
+            var newState = new ImportState(manifest.MirrorId, manifest.Mark, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            // Never write in place inside a generation: its files are hard links shared with the served one.
+            AtomicFile.Write(layout, next.ImportStateFile, JsonSerializer.SerializeToUtf8Bytes(newState), flushToDisk: false);
             if (!File.Exists(layout.ConfigFile))
             {
                 MirrorConfigFile.Save(layout, MirrorConfig.Create(manifest.Upstream, null) with { MirrorId = manifest.MirrorId });
             }
-            var newState = new ImportState(manifest.MirrorId, manifest.Mark, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-            AtomicFile.Write(layout, layout.ImportStateFile, JsonSerializer.SerializeToUtf8Bytes(newState));
+            Step("generation-built");
+
+            // 3. One rename makes it all visible.
+            next.Commit(Step);
             return new ImportResult(manifest.Mark, manifest.BaseMark, files, manifest.Removed.Count, AlreadyApplied: false, signedBy);
         }
         finally
@@ -99,6 +126,13 @@ public sealed class BundleImporter(TimeProvider time)
             {
             }
         }
+    }
+
+    /// <summary>Staging folders of imports that were killed (this one holds the lock, so none is in use).</summary>
+    private static void RemoveStaleStaging(MirrorLayout layout)
+    {
+        if (!Directory.Exists(layout.StateDir)) return;
+        foreach (var dir in Directory.GetDirectories(layout.StateDir, "import-*")) Directory.Delete(dir, recursive: true);
     }
 
     public static ImportState? ReadState(MirrorLayout layout) =>

@@ -21,21 +21,16 @@ public static class MarkFile
             ? Directory.GetFiles(layout.MarksDir, "*.list").Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f), out var n) ? n : 0).DefaultIfEmpty(0).Max()
             : 0;
 
-    /// <summary>The current state, streamed in walk order.</summary>
-    public static IEnumerable<MarkEntry> Current(MirrorLayout layout)
+    /// <summary>The current state (crates/, then the index of <paramref name="served"/>), streamed in walk order.</summary>
+    public static IEnumerable<MarkEntry> Current(MirrorLayout layout, ServedIndex served)
     {
-        foreach (var dir in new[] { layout.CratesDir, layout.IndexDir })
+        if (Directory.Exists(layout.CratesDir))
         {
-            if (!Directory.Exists(dir)) continue;
-            foreach (var file in ServedIndex.Walk(dir))
-            {
-                var relative = layout.Relative(file);
-                var size = new FileInfo(file).Length;
-                var hash = relative.StartsWith("index/", StringComparison.Ordinal)
-                    ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)))
-                    : "-";
-                yield return new MarkEntry(relative, size, hash);
-            }
+            foreach (var file in ServedIndex.Walk(layout.CratesDir)) yield return new MarkEntry(layout.Relative(file), new FileInfo(file).Length, "-");
+        }
+        foreach (var (relative, file) in served.EnumerateFiles())
+        {
+            yield return new MarkEntry(relative, new FileInfo(file).Length, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))));
         }
     }
 

@@ -9,6 +9,8 @@ public interface IMirrorProgress
     void FileFinished(DownloadOutcome outcome) { }
     void IndexFileUpdated(string name) { }
     void Note(string message) { }
+    /// <summary>A sync moved on (SyncPhases); the first call means it holds the mirror's lock.</summary>
+    void Phase(string phase) { }
 }
 
 /// <summary>Reports nothing.</summary>

@@ -130,13 +130,13 @@ public static class InventoryFile
     /// <summary>`mirror inventory DIR`: every file of index/, crates/ and sidecars/ (the served and published content).</summary>
     public static async Task<long> WriteMirrorInventoryAsync(MirrorLayout layout, string mirrorId, int concurrency, CancellationToken cancellationToken)
     {
-        var paths = new[] { layout.CratesDir, layout.IndexDir, layout.SidecarsDir }
-            .Where(Directory.Exists)
-            .SelectMany(ServedIndex.Walk)
-            .Select(layout.Relative);
+        // One served generation throughout, even if a sync switches meanwhile.
+        var served = new ServedIndex(layout);
+        IEnumerable<string> Under(string dir) => Directory.Exists(dir) ? ServedIndex.Walk(dir).Select(layout.Relative) : [];
+        var paths = Under(layout.CratesDir).Concat(served.EnumerateFiles().Select(f => f.Relative)).Concat(Under(layout.SidecarsDir));
         long count = 0;
         await AtomicFile.WriteAsync(layout, layout.InventoryFile, async stream =>
-            count = await WriteAsync(layout.Full, mirrorId, paths, stream, concurrency, cancellationToken), cancellationToken);
+            count = await WriteAsync(served.Resolve, mirrorId, paths, stream, concurrency, cancellationToken), cancellationToken);
         return count;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Storage;
+using GhostCrate.Packaging;
 using GhostCrate.Protocol.Versioning;
 
 namespace GhostCrate.Mirror.Selection;
@@ -41,7 +42,7 @@ public sealed class ResolvedSelection
         var pins = new SortedDictionary<string, SortedSet<string>?>(StringComparer.Ordinal);
         foreach (var name in config.Crates) pins[name.ToLowerInvariant()] = null;
         var exact = new List<(string Name, string Version)>();
-        foreach (var lockfile in config.Lockfiles) exact.AddRange(CargoLockReader.Read(Path.GetFullPath(lockfile, baseDirectory)));
+        foreach (var lockfile in config.Lockfiles) exact.AddRange(ReadLockfile(Path.GetFullPath(lockfile, baseDirectory)));
         foreach (var vendor in config.VendorDirs) exact.AddRange(VendorDirReader.Read(Path.GetFullPath(vendor, baseDirectory)));
         foreach (var (name, version) in exact)
         {
@@ -56,6 +57,20 @@ public sealed class ResolvedSelection
             }
         }
         return new ResolvedSelection(config, pins);
+    }
+
+    /// <summary>
+    /// The registry packages a Cargo.lock pins. A lock file already is the full dependency closure of its workspace
+    /// (https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html), so mirroring exactly these name/version
+    /// pairs is enough for `cargo build --locked` offline; path and git packages are not in a registry and are left out.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Version)> ReadLockfile(string path)
+    {
+        if (!File.Exists(path)) throw new MirrorException($"selection.lockfiles: {path} does not exist");
+        var (packages, error) = CargoLock.Read(File.ReadAllText(path));
+        if (packages is null) throw new MirrorException($"selection.lockfiles: {path}: {error}");
+        if (packages.Count == 0) throw new MirrorException($"selection.lockfiles: {path} does not look like a Cargo.lock (no [[package]] tables)");
+        return packages.Where(p => p.FromRegistry).Select(p => (p.Name, p.Version)).ToList();
     }
 
     public bool WantsCrate(string name)

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using GhostCrate.Mirror.Selection;
+using GhostCrate.Packaging;
 
 namespace GhostCrate.Mirror.Sidecars;
 
@@ -25,19 +25,7 @@ public static class CrateManifestLicense
                 if (!string.Equals(entry.Name, wanted, StringComparison.OrdinalIgnoreCase)) continue;
                 if (entry.DataStream is null || entry.Length > MaxManifestBytes) return null;
                 using var reader = new StreamReader(entry.DataStream);
-                var inPackage = false;
-                while (await reader.ReadLineAsync(cancellationToken) is { } raw)
-                {
-                    var line = raw.Trim();
-                    if (line.StartsWith('['))
-                    {
-                        if (inPackage) return null;
-                        inPackage = line == "[package]";
-                        continue;
-                    }
-                    if (inPackage && CargoLockReader.TryValue(line, "license", out var license)) return license;
-                }
-                return null;
+                return CargoManifestPackage.Read(await reader.ReadToEndAsync(cancellationToken))?.License;
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException)

@@ -6,13 +6,15 @@ using GhostCrate.Protocol.Index;
 
 namespace GhostCrate.Mirror.Sidecars;
 
-public sealed record SidecarReport(long Versions, long Written, long Unchanged);
+public sealed record SidecarReport(long Versions, long Written, long Unchanged, long Removed);
 
 /// <summary>
 /// `mirror sidecars DIR`: sidecars/NAME/VERSION.json for every served version: name, version, checksum, size,
 /// dependencies, features (features and features2 merged), yanked, links, rust_version and the license from the
 /// .crate's Cargo.toml when it can be read. Output is deterministic (fixed property order, sorted maps, LF, no
 /// timestamps) so reruns only touch files whose content changed, and two mirrors can be compared byte for byte.
+/// Sidecars of versions the mirror no longer serves (dropped by keep-latest-N, skip-yanked, a narrower selection or
+/// an import that removed an index file) are deleted, so the folder always describes exactly the served versions.
 /// </summary>
 public static class SidecarWriter
 {
@@ -59,7 +61,41 @@ public static class SidecarWriter
             AtomicFile.Write(layout, path, bytes);
             Interlocked.Increment(ref written);
         });
-        return new SidecarReport(versions, written, unchanged);
+        var removed = RemoveStale(layout, served);
+        return new SidecarReport(versions, written, unchanged, removed);
+    }
+
+    /// <summary>
+    /// One crate folder at a time, in ordinal order: whatever its served index file does not list goes (also anything
+    /// that is not a VERSION.json sidecar, e.g. a temp file of a killed run), and an emptied folder goes with it.
+    /// </summary>
+    private static long RemoveStale(MirrorLayout layout, ServedIndex served)
+    {
+        if (!Directory.Exists(layout.SidecarsDir)) return 0;
+        long removed = 0;
+        var folders = Directory.GetDirectories(layout.SidecarsDir);
+        Array.Sort(folders, StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            var name = Path.GetFileName(folder);
+            var listed = name.Length > 0 && name.All(Protocol.Crates.CrateName.IsNameChar)
+                ? (served.Read(name) ?? []).Select(l => l.Entry.Vers + ".json").ToHashSet(StringComparer.Ordinal)
+                : [];
+            var files = Directory.GetFiles(folder);
+            Array.Sort(files, StringComparer.Ordinal);
+            foreach (var file in files.Where(f => !listed.Contains(Path.GetFileName(f))))
+            {
+                File.Delete(file);
+                removed++;
+            }
+            if (Directory.GetFileSystemEntries(folder).Length == 0) Directory.Delete(folder);
+        }
+        foreach (var stray in Directory.GetFiles(layout.SidecarsDir))
+        {
+            File.Delete(stray);
+            removed++;
+        }
+        return removed;
     }
 
     private static SortedDictionary<string, IReadOnlyList<string>> MergeFeatures(IndexEntry entry)

@@ -6,7 +6,8 @@ namespace GhostCrate.Mirror.Storage;
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(MirrorLayout layout, string path, ReadOnlySpan<byte> content)
+    /// <param name="flushToDisk">False only where a later syncfs makes the file durable before anything depends on it.</param>
+    public static void Write(MirrorLayout layout, string path, ReadOnlySpan<byte> content, bool flushToDisk = true)
     {
         var temp = NewTempPath(layout);
         try
@@ -14,7 +15,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
             }
             MoveIntoPlace(temp, path);
         }

@@ -6,12 +6,18 @@ namespace GhostCrate.Mirror.Storage;
 /// The one place that knows where things live in a mirror directory:
 /// <code>
 /// mirror.json                        configuration
-/// index/{1,2,3/a,ab/cd}/name         the served sparse index (only lines whose .crate file is present)
-/// crates/{name}/{name}-{version}.crate
+/// current -> .ghostcrate/generations/N   what is served, switched by one rename(2) of this link (see MirrorGenerations):
+///   index/{1,2,3/a,ab/cd}/name       the served sparse index (only lines whose .crate file is present)
+///   meta/{name}.toml                 legacy per-crate TOML metadata carried by bundles (import side)
+///   imported.json                    the bundle mark this directory is at (import side)
+/// index -> current/index, meta -> current/meta   links kept for tools that read DIR/index directly
+/// crates/{name}/{name}-{version}.crate  immutable once verified; invisible until a served index lists them
 /// sidecars/{name}/{version}.json     per-version metadata (`mirror sidecars`)
 /// manifests/sync-*.jsonl             one JSON line per file of each sync run
 /// inventory.yaml, inventory.yaml.asc `mirror inventory`, `mirror sign`
-/// .ghostcrate/                       private state: temp files, partial downloads, the upstream git clone, marks
+/// .ghostcrate/                       private state: temp files, partial downloads, the upstream git clone or the
+///                                    sparse files with their validators, marks
+/// .ghostcrate/sync-status.json       the running or last sync's progress (read by the admin page)
 /// </code>
 /// Names are lowercased in paths: crates.io names are unique ignoring case, and cargo may ask with either.
 /// Temp files live inside the directory so that the final rename never crosses a file system (atomic).
@@ -20,18 +26,51 @@ public sealed class MirrorLayout(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
     public string ConfigFile => Path.Combine(Root, "mirror.json");
-    public string IndexDir => Path.Combine(Root, "index");
+    public string CurrentLink => Path.Combine(Root, "current");
+    public string GenerationsDir => Path.Combine(StateDir, "generations");
+
+    /// <summary>DIR/index: a real folder in mirrors made before generations (read as is until a writer migrates it).</summary>
+    public string LegacyIndexDir => Path.Combine(Root, "index");
+
+    /// <summary>True once the directory has a served generation (`current` link).</summary>
+    public bool HasGenerations => Directory.Exists(CurrentLink);
+
+    /// <summary>
+    /// The served index, through the `current` link: each open resolves the link once, so a single file read sees one
+    /// generation. Readers of many files pin one generation with <see cref="PinnedIndexDir"/> instead.
+    /// </summary>
+    public string IndexDir => HasGenerations ? Path.Combine(CurrentLink, "index") : LegacyIndexDir;
+
+    /// <summary>The served generation folder itself (the link resolved now), or null before the first generation.</summary>
+    public string? CurrentGenerationDir()
+    {
+        try
+        {
+            return new DirectoryInfo(CurrentLink).ResolveLinkTarget(returnFinalTarget: true) is { Exists: true } target ? target.FullName : null;
+        }
+        catch (IOException)
+        {
+            return null; // no link (yet)
+        }
+    }
+
+    /// <summary>The index folder of the generation served right now; stays the same folder if a sync switches meanwhile.</summary>
+    public string PinnedIndexDir() => CurrentGenerationDir() is { } generation ? Path.Combine(generation, "index") : LegacyIndexDir;
     public string CratesDir => Path.Combine(Root, "crates");
     public string SidecarsDir => Path.Combine(Root, "sidecars");
     public string ManifestsDir => Path.Combine(Root, "manifests");
     public string InventoryFile => Path.Combine(Root, "inventory.yaml");
     public string SignatureFile => InventoryFile + ".asc";
+    public string SyncStatusFile => Path.Combine(StateDir, "sync-status.json");
     public string StateDir => Path.Combine(Root, ".ghostcrate");
     public string TempDir => Path.Combine(StateDir, "tmp");
     public string PartialDir => Path.Combine(StateDir, "partial");
     public string GitDir => Path.Combine(StateDir, "upstream.git");
     public string MarksDir => Path.Combine(StateDir, "marks");
-    public string ImportStateFile => Path.Combine(StateDir, "imported.json");
+    public string SparseCacheDir => Path.Combine(StateDir, "sparse");
+    public string ImportStateFile => HasGenerations ? Path.Combine(CurrentLink, ImportStateName) : LegacyImportStateFile;
+    public string LegacyImportStateFile => Path.Combine(StateDir, ImportStateName);
+    public const string ImportStateName = "imported.json";
 
     public string IndexFile(string name) => Path.Combine(IndexDir, IndexPath.ForCrate(name));
 
@@ -48,7 +87,15 @@ public sealed class MirrorLayout(string root)
     public string PartialFile(string name, string version) =>
         Path.Combine(PartialDir, $"{name.ToLowerInvariant()}-{version}.crate.part");
 
-    public string Full(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+    /// <summary>A mirror-relative path (`crates/...`, `index/...`) on disk; `index/` paths read the served generation.</summary>
+    public string Full(string relative) =>
+        relative.StartsWith("index/", StringComparison.Ordinal)
+            ? Path.Combine(IndexDir, relative["index/".Length..].Replace('/', Path.DirectorySeparatorChar))
+            : Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+
+    /// <summary>`index/...` for a file below an index folder (served, pinned or staged).</summary>
+    public static string IndexRelative(string indexDir, string file) =>
+        "index/" + Path.GetRelativePath(indexDir, file).Replace(Path.DirectorySeparatorChar, '/');
 
     public string Relative(string full) => Path.GetRelativePath(Root, full).Replace(Path.DirectorySeparatorChar, '/');
 

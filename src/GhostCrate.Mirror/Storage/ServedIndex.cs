@@ -4,54 +4,87 @@ using GhostCrate.Protocol.Index;
 namespace GhostCrate.Mirror.Storage;
 
 /// <summary>
-/// The index the mirror serves (DIR/index). Each crate's file is replaced whole and atomically, and only ever lists
-/// versions whose .crate file is already in the mirror: Panamax users saw 404s because its index moved first.
+/// One generation's index folder: the one served right now (pinned when this is made, so a reader of many files sees
+/// one consistent state even if a sync switches meanwhile), or a staged one a sync or import is building. Each crate's
+/// file is replaced whole by a rename and only ever lists versions whose .crate file is already in the mirror: Panamax
+/// users saw 404s because its index moved first.
 /// </summary>
-public sealed class ServedIndex(MirrorLayout layout)
+public sealed class ServedIndex
 {
+    private readonly MirrorLayout _layout;
+    private readonly bool _staged;
+
+    /// <summary>The generation served now.</summary>
+    public ServedIndex(MirrorLayout layout) : this(layout, layout.PinnedIndexDir(), staged: false)
+    {
+    }
+
+    /// <param name="staged">Files of a staged generation skip their own fsync: the switch makes them durable at once (syncfs).</param>
+    public ServedIndex(MirrorLayout layout, string directory, bool staged)
+    {
+        _layout = layout;
+        Directory = directory;
+        _staged = staged;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>A mirror-relative path on disk, with `index/...` taken from this generation.</summary>
+    public string Resolve(string relative) =>
+        relative.StartsWith("index/", StringComparison.Ordinal) ? Path.Combine(Directory, relative["index/".Length..]) : _layout.Full(relative);
+
+    public string FileOf(string name) => Path.Combine(Directory, IndexPath.ForCrate(name));
+
     public List<IndexLine>? Read(string name)
     {
-        var path = layout.IndexFile(name);
+        var path = FileOf(name);
         return File.Exists(path) ? IndexLine.ParseFile(File.ReadAllText(path, Encoding.UTF8), out _) : null;
     }
 
     /// <summary>Writes the crate's file; returns false when the content was already exactly that.</summary>
     public bool Write(string name, IReadOnlyList<IndexLine> lines)
     {
-        var path = layout.IndexFile(name);
+        var path = FileOf(name);
         var bytes = Encoding.UTF8.GetBytes(IndexLine.Render(lines));
         if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
-        AtomicFile.Write(layout, path, bytes);
+        AtomicFile.Write(_layout, path, bytes, flushToDisk: !_staged);
         return true;
     }
 
     public bool Delete(string name)
     {
-        var path = layout.IndexFile(name);
+        var path = FileOf(name);
         if (!File.Exists(path)) return false;
         File.Delete(path);
         return true;
     }
 
-    /// <summary>Every crate that has a served index file, in ordinal order of its path (streamed, not collected).</summary>
+    /// <summary>Every crate that has an index file here, in ordinal order of its path (streamed, not collected).</summary>
     public IEnumerable<string> EnumerateNames()
     {
-        if (!Directory.Exists(layout.IndexDir)) yield break;
-        foreach (var file in Walk(layout.IndexDir))
+        if (!System.IO.Directory.Exists(Directory)) yield break;
+        foreach (var file in Walk(Directory))
         {
-            var relative = Path.GetRelativePath(layout.IndexDir, file).Replace(Path.DirectorySeparatorChar, '/');
+            var relative = Path.GetRelativePath(Directory, file).Replace(Path.DirectorySeparatorChar, '/');
             if (IndexPath.TryParse(relative, out var name)) yield return name;
         }
+    }
+
+    /// <summary>Every index file here as (`index/...` path, full path), in walk order.</summary>
+    public IEnumerable<(string Relative, string Full)> EnumerateFiles()
+    {
+        if (!System.IO.Directory.Exists(Directory)) yield break;
+        foreach (var file in Walk(Directory)) yield return (MirrorLayout.IndexRelative(Directory, file), file);
     }
 
     /// <summary>A sorted depth-first walk: deterministic order, one directory listing in memory at a time.</summary>
     internal static IEnumerable<string> Walk(string directory)
     {
-        var entries = Directory.GetFileSystemEntries(directory);
+        var entries = System.IO.Directory.GetFileSystemEntries(directory);
         Array.Sort(entries, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (Directory.Exists(entry))
+            if (System.IO.Directory.Exists(entry))
             {
                 foreach (var nested in Walk(entry)) yield return nested;
             }

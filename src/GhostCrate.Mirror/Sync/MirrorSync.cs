@@ -11,7 +11,10 @@ namespace GhostCrate.Mirror.Sync;
 
 /// <summary>
 /// `ghostcrate mirror sync`: read the upstream index one crate file at a time, download the .crate files the mirror
-/// lacks with bounded parallelism, and replace a crate's served index file only once every file it lists is present.
+/// lacks with bounded parallelism, and write a crate's index file into the next generation once every file it lists
+/// is present. When the run ends (complete or with failures), that generation becomes the served one in one step
+/// (<see cref="MirrorGenerations"/>): cargo never sees the index of one crate moved forward and its dependency's not
+/// yet. A killed run leaves the served index as it was; its verified downloads stay and are not fetched again.
 /// Memory stays flat however large the upstream is: a bounded queue sits between the index reader and the downloaders,
 /// so at most a few crates' index files are held at once.
 /// </summary>
@@ -22,17 +25,20 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var started = Stopwatch.GetTimestamp();
         var config = MirrorConfigFile.Load(layout);
         using var mirrorLock = MirrorLock.Acquire(layout, "sync");
+        progress.Phase(SyncPhases.Preparing);
         var selection = ResolvedSelection.Resolve(config.Selection, layout.Root);
         var http = httpFactory.CreateClient(MirrorHttp.ClientName);
         await using IIndexSource source = config.Upstream.IsSparse
-            ? new SparseIndexSource(http, config.Upstream, config.Download)
+            ? new SparseIndexSource(http, layout, config.Upstream, config.Download)
             : new GitIndexSource(layout, config.Upstream);
         var upstreamDl = await source.PrepareAsync(cancellationToken);
         var dl = config.Upstream.Download ?? upstreamDl;
         UpstreamDownloadTemplate.Save(layout, dl);
+        progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
-        var served = new ServedIndex(layout);
+        var next = MirrorGenerations.Begin(layout);
+        var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
         var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters));
         var queue = Channel.CreateBounded<(CrateJob Job, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
@@ -76,6 +82,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
                     if (served.Delete(file.Name)) Interlocked.Increment(ref counters.IndexRemoved);
                     continue;
                 }
+                if (file.NotModified) Interlocked.Increment(ref counters.IndexNotModified);
                 var lines = IndexLine.ParseFile(file.Content, out var unreadable);
                 if (unreadable > 0) progress.Note($"{file.Name}: {unreadable} index line(s) could not be read and are left out");
                 var job = new CrateJob(file.Name, selection.Select(file.Name, lines));
@@ -108,10 +115,14 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
             throw;
         }
 
+        // Files that failed are simply not listed: what is present becomes visible now, the rest on a later run.
+        if (counters.IndexUpdated + counters.IndexRemoved > 0) next.Commit();
+        else next.Discard();
         var failures = counters.Failures();
+        progress.Phase(SyncPhases.Committing);
         if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);
         return new SyncReport(counters.Downloaded, counters.Present, counters.Bytes, counters.Retries,
-            counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path);
+            counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path, counters.IndexNotModified);
 
         // Runs once per crate, after its last download finished (or at once when nothing was missing).
         void Publish(CrateJob job)
@@ -143,6 +154,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         public long Retries;
         public int IndexUpdated;
         public int IndexRemoved;
+        public int IndexNotModified;
         private readonly List<string> _failures = [];
 
         public void Fail(string failure)

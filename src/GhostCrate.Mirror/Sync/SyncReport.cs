@@ -1,6 +1,9 @@
 namespace GhostCrate.Mirror.Sync;
 
-/// <summary>The summary a sync prints at the end; <see cref="Complete"/> only when nothing failed.</summary>
+/// <summary>
+/// The summary a sync prints at the end; <see cref="Complete"/> only when nothing failed. <see cref="IndexFilesNotModified"/>
+/// counts sparse index files the upstream answered 304 for.
+/// </summary>
 public sealed record SyncReport(
     long FilesDownloaded,
     long FilesPresent,
@@ -10,7 +13,8 @@ public sealed record SyncReport(
     int IndexFilesRemoved,
     IReadOnlyList<string> Failures,
     TimeSpan Elapsed,
-    string ManifestPath)
+    string ManifestPath,
+    int IndexFilesNotModified = 0)
 {
     public bool Complete => Failures.Count == 0;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Downloads;
 using GhostCrate.Mirror.Selection;
+using GhostCrate.Mirror.Storage;
 using GhostCrate.Protocol.Client;
 
 namespace GhostCrate.Mirror.Upstream;
@@ -10,11 +11,13 @@ namespace GhostCrate.Mirror.Upstream;
 /// A sparse index over HTTP (https://doc.rust-lang.org/cargo/reference/registry-index.html#sparse-protocol), read
 /// through the shared <see cref="SparseRegistryClient"/> (the proxy uses the same one). A sparse index cannot be
 /// listed, so only pinned crates (names, lock files, vendor folders) can be mirrored from it. 404/410/451 mean "no
-/// such crate", as for cargo; other failures are retried with the download policy's backoff.
+/// such crate", as for cargo; other failures are retried with the download policy's backoff. Each file is revalidated
+/// with the validators of the copy kept in <see cref="SparseIndexCache"/>, the way cargo and the proxy do.
 /// </summary>
-public sealed class SparseIndexSource(HttpClient http, UpstreamConfig upstream, DownloadConfig policy) : IIndexSource
+public sealed class SparseIndexSource(HttpClient http, MirrorLayout layout, UpstreamConfig upstream, DownloadConfig policy) : IIndexSource
 {
     private readonly SparseRegistryClient _client = new(http, upstream.SparseBase);
+    private readonly SparseIndexCache _cache = new(layout);
     private readonly Backoff _backoff = new(policy);
 
     public async Task<string> PrepareAsync(CancellationToken cancellationToken)
@@ -48,14 +51,19 @@ public sealed class SparseIndexSource(HttpClient http, UpstreamConfig upstream, 
 
     private async Task<UpstreamIndexFile> FetchAsync(string name, CancellationToken cancellationToken)
     {
+        var cached = _cache.Read(name);
         for (var attempt = 1; ; attempt++)
         {
-            var result = await _client.FetchIndexFileAsync(name, cancellationToken: cancellationToken);
+            var result = await _client.FetchIndexFileAsync(name, cached?.Validators, cancellationToken);
             switch (result.Status)
             {
                 case FetchStatus.Ok:
+                    _cache.Write(name, result.Content!, result.Validators);
                     return new UpstreamIndexFile(name, result.Content);
+                case FetchStatus.NotModified when cached is { } copy:
+                    return new UpstreamIndexFile(name, copy.Content, NotModified: true);
                 case FetchStatus.NotFound:
+                    _cache.Delete(name);
                     return new UpstreamIndexFile(name, null, $"the upstream has no such crate (HTTP {result.HttpStatus})");
             }
             if (attempt >= policy.MaxAttempts || !Retryable(result.HttpStatus))

@@ -18,8 +18,9 @@ namespace GhostCrate.Web.Endpoints;
 /// <summary>
 /// An offline mirror directory served as a crates.io replacement, so an air-gapped cargo needs only
 /// <c>[source.crates-io] replace-with = "mirror"</c> and <c>[source.mirror] registry = "sparse+http://HOST{MountPath}index/"</c>
-/// (https://doc.rust-lang.org/cargo/reference/source-replacement.html). Files are read straight from the directory:
-/// a sync or import replaces them atomically, so each request sees either the old or the new file.
+/// (https://doc.rust-lang.org/cargo/reference/source-replacement.html). Files are read straight from the directory,
+/// index files through its `current` link: a sync or import switches that link to a new generation in one rename, so
+/// each request sees the old state or the new one, and a listed .crate file is always there.
 /// </summary>
 public static class MirrorEndpoints
 {

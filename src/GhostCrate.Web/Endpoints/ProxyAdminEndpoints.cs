@@ -113,13 +113,14 @@ public static class ProxyAdminEndpoints
         }
     }
 
-    /// <summary>The account API's caller check (token, or session with antiforgery), then administrators only.</summary>
+    /// <summary>The account API's caller check (token, or session with antiforgery), then administrators only (unscoped).</summary>
     private static async Task<(Principal? Principal, IResult? Problem)> RequireAdminAsync(HttpContext context)
     {
         var (principal, problem) = await ApiCaller.RequireAsync(context);
         if (problem is not null) return (null, problem);
-        return principal!.IsAdmin
-            ? (principal, null)
-            : (null, ApiResults.Problem(StatusCodes.Status403Forbidden, $"`{principal.Username}` is not an administrator; the proxy's status and warming are for administrators"));
+        // The same rule as every other admin route: an administrator's scoped token is not an administrator.
+        return Guards.RequireAdmin(principal!) is { } denied
+            ? (null, ApiResults.Problem(denied))
+            : (principal, null);
     }
 }

@@ -36,5 +36,12 @@ public static class Format
         return Plural((int)(span.TotalDays / 365.25), "year") + " ago";
     }
 
+    /// <summary>A short span for people: 45 s, 12 min, 3 h, 2 days.</summary>
+    public static string Duration(TimeSpan span) =>
+        span < TimeSpan.FromMinutes(2) ? $"{Math.Max(0, (int)span.TotalSeconds)} s"
+        : span < TimeSpan.FromHours(2) ? $"{(int)span.TotalMinutes} min"
+        : span < TimeSpan.FromDays(2) ? $"{(int)span.TotalHours} h"
+        : Plural((int)span.TotalDays, "day");
+
     public static string Plural(long n, string word) => $"{Count(n)} {word}{(n == 1 ? "" : "s")}";
 }

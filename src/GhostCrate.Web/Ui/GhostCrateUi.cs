@@ -33,6 +33,7 @@ public static class GhostCrateUi
         services.AddSingleton<UiPaths>();
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
+        services.AddSingleton<OfflineMirror.OfflineMirrorStatusService>();
         return services;
     }
 

@@ -20,6 +20,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Identity));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.RateLimits));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Mirror));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.ReverseProxy));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

@@ -26,6 +26,9 @@ public sealed record GhostCrateSettings(
     /// <summary>Rate limits on login, token creation and publish (section RateLimits).</summary>
     public RateLimitOptions RateLimits { get; init; } = new();
 
+    /// <summary>Trusted reverse proxies for X-Forwarded-For/-Proto (section ReverseProxy); off by default.</summary>
+    public ReverseProxyOptions ReverseProxy { get; init; } = new();
+
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
     {
@@ -37,6 +40,7 @@ public sealed record GhostCrateSettings(
         var rateLimits = Bind<RateLimitOptions>(config, RateLimitOptions.Section, errors);
         var proxy = Bind<ProxyOptions>(config, ProxyOptions.Section, errors);
         var mirror = Bind<MirrorOptions>(config, MirrorOptions.Section, errors);
+        var reverseProxy = Bind<ReverseProxyOptions>(config, ReverseProxyOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -68,6 +72,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(ProxyOptionsValidation.Validate(proxy));
         if (mirror.Enabled) mirror.Directory = Path.GetFullPath(mirror.Directory!, workingDirectory);
         errors.AddRange(MirrorOptions.Validate(mirror, proxy));
+        errors.AddRange(ReverseProxyOptions.Validate(reverseProxy));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
         if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
@@ -79,7 +84,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

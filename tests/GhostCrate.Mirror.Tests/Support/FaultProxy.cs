@@ -36,6 +36,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly HttpClient _upstream;
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Path, string? Range)> _log = new();
+    private readonly ConcurrentQueue<(string Path, int Status)> _answers = new();
     private readonly TaskCompletionSource _releaseStalls = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FaultProxy(WebApplication app, Uri upstream)
@@ -69,6 +70,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public IReadOnlyList<(string Path, string? Range)> Requests => [.. _log];
 
+    /// <summary>What the upstream answered, per request it was asked (faults injected before it are not in here).</summary>
+    public IReadOnlyList<(string Path, int Status)> UpstreamAnswers => [.. _answers];
+
     /// <summary>Stalled responses end (with a reset) once this is called.</summary>
     public void ReleaseStalls() => _releaseStalls.TrySetResult();
 
@@ -91,9 +95,19 @@ public sealed class FaultProxy : IAsyncDisposable
             return;
         }
 
-        using var upstream = await _upstream.GetAsync(path.TrimStart('/') + context.Request.QueryString, context.RequestAborted);
+        // Conditional requests pass through, so the upstream itself decides on 304 (and its validators come back).
+        using var forward = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/') + context.Request.QueryString);
+        foreach (var header in new[] { "If-None-Match", "If-Modified-Since" })
+        {
+            if (context.Request.Headers.TryGetValue(header, out var value)) forward.Headers.TryAddWithoutValidation(header, value.ToString());
+        }
+        using var upstream = await _upstream.SendAsync(forward, context.RequestAborted);
+        _answers.Enqueue((path, (int)upstream.StatusCode));
         var body = await upstream.Content.ReadAsByteArrayAsync(context.RequestAborted);
         context.Response.StatusCode = (int)upstream.StatusCode;
+        if (upstream.Headers.ETag is { } etag) context.Response.Headers.ETag = etag.ToString();
+        if (upstream.Content.Headers.LastModified is { } modified) context.Response.Headers.LastModified = modified.ToString("R");
+        if (upstream.StatusCode == HttpStatusCode.NotModified) return;
         if (upstream.Content.Headers.ContentType is { } type) context.Response.ContentType = type.ToString();
         long offset = 0;
         if (upstream.StatusCode == HttpStatusCode.OK && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-')

@@ -111,6 +111,8 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/proxy/status",                                  "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/v1/admin/mirror/status",                                 "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/users",                                         "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/orgs",                                          "401  403  403  403  403  200  401  401  401  403",

@@ -103,6 +103,26 @@ public class TokenApiTests
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Client(scoped).GetAsync("/api/v1/me/tokens")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/admin/users")]
+    [InlineData("GET", "/api/v1/admin/orgs")]
+    [InlineData("GET", "/api/v1/admin/audit")]
+    [InlineData("GET", "/api/v1/admin/proxy/status")]
+    [InlineData("GET", "/api/v1/admin/mirror/status")]
+    [InlineData("POST", "/api/v1/admin/proxy/crates-io/warm")]
+    public async Task An_administrators_scoped_token_is_not_an_administrator(string method, string path)
+    {
+        await using var app = await TestApp.StartAsync();
+        var scoped = (await CreateTokenAsync(app.Client(TestApp.AdminToken), new { name = "narrow", endpoint_scopes = new[] { "publish-update" } })).GetProperty("api_token").GetProperty("token").GetString()!;
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? JsonContent.Create(new { crates = new[] { "serde" } }) : null };
+        var response = await app.Client(scoped).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("scoped", (await response.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(TestApp.AdminToken).GetAsync(path.Replace("/crates-io/warm", "/status", StringComparison.Ordinal))).StatusCode);
+    }
+
     [Fact]
     public async Task An_expired_token_is_refused_with_its_expiry()
     {

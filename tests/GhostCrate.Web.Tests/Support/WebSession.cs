@@ -12,10 +12,12 @@ public sealed class WebSession : IDisposable
     public HttpClient Http { get; }
     public CookieContainer Cookies { get; } = new();
 
-    public WebSession(TestApp app)
+    /// <param name="forwardedFor">When set, every request carries X-Forwarded-For with it, as a reverse proxy would add.</param>
+    public WebSession(TestApp app, string? forwardedFor = null)
     {
         _handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
         Http = new HttpClient(_handler) { BaseAddress = app.BaseAddress };
+        if (forwardedFor is not null) Http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
     }
 
     /// <summary>JSON sign-in; returns the response (200 with the user, or a problem).</summary>

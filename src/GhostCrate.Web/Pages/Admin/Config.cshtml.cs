@@ -24,6 +24,8 @@ public sealed class ConfigModel : AdminPageModel
         Add<IdentityOptions>(IdentityOptions.Section);
         Add<RateLimitOptions>("RateLimits");
         Add<ProxyOptions>(ProxyOptions.Section);
+        Add<MirrorOptions>(MirrorOptions.Section);
+        Add<ReverseProxyOptions>(ReverseProxyOptions.Section);
         Sections = sections;
     }
 }

@@ -16,7 +16,7 @@ public static class MirrorBundleCommands
         args.EnsureOnly();
         var layout = MirrorCommands.Directory(args, "mirror sidecars DIR");
         var report = await GhostCrate.Mirror.Sidecars.SidecarWriter.WriteAsync(layout, cancellationToken);
-        await output.WriteLineAsync($"Sidecars for {report.Versions} version(s): {report.Written} written, {report.Unchanged} unchanged ({layout.SidecarsDir}).");
+        await output.WriteLineAsync($"Sidecars for {report.Versions} version(s): {report.Written} written, {report.Unchanged} unchanged, {report.Removed} stale removed ({layout.SidecarsDir}).");
         return 0;
     }
 

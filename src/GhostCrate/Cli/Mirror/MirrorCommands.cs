@@ -111,13 +111,25 @@ public static class MirrorCommands
         var sync = services.GetRequiredService<MirrorSync>();
         await using var metrics = args.Option("--metrics") is { } listen ? await MetricsEndpoint.StartAsync(listen, output) : null;
         var interactive = !args.Has("--plain") && !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
-        var report = interactive
-            ? await SpectreSyncProgress.RunAsync(progress => sync.SyncAsync(layout, progress, cancellationToken))
-            : await sync.SyncAsync(layout, new PlainProgress(output, TimeProvider.System), cancellationToken);
+        // The status file lets `ghostcrate serve` show this run's progress on /admin/mirror.
+        using var status = new StatusFileProgress(layout, TimeProvider.System);
+        SyncReport report;
+        try
+        {
+            report = interactive
+                ? await SpectreSyncProgress.RunAsync(progress => sync.SyncAsync(layout, new FanOutProgress(progress, status), cancellationToken))
+                : await sync.SyncAsync(layout, new FanOutProgress(new PlainProgress(output, TimeProvider.System), status), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            status.Failed(ex);
+            throw;
+        }
+        status.Finished(report);
         await output.WriteLineAsync(
             $"Sync {(report.Complete ? "complete" : "incomplete")}: {report.FilesDownloaded} file(s) downloaded ({ByteSize.Format(report.BytesDownloaded)}), " +
             $"{report.FilesPresent} already present, {report.Retries} retr{(report.Retries == 1 ? "y" : "ies")}, {report.Failures.Count} failure(s), " +
-            $"{report.IndexFilesUpdated} index file(s) updated, {report.IndexFilesRemoved} removed; " +
+            $"{report.IndexFilesUpdated} index file(s) updated, {report.IndexFilesRemoved} removed, {report.IndexFilesNotModified} not modified upstream; " +
             $"{report.Elapsed.TotalSeconds:F1}s, {report.FilesPerSecond:F1} files/s, {ByteSize.Format((long)report.BytesPerSecond)}/s.");
         await output.WriteLineAsync($"Manifest: {report.ManifestPath}");
         foreach (var failure in report.Failures.Take(50)) await error.WriteLineAsync($"failed: {failure}");

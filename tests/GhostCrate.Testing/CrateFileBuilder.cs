@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
-namespace GhostCrate.Web.Tests.Support;
+namespace GhostCrate.Testing;
 
 /// <summary>Builds .crate files and publish bodies in memory, including hostile ones.</summary>
 public sealed class CrateFileBuilder(string name, string version)
