@@ -75,7 +75,7 @@ now_ms() { date +%s%3N; }
 
 # ------------------------------------------------------------------------------------------------------------ datasets
 # A dataset is generated once per size and generator version and reused (generation dominates the run time).
-generator_stamp="$(cd "$repo/bench/GhostCrate.Bench.Generator" && cat RegistryPlan.cs CrateFiles.cs Generator.cs Exporter.cs LockfileProject.cs UnsyncedBlobStore.cs | sha256sum | cut -c1-16)"
+generator_stamp="$(cd "$repo/bench/GhostCrate.Bench.Generator" && cat RegistryPlan.cs CrateFiles.cs Generator.cs Exporter.cs HardLink.cs LockfileProject.cs UnsyncedBlobStore.cs | sha256sum | cut -c1-16)"
 dataset() {
   local n="$1" dir="$work/n$1"
   if [[ $regenerate -eq 1 || ! -f "$dir/manifest.json" || "$(cat "$dir/stamp" 2>/dev/null)" != "$generator_stamp" ]]; then
@@ -85,6 +85,8 @@ dataset() {
     echo "$generator_stamp" > "$dir/stamp"
     chmod -R a+rX "$dir"
   fi
+  # A cached dataset may predate a migration: bring it forward once here, not in every timed start-up below.
+  "$server_bin" migrate --data-dir "$dir/data" >&2
   echo "$dir"
 }
 

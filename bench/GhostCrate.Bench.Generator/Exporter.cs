@@ -14,52 +14,65 @@ public static class Exporter
 {
     public sealed record Totals(int IndexFiles, long IndexBytes, int CrateFiles);
 
-    public static async Task<Totals> ExportAsync(RegistryPlan plan, IServiceProvider services, string outDir, CancellationToken cancellationToken)
+    public static async Task<Totals> ExportAsync(RegistryPlan plan, IServiceProvider services, string outDir, string? blobRoot, CancellationToken cancellationToken)
     {
         var index = services.GetRequiredService<SparseIndexService>();
         var blobs = services.GetRequiredService<IBlobStore>();
         var www = Path.Combine(outDir, "www");
         var lists = Path.Combine(outDir, "lists");
         Directory.CreateDirectory(lists);
-        var indexPaths = new List<string>(plan.Crates.Count);
-        var smallDownloads = new List<string>();
-        var bigDownloads = new List<string>();
+        var indexPaths = new string[plan.Crates.Count];
+        var versionUrls = new string[plan.Crates.Count][];
         long indexBytes = 0;
         var crateFiles = 0;
 
-        foreach (var crate in plan.Crates)
+        // Crates in parallel (file creation, not CPU, is what this waits for); the lists keep the plan's order.
+        await Parallel.ForEachAsync(plan.Crates, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (crate, ct) =>
         {
             var lower = crate.Name.ToLowerInvariant();
-            var file = await index.GetAsync(lower, cancellationToken) ?? throw new InvalidOperationException($"{crate.Name} has no index file");
+            var file = await index.GetAsync(lower, ct) ?? throw new InvalidOperationException($"{crate.Name} has no index file");
             var relative = "index/" + IndexPath.ForCrate(lower);
-            await WriteAsync(Path.Combine(www, relative), file.Content, cancellationToken);
-            indexPaths.Add("/" + relative);
-            indexBytes += file.Content.Length;
+            await WriteAsync(Path.Combine(www, relative), file.Content, ct);
+            indexPaths[crate.Index] = "/" + relative;
+            Interlocked.Add(ref indexBytes, file.Content.Length);
 
-            foreach (var version in crate.Versions)
+            var urls = new string[crate.Versions.Count];
+            for (var i = 0; i < crate.Versions.Count; i++)
             {
+                var version = crate.Versions[i];
+                var key = BlobKey.CrateFile(crate.Name, version.Version);
                 var url = $"api/v1/crates/{crate.Name}/{version.Version}/download";
                 var target = Path.Combine(www, url);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await using (var content = await blobs.OpenReadAsync(BlobKey.CrateFile(crate.Name, version.Version), cancellationToken)
-                    ?? throw new InvalidOperationException($"{crate.Name} {version.Version} has no .crate blob"))
-                await using (var output = File.Create(target))
+                // The file-system store's own file, hard-linked: the same bytes without copying them (or creating
+                // another inode); a copy through the blob store otherwise (another store, another file system).
+                if (blobRoot is null || !HardLink.TryCreate(Path.Combine(blobRoot, key.Path), target))
                 {
-                    await content.Stream.CopyToAsync(output, cancellationToken);
+                    await using var content = await blobs.OpenReadAsync(key, ct)
+                        ?? throw new InvalidOperationException($"{crate.Name} {version.Version} has no .crate blob");
+                    await using var output = File.Create(target);
+                    await content.Stream.CopyToAsync(output, ct);
                 }
-                crateFiles++;
-                (version.PayloadBytes > 0 ? bigDownloads : smallDownloads).Add("/" + url);
+                Interlocked.Increment(ref crateFiles);
+                urls[i] = "/" + url;
             }
+            versionUrls[crate.Index] = urls;
+        });
+        var smallDownloads = new List<string>();
+        var bigDownloads = new List<string>();
+        foreach (var crate in plan.Crates)
+        {
+            for (var i = 0; i < crate.Versions.Count; i++) (crate.Versions[i].PayloadBytes > 0 ? bigDownloads : smallDownloads).Add(versionUrls[crate.Index][i]);
         }
 
         // The request lists: shuffled with a fixed seed so both servers see the same order.
         var random = new Random(plan.Seed);
-        await File.WriteAllLinesAsync(Path.Combine(lists, "index-paths.txt"), Shuffle(indexPaths, random), cancellationToken);
+        await File.WriteAllLinesAsync(Path.Combine(lists, "index-paths.txt"), Shuffle([.. indexPaths], random), cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(lists, "crate-small.txt"), Shuffle(smallDownloads, random).Take(20_000), cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(lists, "crate-big.txt"), bigDownloads, cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(lists, "search-queries.txt"), SearchQueries(plan, random), cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(lists, "popular-crates.txt"), plan.Crates.Take(50).Select(c => $"{c.Name} {c.LatestReq}"), cancellationToken);
-        return new Totals(indexPaths.Count, indexBytes, crateFiles);
+        return new Totals(indexPaths.Length, indexBytes, crateFiles);
     }
 
     /// <summary>What people type into `cargo search`: a word of a name, a whole name, a description word, a miss.</summary>

@@ -49,7 +49,8 @@ public static class Generator
         Console.WriteLine($"published {published} versions in {publishWatch.Elapsed.TotalSeconds:F1} s ({published / publishWatch.Elapsed.TotalSeconds:F0}/s)");
 
         var exportWatch = Stopwatch.StartNew();
-        var exported = await Exporter.ExportAsync(plan, services, outDir, cancellationToken);
+        var blobRoot = settings.Storage.Provider == Core.Options.StorageProvider.FileSystem ? settings.Storage.Path : null;
+        var exported = await Exporter.ExportAsync(plan, services, outDir, blobRoot, cancellationToken);
         exportWatch.Stop();
         Console.WriteLine($"exported {exported.IndexFiles} index files ({exported.IndexBytes / 1024 / 1024} MiB) and {exported.CrateFiles} .crate files in {exportWatch.Elapsed.TotalSeconds:F1} s");
 

@@ -15,6 +15,10 @@ public static class GhostCrateWeb
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
         services.AddHostedService<DownloadCountFlusher>();
+        // Cargo's index reads skip routing and the rest of the pipeline when they can (see SparseIndexFastPath).
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, SparseIndexFastPathStartupFilter>();
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DownloadFastPathStartupFilter>();
+        services.AddSingleton<SmallFileCache>();
         services.AddGhostCrateUi();
         return services;
     }

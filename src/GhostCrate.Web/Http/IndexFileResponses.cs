@@ -26,12 +26,38 @@ public static class IndexFileResponses
 
     private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader)
     {
+        if (SetValidatorsAndCheck(context, options, etag, lastModified, lastModifiedHeader)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        return Results.Bytes(content, ContentType);
+    }
+
+    /// <summary>
+    /// The same answer as <see cref="Answer(HttpContext, RegistryOptions, IndexFile)"/>, written straight to the response
+    /// (<see cref="SparseIndexFastPath"/>, which runs before routing and has no IResult executor).
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, RegistryOptions options, IndexFile file)
+    {
+        var response = context.Response;
+        if (SetValidatorsAndCheck(context, options, file.ETag, file.LastModified, file.LastModifiedHeader))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ContentType;
+        response.ContentLength = file.Content.Length;
+        return response.Body.WriteAsync(file.Content, 0, file.Content.Length, context.RequestAborted);
+    }
+
+    private const string ContentType = "text/plain; charset=utf-8";
+
+    /// <summary>Sets Cache-Control, ETag and Last-Modified; true when the request's validators say 304.</summary>
+    private static bool SetValidatorsAndCheck(HttpContext context, RegistryOptions options, string etag, DateTimeOffset lastModified, string lastModifiedHeader)
+    {
         SetCacheControl(context, options);
         var headers = context.Response.Headers;
         headers.ETag = etag;
         headers.LastModified = lastModifiedHeader;
-        if (NotModified(context.Request, etag, lastModified)) return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(content, "text/plain; charset=utf-8");
+        return NotModified(context.Request, etag, lastModified);
     }
 
     /// <summary>RFC 9110 §13.2.2: If-None-Match wins (weak comparison, §13.1.2); If-Modified-Since is only consulted without it.</summary>

@@ -1,10 +1,18 @@
 using GhostCrate.Core.Catalog;
+using GhostCrate.Core.Options;
+using GhostCrate.Web.Ui;
+using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Web.Pages;
 
-public sealed class IndexModel(CatalogService catalog) : UiPageModel
+public sealed class IndexModel(CatalogService catalog, IOptions<ProxyOptions> proxy, IOptions<MirrorOptions> mirror) : UiPageModel
 {
     public HomeSummary Summary { get; private set; } = null!;
+    public IReadOnlyList<CratesIoReplacement> Replacements { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Summary = await catalog.GetHomeAsync(Viewer, cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Summary = await catalog.GetHomeAsync(Viewer, cancellationToken);
+        Replacements = CratesIoReplacements.For(BaseUrl, proxy.Value, mirror.Value);
+    }
 }

@@ -24,14 +24,17 @@ public static class CargoSnippets
         cargo add some-crate --registry {RegistryName}
         """;
 
-    /// <summary>https://doc.rust-lang.org/cargo/reference/source-replacement.html</summary>
-    public static string Mirror(string baseUrl) =>
+    /// <summary>
+    /// https://doc.rust-lang.org/cargo/reference/source-replacement.html: crates.io replaced by the index served at
+    /// <paramref name="mountPath"/> (the proxy's crates-io upstream, or an offline mirror's Mirror:MountPath).
+    /// </summary>
+    public static string Mirror(string baseUrl, string mountPath, string sourceName) =>
         $"""
         [source.crates-io]
-        replace-with = "{RegistryName}-mirror"
+        replace-with = "{sourceName}"
 
-        [source.{RegistryName}-mirror]
-        registry = "sparse+{baseUrl}/crates-io/index/"
+        [source.{sourceName}]
+        registry = "sparse+{baseUrl}/{mountPath.Trim('/')}/index/"
         """;
 
     public static string CargoAdd(string crate) => $"cargo add {crate} --registry {RegistryName}";

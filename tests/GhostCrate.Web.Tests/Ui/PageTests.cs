@@ -31,10 +31,47 @@ public sealed class PageTests
         Assert.Equal("popular", popular[0]);
         var setup = page.GetElementById("setup-registry")!.TextContent;
         Assert.Contains($"index = \"sparse+{app.BaseAddress.ToString().TrimEnd('/')}/index/\"", setup, StringComparison.Ordinal);
-        var mirror = page.GetElementById("setup-mirror")!.TextContent;
-        Assert.Contains("replace-with = \"ghostcrate-mirror\"", mirror, StringComparison.Ordinal);
-        Assert.Contains("/crates-io/index/", mirror, StringComparison.Ordinal);
-        Assert.NotNull(page.QuerySelector("button[data-copy-target=setup-mirror]"));
+        // The proxy is off by default: no snippet pointing at a mount that answers 404.
+        Assert.Null(page.GetElementById("setup-mirror"));
+        Assert.Null(page.GetElementById("setup-offline-mirror"));
+        Assert.NotNull(page.GetElementById("setup-no-mirror"));
+    }
+
+    [Fact]
+    public async Task The_home_page_offers_the_crates_io_proxy_and_the_offline_mirror_where_they_are_served()
+    {
+        var mirrorDir = Path.Combine(Path.GetTempPath(), "gc-home-mirror-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(mirrorDir, "index"));
+        try
+        {
+            await using var app = await TestApp.StartAsync(new()
+            {
+                ["Proxy:Enabled"] = "true",
+                ["Mirror:Directory"] = mirrorDir,
+                ["Mirror:MountPath"] = "/air-gap/",
+            });
+            var baseUrl = app.BaseAddress.ToString().TrimEnd('/');
+
+            var page = await UiCrates.GetOkPageAsync(app, "/");
+
+            Assert.Null(page.GetElementById("setup-no-mirror"));
+            var proxy = page.GetElementById("setup-mirror")!.TextContent;
+            Assert.Contains("replace-with = \"ghostcrate-mirror\"", proxy, StringComparison.Ordinal);
+            Assert.Contains($"registry = \"sparse+{baseUrl}/crates-io/index/\"", proxy, StringComparison.Ordinal);
+            Assert.NotNull(page.QuerySelector("button[data-copy-target=setup-mirror]"));
+            var offline = page.GetElementById("setup-offline-mirror")!.TextContent;
+            Assert.Contains("replace-with = \"ghostcrate-offline\"", offline, StringComparison.Ordinal);
+            Assert.Contains($"registry = \"sparse+{baseUrl}/air-gap/index/\"", offline, StringComparison.Ordinal);
+            Assert.NotNull(page.QuerySelector("button[data-copy-target=setup-offline-mirror]"));
+
+            // Both snippets name mounts that really answer cargo.
+            Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/air-gap/index/config.json")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/crates-io/index/config.json")).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(mirrorDir, recursive: true);
+        }
     }
 
     [Fact]

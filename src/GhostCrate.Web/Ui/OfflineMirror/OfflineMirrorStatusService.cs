@@ -48,7 +48,8 @@ public sealed class OfflineMirrorStatusService(IOptions<MirrorOptions> options, 
         var age = sync is null ? (TimeSpan?)null : now - sync.UpdatedAt;
         var stale = sync is { Running: true } && age > StaleAfter;
         DateTimeOffset? imported = File.Exists(layout.ImportStateFile) ? File.GetLastWriteTimeUtc(layout.ImportStateFile) : null;
-        var (served, counting) = Served(layout, $"{sync?.FinishedAt:O}|{imported:O}", now);
+        // A finished sync, an import, or a switch to another generation (atomic import) means the index changed.
+        var (served, counting) = Served(layout, $"{sync?.FinishedAt:O}|{imported:O}|{layout.CurrentGenerationDir()}", now);
         return [new OfflineMirrorStatus(mirror.MountPath, layout.Root, Upstream(layout), sync, stale, age, served, counting, LatestMark(layout), imported)];
     }
 
