@@ -9,7 +9,7 @@ namespace GhostCrate.Storage.FileSystem;
 /// Writes go to a temp file under the root, are fsynced, then renamed into place, so a reader sees either the old
 /// file or the complete new one and a crash never leaves a truncated blob under a real key.
 /// </summary>
-public sealed class FileSystemBlobStore(string rootPath, ILogger<FileSystemBlobStore> logger) : IBlobStore
+public sealed class FileSystemBlobStore(string rootPath, ILogger<FileSystemBlobStore> logger) : IBlobStore, ILocalBlobFiles
 {
     private const int CopyBufferSize = 81920;
 
@@ -18,6 +18,8 @@ public sealed class FileSystemBlobStore(string rootPath, ILogger<FileSystemBlobS
 
     /// <summary>The absolute root folder.</summary>
     public string RootPath => _paths.Root;
+
+    public string LocalPath(BlobKey key) => _paths.Resolve(key.Path);
 
     public async Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken)
     {

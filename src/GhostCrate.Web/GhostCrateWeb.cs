@@ -17,6 +17,8 @@ public static class GhostCrateWeb
         services.AddHostedService<DownloadCountFlusher>();
         // Cargo's index reads skip routing and the rest of the pipeline when they can (see SparseIndexFastPath).
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, SparseIndexFastPathStartupFilter>();
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DownloadFastPathStartupFilter>();
+        services.AddSingleton<SmallFileCache>();
         services.AddGhostCrateUi();
         return services;
     }

@@ -205,6 +205,12 @@ public sealed class WalkthroughTests(ChromiumFixture chromium) : BrowserTest(chr
         try
         {
             var page = await context.NewPageAsync();
+            var anonymous = new List<string>();
+            foreach (var path in new[] { "/login", "/admin" })
+            {
+                await page.GotoAsync(path);
+                foreach (var problem in await page.EvaluateAsync<string[]>(LowContrast)) anonymous.Add($"{path} (anonymous): {problem}");
+            }
             await page.GotoAsync("/login?returnUrl=%2Fme");
             await page.GetByLabel("User name").FillAsync("admin");
             await page.GetByLabel("Password").FillAsync(UiServer.AdminPassword);
@@ -225,7 +231,7 @@ public sealed class WalkthroughTests(ChromiumFixture chromium) : BrowserTest(chr
                 """);
             Assert.Contains(probe, p => p.Contains("grey on grey", StringComparison.Ordinal));
 
-            var failures = new List<string>();
+            var failures = new List<string>(anonymous);
             foreach (var path in new[] { "/", "/search?q=walkthrough", "/crates/walk-05", "/crates/walk-05/1.1.0/graph", "/me", "/orgs", "/admin", "/admin/users", "/admin/audit", "/admin/mirror", "/admin/config", "/crates/no-such-crate" })
             {
                 await page.GotoAsync(path);
@@ -234,6 +240,120 @@ public sealed class WalkthroughTests(ChromiumFixture chromium) : BrowserTest(chr
             await page.GotoAsync("/crates/walk-05");
             await ScreenshotAsync(scheme, page);
             Assert.True(failures.Count == 0, $"{scheme} mode, text below WCAG AA contrast:\n{string.Join("\n", failures.Distinct())}");
+        }
+        finally
+        {
+            await context.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Every page as an administrator sees it, at desktop and phone width: no script errors or CSP violations, no
+/// sideways scrolling on a phone, and a screenshot of each (screenshots/PageTourTests.*.png) to look at.
+/// </summary>
+public sealed class PageTourTests(ChromiumFixture chromium) : BrowserTest(chromium)
+{
+    private static readonly string[] Paths =
+    [
+        "/", "/search?q=tour", "/crates/tour-widget", "/crates/tour-widget/1.0.0/graph", "/crates/tour-base/dependents",
+        "/users/admin", "/me", "/orgs", "/orgs/tourists", "/admin", "/admin/users", "/admin/orgs", "/admin/audit", "/admin/mirror",
+        "/admin/config", "/crates/missing-crate",
+    ];
+
+    [Theory]
+    [InlineData("desktop")]
+    [InlineData("phone")]
+    public async Task Every_page_renders_cleanly(string device)
+    {
+        await Server.PublishAsync(new CrateBody("tour-base", "1.0.0") { Description = "The base of the tour" });
+        await Server.PublishAsync(new CrateBody("tour-widget", "1.0.0")
+        {
+            Description = "A widget with a rather long description that has to wrap on a phone screen without scrolling sideways",
+            Readme = "# Tour widget\n\nSome text.\n\n| column one | column two | column three |\n|---|---|---|\n| 1 | 2 | 3 |\n",
+            Dependencies = [CrateBody.Dependency("tour-base", "^1")],
+        });
+        await Server.DownloadAsync("tour-widget", "1.0.0", times: 2);
+        var phone = device == "phone";
+        var context = await Context.Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseUrl,
+            ViewportSize = phone ? new ViewportSize { Width = 375, Height = 740 } : new ViewportSize { Width = 1280, Height = 900 },
+            IsMobile = phone,
+            HasTouch = phone,
+        });
+        try
+        {
+            var page = await context.NewPageAsync();
+            var errors = new List<string>();
+            page.PageError += (_, e) => { lock (errors) errors.Add($"{page.Url}: {e}"); };
+            page.Console += (_, m) =>
+            {
+                if (m.Type == "error" && !m.Text.Contains("Failed to load resource", StringComparison.Ordinal)) lock (errors) errors.Add($"{page.Url}: {m.Text}");
+            };
+            await page.GotoAsync("/login?returnUrl=%2Fme");
+            await page.GetByLabel("User name").FillAsync("admin");
+            await page.GetByLabel("Password").FillAsync(UiServer.AdminPassword);
+            await page.Locator("form.login-form").GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/me$"));
+            await page.GotoAsync("/orgs");
+            await page.GetByLabel("Name", new() { Exact = true }).FillAsync("tourists");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create organization" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/orgs/tourists"));
+
+            var overflowing = new List<string>();
+            foreach (var path in Paths)
+            {
+                await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                if (overflow > 0)
+                {
+                    // Name the culprits: elements reaching past the viewport whose parent does not (a table in a scroll
+                    // box is fine, but an absolutely positioned child escapes it unless the box is positioned).
+                    var culprits = await page.EvaluateAsync<string[]>("""
+                        () => [...document.querySelectorAll('body *')]
+                          .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !(e.parentElement.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+                          .slice(0, 5).map(e => `<${e.tagName.toLowerCase()} class="${e.className}"> right=${Math.round(e.getBoundingClientRect().right)}`)
+                        """);
+                    overflowing.Add($"{path} by {overflow}px ({string.Join("; ", culprits)})");
+                }
+                // Text glued to the screen edge is hard to read on a phone: everything keeps a margin.
+                var edge = await page.EvaluateAsync<string[]>("""
+                    () => [...document.querySelectorAll('body *')]
+                      .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+                      .filter(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility === 'visible' && r.left < 4 && !e.closest('.visually-hidden, .skip-link'); })
+                      .slice(0, 3).map(e => `<${e.tagName.toLowerCase()} class="${e.className}"> "${e.textContent.trim().slice(0, 30)}"`)
+                    """);
+                if (edge.Length > 0) overflowing.Add($"{path}: text at the left edge: {string.Join("; ", edge)}");
+                await ScreenshotAsync($"{device}.{(path == "/" ? "home" : path.Trim('/').Replace('/', '_').Replace('?', '_').Replace('=', '-'))}", page);
+            }
+            Assert.True(overflowing.Count == 0, $"{device}: {string.Join("\n", overflowing)}");
+
+            // Keyboard users see where they are: every Tab stop on these pages shows a focus ring.
+            if (!phone)
+            {
+                var invisible = new List<string>();
+                foreach (var path in new[] { "/search?q=tour", "/crates/tour-widget", "/me", "/admin/mirror" })
+                {
+                    await page.GotoAsync(path);
+                    for (var i = 0; i < 25; i++)
+                    {
+                        await page.Keyboard.PressAsync("Tab");
+                        var ring = await page.EvaluateAsync<string?>("""
+                            () => {
+                              const e = document.activeElement;
+                              if (!e || e === document.body) return null;
+                              const s = getComputedStyle(e);
+                              const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');
+                              return visible ? '' : `<${e.tagName.toLowerCase()} class="${e.className}"> "${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)}"`;
+                            }
+                            """);
+                        if (!string.IsNullOrEmpty(ring)) invisible.Add($"{path}: {ring}");
+                    }
+                }
+                Assert.True(invisible.Count == 0, "focus without a visible ring:\n" + string.Join("\n", invisible.Distinct()));
+            }
+            lock (errors) Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
         finally
         {

@@ -17,15 +17,8 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
 
     public async Task<CrateDownload?> OpenAsync(string name, string version, CancellationToken cancellationToken)
     {
-        var canonical = Protocol.Crates.CrateName.Canonicalize(name);
-        if (!_known.TryGetValue((canonical, version), out var target))
-        {
-            // One query for the version and the crate's spelling (the blob key uses it).
-            target = await crates.FindDownloadAsync(canonical, version, cancellationToken);
-            if (target is null) return null;
-            if (_known.Count >= MaxRemembered) _known.Clear();
-            _known[(canonical, version)] = target;
-        }
+        var target = await FindTargetAsync(name, version, cancellationToken);
+        if (target is null) return null;
         var content = await blobs.OpenReadAsync(BlobKey.CrateFile(target.CrateName, target.Version), cancellationToken);
         if (content is null)
         {
@@ -52,6 +45,37 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
         }
         return new CrateDownload(target.CrateName, target.Version, target.Checksum, content);
     }
+
+    /// <summary>
+    /// The download as a file on this machine, for hosts that send files themselves (sendfile-style), counted as
+    /// <see cref="OpenAsync"/> counts it. Null whenever <see cref="OpenAsync"/> has to decide instead: a store that
+    /// is not local, no batched counter, an unknown version, or a missing file (which OpenAsync reports).
+    /// </summary>
+    public async ValueTask<LocalCrateFile?> FindLocalFileAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        if (counter is null || blobs is not ILocalBlobFiles local) return null;
+        var target = await FindTargetAsync(name, version, cancellationToken);
+        if (target is null) return null;
+        var info = new FileInfo(local.LocalPath(BlobKey.CrateFile(target.CrateName, target.Version)));
+        if (!info.Exists) return null;
+        counter.Record(target.VersionId);
+        return new LocalCrateFile(target.Checksum, info.FullName, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero));
+    }
+
+    private async ValueTask<DownloadTarget?> FindTargetAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        var canonical = Protocol.Crates.CrateName.Canonicalize(name);
+        if (_known.TryGetValue((canonical, version), out var target)) return target;
+        // One query for the version and the crate's spelling (the blob key uses it).
+        target = await crates.FindDownloadAsync(canonical, version, cancellationToken);
+        if (target is null) return null;
+        if (_known.Count >= MaxRemembered) _known.Clear();
+        _known[(canonical, version)] = target;
+        return target;
+    }
 }
 
 public sealed record CrateDownload(string Name, string Version, string Checksum, BlobContent Content);
+
+/// <summary>A .crate file on this machine: its checksum (the ETag), where it is, its length and modification time.</summary>
+public sealed record LocalCrateFile(string Checksum, string Path, long Length, DateTimeOffset LastModified);

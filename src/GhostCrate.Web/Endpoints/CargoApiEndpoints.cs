@@ -126,17 +126,13 @@ public static class CargoApiEndpoints
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
             var download = await downloads.OpenAsync(name, version, context.RequestAborted);
             if (download is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
-            var etag = $"\"{download.Checksum}\"";
-            // Published files never change, so any cache may keep them forever (privately in auth-required mode).
-            context.Response.Headers.CacheControl = options.Value.AuthRequired ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable";
-            context.Response.Headers.ETag = etag;
-            if (context.Request.Headers.IfNoneMatch.ToString().Contains(etag, StringComparison.Ordinal))
+            if (CrateFileResponses.SetHeadersAndCheck(context, options.Value, download.Checksum))
             {
                 await download.Content.DisposeAsync();
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
             context.Response.ContentLength = download.Content.Length;
-            return Results.Stream(download.Content.Stream, "application/gzip", fileDownloadName: null, lastModified: download.Content.LastModified);
+            return Results.Stream(download.Content.Stream, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: download.Content.LastModified);
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // Not part of Cargo's API, but what crates.io answers and what scripts and the UI use.

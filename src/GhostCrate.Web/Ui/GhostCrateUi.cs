@@ -34,6 +34,7 @@ public static class GhostCrateUi
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
         services.AddSingleton<OfflineMirror.OfflineMirrorStatusService>();
+        services.AddSingleton<Core.Operations.IDependencyProbe, OfflineMirror.OfflineMirrorProbe>();
         return services;
     }
 

@@ -28,7 +28,8 @@ public sealed class UpstreamControl : IStartupFilter
 
     public void ReleaseDownloads() => _downloadGate?.TrySetResult();
 
-    public static Action<IServiceCollection> Install(UpstreamControl control) => services => services.AddSingleton<IStartupFilter>(control);
+    /// <summary>First of all startup filters, so it sees every request, even those the host's own fast paths answer.</summary>
+    public static Action<IServiceCollection> Install(UpstreamControl control) => services => services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(control));
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {

@@ -140,6 +140,13 @@ public sealed class OfflineMirrorStatusPageTests : IAsyncLifetime
         json = await JsonAsync();
         Assert.Equal("stale", json.GetProperty("state").GetString());
         Assert.True(json.GetProperty("stale").GetBoolean());
+
+        // The overview's readiness names it too, without calling the served mirror unhealthy.
+        var overview = new HtmlParser().ParseDocument(await _admin.Http.GetStringAsync("/admin"));
+        var row = overview.QuerySelector("tr[data-dependency='Offline mirror']")!;
+        Assert.Contains("stopped without finishing", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("served at /offline/", row.TextContent, StringComparison.Ordinal);
+        Assert.Equal("true", overview.QuerySelector("[data-ready]")!.GetAttribute("data-ready"));
     }
 
     [Fact]

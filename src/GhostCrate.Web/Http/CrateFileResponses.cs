@@ -1,0 +1,23 @@
+using GhostCrate.Core.Options;
+using Microsoft.AspNetCore.Http;
+
+namespace GhostCrate.Web.Http;
+
+/// <summary>Headers of a .crate download, shared by the endpoint and <see cref="DownloadFastPath"/>.</summary>
+public static class CrateFileResponses
+{
+    public const string ContentType = "application/gzip";
+
+    // Published files never change, so any cache may keep them forever (privately in auth-required mode).
+    private const string PublicImmutable = "public, max-age=31536000, immutable";
+    private const string PrivateImmutable = "private, max-age=31536000, immutable";
+
+    /// <summary>Sets Cache-Control and the ETag (the file's SHA-256); true when If-None-Match names it (then answer 304).</summary>
+    public static bool SetHeadersAndCheck(HttpContext context, RegistryOptions options, string checksum)
+    {
+        var etag = $"\"{checksum}\"";
+        context.Response.Headers.CacheControl = options.AuthRequired ? PrivateImmutable : PublicImmutable;
+        context.Response.Headers.ETag = etag;
+        return context.Request.Headers.IfNoneMatch.ToString().Contains(etag, StringComparison.Ordinal);
+    }
+}

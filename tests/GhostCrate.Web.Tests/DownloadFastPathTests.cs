@@ -1,0 +1,171 @@
+using System.Net;
+using GhostCrate.Core.Crates;
+using GhostCrate.Web.Http;
+using GhostCrate.Web.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Web.Tests;
+
+/// <summary>
+/// DownloadFastPath sends .crate files before routing: it must answer exactly what the download endpoint answers
+/// (and count the same downloads), and hand everything it cannot answer that way to the full pipeline.
+/// </summary>
+public class DownloadFastPathTests
+{
+    private static readonly string[] ComparedHeaders = ["Cache-Control", "ETag", "Last-Modified", "Content-Type", "Content-Length", "Accept-Ranges", "WWW-Authenticate"];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Answers_are_the_same_with_and_without_the_fast_path(bool authRequired)
+    {
+        var settings = new Dictionary<string, string?> { ["Registry:AuthRequired"] = authRequired ? "true" : "false" };
+        await using var fast = await TestApp.StartAsync(settings);
+        Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("fastdl", "1.0.0").PublishBody())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("Mixed_Case", "1.0.0-beta.1").PublishBody())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("fastdl", "1.1.0").PublishBody())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fast.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/fastdl/1.1.0/yank")).StatusCode);
+        // A second server on the same data directory, without the fast path: the endpoint answers there.
+        await using var slow = await TestApp.StartAsync(new(settings) { ["DataDir"] = fast.DataDir }, WithoutFastPath);
+
+        var first = await fast.Client(TestApp.AdminToken).GetAsync("/api/v1/crates/fastdl/1.0.0/download");
+        var etag = first.Headers.ETag!.Tag;
+        var lastModified = first.Content.Headers.LastModified!.Value;
+        var requests = new List<Func<HttpRequestMessage>>();
+        foreach (var token in new string?[] { null, TestApp.AdminToken, "gcr_wrong_wrong_wrong_wrong_wrong" })
+        {
+            foreach (var path in new[]
+            {
+                "/api/v1/crates/fastdl/1.0.0/download", "/API/V1/CRATES/fastdl/1.0.0/DOWNLOAD", "/api/v1/crates/FastDL/1.0.0/download",
+                "/api/v1/crates/fastdl/1.1.0/download", "/api/v1/crates/mixed-case/1.0.0-beta.1/download", "/api/v1/crates/Mixed_Case/1.0.0-beta.1/download",
+                "/api/v1/crates/fastdl/9.9.9/download", "/api/v1/crates/nothing/1.0.0/download", "/api/v1/crates/fastdl/1.0.0/download/",
+                "/api/v1/crates/fast%20dl/1.0.0/download", "/api/v1/crates/fastdl/1.0.0/downloads",
+            })
+            {
+                requests.Add(() => Request(HttpMethod.Get, path, token));
+                requests.Add(() => Request(HttpMethod.Head, path, token));
+                requests.Add(() => Request(HttpMethod.Post, path, token));
+            }
+            const string file = "/api/v1/crates/fastdl/1.0.0/download";
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", etag)));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", "\"other\"")));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfModifiedSince = lastModified));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfModifiedSince = lastModified.AddSeconds(-1)));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfUnmodifiedSince = lastModified.AddDays(-1)));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("Range", "bytes=0-9")));
+        }
+
+        foreach (var make in requests)
+        {
+            using var viaFast = make();
+            using var viaSlow = make();
+            var description = $"{viaFast.Method} {viaFast.RequestUri} {string.Join(" ", viaFast.Headers.NonValidated.Select(h => $"{h.Key}: {h.Value}"))}";
+            var a = await fast.Client().SendAsync(viaFast);
+            var b = await slow.Client().SendAsync(viaSlow);
+            Assert.True(a.StatusCode == b.StatusCode, $"{description}: {a.StatusCode} vs {b.StatusCode}");
+            var bodyA = await a.Content.ReadAsByteArrayAsync();
+            var bodyB = await b.Content.ReadAsByteArrayAsync();
+            Assert.True(bodyA.AsSpan().SequenceEqual(bodyB), $"{description}: bodies differ");
+            foreach (var header in ComparedHeaders)
+            {
+                // Each server names itself in the challenge's login_url.
+                var valueA = HeaderValue(a, header).Replace(fast.BaseAddress.ToString().TrimEnd('/'), "BASE");
+                var valueB = HeaderValue(b, header).Replace(slow.BaseAddress.ToString().TrimEnd('/'), "BASE");
+                Assert.True(valueA == valueB, $"{description}: {header} {valueA} vs {valueB}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Answers_existing_files_itself_counts_them_and_hands_everything_else_on()
+    {
+        await using var app = await TestApp.StartAsync();
+        var crate = CrateFileBuilder.Valid("fastdl", "1.0.0");
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(crate.PublishBody())).StatusCode);
+        var counter = app.Services.GetRequiredService<DownloadCounter>();
+        await counter.FlushAsync(CancellationToken.None);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var (handedOn, context) = await InvokeAsync(app, "GET", "/api/v1/crates/fastdl/1.0.0/download");
+            Assert.False(handedOn);
+            Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+            Assert.Equal(await (await app.Client().GetAsync("/api/v1/crates/fastdl/1.0.0/download")).Content.ReadAsByteArrayAsync(), ((MemoryStream)context.Response.Body).ToArray());
+        }
+        // Three direct calls and three over HTTP, all through the fast path, all counted once.
+        await counter.FlushAsync(CancellationToken.None);
+        var crateJson = await Json.ReadAsync(await app.Client().GetAsync("/api/v1/crates/fastdl"));
+        Assert.Equal(6, crateJson.GetProperty("crate").GetProperty("downloads").GetInt64());
+
+        foreach (var (method, path) in new[] { ("HEAD", "/api/v1/crates/fastdl/1.0.0/download"), ("GET", "/api/v1/crates/fastdl/2.0.0/download"), ("GET", "/api/v1/crates/fastdl/1.0.0"), ("GET", "/api/v1/crates/fast.dl/1.0.0/download"), ("GET", "/index/fa/st/fastdl") })
+        {
+            var (handedOn, context) = await InvokeAsync(app, method, path);
+            Assert.True(handedOn, $"{method} {path} should go through the pipeline");
+            Assert.Equal(0, context.Response.Body.Length);
+        }
+    }
+
+    [Fact]
+    public async Task A_changed_file_is_never_served_from_the_small_file_cache()
+    {
+        var cache = new SmallFileCache();
+        var path = Path.Combine(Path.GetTempPath(), "gc-small-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await File.WriteAllBytesAsync(path, [1, 2, 3]);
+            var first = new FileInfo(path);
+            Assert.Equal([1, 2, 3], await cache.GetAsync(path, first.Length, first.LastWriteTimeUtc, CancellationToken.None));
+
+            await File.WriteAllBytesAsync(path, [4, 5, 6, 7]);
+            File.SetLastWriteTimeUtc(path, first.LastWriteTimeUtc.AddSeconds(5));
+            var second = new FileInfo(path);
+            Assert.Equal([4, 5, 6, 7], await cache.GetAsync(path, second.Length, second.LastWriteTimeUtc, CancellationToken.None));
+
+            Assert.Null(await cache.GetAsync(path, SmallFileCache.MaxFileBytes + 1, second.LastWriteTimeUtc, CancellationToken.None));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string method, string path)
+    {
+        var handedOn = false;
+        var middleware = ActivatorUtilities.CreateInstance<DownloadFastPath>(app.Services, (RequestDelegate)(_ =>
+        {
+            handedOn = true;
+            return Task.CompletedTask;
+        }));
+        using var scope = app.Services.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Response.Body = new MemoryStream();
+        await middleware.InvokeAsync(context);
+        return (handedOn, context);
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, string? token, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null) request.Headers.TryAddWithoutValidation("Authorization", token);
+        configure?.Invoke(request);
+        return request;
+    }
+
+    private static string HeaderValue(HttpResponseMessage response, string name) =>
+        response.Headers.NonValidated.TryGetValues(name, out var values) || response.Content.Headers.NonValidated.TryGetValues(name, out values)
+            ? string.Join(",", values)
+            : "";
+
+    private static void WithoutFastPath(IServiceCollection services)
+    {
+        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IStartupFilter) && d.ImplementationType == typeof(DownloadFastPathStartupFilter)).ToList())
+        {
+            services.Remove(descriptor);
+        }
+    }
+}
