@@ -93,6 +93,64 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 
     [Fact]
+    public async Task Any_substring_matches_whatever_its_length_and_characters()
+    {
+        // Migration 0005 serves queries of 3+ characters from an index (SQLite: FTS5 trigrams, matched as a phrase;
+        // PostgreSQL: pg_trgm); they must still mean "contains", like the scan for shorter ones.
+        await CrateAsync("serde", "serde serialization framework", downloads: 2);
+        await CrateAsync("quoted", "says \"hi there\" twice", downloads: 1);
+        await CrateAsync("unicode", "größe und maße");
+
+        foreach (var q in new[] { "erializ", "ework", "rde ser", "se", "rialization framework" })
+        {
+            var names = (await Crates.SearchAsync(q, 0, 10, Ct)).Crates.Select(c => c.Name).ToArray();
+            Assert.True(names.SequenceEqual(["serde"]), $"query `{q}`: {string.Join(", ", names)}");
+        }
+        Assert.Equal(["quoted"], (await Crates.SearchAsync("\"hi", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["quoted"], (await Crates.SearchAsync("hi there\" tw", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["unicode"], (await Crates.SearchAsync("ÖßE", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["unicode"], (await Crates.SearchAsync("aß", 0, 10, Ct)).Crates.Select(c => c.Name));
+        var none = await Crates.SearchAsync("framework serde", 0, 10, Ct);
+        Assert.Empty(none.Crates);
+        Assert.Equal(0, none.Total);
+    }
+
+    [Fact]
+    public async Task Totals_count_every_match_once_including_an_exact_name_the_text_spells_differently()
+    {
+        await CrateAsync("foo_bar", "foo_bar one");
+        await CrateAsync("foo-bar-ext", "foo-bar-ext two", downloads: 1);
+        await CrateAsync("unrelated", "other");
+
+        var page = await Crates.SearchAsync("foo-bar", 0, 1, Ct);
+
+        // foo_bar's text says foo_bar, so only the exact-name rule finds it; foo-bar-ext matches its text.
+        Assert.Equal(2, page.Total);
+        Assert.Equal(["foo_bar"], page.Crates.Select(c => c.Name));
+        Assert.Equal(["foo-bar-ext"], (await Crates.SearchAsync("foo-bar", 1, 1, Ct)).Crates.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task Many_matches_rank_and_page_the_same_way_as_few()
+    {
+        // Over CrateRepository's threshold (2000 matches) SQLite ranks by walking an index instead of sorting.
+        for (var i = 0; i < 2100; i++) await CrateAsync($"many-{i:D4}", $"many-{i:D4} common word", downloads: i % 7 == 0 ? i % 5 : 0);
+        await CrateAsync("common", "common itself");
+
+        var all = new List<string>();
+        for (var page = 0; page < 22; page++) all.AddRange((await Crates.SearchAsync("common", page * 100, 100, Ct)).Crates.Select(c => c.Name));
+        var first = await Crates.SearchAsync("common", 0, 10, Ct);
+
+        Assert.Equal(2101, first.Total);
+        Assert.Equal("common", all[0]);
+        Assert.Equal(2101, all.Distinct().Count());
+        var expected = Enumerable.Range(0, 2100).Select(i => (Name: $"many-{i:D4}", Downloads: i % 7 == 0 ? i % 5 : 0))
+            .OrderByDescending(c => c.Downloads).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Name);
+        Assert.Equal(expected, all.Skip(1));
+        Assert.Equal(all.Take(10), first.Crates.Select(c => c.Name));
+    }
+
+    [Fact]
     public async Task Search_text_follows_the_latest_publish()
     {
         await CrateAsync("foo", "foo old words");

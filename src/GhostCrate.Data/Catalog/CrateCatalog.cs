@@ -35,7 +35,8 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
             var text = (query ?? "").Trim().ToLowerInvariant();
             // search_text is stored lowercase (see CrateRepository.SearchAsync); the exact name is canonical.
             var exact = text.Replace('_', '-');
-            var where = text.Length == 0 ? "" : "WHERE c.search_text LIKE @pattern ESCAPE '\\' OR c.canonical_name = @exact";
+            var filter = SearchFilter.For(factory.Provider, text, "c.");
+            var where = text.Length == 0 ? "" : "WHERE " + filter.Condition;
             var order = sort switch
             {
                 CrateSort.Downloads => $"c.downloads DESC, {ByName}",
@@ -53,7 +54,8 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
             };
             var parameters = new
             {
-                pattern = LikePattern.Contains(text),
+                pattern = filter.Pattern,
+                phrase = filter.Phrase,
                 exact,
                 prefix = LikePattern.StartsWith(exact),
                 inName = LikePattern.Contains(exact),
@@ -64,7 +66,7 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
                 $"SELECT {HitColumns} FROM crates c {where} ORDER BY {order} LIMIT @limit OFFSET @offset",
                 parameters, cancellationToken: cancellationToken));
             var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                $"SELECT count(*) FROM crates c {where}", parameters, cancellationToken: cancellationToken));
+                text.Length > 0 && filter.CountSql is { } countSql ? countSql : $"SELECT count(*) FROM crates c {where}", parameters, cancellationToken: cancellationToken));
             return new CrateSearchPage(rows.Select(r => r.ToRecord()).ToList(), total);
         }, cancellationToken);
 
