@@ -51,11 +51,13 @@ trap cleanup EXIT
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
-# peak RSS (KiB) and wall seconds of a command, from GNU time.
+# wall seconds, peak RSS (KiB), CPU seconds (user + sys) of a command from GNU time, and the 1-minute load average
+# just before it ran: the machine may be shared, and a loaded machine stretches wall time far more than CPU time.
 measure() { # label logfile command...
   local label="$1" logfile="$2"; shift 2
-  /usr/bin/time -f '%e %M' -o "$logfile.time" timeout 600 "$@" >"$logfile" 2>&1 || { log "$label failed:"; tail -20 "$logfile" >&2; return 1; }
-  cat "$logfile.time"
+  local load; load="$(cut -d' ' -f1 /proc/loadavg)"
+  /usr/bin/time -f '%e %M %U %S' -o "$logfile.time" timeout 600 "$@" >"$logfile" 2>&1 || { log "$label failed:"; tail -20 "$logfile" >&2; return 1; }
+  echo "$(cat "$logfile.time") $load"
 }
 
 results=()
@@ -85,20 +87,22 @@ NGINX
 
   log "N=$n: curl --parallel --parallel-max $parallel"
   mkdir -p "$data/curl-out"
-  read -r curl_s curl_kb < <(measure curl "$data/curl.log" curl -sS --fail --parallel --parallel-max "$parallel" -K "$data/urls.cfg")
+  read -r curl_s curl_kb curl_u curl_sys curl_load < <(measure curl "$data/curl.log" curl -sS --fail --parallel --parallel-max "$parallel" -K "$data/urls.cfg")
   curl_files="$(find "$data/curl-out" -type f | wc -l)"
 
   log "N=$n: ghostcrate mirror sync --concurrency $parallel"
   dotnet "$ghostcrate" mirror init "$data/mirror" --upstream "file://$data/index" --concurrency "$parallel" >/dev/null
-  read -r gc_s gc_kb < <(measure sync "$data/sync.log" dotnet "$ghostcrate" mirror sync "$data/mirror" --plain)
+  read -r gc_s gc_kb gc_u gc_sys gc_load < <(measure sync "$data/sync.log" dotnet "$ghostcrate" mirror sync "$data/mirror" --plain)
   gc_files="$(find "$data/mirror/crates" -type f | wc -l)"
   mb=$(python3 -c "print($n*$size/1e6)")
-  results+=("$(python3 - "$n" "$mb" "$curl_s" "$curl_kb" "$curl_files" "$gc_s" "$gc_kb" "$gc_files" <<'PY'
+  results+=("$(python3 - "$n" "$mb" "$curl_s" "$curl_kb" "$curl_files" "$curl_u" "$curl_sys" "$curl_load" "$gc_s" "$gc_kb" "$gc_files" "$gc_u" "$gc_sys" "$gc_load" <<'PY'
 import sys
-n, mb, cs, ckb, cf, gs, gkb, gf = sys.argv[1:]
-n, mb, cs, gs = int(n), float(mb), max(float(sys.argv[3]), 0.01), max(float(sys.argv[6]), 0.01)
-print(f"| {n} | curl | {cf} | {cs:.2f} | {n/cs:.0f} | {mb/cs:.1f} | {int(ckb)/1024:.0f} |")
-print(f"| {n} | ghostcrate mirror sync | {gf} | {gs:.2f} | {n/gs:.0f} | {mb/gs:.1f} | {int(gkb)/1024:.0f} |")
+a = sys.argv[1:]
+n, mb = int(a[0]), float(a[1])
+cs, ckb, cf, ccpu, cload = max(float(a[2]), 0.01), int(a[3]), a[4], float(a[5]) + float(a[6]), a[7]
+gs, gkb, gf, gcpu, gload = max(float(a[8]), 0.01), int(a[9]), a[10], float(a[11]) + float(a[12]), a[13]
+print(f"| {n} | curl | {cf} | {cs:.2f} | {n/cs:.0f} | {mb/cs:.1f} | {ckb/1024:.0f} | {ccpu:.2f} | {cload} | |")
+print(f"| {n} | ghostcrate mirror sync | {gf} | {gs:.2f} | {n/gs:.0f} | {mb/gs:.1f} | {gkb/1024:.0f} | {gcpu:.2f} | {gload} | {gs/cs:.1f}x wall, {gcpu/max(ccpu, 0.01):.0f}x CPU |")
 PY
 )")
   grep -E '^Sync ' "$data/sync.log" >&2 || true
@@ -112,10 +116,12 @@ report="$repo/bench/results/mirror-$(date -u +%Y%m%d-%H%M).md"
   echo
   echo "Same nginx on 127.0.0.1 serving N files of $size random bytes; parallelism $parallel for both."
   echo "curl only downloads; \`mirror sync\` also fetches a git index (file://), reads every index file, verifies each"
-  echo "SHA-256 before an atomic rename, writes the manifest and the served index. Peak memory = max RSS (GNU time)."
+  echo "SHA-256 and fsyncs each file before its rename, writes the manifest and a new served generation. Peak memory ="
+  echo "max RSS (GNU time). CPU = user + sys seconds. Load = 1-minute load average just before the run: on a shared"
+  echo "machine wall time depends on it far more than CPU time does."
   echo
-  echo "| N | tool | files | seconds | files/s | MB/s | peak RSS MiB |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| N | tool | files | seconds | files/s | MB/s | peak RSS MiB | CPU s | load | sync/curl |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${results[@]}"
 } >"$report"
 cat "$report"

@@ -328,6 +328,31 @@ public sealed class PageTourTests(ChromiumFixture chromium) : BrowserTest(chromi
                 await ScreenshotAsync($"{device}.{(path == "/" ? "home" : path.Trim('/').Replace('/', '_').Replace('?', '_').Replace('=', '-'))}", page);
             }
             Assert.True(overflowing.Count == 0, $"{device}: {string.Join("\n", overflowing)}");
+
+            // Keyboard users see where they are: every Tab stop on these pages shows a focus ring.
+            if (!phone)
+            {
+                var invisible = new List<string>();
+                foreach (var path in new[] { "/search?q=tour", "/crates/tour-widget", "/me", "/admin/mirror" })
+                {
+                    await page.GotoAsync(path);
+                    for (var i = 0; i < 25; i++)
+                    {
+                        await page.Keyboard.PressAsync("Tab");
+                        var ring = await page.EvaluateAsync<string?>("""
+                            () => {
+                              const e = document.activeElement;
+                              if (!e || e === document.body) return null;
+                              const s = getComputedStyle(e);
+                              const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');
+                              return visible ? '' : `<${e.tagName.toLowerCase()} class="${e.className}"> "${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)}"`;
+                            }
+                            """);
+                        if (!string.IsNullOrEmpty(ring)) invisible.Add($"{path}: {ring}");
+                    }
+                }
+                Assert.True(invisible.Count == 0, "focus without a visible ring:\n" + string.Join("\n", invisible.Distinct()));
+            }
             lock (errors) Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
         finally

@@ -1,4 +1,5 @@
 using GhostCrate.EndToEnd.Infrastructure;
+using GhostCrate.Testing;
 
 namespace GhostCrate.EndToEnd;
 
@@ -24,7 +25,7 @@ public sealed class MirrorAirGapTests(ServerFixture fixture) : EndToEndTest(fixt
         await Cargo.PublishOkAsync(b, verify: false);
 
         var work = TempDirs.Create("mirror-airgap");
-        using var key = new GpgKey();
+        using var key = new Gpg();
         var online = Path.Combine(work, "online");
         var offline = Path.Combine(work, "offline");
         try

@@ -101,6 +101,26 @@ public sealed class SyncStatusFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_interrupted_sync_says_so()
+    {
+        var slow = await _upstream.PublishAsync("si-slow", "1.0.0", padding: 200_000);
+        _proxy.Plan = (path, _) => path == slow.DownloadPath ? Fault.Stall : Fault.None;
+        _mirror.Init($"sparse+{_proxy.BaseAddress}index/", $"{_proxy.BaseAddress}api/v1/crates",
+            new SelectionConfig { Crates = [slow.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 600 });
+
+        using var process = StartCli("mirror", "sync", _mirror.Root, "--plain");
+        await WaitForStatusAsync(s => s.FilesQueued == 1 && s.Bytes > 0, process);
+        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(130, process.ExitCode);
+        var status = SyncStatus.Load(_mirror.Layout)!;
+        Assert.Equal(SyncPhases.Interrupted, status.Phase);
+        Assert.False(status.Running);
+        Assert.NotNull(status.FinishedAt);
+    }
+
+    [Fact]
     public async Task A_sync_that_cannot_reach_its_upstream_records_the_failure()
     {
         var port = ClosedPort();

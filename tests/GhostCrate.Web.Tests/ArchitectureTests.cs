@@ -4,7 +4,8 @@ namespace GhostCrate.Web.Tests;
 
 /// <summary>
 /// Keeps the dependency arrows of docs/architecture.md true:
-/// Protocol &lt;- Packaging &lt;- Core &lt;- {Data, Storage.*, Mirror} &lt;- Web &lt;- GhostCrate (host).
+/// Protocol &lt;- Packaging &lt;- Core &lt;- {Data, Storage.*, Mirror} &lt;- Web &lt;- GhostCrate (host);
+/// Mirror also uses Storage.FileSystem's durable-write primitives (a mirror is a local directory), never the reverse.
 /// </summary>
 public class ArchitectureTests
 {
@@ -16,7 +17,7 @@ public class ArchitectureTests
         ["GhostCrate.Data"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
         ["GhostCrate.Storage.FileSystem"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
         ["GhostCrate.Storage.S3"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
-        ["GhostCrate.Mirror"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core"],
+        ["GhostCrate.Mirror"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core", "GhostCrate.Storage.FileSystem"],
         ["GhostCrate.Web"] = ["GhostCrate.Protocol", "GhostCrate.Packaging", "GhostCrate.Core", "GhostCrate.Mirror"],
     };
 

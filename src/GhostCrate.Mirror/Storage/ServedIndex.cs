@@ -19,7 +19,11 @@ public sealed class ServedIndex
     {
     }
 
-    /// <param name="staged">Files of a staged generation skip their own fsync: the switch makes them durable at once (syncfs).</param>
+    /// <param name="staged">
+    /// A staged generation is read by nobody until the switch, which makes it durable at once (syncfs): its files are
+    /// written directly, without a temp file, a rename or an fsync each. Creating files is what a big sync spends its
+    /// kernel time on (ext4 inode allocation), so one file per crate instead of two matters.
+    /// </param>
     public ServedIndex(MirrorLayout layout, string directory, bool staged)
     {
         _layout = layout;
@@ -46,8 +50,19 @@ public sealed class ServedIndex
     {
         var path = FileOf(name);
         var bytes = Encoding.UTF8.GetBytes(IndexLine.Render(lines));
-        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
-        AtomicFile.Write(_layout, path, bytes, flushToDisk: !_staged);
+        var exists = File.Exists(path);
+        if (exists && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
+        if (_staged)
+        {
+            // The old file is a hard link shared with the served generation: unlink it, never write through it.
+            if (exists) File.Delete(path);
+            else System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, bytes);
+        }
+        else
+        {
+            AtomicFile.Write(_layout, path, bytes);
+        }
         return true;
     }
 

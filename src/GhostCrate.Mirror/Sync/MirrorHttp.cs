@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GhostCrate.Mirror.Sync;
 
 /// <summary>The mirror's named HttpClient: no automatic decompression (a .crate is hashed as sent), no overall
-/// timeout (the downloader has its own per-phase limits), generous connection pool for parallel downloads.</summary>
+/// timeout (the downloader has its own per-phase limits), generous connection pool for parallel downloads, HTTP/2
+/// asked for on every request (index files and downloads) and used where the upstream offers it (ALPN over TLS).</summary>
 public static class MirrorHttp
 {
     public const string ClientName = "ghostcrate-mirror";
@@ -14,6 +15,8 @@ public static class MirrorHttp
         services.AddHttpClient(ClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestVersion = HttpVersion.Version20;
+                client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd($"ghostcrate-mirror/{typeof(MirrorHttp).Assembly.GetName().Version?.ToString(3) ?? "0"}");
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

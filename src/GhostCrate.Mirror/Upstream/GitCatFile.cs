@@ -5,7 +5,8 @@ namespace GhostCrate.Mirror.Upstream;
 
 /// <summary>
 /// One long-running `git cat-file --batch`: asking for thousands of index files costs one process, not thousands
-/// (https://git-scm.com/docs/git-cat-file#_batch_output). Not thread-safe: the sync reads files one at a time.
+/// (https://git-scm.com/docs/git-cat-file#_batch_output). Not thread-safe: use either <see cref="ReadAsync"/> (one
+/// round trip per object, for a few pinned files) or <see cref="ReadManyAsync{T}"/> (pipelined, for a whole tree).
 /// </summary>
 internal sealed class GitCatFile : IAsyncDisposable
 {
@@ -29,6 +30,51 @@ internal sealed class GitCatFile : IAsyncDisposable
     public async Task<byte[]?> ReadAsync(string objectName, CancellationToken cancellationToken)
     {
         await _input.WriteLineAsync(objectName.AsMemory(), cancellationToken);
+        return await ReadAnswerAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Many objects, answers in request order. Requests are written ahead of the answers (up to
+    /// <paramref name="ahead"/>) by a second task: waiting for each answer before asking the next made a full sync spend
+    /// most of its time on process round trips. Git answers in order, so a queue of tags pairs answers with requests.
+    /// </summary>
+    public async IAsyncEnumerable<(T Tag, byte[]? Content)> ReadManyAsync<T>(IAsyncEnumerable<(string ObjectName, T Tag)> requests, int ahead,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var asked = System.Threading.Channels.Channel.CreateBounded<T>(ahead);
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var (objectName, tag) in requests.WithCancellation(stop.Token))
+                {
+                    await asked.Writer.WriteAsync(tag, stop.Token);
+                    await _input.WriteLineAsync(objectName.AsMemory(), stop.Token);
+                }
+                asked.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                asked.Writer.Complete(ex);
+            }
+        }, stop.Token);
+        try
+        {
+            await foreach (var tag in asked.Reader.ReadAllAsync(stop.Token))
+            {
+                yield return (tag, await ReadAnswerAsync(stop.Token));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writer.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<byte[]?> ReadAnswerAsync(CancellationToken cancellationToken)
+    {
         var header = await ReadLineAsync(cancellationToken);
         if (header.EndsWith(" missing", StringComparison.Ordinal) || header.EndsWith(" ambiguous", StringComparison.Ordinal)) return null;
         var parts = header.Split(' ');

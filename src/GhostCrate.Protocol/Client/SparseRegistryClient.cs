@@ -129,7 +129,9 @@ public sealed class SparseRegistryClient
 
     private HttpRequestMessage NewRequest(Uri url)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        // The client's default version and policy (a new message would otherwise always ask for HTTP/1.1): the
+        // mirror's client asks for HTTP/2 where the upstream offers it.
+        var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = _http.DefaultRequestVersion, VersionPolicy = _http.DefaultVersionPolicy };
         if (!string.IsNullOrEmpty(_options.AuthToken) && SameOrigin(url, IndexUrl))
             request.Headers.TryAddWithoutValidation("Authorization", _options.AuthToken);
         return request;

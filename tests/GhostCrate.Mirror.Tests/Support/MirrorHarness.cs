@@ -14,12 +14,15 @@ public sealed class MirrorHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public MirrorHarness(string? root = null)
+    /// <param name="tuneHandler">Adjusts the production handler (e.g. to trust a test's self-signed certificate).</param>
+    public MirrorHarness(string? root = null, Action<SocketsHttpHandler>? tuneHandler = null)
     {
         Root = root ?? TempDir.Create("mirror");
         Layout = new MirrorLayout(Root);
         var services = new ServiceCollection();
         services.AddGhostCrateMirror();
+        if (tuneHandler is not null)
+            services.AddHttpClient(MirrorHttp.ClientName).ConfigurePrimaryHttpMessageHandler((handler, _) => tuneHandler((SocketsHttpHandler)handler));
         _services = services.BuildServiceProvider();
     }
 

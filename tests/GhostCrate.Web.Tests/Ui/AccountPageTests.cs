@@ -92,3 +92,43 @@ public sealed class AccountPageTests
         Assert.NotNull(overview.QuerySelector("tr[data-dependency='Crate storage']"));
     }
 }
+
+/// <summary>/login offers one button per configured single sign-on provider, next to (or instead of) the password form.</summary>
+public sealed class LoginPageTests
+{
+    private static Dictionary<string, string?> TwoProviders(bool passwords) => new()
+    {
+        // Nothing is fetched from a provider before someone clicks its button, so these need not exist.
+        ["Identity:Sso:corp:Type"] = "Oidc",
+        ["Identity:Sso:corp:DisplayName"] = "Corp SSO",
+        ["Identity:Sso:corp:Authority"] = "http://127.0.0.1:9/corp",
+        ["Identity:Sso:corp:ClientId"] = "ghostcrate",
+        ["Identity:Sso:corp:ClientSecret"] = "not used here",
+        ["Identity:Sso:corp:RequireHttps"] = "false",
+        ["Identity:Sso:lab:Type"] = "Oidc",
+        ["Identity:Sso:lab:DisplayName"] = "Lab login",
+        ["Identity:Sso:lab:Authority"] = "http://127.0.0.1:9/lab",
+        ["Identity:Sso:lab:ClientId"] = "ghostcrate",
+        ["Identity:Sso:lab:ClientSecret"] = "not used here",
+        ["Identity:Sso:lab:RequireHttps"] = "false",
+        ["Identity:AllowPasswordLogin"] = passwords ? "true" : "false",
+    };
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task One_button_per_provider_and_the_password_form_when_allowed(bool passwords)
+    {
+        await using var app = await TestApp.StartAsync(TwoProviders(passwords));
+
+        var page = await UiCrates.GetOkPageAsync(app, "/login?returnUrl=%2Fme");
+
+        var buttons = page.QuerySelectorAll("ul.sso-buttons a[data-sso]").ToList();
+        Assert.Equal(["Corp SSO", "Lab login"], buttons.Select(b => b.TextContent.Trim()).Order(StringComparer.Ordinal).ToList());
+        Assert.All(buttons, b => Assert.Equal("button", b.GetAttribute("role")));
+        var corp = buttons.Single(b => b.GetAttribute("data-sso") == "corp").GetAttribute("href")!;
+        Assert.StartsWith("/login/corp", corp, StringComparison.Ordinal);
+        Assert.Contains("returnUrl=%2Fme", corp, StringComparison.Ordinal);
+        Assert.Equal(passwords, page.QuerySelector("form.login-form input[type=password]") is not null);
+    }
+}

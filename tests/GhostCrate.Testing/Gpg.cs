@@ -1,15 +1,19 @@
 using System.Diagnostics;
 
-namespace GhostCrate.Mirror.Tests.Support;
+namespace GhostCrate.Testing;
 
-/// <summary>The real gpg with a throwaway GNUPGHOME: makes a signing key and verifies signatures the way an operator would.</summary>
+/// <summary>
+/// The real gpg with a throwaway GNUPGHOME: makes an OpenPGP signing key, exports it as armoured files and verifies
+/// signatures the way an operator would (mirror bundle tests and the air-gap end-to-end test).
+/// </summary>
 public sealed class Gpg : IDisposable
 {
     public Gpg()
     {
-        Home = TempDir.Create("gnupg");
+        Home = Path.Combine(Path.GetTempPath(), $"gc-gnupg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Home);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Run("--batch", "--passphrase", "", "--quick-gen-key", "GhostCrate Mirror Test <mirror@example.invalid>", "rsa3072", "sign", "never");
+        Run("--batch", "--passphrase", "", "--quick-gen-key", "GhostCrate Test <mirror@example.invalid>", "rsa3072", "sign", "never");
         SecretKeyFile = Path.Combine(Home, "secret.asc");
         PublicKeyFile = Path.Combine(Home, "public.asc");
         File.WriteAllText(SecretKeyFile, Run("--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--armor", "--export-secret-keys").StdOut);
@@ -25,7 +29,7 @@ public sealed class Gpg : IDisposable
     private (int Exit, string StdOut, string StdErr) Run(params string[] args)
     {
         var result = RunRaw(args);
-        Assert.True(result.Exit == 0, $"gpg {string.Join(' ', args)}: {result.StdErr}");
+        if (result.Exit != 0) throw new InvalidOperationException($"gpg {string.Join(' ', args)}: {result.StdErr}");
         return result;
     }
 
@@ -55,6 +59,13 @@ public sealed class Gpg : IDisposable
         catch (System.ComponentModel.Win32Exception)
         {
         }
-        TempDir.Delete(Home);
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
     }
 }
