@@ -49,6 +49,45 @@ public sealed class SelectionSyncTests : ProxiedUpstreamTest
     }
 
     [Fact]
+    public async Task A_crate_dropped_from_the_selection_leaves_the_served_index()
+    {
+        await Upstream.PublishAsync("sel-stays", "1.0.0");
+        await Upstream.PublishAsync("sel-goes", "1.0.0");
+        var config = Harness.Init(SparseViaProxy, DownloadViaProxy, new SelectionConfig { Crates = ["sel-stays", "sel-goes"] });
+        Assert.True((await Harness.SyncAsync()).Complete);
+        Assert.Equal(["1.0.0"], Harness.ServedVersions("sel-goes"));
+
+        MirrorConfigFile.Save(Harness.Layout, config with { Selection = config.Selection with { Crates = ["sel-stays"] } });
+        var report = await Harness.SyncAsync();
+
+        Assert.True(report.Complete);
+        Assert.Equal(1, report.IndexFilesRemoved);
+        Assert.Empty(Harness.ServedVersions("sel-goes"));
+        Assert.Equal(["1.0.0"], Harness.ServedVersions("sel-stays"));
+        Assert.Equal(0, (await MirrorHarness.CliAsync("mirror", "verify", Harness.Root)).Exit);
+    }
+
+    [Fact]
+    public async Task Skip_yanked_neither_downloads_nor_lists_yanked_versions_and_follows_later_yanks()
+    {
+        var kept = await Upstream.PublishAsync("yk-lib", "1.0.0");
+        var yanked = await Upstream.PublishAsync("yk-lib", "1.1.0");
+        var later = await Upstream.PublishAsync("yk-lib", "1.2.0");
+        await Upstream.YankAsync("yk-lib", "1.1.0");
+        Harness.Init(SparseViaProxy, DownloadViaProxy, new SelectionConfig { Crates = ["yk-lib"], SkipYanked = true });
+
+        Assert.True((await Harness.SyncAsync()).Complete);
+        Assert.Equal(["1.0.0", "1.2.0"], Harness.ServedVersions("yk-lib"));
+        Assert.Equal(0, Proxy.Count(yanked.DownloadPath));
+        Assert.False(File.Exists(Harness.CratePath(yanked)));
+
+        await Upstream.YankAsync("yk-lib", "1.2.0");
+        Assert.True((await Harness.SyncAsync()).Complete);
+        Assert.Equal(["1.0.0"], Harness.ServedVersions("yk-lib"));
+        Assert.True(Harness.HasVerified(kept) && Harness.HasVerified(later));
+    }
+
+    [Fact]
     public async Task The_metrics_endpoint_answers_prometheus_text_while_the_sync_runs()
     {
         var quick = await Upstream.PublishAsync("mx-quick", "1.0.0");

@@ -19,7 +19,12 @@ namespace GhostCrate.Mirror.Downloads;
 /// </list>
 /// HTTP/2 is asked for and used where the upstream offers it (ALPN on TLS); otherwise HTTP/1.1.
 /// </summary>
-public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress)
+/// <param name="transferSlots">
+/// When given, a request holds a slot only while it talks to the upstream (headers and body); the fsync and rename
+/// that follow run outside it, so with more callers than slots the upstream sees exactly the configured parallelism
+/// and the disk's latency no longer idles a connection.
+/// </param>
+public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null)
 {
     private readonly Backoff _backoff = new(config);
 
@@ -79,6 +84,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
         };
         if (existing > 0) message.Headers.Range = new RangeHeaderValue(existing, null);
 
+        using var slot = await TransferSlot.AcquireAsync(transferSlots, cancellationToken);
         HttpResponseMessage response;
         using (var headerTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -136,6 +142,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
                 total = offset;
                 var copy = await CopyBodyAsync(response, file, hash, offset, cancellationToken);
                 total = copy.Total;
+                slot.Dispose(); // the upstream part is over; durability below does not need the connection
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
                 if (copy.Error is not null)
@@ -230,6 +237,23 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
 
     private static string Describe(Exception ex) =>
         ex.InnerException is { } inner && inner.Message != ex.Message ? $"{ex.Message} ({inner.Message})" : ex.Message;
+
+    /// <summary>One of the transfer slots, released once (early, after the body, or at the end of the attempt).</summary>
+    private sealed class TransferSlot(SemaphoreSlim? slots) : IDisposable
+    {
+        private int _held = slots is null ? 0 : 1;
+
+        public static async Task<TransferSlot> AcquireAsync(SemaphoreSlim? slots, CancellationToken cancellationToken)
+        {
+            if (slots is not null) await slots.WaitAsync(cancellationToken);
+            return new TransferSlot(slots);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _held, 0) == 1) slots!.Release();
+        }
+    }
 
     private enum AttemptKind { Accepted, Retry, NotFound, Final }
 

@@ -40,7 +40,9 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var next = MirrorGenerations.Begin(layout);
         var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
-        var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters));
+        // Twice as many workers as connections: while some wait for their fsync, the others keep every connection busy.
+        using var transferSlots = new SemaphoreSlim(config.Download.Concurrency);
+        var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters), transferSlots);
         var queue = Channel.CreateBounded<(CrateJob Job, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
         {
             SingleWriter = true,
@@ -48,7 +50,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workers = Enumerable.Range(0, config.Download.Concurrency).Select(_ => Task.Run(async () =>
+        var workers = Enumerable.Range(0, config.Download.Concurrency * 2).Select(_ => Task.Run(async () =>
         {
             try
             {
@@ -103,6 +105,12 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
             }
             queue.Writer.Complete();
             await Task.WhenAll(workers);
+            // Crates the selection no longer wants (a name dropped from mirror.json, a new exclude pattern) leave the
+            // served index: the next generation says what this mirror.json selects, not what it once did.
+            foreach (var name in served.EnumerateNames().Where(n => !selection.WantsCrate(n)).ToList())
+            {
+                if (served.Delete(name)) Interlocked.Increment(ref counters.IndexRemoved);
+            }
         }
         catch
         {
