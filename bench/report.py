@@ -65,7 +65,7 @@ n = int(a.crates)
 
 print(f"# GhostCrate vs nginx, N = {n:,} crates\n")
 print(f"- Machine: {cpu}, {os.cpu_count()} cores, {mem_gib:.0f} GiB RAM, {osname}, Linux {platform.release()}")
-print(f"- Software: .NET SDK {a.dotnet}, nginx {a.nginx}, {a.wrk}, {a.cargo}; GhostCrate Release build, SQLite + file-system storage (the default)")
+print(f"- Software: .NET SDK {a.dotnet}, nginx {a.nginx}, {a.wrk}, {a.cargo}; GhostCrate Release build published ReadyToRun (framework-dependent, linux-x64), SQLite + file-system storage (the default)")
 print(f"- Registry: {manifest['crates']:,} crates, {manifest['versions']:,} versions, {manifest['index_bytes'] / 1e6:.1f} MB of index files, "
       f"{manifest['crate_files']:,} .crate files (3 of them 5 MB); generated through PublishService at {manifest['publishes_per_second']:.0f} publishes/s")
 print(f"- Load: wrk -t2, {a.duration} s per run, client and server on the same 2 cores; nginx serves the exported bytes "
