@@ -47,4 +47,22 @@ public sealed class MirrorServingConfigTests
         var error = Assert.Single(Load("/nonexistent/mirror", "/mirror/"));
         Assert.Contains("Mirror:Directory", error);
     }
+
+    [Fact]
+    public void A_directory_with_a_served_generation_is_a_mirror_even_without_the_index_link()
+    {
+        var dir = TempDir.Create("serve-generation");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, ".ghostcrate", "generations", "000000001", "index"));
+            Directory.CreateSymbolicLink(Path.Combine(dir, "current"), Path.Combine(".ghostcrate", "generations", "000000001"));
+            Assert.Empty(Load(dir, "/mirror/"));
+            Directory.Delete(Path.Combine(dir, ".ghostcrate"), recursive: true);
+            Assert.Contains("is not a mirror directory", Assert.Single(Load(dir, "/mirror/")));
+        }
+        finally
+        {
+            TempDir.Delete(dir);
+        }
+    }
 }

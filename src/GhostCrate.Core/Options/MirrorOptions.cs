@@ -26,9 +26,10 @@ public sealed class MirrorOptions
         {
             yield return $"Mirror:Directory '{options.Directory}' does not exist";
         }
-        else if (!System.IO.Directory.Exists(Path.Combine(options.Directory!, "index")))
+        // current/index: the served generation; index/: the link to it, or the folder of a mirror made before generations.
+        else if (!System.IO.Directory.Exists(Path.Combine(options.Directory!, "current", "index")) && !System.IO.Directory.Exists(Path.Combine(options.Directory!, "index")))
         {
-            yield return $"Mirror:Directory '{options.Directory}' is not a mirror directory (it has no index/ folder; run `ghostcrate mirror sync` or `mirror import` first)";
+            yield return $"Mirror:Directory '{options.Directory}' is not a mirror directory (it has neither current/index nor index/; run `ghostcrate mirror sync` or `mirror import` first)";
         }
         var mount = options.MountPath ?? "";
         if (mount.Length < 3 || !mount.StartsWith('/') || !mount.EndsWith('/') || mount.Contains("//", StringComparison.Ordinal)
