@@ -127,11 +127,17 @@ start_nginx() {
   mkdir -p "$dir/tmp"
   local user_line=""
   if [[ $(id -u) -eq 0 ]]; then user_line="user root;"; fi
+  # open_file_cache keeps descriptors open: stay under the hard limit of open files (a worker cannot raise its own
+  # limit past it, and a cache bigger than the limit makes nginx answer errors once the descriptors run out).
+  local nofile; nofile="$(ulimit -Hn)"
+  [[ $nofile == unlimited || $nofile -gt 400000 ]] && nofile=400000
+  local file_cache=$(( nofile - 6000 ))
+  [[ $file_cache -gt 200000 ]] && file_cache=200000
+  [[ $file_cache -lt 1000 ]] && file_cache=1000
   cat > "$dir/nginx.conf" <<EOF
 $user_line
 worker_processes auto;
-# open_file_cache keeps descriptors open: tens of thousands of files need more than the default 1024.
-worker_rlimit_nofile 400000;
+worker_rlimit_nofile $nofile;
 error_log $dir/error.log warn;
 pid $dir/nginx.pid;
 events { worker_connections 4096; }
@@ -142,7 +148,7 @@ http {
   tcp_nodelay on;
   keepalive_requests 1000000;
   keepalive_timeout 65;
-  open_file_cache max=200000 inactive=300s;
+  open_file_cache max=$file_cache inactive=300s;
   open_file_cache_valid 300s;
   open_file_cache_min_uses 1;
   open_file_cache_errors on;
