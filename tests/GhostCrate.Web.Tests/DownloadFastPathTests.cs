@@ -148,24 +148,10 @@ public class DownloadFastPathTests
         return (handedOn, context);
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, string? token, Action<HttpRequestMessage>? configure = null)
-    {
-        var request = new HttpRequestMessage(method, path);
-        if (token is not null) request.Headers.TryAddWithoutValidation("Authorization", token);
-        configure?.Invoke(request);
-        return request;
-    }
+    private static HttpRequestMessage Request(HttpMethod method, string path, string? token, Action<HttpRequestMessage>? configure = null) =>
+        FastPathComparison.Request(method, path, token, configure);
 
-    private static string HeaderValue(HttpResponseMessage response, string name) =>
-        response.Headers.NonValidated.TryGetValues(name, out var values) || response.Content.Headers.NonValidated.TryGetValues(name, out values)
-            ? string.Join(",", values)
-            : "";
+    private static string HeaderValue(HttpResponseMessage response, string name) => FastPathComparison.HeaderValue(response, name);
 
-    private static void WithoutFastPath(IServiceCollection services)
-    {
-        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IStartupFilter) && d.ImplementationType == typeof(DownloadFastPathStartupFilter)).ToList())
-        {
-            services.Remove(descriptor);
-        }
-    }
+    private static void WithoutFastPath(IServiceCollection services) => FastPathComparison.Without<DownloadFastPathStartupFilter>(services);
 }

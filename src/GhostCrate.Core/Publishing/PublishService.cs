@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using GhostCrate.Core.Abstractions;
@@ -121,7 +122,10 @@ public sealed class PublishService(
             {
                 // Overwrite is safe here: we hold the crate's write lock and no row refers to this key, so anything
                 // already there is the leftover of an interrupted publish of this very version.
-                await using var content = new MemoryStream(crateFile.ToArray(), writable: false);
+                // The request body is already in memory: read the .crate from it rather than copying it again.
+                await using var content = MemoryMarshal.TryGetArray(crateFile, out var segment)
+                    ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                    : new MemoryStream(crateFile.ToArray(), writable: false);
                 blobAttempted = true;
                 await blobs.PutAsync(key, content, BlobPutMode.Overwrite, ct);
             }, cancellationToken);

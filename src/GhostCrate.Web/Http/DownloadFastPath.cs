@@ -67,13 +67,8 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         }
     }
 
-    private async ValueTask<LocalCrateFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version)
-    {
-        // As the endpoint does (GetCallerAsync): a presented token is authenticated, which records its last use.
-        var principal = string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString()) ? null : (await context.AuthenticateAsync()).Principal;
-        if (settings.AuthRequired && (principal is null || !await access.CanReadAsync(name, principal, context.RequestAborted))) return null;
-        return await downloads.FindLocalFileAsync(name, version, context.RequestAborted);
-    }
+    private async ValueTask<LocalCrateFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version) =>
+        await FastPathAccess.MayReadAsync(context, settings, access, name) ? await downloads.FindLocalFileAsync(name, version, context.RequestAborted) : null;
 
     /// <summary>
     /// `/api/v1/crates/{name}/{version}/download` (literal segments case-insensitive, as routing matches them), with a

@@ -67,18 +67,8 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
     }
 
     /// <summary>The file when this caller may read it; null when the full pipeline has to decide.</summary>
-    private async ValueTask<IndexFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name)
-    {
-        // A presented token is authenticated as the endpoint does (GetCallerAsync), which also records its last use.
-        var principal = string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString()) ? null : (await context.AuthenticateAsync()).Principal;
-        if (settings.AuthRequired)
-        {
-            // Only tokens here: a session cookie needs the authentication middleware, and a missing or refused token
-            // gets its RFC 3139 challenge from the pipeline.
-            if (principal is null || !await access.CanReadAsync(name, principal, context.RequestAborted)) return null;
-        }
-        return await index.GetAsync(name, context.RequestAborted);
-    }
+    private async ValueTask<IndexFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name) =>
+        await FastPathAccess.MayReadAsync(context, settings, access, name) ? await index.GetAsync(name, context.RequestAborted) : null;
 }
 
 /// <summary>Puts <see cref="SparseIndexFastPath"/> in front of the whole application pipeline, routing included.</summary>

@@ -1,0 +1,21 @@
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Options;
+using GhostCrate.Web.Auth;
+using Microsoft.AspNetCore.Http;
+
+namespace GhostCrate.Web.Http;
+
+/// <summary>
+/// The read check the fast paths (<see cref="SparseIndexFastPath"/>, <see cref="DownloadFastPath"/>) share, the same
+/// as their endpoints': a presented token is authenticated (as GetCallerAsync does, which also records its last use);
+/// in auth-required mode only a token that may read the crate passes. False means "let the full pipeline decide":
+/// a session cookie needs the authentication middleware, and a missing or refused token gets its RFC 3139 challenge there.
+/// </summary>
+internal static class FastPathAccess
+{
+    public static async ValueTask<bool> MayReadAsync(HttpContext context, RegistryOptions settings, CrateAccess access, string crate)
+    {
+        var principal = string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString()) ? null : (await context.AuthenticateAsync()).Principal;
+        return !settings.AuthRequired || (principal is not null && await access.CanReadAsync(crate, principal, context.RequestAborted));
+    }
+}
