@@ -19,7 +19,11 @@ public static class ServeCommand
     /// <summary>Builds a ready-to-start application (tests use this with port 0).</summary>
     public static async Task<WebApplication> BuildAsync(IConfiguration configuration, GhostCrateSettings settings, TextWriter output, CancellationToken cancellationToken, Action<IServiceCollection>? overrideServices = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = HostDefaults.Args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls([.. settings.Urls]);
