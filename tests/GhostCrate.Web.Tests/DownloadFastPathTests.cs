@@ -108,6 +108,32 @@ public class DownloadFastPathTests
     }
 
     [Fact]
+    public async Task A_file_lost_from_storage_is_answered_as_missing_once_its_stat_is_due_again()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(overrideServices: s => s.AddSingleton<TimeProvider>(clock));
+        var crate = CrateFileBuilder.Valid("lostdl", "1.0.0");
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(crate.PublishBody())).StatusCode);
+        const string path = "/api/v1/crates/lostdl/1.0.0/download";
+        var served = await app.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        var bytes = await served.Content.ReadAsByteArrayAsync();
+
+        var file = Assert.Single(Directory.GetFiles(app.DataDir, "*.crate", SearchOption.AllDirectories));
+        File.Delete(file);
+        // A published file never changes, so its last stat is trusted for a few seconds (its bytes are still right)...
+        var stillTrusted = await app.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, stillTrusted.StatusCode);
+        Assert.Equal(bytes, await stillTrusted.Content.ReadAsByteArrayAsync());
+
+        // ...and then looked at again: the loss is reported as the endpoint reports it.
+        clock.Advance(DownloadService.LocalFileRecheck);
+        var lost = await app.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, lost.StatusCode);
+        Assert.Contains("\"errors\"", await lost.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_changed_file_is_never_served_from_the_small_file_cache()
     {
         var cache = new SmallFileCache();
