@@ -181,3 +181,15 @@ public class DownloadFastPathTests
 
     private static void WithoutFastPath(IServiceCollection services) => FastPathComparison.Without<DownloadFastPathStartupFilter>(services);
 }
+
+public class DownloadCountFlusherTests
+{
+    [Theory]
+    [InlineData(0, 1000)]       // an idle or quick flush: once a second
+    [InlineData(20, 1000)]
+    [InlineData(100, 2000)]     // a flush of 100 ms: 2 s pause, so flushing takes under 5 % of the time
+    [InlineData(900, 18000)]
+    [InlineData(5000, 30000)]   // never more than MaxInterval behind
+    public void The_pause_after_a_flush_grows_with_its_cost(int flushMs, int expectedPauseMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedPauseMs), DownloadCountFlusher.NextDelay(TimeSpan.FromMilliseconds(flushMs)));
+}

@@ -26,6 +26,7 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
 
     // The last stat of each version's local file, by version id (bounded like _known).
     private readonly ConcurrentDictionary<long, CheckedFile> _localFiles = new();
+    private int _localFilesAdded; // ConcurrentDictionary.Count takes every lock: too dear for the download path
 
     public async Task<CrateDownload?> OpenAsync(string name, string version, CancellationToken cancellationToken)
     {
@@ -81,7 +82,11 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
             var found = file is not null && file.File.Length == info.Length && file.File.LastModified == lastModified
                 ? file.File
                 : new LocalCrateFile(target.Checksum, info.FullName, info.Length, lastModified);
-            if (_localFiles.Count >= MaxRemembered) _localFiles.Clear();
+            if (file is null && Interlocked.Increment(ref _localFilesAdded) > MaxRemembered)
+            {
+                _localFiles.Clear();
+                Interlocked.Exchange(ref _localFilesAdded, 0);
+            }
             file = new CheckedFile(found, _time.GetUtcNow());
             _localFiles[target.VersionId] = file;
         }
