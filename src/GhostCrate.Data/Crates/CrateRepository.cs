@@ -95,13 +95,12 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             var exact = text.Replace('_', '-');
             var parameters = new { pattern = filter.Pattern, phrase = filter.Phrase, exact, limit = Math.Max(limit, 0), offset = Math.Max(offset, 0) };
             const string order = "ORDER BY CASE WHEN canonical_name = @exact THEN 0 ELSE 1 END, downloads DESC, name LIMIT @limit OFFSET @offset";
-            if (filter.CountSql is { } countSql && filter.Matches is { } matchSql)
+            if (filter.CountSql is { } countSql)
             {
-                // SQLite: the count comes from the FTS5 index alone (or one scan without sorting, for queries too
-                // short for trigrams); the exact-name crate is read by its unique index and put first; the other
-                // matches are ranked in one of two ways, whichever touches fewer rows: few matches are fetched and
-                // sorted, many are found by walking crates in ranking order (ix_crates_downloads_name) until the page
-                // is full. Same order and total as the single query below.
+                // Indexed (SQLite FTS5): the count comes from the index alone; the exact-name crate is read by its
+                // unique index and put first; the other matches are ranked in one of two ways, whichever touches
+                // fewer rows: few matches are fetched and sorted, many are found by walking crates in ranking order
+                // (ix_crates_downloads_name) until the page is full. Same order and total as the scan.
                 var matches = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, parameters, cancellationToken: cancellationToken));
                 var exactHit = await connection.QuerySingleOrDefaultAsync<SearchHitRow>(new CommandDefinition(
                     $"SELECT {HitColumns}, 0 AS Total FROM crates WHERE canonical_name = @exact", parameters, cancellationToken: cancellationToken));
@@ -115,14 +114,14 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
                     hits.AddRange(await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
                         $"""
                         SELECT {HitColumns}, 0 AS Total FROM crates {walk}
-                        WHERE {matchSql} AND canonical_name <> @exact
+                        WHERE id IN (SELECT rowid FROM crates_search WHERE crates_search MATCH @phrase) AND canonical_name <> @exact
                         ORDER BY downloads DESC, name LIMIT @restLimit OFFSET @restOffset
                         """,
-                        new { pattern = filter.Pattern, phrase = filter.Phrase, exact, restLimit, restOffset }, cancellationToken: cancellationToken)));
+                        new { phrase = filter.Phrase, exact, restLimit, restOffset }, cancellationToken: cancellationToken)));
                 }
                 return new CrateSearchPage(hits.Select(r => r.ToRecord()).ToList(), matches);
             }
-            // PostgreSQL (pg_trgm serves the LIKE): the window count gives the total in the same pass.
+            // A scan: the window count gives the total in the same pass (a second count(*) query doubled the cost).
             var page = (await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
                 $"SELECT {HitColumns}, count(*) OVER () AS Total FROM crates WHERE {filter.Condition} {order}",
                 parameters, cancellationToken: cancellationToken))).ToList();

@@ -6,17 +6,14 @@ namespace GhostCrate.Data.Crates;
 /// The WHERE condition of a crate search (a substring of crates.search_text, or the exact canonical name), served by
 /// an index where there is one (migration 0005): on SQLite the FTS5 trigram table crates_search, matched with the
 /// query as one phrase, which for 3 or more characters is exactly "contains this substring"; on PostgreSQL the
-/// pg_trgm GIN index serves the LIKE itself. Shorter SQLite queries (no trigram to look up) scan with LIKE, but are
-/// counted and paged like the indexed ones (<see cref="Matches"/>, <see cref="CountSql"/>): sorting every match of a
-/// one- or two-letter query cost up to 130 ms at 100k crates.
+/// pg_trgm GIN index serves the LIKE itself. Shorter SQLite queries (no trigram to look up) scan with LIKE as before.
 /// Parameters: @pattern (LIKE), @phrase (FTS5), @exact.
 /// </summary>
 internal sealed class SearchFilter
 {
-    private SearchFilter(string condition, string? matches, string? countSql, string pattern, string phrase)
+    private SearchFilter(string condition, string? countSql, string pattern, string phrase)
     {
         Condition = condition;
-        Matches = matches;
         CountSql = countSql;
         Pattern = pattern;
         Phrase = phrase;
@@ -25,14 +22,10 @@ internal sealed class SearchFilter
     /// <summary>The condition on `{alias}` columns.</summary>
     public string Condition { get; }
 
-    /// <summary>
-    /// SQLite: the text match alone (without the exact name), on unaliased `crates` columns, so that a search can read
-    /// the exact-name crate by its unique index and page the other matches in ranking order. Null on PostgreSQL.
-    /// </summary>
-    public string? Matches { get; }
-
-    /// <summary>SQLite: the count of the condition's rows without sorting or reading them (from FTS5 where it can); else null.</summary>
+    /// <summary>A cheaper count of the matches than counting the condition's rows (SQLite FTS5), or null.</summary>
     public string? CountSql { get; }
+
+    public bool UsesIndexedPhrase => CountSql is not null;
 
     public string Pattern { get; }
 
@@ -48,7 +41,6 @@ internal sealed class SearchFilter
             var matches = "SELECT rowid FROM crates_search WHERE crates_search MATCH @phrase";
             return new SearchFilter(
                 $"({alias}id IN ({matches}) OR {alias}canonical_name = @exact)",
-                $"id IN ({matches})",
                 // Every crate has exactly one row in crates_search (kept by triggers), so its matches are crates.
                 $"""
                 SELECT (SELECT count(*) FROM crates_search WHERE crates_search MATCH @phrase)
@@ -57,16 +49,6 @@ internal sealed class SearchFilter
                 pattern,
                 phrase);
         }
-        const string like = "search_text LIKE @pattern ESCAPE '\\'";
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            return new SearchFilter(
-                $"({alias}{like} OR {alias}canonical_name = @exact)",
-                like,
-                $"SELECT count(*) FROM crates WHERE {like} OR canonical_name = @exact",
-                pattern,
-                phrase);
-        }
-        return new SearchFilter($"({alias}{like} OR {alias}canonical_name = @exact)", null, null, pattern, phrase);
+        return new SearchFilter($"({alias}search_text LIKE @pattern ESCAPE '\\' OR {alias}canonical_name = @exact)", null, pattern, phrase);
     }
 }
