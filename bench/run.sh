@@ -4,7 +4,8 @@
 #   bash bench/run.sh                 # N=10k crates (plus start-up/RSS at 1k), about 10-15 minutes on 2 cores
 #   bash bench/run.sh --large         # N=100k crates (plus start-up/RSS at 1k and 10k); generating 100k takes ~30 min once
 #   bash bench/run.sh --crates 2000   # any N
-#   options: --duration S (seconds per wrk run, default 10)  --work DIR (datasets are cached there, default
+#   options: --duration S (seconds per wrk run, default 10)  --repeat R (runs per server and measurement, taken in
+#            turns, median reported; default 3)  --work DIR (datasets are cached there, default
 #            /tmp/ghostcrate-bench)  --regenerate (throw cached datasets away)  --publish-seconds S (default 30)
 #
 # Installs nginx, wrk, h2load, hyperfine (Debian) when missing. Writes bench/results/<date>-N<k>.md and prints it.
@@ -14,6 +15,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 crates=10000
 duration=10
+repeat=3
 publish_seconds=30
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
 regenerate=0
@@ -22,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --crates) crates="$2"; shift 2 ;;
     --large) crates=100000; shift ;;
     --duration) duration="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
     --publish-seconds) publish_seconds="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --regenerate) regenerate=1; shift ;;
@@ -181,14 +184,34 @@ EOF
   done
 }
 
-# wrk_run NAME PORT LIST MODE CONNECTIONS -> writes $run/results/NAME.json
-mkdir -p "$run/results"
+# cpu_ticks PID... -> user+system CPU of every thread of those processes, in clock ticks
+cpu_ticks() {
+  local p
+  for p in "$@"; do cat /proc/"$p"/task/*/stat 2>/dev/null; done | awk '{ sub(/.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
+}
+
+# wrk_run NAME PORT LIST MODE CONNECTIONS [PID...] -> writes $run/results/NAME.json (with the CPU the PIDs used meanwhile)
 wrk_run() {
   local name="$1" port="$2" list="$3" mode="$4" connections="$5"
+  shift 5
+  local before; before="$(cpu_ticks "$@")"
   WRK_LIST="$list" WRK_MODE="$mode" wrk -t2 -c"$connections" -d"${duration}s" --timeout 10s -s "$repo/bench/lua/replay.lua" \
     "http://127.0.0.1:$port" > "$run/results/$name.txt" 2>&1 || true
-  grep -m1 '^{"requests"' "$run/results/$name.txt" > "$run/results/$name.json" || { cat "$run/results/$name.txt" >&2; echo '{}' > "$run/results/$name.json"; }
+  local used=$(( $(cpu_ticks "$@") - before ))
+  grep -m1 '^{"requests"' "$run/results/$name.txt" | sed "s/}\$/,\"server_cpu_ticks\":$used,\"ticks_per_second\":$(getconf CLK_TCK)}/" > "$run/results/$name.json" \
+    || { cat "$run/results/$name.txt" >&2; echo '{}' > "$run/results/$name.json"; }
   log "$name: $(cat "$run/results/$name.json")"
+}
+
+# compare NAME LIST MODE CONNECTIONS -> NAME-gc-K.json and NAME-ng-K.json for K = 1..repeat, the two servers in turns
+# (so drifting load on the machine touches both alike); the report takes the median run of each.
+compare() {
+  local name="$1" list_gc="$2" list_ng="$3" mode="$4" connections="$5" k
+  for k in $(seq 1 "$repeat"); do
+    wrk_run "$name-gc-$k" "$gc_port" "$list_gc" "$mode" "$connections" "$gc_pid"
+    # shellcheck disable=SC2046 # one argument per nginx worker
+    wrk_run "$name-ng-$k" "$ng_port" "$list_ng" "$mode" "$connections" $(pgrep -P "$ng_pid")
+  done
 }
 
 # Other work on the machine skews every figure: record the load average before and after.
@@ -231,12 +254,14 @@ for p in $(head -50 "$lists/index-paths.txt"); do
 done
 echo "{\"sampled\":50,\"mismatched\":$mismatch}" > "$run/results/same-bytes.json"
 
-# Warm both (GhostCrate's caches, nginx's open_file_cache and the page cache), then measure.
+# Warm both (GhostCrate's caches and compiled code, nginx's open_file_cache, the page cache), then measure.
 for who in gc ng; do
   port_var="${who}_port"; port="${!port_var}"
-  WRK_LIST="$lists/index-paths.txt" wrk -t2 -c32 -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" >/dev/null 2>&1 || true
+  for warm in index-paths crate-small; do
+    WRK_LIST="$lists/$warm.txt" wrk -t2 -c32 -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" >/dev/null 2>&1 || true
+  done
 done
-for who in gc ng; do port_var="${who}_port"; wrk_run "index-$who" "${!port_var}" "$lists/index-paths.txt" get 32; done
+compare index "$lists/index-paths.txt" "$lists/index-paths.txt" get 32
 
 for who in gc ng; do
   port_var="${who}_port"
@@ -244,11 +269,10 @@ for who in gc ng; do
   p="$(head -1 "$run/etags-$who.txt")"
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: ${p#* }" "http://127.0.0.1:${!port_var}${p%% *}")"
   [[ "$code" == 304 ]] || log "warning: $who answered $code, not 304, to a matching If-None-Match"
-  wrk_run "revalidate-$who" "${!port_var}" "$run/etags-$who.txt" revalidate 32
 done
-
-for who in gc ng; do port_var="${who}_port"; wrk_run "download-small-$who" "${!port_var}" "$lists/crate-small.txt" get 32; done
-for who in gc ng; do port_var="${who}_port"; wrk_run "download-big-$who" "${!port_var}" "$lists/crate-big.txt" get 8; done
+compare revalidate "$run/etags-gc.txt" "$run/etags-ng.txt" revalidate 32
+compare download-small "$lists/crate-small.txt" "$lists/crate-small.txt" get 32
+compare download-big "$lists/crate-big.txt" "$lists/crate-big.txt" get 8
 
 # Search: GhostCrate only (nginx cannot search); the query list mixes words, whole names and misses.
 sed 's|^|/api/v1/crates?per_page=10\&q=|' "$lists/search-queries.txt" > "$run/search-paths.txt"
@@ -281,7 +305,7 @@ mkdir -p "$repo/bench/results"
 label="$(( crates / 1000 ))k"
 if [[ $crates -lt 1000 ]]; then label="$crates"; fi
 out="$repo/bench/results/$(date -u +%Y-%m-%d)-N$label.md"
-python3 "$repo/bench/report.py" --results "$run/results" --main "$main" --crates "$crates" --duration "$duration" \
+python3 "$repo/bench/report.py" --results "$run/results" --main "$main" --crates "$crates" --duration "$duration" --repeat "$repeat" \
   --nginx "$("$nginx_bin" -v 2>&1 | sed 's/.*version: //')" --wrk "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" \
   --cargo "$("$cargo_bin" --version)" --dotnet "$(dotnet --version)" > "$out"
 cat "$out"

@@ -54,6 +54,23 @@ public abstract class DownloadStatsTests(IDatabaseLane lane) : DatabaseTest(lane
     }
 
     [Fact]
+    public async Task One_batch_adds_to_each_crate_its_own_versions_and_repeated_pairs_add_up()
+    {
+        var (v1, v2) = await TwoVersionsAsync();
+        var alice = (await Users.FindByNameAsync("alice", Ct))!;
+        await PublishAsync(NewVersion("bar", "1.0.0", alice.Id));
+        var bar = (await Crates.FindVersionAsync("bar", "1.0.0", Ct))!.Id;
+
+        Assert.Equal(17, await DownloadStats.AddAsync([new(v1, Day0, 1), new(bar, Day0, 7), new(v2, Day0, 2), new(bar, Day0, 3), new(v1, Day0.AddDays(1), 4)], Ct));
+
+        Assert.Equal(7, (await Crates.FindAsync("foo", Ct))!.Downloads);
+        Assert.Equal(10, (await Crates.FindAsync("bar", Ct))!.Downloads);
+        Assert.Equal(10, (await Crates.FindVersionAsync("bar", "1.0.0", Ct))!.Downloads);
+        var barRows = await DownloadStats.ListDailyAsync((await Crates.FindAsync("bar", Ct))!.Id, Day0, Day0, Ct);
+        Assert.Equal([(bar, 10L)], barRows.Select(r => (r.VersionId, r.Downloads)));
+    }
+
+    [Fact]
     public async Task Unknown_versions_are_skipped()
     {
         var (v1, _) = await TwoVersionsAsync();

@@ -82,6 +82,27 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 
     [Fact]
+    public async Task Short_queries_rank_page_and_count_like_long_ones()
+    {
+        // One- and two-character queries have no trigram to look up and are answered from a scan (SQLite).
+        await CrateAsync("ab", "ab itself");
+        await CrateAsync("abc", "abc letters", downloads: 5);
+        await CrateAsync("cab", "cab ride", downloads: 5);
+        await CrateAsync("zab", "zab", downloads: 9);
+        await CrateAsync("xy", "xy nothing");
+
+        var first = await Crates.SearchAsync("AB", 0, 10, Ct);
+        var middle = await Crates.SearchAsync("ab", 1, 2, Ct);
+        var beyond = await Crates.SearchAsync("ab", 10, 2, Ct);
+
+        Assert.Equal(["ab", "zab", "abc", "cab"], first.Crates.Select(c => c.Name));
+        Assert.Equal(["zab", "abc"], middle.Crates.Select(c => c.Name));
+        Assert.Empty(beyond.Crates);
+        Assert.All(new[] { first, middle, beyond }, p => Assert.Equal(4, p.Total));
+        Assert.Equal(["zab", "abc", "cab", "ab"], (await Crates.SearchAsync("b", 0, 10, Ct)).Crates.Select(c => c.Name));
+    }
+
+    [Fact]
     public async Task No_match_is_an_empty_page()
     {
         await CrateAsync("serde", "serde");

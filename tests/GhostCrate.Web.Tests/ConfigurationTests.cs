@@ -1,6 +1,8 @@
 using GhostCrate.Cli;
 using GhostCrate.Configuration;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Web.Tests;
 
@@ -59,6 +61,51 @@ public class ConfigurationTests
         var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.Contains("Registry:MaxCrateSizeBytes", lines[0]);
+    }
+
+    [Fact]
+    public async Task Serve_on_a_port_in_use_stops_with_one_line_naming_the_address()
+    {
+        var dir = Directory.CreateTempSubdirectory("gc-cli-");
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+        var stderr = new StringWriter();
+
+        var code = await CliApp.RunAsync(["serve", "--urls", url, "--data-dir", dir.FullName], TextWriter.Null, stderr, TextReader.Null);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(url, line);
+        Assert.Contains("in use", line);
+    }
+
+    [Fact]
+    public async Task By_default_no_request_gets_a_hosting_activity_or_log_scope()
+    {
+        var dir = Directory.CreateTempSubdirectory("gc-cli-");
+        var configuration = ConfigurationFactory.Build(ParsedArgs.Parse(["serve", "--data-dir", dir.FullName, "--urls", "http://127.0.0.1:0"]), dir.FullName);
+        var (settings, errors) = GhostCrateSettings.Load(configuration, dir.FullName);
+        Assert.Empty(errors);
+        await using var app = await ServeCommand.BuildAsync(configuration, settings!, TextWriter.Null, CancellationToken.None);
+        var activities = 0;
+        app.Use(async (context, next) =>
+        {
+            if (System.Diagnostics.Activity.Current is not null) Interlocked.Increment(ref activities);
+            await next(context);
+        });
+        await app.StartAsync();
+        var address = app.Urls.First();
+
+        using var client = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(address + "/index/config.json")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(address + "/ready")).StatusCode);
+
+        var hostingLog = app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+        Assert.False(hostingLog.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Critical));
+        Assert.Equal(0, activities);
+        await app.StopAsync();
     }
 
     [Fact]

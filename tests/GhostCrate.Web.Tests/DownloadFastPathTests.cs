@@ -108,6 +108,32 @@ public class DownloadFastPathTests
     }
 
     [Fact]
+    public async Task A_file_lost_from_storage_is_answered_as_missing_once_its_stat_is_due_again()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(overrideServices: s => s.AddSingleton<TimeProvider>(clock));
+        var crate = CrateFileBuilder.Valid("lostdl", "1.0.0");
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(crate.PublishBody())).StatusCode);
+        const string path = "/api/v1/crates/lostdl/1.0.0/download";
+        var served = await app.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        var bytes = await served.Content.ReadAsByteArrayAsync();
+
+        var file = Assert.Single(Directory.GetFiles(app.DataDir, "*.crate", SearchOption.AllDirectories));
+        File.Delete(file);
+        // A published file never changes, so its last stat is trusted for a few seconds (its bytes are still right)...
+        var stillTrusted = await app.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, stillTrusted.StatusCode);
+        Assert.Equal(bytes, await stillTrusted.Content.ReadAsByteArrayAsync());
+
+        // ...and then looked at again: the loss is reported as the endpoint reports it.
+        clock.Advance(DownloadService.LocalFileRecheck);
+        var lost = await app.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, lost.StatusCode);
+        Assert.Contains("\"errors\"", await lost.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_changed_file_is_never_served_from_the_small_file_cache()
     {
         var cache = new SmallFileCache();
@@ -154,4 +180,16 @@ public class DownloadFastPathTests
     private static string HeaderValue(HttpResponseMessage response, string name) => FastPathComparison.HeaderValue(response, name);
 
     private static void WithoutFastPath(IServiceCollection services) => FastPathComparison.Without<DownloadFastPathStartupFilter>(services);
+}
+
+public class DownloadCountFlusherTests
+{
+    [Theory]
+    [InlineData(0, 1000)]       // an idle or quick flush: once a second
+    [InlineData(20, 1000)]
+    [InlineData(100, 2000)]     // a flush of 100 ms: 2 s pause, so flushing takes under 5 % of the time
+    [InlineData(900, 18000)]
+    [InlineData(5000, 30000)]   // never more than MaxInterval behind
+    public void The_pause_after_a_flush_grows_with_its_cost(int flushMs, int expectedPauseMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedPauseMs), DownloadCountFlusher.NextDelay(TimeSpan.FromMilliseconds(flushMs)));
 }

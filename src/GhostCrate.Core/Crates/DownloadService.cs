@@ -5,8 +5,17 @@ using Microsoft.Extensions.Logging;
 namespace GhostCrate.Core.Crates;
 
 /// <summary>Serves a published .crate file (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration, `dl`).</summary>
-public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, ILogger<DownloadService> logger, DownloadCounter? counter = null)
+public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, ILogger<DownloadService> logger, DownloadCounter? counter = null, TimeProvider? time = null)
 {
+    /// <summary>
+    /// How long a stat of a local .crate file is trusted. The bytes of a published version never change, so this only
+    /// bounds how long a file lost from storage is still offered (and is then answered as missing): a busy version's
+    /// download costs a dictionary lookup instead of a stat system call.
+    /// </summary>
+    public static readonly TimeSpan LocalFileRecheck = TimeSpan.FromSeconds(5);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     // Most distinct versions remembered; past it the map starts over (a cheap bound, no LRU bookkeeping per hit).
     private const int MaxRemembered = 50_000;
 
@@ -14,6 +23,10 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
     // never deleted), so what a download needs can be remembered after the first lookup. Only found versions are kept:
     // a version published a moment ago is simply looked up again.
     private readonly ConcurrentDictionary<(string Canonical, string Version), DownloadTarget> _known = new();
+
+    // The last stat of each version's local file, by version id (bounded like _known).
+    private readonly ConcurrentDictionary<long, CheckedFile> _localFiles = new();
+    private int _localFilesAdded; // ConcurrentDictionary.Count takes every lock: too dear for the download path
 
     public async Task<CrateDownload?> OpenAsync(string name, string version, CancellationToken cancellationToken)
     {
@@ -56,10 +69,29 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
         if (counter is null || blobs is not ILocalBlobFiles local) return null;
         var target = await FindTargetAsync(name, version, cancellationToken);
         if (target is null) return null;
-        var info = new FileInfo(local.LocalPath(BlobKey.CrateFile(target.CrateName, target.Version)));
-        if (!info.Exists) return null;
+        if (!_localFiles.TryGetValue(target.VersionId, out var file) || _time.GetUtcNow() - file.CheckedAt >= LocalFileRecheck)
+        {
+            var info = new FileInfo(local.LocalPath(BlobKey.CrateFile(target.CrateName, target.Version)));
+            if (!info.Exists)
+            {
+                _localFiles.TryRemove(target.VersionId, out _);
+                return null;
+            }
+            var lastModified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+            // Reuse the same object while the file is unchanged (callers may key caches on it).
+            var found = file is not null && file.File.Length == info.Length && file.File.LastModified == lastModified
+                ? file.File
+                : new LocalCrateFile(target.Checksum, info.FullName, info.Length, lastModified);
+            if (file is null && Interlocked.Increment(ref _localFilesAdded) > MaxRemembered)
+            {
+                _localFiles.Clear();
+                Interlocked.Exchange(ref _localFilesAdded, 0);
+            }
+            file = new CheckedFile(found, _time.GetUtcNow());
+            _localFiles[target.VersionId] = file;
+        }
         counter.Record(target.VersionId);
-        return new LocalCrateFile(target.Checksum, info.FullName, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero));
+        return file.File;
     }
 
     private async ValueTask<DownloadTarget?> FindTargetAsync(string name, string version, CancellationToken cancellationToken)
@@ -75,7 +107,23 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
     }
 }
 
-public sealed record CrateDownload(string Name, string Version, string Checksum, BlobContent Content);
+public sealed record CrateDownload(string Name, string Version, string Checksum, BlobContent Content)
+{
+    /// <summary>The ETag header value of the file.</summary>
+    public string ETag => LocalCrateFile.QuotedChecksum(Checksum);
+}
 
 /// <summary>A .crate file on this machine: its checksum (the ETag), where it is, its length and modification time.</summary>
-public sealed record LocalCrateFile(string Checksum, string Path, long Length, DateTimeOffset LastModified);
+public sealed record LocalCrateFile(string Checksum, string Path, long Length, DateTimeOffset LastModified)
+{
+    /// <summary>The ETag header value (the quoted checksum), made once per file rather than per request.</summary>
+    public string ETag { get; } = QuotedChecksum(Checksum);
+
+    /// <summary>A .crate file's ETag: its SHA-256 (the index's `cksum`), quoted as RFC 9110 §8.8.3 requires.</summary>
+    public static string QuotedChecksum(string checksum) => $"\"{checksum}\"";
+
+    /// <summary>The Last-Modified header value (RFC 9110 IMF-fixdate), made once per file rather than per request.</summary>
+    public string LastModifiedHeader { get; } = LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+internal sealed record CheckedFile(LocalCrateFile File, DateTimeOffset CheckedAt);

@@ -75,6 +75,11 @@ public sealed class RegistryOptions
     public bool AllowAnyDependencyRegistry { get; set; }
     /// <summary>Extra reserved crate names on top of the built-in list.</summary>
     public List<string> ReservedNames { get; set; } = [];
-    /// <summary>Memory for rendered index files kept per node (0 turns the cache off). See IndexFileCache.</summary>
-    public int IndexCacheMegabytes { get; set; } = 64;
+    /// <summary>
+    /// Memory for rendered index files kept per node (0 turns the cache off). See IndexFileCache. 32 MB holds every
+    /// index file of a 10k-crate registry; each cached megabyte costs about one and a half of resident memory (the GC
+    /// keeps headroom beside it), so at 100k crates 64 MB cost ~100 MB more RSS than 16 MB for the same throughput
+    /// (bench/README.md). Raise it on nodes with memory to spare and a large hot set.
+    /// </summary>
+    public int IndexCacheMegabytes { get; set; } = 32;
 }

@@ -126,7 +126,7 @@ public static class CargoApiEndpoints
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
             var download = await downloads.OpenAsync(name, version, context.RequestAborted);
             if (download is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
-            if (CrateFileResponses.SetHeadersAndCheck(context, options.Value, download.Checksum))
+            if (CrateFileResponses.SetHeadersAndCheck(context, options.Value, download.ETag))
             {
                 await download.Content.DisposeAsync();
                 return Results.StatusCode(StatusCodes.Status304NotModified);

@@ -12,10 +12,9 @@ public static class CrateFileResponses
     private const string PublicImmutable = "public, max-age=31536000, immutable";
     private const string PrivateImmutable = "private, max-age=31536000, immutable";
 
-    /// <summary>Sets Cache-Control and the ETag (the file's SHA-256); true when If-None-Match names it (then answer 304).</summary>
-    public static bool SetHeadersAndCheck(HttpContext context, RegistryOptions options, string checksum)
+    /// <summary>Sets Cache-Control and the ETag (the file's SHA-256, quoted: LocalCrateFile.ETag, CrateDownload.ETag); true when If-None-Match names it (then answer 304).</summary>
+    public static bool SetHeadersAndCheck(HttpContext context, RegistryOptions options, string etag)
     {
-        var etag = $"\"{checksum}\"";
         context.Response.Headers.CacheControl = options.AuthRequired ? PrivateImmutable : PublicImmutable;
         context.Response.Headers.ETag = etag;
         return context.Request.Headers.IfNoneMatch.ToString().Contains(etag, StringComparison.Ordinal);

@@ -50,14 +50,26 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
 
         try
         {
-            if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.Checksum))
+            if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.ETag))
             {
                 context.Response.StatusCode = StatusCodes.Status304NotModified;
                 return;
             }
+            var bytes = await smallFiles.GetAsync(file.Path, file.Length, file.LastModified, context.RequestAborted);
+            if (bytes is not null && !HasDateConditionsOrRange(context.Request))
+            {
+                // What Results.Bytes below would answer to a plain GET, without its per-request header formatting.
+                var response = context.Response;
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = CrateFileResponses.ContentType;
+                response.ContentLength = bytes.Length;
+                response.Headers.LastModified = file.LastModifiedHeader;
+                await response.Body.WriteAsync(bytes, context.RequestAborted);
+                return;
+            }
             context.Response.ContentLength = file.Length;
             // The same result types as the endpoint's stream (one helper evaluates If-Modified-Since and friends).
-            var result = await smallFiles.GetAsync(file.Path, file.Length, file.LastModified, context.RequestAborted) is { } bytes
+            var result = bytes is not null
                 ? Results.Bytes(bytes, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified)
                 : Results.File(file.Path, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified);
             await result.ExecuteAsync(context);
@@ -65,6 +77,14 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Headers the file results evaluate (RFC 9110 §13.1.3, §13.1.4, §13.1.5, §14.2); If-None-Match was answered above.</summary>
+    private static bool HasDateConditionsOrRange(HttpRequest request)
+    {
+        var headers = request.Headers;
+        return headers.IfModifiedSince.Count > 0 || headers.IfUnmodifiedSince.Count > 0 || headers.IfMatch.Count > 0
+            || headers.IfRange.Count > 0 || headers.Range.Count > 0;
     }
 
     private async ValueTask<LocalCrateFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version) =>

@@ -1,6 +1,8 @@
 using GhostCrate.Composition;
 using GhostCrate.Configuration;
+using System.Net.Sockets;
 using GhostCrate.Web;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +21,11 @@ public static class ServeCommand
     /// <summary>Builds a ready-to-start application (tests use this with port 0).</summary>
     public static async Task<WebApplication> BuildAsync(IConfiguration configuration, GhostCrateSettings settings, TextWriter output, CancellationToken cancellationToken, Action<IServiceCollection>? overrideServices = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = HostDefaults.Args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls([.. settings.Urls]);
@@ -56,7 +62,15 @@ public static class ServeCommand
         app.Lifetime.ApplicationStarted.Register(() =>
             logger.LogInformation("GhostCrate listening on {Urls} (database: {Database}, storage: {Storage}, data: {DataDir}, auth-required: {AuthRequired})",
                 string.Join(", ", settings.Urls), settings.Database.Provider, settings.Storage.Provider, settings.DataDir, settings.Registry.AuthRequired));
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException or SocketException)
+        {
+            // Kestrel's message names the address and the reason ("Failed to bind to address ...: address already in use.").
+            throw new CliException(ex.Message);
+        }
         return 0;
     }
 }

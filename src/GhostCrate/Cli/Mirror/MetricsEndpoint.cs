@@ -42,7 +42,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         });
         _listener.Start();
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostDefaults.Args });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{listen}");
         _app = builder.Build();
