@@ -184,10 +184,13 @@ EOF
   done
 }
 
-# cpu_ticks PID... -> user+system CPU of every thread of those processes, in clock ticks
+mkdir -p "$run/results"
+
+# cpu_ticks PID... -> user+system CPU of those processes, in clock ticks (the process totals, which keep the time of
+# threads that have ended: a sum over /proc/PID/task misses those, and .NET's thread pool retires threads mid-run)
 cpu_ticks() {
   local p
-  for p in "$@"; do cat /proc/"$p"/task/*/stat 2>/dev/null; done | awk '{ sub(/.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
+  for p in "$@"; do cat /proc/"$p"/stat 2>/dev/null; done | awk '{ sub(/.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
 }
 
 # wrk_run NAME PORT LIST MODE CONNECTIONS [PID...] -> writes $run/results/NAME.json (with the CPU the PIDs used meanwhile)
