@@ -42,6 +42,21 @@ public class CrateTarballValidatorTests
     }
 
     [Fact]
+    public void Validating_a_small_crate_allocates_for_its_size_not_for_the_caps()
+    {
+        // The manifest and README caps are 4 MB and 1 MB; a buffer of the cap per publish filled the large-object heap.
+        var crate = CrateBuilder.Valid().Build();
+        AssertValid(Validate(crate)); // warm up (first-use allocations of the runtime and of static state)
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var info = AssertValid(Validate(crate));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("# Demo\n", info.Readme);
+        Assert.True(allocated < 512 * 1024, $"validating a {crate.Length}-byte crate allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
     public void Accepts_directories_long_names_and_prerelease_build_versions()
     {
         var longPath = "demo-1.0.0-rc.1+build.7/" + string.Join('/', Enumerable.Repeat("nested-directory", 12)) + "/file.rs";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace GhostCrate.Packaging.Tarball;
@@ -7,13 +8,35 @@ internal static class CappedText
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // Read in pieces of this size: the caps are megabytes, the entries usually a few KB.
+    private const int ChunkBytes = 16 * 1024;
+
     /// <summary>Reads up to <paramref name="cap"/> bytes; <c>Truncated</c> says whether more followed.</summary>
+    /// <remarks>
+    /// Memory grows with what the entry holds, not with the cap: a buffer of the cap (4 MB for Cargo.toml, 1 MB per
+    /// README) on every publish went to the large-object heap, which only a full GC empties, and pushed peak RSS up by
+    /// hundreds of MB under publish load (bench/README.md).
+    /// </remarks>
     public static (byte[] Bytes, bool Truncated) ReadBytes(Stream? stream, int cap)
     {
         if (stream is null) return ([], false);
-        var buffer = new byte[cap + 1];
-        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        return read > cap ? (buffer[..cap], true) : (buffer[..read], false);
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            using var collected = new MemoryStream();
+            while (collected.Length <= cap)
+            {
+                var read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, cap + 1L - collected.Length));
+                if (read == 0) break;
+                collected.Write(chunk, 0, read);
+            }
+            var bytes = collected.GetBuffer().AsSpan(0, (int)collected.Length);
+            return bytes.Length > cap ? (bytes[..cap].ToArray(), true) : (bytes.ToArray(), false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>Strict decoding for manifests: invalid UTF-8 gives null.</summary>
