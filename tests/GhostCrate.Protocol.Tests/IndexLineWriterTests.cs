@@ -71,6 +71,42 @@ public class IndexLineWriterTests
     }
 
     [Fact]
+    public void WithYanked_returns_a_stored_line_that_already_says_it_as_stored()
+    {
+        var line = IndexLineWriter.Serialize(Full());
+        Assert.Same(line, IndexLineWriter.WithYanked(line, false));
+        var yanked = IndexLineWriter.WithYanked(line, true);
+        Assert.Same(yanked, IndexLineWriter.WithYanked(yanked, true));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WithYanked_is_not_fooled_by_strings_that_spell_the_member(bool stored)
+    {
+        // Feature names and values are free text; a quote inside them is always escaped in the line.
+        var entry = new IndexEntry
+        {
+            Name = "x",
+            Vers = "1.0.0",
+            Cksum = "00",
+            Yanked = stored,
+            Features = new Dictionary<string, IReadOnlyList<string>>
+            {
+                ["\"yanked\":true"] = ["\"yanked\":false"],
+                ["yanked"] = [],
+            },
+        };
+        var line = IndexLineWriter.Serialize(entry);
+        foreach (var wanted in new[] { false, true })
+        {
+            var rendered = IndexLineWriter.WithYanked(line, wanted);
+            Assert.Equal(IndexLineWriter.Serialize(entry with { Yanked = wanted }), rendered);
+            Assert.Equal(wanted, IndexLineWriter.Deserialize(rendered).Yanked);
+        }
+    }
+
+    [Fact]
     public void Reads_crates_io_style_lines_with_missing_optional_fields()
     {
         var line = Json.Q("{'name':'old','vers':'0.1.0','deps':[{'name':'a','req':'*','features':[],'optional':false,'default_features':true,'target':null,'kind':'normal'}],'cksum':'ab','features':{},'yanked':true}");
