@@ -51,6 +51,8 @@ public class DownloadFastPathTests
             const string file = "/api/v1/crates/fastdl/1.0.0/download";
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", etag)));
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", "\"other\"")));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", "*")));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", $"\"other\", W/{etag}")));
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfModifiedSince = lastModified));
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfModifiedSince = lastModified.AddSeconds(-1)));
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfUnmodifiedSince = lastModified.AddDays(-1)));
@@ -135,6 +137,25 @@ public class DownloadFastPathTests
         var lost = await app.Client().GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, lost.StatusCode);
         Assert.Contains("\"errors\"", await lost.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("\"other\", W/ETAG")]
+    [InlineData("ETAG")]
+    public async Task If_none_match_is_read_as_a_list_of_tags_or_a_star(string header)
+    {
+        // RFC 9110 §13.1.2, the same reading as index files (EntityTags): `*` and a weak tag in a list both match.
+        await using var app = await TestApp.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("inm", "1.0.0").PublishBody())).StatusCode);
+        const string path = "/api/v1/crates/inm/1.0.0/download";
+        var etag = (await app.Client().GetAsync(path)).Headers.ETag!.Tag;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("If-None-Match", header.Replace("ETAG", etag, StringComparison.Ordinal));
+        var response = await app.Client().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
 
     [Fact]

@@ -77,16 +77,12 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
                 _localFiles.TryRemove(target.VersionId, out _);
                 return null;
             }
-            var lastModified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
-            // Reuse the same object while the file is unchanged (callers may key caches on it).
-            var found = file is not null && file.File.Length == info.Length && file.File.LastModified == lastModified
-                ? file.File
-                : new LocalCrateFile(target.Checksum, info.FullName, info.Length, lastModified);
             if (file is null && Interlocked.Increment(ref _localFilesAdded) > MaxRemembered)
             {
                 _localFiles.Clear();
                 Interlocked.Exchange(ref _localFilesAdded, 0);
             }
+            var found = new LocalCrateFile(target.Checksum, info.FullName, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero));
             file = new CheckedFile(found, _time.GetUtcNow());
             _localFiles[target.VersionId] = file;
         }

@@ -95,7 +95,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             var exact = text.Replace('_', '-');
             var parameters = new { pattern = filter.Pattern, phrase = filter.Phrase, exact, limit = Math.Max(limit, 0), offset = Math.Max(offset, 0) };
             const string order = "ORDER BY CASE WHEN canonical_name = @exact THEN 0 ELSE 1 END, downloads DESC, name LIMIT @limit OFFSET @offset";
-            if (filter.CountSql is { } countSql)
+            if (filter.CountSql is { } countSql && filter.IndexedMatch is { } indexedMatch)
             {
                 // Indexed (SQLite FTS5): the count comes from the index alone; the exact-name crate is read by its
                 // unique index and put first; the other matches are ranked in one of two ways, whichever touches
@@ -114,7 +114,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
                     hits.AddRange(await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
                         $"""
                         SELECT {HitColumns}, 0 AS Total FROM crates {walk}
-                        WHERE id IN (SELECT rowid FROM crates_search WHERE crates_search MATCH @phrase) AND canonical_name <> @exact
+                        WHERE {indexedMatch} AND canonical_name <> @exact
                         ORDER BY downloads DESC, name LIMIT @restLimit OFFSET @restOffset
                         """,
                         new { phrase = filter.Phrase, exact, restLimit, restOffset }, cancellationToken: cancellationToken)));

@@ -11,9 +11,10 @@ namespace GhostCrate.Data.Crates;
 /// </summary>
 internal sealed class SearchFilter
 {
-    private SearchFilter(string condition, string? countSql, string pattern, string phrase)
+    private SearchFilter(string condition, string? indexedMatch, string? countSql, string pattern, string phrase)
     {
         Condition = condition;
+        IndexedMatch = indexedMatch;
         CountSql = countSql;
         Pattern = pattern;
         Phrase = phrase;
@@ -22,10 +23,11 @@ internal sealed class SearchFilter
     /// <summary>The condition on `{alias}` columns.</summary>
     public string Condition { get; }
 
+    /// <summary>SQLite FTS5 only: the text match alone (no exact-name rule), on unaliased `crates` columns; else null.</summary>
+    public string? IndexedMatch { get; }
+
     /// <summary>A cheaper count of the matches than counting the condition's rows (SQLite FTS5), or null.</summary>
     public string? CountSql { get; }
-
-    public bool UsesIndexedPhrase => CountSql is not null;
 
     public string Pattern { get; }
 
@@ -38,9 +40,10 @@ internal sealed class SearchFilter
         var phrase = "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
         if (provider == DatabaseProvider.Sqlite && text.EnumerateRunes().Count() >= 3)
         {
-            var matches = "SELECT rowid FROM crates_search WHERE crates_search MATCH @phrase";
+            const string matches = "SELECT rowid FROM crates_search WHERE crates_search MATCH @phrase";
             return new SearchFilter(
                 $"({alias}id IN ({matches}) OR {alias}canonical_name = @exact)",
+                $"id IN ({matches})",
                 // Every crate has exactly one row in crates_search (kept by triggers), so its matches are crates.
                 $"""
                 SELECT (SELECT count(*) FROM crates_search WHERE crates_search MATCH @phrase)
@@ -49,6 +52,6 @@ internal sealed class SearchFilter
                 pattern,
                 phrase);
         }
-        return new SearchFilter($"({alias}search_text LIKE @pattern ESCAPE '\\' OR {alias}canonical_name = @exact)", null, pattern, phrase);
+        return new SearchFilter($"({alias}search_text LIKE @pattern ESCAPE '\\' OR {alias}canonical_name = @exact)", null, null, pattern, phrase);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
-using GhostCrate.Core.Options;
 using GhostCrate.Core.Downloads;
 using GhostCrate.Data.Connections;
 
@@ -31,7 +30,7 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
         factory.WriteAsync(async (connection, transaction) =>
         {
             var batch = ToJson(increments);
-            var rows = IncrementRows();
+            var rows = factory.JsonRows("batch", ("version_id", "bigint"), ("day", "integer"), ("n", "bigint"));
             // Unknown versions (deleted meanwhile, or never ours) are skipped by every statement's join.
             var stored = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 $"SELECT SUM(i.n) FROM {rows} i JOIN versions v ON v.id = i.version_id", new { batch }, transaction, cancellationToken: cancellationToken)) ?? 0;
@@ -75,11 +74,6 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
                 """, new { batch }, transaction, cancellationToken: cancellationToken));
             return stored;
         }, cancellationToken);
-
-    /// <summary>The rows of the @batch JSON parameter as a table (version_id, day, n).</summary>
-    private string IncrementRows() => factory.Provider == DatabaseProvider.Postgres
-        ? "(SELECT * FROM json_to_recordset(CAST(@batch AS json)) AS r(version_id bigint, day integer, n bigint))"
-        : "(SELECT json_extract(value, '$.version_id') AS version_id, json_extract(value, '$.day') AS day, json_extract(value, '$.n') AS n FROM json_each(@batch))";
 
     private static string ToJson(IReadOnlyList<DownloadIncrement> increments)
     {

@@ -17,6 +17,6 @@ public static class CrateFileResponses
     {
         context.Response.Headers.CacheControl = options.AuthRequired ? PrivateImmutable : PublicImmutable;
         context.Response.Headers.ETag = etag;
-        return context.Request.Headers.IfNoneMatch.ToString().Contains(etag, StringComparison.Ordinal);
+        return EntityTags.IfNoneMatchNames(context.Request, etag);
     }
 }

@@ -63,15 +63,7 @@ public static class IndexFileResponses
     /// <summary>RFC 9110 §13.2.2: If-None-Match wins (weak comparison, §13.1.2); If-Modified-Since is only consulted without it.</summary>
     public static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {
-        var ifNoneMatch = request.Headers.IfNoneMatch;
-        if (ifNoneMatch.Count > 0)
-        {
-            foreach (var value in ifNoneMatch)
-            {
-                if (value is not null && ListContains(value, etag)) return true;
-            }
-            return false;
-        }
+        if (request.Headers.IfNoneMatch.Count > 0) return EntityTags.IfNoneMatchNames(request, etag);
         var ifModifiedSince = request.Headers.IfModifiedSince;
         return ifModifiedSince.Count > 0
             && HeaderUtilities.TryParseDate(ifModifiedSince.ToString(), out var since)
@@ -84,19 +76,4 @@ public static class IndexFileResponses
     /// </summary>
     public static void SetCacheControl(HttpContext context, RegistryOptions options) =>
         context.Response.Headers.CacheControl = options.AuthRequired ? PrivateNoCache : PublicNoCache;
-
-    /// <summary>Whether a comma-separated If-None-Match list holds `*` or the tag (strong or weak).</summary>
-    private static bool ListContains(string list, string etag)
-    {
-        var rest = list.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            var comma = rest.IndexOf(',');
-            var item = (comma < 0 ? rest : rest[..comma]).Trim();
-            rest = comma < 0 ? [] : rest[(comma + 1)..];
-            if (item.StartsWith("W/", StringComparison.Ordinal)) item = item[2..];
-            if (item.SequenceEqual("*") || item.SequenceEqual(etag)) return true;
-        }
-        return false;
-    }
 }

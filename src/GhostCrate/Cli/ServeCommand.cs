@@ -1,9 +1,9 @@
+using System.Net.Sockets;
 using GhostCrate.Composition;
 using GhostCrate.Configuration;
-using System.Net.Sockets;
 using GhostCrate.Web;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
