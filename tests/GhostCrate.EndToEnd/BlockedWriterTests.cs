@@ -5,10 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace GhostCrate.EndToEnd;
 
 /// <summary>
-/// With SQLite, `ghostcrate serve` lets its socket threads answer from memory themselves (docs/performance.md). Those few
-/// threads serve every connection, so a request that blocks must never be running on one: here a publish waits for
-/// the database's write lock (held by another process, as `ghostcrate migrate` or a backup would) while clients on
-/// fresh connections, spread over every socket thread, keep reading index files.
+/// With SQLite, `ghostcrate serve` lets its socket threads answer from memory themselves (docs/configuration.md,
+/// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS). Those few threads serve every connection, so a request that blocks
+/// must never be running on one: here a publish waits for the database's write lock (held by another process, as
+/// `ghostcrate migrate` or a backup would) while clients on kept-alive connections, spread over every socket thread,
+/// keep reading index files.
 /// </summary>
 public sealed class BlockedWriterTests(ServerFixture fixture) : EndToEndTest(fixture), IClassFixture<ServerFixture>
 {

@@ -3,12 +3,12 @@ using System.Runtime.CompilerServices;
 namespace GhostCrate.Core.Threading;
 
 /// <summary>
-/// `ghostcrate serve` can run request code on the runtime's socket event threads (inline socket completions,
-/// docs/performance.md): an answer from memory, such as a cached index file or a 304, then costs no hand-off between
-/// threads, which halves the CPU it takes. Those few threads wait for the events of every connection of the process,
-/// so code that may block (a synchronous SQLite call, password hashing, a wait for a lock) must move to the thread
-/// pool first: <c>await IoThreads.LeaveAsync()</c>. Where inline completions are off (the runtime's default: tests,
-/// CLI commands, PostgreSQL or S3 deployments) that completes at once and costs nothing.
+/// `ghostcrate serve` can run request code on the runtime's socket event threads (inline socket completions, decided
+/// by the host's InlineSocketCompletions): an answer from memory, such as a cached index file or a 304, then costs no
+/// hand-off between threads, which halves the CPU it takes. Those few threads wait for the events of every connection
+/// of the process, so code that may block (a synchronous SQLite call, password hashing, a wait for a lock) must move
+/// to the thread pool first: <c>await IoThreads.LeaveAsync()</c>. Where inline completions are off (the runtime's
+/// default: tests, CLI commands, PostgreSQL or S3 deployments) that completes at once and costs nothing.
 /// </summary>
 public static class IoThreads
 {
