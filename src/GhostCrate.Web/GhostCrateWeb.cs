@@ -18,6 +18,8 @@ public static class GhostCrateWeb
         // Cargo's index reads skip routing and the rest of the pipeline when they can (see SparseIndexFastPath).
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, SparseIndexFastPathStartupFilter>();
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DownloadFastPathStartupFilter>();
+        // Registered after the fast paths, so it runs after them: only what they did not answer leaves the I/O thread.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ThreadPoolPipelineStartupFilter>();
         services.AddSingleton<SmallFileCache>();
         services.AddGhostCrateUi();
         return services;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Threading;
 using Microsoft.Data.Sqlite;
 
 namespace GhostCrate.Data.Connections;
@@ -35,6 +36,9 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        // Every query of this connection blocks its thread, which must not be a socket event thread (IoThreads):
+        // a fast path that misses its cache gets here on one and continues on the thread pool from now on.
+        await IoThreads.LeaveAsync();
         EnsureFile();
         var connection = new SqliteConnection(_connectionString);
         try

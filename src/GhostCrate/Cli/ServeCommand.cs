@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using GhostCrate.Composition;
 using GhostCrate.Configuration;
+using GhostCrate.Core.Threading;
 using GhostCrate.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -34,6 +35,12 @@ public static class ServeCommand
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = DefaultMaxRequestBodyBytes;
         });
+        if (IoThreads.InlineCompletions)
+        {
+            // Requests start on the socket thread that received them (see InlineSocketCompletions).
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+            builder.Services.AddPoolResumingHttpConnections();
+        }
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -57,11 +64,17 @@ public static class ServeCommand
     {
         args.EnsureOnly("--urls", "--data-dir", "--config");
         Directory.CreateDirectory(settings.DataDir);
+        var inline = InlineSocketCompletions.Apply(settings);
         await using var app = await BuildAsync(configuration, settings, output, CancellationToken.None);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GhostCrate");
         app.Lifetime.ApplicationStarted.Register(() =>
             logger.LogInformation("GhostCrate listening on {Urls} (database: {Database}, storage: {Storage}, data: {DataDir}, auth-required: {AuthRequired})",
                 string.Join(", ", settings.Urls), settings.Database.Provider, settings.Storage.Provider, settings.DataDir, settings.Registry.AuthRequired));
+        if (inline)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(
+                "Socket threads answer from memory themselves ({Variable}=1; set it to 0 to hand every request to the thread pool)", InlineSocketCompletions.RuntimeVariable));
+        }
         try
         {
             await app.RunAsync();
