@@ -35,6 +35,18 @@ public sealed class SigningTests
                 Assert.Matches("^[0-9A-F]{16}$", OpenPgpSignature.VerifyDetached(input, sig, trusted));
             }
 
+            // Every byte of the signature file counts, armour included (headers, line ends, padding bits, CRC).
+            var original = File.ReadAllBytes(signature);
+            Assert.DoesNotContain("Version:", Encoding.ASCII.GetString(original));
+            for (var position = 0; position < original.Length; position++)
+            {
+                var flipped = (byte[])original.Clone();
+                flipped[position] ^= 0x01;
+                using var input = File.OpenRead(data);
+                using var trusted = File.OpenRead(gpg.PublicKeyFile);
+                Assert.Throws<MirrorException>(() => OpenPgpSignature.VerifyDetached(input, new MemoryStream(flipped), trusted));
+            }
+
             using var altered = new MemoryStream(Encoding.UTF8.GetBytes("format: 1\nfiles: [x]\n"));
             using var sig2 = File.OpenRead(signature);
             using var trusted2 = File.OpenRead(gpg.PublicKeyFile);

@@ -27,6 +27,13 @@ public class DownloadFastPathTests
         Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("Mixed_Case", "1.0.0-beta.1").PublishBody())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("fastdl", "1.1.0").PublishBody())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fast.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/fastdl/1.1.0/yank")).StatusCode);
+        // Larger than SmallFileCache keeps and than one LargeFileCopy piece: sent from the file in several pieces.
+        var noise = new byte[700 * 1024];
+        new Random(7).NextBytes(noise);
+        var big = CrateFileBuilder.Valid("bigdl", "1.0.0").File("bigdl-1.0.0/src/noise.bin", noise);
+        Assert.True(big.BuildCrate().Length > 2 * LargeFileCopy.PieceBytes);
+        var bigPublish = await fast.PublishAsync(big.PublishBody());
+        Assert.True(bigPublish.StatusCode == HttpStatusCode.OK, await bigPublish.Content.ReadAsStringAsync());
         // A second server on the same data directory, without the fast path: the endpoint answers there.
         await using var slow = await TestApp.StartAsync(new(settings) { ["DataDir"] = fast.DataDir }, WithoutFastPath);
 
@@ -41,7 +48,7 @@ public class DownloadFastPathTests
                 "/api/v1/crates/fastdl/1.0.0/download", "/API/V1/CRATES/fastdl/1.0.0/DOWNLOAD", "/api/v1/crates/FastDL/1.0.0/download",
                 "/api/v1/crates/fastdl/1.1.0/download", "/api/v1/crates/mixed-case/1.0.0-beta.1/download", "/api/v1/crates/Mixed_Case/1.0.0-beta.1/download",
                 "/api/v1/crates/fastdl/9.9.9/download", "/api/v1/crates/nothing/1.0.0/download", "/api/v1/crates/fastdl/1.0.0/download/",
-                "/api/v1/crates/fast%20dl/1.0.0/download", "/api/v1/crates/fastdl/1.0.0/downloads",
+                "/api/v1/crates/fast%20dl/1.0.0/download", "/api/v1/crates/fastdl/1.0.0/downloads", "/api/v1/crates/bigdl/1.0.0/download",
             })
             {
                 requests.Add(() => Request(HttpMethod.Get, path, token));
@@ -49,6 +56,9 @@ public class DownloadFastPathTests
                 requests.Add(() => Request(HttpMethod.Post, path, token));
             }
             const string file = "/api/v1/crates/fastdl/1.0.0/download";
+            const string bigFile = "/api/v1/crates/bigdl/1.0.0/download";
+            requests.Add(() => Request(HttpMethod.Get, bigFile, token, r => r.Headers.TryAddWithoutValidation("Range", "bytes=300000-300099")));
+            requests.Add(() => Request(HttpMethod.Get, bigFile, token, r => r.Headers.IfModifiedSince = lastModified.AddDays(-1)));
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", etag)));
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", "\"other\"")));
             requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", "*")));

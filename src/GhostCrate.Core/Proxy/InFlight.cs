@@ -20,18 +20,21 @@ internal sealed class InFlight<TKey, TResult> where TKey : notnull
             if (!_running.TryAdd(key, completion.Task)) continue;
             _ = Task.Run(async () =>
             {
+                // The key is free again before anyone sees the outcome: a caller that has seen it and asks again
+                // (a revalidation right after a fetch) must start new work, not be handed this finished task.
+                TResult result;
                 try
                 {
-                    completion.SetResult(await work());
+                    result = await work();
                 }
                 catch (Exception e)
                 {
-                    completion.SetException(e);
-                }
-                finally
-                {
                     _running.TryRemove(new KeyValuePair<TKey, Task<TResult>>(key, completion.Task));
+                    completion.SetException(e);
+                    return;
                 }
+                _running.TryRemove(new KeyValuePair<TKey, Task<TResult>>(key, completion.Task));
+                completion.SetResult(result);
             });
             return completion.Task;
         }

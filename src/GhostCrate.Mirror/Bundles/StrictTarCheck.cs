@@ -46,6 +46,10 @@ public static class StrictTarCheck
 
     private static bool ChecksumMatches(byte[] header)
     {
+        // The checksum field is the one part of a header its own sum does not cover (it counts as spaces), and the
+        // number parser stops at the first NUL or space: every byte of it must be a digit, a NUL or a space, so that
+        // a flipped terminator (a NUL or space turned into another character) is refused too.
+        if (header.AsSpan(148, 8).ContainsAnyExcept("01234567 \0"u8)) return false;
         long sum = 0;
         for (var i = 0; i < Block; i++) sum += i is >= 148 and < 156 ? ' ' : header[i];
         return ParseOctal(header.AsSpan(148, 8), 0) == sum;

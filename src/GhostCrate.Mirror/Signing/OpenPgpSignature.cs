@@ -1,3 +1,4 @@
+using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
@@ -5,7 +6,8 @@ namespace GhostCrate.Mirror.Signing;
 
 /// <summary>
 /// OpenPGP detached, ASCII-armoured signatures (RFC 4880 §11.4) with Portable.BouncyCastle, so `gpg --verify
-/// inventory.yaml.asc inventory.yaml` checks them with no GhostCrate on the machine. Binary-document signatures
+/// inventory.yaml.asc inventory.yaml` checks them with no GhostCrate on the machine. The armour has exactly one
+/// accepted form (<see cref="ArmoredSignature"/>). Binary-document signatures
 /// (type 0x00): the inventory is hashed byte for byte, no line-ending games.
 /// </summary>
 public static class OpenPgpSignature
@@ -31,9 +33,13 @@ public static class OpenPgpSignature
         generator.SetHashedSubpackets(subpackets.Generate());
         Update(generator.Update, data);
 
-        using var armored = new ArmoredOutputStream(output);
-        using var bcpg = new BcpgOutputStream(armored);
-        generator.Generate().Encode(bcpg);
+        var packets = new MemoryStream();
+        using (var bcpg = new BcpgOutputStream(packets))
+        {
+            generator.Generate().Encode(bcpg);
+        }
+        var armored = Encoding.ASCII.GetBytes(ArmoredSignature.Write(packets.ToArray()));
+        output.Write(armored, 0, armored.Length);
     }
 
     /// <summary>Checks a detached signature against the trusted public keys; returns the signing key id (hex).</summary>
@@ -43,7 +49,7 @@ public static class OpenPgpSignature
         PgpSignature signature;
         try
         {
-            var factory = new PgpObjectFactory(PgpUtilities.GetDecoderStream(signatureFile));
+            var factory = new PgpObjectFactory(ArmoredSignature.Read(signatureFile));
             var list = factory.NextPgpObject() switch
             {
                 PgpSignatureList l => l,

@@ -56,15 +56,17 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
                 return;
             }
             var bytes = await smallFiles.GetAsync(file.Path, file.Length, file.LastModified, context.RequestAborted);
-            if (bytes is not null && !HasDateConditionsOrRange(context.Request))
+            var plainGet = !HasDateConditionsOrRange(context.Request);
+            if (plainGet)
             {
-                // What Results.Bytes below would answer to a plain GET, without its per-request header formatting.
+                // What the file results below would answer to a plain GET, without their per-request header formatting.
                 var response = context.Response;
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = CrateFileResponses.ContentType;
-                response.ContentLength = bytes.Length;
+                response.ContentLength = file.Length;
                 response.Headers.LastModified = file.LastModifiedHeader;
-                await response.Body.WriteAsync(bytes, context.RequestAborted);
+                if (bytes is not null) await response.Body.WriteAsync(bytes, context.RequestAborted);
+                else await LargeFileCopy.SendAsync(response, file.Path, file.Length, context.RequestAborted);
                 return;
             }
             context.Response.ContentLength = file.Length;
