@@ -27,11 +27,11 @@ public class DownloadFastPathTests
         Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("Mixed_Case", "1.0.0-beta.1").PublishBody())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("fastdl", "1.1.0").PublishBody())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fast.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/fastdl/1.1.0/yank")).StatusCode);
-        // Larger than SmallFileCache keeps and than one LargeFileCopy piece: sent from the file in several pieces.
+        // Larger than SmallFileCache keeps and than one PieceCopySendFile piece: sent from the file in several pieces.
         var noise = new byte[700 * 1024];
         new Random(7).NextBytes(noise);
         var big = CrateFileBuilder.Valid("bigdl", "1.0.0").File("bigdl-1.0.0/src/noise.bin", noise);
-        Assert.True(big.BuildCrate().Length > 2 * LargeFileCopy.PieceBytes);
+        Assert.True(big.BuildCrate().Length > 2 * PieceCopySendFile.PieceBytes);
         var bigPublish = await fast.PublishAsync(big.PublishBody());
         Assert.True(bigPublish.StatusCode == HttpStatusCode.OK, await bigPublish.Content.ReadAsStringAsync());
         // A second server on the same data directory, without the fast path: the endpoint answers there.

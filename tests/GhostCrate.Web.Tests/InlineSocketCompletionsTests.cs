@@ -22,6 +22,7 @@ public sealed class InlineSocketCompletionsTests
     [InlineData(DatabaseProvider.Postgres, StorageProvider.S3, null, false)]
     [InlineData(DatabaseProvider.Sqlite, StorageProvider.FileSystem, "0", false)]
     [InlineData(DatabaseProvider.Sqlite, StorageProvider.FileSystem, "", false)]
+    [InlineData(DatabaseProvider.Sqlite, StorageProvider.FileSystem, " 1", false)] // the runtime reads it as off, too
     [InlineData(DatabaseProvider.Postgres, StorageProvider.S3, "1", true)]
     public void On_by_default_for_sqlite_with_files_and_an_explicit_variable_decides(DatabaseProvider database, StorageProvider storage, string? variable, bool expected)
     {

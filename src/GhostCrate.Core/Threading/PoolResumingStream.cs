@@ -8,8 +8,6 @@ namespace GhostCrate.Core.Threading;
 /// </summary>
 public sealed class PoolResumingStream(Stream inner) : Stream
 {
-    public Stream Inner => inner;
-
     public override bool CanRead => inner.CanRead;
     public override bool CanSeek => inner.CanSeek;
     public override bool CanWrite => inner.CanWrite;

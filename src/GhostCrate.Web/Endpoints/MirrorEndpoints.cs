@@ -77,6 +77,7 @@ public static class MirrorEndpoints
             if (!File.Exists(path)) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this mirror");
             // A mirrored .crate never changes: cache it for good. Range requests let clients resume.
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            PieceCopySendFile.Use(context);
             return Results.File(path, "application/gzip", enableRangeProcessing: true,
                 entityTag: null, lastModified: null);
         });

@@ -10,8 +10,8 @@ namespace GhostCrate.Web.Http;
 
 /// <summary>
 /// .crate downloads from the file-system store, answered before routing and the rest of the pipeline (bench/README.md:
-/// small downloads through the full pipeline ran at about a tenth of nginx's rate), and sent as a file
-/// (IHttpResponseBodyFeature.SendFileAsync) rather than copied through a stream.
+/// small downloads through the full pipeline ran at about a tenth of nginx's rate): small files from memory
+/// (<see cref="SmallFileCache"/>), larger ones as files in large pieces (<see cref="PieceCopySendFile"/>).
 /// Like <see cref="SparseIndexFastPath"/>, it answers only what it can answer exactly as the download endpoint of
 /// <see cref="Endpoints.CargoApiEndpoints"/> would (same access check, count, headers and conditional requests):
 /// a GET of an existing version's file the caller may read. Everything else — other methods, unusual names, unknown
@@ -56,20 +56,19 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
                 return;
             }
             var bytes = await smallFiles.GetAsync(file.Path, file.Length, file.LastModified, context.RequestAborted);
-            var plainGet = !HasDateConditionsOrRange(context.Request);
-            if (plainGet)
+            if (bytes is not null && !HasDateConditionsOrRange(context.Request))
             {
-                // What the file results below would answer to a plain GET, without their per-request header formatting.
+                // What Results.Bytes below would answer to a plain GET, without its per-request header formatting.
                 var response = context.Response;
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = CrateFileResponses.ContentType;
-                response.ContentLength = file.Length;
+                response.ContentLength = bytes.Length;
                 response.Headers.LastModified = file.LastModifiedHeader;
-                if (bytes is not null) await response.Body.WriteAsync(bytes, context.RequestAborted);
-                else await LargeFileCopy.SendAsync(response, file.Path, file.Length, context.RequestAborted);
+                await response.Body.WriteAsync(bytes, context.RequestAborted);
                 return;
             }
             context.Response.ContentLength = file.Length;
+            PieceCopySendFile.Use(context);
             // The same result types as the endpoint's stream (one helper evaluates If-Modified-Since and friends).
             var result = bytes is not null
                 ? Results.Bytes(bytes, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified)

@@ -18,28 +18,14 @@ public sealed class ThreadPoolPipeline(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!IoThreads.InlineCompletions)
+        if (IoThreads.InlineCompletions)
         {
-            await next(context);
-            return;
+            await IoThreads.LeaveAsync();
+            // Kestrel sets a new body stream for every request, so the wrapper needs no undoing.
+            if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+                context.Request.Body = new PoolResumingStream(context.Request.Body);
         }
-        await IoThreads.LeaveAsync();
-        var request = context.Request;
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: true })
-        {
-            await next(context);
-            return;
-        }
-        var body = request.Body;
-        request.Body = new PoolResumingStream(body);
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            request.Body = body;
-        }
+        await next(context);
     }
 }
 

@@ -31,7 +31,7 @@ public static class InlineSocketCompletions
     /// <summary>On by default for SQLite with the file store; an explicit variable wins.</summary>
     public static bool ShouldUse(GhostCrateSettings settings, string? variable) => variable is null
         ? settings.Database.Provider == DatabaseProvider.Sqlite && settings.Storage.Provider == StorageProvider.FileSystem
-        : variable.Trim() == "1";
+        : variable == "1"; // exactly the runtime's own test, so the protections are on whenever its switch is
 
     /// <summary>Called before anything opens a socket; true when this process now completes socket I/O inline.</summary>
     public static bool Apply(GhostCrateSettings settings)

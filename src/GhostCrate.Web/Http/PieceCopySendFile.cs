@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using GhostCrate.Core.Threading;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace GhostCrate.Web.Http;
+
+/// <summary>
+/// How GhostCrate sends .crate files (IHttpResponseBodyFeature.SendFileAsync, which Results.File calls with the
+/// offset and length it worked out from Range and the conditional headers). Kestrel has no zero-copy sendfile; its
+/// SendFileAsync copies through a 16 KB buffer with an asynchronous read per piece (on Linux each one a trip through
+/// the thread pool), which cost about twice nginx's CPU per 5 MB download (bench/README.md). This copies in 256 KB
+/// pieces, each one positional read on a thread-pool thread (a page-cache hit, or what an asynchronous file read
+/// would queue to the pool anyway), and never reads on a socket thread: a write that had to wait for the client
+/// resumes there with inline socket completions, so the loop leaves it first (<see cref="IoThreads"/>).
+/// </summary>
+internal static class PieceCopySendFile
+{
+    public const int PieceBytes = 256 * 1024;
+
+    /// <summary>Makes this response's file sends (Results.File, SendFileAsync) copy in pieces.</summary>
+    public static void Use(HttpContext context)
+    {
+        var inner = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        if (inner is not Feature) context.Features.Set<IHttpResponseBodyFeature>(new Feature(inner));
+    }
+
+    private static async Task SendAsync(Stream body, string path, long offset, long? count, CancellationToken cancellationToken)
+    {
+        await IoThreads.LeaveAsync();
+        // Published files are never rewritten in place; a file replaced or removed meanwhile keeps this handle's bytes.
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        var end = count is { } n ? offset + n : RandomAccess.GetLength(handle);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(end - offset, 1, PieceBytes));
+        try
+        {
+            while (offset < end)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - offset)), offset);
+                if (read == 0) break; // shorter than its stat said: Kestrel then ends the response as incomplete
+                await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await IoThreads.LeaveAsync();
+                offset += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The server's own response body, except for SendFileAsync.</summary>
+    private sealed class Feature(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
+    {
+        public Stream Stream => inner.Stream;
+        public PipeWriter Writer => inner.Writer;
+        public void DisableBuffering() => inner.DisableBuffering();
+        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+        public Task CompleteAsync() => inner.CompleteAsync();
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
+            SendAsync(inner.Stream, path, offset, count, cancellationToken);
+    }
+}
