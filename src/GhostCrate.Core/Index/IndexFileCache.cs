@@ -14,6 +14,13 @@ namespace GhostCrate.Core.Index;
 /// <item>an entry is never kept longer than <see cref="MaxAge"/>, whatever the polls said.</item>
 /// </list>
 /// Memory is bounded by a byte budget with second-chance (CLOCK) eviction: often requested files stay.
+/// <para>
+/// With an <see cref="IIndexFileSpill"/>, every rendered file is also kept on this node's disk, and a file that is not
+/// in memory is read from there (and brought back into memory) instead of rendered again. The same rules hold for it:
+/// a write on this node deletes the file; a write that a poll reports is recorded (crate and updated_at) and a file
+/// rendered from another updated_at is not used; no file is used once it is older than <see cref="MaxAge"/>. A render
+/// that overlaps an invalidation or a newly reported write stores nothing, here or there (<see cref="Version"/>).
+/// </para>
 /// </summary>
 public sealed class IndexFileCache
 {
@@ -32,6 +39,9 @@ public sealed class IndexFileCache
     private const int EntryOverheadBytes = 256;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // Writes the polls reported, for the spilled files: canonical name -> the newest updated_at seen.
+    private readonly ConcurrentDictionary<string, ReportedWrite> _reported = new(StringComparer.Ordinal);
+    private readonly IIndexFileSpill? _spill;
     private readonly ICrateRepository _crates;
     private readonly TimeProvider _time;
     private readonly long _budgetBytes;
@@ -42,8 +52,9 @@ public sealed class IndexFileCache
     private long _nextPollTicks;
     private DateTimeOffset _polledUntil;
 
-    public IndexFileCache(ICrateRepository crates, TimeProvider time, long budgetBytes)
+    public IndexFileCache(ICrateRepository crates, TimeProvider time, long budgetBytes, IIndexFileSpill? spill = null)
     {
+        _spill = budgetBytes > 0 ? spill : null;
         _crates = crates;
         _time = time;
         _budgetBytes = budgetBytes;
@@ -62,14 +73,29 @@ public sealed class IndexFileCache
     {
         if (!Enabled) return null;
         if (_time.GetTimestamp() >= Interlocked.Read(ref _nextPollTicks)) await PollAsync(cancellationToken);
-        if (!_entries.TryGetValue(canonicalName, out var entry)) return null;
-        if (_time.GetUtcNow() - entry.StoredAt > MaxAge)
+        if (_entries.TryGetValue(canonicalName, out var entry))
         {
+            if (_time.GetUtcNow() - entry.StoredAt <= MaxAge)
+            {
+                entry.Touched = true;
+                return entry.File;
+            }
             Remove(canonicalName, entry);
-            return null;
         }
-        entry.Touched = true;
-        return entry.File;
+        return _spill is null ? null : FromSpill(canonicalName);
+    }
+
+    private IndexFile? FromSpill(string canonicalName)
+    {
+        var version = Version;
+        if (_spill!.TryRead(canonicalName) is not { } spilled) return null;
+        if (_time.GetUtcNow() - spilled.StoredAt > MaxAge
+            || (_reported.TryGetValue(canonicalName, out var reported) && reported.UpdatedAt != spilled.UpdatedAt))
+        {
+            return null; // Too old, or rendered before a write another process made: render again (and replace it).
+        }
+        StoreInMemory(canonicalName, spilled.File, spilled.UpdatedAt, spilled.StoredAt, version);
+        return spilled.File;
     }
 
     /// <summary>Changes on every invalidation; a render that started before one must not be stored.</summary>
@@ -78,7 +104,17 @@ public sealed class IndexFileCache
     public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender)
     {
         if (!Enabled) return;
-        var entry = new Entry(file, updatedAt, _time.GetUtcNow(), file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
+        var storedAt = _time.GetUtcNow();
+        StoreInMemory(canonicalName, file, updatedAt, storedAt, versionBeforeRender);
+        if (_spill is null || Version != versionBeforeRender) return;
+        _spill.Write(canonicalName, new SpilledIndexFile(file, updatedAt, storedAt));
+        // Invalidate counts up before it deletes: if it ran during the write, one of the two deletes what we wrote.
+        if (Version != versionBeforeRender) _spill.Delete(canonicalName);
+    }
+
+    private void StoreInMemory(string canonicalName, IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long versionBeforeRender)
+    {
+        var entry = new Entry(file, updatedAt, storedAt, file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
         if (entry.Size > _budgetBytes / 4) return;
         if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
         if (_entries.TryGetValue(canonicalName, out var existing))
@@ -101,6 +137,7 @@ public sealed class IndexFileCache
     {
         Interlocked.Increment(ref _invalidations);
         if (_entries.TryRemove(canonicalName, out var removed)) Interlocked.Add(ref _bytes, -removed.Size);
+        _spill?.Delete(canonicalName);
     }
 
     private async Task PollAsync(CancellationToken cancellationToken)
@@ -113,18 +150,42 @@ public sealed class IndexFileCache
             var changes = await _crates.ListChangedSinceAsync(_polledUntil - LookBack, cancellationToken);
             foreach (var change in changes)
             {
+                var news = false;
                 if (_entries.TryGetValue(change.CanonicalName, out var entry) && entry.UpdatedAt != change.UpdatedAt)
                 {
-                    Interlocked.Increment(ref _invalidations);
+                    news = true;
                     Remove(change.CanonicalName, entry);
                 }
+                if (_spill is not null && (!_reported.TryGetValue(change.CanonicalName, out var known) || known.UpdatedAt != change.UpdatedAt))
+                {
+                    news = true;
+                    _reported[change.CanonicalName] = new ReportedWrite(change.UpdatedAt, startedAt);
+                }
+                if (news) Interlocked.Increment(ref _invalidations);
             }
+            ForgetOldReports(startedAt);
             _polledUntil = startedAt;
             Interlocked.Exchange(ref _nextPollTicks, _time.GetTimestamp() + (long)(PollInterval.TotalSeconds * _time.TimestampFrequency));
         }
         finally
         {
             _poll.Release();
+        }
+    }
+
+    /// <summary>
+    /// A report is kept while the polls can still return it (so it is not counted as news again) and until every file
+    /// rendered before it has expired: a render that overlapped the poll that recorded it stored nothing (the poll
+    /// counted <see cref="Version"/> up), so any older file was stored before that poll.
+    /// </summary>
+    private void ForgetOldReports(DateTimeOffset now) // now: this poll's start; later polls look back from later
+    {
+        foreach (var (name, report) in _reported)
+        {
+            if (report.UpdatedAt < now - LookBack && now - report.RecordedAt > MaxAge)
+            {
+                _reported.TryRemove(new KeyValuePair<string, ReportedWrite>(name, report));
+            }
         }
     }
 
@@ -155,6 +216,8 @@ public sealed class IndexFileCache
             _evictLock.Exit();
         }
     }
+
+    private sealed record ReportedWrite(DateTimeOffset UpdatedAt, DateTimeOffset RecordedAt);
 
     private sealed class Entry(IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long size)
     {
