@@ -49,10 +49,28 @@ public sealed class IndexSpillDirectory : IIndexFileSpill, IDisposable
     public SpilledIndexFile? TryRead(string canonicalName)
     {
         if (_off) return null;
+        var path = PathOf(canonicalName);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        try
+        {
+            // A read that fills the buffer may have more to come: those few large files take .NET's way below.
+            var read = LinuxNative.TryReadSmallFile(path, buffer);
+            if (read == -1) return null;
+            if (read is { } length && length < buffer.Length) return Parse(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return ReadWithHandle(canonicalName, path);
+    }
+
+    private SpilledIndexFile? ReadWithHandle(string canonicalName, string path)
+    {
         byte[]? rented = null;
         try
         {
-            using var handle = File.OpenHandle(PathOf(canonicalName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             rented = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
             var read = RandomAccess.Read(handle, rented, 0);
             if (read == rented.Length)

@@ -227,6 +227,71 @@ public class IndexFileCacheTests
         Assert.Equal(version, cache.Version);
     }
 
+    [Fact]
+    public async Task A_file_older_than_the_maximum_age_stays_while_a_recent_sweep_read_the_updated_at_it_was_rendered_from()
+    {
+        var (crates, clock, service, cache) = Create();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        clock.Advance(IndexFileCache.MaxAge - IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1));
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(1, crates.Renders);
+    }
+
+    [Fact]
+    public async Task A_spilled_file_older_than_the_maximum_age_stays_while_a_recent_sweep_vouches_for_it()
+    {
+        var (crates, clock, service, cache, spill) = CreateWithSpill(SmallBudget);
+        crates.Set("foo", T0, Line("foo", "1.0.0", Large));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        clock.Advance(IndexFileCache.MaxAge);
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(1, crates.Renders);
+        Assert.Equal(1, spill.Reads);
+    }
+
+    [Fact]
+    public async Task A_sweep_does_not_vouch_for_a_file_whose_crate_changed_since_even_when_the_polls_missed_the_write()
+    {
+        var (crates, clock, service, cache) = Create();
+        crates.PollsMiss = true; // e.g. a transaction that committed long after it stamped updated_at
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        crates.Set("foo", T0.AddSeconds(31), Line("foo", "1.0.0"), Line("foo", "2.0.0"));
+        // Past the maximum age (the file is no longer young enough on its own), after the next sweep.
+        await SweepAfter(IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1), clock, cache);
+        var fresh = await service.GetAsync("foo", CancellationToken.None);
+        Assert.Contains("2.0.0", Encoding.UTF8.GetString(fresh!.Content));
+    }
+
+    [Fact]
+    public async Task When_sweeps_fail_the_last_one_vouches_for_nothing_once_it_is_older_than_the_maximum_age()
+    {
+        var (crates, clock, service, cache) = Create();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        crates.SweepsFail = true;
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache); // fails; the first sweep is 30 s old
+        clock.Advance(IndexFileCache.MaxAge - IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1));
+        var renders = crates.Renders;
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(renders + 1, crates.Renders);
+    }
+
+    /// <summary>Moves the clock on and lets a request start the sweep that is then due; waits for it.</summary>
+    private static async Task SweepAfter(TimeSpan delay, ManualClock clock, IndexFileCache cache)
+    {
+        clock.Advance(delay);
+        var before = cache.LastSweep;
+        await cache.TryGetAsync("any-name", CancellationToken.None);
+        Assert.NotSame(before, cache.LastSweep);
+        await cache.LastSweep;
+    }
+
     private static (FakeCrates Crates, ManualClock Clock, SparseIndexService Service, IndexFileCache Cache) Create(long budget = 1024 * 1024)
     {
         var (crates, clock, service, cache, _) = CreateWithSpill(budget, spill: false);
@@ -290,10 +355,18 @@ public class IndexFileCacheTests
             return Task.FromResult(_sources.GetValueOrDefault(canonicalName));
         }
 
-        public Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<CrateChange>>(ReportChanges
+        /// <summary>Polls (a recent look-back) hear of nothing; a sweep (every crate) still reads them all.</summary>
+        public bool PollsMiss { get; set; }
+        public bool SweepsFail { get; set; }
+
+        public Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            var sweep = since == DateTimeOffset.UnixEpoch;
+            if (sweep && SweepsFail) throw new InvalidOperationException("database unavailable");
+            return Task.FromResult<IReadOnlyList<CrateChange>>(ReportChanges && (sweep || !PollsMiss)
                 ? _sources.Where(s => s.Value.UpdatedAt >= since).Select(s => new CrateChange(s.Key, s.Value.UpdatedAt)).ToList()
                 : []);
+        }
 
         public Task<CrateRecord?> FindAsync(string canonicalName, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<VersionRecord>> ListVersionsAsync(long crateId, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -11,7 +11,11 @@ namespace GhostCrate.Core.Index;
 /// <item>a write on another node is seen through <see cref="ICrateRepository.ListChangedSinceAsync"/>: at most once per
 /// <see cref="PollInterval"/> one request asks the database which crates changed (an indexed range query on
 /// crates.updated_at) and drops those entries, so other nodes' writes are visible here within about a second;</item>
-/// <item>an entry is never kept longer than <see cref="MaxAge"/>, whatever the polls said.</item>
+/// <item>an entry is never kept longer than <see cref="MaxAge"/>, whatever the polls said, unless a sweep vouches for
+/// it: every <see cref="SweepInterval"/> one background query reads every crate's updated_at, and an entry rendered
+/// from the updated_at the latest sweep read (if that sweep started less than <see cref="MaxAge"/> ago) stays. A write
+/// the polls missed is caught by the next sweep, so nothing stays stale longer than <see cref="MaxAge"/> either way,
+/// and a large registry's files are not all rendered again every minute.</item>
 /// </list>
 /// Memory is bounded by a byte budget with second-chance (CLOCK) eviction: often requested files stay.
 /// <para>
@@ -35,6 +39,9 @@ public sealed class IndexFileCache
 
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often every crate's updated_at is read (half of <see cref="MaxAge"/>, so one failed sweep is survived).</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+
     // Per-entry bookkeeping (dictionary node, entry object, key string) on top of the file's bytes.
     private const int EntryOverheadBytes = 256;
 
@@ -51,6 +58,10 @@ public sealed class IndexFileCache
     private long _invalidations;
     private long _nextPollTicks;
     private DateTimeOffset _polledUntil;
+    private long _nextSweepTicks;
+    private int _sweeping;
+    private volatile Sweep? _sweep;
+    private volatile Task _lastSweep = Task.CompletedTask;
 
     public IndexFileCache(ICrateRepository crates, TimeProvider time, long budgetBytes, IIndexFileSpill? spill = null)
     {
@@ -60,6 +71,7 @@ public sealed class IndexFileCache
         _budgetBytes = budgetBytes;
         _polledUntil = time.GetUtcNow();
         _nextPollTicks = time.GetTimestamp();
+        _nextSweepTicks = time.GetTimestamp() + Ticks(SweepInterval);
     }
 
     public bool Enabled => _budgetBytes > 0;
@@ -68,14 +80,19 @@ public sealed class IndexFileCache
 
     public int Count => _entries.Count;
 
+    /// <summary>The latest background sweep (it never throws; tests wait for it).</summary>
+    public Task LastSweep => _lastSweep;
+
     /// <summary>A cached file, or null (then render and <see cref="Store"/> it, passing the <see cref="Version"/> read before the query).</summary>
     public async ValueTask<IndexFile?> TryGetAsync(string canonicalName, CancellationToken cancellationToken)
     {
         if (!Enabled) return null;
-        if (_time.GetTimestamp() >= Interlocked.Read(ref _nextPollTicks)) await PollAsync(cancellationToken);
+        var timestamp = _time.GetTimestamp();
+        if (timestamp >= Interlocked.Read(ref _nextSweepTicks)) StartSweep();
+        if (timestamp >= Interlocked.Read(ref _nextPollTicks)) await PollAsync(cancellationToken);
         if (_entries.TryGetValue(canonicalName, out var entry))
         {
-            if (_time.GetUtcNow() - entry.StoredAt <= MaxAge)
+            if (IsCurrent(canonicalName, entry.UpdatedAt, entry.StoredAt))
             {
                 entry.Touched = true;
                 return entry.File;
@@ -89,7 +106,7 @@ public sealed class IndexFileCache
     {
         var version = Version;
         if (_spill!.TryRead(canonicalName) is not { } spilled) return null;
-        if (_time.GetUtcNow() - spilled.StoredAt > MaxAge
+        if (!IsCurrent(canonicalName, spilled.UpdatedAt, spilled.StoredAt)
             || (_reported.TryGetValue(canonicalName, out var reported) && reported.UpdatedAt != spilled.UpdatedAt))
         {
             return null; // Too old, or rendered before a write another process made: render again (and replace it).
@@ -165,7 +182,7 @@ public sealed class IndexFileCache
             }
             ForgetOldReports(startedAt);
             _polledUntil = startedAt;
-            Interlocked.Exchange(ref _nextPollTicks, _time.GetTimestamp() + (long)(PollInterval.TotalSeconds * _time.TimestampFrequency));
+            Interlocked.Exchange(ref _nextPollTicks, _time.GetTimestamp() + Ticks(PollInterval));
         }
         finally
         {
@@ -188,6 +205,47 @@ public sealed class IndexFileCache
             }
         }
     }
+
+    /// <summary>Young enough, or rendered from the updated_at a recent sweep read for the crate.</summary>
+    private bool IsCurrent(string canonicalName, DateTimeOffset updatedAt, DateTimeOffset storedAt)
+    {
+        var now = _time.GetUtcNow();
+        if (now - storedAt <= MaxAge) return true;
+        var sweep = _sweep;
+        return sweep is not null && now - sweep.StartedAt <= MaxAge
+            && sweep.UpdatedAt.TryGetValue(canonicalName, out var ticks) && ticks == updatedAt.UtcTicks;
+    }
+
+    private void StartSweep()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1) return;
+        Interlocked.Exchange(ref _nextSweepTicks, _time.GetTimestamp() + Ticks(SweepInterval));
+        // In the background: reading every crate takes tens of milliseconds at 100k crates, no request waits for it.
+        _lastSweep = Task.Run(SweepAsync);
+    }
+
+    private async Task SweepAsync()
+    {
+        try
+        {
+            var startedAt = _time.GetUtcNow();
+            // Every crate that ever changed is every crate.
+            var crates = await _crates.ListChangedSinceAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
+            var updatedAt = new Dictionary<string, long>(crates.Count, StringComparer.Ordinal);
+            foreach (var crate in crates) updatedAt[crate.CanonicalName] = crate.UpdatedAt.UtcTicks;
+            _sweep = new Sweep(updatedAt, startedAt);
+        }
+        catch (Exception)
+        {
+            // The database is unavailable: keep the last sweep, which stops vouching for anything MaxAge after it began.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _sweeping, 0);
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private void Remove(string canonicalName, Entry entry)
     {
@@ -216,6 +274,8 @@ public sealed class IndexFileCache
             _evictLock.Exit();
         }
     }
+
+    private sealed record Sweep(Dictionary<string, long> UpdatedAt, DateTimeOffset StartedAt);
 
     private sealed record ReportedWrite(DateTimeOffset UpdatedAt, DateTimeOffset RecordedAt);
 
