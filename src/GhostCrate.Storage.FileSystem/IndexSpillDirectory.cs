@@ -87,7 +87,7 @@ public sealed class IndexSpillDirectory : IIndexFileSpill, IDisposable
         {
             return null;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogWarning(ex, "Could not read the spilled index file of {Crate}; rendering it instead", canonicalName);
             return null;
@@ -103,7 +103,7 @@ public sealed class IndexSpillDirectory : IIndexFileSpill, IDisposable
         if (_off) return;
         var path = PathOf(canonicalName);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        var bytes = Format(file);
+        if (Format(file) is not { } bytes) return;
         try
         {
             try
@@ -166,13 +166,16 @@ public sealed class IndexSpillDirectory : IIndexFileSpill, IDisposable
         }
     }
 
-    /// <summary>magic, updated_at, stored_at, Last-Modified (UTC ticks), content length, ETag and name (length-prefixed), content.</summary>
-    internal static byte[] Format(SpilledIndexFile spilled)
+    /// <summary>
+    /// magic, updated_at, stored_at, Last-Modified (UTC ticks), content length, ETag and name (length-prefixed), content;
+    /// null for what no crate has (an ETag or a name over 255 bytes): such a file is simply not kept.
+    /// </summary>
+    internal static byte[]? Format(SpilledIndexFile spilled)
     {
         var file = spilled.File;
         var etag = Encoding.UTF8.GetBytes(file.ETag);
         var name = Encoding.UTF8.GetBytes(file.Name);
-        if (etag.Length > byte.MaxValue || name.Length > byte.MaxValue) throw new ArgumentException("ETag or name too long to spill", nameof(spilled));
+        if (etag.Length > byte.MaxValue || name.Length > byte.MaxValue) return null;
         var bytes = new byte[FixedHeaderBytes + 1 + etag.Length + 1 + name.Length + file.Content.Length];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteInt32LittleEndian(span, Magic);

@@ -22,7 +22,8 @@ namespace GhostCrate.Core.Index;
 /// With an <see cref="IIndexFileSpill"/>, every rendered file is also kept on this node's disk, and a file that is not
 /// in memory is read from there instead of rendered again. The same rules hold for it:
 /// a write on this node deletes the file; a write that a poll reports is recorded (crate and updated_at) and a file
-/// rendered from another updated_at is not used; no file is used once it is older than <see cref="MaxAge"/>. A render
+/// rendered from another updated_at is not used; no file older than <see cref="MaxAge"/> is used unless a sweep vouches
+/// for it. A render
 /// that overlaps an invalidation or a newly reported write stores nothing, here or there (<see cref="Version"/>).
 /// </para>
 /// </summary>
