@@ -30,7 +30,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<TokenService>();
         services.AddSingleton(sp => new IndexFileCache(sp.GetRequiredService<ICrateRepository>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024));
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024,
+            sp.GetService<IIndexFileSpill>()));
         services.AddSingleton<DownloadCounter>();
         services.AddSingleton<Organizations.OrganizationService>();
         services.AddSingleton<SsoLoginService>();

@@ -111,12 +111,218 @@ public class IndexFileCacheTests
         Assert.Equal(0, cache.Count);
     }
 
+    // The spill (second level): a file too large for the memory level (over a quarter of its budget) lives there only,
+    // so these tests see what the spill alone decides.
+    private const long SmallBudget = 16 * 1024;
+    private static readonly string Large = new('x', 8 * 1024);
+
+    [Fact]
+    public async Task A_file_not_in_memory_is_read_back_from_the_spill_instead_of_rendered()
+    {
+        var (crates, _, service, cache, spill) = CreateWithSpill(SmallBudget);
+        crates.Set("foo", T0, Line("foo", "1.0.0", Large));
+        var first = await service.GetAsync("foo", CancellationToken.None);
+        var second = await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(1, crates.Renders);
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(1, spill.Reads);
+        Assert.Equal(first!.ETag, second!.ETag);
+        Assert.Equal(first.Content, second.Content);
+        Assert.Equal("foo", second.Name);
+    }
+
+    [Fact]
+    public async Task A_file_read_back_from_the_spill_is_not_copied_into_memory()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        var second = new SparseIndexService(crates, secondCache);
+        await second.GetAsync("foo", CancellationToken.None);
+        await second.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(1, crates.Renders);
+        Assert.Equal(2, spill.Reads);
+        Assert.Equal(0, secondCache.Count);
+    }
+
+    [Fact]
+    public async Task An_invalidation_by_a_writer_of_this_node_deletes_the_spilled_file()
+    {
+        var (crates, _, service, _, spill) = CreateWithSpill(SmallBudget);
+        crates.Set("foo", T0, Line("foo", "1.0.0", Large));
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.True(spill.Contains("foo"));
+        crates.Set("foo", T0, Line("foo", "1.0.0", Large), Line("foo", "1.1.0"));
+        service.Invalidate("foo");
+        Assert.False(spill.Contains("foo"));
+        var after = await service.GetAsync("foo", CancellationToken.None);
+        Assert.Contains("1.1.0", Encoding.UTF8.GetString(after!.Content));
+    }
+
+    [Fact]
+    public async Task A_spilled_file_from_before_a_write_another_node_made_is_not_used_after_the_poll()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill(SmallBudget);
+        crates.Set("foo", T0, Line("foo", "1.0.0", Large));
+        await service.GetAsync("foo", CancellationToken.None);
+        crates.Set("foo", T0.AddSeconds(3), Line("foo", "1.0.0", Large), Line("foo", "2.0.0"));
+        clock.Advance(IndexFileCache.PollInterval);
+        var fresh = await service.GetAsync("foo", CancellationToken.None);
+        Assert.Contains("2.0.0", Encoding.UTF8.GetString(fresh!.Content));
+        Assert.Equal(2, crates.Renders);
+        // The new render replaced the spilled file, and it is used from then on.
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(2, crates.Renders);
+        Assert.Equal(T0.AddSeconds(3), spill.UpdatedAtOf("foo"));
+    }
+
+    [Fact]
+    public async Task A_spilled_file_older_than_the_maximum_age_is_not_used()
+    {
+        var (crates, clock, service, _, _) = CreateWithSpill(SmallBudget);
+        crates.Set("foo", T0, Line("foo", "1.0.0", Large));
+        await service.GetAsync("foo", CancellationToken.None);
+        crates.ReportChanges = false;
+        clock.Advance(IndexFileCache.MaxAge + TimeSpan.FromSeconds(1));
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(2, crates.Renders);
+    }
+
+    [Fact]
+    public void A_render_that_raced_with_an_invalidation_is_not_spilled()
+    {
+        var (_, _, _, cache, spill) = CreateWithSpill();
+        var version = cache.Version;
+        cache.Invalidate("foo");
+        cache.Store("foo", new IndexFile([1, 2, 3], "\"old\"", T0) { Name = "foo" }, T0, version);
+        Assert.False(spill.Contains("foo"));
+    }
+
+    [Fact]
+    public async Task A_render_that_raced_with_a_write_another_node_made_is_not_spilled()
+    {
+        var (crates, clock, _, cache, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        var version = cache.Version; // the render of foo starts...
+        crates.Set("foo", T0.AddSeconds(1), Line("foo", "1.0.0"), Line("foo", "2.0.0")); // ...another node commits...
+        clock.Advance(IndexFileCache.PollInterval);
+        await cache.TryGetAsync("bar", CancellationToken.None); // ...a request polls and hears of it...
+        cache.Store("foo", new IndexFile([1, 2, 3], "\"old\"", T0) { Name = "foo" }, T0, version); // ...and the old render ends.
+        Assert.False(spill.Contains("foo"));
+        Assert.Null(await cache.TryGetAsync("foo", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_write_reported_again_by_later_polls_is_news_only_once()
+    {
+        var (crates, clock, _, cache, _) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        clock.Advance(IndexFileCache.PollInterval);
+        await cache.TryGetAsync("bar", CancellationToken.None);
+        var version = cache.Version;
+        clock.Advance(IndexFileCache.PollInterval);
+        await cache.TryGetAsync("bar", CancellationToken.None); // the same write is still within the look-back
+        Assert.Equal(version, cache.Version);
+    }
+
+    [Fact]
+    public async Task A_file_older_than_the_maximum_age_stays_while_a_recent_sweep_read_the_updated_at_it_was_rendered_from()
+    {
+        var (crates, clock, service, cache) = Create();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        clock.Advance(IndexFileCache.MaxAge - IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1));
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(1, crates.Renders);
+    }
+
+    [Fact]
+    public async Task A_spilled_file_older_than_the_maximum_age_stays_while_a_recent_sweep_vouches_for_it()
+    {
+        var (crates, clock, service, cache, spill) = CreateWithSpill(SmallBudget);
+        crates.Set("foo", T0, Line("foo", "1.0.0", Large));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        clock.Advance(IndexFileCache.MaxAge);
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(1, crates.Renders);
+        Assert.Equal(1, spill.Reads);
+    }
+
+    [Fact]
+    public async Task A_sweep_does_not_vouch_for_a_file_whose_crate_changed_since_even_when_the_polls_missed_the_write()
+    {
+        var (crates, clock, service, cache) = Create();
+        crates.PollsMiss = true; // e.g. a transaction that committed long after it stamped updated_at
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        crates.Set("foo", T0.AddSeconds(31), Line("foo", "1.0.0"), Line("foo", "2.0.0"));
+        // Past the maximum age (the file is no longer young enough on its own), after the next sweep.
+        await SweepAfter(IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1), clock, cache);
+        var fresh = await service.GetAsync("foo", CancellationToken.None);
+        Assert.Contains("2.0.0", Encoding.UTF8.GetString(fresh!.Content));
+    }
+
+    [Fact]
+    public async Task When_sweeps_fail_the_last_one_vouches_for_nothing_once_it_is_older_than_the_maximum_age()
+    {
+        var (crates, clock, service, cache) = Create();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        crates.SweepsFail = true;
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache); // fails; the first sweep is 30 s old
+        clock.Advance(IndexFileCache.MaxAge - IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1));
+        var renders = crates.Renders;
+        await service.GetAsync("foo", CancellationToken.None);
+        Assert.Equal(renders + 1, crates.Renders);
+    }
+
+    /// <summary>Moves the clock on and lets a request start the sweep that is then due; waits for it.</summary>
+    private static async Task SweepAfter(TimeSpan delay, ManualClock clock, IndexFileCache cache)
+    {
+        clock.Advance(delay);
+        var before = cache.LastSweep;
+        await cache.TryGetAsync("any-name", CancellationToken.None);
+        Assert.NotSame(before, cache.LastSweep);
+        await cache.LastSweep;
+    }
+
     private static (FakeCrates Crates, ManualClock Clock, SparseIndexService Service, IndexFileCache Cache) Create(long budget = 1024 * 1024)
+    {
+        var (crates, clock, service, cache, _) = CreateWithSpill(budget, spill: false);
+        return (crates, clock, service, cache);
+    }
+
+    private static (FakeCrates Crates, ManualClock Clock, SparseIndexService Service, IndexFileCache Cache, MemorySpill Spill) CreateWithSpill(long budget = 1024 * 1024, bool spill = true)
     {
         var crates = new FakeCrates();
         var clock = new ManualClock(T0);
-        var cache = new IndexFileCache(crates, clock, budget);
-        return (crates, clock, new SparseIndexService(crates, cache), cache);
+        var memorySpill = new MemorySpill();
+        var cache = new IndexFileCache(crates, clock, budget, spill ? memorySpill : null);
+        return (crates, clock, new SparseIndexService(crates, cache), cache, memorySpill);
+    }
+
+    /// <summary>A unit-test stand-in for the disk (IndexSpillDirectory has its own tests in GhostCrate.Storage.Tests).</summary>
+    private sealed class MemorySpill : IIndexFileSpill
+    {
+        private readonly Dictionary<string, SpilledIndexFile> _files = [];
+        public int Reads { get; private set; }
+        public bool Contains(string name) => _files.ContainsKey(name);
+        public DateTimeOffset UpdatedAtOf(string name) => _files[name].UpdatedAt;
+
+        public SpilledIndexFile? TryRead(string canonicalName)
+        {
+            var file = _files.GetValueOrDefault(canonicalName);
+            if (file is not null) Reads++;
+            return file;
+        }
+
+        public void Write(string canonicalName, SpilledIndexFile file) => _files[canonicalName] = file;
+        public void Delete(string canonicalName) => _files.Remove(canonicalName);
     }
 
     private static string Line(string name, string version, string extra = "") =>
@@ -148,10 +354,18 @@ public class IndexFileCacheTests
             return Task.FromResult(_sources.GetValueOrDefault(canonicalName));
         }
 
-        public Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<CrateChange>>(ReportChanges
+        /// <summary>Polls (a recent look-back) hear of nothing; a sweep (every crate) still reads them all.</summary>
+        public bool PollsMiss { get; set; }
+        public bool SweepsFail { get; set; }
+
+        public Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            var sweep = since == DateTimeOffset.UnixEpoch;
+            if (sweep && SweepsFail) throw new InvalidOperationException("database unavailable");
+            return Task.FromResult<IReadOnlyList<CrateChange>>(ReportChanges && (sweep || !PollsMiss)
                 ? _sources.Where(s => s.Value.UpdatedAt >= since).Select(s => new CrateChange(s.Key, s.Value.UpdatedAt)).ToList()
                 : []);
+        }
 
         public Task<CrateRecord?> FindAsync(string canonicalName, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<VersionRecord>> ListVersionsAsync(long crateId, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -82,4 +82,12 @@ public sealed class RegistryOptions
     /// (bench/README.md). Raise it on nodes with memory to spare and a large hot set.
     /// </summary>
     public int IndexCacheMegabytes { get; set; } = 32;
+    /// <summary>
+    /// Keep every rendered index file on this node's disk too, so a file that is not in memory is read back instead of
+    /// rendered from the database again (IIndexFileSpill; off when IndexCacheMegabytes is 0). At most the size of all
+    /// index files (~200 MB for 100k crates); safe to delete while stopped.
+    /// </summary>
+    public bool IndexSpill { get; set; } = true;
+    /// <summary>Where the spilled index files live; defaults to {DataDir}/cache/index. Use a folder local to the node.</summary>
+    public string? IndexSpillPath { get; set; }
 }

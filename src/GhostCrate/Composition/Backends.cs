@@ -33,6 +33,10 @@ public static class Backends
             default:
                 throw new InvalidOperationException($"unknown storage provider {settings.Storage.Provider}");
         }
+        if (settings.Registry.IndexSpill && settings.Registry.IndexCacheMegabytes > 0)
+        {
+            services.AddGhostCrateIndexSpill(settings.Registry.IndexSpillPath!);
+        }
         services.AddGhostCrateCore();
         services.AddGhostCrateProxy(settings.Proxy);
         return services;
