@@ -92,9 +92,6 @@ dataset() {
     echo "$generator_stamp" > "$dir/stamp"
     chmod -R a+rX "$dir"
   fi
-  # The generator renders every index file through the registry's own services, so it leaves an index spill folder
-  # (Registry:IndexSpill) behind: not part of the dataset, and a server would spend its first seconds deleting it.
-  rm -rf "$dir/data/cache"
   # A cached dataset may predate a migration: bring it forward once here, not in every timed start-up below.
   "$server_bin" migrate --data-dir "$dir/data" >&2
   echo "$dir"

@@ -35,9 +35,10 @@ public class ConfigurationTests
         if (cacheMegabytes is not null) values["Registry:IndexCacheMegabytes"] = cacheMegabytes;
         var (settings, errors) = Load(values);
         Assert.Empty(errors);
-        var services = new ServiceCollection().AddLogging();
-        Composition.Backends.AddGhostCrate(services, settings!);
-        Assert.Equal(expected, services.Any(d => d.ServiceType == typeof(Core.Index.IIndexFileSpill)));
+        var tool = Composition.Backends.AddGhostCrate(new ServiceCollection(), settings!);
+        Assert.DoesNotContain(tool, d => d.ServiceType == typeof(Core.Index.IIndexFileSpill)); // CLI verbs never spill
+        var server = Composition.Backends.AddIndexSpill(Composition.Backends.AddGhostCrate(new ServiceCollection(), settings!), settings!);
+        Assert.Equal(expected, server.Any(d => d.ServiceType == typeof(Core.Index.IIndexFileSpill)));
     }
 
     [Theory]

@@ -8,6 +8,21 @@ namespace GhostCrate.Web.Tests;
 public class SparseIndexTests
 {
     [Fact]
+    public async Task The_server_keeps_a_served_index_file_in_its_own_spill_folder_and_a_yank_replaces_it()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Registry:IndexCacheMegabytes"] = "1" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("spilly", "1.0.0").PublishBody())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/index/sp/il/spilly")).StatusCode);
+        var folder = Assert.Single(Directory.GetDirectories(Path.Combine(app.DataDir, "cache", "index")));
+        var spilled = Path.Combine(folder, "sp", "il", "spilly");
+        Assert.True(File.Exists(spilled));
+
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/spilly/1.0.0/yank")).StatusCode);
+        Assert.False(File.Exists(spilled)); // this node's write deleted it at once
+        Assert.Contains("\"yanked\":true", await app.Client().GetStringAsync("/index/sp/il/spilly"));
+    }
+
+    [Fact]
     public async Task Config_json_points_cargo_at_this_server()
     {
         await using var app = await TestApp.StartAsync();

@@ -49,6 +49,7 @@ public static class ServeCommand
             o.UseUtcTimestamp = true;
         });
         builder.Services.AddGhostCrate(settings);
+        builder.Services.AddIndexSpill(settings);
         builder.Services.AddGhostCrateWeb();
         overrideServices?.Invoke(builder.Services);
 
