@@ -147,6 +147,60 @@ public class IndexFileCacheTests
     }
 
     [Fact]
+    public async Task A_file_a_client_revalidates_is_copied_into_memory_when_read_back()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        var second = new SparseIndexService(crates, secondCache);
+        var first = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(1, secondCache.Count);
+        var again = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(1, spill.Reads); // the second answer came from memory
+        Assert.Equal(1, crates.Renders);
+        Assert.Equal(first!.ETag, again!.ETag);
+    }
+
+    [Fact]
+    public async Task A_file_copied_into_memory_from_the_spill_keeps_the_age_of_its_render()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        crates.ReportChanges = false;
+        clock.Advance(IndexFileCache.MaxAge - TimeSpan.FromSeconds(10));
+        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        var second = new SparseIndexService(crates, secondCache);
+        await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(1, secondCache.Count);
+        clock.Advance(TimeSpan.FromSeconds(20)); // the render is now older than MaxAge, the copy only 20 s old
+        await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(2, crates.Renders);
+    }
+
+    [Fact]
+    public async Task An_invalidation_during_the_read_back_stops_the_copy_into_memory()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        var second = new SparseIndexService(crates, secondCache);
+        spill.OnRead = () =>
+        {
+            // A yank on this node commits while the old file is being read back (the spill still hands it out).
+            crates.Set("foo", T0.AddSeconds(1), Line("foo", "1.0.0", "y"));
+            secondCache.Invalidate("foo");
+        };
+        await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        spill.OnRead = null;
+        Assert.Equal(0, secondCache.Count);
+        var after = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Contains("\"cksum\":\"yaa\"", Encoding.UTF8.GetString(after!.Content));
+    }
+
+    [Fact]
     public async Task An_invalidation_by_a_writer_of_this_node_deletes_the_spilled_file()
     {
         var (crates, _, service, _, spill) = CreateWithSpill(SmallBudget);
@@ -311,6 +365,7 @@ public class IndexFileCacheTests
     {
         private readonly Dictionary<string, SpilledIndexFile> _files = [];
         public int Reads { get; private set; }
+        public Action? OnRead { get; set; }
         public bool Contains(string name) => _files.ContainsKey(name);
         public DateTimeOffset UpdatedAtOf(string name) => _files[name].UpdatedAt;
 
@@ -318,6 +373,7 @@ public class IndexFileCacheTests
         {
             var file = _files.GetValueOrDefault(canonicalName);
             if (file is not null) Reads++;
+            OnRead?.Invoke();
             return file;
         }
 
