@@ -147,6 +147,27 @@ public class IndexFileCacheTests
     }
 
     [Fact]
+    public async Task With_a_spill_plain_fetches_fill_free_memory_and_only_revalidations_evict()
+    {
+        var (crates, _, service, cache, spill) = CreateWithSpill(budget: 64 * 1024); // room for seven 8 KB files
+        for (var i = 0; i < 9; i++) crates.Set($"crate{i}", T0, Line($"crate{i}", "1.0.0", Large));
+        for (var i = 0; i < 7; i++) await service.GetAsync($"crate{i}", CancellationToken.None);
+        Assert.Equal(7, cache.Count);
+
+        await service.GetAsync("crate7", CancellationToken.None); // no room: disk only, nothing evicted
+        Assert.Equal(7, cache.Count);
+        Assert.True(spill.Contains("crate7"));
+        await service.GetAsync("crate7", CancellationToken.None);
+        Assert.Equal(1, spill.Reads);
+
+        await service.GetAsync("crate8", revalidation: true, CancellationToken.None); // evicts to make room
+        Assert.InRange(cache.SizeBytes, 1, 64 * 1024);
+        await service.GetAsync("crate8", CancellationToken.None);
+        Assert.Equal(1, spill.Reads); // from memory
+        Assert.Equal(9, crates.Renders);
+    }
+
+    [Fact]
     public async Task A_file_a_client_revalidates_is_copied_into_memory_when_read_back()
     {
         var (crates, clock, service, _, spill) = CreateWithSpill();

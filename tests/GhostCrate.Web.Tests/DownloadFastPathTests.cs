@@ -177,19 +177,49 @@ public class DownloadFastPathTests
         {
             await File.WriteAllBytesAsync(path, [1, 2, 3]);
             var first = new FileInfo(path);
-            Assert.Equal([1, 2, 3], await cache.GetAsync(path, first.Length, first.LastWriteTimeUtc, CancellationToken.None));
+            Assert.Equal([1, 2, 3], cache.Get(path, first.Length, first.LastWriteTimeUtc));
 
             await File.WriteAllBytesAsync(path, [4, 5, 6, 7]);
             File.SetLastWriteTimeUtc(path, first.LastWriteTimeUtc.AddSeconds(5));
             var second = new FileInfo(path);
-            Assert.Equal([4, 5, 6, 7], await cache.GetAsync(path, second.Length, second.LastWriteTimeUtc, CancellationToken.None));
+            Assert.Equal([4, 5, 6, 7], cache.Get(path, second.Length, second.LastWriteTimeUtc));
 
-            Assert.Null(await cache.GetAsync(path, SmallFileCache.MaxFileBytes + 1, second.LastWriteTimeUtc, CancellationToken.None));
+            Assert.Null(cache.Get(path, SmallFileCache.MaxFileBytes + 1, second.LastWriteTimeUtc));
+            Assert.Null(cache.Get(path, second.Length + 1, second.LastWriteTimeUtc.AddSeconds(5))); // shorter than its stat said
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task A_zero_budget_keeps_nothing_and_still_reads_small_files()
+    {
+        var cache = new SmallFileCache(budgetBytes: 0);
+        var path = Path.Combine(Path.GetTempPath(), "gc-small-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await File.WriteAllBytesAsync(path, [1, 2, 3]);
+            var info = new FileInfo(path);
+            Assert.Equal([1, 2, 3], cache.Get(path, info.Length, info.LastWriteTimeUtc));
+            Assert.Equal(0, cache.SizeBytes);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_download_cache_setting_of_zero_still_serves_small_crates()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Registry:DownloadCacheMegabytes"] = "0" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("nocache", "1.0.0").PublishBody())).StatusCode);
+        var downloaded = await app.Client().GetByteArrayAsync("/api/v1/crates/nocache/1.0.0/download");
+        var checksum = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(downloaded));
+        Assert.Contains($"\"cksum\":\"{checksum}\"", await app.Client().GetStringAsync("/index/no/ca/nocache"));
+        Assert.Equal(0, app.Services.GetRequiredService<SmallFileCache>().SizeBytes);
     }
 
     private static async Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string method, string path)

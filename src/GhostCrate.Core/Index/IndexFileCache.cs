@@ -19,8 +19,9 @@ namespace GhostCrate.Core.Index;
 /// </list>
 /// Memory is bounded by a byte budget with second-chance (CLOCK) eviction: often requested files stay.
 /// <para>
-/// With an <see cref="IIndexFileSpill"/>, every rendered file is also kept on this node's disk, and a file that is not
-/// in memory is read from there instead of rendered again. The same rules hold for it:
+/// With an <see cref="IIndexFileSpill"/>, every rendered file is kept on this node's disk, and a file that is not
+/// in memory is read from there instead of rendered again; once memory is full, only files that clients revalidate
+/// (the ones their builds use) replace others there, see <see cref="Store(string, IndexFile, DateTimeOffset, long, bool)"/>. The same rules hold for it:
 /// a write on this node deletes the file; a write that a poll reports is recorded (crate and updated_at) and a file
 /// rendered from another updated_at is not used; no file older than <see cref="MaxAge"/> is used unless a sweep vouches
 /// for it. A render
@@ -132,11 +133,25 @@ public sealed class IndexFileCache
     /// <summary>Changes on every invalidation; a render that started before one must not be stored.</summary>
     public long Version => Interlocked.Read(ref _invalidations);
 
-    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender)
+    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender) =>
+        Store(canonicalName, file, updatedAt, versionBeforeRender, keep: true);
+
+    /// <summary>
+    /// Keeps a render. With a spill, a render for a plain fetch goes into memory only while there is room; only a
+    /// revalidation's (<paramref name="keep"/>, as in <see cref="TryGetAsync(string, bool, CancellationToken)"/>) may
+    /// evict. A file not in memory is read back from disk, which costs about what nginx's answer from the page cache
+    /// does, while a render that evicts another leaves garbage for the GC's oldest generation: at 100k crates a first
+    /// pass over every file turned the 32 MB over six times and set the process's peak memory. A registry whose files
+    /// all fit (10k crates in 32 MB) still answers every file from memory.
+    /// </summary>
+    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender, bool keep)
     {
         if (!Enabled) return;
         var storedAt = _time.GetUtcNow();
-        StoreInMemory(canonicalName, file, updatedAt, storedAt, versionBeforeRender);
+        if (_spill is null || keep || Interlocked.Read(ref _bytes) + SizeOf(canonicalName, file) <= _budgetBytes)
+        {
+            StoreInMemory(canonicalName, file, updatedAt, storedAt, versionBeforeRender);
+        }
         if (_spill is null || Version != versionBeforeRender) return;
         _spill.Write(canonicalName, new SpilledIndexFile(file, updatedAt, storedAt));
         // Invalidate counts up before it deletes: if it ran during the write, one of the two deletes what we wrote.
@@ -145,7 +160,7 @@ public sealed class IndexFileCache
 
     private void StoreInMemory(string canonicalName, IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long versionBeforeRender)
     {
-        var entry = new Entry(file, updatedAt, storedAt, file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
+        var entry = new Entry(file, updatedAt, storedAt, SizeOf(canonicalName, file));
         if (entry.Size > _budgetBytes / 4) return;
         if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
         if (_entries.TryGetValue(canonicalName, out var existing))
@@ -160,8 +175,10 @@ public sealed class IndexFileCache
         }
         // An invalidation may have raced between the version check and the insert: drop what we just stored.
         if (Version != versionBeforeRender) Remove(canonicalName, entry);
-        if (Interlocked.Read(ref _bytes) > _budgetBytes) Evict();
+        if (Interlocked.Read(ref _bytes) > _budgetBytes) Evict(spare: entry);
     }
+
+    private static long SizeOf(string canonicalName, IndexFile file) => file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes;
 
     /// <summary>Called after a write to the crate's versions has committed (or may have).</summary>
     public void Invalidate(string canonicalName)
@@ -267,7 +284,8 @@ public sealed class IndexFileCache
     }
 
     /// <summary>CLOCK: entries requested since the last sweep get a second chance; the sweep stops at 90 % of the budget.</summary>
-    private void Evict()
+    /// <param name="spare">The entry just stored, which must not pay for its own room.</param>
+    private void Evict(Entry spare)
     {
         if (!_evictLock.TryEnter()) return;
         try
@@ -278,6 +296,7 @@ public sealed class IndexFileCache
                 foreach (var (name, entry) in _entries)
                 {
                     if (Interlocked.Read(ref _bytes) <= target) break;
+                    if (ReferenceEquals(entry, spare)) continue;
                     if (entry.Touched) entry.Touched = false;
                     else Remove(name, entry);
                 }

@@ -38,7 +38,7 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
         foreach (var line in source.Lines) text.Append(IndexLineWriter.WithYanked(line.IndexJson, line.Yanked)).Append('\n');
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         var file = new IndexFile(bytes, ETagOf(bytes), TruncateToSeconds(source.UpdatedAt)) { Name = source.Name };
-        cache?.Store(canonical, file, source.UpdatedAt, version);
+        cache?.Store(canonical, file, source.UpdatedAt, version, keep: revalidation);
         // Cargo asks for the lowercase spelling of the name it depends on; `foo_bar` must not answer for `foo-bar`.
         return source.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? file : null;
     }
