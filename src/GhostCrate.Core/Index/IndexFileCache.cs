@@ -21,11 +21,11 @@ namespace GhostCrate.Core.Index;
 /// <para>
 /// With an <see cref="IIndexFileSpill"/>, every rendered file is kept on this node's disk, and a file that is not
 /// in memory is read from there instead of rendered again; once memory is full, only files that clients revalidate
-/// (the ones their builds use) replace others there, see <see cref="Store(string, IndexFile, DateTimeOffset, long, bool)"/>. The same rules hold for it:
-/// a write on this node deletes the file; a write that a poll reports is recorded (crate and updated_at) and a file
-/// rendered from another updated_at is not used; no file older than <see cref="MaxAge"/> is used unless a sweep vouches
-/// for it. A render
-/// that overlaps an invalidation or a newly reported write stores nothing, here or there (<see cref="Version"/>).
+/// (the ones their builds use) replace others there (<see cref="Store(string, IndexFile, DateTimeOffset, long, bool)"/>).
+/// The same rules hold for the disk: a write on this node deletes the file; a write that a poll reports is recorded
+/// (crate and updated_at) and a file rendered from another updated_at is not used; no file older than
+/// <see cref="MaxAge"/> is used unless a sweep vouches for it. A render that overlaps an invalidation or a newly
+/// reported write stores nothing, here or there (<see cref="Version"/>).
 /// </para>
 /// </summary>
 public sealed class IndexFileCache
@@ -121,11 +121,11 @@ public sealed class IndexFileCache
         {
             return null; // Too old, or rendered before a write another process made: render again (and replace it).
         }
-        // Not copied into memory: that holds what this process rendered (CLOCK keeps the often requested part), and
-        // copying every file read back would turn memory over at disk speed, work for the GC's oldest generation
-        // (measured at 100k crates: a few percent fewer requests per second and a longer latency tail). Files that
-        // clients revalidate are the exception: answering their 304s from disk cost 20 against 11.5 us of CPU per
-        // request for nginx (bench, 100k crates), and they are few (the dependencies of the builds that run).
+        // Not copied into memory for a plain fetch: copying every file read back would turn memory over at disk
+        // speed, work for the GC's oldest generation (measured at 100k crates: a few percent fewer requests per second
+        // and a longer latency tail). Files that clients revalidate are the exception: answering their 304s from disk
+        // cost 20 against 11.5 us of CPU per request for nginx (bench, 100k crates), and they are few (the
+        // dependencies of the builds that run).
         if (keep) StoreInMemory(canonicalName, spilled.File, spilled.UpdatedAt, spilled.StoredAt, version);
         return spilled.File;
     }

@@ -28,7 +28,7 @@ public sealed class SmallFileCache(long budgetBytes = SmallFileCache.DefaultBudg
         if (length > MaxFileBytes) return null;
         if (_entries.TryGetValue(path, out var entry) && entry.Content.Length == length && entry.LastModified == lastModified) return entry.Content;
         var content = Read(path, length);
-        // Written between the stat and the read: serve what was read, keep nothing.
+        // Changed between the stat and the read: keep nothing, the caller streams the file instead.
         if (content is null) return null;
         if (budgetBytes <= 0) return content;
         if (Interlocked.Add(ref _bytes, content.Length) > budgetBytes)
