@@ -372,6 +372,22 @@ public class IndexFileCacheTests
         return (crates, clock, service, cache);
     }
 
+    [Fact]
+    public void Crate_update_times_vouch_for_the_updated_at_they_read_and_never_for_names_whose_hashes_collide()
+    {
+        var times = new CrateUpdateTimes(0);
+        times.Add("foo", T0);
+        Assert.True(times.Recorded("foo", T0));
+        Assert.False(times.Recorded("foo", T0.AddSeconds(1)));
+        Assert.False(times.Recorded("bar", T0));
+
+        var colliding = new CrateUpdateTimes(0, hash: _ => 42);
+        colliding.Add("foo", T0);
+        colliding.Add("bar", T0);
+        Assert.False(colliding.Recorded("foo", T0));
+        Assert.False(colliding.Recorded("bar", T0));
+    }
+
     private static (FakeCrates Crates, ManualClock Clock, SparseIndexService Service, IndexFileCache Cache, MemorySpill Spill) CreateWithSpill(long budget = 1024 * 1024, bool spill = true)
     {
         var crates = new FakeCrates();

@@ -194,6 +194,38 @@ public class DownloadFastPathTests
     }
 
     [Fact]
+    public async Task A_full_small_file_cache_starts_over_at_most_once_a_minute_and_serves_misses_meanwhile()
+    {
+        var clock = new SteppedClock();
+        var cache = new SmallFileCache(budgetBytes: 8, clock);
+        var folder = Directory.CreateTempSubdirectory("gc-small-");
+        try
+        {
+            byte[]? Get(string name)
+            {
+                var path = Path.Combine(folder.FullName, name);
+                if (!File.Exists(path)) File.WriteAllBytes(path, [1, 2, 3]);
+                var info = new FileInfo(path);
+                return cache.Get(path, info.Length, info.LastWriteTimeUtc);
+            }
+            Get("a"); Get("b");
+            Assert.Equal(6, cache.SizeBytes);
+            Get("c"); // full: the first start over
+            Assert.Equal(3, cache.SizeBytes);
+            Get("d");
+            Assert.Equal([1, 2, 3], Get("e")); // full again within the minute: served, not kept, nothing dropped
+            Assert.Equal(6, cache.SizeBytes);
+            clock.Advance(SmallFileCache.RestartInterval);
+            Get("f");
+            Assert.Equal(3, cache.SizeBytes);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_zero_budget_keeps_nothing_and_still_reads_small_files()
     {
         var cache = new SmallFileCache(budgetBytes: 0);
@@ -220,6 +252,15 @@ public class DownloadFastPathTests
         var checksum = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(downloaded));
         Assert.Contains($"\"cksum\":\"{checksum}\"", await app.Client().GetStringAsync("/index/no/ca/nocache"));
         Assert.Equal(0, app.Services.GetRequiredService<SmallFileCache>().SizeBytes);
+    }
+
+    /// <summary>A clock that only moves when the test says so.</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _ticks = TimeSpan.TicksPerDay;
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+        public override long GetTimestamp() => _ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
     }
 
     private static async Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string method, string path)

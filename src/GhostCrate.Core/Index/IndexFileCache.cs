@@ -244,7 +244,7 @@ public sealed class IndexFileCache
         if (now - storedAt <= MaxAge) return true;
         var sweep = _sweep;
         return sweep is not null && now - sweep.StartedAt <= MaxAge
-            && sweep.UpdatedAt.TryGetValue(canonicalName, out var ticks) && ticks == updatedAt.UtcTicks;
+            && sweep.UpdatedAt.Recorded(canonicalName, updatedAt);
     }
 
     private void StartSweep()
@@ -260,10 +260,9 @@ public sealed class IndexFileCache
         try
         {
             var startedAt = _time.GetUtcNow();
-            // Every crate that ever changed is every crate.
-            var crates = await _crates.ListChangedSinceAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
-            var updatedAt = new Dictionary<string, long>(crates.Count, StringComparer.Ordinal);
-            foreach (var crate in crates) updatedAt[crate.CanonicalName] = crate.UpdatedAt.UtcTicks;
+            var updatedAt = new CrateUpdateTimes(_sweep?.UpdatedAt.Count ?? 0);
+            // Streamed: no list of every crate is built, and each name is garbage as soon as it is hashed.
+            await _crates.ForEachCrateUpdatedAtAsync(updatedAt.Add, CancellationToken.None);
             _sweep = new Sweep(updatedAt, startedAt);
         }
         catch (Exception)
@@ -308,7 +307,7 @@ public sealed class IndexFileCache
         }
     }
 
-    private sealed record Sweep(Dictionary<string, long> UpdatedAt, DateTimeOffset StartedAt);
+    private sealed record Sweep(CrateUpdateTimes UpdatedAt, DateTimeOffset StartedAt);
 
     private sealed record ReportedWrite(DateTimeOffset UpdatedAt, DateTimeOffset RecordedAt);
 

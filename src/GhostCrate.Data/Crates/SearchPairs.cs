@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 
 namespace GhostCrate.Data.Crates;
@@ -41,18 +42,21 @@ internal static class SearchPairs
         if (oldText == newText) return;
         var wanted = Of(newText);
         var had = oldText is null ? [] : Of(oldText);
-        var gone = had.Where(p => !wanted.Contains(p)).Select(pair => new { pair, crateId }).ToList();
-        var added = wanted.Where(p => !had.Contains(p)).Select(pair => new { pair, crateId }).ToList();
-        // Dapper runs each statement once per element of the list.
+        var gone = had.Where(p => !wanted.Contains(p)).ToList();
+        var added = wanted.Where(p => !had.Contains(p)).ToList();
+        // One statement each, the pairs as a JSON array (about 60 for a new crate; row by row cost a third of the
+        // publish rate at 100k crates).
         if (gone.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM crate_search_pairs WHERE pair = @pair AND crate_id = @crateId", gone, transaction, cancellationToken: cancellationToken));
+                "DELETE FROM crate_search_pairs WHERE crate_id = @crateId AND pair IN (SELECT value FROM json_each(@pairs))",
+                new { crateId, pairs = JsonSerializer.Serialize(gone) }, transaction, cancellationToken: cancellationToken));
         }
         if (added.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT OR IGNORE INTO crate_search_pairs (pair, crate_id) VALUES (@pair, @crateId)", added, transaction, cancellationToken: cancellationToken));
+                "INSERT OR IGNORE INTO crate_search_pairs (pair, crate_id) SELECT value, @crateId FROM json_each(@pairs)",
+                new { crateId, pairs = JsonSerializer.Serialize(added) }, transaction, cancellationToken: cancellationToken));
         }
     }
 }
