@@ -149,6 +149,28 @@ public class DownloadFastPathTests
         Assert.Contains("\"errors\"", await lost.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_stat_that_finds_the_file_unchanged_keeps_what_was_made_for_it()
+    {
+        // Each new LocalCrateFile (path, ETag and date texts) lived seconds, long enough for the GC's oldest generation:
+        // re-made for 20k files every 5 s it added tens of MB to the server's peak memory.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(overrideServices: s => s.AddSingleton<TimeProvider>(clock));
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("keepdl", "1.0.0").PublishBody())).StatusCode);
+        var downloads = app.Services.GetRequiredService<DownloadService>();
+
+        var first = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
+        clock.Advance(DownloadService.LocalFileRecheck);
+        var unchanged = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
+        Assert.Same(first, unchanged);
+
+        File.SetLastWriteTimeUtc(first!.Path, first.LastModified.UtcDateTime.AddMinutes(-1));
+        clock.Advance(DownloadService.LocalFileRecheck);
+        var changed = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
+        Assert.NotSame(first, changed);
+        Assert.Equal(first.LastModified.AddMinutes(-1), changed!.LastModified);
+    }
+
     [Theory]
     [InlineData("*")]
     [InlineData("\"other\", W/ETAG")]
@@ -196,7 +218,7 @@ public class DownloadFastPathTests
     [Fact]
     public async Task A_full_small_file_cache_starts_over_at_most_once_a_minute_and_serves_misses_meanwhile()
     {
-        var clock = new SteppedClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         var cache = new SmallFileCache(budgetBytes: 8, clock);
         var folder = Directory.CreateTempSubdirectory("gc-small-");
         try
@@ -252,15 +274,6 @@ public class DownloadFastPathTests
         var checksum = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(downloaded));
         Assert.Contains($"\"cksum\":\"{checksum}\"", await app.Client().GetStringAsync("/index/no/ca/nocache"));
         Assert.Equal(0, app.Services.GetRequiredService<SmallFileCache>().SizeBytes);
-    }
-
-    /// <summary>A clock that only moves when the test says so.</summary>
-    private sealed class SteppedClock : TimeProvider
-    {
-        private long _ticks = TimeSpan.TicksPerDay;
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-        public override long GetTimestamp() => _ticks;
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
     }
 
     private static async Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string method, string path)

@@ -47,9 +47,9 @@ public sealed class SmallFileCache(long budgetBytes = SmallFileCache.DefaultBudg
     /// <summary>Empties the map unless that happened less than <see cref="RestartInterval"/> ago (one caller wins).</summary>
     private bool TryStartOver()
     {
-        var now = _time.GetTimestamp();
+        var now = _time.GetUtcNow().UtcTicks;
         var last = Interlocked.Read(ref _lastRestart);
-        if (last != NeverRestarted && _time.GetElapsedTime(last, now) < RestartInterval) return false;
+        if (last != NeverRestarted && now - last < RestartInterval.Ticks) return false;
         if (Interlocked.CompareExchange(ref _lastRestart, now, last) != last) return false;
         _entries.Clear();
         Interlocked.Exchange(ref _bytes, 0);
