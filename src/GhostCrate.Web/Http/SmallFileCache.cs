@@ -13,7 +13,7 @@ namespace GhostCrate.Web.Http;
 /// </summary>
 public sealed class SmallFileCache(long budgetBytes = SmallFileCache.DefaultBudgetBytes, TimeProvider? time = null)
 {
-    public const long DefaultBudgetBytes = 32L * 1024 * 1024;
+    public const long DefaultBudgetBytes = 16L * 1024 * 1024;
     public const int MaxFileBytes = 64 * 1024;
     public static readonly TimeSpan RestartInterval = TimeSpan.FromMinutes(1);
     private const long NeverRestarted = long.MinValue;
