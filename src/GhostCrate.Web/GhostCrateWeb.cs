@@ -20,7 +20,9 @@ public static class GhostCrateWeb
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DownloadFastPathStartupFilter>();
         // Registered after the fast paths, so it runs after them: only what they did not answer leaves the I/O thread.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ThreadPoolPipelineStartupFilter>();
-        services.AddSingleton<SmallFileCache>();
+        services.AddSingleton(sp => new SmallFileCache(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Options.RegistryOptions>>().Value.DownloadCacheMegabytes * 1024L * 1024,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddGhostCrateUi();
         return services;
     }

@@ -147,6 +147,81 @@ public class IndexFileCacheTests
     }
 
     [Fact]
+    public async Task With_a_spill_plain_fetches_fill_free_memory_and_only_revalidations_evict()
+    {
+        var (crates, _, service, cache, spill) = CreateWithSpill(budget: 64 * 1024); // room for seven 8 KB files
+        for (var i = 0; i < 9; i++) crates.Set($"crate{i}", T0, Line($"crate{i}", "1.0.0", Large));
+        for (var i = 0; i < 7; i++) await service.GetAsync($"crate{i}", CancellationToken.None);
+        Assert.Equal(7, cache.Count);
+
+        await service.GetAsync("crate7", CancellationToken.None); // no room: disk only, nothing evicted
+        Assert.Equal(7, cache.Count);
+        Assert.True(spill.Contains("crate7"));
+        await service.GetAsync("crate7", CancellationToken.None);
+        Assert.Equal(1, spill.Reads);
+
+        await service.GetAsync("crate8", revalidation: true, CancellationToken.None); // evicts to make room
+        Assert.InRange(cache.SizeBytes, 1, 64 * 1024);
+        await service.GetAsync("crate8", CancellationToken.None);
+        Assert.Equal(1, spill.Reads); // from memory
+        Assert.Equal(9, crates.Renders);
+    }
+
+    [Fact]
+    public async Task A_file_a_client_revalidates_is_copied_into_memory_when_read_back()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        var second = new SparseIndexService(crates, secondCache);
+        var first = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(1, secondCache.Count);
+        var again = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(1, spill.Reads); // the second answer came from memory
+        Assert.Equal(1, crates.Renders);
+        Assert.Equal(first!.ETag, again!.ETag);
+    }
+
+    [Fact]
+    public async Task A_file_copied_into_memory_from_the_spill_keeps_the_age_of_its_render()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        crates.ReportChanges = false;
+        clock.Advance(IndexFileCache.MaxAge - TimeSpan.FromSeconds(10));
+        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        var second = new SparseIndexService(crates, secondCache);
+        await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(1, secondCache.Count);
+        clock.Advance(TimeSpan.FromSeconds(20)); // the render is now older than MaxAge, the copy only 20 s old
+        await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Equal(2, crates.Renders);
+    }
+
+    [Fact]
+    public async Task An_invalidation_during_the_read_back_stops_the_copy_into_memory()
+    {
+        var (crates, clock, service, _, spill) = CreateWithSpill();
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        var second = new SparseIndexService(crates, secondCache);
+        spill.OnRead = () =>
+        {
+            // A yank on this node commits while the old file is being read back (the spill still hands it out).
+            crates.Set("foo", T0.AddSeconds(1), Line("foo", "1.0.0", "y"));
+            secondCache.Invalidate("foo");
+        };
+        await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        spill.OnRead = null;
+        Assert.Equal(0, secondCache.Count);
+        var after = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
+        Assert.Contains("\"cksum\":\"yaa\"", Encoding.UTF8.GetString(after!.Content));
+    }
+
+    [Fact]
     public async Task An_invalidation_by_a_writer_of_this_node_deletes_the_spilled_file()
     {
         var (crates, _, service, _, spill) = CreateWithSpill(SmallBudget);
@@ -297,6 +372,22 @@ public class IndexFileCacheTests
         return (crates, clock, service, cache);
     }
 
+    [Fact]
+    public void Crate_update_times_vouch_for_the_updated_at_they_read_and_never_for_names_whose_hashes_collide()
+    {
+        var times = new CrateUpdateTimes(0);
+        times.Add("foo", T0);
+        Assert.True(times.Recorded("foo", T0));
+        Assert.False(times.Recorded("foo", T0.AddSeconds(1)));
+        Assert.False(times.Recorded("bar", T0));
+
+        var colliding = new CrateUpdateTimes(0, hash: _ => 42);
+        colliding.Add("foo", T0);
+        colliding.Add("bar", T0);
+        Assert.False(colliding.Recorded("foo", T0));
+        Assert.False(colliding.Recorded("bar", T0));
+    }
+
     private static (FakeCrates Crates, ManualClock Clock, SparseIndexService Service, IndexFileCache Cache, MemorySpill Spill) CreateWithSpill(long budget = 1024 * 1024, bool spill = true)
     {
         var crates = new FakeCrates();
@@ -311,6 +402,7 @@ public class IndexFileCacheTests
     {
         private readonly Dictionary<string, SpilledIndexFile> _files = [];
         public int Reads { get; private set; }
+        public Action? OnRead { get; set; }
         public bool Contains(string name) => _files.ContainsKey(name);
         public DateTimeOffset UpdatedAtOf(string name) => _files[name].UpdatedAt;
 
@@ -318,6 +410,7 @@ public class IndexFileCacheTests
         {
             var file = _files.GetValueOrDefault(canonicalName);
             if (file is not null) Reads++;
+            OnRead?.Invoke();
             return file;
         }
 

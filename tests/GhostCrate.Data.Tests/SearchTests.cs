@@ -1,3 +1,7 @@
+using Dapper;
+using GhostCrate.Core.Options;
+using GhostCrate.Data.Connections;
+using GhostCrate.Data.Migrations;
 using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
@@ -6,7 +10,7 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
     private long _userId;
 
-    private async Task CrateAsync(string name, string searchText, int downloads = 0)
+    protected async Task CrateAsync(string name, string searchText, int downloads = 0)
     {
         if (_userId == 0) _userId = (await CreateUserAsync("alice")).Id;
         await PublishAsync(NewVersion(name, "1.0.0", _userId, searchText: searchText));
@@ -131,6 +135,9 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(["quoted"], (await Crates.SearchAsync("hi there\" tw", 0, 10, Ct)).Crates.Select(c => c.Name));
         Assert.Equal(["unicode"], (await Crates.SearchAsync("ÖßE", 0, 10, Ct)).Crates.Select(c => c.Name));
         Assert.Equal(["unicode"], (await Crates.SearchAsync("aß", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["serde"], (await Crates.SearchAsync("rk", 0, 10, Ct)).Crates.Select(c => c.Name)); // the text's last two
+        Assert.Equal(["quoted"], (await Crates.SearchAsync("e\"", 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["unicode"], (await Crates.SearchAsync("ße", 0, 10, Ct)).Crates.Select(c => c.Name));
         var none = await Crates.SearchAsync("framework serde", 0, 10, Ct);
         Assert.Empty(none.Crates);
         Assert.Equal(0, none.Total);
@@ -169,6 +176,19 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
             .OrderByDescending(c => c.Downloads).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Name);
         Assert.Equal(expected, all.Skip(1));
         Assert.Equal(all.Take(10), first.Crates.Select(c => c.Name));
+
+        // A two-character query (SQLite: the pairs table) and a one-character one (a scan) over the same crates, with no
+        // crate of that name: every crate matches, ranked by downloads, then name.
+        var ranked = expected.Append("common").Select(n => (Name: n, Downloads: n == "common" ? 0 : int.Parse(n[5..]) % 7 == 0 ? int.Parse(n[5..]) % 5 : 0))
+            .OrderByDescending(c => c.Downloads).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Name).ToList();
+        foreach (var q in new[] { "mo", "m" })
+        {
+            var top = await Crates.SearchAsync(q, 0, 10, Ct);
+            var deep = await Crates.SearchAsync(q, 2095, 10, Ct);
+            Assert.Equal(2101, top.Total);
+            Assert.Equal(ranked.Take(10), top.Crates.Select(c => c.Name));
+            Assert.Equal(ranked.Skip(2095), deep.Crates.Select(c => c.Name));
+        }
     }
 
     [Fact]
@@ -179,9 +199,34 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
 
         Assert.Empty((await Crates.SearchAsync("old", 0, 10, Ct)).Crates);
         Assert.Single((await Crates.SearchAsync("new", 0, 10, Ct)).Crates);
+        // Two-character queries too (SQLite keeps their pairs beside the text): "ol" was only in the old text.
+        Assert.Empty((await Crates.SearchAsync("ol", 0, 10, Ct)).Crates);
+        Assert.Equal(0, (await Crates.SearchAsync("ol", 0, 10, Ct)).Total);
+        Assert.Single((await Crates.SearchAsync("ne", 0, 10, Ct)).Crates);
+        Assert.Single((await Crates.SearchAsync("wo", 0, 10, Ct)).Crates);
     }
 }
 
-public sealed class SqliteSearchTests(SqliteLane lane) : SearchTests(lane), IClassFixture<SqliteLane>;
+public sealed class SqliteSearchTests(SqliteLane lane) : SearchTests(lane), IClassFixture<SqliteLane>
+{
+    [Fact]
+    public async Task Migration_0006_fills_the_same_search_pairs_that_publishing_keeps()
+    {
+        await CrateAsync("crab", "crab 🦀 emoji, größe and \"quotes\"");
+        await CrateAsync("x", "x");
+        await CrateAsync("twice", "abab abab");
+        await PublishAsync(NewVersion("crab", "2.0.0", (await Users.FindByNameAsync("alice", Ct))!.Id, searchText: "crab 🦀🦀 new text"));
+        await using var factory = DbConnectionFactory.Create(Db.Options);
+        await using var connection = await factory.OpenAsync(Ct);
+        const string pairs = "SELECT pair || ' ' || crate_id FROM crate_search_pairs ORDER BY 1";
+        var kept = (await connection.QueryAsync<string>(pairs)).ToList();
+
+        await connection.ExecuteAsync("DELETE FROM crate_search_pairs");
+        await connection.ExecuteAsync(MigrationScripts.For(DatabaseProvider.Sqlite).Single(m => m.Version == 6).Sql);
+
+        Assert.Contains(kept, p => p.StartsWith("🦀🦀 ", StringComparison.Ordinal));
+        Assert.Equal(kept, (await connection.QueryAsync<string>(pairs)).ToList());
+    }
+}
 
 public sealed class PostgresSearchTests(PostgresLane lane) : SearchTests(lane), IClassFixture<PostgresLane>;

@@ -147,6 +147,10 @@ public abstract class YankAndIndexTests(IDatabaseLane lane) : DatabaseTest(lane)
         var changes = await Crates.ListChangedSinceAsync(T0.AddMinutes(30), Ct);
         Assert.Equal([new CrateChange("bar", T0.AddHours(1)), new CrateChange("foo", T0.AddHours(2))], changes.OrderBy(c => c.CanonicalName));
         Assert.Empty(await Crates.ListChangedSinceAsync(T0.AddHours(3), Ct));
+
+        var every = new List<CrateChange>();
+        await Crates.ForEachCrateUpdatedAtAsync((name, at) => every.Add(new CrateChange(name, at)), Ct);
+        Assert.Equal([new CrateChange("bar", T0.AddHours(1)), new CrateChange("foo", T0.AddHours(2))], every.OrderBy(c => c.CanonicalName));
     }
 }
 

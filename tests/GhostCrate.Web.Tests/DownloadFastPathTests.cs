@@ -149,6 +149,28 @@ public class DownloadFastPathTests
         Assert.Contains("\"errors\"", await lost.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_stat_that_finds_the_file_unchanged_keeps_what_was_made_for_it()
+    {
+        // Each new LocalCrateFile (path, ETag and date texts) lived seconds, long enough for the GC's oldest generation:
+        // re-made for 20k files every 5 s it added tens of MB to the server's peak memory.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(overrideServices: s => s.AddSingleton<TimeProvider>(clock));
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("keepdl", "1.0.0").PublishBody())).StatusCode);
+        var downloads = app.Services.GetRequiredService<DownloadService>();
+
+        var first = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
+        clock.Advance(DownloadService.LocalFileRecheck);
+        var unchanged = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
+        Assert.Same(first, unchanged);
+
+        File.SetLastWriteTimeUtc(first!.Path, first.LastModified.UtcDateTime.AddMinutes(-1));
+        clock.Advance(DownloadService.LocalFileRecheck);
+        var changed = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
+        Assert.NotSame(first, changed);
+        Assert.Equal(first.LastModified.AddMinutes(-1), changed!.LastModified);
+    }
+
     [Theory]
     [InlineData("*")]
     [InlineData("\"other\", W/ETAG")]
@@ -177,19 +199,81 @@ public class DownloadFastPathTests
         {
             await File.WriteAllBytesAsync(path, [1, 2, 3]);
             var first = new FileInfo(path);
-            Assert.Equal([1, 2, 3], await cache.GetAsync(path, first.Length, first.LastWriteTimeUtc, CancellationToken.None));
+            Assert.Equal([1, 2, 3], cache.Get(path, first.Length, first.LastWriteTimeUtc));
 
             await File.WriteAllBytesAsync(path, [4, 5, 6, 7]);
             File.SetLastWriteTimeUtc(path, first.LastWriteTimeUtc.AddSeconds(5));
             var second = new FileInfo(path);
-            Assert.Equal([4, 5, 6, 7], await cache.GetAsync(path, second.Length, second.LastWriteTimeUtc, CancellationToken.None));
+            Assert.Equal([4, 5, 6, 7], cache.Get(path, second.Length, second.LastWriteTimeUtc));
 
-            Assert.Null(await cache.GetAsync(path, SmallFileCache.MaxFileBytes + 1, second.LastWriteTimeUtc, CancellationToken.None));
+            Assert.Null(cache.Get(path, SmallFileCache.MaxFileBytes + 1, second.LastWriteTimeUtc));
+            Assert.Null(cache.Get(path, second.Length + 1, second.LastWriteTimeUtc.AddSeconds(5))); // shorter than its stat said
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task A_full_small_file_cache_starts_over_at_most_once_a_minute_and_serves_misses_meanwhile()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var cache = new SmallFileCache(budgetBytes: 8, clock);
+        var folder = Directory.CreateTempSubdirectory("gc-small-");
+        try
+        {
+            byte[]? Get(string name)
+            {
+                var path = Path.Combine(folder.FullName, name);
+                if (!File.Exists(path)) File.WriteAllBytes(path, [1, 2, 3]);
+                var info = new FileInfo(path);
+                return cache.Get(path, info.Length, info.LastWriteTimeUtc);
+            }
+            Get("a"); Get("b");
+            Assert.Equal(6, cache.SizeBytes);
+            Get("c"); // full: the first start over
+            Assert.Equal(3, cache.SizeBytes);
+            Get("d");
+            Assert.Equal([1, 2, 3], Get("e")); // full again within the minute: served, not kept, nothing dropped
+            Assert.Equal(6, cache.SizeBytes);
+            clock.Advance(SmallFileCache.RestartInterval);
+            Get("f");
+            Assert.Equal(3, cache.SizeBytes);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_zero_budget_keeps_nothing_and_still_reads_small_files()
+    {
+        var cache = new SmallFileCache(budgetBytes: 0);
+        var path = Path.Combine(Path.GetTempPath(), "gc-small-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await File.WriteAllBytesAsync(path, [1, 2, 3]);
+            var info = new FileInfo(path);
+            Assert.Equal([1, 2, 3], cache.Get(path, info.Length, info.LastWriteTimeUtc));
+            Assert.Equal(0, cache.SizeBytes);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_download_cache_setting_of_zero_still_serves_small_crates()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Registry:DownloadCacheMegabytes"] = "0" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("nocache", "1.0.0").PublishBody())).StatusCode);
+        var downloaded = await app.Client().GetByteArrayAsync("/api/v1/crates/nocache/1.0.0/download");
+        var checksum = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(downloaded));
+        Assert.Contains($"\"cksum\":\"{checksum}\"", await app.Client().GetStringAsync("/index/no/ca/nocache"));
+        Assert.Equal(0, app.Services.GetRequiredService<SmallFileCache>().SizeBytes);
     }
 
     private static async Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string method, string path)

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Index;
 using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Web.Tests;
 
@@ -20,6 +23,27 @@ public class SparseIndexTests
         Assert.Equal(HttpStatusCode.OK, (await app.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/spilly/1.0.0/yank")).StatusCode);
         Assert.False(File.Exists(spilled)); // this node's write deleted it at once
         Assert.Contains("\"yanked\":true", await app.Client().GetStringAsync("/index/sp/il/spilly"));
+    }
+
+    [Fact]
+    public async Task A_revalidated_file_read_back_from_the_spill_is_kept_in_memory_and_a_plain_fetch_is_not()
+    {
+        await using var app = await TestApp.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("keepy", "1.0.0").PublishBody())).StatusCode);
+        // The file is on this node's disk but not in its memory (as after an eviction): put the render there directly.
+        var source = await app.Services.GetRequiredService<ICrateRepository>().GetIndexSourceAsync("keepy", CancellationToken.None);
+        var rendered = await new SparseIndexService(app.Services.GetRequiredService<ICrateRepository>()).GetAsync("keepy", CancellationToken.None);
+        app.Services.GetRequiredService<IIndexFileSpill>().Write("keepy", new SpilledIndexFile(rendered!, source!.UpdatedAt, DateTimeOffset.UtcNow));
+        var cache = app.Services.GetRequiredService<IndexFileCache>();
+        var client = app.Client();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/index/ke/ep/keepy")).StatusCode);
+        Assert.Equal(0, cache.Count);
+
+        using var revalidation = new HttpRequestMessage(HttpMethod.Get, "/index/ke/ep/keepy");
+        revalidation.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(rendered!.ETag));
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(revalidation)).StatusCode);
+        Assert.Equal(1, cache.Count);
     }
 
     [Fact]

@@ -82,9 +82,18 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
                 _localFiles.Clear();
                 Interlocked.Exchange(ref _localFilesAdded, 0);
             }
-            var found = new LocalCrateFile(target.Checksum, info.FullName, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero));
-            file = new CheckedFile(found, _time.GetUtcNow());
-            _localFiles[target.VersionId] = file;
+            var lastModified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+            if (file is not null && file.File.Length == info.Length && file.File.LastModified == lastModified)
+            {
+                // Unchanged (the usual case): keep what was made for it, or every recheck of every busy file would
+                // leave seconds-old objects to the GC's oldest generation.
+                file.Checked(_time.GetUtcNow());
+            }
+            else
+            {
+                file = new CheckedFile(new LocalCrateFile(target.Checksum, info.FullName, info.Length, lastModified), _time.GetUtcNow());
+                _localFiles[target.VersionId] = file;
+            }
         }
         counter.Record(target.VersionId);
         return file.File;
@@ -122,4 +131,14 @@ public sealed record LocalCrateFile(string Checksum, string Path, long Length, D
     public string LastModifiedHeader { get; } = LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
 
-internal sealed record CheckedFile(LocalCrateFile File, DateTimeOffset CheckedAt);
+/// <summary>A file and when it was last stat'ed (moved forward in place when a stat finds it unchanged).</summary>
+internal sealed class CheckedFile(LocalCrateFile file, DateTimeOffset checkedAt)
+{
+    private long _checkedAtTicks = checkedAt.UtcTicks;
+
+    public LocalCrateFile File { get; } = file;
+
+    public DateTimeOffset CheckedAt => new(Interlocked.Read(ref _checkedAtTicks), TimeSpan.Zero);
+
+    public void Checked(DateTimeOffset at) => Interlocked.Exchange(ref _checkedAtTicks, at.UtcTicks);
+}

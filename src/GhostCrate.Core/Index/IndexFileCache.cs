@@ -19,12 +19,13 @@ namespace GhostCrate.Core.Index;
 /// </list>
 /// Memory is bounded by a byte budget with second-chance (CLOCK) eviction: often requested files stay.
 /// <para>
-/// With an <see cref="IIndexFileSpill"/>, every rendered file is also kept on this node's disk, and a file that is not
-/// in memory is read from there instead of rendered again. The same rules hold for it:
-/// a write on this node deletes the file; a write that a poll reports is recorded (crate and updated_at) and a file
-/// rendered from another updated_at is not used; no file older than <see cref="MaxAge"/> is used unless a sweep vouches
-/// for it. A render
-/// that overlaps an invalidation or a newly reported write stores nothing, here or there (<see cref="Version"/>).
+/// With an <see cref="IIndexFileSpill"/>, every rendered file is kept on this node's disk, and a file that is not
+/// in memory is read from there instead of rendered again; once memory is full, only files that clients revalidate
+/// (the ones their builds use) replace others there (<see cref="Store(string, IndexFile, DateTimeOffset, long, bool)"/>).
+/// The same rules hold for the disk: a write on this node deletes the file; a write that a poll reports is recorded
+/// (crate and updated_at) and a file rendered from another updated_at is not used; no file older than
+/// <see cref="MaxAge"/> is used unless a sweep vouches for it. A render that overlaps an invalidation or a newly
+/// reported write stores nothing, here or there (<see cref="Version"/>).
 /// </para>
 /// </summary>
 public sealed class IndexFileCache
@@ -85,7 +86,15 @@ public sealed class IndexFileCache
     public Task LastSweep => _lastSweep;
 
     /// <summary>A cached file, or null (then render and <see cref="Store"/> it, passing the <see cref="Version"/> read before the query).</summary>
-    public async ValueTask<IndexFile?> TryGetAsync(string canonicalName, CancellationToken cancellationToken)
+    public ValueTask<IndexFile?> TryGetAsync(string canonicalName, CancellationToken cancellationToken) =>
+        TryGetAsync(canonicalName, keep: false, cancellationToken);
+
+    /// <summary>
+    /// A cached file, or null. <paramref name="keep"/>: a file read back from the spill is also put in memory (a
+    /// revalidation: its client holds a copy and asks again on every build, so it is in someone's working set).
+    /// Files read back for plain fetches are not (see <see cref="FromSpill"/>).
+    /// </summary>
+    public async ValueTask<IndexFile?> TryGetAsync(string canonicalName, bool keep, CancellationToken cancellationToken)
     {
         if (!Enabled) return null;
         var timestamp = _time.GetTimestamp();
@@ -95,36 +104,54 @@ public sealed class IndexFileCache
         {
             if (IsCurrent(canonicalName, entry.UpdatedAt, entry.StoredAt))
             {
-                entry.Touched = true;
+                if (!entry.Touched) entry.Touched = true; // a read, not a write, on the hot path: the line stays shared
                 return entry.File;
             }
             Remove(canonicalName, entry);
         }
-        return _spill is null ? null : FromSpill(canonicalName);
+        return _spill is null ? null : FromSpill(canonicalName, keep);
     }
 
-    private IndexFile? FromSpill(string canonicalName)
+    private IndexFile? FromSpill(string canonicalName, bool keep)
     {
+        var version = Version; // before the read: an invalidation during it must stop the copy into memory
         if (_spill!.TryRead(canonicalName) is not { } spilled) return null;
         if (!IsCurrent(canonicalName, spilled.UpdatedAt, spilled.StoredAt)
             || (_reported.TryGetValue(canonicalName, out var reported) && reported.UpdatedAt != spilled.UpdatedAt))
         {
             return null; // Too old, or rendered before a write another process made: render again (and replace it).
         }
-        // Not copied into memory: that holds what this process rendered (CLOCK keeps the often requested part), and
-        // copying every file read back would turn memory over at disk speed, work for the GC's oldest generation
-        // (measured at 100k crates: a few percent fewer requests per second and a longer latency tail).
+        // Not copied into memory for a plain fetch: copying every file read back would turn memory over at disk
+        // speed, work for the GC's oldest generation (measured at 100k crates: a few percent fewer requests per second
+        // and a longer latency tail). Files that clients revalidate are the exception: answering their 304s from disk
+        // cost 20 against 11.5 us of CPU per request for nginx (bench, 100k crates), and they are few (the
+        // dependencies of the builds that run).
+        if (keep) StoreInMemory(canonicalName, spilled.File, spilled.UpdatedAt, spilled.StoredAt, version);
         return spilled.File;
     }
 
     /// <summary>Changes on every invalidation; a render that started before one must not be stored.</summary>
     public long Version => Interlocked.Read(ref _invalidations);
 
-    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender)
+    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender) =>
+        Store(canonicalName, file, updatedAt, versionBeforeRender, keep: true);
+
+    /// <summary>
+    /// Keeps a render. With a spill, a render for a plain fetch goes into memory only while there is room; only a
+    /// revalidation's (<paramref name="keep"/>, as in <see cref="TryGetAsync(string, bool, CancellationToken)"/>) may
+    /// evict. A file not in memory is read back from disk, which costs about what nginx's answer from the page cache
+    /// does, while a render that evicts another leaves garbage for the GC's oldest generation: at 100k crates a first
+    /// pass over every file turned the 32 MB over six times and set the process's peak memory. A registry whose files
+    /// all fit (10k crates in 32 MB) still answers every file from memory.
+    /// </summary>
+    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender, bool keep)
     {
         if (!Enabled) return;
         var storedAt = _time.GetUtcNow();
-        StoreInMemory(canonicalName, file, updatedAt, storedAt, versionBeforeRender);
+        if (_spill is null || keep || Interlocked.Read(ref _bytes) + SizeOf(canonicalName, file) <= _budgetBytes)
+        {
+            StoreInMemory(canonicalName, file, updatedAt, storedAt, versionBeforeRender);
+        }
         if (_spill is null || Version != versionBeforeRender) return;
         _spill.Write(canonicalName, new SpilledIndexFile(file, updatedAt, storedAt));
         // Invalidate counts up before it deletes: if it ran during the write, one of the two deletes what we wrote.
@@ -133,7 +160,7 @@ public sealed class IndexFileCache
 
     private void StoreInMemory(string canonicalName, IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long versionBeforeRender)
     {
-        var entry = new Entry(file, updatedAt, storedAt, file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
+        var entry = new Entry(file, updatedAt, storedAt, SizeOf(canonicalName, file));
         if (entry.Size > _budgetBytes / 4) return;
         if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
         if (_entries.TryGetValue(canonicalName, out var existing))
@@ -148,8 +175,10 @@ public sealed class IndexFileCache
         }
         // An invalidation may have raced between the version check and the insert: drop what we just stored.
         if (Version != versionBeforeRender) Remove(canonicalName, entry);
-        if (Interlocked.Read(ref _bytes) > _budgetBytes) Evict();
+        if (Interlocked.Read(ref _bytes) > _budgetBytes) Evict(spare: entry);
     }
+
+    private static long SizeOf(string canonicalName, IndexFile file) => file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes;
 
     /// <summary>Called after a write to the crate's versions has committed (or may have).</summary>
     public void Invalidate(string canonicalName)
@@ -215,7 +244,7 @@ public sealed class IndexFileCache
         if (now - storedAt <= MaxAge) return true;
         var sweep = _sweep;
         return sweep is not null && now - sweep.StartedAt <= MaxAge
-            && sweep.UpdatedAt.TryGetValue(canonicalName, out var ticks) && ticks == updatedAt.UtcTicks;
+            && sweep.UpdatedAt.Recorded(canonicalName, updatedAt);
     }
 
     private void StartSweep()
@@ -231,10 +260,9 @@ public sealed class IndexFileCache
         try
         {
             var startedAt = _time.GetUtcNow();
-            // Every crate that ever changed is every crate.
-            var crates = await _crates.ListChangedSinceAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
-            var updatedAt = new Dictionary<string, long>(crates.Count, StringComparer.Ordinal);
-            foreach (var crate in crates) updatedAt[crate.CanonicalName] = crate.UpdatedAt.UtcTicks;
+            var updatedAt = new CrateUpdateTimes(_sweep?.UpdatedAt.Count ?? 0);
+            // Streamed: no list of every crate is built, and each name is garbage as soon as it is hashed.
+            await _crates.ForEachCrateUpdatedAtAsync(updatedAt.Add, CancellationToken.None);
             _sweep = new Sweep(updatedAt, startedAt);
         }
         catch (Exception)
@@ -255,7 +283,8 @@ public sealed class IndexFileCache
     }
 
     /// <summary>CLOCK: entries requested since the last sweep get a second chance; the sweep stops at 90 % of the budget.</summary>
-    private void Evict()
+    /// <param name="spare">The entry just stored, which must not pay for its own room.</param>
+    private void Evict(Entry spare)
     {
         if (!_evictLock.TryEnter()) return;
         try
@@ -266,6 +295,7 @@ public sealed class IndexFileCache
                 foreach (var (name, entry) in _entries)
                 {
                     if (Interlocked.Read(ref _bytes) <= target) break;
+                    if (ReferenceEquals(entry, spare)) continue;
                     if (entry.Touched) entry.Touched = false;
                     else Remove(name, entry);
                 }
@@ -277,7 +307,7 @@ public sealed class IndexFileCache
         }
     }
 
-    private sealed record Sweep(Dictionary<string, long> UpdatedAt, DateTimeOffset StartedAt);
+    private sealed record Sweep(CrateUpdateTimes UpdatedAt, DateTimeOffset StartedAt);
 
     private sealed record ReportedWrite(DateTimeOffset UpdatedAt, DateTimeOffset RecordedAt);
 

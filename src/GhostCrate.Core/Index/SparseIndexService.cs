@@ -14,10 +14,19 @@ namespace GhostCrate.Core.Index;
 public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? cache = null)
 {
     /// <summary>The index file for the lowercase name of a request path, or null when no such crate exists.</summary>
-    public async ValueTask<IndexFile?> GetAsync(string lowercaseName, CancellationToken cancellationToken)
+    public ValueTask<IndexFile?> GetAsync(string lowercaseName, CancellationToken cancellationToken) =>
+        GetAsync(lowercaseName, revalidation: false, cancellationToken);
+
+    /// <param name="lowercaseName">The lowercase name of a request path.</param>
+    /// <param name="revalidation">
+    /// The client sent validators (If-None-Match or If-Modified-Since): it holds a copy and will ask again on its next
+    /// build, so the file is one worth keeping in memory (<see cref="IndexFileCache.TryGetAsync(string, bool, CancellationToken)"/>).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the database read.</param>
+    public async ValueTask<IndexFile?> GetAsync(string lowercaseName, bool revalidation, CancellationToken cancellationToken)
     {
         var canonical = Protocol.Crates.CrateName.Canonicalize(lowercaseName);
-        if (cache is not null && await cache.TryGetAsync(canonical, cancellationToken) is { } cached)
+        if (cache is not null && await cache.TryGetAsync(canonical, revalidation, cancellationToken) is { } cached)
         {
             // The cache is keyed canonically; the spelling check below still applies to cached files.
             return cached.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? cached : null;
@@ -29,7 +38,7 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
         foreach (var line in source.Lines) text.Append(IndexLineWriter.WithYanked(line.IndexJson, line.Yanked)).Append('\n');
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         var file = new IndexFile(bytes, ETagOf(bytes), TruncateToSeconds(source.UpdatedAt)) { Name = source.Name };
-        cache?.Store(canonical, file, source.UpdatedAt, version);
+        cache?.Store(canonical, file, source.UpdatedAt, version, keep: revalidation);
         // Cargo asks for the lowercase spelling of the name it depends on; `foo_bar` must not answer for `foo-bar`.
         return source.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? file : null;
     }

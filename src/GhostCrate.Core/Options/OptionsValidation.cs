@@ -35,6 +35,7 @@ public static class OptionsValidation
         if (registry.MaxMetadataSizeBytes <= 0) yield return $"Registry:MaxMetadataSizeBytes must be positive (got {registry.MaxMetadataSizeBytes})";
         if (registry.MaxUnpackedSizeBytes < registry.MaxCrateSizeBytes) yield return $"Registry:MaxUnpackedSizeBytes ({registry.MaxUnpackedSizeBytes}) must be at least Registry:MaxCrateSizeBytes ({registry.MaxCrateSizeBytes})";
         if (registry.IndexCacheMegabytes < 0) yield return $"Registry:IndexCacheMegabytes must be 0 (off) or positive (got {registry.IndexCacheMegabytes})";
+        if (registry.DownloadCacheMegabytes < 0) yield return $"Registry:DownloadCacheMegabytes must be 0 (off) or positive (got {registry.DownloadCacheMegabytes})";
         if (registry.MaxTarballEntries <= 0) yield return $"Registry:MaxTarballEntries must be positive (got {registry.MaxTarballEntries})";
         foreach (var allowed in registry.AllowedDependencyRegistries)
         {

@@ -60,7 +60,7 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
 
             var versionId = await InsertVersionAsync(connection, transaction, crateId, version, cancellationToken);
             await InsertDependenciesAsync(connection, transaction, versionId, version.Dependencies, cancellationToken);
-            await UpdateCrateAsync(connection, transaction, crateId, version, cancellationToken);
+            await UpdateCrateAsync(connection, transaction, crateId, version, created, cancellationToken);
 
             // The blob goes in while the rows are still uncommitted: if it fails nothing is visible, and if the commit
             // fails afterwards a retry finds the blob already there (put-if-absent), so no half-publish is observable.
@@ -142,9 +142,16 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
             transaction, cancellationToken: cancellationToken));
     }
 
-    private static async Task UpdateCrateAsync(DbConnection connection, DbTransaction transaction, long crateId, NewCrateVersion version, CancellationToken cancellationToken)
+    private async Task UpdateCrateAsync(DbConnection connection, DbTransaction transaction, long crateId, NewCrateVersion version, bool created, CancellationToken cancellationToken)
     {
         var maxVersion = await CrateStateSql.ComputeMaxVersionAsync(connection, transaction, crateId, cancellationToken);
+        if (factory.Provider == Core.Options.DatabaseProvider.Sqlite)
+        {
+            // The search pairs (migration 0006) follow the search text: all of them for a new crate, else the difference.
+            var oldText = created ? null : await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                "SELECT search_text FROM crates WHERE id = @crateId", new { crateId }, transaction, cancellationToken: cancellationToken));
+            await SearchPairs.ReplaceAsync(connection, transaction, crateId, oldText, version.SearchText, cancellationToken);
+        }
         // Description and search text follow the latest publish, like crates.io, whichever version it is.
         await connection.ExecuteAsync(new CommandDefinition(
             """

@@ -97,10 +97,11 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             const string order = "ORDER BY CASE WHEN canonical_name = @exact THEN 0 ELSE 1 END, downloads DESC, name LIMIT @limit OFFSET @offset";
             if (filter.CountSql is { } countSql && filter.IndexedMatch is { } indexedMatch)
             {
-                // Indexed (SQLite FTS5): the count comes from the index alone; the exact-name crate is read by its
-                // unique index and put first; the other matches are ranked in one of two ways, whichever touches
-                // fewer rows: few matches are fetched and sorted, many are found by walking crates in ranking order
-                // (ix_crates_downloads_name) until the page is full. Same order and total as the scan.
+                // SQLite (FTS5, search pairs, or a scan for one character): the matches are counted without ranking them
+                // (from the index alone, except for the scan); the exact-name crate is read by its unique index and put
+                // first; the other matches are ranked in one of two ways, whichever touches fewer rows: few matches are
+                // fetched and sorted, many are found by walking crates in ranking order (ix_crates_downloads_name) until
+                // the page is full. Same order and total as ranking every match.
                 var matches = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, parameters, cancellationToken: cancellationToken));
                 var exactHit = await connection.QuerySingleOrDefaultAsync<SearchHitRow>(new CommandDefinition(
                     $"SELECT {HitColumns}, 0 AS Total FROM crates WHERE canonical_name = @exact", parameters, cancellationToken: cancellationToken));
@@ -110,14 +111,17 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
                 var restLimit = Math.Max(limit, 0) - hits.Count;
                 if (restLimit > 0)
                 {
-                    var walk = matches >= RankedWalkThreshold ? "INDEXED BY ix_crates_downloads_name" : "";
+                    var walks = matches >= RankedWalkThreshold;
+                    // A walk to a page within the first twentieth of the matches reads about a twentieth of all crates
+                    // (matches are spread over the ranking), so it tests rows one by one; deeper pages collect the matches.
+                    var match = walks && restOffset + restLimit <= matches / 20 ? filter.RowMatch : indexedMatch;
                     hits.AddRange(await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
                         $"""
-                        SELECT {HitColumns}, 0 AS Total FROM crates {walk}
-                        WHERE {indexedMatch} AND canonical_name <> @exact
+                        SELECT {HitColumns}, 0 AS Total FROM crates {(walks ? "INDEXED BY ix_crates_downloads_name" : filter.FewMatchesHint)}
+                        WHERE {match} AND canonical_name <> @exact
                         ORDER BY downloads DESC, name LIMIT @restLimit OFFSET @restOffset
                         """,
-                        new { phrase = filter.Phrase, exact, restLimit, restOffset }, cancellationToken: cancellationToken)));
+                        new { pattern = filter.Pattern, phrase = filter.Phrase, contains = text, exact, restLimit, restOffset }, cancellationToken: cancellationToken)));
                 }
                 return new CrateSearchPage(hits.Select(r => r.ToRecord()).ToList(), matches);
             }
@@ -157,6 +161,17 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
                 "SELECT canonical_name AS CanonicalName, updated_at AS UpdatedAt FROM crates WHERE updated_at >= @since",
                 new { since = UnixTime.ToMs(since) }, cancellationToken: cancellationToken));
             return rows.Select(r => new CrateChange(r.CanonicalName, UnixTime.FromMs(r.UpdatedAt))).ToList();
+        }, cancellationToken);
+
+    public Task ForEachCrateUpdatedAtAsync(Action<string, DateTimeOffset> visit, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection =>
+        {
+            // The table in its own order (26 ms at 100k on SQLite, against 58 ms through ix_crates_updated_at), row by
+            // row from the reader: no row objects, and nothing is kept here.
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                "SELECT canonical_name, updated_at FROM crates", cancellationToken: cancellationToken));
+            while (await reader.ReadAsync(cancellationToken)) visit(reader.GetString(0), UnixTime.FromMs(reader.GetInt64(1)));
+            return 0;
         }, cancellationToken);
 
     public Task<DownloadTarget?> FindDownloadAsync(string canonicalName, string version, CancellationToken cancellationToken) =>

@@ -55,7 +55,7 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
                 context.Response.StatusCode = StatusCodes.Status304NotModified;
                 return;
             }
-            var bytes = await smallFiles.GetAsync(file.Path, file.Length, file.LastModified, context.RequestAborted);
+            var bytes = smallFiles.Get(file.Path, file.Length, file.LastModified);
             if (bytes is not null && !HasDateConditionsOrRange(context.Request))
             {
                 // What Results.Bytes below would answer to a plain GET, without its per-request header formatting.
