@@ -69,8 +69,8 @@ public class IndexFileCacheTests
         var version = cache.Version;
         var old = new IndexFile([1, 2, 3], "\"old\"", T0);
         cache.Invalidate("foo"); // a publish committed while the old bytes were being rendered
-        cache.Store("foo", old, T0, version);
-        Assert.Null(await cache.TryGetAsync("foo", CancellationToken.None));
+        cache.Store("foo", old, T0, version, keep: true);
+        Assert.Null(await cache.TryGetAsync("foo", keep: false, CancellationToken.None));
     }
 
     [Fact]
@@ -137,8 +137,7 @@ public class IndexFileCacheTests
         var (crates, clock, service, _, spill) = CreateWithSpill();
         crates.Set("foo", T0, Line("foo", "1.0.0"));
         await service.GetAsync("foo", CancellationToken.None);
-        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
-        var second = new SparseIndexService(crates, secondCache);
+        var (secondCache, second) = AnotherProcess(crates, clock, spill);
         await second.GetAsync("foo", CancellationToken.None);
         await second.GetAsync("foo", CancellationToken.None);
         Assert.Equal(1, crates.Renders);
@@ -173,8 +172,7 @@ public class IndexFileCacheTests
         var (crates, clock, service, _, spill) = CreateWithSpill();
         crates.Set("foo", T0, Line("foo", "1.0.0"));
         await service.GetAsync("foo", CancellationToken.None);
-        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
-        var second = new SparseIndexService(crates, secondCache);
+        var (secondCache, second) = AnotherProcess(crates, clock, spill);
         var first = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
         Assert.Equal(1, secondCache.Count);
         var again = await second.GetAsync("foo", revalidation: true, CancellationToken.None);
@@ -191,8 +189,7 @@ public class IndexFileCacheTests
         await service.GetAsync("foo", CancellationToken.None);
         crates.ReportChanges = false;
         clock.Advance(IndexFileCache.MaxAge - TimeSpan.FromSeconds(10));
-        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
-        var second = new SparseIndexService(crates, secondCache);
+        var (secondCache, second) = AnotherProcess(crates, clock, spill);
         await second.GetAsync("foo", revalidation: true, CancellationToken.None);
         Assert.Equal(1, secondCache.Count);
         clock.Advance(TimeSpan.FromSeconds(20)); // the render is now older than MaxAge, the copy only 20 s old
@@ -206,8 +203,7 @@ public class IndexFileCacheTests
         var (crates, clock, service, _, spill) = CreateWithSpill();
         crates.Set("foo", T0, Line("foo", "1.0.0"));
         await service.GetAsync("foo", CancellationToken.None);
-        var secondCache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
-        var second = new SparseIndexService(crates, secondCache);
+        var (secondCache, second) = AnotherProcess(crates, clock, spill);
         spill.OnRead = () =>
         {
             // A yank on this node commits while the old file is being read back (the spill still hands it out).
@@ -270,7 +266,7 @@ public class IndexFileCacheTests
         var (_, _, _, cache, spill) = CreateWithSpill();
         var version = cache.Version;
         cache.Invalidate("foo");
-        cache.Store("foo", new IndexFile([1, 2, 3], "\"old\"", T0) { Name = "foo" }, T0, version);
+        cache.Store("foo", new IndexFile([1, 2, 3], "\"old\"", T0) { Name = "foo" }, T0, version, keep: true);
         Assert.False(spill.Contains("foo"));
     }
 
@@ -282,10 +278,10 @@ public class IndexFileCacheTests
         var version = cache.Version; // the render of foo starts...
         crates.Set("foo", T0.AddSeconds(1), Line("foo", "1.0.0"), Line("foo", "2.0.0")); // ...another node commits...
         clock.Advance(IndexFileCache.PollInterval);
-        await cache.TryGetAsync("bar", CancellationToken.None); // ...a request polls and hears of it...
-        cache.Store("foo", new IndexFile([1, 2, 3], "\"old\"", T0) { Name = "foo" }, T0, version); // ...and the old render ends.
+        await cache.TryGetAsync("bar", keep: false, CancellationToken.None); // ...a request polls and hears of it...
+        cache.Store("foo", new IndexFile([1, 2, 3], "\"old\"", T0) { Name = "foo" }, T0, version, keep: true); // ...and the old render ends.
         Assert.False(spill.Contains("foo"));
-        Assert.Null(await cache.TryGetAsync("foo", CancellationToken.None));
+        Assert.Null(await cache.TryGetAsync("foo", keep: false, CancellationToken.None));
     }
 
     [Fact]
@@ -294,10 +290,10 @@ public class IndexFileCacheTests
         var (crates, clock, _, cache, _) = CreateWithSpill();
         crates.Set("foo", T0, Line("foo", "1.0.0"));
         clock.Advance(IndexFileCache.PollInterval);
-        await cache.TryGetAsync("bar", CancellationToken.None);
+        await cache.TryGetAsync("bar", keep: false, CancellationToken.None);
         var version = cache.Version;
         clock.Advance(IndexFileCache.PollInterval);
-        await cache.TryGetAsync("bar", CancellationToken.None); // the same write is still within the look-back
+        await cache.TryGetAsync("bar", keep: false, CancellationToken.None); // the same write is still within the look-back
         Assert.Equal(version, cache.Version);
     }
 
@@ -361,7 +357,7 @@ public class IndexFileCacheTests
     {
         clock.Advance(delay);
         var before = cache.LastSweep;
-        await cache.TryGetAsync("any-name", CancellationToken.None);
+        await cache.TryGetAsync("any-name", keep: false, CancellationToken.None);
         Assert.NotSame(before, cache.LastSweep);
         await cache.LastSweep;
     }
@@ -395,6 +391,13 @@ public class IndexFileCacheTests
         var memorySpill = new MemorySpill();
         var cache = new IndexFileCache(crates, clock, budget, spill ? memorySpill : null);
         return (crates, clock, new SparseIndexService(crates, cache), cache, memorySpill);
+    }
+
+    /// <summary>A cache and service as another process over the same spill would have them (nothing in its memory).</summary>
+    private static (IndexFileCache Cache, SparseIndexService Service) AnotherProcess(FakeCrates crates, ManualClock clock, MemorySpill spill)
+    {
+        var cache = new IndexFileCache(crates, clock, 1024 * 1024, spill);
+        return (cache, new SparseIndexService(crates, cache));
     }
 
     /// <summary>A unit-test stand-in for the disk (IndexSpillDirectory has its own tests in GhostCrate.Storage.Tests).</summary>

@@ -69,7 +69,8 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
         if (counter is null || blobs is not ILocalBlobFiles local) return null;
         var target = await FindTargetAsync(name, version, cancellationToken);
         if (target is null) return null;
-        if (!_localFiles.TryGetValue(target.VersionId, out var file) || _time.GetUtcNow() - file.CheckedAt >= LocalFileRecheck)
+        var now = _time.GetUtcNow();
+        if (!_localFiles.TryGetValue(target.VersionId, out var file) || now - file.CheckedAt >= LocalFileRecheck)
         {
             var info = new FileInfo(local.LocalPath(BlobKey.CrateFile(target.CrateName, target.Version)));
             if (!info.Exists)
@@ -87,11 +88,11 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
             {
                 // Unchanged (the usual case): keep what was made for it, or every recheck of every busy file would
                 // leave seconds-old objects to the GC's oldest generation.
-                file.Checked(_time.GetUtcNow());
+                file.Checked(now);
             }
             else
             {
-                file = new CheckedFile(new LocalCrateFile(target.Checksum, info.FullName, info.Length, lastModified), _time.GetUtcNow());
+                file = new CheckedFile(new LocalCrateFile(target.Checksum, info.FullName, info.Length, lastModified), now);
                 _localFiles[target.VersionId] = file;
             }
         }

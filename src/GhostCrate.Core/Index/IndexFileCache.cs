@@ -21,7 +21,7 @@ namespace GhostCrate.Core.Index;
 /// <para>
 /// With an <see cref="IIndexFileSpill"/>, every rendered file is kept on this node's disk, and a file that is not
 /// in memory is read from there instead of rendered again; once memory is full, only files that clients revalidate
-/// (the ones their builds use) replace others there (<see cref="Store(string, IndexFile, DateTimeOffset, long, bool)"/>).
+/// (the ones their builds use) replace others there (<see cref="Store"/>).
 /// The same rules hold for the disk: a write on this node deletes the file; a write that a poll reports is recorded
 /// (crate and updated_at) and a file rendered from another updated_at is not used; no file older than
 /// <see cref="MaxAge"/> is used unless a sweep vouches for it. A render that overlaps an invalidation or a newly
@@ -85,14 +85,11 @@ public sealed class IndexFileCache
     /// <summary>The latest background sweep (it never throws; tests wait for it).</summary>
     public Task LastSweep => _lastSweep;
 
-    /// <summary>A cached file, or null (then render and <see cref="Store"/> it, passing the <see cref="Version"/> read before the query).</summary>
-    public ValueTask<IndexFile?> TryGetAsync(string canonicalName, CancellationToken cancellationToken) =>
-        TryGetAsync(canonicalName, keep: false, cancellationToken);
-
     /// <summary>
-    /// A cached file, or null. <paramref name="keep"/>: a file read back from the spill is also put in memory (a
-    /// revalidation: its client holds a copy and asks again on every build, so it is in someone's working set).
-    /// Files read back for plain fetches are not (see <see cref="FromSpill"/>).
+    /// A cached file, or null (then render and <see cref="Store"/> it, passing the <see cref="Version"/> read before the
+    /// query). <paramref name="keep"/>: a file read back from the spill is also put in memory (a revalidation: its
+    /// client holds a copy and asks again on every build, so it is in someone's working set). Files read back for
+    /// plain fetches are not (see <see cref="FromSpill"/>).
     /// </summary>
     public async ValueTask<IndexFile?> TryGetAsync(string canonicalName, bool keep, CancellationToken cancellationToken)
     {
@@ -126,20 +123,17 @@ public sealed class IndexFileCache
         // and a longer latency tail). Files that clients revalidate are the exception: answering their 304s from disk
         // cost 20 against 11.5 us of CPU per request for nginx (bench, 100k crates), and they are few (the
         // dependencies of the builds that run).
-        if (keep) StoreInMemory(canonicalName, spilled.File, spilled.UpdatedAt, spilled.StoredAt, version);
+        if (keep) StoreInMemory(canonicalName, spilled.File, spilled.UpdatedAt, spilled.StoredAt, version, mayEvict: true);
         return spilled.File;
     }
 
     /// <summary>Changes on every invalidation; a render that started before one must not be stored.</summary>
     public long Version => Interlocked.Read(ref _invalidations);
 
-    public void Store(string canonicalName, IndexFile file, DateTimeOffset updatedAt, long versionBeforeRender) =>
-        Store(canonicalName, file, updatedAt, versionBeforeRender, keep: true);
-
     /// <summary>
     /// Keeps a render. With a spill, a render for a plain fetch goes into memory only while there is room; only a
-    /// revalidation's (<paramref name="keep"/>, as in <see cref="TryGetAsync(string, bool, CancellationToken)"/>) may
-    /// evict. A file not in memory is read back from disk, which costs about what nginx's answer from the page cache
+    /// revalidation's (<paramref name="keep"/>, as in <see cref="TryGetAsync"/>) may evict. Without one, every render
+    /// may. A file not in memory is read back from disk, which costs about what nginx's answer from the page cache
     /// does, while a render that evicts another leaves garbage for the GC's oldest generation: at 100k crates a first
     /// pass over every file turned the 32 MB over six times and set the process's peak memory. A registry whose files
     /// all fit (10k crates in 32 MB) still answers every file from memory.
@@ -148,20 +142,19 @@ public sealed class IndexFileCache
     {
         if (!Enabled) return;
         var storedAt = _time.GetUtcNow();
-        if (_spill is null || keep || Interlocked.Read(ref _bytes) + SizeOf(canonicalName, file) <= _budgetBytes)
-        {
-            StoreInMemory(canonicalName, file, updatedAt, storedAt, versionBeforeRender);
-        }
+        StoreInMemory(canonicalName, file, updatedAt, storedAt, versionBeforeRender, mayEvict: _spill is null || keep);
         if (_spill is null || Version != versionBeforeRender) return;
         _spill.Write(canonicalName, new SpilledIndexFile(file, updatedAt, storedAt));
         // Invalidate counts up before it deletes: if it ran during the write, one of the two deletes what we wrote.
         if (Version != versionBeforeRender) _spill.Delete(canonicalName);
     }
 
-    private void StoreInMemory(string canonicalName, IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long versionBeforeRender)
+    /// <param name="mayEvict">False: stored only if it fits in the free part of the budget.</param>
+    private void StoreInMemory(string canonicalName, IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long versionBeforeRender, bool mayEvict)
     {
-        var entry = new Entry(file, updatedAt, storedAt, SizeOf(canonicalName, file));
+        var entry = new Entry(file, updatedAt, storedAt, file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
         if (entry.Size > _budgetBytes / 4) return;
+        if (!mayEvict && Interlocked.Read(ref _bytes) + entry.Size > _budgetBytes) return;
         if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
         if (_entries.TryGetValue(canonicalName, out var existing))
         {
@@ -177,8 +170,6 @@ public sealed class IndexFileCache
         if (Version != versionBeforeRender) Remove(canonicalName, entry);
         if (Interlocked.Read(ref _bytes) > _budgetBytes) Evict(spare: entry);
     }
-
-    private static long SizeOf(string canonicalName, IndexFile file) => file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes;
 
     /// <summary>Called after a write to the crate's versions has committed (or may have).</summary>
     public void Invalidate(string canonicalName)

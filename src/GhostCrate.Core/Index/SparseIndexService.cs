@@ -20,7 +20,7 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
     /// <param name="lowercaseName">The lowercase name of a request path.</param>
     /// <param name="revalidation">
     /// The client sent validators (If-None-Match or If-Modified-Since): it holds a copy and will ask again on its next
-    /// build, so the file is one worth keeping in memory (<see cref="IndexFileCache.TryGetAsync(string, bool, CancellationToken)"/>).
+    /// build, so the file is one worth keeping in memory (<see cref="IndexFileCache.TryGetAsync"/>).
     /// </param>
     /// <param name="cancellationToken">Cancels the database read.</param>
     public async ValueTask<IndexFile?> GetAsync(string lowercaseName, bool revalidation, CancellationToken cancellationToken)
