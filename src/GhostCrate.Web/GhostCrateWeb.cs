@@ -30,6 +30,7 @@ public static class GhostCrateWeb
     /// <summary>Cargo routes (index, API) first, then operational routes.</summary>
     public static WebApplication MapGhostCrate(this WebApplication app)
     {
+        CurrentRequest.Use(app);
         app.UseTrustedForwardedHeaders();
         app.UseGhostCrateUi();
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.

@@ -28,6 +28,26 @@ public class DownloadCounterTests
     }
 
     [Fact]
+    public async Task Each_flush_writes_only_what_was_recorded_since_the_one_before()
+    {
+        // The counter reuses the dictionary and list of a flush for the next ones: nothing of a flush may stay in them.
+        var stats = new RecordingStats();
+        var counter = Counter(stats);
+        counter.Record(1);
+        counter.Record(2);
+        await counter.FlushAsync(CancellationToken.None);
+        counter.Record(3);
+        await counter.FlushAsync(CancellationToken.None);
+        counter.Record(2);
+        await counter.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [[new DownloadIncrement(1, Day1, 1), new DownloadIncrement(2, Day1, 1)], [new DownloadIncrement(3, Day1, 1)], [new DownloadIncrement(2, Day1, 1)]],
+            stats.Batches);
+        Assert.Equal(0, counter.PendingVersions);
+    }
+
+    [Fact]
     public async Task Downloads_are_counted_per_utc_day()
     {
         var clock = new ManualClock(Noon);

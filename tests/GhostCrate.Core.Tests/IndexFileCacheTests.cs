@@ -384,6 +384,26 @@ public class IndexFileCacheTests
         Assert.False(colliding.Recorded("bar", T0));
     }
 
+    [Fact]
+    public void Crate_update_times_of_a_large_registry_vouch_for_each_crate_across_the_shards()
+    {
+        // A hash without collisions (an odd multiplier is a bijection of 32-bit integers), spread over every shard by
+        // its lowest bits: with the process's random string hash, 100k names collide about once per run, and the
+        // colliding pair is (rightly) vouched for by no sweep.
+        var names = Enumerable.Range(0, 100_000).Select(i => $"crate-{i}").ToList();
+        var times = new CrateUpdateTimes(names.Count, hash: name => unchecked((int)(uint.Parse(name["crate-".Length..], System.Globalization.CultureInfo.InvariantCulture) * 2654435761u)));
+        for (var i = 0; i < names.Count; i++) times.Add(names[i], T0.AddSeconds(i));
+
+        Assert.Equal(names.Count, times.Count);
+        Assert.All(Enumerable.Range(0, names.Count), i => Assert.True(times.Recorded(names[i], T0.AddSeconds(i))));
+        Assert.DoesNotContain(Enumerable.Range(0, names.Count), i => times.Recorded(names[i], T0.AddSeconds(i + 1)));
+
+        var sameShard = new CrateUpdateTimes(0, hash: name => int.Parse(name) * CrateUpdateTimes.Shards);
+        for (var i = 0; i < 5_000; i++) sameShard.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(i));
+        Assert.True(sameShard.Recorded("4999", T0.AddSeconds(4999)));
+        Assert.False(sameShard.Recorded("4999", T0));
+    }
+
     private static (FakeCrates Crates, ManualClock Clock, SparseIndexService Service, IndexFileCache Cache, MemorySpill Spill) CreateWithSpill(long budget = 1024 * 1024, bool spill = true)
     {
         var crates = new FakeCrates();

@@ -1,4 +1,5 @@
 using GhostCrate.Core.Downloads;
+using GhostCrate.Data.Downloads;
 using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
@@ -68,6 +69,22 @@ public abstract class DownloadStatsTests(IDatabaseLane lane) : DatabaseTest(lane
         Assert.Equal(10, (await Crates.FindVersionAsync("bar", "1.0.0", Ct))!.Downloads);
         var barRows = await DownloadStats.ListDailyAsync((await Crates.FindAsync("bar", Ct))!.Id, Day0, Day0, Ct);
         Assert.Equal([(bar, 10L)], barRows.Select(r => (r.VersionId, r.Downloads)));
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_one_chunk_is_written_in_full()
+    {
+        var (v1, v2) = await TwoVersionsAsync();
+        // Unknown versions first (negative ids sort first), so the known ones land in the last of several chunks.
+        var unknown = Enumerable.Range(1, 3_000).Select(i => new DownloadIncrement(-i, Day0, 1));
+        var batch = unknown.Append(new(v1, Day0, 2)).Append(new(v2, Day0, 3)).Append(new(v1, Day0.AddDays(1), 4)).ToList();
+        Assert.True(DownloadStatsRepository.JsonChunks(batch).Count() > 2);
+
+        Assert.Equal(9, await DownloadStats.AddAsync(batch, Ct));
+
+        Assert.Equal(9, (await Crates.FindAsync("foo", Ct))!.Downloads);
+        Assert.Equal(6, (await Crates.FindVersionAsync("foo", "1.0.0", Ct))!.Downloads);
+        Assert.Equal(3, await Db.CountRowsAsync("version_downloads", Ct));
     }
 
     [Fact]

@@ -63,6 +63,22 @@ public class IndexPathTests
         Assert.Null(name);
     }
 
+    [Theory]
+    [InlineData("se/rd/serde", "serde")]
+    [InlineData("3/s/syn", "syn")]
+    [InlineData("1/a", "a")]
+    [InlineData("se/rd/serde/", null)]
+    [InlineData("xx/rd/serde", null)]
+    [InlineData("/se/rd/serde", null)]
+    [InlineData("", null)]
+    public void TryParse_reads_a_path_inside_a_longer_string(string path, string? expected)
+    {
+        // As the index fast path calls it: on the rest of the request path, without cutting it out first.
+        var requestPath = "/index/" + path;
+        Assert.Equal(expected is not null, IndexPath.TryParse(requestPath.AsSpan("/index/".Length), out var name));
+        Assert.Equal(expected, name);
+    }
+
     [Fact]
     public void TryParse_rejects_names_longer_than_64() =>
         Assert.False(IndexPath.TryParse(IndexPath.ForCrate(new string('a', 65)), out _));

@@ -34,23 +34,40 @@ public static class IndexPath
     /// extra or mismatched prefix directories, a leading '/') is rejected so a request path can be
     /// turned into a crate name without ever reaching storage with attacker-chosen segments.
     /// </summary>
-    public static bool TryParse(string relativePath, [NotNullWhen(true)] out string? crateName)
+    public static bool TryParse(string relativePath, [NotNullWhen(true)] out string? crateName) =>
+        TryParse(relativePath.AsSpan(), out crateName);
+
+    /// <summary>
+    /// <see cref="TryParse(string, out string?)"/> over a part of a longer string (a request path): nothing but the
+    /// name is allocated, as this runs for every index request cargo makes.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> relativePath, [NotNullWhen(true)] out string? crateName)
     {
         crateName = null;
-        if (string.IsNullOrEmpty(relativePath)) return false;
-
         var lastSlash = relativePath.LastIndexOf('/');
         if (lastSlash < 0) return false;
         var name = relativePath[(lastSlash + 1)..];
-        if (!IsLowercaseName(name)) return false;
-        if (!string.Equals(ForCrate(name), relativePath, StringComparison.Ordinal)) return false;
-
-        crateName = name;
+        if (!IsLowercaseName(name) || !IsPrefixFor(name, relativePath[..lastSlash])) return false;
+        crateName = name.ToString();
         return true;
     }
 
-    private static bool IsLowercaseName(string name) =>
-        name.Length is > 0 and <= CrateName.MaxLength
-        && char.IsAsciiLetterLower(name[0])
-        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_');
+    /// <summary>Whether the directories before the name are the ones <see cref="ForCrate"/> gives it (`se/rd`, `3/s`, `1`).</summary>
+    private static bool IsPrefixFor(ReadOnlySpan<char> name, ReadOnlySpan<char> directories) => name.Length switch
+    {
+        1 => directories is "1",
+        2 => directories is "2",
+        3 => directories.Length == 3 && directories[0] == '3' && directories[1] == '/' && directories[2] == name[0],
+        _ => directories.Length == 5 && directories[..2].SequenceEqual(name[..2]) && directories[2] == '/' && directories[3..].SequenceEqual(name[2..4]),
+    };
+
+    private static bool IsLowercaseName(ReadOnlySpan<char> name)
+    {
+        if (name.Length is 0 or > CrateName.MaxLength || !char.IsAsciiLetterLower(name[0])) return false;
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_')) return false;
+        }
+        return true;
+    }
 }

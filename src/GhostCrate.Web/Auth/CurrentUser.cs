@@ -21,10 +21,10 @@ public sealed record CallerResult(Principal? Principal, bool Presented, string? 
     public static CallerResult Anonymous { get; } = new(null, false, null, false);
 }
 
-public sealed class CurrentUser(IHttpContextAccessor accessor) : ICurrentUser
+public sealed class CurrentUser(Http.CurrentRequest request) : ICurrentUser
 {
     public Task<CallerResult> GetAsync() =>
-        (accessor.HttpContext ?? throw new InvalidOperationException("no HTTP request in progress")).GetCallerAsync();
+        (request.HttpContext ?? throw new InvalidOperationException("no HTTP request in progress")).GetCallerAsync();
 }
 
 public static class CallerExtensions

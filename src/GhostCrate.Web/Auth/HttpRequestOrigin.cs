@@ -1,5 +1,4 @@
 using GhostCrate.Core.Abstractions;
-using Microsoft.AspNetCore.Http;
 
 namespace GhostCrate.Web.Auth;
 
@@ -7,7 +6,7 @@ namespace GhostCrate.Web.Auth;
 /// The client address of the current request for the audit log. Behind a reverse proxy this is the proxy's address
 /// unless forwarded headers are configured in front of GhostCrate.
 /// </summary>
-public sealed class HttpRequestOrigin(IHttpContextAccessor accessor) : IRequestOrigin
+public sealed class HttpRequestOrigin(Http.CurrentRequest request) : IRequestOrigin
 {
-    public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
+    public string? ClientAddress => request.HttpContext?.Connection.RemoteIpAddress?.ToString();
 }

@@ -19,7 +19,8 @@ public static class IdentityWebServices
 
     public static IServiceCollection AddGhostCrateIdentityWeb(this IServiceCollection services)
     {
-        services.AddHttpContextAccessor();
+        // Not AddHttpContextAccessor: see CurrentRequest.
+        services.AddSingleton<Http.CurrentRequest>();
         // Replaces Core's "no request" origin: audit events carry the client address.
         services.AddSingleton<IRequestOrigin, HttpRequestOrigin>();
         services.AddScoped<ICurrentUser, CurrentUser>();

@@ -23,15 +23,18 @@ namespace GhostCrate.Web.Http;
 /// </summary>
 public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService index, CrateAccess access, IOptions<RegistryOptions> options)
 {
+    private const string IndexPrefix = "/index/";
+
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         // The same match as the route `/index/{**path}` (literal segments match case-insensitively); IndexPath.TryParse
-        // accepts exactly the canonical paths, so the path value is the one routing would pass.
+        // accepts exactly the canonical paths, so the path value is the one routing would pass. Matched on spans:
+        // the crate's name is the only string this allocates.
         if (!HttpMethods.IsGet(request.Method)
-            || !request.Path.StartsWithSegments("/index", StringComparison.OrdinalIgnoreCase, out var rest)
-            || rest.Value is not { Length: > 1 } value
-            || !IndexPath.TryParse(value[1..], out var name))
+            || request.Path.Value is not { } path
+            || !path.StartsWith(IndexPrefix, StringComparison.OrdinalIgnoreCase)
+            || !IndexPath.TryParse(path.AsSpan(IndexPrefix.Length), out var name))
         {
             await next(context);
             return;
