@@ -193,7 +193,7 @@ public class DownloadFastPathTests
     [Fact]
     public async Task A_changed_file_is_never_served_from_the_small_file_cache()
     {
-        var cache = new SmallFileCache();
+        var cache = new SmallFileCache(budgetBytes: 1024 * 1024);
         var path = Path.Combine(Path.GetTempPath(), "gc-small-" + Guid.NewGuid().ToString("N"));
         try
         {

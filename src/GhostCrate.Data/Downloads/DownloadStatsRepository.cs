@@ -14,7 +14,7 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
     /// bytes): both under the runtime's large-object threshold of 85,000 bytes. Large objects are only collected with
     /// the oldest generation and their free space is never compacted: at 100k crates, chunks of 5,000 versions (as
     /// before) allocated ~1.6 MB of them per chunk, several chunks a second under download load, and left ~20 MB of
-    /// the large-object heap empty but committed (bench/README.md). About 750 versions.
+    /// the large-object heap empty but committed (bench/README.md). About 750 increments.
     /// </summary>
     internal const int MaxChunkChars = 30_000;
 
@@ -32,40 +32,25 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
         }, cancellationToken);
 
     /// <summary>
-    /// The increments as JSON arrays of at most about <see cref="MaxChunkChars"/> characters, a version's increments
-    /// (one per day) always in the same chunk. A version with so many days pending that they alone pass the limit
-    /// (a flush that kept failing for weeks) makes a longer chunk rather than a split one.
+    /// The increments as JSON arrays of at most <see cref="MaxChunkChars"/> characters. Each chunk's statements add up
+    /// on their own and all run in one transaction, so where a chunk ends does not matter (a version's days may fall
+    /// in two chunks).
     /// </summary>
-    internal static IEnumerable<string> JsonChunks(IReadOnlyCollection<DownloadIncrement> increments)
+    internal static IEnumerable<string> JsonChunks(IEnumerable<DownloadIncrement> increments)
     {
-        // The download counter hands them over ordered by version; anything else is ordered here.
-        var ordered = IsOrderedByVersion(increments) ? increments : increments.OrderBy(i => i.VersionId).ToList();
-        var json = new StringBuilder(MaxChunkChars + 256);
-        long? version = null;
-        foreach (var increment in ordered)
+        var json = new StringBuilder(MaxChunkChars);
+        foreach (var increment in increments)
         {
-            // The longest element is about 70 characters: close the chunk before a new version once that may not fit.
-            if (increment.VersionId != version && json.Length > MaxChunkChars - 128)
+            // An element is under 80 characters (two 64-bit numbers, a day and the names): end the chunk while one still fits.
+            if (json.Length > MaxChunkChars - 128)
             {
                 yield return json.Append(']').ToString();
                 json.Clear();
             }
-            version = increment.VersionId;
             json.Append(json.Length == 0 ? '[' : ',');
             json.Append(CultureInfo.InvariantCulture, $"{{\"version_id\":{increment.VersionId},\"day\":{ToDay(increment.Day)},\"n\":{increment.Count}}}");
         }
         if (json.Length > 0) yield return json.Append(']').ToString();
-    }
-
-    private static bool IsOrderedByVersion(IReadOnlyCollection<DownloadIncrement> increments)
-    {
-        long previous = long.MinValue;
-        foreach (var increment in increments)
-        {
-            if (increment.VersionId < previous) return false;
-            previous = increment.VersionId;
-        }
-        return true;
     }
 
     /// <summary>
@@ -84,24 +69,20 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
         // Crate rows, then version rows, each locked in id order: the lock order of publish and yank, so a flush and
         // a publish of the same crate wait for each other instead of deadlocking (no-ops on SQLite, which locks the
         // whole database for a write transaction).
-        if (factory.LockRowsSuffix.Length > 0)
+        async Task LockInIdOrderAsync(string table, string ids)
         {
+            if (factory.LockRowsSuffix.Length == 0) return;
             await connection.ExecuteAsync(new CommandDefinition(
-                $"SELECT id FROM crates WHERE id IN (SELECT v.crate_id FROM {rows} i JOIN versions v ON v.id = i.version_id) ORDER BY id{factory.LockRowsSuffix}",
-                new { batch }, transaction, cancellationToken: cancellationToken));
+                $"SELECT id FROM {table} WHERE id IN ({ids}) ORDER BY id{factory.LockRowsSuffix}", new { batch }, transaction, cancellationToken: cancellationToken));
         }
+        await LockInIdOrderAsync("crates", $"SELECT v.crate_id FROM {rows} i JOIN versions v ON v.id = i.version_id");
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE crates SET downloads = crates.downloads + t.n
             FROM (SELECT v.crate_id AS id, SUM(i.n) AS n FROM {rows} i JOIN versions v ON v.id = i.version_id GROUP BY v.crate_id) t
             WHERE crates.id = t.id
             """, new { batch }, transaction, cancellationToken: cancellationToken));
-        if (factory.LockRowsSuffix.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"SELECT id FROM versions WHERE id IN (SELECT i.version_id FROM {rows} i) ORDER BY id{factory.LockRowsSuffix}",
-                new { batch }, transaction, cancellationToken: cancellationToken));
-        }
+        await LockInIdOrderAsync("versions", $"SELECT i.version_id FROM {rows} i");
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE versions SET downloads = versions.downloads + t.n

@@ -11,9 +11,10 @@ namespace GhostCrate.Web.Http;
 /// Starting over at every fill threw the whole budget to the GC's oldest generation each time another budget's worth of
 /// files had missed: with 20k files downloaded at random at 100k crates that added ~60 MB to the process's peak.
 /// </summary>
-public sealed class SmallFileCache(long budgetBytes = SmallFileCache.DefaultBudgetBytes, TimeProvider? time = null)
+/// <param name="budgetBytes">Registry:DownloadCacheMegabytes in bytes (its default lives in RegistryOptions).</param>
+/// <param name="time">The clock of the start-over interval; the system's unless a test passes one.</param>
+public sealed class SmallFileCache(long budgetBytes, TimeProvider? time = null)
 {
-    public const long DefaultBudgetBytes = 16L * 1024 * 1024;
     public const int MaxFileBytes = 64 * 1024;
     public static readonly TimeSpan RestartInterval = TimeSpan.FromMinutes(1);
     private const long NeverRestarted = long.MinValue;
