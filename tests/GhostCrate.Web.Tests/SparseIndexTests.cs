@@ -80,7 +80,12 @@ public class SparseIndexTests
         using (var conditional = new HttpRequestMessage(HttpMethod.Get, "/index/ca/ch/cachey"))
         {
             conditional.Headers.IfNoneMatch.Add(etag);
-            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional)).StatusCode);
+            var notModified = await client.SendAsync(conditional);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            // RFC 9110 §15.4.5: the validator and the caching rules again, no other metadata.
+            Assert.Equal(etag, notModified.Headers.ETag);
+            Assert.Contains("no-cache", notModified.Headers.CacheControl!.ToString());
+            Assert.Null(notModified.Content.Headers.LastModified);
         }
         using (var since = new HttpRequestMessage(HttpMethod.Get, "/index/ca/ch/cachey"))
         {
