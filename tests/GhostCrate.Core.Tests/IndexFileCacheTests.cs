@@ -15,7 +15,8 @@ public class IndexFileCacheTests
         crates.Set("Foo-Bar", T0, Line("Foo-Bar", "1.0.0"));
         var first = await service.GetAsync("foo-bar", CancellationToken.None);
         var second = await service.GetAsync("foo-bar", CancellationToken.None);
-        Assert.Same(first, second);
+        Assert.Equal(first, second); // the same file (the cache keeps its own compact copy)
+        Assert.Same(first!.Content, second!.Content);
         Assert.Equal(1, crates.Renders);
         Assert.Equal(first!.LastModified.ToString("R"), first.LastModifiedHeader);
     }

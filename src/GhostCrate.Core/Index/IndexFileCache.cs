@@ -182,12 +182,17 @@ public sealed class IndexFileCache
     /// <param name="mayEvict">False: stored only if it fits in the free part of the budget.</param>
     private void StoreInMemory(string canonicalName, IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long versionBeforeRender, bool mayEvict)
     {
+        var size = file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes;
+        if (size > _budgetBytes / 4) return;
+        if (!mayEvict && Interlocked.Read(ref _bytes) + size > _budgetBytes) return;
+        if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
         // Its age counts from its render (a file read back from the spill may be old already), on the timestamp clock.
         var freshUntil = _time.GetTimestamp() + _maxAgeTicks - Ticks(_time.GetUtcNow() - storedAt);
-        var entry = new Entry(file, updatedAt, freshUntil, file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
-        if (entry.Size > _budgetBytes / 4) return;
-        if (!mayEvict && Interlocked.Read(ref _bytes) + entry.Size > _budgetBytes) return;
-        if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
+        // What a 304 reads (the key, the file and its ETag, the entry, and the dictionary's node that TryAdd makes
+        // next) is allocated here in one run, so it lies together in memory: the key came with the first request and
+        // the file with its render, far apart, and each object a 304 visits was a cache miss of its own.
+        var key = new string(canonicalName);
+        var entry = new Entry(file with { ETag = new string(file.ETag) }, updatedAt, freshUntil, size);
         if (_entries.TryGetValue(canonicalName, out var existing))
         {
             if (!_entries.TryUpdate(canonicalName, entry, existing)) return;
@@ -195,7 +200,7 @@ public sealed class IndexFileCache
         }
         else
         {
-            if (!_entries.TryAdd(canonicalName, entry)) return;
+            if (!_entries.TryAdd(key, entry)) return;
             Interlocked.Add(ref _bytes, entry.Size);
         }
         // An invalidation may have raced between the version check and the insert: drop what we just stored.
