@@ -55,6 +55,7 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
     /// both share the canonical key the cache and the database use.
     /// Most names have no '_': then both spellings equal the canonical key, and the name (another object in memory,
     /// most of the cost of a 304 is such reads) need not be compared.
+    /// </summary>
     private static IndexFile? SameSpelling(IndexFile file, string lowercaseName) =>
         (!file.NameHasUnderscore && !lowercaseName.Contains('_')) || file.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? file : null;
 
