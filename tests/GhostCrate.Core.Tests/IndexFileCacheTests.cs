@@ -15,7 +15,8 @@ public class IndexFileCacheTests
         crates.Set("Foo-Bar", T0, Line("Foo-Bar", "1.0.0"));
         var first = await service.GetAsync("foo-bar", CancellationToken.None);
         var second = await service.GetAsync("foo-bar", CancellationToken.None);
-        Assert.Same(first, second);
+        Assert.Equal(first, second); // the same file (the cache keeps its own compact copy)
+        Assert.Same(first!.Content, second!.Content);
         Assert.Equal(1, crates.Renders);
         Assert.Equal(first!.LastModified.ToString("R"), first.LastModifiedHeader);
     }
@@ -80,6 +81,17 @@ public class IndexFileCacheTests
         crates.Set("Foo-Bar", T0, Line("Foo-Bar", "1.0.0"));
         Assert.NotNull(await service.GetAsync("foo-bar", CancellationToken.None));
         Assert.Null(await service.GetAsync("foo_bar", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_name_published_with_an_underscore_answers_only_to_that_spelling_when_cached()
+    {
+        var (crates, _, service, _) = Create();
+        crates.Set("Foo_Bar", T0, Line("Foo_Bar", "1.0.0"));
+        Assert.NotNull(await service.GetAsync("foo_bar", CancellationToken.None));
+        Assert.Null(await service.GetAsync("foo-bar", CancellationToken.None));
+        Assert.NotNull(await service.GetAsync("foo_bar", CancellationToken.None));
+        Assert.Equal(1, crates.Renders);
     }
 
     [Fact]
@@ -333,6 +345,23 @@ public class IndexFileCacheTests
         crates.Set("foo", T0.AddSeconds(31), Line("foo", "1.0.0"), Line("foo", "2.0.0"));
         // Past the maximum age (the file is no longer young enough on its own), after the next sweep.
         await SweepAfter(IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1), clock, cache);
+        var fresh = await service.GetAsync("foo", CancellationToken.None);
+        Assert.Contains("2.0.0", Encoding.UTF8.GetString(fresh!.Content));
+    }
+
+    [Fact]
+    public async Task A_sweep_vouches_for_a_file_only_until_the_next_sweep_which_reads_again()
+    {
+        var (crates, clock, service, cache) = Create();
+        crates.PollsMiss = true;
+        crates.Set("foo", T0, Line("foo", "1.0.0"));
+        await service.GetAsync("foo", CancellationToken.None);
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache);
+        await SweepAfter(IndexFileCache.SweepInterval + TimeSpan.FromSeconds(1), clock, cache);
+        await service.GetAsync("foo", CancellationToken.None); // past the maximum age: the second sweep vouches
+        Assert.Equal(1, crates.Renders);
+        crates.Set("foo", T0.AddSeconds(70), Line("foo", "1.0.0"), Line("foo", "2.0.0"));
+        await SweepAfter(IndexFileCache.SweepInterval, clock, cache); // reads the write the polls missed
         var fresh = await service.GetAsync("foo", CancellationToken.None);
         Assert.Contains("2.0.0", Encoding.UTF8.GetString(fresh!.Content));
     }

@@ -46,6 +46,12 @@ public class ProxyTests
         var missing = await pair.Proxy.Client().GetAsync("/crates-io/index/no/ne/nonexistent");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("does not exist in upstream `crates-io`", await Json.ErrorDetailAsync(missing));
+
+        using var head = await pair.Proxy.Client().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/crates-io/index/de/mo/demo"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(etag, head.Headers.ETag);
+        Assert.Equal(first.Content.Headers.ContentLength, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

@@ -80,7 +80,12 @@ public class SparseIndexTests
         using (var conditional = new HttpRequestMessage(HttpMethod.Get, "/index/ca/ch/cachey"))
         {
             conditional.Headers.IfNoneMatch.Add(etag);
-            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional)).StatusCode);
+            var notModified = await client.SendAsync(conditional);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            // RFC 9110 §15.4.5: the validator and the caching rules again, no other metadata.
+            Assert.Equal(etag, notModified.Headers.ETag);
+            Assert.Contains("no-cache", notModified.Headers.CacheControl!.ToString());
+            Assert.Null(notModified.Content.Headers.LastModified);
         }
         using (var since = new HttpRequestMessage(HttpMethod.Get, "/index/ca/ch/cachey"))
         {
@@ -98,6 +103,27 @@ public class SparseIndexTests
         Assert.NotEqual(etag, changed.Headers.ETag);
         var line = JsonDocument.Parse((await changed.Content.ReadAsStringAsync()).TrimEnd()).RootElement;
         Assert.True(line.GetProperty("yanked").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Head_answers_index_files_and_config_json_with_the_headers_of_a_get_and_no_body()
+    {
+        await using var app = await TestApp.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("heady", "1.0.0").PublishBody())).StatusCode);
+        var client = app.Client();
+        var get = await client.GetAsync("/index/he/ad/heady");
+
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/index/he/ad/heady"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(get.Content.Headers.LastModified, head.Content.Headers.LastModified);
+        Assert.Equal(get.Content.Headers.ContentLength, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+
+        using var config = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/index/config.json"));
+        Assert.Equal(HttpStatusCode.OK, config.StatusCode);
+        using var missing = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/index/no/ne/nonexistent"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Theory]

@@ -54,6 +54,7 @@ public sealed class IndexFileCache
     private readonly ICrateRepository _crates;
     private readonly TimeProvider _time;
     private readonly long _budgetBytes;
+    private readonly long _maxAgeTicks; // MaxAge in the clock's timestamp units
     private readonly SemaphoreSlim _poll = new(1, 1);
     private readonly Lock _evictLock = new();
     private long _bytes;
@@ -71,6 +72,7 @@ public sealed class IndexFileCache
         _crates = crates;
         _time = time;
         _budgetBytes = budgetBytes;
+        _maxAgeTicks = Ticks(MaxAge);
         _polledUntil = time.GetUtcNow();
         _nextPollTicks = time.GetTimestamp();
         _nextSweepTicks = time.GetTimestamp() + Ticks(SweepInterval);
@@ -91,15 +93,28 @@ public sealed class IndexFileCache
     /// client holds a copy and asks again on every build, so it is in someone's working set). Files read back for
     /// plain fetches are not (see <see cref="FromSpill"/>).
     /// </summary>
-    public async ValueTask<IndexFile?> TryGetAsync(string canonicalName, bool keep, CancellationToken cancellationToken)
+    public ValueTask<IndexFile?> TryGetAsync(string canonicalName, bool keep, CancellationToken cancellationToken)
     {
-        if (!Enabled) return null;
+        if (!Enabled) return default;
+        // Cargo's every revalidation comes through here: one clock read, and no state machine unless a poll is due.
         var timestamp = _time.GetTimestamp();
         if (timestamp >= Interlocked.Read(ref _nextSweepTicks)) StartSweep();
-        if (timestamp >= Interlocked.Read(ref _nextPollTicks)) await PollAsync(cancellationToken);
+        return timestamp >= Interlocked.Read(ref _nextPollTicks)
+            ? PollThenGetAsync(canonicalName, keep, cancellationToken)
+            : new ValueTask<IndexFile?>(Get(canonicalName, keep, timestamp));
+    }
+
+    private async ValueTask<IndexFile?> PollThenGetAsync(string canonicalName, bool keep, CancellationToken cancellationToken)
+    {
+        await PollAsync(cancellationToken);
+        return Get(canonicalName, keep, _time.GetTimestamp());
+    }
+
+    private IndexFile? Get(string canonicalName, bool keep, long timestamp)
+    {
         if (_entries.TryGetValue(canonicalName, out var entry))
         {
-            if (IsCurrent(canonicalName, entry.UpdatedAt, entry.StoredAt))
+            if (timestamp <= entry.FreshUntil || IsVouched(canonicalName, entry, timestamp))
             {
                 if (!entry.Touched) entry.Touched = true; // a read, not a write, on the hot path: the line stays shared
                 return entry.File;
@@ -107,6 +122,21 @@ public sealed class IndexFileCache
             Remove(canonicalName, entry);
         }
         return _spill is null ? null : FromSpill(canonicalName, keep);
+    }
+
+    /// <summary>
+    /// Whether the latest sweep, begun less than <see cref="MaxAge"/> ago, read the updated_at the entry was rendered
+    /// from. The answer is kept on the entry until the next sweep: looking the name up in the sweep hashes it again,
+    /// which cost as much as the rest of a 304 from memory.
+    /// </summary>
+    private bool IsVouched(string canonicalName, Entry entry, long timestamp)
+    {
+        var sweep = _sweep;
+        if (sweep is null || timestamp - sweep.StartedTimestamp > _maxAgeTicks) return false;
+        if (ReferenceEquals(entry.VouchedBy, sweep)) return true;
+        if (!sweep.UpdatedAt.Recorded(canonicalName, entry.UpdatedAt)) return false;
+        entry.VouchedBy = sweep;
+        return true;
     }
 
     private IndexFile? FromSpill(string canonicalName, bool keep)
@@ -152,10 +182,17 @@ public sealed class IndexFileCache
     /// <param name="mayEvict">False: stored only if it fits in the free part of the budget.</param>
     private void StoreInMemory(string canonicalName, IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long versionBeforeRender, bool mayEvict)
     {
-        var entry = new Entry(file, updatedAt, storedAt, file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes);
-        if (entry.Size > _budgetBytes / 4) return;
-        if (!mayEvict && Interlocked.Read(ref _bytes) + entry.Size > _budgetBytes) return;
+        var size = file.Content.Length + canonicalName.Length * 2 + EntryOverheadBytes;
+        if (size > _budgetBytes / 4) return;
+        if (!mayEvict && Interlocked.Read(ref _bytes) + size > _budgetBytes) return;
         if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
+        // Its age counts from its render (a file read back from the spill may be old already), on the timestamp clock.
+        var freshUntil = _time.GetTimestamp() + _maxAgeTicks - Ticks(_time.GetUtcNow() - storedAt);
+        // What a 304 reads (the key, the file and its ETag, the entry, and the dictionary's node that TryAdd makes
+        // next) is allocated here in one run, so it lies together in memory: the key came with the first request and
+        // the file with its render, far apart, and each object a 304 visits was a cache miss of its own.
+        var key = new string(canonicalName);
+        var entry = new Entry(file with { ETag = new string(file.ETag) }, updatedAt, freshUntil, size);
         if (_entries.TryGetValue(canonicalName, out var existing))
         {
             if (!_entries.TryUpdate(canonicalName, entry, existing)) return;
@@ -163,7 +200,7 @@ public sealed class IndexFileCache
         }
         else
         {
-            if (!_entries.TryAdd(canonicalName, entry)) return;
+            if (!_entries.TryAdd(key, entry)) return;
             Interlocked.Add(ref _bytes, entry.Size);
         }
         // An invalidation may have raced between the version check and the insert: drop what we just stored.
@@ -228,7 +265,7 @@ public sealed class IndexFileCache
         }
     }
 
-    /// <summary>Young enough, or rendered from the updated_at a recent sweep read for the crate.</summary>
+    /// <summary>A spilled file: young enough, or rendered from the updated_at a recent sweep read for the crate.</summary>
     private bool IsCurrent(string canonicalName, DateTimeOffset updatedAt, DateTimeOffset storedAt)
     {
         var now = _time.GetUtcNow();
@@ -251,10 +288,11 @@ public sealed class IndexFileCache
         try
         {
             var startedAt = _time.GetUtcNow();
+            var startedTimestamp = _time.GetTimestamp();
             var updatedAt = new CrateUpdateTimes(_sweep?.UpdatedAt.Count ?? 0);
             // Streamed: no list of every crate is built, and each name is garbage as soon as it is hashed.
             await _crates.ForEachCrateUpdatedAtAsync(updatedAt.Add, CancellationToken.None);
-            _sweep = new Sweep(updatedAt, startedAt);
+            _sweep = new Sweep(updatedAt, startedAt, startedTimestamp);
         }
         catch (Exception)
         {
@@ -298,16 +336,19 @@ public sealed class IndexFileCache
         }
     }
 
-    private sealed record Sweep(CrateUpdateTimes UpdatedAt, DateTimeOffset StartedAt);
+    private sealed record Sweep(CrateUpdateTimes UpdatedAt, DateTimeOffset StartedAt, long StartedTimestamp);
 
     private sealed record ReportedWrite(DateTimeOffset UpdatedAt, DateTimeOffset RecordedAt);
 
-    private sealed class Entry(IndexFile file, DateTimeOffset updatedAt, DateTimeOffset storedAt, long size)
+    private sealed class Entry(IndexFile file, DateTimeOffset updatedAt, long freshUntil, long size)
     {
         public IndexFile File { get; } = file;
         public DateTimeOffset UpdatedAt { get; } = updatedAt;
-        public DateTimeOffset StoredAt { get; } = storedAt;
+        /// <summary>The timestamp until which the entry is young enough on its own (<see cref="MaxAge"/> after its render).</summary>
+        public long FreshUntil { get; } = freshUntil;
         public long Size { get; } = size;
         public volatile bool Touched;
+        /// <summary>The sweep that last vouched for the entry (see <see cref="IsVouched"/>).</summary>
+        public volatile Sweep? VouchedBy;
     }
 }

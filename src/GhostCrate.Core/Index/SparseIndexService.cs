@@ -23,14 +23,22 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
     /// build, so the file is one worth keeping in memory (<see cref="IndexFileCache.TryGetAsync"/>).
     /// </param>
     /// <param name="cancellationToken">Cancels the database read.</param>
-    public async ValueTask<IndexFile?> GetAsync(string lowercaseName, bool revalidation, CancellationToken cancellationToken)
+    public ValueTask<IndexFile?> GetAsync(string lowercaseName, bool revalidation, CancellationToken cancellationToken)
     {
         var canonical = Protocol.Crates.CrateName.Canonicalize(lowercaseName);
-        if (cache is not null && await cache.TryGetAsync(canonical, revalidation, cancellationToken) is { } cached)
-        {
-            // The cache is keyed canonically; the spelling check below still applies to cached files.
-            return cached.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? cached : null;
-        }
+        if (cache is null) return RenderAsync(lowercaseName, canonical, revalidation, cancellationToken);
+        // A file from memory (every warm request and 304) completes here, without a state machine.
+        var cached = cache.TryGetAsync(canonical, revalidation, cancellationToken);
+        return cached.IsCompletedSuccessfully
+            ? cached.Result is { } file ? new ValueTask<IndexFile?>(SameSpelling(file, lowercaseName)) : RenderAsync(lowercaseName, canonical, revalidation, cancellationToken)
+            : AfterPollAsync(cached, lowercaseName, canonical, revalidation, cancellationToken);
+    }
+
+    private async ValueTask<IndexFile?> AfterPollAsync(ValueTask<IndexFile?> cached, string lowercaseName, string canonical, bool revalidation, CancellationToken cancellationToken) =>
+        await cached is { } file ? SameSpelling(file, lowercaseName) : await RenderAsync(lowercaseName, canonical, revalidation, cancellationToken);
+
+    private async ValueTask<IndexFile?> RenderAsync(string lowercaseName, string canonical, bool revalidation, CancellationToken cancellationToken)
+    {
         var version = cache?.Version ?? 0;
         var source = await crates.GetIndexSourceAsync(canonical, cancellationToken);
         if (source is null || source.Lines.Count == 0) return null;
@@ -39,9 +47,17 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         var file = new IndexFile(bytes, ETagOf(bytes), TruncateToSeconds(source.UpdatedAt)) { Name = source.Name };
         cache?.Store(canonical, file, source.UpdatedAt, version, keep: revalidation);
-        // Cargo asks for the lowercase spelling of the name it depends on; `foo_bar` must not answer for `foo-bar`.
-        return source.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? file : null;
+        return SameSpelling(file, lowercaseName);
     }
+
+    /// <summary>
+    /// Cargo asks for the lowercase spelling of the name it depends on; `foo_bar` must not answer for `foo-bar`, though
+    /// both share the canonical key the cache and the database use.
+    /// Most names have no '_': then both spellings equal the canonical key, and the name (another object in memory,
+    /// most of the cost of a 304 is such reads) need not be compared.
+    /// </summary>
+    private static IndexFile? SameSpelling(IndexFile file, string lowercaseName) =>
+        (!file.NameHasUnderscore && !lowercaseName.Contains('_')) || file.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? file : null;
 
     /// <summary>Called by this node's writers after a change to a crate's versions has committed (or may have).</summary>
     public void Invalidate(string canonicalName) => cache?.Invalidate(canonicalName);
@@ -55,8 +71,21 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
 
 public sealed record IndexFile(byte[] Content, string ETag, DateTimeOffset LastModified)
 {
+    private readonly string _name = "";
+
     /// <summary>The crate's name as published (the file is keyed by its canonical name).</summary>
-    public string Name { get; init; } = "";
+    public string Name
+    {
+        get => _name;
+        init
+        {
+            _name = value;
+            NameHasUnderscore = value.Contains('_');
+        }
+    }
+
+    /// <summary>Whether <see cref="Name"/> has a '_' (kept here so a request can be matched without reading the name).</summary>
+    public bool NameHasUnderscore { get; private init; }
 
     /// <summary>The Last-Modified header value, formatted once (RFC 9110 IMF-fixdate).</summary>
     public string LastModifiedHeader { get; } = LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);

@@ -33,14 +33,14 @@ public static class MirrorEndpoints
         var group = app.MapGroup(mount).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration: no `api`, a mirror takes no publishes.
-        group.MapGet("/index/config.json", (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> registry) =>
+        group.MapMethods("/index/config.json", ReadMethods.GetAndHead, (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> registry) =>
         {
             var baseUrl = urls.BaseUrl(context.Request) + mount;
             context.Response.Headers.CacheControl = registry.Value.AuthRequired ? "private, no-cache" : "public, no-cache";
             return Results.Json(new RegistryConfig(baseUrl + "/crates/{crate}/{version}/download", null, registry.Value.AuthRequired));
         });
 
-        group.MapGet("/index/{**path}", async (string path, HttpContext context, IOptions<RegistryOptions> registry, CancellationToken ct) =>
+        group.MapMethods("/index/{**path}", ReadMethods.GetAndHead, async (string path, HttpContext context, IOptions<RegistryOptions> registry, CancellationToken ct) =>
         {
             if (!IndexPath.TryParse(path, out var name)) return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");
             var file = layout.IndexFile(name);

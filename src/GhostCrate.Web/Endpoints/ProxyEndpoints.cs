@@ -34,14 +34,14 @@ public static class ProxyEndpoints
         var mount = app.MapGroup("/" + upstream.Name).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // Downloads point at us, never at the upstream: that is what makes the cache shared and outage-proof.
-        mount.MapGet("/index/config.json", (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
+        mount.MapMethods("/index/config.json", ReadMethods.GetAndHead, (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
         {
             var root = $"{urls.BaseUrl(context.Request)}/{upstream.Name}";
             IndexFileResponses.SetCacheControl(context, options.Value);
             return Results.Json(new RegistryConfig(root + "/api/v1/crates", root, options.Value.AuthRequired));
         });
 
-        mount.MapGet("/index/{**path}", async (string path, HttpContext context, ProxyIndexService index, IOptions<RegistryOptions> options) =>
+        mount.MapMethods("/index/{**path}", ReadMethods.GetAndHead, async (string path, HttpContext context, ProxyIndexService index, IOptions<RegistryOptions> options) =>
         {
             if (!IndexPath.TryParse(path, out var name))
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");

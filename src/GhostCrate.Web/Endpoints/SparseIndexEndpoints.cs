@@ -22,7 +22,7 @@ public static class SparseIndexEndpoints
         var index = app.MapGroup("/index").AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration
-        index.MapGet("/config.json", (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
+        index.MapMethods("/config.json", ReadMethods.GetAndHead, (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
         {
             var baseUrl = urls.BaseUrl(context.Request);
             var config = new RegistryConfig(baseUrl + "/api/v1/crates", baseUrl, options.Value.AuthRequired);
@@ -32,7 +32,7 @@ public static class SparseIndexEndpoints
 
         // The hot path of every cargo build: files (and their ETag and Last-Modified text) come from IndexFileCache,
         // and headers are set from those precomputed strings, so a warm request or a 304 allocates almost nothing.
-        index.MapGet("/{**path}", async (string path, HttpContext context, SparseIndexService service, CrateAccess access, IOptions<RegistryOptions> options) =>
+        index.MapMethods("/{**path}", ReadMethods.GetAndHead, async (string path, HttpContext context, SparseIndexService service, CrateAccess access, IOptions<RegistryOptions> options) =>
         {
             if (!IndexPath.TryParse(path, out var name) || name is null)
             {

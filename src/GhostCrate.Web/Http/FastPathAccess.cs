@@ -13,9 +13,14 @@ namespace GhostCrate.Web.Http;
 /// </summary>
 internal static class FastPathAccess
 {
-    public static async ValueTask<bool> MayReadAsync(HttpContext context, RegistryOptions settings, CrateAccess access, string crate)
+    public static ValueTask<bool> MayReadAsync(HttpContext context, RegistryOptions settings, CrateAccess access, string crate) =>
+        string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString())
+            ? new ValueTask<bool>(!settings.AuthRequired) // anonymous: no state machine on the hot path of an open registry
+            : MayTokenReadAsync(context, settings, access, crate);
+
+    private static async ValueTask<bool> MayTokenReadAsync(HttpContext context, RegistryOptions settings, CrateAccess access, string crate)
     {
-        var principal = string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString()) ? null : (await context.AuthenticateAsync()).Principal;
+        var principal = (await context.AuthenticateAsync()).Principal;
         return !settings.AuthRequired || (principal is not null && await access.CanReadAsync(crate, principal, context.RequestAborted));
     }
 }
