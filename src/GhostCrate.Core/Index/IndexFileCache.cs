@@ -121,29 +121,40 @@ public sealed class IndexFileCache
             }
             Remove(canonicalName, entry);
         }
-        return _spill is null ? null : FromSpill(canonicalName, keep);
+        return _spill is null ? null : FromSpill(canonicalName, keep, timestamp);
     }
 
     /// <summary>
-    /// Whether the latest sweep, begun less than <see cref="MaxAge"/> ago, read the updated_at the entry was rendered
-    /// from. The answer is kept on the entry until the next sweep: looking the name up in the sweep hashes it again,
-    /// which cost as much as the rest of a 304 from memory.
+    /// <see cref="SweepVouches"/> for an entry in memory. The answer is kept on the entry until the next sweep: looking
+    /// the name up in the sweep hashes it again, which cost as much as the rest of a 304 from memory.
     /// </summary>
     private bool IsVouched(string canonicalName, Entry entry, long timestamp)
     {
-        var sweep = _sweep;
-        if (sweep is null || timestamp - sweep.StartedTimestamp > _maxAgeTicks) return false;
+        if (RecentSweep(timestamp) is not { } sweep) return false;
         if (ReferenceEquals(entry.VouchedBy, sweep)) return true;
         if (!sweep.UpdatedAt.Recorded(canonicalName, entry.UpdatedAt)) return false;
         entry.VouchedBy = sweep;
         return true;
     }
 
-    private IndexFile? FromSpill(string canonicalName, bool keep)
+    /// <summary>Whether the latest sweep, begun less than <see cref="MaxAge"/> ago, read this updated_at for the crate.</summary>
+    private bool SweepVouches(string canonicalName, DateTimeOffset updatedAt, long timestamp) =>
+        RecentSweep(timestamp)?.UpdatedAt.Recorded(canonicalName, updatedAt) == true;
+
+    /// <summary>The latest sweep if it began less than <see cref="MaxAge"/> ago (a failing database stops the vouching).</summary>
+    private Sweep? RecentSweep(long timestamp) => _sweep is { } sweep && timestamp - sweep.StartedTimestamp <= _maxAgeTicks ? sweep : null;
+
+    /// <summary>
+    /// The timestamp until which a file rendered at <paramref name="storedAt"/> is young enough on its own: its age
+    /// counts from its render (a spilled file may be old already, and its time is the wall clock's).
+    /// </summary>
+    private long FreshUntil(DateTimeOffset storedAt) => _time.GetTimestamp() + _maxAgeTicks - Ticks(_time.GetUtcNow() - storedAt);
+
+    private IndexFile? FromSpill(string canonicalName, bool keep, long timestamp)
     {
         var version = Version; // before the read: an invalidation during it must stop the copy into memory
         if (_spill!.TryRead(canonicalName) is not { } spilled) return null;
-        if (!IsCurrent(canonicalName, spilled.UpdatedAt, spilled.StoredAt)
+        if (!(timestamp <= FreshUntil(spilled.StoredAt) || SweepVouches(canonicalName, spilled.UpdatedAt, timestamp))
             || (_reported.TryGetValue(canonicalName, out var reported) && reported.UpdatedAt != spilled.UpdatedAt))
         {
             return null; // Too old, or rendered before a write another process made: render again (and replace it).
@@ -186,13 +197,11 @@ public sealed class IndexFileCache
         if (size > _budgetBytes / 4) return;
         if (!mayEvict && Interlocked.Read(ref _bytes) + size > _budgetBytes) return;
         if (Version != versionBeforeRender) return; // a write committed while we rendered: our bytes may be old
-        // Its age counts from its render (a file read back from the spill may be old already), on the timestamp clock.
-        var freshUntil = _time.GetTimestamp() + _maxAgeTicks - Ticks(_time.GetUtcNow() - storedAt);
         // What a 304 reads (the key, the file and its ETag, the entry, and the dictionary's node that TryAdd makes
         // next) is allocated here in one run, so it lies together in memory: the key came with the first request and
         // the file with its render, far apart, and each object a 304 visits was a cache miss of its own.
         var key = new string(canonicalName);
-        var entry = new Entry(file with { ETag = new string(file.ETag) }, updatedAt, freshUntil, size);
+        var entry = new Entry(file with { ETag = new string(file.ETag) }, updatedAt, FreshUntil(storedAt), size);
         if (_entries.TryGetValue(canonicalName, out var existing))
         {
             if (!_entries.TryUpdate(canonicalName, entry, existing)) return;
@@ -265,16 +274,6 @@ public sealed class IndexFileCache
         }
     }
 
-    /// <summary>A spilled file: young enough, or rendered from the updated_at a recent sweep read for the crate.</summary>
-    private bool IsCurrent(string canonicalName, DateTimeOffset updatedAt, DateTimeOffset storedAt)
-    {
-        var now = _time.GetUtcNow();
-        if (now - storedAt <= MaxAge) return true;
-        var sweep = _sweep;
-        return sweep is not null && now - sweep.StartedAt <= MaxAge
-            && sweep.UpdatedAt.Recorded(canonicalName, updatedAt);
-    }
-
     private void StartSweep()
     {
         if (Interlocked.Exchange(ref _sweeping, 1) == 1) return;
@@ -287,12 +286,11 @@ public sealed class IndexFileCache
     {
         try
         {
-            var startedAt = _time.GetUtcNow();
             var startedTimestamp = _time.GetTimestamp();
             var updatedAt = new CrateUpdateTimes(_sweep?.UpdatedAt.Count ?? 0);
             // Streamed: no list of every crate is built, and each name is garbage as soon as it is hashed.
             await _crates.ForEachCrateUpdatedAtAsync(updatedAt.Add, CancellationToken.None);
-            _sweep = new Sweep(updatedAt, startedAt, startedTimestamp);
+            _sweep = new Sweep(updatedAt, startedTimestamp);
         }
         catch (Exception)
         {
@@ -336,7 +334,7 @@ public sealed class IndexFileCache
         }
     }
 
-    private sealed record Sweep(CrateUpdateTimes UpdatedAt, DateTimeOffset StartedAt, long StartedTimestamp);
+    private sealed record Sweep(CrateUpdateTimes UpdatedAt, long StartedTimestamp);
 
     private sealed record ReportedWrite(DateTimeOffset UpdatedAt, DateTimeOffset RecordedAt);
 

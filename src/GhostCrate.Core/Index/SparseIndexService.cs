@@ -29,9 +29,9 @@ public sealed class SparseIndexService(ICrateRepository crates, IndexFileCache? 
         if (cache is null) return RenderAsync(lowercaseName, canonical, revalidation, cancellationToken);
         // A file from memory (every warm request and 304) completes here, without a state machine.
         var cached = cache.TryGetAsync(canonical, revalidation, cancellationToken);
-        return cached.IsCompletedSuccessfully
-            ? cached.Result is { } file ? new ValueTask<IndexFile?>(SameSpelling(file, lowercaseName)) : RenderAsync(lowercaseName, canonical, revalidation, cancellationToken)
-            : AfterPollAsync(cached, lowercaseName, canonical, revalidation, cancellationToken);
+        if (!cached.IsCompletedSuccessfully) return AfterPollAsync(cached, lowercaseName, canonical, revalidation, cancellationToken);
+        if (cached.Result is { } file) return new ValueTask<IndexFile?>(SameSpelling(file, lowercaseName));
+        return RenderAsync(lowercaseName, canonical, revalidation, cancellationToken);
     }
 
     private async ValueTask<IndexFile?> AfterPollAsync(ValueTask<IndexFile?> cached, string lowercaseName, string canonical, bool revalidation, CancellationToken cancellationToken) =>

@@ -20,13 +20,31 @@ public static class IndexPath
             throw new ArgumentException($"`{name}` is not a crate name", nameof(name));
 
         var n = name.ToLowerInvariant();
-        return n.Length switch
+        Span<char> directories = stackalloc char[MaxDirectoriesLength];
+        return string.Concat(directories[..WriteDirectories(n, directories)], "/", n);
+    }
+
+    private const int MaxDirectoriesLength = 5; // `se/rd`
+
+    /// <summary>The directories before a lowercase name (`se/rd`, `3/s`, `1`): the one layout rule of both directions.</summary>
+    private static int WriteDirectories(ReadOnlySpan<char> name, Span<char> into)
+    {
+        switch (name.Length)
         {
-            1 => $"1/{n}",
-            2 => $"2/{n}",
-            3 => $"3/{n[0]}/{n}",
-            _ => $"{n[..2]}/{n[2..4]}/{n}",
-        };
+            case 1 or 2:
+                into[0] = (char)('0' + name.Length);
+                return 1;
+            case 3:
+                into[0] = '3';
+                into[1] = '/';
+                into[2] = name[0];
+                return 3;
+            default:
+                name[..2].CopyTo(into);
+                into[2] = '/';
+                name[2..4].CopyTo(into[3..]);
+                return 5;
+        }
     }
 
     /// <summary>
@@ -52,14 +70,12 @@ public static class IndexPath
         return true;
     }
 
-    /// <summary>Whether the directories before the name are the ones <see cref="ForCrate"/> gives it (`se/rd`, `3/s`, `1`).</summary>
-    private static bool IsPrefixFor(ReadOnlySpan<char> name, ReadOnlySpan<char> directories) => name.Length switch
+    /// <summary>Whether the directories before the name are the ones <see cref="ForCrate"/> gives it.</summary>
+    private static bool IsPrefixFor(ReadOnlySpan<char> name, ReadOnlySpan<char> directories)
     {
-        1 => directories is "1",
-        2 => directories is "2",
-        3 => directories.Length == 3 && directories[0] == '3' && directories[1] == '/' && directories[2] == name[0],
-        _ => directories.Length == 5 && directories[..2].SequenceEqual(name[..2]) && directories[2] == '/' && directories[3..].SequenceEqual(name[2..4]),
-    };
+        Span<char> expected = stackalloc char[MaxDirectoriesLength];
+        return directories.SequenceEqual(expected[..WriteDirectories(name, expected)]);
+    }
 
     private static bool IsLowercaseName(ReadOnlySpan<char> name)
     {
