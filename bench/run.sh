@@ -2,11 +2,12 @@
 # GhostCrate next to nginx serving the very same bytes. One command; prints numbers and ratios, never fails on them.
 #
 #   bash bench/run.sh                 # N=10k crates (plus start-up/RSS at 1k), about 10-15 minutes on 2 cores
-#   bash bench/run.sh --large         # N=100k crates (plus start-up/RSS at 1k and 10k); generating 100k takes ~30 min once
+#   bash bench/run.sh --large         # N=100k crates (plus start-up/RSS at 1k and 10k); generating the datasets takes ~12 min once
 #   bash bench/run.sh --crates 2000   # any N
 #   options: --duration S (seconds per wrk run, default 10)  --repeat R (runs per server and measurement, taken in
 #            turns, median reported; default 3)  --work DIR (datasets are cached there, default
 #            /tmp/ghostcrate-bench)  --regenerate (throw cached datasets away)  --publish-seconds S (default 30)
+#            --generate-only (build and generate/migrate the datasets, then stop: no servers, no load)
 #
 # Installs nginx, wrk, h2load, hyperfine (Debian) when missing. Writes bench/results/<date>-N<k>.md and prints it.
 # Every server binds 127.0.0.1 on a free port; every load run is bounded in time.
@@ -19,6 +20,7 @@ repeat=3
 publish_seconds=30
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
 regenerate=0
+generate_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --crates) crates="$2"; shift 2 ;;
@@ -28,7 +30,8 @@ while [[ $# -gt 0 ]]; do
     --publish-seconds) publish_seconds="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --regenerate) regenerate=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --generate-only) generate_only=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -102,6 +105,7 @@ if [[ $crates -ge 100000 ]]; then sizes+=(10000); fi
 if [[ $crates -ne 1000 ]]; then sizes+=("$crates"); fi
 for n in "${sizes[@]}"; do dataset "$n" >/dev/null; done
 main="$work/n$crates"
+if [[ $generate_only -eq 1 ]]; then log "datasets ready under $work"; exit 0; fi
 
 # ------------------------------------------------------------------------------------------------------------- servers
 # start_ghostcrate DATA_DIR -> sets gc_pid, gc_port, gc_startup_ms (spawn until /ready answers 200)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using GhostCrate.Core.Threading;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +13,9 @@ namespace GhostCrate.Web.Http;
 /// pieces, each one positional read on a thread-pool thread (a page-cache hit, or what an asynchronous file read
 /// would queue to the pool anyway), and never reads on a socket thread: a write that had to wait for the client
 /// resumes there with inline socket completions, so the loop leaves it first (<see cref="IoThreads"/>).
+/// Each piece is read straight into the response pipe's own memory, which the socket then sends: one copy of the
+/// bytes in user space instead of two (a read into a buffer, then the stream's copy into the pipe): a quarter less
+/// CPU per 5 MB download (3.1 -> 2.4 ms in an A/B, bench/README.md, session 9).
 /// </summary>
 internal static class PieceCopySendFile
 {
@@ -26,27 +28,27 @@ internal static class PieceCopySendFile
         if (inner is not Feature) context.Features.Set<IHttpResponseBodyFeature>(new Feature(inner));
     }
 
-    private static async Task SendAsync(Stream body, string path, long offset, long? count, CancellationToken cancellationToken)
+    private static async Task SendAsync(IHttpResponseBodyFeature response, string path, long offset, long? count, CancellationToken cancellationToken)
     {
         await IoThreads.LeaveAsync();
         // Published files are never rewritten in place; a file replaced or removed meanwhile keeps this handle's bytes.
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
         var end = count is { } n ? offset + n : RandomAccess.GetLength(handle);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(end - offset, 1, PieceBytes));
-        try
+        // Headers first: before the response has started, the server buffers body writes in memory of its own.
+        await response.StartAsync(cancellationToken);
+        await IoThreads.LeaveAsync();
+        var writer = response.Writer;
+        while (offset < end)
         {
-            while (offset < end)
-            {
-                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - offset)), offset);
-                if (read == 0) break; // shorter than its stat said: Kestrel then ends the response as incomplete
-                await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                await IoThreads.LeaveAsync();
-                offset += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A piece larger than the server's 4 KB blocks comes from the shared array pool, and goes back to it once sent.
+            var piece = writer.GetMemory((int)Math.Min(end - offset, PieceBytes));
+            var read = RandomAccess.Read(handle, piece.Span[..(int)Math.Min(Math.Min(piece.Length, PieceBytes), end - offset)], offset);
+            if (read == 0) break; // shorter than its stat said: Kestrel then ends the response as incomplete
+            writer.Advance(read);
+            var flushed = await writer.FlushAsync(cancellationToken);
+            await IoThreads.LeaveAsync();
+            if (flushed.IsCompleted || flushed.IsCanceled) break; // the client went away: nothing more can be sent
+            offset += read;
         }
     }
 
@@ -60,6 +62,6 @@ internal static class PieceCopySendFile
         public Task CompleteAsync() => inner.CompleteAsync();
 
         public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-            SendAsync(inner.Stream, path, offset, count, cancellationToken);
+            SendAsync(inner, path, offset, count, cancellationToken);
     }
 }

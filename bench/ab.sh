@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# A/B of two GhostCrate builds, with nginx as the yardstick, on one cached dataset: the three servers run at the same
+# time and are measured in turns (A, B, nginx, A, B, nginx, ...), so drifting load on the machine touches all alike.
+# For judging one change; bench/run.sh is the full benchmark. Prints one line per run, then medians and ratios.
+#
+#   bash bench/ab.sh --a DIR --b DIR                 # revalidation (304s), N=10k, 5 rounds of 8 s
+#   bash bench/ab.sh --a DIR --b DIR --crates 100000 --mode get --rounds 8 --duration 10
+#   bash bench/ab.sh --a DIR --b DIR --mode download-big     # modes: revalidate, get (index files), download-small, download-big
+#   bash bench/ab.sh --a DIR --b DIR --b-env "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"   # same build, one knob
+#
+# DIR is a published server (the directory holding `ghostcrate`): /tmp/ghostcrate-bench/server as bench/run.sh
+# leaves it, or `dotnet publish src/GhostCrate/GhostCrate.csproj -c Release -r linux-x64 --self-contained false
+# -p:PublishReadyToRun=true -o DIR`. The dataset must exist: `bash bench/run.sh --generate-only [--crates N]`.
+# --a-env / --b-env: extra environment for one server ("VAR=value VAR2=value"). Every server binds 127.0.0.1 on a
+# free port and works on its own copy of the data (blobs hard-linked).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
+a="" b="" a_env="" b_env="" crates=10000 rounds=5 duration=8 mode=revalidate
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --a) a="$2"; shift 2 ;;
+    --b) b="$2"; shift 2 ;;
+    --a-env) a_env="$2"; shift 2 ;;
+    --b-env) b_env="$2"; shift 2 ;;
+    --crates) crates="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --mode) mode="$2"; shift 2 ;;
+    --work) work="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "ab.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ -x "$a/ghostcrate" && -x "$b/ghostcrate" ]] || { echo "ab.sh: --a and --b must name published servers (see --help)" >&2; exit 2; }
+# What each mode replays, and with how many connections (as bench/run.sh measures it).
+case "$mode" in
+  revalidate) connections=32 ;;
+  get) connections=32 ;;
+  download-small) connections=32 ;;
+  download-big) connections=8 ;;
+  *) echo "ab.sh: --mode is revalidate, get, download-small or download-big" >&2; exit 2 ;;
+esac
+ds="$work/n$crates"
+[[ -f "$ds/manifest.json" ]] || { echo "ab.sh: no dataset in $ds (bash bench/run.sh --generate-only --crates $crates)" >&2; exit 2; }
+for t in nginx wrk python3 curl; do command -v "$t" >/dev/null || [[ $t == nginx && -x /usr/sbin/nginx ]] || { echo "ab.sh: $t is missing (bench/run.sh installs it)" >&2; exit 2; }; done
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
+tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
+
+run="$(mktemp -d "$work/ab.XXXXXX")"
+chmod 755 "$run"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu_ticks() { local p; for p in "$@"; do cat /proc/"$p"/stat 2>/dev/null; done | awk '{ sub(/.*\) /, ""); t += $12 + $13 } END { print t + 0 }'; }
+wait_for() { # URL PID
+  local deadline=$(( $(date +%s) + 120 ))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    kill -0 "$2" 2>/dev/null || { echo "ab.sh: server died, see its log" >&2; exit 1; }
+    [[ $(date +%s) -lt $deadline ]] || { echo "ab.sh: $1 did not answer" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+declare -A port pid
+start_ghostcrate() { # NAME DIR "ENV"
+  local name="$1" dir="$2" extra="$3" data="$run/$1"
+  mkdir -p "$data"
+  cp -a "$ds/data/ghostcrate.db"* "$data/"
+  cp -al "$ds/data/blobs" "$data/blobs"
+  port[$name]="$(free_port)"
+  # shellcheck disable=SC2086 # extra is a list of VAR=value words
+  env GHOSTCRATE_ADMIN_TOKEN="bench-admin-token-0123456789abcdef" $extra "$dir/ghostcrate" serve --data-dir "$data" \
+    --urls "http://127.0.0.1:${port[$name]}" > "$run/$name.log" 2>&1 &
+  pid[$name]=$!
+  pids+=("${pid[$name]}")
+  wait_for "http://127.0.0.1:${port[$name]}/ready" "${pid[$name]}"
+}
+start_ghostcrate a "$a" "$a_env"
+start_ghostcrate b "$b" "$b_env"
+
+# nginx as bench/run.sh configures it (open_file_cache below the hard limit of open files).
+port[n]="$(free_port)"
+mkdir -p "$run/nginx/tmp"
+nofile="$(ulimit -Hn)"
+[[ $nofile == unlimited || $nofile -gt 400000 ]] && nofile=400000
+file_cache=$(( nofile - 6000 )); [[ $file_cache -gt 200000 ]] && file_cache=200000; [[ $file_cache -lt 1000 ]] && file_cache=1000
+user_line=""; [[ $(id -u) -eq 0 ]] && user_line="user root;"
+cat > "$run/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+worker_rlimit_nofile $nofile;
+error_log $run/nginx/error.log warn;
+pid $run/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; keepalive_requests 1000000; keepalive_timeout 65;
+  open_file_cache max=$file_cache inactive=300s; open_file_cache_valid 300s; open_file_cache_min_uses 1; open_file_cache_errors on;
+  etag on;
+  client_body_temp_path $run/nginx/tmp/body; proxy_temp_path $run/nginx/tmp/proxy; fastcgi_temp_path $run/nginx/tmp/fastcgi;
+  uwsgi_temp_path $run/nginx/tmp/uwsgi; scgi_temp_path $run/nginx/tmp/scgi;
+  types { }
+  default_type text/plain;
+  server { listen 127.0.0.1:${port[n]}; root $ds/www; location /index/ { add_header Cache-Control "public, no-cache"; } }
+}
+EOF
+"$nginx_bin" -p "$run/nginx" -c "$run/nginx/nginx.conf" -g 'daemon off;' 2>"$run/nginx/stderr.log" &
+pid[n]=$!
+pids+=("${pid[n]}")
+wait_for "http://127.0.0.1:${port[n]}$(head -1 "$ds/lists/index-paths.txt")" "${pid[n]}"
+
+list_for() { # WHO -> the request list
+  case "$mode" in
+    revalidate) echo "$run/etags-$1.txt" ;;
+    get) echo "$ds/lists/index-paths.txt" ;;
+    download-small) echo "$ds/lists/crate-small.txt" ;;
+    download-big) echo "$ds/lists/crate-big.txt" ;;
+  esac
+}
+wrk_mode() { if [[ $mode == revalidate ]]; then echo revalidate; else echo get; fi; }
+
+# Warm as bench/run.sh does: every index file once, then the measured list for 5 s.
+for who in a b n; do
+  "${tool[@]}" etags --base "http://127.0.0.1:${port[$who]}" --paths "$ds/lists/index-paths.txt" --out "$run/warm-$who.txt" --limit 100000000
+  "${tool[@]}" etags --base "http://127.0.0.1:${port[$who]}" --paths "$ds/lists/index-paths.txt" --out "$run/etags-$who.txt" --limit 5000
+  WRK_LIST="$(list_for "$who")" WRK_MODE="$(wrk_mode)" wrk -t2 -c"$connections" -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:${port[$who]}" >/dev/null 2>&1 || true
+done
+
+echo "N=$crates, $mode, $rounds rounds of ${duration}s; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$rounds"); do
+  for who in a b n; do
+    if [[ $who == n ]]; then mapfile -t procs < <(pgrep -P "${pid[n]}"); else procs=("${pid[$who]}"); fi
+    before="$(cpu_ticks "${procs[@]}")"
+    WRK_LIST="$(list_for "$who")" WRK_MODE="$(wrk_mode)" wrk -t2 -c"$connections" -d"${duration}s" --timeout 10s -s "$repo/bench/lua/replay.lua" \
+      "http://127.0.0.1:${port[$who]}" > "$run/wrk.txt" 2>&1 || true
+    used=$(( $(cpu_ticks "${procs[@]}") - before ))
+    grep -m1 '^{"requests"' "$run/wrk.txt" | sed "s/}\$/,\"who\":\"$who\",\"round\":$r,\"cpu_ticks\":$used,\"hz\":$(getconf CLK_TCK)}/" >> "$run/runs.jsonl"
+    tail -1 "$run/runs.jsonl" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+rps = d["requests"] / d["duration_us"] * 1e6
+cpu = d["cpu_ticks"] / d["hz"] * 1e6 / max(d["requests"], 1)
+print("%s round %d: %9.0f req/s  %7.2f us CPU/req  p50 %5.2f ms  p99 %6.2f ms  errors %d/%d" % (
+    {"a": "A    ", "b": "B    ", "n": "nginx"}[d["who"]], d["round"], rps, cpu, d["p50_us"] / 1000, d["p99_us"] / 1000,
+    d["socket_errors"], d["status_errors"]))'
+  done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$run/runs.jsonl" <<'EOF'
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+def med(who, f):
+    return statistics.median(f(d) for d in runs if d["who"] == who)
+rps = {w: med(w, lambda d: d["requests"] / d["duration_us"] * 1e6) for w in "abn"}
+cpu = {w: med(w, lambda d: d["cpu_ticks"] / d["hz"] * 1e6 / max(d["requests"], 1)) for w in "abn"}
+mbs = {w: med(w, lambda d: d["bytes"] / d["duration_us"]) for w in "abn"}
+print("medians: A %.0f req/s (%.2f us, %.1f MB/s), B %.0f req/s (%.2f us, %.1f MB/s), nginx %.0f req/s (%.2f us, %.1f MB/s)" % (
+    rps["a"], cpu["a"], mbs["a"], rps["b"], cpu["b"], mbs["b"], rps["n"], cpu["n"], mbs["n"]))
+print("ratios: A/nginx %.2f, B/nginx %.2f, B/A %.3f (requests/s); B/A %.3f (CPU per request, below 1 is better)" % (
+    rps["a"] / rps["n"], rps["b"] / rps["n"], rps["b"] / rps["a"], cpu["b"] / cpu["a"]))
+EOF

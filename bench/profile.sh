@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Where one GhostCrate server spends a measurement's CPU: per thread (CPU, voluntary and involuntary context
+# switches) and per function (`perf record`, with names for JIT-compiled .NET code), under the load bench/run.sh uses.
+#
+#   bash bench/profile.sh --server DIR                   # 304s at N=10k
+#   bash bench/profile.sh --server DIR --crates 100000 --mode get --seconds 10
+#
+# DIR is a published server (see bench/ab.sh); the dataset must exist (bash bench/run.sh --generate-only).
+# .NET code is named in perf only when it was compiled at run time and not through the double-mapped (W^X) memory,
+# so the server runs with DOTNET_PerfMapEnabled=1, DOTNET_EnableWriteXorExecute=0 and DOTNET_ReadyToRun=0 (the
+# published ReadyToRun code would show up as bare addresses); the last changes code quality a little, so compare
+# requests/s with bench/ab.sh, not here. Installs linux-perf (Debian) when perf is missing. Keeps perf.data and the
+# reports in --out (default /tmp/ghostcrate-bench/profile).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
+server="" crates=10000 mode=revalidate seconds=8 out=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --server) server="$2"; shift 2 ;;
+    --crates) crates="$2"; shift 2 ;;
+    --mode) mode="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "profile.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ -x "$server/ghostcrate" ]] || { echo "profile.sh: --server must name a published server (see --help)" >&2; exit 2; }
+ds="$work/n$crates"
+[[ -f "$ds/manifest.json" ]] || { echo "profile.sh: no dataset in $ds (bash bench/run.sh --generate-only --crates $crates)" >&2; exit 2; }
+out="${out:-$work/profile}"
+if ! command -v perf >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
+tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
+
+rm -rf "$out"
+mkdir -p "$out/data"
+cp -a "$ds/data/ghostcrate.db"* "$out/data/"
+cp -al "$ds/data/blobs" "$out/data/blobs"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 GHOSTCRATE_ADMIN_TOKEN="bench-admin-token-0123456789abcdef" \
+  "$server/ghostcrate" serve --data-dir "$out/data" --urls "http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$out/data"' EXIT
+deadline=$(( $(date +%s) + 120 ))
+until curl -fsS -o /dev/null "http://127.0.0.1:$port/ready" 2>/dev/null; do
+  kill -0 "$pid" 2>/dev/null && [[ $(date +%s) -lt $deadline ]] || { cat "$out/server.log" >&2; exit 1; }
+  sleep 0.05
+done
+
+"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/warm.txt" --limit 100000000
+"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/etags.txt" --limit 5000
+list="$out/etags.txt"; [[ $mode == get ]] && list="$ds/lists/index-paths.txt"
+load() { WRK_LIST="$list" WRK_MODE="$mode" wrk -t2 -c32 -d"$1s" -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" | grep -m1 '^{"requests"'; }
+load 5 >/dev/null   # warm-up: tiered JIT, caches
+
+# Per thread: name, CPU ticks, voluntary and involuntary context switches, before and after one run.
+threads() {
+  local t
+  for t in /proc/"$pid"/task/*; do
+    printf '%s %s %s %s %s\n' "${t##*/}" "$(tr ' ' '_' < "$t/comm")" "$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "$t/stat")" \
+      "$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status")" "$(awk '/^nonvoluntary_ctxt_switches/ { print $2 }' "$t/status")"
+  done | sort
+}
+threads > "$out/threads-before.txt"
+echo "run: $(load "$seconds")"
+threads > "$out/threads-after.txt"
+echo "per thread during the run (CPU ticks of 1/$(getconf CLK_TCK) s; context switches voluntary / involuntary):"
+join -a2 "$out/threads-before.txt" "$out/threads-after.txt" | awk '
+  NF == 9 && ($7 - $3 > 0 || $8 - $4 > 10) { printf "  %-18s cpu %6d  switches %8d / %8d\n", $6, $7 - $3, $8 - $4, $9 - $5 }
+  NF == 5 { printf "  %-18s cpu %6d  switches %8d / %8d (new)\n", $2, $3, $4, $5 }'
+
+perf record -F 1999 -g -p "$pid" -o "$out/perf.data" -- sleep "$seconds" > "$out/perf-record.log" 2>&1 &
+perf_pid=$!
+echo "profiled run: $(load "$seconds")"
+wait "$perf_pid" || true
+perf report -i "$out/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' > "$out/by-dso.txt" || true
+perf report -i "$out/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' > "$out/by-symbol.txt" || true
+echo "by binary:"; head -6 "$out/by-dso.txt"
+echo "hottest user-space functions (kernel ones are in $out/by-symbol.txt):"
+grep -v '\[k\]' "$out/by-symbol.txt" | head -25 | cut -c1-180
