@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GhostCrate next to nginx serving the very same bytes. One command; prints numbers and ratios, never fails on them.
 #
-#   bash bench/run.sh                 # N=10k crates (plus start-up/RSS at 1k), about 10-15 minutes on 2 cores
+#   bash bench/run.sh                 # N=10k crates (plus start-up/RSS at 1k), about 6 minutes on 2 cores (+2 to generate)
 #   bash bench/run.sh --large         # N=100k crates (plus start-up/RSS at 1k and 10k); generating the datasets takes ~12 min once
 #   bash bench/run.sh --crates 2000   # any N
 #   options: --duration S (seconds per wrk run, default 10)  --repeat R (runs per server and measurement, taken in
