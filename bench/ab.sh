@@ -16,6 +16,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
 a="" b="" a_env="" b_env="" crates=10000 rounds=5 duration=8 mode=revalidate
 while [[ $# -gt 0 ]]; do
@@ -50,74 +52,26 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
 tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
 
-run="$(mktemp -d "$work/ab.XXXXXX")"
-chmod 755 "$run"
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$run"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-cpu_ticks() { local p; for p in "$@"; do cat /proc/"$p"/stat 2>/dev/null; done | awk '{ sub(/.*\) /, ""); t += $12 + $13 } END { print t + 0 }'; }
-wait_for() { # URL PID
-  local deadline=$(( $(date +%s) + 120 ))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    kill -0 "$2" 2>/dev/null || { echo "ab.sh: server died, see its log" >&2; exit 1; }
-    [[ $(date +%s) -lt $deadline ]] || { echo "ab.sh: $1 did not answer" >&2; exit 1; }
-    sleep 0.05
-  done
-}
+bench_workdir "$work" ab
 
 declare -A port pid
 start_ghostcrate() { # NAME DIR "ENV"
   local name="$1" dir="$2" extra="$3" data="$run/$1"
-  mkdir -p "$data"
-  cp -a "$ds/data/ghostcrate.db"* "$data/"
-  cp -al "$ds/data/blobs" "$data/blobs"
+  copy_data "$ds" "$data"
   port[$name]="$(free_port)"
   # shellcheck disable=SC2086 # extra is a list of VAR=value words
   env GHOSTCRATE_ADMIN_TOKEN="bench-admin-token-0123456789abcdef" $extra "$dir/ghostcrate" serve --data-dir "$data" \
     --urls "http://127.0.0.1:${port[$name]}" > "$run/$name.log" 2>&1 &
   pid[$name]=$!
   pids+=("${pid[$name]}")
-  wait_for "http://127.0.0.1:${port[$name]}/ready" "${pid[$name]}"
+  wait_ready "http://127.0.0.1:${port[$name]}/ready" "${pid[$name]}" "$run/$name.log"
 }
 start_ghostcrate a "$a" "$a_env"
 start_ghostcrate b "$b" "$b_env"
 
-# nginx as bench/run.sh configures it (open_file_cache below the hard limit of open files).
-port[n]="$(free_port)"
-mkdir -p "$run/nginx/tmp"
-nofile="$(ulimit -Hn)"
-[[ $nofile == unlimited || $nofile -gt 400000 ]] && nofile=400000
-file_cache=$(( nofile - 6000 )); [[ $file_cache -gt 200000 ]] && file_cache=200000; [[ $file_cache -lt 1000 ]] && file_cache=1000
-user_line=""; [[ $(id -u) -eq 0 ]] && user_line="user root;"
-cat > "$run/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes auto;
-worker_rlimit_nofile $nofile;
-error_log $run/nginx/error.log warn;
-pid $run/nginx/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; keepalive_requests 1000000; keepalive_timeout 65;
-  open_file_cache max=$file_cache inactive=300s; open_file_cache_valid 300s; open_file_cache_min_uses 1; open_file_cache_errors on;
-  etag on;
-  client_body_temp_path $run/nginx/tmp/body; proxy_temp_path $run/nginx/tmp/proxy; fastcgi_temp_path $run/nginx/tmp/fastcgi;
-  uwsgi_temp_path $run/nginx/tmp/uwsgi; scgi_temp_path $run/nginx/tmp/scgi;
-  types { }
-  default_type text/plain;
-  server { listen 127.0.0.1:${port[n]}; root $ds/www; location /index/ { add_header Cache-Control "public, no-cache"; } }
-}
-EOF
-"$nginx_bin" -p "$run/nginx" -c "$run/nginx/nginx.conf" -g 'daemon off;' 2>"$run/nginx/stderr.log" &
-pid[n]=$!
-pids+=("${pid[n]}")
-wait_for "http://127.0.0.1:${port[n]}$(head -1 "$ds/lists/index-paths.txt")" "${pid[n]}"
+start_nginx "$ds"
+port[n]="$ng_port"
+pid[n]="$ng_pid"
 
 list_for() { # WHO -> the request list
   case "$mode" in

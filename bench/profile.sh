@@ -14,6 +14,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
 server="" crates=10000 mode=revalidate seconds=8 out=""
 while [[ $# -gt 0 ]]; do
@@ -39,19 +41,13 @@ dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.
 tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
 
 rm -rf "$out"
-mkdir -p "$out/data"
-cp -a "$ds/data/ghostcrate.db"* "$out/data/"
-cp -al "$ds/data/blobs" "$out/data/blobs"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+copy_data "$ds" "$out/data"
+port="$(free_port)"
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 GHOSTCRATE_ADMIN_TOKEN="bench-admin-token-0123456789abcdef" \
   "$server/ghostcrate" serve --data-dir "$out/data" --urls "http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$out/data"' EXIT
-deadline=$(( $(date +%s) + 120 ))
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/ready" 2>/dev/null; do
-  kill -0 "$pid" 2>/dev/null && [[ $(date +%s) -lt $deadline ]] || { cat "$out/server.log" >&2; exit 1; }
-  sleep 0.05
-done
+wait_ready "http://127.0.0.1:$port/ready" "$pid" "$out/server.log"
 
 "${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/warm.txt" --limit 100000000
 "${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/etags.txt" --limit 5000

@@ -14,6 +14,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 crates=10000
 duration=10
 repeat=3
@@ -66,22 +68,7 @@ server_bin="$work/server/ghostcrate"
 tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
 admin_token="bench-admin-token-0123456789abcdef"   # the generator's Generator.AdminToken
 
-mkdir -p "$work"
-chmod 755 "$work"
-run="$(mktemp -d "$work/run.XXXXXX")"
-chmod 755 "$run"
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$run"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now_ms() { date +%s%3N; }
+bench_workdir "$work" run
 
 # ------------------------------------------------------------------------------------------------------------ datasets
 # A dataset is generated once per size and generator version and reused (generation dominates the run time).
@@ -117,85 +104,13 @@ start_ghostcrate() {
   GHOSTCRATE_ADMIN_TOKEN="$admin_token" "$server_bin" serve --data-dir "$1" --urls "http://127.0.0.1:$gc_port" >"$run/ghostcrate-$gc_port.log" 2>&1 &
   gc_pid=$!
   pids+=("$gc_pid")
-  local deadline=$(( $(now_ms) + 120000 ))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$gc_port/ready" 2>/dev/null; do
-    kill -0 "$gc_pid" 2>/dev/null || { cat "$run/ghostcrate-$gc_port.log" >&2; echo "GhostCrate died" >&2; exit 1; }
-    [[ $(now_ms) -lt $deadline ]] || { echo "GhostCrate did not become ready" >&2; exit 1; }
-    sleep 0.005
-  done
+  wait_ready "http://127.0.0.1:$gc_port/ready" "$gc_pid" "$run/ghostcrate-$gc_port.log"
   gc_startup_ms=$(( $(now_ms) - started ))
 }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
-start_nginx() {
-  ng_port="$(free_port)"
-  local dir="$run/nginx" www="$1/www"
-  mkdir -p "$dir/tmp"
-  local user_line=""
-  if [[ $(id -u) -eq 0 ]]; then user_line="user root;"; fi
-  # open_file_cache keeps descriptors open: stay under the hard limit of open files (a worker cannot raise its own
-  # limit past it, and a cache bigger than the limit makes nginx answer errors once the descriptors run out).
-  local nofile; nofile="$(ulimit -Hn)"
-  [[ $nofile == unlimited || $nofile -gt 400000 ]] && nofile=400000
-  local file_cache=$(( nofile - 6000 ))
-  [[ $file_cache -gt 200000 ]] && file_cache=200000
-  [[ $file_cache -lt 1000 ]] && file_cache=1000
-  cat > "$dir/nginx.conf" <<EOF
-$user_line
-worker_processes auto;
-worker_rlimit_nofile $nofile;
-error_log $dir/error.log warn;
-pid $dir/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_requests 1000000;
-  keepalive_timeout 65;
-  open_file_cache max=$file_cache inactive=300s;
-  open_file_cache_valid 300s;
-  open_file_cache_min_uses 1;
-  open_file_cache_errors on;
-  etag on;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
-  types { }
-  default_type text/plain;
-  server {
-    listen 127.0.0.1:$ng_port;
-    root $www;
-    location /index/ { add_header Cache-Control "public, no-cache"; }
-    location = /index/config.json { default_type application/json; }
-    location /api/v1/crates/ { default_type application/gzip; add_header Cache-Control "public, max-age=31536000, immutable"; }
-  }
-}
-EOF
-  # The same config.json GhostCrate renders, pointing at nginx.
-  printf '{"dl":"http://127.0.0.1:%s/api/v1/crates","api":"http://127.0.0.1:%s"}' "$ng_port" "$ng_port" > "$www/index/config.json"
-  "$nginx_bin" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' 2>"$dir/stderr.log" &
-  ng_pid=$!
-  pids+=("$ng_pid")
-  local deadline=$(( $(now_ms) + 10000 ))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$ng_port/index/config.json" 2>/dev/null; do
-    [[ $(now_ms) -lt $deadline ]] || { cat "$dir/error.log" "$dir/stderr.log" >&2; echo "nginx did not start" >&2; exit 1; }
-    sleep 0.01
-  done
-}
-
 mkdir -p "$run/results"
-
-# cpu_ticks PID... -> user+system CPU of those processes, in clock ticks (the process totals, which keep the time of
-# threads that have ended: a sum over /proc/PID/task misses those, and .NET's thread pool retires threads mid-run)
-cpu_ticks() {
-  local p
-  for p in "$@"; do cat /proc/"$p"/stat 2>/dev/null; done | awk '{ sub(/.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
-}
 
 # wrk_run NAME PORT LIST MODE CONNECTIONS [PID...] -> writes $run/results/NAME.json (with the CPU the PIDs used meanwhile)
 wrk_run() {

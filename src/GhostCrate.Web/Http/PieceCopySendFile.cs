@@ -41,8 +41,8 @@ internal static class PieceCopySendFile
         while (offset < end)
         {
             // A piece larger than the server's 4 KB blocks comes from the shared array pool, and goes back to it once sent.
-            var piece = writer.GetMemory((int)Math.Min(end - offset, PieceBytes));
-            var read = RandomAccess.Read(handle, piece.Span[..(int)Math.Min(Math.Min(piece.Length, PieceBytes), end - offset)], offset);
+            var size = (int)Math.Min(end - offset, PieceBytes);
+            var read = RandomAccess.Read(handle, writer.GetMemory(size).Span[..size], offset);
             if (read == 0) break; // shorter than its stat said: Kestrel then ends the response as incomplete
             writer.Advance(read);
             var flushed = await writer.FlushAsync(cancellationToken);
