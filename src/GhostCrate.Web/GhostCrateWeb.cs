@@ -15,6 +15,8 @@ public static class GhostCrateWeb
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
         services.AddHostedService<DownloadCountFlusher>();
+        // Requests for hosts outside Registry:AllowedHosts are refused before anything, the fast paths included.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, AllowedHostsStartupFilter>();
         // Cargo's index reads skip routing and the rest of the pipeline when they can (see SparseIndexFastPath).
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, SparseIndexFastPathStartupFilter>();
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DownloadFastPathStartupFilter>();
@@ -32,6 +34,7 @@ public static class GhostCrateWeb
     {
         CurrentRequest.Use(app);
         app.UseTrustedForwardedHeaders();
+        app.UseSecureCookies();
         app.UseGhostCrateUi();
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());

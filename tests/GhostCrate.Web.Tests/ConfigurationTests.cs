@@ -51,11 +51,40 @@ public class ConfigurationTests
     [InlineData("ReverseProxy:KnownProxies:0", "proxy.internal", "ReverseProxy:KnownProxies:0")]
     [InlineData("ReverseProxy:KnownNetworks:0", "10.0.0.0", "ReverseProxy:KnownNetworks:0")]
     [InlineData("ReverseProxy:TrustEveryone", "true", "TrustEveryone")]
+    [InlineData("Registry:AllowedHosts:0", "*", "Registry:AllowedHosts:0")]
+    [InlineData("Registry:AllowedHosts:0", "https://crates.example.com", "Registry:AllowedHosts:0")]
+    [InlineData("Registry:AllowedHosts:0", "crates.example.com:443", "Registry:AllowedHosts:0")]
+    [InlineData("Urls", "http://0.0.0.0:8000", "Registry:PublicUrl")]
     public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });
         Assert.Null(settings);
         Assert.Contains(errors, e => e.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8000", false)]
+    [InlineData("http://*:8000", false)]
+    [InlineData("http://+:8000", false)]
+    [InlineData("http://[::]:8000", false)]
+    [InlineData("http://10.1.2.3:8000", false)]
+    [InlineData("http://crates.internal:8000", false)]
+    [InlineData("http://127.0.0.1:8000", true)]
+    [InlineData("http://127.0.0.2:8000", true)]
+    [InlineData("http://[::1]:8000", true)]
+    [InlineData("http://localhost:8000", true)]
+    public void Listening_beyond_loopback_needs_a_public_url_or_allowed_hosts(string url, bool loopback)
+    {
+        var (_, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8001;" + url });
+        Assert.Equal(loopback, errors.Count == 0);
+        if (!loopback) Assert.Contains(errors, e => e.Contains(url, StringComparison.Ordinal) && e.Contains("Registry:AllowedHosts", StringComparison.Ordinal));
+
+        var (withPublicUrl, errors2) = Load(new() { ["DataDir"] = "./data", ["Urls"] = url, ["Registry:PublicUrl"] = "https://crates.example.com" });
+        Assert.Empty(errors2);
+        Assert.NotNull(withPublicUrl);
+        var (withHosts, errors3) = Load(new() { ["DataDir"] = "./data", ["Urls"] = url, ["Registry:AllowedHosts:0"] = "crates.example.com", ["Registry:AllowedHosts:1"] = "[::1]" });
+        Assert.Empty(errors3);
+        Assert.Equal(["crates.example.com", "[::1]"], withHosts!.Registry.AllowedHosts);
     }
 
     [Fact]

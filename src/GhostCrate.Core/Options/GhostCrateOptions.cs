@@ -59,6 +59,13 @@ public sealed class RegistryOptions
     public const string Section = "Registry";
     /// <summary>Externally visible base URL (e.g. https://crates.example.com). When empty it is taken from each request.</summary>
     public string? PublicUrl { get; set; }
+    /// <summary>
+    /// Host names this server answers (the request's Host header, without port; `*.example.com` matches subdomains).
+    /// A request for any other host gets 400 before anything else runs. Empty: every host is answered. Serving on a
+    /// non-loopback address needs this or <see cref="PublicUrl"/>, so that a forged Host header cannot choose the URLs
+    /// GhostCrate renders (config.json's `dl` and `api`, login_url, links in pages).
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
     /// <summary>RFC 3139: every index, download and search request needs a valid token.</summary>
     public bool AuthRequired { get; set; }
     /// <summary>Largest accepted .crate file (compressed).</summary>

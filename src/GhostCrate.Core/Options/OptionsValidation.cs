@@ -31,6 +31,11 @@ public static class OptionsValidation
     public static IEnumerable<string> Validate(RegistryOptions registry)
     {
         if (registry.PublicUrl is { Length: > 0 } url && !IsHttpUrl(url)) yield return $"Registry:PublicUrl must be an absolute http(s) URL (got '{url}')";
+        for (var i = 0; i < registry.AllowedHosts.Count; i++)
+        {
+            if (!IsHostPattern(registry.AllowedHosts[i]))
+                yield return $"Registry:AllowedHosts:{i} must be a host name without scheme or port, such as crates.example.com or *.example.com (got '{registry.AllowedHosts[i]}')";
+        }
         if (registry.MaxCrateSizeBytes <= 0) yield return $"Registry:MaxCrateSizeBytes must be positive (got {registry.MaxCrateSizeBytes})";
         if (registry.MaxMetadataSizeBytes <= 0) yield return $"Registry:MaxMetadataSizeBytes must be positive (got {registry.MaxMetadataSizeBytes})";
         if (registry.MaxUnpackedSizeBytes < registry.MaxCrateSizeBytes) yield return $"Registry:MaxUnpackedSizeBytes ({registry.MaxUnpackedSizeBytes}) must be at least Registry:MaxCrateSizeBytes ({registry.MaxCrateSizeBytes})";
@@ -82,6 +87,19 @@ public static class OptionsValidation
         {
             if (rule.Permits <= 0 || rule.WindowSeconds <= 0) yield return $"RateLimits:{name} needs Permits and WindowSeconds above 0 (got {rule.Permits} per {rule.WindowSeconds}s)";
         }
+    }
+
+    /// <summary>
+    /// What Registry:AllowedHosts accepts: a DNS name, an IPv4 address or a bracketed IPv6 address, optionally with a
+    /// leading `*.` (RFC 9110 §7.2: the Host header is uri-host[:port]; ports are not compared). A lone `*` would allow
+    /// every host and defeat the setting, so it is refused.
+    /// </summary>
+    private static bool IsHostPattern(string value)
+    {
+        var host = value.StartsWith("*.", StringComparison.Ordinal) ? value[2..] : value;
+        if (host.Length is 0 or > 253) return false;
+        if (host.StartsWith('[') && host.EndsWith(']')) return System.Net.IPAddress.TryParse(host[1..^1], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        return Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
     private static bool IsHttpUrl(string value) =>

@@ -2,6 +2,7 @@ using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Options;
 using GhostCrate.Web.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -38,8 +39,11 @@ public static class IdentityWebServices
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.HttpOnly = true;
         });
+        // Not CookieSecurePolicy.Always here: antiforgery then throws on every request that did not arrive as https
+        // ("the current request is not an SSL request"), which is every request behind a TLS proxy whose
+        // X-Forwarded-Proto is not trusted. Identity:SecureCookies=true marks the cookie Secure in UseSecureCookies.
         services.AddOptions<AntiforgeryOptions>().Configure<IOptions<IdentityOptions>>((o, identity) =>
-            o.Cookie.SecurePolicy = identity.Value.SecureCookies == true ? Microsoft.AspNetCore.Http.CookieSecurePolicy.Always : Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
+            o.Cookie.SecurePolicy = identity.Value.SecureCookies == false ? CookieSecurePolicy.None : CookieSecurePolicy.SameAsRequest);
 
         // Cookies are encrypted with Data Protection keys; keeping them in Identity:KeysPath (default {DataDir}/keys)
         // keeps sessions alive across restarts, and a shared folder lets several nodes read each other's cookies.
@@ -53,5 +57,18 @@ public static class IdentityWebServices
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// Identity:SecureCookies=true: every cookie GhostCrate sets is marked Secure, whatever scheme the request arrived
+    /// with (a TLS-terminating proxy talks plain http to GhostCrate; the browser only ever sees https).
+    /// </summary>
+    public static IApplicationBuilder UseSecureCookies(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetRequiredService<IOptions<IdentityOptions>>().Value.SecureCookies == true)
+        {
+            app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always, MinimumSameSitePolicy = SameSiteMode.Unspecified });
+        }
+        return app;
     }
 }

@@ -36,7 +36,7 @@ public static class MirrorEndpoints
         group.MapMethods("/index/config.json", ReadMethods.GetAndHead, (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> registry) =>
         {
             var baseUrl = urls.BaseUrl(context.Request) + mount;
-            context.Response.Headers.CacheControl = registry.Value.AuthRequired ? "private, no-cache" : "public, no-cache";
+            IndexFileResponses.SetConfigCacheControl(context, registry.Value);
             return Results.Json(new RegistryConfig(baseUrl + "/crates/{crate}/{version}/download", null, registry.Value.AuthRequired));
         });
 

@@ -37,7 +37,7 @@ public static class ProxyEndpoints
         mount.MapMethods("/index/config.json", ReadMethods.GetAndHead, (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
         {
             var root = $"{urls.BaseUrl(context.Request)}/{upstream.Name}";
-            IndexFileResponses.SetCacheControl(context, options.Value);
+            IndexFileResponses.SetConfigCacheControl(context, options.Value);
             return Results.Json(new RegistryConfig(root + "/api/v1/crates", root, options.Value.AuthRequired));
         });
 

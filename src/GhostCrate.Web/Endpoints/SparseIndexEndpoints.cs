@@ -26,7 +26,7 @@ public static class SparseIndexEndpoints
         {
             var baseUrl = urls.BaseUrl(context.Request);
             var config = new RegistryConfig(baseUrl + "/api/v1/crates", baseUrl, options.Value.AuthRequired);
-            IndexFileResponses.SetCacheControl(context, options.Value);
+            IndexFileResponses.SetConfigCacheControl(context, options.Value);
             return Results.Json(config);
         });
 

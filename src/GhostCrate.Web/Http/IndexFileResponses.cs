@@ -86,4 +86,12 @@ public static class IndexFileResponses
     /// </summary>
     public static void SetCacheControl(HttpContext context, RegistryOptions options) =>
         context.Response.Headers.CacheControl = options.AuthRequired ? PrivateNoCache : PublicNoCache;
+
+    /// <summary>
+    /// config.json holds absolute URLs. Without Registry:PublicUrl they come from the request's Host header, so the
+    /// answer differs per Host, and a shared cache keyed on the path (nginx's default proxy_cache_key has the upstream's
+    /// name, not the client's Host) would pass one client's `dl` on to everyone: only the client may keep it.
+    /// </summary>
+    public static void SetConfigCacheControl(HttpContext context, RegistryOptions options) =>
+        context.Response.Headers.CacheControl = options.AuthRequired || string.IsNullOrEmpty(options.PublicUrl) ? PrivateNoCache : PublicNoCache;
 }

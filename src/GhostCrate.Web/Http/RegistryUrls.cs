@@ -4,13 +4,25 @@ using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Web.Http;
 
-/// <summary>The externally visible base URL: Registry:PublicUrl when set (behind a proxy), else the request's own.</summary>
+/// <summary>
+/// The externally visible base URL of every absolute URL GhostCrate renders (config.json, login_url, SSO callbacks,
+/// page snippets): Registry:PublicUrl when set, else the request's own scheme and Host. A Host-derived URL is only
+/// good for the client that sent that Host, so the response carrying it is marked private: a shared cache must never
+/// hand it to anyone else (Host-header poisoning). Registry:AllowedHosts (AllowedHostsFilter) limits which Hosts
+/// get that far, and a server listening beyond loopback must set one of the two (ListenAddresses).
+/// </summary>
 public sealed class RegistryUrls(IOptions<RegistryOptions> options)
 {
-    public string BaseUrl(HttpRequest request) =>
-        options.Value.PublicUrl is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : $"{request.Scheme}://{request.Host}{request.PathBase}".TrimEnd('/');
+    private const string PrivateNoCache = "private, no-cache";
+
+    public string BaseUrl(HttpRequest request)
+    {
+        if (options.Value.PublicUrl is { Length: > 0 } configured) return configured.TrimEnd('/');
+        var response = request.HttpContext.Response;
+        // Stricter settings (antiforgery's no-store) are kept.
+        if (!response.HasStarted && response.Headers.CacheControl.Count == 0) response.Headers.CacheControl = PrivateNoCache;
+        return $"{request.Scheme}://{request.Host}{request.PathBase}".TrimEnd('/');
+    }
 
     public string LoginUrl(HttpRequest request) => BaseUrl(request) + "/me";
 }
