@@ -12,7 +12,7 @@ public static class CliApp
             var args = ParsedArgs.Parse(argv);
             if (args.Has("--version"))
             {
-                await output.WriteLineAsync(typeof(CliApp).Assembly.GetName().Version?.ToString() ?? "unknown");
+                await output.WriteLineAsync(BuildInfo.Version);
                 return 0;
             }
             var verb = args.Positionals.FirstOrDefault();

@@ -39,6 +39,8 @@ public static class Help
               Write a signed TAR bundle (all files, or what changed since MARK) and record a new mark.
           ghostcrate mirror import FILE --into DIR --trusted-key PUBLIC.asc
               Check a bundle's signature and every hash, then apply it (in order; re-running is safe).
+          ghostcrate --version
+              Print the version and the commit this executable was built from.
 
         Settings come from, in increasing priority: ./appsettings.json, --config FILE (JSON), environment variables
         with the GHOSTCRATE_ prefix (`__` separates sections: GHOSTCRATE_Registry__AuthRequired=true) and the flags.

@@ -473,22 +473,10 @@ public static class ServerBinary
             return File.Exists(explicitPath) ? explicitPath : throw new FileNotFoundException("GHOSTCRATE_E2E_SERVER_DLL points nowhere", explicitPath);
         }
 
-        // This assembly runs from tests/GhostCrate.EndToEnd/bin/{Configuration}/{tfm}/.
-        var baseDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var tfm = baseDir.Name;
-        var configuration = baseDir.Parent?.Name ?? "Debug";
-        for (var dir = baseDir; dir is not null; dir = dir.Parent)
+        if (RepositoryRoot.PathOrNull is { } root)
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "GhostCrate.slnx")))
-            {
-                var candidate = System.IO.Path.Combine(dir.FullName, "src", "GhostCrate", "bin", configuration, tfm, "ghostcrate.dll");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-
-                throw new FileNotFoundException($"Build the server first (dotnet build -c {configuration}); expected", candidate);
-            }
+            var candidate = System.IO.Path.Combine(root, "src", "GhostCrate", "bin", RepositoryRoot.Configuration, RepositoryRoot.TargetFramework, "ghostcrate.dll");
+            return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"Build the server first (dotnet build -c {RepositoryRoot.Configuration}); expected", candidate);
         }
 
         var local = System.IO.Path.Combine(AppContext.BaseDirectory, "ghostcrate.dll");
