@@ -101,15 +101,25 @@ command -v python3 >/dev/null || apt_packages+=(python3)
 [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
 # The mirror tests sign bundles with keys made by gpg and check signatures with `gpg --verify`.
 command -v gpg >/dev/null || apt_packages+=(gnupg)
+# The deploy tests run deploy/nginx/ghostcrate.conf in Debian's nginx with a certificate made by openssl.
+[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || apt_packages+=(nginx-light)
+command -v openssl >/dev/null || apt_packages+=(openssl)
 if [[ ${#apt_packages[@]} -gt 0 ]]; then
   log "installing ${apt_packages[*]} from Debian"
   sudo_cmd=()
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  # Packages such as nginx start a system service on install (on port 80 of every address): the tests start their
+  # own servers on 127.0.0.1 only, so services are kept from starting while apt installs (policy-rc.d exit 101).
+  no_services=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${sudo_cmd[@]}" chmod +x /usr/sbin/policy-rc.d && no_services=1
+  fi
   if ! { "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
       && "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"; } >"$work/apt.log" 2>&1; then
     cat "$work/apt.log" >&2
     loud "apt-get install ${apt_packages[*]} failed"
   fi
+  [[ $no_services -eq 1 ]] && "${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
