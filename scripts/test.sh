@@ -102,7 +102,7 @@ command -v python3 >/dev/null || apt_packages+=(python3)
 # The mirror tests sign bundles with keys made by gpg and check signatures with `gpg --verify`.
 command -v gpg >/dev/null || apt_packages+=(gnupg)
 # The deploy tests run deploy/nginx/ghostcrate.conf in Debian's nginx with a certificate made by openssl.
-[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || apt_packages+=(nginx-light)
+[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || apt_packages+=(nginx)
 command -v openssl >/dev/null || apt_packages+=(openssl)
 if [[ ${#apt_packages[@]} -gt 0 ]]; then
   log "installing ${apt_packages[*]} from Debian"
