@@ -6,7 +6,9 @@
 #   bash scripts/test.sh --filter Yank           # only tests whose name contains Yank (dotnet test --filter syntax:
 #                                                # a bare word means FullyQualifiedName~word)
 #   bash scripts/test.sh --project EndToEnd      # only test projects whose name contains EndToEnd (repeatable)
-#   bash scripts/test.sh --lane sqlite           # end-to-end lane(s) to run: sqlite, postgres-s3 (repeatable)
+#   bash scripts/test.sh --lane sqlite           # end-to-end lane(s) to run: sqlite, postgres-s3, container (repeatable;
+#                                                # container builds the image with deploy/container/build.sh, as root,
+#                                                # and runs ContainerImageTests against it)
 #   GHOSTCRATE_TEST_CONFIGURATION=Debug bash scripts/test.sh
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
 #
@@ -30,11 +32,17 @@ while [[ $# -gt 0 ]]; do
     --project) projects_wanted+=("${2:?--project needs a value}"); shift 2 ;;
     --lane) lanes+=("${2:?--lane needs a value}"); shift 2 ;;
     -c|--configuration) configuration="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-[[ ${#lanes[@]} -gt 0 ]] || lanes=(sqlite postgres-s3)
+[[ ${#lanes[@]} -gt 0 ]] || lanes=(sqlite postgres-s3 container)
+# The container lane runs only ContainerImageTests: with a --filter that cannot match them, the image is not built.
+if [[ -n $filter && $filter != *Container* ]]; then
+  kept=()
+  for lane in "${lanes[@]}"; do [[ $lane == container ]] || kept+=("$lane"); done
+  lanes=("${kept[@]}")
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export DOTNET_CLI_UI_LANGUAGE=en
@@ -104,6 +112,10 @@ command -v gpg >/dev/null || apt_packages+=(gnupg)
 # The deploy tests run deploy/nginx/ghostcrate.conf in Debian's nginx with a certificate made by openssl.
 [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || apt_packages+=(nginx)
 command -v openssl >/dev/null || apt_packages+=(openssl)
+# The container lane builds the image without Docker: a Debian base made by debootstrap, imported by podman, built by buildah.
+if [[ " ${lanes[*]} " == *" container "* ]]; then
+  for tool in buildah podman debootstrap; do command -v "$tool" >/dev/null || apt_packages+=("$tool"); done
+fi
 if [[ ${#apt_packages[@]} -gt 0 ]]; then
   log "installing ${apt_packages[*]} from Debian"
   sudo_cmd=()
@@ -222,6 +234,24 @@ run_tests() { # project label [lane]
   record "$label" "$passed" "$failed" "$skipped" "${note:-$((SECONDS - started))s}"
 }
 
+# Builds the image (deploy/container/build.sh) and runs ContainerImageTests against it, in the sqlite backend.
+run_container_lane() { # project label
+  local image=localhost/ghostcrate:test started=$SECONDS
+  log "$2: building the image"
+  if ! bash deploy/container/build.sh --tag "$image" >"$work/image-build.log" 2>&1; then
+    tail -n 40 "$work/image-build.log" >&2
+    record "$2" 0 1 0 "deploy/container/build.sh failed"
+    return
+  fi
+  grep '^==>' "$work/image-build.log"
+  log "$2: image built in $((SECONDS - started))s"
+  local saved_filter="$filter"
+  filter="FullyQualifiedName~ContainerImageTests"
+  GHOSTCRATE_TEST_IMAGE="$image" run_tests "$1" "$2" sqlite
+  filter="$saved_filter"
+  buildah rmi "$image" >/dev/null 2>&1 || true
+}
+
 for project in "${test_projects[@]}"; do
   name="$(basename "$project" .csproj)"
   if [[ ${build_ok[$project]:-0} -ne 1 ]]; then
@@ -230,6 +260,10 @@ for project in "${test_projects[@]}"; do
   fi
   if [[ $name == GhostCrate.EndToEnd ]]; then
     for lane in "${lanes[@]}"; do
+      if [[ $lane == container ]]; then
+        run_container_lane "$project" "$name [container]"
+        continue
+      fi
       if [[ $lane == postgres-s3 && ${#service_failed[@]} -gt 0 ]]; then
         record "$name [$lane]" 0 1 0 "not run: ${service_failed[*]} did not start"
         continue

@@ -24,9 +24,15 @@ public sealed class CargoSandbox : IDisposable
 
     private static readonly Lazy<string> CargoExecutable = new(LocateCargo);
 
-    public CargoSandbox(GhostCrateServer server, string? token)
+    public CargoSandbox(GhostCrateServer server, string? token) : this(server.CargoIndexUrl, token)
     {
         Server = server;
+    }
+
+    /// <summary>A sandbox for a registry this test did not start as a <see cref="GhostCrateServer"/> (e.g. inside a container image).</summary>
+    public CargoSandbox(string indexUrl, string? token)
+    {
+        IndexUrl = indexUrl;
         Token = token;
         Root = TempDirs.Create("cargo");
         CargoHome = Path.Combine(Root, "cargo-home");
@@ -36,7 +42,10 @@ public sealed class CargoSandbox : IDisposable
         Directory.CreateDirectory(ProjectsDir);
     }
 
-    public GhostCrateServer Server { get; }
+    public GhostCrateServer? Server { get; }
+
+    /// <summary>The sparse index URL of the registry "ghostcrate" (CARGO_REGISTRIES_GHOSTCRATE_INDEX).</summary>
+    public string IndexUrl { get; }
     public string Root { get; }
     public string CargoHome { get; }
     public string TargetDir { get; }
@@ -71,7 +80,7 @@ public sealed class CargoSandbox : IDisposable
         env["CARGO_TERM_COLOR"] = "never";
         env["CARGO_TERM_PROGRESS_WHEN"] = "never";
         env["CARGO_REGISTRIES_CRATES_IO_PROTOCOL"] = "sparse";
-        env["CARGO_REGISTRIES_GHOSTCRATE_INDEX"] = Server.CargoIndexUrl;
+        env["CARGO_REGISTRIES_GHOSTCRATE_INDEX"] = IndexUrl;
         env["CARGO_NET_RETRY"] = "0";
         env["CARGO_INCREMENTAL"] = "0";
         env["NO_PROXY"] = "127.0.0.1,localhost";
