@@ -112,6 +112,9 @@ command -v gpg >/dev/null || apt_packages+=(gnupg)
 # The deploy tests run deploy/nginx/ghostcrate.conf in Debian's nginx with a certificate made by openssl.
 [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || apt_packages+=(nginx)
 command -v openssl >/dev/null || apt_packages+=(openssl)
+# ... and check the workflow, Compose and Kubernetes files with yamllint, the systemd units with systemd-analyze.
+command -v yamllint >/dev/null || apt_packages+=(yamllint)
+command -v systemd-analyze >/dev/null || apt_packages+=(systemd)
 # The container lane builds the image without Docker: a Debian base made by debootstrap, imported by podman, built by buildah.
 if [[ " ${lanes[*]} " == *" container "* ]]; then
   for tool in buildah podman debootstrap; do command -v "$tool" >/dev/null || apt_packages+=("$tool"); done

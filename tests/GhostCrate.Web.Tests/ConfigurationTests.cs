@@ -54,7 +54,6 @@ public class ConfigurationTests
     [InlineData("Registry:AllowedHosts:0", "*", "Registry:AllowedHosts:0")]
     [InlineData("Registry:AllowedHosts:0", "https://crates.example.com", "Registry:AllowedHosts:0")]
     [InlineData("Registry:AllowedHosts:0", "crates.example.com:443", "Registry:AllowedHosts:0")]
-    [InlineData("Urls", "http://0.0.0.0:8000", "Registry:PublicUrl")]
     public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });
@@ -75,16 +74,31 @@ public class ConfigurationTests
     [InlineData("http://localhost:8000", true)]
     public void Listening_beyond_loopback_needs_a_public_url_or_allowed_hosts(string url, bool loopback)
     {
-        var (_, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8001;" + url });
-        Assert.Equal(loopback, errors.Count == 0);
-        if (!loopback) Assert.Contains(errors, e => e.Contains(url, StringComparison.Ordinal) && e.Contains("Registry:AllowedHosts", StringComparison.Ordinal));
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8001;" + url });
+        Assert.Empty(errors);
+        var problems = ListenAddresses.Validate(settings!.Urls, settings.Registry).ToList();
+        Assert.Equal(loopback, problems.Count == 0);
+        if (!loopback) Assert.Contains(problems, e => e.Contains(url, StringComparison.Ordinal) && e.Contains("Registry:AllowedHosts", StringComparison.Ordinal));
 
-        var (withPublicUrl, errors2) = Load(new() { ["DataDir"] = "./data", ["Urls"] = url, ["Registry:PublicUrl"] = "https://crates.example.com" });
-        Assert.Empty(errors2);
-        Assert.NotNull(withPublicUrl);
+        var (withPublicUrl, _) = Load(new() { ["DataDir"] = "./data", ["Urls"] = url, ["Registry:PublicUrl"] = "https://crates.example.com" });
+        Assert.Empty(ListenAddresses.Validate(withPublicUrl!.Urls, withPublicUrl.Registry));
         var (withHosts, errors3) = Load(new() { ["DataDir"] = "./data", ["Urls"] = url, ["Registry:AllowedHosts:0"] = "crates.example.com", ["Registry:AllowedHosts:1"] = "[::1]" });
         Assert.Empty(errors3);
         Assert.Equal(["crates.example.com", "[::1]"], withHosts!.Registry.AllowedHosts);
+        Assert.Empty(ListenAddresses.Validate(withHosts.Urls, withHosts.Registry));
+    }
+
+    [Fact]
+    public async Task Serve_on_every_address_without_a_public_url_stops_but_other_verbs_run()
+    {
+        var dir = Directory.CreateTempSubdirectory("gc-cli-");
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["serve", "--urls", "http://0.0.0.0:0", "--data-dir", dir.FullName], new StringWriter(), stderr, TextReader.Null);
+        Assert.Equal(2, code);
+        Assert.Contains("Registry:PublicUrl", stderr.ToString());
+        // migrate answers no requests: the same settings are fine for it (a container's migration job).
+        Assert.Equal(0, await CliApp.RunAsync(["migrate", "--urls", "http://0.0.0.0:0", "--data-dir", dir.FullName], new StringWriter(), new StringWriter(), TextReader.Null));
+        dir.Delete(recursive: true);
     }
 
     [Fact]

@@ -64,6 +64,8 @@ public static class ServeCommand
     public static async Task<int> RunAsync(ParsedArgs args, IConfiguration configuration, GhostCrateSettings settings, TextWriter output)
     {
         args.EnsureOnly("--urls", "--data-dir", "--config");
+        // Only serving answers requests, so only `serve` needs to know its public address (migrate and admin do not).
+        if (ListenAddresses.Validate(settings.Urls, settings.Registry).FirstOrDefault() is { } exposed) throw new CliException(exposed);
         Directory.CreateDirectory(settings.DataDir);
         var inline = InlineSocketCompletions.Apply(settings);
         await using var app = await BuildAsync(configuration, settings, output, CancellationToken.None);

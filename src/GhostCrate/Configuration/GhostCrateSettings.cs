@@ -66,7 +66,6 @@ public sealed record GhostCrateSettings(
         errors.AddRange(OptionsValidation.Validate(database));
         errors.AddRange(OptionsValidation.Validate(storage));
         errors.AddRange(OptionsValidation.Validate(registry));
-        if (errors.Count == 0) errors.AddRange(ListenAddresses.Validate(urls, registry));
         errors.AddRange(OptionsValidation.Validate(identity));
         errors.AddRange(OptionsValidation.Validate(rateLimits));
         registry.IndexSpillPath = Path.GetFullPath(string.IsNullOrWhiteSpace(registry.IndexSpillPath) ? Path.Combine(dataDir, "cache", "index") : registry.IndexSpillPath, workingDirectory);
