@@ -79,12 +79,7 @@ public sealed class ContainerImageTests
             Assert.True(health.Succeeded, health.Describe());
 
             using var cargo = new CargoSandbox($"sparse+http://127.0.0.1:{port}/index/", token);
-            var id = Ids.New();
-            var lib = await cargo.NewLibAsync($"image-{id}", files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn nine() -> u8 { 9 }\n" });
-            await cargo.PublishOkAsync(lib);
-            var app = await cargo.NewLibAsync($"image-app-{id}", dependencies: $"{lib.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}",
-                files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn get() -> u8 {{ {lib.RustName}::nine() }}\n" });
-            await cargo.RunOkAsync(app.Directory, ["build"]);
+            await cargo.PublishAndBuildDependentAsync("image");
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(data, "blobs"), "*", SearchOption.AllDirectories));
         }
         finally

@@ -49,12 +49,7 @@ public sealed class NginxFrontTests
         using var cargo = new CargoSandbox(server, server.AdminToken);
         cargo.ExtraEnvironment["CARGO_REGISTRIES_GHOSTCRATE_INDEX"] = front.CargoIndexUrl;
         cargo.ExtraEnvironment["CARGO_HTTP_CAINFO"] = front.CertificateFile;
-        var id = Ids.New();
-        var lib = await cargo.NewLibAsync($"tls-{id}", files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn six() -> u8 { 6 }\n" });
-        await cargo.PublishOkAsync(lib);
-        var app = await cargo.NewLibAsync($"tls-app-{id}", dependencies: $"{lib.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}",
-            files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn get() -> u8 {{ {lib.RustName}::six() }}\n" });
-        await cargo.RunOkAsync(app.Directory, ["build"]);
+        var lib = await cargo.PublishAndBuildDependentAsync("tls");
 
         // HTTP/2 is on, and config.json sends cargo to the public https address whatever Host a request names.
         using (var request = new HttpRequestMessage(HttpMethod.Get, "index/config.json") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact })

@@ -190,6 +190,21 @@ public sealed class CargoSandbox : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The smallest round trip through a registry: publishes a new library `{prefix}-{id}` and builds a second crate
+    /// that depends on it from the registry. Returns the published library.
+    /// </summary>
+    public async Task<CrateProject> PublishAndBuildDependentAsync(string prefix)
+    {
+        var id = Ids.New();
+        var lib = await NewLibAsync($"{prefix}-{id}", files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn seven() -> u8 { 7 }\n" });
+        await PublishOkAsync(lib);
+        var app = await NewLibAsync($"{prefix}-app-{id}", dependencies: $"{lib.Name} = {{ version = \"0.1\", registry = \"{Registry}\" }}",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn get() -> u8 {{ {lib.RustName}::seven() }}\n" });
+        await RunOkAsync(app.Directory, ["build"]);
+        return lib;
+    }
+
     /// <summary>The version of <paramref name="crate"/> pinned by a Cargo.lock (asserts there is exactly one).</summary>
     public static string LockedVersion(CrateProject project, string crate)
     {
