@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: builds the solution once, starts throwaway PostgreSQL and S3 (s3rver) servers,
-# runs each tests/*/*.csproj, and the end-to-end project twice (GHOSTCRATE_E2E_BACKEND=sqlite and =postgres-s3).
+# runs each tests/*/*.csproj, the end-to-end project twice (GHOSTCRATE_E2E_BACKEND=sqlite and =postgres-s3) and its
+# ContainerImageTests against a freshly built image (the container lane).
 #
 #   bash scripts/test.sh                         # everything
 #   bash scripts/test.sh --filter Yank           # only tests whose name contains Yank (dotnet test --filter syntax:
@@ -12,8 +13,9 @@
 #   GHOSTCRATE_TEST_CONFIGURATION=Debug bash scripts/test.sh
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
 #
-# Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL is installed from Debian when
-# missing, s3rver and oidc-provider from npm by scripts/services/s3.sh and oidc.sh. Prints one line per test project and, as the very last line,
+# Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL, Chromium, gnupg, nginx,
+# openssl, yamllint (and buildah, podman, debootstrap for the container lane) are installed from Debian when missing,
+# s3rver and oidc-provider from npm by scripts/services/s3.sh and oidc.sh. Prints one line per test project and, as the very last line,
 # "N passed, N failed" (", N skipped" when some were skipped). Exits non-zero when a test failed, a project failed to
 # build or run, or a service did not start (each of those counts as one failure).
 set -uo pipefail
@@ -32,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     --project) projects_wanted+=("${2:?--project needs a value}"); shift 2 ;;
     --lane) lanes+=("${2:?--lane needs a value}"); shift 2 ;;
     -c|--configuration) configuration="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
