@@ -58,14 +58,16 @@ fi
 
 step "building $tag"
 containers_before="$(buildah containers --quiet | sort)"
+images_before="$(buildah images --quiet --filter dangling=true | sort)"
 buildah bud --isolation chroot --format docker --layers=false \
   --build-arg GHOSTCRATE_BUILD=prebuilt --build-arg BASE_IMAGE="$base" \
   --build-arg GHOSTCRATE_VERSION="$version" --build-arg GHOSTCRATE_COMMIT="$commit" \
   --build-arg GHOSTCRATE_CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   -f "$repo_root/deploy/container/Containerfile" -t "$tag" "$repo_root"
 # buildah 1.28 (Debian 12) leaves the working container of the aliased `FROM build-...` stage behind (and its
-# --force-rm fails on that stage): remove what this build left.
+# --force-rm fails on that stage), and the build stages' images stay as untagged images: remove what this build left.
 comm -13 <(printf '%s\n' "$containers_before") <(buildah containers --quiet | sort) | xargs -r buildah rm >/dev/null
+comm -13 <(printf '%s\n' "$images_before") <(buildah images --quiet --filter dangling=true | sort) | xargs -r buildah rmi >/dev/null
 
 if [[ -n $archive ]]; then
   step "writing $archive"
