@@ -8,14 +8,6 @@ namespace GhostCrate.Browser.Tests;
 /// <summary>The administrators' usage analytics page: charts drawn under the strict CSP, and tables without JavaScript.</summary>
 public sealed class AnalyticsTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
-    private static async Task LogInAsync(IPage page, string returnTo)
-    {
-        await page.GotoAsync("/login?returnUrl=" + Uri.EscapeDataString(returnTo));
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(UiServer.AdminPassword);
-        await page.Locator("form.login-form").GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-    }
-
     [Fact]
     public async Task An_admin_sees_the_charts_and_the_tables()
     {
@@ -56,7 +48,6 @@ public sealed class AnalyticsTests(ChromiumFixture chromium) : BrowserTest(chrom
 
         await LogInAsync(page, "/admin/analytics?period=90d");
 
-        await Expect(page).ToHaveURLAsync(new Regex("/admin/analytics\\?period=90d$"));
         await Expect(page.Locator("#analytics-days tbody tr")).ToHaveCountAsync(90);
         await Expect(page.Locator("#analytics-days tbody tr").First.Locator("[data-col=private_downloads]")).ToHaveTextAsync("2");
         await Expect(page.Locator("#analytics-top-crates tr[data-crate=tabled]")).ToBeVisibleAsync();

@@ -10,8 +10,6 @@ namespace GhostCrate.Data.Analytics;
 internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepository
 {
     private const long MsPerDay = 86_400_000;
-    private static readonly int Epoch = new DateOnly(1970, 1, 1).DayNumber;
-
     /// <summary>
     /// Two set-based statements, each over the whole batch passed as one JSON parameter, in one transaction. Rows are
     /// written in key order, so two nodes flushing the same days at once wait for each other on PostgreSQL instead of
@@ -22,7 +20,7 @@ internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepo
         {
             if (counts.Count > 0)
             {
-                var batch = JsonSerializer.Serialize(counts.Select(c => new CountRow { Day = ToDay(c.Day), Kind = c.Kind, Source = c.Source, N = c.Count }));
+                var batch = JsonSerializer.Serialize(counts.Select(c => new CountRow { Day = UnixDays.From(c.Day), Kind = c.Kind, Source = c.Source, N = c.Count }));
                 var rows = factory.JsonRows("batch", ("day", "integer"), ("kind", "text"), ("source", "text"), ("n", "bigint"));
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"""
@@ -34,7 +32,7 @@ internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepo
             }
             if (sightings.Count > 0)
             {
-                var batch = JsonSerializer.Serialize(sightings.Select(s => new SightingRow { Day = ToDay(s.Day), Kind = KindName(s.Kind), ActorId = s.Id }));
+                var batch = JsonSerializer.Serialize(sightings.Select(s => new SightingRow { Day = UnixDays.From(s.Day), Kind = KindName(s.Kind), ActorId = s.Id }));
                 var rows = factory.JsonRows("batch", ("day", "integer"), ("kind", "text"), ("actor_id", "bigint"));
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"""
@@ -50,7 +48,7 @@ internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepo
     public Task<UsageFigures> ReadAsync(DateOnly from, DateOnly to, int topCrates, CancellationToken cancellationToken) =>
         factory.ReadAsync(async connection =>
         {
-            var range = new { from = ToDay(from), to = ToDay(to), fromMs = ToDay(from) * MsPerDay, endMs = (ToDay(to) + 1) * MsPerDay, limit = topCrates };
+            var range = new { from = UnixDays.From(from), to = UnixDays.From(to), fromMs = UnixDays.From(from) * MsPerDay, endMs = (UnixDays.From(to) + 1) * MsPerDay, limit = topCrates };
             Task<List<T>> QueryAsync<T>(string sql) => ListAsync<T>(connection, sql, range, cancellationToken);
 
             var counts = await QueryAsync<CountRow>("SELECT day, kind, source, n FROM usage_daily WHERE day >= @from AND day <= @to ORDER BY day, kind, source");
@@ -81,18 +79,18 @@ internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepo
                 GROUP BY c.id, c.name, c.canonical_name ORDER BY SUM(d.downloads) DESC, c.canonical_name LIMIT @limit
                 """);
 
-            List<DayCount> ActiveOf(ActorKind kind) => actives.Where(a => a.Kind == KindName(kind)).Select(a => new DayCount(FromDay(a.Day), a.Count)).ToList();
+            List<DayCount> ActiveOf(ActorKind kind) => actives.Where(a => a.Kind == KindName(kind)).Select(a => new DayCount(UnixDays.ToDate(a.Day), a.Count)).ToList();
             long DistinctOf(ActorKind kind) => distinct.FirstOrDefault(a => a.Kind == KindName(kind))?.Count ?? 0;
             return new UsageFigures(
-                counts.Select(c => new UsageIncrement(FromDay(c.Day), c.Kind, c.Source, c.N)).ToList(),
-                privateDownloads.Select(d => new DayCount(FromDay(d.Day), d.Count)).ToList(),
+                counts.Select(c => new UsageIncrement(UnixDays.ToDate(c.Day), c.Kind, c.Source, c.N)).ToList(),
+                privateDownloads.Select(d => new DayCount(UnixDays.ToDate(d.Day), d.Count)).ToList(),
                 ActiveOf(ActorKind.User),
                 ActiveOf(ActorKind.Token),
                 DistinctOf(ActorKind.User),
                 DistinctOf(ActorKind.Token),
-                publishes.Select(d => new DayBytes(FromDay(d.Day), d.Count, d.Bytes)).ToList(),
+                publishes.Select(d => new DayBytes(UnixDays.ToDate(d.Day), d.Count, d.Bytes)).ToList(),
                 privateBefore,
-                cached.Select(d => new DayBytes(FromDay(d.Day), d.Count, d.Bytes)).ToList(),
+                cached.Select(d => new DayBytes(UnixDays.ToDate(d.Day), d.Count, d.Bytes)).ToList(),
                 proxyBefore,
                 top.Select(t => new CrateDownloadTotal(t.Crate, t.Downloads)).ToList());
         }, cancellationToken);
@@ -109,10 +107,6 @@ internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepo
         ActorKind.Token => "token",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
-
-    private static int ToDay(DateOnly day) => day.DayNumber - Epoch;
-
-    private static DateOnly FromDay(long day) => DateOnly.FromDayNumber((int)day + Epoch);
 
     // The JSON names are what the batch statements read; Dapper matches the read columns to the members case-insensitively.
     private sealed class CountRow
