@@ -16,7 +16,14 @@ public static class AnalyticsEndpoints
 {
     public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/admin/analytics", GetAsync);
+        // Named, summarised and tagged for the OpenAPI document (the "Administration" tag of the other admin routes).
+        app.MapGet("/api/v1/admin/analytics", GetAsync)
+            .WithName("getUsageAnalytics")
+            .WithSummary("Usage analytics of the last 7, 30 or 90 days: downloads by source, publishes, active users and tokens, storage, proxy hit ratio, top crates")
+            .WithTags("Administration")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 
