@@ -72,6 +72,18 @@ public abstract class UsageAnalyticsTests(IDatabaseLane lane) : DatabaseTest(lan
     }
 
     [Fact]
+    public async Task Sightings_of_more_than_one_chunk_are_all_stored()
+    {
+        var many = Enumerable.Range(1, 2 * Data.Analytics.UsageRepository.SightingsPerChunk + 7).Select(i => new ActorSighting(Day0, ActorKind.Token, i)).ToList();
+
+        await Usage.AddAsync([], many, Ct);
+
+        var figures = await Usage.ReadAsync(Day0, Day0, 10, Ct);
+        Assert.Equal(many.Count, figures.DistinctTokens);
+        Assert.Equal([new DayCount(Day0, many.Count)], figures.ActiveTokens);
+    }
+
+    [Fact]
     public async Task Publishes_storage_and_top_crates_come_from_what_the_registry_stores()
     {
         var alice = await CreateUserAsync("alice");

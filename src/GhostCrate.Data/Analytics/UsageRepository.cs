@@ -10,8 +10,16 @@ namespace GhostCrate.Data.Analytics;
 internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepository
 {
     private const long MsPerDay = 86_400_000;
+
     /// <summary>
-    /// Two set-based statements, each over the whole batch passed as one JSON parameter, in one transaction. Rows are
+    /// Sightings per statement: the first flush of a day may carry every user and token of a large registry, and each
+    /// chunk's JSON (about 45 characters a sighting) stays under the runtime's large-object threshold, as the download
+    /// counts' chunks do (DownloadStatsRepository.MaxChunkChars).
+    /// </summary>
+    internal const int SightingsPerChunk = 500;
+
+    /// <summary>
+    /// Set-based statements over the batch passed as JSON parameters, all in one transaction. Rows are
     /// written in key order, so two nodes flushing the same days at once wait for each other on PostgreSQL instead of
     /// deadlocking. `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to the SELECT.
     /// </summary>
@@ -30,9 +38,11 @@ internal sealed class UsageRepository(IDbConnectionFactory factory) : IUsageRepo
                     ON CONFLICT (day, kind, source) DO UPDATE SET n = usage_daily.n + excluded.n
                     """, new { batch }, transaction, cancellationToken: cancellationToken));
             }
-            if (sightings.Count > 0)
+            // Chunks in one global key order (the order of each statement's ORDER BY), for the same reason.
+            var ordered = sightings.OrderBy(s => s.Day).ThenBy(s => KindName(s.Kind), StringComparer.Ordinal).ThenBy(s => s.Id);
+            foreach (var chunk in ordered.Chunk(SightingsPerChunk))
             {
-                var batch = JsonSerializer.Serialize(sightings.Select(s => new SightingRow { Day = UnixDays.From(s.Day), Kind = KindName(s.Kind), ActorId = s.Id }));
+                var batch = JsonSerializer.Serialize(chunk.Select(s => new SightingRow { Day = UnixDays.From(s.Day), Kind = KindName(s.Kind), ActorId = s.Id }));
                 var rows = factory.JsonRows("batch", ("day", "integer"), ("kind", "text"), ("actor_id", "bigint"));
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"""
