@@ -1,5 +1,6 @@
 using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Identity;
+using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using GhostCrate.Core.Analytics;
 
-namespace GhostCrate.Web.Endpoints;
+namespace GhostCrate.Web.Contracts;
 
 // The JSON of GET /api/v1/admin/analytics (docs/analytics.md): typed records, so the OpenAPI document can describe it.
 // Days are UTC dates (yyyy-MM-dd); bytes are .crate file sizes.
