@@ -33,6 +33,9 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024,
             sp.GetService<IIndexFileSpill>()));
         services.AddSingleton<DownloadCounter>();
+        // Usage analytics for administrators (issue 27): daily counters flushed with the download counts.
+        services.AddSingleton<Analytics.UsageCounter>();
+        services.AddSingleton<Analytics.AnalyticsService>();
         services.AddSingleton<Organizations.OrganizationService>();
         services.AddSingleton<SsoLoginService>();
         // Web UI queries and download statistics (issue 6).

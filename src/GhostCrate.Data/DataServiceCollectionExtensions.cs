@@ -35,6 +35,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CrateGroupOwners);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Catalog);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DownloadStats);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Usage);
         return services;
     }
 }

@@ -40,6 +40,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         CrateGroupOwners = new Organizations.CrateGroupOwnerRepository(factory);
         Catalog = new CrateCatalog(factory);
         DownloadStats = new DownloadStatsRepository(factory);
+        Usage = new Analytics.UsageRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -60,6 +61,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Organizations.ICrateGroupOwnerRepository CrateGroupOwners { get; }
     public ICrateCatalog Catalog { get; }
     public IDownloadStatsRepository DownloadStats { get; }
+    public Core.Analytics.IUsageRepository Usage { get; }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 

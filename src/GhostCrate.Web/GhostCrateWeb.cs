@@ -49,6 +49,7 @@ public static class GhostCrateWeb
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
+        app.MapAnalytics();
         app.MapOrganizations();
         app.MapSso();
         app.MapGhostCrateUi();

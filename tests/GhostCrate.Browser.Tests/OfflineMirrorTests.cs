@@ -38,15 +38,6 @@ public sealed class OfflineMirrorTests(ChromiumFixture chromium) : BrowserTest(c
         Directory.Delete(_root, recursive: true);
     }
 
-    private static async Task LogInAsync(IPage page, string returnTo)
-    {
-        await page.GotoAsync("/login?returnUrl=" + Uri.EscapeDataString(returnTo));
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(UiServer.AdminPassword);
-        await page.Locator("form.login-form").GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(returnTo) + "$"));
-    }
-
     private static SyncStatus Running(long done) => new()
     {
         Phase = SyncPhases.Syncing,

@@ -12,15 +12,6 @@ public sealed class OrganizationTests(ChromiumFixture chromium) : BrowserTest(ch
 {
     private const string BobPassword = "bob's long password";
 
-    private async Task LogInAsync(IPage page, string username, string password, string returnTo)
-    {
-        await page.GotoAsync("/login?returnUrl=" + Uri.EscapeDataString(returnTo));
-        await page.GetByLabel("User name").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.Locator("form.login-form").GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(returnTo) + "$"));
-    }
-
     [Fact]
     public async Task An_organization_invites_a_member_forms_a_team_and_owns_a_crate()
     {

@@ -17,6 +17,7 @@ public sealed class AccountService(
     AuditLog audit,
     IOptions<IdentityOptions> options,
     TimeProvider time,
+    Analytics.UsageCounter usage,
     ILogger<AccountService> logger)
 {
     public const int MaxPasswordLength = 1024;
@@ -56,7 +57,9 @@ public sealed class AccountService(
     public async Task<UserRecord?> ResolveSessionAsync(long userId, long sessionVersion, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId, cancellationToken);
-        return user is null || user.IsDisabled || user.SessionVersion != sessionVersion ? null : user;
+        if (user is null || user.IsDisabled || user.SessionVersion != sessionVersion) return null;
+        usage.Seen(Analytics.ActorKind.User, user.Id); // the day's active users (analytics), in memory until the next flush
+        return user;
     }
 
     public Task<UserRecord?> FindAsync(string username, CancellationToken cancellationToken) => users.FindByNameAsync(username, cancellationToken);

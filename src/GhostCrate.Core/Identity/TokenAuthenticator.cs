@@ -7,6 +7,7 @@ public sealed class TokenAuthenticator(
     ITokenRepository tokens,
     IUserRepository users,
     TimeProvider time,
+    Analytics.UsageCounter usage,
     ILogger<TokenAuthenticator> logger)
 {
     public async Task<TokenAuthentication> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
@@ -34,6 +35,9 @@ public sealed class TokenAuthenticator(
                 logger.LogWarning(ex, "Could not record last use of token {TokenId}", token.Id);
             }
         }
+        // In memory only, stored with the next download-count flush: the day's active tokens and users (analytics).
+        usage.Seen(Analytics.ActorKind.Token, token.Id);
+        usage.Seen(Analytics.ActorKind.User, user.Id);
         return TokenAuthentication.Ok(new Principal(user.Id, user.Username, user.IsAdmin, token.Id, TokenScopes.FromStored(token.EndpointScopes, token.CrateScopes), user.IsReadOnly));
     }
 }

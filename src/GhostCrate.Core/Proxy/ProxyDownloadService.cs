@@ -23,6 +23,7 @@ public sealed class ProxyDownloadService(
     IBlobStore blobs,
     IOptions<ProxyOptions> options,
     TimeProvider time,
+    Analytics.UsageCounter usage,
     ILogger<ProxyDownloadService> logger)
 {
     public async Task<ProxyDownload> OpenAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
@@ -36,6 +37,7 @@ public sealed class ProxyDownloadService(
         if (content is not null)
         {
             upstream.Stats.CrateHit();
+            usage.Record(Analytics.UsageKinds.ProxyHit, upstream.Name);
             return new ProxyDownload(ProxyDownloadStatus.Found, content, null);
         }
 
@@ -45,9 +47,11 @@ public sealed class ProxyDownloadService(
         if (outcome.Status != ProxyDownloadStatus.Found) return new ProxyDownload(outcome.Status, null, outcome.Error);
 
         content = await blobs.OpenReadAsync(key, cancellationToken);
-        return content is null
-            ? new ProxyDownload(ProxyDownloadStatus.Unavailable, null, $"`{crateName}@{version}` was stored but cannot be read back from storage")
-            : new ProxyDownload(ProxyDownloadStatus.Found, content, null);
+        if (content is null)
+            return new ProxyDownload(ProxyDownloadStatus.Unavailable, null, $"`{crateName}@{version}` was stored but cannot be read back from storage");
+        // Per request, unlike the upstream's CrateMiss (per coalesced fetch): each waiter was served a file it lacked.
+        usage.Record(Analytics.UsageKinds.ProxyMiss, upstream.Name);
+        return new ProxyDownload(ProxyDownloadStatus.Found, content, null);
     }
 
     /// <summary>Ensures the .crate is in the blob store (warming uses this without opening it).</summary>

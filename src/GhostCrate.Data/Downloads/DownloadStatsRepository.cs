@@ -115,11 +115,9 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
             return rows.Select(r => new DailyVersionDownloads(r.VersionId, r.Version, FromDay(r.Day), r.Downloads)).ToList();
         }, cancellationToken);
 
-    private static readonly int Epoch = new DateOnly(1970, 1, 1).DayNumber;
+    private static int ToDay(DateOnly day) => UnixDays.From(day);
 
-    private static int ToDay(DateOnly day) => day.DayNumber - Epoch;
-
-    private static DateOnly FromDay(long day) => DateOnly.FromDayNumber((int)day + Epoch);
+    private static DateOnly FromDay(long day) => UnixDays.ToDate(day);
 
     private sealed class DayRow
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Options;
 using GhostCrate.Mirror;
 using GhostCrate.Mirror.Storage;
@@ -62,7 +63,7 @@ public static class MirrorEndpoints
             return Results.Bytes(content, "text/plain; charset=utf-8");
         });
 
-        group.MapGet("/crates/{name}/{version}/download", (string name, string version, HttpContext context) =>
+        group.MapGet("/crates/{name}/{version}/download", (string name, string version, HttpContext context, UsageCounter usage) =>
         {
             string path;
             try
@@ -75,6 +76,7 @@ public static class MirrorEndpoints
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"`{name}` `{version}` is not a crate in this mirror");
             }
             if (!File.Exists(path)) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this mirror");
+            usage.Record(UsageKinds.MirrorDownload, UsageKinds.MirrorSource); // in memory; the analytics' daily counters
             // A mirrored .crate never changes: cache it for good. Range requests let clients resume.
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             PieceCopySendFile.Use(context);

@@ -10,7 +10,7 @@ namespace GhostCrate.Web.Http;
 /// took (<see cref="NextDelay"/>): writing counts never takes more than about a twentieth of the time, and the counts
 /// shown lag by at most <see cref="MaxInterval"/>.
 /// </summary>
-public sealed class DownloadCountFlusher(DownloadCounter counter, TimeProvider time, ILogger<DownloadCountFlusher> logger) : BackgroundService
+public sealed class DownloadCountFlusher(DownloadCounter counter, Core.Analytics.UsageCounter usage, TimeProvider time, ILogger<DownloadCountFlusher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -56,6 +56,8 @@ public sealed class DownloadCountFlusher(DownloadCounter counter, TimeProvider t
         try
         {
             await counter.FlushAsync(cancellationToken);
+            // The analytics' daily counters ride on the same batches (a few rows per flush; see UsageCounter).
+            await usage.FlushAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -50,6 +50,19 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Signs in as admin through the login form and waits to arrive at <paramref name="returnTo"/>.</summary>
+    protected static Task LogInAsync(IPage page, string returnTo) => LogInAsync(page, "admin", UiServer.AdminPassword, returnTo);
+
+    /// <summary>Signs in through the login form and waits to arrive at <paramref name="returnTo"/>.</summary>
+    protected static async Task LogInAsync(IPage page, string username, string password, string returnTo)
+    {
+        await page.GotoAsync("/login?returnUrl=" + Uri.EscapeDataString(returnTo));
+        await page.GetByLabel("User name").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.Locator("form.login-form").GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(returnTo) + "$"));
+    }
+
     protected void AssertNoScriptErrors()
     {
         lock (_scriptErrors) Assert.True(_scriptErrors.Count == 0, string.Join("\n", _scriptErrors));

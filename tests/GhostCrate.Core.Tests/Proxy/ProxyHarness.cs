@@ -1,3 +1,4 @@
+using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Proxy;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,13 +31,16 @@ internal sealed class ProxyHarness
         Registries = new UpstreamRegistries(options);
         Gateway = new UpstreamGateway(upstream, Time, NullLogger<UpstreamGateway>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
-        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, NullLogger<ProxyDownloadService>.Instance);
+        Usage = new UsageCounter(UsageRows, Time, NullLogger<UsageCounter>.Instance);
+        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, Usage, NullLogger<ProxyDownloadService>.Instance);
     }
 
     public ScriptedUpstream Upstream { get; }
     public ManualTime Time { get; } = new(Start);
     public MemoryProxyCache Cache { get; } = new();
     public MemoryBlobStore Blobs { get; } = new();
+    public Analytics.MemoryUsageRepository UsageRows { get; } = new();
+    public UsageCounter Usage { get; }
     public UpstreamRegistries Registries { get; }
     public UpstreamGateway Gateway { get; }
     public ProxyIndexService Index { get; }

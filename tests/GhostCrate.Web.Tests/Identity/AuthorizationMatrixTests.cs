@@ -119,6 +119,8 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/audit",                                         "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/v1/admin/analytics",                                     "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("PATCH",  "/api/v1/admin/users/helper",                                  "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403", """{"read_only":false}"""),
     ];

@@ -49,6 +49,7 @@ public sealed class PageHygieneTests : IAsyncLifetime
     [InlineData("/admin/users")]
     [InlineData("/admin/orgs")]
     [InlineData("/admin/audit")]
+    [InlineData("/admin/analytics")]
     [InlineData("/admin/mirror")]
     [InlineData("/admin/config")]
     [InlineData("/error/404")]
