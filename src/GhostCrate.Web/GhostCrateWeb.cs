@@ -1,6 +1,7 @@
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using GhostCrate.Web.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -24,6 +25,7 @@ public static class GhostCrateWeb
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Options.RegistryOptions>>().Value.DownloadCacheMegabytes * 1024L * 1024,
             sp.GetRequiredService<TimeProvider>()));
         services.AddGhostCrateUi();
+        services.AddGhostCrateOpenApi();
         return services;
     }
 
@@ -42,13 +44,14 @@ public static class GhostCrateWeb
         app.MapProxyAdmin();
         app.MapMirror();
         app.MapOfflineMirrorAdmin();
-        app.MapHealth();
+        app.MapGroup("").AddOpenApiOperationTransformer(HealthOperations.FillIn).MapHealth();
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
         app.MapOrganizations();
         app.MapSso();
         app.MapGhostCrateUi();
+        app.MapGhostCrateOpenApi();
         return app;
     }
 }
