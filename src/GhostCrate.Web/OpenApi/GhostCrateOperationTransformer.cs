@@ -31,6 +31,12 @@ internal sealed class GhostCrateOperationTransformer : IOpenApiOperationTransfor
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var method = context.Description.HttpMethod ?? "GET";
+        // Index routes answer HEAD as well as GET (ReadMethods): one endpoint, two operations, whose ids must differ.
+        if (HttpMethods.IsHead(method) && operation.OperationId is { } id)
+        {
+            operation.OperationId = id + "Head";
+            operation.Summary += " (headers only)";
+        }
         if (metadata.OfType<ApiAuthMetadata>().LastOrDefault() is { } auth && context.Document is { } document)
         {
             operation.Security = Requirements(auth.Auth, document, HttpMethods.IsGet(method) || HttpMethods.IsHead(method));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -19,12 +20,16 @@ internal static class HealthOperations
         operation.Summary ??= readiness
             ? "Readiness: whether the database and the blob storage answer (503 when not)"
             : "Liveness: whether the process is up";
-        if (operation.Tags is not { Count: > 0 } && context.Document is { } document)
+        if (context.Document is not { } document) return Task.CompletedTask;
+        // Without tags of its own an operation gets the application's name as its tag; give the probes theirs.
+        if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<ITagsMetadata>().Any())
         {
             document.Tags ??= new HashSet<OpenApiTag>();
             if (!document.Tags.Any(t => t.Name == Tag)) document.Tags.Add(new OpenApiTag { Name = Tag, Description = "Probes for load balancers and orchestrators." });
             operation.Tags = new HashSet<OpenApiTagReference> { new(Tag, document) };
         }
+        // Anonymous: probes answer without credentials.
+        operation.Security ??= [new OpenApiSecurityRequirement()];
         return Task.CompletedTask;
     }
 }
