@@ -74,6 +74,13 @@ internal sealed class GhostCrateDocumentTransformer : IOpenApiDocumentTransforme
             if (document.Tags.FirstOrDefault(t => t.Name == name) is { } existing) existing.Description = description;
             else document.Tags.Add(new OpenApiTag { Name = name, Description = description });
         }
+        // Tags no operation uses any more (the default one, named after the application, before tags were given) go.
+        var used = (document.Paths ?? new OpenApiPaths()).Values
+            .SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
+            .SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
+            .Select(t => t.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var unused in document.Tags.Where(t => t.Name is null || !used.Contains(t.Name)).ToList()) document.Tags.Remove(unused);
         return Task.CompletedTask;
     }
 }
