@@ -75,7 +75,7 @@ public static class AdminEndpoints
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.Ok(new PasswordResetResponse(true, body.Password is null ? reset.Value : null));
         }).Operation("resetUserPassword", "Set a user's password, or generate one (returned once)")
-            .Accepts<PasswordResetBody>(isOptional: true, "application/json").Problems(400, 401, 403, 404);
+            .JsonBody<PasswordResetBody>(required: false).Problems(400, 401, 403, 404);
 
         admin.MapDelete("/users/{name}/tokens", async Task<Results<Ok<TokensRevokedResponse>, ProblemHttpResult>> (string name, HttpContext context, AccountService accounts) =>
         {

@@ -49,7 +49,7 @@ public static class CargoApiEndpoints
             .Operation("publishCrate", "Publish a crate version (cargo publish)",
                 "The body is Cargo's framing (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish): a 32-bit little-endian " +
                 "length, the JSON metadata, a 32-bit little-endian length, the .crate file. A rejected publish stores nothing; a retry is harmless.")
-            .Accepts<Stream>("application/octet-stream")
+            .BinaryBody("application/octet-stream")
             .Auth(ApiAuth.CargoToken)
             .CargoErrors(400, 401, 403, 409, 413, 429)
             .ResponseExample(200, """{"warnings":{"invalid_categories":[],"invalid_badges":[],"other":[]}}""");

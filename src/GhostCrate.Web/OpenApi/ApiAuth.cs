@@ -24,3 +24,6 @@ public sealed record ResponseExampleMetadata(int StatusCode, string Json);
 
 /// <summary>An example request body.</summary>
 public sealed record RequestExampleMetadata(string Json);
+
+/// <summary>The request body an endpoint reads itself: its type (or <see cref="Stream"/> for raw bytes) and content type.</summary>
+public sealed record RequestBodyMetadata(Type Type, string ContentType, bool Required);

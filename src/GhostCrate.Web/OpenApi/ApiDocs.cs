@@ -49,7 +49,15 @@ public static class ApiDocs
     public static RouteHandlerBuilder RequestExample(this RouteHandlerBuilder builder, string json) =>
         builder.WithMetadata(new RequestExampleMetadata(json));
 
-    /// <summary>A JSON request body read by the handler itself (so a malformed one gets our own error sentence).</summary>
-    public static RouteHandlerBuilder JsonBody<TBody>(this RouteHandlerBuilder builder) where TBody : notnull =>
-        builder.Accepts<TBody>("application/json");
+    /// <summary>
+    /// A JSON request body read by the handler itself (so a malformed one gets our own error sentence). Documented
+    /// through our own metadata, not Accepts(): that one also takes part in routing and would answer 415 to a request
+    /// without the content type, before the handler could.
+    /// </summary>
+    public static RouteHandlerBuilder JsonBody<TBody>(this RouteHandlerBuilder builder, bool required = true) where TBody : notnull =>
+        builder.WithMetadata(new RequestBodyMetadata(typeof(TBody), "application/json", required));
+
+    /// <summary>A body of raw bytes (publish: Cargo's framing), documented like <see cref="JsonBody{TBody}"/>.</summary>
+    public static RouteHandlerBuilder BinaryBody(this RouteHandlerBuilder builder, string contentType) =>
+        builder.WithMetadata(new RequestBodyMetadata(typeof(Stream), contentType, true));
 }

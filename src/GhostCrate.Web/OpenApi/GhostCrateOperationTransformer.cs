@@ -27,7 +27,7 @@ internal sealed class GhostCrateOperationTransformer : IOpenApiOperationTransfor
         [StatusCodes.Status503ServiceUnavailable] = "A dependency of the registry is unavailable.",
     };
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var method = context.Description.HttpMethod ?? "GET";
@@ -71,11 +71,21 @@ internal sealed class GhostCrateOperationTransformer : IOpenApiOperationTransfor
                 SetExample(response, "application/json", JsonNode.Parse(example.Json)!);
             }
         }
+        if (metadata.OfType<RequestBodyMetadata>().LastOrDefault() is { } body)
+        {
+            IOpenApiSchema schema = body.Type == typeof(Stream)
+                ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
+                : await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = body.Required,
+                Content = new Dictionary<string, OpenApiMediaType> { [body.ContentType] = new() { Schema = schema } },
+            };
+        }
         if (metadata.OfType<RequestExampleMetadata>().LastOrDefault() is { } request && operation.RequestBody?.Content is { } content)
         {
             foreach (var media in content.Values) media.Example = JsonNode.Parse(request.Json);
         }
-        return Task.CompletedTask;
     }
 
     private static void SetExample(IOpenApiResponse response, string contentType, JsonNode example)
