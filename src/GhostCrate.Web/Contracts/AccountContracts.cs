@@ -69,12 +69,18 @@ public sealed record EmptyResponse
 
 /// <summary>
 /// Body of PUT /api/v1/me/tokens: crates.io's `{"api_token": {...}}`, or the same fields at the top level.
-/// Endpoint scopes: publish-new, publish-update, yank, change-owners (none given: all); crate scopes are names or
-/// `prefix*` patterns.
 /// </summary>
-public sealed class ApiTokenCreateBody
+public sealed class ApiTokenCreateBody : ApiTokenFields
 {
-    [JsonPropertyName("api_token")] public ApiTokenCreateBody? ApiToken { get; init; }
+    [JsonPropertyName("api_token")] public ApiTokenFields? ApiToken { get; init; }
+}
+
+/// <summary>
+/// A new token's name, endpoint scopes (publish-new, publish-update, yank, change-owners; none given: all), crate
+/// scopes (names or `prefix*` patterns; none given: all crates) and expiry (none: never).
+/// </summary>
+public class ApiTokenFields
+{
     [JsonPropertyName("name")] public string? Name { get; init; }
     [JsonPropertyName("endpoint_scopes")] public List<string>? EndpointScopes { get; init; }
     [JsonPropertyName("crate_scopes")] public List<string>? CrateScopes { get; init; }

@@ -75,7 +75,7 @@ internal sealed class GhostCrateOperationTransformer : IOpenApiOperationTransfor
         {
             IOpenApiSchema schema = body.Type == typeof(Stream)
                 ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
-                : await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken);
+                : await ComponentAsync(body.Type, context, cancellationToken);
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = body.Required,
@@ -86,6 +86,17 @@ internal sealed class GhostCrateOperationTransformer : IOpenApiOperationTransfor
         {
             foreach (var media in content.Values) media.Example = JsonNode.Parse(request.Json);
         }
+    }
+
+    /// <summary>The body's schema as a named component (generated clients then get a named model), referenced from the operation.</summary>
+    private static async Task<IOpenApiSchema> ComponentAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+        if (context.Document is not { } document) return schema;
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas.TryAdd(type.Name, schema);
+        return new OpenApiSchemaReference(type.Name, document);
     }
 
     private static void SetExample(IOpenApiResponse response, string contentType, JsonNode example)

@@ -154,6 +154,11 @@ public sealed class OpenApiDocumentTests
         Assert.True(token.TryGetProperty("endpoint_scopes", out _));
         Assert.True(token.TryGetProperty("expired_at", out _));
 
+        // Bodies the handlers read themselves are described too, as named schemas with an example.
+        var tokenBody = paths.GetProperty("/api/v1/me/tokens").GetProperty("put").GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
+        Assert.Equal("#/components/schemas/ApiTokenCreateBody", tokenBody.GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal("ci", tokenBody.GetProperty("example").GetProperty("api_token").GetProperty("name").GetString());
+
         // Cookie writes need the antiforgery header as well; token writes do not.
         var create = paths.GetProperty("/api/v1/orgs").GetProperty("post");
         var alternatives = create.GetProperty("security").EnumerateArray().Select(r => string.Join("+", r.EnumerateObject().Select(p => p.Name).Order())).ToList();
