@@ -39,9 +39,6 @@ internal sealed class GhostCrateDocumentTransformer : IOpenApiDocumentTransforme
                 "the session cookie; writes made with the cookie also need the antiforgery token from `GET /api/v1/csrf` in `X-CSRF-TOKEN`.",
         };
 
-        // The server URL comes from the request ("http://host/"); paths start with '/', so the trailing one would double it.
-        foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
-
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[CargoTokenScheme] = new OpenApiSecurityScheme

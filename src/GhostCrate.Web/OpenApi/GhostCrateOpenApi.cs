@@ -1,3 +1,4 @@
+using GhostCrate.Web.Http;
 using GhostCrate.Web.Ui.Assets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,20 +15,32 @@ namespace GhostCrate.Web.OpenApi;
 /// </summary>
 public static class GhostCrateOpenApi
 {
+    public const string DocumentName = "v1";
     public const string DocumentPath = "/api/openapi.json";
     public const string ReferencePath = "/api/docs";
 
-    public static IServiceCollection AddGhostCrateOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options =>
+    public static IServiceCollection AddGhostCrateOpenApi(this IServiceCollection services)
+    {
+        services.AddSingleton<OpenApiDocumentCache>();
+        return services.AddOpenApi(DocumentName, options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             options.AddDocumentTransformer<GhostCrateDocumentTransformer>();
             options.AddOperationTransformer<GhostCrateOperationTransformer>();
         });
+    }
 
     public static IEndpointRouteBuilder MapGhostCrateOpenApi(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi(DocumentPath);
+        // Rendered once (OpenApiDocumentCache) rather than by MapOpenApi on every request; revalidated by ETag.
+        app.MapMethods(DocumentPath, [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, OpenApiDocumentCache cache, RegistryUrls urls) =>
+        {
+            var (body, etag) = (await cache.GetAsync()).Render(urls.BaseUrl(context.Request));
+            context.Response.Headers.ETag = etag;
+            context.Response.Headers.CacheControl = "public, no-cache";
+            if (EntityTags.IfNoneMatchNames(context.Request, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            return Results.Bytes(body, "application/json; charset=utf-8");
+        }).ExcludeFromDescription();
         app.MapGet(ReferencePath, (AssetCatalog assets) => ApiReferencePage.Render(assets)).ExcludeFromDescription();
         return app;
     }

@@ -178,6 +178,34 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task The_document_names_the_address_it_was_fetched_from_and_revalidates_by_etag()
+    {
+        await using var app = await StartFullAppAsync();
+        using var client = app.Client();
+        var first = await client.GetAsync("/api/openapi.json");
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.False(etag.IsWeak);
+        var server = (await Json.ReadAsync(first)).GetProperty("servers")[0].GetProperty("url").GetString();
+        Assert.Equal(client.BaseAddress!.ToString().TrimEnd('/'), server);
+
+        using var revalidation = new HttpRequestMessage(HttpMethod.Get, "/api/openapi.json");
+        revalidation.Headers.IfNoneMatch.Add(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(revalidation)).StatusCode);
+
+        // Reached by another name, the same document names that address (and so has another ETag).
+        using var otherName = new HttpRequestMessage(HttpMethod.Get, "/api/openapi.json");
+        otherName.Headers.Host = "registry.example:8443";
+        otherName.Headers.IfNoneMatch.Add(etag);
+        var other = await client.SendAsync(otherName);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal("http://registry.example:8443", (await Json.ReadAsync(other)).GetProperty("servers")[0].GetProperty("url").GetString());
+        Assert.Equal(
+            (await Json.ReadAsync(first)).GetProperty("paths").GetRawText(),
+            (await Json.ReadAsync(other)).GetProperty("paths").GetRawText());
+    }
+
+    [Fact]
     public async Task The_document_passes_redocly_lint()
     {
         var redocly = RedoclyCli.RequireExecutable();
