@@ -44,6 +44,7 @@ public static class GhostCrateWeb
         app.MapProxyAdmin();
         app.MapMirror();
         app.MapOfflineMirrorAdmin();
+        // The group only fills in the probes' OpenAPI names where HealthEndpoints.cs gives none (see HealthOperations).
         app.MapGroup("").AddOpenApiOperationTransformer(HealthOperations.FillIn).MapHealth();
         app.MapLogin();
         app.MapAccount();
