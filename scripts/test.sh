@@ -163,6 +163,15 @@ for s in "${service_failed[@]}"; do
   record "service: $s" 0 1 0 "did not start"
 done
 
+# The OpenAPI test (tests/GhostCrate.Web.Tests/OpenApi) lints /api/openapi.json with @redocly/cli from npm. Exported
+# even when the install failed (a path that does not exist), so that test fails instead of skipping.
+if redocly_bin="$(bash scripts/tools/redocly.sh)"; then
+  export GHOSTCRATE_TEST_REDOCLY="$redocly_bin"
+else
+  loud "@redocly/cli could not be installed (scripts/tools/redocly.sh); the OpenAPI lint test will fail"
+  export GHOSTCRATE_TEST_REDOCLY="$repo_root/.tools/redocly/not-installed"
+fi
+
 # ---------------------------------------------------------------------------------------------------------------
 # Build once
 # ---------------------------------------------------------------------------------------------------------------

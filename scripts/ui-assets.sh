@@ -24,12 +24,16 @@ files=(
   "htmx.org       dist/htmx.min.js            htmx.min.js"
   "chart.js       dist/chart.umd.min.js       chart.umd.min.js"
   "cytoscape      dist/cytoscape.min.js       cytoscape.min.js"
+  "swagger-ui-dist swagger-ui-bundle.js       swagger-ui-bundle.js"
+  "swagger-ui-dist swagger-ui.css             swagger-ui.css"
 )
 licenses=(
   "@picocss/pico  LICENSE.md  pico.LICENSE.md"
   "htmx.org       LICENSE     htmx.LICENSE"
   "chart.js       LICENSE.md  chart.js.LICENSE.md"
   "cytoscape      LICENSE     cytoscape.LICENSE"
+  "swagger-ui-dist LICENSE    swagger-ui.LICENSE"
+  "swagger-ui-dist NOTICE     swagger-ui.NOTICE"
 )
 
 work="$(mktemp -d /tmp/ghostcrate-ui-assets.XXXXXX)"

@@ -1,6 +1,7 @@
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using GhostCrate.Web.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -26,6 +27,7 @@ public static class GhostCrateWeb
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Options.RegistryOptions>>().Value.DownloadCacheMegabytes * 1024L * 1024,
             sp.GetRequiredService<TimeProvider>()));
         services.AddGhostCrateUi();
+        services.AddGhostCrateOpenApi();
         return services;
     }
 
@@ -45,7 +47,8 @@ public static class GhostCrateWeb
         app.MapProxyAdmin();
         app.MapMirror();
         app.MapOfflineMirrorAdmin();
-        app.MapHealth();
+        // The group only fills in the probes' OpenAPI names where HealthEndpoints.cs gives none (see HealthOperations).
+        app.MapGroup("").AddOpenApiOperationTransformer(HealthOperations.FillIn).MapHealth();
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();
@@ -53,6 +56,7 @@ public static class GhostCrateWeb
         app.MapOrganizations();
         app.MapSso();
         app.MapGhostCrateUi();
+        app.MapGhostCrateOpenApi();
         return app;
     }
 }

@@ -22,8 +22,8 @@ public class ApiDtoTests
     [Fact]
     public void Owners_response_writes_null_names() =>
         Assert.Equal(
-            Json.Q("{'users':[{'id':1,'login':'alice','name':null},{'id':2,'login':'bob','name':'Bob B'}]}"),
-            Json.Write(new OwnersResponse([new OwnerUser(1, "alice", null), new OwnerUser(2, "bob", "Bob B")])));
+            Json.Q("{'users':[{'id':1,'login':'alice','name':null,'kind':'user'},{'id':2,'login':'org:acme','name':'Bob B','kind':'team'}]}"),
+            Json.Write(new OwnersResponse([new OwnerUser(1, "alice", null), new OwnerUser(2, "org:acme", "Bob B", OwnerUser.TeamKind)])));
 
     [Fact]
     public void Owners_change_request_reads_cargo_body()
@@ -42,6 +42,14 @@ public class ApiDtoTests
         Assert.Equal(
             Json.Q("{'crates':[{'name':'demo','max_version':'1.2.0+meta','description':null}],'meta':{'total':7}}"),
             Json.Write(new SearchResponse([new SearchCrate("demo", "1.2.0+meta", null)], new SearchMeta(7))));
+
+    [Fact]
+    public void Search_response_writes_the_optional_fields_only_when_known() =>
+        Assert.Equal(
+            Json.Q("{'crates':[{'name':'demo','max_version':'1.0.0','description':'d','downloads':3,'updated_at':'2026-01-02T03:04:05+00:00'},{'name':'serde','max_version':'1.0.1','description':null,'registry':'crates-io'}],'meta':{'total':2}}"),
+            Json.Write(new SearchResponse(
+                [new SearchCrate("demo", "1.0.0", "d", 3, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)), new SearchCrate("serde", "1.0.1", null, Registry: "crates-io")],
+                new SearchMeta(2))));
 
     [Fact]
     public void Error_response() =>

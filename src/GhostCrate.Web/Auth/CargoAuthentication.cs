@@ -1,7 +1,9 @@
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
 using GhostCrate.Web.Http;
+using GhostCrate.Protocol.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +29,7 @@ public static class CargoAuthentication
     }
 
     /// <summary>401 in Cargo's envelope with the RFC 3139 challenge, so cargo tells the user where to get a token.</summary>
-    public static IResult Challenge(HttpContext context, string detail)
+    public static JsonHttpResult<CargoErrorResponse> Challenge(HttpContext context, string detail)
     {
         var urls = context.RequestServices.GetRequiredService<RegistryUrls>();
         context.Response.Headers.WWWAuthenticate = $"Cargo login_url=\"{urls.LoginUrl(context.Request)}\"";
@@ -35,7 +37,7 @@ public static class CargoAuthentication
     }
 
     /// <summary>The caller of a write operation, or the 401/403 to return.</summary>
-    public static async Task<(Principal? Principal, IResult? Problem)> RequirePrincipalAsync(this HttpContext context)
+    public static async Task<(Principal? Principal, JsonHttpResult<CargoErrorResponse>? Problem)> RequirePrincipalAsync(this HttpContext context)
     {
         var auth = await context.AuthenticateAsync();
         if (auth.Principal is { } principal) return (principal, null);

@@ -2,13 +2,14 @@ using GhostCrate.Core.Identity;
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GhostCrate.Web.Endpoints;
 
 /// <summary>The caller check every account/admin JSON route starts with: 401 without a valid credential, 400 for a forged session request.</summary>
 internal static class ApiCaller
 {
-    public static async Task<(Principal? Principal, IResult? Problem)> RequireAsync(HttpContext context)
+    public static async Task<(Principal? Principal, ProblemHttpResult? Problem)> RequireAsync(HttpContext context)
     {
         var caller = await context.GetCallerAsync();
         if (caller.Principal is null)

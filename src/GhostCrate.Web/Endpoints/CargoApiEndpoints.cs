@@ -3,13 +3,19 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Proxy;
 using GhostCrate.Core.Publishing;
+using GhostCrate.Protocol.Api;
 using GhostCrate.Web.Auth;
+using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+
+using CargoError = Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<GhostCrate.Protocol.Api.CargoErrorResponse>;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -23,10 +29,10 @@ public static class CargoApiEndpoints
 
     public static IEndpointRouteBuilder MapCargoApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/crates");
+        var api = app.MapGroup("/api/v1/crates").WithTags(ApiDocs.CargoTag);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish
-        api.MapPut("/new", async (HttpContext context, PublishService publisher, IOptions<RegistryOptions> options) =>
+        api.MapPut("/new", async Task<Results<Ok<PublishResponse>, CargoError>> (HttpContext context, PublishService publisher, IOptions<RegistryOptions> options) =>
         {
             var (principal, problem) = await context.RequirePrincipalAsync();
             if (problem is not null) return problem;
@@ -38,89 +44,102 @@ public static class CargoApiEndpoints
             }
             var result = await publisher.PublishAsync(context.Request.Body, principal!, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
-            return Results.Json(new { warnings = new { invalid_categories = Array.Empty<string>(), invalid_badges = Array.Empty<string>(), other = result.Value!.Warnings } });
-        }).AddEndpointFilter(GhostCrate.Web.RateLimiting.RateLimitFilters.Publish);
+            return TypedResults.Ok(new PublishResponse(new PublishWarnings([], [], result.Value!.Warnings)));
+        }).AddEndpointFilter(GhostCrate.Web.RateLimiting.RateLimitFilters.Publish)
+            .Operation("publishCrate", "Publish a crate version (cargo publish)",
+                "The body is Cargo's framing (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish): a 32-bit little-endian " +
+                "length, the JSON metadata, a 32-bit little-endian length, the .crate file. A rejected publish stores nothing; a retry is harmless.")
+            .BinaryBody("application/octet-stream")
+            .Auth(ApiAuth.CargoToken)
+            .CargoErrors(400, 401, 403, 409, 413, 429)
+            .ResponseExample(200, """{"warnings":{"invalid_categories":[],"invalid_badges":[],"other":[]}}""");
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank
-        api.MapDelete("/{name}/{version}/yank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, true, context, yanks));
+        api.MapDelete("/{name}/{version}/yank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, true, context, yanks))
+            .Operation("yankVersion", "Yank a version (cargo yank)").Auth(ApiAuth.CargoToken).CargoErrors(401, 403, 404)
+            .ResponseExample(200, """{"ok":true}""");
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#unyank
-        api.MapPut("/{name}/{version}/unyank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, false, context, yanks));
+        api.MapPut("/{name}/{version}/unyank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, false, context, yanks))
+            .Operation("unyankVersion", "Undo a yank (cargo yank --undo)").Auth(ApiAuth.CargoToken).CargoErrors(401, 403, 404);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-list
         // Organizations and teams are listed like crates.io's teams: login `org:acme` / `org:acme:team`, kind "team".
-        api.MapGet("/{name}/owners", async (string name, HttpContext context, OwnerService owners) =>
+        api.MapGet("/{name}/owners", async Task<Results<Ok<OwnersResponse>, CargoError>> (string name, HttpContext context, OwnerService owners) =>
         {
             var caller = await context.GetCallerAsync();
             var result = await owners.ListAllAsync(name, caller.Principal, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
-            var users = result.Value!.Users.Select(o => (object)new { id = o.UserId, login = o.Username, name = (string?)null, kind = "user" });
-            var groups = result.Value.Groups.Select(g => (object)new { id = g.TeamId ?? g.OrgId, login = g.Login, name = (string?)null, kind = "team" });
-            return Results.Json(new { users = users.Concat(groups) });
-        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+            var users = result.Value!.Users.Select(o => new OwnerUser(o.UserId, o.Username, null));
+            var groups = result.Value.Groups.Select(g => new OwnerUser(g.TeamId ?? g.OrgId, g.Login, null, OwnerUser.TeamKind));
+            return TypedResults.Ok(new OwnersResponse(users.Concat(groups).ToList()));
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess)
+            .Operation("listOwners", "List a crate's owners (cargo owner --list)").Auth(ApiAuth.Read).CargoErrors(401, 404)
+            .ResponseExample(200, """{"users":[{"id":1,"login":"alice","name":null,"kind":"user"},{"id":3,"login":"org:acme:core","name":null,"kind":"team"}]}""");
 
         // Per-crate read access (auth-required mode): {"restricted": true} limits the crate to its owners, org and
         // team members and administrators. Changing it needs the same right as changing owners.
-        api.MapGet("/{name}/access", async (string name, HttpContext context, OwnerService owners) =>
+        api.MapGet("/{name}/access", async Task<Results<Ok<CrateAccessResponse>, CargoError>> (string name, HttpContext context, OwnerService owners) =>
         {
             var caller = await context.GetCallerAsync();
             var result = await owners.IsRestrictedAsync(name, caller.Principal, context.RequestAborted);
-            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { restricted = result.Value });
-        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+            return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(new CrateAccessResponse(result.Value));
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess)
+            .Operation("getCrateAccess", "Whether a crate is restricted to its owners and groups").Auth(ApiAuth.Read).CargoErrors(401, 404);
 
-        api.MapPut("/{name}/access", async (string name, HttpContext context, OwnerService owners) =>
+        api.MapPut("/{name}/access", async Task<Results<Ok<CrateAccessChangedResponse>, CargoError>> (string name, HttpContext context, OwnerService owners) =>
         {
             var (principal, problem) = await context.RequirePrincipalAsync();
             if (problem is not null) return problem;
-            var body = await JsonBody.ReadAsync<AccessBody>(context);
+            var body = await JsonBody.ReadAsync<CrateAccessBody>(context);
             if (body?.Restricted is null) return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"restricted\": true}");
             var result = await owners.SetRestrictedAsync(name, body.Restricted.Value, principal!, context.RequestAborted);
-            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true, restricted = result.Value });
-        });
+            return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(new CrateAccessChangedResponse(true, result.Value));
+        }).Operation("setCrateAccess", "Restrict a crate to its owners and groups, or open it again").Auth(ApiAuth.CargoToken)
+            .JsonBody<CrateAccessBody>().RequestExample("""{"restricted":true}""").CargoErrors(400, 401, 403, 404);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-add
-        api.MapPut("/{name}/owners", async (string name, HttpContext context, OwnerService owners) =>
+        api.MapPut("/{name}/owners", async Task<Results<Ok<OwnersChangeResponse>, CargoError>> (string name, HttpContext context, OwnerService owners) =>
         {
             var (principal, problem) = await context.RequirePrincipalAsync();
             if (problem is not null) return problem;
             var logins = await ReadOwnerLoginsAsync(context);
             if (logins is null) return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"users\":[\"login\"]}");
             var result = await owners.AddAsync(name, logins, principal!, context.RequestAborted);
-            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true, msg = result.Value });
-        });
+            return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(new OwnersChangeResponse(true, result.Value!));
+        }).Operation("addOwners", "Add owners: users, organizations (org:acme) or teams (org:acme:team) (cargo owner --add)").Auth(ApiAuth.CargoToken)
+            .JsonBody<OwnersChangeRequest>().RequestExample("""{"users":["bob","org:acme:core"]}""").CargoErrors(400, 401, 403, 404);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-remove
-        api.MapDelete("/{name}/owners", async (string name, HttpContext context, OwnerService owners) =>
+        api.MapDelete("/{name}/owners", async Task<Results<Ok<OwnersChangeResponse>, CargoError>> (string name, HttpContext context, OwnerService owners) =>
         {
             var (principal, problem) = await context.RequirePrincipalAsync();
             if (problem is not null) return problem;
             var logins = await ReadOwnerLoginsAsync(context);
             if (logins is null) return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"users\":[\"login\"]}");
             var result = await owners.RemoveAsync(name, logins, principal!, context.RequestAborted);
-            return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true, msg = result.Value });
-        });
+            return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(new OwnersChangeResponse(true, result.Value!));
+        }).Operation("removeOwners", "Remove owners (cargo owner --remove)").Auth(ApiAuth.CargoToken)
+            .JsonBody<OwnersChangeRequest>().CargoErrors(400, 401, 403, 404);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search
-        api.MapGet("/", async (string? q, int? per_page, int? page, HttpContext context, SearchService search, ProxySearchService upstreamSearch, CancellationToken ct) =>
+        api.MapGet("/", async Task<Ok<SearchResponse>> (string? q, int? per_page, int? page, HttpContext context, SearchService search, ProxySearchService upstreamSearch, CancellationToken ct) =>
         {
             // Restricted crates the caller may not read are left out (auth-required mode).
             var caller = await context.GetCallerAsync();
             var found = await search.SearchAsync(q, per_page, page, caller.Principal, ct);
-            var crates = found.Crates.Select(c => (object)new { name = c.Name, max_version = c.MaxVersion, description = c.Description, downloads = c.Downloads, updated_at = c.UpdatedAt }).ToList();
+            var crates = found.Crates.Select(c => new SearchCrate(c.Name, c.MaxVersion!, c.Description, c.Downloads, c.UpdatedAt)).ToList();
             // Upstreams with IncludeInSearch fill the rest of the first page, marked so nobody mistakes them for private crates.
             var room = Math.Clamp(per_page ?? SearchService.DefaultPerPage, 1, SearchService.MaxPerPage) - crates.Count;
             var (upstreamHits, upstreamTotal) = (page ?? 1) <= 1 && room > 0 ? await upstreamSearch.SearchIncludedAsync(q ?? "", room, ct) : ([], 0);
-            crates.AddRange(upstreamHits.Take(room).Select(h => (object)new
-            {
-                name = h.Crate.Name,
-                max_version = h.Crate.MaxVersion,
-                description = $"[from {h.Upstream}] {h.Crate.Description}".TrimEnd(),
-                registry = h.Upstream,
-            }));
-            return Results.Json(new { crates, meta = new { total = found.Total + upstreamTotal } });
-        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+            crates.AddRange(upstreamHits.Take(room).Select(h => new SearchCrate(
+                h.Crate.Name, h.Crate.MaxVersion, $"[from {h.Upstream}] {h.Crate.Description}".TrimEnd(), Registry: h.Upstream)));
+            return TypedResults.Ok(new SearchResponse(crates, new SearchMeta(found.Total + upstreamTotal)));
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess)
+            .Operation("searchCrates", "Search crates (cargo search)").Auth(ApiAuth.Read).CargoErrors(401)
+            .ResponseExample(200, """{"crates":[{"name":"demo","max_version":"1.2.0","description":"A demo crate","downloads":42,"updated_at":"2026-11-22T10:00:00+00:00"}],"meta":{"total":1}}""");
 
         // The `dl` template of config.json: {dl}/{crate}/{version}/download.
-        api.MapGet("/{name}/{version}/download", async (string name, string version, HttpContext context, DownloadService downloads, CrateAccess access, IOptions<RegistryOptions> options) =>
+        api.MapGet("/{name}/{version}/download", async Task<IResult> (string name, string version, HttpContext context, DownloadService downloads, CrateAccess access, IOptions<RegistryOptions> options) =>
         {
             if (!await access.CanReadAsync(name, (await context.GetCallerAsync()).Principal, context.RequestAborted))
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
@@ -129,41 +148,43 @@ public static class CargoApiEndpoints
             if (CrateFileResponses.SetHeadersAndCheck(context, options.Value, download.ETag))
             {
                 await download.Content.DisposeAsync();
-                return Results.StatusCode(StatusCodes.Status304NotModified);
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
             context.Response.ContentLength = download.Content.Length;
-            return Results.Stream(download.Content.Stream, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: download.Content.LastModified);
-        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+            return TypedResults.Stream(download.Content.Stream, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: download.Content.LastModified);
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess)
+            .Operation("downloadCrate", "Download a .crate file (config.json's `dl`)",
+                "The .crate file (gzip tar). Usually served before routing by the download fast path with the same headers; " +
+                "ETag and If-None-Match give 304. Each download is counted.")
+            .Auth(ApiAuth.Read)
+            .Produces<Stream>(StatusCodes.Status200OK, CrateFileResponses.ContentType)
+            .Produces(StatusCodes.Status304NotModified)
+            .CargoErrors(401, 404);
 
         // Not part of Cargo's API, but what crates.io answers and what scripts and the UI use.
-        api.MapGet("/{name}", async (string name, HttpContext context, ICrateRepository crates, CrateAccess access, CancellationToken ct) =>
+        api.MapGet("/{name}", async Task<Results<Ok<CrateResponse>, CargoError>> (string name, HttpContext context, ICrateRepository crates, CrateAccess access, CancellationToken ct) =>
         {
             var crate = await crates.FindAsync(GhostCrate.Protocol.Crates.CrateName.Canonicalize(name), ct);
             if (crate is null || !await access.CanReadAsync(crate, (await context.GetCallerAsync()).Principal, ct)) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
             var versions = await crates.ListVersionsAsync(crate.Id, ct);
-            return Results.Json(new
-            {
-                crate = new { name = crate.Name, max_version = crate.MaxVersion, description = crate.Description, downloads = crate.Downloads, created_at = crate.CreatedAt, updated_at = crate.UpdatedAt },
-                versions = versions.OrderByDescending(v => v.Id).Select(v => new { num = v.Version, yanked = v.Yanked, checksum = v.Checksum, size = v.Size, downloads = v.Downloads, created_at = v.CreatedAt, license = v.License }),
-            });
-        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+            return TypedResults.Ok(new CrateResponse(
+                new CrateSummary(crate.Name, crate.MaxVersion, crate.Description, crate.Downloads, crate.CreatedAt, crate.UpdatedAt),
+                versions.OrderByDescending(v => v.Id).Select(v => new CrateVersionSummary(v.Version, v.Yanked, v.Checksum, v.Size, v.Downloads, v.CreatedAt, v.License)).ToList()));
+        }).AddEndpointFilter(CargoAuthentication.RequireReadAccess)
+            .Operation("getCrate", "A crate and its versions (crates.io's shape)").Auth(ApiAuth.Read).CargoErrors(401, 404);
 
+        // Not an operation: unknown API routes answer 404 in Cargo's envelope rather than an HTML page.
         app.Map("/api/v1/{**rest}", (string? rest) =>
             CargoResults.Error(StatusCodes.Status404NotFound, $"`/api/v1/{rest}` is not an API route of this registry"));
         return app;
     }
 
-    private static async Task<IResult> SetYankedAsync(string name, string version, bool yanked, HttpContext context, YankService yanks)
+    private static async Task<Results<Ok<OkResponse>, CargoError>> SetYankedAsync(string name, string version, bool yanked, HttpContext context, YankService yanks)
     {
         var (principal, problem) = await context.RequirePrincipalAsync();
         if (problem is not null) return problem;
         var result = await yanks.SetYankedAsync(name, version, yanked, principal!, context.RequestAborted);
-        return result.Error is { } error ? CargoResults.Error(error) : Results.Json(new { ok = true });
-    }
-
-    private sealed class AccessBody
-    {
-        public bool? Restricted { get; set; }
+        return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(OkResponse.Instance);
     }
 
     private static async Task<IReadOnlyList<string>?> ReadOwnerLoginsAsync(HttpContext context)

@@ -2,7 +2,9 @@ using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Audit;
 using GhostCrate.Core.Identity;
 using GhostCrate.Web.Auth;
+using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using GhostCrate.Web.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -23,15 +25,18 @@ public static class LoginEndpoints
 
     public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/login", LoginAsync);
-        app.MapPost("/logout", LogoutAsync);
+        // Browser form posts (with a JSON variant for scripts) that answer with redirects: pages, not in the OpenAPI document.
+        app.MapPost("/login", LoginAsync).ExcludeFromDescription();
+        app.MapPost("/logout", LogoutAsync).ExcludeFromDescription();
 
         // For script-driven pages: the antiforgery token to send in X-CSRF-TOKEN with cookie-authenticated writes.
         app.MapGet("/api/v1/csrf", (HttpContext context, IAntiforgery antiforgery) =>
         {
             var tokens = antiforgery.GetAndStoreTokens(context);
-            return Results.Json(new { token = tokens.RequestToken, header_name = CallerExtensions.CsrfHeader, form_field_name = tokens.FormFieldName });
-        });
+            return TypedResults.Ok(new CsrfTokenResponse(tokens.RequestToken, CallerExtensions.CsrfHeader, tokens.FormFieldName));
+        }).WithTags(ApiDocs.SessionTag).Auth(ApiAuth.Anonymous)
+            .Operation("getCsrfToken", "The antiforgery token that cookie-authenticated writes send in X-CSRF-TOKEN",
+                "Also sets the antiforgery cookie the token is checked against; call it with the session cookie.");
         return app;
     }
 
@@ -73,7 +78,7 @@ public static class LoginEndpoints
         await SessionCookie.SignInAsync(context, result.Value!);
         return isForm
             ? Results.Redirect(returnUrl ?? "/", preserveMethod: false)
-            : Results.Json(AccountEndpoints.UserJson(result.Value!));
+            : Results.Json(UserResponse.Of(result.Value!));
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext context, IAntiforgery antiforgery, AuditLog audit)

@@ -31,7 +31,8 @@ public static class MirrorEndpoints
         if (!options.Enabled) return app;
         var layout = new MirrorLayout(options.Directory!);
         var mount = options.MountPath.TrimEnd('/');
-        var group = app.MapGroup(mount).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
+        // Files (config.json, index files, .crate files) read by cargo, not a JSON API: left out of the OpenAPI document.
+        var group = app.MapGroup(mount).AddEndpointFilter(CargoAuthentication.RequireReadAccess).ExcludeFromDescription();
 
         // https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration: no `api`, a mirror takes no publishes.
         group.MapMethods("/index/config.json", ReadMethods.GetAndHead, (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> registry) =>

@@ -3,10 +3,13 @@ using System.Text.Json;
 using GhostCrate.Core.Audit;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace GhostCrate.Web.Endpoints;
@@ -22,17 +25,17 @@ public static class ProxyAdminEndpoints
 
     public static IEndpointRouteBuilder MapProxyAdmin(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin/proxy");
+        var admin = app.MapGroup("/api/v1/admin/proxy").WithTags(ApiDocs.ProxyTag).Auth(ApiAuth.TokenOrSession);
 
-        admin.MapGet("/status", async (bool? probe, HttpContext context, ProxyStatusService status) =>
+        admin.MapGet("/status", async Task<Results<Ok<ProxyStatusResponse>, ProblemHttpResult>> (bool? probe, HttpContext context, ProxyStatusService status) =>
         {
             var (_, problem) = await RequireAdminAsync(context);
             if (problem is not null) return problem;
             var upstreams = await status.GetAsync(probe ?? false, context.RequestAborted);
-            return Results.Json(new { enabled = upstreams.Count > 0, upstreams = upstreams.Select(Describe) });
-        });
+            return TypedResults.Ok(new ProxyStatusResponse(upstreams.Count > 0, upstreams.Select(UpstreamStatusInfo.Of).ToList()));
+        }).Operation("getProxyStatus", "Health, cache use and counters of each upstream (probe=true asks each upstream first)").Problems(400, 401, 403);
 
-        admin.MapPost("/{upstream}/warm", async (string upstream, HttpContext context, UpstreamRegistries upstreams, ProxyWarmer warmer, AuditLog audit) =>
+        admin.MapPost("/{upstream}/warm", async Task<Results<Ok<WarmResponse>, ProblemHttpResult>> (string upstream, HttpContext context, UpstreamRegistries upstreams, ProxyWarmer warmer, AuditLog audit) =>
         {
             var (principal, problem) = await RequireAdminAsync(context);
             if (problem is not null) return problem;
@@ -47,38 +50,11 @@ public static class ProxyAdminEndpoints
             await audit.RecordAsync(principal, AuditActions.ProxyWarmed, $"proxy:{target.Name}",
                 new Dictionary<string, string?> { ["items"] = report.Items.Count.ToString(CultureInfo.InvariantCulture), ["succeeded"] = report.Succeeded ? "true" : "false" },
                 context.RequestAborted);
-            return Results.Json(new
-            {
-                upstream = report.Upstream,
-                succeeded = report.Succeeded,
-                items = report.Items.Select(i => new { crate = i.Crate, version = i.Version, status = i.Status.ToString(), error = i.Error }),
-            });
-        });
+            return TypedResults.Ok(WarmResponse.Of(report));
+        }).Operation("warmProxyCache", "Fetch crates (or a Cargo.lock's packages) into the proxy's cache before they are needed")
+            .JsonBody<WarmRequestBody>().RequestExample("""{"crates":["serde","log@0.4.22"]}""").Problems(400, 401, 403, 404);
         return app;
     }
-
-    private static object Describe(UpstreamStatus s) => new
-    {
-        name = s.Name,
-        indexUrl = s.IndexUrl,
-        reachable = s.Reachable,
-        lastSuccessAt = s.Counters.LastSuccessAt,
-        lastErrorAt = s.Counters.LastErrorAt,
-        lastError = s.Counters.LastError,
-        cache = new { indexFiles = s.Cache.IndexFiles, indexBytes = s.Cache.IndexBytes, crateFiles = s.Cache.CrateFiles, crateBytes = s.Cache.CrateBytes },
-        counters = new
-        {
-            indexHits = s.Counters.IndexHits,
-            indexMisses = s.Counters.IndexMisses,
-            revalidations = s.Counters.Revalidations,
-            notModified = s.Counters.NotModified,
-            staleServed = s.Counters.StaleServed,
-            crateHits = s.Counters.CrateHits,
-            crateMisses = s.Counters.CrateMisses,
-            checksumMismatches = s.Counters.ChecksumMismatches,
-            errors = s.Counters.Errors,
-        },
-    };
 
     private static async Task<WarmRequest?> ReadWarmRequestAsync(HttpContext context)
     {
@@ -114,7 +90,7 @@ public static class ProxyAdminEndpoints
     }
 
     /// <summary>The account API's caller check (token, or session with antiforgery), then administrators only (unscoped).</summary>
-    private static async Task<(Principal? Principal, IResult? Problem)> RequireAdminAsync(HttpContext context)
+    private static async Task<(Principal? Principal, ProblemHttpResult? Problem)> RequireAdminAsync(HttpContext context)
     {
         var (principal, problem) = await ApiCaller.RequireAsync(context);
         if (problem is not null) return (null, problem);

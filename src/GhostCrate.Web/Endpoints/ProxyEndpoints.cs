@@ -4,12 +4,17 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Protocol.Client;
 using GhostCrate.Protocol.Index;
 using GhostCrate.Web.Auth;
+using GhostCrate.Protocol.Api;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+
+using CargoError = Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<GhostCrate.Protocol.Api.CargoErrorResponse>;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -34,12 +39,13 @@ public static class ProxyEndpoints
         var mount = app.MapGroup("/" + upstream.Name).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 
         // Downloads point at us, never at the upstream: that is what makes the cache shared and outage-proof.
+        // The mount's files (config.json, index files, .crate downloads) are cargo's, not a JSON API: not in the OpenAPI document.
         mount.MapMethods("/index/config.json", ReadMethods.GetAndHead, (HttpContext context, RegistryUrls urls, IOptions<RegistryOptions> options) =>
         {
             var root = $"{urls.BaseUrl(context.Request)}/{upstream.Name}";
             IndexFileResponses.SetConfigCacheControl(context, options.Value);
             return Results.Json(new RegistryConfig(root + "/api/v1/crates", root, options.Value.AuthRequired));
-        });
+        }).ExcludeFromDescription();
 
         mount.MapMethods("/index/{**path}", ReadMethods.GetAndHead, async (string path, HttpContext context, ProxyIndexService index, IOptions<RegistryOptions> options) =>
         {
@@ -58,7 +64,7 @@ public static class ProxyEndpoints
             // Informational: lets an operator (and the tests) see an outage being bridged.
             context.Response.Headers["X-GhostCrate-Cache"] = result.Stale ? "stale" : "ok";
             return IndexFileResponses.Answer(context, options.Value, file.Content, file.ETag, file.LastModified);
-        });
+        }).ExcludeFromDescription();
 
         // The `dl` of our config.json: {root}/api/v1/crates/{crate}/{version}/download.
         mount.MapGet("/api/v1/crates/{name}/{version}/download", async (string name, string version, HttpContext context, ProxyDownloadService downloads, IOptions<RegistryOptions> options) =>
@@ -75,21 +81,27 @@ public static class ProxyEndpoints
             context.Response.Headers.CacheControl = options.Value.AuthRequired ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable";
             context.Response.ContentLength = content.Length;
             return Results.Stream(content.Stream, "application/gzip", fileDownloadName: null, lastModified: content.LastModified);
-        });
+        }).ExcludeFromDescription();
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search, forwarded.
-        mount.MapGet("/api/v1/crates", async (string? q, int? per_page, int? page, HttpContext context, ProxySearchService search) =>
+        mount.MapGet("/api/v1/crates", async Task<Results<Ok<SearchResponse>, CargoError>> (string? q, int? per_page, int? page, HttpContext context, ProxySearchService search) =>
         {
             var query = (q ?? "").Trim();
             if (query.Length > ProxySearchService.MaxQueryLength) query = query[..ProxySearchService.MaxQueryLength];
             var perPage = Math.Clamp(per_page ?? SearchService.DefaultPerPage, 1, SearchService.MaxPerPage);
             var found = await search.SearchAsync(upstream, query, perPage, Math.Max(page ?? 1, 1), context.RequestAborted);
             return found.Status == FetchStatus.Ok
-                ? Results.Json(found.Response)
+                ? TypedResults.Ok(found.Response!)
                 : CargoResults.Error(StatusCodes.Status502BadGateway, $"the search of upstream `{upstream.Name}` failed: {found.Error}");
-        });
+        }).WithTags(ApiDocs.ProxyTag).Auth(ApiAuth.Read)
+            .Operation($"searchUpstream_{OperationIdPart(upstream.Name)}", $"Search the upstream `{upstream.Name}` (cargo search against the proxy's mount)")
+            .CargoErrors(401, 502);
 
+        // Not an operation: the mount is read-only, so every other API route answers 404 in Cargo's envelope.
         mount.Map("/api/v1/{**rest}", (string? rest) => CargoResults.Error(StatusCodes.Status404NotFound,
             $"`/{upstream.Name}/api/v1/{rest}` is not available: `{upstream.Name}` is a read-only mirror of an upstream registry; publish, yank and owner changes go to the upstream itself, private crates to this server's /index/ registry"));
     }
+
+    /// <summary>Upstream names may hold characters an operationId should not (e.g. '.'); those become '_'.</summary>
+    private static string OperationIdPart(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
 }

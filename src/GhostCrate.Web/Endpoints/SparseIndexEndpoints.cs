@@ -4,6 +4,7 @@ using GhostCrate.Core.Options;
 using GhostCrate.Protocol.Index;
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,8 +28,11 @@ public static class SparseIndexEndpoints
             var baseUrl = urls.BaseUrl(context.Request);
             var config = new RegistryConfig(baseUrl + "/api/v1/crates", baseUrl, options.Value.AuthRequired);
             IndexFileResponses.SetConfigCacheControl(context, options.Value);
-            return Results.Json(config);
-        });
+            return TypedResults.Ok(config);
+        }).WithTags(ApiDocs.IndexTag).Auth(ApiAuth.Read)
+            .Operation("getIndexConfig", "The registry's config.json: where cargo downloads crates and calls the API")
+            .CargoErrors(401)
+            .ResponseExample(200, """{"dl":"https://crates.example.com/api/v1/crates","api":"https://crates.example.com"}""");
 
         // The hot path of every cargo build: files (and their ETag and Last-Modified text) come from IndexFileCache,
         // and headers are set from those precomputed strings, so a warm request or a 304 allocates almost nothing.
@@ -43,7 +47,7 @@ public static class SparseIndexEndpoints
             if (file is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
 
             return IndexFileResponses.Answer(context, options.Value, file);
-        });
+        }).ExcludeFromDescription(); // A file per crate (JSON lines), not a JSON API: see Cargo's registry-index reference.
         return app;
     }
 }

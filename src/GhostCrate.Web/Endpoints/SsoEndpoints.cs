@@ -4,7 +4,9 @@ using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Identity;
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Auth.Sso;
+using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,8 +27,11 @@ public static class SsoEndpoints
     {
         // The buttons of the login page.
         app.MapGet("/api/v1/sso/providers", (SsoProviderCatalog catalog) =>
-            Results.Json(new { providers = catalog.All.Select(p => new { key = p.Key, name = p.DisplayName, type = p.Type.ToString(), login_url = $"/login/{p.Key}" }) }));
+            TypedResults.Ok(new SsoProvidersResponse(catalog.All.Select(p => new SsoProviderInfo(p.Key, p.DisplayName, p.Type.ToString(), $"/login/{p.Key}")).ToList())))
+            .WithTags(ApiDocs.SessionTag).Auth(ApiAuth.Anonymous)
+            .Operation("listSsoProviders", "The single sign-on providers (the login page's buttons)");
 
+        // The browser's round trip through the provider (redirects, not JSON): not in the OpenAPI document.
         app.MapGet("/login/{provider}", async (string provider, string? returnUrl, HttpContext context, SsoProviderCatalog catalog, SsoFlow flow, RegistryUrls urls) =>
         {
             if (catalog.Find(provider) is not { } p) return ApiResults.Problem(StatusCodes.Status404NotFound, $"no single sign-on provider `{provider}`");
@@ -41,7 +46,7 @@ public static class SsoEndpoints
                 MaxAge = SsoFlow.LoginLifetime,
             });
             return Results.Redirect(redirect);
-        });
+        }).ExcludeFromDescription();
 
         app.MapGet("/login/{provider}/callback", async (string provider, string? code, string? state, string? error, HttpContext context,
             SsoProviderCatalog catalog, SsoFlow flow, SsoLoginService logins, RegistryUrls urls, ILoggerFactory loggers) =>
@@ -91,7 +96,7 @@ public static class SsoEndpoints
             }
             await SessionCookie.SignInAsync(context, user.Value!);
             return Results.Redirect(pending.ReturnUrl ?? "/");
-        });
+        }).ExcludeFromDescription();
         return app;
     }
 

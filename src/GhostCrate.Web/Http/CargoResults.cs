@@ -1,6 +1,7 @@
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Protocol.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GhostCrate.Web.Http;
 
@@ -10,9 +11,9 @@ namespace GhostCrate.Web.Http;
 /// </summary>
 public static class CargoResults
 {
-    public static IResult Error(int status, string detail) => Results.Json(CargoErrorResponse.Of(detail), statusCode: status);
+    public static JsonHttpResult<CargoErrorResponse> Error(int status, string detail) => TypedResults.Json(CargoErrorResponse.Of(detail), statusCode: status);
 
-    public static IResult Error(RegistryError error) => Error(StatusOf(error.Kind), error.Detail);
+    public static JsonHttpResult<CargoErrorResponse> Error(RegistryError error) => Error(StatusOf(error.Kind), error.Detail);
 
     public static int StatusOf(RegistryErrorKind kind) => kind switch
     {

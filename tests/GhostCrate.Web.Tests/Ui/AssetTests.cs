@@ -27,7 +27,7 @@ public sealed class AssetTests
         var manifest = catalog.Find("vendor/VENDORED.txt");
         Assert.NotNull(manifest);
         var lines = System.Text.Encoding.UTF8.GetString(manifest.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToList();
-        Assert.Equal(4, lines.Count);
+        Assert.Equal(6, lines.Count);
         foreach (var line in lines)
         {
             var parts = line.Split(' ');
