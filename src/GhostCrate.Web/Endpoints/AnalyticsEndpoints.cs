@@ -2,6 +2,7 @@ using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Identity;
 using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,14 +18,10 @@ public static class AnalyticsEndpoints
 {
     public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
     {
-        // Named, summarised and tagged for the OpenAPI document (the "Administration" tag of the other admin routes).
         app.MapGet("/api/v1/admin/analytics", GetAsync)
-            .WithName("getUsageAnalytics")
-            .WithSummary("Usage analytics of the last 7, 30 or 90 days: downloads by source, publishes, active users and tokens, storage, proxy hit ratio, top crates")
-            .WithTags("Administration")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession)
+            .Operation("getUsageAnalytics", "Usage analytics of the last 7, 30 or 90 days: downloads by source, publishes, active users and tokens, storage, proxy hit ratio, top crates")
+            .Problems(400, 401, 403);
         return app;
     }
 
