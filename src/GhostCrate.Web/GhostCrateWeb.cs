@@ -1,5 +1,6 @@
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
+using GhostCrate.Web.Health;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.Ui;
 using Microsoft.AspNetCore.Builder;
@@ -24,6 +25,7 @@ public static class GhostCrateWeb
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Options.RegistryOptions>>().Value.DownloadCacheMegabytes * 1024L * 1024,
             sp.GetRequiredService<TimeProvider>()));
         services.AddGhostCrateUi();
+        services.AddGhostCrateHealth();
         return services;
     }
 
