@@ -53,17 +53,20 @@ public static class SsoEndpoints
             if (error is not null)
             {
                 logger.LogInformation("Sign-in through {Provider} was refused by the provider: {Error}", p.Key, error.Length > 100 ? error[..100] : error);
+                await logins.RecordRefusedCallbackAsync(p.Key, "refused by the provider", context.RequestAborted);
                 return Fail("sso_denied");
             }
             if (string.IsNullOrEmpty(code) || string.IsNullOrEmpty(state) || browserState is null || !FixedTimeEquals(browserState, state))
             {
                 logger.LogWarning("Sign-in through {Provider} refused: the state does not belong to this browser", p.Key);
+                await logins.RecordRefusedCallbackAsync(p.Key, "state does not belong to this browser", context.RequestAborted);
                 return Fail("sso_state");
             }
             var pending = await flow.TakeAsync(p, state, context.RequestAborted);
             if (pending is null)
             {
                 logger.LogWarning("Sign-in through {Provider} refused: unknown, expired or already used state", p.Key);
+                await logins.RecordRefusedCallbackAsync(p.Key, "unknown, expired or already used state", context.RequestAborted);
                 return Fail("sso_state");
             }
 
@@ -80,6 +83,7 @@ public static class SsoEndpoints
             if (identity is null)
             {
                 logger.LogWarning("Sign-in through {Provider} failed: {Reason}", p.Key, reason);
+                await logins.RecordRefusedCallbackAsync(p.Key, reason ?? "the provider's answer was not valid", context.RequestAborted);
                 return Fail("sso_failed");
             }
 
