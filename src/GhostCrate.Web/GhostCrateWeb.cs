@@ -16,6 +16,8 @@ public static class GhostCrateWeb
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
         services.AddHostedService<DownloadCountFlusher>();
+        // First start-up filter, so its middleware wraps the fast paths too; adds nothing when Logs:Requests is off.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestLoggingStartupFilter>();
         // Cargo's index reads skip routing and the rest of the pipeline when they can (see SparseIndexFastPath).
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, SparseIndexFastPathStartupFilter>();
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DownloadFastPathStartupFilter>();

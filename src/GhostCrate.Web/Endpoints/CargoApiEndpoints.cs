@@ -38,6 +38,7 @@ public static class CargoApiEndpoints
             }
             var result = await publisher.PublishAsync(context.Request.Body, principal!, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
+            RequestLogMiddleware.SetCrate(context, $"{result.Value!.Name}@{result.Value.Version}");
             return Results.Json(new { warnings = new { invalid_categories = Array.Empty<string>(), invalid_badges = Array.Empty<string>(), other = result.Value!.Warnings } });
         }).AddEndpointFilter(GhostCrate.Web.RateLimiting.RateLimitFilters.Publish);
 

@@ -41,13 +41,7 @@ public static class ServeCommand
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
             builder.Services.AddPoolResumingHttpConnections();
         }
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddGhostCrateConsole(settings.Logs);
         builder.Services.AddGhostCrate(settings);
         builder.Services.AddIndexSpill(settings);
         builder.Services.AddGhostCrateWeb();
