@@ -135,7 +135,7 @@ public sealed class OperationsTests
             Assert.Equal(HttpStatusCode.OK, (await server.Http.PublishAsync(CrateFiles.PublishBody(name, "0.1.0", CrateFiles.Build(name, "0.1.0")), newToken, Cancel)).Status);
             Assert.Equal(HttpStatusCode.OK, (await server.Http.GetIndexFileAsync(name, newToken, cancellationToken: Cancel)).Status);
             // A form post with a password, and a token in a JSON body, both refused.
-            Assert.True((int)(await http.PostAsync("login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = user, ["password"] = password }), Cancel)).StatusCode is >= 300 and < 500);
+            Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = user, ["password"] = password }), Cancel)).StatusCode);
             var tokenInBody = new HttpRequestMessage(HttpMethod.Post, "api/v1/admin/users") { Content = JsonContent.Create(new { username = newToken, password = server.AdminToken }) };
             tokenInBody.Headers.Authorization = new AuthenticationHeaderValue("Bearer", newToken);
             await http.SendAsync(tokenInBody, Cancel);
@@ -151,7 +151,10 @@ public sealed class OperationsTests
             Assert.True(double.Parse(State(requestLine, "DurationMs")!, System.Globalization.CultureInfo.InvariantCulture) > 0);
             // The fast path's answers are logged too, with the path (no route: they answer before routing).
             await WaitForLogAsync(server, mark, l => Category(l) == "GhostCrate.Web.Http.RequestLogMiddleware" && State(l, "Path")!.EndsWith("/" + name, StringComparison.Ordinal) && State(l, "Status") == "200");
-            await WaitForLogAsync(server, mark, l => Category(l) == "GhostCrate.Web.Http.RequestLogMiddleware" && State(l, "Path") == "/login" && State(l, "User") == user);
+            // The session cookie's user.
+            await WaitForLogAsync(server, mark, l => Category(l) == "GhostCrate.Web.Http.RequestLogMiddleware" && State(l, "Path") == "/api/v1/me/tokens" && State(l, "User") == user);
+            // Every request left exactly one line, the refused ones too.
+            await WaitForLogAsync(server, mark, l => Category(l) == "GhostCrate.Web.Http.RequestLogMiddleware" && State(l, "Path") == "/login/corp/callback" && State(l, "Status") == "404");
 
             var log = server.LogSince(mark);
             foreach (var secret in new[] { password, newToken, server.AdminToken, sessionCookie, csrf })
