@@ -21,6 +21,7 @@ namespace GhostCrate.Web.Http;
 /// </remarks>
 public sealed class RequestLoggingStartupFilter(IOptions<LogOptions> options) : IStartupFilter
 {
+    /// <summary>With Logs:Requests off, <paramref name="next"/> itself: the pipeline is exactly what it would be without this filter.</summary>
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) =>
         options.Value.Requests
             ? app =>
@@ -41,6 +42,8 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        // Taken now: the host's request Activity is current here (see ConsoleLogging), whatever runs later.
+        var traceId = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         var failed = false;
         try
         {
@@ -58,7 +61,7 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             LogRequest(logger, context.Request.Method, route ?? "", context.Request.Path.Value ?? "", status,
                 Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3),
-                Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier, UserOf(context), CrateOf(context));
+                traceId, UserOf(context), CrateOf(context));
         }
     }
 

@@ -32,9 +32,15 @@ public static class ConsoleLogging
                 o.UseUtcTimestamp = true;
             });
         }
-        // ASP.NET Core's own "Request starting ..." lines print the query string, which can hold an OAuth code
-        // (the sign-in callback) or anything a client put there; Logs:Requests writes a line without it instead.
-        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        if (options.Requests)
+        {
+            // The host makes a request's Activity (W3C trace id, taken from an incoming traceparent) and its logging
+            // scope only while this category is enabled; the defaults turn it off for the fast paths' sake
+            // (ConfigurationFactory). Warning turns them on without ASP.NET Core's own "Request starting ..." lines,
+            // which would print query strings (an OAuth code on the sign-in callback). Code filters are added after
+            // the configuration's, so this one wins.
+            logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        }
         return logging;
     }
 }
