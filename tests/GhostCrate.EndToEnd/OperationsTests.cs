@@ -26,7 +26,7 @@ public sealed class OperationsTests
     [Fact]
     public async Task Sigterm_turns_readiness_503_while_serving_and_every_started_request_finishes()
     {
-        await using var server = await StartAsync(new() { ["GHOSTCRATE_Server__DrainSeconds"] = "3" });
+        await using var server = await StartAsync(new() { ["GHOSTCRATE_Server__DrainSeconds"] = "5" });
         try
         {
             var (_, token) = await server.CreateUserWithTokenAsync("drain", Cancel);

@@ -20,9 +20,12 @@ public static class HealthEndpoints
         var health = app.MapGroup("").WithTags("Health");
         health.MapGet("/health/live", Live).WithName("HealthLive").WithSummary("Liveness: the process answers");
         health.MapGet("/health", Live).WithName("HealthLiveAlias").WithSummary("Liveness (older name of /health/live)");
-        health.MapGet("/health/startup", Startup).WithName("HealthStartup").WithSummary("Start-up: 503 until start-up tasks have finished");
-        health.MapGet("/health/ready", ReadyAsync).WithName("HealthReady").WithSummary("Readiness: 503 when this node should get no traffic");
-        health.MapGet("/ready", ReadyAsync).WithName("HealthReadyAlias").WithSummary("Readiness (older name of /health/ready)");
+        health.MapGet("/health/startup", Startup).WithName("HealthStartup").WithSummary("Start-up: 503 until start-up tasks have finished")
+            .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+        health.MapGet("/health/ready", ReadyAsync).WithName("HealthReady").WithSummary("Readiness: 503 when this node should get no traffic")
+            .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+        health.MapGet("/ready", ReadyAsync).WithName("HealthReadyAlias").WithSummary("Readiness (older name of /health/ready)")
+            .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
