@@ -235,6 +235,19 @@ public class SingleSignOnTests
         Assert.DoesNotContain(code, await admin.GetStringAsync("/api/v1/admin/audit?action=login.failed"));
     }
 
+    /// <summary>Anyone can call the callback URL: refusals share the address's sign-in limit, so a flood cannot fill the audit log.</summary>
+    [Fact]
+    public async Task A_flood_of_refused_callbacks_gets_429_and_no_more_audit_rows()
+    {
+        await using var setup = await StartAsync(new() { ["RateLimits:LoginPerAddress:Permits"] = "3", ["RateLimits:LoginPerAddress:WindowSeconds"] = "600" });
+        using var browser = setup.Browser();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++) answers.Add((await browser.Http.GetAsync($"/login/corp/callback?code=c{i}&state=s{i}")).StatusCode);
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        var events = (await Json.ReadAsync(await setup.App.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/audit?action=login.failed"))).GetProperty("events");
+        Assert.Equal(3, events.GetArrayLength());
+    }
+
     private static async Task AssertLatestFailureAsync(HttpClient admin, string reason)
     {
         var events = (await Json.ReadAsync(await admin.GetAsync("/api/v1/admin/audit?action=login.failed&limit=1"))).GetProperty("events");
