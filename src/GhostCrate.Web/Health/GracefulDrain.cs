@@ -32,9 +32,9 @@ public sealed class GracefulDrain(NodeLifecycle lifecycle, IOptions<ServerOption
     {
         lifecycle.BeginDrain();
         var drain = options.Value.Drain;
+        if (drain <= TimeSpan.Zero || !lifecycle.DrainBeforeStop) return;
         logger.LogInformation("Draining: /health/ready answers 503; still serving for {DrainSeconds} s, then requests in flight get up to {ShutdownTimeoutSeconds} s to finish",
             drain.TotalSeconds, options.Value.ShutdownTimeoutSeconds);
-        if (drain <= TimeSpan.Zero) return;
         try
         {
             await Task.Delay(drain, time, cancellationToken);

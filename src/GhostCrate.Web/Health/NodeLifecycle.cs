@@ -14,6 +14,12 @@ public sealed class NodeLifecycle
 
     public bool Draining => _draining;
 
+    /// <summary>
+    /// Whether a stop waits Server:DrainSeconds before the listeners close. `ghostcrate serve` turns it on; a host
+    /// embedded in tests or tools stops at once (nothing routes traffic to it, and every test would pay the wait).
+    /// </summary>
+    public bool DrainBeforeStop { get; set; }
+
     /// <summary>True once the host has started and every start-up task has finished (successfully or not).</summary>
     public bool StartupComplete => _hostStarted && PendingStartupTasks().Count == 0;
 

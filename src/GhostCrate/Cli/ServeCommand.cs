@@ -61,6 +61,7 @@ public static class ServeCommand
         Directory.CreateDirectory(settings.DataDir);
         var inline = InlineSocketCompletions.Apply(settings);
         await using var app = await BuildAsync(configuration, settings, output, CancellationToken.None);
+        app.Services.GetRequiredService<Web.Health.NodeLifecycle>().DrainBeforeStop = true;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GhostCrate");
         app.Lifetime.ApplicationStarted.Register(() =>
             logger.LogInformation("GhostCrate listening on {Urls} (database: {Database}, storage: {Storage}, data: {DataDir}, auth-required: {AuthRequired})",
