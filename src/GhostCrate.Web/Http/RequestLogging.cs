@@ -75,7 +75,7 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) return null;
         if (context.Items.TryGetValue(CrateItemKey, out var set) && set is string crate) return crate;
         var values = context.Request.RouteValues;
-        if (context.GetEndpoint() is not RouteEndpoint endpoint || !endpoint.RoutePattern.RawText!.StartsWith("/api/v1/crates", StringComparison.Ordinal)) return null;
+        if ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.StartsWith("/api/v1/crates", StringComparison.Ordinal) != true) return null;
         return values.TryGetValue("name", out var name) && name is string n
             ? values.TryGetValue("version", out var version) && version is string v ? $"{n}@{v}" : n
             : null;

@@ -205,6 +205,33 @@ public class SingleSignOnTests
         }
     }
 
+    /// <summary>
+    /// A token signed with a key the node does not know while the provider is down: the refresh fails (bounded), and
+    /// the keys the node had stay in use, so tokens signed with them still validate.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_key_download_keeps_the_keys_the_node_had()
+    {
+        await using var provider = await OidcTestProvider.StartOwnAsync();
+        var issuer = provider.Environment["GHOSTCRATE_TEST_OIDC_ISSUER"];
+        await using var setup = await StartAsync(issuer: issuer);
+        const string otherCallback = "http://127.0.0.1:9/other/callback";
+        var (otherId, otherSecret) = await OidcTestProvider.RegisterClientAsync(otherCallback, issuer);
+        var flow = setup.App.Services.GetRequiredService<SsoFlow>();
+        var theirs = setup.App.Services.GetRequiredService<SsoProviderCatalog>().Find("corp")! with { Key = "other", ClientId = otherId, ClientSecret = otherSecret };
+        var nonce = Guid.NewGuid().ToString("N");
+        var (oldKeyToken, _) = await GetIdTokenAsync(otherId, otherSecret, otherCallback, nonce, issuer);
+        Assert.NotNull((await flow.ValidateAsync(theirs, oldKeyToken, nonce, default)).Identity);
+
+        await OidcTestProvider.RotateKeysAsync(issuer);
+        var (newKeyToken, _) = await GetIdTokenAsync(otherId, otherSecret, otherCallback, nonce, issuer);
+        await provider.StopAsync();
+
+        // IdentityModel reports a failed download as InvalidOperationException; the callback turns it into sso_failed.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => flow.ValidateAsync(theirs, newKeyToken, nonce, default));
+        Assert.NotNull((await flow.ValidateAsync(theirs, oldKeyToken, nonce, default)).Identity);
+    }
+
     /// <summary>Refused callbacks (provider said no, foreign state, replayed state, bad code) are failed sign-ins in the audit log.</summary>
     [Fact]
     public async Task Refused_callbacks_are_recorded_as_failed_sign_ins()
@@ -296,10 +323,11 @@ public class SingleSignOnTests
     }
 
     /// <summary>The authorization code flow done by the test itself (PKCE + nonce), returning the provider's tokens.</summary>
-    private static async Task<(string IdToken, string AccessToken)> GetIdTokenAsync(string clientId, string secret, string redirectUri, string nonce)
+    private static async Task<(string IdToken, string AccessToken)> GetIdTokenAsync(string clientId, string secret, string redirectUri, string nonce, string? issuer = null)
     {
+        issuer ??= OidcTestProvider.Issuer;
         var verifier = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var authorize = QueryHelpers.AddQueryString($"{OidcTestProvider.Issuer}/auth", new Dictionary<string, string?>
+        var authorize = QueryHelpers.AddQueryString($"{issuer}/auth", new Dictionary<string, string?>
         {
             ["response_type"] = "code",
             ["client_id"] = clientId,
@@ -314,7 +342,7 @@ public class SingleSignOnTests
         using var browser = new HttpClient(handler);
         var callback = await OidcTestProvider.SignInAsync(browser, new Uri(authorize), "someone", redirectUri);
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
-        using var token = new HttpRequestMessage(HttpMethod.Post, $"{OidcTestProvider.Issuer}/token")
+        using var token = new HttpRequestMessage(HttpMethod.Post, $"{issuer}/token")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri, ["code_verifier"] = verifier }),
         };
