@@ -26,18 +26,21 @@ public sealed class OperationsTests
     [Fact]
     public async Task Sigterm_turns_readiness_503_while_serving_and_every_started_request_finishes()
     {
-        await using var server = await StartAsync(new() { ["GHOSTCRATE_Server__DrainSeconds"] = "5" });
+        await using var server = await StartAsync(new() { ["GHOSTCRATE_Server__DrainSeconds"] = "10" });
         try
         {
             var (_, token) = await server.CreateUserWithTokenAsync("drain", Cancel);
             var name = $"drain-{Ids.New()}";
-            var body = CrateFiles.PublishBody(name, "1.0.0", CrateFiles.Build(name, "1.0.0"));
+            // Random text does not compress: a body large enough to keep trickling in through the whole drain.
+            var filler = "// " + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48 * 1024)) + "\n";
+            var body = CrateFiles.PublishBody(name, "1.0.0", CrateFiles.Build(name, "1.0.0", libRs: filler));
             using var http = new HttpClient { BaseAddress = server.BaseUrl };
 
-            // A publish whose body is still arriving when the listeners close: it must complete, not be cut off.
+            // A publish whose body is still arriving when the listeners close (a slow upload, faster than Kestrel's
+            // minimum data rate): it must complete, not be cut off.
             var releaseRest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var firstHalfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var publishRequest = new HttpRequestMessage(HttpMethod.Put, "api/v1/crates/new") { Content = new GatedContent(body, body.Length / 2, firstHalfSent, releaseRest.Task) };
+            using var publishRequest = new HttpRequestMessage(HttpMethod.Put, "api/v1/crates/new") { Content = new GatedContent(body, 4096, firstHalfSent, releaseRest.Task) };
             publishRequest.Headers.TryAddWithoutValidation("Authorization", token);
             var publish = http.SendAsync(publishRequest, Cancel);
             await firstHalfSent.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
@@ -64,7 +67,7 @@ public sealed class OperationsTests
             await WaitUntilAsync(() => outcomes.Count >= 20, TimeSpan.FromSeconds(30), "20 reads before SIGTERM");
 
             server.SendTerminate();
-            var readiness = await WaitForStatusAsync(http, "health/ready", HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
+            var readiness = await WaitForStatusAsync(http, "health/ready", HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
             Assert.Equal("draining", readiness.RootElement.GetProperty("status").GetString());
             Assert.False(server.HasExited, "the server must keep running while it drains");
             var servedWhileDraining = outcomes.Count;
@@ -75,7 +78,7 @@ public sealed class OperationsTests
             await Task.WhenAll(readers);
 
             // After the drain the listeners close: new connections are refused, while the publish is still in flight.
-            await WaitUntilAsync(() => !Accepts(server.Port), TimeSpan.FromSeconds(15), "the listener to close after the drain");
+            await WaitUntilAsync(() => !Accepts(server.Port), TimeSpan.FromSeconds(60), "the listener to close after the drain");
             Assert.False(publish.IsCompleted, "the publish must still be waiting for the rest of its body");
             releaseRest.SetResult();
             using var published = await publish.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
@@ -193,7 +196,7 @@ public sealed class OperationsTests
                 Assert.True(json.TryGetProperty("Timestamp", out _) && json.TryGetProperty("LogLevel", out _) && json.TryGetProperty("Category", out _), line);
                 if (match(json)) return json;
             }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(10)) throw new Xunit.Sdk.XunitException("no such log line within 10 s:\n" + server.LogSince(mark));
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30)) throw new Xunit.Sdk.XunitException("no such log line within 30 s:\n" + server.LogSince(mark));
             await Task.Delay(50, Cancel);
         }
     }
@@ -239,7 +242,10 @@ public sealed class OperationsTests
         }
     }
 
-    /// <summary>A request body sent in two parts: the second only once <c>release</c> completes.</summary>
+    /// <summary>
+    /// A request body sent as a slow client sends it: the first part at once, then 256 bytes every 250 ms (about
+    /// 1 KB/s, above Kestrel's minimum of 240 bytes/s) until <c>release</c> completes, then the rest.
+    /// </summary>
     private sealed class GatedContent(byte[] body, int firstPart, TaskCompletionSource firstSent, Task release) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
@@ -247,8 +253,16 @@ public sealed class OperationsTests
             await stream.WriteAsync(body.AsMemory(0, firstPart));
             await stream.FlushAsync();
             firstSent.TrySetResult();
+            var sent = firstPart;
+            while (!release.IsCompleted && body.Length - sent > 256)
+            {
+                await stream.WriteAsync(body.AsMemory(sent, 256));
+                await stream.FlushAsync();
+                sent += 256;
+                await Task.WhenAny(release, Task.Delay(250));
+            }
             await release;
-            await stream.WriteAsync(body.AsMemory(firstPart));
+            await stream.WriteAsync(body.AsMemory(sent));
         }
 
         protected override bool TryComputeLength(out long length)
