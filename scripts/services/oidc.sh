@@ -8,7 +8,8 @@
 #   scripts/services/oidc.sh stop DIR    # stops it
 #
 # Both verbs are idempotent and print nothing on success. Clients register through Dynamic Client Registration;
-# users and their group claims are described in scripts/services/oidc/provider.mjs. oidc-provider 9 wants Node 22+;
+# users and their group claims are described in scripts/services/oidc/provider.mjs, as is POST $ISSUER/test/rotate-keys
+# (the provider switches to a new signing key; tests that use it start a provider of their own in another DIR). oidc-provider 9 wants Node 22+;
 # it runs on Node 20 with a warning.
 set -euo pipefail
 

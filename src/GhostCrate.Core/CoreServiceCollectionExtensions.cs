@@ -44,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CrateDetailsService>();
         services.AddSingleton<DependencyGraphService>();
+        services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.BlobStoreProbe>();

@@ -1,5 +1,6 @@
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
+using GhostCrate.Web.Health;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
 using GhostCrate.Web.Ui;
@@ -16,6 +17,8 @@ public static class GhostCrateWeb
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
         services.AddHostedService<DownloadCountFlusher>();
+        // First start-up filter, so its middleware wraps the fast paths too; adds nothing when Logs:Requests is off.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestLoggingStartupFilter>();
         // Requests for hosts outside Registry:AllowedHosts are refused before anything, the fast paths included.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, AllowedHostsStartupFilter>();
         // Cargo's index reads skip routing and the rest of the pipeline when they can (see SparseIndexFastPath).
@@ -28,6 +31,7 @@ public static class GhostCrateWeb
             sp.GetRequiredService<TimeProvider>()));
         services.AddGhostCrateUi();
         services.AddGhostCrateOpenApi();
+        services.AddGhostCrateHealth();
         return services;
     }
 
@@ -47,8 +51,7 @@ public static class GhostCrateWeb
         app.MapProxyAdmin();
         app.MapMirror();
         app.MapOfflineMirrorAdmin();
-        // The group only fills in the probes' OpenAPI names where HealthEndpoints.cs gives none (see HealthOperations).
-        app.MapGroup("").AddOpenApiOperationTransformer(HealthOperations.FillIn).MapHealth();
+        app.MapHealth();
         app.MapLogin();
         app.MapAccount();
         app.MapAdmin();

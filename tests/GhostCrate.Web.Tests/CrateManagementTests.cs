@@ -108,6 +108,6 @@ public class CrateManagementTests
         Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/health")).StatusCode);
         var ready = await app.Client().GetAsync("/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("ready", (await Json.ReadAsync(ready)).GetProperty("status").GetString());
+        Assert.Equal("healthy", (await Json.ReadAsync(ready)).GetProperty("status").GetString());
     }
 }

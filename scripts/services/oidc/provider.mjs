@@ -9,8 +9,16 @@
 //   ["ghostcrate-readers", "staff"], everyone else in ["staff"]. preferred_username is the login name, e-mail is
 //   NAME@example.test.
 // - Consent is granted automatically (a first-party client), so the flow is: authorize -> login form -> callback.
+// - POST /test/rotate-keys switches to a new signing key: from then on id_tokens are signed with it and /jwks
+//   publishes only it, as a provider does after a key rotation (answers {"kid": NEW_KID}). Tests use it to prove
+//   that relying parties that cached the old keys still sign people in. Clients, sessions and grants survive: the
+//   new provider instance shares the old one's in-memory store.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import Provider from 'oidc-provider';
+// oidc-provider's own development store, created once so that every provider instance (see /test/rotate-keys) shares
+// it; the package has no "exports" map, so the module is reachable (the version is pinned in oidc.sh).
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 
 const port = Number(process.argv[2]);
 if (!Number.isInteger(port) || port <= 0) {
@@ -19,8 +27,13 @@ if (!Number.isInteger(port) || port <= 0) {
 }
 const issuer = `http://127.0.0.1:${port}`;
 
-const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...privateKey.export({ format: 'jwk' }), kid: crypto.randomUUID(), use: 'sig', alg: 'RS256' };
+function newSigningKey() {
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: crypto.randomUUID(), use: 'sig', alg: 'RS256' };
+}
+const sharedAdapter = createMemoryAdapter();
+// The same cookie keys for every instance, so a browser's provider session survives a key rotation.
+const cookieKeys = [crypto.randomBytes(32).toString('hex')];
 
 function groupsOf(name) {
   if (name.includes('admin')) return ['ghostcrate-admins', 'staff'];
@@ -28,9 +41,10 @@ function groupsOf(name) {
   return ['staff'];
 }
 
-const configuration = {
+const configuration = (jwk) => ({
+  adapter: sharedAdapter,
   jwks: { keys: [jwk] },
-  cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
+  cookies: { keys: cookieKeys },
   scopes: ['openid', 'profile', 'email', 'groups', 'offline_access'],
   claims: {
     openid: ['sub'],
@@ -69,7 +83,23 @@ const configuration = {
     return grant;
   },
   ttl: { IdToken: 300, AccessToken: 300, AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600 },
-};
+});
 
-const provider = new Provider(issuer, configuration);
-provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider listening on ${issuer}`));
+function start(jwk) {
+  const provider = new Provider(issuer, configuration(jwk));
+  return { kid: jwk.kid, handle: provider.callback() };
+}
+
+let current = start(newSigningKey());
+
+const server = http.createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/test/rotate-keys') {
+    current = start(newSigningKey());
+    console.log(`signing key rotated to ${current.kid}`);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kid: current.kid }));
+    return;
+  }
+  current.handle(req, res);
+});
+server.listen(port, '127.0.0.1', () => console.log(`oidc-provider listening on ${issuer}`));

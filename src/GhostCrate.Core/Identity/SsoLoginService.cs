@@ -133,6 +133,14 @@ public sealed class SsoLoginService(
         return "user";
     }
 
+    /// <summary>
+    /// A callback refused before anyone was identified (state, code exchange, id_token, or the provider said no): a
+    /// failed sign-in for the audit log, as for passwords. <paramref name="reason"/> is one of our own fixed phrases,
+    /// never text from the request (which an attacker chooses) and never a token.
+    /// </summary>
+    public Task RecordRefusedCallbackAsync(string providerKey, string reason, CancellationToken cancellationToken) =>
+        audit.RecordAnonymousAsync(null, AuditActions.LoginFailed, null, Details(("provider", providerKey), ("reason", reason)), cancellationToken);
+
     private static Dictionary<string, string?> Details(params (string Key, string? Value)[] pairs) =>
         pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 }

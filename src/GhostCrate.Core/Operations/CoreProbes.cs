@@ -8,6 +8,8 @@ public sealed class DatabaseProbe(IDatabase database) : IDependencyProbe
 {
     public string Name => "Database";
 
+    public bool Required => true;
+
     public async Task<ProbeResult> CheckAsync(CancellationToken cancellationToken)
     {
         await database.CheckHealthAsync(cancellationToken);
@@ -22,6 +24,8 @@ public sealed class DatabaseProbe(IDatabase database) : IDependencyProbe
 public sealed class BlobStoreProbe(IBlobStore blobs) : IDependencyProbe
 {
     public string Name => "Crate storage";
+
+    public bool Required => true;
 
     public async Task<ProbeResult> CheckAsync(CancellationToken cancellationToken)
     {

@@ -12,6 +12,8 @@ public sealed class UpstreamProbe(IServiceProvider services) : IDependencyProbe
 {
     public string Name => "Upstream registries (proxy)";
 
+    public bool Required => false;
+
     public async Task<ProbeResult> CheckAsync(CancellationToken cancellationToken)
     {
         // Resolved lazily: hosts and tests without the proxy registered still get a status page.

@@ -28,6 +28,10 @@ public static class CargoAuthentication
         return result;
     }
 
+    /// <summary>The token check this request already made, if any (for the request log; never authenticates).</summary>
+    public static TokenAuthentication? AuthenticatedToken(this HttpContext context) =>
+        context.Items.TryGetValue(ItemKey, out var cached) ? cached as TokenAuthentication : null;
+
     /// <summary>401 in Cargo's envelope with the RFC 3139 challenge, so cargo tells the user where to get a token.</summary>
     public static JsonHttpResult<CargoErrorResponse> Challenge(HttpContext context, string detail)
     {

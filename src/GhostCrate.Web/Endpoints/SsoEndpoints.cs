@@ -7,6 +7,7 @@ using GhostCrate.Web.Auth.Sso;
 using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
+using GhostCrate.Web.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -49,27 +50,37 @@ public static class SsoEndpoints
         }).ExcludeFromDescription();
 
         app.MapGet("/login/{provider}/callback", async (string provider, string? code, string? state, string? error, HttpContext context,
-            SsoProviderCatalog catalog, SsoFlow flow, SsoLoginService logins, RegistryUrls urls, ILoggerFactory loggers) =>
+            SsoProviderCatalog catalog, SsoFlow flow, SsoLoginService logins, RegistryUrls urls, RateLimits limits, ILoggerFactory loggers) =>
         {
             var logger = loggers.CreateLogger("GhostCrate.Sso");
             if (catalog.Find(provider) is not { } p) return ApiResults.Problem(StatusCodes.Status404NotFound, $"no single sign-on provider `{provider}`");
+
+            // A refused callback is a failed sign-in in the audit log. Anyone can call this URL, so refusals count
+            // against the address's sign-in limit (as password attempts do): a flood gets 429s, not audit rows.
+            async Task<IResult> RefuseAsync(string errorCode, string reason)
+            {
+                if (limits.TryAcquire(RateLimitedOperation.Login, RateLimitFilters.Address(context), null) is { } wait) return RateLimitFilters.TooMany(context, wait, "too many sign-in attempts");
+                await logins.RecordRefusedCallbackAsync(p.Key, reason, context.RequestAborted);
+                return Fail(errorCode);
+            }
+
             var browserState = context.Request.Cookies[StateCookie];
             context.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = "/login" });
             if (error is not null)
             {
                 logger.LogInformation("Sign-in through {Provider} was refused by the provider: {Error}", p.Key, error.Length > 100 ? error[..100] : error);
-                return Fail("sso_denied");
+                return await RefuseAsync("sso_denied", "refused by the provider");
             }
             if (string.IsNullOrEmpty(code) || string.IsNullOrEmpty(state) || browserState is null || !FixedTimeEquals(browserState, state))
             {
                 logger.LogWarning("Sign-in through {Provider} refused: the state does not belong to this browser", p.Key);
-                return Fail("sso_state");
+                return await RefuseAsync("sso_state", "state does not belong to this browser");
             }
             var pending = await flow.TakeAsync(p, state, context.RequestAborted);
             if (pending is null)
             {
                 logger.LogWarning("Sign-in through {Provider} refused: unknown, expired or already used state", p.Key);
-                return Fail("sso_state");
+                return await RefuseAsync("sso_state", "unknown, expired or already used state");
             }
 
             ExternalIdentity? identity;
@@ -85,7 +96,7 @@ public static class SsoEndpoints
             if (identity is null)
             {
                 logger.LogWarning("Sign-in through {Provider} failed: {Reason}", p.Key, reason);
-                return Fail("sso_failed");
+                return await RefuseAsync("sso_failed", reason ?? "the provider's answer was not valid");
             }
 
             var user = await logins.SignInAsync(p.Key, identity, context.RequestAborted);

@@ -18,6 +18,7 @@ public static class ApiDocs
     public const string ProxyTag = "Proxy";
     public const string StatsTag = "Statistics";
     public const string SessionTag = "Sign-in";
+    public const string HealthTag = "Health";
 
     /// <summary>operationId (unique in the document, also the endpoint's name) and a one-line summary.</summary>
     public static RouteHandlerBuilder Operation(this RouteHandlerBuilder builder, string operationId, string summary, string? description = null)

@@ -41,13 +41,7 @@ public static class ServeCommand
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
             builder.Services.AddPoolResumingHttpConnections();
         }
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddGhostCrateConsole(settings.Logs);
         builder.Services.AddGhostCrate(settings);
         builder.Services.AddIndexSpill(settings);
         builder.Services.AddGhostCrateWeb();
@@ -69,6 +63,7 @@ public static class ServeCommand
         Directory.CreateDirectory(settings.DataDir);
         var inline = InlineSocketCompletions.Apply(settings);
         await using var app = await BuildAsync(configuration, settings, output, CancellationToken.None);
+        app.Services.GetRequiredService<Web.Health.NodeLifecycle>().DrainBeforeStop = true;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GhostCrate");
         app.Lifetime.ApplicationStarted.Register(() =>
             logger.LogInformation("GhostCrate listening on {Urls} (database: {Database}, storage: {Storage}, data: {DataDir}, auth-required: {AuthRequired})",

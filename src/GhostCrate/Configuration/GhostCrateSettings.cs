@@ -29,6 +29,12 @@ public sealed record GhostCrateSettings(
     /// <summary>Trusted reverse proxies for X-Forwarded-For/-Proto (section ReverseProxy); off by default.</summary>
     public ReverseProxyOptions ReverseProxy { get; init; } = new();
 
+    /// <summary>Graceful drain on SIGTERM (section Server).</summary>
+    public ServerOptions Server { get; init; } = new();
+
+    /// <summary>Console log format and per-request logging (section Logs).</summary>
+    public LogOptions Logs { get; init; } = new();
+
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
     {
@@ -41,6 +47,8 @@ public sealed record GhostCrateSettings(
         var proxy = Bind<ProxyOptions>(config, ProxyOptions.Section, errors);
         var mirror = Bind<MirrorOptions>(config, MirrorOptions.Section, errors);
         var reverseProxy = Bind<ReverseProxyOptions>(config, ReverseProxyOptions.Section, errors);
+        var server = Bind<ServerOptions>(config, ServerOptions.Section, errors);
+        var logs = Bind<LogOptions>(config, LogOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -74,6 +82,7 @@ public sealed record GhostCrateSettings(
         if (mirror.Enabled) mirror.Directory = Path.GetFullPath(mirror.Directory!, workingDirectory);
         errors.AddRange(MirrorOptions.Validate(mirror, proxy));
         errors.AddRange(ReverseProxyOptions.Validate(reverseProxy));
+        errors.AddRange(ServerOptions.Validate(server));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
         if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
@@ -85,7 +94,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.Runtime;
@@ -278,6 +279,43 @@ public sealed class GhostCrateServer : IAsyncDisposable
         keys.Sort(StringComparer.Ordinal);
         return keys;
     }
+
+    /// <summary>Sends SIGTERM, as `docker stop`, systemd and Kubernetes do, and returns at once.</summary>
+    public void SendTerminate()
+    {
+        var process = _process ?? throw new InvalidOperationException("the server is not running");
+        Append("# SIGTERM");
+        if (Kill(process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the server process to end by itself; its exit code, or null when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var process = _process ?? throw new InvalidOperationException("the server is not running");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        Append($"# exited with {process.ExitCode}");
+        return process.ExitCode;
+    }
+
+    public bool HasExited => _process is null or { HasExited: true };
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>Stops the server (kill, as a crash would), keeping its data; <see cref="RestartAsync"/> brings it back.</summary>
     public async Task StopAsync()

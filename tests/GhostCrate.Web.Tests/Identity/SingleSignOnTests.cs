@@ -18,25 +18,27 @@ public class SingleSignOnTests
         public required TestApp App { get; init; }
         public required string Callback { get; init; }
         public required LogCapture Logs { get; init; }
+        public required string Issuer { get; init; }
 
         public WebSession Browser() => new(App);
 
         public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 
-    private static async Task<Setup> StartAsync(Dictionary<string, string?>? extra = null)
+    private static async Task<Setup> StartAsync(Dictionary<string, string?>? extra = null, string? issuer = null)
     {
         OidcTestProvider.SkipUnlessAvailable();
+        issuer ??= OidcTestProvider.Issuer;
         var port = OidcTestProvider.FreePort();
         var callback = $"http://127.0.0.1:{port}/login/corp/callback";
-        var (clientId, secret) = await OidcTestProvider.RegisterClientAsync(callback);
+        var (clientId, secret) = await OidcTestProvider.RegisterClientAsync(callback, issuer);
         var settings = new Dictionary<string, string?>
         {
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Logging:LogLevel:Default"] = "Information",
             ["Identity:Sso:corp:Type"] = "Oidc",
             ["Identity:Sso:corp:DisplayName"] = "Corp SSO",
-            ["Identity:Sso:corp:Authority"] = OidcTestProvider.Issuer,
+            ["Identity:Sso:corp:Authority"] = issuer,
             ["Identity:Sso:corp:ClientId"] = clientId,
             ["Identity:Sso:corp:ClientSecret"] = secret,
             ["Identity:Sso:corp:RequireHttps"] = "false",
@@ -50,14 +52,14 @@ public class SingleSignOnTests
         foreach (var (k, v) in extra ?? []) settings[k] = v;
         var logs = new LogCapture();
         var app = await TestApp.StartAsync(settings, logs.Register);
-        return new Setup { App = app, Callback = callback, Logs = logs };
+        return new Setup { App = app, Callback = callback, Logs = logs, Issuer = issuer };
     }
 
     private static async Task<Uri> StartLoginAsync(Setup setup, WebSession browser, string login)
     {
         var start = await browser.Http.GetAsync("/login/corp?returnUrl=/after-login");
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
-        Assert.StartsWith(OidcTestProvider.Issuer, start.Headers.Location!.ToString());
+        Assert.StartsWith(setup.Issuer, start.Headers.Location!.ToString());
         var query = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
         Assert.Equal("S256", query["code_challenge_method"].ToString());
         Assert.False(string.IsNullOrEmpty(query["nonce"]));
@@ -172,6 +174,117 @@ public class SingleSignOnTests
     }
 
     /// <summary>
+    /// The provider switches to a new signing key (and stops publishing the old one) while two nodes have the old keys
+    /// cached: the first sign-in after the rotation works on each node, because the node downloads the keys again and
+    /// waits for them before it retries the validation.
+    /// </summary>
+    [Fact]
+    public async Task The_first_sign_in_after_the_provider_rotates_its_keys_works_on_every_node()
+    {
+        await using var provider = await OidcTestProvider.StartOwnAsync();
+        var issuer = provider.Environment["GHOSTCRATE_TEST_OIDC_ISSUER"];
+        await using var nodeA = await StartAsync(issuer: issuer);
+        await using var nodeB = await StartAsync(issuer: issuer);
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            // Each node signs someone in once, so it holds the provider's current keys.
+            using var before = node.Browser();
+            Assert.Equal("/after-login", (await before.Http.GetAsync(await StartLoginAsync(node, before, "before"))).Headers.Location!.OriginalString);
+        }
+
+        await OidcTestProvider.RotateKeysAsync(issuer);
+
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            using var after = node.Browser();
+            var login = $"after{Guid.NewGuid():N}"[..12];
+            var done = await after.Http.GetAsync(await StartLoginAsync(node, after, login));
+            Assert.Equal("/after-login", done.Headers.Location!.OriginalString);
+            Assert.Equal(login, (await Json.ReadAsync(await after.Http.GetAsync("/api/v1/me"))).GetProperty("user").GetProperty("login").GetString());
+            Assert.DoesNotContain("does not publish", node.Logs.All);
+        }
+    }
+
+    /// <summary>
+    /// A token signed with a key the node does not know while the provider is down: the refresh fails (bounded), and
+    /// the keys the node had stay in use, so tokens signed with them still validate.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_key_download_keeps_the_keys_the_node_had()
+    {
+        await using var provider = await OidcTestProvider.StartOwnAsync();
+        var issuer = provider.Environment["GHOSTCRATE_TEST_OIDC_ISSUER"];
+        await using var setup = await StartAsync(issuer: issuer);
+        const string otherCallback = "http://127.0.0.1:9/other/callback";
+        var (otherId, otherSecret) = await OidcTestProvider.RegisterClientAsync(otherCallback, issuer);
+        var flow = setup.App.Services.GetRequiredService<SsoFlow>();
+        var theirs = setup.App.Services.GetRequiredService<SsoProviderCatalog>().Find("corp")! with { Key = "other", ClientId = otherId, ClientSecret = otherSecret };
+        var nonce = Guid.NewGuid().ToString("N");
+        var (oldKeyToken, _) = await GetIdTokenAsync(otherId, otherSecret, otherCallback, nonce, issuer);
+        Assert.NotNull((await flow.ValidateAsync(theirs, oldKeyToken, nonce, default)).Identity);
+
+        await OidcTestProvider.RotateKeysAsync(issuer);
+        var (newKeyToken, _) = await GetIdTokenAsync(otherId, otherSecret, otherCallback, nonce, issuer);
+        await provider.StopAsync();
+
+        // IdentityModel reports a failed download as InvalidOperationException; the callback turns it into sso_failed.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => flow.ValidateAsync(theirs, newKeyToken, nonce, default));
+        Assert.NotNull((await flow.ValidateAsync(theirs, oldKeyToken, nonce, default)).Identity);
+    }
+
+    /// <summary>Refused callbacks (provider said no, foreign state, replayed state, bad code) are failed sign-ins in the audit log.</summary>
+    [Fact]
+    public async Task Refused_callbacks_are_recorded_as_failed_sign_ins()
+    {
+        await using var setup = await StartAsync();
+        var admin = setup.App.Client(TestApp.AdminToken);
+
+        using var denied = setup.Browser();
+        Assert.Equal("/login?error=sso_denied", (await denied.Http.GetAsync("/login/corp/callback?error=access_denied&state=x")).Headers.Location!.OriginalString);
+        await AssertLatestFailureAsync(admin, "refused by the provider");
+
+        using var victim = setup.Browser();
+        using var attacker = setup.Browser();
+        var callback = await StartLoginAsync(setup, attacker, "attacker2");
+        Assert.Equal("/login?error=sso_state", (await victim.Http.GetAsync(callback)).Headers.Location!.OriginalString);
+        await AssertLatestFailureAsync(admin, "state does not belong to this browser");
+
+        // The attacker's own browser with a code the provider no longer accepts (its state is fresh, its code is not).
+        using var replayer = setup.Browser();
+        var first = await StartLoginAsync(setup, replayer, "replayer2");
+        Assert.Equal("/after-login", (await replayer.Http.GetAsync(first)).Headers.Location!.OriginalString);
+        using var second = setup.Browser();
+        var fresh = await StartLoginAsync(setup, second, "replayer2");
+        var code = QueryHelpers.ParseQuery(first.Query)["code"].ToString();
+        var used = QueryHelpers.AddQueryString(setup.Callback, new Dictionary<string, string?> { ["code"] = code, ["state"] = QueryHelpers.ParseQuery(fresh.Query)["state"].ToString() });
+        Assert.Equal("/login?error=sso_failed", (await second.Http.GetAsync(used)).Headers.Location!.OriginalString);
+        await AssertLatestFailureAsync(admin, "the token endpoint answered 400");
+        Assert.DoesNotContain(code, await admin.GetStringAsync("/api/v1/admin/audit?action=login.failed"));
+    }
+
+    /// <summary>Anyone can call the callback URL: refusals share the address's sign-in limit, so a flood cannot fill the audit log.</summary>
+    [Fact]
+    public async Task A_flood_of_refused_callbacks_gets_429_and_no_more_audit_rows()
+    {
+        await using var setup = await StartAsync(new() { ["RateLimits:LoginPerAddress:Permits"] = "3", ["RateLimits:LoginPerAddress:WindowSeconds"] = "600" });
+        using var browser = setup.Browser();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++) answers.Add((await browser.Http.GetAsync($"/login/corp/callback?code=c{i}&state=s{i}")).StatusCode);
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        var events = (await Json.ReadAsync(await setup.App.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/audit?action=login.failed"))).GetProperty("events");
+        Assert.Equal(3, events.GetArrayLength());
+    }
+
+    private static async Task AssertLatestFailureAsync(HttpClient admin, string reason)
+    {
+        var events = (await Json.ReadAsync(await admin.GetAsync("/api/v1/admin/audit?action=login.failed&limit=1"))).GetProperty("events");
+        Assert.Equal(1, events.GetArrayLength());
+        var details = events[0].GetProperty("details");
+        Assert.Equal("corp", details.GetProperty("provider").GetString());
+        Assert.Equal(reason, details.GetProperty("reason").GetString());
+    }
+
+    /// <summary>
     /// Real id_tokens from the provider, obtained by the test acting as a second client, fed to GhostCrate's validator:
     /// a token for that client is refused for ours (audience), and tampered, expired and wrong-nonce tokens are refused.
     /// </summary>
@@ -210,10 +323,11 @@ public class SingleSignOnTests
     }
 
     /// <summary>The authorization code flow done by the test itself (PKCE + nonce), returning the provider's tokens.</summary>
-    private static async Task<(string IdToken, string AccessToken)> GetIdTokenAsync(string clientId, string secret, string redirectUri, string nonce)
+    private static async Task<(string IdToken, string AccessToken)> GetIdTokenAsync(string clientId, string secret, string redirectUri, string nonce, string? issuer = null)
     {
+        issuer ??= OidcTestProvider.Issuer;
         var verifier = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var authorize = QueryHelpers.AddQueryString($"{OidcTestProvider.Issuer}/auth", new Dictionary<string, string?>
+        var authorize = QueryHelpers.AddQueryString($"{issuer}/auth", new Dictionary<string, string?>
         {
             ["response_type"] = "code",
             ["client_id"] = clientId,
@@ -228,7 +342,7 @@ public class SingleSignOnTests
         using var browser = new HttpClient(handler);
         var callback = await OidcTestProvider.SignInAsync(browser, new Uri(authorize), "someone", redirectUri);
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
-        using var token = new HttpRequestMessage(HttpMethod.Post, $"{OidcTestProvider.Issuer}/token")
+        using var token = new HttpRequestMessage(HttpMethod.Post, $"{issuer}/token")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri, ["code_verifier"] = verifier }),
         };

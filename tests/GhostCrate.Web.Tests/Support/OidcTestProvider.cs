@@ -25,14 +25,34 @@ public static partial class OidcTestProvider
     }
 
     /// <summary>Dynamic Client Registration (https://openid.net/specs/openid-connect-registration-1_0.html).</summary>
-    public static async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string redirectUri)
+    public static async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string redirectUri, string? issuer = null)
     {
         using var http = new HttpClient();
-        var response = await http.PostAsJsonAsync($"{Issuer}/reg", new { redirect_uris = new[] { redirectUri }, response_types = new[] { "code" }, grant_types = new[] { "authorization_code" } });
+        var response = await http.PostAsJsonAsync($"{issuer ?? Issuer}/reg", new { redirect_uris = new[] { redirectUri }, response_types = new[] { "code" }, grant_types = new[] { "authorization_code" } });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"client registration failed: {text}");
         var json = JsonDocument.Parse(text).RootElement;
         return (json.GetProperty("client_id").GetString()!, json.GetProperty("client_secret").GetString()!);
+    }
+
+    /// <summary>
+    /// A provider of the test's own (scripts/services/oidc.sh in a temporary directory), for tests that change it:
+    /// rotating the keys of the shared one would break other tests' sign-ins in flight.
+    /// </summary>
+    public static async Task<ServiceScript> StartOwnAsync()
+    {
+        SkipUnlessAvailable();
+        return await ServiceScript.StartAsync("oidc");
+    }
+
+    /// <summary>The provider signs with a new key from now on and publishes only that one (provider.mjs).</summary>
+    public static async Task<string> RotateKeysAsync(string issuer)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync($"{issuer}/test/rotate-keys", null);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"key rotation failed: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("kid").GetString()!;
     }
 
     public static int FreePort()

@@ -97,14 +97,22 @@ public sealed class SsoFlow(
         return (ToIdentity(provider, result.Identity), null);
     }
 
-    /// <summary>Validates an id_token against the provider's current keys, refreshing them once when the key is unknown.</summary>
+    /// <summary>Validates an id_token against the provider's current keys, downloading them again once when the key is unknown.</summary>
     public async Task<IdTokenResult> ValidateAsync(SsoProvider provider, string idToken, string nonce, CancellationToken cancellationToken)
     {
-        var result = await validator.ValidateAsync(idToken, await metadata.GetAsync(provider, cancellationToken), provider.ClientId, nonce);
+        var configuration = await metadata.GetAsync(provider, cancellationToken);
+        var result = await validator.ValidateAsync(idToken, configuration, provider.ClientId, nonce);
         if (result.UnknownKey)
         {
-            metadata.RequestRefresh(provider);
-            result = await validator.ValidateAsync(idToken, await metadata.GetAsync(provider, cancellationToken), provider.ClientId, nonce);
+            // The provider rotated its keys since we cached them: wait (bounded) for the new ones and try once more.
+            try
+            {
+                result = await validator.ValidateAsync(idToken, await metadata.RefreshAsync(provider, configuration, cancellationToken), provider.ClientId, nonce);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                result = IdTokenResult.Fail($"the id_token is signed with a key the provider does not publish, and its keys could not be downloaded again within {OidcMetadata.RefreshTimeout.TotalSeconds:0} s", unknownKey: true);
+            }
         }
         if (result.Error is not null) logger.LogWarning("Refused an id_token from {Provider}: {Reason}", provider.Key, result.Error);
         return result;

@@ -13,6 +13,8 @@ public sealed class OfflineMirrorProbe(OfflineMirrorStatusService status) : IDep
 {
     public string Name => "Offline mirror";
 
+    public bool Required => false;
+
     public Task<ProbeResult> CheckAsync(CancellationToken cancellationToken)
     {
         var mirror = status.Get().FirstOrDefault();
