@@ -26,9 +26,11 @@ public static class Backends
         {
             case StorageProvider.FileSystem:
                 services.AddGhostCrateFileSystemStorage(settings.Storage.Path!);
+                Core.Storage.TimedBlobStore.Decorate(services, "filesystem");
                 break;
             case StorageProvider.S3:
                 services.AddGhostCrateS3Storage(settings.Storage.S3);
+                Core.Storage.TimedBlobStore.Decorate(services, "s3");
                 break;
             default:
                 throw new InvalidOperationException($"unknown storage provider {settings.Storage.Provider}");
