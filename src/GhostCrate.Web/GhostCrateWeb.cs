@@ -1,6 +1,7 @@
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Http;
+using GhostCrate.Web.Metrics;
 using GhostCrate.Web.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -31,6 +32,7 @@ public static class GhostCrateWeb
     public static WebApplication MapGhostCrate(this WebApplication app)
     {
         CurrentRequest.Use(app);
+        app.UseGhostCrateMetrics(); // GET /metrics, before the UI and its session (Web/Metrics)
         app.UseTrustedForwardedHeaders();
         app.UseGhostCrateUi();
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.

@@ -61,6 +61,31 @@ public static class GhostCrateMetrics
 
     public static void SignIn(bool ok, string provider) => SignIns.Add(1, new("result", ok ? "ok" : "refused"), new("provider", provider));
 
+    private static readonly string[] TokenKinds = ["scoped", "unscoped", "refused"];
+
+    /// <summary>
+    /// Starts the series whose labels are known in advance at zero, so rate() and the alert rules see them from the
+    /// first scrape rather than from the first event (https://prometheus.io/docs/practices/instrumentation/#avoid-missing-metrics).
+    /// </summary>
+    public static void InitializeSeries()
+    {
+        Publishes.Add(0, ResultOk);
+        foreach (var tag in ResultByError) Publishes.Add(0, tag);
+        foreach (var source in (ReadOnlySpan<KeyValuePair<string, object?>>)[SourcePrivate, SourceProxy, SourceMirror])
+        {
+            IndexRequests.Add(0, source);
+            IndexNotModified.Add(0, source);
+        }
+        Downloads.Add(0, SourcePrivate, FromMemory);
+        Downloads.Add(0, SourcePrivate, FromDisk);
+        Downloads.Add(0, SourcePrivate, FromStorage);
+        Downloads.Add(0, SourceProxy, FromStorage);
+        Downloads.Add(0, SourceMirror, FromDisk);
+        SignIns.Add(0, new("result", "ok"), new("provider", "password"));
+        SignIns.Add(0, new("result", "refused"), new("provider", "password"));
+        foreach (var kind in TokenKinds) TokenUses.Add(0, new KeyValuePair<string, object?>("kind", kind));
+    }
+
     /// <summary>kind: scoped, unscoped (a token that may do all its owner may), refused (unknown, revoked or expired).</summary>
     public static void TokenUsed(string kind) => TokenUses.Add(1, new KeyValuePair<string, object?>("kind", kind));
 }

@@ -132,6 +132,7 @@ public static class CargoApiEndpoints
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
             context.Response.ContentLength = download.Content.Length;
+            Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourcePrivate, Core.Operations.GhostCrateMetrics.FromStorage);
             return Results.Stream(download.Content.Stream, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: download.Content.LastModified);
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess);
 

@@ -51,6 +51,12 @@ public sealed class RateLimits : IDisposable
             _ => "publish",
         })).ToArray();
 
+    /// <summary>Starts ghostcrate_rate_limit_refusals_total at zero for every policy.</summary>
+    public static void InitializeSeries()
+    {
+        foreach (var tag in PolicyTags) Core.Operations.GhostCrateMetrics.RateLimitRefusals.Add(0, tag);
+    }
+
     private TimeSpan? Acquire(RateLimitedOperation operation, string? address, string? caller)
     {
         if (!_enabled) return null;

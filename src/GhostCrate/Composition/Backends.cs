@@ -21,6 +21,8 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.RateLimits));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Mirror));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.ReverseProxy));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Metrics));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Telemetry));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

@@ -29,6 +29,12 @@ public sealed record GhostCrateSettings(
     /// <summary>Trusted reverse proxies for X-Forwarded-For/-Proto (section ReverseProxy); off by default.</summary>
     public ReverseProxyOptions ReverseProxy { get; init; } = new();
 
+    /// <summary>Prometheus /metrics (section Metrics); on by default.</summary>
+    public MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>OTLP export of traces and metrics (section Telemetry); off unless an endpoint is set.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
+
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
     {
@@ -41,6 +47,8 @@ public sealed record GhostCrateSettings(
         var proxy = Bind<ProxyOptions>(config, ProxyOptions.Section, errors);
         var mirror = Bind<MirrorOptions>(config, MirrorOptions.Section, errors);
         var reverseProxy = Bind<ReverseProxyOptions>(config, ReverseProxyOptions.Section, errors);
+        var metrics = Bind<MetricsOptions>(config, MetricsOptions.Section, errors);
+        var telemetry = Bind<TelemetryOptions>(config, TelemetryOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -74,6 +82,8 @@ public sealed record GhostCrateSettings(
         if (mirror.Enabled) mirror.Directory = Path.GetFullPath(mirror.Directory!, workingDirectory);
         errors.AddRange(MirrorOptions.Validate(mirror, proxy));
         errors.AddRange(ReverseProxyOptions.Validate(reverseProxy));
+        errors.AddRange(MetricsOptions.Validate(metrics));
+        errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
         if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
@@ -85,7 +95,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Metrics = metrics, Telemetry = telemetry }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

@@ -26,6 +26,8 @@ public sealed class ConfigModel : AdminPageModel
         Add<ProxyOptions>(ProxyOptions.Section);
         Add<MirrorOptions>(MirrorOptions.Section);
         Add<ReverseProxyOptions>(ReverseProxyOptions.Section);
+        Add<MetricsOptions>(MetricsOptions.Section);
+        Add<TelemetryOptions>(TelemetryOptions.Section);
         Sections = sections;
     }
 }
