@@ -16,6 +16,15 @@ public sealed class UpstreamStats(string upstream)
     private static readonly KeyValuePair<string, object?> Miss = new("result", "miss");
     private static readonly KeyValuePair<string, object?> Stale = new("result", "stale");
 
+    /// <summary>Starts this upstream's series at zero (see <see cref="Operations.GhostCrateMetrics.InitializeSeries"/>).</summary>
+    public void InitializeSeries()
+    {
+        foreach (var (kind, result) in (ReadOnlySpan<(KeyValuePair<string, object?>, KeyValuePair<string, object?>)>)[(Index, Hit), (Index, Miss), (Index, Stale), (Crate, Hit), (Crate, Miss)])
+            Operations.GhostCrateMetrics.ProxyCache.Add(0, _upstream, kind, result);
+        Operations.GhostCrateMetrics.ProxyUpstreamErrors.Add(0, _upstream);
+        Operations.GhostCrateMetrics.DependencyConfusionRefusals.Add(0, _upstream);
+    }
+
     private void Cache(KeyValuePair<string, object?> kind, KeyValuePair<string, object?> result) => Operations.GhostCrateMetrics.ProxyCache.Add(1, _upstream, kind, result);
 
     public void Record(Func<UpstreamCounters, UpstreamCounters> change)

@@ -21,6 +21,8 @@ public static class MetricsEndpoint
             // Every scrape sees the counters as they are now (gauges read at scrape time would otherwise lag a scrape).
             options.ScrapeResponseCacheDurationMilliseconds = 0;
             options.ScrapeEndpointPath = Path;
+            // Instrument names are unique across our meters: an otel_scope_name label on every series adds nothing.
+            options.ScopeInfoEnabled = false;
         });
 
     /// <summary>

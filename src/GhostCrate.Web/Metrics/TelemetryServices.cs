@@ -48,6 +48,7 @@ public static class TelemetryServices
                     .AddView(GhostCrateMetrics.StorageDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = GhostCrateMetrics.FastDurationBuckets })
                     .AddView(GhostCrateMetrics.DatabaseDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = GhostCrateMetrics.FastDurationBuckets })
                     .AddView(GhostCrateMetrics.DownloadCountFlushLag.Name, new ExplicitBucketHistogramConfiguration { Boundaries = FlushLagBuckets })
+                    .AddPrometheusSafeRuntimeNames()
                     .AddGhostCratePrometheus();
                 if (endpoint is not null)
                 {
@@ -70,6 +71,16 @@ public static class TelemetryServices
     }
 
     /// <summary>
+    /// Prometheus reserves the `_count` suffix for histograms and summaries (`promtool check metrics` flags it), so the
+    /// runtime's four `*.count` gauges are exported under plural names.
+    /// </summary>
+    private static MeterProviderBuilder AddPrometheusSafeRuntimeNames(this MeterProviderBuilder builder) => builder
+        .AddView("dotnet.assembly.count", new MetricStreamConfiguration { Name = "dotnet.assemblies" })
+        .AddView("dotnet.process.cpu.count", new MetricStreamConfiguration { Name = "dotnet.process.cpus" })
+        .AddView("dotnet.thread_pool.thread.count", new MetricStreamConfiguration { Name = "dotnet.thread_pool.threads" })
+        .AddView("dotnet.timer.count", new MetricStreamConfiguration { Name = "dotnet.timers" });
+
+    /// <summary>
     /// An endpoint set in code is used as it is (the exporter adds the per-signal path only to one read from the
     /// environment), so the OTLP/HTTP paths are added here (https://opentelemetry.io/docs/specs/otel/protocol/exporter/).
     /// </summary>
@@ -89,6 +100,7 @@ public static class TelemetryServices
         GhostCrateMetrics.InitializeSeries();
         MirrorMetrics.InitializeSeries();
         RateLimiting.RateLimits.InitializeSeries();
+        foreach (var upstream in app.Services.GetService<Core.Proxy.UpstreamRegistries>()?.All ?? []) upstream.Stats.InitializeSeries();
         return app.UseGhostCratePrometheus(options.BearerToken, context => gauges.RefreshAsync(context.RequestAborted));
     }
 }
