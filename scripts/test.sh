@@ -10,8 +10,8 @@
 #   GHOSTCRATE_TEST_CONFIGURATION=Debug bash scripts/test.sh
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
 #
-# Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL (and promtool, from the
-# prometheus package) is installed from Debian when missing, s3rver and oidc-provider from npm by scripts/services/s3.sh and oidc.sh. Prints one line per test project and, as the very last line,
+# Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL is installed from Debian when
+# missing, s3rver and oidc-provider from npm by scripts/services/s3.sh and oidc.sh. Prints one line per test project and, as the very last line,
 # "N passed, N failed" (", N skipped" when some were skipped). Exits non-zero when a test failed, a project failed to
 # build or run, or a service did not start (each of those counts as one failure).
 set -uo pipefail
