@@ -30,6 +30,9 @@ public static class TelemetryServices
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "System.Net.Http",
     ];
 
+    // ASP.NET Core's advice for http.server.request.duration (seconds), kept when the view narrows the tags.
+    private static readonly double[] RequestDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
     private static readonly double[] FlushLagBuckets = [0.5, 1, 2, 5, 10, 30, 60, 120];
 
     public static IServiceCollection AddGhostCrateTelemetry(this IServiceCollection services, MetricsOptions metrics, TelemetryOptions telemetry)
@@ -48,6 +51,13 @@ public static class TelemetryServices
                     .AddView(GhostCrateMetrics.StorageDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = GhostCrateMetrics.FastDurationBuckets })
                     .AddView(GhostCrateMetrics.DatabaseDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = GhostCrateMetrics.FastDurationBuckets })
                     .AddView(GhostCrateMetrics.DownloadCountFlushLag.Name, new ExplicitBucketHistogramConfiguration { Boundaries = FlushLagBuckets })
+                    // Route template, method and status are what the dashboards and alerts group by; the scheme and
+                    // protocol version would only multiply the series (and the per-request tag work).
+                    .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration
+                    {
+                        Boundaries = RequestDurationBuckets,
+                        TagKeys = ["http.route", "http.request.method", "http.response.status_code"],
+                    })
                     .AddPrometheusSafeRuntimeNames()
                     .AddGhostCratePrometheus();
                 if (endpoint is not null)
