@@ -24,6 +24,31 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Ready_and_the_registry_totals_are_read_at_scrape_time()
+    {
+        await using var app = await TestApp.StartAsync();
+        var before = PrometheusText.Parse(await app.Client().GetStringAsync("/metrics"));
+        Assert.Equal(1, Gauge(before, "ghostcrate_ready"));
+        Assert.Equal(0, Gauge(before, "ghostcrate_crates"));
+        Assert.True(Gauge(before, "ghostcrate_storage_volume_size_bytes") >= Gauge(before, "ghostcrate_storage_volume_free_bytes"));
+
+        using (var published = await app.PublishAsync(CrateFileBuilder.Valid("scrape-time", "1.0.0").PublishBody()))
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        // The crate storage stops working: a file where its folder was.
+        var blobs = Path.Combine(app.DataDir, "blobs");
+        Directory.Delete(blobs, recursive: true);
+        await File.WriteAllTextAsync(blobs, "not a folder");
+
+        var after = PrometheusText.Parse(await app.Client().GetStringAsync("/metrics"));
+        Assert.Equal(1, Gauge(after, "ghostcrate_crates"));
+        Assert.Equal(1, Gauge(after, "ghostcrate_versions"));
+        Assert.Equal(0, Gauge(after, "ghostcrate_ready"));
+    }
+
+    private static double Gauge(IReadOnlyList<PrometheusFamily> families, string name) =>
+        Assert.Single(families.Single(f => f.Name == name).Samples).Value;
+
+    [Fact]
     public async Task With_a_bearer_token_set_a_scrape_without_it_or_with_another_gets_401_and_with_it_200()
     {
         await using var app = await TestApp.StartAsync(new() { ["Metrics:BearerToken"] = Token });
