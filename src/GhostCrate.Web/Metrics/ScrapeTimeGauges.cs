@@ -50,7 +50,7 @@ public sealed class ScrapeTimeGauges : IDisposable
         _meter.CreateObservableGauge("ghostcrate_crates", () => Read(s => s.Crates), description: "Crates in the registry (read from the database at scrape time)");
         _meter.CreateObservableGauge("ghostcrate_versions", () => Read(s => s.Versions), description: "Crate versions in the registry");
         _meter.CreateObservableGauge("ghostcrate_users", () => Read(s => s.Users), description: "User accounts");
-        _meter.CreateObservableGauge("ghostcrate_ready", () => Read(s => s.At == DateTimeOffset.MinValue ? null : s.Ready ? 1 : 0), description: "1 when the database and the crate storage answer (the readiness checks), else 0");
+        _meter.CreateObservableGauge("ghostcrate_ready", () => Read(s => s.At == DateTimeOffset.MinValue ? null : s.Ready ? 1 : 0), description: "1 when the database answers with its schema current and the crate storage answers, else 0");
         if (_fileStorePath is not null)
         {
             _meter.CreateObservableGauge("ghostcrate_storage_volume_free", () => Read(s => s.Free), unit: "By", description: "Bytes available to GhostCrate on the file store's volume");
