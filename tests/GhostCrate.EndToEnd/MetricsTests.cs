@@ -130,6 +130,15 @@ public sealed class MonitoringFilesTests
     }
 
     [Fact]
+    public async Task The_alerts_fire_on_the_series_that_should_raise_them_and_stay_quiet_on_a_healthy_node()
+    {
+        if (!Promtool.IsInstalled) Assert.Skip(Promtool.SkipReason);
+        var (exit, output) = await Promtool.TestRulesAsync(MonitoringFiles.AlertRuleTests);
+        Assert.True(exit == 0, output);
+        Assert.Contains("SUCCESS", output);
+    }
+
+    [Fact]
     public void Every_alert_named_in_the_issue_is_there_and_the_backup_rule_is_a_placeholder()
     {
         var text = File.ReadAllText(MonitoringFiles.AlertRules);

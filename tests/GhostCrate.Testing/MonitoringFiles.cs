@@ -11,6 +11,7 @@ public static partial class MonitoringFiles
 {
     public static string Root => Path.Combine(RepositoryRoot(), "deploy", "monitoring");
     public static string AlertRules => Path.Combine(Root, "prometheus", "ghostcrate-alerts.yml");
+    public static string AlertRuleTests => Path.Combine(Root, "prometheus", "ghostcrate-alerts.test.yml");
     public static string PrometheusConfig => Path.Combine(Root, "prometheus", "prometheus.example.yml");
     public static string Dashboard => Path.Combine(Root, "grafana", "dashboards", "ghostcrate.json");
 

@@ -19,6 +19,9 @@ public static class Promtool
 
     public static Task<(int Exit, string Output)> CheckConfigAsync(string path) => RunAsync(null, "check", "config", path);
 
+    /// <summary>`promtool test rules`: the alert rules' unit tests (series in, expected alerts out).</summary>
+    public static Task<(int Exit, string Output)> TestRulesAsync(string path) => RunAsync(null, "test", "rules", path);
+
     private static async Task<(int Exit, string Output)> RunAsync(string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("promtool") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
