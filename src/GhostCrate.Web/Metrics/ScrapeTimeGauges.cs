@@ -18,6 +18,17 @@ namespace GhostCrate.Web.Metrics;
 public sealed class ScrapeTimeGauges : IDisposable
 {
     public const string MeterName = "GhostCrate.Server";
+    private static int _instances;
+
+    /// <summary>
+    /// The meter name for one more server in this process: "GhostCrate.Server" for the first (the only one outside
+    /// tests). Meter providers subscribe by name, so servers sharing a process (the in-process test servers) each
+    /// need their own, or a scrape of one would report another's readiness and totals.
+    /// </summary>
+    public static string NextMeterName() => Interlocked.Increment(ref _instances) is var n && n == 1 ? MeterName : $"{MeterName}.{n}";
+
+    /// <summary>Which meter this server's gauges are on (<see cref="NextMeterName"/>).</summary>
+    public sealed record Scope(string MeterName);
     private static readonly TimeSpan BackgroundRefreshAge = TimeSpan.FromSeconds(15);
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -36,7 +47,7 @@ public sealed class ScrapeTimeGauges : IDisposable
         public static readonly Snapshot Empty = new(DateTimeOffset.MinValue, null, null, null, false, null, null);
     }
 
-    public ScrapeTimeGauges(IMeterFactory meters, ICrateCatalog catalog, IEnumerable<IDependencyProbe> probes, IUserRepository users, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ScrapeTimeGauges> logger)
+    public ScrapeTimeGauges(Scope scope, IMeterFactory meters, ICrateCatalog catalog, IEnumerable<IDependencyProbe> probes, IUserRepository users, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ScrapeTimeGauges> logger)
     {
         _catalog = catalog;
         // Readiness is what the readiness endpoint checks (database and storage); an unreachable proxy upstream is
@@ -46,7 +57,7 @@ public sealed class ScrapeTimeGauges : IDisposable
         _fileStorePath = storage.Value.Provider == StorageProvider.FileSystem ? storage.Value.Path : null;
         _time = time;
         _logger = logger;
-        _meter = meters.Create(MeterName);
+        _meter = meters.Create(scope.MeterName);
         _meter.CreateObservableGauge("ghostcrate_crates", () => Read(s => s.Crates), description: "Crates in the registry (read from the database at scrape time)");
         _meter.CreateObservableGauge("ghostcrate_versions", () => Read(s => s.Versions), description: "Crate versions in the registry");
         _meter.CreateObservableGauge("ghostcrate_users", () => Read(s => s.Users), description: "User accounts");

@@ -26,7 +26,7 @@ public static class TelemetryServices
     /// </summary>
     public static readonly string[] Meters =
     [
-        GhostCrateMetrics.MeterName, ScrapeTimeGauges.MeterName, MirrorMetrics.MeterName,
+        GhostCrateMetrics.MeterName, MirrorMetrics.MeterName,
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "System.Net.Http",
     ];
 
@@ -44,10 +44,12 @@ public static class TelemetryServices
         var otel = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(telemetry.ServiceName));
         if (metrics.Enabled)
         {
+            var gauges = new ScrapeTimeGauges.Scope(ScrapeTimeGauges.NextMeterName());
+            services.AddSingleton(gauges);
             services.AddSingleton<ScrapeTimeGauges>();
             otel.WithMetrics(builder =>
             {
-                builder.AddMeter(Meters)
+                builder.AddMeter(Meters).AddMeter(gauges.MeterName)
                     .AddView(GhostCrateMetrics.StorageDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = GhostCrateMetrics.FastDurationBuckets })
                     .AddView(GhostCrateMetrics.DatabaseDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = GhostCrateMetrics.FastDurationBuckets })
                     .AddView(GhostCrateMetrics.DownloadCountFlushLag.Name, new ExplicitBucketHistogramConfiguration { Boundaries = FlushLagBuckets })
