@@ -7,6 +7,7 @@
 #   bash bench/ab.sh --a DIR --b DIR --crates 100000 --mode get --rounds 8 --duration 10
 #   bash bench/ab.sh --a DIR --b DIR --mode download-big     # modes: revalidate, get (index files), download-small, download-big
 #   bash bench/ab.sh --a DIR --b DIR --b-env "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"   # same build, one knob
+#   bash bench/ab.sh --a DIR --b DIR --b-env "GHOSTCRATE_Metrics__Enabled=false"   # what metrics cost (settings: GHOSTCRATE_ prefix)
 #
 # DIR is a published server (the directory holding `ghostcrate`): /tmp/ghostcrate-bench/server as bench/run.sh
 # leaves it, or `dotnet publish src/GhostCrate/GhostCrate.csproj -c Release -r linux-x64 --self-contained false

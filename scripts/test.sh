@@ -121,6 +121,8 @@ command -v systemd-analyze >/dev/null || apt_packages+=(systemd)
 if [[ " ${lanes[*]} " == *" container "* ]]; then
   for tool in buildah podman debootstrap; do command -v "$tool" >/dev/null || apt_packages+=("$tool"); done
 fi
+# The metrics tests lint /metrics and the alert rules with promtool, which Debian ships in its prometheus package.
+command -v promtool >/dev/null || apt_packages+=(prometheus)
 if [[ ${#apt_packages[@]} -gt 0 ]]; then
   log "installing ${apt_packages[*]} from Debian"
   sudo_cmd=()

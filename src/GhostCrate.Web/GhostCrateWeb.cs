@@ -3,6 +3,7 @@ using GhostCrate.Web.Endpoints;
 using GhostCrate.Web.Health;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
+using GhostCrate.Web.Metrics;
 using GhostCrate.Web.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -39,6 +40,7 @@ public static class GhostCrateWeb
     public static WebApplication MapGhostCrate(this WebApplication app)
     {
         CurrentRequest.Use(app);
+        app.UseGhostCrateMetrics(); // GET /metrics, before the UI and its session (Web/Metrics)
         app.UseTrustedForwardedHeaders();
         app.UseSecureCookies();
         app.UseGhostCrateUi();

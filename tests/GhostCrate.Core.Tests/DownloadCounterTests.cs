@@ -93,6 +93,34 @@ public class DownloadCounterTests
         Assert.Equal(0, counter.PendingVersions);
     }
 
+    [Fact]
+    public async Task The_flush_lag_metric_is_the_age_of_the_oldest_count_in_the_batch_including_counts_a_failed_flush_kept()
+    {
+        var lags = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, Operations.GhostCrateMetrics.DownloadCountFlushLag)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Add(value));
+        listener.Start();
+        var clock = new ManualClock(Noon);
+        var stats = new RecordingStats { FailNext = true };
+        var counter = Counter(stats, clock);
+
+        counter.Record(1);
+        clock.Now += TimeSpan.FromSeconds(2);
+        counter.Record(2);
+        clock.Now += TimeSpan.FromSeconds(1.5);
+        Assert.Equal(0, await counter.FlushAsync(CancellationToken.None)); // fails: the counts wait for the next flush
+        clock.Now += TimeSpan.FromSeconds(4);
+        counter.Record(3);
+        Assert.Equal(3, await counter.FlushAsync(CancellationToken.None));
+
+        // Other tests flush in parallel (the instrument is process-wide): this counter's lag is 2 + 1.5 + 4 s.
+        Assert.Contains(7.5, lags);
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;

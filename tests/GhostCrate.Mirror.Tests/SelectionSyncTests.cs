@@ -117,6 +117,15 @@ public sealed class SelectionSyncTests : ProxiedUpstreamTest
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
         Assert.Contains("# TYPE ghostcrate_mirror_bytes_total counter", metrics);
+        // The server's /metrics writer, so the same families under the same names (the dashboard's mirror panels
+        // query these; the EndToEnd MetricsTests find them in the server's scrape too), and Prometheus's lint is clean.
+        var families = PrometheusText.Parse(metrics).Select(f => f.Name).Where(n => n != "target_info").Order(StringComparer.Ordinal);
+        Assert.Equal(["ghostcrate_mirror_bytes_total", "ghostcrate_mirror_files_total", "ghostcrate_mirror_index_files_updated_total", "ghostcrate_mirror_retries_total"], families);
+        if (Promtool.IsInstalled)
+        {
+            var (lintExit, findings) = await Promtool.CheckMetricsAsync(metrics);
+            Assert.True(lintExit == 0 && findings.Length == 0, findings);
+        }
         Proxy.ReleaseStalls();
 
         var (exit, output, error) = await sync;

@@ -23,11 +23,18 @@ public sealed class DownloadCounter(IDownloadStatsRepository stats, TimeProvider
     // the runtime's large-object size (20k versions: ~0.7 MB), garbage only the oldest generation's collection frees.
     private Dictionary<(long VersionId, DateOnly Day), long> _spare = [];
     private readonly List<DownloadIncrement> _batch = [];
+    // When the oldest pending count was recorded: its age when its batch is stored is the flush lag (a metric).
+    private DateTimeOffset _oldestPending;
 
     public void Record(long versionId)
     {
-        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        lock (_gate) CollectionsMarshal.GetValueRefOrAddDefault(_pending, (versionId, day), out _)++;
+        var now = time.GetUtcNow();
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        lock (_gate)
+        {
+            if (_pending.Count == 0) _oldestPending = now;
+            CollectionsMarshal.GetValueRefOrAddDefault(_pending, (versionId, day), out _)++;
+        }
     }
 
     /// <summary>Distinct (version, day) pairs waiting for the next flush.</summary>
@@ -46,11 +53,13 @@ public sealed class DownloadCounter(IDownloadStatsRepository stats, TimeProvider
         try
         {
             Dictionary<(long VersionId, DateOnly Day), long> taken;
+            DateTimeOffset oldest;
             lock (_gate)
             {
                 if (_pending.Count == 0) return 0;
                 taken = _pending;
                 _pending = _spare;
+                oldest = _oldestPending;
             }
             _batch.Clear();
             foreach (var (key, count) in taken) _batch.Add(new DownloadIncrement(key.VersionId, key.Day, count));
@@ -59,12 +68,15 @@ public sealed class DownloadCounter(IDownloadStatsRepository stats, TimeProvider
             _batch.Sort(static (a, b) => a.VersionId != b.VersionId ? a.VersionId.CompareTo(b.VersionId) : a.Day.CompareTo(b.Day));
             try
             {
-                return await stats.AddAsync(_batch, cancellationToken);
+                var stored = await stats.AddAsync(_batch, cancellationToken);
+                Operations.GhostCrateMetrics.DownloadCountFlushLag.Record(Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds));
+                return stored;
             }
             catch (Exception ex)
             {
                 lock (_gate)
                 {
+                    if (_pending.Count == 0 || oldest < _oldestPending) _oldestPending = oldest;
                     foreach (var item in _batch) CollectionsMarshal.GetValueRefOrAddDefault(_pending, (item.VersionId, item.Day), out _) += item.Count;
                 }
                 if (ex is OperationCanceledException) throw;

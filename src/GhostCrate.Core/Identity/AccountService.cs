@@ -29,6 +29,13 @@ public sealed class AccountService(
     /// <summary>Checks a user name and password. Failures say nothing about which part was wrong.</summary>
     public async Task<Result<UserRecord>> VerifyPasswordAsync(string username, string password, CancellationToken cancellationToken)
     {
+        var result = await CheckPasswordAsync(username, password, cancellationToken);
+        Operations.GhostCrateMetrics.SignIn(result.IsSuccess, "password");
+        return result;
+    }
+
+    private async Task<Result<UserRecord>> CheckPasswordAsync(string username, string password, CancellationToken cancellationToken)
+    {
         if (!options.Value.AllowPasswordLogin) return RegistryError.Forbidden("password sign-in is turned off on this registry; use single sign-on");
         username = username.Trim();
         // A name that matches no user is never recorded: people type their password into the name field.

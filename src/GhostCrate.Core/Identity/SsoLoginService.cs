@@ -24,6 +24,14 @@ public sealed class SsoLoginService(
 {
     public async Task<Result<UserRecord>> SignInAsync(string providerKey, ExternalIdentity identity, CancellationToken cancellationToken)
     {
+        var result = await LinkAsync(providerKey, identity, cancellationToken);
+        // The provider label is a configured key (bounded), never what the request named.
+        Operations.GhostCrateMetrics.SignIn(result.IsSuccess, options.Value.Sso.ContainsKey(providerKey) ? providerKey : "unknown");
+        return result;
+    }
+
+    private async Task<Result<UserRecord>> LinkAsync(string providerKey, ExternalIdentity identity, CancellationToken cancellationToken)
+    {
         if (!options.Value.Sso.TryGetValue(providerKey, out var provider)) return RegistryError.NotFound($"no single sign-on provider `{providerKey}`");
         if (string.IsNullOrEmpty(identity.Subject)) return RegistryError.BadRequest("the provider did not name the user (no subject)");
         var groups = identity.Groups.ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -13,6 +13,13 @@ public sealed class TokenAuthenticator(
     public async Task<TokenAuthentication> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(secret)) return TokenAuthentication.Missing;
+        var result = await CheckAsync(secret, cancellationToken);
+        Operations.GhostCrateMetrics.TokenUsed(result.Principal is { } p ? (p.Scopes.Endpoints is null && p.Scopes.Crates is null ? "unscoped" : "scoped") : "refused");
+        return result;
+    }
+
+    private async Task<TokenAuthentication> CheckAsync(string secret, CancellationToken cancellationToken)
+    {
         var hash = TokenSecrets.Hash(secret.Trim());
         var token = await tokens.FindByHashAsync(hash, cancellationToken);
         // The lookup is by hash; the fixed-time comparison is defence in depth against a store that matches loosely.

@@ -31,6 +31,7 @@ public sealed class DependencyConfusionGuard(
                 switch (found.Status)
                 {
                     case ProxyIndexStatus.Found:
+                        Operations.GhostCrateMetrics.DependencyConfusionRefusals.Add(1, new KeyValuePair<string, object?>("upstream", upstream.Name));
                         return RegistryError.Conflict(
                             $"the crate name `{name}` already exists on the upstream registry `{upstream.Name}` ({upstream.Definition.IndexUrl}) as `{spelling}`. " +
                             "A private crate with a public name invites dependency confusion: any build that resolves the name through the upstream instead of this registry " +

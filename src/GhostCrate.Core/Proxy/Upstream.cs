@@ -7,7 +7,7 @@ public sealed class Upstream(UpstreamDefinition definition)
 {
     public UpstreamDefinition Definition { get; } = definition;
     public string Name => Definition.Name;
-    public UpstreamStats Stats { get; } = new();
+    public UpstreamStats Stats { get; } = new(definition.Name);
 
     /// <summary>Index refreshes in flight, by lowercase crate name (plus a marker for forced revalidations).</summary>
     internal InFlight<string, ProxyIndexResult> IndexRefreshes { get; } = new();

@@ -4,28 +4,74 @@ namespace GhostCrate.Core.Proxy;
 /// What this process saw of one upstream since the last flush to the database. Counting in memory keeps the hot path
 /// (a cache hit) free of database writes; <see cref="ProxyStatistics"/> adds the deltas to the database periodically.
 /// </summary>
-public sealed class UpstreamStats
+public sealed class UpstreamStats(string upstream)
 {
     private readonly Lock _gate = new();
     private UpstreamCounters _pending = UpstreamCounters.Zero;
+    // The same events as Prometheus counters (GhostCrateMetrics), labelled by the configured upstream name; tags built once.
+    private readonly KeyValuePair<string, object?> _upstream = new("upstream", upstream);
+    private static readonly KeyValuePair<string, object?> Index = new("kind", "index");
+    private static readonly KeyValuePair<string, object?> Crate = new("kind", "crate");
+    private static readonly KeyValuePair<string, object?> Hit = new("result", "hit");
+    private static readonly KeyValuePair<string, object?> Miss = new("result", "miss");
+    private static readonly KeyValuePair<string, object?> Stale = new("result", "stale");
+
+    /// <summary>Starts this upstream's series at zero (see <see cref="Operations.GhostCrateMetrics.InitializeSeries"/>).</summary>
+    public void InitializeSeries()
+    {
+        foreach (var (kind, result) in (ReadOnlySpan<(KeyValuePair<string, object?>, KeyValuePair<string, object?>)>)[(Index, Hit), (Index, Miss), (Index, Stale), (Crate, Hit), (Crate, Miss)])
+            Operations.GhostCrateMetrics.ProxyCache.Add(0, _upstream, kind, result);
+        Operations.GhostCrateMetrics.ProxyUpstreamErrors.Add(0, _upstream);
+        Operations.GhostCrateMetrics.DependencyConfusionRefusals.Add(0, _upstream);
+    }
+
+    private void Cache(KeyValuePair<string, object?> kind, KeyValuePair<string, object?> result) => Operations.GhostCrateMetrics.ProxyCache.Add(1, _upstream, kind, result);
 
     public void Record(Func<UpstreamCounters, UpstreamCounters> change)
     {
         lock (_gate) _pending = change(_pending);
     }
 
-    public void IndexHit() => Record(c => c with { IndexHits = c.IndexHits + 1 });
-    public void IndexMiss() => Record(c => c with { IndexMisses = c.IndexMisses + 1 });
+    public void IndexHit()
+    {
+        Cache(Index, Hit);
+        Record(c => c with { IndexHits = c.IndexHits + 1 });
+    }
+
+    public void IndexMiss()
+    {
+        Cache(Index, Miss);
+        Record(c => c with { IndexMisses = c.IndexMisses + 1 });
+    }
+
     public void Revalidated(bool notModified) => Record(c => c with { Revalidations = c.Revalidations + 1, NotModified = c.NotModified + (notModified ? 1 : 0) });
-    public void StaleServed() => Record(c => c with { StaleServed = c.StaleServed + 1 });
-    public void CrateHit() => Record(c => c with { CrateHits = c.CrateHits + 1 });
-    public void CrateMiss() => Record(c => c with { CrateMisses = c.CrateMisses + 1 });
+    public void StaleServed()
+    {
+        Cache(Index, Stale);
+        Record(c => c with { StaleServed = c.StaleServed + 1 });
+    }
+
+    public void CrateHit()
+    {
+        Cache(Crate, Hit);
+        Record(c => c with { CrateHits = c.CrateHits + 1 });
+    }
+
+    public void CrateMiss()
+    {
+        Cache(Crate, Miss);
+        Record(c => c with { CrateMisses = c.CrateMisses + 1 });
+    }
+
     public void ChecksumMismatch() => Record(c => c with { ChecksumMismatches = c.ChecksumMismatches + 1 });
 
     public void Success(DateTimeOffset at) => Record(c => c.Add(new UpstreamCounters { LastSuccessAt = at }));
 
-    public void Failure(DateTimeOffset at, string error) =>
+    public void Failure(DateTimeOffset at, string error)
+    {
+        Operations.GhostCrateMetrics.ProxyUpstreamErrors.Add(1, _upstream);
         Record(c => c.Add(new UpstreamCounters { Errors = 1, LastErrorAt = at, LastError = Truncate(error) }));
+    }
 
     /// <summary>The pending delta, without taking it.</summary>
     public UpstreamCounters Peek()

@@ -40,6 +40,13 @@ public sealed class PublishService(
 
     public async Task<Result<PublishReceipt>> PublishAsync(Stream body, Principal principal, CancellationToken cancellationToken)
     {
+        var result = await PublishCheckedAsync(body, principal, cancellationToken);
+        Operations.GhostCrateMetrics.Published(result.Error);
+        return result;
+    }
+
+    private async Task<Result<PublishReceipt>> PublishCheckedAsync(Stream body, Principal principal, CancellationToken cancellationToken)
+    {
         var settings = options.Value;
         var read = await PublishBodyReader.ReadAsync(body, settings.MaxMetadataSizeBytes, settings.MaxCrateSizeBytes, cancellationToken);
         if (read.Error is { } framing)

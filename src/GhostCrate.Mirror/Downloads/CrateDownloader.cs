@@ -63,7 +63,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
 
     private DownloadOutcome Finish(DownloadOutcome outcome)
     {
-        MirrorMetrics.Files.Add(1, new KeyValuePair<string, object?>("status", outcome.Status.ToString().ToLowerInvariant()));
+        MirrorMetrics.Files.Add(1, new KeyValuePair<string, object?>("status", MirrorMetrics.StatusLabel(outcome.Status)));
         progress.FileFinished(outcome);
         return outcome;
     }

@@ -152,6 +152,7 @@ public static class CargoApiEndpoints
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
             context.Response.ContentLength = download.Content.Length;
+            Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourcePrivate, Core.Operations.GhostCrateMetrics.FromStorage);
             return TypedResults.Stream(download.Content.Stream, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: download.Content.LastModified);
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess)
             .Operation("downloadCrate", "Download a .crate file (config.json's `dl`)",

@@ -59,8 +59,9 @@ public static class MirrorEndpoints
             var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..32]}\"";
             context.Response.Headers.CacheControl = registry.Value.AuthRequired ? "private, no-cache" : "public, no-cache";
             context.Response.GetTypedHeaders().ETag = EntityTagHeaderValue.Parse(etag);
-            if (context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Tag == "*" || t.Tag == etag))
-                return Results.StatusCode(StatusCodes.Status304NotModified);
+            var notModified = context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Tag == "*" || t.Tag == etag);
+            Core.Operations.GhostCrateMetrics.IndexAnswered(Core.Operations.GhostCrateMetrics.SourceMirror, notModified);
+            if (notModified) return Results.StatusCode(StatusCodes.Status304NotModified);
             return Results.Bytes(content, "text/plain; charset=utf-8");
         });
 
@@ -81,6 +82,7 @@ public static class MirrorEndpoints
             // A mirrored .crate never changes: cache it for good. Range requests let clients resume.
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             PieceCopySendFile.Use(context);
+            Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourceMirror, Core.Operations.GhostCrateMetrics.FromDisk);
             return Results.File(path, "application/gzip", enableRangeProcessing: true,
                 entityTag: null, lastModified: null);
         });

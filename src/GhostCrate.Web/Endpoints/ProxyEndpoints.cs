@@ -63,7 +63,7 @@ public static class ProxyEndpoints
             var file = result.File!;
             // Informational: lets an operator (and the tests) see an outage being bridged.
             context.Response.Headers["X-GhostCrate-Cache"] = result.Stale ? "stale" : "ok";
-            return IndexFileResponses.Answer(context, options.Value, file.Content, file.ETag, file.LastModified);
+            return IndexFileResponses.AnswerProxied(context, options.Value, file.Content, file.ETag, file.LastModified);
         }).ExcludeFromDescription();
 
         // The `dl` of our config.json: {root}/api/v1/crates/{crate}/{version}/download.
@@ -80,6 +80,7 @@ public static class ProxyEndpoints
             var content = download.Content!;
             context.Response.Headers.CacheControl = options.Value.AuthRequired ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable";
             context.Response.ContentLength = content.Length;
+            Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourceProxy, Core.Operations.GhostCrateMetrics.FromStorage);
             return Results.Stream(content.Stream, "application/gzip", fileDownloadName: null, lastModified: content.LastModified);
         }).ExcludeFromDescription();
 

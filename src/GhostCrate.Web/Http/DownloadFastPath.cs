@@ -1,4 +1,5 @@
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Operations;
 using GhostCrate.Core.Options;
 using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.Builder;
@@ -48,6 +49,7 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
             return;
         }
 
+        Metrics.FastPathRoutes.TagDownload(context);
         try
         {
             if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.ETag))
@@ -64,11 +66,13 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
                 response.ContentType = CrateFileResponses.ContentType;
                 response.ContentLength = bytes.Length;
                 response.Headers.LastModified = file.LastModifiedHeader;
+                GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, GhostCrateMetrics.FromMemory);
                 await response.Body.WriteAsync(bytes, context.RequestAborted);
                 return;
             }
             context.Response.ContentLength = file.Length;
             PieceCopySendFile.Use(context);
+            GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, bytes is not null ? GhostCrateMetrics.FromMemory : GhostCrateMetrics.FromDisk);
             // The same result types as the endpoint's stream (one helper evaluates If-Modified-Since and friends).
             var result = bytes is not null
                 ? Results.Bytes(bytes, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GhostCrate.Core.Index;
+using GhostCrate.Core.Operations;
 using GhostCrate.Core.Options;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -19,14 +20,17 @@ public static class IndexFileResponses
 
     /// <summary>A rendered (usually cached) file: its Last-Modified text was formatted once.</summary>
     public static IResult Answer(HttpContext context, RegistryOptions options, IndexFile file) =>
-        Answer(context, options, file.Content, file.ETag, file.LastModified, file.LastModifiedHeader);
+        Answer(context, options, file.Content, file.ETag, file.LastModified, file.LastModifiedHeader, GhostCrateMetrics.SourcePrivate);
 
-    public static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified) =>
-        Answer(context, options, content, etag, lastModified, lastModified.ToString("R", CultureInfo.InvariantCulture));
+    /// <summary>A proxied upstream's index file.</summary>
+    public static IResult AnswerProxied(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified) =>
+        Answer(context, options, content, etag, lastModified, lastModified.ToString("R", CultureInfo.InvariantCulture), GhostCrateMetrics.SourceProxy);
 
-    private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader)
+    private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader, KeyValuePair<string, object?> source)
     {
-        if (SetValidatorsAndCheck(context, options, etag, lastModified, lastModifiedHeader)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        var notModified = SetValidatorsAndCheck(context, options, etag, lastModified, lastModifiedHeader);
+        GhostCrateMetrics.IndexAnswered(source, notModified);
+        if (notModified) return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Bytes(content, ContentType);
     }
 
@@ -37,7 +41,9 @@ public static class IndexFileResponses
     public static Task WriteAsync(HttpContext context, RegistryOptions options, IndexFile file)
     {
         var response = context.Response;
-        if (SetValidatorsAndCheck(context, options, file.ETag, file.LastModified, file.LastModifiedHeader))
+        var notModified = SetValidatorsAndCheck(context, options, file.ETag, file.LastModified, file.LastModifiedHeader);
+        GhostCrateMetrics.IndexAnswered(GhostCrateMetrics.SourcePrivate, notModified);
+        if (notModified)
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;

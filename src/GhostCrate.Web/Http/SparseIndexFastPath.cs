@@ -60,6 +60,7 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
             return;
         }
 
+        Metrics.FastPathRoutes.TagIndex(context);
         try
         {
             await IndexFileResponses.WriteAsync(context, settings, file);

@@ -37,6 +37,28 @@ public sealed class RateLimits : IDisposable
     /// <summary>Null when allowed; otherwise how long to wait. <paramref name="caller"/> null = only the address counts.</summary>
     public TimeSpan? TryAcquire(RateLimitedOperation operation, string? address, string? caller)
     {
+        var wait = Acquire(operation, address, caller);
+        if (wait is not null) Core.Operations.GhostCrateMetrics.RateLimitRefusals.Add(1, PolicyTags[(int)operation]);
+        return wait;
+    }
+
+    // Label values for ghostcrate_rate_limit_refusals_total{policy=...}: login, token_creation, publish.
+    private static readonly KeyValuePair<string, object?>[] PolicyTags = Enum.GetValues<RateLimitedOperation>()
+        .Select(o => new KeyValuePair<string, object?>("policy", o switch
+        {
+            RateLimitedOperation.Login => "login",
+            RateLimitedOperation.TokenCreation => "token_creation",
+            _ => "publish",
+        })).ToArray();
+
+    /// <summary>Starts ghostcrate_rate_limit_refusals_total at zero for every policy.</summary>
+    public static void InitializeSeries()
+    {
+        foreach (var tag in PolicyTags) Core.Operations.GhostCrateMetrics.RateLimitRefusals.Add(0, tag);
+    }
+
+    private TimeSpan? Acquire(RateLimitedOperation operation, string? address, string? caller)
+    {
         if (!_enabled) return null;
         var (byAddress, byCaller) = _limiters[operation];
         using var first = byAddress.AttemptAcquire(address ?? "unknown");

@@ -3,6 +3,7 @@ using GhostCrate.Composition;
 using GhostCrate.Configuration;
 using GhostCrate.Core.Threading;
 using GhostCrate.Web;
+using GhostCrate.Web.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -45,6 +46,7 @@ public static class ServeCommand
         builder.Services.AddGhostCrate(settings);
         builder.Services.AddIndexSpill(settings);
         builder.Services.AddGhostCrateWeb();
+        builder.Services.AddGhostCrateTelemetry(settings.Metrics, settings.Telemetry);
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -23,14 +23,18 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.ReverseProxy));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Server));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Logs));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Metrics));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Telemetry));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {
             case StorageProvider.FileSystem:
                 services.AddGhostCrateFileSystemStorage(settings.Storage.Path!);
+                Core.Storage.TimedBlobStore.Decorate(services, "filesystem");
                 break;
             case StorageProvider.S3:
                 services.AddGhostCrateS3Storage(settings.Storage.S3);
+                Core.Storage.TimedBlobStore.Decorate(services, "s3");
                 break;
             default:
                 throw new InvalidOperationException($"unknown storage provider {settings.Storage.Provider}");

@@ -25,7 +25,7 @@ public static class StartupTasks
     public static async Task EnsureStorageAsync(IServiceProvider services, GhostCrateSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Storage is { Provider: Core.Options.StorageProvider.S3, S3.CreateBucket: true }
-            && services.GetRequiredService<Core.Storage.IBlobStore>() is Storage.S3.S3BlobStore s3)
+            && services.GetService<Storage.S3.S3BlobStore>() is { } s3)
         {
             await s3.EnsureBucketAsync(cancellationToken);
         }

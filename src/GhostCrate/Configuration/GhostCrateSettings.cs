@@ -35,6 +35,12 @@ public sealed record GhostCrateSettings(
     /// <summary>Console log format and per-request logging (section Logs).</summary>
     public LogOptions Logs { get; init; } = new();
 
+    /// <summary>Prometheus /metrics (section Metrics); on by default.</summary>
+    public MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>OTLP export of traces and metrics (section Telemetry); off unless an endpoint is set.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
+
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
     {
@@ -49,6 +55,8 @@ public sealed record GhostCrateSettings(
         var reverseProxy = Bind<ReverseProxyOptions>(config, ReverseProxyOptions.Section, errors);
         var server = Bind<ServerOptions>(config, ServerOptions.Section, errors);
         var logs = Bind<LogOptions>(config, LogOptions.Section, errors);
+        var metrics = Bind<MetricsOptions>(config, MetricsOptions.Section, errors);
+        var telemetry = Bind<TelemetryOptions>(config, TelemetryOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -83,6 +91,8 @@ public sealed record GhostCrateSettings(
         errors.AddRange(MirrorOptions.Validate(mirror, proxy));
         errors.AddRange(ReverseProxyOptions.Validate(reverseProxy));
         errors.AddRange(ServerOptions.Validate(server));
+        errors.AddRange(MetricsOptions.Validate(metrics));
+        errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
         if (!string.IsNullOrEmpty(adminToken) && adminToken.Length < Core.Identity.AdminBootstrap.MinimumTokenLength)
@@ -94,7 +104,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

@@ -28,6 +28,8 @@ public sealed class ConfigModel : AdminPageModel
         Add<ReverseProxyOptions>(ReverseProxyOptions.Section);
         Add<ServerOptions>(ServerOptions.Section);
         Add<LogOptions>(LogOptions.Section);
+        Add<MetricsOptions>(MetricsOptions.Section);
+        Add<TelemetryOptions>(TelemetryOptions.Section);
         Sections = sections;
     }
 }

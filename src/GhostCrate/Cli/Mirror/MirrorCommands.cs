@@ -109,7 +109,7 @@ public static class MirrorCommands
         var layout = Directory(args, "mirror sync DIR [--plain] [--metrics HOST:PORT]");
         await using var services = Services();
         var sync = services.GetRequiredService<MirrorSync>();
-        await using var metrics = args.Option("--metrics") is { } listen ? await MetricsEndpoint.StartAsync(listen, output) : null;
+        await using var metrics = args.Option("--metrics") is { } listen ? await SyncMetricsEndpoint.StartAsync(listen, output) : null;
         var interactive = !args.Has("--plain") && !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
         // The status file lets `ghostcrate serve` show this run's progress on /admin/mirror.
         using var status = new StatusFileProgress(layout, TimeProvider.System);

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using GhostCrate.Web.Metrics;
+using GhostCrate.Web.Tests.Support;
+
+namespace GhostCrate.Web.Tests.Metrics;
+
+/// <summary>GET /metrics of the server: open by default, behind Metrics:BearerToken when set, absent when disabled.</summary>
+public sealed class MetricsEndpointTests
+{
+    private const string Token = "scrape-token-0123456789abcdef";
+
+    [Fact]
+    public async Task Metrics_answer_prometheus_text_without_a_session_or_token_by_default()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var response = await app.Client().GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE ghostcrate_ready gauge", text);
+        Assert.Contains("# TYPE ghostcrate_publishes_total counter", text);
+    }
+
+    [Fact]
+    public async Task Ready_and_the_registry_totals_are_read_at_scrape_time()
+    {
+        await using var app = await TestApp.StartAsync();
+        var before = PrometheusText.Parse(await app.Client().GetStringAsync("/metrics"));
+        Assert.Equal(1, Gauge(before, "ghostcrate_ready"));
+        Assert.Equal(0, Gauge(before, "ghostcrate_crates"));
+        Assert.True(Gauge(before, "ghostcrate_storage_volume_size_bytes") >= Gauge(before, "ghostcrate_storage_volume_free_bytes"));
+
+        using (var published = await app.PublishAsync(CrateFileBuilder.Valid("scrape-time", "1.0.0").PublishBody()))
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        // The crate storage stops working: a file where its folder was.
+        var blobs = Path.Combine(app.DataDir, "blobs");
+        Directory.Delete(blobs, recursive: true);
+        await File.WriteAllTextAsync(blobs, "not a folder");
+
+        var after = PrometheusText.Parse(await app.Client().GetStringAsync("/metrics"));
+        Assert.Equal(1, Gauge(after, "ghostcrate_crates"));
+        Assert.Equal(1, Gauge(after, "ghostcrate_versions"));
+        Assert.Equal(0, Gauge(after, "ghostcrate_ready"));
+    }
+
+    private static double Gauge(IReadOnlyList<PrometheusFamily> families, string name) =>
+        Assert.Single(families.Single(f => f.Name == name).Samples).Value;
+
+    [Fact]
+    public async Task With_a_bearer_token_set_a_scrape_without_it_or_with_another_gets_401_and_with_it_200()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Metrics:BearerToken"] = Token });
+
+        using var none = await app.Client().GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Bearer", none.Headers.WwwAuthenticate.ToString());
+        Assert.Contains("Metrics:BearerToken", JsonDocument.Parse(await none.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+        Assert.DoesNotContain("ghostcrate_", await none.Content.ReadAsStringAsync());
+
+        using var wrong = await app.Client("Bearer " + Token[..^1] + "X").GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        // Cargo's raw-token style (no scheme) and the admin API token are not scrape credentials.
+        using var raw = await app.Client(Token).GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, raw.StatusCode);
+        using var admin = await app.Client(TestApp.AdminToken).GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, admin.StatusCode);
+
+        using var right = await app.Client("Bearer " + Token).GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("ghostcrate_ready", await right.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void The_token_check_accepts_only_the_exact_token_after_Bearer()
+    {
+        var check = new MetricsBearerToken(_ => Task.CompletedTask, Token);
+        Assert.True(check.Matches("Bearer " + Token));
+        Assert.True(check.Matches("bearer " + Token));
+        Assert.False(check.Matches(Token));
+        Assert.False(check.Matches("Bearer " + Token + "x"));
+        Assert.False(check.Matches("Bearer " + Token[..^1]));
+        Assert.False(check.Matches("Bearer "));
+        Assert.False(check.Matches(""));
+    }
+
+    [Fact]
+    public async Task With_metrics_disabled_there_is_no_metrics_endpoint()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Metrics:Enabled"] = "false" });
+        using var response = await app.Client().GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("# TYPE", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_short_bearer_token_stops_the_start_with_a_message_naming_the_setting()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(new() { ["Metrics:BearerToken"] = "short" }));
+        Assert.Contains("Metrics:BearerToken must be at least 16 characters", error.Message);
+    }
+}
