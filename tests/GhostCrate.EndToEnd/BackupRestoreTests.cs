@@ -10,7 +10,7 @@ namespace GhostCrate.EndToEnd;
 /// taken while a publisher keeps publishing restores into an empty data directory that serves every version of the
 /// manifest (and nothing published after the snapshot), builds a consumer and accepts tokens issued before.
 /// </summary>
-public sealed class BackupRestoreTests(ServerFixture fixture) : EndToEndTest(fixture), IClassFixture<ServerFixture>
+public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTest(fixture), IClassFixture<BackupServerFixture>
 {
     public override ValueTask InitializeAsync()
     {
@@ -223,4 +223,13 @@ public sealed class BackupRestoreTests(ServerFixture fixture) : EndToEndTest(fix
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => $"{Path.GetRelativePath(folder, f)} {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))}")
             .ToList();
+}
+
+/// <summary>A server without publish rate limits: the busy publisher publishes as fast as it can while the backup runs.</summary>
+public sealed class BackupServerFixture : ServerFixture
+{
+    protected override ServerOptions Options => new()
+    {
+        Settings = new Dictionary<string, string> { ["GHOSTCRATE_RateLimits__Enabled"] = "false" },
+    };
 }
