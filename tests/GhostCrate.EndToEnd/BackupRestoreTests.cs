@@ -185,6 +185,55 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         Assert.True(restore.Succeeded, restore.Describe());
     }
 
+    [Fact]
+    public async Task A_backup_killed_midway_is_incomplete_and_the_next_run_completes()
+    {
+        var id = Ids.New();
+        var name = $"bk-kill-{id}";
+        var answer = await Http.PublishAsync(CrateFiles.PublishBody(name, "1.0.0", CrateFiles.Build(name, "1.0.0")), Server.AdminToken, Cancel);
+        Assert.True(answer.Code == 200, answer.Describe());
+        var backups = Path.Combine(Server.Root, $"kill-backups-{id}");
+
+        // The crate file becomes a named pipe for a moment: opening it blocks until someone writes, so `backup create`
+        // is certainly stuck after its database snapshot and before its manifest when it is killed (SIGKILL, as a
+        // crash or an OOM kill would).
+        var blob = Path.Combine(Server.DataDir, "blobs", "crates", name, $"{name}-1.0.0.crate");
+        var aside = Path.Combine(Server.Root, $"{name}.aside");
+        File.Move(blob, aside);
+        try
+        {
+            var fifo = await ProcessRunner.RunAsync("mkfifo", [blob], Server.Root, cancellationToken: Cancel);
+            Assert.True(fifo.Succeeded, fifo.Describe());
+            using var kill = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            var running = Server.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", Server.DataDir], cancellationToken: kill.Token);
+            await WaitUntilAsync(() => Directory.Exists(backups)
+                && Directory.EnumerateDirectories(backups).Any(d => File.Exists(Path.Combine(d, "database", "ghostcrate.sqlite"))),
+                "the database snapshot of the stuck `backup create`");
+            await kill.CancelAsync();
+            await Assert.ThrowsAsync<TimeoutException>(() => running); // ProcessRunner kills the process tree on cancellation
+        }
+        finally
+        {
+            File.Delete(blob);
+            File.Move(aside, blob);
+        }
+
+        var killed = Assert.Single(Directory.EnumerateDirectories(backups));
+        Assert.False(File.Exists(Path.Combine(killed, "manifest.json")));
+        var verify = await Server.RunCliAsync(["backup", "verify", killed], cancellationToken: Cancel);
+        Assert.True(verify.ExitCode == 1 && verify.StdErr.Contains("manifest.json: missing", StringComparison.Ordinal), verify.Describe());
+
+        var created = await Server.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", Server.DataDir], cancellationToken: Cancel);
+        Assert.True(created.Succeeded, created.Describe());
+        var good = created.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        verify = await Server.RunCliAsync(["backup", "verify", good, "--deep"], cancellationToken: Cancel);
+        Assert.True(verify.Succeeded, verify.Describe());
+        var listed = await Server.RunCliAsync(["backup", "list", backups], cancellationToken: Cancel);
+        Assert.True(listed.Succeeded
+            && listed.StdOut.Contains($"{Path.GetFileName(killed)}  INCOMPLETE", StringComparison.Ordinal)
+            && listed.StdOut.Contains($"{Path.GetFileName(good)}  complete", StringComparison.Ordinal), listed.Describe());
+    }
+
     private static (string Crate, string Version) ParseKey(string key)
     {
         // crates/{name}/{name}-{version}.crate (BlobKey.CrateFile)
