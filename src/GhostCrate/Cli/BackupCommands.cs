@@ -39,6 +39,9 @@ public static class BackupCommands
         args.EnsureOnly("--to", "--data-dir", "--config");
         var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR [--data-dir DIR] [--config FILE]");
         if (to.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) throw new CliException("backups to S3 are not available yet; use a directory");
+        // Checked before a backup folder is made, so the refusal leaves nothing behind.
+        if (settings.Database.Provider != Core.Options.DatabaseProvider.Sqlite)
+            throw new BackupException("backups of a PostgreSQL database are not available yet: this version backs up SQLite (see docs/backup-and-restore.md)");
         await using var services = ToolServices.Build(settings);
         var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(new DirectoryBackupLocation(to), BuildInfo.Version, CancellationToken.None);
         // The folder alone on the last line, so `B=$(ghostcrate backup create --to DIR | tail -n1)` works.
