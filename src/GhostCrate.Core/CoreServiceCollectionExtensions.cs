@@ -33,6 +33,10 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024,
             sp.GetService<IIndexFileSpill>()));
         services.AddSingleton<DownloadCounter>();
+        // Backup and verified restore (issue 19): the database and backup-location ports come from Data and the host.
+        services.AddSingleton<Backup.BackupCreator>();
+        services.AddSingleton<Backup.BackupVerifier>();
+        services.AddSingleton<Backup.BackupRestorer>();
         // Usage analytics for administrators (issue 27): daily counters flushed with the download counts.
         services.AddSingleton<Analytics.UsageCounter>();
         services.AddSingleton<Analytics.AnalyticsService>();

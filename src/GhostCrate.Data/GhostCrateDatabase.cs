@@ -23,9 +23,10 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
 {
     private readonly IDbConnectionFactory _factory;
 
-    private GhostCrateDatabase(IDbConnectionFactory factory)
+    private GhostCrateDatabase(IDbConnectionFactory factory, DatabaseOptions options)
     {
         _factory = factory;
+        Backup = new GhostCrate.Data.Backup.SqliteDatabaseBackup(factory, options);
         Database = new SqlDatabase(factory);
         Crates = new CrateRepository(factory);
         Owners = new OwnerRepository(factory);
@@ -44,7 +45,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
-    public static GhostCrateDatabase Create(DatabaseOptions options) => new(DbConnectionFactory.Create(options));
+    public static GhostCrateDatabase Create(DatabaseOptions options) => new(DbConnectionFactory.Create(options), options);
 
     public DatabaseProvider Provider => _factory.Provider;
     public IDatabase Database { get; }
@@ -62,6 +63,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public ICrateCatalog Catalog { get; }
     public IDownloadStatsRepository DownloadStats { get; }
     public Core.Analytics.IUsageRepository Usage { get; }
+    public Core.Backup.IDatabaseBackup Backup { get; }
+    public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 

@@ -37,6 +37,7 @@ public static class CliApp
                 "migrate" => await MigrateCommand.RunAsync(args, settings, output),
                 "admin" => await AdminCommands.RunAsync(args, settings, output, input),
                 "proxy" => await ProxyCommands.RunAsync(args, settings, output),
+                "backup" => await BackupCommands.RunAsync(args, settings, output, error),
                 "mirror" => await Mirror.MirrorCommands.RunAsync(args, output, error),
                 _ => throw new CliException($"unknown command `{verb}` (see `ghostcrate --help`)"),
             };

@@ -39,6 +39,14 @@ public static class Help
               Write a signed TAR bundle (all files, or what changed since MARK) and record a new mark.
           ghostcrate mirror import FILE --into DIR --trusted-key PUBLIC.asc
               Check a bundle's signature and every hash, then apply it (in order; re-running is safe).
+          ghostcrate backup create --to DIR [--data-dir DIR] [--config FILE]
+              Back up the running registry (SQLite + files) into a new folder DIR/<UTC time>/ and print its path.
+          ghostcrate backup verify DIR/BACKUP [--deep]
+              Check every file's size and SHA-256 (--deep: every version has its crate file with the index checksum).
+          ghostcrate backup restore DIR/BACKUP --data-dir NEW [--force]
+              Verify, then restore into an empty data directory (--force replaces what is there).
+          ghostcrate backup list DIR
+              List backups, complete or incomplete, with their size and counts.
           ghostcrate --version
               Print the version and the commit this executable was built from.
 

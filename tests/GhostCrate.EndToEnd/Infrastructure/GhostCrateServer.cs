@@ -25,6 +25,9 @@ public sealed record ServerOptions
 
     /// <summary>More GHOSTCRATE_* settings.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Runs after the data directory (and database) exist and before `serve` starts (e.g. `backup restore` into it).</summary>
+    public Func<GhostCrateServer, Task>? BeforeStart { get; init; }
 }
 
 /// <summary>
@@ -177,6 +180,11 @@ public sealed class GhostCrateServer : IAsyncDisposable
                 {
                     throw new InvalidOperationException($"`ghostcrate migrate` failed.\n{migrate.Describe()}");
                 }
+            }
+
+            if (options.BeforeStart is { } beforeStart)
+            {
+                await beforeStart(server);
             }
 
             await server.LaunchAsync(cancellationToken);

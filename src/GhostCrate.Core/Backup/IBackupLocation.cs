@@ -1,0 +1,50 @@
+namespace GhostCrate.Core.Backup;
+
+/// <summary>
+/// Port for the place backups are kept (a directory today; an S3 prefix later): each backup is its own folder named
+/// by its id, so list, incremental references and prune have something to work with.
+/// </summary>
+public interface IBackupLocation
+{
+    /// <summary>Every backup folder, complete (with a manifest) or not, in no particular order.</summary>
+    Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Starts a new backup folder; fails when <paramref name="id"/> exists.</summary>
+    Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken);
+
+    IBackupReader Open(string id);
+}
+
+/// <summary>Writes one backup. Nothing is complete until <see cref="CommitAsync"/> has written the manifest.</summary>
+public interface IBackupWriter : IAsyncDisposable
+{
+    /// <summary>A local folder for files made in place (the database snapshot) before <see cref="AdoptAsync"/> takes them.</summary>
+    string StagingFolder { get; }
+
+    /// <summary>Stores <paramref name="content"/> durably at <paramref name="path"/> and returns what was written.</summary>
+    Task<FileFacts> AddAsync(string path, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Takes a finished local file from the staging folder and stores it at <paramref name="path"/>.</summary>
+    Task<FileFacts> AdoptAsync(string path, string localFile, CancellationToken cancellationToken);
+
+    /// <summary>Writes the manifest atomically and durably (temp file, fsync, rename): the backup's commit point.</summary>
+    Task CommitAsync(ReadOnlyMemory<byte> manifest, CancellationToken cancellationToken);
+}
+
+/// <summary>Reads one backup.</summary>
+public interface IBackupReader
+{
+    string Id { get; }
+
+    /// <summary>Where the backup is, for messages.</summary>
+    string Describe { get; }
+
+    /// <summary>The manifest's bytes, or null when the backup has none (incomplete).</summary>
+    Task<byte[]?> ReadManifestAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every file of the backup except the manifest, as relative '/' paths.</summary>
+    IAsyncEnumerable<string> ListFilesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Opens a file of the backup, or null when it does not exist.</summary>
+    Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken);
+}

@@ -1,0 +1,33 @@
+namespace GhostCrate.Core.Backup;
+
+/// <summary>Port for the configured database's side of backup and restore (SQLite today).</summary>
+public interface IDatabaseBackup
+{
+    /// <summary>
+    /// Writes a consistent snapshot of the live database into <paramref name="folder"/> without holding the write lock
+    /// (readers and writers carry on), checks the copy's integrity, and returns the file and its format.
+    /// </summary>
+    Task<DatabaseSnapshot> SnapshotAsync(string folder, CancellationToken cancellationToken);
+
+    /// <summary>Null when the configured database holds nothing yet; otherwise what is there (for the refusal message).</summary>
+    Task<string?> DescribeExistingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Makes the snapshot file the configured database (replacing one only when <paramref name="replace"/>).</summary>
+    Task InstallAsync(DatabaseSnapshot snapshot, bool replace, CancellationToken cancellationToken);
+}
+
+public sealed record DatabaseSnapshot(string Format, string LocalFile);
+
+/// <summary>Port that reads a snapshot file (whatever the configured database is): schema, counts and the version rows.</summary>
+public interface IBackupSnapshotReader
+{
+    Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken);
+}
+
+public sealed record SnapshotContents(IReadOnlyList<int> Migrations, BackupCounts Counts, IReadOnlyList<SnapshotVersion> Versions);
+
+/// <summary>A version row: its crate file must be in the backup with a SHA-256 equal to <paramref name="Checksum"/> (the index `cksum`).</summary>
+public sealed record SnapshotVersion(string Crate, string Version, string Checksum, long Size)
+{
+    public string BlobKey => Storage.BlobKey.CrateFile(Crate, Version).Path;
+}

@@ -1,0 +1,26 @@
+using Dapper;
+using GhostCrate.Core.Backup;
+using Microsoft.Data.Sqlite;
+
+namespace GhostCrate.Data.Backup;
+
+/// <summary>Opens a snapshot file on its own (never pooled, so no handle outlives the call and the file can be moved).</summary>
+internal static class SqliteSnapshotFile
+{
+    public static SqliteConnection Open(string file, SqliteOpenMode mode) =>
+        new(new SqliteConnectionStringBuilder { DataSource = file, Mode = mode, Pooling = false }.ToString());
+
+    /// <summary>
+    /// Makes the copy one self-contained file (rollback journal, not WAL, so no -wal/-shm travel with it) and runs
+    /// `PRAGMA integrity_check` on it (https://www.sqlite.org/pragma.html#pragma_integrity_check).
+    /// </summary>
+    public static async Task PrepareAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var connection = Open(file, SqliteOpenMode.ReadWrite);
+        await connection.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = DELETE", cancellationToken: cancellationToken));
+        var result = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check", cancellationToken: cancellationToken))).ToList();
+        if (result is not ["ok"])
+            throw new BackupException($"the database snapshot failed PRAGMA integrity_check: {string.Join("; ", result.Take(5))}");
+    }
+}

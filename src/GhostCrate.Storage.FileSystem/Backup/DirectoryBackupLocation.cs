@@ -1,0 +1,31 @@
+using GhostCrate.Core.Backup;
+
+namespace GhostCrate.Storage.FileSystem.Backup;
+
+/// <summary>Backups kept in a local directory: DIR/{id}/ per backup (manifest.json, database/, blobs/).</summary>
+public sealed class DirectoryBackupLocation(string root) : IBackupLocation
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> ids = Directory.Exists(Root)
+            ? Directory.EnumerateDirectories(Root).Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.')).ToList()
+            : [];
+        return Task.FromResult(ids);
+    }
+
+    public Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        Directory.CreateDirectory(Root);
+        var folder = Path.Combine(Root, id);
+        // Ids come from the clock; a second backup in the same second gets a suffix (BackupCreator), never this folder.
+        if (Directory.Exists(folder)) throw new BackupException($"{folder} exists already");
+        Directory.CreateDirectory(folder);
+        LinuxNative.TryFlushDirectory(Root);
+        return Task.FromResult<IBackupWriter>(new DirectoryBackupWriter(folder));
+    }
+
+    public IBackupReader Open(string id) => new DirectoryBackupReader(Path.Combine(Root, id));
+}

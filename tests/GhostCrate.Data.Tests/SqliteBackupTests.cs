@@ -1,0 +1,76 @@
+using GhostCrate.Core.Backup;
+using GhostCrate.Core.Options;
+using GhostCrate.Data.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace GhostCrate.Data.Tests;
+
+/// <summary>The SQLite side of `backup create` and `backup restore` (issue 19), on real database files.</summary>
+public sealed class SqliteBackupTests(SqliteLane lane) : DatabaseTest(lane), IClassFixture<SqliteLane>
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ghostcrate-backup-data-").FullName;
+
+    [Fact]
+    public async Task The_snapshot_is_taken_while_a_writer_holds_the_lock_and_holds_only_committed_rows()
+    {
+        var alice = await CreateUserAsync("alice");
+        await PublishAsync(NewVersion("Foo", "1.0.0", alice.Id));
+        await PublishAsync(NewVersion("Foo", "1.1.0", alice.Id));
+
+        // Another process mid-publish: BEGIN IMMEDIATE holds SQLite's only write lock until it commits.
+        await using var writer = new SqliteConnection(Db.Options.ConnectionString);
+        await writer.OpenAsync(Ct);
+        await using (var begin = writer.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE; INSERT INTO users (username, username_canonical, created_at) VALUES ('bob', 'bob', 0);";
+            await begin.ExecuteNonQueryAsync(Ct);
+        }
+
+        // A deadline, not a timing assertion: a snapshot that waited for the writer would wait forever here.
+        var snapshot = await Db.Ports.Backup.SnapshotAsync(_folder, Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        await using (var commit = writer.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync(Ct);
+        }
+
+        var contents = await Db.Ports.BackupSnapshots.ReadAsync(snapshot, Ct);
+        Assert.Equal("sqlite", snapshot.Format);
+        Assert.Equal(new BackupCounts(Crates: 1, Versions: 2, Users: 1, Organizations: 0, Tokens: 0), contents.Counts);
+        Assert.Equal(["1.0.0", "1.1.0"], contents.Versions.Select(v => v.Version));
+        Assert.Equal("crates/foo/foo-1.0.0.crate", contents.Versions[0].BlobKey);
+        Assert.Equal((await Database.GetSchemaStatusAsync(Ct)).Applied, contents.Migrations.Count);
+        Assert.False(File.Exists(snapshot.LocalFile + "-wal"), "the snapshot is one self-contained file");
+    }
+
+    [Fact]
+    public async Task A_snapshot_installs_into_an_empty_target_and_replaces_an_existing_one_only_when_asked()
+    {
+        var alice = await CreateUserAsync("alice");
+        await PublishAsync(NewVersion("Foo", "1.0.0", alice.Id));
+        var snapshot = await Db.Ports.Backup.SnapshotAsync(_folder, Ct);
+
+        var targetFile = Path.Combine(_folder, "target", "ghostcrate.db");
+        await using var target = GhostCrateDatabase.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={targetFile}" });
+        Assert.Null(await target.Backup.DescribeExistingAsync(Ct));
+
+        await target.Backup.InstallAsync(snapshot, replace: false, Ct);
+        Assert.NotNull(await target.Backup.DescribeExistingAsync(Ct));
+        var restored = await target.Crates.GetIndexSourceAsync("foo", Ct);
+        Assert.Equal("Foo", restored?.Name);
+
+        var before = await File.ReadAllBytesAsync(targetFile, Ct);
+        await Assert.ThrowsAsync<IOException>(() => target.Backup.InstallAsync(snapshot, replace: false, Ct));
+        Assert.Equal(before, await File.ReadAllBytesAsync(targetFile, Ct));
+        Assert.Equal([targetFile], Directory.GetFiles(Path.GetDirectoryName(targetFile)!).Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_damaged_snapshot_file_is_reported_not_read()
+    {
+        var file = Path.Combine(_folder, "broken.sqlite");
+        await File.WriteAllTextAsync(file, "this is not a database", Ct);
+        var ex = await Assert.ThrowsAsync<BackupException>(() => Db.Ports.BackupSnapshots.ReadAsync(new DatabaseSnapshot("sqlite", file), Ct));
+        Assert.Contains("cannot be read", ex.Message, StringComparison.Ordinal);
+    }
+}
