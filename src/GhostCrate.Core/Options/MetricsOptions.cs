@@ -2,7 +2,7 @@ namespace GhostCrate.Core.Options;
 
 /// <summary>
 /// Section Metrics: the Prometheus endpoint GET /metrics (text format 0.0.4). On by default; Enabled=false turns off
-/// every meter listener too, so the instruments cost nothing (the hot paths' A/B switch, see bench/README.md).
+/// every meter listener too, so a node that does not collect metrics pays nothing for them on its hot paths.
 /// </summary>
 public sealed class MetricsOptions
 {
