@@ -100,7 +100,10 @@ public class DownloadCounterTests
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (ReferenceEquals(instrument, Operations.GhostCrateMetrics.DownloadCountFlushLag)) l.EnableMeasurementEvents(instrument);
+            // By name, not by reference: when this listener's start is what publishes the instrument, the callback
+            // runs inside GhostCrateMetrics' static initialiser, where the field is still null.
+            if (instrument.Meter.Name == Operations.GhostCrateMetrics.MeterName && instrument.Name == "ghostcrate_download_count_flush_lag")
+                l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Add(value));
         listener.Start();
