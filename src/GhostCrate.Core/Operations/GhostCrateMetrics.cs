@@ -18,9 +18,11 @@ public static class GhostCrateMetrics
     private static readonly Meter Meter = new(MeterName);
 
     public static readonly Counter<long> Publishes = Meter.CreateCounter<long>("ghostcrate_publishes", description: "Publish requests, by result (ok or the error kind)");
-    public static readonly Counter<long> Downloads = Meter.CreateCounter<long>("ghostcrate_downloads", description: "Crate files served, by source (private, proxy, mirror) and where the bytes came from (memory, disk, storage)");
-    public static readonly Counter<long> IndexRequests = Meter.CreateCounter<long>("ghostcrate_index_requests", description: "Index files answered (200 or 304), by source (private, proxy, mirror)");
-    public static readonly Counter<long> IndexNotModified = Meter.CreateCounter<long>("ghostcrate_index_not_modified", description: "Index requests answered 304 Not Modified, by source");
+    // The per-request counters of the index and download paths are plain interlocked counts read at collection time
+    // (see HotPathCounts): an aggregator lookup per measurement would cost more than the rest of a 304.
+    public static readonly ObservableCounter<long> Downloads = Meter.CreateObservableCounter("ghostcrate_downloads", HotPathCounts.Downloads, description: "Crate files served, by source (private, proxy, mirror) and where the bytes came from (memory, disk, storage)");
+    public static readonly ObservableCounter<long> IndexRequests = Meter.CreateObservableCounter("ghostcrate_index_requests", HotPathCounts.IndexRequests, description: "Index files answered (200 or 304), by source (private, proxy, mirror)");
+    public static readonly ObservableCounter<long> IndexNotModified = Meter.CreateObservableCounter("ghostcrate_index_not_modified", HotPathCounts.IndexNotModified, description: "Index requests answered 304 Not Modified, by source");
     public static readonly Counter<long> ProxyCache = Meter.CreateCounter<long>("ghostcrate_proxy_cache_requests", description: "Proxy cache lookups by upstream, kind (index, crate) and result (hit, miss, stale)");
     public static readonly Counter<long> ProxyUpstreamErrors = Meter.CreateCounter<long>("ghostcrate_proxy_upstream_errors", description: "Failed requests to an upstream registry, by upstream");
     public static readonly Counter<long> DependencyConfusionRefusals = Meter.CreateCounter<long>("ghostcrate_dependency_confusion_refusals", description: "First publishes refused because the name exists in an upstream registry");
@@ -34,21 +36,16 @@ public static class GhostCrateMetrics
     /// <summary>Buckets for storage and database timings: 0.5 ms to 10 s (the SDK's default starts at 5 ms units).</summary>
     public static readonly double[] FastDurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    // Pre-built tags for the per-request paths.
-    public static readonly KeyValuePair<string, object?> SourcePrivate = new("source", "private");
-    public static readonly KeyValuePair<string, object?> SourceProxy = new("source", "proxy");
-    public static readonly KeyValuePair<string, object?> SourceMirror = new("source", "mirror");
-    public static readonly KeyValuePair<string, object?> FromMemory = new("served_from", "memory");
-    public static readonly KeyValuePair<string, object?> FromDisk = new("served_from", "disk");
-    public static readonly KeyValuePair<string, object?> FromStorage = new("served_from", "storage");
+    public const ServedSource SourcePrivate = ServedSource.Private;
+    public const ServedSource SourceProxy = ServedSource.Proxy;
+    public const ServedSource SourceMirror = ServedSource.Mirror;
+    public const ServedFrom FromMemory = ServedFrom.Memory;
+    public const ServedFrom FromDisk = ServedFrom.Disk;
+    public const ServedFrom FromStorage = ServedFrom.Storage;
 
-    public static void IndexAnswered(KeyValuePair<string, object?> source, bool notModified)
-    {
-        IndexRequests.Add(1, source);
-        if (notModified) IndexNotModified.Add(1, source);
-    }
+    public static void IndexAnswered(ServedSource source, bool notModified) => HotPathCounts.IndexAnswered(source, notModified);
 
-    public static void Downloaded(KeyValuePair<string, object?> source, KeyValuePair<string, object?> servedFrom) => Downloads.Add(1, source, servedFrom);
+    public static void Downloaded(ServedSource source, ServedFrom servedFrom) => HotPathCounts.Downloaded(source, servedFrom);
 
     private static readonly KeyValuePair<string, object?> ResultOk = new("result", "ok");
     private static readonly KeyValuePair<string, object?>[] ResultByError =
@@ -71,16 +68,6 @@ public static class GhostCrateMetrics
     {
         Publishes.Add(0, ResultOk);
         foreach (var tag in ResultByError) Publishes.Add(0, tag);
-        foreach (var source in (ReadOnlySpan<KeyValuePair<string, object?>>)[SourcePrivate, SourceProxy, SourceMirror])
-        {
-            IndexRequests.Add(0, source);
-            IndexNotModified.Add(0, source);
-        }
-        Downloads.Add(0, SourcePrivate, FromMemory);
-        Downloads.Add(0, SourcePrivate, FromDisk);
-        Downloads.Add(0, SourcePrivate, FromStorage);
-        Downloads.Add(0, SourceProxy, FromStorage);
-        Downloads.Add(0, SourceMirror, FromDisk);
         SignIns.Add(0, new("result", "ok"), new("provider", "password"));
         SignIns.Add(0, new("result", "refused"), new("provider", "password"));
         foreach (var kind in TokenKinds) TokenUses.Add(0, new KeyValuePair<string, object?>("kind", kind));

@@ -26,7 +26,7 @@ public static class IndexFileResponses
     public static IResult AnswerProxied(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified) =>
         Answer(context, options, content, etag, lastModified, lastModified.ToString("R", CultureInfo.InvariantCulture), GhostCrateMetrics.SourceProxy);
 
-    private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader, KeyValuePair<string, object?> source)
+    private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader, ServedSource source)
     {
         var notModified = SetValidatorsAndCheck(context, options, etag, lastModified, lastModifiedHeader);
         GhostCrateMetrics.IndexAnswered(source, notModified);

@@ -45,6 +45,37 @@ public sealed class MetricsEndpointTests
         Assert.Equal(0, Gauge(after, "ghostcrate_ready"));
     }
 
+    [Fact]
+    public async Task Index_answers_304s_and_downloads_are_counted_by_source_and_served_from()
+    {
+        await using var app = await TestApp.StartAsync();
+        using (var published = await app.PublishAsync(CrateFileBuilder.Valid("counted-hot", "1.0.0").PublishBody()))
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        var before = PrometheusText.Parse(await app.Client().GetStringAsync("/metrics"));
+
+        var client = app.Client();
+        using var first = await client.GetAsync("/index/co/un/counted-hot");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/index/co/un/counted-hot");
+        revalidate.Headers.TryAddWithoutValidation("If-None-Match", first.Headers.ETag!.ToString());
+        using var notModified = await client.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        using var download = await client.GetAsync("/api/v1/crates/counted-hot/1.0.0/download");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+
+        var after = PrometheusText.Parse(await app.Client().GetStringAsync("/metrics"));
+        // The counters are per process and other tests run beside this one: at least this test's requests were added.
+        Assert.True(Counter(after, "ghostcrate_index_requests_total", "private") - Counter(before, "ghostcrate_index_requests_total", "private") >= 2);
+        Assert.True(Counter(after, "ghostcrate_index_not_modified_total", "private") - Counter(before, "ghostcrate_index_not_modified_total", "private") >= 1);
+        Assert.True(Counter(after, "ghostcrate_downloads_total", "private") - Counter(before, "ghostcrate_downloads_total", "private") >= 1);
+        // Every source's series exists from the first scrape, at zero when nothing was served from it.
+        foreach (var source in new[] { "private", "proxy", "mirror" })
+            Assert.Contains(after.Single(f => f.Name == "ghostcrate_index_requests_total").Samples, sample => sample.Labels["source"] == source);
+    }
+
+    private static double Counter(IReadOnlyList<PrometheusFamily> families, string name, string source) =>
+        families.Single(f => f.Name == name).Samples.Where(s => s.Labels["source"] == source).Sum(s => s.Value);
+
     private static double Gauge(IReadOnlyList<PrometheusFamily> families, string name) =>
         Assert.Single(families.Single(f => f.Name == name).Samples).Value;
 
