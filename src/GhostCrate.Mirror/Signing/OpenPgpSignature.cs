@@ -93,7 +93,7 @@ public static class OpenPgpSignature
             {
                 foreach (PgpSecretKey key in ring.GetSecretKeys())
                 {
-                    if (key.IsSigningKey && !key.PublicKey.IsRevoked()) return key;
+                    if (key.IsSigningKey && !key.PublicKey.HasRevocation()) return key;
                 }
             }
         }
