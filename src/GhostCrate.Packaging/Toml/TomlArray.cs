@@ -1,8 +1,7 @@
 namespace GhostCrate.Packaging.Toml;
 
 /// <summary>
-/// A TOML array. <see cref="IsTableArray"/> marks arrays built by `[[name]]` headers: only those may be
-/// appended to by a later header; a literal `name = [...]` is closed.
+/// A TOML array. <see cref="IsTableArray"/> marks arrays built by `[[name]]` headers (Cargo.lock's `[[package]]`).
 /// </summary>
 internal sealed class TomlArray(bool isTableArray) : List<object>
 {

@@ -1,7 +1,7 @@
 namespace GhostCrate.Packaging.Toml;
 
 /// <summary>
-/// A TOML date, time or date-time kept as written: nothing in a manifest check needs its value,
-/// only that the document parses.
+/// A TOML date, time or date-time as text: nothing in a manifest check needs its value, only that the document
+/// parses.
 /// </summary>
 internal sealed record TomlDateTime(string Raw);

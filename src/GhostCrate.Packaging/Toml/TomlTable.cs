@@ -10,10 +10,6 @@ internal sealed class TomlTable
 {
     private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
 
-    public TomlTable(TomlTableOrigin origin) => Origin = origin;
-
-    public TomlTableOrigin Origin { get; internal set; }
-
     public IEnumerable<string> Keys => _values.Keys;
 
     public int Count => _values.Count;
@@ -31,12 +27,4 @@ internal sealed class TomlTable
     }
 
     internal void Add(string key, object value) => _values.Add(key, value);
-
-    /// <summary>Inline tables are complete once written: nothing may add keys to them later.</summary>
-    internal void Freeze()
-    {
-        Origin = TomlTableOrigin.Inline;
-        foreach (var value in _values.Values)
-            if (value is TomlTable child) child.Freeze();
-    }
 }
