@@ -98,7 +98,11 @@ public class AdvisoryEndpointTests
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
         Assert.Contains("not valid TOML", (await Json.ReadAsync(bad)).GetProperty("detail").GetString());
 
-        var huge = await app.Client().PostAsync("/api/v1/audit", new ByteArrayContent(new byte[LockFileReader.MaxBytes + 1]));
+        // Chunked, so the server reads the whole (one byte too long) body before answering: with a Content-Length it
+        // answers 413 at once and the client may still be writing into a closed connection.
+        var oversized = new HttpRequestMessage(HttpMethod.Post, "/api/v1/audit") { Content = new ByteArrayContent(new byte[LockFileReader.MaxBytes + 1]) };
+        oversized.Headers.TransferEncodingChunked = true;
+        var huge = await app.Client().SendAsync(oversized);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
 
         var noCrate = await app.Client().GetAsync("/api/v1/advisories");
