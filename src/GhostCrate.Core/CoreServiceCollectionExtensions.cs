@@ -48,6 +48,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CrateDetailsService>();
         services.AddSingleton<DependencyGraphService>();
+        // Security advisories (issue 20): the RustSec import and the affected-version findings.
+        services.AddSingleton<Advisories.AdvisoryService>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

@@ -48,6 +48,8 @@ public static class GhostCrateWeb
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
         app.MapSparseIndex();
+        // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
+        app.MapAdvisories();
         app.MapCargoApi();
         app.MapProxyMounts();
         app.MapProxyAdmin();

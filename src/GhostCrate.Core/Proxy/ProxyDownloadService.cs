@@ -24,6 +24,7 @@ public sealed class ProxyDownloadService(
     IOptions<ProxyOptions> options,
     TimeProvider time,
     Analytics.UsageCounter usage,
+    Advisories.AdvisoryService advisories,
     ILogger<ProxyDownloadService> logger)
 {
     public async Task<ProxyDownload> OpenAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
@@ -120,6 +121,8 @@ public sealed class ProxyDownloadService(
             logger.LogWarning(e, "Could not record the cached {Crate} {Version} of upstream {Upstream}", crateName, version, upstream.Name);
         }
         logger.LogInformation("Cached {Crate} {Version} from upstream {Upstream} ({Size} bytes)", line.Name, line.Vers, upstream.Name, download.Length);
+        // A newly cached version of a crate with advisories is flagged at once (issue 20: findings on every proxy fetch).
+        await advisories.OnVersionStoredAsync(line.Name, ct);
         return ProxyDownloadOutcome.Stored(alreadyStored: false);
     }
 

@@ -31,6 +31,7 @@ public sealed class PublishService(
     Audit.AuditLog audit,
     IEnumerable<IPublishNameGuard> nameGuards,
     CrateAccess access,
+    Advisories.AdvisoryService advisories,
     SparseIndexService? index = null)
 {
     private const int MaxKeywords = 5;
@@ -160,6 +161,9 @@ public sealed class PublishService(
         }
 
         logger.LogInformation("Published {Crate} {Version} by {User} ({Size} bytes, new crate: {CrateCreated})", meta.Name, meta.Vers, principal.Username, crateFile.Length, write.CrateCreated);
+        // Findings are derived data: a new version of a crate with advisories is flagged now, not at the next sync.
+        // Not cancelled with the request: the version is committed, and a client hanging up must not skip the findings.
+        await advisories.OnVersionStoredAsync(meta.Name, CancellationToken.None);
         await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", new Dictionary<string, string?>
         {
             ["checksum"] = checksum,

@@ -5,7 +5,7 @@ namespace GhostCrate.Protocol.Versioning;
 /// (`1` or `1.*`), which is how Cargo's semver crate distinguishes `^1` from `^1.0.0`.
 /// Matching mirrors the semver crate Cargo uses, so we accept exactly the versions cargo would pick.
 /// </summary>
-internal sealed record Comparator(ComparatorOp Op, ulong Major, ulong? Minor, ulong? Patch, IReadOnlyList<string> Pre)
+public sealed record Comparator(ComparatorOp Op, ulong Major, ulong? Minor, ulong? Patch, IReadOnlyList<string> Pre)
 {
     public bool Matches(SemVersion v) => Op switch
     {

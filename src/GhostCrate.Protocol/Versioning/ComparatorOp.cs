@@ -1,7 +1,7 @@
 namespace GhostCrate.Protocol.Versioning;
 
 /// <summary>Operators of a Cargo version requirement (https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html).</summary>
-internal enum ComparatorOp
+public enum ComparatorOp
 {
     Exact,
     Greater,

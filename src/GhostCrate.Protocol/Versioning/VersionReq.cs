@@ -20,6 +20,12 @@ public sealed class VersionReq
     /// <summary>True for `*`, which matches every release (but no pre-release).</summary>
     public bool IsAny => _comparators.Count == 0;
 
+    /// <summary>
+    /// The comparators as parsed, for readers that interpret requirements as ranges rather than as Cargo's
+    /// resolver does (RustSec advisories: https://github.com/rustsec/rustsec/blob/main/rustsec/src/osv/unaffected_range.rs).
+    /// </summary>
+    public IReadOnlyList<Comparator> Comparators => _comparators;
+
     public static VersionReq Parse(string text) =>
         TryParse(text, out var req) ? req : throw new FormatException($"`{text}` is not a valid version requirement");
 

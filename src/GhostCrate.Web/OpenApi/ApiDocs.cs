@@ -19,6 +19,7 @@ public static class ApiDocs
     public const string StatsTag = "Statistics";
     public const string SessionTag = "Sign-in";
     public const string HealthTag = "Health";
+    public const string SecurityTag = "Security advisories";
 
     /// <summary>operationId (unique in the document, also the endpoint's name) and a one-line summary.</summary>
     public static RouteHandlerBuilder Operation(this RouteHandlerBuilder builder, string operationId, string summary, string? description = null)

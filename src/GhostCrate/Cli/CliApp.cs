@@ -39,6 +39,8 @@ public static class CliApp
                 "proxy" => await ProxyCommands.RunAsync(args, settings, output),
                 "backup" => await BackupCommands.RunAsync(args, settings, output, error),
                 "mirror" => await Mirror.MirrorCommands.RunAsync(args, output, error),
+                "advisories" => await AdvisoryCommands.RunAdvisoriesAsync(args, settings, output, error),
+                "audit" => await AdvisoryCommands.RunAuditAsync(args, settings, output),
                 _ => throw new CliException($"unknown command `{verb}` (see `ghostcrate --help`)"),
             };
         }

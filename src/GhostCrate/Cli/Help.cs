@@ -47,6 +47,11 @@ public static class Help
               Verify, then restore into an empty data directory (--force replaces what is there).
           ghostcrate backup list DIR
               List backups, complete or incomplete, with their size and counts.
+          ghostcrate advisories sync --from DIR|TARBALL [--data-dir DIR] [--config FILE]
+              Import the RustSec advisory database (a checkout of rustsec/advisory-db or a .tar/.tar.gz of one) and
+              flag the affected versions. Idempotent; one unreadable file rejects the whole import (exit 1).
+          ghostcrate audit [Cargo.lock] [--deny-warnings] [--data-dir DIR] [--config FILE]
+              List the advisories affecting a lock file's registry packages, like cargo-audit (exit 1 when vulnerable).
           ghostcrate --version
               Print the version and the commit this executable was built from.
 

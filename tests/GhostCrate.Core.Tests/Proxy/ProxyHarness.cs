@@ -32,7 +32,8 @@ internal sealed class ProxyHarness
         Gateway = new UpstreamGateway(upstream, Time, NullLogger<UpstreamGateway>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
         Usage = new UsageCounter(UsageRows, Time, NullLogger<UsageCounter>.Instance);
-        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, Usage, NullLogger<ProxyDownloadService>.Instance);
+        Advisories = new GhostCrate.Core.Advisories.AdvisoryService(AdvisoryRows, Time, NullLogger<GhostCrate.Core.Advisories.AdvisoryService>.Instance);
+        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, Usage, Advisories, NullLogger<ProxyDownloadService>.Instance);
     }
 
     public ScriptedUpstream Upstream { get; }
@@ -41,6 +42,8 @@ internal sealed class ProxyHarness
     public MemoryBlobStore Blobs { get; } = new();
     public Analytics.MemoryUsageRepository UsageRows { get; } = new();
     public UsageCounter Usage { get; }
+    public GhostCrate.Core.Tests.Advisories.MemoryAdvisoryRepository AdvisoryRows { get; } = new();
+    public GhostCrate.Core.Advisories.AdvisoryService Advisories { get; }
     public UpstreamRegistries Registries { get; }
     public UpstreamGateway Gateway { get; }
     public ProxyIndexService Index { get; }

@@ -1,0 +1,28 @@
+namespace GhostCrate.Core.Advisories;
+
+/// <summary>Stored advisories and the versions they affect.</summary>
+public interface IAdvisoryRepository
+{
+    /// <summary>
+    /// Makes the stored set equal to <paramref name="advisories"/> in one transaction: new ids are added, changed
+    /// texts replaced, ids absent from the set removed (with their findings). Returns (added, updated, removed, unchanged).
+    /// </summary>
+    Task<(int Added, int Updated, int Removed, int Unchanged)> ReplaceAllAsync(IReadOnlyList<StoredAdvisory> advisories, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The stored advisory texts whose package is one of <paramref name="canonicalNames"/> (all when null).</summary>
+    Task<IReadOnlyList<string>> TextsAsync(IReadOnlyCollection<string>? canonicalNames, CancellationToken cancellationToken);
+
+    Task<string?> TextAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Packages (canonical names) that have at least one stored advisory, among <paramref name="canonicalNames"/>.</summary>
+    Task<IReadOnlyList<string>> PackagesWithAdvisoriesAsync(IReadOnlyCollection<string> canonicalNames, CancellationToken cancellationToken);
+
+    /// <summary>Private and cached proxied versions of the named crates (canonical names).</summary>
+    Task<IReadOnlyList<KnownVersion>> KnownVersionsAsync(IReadOnlyCollection<string> canonicalNames, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the findings of the named crates with <paramref name="affected"/> in one transaction.</summary>
+    Task ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected, CancellationToken cancellationToken);
+
+    /// <summary>Stored findings for one crate (canonical name), optionally one version.</summary>
+    Task<IReadOnlyList<AffectedVersion>> AffectedAsync(string canonicalName, string? version, CancellationToken cancellationToken);
+}

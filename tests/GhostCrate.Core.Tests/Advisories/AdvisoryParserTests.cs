@@ -1,0 +1,118 @@
+using GhostCrate.Core.Advisories;
+using GhostCrate.Protocol.Versioning;
+
+namespace GhostCrate.Core.Tests.Advisories;
+
+public sealed class AdvisoryParserTests
+{
+    private const string Example = """
+        ```toml
+        [advisory]
+        id = "RUSTSEC-2001-2101"
+        package = "base"
+        date = "2001-02-03"
+        url = "https://www.youtube.com/watch?v=jQE66WA2s-A"
+        categories = ["code-execution", "privilege-escalation"]
+        keywords = ["how", "are", "you", "gentlemen"]
+        aliases = ["CVE-2001-2101"]
+        cvss = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"
+
+        [affected]
+        arch = ["x86"]
+        os = ["windows"]
+
+        [affected.functions]
+        "base::belongs::All" = ["< 1.2.3"]
+
+        [versions]
+        patched = [">= 1.2.3"]
+        unaffected = ["< 0.1.2"]
+        ```
+
+        # All your base are belong to us
+
+        You have no chance to survive. Make your time.
+        """;
+
+    [Fact]
+    public void Parses_metadata_title_description_and_ranges()
+    {
+        var result = AdvisoryParser.Parse(Example);
+        Assert.True(result.IsSuccess, result.Error);
+        var a = result.Advisory!;
+        Assert.Equal("RUSTSEC-2001-2101", a.Id);
+        Assert.Equal("base", a.Package);
+        Assert.Equal(new DateOnly(2001, 2, 3), a.Date);
+        Assert.Equal("All your base are belong to us", a.Title);
+        Assert.Equal("You have no chance to survive. Make your time.", a.Description);
+        Assert.Equal(["code-execution", "privilege-escalation"], a.Categories);
+        Assert.Equal(["how", "are", "you", "gentlemen"], a.Keywords);
+        Assert.Equal(["CVE-2001-2101"], a.Aliases);
+        Assert.Equal(AdvisorySeverity.Critical, a.Severity);
+        Assert.Equal(["x86"], a.Affected.Arch);
+        Assert.Equal(["windows"], a.Affected.Os);
+        Assert.Equal(["< 1.2.3"], a.Affected.Functions["base::belongs::All"]);
+        Assert.False(a.IsWithdrawn);
+        Assert.False(a.IsWarning);
+        Assert.True(a.Versions.IsAffected(SemVersion.Parse("1.2.2")));
+        Assert.False(a.Versions.IsAffected(SemVersion.Parse("1.2.3")));
+        Assert.False(a.Versions.IsAffected(SemVersion.Parse("0.1.1")));
+    }
+
+    [Fact]
+    public void Informational_and_withdrawn_are_read()
+    {
+        var text = Example
+            .Replace("date = \"2001-02-03\"", "date = \"2001-02-03\"\ninformational = \"unmaintained\"\nwithdrawn = \"2002-01-01\"", StringComparison.Ordinal);
+        var a = AdvisoryParser.Parse(text).Advisory!;
+        Assert.Equal("unmaintained", a.Informational);
+        Assert.True(a.IsWarning);
+        Assert.Equal(new DateOnly(2002, 1, 1), a.Withdrawn);
+        Assert.True(a.IsWithdrawn);
+    }
+
+    [Theory]
+    [InlineData("[advisory]\nid = \"x\"", "```toml")]
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\n", "not closed")]
+    [InlineData("```toml\n[advisory\n```\n# T\n", "not valid TOML")]
+    [InlineData("```toml\n[advisory]\nid = \"CVE-1\"\npackage = \"a\"\ndate = \"2001-01-01\"\n[versions]\npatched = []\n```\n# T\n", "RUSTSEC-YYYY-NNNN")]
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"../x\"\ndate = \"2001-01-01\"\n[versions]\npatched = []\n```\n# T\n", "crate name")]
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"yesterday\"\n[versions]\npatched = []\n```\n# T\n", "date")]
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"2001-01-01\"\n```\n# T\n", "[versions]")]
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"2001-01-01\"\n[versions]\npatched = [1]\n```\n# T\n", "array of strings")]
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"2001-01-01\"\n[versions]\npatched = [\">= 1.0\", \">= 2.0\"]\n```\n# T\n", "overlapping")]
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"2001-01-01\"\n[versions]\npatched = []\n```\nno heading\n", "heading")]
+    public void Malformed_files_fail_with_a_reason(string text, string reasonContains)
+    {
+        var result = AdvisoryParser.Parse(text);
+        Assert.False(result.IsSuccess);
+        Assert.Contains(reasonContains, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Oversized_files_are_refused_before_parsing()
+    {
+        var result = AdvisoryParser.Parse(Example + new string('x', 100), new AdvisoryLimits { MaxFileBytes = Example.Length });
+        Assert.False(result.IsSuccess);
+        Assert.Contains("larger than", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deeply_nested_front_matter_is_refused()
+    {
+        var nested = string.Concat(Enumerable.Repeat("[", 40)) + string.Concat(Enumerable.Repeat("]", 40));
+        var text = $"```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"2001-01-01\"\nx = {nested}\n[versions]\npatched = []\n```\n# T\n";
+        var result = AdvisoryParser.Parse(text);
+        Assert.False(result.IsSuccess);
+    }
+
+    [Fact]
+    public void Too_many_ranges_are_refused()
+    {
+        var ranges = string.Join(", ", Enumerable.Range(0, 10).Select(i => $"\"={i}.0.0\""));
+        var text = $"```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"2001-01-01\"\n[versions]\npatched = [{ranges}]\n```\n# T\n";
+        Assert.True(AdvisoryParser.Parse(text).IsSuccess);
+        var result = AdvisoryParser.Parse(text, new AdvisoryLimits { MaxRanges = 5 });
+        Assert.Contains("more than 5", result.Error, StringComparison.Ordinal);
+    }
+}
