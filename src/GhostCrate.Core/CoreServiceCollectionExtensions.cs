@@ -3,6 +3,7 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Index;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CrateDetailsService>();
         services.AddSingleton<DependencyGraphService>();
+        // The job queue (issue 21): the runner and scheduler the host's worker drives, and the queue's own upkeep.
+        services.AddSingleton<Jobs.JobRunner>();
+        services.AddSingleton<Jobs.JobScheduler>();
+        services.AddJobHandler<Jobs.PruneJobsHandler>();
+        services.AddRecurringJob(Jobs.PruneJobsHandler.Schedule);
+        services.AddSingleton<Jobs.JobAdminService>();
+        services.AddSingleton<Notifications.WebhookService>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

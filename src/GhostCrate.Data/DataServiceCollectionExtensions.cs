@@ -40,6 +40,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupSnapshots);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Jobs);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().JobWakeup);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Webhooks);
         return services;
     }
 }

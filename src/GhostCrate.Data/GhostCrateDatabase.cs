@@ -42,8 +42,9 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Catalog = new CrateCatalog(factory);
         DownloadStats = new DownloadStatsRepository(factory);
         Usage = new Analytics.UsageRepository(factory);
-        Jobs = new Jobs.JobRepository(factory);
         JobWakeup = factory.Provider == DatabaseProvider.Postgres ? new Jobs.PostgresJobWakeup(factory, TimeProvider.System) : new Jobs.LocalJobWakeup();
+        Jobs = new Jobs.JobRepository(factory, JobWakeup);
+        Webhooks = new Notifications.WebhookRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -68,6 +69,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }
+    public Core.Notifications.IWebhookRepository Webhooks { get; }
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
     public async ValueTask DisposeAsync()

@@ -26,7 +26,7 @@ public sealed record JobOutcome
     public JobOutcomeKind Kind { get; }
     public string? Error { get; }
 
-    /// <summary>For a retry: the earliest next attempt (e.g. an HTTP Retry-After); the backoff applies when it is later.</summary>
+    /// <summary>For a retry: when to try again (the handler's own schedule, an HTTP Retry-After); null: the queue's backoff.</summary>
     public DateTimeOffset? NotBefore { get; }
 
     public static JobOutcome Succeeded { get; } = new(JobOutcomeKind.Succeeded, null, null);

@@ -61,8 +61,8 @@ public sealed class JobRunner
                 recorded = await _jobs.CompleteAsync(leased, now, CancellationToken.None);
                 break;
             case JobOutcomeKind.Retry when job.Attempts < job.MaxAttempts:
-                var retryAt = now + JobBackoff.Delay(job.Attempts, _options.BaseBackoff, _options.MaxBackoff, Random.Shared.NextDouble());
-                if (outcome.NotBefore is { } notBefore && notBefore > retryAt) retryAt = notBefore;
+                // A handler with its own schedule (webhooks follow Standard Webhooks') names the time; others back off.
+                var retryAt = outcome.NotBefore ?? now + JobBackoff.Delay(job.Attempts, _options.BaseBackoff, _options.MaxBackoff, Random.Shared.NextDouble());
                 recorded = await _jobs.FailAsync(leased, Truncate(outcome.Error), retryAt, now, CancellationToken.None);
                 break;
             default:

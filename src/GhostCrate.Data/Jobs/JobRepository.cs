@@ -6,14 +6,19 @@ using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Jobs;
 
-internal sealed class JobRepository(IDbConnectionFactory factory) : IJobRepository
+internal sealed class JobRepository(IDbConnectionFactory factory, IJobWakeup wakeup) : IJobRepository
 {
     // Jobs a worker may take at now: due pending ones, and running ones whose worker's lease ran out.
     private const string Takeable =
         "((state = 'pending' AND run_at <= @now) OR (state = 'running' AND leased_until <= @now AND attempts < max_attempts))";
 
-    public Task<long?> EnqueueAsync(NewJob job, DateTimeOffset now, CancellationToken cancellationToken) =>
-        factory.WriteAsync((connection, transaction) => JobSql.InsertAsync(factory, connection, transaction, job, now, cancellationToken), cancellationToken);
+    public async Task<long?> EnqueueAsync(NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = await factory.WriteAsync((connection, transaction) => JobSql.InsertAsync(factory, connection, transaction, job, now, cancellationToken), cancellationToken);
+        // Committed: this process's idle workers need not wait for their next poll (other nodes hear PostgreSQL's NOTIFY).
+        if (id is not null) wakeup.Signal();
+        return id;
+    }
 
     public Task<LeasedJob?> DequeueAsync(IReadOnlyCollection<string> kinds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {

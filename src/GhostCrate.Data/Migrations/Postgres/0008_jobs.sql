@@ -34,3 +34,37 @@ CREATE TABLE job_schedules (
     next_run_at bigint NOT NULL,
     last_run_at bigint
 );
+
+-- Webhook endpoints (registry-wide, managed by administrators; docs/notifications.md). events and crate_patterns
+-- are JSON arrays of strings (empty: every event, every crate). secrets is a JSON array of "whsec_..." secrets,
+-- newest first: every one signs each delivery, so a receiver can switch secrets without missing a message. They are
+-- kept as they are because signing needs them; the API shows them only when they are created.
+CREATE TABLE webhook_endpoints (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    url             text NOT NULL,
+    description     text NOT NULL,
+    events          text NOT NULL,
+    crate_patterns  text NOT NULL,
+    secrets         text NOT NULL,
+    enabled         integer NOT NULL,
+    disabled_reason text,
+    created_at      bigint NOT NULL,
+    updated_at      bigint NOT NULL
+);
+
+-- One row per delivery attempt: what was sent (payload, so a delivery can be sent again) and what came back.
+CREATE TABLE webhook_deliveries (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    endpoint_id      bigint NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+    event_id         text NOT NULL,
+    event_type       text NOT NULL,
+    payload          text NOT NULL,
+    attempt          integer NOT NULL,
+    success          integer NOT NULL,
+    status_code      integer,
+    duration_ms      bigint NOT NULL,
+    response_excerpt text,
+    error            text,
+    created_at       bigint NOT NULL
+);
+CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);

@@ -34,3 +34,37 @@ CREATE TABLE job_schedules (
     next_run_at BIGINT NOT NULL,
     last_run_at BIGINT
 );
+
+-- Webhook endpoints (registry-wide, managed by administrators; docs/notifications.md). events and crate_patterns
+-- are JSON arrays of strings (empty: every event, every crate). secrets is a JSON array of "whsec_..." secrets,
+-- newest first: every one signs each delivery, so a receiver can switch secrets without missing a message. They are
+-- kept as they are because signing needs them; the API shows them only when they are created.
+CREATE TABLE webhook_endpoints (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    url             TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    events          TEXT NOT NULL,
+    crate_patterns  TEXT NOT NULL,
+    secrets         TEXT NOT NULL,
+    enabled         INTEGER NOT NULL,
+    disabled_reason TEXT,
+    created_at      BIGINT NOT NULL,
+    updated_at      BIGINT NOT NULL
+);
+
+-- One row per delivery attempt: what was sent (payload, so a delivery can be sent again) and what came back.
+CREATE TABLE webhook_deliveries (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    endpoint_id      BIGINT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+    event_id         TEXT NOT NULL,
+    event_type       TEXT NOT NULL,
+    payload          TEXT NOT NULL,
+    attempt          INTEGER NOT NULL,
+    success          INTEGER NOT NULL,
+    status_code      INTEGER,
+    duration_ms      BIGINT NOT NULL,
+    response_excerpt TEXT,
+    error            TEXT,
+    created_at       BIGINT NOT NULL
+);
+CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
