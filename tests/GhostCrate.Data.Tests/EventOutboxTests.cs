@@ -63,8 +63,10 @@ public abstract class EventOutboxTests(IDatabaseLane lane) : DatabaseTest(lane)
         var owners = (await EventsAsync()).Where(e => e.Type == RegistryEventTypes.OwnersChanged)
             .Select(e => e.Data.Deserialize<OwnersChangedData>(RegistryEvent.JsonOptions)!).ToList();
         Assert.Equal(2, owners.Count);
-        Assert.Equal(("added", "bob", new[] { "alice", "bob" }), (owners[0].Action, owners[0].User, owners[0].Owners.ToArray()));
-        Assert.Equal(("removed", "alice", new[] { "bob" }), (owners[1].Action, owners[1].User, owners[1].Owners.ToArray()));
+        Assert.Equal(("added", "bob"), (owners[0].Action, owners[0].User));
+        Assert.Equal(["alice", "bob"], owners[0].Owners);
+        Assert.Equal(("removed", "alice"), (owners[1].Action, owners[1].User));
+        Assert.Equal(["bob"], owners[1].Owners);
     }
 
     [Fact]

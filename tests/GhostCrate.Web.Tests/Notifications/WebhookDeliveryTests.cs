@@ -85,7 +85,8 @@ public sealed class WebhookDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var app = await TestApp.StartAsync(Settings());
-        var (endpointId, _) = await CreateEndpointAsync(app, receiver.Url);
+        // A filter nothing here matches: only the test events (sent whatever the filters) reach the receiver.
+        var (endpointId, _) = await CreateEndpointAsync(app, receiver.Url, new { events = new[] { "crate.unyanked" } });
         receiver.AnswerNext(500);
         receiver.AnswerNext(503);
 
@@ -123,7 +124,7 @@ public sealed class WebhookDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var app = await TestApp.StartAsync(Settings(allowLoopback: false));
-        var (endpointId, _) = await CreateEndpointAsync(app, receiver.Url);
+        var (endpointId, _) = await CreateEndpointAsync(app, receiver.Url, new { events = new[] { "crate.unyanked" } });
 
         await app.Client(TestApp.AdminToken).PostAsync($"/api/v1/admin/webhooks/{endpointId}/test", null);
         var log = await WaitForDeliveriesAsync(app, endpointId, 3);
