@@ -3,6 +3,7 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Downloads;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Index;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,6 +51,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DependencyGraphService>();
         // Security advisories (issue 20): the RustSec import and the affected-version findings.
         services.AddSingleton<Advisories.AdvisoryService>();
+        // The job queue (issue 21): the runner and scheduler the host's worker drives, and the queue's own upkeep.
+        services.AddSingleton<Jobs.JobRunner>();
+        services.AddSingleton<Jobs.JobScheduler>();
+        services.AddJobHandler<Jobs.PruneJobsHandler>();
+        services.AddRecurringJob(Jobs.PruneJobsHandler.Schedule);
+        services.AddSingleton<Jobs.JobAdminService>();
+        services.AddSingleton<Notifications.WebhookService>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

@@ -39,6 +39,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Advisories);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Backup);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupSnapshots);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Jobs);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().JobWakeup);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Webhooks);
         return services;
     }
 }

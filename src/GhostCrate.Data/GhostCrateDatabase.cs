@@ -43,6 +43,9 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         DownloadStats = new DownloadStatsRepository(factory);
         Usage = new Analytics.UsageRepository(factory);
         Advisories = new Advisories.AdvisoryRepository(factory);
+        JobWakeup = factory.Provider == DatabaseProvider.Postgres ? new Jobs.PostgresJobWakeup(factory, TimeProvider.System) : new Jobs.LocalJobWakeup();
+        Jobs = new Jobs.JobRepository(factory, JobWakeup);
+        Webhooks = new Notifications.WebhookRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -66,9 +69,20 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
+    public Core.Jobs.IJobRepository Jobs { get; }
+    public Core.Jobs.IJobWakeup JobWakeup { get; }
+    public Core.Notifications.IWebhookRepository Webhooks { get; }
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (JobWakeup is IAsyncDisposable wakeup) await wakeup.DisposeAsync();
+        await _factory.DisposeAsync();
+    }
 
-    public void Dispose() => _factory.Dispose();
+    public void Dispose()
+    {
+        if (JobWakeup is IAsyncDisposable wakeup) wakeup.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _factory.Dispose();
+    }
 }

@@ -19,8 +19,8 @@ public abstract class OwnerTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal([new OwnerRecord(alice.Id, "alice"), new OwnerRecord(bob.Id, "Bob")], await Owners.ListAsync(crate.Id, Ct));
         Assert.True(await Owners.IsOwnerAsync(crate.Id, bob.Id, Ct));
 
-        Assert.True(await Owners.RemoveAsync(crate.Id, alice.Id, Ct));
-        Assert.False(await Owners.RemoveAsync(crate.Id, alice.Id, Ct));
+        Assert.True(await Owners.RemoveAsync(crate.Id, alice.Id, T0, Ct));
+        Assert.False(await Owners.RemoveAsync(crate.Id, alice.Id, T0, Ct));
 
         Assert.Equal([new OwnerRecord(bob.Id, "Bob")], await Owners.ListAsync(crate.Id, Ct));
         Assert.False(await Owners.IsOwnerAsync(crate.Id, alice.Id, Ct));
@@ -37,7 +37,7 @@ public abstract class OwnerTests(IDatabaseLane lane) : DatabaseTest(lane)
         await Owners.AddAsync(crate.Id, bob.Id, T0, Ct);
         Assert.Equal(PublishWriteStatus.Published, (await PublishAsync(NewVersion("foo", "1.1.0", bob.Id))).Status);
 
-        await Owners.RemoveAsync(crate.Id, bob.Id, Ct);
+        await Owners.RemoveAsync(crate.Id, bob.Id, T0, Ct);
         Assert.Equal(PublishWriteStatus.NotOwner, (await PublishAsync(NewVersion("foo", "1.2.0", bob.Id))).Status);
     }
 
@@ -46,7 +46,7 @@ public abstract class OwnerTests(IDatabaseLane lane) : DatabaseTest(lane)
     {
         Assert.Empty(await Owners.ListAsync(12345, Ct));
         Assert.False(await Owners.IsOwnerAsync(12345, 1, Ct));
-        Assert.False(await Owners.RemoveAsync(12345, 1, Ct));
+        Assert.False(await Owners.RemoveAsync(12345, 1, T0, Ct));
     }
 }
 

@@ -39,6 +39,13 @@ public static class AuditActions
     public const string TeamMemberRemoved = "team.member_removed";
     public const string SsoUserCreated = "sso.user_created";
     public const string ProxyWarmed = "proxy.warmed";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookUpdated = "webhook.updated";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string WebhookSecretRotated = "webhook.secret_rotated";
+    public const string WebhookRedelivered = "webhook.redelivered";
+    public const string WebhookTested = "webhook.tested";
+    public const string JobRetried = "job.retried";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
 }

@@ -77,5 +77,5 @@ public interface IOwnerRepository
     /// <summary>Adds an owner; false when already an owner.</summary>
     Task<bool> AddAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken);
     /// <summary>Removes an owner; false when not an owner.</summary>
-    Task<bool> RemoveAsync(long crateId, long userId, CancellationToken cancellationToken);
+    Task<bool> RemoveAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -94,7 +94,7 @@ public sealed class OwnerService(
         {
             return RegistryError.BadRequest($"cannot remove every owner of `{crate.Name}`; add the new owner first");
         }
-        foreach (var id in removingUsers) await owners.RemoveAsync(crate.Id, id, cancellationToken);
+        foreach (var id in removingUsers) await owners.RemoveAsync(crate.Id, id, time.GetUtcNow(), cancellationToken);
         foreach (var group in groupOwners)
         {
             if (group.TeamId is { } teamId) await groups.RemoveTeamAsync(crate.Id, teamId, cancellationToken);

@@ -61,6 +61,8 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
             var versionId = await InsertVersionAsync(connection, transaction, crateId, version, cancellationToken);
             await InsertDependenciesAsync(connection, transaction, versionId, version.Dependencies, cancellationToken);
             await UpdateCrateAsync(connection, transaction, crateId, version, created, cancellationToken);
+            await Notifications.EventOutbox.CratePublishedAsync(factory, connection, transaction, crateName, version.Version,
+                version.Checksum, version.Size, version.PublisherId, created, version.PublishedAt, cancellationToken);
 
             // The blob goes in while the rows are still uncommitted: if it fails nothing is visible, and if the commit
             // fails afterwards a retry finds the blob already there (put-if-absent), so no half-publish is observable.

@@ -52,10 +52,14 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
                 $"SELECT id FROM crates WHERE canonical_name = @canonicalName{factory.LockRowsSuffix}",
                 new { canonicalName }, transaction, cancellationToken: cancellationToken));
             if (crateId is null) return false;
+            var wasYanked = await Notifications.EventOutbox.IsYankedAsync(connection, transaction, crateId.Value, version, cancellationToken);
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE versions SET yanked = @yanked WHERE crate_id = @crateId AND num = @version",
                 new { yanked = yanked ? 1 : 0, crateId, version }, transaction, cancellationToken: cancellationToken));
             if (changed == 0) return false;
+            // Yanking a yanked version changes nothing, so it tells nobody anything.
+            if (wasYanked != yanked)
+                await Notifications.EventOutbox.CrateYankAsync(factory, connection, transaction, crateId.Value, version, yanked, now, cancellationToken);
             var maxVersion = await CrateStateSql.ComputeMaxVersionAsync(connection, transaction, crateId.Value, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE crates SET max_version = @maxVersion, updated_at = @now WHERE id = @crateId",

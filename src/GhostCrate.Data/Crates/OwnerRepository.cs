@@ -1,6 +1,7 @@
 using Dapper;
 using GhostCrate.Core.Crates;
 using GhostCrate.Data.Connections;
+using GhostCrate.Data.Notifications;
 
 namespace GhostCrate.Data.Crates;
 
@@ -26,17 +27,27 @@ internal sealed class OwnerRepository(IDbConnectionFactory factory) : IOwnerRepo
             new { crateId, userId }, cancellationToken: cancellationToken)) > 0, cancellationToken);
 
     public Task<bool> AddAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO crate_owners (crate_id, user_id, created_at) VALUES (@crateId, @userId, @now)
-            ON CONFLICT (crate_id, user_id) DO NOTHING
-            """,
-            new { crateId, userId, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
+        factory.WriteAsync(async (connection, transaction) =>
+        {
+            var added = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO crate_owners (crate_id, user_id, created_at) VALUES (@crateId, @userId, @now)
+                ON CONFLICT (crate_id, user_id) DO NOTHING
+                """,
+                new { crateId, userId, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) > 0;
+            if (added) await EventOutbox.OwnersChangedAsync(factory, connection, transaction, crateId, userId, added: true, now, cancellationToken);
+            return added;
+        }, cancellationToken);
 
-    public Task<bool> RemoveAsync(long crateId, long userId, CancellationToken cancellationToken) =>
-        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM crate_owners WHERE crate_id = @crateId AND user_id = @userId",
-            new { crateId, userId }, transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
+    public Task<bool> RemoveAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) =>
+        {
+            var removed = await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM crate_owners WHERE crate_id = @crateId AND user_id = @userId",
+                new { crateId, userId }, transaction, cancellationToken: cancellationToken)) > 0;
+            if (removed) await EventOutbox.OwnersChangedAsync(factory, connection, transaction, crateId, userId, added: false, now, cancellationToken);
+            return removed;
+        }, cancellationToken);
 
     private sealed class OwnerRow
     {

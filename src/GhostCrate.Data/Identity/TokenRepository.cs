@@ -1,6 +1,8 @@
 using Dapper;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Notifications;
 using GhostCrate.Data.Connections;
+using GhostCrate.Data.Notifications;
 
 namespace GhostCrate.Data.Identity;
 
@@ -21,6 +23,7 @@ internal sealed class TokenRepository(IDbConnectionFactory factory) : ITokenRepo
                     expiresAt = UnixTime.ToMs(token.ExpiresAt), token.EndpointScopes, token.CrateScopes,
                 },
                 transaction, cancellationToken: cancellationToken));
+            await EventOutbox.TokenAsync(factory, connection, transaction, RegistryEventTypes.TokenCreated, id, token.CreatedAt, cancellationToken);
             // Round-tripped through the stored precision (milliseconds) so the result equals what a later read returns.
             return new ApiTokenRecord(
                 id, token.UserId, token.Name, token.TokenHash, UnixTime.FromMs(UnixTime.ToMs(token.CreatedAt)), null,
@@ -46,9 +49,15 @@ internal sealed class TokenRepository(IDbConnectionFactory factory) : ITokenRepo
         }, cancellationToken);
 
     public Task<int> RevokeAllForUserAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
-            new { now = UnixTime.ToMs(now), userId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        factory.WriteAsync(async (connection, transaction) =>
+        {
+            var revoked = (await connection.QueryAsync<long>(new CommandDefinition(
+                "UPDATE api_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL RETURNING id",
+                new { now = UnixTime.ToMs(now), userId }, transaction, cancellationToken: cancellationToken))).ToList();
+            foreach (var id in revoked)
+                await EventOutbox.TokenAsync(factory, connection, transaction, RegistryEventTypes.TokenRevoked, id, now, cancellationToken);
+            return revoked.Count;
+        }, cancellationToken);
 
     public Task<IReadOnlyList<ApiTokenRecord>> ListForUserAsync(long userId, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<ApiTokenRecord>>(async connection =>
@@ -65,7 +74,12 @@ internal sealed class TokenRepository(IDbConnectionFactory factory) : ITokenRepo
             new { lastUsedAt = UnixTime.ToMs(lastUsedAt), tokenId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
     public Task<bool> RevokeAsync(long tokenId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_tokens SET revoked_at = @now WHERE id = @tokenId AND revoked_at IS NULL",
-            new { now = UnixTime.ToMs(now), tokenId }, transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
+        factory.WriteAsync(async (connection, transaction) =>
+        {
+            var revoked = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE api_tokens SET revoked_at = @now WHERE id = @tokenId AND revoked_at IS NULL",
+                new { now = UnixTime.ToMs(now), tokenId }, transaction, cancellationToken: cancellationToken)) > 0;
+            if (revoked) await EventOutbox.TokenAsync(factory, connection, transaction, RegistryEventTypes.TokenRevoked, tokenId, now, cancellationToken);
+            return revoked;
+        }, cancellationToken);
 }

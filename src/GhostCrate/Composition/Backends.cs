@@ -25,6 +25,8 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Logs));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Metrics));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Telemetry));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Jobs));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Webhooks));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

@@ -41,6 +41,12 @@ public sealed record GhostCrateSettings(
     /// <summary>OTLP export of traces and metrics (section Telemetry); off unless an endpoint is set.</summary>
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>The database job queue's worker on this node (section Jobs); on by default.</summary>
+    public JobOptions Jobs { get; init; } = new();
+
+    /// <summary>Webhook deliveries: allowed internal ranges, timeout, retry schedule (section Webhooks).</summary>
+    public WebhookOptions Webhooks { get; init; } = new();
+
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
     {
@@ -57,6 +63,8 @@ public sealed record GhostCrateSettings(
         var logs = Bind<LogOptions>(config, LogOptions.Section, errors);
         var metrics = Bind<MetricsOptions>(config, MetricsOptions.Section, errors);
         var telemetry = Bind<TelemetryOptions>(config, TelemetryOptions.Section, errors);
+        var jobs = Bind<JobOptions>(config, JobOptions.Section, errors);
+        var webhooks = Bind<WebhookOptions>(config, WebhookOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -92,6 +100,8 @@ public sealed record GhostCrateSettings(
         errors.AddRange(ReverseProxyOptions.Validate(reverseProxy));
         errors.AddRange(ServerOptions.Validate(server));
         errors.AddRange(MetricsOptions.Validate(metrics));
+        errors.AddRange(JobOptions.Validate(jobs));
+        errors.AddRange(WebhookOptions.Validate(webhooks));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
@@ -104,7 +114,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

@@ -51,6 +51,7 @@ public sealed class PageHygieneTests : IAsyncLifetime
     [InlineData("/admin/audit")]
     [InlineData("/admin/analytics")]
     [InlineData("/admin/mirror")]
+    [InlineData("/admin/jobs")]
     [InlineData("/admin/config")]
     [InlineData("/error/404")]
     public async Task No_inline_script_and_within_the_weight_budget(string path)

@@ -30,6 +30,8 @@ public sealed class ConfigModel : AdminPageModel
         Add<LogOptions>(LogOptions.Section);
         Add<MetricsOptions>(MetricsOptions.Section);
         Add<TelemetryOptions>(TelemetryOptions.Section);
+        Add<JobOptions>(JobOptions.Section);
+        Add<WebhookOptions>(WebhookOptions.Section);
         Sections = sections;
     }
 }

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Options;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Core.Notifications;
+
+/// <summary>
+/// Runs each outbox event: queues one delivery job per enabled endpoint that wants it. The delivery's dedup key is
+/// event + endpoint, so if this job runs twice (a lease expired) no endpoint gets a second delivery while the first
+/// is unfinished, and every delivery of one event carries the same webhook-id.
+/// </summary>
+public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobRepository jobs, IOptions<WebhookOptions> options, TimeProvider time) : IJobHandler
+{
+    public string Kind => RegistryEvent.JobKind;
+
+    public async Task<JobOutcome> HandleAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        var registryEvent = RegistryEvent.Parse(job.Payload);
+        foreach (var endpoint in await webhooks.ListAsync(cancellationToken))
+        {
+            if (!endpoint.Enabled || !endpoint.Wants(registryEvent)) continue;
+            await jobs.EnqueueAsync(DeliveryJob(endpoint.Id, registryEvent, options.Value), time.GetUtcNow(), cancellationToken);
+        }
+        return JobOutcome.Succeeded;
+    }
+
+    public static NewJob DeliveryJob(long endpointId, RegistryEvent registryEvent, WebhookOptions options) => new(
+        WebhookDeliveryHandler.JobKind,
+        JsonSerializer.Serialize(new WebhookDeliveryJob(endpointId, registryEvent.ToJson()), RegistryEvent.JsonOptions),
+        DedupKey: $"{registryEvent.Id}:{endpointId}",
+        MaxAttempts: options.EffectiveRetrySchedule.Count + 1);
+}

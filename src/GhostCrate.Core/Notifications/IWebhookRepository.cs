@@ -1,0 +1,27 @@
+using GhostCrate.Core.Jobs;
+
+namespace GhostCrate.Core.Notifications;
+
+public interface IWebhookRepository
+{
+    Task<WebhookEndpoint> CreateAsync(NewWebhookEndpoint endpoint, CancellationToken cancellationToken);
+
+    /// <summary>Replaces every field but the id and creation time; null when there is no such endpoint.</summary>
+    Task<WebhookEndpoint?> UpdateAsync(long id, NewWebhookEndpoint endpoint, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(long id, CancellationToken cancellationToken);
+
+    Task<WebhookEndpoint?> FindAsync(long id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WebhookEndpoint>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Turns an endpoint off (a receiver answered 410 Gone); it stays listed with the reason.</summary>
+    Task DisableAsync(long id, string reason, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<WebhookDelivery> AddDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
+
+    Task<WebhookDelivery?> FindDeliveryAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long endpointId, int limit, CancellationToken cancellationToken);
+}

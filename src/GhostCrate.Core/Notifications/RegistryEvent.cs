@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GhostCrate.Core.Jobs;
+
+namespace GhostCrate.Core.Notifications;
+
+/// <summary>
+/// One event as it is stored in the outbox and sent to receivers: the Standard Webhooks payload shape
+/// (https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure:
+/// type, timestamp, data) plus the event's id, which is also the webhook-id header and stays the same on every retry
+/// and redelivery, so receivers can drop duplicates.
+/// </summary>
+public sealed record RegistryEvent(string Id, string Type, DateTimeOffset Timestamp, JsonElement Data)
+{
+    /// <summary>The outbox job kind: one job per event, fanned out to the matching endpoints when it runs.</summary>
+    public const string JobKind = "event";
+
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>A new event with a fresh id ("msg_" + 32 hex digits; Standard Webhooks ids are opaque strings).</summary>
+    public static RegistryEvent Create<TData>(string type, TData data, DateTimeOffset timestamp) =>
+        new($"msg_{Guid.NewGuid():N}", type, timestamp, JsonSerializer.SerializeToElement(data, JsonOptions));
+
+    /// <summary>The outbox job: its dedup key is the event id, so one event is queued once.</summary>
+    public NewJob ToJob() => new(JobKind, ToJson(), DedupKey: Id);
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static RegistryEvent Parse(string json) =>
+        JsonSerializer.Deserialize<RegistryEvent>(json, JsonOptions) ?? throw new JsonException("An event payload was null.");
+
+    /// <summary>The crate an event is about, for an endpoint's crate name patterns; null for events about no crate.</summary>
+    [JsonIgnore]
+    public string? CrateName => Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty("crate", out var crate) && crate.ValueKind == JsonValueKind.String
+        ? crate.GetString()
+        : null;
+}

@@ -1,0 +1,19 @@
+namespace GhostCrate.Core.Notifications;
+
+// The "data" member of each event type, serialised with snake_case names (RegistryEvent.JsonOptions). Members are
+// only ever added, never renamed or removed: receivers parse these.
+
+/// <summary>crate.published: a version was published (<see cref="NewCrate"/> when it was the crate's first).</summary>
+public sealed record CratePublishedData(string Crate, string Version, string Checksum, long Size, string? PublishedBy, bool NewCrate);
+
+/// <summary>crate.yanked and crate.unyanked.</summary>
+public sealed record CrateYankData(string Crate, string Version, bool Yanked);
+
+/// <summary>owners.changed: <see cref="Action"/> is "added" or "removed"; <see cref="Owners"/> is the list afterwards.</summary>
+public sealed record OwnersChangedData(string Crate, string Action, string User, IReadOnlyList<string> Owners);
+
+/// <summary>token.created and token.revoked: never the token's secret or hash.</summary>
+public sealed record TokenEventData(long TokenId, string Name, string User, DateTimeOffset? ExpiresAt);
+
+/// <summary>webhook.test.</summary>
+public sealed record TestEventData(string Message);

@@ -1,0 +1,20 @@
+namespace GhostCrate.Core.Notifications;
+
+/// <summary>
+/// The event types GhostCrate emits (docs/notifications.md). Names are part of the public contract: receivers filter
+/// on them, so a name never changes meaning; a new shape gets a new name.
+/// </summary>
+public static class RegistryEventTypes
+{
+    public const string CratePublished = "crate.published";
+    public const string CrateYanked = "crate.yanked";
+    public const string CrateUnyanked = "crate.unyanked";
+    public const string OwnersChanged = "owners.changed";
+    public const string TokenCreated = "token.created";
+    public const string TokenRevoked = "token.revoked";
+
+    /// <summary>Sent only by "send test event"; never caused by a change.</summary>
+    public const string Test = "webhook.test";
+
+    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked];
+}

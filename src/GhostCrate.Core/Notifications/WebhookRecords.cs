@@ -1,0 +1,48 @@
+namespace GhostCrate.Core.Notifications;
+
+/// <summary>
+/// A registry-wide webhook endpoint. <see cref="Events"/> and <see cref="CratePatterns"/> filter what it receives
+/// (empty: everything); <see cref="Secrets"/> are "whsec_" secrets, newest first, each signing every delivery.
+/// </summary>
+public sealed record WebhookEndpoint(
+    long Id,
+    string Url,
+    string Description,
+    IReadOnlyList<string> Events,
+    IReadOnlyList<string> CratePatterns,
+    IReadOnlyList<string> Secrets,
+    bool Enabled,
+    string? DisabledReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether this endpoint wants <paramref name="registryEvent"/>: its type is listed and its crate matches.</summary>
+    public bool Wants(RegistryEvent registryEvent)
+    {
+        if (Events.Count > 0 && !Events.Contains(registryEvent.Type, StringComparer.Ordinal)) return false;
+        if (CratePatterns.Count == 0) return true;
+        // An event about no crate (a token event) passes only endpoints that do not filter on crates.
+        return registryEvent.CrateName is { } crate && CratePatterns.Any(p => CratePattern.Matches(p, crate));
+    }
+}
+
+public sealed record NewWebhookEndpoint(
+    string Url, string Description, IReadOnlyList<string> Events, IReadOnlyList<string> CratePatterns, IReadOnlyList<string> Secrets, bool Enabled, DateTimeOffset Now);
+
+/// <summary>One attempt to deliver one event to one endpoint, for the delivery log.</summary>
+public sealed record WebhookDelivery(
+    long Id,
+    long EndpointId,
+    string EventId,
+    string EventType,
+    string Payload,
+    int Attempt,
+    bool Success,
+    int? StatusCode,
+    long DurationMs,
+    string? ResponseExcerpt,
+    string? Error,
+    DateTimeOffset CreatedAt);
+
+/// <summary>The delivery job's payload: which endpoint, and the event as it is sent (its id is the webhook-id).</summary>
+public sealed record WebhookDeliveryJob(long EndpointId, string Event);

@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Dapper;
+using GhostCrate.Core.Notifications;
+using GhostCrate.Data.Connections;
+using GhostCrate.Data.Jobs;
+
+namespace GhostCrate.Data.Notifications;
+
+/// <summary>
+/// Writes an event into the outbox on the caller's connection and transaction, so the event commits or rolls back
+/// with the change it describes. Each repository that makes a change calls one of these as one separate statement,
+/// after the change and before its commit; the names it needs are read in the same transaction.
+/// </summary>
+internal static class EventOutbox
+{
+    public static async Task CratePublishedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction,
+        string crate, string version, string checksum, long size, long publisherId, bool newCrate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var publisher = await UsernameAsync(connection, transaction, publisherId, cancellationToken);
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.CratePublished, new CratePublishedData(crate, version, checksum, size, publisher, newCrate), now),
+            cancellationToken);
+    }
+
+    public static async Task CrateYankAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var crate = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT name FROM crates WHERE id = @crateId", new { crateId }, transaction, cancellationToken: cancellationToken)) ?? "";
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(yanked ? RegistryEventTypes.CrateYanked : RegistryEventTypes.CrateUnyanked, new CrateYankData(crate, version, yanked), now),
+            cancellationToken);
+    }
+
+    /// <summary>Whether the version is yanked now, read before a yank so only real changes make events.</summary>
+    public static async Task<bool?> IsYankedAsync(DbConnection connection, DbTransaction transaction, long crateId, string version, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT yanked FROM versions WHERE crate_id = @crateId AND num = @version",
+            new { crateId, version }, transaction, cancellationToken: cancellationToken)) is { } yanked ? yanked != 0 : null;
+
+    public static async Task OwnersChangedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, long userId, bool added, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var crate = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT name FROM crates WHERE id = @crateId", new { crateId }, transaction, cancellationToken: cancellationToken)) ?? "";
+        var owners = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT u.username FROM crate_owners o JOIN users u ON u.id = o.user_id WHERE o.crate_id = @crateId ORDER BY o.created_at, u.id",
+            new { crateId }, transaction, cancellationToken: cancellationToken))).ToList();
+        var user = await UsernameAsync(connection, transaction, userId, cancellationToken) ?? "";
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.OwnersChanged, new OwnersChangedData(crate, added ? "added" : "removed", user, owners), now),
+            cancellationToken);
+    }
+
+    public static async Task TokenAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, string type, long tokenId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<TokenEventRow>(new CommandDefinition(
+            """
+            SELECT t.name AS Name, u.username AS Username, t.expires_at AS ExpiresAt
+            FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = @tokenId
+            """,
+            new { tokenId }, transaction, cancellationToken: cancellationToken));
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(type, new TokenEventData(tokenId, row.Name, row.Username, UnixTime.FromMs(row.ExpiresAt)), now),
+            cancellationToken);
+    }
+
+    private static Task AddAsync(IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, RegistryEvent registryEvent, CancellationToken cancellationToken) =>
+        JobSql.InsertAsync(factory, connection, transaction, registryEvent.ToJob(), registryEvent.Timestamp, cancellationToken);
+
+    private static Task<string?> UsernameAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT username FROM users WHERE id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
+
+    private sealed class TokenEventRow
+    {
+        public string Name { get; set; } = "";
+        public string Username { get; set; } = "";
+        public long? ExpiresAt { get; set; }
+    }
+}

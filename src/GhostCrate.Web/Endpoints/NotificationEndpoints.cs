@@ -1,0 +1,132 @@
+using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Notifications;
+using GhostCrate.Web.Contracts;
+using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// Registry-wide webhook endpoints and the job queue, for administrators (docs/notifications.md). Errors are
+/// ProblemDetails; every change is in the audit log (WebhookService, JobAdminService).
+/// </summary>
+public static class NotificationEndpoints
+{
+    private const string BodyHint = "expected JSON like {\"url\":\"https://ci.example.com/hook\",\"events\":[\"crate.published\"],\"crate_patterns\":[\"acme-*\"]}";
+
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
+    {
+        var hooks = app.MapGroup("/api/v1/admin/webhooks").WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession);
+
+        hooks.MapGet("", async Task<Results<Ok<WebhookEndpointListResponse>, ProblemHttpResult>> (HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await webhooks.ListAsync(principal!, context.RequestAborted);
+            if (result.Error is { } error) return ApiResults.Problem(error);
+            return TypedResults.Ok(new WebhookEndpointListResponse(result.Value!.Select(e => WebhookEndpointInfo.Of(e)).ToList()));
+        }).Operation("listWebhooks", "List the registry-wide webhook endpoints").Problems(401, 403);
+
+        hooks.MapPost("", async Task<Results<Created<WebhookEndpointInfo>, ProblemHttpResult>> (HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            if (await JsonBody.ReadAsync<WebhookEndpointBody>(context) is not { } body) return ApiResults.Problem(StatusCodes.Status400BadRequest, BodyHint);
+            var result = await webhooks.CreateAsync(principal!, body.ToRequest(), context.RequestAborted);
+            if (result.Error is { } error) return ApiResults.Problem(error);
+            return TypedResults.Created($"/api/v1/admin/webhooks/{result.Value!.Id}", WebhookEndpointInfo.Of(result.Value, showSecrets: true));
+        }).Operation("createWebhook", "Add a webhook endpoint; the answer shows its signing secret (only this once)")
+            .JsonBody<WebhookEndpointBody>().RequestExample("""{"url":"https://ci.example.com/hook","events":["crate.published","crate.yanked"],"crate_patterns":["acme-*"]}""")
+            .Problems(400, 401, 403);
+
+        hooks.MapGet("/{id:long}", async Task<Results<Ok<WebhookEndpointInfo>, ProblemHttpResult>> (long id, HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await webhooks.GetAsync(principal!, id, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(WebhookEndpointInfo.Of(result.Value!));
+        }).Operation("getWebhook", "One webhook endpoint").Problems(401, 403, 404);
+
+        hooks.MapMethods("/{id:long}", ["PATCH"], async Task<Results<Ok<WebhookEndpointInfo>, ProblemHttpResult>> (long id, HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            if (await JsonBody.ReadAsync<WebhookEndpointBody>(context) is not { } body) return ApiResults.Problem(StatusCodes.Status400BadRequest, BodyHint);
+            var result = await webhooks.UpdateAsync(principal!, id, body.ToRequest(), context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(WebhookEndpointInfo.Of(result.Value!));
+        }).Operation("updateWebhook", "Change a webhook endpoint's URL, filters or enabled flag (enabling clears a 410's disable)")
+            .JsonBody<WebhookEndpointBody>().RequestExample("""{"enabled":true}""").Problems(400, 401, 403, 404);
+
+        hooks.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await webhooks.DeleteAsync(principal!, id, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.NoContent();
+        }).Operation("deleteWebhook", "Delete a webhook endpoint and its delivery log").Problems(401, 403, 404);
+
+        hooks.MapPost("/{id:long}/rotate-secret", async Task<Results<Ok<WebhookEndpointInfo>, ProblemHttpResult>> (long id, HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await webhooks.RotateSecretAsync(principal!, id, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(WebhookEndpointInfo.Of(result.Value!, showSecrets: true));
+        }).Operation("rotateWebhookSecret", "Add a new signing secret; the previous one keeps signing until the next rotation").Problems(401, 403, 404);
+
+        hooks.MapGet("/{id:long}/deliveries", async Task<Results<Ok<WebhookDeliveryListResponse>, ProblemHttpResult>> (long id, int? limit, HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await webhooks.DeliveriesAsync(principal!, id, limit ?? 100, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(new WebhookDeliveryListResponse(result.Value!.Select(WebhookDeliveryInfo.Of).ToList()));
+        }).Operation("listWebhookDeliveries", "The endpoint's delivery log, newest first").Problems(401, 403, 404);
+
+        hooks.MapPost("/{id:long}/deliveries/{deliveryId:long}/redeliver", async Task<Results<Accepted<WebhookQueuedResponse>, ProblemHttpResult>> (long id, long deliveryId, HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await webhooks.RedeliverAsync(principal!, id, deliveryId, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Accepted((string?)null, new WebhookQueuedResponse(true, null));
+        }).Operation("redeliverWebhook", "Send a logged delivery's event again (same webhook-id)").Problems(401, 403, 404, 409);
+
+        hooks.MapPost("/{id:long}/test", async Task<Results<Accepted<WebhookQueuedResponse>, ProblemHttpResult>> (long id, HttpContext context, WebhookService webhooks) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await webhooks.SendTestAsync(principal!, id, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Accepted((string?)null, new WebhookQueuedResponse(true, result.Value));
+        }).Operation("testWebhook", "Queue a webhook.test event for this endpoint").Problems(401, 403, 404, 409);
+
+        var jobs = app.MapGroup("/api/v1/admin/jobs").WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession);
+
+        jobs.MapGet("", async Task<Results<Ok<JobQueueResponse>, ProblemHttpResult>> (string? state, int? limit, HttpContext context, JobAdminService admin) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            JobState? filter = null;
+            if (state is not null)
+            {
+                if (!Enum.TryParse<JobState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                    return ApiResults.Problem(StatusCodes.Status400BadRequest, "state must be pending, running, succeeded or dead");
+                filter = parsed;
+            }
+            var result = await admin.OverviewAsync(principal!, filter, limit ?? 100, context.RequestAborted);
+            if (result.Error is { } error) return ApiResults.Problem(error);
+            var (stats, list) = result.Value;
+            return TypedResults.Ok(new JobQueueResponse(JobQueueStatsInfo.Of(stats), list.Select(JobInfo.Of).ToList()));
+        }).Operation("listJobs", "Queue depth, running, failed and dead jobs, and the newest jobs (state= filters)").Problems(400, 401, 403);
+
+        jobs.MapPost("/{id:long}/retry", async Task<Results<Ok<JobInfo>, ProblemHttpResult>> (long id, HttpContext context, JobAdminService admin) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await admin.RetryNowAsync(principal!, id, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(JobInfo.Of(result.Value!));
+        }).Operation("retryJob", "Run a dead or waiting job now, with fresh attempts").Problems(401, 403, 404, 409);
+        return app;
+    }
+}
