@@ -5,7 +5,7 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 namespace GhostCrate.Mirror.Signing;
 
 /// <summary>
-/// OpenPGP detached, ASCII-armoured signatures (RFC 4880 §11.4) with Portable.BouncyCastle, so `gpg --verify
+/// OpenPGP detached, ASCII-armoured signatures (RFC 4880 §11.4) with BouncyCastle.Cryptography, so `gpg --verify
 /// inventory.yaml.asc inventory.yaml` checks them with no GhostCrate on the machine. The armour has exactly one
 /// accepted form (<see cref="ArmoredSignature"/>). Binary-document signatures
 /// (type 0x00): the inventory is hashed byte for byte, no line-ending games.
@@ -93,7 +93,7 @@ public static class OpenPgpSignature
             {
                 foreach (PgpSecretKey key in ring.GetSecretKeys())
                 {
-                    if (key.IsSigningKey && !key.PublicKey.IsRevoked()) return key;
+                    if (key.IsSigningKey && !key.PublicKey.HasRevocation()) return key;
                 }
             }
         }
