@@ -39,6 +39,7 @@ public static class CliApp
                 "proxy" => await ProxyCommands.RunAsync(args, settings, output),
                 "backup" => await BackupCommands.RunAsync(args, settings, output, error),
                 "mirror" => await Mirror.MirrorCommands.RunAsync(args, output, error),
+                "toolchain" => await ToolchainCommands.RunAsync(args, output, error),
                 _ => throw new CliException($"unknown command `{verb}` (see `ghostcrate --help`)"),
             };
         }
