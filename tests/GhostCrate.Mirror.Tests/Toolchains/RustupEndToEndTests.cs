@@ -16,9 +16,9 @@ namespace GhostCrate.Mirror.Tests.Toolchains;
 /// stopped: the synthesized release is synced (signature and hashes checked), the static upstream is shut down, and
 /// GhostCrate serves the mirror directory in auth-required mode (rustup sends no token).
 /// </summary>
-public sealed class RustupEndToEndTests : IAsyncLifetime
+public sealed class RustupEndToEndTests(GpgKey key) : IAsyncLifetime, IClassFixture<GpgKey>
 {
-    private readonly Gpg _gpg = new();
+    private readonly Gpg _gpg = key.Gpg;
     private readonly string _mirror = TempDir.Create("rustup-mirror");
     private readonly string _home = TempDir.Create("rustup-home");
     private SyntheticDist _dist = null!;
@@ -52,7 +52,6 @@ public sealed class RustupEndToEndTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         _dist.Dispose();
-        _gpg.Dispose();
         TempDir.Delete(_mirror);
         TempDir.Delete(_home);
     }

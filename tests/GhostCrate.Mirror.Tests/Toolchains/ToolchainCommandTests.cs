@@ -4,9 +4,9 @@ using GhostCrate.Mirror.Tests.Support;
 namespace GhostCrate.Mirror.Tests.Toolchains;
 
 /// <summary>`ghostcrate toolchain sync` as docs/toolchains.md runs it: flags, exit codes and what it prints.</summary>
-public sealed class ToolchainCommandTests : IAsyncLifetime
+public sealed class ToolchainCommandTests(GpgKey key) : IAsyncLifetime, IClassFixture<GpgKey>
 {
-    private readonly Gpg _gpg = new();
+    private readonly Gpg _gpg = key.Gpg;
     private readonly string _mirror = TempDir.Create("toolchain-cli");
     private SyntheticDist _dist = null!;
     private StaticDistServer _server = null!;
@@ -21,7 +21,6 @@ public sealed class ToolchainCommandTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         _dist.Dispose();
-        _gpg.Dispose();
         TempDir.Delete(_mirror);
     }
 

@@ -13,9 +13,9 @@ namespace GhostCrate.Mirror.Tests.Toolchains;
 /// `toolchain sync` against a synthesized dist tree on a static server (127.0.0.1), manifests signed with a key made
 /// by gpg in the test; faults come from the real files (re-signed, corrupted) or from <see cref="FaultProxy"/>.
 /// </summary>
-public sealed class ToolchainSyncTests : IAsyncLifetime
+public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixture<GpgKey>
 {
-    private readonly Gpg _gpg = new();
+    private readonly Gpg _gpg = key.Gpg;
     private SyntheticDist _dist = null!;
     private StaticDistServer _server = null!;
     private readonly string _mirror = TempDir.Create("toolchains");
@@ -32,7 +32,6 @@ public sealed class ToolchainSyncTests : IAsyncLifetime
         await _server.DisposeAsync();
         await _services.DisposeAsync();
         _dist.Dispose();
-        _gpg.Dispose();
         TempDir.Delete(_mirror);
     }
 
