@@ -56,6 +56,7 @@ public static class GhostCrateWeb
         app.MapProxyMounts();
         app.MapProxyAdmin();
         app.MapMirror();
+        app.MapToolchains();
         app.MapOfflineMirrorAdmin();
         app.MapHealth();
         app.MapLogin();

@@ -24,6 +24,10 @@ public sealed class Gpg : IDisposable
     public string SecretKeyFile { get; }
     public string PublicKeyFile { get; }
 
+    /// <summary>`gpg --armor --detach-sign`: writes FILE.asc, as the Rust release process signs its channel manifests.</summary>
+    public void SignDetached(string file) =>
+        Run("--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--armor", "--detach-sign", "--output", file + ".asc", file);
+
     public (int Exit, string StdOut, string StdErr) Verify(string signature, string data) => RunRaw("--batch", "--verify", signature, data);
 
     private (int Exit, string StdOut, string StdErr) Run(params string[] args)

@@ -8,7 +8,8 @@ using GhostCrate.Mirror.Storage;
 namespace GhostCrate.Mirror.Downloads;
 
 /// <summary>
-/// Fetches one .crate file into the mirror, the way a careful operator's script would:
+/// Fetches one .crate file (or toolchain archive, <see cref="DownloadRequest.FinalPath"/>) into the mirror, the way a
+/// careful operator's script would:
 /// <list type="bullet">
 /// <item>bytes go to .ghostcrate/partial/NAME-VERSION.crate.part; an interrupted file is continued with a Range
 /// request next time (a server that ignores Range just sends it all again);</item>
@@ -31,12 +32,12 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
     public async Task<DownloadOutcome> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var final = layout.CrateFile(request.Name, request.Version);
+        var final = request.FinalPath ?? layout.CrateFile(request.Name, request.Version);
         if (File.Exists(final))
             return Finish(new DownloadOutcome(request, DownloadStatus.Present, new FileInfo(final).Length, request.Cksum, 0, TimeSpan.Zero, 0, null));
 
-        var part = layout.PartialFile(request.Name, request.Version);
-        Directory.CreateDirectory(layout.PartialDir);
+        var part = request.PartialPath ?? layout.PartialFile(request.Name, request.Version);
+        Directory.CreateDirectory(Path.GetDirectoryName(part)!);
         var attempt = 0;
         while (true)
         {

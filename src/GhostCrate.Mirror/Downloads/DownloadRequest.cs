@@ -1,7 +1,9 @@
 namespace GhostCrate.Mirror.Downloads;
 
-/// <summary>One .crate file to fetch: where from, and the index `cksum` it must hash to before it is accepted.</summary>
-public sealed record DownloadRequest(string Name, string Version, string Cksum, Uri Url);
+/// <summary>One file to fetch: where from, and the SHA-256 (a crate's index `cksum`) it must hash to before it is accepted.</summary>
+/// <param name="FinalPath">Where the verified file goes; null for a .crate file (its place in crates/).</param>
+/// <param name="PartialPath">Where its bytes collect until verified; null for a .crate file (.ghostcrate/partial/).</param>
+public sealed record DownloadRequest(string Name, string Version, string Cksum, Uri Url, string? FinalPath = null, string? PartialPath = null);
 
 public enum DownloadStatus
 {

@@ -5,7 +5,7 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 namespace GhostCrate.Mirror.Signing;
 
 /// <summary>
-/// OpenPGP detached, ASCII-armoured signatures (RFC 4880 §11.4) with Portable.BouncyCastle, so `gpg --verify
+/// OpenPGP detached, ASCII-armoured signatures (RFC 4880 §11.4) with BouncyCastle.Cryptography, so `gpg --verify
 /// inventory.yaml.asc inventory.yaml` checks them with no GhostCrate on the machine. The armour has exactly one
 /// accepted form (<see cref="ArmoredSignature"/>). Binary-document signatures
 /// (type 0x00): the inventory is hashed byte for byte, no line-ending games.
@@ -49,24 +49,48 @@ public static class OpenPgpSignature
         PgpSignature signature;
         try
         {
-            var factory = new PgpObjectFactory(ArmoredSignature.Read(signatureFile));
-            var list = factory.NextPgpObject() switch
-            {
-                PgpSignatureList l => l,
-                PgpCompressedData c => new PgpObjectFactory(c.GetDataStream()).NextPgpObject() as PgpSignatureList,
-                _ => null,
-            };
-            signature = list is { Count: > 0 } ? list[0] : throw new MirrorException("the signature file holds no OpenPGP signature");
+            signature = FirstSignature(new PgpObjectFactory(ArmoredSignature.Read(signatureFile)));
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or PgpException)
         {
             throw new MirrorException($"the signature is not a readable OpenPGP signature: {ex.Message}");
         }
-        catch (PgpException ex)
-        {
-            throw new MirrorException($"the signature is not a readable OpenPGP signature: {ex.Message}");
-        }
+        return Verify(signature, data, trustedPublicKeys, "the bundle", "the inventory: the bundle was altered");
+    }
 
+    /// <summary>
+    /// Checks a detached signature made elsewhere (the Rust release team's `.asc` files, armoured by gpg with whatever
+    /// headers it writes, or binary): read with BouncyCastle's own armour reader, which checks the CRC-24.
+    /// </summary>
+    /// <param name="what">What was signed, for messages (`channel-rust-stable.toml`).</param>
+    public static string VerifyExternal(Stream data, byte[] signatureFile, Stream trustedPublicKeys, string what)
+    {
+        if (signatureFile.Length > ArmoredSignature.MaxFileBytes) throw new MirrorException($"the signature of {what} is larger than any signature");
+        PgpSignature signature;
+        try
+        {
+            signature = FirstSignature(new PgpObjectFactory(PgpUtilities.GetDecoderStream(new MemoryStream(signatureFile))));
+        }
+        catch (Exception ex) when (ex is IOException or PgpException)
+        {
+            throw new MirrorException($"the signature of {what} is not a readable OpenPGP signature: {ex.Message}");
+        }
+        return Verify(signature, data, trustedPublicKeys, what, $"{what}: it was altered or signed by someone else");
+    }
+
+    private static PgpSignature FirstSignature(PgpObjectFactory factory)
+    {
+        var list = factory.NextPgpObject() switch
+        {
+            PgpSignatureList l => l,
+            PgpCompressedData c => new PgpObjectFactory(c.GetDataStream()).NextPgpObject() as PgpSignatureList,
+            _ => null,
+        };
+        return list is { Count: > 0 } ? list[0] : throw new MirrorException("the signature file holds no OpenPGP signature");
+    }
+
+    private static string Verify(PgpSignature signature, Stream data, Stream trustedPublicKeys, string subject, string mismatch)
+    {
         PgpPublicKey? key;
         try
         {
@@ -77,10 +101,10 @@ public static class OpenPgpSignature
         {
             throw new MirrorException($"the trusted key file is not an OpenPGP public key: {ex.Message}");
         }
-        if (key is null) throw new MirrorException($"the bundle is signed by key {signature.KeyId:X16}, which is not a trusted key");
+        if (key is null) throw new MirrorException($"{subject} is signed by key {signature.KeyId:X16}, which is not a trusted key");
         signature.InitVerify(key);
         Update(signature.Update, data);
-        if (!signature.Verify()) throw new MirrorException($"the signature by key {signature.KeyId:X16} does not match the inventory: the bundle was altered");
+        if (!signature.Verify()) throw new MirrorException($"the signature by key {signature.KeyId:X16} does not match {mismatch}");
         return signature.KeyId.ToString("X16");
     }
 

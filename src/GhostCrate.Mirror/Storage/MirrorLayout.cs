@@ -10,9 +10,13 @@ namespace GhostCrate.Mirror.Storage;
 ///   index/{1,2,3/a,ab/cd}/name       the served sparse index (only lines whose .crate file is present)
 ///   meta/{name}.toml                 legacy per-crate TOML metadata carried by bundles (import side)
 ///   imported.json                    the bundle mark this directory is at (import side)
+///   toolchains/dist/...              what rustup is served: channel manifests (+ .sha256, .asc) and hard links of
+///                                    the archives they name; toolchains/rustup/release-stable.toml (Toolchains/)
 /// index -> current/index, meta -> current/meta   links kept for tools that read DIR/index directly
 /// crates/{name}/{name}-{version}.crate  immutable once verified; invisible until a served index lists them
 /// sidecars/{name}/{version}.json     per-version metadata (`mirror sidecars`)
+/// toolchains/dist/{date}/{file}      verified toolchain archives (+ .sha256), immutable; served only through a
+///                                    generation whose manifests name them
 /// manifests/sync-*.jsonl             one JSON line per file of each sync run
 /// inventory.yaml, inventory.yaml.asc `mirror inventory`, `mirror sign`
 /// .ghostcrate/                       private state: temp files, partial downloads, the upstream git clone or the
@@ -66,6 +70,12 @@ public sealed class MirrorLayout(string root)
     public string TempDir => Path.Combine(StateDir, "tmp");
     public string PartialDir => Path.Combine(StateDir, "partial");
     public string GitDir => Path.Combine(StateDir, "upstream.git");
+
+    /// <summary>Verified toolchain archives, by their path below the dist root (`dist/DATE/FILE`).</summary>
+    public string ToolchainStoreDir => Path.Combine(Root, Toolchains.DistPaths.Folder);
+
+    /// <summary>The served toolchain tree (manifests and archive links) of the current generation.</summary>
+    public string ServedToolchainsDir => Path.Combine(CurrentLink, Toolchains.DistPaths.Folder);
     public string MarksDir => Path.Combine(StateDir, "marks");
     public string SparseCacheDir => Path.Combine(StateDir, "sparse");
     public string ImportStateFile => HasGenerations ? Path.Combine(CurrentLink, ImportStateName) : LegacyImportStateFile;

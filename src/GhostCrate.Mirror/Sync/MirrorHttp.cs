@@ -31,6 +31,7 @@ public static class MirrorHttp
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<MirrorSync>();
+        services.AddSingleton<Toolchains.ToolchainSync>();
         return services;
     }
 }

@@ -27,6 +27,7 @@ public sealed class UiPaths
         if (services.GetService<IOptions<MirrorOptions>>()?.Value is { Enabled: true } mirror)
         {
             prefixes.Add("/" + mirror.MountPath.Trim('/') + "/");
+            prefixes.Add("/" + mirror.ToolchainMountPath.Trim('/') + "/");
         }
         _prefixes = prefixes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
     }

@@ -39,6 +39,10 @@ public static class Help
               Write a signed TAR bundle (all files, or what changed since MARK) and record a new mark.
           ghostcrate mirror import FILE --into DIR --trusted-key PUBLIC.asc
               Check a bundle's signature and every hash, then apply it (in order; re-running is safe).
+          ghostcrate toolchain sync DIR --hosts TRIPLE,.. [--channels stable,1.95,1.95.0] [--targets TRIPLE,..]
+                  [--profile minimal|default|complete|none] [--components rust-src,..] [--dist-server URL]
+                  [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N]
+              Mirror rustup toolchains into DIR (checked against .sha256 files and the manifests' OpenPGP signatures).
           ghostcrate backup create --to DIR [--data-dir DIR] [--config FILE]
               Back up the running registry (SQLite + files) into a new folder DIR/<UTC time>/ and print its path.
           ghostcrate backup verify DIR/BACKUP [--deep]

@@ -23,10 +23,10 @@ public sealed class MirrorServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<MirrorServer> StartAsync(string mirrorDirectory, string mountPath = "/mirror/")
+    public static async Task<MirrorServer> StartAsync(string mirrorDirectory, string mountPath = "/mirror/", IReadOnlyDictionary<string, string?>? extra = null)
     {
         var dataDir = TempDir.Create("mirror-server");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["DataDir"] = dataDir,
             ["Urls"] = "http://127.0.0.1:0",
@@ -34,7 +34,9 @@ public sealed class MirrorServer : IAsyncDisposable
             ["Mirror:Directory"] = mirrorDirectory,
             ["Mirror:MountPath"] = mountPath,
             ["Logging:LogLevel:Default"] = "Warning",
-        }).Build();
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) values[key] = value;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var (settings, errors) = GhostCrateSettings.Load(configuration, dataDir);
         if (settings is null) throw new InvalidOperationException(string.Join("; ", errors));
         var app = await ServeCommand.BuildAsync(configuration, settings, TextWriter.Null, CancellationToken.None);

@@ -28,6 +28,7 @@ public sealed class OpenApiDocumentTests
         ["/mirror/index/config.json"] = "the offline mirror's config.json: a file cargo reads",
         ["/mirror/index/{path}"] = "the offline mirror's index files",
         ["/mirror/crates/{name}/{version}/download"] = "the offline mirror's .crate files",
+        ["/rustup/{path}"] = "the offline mirror's rustup toolchains: a dist server's files (channel manifests, archives) for rustup",
         ["/assets/{path}"] = "the web UI's static files",
         ["/login"] = "the sign-in form post (redirects; its JSON variant is for tests and scripts)",
         ["/logout"] = "the sign-out form post",

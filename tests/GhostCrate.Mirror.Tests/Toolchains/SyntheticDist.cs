@@ -1,0 +1,148 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using GhostCrate.Mirror.Tests.Support;
+
+namespace GhostCrate.Mirror.Tests.Toolchains;
+
+/// <summary>
+/// A small dist tree in the layout of static.rust-lang.org, with component archives rustup can install: real
+/// rust-installer tarballs (`NAME-VERSION-TARGET/` with `rust-installer-version` = 3, `components`, and per component
+/// `manifest.in` listing `file:` lines; the format rustup's `src/dist/component/package.rs` reads). `rustc` and `cargo`
+/// are shell scripts that print a version. The channel manifest is signed with the test's gpg key.
+/// Hosts: x86_64-unknown-linux-gnu; rust-std also for wasm32-unknown-unknown and aarch64-unknown-linux-gnu.
+/// </summary>
+public sealed class SyntheticDist : IDisposable
+{
+    public const string Host = "x86_64-unknown-linux-gnu";
+    public const string Cross = "wasm32-unknown-unknown";
+    public const string Unmirrored = "aarch64-unknown-linux-gnu";
+
+    public SyntheticDist(Gpg gpg, string version = "1.95.0", string date = "2026-04-16")
+    {
+        Root = TempDir.Create("dist");
+        Gpg = gpg;
+        Publish(version, date);
+        WriteRustupRelease("1.29.0");
+    }
+
+    public string Root { get; }
+    public Gpg Gpg { get; }
+
+    /// <summary>Every archive of the last published release: dist-relative path to SHA-256.</summary>
+    public Dictionary<string, string> Archives { get; } = new(StringComparer.Ordinal);
+
+    public string ManifestText { get; private set; } = "";
+
+    public string Full(string relative) => Path.Combine(Root, relative);
+
+    /// <summary>Builds a release's archives and manifest, and publishes it as stable, X.Y and X.Y.Z (dated and not).</summary>
+    public void Publish(string version, string date, string? manifestExtra = null)
+    {
+        Archives.Clear();
+        var pkgs = new StringBuilder();
+        void Package(string pkg, string stem, string target, string component, params (string Path, string Content, bool Exec)[] files)
+        {
+            var dir = target == "*" ? $"{stem}-{version}" : $"{stem}-{version}-{target}";
+            var relative = $"dist/{date}/{dir}.tar.gz";
+            var hash = WriteInstaller(relative, dir, component, files);
+            pkgs.Append($"[pkg.{pkg}.target.\"{target}\"]\navailable = true\nurl = \"https://static.rust-lang.org/{relative}\"\nhash = \"{hash}\"\n\n");
+        }
+
+        var rustc = $"#!/bin/sh\necho \"rustc {version} (5ynth371c {date})\"\n";
+        Package("rustc", "rustc", Host, "rustc", ("bin/rustc", rustc, true));
+        Package("cargo", "cargo", Host, "cargo", ("bin/cargo", $"#!/bin/sh\necho \"cargo {version} (5ynth371c {date})\"\n", true));
+        Package("clippy-preview", "clippy", Host, "clippy-preview", ("bin/cargo-clippy", $"#!/bin/sh\necho \"clippy 0.1.{version.Split('.')[1]}\"\n", true));
+        foreach (var target in new[] { Host, Cross, Unmirrored })
+            Package("rust-std", "rust-std", target, $"rust-std-{target}", ($"lib/rustlib/{target}/lib/libstd-synthetic.rlib", $"std for {target} {version}\n", false));
+        Package("rust-src", "rust-src", "*", "rust-src", ("lib/rustlib/src/rust/library/std/src/lib.rs", "// synthetic\n", false));
+
+        var manifest = new StringBuilder();
+        manifest.Append($"manifest-version = \"2\"\ndate = \"{date}\"\n\n");
+        foreach (var pkg in new[] { "rustc", "cargo", "clippy-preview", "rust-std", "rust-src" })
+            manifest.Append($"[pkg.{pkg}]\nversion = \"{version} (5ynth371c {date})\"\n\n");
+        manifest.Append($"[pkg.rust]\nversion = \"{version} (5ynth371c {date})\"\n\n");
+        manifest.Append($"[pkg.rust.target.{Host}]\navailable = true\nurl = \"https://static.rust-lang.org/dist/{date}/rust-{version}-{Host}.tar.gz\"\n");
+        manifest.Append($"hash = \"{new string('0', 64)}\"\n");
+        manifest.Append($"components = [{Ref("rustc", Host)}, {Ref("rust-std", Host)}, {Ref("cargo", Host)}]\n");
+        manifest.Append($"extensions = [{Ref("clippy-preview", Host)}, {Ref("rust-src", "*")}, {Ref("rust-std", Cross)}, {Ref("rust-std", Unmirrored)}]\n\n");
+        manifest.Append(pkgs);
+        manifest.Append("[renames.clippy]\nto = \"clippy-preview\"\n\n");
+        manifest.Append("[profiles]\nminimal = [\"rustc\", \"cargo\", \"rust-std\"]\ndefault = [\"rustc\", \"cargo\", \"rust-std\", \"clippy-preview\"]\n");
+        manifest.Append("complete = [\"rustc\", \"cargo\", \"rust-std\", \"clippy-preview\", \"rust-src\"]\n");
+        manifest.Append(manifestExtra);
+        ManifestText = manifest.ToString();
+
+        var minor = string.Join('.', version.Split('.').Take(2));
+        foreach (var name in new[] { "stable", minor, version })
+        {
+            WriteManifest($"dist/channel-rust-{name}.toml");
+            WriteManifest($"dist/{date}/channel-rust-{name}.toml");
+        }
+    }
+
+    /// <summary>Writes a manifest with its .sha256 and a gpg .asc.</summary>
+    public void WriteManifest(string relative, string? text = null, Gpg? signer = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text ?? ManifestText);
+        var path = Full(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        File.WriteAllText(path + ".sha256", $"{Convert.ToHexStringLower(SHA256.HashData(bytes))}  {Path.GetFileName(path)}\n");
+        (signer ?? Gpg).SignDetached(path);
+    }
+
+    public void WriteRustupRelease(string version)
+    {
+        Directory.CreateDirectory(Full("rustup"));
+        File.WriteAllText(Full("rustup/release-stable.toml"), $"schema-version = \"1\"\nversion = \"{version}\"\n");
+    }
+
+    private static string Ref(string pkg, string target) => $"{{ pkg = \"{pkg}\", target = \"{target}\" }}";
+
+    private string WriteInstaller(string relative, string dir, string component, (string Path, string Content, bool Exec)[] files)
+    {
+        var bytes = new MemoryStream();
+        using (var gzip = new GZipStream(bytes, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            void Dir(string name) => tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name + "/") { Mode = (UnixFileMode)0b111_101_101 });
+            void File(string name, string content, bool exec)
+            {
+                var data = Encoding.UTF8.GetBytes(content);
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    Mode = exec ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100,
+                    DataStream = new MemoryStream(data),
+                });
+            }
+            Dir(dir);
+            File($"{dir}/rust-installer-version", "3\n", false);
+            File($"{dir}/components", component + "\n", false);
+            Dir($"{dir}/{component}");
+            File($"{dir}/{component}/manifest.in", string.Concat(files.Select(f => $"file:{f.Path}\n")), false);
+            var made = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (path, content, exec) in files)
+            {
+                var parts = path.Split('/');
+                for (var i = 1; i < parts.Length; i++)
+                {
+                    var folder = $"{dir}/{component}/{string.Join('/', parts[..i])}";
+                    if (made.Add(folder)) Dir(folder);
+                }
+                File($"{dir}/{component}/{path}", content, exec);
+            }
+        }
+        var full = Full(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var archive = bytes.ToArray();
+        System.IO.File.WriteAllBytes(full, archive);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(archive));
+        System.IO.File.WriteAllText(full + ".sha256", $"{hash}  {Path.GetFileName(full)}\n");
+        Archives[relative] = hash;
+        return hash;
+    }
+
+    public void Dispose() => TempDir.Delete(Root);
+}
