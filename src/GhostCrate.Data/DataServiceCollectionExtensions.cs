@@ -36,6 +36,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Catalog);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DownloadStats);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Usage);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Backup);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupSnapshots);
         return services;

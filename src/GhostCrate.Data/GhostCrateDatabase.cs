@@ -42,6 +42,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Catalog = new CrateCatalog(factory);
         DownloadStats = new DownloadStatsRepository(factory);
         Usage = new Analytics.UsageRepository(factory);
+        IndexFiles = new Index.IndexFileRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -63,6 +64,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public ICrateCatalog Catalog { get; }
     public IDownloadStatsRepository DownloadStats { get; }
     public Core.Analytics.IUsageRepository Usage { get; }
+    public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 

@@ -60,6 +60,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE crates SET max_version = @maxVersion, updated_at = @now WHERE id = @crateId",
                 new { maxVersion, now = UnixTime.ToMs(now), crateId }, transaction, cancellationToken: cancellationToken));
+            await Index.IndexFileWriter.WriteAsync(factory, connection, transaction, crateId.Value, now, cancellationToken);
             return true;
         }, cancellationToken);
 
