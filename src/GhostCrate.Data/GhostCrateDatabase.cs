@@ -68,6 +68,12 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
+    /// <summary>How this process learns of other processes' index changes (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll).</summary>
+    public Core.Index.IIndexChangeSignal CreateChangeSignal(TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers) =>
+        _factory.Provider == DatabaseProvider.Postgres
+            ? new Index.PostgresChangeListener(_factory, time, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Index.PostgresChangeListener>(loggers))
+            : new Index.SqliteChangeSignal(time);
+
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 
     public void Dispose() => _factory.Dispose();

@@ -18,6 +18,7 @@ public static class GhostCrateWeb
         services.AddSingleton<RegistryUrls>();
         services.AddGhostCrateIdentityWeb();
         services.AddHostedService<DownloadCountFlusher>();
+        services.AddHostedService<IndexChangeListener>();
         // First start-up filter, so its middleware wraps the fast paths too; adds nothing when Logs:Requests is off.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestLoggingStartupFilter>();
         // Requests for hosts outside Registry:AllowedHosts are refused before anything, the fast paths included.

@@ -31,7 +31,7 @@ public sealed class PublishService(
     Audit.AuditLog audit,
     IEnumerable<IPublishNameGuard> nameGuards,
     CrateAccess access,
-    SparseIndexService? index = null)
+    SparseIndexService index)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -146,7 +146,7 @@ public sealed class PublishService(
         {
             // Whatever the outcome (a commit may have succeeded and still reported an error), this node must not go on
             // serving an index file rendered before this write.
-            index?.Invalidate(canonical);
+            index.Invalidate(canonical);
         }
 
         switch (write.Status)
