@@ -67,8 +67,9 @@ internal sealed class PostgresChangeListener(IDbConnectionFactory factory, TimeP
         {
             if (!await connection.WaitAsync(IdleCheck, cancellationToken))
             {
-                await using var check = new NpgsqlCommand("SELECT 1", connection);
-                await check.ExecuteScalarAsync(cancellationToken);
+                // A round trip that fails on a dead connection; LISTEN again is a no-op for a live one.
+                await using var check = new NpgsqlCommand($"LISTEN {IndexChangeCounter.Channel}", connection);
+                await check.ExecuteNonQueryAsync(cancellationToken);
             }
             // One catch-up for however many notifications arrived meanwhile (it reads every change past the last).
             if (Interlocked.Exchange(ref notified, 0) == 1) await catchUp(cancellationToken);
