@@ -30,9 +30,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<TokenService>();
-        services.AddSingleton(sp => new IndexFileCache(sp.GetRequiredService<ICrateRepository>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024,
-            sp.GetService<IIndexFileSpill>()));
+        services.AddSingleton(sp => new IndexFileCache(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024));
+        services.AddSingleton<IndexChangeFollower>();
         services.AddSingleton<DownloadCounter>();
         // Backup and verified restore (issue 19): the database and backup-location ports come from Data and the host.
         services.AddSingleton<Backup.BackupCreator>();

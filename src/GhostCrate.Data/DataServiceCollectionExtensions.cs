@@ -37,6 +37,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DownloadStats);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Usage);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Advisories);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CreateChangeSignal(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Backup);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupSnapshots);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Jobs);

@@ -46,6 +46,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         JobWakeup = factory.Provider == DatabaseProvider.Postgres ? new Jobs.PostgresJobWakeup(factory, TimeProvider.System) : new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
+        IndexFiles = new Index.IndexFileRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -68,11 +69,18 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IDownloadStatsRepository DownloadStats { get; }
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
+    public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }
     public Core.Notifications.IWebhookRepository Webhooks { get; }
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
+
+    /// <summary>How this process learns of other processes' index changes (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll).</summary>
+    public Core.Index.IIndexChangeSignal CreateChangeSignal(TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers) =>
+        _factory.Provider == DatabaseProvider.Postgres
+            ? new Index.PostgresChangeListener(_factory, time, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Index.PostgresChangeListener>(loggers))
+            : new Index.SqliteChangeSignal(time);
 
     public async ValueTask DisposeAsync()
     {

@@ -13,8 +13,6 @@ internal static partial class LinuxNative
     private const int ReadOnly = 0;          // O_RDONLY
     private const int CloseOnExec = 0x80000; // O_CLOEXEC: the same value on x86-64 and arm64
     private const int ErrorExists = 17;      // EEXIST: the same value on every Linux architecture
-    private const int ErrorNoEntry = 2;      // ENOENT
-    private const int ErrorNotDirectory = 20; // ENOTDIR
 
     /// <summary>
     /// Creates <paramref name="target"/> as a hard link to <paramref name="source"/>, failing if it exists.
@@ -103,41 +101,6 @@ internal static partial class LinuxNative
             return false;
         }
     }
-
-    /// <summary>
-    /// Reads a small file whole with open/pread/close and nothing else: .NET's File.OpenHandle adds an fstat and an
-    /// advisory flock to every open: two of the five system calls of a spilled index file's read (IndexSpillDirectory).
-    /// Returns the bytes read (the buffer may be too small when it is full), -1 when the file does not exist, and null
-    /// when the caller should use .NET's own calls (not Linux, no glibc, any other error).
-    /// </summary>
-    public static unsafe int? TryReadSmallFile(string path, Span<byte> buffer)
-    {
-        if (!OperatingSystem.IsLinux()) return null;
-        try
-        {
-            var fd = Open(path, ReadOnly | CloseOnExec);
-            if (fd < 0) return Marshal.GetLastPInvokeError() is ErrorNoEntry or ErrorNotDirectory ? -1 : null;
-            try
-            {
-                fixed (byte* start = buffer)
-                {
-                    var read = PRead(fd, start, (nuint)buffer.Length, 0);
-                    return read < 0 ? null : (int)read;
-                }
-            }
-            finally
-            {
-                _ = Close(fd);
-            }
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    [LibraryImport(LibC, EntryPoint = "pread64", SetLastError = true)]
-    private static unsafe partial nint PRead(int fd, byte* buffer, nuint count, long offset);
 
     [LibraryImport(LibC, EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int RenameNative(string oldPath, string newPath);

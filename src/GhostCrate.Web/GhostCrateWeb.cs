@@ -20,6 +20,7 @@ public static class GhostCrateWeb
         services.AddHostedService<DownloadCountFlusher>();
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
+        services.AddHostedService<IndexChangeListener>();
         // First start-up filter, so its middleware wraps the fast paths too; adds nothing when Logs:Requests is off.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestLoggingStartupFilter>();
         // Requests for hosts outside Registry:AllowedHosts are refused before anything, the fast paths included.

@@ -135,23 +135,6 @@ public abstract class YankAndIndexTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Null(await Crates.FindDownloadAsync("foo", "9.9.9", Ct));
         Assert.Null(await Crates.FindDownloadAsync("nope", "1.1.0", Ct));
     }
-
-    [Fact]
-    public async Task Changed_crates_are_listed_by_updated_at()
-    {
-        await PublishThreeAsync();
-        var alice = (await Users.FindByNameAsync("alice", Ct))!;
-        await PublishAsync(NewVersion("bar", "1.0.0", alice.Id, publishedAt: T0.AddHours(1)));
-        Assert.True(await Crates.SetYankedAsync("foo", "1.0.0", true, T0.AddHours(2), Ct));
-
-        var changes = await Crates.ListChangedSinceAsync(T0.AddMinutes(30), Ct);
-        Assert.Equal([new CrateChange("bar", T0.AddHours(1)), new CrateChange("foo", T0.AddHours(2))], changes.OrderBy(c => c.CanonicalName));
-        Assert.Empty(await Crates.ListChangedSinceAsync(T0.AddHours(3), Ct));
-
-        var every = new List<CrateChange>();
-        await Crates.ForEachCrateUpdatedAtAsync((name, at) => every.Add(new CrateChange(name, at)), Ct);
-        Assert.Equal([new CrateChange("bar", T0.AddHours(1)), new CrateChange("foo", T0.AddHours(2))], every.OrderBy(c => c.CanonicalName));
-    }
 }
 
 public sealed class SqliteYankAndIndexTests(SqliteLane lane) : YankAndIndexTests(lane), IClassFixture<SqliteLane>;

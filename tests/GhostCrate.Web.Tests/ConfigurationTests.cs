@@ -20,25 +20,6 @@ public class ConfigurationTests
         Assert.Contains(Path.Combine(Path.GetTempPath(), "data", "ghostcrate.db"), settings.Database.ConnectionString);
         Assert.Equal(Path.Combine(Path.GetTempPath(), "data", "blobs"), settings.Storage.Path);
         Assert.True(settings.AutoMigrate);
-        Assert.True(settings.Registry.IndexSpill);
-        Assert.Equal(Path.Combine(Path.GetTempPath(), "data", "cache", "index"), settings.Registry.IndexSpillPath);
-    }
-
-    [Theory]
-    [InlineData(null, null, true)]
-    [InlineData("false", null, false)]
-    [InlineData(null, "0", false)] // no memory cache, no spill either
-    public void Index_files_spill_to_disk_unless_turned_off(string? spill, string? cacheMegabytes, bool expected)
-    {
-        var values = new Dictionary<string, string?> { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000" };
-        if (spill is not null) values["Registry:IndexSpill"] = spill;
-        if (cacheMegabytes is not null) values["Registry:IndexCacheMegabytes"] = cacheMegabytes;
-        var (settings, errors) = Load(values);
-        Assert.Empty(errors);
-        var tool = Composition.Backends.AddGhostCrate(new ServiceCollection(), settings!);
-        Assert.DoesNotContain(tool, d => d.ServiceType == typeof(Core.Index.IIndexFileSpill)); // CLI verbs never spill
-        var server = Composition.Backends.AddIndexSpill(Composition.Backends.AddGhostCrate(new ServiceCollection(), settings!), settings!);
-        Assert.Equal(expected, server.Any(d => d.ServiceType == typeof(Core.Index.IIndexFileSpill)));
     }
 
     [Theory]

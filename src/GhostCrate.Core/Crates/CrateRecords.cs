@@ -82,9 +82,6 @@ public sealed record CrateSearchPage(IReadOnlyList<CrateSearchHit> Crates, long 
 
 public sealed record OwnerRecord(long UserId, string Username);
 
-/// <summary>A crate's updated_at, as the index cache compares it with what it rendered.</summary>
-public sealed record CrateChange(string CanonicalName, DateTimeOffset UpdatedAt);
-
 public sealed record DownloadTarget(long VersionId, string CrateName, string Version, string Checksum);
 
 public sealed record DownloadCount(long VersionId, long Count);

@@ -34,22 +34,6 @@ public interface ICrateRepository
 
     Task<long> CountCratesAsync(CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Crates whose updated_at is at or after <paramref name="since"/> (how the index cache learns about other nodes'
-    /// writes). The default returns nothing, which is right only for a store that no other process writes.
-    /// </summary>
-    Task<IReadOnlyList<CrateChange>> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<CrateChange>>([]);
-
-    /// <summary>
-    /// Calls <paramref name="visit"/> with every crate's canonical name and updated_at, without collecting them
-    /// (IndexFileCache's sweep reads every crate and keeps only a hash of each name).
-    /// </summary>
-    async Task ForEachCrateUpdatedAtAsync(Action<string, DateTimeOffset> visit, CancellationToken cancellationToken)
-    {
-        foreach (var change in await ListChangedSinceAsync(DateTimeOffset.UnixEpoch, cancellationToken)) visit(change.CanonicalName, change.UpdatedAt);
-    }
-
     /// <summary>What a download needs (version id, the crate's spelling, checksum) in one lookup, or null.</summary>
     async Task<DownloadTarget?> FindDownloadAsync(string canonicalName, string version, CancellationToken cancellationToken)
     {

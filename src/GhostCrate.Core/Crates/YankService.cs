@@ -9,7 +9,7 @@ namespace GhostCrate.Core.Crates;
 /// `cargo yank` / `cargo yank --undo` (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank).
 /// Yanking is idempotent, as on crates.io: yanking a yanked version succeeds.
 /// </summary>
-public sealed class YankService(ICrateRepository crates, CrateAccess access, TimeProvider time, ILogger<YankService> logger, Audit.AuditLog audit, SparseIndexService? index = null)
+public sealed class YankService(ICrateRepository crates, CrateAccess access, TimeProvider time, ILogger<YankService> logger, Audit.AuditLog audit, SparseIndexService index)
 {
     public async Task<Result<bool>> SetYankedAsync(string name, string version, bool yanked, Principal principal, CancellationToken cancellationToken)
     {
@@ -23,8 +23,8 @@ public sealed class YankService(ICrateRepository crates, CrateAccess access, Tim
         }
         finally
         {
-            // This node stops serving the old file at once (other nodes notice within a second, see IndexFileCache).
-            index?.Invalidate(crate.CanonicalName);
+            // This node stops serving the old file at once; other nodes follow the change counter (IndexChangeFollower).
+            index.Invalidate(crate.CanonicalName);
         }
         if (!changed)
         {

@@ -83,20 +83,12 @@ public sealed class RegistryOptions
     /// <summary>Extra reserved crate names on top of the built-in list.</summary>
     public List<string> ReservedNames { get; set; } = [];
     /// <summary>
-    /// Memory for rendered index files kept per node (0 turns the cache off). See IndexFileCache. 32 MB holds every
+    /// Memory for stored index files kept per node (0 turns the cache off). See IndexFileCache. 32 MB holds every
     /// index file of a 10k-crate registry; each cached megabyte costs about one and a half of resident memory (the GC
     /// keeps headroom beside it), so at 100k crates 64 MB cost ~100 MB more RSS than 16 MB for the same throughput
     /// (bench/README.md). Raise it on nodes with memory to spare and a large hot set.
     /// </summary>
     public int IndexCacheMegabytes { get; set; } = 32;
-    /// <summary>
-    /// Keep every rendered index file on this node's disk too, so a file that is not in memory is read back instead of
-    /// rendered from the database again (IIndexFileSpill; off when IndexCacheMegabytes is 0). At most the size of all
-    /// index files (~200 MB for 100k crates); safe to delete while stopped.
-    /// </summary>
-    public bool IndexSpill { get; set; } = true;
-    /// <summary>Where the spilled index files live; defaults to {DataDir}/cache/index. Use a folder local to the node.</summary>
-    public string? IndexSpillPath { get; set; }
     /// <summary>
     /// Memory per node for the bytes of small .crate files (up to 64 KB each) that are downloaded often (0 turns it
     /// off: every download reads its file, from the kernel's page cache when it is warm). 16 MB: at 100k crates

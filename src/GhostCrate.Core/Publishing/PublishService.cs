@@ -32,7 +32,7 @@ public sealed class PublishService(
     IEnumerable<IPublishNameGuard> nameGuards,
     CrateAccess access,
     Advisories.AdvisoryService advisories,
-    SparseIndexService? index = null)
+    SparseIndexService index)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -147,7 +147,7 @@ public sealed class PublishService(
         {
             // Whatever the outcome (a commit may have succeeded and still reported an error), this node must not go on
             // serving an index file rendered before this write.
-            index?.Invalidate(canonical);
+            index.Invalidate(canonical);
         }
 
         switch (write.Status)

@@ -68,6 +68,8 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
             // fails afterwards a retry finds the blob already there (put-if-absent), so no half-publish is observable.
             blobCalled = true;
             await storeBlob(cancellationToken);
+            // Last before the commit: from here the change counter is held until the commit (IndexChangeCounter).
+            await Index.IndexFileWriter.WriteAsync(factory, connection, transaction, crateId, version.PublishedAt, cancellationToken);
             await write.CommitAsync(cancellationToken);
             return new PublishWriteResult(PublishWriteStatus.Published, CrateCreated: created);
         }

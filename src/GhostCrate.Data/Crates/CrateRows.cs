@@ -63,12 +63,6 @@ internal sealed class IndexSourceRow
     public long? Yanked { get; set; }
 }
 
-internal sealed class CrateChangeRow
-{
-    public string CanonicalName { get; set; } = "";
-    public long UpdatedAt { get; set; }
-}
-
 internal sealed class DownloadTargetRow
 {
     public long VersionId { get; set; }

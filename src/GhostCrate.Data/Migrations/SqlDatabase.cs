@@ -42,6 +42,8 @@ internal sealed class SqlDatabase(IDbConnectionFactory factory) : IDatabase
             }, cancellationToken);
             if (ran) applied++;
         }
+        // Crates stored before index files were (0009), or restored from an older backup, get theirs now.
+        await Index.IndexFileBackfill.RunAsync(factory, cancellationToken);
         return applied;
     }
 

@@ -43,7 +43,7 @@ public static class SparseIndexEndpoints
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");
             }
             // A restricted crate (auth-required mode) does not exist for callers without a grant on it.
-            var file = await access.CanReadAsync(name, (await context.GetCallerAsync()).Principal, context.RequestAborted) ? await service.GetAsync(name, IndexFileResponses.IsRevalidation(context.Request), context.RequestAborted) : null;
+            var file = await access.CanReadAsync(name, (await context.GetCallerAsync()).Principal, context.RequestAborted) ? await service.GetAsync(name, context.RequestAborted) : null;
             if (file is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
 
             return IndexFileResponses.Answer(context, options.Value, file);

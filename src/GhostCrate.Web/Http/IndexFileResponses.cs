@@ -72,10 +72,6 @@ public static class IndexFileResponses
         return false;
     }
 
-    /// <summary>Whether the request carries validators: its client holds a copy of the file and revalidates it.</summary>
-    public static bool IsRevalidation(HttpRequest request) =>
-        request.Headers.IfNoneMatch.Count > 0 || request.Headers.IfModifiedSince.Count > 0;
-
     /// <summary>RFC 9110 §13.2.2: If-None-Match wins (weak comparison, §13.1.2); If-Modified-Since is only consulted without it.</summary>
     public static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {

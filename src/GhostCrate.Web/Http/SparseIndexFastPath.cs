@@ -72,7 +72,7 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
 
     /// <summary>The file when this caller may read it; null when the full pipeline has to decide.</summary>
     private async ValueTask<IndexFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name) =>
-        await FastPathAccess.MayReadAsync(context, settings, access, name) ? await index.GetAsync(name, IndexFileResponses.IsRevalidation(context.Request), context.RequestAborted) : null;
+        await FastPathAccess.MayReadAsync(context, settings, access, name) ? await index.GetAsync(name, context.RequestAborted) : null;
 }
 
 /// <summary>Puts <see cref="SparseIndexFastPath"/> in front of the whole application pipeline, routing included.</summary>

@@ -44,7 +44,6 @@ public static class ServeCommand
         }
         builder.Logging.AddGhostCrateConsole(settings.Logs);
         builder.Services.AddGhostCrate(settings);
-        builder.Services.AddIndexSpill(settings);
         builder.Services.AddGhostCrateWeb();
         builder.Services.AddGhostCrateTelemetry(settings.Metrics, settings.Telemetry);
         overrideServices?.Invoke(builder.Services);

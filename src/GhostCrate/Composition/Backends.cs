@@ -45,17 +45,4 @@ public static class Backends
         services.AddGhostCrateProxy(settings.Proxy);
         return services;
     }
-
-    /// <summary>
-    /// The index cache's disk level, for the server only: a process that serves no index files (a CLI verb, the
-    /// benchmark's generator) would only leave a folder of files nobody reads.
-    /// </summary>
-    public static IServiceCollection AddIndexSpill(this IServiceCollection services, GhostCrateSettings settings)
-    {
-        if (settings.Registry.IndexSpill && settings.Registry.IndexCacheMegabytes > 0)
-        {
-            services.AddGhostCrateIndexSpill(settings.Registry.IndexSpillPath!);
-        }
-        return services;
-    }
 }

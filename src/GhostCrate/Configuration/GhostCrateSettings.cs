@@ -92,7 +92,6 @@ public sealed record GhostCrateSettings(
         errors.AddRange(OptionsValidation.Validate(registry));
         errors.AddRange(OptionsValidation.Validate(identity));
         errors.AddRange(OptionsValidation.Validate(rateLimits));
-        registry.IndexSpillPath = Path.GetFullPath(string.IsNullOrWhiteSpace(registry.IndexSpillPath) ? Path.Combine(dataDir, "cache", "index") : registry.IndexSpillPath, workingDirectory);
         identity.KeysPath = Path.GetFullPath(string.IsNullOrWhiteSpace(identity.KeysPath) ? Path.Combine(dataDir, "keys") : identity.KeysPath, workingDirectory);
         errors.AddRange(ProxyOptionsValidation.Validate(proxy));
         if (mirror.Enabled) mirror.Directory = Path.GetFullPath(mirror.Directory!, workingDirectory);

@@ -25,6 +25,7 @@ public abstract class DatabaseTest(IDatabaseLane lane) : IAsyncLifetime
     protected ITokenRepository Tokens => Db.Ports.Tokens;
     protected Core.Catalog.ICrateCatalog Catalog => Db.Ports.Catalog;
     protected Core.Downloads.IDownloadStatsRepository DownloadStats => Db.Ports.DownloadStats;
+    protected Core.Index.IIndexFileStore IndexFiles => Db.Ports.IndexFiles;
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Whether the database is migrated before the test (the migration tests start from nothing).</summary>

@@ -29,6 +29,14 @@ public sealed class TestDatabase(DatabaseOptions options, Func<ValueTask> drop) 
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {table}", cancellationToken: cancellationToken));
     }
 
+    /// <summary>Runs a statement directly (e.g. to make a database look like one from before a migration).</summary>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var factory = DbConnectionFactory.Create(Options);
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var database in _opened) await database.DisposeAsync();

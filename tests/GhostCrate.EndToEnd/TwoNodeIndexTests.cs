@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Net;
+using GhostCrate.EndToEnd.Infrastructure;
+using Npgsql;
+
+namespace GhostCrate.EndToEnd;
+
+/// <summary>
+/// Two real nodes (separate processes) on one PostgreSQL database and one S3 bucket, as behind a load balancer: a
+/// write acknowledged by one node is served by the other on the very next request (the index change counter,
+/// docs/configuration.md "Index files across nodes"). Only the postgres-s3 lane has several nodes; on SQLite the
+/// tests are skipped.
+/// </summary>
+public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFixture<TwoNodeIndexTests.Nodes>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_publish_on_A_is_served_by_B_on_the_very_next_request()
+    {
+        var (a, b) = nodes.Get();
+        var name = $"ryw-{Ids.New()}";
+        for (var i = 0; i < 10; i++)
+        {
+            var version = $"0.{i}.0";
+            await PublishOkAsync(a, name, version);
+            // No waiting: B's memory may hold the file without this version (it was read right before).
+            var entries = await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel);
+            Assert.Contains(entries, e => e["vers"]!.GetValue<string>() == version);
+        }
+    }
+
+    [Fact]
+    public async Task A_yank_on_B_is_served_by_A_at_once_and_an_unyank_on_A_by_B()
+    {
+        var (a, b) = nodes.Get();
+        var name = $"yank2-{Ids.New()}";
+        await PublishOkAsync(a, name, "1.0.0");
+        var before = await a.Http.GetIndexFileAsync(name, cancellationToken: Cancel);
+        Assert.Contains("\"yanked\":false", before.Body);
+
+        Assert.Equal(HttpStatusCode.OK, (await b.Http.YankAsync(name, "1.0.0", nodes.AdminToken, Cancel)).Status);
+        var yanked = await a.Http.GetIndexFileAsync(name, cancellationToken: Cancel);
+        Assert.Contains("\"yanked\":true", yanked.Body);
+        Assert.NotEqual(before.Message.Headers.ETag, yanked.Message.Headers.ETag);
+
+        Assert.Equal(HttpStatusCode.OK, (await a.Http.UnyankAsync(name, "1.0.0", nodes.AdminToken, Cancel)).Status);
+        var unyanked = await b.Http.GetIndexFileAsync(name, cancellationToken: Cancel);
+        Assert.Contains("\"yanked\":false", unyanked.Body);
+        Assert.Equal(before.Message.Headers.ETag, unyanked.Message.Headers.ETag); // same bytes, same ETag on both nodes
+    }
+
+    [Fact]
+    public async Task A_node_whose_notification_connection_was_cut_or_that_was_down_catches_up()
+    {
+        var (a, b) = nodes.Get();
+        var name = $"lost-{Ids.New()}";
+        await PublishOkAsync(a, name, "1.0.0");
+        Assert.Single(await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel));
+
+        // Cut every LISTEN connection of the database (both nodes'): notifications sent meanwhile are lost.
+        var cut = await nodes.TerminateListenersAsync(Cancel);
+        Assert.True(cut >= 1, "no LISTEN connection was found to cut");
+        await PublishOkAsync(a, name, "1.1.0");
+        Assert.Equal(2, (await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel)).Count);
+
+        // B down (killed, as a crash) while A publishes; B comes back with an empty memory and the counter's latest value.
+        await b.RestartAsync(Cancel);
+        await PublishOkAsync(a, name, "1.2.0");
+        Assert.Equal(3, (await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel)).Count);
+        Assert.DoesNotContain("Unhandled", b.Log, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// 100 publishes of one crate, alternating between the nodes (two publishers at a time), while readers hit both
+    /// nodes: every read must contain every version whose publish had returned before the read was sent.
+    /// </summary>
+    [Fact]
+    public async Task No_reader_ever_sees_a_file_lacking_a_version_whose_publish_had_returned()
+    {
+        var (a, b) = nodes.Get();
+        var name = $"race-{Ids.New()}";
+        var acknowledged = new ConcurrentDictionary<string, bool>();
+        var violations = new ConcurrentQueue<string>();
+        var reads = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+
+        async Task ReadLoopAsync(GhostCrateServer node)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var expected = acknowledged.Keys.ToList(); // taken before the request is sent
+                var answer = await node.Http.GetIndexFileAsync(name, cancellationToken: CancellationToken.None);
+                Interlocked.Increment(ref reads);
+                if (answer.Status == HttpStatusCode.NotFound && expected.Count == 0) continue;
+                if (answer.Status != HttpStatusCode.OK)
+                {
+                    violations.Enqueue($"{node.BaseUrl}: {answer.Describe()}");
+                    continue;
+                }
+                var served = RegistryClient.ParseIndexLines(answer.Body).Select(e => e["vers"]!.GetValue<string>()).ToHashSet();
+                foreach (var version in expected.Where(v => !served.Contains(v)))
+                    violations.Enqueue($"{node.BaseUrl} served {served.Count} versions without {version}, acknowledged before the read");
+            }
+        }
+
+        async Task PublishLoopAsync(int first)
+        {
+            for (var i = first; i < 100; i += 2)
+            {
+                var version = $"1.0.{i}";
+                await PublishOkAsync(i % 4 < 2 ? a : b, name, version);
+                acknowledged[version] = true;
+            }
+        }
+
+        var readers = new[] { ReadLoopAsync(a), ReadLoopAsync(b), ReadLoopAsync(a), ReadLoopAsync(b) };
+        try
+        {
+            await Task.WhenAll(PublishLoopAsync(0), PublishLoopAsync(1));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+        }
+
+        Assert.Empty(violations);
+        Assert.Equal(100, acknowledged.Count);
+        Assert.True(reads > 0);
+        foreach (var node in new[] { a, b })
+            Assert.Equal(100, (await node.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel)).Count);
+    }
+
+    private async Task PublishOkAsync(GhostCrateServer node, string name, string version)
+    {
+        var answer = await node.Http.PublishAsync(CrateFiles.PublishBody(name, version, CrateFiles.Build(name, version)), nodes.AdminToken, Cancel);
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.Describe());
+    }
+
+    /// <summary>Node A with its own database and bucket, node B started on A's database, bucket and admin token.</summary>
+    public sealed class Nodes : IAsyncLifetime
+    {
+        private GhostCrateServer? _a;
+        private GhostCrateServer? _b;
+        private Exception? _startFailure;
+        private string? _skipReason;
+
+        public string AdminToken => _a!.AdminToken;
+
+        public async ValueTask InitializeAsync()
+        {
+            if (Lane.Current.UnavailableReason is { } reason)
+            {
+                _skipReason = reason;
+                return;
+            }
+            if (Lane.Current.Kind != BackendKind.PostgresS3)
+            {
+                _skipReason = "several nodes share a database on the postgres-s3 lane only (SQLite is one process)";
+                return;
+            }
+            try
+            {
+                // Rate limits are per node and would refuse the race test's 100 publishes of one token.
+                _a = await GhostCrateServer.StartAsync(new ServerOptions { Settings = new Dictionary<string, string> { ["GHOSTCRATE_RateLimits__Enabled"] = "false" } });
+                var shared = new NpgsqlConnectionStringBuilder(Postgres.Normalize(Lane.Current.PostgresConnectionString!)) { Database = _a.DatabaseName };
+                _b = await GhostCrateServer.StartAsync(new ServerOptions
+                {
+                    Settings = new Dictionary<string, string>
+                    {
+                        ["GHOSTCRATE_Database__ConnectionString"] = shared.ConnectionString,
+                        ["GHOSTCRATE_Storage__S3__Bucket"] = _a.Bucket!,
+                        ["GHOSTCRATE_ADMIN_TOKEN"] = _a.AdminToken,
+                        ["GHOSTCRATE_RateLimits__Enabled"] = "false",
+                    },
+                });
+            }
+            catch (Exception e)
+            {
+                _startFailure = e;
+            }
+        }
+
+        public (GhostCrateServer A, GhostCrateServer B) Get()
+        {
+            if (_skipReason is not null) Assert.Skip(_skipReason);
+            if (_startFailure is not null) throw new InvalidOperationException("The two nodes failed to start (details below)", _startFailure);
+            return (_a!, _b!);
+        }
+
+        /// <summary>Terminates the database sessions that LISTEN (the nodes' notification connections).</summary>
+        public async Task<int> TerminateListenersAsync(CancellationToken cancellationToken)
+        {
+            var admin = Postgres.Normalize(Lane.Current.PostgresConnectionString!);
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT count(*) FROM (
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE datname = @db AND query ILIKE 'LISTEN %' AND pid <> pg_backend_pid()) AS t
+                """, connection);
+            command.Parameters.AddWithValue("db", _a!.DatabaseName!);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_b is not null) await _b.DisposeAsync();
+            if (_a is not null) await _a.DisposeAsync();
+        }
+    }
+}
