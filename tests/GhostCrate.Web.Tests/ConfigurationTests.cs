@@ -42,6 +42,14 @@ public class ConfigurationTests
         Assert.Contains(errors, e => e.Contains(named, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Retired_index_spill_settings_of_an_earlier_release_are_accepted()
+    {
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Registry:IndexSpill"] = "true", ["Registry:IndexSpillPath"] = "/var/cache/ghostcrate" });
+        Assert.Empty(errors);
+        Assert.NotNull(settings);
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:8000", false)]
     [InlineData("http://*:8000", false)]

@@ -90,6 +90,13 @@ public sealed class RegistryOptions
     /// </summary>
     public int IndexCacheMegabytes { get; set; } = 32;
     /// <summary>
+    /// Retired: index files are stored in the database when they change, so there is no disk copy to keep. Accepted
+    /// and ignored, so that a configuration written for an earlier release still starts.
+    /// </summary>
+    public bool? IndexSpill { get; set; }
+    /// <summary>Retired with <see cref="IndexSpill"/>: accepted and ignored.</summary>
+    public string? IndexSpillPath { get; set; }
+    /// <summary>
     /// Memory per node for the bytes of small .crate files (up to 64 KB each) that are downloaded often (0 turns it
     /// off: every download reads its file, from the kernel's page cache when it is warm). 16 MB: at 100k crates
     /// (bench/README.md) small downloads stayed above nginx's rate with it, and 32 MB cost ~12 MB more peak memory.
