@@ -26,8 +26,10 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     private GhostCrateDatabase(IDbConnectionFactory factory, DatabaseOptions options)
     {
         _factory = factory;
-        Backup = new GhostCrate.Data.Backup.SqliteDatabaseBackup(factory, options);
         Database = new SqlDatabase(factory);
+        Backup = factory.Provider == DatabaseProvider.Postgres
+            ? new GhostCrate.Data.Backup.PostgresDatabaseBackup(options, Database)
+            : new GhostCrate.Data.Backup.SqliteDatabaseBackup(factory, options);
         Crates = new CrateRepository(factory);
         Owners = new OwnerRepository(factory);
         Users = new UserRepository(factory);

@@ -9,7 +9,7 @@ namespace GhostCrate.Data.Backup;
 /// <summary>
 /// The configured database's side of backup and restore. SQLite: `VACUUM INTO` writes a consistent copy from one read
 /// transaction (https://www.sqlite.org/lang_vacuum.html#vacuuminto); with WAL, writers carry on meanwhile and no write
-/// lock is taken. PostgreSQL (pg_dump of one snapshot) is not built yet and says so.
+/// lock is taken. PostgreSQL has its own (<see cref="PostgresDatabaseBackup"/>); both write the same snapshot format.
 /// </summary>
 internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, DatabaseOptions options) : IDatabaseBackup
 {
@@ -17,7 +17,6 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
 
     public async Task<DatabaseSnapshot> SnapshotAsync(string folder, CancellationToken cancellationToken)
     {
-        EnsureSqlite();
         var file = Path.Combine(folder, $"snapshot-{Guid.NewGuid():N}.{Format}");
         await factory.ReadAsync(connection =>
             connection.ExecuteAsync(new CommandDefinition("VACUUM INTO @file", new { file }, cancellationToken: cancellationToken)), cancellationToken);
@@ -34,7 +33,7 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
 
     public async Task InstallAsync(DatabaseSnapshot snapshot, bool replace, CancellationToken cancellationToken)
     {
-        if (snapshot.Format != Format) throw new BackupException($"a {snapshot.Format} database snapshot cannot be restored into SQLite yet");
+        if (snapshot.Format != Format) throw new BackupException($"a database snapshot in format '{snapshot.Format}' cannot be restored");
         var target = TargetFile();
         var folder = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(folder);
@@ -55,6 +54,12 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
                 File.Delete(target + "-journal");
             }
             File.Move(temp, target, overwrite: replace);
+            // Pooled connections of this process still hold the replaced file open; the next query must see the new one.
+            if (factory is SqliteConnectionFactory sqlite)
+            {
+                using var pooled = new SqliteConnection(sqlite.ConnectionString);
+                SqliteConnection.ClearPool(pooled);
+            }
         }
         finally
         {
@@ -64,16 +69,9 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
 
     private string TargetFile()
     {
-        EnsureSqlite();
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
         if (builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
             throw new BackupException("the configured SQLite database is not a file");
         return Path.GetFullPath(builder.DataSource);
-    }
-
-    private void EnsureSqlite()
-    {
-        if (factory.Provider != DatabaseProvider.Sqlite)
-            throw new BackupException("backup and restore of a PostgreSQL database are not available yet: this version backs up SQLite (see docs/backup-and-restore.md)");
     }
 }
