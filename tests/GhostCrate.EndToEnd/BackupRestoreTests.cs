@@ -323,6 +323,80 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         }
     }
 
+    [Fact]
+    public async Task A_backup_moves_a_registry_from_sqlite_and_files_to_postgres_and_s3_and_back()
+    {
+        // Both backends in one run need PostgreSQL and S3, so this runs on the postgres-s3 lane, where a server can be
+        // told to use SQLite + files instead.
+        if (Server.Lane.Kind != BackendKind.PostgresS3) Assert.Skip("needs PostgreSQL and S3: runs on the postgres-s3 lane");
+        var sqliteAndFiles = new Dictionary<string, string>
+        {
+            ["GHOSTCRATE_Database__Provider"] = "Sqlite",
+            ["GHOSTCRATE_Database__ConnectionString"] = "",
+            ["GHOSTCRATE_Storage__Provider"] = "FileSystem",
+            ["GHOSTCRATE_RateLimits__Enabled"] = "false",
+        };
+        var id = Ids.New();
+
+        // SQLite + files -> PostgreSQL + S3.
+        await using var laptop = await GhostCrateServer.StartAsync(new ServerOptions { Settings = sqliteAndFiles }, Cancel);
+        Assert.True(File.Exists(Path.Combine(laptop.DataDir, "ghostcrate.db")), "the source server runs on SQLite");
+        var (user, token) = await laptop.CreateUserWithTokenAsync("mv", Cancel);
+        var lib = $"mv-lib-{id}";
+        foreach (var version in new[] { "1.0.0", "1.1.0" })
+        {
+            var published = await laptop.Http.PublishAsync(CrateFiles.PublishBody(lib, version, CrateFiles.Build(lib, version)), token, Cancel);
+            Assert.True(published.Code == 200, published.Describe());
+        }
+        var yank = await laptop.Http.YankAsync(lib, "1.1.0", token, Cancel);
+        Assert.True(yank.Code == 200, yank.Describe());
+        var backups = Path.Combine(laptop.Root, "backups");
+        var created = await laptop.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", laptop.DataDir], cancellationToken: Cancel);
+        Assert.True(created.Succeeded, created.Describe());
+        var fromSqlite = LastLine(created);
+
+        await using var cluster = await GhostCrateServer.StartAsync(new ServerOptions
+        {
+            BeforeStart = async target =>
+            {
+                var restore = await target.RunCliAsync(["backup", "restore", fromSqlite, "--data-dir", target.DataDir], cancellationToken: Cancel);
+                Assert.True(restore.Succeeded, restore.Describe());
+            },
+        }, Cancel);
+        Assert.False(File.Exists(Path.Combine(cluster.DataDir, "ghostcrate.db")), "the target server runs on PostgreSQL");
+        await AssertServesAsync(cluster, lib, "1.0.0");
+        await AssertServesAsync(cluster, lib, "1.1.0");
+        Assert.True((await cluster.Http.GetIndexEntriesAsync(lib, cancellationToken: Cancel)).Single(e => e["vers"]!.GetValue<string>() == "1.1.0")["yanked"]!.GetValue<bool>());
+        Assert.Contains((await cluster.SnapshotStorageAsync(Cancel)), o => o.StartsWith($"crates/{lib}/{lib}-1.0.0.crate ", StringComparison.Ordinal));
+        // The token made on SQLite publishes on PostgreSQL: new rows get fresh ids after the restored ones.
+        var next = await cluster.Http.PublishAsync(CrateFiles.PublishBody(lib, "2.0.0", CrateFiles.Build(lib, "2.0.0")), token, Cancel);
+        Assert.True(next.Code == 200, $"token of {user}: {next.Describe()}");
+
+        // PostgreSQL + S3 -> SQLite + files, with cargo building against the result.
+        created = await cluster.RunCliAsync(["backup", "create", "--to", Path.Combine(cluster.Root, "backups"), "--data-dir", cluster.DataDir], cancellationToken: Cancel);
+        Assert.True(created.Succeeded, created.Describe());
+        var fromPostgres = LastLine(created);
+        var verified = await cluster.RunCliAsync(["backup", "verify", fromPostgres, "--deep"], cancellationToken: Cancel);
+        Assert.True(verified.Succeeded, verified.Describe());
+        await using var back = await GhostCrateServer.StartAsync(new ServerOptions
+        {
+            Settings = sqliteAndFiles,
+            BeforeStart = async target =>
+            {
+                var restore = await target.RunCliAsync(["backup", "restore", fromPostgres, "--data-dir", target.DataDir], cancellationToken: Cancel);
+                Assert.True(restore.Succeeded, restore.Describe());
+            },
+        }, Cancel);
+        Assert.True(File.Exists(Path.Combine(back.DataDir, "blobs", "crates", lib, $"{lib}-2.0.0.crate")), "the crate files are on the file system");
+        await AssertServesAsync(back, lib, "2.0.0");
+        using var cargo = new CargoSandbox(back, token);
+        var consumer = await cargo.NewLibAsync($"mv-consumer-{id}",
+            dependencies: $"{lib} = {{ version = \"1\", registry = \"ghostcrate\" }}",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn nothing() {}\n" });
+        await cargo.RunOkAsync(consumer.Directory, ["build"]);
+        Assert.Equal("1.0.0", CargoSandbox.LockedVersion(consumer, lib));
+    }
+
     private async Task KillMidwayAsync(string backups, IReadOnlyDictionary<string, string>? settings, Func<bool> stuck)
     {
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(Cancel);

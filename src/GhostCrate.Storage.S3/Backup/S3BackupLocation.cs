@@ -13,21 +13,24 @@ public sealed class S3BackupLocation(IAmazonS3 client, S3BackupTarget target) : 
 {
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
-        var ids = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = target.Bucket, Prefix = target.Prefix, Delimiter = "/" };
+        // Every key, not a delimiter listing: some S3-compatible servers (s3rver) leave a "folder" out of
+        // CommonPrefixes when its keys are nested deeper, which would hide an incomplete backup from list and prune.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var request = new ListObjectsV2Request { BucketName = target.Bucket, Prefix = target.Prefix };
         ListObjectsV2Response response;
         do
         {
             response = await client.ListObjectsV2Async(request, cancellationToken);
-            foreach (var common in response.CommonPrefixes ?? [])
+            foreach (var item in response.S3Objects ?? [])
             {
-                var id = common[target.Prefix.Length..].TrimEnd('/');
-                if (id.Length > 0 && !id.StartsWith('.')) ids.Add(id);
+                var rest = item.Key[target.Prefix.Length..];
+                var slash = rest.IndexOf('/');
+                if (slash > 0 && !rest.StartsWith('.')) ids.Add(rest[..slash]);
             }
             request.ContinuationToken = response.NextContinuationToken;
         }
         while (response.IsTruncated == true && !string.IsNullOrEmpty(response.NextContinuationToken));
-        return ids;
+        return [.. ids];
     }
 
     public async Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
