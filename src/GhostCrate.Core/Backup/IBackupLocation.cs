@@ -13,6 +13,12 @@ public interface IBackupLocation
     Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken);
 
     IBackupReader Open(string id);
+
+    /// <summary>
+    /// Removes a backup: its manifest first, so a deletion interrupted midway leaves an incomplete backup, never one
+    /// that looks complete with files missing.
+    /// </summary>
+    Task DeleteAsync(string id, CancellationToken cancellationToken);
 }
 
 /// <summary>Writes one backup. Nothing is complete until <see cref="CommitAsync"/> has written the manifest.</summary>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GhostCrate.Cli;
 
 /// <summary>
-/// `ghostcrate backup create|verify|restore|list` (issue 19; docs/backup-and-restore.md). A target is a directory or
+/// `ghostcrate backup create|verify|restore|list|prune` (issue 19; docs/backup-and-restore.md). A target is a directory or
 /// `s3://bucket/prefix` (reached with the Storage:S3 settings and the AWS credential chain, like the blob store).
 /// Exit codes: 0 done, 1 the backup is broken or the restore refused, 2 usage.
 /// </summary>
@@ -28,7 +28,8 @@ public static class BackupCommands
                 "verify" => await VerifyAsync(args, settings, output, error),
                 "restore" => await RestoreAsync(args, settings, output),
                 "list" => await ListAsync(args, settings, output),
-                _ => throw new CliException($"unknown backup command `{verb}`; expected `backup create`, `verify`, `restore` or `list`"),
+                "prune" => await PruneAsync(args, settings, output),
+                _ => throw new CliException($"unknown backup command `{verb}`; expected `backup create`, `verify`, `restore`, `list` or `prune`"),
             };
         }
         catch (BackupException ex)
@@ -105,6 +106,21 @@ public static class BackupCommands
                 ? $"{listing.Id}  complete    {m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}  {Size(m)}  {Describe(m.Counts)}"
                 : $"{listing.Id}  INCOMPLETE  {listing.Problem}");
         }
+        return 0;
+    }
+
+    private static async Task<int> PruneAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
+    {
+        args.EnsureOnly("--keep", "--dry-run", "--data-dir", "--config");
+        const string usage = "usage: ghostcrate backup prune DIR|s3://BUCKET/PREFIX --keep N [--dry-run]";
+        var dir = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException(usage);
+        if (!int.TryParse(args.Option("--keep"), NumberStyles.None, CultureInfo.InvariantCulture, out var keep)) throw new CliException(usage);
+        using var target = Target.Of(dir, settings);
+        var dryRun = args.Has("--dry-run");
+        var report = await BackupPruner.PruneAsync(target.Location, keep, dryRun, CancellationToken.None);
+        foreach (var id in report.Kept) await output.WriteLineAsync($"{id}  kept");
+        foreach (var id in report.Deleted) await output.WriteLineAsync($"{id}  {(dryRun ? "would be deleted" : "deleted")}");
+        if (report.Kept.Count == 0) await output.WriteLineAsync($"No complete backups in {target.BackupPath("")}; nothing deleted.");
         return 0;
     }
 

@@ -148,6 +148,12 @@ public sealed class BackupUseCaseTests
         }
 
         public IBackupReader Open(string id) => Backups[id];
+
+        public Task DeleteAsync(string id, CancellationToken cancellationToken)
+        {
+            Backups.Remove(id);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class MemoryBackup(string id) : IBackupWriter, IBackupReader
