@@ -38,6 +38,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Usage);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Backup);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupSnapshots);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
         return services;
     }
 }

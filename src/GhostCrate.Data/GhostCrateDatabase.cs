@@ -66,6 +66,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IDownloadStatsRepository DownloadStats { get; }
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
+    public Core.Backup.IBackupRunLog BackupRuns => new GhostCrate.Data.Backup.BackupRunRepository(_factory);
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();

@@ -6,6 +6,9 @@ namespace GhostCrate.Core.Backup;
 /// </summary>
 public interface IBackupLocation
 {
+    /// <summary>Where the backups are (a directory, an s3:// prefix), for messages and the run log.</summary>
+    string Describe { get; }
+
     /// <summary>Every backup folder, complete (with a manifest) or not, in no particular order.</summary>
     Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken);
 

@@ -24,17 +24,21 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
         return new DatabaseSnapshot(Format, file);
     }
 
-    public Task<string?> DescribeExistingAsync(CancellationToken cancellationToken)
+    public async Task<string?> DescribeExistingAsync(CancellationToken cancellationToken)
     {
         var path = TargetFile();
         var info = new FileInfo(path);
-        return Task.FromResult(info.Exists && info.Length > 0 ? $"{path} exists ({info.Length} bytes)" : null);
+        if (!info.Exists || info.Length == 0) return null;
+        // A database `ghostcrate migrate` has just made holds a schema and no rows: as empty as no file at all.
+        return await FirstTableWithRowsAsync(path, cancellationToken) is { } table ? $"{path} has rows in {table}" : null;
     }
 
     public async Task InstallAsync(DatabaseSnapshot snapshot, bool replace, CancellationToken cancellationToken)
     {
         if (snapshot.Format != Format) throw new BackupException($"a database snapshot in format '{snapshot.Format}' cannot be restored");
         var target = TargetFile();
+        // An existing file without rows (a fresh `ghostcrate migrate`) is replaced like a missing one.
+        replace = replace || await DescribeExistingAsync(cancellationToken) is null;
         var folder = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(folder);
         var temp = Path.Combine(folder, $".restore-{Guid.NewGuid():N}.tmp");
@@ -73,5 +77,25 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
         if (builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
             throw new BackupException("the configured SQLite database is not a file");
         return Path.GetFullPath(builder.DataSource);
+    }
+
+    private static async Task<string?> FirstTableWithRowsAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var connection = SqliteSnapshotFile.Open(file, SqliteOpenMode.ReadOnly);
+        await connection.OpenAsync(cancellationToken);
+        // Full-text tables and their shadow tables hold bookkeeping rows even when empty; they are derived from crates.
+        var tables = await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT t.name FROM sqlite_master t
+            WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND t.name <> 'schema_migrations'
+              AND t.sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+              AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name LIKE v.name || '\_%' ESCAPE '\')
+            ORDER BY t.name
+            """, cancellationToken: cancellationToken));
+        foreach (var table in tables)
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM {CopiedTable.Quote(table)})", cancellationToken: cancellationToken)) != 0)
+                return table;
+        }
+        return null;
     }
 }

@@ -7,6 +7,8 @@ public sealed class DirectoryBackupLocation(string root) : IBackupLocation
 {
     public string Root { get; } = Path.GetFullPath(root);
 
+    public string Describe => Root;
+
     public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<string> ids = Directory.Exists(Root)

@@ -11,6 +11,8 @@ namespace GhostCrate.Storage.S3.Backup;
 /// </summary>
 public sealed class S3BackupLocation(IAmazonS3 client, S3BackupTarget target) : IBackupLocation
 {
+    public string Describe => target.ToString();
+
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
         // Every key, not a delimiter listing: some S3-compatible servers (s3rver) leave a "folder" out of
