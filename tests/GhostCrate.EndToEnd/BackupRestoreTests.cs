@@ -66,6 +66,7 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         await WaitUntilAsync(() => { lock (published) return published.Count >= 2; }, "the publisher's first versions");
 
         var backups = Path.Combine(Server.Root, "backups");
+        var startedAt = DateTimeOffset.UtcNow;
         var created = await Server.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", Server.DataDir], cancellationToken: Cancel);
         Assert.True(created.Succeeded, created.Describe());
         int afterBackup;
@@ -86,6 +87,13 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
 
         var verified = await Server.RunCliAsync(["backup", "verify", backup, "--deep"], cancellationToken: Cancel);
         Assert.True(verified.Succeeded, verified.Describe());
+
+        // The server learns of the backup from the run log in the database (the CLI ran it, not the server).
+        var metrics = await Http.GetAsync("metrics", cancellationToken: Cancel);
+        var sample = System.Text.RegularExpressions.Regex.Match(metrics.Body, @"^ghostcrate_backup_last_success_timestamp_seconds(\{[^}]*\})?\s+(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(sample.Success, metrics.Describe());
+        Assert.InRange(double.Parse(sample.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), startedAt.ToUnixTimeSeconds() - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+
         var listed = await Server.RunCliAsync(["backup", "list", backups], cancellationToken: Cancel);
         Assert.True(listed.Succeeded && listed.StdOut.Contains($"{Path.GetFileName(backup)}  complete", StringComparison.Ordinal), listed.Describe());
 
