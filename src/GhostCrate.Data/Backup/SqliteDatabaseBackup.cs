@@ -81,7 +81,14 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
 
     private static async Task<string?> FirstTableWithRowsAsync(string file, CancellationToken cancellationToken)
     {
-        await using var connection = SqliteSnapshotFile.Open(file, SqliteOpenMode.ReadOnly);
+        // immutable=1 (https://www.sqlite.org/uri.html#uriimmutable): a refused restore must leave the target exactly as
+        // it was, and a read-only open of a WAL database would leave -wal and -shm files behind.
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = new Uri(file).AbsoluteUri + "?immutable=1",
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
         await connection.OpenAsync(cancellationToken);
         // Full-text tables and their shadow tables hold bookkeeping rows even when empty; they are derived from crates.
         var tables = await connection.QueryAsync<string>(new CommandDefinition("""
