@@ -29,6 +29,9 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
         var path = TargetFile();
         var info = new FileInfo(path);
         if (!info.Exists || info.Length == 0) return null;
+        // Rows may sit in the write-ahead log, which the immutable read below does not see: a non-empty -wal is data.
+        var wal = new FileInfo(path + "-wal");
+        if (wal.Exists && wal.Length > 0) return $"{path} has changes in {wal.Name}";
         // A database `ghostcrate migrate` has just made holds a schema and no rows: as empty as no file at all.
         return await FirstTableWithRowsAsync(path, cancellationToken) is { } table ? $"{path} has rows in {table}" : null;
     }
