@@ -26,8 +26,10 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     private GhostCrateDatabase(IDbConnectionFactory factory, DatabaseOptions options)
     {
         _factory = factory;
-        Backup = new GhostCrate.Data.Backup.SqliteDatabaseBackup(factory, options);
         Database = new SqlDatabase(factory);
+        Backup = factory.Provider == DatabaseProvider.Postgres
+            ? new GhostCrate.Data.Backup.PostgresDatabaseBackup(options, Database)
+            : new GhostCrate.Data.Backup.SqliteDatabaseBackup(factory, options);
         Crates = new CrateRepository(factory);
         Owners = new OwnerRepository(factory);
         Users = new UserRepository(factory);
@@ -74,6 +76,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }
     public Core.Notifications.IWebhookRepository Webhooks { get; }
+    public Core.Backup.IBackupRunLog BackupRuns => new GhostCrate.Data.Backup.BackupRunRepository(_factory);
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
     /// <summary>How this process learns of other processes' index changes (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll).</summary>

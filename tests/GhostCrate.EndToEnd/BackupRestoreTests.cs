@@ -1,24 +1,21 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Amazon.S3;
+using Amazon.S3.Model;
 using GhostCrate.EndToEnd.Infrastructure;
+using Npgsql;
 
 namespace GhostCrate.EndToEnd;
 
 /// <summary>
 /// `ghostcrate backup create|verify|restore|list` (issue 19) against a running server with the real cargo: a backup
 /// taken while a publisher keeps publishing restores into an empty data directory that serves every version of the
-/// manifest (and nothing published after the snapshot), builds a consumer and accepts tokens issued before.
+/// manifest (and nothing published after the snapshot), builds a consumer and accepts tokens issued before. On both
+/// lanes: SQLite + files, and PostgreSQL + S3 (each restore goes into a fresh database and bucket).
 /// </summary>
 public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTest(fixture), IClassFixture<BackupServerFixture>
 {
-    public override ValueTask InitializeAsync()
-    {
-        // PostgreSQL + S3 backups are the next slice of issue 19; `backup create` says so and exits 1 on that lane.
-        if (Lane.Current.Kind != BackendKind.Sqlite) Assert.Skip("backup and restore are built for SQLite + files only so far");
-        return base.InitializeAsync();
-    }
-
     [Fact]
     public async Task Backup_during_publishing_restores_into_an_empty_data_dir_that_serves_every_version_and_builds_a_consumer()
     {
@@ -69,6 +66,7 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         await WaitUntilAsync(() => { lock (published) return published.Count >= 2; }, "the publisher's first versions");
 
         var backups = Path.Combine(Server.Root, "backups");
+        var startedAt = DateTimeOffset.UtcNow;
         var created = await Server.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", Server.DataDir], cancellationToken: Cancel);
         Assert.True(created.Succeeded, created.Describe());
         int afterBackup;
@@ -77,7 +75,7 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         await stopPublishing.CancelAsync();
         await publisher;
 
-        var backup = created.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var backup = LastLine(created);
         Assert.True(File.Exists(Path.Combine(backup, "manifest.json")), created.Describe());
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(backup, "manifest.json"), Cancel))!.AsObject();
         var inBackup = manifest["blobs"]!.AsArray().Select(b => ParseKey(b!["key"]!.GetValue<string>())).ToList();
@@ -89,6 +87,13 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
 
         var verified = await Server.RunCliAsync(["backup", "verify", backup, "--deep"], cancellationToken: Cancel);
         Assert.True(verified.Succeeded, verified.Describe());
+
+        // The server learns of the backup from the run log in the database (the CLI ran it, not the server).
+        var metrics = await Http.GetAsync("metrics", cancellationToken: Cancel);
+        var sample = System.Text.RegularExpressions.Regex.Match(metrics.Body, @"^ghostcrate_backup_last_success_timestamp_seconds(\{[^}]*\})?\s+(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(sample.Success, metrics.Describe());
+        Assert.InRange(double.Parse(sample.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), startedAt.ToUnixTimeSeconds() - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+
         var listed = await Server.RunCliAsync(["backup", "list", backups], cancellationToken: Cancel);
         Assert.True(listed.Succeeded && listed.StdOut.Contains($"{Path.GetFileName(backup)}  complete", StringComparison.Ordinal), listed.Describe());
 
@@ -146,18 +151,14 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         var backups = Path.Combine(Server.Root, $"fault-backups-{id}");
         var created = await Server.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", Server.DataDir], cancellationToken: Cancel);
         Assert.True(created.Succeeded, created.Describe());
-        var good = created.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var good = LastLine(created);
         var blob = $"blobs/crates/{name}/{name}-1.0.0.crate";
 
-        // One flipped byte in a blob: verify names the file, restore refuses before creating anything.
+        // One flipped byte in a blob: verify names the file.
         var flippedBlob = CopyBackup(good, Path.Combine(backups, "flipped-blob"));
         FlipByte(Path.Combine(flippedBlob, blob));
         var verify = await Server.RunCliAsync(["backup", "verify", flippedBlob], cancellationToken: Cancel);
         Assert.True(verify.ExitCode == 1 && verify.StdErr.Contains(blob, StringComparison.Ordinal), verify.Describe());
-        var target = Path.Combine(Server.Root, $"restore-{id}");
-        var restore = await Server.RunCliAsync(["backup", "restore", flippedBlob, "--data-dir", target], cancellationToken: Cancel);
-        Assert.True(restore.ExitCode == 1 && restore.StdErr.Contains(blob, StringComparison.Ordinal), restore.Describe());
-        Assert.Empty(Directory.Exists(target) ? Directory.EnumerateFileSystemEntries(target, "*", SearchOption.AllDirectories) : []);
 
         // One flipped byte in the database file.
         var flippedDatabase = CopyBackup(good, Path.Combine(backups, "flipped-database"));
@@ -174,15 +175,30 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         Assert.True(listed.Succeeded && listed.StdOut.Contains("no-manifest  INCOMPLETE", StringComparison.Ordinal)
             && listed.StdOut.Contains($"{Path.GetFileName(good)}  complete", StringComparison.Ordinal), listed.Describe());
 
-        // A good backup restores once; a second restore into the same (now non-empty) target refuses and changes nothing.
-        restore = await Server.RunCliAsync(["backup", "restore", good, "--data-dir", target], cancellationToken: Cancel);
-        Assert.True(restore.Succeeded, restore.Describe());
-        var before = Fingerprint(target);
-        restore = await Server.RunCliAsync(["backup", "restore", good, "--data-dir", target], cancellationToken: Cancel);
-        Assert.True(restore.ExitCode == 1 && restore.StdErr.Contains("not empty", StringComparison.Ordinal), restore.Describe());
-        Assert.Equal(before, Fingerprint(target));
-        restore = await Server.RunCliAsync(["backup", "restore", good, "--data-dir", target, "--force"], cancellationToken: Cancel);
-        Assert.True(restore.Succeeded, restore.Describe());
+        // Into a fresh registry (its own data dir; its own database and bucket on postgres-s3), before it starts: the
+        // damaged backup is refused before anything is written; a good one restores once; a second restore into the
+        // now non-empty target refuses and changes nothing; --force replaces.
+        await using var restored = await GhostCrateServer.StartAsync(new ServerOptions
+        {
+            BeforeStart = async target =>
+            {
+                var empty = await FingerprintAsync(target);
+                var restore = await target.RunCliAsync(["backup", "restore", flippedBlob, "--data-dir", target.DataDir], cancellationToken: Cancel);
+                Assert.True(restore.ExitCode == 1 && restore.StdErr.Contains(blob, StringComparison.Ordinal), restore.Describe());
+                Assert.Equal(empty, await FingerprintAsync(target));
+
+                restore = await target.RunCliAsync(["backup", "restore", good, "--data-dir", target.DataDir], cancellationToken: Cancel);
+                Assert.True(restore.Succeeded, restore.Describe());
+                var before = await FingerprintAsync(target);
+                Assert.NotEqual(empty, before);
+                restore = await target.RunCliAsync(["backup", "restore", good, "--data-dir", target.DataDir], cancellationToken: Cancel);
+                Assert.True(restore.ExitCode == 1 && restore.StdErr.Contains("not empty", StringComparison.Ordinal), restore.Describe());
+                Assert.Equal(before, await FingerprintAsync(target));
+                restore = await target.RunCliAsync(["backup", "restore", good, "--data-dir", target.DataDir, "--force"], cancellationToken: Cancel);
+                Assert.True(restore.Succeeded, restore.Describe());
+            },
+        }, Cancel);
+        await AssertServesAsync(restored, name, "1.0.0");
     }
 
     [Fact]
@@ -194,28 +210,30 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
         Assert.True(answer.Code == 200, answer.Describe());
         var backups = Path.Combine(Server.Root, $"kill-backups-{id}");
 
-        // The crate file becomes a named pipe for a moment: opening it blocks until someone writes, so `backup create`
-        // is certainly stuck after its database snapshot and before its manifest when it is killed (SIGKILL, as a
-        // crash or an OOM kill would).
-        var blob = Path.Combine(Server.DataDir, "blobs", "crates", name, $"{name}-1.0.0.crate");
-        var aside = Path.Combine(Server.Root, $"{name}.aside");
-        File.Move(blob, aside);
-        try
+        // `backup create` must be stuck after its database snapshot and before its manifest when it is killed (SIGKILL,
+        // as a crash or an OOM kill would). On files, the crate file becomes a named pipe for a moment: opening it blocks
+        // until someone writes. On S3, the CLI reaches S3 through a relay that never forwards the GET of the crate file.
+        if (Server.Lane.Kind == BackendKind.Sqlite)
         {
-            var fifo = await ProcessRunner.RunAsync("mkfifo", [blob], Server.Root, cancellationToken: Cancel);
-            Assert.True(fifo.Succeeded, fifo.Describe());
-            using var kill = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-            var running = Server.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", Server.DataDir], cancellationToken: kill.Token);
-            await WaitUntilAsync(() => Directory.Exists(backups)
-                && Directory.EnumerateDirectories(backups).Any(d => File.Exists(Path.Combine(d, "database", "ghostcrate.sqlite"))),
-                "the database snapshot of the stuck `backup create`");
-            await kill.CancelAsync();
-            await Assert.ThrowsAsync<TimeoutException>(() => running); // ProcessRunner kills the process tree on cancellation
+            var blob = Path.Combine(Server.DataDir, "blobs", "crates", name, $"{name}-1.0.0.crate");
+            var aside = Path.Combine(Server.Root, $"{name}.aside");
+            File.Move(blob, aside);
+            try
+            {
+                var fifo = await ProcessRunner.RunAsync("mkfifo", [blob], Server.Root, cancellationToken: Cancel);
+                Assert.True(fifo.Succeeded, fifo.Describe());
+                await KillMidwayAsync(backups, settings: null, () => true);
+            }
+            finally
+            {
+                File.Delete(blob);
+                File.Move(aside, blob);
+            }
         }
-        finally
+        else
         {
-            File.Delete(blob);
-            File.Move(aside, blob);
+            await using var relay = new StallingProxy(new Uri(Server.Lane.S3Url!), $"GET /{Server.Bucket}/crates/{name}/");
+            await KillMidwayAsync(backups, new Dictionary<string, string> { ["GHOSTCRATE_Storage__S3__ServiceUrl"] = relay.Url }, () => relay.Stalled);
         }
 
         var killed = Assert.Single(Directory.EnumerateDirectories(backups));
@@ -233,6 +251,207 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
             && listed.StdOut.Contains($"{Path.GetFileName(killed)}  INCOMPLETE", StringComparison.Ordinal)
             && listed.StdOut.Contains($"{Path.GetFileName(good)}  complete", StringComparison.Ordinal), listed.Describe());
     }
+
+    [Fact]
+    public async Task An_s3_target_holds_complete_backups_that_verify_and_restore_and_damage_there_is_found()
+    {
+        var s3Url = Environment.GetEnvironmentVariable(Lane.S3Variable);
+        if (string.IsNullOrEmpty(s3Url)) Assert.Skip($"{Lane.S3Variable} is not set (scripts/test.sh starts s3rver)");
+        var id = Ids.New();
+        var name = $"bk-s3-{id}";
+        var answer = await Http.PublishAsync(CrateFiles.PublishBody(name, "1.0.0", CrateFiles.Build(name, "1.0.0")), Server.AdminToken, Cancel);
+        Assert.True(answer.Code == 200, answer.Describe());
+
+        // Backup buckets are provisioned like storage buckets; the CLI reaches them with the Storage:S3 settings.
+        var bucket = $"gc-e2e-backups-{id}";
+        using var s3 = S3.CreateClient(s3Url);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, Cancel);
+        var settings = new Dictionary<string, string>
+        {
+            ["GHOSTCRATE_Storage__S3__ServiceUrl"] = s3Url,
+            ["GHOSTCRATE_Storage__S3__AccessKeyId"] = Lane.S3AccessKey,
+            ["GHOSTCRATE_Storage__S3__SecretAccessKey"] = Lane.S3SecretKey,
+            ["GHOSTCRATE_Storage__S3__Region"] = Lane.S3Region,
+        };
+        try
+        {
+            var target = $"s3://{bucket}/nightly";
+            var created = await Server.RunCliAsync(["backup", "create", "--to", target, "--data-dir", Server.DataDir], cancellationToken: Cancel, settings: settings);
+            Assert.True(created.Succeeded, created.Describe());
+            var backup = LastLine(created);
+            Assert.StartsWith($"{target}/", backup, StringComparison.Ordinal);
+            var backupId = backup[(target.Length + 1)..];
+            var manifest = await s3.GetObjectAsync(bucket, $"nightly/{backupId}/manifest.json", Cancel);
+            manifest.Dispose();
+
+            var verify = await Server.RunCliAsync(["backup", "verify", backup, "--deep"], cancellationToken: Cancel, settings: settings);
+            Assert.True(verify.Succeeded, verify.Describe());
+            var listed = await Server.RunCliAsync(["backup", "list", target], cancellationToken: Cancel, settings: settings);
+            Assert.True(listed.Succeeded && listed.StdOut.Contains($"{backupId}  complete", StringComparison.Ordinal), listed.Describe());
+
+            await using (var restored = await GhostCrateServer.StartAsync(new ServerOptions
+            {
+                BeforeStart = async server =>
+                {
+                    // The restore target's own storage settings win over the ones naming the backup's endpoint; on
+                    // postgres-s3 both point at the same S3 server.
+                    var restoreSettings = server.Lane.Kind == BackendKind.Sqlite ? settings : null;
+                    var restore = await server.RunCliAsync(["backup", "restore", backup, "--data-dir", server.DataDir], cancellationToken: Cancel, settings: restoreSettings);
+                    Assert.True(restore.Succeeded, restore.Describe());
+                },
+            }, Cancel))
+            {
+                await AssertServesAsync(restored, name, "1.0.0");
+            }
+
+            // A flipped byte in an object of the backup is found and named.
+            var key = $"nightly/{backupId}/blobs/crates/{name}/{name}-1.0.0.crate";
+            byte[] bytes;
+            using (var original = await s3.GetObjectAsync(bucket, key, Cancel))
+            using (var buffer = new MemoryStream())
+            {
+                await original.ResponseStream.CopyToAsync(buffer, Cancel);
+                bytes = buffer.ToArray();
+            }
+            bytes[bytes.Length / 2] ^= 0x01;
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(bytes), UseChunkEncoding = false }, Cancel);
+            verify = await Server.RunCliAsync(["backup", "verify", backup], cancellationToken: Cancel, settings: settings);
+            Assert.True(verify.ExitCode == 1 && verify.StdErr.Contains($"blobs/crates/{name}/{name}-1.0.0.crate", StringComparison.Ordinal), verify.Describe());
+
+            // Without its manifest the backup is incomplete.
+            await s3.DeleteObjectAsync(bucket, $"nightly/{backupId}/manifest.json", Cancel);
+            verify = await Server.RunCliAsync(["backup", "verify", backup], cancellationToken: Cancel, settings: settings);
+            Assert.True(verify.ExitCode == 1 && verify.StdErr.Contains("manifest.json: missing", StringComparison.Ordinal), verify.Describe());
+            listed = await Server.RunCliAsync(["backup", "list", target], cancellationToken: Cancel, settings: settings);
+            Assert.True(listed.Succeeded && listed.StdOut.Contains($"{backupId}  INCOMPLETE", StringComparison.Ordinal), listed.Describe());
+        }
+        finally
+        {
+            await S3.TryDeleteBucketAsync(s3Url, bucket);
+        }
+    }
+
+    [Fact]
+    public async Task A_backup_moves_a_registry_from_sqlite_and_files_to_postgres_and_s3_and_back()
+    {
+        // Both backends in one run need PostgreSQL and S3, so this runs on the postgres-s3 lane, where a server can be
+        // told to use SQLite + files instead.
+        if (Server.Lane.Kind != BackendKind.PostgresS3) Assert.Skip("needs PostgreSQL and S3: runs on the postgres-s3 lane");
+        var sqliteAndFiles = new Dictionary<string, string>
+        {
+            ["GHOSTCRATE_Database__Provider"] = "Sqlite",
+            ["GHOSTCRATE_Database__ConnectionString"] = "",
+            ["GHOSTCRATE_Storage__Provider"] = "FileSystem",
+            ["GHOSTCRATE_RateLimits__Enabled"] = "false",
+        };
+        var id = Ids.New();
+
+        // SQLite + files -> PostgreSQL + S3.
+        await using var laptop = await GhostCrateServer.StartAsync(new ServerOptions { Settings = sqliteAndFiles }, Cancel);
+        Assert.True(File.Exists(Path.Combine(laptop.DataDir, "ghostcrate.db")), "the source server runs on SQLite");
+        var (user, token) = await laptop.CreateUserWithTokenAsync("mv", Cancel);
+        var lib = $"mv-lib-{id}";
+        foreach (var version in new[] { "1.0.0", "1.1.0" })
+        {
+            var published = await laptop.Http.PublishAsync(CrateFiles.PublishBody(lib, version, CrateFiles.Build(lib, version)), token, Cancel);
+            Assert.True(published.Code == 200, published.Describe());
+        }
+        var yank = await laptop.Http.YankAsync(lib, "1.1.0", token, Cancel);
+        Assert.True(yank.Code == 200, yank.Describe());
+        var backups = Path.Combine(laptop.Root, "backups");
+        var created = await laptop.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", laptop.DataDir], cancellationToken: Cancel);
+        Assert.True(created.Succeeded, created.Describe());
+        var fromSqlite = LastLine(created);
+
+        await using var cluster = await GhostCrateServer.StartAsync(new ServerOptions
+        {
+            BeforeStart = async target =>
+            {
+                var restore = await target.RunCliAsync(["backup", "restore", fromSqlite, "--data-dir", target.DataDir], cancellationToken: Cancel);
+                Assert.True(restore.Succeeded, restore.Describe());
+            },
+        }, Cancel);
+        Assert.False(File.Exists(Path.Combine(cluster.DataDir, "ghostcrate.db")), "the target server runs on PostgreSQL");
+        await AssertServesAsync(cluster, lib, "1.0.0");
+        await AssertServesAsync(cluster, lib, "1.1.0");
+        Assert.True((await cluster.Http.GetIndexEntriesAsync(lib, cancellationToken: Cancel)).Single(e => e["vers"]!.GetValue<string>() == "1.1.0")["yanked"]!.GetValue<bool>());
+        Assert.Contains((await cluster.SnapshotStorageAsync(Cancel)), o => o.StartsWith($"crates/{lib}/{lib}-1.0.0.crate ", StringComparison.Ordinal));
+        // The token made on SQLite publishes on PostgreSQL: new rows get fresh ids after the restored ones.
+        var next = await cluster.Http.PublishAsync(CrateFiles.PublishBody(lib, "2.0.0", CrateFiles.Build(lib, "2.0.0")), token, Cancel);
+        Assert.True(next.Code == 200, $"token of {user}: {next.Describe()}");
+
+        // PostgreSQL + S3 -> SQLite + files, with cargo building against the result.
+        created = await cluster.RunCliAsync(["backup", "create", "--to", Path.Combine(cluster.Root, "backups"), "--data-dir", cluster.DataDir], cancellationToken: Cancel);
+        Assert.True(created.Succeeded, created.Describe());
+        var fromPostgres = LastLine(created);
+        var verified = await cluster.RunCliAsync(["backup", "verify", fromPostgres, "--deep"], cancellationToken: Cancel);
+        Assert.True(verified.Succeeded, verified.Describe());
+        await using var back = await GhostCrateServer.StartAsync(new ServerOptions
+        {
+            Settings = sqliteAndFiles,
+            BeforeStart = async target =>
+            {
+                var restore = await target.RunCliAsync(["backup", "restore", fromPostgres, "--data-dir", target.DataDir], cancellationToken: Cancel);
+                Assert.True(restore.Succeeded, restore.Describe());
+            },
+        }, Cancel);
+        Assert.True(File.Exists(Path.Combine(back.DataDir, "blobs", "crates", lib, $"{lib}-2.0.0.crate")), "the crate files are on the file system");
+        await AssertServesAsync(back, lib, "2.0.0");
+        using var cargo = new CargoSandbox(back, token);
+        var consumer = await cargo.NewLibAsync($"mv-consumer-{id}",
+            dependencies: $"{lib} = {{ version = \"1\", registry = \"ghostcrate\" }}",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn nothing() {}\n" });
+        await cargo.RunOkAsync(consumer.Directory, ["build"]);
+        Assert.Equal("1.0.0", CargoSandbox.LockedVersion(consumer, lib));
+    }
+
+    private async Task KillMidwayAsync(string backups, IReadOnlyDictionary<string, string>? settings, Func<bool> stuck)
+    {
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var running = Server.RunCliAsync(["backup", "create", "--to", backups, "--data-dir", Server.DataDir], cancellationToken: kill.Token, settings: settings);
+        await WaitUntilAsync(() => Directory.Exists(backups)
+            && Directory.EnumerateDirectories(backups).Any(d => File.Exists(Path.Combine(d, "database", "ghostcrate.sqlite")))
+            && stuck(),
+            "the database snapshot of the stuck `backup create`");
+        await kill.CancelAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() => running); // ProcessRunner kills the process tree on cancellation
+    }
+
+    private static async Task AssertServesAsync(GhostCrateServer server, string crate, string version)
+    {
+        var entry = Assert.Single(await server.Http.GetIndexEntriesAsync(crate, cancellationToken: Cancel), e => e["vers"]!.GetValue<string>() == version);
+        var (status, bytes) = await server.Http.DownloadAsync(crate, version, cancellationToken: Cancel);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(entry["cksum"]!.GetValue<string>(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+    }
+
+    /// <summary>What a restore may change: the data dir's files (SQLite + files), or the database rows and bucket objects.</summary>
+    private static async Task<List<string>> FingerprintAsync(GhostCrateServer server)
+    {
+        if (server.Lane.Kind == BackendKind.Sqlite) return Fingerprint(server.DataDir);
+        var lines = new List<string>();
+        await using (var connection = new NpgsqlConnection(server.PostgresConnectionString))
+        {
+            await connection.OpenAsync(Cancel);
+            foreach (var table in new[] { "crates", "versions", "users", "api_tokens" })
+            {
+                await using var command = new NpgsqlCommand($"SELECT count(*) || '/' || coalesce(max(created_at), 0) FROM {table}", connection);
+                lines.Add($"{table} {await command.ExecuteScalarAsync(Cancel)}");
+            }
+        }
+        try
+        {
+            lines.AddRange(await server.SnapshotStorageAsync(Cancel));
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
+        {
+            // The bucket is made on first use (Storage:S3:CreateBucket): none yet is as empty as an empty one.
+        }
+        return lines;
+    }
+
+    private static string LastLine(ProcessResult result) =>
+        result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
 
     private static (string Crate, string Version) ParseKey(string key)
     {

@@ -7,14 +7,45 @@ namespace GhostCrate.Core.Backup;
 /// `backup create`: database snapshot first, then exactly the blobs that snapshot's version rows reference, then the
 /// manifest last. Blobs of versions published after the snapshot are not copied (their rows are not in it), so a
 /// restore never has half a version; blobs the snapshot needs exist, because publish stores the blob before it
-/// commits the row (docs/architecture.md, "Publish is crash-safe").
+/// commits the row (docs/architecture.md, "Publish is crash-safe"). Every run, successful or not, is recorded in the
+/// run log, which is where /metrics reads the last success from.
 /// </summary>
-public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReader snapshots, IBlobStore blobs, TimeProvider time, ILogger<BackupCreator> logger)
+public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReader snapshots, IBlobStore blobs, IBackupRunLog runs, TimeProvider time, ILogger<BackupCreator> logger)
 {
     public async Task<BackupManifest> CreateAsync(IBackupLocation location, string ghostCrateVersion, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
-        var id = await NewIdAsync(location, started, cancellationToken);
+        string? id = null;
+        try
+        {
+            id = await NewIdAsync(location, started, cancellationToken);
+            var manifest = await CreateAsync(location, id, ghostCrateVersion, started, cancellationToken);
+            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null));
+            return manifest;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Backup {BackupId} to {Target} failed", id, location.Describe);
+            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, false, 0, ex.Message));
+            throw;
+        }
+    }
+
+    /// <summary>A run log that cannot be written must not turn a good backup into a failure, nor hide the real error.</summary>
+    private async Task RecordAsync(BackupRun run)
+    {
+        try
+        {
+            await runs.RecordAsync(run, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not record the backup run in the database; /metrics will not show it");
+        }
+    }
+
+    private async Task<BackupManifest> CreateAsync(IBackupLocation location, string id, string ghostCrateVersion, DateTimeOffset started, CancellationToken cancellationToken)
+    {
         await using var writer = await location.CreateAsync(id, cancellationToken);
 
         var snapshot = await database.SnapshotAsync(writer.StagingFolder, cancellationToken);

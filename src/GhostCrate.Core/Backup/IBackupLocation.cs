@@ -6,6 +6,9 @@ namespace GhostCrate.Core.Backup;
 /// </summary>
 public interface IBackupLocation
 {
+    /// <summary>Where the backups are (a directory, an s3:// prefix), for messages and the run log.</summary>
+    string Describe { get; }
+
     /// <summary>Every backup folder, complete (with a manifest) or not, in no particular order.</summary>
     Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken);
 
@@ -13,6 +16,12 @@ public interface IBackupLocation
     Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken);
 
     IBackupReader Open(string id);
+
+    /// <summary>
+    /// Removes a backup: its manifest first, so a deletion interrupted midway leaves an incomplete backup, never one
+    /// that looks complete with files missing.
+    /// </summary>
+    Task DeleteAsync(string id, CancellationToken cancellationToken);
 }
 
 /// <summary>Writes one backup. Nothing is complete until <see cref="CommitAsync"/> has written the manifest.</summary>

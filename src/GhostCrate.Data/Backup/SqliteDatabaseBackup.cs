@@ -9,7 +9,7 @@ namespace GhostCrate.Data.Backup;
 /// <summary>
 /// The configured database's side of backup and restore. SQLite: `VACUUM INTO` writes a consistent copy from one read
 /// transaction (https://www.sqlite.org/lang_vacuum.html#vacuuminto); with WAL, writers carry on meanwhile and no write
-/// lock is taken. PostgreSQL (pg_dump of one snapshot) is not built yet and says so.
+/// lock is taken. PostgreSQL has its own (<see cref="PostgresDatabaseBackup"/>); both write the same snapshot format.
 /// </summary>
 internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, DatabaseOptions options) : IDatabaseBackup
 {
@@ -17,7 +17,6 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
 
     public async Task<DatabaseSnapshot> SnapshotAsync(string folder, CancellationToken cancellationToken)
     {
-        EnsureSqlite();
         var file = Path.Combine(folder, $"snapshot-{Guid.NewGuid():N}.{Format}");
         await factory.ReadAsync(connection =>
             connection.ExecuteAsync(new CommandDefinition("VACUUM INTO @file", new { file }, cancellationToken: cancellationToken)), cancellationToken);
@@ -25,17 +24,24 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
         return new DatabaseSnapshot(Format, file);
     }
 
-    public Task<string?> DescribeExistingAsync(CancellationToken cancellationToken)
+    public async Task<string?> DescribeExistingAsync(CancellationToken cancellationToken)
     {
         var path = TargetFile();
         var info = new FileInfo(path);
-        return Task.FromResult(info.Exists && info.Length > 0 ? $"{path} exists ({info.Length} bytes)" : null);
+        if (!info.Exists || info.Length == 0) return null;
+        // Rows may sit in the write-ahead log, which the immutable read below does not see: a non-empty -wal is data.
+        var wal = new FileInfo(path + "-wal");
+        if (wal.Exists && wal.Length > 0) return $"{path} has changes in {wal.Name}";
+        // A database `ghostcrate migrate` has just made holds a schema and no rows: as empty as no file at all.
+        return await FirstTableWithRowsAsync(path, cancellationToken) is { } table ? $"{path} has rows in {table}" : null;
     }
 
     public async Task InstallAsync(DatabaseSnapshot snapshot, bool replace, CancellationToken cancellationToken)
     {
-        if (snapshot.Format != Format) throw new BackupException($"a {snapshot.Format} database snapshot cannot be restored into SQLite yet");
+        if (snapshot.Format != Format) throw new BackupException($"a database snapshot in format '{snapshot.Format}' cannot be restored");
         var target = TargetFile();
+        // An existing file without rows (a fresh `ghostcrate migrate`) is replaced like a missing one.
+        replace = replace || await DescribeExistingAsync(cancellationToken) is null;
         var folder = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(folder);
         var temp = Path.Combine(folder, $".restore-{Guid.NewGuid():N}.tmp");
@@ -55,6 +61,12 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
                 File.Delete(target + "-journal");
             }
             File.Move(temp, target, overwrite: replace);
+            // Pooled connections of this process still hold the replaced file open; the next query must see the new one.
+            if (factory is SqliteConnectionFactory sqlite)
+            {
+                using var pooled = new SqliteConnection(sqlite.ConnectionString);
+                SqliteConnection.ClearPool(pooled);
+            }
         }
         finally
         {
@@ -64,16 +76,36 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
 
     private string TargetFile()
     {
-        EnsureSqlite();
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
         if (builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
             throw new BackupException("the configured SQLite database is not a file");
         return Path.GetFullPath(builder.DataSource);
     }
 
-    private void EnsureSqlite()
+    private static async Task<string?> FirstTableWithRowsAsync(string file, CancellationToken cancellationToken)
     {
-        if (factory.Provider != DatabaseProvider.Sqlite)
-            throw new BackupException("backup and restore of a PostgreSQL database are not available yet: this version backs up SQLite (see docs/backup-and-restore.md)");
+        // immutable=1 (https://www.sqlite.org/uri.html#uriimmutable): a refused restore must leave the target exactly as
+        // it was, and a read-only open of a WAL database would leave -wal and -shm files behind.
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = new Uri(file).AbsoluteUri + "?immutable=1",
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        // Full-text tables and their shadow tables hold bookkeeping rows even when empty; they are derived from crates.
+        var tables = await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT t.name FROM sqlite_master t
+            WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND t.name <> 'schema_migrations'
+              AND t.sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+              AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name LIKE v.name || '\_%' ESCAPE '\')
+            ORDER BY t.name
+            """, cancellationToken: cancellationToken));
+        foreach (var table in tables)
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM {CopiedTable.Quote(table)})", cancellationToken: cancellationToken)) != 0)
+                return table;
+        }
+        return null;
     }
 }

@@ -26,6 +26,9 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
 
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
+    /// <summary>The connection string connections are opened with (pool key).</summary>
+    public string ConnectionString => _connectionString;
+
     // BEGIN IMMEDIATE already holds the only write lock of the database file.
     public string LockRowsSuffix => "";
 

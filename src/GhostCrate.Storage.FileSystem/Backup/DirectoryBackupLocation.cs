@@ -7,6 +7,8 @@ public sealed class DirectoryBackupLocation(string root) : IBackupLocation
 {
     public string Root { get; } = Path.GetFullPath(root);
 
+    public string Describe => Root;
+
     public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<string> ids = Directory.Exists(Root)
@@ -28,4 +30,14 @@ public sealed class DirectoryBackupLocation(string root) : IBackupLocation
     }
 
     public IBackupReader Open(string id) => new DirectoryBackupReader(Path.Combine(Root, id));
+
+    public Task DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        var folder = Path.Combine(Root, id);
+        File.Delete(Path.Combine(folder, BackupManifest.FileName));
+        LinuxNative.TryFlushDirectory(folder);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
 }

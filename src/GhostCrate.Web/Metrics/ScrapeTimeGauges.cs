@@ -10,7 +10,7 @@ namespace GhostCrate.Web.Metrics;
 
 /// <summary>
 /// Gauges read when /metrics is scraped: crates, versions and users (from the database, so every node reports the
-/// same), readiness (the database and storage probes the readiness endpoint checks, <see cref="DatabaseProbe"/>,
+/// same), the last backup's outcome (from the backup run log in the database, whichever machine ran it), readiness (the database and storage probes the readiness endpoint checks, <see cref="DatabaseProbe"/>,
 /// <see cref="BlobStoreProbe"/>) and the free and total bytes of the file store's volume. Observable instruments call
 /// back synchronously, so the reads happen asynchronously just before a collection (<see cref="RefreshAsync"/>) and the
 /// callbacks hand out those values; an OTLP-only export refreshes in the background instead.
@@ -35,6 +35,7 @@ public sealed class ScrapeTimeGauges : IDisposable
     private readonly ICrateCatalog _catalog;
     private readonly IDependencyProbe[] _readiness;
     private readonly IUserRepository _users;
+    private readonly Core.Backup.IBackupRunLog _backups;
     private readonly string? _fileStorePath;
     private readonly TimeProvider _time;
     private readonly ILogger<ScrapeTimeGauges> _logger;
@@ -42,18 +43,19 @@ public sealed class ScrapeTimeGauges : IDisposable
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile Snapshot _last = Snapshot.Empty;
 
-    private sealed record Snapshot(DateTimeOffset At, long? Crates, long? Versions, long? Users, bool Ready, long? Free, long? Total)
+    private sealed record Snapshot(DateTimeOffset At, long? Crates, long? Versions, long? Users, bool Ready, long? Free, long? Total, Core.Backup.BackupRunSummary? Backups)
     {
-        public static readonly Snapshot Empty = new(DateTimeOffset.MinValue, null, null, null, false, null, null);
+        public static readonly Snapshot Empty = new(DateTimeOffset.MinValue, null, null, null, false, null, null, null);
     }
 
-    public ScrapeTimeGauges(Scope scope, IMeterFactory meters, ICrateCatalog catalog, IEnumerable<IDependencyProbe> probes, IUserRepository users, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ScrapeTimeGauges> logger)
+    public ScrapeTimeGauges(Scope scope, IMeterFactory meters, ICrateCatalog catalog, IEnumerable<IDependencyProbe> probes, IUserRepository users, Core.Backup.IBackupRunLog backups, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ScrapeTimeGauges> logger)
     {
         _catalog = catalog;
         // Readiness is what the readiness endpoint checks (database and storage); an unreachable proxy upstream is
         // served around (stale index files) and has metrics of its own.
         _readiness = [.. probes.Where(p => p is DatabaseProbe or BlobStoreProbe)];
         _users = users;
+        _backups = backups;
         _fileStorePath = storage.Value.Provider == StorageProvider.FileSystem ? storage.Value.Path : null;
         _time = time;
         _logger = logger;
@@ -62,6 +64,15 @@ public sealed class ScrapeTimeGauges : IDisposable
         _meter.CreateObservableGauge("ghostcrate_versions", () => Read(s => s.Versions), description: "Crate versions in the registry");
         _meter.CreateObservableGauge("ghostcrate_users", () => Read(s => s.Users), description: "User accounts");
         _meter.CreateObservableGauge("ghostcrate_ready", () => Read(s => s.At == DateTimeOffset.MinValue ? null : s.Ready ? 1 : 0), description: "1 when the database answers with its schema current and the crate storage answers, else 0");
+        // Never backed up reads as 0 (1970), not as no series: the no-recent-backup alert must fire on a registry that
+        // was never backed up, and an absent series would keep it quiet.
+        _meter.CreateObservableGauge("ghostcrate_backup_last_success_timestamp", () => ReadDouble(s => s.Backups is { } b ? Seconds(b.LastSuccessAt) : null), unit: "s",
+            description: "Unix time the last successful `ghostcrate backup create` finished (0: never)");
+        _meter.CreateObservableGauge("ghostcrate_backup_last_failure_timestamp", () => ReadDouble(s => s.Backups is { } b ? Seconds(b.LastFailureAt) : null), unit: "s",
+            description: "Unix time the last failed `ghostcrate backup create` ended (0: never)");
+        _meter.CreateObservableCounter("ghostcrate_backup_failures", () => Read(s => s.Backups?.Failures), description: "Failed `ghostcrate backup create` runs recorded in the database");
+        _meter.CreateObservableGauge("ghostcrate_backup_last_success_size", () => Read(s => s.Backups?.LastSuccessBytes), unit: "By", description: "Bytes (database and crate files) of the last successful backup");
+        _meter.CreateObservableGauge("ghostcrate_backup_last_success_duration", () => ReadDouble(s => s.Backups?.LastSuccessSeconds), unit: "s", description: "How long the last successful backup took");
         if (_fileStorePath is not null)
         {
             _meter.CreateObservableGauge("ghostcrate_storage_volume_free", () => Read(s => s.Free), unit: "By", description: "Bytes available to GhostCrate on the file store's volume");
@@ -78,8 +89,9 @@ public sealed class ScrapeTimeGauges : IDisposable
             var checks = await Task.WhenAll(_readiness.Select(p => HealthyAsync(p, cancellationToken)));
             var counts = await TryAsync(ct => _catalog.CountAsync(ct), cancellationToken);
             var users = await TryAsync(async ct => (long?)await _users.CountAsync(ct), cancellationToken);
+            var backups = await TryAsync(ct => _backups.GetSummaryAsync(ct), cancellationToken);
             var (free, total) = Volume();
-            _last = new Snapshot(_time.GetUtcNow(), counts?.Crates, counts?.Versions, users, checks.All(ok => ok), free, total);
+            _last = new Snapshot(_time.GetUtcNow(), counts?.Crates, counts?.Versions, users, checks.All(ok => ok), free, total, backups);
         }
         finally
         {
@@ -130,6 +142,11 @@ public sealed class ScrapeTimeGauges : IDisposable
             return (null, null);
         }
     }
+
+    private static double Seconds(DateTimeOffset? at) => at is { } t ? t.ToUnixTimeMilliseconds() / 1000.0 : 0;
+
+    private IEnumerable<Measurement<double>> ReadDouble(Func<Snapshot, double?> pick) =>
+        Read(s => pick(s) is { } v ? BitConverter.DoubleToInt64Bits(v) : null).Select(m => new Measurement<double>(BitConverter.Int64BitsToDouble(m.Value)));
 
     private IEnumerable<Measurement<long>> Read(Func<Snapshot, long?> pick)
     {

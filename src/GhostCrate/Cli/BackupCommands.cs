@@ -2,14 +2,18 @@ using System.Globalization;
 using GhostCrate.Configuration;
 using GhostCrate.Core.Backup;
 using GhostCrate.Protocol.Formatting;
+using GhostCrate.Composition;
 using GhostCrate.Storage.FileSystem.Backup;
+using GhostCrate.Storage.S3;
+using GhostCrate.Storage.S3.Backup;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Cli;
 
 /// <summary>
-/// `ghostcrate backup create|verify|restore|list` (issue 19; docs/backup-and-restore.md). Exit codes: 0 done,
-/// 1 the backup is broken or the restore refused, 2 usage.
+/// `ghostcrate backup create|verify|restore|list|prune` (issue 19; docs/backup-and-restore.md). A target is a directory or
+/// `s3://bucket/prefix` (reached with the Storage:S3 settings and the AWS credential chain, like the blob store).
+/// Exit codes: 0 done, 1 the backup is broken or the restore refused, 2 usage.
 /// </summary>
 public static class BackupCommands
 {
@@ -23,8 +27,9 @@ public static class BackupCommands
                 "create" => await CreateAsync(args, settings, output),
                 "verify" => await VerifyAsync(args, settings, output, error),
                 "restore" => await RestoreAsync(args, settings, output),
-                "list" => await ListAsync(args, output),
-                _ => throw new CliException($"unknown backup command `{verb}`; expected `backup create`, `verify`, `restore` or `list`"),
+                "list" => await ListAsync(args, settings, output),
+                "prune" => await PruneAsync(args, settings, output),
+                _ => throw new CliException($"unknown backup command `{verb}`; expected `backup create`, `verify`, `restore`, `list` or `prune`"),
             };
         }
         catch (BackupException ex)
@@ -32,38 +37,42 @@ public static class BackupCommands
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
+        catch (Amazon.Runtime.AmazonServiceException ex)
+        {
+            // A missing bucket, a denied request or an unreachable endpoint of an s3:// target or the S3 storage.
+            await error.WriteLineAsync($"error: S3 answered {(int)ex.StatusCode} {ex.ErrorCode}: {ex.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> CreateAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
         args.EnsureOnly("--to", "--data-dir", "--config");
-        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR [--data-dir DIR] [--config FILE]");
-        if (to.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) throw new CliException("backups to S3 are not available yet; use a directory");
-        // Checked before a backup folder is made, so the refusal leaves nothing behind.
-        if (settings.Database.Provider != Core.Options.DatabaseProvider.Sqlite)
-            throw new BackupException("backups of a PostgreSQL database are not available yet: this version backs up SQLite (see docs/backup-and-restore.md)");
+        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--data-dir DIR] [--config FILE]");
+        using var target = Target.Of(to, settings);
         await using var services = ToolServices.Build(settings);
-        var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(new DirectoryBackupLocation(to), BuildInfo.Version, CancellationToken.None);
-        // The folder alone on the last line, so `B=$(ghostcrate backup create --to DIR | tail -n1)` works.
+        var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(target.Location, BuildInfo.Version, CancellationToken.None);
+        // The backup alone on the last line, so `B=$(ghostcrate backup create --to DIR | tail -n1)` works.
         await output.WriteLineAsync($"Backed up {Describe(manifest.Counts)}; {manifest.Blobs.Count} crate files, {Size(manifest)}.");
-        await output.WriteLineAsync(Path.Combine(Path.GetFullPath(to), manifest.Id));
+        await output.WriteLineAsync(target.BackupPath(manifest.Id));
         return 0;
     }
 
     private static async Task<int> VerifyAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output, TextWriter error)
     {
         args.EnsureOnly("--deep", "--data-dir", "--config");
-        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup verify DIR/BACKUP [--deep]");
+        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup verify DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP [--deep]");
+        using var backup = Target.OfBackup(path, settings);
         await using var services = ToolServices.Build(settings);
-        var result = await services.GetRequiredService<BackupVerifier>().VerifyAsync(new DirectoryBackupReader(path), args.Has("--deep"), CancellationToken.None);
+        var result = await services.GetRequiredService<BackupVerifier>().VerifyAsync(backup.Reader, args.Has("--deep"), CancellationToken.None);
         foreach (var problem in result.Problems) await error.WriteLineAsync($"error: {problem}");
         if (!result.Ok)
         {
-            await error.WriteLineAsync($"{Path.GetFullPath(path)} does NOT verify ({result.Problems.Count} problem(s)).");
+            await error.WriteLineAsync($"{backup.Reader.Describe} does NOT verify ({result.Problems.Count} problem(s)).");
             return 1;
         }
         var manifest = result.Manifest!;
-        await output.WriteLineAsync($"{Path.GetFullPath(path)} verifies{(args.Has("--deep") ? " (deep: every version has its crate file with the index checksum)" : "")}: " +
+        await output.WriteLineAsync($"{backup.Reader.Describe} verifies{(args.Has("--deep") ? " (deep: every version has its crate file with the index checksum)" : "")}: " +
             $"{manifest.Blobs.Count + 1} files, {Size(manifest)}; {Describe(manifest.Counts)}.");
         return 0;
     }
@@ -71,23 +80,26 @@ public static class BackupCommands
     private static async Task<int> RestoreAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
         args.EnsureOnly("--force", "--data-dir", "--config");
-        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup restore DIR/BACKUP --data-dir NEW [--force]");
+        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup restore DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP --data-dir NEW [--force]");
         if (args.Option("--data-dir") is null && args.Option("--config") is null)
             throw new CliException("say where to restore to: --data-dir NEW (or --config FILE naming the database and storage)");
+        using var backup = Target.OfBackup(path, settings);
         if (settings.Database.Provider == Core.Options.DatabaseProvider.Sqlite) Directory.CreateDirectory(settings.DataDir);
         await using var services = ToolServices.Build(settings);
-        var report = await services.GetRequiredService<BackupRestorer>().RestoreAsync(new DirectoryBackupReader(path), args.Has("--force"), CancellationToken.None);
-        await output.WriteLineAsync($"Restored backup {report.Manifest.Id} into {settings.DataDir}: {Describe(report.Manifest.Counts)}; " +
+        await StartupTasks.EnsureStorageAsync(services, settings, CancellationToken.None);
+        var report = await services.GetRequiredService<BackupRestorer>().RestoreAsync(backup.Reader, args.Has("--force"), CancellationToken.None);
+        await output.WriteLineAsync($"Restored backup {report.Manifest.Id} into {Where(settings)}: {Describe(report.Manifest.Counts)}; " +
             $"{report.BlobsRestored} crate files ({ByteSize.Format(report.BlobBytes)}); {report.MigrationsApplied} migration(s) applied.");
         return 0;
     }
 
-    private static async Task<int> ListAsync(ParsedArgs args, TextWriter output)
+    private static async Task<int> ListAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
         args.EnsureOnly("--data-dir", "--config");
-        var dir = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup list DIR");
-        var listings = await BackupCatalog.ListAsync(new DirectoryBackupLocation(dir), CancellationToken.None);
-        if (listings.Count == 0) await output.WriteLineAsync($"No backups in {Path.GetFullPath(dir)}.");
+        var dir = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup list DIR|s3://BUCKET/PREFIX");
+        using var target = Target.Of(dir, settings);
+        var listings = await BackupCatalog.ListAsync(target.Location, CancellationToken.None);
+        if (listings.Count == 0) await output.WriteLineAsync($"No backups in {target.BackupPath("")}.");
         foreach (var listing in listings)
         {
             await output.WriteLineAsync(listing.Manifest is { } m
@@ -97,8 +109,84 @@ public static class BackupCommands
         return 0;
     }
 
+    private static async Task<int> PruneAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
+    {
+        args.EnsureOnly("--keep", "--dry-run", "--data-dir", "--config");
+        const string usage = "usage: ghostcrate backup prune DIR|s3://BUCKET/PREFIX --keep N [--dry-run]";
+        var dir = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException(usage);
+        if (!int.TryParse(args.Option("--keep"), NumberStyles.None, CultureInfo.InvariantCulture, out var keep)) throw new CliException(usage);
+        using var target = Target.Of(dir, settings);
+        var dryRun = args.Has("--dry-run");
+        var report = await BackupPruner.PruneAsync(target.Location, keep, dryRun, CancellationToken.None);
+        foreach (var id in report.Kept) await output.WriteLineAsync($"{id}  kept");
+        foreach (var id in report.Deleted) await output.WriteLineAsync($"{id}  {(dryRun ? "would be deleted" : "deleted")}");
+        if (report.Kept.Count == 0) await output.WriteLineAsync($"No complete backups in {target.BackupPath("")}; nothing deleted.");
+        return 0;
+    }
+
+    private static string Where(GhostCrateSettings settings) =>
+        settings.Database.Provider == Core.Options.DatabaseProvider.Postgres
+            ? $"the PostgreSQL database and {(settings.Storage.Provider == Core.Options.StorageProvider.S3 ? $"bucket {settings.Storage.S3.Bucket}" : "blob storage")} of the configuration"
+            : settings.DataDir;
+
     private static string Describe(BackupCounts c) =>
         $"{c.Crates} crates, {c.Versions} versions, {c.Users} users, {c.Organizations} organizations, {c.Tokens} tokens";
 
     private static string Size(BackupManifest manifest) => ByteSize.Format(manifest.Database.Size + manifest.Blobs.Sum(b => b.Size));
+
+    /// <summary>A backup location (directory or S3 prefix) with the S3 client it needs, if any.</summary>
+    private sealed class Target : IDisposable
+    {
+        private readonly Amazon.S3.IAmazonS3? _client;
+        private readonly Func<string, string> _path;
+
+        private Target(IBackupLocation location, Amazon.S3.IAmazonS3? client, Func<string, string> path)
+        {
+            Location = location;
+            _client = client;
+            _path = path;
+        }
+
+        public IBackupLocation Location { get; }
+
+        public IBackupReader Reader { get; private init; } = null!;
+
+        public string BackupPath(string id) => _path(id);
+
+        public static Target Of(string target, GhostCrateSettings settings)
+        {
+            if (!S3BackupTarget.IsS3(target))
+            {
+                var location = new DirectoryBackupLocation(target);
+                return new Target(location, null, id => Path.Combine(location.Root, id));
+            }
+            var s3 = Parse(target, S3BackupTarget.Parse);
+            var client = S3BlobStoreFactory.CreateClient(settings.Storage.S3);
+            return new Target(new S3BackupLocation(client, s3), client, id => $"{s3}{id}");
+        }
+
+        public static Target OfBackup(string path, GhostCrateSettings settings)
+        {
+            if (!S3BackupTarget.IsS3(path))
+                return new Target(new DirectoryBackupLocation(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/"), null, _ => path) { Reader = new DirectoryBackupReader(path) };
+            var (s3, id) = Parse(path, S3BackupTarget.ParseBackup);
+            var client = S3BlobStoreFactory.CreateClient(settings.Storage.S3);
+            var location = new S3BackupLocation(client, s3);
+            return new Target(location, client, _ => $"{s3}{id}") { Reader = location.Open(id) };
+        }
+
+        private static T Parse<T>(string target, Func<string, T> parse)
+        {
+            try
+            {
+                return parse(target);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+        }
+
+        public void Dispose() => _client?.Dispose();
+    }
 }

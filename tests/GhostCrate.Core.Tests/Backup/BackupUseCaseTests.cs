@@ -24,7 +24,9 @@ public sealed class BackupUseCaseTests
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private BackupCreator Creator(FakeDatabase db) => new(db, db, _blobs, TimeProvider.System, NullLogger<BackupCreator>.Instance);
+    private readonly MemoryRunLog _runs = new();
+
+    private BackupCreator Creator(FakeDatabase db) => new(db, db, _blobs, _runs, TimeProvider.System, NullLogger<BackupCreator>.Instance);
 
     [Fact]
     public async Task The_manifest_is_written_after_every_file_and_lists_each_with_its_hash()
@@ -39,6 +41,9 @@ public sealed class BackupUseCaseTests
         Assert.Equal(["database/ghostcrate.sqlite", "blobs/crates/a/a-1.0.0.crate", "blobs/crates/b/b-0.1.0.crate", BackupManifest.FileName], backup.Writes);
         Assert.Equal([new BackupBlobEntry("crates/a/a-1.0.0.crate", 3, Sha(CrateA)), new BackupBlobEntry("crates/b/b-0.1.0.crate", 4, Sha(CrateB))], manifest.Blobs);
         Assert.Equal(manifest.Id, BackupManifest.Parse(backup.Files[BackupManifest.FileName]).Id);
+        var run = Assert.Single(_runs.Runs);
+        Assert.True(run.Succeeded);
+        Assert.Equal((manifest.Id, "memory", 7 + manifest.Database.Size), (run.BackupId, run.Target, run.Bytes));
     }
 
     [Fact]
@@ -48,6 +53,9 @@ public sealed class BackupUseCaseTests
         var ex = await Assert.ThrowsAsync<BackupException>(() => Creator(Database(Version("a", "1.0.0", CrateA))).CreateAsync(_location, "test", Ct));
         Assert.Contains("crates/a/a-1.0.0.crate", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(BackupManifest.FileName, Assert.Single(_location.Backups.Values).Files.Keys);
+        var run = Assert.Single(_runs.Runs);
+        Assert.False(run.Succeeded);
+        Assert.Equal(ex.Message, run.Error);
     }
 
     [Fact]
@@ -134,8 +142,23 @@ public sealed class BackupUseCaseTests
     }
 
     /// <summary>Backups in memory; each backup records the order its files were written in.</summary>
+    private sealed class MemoryRunLog : IBackupRunLog
+    {
+        public List<BackupRun> Runs { get; } = [];
+
+        public Task RecordAsync(BackupRun run, CancellationToken cancellationToken)
+        {
+            Runs.Add(run);
+            return Task.CompletedTask;
+        }
+
+        public Task<BackupRunSummary> GetSummaryAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
     private sealed class MemoryLocation : IBackupLocation
     {
+        public string Describe => "memory";
+
         public Dictionary<string, MemoryBackup> Backups { get; } = [];
 
         public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([.. Backups.Keys]);
@@ -148,6 +171,12 @@ public sealed class BackupUseCaseTests
         }
 
         public IBackupReader Open(string id) => Backups[id];
+
+        public Task DeleteAsync(string id, CancellationToken cancellationToken)
+        {
+            Backups.Remove(id);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class MemoryBackup(string id) : IBackupWriter, IBackupReader

@@ -199,9 +199,29 @@ public sealed class GhostCrateServer : IAsyncDisposable
 
     /// <summary>Runs `ghostcrate VERB ...` against this server's data directory, database and storage.</summary>
     public Task<ProcessResult> RunCliAsync(IReadOnlyList<string> arguments, string? standardInput = null,
-        CancellationToken cancellationToken = default) =>
-        ProcessRunner.RunAsync("dotnet", [ServerBinary.Path, .. arguments], WorkDir, _environment, standardInput,
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = _environment;
+        if (settings is not null)
+        {
+            // Per-run overrides (e.g. an S3 endpoint behind a test proxy), leaving the server's own settings alone.
+            environment = new Dictionary<string, string?>(_environment, StringComparer.Ordinal);
+            foreach (var (key, value) in settings)
+            {
+                environment[key] = value;
+            }
+        }
+
+        return ProcessRunner.RunAsync("dotnet", [ServerBinary.Path, .. arguments], WorkDir, environment, standardInput,
             CliTimeout, cancellationToken);
+    }
+
+    /// <summary>An Npgsql connection string for this server's database (postgres-s3 lane only).</summary>
+    public string PostgresConnectionString =>
+        new NpgsqlConnectionStringBuilder(_postgresAdminConnectionString ?? throw new InvalidOperationException("not on the postgres-s3 lane"))
+        {
+            Database = DatabaseName,
+        }.ConnectionString;
 
     /// <summary>`ghostcrate admin user add NAME --password-stdin`.</summary>
     public async Task CreateUserAsync(string name, bool admin = false, CancellationToken cancellationToken = default)

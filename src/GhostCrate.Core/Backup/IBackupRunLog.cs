@@ -1,0 +1,18 @@
+namespace GhostCrate.Core.Backup;
+
+/// <summary>One `backup create` run: where to, which backup it made (null when it failed early), and how it ended.</summary>
+public sealed record BackupRun(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Target, string? BackupId, bool Succeeded, long Bytes, string? Error);
+
+/// <summary>What /metrics reports about backups: the last success and failure (null: never) and how many failed.</summary>
+public sealed record BackupRunSummary(DateTimeOffset? LastSuccessAt, DateTimeOffset? LastFailureAt, long Failures, long LastSuccessBytes, double? LastSuccessSeconds);
+
+/// <summary>
+/// Port for the record of backup runs, kept in the registry's database so that every node reports the same last
+/// success whichever machine ran the backup.
+/// </summary>
+public interface IBackupRunLog
+{
+    Task RecordAsync(BackupRun run, CancellationToken cancellationToken);
+
+    Task<BackupRunSummary> GetSummaryAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,59 @@
+using Dapper;
+using GhostCrate.Core.Backup;
+using GhostCrate.Data.Connections;
+
+namespace GhostCrate.Data.Backup;
+
+/// <summary>The backup_runs table (0012): one row per `backup create`, the same SQL on both databases.</summary>
+internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBackupRunLog
+{
+    // Error messages name files and S3 answers; a bound keeps one pathological message from bloating the table.
+    private const int MaxErrorLength = 2000;
+
+    public Task RecordAsync(BackupRun run, CancellationToken cancellationToken) =>
+        factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO backup_runs (started_at, finished_at, target, backup_id, succeeded, bytes, error)
+            VALUES (@StartedAt, @FinishedAt, @Target, @BackupId, @Succeeded, @Bytes, @Error)
+            """,
+            new
+            {
+                StartedAt = UnixTime.ToMs(run.StartedAt),
+                FinishedAt = UnixTime.ToMs(run.FinishedAt),
+                run.Target,
+                run.BackupId,
+                Succeeded = run.Succeeded ? 1 : 0,
+                run.Bytes,
+                Error = run.Error is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] : run.Error,
+            }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
+    public Task<BackupRunSummary> GetSummaryAsync(CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection =>
+        {
+            var row = await connection.QuerySingleAsync<SummaryRow>(new CommandDefinition("""
+                SELECT (SELECT max(finished_at) FROM backup_runs WHERE succeeded = 1) AS LastSuccessAt,
+                       (SELECT max(finished_at) FROM backup_runs WHERE succeeded = 0) AS LastFailureAt,
+                       (SELECT count(*) FROM backup_runs WHERE succeeded = 0) AS Failures
+                """, cancellationToken: cancellationToken));
+            var last = await connection.QueryFirstOrDefaultAsync<LastRow>(new CommandDefinition("""
+                SELECT started_at AS StartedAt, finished_at AS FinishedAt, bytes AS Bytes
+                FROM backup_runs WHERE succeeded = 1 ORDER BY finished_at DESC, id DESC LIMIT 1
+                """, cancellationToken: cancellationToken));
+            return new BackupRunSummary(
+                row.LastSuccessAt is { } s ? UnixTime.FromMs(s) : null,
+                row.LastFailureAt is { } f ? UnixTime.FromMs(f) : null,
+                row.Failures,
+                last?.Bytes ?? 0,
+                last is null ? null : (last.FinishedAt - last.StartedAt) / 1000.0);
+        }, cancellationToken);
+
+    // Settable properties, not a positional record: SQLite reports a NULL max() with no type, which Dapper can only
+    // map onto a property.
+    private sealed class SummaryRow
+    {
+        public long? LastSuccessAt { get; init; }
+        public long? LastFailureAt { get; init; }
+        public long Failures { get; init; }
+    }
+
+    private sealed record LastRow(long StartedAt, long FinishedAt, long Bytes);
+}

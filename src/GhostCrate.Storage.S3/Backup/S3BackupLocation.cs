@@ -1,0 +1,64 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using GhostCrate.Core.Backup;
+
+namespace GhostCrate.Storage.S3.Backup;
+
+/// <summary>
+/// Backups kept under an S3 prefix: {prefix}{id}/manifest.json, database/, blobs/, the same layout as a directory.
+/// An S3 PUT is atomic (an object is there whole or not at all), so the manifest written last by one PUT is the
+/// commit point here as the rename is on a file system.
+/// </summary>
+public sealed class S3BackupLocation(IAmazonS3 client, S3BackupTarget target) : IBackupLocation
+{
+    public string Describe => target.ToString();
+
+    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
+    {
+        // Every key, not a delimiter listing: some S3-compatible servers (s3rver) leave a "folder" out of
+        // CommonPrefixes when its keys are nested deeper, which would hide an incomplete backup from list and prune.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var request = new ListObjectsV2Request { BucketName = target.Bucket, Prefix = target.Prefix };
+        ListObjectsV2Response response;
+        do
+        {
+            response = await client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var item in response.S3Objects ?? [])
+            {
+                var rest = item.Key[target.Prefix.Length..];
+                var slash = rest.IndexOf('/');
+                if (slash > 0 && !rest.StartsWith('.')) ids.Add(rest[..slash]);
+            }
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true && !string.IsNullOrEmpty(response.NextContinuationToken));
+        return [.. ids];
+    }
+
+    public async Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        if ((await ListIdsAsync(cancellationToken)).Contains(id, StringComparer.Ordinal))
+            throw new BackupException($"{target}{id}/ exists already");
+        return new S3BackupWriter(client, target.Bucket, $"{target.Prefix}{id}/");
+    }
+
+    public IBackupReader Open(string id) => new S3BackupReader(client, target, id);
+
+    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        var folder = $"{target.Prefix}{id}/";
+        await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = folder + BackupManifest.FileName }, cancellationToken);
+        var request = new ListObjectsV2Request { BucketName = target.Bucket, Prefix = folder };
+        ListObjectsV2Response response;
+        do
+        {
+            // Deleting while listing shifts later pages, so each round lists from the start again.
+            response = await client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var item in response.S3Objects ?? [])
+                await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = item.Key }, cancellationToken);
+        }
+        while (response.IsTruncated == true);
+    }
+}

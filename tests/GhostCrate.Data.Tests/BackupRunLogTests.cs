@@ -1,0 +1,31 @@
+using GhostCrate.Core.Backup;
+using GhostCrate.Data.Tests.Infrastructure;
+
+namespace GhostCrate.Data.Tests;
+
+/// <summary>The backup run log (backup_runs, 0012) that /metrics reads, on both databases.</summary>
+public abstract class BackupRunLogTests(IDatabaseLane lane) : DatabaseTest(lane)
+{
+    [Fact]
+    public async Task The_summary_holds_the_last_success_the_last_failure_and_the_failure_count()
+    {
+        var log = Db.Ports.BackupRuns;
+        Assert.Equal(new BackupRunSummary(null, null, 0, 0, null), await log.GetSummaryAsync(Ct));
+
+        await log.RecordAsync(new BackupRun(T0, T0.AddSeconds(30), "/srv/backups", "b1", true, 1000, null), Ct);
+        await log.RecordAsync(new BackupRun(T0.AddHours(1), T0.AddHours(1).AddSeconds(2), "s3://b/p/", null, false, 0, new string('x', 5000)), Ct);
+        await log.RecordAsync(new BackupRun(T0.AddHours(2), T0.AddHours(2).AddSeconds(90), "/srv/backups", "b3", true, 3000, null), Ct);
+        await log.RecordAsync(new BackupRun(T0.AddHours(3), T0.AddHours(3).AddSeconds(1), "/srv/backups", "b4", false, 0, "disk full"), Ct);
+
+        var summary = await log.GetSummaryAsync(Ct);
+        Assert.Equal(T0.AddHours(2).AddSeconds(90), summary.LastSuccessAt);
+        Assert.Equal(T0.AddHours(3).AddSeconds(1), summary.LastFailureAt);
+        Assert.Equal(2, summary.Failures);
+        Assert.Equal(3000, summary.LastSuccessBytes);
+        Assert.Equal(90, summary.LastSuccessSeconds);
+    }
+}
+
+public sealed class SqliteBackupRunLogTests(SqliteLane lane) : BackupRunLogTests(lane), IClassFixture<SqliteLane>;
+
+public sealed class PostgresBackupRunLogTests(PostgresLane lane) : BackupRunLogTests(lane), IClassFixture<PostgresLane>;

@@ -1,0 +1,98 @@
+using System.Text;
+using GhostCrate.Core.Backup;
+using GhostCrate.Storage.FileSystem.Backup;
+using GhostCrate.Storage.S3.Backup;
+
+namespace GhostCrate.Storage.Tests;
+
+/// <summary>
+/// What every backup location (a directory, an S3 prefix on s3rver) must do for create, list, verify and prune: a
+/// backup without a manifest lists as incomplete, a committed one reads back, delete removes the manifest first, and
+/// prune keeps the newest complete backups and any incomplete one that may still be running.
+/// </summary>
+public abstract class BackupLocationContractTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    protected abstract IBackupLocation CreateLocation();
+
+    [Fact]
+    public async Task A_backup_lists_as_incomplete_until_its_manifest_is_committed_and_reads_back_after()
+    {
+        var location = CreateLocation();
+        var writer = await location.CreateAsync("20261205T120000Z", Cancel);
+        var facts = await writer.AddAsync("blobs/crates/a/a-1.0.0.crate", new MemoryStream(Encoding.UTF8.GetBytes("crate")), Cancel);
+        var listed = Assert.Single(await BackupCatalog.ListAsync(location, Cancel));
+        Assert.False(listed.Complete);
+
+        await writer.CommitAsync(Manifest("20261205T120000Z", T0).ToJson(), Cancel);
+        await writer.DisposeAsync();
+        listed = Assert.Single(await BackupCatalog.ListAsync(location, Cancel));
+        Assert.True(listed.Complete);
+        var reader = location.Open("20261205T120000Z");
+        Assert.Equal(["blobs/crates/a/a-1.0.0.crate"], await reader.ListFilesAsync(Cancel).ToListAsync(Cancel));
+        await using var stream = await reader.OpenReadAsync("blobs/crates/a/a-1.0.0.crate", Cancel);
+        Assert.Equal(facts, await FileFacts.MeasureAsync(stream!, Cancel));
+        Assert.Null(await reader.OpenReadAsync("blobs/crates/a/missing.crate", Cancel));
+        await Assert.ThrowsAnyAsync<Exception>(() => location.CreateAsync("20261205T120000Z", Cancel));
+    }
+
+    [Fact]
+    public async Task Prune_keeps_the_newest_complete_backups_and_incomplete_ones_that_may_still_run()
+    {
+        var location = CreateLocation();
+        await AddAsync(location, "20261201T000000Z", complete: false);
+        await AddAsync(location, "20261202T000000Z", complete: true);
+        await AddAsync(location, "20261203T000000Z", complete: true);
+        await AddAsync(location, "20261204T000000Z", complete: false);
+        await AddAsync(location, "20261205T000000Z", complete: true);
+        await AddAsync(location, "20261206T000000Z", complete: false); // perhaps a backup still being written
+
+        var dry = await BackupPruner.PruneAsync(location, keep: 2, dryRun: true, Cancel);
+        Assert.Equal(["20261201T000000Z", "20261202T000000Z"], dry.Deleted);
+        Assert.Equal(6, (await location.ListIdsAsync(Cancel)).Count);
+
+        var report = await BackupPruner.PruneAsync(location, keep: 2, dryRun: false, Cancel);
+        Assert.Equal(["20261205T000000Z", "20261203T000000Z"], report.Kept);
+        Assert.Equal(["20261201T000000Z", "20261202T000000Z"], report.Deleted);
+        Assert.Equal(["20261203T000000Z", "20261204T000000Z", "20261205T000000Z", "20261206T000000Z"], (await location.ListIdsAsync(Cancel)).Order(StringComparer.Ordinal));
+
+        await Assert.ThrowsAsync<BackupException>(() => BackupPruner.PruneAsync(location, keep: 0, dryRun: false, Cancel));
+    }
+
+    private static async Task AddAsync(IBackupLocation location, string id, bool complete)
+    {
+        await using var writer = await location.CreateAsync(id, Cancel);
+        await writer.AddAsync("database/ghostcrate.sqlite", new MemoryStream([1, 2, 3]), Cancel);
+        if (complete)
+        {
+            var createdAt = DateTimeOffset.ParseExact(id, "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            await writer.CommitAsync(Manifest(id, createdAt).ToJson(), Cancel);
+        }
+    }
+
+    private static BackupManifest Manifest(string id, DateTimeOffset createdAt) =>
+        new(BackupManifest.CurrentFormatVersion, id, "test", createdAt,
+            new BackupDatabaseEntry("sqlite", "database/ghostcrate.sqlite", 3, "00", [1]), new BackupCounts(0, 0, 0, 0, 0), []);
+}
+
+public sealed class DirectoryBackupLocationContractTests : BackupLocationContractTests, IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("ghostcrate-backups-contract-").FullName;
+
+    protected override IBackupLocation CreateLocation() => new DirectoryBackupLocation(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
+
+public sealed class S3BackupLocationContractTests(S3BucketFixture bucket) : BackupLocationContractTests, IClassFixture<S3BucketFixture>
+{
+    protected override IBackupLocation CreateLocation()
+    {
+        if (bucket.Client is null) Assert.Skip(S3BucketFixture.SkipReason);
+        // Each test its own prefix in the class's bucket.
+        return new S3BackupLocation(bucket.Client, S3BackupTarget.Parse($"s3://{bucket.Options.Bucket}/backups/{Guid.NewGuid():N}"));
+    }
+}
