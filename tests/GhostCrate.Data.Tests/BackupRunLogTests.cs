@@ -3,7 +3,7 @@ using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
 
-/// <summary>The backup run log (backup_runs, 0012) that /metrics reads, on both databases.</summary>
+/// <summary>The backup run log (backup_runs, 0011) that /metrics reads, on both databases.</summary>
 public abstract class BackupRunLogTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
     [Fact]

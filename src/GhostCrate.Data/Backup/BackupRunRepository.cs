@@ -4,7 +4,7 @@ using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Backup;
 
-/// <summary>The backup_runs table (0012): one row per `backup create`, the same SQL on both databases.</summary>
+/// <summary>The backup_runs table (0011): one row per `backup create`, the same SQL on both databases.</summary>
 internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBackupRunLog
 {
     // Error messages name files and S3 answers; a bound keeps one pathological message from bloating the table.
