@@ -1,5 +1,5 @@
 -- Every `backup create` run and its outcome (issue 19; docs/backup-and-restore.md), PostgreSQL. Keep in step with
--- Sqlite/0012_backup_runs.sql. Backups run outside the server (the CLI today, a scheduled job later); the row is how
+-- Sqlite/0011_backup_runs.sql. Backups run outside the server (the CLI today, a scheduled job later); the row is how
 -- every node's /metrics learns when the last backup succeeded or failed
 -- (ghostcrate_backup_last_success_timestamp_seconds and the GhostCrateNoRecentBackup alert).
 CREATE TABLE backup_runs (
