@@ -19,7 +19,7 @@ internal static class PostgresSnapshotImport
         var tables = await postgres.QueryAsync<string>(new CommandDefinition(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
             cancellationToken: cancellationToken));
-        foreach (var table in tables.Where(t => t != SnapshotTables.Migrations))
+        foreach (var table in tables.Where(t => !SnapshotTables.NotData.Contains(t)))
         {
             if (await postgres.ExecuteScalarAsync<bool>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM {CopiedTable.Quote(table)})", cancellationToken: cancellationToken)))
                 return $"the PostgreSQL database {postgres.Database} has rows in {table}";
@@ -40,6 +40,8 @@ internal static class PostgresSnapshotImport
         {
             await postgres.ExecuteAsync(new CommandDefinition($"TRUNCATE {string.Join(", ", tables.Select(t => CopiedTable.Quote(t.Name)))} RESTART IDENTITY CASCADE",
                 transaction: transaction, cancellationToken: cancellationToken));
+            // The replaced registry's index files: the migrate after the restore writes the restored crates' files.
+            await postgres.ExecuteAsync(new CommandDefinition("DELETE FROM index_files", transaction: transaction, cancellationToken: cancellationToken));
         }
         else if (await DescribeRowsAsync(postgres, cancellationToken) is { } rows)
         {

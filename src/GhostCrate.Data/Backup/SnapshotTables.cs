@@ -16,10 +16,16 @@ internal sealed record CopiedTable(string Name, IReadOnlyList<string> Columns)
 /// Which tables move between the backends: every table of the SQLite schema that PostgreSQL has too, with the columns
 /// both have, parents before children (so foreign keys hold row by row). Tables only one side has are that side's
 /// derived search helpers (rebuilt, never copied); schema_migrations describes each database's own scripts.
+/// Index files are derived too, and stamped with the change counter of the database that wrote them: they are neither
+/// copied nor counted as data, and the migrate that ends every restore writes them again from the target's counter
+/// (a copied stamp could lie below the target's counter, and a node following `seq > last` would skip later changes).
 /// </summary>
 internal static class SnapshotTables
 {
     public const string Migrations = "schema_migrations";
+
+    /// <summary>Tables that are bookkeeping or derived, never data: skipped when copying and when checking a target is empty.</summary>
+    public static readonly IReadOnlySet<string> NotData = new HashSet<string>(StringComparer.Ordinal) { Migrations, "index_files", "change_counter" };
 
     public static async Task<IReadOnlyList<CopiedTable>> ResolveAsync(SqliteConnection sqlite, NpgsqlConnection postgres, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
@@ -40,7 +46,7 @@ internal static class SnapshotTables
         var parents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var name in sqliteTables)
         {
-            if (name == Migrations || !pgColumns.TryGetValue(name, out var onPostgres)) continue;
+            if (NotData.Contains(name) || !pgColumns.TryGetValue(name, out var onPostgres)) continue;
             var columns = (await sqlite.QueryAsync<string>(new CommandDefinition($"SELECT name FROM pragma_table_info('{name.Replace("'", "''", StringComparison.Ordinal)}') ORDER BY cid", cancellationToken: cancellationToken)))
                 .Where(onPostgres.Contains).ToList();
             if (columns.Count == 0) continue;

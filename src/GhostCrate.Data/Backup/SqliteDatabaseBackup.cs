@@ -101,7 +101,7 @@ internal sealed class SqliteDatabaseBackup(IDbConnectionFactory factory, Databas
               AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name LIKE v.name || '\_%' ESCAPE '\')
             ORDER BY t.name
             """, cancellationToken: cancellationToken));
-        foreach (var table in tables)
+        foreach (var table in tables.Where(t => !SnapshotTables.NotData.Contains(t)))
         {
             if (await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM {CopiedTable.Quote(table)})", cancellationToken: cancellationToken)) != 0)
                 return table;

@@ -50,8 +50,12 @@ internal sealed class PostgresJobWakeup(IDbConnectionFactory factory, TimeProvid
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        // Twice at shutdown: the container disposes the instance it handed out, and the database that made it does too.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         if (_listener is { } listener)
         {
