@@ -87,15 +87,19 @@ public static class AdvisoryEndpoints
         if (denied is not null) return denied;
         if (context.Request.ContentLength > LockFileReader.MaxBytes)
             return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
-        // Read at most one byte past the limit: a chunked body without Content-Length is bounded too.
-        var buffer = new byte[LockFileReader.MaxBytes + 1];
-        var read = await context.Request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
-        if (read > LockFileReader.MaxBytes)
+        // Grows with what arrives, up to one byte past the limit: a chunked body without Content-Length is bounded
+        // too, and a small lock file costs a small buffer.
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (body.Length <= LockFileReader.MaxBytes && (read = await context.Request.Body.ReadAsync(chunk, ct)) > 0)
+            body.Write(chunk, 0, read);
+        if (body.Length > LockFileReader.MaxBytes)
             return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
         string text;
         try
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, read);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.GetBuffer(), 0, (int)body.Length);
         }
         catch (DecoderFallbackException)
         {

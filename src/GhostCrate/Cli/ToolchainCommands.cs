@@ -17,35 +17,13 @@ public static class ToolchainCommands
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter output, TextWriter error)
     {
         var verb = args.Positionals.ElementAtOrDefault(1) ?? throw new CliException("usage: ghostcrate " + SyncUsage);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return verb switch
+        return await CancellableMirrorRun.RunAsync(error,
+            "interrupted; run the same command again to continue where it stopped (finished files are kept)",
+            cancel => verb switch
             {
-                "sync" => await SyncAsync(args, output, error, cancel.Token),
+                "sync" => SyncAsync(args, output, error, cancel),
                 _ => throw new CliException($"unknown toolchain command `{verb}`; expected sync"),
-            };
-        }
-        catch (MirrorException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            await error.WriteLineAsync("interrupted; run the same command again to continue where it stopped (finished files are kept)");
-            return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+            });
     }
 
     private static async Task<int> SyncAsync(ParsedArgs args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -16,43 +16,20 @@ public static class MirrorCommands
     {
         var verb = args.Positionals.ElementAtOrDefault(1)
             ?? throw new CliException("usage: ghostcrate mirror init|sync|verify|diff DIR (see `ghostcrate --help`)");
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return verb switch
+        return await CancellableMirrorRun.RunAsync(error, "interrupted; run the same command again to continue where it stopped",
+            cancel => verb switch
             {
-                "init" => Init(args, output),
-                "sync" => await SyncAsync(args, output, error, cancel.Token),
-                "verify" => await VerifyAsync(args, output, cancel.Token),
-                "diff" => await DiffAsync(args, output, cancel.Token),
-                "sidecars" => await MirrorBundleCommands.SidecarsAsync(args, output, cancel.Token),
-                "inventory" => await MirrorBundleCommands.InventoryAsync(args, output, cancel.Token),
-                "sign" => MirrorBundleCommands.Sign(args, output),
-                "export" => await MirrorBundleCommands.ExportAsync(args, output, cancel.Token),
-                "import" => await MirrorBundleCommands.ImportAsync(args, output, cancel.Token),
+                "init" => Task.FromResult(Init(args, output)),
+                "sync" => SyncAsync(args, output, error, cancel),
+                "verify" => VerifyAsync(args, output, cancel),
+                "diff" => DiffAsync(args, output, cancel),
+                "sidecars" => MirrorBundleCommands.SidecarsAsync(args, output, cancel),
+                "inventory" => MirrorBundleCommands.InventoryAsync(args, output, cancel),
+                "sign" => Task.FromResult(MirrorBundleCommands.Sign(args, output)),
+                "export" => MirrorBundleCommands.ExportAsync(args, output, cancel),
+                "import" => MirrorBundleCommands.ImportAsync(args, output, cancel),
                 _ => throw new CliException($"unknown mirror command `{verb}`; expected init, sync, verify, diff, sidecars, inventory, sign, export or import"),
-            };
-        }
-        catch (MirrorException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            await error.WriteLineAsync("interrupted; run the same command again to continue where it stopped");
-            return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+            });
     }
 
     internal static MirrorLayout Directory(ParsedArgs args, string usage)
