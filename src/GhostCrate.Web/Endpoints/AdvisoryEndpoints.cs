@@ -95,7 +95,13 @@ public static class AdvisoryEndpoints
         while (body.Length <= LockFileReader.MaxBytes && (read = await context.Request.Body.ReadAsync(chunk, ct)) > 0)
             body.Write(chunk, 0, read);
         if (body.Length > LockFileReader.MaxBytes)
+        {
+            // Read a little further before answering, so a client still sending a slightly larger body (or the end of
+            // its chunked body) gets the 413 instead of a broken pipe; a much larger one is cut off.
+            long drained = 0;
+            while (drained < 1024 * 1024 && (read = await context.Request.Body.ReadAsync(chunk, ct)) > 0) drained += read;
             return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
+        }
         string text;
         try
         {
