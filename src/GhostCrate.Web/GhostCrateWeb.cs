@@ -21,7 +21,9 @@ public static class GhostCrateWeb
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
         services.AddHostedService<IndexChangeListener>();
-        // First start-up filter, so its middleware wraps the fast paths too; adds nothing when Logs:Requests is off.
+        // First start-up filters, so their middleware wraps the fast paths too.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DrainConnectionCloseStartupFilter>();
+        // Adds nothing when Logs:Requests is off.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestLoggingStartupFilter>();
         // Requests for hosts outside Registry:AllowedHosts are refused before anything, the fast paths included.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, AllowedHostsStartupFilter>();

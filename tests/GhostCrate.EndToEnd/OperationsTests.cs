@@ -73,7 +73,12 @@ public sealed class OperationsTests
             var servedWhileDraining = outcomes.Count;
             // Still serving: the liveness probe and new requests answer while readiness says 503.
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/live", Cancel)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/v1/crates?q=drain", Cancel)).StatusCode);
+            using (var whileDraining = await http.GetAsync("api/v1/crates?q=drain", Cancel))
+            {
+                Assert.Equal(HttpStatusCode.OK, whileDraining.StatusCode);
+                // Keep-alive clients are asked to reconnect (through the load balancer, to a node that stays).
+                Assert.True(whileDraining.Headers.ConnectionClose, "a response while draining must carry Connection: close");
+            }
             leftRotation.SetResult();
             await Task.WhenAll(readers);
 
