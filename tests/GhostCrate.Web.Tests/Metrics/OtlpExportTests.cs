@@ -2,16 +2,20 @@ using GhostCrate.Web.Tests.Support;
 
 namespace GhostCrate.Web.Tests.Metrics;
 
-/// <summary>Telemetry:OtlpEndpoint: traces and metrics reach an OTLP/HTTP receiver as protobuf, with our service.name.</summary>
+/// <summary>Telemetry:OtlpEndpoint: traces and metrics reach an OTLP receiver (HTTP/protobuf or gRPC), with our service.name.</summary>
 public sealed class OtlpExportTests
 {
-    [Fact]
-    public async Task Traces_and_metrics_are_exported_over_otlp_http_with_the_service_name()
+    [Theory]
+    [InlineData("http/protobuf")]
+    [InlineData("grpc")]
+    public async Task Traces_and_metrics_are_exported_over_otlp_with_the_service_name(string protocol)
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
+        var grpc = protocol == "grpc";
+        await using var receiver = await OtlpReceiver.StartAsync(grpc);
         await using var app = await TestApp.StartAsync(new()
         {
             ["Telemetry:OtlpEndpoint"] = receiver.Endpoint.ToString(),
+            ["Telemetry:OtlpProtocol"] = protocol,
             ["Telemetry:ServiceName"] = "ghostcrate-otlp-test",
             ["Telemetry:MetricExportIntervalSeconds"] = "1",
         });
@@ -28,8 +32,9 @@ public sealed class OtlpExportTests
             metrics = receiver.Received.FirstOrDefault(r => r.Path == "/v1/metrics" && r.ServiceName() == "ghostcrate-otlp-test");
         }
 
-        Assert.Equal("application/x-protobuf", trace.ContentType);
-        Assert.Equal("application/x-protobuf", metrics.ContentType);
+        var contentType = grpc ? "application/grpc" : "application/x-protobuf";
+        Assert.Equal(contentType, trace.ContentType);
+        Assert.Equal(contentType, metrics.ContentType);
         // Our meter is in the export (the metric name is a string field of the protobuf).
         Assert.True(metrics.Body.AsSpan().IndexOf("ghostcrate_index_requests"u8) >= 0, "ghostcrate_index_requests is not in the OTLP metrics export");
     }

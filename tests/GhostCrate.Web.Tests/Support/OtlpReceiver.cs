@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,8 +39,10 @@ public sealed record OtlpExport(string Path, string? ContentType, byte[] Body)
 }
 
 /// <summary>
-/// An OTLP/HTTP receiver (https://opentelemetry.io/docs/specs/otlp/#otlphttp) on 127.0.0.1: keeps every POST to
-/// /v1/traces, /v1/metrics and /v1/logs and answers 200 with an empty protobuf message, as a collector does.
+/// An OTLP receiver on 127.0.0.1, as a collector is: OTLP/HTTP (https://opentelemetry.io/docs/specs/otlp/#otlphttp)
+/// keeps every POST to /v1/traces, /v1/metrics and /v1/logs and answers 200 with an empty protobuf message; OTLP/gRPC
+/// (https://opentelemetry.io/docs/specs/otlp/#otlpgrpc) listens for cleartext HTTP/2 and keeps every unary Export
+/// call of the trace and metrics services under the same paths, answering an empty message with grpc-status 0.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -52,11 +55,13 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<OtlpExport> Received => [.. _received];
 
-    public static async Task<OtlpReceiver> StartAsync()
+    public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // gRPC clients speak HTTP/2 with prior knowledge on a cleartext port.
+        if (grpc) builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
         app.MapPost("/v1/{signal}", async (string signal, HttpContext context) =>
@@ -65,6 +70,25 @@ public sealed class OtlpReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(body);
             receiver._received.Enqueue(new OtlpExport("/v1/" + signal, context.Request.ContentType, body.ToArray()));
             return Results.Bytes([], "application/x-protobuf");
+        });
+        app.MapPost("/opentelemetry.proto.collector.{signal}.v1.{service}/Export", async (string signal, HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            // A gRPC message is framed: 1 byte compressed flag, 4 bytes big-endian length, then the protobuf message
+            // (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md).
+            var frame = body.ToArray();
+            var length = frame.Length >= 5 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4)) : -1;
+            if (length < 0 || frame[0] != 0 || frame.Length != 5 + length)
+            {
+                context.Response.StatusCode = 400;
+                return;
+            }
+            // Recorded under the OTLP/HTTP path of the same signal (the trace service's package is "trace", its path "traces").
+            receiver._received.Enqueue(new OtlpExport("/v1/" + (signal == "trace" ? "traces" : signal), context.Request.ContentType, frame[5..]));
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(new byte[5]); // an empty Export*ServiceResponse
+            context.Response.AppendTrailer("grpc-status", "0");
         });
         await app.StartAsync();
         receiver.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
