@@ -12,6 +12,8 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
     public static readonly string ScreenshotDirectory = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     private readonly List<string> _scriptErrors = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _network = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private IBrowserContext? _context;
     private UiServer? _server;
 
@@ -38,6 +40,12 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
     protected async Task<IPage> NewPageAsync()
     {
         var page = await Context.NewPageAsync();
+        // A log of every request with its timing, written to the test's output at the end: when a wait times out,
+        // it says which request was slow or never finished.
+        page.Request += (_, request) => _network.Enqueue($"{_clock.ElapsedMilliseconds,7} ms  start    {request.Method} {request.Url}");
+        page.RequestFinished += (_, request) => _network.Enqueue($"{_clock.ElapsedMilliseconds,7} ms  finished {request.Method} {request.Url}");
+        page.RequestFailed += (_, request) => _network.Enqueue($"{_clock.ElapsedMilliseconds,7} ms  failed   {request.Method} {request.Url}: {request.Failure}");
+        page.Load += (_, _) => _network.Enqueue($"{_clock.ElapsedMilliseconds,7} ms  load event");
         page.PageError += (_, error) => { lock (_scriptErrors) _scriptErrors.Add("page error: " + error); };
         page.Console += (_, message) =>
         {
@@ -81,6 +89,7 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        if (!_network.IsEmpty) TestContext.Current.TestOutputHelper?.WriteLine("network:\n" + string.Join("\n", _network));
         if (_context is not null)
         {
             try

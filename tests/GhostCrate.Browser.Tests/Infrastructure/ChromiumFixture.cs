@@ -22,6 +22,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ExecutablePath)) return;
+        // Expect(...) assertions have their own timeout (5 s by default), separate from the context's. On a 2-core
+        // CI machine running several test projects, rendering the API reference alone took longer than that.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
