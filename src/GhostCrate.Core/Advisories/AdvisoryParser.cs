@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Tomlyn;
-using Tomlyn.Model;
+using GhostCrate.Packaging.Toml;
 
 namespace GhostCrate.Core.Advisories;
 
 /// <summary>
 /// Reads one RustSec advisory file: TOML front matter in a ```toml fence, then Markdown whose first `#` heading is
 /// the title and the rest the description (https://github.com/rustsec/advisory-db/blob/main/EXAMPLE_ADVISORY.md).
-/// Untrusted input: sizes are checked before parsing and Tomlyn's nesting depth is capped.
+/// Untrusted input: sizes are checked before parsing, and the front matter goes through the registry's one TOML reader
+/// (validated, so a key defined twice is refused rather than read one way here and another by RustSec's tools).
 /// </summary>
 public static partial class AdvisoryParser
 {
@@ -24,16 +24,8 @@ public static partial class AdvisoryParser
         try
         {
             var (toml, markdown) = Split(text);
-            TomlTable root;
-            try
-            {
-                root = TomlSerializer.Deserialize<TomlTable>(toml, new TomlSerializerOptions { MaxDepth = limits.MaxTomlDepth })
-                    ?? throw new AdvisoryFormatException("empty front matter");
-            }
-            catch (TomlException e)
-            {
-                return AdvisoryParseResult.Fail($"front matter is not valid TOML: {FirstLine(e.Message)}");
-            }
+            var parsed = TomlReader.Parse(toml, Math.Min(limits.MaxTomlDepth, TomlReader.MaxDepth));
+            if (parsed.Document is not { } root) return AdvisoryParseResult.Fail($"front matter is not valid TOML: {parsed.Error}");
             return AdvisoryParseResult.Ok(Build(root, markdown, limits));
         }
         catch (AdvisoryFormatException e)
@@ -95,7 +87,7 @@ public static partial class AdvisoryParser
         if (Table(affected, "functions") is { } f)
         {
             if (f.Count > limits.MaxListItems) throw new AdvisoryFormatException($"more than {limits.MaxListItems} affected functions");
-            foreach (var (path, _) in f)
+            foreach (var path in f.Keys)
             {
                 var ranges = Strings(f, path, limits, required: true);
                 // Each list is a set of Cargo requirements; check them now so a bad one fails the import, not a page.
@@ -136,7 +128,7 @@ public static partial class AdvisoryParser
         {
             string s => s,
             // Dates may also be written as bare TOML dates.
-            TomlDateTime d => d.ToString(),
+            TomlDateTime d => d.Raw,
             _ => throw new AdvisoryFormatException($"`{key}` must be a string"),
         };
     }
@@ -157,8 +149,6 @@ public static partial class AdvisoryParser
         DateOnly.TryParseExact(text.Length >= 10 ? text[..10] : text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d
             : throw new AdvisoryFormatException($"`{key}` must be a date YYYY-MM-DD, not `{text}`");
-
-    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
     [GeneratedRegex(@"^RUSTSEC-\d{4}-\d{4,}$")]
     private static partial Regex IdPattern();

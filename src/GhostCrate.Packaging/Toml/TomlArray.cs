@@ -3,7 +3,7 @@ namespace GhostCrate.Packaging.Toml;
 /// <summary>
 /// A TOML array. <see cref="IsTableArray"/> marks arrays built by `[[name]]` headers (Cargo.lock's `[[package]]`).
 /// </summary>
-internal sealed class TomlArray(bool isTableArray) : List<object>
+public sealed class TomlArray(bool isTableArray) : List<object>
 {
     public bool IsTableArray { get; } = isTableArray;
 }

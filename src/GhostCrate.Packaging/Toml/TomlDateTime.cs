@@ -4,4 +4,4 @@ namespace GhostCrate.Packaging.Toml;
 /// A TOML date, time or date-time as text: nothing in a manifest check needs its value, only that the document
 /// parses.
 /// </summary>
-internal sealed record TomlDateTime(string Raw);
+public sealed record TomlDateTime(string Raw);

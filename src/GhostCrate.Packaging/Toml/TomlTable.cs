@@ -6,7 +6,7 @@ namespace GhostCrate.Packaging.Toml;
 /// A TOML table. Values are <see cref="string"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>,
 /// <see cref="TomlDateTime"/>, <see cref="TomlArray"/> or <see cref="TomlTable"/>.
 /// </summary>
-internal sealed class TomlTable
+public sealed class TomlTable
 {
     private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
 

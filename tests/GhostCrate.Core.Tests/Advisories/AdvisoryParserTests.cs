@@ -75,6 +75,8 @@ public sealed class AdvisoryParserTests
     [InlineData("[advisory]\nid = \"x\"", "```toml")]
     [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\n", "not closed")]
     [InlineData("```toml\n[advisory\n```\n# T\n", "not valid TOML")]
+    // A key defined twice: read leniently, the registry would see one of the two ids.
+    [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\nid = \"RUSTSEC-2001-0002\"\npackage = \"a\"\ndate = \"2001-01-01\"\n[versions]\npatched = []\n```\n# T\n", "not valid TOML")]
     [InlineData("```toml\n[advisory]\nid = \"CVE-1\"\npackage = \"a\"\ndate = \"2001-01-01\"\n[versions]\npatched = []\n```\n# T\n", "RUSTSEC-YYYY-NNNN")]
     [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"../x\"\ndate = \"2001-01-01\"\n[versions]\npatched = []\n```\n# T\n", "crate name")]
     [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\npackage = \"a\"\ndate = \"yesterday\"\n[versions]\npatched = []\n```\n# T\n", "date")]
