@@ -64,6 +64,36 @@ public class AdvisoryEndpointTests
     }
 
     [Fact]
+    public async Task The_crate_page_of_an_affected_version_names_the_advisory_and_the_patched_version_page_does_not()
+    {
+        await using var app = await StartWithAdvisoryAsync();
+        await Ui.UiCrates.PublishAsync(app, "smallvec", "1.6.0");
+        await Ui.UiCrates.PublishAsync(app, "smallvec", "1.6.1");
+
+        var affected = await Ui.UiCrates.GetOkPageAsync(app, "/crates/smallvec/1.6.0");
+        var notice = affected.QuerySelector(".notice-advisory [data-advisory='RUSTSEC-2021-0003']");
+        Assert.NotNull(notice);
+        Assert.Contains("critical", notice.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Buffer overflow in SmallVec::insert_many", notice.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Patched: >= 0.6.14, < 1.0.0, >= 1.6.1", notice.TextContent, StringComparison.Ordinal);
+        Assert.Equal("https://rustsec.org/advisories/RUSTSEC-2021-0003.html", notice.QuerySelector("a")!.GetAttribute("href"));
+        // The versions table marks the affected row only; the crate's advisories have their own section.
+        Assert.NotNull(affected.QuerySelector("tr[data-version='1.6.0'] .badge-advisory"));
+        Assert.Null(affected.QuerySelector("tr[data-version='1.6.1'] .badge-advisory"));
+        Assert.NotNull(affected.QuerySelector("#advisories tr[data-advisory='RUSTSEC-2021-0003']"));
+
+        var patched = await Ui.UiCrates.GetOkPageAsync(app, "/crates/smallvec/1.6.1");
+        Assert.Null(patched.QuerySelector(".notice-advisory"));
+        Assert.NotNull(patched.QuerySelector("#advisories tr[data-advisory='RUSTSEC-2021-0003']"));
+
+        // A crate without advisories shows neither.
+        await Ui.UiCrates.PublishAsync(app, "tinyvec", "1.0.0");
+        var clean = await Ui.UiCrates.GetOkPageAsync(app, "/crates/tinyvec");
+        Assert.Null(clean.QuerySelector(".notice-advisory"));
+        Assert.Null(clean.QuerySelector("#advisories"));
+    }
+
+    [Fact]
     public async Task Audit_of_a_lock_file_lists_the_advisory_and_bad_input_is_a_problem()
     {
         await using var app = await StartWithAdvisoryAsync();

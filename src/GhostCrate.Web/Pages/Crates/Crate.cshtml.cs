@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GhostCrate.Core.Advisories;
 using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Downloads;
 using GhostCrate.Web.Ui;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GhostCrate.Web.Pages.Crates;
 
-public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme) : UiPageModel
+public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories) : UiPageModel
 {
     public const int DependentsShown = 10;
     private const int ChartVersions = 5;
@@ -17,6 +18,12 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
     public ReverseDependencyPage Dependents { get; private set; } = null!;
     public CrateDownloadStats Downloads { get; private set; } = null!;
     public string ChartJson { get; private set; } = "{}";
+
+    /// <summary>Every stored advisory of the crate (withdrawn ones included, shown as such), newest first.</summary>
+    public IReadOnlyList<Advisory> Advisories { get; private set; } = [];
+
+    /// <summary>The advisories that affect the version shown.</summary>
+    public IReadOnlyList<Advisory> VersionAdvisories { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string name, string? version, CancellationToken cancellationToken)
     {
@@ -33,12 +40,26 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         Dependents = (await catalog.ReverseDependenciesAsync(found.Crate.Name, 1, DependentsShown, Viewer, cancellationToken))!;
         Downloads = (await stats.GetAsync(found.Crate.Name, null, DownloadStatsService.DefaultDays, Viewer, cancellationToken))!;
         ChartJson = BuildChart(Downloads);
+        Advisories = await advisories.ForCrateAsync(found.Crate.Name, cancellationToken);
+        VersionAdvisories = [.. AdvisoryMatcher.Matching(Advisories, found.Crate.Name, found.Version.Version)];
         return Page();
     }
 
     /// <summary>Links shown only when they are http(s): a manifest may say anything.</summary>
     public static string? SafeLink(string? url) =>
         url is not null && UrlPolicy.Classify(url, allowMailto: false) is (UrlPolicy.Kind.Absolute, var safe) ? safe : null;
+
+    /// <summary>The advisories that affect one row of the versions table.</summary>
+    public IReadOnlyList<Advisory> AdvisoriesOf(string version) =>
+        Advisories.Count == 0 ? [] : [.. AdvisoryMatcher.Matching(Advisories, Details.Crate.Name, version)];
+
+    /// <summary>Where an advisory is read: its own URL when it is http(s), else RustSec's page for the id.</summary>
+    public static string AdvisoryLink(Advisory advisory) =>
+        SafeLink(advisory.Url) is { } url && advisory.Url == url ? url : $"https://rustsec.org/advisories/{Uri.EscapeDataString(advisory.Id)}.html";
+
+    /// <summary>"critical", "high", ..., or the informational kind ("unmaintained") for warnings.</summary>
+    public static string AdvisoryKind(Advisory advisory) =>
+        advisory.Informational ?? (advisory.Severity is AdvisorySeverity.Unknown or AdvisorySeverity.None ? "vulnerability" : advisory.Severity.ToString().ToLowerInvariant());
 
     public IEnumerable<IGrouping<string, DependencyInfo>> DependencyGroups =>
         Details.Dependencies.GroupBy(d => d.Kind);
