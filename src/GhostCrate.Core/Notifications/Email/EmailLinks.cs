@@ -11,6 +11,8 @@ public sealed class EmailLinks(IOptions<RegistryOptions> registry)
 {
     private Uri Base => new((registry.Value.PublicUrl ?? throw new InvalidOperationException("Registry:PublicUrl is required for email links")).TrimEnd('/') + "/");
 
+    public Uri Home => Base;
+
     public Uri Crate(string name, string? version = null) =>
         new(Base, "crates/" + Uri.EscapeDataString(name) + (version is null ? "" : "/" + Uri.EscapeDataString(version)));
 

@@ -22,3 +22,8 @@ CREATE TABLE token_expiry_notices (
 );
 -- The expiry sweep looks for live tokens by expiry time.
 CREATE INDEX ix_api_tokens_expires_at ON api_tokens (expires_at);
+
+-- What a webhook endpoint receives: 'standard' (the signed Standard Webhooks event JSON), 'slack' (a Slack
+-- incoming-webhook message) or 'teams' (a Microsoft Teams Workflows message with an Adaptive Card). Existing
+-- endpoints are standard.
+ALTER TABLE webhook_endpoints ADD COLUMN kind TEXT NOT NULL DEFAULT 'standard';
