@@ -64,6 +64,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Notifications.Email.EmailFanOut>();
         services.AddSingleton<Notifications.Email.EmailPreferenceService>();
         services.AddJobHandler<Notifications.TokenExpiryHandler>();
+        services.AddJobHandler<Notifications.PruneWebhookDeliveriesHandler>();
+        services.AddRecurringJob(Notifications.PruneWebhookDeliveriesHandler.Schedule);
         services.AddRecurringJob(Notifications.TokenExpiryHandler.Schedule);
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();

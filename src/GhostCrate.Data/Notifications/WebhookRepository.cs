@@ -85,6 +85,11 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
         factory.ReadAsync(async connection => (await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
             $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = @id", new { id }, cancellationToken: cancellationToken)))?.ToRecord(), cancellationToken);
 
+    public Task<int> PruneDeliveriesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM webhook_deliveries WHERE created_at < @cutoff",
+            new { cutoff = UnixTime.ToMs(cutoff) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
     public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long endpointId, int limit, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<WebhookDelivery>>(async connection =>
             (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(

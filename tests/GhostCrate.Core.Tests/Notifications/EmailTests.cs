@@ -1,7 +1,6 @@
 using GhostCrate.Core.Notifications;
 using GhostCrate.Core.Notifications.Email;
 using GhostCrate.Core.Options;
-using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Core.Tests.Notifications;
 
@@ -11,7 +10,7 @@ public sealed class EmailTests
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
 
     private static EmailLinks Links(string publicUrl = "https://crates.example.com/registry") =>
-        new(Options.Create(new RegistryOptions { PublicUrl = publicUrl }));
+        new(Microsoft.Extensions.Options.Options.Create(new RegistryOptions { PublicUrl = publicUrl }));
 
     private static List<string> Validate(EmailOptions email, string? publicUrl = "https://crates.example.com") =>
         EmailOptions.ValidateAndLoad(email, new RegistryOptions { PublicUrl = publicUrl }, Path.GetTempPath()).ToList();

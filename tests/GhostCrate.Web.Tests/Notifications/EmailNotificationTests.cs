@@ -64,6 +64,8 @@ public sealed class EmailNotificationTests
         var admin = app.Client(TestApp.AdminToken);
 
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("mail-me", "1.0.0").PublishBody())).StatusCode);
+        // Recipients are the owners when the event is fanned out: let 1.0.0's go out before olga becomes one.
+        await WaitForIdleQueueAsync(app);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/crates/mail-me/owners", new { users = new[] { "olga" } })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("mail-me", "1.1.0").PublishBody())).StatusCode);
 
@@ -181,8 +183,9 @@ public sealed class EmailNotificationTests
         var mail = MailDev.Of(service);
         await using var app = await TestApp.StartAsync(Settings(mail, new()
         {
-            ["Jobs:BaseBackoff"] = "00:00:00.200",
-            ["Jobs:MaxBackoff"] = "00:00:00.500",
+            // Eight attempts over about 18 s: enough to see retries, and to outlast the restart below.
+            ["Jobs:BaseBackoff"] = "00:00:01",
+            ["Jobs:MaxBackoff"] = "00:00:03",
         }));
         await service.StopAsync();
 

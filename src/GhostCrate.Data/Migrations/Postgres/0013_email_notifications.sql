@@ -27,3 +27,6 @@ CREATE INDEX ix_api_tokens_expires_at ON api_tokens (expires_at);
 -- incoming-webhook message) or 'teams' (a Microsoft Teams Workflows message with an Adaptive Card). Existing
 -- endpoints are standard.
 ALTER TABLE webhook_endpoints ADD COLUMN kind TEXT NOT NULL DEFAULT 'standard';
+
+-- The hourly webhooks.prune job deletes old delivery log rows by age.
+CREATE INDEX ix_webhook_deliveries_created_at ON webhook_deliveries (created_at);
