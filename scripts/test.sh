@@ -15,7 +15,7 @@
 #
 # Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL, Chromium, gnupg, nginx,
 # openssl, yamllint (and buildah, podman, debootstrap for the container lane) are installed from Debian when missing,
-# s3rver and oidc-provider from npm by scripts/services/s3.sh and oidc.sh. Prints one line per test project and, as the very last line,
+# s3rver, oidc-provider and maildev (SMTP) from npm by scripts/services/s3.sh, oidc.sh and smtp.sh. Prints one line per test project and, as the very last line,
 # "N passed, N failed" (", N skipped" when some were skipped). Exits non-zero when a test failed, a project failed to
 # build or run, or a service did not start (each of those counts as one failure).
 set -uo pipefail
@@ -145,7 +145,7 @@ fi
 # Services
 # ---------------------------------------------------------------------------------------------------------------
 service_failed=()
-for s in postgres s3 oidc; do
+for s in postgres s3 oidc smtp; do
   log "starting $s"
   services_started+=("$s")
   if bash "scripts/services/$s.sh" start "$work/$s" && [[ -f "$work/$s/env" ]]; then
@@ -161,6 +161,7 @@ for s in postgres s3 oidc; do
 done
 log "GHOSTCRATE_TEST_POSTGRES=${GHOSTCRATE_TEST_POSTGRES:+(set)} GHOSTCRATE_TEST_S3_URL=${GHOSTCRATE_TEST_S3_URL:-}"
 log "GHOSTCRATE_TEST_OIDC_ISSUER=${GHOSTCRATE_TEST_OIDC_ISSUER:-}"
+log "GHOSTCRATE_TEST_SMTP_API=${GHOSTCRATE_TEST_SMTP_API:-}"
 for s in "${service_failed[@]}"; do
   record "service: $s" 0 1 0 "did not start"
 done

@@ -58,6 +58,15 @@ public static class CoreServiceCollectionExtensions
         services.AddRecurringJob(Jobs.PruneJobsHandler.Schedule);
         services.AddSingleton<Jobs.JobAdminService>();
         services.AddSingleton<Notifications.WebhookService>();
+        // Email notifications: who gets which event (EmailFanOut, run by the event's fan-out job), the users' choices,
+        // links from Registry:PublicUrl, and the hourly sweep that writes token.expiring events.
+        services.AddSingleton<Notifications.Email.EmailLinks>();
+        services.AddSingleton<Notifications.Email.EmailFanOut>();
+        services.AddSingleton<Notifications.Email.EmailPreferenceService>();
+        services.AddJobHandler<Notifications.TokenExpiryHandler>();
+        services.AddJobHandler<Notifications.PruneWebhookDeliveriesHandler>();
+        services.AddRecurringJob(Notifications.PruneWebhookDeliveriesHandler.Schedule);
+        services.AddRecurringJob(Notifications.TokenExpiryHandler.Schedule);
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

@@ -45,6 +45,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Jobs);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().JobWakeup);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Webhooks);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().EmailPreferences);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().TokenExpiry);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
         return services;
     }

@@ -48,6 +48,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         JobWakeup = factory.Provider == DatabaseProvider.Postgres ? new Jobs.PostgresJobWakeup(factory, TimeProvider.System) : new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
+        EmailPreferences = new Notifications.EmailPreferenceRepository(factory);
+        TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
     }
 
@@ -76,6 +78,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }
     public Core.Notifications.IWebhookRepository Webhooks { get; }
+    public Core.Notifications.Email.IEmailPreferenceRepository EmailPreferences { get; }
+    public Core.Notifications.ITokenExpiryStore TokenExpiry { get; }
     public Core.Backup.IBackupRunLog BackupRuns => new GhostCrate.Data.Backup.BackupRunRepository(_factory);
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 

@@ -46,6 +46,8 @@ public static class AuditActions
     public const string WebhookRedelivered = "webhook.redelivered";
     public const string WebhookTested = "webhook.tested";
     public const string JobRetried = "job.retried";
+    public const string EmailPreferencesChanged = "email.preferences_changed";
+    public const string EmailUnsubscribed = "email.unsubscribed";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Notifications.Email;
 using GhostCrate.Core.Options;
 using Microsoft.Extensions.Options;
 
@@ -8,9 +9,10 @@ namespace GhostCrate.Core.Notifications;
 /// <summary>
 /// Runs each outbox event: queues one delivery job per enabled endpoint that wants it. The delivery's dedup key is
 /// event + endpoint, so if this job runs twice (a lease expired) no endpoint gets a second delivery while the first
-/// is unfinished, and every delivery of one event carries the same webhook-id.
+/// is unfinished, and every delivery of one event carries the same webhook-id. It also queues the event's emails
+/// (<see cref="EmailFanOut"/>, deduplicated the same way).
 /// </summary>
-public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobRepository jobs, IOptions<WebhookOptions> options, TimeProvider time) : IJobHandler
+public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobRepository jobs, EmailFanOut emails, IOptions<WebhookOptions> options, TimeProvider time) : IJobHandler
 {
     public string Kind => RegistryEvent.JobKind;
 
@@ -22,6 +24,7 @@ public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobReposito
             if (!endpoint.Enabled || !endpoint.Wants(registryEvent)) continue;
             await jobs.EnqueueAsync(DeliveryJob(endpoint.Id, registryEvent, options.Value), time.GetUtcNow(), cancellationToken);
         }
+        await emails.QueueAsync(registryEvent, cancellationToken);
         return JobOutcome.Succeeded;
     }
 

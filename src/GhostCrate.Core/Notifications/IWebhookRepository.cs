@@ -22,6 +22,9 @@ public interface IWebhookRepository
 
     Task<WebhookDelivery?> FindDeliveryAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>Deletes delivery log rows written before <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> PruneDeliveriesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long endpointId, int limit, CancellationToken cancellationToken);
 }

@@ -15,5 +15,8 @@ public sealed record OwnersChangedData(string Crate, string Action, string User,
 /// <summary>token.created and token.revoked: never the token's secret or hash.</summary>
 public sealed record TokenEventData(long TokenId, string Name, string User, DateTimeOffset? ExpiresAt);
 
+/// <summary>token.expiring: <see cref="WindowDays"/> is the warning (7 or 1 days before <see cref="ExpiresAt"/>).</summary>
+public sealed record TokenExpiringData(long TokenId, string Name, string User, DateTimeOffset? ExpiresAt, int WindowDays);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

@@ -13,8 +13,11 @@ public static class RegistryEventTypes
     public const string TokenCreated = "token.created";
     public const string TokenRevoked = "token.revoked";
 
+    /// <summary>A live token expires within 7 days, then within 1 day (once per token and window).</summary>
+    public const string TokenExpiring = "token.expiring";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
-    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked];
+    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked, TokenExpiring];
 }

@@ -18,6 +18,7 @@ public sealed class WebhookDeliveryHandler(
     IWebhookRepository webhooks,
     IWebhookHttp http,
     IOptions<WebhookOptions> options,
+    Email.EmailLinks links,
     TimeProvider time,
     ILogger<WebhookDeliveryHandler> logger) : IJobHandler
 {
@@ -63,14 +64,24 @@ public sealed class WebhookDeliveryHandler(
     private async Task<SendResult> SendAsync(WebhookEndpoint endpoint, RegistryEvent registryEvent, string body, CancellationToken cancellationToken)
     {
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        // Chat services take their own message shape; the event's id still goes along for the receiver's logs.
+        body = endpoint.Kind switch
+        {
+            WebhookKinds.Slack => Chat.ChatPayloads.Slack(Chat.ChatMessages.Compose(registryEvent, links)),
+            WebhookKinds.Teams => Chat.ChatPayloads.Teams(Chat.ChatMessages.Compose(registryEvent, links)),
+            _ => body,
+        };
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("webhook-id", registryEvent.Id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.Sign(endpoint.Secrets, registryEvent.Id, timestamp, body));
-        if (endpoint.Secrets.Count > 0) request.Headers.Add("X-Hub-Signature-256", WebhookSignature.HubSignature(endpoint.Secrets[0], body));
+        if (endpoint.Kind == WebhookKinds.Standard)
+        {
+            request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", WebhookSignature.Sign(endpoint.Secrets, registryEvent.Id, timestamp, body));
+            if (endpoint.Secrets.Count > 0) request.Headers.Add("X-Hub-Signature-256", WebhookSignature.HubSignature(endpoint.Secrets[0], body));
+        }
         request.Headers.UserAgent.ParseAdd("GhostCrate-Webhooks/1");
 
         var started = time.GetTimestamp();

@@ -14,7 +14,8 @@ public sealed record WebhookEndpoint(
     bool Enabled,
     string? DisabledReason,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string Kind = WebhookKinds.Standard)
 {
     /// <summary>Whether this endpoint wants <paramref name="registryEvent"/>: its type is listed and its crate matches.</summary>
     public bool Wants(RegistryEvent registryEvent)
@@ -27,7 +28,22 @@ public sealed record WebhookEndpoint(
 }
 
 public sealed record NewWebhookEndpoint(
-    string Url, string Description, IReadOnlyList<string> Events, IReadOnlyList<string> CratePatterns, IReadOnlyList<string> Secrets, bool Enabled, DateTimeOffset Now);
+    string Url, string Description, IReadOnlyList<string> Events, IReadOnlyList<string> CratePatterns, IReadOnlyList<string> Secrets, bool Enabled, DateTimeOffset Now,
+    string Kind = WebhookKinds.Standard);
+
+/// <summary>
+/// What an endpoint receives: the signed event JSON (Standard Webhooks), or a chat message for Slack's incoming
+/// webhooks or a Microsoft Teams Workflows webhook. Chat messages are not signed: those services authenticate the
+/// sender by the secret URL itself.
+/// </summary>
+public static class WebhookKinds
+{
+    public const string Standard = "standard";
+    public const string Slack = "slack";
+    public const string Teams = "teams";
+
+    public static IReadOnlyList<string> All { get; } = [Standard, Slack, Teams];
+}
 
 /// <summary>One attempt to deliver one event to one endpoint, for the delivery log.</summary>
 public sealed record WebhookDelivery(

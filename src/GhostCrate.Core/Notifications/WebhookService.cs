@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace GhostCrate.Core.Notifications;
 
 /// <summary>What an administrator asks for when creating or changing an endpoint; null members keep their value.</summary>
-public sealed record WebhookEndpointRequest(string? Url, string? Description, IReadOnlyList<string>? Events, IReadOnlyList<string>? CratePatterns, bool? Enabled);
+public sealed record WebhookEndpointRequest(string? Url, string? Description, IReadOnlyList<string>? Events, IReadOnlyList<string>? CratePatterns, bool? Enabled, string? Kind = null);
 
 /// <summary>
 /// Administrators' use cases for registry-wide webhook endpoints: manage them, read the delivery log, send an earlier
@@ -20,6 +20,7 @@ public sealed class WebhookService(
     IJobRepository jobs,
     AuditLog audit,
     IOptions<WebhookOptions> options,
+    IOptions<RegistryOptions> registry,
     TimeProvider time)
 {
     public const int MaxUrlLength = 2000;
@@ -35,7 +36,7 @@ public sealed class WebhookService(
         if (Validate(request) is { } invalid) return invalid;
         var created = await webhooks.CreateAsync(new NewWebhookEndpoint(
             request.Url, request.Description ?? "", Distinct(request.Events), Distinct(request.CratePatterns), [WebhookSignature.NewSecret()],
-            request.Enabled ?? true, time.GetUtcNow()), cancellationToken);
+            request.Enabled ?? true, time.GetUtcNow(), request.Kind ?? WebhookKinds.Standard), cancellationToken);
         await audit.RecordAsync(caller, AuditActions.WebhookCreated, Target(created.Id), new Dictionary<string, string?> { ["url"] = created.Url }, cancellationToken);
         return Result<WebhookEndpoint>.Ok(created);
     }
@@ -49,7 +50,7 @@ public sealed class WebhookService(
             request.Url ?? current.Url, request.Description ?? current.Description,
             request.Events is null ? current.Events : Distinct(request.Events),
             request.CratePatterns is null ? current.CratePatterns : Distinct(request.CratePatterns),
-            current.Secrets, request.Enabled ?? current.Enabled, time.GetUtcNow()), cancellationToken);
+            current.Secrets, request.Enabled ?? current.Enabled, time.GetUtcNow(), request.Kind ?? current.Kind), cancellationToken);
         if (updated is null) return NotFound(id);
         await audit.RecordAsync(caller, AuditActions.WebhookUpdated, Target(id), new Dictionary<string, string?> { ["url"] = updated.Url, ["enabled"] = updated.Enabled ? "true" : "false" }, cancellationToken);
         return Result<WebhookEndpoint>.Ok(updated);
@@ -62,7 +63,7 @@ public sealed class WebhookService(
         if (await webhooks.FindAsync(id, cancellationToken) is not { } current) return NotFound(id);
         var secrets = current.Secrets.Prepend(WebhookSignature.NewSecret()).Take(KeptSecrets).ToList();
         var updated = await webhooks.UpdateAsync(id, new NewWebhookEndpoint(
-            current.Url, current.Description, current.Events, current.CratePatterns, secrets, current.Enabled, time.GetUtcNow()), cancellationToken);
+            current.Url, current.Description, current.Events, current.CratePatterns, secrets, current.Enabled, time.GetUtcNow(), current.Kind), cancellationToken);
         if (updated is null) return NotFound(id);
         await audit.RecordAsync(caller, AuditActions.WebhookSecretRotated, Target(id), cancellationToken);
         return Result<WebhookEndpoint>.Ok(updated);
@@ -120,8 +121,16 @@ public sealed class WebhookService(
         return Result<string>.Ok(test.Id);
     }
 
-    private static RegistryError? Validate(WebhookEndpointRequest request)
+    private RegistryError? Validate(WebhookEndpointRequest request)
     {
+        if (request.Kind is { } kind)
+        {
+            if (!WebhookKinds.All.Contains(kind, StringComparer.Ordinal))
+                return RegistryError.BadRequest($"unknown kind `{kind}`; known kinds: {string.Join(", ", WebhookKinds.All)}");
+            // Chat messages link back to the crate page, and those links come from the configured URL only.
+            if (kind != WebhookKinds.Standard && string.IsNullOrWhiteSpace(registry.Value.PublicUrl))
+                return RegistryError.BadRequest($"{kind} endpoints need Registry:PublicUrl (their messages link to the registry)");
+        }
         if (request.Url is { } url)
         {
             if (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))

@@ -28,6 +28,9 @@ public sealed class WebhookOptions
         TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10),
     ];
 
+    /// <summary>How long the delivery log keeps each attempt before the hourly "webhooks.prune" job deletes it.</summary>
+    public TimeSpan KeepDeliveries { get; set; } = TimeSpan.FromDays(30);
+
     public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
 
     public static IEnumerable<string> Validate(WebhookOptions options)
@@ -40,5 +43,7 @@ public sealed class WebhookOptions
             yield return $"{Section}:Timeout must be between 00:00:01 and 00:02:00";
         if (options.RetrySchedule.Count > 20 || options.RetrySchedule.Any(t => t < TimeSpan.Zero || t > TimeSpan.FromDays(2)))
             yield return $"{Section}:RetrySchedule must have at most 20 waits, each between 0 and 2 days";
+        if (options.KeepDeliveries < TimeSpan.FromHours(1))
+            yield return $"{Section}:KeepDeliveries must be at least 01:00:00 (a delivery must outlive its retries' log)";
     }
 }

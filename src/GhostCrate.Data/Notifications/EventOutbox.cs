@@ -67,6 +67,20 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    public static async Task TokenExpiringAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long tokenId, int windowDays, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<TokenEventRow>(new CommandDefinition(
+            """
+            SELECT t.name AS Name, u.username AS Username, t.expires_at AS ExpiresAt
+            FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = @tokenId
+            """,
+            new { tokenId }, transaction, cancellationToken: cancellationToken));
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.TokenExpiring, new TokenExpiringData(tokenId, row.Name, row.Username, UnixTime.FromMs(row.ExpiresAt), windowDays), now),
+            cancellationToken);
+    }
+
     private static Task AddAsync(IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, RegistryEvent registryEvent, CancellationToken cancellationToken) =>
         JobSql.InsertAsync(factory, connection, transaction, registryEvent.ToJob(), registryEvent.Timestamp, cancellationToken);
 

@@ -9,7 +9,7 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
 {
     private const string EndpointColumns =
         "id AS Id, url AS Url, description AS Description, events AS Events, crate_patterns AS CratePatterns, secrets AS Secrets, " +
-        "enabled AS Enabled, disabled_reason AS DisabledReason, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "enabled AS Enabled, disabled_reason AS DisabledReason, created_at AS CreatedAt, updated_at AS UpdatedAt, kind AS Kind";
 
     private const string DeliveryColumns =
         "id AS Id, endpoint_id AS EndpointId, event_id AS EventId, event_type AS EventType, payload AS Payload, attempt AS Attempt, " +
@@ -20,8 +20,8 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO webhook_endpoints (url, description, events, crate_patterns, secrets, enabled, disabled_reason, created_at, updated_at)
-                VALUES (@Url, @Description, @events, @patterns, @secrets, @enabled, NULL, @now, @now)
+                INSERT INTO webhook_endpoints (url, description, events, crate_patterns, secrets, enabled, disabled_reason, created_at, updated_at, kind)
+                VALUES (@Url, @Description, @events, @patterns, @secrets, @enabled, NULL, @now, @now, @Kind)
                 RETURNING id
                 """,
                 Parameters(endpoint), transaction, cancellationToken: cancellationToken));
@@ -36,7 +36,7 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE webhook_endpoints SET url = @Url, description = @Description, events = @events, crate_patterns = @patterns,
-                       secrets = @secrets, enabled = @enabled,
+                       secrets = @secrets, enabled = @enabled, kind = @Kind,
                        disabled_reason = CASE WHEN @enabled = 1 THEN NULL ELSE disabled_reason END, updated_at = @now
                 WHERE id = @id
                 """,
@@ -85,6 +85,11 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
         factory.ReadAsync(async connection => (await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
             $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = @id", new { id }, cancellationToken: cancellationToken)))?.ToRecord(), cancellationToken);
 
+    public Task<int> PruneDeliveriesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM webhook_deliveries WHERE created_at < @cutoff",
+            new { cutoff = UnixTime.ToMs(cutoff) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
     public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long endpointId, int limit, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<WebhookDelivery>>(async connection =>
             (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
@@ -100,6 +105,7 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
     {
         endpoint.Url,
         endpoint.Description,
+        endpoint.Kind,
         events = JsonSerializer.Serialize(endpoint.Events),
         patterns = JsonSerializer.Serialize(endpoint.CratePatterns),
         secrets = JsonSerializer.Serialize(endpoint.Secrets),
@@ -119,10 +125,11 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
         public string? DisabledReason { get; set; }
         public long CreatedAt { get; set; }
         public long UpdatedAt { get; set; }
+        public string Kind { get; set; } = WebhookKinds.Standard;
 
         public WebhookEndpoint ToRecord() => new(
             Id, Url, Description, List(Events), List(CratePatterns), List(Secrets), Enabled != 0, DisabledReason,
-            UnixTime.FromMs(CreatedAt), UnixTime.FromMs(UpdatedAt));
+            UnixTime.FromMs(CreatedAt), UnixTime.FromMs(UpdatedAt), Kind);
 
         private static List<string> List(string json) => JsonSerializer.Deserialize<List<string>>(json) ?? [];
     }

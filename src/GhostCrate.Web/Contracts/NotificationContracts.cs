@@ -14,8 +14,10 @@ public sealed class WebhookEndpointBody
     /// <summary>Crate names or prefixes ending in * (empty: all crates).</summary>
     [JsonPropertyName("crate_patterns")] public List<string>? CratePatterns { get; init; }
     [JsonPropertyName("enabled")] public bool? Enabled { get; init; }
+    /// <summary>"standard" (signed event JSON, the default), "slack" or "teams" (a chat message for that service's incoming webhook).</summary>
+    [JsonPropertyName("kind")] public string? Kind { get; init; }
 
-    public WebhookEndpointRequest ToRequest() => new(Url, Description, Events, CratePatterns, Enabled);
+    public WebhookEndpointRequest ToRequest() => new(Url, Description, Events, CratePatterns, Enabled, Kind);
 }
 
 /// <summary>
@@ -33,11 +35,12 @@ public sealed record WebhookEndpointInfo(
     [property: JsonPropertyName("secret_count")] int SecretCount,
     [property: JsonPropertyName("secrets")] IReadOnlyList<string>? Secrets,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt)
+    [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("kind")] string Kind)
 {
     public static WebhookEndpointInfo Of(WebhookEndpoint e, bool showSecrets = false) => new(
         e.Id, e.Url, e.Description, e.Events, e.CratePatterns, e.Enabled, e.DisabledReason, e.Secrets.Count,
-        showSecrets ? e.Secrets : null, e.CreatedAt, e.UpdatedAt);
+        showSecrets ? e.Secrets : null, e.CreatedAt, e.UpdatedAt, e.Kind);
 }
 
 public sealed record WebhookEndpointListResponse([property: JsonPropertyName("endpoints")] IReadOnlyList<WebhookEndpointInfo> Endpoints);

@@ -1,5 +1,6 @@
 using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Notifications;
+using GhostCrate.Core.Notifications.Email;
 using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
@@ -100,6 +101,29 @@ public static class NotificationEndpoints
             var result = await webhooks.SendTestAsync(principal!, id, context.RequestAborted);
             return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Accepted((string?)null, new WebhookQueuedResponse(true, result.Value));
         }).Operation("testWebhook", "Queue a webhook.test event for this endpoint").Problems(401, 403, 404, 409);
+
+        // The caller's own email choices (the JSON side of /me/notifications).
+        var me = app.MapGroup("/api/v1/me/notifications").WithTags(ApiDocs.AccountTag).Auth(ApiAuth.TokenOrSession);
+
+        me.MapGet("", async Task<Results<Ok<EmailSettingsResponse>, ProblemHttpResult>> (HttpContext context, EmailPreferenceService preferences) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await preferences.GetAsync(principal!, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(EmailSettingsResponse.Of(result.Value!));
+        }).Operation("getEmailNotifications", "Which notification emails the caller gets").Problems(401, 403);
+
+        me.MapPut("", async Task<Results<Ok<EmailSettingsResponse>, ProblemHttpResult>> (HttpContext context, EmailPreferenceService preferences) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            if (await JsonBody.ReadAsync<EmailSettingsBody>(context) is not { Topics: { } topics })
+                return ApiResults.Problem(StatusCodes.Status400BadRequest, "expected JSON like {\"topics\":{\"crate.published\":false}}");
+            var result = await preferences.SetAsync(principal!, topics, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(EmailSettingsResponse.Of(result.Value!));
+        }).Operation("setEmailNotifications", "Turn kinds of notification email on or off for the caller")
+            .JsonBody<EmailSettingsBody>().RequestExample("""{"topics":{"crate.published":false,"token.expiring":true}}""")
+            .Problems(400, 401, 403);
 
         var jobs = app.MapGroup("/api/v1/admin/jobs").WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession);
 

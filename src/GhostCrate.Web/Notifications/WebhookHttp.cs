@@ -16,11 +16,14 @@ public sealed class WebhookHttp(IHttpClientFactory factory) : IWebhookHttp
 
 public static class NotificationServices
 {
-    /// <summary>Webhook delivery: the HTTP client and the handlers of the event and delivery jobs.</summary>
+    /// <summary>Webhook and email delivery: the HTTP client, the SMTP sender, unsubscribe tokens, the job handlers.</summary>
     public static IServiceCollection AddGhostCrateNotifications(this IServiceCollection services)
     {
         services.AddJobHandler<EventFanOutHandler>();
         services.AddJobHandler<WebhookDeliveryHandler>();
+        services.AddJobHandler<Core.Notifications.Email.EmailSendHandler>();
+        services.AddSingleton<Core.Notifications.Email.IMailSender, SmtpMailSender>();
+        services.AddSingleton<Core.Notifications.Email.IUnsubscribeTokens, UnsubscribeTokens>();
         services.AddSingleton<IWebhookHttp, WebhookHttp>();
         services.AddHttpClient(WebhookHttp.ClientName)
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.Timeout)

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json;
+using GhostCrate.Core.Notifications.Email;
+
+namespace GhostCrate.Core.Notifications.Chat;
+
+/// <summary>What a chat message says about one event: a title, a few plain-text lines, and a link back to the registry.</summary>
+public sealed record ChatMessage(string Title, IReadOnlyList<string> Lines, string? LinkLabel, Uri? Link);
+
+/// <summary>
+/// The wording of events in chat rooms (Slack, Microsoft Teams). Unlike emails these are read by a team, so they say
+/// who did what rather than "you"; values stay plain text here and each payload builder escapes them for its format.
+/// </summary>
+public static class ChatMessages
+{
+    public static ChatMessage Compose(RegistryEvent registryEvent, EmailLinks links)
+    {
+        var data = registryEvent.Data;
+        switch (registryEvent.Type)
+        {
+            case RegistryEventTypes.CratePublished:
+            {
+                var d = data.Deserialize<CratePublishedData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage(
+                    $"{d.Crate} {d.Version} published",
+                    [$"{d.PublishedBy ?? "someone"} published {(d.NewCrate ? "the first version of " : "")}{d.Crate} {d.Version}."],
+                    $"View {d.Crate} {d.Version}", links.Crate(d.Crate, d.Version));
+            }
+            case RegistryEventTypes.CrateYanked or RegistryEventTypes.CrateUnyanked:
+            {
+                var d = data.Deserialize<CrateYankData>(RegistryEvent.JsonOptions)!;
+                var verb = d.Yanked ? "yanked" : "unyanked";
+                return new ChatMessage($"{d.Crate} {d.Version} {verb}", [$"Version {d.Version} of {d.Crate} was {verb}."], $"View {d.Crate}", links.Crate(d.Crate, d.Version));
+            }
+            case RegistryEventTypes.OwnersChanged:
+            {
+                var d = data.Deserialize<OwnersChangedData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage(
+                    $"Owners of {d.Crate} changed",
+                    [$"{d.User} was {(d.Action == "added" ? "added to" : "removed from")} the owners of {d.Crate}.", $"Owners now: {(d.Owners.Count == 0 ? "none" : string.Join(", ", d.Owners))}."],
+                    $"View {d.Crate}", links.Crate(d.Crate));
+            }
+            case RegistryEventTypes.TokenCreated or RegistryEventTypes.TokenRevoked:
+            {
+                var d = data.Deserialize<TokenEventData>(RegistryEvent.JsonOptions)!;
+                var verb = registryEvent.Type == RegistryEventTypes.TokenCreated ? "created" : "revoked";
+                return new ChatMessage($"API token {verb}", [$"{d.User}'s API token \"{d.Name}\" was {verb}."], null, null);
+            }
+            case RegistryEventTypes.TokenExpiring:
+            {
+                var d = data.Deserialize<TokenExpiringData>(RegistryEvent.JsonOptions)!;
+                var when = d.ExpiresAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "soon";
+                return new ChatMessage("API token expiring", [$"{d.User}'s API token \"{d.Name}\" expires on {when}."], null, null);
+            }
+            case RegistryEventTypes.Test:
+            {
+                var d = data.Deserialize<TestEventData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage("GhostCrate test message", [d.Message], "Open the registry", links.Home);
+            }
+            default:
+                return new ChatMessage(registryEvent.Type, [data.GetRawText()], null, null);
+        }
+    }
+}

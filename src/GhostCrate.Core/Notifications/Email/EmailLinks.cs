@@ -1,0 +1,27 @@
+using GhostCrate.Core.Options;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Core.Notifications.Email;
+
+/// <summary>
+/// Absolute links in emails, built from Registry:PublicUrl only: an email is sent by a job long after any request,
+/// and a link built from a request's Host header could be pointed anywhere by whoever sent that request.
+/// </summary>
+public sealed class EmailLinks(IOptions<RegistryOptions> registry)
+{
+    private Uri Base => new((registry.Value.PublicUrl ?? throw new InvalidOperationException("Registry:PublicUrl is required for email links")).TrimEnd('/') + "/");
+
+    public Uri Home => Base;
+
+    public Uri Crate(string name, string? version = null) =>
+        new(Base, "crates/" + Uri.EscapeDataString(name) + (version is null ? "" : "/" + Uri.EscapeDataString(version)));
+
+    public Uri Tokens => new(Base, "me#tokens");
+
+    public Uri Settings => new(Base, "me/notifications");
+
+    public Uri Unsubscribe(string token) => new(Base, "unsubscribe?token=" + Uri.EscapeDataString(token));
+
+    /// <summary>The host part of Message-Id values (RFC 5322 section 3.6.4).</summary>
+    public string MessageIdDomain => Base.Host;
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace GhostCrate.Core.Notifications.Email;
+
+/// <summary>What one email says, before it is laid out as text and as HTML (<see cref="EmailRenderer"/>).</summary>
+public sealed record EmailContent(string Subject, IReadOnlyList<string> Paragraphs, string LinkLabel, Uri Link, string Reason);
+
+/// <summary>The wording of each event's email. Values from the event are plain text here; the renderer escapes them.</summary>
+public static class EmailTemplates
+{
+    /// <summary>Null for an event type that sends no email.</summary>
+    public static EmailContent? Compose(RegistryEvent registryEvent, EmailLinks links)
+    {
+        switch (registryEvent.Type)
+        {
+            case RegistryEventTypes.CratePublished:
+            {
+                var data = Read<CratePublishedData>(registryEvent);
+                var who = data.PublishedBy is { Length: > 0 } by ? by : "someone";
+                return new EmailContent(
+                    $"{data.Crate} {data.Version} was published",
+                    [
+                        data.NewCrate
+                            ? $"{who} published {data.Crate} {data.Version}, the first version of this crate."
+                            : $"{who} published version {data.Version} of {data.Crate}.",
+                        $"Checksum (SHA-256): {data.Checksum}",
+                        "If you did not expect this release, check who has publish rights on the crate and revoke any token that may have leaked.",
+                    ],
+                    $"View {data.Crate} {data.Version}", links.Crate(data.Crate, data.Version),
+                    $"You receive this because you own {data.Crate}.");
+            }
+            case RegistryEventTypes.CrateYanked or RegistryEventTypes.CrateUnyanked:
+            {
+                var data = Read<CrateYankData>(registryEvent);
+                var verb = data.Yanked ? "yanked" : "unyanked";
+                return new EmailContent(
+                    $"{data.Crate} {data.Version} was {verb}",
+                    [
+                        data.Yanked
+                            ? $"Version {data.Version} of {data.Crate} was yanked: new lock files no longer pick it, existing ones still build."
+                            : $"Version {data.Version} of {data.Crate} was unyanked and can be picked again.",
+                    ],
+                    $"View {data.Crate}", links.Crate(data.Crate, data.Version),
+                    $"You receive this because you own {data.Crate}.");
+            }
+            case RegistryEventTypes.OwnersChanged:
+            {
+                var data = Read<OwnersChangedData>(registryEvent);
+                return new EmailContent(
+                    data.Action == "added" ? $"{data.User} is now an owner of {data.Crate}" : $"{data.User} is no longer an owner of {data.Crate}",
+                    [
+                        data.Action == "added"
+                            ? $"{data.User} was added to the owners of {data.Crate}."
+                            : $"{data.User} was removed from the owners of {data.Crate}.",
+                        $"Owners now: {(data.Owners.Count == 0 ? "none" : string.Join(", ", data.Owners))}.",
+                    ],
+                    $"View {data.Crate}", links.Crate(data.Crate),
+                    $"You receive this because you own {data.Crate} (or did until this change).");
+            }
+            case RegistryEventTypes.TokenCreated:
+            {
+                var data = Read<TokenEventData>(registryEvent);
+                return new EmailContent(
+                    $"A new API token \"{data.Name}\" was created",
+                    [
+                        $"An API token named \"{data.Name}\" was created on your account {data.User}{Expiry(data.ExpiresAt)}.",
+                        "If this was not you, revoke it now and change your password.",
+                    ],
+                    "Review your tokens", links.Tokens,
+                    "You receive this because the token belongs to your account.");
+            }
+            case RegistryEventTypes.TokenExpiring:
+            {
+                var data = Read<TokenExpiringData>(registryEvent);
+                return new EmailContent(
+                    $"Your API token \"{data.Name}\" expires {(data.WindowDays <= 1 ? "tomorrow" : $"in {data.WindowDays} days")}",
+                    [
+                        $"The API token \"{data.Name}\" of your account {data.User}{Expiry(data.ExpiresAt)}.",
+                        "Anything that still uses it (CI jobs, cargo on other machines) will be refused after that. Create a new token and replace it before then.",
+                    ],
+                    "Manage your tokens", links.Tokens,
+                    "You receive this because the token belongs to your account.");
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static string Expiry(DateTimeOffset? expiresAt) =>
+        expiresAt is { } at ? $" and expires on {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC" : ", without an expiry date";
+
+    private static T Read<T>(RegistryEvent registryEvent) =>
+        registryEvent.Data.Deserialize<T>(RegistryEvent.JsonOptions) ?? throw new JsonException($"{registryEvent.Type} event {registryEvent.Id} has no data");
+}

@@ -1,0 +1,14 @@
+namespace GhostCrate.Core.Notifications.Email;
+
+/// <summary>Users' email choices, and who owns a crate (the people crate events are mailed to).</summary>
+public interface IEmailPreferenceRepository
+{
+    /// <summary>The topics this user has chosen, on or off; topics not in the map are at their default (on).</summary>
+    Task<IReadOnlyDictionary<string, bool>> GetAsync(long userId, CancellationToken cancellationToken);
+
+    /// <summary>Stores each given choice (others keep theirs) in one transaction.</summary>
+    Task SetAsync(long userId, IReadOnlyDictionary<string, bool> choices, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The user owners of the crate (by name, compared as crate names are); empty when there is no such crate.</summary>
+    Task<IReadOnlyList<long>> CrateOwnerIdsAsync(string crateName, CancellationToken cancellationToken);
+}

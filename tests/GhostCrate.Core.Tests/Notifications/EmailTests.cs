@@ -1,0 +1,97 @@
+using GhostCrate.Core.Notifications;
+using GhostCrate.Core.Notifications.Email;
+using GhostCrate.Core.Options;
+
+namespace GhostCrate.Core.Tests.Notifications;
+
+/// <summary>Email settings checked at start-up, and the wording and escaping of the messages.</summary>
+public sealed class EmailTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+
+    private static EmailLinks Links(string publicUrl = "https://crates.example.com/registry") =>
+        new(Microsoft.Extensions.Options.Options.Create(new RegistryOptions { PublicUrl = publicUrl }));
+
+    private static List<string> Validate(EmailOptions email, string? publicUrl = "https://crates.example.com") =>
+        EmailOptions.ValidateAndLoad(email, new RegistryOptions { PublicUrl = publicUrl }, Path.GetTempPath()).ToList();
+
+    [Fact]
+    public void Email_is_off_without_a_host_and_then_nothing_is_checked()
+    {
+        Assert.Empty(Validate(new EmailOptions { Port = -1 }, publicUrl: null));
+    }
+
+    [Fact]
+    public void Settings_that_cannot_work_are_refused_naming_their_key()
+    {
+        var errors = Validate(new EmailOptions { Host = "smtp://mail.example.com", Port = 0, From = "not an address", User = "u" }, publicUrl: null);
+        Assert.Contains(errors, e => e.StartsWith("Email:Host", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Email:Port", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Email:From", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Registry:PublicUrl", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Email:Password", StringComparison.Ordinal));
+        Assert.Contains(Validate(new EmailOptions { Host = "mail", From = "a@b.c", PasswordFile = "/nonexistent/gc-smtp-password" }), e => e.StartsWith("Email:PasswordFile", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_password_is_read_from_its_file_without_the_trailing_newline()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "s3cret pass\n");
+            var email = new EmailOptions { Host = "mail.example.com", From = "GhostCrate <registry@example.com>", User = "ghostcrate", PasswordFile = file };
+            Assert.Empty(Validate(email));
+            Assert.Equal("s3cret pass", email.Password);
+            Assert.Contains(Validate(new EmailOptions { Host = "mail", From = "a@b.c", User = "u", Password = "p", PasswordFile = file }), e => e.Contains("both set", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Links_are_absolute_under_the_public_url_with_its_path()
+    {
+        var links = Links();
+        Assert.Equal("https://crates.example.com/registry/crates/acme-lib/1.0.0", links.Crate("acme-lib", "1.0.0").AbsoluteUri);
+        Assert.Equal("https://crates.example.com/registry/me/notifications", links.Settings.AbsoluteUri);
+        Assert.Equal("https://crates.example.com/registry/unsubscribe?token=a%2Bb%2F", links.Unsubscribe("a+b/").AbsoluteUri);
+        Assert.Equal("crates.example.com", links.MessageIdDomain);
+    }
+
+    [Fact]
+    public void Values_from_users_are_escaped_in_the_html_part_and_plain_in_the_text_part()
+    {
+        var registryEvent = RegistryEvent.Create(RegistryEventTypes.TokenCreated, new TokenEventData(7, "<script>alert(1)</script>", "olga", T0), T0);
+        var content = EmailTemplates.Compose(registryEvent, Links())!;
+        var links = Links();
+        var unsubscribe = links.Unsubscribe("tok");
+        var html = EmailRenderer.Html(content, links.Settings, unsubscribe);
+        var text = EmailRenderer.Text(content, links.Settings, unsubscribe);
+
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("\"<script>alert(1)</script>\" was created on your account olga", text, StringComparison.Ordinal);
+        Assert.Contains("https://crates.example.com/registry/me#tokens", text, StringComparison.Ordinal);
+        Assert.Contains("Unsubscribe from these emails: https://crates.example.com/registry/unsubscribe?token=tok", text, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://crates.example.com/registry/unsubscribe?token=tok\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_topic_has_a_template_and_events_map_to_topics()
+    {
+        var links = Links();
+        Assert.NotNull(EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.CratePublished, new CratePublishedData("a", "1.0.0", "ab", 1, "olga", false), T0), links));
+        Assert.Equal("a 1.0.0 was unyanked", EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.CrateUnyanked, new CrateYankData("a", "1.0.0", false), T0), links)!.Subject);
+        Assert.Equal("mia is now an owner of a", EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.OwnersChanged, new OwnersChangedData("a", "added", "mia", ["olga", "mia"]), T0), links)!.Subject);
+        Assert.Equal("Your API token \"ci\" expires tomorrow", EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.TokenExpiring, new TokenExpiringData(1, "ci", "olga", T0, 1), T0), links)!.Subject);
+        Assert.Null(EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.TokenRevoked, new TokenEventData(1, "ci", "olga", null), T0), links));
+
+        Assert.Equal(RegistryEventTypes.CrateYanked, EmailTopics.For(RegistryEventTypes.CrateUnyanked));
+        Assert.Null(EmailTopics.For(RegistryEventTypes.TokenRevoked));
+        Assert.True(EmailTopics.IsOn(new Dictionary<string, bool>(), RegistryEventTypes.CratePublished));
+        Assert.False(EmailTopics.IsOn(new Dictionary<string, bool> { [RegistryEventTypes.CratePublished] = false }, RegistryEventTypes.CratePublished));
+    }
+}

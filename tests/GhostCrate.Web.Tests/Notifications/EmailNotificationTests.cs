@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Notifications;
+using GhostCrate.Testing;
+using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace GhostCrate.Web.Tests.Notifications;
+
+/// <summary>
+/// Emails delivered through a real SMTP server (maildev from npm) and read back as they arrived: who gets which
+/// event, the text and HTML bodies, absolute links from Registry:PublicUrl, the RFC 8058 one-click unsubscribe that
+/// really turns the topic off, token expiry warnings, and retries while the SMTP server is down.
+/// </summary>
+public sealed class EmailNotificationTests
+{
+    private const string PublicUrl = "https://crates.example.test";
+
+    private static Dictionary<string, string?> Settings(MailDev mail, Dictionary<string, string?>? extra = null)
+    {
+        var settings = mail.Settings(PublicUrl);
+        settings["Jobs:PollInterval"] = "00:00:00.100";
+        foreach (var (k, v) in extra ?? []) settings[k] = v;
+        return settings;
+    }
+
+    /// <summary>A user with an email address (set before anything can mail them) and an API token.</summary>
+    private static async Task<(string Token, string Email)> UserWithEmailAsync(TestApp app, string name, DateTimeOffset? tokenExpires = null)
+    {
+        var email = $"{name}-{Guid.NewGuid():N}@example.test";
+        var users = app.Services.GetRequiredService<UserService>();
+        var created = await users.CreateUserAsync(name, "a long enough password", isAdmin: false, CancellationToken.None);
+        Assert.True(created.IsSuccess, created.Error?.Detail);
+        await app.Services.GetRequiredService<IUserRepository>().SetProfileAsync(created.Value!.Id, email, $"{name} tester", CancellationToken.None);
+        var token = await users.CreateTokenAsync(name, "ci", tokenExpires, TokenScopes.Unrestricted, CancellationToken.None);
+        return (token.Value!.Secret, email);
+    }
+
+    /// <summary>Until no job is due or running (polled with a deadline), so that "nothing was sent" is an answer.</summary>
+    private static async Task WaitForIdleQueueAsync(TestApp app)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var stats = (await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs"))).GetProperty("stats");
+            if (stats.GetProperty("due").GetInt64() == 0 && stats.GetProperty("running").GetInt64() == 0) return;
+            Assert.True(DateTime.UtcNow < deadline, $"the job queue did not drain: {stats}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static MimeMessage Subject(IEnumerable<MimeMessage> messages, string subject) =>
+        Assert.Single(messages, m => m.Subject == subject);
+
+    [Fact]
+    public async Task Owners_are_mailed_with_text_html_public_links_and_a_one_click_unsubscribe_that_works()
+    {
+        var mail = MailDev.Shared();
+        await using var app = await TestApp.StartAsync(Settings(mail));
+        var (olgaToken, olga) = await UserWithEmailAsync(app, "olga");
+        var admin = app.Client(TestApp.AdminToken);
+
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("mail-me", "1.0.0").PublishBody())).StatusCode);
+        // Recipients are the owners when the event is fanned out: let 1.0.0's go out before olga becomes one.
+        await WaitForIdleQueueAsync(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/crates/mail-me/owners", new { users = new[] { "olga" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("mail-me", "1.1.0").PublishBody())).StatusCode);
+
+        // token.created (her own token), owners.changed (she was added), crate.published (1.1.0; 1.0.0 was before her time).
+        var messages = await mail.WaitForAsync(olga, 3);
+        Subject(messages, "A new API token \"ci\" was created");
+        Subject(messages, "olga is now an owner of mail-me");
+        var published = Subject(messages, "mail-me 1.1.0 was published");
+
+        Assert.Equal("registry@crates.example.test", published.From.Mailboxes.Single().Address);
+        Assert.Equal((olga, "olga tester"), (published.To.Mailboxes.Single().Address, published.To.Mailboxes.Single().Name));
+        Assert.EndsWith("@crates.example.test", published.MessageId, StringComparison.Ordinal);
+        Assert.Equal("auto-generated", published.Headers["Auto-Submitted"]);
+        Assert.Equal("List-Unsubscribe=One-Click", published.Headers["List-Unsubscribe-Post"]);
+        var listUnsubscribe = (published.Headers["List-Unsubscribe"] ?? "").Replace("\r\n", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+        Assert.Matches("^<https://crates\\.example\\.test/unsubscribe\\?token=[^>]+>$", listUnsubscribe);
+        var unsubscribe = new Uri(listUnsubscribe.Trim('<', '>'));
+
+        // Both bodies, links absolute under Registry:PublicUrl and never the address the server was reached on.
+        Assert.Contains("admin published version 1.1.0 of mail-me.", published.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"{PublicUrl}/crates/mail-me/1.1.0", published.TextBody, StringComparison.Ordinal);
+        Assert.Contains(unsubscribe.AbsoluteUri, published.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{PublicUrl}/crates/mail-me/1.1.0\"", published.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{PublicUrl}/me/notifications\"", published.HtmlBody, StringComparison.Ordinal);
+        Assert.All(messages, m => Assert.DoesNotContain("127.0.0.1", m.TextBody + m.HtmlBody, StringComparison.Ordinal));
+
+        // The link works on this server: GET only asks (mail scanners follow GETs), the RFC 8058 POST unsubscribes,
+        // without a session or an antiforgery token.
+        using var anonymous = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = app.BaseAddress };
+        var page = await anonymous.GetAsync(unsubscribe.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("olga", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var mine = app.Client(olgaToken);
+        Assert.True(await TopicEnabledAsync(mine, "crate.published"));
+        var oneClick = await anonymous.PostAsync(unsubscribe.PathAndQuery, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+        Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
+        Assert.False(await TopicEnabledAsync(mine, "crate.published"));
+        Assert.True(await TopicEnabledAsync(mine, "crate.yanked"));
+        // A link that was altered does nothing.
+        var forged = await anonymous.PostAsync(unsubscribe.PathAndQuery[..^4] + "AAAA", new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+
+        // Unsubscribed from publishes, still subscribed to yanks.
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("mail-me", "1.2.0").PublishBody())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync("/api/v1/crates/mail-me/1.2.0/yank")).StatusCode);
+        var after = await mail.WaitForAsync(olga, 4);
+        Subject(after, "mail-me 1.2.0 was yanked");
+        await WaitForIdleQueueAsync(app);
+        var final = await mail.MessagesToAsync(olga);
+        Assert.Equal(4, final.Count);
+        Assert.DoesNotContain(final, m => m.Subject == "mail-me 1.2.0 was published");
+    }
+
+    private static async Task<bool> TopicEnabledAsync(HttpClient client, string topic)
+    {
+        var response = await client.GetAsync("/api/v1/me/notifications");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await Json.ReadAsync(response)).GetProperty("topics").EnumerateArray().Single(t => t.GetProperty("topic").GetString() == topic).GetProperty("enabled").GetBoolean();
+    }
+
+    [Fact]
+    public async Task Choices_are_changed_through_the_api_and_bad_ones_are_refused()
+    {
+        var mail = MailDev.Shared();
+        await using var app = await TestApp.StartAsync(Settings(mail));
+        var (token, email) = await UserWithEmailAsync(app, "mia");
+        var client = app.Client(token);
+
+        var settings = await Json.ReadAsync(await client.GetAsync("/api/v1/me/notifications"));
+        Assert.Equal(email, settings.GetProperty("email").GetString());
+        Assert.All(settings.GetProperty("topics").EnumerateArray(), t => Assert.True(t.GetProperty("enabled").GetBoolean()));
+
+        var bad = await client.PutAsJsonAsync("/api/v1/me/notifications", new { topics = new Dictionary<string, bool> { ["crate.exploded"] = false } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.True(await TopicEnabledAsync(client, "token.expiring"));
+
+        var changed = await client.PutAsJsonAsync("/api/v1/me/notifications", new { topics = new Dictionary<string, bool> { ["token.expiring"] = false } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.False(await TopicEnabledAsync(client, "token.expiring"));
+        Assert.True(await TopicEnabledAsync(client, "token.created"));
+
+        var audit = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/audit?action=email.preferences_changed"));
+        Assert.Contains("token.expiring", audit.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Expiring_tokens_are_mailed_to_their_owner_once_per_window()
+    {
+        var mail = MailDev.Shared();
+        await using var app = await TestApp.StartAsync(Settings(mail));
+        var (_, email) = await UserWithEmailAsync(app, "cole", DateTimeOffset.UtcNow.AddDays(3));
+        var users = app.Services.GetRequiredService<UserService>();
+        Assert.True((await users.CreateTokenAsync("cole", "deploy", DateTimeOffset.UtcNow.AddHours(20), TokenScopes.Unrestricted, CancellationToken.None)).IsSuccess);
+        var sweep = app.Services.GetRequiredService<ITokenExpiryStore>();
+
+        // What the hourly tokens.expiry job does: "ci" is inside the 7-day window, "deploy" inside the 1-day one.
+        Assert.Equal(2, await sweep.WriteExpiringEventsAsync(DateTimeOffset.UtcNow, TokenExpiryHandler.WindowDays, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await sweep.WriteExpiringEventsAsync(DateTimeOffset.UtcNow, TokenExpiryHandler.WindowDays, TestContext.Current.CancellationToken));
+
+        var messages = await mail.WaitForAsync(email, 4);
+        Subject(messages, "A new API token \"ci\" was created");
+        Subject(messages, "A new API token \"deploy\" was created");
+        Assert.Contains("expires on", Subject(messages, "Your API token \"ci\" expires in 7 days").TextBody, StringComparison.Ordinal);
+        Assert.Contains($"{PublicUrl}/me#tokens", Subject(messages, "Your API token \"deploy\" expires tomorrow").TextBody, StringComparison.Ordinal);
+        await WaitForIdleQueueAsync(app);
+        Assert.Equal(4, (await mail.MessagesToAsync(email)).Count);
+    }
+
+    [Fact]
+    public async Task An_email_waits_while_the_smtp_server_is_down_and_arrives_once_it_is_back()
+    {
+        MailDev.Shared();
+        await using var service = await ServiceScript.StartAsync("smtp");
+        var mail = MailDev.Of(service);
+        await using var app = await TestApp.StartAsync(Settings(mail, new()
+        {
+            // Eight attempts over about 18 s: enough to see retries, and to outlast the restart below.
+            ["Jobs:BaseBackoff"] = "00:00:01",
+            ["Jobs:MaxBackoff"] = "00:00:03",
+        }));
+        await service.StopAsync();
+
+        var (_, email) = await UserWithEmailAsync(app, "dora");
+        var admin = app.Client(TestApp.AdminToken);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement job;
+        while (true)
+        {
+            var jobs = await Json.ReadAsync(await admin.GetAsync("/api/v1/admin/jobs"));
+            job = jobs.GetProperty("jobs").EnumerateArray().FirstOrDefault(j => j.GetProperty("kind").GetString() == "email.send");
+            if (job.ValueKind == JsonValueKind.Object && job.GetProperty("attempts").GetInt32() >= 2) break;
+            Assert.True(DateTime.UtcNow < deadline, "the email job did not fail and retry while the SMTP server was down");
+            await Task.Delay(50);
+        }
+        Assert.False(string.IsNullOrEmpty(job.GetProperty("last_error").GetString()));
+
+        await service.StartAgainAsync();
+        var messages = await mail.WaitForAsync(email, 1);
+        Assert.Equal("A new API token \"ci\" was created", Assert.Single(messages).Subject);
+    }
+}
