@@ -41,7 +41,7 @@ public static class Help
               Check a bundle's signature and every hash, then apply it (in order; re-running is safe).
           ghostcrate toolchain sync DIR --hosts TRIPLE,.. [--channels stable,1.95,1.95.0] [--targets TRIPLE,..]
                   [--profile minimal|default|complete|none] [--components rust-src,..] [--dist-server URL]
-                  [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N]
+                  [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N] [--keep-stable N]
               Mirror rustup toolchains into DIR (checked against .sha256 files and the manifests' OpenPGP signatures).
           ghostcrate backup create --to DIR [--data-dir DIR] [--config FILE]
               Back up the running registry (SQLite + files) into a new folder DIR/<UTC time>/ and print its path.
