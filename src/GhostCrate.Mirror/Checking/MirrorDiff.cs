@@ -69,7 +69,7 @@ public static class MirrorDiff
         long missing = 0, extra = 0;
         var tree = ToolchainTree.OfGeneration(served.Directory);
         var servedFiles = ToolchainTree.Enumerate(tree).Select(f => f.Relative).ToHashSet(StringComparer.Ordinal);
-        foreach (var sidecar in servedFiles.Where(f => ToolchainTree.IsArchive(f, sidecar: true)).Order(StringComparer.Ordinal))
+        foreach (var sidecar in servedFiles.Where(f => ToolchainTree.IsHashed(f, sidecar: true)).Order(StringComparer.Ordinal))
         {
             var archive = sidecar[..^".sha256".Length];
             if (servedFiles.Contains(archive)) continue;
@@ -79,7 +79,7 @@ public static class MirrorDiff
         foreach (var (relative, _) in ToolchainTree.Enumerate(layout.ToolchainStoreDir))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!ToolchainTree.IsArchive(relative) || servedFiles.Contains(relative)) continue;
+            if (!ToolchainTree.IsHashed(relative) || servedFiles.Contains(relative)) continue;
             extra++;
             await output.WriteLineAsync($"extra {ToolchainTree.BundlePrefix}{relative}");
         }

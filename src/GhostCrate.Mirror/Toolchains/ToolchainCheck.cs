@@ -7,7 +7,7 @@ public sealed record ToolchainCheckResult(int Checked, IReadOnlyList<ToolchainPr
 
 /// <summary>
 /// Checks that a toolchain tree is what rustup can trust, the rules a sync applied when it accepted the files:
-/// every archive hashes to its `.sha256` and to the hash each manifest in the tree gives it (rustup checks the
+/// every archive (and rustup binary) hashes to its `.sha256` and archives to the hash each manifest in the tree gives it (rustup checks the
 /// manifest's hash after downloading; `src/dist/download.rs`), every manifest matches its own `.sha256` (rustup
 /// compares them first) and parses, and no archive `.sha256` is left without its archive. Used by `mirror verify`
 /// (every archive hashed), and by `mirror import` on the tree a bundle would produce (only the bundle's archives
@@ -21,7 +21,7 @@ public static class ToolchainCheck
     {
         var problems = new List<ToolchainProblem>();
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        var archives = files.Keys.Where(k => ToolchainTree.IsArchive(k)).Order(StringComparer.Ordinal).ToList();
+        var archives = files.Keys.Where(k => ToolchainTree.IsHashed(k)).Order(StringComparer.Ordinal).ToList();
         await Parallel.ForEachAsync(archives, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken }, async (relative, ct) =>
         {
             string? sidecar = null;
@@ -34,7 +34,7 @@ public static class ToolchainCheck
                 if (actual is not null) hashes[relative] = actual;
             }
         });
-        foreach (var sidecar in files.Keys.Where(k => ToolchainTree.IsArchive(k, sidecar: true)))
+        foreach (var sidecar in files.Keys.Where(k => ToolchainTree.IsHashed(k, sidecar: true)))
         {
             var archive = sidecar[..^".sha256".Length];
             if (!files.ContainsKey(archive)) problems.Add(new ToolchainProblem(archive, $"{archive} is missing (its .sha256 is there)", Missing: true));

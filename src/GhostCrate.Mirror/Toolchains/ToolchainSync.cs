@@ -73,6 +73,8 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
             progress.Note($"rustup/release-stable.toml is not served: {ex.Message}");
             release = null;
         }
+        var rustupInit = rustupVersion is null ? []
+            : await RustupInitFiles.SyncAsync(downloader, fetcher, layout, server, rustupVersion, request.Selection.Hosts, progress, cancellationToken);
 
         progress.Phase(SyncPhases.Committing);
         var switched = false;
@@ -87,6 +89,7 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
                 foreach (var path in AliasPaths(channel, manifest, served)) WriteManifest(served, path, manifest.Bytes, signature);
             }
             if (release is not null) WriteFile(Path.Combine(served, "rustup", "release-stable.toml"), release);
+            foreach (var (stored, servedAs) in rustupInit) RustupInitFiles.Link(layout, served, stored, servedAs);
             IReadOnlyList<string> unserved = [];
             if (request.KeepStable is { } keep) (retired, unserved) = ToolchainRetention.Apply(served, keep);
             next.Commit();
@@ -102,7 +105,11 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
             }
             foreach (var gone in retired) progress.Note($"retention: Rust {gone.Version} ({gone.Date}) is no longer served");
         }
-        return new ToolchainSyncReport(reports, switched, rustupVersion) { Retired = retired };
+        return new ToolchainSyncReport(reports, switched, rustupVersion)
+        {
+            Retired = retired,
+            RustupInitHosts = rustupInit.Where(f => f.ServedAs.StartsWith("rustup/dist/", StringComparison.Ordinal)).Select(f => f.ServedAs.Split('/')[2]).ToList(),
+        };
     }
 
     private static async Task<(ChannelManifest, byte[]?)> FetchManifestAsync(SmallFileFetcher fetcher, string server, ChannelName channel, ToolchainSyncRequest request,
@@ -181,7 +188,7 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
         return (downloaded, bytes);
     }
 
-    private static string Store(MirrorLayout layout, string relative)
+    internal static string Store(MirrorLayout layout, string relative)
     {
         DistPaths.CheckRelative(relative);
         return Path.Combine(layout.ToolchainStoreDir, relative.Replace('/', Path.DirectorySeparatorChar));

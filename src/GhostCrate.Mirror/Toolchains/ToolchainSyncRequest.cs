@@ -51,5 +51,8 @@ public sealed record ToolchainSyncReport(IReadOnlyList<ChannelReport> Channels, 
     /// <summary>Stable releases that retention took out of the served state in this run.</summary>
     public IReadOnlyList<RemovedRelease> Retired { get; init; } = [];
 
+    /// <summary>Hosts whose `rustup-init` of <see cref="RustupRelease"/> is served (`rustup/dist/HOST/` and `rustup/archive/...`).</summary>
+    public IReadOnlyList<string> RustupInitHosts { get; init; } = [];
+
     public bool Complete => Channels.All(c => c.Mirrored);
 }

@@ -25,8 +25,24 @@ public static class ToolchainTree
         return sidecar == segments[2].EndsWith(".sha256", StringComparison.Ordinal);
     }
 
-    /// <summary>Archives or their `.sha256`: immutable by path, so marks record their size only.</summary>
-    public static bool IsImmutable(string relative) => IsArchive(relative) || IsArchive(relative, sidecar: true);
+    /// <summary>
+    /// rustup's own binaries (or their `.sha256`): `rustup/archive/VERSION/TRIPLE/rustup-init[.exe]`, which self-update
+    /// fetches, and `rustup/dist/TRIPLE/rustup-init[.exe]`, the latest, which rustup-init.sh fetches (rustup
+    /// `src/cli/self_update.rs`, `rustup-init.sh`).
+    /// </summary>
+    public static bool IsRustupInit(string relative, bool sidecar = false)
+    {
+        var segments = relative.Split('/');
+        var shaped = segments is ["rustup", "archive", _, _, _] or ["rustup", "dist", _, _];
+        return shaped && sidecar == relative.EndsWith(".sha256", StringComparison.Ordinal);
+    }
+
+    /// <summary>A file that must match a `.sha256` beside it: a component archive or a rustup binary.</summary>
+    public static bool IsHashed(string relative, bool sidecar = false) => IsArchive(relative, sidecar) || IsRustupInit(relative, sidecar);
+
+    /// <summary>Archives, versioned rustup binaries, and their `.sha256`: immutable by path, so marks record their size only.</summary>
+    public static bool IsImmutable(string relative) =>
+        IsArchive(relative) || IsArchive(relative, sidecar: true) || relative.StartsWith("rustup/archive/", StringComparison.Ordinal);
 
     /// <summary>`channel-rust-*.toml` anywhere below `dist/`.</summary>
     public static bool IsManifest(string relative) =>
