@@ -6,6 +6,7 @@ using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Inventory;
 using GhostCrate.Mirror.Signing;
 using GhostCrate.Mirror.Storage;
+using GhostCrate.Mirror.Toolchains;
 
 namespace GhostCrate.Mirror.Bundles;
 
@@ -13,7 +14,9 @@ public sealed record ExportResult(string Path, int Mark, int? BaseMark, long Fil
 
 /// <summary>
 /// `mirror export DIR --out FILE [--since MARK]`: a TAR bundle with the changed index files, the new .crate files, a
-/// legacy TOML per changed crate, bundle.json, and a signed YAML inventory of all of them (the last two entries).
+/// legacy TOML per changed crate, the changed files of the served toolchain tree (`toolchains/dist/...`: manifests with
+/// their `.sha256` and `.asc`, new archives, `toolchains/rustup/...`), bundle.json, and a signed YAML inventory of all
+/// of them (the last two entries).
 /// The bundle is written to a temp name and renamed at the end; the new mark is recorded only once the bundle exists.
 /// </summary>
 public sealed class BundleExporter(TimeProvider time)
@@ -44,7 +47,7 @@ public sealed class BundleExporter(TimeProvider time)
                 foreach (var (entry, gone) in MarkFile.Compare(before, current))
                 {
                     if (!gone) await pathsWriter.WriteLineAsync(entry.Path);
-                    else if (entry.Path.StartsWith("index/", StringComparison.Ordinal)) removed.Add(entry.Path);
+                    else if (entry.Path.StartsWith("index/", StringComparison.Ordinal) || entry.Path.StartsWith(ToolchainTree.BundlePrefix, StringComparison.Ordinal)) removed.Add(entry.Path);
                 }
             }
 

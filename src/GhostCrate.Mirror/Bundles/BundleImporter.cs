@@ -5,6 +5,7 @@ using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Inventory;
 using GhostCrate.Mirror.Signing;
 using GhostCrate.Mirror.Storage;
+using GhostCrate.Mirror.Toolchains;
 
 namespace GhostCrate.Mirror.Bundles;
 
@@ -19,9 +20,11 @@ public sealed record ImportResult(int Mark, int? BaseMark, long Files, int Remov
 /// SHA-256, SHA-512 and SHA3-256 there, with no file missing from or added to the inventory;</item>
 /// <item>the bundle must belong to this mirror and continue exactly the mark DIR is at (out-of-order increments are
 /// refused; the same bundle twice is a no-op);</item>
-/// <item>then it applies in one step: the .crate files are renamed into crates/ first (additive and invisible: nothing
-/// lists them yet), the next generation (index files, legacy TOML, removals, the new mark) is built beside the served
-/// one, and one rename of the `current` link makes all of it visible at once (<see cref="MirrorGenerations"/>). A crash
+/// <item>toolchain files must form a tree rustup can trust together with what is already served: each archive matches
+/// its `.sha256` and every manifest that names it, each manifest its `.sha256` (<see cref="ToolchainCheck"/>);</item>
+/// <item>then it applies in one step: the .crate files and toolchain archives are renamed into crates/ and toolchains/
+/// first (additive and invisible: nothing lists them yet), the next generation (index files, legacy TOML, toolchain
+/// manifests and links to their archives, removals, the new mark) is built beside the served one, and one rename of the `current` link makes all of it visible at once (<see cref="MirrorGenerations"/>). A crash
 /// at any point leaves the served state exactly as before or exactly as after, and running the import again finishes
 /// it (or says the mark is already there).</item>
 /// </list>
@@ -32,7 +35,7 @@ public sealed class BundleImporter(TimeProvider time)
     public Action<string> Step { get; init; } = _ => { };
 
     private const long MaxEntryBytes = 1L << 30;
-    private static readonly string[] AllowedTop = ["crates", "index", "meta"];
+    private static readonly string[] AllowedTop = ["crates", "index", "meta", DistPaths.Folder];
 
     public async Task<ImportResult> ImportAsync(string bundleFile, MirrorLayout layout, string trustedKeyFile, CancellationToken cancellationToken)
     {
@@ -66,6 +69,7 @@ public sealed class BundleImporter(TimeProvider time)
                     : $"out of order: this bundle continues mark {baseMark}, but {layout.Root} is at mark {state.Mark}; import the bundles in between first (or a full bundle)");
             }
             CheckIndexMatchesFiles(staging, layout);
+            await ToolchainImport.CheckAsync(staging, layout, manifest.Removed, cancellationToken);
 
             Step("verified");
 
@@ -82,6 +86,8 @@ public sealed class BundleImporter(TimeProvider time)
                     Step("crate " + relative);
                 }
             }
+            // Toolchain archives likewise: verified above, served by no generation yet.
+            var archives = ToolchainImport.MoveArchivesToStore(staging, layout);
 
             // 2. The next generation: index files and legacy TOML replaced, removals, the bundle's proof, the mark.
             var next = MirrorGenerations.Begin(layout);
@@ -96,11 +102,13 @@ public sealed class BundleImporter(TimeProvider time)
                     files++;
                 }
             }
-            foreach (var removed in manifest.Removed.Where(p => p.StartsWith("index/", StringComparison.Ordinal) && !p.Contains("..", StringComparison.Ordinal)))
+            foreach (var removed in manifest.Removed.Where(p => (p.StartsWith("index/", StringComparison.Ordinal) || p.StartsWith(ToolchainTree.BundlePrefix, StringComparison.Ordinal))
+                && DistPaths.IsSafeRelative(p)))
             {
                 var path = next.Full(removed);
                 if (File.Exists(path)) File.Delete(path);
             }
+            files += ToolchainImport.BuildServedTree(staging, layout, next, archives);
             foreach (var name in new[] { "inventory.yaml", "inventory.yaml.asc", BundleManifest.EntryName })
                 AtomicFile.MoveIntoPlace(Path.Combine(staging, name), next.Full($"bundles/{manifest.Mark.ToString(CultureInfo.InvariantCulture)}/{name}"));
             var newState = new ImportState(manifest.MirrorId, manifest.Mark, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));

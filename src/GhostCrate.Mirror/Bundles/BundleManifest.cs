@@ -17,7 +17,7 @@ public sealed record BundleManifest
     [JsonPropertyName("base")] public int? BaseMark { get; init; }
     [JsonPropertyName("mark")] public int Mark { get; init; }
     [JsonPropertyName("created")] public string Created { get; init; } = "";
-    /// <summary>Index files that no longer exist at this mark (crate files are never removed by a bundle).</summary>
+    /// <summary>Index and served toolchain files that no longer exist at this mark (crate files are never removed by a bundle).</summary>
     [JsonPropertyName("removed")] public List<string> Removed { get; init; } = [];
     [JsonPropertyName("files")] public int Files { get; init; }
 }

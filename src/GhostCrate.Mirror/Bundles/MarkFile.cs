@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using GhostCrate.Mirror.Storage;
+using GhostCrate.Mirror.Toolchains;
 
 namespace GhostCrate.Mirror.Bundles;
 
@@ -8,9 +9,10 @@ namespace GhostCrate.Mirror.Bundles;
 public sealed record MarkEntry(string Path, long Size, string Hash);
 
 /// <summary>
-/// A mark is the state of index/ and crates/ at an export (.ghostcrate/marks/N.list, one `path size hash` line per file,
-/// in walk order). `mirror export --since N` carries what changed since mark N. Index files are hashed (they change in
-/// place); a .crate file is immutable once accepted, so its size stands for it and exports stay cheap on big mirrors.
+/// A mark is the state of crates/, index/ and the served toolchains/ at an export (.ghostcrate/marks/N.list, one
+/// `path size hash` line per file, in walk order). `mirror export --since N` carries what changed since mark N. Index
+/// files and toolchain manifests are hashed (they change in place); a .crate file or toolchain archive is immutable once
+/// accepted, so its size stands for it and exports stay cheap on big mirrors.
 /// </summary>
 public static class MarkFile
 {
@@ -21,7 +23,7 @@ public static class MarkFile
             ? Directory.GetFiles(layout.MarksDir, "*.list").Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f), out var n) ? n : 0).DefaultIfEmpty(0).Max()
             : 0;
 
-    /// <summary>The current state (crates/, then the index of <paramref name="served"/>), streamed in walk order.</summary>
+    /// <summary>The current state (crates/, then the index and toolchains of <paramref name="served"/>'s generation), streamed in walk order.</summary>
     public static IEnumerable<MarkEntry> Current(MirrorLayout layout, ServedIndex served)
     {
         if (Directory.Exists(layout.CratesDir))
@@ -31,6 +33,12 @@ public static class MarkFile
         foreach (var (relative, file) in served.EnumerateFiles())
         {
             yield return new MarkEntry(relative, new FileInfo(file).Length, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))));
+        }
+        if (!layout.HasGenerations) yield break; // toolchains exist only in generations
+        foreach (var (relative, file) in ToolchainTree.Enumerate(ToolchainTree.OfGeneration(served.Directory)))
+        {
+            var hash = ToolchainTree.IsImmutable(relative) ? "-" : Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+            yield return new MarkEntry(ToolchainTree.BundlePrefix + relative, new FileInfo(file).Length, hash);
         }
     }
 

@@ -24,6 +24,9 @@ public sealed record MirrorConfig
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        // mirror.json is edited by hand and shown in the docs: `sparse+https://...` stays readable, not `sparse\u002B`.
+        // The relaxed encoder still escapes what JSON requires; the file is never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         ReadCommentHandling = JsonCommentHandling.Skip,
@@ -124,6 +127,11 @@ public sealed record SelectionConfig
         {
             if (string.IsNullOrWhiteSpace(name) || !name.All(Protocol.Crates.CrateName.IsNameChar))
                 yield return $"selection.crates: '{name}' is not a crate name";
+        }
+        // Nothing expands `~` in a file read by a program: a hand-edited path like that would name a folder called `~`.
+        foreach (var (key, path) in Lockfiles.Select(p => ("lockfiles", p)).Concat(VendorDirs.Select(p => ("vendorDirs", p))))
+        {
+            if (path.StartsWith('~')) yield return $"selection.{key}: '{path}' starts with ~, which is not expanded here; write the absolute path";
         }
     }
 }

@@ -33,9 +33,12 @@ public sealed class ServedIndex
 
     public string Directory { get; }
 
-    /// <summary>A mirror-relative path on disk, with `index/...` taken from this generation.</summary>
+    /// <summary>A mirror-relative path on disk, with `index/...` and `toolchains/...` taken from this generation.</summary>
     public string Resolve(string relative) =>
-        relative.StartsWith("index/", StringComparison.Ordinal) ? Path.Combine(Directory, relative["index/".Length..]) : _layout.Full(relative);
+        relative.StartsWith("index/", StringComparison.Ordinal) ? Path.Combine(Directory, relative["index/".Length..])
+        : relative.StartsWith(Toolchains.ToolchainTree.BundlePrefix, StringComparison.Ordinal) && _layout.HasGenerations
+            ? Toolchains.ToolchainTree.Full(Toolchains.ToolchainTree.OfGeneration(Directory), relative[Toolchains.ToolchainTree.BundlePrefix.Length..])
+            : _layout.Full(relative);
 
     public string FileOf(string name) => Path.Combine(Directory, IndexPath.ForCrate(name));
 

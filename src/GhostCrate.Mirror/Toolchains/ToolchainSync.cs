@@ -73,9 +73,12 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
             progress.Note($"rustup/release-stable.toml is not served: {ex.Message}");
             release = null;
         }
+        var rustupInit = rustupVersion is null ? []
+            : await RustupInitFiles.SyncAsync(downloader, fetcher, layout, server, rustupVersion, request.Selection.Hosts, progress, cancellationToken);
 
         progress.Phase(SyncPhases.Committing);
         var switched = false;
+        IReadOnlyList<RemovedRelease> retired = [];
         if (accepted.Count > 0 || release is not null)
         {
             var next = MirrorGenerations.Begin(layout);
@@ -86,10 +89,27 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
                 foreach (var path in AliasPaths(channel, manifest, served)) WriteManifest(served, path, manifest.Bytes, signature);
             }
             if (release is not null) WriteFile(Path.Combine(served, "rustup", "release-stable.toml"), release);
+            foreach (var (stored, servedAs) in rustupInit) RustupInitFiles.Link(layout, served, stored, servedAs);
+            IReadOnlyList<string> unserved = [];
+            if (request.KeepStable is { } keep) (retired, unserved) = ToolchainRetention.Apply(served, keep);
             next.Commit();
             switched = true;
+            // Only now, with no served generation naming them, the retired archives leave the store (the previous
+            // generation, kept for readers that resolved it just before the switch, holds its own hard links).
+            foreach (var relative in unserved)
+            {
+                var stored = Store(layout, relative);
+                File.Delete(stored);
+                File.Delete(stored + ".sha256");
+                if (Path.GetDirectoryName(stored) is { } folder && Directory.Exists(folder) && Directory.GetFileSystemEntries(folder).Length == 0) Directory.Delete(folder);
+            }
+            foreach (var gone in retired) progress.Note($"retention: Rust {gone.Version} ({gone.Date}) is no longer served");
         }
-        return new ToolchainSyncReport(reports, switched, rustupVersion);
+        return new ToolchainSyncReport(reports, switched, rustupVersion)
+        {
+            Retired = retired,
+            RustupInitHosts = rustupInit.Where(f => f.ServedAs.StartsWith("rustup/dist/", StringComparison.Ordinal)).Select(f => f.ServedAs.Split('/')[2]).ToList(),
+        };
     }
 
     private static async Task<(ChannelManifest, byte[]?)> FetchManifestAsync(SmallFileFetcher fetcher, string server, ChannelName channel, ToolchainSyncRequest request,
@@ -168,7 +188,7 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
         return (downloaded, bytes);
     }
 
-    private static string Store(MirrorLayout layout, string relative)
+    internal static string Store(MirrorLayout layout, string relative)
     {
         DistPaths.CheckRelative(relative);
         return Path.Combine(layout.ToolchainStoreDir, relative.Replace('/', Path.DirectorySeparatorChar));

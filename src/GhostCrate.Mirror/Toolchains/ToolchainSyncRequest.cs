@@ -22,6 +22,9 @@ public sealed record ToolchainSyncRequest
     /// <summary>Parallel downloads; null takes mirror.json's download.concurrency (or its default).</summary>
     public int? Concurrency { get; init; }
 
+    /// <summary>Keep only the N highest stable releases (`X.Y.Z`) served; null keeps every release (<see cref="ToolchainRetention"/>).</summary>
+    public int? KeepStable { get; init; }
+
     /// <summary>Largest archive accepted (rustc-dev and rust-docs run to a few hundred MB).</summary>
     public long MaxFileBytes { get; init; } = 4L * 1024 * 1024 * 1024;
 }
@@ -45,5 +48,11 @@ public sealed record ChannelReport(string Channel, string? Version, string? Date
 
 public sealed record ToolchainSyncReport(IReadOnlyList<ChannelReport> Channels, bool Switched, string? RustupRelease)
 {
+    /// <summary>Stable releases that retention took out of the served state in this run.</summary>
+    public IReadOnlyList<RemovedRelease> Retired { get; init; } = [];
+
+    /// <summary>Hosts whose `rustup-init` of <see cref="RustupRelease"/> is served (`rustup/dist/HOST/` and `rustup/archive/...`).</summary>
+    public IReadOnlyList<string> RustupInitHosts { get; init; } = [];
+
     public bool Complete => Channels.All(c => c.Mirrored);
 }

@@ -25,14 +25,15 @@ public sealed record MirrorStatusInfo(
     [property: JsonPropertyName("served")] ServedIndexInfo? Served,
     [property: JsonPropertyName("counting")] bool Counting,
     [property: JsonPropertyName("latestMark")] int LatestMark,
-    [property: JsonPropertyName("importedAt")] DateTimeOffset? ImportedAt)
+    [property: JsonPropertyName("importedAt")] DateTimeOffset? ImportedAt,
+    [property: JsonPropertyName("importedMark")] int? ImportedMark)
 {
     public static MirrorStatusInfo Of(OfflineMirrorStatus m) => new(
         m.MountPath, m.Directory, m.Upstream, m.State, m.Stale,
         m.HeartbeatAge is { } age ? Math.Round(age.TotalSeconds, 1) : null,
         m.PercentDone, m.Sync,
         m.Served is { } s ? new ServedIndexInfo(s.Crates, s.Versions, s.CountedAt) : null,
-        m.Counting, m.LatestMark, m.ImportedAt);
+        m.Counting, m.LatestMark, m.ImportedAt, m.ImportedMark);
 }
 
 /// <summary>Crates (index files) and versions (index lines) served, as counted at `countedAt`.</summary>

@@ -18,7 +18,7 @@ public static class CliApp
             var verb = args.Positionals.FirstOrDefault();
             if (verb is null || args.Has("--help") || args.Has("-h") || verb == "help")
             {
-                await output.WriteLineAsync(Help.Text);
+                await output.WriteLineAsync(Help.For(args.Positionals));
                 return verb is null && !args.Has("--help") && !args.Has("-h") ? 2 : 0;
             }
 

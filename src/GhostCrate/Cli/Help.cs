@@ -41,7 +41,7 @@ public static class Help
               Check a bundle's signature and every hash, then apply it (in order; re-running is safe).
           ghostcrate toolchain sync DIR --hosts TRIPLE,.. [--channels stable,1.95,1.95.0] [--targets TRIPLE,..]
                   [--profile minimal|default|complete|none] [--components rust-src,..] [--dist-server URL]
-                  [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N]
+                  [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N] [--keep-stable N]
               Mirror rustup toolchains into DIR (checked against .sha256 files and the manifests' OpenPGP signatures).
           ghostcrate backup create --to DIR [--data-dir DIR] [--config FILE]
               Back up the running registry (SQLite + files) into a new folder DIR/<UTC time>/ and print its path.
@@ -63,4 +63,26 @@ public static class Help
         with the GHOSTCRATE_ prefix (`__` separates sections: GHOSTCRATE_Registry__AuthRequired=true) and the flags.
         See docs/configuration.md.
         """;
+
+    /// <summary>
+    /// `ghostcrate mirror export --help`: the usage lines of that command (its entries in <see cref="Text"/>, each with
+    /// its description); the whole text when no verb is given or none matches.
+    /// </summary>
+    public static string For(IReadOnlyList<string> positionals)
+    {
+        if (positionals.Count == 0 || positionals[0] == "help") return Text;
+        var command = "ghostcrate " + string.Join(' ', positionals.Take(2));
+        var lines = Text.Split('\n');
+        var picked = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var trimmed = lines[i].TrimStart();
+            if (!(trimmed == command || trimmed.StartsWith(command + " ", StringComparison.Ordinal))) continue;
+            var indent = lines[i].Length - trimmed.Length;
+            picked.Add(trimmed);
+            for (var j = i + 1; j < lines.Length && lines[j].Length - lines[j].TrimStart().Length > indent && lines[j].Trim().Length > 0; j++)
+                picked.Add(lines[j][indent..]);
+        }
+        return picked.Count == 0 ? Text : "Usage:\n" + string.Join('\n', picked.Select(l => "  " + l));
+    }
 }

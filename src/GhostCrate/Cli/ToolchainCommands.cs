@@ -12,7 +12,7 @@ public static class ToolchainCommands
 {
     private const string SyncUsage =
         "toolchain sync DIR --hosts TRIPLE,.. [--channels stable,1.95,..] [--targets TRIPLE,..] [--profile minimal|default|complete|none] " +
-        "[--components NAME,..] [--dist-server URL] [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N]";
+        "[--components NAME,..] [--dist-server URL] [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N] [--keep-stable N]";
 
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter output, TextWriter error)
     {
@@ -28,7 +28,7 @@ public static class ToolchainCommands
 
     private static async Task<int> SyncAsync(ParsedArgs args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        args.EnsureOnly("--hosts", "--channels", "--targets", "--profile", "--components", "--dist-server", "--key", "--signatures", "--concurrency");
+        args.EnsureOnly("--hosts", "--channels", "--targets", "--profile", "--components", "--dist-server", "--key", "--signatures", "--concurrency", "--keep-stable");
         if (args.Positionals.Count != 3) throw new CliException("usage: ghostcrate " + SyncUsage);
         var layout = new MirrorLayout(args.Positionals[2]);
         var request = ParseRequest(args);
@@ -43,9 +43,11 @@ public static class ToolchainCommands
             else
                 await error.WriteLineAsync($"refused {channel.Channel}: {channel.Refused}");
         }
+        foreach (var gone in report.Retired) await output.WriteLineAsync($"retention: Rust {gone.Version} ({gone.Date}) removed from the served state");
         await output.WriteLineAsync(report.RustupRelease is { } v
             ? $"rustup self-update file: version {v}"
             : "rustup self-update file: not published by the dist server (rustup users need --no-self-update or RUSTUP_UPDATE_ROOT elsewhere)");
+        if (report.RustupInitHosts.Count > 0) await output.WriteLineAsync($"rustup-init {report.RustupRelease} for {string.Join(", ", report.RustupInitHosts)} (RUSTUP_UPDATE_ROOT=.../rustup/rustup)");
         await output.WriteLineAsync(report.Switched ? $"Serving the new state of {layout.Root}." : "Nothing changed; the served state is as it was.");
         if (!report.Complete) await error.WriteLineAsync("Refused channels keep their previous state. Fix the cause and run the sync again.");
         return report.Complete ? 0 : 1;
@@ -91,6 +93,11 @@ public static class ToolchainCommands
         {
             if (!int.TryParse(concurrency, out var n) || n is < 1 or > 256) throw new CliException("--concurrency needs a number from 1 to 256");
             request = request with { Concurrency = n };
+        }
+        if (args.Option("--keep-stable") is { } keep)
+        {
+            if (!int.TryParse(keep, out var n) || n is < 1 or > 1000) throw new CliException("--keep-stable needs a number from 1 to 1000 (the stable releases to keep serving)");
+            request = request with { KeepStable = n };
         }
         return request;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using GhostCrate.Mirror.Configuration;
@@ -20,7 +19,7 @@ public sealed class RustupEndToEndTests(GpgKey key) : IAsyncLifetime, IClassFixt
 {
     private readonly Gpg _gpg = key.Gpg;
     private readonly string _mirror = TempDir.Create("rustup-mirror");
-    private readonly string _home = TempDir.Create("rustup-home");
+    private readonly RustupHome _rustup = new();
     private SyntheticDist _dist = null!;
     private MirrorServer _server = null!;
 
@@ -40,11 +39,6 @@ public sealed class RustupEndToEndTests(GpgKey key) : IAsyncLifetime, IClassFixt
             }, NoProgress.Instance, CancellationToken.None);
             if (!report.Complete) throw new InvalidOperationException(report.Channels[0].Refused);
         }
-        // rustup checks for its own update after an install and wants to be installed in CARGO_HOME for that: a copy
-        // of the machine's rustup there makes this a complete, temporary rustup installation.
-        var bin = Path.Combine(_home, "cargo", "bin");
-        Directory.CreateDirectory(bin);
-        File.Copy(FindOnPath("rustup"), Path.Combine(bin, "rustup"));
         _server = await MirrorServer.StartAsync(_mirror, extra: new Dictionary<string, string?> { ["Registry:AuthRequired"] = "true" });
     }
 
@@ -53,7 +47,7 @@ public sealed class RustupEndToEndTests(GpgKey key) : IAsyncLifetime, IClassFixt
         await _server.DisposeAsync();
         _dist.Dispose();
         TempDir.Delete(_mirror);
-        TempDir.Delete(_home);
+        _rustup.Dispose();
     }
 
     [Fact]
@@ -61,7 +55,7 @@ public sealed class RustupEndToEndTests(GpgKey key) : IAsyncLifetime, IClassFixt
     {
         var install = await RustupAsync("toolchain", "install", "stable", "--profile", "default");
         Assert.True(install.Exit == 0, install.Output);
-        var toolchain = Path.Combine(_home, "rustup", "toolchains", $"stable-{SyntheticDist.Host}");
+        var toolchain = _rustup.Toolchain("stable");
         Assert.Contains("rustc 1.95.0 (5ynth371c 2026-04-16)", (await RustupAsync("run", "stable", "rustc", "--version")).Output);
         Assert.True(File.Exists(Path.Combine(toolchain, "bin", "cargo-clippy")), "the default profile's clippy");
 
@@ -134,25 +128,5 @@ public sealed class RustupEndToEndTests(GpgKey key) : IAsyncLifetime, IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("mirror/index/config.json")).StatusCode);
     }
 
-    private static string FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cargo", "bin"))
-            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException($"{name} is not installed (the toolchain tests need the real rustup)");
-
-    private async Task<(int Exit, string Output)> RustupAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(_home, "cargo", "bin", "rustup")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) psi.ArgumentList.Add(arg);
-        psi.Environment["RUSTUP_HOME"] = Path.Combine(_home, "rustup");
-        psi.Environment["CARGO_HOME"] = Path.Combine(_home, "cargo");
-        var dist = new Uri(_server.BaseAddress, "rustup").AbsoluteUri;
-        psi.Environment["RUSTUP_DIST_SERVER"] = dist;
-        psi.Environment["RUSTUP_UPDATE_ROOT"] = dist + "/rustup";
-        psi.Environment.Remove("RUSTUP_TOOLCHAIN");
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("rustup did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int Exit, string Output)> RustupAsync(params string[] args) => _rustup.RunAsync(_server.BaseAddress, args);
 }

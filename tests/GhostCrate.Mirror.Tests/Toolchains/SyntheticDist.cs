@@ -99,6 +99,18 @@ public sealed class SyntheticDist : IDisposable
         File.WriteAllText(Full("rustup/release-stable.toml"), $"schema-version = \"1\"\nversion = \"{version}\"\n");
     }
 
+    /// <summary>rustup's binary for a host, as static.rust-lang.org publishes it: versioned under archive/, latest under dist/.</summary>
+    public void WriteRustupInit(string version, string host, byte[] binary)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(binary));
+        foreach (var relative in new[] { $"rustup/archive/{version}/{host}/rustup-init", $"rustup/dist/{host}/rustup-init" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Full(relative))!);
+            File.WriteAllBytes(Full(relative), binary);
+            File.WriteAllText(Full(relative) + ".sha256", $"{hash}  rustup-init\n");
+        }
+    }
+
     private static string Ref(string pkg, string target) => $"{{ pkg = \"{pkg}\", target = \"{target}\" }}";
 
     private string WriteInstaller(string relative, string dir, string component, (string Path, string Content, bool Exec)[] files)

@@ -102,6 +102,26 @@ public sealed class OfflineMirrorStatusPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_directory_fed_by_bundles_shows_the_imported_mark_instead_of_never()
+    {
+        // What `mirror import` writes (BundleImporter): the mirror it belongs to, the mark, when.
+        var at = _clock.GetUtcNow() - TimeSpan.FromMinutes(5);
+        Directory.CreateDirectory(Path.GetDirectoryName(_layout.ImportStateFile)!);
+        File.WriteAllBytes(_layout.ImportStateFile, JsonSerializer.SerializeToUtf8Bytes(new GhostCrate.Mirror.Bundles.ImportState("m-1", 3, at.ToString("O"))));
+
+        var page = await PageAsync();
+        var mirror = page.QuerySelector("article[data-mirror='/offline/']")!;
+        Assert.Equal("imported", mirror.GetAttribute("data-state"));
+        Assert.StartsWith("mark 3, ", mirror.QuerySelector("[data-stat=import]")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Contains("fed by bundles", mirror.QuerySelector("[data-stat=sync-state]")!.TextContent, StringComparison.Ordinal);
+
+        var json = await JsonAsync();
+        Assert.Equal("imported", json.GetProperty("state").GetString());
+        Assert.Equal(3, json.GetProperty("importedMark").GetInt32());
+        Assert.Equal(at, json.GetProperty("importedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task A_running_sync_shows_live_progress_until_its_heartbeat_stops()
     {
         Running(30, 120).Save(_layout);

@@ -47,10 +47,13 @@ public sealed class OfflineMirrorStatusService(IOptions<MirrorOptions> options, 
         var sync = SyncStatus.Load(layout);
         var age = sync is null ? (TimeSpan?)null : now - sync.UpdatedAt;
         var stale = sync is { Running: true } && age > StaleAfter;
-        DateTimeOffset? imported = File.Exists(layout.ImportStateFile) ? File.GetLastWriteTimeUtc(layout.ImportStateFile) : null;
+        var import = ImportState(layout);
+        DateTimeOffset? imported = import is null ? null
+            : DateTimeOffset.TryParse(import.Imported, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at) ? at
+            : File.GetLastWriteTimeUtc(layout.ImportStateFile);
         // A finished sync, an import, or a switch to another generation (atomic import) means the index changed.
         var (served, counting) = Served(layout, $"{sync?.FinishedAt:O}|{imported:O}|{layout.CurrentGenerationDir()}", now);
-        return [new OfflineMirrorStatus(mirror.MountPath, layout.Root, Upstream(layout), sync, stale, age, served, counting, LatestMark(layout), imported)];
+        return [new OfflineMirrorStatus(mirror.MountPath, layout.Root, Upstream(layout), sync, stale, age, served, counting, LatestMark(layout), imported, import?.Mark)];
     }
 
     private (ServedIndexCount? Count, bool Counting) Served(MirrorLayout layout, string key, DateTimeOffset now)
@@ -125,6 +128,19 @@ public sealed class OfflineMirrorStatusService(IOptions<MirrorOptions> options, 
         catch (Exception)
         {
             return null; // shown as unknown; `mirror sync` reports a broken mirror.json itself
+        }
+    }
+
+    /// <summary>imported.json of the served generation, written by `mirror import`; null when absent or unreadable.</summary>
+    private static ImportState? ImportState(MirrorLayout layout)
+    {
+        try
+        {
+            return BundleImporter.ReadState(layout);
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

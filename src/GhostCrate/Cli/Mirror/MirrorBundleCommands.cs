@@ -64,7 +64,7 @@ public static class MirrorBundleCommands
         };
         var result = await new BundleExporter(TimeProvider.System).ExportAsync(layout, outFile, since, key, Passphrase(args), cancellationToken);
         await output.WriteLineAsync($"Wrote {result.Path}: mark {result.Mark}{(result.BaseMark is { } b ? $" (changes since mark {b})" : " (full)")}, " +
-            $"{result.Files} file(s), {result.Removed} removed index file(s), {ByteSize.Format(result.Bytes)}.");
+            $"{result.Files} file(s), {result.Removed} removed file(s), {ByteSize.Format(result.Bytes)}.");
         await output.WriteLineAsync($"Next time: ghostcrate mirror export {layout.Root} --out NEXT.tar --key KEY --since {result.Mark}");
         return 0;
     }
@@ -78,7 +78,7 @@ public static class MirrorBundleCommands
         var result = await new BundleImporter(TimeProvider.System).ImportAsync(args.Positionals[2], new MirrorLayout(into), trusted, cancellationToken);
         await output.WriteLineAsync(result.AlreadyApplied
             ? $"Mark {result.Mark} is already imported into {Path.GetFullPath(into)}; nothing to do."
-            : $"Imported mark {result.Mark}{(result.BaseMark is { } b ? $" (after mark {b})" : " (full)")}: {result.Files} file(s), {result.Removed} index file(s) removed; signed by key {result.SignedBy}.");
+            : $"Imported mark {result.Mark}{(result.BaseMark is { } b ? $" (after mark {b})" : " (full)")}: {result.Files} file(s), {result.Removed} file(s) removed; signed by key {result.SignedBy}.");
         return 0;
     }
 

@@ -63,8 +63,8 @@ public static class MirrorCommands
             Selection = new SelectionConfig
             {
                 Crates = List(args, "--crates"),
-                Lockfiles = List(args, "--lockfiles").Select(p => Path.GetFullPath(p)).ToList(),
-                VendorDirs = List(args, "--vendor-dirs").Select(p => Path.GetFullPath(p)).ToList(),
+                Lockfiles = List(args, "--lockfiles").Select(FullPath).ToList(),
+                VendorDirs = List(args, "--vendor-dirs").Select(FullPath).ToList(),
                 Include = List(args, "--include"),
                 Exclude = List(args, "--exclude"),
                 SkipYanked = args.Has("--skip-yanked"),
@@ -137,6 +137,20 @@ public static class MirrorCommands
         var counts = await MirrorDiff.RunAsync(layout, output, cancellationToken);
         await output.WriteLineAsync($"{counts.Missing} missing, {counts.Extra} extra, {counts.Yanked} yanked");
         return 0;
+    }
+
+    /// <summary>
+    /// The shell expands `~` only at the start of a word, so in `--lockfiles ~/a/Cargo.lock,~/b/Cargo.lock` the second
+    /// arrives as typed: expanded here, as the shell would, before the path becomes absolute.
+    /// </summary>
+    internal static string FullPath(string path)
+    {
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+        {
+            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            path = home + path[1..];
+        }
+        return Path.GetFullPath(path);
     }
 
     private static List<string> List(ParsedArgs args, string name) =>
