@@ -65,6 +65,7 @@ public static class GhostCrateWeb
         app.MapAdmin();
         app.MapAnalytics();
         app.MapNotifications();
+        app.MapBackups();
         app.MapOrganizations();
         app.MapSso();
         app.MapGhostCrateUi();

@@ -46,6 +46,7 @@ public static class AuditActions
     public const string WebhookRedelivered = "webhook.redelivered";
     public const string WebhookTested = "webhook.tested";
     public const string JobRetried = "job.retried";
+    public const string BackupRequested = "backup.requested";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
 }
