@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace GhostCrate.Core.Backup;
 
 /// <summary>What the admin page and API show: the schedule, its next run, and the latest runs (newest first).</summary>
-public sealed record BackupOverview(string? Schedule, string TimeZone, string? Target, int KeepLast, DateTimeOffset? NextRunAt, IReadOnlyList<BackupRun> Runs);
+public sealed record BackupOverview(string? Schedule, string TimeZone, string? Target, BackupRetention Retention, DateTimeOffset? NextRunAt, IReadOnlyList<BackupRun> Runs);
 
 /// <summary>Backups for administrators: the overview, and "back up now" (queued as a job on the queue, audited).</summary>
 public sealed class BackupAdminService(IBackupRunLog runs, IJobRepository jobs, IOptions<BackupOptions> options, AuditLog audit, TimeProvider time)
@@ -25,7 +25,7 @@ public sealed class BackupAdminService(IBackupRunLog runs, IJobRepository jobs, 
         var schedule = string.IsNullOrWhiteSpace(settings.Schedule) ? null : settings.Schedule.Trim();
         var next = schedule is null ? null : await jobs.GetNextRunAsync(BackupJobHandler.ScheduleName, cancellationToken);
         var recent = await runs.ListRecentAsync(Math.Clamp(limit, 1, MaxRuns), cancellationToken);
-        return Result<BackupOverview>.Ok(new BackupOverview(schedule, settings.TimeZone, settings.Target, settings.KeepLast, next, recent));
+        return Result<BackupOverview>.Ok(new BackupOverview(schedule, settings.TimeZone, settings.Target, settings.Retention, next, recent));
     }
 
     /// <summary>Queues a backup to Backup:Target; returns the job's id.</summary>

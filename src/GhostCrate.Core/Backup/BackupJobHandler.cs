@@ -17,6 +17,8 @@ public sealed class BackupJobHandler(
     IBackupLocationFactory locations,
     BackupProgramVersion version,
     IOptions<BackupOptions> options,
+    IBackupRunLog runs,
+    TimeProvider time,
     ILogger<BackupJobHandler> logger) : IJobHandler
 {
     public const string JobKind = "backup.create";
@@ -37,7 +39,20 @@ public sealed class BackupJobHandler(
     {
         var settings = options.Value;
         if (!settings.Configured) return JobOutcome.GiveUp("Backup:Target is not set on the node that ran this job");
-        var location = locations.Open(settings.Target!);
+        IBackupLocation location;
+        try
+        {
+            location = locations.Open(settings.Target!);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The target could not even be reached (S3 settings missing, say): record and log it like a failed backup
+            // so /metrics, the alert and the admin page show it.
+            logger.LogError(ex, "Backup to {Target} failed: the target cannot be opened", settings.Target);
+            var now = time.GetUtcNow();
+            await runs.RecordAsync(new BackupRun(now, now, settings.Target!, null, false, 0, ex.Message), CancellationToken.None);
+            return JobOutcome.GiveUp(ex.Message);
+        }
         try
         {
             await creator.CreateAsync(location, version.Value, cancellationToken);
@@ -55,10 +70,11 @@ public sealed class BackupJobHandler(
     /// <summary>A failed prune must not turn a good backup into a failed job (a retry would back up again).</summary>
     private async Task ApplyRetentionAsync(IBackupLocation location, BackupOptions settings, CancellationToken cancellationToken)
     {
-        if (settings.KeepLast <= 0) return;
+        var retention = settings.Retention;
+        if (!retention.KeepsAnything) return;
         try
         {
-            var report = await BackupPruner.PruneAsync(location, settings.KeepLast, dryRun: false, cancellationToken);
+            var report = await BackupPruner.PruneAsync(location, retention, dryRun: false, cancellationToken);
             if (report.Deleted.Count > 0)
                 logger.LogInformation("Backup retention deleted {Count} backup(s) at {Target}: {Ids}", report.Deleted.Count, location.Describe, string.Join(", ", report.Deleted));
         }

@@ -19,8 +19,20 @@ public sealed class BackupOptions
     /// <summary>Where scheduled and "back up now" backups go: a directory, or s3://bucket/prefix.</summary>
     public string? Target { get; set; }
 
-    /// <summary>After each successful server-run backup, keep this many newest complete backups at the target (0: keep all).</summary>
+    /// <summary>
+    /// Retention applied after each successful server-run backup: keep the newest <see cref="KeepLast"/> complete
+    /// backups at the target, plus the newest of each of the last <see cref="KeepDaily"/> days,
+    /// <see cref="KeepWeekly"/> weeks and <see cref="KeepMonthly"/> months. All 0 (the default): keep every backup.
+    /// </summary>
     public int KeepLast { get; set; }
+
+    public int KeepDaily { get; set; }
+
+    public int KeepWeekly { get; set; }
+
+    public int KeepMonthly { get; set; }
+
+    public Backup.BackupRetention Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
 
     /// <summary>Whether the server can take backups at all (a target is set).</summary>
     public bool Configured => !string.IsNullOrWhiteSpace(Target);
@@ -38,7 +50,9 @@ public sealed class BackupOptions
             if (!options.Configured)
                 yield return $"{Section}:Target is required when {Section}:Schedule is set (a directory or s3://bucket/prefix)";
         }
-        if (options.KeepLast < 0)
-            yield return $"{Section}:KeepLast must not be negative (0 keeps every backup)";
+        foreach (var (name, value) in new[] { ("KeepLast", options.KeepLast), ("KeepDaily", options.KeepDaily), ("KeepWeekly", options.KeepWeekly), ("KeepMonthly", options.KeepMonthly) })
+        {
+            if (value < 0) yield return $"{Section}:{name} must not be negative (0 turns that rule off; all 0 keeps every backup)";
+        }
     }
 }

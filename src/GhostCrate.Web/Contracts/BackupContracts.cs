@@ -23,13 +23,20 @@ public sealed record BackupOverviewResponse(
     [property: JsonPropertyName("schedule")] string? Schedule,
     [property: JsonPropertyName("time_zone")] string TimeZone,
     [property: JsonPropertyName("target")] string? Target,
-    [property: JsonPropertyName("keep_last")] int KeepLast,
+    [property: JsonPropertyName("retention")] BackupRetentionInfo Retention,
     [property: JsonPropertyName("next_run_at")] DateTimeOffset? NextRunAt,
     [property: JsonPropertyName("runs")] IReadOnlyList<BackupRunInfo> Runs)
 {
     public static BackupOverviewResponse Of(BackupOverview o) =>
-        new(o.Schedule, o.TimeZone, o.Target, o.KeepLast, o.NextRunAt, o.Runs.Select(BackupRunInfo.Of).ToList());
+        new(o.Schedule, o.TimeZone, o.Target, new BackupRetentionInfo(o.Retention.Last, o.Retention.Daily, o.Retention.Weekly, o.Retention.Monthly), o.NextRunAt, o.Runs.Select(BackupRunInfo.Of).ToList());
 }
+
+/// <summary>Backup:KeepLast/KeepDaily/KeepWeekly/KeepMonthly (all 0: every backup is kept).</summary>
+public sealed record BackupRetentionInfo(
+    [property: JsonPropertyName("keep_last")] int KeepLast,
+    [property: JsonPropertyName("keep_daily")] int KeepDaily,
+    [property: JsonPropertyName("keep_weekly")] int KeepWeekly,
+    [property: JsonPropertyName("keep_monthly")] int KeepMonthly);
 
 /// <summary>POST /api/v1/admin/backups: the job that will take the backup (see /api/v1/admin/jobs).</summary>
 public sealed record BackupQueuedResponse([property: JsonPropertyName("job_id")] long JobId);

@@ -22,6 +22,7 @@ public sealed class BackupAdminTests : IAsyncDisposable
         ["Backup:Schedule"] = "30 2 * * *",
         ["Backup:Target"] = _target,
         ["Backup:KeepLast"] = "7",
+        ["Backup:KeepMonthly"] = "12",
     });
 
     [Fact]
@@ -45,6 +46,7 @@ public sealed class BackupAdminTests : IAsyncDisposable
         var next = DateTimeOffset.Parse(page.QuerySelector("[data-backup='next-run'] time")!.GetAttribute("datetime")!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal((2, 30), (next.UtcDateTime.Hour, next.UtcDateTime.Minute));
         Assert.Contains(_target, page.QuerySelector("[data-backup='target']")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("keep the newest 7, 12 monthly", page.QuerySelector("[data-backup='retention']")!.TextContent.Trim());
         var failed = page.QuerySelector("td[data-result='failed']")!.ParentElement!;
         Assert.Contains("disk full", failed.TextContent, StringComparison.Ordinal);
 
@@ -92,7 +94,8 @@ public sealed class BackupAdminTests : IAsyncDisposable
         var overview = await Json.ReadAsync(await http.GetAsync("/api/v1/admin/backups"));
         Assert.Equal("30 2 * * *", overview.GetProperty("schedule").GetString());
         Assert.Equal(_target, overview.GetProperty("target").GetString());
-        Assert.Equal(7, overview.GetProperty("keep_last").GetInt32());
+        Assert.Equal(7, overview.GetProperty("retention").GetProperty("keep_last").GetInt32());
+        Assert.Equal(12, overview.GetProperty("retention").GetProperty("keep_monthly").GetInt32());
         var run = Assert.Single(overview.GetProperty("runs").EnumerateArray());
         Assert.True(run.GetProperty("succeeded").GetBoolean());
         Assert.True(run.GetProperty("bytes").GetInt64() > 0);
