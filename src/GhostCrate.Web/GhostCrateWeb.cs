@@ -67,6 +67,7 @@ public static class GhostCrateWeb
         app.MapAdmin();
         app.MapAnalytics();
         app.MapNotifications();
+        app.MapBackups();
         app.MapOrganizations();
         app.MapSso();
         app.MapGhostCrateUi();

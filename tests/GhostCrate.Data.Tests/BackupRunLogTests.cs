@@ -23,6 +23,12 @@ public abstract class BackupRunLogTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(2, summary.Failures);
         Assert.Equal(3000, summary.LastSuccessBytes);
         Assert.Equal(90, summary.LastSuccessSeconds);
+
+        var recent = await log.ListRecentAsync(3, Ct);
+        Assert.Equal(["b4", "b3", null], recent.Select(r => r.BackupId));
+        Assert.Equal(new BackupRun(T0.AddHours(3), T0.AddHours(3).AddSeconds(1), "/srv/backups", "b4", false, 0, "disk full"), recent[0]);
+        Assert.Equal(2000, recent[2].Error!.Length);
+        Assert.Equal(TimeSpan.FromSeconds(90), recent[1].Duration);
     }
 }
 

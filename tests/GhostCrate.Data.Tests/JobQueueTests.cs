@@ -67,6 +67,23 @@ public abstract class JobQueueTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 
     [Fact]
+    public async Task A_renewed_lease_keeps_a_long_job_from_other_workers_until_it_runs_out()
+    {
+        await Jobs.EnqueueAsync(Job(), T0, Ct);
+        var leased = (await Jobs.DequeueAsync(Kinds, T0, Lease, Ct))!;
+
+        Assert.True(await Jobs.RenewLeaseAsync(leased, T0 + Lease + Lease, Ct));
+        Assert.Null(await Jobs.DequeueAsync(Kinds, T0 + Lease, Lease, Ct));
+        var taken = await Jobs.DequeueAsync(Kinds, T0 + Lease + Lease, Lease, Ct);
+        Assert.NotNull(taken);
+
+        // The first worker's lease is gone: it can neither renew nor report.
+        Assert.False(await Jobs.RenewLeaseAsync(leased, T0 + Lease * 4, Ct));
+        Assert.True(await Jobs.CompleteAsync(taken, T0 + Lease * 2, Ct));
+        Assert.False(await Jobs.RenewLeaseAsync(taken, T0 + Lease * 4, Ct));
+    }
+
+    [Fact]
     public async Task A_failed_job_waits_for_its_retry_time()
     {
         await Jobs.EnqueueAsync(Job(), T0, Ct);

@@ -35,11 +35,24 @@ public class ConfigurationTests
     [InlineData("Registry:AllowedHosts:0", "*", "Registry:AllowedHosts:0")]
     [InlineData("Registry:AllowedHosts:0", "https://crates.example.com", "Registry:AllowedHosts:0")]
     [InlineData("Registry:AllowedHosts:0", "crates.example.com:443", "Registry:AllowedHosts:0")]
+    [InlineData("Backup:Schedule", "0 3 * * *", "Backup:Target is required")]
+    [InlineData("Backup:Schedule", "every night", "Backup:Schedule")]
+    [InlineData("Backup:KeepDaily", "-1", "Backup:KeepDaily")]
+    [InlineData("Backup:Target", "s3://", "Backup:Target")]
     public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });
         Assert.Null(settings);
         Assert.Contains(errors, e => e.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_backup_schedule_with_a_relative_target_resolves_it_against_the_working_directory()
+    {
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Backup:Schedule"] = "15 2 * * 0", ["Backup:TimeZone"] = "Europe/Berlin", ["Backup:Target"] = "backups" });
+        Assert.Empty(errors);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "backups"), settings!.Backup.Target);
+        Assert.Equal("15 2 * * 0", settings.Backup.ParsedSchedule()!.Text);
     }
 
     [Fact]

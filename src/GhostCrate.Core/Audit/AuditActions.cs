@@ -48,6 +48,7 @@ public static class AuditActions
     public const string JobRetried = "job.retried";
     public const string EmailPreferencesChanged = "email.preferences_changed";
     public const string EmailUnsubscribed = "email.unsubscribed";
+    public const string BackupRequested = "backup.requested";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
 }

@@ -4,23 +4,31 @@ namespace GhostCrate.Core.Backup;
 public sealed record PruneReport(IReadOnlyList<string> Kept, IReadOnlyList<string> Deleted);
 
 /// <summary>
-/// `backup prune --keep N`: keeps the N newest complete backups and deletes the older complete ones. An incomplete
-/// backup is deleted only when it is older than the oldest backup kept: a newer one may be a `backup create` still
-/// running. With no complete backup at all, nothing is deleted.
+/// `backup prune`: keeps the complete backups a <see cref="BackupRetention"/> selects and deletes the other complete
+/// ones. An incomplete backup is deleted only when it is older than the oldest backup kept: a newer one may be a
+/// `backup create` still running. With no complete backup at all, nothing is deleted.
 /// </summary>
 public static class BackupPruner
 {
-    public static async Task<PruneReport> PruneAsync(IBackupLocation location, int keep, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>`--keep N`: the N newest complete backups.</summary>
+    public static Task<PruneReport> PruneAsync(IBackupLocation location, int keep, bool dryRun, CancellationToken cancellationToken)
     {
         if (keep < 1) throw new BackupException("--keep must be at least 1: prune never deletes the newest complete backup");
+        return PruneAsync(location, new BackupRetention(Last: keep), dryRun, cancellationToken);
+    }
+
+    public static async Task<PruneReport> PruneAsync(IBackupLocation location, BackupRetention retention, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (retention.Problem is { } problem) throw new BackupException(problem);
         var listings = await BackupCatalog.ListAsync(location, cancellationToken);
-        var complete = listings.Where(l => l.Complete)
-            .OrderByDescending(l => l.Manifest!.CreatedAt).ThenByDescending(l => l.Id, StringComparer.Ordinal).ToList();
+        var complete = listings.Where(l => l.Complete).ToList();
         if (complete.Count == 0) return new PruneReport([], []);
 
-        var kept = complete.Take(keep).ToList();
-        var oldestKept = kept[^1].Id;
-        var deleted = complete.Skip(keep).Select(l => l.Id)
+        // Every rule keeps at least the newest backup, so the kept list is never empty here.
+        var kept = retention.Select(complete.Select(l => (l.Id, l.Manifest!.CreatedAt)));
+        var keptSet = kept.ToHashSet(StringComparer.Ordinal);
+        var oldestKept = kept.Min(StringComparer.Ordinal)!;
+        var deleted = complete.Where(l => !keptSet.Contains(l.Id)).Select(l => l.Id)
             // Ids are UTC start times (yyyyMMddTHHmmssZ), so an ordinal comparison is a comparison of start times.
             .Concat(listings.Where(l => !l.Complete && string.CompareOrdinal(l.Id, oldestKept) < 0).Select(l => l.Id))
             .Order(StringComparer.Ordinal).ToList();
@@ -28,6 +36,6 @@ public static class BackupPruner
         {
             foreach (var id in deleted) await location.DeleteAsync(id, cancellationToken);
         }
-        return new PruneReport(kept.Select(l => l.Id).ToList(), deleted);
+        return new PruneReport(kept, deleted);
     }
 }

@@ -1,7 +1,10 @@
 namespace GhostCrate.Core.Backup;
 
 /// <summary>One `backup create` run: where to, which backup it made (null when it failed early), and how it ended.</summary>
-public sealed record BackupRun(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Target, string? BackupId, bool Succeeded, long Bytes, string? Error);
+public sealed record BackupRun(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Target, string? BackupId, bool Succeeded, long Bytes, string? Error)
+{
+    public TimeSpan Duration => FinishedAt - StartedAt;
+}
 
 /// <summary>What /metrics reports about backups: the last success and failure (null: never) and how many failed.</summary>
 public sealed record BackupRunSummary(DateTimeOffset? LastSuccessAt, DateTimeOffset? LastFailureAt, long Failures, long LastSuccessBytes, double? LastSuccessSeconds);
@@ -15,4 +18,7 @@ public interface IBackupRunLog
     Task RecordAsync(BackupRun run, CancellationToken cancellationToken);
 
     Task<BackupRunSummary> GetSummaryAsync(CancellationToken cancellationToken);
+
+    /// <summary>The newest <paramref name="limit"/> runs, newest first (the admin page).</summary>
+    Task<IReadOnlyList<BackupRun>> ListRecentAsync(int limit, CancellationToken cancellationToken);
 }

@@ -16,6 +16,12 @@ public interface IJobRepository
     /// </summary>
     Task<LeasedJob?> DequeueAsync(IReadOnlyCollection<string> kinds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Extends a lease the worker still holds to <paramref name="leasedUntil"/> (a long job, such as a backup, renews
+    /// it while it runs so no other node takes the job meanwhile); false when the lease was lost.
+    /// </summary>
+    Task<bool> RenewLeaseAsync(LeasedJob job, DateTimeOffset leasedUntil, CancellationToken cancellationToken);
+
     /// <summary>Marks the job succeeded; false when the lease was lost (expired and taken by another worker).</summary>
     Task<bool> CompleteAsync(LeasedJob job, DateTimeOffset now, CancellationToken cancellationToken);
 

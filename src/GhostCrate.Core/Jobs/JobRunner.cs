@@ -43,6 +43,8 @@ public sealed class JobRunner
 
         var job = leased.Job;
         JobOutcome outcome;
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewWhileRunningAsync(leased, running.Token);
         try
         {
             outcome = await _handlers[job.Kind].HandleAsync(job, cancellationToken);
@@ -51,6 +53,11 @@ public sealed class JobRunner
         {
             _logger.LogWarning(ex, "Job {JobId} ({JobKind}) failed on attempt {Attempt}", job.Id, job.Kind, job.Attempts);
             outcome = JobOutcome.Retry($"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            await running.CancelAsync();
+            await renewing;
         }
 
         var now = _time.GetUtcNow();
@@ -73,6 +80,37 @@ public sealed class JobRunner
         if (!recorded)
             _logger.LogWarning("Job {JobId} ({JobKind}) outlived its lease; another worker has taken it", job.Id, job.Kind);
         return true;
+    }
+
+    /// <summary>
+    /// Renews the lease every third of its duration while the handler runs, so a job that outlasts one lease (a
+    /// backup of a large registry) is not taken and run a second time by another node; a worker that dies stops
+    /// renewing and its lease runs out as before.
+    /// </summary>
+    private async Task RenewWhileRunningAsync(LeasedJob leased, CancellationToken cancellationToken)
+    {
+        var every = _options.LeaseDuration / 3;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(every, _time, cancellationToken);
+                if (!await _jobs.RenewLeaseAsync(leased, _time.GetUtcNow() + _options.LeaseDuration, cancellationToken))
+                {
+                    _logger.LogWarning("Job {JobId} ({JobKind}) lost its lease while running", leased.Job.Id, leased.Job.Kind);
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database was unreachable for a moment: the lease still has two thirds left; try again.
+                _logger.LogWarning(ex, "Could not renew the lease of job {JobId} ({JobKind})", leased.Job.Id, leased.Job.Kind);
+            }
+        }
     }
 
     // Errors can quote a response body; the column and the admin page need only the start of it.

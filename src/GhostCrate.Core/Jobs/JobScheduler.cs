@@ -18,9 +18,9 @@ public sealed class JobScheduler(IJobRepository jobs, IEnumerable<RecurringJob> 
         var now = time.GetUtcNow();
         if (!_ensured)
         {
-            // A new schedule's first run is one interval after the first node starts with it.
+            // A new schedule's first run is one interval (or the next cron occurrence) after the first node starts with it.
             foreach (var schedule in _schedules)
-                await jobs.EnsureScheduleAsync(schedule.Name, now + schedule.Interval, cancellationToken);
+                await jobs.EnsureScheduleAsync(schedule.Name, schedule.FirstRunAfter(now), cancellationToken);
             _ensured = true;
         }
 

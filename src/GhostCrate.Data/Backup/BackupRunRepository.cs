@@ -46,6 +46,28 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
                 last is null ? null : (last.FinishedAt - last.StartedAt) / 1000.0);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<BackupRun>> ListRecentAsync(int limit, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<BackupRun>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<RunRow>(new CommandDefinition("""
+                SELECT started_at AS StartedAt, finished_at AS FinishedAt, target AS Target, backup_id AS BackupId,
+                       succeeded AS Succeeded, bytes AS Bytes, error AS Error
+                FROM backup_runs ORDER BY started_at DESC, id DESC LIMIT @limit
+                """, new { limit }, cancellationToken: cancellationToken));
+            return rows.Select(r => new BackupRun(UnixTime.FromMs(r.StartedAt), UnixTime.FromMs(r.FinishedAt), r.Target, r.BackupId, r.Succeeded != 0, r.Bytes, r.Error)).ToList();
+        }, cancellationToken);
+
+    private sealed class RunRow
+    {
+        public long StartedAt { get; init; }
+        public long FinishedAt { get; init; }
+        public string Target { get; init; } = "";
+        public string? BackupId { get; init; }
+        public long Succeeded { get; init; }
+        public long Bytes { get; init; }
+        public string? Error { get; init; }
+    }
+
     // Settable properties, not a positional record: SQLite reports a NULL max() with no type, which Dapper can only
     // map onto a property.
     private sealed class SummaryRow

@@ -55,6 +55,11 @@ internal sealed class JobRepository(IDbConnectionFactory factory, IJobWakeup wak
         }, cancellationToken);
     }
 
+    public Task<bool> RenewLeaseAsync(LeasedJob job, DateTimeOffset leasedUntil, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET leased_until = @until WHERE id = @id AND state = 'running' AND lease_token = @token",
+            new { id = job.Job.Id, token = job.LeaseToken, until = UnixTime.ToMs(leasedUntil) }, transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
     public Task<bool> CompleteAsync(LeasedJob job, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
             """

@@ -111,13 +111,19 @@ public static class BackupCommands
 
     private static async Task<int> PruneAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
-        args.EnsureOnly("--keep", "--dry-run", "--data-dir", "--config");
-        const string usage = "usage: ghostcrate backup prune DIR|s3://BUCKET/PREFIX --keep N [--dry-run]";
+        args.EnsureOnly("--keep", "--keep-daily", "--keep-weekly", "--keep-monthly", "--dry-run", "--data-dir", "--config");
+        const string usage = "usage: ghostcrate backup prune DIR|s3://BUCKET/PREFIX [--keep N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--dry-run]";
         var dir = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException(usage);
-        if (!int.TryParse(args.Option("--keep"), NumberStyles.None, CultureInfo.InvariantCulture, out var keep)) throw new CliException(usage);
+        int Count(string option)
+        {
+            if (args.Option(option) is not { } text) return 0;
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new CliException($"{option} takes a whole number; {usage}");
+        }
+        var retention = new BackupRetention(Count("--keep"), Count("--keep-daily"), Count("--keep-weekly"), Count("--keep-monthly"));
+        if (!retention.KeepsAnything) throw new CliException(usage);
         using var target = Target.Of(dir, settings);
         var dryRun = args.Has("--dry-run");
-        var report = await BackupPruner.PruneAsync(target.Location, keep, dryRun, CancellationToken.None);
+        var report = await BackupPruner.PruneAsync(target.Location, retention, dryRun, CancellationToken.None);
         foreach (var id in report.Kept) await output.WriteLineAsync($"{id}  kept");
         foreach (var id in report.Deleted) await output.WriteLineAsync($"{id}  {(dryRun ? "would be deleted" : "deleted")}");
         if (report.Kept.Count == 0) await output.WriteLineAsync($"No complete backups in {target.BackupPath("")}; nothing deleted.");

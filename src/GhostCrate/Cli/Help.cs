@@ -51,6 +51,8 @@ public static class Help
               Verify, then restore into an empty data directory (--force replaces what is there).
           ghostcrate backup list DIR
               List backups, complete or incomplete, with their size and counts.
+          ghostcrate backup prune DIR [--keep N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--dry-run]
+              Delete complete backups no rule keeps (the newest N; the newest of each of the last N days, weeks, months).
           ghostcrate advisories sync --from DIR|TARBALL [--data-dir DIR] [--config FILE]
               Import the RustSec advisory database (a checkout of rustsec/advisory-db or a .tar/.tar.gz of one) and
               flag the affected versions. Idempotent; one unreadable file rejects the whole import (exit 1).

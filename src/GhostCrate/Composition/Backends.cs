@@ -1,5 +1,6 @@
 using GhostCrate.Configuration;
 using GhostCrate.Core;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Options;
 using GhostCrate.Data;
 using GhostCrate.Storage.FileSystem;
@@ -28,6 +29,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Jobs));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Webhooks));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Email));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Backup));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {
@@ -44,6 +46,17 @@ public static class Backends
         }
         services.AddGhostCrateCore();
         services.AddGhostCrateProxy(settings.Proxy);
+        AddScheduledBackups(services, settings);
         return services;
+    }
+
+    /// <summary>Backups run by the server's job queue: the handler on every node, the schedule when Backup:Schedule is set.</summary>
+    private static void AddScheduledBackups(IServiceCollection services, GhostCrateSettings settings)
+    {
+        services.AddSingleton<Core.Backup.IBackupLocationFactory, BackupLocations>();
+        services.AddSingleton(new Core.Backup.BackupProgramVersion(Cli.BuildInfo.Version));
+        services.AddSingleton<Core.Backup.BackupAdminService>();
+        services.AddJobHandler<Core.Backup.BackupJobHandler>();
+        if (Core.Backup.BackupJobHandler.Recurring(settings.Backup) is { } schedule) services.AddRecurringJob(schedule);
     }
 }

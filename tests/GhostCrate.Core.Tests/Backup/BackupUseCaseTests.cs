@@ -153,6 +153,9 @@ public sealed class BackupUseCaseTests
         }
 
         public Task<BackupRunSummary> GetSummaryAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<BackupRun>> ListRecentAsync(int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<BackupRun>>([.. Runs.AsEnumerable().Reverse().Take(limit)]);
     }
 
     private sealed class MemoryLocation : IBackupLocation

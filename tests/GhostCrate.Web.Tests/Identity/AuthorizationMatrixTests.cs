@@ -139,6 +139,11 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  403  201  401  401  401  403", """{"url":"https://hooks.example.com/matrix","events":["crate.unyanked"]}"""),
         new("GET",    "/api/v1/admin/jobs",                                          "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
+        new("GET",    "/api/v1/admin/backups",                                       "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        // The world has no Backup:Target: an administrator gets past authorization to "nothing to back up to" (409).
+        new("POST",   "/api/v1/admin/backups",                                       "401  403  403  403  403  409  401  401  401  403",
+                                                                                     "401  403  403  403  403  409  401  401  401  403"),
         new("PATCH",  "/api/v1/admin/users/helper",                                  "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403", """{"read_only":false}"""),
     ];

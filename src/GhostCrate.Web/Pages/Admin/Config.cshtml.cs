@@ -33,6 +33,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<JobOptions>(JobOptions.Section);
         Add<WebhookOptions>(WebhookOptions.Section);
         Add<EmailOptions>(EmailOptions.Section);
+        Add<BackupOptions>(BackupOptions.Section);
         Sections = sections;
     }
 }

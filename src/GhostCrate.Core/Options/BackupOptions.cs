@@ -1,0 +1,58 @@
+using GhostCrate.Core.Jobs;
+
+namespace GhostCrate.Core.Options;
+
+/// <summary>
+/// Section Backup: scheduled backups run by the server's job queue (docs/backup-and-restore.md, "Scheduled backups").
+/// Off unless <see cref="Schedule"/> is set.
+/// </summary>
+public sealed class BackupOptions
+{
+    public const string Section = "Backup";
+
+    /// <summary>A five-field cron expression, e.g. "0 3 * * *" for 03:00 every day; empty: no scheduled backups.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>The time zone <see cref="Schedule"/> is read in (an IANA name).</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Where scheduled and "back up now" backups go: a directory, or s3://bucket/prefix.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>
+    /// Retention applied after each successful server-run backup: keep the newest <see cref="KeepLast"/> complete
+    /// backups at the target, plus the newest of each of the last <see cref="KeepDaily"/> days,
+    /// <see cref="KeepWeekly"/> weeks and <see cref="KeepMonthly"/> months. All 0 (the default): keep every backup.
+    /// </summary>
+    public int KeepLast { get; set; }
+
+    public int KeepDaily { get; set; }
+
+    public int KeepWeekly { get; set; }
+
+    public int KeepMonthly { get; set; }
+
+    public Backup.BackupRetention Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
+
+    /// <summary>Whether the server can take backups at all (a target is set).</summary>
+    public bool Configured => !string.IsNullOrWhiteSpace(Target);
+
+    /// <summary>The parsed schedule, or null when none is set (valid after <see cref="Validate"/> passed).</summary>
+    public CronSchedule? ParsedSchedule() =>
+        string.IsNullOrWhiteSpace(Schedule) ? null : CronSchedule.Parse(Schedule.Trim(), TimeZone);
+
+    public static IEnumerable<string> Validate(BackupOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Schedule))
+        {
+            if (!CronSchedule.TryParse(options.Schedule.Trim(), options.TimeZone, out _, out var error))
+                yield return $"{Section}:Schedule / {Section}:TimeZone: {error}";
+            if (!options.Configured)
+                yield return $"{Section}:Target is required when {Section}:Schedule is set (a directory or s3://bucket/prefix)";
+        }
+        foreach (var (name, value) in new[] { ("KeepLast", options.KeepLast), ("KeepDaily", options.KeepDaily), ("KeepWeekly", options.KeepWeekly), ("KeepMonthly", options.KeepMonthly) })
+        {
+            if (value < 0) yield return $"{Section}:{name} must not be negative (0 turns that rule off; all 0 keeps every backup)";
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using GhostCrate.Core.Backup;
+using GhostCrate.Core.Jobs;
+using GhostCrate.Storage.FileSystem.Backup;
+using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace GhostCrate.Web.Tests.Backup;
+
+/// <summary>
+/// Backup:Schedule (issue 19): the server's job queue takes a backup at each cron occurrence, exactly once when two
+/// nodes share one PostgreSQL, records failures in backup_runs and logs them as errors, and applies Backup:KeepLast.
+/// The nodes' job workers are off (Jobs:Enabled=false) and the test drives each node's own scheduler and runner with
+/// a clock it moves, so no test waits for 03:00.
+/// </summary>
+public sealed class ScheduledBackupTests : IAsyncDisposable
+{
+    // 01:00 UTC: the first "0 3 * * *" occurrence is two hours later.
+    private static readonly DateTimeOffset Start = new(2026, 12, 5, 1, 0, 0, TimeSpan.Zero);
+    private readonly string _target = Directory.CreateTempSubdirectory("gc-scheduled-backups-").FullName;
+
+    [Fact]
+    public async Task Each_occurrence_makes_one_verified_backup_and_retention_keeps_the_newest()
+    {
+        var clock = new ManualClock(Start);
+        await using var app = await StartNodeAsync(clock, new() { ["Backup:KeepLast"] = "2" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("alpha", "1.0.0").PublishBody())).StatusCode);
+        var node = Node.Of(app);
+
+        await node.TickAsync();
+        Assert.Equal(Start.AddHours(2), await app.Services.GetRequiredService<IJobRepository>().GetNextRunAsync(BackupJobHandler.ScheduleName, CancellationToken.None));
+        clock.Advance(TimeSpan.FromHours(1));
+        await node.TickAsync();
+        await node.RunAllAsync();
+        Assert.Empty(await BackupJobsAsync(app));
+
+        for (var day = 1; day <= 3; day++)
+        {
+            clock.Advance(day == 1 ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1));
+            await node.TickAsync();
+            await node.RunAllAsync();
+            var jobs = await BackupJobsAsync(app);
+            Assert.Equal(day, jobs.Count);
+            Assert.All(jobs, j => Assert.Equal(JobState.Succeeded, j.State));
+        }
+
+        var listings = await BackupCatalog.ListAsync(new DirectoryBackupLocation(_target), CancellationToken.None);
+        Assert.Equal(["20261206T030000Z", "20261207T030000Z"], listings.Select(l => l.Id).Order(StringComparer.Ordinal));
+        Assert.All(listings, l => Assert.True(l.Complete));
+        var newest = new DirectoryBackupReader(Path.Combine(_target, "20261207T030000Z"));
+        var verified = await app.Services.GetRequiredService<BackupVerifier>().VerifyAsync(newest, deep: true, CancellationToken.None);
+        Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+        Assert.Equal(1, verified.Manifest!.Counts.Versions);
+
+        var runs = await app.Services.GetRequiredService<IBackupRunLog>().ListRecentAsync(10, CancellationToken.None);
+        Assert.Equal(3, runs.Count);
+        Assert.All(runs, r => Assert.True(r.Succeeded));
+        Assert.Equal(Start.AddDays(2).AddHours(2), runs[0].StartedAt);
+        Assert.Equal(Start.AddDays(3).AddHours(2), await app.Services.GetRequiredService<IJobRepository>().GetNextRunAsync(BackupJobHandler.ScheduleName, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failed_scheduled_backup_is_recorded_and_logged_as_an_error()
+    {
+        var clock = new ManualClock(Start);
+        var logs = new LogCapture();
+        // The target is a file, not a directory: every backup there fails.
+        var blocked = Path.Combine(_target, "not-a-directory");
+        await File.WriteAllTextAsync(blocked, "x");
+        await using var app = await StartNodeAsync(clock, new() { ["Backup:Target"] = blocked }, logs.Register);
+        var node = Node.Of(app);
+
+        await node.TickAsync();
+        clock.Advance(TimeSpan.FromHours(2));
+        await node.TickAsync();
+        await node.RunAllAsync();
+
+        // An I/O failure may pass (a full disk, an S3 outage): the job waits for a retry with the queue's backoff.
+        var job = Assert.Single(await BackupJobsAsync(app));
+        Assert.Equal((JobState.Pending, 1), (job.State, job.Attempts));
+        Assert.Contains("not-a-directory", job.LastError, StringComparison.Ordinal);
+
+        var run = Assert.Single(await app.Services.GetRequiredService<IBackupRunLog>().ListRecentAsync(10, CancellationToken.None));
+        Assert.False(run.Succeeded);
+        Assert.Contains("not-a-directory", run.Error, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, l => l.StartsWith("Error GhostCrate.Core.Backup.BackupCreator", StringComparison.Ordinal) && l.Contains(blocked, StringComparison.Ordinal));
+        var summary = await app.Services.GetRequiredService<IBackupRunLog>().GetSummaryAsync(CancellationToken.None);
+        Assert.Equal(1, summary.Failures);
+        Assert.Null(summary.LastSuccessAt);
+    }
+
+    /// <summary>
+    /// Two servers on one PostgreSQL (and one S3 bucket when s3rver runs) with the same schedule: at each occurrence
+    /// both race to claim it and both run their job loops, and exactly one backup is made.
+    /// </summary>
+    [Fact]
+    public async Task Two_nodes_on_one_PostgreSQL_make_one_backup_per_occurrence()
+    {
+        var server = Environment.GetEnvironmentVariable("GHOSTCRATE_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(server)) Assert.Skip("GHOSTCRATE_TEST_POSTGRES not set; run scripts/test.sh --lane postgres-s3");
+        var database = $"gc_sched_{Guid.NewGuid():N}";
+        await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+        try
+        {
+            var shared = new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = "Postgres",
+                ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+                ["Database:AutoMigrate"] = "true",
+                ["Storage:Path"] = Path.Combine(_target, "shared-blobs"),
+            };
+            var s3 = Environment.GetEnvironmentVariable("GHOSTCRATE_TEST_S3_URL");
+            var bucket = $"gc-sched-{Guid.NewGuid():N}"[..40];
+            if (!string.IsNullOrEmpty(s3))
+            {
+                shared["Storage:Provider"] = "S3";
+                shared["Storage:S3:ServiceUrl"] = s3;
+                shared["Storage:S3:Bucket"] = bucket;
+                shared["Storage:S3:CreateBucket"] = "true";
+                shared["Storage:S3:ForcePathStyle"] = "true";
+                shared["Storage:S3:AccessKeyId"] = "S3RVER";
+                shared["Storage:S3:SecretAccessKey"] = "S3RVER";
+                shared["Backup:Target"] = $"s3://{bucket}/backups";
+            }
+            var clock = new ManualClock(Start);
+            await using var a = await StartNodeAsync(clock, shared);
+            await using var b = await StartNodeAsync(clock, shared);
+            Assert.Equal(HttpStatusCode.OK, (await a.PublishAsync(CrateFileBuilder.Valid("alpha", "1.0.0").PublishBody())).StatusCode);
+            var nodes = new[] { Node.Of(a), Node.Of(b) };
+            foreach (var node in nodes) await node.TickAsync();
+
+            for (var day = 1; day <= 3; day++)
+            {
+                clock.Advance(day == 1 ? TimeSpan.FromHours(2) : TimeSpan.FromDays(1));
+                await Task.WhenAll(nodes.Select(n => Task.Run(n.TickAsync)));
+                Assert.Equal(day, (await BackupJobsAsync(a)).Count);
+                await Task.WhenAll(nodes.Select(n => Task.Run(n.RunAllAsync)));
+                Assert.All(await BackupJobsAsync(b), j => Assert.Equal((JobState.Succeeded, 1), (j.State, j.Attempts)));
+            }
+
+            var location = a.Services.GetRequiredService<IBackupLocationFactory>().Open(a.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Options.BackupOptions>>().Value.Target!);
+            var listings = await BackupCatalog.ListAsync(location, CancellationToken.None);
+            Assert.Equal(["20261205T030000Z", "20261206T030000Z", "20261207T030000Z"], listings.Select(l => l.Id).Order(StringComparer.Ordinal));
+            Assert.All(listings, l => Assert.True(l.Complete, l.Problem));
+            var runs = await b.Services.GetRequiredService<IBackupRunLog>().ListRecentAsync(10, CancellationToken.None);
+            Assert.Equal(3, runs.Count);
+            Assert.All(runs, r => Assert.True(r.Succeeded, r.Error));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        }
+    }
+
+    private async Task<TestApp> StartNodeAsync(ManualClock clock, Dictionary<string, string?> settings, Action<IServiceCollection>? more = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Backup:Schedule"] = "0 3 * * *",
+            ["Backup:Target"] = _target,
+        };
+        foreach (var (k, v) in settings) values[k] = v;
+        return await TestApp.StartAsync(values, services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            more?.Invoke(services);
+        });
+    }
+
+    private static async Task<IReadOnlyList<JobRecord>> BackupJobsAsync(TestApp app) =>
+        (await app.Services.GetRequiredService<IJobRepository>().ListAsync(null, 500, CancellationToken.None))
+            .Where(j => j.Kind == BackupJobHandler.JobKind).ToList();
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(_target, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>One node's own scheduler and runner, as its job worker would drive them.</summary>
+    private sealed record Node(JobScheduler Scheduler, JobRunner Runner)
+    {
+        public static Node Of(TestApp app) => new(app.Services.GetRequiredService<JobScheduler>(), app.Services.GetRequiredService<JobRunner>());
+
+        public Task<int> TickAsync() => Scheduler.TickAsync(CancellationToken.None);
+
+        /// <summary>Runs due jobs (of every kind) until none is left.</summary>
+        public async Task RunAllAsync()
+        {
+            while (await Runner.RunNextAsync(CancellationToken.None)) { }
+        }
+    }
+}
