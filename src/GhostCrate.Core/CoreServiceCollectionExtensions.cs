@@ -58,6 +58,10 @@ public static class CoreServiceCollectionExtensions
         services.AddRecurringJob(Jobs.PruneJobsHandler.Schedule);
         services.AddSingleton<Jobs.JobAdminService>();
         services.AddSingleton<Notifications.WebhookService>();
+        // Rustdoc upload and serving (issue 22, docs/rustdoc.md).
+        services.AddSingleton<Docs.DocsUploadService>();
+        services.AddSingleton<Docs.DocsReader>();
+        services.AddJobHandler<Docs.DeleteDocsGenerationHandler>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

@@ -46,6 +46,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().JobWakeup);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Webhooks);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Docs);
         return services;
     }
 }

@@ -48,4 +48,5 @@ public static class AuditActions
     public const string JobRetried = "job.retried";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
+    public const string DocsUploaded = "docs.uploaded";
 }

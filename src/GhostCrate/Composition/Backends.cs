@@ -27,6 +27,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Telemetry));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Jobs));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Webhooks));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Docs));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

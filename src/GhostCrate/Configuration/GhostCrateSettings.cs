@@ -47,6 +47,9 @@ public sealed record GhostCrateSettings(
     /// <summary>Webhook deliveries: allowed internal ranges, timeout, retry schedule (section Webhooks).</summary>
     public WebhookOptions Webhooks { get; init; } = new();
 
+    /// <summary>Rustdoc upload, serving and builder (section Docs).</summary>
+    public DocsOptions Docs { get; init; } = new();
+
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
     {
@@ -65,6 +68,7 @@ public sealed record GhostCrateSettings(
         var telemetry = Bind<TelemetryOptions>(config, TelemetryOptions.Section, errors);
         var jobs = Bind<JobOptions>(config, JobOptions.Section, errors);
         var webhooks = Bind<WebhookOptions>(config, WebhookOptions.Section, errors);
+        var docs = Bind<DocsOptions>(config, DocsOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -101,6 +105,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(MetricsOptions.Validate(metrics));
         errors.AddRange(JobOptions.Validate(jobs));
         errors.AddRange(WebhookOptions.Validate(webhooks));
+        errors.AddRange(DocsOptions.Validate(docs));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
@@ -113,7 +118,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Docs = docs }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

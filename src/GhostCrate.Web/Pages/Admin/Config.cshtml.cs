@@ -32,6 +32,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<TelemetryOptions>(TelemetryOptions.Section);
         Add<JobOptions>(JobOptions.Section);
         Add<WebhookOptions>(WebhookOptions.Section);
+        Add<DocsOptions>(DocsOptions.Section);
         Sections = sections;
     }
 }
