@@ -15,8 +15,9 @@ public static class DocsCommands
     public const string TokenVariable = "GHOSTCRATE_TOKEN";
     private const string Usage = "usage: ghostcrate docs upload CRATE VERSION PATH --registry URL (token in GHOSTCRATE_TOKEN)";
 
-    public static async Task<int> RunAsync(ParsedArgs args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(ParsedArgs args, TextWriter output, TextWriter error, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         if (args.Positionals.ElementAtOrDefault(1) != "upload") throw new CliException(Usage);
         args.EnsureOnly("--registry");
         if (args.Positionals.Count != 5) throw new CliException(Usage);
@@ -24,7 +25,7 @@ public static class DocsCommands
         var registry = args.Option("--registry") ?? throw new CliException(Usage);
         if (!Uri.TryCreate(registry.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
             throw new CliException($"--registry must be the registry's http(s) address, such as https://crates.example.com (got '{registry}')");
-        var token = Environment.GetEnvironmentVariable(TokenVariable);
+        var token = environment(TokenVariable);
         if (string.IsNullOrWhiteSpace(token)) throw new CliException($"set {TokenVariable} to a token of an owner of `{crate}` (publish-update scope)");
 
         var body = Directory.Exists(path) ? ZipFolder(path)
