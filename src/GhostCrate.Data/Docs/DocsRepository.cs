@@ -7,7 +7,7 @@ namespace GhostCrate.Data.Docs;
 internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsRepository
 {
     private const string Columns =
-        "version_id AS VersionId, generation AS Generation, files AS Files, bytes AS Bytes, source AS Source, updated_at AS UpdatedAt, " +
+        "version_id AS VersionId, generation AS Generation, CAST(files AS BIGINT) AS Files, bytes AS Bytes, source AS Source, updated_at AS UpdatedAt, " +
         "updated_by AS UpdatedBy, build_status AS BuildStatus, build_log AS BuildLog, build_updated_at AS BuildUpdatedAt";
 
     public Task<VersionDocs?> FindAsync(long versionId, CancellationToken cancellationToken) =>

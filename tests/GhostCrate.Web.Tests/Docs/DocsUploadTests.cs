@@ -60,6 +60,9 @@ public class DocsUploadTests
         Assert.Equal("/docs/doc-demo/0.1.0/doc_demo/index.html", root.Headers.Location?.ToString());
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/docs/doc-demo/0.1.0/nothing.html")).StatusCode);
         Assert.All(DocsBlobs(app), f => Assert.StartsWith("docs/doc-demo/0.1.0/", f));
+
+        // The crate page links the shown version's docs.
+        Assert.Contains("href=\"/docs/doc-demo/0.1.0/\" data-docs-link", await app.Client().GetStringAsync("/crates/doc-demo"));
     }
 
     public static TheoryData<string, Func<byte[]>, HttpStatusCode, string> HostileArchives => new()
@@ -174,6 +177,7 @@ public class DocsUploadTests
         Assert.Contains("has been yanked", html);
         Assert.DoesNotContain("data-ghostcrate-yanked", await app.Client().GetStringAsync("/docs/multi/1.0.0/multi/index.html"));
 
+        Assert.DoesNotContain("data-docs-link", await app.Client().GetStringAsync("/crates/multi/1.2.0"));
         var listing = await app.Client().GetStringAsync("/docs/multi");
         Assert.Contains("/docs/multi/1.0.0/", listing);
         Assert.Contains("data-version=\"1.2.0\"", listing);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GhostCrate.Web.Pages.Crates;
 
-public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme) : UiPageModel
+public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, Core.Docs.IDocsRepository docs) : UiPageModel
 {
     public const int DependentsShown = 10;
     private const int ChartVersions = 5;
@@ -17,6 +17,9 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
     public ReverseDependencyPage Dependents { get; private set; } = null!;
     public CrateDownloadStats Downloads { get; private set; } = null!;
     public string ChartJson { get; private set; } = "{}";
+
+    /// <summary>The shown version's docs (docs/rustdoc.md), null when it has none.</summary>
+    public Core.Docs.VersionDocs? Docs { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string name, string? version, CancellationToken cancellationToken)
     {
@@ -33,6 +36,7 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         Dependents = (await catalog.ReverseDependenciesAsync(found.Crate.Name, 1, DependentsShown, Viewer, cancellationToken))!;
         Downloads = (await stats.GetAsync(found.Crate.Name, null, DownloadStatsService.DefaultDays, Viewer, cancellationToken))!;
         ChartJson = BuildChart(Downloads);
+        Docs = await docs.FindAsync(found.Version.Id, cancellationToken);
         return Page();
     }
 
