@@ -67,6 +67,10 @@ public static class CoreServiceCollectionExtensions
         services.AddJobHandler<Notifications.PruneWebhookDeliveriesHandler>();
         services.AddRecurringJob(Notifications.PruneWebhookDeliveriesHandler.Schedule);
         services.AddRecurringJob(Notifications.TokenExpiryHandler.Schedule);
+        // Rustdoc upload and serving (issue 22, docs/rustdoc.md).
+        services.AddSingleton<Docs.DocsUploadService>();
+        services.AddSingleton<Docs.DocsReader>();
+        services.AddJobHandler<Docs.DeleteDocsGenerationHandler>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

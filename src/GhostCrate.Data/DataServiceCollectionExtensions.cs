@@ -48,6 +48,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().EmailPreferences);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().TokenExpiry);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Docs);
         return services;
     }
 }

@@ -51,6 +51,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         EmailPreferences = new Notifications.EmailPreferenceRepository(factory);
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
+        Docs = new Docs.DocsRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -74,6 +75,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
+    public Core.Docs.IDocsRepository Docs { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }

@@ -24,4 +24,10 @@ public enum TarballErrorKind
     InvalidManifest,
     NameMismatch,
     VersionMismatch,
+    /// <summary>A path longer than the archive's limit (rustdoc uploads: storage keys have a maximum length).</summary>
+    PathTooLong,
+    /// <summary>Neither zip nor gzip-compressed tar (rustdoc uploads, detected by content).</summary>
+    UnknownFormat,
+    /// <summary>An archive with no file at all, or without the file that makes it what it claims to be.</summary>
+    Empty,
 }

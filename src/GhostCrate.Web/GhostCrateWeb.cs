@@ -55,7 +55,9 @@ public static class GhostCrateWeb
         app.MapSparseIndex();
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();
+        app.MapDocsApi();
         app.MapCargoApi();
+        Docs.DocsServing.MapDocsFiles(app);
         app.MapProxyMounts();
         app.MapProxyAdmin();
         app.MapMirror();

@@ -51,4 +51,5 @@ public static class AuditActions
     public const string BackupRequested = "backup.requested";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
+    public const string DocsUploaded = "docs.uploaded";
 }

@@ -30,12 +30,26 @@ public readonly record struct BlobKey
         return new BlobKey($"proxy/{upstream}/{lower}/{lower}-{version}.crate", "application/gzip");
     }
 
+    /// <summary>
+    /// One file of a version's rustdoc: docs/{lowercase-name}/{version}/{generation}/{path}. Each upload or build
+    /// writes a new generation, so a reader never sees a half-replaced set (docs/rustdoc.md).
+    /// </summary>
+    public static BlobKey DocsFile(string crateName, string version, string generation, string path) =>
+        new(DocsGenerationPrefix(crateName, version, generation) + path, Docs.DocsContentTypes.For(path));
+
+    /// <summary>The folder of one generation of a version's docs (for listing and deleting it).</summary>
+    public static string DocsGenerationPrefix(string crateName, string version, string generation) =>
+        $"{DocsRoot}{crateName.ToLowerInvariant()}/{version}/{generation}/";
+
+    private const string DocsRoot = "docs/";
+
     /// <summary>Rebuilds a key from a stored path (listing); only for paths this type produced.</summary>
     public static BlobKey FromPath(string path) =>
-        new(path, path.EndsWith(".crate", StringComparison.Ordinal) ? "application/gzip" : "application/octet-stream");
+        path.StartsWith(DocsRoot, StringComparison.Ordinal) ? new(path, Docs.DocsContentTypes.For(path))
+        : new(path, path.EndsWith(".crate", StringComparison.Ordinal) ? "application/gzip" : "application/octet-stream");
 
     /// <summary>Crate files never change once published, so downloads may be cached forever.</summary>
-    public bool Immutable => Path.EndsWith(".crate", StringComparison.Ordinal);
+    public bool Immutable => Path.EndsWith(".crate", StringComparison.Ordinal) && !Path.StartsWith(DocsRoot, StringComparison.Ordinal);
 
     public override string ToString() => Path;
 }

@@ -17,38 +17,55 @@ internal static class EntryRules
     public static TarballError? Check(TarEntry entry, string prefix)
     {
         var name = entry.Name;
-        var shown = Echo(name);
-
         // Links can point (or, for hard links, alias) anywhere on the machine that unpacks the crate:
         // extracting `foo -> /home/user/.ssh` and then writing `foo/authorized_keys` escapes the target dir.
         // Devices and fifos have no business in source code and can hang or harm an extractor.
         if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.Directory))
             return new TarballError(TarballErrorKind.UnsupportedEntryType,
-                $"the .crate file contains `{shown}`, which is a {Describe(entry.EntryType)}; a .crate may only contain regular files and directories");
+                $"the .crate file contains `{Echo(name)}`, which is a {Describe(entry.EntryType)}; a .crate may only contain regular files and directories");
 
+        var isDirectory = entry.EntryType == TarEntryType.Directory;
+        if (CheckPath(name, isDirectory, "the .crate file") is { } pathError) return pathError;
+
+        // Everything must live under `{name}-{version}/`: older cargo extracted archives into a shared
+        // directory without checking, so a crate could overwrite another crate's sources there.
+        var isRootDirectory = isDirectory && (name == prefix || name == prefix[..^1]);
+        if (!isRootDirectory && !name.StartsWith(prefix, StringComparison.Ordinal))
+            return new TarballError(TarballErrorKind.WrongPrefix,
+                $"the .crate file contains `{Echo(name)}`, outside the `{prefix}` directory every file must be in");
+
+        return null;
+    }
+
+    /// <summary>
+    /// The path rules alone, for any archive format (a .crate, an uploaded rustdoc archive): <paramref name="archive"/>
+    /// names the archive in messages ("the .crate file").
+    /// </summary>
+    public static TarballError? CheckPath(string name, bool isDirectory, string archive)
+    {
+        var shown = Echo(name);
         if (name.Length == 0)
-            return new TarballError(TarballErrorKind.InvalidPath, "the .crate file contains an entry with an empty path");
+            return new TarballError(TarballErrorKind.InvalidPath, $"{archive} contains an entry with an empty path");
 
         // Control characters (NUL, newline, escape sequences) in names confuse terminals, logs and extractors.
         if (name.Any(c => c < 0x20 || c == 0x7F))
             return new TarballError(TarballErrorKind.InvalidPath,
-                $"the .crate file contains a path with a control character: `{Sanitize(shown)}`");
+                $"{archive} contains a path with a control character: `{Sanitize(shown)}`");
 
         // A backslash is a separator on Windows: `a\..\..\evil` would traverse there while looking harmless here.
         if (name.Contains('\\'))
             return new TarballError(TarballErrorKind.InvalidPath,
-                $"the .crate file contains a path with a backslash: `{shown}`; tar paths must use `/`");
+                $"{archive} contains a path with a backslash: `{shown}`; archive paths must use `/`");
 
         // Absolute paths would be written wherever the attacker chose, outside the extraction directory.
         if (name[0] == '/' || (name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':'))
             return new TarballError(TarballErrorKind.AbsolutePath,
-                $"the .crate file contains an absolute path: `{shown}`");
+                $"{archive} contains an absolute path: `{shown}`");
 
         if (name.IndexOfAny(WindowsReserved) >= 0)
             return new TarballError(TarballErrorKind.InvalidPath,
-                $"the .crate file contains `{shown}`, whose name uses a character that is invalid on Windows (< > : \" | ? *)");
+                $"{archive} contains `{shown}`, whose name uses a character that is invalid on Windows (< > : \" | ? *)");
 
-        var isDirectory = entry.EntryType == TarEntryType.Directory;
         var segments = name.Split('/');
         var lastIndex = isDirectory && name.EndsWith('/') ? segments.Length - 2 : segments.Length - 1;
         for (var i = 0; i < segments.Length; i++)
@@ -56,25 +73,17 @@ internal static class EntryRules
             // `..` climbs out of the extraction directory (path traversal, "zip slip").
             if (segments[i] == "..")
                 return new TarballError(TarballErrorKind.PathTraversal,
-                    $"the .crate file contains a path that climbs out of the package with `..`: `{shown}`");
+                    $"{archive} contains a path that climbs out of the package with `..`: `{shown}`");
             // `a/./Cargo.toml` or `a//Cargo.toml` is the same file to an extractor but not to a string
             // comparison: it would slip a second manifest past the duplicate check.
             if (i <= lastIndex && segments[i] is "" or ".")
                 return new TarballError(TarballErrorKind.InvalidPath,
-                    $"the .crate file contains a non-canonical path (empty or `.` segment): `{shown}`");
+                    $"{archive} contains a non-canonical path (empty or `.` segment): `{shown}`");
         }
-
-        // Everything must live under `{name}-{version}/`: older cargo extracted archives into a shared
-        // directory without checking, so a crate could overwrite another crate's sources there.
-        var isRootDirectory = isDirectory && (name == prefix || name == prefix[..^1]);
-        if (!isRootDirectory && !name.StartsWith(prefix, StringComparison.Ordinal))
-            return new TarballError(TarballErrorKind.WrongPrefix,
-                $"the .crate file contains `{shown}`, outside the `{prefix}` directory every file must be in");
-
         return null;
     }
 
-    private static string Describe(TarEntryType type) => type switch
+    internal static string Describe(TarEntryType type) => type switch
     {
         TarEntryType.SymbolicLink => "symbolic link",
         TarEntryType.HardLink => "hard link",

@@ -20,6 +20,7 @@ public static class ApiDocs
     public const string SessionTag = "Sign-in";
     public const string HealthTag = "Health";
     public const string SecurityTag = "Security advisories";
+    public const string DocsTag = "Documentation";
 
     /// <summary>operationId (unique in the document, also the endpoint's name) and a one-line summary.</summary>
     public static RouteHandlerBuilder Operation(this RouteHandlerBuilder builder, string operationId, string summary, string? description = null)

@@ -23,6 +23,7 @@ internal sealed class GhostCrateDocumentTransformer : IOpenApiDocumentTransforme
         (ApiDocs.ProxyTag, "The crates.io pull-through proxy: search forwarded to an upstream (Cargo's envelope), status and cache warming (administrators, problem details)."),
         (ApiDocs.SessionTag, "For browsers and scripts that use the session cookie: the antiforgery token and the single sign-on providers."),
         (ApiDocs.SecurityTag, "RustSec security advisories of crates and audits of Cargo.lock files (docs/security.md). Errors are problem details."),
+        (ApiDocs.DocsTag, "Rustdoc of each version (docs/rustdoc.md): uploaded from CI or built by the registry, served under /docs/. Errors use Cargo's envelope."),
         (ApiDocs.HealthTag, "Probes for load balancers and orchestrators (docs/operations.md, \"Health checks\"): anonymous, never cached, 200 when healthy or degraded, 503 otherwise."),
     ];
 

@@ -30,9 +30,12 @@ public sealed class SecurityHeaders(RequestDelegate next)
             if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
             {
                 var headers = response.Headers;
-                headers.ContentSecurityPolicy = http.Items.ContainsKey(AllowCytoscapeStyleItem)
-                    ? ContentSecurityPolicy.Replace("style-src 'self'", "style-src 'self' " + CytoscapeStyleHash, StringComparison.Ordinal)
-                    : ContentSecurityPolicy;
+                // Served rustdoc pages set their own, stricter policy (a sandbox, Web/Docs/DocsResponses): keep it.
+                headers.ContentSecurityPolicy = http.Items.TryGetValue(Docs.DocsResponses.PolicyItem, out var own) && own is string policy
+                    ? policy
+                    : http.Items.ContainsKey(AllowCytoscapeStyleItem)
+                        ? ContentSecurityPolicy.Replace("style-src 'self'", "style-src 'self' " + CytoscapeStyleHash, StringComparison.Ordinal)
+                        : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";

@@ -30,6 +30,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Webhooks));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Email));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Backup));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Docs));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

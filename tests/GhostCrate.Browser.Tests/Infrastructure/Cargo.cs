@@ -8,6 +8,9 @@ public sealed class Cargo(UiServer server) : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "gc-browser-cargo-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>CARGO_TARGET_DIR of every command (`cargo doc` writes TargetDirectory/doc).</summary>
+    public string TargetDirectory => Path.Combine(_root, "target");
+
     public async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, string? token)
     {
         var start = new ProcessStartInfo(Executable())

@@ -64,6 +64,12 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
         new("PUT",    "/api/v1/crates/acme-lib/access",                              "401  403  403  403  200  200  401  401  401  403",
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"restricted":false}"""),
+        new("PUT",    "/api/v1/docs/acme-lib/1.0.0 {docs}",                          "401  403  200  200  200  200  401  401  401  403",
+                                                                                     "401  403  200  200  200  200  401  401  401  403"),
+        new("GET",    "/docs/acme-lib/1.0.0/acme_lib/index.html",                    "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/docs/acme-secret/1.0.0/acme_secret/index.html",              "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  404  200  404  200  200  401  401  401  200"),
         new("GET",    "/api/v1/me",                                                  "401  200  200  200  200  200  401  401  401  200",
                                                                                      "401  200  200  200  200  200  401  401  401  200"),
         new("GET",    "/api/v1/me/tokens",                                           "401  200  200  200  200  200  401  401  401  403",
@@ -201,6 +207,8 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
         {
             ["Registry:AuthRequired"] = authRequired ? "true" : "false",
             ["RateLimits:Enabled"] = "false",
+            // Every cell mints a fresh token of olga's: the per-user limit must not decide a cell.
+            ["Identity:MaxTokensPerUser"] = "10000",
         });
         var users = Services.GetRequiredService<UserService>();
         var repo = Services.GetRequiredService<IUserRepository>();
@@ -230,6 +238,11 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
         Assert.True((await owners.AddAsync("acme-lib", ["org:acme", "dora"], olga, default)).IsSuccess);
         Assert.True((await owners.AddAsync("acme-secret", ["org:acme:core"], olga, default)).IsSuccess);
         Assert.True((await owners.SetRestrictedAsync("acme-secret", true, olga, default)).IsSuccess);
+        foreach (var name in new[] { "acme-lib", "acme-secret" })
+        {
+            var docs = await Docs.DocsUploadTests.UploadAsync(App, name, "1.0.0", DocsArchiveBuilder.Rustdoc(name).Zip(), olgaToken);
+            Assert.True(docs.IsSuccessStatusCode, await docs.Content.ReadAsStringAsync());
+        }
         var dora = (await repo.FindByNameAsync("dora", default))!;
         await repo.UpdateFlagsAsync(dora.Id, new UserFlags(IsDisabled: true), default);
     }
@@ -272,6 +285,7 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
         var path = row.Path.Split(' ')[0];
         var request = new HttpRequestMessage(new HttpMethod(row.Method), path);
         if (row.Path.EndsWith("{new crate}", StringComparison.Ordinal)) request.Content = Publish($"matrix-new-{n}", "1.0.0");
+        else if (row.Path.EndsWith("{docs}", StringComparison.Ordinal)) request.Content = new ByteArrayContent(DocsArchiveBuilder.Rustdoc("acme-lib").Zip());
         else if (row.Path.EndsWith("{acme-lib update}", StringComparison.Ordinal)) request.Content = Publish("acme-lib", $"1.1.{n}");
         else if (path == "/api/v1/admin/users" && row.Method == "POST") request.Content = JsonContent.Create(new { username = $"made-{n}" });
         else if (row.Path.EndsWith("{unique}", StringComparison.Ordinal)) request.Content = JsonContent.Create(new { name = $"team-{n}" });

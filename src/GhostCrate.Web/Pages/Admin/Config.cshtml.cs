@@ -34,6 +34,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<WebhookOptions>(WebhookOptions.Section);
         Add<EmailOptions>(EmailOptions.Section);
         Add<BackupOptions>(BackupOptions.Section);
+        Add<DocsOptions>(DocsOptions.Section);
         Sections = sections;
     }
 }

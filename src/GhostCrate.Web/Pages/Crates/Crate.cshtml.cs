@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GhostCrate.Web.Pages.Crates;
 
-public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories) : UiPageModel
+public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs) : UiPageModel
 {
     public const int DependentsShown = 10;
     private const int ChartVersions = 5;
@@ -24,6 +24,8 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
 
     /// <summary>The advisories that affect the version shown.</summary>
     public IReadOnlyList<Advisory> VersionAdvisories { get; private set; } = [];
+    /// <summary>The shown version's docs (docs/rustdoc.md), null when it has none.</summary>
+    public Core.Docs.VersionDocs? Docs { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string name, string? version, CancellationToken cancellationToken)
     {
@@ -42,6 +44,7 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         ChartJson = BuildChart(Downloads);
         Advisories = await advisories.ForCrateAsync(found.Crate.Name, cancellationToken);
         VersionAdvisories = [.. AdvisoryMatcher.Matching(Advisories, found.Crate.Name, found.Version.Version)];
+        Docs = await docs.FindAsync(found.Version.Id, cancellationToken);
         return Page();
     }
 

@@ -1,0 +1,52 @@
+using GhostCrate.Core.Docs;
+using GhostCrate.Core.Options;
+using GhostCrate.Web.Auth;
+using GhostCrate.Web.Contracts;
+using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+using CargoError = Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<GhostCrate.Protocol.Api.CargoErrorResponse>;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// The rustdoc API (docs/rustdoc.md). Called by cargo's users from CI with a registry token, so errors use Cargo's
+/// envelope like the rest of /api/v1/crates. Pages are served by Web/Docs.
+/// </summary>
+public static class DocsEndpoints
+{
+    public static IEndpointRouteBuilder MapDocsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/docs").WithTags(ApiDocs.DocsTag);
+
+        api.MapPut("/{name}/{version}", async Task<Results<Ok<DocsUploadResponse>, CargoError>> (string name, string version, HttpContext context, DocsUploadService uploads, IOptions<DocsOptions> options) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            // One byte past the limit lets the service tell "too large" from "exactly the limit".
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = options.Value.MaxUploadBytes + 1;
+            var result = await uploads.UploadAsync(name, version, context.Request.Body, principal!, context.RequestAborted);
+            if (result.Error is { } error) return CargoResults.Error(error);
+            var receipt = result.Value!;
+            RequestLogMiddleware.SetCrate(context, $"{receipt.Crate}@{receipt.Version}");
+            return TypedResults.Ok(new DocsUploadResponse(true, receipt.Crate, receipt.Version, receipt.Files, receipt.Bytes, receipt.Url));
+        }).Operation("uploadDocs", "Upload a version's rustdoc (an archive of target/doc)",
+                "The body is a zip or a gzip-compressed tar of the folder `cargo doc` writes (`target/doc`), told apart by its " +
+                "first bytes; a leading `doc/` or `./` is removed. Owners and tokens with the publish-update scope only; the " +
+                "version must be published. Limits: Docs:MaxUploadBytes, Docs:MaxUnpackedBytes, Docs:MaxFiles, Docs:MaxPathBytes. " +
+                "No absolute paths, `..`, links or devices. A refused upload stores nothing; an accepted one replaces the " +
+                "version's docs at once (readers see the old or the new set, never a mixture).")
+            .BinaryBody("application/octet-stream")
+            .Auth(ApiAuth.CargoToken)
+            .CargoErrors(400, 401, 403, 404, 413)
+            .ResponseExample(200, """{"ok":true,"crate":"demo","version":"1.2.0","files":42,"bytes":1234567,"url":"/docs/demo/1.2.0/"}""");
+        return app;
+    }
+}
