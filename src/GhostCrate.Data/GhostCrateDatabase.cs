@@ -49,6 +49,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
+        DataProtectionKeys = new DataProtectionKeyRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -72,6 +73,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
+    public IDataProtectionKeyStore DataProtectionKeys { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }
