@@ -50,6 +50,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Webhooks = new Notifications.WebhookRepository(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
         DataProtectionKeys = new DataProtectionKeyRepository(factory);
+        AccessEpoch = new AccessEpochRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -74,6 +75,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public IDataProtectionKeyStore DataProtectionKeys { get; }
+    public IAccessEpoch AccessEpoch { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }

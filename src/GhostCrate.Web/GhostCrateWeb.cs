@@ -21,6 +21,7 @@ public static class GhostCrateWeb
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
         services.AddHostedService<IndexChangeListener>();
+        services.AddHostedService<Auth.AccessCacheListener>();
         // First start-up filter, so its middleware wraps the fast paths too; adds nothing when Logs:Requests is off.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestLoggingStartupFilter>();
         // Requests for hosts outside Registry:AllowedHosts are refused before anything, the fast paths included.
@@ -50,6 +51,7 @@ public static class GhostCrateWeb
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
+        app.UseAccessCacheInvalidation();
         app.MapSparseIndex();
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();
