@@ -16,6 +16,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddGhostCrateCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AccessCache>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<UserService>();
         services.AddSingleton<AdminBootstrap>();

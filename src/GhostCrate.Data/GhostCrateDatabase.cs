@@ -52,6 +52,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
         Docs = new Docs.DocsRepository(factory);
+        DataProtectionKeys = new DataProtectionKeyRepository(factory);
+        AccessEpoch = new AccessEpochRepository(factory);
     }
 
     /// <summary>Opens nothing yet; the first call connects. Throws when the options name no connection string.</summary>
@@ -76,6 +78,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
+    public IDataProtectionKeyStore DataProtectionKeys { get; }
+    public IAccessEpoch AccessEpoch { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }

@@ -21,6 +21,7 @@ public static class GhostCrateWeb
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
         services.AddHostedService<IndexChangeListener>();
+        services.AddHostedService<Auth.AccessCacheListener>();
         // First start-up filters, so their middleware wraps the fast paths too.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DrainConnectionCloseStartupFilter>();
         // Adds nothing when Logs:Requests is off.
@@ -52,6 +53,7 @@ public static class GhostCrateWeb
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
+        app.UseAccessCacheInvalidation();
         app.MapSparseIndex();
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();

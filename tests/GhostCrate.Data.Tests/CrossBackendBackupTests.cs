@@ -35,6 +35,7 @@ public sealed class CrossBackendBackupTests(SqliteLane sqlite, PostgresLane post
         var first = await source.Ports.Crates.FindVersionAsync("serde-json", "1.0.0", Ct);
         await source.Ports.Crates.IncrementDownloadsAsync(first!.Id, Ct);
         await source.Ports.Crates.IncrementDownloadsAsync(first.Id, Ct);
+        await source.Ports.DataProtectionKeys.AddAsync("key-1", "<key id=\"1\" />", T0, Ct);
 
         var snapshot = await source.Ports.Backup.SnapshotAsync(_folder, Ct);
         Assert.Equal("sqlite", snapshot.Format);
@@ -52,6 +53,8 @@ public sealed class CrossBackendBackupTests(SqliteLane sqlite, PostgresLane post
         Assert.Equal([false, true], index!.Lines.Select(l => l.Yanked));
         Assert.Equal(2, (await target.Ports.Crates.FindAsync("serde-json", Ct))!.Downloads);
         Assert.Equal("hash-of-alice", (await target.Ports.Users.FindByNameAsync("alice", Ct))!.PasswordHash);
+        // The cookie keys come along, so browser sessions signed in before the backup stay valid after a restore.
+        Assert.Equal(["<key id=\"1\" />"], await target.Ports.DataProtectionKeys.GetAllAsync(Ct));
         // The search structures of the target (SQLite's trigram and pair tables, PostgreSQL's pg_trgm index) hold the
         // restored crates, whichever backend the rows came from.
         Assert.Equal(["Serde_Json"], (await target.Ports.Crates.SearchAsync("json", 0, 10, Ct)).Crates.Select(c => c.Name));

@@ -139,7 +139,7 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
     }
 
     /// <summary>Node A with its own database and bucket, node B started on A's database, bucket and admin token.</summary>
-    public sealed class Nodes : IAsyncLifetime
+    public class Nodes : IAsyncLifetime
     {
         private GhostCrateServer? _a;
         private GhostCrateServer? _b;
@@ -147,6 +147,9 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
         private string? _skipReason;
 
         public string AdminToken => _a!.AdminToken;
+
+        /// <summary>Settings both nodes get on top of the shared database and bucket.</summary>
+        protected virtual IReadOnlyDictionary<string, string> Extra { get; } = new Dictionary<string, string>();
 
         public async ValueTask InitializeAsync()
         {
@@ -163,11 +166,11 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
             try
             {
                 // Rate limits are per node and would refuse the race test's 100 publishes of one token.
-                _a = await GhostCrateServer.StartAsync(new ServerOptions { Settings = new Dictionary<string, string> { ["GHOSTCRATE_RateLimits__Enabled"] = "false" } });
+                _a = await GhostCrateServer.StartAsync(new ServerOptions { Settings = new Dictionary<string, string>(Extra) { ["GHOSTCRATE_RateLimits__Enabled"] = "false" } });
                 var shared = new NpgsqlConnectionStringBuilder(Postgres.Normalize(Lane.Current.PostgresConnectionString!)) { Database = _a.DatabaseName };
                 _b = await GhostCrateServer.StartAsync(new ServerOptions
                 {
-                    Settings = new Dictionary<string, string>
+                    Settings = new Dictionary<string, string>(Extra)
                     {
                         ["GHOSTCRATE_Database__ConnectionString"] = shared.ConnectionString,
                         ["GHOSTCRATE_Storage__S3__Bucket"] = _a.Bucket!,

@@ -11,7 +11,7 @@ namespace GhostCrate.Core.Crates;
 /// read-only), and the caller may do it: a direct owner, a member of an owning organization or team with a role that
 /// allows it (docs/permissions.md), or a site administrator.
 /// </summary>
-public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners, ICrateGroupOwnerRepository groups, IOptions<RegistryOptions> options)
+public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners, ICrateGroupOwnerRepository groups, IOptions<RegistryOptions> options, AccessCache cache)
 {
     public Task<Result<CrateRecord>> RequireOwnedAsync(string name, Principal principal, string scope, CancellationToken cancellationToken) =>
         RequireAsync(name, principal, scope, ActionOf(scope), cancellationToken);
@@ -55,11 +55,19 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
         return CratePermissions.Allows(await GrantsAsync(crate, principal.UserId, cancellationToken), CrateAction.Read, isAdmin: false);
     }
 
-    public async Task<bool> CanReadAsync(string name, Principal? principal, CancellationToken cancellationToken)
+    /// <summary>The read check of Cargo's read routes, remembered per crate and caller (<see cref="AccessCache"/>).</summary>
+    public async ValueTask<bool> CanReadAsync(string name, Principal? principal, CancellationToken cancellationToken)
     {
         if (!options.Value.AuthRequired) return true;
-        var crate = await crates.FindAsync(Protocol.Crates.CrateName.Canonicalize(name), cancellationToken);
-        return crate is null || await CanReadAsync(crate, principal, cancellationToken);
+        var canonical = Protocol.Crates.CrateName.Canonicalize(name);
+        if (cache.TryGetRead(canonical, principal, out var cached)) return cached;
+        var stamp = cache.Stamp;
+        var crate = await crates.FindAsync(canonical, cancellationToken);
+        // A crate that does not exist yet reads as allowed (the caller then gets its 404); its first publish inserts
+        // owners, which moves the access epoch, so this answer does not outlive the crate's creation.
+        var mayRead = crate is null || await CanReadAsync(crate, principal, cancellationToken);
+        cache.StoreRead(canonical, principal, mayRead, stamp);
+        return mayRead;
     }
 
     private static CrateAction ActionOf(string scope) => scope switch

@@ -8,8 +8,12 @@ public sealed class TokenAuthenticator(
     IUserRepository users,
     TimeProvider time,
     Analytics.UsageCounter usage,
+    AccessCache cache,
     ILogger<TokenAuthenticator> logger)
 {
+    // Last-used is informative only; written at most once a minute per token to keep reads cheap.
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+
     public async Task<TokenAuthentication> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(secret)) return TokenAuthentication.Missing;
@@ -21,6 +25,16 @@ public sealed class TokenAuthenticator(
     private async Task<TokenAuthentication> CheckAsync(string secret, CancellationToken cancellationToken)
     {
         var hash = TokenSecrets.Hash(secret.Trim());
+        if (cache.TryGetToken(hash, out var cached) && (cached.ExpiresAt is not { } cachedExpiry || cachedExpiry > time.GetUtcNow()))
+        {
+            var seen = time.GetUtcNow();
+            if (cached.ClaimTouch(seen, TouchInterval)) await TouchAsync(cached.Principal.TokenId!.Value, seen, cancellationToken);
+            usage.Seen(Analytics.ActorKind.Token, cached.Principal.TokenId!.Value);
+            usage.Seen(Analytics.ActorKind.User, cached.Principal.UserId);
+            return TokenAuthentication.Ok(cached.Principal);
+        }
+        // Taken before the lookup: an answer read before a concurrent revocation is then never trusted (AccessCache).
+        var stamp = cache.Stamp;
         var token = await tokens.FindByHashAsync(hash, cancellationToken);
         // The lookup is by hash; the fixed-time comparison is defence in depth against a store that matches loosely.
         if (token is null || !TokenSecrets.HashesEqual(token.TokenHash, hash)) return TokenAuthentication.Fail("the API token is not valid; create a new one and run `cargo login`");
@@ -30,22 +44,30 @@ public sealed class TokenAuthenticator(
         var user = await users.FindByIdAsync(token.UserId, cancellationToken);
         if (user is null || user.IsDisabled) return TokenAuthentication.Fail("the account that owns this API token is disabled; ask an administrator");
 
-        // Last-used is informative only; write at most once a minute per token to keep reads cheap.
-        if (token.LastUsedAt is null || now - token.LastUsedAt.Value > TimeSpan.FromMinutes(1))
+        var lastTouched = token.LastUsedAt ?? DateTimeOffset.MinValue;
+        if (now - lastTouched > TouchInterval)
         {
-            try
-            {
-                await tokens.TouchAsync(token.Id, now, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Could not record last use of token {TokenId}", token.Id);
-            }
+            await TouchAsync(token.Id, now, cancellationToken);
+            lastTouched = now;
         }
         // In memory only, stored with the next download-count flush: the day's active tokens and users (analytics).
         usage.Seen(Analytics.ActorKind.Token, token.Id);
         usage.Seen(Analytics.ActorKind.User, user.Id);
-        return TokenAuthentication.Ok(new Principal(user.Id, user.Username, user.IsAdmin, token.Id, TokenScopes.FromStored(token.EndpointScopes, token.CrateScopes), user.IsReadOnly));
+        var principal = new Principal(user.Id, user.Username, user.IsAdmin, token.Id, TokenScopes.FromStored(token.EndpointScopes, token.CrateScopes), user.IsReadOnly);
+        cache.StoreToken(hash, principal, token.ExpiresAt, lastTouched, stamp);
+        return TokenAuthentication.Ok(principal);
+    }
+
+    private async Task TouchAsync(long tokenId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tokens.TouchAsync(tokenId, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not record last use of token {TokenId}", tokenId);
+        }
     }
 }
 

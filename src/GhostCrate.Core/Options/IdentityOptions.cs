@@ -10,7 +10,7 @@ public sealed class IdentityOptions
     public int SessionMinutes { get; set; } = 12 * 60;
     /// <summary>Mark cookies Secure. Null: Secure when the request came over https (set true behind a TLS proxy).</summary>
     public bool? SecureCookies { get; set; }
-    /// <summary>Where the keys that protect cookies live; defaults to {DataDir}/keys. Share it between nodes.</summary>
+    /// <summary>A folder for the keys that protect cookies; unset (the default) keeps them in the database, shared by every node.</summary>
     public string? KeysPath { get; set; }
     /// <summary>Longest lifetime of a new API token in days; null = tokens may never expire.</summary>
     public int? MaxTokenLifetimeDays { get; set; }

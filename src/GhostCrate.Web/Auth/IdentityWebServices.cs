@@ -1,4 +1,5 @@
 using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
 using GhostCrate.Web.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -45,19 +46,32 @@ public static class IdentityWebServices
         services.AddOptions<AntiforgeryOptions>().Configure<IOptions<IdentityOptions>>((o, identity) =>
             o.Cookie.SecurePolicy = identity.Value.SecureCookies == false ? CookieSecurePolicy.None : CookieSecurePolicy.SameAsRequest);
 
-        // Cookies are encrypted with Data Protection keys; keeping them in Identity:KeysPath (default {DataDir}/keys)
-        // keeps sessions alive across restarts, and a shared folder lets several nodes read each other's cookies.
+        // Cookies are encrypted with Data Protection keys. By default the key ring lives in the database, so every node
+        // of a cluster reads the same keys (a cookie from one node is accepted by the others) and a backup carries them;
+        // Identity:KeysPath keeps them in a folder instead, for those who manage the keys themselves.
         services.AddDataProtection().SetApplicationName("GhostCrate");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<IdentityOptions>, ILoggerFactory>((keys, identity, loggers) =>
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<IdentityOptions>, IDataProtectionKeyStore, TimeProvider, ILoggerFactory>((keys, identity, store, time, loggers) =>
         {
             if (identity.Value.KeysPath is { Length: > 0 } path)
             {
                 Directory.CreateDirectory(path);
                 keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(path), loggers);
             }
+            else
+            {
+                keys.XmlRepository = new DatabaseXmlRepository(store, time);
+            }
         });
         return services;
     }
+
+    /// <summary>
+    /// Reads the cookie key ring (creating the first key of a new registry) before the node takes requests: a node that
+    /// joins a running cluster then uses the cluster's key from its first response instead of making its own on the
+    /// first sign-in, and an unreadable key store fails the start rather than a user's sign-in.
+    /// </summary>
+    public static void LoadCookieKeys(IServiceProvider services) =>
+        services.GetRequiredService<IDataProtectionProvider>().CreateProtector("GhostCrate.KeyRing").Protect([]);
 
     /// <summary>
     /// Identity:SecureCookies=true: every cookie GhostCrate sets is marked Secure, whatever scheme the request arrived

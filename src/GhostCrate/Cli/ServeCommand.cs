@@ -52,6 +52,11 @@ public static class ServeCommand
         await StartupTasks.EnsureSchemaAsync(app.Services, settings, cancellationToken);
         await StartupTasks.EnsureStorageAsync(app.Services, settings, cancellationToken);
         await StartupTasks.BootstrapAdminAsync(app.Services, settings, output, cancellationToken);
+        if (await StartupTasks.ImportLegacyKeysAsync(app.Services, settings, cancellationToken) is > 0 and var imported)
+        {
+            await output.WriteLineAsync($"Copied {imported} cookie key(s) from {Path.Combine(settings.DataDir, "keys")} into the database (the folder is no longer read).");
+        }
+        Web.Auth.IdentityWebServices.LoadCookieKeys(app.Services);
         app.MapGhostCrate();
         return app;
     }

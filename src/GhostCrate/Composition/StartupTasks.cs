@@ -43,4 +43,25 @@ public static class StartupTasks
             await output.WriteLineAsync("This password is shown once. Set GHOSTCRATE_ADMIN_PASSWORD before the first start to choose it.");
         }
     }
+
+    /// <summary>
+    /// Upgrade from a version that kept the cookie keys in {DataDir}/keys: with Identity:KeysPath unset the keys now live
+    /// in the database, so the folder's keys are copied there (each once, by name) and sessions signed in before the
+    /// upgrade stay valid. Returns how many keys were added.
+    /// </summary>
+    public static async Task<int> ImportLegacyKeysAsync(IServiceProvider services, GhostCrateSettings settings, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(settings.DataDir, "keys");
+        if (settings.Identity.KeysPath is not null || !Directory.Exists(folder)) return 0;
+        var store = services.GetRequiredService<IDataProtectionKeyStore>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var added = 0;
+        // FileSystemXmlRepository names each file {friendly name}.xml.
+        foreach (var file in Directory.EnumerateFiles(folder, "*.xml").Order(StringComparer.Ordinal))
+        {
+            var xml = await File.ReadAllTextAsync(file, cancellationToken);
+            if (await store.AddAsync(Path.GetFileNameWithoutExtension(file), xml, now, cancellationToken)) added++;
+        }
+        return added;
+    }
 }

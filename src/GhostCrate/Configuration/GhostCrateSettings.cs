@@ -102,7 +102,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(OptionsValidation.Validate(registry));
         errors.AddRange(OptionsValidation.Validate(identity));
         errors.AddRange(OptionsValidation.Validate(rateLimits));
-        identity.KeysPath = Path.GetFullPath(string.IsNullOrWhiteSpace(identity.KeysPath) ? Path.Combine(dataDir, "keys") : identity.KeysPath, workingDirectory);
+        identity.KeysPath = string.IsNullOrWhiteSpace(identity.KeysPath) ? null : Path.GetFullPath(identity.KeysPath, workingDirectory);
         errors.AddRange(ProxyOptionsValidation.Validate(proxy));
         if (mirror.Enabled) mirror.Directory = Path.GetFullPath(mirror.Directory!, workingDirectory);
         errors.AddRange(MirrorOptions.Validate(mirror, proxy));

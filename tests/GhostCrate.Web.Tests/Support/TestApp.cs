@@ -18,21 +18,25 @@ public sealed class TestApp : IAsyncDisposable
     public const string AdminToken = "gcr_test_admin_token_0123456789abcdef";
 
     private readonly WebApplication _app;
+    private readonly bool _ownsDataDir;
 
     public string DataDir { get; }
     public Uri BaseAddress { get; }
     public IServiceProvider Services => _app.Services;
 
-    private TestApp(WebApplication app, string dataDir, Uri baseAddress)
+    private TestApp(WebApplication app, string dataDir, Uri baseAddress, bool ownsDataDir)
     {
         _app = app;
+        _ownsDataDir = ownsDataDir;
         DataDir = dataDir;
         BaseAddress = baseAddress;
     }
 
-    public static async Task<TestApp> StartAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? overrideServices = null)
+    /// <param name="dataDir">An existing data directory to start on (a restart); the caller deletes it. Null: a new one, deleted on dispose.</param>
+    public static async Task<TestApp> StartAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? overrideServices = null, string? dataDir = null)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "gc-web-" + Guid.NewGuid().ToString("N"));
+        var ownsDataDir = dataDir is null;
+        dataDir ??= Path.Combine(Path.GetTempPath(), "gc-web-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var values = new Dictionary<string, string?>
         {
@@ -49,7 +53,7 @@ public sealed class TestApp : IAsyncDisposable
         var app = await ServeCommand.BuildAsync(configuration, loaded, TextWriter.Null, CancellationToken.None, overrideServices);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestApp(app, dataDir, new Uri(address));
+        return new TestApp(app, dataDir, new Uri(address), ownsDataDir);
     }
 
     public HttpClient Client(string? token = null)
@@ -79,6 +83,7 @@ public sealed class TestApp : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsDataDir) return;
         try
         {
             Directory.Delete(DataDir, recursive: true);

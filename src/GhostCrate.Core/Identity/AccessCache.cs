@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Identity;
+
+/// <summary>
+/// Per-node memory of access decisions, so that a request with a known token (a 304 of the index in auth-required
+/// mode, most of all) costs no database query: token -> principal, and crate -> may this caller read it.
+/// <para>
+/// Exactness comes from the database's access epoch (<see cref="IAccessEpoch"/>, moved by triggers whenever a token,
+/// user, membership, owner or a crate's restricted flag changes): every entry carries the epoch this node had read
+/// <em>before</em> it looked the answer up, and is trusted only while that is still the current epoch. The epoch is
+/// read again on every change notification (PostgreSQL's NOTIFY at commit, so every node within milliseconds; SQLite:
+/// once a second for another process such as the CLI) and right after a change made through this node
+/// (<see cref="Invalidate"/>). <see cref="MaxAge"/> is a backstop for a notification path that fails unnoticed.
+/// </para>
+/// </summary>
+public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<AccessCache> logger)
+{
+    /// <summary>Longest time an entry is used without looking the answer up again.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
+    /// <summary>Entries per map; a full map is emptied (a burst of new tokens costs one lookup each, nothing more).</summary>
+    public const int MaxEntries = 10_000;
+
+    /// <summary>"No epoch known": nothing is trusted or stored (before the first read, and after a local change).</summary>
+    public const long Unknown = -1;
+
+    private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ReadKey, CachedRead> _reads = new();
+    private readonly Lock _gate = new();
+    private long _epoch = Unknown;
+    private long _lastKnown = Unknown;
+    private long _invalidations;
+
+    /// <summary>The epoch to stamp an answer with: take it before the lookup whose answer is stored.</summary>
+    public long Stamp => Volatile.Read(ref _epoch);
+
+    public bool TryGetToken(string tokenHash, out CachedToken token)
+    {
+        var current = Stamp;
+        if (current != Unknown && _tokens.TryGetValue(tokenHash, out var found) && found.Epoch == current && Fresh(found.CachedAt))
+        {
+            token = found;
+            return true;
+        }
+        token = null!;
+        return false;
+    }
+
+    public void StoreToken(string tokenHash, Principal principal, DateTimeOffset? expiresAt, DateTimeOffset lastTouched, long stamp)
+    {
+        if (stamp == Unknown || stamp != Stamp) return;
+        if (_tokens.Count >= MaxEntries) _tokens.Clear();
+        _tokens[tokenHash] = new CachedToken(principal, expiresAt, stamp, time.GetTimestamp(), lastTouched.UtcTicks);
+    }
+
+    public bool TryGetRead(string canonicalName, Principal? principal, out bool mayRead)
+    {
+        var current = Stamp;
+        if (current != Unknown && _reads.TryGetValue(KeyOf(canonicalName, principal), out var found) && found.Epoch == current && Fresh(found.CachedAt))
+        {
+            mayRead = found.MayRead;
+            return true;
+        }
+        mayRead = false;
+        return false;
+    }
+
+    public void StoreRead(string canonicalName, Principal? principal, bool mayRead, long stamp)
+    {
+        if (stamp == Unknown || stamp != Stamp) return;
+        if (_reads.Count >= MaxEntries) _reads.Clear();
+        _reads[KeyOf(canonicalName, principal)] = new CachedRead(mayRead, stamp, time.GetTimestamp());
+    }
+
+    /// <summary>
+    /// Reads the database's epoch; when it moved, every entry stops being trusted. Called by the change feed (at start,
+    /// after every reconnection and on every notification) and after <see cref="Invalidate"/>.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        long invalidations;
+        lock (_gate) invalidations = _invalidations;
+        var value = await epoch.ReadAsync(cancellationToken);
+        lock (_gate)
+        {
+            // A local change after this read started: its own catch-up decides (this value may predate the change).
+            if (invalidations != _invalidations) return;
+            if (_epoch != Unknown && value <= _epoch) return; // nothing moved, or an older read finishing late
+            if (value != _lastKnown)
+            {
+                _tokens.Clear();
+                _reads.Clear();
+            }
+            _lastKnown = value;
+            Volatile.Write(ref _epoch, value);
+        }
+    }
+
+    /// <summary>
+    /// After a change made through this node committed (a token revoked, a user disabled, a membership changed):
+    /// nothing is trusted until the epoch has been read again, so this node refuses a revoked token on the very next
+    /// request rather than after the notification round trip.
+    /// </summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _invalidations++;
+            Volatile.Write(ref _epoch, Unknown);
+        }
+        _ = CatchUpAfterInvalidateAsync();
+    }
+
+    private async Task CatchUpAfterInvalidateAsync()
+    {
+        try
+        {
+            await CatchUpAsync(CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // Nothing is trusted meanwhile; the next notification or poll tries again.
+            logger.LogWarning(exception, "Reading the access epoch failed");
+        }
+    }
+
+    private bool Fresh(long cachedAt) => time.GetElapsedTime(cachedAt) < MaxAge;
+
+    private static ReadKey KeyOf(string canonicalName, Principal? principal) =>
+        new(canonicalName, principal?.UserId ?? 0, principal?.IsAdmin ?? false);
+
+    private readonly record struct ReadKey(string Crate, long UserId, bool IsAdmin);
+
+    private sealed record CachedRead(bool MayRead, long Epoch, long CachedAt);
+}
+
+/// <summary>A token's principal as looked up at <see cref="Epoch"/>; <see cref="LastTouchedTicks"/> paces the last-use write.</summary>
+public sealed class CachedToken(Principal principal, DateTimeOffset? expiresAt, long epoch, long cachedAt, long lastTouchedTicks)
+{
+    private long _lastTouchedTicks = lastTouchedTicks;
+
+    public Principal Principal { get; } = principal;
+    public DateTimeOffset? ExpiresAt { get; } = expiresAt;
+    public long Epoch { get; } = epoch;
+    public long CachedAt { get; } = cachedAt;
+
+    /// <summary>True for one caller once <paramref name="interval"/> has passed since the last recorded use.</summary>
+    public bool ClaimTouch(DateTimeOffset now, TimeSpan interval)
+    {
+        var last = Interlocked.Read(ref _lastTouchedTicks);
+        return now.UtcTicks - last > interval.Ticks && Interlocked.CompareExchange(ref _lastTouchedTicks, now.UtcTicks, last) == last;
+    }
+}

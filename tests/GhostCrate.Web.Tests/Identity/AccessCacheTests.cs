@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Organizations;
+using GhostCrate.Data;
+using GhostCrate.Testing;
+using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Web.Tests.Identity;
+
+/// <summary>
+/// Auth-required reads with a known token are answered without a database query (Core/Identity/AccessCache.cs), and a
+/// change made through the node (token revoked, user disabled) is enforced on the very next request. The real
+/// repositories are wrapped in a proxy that only counts calls. Across nodes: GhostCrate.EndToEnd TwoNodeSessionTests.
+/// </summary>
+public sealed class AccessCacheTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_304_for_a_cached_token_in_auth_required_mode_makes_no_database_query_and_a_revocation_applies_at_once()
+    {
+        var calls = new CallCounter();
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" }, services => calls.Wrap(services));
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("hotcrate", "1.0.0").PublishBody())).StatusCode);
+        var token = await Users.CreateWithTokenAsync(app, "reader");
+        using var http = app.Client(token);
+        var first = await http.GetAsync("/index/ho/tc/hotcrate");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag!;
+
+        async Task<HttpStatusCode> ConditionalAsync(HttpClient client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/index/ho/tc/hotcrate");
+            request.Headers.IfNoneMatch.Add(etag);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // Poll until the node has read the access epoch and remembered the token (without the cache, never).
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            var before = calls.Total;
+            Assert.Equal(HttpStatusCode.NotModified, await ConditionalAsync(http));
+            if (calls.Total == before) break;
+            Assert.True(DateTime.UtcNow < until, $"every 304 still queried the database: {calls.Describe()}");
+        }
+        var start = calls.Total;
+        for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.NotModified, await ConditionalAsync(http));
+        Assert.True(calls.Total == start, $"cached 304s queried the database: {calls.Describe()}");
+
+        // The reader revokes its own token through this node: the next request with it is refused, not served from memory.
+        var tokens = await app.Services.GetRequiredService<ITokenRepository>().ListForUserAsync(
+            (await app.Services.GetRequiredService<IUserRepository>().FindByNameAsync("reader", CancellationToken.None))!.Id, CancellationToken.None);
+        Assert.True((await http.DeleteAsync($"/api/v1/me/tokens/{tokens.Single().Id}")).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ConditionalAsync(http));
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_and_removing_a_team_member_apply_on_the_next_request()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("secret", "1.0.0").PublishBody())).StatusCode);
+        var memberToken = await Users.CreateWithTokenAsync(app, "member");
+        var otherToken = await Users.CreateWithTokenAsync(app, "other");
+        var users = app.Services.GetRequiredService<IUserRepository>();
+        var orgs = app.Services.GetRequiredService<IOrganizationRepository>();
+        var groups = app.Services.GetRequiredService<ICrateGroupOwnerRepository>();
+        var admin = (await users.FindByNameAsync("admin", CancellationToken.None))!;
+        var member = (await users.FindByNameAsync("member", CancellationToken.None))!;
+        var crate = (await app.Services.GetRequiredService<ICrateRepository>().FindAsync("secret", CancellationToken.None))!;
+        var org = (await orgs.CreateAsync("acme", "acme", admin.Id, DateTimeOffset.UtcNow, CancellationToken.None))!;
+        var team = (await orgs.CreateTeamAsync(org.Id, "core", "core", DateTimeOffset.UtcNow, CancellationToken.None))!;
+        var invitation = (await orgs.InviteAsync(org.Id, member.Id, OrgRole.Contributor, admin.Id, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None))!;
+        await orgs.AcceptInvitationAsync(invitation.Id, DateTimeOffset.UtcNow, CancellationToken.None);
+        await orgs.AddTeamMemberAsync(team.Id, member.Id, DateTimeOffset.UtcNow, CancellationToken.None);
+        await groups.AddTeamAsync(crate.Id, team.Id, DateTimeOffset.UtcNow, CancellationToken.None);
+        await groups.SetRestrictedAsync(crate.Id, true, CancellationToken.None);
+
+        using var memberHttp = app.Client(memberToken);
+        using var adminHttp = app.Client(TestApp.AdminToken);
+        await EventuallyAsync(memberHttp, HttpStatusCode.OK, "the team member reads the restricted crate");
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await memberHttp.GetAsync("/index/se/cr/secret")).StatusCode);
+
+        // Through the API: the member leaves the team; the crate is then hidden from them on the next request.
+        Assert.True((await adminHttp.DeleteAsync("/api/v1/orgs/acme/teams/core/members/member")).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await memberHttp.GetAsync("/index/se/cr/secret")).StatusCode);
+
+        // A user disabled through the admin API: their token is refused on the next request.
+        using var otherHttp = app.Client(otherToken);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherHttp.GetAsync("/index/se/cr/secret")).StatusCode); // signed in, not a member
+        var disable = await adminHttp.PatchAsJsonAsync("/api/v1/admin/users/other", new { disabled = true });
+        Assert.True(disable.IsSuccessStatusCode, await disable.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await otherHttp.GetAsync("/index/se/cr/secret")).StatusCode);
+    }
+
+    private static async Task EventuallyAsync(HttpClient http, HttpStatusCode expected, string what)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while ((await http.GetAsync("/index/se/cr/secret")).StatusCode != expected)
+        {
+            Assert.True(DateTime.UtcNow < until, what);
+        }
+    }
+
+    /// <summary>Counts calls to the repositories an authenticated read may use; the calls go to the real ones.</summary>
+    private sealed class CallCounter
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _calls = new();
+        private int _total;
+
+        public int Total => Volatile.Read(ref _total);
+
+        public string Describe() => string.Join(", ", _calls.Select(c => $"{c.Key}={c.Value}"));
+
+        public void Wrap(IServiceCollection services)
+        {
+            services.AddSingleton(sp => Counting<ITokenRepository>.Create(sp.GetRequiredService<GhostCrateDatabase>().Tokens, this));
+            services.AddSingleton(sp => Counting<IUserRepository>.Create(sp.GetRequiredService<GhostCrateDatabase>().Users, this));
+            services.AddSingleton(sp => Counting<ICrateRepository>.Create(sp.GetRequiredService<GhostCrateDatabase>().Crates, this));
+            services.AddSingleton(sp => Counting<IOwnerRepository>.Create(sp.GetRequiredService<GhostCrateDatabase>().Owners, this));
+            services.AddSingleton(sp => Counting<ICrateGroupOwnerRepository>.Create(sp.GetRequiredService<GhostCrateDatabase>().CrateGroupOwners, this));
+            services.AddSingleton(sp => Counting<Core.Index.IIndexFileStore>.Create(sp.GetRequiredService<GhostCrateDatabase>().IndexFiles, this));
+        }
+
+        public void Record(string name)
+        {
+            Interlocked.Increment(ref _total);
+            _calls.AddOrUpdate(name, 1, (_, n) => n + 1);
+        }
+    }
+
+    public class Counting<T> : DispatchProxy where T : class
+    {
+        private T _inner = null!;
+        private CallCounter _counter = null!;
+
+        internal static T Create(T inner, object counter)
+        {
+            var proxy = Create<T, Counting<T>>();
+            var self = (Counting<T>)(object)proxy;
+            self._inner = inner;
+            self._counter = (CallCounter)counter;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            _counter.Record(typeof(T).Name + "." + targetMethod!.Name);
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
+    }
+}
