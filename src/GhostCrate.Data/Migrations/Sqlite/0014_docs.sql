@@ -1,4 +1,4 @@
--- Rustdoc per version (issue 22; docs/rustdoc.md), SQLite. Keep in step with Postgres/0015_docs.sql.
+-- Rustdoc per version (issue 22; docs/rustdoc.md), SQLite. Keep in step with Postgres/0014_docs.sql.
 -- The files live in the blob store under docs/{crate}/{version}/{generation}/: an upload or build writes a new
 -- generation, and switching `generation` in one row is what makes it visible (staged, then swapped atomically).
 -- Older generations are deleted by the docs.delete_generation job. The build_* columns are the builder's status.
