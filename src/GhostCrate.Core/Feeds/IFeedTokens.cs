@@ -4,7 +4,7 @@ namespace GhostCrate.Core.Feeds;
 /// The token in a private registry's feed URLs (feed readers cannot send a header): it stands for one user and can
 /// only read feeds, so a URL that leaks into a reader's or a proxy's logs opens nothing else. The host protects it
 /// with the shared Data Protection keys (several nodes read each other's tokens); it embeds the user's session
-/// version, so signing out everywhere or changing the password retires every feed URL of that user.
+/// version, so a password change (also an administrator's reset) or a change of the user's roles retires every feed URL of that user.
 /// </summary>
 public interface IFeedTokens
 {

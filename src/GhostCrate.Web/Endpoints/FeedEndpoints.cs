@@ -34,7 +34,7 @@ public static class FeedEndpoints
 
         app.MapGet("/api/v1/me/feeds", MyFeedsAsync).WithTags(ApiDocs.AccountTag).Auth(ApiAuth.TokenOrSession)
             .Operation("getFeeds", "Atom feed URLs for the caller, with the feed token private registries need",
-                "The token only reads feeds, as the caller would see them; signing out everywhere or a password change retires it.")
+                "The token only reads feeds, as the caller would see them; a password change (or a reset, or a change of roles) retires it.")
             .Problems(401, 403);
         return app;
     }
@@ -78,7 +78,7 @@ public static class FeedEndpoints
             // A wrong or retired token is refused even where feeds are public: the reader should learn its URL is stale.
             return await feeds.ReaderAsync(token, context.RequestAborted) is { } reader
                 ? (reader, null)
-                : (null, ApiResults.Problem(StatusCodes.Status401Unauthorized, "this feed token is not valid (signed out everywhere, password changed, or not made here); get a new feed URL from GET /api/v1/me/feeds"));
+                : (null, ApiResults.Problem(StatusCodes.Status401Unauthorized, "this feed token is not valid (the password or the user's roles changed, or it was not made here); get a new feed URL from GET /api/v1/me/feeds"));
         }
         var authRequired = context.RequestServices.GetRequiredService<IOptions<RegistryOptions>>().Value.AuthRequired;
         return authRequired
