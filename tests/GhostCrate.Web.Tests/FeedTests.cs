@@ -113,6 +113,22 @@ public sealed class FeedTests
     }
 
     [Fact]
+    public async Task Pages_announce_the_feeds_and_the_announced_links_answer()
+    {
+        await using var app = await TestApp.StartAsync();
+        await PublishAsync(app, "alpha", "1.0.0");
+        var client = app.Client(token: null);
+
+        var home = await client.GetStringAsync("/");
+        Assert.Contains("""<link rel="alternate" type="application/atom+xml" title="Recent releases" href="/feeds/updates.atom">""", home);
+        var page = await client.GetStringAsync("/crates/alpha");
+        var announced = System.Text.RegularExpressions.Regex.Matches(page, """<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)">""")
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["/feeds/updates.atom", "/feeds/crates/alpha.atom"], announced);
+        foreach (var href in announced) Assert.NotEmpty(Titles(await AtomAsync(client, href)));
+    }
+
+    [Fact]
     public async Task Control_characters_in_a_description_do_not_break_the_document()
     {
         var feed = new Core.Feeds.Feed(Core.Feeds.FeedKind.Updates, null,
