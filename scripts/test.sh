@@ -14,7 +14,7 @@
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
 #
 # Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL, Chromium, gnupg, nginx,
-# openssl, yamllint (and buildah, podman, debootstrap for the container lane) are installed from Debian when missing,
+# openssl, yamllint, python3-feedparser (and buildah, podman, debootstrap for the container lane) are installed from Debian when missing,
 # s3rver, oidc-provider and maildev (SMTP) from npm by scripts/services/s3.sh, oidc.sh and smtp.sh. Prints one line per test project and, as the very last line,
 # "N passed, N failed" (", N skipped" when some were skipped). Exits non-zero when a test failed, a project failed to
 # build or run, or a service did not start (each of those counts as one failure).
@@ -123,6 +123,8 @@ if [[ " ${lanes[*]} " == *" container "* ]]; then
 fi
 # The metrics tests lint /metrics and the alert rules with promtool, which Debian ships in its prometheus package.
 command -v promtool >/dev/null || apt_packages+=(prometheus)
+# The feed tests read the Atom feeds with a real feed parser (Debian's python3-feedparser).
+/usr/bin/python3 -c 'import feedparser' 2>/dev/null || apt_packages+=(python3-feedparser)
 if [[ ${#apt_packages[@]} -gt 0 ]]; then
   log "installing ${apt_packages[*]} from Debian"
   sudo_cmd=()

@@ -51,6 +51,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().TokenExpiry);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Docs);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Feeds);
         return services;
     }
 }

@@ -52,6 +52,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
         Docs = new Docs.DocsRepository(factory);
+        Feeds = new Feeds.FeedQueries(factory);
         DataProtectionKeys = new DataProtectionKeyRepository(factory);
         AccessEpoch = new AccessEpochRepository(factory);
     }
@@ -78,6 +79,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
+
+    public Core.Feeds.IFeedQueries Feeds { get; }
     public IDataProtectionKeyStore DataProtectionKeys { get; }
     public IAccessEpoch AccessEpoch { get; }
     public Core.Backup.IDatabaseBackup Backup { get; }

@@ -58,6 +58,7 @@ public static class GhostCrateWeb
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();
         app.MapDocsApi();
+        app.MapFeeds();
         app.MapCargoApi();
         Docs.DocsServing.MapDocsFiles(app);
         app.MapProxyMounts();

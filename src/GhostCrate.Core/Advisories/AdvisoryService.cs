@@ -11,6 +11,8 @@ namespace GhostCrate.Core.Advisories;
 /// </summary>
 public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider time, ILogger<AdvisoryService> logger)
 {
+    private readonly ParsedAdvisoryCache parsedTexts = new();
+
     /// <summary>
     /// Replaces the stored advisories with <paramref name="files"/>. Any unreadable file rejects the whole import
     /// (nothing is changed): a half-imported database would silently hide advisories. An import with no advisory at
@@ -34,7 +36,7 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider
         // Packages that had advisories before must be recomputed too: their findings may have to disappear.
         var before = await repository.TextsAsync(null, cancellationToken);
         var packages = byId.Values.Select(a => CrateName.Canonicalize(a.Advisory.Package))
-            .Concat(before.Select(t => AdvisoryParser.Parse(t).Advisory).OfType<Advisory>().Select(a => CrateName.Canonicalize(a.Package)))
+            .Concat(before.Select(t => parsedTexts.Parse(t).Advisory).OfType<Advisory>().Select(a => CrateName.Canonicalize(a.Package)))
             .ToHashSet(StringComparer.Ordinal);
 
         var (added, updated, removed, unchanged) = await repository.ReplaceAllAsync([.. byId.Values.OrderBy(a => a.Advisory.Id, StringComparer.Ordinal)], time.GetUtcNow(), cancellationToken);
@@ -88,7 +90,7 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider
         [.. AdvisoryMatcher.Matching(await ForCrateAsync(crateName, cancellationToken), crateName, version)];
 
     public async Task<Advisory?> FindAsync(string id, CancellationToken cancellationToken) =>
-        await repository.TextAsync(id, cancellationToken) is { } text ? AdvisoryParser.Parse(text).Advisory : null;
+        await repository.TextAsync(id, cancellationToken) is { } text ? parsedTexts.Parse(text).Advisory : null;
 
     /// <summary>Findings for the packages of a lock file: every advisory affecting a locked registry package.</summary>
     public async Task<IReadOnlyList<AuditFinding>> AuditAsync(IReadOnlyList<GhostCrate.Packaging.LockedPackage> packages, CancellationToken cancellationToken)
@@ -110,7 +112,7 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider
         foreach (var text in texts)
         {
             // Stored texts passed the parser at import; one that no longer parses is a bug to see, not a crash.
-            var parsed = AdvisoryParser.Parse(text);
+            var parsed = parsedTexts.Parse(text);
             if (parsed.Advisory is { } a) list.Add(a);
             else logger.LogError("A stored advisory no longer parses: {Error}", parsed.Error);
         }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using GhostCrate.Core.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Analytics;
@@ -12,9 +12,9 @@ namespace GhostCrate.Core.Analytics;
 /// </summary>
 public sealed class UsageCounter(IUsageRepository repository, TimeProvider time, ILogger<UsageCounter> logger)
 {
+    private readonly PendingCounts<(DateOnly Day, string Kind, string Source)> _counts = new();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _flush = new(1, 1);
-    private Dictionary<(DateOnly Day, string Kind, string Source), long> _counts = [];
     private HashSet<ActorSighting> _sightings = [];
     // Sightings this node has stored already: an actor busy all day is written once per day, not once per flush.
     private readonly HashSet<ActorSighting> _stored = [];
@@ -22,8 +22,8 @@ public sealed class UsageCounter(IUsageRepository repository, TimeProvider time,
     /// <summary>One event of <paramref name="kind"/> (<see cref="UsageKinds"/>) at <paramref name="source"/>, today.</summary>
     public void Record(string kind, string source)
     {
-        var day = Today();
-        lock (_gate) CollectionsMarshal.GetValueRefOrAddDefault(_counts, (day, kind, source), out _)++;
+        var now = time.GetUtcNow();
+        _counts.Add((DateOnly.FromDateTime(now.UtcDateTime), kind, source), now);
     }
 
     /// <summary>A user or API token was active (authenticated) today.</summary>
@@ -42,27 +42,23 @@ public sealed class UsageCounter(IUsageRepository repository, TimeProvider time,
         await _flush.WaitAsync(cancellationToken);
         try
         {
-            Dictionary<(DateOnly Day, string Kind, string Source), long> counts;
+            var took = _counts.Take();
             HashSet<ActorSighting> sightings;
-            lock (_gate)
-            {
-                if (_counts.Count == 0 && _sightings.Count == 0) return true;
-                (counts, _counts) = (_counts, []);
-                (sightings, _sightings) = (_sightings, []);
-            }
+            lock (_gate) (sightings, _sightings) = (_sightings, []);
+            if (took is null && sightings.Count == 0) return true;
+            var counts = took?.Counts ?? [];
+            var counters = counts.Count;
             try
             {
                 await repository.AddAsync(counts.Select(c => new UsageIncrement(c.Key.Day, c.Key.Kind, c.Key.Source, c.Value)).ToList(), sightings, cancellationToken);
+                if (took is { } stored) _counts.Stored(stored.Counts);
             }
             catch (Exception ex)
             {
-                lock (_gate)
-                {
-                    foreach (var (key, n) in counts) CollectionsMarshal.GetValueRefOrAddDefault(_counts, key, out _) += n;
-                    _sightings.UnionWith(sightings);
-                }
+                if (took is { } notStored) _counts.NotStored(notStored.Counts, notStored.Oldest);
+                lock (_gate) _sightings.UnionWith(sightings);
                 if (ex is OperationCanceledException) throw;
-                logger.LogWarning(ex, "Could not record usage analytics ({Counts} counters, {Sightings} active users and tokens); will retry", counts.Count, sightings.Count);
+                logger.LogWarning(ex, "Could not record usage analytics ({Counts} counters, {Sightings} active users and tokens); will retry", counters, sightings.Count);
                 return false;
             }
             lock (_gate)

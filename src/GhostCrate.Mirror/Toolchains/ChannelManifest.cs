@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Tomlyn;
-using Tomlyn.Model;
+using GhostCrate.Packaging.Toml;
 
 namespace GhostCrate.Mirror.Toolchains;
 
@@ -10,7 +9,8 @@ namespace GhostCrate.Mirror.Toolchains;
 /// `src/dist/manifest.rs`): `date`, `[pkg.NAME]` with a `version` and `[pkg.NAME.target.TRIPLE]` entries holding
 /// `available`, `url`/`hash`, `xz_url`/`xz_hash` (and `zst_url`/`zst_hash` where published), the components and
 /// extensions of the `rust` package, `[renames]` and `[profiles]`. The document comes from a dist server we do not
-/// control: it is parsed by Tomlyn behind our own size and count limits, and every value is type-checked here.
+/// control: it is read by the project's validating TOML reader (duplicate keys and redefined tables refused, nesting
+/// capped, as for Cargo.toml and Cargo.lock) behind our own size and count limits, and every value is type-checked here.
 /// The original bytes are kept: a mirror serves the upstream manifest unchanged (rustup compares it with its `.sha256`).
 /// </summary>
 public sealed class ChannelManifest
@@ -20,6 +20,9 @@ public sealed class ChannelManifest
 
     /// <summary>Bounds the work a hostile manifest can cause (packages x targets is ~2,000 in a real one).</summary>
     public const int MaxPackageTargets = 100_000;
+
+    /// <summary>A manifest nests `pkg.NAME.target.TRIPLE.components[]` deep at most; anything deeper is not a manifest.</summary>
+    private const int MaxDepth = 8;
 
     private ChannelManifest(byte[] bytes, string date, IReadOnlyDictionary<string, ManifestPackage> packages,
         IReadOnlyDictionary<string, string> renames, IReadOnlyDictionary<string, IReadOnlyList<string>> profiles)
@@ -62,15 +65,8 @@ public sealed class ChannelManifest
         {
             throw Invalid("it is not UTF-8 text");
         }
-        TomlTable root;
-        try
-        {
-            root = TomlSerializer.Deserialize<TomlTable>(text) ?? throw Invalid("it is empty");
-        }
-        catch (TomlException ex)
-        {
-            throw Invalid($"it is not valid TOML: {FirstLine(ex.Message)}");
-        }
+        var parsed = TomlReader.Parse(text, MaxDepth);
+        var root = parsed.Document ?? throw Invalid($"it is not valid TOML: {parsed.Error}");
 
         var version = String(root, "manifest-version", "manifest-version");
         if (version != "2") throw Invalid($"manifest-version is `{version}`; only version 2 is understood");
@@ -138,12 +134,7 @@ public sealed class ChannelManifest
     private static List<ComponentRef> References(TomlTable table, string key, string where)
     {
         if (!table.TryGetValue(key, out var value)) return [];
-        IEnumerable<object?> items = value switch
-        {
-            TomlTableArray tables => tables,
-            TomlArray array => array,
-            _ => throw Invalid($"{where}.{key} is not an array"),
-        };
+        var items = value as TomlArray ?? throw Invalid($"{where}.{key} is not an array");
         var list = new List<ComponentRef>();
         foreach (var item in items)
         {
@@ -153,19 +144,19 @@ public sealed class ChannelManifest
         return list;
     }
 
-    private static IEnumerable<KeyValuePair<string, object>> Table(TomlTable parent, string key, string where) =>
-        parent.TryGetValue(key, out var value) && value is TomlTable table ? table : throw Invalid($"`{where}` is missing or not a table");
+    private static IEnumerable<(string Key, object Value)> Table(TomlTable parent, string key, string where) =>
+        parent.TryGetTable(key, out var table) ? Entries(table) : throw Invalid($"`{where}` is missing or not a table");
 
-    private static IEnumerable<KeyValuePair<string, object>> OptionalTable(TomlTable parent, string key, string where) =>
-        !parent.TryGetValue(key, out var value) ? [] : value as TomlTable ?? throw Invalid($"`{where}` is not a table");
+    private static IEnumerable<(string Key, object Value)> OptionalTable(TomlTable parent, string key, string where) =>
+        !parent.TryGetValue(key, out var value) ? [] : Entries(value as TomlTable ?? throw Invalid($"`{where}` is not a table"));
+
+    private static IEnumerable<(string Key, object Value)> Entries(TomlTable table) => table.Keys.Select(k => (k, table[k]));
 
     private static string String(TomlTable table, string key, string where) =>
         OptionalString(table, key, where) ?? throw Invalid($"`{where}` is missing");
 
     private static string? OptionalString(TomlTable table, string key, string where) =>
         !table.TryGetValue(key, out var value) ? null : value as string ?? throw Invalid($"`{where}` is not a string");
-
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     private static MirrorException Invalid(string why) => new($"the channel manifest is not usable: {why}");
 }

@@ -274,17 +274,14 @@ public static class Sha256File
 /// <summary>`rustup/release-stable.toml`: `schema-version = "1"`, `version = "1.29.0"` (rustup `src/cli/self_update.rs`).</summary>
 public static class RustupRelease
 {
+    /// <summary>The real file is two lines; anything this large is not it.</summary>
+    private const int MaxBytes = 64 * 1024;
+
     public static string Version(byte[] content)
     {
-        Tomlyn.Model.TomlTable table;
-        try
-        {
-            table = Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>(Encoding.UTF8.GetString(content)) ?? [];
-        }
-        catch (Tomlyn.TomlException ex)
-        {
-            throw new MirrorException($"rustup/release-stable.toml is not TOML: {ex.Message.Split('\n')[0]}");
-        }
+        if (content.Length > MaxBytes) throw new MirrorException($"rustup/release-stable.toml is {content.Length} bytes, above the limit of {MaxBytes}");
+        var parsed = GhostCrate.Packaging.Toml.TomlReader.Parse(Encoding.UTF8.GetString(content), maxDepth: 2);
+        var table = parsed.Document ?? throw new MirrorException($"rustup/release-stable.toml is not TOML: {parsed.Error}");
         if (!table.TryGetValue("schema-version", out var schema) || schema as string != "1")
             throw new MirrorException("rustup/release-stable.toml does not have schema-version \"1\"");
         return table.TryGetValue("version", out var version) && version is string v && System.Version.TryParse(v, out _)

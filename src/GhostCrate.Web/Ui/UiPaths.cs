@@ -12,7 +12,7 @@ namespace GhostCrate.Web.Ui;
 /// </summary>
 public sealed class UiPaths
 {
-    private static readonly string[] FixedPrefixes = ["/api/", "/index/", "/assets/", "/crates-io/"];
+    private static readonly string[] FixedPrefixes = ["/api/", "/index/", "/assets/", "/crates-io/", "/feeds/"];
     private static readonly string[] FixedPaths = ["/api", "/index", "/health", "/ready"];
 
     private readonly string[] _prefixes;

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using GhostCrate.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Mirror.Tests.Support;
 
@@ -32,16 +28,15 @@ public enum Fault
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer? _server;
     private readonly HttpClient _upstream;
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Path, string? Range)> _log = new();
     private readonly ConcurrentQueue<(string Path, int Status)> _answers = new();
     private readonly TaskCompletionSource _releaseStalls = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FaultProxy(WebApplication app, Uri upstream)
+    private FaultProxy(Uri upstream)
     {
-        _app = app;
         _upstream = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = upstream };
     }
 
@@ -52,15 +47,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public static async Task<FaultProxy> StartAsync(Uri upstream)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var proxy = new FaultProxy(app, upstream);
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        proxy.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var proxy = new FaultProxy(upstream);
+        proxy._server = await LoopbackServer.StartAsync(app => app.Run(proxy.HandleAsync));
+        proxy.BaseAddress = proxy._server.BaseAddress;
         return proxy;
     }
 
@@ -152,8 +141,7 @@ public sealed class FaultProxy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         ReleaseStalls();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
         _upstream.Dispose();
     }
 }

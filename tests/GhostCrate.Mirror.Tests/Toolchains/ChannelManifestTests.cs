@@ -178,6 +178,10 @@ public sealed class ChannelManifestTests
     [InlineData("manifest-version = \"2\"\ndate = \"2026-04-16\"\n[pkg.rustc]\nversion = 1\n", "`pkg.rustc.version` is not a string")]
     [InlineData("manifest-version = \"2\"\ndate = \"2026-04-16\"\n[pkg.rustc.target.x]\navailable = true\nurl = \"https://static.rust-lang.org/dist/a\"\nhash = \"XYZ\"\n", "not a lowercase hex SHA-256")]
     [InlineData("manifest-version = \"2\"\ndate = \"2026-04-16\"\n[pkg.\"../etc\"]\nversion = \"1\"\n", "not a safe name")]
+    // A key given twice: a lenient reader keeps one of the two hashes, rustup (which refuses the file) neither.
+    [InlineData("manifest-version = \"2\"\ndate = \"2026-04-16\"\n[pkg.rustc]\nversion = \"1\"\nversion = \"2\"\n", "not valid TOML")]
+    [InlineData("manifest-version = \"2\"\ndate = \"2026-04-16\"\n[pkg.rustc]\nversion = \"1\"\n[pkg.rustc]\nversion = \"1\"\n", "not valid TOML")]
+    [InlineData("manifest-version = \"2\"\ndate = \"2026-04-16\"\n[pkg.rustc.target.x.a.b.c.d.e.f]\n", "not valid TOML")]
     public void Malformed_manifests_get_a_clear_error(string toml, string message)
     {
         var ex = Assert.Throws<MirrorException>(() => ChannelManifest.Parse(Encoding.UTF8.GetBytes(toml)));

@@ -1,11 +1,8 @@
 using System.Diagnostics.Metrics;
+using GhostCrate.Testing;
 using GhostCrate.Web.Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 
 namespace GhostCrate.Web.Tests.Metrics;
@@ -82,13 +79,13 @@ public sealed class ExpositionTextTests
     /// <summary>A throwaway Kestrel app exporting one meter of its own through <see cref="MetricsEndpoint"/>.</summary>
     private sealed class Writer : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private readonly LoopbackServer _server;
         private readonly Meter _meter;
         private readonly HttpClient _http;
 
-        private Writer(WebApplication app, Meter meter, Uri address)
+        private Writer(LoopbackServer server, Meter meter, Uri address)
         {
-            _app = app;
+            _server = server;
             _meter = meter;
             _http = new HttpClient { BaseAddress = address };
             var id = meter.Name.Replace('.', '_');
@@ -106,16 +103,11 @@ public sealed class ExpositionTextTests
         public static async Task<Writer> StartAsync()
         {
             var meterName = "test_" + Guid.NewGuid().ToString("N")[..12];
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(meterName).AddGhostCratePrometheus());
-            var app = builder.Build();
-            app.UseGhostCratePrometheus(bearerToken: null);
-            await app.StartAsync();
-            _ = app.Services.GetRequiredService<MeterProvider>();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new Writer(app, new Meter(meterName), new Uri(address));
+            var server = await LoopbackServer.StartAsync(
+                app => app.UseGhostCratePrometheus(bearerToken: null),
+                builder => builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(meterName).AddGhostCratePrometheus()));
+            _ = server.Services.GetRequiredService<MeterProvider>();
+            return new Writer(server, new Meter(meterName), server.BaseAddress);
         }
 
         public async Task<string> ScrapeAsync()
@@ -130,8 +122,7 @@ public sealed class ExpositionTextTests
         {
             _http.Dispose();
             _meter.Dispose();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using GhostCrate.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Web.Tests.Notifications;
 
@@ -18,8 +14,8 @@ namespace GhostCrate.Web.Tests.Notifications;
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _answers = new();
+    private LoopbackServer? _server;
 
     public sealed record Received(string? Id, string? Timestamp, string? Signature, string? HubSignature, string Body);
 
@@ -27,30 +23,26 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    private WebhookReceiver(WebApplication app) => _app = app;
+    private WebhookReceiver() { }
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.MapPost("/hook", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
-            var headers = context.Request.Headers;
-            receiver.Requests.Enqueue(new Received(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], headers["X-Hub-Signature-256"], body));
-            var (status, retryAfter) = receiver._answers.TryDequeue(out var answer) ? answer : (200, null);
-            if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
-            context.Response.StatusCode = status;
-            await context.Response.WriteAsync(status == 200 ? "thanks" : $"failing with {status}", context.RequestAborted);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Url = new Uri(new Uri(address), "/hook");
+        var receiver = new WebhookReceiver();
+        receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/hook", receiver.ReceiveAsync));
+        receiver.Url = new Uri(receiver._server.BaseAddress, "hook");
         return receiver;
+    }
+
+    private async Task ReceiveAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        var headers = context.Request.Headers;
+        Requests.Enqueue(new Received(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], headers["X-Hub-Signature-256"], body));
+        var (status, retryAfter) = _answers.TryDequeue(out var answer) ? answer : (200, null);
+        if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsync(status == 200 ? "thanks" : $"failing with {status}", context.RequestAborted);
     }
 
     public void AnswerNext(int status, string? retryAfter = null) => _answers.Enqueue((status, retryAfter));
@@ -91,7 +83,6 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
     }
 }

@@ -37,6 +37,9 @@ public sealed class OpenApiDocumentTests
         ["/api/openapi.json"] = "the document itself",
         ["/api/docs"] = "the interactive reference page (HTML)",
         ["/docs/{name}/{version}/{path}"] = "a version's rustdoc files (HTML, JavaScript, CSS), served in a CSP sandbox",
+        ["/feeds/crates.atom"] = "the new-crates Atom feed (XML; GET /api/v1/me/feeds gives its URL)",
+        ["/feeds/updates.atom"] = "the recent-releases Atom feed (XML)",
+        ["/feeds/crates/{name}.atom"] = "one crate's releases as an Atom feed (XML)",
     };
 
     [Fact]

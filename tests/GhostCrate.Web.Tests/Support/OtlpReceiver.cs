@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
+using GhostCrate.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Web.Tests.Support;
 
@@ -46,10 +43,10 @@ public sealed record OtlpExport(string Path, string? ContentType, byte[] Body)
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<OtlpExport> _received = new();
+    private LoopbackServer? _server;
 
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private OtlpReceiver() { }
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -57,18 +54,23 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        // gRPC clients speak HTTP/2 with prior knowledge on a cleartext port.
-        if (grpc) builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
-        var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
+        var receiver = new OtlpReceiver();
+        receiver._server = await LoopbackServer.StartAsync(receiver.Map, builder =>
+        {
+            // gRPC clients speak HTTP/2 with prior knowledge on a cleartext port.
+            if (grpc) builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        });
+        receiver.Endpoint = receiver._server.BaseAddress;
+        return receiver;
+    }
+
+    private void Map(WebApplication app)
+    {
         app.MapPost("/v1/{signal}", async (string signal, HttpContext context) =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
-            receiver._received.Enqueue(new OtlpExport("/v1/" + signal, context.Request.ContentType, body.ToArray()));
+            _received.Enqueue(new OtlpExport("/v1/" + signal, context.Request.ContentType, body.ToArray()));
             return Results.Bytes([], "application/x-protobuf");
         });
         app.MapPost("/opentelemetry.proto.collector.{signal}.v1.{service}/Export", async (string signal, HttpContext context) =>
@@ -85,20 +87,16 @@ public sealed class OtlpReceiver : IAsyncDisposable
                 return;
             }
             // Recorded under the OTLP/HTTP path of the same signal (the trace service's package is "trace", its path "traces").
-            receiver._received.Enqueue(new OtlpExport("/v1/" + (signal == "trace" ? "traces" : signal), context.Request.ContentType, frame[5..]));
+            _received.Enqueue(new OtlpExport("/v1/" + (signal == "trace" ? "traces" : signal), context.Request.ContentType, frame[5..]));
             context.Response.ContentType = "application/grpc";
             await context.Response.Body.WriteAsync(new byte[5]); // an empty Export*ServiceResponse
             context.Response.AppendTrailer("grpc-status", "0");
         });
-        await app.StartAsync();
-        receiver.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return receiver;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
     }
 }
 
