@@ -58,9 +58,10 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
         await PublishOkAsync(a, name, "1.0.0");
         Assert.Single(await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel));
 
-        // Cut every LISTEN connection of the database (both nodes'): notifications sent meanwhile are lost.
+        // Cut every LISTEN connection of the database: one per node (index, access and jobs share the change feed's).
+        // Notifications sent meanwhile are lost.
         var cut = await nodes.TerminateListenersAsync(Cancel);
-        Assert.True(cut >= 1, "no LISTEN connection was found to cut");
+        Assert.Equal(2, cut);
         await PublishOkAsync(a, name, "1.1.0");
         Assert.Equal(2, (await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel)).Count);
 

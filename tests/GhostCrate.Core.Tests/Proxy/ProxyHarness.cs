@@ -1,6 +1,7 @@
 using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GhostCrate.Core.Tests.Proxy;
