@@ -40,7 +40,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DataProtectionKeys);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().AccessEpoch);
-        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CreateChangeSignal(
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CreateChangeFeed(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Backup);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupSnapshots);

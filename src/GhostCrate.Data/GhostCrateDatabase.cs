@@ -45,7 +45,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         DownloadStats = new DownloadStatsRepository(factory);
         Usage = new Analytics.UsageRepository(factory);
         Advisories = new Advisories.AdvisoryRepository(factory);
-        JobWakeup = factory.Provider == DatabaseProvider.Postgres ? new Jobs.PostgresJobWakeup(factory, TimeProvider.System) : new Jobs.LocalJobWakeup();
+        JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
         EmailPreferences = new Notifications.EmailPreferenceRepository(factory);
@@ -92,21 +92,20 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Backup.IBackupRunLog BackupRuns => new GhostCrate.Data.Backup.BackupRunRepository(_factory);
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
-    /// <summary>How this process learns of other processes' index changes (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll).</summary>
-    public Core.Index.IIndexChangeSignal CreateChangeSignal(TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers) =>
-        _factory.Provider == DatabaseProvider.Postgres
-            ? new Index.PostgresChangeListener(_factory, time, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Index.PostgresChangeListener>(loggers))
-            : new Index.SqliteChangeSignal(time);
-
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// This node's change feed (PostgreSQL: one LISTEN connection for every topic; SQLite: an in-process poll). It holds
+    /// its connection only while <see cref="Core.Changes.IChangeFeed.RunAsync"/> runs, so whoever runs it owns it and
+    /// nothing needs disposing here.
+    /// </summary>
+    public Core.Changes.IChangeFeed CreateChangeFeed(TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers)
     {
-        if (JobWakeup is IAsyncDisposable wakeup) await wakeup.DisposeAsync();
-        await _factory.DisposeAsync();
+        var subscribers = new Core.Changes.ChangeSubscribers(Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Core.Changes.ChangeSubscribers>(loggers));
+        return _factory.Provider == DatabaseProvider.Postgres
+            ? new Changes.PostgresChangeFeed(_factory, time, subscribers, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Changes.PostgresChangeFeed>(loggers))
+            : new Changes.LocalChangeFeed(time, subscribers);
     }
 
-    public void Dispose()
-    {
-        if (JobWakeup is IAsyncDisposable wakeup) wakeup.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _factory.Dispose();
-    }
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    public void Dispose() => _factory.Dispose();
 }

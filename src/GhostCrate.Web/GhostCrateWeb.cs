@@ -20,8 +20,7 @@ public static class GhostCrateWeb
         services.AddHostedService<DownloadCountFlusher>();
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
-        services.AddHostedService<IndexChangeListener>();
-        services.AddHostedService<Auth.AccessCacheListener>();
+        services.AddHostedService<Changes.ChangeFeedService>();
         // First start-up filters, so their middleware wraps the fast paths too.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DrainConnectionCloseStartupFilter>();
         // Adds nothing when Logs:Requests is off.

@@ -186,15 +186,16 @@ public class IndexFileCacheTests
     {
         var store = new MemoryStore();
         var cache = new IndexFileCache(budget);
-        var follower = new IndexChangeFollower(store, cache, new NoSignal(sharedByNodes), NullLogger<IndexChangeFollower>.Instance);
+        var follower = new IndexChangeFollower(store, cache, new NoFeed(sharedByNodes), NullLogger<IndexChangeFollower>.Instance);
         return (store, follower, new SparseIndexService(store, cache, follower), cache);
     }
 
     /// <summary>Signals nothing: the tests call <see cref="IndexChangeFollower.CatchUpAsync"/> themselves.</summary>
-    private sealed class NoSignal(bool sharedByNodes) : IIndexChangeSignal
+    private sealed class NoFeed(bool sharedByNodes) : GhostCrate.Core.Changes.IChangeFeed
     {
         public bool SharedByNodes => sharedByNodes;
-        public Task RunAsync(Func<CancellationToken, Task> catchUp, CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+        public IDisposable Subscribe(string topic, Func<CancellationToken, Task> catchUp) => throw new NotSupportedException();
+        public Task RunAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
     /// <summary>A unit-test stand-in for the index_files table: one row per crate, a counter that only goes up.</summary>

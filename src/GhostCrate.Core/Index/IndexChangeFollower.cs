@@ -1,3 +1,4 @@
+using GhostCrate.Core.Changes;
 using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Index;
@@ -6,16 +7,17 @@ namespace GhostCrate.Core.Index;
 /// Follows the global change counter of the index files (<see cref="IIndexFileStore.ListChangesAsync"/>) and drops
 /// what changed from <see cref="IndexFileCache"/>. Counter values become visible in the order they were handed out
 /// (Data/Index/IndexChangeCounter.cs), so asking for everything after the last value seen misses nothing, however
-/// long ago the last question was, and after a lost notification connection the next question catches up.
+/// long ago the last question was, and after a lost notification connection the next question catches up. The host
+/// subscribes <see cref="CatchUpAsync"/> to the change feed's <see cref="ChangeTopics.Index"/> topic.
 /// <para>
-/// Read-your-writes across nodes (<see cref="IIndexChangeSignal.SharedByNodes"/>): a read waits for a catch-up that
+/// Read-your-writes across nodes (<see cref="IChangeFeed.SharedByNodes"/>): a read waits for a catch-up that
 /// <em>started</em> after the read arrived. A client that saw node A acknowledge a publish sends its next request
 /// after A's commit, so that catch-up's query sees the commit and drops the old file before the read looks in memory:
 /// node B answers with the new version on the very next request, exactly, not after a notification that may still be
 /// on its way. Reads that arrive together share one query (<see cref="CatchUpAsync"/>).
 /// </para>
 /// </summary>
-public sealed class IndexChangeFollower(IIndexFileStore store, IndexFileCache cache, IIndexChangeSignal signal, ILogger<IndexChangeFollower> logger)
+public sealed class IndexChangeFollower(IIndexFileStore store, IndexFileCache cache, IChangeFeed feed, ILogger<IndexChangeFollower> logger)
 {
     // Changes read per query; a node that was away long reads the rest in further pages.
     private const int PageSize = 1000;
@@ -27,13 +29,10 @@ public sealed class IndexChangeFollower(IIndexFileStore store, IndexFileCache ca
     private long _lastSeq;
 
     /// <summary>Whether every read must first confirm with the counter (several nodes share the database).</summary>
-    public bool ReadBarrier { get; } = signal.SharedByNodes;
+    public bool ReadBarrier { get; } = feed.SharedByNodes;
 
     /// <summary>The highest counter value whose change has been applied.</summary>
     public long LastSeq => Interlocked.Read(ref _lastSeq);
-
-    /// <summary>Runs the change signal until stopped (the host's background service calls this).</summary>
-    public Task RunAsync(CancellationToken stoppingToken) => signal.RunAsync(CatchUpAsync, stoppingToken);
 
     /// <summary>
     /// Completes after a catch-up that started after this call: every change committed before the call has then been

@@ -1,10 +1,10 @@
 namespace GhostCrate.Core.Jobs;
 
 /// <summary>
-/// Tells idle workers that work may have arrived. PostgreSQL: LISTEN on the channel that every enqueue NOTIFYs, so
-/// a job queued on another node wakes this one when its transaction commits. SQLite: only this process's
-/// <see cref="Signal"/>. Either way the worker also polls (Jobs:PollInterval), so a lost signal costs latency, never
-/// a job.
+/// Tells this process's idle workers that work may have arrived: an enqueue here signals it directly, and the job
+/// worker signals it for the change feed's jobs topic (Core/Changes; PostgreSQL: every enqueue NOTIFYs at commit, so
+/// a job queued on another node wakes this one). The worker also polls (Jobs:PollInterval), so a lost signal costs
+/// latency, never a job.
 /// </summary>
 public interface IJobWakeup
 {

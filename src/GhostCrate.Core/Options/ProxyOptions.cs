@@ -62,8 +62,22 @@ public sealed class UpstreamOptions
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Bounds one upstream request, headers and body (a stalled download fails instead of hanging).</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Bounds one upstream request, headers and body (a stalled download fails instead of hanging). Below cargo's own
+    /// 30 s stall limit (http.timeout, https://doc.rust-lang.org/cargo/reference/config.html#httptimeout), so that a
+    /// hanging upstream turns into a stale cached copy before cargo gives up on the request.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Failed requests in a row (errors, 5xx, timeouts) after which this node stops asking the upstream for
+    /// <see cref="CircuitBreakerCoolDown"/> and serves cached copies at once (Core/Proxy/UpstreamCircuitBreaker.cs);
+    /// 0 turns the breaker off.
+    /// </summary>
+    public int CircuitBreakerFailures { get; set; } = 3;
+
+    /// <summary>How long an open circuit refuses requests before one probe request is let through.</summary>
+    public TimeSpan CircuitBreakerCoolDown { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The private registry's `cargo search` also lists this upstream's hits, marked with the mount name.</summary>
     public bool IncludeInSearch { get; set; }

@@ -7,7 +7,11 @@ public sealed record UpstreamStatus(
     /// <summary>Null until the upstream was contacted once; then whether the latest contact succeeded.</summary>
     bool? Reachable,
     UpstreamCounters Counters,
-    ProxyCacheUsage Cache);
+    ProxyCacheUsage Cache,
+    /// <summary>This node's circuit breaker for the upstream (per node: each node finds out on its own).</summary>
+    CircuitState Circuit,
+    DateTimeOffset? CircuitOpenedAt,
+    DateTimeOffset? CircuitRetryAt);
 
 /// <summary>
 /// Status per upstream: the database totals (all processes, earlier runs) plus what this process has not flushed
@@ -20,7 +24,7 @@ public sealed class ProxyStatusService(UpstreamRegistries upstreams, IUpstreamSt
         var result = new List<UpstreamStatus>();
         foreach (var upstream in upstreams.All)
         {
-            if (probe) await gateway.GetConfigAsync(upstream, refresh: true).WaitAsync(cancellationToken);
+            if (probe) await gateway.GetConfigAsync(upstream, refresh: true, probe: true).WaitAsync(cancellationToken);
             var counters = (await statuses.GetAsync(upstream.Name, cancellationToken)).Add(upstream.Stats.Peek());
             var usage = await cache.GetUsageAsync(upstream.Name, cancellationToken);
             bool? reachable = counters switch
@@ -30,7 +34,9 @@ public sealed class ProxyStatusService(UpstreamRegistries upstreams, IUpstreamSt
                 { LastSuccessAt: null } => false,
                 _ => counters.LastSuccessAt >= counters.LastErrorAt,
             };
-            result.Add(new UpstreamStatus(upstream.Name, upstream.Definition.IndexUrl.AbsoluteUri, reachable, counters, usage));
+            var breaker = upstream.Breaker;
+            result.Add(new UpstreamStatus(upstream.Name, upstream.Definition.IndexUrl.AbsoluteUri, reachable, counters, usage,
+                breaker.State, breaker.OpenedAt, breaker.RetryAt));
         }
         return result;
     }

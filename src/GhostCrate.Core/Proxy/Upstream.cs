@@ -2,12 +2,18 @@ using GhostCrate.Protocol.Index;
 
 namespace GhostCrate.Core.Proxy;
 
-/// <summary>One configured upstream and the state this process keeps for it: counters, in-flight work, config.json.</summary>
-public sealed class Upstream(UpstreamDefinition definition)
+/// <summary>
+/// One configured upstream and the state this process keeps for it: counters, circuit breaker, in-flight work,
+/// config.json.
+/// </summary>
+public sealed class Upstream(UpstreamDefinition definition, TimeProvider time)
 {
     public UpstreamDefinition Definition { get; } = definition;
     public string Name => Definition.Name;
     public UpstreamStats Stats { get; } = new(definition.Name);
+
+    /// <summary>Per node: each node learns on its own that an upstream hangs (a shared state would need the database on every failure).</summary>
+    public UpstreamCircuitBreaker Breaker { get; } = new(definition.CircuitBreakerFailures, definition.CircuitBreakerCoolDown, time);
 
     /// <summary>Index refreshes in flight, by lowercase crate name (plus a marker for forced revalidations).</summary>
     internal InFlight<string, ProxyIndexResult> IndexRefreshes { get; } = new();

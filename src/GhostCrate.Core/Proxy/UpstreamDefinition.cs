@@ -14,7 +14,9 @@ public sealed record UpstreamDefinition(
     TimeSpan ConnectTimeout,
     TimeSpan RequestTimeout,
     bool IncludeInSearch,
-    string? Token)
+    string? Token,
+    int CircuitBreakerFailures,
+    TimeSpan CircuitBreakerCoolDown)
 {
     public static readonly Uri CratesIoIndex = new("https://index.crates.io/");
     public static readonly Uri CratesIoApi = new("https://crates.io/");
@@ -49,6 +51,8 @@ public sealed record UpstreamDefinition(
             options.ConnectTimeout,
             options.RequestTimeout,
             options.IncludeInSearch,
-            string.IsNullOrEmpty(options.Token) ? null : options.Token);
+            string.IsNullOrEmpty(options.Token) ? null : options.Token,
+            options.CircuitBreakerFailures,
+            options.CircuitBreakerCoolDown);
     }
 }

@@ -7,7 +7,9 @@ namespace GhostCrate.Core.Proxy;
 /// <summary>
 /// Every call to an upstream goes through here: one deadline per call (Proxy:Upstreams:NAME:RequestTimeout, covering
 /// the body too, which HttpClient.Timeout does not once headers have arrived), and success or failure recorded in the
-/// upstream's status. A 404 is a success: the upstream answered.
+/// upstream's status and its circuit breaker (<see cref="UpstreamCircuitBreaker"/>): while the circuit is open a call
+/// fails at once without contacting the upstream, so callers fall back to their cached copies immediately. A 404 is a
+/// success: the upstream answered.
 /// </summary>
 public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogger<UpstreamGateway> logger)
 {
@@ -52,14 +54,15 @@ public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogg
     /// The upstream's config.json, cached in memory for an hour; when a refresh fails the last good copy is used
     /// (a stale `dl` is far better than no download at all).
     /// </summary>
-    public async Task<(RegistryConfig? Config, string? Error)> GetConfigAsync(Upstream upstream, bool refresh = false)
+    /// <param name="probe">An operator's explicit check (the status endpoint's probe): asks even while the circuit is open, and its outcome closes or keeps it open.</param>
+    public async Task<(RegistryConfig? Config, string? Error)> GetConfigAsync(Upstream upstream, bool refresh = false, bool probe = false)
     {
         if (!refresh && upstream.Config is { } held && time.GetUtcNow() - held.FetchedAt < ConfigLifetime) return (held.Config, null);
-        var fetched = await upstream.ConfigFetches.RunAsync(0, async () =>
+        var fetched = await upstream.ConfigFetches.RunAsync(probe ? 1 : 0, async () =>
         {
             var result = await WithDeadlineAsync(upstream, token => IndexClient(upstream).FetchConfigAsync(token),
                 r => r.Status == FetchStatus.Ok ? null : r.Error ?? $"config.json answered HTTP {r.HttpStatus}",
-                message => ConfigFetchResult.Failed(message));
+                message => ConfigFetchResult.Failed(message), probe);
             if (result.Config is { } config)
             {
                 upstream.Config = new ConfigSnapshot(config, time.GetUtcNow());
@@ -70,8 +73,13 @@ public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogg
         return fetched;
     }
 
-    private async Task<T> WithDeadlineAsync<T>(Upstream upstream, Func<CancellationToken, Task<T>> call, Func<T, string?> failureOf, Func<string, T> timedOut)
+    private async Task<T> WithDeadlineAsync<T>(Upstream upstream, Func<CancellationToken, Task<T>> call, Func<T, string?> failureOf, Func<string, T> timedOut, bool probe = false)
     {
+        if (!probe && !upstream.Breaker.TryEnter())
+        {
+            // Not an upstream failure of its own (nothing was asked), so neither counted nor logged per request.
+            return timedOut($"upstream `{upstream.Name}` is failing; GhostCrate asks it again after {upstream.Breaker.RetryAt:u} (circuit breaker open)");
+        }
         using var deadline = new CancellationTokenSource(upstream.Definition.RequestTimeout, time);
         T result;
         try
@@ -88,10 +96,21 @@ public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogg
         {
             upstream.Stats.Failure(now, failure);
             logger.LogWarning("Upstream {Upstream} failed: {Error}", upstream.Name, failure);
+            if (upstream.Breaker.Failure() == CircuitTransition.Opened)
+            {
+                upstream.Stats.CircuitChanged(open: true);
+                logger.LogWarning("Upstream {Upstream} failed {Failures} times in a row: serving cached copies without asking it until {RetryAt:u}",
+                    upstream.Name, upstream.Breaker.FailureThreshold, upstream.Breaker.RetryAt);
+            }
         }
         else
         {
             upstream.Stats.Success(now);
+            if (upstream.Breaker.Success() == CircuitTransition.Closed)
+            {
+                upstream.Stats.CircuitChanged(open: false);
+                logger.LogInformation("Upstream {Upstream} answers again: circuit breaker closed", upstream.Name);
+            }
         }
         return result;
     }

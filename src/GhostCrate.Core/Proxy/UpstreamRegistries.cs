@@ -8,9 +8,9 @@ public sealed class UpstreamRegistries
 {
     private readonly Dictionary<string, Upstream> _byName;
 
-    public UpstreamRegistries(IOptions<ProxyOptions> options)
+    public UpstreamRegistries(IOptions<ProxyOptions> options, TimeProvider time)
     {
-        All = options.Value.EffectiveUpstreams().Select(u => new Upstream(UpstreamDefinition.From(u.Key, u.Value))).ToList();
+        All = options.Value.EffectiveUpstreams().Select(u => new Upstream(UpstreamDefinition.From(u.Key, u.Value), time)).ToList();
         _byName = All.ToDictionary(u => u.Name, StringComparer.Ordinal);
     }
 

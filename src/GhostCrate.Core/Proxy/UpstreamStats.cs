@@ -22,6 +22,7 @@ public sealed class UpstreamStats(string upstream)
         foreach (var (kind, result) in (ReadOnlySpan<(KeyValuePair<string, object?>, KeyValuePair<string, object?>)>)[(Index, Hit), (Index, Miss), (Index, Stale), (Crate, Hit), (Crate, Miss)])
             Operations.GhostCrateMetrics.ProxyCache.Add(0, _upstream, kind, result);
         Operations.GhostCrateMetrics.ProxyUpstreamErrors.Add(0, _upstream);
+        Operations.GhostCrateMetrics.ProxyCircuitOpen.Add(0, _upstream);
         Operations.GhostCrateMetrics.DependencyConfusionRefusals.Add(0, _upstream);
     }
 
@@ -62,6 +63,9 @@ public sealed class UpstreamStats(string upstream)
         Cache(Crate, Miss);
         Record(c => c with { CrateMisses = c.CrateMisses + 1 });
     }
+
+    /// <summary>The circuit breaker opened (+1) or closed (-1).</summary>
+    public void CircuitChanged(bool open) => Operations.GhostCrateMetrics.ProxyCircuitOpen.Add(open ? 1 : -1, _upstream);
 
     public void ChecksumMismatch() => Record(c => c with { ChecksumMismatches = c.ChecksumMismatches + 1 });
 

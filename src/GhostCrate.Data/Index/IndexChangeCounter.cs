@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using GhostCrate.Core.Changes;
 using GhostCrate.Core.Options;
+using GhostCrate.Data.Changes;
 using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Index;
@@ -18,14 +20,11 @@ namespace GhostCrate.Data.Index;
 /// the next writer's value is larger and its commit later. Writers of different crates take turns only for the last
 /// statements of their transactions: the caller takes the value just before it commits (after any blob upload).</item>
 /// </list>
-/// On PostgreSQL the same call queues a notification (delivered at commit, never for a rollback) with the value as
-/// payload, so listening nodes follow at once instead of on their next read.
+/// On PostgreSQL the same call queues a notification on the change feed (topic <see cref="ChangeTopics.Index"/>,
+/// delivered at commit, never for a rollback), so listening nodes follow at once instead of on their next read.
 /// </summary>
 internal static class IndexChangeCounter
 {
-    /// <summary>The LISTEN/NOTIFY channel of the change feed.</summary>
-    public const string Channel = "ghostcrate_changes";
-
     // "GhostChg" in ASCII; distinct from the migration lock's key.
     private const long SequenceLockKey = 0x4768_6F73_7443_6867;
 
@@ -42,7 +41,7 @@ internal static class IndexChangeCounter
         var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT nextval('change_seq')", transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
-            "SELECT pg_notify(@channel, @payload)", new { channel = Channel, payload = seq.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            "SELECT pg_notify(@channel, @payload)", new { channel = PostgresChangeFeed.Channel, payload = ChangeTopics.Index },
             transaction, cancellationToken: cancellationToken));
         return seq;
     }

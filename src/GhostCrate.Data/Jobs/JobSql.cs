@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using GhostCrate.Core.Changes;
 using GhostCrate.Core.Jobs;
+using GhostCrate.Data.Changes;
 using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Jobs;
@@ -12,9 +14,6 @@ namespace GhostCrate.Data.Jobs;
 /// </summary>
 internal static class JobSql
 {
-    /// <summary>The PostgreSQL channel every enqueue notifies; NOTIFY is delivered when the transaction commits.</summary>
-    public const string Channel = "ghostcrate_jobs";
-
     /// <summary>The new job's id, or null when an unfinished job already has its dedup key.</summary>
     public static async Task<long?> InsertAsync(
         IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
@@ -31,10 +30,12 @@ internal static class JobSql
             """,
             new { job.Kind, job.Payload, job.DedupKey, job.MaxAttempts, runAt = UnixTime.ToMs(job.RunAt ?? now), now = UnixTime.ToMs(now) },
             transaction, cancellationToken: cancellationToken));
+        // The change feed's jobs topic, delivered at commit: idle workers on every node wake.
         if (id is not null && factory.Provider == Core.Options.DatabaseProvider.Postgres)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"SELECT pg_notify('{Channel}', '')", transaction: transaction, cancellationToken: cancellationToken));
+                "SELECT pg_notify(@channel, @topic)", new { channel = PostgresChangeFeed.Channel, topic = ChangeTopics.Jobs },
+                transaction, cancellationToken: cancellationToken));
         }
         return id;
     }

@@ -8,7 +8,10 @@ public sealed record ProxyStatusResponse(
     [property: JsonPropertyName("enabled")] bool Enabled,
     [property: JsonPropertyName("upstreams")] IReadOnlyList<UpstreamStatusInfo> Upstreams);
 
-/// <summary>One upstream: `reachable` is null until it was contacted once; counters add up every node's since the cache was created.</summary>
+/// <summary>
+/// One upstream: `reachable` is null until it was contacted once; counters add up every node's since the cache was
+/// created; `circuit` (closed, open, half-open) and its times are the answering node's circuit breaker.
+/// </summary>
 public sealed record UpstreamStatusInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("indexUrl")] string IndexUrl,
@@ -17,13 +20,24 @@ public sealed record UpstreamStatusInfo(
     [property: JsonPropertyName("lastErrorAt")] DateTimeOffset? LastErrorAt,
     [property: JsonPropertyName("lastError")] string? LastError,
     [property: JsonPropertyName("cache")] ProxyCacheInfo Cache,
-    [property: JsonPropertyName("counters")] ProxyCountersInfo Counters)
+    [property: JsonPropertyName("counters")] ProxyCountersInfo Counters,
+    [property: JsonPropertyName("circuit")] string Circuit,
+    [property: JsonPropertyName("circuitOpenedAt")] DateTimeOffset? CircuitOpenedAt,
+    [property: JsonPropertyName("circuitRetryAt")] DateTimeOffset? CircuitRetryAt)
 {
     public static UpstreamStatusInfo Of(UpstreamStatus s) => new(
         s.Name, s.IndexUrl, s.Reachable, s.Counters.LastSuccessAt, s.Counters.LastErrorAt, s.Counters.LastError,
         new ProxyCacheInfo(s.Cache.IndexFiles, s.Cache.IndexBytes, s.Cache.CrateFiles, s.Cache.CrateBytes),
         new ProxyCountersInfo(s.Counters.IndexHits, s.Counters.IndexMisses, s.Counters.Revalidations, s.Counters.NotModified,
-            s.Counters.StaleServed, s.Counters.CrateHits, s.Counters.CrateMisses, s.Counters.ChecksumMismatches, s.Counters.Errors));
+            s.Counters.StaleServed, s.Counters.CrateHits, s.Counters.CrateMisses, s.Counters.ChecksumMismatches, s.Counters.Errors),
+        CircuitName(s.Circuit), s.CircuitOpenedAt, s.CircuitRetryAt);
+
+    private static string CircuitName(CircuitState state) => state switch
+    {
+        CircuitState.Open => "open",
+        CircuitState.HalfOpen => "half-open",
+        _ => "closed",
+    };
 }
 
 public sealed record ProxyCacheInfo(

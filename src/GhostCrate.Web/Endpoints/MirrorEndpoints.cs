@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Options;
 using GhostCrate.Mirror;
@@ -12,7 +11,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -56,16 +54,10 @@ public static class MirrorEndpoints
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` is not in this mirror");
             }
             // Strong ETag from the content: cargo revalidates every index file on each build (If-None-Match).
-            var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..32]}\"";
-            context.Response.Headers.CacheControl = registry.Value.AuthRequired ? "private, no-cache" : "public, no-cache";
-            context.Response.GetTypedHeaders().ETag = EntityTagHeaderValue.Parse(etag);
-            var notModified = context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Tag == "*" || t.Tag == etag);
-            Core.Operations.GhostCrateMetrics.IndexAnswered(Core.Operations.GhostCrateMetrics.SourceMirror, notModified);
-            if (notModified) return Results.StatusCode(StatusCodes.Status304NotModified);
-            return Results.Bytes(content, "text/plain; charset=utf-8");
+            return IndexFileResponses.AnswerMirrored(context, registry.Value, content);
         });
 
-        group.MapGet("/crates/{name}/{version}/download", (string name, string version, HttpContext context, UsageCounter usage) =>
+        group.MapGet("/crates/{name}/{version}/download", (string name, string version, HttpContext context, UsageCounter usage, IOptions<RegistryOptions> registry) =>
         {
             string path;
             try
@@ -79,8 +71,8 @@ public static class MirrorEndpoints
             }
             if (!File.Exists(path)) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this mirror");
             usage.Record(UsageKinds.MirrorDownload, UsageKinds.MirrorSource); // in memory; the analytics' daily counters
-            // A mirrored .crate never changes: cache it for good. Range requests let clients resume.
-            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            // A mirrored .crate never changes: cache it for good (only privately behind auth-required). Range requests let clients resume.
+            CrateFileResponses.SetCacheControl(context, registry.Value);
             PieceCopySendFile.Use(context);
             Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourceMirror, Core.Operations.GhostCrateMetrics.FromDisk);
             return Results.File(path, "application/gzip", enableRangeProcessing: true,

@@ -78,7 +78,7 @@ public static class ProxyEndpoints
                     return CargoResults.Error(StatusCodes.Status502BadGateway, download.Error!);
             }
             var content = download.Content!;
-            context.Response.Headers.CacheControl = options.Value.AuthRequired ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable";
+            CrateFileResponses.SetCacheControl(context, options.Value);
             context.Response.ContentLength = content.Length;
             Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourceProxy, Core.Operations.GhostCrateMetrics.FromStorage);
             return Results.Stream(content.Stream, "application/gzip", fileDownloadName: null, lastModified: content.LastModified);

@@ -12,10 +12,17 @@ public static class CrateFileResponses
     private const string PublicImmutable = "public, max-age=31536000, immutable";
     private const string PrivateImmutable = "private, max-age=31536000, immutable";
 
+    /// <summary>
+    /// Cache-Control of every .crate answer, whatever its source (private, proxied, mirrored): behind auth-required only
+    /// the client may keep it, never a shared cache (RFC 9111 §5.2.2.7), since the shared cache would serve it to anyone.
+    /// </summary>
+    public static void SetCacheControl(HttpContext context, RegistryOptions options) =>
+        context.Response.Headers.CacheControl = options.AuthRequired ? PrivateImmutable : PublicImmutable;
+
     /// <summary>Sets Cache-Control and the ETag (the file's SHA-256, quoted: LocalCrateFile.ETag, CrateDownload.ETag); true when If-None-Match names it (then answer 304).</summary>
     public static bool SetHeadersAndCheck(HttpContext context, RegistryOptions options, string etag)
     {
-        context.Response.Headers.CacheControl = options.AuthRequired ? PrivateImmutable : PublicImmutable;
+        SetCacheControl(context, options);
         context.Response.Headers.ETag = etag;
         return EntityTags.IfNoneMatchNames(context.Request, etag);
     }

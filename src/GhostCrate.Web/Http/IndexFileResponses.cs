@@ -8,10 +8,11 @@ using Microsoft.Net.Http.Headers;
 namespace GhostCrate.Web.Http;
 
 /// <summary>
-/// How every index file is answered, private or proxied: strong ETag, Last-Modified, cheap 304s for cargo's
-/// revalidation (https://doc.rust-lang.org/cargo/reference/registry-index.html#sparse-protocol). This is the hot path
-/// of every cargo build, so headers are set from plain strings and If-None-Match is matched without parsing it into
-/// objects: a warm request or a 304 allocates almost nothing.
+/// How every index file is answered, whatever its source (private, proxied upstream, offline mirror) and mount: strong
+/// ETag, Last-Modified where the source has one, Cache-Control by auth mode, HEAD, and cheap 304s for cargo's
+/// revalidation (https://doc.rust-lang.org/cargo/reference/registry-index.html#sparse-protocol); config.json's
+/// Cache-Control too. This is the hot path of every cargo build, so headers are set from plain strings and
+/// If-None-Match is matched without parsing it into objects: a warm request or a 304 allocates almost nothing.
 /// </summary>
 public static class IndexFileResponses
 {
@@ -26,9 +27,25 @@ public static class IndexFileResponses
     public static IResult AnswerProxied(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified) =>
         Answer(context, options, content, etag, lastModified, lastModified.ToString("R", CultureInfo.InvariantCulture), GhostCrateMetrics.SourceProxy);
 
-    private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader, ServedSource source)
+    /// <summary>
+    /// An offline mirror's index file, read from its directory: the ETag is the same hash of the bytes as for the
+    /// other sources; no Last-Modified (the file's time says when it was synced, not when it changed), so
+    /// revalidation goes by If-None-Match only, which cargo sends whenever it got an ETag.
+    /// </summary>
+    public static IResult AnswerMirrored(HttpContext context, RegistryOptions options, byte[] content)
     {
-        var notModified = SetValidatorsAndCheck(context, options, etag, lastModified, lastModifiedHeader);
+        var etag = SparseIndexService.ETagOf(content);
+        SetCacheControl(context, options);
+        context.Response.Headers.ETag = etag;
+        var notModified = context.Request.Headers.IfNoneMatch.Count > 0 && EntityTags.IfNoneMatchNames(context.Request, etag);
+        return Finish(content, GhostCrateMetrics.SourceMirror, notModified);
+    }
+
+    private static IResult Answer(HttpContext context, RegistryOptions options, byte[] content, string etag, DateTimeOffset lastModified, string lastModifiedHeader, ServedSource source) =>
+        Finish(content, source, SetValidatorsAndCheck(context, options, etag, lastModified, lastModifiedHeader));
+
+    private static IResult Finish(byte[] content, ServedSource source, bool notModified)
+    {
         GhostCrateMetrics.IndexAnswered(source, notModified);
         if (notModified) return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Bytes(content, ContentType);

@@ -1,3 +1,4 @@
+using GhostCrate.Core.Changes;
 using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Options;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +9,7 @@ namespace GhostCrate.Web.Jobs;
 
 /// <summary>
 /// Runs the job queue on this node: Jobs:Concurrency loops that each run due jobs until none is left, then sleep until
-/// a wake-up (PostgreSQL NOTIFY, or an enqueue in this process) or Jobs:PollInterval, whichever comes first. The
+/// a wake-up (the change feed's jobs topic from another node, or an enqueue in this process) or Jobs:PollInterval, whichever comes first. The
 /// first loop also queues due recurring jobs. On stop, a running job's lease simply expires if it cannot finish: the
 /// job runs again elsewhere (handlers tolerate that).
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class JobWorker(
     JobRunner runner,
     JobScheduler scheduler,
     IJobWakeup wakeup,
+    IChangeFeed changes,
     IOptions<JobOptions> options,
     TimeProvider time,
     ILogger<JobWorker> logger) : BackgroundService
@@ -28,6 +30,12 @@ public sealed class JobWorker(
             logger.LogInformation("Job worker is off on this node (Jobs:Enabled=false)");
             return;
         }
+        // Jobs queued on other nodes (PostgreSQL) wake this one; after a lost feed connection the catch-up wakes it too.
+        using var subscription = changes.Subscribe(ChangeTopics.Jobs, _ =>
+        {
+            wakeup.Signal();
+            return Task.CompletedTask;
+        });
         logger.LogInformation("Job worker started with {Concurrency} loops for kinds {Kinds}", settings.Concurrency, string.Join(", ", runner.Kinds));
         await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(i => LoopAsync(i == 0, settings.PollInterval, stoppingToken)));
     }

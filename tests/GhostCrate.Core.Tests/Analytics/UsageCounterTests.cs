@@ -1,5 +1,5 @@
 using GhostCrate.Core.Analytics;
-using GhostCrate.Core.Tests.Proxy;
+using GhostCrate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GhostCrate.Core.Tests.Analytics;

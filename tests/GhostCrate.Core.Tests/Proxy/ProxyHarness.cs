@@ -1,6 +1,7 @@
 using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GhostCrate.Core.Tests.Proxy;
@@ -10,7 +11,7 @@ internal sealed class ProxyHarness
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null)
+    public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null, int? breakerFailures = null, TimeSpan? breakerCoolDown = null)
     {
         Upstream = upstream;
         var proxy = new ProxyOptions
@@ -24,11 +25,13 @@ internal sealed class ProxyHarness
                     Ttl = ttl ?? TimeSpan.FromMinutes(1),
                     DownloadUrl = downloadUrl,
                     RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
+                    CircuitBreakerFailures = breakerFailures ?? new UpstreamOptions().CircuitBreakerFailures,
+                    CircuitBreakerCoolDown = breakerCoolDown ?? new UpstreamOptions().CircuitBreakerCoolDown,
                 },
             },
         };
         var options = Microsoft.Extensions.Options.Options.Create(proxy);
-        Registries = new UpstreamRegistries(options);
+        Registries = new UpstreamRegistries(options, Time);
         Gateway = new UpstreamGateway(upstream, Time, NullLogger<UpstreamGateway>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
         Usage = new UsageCounter(UsageRows, Time, NullLogger<UsageCounter>.Instance);

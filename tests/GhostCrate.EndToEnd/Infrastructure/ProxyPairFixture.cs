@@ -23,7 +23,7 @@ public class ProxyPairFixture : IAsyncLifetime
         try
         {
             _upstream = await GhostCrateServer.StartAsync(new ServerOptions());
-            _proxy = await GhostCrateServer.StartAsync(new ServerOptions { Settings = ProxySettings(_upstream) });
+            _proxy = await GhostCrateServer.StartAsync(new ServerOptions { Settings = ProxySettingsFor(_upstream) });
         }
         catch (Exception e)
         {
@@ -44,6 +44,9 @@ public class ProxyPairFixture : IAsyncLifetime
         ["no_proxy"] = "127.0.0.1,localhost",
     };
 
+    /// <summary>P's settings; a fixture may put something between P and U (e.g. a relay that hangs).</summary>
+    protected virtual Dictionary<string, string> ProxySettingsFor(GhostCrateServer upstream) => ProxySettings(upstream);
+
     public GhostCrateServer Upstream => Get(_upstream);
 
     public GhostCrateServer Proxy => Get(_proxy);
@@ -63,7 +66,7 @@ public class ProxyPairFixture : IAsyncLifetime
         return server!;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_proxy is not null)
         {

@@ -1,7 +1,7 @@
-namespace GhostCrate.Core.Tests.Proxy;
+namespace GhostCrate.Testing;
 
 /// <summary>A clock the test moves by hand; timers (CancellationTokenSource deadlines) fire when it passes them.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
+public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];

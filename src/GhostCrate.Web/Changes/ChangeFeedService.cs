@@ -1,0 +1,23 @@
+using GhostCrate.Core.Changes;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Index;
+using Microsoft.Extensions.Hosting;
+
+namespace GhostCrate.Web.Changes;
+
+/// <summary>
+/// Runs this node's one change feed (Core/Changes) while the server runs, and so owns its connection: on PostgreSQL
+/// one LISTEN connection for every topic. Subscribes the per-node memories that follow the database: the index files
+/// (<see cref="IndexChangeFollower"/>: files other nodes changed leave memory without waiting for a request) and access
+/// decisions (<see cref="AccessCache"/>: a token revoked on another node is refused here within milliseconds). The job
+/// worker subscribes to <see cref="ChangeTopics.Jobs"/> itself (Web/Jobs/JobWorker.cs).
+/// </summary>
+public sealed class ChangeFeedService(IChangeFeed feed, IndexChangeFollower index, AccessCache access) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var indexSubscription = feed.Subscribe(ChangeTopics.Index, index.CatchUpAsync);
+        using var accessSubscription = feed.Subscribe(ChangeTopics.Access, access.CatchUpAsync);
+        await feed.RunAsync(stoppingToken);
+    }
+}
