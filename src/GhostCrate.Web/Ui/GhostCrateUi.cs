@@ -33,6 +33,7 @@ public static class GhostCrateUi
         services.AddSingleton<UiPaths>();
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
+        services.AddSingleton<CargoSnippets>();
         services.AddSingleton<OfflineMirror.OfflineMirrorStatusService>();
         services.AddSingleton<Core.Operations.IDependencyProbe, OfflineMirror.OfflineMirrorProbe>();
         return services;

@@ -34,6 +34,7 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         // One address per crate: /crates/Foo_Bar and /crates/foo-bar lead to the crate's own spelling.
         if (found.Crate.Name != name) return RedirectPermanent(version is null ? $"/crates/{found.Crate.Name}" : $"/crates/{found.Crate.Name}/{Uri.EscapeDataString(version)}");
         Details = found;
+        Features = FeatureList.Build(found.Metadata.Features, found.Dependencies);
         var meta = found.Metadata;
         if (!string.IsNullOrWhiteSpace(found.Version.Readme))
         {
@@ -63,6 +64,17 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
     /// <summary>"critical", "high", ..., or the informational kind ("unmaintained") for warnings.</summary>
     public static string AdvisoryKind(Advisory advisory) =>
         advisory.Informational ?? (advisory.Severity is AdvisorySeverity.Unknown or AdvisorySeverity.None ? "vulnerability" : advisory.Severity.ToString().ToLowerInvariant());
+
+    /// <summary>The version's features with what each turns on (dependencies resolved, for links).</summary>
+    public IReadOnlyList<FeatureInfo> Features { get; private set; } = [];
+
+    /// <summary>A dependency's page: here for this registry's crates, crates.io's for crates.io ones, none for other registries.</summary>
+    public static string? DependencyLink(DependencyInfo dep) => dep.Source switch
+    {
+        DependencySource.ThisRegistry => $"/crates/{dep.Name}",
+        DependencySource.CratesIo => $"https://crates.io/crates/{dep.Name}",
+        _ => null,
+    };
 
     public IEnumerable<IGrouping<string, DependencyInfo>> DependencyGroups =>
         Details.Dependencies.GroupBy(d => d.Kind);
