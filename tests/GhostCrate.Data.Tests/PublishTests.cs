@@ -61,6 +61,21 @@ public abstract class PublishTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 
     [Fact]
+    public async Task A_yank_message_is_kept_while_yanked_and_cleared_by_unyank()
+    {
+        var alice = await CreateUserAsync("alice");
+        await PublishAsync(NewVersion("foo", "1.0.0", alice.Id));
+
+        Assert.True(await Crates.SetYankedAsync("foo", "1.0.0", true, T0, Ct, "broken build script"));
+        Assert.Equal("broken build script", (await Crates.FindVersionAsync("foo", "1.0.0", Ct))!.YankMessage);
+
+        Assert.True(await Crates.SetYankedAsync("foo", "1.0.0", false, T0, Ct, "ignored when unyanking"));
+        var unyanked = (await Crates.FindVersionAsync("foo", "1.0.0", Ct))!;
+        Assert.False(unyanked.Yanked);
+        Assert.Null(unyanked.YankMessage);
+    }
+
+    [Fact]
     public async Task Next_version_updates_the_crate_without_recreating_it()
     {
         var alice = await CreateUserAsync("alice");

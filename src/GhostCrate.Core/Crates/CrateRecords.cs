@@ -30,7 +30,9 @@ public sealed record VersionRecord(
     /// <summary>`package.edition` of the published manifest; null for versions published before it was recorded.</summary>
     string? Edition = null,
     /// <summary>The library and binary targets of the published .crate; null when not recorded.</summary>
-    CrateTargets? Targets = null);
+    CrateTargets? Targets = null,
+    /// <summary>The reason given when the version was yanked from the web UI; null otherwise.</summary>
+    string? YankMessage = null);
 
 /// <summary>
 /// What a version builds: a library (what `cargo add` depends on) and binaries (what `cargo install` installs),

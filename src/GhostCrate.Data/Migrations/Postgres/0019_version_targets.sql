@@ -3,3 +3,5 @@
 -- targets: JSON {"lib":true,"bins":["name"]}, which decides between `cargo add` and `cargo install`.
 ALTER TABLE versions ADD COLUMN edition text NULL;
 ALTER TABLE versions ADD COLUMN targets text NULL;
+-- Why an owner yanked the version (crates.io's yank_message), shown on its page; NULL when not yanked or not given.
+ALTER TABLE versions ADD COLUMN yank_message text NULL;
