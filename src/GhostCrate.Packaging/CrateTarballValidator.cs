@@ -52,6 +52,9 @@ public static class CrateTarballValidator
             ManifestVersion = manifest.Version,
             UnpackedSize = scan.UnpackedSize,
             EntryCount = scan.EntryCount,
+            Edition = manifest.Edition,
+            Binaries = BuildTargets.Find(manifest, scan.Files),
+            HasLibrary = BuildTargets.HasLibrary(manifest, scan.Files),
         });
     }
 

@@ -11,4 +11,10 @@ public sealed record TarballInfo
     public long UnpackedSize { get; init; }
     /// <summary>Number of tar entries (files and directories).</summary>
     public int EntryCount { get; init; }
+    /// <summary>`package.edition` of the packaged manifest (2015 when absent).</summary>
+    public string Edition { get; init; } = "2015";
+    /// <summary>The binary targets the package builds (declared or discovered); empty for a library-only crate.</summary>
+    public IReadOnlyList<string> Binaries { get; init; } = [];
+    /// <summary>The package has a library target (something `cargo add` can depend on).</summary>
+    public bool HasLibrary { get; init; }
 }

@@ -257,7 +257,7 @@ public sealed class PageTourTests(ChromiumFixture chromium) : BrowserTest(chromi
     private static readonly string[] Paths =
     [
         "/", "/search?q=tour", "/crates/tour-widget", "/crates/tour-widget/1.0.0/graph", "/crates/tour-base/dependents",
-        "/users/admin", "/me", "/orgs", "/orgs/tourists", "/admin", "/admin/users", "/admin/orgs", "/admin/audit", "/admin/mirror",
+        "/crates/tour-widget/manage", "/crates/tour-widget/manage?yank=1.0.0", "/users/admin", "/me", "/orgs", "/orgs/tourists", "/admin", "/admin/users", "/admin/orgs", "/admin/audit", "/admin/mirror",
         "/admin/analytics", "/admin/config", "/crates/missing-crate",
     ];
 

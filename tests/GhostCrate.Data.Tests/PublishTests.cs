@@ -41,6 +41,41 @@ public abstract class PublishTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 
     [Fact]
+    public async Task Edition_and_targets_are_stored_with_the_version_and_read_back()
+    {
+        var alice = await CreateUserAsync("alice");
+        await PublishAsync(NewVersion("tool", "1.0.0", alice.Id) with { Edition = "2024", Targets = new CrateTargets(false, ["tool", "helper"]) });
+        await PublishAsync(NewVersion("tool", "0.9.0", alice.Id));
+
+        var stored = await Crates.FindVersionAsync("tool", "1.0.0", Ct);
+        Assert.NotNull(stored);
+        Assert.Equal("2024", stored.Edition);
+        Assert.NotNull(stored.Targets);
+        Assert.False(stored.Targets.Library);
+        Assert.Equal(["tool", "helper"], stored.Targets.Binaries);
+        // A version without recorded targets (published before they were recorded) says so with null, not "no binaries".
+        var older = await Crates.FindVersionAsync("tool", "0.9.0", Ct);
+        Assert.NotNull(older);
+        Assert.Null(older.Edition);
+        Assert.Null(older.Targets);
+    }
+
+    [Fact]
+    public async Task A_yank_message_is_kept_while_yanked_and_cleared_by_unyank()
+    {
+        var alice = await CreateUserAsync("alice");
+        await PublishAsync(NewVersion("foo", "1.0.0", alice.Id));
+
+        Assert.True(await Crates.SetYankedAsync("foo", "1.0.0", true, T0, Ct, "broken build script"));
+        Assert.Equal("broken build script", (await Crates.FindVersionAsync("foo", "1.0.0", Ct))!.YankMessage);
+
+        Assert.True(await Crates.SetYankedAsync("foo", "1.0.0", false, T0, Ct, "ignored when unyanking"));
+        var unyanked = (await Crates.FindVersionAsync("foo", "1.0.0", Ct))!;
+        Assert.False(unyanked.Yanked);
+        Assert.Null(unyanked.YankMessage);
+    }
+
+    [Fact]
     public async Task Next_version_updates_the_crate_without_recreating_it()
     {
         var alice = await CreateUserAsync("alice");

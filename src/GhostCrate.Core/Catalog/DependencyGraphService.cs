@@ -87,7 +87,8 @@ public sealed class DependencyGraphService(ICrateRepository crates, CrateAccess 
                 edges.Add(new GraphEdge(fromId, toId, dep.Req, dep.Kind, dep.Optional));
             }
         }
-        return new DependencyGraph(rootId, nodes.Values.OrderBy(n => n.Depth).ThenBy(n => n.Name, StringComparer.Ordinal).ToList(), edges, truncated);
+        var layers = GraphLayers.Compute(rootId, nodes.Keys, edges);
+        return new DependencyGraph(rootId, nodes.Values.Select(n => n with { Layer = layers[n.Id] }).OrderBy(n => n.Depth).ThenBy(n => n.Name, StringComparer.Ordinal).ToList(), edges, truncated);
     }
 
     private static IndexLine? Resolve(IReadOnlyList<IndexLine>? candidates, string req)
@@ -131,6 +132,8 @@ public sealed class DependencyGraphService(ICrateRepository crates, CrateAccess 
 /// </summary>
 public sealed record DependencyGraph(string RootId, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges, bool Truncated);
 
-public sealed record GraphNode(string Id, string Name, string? Version, DependencySource Source, int Depth, bool Yanked, bool Unresolved, string? Req = null);
+/// <param name="Depth">Fewest steps from the root (how far the walk went).</param>
+/// <param name="Layer">Where the node is drawn: the longest path from the root (<see cref="GraphLayers"/>).</param>
+public sealed record GraphNode(string Id, string Name, string? Version, DependencySource Source, int Depth, bool Yanked, bool Unresolved, string? Req = null, int Layer = 0);
 
 public sealed record GraphEdge(string From, string To, string Req, string Kind, bool Optional);

@@ -26,7 +26,21 @@ public sealed record VersionRecord(
     string IndexJson,
     string MetadataJson,
     string? License,
-    string? Readme);
+    string? Readme,
+    /// <summary>`package.edition` of the published manifest; null for versions published before it was recorded.</summary>
+    string? Edition = null,
+    /// <summary>The library and binary targets of the published .crate; null when not recorded.</summary>
+    CrateTargets? Targets = null,
+    /// <summary>The reason given when the version was yanked from the web UI; null otherwise.</summary>
+    string? YankMessage = null);
+
+/// <summary>
+/// What a version builds: a library (what `cargo add` depends on) and binaries (what `cargo install` installs),
+/// https://doc.rust-lang.org/cargo/reference/cargo-targets.html.
+/// </summary>
+public sealed record CrateTargets(
+    [property: System.Text.Json.Serialization.JsonPropertyName("lib")] bool Library,
+    [property: System.Text.Json.Serialization.JsonPropertyName("bins")] IReadOnlyList<string> Binaries);
 
 /// <summary>What the data layer stores for one publish. Computed entirely by Core.</summary>
 public sealed record NewCrateVersion(
@@ -51,7 +65,11 @@ public sealed record NewCrateVersion(
     /// Core has already established that the publisher may publish a new version of an existing crate through an
     /// organization or team (or as an administrator); the store then skips its direct-owner check.
     /// </summary>
-    bool PublisherAuthorized = false);
+    bool PublisherAuthorized = false,
+    /// <summary>`package.edition` from the .crate's manifest.</summary>
+    string? Edition = null,
+    /// <summary>The targets found in the .crate (declared or discovered), for `cargo add`/`cargo install` on the crate page.</summary>
+    CrateTargets? Targets = null);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);

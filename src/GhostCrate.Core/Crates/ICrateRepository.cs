@@ -22,7 +22,7 @@ public interface ICrateRepository
     Task<PublishWriteResult> PublishAsync(NewCrateVersion version, Func<CancellationToken, Task> storeBlob, CancellationToken cancellationToken);
 
     /// <summary>Sets the yanked flag, recomputes max_version and bumps updated_at. False when the version is missing.</summary>
-    Task<bool> SetYankedAsync(string canonicalName, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> SetYankedAsync(string canonicalName, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken, string? message = null);
 
     /// <summary>The rows the index file of a crate is rendered from, or null for an unknown crate.</summary>
     Task<IndexSource?> GetIndexSourceAsync(string canonicalName, CancellationToken cancellationToken);

@@ -11,15 +11,21 @@ namespace GhostCrate.Core.Crates;
 /// </summary>
 public sealed class YankService(ICrateRepository crates, CrateAccess access, TimeProvider time, ILogger<YankService> logger, Audit.AuditLog audit, SparseIndexService index)
 {
-    public async Task<Result<bool>> SetYankedAsync(string name, string version, bool yanked, Principal principal, CancellationToken cancellationToken)
+    /// <summary>Longest reason kept with a yank (crates.io's yank_message is free text; this keeps pages readable).</summary>
+    public const int MaxReasonLength = 500;
+
+    public async Task<Result<bool>> SetYankedAsync(string name, string version, bool yanked, Principal principal, CancellationToken cancellationToken, string? reason = null)
     {
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > MaxReasonLength })
+            return RegistryError.BadRequest($"the reason for yanking is longer than {MaxReasonLength} characters; shorten it");
         var owned = await access.RequireOwnedAsync(name, principal, TokenScopes.Yank, cancellationToken);
         if (owned.Error is { } error) return error;
         var crate = owned.Value!;
         bool changed;
         try
         {
-            changed = await crates.SetYankedAsync(crate.CanonicalName, version, yanked, time.GetUtcNow(), cancellationToken);
+            changed = await crates.SetYankedAsync(crate.CanonicalName, version, yanked, time.GetUtcNow(), cancellationToken, reason);
         }
         finally
         {
@@ -31,7 +37,8 @@ public sealed class YankService(ICrateRepository crates, CrateAccess access, Tim
             return RegistryError.NotFound($"crate `{crate.Name}` has no version `{version}`");
         }
         logger.LogInformation("{Action} {Crate} {Version} by {User}", yanked ? "Yanked" : "Unyanked", crate.Name, version, principal.Username);
-        await audit.RecordAsync(principal, yanked ? Audit.AuditActions.CrateYanked : Audit.AuditActions.CrateUnyanked, $"crate:{crate.Name}@{version}", cancellationToken);
+        await audit.RecordAsync(principal, yanked ? Audit.AuditActions.CrateYanked : Audit.AuditActions.CrateUnyanked, $"crate:{crate.Name}@{version}",
+            reason is null ? null : new Dictionary<string, string?> { ["reason"] = reason }, cancellationToken);
         return Result<bool>.Ok(true);
     }
 }

@@ -118,7 +118,9 @@ public sealed class PublishService(
             Readme: tarball.Info?.Readme ?? meta.Readme,
             SearchText: SearchText(meta),
             Dependencies: meta.Deps.Select(d => new NewDependency(d.Name, d.VersionReq, d.Kind, d.Optional, d.Registry, d.Target)).ToList(),
-            PublisherAuthorized: publisherAuthorized);
+            PublisherAuthorized: publisherAuthorized,
+            Edition: tarball.Info?.Edition,
+            Targets: tarball.Info is { } info ? new CrateTargets(info.HasLibrary, info.Binaries) : null);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).

@@ -120,15 +120,16 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO versions (crate_id, num, num_key, checksum, size, yanked, downloads, published_by, created_at,
-                                  index_json, metadata_json, license, readme)
+                                  index_json, metadata_json, license, readme, edition, targets)
             VALUES (@crateId, @Version, @VersionKey, @Checksum, @Size, 0, 0, @PublisherId, @createdAt,
-                    @IndexJson, @MetadataJson, @License, @Readme)
+                    @IndexJson, @MetadataJson, @License, @Readme, @Edition, @targets)
             RETURNING id
             """,
             new
             {
                 crateId, version.Version, version.VersionKey, version.Checksum, version.Size, version.PublisherId,
                 createdAt = UnixTime.ToMs(version.PublishedAt), version.IndexJson, version.MetadataJson, version.License, version.Readme,
+                version.Edition, targets = version.Targets is null ? null : System.Text.Json.JsonSerializer.Serialize(version.Targets),
             },
             transaction, cancellationToken: cancellationToken));
 

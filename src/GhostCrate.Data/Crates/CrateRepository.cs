@@ -43,7 +43,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
     public Task<PublishWriteResult> PublishAsync(NewCrateVersion version, Func<CancellationToken, Task> storeBlob, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(version, storeBlob, cancellationToken);
 
-    public Task<bool> SetYankedAsync(string canonicalName, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<bool> SetYankedAsync(string canonicalName, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken, string? message = null) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
             // Lock the crate first, like publish does, so yank and publish of one crate take turns (and always in the
@@ -54,8 +54,8 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             if (crateId is null) return false;
             var wasYanked = await Notifications.EventOutbox.IsYankedAsync(connection, transaction, crateId.Value, version, cancellationToken);
             var changed = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE versions SET yanked = @yanked WHERE crate_id = @crateId AND num = @version",
-                new { yanked = yanked ? 1 : 0, crateId, version }, transaction, cancellationToken: cancellationToken));
+                "UPDATE versions SET yanked = @yanked, yank_message = @message WHERE crate_id = @crateId AND num = @version",
+                new { yanked = yanked ? 1 : 0, message = yanked ? message : null, crateId, version }, transaction, cancellationToken: cancellationToken));
             if (changed == 0) return false;
             // Yanking a yanked version changes nothing, so it tells nobody anything.
             if (wasYanked != yanked)

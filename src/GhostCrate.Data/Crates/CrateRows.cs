@@ -35,7 +35,7 @@ internal sealed class VersionRow
     public const string Columns =
         "v.id AS Id, v.crate_id AS CrateId, v.num AS Num, v.checksum AS Checksum, v.size AS Size, v.yanked AS Yanked, " +
         "v.downloads AS Downloads, v.published_by AS PublishedBy, v.created_at AS CreatedAt, v.index_json AS IndexJson, " +
-        "v.metadata_json AS MetadataJson, v.license AS License, v.readme AS Readme";
+        "v.metadata_json AS MetadataJson, v.license AS License, v.readme AS Readme, v.edition AS Edition, v.targets AS Targets, v.yank_message AS YankMessage";
 
     public long Id { get; set; }
     public long CrateId { get; set; }
@@ -50,9 +50,27 @@ internal sealed class VersionRow
     public string MetadataJson { get; set; } = "";
     public string? License { get; set; }
     public string? Readme { get; set; }
+    public string? Edition { get; set; }
+    public string? Targets { get; set; }
+    public string? YankMessage { get; set; }
 
     public VersionRecord ToRecord() =>
-        new(Id, CrateId, Num, Checksum, Size, Yanked != 0, Downloads, PublishedBy, UnixTime.FromMs(CreatedAt), IndexJson, MetadataJson, License, Readme);
+        new(Id, CrateId, Num, Checksum, Size, Yanked != 0, Downloads, PublishedBy, UnixTime.FromMs(CreatedAt), IndexJson, MetadataJson, License, Readme,
+            Edition, ReadTargets(Targets), YankMessage);
+
+    /// <summary>Written by our publish; anything else (a hand-edited row) counts as not recorded.</summary>
+    private static CrateTargets? ReadTargets(string? json)
+    {
+        if (json is null) return null;
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<CrateTargets>(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 internal sealed class IndexSourceRow

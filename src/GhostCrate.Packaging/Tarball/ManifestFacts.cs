@@ -3,12 +3,27 @@ using GhostCrate.Packaging.Toml;
 namespace GhostCrate.Packaging.Tarball;
 
 /// <summary>
-/// The parts of the packaged Cargo.toml the registry checks
+/// The parts of the packaged Cargo.toml the registry checks or records
 /// (https://doc.rust-lang.org/cargo/reference/manifest.html#the-package-section).
 /// </summary>
 internal sealed record ManifestFacts(string? Name, string? Version, string? ReadmePath, string? Error)
 {
     public const string DefaultReadme = "README.md";
+
+    /// <summary>`package.edition`; cargo's default when the key is absent is 2015.</summary>
+    public string Edition { get; init; } = "2015";
+
+    /// <summary>The `[[bin]]` targets the manifest declares, by name.</summary>
+    public IReadOnlyList<string> DeclaredBinaries { get; init; } = [];
+
+    /// <summary>`package.autobins`: false turns off discovery of binaries from the file layout.</summary>
+    public bool AutoBins { get; init; } = true;
+
+    /// <summary>A `[lib]` table is present.</summary>
+    public bool DeclaresLibrary { get; init; }
+
+    /// <summary>`package.autolib`: false means src/lib.rs is not a library unless `[lib]` says so.</summary>
+    public bool AutoLib { get; init; } = true;
 
     public static ManifestFacts From(string text)
     {
@@ -25,7 +40,31 @@ internal sealed record ManifestFacts(string? Name, string? Version, string? Read
         if (version is null)
             return Invalid("Cargo.toml in the .crate file has no `package.version` string");
 
-        return new ManifestFacts(name, version, FindReadmePath(package), null);
+        return new ManifestFacts(name, version, FindReadmePath(package), null)
+        {
+            Edition = package.TryGetValue("edition", out var e) && e is string edition && edition.Length is > 0 and <= 16 ? edition : "2015",
+            DeclaredBinaries = DeclaredBins(doc, name),
+            AutoBins = !(package.TryGetValue("autobins", out var a) && a is false),
+            DeclaresLibrary = doc.TryGetTable("lib", out _),
+            AutoLib = !(package.TryGetValue("autolib", out var l) && l is false),
+        };
+    }
+
+    /// <summary>
+    /// `[[bin]]` entries (https://doc.rust-lang.org/cargo/reference/cargo-targets.html#binaries); `cargo package`
+    /// writes every binary out this way since target discovery moved into packaging. A nameless entry is the package.
+    /// </summary>
+    private static IReadOnlyList<string> DeclaredBins(TomlTable doc, string packageName)
+    {
+        if (!doc.TryGetValue("bin", out var bins) || bins is not TomlArray array) return [];
+        var names = new List<string>();
+        foreach (var item in array)
+        {
+            if (item is not TomlTable bin) continue;
+            var binName = bin.TryGetValue("name", out var value) && value is string s && s.Length > 0 ? s : packageName;
+            if (!names.Contains(binName, StringComparer.Ordinal)) names.Add(binName);
+        }
+        return names;
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Web.Pages;
 
-public sealed class IndexModel(CatalogService catalog, IOptions<ProxyOptions> proxy, IOptions<MirrorOptions> mirror) : UiPageModel
+public sealed class IndexModel(CatalogService catalog, IOptions<ProxyOptions> proxy, IOptions<MirrorOptions> mirror, CargoSnippets snippets) : UiPageModel
 {
     public HomeSummary Summary { get; private set; } = null!;
     public IReadOnlyList<CratesIoReplacement> Replacements { get; private set; } = [];
@@ -13,6 +13,6 @@ public sealed class IndexModel(CatalogService catalog, IOptions<ProxyOptions> pr
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Summary = await catalog.GetHomeAsync(Viewer, cancellationToken);
-        Replacements = CratesIoReplacements.For(BaseUrl, proxy.Value, mirror.Value);
+        Replacements = CratesIoReplacements.For(BaseUrl, snippets.RegistryName, proxy.Value, mirror.Value);
     }
 }

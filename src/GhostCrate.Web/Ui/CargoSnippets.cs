@@ -1,23 +1,29 @@
+using GhostCrate.Core.Options;
+using Microsoft.Extensions.Options;
+
 namespace GhostCrate.Web.Ui;
 
-/// <summary>The copy-ready cargo configuration shown on the home, crate and account pages.</summary>
-public static class CargoSnippets
+/// <summary>The copy-ready cargo commands and configuration shown on the home, crate and account pages.</summary>
+public sealed class CargoSnippets(IOptions<UiOptions> options)
 {
-    /// <summary>The name the snippets give this registry in cargo's configuration.</summary>
-    public const string RegistryName = "ghostcrate";
+    /// <summary>The name the snippets give this registry in cargo's configuration (Ui:RegistryName).</summary>
+    public string RegistryName { get; } = options.Value.RegistryName;
+
+    /// <summary>CARGO_REGISTRIES_{NAME}_TOKEN: cargo upper-cases the name and turns '-' into '_'.</summary>
+    public string TokenVariable => $"CARGO_REGISTRIES_{RegistryName.ToUpperInvariant().Replace('-', '_')}_TOKEN";
 
     /// <summary>
     /// https://doc.rust-lang.org/cargo/reference/registries.html#using-an-alternate-registry. The credential provider
     /// line matters for auth-required registries: cargo sends no token to them unless one is configured.
     /// </summary>
-    public static string Registry(string baseUrl) =>
+    public string Registry(string baseUrl) =>
         $"""
         [registries.{RegistryName}]
         index = "sparse+{baseUrl}/index/"
         credential-provider = ["cargo:token"]
         """;
 
-    public static string Workflow() =>
+    public string Workflow() =>
         $"""
         cargo login --registry {RegistryName}
         cargo publish --registry {RegistryName}
@@ -37,7 +43,19 @@ public static class CargoSnippets
         registry = "sparse+{baseUrl}/{mountPath.Trim('/')}/index/"
         """;
 
-    public static string CargoAdd(string crate) => $"cargo add {crate} --registry {RegistryName}";
+    /// <summary>
+    /// `cargo add NAME[@VERSION] --registry R` (https://doc.rust-lang.org/cargo/commands/cargo-add.html): the version
+    /// belongs to the crate spec, never to the registry option. Null <paramref name="version"/>: the one cargo picks.
+    /// </summary>
+    public string CargoAdd(string crate, string? version = null) =>
+        $"cargo add {crate}{(version is null ? "" : "@" + version)} --registry {RegistryName}";
 
-    public static string ManifestLine(string crate, string version) => $"{crate} = {{ version = \"{version}\", registry = \"{RegistryName}\" }}";
+    /// <summary>
+    /// `cargo install NAME[@VERSION] --registry R` (https://doc.rust-lang.org/cargo/commands/cargo-install.html): a
+    /// bare version installs exactly that version.
+    /// </summary>
+    public string CargoInstall(string crate, string? version = null) =>
+        $"cargo install {crate}{(version is null ? "" : "@" + version)} --registry {RegistryName}";
+
+    public string ManifestLine(string crate, string version) => $"{crate} = {{ version = \"{version}\", registry = \"{RegistryName}\" }}";
 }

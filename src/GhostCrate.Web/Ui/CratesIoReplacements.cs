@@ -16,7 +16,7 @@ public sealed record CratesIoReplacement(string Id, string Title, string Descrip
 /// </summary>
 public static class CratesIoReplacements
 {
-    public static IReadOnlyList<CratesIoReplacement> For(string baseUrl, ProxyOptions proxy, MirrorOptions mirror)
+    public static IReadOnlyList<CratesIoReplacement> For(string baseUrl, string registryName, ProxyOptions proxy, MirrorOptions mirror)
     {
         var list = new List<CratesIoReplacement>();
         foreach (var (mount, upstream) in proxy.EffectiveUpstreams())
@@ -26,14 +26,14 @@ public static class CratesIoReplacements
             if (!isCratesIo) continue;
             list.Add(new CratesIoReplacement("setup-mirror", "Through this server (online, cached)",
                 $"Fetch crates.io crates through this server, which caches them (faster builds, and crates already fetched still work when crates.io is unreachable). Served at /{mount}/.",
-                CargoSnippets.Mirror(baseUrl, mount, CargoSnippets.RegistryName + "-mirror")));
+                CargoSnippets.Mirror(baseUrl, mount, registryName + "-mirror")));
             break;
         }
         if (mirror.Enabled)
         {
             list.Add(new CratesIoReplacement("setup-offline-mirror", "Offline mirror",
                 $"Use the offline mirror this server keeps (no internet needed; only the crates it holds resolve). Served at {mirror.MountPath}.",
-                CargoSnippets.Mirror(baseUrl, mirror.MountPath, CargoSnippets.RegistryName + "-offline")));
+                CargoSnippets.Mirror(baseUrl, mirror.MountPath, registryName + "-offline")));
         }
         return list;
     }

@@ -33,6 +33,8 @@ public static class GhostCrateUi
         services.AddSingleton<UiPaths>();
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
+        services.AddSingleton<CargoSnippets>();
+        services.AddSingleton<Branding>();
         services.AddSingleton<OfflineMirror.OfflineMirrorStatusService>();
         services.AddSingleton<Core.Operations.IDependencyProbe, OfflineMirror.OfflineMirrorProbe>();
         return services;
@@ -60,6 +62,7 @@ public static class GhostCrateUi
     public static WebApplication MapGhostCrateUi(this WebApplication app)
     {
         app.MapUiAssets();
+        app.MapBrandStyleSheet();
         app.MapRazorPages();
         app.MapDownloadStats();
         return app;

@@ -53,6 +53,8 @@ public sealed record GhostCrateSettings(
     public BackupOptions Backup { get; init; } = new();
     /// <summary>Rustdoc upload, serving and builder (section Docs).</summary>
     public DocsOptions Docs { get; init; } = new();
+    /// <summary>The web UI's registry name in snippets and its branding (section Ui).</summary>
+    public UiOptions Ui { get; init; } = new();
 
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
@@ -75,6 +77,7 @@ public sealed record GhostCrateSettings(
         var email = Bind<EmailOptions>(config, EmailOptions.Section, errors);
         var backup = Bind<BackupOptions>(config, BackupOptions.Section, errors);
         var docs = Bind<DocsOptions>(config, DocsOptions.Section, errors);
+        var ui = Bind<UiOptions>(config, UiOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -117,6 +120,7 @@ public sealed record GhostCrateSettings(
         // A relative directory means the same place whichever directory the server was started from.
         if (backup.Configured && !GhostCrate.Storage.S3.Backup.S3BackupTarget.IsS3(backup.Target!)) backup.Target = Path.GetFullPath(backup.Target!, workingDirectory);
         errors.AddRange(DocsOptions.Validate(docs));
+        errors.AddRange(UiOptions.Validate(ui));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];
@@ -129,7 +133,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

@@ -54,8 +54,12 @@ public sealed class AccountPageTests
             ["NewToken.Expires"] = "7",
             ["__RequestVerificationToken"] = field,
         }));
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        var result = new HtmlParser().ParseDocument(await created.Content.ReadAsStringAsync());
+        // Post-redirect-get: a reload of the page that shows the secret repeats the GET, never the POST.
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Equal("/me?done=created#new-token", created.Headers.Location!.OriginalString);
+        var shown = await web.Http.GetAsync("/me?done=created");
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        var result = new HtmlParser().ParseDocument(await shown.Content.ReadAsStringAsync());
         var secret = result.GetElementById("new-token")!.TextContent.Trim();
         Assert.StartsWith("gcr_", secret, StringComparison.Ordinal);
         Assert.Contains("yank", result.QuerySelector("tr[data-token=ci]")!.TextContent, StringComparison.Ordinal);
@@ -65,6 +69,10 @@ public sealed class AccountPageTests
         Assert.Equal(HttpStatusCode.OK, (await app.Client(secret).GetAsync("/api/v1/me")).StatusCode);
         var later = await web.Http.GetStringAsync("/me");
         Assert.DoesNotContain(secret, later, StringComparison.Ordinal);
+        // Reloading the address the form redirected to shows neither the secret again nor a second token.
+        var reloaded = new HtmlParser().ParseDocument(await web.Http.GetStringAsync("/me?done=created"));
+        Assert.Null(reloaded.GetElementById("new-token"));
+        Assert.Single(reloaded.QuerySelectorAll("tr[data-token=ci]"));
     }
 
     [Fact]

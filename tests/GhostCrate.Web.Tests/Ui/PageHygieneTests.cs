@@ -41,6 +41,8 @@ public sealed class PageHygieneTests : IAsyncLifetime
     [InlineData("/search?q=hygiene&sort=name")]
     [InlineData("/crates/hygiene")]
     [InlineData("/crates/hygiene/1.0.0/graph")]
+    [InlineData("/crates/hygiene/manage")]
+    [InlineData("/crates/hygiene/manage?yank=1.0.0")]
     [InlineData("/crates/hygiene-dep/dependents")]
     [InlineData("/users/admin")]
     [InlineData("/me")]

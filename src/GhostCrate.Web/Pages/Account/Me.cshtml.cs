@@ -37,6 +37,14 @@ public sealed class MeModel(TokenService tokens, AccountService accounts, Catalo
     public CreatedToken? Created { get; private set; }
     public int? MaxTokenLifetimeDays => identity.Value.MaxTokenLifetimeDays;
 
+    /// <summary>
+    /// The new token's secret, carried across the redirect after "Create token" so that a reload cannot create a second
+    /// token. TempData lives in a cookie encrypted with the Data Protection keys (shared by every node) and is deleted
+    /// once read, so the secret is shown exactly once, as before.
+    /// </summary>
+    [TempData] public string? NewTokenSecret { get; set; }
+    [TempData] public string? NewTokenId { get; set; }
+
     [BindProperty] public TokenForm NewToken { get; set; } = new();
     [BindProperty] public PasswordForm Password { get; set; } = new();
 
@@ -49,6 +57,11 @@ public sealed class MeModel(TokenService tokens, AccountService accounts, Catalo
             _ => null,
         };
         await LoadAsync(cancellationToken);
+        if (done == "created" && NewTokenSecret is { } secret && Tokens.FirstOrDefault(t => t.Id.ToString(CultureInfo.InvariantCulture) == NewTokenId) is { } record)
+        {
+            Created = new CreatedToken(record, secret);
+            StatusMessage = $"Created the token “{record.Name}”.";
+        }
     }
 
     public async Task<IActionResult> OnPostCreateTokenAsync(CancellationToken cancellationToken)
@@ -61,12 +74,14 @@ public sealed class MeModel(TokenService tokens, AccountService accounts, Catalo
             ? Now.AddDays(n)
             : null;
         var result = await tokens.CreateAsync(Caller, new NewTokenRequest(NewToken.Name ?? "", scopes, crates, expires), cancellationToken);
-        await LoadAsync(cancellationToken);
-        if (result.Error is { } error) return Failed(error);
-        Created = result.Value;
-        StatusMessage = $"Created the token “{Created!.Record.Name}”.";
-        NewToken = new TokenForm();
-        return Page();
+        if (result.Error is { } error)
+        {
+            await LoadAsync(cancellationToken);
+            return Failed(error);
+        }
+        NewTokenSecret = result.Value!.Secret;
+        NewTokenId = result.Value.Record.Id.ToString(CultureInfo.InvariantCulture);
+        return Redirect("/me?done=created#new-token");
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken cancellationToken)

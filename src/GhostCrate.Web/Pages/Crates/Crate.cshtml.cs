@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GhostCrate.Web.Pages.Crates;
 
-public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs) : UiPageModel
+public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs, Core.Crates.CrateAccess access) : UiPageModel
 {
     public const int DependentsShown = 10;
     private const int ChartVersions = 5;
@@ -26,6 +26,8 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
     public IReadOnlyList<Advisory> VersionAdvisories { get; private set; } = [];
     /// <summary>The shown version's docs (docs/rustdoc.md), null when it has none.</summary>
     public Core.Docs.VersionDocs? Docs { get; private set; }
+    /// <summary>The viewer may yank or change owners (the link to /crates/{name}/manage).</summary>
+    public bool CanManage { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string name, string? version, CancellationToken cancellationToken)
     {
@@ -34,6 +36,7 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         // One address per crate: /crates/Foo_Bar and /crates/foo-bar lead to the crate's own spelling.
         if (found.Crate.Name != name) return RedirectPermanent(version is null ? $"/crates/{found.Crate.Name}" : $"/crates/{found.Crate.Name}/{Uri.EscapeDataString(version)}");
         Details = found;
+        Features = FeatureList.Build(found.Metadata.Features, found.Dependencies);
         var meta = found.Metadata;
         if (!string.IsNullOrWhiteSpace(found.Version.Readme))
         {
@@ -45,6 +48,8 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         Advisories = await advisories.ForCrateAsync(found.Crate.Name, cancellationToken);
         VersionAdvisories = [.. AdvisoryMatcher.Matching(Advisories, found.Crate.Name, found.Version.Version)];
         Docs = await docs.FindAsync(found.Version.Id, cancellationToken);
+        CanManage = Viewer is { } viewer && (viewer.IsAdmin || (await access.GrantsAsync(found.Crate, viewer.UserId, cancellationToken)) is var grants
+            && (Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.Yank, false) || Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.ChangeOwners, false)));
         return Page();
     }
 
@@ -63,6 +68,17 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
     /// <summary>"critical", "high", ..., or the informational kind ("unmaintained") for warnings.</summary>
     public static string AdvisoryKind(Advisory advisory) =>
         advisory.Informational ?? (advisory.Severity is AdvisorySeverity.Unknown or AdvisorySeverity.None ? "vulnerability" : advisory.Severity.ToString().ToLowerInvariant());
+
+    /// <summary>The version's features with what each turns on (dependencies resolved, for links).</summary>
+    public IReadOnlyList<FeatureInfo> Features { get; private set; } = [];
+
+    /// <summary>A dependency's page: here for this registry's crates, crates.io's for crates.io ones, none for other registries.</summary>
+    public static string? DependencyLink(DependencyInfo dep) => dep.Source switch
+    {
+        DependencySource.ThisRegistry => $"/crates/{dep.Name}",
+        DependencySource.CratesIo => $"https://crates.io/crates/{dep.Name}",
+        _ => null,
+    };
 
     public IEnumerable<IGrouping<string, DependencyInfo>> DependencyGroups =>
         Details.Dependencies.GroupBy(d => d.Kind);

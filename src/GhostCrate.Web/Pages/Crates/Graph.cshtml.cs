@@ -28,6 +28,7 @@ public sealed class GraphModel(DependencyGraphService graphs) : UiPageModel
                 source = n.Unresolved ? "missing" : n.Source switch { DependencySource.CratesIo => "crates-io", DependencySource.OtherRegistry => "other", _ => "local" },
                 href = n.Source == DependencySource.ThisRegistry && n.Version is not null ? $"/crates/{n.Name}/{Uri.EscapeDataString(n.Version)}" : null,
                 yanked = n.Yanked,
+                layer = n.Layer,
             }),
             edges = graph.Edges.Select((e, i) => new { id = $"e{i}", source = e.From, target = e.To, kind = e.Kind, optional = e.Optional, req = e.Req }),
         });

@@ -1,6 +1,16 @@
 // Dependency graph page: draws the embedded graph with cytoscape; a click on a crate of this registry opens it.
 (function () {
   "use strict";
+  function layeredPositions(nodes) {
+    var perLayer = {};
+    nodes.forEach(function (n) { (perLayer[n.layer] = perLayer[n.layer] || []).push(n.id); });
+    var positions = {};
+    Object.keys(perLayer).forEach(function (layer) {
+      var ids = perLayer[layer];
+      ids.forEach(function (id, i) { positions[id] = { x: (i - (ids.length - 1) / 2) * 120, y: Number(layer) * 90 }; });
+    });
+    return positions;
+  }
   function draw() {
     var container = document.getElementById("graph");
     var source = document.getElementById("graph-data");
@@ -28,8 +38,13 @@
         } },
         { selector: "edge[kind = 'dev'], edge[?optional]", style: { "line-style": "dashed" } }
       ],
-      layout: { name: "breadthfirst", directed: true, roots: [data.root], spacingFactor: 1.1, padding: 20 }
+      // Layers come from the server (longest path from the root), so a dependency is always drawn below every crate
+      // that depends on it; within a layer nodes keep the server's order (by name).
+      layout: { name: "preset", positions: layeredPositions(data.nodes), fit: true, padding: 20 }
     });
+    // For tests and the curious: how many edges point sideways or up in what cytoscape drew (0 is right).
+    var upward = cy.edges().filter(function (e) { return e.target().position("y") <= e.source().position("y"); }).length;
+    container.setAttribute("data-upward-edges", String(upward));
     cy.on("tap", "node", function (event) {
       var href = event.target.data("href");
       if (href) window.location.href = href;

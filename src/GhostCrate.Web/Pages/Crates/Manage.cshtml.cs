@@ -1,0 +1,111 @@
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Catalog;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Organizations;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GhostCrate.Web.Pages.Crates;
+
+/// <summary>
+/// /crates/{name}/manage: yank and unyank (with a reason), owners (users, organizations, teams) and the restricted
+/// switch, for the crate's owners and administrators. Every action goes through the same Core services as the Cargo
+/// API (same rules, same audit log) and redirects after the post, so a reload never repeats it. Destructive actions
+/// (yank, removing an owner) first show a confirmation form reached by a plain link, so they ask without JavaScript.
+/// </summary>
+public sealed class ManageModel(CrateDetailsService details, CrateAccess access, YankService yanks, OwnerService owners) : SignedInPageModel
+{
+    public CrateDetails Details { get; private set; } = null!;
+    public CrateOwners Owners { get; private set; } = null!;
+    public bool Restricted { get; private set; }
+    public bool CanYank { get; private set; }
+    public bool CanChangeOwners { get; private set; }
+
+    /// <summary>The version whose yank is being confirmed (?yank=), if any.</summary>
+    public VersionSummary? ConfirmYank { get; private set; }
+
+    /// <summary>The owner whose removal is being confirmed (?remove=), if any.</summary>
+    public string? ConfirmRemove { get; private set; }
+
+    /// <summary>The result of the action before the redirect (kept for one request).</summary>
+    [TempData] public string? Flash { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string name, string? yank, string? remove, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(name, cancellationToken) is { } failed) return failed;
+        if (Details.Crate.Name != name) return Redirect($"/crates/{Details.Crate.Name}/manage");
+        StatusMessage = Flash;
+        if (yank is not null)
+        {
+            ConfirmYank = Details.Versions.FirstOrDefault(v => v.Version == yank && !v.Yanked);
+            if (ConfirmYank is null) ErrorMessage = $"{Details.Crate.Name} has no unyanked version {yank}.";
+        }
+        if (remove is not null)
+        {
+            var isOwner = Owners.Users.Any(u => u.Username == remove) || Owners.Groups.Any(g => g.Login == remove);
+            if (isOwner) ConfirmRemove = remove;
+            else ErrorMessage = $"{remove} does not own {Details.Crate.Name}.";
+        }
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostYankAsync(string name, string version, string? reason, CancellationToken cancellationToken) =>
+        ActAsync(name, yanks.SetYankedAsync(name, version, true, Caller, cancellationToken, reason), $"Yanked {version}: cargo no longer picks it for new lock files.", cancellationToken);
+
+    public Task<IActionResult> OnPostUnyankAsync(string name, string version, CancellationToken cancellationToken) =>
+        ActAsync(name, yanks.SetYankedAsync(name, version, false, Caller, cancellationToken), $"Unyanked {version}: cargo may pick it again.", cancellationToken);
+
+    public async Task<IActionResult> OnPostAddOwnerAsync(string name, string? login, CancellationToken cancellationToken)
+    {
+        var logins = (login ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = await owners.AddAsync(name, logins, Caller, cancellationToken);
+        return await FinishAsync(name, result.Error, FirstUpper(result.Value), cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRemoveOwnerAsync(string name, string login, CancellationToken cancellationToken)
+    {
+        var result = await owners.RemoveAsync(name, [login], Caller, cancellationToken);
+        return await FinishAsync(name, result.Error, $"{login} no longer owns {name}.", cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRestrictedAsync(string name, bool restricted, CancellationToken cancellationToken)
+    {
+        var result = await owners.SetRestrictedAsync(name, restricted, Caller, cancellationToken);
+        return await FinishAsync(name, result.Error,
+            restricted ? "Restricted: only owners, their organizations and teams can see and download it (when the registry requires sign-in)." : "No longer restricted: everyone who may use the registry can see and download it.",
+            cancellationToken);
+    }
+
+    private async Task<IActionResult> ActAsync(string name, Task<Result<bool>> action, string message, CancellationToken cancellationToken)
+    {
+        var result = await action;
+        return await FinishAsync(name, result.Error, message, cancellationToken);
+    }
+
+    /// <summary>Success: back to the page with the message (post-redirect-get). Failure: the page with the error, nothing done.</summary>
+    private async Task<IActionResult> FinishAsync(string name, RegistryError? error, string? message, CancellationToken cancellationToken)
+    {
+        if (error is null)
+        {
+            Flash = message;
+            return Redirect($"/crates/{Uri.EscapeDataString(name)}/manage");
+        }
+        if (await LoadAsync(name, cancellationToken) is { } failed) return failed;
+        return Failed(error);
+    }
+
+    private async Task<IActionResult?> LoadAsync(string name, CancellationToken cancellationToken)
+    {
+        var found = await details.GetAsync(name, null, Caller, cancellationToken);
+        if (found is null) return NotFound();
+        Details = found;
+        var grants = Caller.IsAdmin ? CrateGrants.None : await access.GrantsAsync(found.Crate, Caller.UserId, cancellationToken);
+        CanYank = CratePermissions.Allows(grants, CrateAction.Yank, Caller.IsAdmin);
+        CanChangeOwners = CratePermissions.Allows(grants, CrateAction.ChangeOwners, Caller.IsAdmin);
+        if (!CanYank && !CanChangeOwners) return StatusCode(Microsoft.AspNetCore.Http.StatusCodes.Status403Forbidden);
+        Owners = (await owners.ListAllAsync(found.Crate.Name, Caller, cancellationToken)).Value!;
+        Restricted = (await owners.IsRestrictedAsync(found.Crate.Name, Caller, cancellationToken)).Value;
+        return null;
+    }
+
+    private static string? FirstUpper(string? text) => string.IsNullOrEmpty(text) ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
