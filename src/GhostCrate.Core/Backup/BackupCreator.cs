@@ -55,7 +55,7 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         var key = options.Encryption?.ForNewBackup(previous?.Encryption);
         // An earlier backup's files can only be referenced when they open with this backup's key (or neither has one).
         var bases = options.Incremental && previous is not null && previous.Encryption?.KeyId == key?.KeyId
-            ? previous.Blobs.ToDictionary(b => b.Key, b => b with { StoredIn = b.StoredIn ?? previous.Id }, StringComparer.Ordinal)
+            ? previous.Blobs.GroupBy(b => b.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First() with { StoredIn = g.First().StoredIn ?? previous.Id }, StringComparer.Ordinal)
             : [];
         await using var writer = await location.CreateAsync(id, cancellationToken);
         var copy = new BlobCopier(writer, blobs, key, bases);

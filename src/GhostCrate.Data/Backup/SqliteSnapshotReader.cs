@@ -23,7 +23,7 @@ internal sealed class SqliteSnapshotReader : IBackupSnapshotReader
 
     // Only rows naming a generation: a row with just a build status has no files.
     private const string DocsSql = """
-        SELECT c.name AS Crate, v.num AS Version, d.generation AS Generation, CAST(d.files AS BIGINT) AS Files, d.bytes AS Bytes
+        SELECT c.name AS Crate, v.num AS Version, d.generation AS Generation, d.files AS Files, d.bytes AS Bytes
         FROM version_docs d JOIN versions v ON v.id = d.version_id JOIN crates c ON c.id = v.crate_id
         WHERE d.generation IS NOT NULL
         ORDER BY d.version_id
@@ -60,5 +60,14 @@ internal sealed class SqliteSnapshotReader : IBackupSnapshotReader
 
     private sealed record VersionRow(string Crate, string Version, string Checksum, long Size);
 
-    private sealed record DocsRow(string Crate, string Version, string Generation, long Files, long Bytes);
+    // Settable properties, not a positional record: SQLite gives the columns of an empty result no type, which Dapper
+    // can only map onto properties.
+    private sealed class DocsRow
+    {
+        public string Crate { get; init; } = "";
+        public string Version { get; init; } = "";
+        public string Generation { get; init; } = "";
+        public long Files { get; init; }
+        public long Bytes { get; init; }
+    }
 }
