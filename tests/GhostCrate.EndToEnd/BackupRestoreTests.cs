@@ -158,7 +158,7 @@ public sealed class BackupRestoreTests(BackupServerFixture fixture) : EndToEndTe
             var upload = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"api/v1/docs/{name}/1.0.0") { Content = new ByteArrayContent(archive) }, Server.AdminToken, Cancel);
             Assert.True(upload.Code == 200, upload.Describe());
         }
-        var pages = new[] { $"{lib}/index.html", $"{lib}/fn.hello.html", "static.files/main.js", "static.files/logo.png", "search-index.js" };
+        var pages = new[] { $"{lib}/index.html", $"{lib}/fn.hello.html", "static.files/main.js", "static.files/rustdoc.css", "static.files/logo.png", "search-index.js" };
         var before = new Dictionary<string, byte[]>();
         foreach (var page in pages) before[page] = await GetDocsAsync(Server, name, page);
         Assert.Equal(logo, before["static.files/logo.png"]);

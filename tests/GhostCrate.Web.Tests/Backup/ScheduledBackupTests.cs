@@ -48,8 +48,10 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         }
 
         var listings = await BackupCatalog.ListAsync(new DirectoryBackupLocation(_target), CancellationToken.None);
-        Assert.Equal(["20261206T030000Z", "20261207T030000Z"], listings.Select(l => l.Id).Order(StringComparer.Ordinal));
-        Assert.All(listings, l => Assert.True(l.Complete));
+        Assert.Equal(["20261206T030000Z", "20261207T030000Z"], listings.Where(l => l.Complete).Select(l => l.Id).Order(StringComparer.Ordinal));
+        // Backups are incremental by default: the pruned first one keeps only the crate file the kept ones reference.
+        var pruned = Assert.Single(listings, l => !l.Complete);
+        Assert.Equal(("20261205T030000Z", "pruned: keeps 1 file(s) that later backups reference"), (pruned.Id, pruned.Problem));
         var newest = new DirectoryBackupReader(Path.Combine(_target, "20261207T030000Z"));
         var verified = await app.Services.GetRequiredService<BackupVerifier>().VerifyAsync(newest, deep: true, CancellationToken.None);
         Assert.True(verified.Ok, string.Join("; ", verified.Problems));
