@@ -92,6 +92,28 @@ public sealed class CrossBackendBackupTests(SqliteLane sqlite, PostgresLane post
         Assert.Equal(1, await target.CountRowsAsync("users", Ct));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task A_snapshot_names_each_versions_current_docs_generation_so_backup_copies_its_files(DatabaseProvider from)
+    {
+        var source = await CreateAsync(from, migrate: true);
+        var alice = await source.Ports.Users.CreateAsync("alice", null, isAdmin: false, T0, Ct);
+        await source.Ports.Crates.PublishAsync(NewVersion("Foo_Bar", "1.0.0", alice!.Id), _ => Task.CompletedTask, Ct);
+        await source.Ports.Crates.PublishAsync(NewVersion("Foo_Bar", "1.1.0", alice.Id), _ => Task.CompletedTask, Ct);
+        var documented = await source.Ports.Crates.FindVersionAsync("foo-bar", "1.0.0", Ct);
+        await source.Ports.Docs.SwapAsync(documented!.Id, new Core.Docs.DocsGeneration("gen1", 3, 30, "upload", alice.Id, T0), Ct);
+        await source.Ports.Docs.SwapAsync(documented.Id, new Core.Docs.DocsGeneration("gen2", 5, 50, "upload", alice.Id, T0), Ct);
+
+        var snapshot = await source.Ports.Backup.SnapshotAsync(_folder, Ct);
+        var contents = await source.Ports.BackupSnapshots.ReadAsync(snapshot, Ct);
+
+        // Only the current generation; 1.1.0 has no docs row at all.
+        var docs = Assert.Single(contents.Docs);
+        Assert.Equal(new SnapshotDocs("Foo_Bar", "1.0.0", "gen2", 5, 50), docs);
+        Assert.Equal("docs/foo_bar/1.0.0/gen2/", docs.Prefix);
+    }
+
     [Fact]
     public async Task A_postgres_snapshot_holds_only_rows_committed_before_it_and_does_not_wait_for_writers()
     {

@@ -5,6 +5,9 @@ public sealed record BackupListing(string Id, BackupManifest? Manifest, string? 
 {
     public bool Complete => Manifest is not null;
     public long Bytes => Manifest is null ? 0 : Manifest.Database.Size + Manifest.Blobs.Sum(b => b.Size);
+
+    /// <summary>What this backup's own folder holds (an incremental backup references the rest).</summary>
+    public long OwnBytes => Manifest is null ? 0 : Manifest.Database.Size + Manifest.Blobs.Where(b => b.StoredIn is null).Sum(b => b.Size);
 }
 
 /// <summary>`backup list`: reads each backup's manifest (cheap: no hashing; `verify` does that).</summary>
@@ -18,7 +21,7 @@ public static class BackupCatalog
             var json = await location.Open(id).ReadManifestAsync(cancellationToken);
             if (json is null)
             {
-                listings.Add(new BackupListing(id, null, "incomplete: no manifest"));
+                listings.Add(new BackupListing(id, null, null));
                 continue;
             }
             try
@@ -30,6 +33,21 @@ public static class BackupCatalog
                 listings.Add(new BackupListing(id, null, ex.Message));
             }
         }
-        return listings;
+        // A folder without a manifest is either unfinished, or a pruned backup that keeps the files later ones reference.
+        var referenced = ReferencedFiles(listings.Where(l => l.Complete).Select(l => l.Manifest!));
+        return listings.Select(l => l.Complete || l.Problem is not null ? l
+            : l with { Problem = referenced.TryGetValue(l.Id, out var files) ? $"pruned: keeps {files.Count} file(s) that later backups reference" : "incomplete: no manifest" }).ToList();
+    }
+
+    /// <summary>Backup id → the files in it that <paramref name="manifests"/> reference (relative paths in that backup).</summary>
+    public static Dictionary<string, IReadOnlySet<string>> ReferencedFiles(IEnumerable<BackupManifest> manifests)
+    {
+        var referenced = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var blob in manifests.SelectMany(m => m.Blobs).Where(b => b.StoredIn is not null))
+        {
+            if (!referenced.TryGetValue(blob.StoredIn!, out var files)) referenced[blob.StoredIn!] = files = new HashSet<string>(StringComparer.Ordinal);
+            files.Add(blob.File);
+        }
+        return referenced.ToDictionary(r => r.Key, r => (IReadOnlySet<string>)r.Value, StringComparer.Ordinal);
     }
 }

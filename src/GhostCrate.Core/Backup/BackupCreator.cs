@@ -1,25 +1,30 @@
+using GhostCrate.Core.Backup.Encryption;
 using GhostCrate.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Backup;
 
 /// <summary>
-/// `backup create`: database snapshot first, then exactly the blobs that snapshot's version rows reference, then the
-/// manifest last. Blobs of versions published after the snapshot are not copied (their rows are not in it), so a
+/// `backup create`: database snapshot first, then exactly the blobs that snapshot's rows reference (each version's
+/// crate file, and the files of each version's current docs generation), then the manifest last. Blobs of versions published after the snapshot are not copied (their rows are not in it), so a
 /// restore never has half a version; blobs the snapshot needs exist, because publish stores the blob before it
 /// commits the row (docs/architecture.md, "Publish is crash-safe"). Every run, successful or not, is recorded in the
 /// run log, which is where /metrics reads the last success from.
 /// </summary>
 public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReader snapshots, IBlobStore blobs, IBackupRunLog runs, TimeProvider time, ILogger<BackupCreator> logger)
 {
-    public async Task<BackupManifest> CreateAsync(IBackupLocation location, string ghostCrateVersion, CancellationToken cancellationToken)
+    /// <summary>A full, unencrypted backup.</summary>
+    public Task<BackupManifest> CreateAsync(IBackupLocation location, string ghostCrateVersion, CancellationToken cancellationToken) =>
+        CreateAsync(location, ghostCrateVersion, new BackupCreateOptions(null, Incremental: false), cancellationToken);
+
+    public async Task<BackupManifest> CreateAsync(IBackupLocation location, string ghostCrateVersion, BackupCreateOptions options, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         string? id = null;
         try
         {
             id = await NewIdAsync(location, started, cancellationToken);
-            var manifest = await CreateAsync(location, id, ghostCrateVersion, started, cancellationToken);
+            var manifest = await CreateAsync(location, id, ghostCrateVersion, started, options, cancellationToken);
             await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null));
             return manifest;
         }
@@ -44,36 +49,70 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         }
     }
 
-    private async Task<BackupManifest> CreateAsync(IBackupLocation location, string id, string ghostCrateVersion, DateTimeOffset started, CancellationToken cancellationToken)
+    private async Task<BackupManifest> CreateAsync(IBackupLocation location, string id, string ghostCrateVersion, DateTimeOffset started, BackupCreateOptions options, CancellationToken cancellationToken)
     {
+        var previous = await NewestCompleteAsync(location, cancellationToken);
+        var key = options.Encryption?.ForNewBackup(previous?.Encryption);
+        // An earlier backup's files can only be referenced when they open with this backup's key (or neither has one).
+        var bases = options.Incremental && previous is not null && previous.Encryption?.KeyId == key?.KeyId
+            ? previous.Blobs.GroupBy(b => b.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First() with { StoredIn = g.First().StoredIn ?? previous.Id }, StringComparer.Ordinal)
+            : [];
         await using var writer = await location.CreateAsync(id, cancellationToken);
+        var copy = new BlobCopier(writer, blobs, key, bases);
 
         var snapshot = await database.SnapshotAsync(writer.StagingFolder, cancellationToken);
         var contents = await snapshots.ReadAsync(snapshot, cancellationToken);
         var databaseFile = BackupPaths.DatabaseFile(snapshot.Format);
-        var databaseFacts = await writer.AdoptAsync(databaseFile, snapshot.LocalFile, cancellationToken);
+        var databaseFacts = await BackupFiles.AdoptAsync(writer, databaseFile, snapshot.LocalFile, key, cancellationToken);
         logger.LogInformation("Backup {BackupId}: database snapshot of {Versions} versions, {Bytes} bytes", id, contents.Versions.Count, databaseFacts.Size);
 
         var entries = new List<BackupBlobEntry>(contents.Versions.Count);
         foreach (var version in contents.Versions)
         {
-            var key = BlobKey.CrateFile(version.Crate, version.Version);
-            await using var blob = await blobs.OpenReadAsync(key, cancellationToken)
-                ?? throw new BackupException($"{key.Path}: the crate file of {version.Crate} {version.Version} is missing from storage");
-            var facts = await writer.AddAsync(BackupPaths.BlobFile(key.Path), blob.Stream, cancellationToken);
-            // A stored file that no longer matches its checksum would restore into a registry cargo refuses to use:
-            // better to fail the backup loudly now than to find out during a restore.
-            if (!string.Equals(facts.Sha256, version.Checksum, StringComparison.OrdinalIgnoreCase))
-                throw new BackupException($"{key.Path}: stored file has sha256 {facts.Sha256} but {version.Crate} {version.Version} has checksum {version.Checksum}");
-            entries.Add(new BackupBlobEntry(key.Path, facts.Size, facts.Sha256));
+            entries.Add(await copy.CrateFileAsync(version, cancellationToken));
+        }
+        foreach (var docs in contents.Docs)
+        {
+            entries.AddRange(await CopyDocsAsync(copy, docs, cancellationToken));
         }
 
         var manifest = new BackupManifest(BackupManifest.CurrentFormatVersion, id, ghostCrateVersion, started,
             new BackupDatabaseEntry(snapshot.Format, databaseFile, databaseFacts.Size, databaseFacts.Sha256, contents.Migrations),
-            contents.Counts, entries);
-        await writer.CommitAsync(manifest.ToJson(), cancellationToken);
-        logger.LogInformation("Backup {BackupId} complete: {Blobs} blobs in {Seconds:F1} s", id, entries.Count, (time.GetUtcNow() - started).TotalSeconds);
+            contents.Counts, entries, key?.Describe());
+        manifest = manifest with { FormatVersion = manifest.RequiredFormatVersion };
+        await writer.CommitAsync(manifest.ToJson(key), cancellationToken);
+        var referenced = entries.Count(e => e.StoredIn is not null);
+        logger.LogInformation("Backup {BackupId} complete: {Blobs} blobs ({Referenced} referenced from earlier backups){Encrypted} in {Seconds:F1} s",
+            id, entries.Count, referenced, key is null ? "" : ", encrypted", (time.GetUtcNow() - started).TotalSeconds);
         return manifest;
+    }
+
+    private static async Task<BackupManifest?> NewestCompleteAsync(IBackupLocation location, CancellationToken cancellationToken)
+    {
+        var listings = await BackupCatalog.ListAsync(location, cancellationToken);
+        return listings.Where(l => l.Complete).Select(l => l.Manifest!).MaxBy(m => m.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Copies every file of a version's current docs generation. The row names the generation but not its files, so
+    /// they are listed from storage; the row's file count is the check that the listing is whole. A generation can
+    /// only vanish if an upload replaced it after the snapshot and its delete job already ran: then the backup fails
+    /// (the next run takes a fresh snapshot) rather than restoring a row whose pages are missing.
+    /// </summary>
+    private async Task<List<BackupBlobEntry>> CopyDocsAsync(BlobCopier copy, SnapshotDocs docs, CancellationToken cancellationToken)
+    {
+        var paths = new List<string>();
+        await foreach (var path in blobs.ListAsync(docs.Prefix, cancellationToken)) paths.Add(path);
+        paths.Sort(StringComparer.Ordinal);
+        if (paths.Count != docs.Files)
+            throw new BackupException($"{docs.Prefix}: the docs of {docs.Crate} {docs.Version} have {paths.Count} stored files but the database says {docs.Files} " +
+                "(replaced while the backup ran?); nothing was committed, run the backup again");
+        var entries = new List<BackupBlobEntry>(paths.Count);
+        foreach (var path in paths)
+        {
+            entries.Add(await copy.DocsFileAsync(docs, path, cancellationToken));
+        }
+        return entries;
     }
 
     /// <summary>A UTC timestamp, so ids sort by time; a suffix when two backups start in the same second.</summary>

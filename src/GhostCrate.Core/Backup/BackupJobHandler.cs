@@ -55,7 +55,7 @@ public sealed class BackupJobHandler(
         }
         try
         {
-            await creator.CreateAsync(location, version.Value, cancellationToken);
+            await creator.CreateAsync(location, version.Value, settings.CreateOptions(), cancellationToken);
         }
         catch (BackupException ex)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GhostCrate.Core.Backup.Encryption;
 
 namespace GhostCrate.Core.Backup;
 
@@ -16,10 +17,18 @@ public sealed record BackupManifest(
     DateTimeOffset CreatedAt,
     BackupDatabaseEntry Database,
     BackupCounts Counts,
-    IReadOnlyList<BackupBlobEntry> Blobs)
+    IReadOnlyList<BackupBlobEntry> Blobs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BackupEncryption? Encryption = null)
 {
-    /// <summary>Bumped when a reader of the previous format would misread a new manifest.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// Bumped when a reader of the previous format would misread a new manifest: version 2 adds encrypted files and
+    /// blobs stored in an earlier backup. A backup that uses neither is still written as version 1, which older
+    /// GhostCrates read.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The format a manifest with these contents needs (the oldest that can describe it).</summary>
+    public int RequiredFormatVersion => Encryption is null && Blobs.All(b => b.StoredIn is null) ? 1 : 2;
 
     /// <summary>The manifest's own file name inside a backup folder.</summary>
     public const string FileName = "manifest.json";
@@ -32,6 +41,9 @@ public sealed record BackupManifest(
     };
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>The manifest's bytes as `backup create` writes them: an encrypted one carries its MAC.</summary>
+    public byte[] ToJson(BackupKey? key) => key is null ? ToJson() : ManifestMac.Seal(ToJson(), key);
 
     /// <summary>Parses a manifest; throws <see cref="BackupException"/> for one that is unreadable or of an unknown format.</summary>
     public static BackupManifest Parse(ReadOnlySpan<byte> json)
@@ -47,8 +59,14 @@ public sealed record BackupManifest(
         }
         if (manifest is null || manifest.Database is null || manifest.Blobs is null || manifest.Counts is null)
             throw new BackupException($"{FileName} is missing required fields");
-        if (manifest.FormatVersion != CurrentFormatVersion)
-            throw new BackupException($"{FileName} has format version {manifest.FormatVersion}; this GhostCrate reads version {CurrentFormatVersion}");
+        if (manifest.FormatVersion is < 1 or > CurrentFormatVersion)
+            throw new BackupException($"{FileName} has format version {manifest.FormatVersion}; this GhostCrate reads versions 1 to {CurrentFormatVersion}");
+        if (manifest.FormatVersion < manifest.RequiredFormatVersion)
+            throw new BackupException($"{FileName} says format version {manifest.FormatVersion} but uses encryption or references of version {manifest.RequiredFormatVersion}");
+        foreach (var id in manifest.Blobs.Select(b => b.StoredIn).OfType<string>())
+        {
+            if (!BackupPaths.IsSafeRelative(id) || id.Contains('/') || id == manifest.Id) throw new BackupException($"{FileName} references an unsafe backup id '{id}'");
+        }
         foreach (var path in manifest.Files().Select(f => f.Path))
         {
             // Every path is later joined to a folder or an object prefix: refuse anything that could leave the backup.
@@ -60,8 +78,8 @@ public sealed record BackupManifest(
     /// <summary>Every file the manifest lists (the database, then each blob) with its expected size and hash.</summary>
     public IEnumerable<BackupFileEntry> Files()
     {
-        yield return new BackupFileEntry(Database.File, Database.Size, Database.Sha256);
-        foreach (var blob in Blobs) yield return new BackupFileEntry(blob.File, blob.Size, blob.Sha256);
+        yield return new BackupFileEntry(Database.File, Database.Size, Database.Sha256, null);
+        foreach (var blob in Blobs) yield return new BackupFileEntry(blob.File, blob.Size, blob.Sha256, blob.StoredIn);
     }
 }
 
@@ -71,15 +89,27 @@ public sealed record BackupManifest(
 /// </summary>
 public sealed record BackupDatabaseEntry(string Format, string File, long Size, string Sha256, IReadOnlyList<int> Migrations);
 
-/// <summary>A blob by its storage key; its bytes are at blobs/{key} in the backup.</summary>
-public sealed record BackupBlobEntry(string Key, long Size, string Sha256)
+/// <summary>
+/// A blob by its storage key; its bytes are at blobs/{key} in the backup, or, for an incremental backup's blob that an
+/// earlier backup at the same target already holds, at blobs/{key} in backup <paramref name="StoredIn"/>. Size and
+/// SHA-256 are of the plaintext, also in an encrypted backup (a crate file's SHA-256 is its index `cksum`).
+/// </summary>
+public sealed record BackupBlobEntry(string Key, long Size, string Sha256, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StoredIn = null)
 {
     [JsonIgnore]
     public string File => BackupPaths.BlobFile(Key);
+
+    /// <summary>A file of a version's rustdoc (docs/...), not a crate file.</summary>
+    [JsonIgnore]
+    public bool IsDocs => Key.StartsWith(Storage.BlobKey.DocsRoot, StringComparison.Ordinal);
 }
 
 /// <summary>Counts read from the snapshot, printed by list and restore.</summary>
 public sealed record BackupCounts(long Crates, long Versions, long Users, long Organizations, long Tokens);
 
-/// <summary>A file of the backup, as the manifest expects it.</summary>
-public sealed record BackupFileEntry(string Path, long Size, string Sha256);
+/// <summary>A file of the backup, as the manifest expects it; <paramref name="StoredIn"/>: the earlier backup that holds it.</summary>
+public sealed record BackupFileEntry(string Path, long Size, string Sha256, string? StoredIn)
+{
+    /// <summary>Where the file is, relative to this backup's folder (a referenced one is in a sibling folder).</summary>
+    public string Where => StoredIn is null ? Path : $"../{StoredIn}/{Path}";
+}

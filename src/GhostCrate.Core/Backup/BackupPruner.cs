@@ -1,12 +1,16 @@
 namespace GhostCrate.Core.Backup;
 
-/// <summary>What `backup prune` kept and deleted (or would delete, on a dry run).</summary>
-public sealed record PruneReport(IReadOnlyList<string> Kept, IReadOnlyList<string> Deleted);
+/// <summary>
+/// What `backup prune` kept and deleted (or would delete, on a dry run). <paramref name="Retained"/>: deleted backups
+/// whose folders still hold files that kept, incremental backups reference (their manifests are gone).
+/// </summary>
+public sealed record PruneReport(IReadOnlyList<string> Kept, IReadOnlyList<string> Deleted, IReadOnlyList<string> Retained);
 
 /// <summary>
 /// `backup prune`: keeps the complete backups a <see cref="BackupRetention"/> selects and deletes the other complete
 /// ones. An incomplete backup is deleted only when it is older than the oldest backup kept: a newer one may be a
-/// `backup create` still running. With no complete backup at all, nothing is deleted.
+/// `backup create` still running. With no complete backup at all, nothing is deleted. Files that a kept incremental
+/// backup references are never deleted.
 /// </summary>
 public static class BackupPruner
 {
@@ -17,12 +21,14 @@ public static class BackupPruner
         return PruneAsync(location, new BackupRetention(Last: keep), dryRun, cancellationToken);
     }
 
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
     public static async Task<PruneReport> PruneAsync(IBackupLocation location, BackupRetention retention, bool dryRun, CancellationToken cancellationToken)
     {
         if (retention.Problem is { } problem) throw new BackupException(problem);
         var listings = await BackupCatalog.ListAsync(location, cancellationToken);
         var complete = listings.Where(l => l.Complete).ToList();
-        if (complete.Count == 0) return new PruneReport([], []);
+        if (complete.Count == 0) return new PruneReport([], [], []);
 
         // Every rule keeps at least the newest backup, so the kept list is never empty here.
         var kept = retention.Select(complete.Select(l => (l.Id, l.Manifest!.CreatedAt)));
@@ -32,10 +38,14 @@ public static class BackupPruner
             // Ids are UTC start times (yyyyMMddTHHmmssZ), so an ordinal comparison is a comparison of start times.
             .Concat(listings.Where(l => !l.Complete && string.CompareOrdinal(l.Id, oldestKept) < 0).Select(l => l.Id))
             .Order(StringComparer.Ordinal).ToList();
+        // An incremental backup's blobs may be stored in an older backup: those files outlive the older backup's
+        // deletion for as long as a kept backup references them.
+        var referenced = BackupCatalog.ReferencedFiles(complete.Where(l => keptSet.Contains(l.Id)).Select(l => l.Manifest!));
+        var retained = deleted.Where(referenced.ContainsKey).ToList();
         if (!dryRun)
         {
-            foreach (var id in deleted) await location.DeleteAsync(id, cancellationToken);
+            foreach (var id in deleted) await location.DeleteAsync(id, referenced.GetValueOrDefault(id) ?? EmptySet, cancellationToken);
         }
-        return new PruneReport(kept, deleted);
+        return new PruneReport(kept, deleted.Where(id => !referenced.ContainsKey(id)).ToList(), retained);
     }
 }

@@ -15,12 +15,16 @@ public sealed record RestoreReport(BackupManifest Manifest, int BlobsRestored, l
 /// </summary>
 public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup database, IDatabase schema, IBlobStore blobs, ILogger<BackupRestorer> logger)
 {
-    public async Task<RestoreReport> RestoreAsync(IBackupReader backup, bool force, CancellationToken cancellationToken)
+    public Task<RestoreReport> RestoreAsync(IBackupReader backup, bool force, CancellationToken cancellationToken) =>
+        RestoreAsync(backup, force, keys: null, cancellationToken);
+
+    /// <summary>Restores; <paramref name="keys"/> opens an encrypted backup (the verification refuses a wrong key before anything is touched).</summary>
+    public async Task<RestoreReport> RestoreAsync(IBackupReader backup, bool force, Encryption.BackupKeySource? keys, CancellationToken cancellationToken)
     {
         var scratch = Directory.CreateTempSubdirectory("ghostcrate-restore-");
         try
         {
-            var verification = await verifier.VerifyAsync(backup, deep: true, scratch.FullName, cancellationToken);
+            var verification = await verifier.VerifyAsync(backup, deep: true, keys, scratch.FullName, cancellationToken);
             if (!verification.Ok)
                 throw new BackupException($"{backup.Describe} does not verify; nothing was restored:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", verification.Problems));
             var manifest = verification.Manifest!;
@@ -33,7 +37,7 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             long bytes = 0;
             foreach (var blob in manifest.Blobs)
             {
-                await using var stream = await backup.OpenReadAsync(blob.File, cancellationToken)
+                await using var stream = await BackupFiles.OpenAsync(backup, blob, verification.Key, cancellationToken)
                     ?? throw new BackupException($"{blob.File}: disappeared from the backup during the restore");
                 await blobs.PutAsync(BlobKey.FromPath(blob.Key), stream, BlobPutMode.Overwrite, cancellationToken);
                 bytes += blob.Size;

@@ -1,23 +1,30 @@
+using GhostCrate.Core.Backup.Encryption;
+
 namespace GhostCrate.Core.Backup;
 
-/// <summary>The outcome of verifying one backup: its manifest (null when it has none) and every problem found.</summary>
-public sealed record BackupVerification(BackupManifest? Manifest, IReadOnlyList<BackupProblem> Problems)
+/// <summary>The outcome of verifying one backup: its manifest (null when it has none), every problem found, and the key that opens it (null: not encrypted).</summary>
+public sealed record BackupVerification(BackupManifest? Manifest, IReadOnlyList<BackupProblem> Problems, BackupKey? Key = null)
 {
     public bool Ok => Manifest is not null && Problems.Count == 0;
 }
 
 /// <summary>
 /// `backup verify`: every file's size and SHA-256 against the manifest; deep: the database copy's version rows against
-/// the blobs. The database file is checked from a scratch copy made while hashing, so what is checked is what was hashed.
+/// the blobs. The database file is checked from a scratch copy made while hashing, so what is checked is what was
+/// hashed. An encrypted backup needs its key: the manifest's MAC is checked first, then every file is decrypted (each
+/// chunk authenticated) and its plaintext measured. Blobs an incremental backup references are checked where they are.
 /// </summary>
 public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
 {
-    public async Task<BackupVerification> VerifyAsync(IBackupReader backup, bool deep, CancellationToken cancellationToken)
+    public Task<BackupVerification> VerifyAsync(IBackupReader backup, bool deep, CancellationToken cancellationToken) =>
+        VerifyAsync(backup, deep, keys: null, cancellationToken);
+
+    public async Task<BackupVerification> VerifyAsync(IBackupReader backup, bool deep, BackupKeySource? keys, CancellationToken cancellationToken)
     {
         var scratch = Directory.CreateTempSubdirectory("ghostcrate-verify-");
         try
         {
-            return await VerifyAsync(backup, deep, scratch.FullName, cancellationToken);
+            return await VerifyAsync(backup, deep, keys, scratch.FullName, cancellationToken);
         }
         finally
         {
@@ -25,45 +32,73 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
         }
     }
 
-    /// <summary>Verifies, leaving the database copy in <paramref name="scratchFolder"/> (restore installs that very file).</summary>
-    public async Task<BackupVerification> VerifyAsync(IBackupReader backup, bool deep, string scratchFolder, CancellationToken cancellationToken)
+    /// <summary>Verifies, leaving the (decrypted) database copy in <paramref name="scratchFolder"/> (restore installs that very file).</summary>
+    public async Task<BackupVerification> VerifyAsync(IBackupReader backup, bool deep, BackupKeySource? keys, string scratchFolder, CancellationToken cancellationToken)
     {
         var json = await backup.ReadManifestAsync(cancellationToken);
         if (json is null)
             return new BackupVerification(null, [new BackupProblem(BackupManifest.FileName, "missing: the backup is incomplete (it never finished, or was interrupted)")]);
         BackupManifest manifest;
+        BackupKey? key = null;
         try
         {
             manifest = BackupManifest.Parse(json);
+            if (manifest.Encryption is { } encryption)
+            {
+                key = (keys ?? throw new BackupException($"{BackupManifest.FileName}: the backup is encrypted; give its key (--key-file FILE or --passphrase-env VAR)"))
+                    .ForExisting(encryption);
+                if (ManifestMac.Check(json, key) is { } tampered) throw new BackupException($"{BackupManifest.FileName}: {tampered}");
+            }
         }
         catch (BackupException ex)
         {
-            return new BackupVerification(null, [new BackupProblem(BackupManifest.FileName, ex.Message)]);
+            return new BackupVerification(null, [new BackupProblem(BackupManifest.FileName, ex.Message.StartsWith(BackupManifest.FileName + ": ", StringComparison.Ordinal) ? ex.Message[(BackupManifest.FileName.Length + 2)..] : ex.Message)]);
         }
 
+        var listed = manifest.Files().GroupBy(f => f.Where, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var found = new Dictionary<string, FileFacts>(StringComparer.Ordinal);
+        var unreadable = new List<BackupProblem>();
+        async Task MeasureAsync(string where, BackupFileEntry? entry, Stream? stream, Stream? copy)
+        {
+            if (stream is null) return;
+            try
+            {
+                await using (stream) found[where] = await FileFacts.CopyAsync(stream, copy, cancellationToken);
+            }
+            catch (BackupException ex)
+            {
+                unreadable.Add(new BackupProblem(where, ex.Message.StartsWith(entry?.Path + ": ", StringComparison.Ordinal) ? ex.Message[(entry!.Path.Length + 2)..] : ex.Message));
+            }
+        }
+
         await foreach (var path in backup.ListFilesAsync(cancellationToken))
         {
-            await using var stream = await backup.OpenReadAsync(path, cancellationToken);
-            if (stream is null) continue;
+            // An unlisted file is only reported, never decrypted: it is measured as stored.
+            var entry = listed.GetValueOrDefault(path);
+            var stream = entry is null ? await backup.OpenReadAsync(path, cancellationToken) : await BackupFiles.OpenAsync(backup, entry, key, cancellationToken);
             if (path == manifest.Database.File)
             {
                 await using var copy = File.Create(ScratchDatabase(scratchFolder, manifest));
-                found[path] = await FileFacts.CopyAsync(stream, copy, cancellationToken);
+                await MeasureAsync(path, entry, stream, copy);
             }
             else
             {
-                found[path] = await FileFacts.MeasureAsync(stream, cancellationToken);
+                await MeasureAsync(path, entry, stream, null);
             }
         }
+        foreach (var entry in listed.Values.Where(e => e.StoredIn is not null))
+        {
+            await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, cancellationToken), null);
+        }
 
-        var problems = ManifestCheck.Files(manifest, found).ToList();
+        var failed = unreadable.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+        var problems = unreadable.Concat(ManifestCheck.Files(manifest, found).Where(p => !failed.Contains(p.Path))).ToList();
         if (deep && problems.Count == 0)
         {
             var contents = await snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), cancellationToken);
             problems.AddRange(ManifestCheck.Contents(manifest, contents));
         }
-        return new BackupVerification(manifest, problems);
+        return new BackupVerification(manifest, problems, key);
     }
 
     public static string ScratchDatabase(string scratchFolder, BackupManifest manifest) =>

@@ -19,9 +19,10 @@ public interface IBackupLocation
 
     /// <summary>
     /// Removes a backup: its manifest first, so a deletion interrupted midway leaves an incomplete backup, never one
-    /// that looks complete with files missing.
+    /// that looks complete with files missing; then every file except those in <paramref name="keep"/> (relative
+    /// paths that later, incremental backups reference), and the folder when nothing is kept.
     /// </summary>
-    Task DeleteAsync(string id, CancellationToken cancellationToken);
+    Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken);
 }
 
 /// <summary>Writes one backup. Nothing is complete until <see cref="CommitAsync"/> has written the manifest.</summary>
@@ -56,4 +57,7 @@ public interface IBackupReader
 
     /// <summary>Opens a file of the backup, or null when it does not exist.</summary>
     Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Another backup at the same location (an incremental backup's blobs may be stored in an earlier one).</summary>
+    IBackupReader OpenSibling(string id);
 }

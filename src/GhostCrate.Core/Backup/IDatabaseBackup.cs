@@ -24,10 +24,19 @@ public interface IBackupSnapshotReader
     Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken);
 }
 
-public sealed record SnapshotContents(IReadOnlyList<int> Migrations, BackupCounts Counts, IReadOnlyList<SnapshotVersion> Versions);
+public sealed record SnapshotContents(IReadOnlyList<int> Migrations, BackupCounts Counts, IReadOnlyList<SnapshotVersion> Versions, IReadOnlyList<SnapshotDocs> Docs);
 
 /// <summary>A version row: its crate file must be in the backup with a SHA-256 equal to <paramref name="Checksum"/> (the index `cksum`).</summary>
 public sealed record SnapshotVersion(string Crate, string Version, string Checksum, long Size)
 {
     public string BlobKey => Storage.BlobKey.CrateFile(Crate, Version).Path;
+}
+
+/// <summary>
+/// A version's current rustdoc generation (a version_docs row naming one): its <paramref name="Files"/> files are the
+/// blobs under <see cref="Prefix"/>, which the backup must hold, or a restore brings back a row that serves nothing.
+/// </summary>
+public sealed record SnapshotDocs(string Crate, string Version, string Generation, int Files, long Bytes)
+{
+    public string Prefix => Storage.BlobKey.DocsGenerationPrefix(Crate, Version, Generation);
 }

@@ -18,5 +18,11 @@ public sealed record TokenEventData(long TokenId, string Name, string User, Date
 /// <summary>token.expiring: <see cref="WindowDays"/> is the warning (7 or 1 days before <see cref="ExpiresAt"/>).</summary>
 public sealed record TokenExpiringData(long TokenId, string Name, string User, DateTimeOffset? ExpiresAt, int WindowDays);
 
+/// <summary>
+/// backup.succeeded and backup.failed: where to, which backup (null when it failed before it had one), how long, how
+/// many bytes it holds (0 for a failure) and, for a failure, why. The target is a directory or s3:// prefix, never a key.
+/// </summary>
+public sealed record BackupEventData(string Target, string? BackupId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, double DurationSeconds, long Bytes, string? Error);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

@@ -16,8 +16,14 @@ public static class RegistryEventTypes
     /// <summary>A live token expires within 7 days, then within 1 day (once per token and window).</summary>
     public const string TokenExpiring = "token.expiring";
 
+    /// <summary>A `backup create` (server-run or from the CLI) finished and its manifest is written.</summary>
+    public const string BackupSucceeded = "backup.succeeded";
+
+    /// <summary>A `backup create` failed, or the server could not even open its target.</summary>
+    public const string BackupFailed = "backup.failed";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
-    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked, TokenExpiring];
+    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked, TokenExpiring, BackupSucceeded, BackupFailed];
 }

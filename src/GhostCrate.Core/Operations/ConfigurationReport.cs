@@ -71,11 +71,12 @@ public static partial class ConfigurationReport
         return new ConfigurationEntry(key, value, false);
     }
 
-    /// <summary>ClientSecret, SecretAccessKey, AdminPassword, Token...; not KeysPath, AccessKeyId stays hidden too.</summary>
+    /// <summary>ClientSecret, SecretAccessKey, AdminPassword, EncryptionPassphrase, Token...; not KeysPath, AccessKeyId stays hidden too.</summary>
     public static bool IsSecretName(string name) =>
         !name.EndsWith("Path", StringComparison.OrdinalIgnoreCase)
         && (name.Contains("password", StringComparison.OrdinalIgnoreCase)
             || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
+            || name.Contains("passphrase", StringComparison.OrdinalIgnoreCase)
             || name.Contains("token", StringComparison.OrdinalIgnoreCase)
             || name.Contains("accesskey", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith("Key", StringComparison.OrdinalIgnoreCase)

@@ -32,6 +32,26 @@ public sealed class BackupOptions
 
     public int KeepMonthly { get; set; }
 
+    /// <summary>
+    /// A file with the 32-byte key that encrypts every backup (docs/backup-and-restore.md, "Encryption"); empty: backups
+    /// are not encrypted unless <see cref="EncryptionPassphrase"/> is set.
+    /// </summary>
+    public string? EncryptionKeyFile { get; set; }
+
+    /// <summary>A passphrase (at least 12 characters; best from GHOSTCRATE_Backup__EncryptionPassphrase) stretched with PBKDF2 into the key.</summary>
+    public string? EncryptionPassphrase { get; set; }
+
+    /// <summary>Reference blobs the target's previous backup already holds instead of copying them again (the default).</summary>
+    public bool Incremental { get; set; } = true;
+
+    /// <summary>The key every server-run backup is encrypted with, or null (valid after <see cref="Validate"/> passed).</summary>
+    public Backup.Encryption.BackupKeySource? KeySource() =>
+        !string.IsNullOrWhiteSpace(EncryptionKeyFile) ? Backup.Encryption.BackupKeySource.FromKeyFile(EncryptionKeyFile)
+        : !string.IsNullOrEmpty(EncryptionPassphrase) ? Backup.Encryption.BackupKeySource.FromPassphrase(EncryptionPassphrase, $"{Section}:EncryptionPassphrase")
+        : null;
+
+    public Backup.BackupCreateOptions CreateOptions() => new(KeySource(), Incremental);
+
     public Backup.BackupRetention Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
 
     /// <summary>Whether the server can take backups at all (a target is set).</summary>
@@ -50,6 +70,18 @@ public sealed class BackupOptions
             if (!options.Configured)
                 yield return $"{Section}:Target is required when {Section}:Schedule is set (a directory or s3://bucket/prefix)";
         }
+        if (!string.IsNullOrWhiteSpace(options.EncryptionKeyFile) && !string.IsNullOrEmpty(options.EncryptionPassphrase))
+            yield return $"{Section}:EncryptionKeyFile and {Section}:EncryptionPassphrase are alternatives: set one";
+        string? keyProblem = null;
+        try
+        {
+            options.KeySource();
+        }
+        catch (Backup.BackupException ex)
+        {
+            keyProblem = ex.Message;
+        }
+        if (keyProblem is not null) yield return $"{Section}:Encryption: {keyProblem}";
         foreach (var (name, value) in new[] { ("KeepLast", options.KeepLast), ("KeepDaily", options.KeepDaily), ("KeepWeekly", options.KeepWeekly), ("KeepMonthly", options.KeepMonthly) })
         {
             if (value < 0) yield return $"{Section}:{name} must not be negative (0 turns that rule off; all 0 keeps every backup)";

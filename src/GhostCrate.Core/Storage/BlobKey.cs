@@ -41,7 +41,8 @@ public readonly record struct BlobKey
     public static string DocsGenerationPrefix(string crateName, string version, string generation) =>
         $"{DocsRoot}{crateName.ToLowerInvariant()}/{version}/{generation}/";
 
-    private const string DocsRoot = "docs/";
+    /// <summary>Where every version's rustdoc lives in storage.</summary>
+    public const string DocsRoot = "docs/";
 
     /// <summary>Rebuilds a key from a stored path (listing); only for paths this type produced.</summary>
     public static BlobKey FromPath(string path) =>

@@ -10,21 +10,30 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
     // Error messages name files and S3 answers; a bound keeps one pathological message from bloating the table.
     private const int MaxErrorLength = 2000;
 
-    public Task RecordAsync(BackupRun run, CancellationToken cancellationToken) =>
-        factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO backup_runs (started_at, finished_at, target, backup_id, succeeded, bytes, error)
-            VALUES (@StartedAt, @FinishedAt, @Target, @BackupId, @Succeeded, @Bytes, @Error)
-            """,
-            new
-            {
-                StartedAt = UnixTime.ToMs(run.StartedAt),
-                FinishedAt = UnixTime.ToMs(run.FinishedAt),
-                run.Target,
-                run.BackupId,
-                Succeeded = run.Succeeded ? 1 : 0,
-                run.Bytes,
-                Error = run.Error is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] : run.Error,
-            }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+    /// <summary>The run's row and its backup.succeeded / backup.failed event commit together (the outbox pattern).</summary>
+    public Task RecordAsync(BackupRun run, CancellationToken cancellationToken)
+    {
+        var error = run.Error is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] : run.Error;
+        return factory.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO backup_runs (started_at, finished_at, target, backup_id, succeeded, bytes, error)
+                VALUES (@StartedAt, @FinishedAt, @Target, @BackupId, @Succeeded, @Bytes, @Error)
+                """,
+                new
+                {
+                    StartedAt = UnixTime.ToMs(run.StartedAt),
+                    FinishedAt = UnixTime.ToMs(run.FinishedAt),
+                    run.Target,
+                    run.BackupId,
+                    Succeeded = run.Succeeded ? 1 : 0,
+                    run.Bytes,
+                    Error = error,
+                }, transaction, cancellationToken: cancellationToken));
+            await Notifications.EventOutbox.BackupRunAsync(factory, connection, transaction, run, error, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
 
     public Task<BackupRunSummary> GetSummaryAsync(CancellationToken cancellationToken) =>
         factory.ReadAsync(async connection =>

@@ -21,6 +21,14 @@ internal sealed class SqliteSnapshotReader : IBackupSnapshotReader
         ORDER BY v.id
         """;
 
+    // Only rows naming a generation: a row with just a build status has no files.
+    private const string DocsSql = """
+        SELECT c.name AS Crate, v.num AS Version, d.generation AS Generation, d.files AS Files, d.bytes AS Bytes
+        FROM version_docs d JOIN versions v ON v.id = d.version_id JOIN crates c ON c.id = v.crate_id
+        WHERE d.generation IS NOT NULL
+        ORDER BY d.version_id
+        """;
+
     public async Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken)
     {
         if (snapshot.Format != SqliteDatabaseBackup.Format) throw new BackupException($"cannot read a database snapshot in format '{snapshot.Format}'");
@@ -33,7 +41,14 @@ internal sealed class SqliteSnapshotReader : IBackupSnapshotReader
             var counts = await connection.QuerySingleAsync<CountsRow>(new CommandDefinition(CountsSql, cancellationToken: cancellationToken));
             var versions = (await connection.QueryAsync<VersionRow>(new CommandDefinition(VersionsSql, cancellationToken: cancellationToken)))
                 .Select(v => new SnapshotVersion(v.Crate, v.Version, v.Checksum, v.Size)).ToList();
-            return new SnapshotContents(migrations, new BackupCounts(counts.Crates, counts.Versions, counts.Users, counts.Organizations, counts.Tokens), versions);
+            // A snapshot from before the docs feature (migration 14) has no version_docs table, and so no docs.
+            var hasDocs = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'version_docs'", cancellationToken: cancellationToken)) > 0;
+            var docs = hasDocs
+                ? (await connection.QueryAsync<DocsRow>(new CommandDefinition(DocsSql, cancellationToken: cancellationToken)))
+                    .Select(d => new SnapshotDocs(d.Crate, d.Version, d.Generation, checked((int)d.Files), d.Bytes)).ToList()
+                : [];
+            return new SnapshotContents(migrations, new BackupCounts(counts.Crates, counts.Versions, counts.Users, counts.Organizations, counts.Tokens), versions, docs);
         }
         catch (SqliteException ex)
         {
@@ -44,4 +59,15 @@ internal sealed class SqliteSnapshotReader : IBackupSnapshotReader
     private sealed record CountsRow(long Crates, long Versions, long Users, long Organizations, long Tokens);
 
     private sealed record VersionRow(string Crate, string Version, string Checksum, long Size);
+
+    // Settable properties, not a positional record: SQLite gives the columns of an empty result no type, which Dapper
+    // can only map onto properties.
+    private sealed class DocsRow
+    {
+        public string Crate { get; init; } = "";
+        public string Version { get; init; } = "";
+        public string Generation { get; init; } = "";
+        public long Files { get; init; }
+        public long Bytes { get; init; }
+    }
 }

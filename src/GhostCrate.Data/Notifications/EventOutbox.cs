@@ -81,6 +81,14 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    /// <summary>backup.succeeded / backup.failed, in the transaction that records the run in backup_runs.</summary>
+    public static Task BackupRunAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, Core.Backup.BackupRun run, string? error, CancellationToken cancellationToken) =>
+        AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(run.Succeeded ? RegistryEventTypes.BackupSucceeded : RegistryEventTypes.BackupFailed,
+                new BackupEventData(run.Target, run.BackupId, run.StartedAt, run.FinishedAt, Math.Round(run.Duration.TotalSeconds, 3), run.Bytes, error), run.FinishedAt),
+            cancellationToken);
+
     private static Task AddAsync(IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, RegistryEvent registryEvent, CancellationToken cancellationToken) =>
         JobSql.InsertAsync(factory, connection, transaction, registryEvent.ToJob(), registryEvent.Timestamp, cancellationToken);
 

@@ -31,13 +31,30 @@ public sealed class DirectoryBackupLocation(string root) : IBackupLocation
 
     public IBackupReader Open(string id) => new DirectoryBackupReader(Path.Combine(Root, id));
 
-    public Task DeleteAsync(string id, CancellationToken cancellationToken)
+    public Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
         if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
         var folder = Path.Combine(Root, id);
         File.Delete(Path.Combine(folder, BackupManifest.FileName));
         LinuxNative.TryFlushDirectory(folder);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (!Directory.Exists(folder)) return Task.CompletedTask;
+        if (keep.Count == 0)
+        {
+            Directory.Delete(folder, recursive: true);
+            return Task.CompletedTask;
+        }
+        var paths = new BlobPaths(folder);
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        foreach (var file in Directory.EnumerateFiles(folder, "*", options).ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!keep.Contains(paths.KeyOf(file))) File.Delete(file);
+        }
+        // Empty folders left behind, deepest first.
+        foreach (var dir in Directory.EnumerateDirectories(folder, "*", options).OrderByDescending(d => d.Length).ToList())
+        {
+            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+        }
         return Task.CompletedTask;
     }
 }

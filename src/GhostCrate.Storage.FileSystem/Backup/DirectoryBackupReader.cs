@@ -32,6 +32,12 @@ public sealed class DirectoryBackupReader(string folder) : IBackupReader
         }
     }
 
+    public IBackupReader OpenSibling(string id)
+    {
+        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new BackupException($"'{id}' is not a backup id");
+        return new DirectoryBackupReader(Path.Combine(Path.GetDirectoryName(_paths.Root)!, id));
+    }
+
     public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
     {
         var full = _paths.Resolve(path);

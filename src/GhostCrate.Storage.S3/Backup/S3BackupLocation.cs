@@ -45,20 +45,23 @@ public sealed class S3BackupLocation(IAmazonS3 client, S3BackupTarget target) : 
 
     public IBackupReader Open(string id) => new S3BackupReader(client, target, id);
 
-    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
         if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
         var folder = $"{target.Prefix}{id}/";
         await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = folder + BackupManifest.FileName }, cancellationToken);
+        // Listed whole first, then deleted: deleting while paging would shift the pages.
+        var doomed = new List<string>();
         var request = new ListObjectsV2Request { BucketName = target.Bucket, Prefix = folder };
         ListObjectsV2Response response;
         do
         {
-            // Deleting while listing shifts later pages, so each round lists from the start again.
             response = await client.ListObjectsV2Async(request, cancellationToken);
-            foreach (var item in response.S3Objects ?? [])
-                await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = item.Key }, cancellationToken);
+            doomed.AddRange((response.S3Objects ?? []).Select(o => o.Key).Where(k => !keep.Contains(k[folder.Length..])));
+            request.ContinuationToken = response.NextContinuationToken;
         }
-        while (response.IsTruncated == true);
+        while (response.IsTruncated == true && !string.IsNullOrEmpty(response.NextContinuationToken));
+        foreach (var key in doomed)
+            await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = key }, cancellationToken);
     }
 }

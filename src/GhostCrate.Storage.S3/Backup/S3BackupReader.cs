@@ -46,6 +46,12 @@ public sealed class S3BackupReader(IAmazonS3 client, S3BackupTarget target, stri
         while (response.IsTruncated == true && !string.IsNullOrEmpty(response.NextContinuationToken));
     }
 
+    public IBackupReader OpenSibling(string sibling)
+    {
+        if (!BackupPaths.IsSafeRelative(sibling) || sibling.Contains('/')) throw new BackupException($"'{sibling}' is not a backup id");
+        return new S3BackupReader(client, target, sibling);
+    }
+
     public async Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
     {
         if (!BackupPaths.IsSafeRelative(path)) throw new BackupException($"'{path}' is not a relative backup path");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GhostCrate.Configuration;
 using GhostCrate.Core.Backup;
+using GhostCrate.Core.Backup.Encryption;
 using GhostCrate.Protocol.Formatting;
 using GhostCrate.Composition;
 using GhostCrate.Storage.FileSystem.Backup;
@@ -47,24 +48,30 @@ public static class BackupCommands
 
     private static async Task<int> CreateAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
-        args.EnsureOnly("--to", "--data-dir", "--config");
-        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--data-dir DIR] [--config FILE]");
+        args.EnsureOnly("--to", "--encrypt-key-file", "--passphrase-env", "--full", "--data-dir", "--config");
+        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--data-dir DIR] [--config FILE]");
+        var keys = Keys(args, "--encrypt-key-file", settings);
         using var target = Target.Of(to, settings);
         await using var services = ToolServices.Build(settings);
-        var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(target.Location, BuildInfo.Version, CancellationToken.None);
+        var options = new BackupCreateOptions(keys, Incremental: !args.Has("--full") && settings.Backup.Incremental);
+        var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(target.Location, BuildInfo.Version, options, CancellationToken.None);
+        var referenced = manifest.Blobs.Where(b => b.StoredIn is not null).ToList();
         // The backup alone on the last line, so `B=$(ghostcrate backup create --to DIR | tail -n1)` works.
-        await output.WriteLineAsync($"Backed up {Describe(manifest.Counts)}; {manifest.Blobs.Count} crate files, {Size(manifest)}.");
+        await output.WriteLineAsync($"Backed up {Describe(manifest.Counts)}; {Files(manifest.Blobs)}, {Size(manifest)}{(manifest.Encryption is null ? "" : ", encrypted")}.");
+        await output.WriteLineAsync($"Wrote {ByteSize.Format(manifest.Database.Size + manifest.Blobs.Where(b => b.StoredIn is null).Sum(b => b.Size))} " +
+            $"({manifest.Database.Size + manifest.Blobs.Where(b => b.StoredIn is null).Sum(b => b.Size)} bytes); {referenced.Count} unchanged files ({ByteSize.Format(referenced.Sum(b => b.Size))}) are referenced in earlier backups.");
         await output.WriteLineAsync(target.BackupPath(manifest.Id));
         return 0;
     }
 
     private static async Task<int> VerifyAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output, TextWriter error)
     {
-        args.EnsureOnly("--deep", "--data-dir", "--config");
-        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup verify DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP [--deep]");
+        args.EnsureOnly("--deep", "--key-file", "--passphrase-env", "--data-dir", "--config");
+        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup verify DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP [--deep] [--key-file FILE | --passphrase-env VAR]");
+        var keys = Keys(args, "--key-file", settings);
         using var backup = Target.OfBackup(path, settings);
         await using var services = ToolServices.Build(settings);
-        var result = await services.GetRequiredService<BackupVerifier>().VerifyAsync(backup.Reader, args.Has("--deep"), CancellationToken.None);
+        var result = await services.GetRequiredService<BackupVerifier>().VerifyAsync(backup.Reader, args.Has("--deep"), keys, CancellationToken.None);
         foreach (var problem in result.Problems) await error.WriteLineAsync($"error: {problem}");
         if (!result.Ok)
         {
@@ -79,17 +86,18 @@ public static class BackupCommands
 
     private static async Task<int> RestoreAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
-        args.EnsureOnly("--force", "--data-dir", "--config");
-        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup restore DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP --data-dir NEW [--force]");
+        args.EnsureOnly("--force", "--key-file", "--passphrase-env", "--data-dir", "--config");
+        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup restore DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP --data-dir NEW [--force] [--key-file FILE | --passphrase-env VAR]");
+        var keys = Keys(args, "--key-file", settings);
         if (args.Option("--data-dir") is null && args.Option("--config") is null)
             throw new CliException("say where to restore to: --data-dir NEW (or --config FILE naming the database and storage)");
         using var backup = Target.OfBackup(path, settings);
         if (settings.Database.Provider == Core.Options.DatabaseProvider.Sqlite) Directory.CreateDirectory(settings.DataDir);
         await using var services = ToolServices.Build(settings);
         await StartupTasks.EnsureStorageAsync(services, settings, CancellationToken.None);
-        var report = await services.GetRequiredService<BackupRestorer>().RestoreAsync(backup.Reader, args.Has("--force"), CancellationToken.None);
+        var report = await services.GetRequiredService<BackupRestorer>().RestoreAsync(backup.Reader, args.Has("--force"), keys, CancellationToken.None);
         await output.WriteLineAsync($"Restored backup {report.Manifest.Id} into {Where(settings)}: {Describe(report.Manifest.Counts)}; " +
-            $"{report.BlobsRestored} crate files ({ByteSize.Format(report.BlobBytes)}); {report.MigrationsApplied} migration(s) applied.");
+            $"{Files(report.Manifest.Blobs)} ({ByteSize.Format(report.BlobBytes)}); {report.MigrationsApplied} migration(s) applied.");
         return 0;
     }
 
@@ -126,8 +134,29 @@ public static class BackupCommands
         var report = await BackupPruner.PruneAsync(target.Location, retention, dryRun, CancellationToken.None);
         foreach (var id in report.Kept) await output.WriteLineAsync($"{id}  kept");
         foreach (var id in report.Deleted) await output.WriteLineAsync($"{id}  {(dryRun ? "would be deleted" : "deleted")}");
+        foreach (var id in report.Retained) await output.WriteLineAsync($"{id}  {(dryRun ? "would be deleted" : "deleted")}, except the files that kept incremental backups reference");
         if (report.Kept.Count == 0) await output.WriteLineAsync($"No complete backups in {target.BackupPath("")}; nothing deleted.");
         return 0;
+    }
+
+    /// <summary>
+    /// The encryption key: a key file (<paramref name="keyFileOption"/>), or a passphrase read from the environment
+    /// variable --passphrase-env names (never from the command line, where `ps` and shell history would show it), or
+    /// else Backup:EncryptionKeyFile / Backup:EncryptionPassphrase of the settings; null: no encryption.
+    /// </summary>
+    private static BackupKeySource? Keys(ParsedArgs args, string keyFileOption, GhostCrateSettings settings)
+    {
+        var keyFile = args.Option(keyFileOption);
+        var variable = args.Option("--passphrase-env");
+        if (keyFile is not null && variable is not null) throw new CliException($"{keyFileOption} and --passphrase-env are alternatives: give one");
+        if (keyFile is not null) return BackupKeySource.FromKeyFile(keyFile);
+        if (variable is not null)
+        {
+            var passphrase = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrEmpty(passphrase)) throw new CliException($"--passphrase-env {variable}: the environment variable {variable} is not set");
+            return BackupKeySource.FromPassphrase(passphrase, $"${variable}");
+        }
+        return settings.Backup.KeySource();
     }
 
     private static string Where(GhostCrateSettings settings) =>
@@ -137,6 +166,12 @@ public static class BackupCommands
 
     private static string Describe(BackupCounts c) =>
         $"{c.Crates} crates, {c.Versions} versions, {c.Users} users, {c.Organizations} organizations, {c.Tokens} tokens";
+
+    private static string Files(IReadOnlyList<BackupBlobEntry> blobs)
+    {
+        var docs = blobs.Count(b => b.IsDocs);
+        return $"{blobs.Count - docs} crate files, {docs} docs files";
+    }
 
     private static string Size(BackupManifest manifest) => ByteSize.Format(manifest.Database.Size + manifest.Blobs.Sum(b => b.Size));
 

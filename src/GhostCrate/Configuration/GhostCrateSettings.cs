@@ -115,6 +115,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(JobOptions.Validate(jobs));
         errors.AddRange(WebhookOptions.Validate(webhooks));
         errors.AddRange(EmailOptions.ValidateAndLoad(email, registry, workingDirectory));
+        if (!string.IsNullOrWhiteSpace(backup.EncryptionKeyFile)) backup.EncryptionKeyFile = Path.GetFullPath(backup.EncryptionKeyFile, workingDirectory);
         errors.AddRange(BackupOptions.Validate(backup));
         errors.AddRange(Composition.BackupLocations.Validate(backup.Target));
         // A relative directory means the same place whichever directory the server was started from.

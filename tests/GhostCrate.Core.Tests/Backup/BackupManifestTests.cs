@@ -88,7 +88,7 @@ public class BackupManifestTests
             new SnapshotVersion("A", "1.0.0", AHash, 10),   // names are lowercased in keys, as BlobKey does
             new SnapshotVersion("b", "0.1.0", AHash, 20),   // wrong checksum
             new SnapshotVersion("c", "2.0.0", BHash, 30),   // no crate file
-        ]);
+        ], []);
         var problems = ManifestCheck.Contents(Manifest(), contents);
         Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.Path == "blobs/crates/b/b-0.1.0.crate" && p.Message.Contains("differs", StringComparison.Ordinal));
@@ -96,9 +96,21 @@ public class BackupManifestTests
     }
 
     [Fact]
+    public void The_deep_check_finds_a_docs_generation_whose_files_are_not_all_in_the_backup()
+    {
+        var manifest = Manifest() with { Blobs = [.. Manifest().Blobs, new BackupBlobEntry("docs/a/1.0.0/g1/a/index.html", 5, BHash)] };
+        var versions = new[] { new SnapshotVersion("a", "1.0.0", AHash, 10), new SnapshotVersion("b", "0.1.0", BHash, 20) };
+        Assert.Empty(ManifestCheck.Contents(manifest, new SnapshotContents([1, 2, 3], manifest.Counts, versions, [new SnapshotDocs("a", "1.0.0", "g1", 1, 5)])));
+
+        var problem = Assert.Single(ManifestCheck.Contents(manifest, new SnapshotContents([1, 2, 3], manifest.Counts, versions, [new SnapshotDocs("A", "1.0.0", "g1", 2, 9)])));
+        Assert.Equal("blobs/docs/a/1.0.0/g1/", problem.Path);
+        Assert.Contains("2 files in the database but 1 in the backup", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_deep_check_finds_counts_that_differ_from_the_manifest()
     {
-        var contents = new SnapshotContents([1, 2, 3], Manifest().Counts with { Tokens = 5 }, []);
+        var contents = new SnapshotContents([1, 2, 3], Manifest().Counts with { Tokens = 5 }, [], []);
         var problem = Assert.Single(ManifestCheck.Contents(Manifest(), contents));
         Assert.Equal("database/ghostcrate.sqlite", problem.Path);
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Backup;
+using GhostCrate.Core.Backup.Encryption;
 using GhostCrate.Core.Tests.Proxy;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,7 +19,7 @@ public sealed class BackupUseCaseTests
     private readonly MemoryLocation _location = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static FakeDatabase Database(params SnapshotVersion[] versions) => new(new SnapshotContents([1, 2], new BackupCounts(2, versions.Length, 1, 0, 1), versions));
+    private static FakeDatabase Database(params SnapshotVersion[] versions) => new(new SnapshotContents([1, 2], new BackupCounts(2, versions.Length, 1, 0, 1), versions, []));
 
     private static SnapshotVersion Version(string crate, string version, byte[] bytes) => new(crate, version, Sha(bytes), bytes.Length);
 
@@ -26,7 +27,7 @@ public sealed class BackupUseCaseTests
 
     private readonly MemoryRunLog _runs = new();
 
-    private BackupCreator Creator(FakeDatabase db) => new(db, db, _blobs, _runs, TimeProvider.System, NullLogger<BackupCreator>.Instance);
+    private BackupCreator Creator(FakeDatabase db, TimeProvider? time = null) => new(db, db, _blobs, _runs, time ?? TimeProvider.System, NullLogger<BackupCreator>.Instance);
 
     [Fact]
     public async Task The_manifest_is_written_after_every_file_and_lists_each_with_its_hash()
@@ -64,6 +65,183 @@ public sealed class BackupUseCaseTests
         var ex = await Assert.ThrowsAsync<BackupException>(() => Creator(Database(Version("a", "1.0.0", CrateA))).CreateAsync(_location, "test", Ct));
         Assert.Contains("missing", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(BackupManifest.FileName, Assert.Single(_location.Backups.Values).Files.Keys);
+    }
+
+    [Fact]
+    public async Task The_files_of_each_current_docs_generation_are_backed_up_and_restored_and_nothing_else_under_docs()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        _blobs.Blobs["docs/a/1.0.0/g2/a/index.html"] = [10];
+        _blobs.Blobs["docs/a/1.0.0/g2/static.files/main.js"] = [11, 12];
+        _blobs.Blobs["docs/a/1.0.0/g1/a/index.html"] = [13];            // a replaced generation, not yet deleted
+        _blobs.Blobs["proxy/crates-io/x/x-1.0.0.crate"] = [14];         // the proxy cache: fetched again on demand
+        var docs = new SnapshotDocs("A", "1.0.0", "g2", Files: 2, Bytes: 3);
+        var db = new FakeDatabase(new SnapshotContents([1, 2], new BackupCounts(1, 1, 1, 0, 1), [Version("a", "1.0.0", CrateA)], [docs]));
+
+        var manifest = await Creator(db).CreateAsync(_location, "test", Ct);
+
+        Assert.Equal(["crates/a/a-1.0.0.crate", "docs/a/1.0.0/g2/a/index.html", "docs/a/1.0.0/g2/static.files/main.js"], manifest.Blobs.Select(b => b.Key));
+        Assert.Equal(new BackupBlobEntry("docs/a/1.0.0/g2/static.files/main.js", 2, Sha([11, 12])), manifest.Blobs[^1]);
+        var backup = Assert.Single(_location.Backups.Values);
+        Assert.Empty(ManifestCheck.Contents(manifest, await db.ReadAsync(new DatabaseSnapshot("sqlite", "x"), Ct)));
+
+        var target = new MemoryBlobStore();
+        var report = await new BackupRestorer(new BackupVerifier(db), db, db, target, NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
+        Assert.Equal(3, report.BlobsRestored);
+        Assert.Equal([11, 12], target.Blobs["docs/a/1.0.0/g2/static.files/main.js"]);
+        Assert.Equal(["crates/a/a-1.0.0.crate", "docs/a/1.0.0/g2/a/index.html", "docs/a/1.0.0/g2/static.files/main.js"], target.Blobs.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_docs_generation_with_files_missing_from_storage_fails_the_backup_without_a_manifest()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        _blobs.Blobs["docs/a/1.0.0/g2/a/index.html"] = [10];
+        var docs = new SnapshotDocs("a", "1.0.0", "g2", Files: 2, Bytes: 3);
+        var db = new FakeDatabase(new SnapshotContents([1, 2], new BackupCounts(1, 1, 1, 0, 1), [Version("a", "1.0.0", CrateA)], [docs]));
+
+        var ex = await Assert.ThrowsAsync<BackupException>(() => Creator(db).CreateAsync(_location, "test", Ct));
+        Assert.Contains("docs/a/1.0.0/g2/", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(BackupManifest.FileName, Assert.Single(_location.Backups.Values).Files.Keys);
+    }
+
+    [Fact]
+    public async Task An_encrypted_backup_holds_no_plaintext_verifies_and_restores_only_with_its_key()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db = Database(Version("a", "1.0.0", CrateA));
+        var keyFile = WriteKeyFile(RandomNumberGenerator.GetBytes(32));
+        var keys = BackupKeySource.FromKeyFile(keyFile);
+        var manifest = await Creator(db).CreateAsync(_location, "test", new BackupCreateOptions(keys, Incremental: false), Ct);
+
+        var backup = Assert.Single(_location.Backups.Values);
+        Assert.Equal(2, manifest.FormatVersion);
+        Assert.Equal(BackupEncryption.KeyFile, manifest.Encryption!.Key);
+        // Sizes and hashes are the plaintext's (the index cksum), the stored bytes are not the plaintext.
+        Assert.Equal(new BackupBlobEntry("crates/a/a-1.0.0.crate", 3, Sha(CrateA)), Assert.Single(manifest.Blobs));
+        Assert.Equal(ChunkedAead.EncryptedSize(3), backup.Files["blobs/crates/a/a-1.0.0.crate"].Length);
+        Assert.Equal(ChunkedAead.EncryptedSize(2), backup.Files["database/ghostcrate.sqlite"].Length);
+
+        var verifier = new BackupVerifier(db);
+        Assert.True((await verifier.VerifyAsync(backup, deep: true, keys, Ct)).Ok);
+        var noKey = await verifier.VerifyAsync(backup, deep: false, Ct);
+        Assert.Contains("encrypted", Assert.Single(noKey.Problems).Message, StringComparison.Ordinal);
+        var wrongKey = await verifier.VerifyAsync(backup, deep: false, BackupKeySource.FromKeyFile(WriteKeyFile(RandomNumberGenerator.GetBytes(32))), Ct);
+        Assert.Equal(BackupManifest.FileName, Assert.Single(wrongKey.Problems).Path);
+        Assert.Contains("is not the key", wrongKey.Problems[0].Message, StringComparison.Ordinal);
+
+        // A restore with the wrong key touches nothing; with the right one the plaintext comes back.
+        var target = new MemoryBlobStore();
+        var restorer = new BackupRestorer(verifier, db, db, target, NullLogger<BackupRestorer>.Instance);
+        await Assert.ThrowsAsync<BackupException>(() => restorer.RestoreAsync(backup, force: false, BackupKeySource.FromKeyFile(WriteKeyFile(RandomNumberGenerator.GetBytes(32))), Ct));
+        Assert.Empty(target.Blobs);
+        Assert.Equal(0, db.Installs);
+        await restorer.RestoreAsync(backup, force: false, keys, Ct);
+        Assert.Equal(CrateA, target.Blobs["crates/a/a-1.0.0.crate"]);
+    }
+
+    [Fact]
+    public async Task A_flipped_byte_in_an_encrypted_blob_or_a_changed_manifest_fails_verify_naming_the_file()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db = Database(Version("a", "1.0.0", CrateA));
+        var keys = BackupKeySource.FromKeyFile(WriteKeyFile(RandomNumberGenerator.GetBytes(32)));
+        await Creator(db).CreateAsync(_location, "test", new BackupCreateOptions(keys, Incremental: false), Ct);
+        var backup = Assert.Single(_location.Backups.Values);
+        var verifier = new BackupVerifier(db);
+
+        var stored = backup.Files["blobs/crates/a/a-1.0.0.crate"];
+        stored[^3] ^= 1;
+        var problem = Assert.Single((await verifier.VerifyAsync(backup, deep: true, keys, Ct)).Problems);
+        Assert.Equal("blobs/crates/a/a-1.0.0.crate", problem.Path);
+        Assert.Contains("does not decrypt", problem.Message, StringComparison.Ordinal);
+        stored[^3] ^= 1;
+
+        // The manifest is readable JSON, but a changed size (or hash, or reference) breaks its MAC.
+        var manifest = backup.Files[BackupManifest.FileName];
+        backup.Files[BackupManifest.FileName] = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(manifest).Replace("\"size\": 3", "\"size\": 4", StringComparison.Ordinal));
+        problem = Assert.Single((await verifier.VerifyAsync(backup, deep: true, keys, Ct)).Problems);
+        Assert.Equal(BackupManifest.FileName, problem.Path);
+        Assert.Contains("MAC", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_passphrase_backup_reuses_the_salt_of_the_previous_one_so_the_next_can_be_incremental()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db = Database(Version("a", "1.0.0", CrateA));
+        var keys = BackupKeySource.FromPassphrase("correct horse battery staple", "a test");
+        var time = new ManualTime(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+        var first = await Creator(db, time).CreateAsync(_location, "test", new BackupCreateOptions(keys, Incremental: true), Ct);
+        time.Now = time.Now.AddDays(1);
+        var second = await Creator(db, time).CreateAsync(_location, "test", new BackupCreateOptions(keys, Incremental: true), Ct);
+
+        Assert.Equal(first.Encryption!.Salt, second.Encryption!.Salt);
+        Assert.Equal(BackupKeySource.PassphraseIterations, second.Encryption.Iterations);
+        Assert.Equal(first.Id, Assert.Single(second.Blobs).StoredIn);
+        Assert.True((await new BackupVerifier(db).VerifyAsync(_location.Backups[second.Id], deep: true, keys, Ct)).Ok);
+        var wrong = await new BackupVerifier(db).VerifyAsync(_location.Backups[second.Id], deep: false, BackupKeySource.FromPassphrase("correct horse battery stapler", "a test"), Ct);
+        Assert.Contains("is not the key", Assert.Single(wrong.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_incremental_backup_references_unchanged_blobs_and_still_restores_after_its_base_is_pruned()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db1 = Database(Version("a", "1.0.0", CrateA));
+        var time = new ManualTime(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+        var full = await Creator(db1, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: true), Ct);
+        Assert.Null(Assert.Single(full.Blobs).StoredIn);
+
+        _blobs.Blobs["crates/b/b-0.1.0.crate"] = CrateB;
+        var db2 = Database(Version("a", "1.0.0", CrateA), Version("b", "0.1.0", CrateB));
+        time.Now = time.Now.AddDays(1);
+        var incremental = await Creator(db2, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: true), Ct);
+        Assert.Equal([full.Id, null], incremental.Blobs.Select(b => b.StoredIn));
+        Assert.Equal(2, incremental.FormatVersion);
+        var written = _location.Backups[incremental.Id].Files;
+        Assert.DoesNotContain("blobs/crates/a/a-1.0.0.crate", written.Keys);
+        Assert.Contains("blobs/crates/b/b-0.1.0.crate", written.Keys);
+
+        // A third one references the first for a and the second for b (references never chain).
+        time.Now = time.Now.AddDays(1);
+        var third = await Creator(db2, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: true), Ct);
+        Assert.Equal([full.Id, incremental.Id], third.Blobs.Select(b => b.StoredIn));
+
+        // Prune to the newest: the base's manifest and database go, the blobs the kept backup references stay.
+        var report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, Ct);
+        Assert.Equal([third.Id], report.Kept);
+        Assert.Equal([full.Id, incremental.Id], report.Retained);
+        Assert.Equal(["blobs/crates/a/a-1.0.0.crate"], _location.Backups[full.Id].Files.Keys);
+        Assert.Equal(["blobs/crates/b/b-0.1.0.crate"], _location.Backups[incremental.Id].Files.Keys);
+        var listed = await BackupCatalog.ListAsync(_location, Ct);
+        Assert.StartsWith("pruned: keeps 1 file(s)", listed.Single(l => l.Id == full.Id).Problem, StringComparison.Ordinal);
+
+        var target = new MemoryBlobStore();
+        var restorer = new BackupRestorer(new BackupVerifier(db2), db2, db2, target, NullLogger<BackupRestorer>.Instance);
+        var restored = await restorer.RestoreAsync(_location.Backups[third.Id], force: false, Ct);
+        Assert.Equal(2, restored.BlobsRestored);
+        Assert.Equal(CrateA, target.Blobs["crates/a/a-1.0.0.crate"]);
+        Assert.Equal(CrateB, target.Blobs["crates/b/b-0.1.0.crate"]);
+
+        // A referenced blob that goes missing is named, with the backup that should hold it.
+        _location.Backups[full.Id].Files.Clear();
+        var problem = Assert.Single((await new BackupVerifier(db2).VerifyAsync(_location.Backups[third.Id], deep: false, Ct)).Problems);
+        Assert.Equal($"../{full.Id}/blobs/crates/a/a-1.0.0.crate", problem.Path);
+    }
+
+    private static string WriteKeyFile(byte[] key)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("ghostcrate-key-").FullName, "backup.key");
+        File.WriteAllText(path, Convert.ToHexStringLower(key) + "\n");
+        return path;
+    }
+
+    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     [Fact]
@@ -168,21 +346,23 @@ public sealed class BackupUseCaseTests
 
         public Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
         {
-            var backup = new MemoryBackup(id);
+            var backup = new MemoryBackup(id, this);
             Backups.Add(id, backup);
             return Task.FromResult<IBackupWriter>(backup);
         }
 
         public IBackupReader Open(string id) => Backups[id];
 
-        public Task DeleteAsync(string id, CancellationToken cancellationToken)
+        public Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
         {
-            Backups.Remove(id);
+            var backup = Backups[id];
+            foreach (var path in backup.Files.Keys.Where(p => !keep.Contains(p)).ToList()) backup.Files.Remove(path);
+            if (backup.Files.Count == 0) Backups.Remove(id);
             return Task.CompletedTask;
         }
     }
 
-    private sealed class MemoryBackup(string id) : IBackupWriter, IBackupReader
+    private sealed class MemoryBackup(string id, MemoryLocation location) : IBackupWriter, IBackupReader
     {
         private readonly DirectoryInfo _staging = Directory.CreateTempSubdirectory("ghostcrate-backup-staging-");
         public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
@@ -218,6 +398,8 @@ public sealed class BackupUseCaseTests
 
         public IAsyncEnumerable<string> ListFilesAsync(CancellationToken cancellationToken) =>
             Files.Keys.Where(k => k != BackupManifest.FileName).ToList().ToAsyncEnumerable();
+
+        public IBackupReader OpenSibling(string sibling) => location.Backups.TryGetValue(sibling, out var b) ? b : new MemoryBackup(sibling, location);
 
         public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken) =>
             Task.FromResult<Stream?>(Files.TryGetValue(path, out var b) ? new MemoryStream(b) : null);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using GhostCrate.Core.Backup;
 using GhostCrate.Core.Jobs;
 using GhostCrate.Storage.FileSystem.Backup;
@@ -46,8 +48,10 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         }
 
         var listings = await BackupCatalog.ListAsync(new DirectoryBackupLocation(_target), CancellationToken.None);
-        Assert.Equal(["20261206T030000Z", "20261207T030000Z"], listings.Select(l => l.Id).Order(StringComparer.Ordinal));
-        Assert.All(listings, l => Assert.True(l.Complete));
+        Assert.Equal(["20261206T030000Z", "20261207T030000Z"], listings.Where(l => l.Complete).Select(l => l.Id).Order(StringComparer.Ordinal));
+        // Backups are incremental by default: the pruned first one keeps only the crate file the kept ones reference.
+        var pruned = Assert.Single(listings, l => !l.Complete);
+        Assert.Equal(("20261205T030000Z", "pruned: keeps 1 file(s) that later backups reference"), (pruned.Id, pruned.Problem));
         var newest = new DirectoryBackupReader(Path.Combine(_target, "20261207T030000Z"));
         var verified = await app.Services.GetRequiredService<BackupVerifier>().VerifyAsync(newest, deep: true, CancellationToken.None);
         Assert.True(verified.Ok, string.Join("; ", verified.Problems));
@@ -88,6 +92,53 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         var summary = await app.Services.GetRequiredService<IBackupRunLog>().GetSummaryAsync(CancellationToken.None);
         Assert.Equal(1, summary.Failures);
         Assert.Null(summary.LastSuccessAt);
+    }
+
+    [Fact]
+    public async Task A_scheduled_backup_to_an_unwritable_target_delivers_backup_failed_to_a_webhook_and_a_good_one_backup_succeeded()
+    {
+        await using var receiver = await Notifications.WebhookReceiver.StartAsync();
+        var clock = new ManualClock(Start);
+        var blocked = Path.Combine(_target, "not-a-directory");
+        await File.WriteAllTextAsync(blocked, "x");
+        await using var app = await StartNodeAsync(clock, new()
+        {
+            ["Backup:Target"] = blocked,
+            ["Webhooks:AllowedCidrs:0"] = "127.0.0.1/32",
+            ["Webhooks:RetrySchedule:0"] = "00:00:00",
+        });
+        var create = await app.Client(TestApp.AdminToken).PostAsJsonAsync("/api/v1/admin/webhooks",
+            new Dictionary<string, object?> { ["url"] = receiver.Url.ToString(), ["events"] = new[] { "backup.failed", "backup.succeeded" } });
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        var node = Node.Of(app);
+
+        await node.TickAsync();
+        clock.Advance(TimeSpan.FromHours(2));
+        await node.TickAsync();
+        await node.RunAllAsync();
+
+        // The run row and its event commit together; the outbox job fans out to the endpoint, which delivers it.
+        var failed = Assert.Single(await receiver.WaitForAsync(1));
+        using (var payload = JsonDocument.Parse(failed.Body))
+        {
+            Assert.Equal("backup.failed", payload.RootElement.GetProperty("type").GetString());
+            var data = payload.RootElement.GetProperty("data");
+            Assert.Equal(blocked, data.GetProperty("target").GetString());
+            Assert.Contains("not-a-directory", data.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal(Start.AddHours(2), data.GetProperty("started_at").GetDateTimeOffset());
+        }
+
+        // The same node with a usable target: the next occurrence's backup succeeds and says so.
+        File.Delete(blocked);
+        clock.Advance(TimeSpan.FromDays(1));
+        await node.TickAsync();
+        await node.RunAllAsync();
+        var received = await receiver.WaitForAsync(2);
+        var types = received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Contains("backup.succeeded", types);
+        var succeeded = JsonDocument.Parse(received.First(r => r.Body.Contains("backup.succeeded", StringComparison.Ordinal)).Body).RootElement.GetProperty("data");
+        Assert.True(succeeded.GetProperty("bytes").GetInt64() > 0);
+        Assert.True(File.Exists(Path.Combine(blocked, succeeded.GetProperty("backup_id").GetString()!, BackupManifest.FileName)));
     }
 
     /// <summary>

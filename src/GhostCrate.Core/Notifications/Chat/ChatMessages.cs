@@ -52,6 +52,14 @@ public static class ChatMessages
                 var when = d.ExpiresAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "soon";
                 return new ChatMessage("API token expiring", [$"{d.User}'s API token \"{d.Name}\" expires on {when}."], null, null);
             }
+            case RegistryEventTypes.BackupSucceeded or RegistryEventTypes.BackupFailed:
+            {
+                var d = data.Deserialize<BackupEventData>(RegistryEvent.JsonOptions)!;
+                var seconds = d.DurationSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+                return registryEvent.Type == RegistryEventTypes.BackupSucceeded
+                    ? new ChatMessage("Backup succeeded", [$"Backup {d.BackupId} to {d.Target} took {seconds} s and holds {Protocol.Formatting.ByteSize.Format(d.Bytes)}."], "Open the backups page", links.Backups)
+                    : new ChatMessage("Backup FAILED", [$"The backup to {d.Target} failed after {seconds} s.", d.Error ?? "no reason was recorded"], "Open the backups page", links.Backups);
+            }
             case RegistryEventTypes.Test:
             {
                 var d = data.Deserialize<TestEventData>(RegistryEvent.JsonOptions)!;

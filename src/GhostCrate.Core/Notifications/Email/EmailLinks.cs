@@ -18,6 +18,9 @@ public sealed class EmailLinks(IOptions<RegistryOptions> registry)
 
     public Uri Tokens => new(Base, "me#tokens");
 
+    /// <summary>The administrators' backups page.</summary>
+    public Uri Backups => new(Base, "admin/backups");
+
     public Uri Settings => new(Base, "me/notifications");
 
     public Uri Unsubscribe(string token) => new(Base, "unsubscribe?token=" + Uri.EscapeDataString(token));

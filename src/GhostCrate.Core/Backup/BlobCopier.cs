@@ -1,0 +1,52 @@
+using GhostCrate.Core.Backup.Encryption;
+using GhostCrate.Core.Storage;
+
+namespace GhostCrate.Core.Backup;
+
+/// <summary>How `backup create` runs: encrypted with a key from <paramref name="Encryption"/> (null: not encrypted), and whether it may reference the target's previous backup.</summary>
+public sealed record BackupCreateOptions(BackupKeySource? Encryption, bool Incremental);
+
+/// <summary>
+/// Puts one blob into the backup being written: copied (encrypted when there is a key), or, when the previous backup at
+/// the target already holds the same bytes under the same key, referenced there instead of copied again.
+/// </summary>
+internal sealed class BlobCopier(IBackupWriter writer, IBlobStore blobs, BackupKey? encryptionKey, IReadOnlyDictionary<string, BackupBlobEntry> bases)
+{
+    /// <summary>
+    /// A version's crate file. Its SHA-256 is known from the database (the index `cksum`), and the earlier backup
+    /// checked its copy against the same checksum, so an equal one is referenced without reading storage.
+    /// </summary>
+    public async Task<BackupBlobEntry> CrateFileAsync(SnapshotVersion version, CancellationToken cancellationToken)
+    {
+        var key = BlobKey.CrateFile(version.Crate, version.Version);
+        if (bases.TryGetValue(key.Path, out var earlier) && string.Equals(earlier.Sha256, version.Checksum, StringComparison.OrdinalIgnoreCase))
+            return earlier;
+        await using var blob = await blobs.OpenReadAsync(key, cancellationToken)
+            ?? throw new BackupException($"{key.Path}: the crate file of {version.Crate} {version.Version} is missing from storage");
+        var facts = await BackupFiles.AddAsync(writer, BackupPaths.BlobFile(key.Path), blob.Stream, encryptionKey, cancellationToken);
+        // A stored file that no longer matches its checksum would restore into a registry cargo refuses to use:
+        // better to fail the backup loudly now than to find out during a restore.
+        if (!string.Equals(facts.Sha256, version.Checksum, StringComparison.OrdinalIgnoreCase))
+            throw new BackupException($"{key.Path}: stored file has sha256 {facts.Sha256} but {version.Crate} {version.Version} has checksum {version.Checksum}");
+        return new BackupBlobEntry(key.Path, facts.Size, facts.Sha256);
+    }
+
+    /// <summary>A docs file: no checksum in the database, so it is hashed first and referenced only when the bytes are equal.</summary>
+    public async Task<BackupBlobEntry> DocsFileAsync(SnapshotDocs docs, string path, CancellationToken cancellationToken)
+    {
+        var key = BlobKey.FromPath(path);
+        if (bases.TryGetValue(path, out var earlier))
+        {
+            await using var existing = await OpenAsync(docs, key, cancellationToken);
+            var measured = await FileFacts.MeasureAsync(existing.Stream, cancellationToken);
+            if (measured.Size == earlier.Size && measured.Sha256 == earlier.Sha256) return earlier;
+        }
+        await using var blob = await OpenAsync(docs, key, cancellationToken);
+        var facts = await BackupFiles.AddAsync(writer, BackupPaths.BlobFile(path), blob.Stream, encryptionKey, cancellationToken);
+        return new BackupBlobEntry(path, facts.Size, facts.Sha256);
+    }
+
+    private async Task<BlobContent> OpenAsync(SnapshotDocs docs, BlobKey key, CancellationToken cancellationToken) =>
+        await blobs.OpenReadAsync(key, cancellationToken)
+            ?? throw new BackupException($"{key.Path}: a docs file of {docs.Crate} {docs.Version} disappeared from storage during the backup; run the backup again");
+}
