@@ -21,6 +21,53 @@ public sealed class DocsBuilderServerFixture : ServerFixture
     };
 }
 
+/// <summary>An auth-required registry with the docs builder on: builds fetch with a read token of the publisher.</summary>
+public sealed class AuthRequiredDocsBuilderServerFixture : ServerFixture
+{
+    protected override ServerOptions Options => new()
+    {
+        AuthRequired = true,
+        Settings = new Dictionary<string, string>
+        {
+            ["GHOSTCRATE_Docs__Build__Enabled"] = "true",
+            ["GHOSTCRATE_Docs__Build__Cargo"] = CargoSandbox.CargoPath,
+        },
+    };
+}
+
+/// <summary>
+/// In an auth-required registry the build's `cargo fetch` needs a token: it gets a short-lived read-only one of the
+/// publisher, held in the server's memory, and the dependency resolves.
+/// </summary>
+public sealed class AuthRequiredDocsBuildTests(AuthRequiredDocsBuilderServerFixture fixture) : EndToEndTest(fixture), IClassFixture<AuthRequiredDocsBuilderServerFixture>
+{
+    protected override void ConfigureSandbox(CargoSandbox sandbox) =>
+        sandbox.ExtraEnvironment["CARGO_REGISTRIES_GHOSTCRATE_CREDENTIAL_PROVIDER"] = "cargo:token";
+
+    [Fact]
+    public async Task The_build_fetches_a_private_dependency_with_the_publishers_read_token()
+    {
+        var dep = await Cargo.NewLibAsync($"authdep-{Ids.New()}", files: new Dictionary<string, string> { ["src/lib.rs"] = "pub struct AuthDepThing;\n" });
+        await Cargo.PublishOkAsync(dep);
+        var main = await Cargo.NewLibAsync($"authmain-{Ids.New()}",
+            dependencies: $"{dep.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = $"/// Needs the private dependency.\npub fn auth_main() -> {dep.RustName}::AuthDepThing {{ {dep.RustName}::AuthDepThing }}\n" });
+        await Cargo.PublishOkAsync(main);
+
+        var anonymous = await Http.GetAsync($"/api/v1/docs/{main.Name}/0.1.0/status", cancellationToken: Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        var status = await DocsBuildTests.WaitForBuildAsync(Http, Server.AdminToken, main.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        var page = await Http.GetAsync($"/docs/{main.Name}/0.1.0/{main.RustName}/fn.auth_main.html", Server.AdminToken, cancellationToken: Cancel);
+        Assert.True(page.Status == HttpStatusCode.OK, page.Describe());
+        Assert.Contains("AuthDepThing", page.Body);
+        // The build's token lived only for the build: nothing about it is in the log.
+        Assert.DoesNotContain(DocsBuildCredentialsPrefix, status["log"]!.GetValue<string>());
+    }
+
+    private const string DocsBuildCredentialsPrefix = "gcdocsbuild_";
+}
+
 /// <summary>
 /// The sandboxed builder with the real cargo on each lane (docs/rustdoc.md#building-docs-in-the-registry): a publish
 /// queues a build whose `cargo doc` fetches its dependency from GhostCrate and honours [package.metadata.docs.rs];
@@ -160,13 +207,15 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         Assert.Equal("application/problem+json", again.Message.Content.Headers.ContentType?.MediaType);
     }
 
+    private Task<JsonNode> WaitForBuildAsync(string name) => WaitForBuildAsync(Http, Server.AdminToken, name);
+
     /// <summary>Polls the status until the build is built or failed (polling with a deadline; the job runs on its own).</summary>
-    private async Task<JsonNode> WaitForBuildAsync(string name)
+    internal static async Task<JsonNode> WaitForBuildAsync(RegistryClient http, string token, string name)
     {
         var started = DateTime.UtcNow;
         while (true)
         {
-            var answer = await Http.GetAsync($"/api/v1/docs/{name}/0.1.0/status", Server.AdminToken, cancellationToken: Cancel);
+            var answer = await http.GetAsync($"/api/v1/docs/{name}/0.1.0/status", token, cancellationToken: Cancel);
             Assert.True(answer.Status == HttpStatusCode.OK, answer.Describe());
             var status = JsonNode.Parse(answer.Body)!;
             if (status["status"]?.GetValue<string>() is "built" or "failed") return status;

@@ -54,7 +54,7 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
             // One conditional UPDATE is the compare-and-set: of two nodes (or a fan-out and a rebuild) only the one
             // that still sees the old state changes the row.
             var condition = rebuild
-                ? "(build_status IS NULL OR build_status IN ('queued', 'built', 'failed') OR build_updated_at < @stale)"
+                ? "(build_status IS NULL OR build_status IN ('built', 'failed') OR build_updated_at < @stale)"
                 : "((build_status IS NULL AND generation IS NULL) OR build_status = 'queued')";
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 $"UPDATE version_docs SET build_status = 'queued', build_log = NULL, build_updated_at = @now WHERE version_id = @versionId AND {condition}",

@@ -214,7 +214,8 @@ public sealed class DocsBuilder(
     private string CargoConfig(string localIndex, string registryUrl, DocsBuildManifest manifest, string emptyDirectory)
     {
         var config = new StringBuilder();
-        config.AppendLine($"[registries.{Registry}]").AppendLine($"index = {Quote(localIndex)}");
+        // cargo sends a token to an auth-required registry only with a credential provider configured for it.
+        config.AppendLine($"[registries.{Registry}]").AppendLine($"index = {Quote(localIndex)}").AppendLine("credential-provider = \"cargo:token\"");
         var n = 0;
         foreach (var index in manifest.RegistryIndexes.Where(i => DocsBuildManifest.Normalize(i) != DocsBuildManifest.Normalize(localIndex)))
         {
@@ -223,7 +224,7 @@ public sealed class DocsBuilder(
         var upstream = CratesIoMount();
         if (upstream is not null)
         {
-            config.AppendLine($"[registries.{Upstream}]").AppendLine($"index = {Quote($"sparse+{registryUrl}/{upstream.Trim('/')}/index/")}");
+            config.AppendLine($"[registries.{Upstream}]").AppendLine($"index = {Quote($"sparse+{registryUrl}/{upstream.Trim('/')}/index/")}").AppendLine("credential-provider = \"cargo:token\"");
             config.AppendLine("[source.crates-io]").AppendLine($"replace-with = \"{Upstream}\"");
         }
         else
