@@ -8,7 +8,7 @@ namespace GhostCrate.EndToEnd;
 /// <summary>A server with the docs builder on (sandbox: network namespace) and a short build timeout, for the timeout test.</summary>
 public sealed class DocsBuilderServerFixture : ServerFixture
 {
-    public static readonly TimeSpan BuildTimeout = TimeSpan.FromSeconds(40);
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(2);
 
     protected override ServerOptions Options => new()
     {
@@ -76,7 +76,7 @@ public sealed class AuthRequiredDocsBuildTests(AuthRequiredDocsBuilderServerFixt
 /// </summary>
 public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndTest(fixture), IClassFixture<DocsBuilderServerFixture>
 {
-    private static readonly TimeSpan BuildDeadline = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan BuildDeadline = TimeSpan.FromMinutes(6);
 
     [Fact]
     public async Task A_published_crate_is_built_with_its_registry_dependency_and_docs_rs_features_and_cfg()
