@@ -73,6 +73,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Docs.DocsUploadService>();
         services.AddSingleton<Docs.DocsReader>();
         services.AddJobHandler<Docs.DeleteDocsGenerationHandler>();
+        services.AddSingleton<Docs.DocsGenerationStore>();
+        // The sandboxed builder: the queue runs everywhere (fan-out, rebuild); the docs.build handler only on nodes
+        // with Docs:Build:Enabled (the host registers it: GhostCrate/Composition/Backends.cs).
+        services.AddSingleton<Docs.Build.DocsBuildCredentials>();
+        services.AddSingleton<Docs.Build.DocsBuildQueue>();
+        services.AddSingleton<Docs.Build.DocsBuilder>();
+        services.AddSingleton<Docs.Build.DocsBuildStatusService>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

@@ -52,4 +52,5 @@ public static class AuditActions
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
     public const string DocsUploaded = "docs.uploaded";
+    public const string DocsRebuildRequested = "docs.rebuild_requested";
 }

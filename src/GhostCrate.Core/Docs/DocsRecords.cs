@@ -23,7 +23,8 @@ public sealed record VersionDocs(
     long? UpdatedBy,
     DocsBuildStatus? BuildStatus,
     string? BuildLog,
-    DateTimeOffset? BuildUpdatedAt);
+    DateTimeOffset? BuildUpdatedAt,
+    string? BuildToolchain = null);
 
 /// <summary>A staged set of files ready to become a version's docs.</summary>
 public sealed record DocsGeneration(string Id, int Files, long Bytes, string Source, long? UserId, DateTimeOffset At);

@@ -139,7 +139,7 @@ public sealed class DocsUploadService(
     }
 
     /// <summary>Sortable by time, unguessable, and safe in a storage key.</summary>
-    private static string NewGenerationId(DateTimeOffset now) =>
+    internal static string NewGenerationId(DateTimeOffset now) =>
         $"{now.ToUnixTimeMilliseconds():x12}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
 
     /// <summary>The whole body, or null when it is longer than <paramref name="limit"/> (reading stops there).</summary>

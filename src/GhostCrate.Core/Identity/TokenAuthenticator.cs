@@ -9,6 +9,7 @@ public sealed class TokenAuthenticator(
     TimeProvider time,
     Analytics.UsageCounter usage,
     AccessCache cache,
+    Docs.Build.DocsBuildCredentials buildCredentials,
     ILogger<TokenAuthenticator> logger)
 {
     // Last-used is informative only; written at most once a minute per token to keep reads cheap.
@@ -24,6 +25,8 @@ public sealed class TokenAuthenticator(
 
     private async Task<TokenAuthentication> CheckAsync(string secret, CancellationToken cancellationToken)
     {
+        // A docs build's own fetch (Docs:Build): a read-only principal held in memory for the build's duration.
+        if (buildCredentials.Authenticate(secret.Trim()) is { } builder) return TokenAuthentication.Ok(builder);
         var hash = TokenSecrets.Hash(secret.Trim());
         if (cache.TryGetToken(hash, out var cached) && (cached.ExpiresAt is not { } cachedExpiry || cachedExpiry > time.GetUtcNow()))
         {

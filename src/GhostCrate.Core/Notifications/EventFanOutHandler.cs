@@ -10,9 +10,9 @@ namespace GhostCrate.Core.Notifications;
 /// Runs each outbox event: queues one delivery job per enabled endpoint that wants it. The delivery's dedup key is
 /// event + endpoint, so if this job runs twice (a lease expired) no endpoint gets a second delivery while the first
 /// is unfinished, and every delivery of one event carries the same webhook-id. It also queues the event's emails
-/// (<see cref="EmailFanOut"/>, deduplicated the same way).
+/// (<see cref="EmailFanOut"/>, deduplicated the same way) and, for crate.published, the docs build.
 /// </summary>
-public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobRepository jobs, EmailFanOut emails, IOptions<WebhookOptions> options, TimeProvider time) : IJobHandler
+public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobRepository jobs, EmailFanOut emails, Docs.Build.DocsBuildQueue docsBuilds, IOptions<WebhookOptions> options, TimeProvider time) : IJobHandler
 {
     public string Kind => RegistryEvent.JobKind;
 
@@ -25,6 +25,8 @@ public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobReposito
             await jobs.EnqueueAsync(DeliveryJob(endpoint.Id, registryEvent, options.Value), time.GetUtcNow(), cancellationToken);
         }
         await emails.QueueAsync(registryEvent, cancellationToken);
+        // crate.published also queues the version's docs build (Docs:Build:Enabled; deduplicated per version).
+        await docsBuilds.OnEventAsync(registryEvent, cancellationToken);
         return JobOutcome.Succeeded;
     }
 

@@ -1,6 +1,6 @@
 namespace GhostCrate.Core.Options;
 
-/// <summary>Section Docs: rustdoc uploads, serving and (later) the builder (docs/rustdoc.md).</summary>
+/// <summary>Section Docs: rustdoc uploads, serving and the builder (docs/rustdoc.md).</summary>
 public sealed class DocsOptions
 {
     public const string Section = "Docs";
@@ -22,6 +22,9 @@ public sealed class DocsOptions
 
     /// <summary>Longest path of one file inside the documentation, in UTF-8 bytes (storage keys are limited).</summary>
     public int MaxPathBytes { get; set; } = 512;
+
+    /// <summary>The sandboxed builder (Docs:Build:*); off by default.</summary>
+    public DocsBuildOptions Build { get; set; } = new();
 
     public static IEnumerable<string> Validate(DocsOptions options)
     {

@@ -8,7 +8,7 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
 {
     private const string Columns =
         "version_id AS VersionId, generation AS Generation, CAST(files AS BIGINT) AS Files, bytes AS Bytes, source AS Source, updated_at AS UpdatedAt, " +
-        "updated_by AS UpdatedBy, build_status AS BuildStatus, build_log AS BuildLog, build_updated_at AS BuildUpdatedAt";
+        "updated_by AS UpdatedBy, build_status AS BuildStatus, build_log AS BuildLog, build_updated_at AS BuildUpdatedAt, build_toolchain AS BuildToolchain";
 
     public Task<VersionDocs?> FindAsync(long versionId, CancellationToken cancellationToken) =>
         factory.ReadAsync(async connection =>
@@ -45,9 +45,39 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
             return previous;
         }, cancellationToken);
 
-    private sealed record Row(long VersionId, string? Generation, long Files, long Bytes, string? Source, long? UpdatedAt, long? UpdatedBy, string? BuildStatus, string? BuildLog, long? BuildUpdatedAt)
+    public Task<bool> TryQueueBuildAsync(long versionId, bool rebuild, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO version_docs (version_id) VALUES (@versionId) ON CONFLICT (version_id) DO NOTHING",
+                new { versionId }, transaction, cancellationToken: cancellationToken));
+            // One conditional UPDATE is the compare-and-set: of two nodes (or a fan-out and a rebuild) only the one
+            // that still sees the old state changes the row.
+            var condition = rebuild
+                ? "(build_status IS NULL OR build_status IN ('built', 'failed') OR build_updated_at < @stale)"
+                : "((build_status IS NULL AND generation IS NULL) OR build_status = 'queued')";
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE version_docs SET build_status = 'queued', build_log = NULL, build_updated_at = @now WHERE version_id = @versionId AND {condition}",
+                new { versionId, now = UnixTime.ToMs(now), stale = UnixTime.ToMs(staleBefore) }, transaction, cancellationToken: cancellationToken));
+            return changed == 1;
+        }, cancellationToken);
+
+    public Task<bool> TryStartBuildAsync(long versionId, string toolchain, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE version_docs SET build_status = 'building', build_toolchain = @toolchain, build_log = NULL, build_updated_at = @now
+            WHERE version_id = @versionId AND build_status IN ('queued', 'building')
+            """,
+            new { versionId, toolchain, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+
+    public Task FinishBuildAsync(long versionId, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE version_docs SET build_status = @status, build_log = @log, build_updated_at = @now WHERE version_id = @versionId",
+            new { versionId, status = status.ToString().ToLowerInvariant(), log, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
+    private sealed record Row(long VersionId, string? Generation, long Files, long Bytes, string? Source, long? UpdatedAt, long? UpdatedBy, string? BuildStatus, string? BuildLog, long? BuildUpdatedAt, string? BuildToolchain)
     {
         public VersionDocs ToRecord() => new(VersionId, Generation, (int)Files, Bytes, Source, UnixTime.FromMs(UpdatedAt), UpdatedBy,
-            BuildStatus is null ? null : Enum.Parse<DocsBuildStatus>(BuildStatus, ignoreCase: true), BuildLog, UnixTime.FromMs(BuildUpdatedAt));
+            BuildStatus is null ? null : Enum.Parse<DocsBuildStatus>(BuildStatus, ignoreCase: true), BuildLog, UnixTime.FromMs(BuildUpdatedAt), BuildToolchain);
     }
 }

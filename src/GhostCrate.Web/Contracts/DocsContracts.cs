@@ -10,3 +10,27 @@ public sealed record DocsUploadResponse(
     [property: JsonPropertyName("files")] int Files,
     [property: JsonPropertyName("bytes")] long Bytes,
     [property: JsonPropertyName("url")] string Url);
+
+/// <summary>
+/// Reply to GET /api/v1/docs/{crate}/{version}/status and POST .../rebuild: the version's docs and the builder's state
+/// (`status`: null when never built, else queued, building, built or failed). `log` (the build's output, at most
+/// Docs:Build:MaxLogBytes) and `can_rebuild` only for owners and administrators.
+/// </summary>
+public sealed record DocsStatusResponse(
+    [property: JsonPropertyName("crate")] string Crate,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("has_docs")] bool HasDocs,
+    [property: JsonPropertyName("source")] string? Source,
+    [property: JsonPropertyName("docs_updated_at")] DateTimeOffset? DocsUpdatedAt,
+    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("status_updated_at")] DateTimeOffset? StatusUpdatedAt,
+    [property: JsonPropertyName("toolchain")] string? Toolchain,
+    [property: JsonPropertyName("log")] string? Log,
+    [property: JsonPropertyName("builder_enabled")] bool BuilderEnabled,
+    [property: JsonPropertyName("can_rebuild")] bool CanRebuild)
+{
+    public static DocsStatusResponse Of(Core.Docs.Build.DocsBuildView view) => new(view.Crate, view.Version, view.HasDocs, view.Source, view.DocsUpdatedAt,
+        view.HasDocs ? Core.Docs.DocsPaths.Version(view.Crate, view.Version) : null, view.Status?.ToString().ToLowerInvariant(), view.StatusUpdatedAt,
+        view.Toolchain, view.Log, view.BuilderEnabled, view.CanRebuild);
+}

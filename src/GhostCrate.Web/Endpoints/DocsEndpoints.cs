@@ -1,4 +1,5 @@
 using GhostCrate.Core.Docs;
+using GhostCrate.Core.Docs.Build;
 using GhostCrate.Core.Options;
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Contracts;
@@ -47,6 +48,36 @@ public static class DocsEndpoints
             .Auth(ApiAuth.CargoToken)
             .CargoErrors(400, 401, 403, 404, 413)
             .ResponseExample(200, """{"ok":true,"crate":"demo","version":"1.2.0","files":42,"bytes":1234567,"url":"/docs/demo/1.2.0/"}""");
+
+        // The builder's state is read like the crate (anonymous unless Registry:AuthRequired) and rebuilt by owners;
+        // both answer ProblemDetails, as the JSON API outside Cargo's routes does.
+        api.MapGet("/{name}/{version}/status", async Task<Results<Ok<DocsStatusResponse>, ProblemHttpResult>> (string name, string version, HttpContext context, DocsBuildStatusService builds, IOptions<RegistryOptions> registry) =>
+        {
+            var caller = await context.GetCallerAsync();
+            if (caller.Principal is null && registry.Value.AuthRequired)
+                return ApiResults.Problem(StatusCodes.Status401Unauthorized, caller.Failure ?? "this registry requires authentication; send a token from this registry or sign in");
+            var result = await builds.GetAsync(name, version, caller.Principal, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(DocsStatusResponse.Of(result.Value!));
+        }).Operation("getDocsStatus", "A version's docs and the state of its build",
+                "`status` is null when the version was never built (or the builder is off), else queued, building, built or failed. " +
+                "Owners and administrators also get the build's `log` (at most Docs:Build:MaxLogBytes) and `can_rebuild`.")
+            .Auth(ApiAuth.Read)
+            .Problems(401, 404)
+            .ResponseExample(200, """{"crate":"demo","version":"1.2.0","has_docs":true,"source":"build","docs_updated_at":"2026-12-05T14:30:00+00:00","url":"/docs/demo/1.2.0/","status":"built","status_updated_at":"2026-12-05T14:30:00+00:00","toolchain":"stable","log":null,"builder_enabled":true,"can_rebuild":false}""");
+
+        api.MapPost("/{name}/{version}/rebuild", async Task<Results<Accepted<DocsStatusResponse>, ProblemHttpResult>> (string name, string version, HttpContext context, DocsBuildStatusService builds) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await builds.RebuildAsync(name, version, principal!, context.RequestAborted);
+            if (result.Error is { } error) return ApiResults.Problem(error);
+            RequestLogMiddleware.SetCrate(context, $"{result.Value!.Crate}@{result.Value.Version}");
+            return TypedResults.Accepted($"/api/v1/docs/{Uri.EscapeDataString(result.Value.Crate)}/{Uri.EscapeDataString(result.Value.Version)}/status", DocsStatusResponse.Of(result.Value));
+        }).Operation("rebuildDocs", "Build a version's docs again",
+                "Owners (publish-update) and administrators. Queues a build (answer 202 with status `queued`); 409 while one is queued " +
+                "or running, or when the builder is off (Docs:Build:Enabled=false). In the audit log as docs.rebuild_requested.")
+            .Auth(ApiAuth.TokenOrSession)
+            .Problems(400, 401, 403, 404, 409);
         return app;
     }
 }

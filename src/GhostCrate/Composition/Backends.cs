@@ -49,6 +49,8 @@ public static class Backends
         services.AddGhostCrateCore();
         services.AddGhostCrateProxy(settings.Proxy);
         AddScheduledBackups(services, settings);
+        // Docs builds run only on nodes that have the builder on; other nodes leave docs.build jobs to them.
+        if (settings.Docs.Build.Enabled) services.AddJobHandler<Core.Docs.Build.DocsBuildHandler>();
         return services;
     }
 

@@ -120,8 +120,11 @@ public sealed record GhostCrateSettings(
         errors.AddRange(Composition.BackupLocations.Validate(backup.Target));
         // A relative directory means the same place whichever directory the server was started from.
         if (backup.Configured && !GhostCrate.Storage.S3.Backup.S3BackupTarget.IsS3(backup.Target!)) backup.Target = Path.GetFullPath(backup.Target!, workingDirectory);
+        docs.Build.ScratchDir = Path.GetFullPath(string.IsNullOrWhiteSpace(docs.Build.ScratchDir) ? Path.Combine(dataDir, "docs-build") : docs.Build.ScratchDir, workingDirectory);
+        if (string.IsNullOrWhiteSpace(docs.Build.RegistryUrl)) docs.Build.RegistryUrl = DocsBuildOptions.DefaultRegistryUrl(urls);
         errors.AddRange(DocsOptions.Validate(docs));
         errors.AddRange(UiOptions.Validate(ui));
+        errors.AddRange(DocsBuildOptions.Validate(docs.Build, Environment.IsPrivilegedProcess));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
         var adminToken = config["ADMIN_TOKEN"] ?? config["Admin:Token"];

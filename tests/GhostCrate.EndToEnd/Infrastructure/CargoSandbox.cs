@@ -24,6 +24,9 @@ public sealed class CargoSandbox : IDisposable
 
     private static readonly Lazy<string> CargoExecutable = new(LocateCargo);
 
+    /// <summary>The cargo these tests run (for a server setting that names it, such as Docs:Build:Cargo).</summary>
+    public static string CargoPath => CargoExecutable.Value;
+
     public CargoSandbox(GhostCrateServer server, string? token) : this(server.CargoIndexUrl, token)
     {
         Server = server;

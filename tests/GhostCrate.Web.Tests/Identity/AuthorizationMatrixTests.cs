@@ -66,6 +66,13 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"restricted":false}"""),
         new("PUT",    "/api/v1/docs/acme-lib/1.0.0 {docs}",                          "401  403  200  200  200  200  401  401  401  403",
                                                                                      "401  403  200  200  200  200  401  401  401  403"),
+        new("GET",    "/api/v1/docs/acme-lib/1.0.0/status",                          "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        new("GET",    "/api/v1/docs/acme-secret/1.0.0/status",                       "200  200  200  200  200  200  200  200  200  200",
+                                                                                     "401  404  200  404  200  200  401  401  401  200"),
+        // The matrix's server has no builder (Docs:Build:Enabled=false): whoever may rebuild gets as far as its 409.
+        new("POST",   "/api/v1/docs/acme-lib/1.0.0/rebuild",                         "401  403  409  409  409  409  401  401  401  403",
+                                                                                     "401  403  409  409  409  409  401  401  401  403"),
         new("GET",    "/docs/acme-lib/1.0.0/acme_lib/index.html",                    "200  200  200  200  200  200  200  200  200  200",
                                                                                      "401  200  200  200  200  200  401  401  401  200"),
         new("GET",    "/docs/acme-secret/1.0.0/acme_secret/index.html",              "200  200  200  200  200  200  200  200  200  200",

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Options;
+using GhostCrate.Protocol.Crates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Core.Docs.Build;
+
+/// <summary>
+/// Runs `docs.build` jobs on nodes with Docs:Build:Enabled (registered only there, so other nodes leave the jobs
+/// alone). The version's row goes queued → building → built or failed; a version that is no longer queued (built
+/// by another job meanwhile) is skipped. At most Docs:Build:Concurrency builds run at once on this node; the job's
+/// lease is renewed by the runner while a build waits or runs.
+/// </summary>
+public sealed class DocsBuildHandler(
+    ICrateRepository crates,
+    IDocsRepository docs,
+    DocsBuilder builder,
+    IOptions<DocsOptions> options,
+    TimeProvider time,
+    ILogger<DocsBuildHandler> logger) : IJobHandler, IDisposable
+{
+    private readonly SemaphoreSlim _slots = new(options.Value.Build.Concurrency);
+    private readonly Lock _clearing = new();
+    private bool _scratchCleared;
+
+    public string Kind => DocsBuildQueue.JobKind;
+
+    public async Task<JobOutcome> HandleAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Deserialize<DocsBuildQueue.Payload>(job.Payload);
+        if (payload is null) return JobOutcome.GiveUp("the payload is not a docs build");
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            ClearScratchOnce();
+            var crate = await crates.FindAsync(CrateName.Canonicalize(payload.Crate), cancellationToken);
+            var version = crate is null ? null : await crates.FindVersionAsync(crate.CanonicalName, payload.Version, cancellationToken);
+            if (crate is null || version is null || version.Id != payload.VersionId) return JobOutcome.Succeeded; // deleted meanwhile
+            if (!await docs.TryStartBuildAsync(version.Id, options.Value.Build.Toolchain, time.GetUtcNow(), cancellationToken)) return JobOutcome.Succeeded;
+
+            DocsBuildResult result;
+            try
+            {
+                result = await builder.BuildAsync(crate, version, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && job.Attempts >= job.MaxAttempts)
+            {
+                // The last attempt: the failure is the build's result, so the version does not stay "building".
+                await docs.FinishBuildAsync(version.Id, DocsBuildStatus.Failed, $"the builder failed: {ex.GetType().Name}: {ex.Message}", time.GetUtcNow(), CancellationToken.None);
+                throw;
+            }
+            await docs.FinishBuildAsync(version.Id, result.Built ? DocsBuildStatus.Built : DocsBuildStatus.Failed, result.Log, time.GetUtcNow(), CancellationToken.None);
+            if (!result.Built) logger.LogInformation("Docs build of {Crate} {Version} failed (log on its status)", crate.Name, version.Version);
+            return JobOutcome.Succeeded;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Build directories left by a process that died mid-build are removed before this node's first build.</summary>
+    private void ClearScratchOnce()
+    {
+        // Other builds of this process wait here until the clearing is done, so none of theirs is removed.
+        lock (_clearing)
+        {
+            if (_scratchCleared) return;
+            var scratch = options.Value.Build.ScratchDir!;
+            Directory.CreateDirectory(scratch);
+            foreach (var leftover in Directory.EnumerateDirectories(scratch))
+            {
+                try { Directory.Delete(leftover, recursive: true); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { logger.LogWarning(ex, "Could not delete {Directory}", leftover); }
+            }
+            _scratchCleared = true;
+        }
+    }
+
+    public void Dispose() => _slots.Dispose();
+}

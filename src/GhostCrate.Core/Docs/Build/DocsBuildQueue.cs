@@ -1,0 +1,53 @@
+using System.Text.Json;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Notifications;
+using GhostCrate.Core.Options;
+using GhostCrate.Protocol.Crates;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Core.Docs.Build;
+
+/// <summary>
+/// Queues `docs.build` jobs: one per published version (run from the crate.published event's fan-out), and again on
+/// an owner's rebuild. The version's row moves to `queued` by compare-and-set before the job is queued, and the job's
+/// dedup key is the crate and version, so however many nodes run fan-outs and rebuilds, one version has at most one
+/// build queued or running.
+/// </summary>
+public sealed class DocsBuildQueue(ICrateRepository crates, IDocsRepository docs, IJobRepository jobs, IOptions<DocsOptions> options, TimeProvider time)
+{
+    public const string JobKind = "docs.build";
+
+    /// <summary>Builds get two attempts: the second only when the node running the first died (a failed build is a result, not an error).</summary>
+    public const int MaxAttempts = 2;
+
+    public sealed record Payload(string Crate, string Version, long VersionId);
+
+    public bool Enabled => options.Value.Build.Enabled;
+
+    /// <summary>After crate.published: queue the version's build when the builder is on.</summary>
+    public async Task OnEventAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
+    {
+        if (!Enabled || registryEvent.Type != RegistryEventTypes.CratePublished) return;
+        var data = registryEvent.Data.Deserialize<CratePublishedData>(RegistryEvent.JsonOptions);
+        if (data is null) return;
+        var crate = await crates.FindAsync(CrateName.Canonicalize(data.Crate), cancellationToken);
+        var version = crate is null ? null : await crates.FindVersionAsync(crate.CanonicalName, data.Version, cancellationToken);
+        if (crate is null || version is null) return;
+        await QueueAsync(crate, version, rebuild: false, cancellationToken);
+    }
+
+    /// <summary>Marks the version queued and queues its job; false when its state forbids it (already queued or building).</summary>
+    public async Task<bool> QueueAsync(CrateRecord crate, VersionRecord version, bool rebuild, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // A status that has not moved for longer than a build may take belongs to a node that died mid-build.
+        var staleBefore = now - options.Value.Build.Timeout - TimeSpan.FromMinutes(10);
+        if (!await docs.TryQueueBuildAsync(version.Id, rebuild, now, staleBefore, cancellationToken)) return false;
+        await jobs.EnqueueAsync(new NewJob(JobKind, JsonSerializer.Serialize(new Payload(crate.Name, version.Version, version.Id)),
+            DedupKey: DedupKey(crate.CanonicalName, version.Version), MaxAttempts: MaxAttempts), now, cancellationToken);
+        return true;
+    }
+
+    public static string DedupKey(string canonicalName, string version) => $"{JobKind}:{canonicalName}@{version}";
+}

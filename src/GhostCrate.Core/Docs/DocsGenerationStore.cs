@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Storage;
+using GhostCrate.Packaging.Docs;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Docs;
+
+/// <summary>What storing a folder of docs did: how much it stored, or why it stored nothing.</summary>
+public sealed record DocsStoreResult(int Files, long Bytes, string? Error);
+
+/// <summary>
+/// Stores a folder of rustdoc (a build's `target/doc`) as a new generation and swaps it in, the way an upload is
+/// stored (<see cref="DocsUploadService"/>): a delete job for the generation is queued before anything is written
+/// (it removes the files if this node dies half-way, and leaves them once they are current), the files are put,
+/// one row update makes them visible, and the replaced generation is deleted by a job.
+/// </summary>
+public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, IJobRepository jobs, TimeProvider time, ILogger<DocsGenerationStore> logger)
+{
+    public async Task<DocsStoreResult> StoreFolderAsync(string crateName, string version, long versionId, string folder, string source, long? userId,
+        DocsArchiveLimits limits, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder)) return new DocsStoreResult(0, 0, "`cargo doc` wrote no target/doc folder");
+        var files = new List<(string Path, string FullPath, long Size)>();
+        long total = 0;
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var full in Directory.EnumerateFiles(folder, "*", walk))
+        {
+            var relative = Path.GetRelativePath(folder, full).Replace('\\', '/');
+            if (relative == ".lock") continue; // cargo's build lock, not documentation
+            if (Encoding.UTF8.GetByteCount(relative) > limits.MaxPathBytes) return new DocsStoreResult(0, 0, $"the docs contain a path longer than {limits.MaxPathBytes} bytes (Docs:MaxPathBytes): {relative[..Math.Min(relative.Length, 120)]}...");
+            var size = new FileInfo(full).Length;
+            total += size;
+            files.Add((relative, full, size));
+            if (files.Count > limits.MaxEntries) return new DocsStoreResult(0, 0, $"the docs have more than {limits.MaxEntries} files (Docs:MaxFiles)");
+            if (total > limits.MaxUnpackedBytes) return new DocsStoreResult(0, 0, $"the docs are larger than {limits.MaxUnpackedBytes} bytes (Docs:MaxUnpackedBytes)");
+        }
+        if (!files.Any(f => f.Path.EndsWith("/index.html", StringComparison.Ordinal))) return new DocsStoreResult(0, 0, "`cargo doc` wrote no index.html (does the crate have a library or binary target?)");
+
+        var now = time.GetUtcNow();
+        var generation = new DocsGeneration(DocsUploadService.NewGenerationId(now), files.Count, total, source, userId, now);
+        await QueueDeleteAsync(crateName, version, versionId, generation.Id, now + DocsUploadService.AbandonedAfter, now, cancellationToken);
+        string? previous;
+        try
+        {
+            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (file, ct) =>
+            {
+                await using var content = File.OpenRead(file.FullPath);
+                await blobs.PutAsync(BlobKey.DocsFile(crateName, version, generation.Id, file.Path), content, BlobPutMode.Overwrite, ct);
+            });
+            previous = await docs.SwapAsync(versionId, generation, cancellationToken);
+        }
+        catch
+        {
+            try
+            {
+                await DeleteDocsGenerationHandler.DeleteAllAsync(blobs, BlobKey.DocsGenerationPrefix(crateName, version, generation.Id), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The delete job queued above tries again later.
+                logger.LogWarning(ex, "Could not delete the staged docs of {Crate} {Version}", crateName, version);
+            }
+            throw;
+        }
+        if (previous is not null && previous != generation.Id)
+            await QueueDeleteAsync(crateName, version, versionId, previous, now, now, CancellationToken.None);
+        return new DocsStoreResult(files.Count, total, null);
+    }
+
+    private Task QueueDeleteAsync(string crateName, string version, long versionId, string generation, DateTimeOffset runAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        jobs.EnqueueAsync(new NewJob(DeleteDocsGenerationHandler.JobKind,
+            JsonSerializer.Serialize(new DeleteDocsGenerationHandler.Payload(crateName, version, versionId, generation)), RunAt: runAt), now, cancellationToken);
+}

@@ -1,0 +1,247 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using GhostCrate.EndToEnd.Infrastructure;
+
+namespace GhostCrate.EndToEnd;
+
+/// <summary>A server with the docs builder on (sandbox: network namespace) and a short build timeout, for the timeout test.</summary>
+public sealed class DocsBuilderServerFixture : ServerFixture
+{
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(2);
+
+    protected override ServerOptions Options => new()
+    {
+        Settings = new Dictionary<string, string>
+        {
+            ["GHOSTCRATE_Docs__Build__Enabled"] = "true",
+            ["GHOSTCRATE_Docs__Build__Timeout"] = BuildTimeout.ToString(),
+            ["GHOSTCRATE_Docs__Build__Cargo"] = CargoSandbox.CargoPath,
+        },
+    };
+}
+
+/// <summary>An auth-required registry with the docs builder on: builds fetch with a read token of the publisher.</summary>
+public sealed class AuthRequiredDocsBuilderServerFixture : ServerFixture
+{
+    protected override ServerOptions Options => new()
+    {
+        AuthRequired = true,
+        Settings = new Dictionary<string, string>
+        {
+            ["GHOSTCRATE_Docs__Build__Enabled"] = "true",
+            ["GHOSTCRATE_Docs__Build__Cargo"] = CargoSandbox.CargoPath,
+        },
+    };
+}
+
+/// <summary>
+/// In an auth-required registry the build's `cargo fetch` needs a token: it gets a short-lived read-only one of the
+/// publisher, held in the server's memory, and the dependency resolves.
+/// </summary>
+public sealed class AuthRequiredDocsBuildTests(AuthRequiredDocsBuilderServerFixture fixture) : EndToEndTest(fixture), IClassFixture<AuthRequiredDocsBuilderServerFixture>
+{
+    protected override void ConfigureSandbox(CargoSandbox sandbox) =>
+        sandbox.ExtraEnvironment["CARGO_REGISTRIES_GHOSTCRATE_CREDENTIAL_PROVIDER"] = "cargo:token";
+
+    [Fact]
+    public async Task The_build_fetches_a_private_dependency_with_the_publishers_read_token()
+    {
+        var dep = await Cargo.NewLibAsync($"authdep-{Ids.New()}", files: new Dictionary<string, string> { ["src/lib.rs"] = "pub struct AuthDepThing;\n" });
+        await Cargo.PublishOkAsync(dep);
+        var main = await Cargo.NewLibAsync($"authmain-{Ids.New()}",
+            dependencies: $"{dep.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = $"/// Needs the private dependency.\npub fn auth_main() -> {dep.RustName}::AuthDepThing {{ {dep.RustName}::AuthDepThing }}\n" });
+        await Cargo.PublishOkAsync(main);
+
+        var anonymous = await Http.GetAsync($"/api/v1/docs/{main.Name}/0.1.0/status", cancellationToken: Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        var status = await DocsBuildTests.WaitForBuildAsync(Http, Server.AdminToken, main.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        var page = await Http.GetAsync($"/docs/{main.Name}/0.1.0/{main.RustName}/fn.auth_main.html", Server.AdminToken, cancellationToken: Cancel);
+        Assert.True(page.Status == HttpStatusCode.OK, page.Describe());
+        Assert.Contains("AuthDepThing", page.Body);
+        // The build's token lived only for the build: nothing about it is in the log.
+        Assert.DoesNotContain(DocsBuildCredentialsPrefix, status["log"]!.GetValue<string>());
+    }
+
+    private const string DocsBuildCredentialsPrefix = "gcdocsbuild_";
+}
+
+/// <summary>
+/// The sandboxed builder with the real cargo on each lane (docs/rustdoc.md#building-docs-in-the-registry): a publish
+/// queues a build whose `cargo doc` fetches its dependency from GhostCrate and honours [package.metadata.docs.rs];
+/// a build script cannot reach a listener on the host; a build script that never ends is killed at the timeout; the
+/// scratch directory is empty after every build.
+/// </summary>
+public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndTest(fixture), IClassFixture<DocsBuilderServerFixture>
+{
+    private static readonly TimeSpan BuildDeadline = TimeSpan.FromMinutes(6);
+
+    [Fact]
+    public async Task A_published_crate_is_built_with_its_registry_dependency_and_docs_rs_features_and_cfg()
+    {
+        var dep = await Cargo.NewLibAsync($"docdep-{Ids.New()}", files: new Dictionary<string, string>
+        {
+            ["src/lib.rs"] = "/// A thing from the dependency.\npub struct DepThing;\n",
+        });
+        await Cargo.PublishOkAsync(dep);
+        var depRust = dep.RustName;
+        var main = await Cargo.NewLibAsync($"docmain-{Ids.New()}",
+            dependencies: $"{dep.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}",
+            extraToml: "[features]\nextra = []\n\n[package.metadata.docs.rs]\nfeatures = [\"extra\"]\nrustdoc-args = [\"--cfg\", \"gc_rustdoc_arg\"]\n",
+            files: new Dictionary<string, string>
+            {
+                ["src/lib.rs"] =
+                    "//! Docs built by GhostCrate.\n" +
+                    $"/// Makes a [`{depRust}::DepThing`].\npub fn make_dep_thing() -> {depRust}::DepThing {{ {depRust}::DepThing }}\n" +
+                    "/// Only with the `extra` feature.\n#[cfg(feature = \"extra\")]\npub struct FeatureGatedItem;\n" +
+                    "/// Only when built like docs.rs.\n#[cfg(docsrs)]\npub struct DocsRsOnlyItem;\n" +
+                    "/// Only with the rustdoc-args of the manifest.\n#[cfg(gc_rustdoc_arg)]\npub struct RustdocArgItem;\n",
+            });
+        await Cargo.PublishOkAsync(main);
+
+        var status = await WaitForBuildAsync(main.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        Assert.Equal("build", status["source"]!.GetValue<string>());
+        Assert.Contains("cargo doc", status["log"]!.GetValue<string>());
+
+        var index = await Http.GetAsync($"/docs/{main.Name}/0.1.0/{main.RustName}/index.html", cancellationToken: Cancel);
+        Assert.True(index.Status == HttpStatusCode.OK, index.Describe());
+        Assert.Contains("make_dep_thing", index.Body);
+        Assert.Contains("FeatureGatedItem", index.Body);
+        Assert.Contains("DocsRsOnlyItem", index.Body);
+        Assert.Contains("RustdocArgItem", index.Body);
+        var function = await Http.GetAsync($"/docs/{main.Name}/0.1.0/{main.RustName}/fn.make_dep_thing.html", cancellationToken: Cancel);
+        Assert.True(function.Status == HttpStatusCode.OK, function.Describe());
+        Assert.Contains("DepThing", function.Body);
+        AssertScratchEmpty();
+    }
+
+    [Fact]
+    public async Task A_build_script_cannot_reach_a_listener_outside_the_namespace()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = 0;
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    Interlocked.Increment(ref accepted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, Cancel);
+
+        var project = await Cargo.NewLibAsync($"docnet-{Ids.New()}",
+            packageFields: "build = \"build.rs\"",
+            files: new Dictionary<string, string>
+            {
+                ["src/lib.rs"] = "/// Built without network.\npub struct Offline;\n",
+                ["build.rs"] =
+                    "use std::net::{SocketAddr, TcpStream};\nuse std::time::Duration;\n" +
+                    "fn main() {\n" +
+                    $"    let addr: SocketAddr = \"127.0.0.1:{port}\".parse().unwrap();\n" +
+                    "    match TcpStream::connect_timeout(&addr, Duration::from_secs(5)) {\n" +
+                    "        Ok(_) => println!(\"cargo:warning=build script CONNECTED to the host\"),\n" +
+                    "        Err(e) => println!(\"cargo:warning=build script has no network: {e}\"),\n" +
+                    "    }\n}\n",
+            });
+        // --no-verify: verifying would run the build script here, outside any sandbox, and it would connect.
+        await Cargo.PublishOkAsync(project, verify: false);
+
+        var status = await WaitForBuildAsync(project.Name);
+        var log = status["log"]!.GetValue<string>();
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        Assert.Contains("build script has no network", log);
+        Assert.DoesNotContain("CONNECTED", log);
+        await stop.CancelAsync();
+        listener.Stop();
+        await accepting;
+        Assert.Equal(0, Volatile.Read(ref accepted));
+        AssertScratchEmpty();
+    }
+
+    [Fact]
+    public async Task A_build_script_that_never_ends_is_killed_at_the_timeout_and_the_build_is_failed()
+    {
+        var project = await Cargo.NewLibAsync($"docloop-{Ids.New()}",
+            packageFields: "build = \"build.rs\"",
+            files: new Dictionary<string, string>
+            {
+                ["src/lib.rs"] = "pub struct Never;\n",
+                ["build.rs"] = "fn main() { loop { std::hint::spin_loop(); } }\n",
+            });
+        await Cargo.PublishOkAsync(project, verify: false);
+
+        var status = await WaitForBuildAsync(project.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "failed", status.ToJsonString());
+        Assert.False(status["has_docs"]!.GetValue<bool>());
+        Assert.Contains("Docs:Build:Timeout", status["log"]!.GetValue<string>());
+        Assert.Contains("killed", status["log"]!.GetValue<string>());
+        AssertNoBuildProcessLeft();
+        AssertScratchEmpty();
+
+        // Anonymous callers see the state but not the log; the rebuild is the owners'.
+        var anonymous = await Http.GetAsync($"/api/v1/docs/{project.Name}/0.1.0/status", cancellationToken: Cancel);
+        Assert.True(anonymous.Status == HttpStatusCode.OK, anonymous.Describe());
+        var view = JsonNode.Parse(anonymous.Body)!;
+        Assert.Equal("failed", view["status"]!.GetValue<string>());
+        Assert.Null(view["log"]);
+        Assert.False(view["can_rebuild"]!.GetValue<bool>());
+        var refused = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), null, Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+
+        var rebuild = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), Server.AdminToken, Cancel);
+        Assert.True(rebuild.Status == HttpStatusCode.Accepted, rebuild.Describe());
+        var again = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), Server.AdminToken, Cancel);
+        Assert.True(again.Status == HttpStatusCode.Conflict, again.Describe());
+        Assert.Equal("application/problem+json", again.Message.Content.Headers.ContentType?.MediaType);
+    }
+
+    private Task<JsonNode> WaitForBuildAsync(string name) => WaitForBuildAsync(Http, Server.AdminToken, name);
+
+    /// <summary>Polls the status until the build is built or failed (polling with a deadline; the job runs on its own).</summary>
+    internal static async Task<JsonNode> WaitForBuildAsync(RegistryClient http, string token, string name)
+    {
+        var started = DateTime.UtcNow;
+        while (true)
+        {
+            var answer = await http.GetAsync($"/api/v1/docs/{name}/0.1.0/status", token, cancellationToken: Cancel);
+            Assert.True(answer.Status == HttpStatusCode.OK, answer.Describe());
+            var status = JsonNode.Parse(answer.Body)!;
+            if (status["status"]?.GetValue<string>() is "built" or "failed") return status;
+            Assert.True(DateTime.UtcNow - started < BuildDeadline, $"the docs of {name} were not built within {BuildDeadline}:\n{answer.Body}");
+            await Task.Delay(250, Cancel);
+        }
+    }
+
+    private void AssertScratchEmpty()
+    {
+        var scratch = Path.Combine(Server.DataDir, "docs-build");
+        Assert.True(Directory.Exists(scratch), $"{scratch} does not exist: did a build run?");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
+    }
+
+    /// <summary>No process of the killed build (cargo, rustc, the looping build script) is still running.</summary>
+    private void AssertNoBuildProcessLeft()
+    {
+        var marker = Path.Combine(Server.DataDir, "docs-build") + "/";
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            string commandLine;
+            try { commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            Assert.False(commandLine.Contains(marker, StringComparison.Ordinal), $"a process of the killed build is still running: {commandLine}");
+        }
+    }
+}
