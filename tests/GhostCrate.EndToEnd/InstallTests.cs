@@ -26,8 +26,10 @@ public sealed class InstallTests
         try
         {
             var prefix = Path.Combine(work, "prefix");
+            // Generous: publish.sh waits for any other publish of this checkout (ReleaseArchiveTests runs beside this
+            // test) before its own ReadyToRun compile.
             var install = await ProcessRunner.RunAsync("bash", [Path.Combine(root, "scripts", "install.sh"), "--prefix", prefix], work,
-                timeout: TimeSpan.FromMinutes(15), cancellationToken: Cancel);
+                timeout: TimeSpan.FromMinutes(40), cancellationToken: Cancel);
             Assert.True(install.Succeeded, install.Describe());
 
             var commit = (await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], root, cancellationToken: Cancel)).StdOut.Trim();

@@ -29,7 +29,7 @@ public sealed class ReleaseArchiveTests
             if (string.IsNullOrWhiteSpace(prebuilt))
             {
                 var release = await ProcessRunner.RunAsync("bash", [Path.Combine(root, "scripts", "release.sh"), "--rid", "linux-arm64", "--rid", "win-x64", "--out", dist], root,
-                    timeout: TimeSpan.FromMinutes(25), cancellationToken: Cancel);
+                    timeout: TimeSpan.FromMinutes(40), cancellationToken: Cancel);
                 Assert.True(release.Succeeded, release.Describe());
             }
 
