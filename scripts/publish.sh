@@ -21,9 +21,6 @@ mkdir -p "$out" "$repo_root/artifacts"
 # them side by side) share artifacts/publish/, where two builds at once break each other's files.
 exec 9>"$repo_root/artifacts/publish.lock"
 flock 9
-# The executable's own intermediate files for this runtime are made anew: after an interrupted publish, an
-# incremental one shipped the previous commit's ReadyToRun image (so `--version` named the wrong commit).
-rm -rf "$repo_root/artifacts/publish/obj/GhostCrate/release_${rid,,}" "$repo_root/artifacts/publish/bin/GhostCrate/release_${rid,,}"
 # No build servers: nothing keeps running after the script ends.
 dotnet publish "$repo_root/src/GhostCrate/GhostCrate.csproj" -c Release -r "$rid" --self-contained true \
   -p:PublishReadyToRun=true -p:SourceRevisionId="$commit" \
