@@ -16,7 +16,11 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 commit="${GHOSTCRATE_COMMIT:-$(git -C "$repo_root" rev-parse HEAD 2>/dev/null || echo unknown)}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-mkdir -p "$out"
+mkdir -p "$out" "$repo_root/artifacts"
+# One publish at a time per checkout: install.sh, release.sh and deploy/container/build.sh (and the tests that run
+# them side by side) share artifacts/publish/, where two builds at once break each other's files.
+exec 9>"$repo_root/artifacts/publish.lock"
+flock 9
 # No build servers: nothing keeps running after the script ends.
 dotnet publish "$repo_root/src/GhostCrate/GhostCrate.csproj" -c Release -r "$rid" --self-contained true \
   -p:PublishReadyToRun=true -p:SourceRevisionId="$commit" \

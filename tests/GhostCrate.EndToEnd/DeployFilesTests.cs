@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
+using GhostCrate.Configuration;
 using GhostCrate.EndToEnd.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace GhostCrate.EndToEnd;
@@ -6,7 +9,9 @@ namespace GhostCrate.EndToEnd;
 /// <summary>
 /// The deployment files under deploy/ that no test runs end to end here: the Kubernetes manifests rendered from the
 /// Helm chart (helm and a cluster are not available: every YAML document is parsed and its probes, security context
-/// and volumes asserted) and the systemd units (checked by systemd's own `systemd-analyze verify`).
+/// and volumes asserted) and the systemd units (checked by systemd's own `systemd-analyze verify`). The settings each
+/// deployment file hands GhostCrate (Compose with .env.example, the systemd env file, the rendered ConfigMap) go
+/// through GhostCrate's own start-up validation, which refuses unknown keys and bad values.
 /// </summary>
 public sealed class DeployFilesTests
 {
@@ -80,6 +85,20 @@ public sealed class DeployFilesTests
         Assert.Contains("runAsNonRoot: true", helpers);
         foreach (var file in new[] { "deployment.yaml", "service.yaml", "ingress.yaml", "configmap.yaml", "pdb.yaml", "serviceaccount.yaml", "pvc.yaml", "migration-job.yaml" })
             Assert.True(File.Exists(Path.Combine(templates, file)), file);
+
+        // Several replicas only on PostgreSQL + S3 without the ReadWriteOnce volume: the chart refuses the rest.
+        Assert.Contains("{{- fail \"replicaCount > 1 needs settings.Database__Provider: Postgres, settings.Storage__Provider: S3 and persistence.enabled: false\" }}", deployment);
+
+        // The migration Job: a pre-install/pre-upgrade hook running `ghostcrate migrate` as the same non-root,
+        // read-only container. Hooks run before the chart's other objects exist, so it must not need the chart's
+        // ServiceAccount (the pod would never be created on a first install).
+        var job = File.ReadAllText(Path.Combine(templates, "migration-job.yaml"));
+        Assert.Contains("helm.sh/hook: pre-install,pre-upgrade", job);
+        Assert.Contains("- migrate", job);
+        Assert.Contains("include \"ghostcrate.containerSecurityContext\"", job);
+        var accountLine = job.Split('\n').Select((line, i) => (line, i)).Single(l => l.line.Contains("serviceAccountName:", StringComparison.Ordinal)).i;
+        Assert.Contains("{{- if not .Values.serviceAccount.create }}", job.Split('\n')[accountLine - 1]);
+
         // values.yaml and Chart.yaml are plain YAML.
         Assert.Equal("ghostcrate", Scalar(LoadYaml(Deploy("helm", "ghostcrate", "Chart.yaml")).Single(), "name"));
         Assert.Equal("1", Scalar(LoadYaml(Deploy("helm", "ghostcrate", "values.yaml")).Single(), "replicaCount"));
@@ -141,6 +160,169 @@ public sealed class DeployFilesTests
         }
         Assert.Equal(["ghostcrate", "migrate", "postgres", "minio", "nginx"], Map(compose, "services").Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value));
     }
+
+    /// <summary>
+    /// The secrets.json/ghostcrate.json docs/deploy.md tells users to write (placeholders for the values), with every
+    /// optional secret: together with the non-secret settings it must be a valid configuration.
+    /// </summary>
+    private static readonly Dictionary<string, string?> ExampleSecrets = new()
+    {
+        ["Database:ConnectionString"] = "Host=postgres;Username=ghostcrate;Password=secret;Database=ghostcrate",
+        ["Storage:S3:AccessKeyId"] = "ghostcrate",
+        ["Storage:S3:SecretAccessKey"] = "secret-secret-secret",
+        ["Metrics:BearerToken"] = "0123456789abcdef0123",
+        ["Email:Password"] = "smtp-secret",
+    };
+
+    /// <summary>What the image sets (deploy/container/Containerfile's ENV), under every containerised deployment's settings.</summary>
+    private static readonly Dictionary<string, string?> ImageSettings = new() { ["DataDir"] = "/data", ["Urls"] = "http://0.0.0.0:8000" };
+
+    /// <summary>The settings a deployment should be able to turn on; each deployment file and docs/deploy.md name them.</summary>
+    private static readonly string[] FeatureSettings = ["Backup:Schedule", "Backup:Target", "Email:Host", "Email:From", "Docs:Origin", "Metrics:BearerToken", "Telemetry:OtlpEndpoint", "Logs:Format"];
+
+    [Fact]
+    public void Compose_uses_exactly_the_variables_of_env_example_and_its_settings_pass_ghostcrates_checks()
+    {
+        if (Lane.Current.Kind != BackendKind.Sqlite) Assert.Skip("deploy files do not depend on the storage backends; checked in the sqlite lane");
+        var composeText = File.ReadAllText(Deploy("compose", "compose.yaml"));
+        var example = ReadEnvFile(Deploy("compose", ".env.example"), includeCommented: false);
+
+        // Every ${VARIABLE} of compose.yaml is listed (with its example value) in .env.example, and nothing else is.
+        var used = Regex.Matches(composeText, @"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Empty(used.Except(example.Keys));
+        Assert.Empty(example.Keys.Except(used));
+
+        var compose = LoadYaml(Deploy("compose", "compose.yaml")).Single();
+        var service = Map(Map(compose, "services"), "ghostcrate");
+        var environment = Map(service, "environment").Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value ?? "");
+
+        // As shipped (.env.example): valid, and the optional features are off.
+        var shipped = AssertValid("compose + .env.example", Interpolate(environment, example), ImageSettings, ExampleSecrets);
+        Assert.False(shipped.Email.Enabled);
+        Assert.Null(shipped.Backup.ParsedSchedule());
+        Assert.True(string.IsNullOrEmpty(shipped.Docs.Origin));
+        Assert.True(string.IsNullOrEmpty(shipped.Telemetry.OtlpEndpoint));
+
+        // Each optional feature turned on in .env reaches GhostCrate's settings, and the result is still valid.
+        var on = new Dictionary<string, string>(example)
+        {
+            ["BACKUP_SCHEDULE"] = "0 3 * * *",
+            ["SMTP_HOST"] = "smtp.example.com",
+            ["SMTP_USER"] = "ghostcrate",
+            ["DOCS_ORIGIN"] = "https://docs.crates.example.com",
+            ["OTLP_ENDPOINT"] = "http://otel-collector:4318",
+        };
+        var enabled = AssertValid("compose + .env with every feature on", Interpolate(environment, on), ImageSettings, ExampleSecrets);
+        Assert.True(enabled.Email.Enabled);
+        Assert.NotNull(enabled.Backup.ParsedSchedule());
+        Assert.Equal("/data/backups", enabled.Backup.Target);
+        Assert.Equal("https://docs.crates.example.com", enabled.Docs.Origin);
+        Assert.Equal("http://otel-collector:4318", enabled.Telemetry.OtlpEndpoint);
+        Assert.Equal("0123456789abcdef0123", enabled.Metrics.BearerToken);
+    }
+
+    [Fact]
+    public void The_systemd_env_file_and_each_of_its_examples_pass_ghostcrates_checks()
+    {
+        if (Lane.Current.Kind != BackendKind.Sqlite) Assert.Skip("deploy files do not depend on the storage backends; checked in the sqlite lane");
+        var file = Deploy("systemd", "ghostcrate.env");
+        var unit = new Dictionary<string, string?> { ["DataDir"] = "/var/lib/ghostcrate" }; // ExecStart's --data-dir
+        AssertValid("ghostcrate.env", ReadEnvFile(file, includeCommented: false), unit, new Dictionary<string, string?>());
+
+        // Every commented example uncommented at once (PostgreSQL + S3 with the secrets.json of the file's header),
+        // except the mirror, whose directory `ghostcrate mirror init` makes first.
+        var all = ReadEnvFile(file, includeCommented: true).Where(e => !e.Key.StartsWith("GHOSTCRATE_Mirror__", StringComparison.Ordinal)).ToDictionary();
+        var settings = AssertValid("ghostcrate.env with every example", all, unit, ExampleSecrets);
+        Assert.True(settings.Email.Enabled);
+        Assert.NotNull(settings.Backup.ParsedSchedule());
+        Assert.StartsWith("/var/lib/ghostcrate/", settings.Backup.Target); // writable under ProtectSystem=strict
+    }
+
+    [Fact]
+    public void The_rendered_configmap_passes_ghostcrates_checks_in_the_image()
+    {
+        if (Lane.Current.Kind != BackendKind.Sqlite) Assert.Skip("deploy files do not depend on the storage backends; checked in the sqlite lane");
+        var configMap = LoadYaml(Deploy("kubernetes", "ghostcrate.yaml")).Single(d => Scalar(d, "kind") == "ConfigMap");
+        var data = Map(configMap, "data").Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value ?? "");
+        AssertValid("the rendered ConfigMap", data, ImageSettings, new Dictionary<string, string?>());
+    }
+
+    [Fact]
+    public void Every_deployment_file_and_the_checklist_name_the_settings_a_deployment_sets()
+    {
+        if (Lane.Current.Kind != BackendKind.Sqlite) Assert.Skip("deploy files do not depend on the storage backends; checked in the sqlite lane");
+        var files = new[]
+        {
+            Deploy("compose", "compose.yaml"), Deploy("compose", ".env.example"), Deploy("systemd", "ghostcrate.env"),
+            Deploy("helm", "ghostcrate", "values.yaml"), Path.Combine(RepositoryRoot.Path, "docs", "deploy.md"),
+        };
+        var missing = new List<string>();
+        foreach (var file in files)
+        {
+            // Compose keeps secrets in ghostcrate.json, which compose.yaml's comment shows; .env.example has the rest.
+            var text = file.EndsWith(".env.example", StringComparison.Ordinal) ? File.ReadAllText(file) + File.ReadAllText(Deploy("compose", "compose.yaml")) : File.ReadAllText(file);
+            foreach (var key in FeatureSettings)
+            {
+                var parts = key.Split(':');
+                var forms = new[] { key, string.Join("__", parts), $"\"{parts[0]}\":{{\"{parts[1]}\"", $"\"{parts[0]}\": {{ \"{parts[1]}\"" };
+                if (!forms.Any(f => text.Contains(f, StringComparison.Ordinal))) missing.Add($"{Path.GetRelativePath(RepositoryRoot.Path, file)}: {key}");
+            }
+        }
+        Assert.True(missing.Count == 0, "not mentioned:\n" + string.Join("\n", missing));
+    }
+
+    /// <summary>Loads GHOSTCRATE_* variables (plus lower layers) as the executable does, and fails with GhostCrate's own messages.</summary>
+    private static GhostCrateSettings AssertValid(string what, IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string?> below, IReadOnlyDictionary<string, string?> secrets)
+    {
+        var variables = new Dictionary<string, string?>();
+        foreach (var (name, value) in environment)
+        {
+            Assert.True(name.StartsWith(ConfigurationFactory.EnvironmentPrefix, StringComparison.Ordinal), $"{what}: {name} is not a GHOSTCRATE_ setting");
+            variables[name[ConfigurationFactory.EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(below).AddInMemoryCollection(secrets).AddInMemoryCollection(variables).Build();
+        var work = TempDirs.Create("deploy-settings");
+        try
+        {
+            var (settings, errors) = GhostCrateSettings.Load(configuration, work);
+            Assert.True(settings is not null, $"{what} is refused at start-up:\n{string.Join("\n", errors)}");
+            return settings;
+        }
+        finally
+        {
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>KEY=VALUE lines of an env file (systemd EnvironmentFile, Compose .env); commented `#KEY=VALUE` lines too when asked.</summary>
+    private static Dictionary<string, string> ReadEnvFile(string file, bool includeCommented)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in File.ReadLines(file))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('#'))
+            {
+                if (!includeCommented) continue;
+                line = line[1..];
+                if (!Regex.IsMatch(line, "^[A-Za-z_][A-Za-z0-9_]*=")) continue;
+            }
+            var eq = line.IndexOf('=');
+            if (eq <= 0) continue;
+            result[line[..eq]] = line[(eq + 1)..].Trim('"');
+        }
+        return result;
+    }
+
+    /// <summary>Compose's interpolation of ${VAR}, ${VAR:-default} and ${VAR:?error} from an .env file.</summary>
+    private static Dictionary<string, string> Interpolate(Dictionary<string, string> environment, Dictionary<string, string> dotenv) =>
+        environment.ToDictionary(e => e.Key, e => Regex.Replace(e.Value, @"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}", m =>
+        {
+            var value = dotenv.GetValueOrDefault(m.Groups[1].Value);
+            if (!string.IsNullOrEmpty(value)) return value;
+            Assert.False(m.Groups[2].Value == ":?", $"{e.Key}: {m.Groups[1].Value} must be set ({m.Groups[3].Value})");
+            return m.Groups[2].Value == ":-" ? m.Groups[3].Value : "";
+        }));
 
     private static List<YamlMappingNode> LoadYaml(string file)
     {

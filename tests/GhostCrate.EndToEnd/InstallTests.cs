@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
 using GhostCrate.EndToEnd.Infrastructure;
 
 namespace GhostCrate.EndToEnd;
@@ -5,7 +9,8 @@ namespace GhostCrate.EndToEnd;
 /// <summary>
 /// How a new user gets the `ghostcrate` executable: scripts/install.sh builds and installs it into a prefix, and the
 /// README's commands then work from any directory, keeping their data in ./data of that directory (the installed
-/// program and `dotnet run` alike).
+/// program and `dotnet run` alike). The HOWTO commands of docs/ that need no network then run as written, taken from
+/// the documents' own code blocks (only /srv/... paths and ports are replaced).
 /// </summary>
 public sealed class InstallTests
 {
@@ -21,8 +26,10 @@ public sealed class InstallTests
         try
         {
             var prefix = Path.Combine(work, "prefix");
+            // Generous: publish.sh waits for any other publish of this checkout (ReleaseArchiveTests runs beside this
+            // test) before its own ReadyToRun compile.
             var install = await ProcessRunner.RunAsync("bash", [Path.Combine(root, "scripts", "install.sh"), "--prefix", prefix], work,
-                timeout: TimeSpan.FromMinutes(15), cancellationToken: Cancel);
+                timeout: TimeSpan.FromMinutes(40), cancellationToken: Cancel);
             Assert.True(install.Succeeded, install.Describe());
 
             var commit = (await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], root, cancellationToken: Cancel)).StdOut.Trim();
@@ -44,6 +51,18 @@ public sealed class InstallTests
             Assert.Contains("gcr_", token.StdOut);
             Assert.True(File.Exists(Path.Combine(elsewhere, "data", "ghostcrate.db")), "the database is in ./data of the working directory");
 
+            // The README's `ghostcrate serve`, typed in that directory, serves that ./data: the token made above works.
+            await using (var served = await BackgroundCommand.StartAsync("ghostcrate serve", elsewhere, path, Cancel))
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{served.Port}/") };
+                using var me = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
+                me.Headers.TryAddWithoutValidation("Authorization", Regex.Match(token.StdOut, @"gcr_\S+").Value);
+                using var answer = await http.SendAsync(me, Cancel);
+                Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(Cancel)}\n{served.Output}");
+            }
+
+            await RunBackupHowToAsync(work, Path.Combine(elsewhere, "data"), path);
+
             // The README's `dotnet run --project src/GhostCrate -- ...` keeps data in ./data of the directory it is typed
             // in, not under src/GhostCrate/data (dotnet run's default working directory is the project's).
             var clone = Path.Combine(work, "from-root");
@@ -58,6 +77,124 @@ public sealed class InstallTests
         finally
         {
             TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>
+    /// docs/backup-and-restore.md as a user follows it with the installed program: back up (keeping `$B`), verify,
+    /// restore, serve the restored copy, list, prune, and the restore drill. Each command is the document's own line.
+    /// </summary>
+    private static async Task RunBackupHowToAsync(string work, string dataDir, IReadOnlyDictionary<string, string?> path)
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "backup-and-restore.md"));
+        var blocks = Regex.Matches(doc, "```sh\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+        string Block(string firstLine) => blocks.SingleOrDefault(b => b.StartsWith(firstLine, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"docs/backup-and-restore.md has no sh block starting with `{firstLine}` any more: update {nameof(InstallTests)}");
+        string Line(string block, string start) => block.Split('\n').SingleOrDefault(l => l.StartsWith(start, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"docs/backup-and-restore.md: no line starting with `{start}` in\n{block}");
+
+        // /srv/ghostcrate is the registry's data directory: here the one the README's commands just made.
+        var srv = Path.Combine(work, "srv");
+        Directory.CreateDirectory(srv);
+        Directory.CreateSymbolicLink(Path.Combine(srv, "ghostcrate"), dataDir);
+        string Here(string text) => text.Replace("/srv/", srv + "/", StringComparison.Ordinal).Replace("/tmp/restore-drill", Path.Combine(work, "restore-drill"), StringComparison.Ordinal);
+
+        var restoreBlock = Block("systemctl stop ghostcrate");
+        var drill = Block("env -u GHOSTCRATE_Database__Provider");
+        var script = new StringBuilder("set -euo pipefail\n")
+            .AppendLine(Block("B=$(ghostcrate backup create"))
+            .AppendLine(Block("ghostcrate backup verify \"$B\""))
+            .AppendLine(Line(restoreBlock, "ghostcrate backup restore"))
+            .AppendLine(Block("ghostcrate backup list /srv/backups"))
+            .AppendLine(Block("ghostcrate backup prune /srv/backups"))
+            // The drill's first line opens an interactive shell without two variables; they are not set here.
+            .AppendLine(Line(drill, "time ghostcrate backup verify"))
+            .AppendLine(Line(drill, "time ghostcrate backup restore"))
+            .ToString();
+        var run = await ProcessRunner.RunAsync("bash", ["-c", Here(script)], work, path, timeout: TimeSpan.FromMinutes(5), cancellationToken: Cancel);
+        Assert.True(run.Succeeded, run.Describe());
+        Assert.True(File.Exists(Path.Combine(srv, "ghostcrate-restored", "ghostcrate.db")), run.Describe());
+        Assert.True(File.Exists(Path.Combine(work, "restore-drill", "ghostcrate.db")), run.Describe());
+
+        // The restored copy and the drill's copy serve (the drill names its own port, moved to a free one here).
+        await using (await BackgroundCommand.StartAsync(Here(Line(restoreBlock, "ghostcrate serve")), work, path, Cancel)) { }
+        var drillServe = Line(drill, "ghostcrate serve");
+        Assert.Contains("--urls http://127.0.0.1:8001", drillServe);
+        var drillPort = GhostCrateServer.FreePort();
+        await using (await BackgroundCommand.StartAsync(Here(drillServe).Replace(":8001", $":{drillPort}", StringComparison.Ordinal), work, path, Cancel, drillPort)) { }
+    }
+
+    /// <summary>A documented long-running command (`ghostcrate serve ...`) run by bash until /health/ready answers 200.</summary>
+    private sealed class BackgroundCommand : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        private BackgroundCommand(Process process, int port)
+        {
+            _process = process;
+            Port = port;
+        }
+
+        public int Port { get; }
+
+        public string Output
+        {
+            get { lock (_output) return _output.ToString(); }
+        }
+
+        public static async Task<BackgroundCommand> StartAsync(string commandLine, string workingDirectory, IReadOnlyDictionary<string, string?> environment,
+            CancellationToken cancellationToken, int? port = null)
+        {
+            var psi = new ProcessStartInfo("bash") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(commandLine);
+            var env = new Dictionary<string, string?>(environment);
+            // Without a port in the command line, `ghostcrate serve` listens on 127.0.0.1:8000, which another program
+            // may hold on a shared machine: GHOSTCRATE_Urls (below the command line's flags) moves it to a free one.
+            if (port is null)
+            {
+                port = GhostCrateServer.FreePort();
+                env["GHOSTCRATE_Urls"] = $"http://127.0.0.1:{port}";
+            }
+            ProcessRunner.ApplyEnvironment(psi, env);
+            var command = new BackgroundCommand(Process.Start(psi)!, port.Value);
+            command._process.OutputDataReceived += (_, e) => command.Append(e.Data);
+            command._process.ErrorDataReceived += (_, e) => command.Append(e.Data);
+            command._process.BeginOutputReadLine();
+            command._process.BeginErrorReadLine();
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < GhostCrateServer.StartTimeout)
+            {
+                Assert.False(command._process.HasExited, $"`{commandLine}` exited:\n{command.Output}");
+                try
+                {
+                    using var ready = await http.GetAsync("health/ready", cancellationToken);
+                    if (ready.StatusCode == HttpStatusCode.OK) return command;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+                await Task.Delay(100, cancellationToken);
+            }
+            await command.DisposeAsync();
+            throw new Xunit.Sdk.XunitException($"`{commandLine}` did not become ready within {GhostCrateServer.StartTimeout}:\n{command.Output}");
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null) return;
+            lock (_output) _output.AppendLine(line);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            ProcessRunner.KillTree(_process);
+            await _process.WaitForExitAsync(CancellationToken.None);
+            _process.Dispose();
         }
     }
 }

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using GhostCrate.EndToEnd.Infrastructure;
+using GhostCrate.Testing;
 
 namespace GhostCrate.EndToEnd;
 
@@ -13,6 +16,7 @@ namespace GhostCrate.EndToEnd;
 /// </summary>
 public sealed class NginxFrontTests
 {
+    private static readonly string AdminPassword = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -30,6 +34,7 @@ public sealed class NginxFrontTests
             {
                 ["GHOSTCRATE_ReverseProxy__KnownProxies__0"] = NginxFront.ProxyAddress,
                 ["GHOSTCRATE_Identity__SecureCookies"] = "true",
+                ["GHOSTCRATE_ADMIN_PASSWORD"] = AdminPassword,
                 // GhostCrate's own sign-in limit out of the way: a 429 below can only be nginx's.
                 ["GHOSTCRATE_RateLimits__LoginPerAddress__Permits"] = "1000",
                 ["GHOSTCRATE_RateLimits__LoginPerUser__Permits"] = "1000",
@@ -84,6 +89,34 @@ public sealed class NginxFrontTests
             Assert.Contains("larger than this registry accepts", Assert.Single(HttpAnswer.ParseErrorDetails(body)));
         }
 
+        // Rustdoc archives over nginx's 1 MiB default reach GhostCrate (docs/rustdoc.md's upload through the front).
+        var bigDocs = DocsArchiveBuilder.Rustdoc(lib.Name)
+            .File("doc/static.files/big.js", "var big = '" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(2_400_000)) + "';")
+            .TarGz();
+        Assert.True(bigDocs.Length > 2 * 1024 * 1024, $"the archive is only {bigDocs.Length} bytes");
+        using (var docs = new HttpRequestMessage(HttpMethod.Put, $"api/v1/docs/{lib.Name}/0.1.0") { Content = new ByteArrayContent(bigDocs) })
+        {
+            docs.Headers.TryAddWithoutValidation("Authorization", server.AdminToken);
+            using var response = await https.SendAsync(docs, Cancel);
+            var body = await response.Content.ReadAsStringAsync(Cancel);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{front.Describe()}");
+        }
+
+        // A Cargo.lock for cache warming may be up to 4 MiB: nginx lets 2 MiB through, GhostCrate answers (no proxy here).
+        using (var warm = new HttpRequestMessage(HttpMethod.Post, "api/v1/admin/proxy/crates-io/warm") { Content = new ByteArrayContent(new byte[2 * 1024 * 1024]) })
+        {
+            warm.Headers.TryAddWithoutValidation("Authorization", server.AdminToken);
+            warm.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await https.SendAsync(warm, Cancel);
+            var body = await response.Content.ReadAsStringAsync(Cancel);
+            Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        // A browser signs in with the form through nginx: antiforgery cookie and field from GET /login, the session
+        // cookie from POST /login, both Secure; the session then works (Identity:SecureCookies=true behind TLS).
+        await SignInWithTheFormAsync(front);
+
         // The sign-in page works behind TLS with Secure cookies, and also when a request reaches GhostCrate as plain
         // http without a trusted X-Forwarded-Proto (it used to answer 500 with SecureCookies=true).
         using (var login = await https.GetAsync("login", Cancel))
@@ -118,5 +151,35 @@ public sealed class NginxFrontTests
             Assert.Contains("too many requests", Assert.Single(HttpAnswer.ParseErrorDetails(await limited.Content.ReadAsStringAsync(Cancel))));
             Assert.Equal("60", limited.Headers.GetValues("Retry-After").Single());
         }
+    }
+
+    private static async Task SignInWithTheFormAsync(NginxFront front)
+    {
+        var jar = new CookieContainer();
+        using var browser = front.Client(jar);
+        using var page = await browser.GetAsync("login", Cancel);
+        var html = await page.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var field = Regex.Match(html, "<input[^>]*name=\"(?<name>[^\"]*RequestVerificationToken[^\"]*)\"[^>]*value=\"(?<value>[^\"]+)\"");
+        Assert.True(field.Success, "no antiforgery field on the sign-in page:\n" + html);
+
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "admin",
+            ["password"] = AdminPassword,
+            ["returnUrl"] = "/me",
+            [field.Groups["name"].Value] = WebUtility.HtmlDecode(field.Groups["value"].Value),
+        });
+        using var signIn = await browser.PostAsync("login", form, Cancel);
+        Assert.True(signIn.StatusCode == HttpStatusCode.Redirect, $"{(int)signIn.StatusCode} {signIn.Headers.Location} {await signIn.Content.ReadAsStringAsync(Cancel)}");
+        Assert.Equal("/me", signIn.Headers.Location?.OriginalString);
+        var cookies = jar.GetAllCookies();
+        Assert.Contains(cookies, c => c.Name == "ghostcrate.session");
+        Assert.All(cookies, c => Assert.True(c.Secure, $"cookie {c.Name} is not Secure"));
+
+        using var me = await browser.GetAsync("api/v1/me", Cancel);
+        var body = await me.Content.ReadAsStringAsync(Cancel);
+        Assert.True(me.StatusCode == HttpStatusCode.OK, $"{(int)me.StatusCode} {body}");
+        Assert.Equal("admin", JsonNode.Parse(body)!["user"]!["login"]!.GetValue<string>());
     }
 }

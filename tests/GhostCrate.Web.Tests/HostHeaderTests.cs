@@ -16,7 +16,7 @@ public class HostHeaderTests
     {
         await using var app = await TestApp.StartAsync(new() { ["Proxy:Enabled"] = "true" });
 
-        foreach (var path in new[] { "/index/config.json", "/crates-io/index/config.json" })
+        foreach (var path in new[] { "/index/config.json", "/crates-io/index/config.json", "/api/openapi.json" })
         {
             using var response = await SendAsync(app, HttpMethod.Get, path, Foreign);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -44,6 +44,11 @@ public class HostHeaderTests
         Assert.Equal("https://crates.example.com", json.GetProperty("api").GetString());
         // The same answer for every Host: a shared cache may keep it.
         Assert.True(config.Headers.CacheControl?.Public, $"Cache-Control {config.Headers.CacheControl}");
+
+        using var openApi = await SendAsync(app, HttpMethod.Get, "/api/openapi.json", Foreign);
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        Assert.Equal("https://crates.example.com", (await Json.ReadAsync(openApi)).GetProperty("servers")[0].GetProperty("url").GetString());
+        Assert.True(openApi.Headers.CacheControl?.Public, $"Cache-Control {openApi.Headers.CacheControl}");
 
         using var proxied = await SendAsync(app, HttpMethod.Get, "/crates-io/index/config.json", Foreign);
         Assert.Equal("https://crates.example.com/crates-io/api/v1/crates", (await Json.ReadAsync(proxied)).GetProperty("dl").GetString());

@@ -15,6 +15,12 @@ public sealed class RegistryUrls(IOptions<RegistryOptions> options)
 {
     private const string PrivateNoCache = "private, no-cache";
 
+    /// <summary>
+    /// True when absolute URLs come from each request's Host (no Registry:PublicUrl): an answer carrying one must not
+    /// be marked publicly cacheable, whatever its route would choose otherwise.
+    /// </summary>
+    public bool FromRequestHost => options.Value.PublicUrl is not { Length: > 0 };
+
     public string BaseUrl(HttpRequest request)
     {
         if (options.Value.PublicUrl is { Length: > 0 } configured) return configured.TrimEnd('/');

@@ -37,7 +37,8 @@ public static class GhostCrateOpenApi
         {
             var (body, etag) = (await cache.GetAsync()).Render(urls.BaseUrl(context.Request));
             context.Response.Headers.ETag = etag;
-            context.Response.Headers.CacheControl = "public, no-cache";
+            // `servers` names the request's Host without Registry:PublicUrl: then only this client may keep it.
+            context.Response.Headers.CacheControl = urls.FromRequestHost ? "private, no-cache" : "public, no-cache";
             if (EntityTags.IfNoneMatchNames(context.Request, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
             return Results.Bytes(body, "application/json; charset=utf-8");
         }).ExcludeFromDescription();

@@ -127,14 +127,15 @@ public sealed class NginxFront : IAsyncDisposable
         return text;
     }
 
-    /// <summary>An HTTP client that trusts exactly this front's certificate (HTTP/2 when asked per request).</summary>
-    public HttpClient Client()
+    /// <summary>An HTTP client that trusts exactly this front's certificate (HTTP/2 when asked per request), with a cookie jar when given one.</summary>
+    public HttpClient Client(CookieContainer? cookies = null)
     {
         var trusted = X509CertificateLoader.LoadCertificateFromFile(CertificateFile);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
-            UseCookies = false,
+            UseCookies = cookies is not null,
+            CookieContainer = cookies ?? new CookieContainer(),
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(trusted.RawData) },
         };
         return new HttpClient(handler) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
