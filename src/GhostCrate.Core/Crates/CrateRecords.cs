@@ -44,14 +44,17 @@ public sealed record NewCrateVersion(
     string? Description,
     string? License,
     string? Readme,
-    /// <summary>Lowercase text the search matches against (name, description, keywords).</summary>
+    /// <summary>Lowercase text the search matches against (name, description, keywords, categories).</summary>
     string SearchText,
     IReadOnlyList<NewDependency> Dependencies,
     /// <summary>
     /// Core has already established that the publisher may publish a new version of an existing crate through an
     /// organization or team (or as an administrator); the store then skips its direct-owner check.
     /// </summary>
-    bool PublisherAuthorized = false);
+    bool PublisherAuthorized = false,
+    /// <summary>Lowercase keywords and known category slugs of this publish; the crate's lists follow the latest publish.</summary>
+    IReadOnlyList<string>? Keywords = null,
+    IReadOnlyList<string>? Categories = null);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);
