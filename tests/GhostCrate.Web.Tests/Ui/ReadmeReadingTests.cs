@@ -22,6 +22,8 @@ public sealed class ReadmeReadingTests
         Assert.Equal(["#user-content-getting-started", "#user-content-feature-flags"], anchors.Select(a => a.GetAttribute("href")));
         Assert.Equal("user-content-getting-started", root.QuerySelector("h1")!.Id);
         Assert.Equal("Link to this section: Feature flags", anchors[1].GetAttribute("aria-label"));
+        // The link has no text of its own (CSS draws the "#"), so the heading reads as written.
+        Assert.Equal("Feature flags", root.QuerySelector("h2")!.TextContent);
     }
 
     [Theory]

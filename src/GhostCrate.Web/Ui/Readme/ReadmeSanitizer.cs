@@ -95,8 +95,7 @@ public static partial class ReadmeSanitizer
             anchor.SetAttribute("class", "heading-anchor");
             anchor.SetAttribute("href", "#" + heading.Id);
             anchor.SetAttribute("aria-label", "Link to this section: " + heading.TextContent.Trim());
-            anchor.TextContent = "#";
-            heading.AppendChild(heading.Owner!.CreateTextNode(" "));
+            // No text of its own (the "#" is drawn by site.css): the heading's text stays what the author wrote.
             heading.AppendChild(anchor);
         }
     }
