@@ -48,6 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DownloadStatsService>();
         services.AddSingleton<CrateVisibility>();
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<Search.BrowseService>();
         services.AddSingleton<CrateDetailsService>();
         services.AddSingleton<DependencyGraphService>();
         // Security advisories (issue 20): the RustSec import and the affected-version findings.

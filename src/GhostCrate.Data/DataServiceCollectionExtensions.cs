@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Organizations);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CrateGroupOwners);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Catalog);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Tags);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DownloadStats);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Usage);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Advisories);

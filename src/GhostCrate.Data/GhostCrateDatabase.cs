@@ -42,6 +42,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Organizations = new Organizations.OrganizationRepository(factory);
         CrateGroupOwners = new Organizations.CrateGroupOwnerRepository(factory);
         Catalog = new CrateCatalog(factory);
+        Tags = new Search.CrateTagCatalog(factory);
         DownloadStats = new DownloadStatsRepository(factory);
         Usage = new Analytics.UsageRepository(factory);
         Advisories = new Advisories.AdvisoryRepository(factory);
@@ -74,6 +75,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Organizations.IOrganizationRepository Organizations { get; }
     public Core.Organizations.ICrateGroupOwnerRepository CrateGroupOwners { get; }
     public ICrateCatalog Catalog { get; }
+    public Core.Search.ICrateTagCatalog Tags { get; }
     public IDownloadStatsRepository DownloadStats { get; }
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }

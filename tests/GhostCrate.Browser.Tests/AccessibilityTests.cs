@@ -103,7 +103,7 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
         await Expect(Page.Locator("#header-q")).ToBeFocusedAsync();
 
         // Every form control on these pages has an accessible name.
-        foreach (var path in new[] { "/", "/search?q=phone", "/crates/phone-friendly-crate-with-a-long-name", "/login" })
+        foreach (var path in new[] { "/", "/search?q=phone", "/crates/phone-friendly-crate-with-a-long-name", "/login", "/categories", "/keywords" })
         {
             await Page.GotoAsync(path);
             var unlabelled = await Page.EvaluateAsync<string[]>("""
@@ -129,6 +129,9 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
     [InlineData("/crates/phone-friendly-crate-with-a-long-name")]
     [InlineData("/crates/phone-friendly-crate-with-a-long-name/12.345.678/graph")]
     [InlineData("/")]
+    [InlineData("/search?q=phone&category=web-programming")]
+    [InlineData("/categories")]
+    [InlineData("/keywords/test")]
     public async Task Script_and_style_transferred_stay_under_the_budget(string path)
     {
         await PublishAsync();

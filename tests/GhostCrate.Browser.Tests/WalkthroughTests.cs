@@ -232,7 +232,7 @@ public sealed class WalkthroughTests(ChromiumFixture chromium) : BrowserTest(chr
             Assert.Contains(probe, p => p.Contains("grey on grey", StringComparison.Ordinal));
 
             var failures = new List<string>(anonymous);
-            foreach (var path in new[] { "/", "/search?q=walkthrough", "/crates/walk-05", "/crates/walk-05/1.1.0/graph", "/me", "/orgs", "/admin", "/admin/users", "/admin/audit", "/admin/analytics", "/admin/mirror", "/admin/config", "/crates/no-such-crate" })
+            foreach (var path in new[] { "/", "/search?q=walkthrough", "/crates/walk-05", "/crates/walk-05/1.1.0/graph", "/categories", "/categories/web-programming", "/keywords", "/keywords/test", "/me", "/orgs", "/admin", "/admin/users", "/admin/audit", "/admin/analytics", "/admin/mirror", "/admin/config", "/crates/no-such-crate" })
             {
                 await page.GotoAsync(path);
                 foreach (var problem in await page.EvaluateAsync<string[]>(LowContrast)) failures.Add($"{path}: {problem}");
@@ -257,7 +257,9 @@ public sealed class PageTourTests(ChromiumFixture chromium) : BrowserTest(chromi
     private static readonly string[] Paths =
     [
         "/", "/search?q=tour", "/crates/tour-widget", "/crates/tour-widget/1.0.0/graph", "/crates/tour-base/dependents",
-        "/crates/tour-widget/manage", "/crates/tour-widget/manage?yank=1.0.0", "/users/admin", "/me", "/orgs", "/orgs/tourists", "/admin", "/admin/users", "/admin/orgs", "/admin/audit", "/admin/mirror",
+        "/crates/tour-widget/manage", "/crates/tour-widget/manage?yank=1.0.0",
+        "/users/admin", "/me", "/orgs", "/orgs/tourists", "/orgs/tourists/crates", "/categories", "/categories/web-programming",
+        "/keywords", "/keywords/test", "/search?q=tour&category=web-programming&advisories=true", "/admin", "/admin/users", "/admin/orgs", "/admin/audit", "/admin/mirror",
         "/admin/analytics", "/admin/config", "/crates/missing-crate",
     ];
 

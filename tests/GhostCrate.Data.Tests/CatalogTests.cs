@@ -1,5 +1,6 @@
 using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Search;
 using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
@@ -44,7 +45,7 @@ public abstract partial class CatalogTests(IDatabaseLane lane) : DatabaseTest(la
         await CrateAsync("tracing", searchText: "tracing structured log events", downloads: 100);
         await CrateAsync("serde", searchText: "serde serialization");
 
-        var page = await Catalog.SearchAsync("log", CrateSort.Relevance, 0, 10, Ct);
+        var page = await Catalog.SearchAsync(SearchQuery.Parse("log"), CrateSort.Relevance, 0, 10, Ct);
 
         Assert.Equal(["log", "logos", "env_logger", "tracing"], page.Crates.Select(c => c.Name));
         Assert.Equal(4, page.Total);
@@ -58,9 +59,9 @@ public abstract partial class CatalogTests(IDatabaseLane lane) : DatabaseTest(la
         await CrateAsync("C-crate", searchText: "c-crate common", downloads: 9, at: T0.AddDays(1));
         await CrateAsync("other", searchText: "other");
 
-        Assert.Equal(["C-crate", "b-crate", "a_crate"], (await Catalog.SearchAsync("common", CrateSort.Downloads, 0, 10, Ct)).Crates.Select(c => c.Name));
-        Assert.Equal(["a_crate", "C-crate", "b-crate"], (await Catalog.SearchAsync("common", CrateSort.RecentlyUpdated, 0, 10, Ct)).Crates.Select(c => c.Name));
-        Assert.Equal(["a_crate", "b-crate", "C-crate"], (await Catalog.SearchAsync("common", CrateSort.Name, 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["C-crate", "b-crate", "a_crate"], (await Catalog.SearchAsync(SearchQuery.Parse("common"), CrateSort.Downloads, 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["a_crate", "C-crate", "b-crate"], (await Catalog.SearchAsync(SearchQuery.Parse("common"), CrateSort.RecentlyUpdated, 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["a_crate", "b-crate", "C-crate"], (await Catalog.SearchAsync(SearchQuery.Parse("common"), CrateSort.Name, 0, 10, Ct)).Crates.Select(c => c.Name));
     }
 
     [Fact]
@@ -68,8 +69,8 @@ public abstract partial class CatalogTests(IDatabaseLane lane) : DatabaseTest(la
     {
         foreach (var name in new[] { "aa", "ab", "ac", "ad", "ae" }) await CrateAsync(name);
 
-        var first = await Catalog.SearchAsync("", CrateSort.Name, 0, 2, Ct);
-        var last = await Catalog.SearchAsync("", CrateSort.Name, 4, 2, Ct);
+        var first = await Catalog.SearchAsync(SearchQuery.Parse(""), CrateSort.Name, 0, 2, Ct);
+        var last = await Catalog.SearchAsync(SearchQuery.Parse(""), CrateSort.Name, 4, 2, Ct);
 
         Assert.Equal(["aa", "ab"], first.Crates.Select(c => c.Name));
         Assert.Equal(["ae"], last.Crates.Select(c => c.Name));
@@ -80,11 +81,12 @@ public abstract partial class CatalogTests(IDatabaseLane lane) : DatabaseTest(la
     [Fact]
     public async Task Search_matches_literally_and_ignores_case()
     {
-        await CrateAsync("under", searchText: "under a_b");
-        await CrateAsync("other", searchText: "other axb");
+        await CrateAsync("under", searchText: "under 50%_off");
+        await CrateAsync("other", searchText: "other axb 50x");
 
-        Assert.Equal(["under"], (await Catalog.SearchAsync("a_b", CrateSort.Relevance, 0, 10, Ct)).Crates.Select(c => c.Name));
-        Assert.Equal(["other"], (await Catalog.SearchAsync("AXB", CrateSort.Name, 0, 10, Ct)).Crates.Select(c => c.Name));
+        // '%' is no wildcard; '_' separates words like '-' and a space ("50 off" asks for both words).
+        Assert.Equal(["under"], (await Catalog.SearchAsync(SearchQuery.Parse("0%_off"), CrateSort.Relevance, 0, 10, Ct)).Crates.Select(c => c.Name));
+        Assert.Equal(["other"], (await Catalog.SearchAsync(SearchQuery.Parse("AXB"), CrateSort.Name, 0, 10, Ct)).Crates.Select(c => c.Name));
     }
 
     [Fact]

@@ -64,7 +64,8 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
         await CrateAsync("plain", "100 safe");
         await CrateAsync("slash", @"back\slash");
 
-        Assert.Equal(["under"], (await Crates.SearchAsync("a_b", 0, 10, Ct)).Crates.Select(c => c.Name));
+        // '_' separates words (like '-' and a space), so "a_b" asks for "a" and "b": not a LIKE wildcard either way.
+        Assert.Equal(["other", "slash", "under"], (await Crates.SearchAsync("a_b", 0, 10, Ct)).Crates.Select(c => c.Name));
         Assert.Equal(["percent"], (await Crates.SearchAsync("0%", 0, 10, Ct)).Crates.Select(c => c.Name));
         Assert.Equal(["slash"], (await Crates.SearchAsync(@"k\s", 0, 10, Ct)).Crates.Select(c => c.Name));
         Assert.Equal(["slash"], (await Crates.SearchAsync(@"\", 0, 10, Ct)).Crates.Select(c => c.Name));
@@ -99,8 +100,9 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
         var middle = await Crates.SearchAsync("ab", 1, 2, Ct);
         var beyond = await Crates.SearchAsync("ab", 10, 2, Ct);
 
-        Assert.Equal(["ab", "zab", "abc", "cab"], first.Crates.Select(c => c.Name));
-        Assert.Equal(["zab", "abc"], middle.Crates.Select(c => c.Name));
+        // The exact name, then a name starting with it, then other names holding it; each group by downloads.
+        Assert.Equal(["ab", "abc", "zab", "cab"], first.Crates.Select(c => c.Name));
+        Assert.Equal(["abc", "zab"], middle.Crates.Select(c => c.Name));
         Assert.Empty(beyond.Crates);
         Assert.All(new[] { first, middle, beyond }, p => Assert.Equal(4, p.Total));
         Assert.Equal(["zab", "abc", "cab", "ab"], (await Crates.SearchAsync("b", 0, 10, Ct)).Crates.Select(c => c.Name));
@@ -138,7 +140,9 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(["serde"], (await Crates.SearchAsync("rk", 0, 10, Ct)).Crates.Select(c => c.Name)); // the text's last two
         Assert.Equal(["quoted"], (await Crates.SearchAsync("e\"", 0, 10, Ct)).Crates.Select(c => c.Name));
         Assert.Equal(["unicode"], (await Crates.SearchAsync("ße", 0, 10, Ct)).Crates.Select(c => c.Name));
-        var none = await Crates.SearchAsync("framework serde", 0, 10, Ct);
+        // Words match in any order; a crate must hold every one of them.
+        Assert.Equal(["serde"], (await Crates.SearchAsync("framework serde", 0, 10, Ct)).Crates.Select(c => c.Name));
+        var none = await Crates.SearchAsync("framework yaml", 0, 10, Ct);
         Assert.Empty(none.Crates);
         Assert.Equal(0, none.Total);
     }
@@ -178,16 +182,23 @@ public abstract class SearchTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(all.Take(10), first.Crates.Select(c => c.Name));
 
         // A two-character query (SQLite: the pairs table) and a one-character one (a scan) over the same crates, with no
-        // crate of that name: every crate matches, ranked by downloads, then name.
-        var ranked = expected.Append("common").Select(n => (Name: n, Downloads: n == "common" ? 0 : int.Parse(n[5..]) % 7 == 0 ? int.Parse(n[5..]) % 5 : 0))
-            .OrderByDescending(c => c.Downloads).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Name).ToList();
-        foreach (var q in new[] { "mo", "m" })
+        // crate of that name: every crate matches. "mo" is in the name "common" only (a name match ranks before text
+        // matches); every "many-" name starts with "m" (a name prefix ranks before a name match).
+        var byQuery = new Dictionary<string, List<string>>
+        {
+            ["mo"] = expected.Prepend("common").ToList(),
+            ["m"] = expected.Append("common").ToList(),
+        };
+        foreach (var (q, ranked) in byQuery)
         {
             var top = await Crates.SearchAsync(q, 0, 10, Ct);
             var deep = await Crates.SearchAsync(q, 2095, 10, Ct);
             Assert.Equal(2101, top.Total);
             Assert.Equal(ranked.Take(10), top.Crates.Select(c => c.Name));
             Assert.Equal(ranked.Skip(2095), deep.Crates.Select(c => c.Name));
+            var walked = new List<string>();
+            for (var page = 0; page < 22; page++) walked.AddRange((await Crates.SearchAsync(q, page * 100, 100, Ct)).Crates.Select(c => c.Name));
+            Assert.Equal(ranked, walked);
         }
     }
 

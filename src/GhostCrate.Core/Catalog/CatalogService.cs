@@ -10,37 +10,38 @@ public sealed class CatalogService(ICrateCatalog catalog, ICrateRepository crate
     public const int HomeListSize = 8;
     public const int DefaultPerPage = 20;
     public const int MaxPerPage = 100;
-    private const int MaxQueryLength = 200;
 
     /// <summary><paramref name="viewer"/> (null: anonymous) decides which restricted crates are left out of the lists.</summary>
     public async Task<HomeSummary> GetHomeAsync(Principal? viewer, CancellationToken cancellationToken)
     {
         var hidden = await visibility.HiddenAsync(viewer, cancellationToken);
         var counts = await catalog.CountAsync(cancellationToken);
-        var recent = await catalog.SearchAsync("", CrateSort.RecentlyUpdated, 0, HomeListSize, cancellationToken);
-        var popular = await catalog.SearchAsync("", CrateSort.Downloads, 0, HomeListSize, cancellationToken);
+        var recent = await catalog.SearchAsync(Search.SearchQuery.Empty, CrateSort.RecentlyUpdated, 0, HomeListSize, cancellationToken);
+        var popular = await catalog.SearchAsync(Search.SearchQuery.Empty, CrateSort.Downloads, 0, HomeListSize, cancellationToken);
         return new HomeSummary(counts, CrateVisibility.Filter(recent.Crates, hidden), CrateVisibility.Filter(popular.Crates, hidden));
     }
 
     /// <summary>One page of results; <paramref name="page"/> counts from 1 and is clamped to the pages that exist.</summary>
-    public async Task<CatalogSearchResult> SearchAsync(string? query, CrateSort sort, int page, int perPage, Principal? viewer, CancellationToken cancellationToken)
+    public Task<CatalogSearchResult> SearchAsync(string? query, CrateSort sort, int page, int perPage, Principal? viewer, CancellationToken cancellationToken) =>
+        SearchAsync(Search.SearchQuery.Parse(query), sort, page, perPage, viewer, cancellationToken);
+
+    /// <summary>One page of results for words and filters (Core/Search); <paramref name="page"/> counts from 1 and is clamped.</summary>
+    public async Task<CatalogSearchResult> SearchAsync(Search.SearchQuery query, CrateSort sort, int page, int perPage, Principal? viewer, CancellationToken cancellationToken)
     {
-        var q = (query ?? "").Trim();
-        if (q.Length > MaxQueryLength) q = q[..MaxQueryLength];
         // Without words there is nothing to be relevant to: list by downloads.
-        if (q.Length == 0 && sort == CrateSort.Relevance) sort = CrateSort.Downloads;
+        if (!query.HasText && sort == CrateSort.Relevance) sort = CrateSort.Downloads;
         var size = Math.Clamp(perPage, 1, MaxPerPage);
         var current = Math.Max(page, 1);
-        var found = await catalog.SearchAsync(q.ToLowerInvariant(), sort, (current - 1) * size, size, cancellationToken);
+        var found = await catalog.SearchAsync(query, sort, (current - 1) * size, size, cancellationToken);
         var pages = (int)Math.Max(1, (found.Total + size - 1) / size);
         if (current > pages && found.Total > 0)
         {
             current = pages;
-            found = await catalog.SearchAsync(q.ToLowerInvariant(), sort, (current - 1) * size, size, cancellationToken);
+            found = await catalog.SearchAsync(query, sort, (current - 1) * size, size, cancellationToken);
         }
         var hidden = await visibility.HiddenAsync(viewer, cancellationToken);
         var shown = CrateVisibility.Filter(found.Crates, hidden);
-        return new CatalogSearchResult(q, sort, current, size, pages, found.Total - (found.Crates.Count - shown.Count), shown);
+        return new CatalogSearchResult(query.Text, sort, current, size, pages, found.Total - (found.Crates.Count - shown.Count), shown) { Filters = query };
     }
 
     /// <summary>Crates that depend on <paramref name="name"/>, or null for an unknown crate.</summary>
@@ -85,6 +86,10 @@ public sealed record CatalogSearchResult(
     int PerPage,
     int Pages,
     long Total,
-    IReadOnlyList<CrateSearchHit> Crates);
+    IReadOnlyList<CrateSearchHit> Crates)
+{
+    /// <summary>The parsed query: its words and filters.</summary>
+    public Search.SearchQuery Filters { get; init; } = Search.SearchQuery.Empty;
+}
 
 public sealed record UserCrates(long UserId, string Username, bool IsAdmin, DateTimeOffset CreatedAt, IReadOnlyList<CrateSearchHit> Crates);

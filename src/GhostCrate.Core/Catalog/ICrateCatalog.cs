@@ -13,11 +13,11 @@ public interface ICrateCatalog
     Task<RegistryCounts> CountAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Crates whose name, description or keywords contain <paramref name="query"/> (lowercase; empty lists every
-    /// crate), in the given order. Relevance puts the exact name first, then names starting with the query, then
-    /// other name matches, then everything else, each group by downloads.
+    /// Crates whose search text (name, description, keywords, categories) contains every word of <paramref name="query"/>
+    /// and that pass its filters (no words, no filters: every crate), in the given order. Relevance puts the exact name
+    /// first, then names starting with the words joined by '-', then everything else, each group by downloads, then name.
     /// </summary>
-    Task<CrateSearchPage> SearchAsync(string query, CrateSort sort, int offset, int limit, CancellationToken cancellationToken);
+    Task<CrateSearchPage> SearchAsync(Search.SearchQuery query, CrateSort sort, int offset, int limit, CancellationToken cancellationToken);
 
     /// <summary>Every version of a crate without README or metadata (cheap enough for a version list).</summary>
     Task<IReadOnlyList<VersionSummary>> ListVersionSummariesAsync(long crateId, CancellationToken cancellationToken);

@@ -58,7 +58,7 @@ public sealed record NewCrateVersion(
     string? Description,
     string? License,
     string? Readme,
-    /// <summary>Lowercase text the search matches against (name, description, keywords).</summary>
+    /// <summary>Lowercase text the search matches against (name, description, keywords, categories).</summary>
     string SearchText,
     IReadOnlyList<NewDependency> Dependencies,
     /// <summary>
@@ -69,7 +69,10 @@ public sealed record NewCrateVersion(
     /// <summary>`package.edition` from the .crate's manifest.</summary>
     string? Edition = null,
     /// <summary>The targets found in the .crate (declared or discovered), for `cargo add`/`cargo install` on the crate page.</summary>
-    CrateTargets? Targets = null);
+    CrateTargets? Targets = null,
+    /// <summary>Lowercase keywords and known category slugs of this publish; the crate's lists follow the latest publish.</summary>
+    IReadOnlyList<string>? Keywords = null,
+    IReadOnlyList<string>? Categories = null);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);

@@ -10,7 +10,6 @@ public sealed class SearchService(ICrateRepository crates, ICrateGroupOwnerRepos
 {
     public const int DefaultPerPage = 10;
     public const int MaxPerPage = 100;
-    private const int MaxQueryLength = 200;
 
     public Task<CrateSearchPage> SearchAsync(string? query, int? perPage, int? page, CancellationToken cancellationToken) =>
         SearchAsync(query, perPage, page, null, cancellationToken);
@@ -21,11 +20,11 @@ public sealed class SearchService(ICrateRepository crates, ICrateGroupOwnerRepos
     /// </summary>
     public async Task<CrateSearchPage> SearchAsync(string? query, int? perPage, int? page, Principal? caller, CancellationToken cancellationToken)
     {
+        // Words, `-`/`_` as spaces and inline filters are read by Core/Search's SearchQuery in the store.
         var q = (query ?? "").Trim();
-        if (q.Length > MaxQueryLength) q = q[..MaxQueryLength];
         var size = Math.Clamp(perPage ?? DefaultPerPage, 1, MaxPerPage);
         var offset = (Math.Max(page ?? 1, 1) - 1) * size;
-        var found = await crates.SearchAsync(q.ToLowerInvariant(), offset, size, cancellationToken);
+        var found = await crates.SearchAsync(q, offset, size, cancellationToken);
         if (!options.Value.AuthRequired || caller?.IsAdmin == true) return found;
         var hidden = await groups.ListHiddenRestrictedAsync(caller?.UserId, cancellationToken);
         if (hidden.Count == 0) return found;

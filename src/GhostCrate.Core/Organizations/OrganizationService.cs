@@ -54,6 +54,17 @@ public sealed class OrganizationService(
         return Result<(OrganizationRecord, OrgRole?)>.Ok((org, role));
     }
 
+    /// <summary>
+    /// The organization as anyone may see it (issue 23: its public page lists its crates): its name and age, never its
+    /// members. Null when there is none. In auth-required mode the pages ask for a session before this is reached.
+    /// </summary>
+    public Task<OrganizationRecord?> FindPublicAsync(string name, CancellationToken cancellationToken) =>
+        orgs.FindAsync(Canonical(name), cancellationToken);
+
+    /// <summary>The caller's role in the organization, or null (not a member, or anonymous).</summary>
+    public async Task<OrgRole?> RoleOfAsync(long orgId, Principal? caller, CancellationToken cancellationToken) =>
+        caller is null ? null : await orgs.GetRoleAsync(orgId, caller.UserId, cancellationToken);
+
     public Task<IReadOnlyList<OrgMembership>> ListMineAsync(Principal caller, CancellationToken cancellationToken) =>
         orgs.ListForUserAsync(caller.UserId, cancellationToken);
 

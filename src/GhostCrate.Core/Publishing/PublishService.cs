@@ -102,6 +102,7 @@ public sealed class PublishService(
         var checksum = Convert.ToHexStringLower(SHA256.HashData(crateFile.Span));
         var now = time.GetUtcNow();
         var entry = IndexEntryFactory.FromPublish(meta, checksum, now);
+        var categories = SplitCategories(meta.Categories);
         var record = new NewCrateVersion(
             Name: meta.Name,
             CanonicalName: canonical,
@@ -116,11 +117,13 @@ public sealed class PublishService(
             Description: meta.Description,
             License: meta.License,
             Readme: tarball.Info?.Readme ?? meta.Readme,
-            SearchText: SearchText(meta),
+            SearchText: SearchText(meta, categories.Known),
             Dependencies: meta.Deps.Select(d => new NewDependency(d.Name, d.VersionReq, d.Kind, d.Optional, d.Registry, d.Target)).ToList(),
             PublisherAuthorized: publisherAuthorized,
             Edition: tarball.Info?.Edition,
-            Targets: tarball.Info is { } info ? new CrateTargets(info.HasLibrary, info.Binaries) : null);
+            Targets: tarball.Info is { } info ? new CrateTargets(info.HasLibrary, info.Binaries) : null,
+            Keywords: meta.Keywords.Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
+            Categories: categories.Known);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
@@ -171,7 +174,7 @@ public sealed class PublishService(
             ["checksum"] = checksum,
             ["new_crate"] = write.CrateCreated ? "true" : "false",
         }, cancellationToken);
-        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, []));
+        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, []) { InvalidCategories = categories.Invalid });
     }
 
     private RegistryError? ValidateMetadata(PublishMetadata meta, RegistryOptions settings)
@@ -243,8 +246,21 @@ public sealed class PublishService(
         return null;
     }
 
-    private static string SearchText(PublishMetadata meta) =>
-        string.Join(' ', new[] { meta.Name, meta.Description ?? "" }.Concat(meta.Keywords)).ToLowerInvariant();
+    private static string SearchText(PublishMetadata meta, IReadOnlyList<string> categories) =>
+        string.Join(' ', new[] { meta.Name, meta.Description ?? "" }.Concat(meta.Keywords).Concat(categories)).ToLowerInvariant();
+
+    /// <summary>crates.io's rule: known slugs are kept (as the list spells them), unknown ones become a warning.</summary>
+    private static (IReadOnlyList<string> Known, IReadOnlyList<string> Invalid) SplitCategories(IReadOnlyList<string> declared)
+    {
+        var known = new List<string>();
+        var invalid = new List<string>();
+        foreach (var slug in declared)
+        {
+            if (Search.CrateCategories.Find(slug) is { } category) { if (!known.Contains(category.Slug)) known.Add(category.Slug); }
+            else invalid.Add(slug);
+        }
+        return (known, invalid);
+    }
 
     /// <summary>
     /// The transaction failed after the blob was written. Delete it unless the row exists after all (a commit that

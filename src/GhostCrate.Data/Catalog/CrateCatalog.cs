@@ -4,6 +4,8 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Options;
 using GhostCrate.Data.Connections;
 using GhostCrate.Data.Crates;
+using GhostCrate.Data.Search;
+using GhostCrate.Core.Search;
 
 namespace GhostCrate.Data.Catalog;
 
@@ -29,46 +31,8 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
             return new RegistryCounts(row.Crates, row.Versions, row.Downloads, row.CrateFileBytes);
         }, cancellationToken);
 
-    public Task<CrateSearchPage> SearchAsync(string query, CrateSort sort, int offset, int limit, CancellationToken cancellationToken) =>
-        factory.ReadAsync(async connection =>
-        {
-            var text = (query ?? "").Trim().ToLowerInvariant();
-            // search_text is stored lowercase (see CrateRepository.SearchAsync); the exact name is canonical.
-            var exact = text.Replace('_', '-');
-            var filter = SearchFilter.For(factory.Provider, text, "c.");
-            var where = text.Length == 0 ? "" : "WHERE " + filter.Condition;
-            var order = sort switch
-            {
-                CrateSort.Downloads => $"c.downloads DESC, {ByName}",
-                CrateSort.RecentlyUpdated => $"c.updated_at DESC, {ByName}",
-                CrateSort.Name => ByName,
-                _ => text.Length == 0
-                    ? $"c.downloads DESC, {ByName}"
-                    : $"""
-                       CASE WHEN c.canonical_name = @exact THEN 0
-                            WHEN c.canonical_name LIKE @prefix ESCAPE '\' THEN 1
-                            WHEN c.canonical_name LIKE @inName ESCAPE '\' THEN 2
-                            ELSE 3 END,
-                       c.downloads DESC, {ByName}
-                       """,
-            };
-            var parameters = new
-            {
-                pattern = filter.Pattern,
-                phrase = filter.Phrase,
-                exact,
-                prefix = LikePattern.StartsWith(exact),
-                inName = LikePattern.Contains(exact),
-                limit = Math.Max(limit, 0),
-                offset = Math.Max(offset, 0),
-            };
-            var rows = await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
-                $"SELECT {HitColumns} FROM crates c {where} ORDER BY {order} LIMIT @limit OFFSET @offset",
-                parameters, cancellationToken: cancellationToken));
-            var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                text.Length > 0 && filter.CountSql is { } countSql ? countSql : $"SELECT count(*) FROM crates c {where}", parameters, cancellationToken: cancellationToken));
-            return new CrateSearchPage(rows.Select(r => r.ToRecord()).ToList(), total);
-        }, cancellationToken);
+    public Task<CrateSearchPage> SearchAsync(SearchQuery query, CrateSort sort, int offset, int limit, CancellationToken cancellationToken) =>
+        factory.ReadAsync(connection => new CrateSearchSql(factory.Provider, query).RunAsync(connection, sort, offset, limit, cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<VersionSummary>> ListVersionSummariesAsync(long crateId, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<VersionSummary>>(async connection =>

@@ -166,5 +166,6 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
             """,
             new { version.Description, maxVersion, version.SearchText, now = UnixTime.ToMs(version.PublishedAt), crateId },
             transaction, cancellationToken: cancellationToken));
+        await Search.CrateTagsSql.ReplaceAsync(connection, transaction, crateId, version.Keywords ?? [], version.Categories ?? [], cancellationToken);
     }
 }

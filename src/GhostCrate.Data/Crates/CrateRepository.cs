@@ -89,62 +89,8 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
         }, cancellationToken);
 
     public Task<CrateSearchPage> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken) =>
-        factory.ReadAsync(async connection =>
-        {
-            // search_text is stored lowercase, so lowercasing the query gives the same case-insensitive match on both
-            // providers (LIKE is case-sensitive on PostgreSQL, ASCII-insensitive on SQLite).
-            var text = (query ?? "").Trim().ToLowerInvariant();
-            var filter = SearchFilter.For(factory.Provider, text, "");
-            // The query spelled the way Core canonicalises names ('_' and '-' are the same name): the crate of that
-            // name is always a hit and ranks first, even when its search text spells the name the other way.
-            var exact = text.Replace('_', '-');
-            var parameters = new { pattern = filter.Pattern, phrase = filter.Phrase, exact, limit = Math.Max(limit, 0), offset = Math.Max(offset, 0) };
-            const string order = "ORDER BY CASE WHEN canonical_name = @exact THEN 0 ELSE 1 END, downloads DESC, name LIMIT @limit OFFSET @offset";
-            if (filter.CountSql is { } countSql && filter.IndexedMatch is { } indexedMatch)
-            {
-                // SQLite (FTS5, search pairs, or a scan for one character): the matches are counted without ranking them
-                // (from the index alone, except for the scan); the exact-name crate is read by its unique index and put
-                // first; the other matches are ranked in one of two ways, whichever touches fewer rows: few matches are
-                // fetched and sorted, many are found by walking crates in ranking order (ix_crates_downloads_name) until
-                // the page is full. Same order and total as ranking every match.
-                var matches = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, parameters, cancellationToken: cancellationToken));
-                var exactHit = await connection.QuerySingleOrDefaultAsync<SearchHitRow>(new CommandDefinition(
-                    $"SELECT {HitColumns}, 0 AS Total FROM crates WHERE canonical_name = @exact", parameters, cancellationToken: cancellationToken));
-                var hits = new List<SearchHitRow>();
-                if (exactHit is not null && offset <= 0 && limit > 0) hits.Add(exactHit);
-                var restOffset = exactHit is null ? Math.Max(offset, 0) : Math.Max(offset - 1, 0);
-                var restLimit = Math.Max(limit, 0) - hits.Count;
-                if (restLimit > 0)
-                {
-                    var walks = matches >= RankedWalkThreshold;
-                    // A walk to a page within the first twentieth of the matches reads about a twentieth of all crates
-                    // (matches are spread over the ranking), so it tests rows one by one; deeper pages collect the matches.
-                    var match = walks && restOffset + restLimit <= matches / 20 ? filter.RowMatch : indexedMatch;
-                    hits.AddRange(await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
-                        $"""
-                        SELECT {HitColumns}, 0 AS Total FROM crates {(walks ? "INDEXED BY ix_crates_downloads_name" : filter.FewMatchesHint)}
-                        WHERE {match} AND canonical_name <> @exact
-                        ORDER BY downloads DESC, name LIMIT @restLimit OFFSET @restOffset
-                        """,
-                        new { pattern = filter.Pattern, phrase = filter.Phrase, contains = text, exact, restLimit, restOffset }, cancellationToken: cancellationToken)));
-                }
-                return new CrateSearchPage(hits.Select(r => r.ToRecord()).ToList(), matches);
-            }
-            // A scan: the window count gives the total in the same pass (a second count(*) query doubled the cost).
-            var page = (await connection.QueryAsync<SearchHitRow>(new CommandDefinition(
-                $"SELECT {HitColumns}, count(*) OVER () AS Total FROM crates WHERE {filter.Condition} {order}",
-                parameters, cancellationToken: cancellationToken))).ToList();
-            // A page past the last match has no row to carry the total: count separately (rare).
-            var total = page.Count > 0 ? page[0].Total : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                $"SELECT count(*) FROM crates WHERE {filter.Condition}", parameters, cancellationToken: cancellationToken));
-            return new CrateSearchPage(page.Select(r => r.ToRecord()).ToList(), total);
-        }, cancellationToken);
-
-    // From this many matches on, walking crates in ranking order finds a page sooner than sorting every match
-    // (measured at 100k crates: ~5 ms against 20-40 ms for common words; the other way round for rare ones).
-    private const int RankedWalkThreshold = 2000;
-
-    private const string HitColumns = "name AS Name, description AS Description, max_version AS MaxVersion, downloads AS Downloads, updated_at AS UpdatedAt";
+        factory.ReadAsync(connection => new Search.CrateSearchSql(factory.Provider, Core.Search.SearchQuery.Parse(query))
+            .RunAsync(connection, Core.Catalog.CrateSort.Relevance, offset, limit, cancellationToken), cancellationToken);
 
     public Task IncrementDownloadsAsync(long versionId, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>

@@ -45,7 +45,7 @@ public static class CargoApiEndpoints
             var result = await publisher.PublishAsync(context.Request.Body, principal!, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
             RequestLogMiddleware.SetCrate(context, $"{result.Value!.Name}@{result.Value.Version}");
-            return TypedResults.Ok(new PublishResponse(new PublishWarnings([], [], result.Value!.Warnings)));
+            return TypedResults.Ok(new PublishResponse(new PublishWarnings(result.Value!.InvalidCategories, [], result.Value!.Warnings)));
         }).AddEndpointFilter(GhostCrate.Web.RateLimiting.RateLimitFilters.Publish)
             .Operation("publishCrate", "Publish a crate version (cargo publish)",
                 "The body is Cargo's framing (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish): a 32-bit little-endian " +

@@ -12,6 +12,7 @@ public sealed record CrateBody(string Name, string Version)
     public string? Description { get; init; }
     public string? Repository { get; init; }
     public IReadOnlyList<string> Keywords { get; init; } = [];
+    public IReadOnlyList<string> Categories { get; init; } = [];
     public IReadOnlyList<object> Dependencies { get; init; } = [];
     public IReadOnlyDictionary<string, string[]> Features { get; init; } = new Dictionary<string, string[]>();
 
@@ -41,7 +42,7 @@ public sealed record CrateBody(string Name, string Version)
             authors = Array.Empty<string>(),
             description = Description ?? $"The {Name} crate",
             keywords = Keywords,
-            categories = Array.Empty<string>(),
+            categories = Categories,
             license = "MIT",
             repository = Repository,
             readme_file = Readme is null ? null : "README.md",

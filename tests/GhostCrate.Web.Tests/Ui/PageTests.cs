@@ -324,7 +324,7 @@ public sealed class PageTests
     {
         private static Exception Boom() => new InvalidOperationException("catalog exploded");
         public Task<GhostCrate.Core.Catalog.RegistryCounts> CountAsync(CancellationToken cancellationToken) => throw Boom();
-        public Task<GhostCrate.Core.Crates.CrateSearchPage> SearchAsync(string query, GhostCrate.Core.Catalog.CrateSort sort, int offset, int limit, CancellationToken cancellationToken) => throw Boom();
+        public Task<GhostCrate.Core.Crates.CrateSearchPage> SearchAsync(GhostCrate.Core.Search.SearchQuery query, GhostCrate.Core.Catalog.CrateSort sort, int offset, int limit, CancellationToken cancellationToken) => throw Boom();
         public Task<IReadOnlyList<GhostCrate.Core.Catalog.VersionSummary>> ListVersionSummariesAsync(long crateId, CancellationToken cancellationToken) => throw Boom();
         public Task<GhostCrate.Core.Catalog.ReverseDependencyPage> ListReverseDependenciesAsync(IReadOnlyList<string> dependencyNames, long excludeCrateId, int offset, int limit, CancellationToken cancellationToken) => throw Boom();
         public Task<IReadOnlyList<GhostCrate.Core.Crates.CrateSearchHit>> ListOwnedByAsync(long userId, CancellationToken cancellationToken) => throw Boom();

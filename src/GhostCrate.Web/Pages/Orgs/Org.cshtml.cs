@@ -2,6 +2,8 @@ using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Catalog;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Organizations;
+using GhostCrate.Web.Auth;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GhostCrate.Web.Pages.Orgs;
@@ -24,6 +26,20 @@ public sealed class OrgModel(OrganizationService organizations, CatalogService c
 
     public bool ManagesMembers => Role?.ManagesMembers() == true || CurrentUser.IsAdmin;
     public bool IsOwner => Role == OrgRole.Owner || CurrentUser.IsAdmin;
+
+    /// <summary>
+    /// Anonymous visitors (where pages are public) see the organization's public page instead of a login form: the
+    /// crates it owns, not its members (issue 23).
+    /// </summary>
+    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context, Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        if (HttpMethods.IsGet(Request.Method) && HttpContext.SessionUser() is null && RouteData.Values["name"] is string name)
+        {
+            context.Result = Redirect(OrgPublicModel.Href(name));
+            return;
+        }
+        await base.OnPageHandlerExecutionAsync(context, next);
+    }
 
     public async Task<IActionResult> OnGetAsync(string name, string? done, CancellationToken cancellationToken)
     {
@@ -107,7 +123,8 @@ public sealed class OrgModel(OrganizationService organizations, CatalogService c
     private async Task<IActionResult?> LoadAsync(string name, CancellationToken cancellationToken)
     {
         var found = await organizations.GetAsync(Caller, name, cancellationToken);
-        if (found.Error is not null) return NotFound();
+        // A signed-in non-member sees what everyone may: the public page (which answers 404 for no such organization).
+        if (found.Error is not null) return HttpMethods.IsGet(Request.Method) ? Redirect(OrgPublicModel.Href(name)) : NotFound();
         (Org, Role) = found.Value;
         Members = (await organizations.ListMembersAsync(Caller, Org.Name, cancellationToken)).Value ?? [];
         var teams = (await organizations.ListTeamsAsync(Caller, Org.Name, cancellationToken)).Value ?? [];

@@ -23,6 +23,9 @@ public sealed class ReadmeRenderer : IDisposable
         .UseAutoLinks()
         .UseEmphasisExtras()
         .UseFootnotes()
+        // GitHub's alert blocks (> [!NOTE], [!TIP], [!IMPORTANT], [!WARNING], [!CAUTION]):
+        // https://docs.github.com/en/get-started/writing-on-github/getting-started-with-writing-and-formatting-on-github/basic-writing-and-formatting-syntax#alerts
+        .UseAlertBlocks()
         .UseAutoIdentifiers(AutoIdentifierOptions.GitHub)
         .Build();
 

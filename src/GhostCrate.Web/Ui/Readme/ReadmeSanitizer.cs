@@ -36,8 +36,8 @@ public static partial class ReadmeSanitizer
         ["a"] = FrozenSet.Create(StringComparer.Ordinal, "href", "name"),
         ["img"] = FrozenSet.Create(StringComparer.Ordinal, "src", "alt", "width", "height", "align"),
         ["source"] = FrozenSet.Create(StringComparer.Ordinal, "srcset", "media", "type", "width", "height"),
-        ["p"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
-        ["div"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
+        ["p"] = FrozenSet.Create(StringComparer.Ordinal, "align", "class"),
+        ["div"] = FrozenSet.Create(StringComparer.Ordinal, "align", "class"),
         ["h1"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
         ["h2"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
         ["h3"] = FrozenSet.Create(StringComparer.Ordinal, "align"),
@@ -65,6 +65,10 @@ public static partial class ReadmeSanitizer
     [GeneratedRegex("^language-[A-Za-z0-9_+#.-]{1,40}$")]
     private static partial Regex LanguageClass();
 
+    /// <summary>The classes Markdig gives GitHub alert blocks (only styling: the site's CSS, no script, reads them).</summary>
+    [GeneratedRegex("^(markdown-alert markdown-alert-(note|tip|important|warning|caution)|markdown-alert-title)$")]
+    private static partial Regex AlertClass();
+
     [GeneratedRegex("^[0-9]{1,5}(%|px)?$")]
     private static partial Regex Dimension();
 
@@ -75,7 +79,25 @@ public static partial class ReadmeSanitizer
         var body = document.Body!;
         foreach (var node in Parser.ParseFragment(html, body).ToList()) body.AppendChild(node);
         CleanChildren(body, repository, readmeDirectory);
+        AddHeadingAnchors(body);
         return body.InnerHtml;
+    }
+
+    /// <summary>
+    /// A "#" link at the end of every heading with an id (all have one: Markdig's GitHub-style identifiers), so a section
+    /// can be linked like on GitHub. Added after cleaning: the link is ours, its target the heading's own (prefixed) id.
+    /// </summary>
+    private static void AddHeadingAnchors(IElement body)
+    {
+        foreach (var heading in body.QuerySelectorAll("h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]").ToList())
+        {
+            var anchor = body.Owner!.CreateElement("a");
+            anchor.SetAttribute("class", "heading-anchor");
+            anchor.SetAttribute("href", "#" + heading.Id);
+            anchor.SetAttribute("aria-label", "Link to this section: " + heading.TextContent.Trim());
+            // No text of its own (the "#" is drawn by site.css): the heading's text stays what the author wrote.
+            heading.AppendChild(anchor);
+        }
     }
 
     private static void CleanChildren(INode parent, RepositoryLinks? repository, string readmeDirectory)
@@ -123,7 +145,7 @@ public static partial class ReadmeSanitizer
         {
             var name = attribute.LocalName;
             var keep = attribute.NamespaceUri is null && (GlobalAttributes.Contains(name) || (allowedHere?.Contains(name) ?? false));
-            if (keep && name == "class") keep = LanguageClass().IsMatch(attribute.Value);
+            if (keep && name == "class") keep = tag == "code" ? LanguageClass().IsMatch(attribute.Value) : AlertClass().IsMatch(attribute.Value);
             if (keep && name is "width" or "height") keep = Dimension().IsMatch(attribute.Value.Trim());
             if (keep && name == "type" && tag == "input") keep = attribute.Value.Trim().Equals("checkbox", StringComparison.OrdinalIgnoreCase);
             if (!keep)
