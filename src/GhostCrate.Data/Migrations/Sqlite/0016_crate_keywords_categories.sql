@@ -1,7 +1,7 @@
 -- Keywords and categories of each crate (Sqlite), for search filters and the /keywords and /categories pages (issue
 -- 23). Like description and search text they follow the latest publish (CratePublisher replaces them). Categories
 -- are crates.io's slugs (Core/Search/CrateCategories); a publish drops unknown ones with a warning, as crates.io does.
--- Keep in step with Postgres/0018_crate_keywords_categories.sql.
+-- Keep in step with Postgres/0016_crate_keywords_categories.sql.
 CREATE TABLE crate_keywords (
     keyword  TEXT    NOT NULL,
     crate_id INTEGER NOT NULL REFERENCES crates (id) ON DELETE CASCADE,
