@@ -3,7 +3,7 @@ using Dapper;
 
 namespace GhostCrate.Data.Search;
 
-/// <summary>Keeps crate_keywords and crate_categories (migration 0018) equal to the latest publish's lists.</summary>
+/// <summary>Keeps crate_keywords and crate_categories (migration 0016) equal to the latest publish's lists.</summary>
 internal static class CrateTagsSql
 {
     public static async Task ReplaceAsync(
