@@ -33,10 +33,10 @@ public sealed class AccountTests(ChromiumFixture chromium) : BrowserTest(chromiu
         await Page.GetByLabel("Password").FillAsync(UiServer.AdminPassword);
         await Page.Locator("form.login-form").GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/$"));
-        await Expect(Page.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = "admin" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = "admin", Exact = true })).ToBeVisibleAsync();
 
         // Log out from the account page.
-        await Page.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = "admin" }).ClickAsync();
+        await Page.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = "admin", Exact = true }).ClickAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
         await Expect(Page.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = "Log in" })).ToBeVisibleAsync();
         AssertNoScriptErrors();
