@@ -36,6 +36,7 @@ public sealed class OpenApiDocumentTests
         ["/login/{provider}/callback"] = "single sign-on: the provider redirects the browser back",
         ["/api/openapi.json"] = "the document itself",
         ["/api/docs"] = "the interactive reference page (HTML)",
+        ["/ui/brand.css"] = "the configured accent colour as a style sheet (CSS, Ui:AccentColor)",
         ["/docs/{name}/{version}/{path}"] = "a version's rustdoc files (HTML, JavaScript, CSS), served in a CSP sandbox",
         ["/feeds/crates.atom"] = "the new-crates Atom feed (XML; GET /api/v1/me/feeds gives its URL)",
         ["/feeds/updates.atom"] = "the recent-releases Atom feed (XML)",
