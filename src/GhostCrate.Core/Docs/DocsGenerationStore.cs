@@ -11,13 +11,14 @@ namespace GhostCrate.Core.Docs;
 public sealed record DocsStoreResult(int Files, long Bytes, string? Error);
 
 /// <summary>
-/// Stores a folder of rustdoc (a build's `target/doc`) as a new generation and swaps it in, the way an upload is
-/// stored (<see cref="DocsUploadService"/>): a delete job for the generation is queued before anything is written
-/// (it removes the files if this node dies half-way, and leaves them once they are current), the files are put,
-/// one row update makes them visible, and the replaced generation is deleted by a job.
+/// Stores rustdoc as a new generation and swaps it in (<see cref="SwapInAsync"/>): a build's `target/doc` folder
+/// here, an uploaded archive through <see cref="DocsUploadService"/>.
 /// </summary>
 public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, IJobRepository jobs, TimeProvider time, ILogger<DocsGenerationStore> logger)
 {
+    /// <summary>Puts in flight at once (S3 round trips).</summary>
+    public const int ParallelPuts = 8;
+
     public async Task<DocsStoreResult> StoreFolderAsync(string crateName, string version, long versionId, string folder, string source, long? userId,
         DocsArchiveLimits limits, CancellationToken cancellationToken)
     {
@@ -40,15 +41,29 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
 
         var now = time.GetUtcNow();
         var generation = new DocsGeneration(DocsUploadService.NewGenerationId(now), files.Count, total, source, userId, now);
+        await SwapInAsync(crateName, version, versionId, generation, ct => Parallel.ForEachAsync(files,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelPuts, CancellationToken = ct }, async (file, token) =>
+            {
+                await using var content = File.OpenRead(file.FullPath);
+                await blobs.PutAsync(BlobKey.DocsFile(crateName, version, generation.Id, file.Path), content, BlobPutMode.Overwrite, token);
+            }), cancellationToken);
+        return new DocsStoreResult(files.Count, total, null);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="generation"/> a version's docs once <paramref name="stage"/> has put its files: a delete
+    /// job for the generation is queued before anything is written (it removes the files if this node dies half-way,
+    /// and leaves them once they are current), one row update swaps it in, and the replaced generation is deleted by a
+    /// job. A failure deletes what was staged and rethrows. Uploads and builds both store docs this way.
+    /// </summary>
+    public async Task SwapInAsync(string crateName, string version, long versionId, DocsGeneration generation, Func<CancellationToken, Task> stage, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
         await QueueDeleteAsync(crateName, version, versionId, generation.Id, now + DocsUploadService.AbandonedAfter, now, cancellationToken);
         string? previous;
         try
         {
-            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (file, ct) =>
-            {
-                await using var content = File.OpenRead(file.FullPath);
-                await blobs.PutAsync(BlobKey.DocsFile(crateName, version, generation.Id, file.Path), content, BlobPutMode.Overwrite, ct);
-            });
+            await stage(cancellationToken);
             previous = await docs.SwapAsync(versionId, generation, cancellationToken);
         }
         catch
@@ -66,7 +81,6 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
         }
         if (previous is not null && previous != generation.Id)
             await QueueDeleteAsync(crateName, version, versionId, previous, now, now, CancellationToken.None);
-        return new DocsStoreResult(files.Count, total, null);
     }
 
     private Task QueueDeleteAsync(string crateName, string version, long versionId, string generation, DateTimeOffset runAt, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
-using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Organizations;
 using GhostCrate.Core.Storage;
@@ -23,9 +21,8 @@ namespace GhostCrate.Core.Docs;
 public sealed class DocsUploadService(
     ICrateRepository crates,
     CrateAccess access,
-    IDocsRepository docs,
+    DocsGenerationStore generations,
     IBlobStore blobs,
-    IJobRepository jobs,
     IOptions<DocsOptions> options,
     TimeProvider time,
     Audit.AuditLog audit,
@@ -33,8 +30,6 @@ public sealed class DocsUploadService(
 {
     /// <summary>How long a staging upload may take before its generation counts as abandoned and is deleted.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
-
-    private const int ParallelPuts = 8;
 
     public async Task<Result<DocsUploadReceipt>> UploadAsync(string crateName, string version, Stream body, Principal principal, CancellationToken cancellationToken)
     {
@@ -61,24 +56,8 @@ public sealed class DocsUploadService(
 
         var now = time.GetUtcNow();
         var generation = new DocsGeneration(NewGenerationId(now), scan.Files.Count, scan.UnpackedBytes, "upload", principal.UserId, now);
-        // Queued before anything is stored: if this node dies while staging, the job finds a generation no row names
-        // and deletes it. If the swap below succeeds, the job finds it current and leaves it.
-        await QueueDeleteAsync(crate.Name, version, versionRecord.Id, generation.Id, now + AbandonedAfter, now, cancellationToken);
-
-        string? previous;
-        try
-        {
-            await StageAsync(crate.Name, version, generation.Id, archive, scan, cancellationToken);
-            previous = await docs.SwapAsync(versionRecord.Id, generation, cancellationToken);
-        }
-        catch
-        {
-            await DeleteGenerationQuietlyAsync(crate.Name, version, generation.Id);
-            throw;
-        }
-
-        if (previous is not null && previous != generation.Id)
-            await QueueDeleteAsync(crate.Name, version, versionRecord.Id, previous, now, now, CancellationToken.None);
+        await generations.SwapInAsync(crate.Name, version, versionRecord.Id, generation,
+            ct => StageAsync(crate.Name, version, generation.Id, archive, scan, ct), cancellationToken);
         logger.LogInformation("Docs of {Crate} {Version} uploaded by {User}: {Files} files, {Bytes} bytes", crate.Name, version, principal.Username, generation.Files, generation.Bytes);
         await audit.RecordAsync(principal, Audit.AuditActions.DocsUploaded, $"crate:{crate.Name}@{version}",
             new Dictionary<string, string?> { ["files"] = generation.Files.ToString(System.Globalization.CultureInfo.InvariantCulture) }, CancellationToken.None);
@@ -88,7 +67,7 @@ public sealed class DocsUploadService(
     private async Task StageAsync(string crateName, string version, string generation, byte[] archive, DocsArchiveScan scan, CancellationToken cancellationToken)
     {
         // The archive reader yields one stream at a time; copying each file out keeps the puts parallel (S3 round trips).
-        using var gate = new SemaphoreSlim(ParallelPuts);
+        using var gate = new SemaphoreSlim(DocsGenerationStore.ParallelPuts);
         var puts = new List<Task>();
         try
         {
@@ -118,23 +97,6 @@ public sealed class DocsUploadService(
         finally
         {
             gate.Release();
-        }
-    }
-
-    private Task QueueDeleteAsync(string crateName, string version, long versionId, string generation, DateTimeOffset runAt, DateTimeOffset now, CancellationToken cancellationToken) =>
-        jobs.EnqueueAsync(new NewJob(DeleteDocsGenerationHandler.JobKind,
-            JsonSerializer.Serialize(new DeleteDocsGenerationHandler.Payload(crateName, version, versionId, generation)), RunAt: runAt), now, cancellationToken);
-
-    private async Task DeleteGenerationQuietlyAsync(string crateName, string version, string generation)
-    {
-        try
-        {
-            await DeleteDocsGenerationHandler.DeleteAllAsync(blobs, BlobKey.DocsGenerationPrefix(crateName, version, generation), CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // The delete job queued before staging tries again later.
-            logger.LogWarning(ex, "Could not delete the staged docs of {Crate} {Version}", crateName, version);
         }
     }
 

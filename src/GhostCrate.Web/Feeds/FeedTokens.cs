@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using GhostCrate.Core.Feeds;
+using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace GhostCrate.Web.Feeds;
@@ -19,16 +19,7 @@ public sealed class FeedTokens(IDataProtectionProvider provider) : IFeedTokens
 
     public (long UserId, long SessionVersion)? Read(string token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 1024) return null;
-        string plain;
-        try
-        {
-            plain = _protector.Unprotect(token);
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException)
-        {
-            return null;
-        }
+        if (_protector.TryUnprotect(token, maxLength: 1024) is not { } plain) return null;
         var parts = plain.Split('\n');
         return parts.Length == 2
             && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var userId)

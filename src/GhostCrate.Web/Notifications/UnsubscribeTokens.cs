@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using GhostCrate.Core.Notifications.Email;
+using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace GhostCrate.Web.Notifications;
@@ -20,20 +20,7 @@ public sealed class UnsubscribeTokens(IDataProtectionProvider provider) : IUnsub
 
     public UnsubscribeRequest? Read(string token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 2048) return null;
-        string plain;
-        try
-        {
-            plain = _protector.Unprotect(token);
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        if (_protector.TryUnprotect(token, maxLength: 2048) is not { } plain) return null;
         var parts = plain.Split('\n');
         return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
             ? new UnsubscribeRequest(userId, parts[1])
