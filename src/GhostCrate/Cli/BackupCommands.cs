@@ -1,5 +1,6 @@
 using System.Globalization;
 using GhostCrate.Configuration;
+using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Backup;
 using GhostCrate.Core.Backup.Encryption;
 using GhostCrate.Protocol.Formatting;
@@ -51,8 +52,9 @@ public static class BackupCommands
         args.EnsureOnly("--to", "--encrypt-key-file", "--passphrase-env", "--full", "--data-dir", "--config");
         var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--data-dir DIR] [--config FILE]");
         var keys = Keys(args, "--encrypt-key-file", settings);
-        using var target = Target.Of(to, settings);
         await using var services = ToolServices.Build(settings);
+        await EnsureRegistryExistsAsync(services, settings);
+        using var target = Target.Of(to, settings);
         var options = new BackupCreateOptions(keys, Incremental: !args.Has("--full") && settings.Backup.Incremental);
         var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(target.Location, BuildInfo.Version, options, CancellationToken.None);
         var referenced = manifest.Blobs.Where(b => b.StoredIn is not null).ToList();
@@ -62,6 +64,21 @@ public static class BackupCommands
             $"({manifest.Database.Size + manifest.Blobs.Where(b => b.StoredIn is null).Sum(b => b.Size)} bytes); {referenced.Count} unchanged files ({ByteSize.Format(referenced.Sum(b => b.Size))}) are referenced in earlier backups.");
         await output.WriteLineAsync(target.BackupPath(manifest.Id));
         return 0;
+    }
+
+    /// <summary>
+    /// A data directory or database that never held a registry (a mistyped --data-dir, a config for another
+    /// machine) is refused before anything is written to the target, with the place looked at named.
+    /// </summary>
+    private static async Task EnsureRegistryExistsAsync(IServiceProvider services, GhostCrateSettings settings)
+    {
+        var isSqlite = settings.Database.Provider == Core.Options.DatabaseProvider.Sqlite;
+        var status = await services.GetRequiredService<IDatabase>().GetSchemaStatusAsync(CancellationToken.None);
+        if (status.Applied == 0)
+        {
+            var where = isSqlite ? Path.GetFullPath(settings.DataDir) : "the PostgreSQL database of Database:ConnectionString";
+            throw new CliException($"there is no registry to back up in {where}: its database has no GhostCrate tables. Pass the --data-dir (or --config) the server runs with, or run `ghostcrate migrate` first.");
+        }
     }
 
     private static async Task<int> VerifyAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output, TextWriter error)

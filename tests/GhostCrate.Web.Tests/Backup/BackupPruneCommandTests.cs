@@ -50,5 +50,17 @@ public sealed class BackupPruneCommandTests : IDisposable
         Assert.Contains("--keep-weekly takes a whole number", bad.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Create_refuses_a_data_dir_without_a_registry_and_writes_nothing()
+    {
+        Directory.CreateDirectory(DataDir);
+        var (code, _, stderr) = await RunAsync("backup", "create", "--to", Target, "--data-dir", DataDir);
+        Assert.Equal(2, code);
+        Assert.Contains("there is no registry to back up in", stderr, StringComparison.Ordinal);
+        Assert.Contains(DataDir, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Target) && Directory.EnumerateFileSystemEntries(Target).Any(), "a backup folder was started");
+    }
+
     public void Dispose() => _root.Delete(recursive: true);
 }
