@@ -96,21 +96,8 @@ public sealed class ContainerImageTests
 
     private static async Task WaitForReadyAsync(HttpClient http, Process server, StringBuilder log)
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < GhostCrateServer.StartTimeout)
-        {
-            Assert.False(server.HasExited, $"the server in the image exited with {(server.HasExited ? server.ExitCode : 0)}:\n{log}");
-            try
-            {
-                using var response = await http.GetAsync("ready", Cancel);
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100, Cancel);
-        }
+        if (await ReadinessPoll.WaitAsync(http, "ready", () => server.HasExited, GhostCrateServer.StartTimeout, Cancel)) return;
+        Assert.False(server.HasExited, $"the server in the image exited with {(server.HasExited ? server.ExitCode : 0)}:\n{log}");
         Assert.Fail($"the server in the image did not become ready within {GhostCrateServer.StartTimeout}:\n{log}");
     }
 

@@ -165,21 +165,8 @@ public sealed class InstallTests
             command._process.BeginErrorReadLine();
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < GhostCrateServer.StartTimeout)
-            {
-                Assert.False(command._process.HasExited, $"`{commandLine}` exited:\n{command.Output}");
-                try
-                {
-                    using var ready = await http.GetAsync("health/ready", cancellationToken);
-                    if (ready.StatusCode == HttpStatusCode.OK) return command;
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-                await Task.Delay(100, cancellationToken);
-            }
+            if (await ReadinessPoll.WaitAsync(http, "health/ready", () => command._process.HasExited, GhostCrateServer.StartTimeout, cancellationToken)) return command;
+            Assert.False(command._process.HasExited, $"`{commandLine}` exited:\n{command.Output}");
             await command.DisposeAsync();
             throw new Xunit.Sdk.XunitException($"`{commandLine}` did not become ready within {GhostCrateServer.StartTimeout}:\n{command.Output}");
         }

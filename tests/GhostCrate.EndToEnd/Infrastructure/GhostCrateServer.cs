@@ -445,37 +445,9 @@ public sealed class GhostCrateServer : IAsyncDisposable
     private async Task<bool> WaitUntilReadyAsync(Process process, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
-        {
-            if (process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                cts.CancelAfter(TimeSpan.FromSeconds(5));
-                using var response = await Http.Raw.GetAsync("ready", cts.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    Append($"# /ready answered 200 after {deadline.Elapsed.TotalSeconds:F1}s");
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A slow answer while starting; ask again.
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        return false;
+        if (!await ReadinessPoll.WaitAsync(Http.Raw, "ready", () => process.HasExited, StartTimeout, cancellationToken)) return false;
+        Append($"# /ready answered 200 after {deadline.Elapsed.TotalSeconds:F1}s");
+        return true;
     }
 
     private void Append(string line)

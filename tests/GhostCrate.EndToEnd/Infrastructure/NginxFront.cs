@@ -90,21 +90,7 @@ public sealed class NginxFront : IAsyncDisposable
         _process = process;
 
         using var http = Client();
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
-        {
-            if (process.HasExited) break;
-            try
-            {
-                using var response = await http.GetAsync("health", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100, cancellationToken);
-        }
+        if (await ReadinessPoll.WaitAsync(http, "health", () => process.HasExited, StartTimeout, cancellationToken)) return;
         throw new InvalidOperationException($"nginx did not answer /health within {StartTimeout}.\n{Describe()}");
     }
 
