@@ -90,6 +90,7 @@ total_passed=0
 total_failed=0
 total_skipped=0
 summary=()
+slowest=()
 record() { # label passed failed skipped note
   total_passed=$((total_passed + $2))
   total_failed=$((total_failed + $3))
@@ -228,6 +229,33 @@ trx_counts() {
   echo "$passed $failed $skipped"
 }
 
+# CPU seconds (user + system) used so far by this script's finished children; the difference around a lane, next
+# to its wall time, says how much of the lane waits rather than computes (room for running lanes side by side).
+# `times` runs in this shell (a redirect, not a pipe or $(...), whose subshell has children of its own).
+children_cpu() {
+  times >"$work/times"
+}
+cpu_seconds() {
+  tail -n 1 "$work/times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }'
+}
+
+# The slowest tests of a TRX file, to see where CI time goes.
+slowest_tests() { # trx count
+  python3 - "$1" "$2" <<'PY' || true
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+rows = []
+for m in re.finditer(r'<UnitTestResult [^>]*>', text):
+    tag = m.group(0)
+    name = re.search(r'testName="([^"]*)"', tag)
+    dur = re.search(r'duration="(\d+):(\d+):([\d.]+)"', tag)
+    if name and dur:
+        rows.append((int(dur.group(1)) * 3600 + int(dur.group(2)) * 60 + float(dur.group(3)), name.group(1)))
+for seconds, name in sorted(rows, reverse=True)[: int(sys.argv[2])]:
+    print(f"    {seconds:7.1f}s  {name[:150]}")
+PY
+}
+
 run_tests() { # project label [lane]
   local project="$1" label="$2" lane="${3:-}"
   local trx="$results/$label.trx"
@@ -237,10 +265,14 @@ run_tests() { # project label [lane]
     --blame-hang-timeout 20m --blame-hang-dump-type none)
   [[ -n $filter ]] && args+=(--filter "$filter")
   log "$label"
-  local started=$SECONDS rc
+  local started=$SECONDS cpu_started rc
+  children_cpu
+  cpu_started=$(cpu_seconds)
   # A backstop on top of the hang detector: a wedged test host must not eat the CI budget.
   GHOSTCRATE_E2E_BACKEND="$lane" timeout --kill-after=30s 30m dotnet "${args[@]}"
   rc=$?
+  children_cpu
+  local cpu=$(( $(cpu_seconds) - cpu_started ))
   local passed=0 failed=0 skipped=0 note=""
   if [[ -f $trx ]]; then
     read -r passed failed skipped < <(trx_counts "$trx")
@@ -250,7 +282,10 @@ run_tests() { # project label [lane]
     note="dotnet test exited with $rc"
     [[ $rc -eq 124 || $rc -eq 137 ]] && note="timed out"
   fi
-  record "$label" "$passed" "$failed" "$skipped" "${note:-$((SECONDS - started))s}"
+  record "$label" "$passed" "$failed" "$skipped" "${note:-$((SECONDS - started))s, ${cpu}s CPU}"
+  if [[ -f $trx ]]; then
+    slowest+=("$label:" "$(slowest_tests "$trx" 5)")
+  fi
 }
 
 # Builds the image (deploy/container/build.sh) and runs ContainerImageTests against it, in the sqlite backend.
@@ -295,6 +330,9 @@ for project in "${test_projects[@]}"; do
 done
 
 cleanup
+echo ""
+echo "== Slowest tests =="
+printf '%s\n' "${slowest[@]}"
 echo ""
 echo "== Test summary ($configuration) =="
 printf '%s\n' "${summary[@]}"
