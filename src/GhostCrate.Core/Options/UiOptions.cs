@@ -31,6 +31,12 @@ public sealed partial class UiOptions
     /// <summary>Plain text shown above the login form (e.g. which account to use).</summary>
     public string? LoginMessage { get; set; }
 
+    /// <summary>
+    /// Git hosts beyond the built-in ones (github.com, gitlab.com, bitbucket.org, codeberg.org) whose file URLs a
+    /// README's relative links and images resolve to; a configured host overrides a built-in one of the same name.
+    /// </summary>
+    public List<RepositoryHostOptions> RepositoryHosts { get; set; } = [];
+
     public const int MaxDisplayNameLength = 60;
     public const int MaxTextLength = 1000;
 
@@ -48,6 +54,8 @@ public sealed partial class UiOptions
             yield return $"{Section}:FooterText must be at most {MaxTextLength} characters";
         if (options.LoginMessage is { Length: > MaxTextLength })
             yield return $"{Section}:LoginMessage must be at most {MaxTextLength} characters";
+        foreach (var error in RepositoryHostOptions.Validate(options.RepositoryHosts, $"{Section}:RepositoryHosts"))
+            yield return error;
     }
 
     private static bool IsLogoUrl(string logo) =>

@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using GhostCrate.Core.Options;
 using GhostCrate.Web.Ui.Readme;
 
 namespace GhostCrate.Web.Tests.Ui;
@@ -151,7 +152,8 @@ public sealed class ReadmeSanitizerTests
     {
         var root = Render("[guide](docs/guide.md) ![shot](img/shot.png) ![](img/none.png)", repository: "https://git.internal.example/acme/widgets");
 
-        Assert.Empty(root.QuerySelectorAll("a[href]"));
+        // Plain text, not links that lead nowhere.
+        Assert.Empty(root.QuerySelectorAll("a"));
         Assert.Empty(root.QuerySelectorAll("img"));
         Assert.Contains("guide", root.TextContent, StringComparison.Ordinal);
         Assert.Contains("shot", root.TextContent, StringComparison.Ordinal);
@@ -171,12 +173,48 @@ public sealed class ReadmeSanitizerTests
     }
 
     [Theory]
-    [InlineData("https://github.com/acme/widgets.git", "https://github.com/acme/widgets/blob/HEAD/", "https://raw.githubusercontent.com/acme/widgets/HEAD/")]
-    [InlineData("https://github.com/acme/widgets/tree/main/crates/x", "https://github.com/acme/widgets/blob/HEAD/", "https://raw.githubusercontent.com/acme/widgets/HEAD/")]
-    [InlineData("https://gitlab.com/group/sub/project", "https://gitlab.com/group/sub/project/-/blob/HEAD/", "https://gitlab.com/group/sub/project/-/raw/HEAD/")]
-    public void Repository_links_for_known_hosts(string repository, string blob, string raw)
+    [InlineData("https://github.com/acme/widgets.git", "https://github.com/acme/widgets/blob/HEAD/{path}", "https://raw.githubusercontent.com/acme/widgets/HEAD/{path}")]
+    [InlineData("https://github.com/acme/widgets/tree/main/crates/x", "https://github.com/acme/widgets/blob/HEAD/{path}", "https://raw.githubusercontent.com/acme/widgets/HEAD/{path}")]
+    [InlineData("https://www.github.com/acme/widgets", "https://github.com/acme/widgets/blob/HEAD/{path}", "https://raw.githubusercontent.com/acme/widgets/HEAD/{path}")]
+    [InlineData("https://gitlab.com/group/sub/project", "https://gitlab.com/group/sub/project/-/blob/HEAD/{path}", "https://gitlab.com/group/sub/project/-/raw/HEAD/{path}")]
+    [InlineData("https://bitbucket.org/acme/widgets", "https://bitbucket.org/acme/widgets/src/HEAD/{path}", "https://bitbucket.org/acme/widgets/raw/HEAD/{path}")]
+    [InlineData("https://codeberg.org/acme/widgets.git", "https://codeberg.org/acme/widgets/src/branch/main/{path}", "https://codeberg.org/acme/widgets/raw/branch/main/{path}")]
+    public void Repository_links_for_built_in_hosts(string repository, string blob, string raw)
     {
         Assert.Equal(new RepositoryLinks(blob, raw), RepositoryLinks.From(repository));
+    }
+
+    private static readonly RepositoryHostOptions[] SelfHosted =
+    [
+        new() { Host = "git.acme.internal:3000", Kind = RepositoryHostKind.Gitea, Branch = "trunk" },
+        new() { Host = "gitlab.acme.internal", Kind = RepositoryHostKind.GitLab },
+        new() { Host = "ghe.acme.internal", Kind = RepositoryHostKind.GitHub },
+        new() { Host = "stash.acme.internal", Kind = RepositoryHostKind.Custom, BlobPattern = "{repository}/browse/{path}?at=refs/heads/{branch}", RawPattern = "{repository}/raw/{path}?at=refs/heads/{branch}", Branch = "main" },
+        new() { Host = "github.com", Kind = RepositoryHostKind.GitHub, Branch = "release" },
+    ];
+
+    [Theory]
+    [InlineData("https://git.acme.internal:3000/acme/widgets.git", "https://git.acme.internal:3000/acme/widgets/src/branch/trunk/{path}", "https://git.acme.internal:3000/acme/widgets/raw/branch/trunk/{path}")]
+    [InlineData("https://gitlab.acme.internal/platform/rust/widgets", "https://gitlab.acme.internal/platform/rust/widgets/-/blob/HEAD/{path}", "https://gitlab.acme.internal/platform/rust/widgets/-/raw/HEAD/{path}")]
+    [InlineData("https://ghe.acme.internal/acme/widgets", "https://ghe.acme.internal/acme/widgets/blob/HEAD/{path}", "https://ghe.acme.internal/acme/widgets/raw/HEAD/{path}")]
+    [InlineData("https://stash.acme.internal/projects/ACME/repos/widgets", "https://stash.acme.internal/projects/ACME/repos/widgets/browse/{path}?at=refs/heads/main", "https://stash.acme.internal/projects/ACME/repos/widgets/raw/{path}?at=refs/heads/main")]
+    [InlineData("https://github.com/acme/widgets", "https://github.com/acme/widgets/blob/release/{path}", "https://raw.githubusercontent.com/acme/widgets/release/{path}")]
+    public void Configured_hosts_resolve_and_override_built_in_ones(string repository, string blob, string raw)
+    {
+        Assert.Equal(new RepositoryLinks(blob, raw), RepositoryLinks.From(repository, SelfHosted));
+    }
+
+    [Fact]
+    public void A_self_hosted_readme_gets_its_relative_image_and_link_through_the_configured_pattern()
+    {
+        var html = ReadmeRenderer.RenderUncached("[guide](docs/guide.md#setup) ![logo](../assets/logo.png)", "https://git.acme.internal:3000/acme/widgets", "crates/core/README.md", SelfHosted);
+        var root = new HtmlParser().ParseDocument($"<!doctype html><html><body>{html}</body></html>").Body!;
+
+        Assert.Equal("https://git.acme.internal:3000/acme/widgets/src/branch/trunk/crates/core/docs/guide.md#setup", root.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("https://git.acme.internal:3000/acme/widgets/raw/branch/trunk/crates/assets/logo.png", root.QuerySelector("img")!.GetAttribute("src"));
+
+        var custom = new HtmlParser().ParseDocument(ReadmeRenderer.RenderUncached("[guide](docs/guide.md?plain=1#setup)", "https://stash.acme.internal/projects/ACME/repos/widgets", "README.md", SelfHosted)).Body!;
+        Assert.Equal("https://stash.acme.internal/projects/ACME/repos/widgets/browse/docs/guide.md?at=refs/heads/main#setup", custom.QuerySelector("a")!.GetAttribute("href"));
     }
 
     [Theory]
@@ -184,9 +222,33 @@ public sealed class ReadmeSanitizerTests
     [InlineData("not a url")]
     [InlineData("javascript:alert(1)")]
     [InlineData("https://github.com/acme")]
-    [InlineData("https://bitbucket.org/acme/widgets")]
+    [InlineData("https://git.internal.example/acme/widgets")]
+    [InlineData("https://user:secret@github.com/acme/widgets")]
+    [InlineData("ftp://github.com/acme/widgets")]
     public void Unknown_repositories_give_no_links(string? repository)
     {
-        Assert.Null(RepositoryLinks.From(repository));
+        Assert.Null(RepositoryLinks.From(repository, SelfHosted));
+    }
+
+    [Fact]
+    public void Repository_host_settings_are_checked_at_start_up()
+    {
+        var errors = UiOptions.Validate(new UiOptions
+        {
+            RepositoryHosts =
+            [
+                new() { Host = "https://git.acme.internal", Kind = RepositoryHostKind.Gitea },
+                new() { Host = "stash.acme.internal", Kind = RepositoryHostKind.Custom, BlobPattern = "{repository}/browse", RawPattern = "javascript:{path}" },
+                new() { Host = "git.acme.internal", Kind = RepositoryHostKind.GitLab, BlobPattern = "{repository}/{path}" },
+                new() { Host = "git2.acme.internal", Kind = RepositoryHostKind.Gitea, Branch = "main branch" },
+            ],
+        }).ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("Ui:RepositoryHosts:0:Host", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ui:RepositoryHosts:1:BlobPattern", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ui:RepositoryHosts:1:RawPattern", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ui:RepositoryHosts:2:", StringComparison.Ordinal) && e.Contains("Custom only", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ui:RepositoryHosts:3:Branch", StringComparison.Ordinal));
+        Assert.Empty(UiOptions.Validate(new UiOptions { RepositoryHosts = [.. SelfHosted] }));
     }
 }

@@ -1,6 +1,8 @@
 using Markdig;
 using Markdig.Extensions.AutoIdentifiers;
+using GhostCrate.Core.Options;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Web.Ui.Readme;
 
@@ -9,8 +11,10 @@ namespace GhostCrate.Web.Ui.Readme;
 /// sanitised HTML. Raw HTML in the Markdown is allowed through Markdig and then cleaned by <see cref="ReadmeSanitizer"/>,
 /// so `&lt;p align="center"&gt;&lt;img ...&gt;` banners survive and scripts do not. Results are cached per version.
 /// </summary>
-public sealed class ReadmeRenderer : IDisposable
+public sealed class ReadmeRenderer(IOptions<UiOptions> options) : IDisposable
 {
+    private readonly IReadOnlyList<RepositoryHostOptions> hosts = options.Value.RepositoryHosts;
+
     // Its own bounded cache (sizes in KiB, about 16 MiB in all), so the shared IMemoryCache needs no size limit.
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 16 * 1024 });
 
@@ -37,7 +41,7 @@ public sealed class ReadmeRenderer : IDisposable
     public string Render(string markdown, string? repository, string? readmePath, string? cacheKey = null)
     {
         if (cacheKey is not null && cache.TryGetValue<string>(("readme", cacheKey), out var cached) && cached is not null) return cached;
-        var html = RenderUncached(markdown, repository, readmePath);
+        var html = RenderUncached(markdown, repository, readmePath, hosts);
         if (cacheKey is not null)
         {
             cache.Set(("readme", cacheKey), html, new MemoryCacheEntryOptions { Size = html.Length / 1024 + 1, SlidingExpiration = TimeSpan.FromHours(1) });
@@ -45,12 +49,13 @@ public sealed class ReadmeRenderer : IDisposable
         return html;
     }
 
-    public static string RenderUncached(string markdown, string? repository, string? readmePath)
+    /// <param name="hosts">`Ui:RepositoryHosts`: self-hosted git servers whose file URLs relative links resolve to.</param>
+    public static string RenderUncached(string markdown, string? repository, string? readmePath, IReadOnlyList<RepositoryHostOptions>? hosts = null)
     {
         if (markdown.Length > MaxReadmeChars) markdown = markdown[..MaxReadmeChars];
         var html = Markdown.ToHtml(markdown, Pipeline);
         var directory = Path.GetDirectoryName((readmePath ?? "").Replace('\\', '/'))?.Replace('\\', '/') ?? "";
-        return ReadmeSanitizer.Sanitize(html, RepositoryLinks.From(repository), directory);
+        return ReadmeSanitizer.Sanitize(html, RepositoryLinks.From(repository, hosts), directory);
     }
 
     public void Dispose() => cache.Dispose();

@@ -185,12 +185,16 @@ public static partial class ReadmeSanitizer
             {
                 UrlPolicy.Kind.Absolute => url,
                 UrlPolicy.Kind.Fragment => url.Length > 1 && !url[1..].StartsWith(IdPrefix, StringComparison.Ordinal) ? "#" + IdPrefix + url[1..] : url,
-                UrlPolicy.Kind.Relative when repository is not null => UrlPolicy.Resolve(repository.BlobBase, readmeDirectory, url),
+                UrlPolicy.Kind.Relative when repository is not null => repository.Blob(readmeDirectory, url),
                 _ => null,
             };
             if (target is null)
             {
-                element.RemoveAttribute("href");
+                // Nothing to go to (a relative link without a known repository host, a refused scheme): the words
+                // stay as plain text rather than a link that leads nowhere.
+                CleanChildren(element, repository, readmeDirectory);
+                Unwrap(element);
+                return false;
             }
             else
             {
@@ -205,7 +209,7 @@ public static partial class ReadmeSanitizer
             var target = kind switch
             {
                 UrlPolicy.Kind.Absolute => url,
-                UrlPolicy.Kind.Relative when repository is not null => UrlPolicy.Resolve(repository.RawBase, readmeDirectory, url),
+                UrlPolicy.Kind.Relative when repository is not null => repository.Raw(readmeDirectory, url),
                 _ => null,
             };
             if (target is null)

@@ -38,8 +38,11 @@ public static class UrlPolicy
         return (Kind.Rejected, "");
     }
 
-    /// <summary>A relative README path resolved against a base (the README's folder in the repository), or null when it climbs out.</summary>
-    public static string? Resolve(string baseUrl, string readmeDirectory, string relative)
+    /// <summary>
+    /// A README-relative URL as a path from the repository's root plus its ?query/#fragment, or null when it climbs
+    /// out of the repository. A leading / is the repository's root, as on GitHub.
+    /// </summary>
+    public static (string Path, string Suffix)? ResolvePath(string readmeDirectory, string relative)
     {
         var path = relative;
         var suffixAt = path.IndexOfAny(['?', '#']);
@@ -58,6 +61,6 @@ public static class UrlPolicy
             }
             segments.Add(segment);
         }
-        return baseUrl + string.Join('/', segments) + suffix;
+        return (string.Join('/', segments), suffix);
     }
 }
