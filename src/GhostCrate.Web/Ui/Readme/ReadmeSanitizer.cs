@@ -80,6 +80,7 @@ public static partial class ReadmeSanitizer
         foreach (var node in Parser.ParseFragment(html, body).ToList()) body.AppendChild(node);
         CleanChildren(body, repository, readmeDirectory);
         AddHeadingAnchors(body);
+        HighlightCode(body);
         return body.InnerHtml;
     }
 
@@ -97,6 +98,33 @@ public static partial class ReadmeSanitizer
             anchor.SetAttribute("aria-label", "Link to this section: " + heading.TextContent.Trim());
             // No text of its own (the "#" is drawn by site.css): the heading's text stays what the author wrote.
             heading.AppendChild(anchor);
+        }
+    }
+
+    /// <summary>
+    /// Colours fenced code blocks whose language <see cref="CodeHighlighter"/> knows. Done after cleaning, from the
+    /// block's text only: the spans are ours, the text inside them is text nodes, so nothing the README wrote becomes markup.
+    /// </summary>
+    private static void HighlightCode(IElement body)
+    {
+        foreach (var code in body.QuerySelectorAll("pre > code[class]").ToList())
+        {
+            var language = code.GetAttribute("class")!["language-".Length..];
+            if (CodeHighlighter.Tokenize(code.TextContent, language) is not { } tokens) continue;
+            var document = body.Owner!;
+            code.TextContent = "";
+            foreach (var token in tokens)
+            {
+                if (token.Class is null)
+                {
+                    code.AppendChild(document.CreateTextNode(token.Text));
+                    continue;
+                }
+                var span = document.CreateElement("span");
+                span.SetAttribute("class", token.Class);
+                span.TextContent = token.Text;
+                code.AppendChild(span);
+            }
         }
     }
 
