@@ -116,6 +116,25 @@ public sealed record SelectionConfig
     public bool SkipYanked { get; init; }
     /// <summary>Keep only the N highest versions of each crate (0: all).</summary>
     public int KeepLatest { get; init; }
+    /// <summary>
+    /// Null (the default): `crates` are mirrored alone. `all`: also the dependency closure of their kept versions, with
+    /// every version matching each requirement (buildable for any lock file). `newest`: only the newest matching
+    /// version per requirement (smaller). keepLatest then applies to the named crates only. See Selection/DependencyClosure.
+    /// </summary>
+    public string? Resolve { get; init; }
+    /// <summary>With <see cref="Resolve"/>: follow dev-dependencies too (needed only to run the named crates' own tests).</summary>
+    public bool ResolveDev { get; init; }
+
+    public const string ResolveAll = "all";
+    public const string ResolveNewest = "newest";
+
+    [JsonIgnore]
+    public Selection.ResolveMode? ResolveMode => Resolve switch
+    {
+        ResolveAll => Selection.ResolveMode.All,
+        ResolveNewest => Selection.ResolveMode.Newest,
+        _ => null,
+    };
 
     [JsonIgnore]
     public bool IsEverything => Crates.Count == 0 && Lockfiles.Count == 0 && VendorDirs.Count == 0;
@@ -123,6 +142,9 @@ public sealed record SelectionConfig
     public IEnumerable<string> Validate()
     {
         if (KeepLatest < 0) yield return $"selection.keepLatest must be 0 (all) or positive (got {KeepLatest})";
+        if (Resolve is not (null or ResolveAll or ResolveNewest)) yield return $"selection.resolve must be \"all\", \"newest\" or absent (got \"{Resolve}\")";
+        if (Resolve is not null && Crates.Count == 0) yield return "selection.resolve needs selection.crates: it resolves the dependencies of the named crates (a lock file already is a closure)";
+        if (ResolveDev && Resolve is null) yield return "selection.resolveDev needs selection.resolve";
         foreach (var name in Crates)
         {
             if (string.IsNullOrWhiteSpace(name) || !name.All(Protocol.Crates.CrateName.IsNameChar))

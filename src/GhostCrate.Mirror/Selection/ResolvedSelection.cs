@@ -18,10 +18,11 @@ public sealed class ResolvedSelection
     private readonly NamePatterns _include;
     private readonly NamePatterns _exclude;
 
-    private ResolvedSelection(SelectionConfig config, SortedDictionary<string, SortedSet<string>?>? pins)
+    private ResolvedSelection(SelectionConfig config, SortedDictionary<string, SortedSet<string>?>? pins, bool closed = false)
     {
         _config = config;
         Pins = pins;
+        Closed = closed;
         _include = new NamePatterns(config.Include);
         _exclude = new NamePatterns(config.Exclude);
         Fingerprint = ComputeFingerprint();
@@ -31,6 +32,32 @@ public sealed class ResolvedSelection
     public IReadOnlyDictionary<string, SortedSet<string>?>? Pins { get; }
 
     public bool Everything => Pins is null;
+
+    /// <summary>True once <see cref="WithClosure"/> made every pin exact: keep-latest was applied to the named crates already.</summary>
+    public bool Closed { get; }
+
+    /// <summary>The named crates (`selection.crates`) whose dependencies `selection.resolve` follows.</summary>
+    public IReadOnlyList<string> NamedCrates => _config.Crates.Select(c => c.ToLowerInvariant()).Distinct().ToList();
+
+    /// <summary>
+    /// This selection with the named crates and their dependency closure pinned to the exact versions the closure
+    /// found; lock-file and vendor pins stay as they were (a lock file already is a closure).
+    /// </summary>
+    public ResolvedSelection WithClosure(DependencyClosure closure)
+    {
+        var pins = new SortedDictionary<string, SortedSet<string>?>(StringComparer.Ordinal);
+        foreach (var (name, versions) in Pins ?? new Dictionary<string, SortedSet<string>?>())
+        {
+            if (versions is not null) pins[name] = new SortedSet<string>(versions, StringComparer.Ordinal);
+        }
+        foreach (var (name, versions) in closure.Versions)
+        {
+            if (pins.TryGetValue(name, out var existing)) existing!.UnionWith(versions);
+            else pins[name] = new SortedSet<string>(versions, StringComparer.Ordinal);
+        }
+        foreach (var name in NamedCrates) pins.TryAdd(name, new SortedSet<string>(StringComparer.Ordinal));
+        return new ResolvedSelection(_config, pins, closed: true);
+    }
 
     /// <summary>Changes whenever the selection changes, so an incremental git sync knows to look at every file again.</summary>
     public string Fingerprint { get; }
@@ -77,11 +104,22 @@ public sealed class ResolvedSelection
     {
         var lower = name.ToLowerInvariant();
         if (Pins is not null && !Pins.ContainsKey(lower)) return false;
+        return PatternsAllow(lower);
+    }
+
+    /// <summary>The include/exclude patterns alone: a dependency they leave out is neither mirrored nor followed.</summary>
+    public bool PatternsAllow(string name)
+    {
+        var lower = name.ToLowerInvariant();
         if (_include.Any && !_include.Matches(lower)) return false;
         return !_exclude.Matches(lower);
     }
 
     /// <summary>The lines of one crate's upstream file that this mirror keeps, in the upstream's order.</summary>
+    /// <summary>The lines of a named crate that a dependency closure starts from: the filters applied to all its versions.</summary>
+    public List<IndexLine> SelectRoot(string name, IReadOnlyList<IndexLine> lines) =>
+        new ResolvedSelection(_config with { Lockfiles = [], VendorDirs = [] }, null).Select(name, lines);
+
     public List<IndexLine> Select(string name, IReadOnlyList<IndexLine> lines)
     {
         if (!WantsCrate(name)) return [];
@@ -90,7 +128,7 @@ public sealed class ResolvedSelection
         if (Pins is not null && Pins[lower] is { } versions) kept = kept.Where(l => versions.Contains(l.Entry.Vers));
         if (_config.SkipYanked) kept = kept.Where(l => !l.Entry.Yanked);
         var list = kept.ToList();
-        if (_config.KeepLatest > 0 && list.Count > _config.KeepLatest)
+        if (!Closed && _config.KeepLatest > 0 && list.Count > _config.KeepLatest)
         {
             var latest = list
                 .Select(l => (Line: l, Version: SemVersion.TryParse(l.Entry.Vers, out var v) ? v : null))
@@ -108,6 +146,7 @@ public sealed class ResolvedSelection
     {
         var text = new StringBuilder();
         text.Append("skipYanked=").Append(_config.SkipYanked).Append(";keepLatest=").Append(_config.KeepLatest);
+        if (_config.Resolve is not null) text.Append(";resolve=").Append(_config.Resolve).Append(";resolveDev=").Append(_config.ResolveDev).Append(";closed=").Append(Closed);
         text.Append(";include=").AppendJoin(',', _config.Include).Append(";exclude=").AppendJoin(',', _config.Exclude);
         if (Pins is not null)
         {

@@ -34,6 +34,14 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var upstreamDl = await source.PrepareAsync(cancellationToken);
         var dl = config.Upstream.Download ?? upstreamDl;
         UpstreamDownloadTemplate.Save(layout, dl);
+        DependencyClosure? closure = null;
+        if (config.Selection.ResolveMode is { } mode)
+        {
+            closure = await DependencyClosure.ResolveAsync(selection.NamedCrates, selection.SelectRoot, source.ReadNamesAsync, selection.PatternsAllow,
+                mode, config.Selection.ResolveDev, config.Selection.SkipYanked, cancellationToken);
+            foreach (var note in closure.Notes) progress.Note($"resolve: {note}");
+            selection = selection.WithClosure(closure);
+        }
         progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
@@ -72,7 +80,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
 
         try
         {
-            await foreach (var file in source.ReadAsync(selection, stop.Token))
+            await foreach (var file in UpstreamFiles(stop.Token))
             {
                 if (file.Error is not null)
                 {
@@ -131,6 +139,22 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);
         return new SyncReport(counters.Downloaded, counters.Present, counters.Bytes, counters.Retries,
             counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path, counters.IndexNotModified);
+
+        // A resolved selection already read the closure's files; only lock-file pins outside it are read now.
+        async IAsyncEnumerable<UpstreamIndexFile> UpstreamFiles([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            if (closure is null)
+            {
+                await foreach (var file in source.ReadAsync(selection, token)) yield return file;
+                yield break;
+            }
+            foreach (var (name, file) in closure.Files)
+            {
+                if (selection.WantsCrate(name)) yield return file;
+            }
+            var rest = selection.Pins!.Keys.Where(n => !closure.Files.ContainsKey(n) && selection.WantsCrate(n)).ToList();
+            await foreach (var file in source.ReadNamesAsync(rest, token)) yield return file;
+        }
 
         // Runs once per crate, after its last download finished (or at once when nothing was missing).
         void Publish(CrateJob job)

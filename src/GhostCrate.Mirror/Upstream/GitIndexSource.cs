@@ -40,19 +40,13 @@ public sealed class GitIndexSource(MirrorLayout layout, UpstreamConfig upstream)
     public async IAsyncEnumerable<UpstreamIndexFile> ReadAsync(ResolvedSelection selection, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var commit = _fetchedCommit ?? throw new InvalidOperationException("PrepareAsync first");
-        _catFile = new GitCatFile(layout.GitDir);
         if (selection.Pins is { } pins)
         {
             // A pinned selection is small: read each pinned crate's file directly.
-            foreach (var name in pins.Keys)
-            {
-                var content = await _catFile.ReadAsync($"{commit}:{IndexPath.ForCrate(name)}", cancellationToken);
-                yield return content is null
-                    ? new UpstreamIndexFile(name, null, "the upstream index has no such crate")
-                    : new UpstreamIndexFile(name, content);
-            }
+            await foreach (var file in ReadNamesAsync(pins.Keys.ToList(), cancellationToken)) yield return file;
             yield break;
         }
+        _catFile ??= new GitCatFile(layout.GitDir);
 
         var synced = await SyncedCommitAsync(selection, cancellationToken);
         // Blobs are asked for by object id: `COMMIT:PATH` makes git walk and inflate the trees again for every file,
@@ -64,6 +58,19 @@ public sealed class GitIndexSource(MirrorLayout layout, UpstreamConfig upstream)
         await foreach (var (name, content) in _catFile.ReadManyAsync(wanted, ahead: 1024, cancellationToken))
         {
             yield return new UpstreamIndexFile(name, content);
+        }
+    }
+
+    public async IAsyncEnumerable<UpstreamIndexFile> ReadNamesAsync(IReadOnlyList<string> names, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var commit = _fetchedCommit ?? throw new InvalidOperationException("PrepareAsync first");
+        _catFile ??= new GitCatFile(layout.GitDir);
+        foreach (var name in names)
+        {
+            var content = await _catFile.ReadAsync($"{commit}:{IndexPath.ForCrate(name)}", cancellationToken);
+            yield return content is null
+                ? new UpstreamIndexFile(name, null, "the upstream index has no such crate")
+                : new UpstreamIndexFile(name, content);
         }
     }
 

@@ -14,6 +14,12 @@ public interface IIndexSource : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<UpstreamIndexFile> ReadAsync(ResolvedSelection selection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The index files of exactly these crates (lowercase names), one result per name, in any order; a crate the
+    /// upstream lacks comes back with no content and an error. Used to resolve a dependency closure round by round.
+    /// </summary>
+    IAsyncEnumerable<UpstreamIndexFile> ReadNamesAsync(IReadOnlyList<string> names, CancellationToken cancellationToken);
+
     /// <summary>Records that everything read this run is now served, so the next run can start from here.</summary>
     Task CommitAsync(ResolvedSelection selection, CancellationToken cancellationToken);
 }

@@ -36,10 +36,15 @@ public sealed class SparseIndexSource(HttpClient http, MirrorLayout layout, Upst
     {
         if (selection.Pins is not { } pins)
             throw new MirrorException("a sparse upstream cannot be listed: name the crates to mirror (selection.crates, selection.lockfiles or selection.vendorDirs in mirror.json)");
+        await foreach (var file in ReadNamesAsync(pins.Keys.Where(selection.WantsCrate).ToList(), cancellationToken)) yield return file;
+    }
+
+    public async IAsyncEnumerable<UpstreamIndexFile> ReadNamesAsync(IReadOnlyList<string> names, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         // A window of fetches runs ahead of the consumer (bounded by the download concurrency), and results come
         // back in name order: a lock file with hundreds of crates costs a few round trips, not hundreds.
         var window = new Queue<Task<UpstreamIndexFile>>();
-        foreach (var name in pins.Keys.Where(selection.WantsCrate))
+        foreach (var name in names)
         {
             window.Enqueue(FetchAsync(name, cancellationToken));
             if (window.Count >= policy.Concurrency) yield return await window.Dequeue();

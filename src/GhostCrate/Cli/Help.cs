@@ -21,8 +21,10 @@ public static class Help
               Reachability, cache size and hit/miss counters per upstream (--probe asks each upstream first).
           ghostcrate mirror init DIR --upstream URL [--download TEMPLATE] [--crates a,b] [--lockfiles F,..]
                   [--vendor-dirs D,..] [--include GLOB,..] [--exclude GLOB,..] [--skip-yanked] [--keep-latest N]
-                  [--concurrency N] [--force]
+                  [--resolve[=all|newest]] [--with-dev] [--concurrency N] [--force]
               Create a mirror directory (DIR/mirror.json). URL: sparse+https://... or a git index URL.
+              --resolve adds the dependency closure of --crates (normal, build, optional, every target;
+              --with-dev adds dev-dependencies): all = every matching version, newest = newest per requirement.
           ghostcrate mirror sync DIR [--plain] [--metrics HOST:PORT]
               Update the index and download missing crate files (exit 1 when some failed; rerun to resume).
           ghostcrate mirror verify DIR [--repair]

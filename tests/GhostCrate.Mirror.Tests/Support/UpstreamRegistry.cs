@@ -61,9 +61,13 @@ public sealed class UpstreamRegistry : IAsyncDisposable
     }
 
     /// <summary>Publishes a small valid crate; <paramref name="padding"/> makes the file bigger (incompressible bytes).</summary>
-    public async Task<PublishedCrate> PublishAsync(string name, string version, int padding = 0, object[]? deps = null, string? license = null)
+    /// <param name="files">The crate's own files (paths under `NAME-VERSION/`), for a crate that cargo compiles with its dependencies.</param>
+    public async Task<PublishedCrate> PublishAsync(string name, string version, int padding = 0, object[]? deps = null, string? license = null,
+        IReadOnlyDictionary<string, string>? files = null)
     {
-        var builder = license is null
+        var builder = files is not null
+            ? files.Aggregate(new CrateFileBuilder(name, version), (b, f) => b.File($"{name}-{version}/{f.Key}", f.Value))
+            : license is null
             ? CrateFileBuilder.Valid(name, version)
             : new CrateFileBuilder(name, version)
                 .File($"{name}-{version}/Cargo.toml", $"[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"{license}\"\n")

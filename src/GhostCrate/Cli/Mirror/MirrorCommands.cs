@@ -52,7 +52,7 @@ public static class MirrorCommands
 
     private static int Init(ParsedArgs args, TextWriter output)
     {
-        args.EnsureOnly("--upstream", "--download", "--crates", "--lockfiles", "--vendor-dirs", "--include", "--exclude", "--skip-yanked", "--keep-latest", "--concurrency", "--force");
+        args.EnsureOnly("--upstream", "--download", "--crates", "--lockfiles", "--vendor-dirs", "--include", "--exclude", "--skip-yanked", "--keep-latest", "--concurrency", "--force", "--resolve", "--with-dev");
         var layout = Directory(args, "mirror init DIR --upstream URL [options]");
         var upstream = args.Option("--upstream") ?? throw new CliException("mirror init needs --upstream URL (sparse+https://index.crates.io/ or a git index URL)");
         if (File.Exists(layout.ConfigFile) && !args.Has("--force"))
@@ -69,6 +69,9 @@ public static class MirrorCommands
                 Exclude = List(args, "--exclude"),
                 SkipYanked = args.Has("--skip-yanked"),
                 KeepLatest = Int(args, "--keep-latest", 0),
+                // `--resolve` alone takes every matching version; `--resolve=newest` the newest per requirement.
+                Resolve = args.Option("--resolve") ?? (args.Has("--resolve") ? SelectionConfig.ResolveAll : null),
+                ResolveDev = args.Has("--with-dev"),
             },
             Download = defaults with { Concurrency = Int(args, "--concurrency", defaults.Concurrency) },
         };
