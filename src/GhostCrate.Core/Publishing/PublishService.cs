@@ -32,7 +32,8 @@ public sealed class PublishService(
     IEnumerable<IPublishNameGuard> nameGuards,
     CrateAccess access,
     Advisories.AdvisoryService advisories,
-    SparseIndexService index)
+    SparseIndexService index,
+    IOptions<ContentCheckOptions> contentChecks)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -96,7 +97,10 @@ public sealed class PublishService(
             }
         }
 
-        var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries));
+        var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries)
+        {
+            LargeFileBytes = contentChecks.Value.LargeFileBytes,
+        });
         if (tarball.Error is { } bad) return RegistryError.BadRequest($"the uploaded .crate file was rejected: {bad.Message}");
 
         var checksum = Convert.ToHexStringLower(SHA256.HashData(crateFile.Span));
@@ -123,7 +127,8 @@ public sealed class PublishService(
             Edition: tarball.Info?.Edition,
             Targets: tarball.Info is { } info ? new CrateTargets(info.HasLibrary, info.Binaries) : null,
             Keywords: meta.Keywords.Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
-            Categories: categories.Known);
+            Categories: categories.Known,
+            ContentFlags: tarball.Info?.ContentFlags);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).

@@ -60,6 +60,8 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
 
             var versionId = await InsertVersionAsync(connection, transaction, crateId, version, cancellationToken);
             await InsertDependenciesAsync(connection, transaction, versionId, version.Dependencies, cancellationToken);
+            await ContentChecks.ContentFlagsSql.ReplaceAsync(connection, transaction, Core.ContentChecks.ContentFlagSources.Private,
+                version.CanonicalName, version.Version, version.ContentFlags ?? [], cancellationToken);
             await UpdateCrateAsync(connection, transaction, crateId, version, created, cancellationToken);
             await Notifications.EventOutbox.CratePublishedAsync(factory, connection, transaction, crateName, version.Version,
                 version.Checksum, version.Size, version.PublisherId, created, version.PublishedAt, cancellationToken);
