@@ -47,6 +47,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Usage = new Analytics.UsageRepository(factory);
         Advisories = new Advisories.AdvisoryRepository(factory);
         ContentFlags = new ContentChecks.ContentFlagRepository(factory);
+        PrivateCrateNames = new Typosquats.PrivateCrateNames(factory);
         JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
@@ -81,6 +82,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.ContentChecks.IContentFlagRepository ContentFlags { get; }
+    public Core.Typosquats.IPrivateCrateNames PrivateCrateNames { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
 

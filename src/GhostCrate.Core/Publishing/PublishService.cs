@@ -33,7 +33,8 @@ public sealed class PublishService(
     CrateAccess access,
     Advisories.AdvisoryService advisories,
     SparseIndexService index,
-    IOptions<ContentCheckOptions> contentChecks)
+    IOptions<ContentCheckOptions> contentChecks,
+    Typosquats.TyposquatService typosquats)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -89,12 +90,15 @@ public sealed class PublishService(
         }
 
         if (await CheckDependenciesExistAsync(meta, cancellationToken) is { } missing) return missing;
+        IReadOnlyList<Typosquats.TyposquatMatch> similar = [];
         if (existing is null)
         {
             foreach (var guard in nameGuards)
             {
                 if (await guard.CheckNewCrateAsync(meta.Name, cancellationToken) is { } refused) return refused;
             }
+            // Only a crate's first publish: later versions keep the name it was given (docs/security.md "Typosquats").
+            similar = await typosquats.FindAsync(meta.Name, cancellationToken);
         }
 
         var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries)
@@ -128,7 +132,8 @@ public sealed class PublishService(
             Targets: tarball.Info is { } info ? new CrateTargets(info.HasLibrary, info.Binaries) : null,
             Keywords: meta.Keywords.Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
             Categories: categories.Known,
-            ContentFlags: tarball.Info?.ContentFlags);
+            ContentFlags: tarball.Info?.ContentFlags,
+            SimilarCrates: [.. similar.Select(s => new Notifications.SimilarCrate(s.Existing, Typosquats.TyposquatNames.RuleName(s.Rule), s.Popular))]);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
@@ -178,8 +183,13 @@ public sealed class PublishService(
         {
             ["checksum"] = checksum,
             ["new_crate"] = write.CrateCreated ? "true" : "false",
+            ["similar_to"] = similar.Count == 0 ? null : string.Join(", ", similar.Select(s => s.Existing)),
         }, cancellationToken);
-        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, []) { InvalidCategories = categories.Invalid });
+        // A racing first publish of the same name may have created the crate: then this one was not the first.
+        var warnings = write.CrateCreated ? similar.Select(s => Typosquats.TyposquatService.Warning(meta.Name, s)).ToList() : [];
+        if (warnings.Count > 0)
+            logger.LogWarning("New crate {Crate} resembles {Similar}", meta.Name, string.Join(", ", similar.Select(s => s.Existing)));
+        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, warnings) { InvalidCategories = categories.Invalid });
     }
 
     private RegistryError? ValidateMetadata(PublishMetadata meta, RegistryOptions settings)

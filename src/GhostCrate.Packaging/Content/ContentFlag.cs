@@ -6,7 +6,7 @@ namespace GhostCrate.Packaging.Content;
 /// </summary>
 public sealed record ContentFlag(string Kind, string Path, string Detail);
 
-/// <summary>The kinds of <see cref="ContentFlag"/>; also the values of `Publishing:RequireApprovalFor`.</summary>
+/// <summary>The kinds of <see cref="ContentFlag"/> (docs/security.md lists them).</summary>
 public static class ContentFlagKinds
 {
     /// <summary>The package runs a build script (`build.rs` or `package.build`) on every machine that builds it.</summary>
