@@ -179,17 +179,36 @@ public sealed class PublishService(
         // Findings are derived data: a new version of a crate with advisories is flagged now, not at the next sync.
         // Not cancelled with the request: the version is committed, and a client hanging up must not skip the findings.
         await advisories.OnVersionStoredAsync(meta.Name, CancellationToken.None);
-        await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", new Dictionary<string, string?>
+        var details = new Dictionary<string, string?>
         {
             ["checksum"] = checksum,
             ["new_crate"] = write.CrateCreated ? "true" : "false",
-            ["similar_to"] = similar.Count == 0 ? null : string.Join(", ", similar.Select(s => s.Existing)),
-        }, cancellationToken);
+        };
+        // For administrators: every close name, restricted ones included (docs/security.md "Typosquats").
+        if (write.CrateCreated && similar.Count > 0) details["similar_to"] = string.Join(", ", similar.Select(s => s.Existing));
+        await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", details, cancellationToken);
         // A racing first publish of the same name may have created the crate: then this one was not the first.
-        var warnings = write.CrateCreated ? similar.Select(s => Typosquats.TyposquatService.Warning(meta.Name, s)).ToList() : [];
+        var warnings = write.CrateCreated ? await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken) : [];
         if (warnings.Count > 0)
             logger.LogWarning("New crate {Crate} resembles {Similar}", meta.Name, string.Join(", ", similar.Select(s => s.Existing)));
         return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, warnings) { InvalidCategories = categories.Invalid });
+    }
+
+    /// <summary>
+    /// The publisher is only told about crates it may read: a restricted crate stays invisible to outsiders, even
+    /// through a warning (the administrators' event names every match).
+    /// </summary>
+    private async Task<List<string>> TyposquatWarningsAsync(string name, IReadOnlyList<Typosquats.TyposquatMatch> similar, Principal principal, CancellationToken cancellationToken)
+    {
+        var warnings = new List<string>();
+        foreach (var match in similar)
+        {
+            if (!match.Popular && (await crates.FindAsync(CrateName.Canonicalize(match.Existing), cancellationToken) is not { } crate
+                || !await access.CanReadAsync(crate, principal, cancellationToken)))
+                continue;
+            warnings.Add(Typosquats.TyposquatService.Warning(name, match));
+        }
+        return warnings;
     }
 
     private RegistryError? ValidateMetadata(PublishMetadata meta, RegistryOptions settings)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using GhostCrate.Web.Tests.Support;
 
 namespace GhostCrate.Web.Tests.Typosquats;
@@ -30,5 +31,20 @@ public class TyposquatPublishTests
         // A new version of an accepted name is not warned again; an unremarkable new name never is.
         Assert.Empty(await OtherWarningsAsync(await app.PublishAsync(CrateFileBuilder.Valid("acme-bililng", "1.0.1").PublishBody())));
         Assert.Empty(await OtherWarningsAsync(await app.PublishAsync(CrateFileBuilder.Valid("acme-invoices", "1.0.0").PublishBody())));
+    }
+
+    [Fact]
+    public async Task A_restricted_crate_is_not_named_to_a_publisher_who_may_not_read_it()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" });
+        var olga = await Users.CreateWithTokenAsync(app, "olga");
+        var stranger = await Users.CreateWithTokenAsync(app, "stranger");
+        Assert.Empty(await OtherWarningsAsync(await app.PublishAsync(CrateFileBuilder.Valid("hidden-billing", "1.0.0").PublishBody(), olga)));
+        var restrict = await app.Client(olga).PutAsJsonAsync("/api/v1/crates/hidden-billing/access", new { restricted = true });
+        Assert.Equal(HttpStatusCode.OK, restrict.StatusCode);
+
+        Assert.Empty(await OtherWarningsAsync(await app.PublishAsync(CrateFileBuilder.Valid("hidden-bililng", "1.0.0").PublishBody(), stranger)));
+        // Its owner is told.
+        Assert.Contains("`hidden-billing`", Assert.Single(await OtherWarningsAsync(await app.PublishAsync(CrateFileBuilder.Valid("hiddne-billing", "1.0.0").PublishBody(), olga))));
     }
 }
