@@ -46,6 +46,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         DownloadStats = new DownloadStatsRepository(factory);
         Usage = new Analytics.UsageRepository(factory);
         Advisories = new Advisories.AdvisoryRepository(factory);
+        ContentFlags = new ContentChecks.ContentFlagRepository(factory);
+        PrivateCrateNames = new Typosquats.PrivateCrateNames(factory);
         JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
@@ -79,6 +81,8 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IDownloadStatsRepository DownloadStats { get; }
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
+    public Core.ContentChecks.IContentFlagRepository ContentFlags { get; }
+    public Core.Typosquats.IPrivateCrateNames PrivateCrateNames { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
 

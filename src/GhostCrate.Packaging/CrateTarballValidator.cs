@@ -55,6 +55,7 @@ public static class CrateTarballValidator
             Edition = manifest.Edition,
             Binaries = BuildTargets.Find(manifest, scan.Files),
             HasLibrary = BuildTargets.HasLibrary(manifest, scan.Files),
+            ContentFlags = scan.Content.Finish(manifest, scan.Files, path => TarballScanner.ExtractFile(crateFile, prefix + path, limits)),
         });
     }
 

@@ -17,4 +17,6 @@ public sealed record TarballInfo
     public IReadOnlyList<string> Binaries { get; init; } = [];
     /// <summary>The package has a library target (something `cargo add` can depend on).</summary>
     public bool HasLibrary { get; init; }
+    /// <summary>What deserves a reviewer's look (build script, native code, executable bits, ...); empty for a plain crate.</summary>
+    public IReadOnlyList<Content.ContentFlag> ContentFlags { get; init; } = [];
 }

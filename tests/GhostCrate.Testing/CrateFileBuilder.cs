@@ -9,6 +9,7 @@ namespace GhostCrate.Testing;
 public sealed class CrateFileBuilder(string name, string version)
 {
     private readonly List<(string Path, byte[] Content, TarEntryType Type, string? LinkTarget)> _entries = [];
+    private readonly HashSet<string> _executables = new(StringComparer.Ordinal);
 
     public string Name { get; } = name;
     public string Version { get; } = version;
@@ -25,6 +26,13 @@ public sealed class CrateFileBuilder(string name, string version)
     {
         _entries.Add((path, content, TarEntryType.RegularFile, null));
         return this;
+    }
+
+    /// <summary>A regular file with mode 0755, as `cargo package` writes a file that has an executable bit.</summary>
+    public CrateFileBuilder Executable(string path, byte[] content)
+    {
+        _executables.Add(path);
+        return File(path, content);
     }
 
     public CrateFileBuilder Symlink(string path, string target)
@@ -44,6 +52,7 @@ public sealed class CrateFileBuilder(string name, string version)
                 var entry = new PaxTarEntry(type, path);
                 if (link is not null) entry.LinkName = link;
                 if (type == TarEntryType.RegularFile) entry.DataStream = new MemoryStream(content);
+                if (_executables.Contains(path)) entry.Mode = (UnixFileMode)0b111_101_101;
                 tar.WriteEntry(entry);
             }
         }

@@ -39,6 +39,7 @@ public class ConfigurationTests
     [InlineData("Backup:Schedule", "every night", "Backup:Schedule")]
     [InlineData("Backup:KeepDaily", "-1", "Backup:KeepDaily")]
     [InlineData("Backup:Target", "s3://", "Backup:Target")]
+    [InlineData("Publishing:LargeFileBytes", "0", "Publishing:LargeFileBytes")]
     public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });

@@ -72,7 +72,11 @@ public sealed record NewCrateVersion(
     CrateTargets? Targets = null,
     /// <summary>Lowercase keywords and known category slugs of this publish; the crate's lists follow the latest publish.</summary>
     IReadOnlyList<string>? Keywords = null,
-    IReadOnlyList<string>? Categories = null);
+    IReadOnlyList<string>? Categories = null,
+    /// <summary>What the .crate's content check found (docs/security.md "Content flags"); stored with the version.</summary>
+    IReadOnlyList<Packaging.Content.ContentFlag>? ContentFlags = null,
+    /// <summary>Names a new crate resembles (docs/security.md "Typosquats"): a crate.typosquat_suspected event goes out with the publish.</summary>
+    IReadOnlyList<Notifications.SimilarCrate>? SimilarCrates = null);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);

@@ -24,5 +24,11 @@ public sealed record TokenExpiringData(long TokenId, string Name, string User, D
 /// </summary>
 public sealed record BackupEventData(string Target, string? BackupId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, double DurationSeconds, long Bytes, string? Error);
 
+/// <summary>crate.typosquat_suspected: the new crate and the names it resembles (<see cref="SimilarCrate.Rule"/> in snake_case).</summary>
+public sealed record TyposquatSuspectedData(string Crate, string Version, string? PublishedBy, IReadOnlyList<SimilarCrate> Similar);
+
+/// <summary>One name a new crate resembles; <see cref="Popular"/>: a crates.io name from the vendored list, else a private crate.</summary>
+public sealed record SimilarCrate(string Name, string Rule, bool Popular);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

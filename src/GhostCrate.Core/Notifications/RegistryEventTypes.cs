@@ -22,8 +22,11 @@ public static class RegistryEventTypes
     /// <summary>A `backup create` failed, or the server could not even open its target.</summary>
     public const string BackupFailed = "backup.failed";
 
+    /// <summary>A new crate's name is close to an existing private crate or a popular crates.io crate (docs/security.md "Typosquats").</summary>
+    public const string CrateTyposquatSuspected = "crate.typosquat_suspected";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
-    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked, TokenExpiring, BackupSucceeded, BackupFailed];
+    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked, TokenExpiring, BackupSucceeded, BackupFailed, CrateTyposquatSuspected];
 }

@@ -25,6 +25,7 @@ public sealed class ProxyDownloadService(
     TimeProvider time,
     Analytics.UsageCounter usage,
     Advisories.AdvisoryService advisories,
+    ContentChecks.ProxiedCrateFlagger contentFlags,
     ILogger<ProxyDownloadService> logger)
 {
     public async Task<ProxyDownload> OpenAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
@@ -123,6 +124,8 @@ public sealed class ProxyDownloadService(
         logger.LogInformation("Cached {Crate} {Version} from upstream {Upstream} ({Size} bytes)", line.Name, line.Vers, upstream.Name, download.Length);
         // A newly cached version of a crate with advisories is flagged at once (issue 20: findings on every proxy fetch).
         await advisories.OnVersionStoredAsync(line.Name, ct);
+        // Flags come from the verified bytes still in the spool (docs/security.md "Content flags").
+        await contentFlags.RecordAsync(upstream.Name, line.Name, line.Vers, spool, ct);
         return ProxyDownloadOutcome.Stored(alreadyStored: false);
     }
 

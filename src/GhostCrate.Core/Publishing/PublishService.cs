@@ -32,7 +32,9 @@ public sealed class PublishService(
     IEnumerable<IPublishNameGuard> nameGuards,
     CrateAccess access,
     Advisories.AdvisoryService advisories,
-    SparseIndexService index)
+    SparseIndexService index,
+    IOptions<ContentCheckOptions> contentChecks,
+    Typosquats.TyposquatService typosquats)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -88,15 +90,21 @@ public sealed class PublishService(
         }
 
         if (await CheckDependenciesExistAsync(meta, cancellationToken) is { } missing) return missing;
+        IReadOnlyList<Typosquats.TyposquatMatch> similar = [];
         if (existing is null)
         {
             foreach (var guard in nameGuards)
             {
                 if (await guard.CheckNewCrateAsync(meta.Name, cancellationToken) is { } refused) return refused;
             }
+            // Only a crate's first publish: later versions keep the name it was given (docs/security.md "Typosquats").
+            similar = await typosquats.FindAsync(meta.Name, cancellationToken);
         }
 
-        var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries));
+        var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries)
+        {
+            LargeFileBytes = contentChecks.Value.LargeFileBytes,
+        });
         if (tarball.Error is { } bad) return RegistryError.BadRequest($"the uploaded .crate file was rejected: {bad.Message}");
 
         var checksum = Convert.ToHexStringLower(SHA256.HashData(crateFile.Span));
@@ -123,7 +131,9 @@ public sealed class PublishService(
             Edition: tarball.Info?.Edition,
             Targets: tarball.Info is { } info ? new CrateTargets(info.HasLibrary, info.Binaries) : null,
             Keywords: meta.Keywords.Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
-            Categories: categories.Known);
+            Categories: categories.Known,
+            ContentFlags: tarball.Info?.ContentFlags,
+            SimilarCrates: [.. similar.Select(s => new Notifications.SimilarCrate(s.Existing, Typosquats.TyposquatNames.RuleName(s.Rule), s.Popular))]);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
@@ -169,12 +179,36 @@ public sealed class PublishService(
         // Findings are derived data: a new version of a crate with advisories is flagged now, not at the next sync.
         // Not cancelled with the request: the version is committed, and a client hanging up must not skip the findings.
         await advisories.OnVersionStoredAsync(meta.Name, CancellationToken.None);
-        await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", new Dictionary<string, string?>
+        var details = new Dictionary<string, string?>
         {
             ["checksum"] = checksum,
             ["new_crate"] = write.CrateCreated ? "true" : "false",
-        }, cancellationToken);
-        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, []) { InvalidCategories = categories.Invalid });
+        };
+        // For administrators: every close name, restricted ones included (docs/security.md "Typosquats").
+        if (write.CrateCreated && similar.Count > 0) details["similar_to"] = string.Join(", ", similar.Select(s => s.Existing));
+        await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", details, cancellationToken);
+        // A racing first publish of the same name may have created the crate: then this one was not the first.
+        var warnings = write.CrateCreated ? await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken) : [];
+        if (warnings.Count > 0)
+            logger.LogWarning("New crate {Crate} resembles {Similar}", meta.Name, string.Join(", ", similar.Select(s => s.Existing)));
+        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, warnings) { InvalidCategories = categories.Invalid });
+    }
+
+    /// <summary>
+    /// The publisher is only told about crates it may read: a restricted crate stays invisible to outsiders, even
+    /// through a warning (the administrators' event names every match).
+    /// </summary>
+    private async Task<List<string>> TyposquatWarningsAsync(string name, IReadOnlyList<Typosquats.TyposquatMatch> similar, Principal principal, CancellationToken cancellationToken)
+    {
+        var warnings = new List<string>();
+        foreach (var match in similar)
+        {
+            if (!match.Popular && (await crates.FindAsync(CrateName.Canonicalize(match.Existing), cancellationToken) is not { } crate
+                || !await access.CanReadAsync(crate, principal, cancellationToken)))
+                continue;
+            warnings.Add(Typosquats.TyposquatService.Warning(name, match));
+        }
+        return warnings;
     }
 
     private RegistryError? ValidateMetadata(PublishMetadata meta, RegistryOptions settings)

@@ -60,9 +60,14 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
 
             var versionId = await InsertVersionAsync(connection, transaction, crateId, version, cancellationToken);
             await InsertDependenciesAsync(connection, transaction, versionId, version.Dependencies, cancellationToken);
+            await ContentChecks.ContentFlagsSql.ReplaceAsync(connection, transaction, Core.ContentChecks.ContentFlagSources.Private,
+                version.CanonicalName, version.Version, version.ContentFlags ?? [], cancellationToken);
             await UpdateCrateAsync(connection, transaction, crateId, version, created, cancellationToken);
             await Notifications.EventOutbox.CratePublishedAsync(factory, connection, transaction, crateName, version.Version,
                 version.Checksum, version.Size, version.PublisherId, created, version.PublishedAt, cancellationToken);
+            if (created && version.SimilarCrates is { Count: > 0 } similar)
+                await Notifications.EventOutbox.TyposquatSuspectedAsync(factory, connection, transaction, crateName, version.Version,
+                    version.PublisherId, similar, version.PublishedAt, cancellationToken);
 
             // The blob goes in while the rows are still uncommitted: if it fails nothing is visible, and if the commit
             // fails afterwards a retry finds the blob already there (put-if-absent), so no half-publish is observable.

@@ -23,6 +23,16 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    public static async Task TyposquatSuspectedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction,
+        string crate, string version, long publisherId, IReadOnlyList<SimilarCrate> similar, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var publisher = await UsernameAsync(connection, transaction, publisherId, cancellationToken);
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.CrateTyposquatSuspected, new TyposquatSuspectedData(crate, version, publisher, similar), now),
+            cancellationToken);
+    }
+
     public static async Task CrateYankAsync(
         IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -25,6 +25,18 @@ internal sealed record ManifestFacts(string? Name, string? Version, string? Read
     /// <summary>`package.autolib`: false means src/lib.rs is not a library unless `[lib]` says so.</summary>
     public bool AutoLib { get; init; } = true;
 
+    /// <summary>
+    /// The build scripts `package.build` names (relative paths); empty for `build = false`; null when the key is absent
+    /// (then a root build.rs is one: https://doc.rust-lang.org/cargo/reference/manifest.html#the-build-field).
+    /// </summary>
+    public IReadOnlyList<string>? BuildScripts { get; init; }
+
+    /// <summary>`lib.proc-macro = true` (`proc_macro` is the older spelling cargo still accepts).</summary>
+    public bool ProcMacro { get; init; }
+
+    /// <summary>`package.links`: the native library the package links (https://doc.rust-lang.org/cargo/reference/build-scripts.html#the-links-manifest-key).</summary>
+    public string? Links { get; init; }
+
     public static ManifestFacts From(string text)
     {
         var parsed = TomlReader.Parse(text);
@@ -47,6 +59,10 @@ internal sealed record ManifestFacts(string? Name, string? Version, string? Read
             AutoBins = !(package.TryGetValue("autobins", out var a) && a is false),
             DeclaresLibrary = doc.TryGetTable("lib", out _),
             AutoLib = !(package.TryGetValue("autolib", out var l) && l is false),
+            BuildScripts = DeclaredBuildScripts(package),
+            ProcMacro = doc.TryGetTable("lib", out var lib)
+                && ((lib.TryGetValue("proc-macro", out var pm) && pm is true) || (lib.TryGetValue("proc_macro", out var pm2) && pm2 is true)),
+            Links = package.TryGetValue("links", out var links) && links is string linked ? linked : null,
         };
     }
 
@@ -65,6 +81,20 @@ internal sealed record ManifestFacts(string? Name, string? Version, string? Read
             if (!names.Contains(binName, StringComparer.Ordinal)) names.Add(binName);
         }
         return names;
+    }
+
+    /// <summary>`build = "path"`, `build = ["a.rs", "b.rs"]` (several scripts, unstable cargo), `build = true|false`.</summary>
+    private static IReadOnlyList<string>? DeclaredBuildScripts(TomlTable package)
+    {
+        if (!package.TryGetValue("build", out var value)) return null;
+        return value switch
+        {
+            false => [],
+            true => ["build.rs"],
+            string path => Normalize(path) is { } p ? [p] : [],
+            TomlArray paths => [.. paths.OfType<string>().Select(Normalize).OfType<string>().Distinct(StringComparer.Ordinal)],
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 namespace GhostCrate.Packaging.Tarball;
 
 /// <summary>What one streaming pass over a .crate found.</summary>
-internal sealed class TarballScan
+internal sealed class TarballScan(Content.ContentInspector content)
 {
+    public Content.ContentInspector Content { get; } = content;
     public TarballError? Error { get; set; }
     /// <summary>Path (relative to the package root) of the root manifest, in whatever case it was found.</summary>
     public string? ManifestPath { get; set; }

@@ -16,7 +16,7 @@ internal static class TarballScanner
     public static TarballScan Scan(ReadOnlyMemory<byte> crateFile, string prefix, TarballLimits limits)
     {
         using var pipeline = new TarPipeline(crateFile, limits.MaxUnpackedBytes);
-        var scan = new TarballScan();
+        var scan = new TarballScan(new Content.ContentInspector(limits.LargeFileBytes));
         Exception? tarFailure = null;
         try
         {
@@ -30,15 +30,22 @@ internal static class TarballScanner
                 if (entry.EntryType == TarEntryType.Directory) continue;
 
                 var relative = entry.Name[prefix.Length..];
-                if (relative.Equals(Manifest, StringComparison.OrdinalIgnoreCase) && ReadManifest(scan, entry, prefix, relative) is { } manifestError)
+                var isManifest = relative.Equals(Manifest, StringComparison.OrdinalIgnoreCase);
+                if (isManifest && ReadManifest(scan, entry, prefix, relative) is { } manifestError)
                     return scan.Fail(manifestError);
 
                 // Two entries with one path: scanners see the first, extractors keep the last.
                 if (!scan.Files.Add(relative))
                     return scan.Fail(TarballErrorKind.DuplicateEntry, $"the .crate file contains `{entry.Name}` more than once");
 
+                byte[]? known = isManifest ? [] : null;
                 if (relative == ManifestFacts.DefaultReadme || relative == scan.Manifest?.ReadmePath)
+                {
                     scan.Captured[relative] = CappedText.ReadBytes(entry.DataStream, MaxReadmeBytes);
+                    known = scan.Captured[relative].Bytes;
+                }
+                // Same pass, after the scanner's own reads: content flags look at what is left of the entry.
+                scan.Content.Observe(entry, relative, known);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -57,7 +57,7 @@ public sealed record AuditResponse(
     [property: JsonPropertyName("warnings")] int Warnings,
     [property: JsonPropertyName("findings")] IReadOnlyList<AuditFindingDto> Findings);
 
-/// <summary>One published version (crates.io's `GET /api/v1/crates/{name}/{version}` shape) with its advisories.</summary>
+/// <summary>One published version (crates.io's `GET /api/v1/crates/{name}/{version}` shape) with its advisories and content flags.</summary>
 public sealed record VersionDetail(
     [property: JsonPropertyName("crate")] string Crate,
     [property: JsonPropertyName("num")] string Num,
@@ -67,6 +67,7 @@ public sealed record VersionDetail(
     [property: JsonPropertyName("downloads")] long Downloads,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("license")] string? License,
-    [property: JsonPropertyName("advisories")] IReadOnlyList<AdvisoryDto> Advisories);
+    [property: JsonPropertyName("advisories")] IReadOnlyList<AdvisoryDto> Advisories,
+    [property: JsonPropertyName("content_flags")] IReadOnlyList<ContentFlagDto> ContentFlags);
 
 public sealed record VersionResponse([property: JsonPropertyName("version")] VersionDetail Version);

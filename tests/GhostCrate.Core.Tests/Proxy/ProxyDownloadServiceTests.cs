@@ -124,4 +124,24 @@ public class ProxyDownloadServiceTests
         Assert.Equal(1, h.Upstream.Requests.Count(r => r.RequestUri!.Host == "dl.test"));
         foreach (var r in results) await r.Content!.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_cached_crate_gets_its_content_flags_and_an_unreadable_one_gets_none()
+    {
+        // A real .crate with an executable ELF file: flagged under the upstream's source once it is cached.
+        var crate = GhostCrate.Testing.CrateFileBuilder.Valid("demo", "1.0.0")
+            .Executable("demo-1.0.0/bin/tool", [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0])
+            .BuildCrate();
+        var sum = Convert.ToHexStringLower(SHA256.HashData(crate));
+        var h = new ProxyHarness(Upstream(Line("1.0.0", sum), crate));
+
+        Assert.Equal(ProxyDownloadStatus.Found, (await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
+        var flags = h.FlagRows.Rows[("proxy:crates-io", "demo", "1.0.0")];
+        Assert.Equal([("executable", "bin/tool"), ("native_binary", "bin/tool")], flags.Select(f => (f.Kind, f.Path)));
+
+        // Bytes that are not a .crate are still served (the upstream decides what its crates are), with no flags.
+        var other = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+        Assert.Equal(ProxyDownloadStatus.Found, (await other.Downloads.OpenAsync(other.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
+        Assert.Empty(other.FlagRows.Rows);
+    }
 }

@@ -36,7 +36,10 @@ internal sealed class ProxyHarness
         Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
         Usage = new UsageCounter(UsageRows, Time, NullLogger<UsageCounter>.Instance);
         Advisories = new GhostCrate.Core.Advisories.AdvisoryService(AdvisoryRows, Time, NullLogger<GhostCrate.Core.Advisories.AdvisoryService>.Instance);
-        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, Usage, Advisories, NullLogger<ProxyDownloadService>.Instance);
+        var flagger = new GhostCrate.Core.ContentChecks.ProxiedCrateFlagger(FlagRows, options,
+            Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), Microsoft.Extensions.Options.Options.Create(new ContentCheckOptions()),
+            NullLogger<GhostCrate.Core.ContentChecks.ProxiedCrateFlagger>.Instance);
+        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, Usage, Advisories, flagger, NullLogger<ProxyDownloadService>.Instance);
     }
 
     public ScriptedUpstream Upstream { get; }
@@ -47,6 +50,7 @@ internal sealed class ProxyHarness
     public UsageCounter Usage { get; }
     public GhostCrate.Core.Tests.Advisories.MemoryAdvisoryRepository AdvisoryRows { get; } = new();
     public GhostCrate.Core.Advisories.AdvisoryService Advisories { get; }
+    public GhostCrate.Core.Tests.ContentChecks.MemoryContentFlagRepository FlagRows { get; } = new();
     public UpstreamRegistries Registries { get; }
     public UpstreamGateway Gateway { get; }
     public ProxyIndexService Index { get; }

@@ -60,6 +60,14 @@ public static class ChatMessages
                     ? new ChatMessage("Backup succeeded", [$"Backup {d.BackupId} to {d.Target} took {seconds} s and holds {Protocol.Formatting.ByteSize.Format(d.Bytes)}."], "Open the backups page", links.Backups)
                     : new ChatMessage("Backup FAILED", [$"The backup to {d.Target} failed after {seconds} s.", d.Error ?? "no reason was recorded"], "Open the backups page", links.Backups);
             }
+            case RegistryEventTypes.CrateTyposquatSuspected:
+            {
+                var d = data.Deserialize<TyposquatSuspectedData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage(
+                    $"{d.Crate} may be a typosquat",
+                    [$"{d.PublishedBy ?? "someone"} published the new crate {d.Crate} {d.Version}, whose name is close to {string.Join(", ", d.Similar.Select(s => s.Name))}."],
+                    $"View {d.Crate} {d.Version}", links.Crate(d.Crate, d.Version));
+            }
             case RegistryEventTypes.Test:
             {
                 var d = data.Deserialize<TestEventData>(RegistryEvent.JsonOptions)!;

@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GhostCrate.Web.Pages.Crates;
 
-public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs, Core.Crates.CrateAccess access) : UiPageModel
+public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs, Core.Crates.CrateAccess access,
+    Core.ContentChecks.IContentFlagRepository contentFlags) : UiPageModel
 {
     public const int DependentsShown = 10;
     private const int ChartVersions = 5;
@@ -24,6 +25,8 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
 
     /// <summary>The advisories that affect the version shown.</summary>
     public IReadOnlyList<Advisory> VersionAdvisories { get; private set; } = [];
+    /// <summary>The content flags of the version shown (docs/security.md "Content flags").</summary>
+    public IReadOnlyList<Packaging.Content.ContentFlag> ContentFlags { get; private set; } = [];
     /// <summary>The shown version's docs (docs/rustdoc.md), null when it has none.</summary>
     public Core.Docs.VersionDocs? Docs { get; private set; }
     /// <summary>The viewer may yank or change owners (the link to /crates/{name}/manage).</summary>
@@ -48,6 +51,8 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         Advisories = await advisories.ForCrateAsync(found.Crate.Name, cancellationToken);
         VersionAdvisories = [.. AdvisoryMatcher.Matching(Advisories, found.Crate.Name, found.Version.Version)];
         Docs = await docs.FindAsync(found.Version.Id, cancellationToken);
+        ContentFlags = await contentFlags.ForVersionAsync(Core.ContentChecks.ContentFlagSources.Private,
+            Protocol.Crates.CrateName.Canonicalize(found.Crate.Name), found.Version.Version, cancellationToken);
         CanManage = Viewer is { } viewer && (viewer.IsAdmin || (await access.GrantsAsync(found.Crate, viewer.UserId, cancellationToken)) is var grants
             && (Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.Yank, false) || Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.ChangeOwners, false)));
         return Page();
