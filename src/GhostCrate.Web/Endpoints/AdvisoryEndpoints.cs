@@ -123,7 +123,7 @@ public static class AdvisoryEndpoints
     }
 
     /// <summary>The read rule of Cargo's routes (anonymous unless Registry:AuthRequired), answered as problem details.</summary>
-    internal static async Task<(Core.Identity.Principal? Principal, ProblemHttpResult? Denied)> ReadAccessAsync(HttpContext context)
+    private static async Task<(Core.Identity.Principal? Principal, ProblemHttpResult? Denied)> ReadAccessAsync(HttpContext context)
     {
         var caller = await context.GetCallerAsync();
         var options = context.RequestServices.GetRequiredService<IOptions<RegistryOptions>>().Value;

@@ -10,18 +10,21 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
+using CargoError = Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<GhostCrate.Protocol.Api.CargoErrorResponse>;
+
 namespace GhostCrate.Web.Endpoints;
 
 /// <summary>
 /// A version's software bill of materials (docs/security.md#sbom): CycloneDX 1.5 JSON (default) or SPDX 2.3 JSON for
 /// its resolved dependency closure. Read like the version itself: anonymous unless Registry:AuthRequired, and a
-/// restricted crate the caller may not read is "not found". Errors are problem details.
+/// restricted crate the caller may not read is "not found". Errors use Cargo's envelope, like the version route beside it.
 /// </summary>
 public static class SbomEndpoints
 {
     public static IEndpointRouteBuilder MapSbom(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/crates/{name}/{version}/sbom", GetSbomAsync)
+            .AddEndpointFilter(CargoAuthentication.RequireReadAccess)
             .WithTags(ApiDocs.SecurityTag).Auth(ApiAuth.Read)
             .Operation("getVersionSbom", "Software bill of materials of a version: CycloneDX 1.5 or SPDX 2.3 JSON",
                 "`format` is `cyclonedx` (default) or `spdx`. The closure holds the version's normal and build dependencies (not dev), "
@@ -29,29 +32,28 @@ public static class SbomEndpoints
                 + "cached crates.io index); a dependency whose index is not available here is listed unresolved, with its requirement. "
                 + "Components carry purls, SHA-256 hashes, licences, and the RustSec advisories that affect them.")
             .Produces(StatusCodes.Status200OK, typeof(System.Text.Json.Nodes.JsonObject), "application/vnd.cyclonedx+json", "application/spdx+json")
-            .Problems(400, 401, 404, 422);
+            .CargoErrors(400, 401, 404, 422);
         return app;
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetSbomAsync(
+    private static async Task<Results<FileContentHttpResult, CargoError>> GetSbomAsync(
         string name, string version, string? format, HttpContext context, ICrateRepository crates, CrateAccess access, SbomService sboms, RegistryUrls urls)
     {
         var ct = context.RequestAborted;
-        var (principal, denied) = await AdvisoryEndpoints.ReadAccessAsync(context);
-        if (denied is not null) return denied;
+        var principal = (await context.GetCallerAsync()).Principal;
         if (!SbomFormats.TryParse(format, out var sbomFormat))
-            return ApiResults.Problem(StatusCodes.Status400BadRequest, $"unknown SBOM format `{format}`: use `cyclonedx` (CycloneDX 1.5 JSON) or `spdx` (SPDX 2.3 JSON)");
+            return CargoResults.Error(StatusCodes.Status400BadRequest, $"unknown SBOM format `{format}`: use `cyclonedx` (CycloneDX 1.5 JSON) or `spdx` (SPDX 2.3 JSON)");
         if (name.Length > CrateName.MaxLength || !name.All(CrateName.IsNameChar))
-            return ApiResults.Problem(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
+            return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
         var crate = await crates.FindAsync(CrateName.Canonicalize(name), ct);
         if (crate is null || !await access.CanReadAsync(crate, principal, ct))
-            return ApiResults.Problem(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
+            return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
         var key = SemVersion.TryParse(version, out var parsed) ? parsed.Key : version;
         var row = (await crates.ListVersionsAsync(crate.Id, ct)).FirstOrDefault(v => SemVersion.TryParse(v.Version, out var s) && s.Key == key);
-        if (row is null) return ApiResults.Problem(StatusCodes.Status404NotFound, $"crate `{crate.Name}` has no version `{version}` in this registry");
+        if (row is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{crate.Name}` has no version `{version}` in this registry");
 
         var (document, error) = await sboms.ForVersionAsync(crate, row, $"sparse+{urls.BaseUrl(context.Request)}/index/", principal, ct);
-        if (document is null) return ApiResults.Problem(StatusCodes.Status422UnprocessableEntity, error!);
+        if (document is null) return CargoResults.Error(StatusCodes.Status422UnprocessableEntity, error!);
         var fileName = $"{crate.Name}-{row.Version}.{(sbomFormat == SbomFormat.CycloneDx ? "cdx" : "spdx")}.json";
         context.Response.Headers.ContentDisposition = $"inline; filename=\"{fileName}\"";
         return TypedResults.File(SbomService.Render(document, sbomFormat), SbomFormats.ContentType(sbomFormat));
