@@ -1,7 +1,5 @@
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Sbom;
-using GhostCrate.Protocol.Crates;
-using GhostCrate.Protocol.Versioning;
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
@@ -43,18 +41,12 @@ public static class SbomEndpoints
         var principal = (await context.GetCallerAsync()).Principal;
         if (!SbomFormats.TryParse(format, out var sbomFormat))
             return CargoResults.Error(StatusCodes.Status400BadRequest, $"unknown SBOM format `{format}`: use `cyclonedx` (CycloneDX 1.5 JSON) or `spdx` (SPDX 2.3 JSON)");
-        if (name.Length > CrateName.MaxLength || !name.All(CrateName.IsNameChar))
-            return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
-        var crate = await crates.FindAsync(CrateName.Canonicalize(name), ct);
-        if (crate is null || !await access.CanReadAsync(crate, principal, ct))
-            return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
-        var key = SemVersion.TryParse(version, out var parsed) ? parsed.Key : version;
-        var row = (await crates.ListVersionsAsync(crate.Id, ct)).FirstOrDefault(v => SemVersion.TryParse(v.Version, out var s) && s.Key == key);
-        if (row is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{crate.Name}` has no version `{version}` in this registry");
+        var (crate, row, notFound) = await VersionLookup.FindAsync(name, version, principal, crates, access, ct);
+        if (notFound is not null) return notFound;
 
-        var (document, error) = await sboms.ForVersionAsync(crate, row, $"sparse+{urls.BaseUrl(context.Request)}/index/", principal, ct);
+        var (document, error) = await sboms.ForVersionAsync(crate!, row!, $"sparse+{urls.BaseUrl(context.Request)}/index/", principal, ct);
         if (document is null) return CargoResults.Error(StatusCodes.Status422UnprocessableEntity, error!);
-        var fileName = $"{crate.Name}-{row.Version}.{(sbomFormat == SbomFormat.CycloneDx ? "cdx" : "spdx")}.json";
+        var fileName = $"{crate!.Name}-{row!.Version}.{(sbomFormat == SbomFormat.CycloneDx ? "cdx" : "spdx")}.json";
         context.Response.Headers.ContentDisposition = $"inline; filename=\"{fileName}\"";
         return TypedResults.File(SbomService.Render(document, sbomFormat), SbomFormats.ContentType(sbomFormat));
     }

@@ -20,24 +20,7 @@ public class SbomEndpointTests
 {
     private const string CratesIo = "https://github.com/rust-lang/crates.io-index";
 
-    private const string Smallvec = """
-        ```toml
-        [advisory]
-        id = "RUSTSEC-2021-0003"
-        package = "smallvec"
-        date = "2021-01-08"
-        cvss = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
-        aliases = ["CVE-2021-25900"]
-
-        [versions]
-        patched = [">= 0.6.14, < 1.0.0", ">= 1.6.1"]
-        unaffected = ["< 0.6.3"]
-        ```
-
-        # Buffer overflow in SmallVec::insert_many
-
-        A bug.
-        """;
+    private const string Smallvec = AdvisoryEndpointTests.Smallvec;
 
     private sealed record World(TestApp App, Dictionary<string, string> Checksums) : IAsyncDisposable
     {
