@@ -55,6 +55,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Advisories.AdvisoryService>();
         services.AddSingleton<ContentChecks.ProxiedCrateFlagger>();
         services.AddSingleton<Typosquats.TyposquatService>();
+        services.AddSingleton<Sbom.SbomService>();
         services.AddSingleton<Feeds.FeedService>();
         // The job queue (issue 21): the runner and scheduler the host's worker drives, and the queue's own upkeep.
         services.AddSingleton<Jobs.JobRunner>();

@@ -56,6 +56,7 @@ public static class GhostCrateWeb
         app.MapSparseIndex();
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();
+        app.MapSbom();
         app.MapDocsApi();
         app.MapFeeds();
         app.MapCargoApi();

@@ -9,7 +9,8 @@ namespace GhostCrate.Web.Tests;
 /// <summary>The advisory routes on a real server: a published affected version, its advisories, and a lock-file audit.</summary>
 public class AdvisoryEndpointTests
 {
-    private const string Smallvec = """
+    /// <summary>RUSTSEC-2021-0003 as the database has it (trimmed); the SBOM tests use it too.</summary>
+    internal const string Smallvec = """
         ```toml
         [advisory]
         id = "RUSTSEC-2021-0003"

@@ -4,7 +4,6 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Options;
 using GhostCrate.Protocol.Api;
 using GhostCrate.Protocol.Crates;
-using GhostCrate.Protocol.Versioning;
 using GhostCrate.Web.Auth;
 using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
@@ -52,13 +51,9 @@ public static class AdvisoryEndpoints
         Core.ContentChecks.IContentFlagRepository contentFlags)
     {
         var ct = context.RequestAborted;
-        var crate = await crates.FindAsync(CrateName.Canonicalize(name), ct);
-        if (crate is null || !await access.CanReadAsync(crate, (await context.GetCallerAsync()).Principal, ct))
-            return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in this registry");
-        var key = SemVersion.TryParse(version, out var parsed) ? parsed.Key : version;
-        var row = (await crates.ListVersionsAsync(crate.Id, ct)).FirstOrDefault(v => SemVersion.TryParse(v.Version, out var s) && s.Key == key);
-        if (row is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{crate.Name}` has no version `{version}` in this registry");
-        var found = await advisories.ForVersionAsync(crate.Name, row.Version, ct);
+        var (crate, row, error) = await VersionLookup.FindAsync(name, version, (await context.GetCallerAsync()).Principal, crates, access, ct);
+        if (error is not null) return error;
+        var found = await advisories.ForVersionAsync(crate!.Name, row!.Version, ct);
         var flags = await contentFlags.ForVersionAsync(Core.ContentChecks.ContentFlagSources.Private, CrateName.Canonicalize(crate.Name), row.Version, ct);
         return TypedResults.Ok(new VersionResponse(new VersionDetail(
             crate.Name, row.Version, row.Yanked, row.Checksum, row.Size, row.Downloads, row.CreatedAt, row.License,

@@ -41,6 +41,7 @@ public static class CliApp
                 "mirror" => await Mirror.MirrorCommands.RunAsync(args, output, error),
                 "advisories" => await AdvisoryCommands.RunAdvisoriesAsync(args, settings, output, error),
                 "audit" => await AdvisoryCommands.RunAuditAsync(args, settings, output),
+                "sbom" => await SbomCommands.RunAsync(args, settings, output),
                 "toolchain" => await ToolchainCommands.RunAsync(args, output, error),
                 "docs" => await DocsCommands.RunAsync(args, output, error),
                 _ => throw new CliException($"unknown command `{verb}` (see `ghostcrate --help`)"),

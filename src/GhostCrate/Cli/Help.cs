@@ -61,6 +61,9 @@ public static class Help
               flag the affected versions. Idempotent; one unreadable file rejects the whole import (exit 1).
           ghostcrate audit [Cargo.lock] [--deny-warnings] [--data-dir DIR] [--config FILE]
               List the advisories affecting a lock file's registry packages, like cargo-audit (exit 1 when vulnerable).
+          ghostcrate sbom [Cargo.lock] [--format cyclonedx|spdx] [--output FILE] [--data-dir DIR] [--config FILE]
+              Write a lock file's software bill of materials: CycloneDX 1.5 JSON (default) or SPDX 2.3 JSON, with
+              purls, checksums, licences known to this registry and the advisories that affect its packages.
           ghostcrate docs upload CRATE VERSION PATH --registry URL
               Upload a version's rustdoc: PATH is `target/doc` (zipped here) or a .zip/.tar.gz of it. The token is
               read from GHOSTCRATE_TOKEN (an owner's token with the publish-update scope). See docs/rustdoc.md.
