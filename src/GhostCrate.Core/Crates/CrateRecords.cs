@@ -72,7 +72,9 @@ public sealed record NewCrateVersion(
     CrateTargets? Targets = null,
     /// <summary>Lowercase keywords and known category slugs of this publish; the crate's lists follow the latest publish.</summary>
     IReadOnlyList<string>? Keywords = null,
-    IReadOnlyList<string>? Categories = null);
+    IReadOnlyList<string>? Categories = null,
+    /// <summary>The parsed licence (Core/Licenses), stored with the version in the same transaction.</summary>
+    Licenses.VersionLicense? LicenseInfo = null);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);

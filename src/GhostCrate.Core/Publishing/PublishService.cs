@@ -32,6 +32,7 @@ public sealed class PublishService(
     IEnumerable<IPublishNameGuard> nameGuards,
     CrateAccess access,
     Advisories.AdvisoryService advisories,
+    Licenses.LicenseService licenses,
     SparseIndexService index)
 {
     private const int MaxKeywords = 5;
@@ -96,6 +97,10 @@ public sealed class PublishService(
             }
         }
 
+        // The licence is checked with the other metadata, before the tarball is unpacked or anything is written.
+        var licenseCheck = await licenses.CheckPublishAsync(meta.Name, meta.License, existing, cancellationToken);
+        if (licenseCheck.Error is { } licenseRefused) return licenseRefused;
+
         var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries));
         if (tarball.Error is { } bad) return RegistryError.BadRequest($"the uploaded .crate file was rejected: {bad.Message}");
 
@@ -123,7 +128,8 @@ public sealed class PublishService(
             Edition: tarball.Info?.Edition,
             Targets: tarball.Info is { } info ? new CrateTargets(info.HasLibrary, info.Binaries) : null,
             Keywords: meta.Keywords.Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
-            Categories: categories.Known);
+            Categories: categories.Known,
+            LicenseInfo: licenseCheck.Value!.License);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
@@ -174,7 +180,7 @@ public sealed class PublishService(
             ["checksum"] = checksum,
             ["new_crate"] = write.CrateCreated ? "true" : "false",
         }, cancellationToken);
-        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, []) { InvalidCategories = categories.Invalid });
+        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, licenseCheck.Value.Warnings) { InvalidCategories = categories.Invalid });
     }
 
     private RegistryError? ValidateMetadata(PublishMetadata meta, RegistryOptions settings)

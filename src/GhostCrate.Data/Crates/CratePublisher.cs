@@ -60,6 +60,7 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
 
             var versionId = await InsertVersionAsync(connection, transaction, crateId, version, cancellationToken);
             await InsertDependenciesAsync(connection, transaction, versionId, version.Dependencies, cancellationToken);
+            if (version.LicenseInfo is { } license) await Licenses.LicenseRepository.InsertAsync(connection, transaction, versionId, license, cancellationToken);
             await UpdateCrateAsync(connection, transaction, crateId, version, created, cancellationToken);
             await Notifications.EventOutbox.CratePublishedAsync(factory, connection, transaction, crateName, version.Version,
                 version.Checksum, version.Size, version.PublisherId, created, version.PublishedAt, cancellationToken);

@@ -33,7 +33,7 @@ public static class AdvisoryEndpoints
             .AddEndpointFilter(CargoAuthentication.RequireReadAccess)
             .WithTags(ApiDocs.CargoTag).Auth(ApiAuth.Read)
             .Operation("getVersion", "One version of a crate with the security advisories that affect it").CargoErrors(401, 404)
-            .ResponseExample(200, """{"version":{"crate":"smallvec","num":"1.6.0","yanked":false,"checksum":"0000000000000000000000000000000000000000000000000000000000000000","size":1234,"downloads":0,"created_at":"2026-12-05T00:00:00+00:00","license":"MIT","advisories":[{"id":"RUSTSEC-2021-0003","package":"smallvec","title":"Buffer overflow in SmallVec::insert_many","description":"...","date":"2021-01-08","kind":"vulnerability","severity":"critical","cvss":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","url":"https://github.com/servo/rust-smallvec/issues/252","aliases":["CVE-2021-25900"],"patched":[">= 0.6.14, < 1.0.0",">= 1.6.1"],"unaffected":["< 0.6.3"],"withdrawn":null}]}}""");
+            .ResponseExample(200, """{"version":{"crate":"smallvec","num":"1.6.0","yanked":false,"checksum":"0000000000000000000000000000000000000000000000000000000000000000","size":1234,"downloads":0,"created_at":"2026-12-05T00:00:00+00:00","license":"MIT","license_expression":"MIT","license_ids":["MIT"],"advisories":[{"id":"RUSTSEC-2021-0003","package":"smallvec","title":"Buffer overflow in SmallVec::insert_many","description":"...","date":"2021-01-08","kind":"vulnerability","severity":"critical","cvss":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","url":"https://github.com/servo/rust-smallvec/issues/252","aliases":["CVE-2021-25900"],"patched":[">= 0.6.14, < 1.0.0",">= 1.6.1"],"unaffected":["< 0.6.3"],"withdrawn":null}]}}""");
 
         var api = app.MapGroup("/api/v1").WithTags(ApiDocs.SecurityTag);
         api.MapGet("/advisories", GetAdvisoriesAsync).Auth(ApiAuth.Read)
@@ -58,8 +58,11 @@ public static class AdvisoryEndpoints
         var row = (await crates.ListVersionsAsync(crate.Id, ct)).FirstOrDefault(v => SemVersion.TryParse(v.Version, out var s) && s.Key == key);
         if (row is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{crate.Name}` has no version `{version}` in this registry");
         var found = await advisories.ForVersionAsync(crate.Name, row.Version, ct);
+        // The same parse as at publish (deterministic), so the normalised form matches what was checked and stored.
+        var license = string.IsNullOrWhiteSpace(row.License) ? null : Core.Licenses.LicenseExpressionParser.Parse(row.License).Expression;
         return TypedResults.Ok(new VersionResponse(new VersionDetail(
-            crate.Name, row.Version, row.Yanked, row.Checksum, row.Size, row.Downloads, row.CreatedAt, row.License, [.. found.Select(AdvisoryDto.Of)])));
+            crate.Name, row.Version, row.Yanked, row.Checksum, row.Size, row.Downloads, row.CreatedAt, row.License, [.. found.Select(AdvisoryDto.Of)],
+            license?.Normalized, license?.LicenseIds ?? [])));
     }
 
     private static async Task<Results<Ok<CrateAdvisoriesResponse>, ProblemHttpResult>> GetAdvisoriesAsync(
