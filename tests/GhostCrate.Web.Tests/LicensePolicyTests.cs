@@ -82,7 +82,7 @@ public sealed class LicensePolicyTests
         await using (var open = await TestApp.StartAsync())
         {
             Assert.Equal(HttpStatusCode.OK, (await open.PublishAsync(Body("own-terms", "1.0.0", null, "LICENSE.txt"))).StatusCode);
-            var report = await Json.ReadAsync(await open.Client().GetAsync("/api/v1/admin/licenses?license=custom"));
+            var report = await Json.ReadAsync(await open.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/licenses?license=custom"));
             var row = Assert.Single(report.GetProperty("versions").EnumerateArray());
             Assert.Equal(("own-terms", true, true), (row.GetProperty("crate").GetString(), row.GetProperty("custom").GetBoolean(), row.GetProperty("allowed").GetBoolean()));
         }
