@@ -25,6 +25,7 @@ public sealed record LicensePolicy(string Name, LicensePolicyMode Mode, IReadOnl
     public static string? ValidateEntry(string? entry)
     {
         if (string.IsNullOrWhiteSpace(entry)) return "an entry is empty";
+        if (entry.Length > 200) return $"an entry is {entry.Length} characters long; at most 200 are accepted";
         if (entry.EndsWith('*'))
         {
             var prefix = entry[..^1];
