@@ -36,9 +36,9 @@ internal static class LicensedCrates
     public static async Task<(CrateProject Project, ProcessResult Result)> PublishAsync(CargoSandbox cargo, string prefix, string license)
     {
         var project = await cargo.NewLibAsync($"{prefix}-{Ids.New()}");
-        var manifest = await File.ReadAllTextAsync(project.ManifestPath);
+        var manifest = await File.ReadAllTextAsync(project.ManifestPath, TestContext.Current.CancellationToken);
         Assert.Contains("license = \"MIT\"", manifest, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(project.ManifestPath, manifest.Replace("license = \"MIT\"", $"license = \"{license}\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(project.ManifestPath, manifest.Replace("license = \"MIT\"", $"license = \"{license}\"", StringComparison.Ordinal), TestContext.Current.CancellationToken);
         return (project, await cargo.PublishAsync(project, verify: false));
     }
 }
@@ -70,7 +70,7 @@ public sealed class LicensePolicyTests(DenyGplServerFixture fixture) : EndToEndT
         if (refusal is null)
         {
             Assert.True(result.Succeeded, result.Describe());
-            var version = JsonNode.Parse((await Http.GetAsync($"/api/v1/crates/{project.Name}/{project.Version}")).Body)!["version"]!;
+            var version = JsonNode.Parse((await Http.GetAsync($"/api/v1/crates/{project.Name}/{project.Version}", cancellationToken: Cancel)).Body)!["version"]!;
             Assert.Equal(license, version["license"]!.GetValue<string>());
             Assert.Equal(license.Replace("/", " OR ", StringComparison.Ordinal).Replace("GPL-3.0+", "GPL-3.0-or-later", StringComparison.Ordinal),
                 version["license_expression"]!.GetValue<string>());
@@ -79,8 +79,8 @@ public sealed class LicensePolicyTests(DenyGplServerFixture fixture) : EndToEndT
         Assert.False(result.Succeeded, result.Describe());
         Assert.Contains(refusal, result.StdErr, StringComparison.Ordinal);
         if (license.Contains("GPL", StringComparison.Ordinal)) Assert.Contains("the registry's licence policy", result.StdErr, StringComparison.Ordinal);
-        Assert.Equal(404, (await Http.GetAsync($"/api/v1/crates/{project.Name}")).Code);
-        Assert.Equal(404, (await Http.GetIndexFileAsync(project.Name)).Code);
+        Assert.Equal(404, (await Http.GetAsync($"/api/v1/crates/{project.Name}", cancellationToken: Cancel)).Code);
+        Assert.Equal(404, (await Http.GetIndexFileAsync(project.Name, cancellationToken: Cancel)).Code);
     }
 }
 
@@ -93,6 +93,6 @@ public sealed class LicenseWarningTests(WarnGplServerFixture fixture) : EndToEnd
 
         Assert.True(result.Succeeded, result.Describe());
         Assert.Contains("`GPL-3.0-or-later` is denied (`GPL-*`)", result.StdErr, StringComparison.Ordinal);
-        Assert.Single(await Http.GetIndexEntriesAsync(project.Name));
+        Assert.Single(await Http.GetIndexEntriesAsync(project.Name, cancellationToken: Cancel));
     }
 }
