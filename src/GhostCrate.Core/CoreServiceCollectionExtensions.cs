@@ -56,6 +56,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ContentChecks.ProxiedCrateFlagger>();
         services.AddSingleton<Typosquats.TyposquatService>();
         services.AddSingleton<Sbom.SbomService>();
+        // Licences (issue 20): the publish-time policy check, organizations' policies and the report.
+        services.AddSingleton<Licenses.LicenseService>();
         services.AddSingleton<Feeds.FeedService>();
         // The job queue (issue 21): the runner and scheduler the host's worker drives, and the queue's own upkeep.
         services.AddSingleton<Jobs.JobRunner>();

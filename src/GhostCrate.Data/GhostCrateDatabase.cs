@@ -48,6 +48,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Advisories = new Advisories.AdvisoryRepository(factory);
         ContentFlags = new ContentChecks.ContentFlagRepository(factory);
         PrivateCrateNames = new Typosquats.PrivateCrateNames(factory);
+        Licenses = new Licenses.LicenseRepository(factory);
         JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
@@ -83,6 +84,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.ContentChecks.IContentFlagRepository ContentFlags { get; }
     public Core.Typosquats.IPrivateCrateNames PrivateCrateNames { get; }
+    public Core.Licenses.ILicenseRepository Licenses { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
 

@@ -74,6 +74,7 @@ public static class GhostCrateWeb
         app.MapNotifications();
         app.MapBackups();
         app.MapOrganizations();
+        app.MapLicenses();
         app.MapSso();
         app.MapGhostCrateUi();
         app.MapGhostCrateOpenApi();

@@ -33,6 +33,8 @@ public static class AuditActions
     public const string OrgInvitationCancelled = "org.invitation_cancelled";
     public const string OrgMemberRoleChanged = "org.member_role_changed";
     public const string OrgMemberRemoved = "org.member_removed";
+    public const string OrgLicensePolicySet = "org.license_policy_set";
+    public const string OrgLicensePolicyRemoved = "org.license_policy_removed";
     public const string TeamCreated = "team.created";
     public const string TeamDeleted = "team.deleted";
     public const string TeamMemberAdded = "team.member_added";

@@ -76,7 +76,9 @@ public sealed record NewCrateVersion(
     /// <summary>What the .crate's content check found (docs/security.md "Content flags"); stored with the version.</summary>
     IReadOnlyList<Packaging.Content.ContentFlag>? ContentFlags = null,
     /// <summary>Names a new crate resembles (docs/security.md "Typosquats"): a crate.typosquat_suspected event goes out with the publish.</summary>
-    IReadOnlyList<Notifications.SimilarCrate>? SimilarCrates = null);
+    IReadOnlyList<Notifications.SimilarCrate>? SimilarCrates = null,
+    /// <summary>The parsed licence (Core/Licenses), stored with the version in the same transaction.</summary>
+    Licenses.VersionLicense? LicenseInfo = null);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);

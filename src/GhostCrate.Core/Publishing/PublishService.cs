@@ -34,7 +34,8 @@ public sealed class PublishService(
     Advisories.AdvisoryService advisories,
     SparseIndexService index,
     IOptions<ContentCheckOptions> contentChecks,
-    Typosquats.TyposquatService typosquats)
+    Typosquats.TyposquatService typosquats,
+    Licenses.LicenseService licenses)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -101,6 +102,10 @@ public sealed class PublishService(
             similar = await typosquats.FindAsync(meta.Name, cancellationToken);
         }
 
+        // The licence is checked with the other metadata, before the tarball is unpacked or anything is written.
+        var licenseCheck = await licenses.CheckPublishAsync(meta.Name, meta.License, existing, cancellationToken);
+        if (licenseCheck.Error is { } licenseRefused) return licenseRefused;
+
         var tarball = CrateTarballValidator.Validate(crateFile, meta.Name, meta.Vers, new TarballLimits(settings.MaxUnpackedSizeBytes, settings.MaxTarballEntries)
         {
             LargeFileBytes = contentChecks.Value.LargeFileBytes,
@@ -133,7 +138,8 @@ public sealed class PublishService(
             Keywords: meta.Keywords.Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
             Categories: categories.Known,
             ContentFlags: tarball.Info?.ContentFlags,
-            SimilarCrates: [.. similar.Select(s => new Notifications.SimilarCrate(s.Existing, Typosquats.TyposquatNames.RuleName(s.Rule), s.Popular))]);
+            SimilarCrates: [.. similar.Select(s => new Notifications.SimilarCrate(s.Existing, Typosquats.TyposquatNames.RuleName(s.Rule), s.Popular))],
+            LicenseInfo: licenseCheck.Value!.License);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
@@ -188,7 +194,8 @@ public sealed class PublishService(
         if (write.CrateCreated && similar.Count > 0) details["similar_to"] = string.Join(", ", similar.Select(s => s.Existing));
         await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", details, cancellationToken);
         // A racing first publish of the same name may have created the crate: then this one was not the first.
-        var warnings = write.CrateCreated ? await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken) : [];
+        var warnings = new List<string>(licenseCheck.Value.Warnings);
+        if (write.CrateCreated) warnings.AddRange(await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken));
         if (warnings.Count > 0)
             logger.LogWarning("New crate {Crate} resembles {Similar}", meta.Name, string.Join(", ", similar.Select(s => s.Existing)));
         return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, warnings) { InvalidCategories = categories.Invalid });

@@ -62,6 +62,7 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
             await InsertDependenciesAsync(connection, transaction, versionId, version.Dependencies, cancellationToken);
             await ContentChecks.ContentFlagsSql.ReplaceAsync(connection, transaction, Core.ContentChecks.ContentFlagSources.Private,
                 version.CanonicalName, version.Version, version.ContentFlags ?? [], cancellationToken);
+            if (version.LicenseInfo is { } license) await Licenses.LicenseRepository.InsertAsync(connection, transaction, versionId, license, cancellationToken);
             await UpdateCrateAsync(connection, transaction, crateId, version, created, cancellationToken);
             await Notifications.EventOutbox.CratePublishedAsync(factory, connection, transaction, crateName, version.Version,
                 version.Checksum, version.Size, version.PublisherId, created, version.PublishedAt, cancellationToken);

@@ -68,6 +68,9 @@ public sealed record VersionDetail(
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("license")] string? License,
     [property: JsonPropertyName("advisories")] IReadOnlyList<AdvisoryDto> Advisories,
-    [property: JsonPropertyName("content_flags")] IReadOnlyList<ContentFlagDto> ContentFlags);
+    [property: JsonPropertyName("content_flags")] IReadOnlyList<ContentFlagDto> ContentFlags,
+    /// <summary>`license` as SPDX (docs/security.md, "Licences"): normalised, null when it declares none or is not valid.</summary>
+    [property: JsonPropertyName("license_expression")] string? LicenseExpression = null,
+    [property: JsonPropertyName("license_ids")] IReadOnlyList<string>? LicenseIds = null);
 
 public sealed record VersionResponse([property: JsonPropertyName("version")] VersionDetail Version);

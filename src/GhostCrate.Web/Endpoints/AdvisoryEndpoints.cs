@@ -32,7 +32,7 @@ public static class AdvisoryEndpoints
             .AddEndpointFilter(CargoAuthentication.RequireReadAccess)
             .WithTags(ApiDocs.CargoTag).Auth(ApiAuth.Read)
             .Operation("getVersion", "One version of a crate with the security advisories that affect it and its content flags").CargoErrors(401, 404)
-            .ResponseExample(200, """{"version":{"crate":"smallvec","num":"1.6.0","yanked":false,"checksum":"0000000000000000000000000000000000000000000000000000000000000000","size":1234,"downloads":0,"created_at":"2026-12-05T00:00:00+00:00","license":"MIT","advisories":[{"id":"RUSTSEC-2021-0003","package":"smallvec","title":"Buffer overflow in SmallVec::insert_many","description":"...","date":"2021-01-08","kind":"vulnerability","severity":"critical","cvss":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","url":"https://github.com/servo/rust-smallvec/issues/252","aliases":["CVE-2021-25900"],"patched":[">= 0.6.14, < 1.0.0",">= 1.6.1"],"unaffected":["< 0.6.3"],"withdrawn":null}],"content_flags":[{"kind":"build_script","path":"build.rs","detail":"runs at build time on every machine that builds this crate"}]}}""");
+            .ResponseExample(200, """{"version":{"crate":"smallvec","num":"1.6.0","yanked":false,"checksum":"0000000000000000000000000000000000000000000000000000000000000000","size":1234,"downloads":0,"created_at":"2026-12-05T00:00:00+00:00","license":"MIT","license_expression":"MIT","license_ids":["MIT"],"advisories":[{"id":"RUSTSEC-2021-0003","package":"smallvec","title":"Buffer overflow in SmallVec::insert_many","description":"...","date":"2021-01-08","kind":"vulnerability","severity":"critical","cvss":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","url":"https://github.com/servo/rust-smallvec/issues/252","aliases":["CVE-2021-25900"],"patched":[">= 0.6.14, < 1.0.0",">= 1.6.1"],"unaffected":["< 0.6.3"],"withdrawn":null}],"content_flags":[{"kind":"build_script","path":"build.rs","detail":"runs at build time on every machine that builds this crate"}]}}""");
 
         var api = app.MapGroup("/api/v1").WithTags(ApiDocs.SecurityTag);
         api.MapGet("/advisories", GetAdvisoriesAsync).Auth(ApiAuth.Read)
@@ -55,9 +55,11 @@ public static class AdvisoryEndpoints
         if (error is not null) return error;
         var found = await advisories.ForVersionAsync(crate!.Name, row!.Version, ct);
         var flags = await contentFlags.ForVersionAsync(Core.ContentChecks.ContentFlagSources.Private, CrateName.Canonicalize(crate.Name), row.Version, ct);
+        // The same parse as at publish (deterministic), so the normalised form matches what was checked and stored.
+        var license = string.IsNullOrWhiteSpace(row.License) ? null : Core.Licenses.LicenseExpressionParser.Parse(row.License).Expression;
         return TypedResults.Ok(new VersionResponse(new VersionDetail(
             crate.Name, row.Version, row.Yanked, row.Checksum, row.Size, row.Downloads, row.CreatedAt, row.License,
-            [.. found.Select(AdvisoryDto.Of)], [.. flags.Select(ContentFlagDto.Of)])));
+            [.. found.Select(AdvisoryDto.Of)], [.. flags.Select(ContentFlagDto.Of)], license?.Normalized, license?.LicenseIds ?? [])));
     }
 
     private static async Task<Results<Ok<CrateAdvisoriesResponse>, ProblemHttpResult>> GetAdvisoriesAsync(

@@ -31,6 +31,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Email));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Backup));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Docs));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Licenses));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Ui));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Publishing));
         services.AddGhostCrateData(settings.Database);

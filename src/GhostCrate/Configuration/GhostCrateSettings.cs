@@ -53,6 +53,9 @@ public sealed record GhostCrateSettings(
     public BackupOptions Backup { get; init; } = new();
     /// <summary>Rustdoc upload, serving and builder (section Docs).</summary>
     public DocsOptions Docs { get; init; } = new();
+
+    /// <summary>The registry's licence policy (section Licenses).</summary>
+    public LicenseOptions Licenses { get; init; } = new();
     /// <summary>The web UI's registry name in snippets and its branding (section Ui).</summary>
     public UiOptions Ui { get; init; } = new();
     /// <summary>Content flags and approval holds at publish (section Publishing).</summary>
@@ -79,6 +82,7 @@ public sealed record GhostCrateSettings(
         var email = Bind<EmailOptions>(config, EmailOptions.Section, errors);
         var backup = Bind<BackupOptions>(config, BackupOptions.Section, errors);
         var docs = Bind<DocsOptions>(config, DocsOptions.Section, errors);
+        var licenses = Bind<LicenseOptions>(config, LicenseOptions.Section, errors);
         var ui = Bind<UiOptions>(config, UiOptions.Section, errors);
         var publishing = Bind<ContentCheckOptions>(config, ContentCheckOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
@@ -126,6 +130,7 @@ public sealed record GhostCrateSettings(
         docs.Build.ScratchDir = Path.GetFullPath(string.IsNullOrWhiteSpace(docs.Build.ScratchDir) ? Path.Combine(dataDir, "docs-build") : docs.Build.ScratchDir, workingDirectory);
         if (string.IsNullOrWhiteSpace(docs.Build.RegistryUrl)) docs.Build.RegistryUrl = DocsBuildOptions.DefaultRegistryUrl(urls);
         errors.AddRange(DocsOptions.Validate(docs));
+        errors.AddRange(LicenseOptions.Validate(licenses));
         errors.AddRange(UiOptions.Validate(ui));
         errors.AddRange(ContentCheckOptions.Validate(publishing));
         errors.AddRange(DocsBuildOptions.Validate(docs.Build, Environment.IsPrivilegedProcess));
@@ -141,7 +146,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui, Publishing = publishing }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui, Publishing = publishing, Licenses = licenses }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

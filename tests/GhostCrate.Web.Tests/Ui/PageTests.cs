@@ -170,8 +170,9 @@ public sealed class PageTests
         Assert.Equal("cargo add widget --registry ghostcrate", page.GetElementById("cargo-add")!.TextContent);
         Assert.Contains("widget = { version = \"1.1.0\", registry = \"ghostcrate\" }", page.GetElementById("cargo-toml")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.QuerySelector("button[data-copy-target=cargo-add]"));
-        Assert.Equal("https://github.com/acme/widget", page.QuerySelector(".facts-list a")!.GetAttribute("href"));
-        Assert.Equal("MIT", page.QuerySelector("[data-license]")!.TextContent);
+        Assert.Equal("https://github.com/acme/widget", page.QuerySelector(".facts-list a.wrap")!.GetAttribute("href"));
+        Assert.Equal("MIT", page.QuerySelector("[data-license]")!.TextContent.Trim());
+        Assert.Equal("https://spdx.org/licenses/MIT.html", page.QuerySelector("[data-license] a[data-spdx=MIT]")!.GetAttribute("href"));
         Assert.Equal("/users/admin", page.QuerySelector(".owners a")!.GetAttribute("href"));
         Assert.NotNull(page.QuerySelector("a[href='/crates/widget/1.1.0/graph']"));
         Assert.NotNull(page.GetElementById("downloads-chart"));

@@ -35,6 +35,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<EmailOptions>(EmailOptions.Section);
         Add<BackupOptions>(BackupOptions.Section);
         Add<DocsOptions>(DocsOptions.Section);
+        Add<LicenseOptions>(LicenseOptions.Section);
         Add<UiOptions>(UiOptions.Section);
         Add<ContentCheckOptions>(ContentCheckOptions.Section);
         Sections = sections;
