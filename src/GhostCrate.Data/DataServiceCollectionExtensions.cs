@@ -38,6 +38,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DownloadStats);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Usage);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Advisories);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Policy);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DataProtectionKeys);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().AccessEpoch);

@@ -46,6 +46,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         DownloadStats = new DownloadStatsRepository(factory);
         Usage = new Analytics.UsageRepository(factory);
         Advisories = new Advisories.AdvisoryRepository(factory);
+        Policy = new Policy.PolicyRepository(factory);
         JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
@@ -79,6 +80,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IDownloadStatsRepository DownloadStats { get; }
     public Core.Analytics.IUsageRepository Usage { get; }
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
+    public Core.Policy.IPolicyRepository Policy { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
 

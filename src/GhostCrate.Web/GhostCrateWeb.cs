@@ -73,6 +73,7 @@ public static class GhostCrateWeb
         app.MapNotifications();
         app.MapBackups();
         app.MapOrganizations();
+        app.MapPolicy();
         app.MapSso();
         app.MapGhostCrateUi();
         app.MapGhostCrateOpenApi();

@@ -32,6 +32,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Backup));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Docs));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Ui));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Policy));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

@@ -55,6 +55,8 @@ public sealed record GhostCrateSettings(
     public DocsOptions Docs { get; init; } = new();
     /// <summary>The web UI's registry name in snippets and its branding (section Ui).</summary>
     public UiOptions Ui { get; init; } = new();
+    /// <summary>Refusing downloads of versions with security advisories (section Policy); off by default.</summary>
+    public PolicyOptions Policy { get; init; } = new();
 
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
@@ -78,6 +80,7 @@ public sealed record GhostCrateSettings(
         var backup = Bind<BackupOptions>(config, BackupOptions.Section, errors);
         var docs = Bind<DocsOptions>(config, DocsOptions.Section, errors);
         var ui = Bind<UiOptions>(config, UiOptions.Section, errors);
+        var policy = Bind<PolicyOptions>(config, PolicyOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -124,6 +127,7 @@ public sealed record GhostCrateSettings(
         if (string.IsNullOrWhiteSpace(docs.Build.RegistryUrl)) docs.Build.RegistryUrl = DocsBuildOptions.DefaultRegistryUrl(urls);
         errors.AddRange(DocsOptions.Validate(docs));
         errors.AddRange(UiOptions.Validate(ui));
+        errors.AddRange(PolicyOptions.Validate(policy));
         errors.AddRange(DocsBuildOptions.Validate(docs.Build, Environment.IsPrivilegedProcess));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
@@ -137,7 +141,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui, Policy = policy }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

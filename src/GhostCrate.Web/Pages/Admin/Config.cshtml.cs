@@ -36,6 +36,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<BackupOptions>(BackupOptions.Section);
         Add<DocsOptions>(DocsOptions.Section);
         Add<UiOptions>(UiOptions.Section);
+        Add<PolicyOptions>(PolicyOptions.Section);
         Sections = sections;
     }
 }
