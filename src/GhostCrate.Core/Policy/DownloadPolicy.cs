@@ -134,7 +134,8 @@ public sealed class DownloadPolicy(
             var a = b.Advisory;
             var severity = a.Severity == AdvisorySeverity.Unknown ? $"no CVSS score, counted as {Name(options.Value.UnscoredAs)}" : Name((BlockThreshold)(int)a.Severity);
             var fix = a.Versions.Patched.Count == 0 ? "no fixed version" : "fixed in " + string.Join(" or ", a.Versions.Patched);
-            return $"{a.Id} ({severity}; {a.Title}; {fix}; {b.By})";
+            // Id, severity and fix first: cargo may shorten a long error body, and these are what the reader acts on.
+            return $"{a.Id} ({severity}, {fix}; {b.By}): {a.Title}";
         });
         var detail = $"download of `{crateName}@{version}` refused by the security policy: {string.Join("; ", parts)}. " +
             "Upgrade to a fixed version, or ask an administrator to allow the advisory (ghostcrate advisories allow ID --reason R --until DATE)";

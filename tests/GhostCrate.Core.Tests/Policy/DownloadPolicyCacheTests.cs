@@ -3,7 +3,6 @@ using GhostCrate.Core.Options;
 using GhostCrate.Core.Policy;
 using GhostCrate.Core.Tests.Advisories;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Core.Tests.Policy;
 
@@ -61,7 +60,7 @@ public sealed class DownloadPolicyCacheTests
         var service = new AdvisoryService(advisories, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
         Assert.Empty((await service.SyncAsync([new AdvisoryFile("crates/smallvec/RUSTSEC-2021-0003.md", Critical)], AdvisoryLimits.Default, CancellationToken.None)).Rejected);
         var store = new CountingPolicyRepository();
-        var policy = new DownloadPolicy(store, advisories, Options.Create(new PolicyOptions { BlockSeverity = threshold }), TimeProvider.System, NullLogger<DownloadPolicy>.Instance);
+        var policy = new DownloadPolicy(store, advisories, Microsoft.Extensions.Options.Options.Create(new PolicyOptions { BlockSeverity = threshold }), TimeProvider.System, NullLogger<DownloadPolicy>.Instance);
         return (policy, store);
     }
 
@@ -76,7 +75,7 @@ public sealed class DownloadPolicyCacheTests
         {
             var check = policy.CheckAsync(VersionSources.Proxy("crates-io"), "smallvec", "1.6.0", CancellationToken.None);
             Assert.True(check.IsCompletedSuccessfully);
-            Assert.Null(check.Result);
+            Assert.Null(await check);
         }
         Assert.Equal(calls, store.Calls);
     }

@@ -5,11 +5,10 @@ using Microsoft.Extensions.Options;
 namespace GhostCrate.Web.Pages.Admin;
 
 /// <summary>The download policy at a glance (docs/security.md#policy): its settings, the allow-list, quarantine exemptions.</summary>
-public sealed class AdvisoriesModel(PolicyService policy, IOptions<PolicyOptions> options, IOptions<ProxyOptions> proxy, TimeProvider time) : AdminPageModel
+public sealed class AdvisoriesModel(PolicyService policy, IOptions<PolicyOptions> options, IOptions<ProxyOptions> proxy) : AdminPageModel
 {
     public PolicyOptions Settings => options.Value;
     public int QuarantineHours => proxy.Value.QuarantineHours;
-    public DateTimeOffset Now { get; } = time.GetUtcNow();
     public IReadOnlyList<AllowedAdvisory> Allowed { get; private set; } = [];
     public IReadOnlyList<QuarantineExemption> Exemptions { get; private set; } = [];
 
