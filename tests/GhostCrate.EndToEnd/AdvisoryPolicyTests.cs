@@ -35,7 +35,7 @@ public sealed class AdvisoryPolicyTests(AdvisoryPolicyTests.Fixture fixture) : P
 
     private async Task SyncAdvisoriesAsync()
     {
-        var sync = await Proxy.RunCliAsync(["advisories", "sync", "--from", AdvisoryDatabase()], cancellationToken: Cancel);
+        var sync = await Proxy.RunCliAsync(["advisories", "sync", "--from", AdvisoryDatabase(), "--data-dir", Proxy.DataDir], cancellationToken: Cancel);
         Assert.True(sync.Succeeded, sync.Describe());
     }
 
@@ -79,13 +79,13 @@ public sealed class AdvisoryPolicyTests(AdvisoryPolicyTests.Fixture fixture) : P
         var (_, patched) = await BuildConsumerAsync(consumer, $"patched-{id}", "smallvec = \"=1.6.1\"", "smallvec::v()");
         Assert.True(patched.Succeeded, patched.Describe());
 
-        var allow = await Proxy.RunCliAsync(["advisories", "allow", "RUSTSEC-2021-0003", "--reason", "end-to-end test", "--until", "2999-12-31"], cancellationToken: Cancel);
+        var allow = await Proxy.RunCliAsync(["advisories", "allow", "RUSTSEC-2021-0003", "--reason", "end-to-end test", "--until", "2999-12-31", "--data-dir", Proxy.DataDir], cancellationToken: Cancel);
         Assert.True(allow.Succeeded, allow.Describe());
         await WaitForDownloadStatusAsync("crates-io/api/v1/crates/smallvec/1.6.0/download", HttpStatusCode.OK);
         var (_, allowed) = await BuildConsumerAsync(consumer, $"allowed-{id}", "smallvec = \"=1.6.0\"", "smallvec::v()");
         Assert.True(allowed.Succeeded, allowed.Describe());
 
-        var disallow = await Proxy.RunCliAsync(["advisories", "disallow", "RUSTSEC-2021-0003"], cancellationToken: Cancel);
+        var disallow = await Proxy.RunCliAsync(["advisories", "disallow", "RUSTSEC-2021-0003", "--data-dir", Proxy.DataDir], cancellationToken: Cancel);
         Assert.True(disallow.Succeeded, disallow.Describe());
         await WaitForDownloadStatusAsync("crates-io/api/v1/crates/smallvec/1.6.0/download", HttpStatusCode.Forbidden);
     }
