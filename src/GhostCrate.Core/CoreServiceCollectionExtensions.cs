@@ -58,6 +58,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Sbom.SbomService>();
         // Licences (issue 20): the publish-time policy check, organizations' policies and the report.
         services.AddSingleton<Licenses.LicenseService>();
+        // Download policy (issue 20 item 3): blocking by advisory severity, the allow-list, the proxy's quarantine.
+        services.AddSingleton<Policy.DownloadPolicy>();
+        services.AddSingleton<Policy.PolicyService>();
+        services.AddSingleton<Policy.ProxyQuarantine>();
         services.AddSingleton<Feeds.FeedService>();
         // The job queue (issue 21): the runner and scheduler the host's worker drives, and the queue's own upkeep.
         services.AddSingleton<Jobs.JobRunner>();

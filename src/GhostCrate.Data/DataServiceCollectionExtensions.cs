@@ -41,6 +41,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().ContentFlags);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().PrivateCrateNames);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Licenses);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Policy);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DataProtectionKeys);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().AccessEpoch);

@@ -49,6 +49,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         ContentFlags = new ContentChecks.ContentFlagRepository(factory);
         PrivateCrateNames = new Typosquats.PrivateCrateNames(factory);
         Licenses = new Licenses.LicenseRepository(factory);
+        Policy = new Policy.PolicyRepository(factory);
         JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
@@ -85,6 +86,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.ContentChecks.IContentFlagRepository ContentFlags { get; }
     public Core.Typosquats.IPrivateCrateNames PrivateCrateNames { get; }
     public Core.Licenses.ILicenseRepository Licenses { get; }
+    public Core.Policy.IPolicyRepository Policy { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
 

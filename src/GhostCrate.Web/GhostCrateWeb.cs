@@ -53,6 +53,7 @@ public static class GhostCrateWeb
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
         app.UseAccessCacheInvalidation();
+        app.UseDownloadPolicyRefresh();
         app.MapSparseIndex();
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();
@@ -75,6 +76,7 @@ public static class GhostCrateWeb
         app.MapBackups();
         app.MapOrganizations();
         app.MapLicenses();
+        app.MapPolicy();
         app.MapSso();
         app.MapGhostCrateUi();
         app.MapGhostCrateOpenApi();

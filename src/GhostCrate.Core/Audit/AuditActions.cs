@@ -55,4 +55,10 @@ public static class AuditActions
     public const string SsoRolesChanged = "sso.roles_changed";
     public const string DocsUploaded = "docs.uploaded";
     public const string DocsRebuildRequested = "docs.rebuild_requested";
+    public const string OrgPolicySet = "policy.org_set";
+    public const string OrgPolicyRemoved = "policy.org_removed";
+    public const string AdvisoryAllowed = "advisory.allowed";
+    public const string AdvisoryDisallowed = "advisory.disallowed";
+    public const string QuarantineExempted = "quarantine.exempted";
+    public const string QuarantineExemptionRemoved = "quarantine.exemption_removed";
 }

@@ -16,6 +16,9 @@ public static class ChangeTopics
     /// <summary>A job was queued (Data/Jobs).</summary>
     public const string Jobs = "jobs";
 
+    /// <summary>Something a download verdict rests on changed (the policy epoch's triggers, migration 0019).</summary>
+    public const string Policy = "policy";
+
     /// <summary>Every topic this version knows.</summary>
-    public static IReadOnlyList<string> All { get; } = [Index, Access, Jobs];
+    public static IReadOnlyList<string> All { get; } = [Index, Access, Jobs, Policy];
 }

@@ -29,6 +29,13 @@ public sealed class ProxyOptions
     /// <summary>Largest .crate accepted from an upstream (spooled to a temp file while its checksum is verified).</summary>
     public long MaxCrateSizeBytes { get; set; } = 100L * 1024 * 1024;
 
+    /// <summary>
+    /// Quarantine of fresh proxied versions: a version published upstream less than this many hours ago (its index
+    /// entry's `pubtime`, else the time this registry first saw a download request for it) is refused at download
+    /// until it has aged, unless its crate has an exemption. 0 turns the quarantine off.
+    /// </summary>
+    public int QuarantineHours { get; set; }
+
     /// <summary>How often the in-memory hit/miss counters are added to the database.</summary>
     public TimeSpan StatsFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -19,14 +19,14 @@ internal sealed record CopiedTable(string Name, IReadOnlyList<string> Columns)
 /// Index files are derived too, and stamped with the change counter of the database that wrote them: they are neither
 /// copied nor counted as data, and the migrate that ends every restore writes them again from the target's counter
 /// (a copied stamp could lie below the target's counter, and a node following `seq > last` would skip later changes).
-/// The access epoch is the same kind of counter (nodes only compare it for change), kept by the target.
+/// The access and policy epochs are the same kind of counter (nodes only compare it for change), kept by the target.
 /// </summary>
 internal static class SnapshotTables
 {
     public const string Migrations = "schema_migrations";
 
     /// <summary>Tables that are bookkeeping or derived, never data: skipped when copying and when checking a target is empty.</summary>
-    public static readonly IReadOnlySet<string> NotData = new HashSet<string>(StringComparer.Ordinal) { Migrations, "index_files", "change_counter", "access_epoch" };
+    public static readonly IReadOnlySet<string> NotData = new HashSet<string>(StringComparer.Ordinal) { Migrations, "index_files", "change_counter", "access_epoch", "policy_epoch" };
 
     public static async Task<IReadOnlyList<CopiedTable>> ResolveAsync(SqliteConnection sqlite, NpgsqlConnection postgres, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Policy;
 using GhostCrate.Core.Proxy;
 using GhostCrate.Core.Publishing;
 using GhostCrate.Protocol.Api;
@@ -140,12 +141,17 @@ public static class CargoApiEndpoints
             .ResponseExample(200, """{"crates":[{"name":"demo","max_version":"1.2.0","description":"A demo crate","downloads":42,"updated_at":"2026-11-22T10:00:00+00:00"}],"meta":{"total":1}}""");
 
         // The `dl` template of config.json: {dl}/{crate}/{version}/download.
-        api.MapGet("/{name}/{version}/download", async Task<IResult> (string name, string version, HttpContext context, DownloadService downloads, CrateAccess access, IOptions<RegistryOptions> options) =>
+        api.MapGet("/{name}/{version}/download", async Task<IResult> (string name, string version, HttpContext context, DownloadService downloads, CrateAccess access, DownloadPolicy policy, IOptions<RegistryOptions> options) =>
         {
             if (!await access.CanReadAsync(name, (await context.GetCallerAsync()).Principal, context.RequestAborted))
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
             var download = await downloads.OpenAsync(name, version, context.RequestAborted);
             if (download is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
+            if (await policy.CheckAsync(Core.Advisories.VersionSources.Private, name, version, context.RequestAborted) is { } refused)
+            {
+                await download.Content.DisposeAsync();
+                return CargoResults.Error(StatusCodes.Status403Forbidden, refused.Detail);
+            }
             if (CrateFileResponses.SetHeadersAndCheck(context, options.Value, download.ETag))
             {
                 await download.Content.DisposeAsync();
@@ -157,11 +163,12 @@ public static class CargoApiEndpoints
         }).AddEndpointFilter(CargoAuthentication.RequireReadAccess)
             .Operation("downloadCrate", "Download a .crate file (config.json's `dl`)",
                 "The .crate file (gzip tar). Usually served before routing by the download fast path with the same headers; " +
-                "ETag and If-None-Match give 304. Each download is counted.")
+                "ETag and If-None-Match give 304. Each download is counted. A version the security policy blocks " +
+                "(docs/security.md#policy) answers 403 with the advisories in the error's detail.")
             .Auth(ApiAuth.Read)
             .Produces<Stream>(StatusCodes.Status200OK, CrateFileResponses.ContentType)
             .Produces(StatusCodes.Status304NotModified)
-            .CargoErrors(401, 404);
+            .CargoErrors(401, 403, 404);
 
         // Not part of Cargo's API, but what crates.io answers and what scripts and the UI use.
         api.MapGet("/{name}", async Task<Results<Ok<CrateResponse>, CargoError>> (string name, HttpContext context, ICrateRepository crates, CrateAccess access, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using GhostCrate.Core.Analytics;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Policy;
 using GhostCrate.Mirror;
 using GhostCrate.Mirror.Storage;
 using GhostCrate.Protocol.Crates;
@@ -57,7 +58,7 @@ public static class MirrorEndpoints
             return IndexFileResponses.AnswerMirrored(context, registry.Value, content);
         });
 
-        group.MapGet("/crates/{name}/{version}/download", (string name, string version, HttpContext context, UsageCounter usage, IOptions<RegistryOptions> registry) =>
+        group.MapGet("/crates/{name}/{version}/download", async (string name, string version, HttpContext context, UsageCounter usage, DownloadPolicy policy, IOptions<RegistryOptions> registry) =>
         {
             string path;
             try
@@ -70,6 +71,8 @@ public static class MirrorEndpoints
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"`{name}` `{version}` is not a crate in this mirror");
             }
             if (!File.Exists(path)) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this mirror");
+            if (await policy.CheckAsync(Core.Advisories.VersionSources.Mirror, name, version, context.RequestAborted) is { } refused)
+                return CargoResults.Error(StatusCodes.Status403Forbidden, refused.Detail);
             usage.Record(UsageKinds.MirrorDownload, UsageKinds.MirrorSource); // in memory; the analytics' daily counters
             // A mirrored .crate never changes: cache it for good (only privately behind auth-required). Range requests let clients resume.
             CrateFileResponses.SetCacheControl(context, registry.Value);

@@ -1,5 +1,6 @@
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Core.Policy;
 using GhostCrate.Core.Crates;
 using GhostCrate.Protocol.Client;
 using GhostCrate.Protocol.Index;
@@ -67,8 +68,13 @@ public static class ProxyEndpoints
         }).ExcludeFromDescription();
 
         // The `dl` of our config.json: {root}/api/v1/crates/{crate}/{version}/download.
-        mount.MapGet("/api/v1/crates/{name}/{version}/download", async (string name, string version, HttpContext context, ProxyDownloadService downloads, IOptions<RegistryOptions> options) =>
+        mount.MapGet("/api/v1/crates/{name}/{version}/download", async (string name, string version, HttpContext context, ProxyDownloadService downloads,
+            DownloadPolicy policy, ProxyQuarantine quarantine, IOptions<RegistryOptions> options) =>
         {
+            // Refused before anything is fetched: a blocked or quarantined version never reaches the cache.
+            if ((await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted)
+                 ?? await quarantine.CheckAsync(upstream, name, version, context.RequestAborted)) is { } refused)
+                return CargoResults.Error(StatusCodes.Status403Forbidden, refused.Detail);
             var download = await downloads.OpenAsync(upstream, name, version, context.RequestAborted);
             switch (download.Status)
             {

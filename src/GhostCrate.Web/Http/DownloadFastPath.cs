@@ -1,6 +1,7 @@
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Operations;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Policy;
 using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,11 +16,11 @@ namespace GhostCrate.Web.Http;
 /// (<see cref="SmallFileCache"/>), larger ones as files in large pieces (<see cref="PieceCopySendFile"/>).
 /// Like <see cref="SparseIndexFastPath"/>, it answers only what it can answer exactly as the download endpoint of
 /// <see cref="Endpoints.CargoApiEndpoints"/> would (same access check, count, headers and conditional requests):
-/// a GET of an existing version's file the caller may read. Everything else — other methods, unusual names, unknown
+/// a GET of an existing version's file the caller may read and the download policy allows. Everything else — other methods, unusual names, unknown
 /// versions, missing files, S3 storage, session cookies or missing/refused tokens in auth-required mode, failures
 /// before the response started — goes on through the full pipeline.
 /// </summary>
-public sealed class DownloadFastPath(RequestDelegate next, DownloadService downloads, CrateAccess access, SmallFileCache smallFiles, IOptions<RegistryOptions> options)
+public sealed class DownloadFastPath(RequestDelegate next, DownloadService downloads, CrateAccess access, DownloadPolicy policy, SmallFileCache smallFiles, IOptions<RegistryOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -92,8 +93,17 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
             || headers.IfRange.Count > 0 || headers.Range.Count > 0;
     }
 
-    private async ValueTask<LocalCrateFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version) =>
-        await FastPathAccess.MayReadAsync(context, settings, access, name) ? await downloads.FindLocalFileAsync(name, version, context.RequestAborted) : null;
+    /// <summary>
+    /// The file when the caller may read it and the download policy lets it through (with no policy on, that answer
+    /// costs no lookup); a refused version goes on to the endpoint, which answers the refusal in Cargo's envelope.
+    /// </summary>
+    private async ValueTask<LocalCrateFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version)
+    {
+        if (!await FastPathAccess.MayReadAsync(context, settings, access, name)) return null;
+        var file = await downloads.FindLocalFileAsync(name, version, context.RequestAborted);
+        if (file is null) return null;
+        return await policy.CheckAsync(Core.Advisories.VersionSources.Private, name, version, context.RequestAborted) is null ? file : null;
+    }
 
     /// <summary>
     /// `/api/v1/crates/{name}/{version}/download` (literal segments case-insensitive, as routing matches them), with a

@@ -14,7 +14,9 @@ public static class AdvisoryCommands
 {
     public static async Task<int> RunAdvisoriesAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output, TextWriter error)
     {
-        if (args.Positionals.ElementAtOrDefault(1) != "sync") throw new CliException("expected `advisories sync --from DIR|TARBALL` (see `ghostcrate --help`)");
+        var verb = args.Positionals.ElementAtOrDefault(1);
+        if (verb is "allow" or "disallow" or "allowed") return await PolicyCommands.RunAllowListAsync(verb, args, settings, output, error);
+        if (verb != "sync") throw new CliException("expected `advisories sync --from DIR|TARBALL`, `advisories allow ID --reason R --until DATE`, `advisories disallow ID` or `advisories allowed` (see `ghostcrate --help`)");
         args.EnsureOnly("--from", "--data-dir", "--config");
         var from = args.Option("--from") ?? throw new CliException("usage: ghostcrate advisories sync --from DIR|TARBALL");
         IReadOnlyList<AdvisoryFile> files;
@@ -74,7 +76,7 @@ public static class AdvisoryCommands
         return vulnerabilities > 0 || (warnings > 0 && args.Has("--deny-warnings")) ? 1 : 0;
     }
 
-    private static async Task<ServiceProvider> StartAsync(GhostCrateSettings settings)
+    internal static async Task<ServiceProvider> StartAsync(GhostCrateSettings settings)
     {
         if (settings.Database.Provider == Core.Options.DatabaseProvider.Sqlite) Directory.CreateDirectory(settings.DataDir);
         var services = ToolServices.Build(settings);

@@ -36,6 +36,7 @@ public static class CliApp
                 "serve" => await ServeCommand.RunAsync(args, configuration, settings, output),
                 "migrate" => await MigrateCommand.RunAsync(args, settings, output),
                 "admin" => await AdminCommands.RunAsync(args, settings, output, input),
+                "proxy" when args.Positionals.ElementAtOrDefault(1) == "quarantine" => await PolicyCommands.RunQuarantineAsync(args, settings, output, error),
                 "proxy" => await ProxyCommands.RunAsync(args, settings, output),
                 "backup" => await BackupCommands.RunAsync(args, settings, output, error),
                 "mirror" => await Mirror.MirrorCommands.RunAsync(args, output, error),

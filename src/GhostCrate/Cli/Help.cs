@@ -59,6 +59,12 @@ public static class Help
           ghostcrate advisories sync --from DIR|TARBALL [--data-dir DIR] [--config FILE]
               Import the RustSec advisory database (a checkout of rustsec/advisory-db or a .tar/.tar.gz of one) and
               flag the affected versions. Idempotent; one unreadable file rejects the whole import (exit 1).
+          ghostcrate advisories allow ID --reason R --until YYYY-MM-DD [--data-dir DIR] [--config FILE]
+              Put an advisory on the allow-list: it blocks no download until the end of that day (UTC). Audited.
+          ghostcrate advisories disallow ID | ghostcrate advisories allowed
+              Remove an advisory from the allow-list; list the allow-list.
+          ghostcrate proxy quarantine exempt CRATE --reason R --until YYYY-MM-DD | unexempt CRATE | exemptions
+              Let fresh versions of a proxied crate through Proxy:QuarantineHours until that day; end it; list them.
           ghostcrate audit [Cargo.lock] [--deny-warnings] [--data-dir DIR] [--config FILE]
               List the advisories affecting a lock file's registry packages, like cargo-audit (exit 1 when vulnerable).
           ghostcrate sbom [Cargo.lock] [--format cyclonedx|spdx] [--output FILE] [--data-dir DIR] [--config FILE]

@@ -34,6 +34,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Licenses));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Ui));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Publishing));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Policy));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {

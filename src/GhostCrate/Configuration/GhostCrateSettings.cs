@@ -60,6 +60,8 @@ public sealed record GhostCrateSettings(
     public UiOptions Ui { get; init; } = new();
     /// <summary>Content flags and approval holds at publish (section Publishing).</summary>
     public ContentCheckOptions Publishing { get; init; } = new();
+    /// <summary>Refusing downloads of versions with security advisories (section Policy); off by default.</summary>
+    public PolicyOptions Policy { get; init; } = new();
 
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
@@ -85,6 +87,7 @@ public sealed record GhostCrateSettings(
         var licenses = Bind<LicenseOptions>(config, LicenseOptions.Section, errors);
         var ui = Bind<UiOptions>(config, UiOptions.Section, errors);
         var publishing = Bind<ContentCheckOptions>(config, ContentCheckOptions.Section, errors);
+        var policy = Bind<PolicyOptions>(config, PolicyOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -133,6 +136,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(LicenseOptions.Validate(licenses));
         errors.AddRange(UiOptions.Validate(ui));
         errors.AddRange(ContentCheckOptions.Validate(publishing));
+        errors.AddRange(PolicyOptions.Validate(policy));
         errors.AddRange(DocsBuildOptions.Validate(docs.Build, Environment.IsPrivilegedProcess));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
@@ -146,7 +150,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui, Publishing = publishing, Licenses = licenses }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui, Publishing = publishing, Licenses = licenses, Policy = policy }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

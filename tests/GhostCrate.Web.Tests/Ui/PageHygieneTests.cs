@@ -51,6 +51,7 @@ public sealed class PageHygieneTests : IAsyncLifetime
     [InlineData("/admin/users")]
     [InlineData("/admin/orgs")]
     [InlineData("/admin/audit")]
+    [InlineData("/admin/advisories")]
     [InlineData("/admin/analytics")]
     [InlineData("/admin/mirror")]
     [InlineData("/admin/jobs")]

@@ -38,6 +38,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<LicenseOptions>(LicenseOptions.Section);
         Add<UiOptions>(UiOptions.Section);
         Add<ContentCheckOptions>(ContentCheckOptions.Section);
+        Add<PolicyOptions>(PolicyOptions.Section);
         Sections = sections;
     }
 }
