@@ -265,6 +265,13 @@ public sealed class OrganizationService(
         return Result<(OrganizationRecord, TeamRecord)>.Ok((found.Value, team));
     }
 
+    /// <summary>
+    /// The organization when the caller manages it (its owners and admins, and site administrators), as for members and
+    /// teams; its webhooks use the same rule (Notifications.WebhookService).
+    /// </summary>
+    public Task<Result<OrganizationRecord>> RequireManagerAsync(Principal caller, string name, string what, CancellationToken cancellationToken) =>
+        RequireRoleAsync(caller, name, OrgRole.Admin, what, cancellationToken);
+
     /// <summary>The organization when the caller has at least <paramref name="needed"/> (Owner &gt; Admin &gt; ...), or is a site admin.</summary>
     private async Task<Result<OrganizationRecord>> RequireRoleAsync(Principal caller, string name, OrgRole needed, string what, CancellationToken cancellationToken)
     {
