@@ -26,6 +26,12 @@ public interface IWebhookRepository
     /// </summary>
     Task<IReadOnlyList<long>> OrgIdsForEventAsync(string? crate, string? org, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets the stored secrets to <paramref name="replacement"/> only while they are still <paramref name="expected"/>
+    /// (compare-and-set); false when they changed meanwhile or the endpoint is gone.
+    /// </summary>
+    Task<bool> ReplaceSecretsAsync(long id, IReadOnlyList<string> expected, IReadOnlyList<string> replacement, CancellationToken cancellationToken);
+
     /// <summary>Turns an endpoint off (a receiver answered 410 Gone); it stays listed with the reason.</summary>
     Task DisableAsync(long id, string reason, DateTimeOffset now, CancellationToken cancellationToken);
 

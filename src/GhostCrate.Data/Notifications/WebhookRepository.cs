@@ -83,6 +83,12 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
                 },
                 cancellationToken: cancellationToken))).ToList(), cancellationToken);
 
+    public Task<bool> ReplaceSecretsAsync(long id, IReadOnlyList<string> expected, IReadOnlyList<string> replacement, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_endpoints SET secrets = @replacement WHERE id = @id AND secrets = @expected",
+            new { id, expected = JsonSerializer.Serialize(expected), replacement = JsonSerializer.Serialize(replacement) },
+            transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
     public Task DisableAsync(long id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = @reason, updated_at = @now WHERE id = @id",
