@@ -53,6 +53,7 @@ public static class DataServiceCollectionExtensions
             sp.GetRequiredService<GhostCrateDatabase>().Webhooks,
             sp.GetRequiredService<Core.Notifications.IWebhookSecretProtector>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Core.Notifications.ProtectedWebhookRepository>>()));
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().UpstreamCircuits);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().EmailPreferences);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().TokenExpiry);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);

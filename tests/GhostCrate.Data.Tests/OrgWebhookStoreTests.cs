@@ -1,4 +1,6 @@
+using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Notifications;
+using GhostCrate.Core.Organizations;
 using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
@@ -50,6 +52,45 @@ public abstract class OrgWebhookStoreTests(IDatabaseLane lane) : DatabaseTest(la
         Assert.NotNull(await webhooks.FindAsync(global.Id, Ct));
     }
 }
+
+public abstract class OrgMemberEventTests(IDatabaseLane lane) : DatabaseTest(lane)
+{
+    private async Task<List<(string Action, string? Role, string? Previous, string User)>> MemberEventsAsync() =>
+        (await Db.Ports.Jobs.ListAsync(JobState.Pending, 100, Ct))
+            .Where(j => j.Kind == RegistryEvent.JobKind)
+            .Select(j => RegistryEvent.Parse(j.Payload))
+            .Where(e => e.Type == RegistryEventTypes.OrgMemberChanged)
+            .OrderBy(e => e.Timestamp)
+            .Select(e => (e.Data.GetProperty("action").GetString()!, e.Data.GetProperty("role").GetString(), e.Data.GetProperty("previous_role").GetString(), e.Data.GetProperty("user").GetString()!))
+            .ToList();
+
+    [Fact]
+    public async Task Joining_changing_role_and_leaving_write_one_event_each_in_the_same_transaction()
+    {
+        var orgs = Db.Ports.Organizations;
+        var alice = await CreateUserAsync("alice");
+        var bob = await CreateUserAsync("bob");
+        var acme = (await orgs.CreateAsync("acme", "acme", alice.Id, T0, Ct))!;
+        Assert.Empty(await MemberEventsAsync());
+
+        var invitation = (await orgs.InviteAsync(acme.Id, bob.Id, OrgRole.Member, alice.Id, T0, T0.AddDays(14), Ct))!;
+        Assert.True(await orgs.AcceptInvitationAsync(invitation.Id, T0.AddSeconds(1), Ct));
+        Assert.True(await orgs.SetRoleAsync(acme.Id, bob.Id, OrgRole.Member, T0.AddSeconds(2), Ct));
+        Assert.True(await orgs.SetRoleAsync(acme.Id, bob.Id, OrgRole.Admin, T0.AddSeconds(3), Ct));
+        Assert.True(await orgs.RemoveMemberAsync(acme.Id, bob.Id, T0.AddSeconds(4), Ct));
+        Assert.False(await orgs.RemoveMemberAsync(acme.Id, bob.Id, T0.AddSeconds(5), Ct));
+        Assert.False(await orgs.SetRoleAsync(acme.Id, bob.Id, OrgRole.Owner, T0.AddSeconds(6), Ct));
+
+        // The unchanged role, the second removal and the role of a non-member write nothing.
+        Assert.Equal(
+            [("added", "member", null, "bob"), ("role_changed", "admin", "member", "bob"), ("removed", null, "admin", "bob")],
+            await MemberEventsAsync());
+    }
+}
+
+public sealed class SqliteOrgMemberEventTests(SqliteLane lane) : OrgMemberEventTests(lane), IClassFixture<SqliteLane>;
+
+public sealed class PostgresOrgMemberEventTests(PostgresLane lane) : OrgMemberEventTests(lane), IClassFixture<PostgresLane>;
 
 public sealed class SqliteOrgWebhookStoreTests(SqliteLane lane) : OrgWebhookStoreTests(lane), IClassFixture<SqliteLane>;
 

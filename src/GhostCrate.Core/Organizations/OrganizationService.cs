@@ -171,7 +171,7 @@ public sealed class OrganizationService(
         var callerIsOwner = await IsOwnerOrSiteAdminAsync(caller, org, cancellationToken);
         if ((role == OrgRole.Owner || current == OrgRole.Owner) && !callerIsOwner) return RegistryError.Forbidden("only owners of the organization may make or unmake owners");
         if (current == OrgRole.Owner && role != OrgRole.Owner && await CountOwnersAsync(org) <= 1) return RegistryError.BadRequest($"`{member.Username}` is the last owner of `{org.Name}`; make someone else an owner first");
-        await orgs.SetRoleAsync(org.Id, member.Id, role, cancellationToken);
+        await orgs.SetRoleAsync(org.Id, member.Id, role, time.GetUtcNow(), cancellationToken);
         await audit.RecordAsync(caller, AuditActions.OrgMemberRoleChanged, $"org:{org.Name}", Details(("user", member.Username), ("from", current!.Value.ToStored()), ("to", role.ToStored())), cancellationToken);
         return Result<OrgMemberRecord>.Ok(new OrgMemberRecord(member.Id, member.Username, role, time.GetUtcNow()));
     }
@@ -191,7 +191,7 @@ public sealed class OrganizationService(
             if (current == OrgRole.Owner && !await IsOwnerOrSiteAdminAsync(caller, org, cancellationToken)) return RegistryError.Forbidden("only owners of the organization may remove owners");
         }
         if (current == OrgRole.Owner && await CountOwnersAsync(org) <= 1) return RegistryError.BadRequest($"`{member.Username}` is the last owner of `{org.Name}`; make someone else an owner first, or delete the organization");
-        await orgs.RemoveMemberAsync(org.Id, member.Id, cancellationToken);
+        await orgs.RemoveMemberAsync(org.Id, member.Id, time.GetUtcNow(), cancellationToken);
         await audit.RecordAsync(caller, AuditActions.OrgMemberRemoved, $"org:{org.Name}", Details(("user", member.Username)), cancellationToken);
         return Result<bool>.Ok(true);
     }

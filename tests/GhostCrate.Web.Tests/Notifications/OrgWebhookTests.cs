@@ -207,4 +207,40 @@ public sealed class OrgWebhookTests
         Assert.Equal($"/orgs/acme/webhooks?id={id}&done=tested", tested.Headers.Location!.OriginalString);
         Assert.True(WebhookReceiver.VerifyStandard((await receiver.WaitForAsync(1))[0], secret));
     }
+
+    [Fact]
+    public async Task Member_changes_reach_the_organizations_endpoint_and_not_another_organizations()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = await TestApp.StartAsync(Settings);
+        var olga = app.Client(await Users.CreateWithTokenAsync(app, "olga"));
+        var bob = app.Client(await Users.CreateWithTokenAsync(app, "bob"));
+        var miaToken = await Users.CreateWithTokenAsync(app, "mia");
+        var nedToken = await Users.CreateWithTokenAsync(app, "ned");
+        await OkAsync(olga.PostAsJsonAsync("/api/v1/orgs", new { name = "acme" }), HttpStatusCode.Created);
+        await OkAsync(bob.PostAsJsonAsync("/api/v1/orgs", new { name = "beta" }), HttpStatusCode.Created);
+        var created = await OkAsync(olga.PostAsJsonAsync("/api/v1/orgs/acme/webhooks", new { url = receiver.Url.ToString(), events = new[] { "org.member_changed" } }), HttpStatusCode.Created);
+        var secret = created.GetProperty("secrets")[0].GetString()!;
+        await using var everything = await WebhookReceiver.StartAsync();
+        await OkAsync(app.Client(TestApp.AdminToken).PostAsJsonAsync("/api/v1/admin/webhooks", new { url = everything.Url.ToString(), events = new[] { "org.member_changed" } }), HttpStatusCode.Created);
+
+        await JoinAsync(app, bob, "beta", "ned", nedToken, "member");
+        await JoinAsync(app, olga, "acme", "mia", miaToken, "member");
+        await OkAsync(olga.PutAsJsonAsync("/api/v1/orgs/acme/members/mia", new { role = "admin" }));
+        await OkAsync(olga.DeleteAsync("/api/v1/orgs/acme/members/mia"));
+        await OkAsync(bob.DeleteAsync("/api/v1/orgs/beta/members/ned"));
+
+        // All five events reached the registry-wide endpoint, so all five were fanned out.
+        await everything.WaitForAsync(5);
+        var requests = await receiver.WaitForAsync(3);
+        var changes = requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data"))
+            .Select(d => (d.GetProperty("org").GetString(), d.GetProperty("user").GetString(), d.GetProperty("action").GetString(), d.GetProperty("role").GetString(), d.GetProperty("previous_role").GetString()))
+            .Order().ToList();
+        Assert.Equal(
+            [("acme", "mia", "added", "member", null), ("acme", "mia", "removed", null, "admin"), ("acme", "mia", "role_changed", "admin", "member")],
+            changes);
+        Assert.All(requests, r => Assert.True(WebhookReceiver.VerifyStandard(r, secret)));
+        Assert.Equal(3, receiver.Requests.Count);
+        Assert.DoesNotContain(receiver.Requests, r => r.Body.Contains("\"beta\"", StringComparison.Ordinal));
+    }
 }
