@@ -51,7 +51,13 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupSnapshots);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Jobs);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().JobWakeup);
-        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Webhooks);
+        // Secrets are encrypted at rest: the repository is wrapped by the one that protects them (the protector comes
+        // from the host, which owns the Data Protection key ring).
+        services.AddSingleton<Core.Notifications.IWebhookRepository>(sp => new Core.Notifications.ProtectedWebhookRepository(
+            sp.GetRequiredService<GhostCrateDatabase>().Webhooks,
+            sp.GetRequiredService<Core.Notifications.IWebhookSecretProtector>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Core.Notifications.ProtectedWebhookRepository>>()));
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().UpstreamCircuits);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().EmailPreferences);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().TokenExpiry);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);

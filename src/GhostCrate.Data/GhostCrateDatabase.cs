@@ -53,6 +53,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
+        UpstreamCircuits = new Proxy.UpstreamCircuitLog(factory);
         EmailPreferences = new Notifications.EmailPreferenceRepository(factory);
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
@@ -97,6 +98,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Jobs.IJobRepository Jobs { get; }
     public Core.Jobs.IJobWakeup JobWakeup { get; }
     public Core.Notifications.IWebhookRepository Webhooks { get; }
+    public Core.Proxy.IUpstreamCircuitLog UpstreamCircuits { get; }
     public Core.Notifications.Email.IEmailPreferenceRepository EmailPreferences { get; }
     public Core.Notifications.ITokenExpiryStore TokenExpiry { get; }
     public Core.Backup.IBackupRunLog BackupRuns => new GhostCrate.Data.Backup.BackupRunRepository(_factory);

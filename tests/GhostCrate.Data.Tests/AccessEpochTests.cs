@@ -36,8 +36,8 @@ public abstract class AccessEpochTests(IDatabaseLane lane) : DatabaseTest(lane)
         var team = (await Db.Ports.Organizations.CreateTeamAsync(org.Id, "core", "core", T0, Ct))!;
         await MovesAsync("adding a team member", () => Db.Ports.Organizations.AddTeamMemberAsync(team.Id, bob.Id, T0, Ct));
         await MovesAsync("removing a team member", () => Db.Ports.Organizations.RemoveTeamMemberAsync(team.Id, bob.Id, Ct));
-        await MovesAsync("changing a member's role", () => Db.Ports.Organizations.SetRoleAsync(org.Id, bob.Id, Core.Organizations.OrgRole.Admin, Ct));
-        await MovesAsync("removing an organization member", () => Db.Ports.Organizations.RemoveMemberAsync(org.Id, bob.Id, Ct));
+        await MovesAsync("changing a member's role", () => Db.Ports.Organizations.SetRoleAsync(org.Id, bob.Id, Core.Organizations.OrgRole.Admin, T0, Ct));
+        await MovesAsync("removing an organization member", () => Db.Ports.Organizations.RemoveMemberAsync(org.Id, bob.Id, T0, Ct));
         await MovesAsync("an organization becoming an owner", () => Db.Ports.CrateGroupOwners.AddOrgAsync(crate.Id, org.Id, T0, Ct));
         await MovesAsync("restricting a crate", () => Db.Ports.CrateGroupOwners.SetRestrictedAsync(crate.Id, true, Ct));
         await MovesAsync("adding a direct owner", () => Owners.AddAsync(crate.Id, bob.Id, T0, Ct));

@@ -13,7 +13,24 @@ public interface IWebhookRepository
 
     Task<WebhookEndpoint?> FindAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>Every endpoint, registry-wide and per organization (the fan-out picks among them).</summary>
     Task<IReadOnlyList<WebhookEndpoint>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>The registry-wide endpoints (<paramref name="orgId"/> null) or one organization's.</summary>
+    Task<IReadOnlyList<WebhookEndpoint>> ListAsync(long? orgId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The organizations an event is about, for per-organization endpoints: those owning <paramref name="crate"/>
+    /// directly or through one of their teams, and the organization named <paramref name="org"/>. Read when the event
+    /// is fanned out, so a crate given to an organization after the event does not send it there.
+    /// </summary>
+    Task<IReadOnlyList<long>> OrgIdsForEventAsync(string? crate, string? org, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the stored secrets to <paramref name="replacement"/> only while they are still <paramref name="expected"/>
+    /// (compare-and-set); false when they changed meanwhile or the endpoint is gone.
+    /// </summary>
+    Task<bool> ReplaceSecretsAsync(long id, IReadOnlyList<string> expected, IReadOnlyList<string> replacement, CancellationToken cancellationToken);
 
     /// <summary>Turns an endpoint off (a receiver answered 410 Gone); it stays listed with the reason.</summary>
     Task DisableAsync(long id, string reason, DateTimeOffset now, CancellationToken cancellationToken);

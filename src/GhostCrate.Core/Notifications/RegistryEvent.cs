@@ -35,7 +35,14 @@ public sealed record RegistryEvent(string Id, string Type, DateTimeOffset Timest
 
     /// <summary>The crate an event is about, for an endpoint's crate name patterns; null for events about no crate.</summary>
     [JsonIgnore]
-    public string? CrateName => Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty("crate", out var crate) && crate.ValueKind == JsonValueKind.String
-        ? crate.GetString()
-        : null;
+    public string? CrateName => StringMember("crate");
+
+    /// <summary>The organization an event is about (org.member_changed), for per-organization endpoints; else null.</summary>
+    [JsonIgnore]
+    public string? OrgName => StringMember("org");
+
+    private string? StringMember(string name) =>
+        Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 }

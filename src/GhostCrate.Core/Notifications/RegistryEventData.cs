@@ -30,5 +30,18 @@ public sealed record TyposquatSuspectedData(string Crate, string Version, string
 /// <summary>One name a new crate resembles; <see cref="Popular"/>: a crates.io name from the vendored list, else a private crate.</summary>
 public sealed record SimilarCrate(string Name, string Rule, bool Popular);
 
+/// <summary>
+/// org.member_changed: <see cref="Action"/> is "added" (an invitation was accepted), "removed" (left or removed) or
+/// "role_changed"; <see cref="Role"/> is the role afterwards (null when removed), <see cref="PreviousRole"/> before
+/// (null when added). <see cref="Org"/> routes the event to the organization's own webhook endpoints.
+/// </summary>
+public sealed record OrgMemberChangedData(string Org, string User, string Action, string? Role, string? PreviousRole);
+
+/// <summary>
+/// proxy.upstream_down and proxy.upstream_up: which upstream (its name under Proxy:Upstreams), since when, and for
+/// "down" the failure that opened the circuit (null for "up").
+/// </summary>
+public sealed record ProxyUpstreamData(string Upstream, DateTimeOffset Since, string? Error);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

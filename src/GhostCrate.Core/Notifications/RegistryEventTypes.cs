@@ -25,8 +25,33 @@ public static class RegistryEventTypes
     /// <summary>A new crate's name is close to an existing private crate or a popular crates.io crate (docs/security.md "Typosquats").</summary>
     public const string CrateTyposquatSuspected = "crate.typosquat_suspected";
 
+    /// <summary>Someone joined an organization (accepted an invitation), left or was removed, or got another role.</summary>
+    public const string OrgMemberChanged = "org.member_changed";
+
+    /// <summary>A proxy upstream's circuit breaker opened (once per outage across nodes).</summary>
+    public const string ProxyUpstreamDown = "proxy.upstream_down";
+
+    /// <summary>The outage ended: a node's probe to the upstream succeeded and its circuit closed.</summary>
+    public const string ProxyUpstreamUp = "proxy.upstream_up";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
-    public static IReadOnlyList<string> All { get; } = [CratePublished, CrateYanked, CrateUnyanked, OwnersChanged, TokenCreated, TokenRevoked, TokenExpiring, BackupSucceeded, BackupFailed, CrateTyposquatSuspected];
+    // One line per event, so that events added side by side merge cleanly.
+    public static IReadOnlyList<string> All { get; } =
+    [
+        CratePublished,
+        CrateYanked,
+        CrateUnyanked,
+        OwnersChanged,
+        TokenCreated,
+        TokenRevoked,
+        TokenExpiring,
+        BackupSucceeded,
+        BackupFailed,
+        OrgMemberChanged,
+        ProxyUpstreamDown,
+        ProxyUpstreamUp,
+        CrateTyposquatSuspected,
+    ];
 }

@@ -38,6 +38,9 @@ public sealed class WebhookDeliveryHandler(
         var endpoint = await webhooks.FindAsync(delivery.EndpointId, cancellationToken);
         if (endpoint is null || !endpoint.Enabled) return JobOutcome.GiveUp(endpoint is null ? "the endpoint was deleted" : "the endpoint is disabled");
         var registryEvent = RegistryEvent.Parse(delivery.Event);
+        // A signed endpoint whose secrets this server cannot decrypt (ProtectedWebhookRepository) gets nothing unsigned.
+        if (endpoint.Kind == WebhookKinds.Standard && endpoint.Secrets.Count == 0)
+            return JobOutcome.GiveUp("the endpoint's signing secret cannot be decrypted with this server's keys; rotate the secret");
 
         var result = await SendAsync(endpoint, registryEvent, delivery.Event, cancellationToken);
         await webhooks.AddDeliveryAsync(new WebhookDelivery(

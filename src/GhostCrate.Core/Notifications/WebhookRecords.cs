@@ -1,8 +1,10 @@
 namespace GhostCrate.Core.Notifications;
 
 /// <summary>
-/// A registry-wide webhook endpoint. <see cref="Events"/> and <see cref="CratePatterns"/> filter what it receives
-/// (empty: everything); <see cref="Secrets"/> are "whsec_" secrets, newest first, each signing every delivery.
+/// A webhook endpoint, registry-wide (<see cref="OrgId"/> null; administrators') or an organization's (it then
+/// receives only events about that organization and the crates it or its teams own). <see cref="Events"/> and
+/// <see cref="CratePatterns"/> filter what it receives (empty: everything); <see cref="Secrets"/> are "whsec_"
+/// secrets, newest first, each signing every delivery.
 /// </summary>
 public sealed record WebhookEndpoint(
     long Id,
@@ -15,7 +17,8 @@ public sealed record WebhookEndpoint(
     string? DisabledReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string Kind = WebhookKinds.Standard)
+    string Kind = WebhookKinds.Standard,
+    long? OrgId = null)
 {
     /// <summary>Whether this endpoint wants <paramref name="registryEvent"/>: its type is listed and its crate matches.</summary>
     public bool Wants(RegistryEvent registryEvent)
@@ -29,7 +32,7 @@ public sealed record WebhookEndpoint(
 
 public sealed record NewWebhookEndpoint(
     string Url, string Description, IReadOnlyList<string> Events, IReadOnlyList<string> CratePatterns, IReadOnlyList<string> Secrets, bool Enabled, DateTimeOffset Now,
-    string Kind = WebhookKinds.Standard);
+    string Kind = WebhookKinds.Standard, long? OrgId = null);
 
 /// <summary>
 /// What an endpoint receives: the signed event JSON (Standard Webhooks), or a chat message for Slack's incoming

@@ -15,16 +15,20 @@ public interface IOrganizationRepository
 
     Task<OrgRole?> GetRoleAsync(long orgId, long userId, CancellationToken cancellationToken);
     Task<IReadOnlyList<OrgMemberRecord>> ListMembersAsync(long orgId, CancellationToken cancellationToken);
-    Task<bool> SetRoleAsync(long orgId, long userId, OrgRole role, CancellationToken cancellationToken);
-    /// <summary>Removes the member and their team memberships in this organization.</summary>
-    Task<bool> RemoveMemberAsync(long orgId, long userId, CancellationToken cancellationToken);
+    /// <summary>Writes an org.member_changed event in the same transaction when the role really changed.</summary>
+    Task<bool> SetRoleAsync(long orgId, long userId, OrgRole role, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Removes the member and their team memberships in this organization, with an org.member_changed event.</summary>
+    Task<bool> RemoveMemberAsync(long orgId, long userId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Null when the user already has an open invitation to this organization.</summary>
     Task<InvitationRecord?> InviteAsync(long orgId, long userId, OrgRole role, long invitedBy, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
     Task<IReadOnlyList<InvitationRecord>> ListInvitationsForUserAsync(long userId, CancellationToken cancellationToken);
     Task<IReadOnlyList<InvitationRecord>> ListInvitationsForOrgAsync(long orgId, CancellationToken cancellationToken);
     Task<InvitationRecord?> FindInvitationAsync(long invitationId, CancellationToken cancellationToken);
-    /// <summary>In one transaction: deletes the invitation and makes its user a member with its role. False when it is gone.</summary>
+    /// <summary>
+    /// In one transaction: deletes the invitation, makes its user a member with its role and writes an
+    /// org.member_changed event. False when it is gone.
+    /// </summary>
     Task<bool> AcceptInvitationAsync(long invitationId, DateTimeOffset now, CancellationToken cancellationToken);
     Task<bool> DeleteInvitationAsync(long invitationId, CancellationToken cancellationToken);
 

@@ -171,7 +171,7 @@ public sealed class OrganizationService(
         var callerIsOwner = await IsOwnerOrSiteAdminAsync(caller, org, cancellationToken);
         if ((role == OrgRole.Owner || current == OrgRole.Owner) && !callerIsOwner) return RegistryError.Forbidden("only owners of the organization may make or unmake owners");
         if (current == OrgRole.Owner && role != OrgRole.Owner && await CountOwnersAsync(org) <= 1) return RegistryError.BadRequest($"`{member.Username}` is the last owner of `{org.Name}`; make someone else an owner first");
-        await orgs.SetRoleAsync(org.Id, member.Id, role, cancellationToken);
+        await orgs.SetRoleAsync(org.Id, member.Id, role, time.GetUtcNow(), cancellationToken);
         await audit.RecordAsync(caller, AuditActions.OrgMemberRoleChanged, $"org:{org.Name}", Details(("user", member.Username), ("from", current!.Value.ToStored()), ("to", role.ToStored())), cancellationToken);
         return Result<OrgMemberRecord>.Ok(new OrgMemberRecord(member.Id, member.Username, role, time.GetUtcNow()));
     }
@@ -191,7 +191,7 @@ public sealed class OrganizationService(
             if (current == OrgRole.Owner && !await IsOwnerOrSiteAdminAsync(caller, org, cancellationToken)) return RegistryError.Forbidden("only owners of the organization may remove owners");
         }
         if (current == OrgRole.Owner && await CountOwnersAsync(org) <= 1) return RegistryError.BadRequest($"`{member.Username}` is the last owner of `{org.Name}`; make someone else an owner first, or delete the organization");
-        await orgs.RemoveMemberAsync(org.Id, member.Id, cancellationToken);
+        await orgs.RemoveMemberAsync(org.Id, member.Id, time.GetUtcNow(), cancellationToken);
         await audit.RecordAsync(caller, AuditActions.OrgMemberRemoved, $"org:{org.Name}", Details(("user", member.Username)), cancellationToken);
         return Result<bool>.Ok(true);
     }
@@ -264,6 +264,13 @@ public sealed class OrganizationService(
         if (team is null) return RegistryError.NotFound($"`{found.Value.Name}` has no team `{teamName}`");
         return Result<(OrganizationRecord, TeamRecord)>.Ok((found.Value, team));
     }
+
+    /// <summary>
+    /// The organization when the caller manages it (its owners and admins, and site administrators), as for members and
+    /// teams; its webhooks use the same rule (Notifications.WebhookService).
+    /// </summary>
+    public Task<Result<OrganizationRecord>> RequireManagerAsync(Principal caller, string name, string what, CancellationToken cancellationToken) =>
+        RequireRoleAsync(caller, name, OrgRole.Admin, what, cancellationToken);
 
     /// <summary>The organization when the caller has at least <paramref name="needed"/> (Owner &gt; Admin &gt; ...), or is a site admin.</summary>
     private async Task<Result<OrganizationRecord>> RequireRoleAsync(Principal caller, string name, OrgRole needed, string what, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace GhostCrate.Core.Proxy;
 /// fails at once without contacting the upstream, so callers fall back to their cached copies immediately. A 404 is a
 /// success: the upstream answered.
 /// </summary>
-public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogger<UpstreamGateway> logger)
+public sealed class UpstreamGateway(IUpstreamHttp http, IUpstreamCircuitLog circuits, TimeProvider time, ILogger<UpstreamGateway> logger)
 {
     /// <summary>config.json rarely changes; re-read it this often.</summary>
     private static readonly TimeSpan ConfigLifetime = TimeSpan.FromHours(1);
@@ -101,6 +101,7 @@ public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogg
                 upstream.Stats.CircuitChanged(open: true);
                 logger.LogWarning("Upstream {Upstream} failed {Failures} times in a row: serving cached copies without asking it until {RetryAt:u}",
                     upstream.Name, upstream.Breaker.FailureThreshold, upstream.Breaker.RetryAt);
+                await ReportAsync(upstream, down: true, failure, now);
             }
         }
         else
@@ -110,8 +111,26 @@ public sealed class UpstreamGateway(IUpstreamHttp http, TimeProvider time, ILogg
             {
                 upstream.Stats.CircuitChanged(open: false);
                 logger.LogInformation("Upstream {Upstream} answers again: circuit breaker closed", upstream.Name);
+                await ReportAsync(upstream, down: false, null, now);
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Tells the other nodes (and webhooks: proxy.upstream_down / proxy.upstream_up) about a transition. Only on a
+    /// transition, so rarely; a database that cannot be reached must not fail the proxy request, which is answered from
+    /// the cache precisely because something is down.
+    /// </summary>
+    private async Task ReportAsync(Upstream upstream, bool down, string? error, DateTimeOffset now)
+    {
+        try
+        {
+            await circuits.RecordAsync(upstream.Name, down, error, now, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Could not record that upstream {Upstream} is {State}", upstream.Name, down ? "down" : "up");
+        }
     }
 }

@@ -99,6 +99,26 @@ internal static class EventOutbox
                 new BackupEventData(run.Target, run.BackupId, run.StartedAt, run.FinishedAt, Math.Round(run.Duration.TotalSeconds, 3), run.Bytes, error), run.FinishedAt),
             cancellationToken);
 
+    /// <summary>org.member_changed, in the transaction that adds, removes or re-roles the member.</summary>
+    public static async Task OrgMemberChangedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long orgId, long userId, string action, string? role, string? previousRole,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var org = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT name FROM organizations WHERE id = @orgId", new { orgId }, transaction, cancellationToken: cancellationToken)) ?? "";
+        var user = await UsernameAsync(connection, transaction, userId, cancellationToken) ?? "";
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.OrgMemberChanged, new OrgMemberChangedData(org, user, action, role, previousRole), now),
+            cancellationToken);
+    }
+
+    /// <summary>proxy.upstream_down / proxy.upstream_up, in the transaction that flips the shared upstream_circuits row.</summary>
+    public static Task UpstreamCircuitAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, string upstream, bool down, string? error, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(down ? RegistryEventTypes.ProxyUpstreamDown : RegistryEventTypes.ProxyUpstreamUp, new ProxyUpstreamData(upstream, now, down ? error : null), now),
+            cancellationToken);
+
     private static Task AddAsync(IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, RegistryEvent registryEvent, CancellationToken cancellationToken) =>
         JobSql.InsertAsync(factory, connection, transaction, registryEvent.ToJob(), registryEvent.Timestamp, cancellationToken);
 

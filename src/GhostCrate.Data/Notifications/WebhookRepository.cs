@@ -9,7 +9,7 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
 {
     private const string EndpointColumns =
         "id AS Id, url AS Url, description AS Description, events AS Events, crate_patterns AS CratePatterns, secrets AS Secrets, " +
-        "enabled AS Enabled, disabled_reason AS DisabledReason, created_at AS CreatedAt, updated_at AS UpdatedAt, kind AS Kind";
+        "enabled AS Enabled, disabled_reason AS DisabledReason, created_at AS CreatedAt, updated_at AS UpdatedAt, kind AS Kind, org_id AS OrgId";
 
     private const string DeliveryColumns =
         "id AS Id, endpoint_id AS EndpointId, event_id AS EventId, event_type AS EventType, payload AS Payload, attempt AS Attempt, " +
@@ -20,8 +20,8 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO webhook_endpoints (url, description, events, crate_patterns, secrets, enabled, disabled_reason, created_at, updated_at, kind)
-                VALUES (@Url, @Description, @events, @patterns, @secrets, @enabled, NULL, @now, @now, @Kind)
+                INSERT INTO webhook_endpoints (url, description, events, crate_patterns, secrets, enabled, disabled_reason, created_at, updated_at, kind, org_id)
+                VALUES (@Url, @Description, @events, @patterns, @secrets, @enabled, NULL, @now, @now, @Kind, @OrgId)
                 RETURNING id
                 """,
                 Parameters(endpoint), transaction, cancellationToken: cancellationToken));
@@ -56,6 +56,38 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
             (await connection.QueryAsync<EndpointRow>(new CommandDefinition(
                 $"SELECT {EndpointColumns} FROM webhook_endpoints ORDER BY id", cancellationToken: cancellationToken)))
             .Select(r => r.ToRecord()).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<WebhookEndpoint>> ListAsync(long? orgId, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<WebhookEndpoint>>(async connection =>
+            (await connection.QueryAsync<EndpointRow>(new CommandDefinition(
+                orgId is null
+                    ? $"SELECT {EndpointColumns} FROM webhook_endpoints WHERE org_id IS NULL ORDER BY id"
+                    : $"SELECT {EndpointColumns} FROM webhook_endpoints WHERE org_id = @orgId ORDER BY id",
+                new { orgId }, cancellationToken: cancellationToken)))
+            .Select(r => r.ToRecord()).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<long>> OrgIdsForEventAsync(string? crate, string? org, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<long>>(async connection =>
+            (await connection.QueryAsync<long>(new CommandDefinition(
+                """
+                SELECT o.org_id FROM crate_org_owners o JOIN crates c ON c.id = o.crate_id WHERE c.canonical_name = @crate
+                UNION
+                SELECT t.org_id FROM crate_team_owners o JOIN teams t ON t.id = o.team_id JOIN crates c ON c.id = o.crate_id WHERE c.canonical_name = @crate
+                UNION
+                SELECT id FROM organizations WHERE name_canonical = @org
+                """,
+                new
+                {
+                    crate = crate is null ? null : Protocol.Crates.CrateName.Canonicalize(crate),
+                    org = org is null ? null : Core.Organizations.OrganizationService.Canonical(org),
+                },
+                cancellationToken: cancellationToken))).ToList(), cancellationToken);
+
+    public Task<bool> ReplaceSecretsAsync(long id, IReadOnlyList<string> expected, IReadOnlyList<string> replacement, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_endpoints SET secrets = @replacement WHERE id = @id AND secrets = @expected",
+            new { id, expected = JsonSerializer.Serialize(expected), replacement = JsonSerializer.Serialize(replacement) },
+            transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
 
     public Task DisableAsync(long id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
@@ -106,6 +138,7 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
         endpoint.Url,
         endpoint.Description,
         endpoint.Kind,
+        endpoint.OrgId,
         events = JsonSerializer.Serialize(endpoint.Events),
         patterns = JsonSerializer.Serialize(endpoint.CratePatterns),
         secrets = JsonSerializer.Serialize(endpoint.Secrets),
@@ -126,10 +159,11 @@ internal sealed class WebhookRepository(IDbConnectionFactory factory) : IWebhook
         public long CreatedAt { get; set; }
         public long UpdatedAt { get; set; }
         public string Kind { get; set; } = WebhookKinds.Standard;
+        public long? OrgId { get; set; }
 
         public WebhookEndpoint ToRecord() => new(
             Id, Url, Description, List(Events), List(CratePatterns), List(Secrets), Enabled != 0, DisabledReason,
-            UnixTime.FromMs(CreatedAt), UnixTime.FromMs(UpdatedAt), Kind);
+            UnixTime.FromMs(CreatedAt), UnixTime.FromMs(UpdatedAt), Kind, OrgId);
 
         private static List<string> List(string json) => JsonSerializer.Deserialize<List<string>>(json) ?? [];
     }

@@ -1,4 +1,5 @@
 using Dapper;
+using GhostCrate.Data.Notifications;
 using GhostCrate.Core.Organizations;
 using GhostCrate.Data.Connections;
 
@@ -103,21 +104,38 @@ internal sealed class OrganizationRepository(IDbConnectionFactory factory) : IOr
             return rows.Select(r => r.ToRecord()).ToList();
         }, cancellationToken);
 
-    public Task<bool> SetRoleAsync(long orgId, long userId, OrgRole role, CancellationToken cancellationToken) =>
-        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE organization_members SET role = @role WHERE org_id = @orgId AND user_id = @userId",
-            new { orgId, userId, role = role.ToStored() }, transaction, cancellationToken: cancellationToken)) > 0, cancellationToken);
-
-    public Task<bool> RemoveMemberAsync(long orgId, long userId, CancellationToken cancellationToken) =>
+    public Task<bool> SetRoleAsync(long orgId, long userId, OrgRole role, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
+            var previous = await RoleAsync(connection, transaction, orgId, userId, cancellationToken);
+            if (previous is null) return false;
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE organization_members SET role = @role WHERE org_id = @orgId AND user_id = @userId",
+                new { orgId, userId, role = role.ToStored() }, transaction, cancellationToken: cancellationToken));
+            if (previous != role.ToStored())
+                await EventOutbox.OrgMemberChangedAsync(factory, connection, transaction, orgId, userId, "role_changed", role.ToStored(), previous, now, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> RemoveMemberAsync(long orgId, long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) =>
+        {
+            var previous = await RoleAsync(connection, transaction, orgId, userId, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM team_members WHERE user_id = @userId AND team_id IN (SELECT id FROM teams WHERE org_id = @orgId)",
                 new { orgId, userId }, transaction, cancellationToken: cancellationToken));
-            return await connection.ExecuteAsync(new CommandDefinition(
+            var removed = await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM organization_members WHERE org_id = @orgId AND user_id = @userId",
                 new { orgId, userId }, transaction, cancellationToken: cancellationToken)) > 0;
+            if (removed)
+                await EventOutbox.OrgMemberChangedAsync(factory, connection, transaction, orgId, userId, "removed", null, previous, now, cancellationToken);
+            return removed;
         }, cancellationToken);
+
+    private static Task<string?> RoleAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long orgId, long userId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT role FROM organization_members WHERE org_id = @orgId AND user_id = @userId",
+            new { orgId, userId }, transaction, cancellationToken: cancellationToken));
 
     public Task<InvitationRecord?> InviteAsync(long orgId, long userId, OrgRole role, long invitedBy, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
@@ -160,12 +178,14 @@ internal sealed class OrganizationRepository(IDbConnectionFactory factory) : IOr
                 """,
                 new { invitationId }, transaction, cancellationToken: cancellationToken));
             if (invitation is null) return false;
-            await connection.ExecuteAsync(new CommandDefinition(
+            var added = await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO organization_members (org_id, user_id, role, created_at) VALUES (@OrgId, @UserId, @Role, @now)
                 ON CONFLICT (org_id, user_id) DO NOTHING
                 """,
                 new { invitation.OrgId, invitation.UserId, invitation.Role, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken));
+            if (added > 0)
+                await EventOutbox.OrgMemberChangedAsync(factory, connection, transaction, invitation.OrgId, invitation.UserId, "added", invitation.Role, null, now, cancellationToken);
             return true;
         }, cancellationToken);
 

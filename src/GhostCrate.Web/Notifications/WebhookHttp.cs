@@ -24,6 +24,7 @@ public static class NotificationServices
         services.AddJobHandler<Core.Notifications.Email.EmailSendHandler>();
         services.AddSingleton<Core.Notifications.Email.IMailSender, SmtpMailSender>();
         services.AddSingleton<Core.Notifications.Email.IUnsubscribeTokens, UnsubscribeTokens>();
+        services.AddSingleton<IWebhookSecretProtector, WebhookSecretProtector>();
         services.AddSingleton<Core.Feeds.IFeedTokens, Feeds.FeedTokens>();
         services.AddSingleton<IWebhookHttp, WebhookHttp>();
         services.AddHttpClient(WebhookHttp.ClientName)

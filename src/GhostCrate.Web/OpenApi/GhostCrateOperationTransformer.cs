@@ -31,6 +31,18 @@ internal sealed class GhostCrateOperationTransformer : IOpenApiOperationTransfor
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var method = context.Description.HttpMethod ?? "GET";
+        // A route parameter the handler reads from the route values itself (the organizations' webhook routes share
+        // the registry-wide handlers, NotificationEndpoints) is still a parameter of the operation (OpenAPI 3.1 §4.8.12).
+        if (context.Description.RelativePath is { } path)
+        {
+            operation.Parameters ??= [];
+            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(path, @"\{(\w+)[^}]*\}"))
+            {
+                var name = match.Groups[1].Value;
+                if (operation.Parameters.Any(p => p.Name == name && p.In == ParameterLocation.Path)) continue;
+                operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+            }
+        }
         // Index routes answer HEAD as well as GET (ReadMethods): one endpoint, two operations, whose ids must differ.
         if (HttpMethods.IsHead(method) && operation.OperationId is { } id)
         {

@@ -57,6 +57,9 @@ public static class ServeCommand
             await output.WriteLineAsync($"Copied {imported} cookie key(s) from {Path.Combine(settings.DataDir, "keys")} into the database (the folder is no longer read).");
         }
         Web.Auth.IdentityWebServices.LoadCookieKeys(app.Services);
+        // Reading every webhook endpoint once encrypts the signing secrets of rows written before they were encrypted
+        // (Core.Notifications.ProtectedWebhookRepository), so no plaintext secret stays in the database after a start.
+        await app.Services.GetRequiredService<Core.Notifications.IWebhookRepository>().ListAsync(cancellationToken);
         app.MapGhostCrate();
         return app;
     }

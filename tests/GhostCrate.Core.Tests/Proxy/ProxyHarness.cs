@@ -32,7 +32,7 @@ internal sealed class ProxyHarness
         };
         var options = Microsoft.Extensions.Options.Options.Create(proxy);
         Registries = new UpstreamRegistries(options, Time);
-        Gateway = new UpstreamGateway(upstream, Time, NullLogger<UpstreamGateway>.Instance);
+        Gateway = new UpstreamGateway(upstream, Circuits, Time, NullLogger<UpstreamGateway>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
         Usage = new UsageCounter(UsageRows, Time, NullLogger<UsageCounter>.Instance);
         Advisories = new GhostCrate.Core.Advisories.AdvisoryService(AdvisoryRows, Time, NullLogger<GhostCrate.Core.Advisories.AdvisoryService>.Instance);
@@ -43,6 +43,7 @@ internal sealed class ProxyHarness
     }
 
     public ScriptedUpstream Upstream { get; }
+    public MemoryUpstreamCircuitLog Circuits { get; } = new();
     public ManualTime Time { get; } = new(Start);
     public MemoryProxyCache Cache { get; } = new();
     public MemoryBlobStore Blobs { get; } = new();
@@ -60,4 +61,16 @@ internal sealed class ProxyHarness
     public Task<ProxyIndexResult> GetAsync(string name) => Index.GetAsync(CratesIo, name, revalidate: false, CancellationToken.None);
 
     public int IndexRequests(string name) => Upstream.Requests.Count(r => r.RequestUri!.AbsolutePath.EndsWith("/" + name, StringComparison.Ordinal));
+}
+
+/// <summary>Records what the gateway reports, as the shared upstream_circuits table would receive it.</summary>
+internal sealed class MemoryUpstreamCircuitLog : IUpstreamCircuitLog
+{
+    public System.Collections.Concurrent.ConcurrentQueue<(string Upstream, bool Down, string? Error)> Reports { get; } = new();
+
+    public Task<bool> RecordAsync(string upstream, bool down, string? error, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Reports.Enqueue((upstream, down, error));
+        return Task.FromResult(true);
+    }
 }

@@ -87,6 +87,10 @@ public sealed class UpstreamCircuitBreakerTests
             Assert.Equal(V1, Encoding.UTF8.GetString(waited.File!.Content));
         }
         Assert.Equal(CircuitState.Open, h.CratesIo.Breaker.State);
+        // The opening is reported once, with the failure that caused it (proxy.upstream_down).
+        var opened = Assert.Single(h.Circuits.Reports);
+        Assert.Equal(("crates-io", true), (opened.Upstream, opened.Down));
+        Assert.Contains("did not answer", opened.Error, StringComparison.Ordinal);
 
         // Open: answered without the clock moving and without a request upstream.
         var before = h.Upstream.Requests.Count;
@@ -115,5 +119,7 @@ public sealed class UpstreamCircuitBreakerTests
         Assert.False(recovered.Stale);
         Assert.Equal(CircuitState.Closed, h.CratesIo.Breaker.State);
         Assert.Equal(before + 2, h.Upstream.Requests.Count);
+        // A failed probe is the same outage; the closing is reported once (proxy.upstream_up).
+        Assert.Equal([("crates-io", true), ("crates-io", false)], h.Circuits.Reports.Select(r => (r.Upstream, r.Down)));
     }
 }
