@@ -195,9 +195,11 @@ public sealed class PublishService(
         await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", details, cancellationToken);
         // A racing first publish of the same name may have created the crate: then this one was not the first.
         var warnings = new List<string>(licenseCheck.Value.Warnings);
-        if (write.CrateCreated) warnings.AddRange(await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken));
-        if (warnings.Count > 0)
+        if (write.CrateCreated && similar.Count > 0)
+        {
+            warnings.AddRange(await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken));
             logger.LogWarning("New crate {Crate} resembles {Similar}", meta.Name, string.Join(", ", similar.Select(s => s.Existing)));
+        }
         return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, warnings) { InvalidCategories = categories.Invalid });
     }
 

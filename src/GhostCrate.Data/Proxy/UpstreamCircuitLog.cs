@@ -6,7 +6,7 @@ using GhostCrate.Data.Notifications;
 namespace GhostCrate.Data.Proxy;
 
 /// <summary>
-/// upstream_circuits (migration 0021): one row per upstream that was ever down. "Down" inserts or flips the row only
+/// upstream_circuits (migration 0020): one row per upstream that was ever down. "Down" inserts or flips the row only
 /// when it is not down already; "up" flips it only when it is down. Both are single statements whose condition the
 /// database re-checks under the row lock, so of two nodes reporting the same transition at once exactly one changes
 /// the row, and only that one writes the event.

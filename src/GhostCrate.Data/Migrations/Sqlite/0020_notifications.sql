@@ -1,4 +1,4 @@
--- Notifications, second part (issue 21, docs/notifications.md), Sqlite. Keep in step with Postgres/0021_notifications.sql.
+-- Notifications, second part (issue 21, docs/notifications.md), Sqlite. Keep in step with Postgres/0020_notifications.sql.
 
 -- Per-organization webhook endpoints: NULL is a registry-wide endpoint (administrators'); otherwise the endpoint
 -- belongs to that organization, is managed by its owners and admins, and receives only events about crates the
