@@ -45,6 +45,10 @@ public class DownloadPolicyTests
     {
         var report = await app.Services.GetRequiredService<AdvisoryService>().SyncAsync(files, AdvisoryLimits.Default, CancellationToken.None);
         Assert.Empty(report.Rejected);
+        // The sync ran beside the server, like `ghostcrate advisories sync`; the server's policy snapshot, loaded at
+        // start, learns of it from the change feed's next poll. Refresh it now, as a write through the node does, so
+        // the next download sees the advisories without racing that poll.
+        await app.Services.GetRequiredService<Core.Policy.DownloadPolicy>().RefreshAsync(CancellationToken.None);
     }
 
     private static async Task PublishAsync(TestApp app, string name, string version)
