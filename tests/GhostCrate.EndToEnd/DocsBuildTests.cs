@@ -5,10 +5,29 @@ using GhostCrate.EndToEnd.Infrastructure;
 
 namespace GhostCrate.EndToEnd;
 
-/// <summary>A server with the docs builder on (sandbox: network namespace) and a short build timeout, for the timeout test.</summary>
+/// <summary>A server with the docs builder on (sandbox: network namespace) and a build timeout no real build reaches.</summary>
 public sealed class DocsBuilderServerFixture : ServerFixture
 {
-    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
+    protected override ServerOptions Options => new()
+    {
+        Settings = new Dictionary<string, string>
+        {
+            ["GHOSTCRATE_Docs__Build__Enabled"] = "true",
+            ["GHOSTCRATE_Docs__Build__Timeout"] = BuildTimeout.ToString(),
+            ["GHOSTCRATE_Docs__Build__Cargo"] = CargoSandbox.CargoPath,
+        },
+    };
+}
+
+/// <summary>
+/// A server of its own for the never-ending build: a short timeout ends that build soon, and no other test's build
+/// waits in the queue behind it (one build at a time per node).
+/// </summary>
+public sealed class ShortTimeoutDocsBuilderServerFixture : ServerFixture
+{
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromSeconds(30);
 
     protected override ServerOptions Options => new()
     {
@@ -71,8 +90,8 @@ public sealed class AuthRequiredDocsBuildTests(AuthRequiredDocsBuilderServerFixt
 /// <summary>
 /// The sandboxed builder with the real cargo on each lane (docs/rustdoc.md#building-docs-in-the-registry): a publish
 /// queues a build whose `cargo doc` fetches its dependency from GhostCrate and honours [package.metadata.docs.rs];
-/// a build script cannot reach a listener on the host; a build script that never ends is killed at the timeout; the
-/// scratch directory is empty after every build.
+/// a build script cannot reach a listener on the host (the timeout: <see cref="DocsBuildTimeoutTests"/>); the scratch
+/// directory is empty after every build.
 /// </summary>
 public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndTest(fixture), IClassFixture<DocsBuilderServerFixture>
 {
@@ -170,43 +189,6 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         AssertScratchEmpty();
     }
 
-    [Fact]
-    public async Task A_build_script_that_never_ends_is_killed_at_the_timeout_and_the_build_is_failed()
-    {
-        var project = await Cargo.NewLibAsync($"docloop-{Ids.New()}",
-            packageFields: "build = \"build.rs\"",
-            files: new Dictionary<string, string>
-            {
-                ["src/lib.rs"] = "pub struct Never;\n",
-                ["build.rs"] = "fn main() { loop { std::hint::spin_loop(); } }\n",
-            });
-        await Cargo.PublishOkAsync(project, verify: false);
-
-        var status = await WaitForBuildAsync(project.Name);
-        Assert.True(status["status"]!.GetValue<string>() == "failed", status.ToJsonString());
-        Assert.False(status["has_docs"]!.GetValue<bool>());
-        Assert.Contains("Docs:Build:Timeout", status["log"]!.GetValue<string>());
-        Assert.Contains("killed", status["log"]!.GetValue<string>());
-        AssertNoBuildProcessLeft();
-        AssertScratchEmpty();
-
-        // Anonymous callers see the state but not the log; the rebuild is the owners'.
-        var anonymous = await Http.GetAsync($"/api/v1/docs/{project.Name}/0.1.0/status", cancellationToken: Cancel);
-        Assert.True(anonymous.Status == HttpStatusCode.OK, anonymous.Describe());
-        var view = JsonNode.Parse(anonymous.Body)!;
-        Assert.Equal("failed", view["status"]!.GetValue<string>());
-        Assert.Null(view["log"]);
-        Assert.False(view["can_rebuild"]!.GetValue<bool>());
-        var refused = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), null, Cancel);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
-
-        var rebuild = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), Server.AdminToken, Cancel);
-        Assert.True(rebuild.Status == HttpStatusCode.Accepted, rebuild.Describe());
-        var again = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), Server.AdminToken, Cancel);
-        Assert.True(again.Status == HttpStatusCode.Conflict, again.Describe());
-        Assert.Equal("application/problem+json", again.Message.Content.Headers.ContentType?.MediaType);
-    }
-
     private Task<JsonNode> WaitForBuildAsync(string name) => WaitForBuildAsync(Http, Server.AdminToken, name);
 
     /// <summary>Polls the status until the build is built or failed (polling with a deadline; the job runs on its own).</summary>
@@ -224,17 +206,19 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         }
     }
 
-    private void AssertScratchEmpty()
+    private void AssertScratchEmpty() => AssertScratchEmpty(Server.DataDir);
+
+    internal static void AssertScratchEmpty(string dataDir)
     {
-        var scratch = Path.Combine(Server.DataDir, "docs-build");
+        var scratch = Path.Combine(dataDir, "docs-build");
         Assert.True(Directory.Exists(scratch), $"{scratch} does not exist: did a build run?");
         Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
     }
 
     /// <summary>No process of the killed build (cargo, rustc, the looping build script) is still running.</summary>
-    private void AssertNoBuildProcessLeft()
+    internal static void AssertNoBuildProcessLeft(string dataDir)
     {
-        var marker = Path.Combine(Server.DataDir, "docs-build") + "/";
+        var marker = Path.Combine(dataDir, "docs-build") + "/";
         foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
             string commandLine;
@@ -243,5 +227,46 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
             catch (UnauthorizedAccessException) { continue; }
             Assert.False(commandLine.Contains(marker, StringComparison.Ordinal), $"a process of the killed build is still running: {commandLine}");
         }
+    }
+}
+
+/// <summary>A build script that never ends is killed at Docs:Build:Timeout, with every process of its build.</summary>
+public sealed class DocsBuildTimeoutTests(ShortTimeoutDocsBuilderServerFixture fixture) : EndToEndTest(fixture), IClassFixture<ShortTimeoutDocsBuilderServerFixture>
+{
+    [Fact]
+    public async Task A_build_script_that_never_ends_is_killed_at_the_timeout_and_the_build_is_failed()
+    {
+        var project = await Cargo.NewLibAsync($"docloop-{Ids.New()}",
+            packageFields: "build = \"build.rs\"",
+            files: new Dictionary<string, string>
+            {
+                ["src/lib.rs"] = "pub struct Never;\n",
+                ["build.rs"] = "fn main() { loop { std::hint::spin_loop(); } }\n",
+            });
+        await Cargo.PublishOkAsync(project, verify: false);
+
+        var status = await DocsBuildTests.WaitForBuildAsync(Http, Server.AdminToken, project.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "failed", status.ToJsonString());
+        Assert.False(status["has_docs"]!.GetValue<bool>());
+        Assert.Contains("Docs:Build:Timeout", status["log"]!.GetValue<string>());
+        Assert.Contains("killed", status["log"]!.GetValue<string>());
+        DocsBuildTests.AssertNoBuildProcessLeft(Server.DataDir);
+        DocsBuildTests.AssertScratchEmpty(Server.DataDir);
+
+        // Anonymous callers see the state but not the log; the rebuild is the owners'.
+        var anonymous = await Http.GetAsync($"/api/v1/docs/{project.Name}/0.1.0/status", cancellationToken: Cancel);
+        Assert.True(anonymous.Status == HttpStatusCode.OK, anonymous.Describe());
+        var view = JsonNode.Parse(anonymous.Body)!;
+        Assert.Equal("failed", view["status"]!.GetValue<string>());
+        Assert.Null(view["log"]);
+        Assert.False(view["can_rebuild"]!.GetValue<bool>());
+        var refused = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), null, Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+
+        var rebuild = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), Server.AdminToken, Cancel);
+        Assert.True(rebuild.Status == HttpStatusCode.Accepted, rebuild.Describe());
+        var again = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), Server.AdminToken, Cancel);
+        Assert.True(again.Status == HttpStatusCode.Conflict, again.Describe());
+        Assert.Equal("application/problem+json", again.Message.Content.Headers.ContentType?.MediaType);
     }
 }

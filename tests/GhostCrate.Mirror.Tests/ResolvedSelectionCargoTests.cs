@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using GhostCrate.Mirror.Tests.Support;
-using GhostCrate.Mirror.Tests.Toolchains;
 
 namespace GhostCrate.Mirror.Tests;
 
@@ -110,29 +108,6 @@ public sealed class ResolvedSelectionCargoTests : IAsyncLifetime
         Assert.Contains("nr-base", build.Output);
     }
 
-    /// <summary>`cargo test` of a new library with crates-io replaced by the mirror and a fresh CARGO_HOME.</summary>
-    private async Task<(int Exit, string Output)> CargoBuildAsync(Uri server, string dependency, string code)
-    {
-        var project = Path.Combine(_work, "app");
-        Directory.CreateDirectory(Path.Combine(project, "src"));
-        await File.WriteAllTextAsync(Path.Combine(project, "Cargo.toml"), $"[package]\nname = \"rz-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{dependency}\n");
-        await File.WriteAllTextAsync(Path.Combine(project, "src", "lib.rs"), code);
-        var home = Path.Combine(_work, "cargo-home");
-        Directory.CreateDirectory(home);
-        await File.WriteAllTextAsync(Path.Combine(home, "config.toml"),
-            $"[source.crates-io]\nreplace-with = \"offline-mirror\"\n\n[source.offline-mirror]\nregistry = \"sparse+{server}mirror/index/\"\n");
-        var psi = new ProcessStartInfo(RustupHome.FindOnPath("cargo"), ["test", "--manifest-path", Path.Combine(project, "Cargo.toml")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("CARGO_", StringComparison.Ordinal))) psi.Environment.Remove(name);
-        psi.Environment["CARGO_HOME"] = home;
-        psi.Environment["CARGO_TARGET_DIR"] = Path.Combine(_work, "target");
-        psi.Environment["CARGO_TERM_COLOR"] = "never";
-        psi.Environment["CARGO_NET_RETRY"] = "0";
-        // The machine's rustup picks its own installed toolchain for cargo and rustc.
-        psi.Environment["RUSTUP_HOME"] = Environment.GetEnvironmentVariable("RUSTUP_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".rustup");
-        return await RustupHome.RunProcessAsync(psi);
-    }
+    private Task<(int Exit, string Output)> CargoBuildAsync(Uri server, string dependency, string code) =>
+        OfflineCargo.RunAsync(_work, server, "rz-app", dependency, code, "test");
 }
