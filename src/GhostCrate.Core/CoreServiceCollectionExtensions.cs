@@ -17,6 +17,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AccessCache>();
+        services.AddSingleton<Changes.ILocalWriteFollower>(sp => sp.GetRequiredService<AccessCache>());
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<UserService>();
         services.AddSingleton<AdminBootstrap>();
@@ -60,6 +61,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Licenses.LicenseService>();
         // Download policy (issue 20 item 3): blocking by advisory severity, the allow-list, the proxy's quarantine.
         services.AddSingleton<Policy.DownloadPolicy>();
+        services.AddSingleton<Changes.ILocalWriteFollower>(sp => sp.GetRequiredService<Policy.DownloadPolicy>());
         services.AddSingleton<Policy.PolicyService>();
         services.AddSingleton<Policy.ProxyQuarantine>();
         services.AddSingleton<Feeds.FeedService>();

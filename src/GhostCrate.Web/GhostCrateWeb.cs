@@ -52,8 +52,7 @@ public static class GhostCrateWeb
         // Pages have their own friendly error pages (UseGhostCrateUi); every other route answers in Cargo's envelope.
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
-        app.UseAccessCacheInvalidation();
-        app.UseDownloadPolicyRefresh();
+        app.UseLocalWriteInvalidation();
         app.MapSparseIndex();
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();

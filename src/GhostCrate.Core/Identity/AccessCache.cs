@@ -15,7 +15,7 @@ namespace GhostCrate.Core.Identity;
 /// (<see cref="Invalidate"/>). <see cref="MaxAge"/> is a backstop for a notification path that fails unnoticed.
 /// </para>
 /// </summary>
-public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<AccessCache> logger)
+public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<AccessCache> logger) : Changes.ILocalWriteFollower
 {
     /// <summary>Longest time an entry is used without looking the answer up again.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);

@@ -15,8 +15,9 @@ namespace GhostCrate.Core.Policy;
 /// <para>
 /// The stored part of the policy is held per node in a <see cref="PolicySnapshot"/> stamped with the policy epoch
 /// (migration 0019; triggers move it on every change of a policy table, of the advisories, of a crate's organization
-/// owners). The change feed's <c>policy</c> topic calls <see cref="CatchUpAsync"/>; a change made through this node
-/// calls <see cref="RefreshAsync"/> before answering. So with no policy on, a download costs no database round trip,
+/// owners). The change feed's <c>policy</c> topic calls <see cref="CatchUpAsync"/>; any write request through this node
+/// calls <see cref="Invalidate"/>, so the next check reads the epoch before trusting the snapshot (one cheap read, then
+/// the fast path again). So with no policy on, a download costs no database round trip,
 /// and with one on, only a private crate with a matching advisory below the registry's threshold costs one lookup of
 /// its owning organizations (once per epoch).
 /// </para>
@@ -26,11 +27,16 @@ public sealed class DownloadPolicy(
     IAdvisoryRepository advisories,
     IOptions<PolicyOptions> options,
     TimeProvider time,
-    ILogger<DownloadPolicy> logger)
+    ILogger<DownloadPolicy> logger) : Changes.ILocalWriteFollower
 {
     private readonly ParsedAdvisoryCache _parsed = new();
     private readonly SemaphoreSlim _reload = new(1, 1);
     private PolicySnapshot? _snapshot;
+
+    // Invalidate() counts up; a catch-up that began after invalidation N records N as verified. While the two differ,
+    // the snapshot may predate a write made through this node, so checks take the path that reads the epoch first.
+    private long _invalidations;
+    private long _verified;
 
     /// <summary>
     /// Null when the download may go ahead, else why not. Completes synchronously (no database) when the snapshot is
@@ -39,24 +45,58 @@ public sealed class DownloadPolicy(
     public ValueTask<DownloadRefusal?> CheckAsync(string source, string crateName, string version, CancellationToken cancellationToken)
     {
         var snapshot = Volatile.Read(ref _snapshot);
-        if (snapshot is not null && !snapshot.Blocks(options.Value.BlockSeverity)) return ValueTask.FromResult<DownloadRefusal?>(null);
-        return CheckSlowAsync(snapshot, source, crateName, version, cancellationToken);
+        if (snapshot is not null && Verified && !snapshot.Blocks(options.Value.BlockSeverity)) return ValueTask.FromResult<DownloadRefusal?>(null);
+        return CheckSlowAsync(Verified ? snapshot : null, source, crateName, version, cancellationToken);
     }
 
-    /// <summary>The current snapshot (loaded on first use).</summary>
-    internal async ValueTask<PolicySnapshot> SnapshotAsync(CancellationToken cancellationToken) =>
-        Volatile.Read(ref _snapshot) ?? await ReloadAsync(cancellationToken);
+    private bool Verified => Volatile.Read(ref _verified) == Volatile.Read(ref _invalidations);
+
+    /// <summary>The current snapshot (loaded on first use; after <see cref="Invalidate"/>, checked against the epoch first).</summary>
+    internal async ValueTask<PolicySnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (Verified && Volatile.Read(ref _snapshot) is { } known) return known;
+        await CatchUpAsync(cancellationToken);
+        return Volatile.Read(ref _snapshot)!;
+    }
 
     /// <summary>Called by the change feed (topic <c>policy</c>): reloads when the stored epoch moved.</summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
+        var invalidations = Volatile.Read(ref _invalidations);
         var known = Volatile.Read(ref _snapshot);
-        if (known is not null && await repository.EpochAsync(cancellationToken) == known.Epoch) return;
-        await ReloadAsync(cancellationToken);
+        if (known is null || await repository.EpochAsync(cancellationToken) != known.Epoch) await ReloadAsync(cancellationToken);
+        // Record the newest invalidation this read covers (never go back: a later catch-up may have finished first).
+        long seen;
+        while ((seen = Volatile.Read(ref _verified)) < invalidations && Interlocked.CompareExchange(ref _verified, invalidations, seen) != seen)
+        {
+        }
     }
 
-    /// <summary>Reads the stored policy again (after a change through this node, so its next request sees it).</summary>
-    public Task RefreshAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+    /// <summary>
+    /// A write went through this node (Web/Http/LocalWriteInvalidation.cs): the next check reads the epoch before it
+    /// trusts the snapshot, and a catch-up starts now so that usually it already has. Returns at once.
+    /// </summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _invalidations);
+        _ = CatchUpQuietlyAsync();
+    }
+
+    /// <summary>Reads the stored policy again now (a change made beside the server, such as an in-process advisory sync).</summary>
+    public Task RefreshAsync(CancellationToken cancellationToken) => CatchUpAsync(cancellationToken);
+
+    private async Task CatchUpQuietlyAsync()
+    {
+        try
+        {
+            await CatchUpAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The write itself succeeded; the next check (or the change feed) reads the epoch again.
+            logger.LogDebug(e, "Catching up with the download policy after a write failed");
+        }
+    }
 
     private async Task<PolicySnapshot> ReloadAsync(CancellationToken cancellationToken)
     {

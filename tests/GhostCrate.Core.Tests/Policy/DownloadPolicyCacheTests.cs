@@ -65,6 +65,24 @@ public sealed class DownloadPolicyCacheTests
     }
 
     [Fact]
+    public async Task A_write_through_this_node_makes_the_next_check_read_the_epoch_instead_of_trusting_the_snapshot()
+    {
+        var (policy, store) = await CreateAsync(BlockThreshold.Off);
+        Assert.Null(await policy.CheckAsync(VersionSources.Private, "smallvec", "1.6.0", CancellationToken.None));
+
+        // An organization policy and its ownership are stored (the epoch moves) and the change feed has not told us yet.
+        store.Orgs.Add(new OrgDownloadPolicy(7, "acme", BlockThreshold.High, DateTimeOffset.UnixEpoch, "alice"));
+        store.Owners["smallvec"] = [7];
+        store.Epoch++;
+        Assert.Null(await policy.CheckAsync(VersionSources.Private, "smallvec", "1.6.0", CancellationToken.None));
+
+        policy.Invalidate();
+        var refusal = await policy.CheckAsync(VersionSources.Private, "smallvec", "1.6.0", CancellationToken.None);
+        Assert.NotNull(refusal);
+        Assert.Contains("organization `acme`", refusal.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_no_policy_on_a_download_after_the_first_touches_no_store_and_completes_synchronously()
     {
         var (policy, store) = await CreateAsync(BlockThreshold.Off);
