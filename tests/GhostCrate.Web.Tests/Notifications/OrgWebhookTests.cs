@@ -78,13 +78,11 @@ public sealed class OrgWebhookTests
         Assert.Equal(HttpStatusCode.OK, (await bob.DeleteAsync("/api/v1/crates/beta-lib/2.0.0/yank")).StatusCode);
 
         // Every 2.0.0 event has reached the registry-wide endpoint, so every fan-out has run.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (allReceiver.Requests.Select(Describe).Count(d => d.Version == "2.0.0") < 6 && DateTime.UtcNow < deadline) await Task.Delay(25);
+        await Eventually.TrueAsync(() => allReceiver.Requests.Select(Describe).Count(d => d.Version == "2.0.0") >= 6, "six 2.0.0 events at the registry-wide endpoint", TimeSpan.FromSeconds(30));
         Assert.Equal(6, allReceiver.Requests.Select(Describe).Count(d => d.Version == "2.0.0"));
 
         var expected = new (string, string?, string?)[] { ("crate.published", "acme-core", "2.0.0"), ("crate.published", "acme-lib", "2.0.0"), ("crate.yanked", "acme-lib", "2.0.0") };
-        deadline = DateTime.UtcNow.AddSeconds(30);
-        while (orgReceiver.Requests.Select(Describe).Count(d => d.Version == "2.0.0") < expected.Length && DateTime.UtcNow < deadline) await Task.Delay(25);
+        await Eventually.TrueAsync(() => orgReceiver.Requests.Select(Describe).Count(d => d.Version == "2.0.0") >= expected.Length, "the organization's 2.0.0 events", TimeSpan.FromSeconds(30));
         var received = orgReceiver.Requests.ToList();
         // 1.0.0 events may or may not still have been fanned out after the endpoint was made; 2.0.0 ones are exact.
         Assert.Equal(expected, received.Select(Describe).Where(d => d.Version == "2.0.0").Order().ToArray());
@@ -96,16 +94,17 @@ public sealed class OrgWebhookTests
         });
 
         // The organization's delivery log lists them; "send test event" reaches its receiver, signed.
-        deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement log;
-        do log = (await OkAsync(olga.GetAsync($"/api/v1/orgs/acme/webhooks/{endpointId}/deliveries"))).GetProperty("deliveries");
-        while (log.GetArrayLength() < received.Count && DateTime.UtcNow < deadline && await Task.Delay(25).ContinueWith(_ => true));
+        var log = default(JsonElement);
+        await Eventually.TrueAsync(async () =>
+        {
+            log = (await OkAsync(olga.GetAsync($"/api/v1/orgs/acme/webhooks/{endpointId}/deliveries"))).GetProperty("deliveries");
+            return log.GetArrayLength() >= received.Count;
+        }, "every delivery in the organization's log", TimeSpan.FromSeconds(30));
         Assert.Equal(received.Count, log.GetArrayLength());
         Assert.All(log.EnumerateArray(), d => Assert.True(d.GetProperty("success").GetBoolean()));
         var test = await OkAsync(olga.PostAsync($"/api/v1/orgs/acme/webhooks/{endpointId}/test", null), HttpStatusCode.Accepted);
         var testId = test.GetProperty("event_id").GetString();
-        deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!orgReceiver.Requests.Any(r => r.Id == testId) && DateTime.UtcNow < deadline) await Task.Delay(25);
+        await Eventually.TrueAsync(() => orgReceiver.Requests.Any(r => r.Id == testId), "the test event at the organization's receiver", TimeSpan.FromSeconds(30));
         Assert.True(WebhookReceiver.VerifyStandard(orgReceiver.Requests.Single(r => r.Id == testId), secret));
     }
 

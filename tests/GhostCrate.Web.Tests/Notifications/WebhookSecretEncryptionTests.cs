@@ -38,8 +38,7 @@ public sealed class WebhookSecretEncryptionTests
         var test = await app.Client(TestApp.AdminToken).PostAsync($"/api/v1/admin/webhooks/{id}/test", null);
         Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
         var eventId = (await Json.ReadAsync(test)).GetProperty("event_id").GetString();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!receiver.Requests.Any(r => r.Id == eventId) && DateTime.UtcNow < deadline) await Task.Delay(25);
+        await Eventually.TrueAsync(() => receiver.Requests.Any(r => r.Id == eventId), "the event at the receiver", TimeSpan.FromSeconds(30));
         return receiver.Requests.Single(r => r.Id == eventId);
     }
 
