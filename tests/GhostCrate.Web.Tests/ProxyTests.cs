@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Web.Tests;
 
@@ -327,6 +328,22 @@ public class ProxyTests
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not met before the deadline");
             await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task The_upstream_http_client_gives_up_only_after_the_gateways_deadline()
+    {
+        // The gateway's deadline decides "did not answer within" (status, breaker); an HttpClient timeout equal to it
+        // raced it and sometimes turned a timeout into a transport error in the proxy status.
+        await using var pair = await ProxyPair.StartAsync();
+        var options = pair.Proxy.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Options.ProxyOptions>>().Value;
+        var factory = pair.Proxy.Services.GetRequiredService<IHttpClientFactory>();
+        Assert.NotEmpty(options.EffectiveUpstreams());
+        foreach (var (name, upstream) in options.EffectiveUpstreams())
+        {
+            using var client = factory.CreateClient(Core.Proxy.UpstreamDefinition.From(name, upstream).HttpClientName);
+            Assert.True(client.Timeout > upstream.RequestTimeout, $"{name}: HttpClient.Timeout {client.Timeout} is not past the deadline {upstream.RequestTimeout}");
         }
     }
 }

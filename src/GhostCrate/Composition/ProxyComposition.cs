@@ -24,7 +24,11 @@ public static class ProxyComposition
             var upstream = UpstreamDefinition.From(name, upstreamOptions);
             services.AddHttpClient(upstream.HttpClientName, client =>
                 {
-                    client.Timeout = upstream.RequestTimeout;
+                    // The gateway's per-call deadline (UpstreamGateway, the same RequestTimeout) is the one timeout that
+                    // counts: it feeds the status, the breaker and the "did not answer within" message. HttpClient's own
+                    // is only a backstop set past it; set equal, the two raced and a timeout sometimes surfaced as a
+                    // transport error instead.
+                    client.Timeout = upstream.RequestTimeout + TimeSpan.FromSeconds(10);
                     // crates.io asks API clients to identify themselves (https://crates.io/data-access#api).
                     client.DefaultRequestHeaders.UserAgent.ParseAdd("GhostCrate-proxy/1.0 (+https://github.com/ghostcrate)");
                 })
