@@ -53,7 +53,11 @@ if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
 
-log() { echo "==> $*"; }
+# Inside a track (below) stdout goes to the track's log file; progress lines also go to the console (fd 3).
+log() {
+  echo "==> $*"
+  if [[ -n ${track_name:-} ]]; then echo "==> [$track_name] $*" >&3; fi
+}
 loud() {
   echo "" >&2
   echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
@@ -86,17 +90,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-total_passed=0
-total_failed=0
-total_skipped=0
-summary=()
-slowest=()
+# Each finished test run appends one row to records.tsv (label, passed, failed, skipped, note) and its slowest tests to
+# slowest.txt: files, not shell variables, because the two tracks below run in subshells of their own.
 record() { # label passed failed skipped note
-  total_passed=$((total_passed + $2))
-  total_failed=$((total_failed + $3))
-  total_skipped=$((total_skipped + $4))
-  summary+=("$(printf '%-44s %5d passed, %3d failed, %3d skipped%s' "$1" "$2" "$3" "$4" "${5:+  ($5)}")")
+  printf '%s\t%d\t%d\t%d\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >>"$work/records.tsv"
 }
+touch "$work/records.tsv" "$work/slowest.txt"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Prerequisites
@@ -233,10 +232,10 @@ trx_counts() {
 # to its wall time, says how much of the lane waits rather than computes (room for running lanes side by side).
 # `times` runs in this shell (a redirect, not a pipe or $(...), whose subshell has children of its own).
 children_cpu() {
-  times >"$work/times"
+  times >"$work/times-${track_name:-main}"
 }
 cpu_seconds() {
-  tail -n 1 "$work/times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }'
+  tail -n 1 "$work/times-${track_name:-main}" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }'
 }
 
 # The slowest tests of a TRX file, to see where CI time goes.
@@ -284,8 +283,9 @@ run_tests() { # project label [lane]
   fi
   record "$label" "$passed" "$failed" "$skipped" "${note:-$((SECONDS - started))s, ${cpu}s CPU}"
   if [[ -f $trx ]]; then
-    slowest+=("$label:" "$(slowest_tests "$trx" 5)")
+    { echo "$label:"; slowest_tests "$trx" 5; } >>"$work/slowest.txt"
   fi
+  log "$label: $passed passed, $failed failed, $skipped skipped (${note:-$((SECONDS - started))s, ${cpu}s CPU})"
 }
 
 # Builds the image (deploy/container/build.sh) and runs ContainerImageTests against it, in the sqlite backend.
@@ -306,33 +306,86 @@ run_container_lane() { # project label
   buildah rmi "$image" >/dev/null 2>&1 || true
 }
 
+# Two tracks run side by side: the end-to-end lanes (real cargo, servers; mostly waiting on child processes) and the
+# other test projects. Each uses less than one of CI's two cores on its own, and they take about the same time, so
+# running them together nearly halves the test phase. GHOSTCRATE_TEST_SERIAL=1 runs them one after the other.
+e2e_track() {
+  local project="$1" lane
+  for lane in "${lanes[@]}"; do
+    if [[ $lane == container ]]; then
+      run_container_lane "$project" "GhostCrate.EndToEnd [container]"
+      continue
+    fi
+    if [[ $lane == postgres-s3 && ${#service_failed[@]} -gt 0 ]]; then
+      record "GhostCrate.EndToEnd [$lane]" 0 1 0 "not run: ${service_failed[*]} did not start"
+      continue
+    fi
+    run_tests "$project" "GhostCrate.EndToEnd [$lane]" "$lane"
+  done
+}
+unit_track() {
+  local project
+  for project in "$@"; do run_tests "$project" "$(basename "$project" .csproj)"; done
+}
+
+e2e_project=""
+unit_projects=()
 for project in "${test_projects[@]}"; do
   name="$(basename "$project" .csproj)"
   if [[ ${build_ok[$project]:-0} -ne 1 ]]; then
     record "$name" 0 1 0 "build failed"
-    continue
-  fi
-  if [[ $name == GhostCrate.EndToEnd ]]; then
-    for lane in "${lanes[@]}"; do
-      if [[ $lane == container ]]; then
-        run_container_lane "$project" "$name [container]"
-        continue
-      fi
-      if [[ $lane == postgres-s3 && ${#service_failed[@]} -gt 0 ]]; then
-        record "$name [$lane]" 0 1 0 "not run: ${service_failed[*]} did not start"
-        continue
-      fi
-      run_tests "$project" "$name [$lane]" "$lane"
-    done
+  elif [[ $name == GhostCrate.EndToEnd ]]; then
+    e2e_project="$project"
   else
-    run_tests "$project" "$name"
+    unit_projects+=("$project")
   fi
 done
 
+tests_started=$SECONDS
+if [[ -n $e2e_project && ${#unit_projects[@]} -gt 0 && ${GHOSTCRATE_TEST_SERIAL:-} != 1 ]]; then
+  log "running the end-to-end lanes and the other test projects side by side (logs follow when both end)"
+  exec 3>&1
+  ( trap - EXIT INT TERM; track_name=e2e; exec >"$work/track-e2e.log" 2>&1; e2e_track "$e2e_project" ) &
+  e2e_pid=$!
+  ( trap - EXIT INT TERM; track_name=unit; exec >"$work/track-unit.log" 2>&1; unit_track "${unit_projects[@]}" ) &
+  unit_pid=$!
+  # Stopping the run stops both tracks (their dotnet test processes are their children).
+  trap 'pkill -TERM -P $e2e_pid; pkill -TERM -P $unit_pid; kill $e2e_pid $unit_pid 2>/dev/null; exit 130' INT TERM
+  wait "$e2e_pid"
+  e2e_rc=$?
+  wait "$unit_pid"
+  unit_rc=$?
+  exec 3>&-
+  for track in unit e2e; do
+    echo ""
+    echo "== Output of the $track track =="
+    cat "$work/track-$track.log"
+  done
+  # A track that died without recording its runs (a crash of the script itself) must still fail the run.
+  [[ $e2e_rc -eq 0 ]] || record "track: e2e" 0 1 0 "exited with $e2e_rc"
+  [[ $unit_rc -eq 0 ]] || record "track: unit" 0 1 0 "exited with $unit_rc"
+else
+  [[ ${#unit_projects[@]} -gt 0 ]] && unit_track "${unit_projects[@]}"
+  [[ -n $e2e_project ]] && e2e_track "$e2e_project"
+fi
+log "tests took $((SECONDS - tests_started))s"
+
+total_passed=0
+total_failed=0
+total_skipped=0
+summary=()
+while IFS=$'\t' read -r label passed failed skipped note; do
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  total_skipped=$((total_skipped + skipped))
+  summary+=("$(printf '%-44s %5d passed, %3d failed, %3d skipped%s' "$label" "$passed" "$failed" "$skipped" "${note:+  ($note)}")")
+done < <(sort -t $'\t' -k1,1 "$work/records.tsv")
+
+slowest_report="$(cat "$work/slowest.txt")"
 cleanup
 echo ""
 echo "== Slowest tests =="
-printf '%s\n' "${slowest[@]}"
+echo "$slowest_report"
 echo ""
 echo "== Test summary ($configuration) =="
 printf '%s\n' "${summary[@]}"
