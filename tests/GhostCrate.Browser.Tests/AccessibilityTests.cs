@@ -36,7 +36,7 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
         try
         {
             var page = await phone.NewPageAsync();
-            foreach (var path in new[] { "/", "/search?q=phone", "/crates/phone-friendly-crate-with-a-long-name", "/login" })
+            foreach (var path in new[] { "/", "/search?q=phone", "/crates/phone-friendly-crate-with-a-long-name", "/crates/phone-friendly-crate-with-a-long-name/12.345.678/source/README.md", "/login" })
             {
                 await page.GotoAsync(path);
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");

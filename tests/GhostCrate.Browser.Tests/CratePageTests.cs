@@ -77,4 +77,35 @@ public sealed class CratePageTests(ChromiumFixture chromium) : BrowserTest(chrom
             await phone.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Source_and_changes_are_one_click_from_the_crate_page_and_code_is_coloured()
+    {
+        await Server.PublishAsync(new CrateBody("src-walk", "1.0.0"));
+        await Server.PublishAsync(new CrateBody("src-walk", "1.1.0") { Readme = "# Source walk\n\n```rust\nfn main() {}\n```\n" });
+
+        await Page.GotoAsync("/crates/src-walk");
+        await Page.Locator("[data-browse-source]").ClickAsync();
+        await Page.Locator("[data-source-folder]").GetByRole(AriaRole.Link, new() { Name = "src/" }).ClickAsync();
+        await Page.Locator("[data-source-folder]").GetByRole(AriaRole.Link, new() { Name = "lib.rs" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/crates/src-walk/1.1.0/source/src/lib.rs$"));
+
+        // Highlighted tokens are painted in their own colour, not the code's text colour, here and in the README.
+        const string Colours = "sel => { const token = document.querySelector(sel); const code = token.closest('code'); return [getComputedStyle(token).color, getComputedStyle(code).color]; }";
+        var source = await Page.EvaluateAsync<string[]>(Colours, "[data-source-file] .hl-keyword");
+        Assert.NotEqual(source[1], source[0]);
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Line 1" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#L1$"));
+        await ScreenshotAsync("source");
+
+        await Page.GotoAsync("/crates/src-walk/1.1.0");
+        var readme = await Page.EvaluateAsync<string[]>(Colours, "#readme .hl-keyword");
+        Assert.NotEqual(readme[1], readme[0]);
+        await Page.Locator("[data-diff-link]").ClickAsync();
+        await Expect(Page.Locator("[data-diff-file='Cargo.toml']")).ToHaveAttributeAsync("data-change", "changed");
+        await Expect(Page.Locator("[data-diff-file='README.md']")).ToHaveAttributeAsync("data-change", "added");
+        await Expect(Page.Locator("[data-diff-file='Cargo.toml'] tr.add")).ToHaveCountAsync(2);
+        await ScreenshotAsync("diff");
+        AssertNoScriptErrors();
+    }
 }

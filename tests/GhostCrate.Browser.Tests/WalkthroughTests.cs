@@ -232,7 +232,7 @@ public sealed class WalkthroughTests(ChromiumFixture chromium) : BrowserTest(chr
             Assert.Contains(probe, p => p.Contains("grey on grey", StringComparison.Ordinal));
 
             var failures = new List<string>(anonymous);
-            foreach (var path in new[] { "/", "/search?q=walkthrough", "/crates/walk-05", "/crates/walk-05/1.1.0/graph", "/categories", "/categories/web-programming", "/keywords", "/keywords/test", "/me", "/orgs", "/admin", "/admin/users", "/admin/audit", "/admin/analytics", "/admin/mirror", "/admin/config", "/crates/no-such-crate" })
+            foreach (var path in new[] { "/", "/search?q=walkthrough", "/crates/walk-05", "/crates/walk-05/1.1.0/graph", "/crates/walk-05/1.1.0/source/src/lib.rs", "/crates/walk-05/diff?from=1.0.0&to=1.1.0", "/categories", "/categories/web-programming", "/keywords", "/keywords/test", "/me", "/orgs", "/admin", "/admin/users", "/admin/audit", "/admin/analytics", "/admin/mirror", "/admin/config", "/crates/no-such-crate" })
             {
                 await page.GotoAsync(path);
                 foreach (var problem in await page.EvaluateAsync<string[]>(LowContrast)) failures.Add($"{path}: {problem}");

@@ -33,6 +33,7 @@ public static class GhostCrateUi
         services.AddSingleton<UiPaths>();
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
+        services.AddSingleton<Source.CrateSources>();
         services.AddSingleton<CargoSnippets>();
         services.AddSingleton<Branding>();
         services.AddSingleton<OfflineMirror.OfflineMirrorStatusService>();

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace GhostCrate.Web.Pages.Crates;
 
 public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs, Core.Crates.CrateAccess access,
-    Core.ContentChecks.IContentFlagRepository contentFlags) : UiPageModel
+    Core.ContentChecks.IContentFlagRepository contentFlags, Ui.Source.CrateSources sources) : UiPageModel
 {
     public const int DependentsShown = 10;
     private const int ChartVersions = 5;
@@ -43,7 +43,14 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         var meta = found.Metadata;
         if (!string.IsNullOrWhiteSpace(found.Version.Readme))
         {
-            ReadmeHtml = readme.Render(found.Version.Readme, meta.Repository, meta.ReadmeFile, $"{found.Crate.Name}@{found.Version.Version}#{found.Version.Checksum}");
+            var key = $"{found.Crate.Name}@{found.Version.Version}#{found.Version.Checksum}";
+            if (readme.TryGetCached(key, out var cached)) ReadmeHtml = cached;
+            else
+            {
+                // Only on a cache miss: the .crate's file list lets relative images come from the .crate itself.
+                var files = await sources.PathsAsync(found, cancellationToken) is { } paths ? new ReadmeCrateFiles(found.Crate.Name, found.Version.Version, paths) : null;
+                ReadmeHtml = readme.Render(found.Version.Readme, meta.Repository, meta.ReadmeFile, key, files);
+            }
         }
         Dependents = (await catalog.ReverseDependenciesAsync(found.Crate.Name, 1, DependentsShown, Viewer, cancellationToken))!;
         Downloads = (await stats.GetAsync(found.Crate.Name, null, DownloadStatsService.DefaultDays, Viewer, cancellationToken))!;

@@ -33,15 +33,22 @@ public sealed class ReadmeRenderer(IOptions<UiOptions> options) : IDisposable
         .UseAutoIdentifiers(AutoIdentifierOptions.GitHub)
         .Build();
 
+    /// <summary>The cached HTML of a version's README (<paramref name="cacheKey"/>: name + checksum), if rendered lately.</summary>
+    public bool TryGetCached(string cacheKey, out string html)
+    {
+        html = cache.TryGetValue<string>(("readme", cacheKey), out var cached) && cached is not null ? cached : "";
+        return cached is not null;
+    }
+
     /// <summary>
     /// Safe HTML for <paramref name="markdown"/>. <paramref name="readmePath"/> (the manifest's `readme`, e.g.
-    /// docs/README.md) locates relative links inside <paramref name="repository"/>. <paramref name="cacheKey"/>
-    /// identifies the version (name + checksum); null skips the cache.
+    /// docs/README.md) locates relative links inside <paramref name="repository"/> and <paramref name="crateFiles"/>.
+    /// <paramref name="cacheKey"/> identifies the version (name + checksum); null skips the cache.
     /// </summary>
-    public string Render(string markdown, string? repository, string? readmePath, string? cacheKey = null)
+    public string Render(string markdown, string? repository, string? readmePath, string? cacheKey = null, ReadmeCrateFiles? crateFiles = null)
     {
-        if (cacheKey is not null && cache.TryGetValue<string>(("readme", cacheKey), out var cached) && cached is not null) return cached;
-        var html = RenderUncached(markdown, repository, readmePath, hosts);
+        if (cacheKey is not null && TryGetCached(cacheKey, out var cached)) return cached;
+        var html = RenderUncached(markdown, repository, readmePath, hosts, crateFiles);
         if (cacheKey is not null)
         {
             cache.Set(("readme", cacheKey), html, new MemoryCacheEntryOptions { Size = html.Length / 1024 + 1, SlidingExpiration = TimeSpan.FromHours(1) });
@@ -50,12 +57,12 @@ public sealed class ReadmeRenderer(IOptions<UiOptions> options) : IDisposable
     }
 
     /// <param name="hosts">`Ui:RepositoryHosts`: self-hosted git servers whose file URLs relative links resolve to.</param>
-    public static string RenderUncached(string markdown, string? repository, string? readmePath, IReadOnlyList<RepositoryHostOptions>? hosts = null)
+    public static string RenderUncached(string markdown, string? repository, string? readmePath, IReadOnlyList<RepositoryHostOptions>? hosts = null, ReadmeCrateFiles? crateFiles = null)
     {
         if (markdown.Length > MaxReadmeChars) markdown = markdown[..MaxReadmeChars];
         var html = Markdown.ToHtml(markdown, Pipeline);
         var directory = Path.GetDirectoryName((readmePath ?? "").Replace('\\', '/'))?.Replace('\\', '/') ?? "";
-        return ReadmeSanitizer.Sanitize(html, RepositoryLinks.From(repository, hosts), directory);
+        return ReadmeSanitizer.Sanitize(html, RepositoryLinks.From(repository, hosts), directory, crateFiles);
     }
 
     public void Dispose() => cache.Dispose();

@@ -72,13 +72,17 @@ public static partial class ReadmeSanitizer
     [GeneratedRegex("^[0-9]{1,5}(%|px)?$")]
     private static partial Regex Dimension();
 
-    /// <summary>Sanitises <paramref name="html"/>; relative links and images go to <paramref name="repository"/> or are dropped.</summary>
-    public static string Sanitize(string html, RepositoryLinks? repository, string readmeDirectory = "")
+    /// <summary>
+    /// Sanitises <paramref name="html"/>; relative links go to <paramref name="repository"/>'s pages or the source
+    /// browser, relative images to the .crate's own copy (<paramref name="crateFiles"/>) or the repository; what
+    /// resolves nowhere is dropped (links keep their words, images their alt text).
+    /// </summary>
+    public static string Sanitize(string html, RepositoryLinks? repository, string readmeDirectory = "", ReadmeCrateFiles? crateFiles = null)
     {
         var document = Parser.ParseDocument("<!doctype html><html><body></body></html>");
         var body = document.Body!;
         foreach (var node in Parser.ParseFragment(html, body).ToList()) body.AppendChild(node);
-        CleanChildren(body, repository, readmeDirectory);
+        CleanChildren(body, new Links(repository, readmeDirectory, crateFiles));
         AddHeadingAnchors(body);
         HighlightCode(body);
         return body.InnerHtml;
@@ -128,14 +132,14 @@ public static partial class ReadmeSanitizer
         }
     }
 
-    private static void CleanChildren(INode parent, RepositoryLinks? repository, string readmeDirectory)
+    private static void CleanChildren(INode parent, Links links)
     {
         foreach (var child in parent.ChildNodes.ToList())
         {
             switch (child)
             {
                 case IElement element:
-                    CleanElement(element, repository, readmeDirectory);
+                    CleanElement(element, links);
                     break;
                 case IText:
                     break;
@@ -147,7 +151,7 @@ public static partial class ReadmeSanitizer
         }
     }
 
-    private static void CleanElement(IElement element, RepositoryLinks? repository, string readmeDirectory)
+    private static void CleanElement(IElement element, Links links)
     {
         var tag = element.LocalName;
         if (element.NamespaceUri is not ("http://www.w3.org/1999/xhtml" or null) || Dropped.Contains(tag))
@@ -157,13 +161,13 @@ public static partial class ReadmeSanitizer
         }
         if (!Allowed.Contains(tag))
         {
-            CleanChildren(element, repository, readmeDirectory);
+            CleanChildren(element, links);
             Unwrap(element);
             return;
         }
         CleanAttributes(element, tag);
-        if (!CleanUrls(element, tag, repository, readmeDirectory)) return;
-        CleanChildren(element, repository, readmeDirectory);
+        if (!CleanUrls(element, tag, links)) return;
+        CleanChildren(element, links);
     }
 
     private static void CleanAttributes(IElement element, string tag)
@@ -199,7 +203,7 @@ public static partial class ReadmeSanitizer
     }
 
     /// <summary>Checks or rewrites href/src/srcset/cite. False when the element itself was removed.</summary>
-    private static bool CleanUrls(IElement element, string tag, RepositoryLinks? repository, string readmeDirectory)
+    private static bool CleanUrls(IElement element, string tag, Links links)
     {
         if (element.Parent is null) return false;
         foreach (var name in new[] { "cite" })
@@ -213,14 +217,15 @@ public static partial class ReadmeSanitizer
             {
                 UrlPolicy.Kind.Absolute => url,
                 UrlPolicy.Kind.Fragment => url.Length > 1 && !url[1..].StartsWith(IdPrefix, StringComparison.Ordinal) ? "#" + IdPrefix + url[1..] : url,
-                UrlPolicy.Kind.Relative when repository is not null => repository.Blob(readmeDirectory, url),
+                // The repository's page first (the README was written for it), else the file in the source browser.
+                UrlPolicy.Kind.Relative => links.Repository?.Blob(links.ReadmeDirectory, url) ?? links.CrateFiles?.Source(links.ReadmeDirectory, url),
                 _ => null,
             };
             if (target is null)
             {
                 // Nothing to go to (a relative link without a known repository host, a refused scheme): the words
                 // stay as plain text rather than a link that leads nowhere.
-                CleanChildren(element, repository, readmeDirectory);
+                CleanChildren(element, links);
                 Unwrap(element);
                 return false;
             }
@@ -237,7 +242,8 @@ public static partial class ReadmeSanitizer
             var target = kind switch
             {
                 UrlPolicy.Kind.Absolute => url,
-                UrlPolicy.Kind.Relative when repository is not null => repository.Raw(readmeDirectory, url),
+                // The .crate's own copy first: the exact bytes of this version, served without asking a git host.
+                UrlPolicy.Kind.Relative => links.CrateFiles?.Image(links.ReadmeDirectory, url) ?? links.Repository?.Raw(links.ReadmeDirectory, url),
                 _ => null,
             };
             if (target is null)
@@ -261,6 +267,9 @@ public static partial class ReadmeSanitizer
         }
         return true;
     }
+
+    /// <summary>Where relative URLs may point: the repository's host, and the files of the version's .crate.</summary>
+    private sealed record Links(RepositoryLinks? Repository, string ReadmeDirectory, ReadmeCrateFiles? CrateFiles);
 
     private static void Unwrap(IElement element)
     {
