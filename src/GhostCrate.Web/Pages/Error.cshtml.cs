@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Web.Pages;
 
@@ -17,8 +18,27 @@ public sealed class ErrorModel : UiPageModel
     public string Message { get; private set; } = "";
     public string TraceId { get; private set; } = "";
     public string? OriginalPath { get; private set; }
+    /// <summary>On a 404 under an existing crate (a version or page that is not there): that crate's name, to link to.</summary>
+    public string? ExistingCrate { get; private set; }
 
-    public IActionResult OnGet(int code) => Handle(code);
+    public async Task<IActionResult> OnGetAsync(int code, [FromServices] Core.Catalog.CrateDetailsService details, [FromServices] ILogger<ErrorModel> logger)
+    {
+        var result = Handle(code);
+        if (Code == 404 && OriginalPath is { } path && path.StartsWith("/crates/", StringComparison.Ordinal)
+            && path.Split('/', StringSplitOptions.RemoveEmptyEntries) is { Length: > 2 } parts)
+        {
+            try
+            {
+                ExistingCrate = (await details.GetAsync(Uri.UnescapeDataString(parts[1]), null, Viewer, HttpContext.RequestAborted))?.Crate.Name;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The error page must render whatever else is failing; the hint is only a convenience.
+                logger.LogWarning(ex, "Could not look up the crate of a missing page");
+            }
+        }
+        return result;
+    }
 
     // A failed POST is re-executed as a POST.
     public IActionResult OnPost(int code) => Handle(code);

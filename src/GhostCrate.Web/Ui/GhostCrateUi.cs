@@ -34,6 +34,7 @@ public static class GhostCrateUi
         services.AddSingleton<AssetCatalog>();
         services.AddSingleton<ReadmeRenderer>();
         services.AddSingleton<Source.CrateSources>();
+        services.AddSingleton<PendingInvitations>();
         services.AddSingleton<CargoSnippets>();
         services.AddSingleton<Branding>();
         services.AddSingleton<OfflineMirror.OfflineMirrorStatusService>();

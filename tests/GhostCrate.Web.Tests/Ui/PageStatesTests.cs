@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using AngleSharp.Html.Parser;
+using GhostCrate.Web.Tests.Support;
+using GhostCrate.Web.Ui;
+
+namespace GhostCrate.Web.Tests.Ui;
+
+/// <summary>
+/// Issue 23 item 6: pending invitations in the header and on /me, a missing version's page pointing to its crate, and
+/// audit targets that link to what they are about.
+/// </summary>
+public sealed class PageStatesTests
+{
+    [Fact]
+    public async Task Pending_invitations_show_in_the_header_and_on_me_until_answered()
+    {
+        await using var app = await TestApp.StartAsync();
+        var owner = app.Client(await Users.CreateWithTokenAsync(app, "olga"));
+        var mia = app.Client(await Users.CreateWithTokenAsync(app, "mia"));
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/orgs", new { name = "acme" })).StatusCode);
+        using var web = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await web.LoginAsync("mia", "a long enough password")).StatusCode);
+        var parser = new HtmlParser();
+
+        var before = parser.ParseDocument(await web.Http.GetStringAsync("/"));
+        Assert.Null(before.QuerySelector("[data-invitations-link]"));
+
+        var invited = await owner.PostAsJsonAsync("/api/v1/orgs/acme/invitations", new { user = "mia", role = "member" });
+        Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        var id = (await invited.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+
+        var home = parser.ParseDocument(await web.Http.GetStringAsync("/"));
+        var link = home.QuerySelector("[data-invitations-link]");
+        Assert.NotNull(link);
+        Assert.Equal("/orgs#invitations-heading", link.GetAttribute("href"));
+        Assert.Equal("1", link.QuerySelector(".badge")!.TextContent);
+        var me = parser.ParseDocument(await web.Http.GetStringAsync("/me"));
+        Assert.Contains("acme", me.QuerySelector("[data-pending-invitations]")!.TextContent, StringComparison.Ordinal);
+
+        Assert.True((await mia.PostAsync($"/api/v1/me/invitations/{id}/accept", null)).IsSuccessStatusCode);
+        var after = parser.ParseDocument(await web.Http.GetStringAsync("/me"));
+        Assert.Null(after.QuerySelector("[data-invitations-link]"));
+        Assert.Null(after.QuerySelector("[data-pending-invitations]"));
+    }
+
+    [Fact]
+    public async Task A_missing_version_links_to_its_crate_and_a_missing_crate_does_not()
+    {
+        await using var app = await TestApp.StartAsync();
+        await UiCrates.PublishAsync(app, "acme-there", "1.0.0");
+
+        var (missingVersion, page) = await UiCrates.GetPageAsync(app, "/crates/acme-there/9.9.9");
+        Assert.Equal(HttpStatusCode.NotFound, missingVersion.StatusCode);
+        Assert.Equal("/crates/acme-there", page.QuerySelector("[data-existing-crate] a")!.GetAttribute("href"));
+        var (missingSource, sourcePage) = await UiCrates.GetPageAsync(app, "/crates/acme-there/1.0.0/source/nothing.rs");
+        Assert.Equal(HttpStatusCode.NotFound, missingSource.StatusCode);
+        Assert.NotNull(sourcePage.QuerySelector("[data-existing-crate]"));
+
+        var (missingCrate, nothing) = await UiCrates.GetPageAsync(app, "/crates/acme-nowhere/1.0.0");
+        Assert.Equal(HttpStatusCode.NotFound, missingCrate.StatusCode);
+        Assert.Null(nothing.QuerySelector("[data-existing-crate]"));
+    }
+
+    [Fact]
+    public async Task The_audit_log_links_a_yanked_version_to_its_page()
+    {
+        await using var app = await TestApp.StartAsync();
+        await UiCrates.PublishAsync(app, "acme-audited", "1.0.0");
+        Assert.True((await app.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/acme-audited/1.0.0/yank")).IsSuccessStatusCode);
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+
+        var audit = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/audit"));
+        var row = audit.QuerySelector("tr[data-target='crate:acme-audited@1.0.0']");
+        Assert.NotNull(row);
+        Assert.Equal("/crates/acme-audited/1.0.0", row.QuerySelector("a[data-target-link]")!.GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData("crate:acme-http@1.2.0", "/crates/acme-http/1.2.0")]
+    [InlineData("crate:acme-http@1.0.0+build.5", "/crates/acme-http/1.0.0%2Bbuild.5")]
+    [InlineData("crate:acme-http", "/crates/acme-http")]
+    [InlineData("user:mia", "/users/mia")]
+    [InlineData("org:acme", "/orgs/acme")]
+    [InlineData("org:acme:platform", "/orgs/acme")]
+    [InlineData("token:42", null)]
+    [InlineData("webhook:3", null)]
+    [InlineData("crate:../../admin", null)]
+    [InlineData("user:mia@1.0", null)]
+    [InlineData(null, null)]
+    public void Audit_targets_link_to_their_pages(string? target, string? expected) =>
+        Assert.Equal(expected, AuditTargets.Link(target));
+}
