@@ -1,5 +1,4 @@
 using GhostCrate.Core.Catalog;
-using GhostCrate.Packaging.Source;
 using GhostCrate.Web.Ui.Source;
 using Microsoft.AspNetCore.Mvc;
 
@@ -20,33 +19,28 @@ public sealed class DiffModel(CrateSources sources) : UiPageModel
 
     public async Task<IActionResult> OnGetAsync(string name, string? from, string? to, CancellationToken cancellationToken)
     {
-        var newer = await sources.OpenAsync(name, string.IsNullOrEmpty(to) ? null : to, Viewer, cancellationToken);
+        var newer = await sources.FindAsync(name, string.IsNullOrEmpty(to) ? null : to, Viewer, cancellationToken);
         if (newer is null) return NotFound();
-        var older = Before(newer.Details.Versions, newer.Version);
-        var fromVersion = string.IsNullOrEmpty(from) ? older : from;
-        CrateName = newer.Name;
-        Versions = newer.Details.Versions;
-        To = newer.Version;
+        var fromVersion = string.IsNullOrEmpty(from) ? Before(newer.Versions, newer.Version.Version) : from;
+        CrateName = newer.Crate.Name;
+        Versions = newer.Versions;
+        To = newer.Version.Version;
         if (fromVersion is null)
         {
-            Problem = $"{To} is the first version of {newer.Name}: there is nothing to compare it with.";
+            Problem = $"{To} is the first version of {CrateName}: there is nothing to compare it with.";
             From = To;
             return Page();
         }
-        var old = await sources.OpenAsync(name, fromVersion, Viewer, cancellationToken);
+        var old = await sources.FindAsync(name, fromVersion, Viewer, cancellationToken);
         if (old is null) return NotFound();
-        if (old.Name != name || newer.Name != name || from != old.Version || to != newer.Version)
-            return Redirect(SourcePaths.Diff(newer.Name, old.Version, newer.Version));
-        From = old.Version;
-        if (old.Bytes is not { } oldBytes || newer.Bytes is not { } newBytes)
+        From = old.Version.Version;
+        if (CrateName != name || from != From || to != To) return Redirect(SourcePaths.Diff(CrateName, From, To));
+        if (await sources.DiffAsync(old, newer, cancellationToken) is not { } diff)
         {
             Problem = "The .crate file of one of these versions is not in storage.";
             return Page();
         }
-        var a = CrateSourceReader.ReadAll(oldBytes, old.Name, old.Version, CrateSources.MaxDiffFileBytes, CrateSources.MaxDiffTotalBytes, sources.Limits);
-        var b = CrateSourceReader.ReadAll(newBytes, newer.Name, newer.Version, CrateSources.MaxDiffFileBytes, CrateSources.MaxDiffTotalBytes, sources.Limits);
-        Problem = a.Error ?? b.Error;
-        Result = SourceDiff.Compare(a, b);
+        (Result, Problem) = diff;
         return Page();
     }
 

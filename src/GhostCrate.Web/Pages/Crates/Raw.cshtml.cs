@@ -1,4 +1,3 @@
-using GhostCrate.Packaging.Source;
 using GhostCrate.Web.Ui.Source;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,9 +13,9 @@ public sealed class RawModel(CrateSources sources) : UiPageModel
     public async Task<IActionResult> OnGetAsync(string name, string version, string path, CancellationToken cancellationToken)
     {
         if (CrateImages.ContentType(path) is not { } type) return NotFound();
-        var opened = await sources.OpenAsync(name, version, Viewer, cancellationToken);
-        if (opened?.Bytes is not { } bytes) return NotFound();
-        var file = CrateSourceReader.Read(bytes, opened.Name, opened.Version, path, CrateImages.MaxBytes, sources.Limits);
+        var found = await sources.FindAsync(name, version, Viewer, cancellationToken);
+        if (found is null) return NotFound();
+        var file = await sources.ReadFileAsync(found, path, CrateImages.MaxBytes, cancellationToken);
         if (file?.Content is not { } content || file.Truncated || !CrateImages.Matches(type, content)) return NotFound();
 
         var headers = Response.Headers;

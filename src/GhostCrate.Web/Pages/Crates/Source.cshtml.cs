@@ -25,23 +25,22 @@ public sealed class SourceModel(CrateSources sources) : UiPageModel
 
     public async Task<IActionResult> OnGetAsync(string name, string version, string? path, CancellationToken cancellationToken)
     {
-        var opened = await sources.OpenAsync(name, version, Viewer, cancellationToken);
-        if (opened is null) return NotFound();
-        if (opened.Name != name || opened.Version != version)
-            return RedirectPermanent(SourcePaths.Of(opened.Name, opened.Version, path ?? ""));
-        (CrateName, Version, Path) = (opened.Name, opened.Version, (path ?? "").Trim('/'));
-        PreviousVersion = DiffModel.Before(opened.Details.Versions, Version);
-        if (opened.Bytes is not { } bytes)
+        var found = await sources.FindAsync(name, version, Viewer, cancellationToken);
+        if (found is null) return NotFound();
+        if (found.Crate.Name != name || found.Version.Version != version)
+            return RedirectPermanent(SourcePaths.Of(found.Crate.Name, found.Version.Version, path ?? ""));
+        (CrateName, Version, Path) = (found.Crate.Name, found.Version.Version, (path ?? "").Trim('/'));
+        PreviousVersion = DiffModel.Before(found.Versions, Version);
+        if (await sources.ListAsync(found, cancellationToken) is not { } listing)
         {
             Problem = "The .crate file of this version is not in storage.";
             return Page();
         }
 
-        var listing = CrateSourceReader.List(bytes, CrateName, Version, sources.Limits);
         Problem = listing.Error;
         if (listing.Files.Any(f => f.Path == Path))
         {
-            SourceFile = CrateSourceReader.Read(bytes, CrateName, Version, Path, CrateSources.MaxShownFileBytes, sources.Limits);
+            SourceFile = await sources.ReadFileAsync(found, Path, CrateSources.MaxShownFileBytes, cancellationToken);
             if (SourceFile?.Content is { } content && SourceText.Decode(content, SourceFile.Truncated) is { } text)
                 Lines = SourceLines.Render(text, SourceText.LanguageOf(Path));
             return Page();
