@@ -49,7 +49,7 @@ public sealed class MirrorJobTwoNodeTests : ProxiedUpstreamTest
             await Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
             var second = await adminB.StartAsync(new { operation = "verify" });
             Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-            Assert.Contains("already queued or running", await second.Content.ReadAsStringAsync());
+            Assert.Contains("still queued or running", await second.Content.ReadAsStringAsync());
             var running = await adminB.RunAsync(id);
             Assert.Equal("running", running.GetProperty("state").GetString());
 
