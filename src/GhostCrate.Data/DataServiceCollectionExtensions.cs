@@ -61,6 +61,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().EmailPreferences);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().TokenExpiry);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().MirrorRuns);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Docs);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Feeds);
         return services;

@@ -102,6 +102,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Notifications.Email.IEmailPreferenceRepository EmailPreferences { get; }
     public Core.Notifications.ITokenExpiryStore TokenExpiry { get; }
     public Core.Backup.IBackupRunLog BackupRuns => new GhostCrate.Data.Backup.BackupRunRepository(_factory);
+    public Core.MirrorJobs.IMirrorRunRepository MirrorRuns => new GhostCrate.Data.MirrorJobs.MirrorRunRepository(_factory);
     public Core.Backup.IBackupSnapshotReader BackupSnapshots { get; } = new GhostCrate.Data.Backup.SqliteSnapshotReader();
 
     /// <summary>

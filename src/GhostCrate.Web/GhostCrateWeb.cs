@@ -20,6 +20,7 @@ public static class GhostCrateWeb
         services.AddHostedService<DownloadCountFlusher>();
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
+        Jobs.MirrorJobClient.AddGuardedMirrorJobs(services);
         services.AddHostedService<Changes.ChangeFeedService>();
         // First start-up filters, so their middleware wraps the fast paths too.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DrainConnectionCloseStartupFilter>();
@@ -66,6 +67,7 @@ public static class GhostCrateWeb
         app.MapMirror();
         app.MapToolchains();
         app.MapOfflineMirrorAdmin();
+        app.MapMirrorJobs();
         app.MapHealth();
         app.MapLogin();
         app.MapAccount();

@@ -51,6 +51,8 @@ public static class AuditActions
     public const string EmailPreferencesChanged = "email.preferences_changed";
     public const string EmailUnsubscribed = "email.unsubscribed";
     public const string BackupRequested = "backup.requested";
+    public const string MirrorJobRequested = "mirror.job_requested";
+    public const string MirrorJobCancelled = "mirror.job_cancelled";
     public const string SsoLinked = "sso.linked";
     public const string SsoRolesChanged = "sso.roles_changed";
     public const string DocsUploaded = "docs.uploaded";

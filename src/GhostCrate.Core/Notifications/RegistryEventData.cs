@@ -43,5 +43,13 @@ public sealed record OrgMemberChangedData(string Org, string User, string Action
 /// </summary>
 public sealed record ProxyUpstreamData(string Upstream, DateTimeOffset Since, string? Error);
 
+/// <summary>
+/// mirror.sync_failed and mirror.sync_succeeded: which operation on which mirror directory, its run (GET
+/// /api/v1/admin/mirror/runs/{id}), how it ended ("failed", "cancelled" or "succeeded"), its counters, and for a
+/// failure why.
+/// </summary>
+public sealed record MirrorRunEventData(long RunId, string Operation, string Directory, string State, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt,
+    long FilesDone, long FilesTotal, long Bytes, string Summary, string? Error);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

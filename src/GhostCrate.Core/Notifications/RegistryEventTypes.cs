@@ -34,6 +34,12 @@ public static class RegistryEventTypes
     /// <summary>The outage ended: a node's probe to the upstream succeeded and its circuit closed.</summary>
     public const string ProxyUpstreamUp = "proxy.upstream_up";
 
+    /// <summary>A mirror operation run by the server (sync, toolchain sync, verify, repair, export) failed or was cancelled.</summary>
+    public const string MirrorSyncFailed = "mirror.sync_failed";
+
+    /// <summary>A mirror operation run by the server finished without a problem.</summary>
+    public const string MirrorSyncSucceeded = "mirror.sync_succeeded";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
@@ -53,5 +59,7 @@ public static class RegistryEventTypes
         ProxyUpstreamDown,
         ProxyUpstreamUp,
         CrateTyposquatSuspected,
+        MirrorSyncFailed,
+        MirrorSyncSucceeded,
     ];
 }

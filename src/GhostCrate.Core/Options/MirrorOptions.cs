@@ -27,6 +27,31 @@ public sealed class MirrorOptions
     /// </summary>
     public bool ToolchainsRequireToken { get; set; }
 
+    /// <summary>
+    /// The OpenPGP public key (the Rust release key) that channel manifests must be signed with when an administrator
+    /// starts a toolchain sync from /admin/mirror; without it the server refuses to start one (fail closed).
+    /// </summary>
+    public string? ToolchainKeyFile { get; set; }
+
+    /// <summary>Where bundles exported from /admin/mirror are written (and downloaded from); exports are off while empty.</summary>
+    public string? ExportDirectory { get; set; }
+
+    /// <summary>The OpenPGP secret key that signs exported bundles (bundles are always signed).</summary>
+    public string? ExportKeyFile { get; set; }
+
+    /// <summary>A file holding the passphrase of <see cref="ExportKeyFile"/>, when it has one.</summary>
+    public string? ExportPassphraseFile { get; set; }
+
+    /// <summary>
+    /// Address ranges (CIDR) that server-run syncs may reach although they are loopback or private: an upstream or
+    /// dist server inside the network (another GhostCrate, an internal cache). Everything else internal is refused at
+    /// connect time, like webhooks, so a mirror.json or dist-server URL cannot reach a metadata service.
+    /// </summary>
+    public List<string> UpstreamAllowedCidrs { get; set; } = [];
+
+    /// <summary>A server-run sync or export does not start with less free space than this on the mirror's disk.</summary>
+    public long MinFreeBytes { get; set; } = 1L << 30;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Directory);
 
     /// <summary>Paths the registry itself answers; a mount below one of them would shadow it or be shadowed.</summary>
@@ -34,6 +59,11 @@ public sealed class MirrorOptions
 
     public static IEnumerable<string> Validate(MirrorOptions options, ProxyOptions? proxy = null)
     {
+        // Checked even without a directory: the server's job client parses them when it starts.
+        foreach (var cidr in options.UpstreamAllowedCidrs ?? [])
+        {
+            if (!System.Net.IPNetwork.TryParse(cidr, out _)) yield return $"Mirror:UpstreamAllowedCidrs: '{cidr}' is not a CIDR range such as 10.20.0.0/16";
+        }
         if (!options.Enabled) yield break;
         if (!System.IO.Directory.Exists(options.Directory))
         {
@@ -44,6 +74,15 @@ public sealed class MirrorOptions
         {
             yield return $"Mirror:Directory '{options.Directory}' is not a mirror directory (it has neither current/index nor index/; run `ghostcrate mirror sync` or `mirror import` first)";
         }
+        foreach (var (key, file) in new[] { ("Mirror:ToolchainKeyFile", options.ToolchainKeyFile), ("Mirror:ExportKeyFile", options.ExportKeyFile), ("Mirror:ExportPassphraseFile", options.ExportPassphraseFile) })
+        {
+            if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file)) yield return $"{key} '{file}' does not exist";
+        }
+        if (!string.IsNullOrWhiteSpace(options.ExportDirectory) && !Path.IsPathFullyQualified(options.ExportDirectory))
+            yield return $"Mirror:ExportDirectory '{options.ExportDirectory}' must be an absolute path";
+        if (!string.IsNullOrWhiteSpace(options.ExportDirectory) && string.IsNullOrWhiteSpace(options.ExportKeyFile))
+            yield return "Mirror:ExportDirectory is set but Mirror:ExportKeyFile is not: bundles are always signed";
+        if (options.MinFreeBytes < 0) yield return "Mirror:MinFreeBytes must not be negative";
         foreach (var error in ValidateMount("Mirror:MountPath", options.MountPath ?? "", proxy)) yield return error;
         foreach (var error in ValidateMount("Mirror:ToolchainMountPath", options.ToolchainMountPath ?? "", proxy)) yield return error;
         var crates = "/" + (options.MountPath ?? "").Trim('/') + "/";

@@ -12,26 +12,44 @@ public static class MirrorHttp
 
     public static IServiceCollection AddGhostCrateMirror(this IServiceCollection services)
     {
-        services.AddHttpClient(ClientName, client =>
+        AddMirrorClient(services, ClientName, _ => null);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<MirrorSync>();
+        services.AddSingleton<Toolchains.ToolchainSync>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a client named <paramref name="name"/> with the mirror's settings; <paramref name="connect"/> may
+    /// supply a ConnectCallback (the server's jobs pass their SSRF guard; the CLI connects anywhere it is told).
+    /// </summary>
+    public static IServiceCollection AddMirrorClient(IServiceCollection services, string name,
+        Func<IServiceProvider, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>?> connect)
+    {
+        services.AddHttpClient(name, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestVersion = HttpVersion.Version20;
                 client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd($"ghostcrate-mirror/{typeof(MirrorHttp).Assembly.GetName().Version?.ToString(3) ?? "0"}");
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                AutomaticDecompression = DecompressionMethods.None,
-                ConnectTimeout = TimeSpan.FromSeconds(30),
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-                MaxConnectionsPerServer = 256,
-                EnableMultipleHttp2Connections = true,
-                AllowAutoRedirect = true,
+                var callback = connect(sp);
+                return new SocketsHttpHandler
+                {
+                    AutomaticDecompression = DecompressionMethods.None,
+                    ConnectTimeout = TimeSpan.FromSeconds(30),
+                    PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+                    MaxConnectionsPerServer = 256,
+                    EnableMultipleHttp2Connections = true,
+                    AllowAutoRedirect = true,
+                    // A guarded client connects only to addresses its callback checked; an HTTP proxy would connect for it.
+                    UseProxy = callback is null,
+                    ConnectCallback = callback,
+                };
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<MirrorSync>();
-        services.AddSingleton<Toolchains.ToolchainSync>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace GhostCrate.Web.Notifications;
 /// 127.0.0.1 or 169.254.169.254 (cloud metadata), or that changes its answer between a check and the connection
 /// (DNS rebinding), cannot reach inside. Ranges in Webhooks:AllowedCidrs are let through on purpose.
 /// </summary>
-public sealed class SsrfGuard(IReadOnlyList<IPNetwork> allowed)
+public sealed class SsrfGuard(IReadOnlyList<IPNetwork> allowed, string allowSetting = "Webhooks:AllowedCidrs")
 {
     // Loopback, "this network", private (RFC 1918), carrier-grade NAT, link-local (metadata services live at
     // 169.254.169.254), IETF protocol assignments, benchmarking, multicast and reserved; IPv6 loopback, unspecified,
@@ -37,7 +37,7 @@ public sealed class SsrfGuard(IReadOnlyList<IPNetwork> allowed)
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
         var permitted = addresses.Where(IsAllowed).ToList();
         if (permitted.Count == 0)
-            throw new HttpRequestException($"refused to connect to {host}: it resolves only to internal addresses ({string.Join(", ", addresses.Select(a => a.ToString()))}); an administrator can allow a range with Webhooks:AllowedCidrs");
+            throw new HttpRequestException($"refused to connect to {host}: it resolves only to internal addresses ({string.Join(", ", addresses.Select(a => a.ToString()))}); an administrator can allow a range with {allowSetting}");
 
         Exception? last = null;
         foreach (var address in permitted)

@@ -47,6 +47,9 @@ public sealed class MirrorServer : IAsyncDisposable
 
     public HttpClient Client() => new() { BaseAddress = BaseAddress };
 
+    /// <summary>The server's services (its job queue and repositories), for assertions on what it stored.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -74,6 +74,8 @@ public sealed class OpenApiDocumentTests
         // The proxy's search and the offline mirror's status are there because both are configured here.
         Assert.Contains(("/crates-io/api/v1/crates", "GET"), documented);
         Assert.Contains(("/api/v1/crates/new", "PUT"), documented);
+        Assert.Contains(("/api/v1/admin/mirror/runs", "POST"), documented);
+        Assert.Contains(("/api/v1/admin/mirror/runs/{id}/bundle", "GET"), documented);
         Assert.True(routes > 50, $"only {routes} routes were checked");
     }
 

@@ -1,0 +1,232 @@
+using System.Net;
+using System.Text.Json;
+using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Notifications;
+using GhostCrate.Mirror.Configuration;
+using GhostCrate.Mirror.Storage;
+using GhostCrate.Mirror.Tests.Support;
+using GhostCrate.Mirror.Tests.Toolchains;
+using GhostCrate.Mirror.Toolchains;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GhostCrate.Mirror.Tests.Jobs;
+
+/// <summary>
+/// Mirror operations started from /admin/mirror and its API run as jobs on the server's queue against real upstreams
+/// on 127.0.0.1 (a GhostCrate with published crates; the synthesized, gpg-signed dist tree): they finish with their
+/// progress at its total, the page shows them, a failing upstream gives a failed run and a mirror.sync_failed event,
+/// and the prerequisites (SSRF guard, keys) refuse before anything is queued.
+/// </summary>
+public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLifetime, IClassFixture<GpgKey>
+{
+    private readonly Gpg _gpg = key.Gpg;
+    private readonly string _exports = TempDir.Create("mirror-exports");
+
+    private Dictionary<string, string?> Settings(bool allowLoopback = true)
+    {
+        var settings = MirrorAdminClient.Settings();
+        if (allowLoopback) settings["Mirror:UpstreamAllowedCidrs:0"] = "127.0.0.0/8";
+        settings["Mirror:ExportDirectory"] = _exports;
+        settings["Mirror:ExportKeyFile"] = _gpg.SecretKeyFile;
+        settings["Mirror:ToolchainKeyFile"] = _gpg.PublicKeyFile;
+        return settings;
+    }
+
+    /// <summary>A mirror directory ready to be served before its first sync (an empty legacy index/).</summary>
+    private void Init(string download, params PublishedCrate[] crates)
+    {
+        Harness.Init(Upstream.SparseIndexUrl, download, new SelectionConfig { Crates = [.. crates.Select(c => c.Name)] });
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+    }
+
+    private static IReadOnlyList<JobRecord> Jobs(MirrorServer server) =>
+        server.Services.GetRequiredService<IJobRepository>().ListAsync(null, 500, CancellationToken.None).GetAwaiter().GetResult();
+
+    private static IReadOnlyList<JsonElement> Events(MirrorServer server, string type) =>
+        Jobs(server).Where(j => j.Kind == RegistryEvent.JobKind).Select(j => JsonDocument.Parse(j.Payload).RootElement)
+            .Where(e => e.GetProperty("type").GetString() == type).ToList();
+
+    [Fact]
+    public async Task A_sync_started_from_the_page_runs_as_a_job_reaches_its_total_and_the_page_shows_it()
+    {
+        var crates = new[] { await Upstream.PublishAsync("job-one", "1.0.0", padding: 4_000), await Upstream.PublishAsync("job-two", "1.0.0", padding: 9_000), await Upstream.PublishAsync("job-three", "1.0.0") };
+        Init(DownloadViaProxy, crates);
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var posted = await admin.PostFormAsync("admin/mirror?handler=Start", new() { ["operation"] = "sync" });
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var location = posted.Headers.Location!.OriginalString;
+        Assert.StartsWith("/admin/mirror?done=queued&run=", location);
+        var id = long.Parse(location[(location.LastIndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var run = await admin.FinishedAsync(id);
+        Assert.Equal("succeeded", run.GetProperty("state").GetString());
+        Assert.Equal(3, run.GetProperty("files_total").GetInt64());
+        Assert.Equal(3, run.GetProperty("files_done").GetInt64());
+        Assert.Equal(crates.Sum(c => (long)c.Bytes.Length), run.GetProperty("bytes").GetInt64());
+        Assert.Equal(0, run.GetProperty("failures").GetInt64());
+        Assert.Equal(1, run.GetProperty("attempts").GetInt32());
+        Assert.Equal("admin", run.GetProperty("requested_by").GetString());
+        Assert.StartsWith("Sync complete: 3 file(s) downloaded", run.GetProperty("summary").GetString());
+        foreach (var crate in crates)
+        {
+            Assert.True(Harness.HasVerified(crate));
+            Assert.Equal(["1.0.0"], Harness.ServedVersions(crate.Name));
+        }
+
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        Assert.Contains($"data-run=\"{id}\" data-operation=\"sync\" data-state=\"succeeded\"", page);
+        Assert.Contains("data-files-done=\"3\" data-files-total=\"3\"", page);
+        Assert.Contains("href=\"/admin/mirror\"", page); // the main navigation links the page
+        var succeeded = Assert.Single(Events(server, RegistryEventTypes.MirrorSyncSucceeded));
+        Assert.Equal(id, succeeded.GetProperty("data").GetProperty("run_id").GetInt64());
+        Assert.Empty(Events(server, RegistryEventTypes.MirrorSyncFailed));
+        var audit = await admin.Api.GetStringAsync("api/v1/admin/audit");
+        Assert.Contains("mirror.job_requested", audit);
+
+        // A finished run cannot be cancelled; an unknown one is a 404.
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.Api.PostAsync($"api/v1/admin/mirror/runs/{id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Api.PostAsync("api/v1/admin/mirror/runs/999999/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_export_job_writes_a_signed_bundle_that_downloads_and_imports()
+    {
+        var crate = await Upstream.PublishAsync("job-export", "1.0.0", padding: 3_000);
+        Init(DownloadViaProxy, crate);
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+        var sync = await admin.StartAsync(new { operation = "sync" });
+        Assert.Equal(HttpStatusCode.Accepted, sync.StatusCode);
+        Assert.Equal("succeeded", (await admin.FinishedAsync(Id(sync))).GetProperty("state").GetString());
+
+        var export = await admin.StartAsync(new { operation = "export" });
+        Assert.Equal(HttpStatusCode.Accepted, export.StatusCode);
+        var run = await admin.FinishedAsync(Id(export));
+
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.GetProperty("error").ToString());
+        var url = run.GetProperty("bundle_url").GetString()!;
+        var bundle = await admin.Api.GetByteArrayAsync(url.TrimStart('/'));
+        var written = Assert.Single(Directory.GetFiles(_exports, "*.tar"));
+        Assert.Equal(await File.ReadAllBytesAsync(written, TestContext.Current.CancellationToken), bundle);
+        var offline = TempDir.Create("mirror-job-import");
+        try
+        {
+            var downloaded = Path.Combine(offline, "bundle.tar");
+            await File.WriteAllBytesAsync(downloaded, bundle, TestContext.Current.CancellationToken);
+            var (exit, output, error) = await MirrorHarness.CliAsync("mirror", "import", downloaded, "--into", Path.Combine(offline, "mirror"), "--trusted-key", _gpg.PublicKeyFile);
+            Assert.True(exit == 0, output + error);
+            Assert.True(File.Exists(new MirrorLayout(Path.Combine(offline, "mirror")).CrateFile(crate.Name, crate.Version)));
+        }
+        finally
+        {
+            TempDir.Delete(offline);
+        }
+        // Only a run that made a bundle has one to download.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Api.GetAsync($"api/v1/admin/mirror/runs/{Id(sync)}/bundle")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sync_whose_downloads_fail_is_a_failed_run_with_a_mirror_sync_failed_event()
+    {
+        var crate = await Upstream.PublishAsync("job-broken", "1.0.0");
+        Init(DownloadViaProxy, crate);
+        Proxy.Plan = (path, _) => path.EndsWith("/download", StringComparison.Ordinal) ? Fault.ServerError : Fault.None;
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var posted = await admin.StartAsync(new { operation = "sync" });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var run = await admin.FinishedAsync(Id(posted));
+
+        Assert.Equal("failed", run.GetProperty("state").GetString());
+        Assert.Equal(1, run.GetProperty("failures").GetInt64());
+        Assert.Contains("job-broken 1.0.0", run.GetProperty("error").GetString());
+        Assert.Contains("failed: job-broken 1.0.0", run.GetProperty("log").GetString());
+        Assert.Empty(Harness.ServedVersions(crate.Name));
+        var failed = Assert.Single(Events(server, RegistryEventTypes.MirrorSyncFailed));
+        Assert.Equal("sync", failed.GetProperty("data").GetProperty("operation").GetString());
+        Assert.Equal("failed", failed.GetProperty("data").GetProperty("state").GetString());
+        // Not retried by the queue: the administrator decides when to run it again. (The run's row is written before
+        // the worker records the job's outcome, so the job turns dead a moment after the run has finished.)
+        await Eventually.TrueAsync(() => Jobs(server).Single(j => j.Kind == Core.MirrorJobs.MirrorJobPayload.JobKind).State == JobState.Dead,
+            "the failed run's job did not end dead");
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        Assert.Contains($"data-run=\"{Id(posted)}\" data-operation=\"sync\" data-state=\"failed\"", page);
+    }
+
+    [Fact]
+    public async Task Prerequisites_refuse_an_internal_upstream_and_a_missing_key_and_nothing_is_queued()
+    {
+        var crate = await Upstream.PublishAsync("job-guarded", "1.0.0");
+        Init(DownloadViaProxy, crate);
+        var settings = Settings(allowLoopback: false);
+        settings.Remove("Mirror:ToolchainKeyFile");
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: settings);
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var checks = JsonDocument.Parse(await (await admin.Api.PostAsync("api/v1/admin/mirror/prerequisites",
+            JsonContent(new { operation = "sync" }))).Content.ReadAsStringAsync()).RootElement;
+        Assert.False(checks.GetProperty("ready").GetBoolean());
+        var upstream = checks.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "upstream");
+        Assert.False(upstream.GetProperty("ok").GetBoolean());
+        Assert.Contains("Mirror:UpstreamAllowedCidrs", upstream.GetProperty("detail").GetString());
+        Assert.True(checks.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "directory").GetProperty("ok").GetBoolean());
+
+        var refused = await admin.StartAsync(new { operation = "sync" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("upstream", await refused.Content.ReadAsStringAsync());
+        var toolchain = await admin.StartAsync(new { operation = "toolchain-sync", toolchain = new { hosts = new[] { SyntheticDist.Host } } });
+        Assert.Equal(HttpStatusCode.Conflict, toolchain.StatusCode);
+        Assert.Contains("Mirror:ToolchainKeyFile", await toolchain.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.StartAsync(new { operation = "format-disk" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.StartAsync(new { operation = "toolchain-sync" })).StatusCode);
+
+        var page = await admin.Browser.GetStringAsync("admin/mirror?check=sync");
+        Assert.Contains("data-check=\"upstream\" data-ok=\"false\"", page);
+        var runs = JsonDocument.Parse(await admin.Api.GetStringAsync("api/v1/admin/mirror/runs")).RootElement;
+        Assert.Empty(runs.GetProperty("runs").EnumerateArray());
+        Assert.DoesNotContain(Jobs(server), j => j.Kind == Core.MirrorJobs.MirrorJobPayload.JobKind);
+        Assert.Equal(0, Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_toolchain_sync_job_mirrors_the_signed_dist_tree_and_toolchains_lists_it()
+    {
+        using var dist = new SyntheticDist(_gpg);
+        await using var distServer = await StaticDistServer.StartAsync(dist.Root);
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var posted = await admin.StartAsync(new
+        {
+            operation = "toolchain-sync",
+            toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, targets = new[] { SyntheticDist.Cross }, profile = "minimal", dist_server = distServer.BaseAddress.AbsoluteUri },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var run = await admin.FinishedAsync(Id(posted));
+
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.GetProperty("error").ToString() + run.GetProperty("log"));
+        Assert.True(run.GetProperty("files_total").GetInt64() > 0);
+        Assert.Equal(run.GetProperty("files_total").GetInt64(), run.GetProperty("files_done").GetInt64());
+        Assert.StartsWith("1 of 1 channel(s) mirrored", run.GetProperty("summary").GetString());
+        var listed = MirroredToolchains.List(new MirrorLayout(Harness.Root));
+        Assert.Contains(listed, t => t.Channel == "stable" && t.Version == "1.95.0");
+        var toolchains = await admin.Browser.GetStringAsync("toolchains");
+        Assert.Contains("1.95.0", toolchains);
+        Assert.Single(Events(server, RegistryEventTypes.MirrorSyncSucceeded));
+    }
+
+    private static long Id(HttpResponseMessage response) =>
+        JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.GetProperty("id").GetInt64();
+
+    private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        TempDir.Delete(_exports);
+    }
+}
