@@ -25,13 +25,13 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         {
             id = await NewIdAsync(location, started, cancellationToken);
             var manifest = await CreateAsync(location, id, ghostCrateVersion, started, options, cancellationToken);
-            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null));
+            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null, manifest.Encryption is not null));
             return manifest;
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Backup {BackupId} to {Target} failed", id, location.Describe);
-            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, false, 0, ex.Message));
+            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, false, 0, ex.Message, options.Encryption is not null));
             throw;
         }
     }
