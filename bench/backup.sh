@@ -6,7 +6,8 @@
 #   bash bench/backup.sh                  # N=100k crates (the generator of bench/run.sh; ~12 min once to generate)
 #   bash bench/backup.sh --crates 10000   # any N
 #   options: --work DIR (datasets are cached there, default /tmp/ghostcrate-bench)  --duration S (seconds of wrk
-#            per latency measurement, default 20)
+#            per latency measurement, default 20)  --server FILE (a ghostcrate executable to measure instead of the
+#            ReadyToRun build bench/run.sh publishes; then the dataset must be cached in --work already)
 #
 # Every copy is made from a warm page cache (each source is read once first), as a nightly backup of a busy registry
 # mostly is; the figures are wall-clock times of one run each. The server binds 127.0.0.1 on a free port.
@@ -18,22 +19,29 @@ source "$repo/bench/lib.sh"
 crates=100000
 duration=20
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
+server_bin=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --crates) crates="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --server) server_bin="$(realpath "$2")"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "backup.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 log() { echo "==> $*" >&2; }
 
-# The server build and the dataset come from bench/run.sh (the same cache, the same generator and migrate).
-log "building and generating with bench/run.sh --generate-only (cached in $work)"
-bash "$repo/bench/run.sh" --crates "$crates" --work "$work" --generate-only >&2
-server_bin="$work/server/ghostcrate"
 dataset="$work/n$crates"
+if [[ -z $server_bin ]]; then
+  # The server build and the dataset come from bench/run.sh (the same cache, the same generator and migrate).
+  log "building and generating with bench/run.sh --generate-only (cached in $work)"
+  bash "$repo/bench/run.sh" --crates "$crates" --work "$work" --generate-only >&2
+  server_bin="$work/server/ghostcrate"
+else
+  [[ -f $dataset/manifest.json ]] || { echo "backup.sh: no cached dataset in $dataset (run without --server first)" >&2; exit 2; }
+  "$server_bin" migrate --data-dir "$dataset/data" >&2
+fi
 admin_token="bench-admin-token-0123456789abcdef"
 bench_workdir "$work" backup
 cut -d' ' -f1-3 /proc/loadavg > "$run/load-before.txt"
@@ -109,6 +117,6 @@ out="$repo/bench/results/$(date -u +%F)-N$(( crates / 1000 ))k-backup.md"
   echo "| no backup | $(rps "$idle") | $(( $(field "$idle" p50_us) / 1000 )).$(( $(field "$idle" p50_us) % 1000 / 100 )) ms | $(( $(field "$idle" p99_us) / 1000 )).$(( $(field "$idle" p99_us) % 1000 / 100 )) ms |"
   echo "| during backup create (took ${during_ms} ms under this load) | $(rps "$busy") | $(( $(field "$busy" p50_us) / 1000 )).$(( $(field "$busy" p50_us) % 1000 / 100 )) ms | $(( $(field "$busy" p99_us) / 1000 )).$(( $(field "$busy" p99_us) % 1000 / 100 )) ms |"
   echo
-  echo "Command: \`bash bench/backup.sh --crates $crates --duration $duration\`"
+  echo "Command: \`bash bench/backup.sh --crates $crates --duration $duration\`; server: $server_bin"
 } > "$out"
 cat "$out"
