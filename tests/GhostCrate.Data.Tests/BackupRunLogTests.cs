@@ -29,6 +29,18 @@ public abstract class BackupRunLogTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(new BackupRun(T0.AddHours(3), T0.AddHours(3).AddSeconds(1), "/srv/backups", "b4", false, 0, "disk full"), recent[0]);
         Assert.Equal(2000, recent[2].Error!.Length);
         Assert.Equal(TimeSpan.FromSeconds(90), recent[1].Duration);
+        Assert.All(recent, r => Assert.False(r.Encrypted));
+    }
+
+    [Fact]
+    public async Task Whether_a_run_wrote_an_encrypted_backup_is_kept_per_run()
+    {
+        var log = Db.Ports.BackupRuns;
+        await log.RecordAsync(new BackupRun(T0, T0.AddSeconds(5), "/srv/backups", "plain", true, 10, null), Ct);
+        await log.RecordAsync(new BackupRun(T0.AddHours(1), T0.AddHours(1).AddSeconds(5), "/srv/backups", "sealed", true, 10, null, Encrypted: true), Ct);
+
+        var recent = await log.ListRecentAsync(10, Ct);
+        Assert.Equal([("sealed", true), ("plain", false)], recent.Select(r => (r.BackupId, r.Encrypted)));
     }
 }
 

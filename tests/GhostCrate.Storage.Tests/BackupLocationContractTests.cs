@@ -62,6 +62,54 @@ public abstract class BackupLocationContractTests
         await Assert.ThrowsAsync<BackupException>(() => BackupPruner.PruneAsync(location, keep: 0, dryRun: false, Cancel));
     }
 
+    [Fact]
+    public async Task A_running_marker_is_replaced_whole_is_not_a_backup_file_and_keeps_prune_away_until_it_is_stale()
+    {
+        var location = CreateLocation();
+        await AddAsync(location, "20261205T000000Z", complete: true);
+        await using var running = await location.CreateAsync("20261205T110000Z", Cancel);
+        // Just started: nothing but its marker yet, which must still list as a (running) backup.
+        await running.WriteRunningMarkerAsync(new RunningMarker(T0.AddMinutes(-1), "20261205T000000Z").ToJson(), Cancel);
+        var listed = (await BackupCatalog.ListAsync(location, Cancel)).Single(l => l.Id == "20261205T110000Z");
+        Assert.Equal(new RunningMarker(T0.AddMinutes(-1), "20261205T000000Z"), listed.Running);
+        await running.AddAsync("database/ghostcrate.sqlite", new MemoryStream([1, 2, 3]), Cancel);
+        await running.WriteRunningMarkerAsync(new RunningMarker(T0, "20261205T000000Z").ToJson(), Cancel);
+        Assert.Equal(["database/ghostcrate.sqlite"], await location.Open("20261205T110000Z").ListFilesAsync(Cancel).ToListAsync(Cancel));
+        await AddAsync(location, "20261205T115900Z", complete: true);
+
+        // Keep 1 keeps the newest; the running backup is older, but live, and its base stays with it.
+        var report = await BackupPruner.PruneAsync(location, new BackupRetention(Last: 1), dryRun: false, new FixedTime(T0.AddMinutes(10)), Cancel);
+        Assert.Equal(["20261205T115900Z", "20261205T000000Z"], report.Kept);
+        Assert.Equal(["20261205T110000Z"], report.Running);
+        Assert.Equal(3, (await location.ListIdsAsync(Cancel)).Count);
+
+        // The backup create died at T0: fifteen minutes later its folder is abandoned, and so is the base's reason to stay.
+        report = await BackupPruner.PruneAsync(location, new BackupRetention(Last: 1), dryRun: false, new FixedTime(T0.AddMinutes(15)), Cancel);
+        Assert.Equal(["20261205T000000Z", "20261205T110000Z"], report.Deleted);
+        Assert.Equal(["20261205T115900Z"], await location.ListIdsAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task A_committed_backup_drops_its_marker_and_verifies_without_it()
+    {
+        var location = CreateLocation();
+        await using (var writer = await location.CreateAsync("20261205T120000Z", Cancel))
+        {
+            await writer.WriteRunningMarkerAsync(new RunningMarker(T0, null).ToJson(), Cancel);
+            await writer.AddAsync("database/ghostcrate.sqlite", new MemoryStream([1, 2, 3]), Cancel);
+            await writer.CommitAsync(Manifest("20261205T120000Z", T0).ToJson(), Cancel);
+            await writer.RemoveRunningMarkerAsync(Cancel);
+        }
+        var reader = location.Open("20261205T120000Z");
+        Assert.Null(await reader.ReadRunningMarkerAsync(Cancel));
+        Assert.Null(Assert.Single(await BackupCatalog.ListAsync(location, Cancel)).Running);
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     private static async Task AddAsync(IBackupLocation location, string id, bool complete)
     {
         await using var writer = await location.CreateAsync(id, Cancel);

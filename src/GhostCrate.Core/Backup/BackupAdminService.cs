@@ -7,8 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Core.Backup;
 
-/// <summary>What the admin page and API show: the schedule, its next run, and the latest runs (newest first).</summary>
-public sealed record BackupOverview(string? Schedule, string TimeZone, string? Target, BackupRetention Retention, DateTimeOffset? NextRunAt, IReadOnlyList<BackupRun> Runs);
+/// <summary>
+/// What the admin page and API show: the schedule, its next run, the latest runs (newest first), and how the server's
+/// backups are encrypted (<see cref="Encryption"/>: "key file", "passphrase", or null for not encrypted).
+/// </summary>
+public sealed record BackupOverview(string? Schedule, string TimeZone, string? Target, BackupRetention Retention, DateTimeOffset? NextRunAt, IReadOnlyList<BackupRun> Runs, string? Encryption = null);
 
 /// <summary>Backups for administrators: the overview, and "back up now" (queued as a job on the queue, audited).</summary>
 public sealed class BackupAdminService(IBackupRunLog runs, IJobRepository jobs, IOptions<BackupOptions> options, AuditLog audit, TimeProvider time)
@@ -25,7 +28,9 @@ public sealed class BackupAdminService(IBackupRunLog runs, IJobRepository jobs, 
         var schedule = string.IsNullOrWhiteSpace(settings.Schedule) ? null : settings.Schedule.Trim();
         var next = schedule is null ? null : await jobs.GetNextRunAsync(BackupJobHandler.ScheduleName, cancellationToken);
         var recent = await runs.ListRecentAsync(Math.Clamp(limit, 1, MaxRuns), cancellationToken);
-        return Result<BackupOverview>.Ok(new BackupOverview(schedule, settings.TimeZone, settings.Target, settings.Retention, next, recent));
+        // Which kind of key, never the key file's path or the passphrase: the page is an overview, /admin/config has the rest.
+        var encryption = !string.IsNullOrWhiteSpace(settings.EncryptionKeyFile) ? "key file" : !string.IsNullOrEmpty(settings.EncryptionPassphrase) ? "passphrase" : null;
+        return Result<BackupOverview>.Ok(new BackupOverview(schedule, settings.TimeZone, settings.Target, settings.Retention, next, recent, encryption));
     }
 
     /// <summary>Queues a backup to Backup:Target; returns the job's id.</summary>

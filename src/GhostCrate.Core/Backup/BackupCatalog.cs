@@ -1,7 +1,10 @@
 namespace GhostCrate.Core.Backup;
 
-/// <summary>One line of `backup list`: complete backups carry their manifest; incomplete ones say so.</summary>
-public sealed record BackupListing(string Id, BackupManifest? Manifest, string? Problem)
+/// <summary>
+/// One line of `backup list`: complete backups carry their manifest; incomplete ones say so, and carry the
+/// <see cref="RunningMarker"/> of a `backup create` that may still be writing them.
+/// </summary>
+public sealed record BackupListing(string Id, BackupManifest? Manifest, string? Problem, RunningMarker? Running = null)
 {
     public bool Complete => Manifest is not null;
     public long Bytes => Manifest is null ? 0 : Manifest.Database.Size + Manifest.Blobs.Sum(b => b.Size);
@@ -18,10 +21,11 @@ public static class BackupCatalog
         var listings = new List<BackupListing>();
         foreach (var id in (await location.ListIdsAsync(cancellationToken)).Order(StringComparer.Ordinal))
         {
-            var json = await location.Open(id).ReadManifestAsync(cancellationToken);
+            var reader = location.Open(id);
+            var json = await reader.ReadManifestAsync(cancellationToken);
             if (json is null)
             {
-                listings.Add(new BackupListing(id, null, null));
+                listings.Add(new BackupListing(id, null, null, RunningMarker.TryParse(await reader.ReadRunningMarkerAsync(cancellationToken))));
                 continue;
             }
             try
@@ -36,7 +40,12 @@ public static class BackupCatalog
         // A folder without a manifest is either unfinished, or a pruned backup that keeps the files later ones reference.
         var referenced = ReferencedFiles(listings.Where(l => l.Complete).Select(l => l.Manifest!));
         return listings.Select(l => l.Complete || l.Problem is not null ? l
-            : l with { Problem = referenced.TryGetValue(l.Id, out var files) ? $"pruned: keeps {files.Count} file(s) that later backups reference" : "incomplete: no manifest" }).ToList();
+            : l with
+            {
+                Problem = referenced.TryGetValue(l.Id, out var files) ? $"pruned: keeps {files.Count} file(s) that later backups reference"
+                    : l.Running is { } running ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"incomplete: no manifest; its backup create was last seen running at {running.RenewedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")
+                    : "incomplete: no manifest",
+            }).ToList();
     }
 
     /// <summary>Backup id → the files in it that <paramref name="manifests"/> reference (relative paths in that backup).</summary>

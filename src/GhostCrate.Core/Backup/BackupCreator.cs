@@ -25,13 +25,13 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         {
             id = await NewIdAsync(location, started, cancellationToken);
             var manifest = await CreateAsync(location, id, ghostCrateVersion, started, options, cancellationToken);
-            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null));
+            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null, manifest.Encryption is not null));
             return manifest;
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Backup {BackupId} to {Target} failed", id, location.Describe);
-            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, false, 0, ex.Message));
+            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, false, 0, ex.Message, options.Encryption is not null));
             throw;
         }
     }
@@ -54,10 +54,19 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         var previous = await NewestCompleteAsync(location, cancellationToken);
         var key = options.Encryption?.ForNewBackup(previous?.Encryption);
         // An earlier backup's files can only be referenced when they open with this backup's key (or neither has one).
-        var bases = options.Incremental && previous is not null && previous.Encryption?.KeyId == key?.KeyId
-            ? previous.Blobs.GroupBy(b => b.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First() with { StoredIn = g.First().StoredIn ?? previous.Id }, StringComparer.Ordinal)
-            : [];
+        var baseBackup = options.Incremental && previous is not null && previous.Encryption?.KeyId == key?.KeyId ? previous : null;
         await using var writer = await location.CreateAsync(id, cancellationToken);
+        await using var heartbeat = await BackupHeartbeat.StartAsync(writer, baseBackup?.Id, time, logger, cancellationToken);
+        // The marker names the base, so prunes from now on keep it; one that ran between the listing above and the
+        // marker may have deleted it already (its manifest goes first), and then this backup copies everything.
+        if (baseBackup is not null && await location.Open(baseBackup.Id).ReadManifestAsync(cancellationToken) is null)
+        {
+            logger.LogInformation("Backup {BackupId}: the previous backup {BaseId} was pruned meanwhile; copying every file", id, baseBackup.Id);
+            baseBackup = null;
+        }
+        var bases = baseBackup is null
+            ? []
+            : baseBackup.Blobs.GroupBy(b => b.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First() with { StoredIn = g.First().StoredIn ?? baseBackup.Id }, StringComparer.Ordinal);
         var copy = new BlobCopier(writer, blobs, key, bases);
 
         var snapshot = await database.SnapshotAsync(writer.StagingFolder, cancellationToken);
@@ -70,16 +79,19 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         foreach (var version in contents.Versions)
         {
             entries.Add(await copy.CrateFileAsync(version, cancellationToken));
+            await heartbeat.RenewIfDueAsync();
         }
         foreach (var docs in contents.Docs)
         {
             entries.AddRange(await CopyDocsAsync(copy, docs, cancellationToken));
+            await heartbeat.RenewIfDueAsync();
         }
 
         var manifest = new BackupManifest(BackupManifest.CurrentFormatVersion, id, ghostCrateVersion, started,
             new BackupDatabaseEntry(snapshot.Format, databaseFile, databaseFacts.Size, databaseFacts.Sha256, contents.Migrations),
             contents.Counts, entries, key?.Describe());
         manifest = manifest with { FormatVersion = manifest.RequiredFormatVersion };
+        await heartbeat.StopRenewingAsync();
         await writer.CommitAsync(manifest.ToJson(key), cancellationToken);
         var referenced = entries.Count(e => e.StoredIn is not null);
         logger.LogInformation("Backup {BackupId} complete: {Blobs} blobs ({Referenced} referenced from earlier backups){Encrypted} in {Seconds:F1} s",

@@ -74,7 +74,7 @@ public sealed class BackupJobHandler(
         if (!retention.KeepsAnything) return;
         try
         {
-            var report = await BackupPruner.PruneAsync(location, retention, dryRun: false, cancellationToken);
+            var report = await BackupPruner.PruneAsync(location, retention, dryRun: false, time, cancellationToken);
             if (report.Deleted.Count > 0)
                 logger.LogInformation("Backup retention deleted {Count} backup(s) at {Target}: {Ids}", report.Deleted.Count, location.Describe, string.Join(", ", report.Deleted));
         }

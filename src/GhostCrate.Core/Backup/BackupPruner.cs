@@ -3,14 +3,17 @@ namespace GhostCrate.Core.Backup;
 /// <summary>
 /// What `backup prune` kept and deleted (or would delete, on a dry run). <paramref name="Retained"/>: deleted backups
 /// whose folders still hold files that kept, incremental backups reference (their manifests are gone).
+/// <paramref name="Running"/>: incomplete backups left alone because a `backup create` is still writing them.
 /// </summary>
-public sealed record PruneReport(IReadOnlyList<string> Kept, IReadOnlyList<string> Deleted, IReadOnlyList<string> Retained);
+public sealed record PruneReport(IReadOnlyList<string> Kept, IReadOnlyList<string> Deleted, IReadOnlyList<string> Retained, IReadOnlyList<string>? Running = null);
 
 /// <summary>
 /// `backup prune`: keeps the complete backups a <see cref="BackupRetention"/> selects and deletes the other complete
-/// ones. An incomplete backup is deleted only when it is older than the oldest backup kept: a newer one may be a
-/// `backup create` still running. With no complete backup at all, nothing is deleted. Files that a kept incremental
-/// backup references are never deleted.
+/// ones. An incomplete backup is deleted only when it is older than the oldest backup kept and its
+/// <see cref="RunningMarker"/> is missing or stale: a `backup create` still writing it renews the marker, whatever its
+/// start time (a scheduled backup re-run after a failed attempt, a slow one overtaken by a "back up now"). The backup a
+/// running one references blobs in (the marker's base) is kept as well. With no complete backup at all, nothing is
+/// deleted. Files that a kept incremental backup references are never deleted.
 /// </summary>
 public static class BackupPruner
 {
@@ -18,12 +21,16 @@ public static class BackupPruner
     public static Task<PruneReport> PruneAsync(IBackupLocation location, int keep, bool dryRun, CancellationToken cancellationToken)
     {
         if (keep < 1) throw new BackupException("--keep must be at least 1: prune never deletes the newest complete backup");
-        return PruneAsync(location, new BackupRetention(Last: keep), dryRun, cancellationToken);
+        return PruneAsync(location, new BackupRetention(Last: keep), dryRun, TimeProvider.System, cancellationToken);
     }
 
     private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
 
-    public static async Task<PruneReport> PruneAsync(IBackupLocation location, BackupRetention retention, bool dryRun, CancellationToken cancellationToken)
+    public static Task<PruneReport> PruneAsync(IBackupLocation location, BackupRetention retention, bool dryRun, CancellationToken cancellationToken) =>
+        PruneAsync(location, retention, dryRun, TimeProvider.System, cancellationToken);
+
+    /// <summary>Prunes; <paramref name="time"/> tells a live running marker from a stale one.</summary>
+    public static async Task<PruneReport> PruneAsync(IBackupLocation location, BackupRetention retention, bool dryRun, TimeProvider time, CancellationToken cancellationToken)
     {
         if (retention.Problem is { } problem) throw new BackupException(problem);
         var listings = await BackupCatalog.ListAsync(location, cancellationToken);
@@ -31,12 +38,18 @@ public static class BackupPruner
         if (complete.Count == 0) return new PruneReport([], [], []);
 
         // Every rule keeps at least the newest backup, so the kept list is never empty here.
-        var kept = retention.Select(complete.Select(l => (l.Id, l.Manifest!.CreatedAt)));
+        var now = time.GetUtcNow();
+        var running = listings.Where(l => !l.Complete && l.Running is { } marker && marker.IsLive(now)).ToList();
+        var byRule = retention.Select(complete.Select(l => (l.Id, l.Manifest!.CreatedAt)));
+        var oldestKept = byRule.Min(StringComparer.Ordinal)!;
+        // A running backup's base: its references are to files there (and to what the base references in turn).
+        var bases = running.Select(l => l.Running!.Base).OfType<string>().Where(id => complete.Any(c => c.Id == id) && !byRule.Contains(id)).Distinct();
+        var kept = byRule.Concat(bases.Order(StringComparer.Ordinal).Reverse()).ToList();
         var keptSet = kept.ToHashSet(StringComparer.Ordinal);
-        var oldestKept = kept.Min(StringComparer.Ordinal)!;
+        var live = running.Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
         var deleted = complete.Where(l => !keptSet.Contains(l.Id)).Select(l => l.Id)
             // Ids are UTC start times (yyyyMMddTHHmmssZ), so an ordinal comparison is a comparison of start times.
-            .Concat(listings.Where(l => !l.Complete && string.CompareOrdinal(l.Id, oldestKept) < 0).Select(l => l.Id))
+            .Concat(listings.Where(l => !l.Complete && !live.Contains(l.Id) && string.CompareOrdinal(l.Id, oldestKept) < 0).Select(l => l.Id))
             .Order(StringComparer.Ordinal).ToList();
         // An incremental backup's blobs may be stored in an older backup: those files outlive the older backup's
         // deletion for as long as a kept backup references them.
@@ -46,6 +59,6 @@ public static class BackupPruner
         {
             foreach (var id in deleted) await location.DeleteAsync(id, referenced.GetValueOrDefault(id) ?? EmptySet, cancellationToken);
         }
-        return new PruneReport(kept, deleted.Where(id => !referenced.ContainsKey(id)).ToList(), retained);
+        return new PruneReport(kept, deleted.Where(id => !referenced.ContainsKey(id)).ToList(), retained, live.Order(StringComparer.Ordinal).ToList());
     }
 }

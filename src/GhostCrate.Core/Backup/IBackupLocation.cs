@@ -39,6 +39,12 @@ public interface IBackupWriter : IAsyncDisposable
 
     /// <summary>Writes the manifest atomically and durably (temp file, fsync, rename): the backup's commit point.</summary>
     Task CommitAsync(ReadOnlyMemory<byte> manifest, CancellationToken cancellationToken);
+
+    /// <summary>Writes or replaces this backup's <see cref="RunningMarker"/> whole (a reader sees the old or the new one).</summary>
+    Task WriteRunningMarkerAsync(ReadOnlyMemory<byte> marker, CancellationToken cancellationToken);
+
+    /// <summary>Removes the running marker, if there is one.</summary>
+    Task RemoveRunningMarkerAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Reads one backup.</summary>
@@ -52,7 +58,10 @@ public interface IBackupReader
     /// <summary>The manifest's bytes, or null when the backup has none (incomplete).</summary>
     Task<byte[]?> ReadManifestAsync(CancellationToken cancellationToken);
 
-    /// <summary>Every file of the backup except the manifest, as relative '/' paths.</summary>
+    /// <summary>The <see cref="RunningMarker"/>'s bytes, or null when the backup has none (finished, or never had one).</summary>
+    Task<byte[]?> ReadRunningMarkerAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every file of the backup except the manifest and the running marker, as relative '/' paths.</summary>
     IAsyncEnumerable<string> ListFilesAsync(CancellationToken cancellationToken);
 
     /// <summary>Opens a file of the backup, or null when it does not exist.</summary>

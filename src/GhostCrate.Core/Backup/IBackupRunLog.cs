@@ -1,7 +1,10 @@
 namespace GhostCrate.Core.Backup;
 
-/// <summary>One `backup create` run: where to, which backup it made (null when it failed early), and how it ended.</summary>
-public sealed record BackupRun(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Target, string? BackupId, bool Succeeded, long Bytes, string? Error)
+/// <summary>
+/// One `backup create` run: where to, which backup it made (null when it failed early), how it ended, and whether the
+/// backup is encrypted (known once its key is chosen; false for a run that failed before).
+/// </summary>
+public sealed record BackupRun(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Target, string? BackupId, bool Succeeded, long Bytes, string? Error, bool Encrypted = false)
 {
     public TimeSpan Duration => FinishedAt - StartedAt;
 }

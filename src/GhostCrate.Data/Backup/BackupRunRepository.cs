@@ -4,7 +4,7 @@ using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Backup;
 
-/// <summary>The backup_runs table (0011): one row per `backup create`, the same SQL on both databases.</summary>
+/// <summary>The backup_runs table (0011, 0024's encrypted): one row per `backup create`, the same SQL on both databases.</summary>
 internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBackupRunLog
 {
     // Error messages name files and S3 answers; a bound keeps one pathological message from bloating the table.
@@ -17,8 +17,8 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
         return factory.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO backup_runs (started_at, finished_at, target, backup_id, succeeded, bytes, error)
-                VALUES (@StartedAt, @FinishedAt, @Target, @BackupId, @Succeeded, @Bytes, @Error)
+                INSERT INTO backup_runs (started_at, finished_at, target, backup_id, succeeded, bytes, error, encrypted)
+                VALUES (@StartedAt, @FinishedAt, @Target, @BackupId, @Succeeded, @Bytes, @Error, @Encrypted)
                 """,
                 new
                 {
@@ -29,6 +29,7 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
                     Succeeded = run.Succeeded ? 1 : 0,
                     run.Bytes,
                     Error = error,
+                    Encrypted = run.Encrypted ? 1 : 0,
                 }, transaction, cancellationToken: cancellationToken));
             await Notifications.EventOutbox.BackupRunAsync(factory, connection, transaction, run, error, cancellationToken);
             return true;
@@ -60,10 +61,10 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
         {
             var rows = await connection.QueryAsync<RunRow>(new CommandDefinition("""
                 SELECT started_at AS StartedAt, finished_at AS FinishedAt, target AS Target, backup_id AS BackupId,
-                       succeeded AS Succeeded, bytes AS Bytes, error AS Error
+                       succeeded AS Succeeded, bytes AS Bytes, error AS Error, encrypted AS Encrypted
                 FROM backup_runs ORDER BY started_at DESC, id DESC LIMIT @limit
                 """, new { limit }, cancellationToken: cancellationToken));
-            return rows.Select(r => new BackupRun(UnixTime.FromMs(r.StartedAt), UnixTime.FromMs(r.FinishedAt), r.Target, r.BackupId, r.Succeeded != 0, r.Bytes, r.Error)).ToList();
+            return rows.Select(r => new BackupRun(UnixTime.FromMs(r.StartedAt), UnixTime.FromMs(r.FinishedAt), r.Target, r.BackupId, r.Succeeded != 0, r.Bytes, r.Error, r.Encrypted != 0)).ToList();
         }, cancellationToken);
 
     private sealed class RunRow
@@ -75,6 +76,7 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
         public long Succeeded { get; init; }
         public long Bytes { get; init; }
         public string? Error { get; init; }
+        public long Encrypted { get; init; }
     }
 
     // Settable properties, not a positional record: SQLite reports a NULL max() with no type, which Dapper can only

@@ -19,6 +19,18 @@ public sealed class DirectoryBackupReader(string folder) : IBackupReader
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
     }
 
+    public async Task<byte[]?> ReadRunningMarkerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(Path.Combine(_paths.Root, RunningMarker.FileName), cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public async IAsyncEnumerable<string> ListFilesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;
@@ -27,7 +39,7 @@ public sealed class DirectoryBackupReader(string folder) : IBackupReader
         {
             cancellationToken.ThrowIfCancellationRequested();
             var relative = _paths.KeyOf(file);
-            if (relative == BackupManifest.FileName || relative.StartsWith(BlobPaths.TempFolderName + "/", StringComparison.Ordinal)) continue;
+            if (relative is BackupManifest.FileName or RunningMarker.FileName || relative.StartsWith(BlobPaths.TempFolderName + "/", StringComparison.Ordinal)) continue;
             yield return relative;
         }
     }

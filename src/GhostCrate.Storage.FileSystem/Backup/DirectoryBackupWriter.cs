@@ -60,6 +60,21 @@ internal sealed class DirectoryBackupWriter : IBackupWriter
         Directory.Delete(StagingFolder, recursive: true);
     }
 
+    public async Task WriteRunningMarkerAsync(ReadOnlyMemory<byte> marker, CancellationToken cancellationToken)
+    {
+        // Replaced by a rename, so a prune reading it meanwhile sees the old marker or the new one, never half of one.
+        Directory.CreateDirectory(StagingFolder);
+        var temp = Path.Combine(StagingFolder, $"{Guid.NewGuid():N}.running");
+        await File.WriteAllBytesAsync(temp, marker.ToArray(), cancellationToken);
+        File.Move(temp, Path.Combine(_folder, RunningMarker.FileName), overwrite: true);
+    }
+
+    public Task RemoveRunningMarkerAsync(CancellationToken cancellationToken)
+    {
+        File.Delete(Path.Combine(_folder, RunningMarker.FileName));
+        return Task.CompletedTask;
+    }
+
     public ValueTask DisposeAsync()
     {
         // After a failure the staging folder (a half-made snapshot) is only wasted space; the missing manifest already

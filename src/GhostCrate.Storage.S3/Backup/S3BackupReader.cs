@@ -21,6 +21,7 @@ public sealed class S3BackupReader(IAmazonS3 client, S3BackupTarget target, stri
         {
             // An id with no object at all is a typo, not an incomplete backup.
             await foreach (var _ in ListFilesAsync(cancellationToken)) return null;
+            if (await ReadRunningMarkerAsync(cancellationToken) is not null) return null; // just started: nothing but its marker yet
             throw new BackupException($"{Describe}: no such backup");
         }
         using var buffer = new MemoryStream();
@@ -38,7 +39,7 @@ public sealed class S3BackupReader(IAmazonS3 client, S3BackupTarget target, stri
             foreach (var item in response.S3Objects ?? [])
             {
                 var relative = item.Key[_folder.Length..];
-                if (relative.Length == 0 || relative.EndsWith('/') || relative == BackupManifest.FileName) continue;
+                if (relative.Length == 0 || relative.EndsWith('/') || relative is BackupManifest.FileName or RunningMarker.FileName) continue;
                 yield return relative;
             }
             request.ContinuationToken = response.NextContinuationToken;
@@ -50,6 +51,15 @@ public sealed class S3BackupReader(IAmazonS3 client, S3BackupTarget target, stri
     {
         if (!BackupPaths.IsSafeRelative(sibling) || sibling.Contains('/')) throw new BackupException($"'{sibling}' is not a backup id");
         return new S3BackupReader(client, target, sibling);
+    }
+
+    public async Task<byte[]?> ReadRunningMarkerAsync(CancellationToken cancellationToken)
+    {
+        await using var stream = await OpenReadAsync(RunningMarker.FileName, cancellationToken);
+        if (stream is null) return null;
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
     }
 
     public async Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)

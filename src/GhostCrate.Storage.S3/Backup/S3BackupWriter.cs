@@ -53,6 +53,16 @@ internal sealed class S3BackupWriter : IBackupWriter
         await PutAsync(BackupManifest.FileName, body, cancellationToken);
     }
 
+    /// <summary>One PUT: S3 replaces an object whole, so a reader sees the old marker or the new one.</summary>
+    public async Task WriteRunningMarkerAsync(ReadOnlyMemory<byte> marker, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream(marker.ToArray(), writable: false);
+        await PutAsync(RunningMarker.FileName, body, cancellationToken);
+    }
+
+    public Task RemoveRunningMarkerAsync(CancellationToken cancellationToken) =>
+        _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = _folder + RunningMarker.FileName }, cancellationToken);
+
     public ValueTask DisposeAsync()
     {
         try

@@ -12,23 +12,28 @@ public sealed record BackupRunInfo(
     [property: JsonPropertyName("backup_id")] string? BackupId,
     [property: JsonPropertyName("succeeded")] bool Succeeded,
     [property: JsonPropertyName("bytes")] long Bytes,
-    [property: JsonPropertyName("error")] string? Error)
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("encrypted")] bool Encrypted)
 {
     public static BackupRunInfo Of(BackupRun r) =>
-        new(r.StartedAt, r.FinishedAt, r.Duration.TotalSeconds, r.Target, r.BackupId, r.Succeeded, r.Bytes, r.Error);
+        new(r.StartedAt, r.FinishedAt, r.Duration.TotalSeconds, r.Target, r.BackupId, r.Succeeded, r.Bytes, r.Error, r.Encrypted);
 }
 
-/// <summary>GET /api/v1/admin/backups: the schedule (null: none), its next run, retention, and the newest runs first.</summary>
+/// <summary>
+/// GET /api/v1/admin/backups: the schedule (null: none), its next run, retention, the newest runs first, and how the
+/// server's backups are encrypted ("key file", "passphrase"; null: not encrypted).
+/// </summary>
 public sealed record BackupOverviewResponse(
     [property: JsonPropertyName("schedule")] string? Schedule,
     [property: JsonPropertyName("time_zone")] string TimeZone,
     [property: JsonPropertyName("target")] string? Target,
     [property: JsonPropertyName("retention")] BackupRetentionInfo Retention,
     [property: JsonPropertyName("next_run_at")] DateTimeOffset? NextRunAt,
-    [property: JsonPropertyName("runs")] IReadOnlyList<BackupRunInfo> Runs)
+    [property: JsonPropertyName("runs")] IReadOnlyList<BackupRunInfo> Runs,
+    [property: JsonPropertyName("encryption")] string? Encryption)
 {
     public static BackupOverviewResponse Of(BackupOverview o) =>
-        new(o.Schedule, o.TimeZone, o.Target, new BackupRetentionInfo(o.Retention.Last, o.Retention.Daily, o.Retention.Weekly, o.Retention.Monthly), o.NextRunAt, o.Runs.Select(BackupRunInfo.Of).ToList());
+        new(o.Schedule, o.TimeZone, o.Target, new BackupRetentionInfo(o.Retention.Last, o.Retention.Daily, o.Retention.Weekly, o.Retention.Monthly), o.NextRunAt, o.Runs.Select(BackupRunInfo.Of).ToList(), o.Encryption);
 }
 
 /// <summary>Backup:KeepLast/KeepDaily/KeepWeekly/KeepMonthly (all 0: every backup is kept).</summary>

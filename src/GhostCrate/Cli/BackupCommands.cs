@@ -151,6 +151,7 @@ public static class BackupCommands
         var report = await BackupPruner.PruneAsync(target.Location, retention, dryRun, CancellationToken.None);
         foreach (var id in report.Kept) await output.WriteLineAsync($"{id}  kept");
         foreach (var id in report.Deleted) await output.WriteLineAsync($"{id}  {(dryRun ? "would be deleted" : "deleted")}");
+        foreach (var id in report.Running ?? []) await output.WriteLineAsync($"{id}  left alone: a backup create is still writing it");
         foreach (var id in report.Retained) await output.WriteLineAsync($"{id}  {(dryRun ? "would be deleted" : "deleted")}, except the files that kept incremental backups reference");
         if (report.Kept.Count == 0) await output.WriteLineAsync($"No complete backups in {target.BackupPath("")}; nothing deleted.");
         return 0;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Backup;
 using GhostCrate.Core.Backup.Encryption;
+using GhostCrate.Core.Storage;
 using GhostCrate.Core.Tests.Proxy;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -287,6 +288,118 @@ public sealed class BackupUseCaseTests
         Assert.Equal(2, targetDb.BlobCountSeenAtInstall); // every blob was in place before the database appeared
     }
 
+    [Fact]
+    public async Task Prune_next_to_a_running_backup_leaves_its_files_and_its_base_alone_while_its_marker_is_renewed()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero);
+        var time = new ManualTime(t0.AddDays(-2));
+        var crateC = new byte[] { 8, 9 };
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var incremental = new BackupCreateOptions(null, Incremental: true);
+        var baseBackup = await Creator(Database(Version("a", "1.0.0", CrateA)), time).CreateAsync(_location, "test", incremental, Ct);
+
+        // Backup A (the scheduled one) stops inside b's crate file, then inside c's; meanwhile "back up now" makes B.
+        _blobs.Blobs["crates/b/b-0.1.0.crate"] = CrateB;
+        _blobs.Blobs["crates/c/c-0.1.0.crate"] = crateC;
+        var gated = new GatedBlobStore(_blobs, "crates/b/b-0.1.0.crate", "crates/c/c-0.1.0.crate");
+        time.Now = t0;
+        var db = Database(Version("a", "1.0.0", CrateA), Version("b", "0.1.0", CrateB), Version("c", "0.1.0", crateC));
+        var running = new BackupCreator(db, db, gated, _runs, time, NullLogger<BackupCreator>.Instance).CreateAsync(_location, "test", incremental, Ct);
+        await gated.Reached("crates/b/b-0.1.0.crate").WaitAsync(Ct);
+        var a = Assert.Single(_location.Backups.Keys, k => k != baseBackup.Id);
+        time.Now = t0.AddMinutes(1);
+        var b = await Creator(db, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: false), Ct); // reads storage ungated
+
+        // Keep 1 keeps B by rule; A is older than B but running, and its blobs are referenced in the base: both stay.
+        time.Now = t0.AddMinutes(5);
+        var report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, time, Ct);
+        Assert.Equal([a], report.Running);
+        Assert.Equal([b.Id, baseBackup.Id], report.Kept);
+        Assert.Empty(report.Deleted);
+        Assert.Contains("database/ghostcrate.sqlite", _location.Backups[a].Files.Keys);
+        Assert.Contains("blobs/crates/a/a-1.0.0.crate", _location.Backups[baseBackup.Id].Files.Keys);
+
+        // Ten minutes on, A copies b and renews its marker on the way, then stops again inside c.
+        time.Now = t0.AddMinutes(10);
+        gated.Release("crates/b/b-0.1.0.crate");
+        await gated.Reached("crates/c/c-0.1.0.crate").WaitAsync(Ct);
+        Assert.Equal(t0.AddMinutes(10), RunningMarker.TryParse(_location.Backups[a].Files[RunningMarker.FileName])!.RenewedAt);
+        time.Now = t0.AddMinutes(20); // 20 minutes after A started: only the renewal keeps it live
+        report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, time, Ct);
+        Assert.Equal([a], report.Running);
+        Assert.Empty(report.Deleted);
+
+        gated.Release("crates/c/c-0.1.0.crate");
+        var finished = await running;
+        Assert.Equal(a, finished.Id);
+        Assert.Equal(baseBackup.Id, finished.Blobs.Single(x => x.Key == "crates/a/a-1.0.0.crate").StoredIn);
+        Assert.DoesNotContain(RunningMarker.FileName, _location.Backups[a].Files.Keys);
+        var verified = await new BackupVerifier(db).VerifyAsync(_location.Backups[a], deep: true, Ct);
+        Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+    }
+
+    [Fact]
+    public async Task Prune_deletes_an_abandoned_backup_once_its_marker_is_stale_and_a_failed_one_at_once()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero);
+        var time = new ManualTime(t0);
+        // A backup killed midway: its marker stays as it was last renewed.
+        var killed = (MemoryBackup)await _location.CreateAsync("20261206T025000Z", Ct);
+        await killed.AddAsync("database/ghostcrate.sqlite", new MemoryStream([1]), Ct);
+        await killed.WriteRunningMarkerAsync(new RunningMarker(t0.AddMinutes(-10), null).ToJson(), Ct);
+        // A backup that failed (a crate file missing from storage): it removes its own marker.
+        await Assert.ThrowsAsync<BackupException>(() => Creator(Database(Version("z", "1.0.0", CrateA)), new ManualTime(t0.AddMinutes(-5))).CreateAsync(_location, "test", Ct));
+        var failed = Assert.Single(_location.Backups.Keys, k => k != killed.Id);
+        Assert.DoesNotContain(RunningMarker.FileName, _location.Backups[failed].Files.Keys);
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var complete = await Creator(Database(Version("a", "1.0.0", CrateA)), time).CreateAsync(_location, "test", Ct);
+
+        var report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, time, Ct);
+        Assert.Equal([failed], report.Deleted);
+        Assert.Equal([killed.Id], report.Running);
+        Assert.Contains("incomplete: no manifest; its backup create was last seen running at 2026-12-06 02:50:00Z",
+            (await BackupCatalog.ListAsync(_location, Ct)).Single(l => l.Id == killed.Id).Problem, StringComparison.Ordinal);
+
+        time.Now = t0.AddMinutes(6); // 16 minutes without a renewal
+        report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, time, Ct);
+        Assert.Equal([killed.Id], report.Deleted);
+        Assert.Equal([complete.Id], _location.Backups.Keys);
+    }
+
+    /// <summary>Blob reads that stop at chosen keys until the test lets them through.</summary>
+    private sealed class GatedBlobStore(MemoryBlobStore inner, params string[] gatedKeys) : IBlobStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TaskCompletionSource Reached, TaskCompletionSource Released)> _gates =
+            new(gatedKeys.Select(k => KeyValuePair.Create(k, NewGate())));
+
+        private static (TaskCompletionSource, TaskCompletionSource) NewGate() =>
+            (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public Task Reached(string key) => _gates[key].Reached.Task;
+
+        public void Release(string key) => _gates[key].Released.TrySetResult();
+
+        public async Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken)
+        {
+            if (_gates.TryGetValue(key.Path, out var gate))
+            {
+                gate.Reached.TrySetResult();
+                await gate.Released.Task.WaitAsync(cancellationToken);
+            }
+            return await inner.OpenReadAsync(key, cancellationToken);
+        }
+
+        public Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken) => inner.PutAsync(key, content, mode, cancellationToken);
+
+        public Task<bool> ExistsAsync(BlobKey key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+
+        public Task DeleteAsync(BlobKey key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
+    }
+
     /// <summary>The database ports: a snapshot file with fixed contents; installs are counted.</summary>
     private sealed class FakeDatabase(SnapshotContents contents) : IDatabaseBackup, IBackupSnapshotReader, IDatabase
     {
@@ -396,8 +509,23 @@ public sealed class BackupUseCaseTests
         public Task<byte[]?> ReadManifestAsync(CancellationToken cancellationToken) =>
             Task.FromResult(Files.TryGetValue(BackupManifest.FileName, out var m) ? m : null);
 
+        public Task WriteRunningMarkerAsync(ReadOnlyMemory<byte> marker, CancellationToken cancellationToken)
+        {
+            Files[RunningMarker.FileName] = marker.ToArray();
+            return Task.CompletedTask;
+        }
+
+        public Task RemoveRunningMarkerAsync(CancellationToken cancellationToken)
+        {
+            Files.Remove(RunningMarker.FileName);
+            return Task.CompletedTask;
+        }
+
+        public Task<byte[]?> ReadRunningMarkerAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(Files.TryGetValue(RunningMarker.FileName, out var m) ? m : null);
+
         public IAsyncEnumerable<string> ListFilesAsync(CancellationToken cancellationToken) =>
-            Files.Keys.Where(k => k != BackupManifest.FileName).ToList().ToAsyncEnumerable();
+            Files.Keys.Where(k => k is not (BackupManifest.FileName or RunningMarker.FileName)).ToList().ToAsyncEnumerable();
 
         public IBackupReader OpenSibling(string sibling) => location.Backups.TryGetValue(sibling, out var b) ? b : new MemoryBackup(sibling, location);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using AngleSharp.Html.Parser;
 using GhostCrate.Core.Backup;
 using GhostCrate.Core.Jobs;
@@ -49,6 +50,8 @@ public sealed class BackupAdminTests : IAsyncDisposable
         Assert.Equal("keep the newest 7, 12 monthly", page.QuerySelector("[data-backup='retention']")!.TextContent.Trim());
         var failed = page.QuerySelector("td[data-result='failed']")!.ParentElement!;
         Assert.Contains("disk full", failed.TextContent, StringComparison.Ordinal);
+        Assert.Equal("no", failed.QuerySelector("[data-encrypted]")!.TextContent.Trim());
+        Assert.StartsWith("off: ", page.QuerySelector("[data-backup='encryption']")!.TextContent.Trim(), StringComparison.Ordinal);
 
         // A form post without the antiforgery token is refused and queues nothing.
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.Http.PostAsync("/admin/backups", new FormUrlEncodedContent([]))).StatusCode);
@@ -96,8 +99,10 @@ public sealed class BackupAdminTests : IAsyncDisposable
         Assert.Equal(_target, overview.GetProperty("target").GetString());
         Assert.Equal(7, overview.GetProperty("retention").GetProperty("keep_last").GetInt32());
         Assert.Equal(12, overview.GetProperty("retention").GetProperty("keep_monthly").GetInt32());
+        Assert.Equal(JsonValueKind.Null, overview.GetProperty("encryption").ValueKind);
         var run = Assert.Single(overview.GetProperty("runs").EnumerateArray());
         Assert.True(run.GetProperty("succeeded").GetBoolean());
+        Assert.False(run.GetProperty("encrypted").GetBoolean());
         Assert.True(run.GetProperty("bytes").GetInt64() > 0);
         var id = run.GetProperty("backup_id").GetString()!;
         Assert.True(File.Exists(Path.Combine(_target, id, BackupManifest.FileName)));

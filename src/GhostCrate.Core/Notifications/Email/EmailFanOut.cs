@@ -8,7 +8,7 @@ namespace GhostCrate.Core.Notifications.Email;
 
 /// <summary>
 /// Part of running an outbox event: queues one "email.send" job per person the event concerns (the crate's owners,
-/// plus an owner who was just removed; the token's user). Each job's dedup key is event + user, so a fan-out that
+/// plus an owner who was just removed; the token's user; the administrators, for a backup's result). Each job's dedup key is event + user, so a fan-out that
 /// runs twice (a lease expired) queues no second email while the first is unsent. Choices are checked here and again
 /// when the email is sent (a user may unsubscribe in between).
 /// </summary>
@@ -45,6 +45,10 @@ public sealed class EmailFanOut(
             && await users.FindByNameAsync(user.GetString()!, cancellationToken) is { } person)
         {
             recipients.Add(person.Id);
+        }
+        if (registryEvent.Type is RegistryEventTypes.BackupFailed or RegistryEventTypes.BackupSucceeded)
+        {
+            recipients.UnionWith(await preferences.AdministratorIdsAsync(cancellationToken));
         }
         return recipients;
     }

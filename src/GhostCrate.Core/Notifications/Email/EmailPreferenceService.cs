@@ -28,7 +28,7 @@ public sealed class EmailPreferenceService(
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
         if (user is null) return RegistryError.NotFound("no such user");
         var choices = await preferences.GetAsync(user.Id, cancellationToken);
-        return Result<EmailSettings>.Ok(new EmailSettings(user.Email, EmailTopics.All.Select(t => new EmailChoice(t, EmailTopics.IsOn(choices, t.Name))).ToList()));
+        return Result<EmailSettings>.Ok(new EmailSettings(user.Email, EmailTopics.For(user).Select(t => new EmailChoice(t, EmailTopics.IsOn(choices, t.Name))).ToList()));
     }
 
     public async Task<Result<EmailSettings>> SetAsync(Principal caller, IReadOnlyDictionary<string, bool> choices, CancellationToken cancellationToken)

@@ -82,6 +82,30 @@ public static class EmailTemplates
                     "Manage your tokens", links.Tokens,
                     "You receive this because the token belongs to your account.");
             }
+            case RegistryEventTypes.BackupFailed:
+            {
+                var data = Read<BackupEventData>(registryEvent);
+                return new EmailContent(
+                    $"Backup to {data.Target} FAILED",
+                    [
+                        $"The backup to {data.Target} that started at {Utc(data.StartedAt)} UTC failed after {Seconds(data.DurationSeconds)} s.",
+                        $"Reason: {data.Error ?? "none was recorded"}",
+                        "Until a backup succeeds, the newest good backup is older than you think. The server log has the details; the backups page lists the runs and has \"Back up now\".",
+                    ],
+                    "Open the backups page", links.Backups,
+                    "You receive this because you are an administrator of this registry.");
+            }
+            case RegistryEventTypes.BackupSucceeded:
+            {
+                var data = Read<BackupEventData>(registryEvent);
+                return new EmailContent(
+                    $"Backup {data.BackupId} to {data.Target} succeeded",
+                    [
+                        $"Backup {data.BackupId} to {data.Target} started at {Utc(data.StartedAt)} UTC, took {Seconds(data.DurationSeconds)} s and holds {Protocol.Formatting.ByteSize.Format(data.Bytes)}.",
+                    ],
+                    "Open the backups page", links.Backups,
+                    "You receive this because you are an administrator of this registry and turned these emails on.");
+            }
             default:
                 return null;
         }
@@ -89,6 +113,10 @@ public static class EmailTemplates
 
     private static string Expiry(DateTimeOffset? expiresAt) =>
         expiresAt is { } at ? $" and expires on {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC" : ", without an expiry date";
+
+    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string Seconds(double seconds) => seconds.ToString("F1", CultureInfo.InvariantCulture);
 
     private static T Read<T>(RegistryEvent registryEvent) =>
         registryEvent.Data.Deserialize<T>(RegistryEvent.JsonOptions) ?? throw new JsonException($"{registryEvent.Type} event {registryEvent.Id} has no data");

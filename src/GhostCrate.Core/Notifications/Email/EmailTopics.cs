@@ -1,12 +1,16 @@
 namespace GhostCrate.Core.Notifications.Email;
 
-/// <summary>One kind of email a user can turn on or off (the settings page lists them in this order).</summary>
-public sealed record EmailTopic(string Name, string Label);
+/// <summary>
+/// One kind of email a user can turn on or off (the settings page lists them in this order). <paramref name="OnByDefault"/>:
+/// whether a user who never chose gets it; <paramref name="ForAdministrators"/>: only administrators get it (and see it).
+/// </summary>
+public sealed record EmailTopic(string Name, string Label, bool OnByDefault = true, bool ForAdministrators = false);
 
 /// <summary>
 /// The kinds of email GhostCrate sends. A topic is named after the event that causes it (yanks and unyanks share
-/// one). Every topic is on until the user turns it off: owners hear about their crates and every user about their
-/// own tokens, as crates.io does for publishes and tokens.
+/// one). Topics are on until the user turns them off: owners hear about their crates and every user about their
+/// own tokens, as crates.io does for publishes and tokens. Administrators hear about failed backups; a successful
+/// backup mails only those who turn it on (a nightly "it worked" teaches people to ignore the backup mails).
 /// </summary>
 public static class EmailTopics
 {
@@ -17,6 +21,8 @@ public static class EmailTopics
         new(RegistryEventTypes.OwnersChanged, "The owners of a crate I own change"),
         new(RegistryEventTypes.TokenCreated, "An API token is created on my account"),
         new(RegistryEventTypes.TokenExpiring, "One of my API tokens expires soon (7 days and 1 day before)"),
+        new(RegistryEventTypes.BackupFailed, "A backup of the registry fails (administrators)", ForAdministrators: true),
+        new(RegistryEventTypes.BackupSucceeded, "A backup of the registry succeeds (administrators)", OnByDefault: false, ForAdministrators: true),
     ];
 
     /// <summary>The topic an event belongs to; null for events that send no email.</summary>
@@ -27,12 +33,17 @@ public static class EmailTopics
         RegistryEventTypes.OwnersChanged => RegistryEventTypes.OwnersChanged,
         RegistryEventTypes.TokenCreated => RegistryEventTypes.TokenCreated,
         RegistryEventTypes.TokenExpiring => RegistryEventTypes.TokenExpiring,
+        RegistryEventTypes.BackupFailed => RegistryEventTypes.BackupFailed,
+        RegistryEventTypes.BackupSucceeded => RegistryEventTypes.BackupSucceeded,
         _ => null,
     };
 
     public static bool IsKnown(string topic) => All.Any(t => t.Name == topic);
 
-    /// <summary>Whether the user wants <paramref name="topic"/>: their choice, or on when they made none.</summary>
+    /// <summary>Whether the user wants <paramref name="topic"/>: their choice, or the topic's default when they made none.</summary>
     public static bool IsOn(IReadOnlyDictionary<string, bool> choices, string topic) =>
-        !choices.TryGetValue(topic, out var on) || on;
+        choices.TryGetValue(topic, out var on) ? on : All.FirstOrDefault(t => t.Name == topic)?.OnByDefault ?? true;
+
+    /// <summary>The topics <paramref name="user"/> can get: administrators' topics only for administrators.</summary>
+    public static IEnumerable<EmailTopic> For(Identity.UserRecord user) => All.Where(t => !t.ForAdministrators || user.IsAdmin);
 }

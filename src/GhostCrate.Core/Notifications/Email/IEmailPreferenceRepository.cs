@@ -11,4 +11,7 @@ public interface IEmailPreferenceRepository
 
     /// <summary>The user owners of the crate (by name, compared as crate names are); empty when there is no such crate.</summary>
     Task<IReadOnlyList<long>> CrateOwnerIdsAsync(string crateName, CancellationToken cancellationToken);
+
+    /// <summary>The administrators who are not disabled (the people registry-wide events such as a failed backup are mailed to).</summary>
+    Task<IReadOnlyList<long>> AdministratorIdsAsync(CancellationToken cancellationToken);
 }
