@@ -43,5 +43,15 @@ public sealed record OrgMemberChangedData(string Org, string User, string Action
 /// </summary>
 public sealed record ProxyUpstreamData(string Upstream, DateTimeOffset Since, string? Error);
 
+/// <summary>
+/// advisory.matched: the advisory (its RustSec id, aliases such as CVE and GHSA ids, <see cref="Severity"/> from its
+/// CVSS vector in lower case, "unknown" without one; <see cref="Informational"/> "unmaintained", "unsound", ... for
+/// warnings, null for vulnerabilities) and the version it affects in <see cref="Source"/> ("private",
+/// "proxy:&lt;upstream&gt;", "mirror"); <see cref="PatchedVersions"/> are the advisory's version requirements that fix it.
+/// </summary>
+public sealed record AdvisoryMatchedData(
+    string AdvisoryId, IReadOnlyList<string> Aliases, string Severity, string? Informational, string Title, string? Url,
+    string Crate, string Version, string Source, IReadOnlyList<string> PatchedVersions);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

@@ -28,14 +28,15 @@ public sealed class EmailPreferenceService(
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
         if (user is null) return RegistryError.NotFound("no such user");
         var choices = await preferences.GetAsync(user.Id, cancellationToken);
-        return Result<EmailSettings>.Ok(new EmailSettings(user.Email, EmailTopics.All.Select(t => new EmailChoice(t, EmailTopics.IsOn(choices, t.Name))).ToList()));
+        return Result<EmailSettings>.Ok(new EmailSettings(user.Email, EmailTopics.For(user.IsAdmin).Select(t => new EmailChoice(t, EmailTopics.IsOn(choices, t.Name))).ToList()));
     }
 
     public async Task<Result<EmailSettings>> SetAsync(Principal caller, IReadOnlyDictionary<string, bool> choices, CancellationToken cancellationToken)
     {
         if (Guards.RequireAccountManagement(caller) is { } denied) return denied;
-        if (choices.Keys.FirstOrDefault(k => !EmailTopics.IsKnown(k)) is { } unknown)
-            return RegistryError.BadRequest($"unknown email topic `{unknown}`; known topics: {string.Join(", ", EmailTopics.All.Select(t => t.Name))}");
+        var offered = EmailTopics.For(caller.IsAdmin);
+        if (choices.Keys.FirstOrDefault(k => offered.All(t => t.Name != k)) is { } unknown)
+            return RegistryError.BadRequest($"unknown email topic `{unknown}`; known topics: {string.Join(", ", offered.Select(t => t.Name))}");
         if (choices.Count > 0)
         {
             await preferences.SetAsync(caller.UserId, choices, time.GetUtcNow(), cancellationToken);

@@ -1,7 +1,10 @@
 namespace GhostCrate.Core.Notifications.Email;
 
-/// <summary>One kind of email a user can turn on or off (the settings page lists them in this order).</summary>
-public sealed record EmailTopic(string Name, string Label);
+/// <summary>
+/// One kind of email a user can turn on or off (the settings page lists them in this order). Topics for
+/// <see cref="AdministratorsOnly"/> are offered to administrators only, the only ones who receive them.
+/// </summary>
+public sealed record EmailTopic(string Name, string Label, bool AdministratorsOnly = false);
 
 /// <summary>
 /// The kinds of email GhostCrate sends. A topic is named after the event that causes it (yanks and unyanks share
@@ -17,7 +20,13 @@ public static class EmailTopics
         new(RegistryEventTypes.OwnersChanged, "The owners of a crate I own change"),
         new(RegistryEventTypes.TokenCreated, "An API token is created on my account"),
         new(RegistryEventTypes.TokenExpiring, "One of my API tokens expires soon (7 days and 1 day before)"),
+        new(RegistryEventTypes.AdvisoryMatched, "A security advisory affects a version of a crate I own"),
+        new(RegistryEventTypes.OrgMemberChanged, "Someone joins or leaves an organization I own, or my own membership changes"),
+        new(RegistryEventTypes.ProxyUpstreamDown, "A proxy upstream goes down or comes back (administrators)", AdministratorsOnly: true),
     ];
+
+    /// <summary>The topics offered to a user: administrators' topics only to administrators.</summary>
+    public static IReadOnlyList<EmailTopic> For(bool isAdmin) => [.. All.Where(t => isAdmin || !t.AdministratorsOnly)];
 
     /// <summary>The topic an event belongs to; null for events that send no email.</summary>
     public static string? For(string eventType) => eventType switch
@@ -27,10 +36,11 @@ public static class EmailTopics
         RegistryEventTypes.OwnersChanged => RegistryEventTypes.OwnersChanged,
         RegistryEventTypes.TokenCreated => RegistryEventTypes.TokenCreated,
         RegistryEventTypes.TokenExpiring => RegistryEventTypes.TokenExpiring,
+        RegistryEventTypes.AdvisoryMatched => RegistryEventTypes.AdvisoryMatched,
+        RegistryEventTypes.OrgMemberChanged => RegistryEventTypes.OrgMemberChanged,
+        RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp => RegistryEventTypes.ProxyUpstreamDown,
         _ => null,
     };
-
-    public static bool IsKnown(string topic) => All.Any(t => t.Name == topic);
 
     /// <summary>Whether the user wants <paramref name="topic"/>: their choice, or on when they made none.</summary>
     public static bool IsOn(IReadOnlyDictionary<string, bool> choices, string topic) =>
