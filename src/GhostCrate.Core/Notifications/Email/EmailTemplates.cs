@@ -85,7 +85,7 @@ public static class EmailTemplates
             case RegistryEventTypes.AdvisoryMatched:
             {
                 var data = Read<AdvisoryMatchedData>(registryEvent);
-                var kind = data.Informational is { } info ? $"{info} notice" : $"vulnerability (severity: {data.Severity})";
+                var kind = data.Informational is { } info ? $"warning ({info})" : $"vulnerability (severity: {data.Severity})";
                 return new EmailContent(
                     $"{data.AdvisoryId} affects {data.Crate} {data.Version}",
                     [
