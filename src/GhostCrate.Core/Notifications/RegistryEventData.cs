@@ -53,5 +53,11 @@ public sealed record AdvisoryMatchedData(
     string AdvisoryId, IReadOnlyList<string> Aliases, string Severity, string? Informational, string Title, string? Url,
     string Crate, string Version, string Source, IReadOnlyList<string> PatchedVersions);
 
+/// <summary>
+/// user.invited: <see cref="User"/> was invited to join <see cref="Org"/> with <see cref="Role"/> by
+/// <see cref="InvitedBy"/> (null when that account is gone); the invitation lapses at <see cref="ExpiresAt"/>.
+/// </summary>
+public sealed record UserInvitedData(string Org, string User, string Role, string? InvitedBy, DateTimeOffset ExpiresAt, long InvitationId);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

@@ -34,6 +34,9 @@ public static class RegistryEventTypes
     /// <summary>The outage ended: a node's probe to the upstream succeeded and its circuit closed.</summary>
     public const string ProxyUpstreamUp = "proxy.upstream_up";
 
+    /// <summary>A user was invited to join an organization (the invitation awaits their answer).</summary>
+    public const string UserInvited = "user.invited";
+
     /// <summary>An advisory affects a private, proxied or mirrored version: once per advisory and version, ever.</summary>
     public const string AdvisoryMatched = "advisory.matched";
 
@@ -57,5 +60,6 @@ public static class RegistryEventTypes
         ProxyUpstreamUp,
         CrateTyposquatSuspected,
         AdvisoryMatched,
+        UserInvited,
     ];
 }

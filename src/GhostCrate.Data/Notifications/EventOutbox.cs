@@ -119,6 +119,14 @@ internal static class EventOutbox
             RegistryEvent.Create(down ? RegistryEventTypes.ProxyUpstreamDown : RegistryEventTypes.ProxyUpstreamUp, new ProxyUpstreamData(upstream, now, down ? error : null), now),
             cancellationToken);
 
+    /// <summary>user.invited, in the transaction that stores the invitation.</summary>
+    public static Task UserInvitedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, Core.Organizations.InvitationRecord invitation, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.UserInvited,
+                new UserInvitedData(invitation.OrgName, invitation.Username, Core.Organizations.OrgRoles.ToStored(invitation.Role), invitation.InvitedBy, invitation.ExpiresAt, invitation.Id), now),
+            cancellationToken);
+
     /// <summary>
     /// advisory.matched, in the transaction that first stores the finding. A private crate is named as it was
     /// published; a proxied or mirrored one as the advisory names its package (both compare equal as crate names).

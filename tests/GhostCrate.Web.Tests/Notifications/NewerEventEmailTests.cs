@@ -14,7 +14,7 @@ namespace GhostCrate.Web.Tests.Notifications;
 /// <summary>
 /// The email topics of the newer events, delivered through a real SMTP server (maildev from npm): advisory.matched to
 /// the owners of the affected private crate (once, never for a proxied copy), org.member_changed to the organization's
-/// owners and the member, proxy.upstream_down/up to administrators only; each with the per-user opt-out.
+/// owners and the member, user.invited to the invitee, proxy.upstream_down/up to administrators only; each with the per-user opt-out.
 /// </summary>
 public sealed class NewerEventEmailTests
 {
@@ -116,10 +116,10 @@ public sealed class NewerEventEmailTests
         await OkAsync(app.PublishAsync(CrateFileBuilder.Valid("smallvec", "1.5.0").PublishBody()));
         await WaitForSubjectAsync(mail, olga, "RUSTSEC-2021-0003 affects smallvec 1.5.0");
         await WaitForIdleQueueAsync(app);
-        var subjects = (await mail.MessagesToAsync(olga)).Select(m => m.Subject).Where(s => s.StartsWith("RUSTSEC", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        var subjects = (await mail.MessagesToAsync(olga)).Select(m => m.Subject ?? "").Where(s => s.StartsWith("RUSTSEC", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         Assert.Equal(["RUSTSEC-2021-0003 affects smallvec 1.5.0", "RUSTSEC-2021-0003 affects smallvec 1.6.0"], subjects);
         Assert.Equal(3, receiver.Requests.Count);
-        Assert.DoesNotContain(await mail.MessagesToAsync(mia), m => m.Subject.StartsWith("RUSTSEC", StringComparison.Ordinal));
+        Assert.DoesNotContain(await mail.MessagesToAsync(mia), m => (m.Subject ?? "").StartsWith("RUSTSEC", StringComparison.Ordinal));
 
         // The topic can be turned off like the others.
         Assert.Contains("advisory.matched", await TopicsAsync(app.Client(olgaToken)));
@@ -144,6 +144,10 @@ public sealed class NewerEventEmailTests
         await OkAsync(app.Client(bobToken).PostAsJsonAsync("/api/v1/orgs", new { name = "beta" }), HttpStatusCode.Created);
 
         var invitation = await Json.ReadAsync(await owner.PostAsJsonAsync("/api/v1/orgs/acme/invitations", new { user = "mia", role = "member" }));
+        // The invitee hears of the invitation (user.invited) before answering it.
+        var invited = await WaitForSubjectAsync(mail, mia, "You are invited to join acme");
+        Assert.Contains("olga invited you (mia) to join the organization acme as member.", invited.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{PublicUrl}/orgs\"", invited.HtmlBody, StringComparison.Ordinal);
         await OkAsync(app.Client(miaToken).PostAsync($"/api/v1/me/invitations/{invitation.GetProperty("id").GetInt64()}/accept", null));
 
         var joined = await WaitForSubjectAsync(mail, olga, "mia joined acme");
@@ -158,7 +162,7 @@ public sealed class NewerEventEmailTests
         await WaitForIdleQueueAsync(app);
         Assert.DoesNotContain(await mail.MessagesToAsync(mia), m => m.Subject == "mia is now admin of acme");
         // Another organization's owner hears nothing about acme.
-        Assert.DoesNotContain(await mail.MessagesToAsync(bob), m => m.Subject.Contains("acme", StringComparison.Ordinal));
+        Assert.DoesNotContain(await mail.MessagesToAsync(bob), m => (m.Subject ?? "").Contains("acme", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -179,7 +183,7 @@ public sealed class NewerEventEmailTests
         Assert.True(await circuits.RecordAsync("crates-io", down: false, null, DateTimeOffset.UtcNow, CancellationToken.None));
         await WaitForSubjectAsync(mail, adminEmail, "Proxy upstream crates-io is back");
         await WaitForIdleQueueAsync(app);
-        Assert.DoesNotContain(await mail.MessagesToAsync(olga), m => m.Subject.Contains("upstream", StringComparison.Ordinal));
+        Assert.DoesNotContain(await mail.MessagesToAsync(olga), m => (m.Subject ?? "").Contains("upstream", StringComparison.Ordinal));
 
         // The topic is offered to administrators only, and a user cannot choose it.
         Assert.Contains("proxy.upstream_down", await TopicsAsync(app.Client(TestApp.AdminToken)));
@@ -191,6 +195,6 @@ public sealed class NewerEventEmailTests
         await OkAsync(app.Client(TestApp.AdminToken).PutAsJsonAsync("/api/v1/me/notifications", new { topics = new Dictionary<string, bool> { ["proxy.upstream_down"] = false } }));
         Assert.True(await circuits.RecordAsync("crates-io", down: true, "HTTP 500", DateTimeOffset.UtcNow, CancellationToken.None));
         await WaitForIdleQueueAsync(app);
-        Assert.Equal(2, (await mail.MessagesToAsync(adminEmail)).Count(m => m.Subject.StartsWith("Proxy upstream", StringComparison.Ordinal)));
+        Assert.Equal(2, (await mail.MessagesToAsync(adminEmail)).Count(m => (m.Subject ?? "").StartsWith("Proxy upstream", StringComparison.Ordinal)));
     }
 }

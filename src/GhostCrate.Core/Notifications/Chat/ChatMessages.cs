@@ -78,6 +78,11 @@ public static class ChatMessages
                     d.Source == Advisories.VersionSources.Private ? $"View {d.Crate} {d.Version}" : $"Read {d.AdvisoryId}",
                     d.Source == Advisories.VersionSources.Private ? links.Crate(d.Crate, d.Version) : d.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) ? u : null);
             }
+            case RegistryEventTypes.UserInvited:
+            {
+                var d = data.Deserialize<UserInvitedData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage($"{d.Org}: {d.User} invited", [$"{d.InvitedBy ?? "An owner"} invited {d.User} to join {d.Org} as {d.Role}."], $"View {d.Org}", links.Org(d.Org));
+            }
             case RegistryEventTypes.OrgMemberChanged:
             {
                 var d = data.Deserialize<OrgMemberChangedData>(RegistryEvent.JsonOptions)!;

@@ -50,8 +50,8 @@ public sealed class EmailFanOut(
             case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp:
                 recipients.UnionWith(await preferences.AdministratorIdsAsync(cancellationToken));
                 break;
-            case RegistryEventTypes.TokenCreated or RegistryEventTypes.TokenExpiring:
-                // A token's user is the only one told.
+            case RegistryEventTypes.TokenCreated or RegistryEventTypes.TokenExpiring or RegistryEventTypes.UserInvited:
+                // A token's user, and the person invited, are the only ones told.
                 await AddUserAsync(recipients, registryEvent, cancellationToken);
                 break;
             case RegistryEventTypes.OwnersChanged:

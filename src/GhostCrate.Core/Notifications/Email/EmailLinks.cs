@@ -21,6 +21,9 @@ public sealed class EmailLinks(IOptions<RegistryOptions> registry)
     /// <summary>The administrators' backups page.</summary>
     public Uri Backups => new(Base, "admin/backups");
 
+    /// <summary>Where a user answers their invitations.</summary>
+    public Uri Invitations => new(Base, "orgs");
+
     public Uri Org(string name) => new(Base, "orgs/" + Uri.EscapeDataString(name));
 
     /// <summary>The administrators' overview (proxy upstreams and their state are listed there).</summary>

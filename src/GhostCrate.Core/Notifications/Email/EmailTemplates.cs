@@ -110,6 +110,18 @@ public static class EmailTemplates
                 return new EmailContent(subject, [line], $"View {data.Org}", links.Org(data.Org),
                     $"You receive this because you own {data.Org}, or the change is about you.");
             }
+            case RegistryEventTypes.UserInvited:
+            {
+                var data = Read<UserInvitedData>(registryEvent);
+                return new EmailContent(
+                    $"You are invited to join {data.Org}",
+                    [
+                        $"{data.InvitedBy ?? "An owner"} invited you ({data.User}) to join the organization {data.Org} as {data.Role}.",
+                        $"Accept or decline it on the organizations page before {data.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC; until then nothing changes.",
+                    ],
+                    "Answer the invitation", links.Invitations,
+                    "You receive this because the invitation is addressed to you.");
+            }
             case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp:
             {
                 var data = Read<ProxyUpstreamData>(registryEvent);

@@ -21,6 +21,7 @@ public static class EmailTopics
         new(RegistryEventTypes.TokenCreated, "An API token is created on my account"),
         new(RegistryEventTypes.TokenExpiring, "One of my API tokens expires soon (7 days and 1 day before)"),
         new(RegistryEventTypes.AdvisoryMatched, "A security advisory affects a version of a crate I own"),
+        new(RegistryEventTypes.UserInvited, "I am invited to join an organization"),
         new(RegistryEventTypes.OrgMemberChanged, "Someone joins or leaves an organization I own, or my own membership changes"),
         new(RegistryEventTypes.ProxyUpstreamDown, "A proxy upstream goes down or comes back (administrators)", AdministratorsOnly: true),
     ];
@@ -38,6 +39,7 @@ public static class EmailTopics
         RegistryEventTypes.TokenExpiring => RegistryEventTypes.TokenExpiring,
         RegistryEventTypes.AdvisoryMatched => RegistryEventTypes.AdvisoryMatched,
         RegistryEventTypes.OrgMemberChanged => RegistryEventTypes.OrgMemberChanged,
+        RegistryEventTypes.UserInvited => RegistryEventTypes.UserInvited,
         RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp => RegistryEventTypes.ProxyUpstreamDown,
         _ => null,
     };
