@@ -46,9 +46,9 @@ public abstract class AdvisoryMatchedEventTests(IDatabaseLane lane) : DatabaseTe
 
         var events = await MatchedEventsAsync();
         Assert.Equal(
-            [("RUSTSEC-2021-0003", "smallvec", "0.6.13", "proxy:crates-io"), ("RUSTSEC-2021-0003", "SmallVec", "1.6.0", "private")],
+            [("RUSTSEC-2021-0003", "SmallVec", "1.6.0", "private"), ("RUSTSEC-2021-0003", "smallvec", "0.6.13", "proxy:crates-io")],
             events.Select(Key));
-        var data = events[1].Data;
+        var data = events[0].Data;
         Assert.Equal(["CVE-2021-25900", "GHSA-43w2-9j62-hq99"], data.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal("critical", data.GetProperty("severity").GetString());
         Assert.Equal([">= 0.6.14, < 1.0.0", ">= 1.6.1"], data.GetProperty("patched_versions").EnumerateArray().Select(a => a.GetString()));
