@@ -57,7 +57,9 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider
             var advisories = await LoadAsync(chunk, cancellationToken);
             var known = await repository.KnownVersionsAsync(chunk, cancellationToken);
             var rows = AdvisoryMatcher.Affected(advisories, known);
-            await repository.ReplaceAffectedAsync(chunk, rows, cancellationToken);
+            var byId = advisories.ToDictionary(a => a.Id, StringComparer.Ordinal);
+            var announced = await repository.ReplaceAffectedAsync(chunk, rows, byId, time.GetUtcNow(), cancellationToken);
+            if (announced > 0) logger.LogInformation("Advisories: {Count} new affected versions announced (advisory.matched)", announced);
             total += rows.Count;
         }
         return total;

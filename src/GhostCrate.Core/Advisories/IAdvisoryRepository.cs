@@ -20,8 +20,14 @@ public interface IAdvisoryRepository
     /// <summary>Private and cached proxied versions of the named crates (canonical names).</summary>
     Task<IReadOnlyList<KnownVersion>> KnownVersionsAsync(IReadOnlyCollection<string> canonicalNames, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the findings of the named crates with <paramref name="affected"/> in one transaction.</summary>
-    Task ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the findings of the named crates with <paramref name="affected"/> in one transaction, and in the same
+    /// transaction writes an advisory.matched event (<see cref="AdvisoryMatchedEvent"/>) for each finding never
+    /// announced before: once per advisory, source, crate and version, however many syncs or nodes store it.
+    /// <paramref name="advisories"/> holds (by id) the advisories the findings come from. Returns the events written.
+    /// </summary>
+    Task<int> ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected,
+        IReadOnlyDictionary<string, Advisory> advisories, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Stored findings for one crate (canonical name), optionally one version.</summary>
     Task<IReadOnlyList<AffectedVersion>> AffectedAsync(string canonicalName, string? version, CancellationToken cancellationToken);

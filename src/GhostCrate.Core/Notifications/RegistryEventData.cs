@@ -51,5 +51,20 @@ public sealed record ProxyUpstreamData(string Upstream, DateTimeOffset Since, st
 public sealed record MirrorRunEventData(long RunId, string Operation, string Directory, string State, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt,
     long FilesDone, long FilesTotal, long Bytes, string Summary, string? Error);
 
+/// advisory.matched: the advisory (its RustSec id, aliases such as CVE and GHSA ids, <see cref="Severity"/> from its
+/// CVSS vector in lower case, "unknown" without one; <see cref="Informational"/> "unmaintained", "unsound", ... for
+/// warnings, null for vulnerabilities) and the version it affects in <see cref="Source"/> ("private",
+/// "proxy:&lt;upstream&gt;", "mirror"); <see cref="PatchedVersions"/> are the advisory's version requirements that fix it.
+/// </summary>
+public sealed record AdvisoryMatchedData(
+    string AdvisoryId, IReadOnlyList<string> Aliases, string Severity, string? Informational, string Title, string? Url,
+    string Crate, string Version, string Source, IReadOnlyList<string> PatchedVersions);
+
+/// <summary>
+/// user.invited: <see cref="User"/> was invited to join <see cref="Org"/> with <see cref="Role"/> by
+/// <see cref="InvitedBy"/> (null when that account is gone); the invitation lapses at <see cref="ExpiresAt"/>.
+/// </summary>
+public sealed record UserInvitedData(string Org, string User, string Role, string? InvitedBy, DateTimeOffset ExpiresAt, long InvitationId);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

@@ -40,6 +40,12 @@ public static class RegistryEventTypes
     /// <summary>A mirror operation run by the server finished without a problem.</summary>
     public const string MirrorSyncSucceeded = "mirror.sync_succeeded";
 
+    /// <summary>A user was invited to join an organization (the invitation awaits their answer).</summary>
+    public const string UserInvited = "user.invited";
+
+    /// <summary>An advisory affects a private, proxied or mirrored version: once per advisory and version, ever.</summary>
+    public const string AdvisoryMatched = "advisory.matched";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
@@ -61,5 +67,7 @@ public static class RegistryEventTypes
         CrateTyposquatSuspected,
         MirrorSyncFailed,
         MirrorSyncSucceeded,
+        AdvisoryMatched,
+        UserInvited,
     ];
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using GhostCrate.Core.Advisories;
 using GhostCrate.Data.Connections;
+using GhostCrate.Data.Notifications;
 using GhostCrate.Protocol.Crates;
 
 namespace GhostCrate.Data.Advisories;
@@ -98,12 +99,14 @@ internal sealed class AdvisoryRepository(IDbConnectionFactory factory) : IAdviso
             ];
         }, cancellationToken);
 
-    public Task ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected, CancellationToken cancellationToken) =>
+    public Task<int> ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected,
+        IReadOnlyDictionary<string, Advisory> advisories, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"DELETE FROM advisory_affected_versions WHERE crate_name {factory.InList("names")}",
                 new { names = canonicalNames.ToArray() }, transaction, cancellationToken: cancellationToken));
+            var announced = new List<AffectedVersion>();
             foreach (var chunk in affected.Chunk(500))
             {
                 var batch = JsonSerializer.Serialize(chunk.Select(r => new Row(r.AdvisoryId, r.Source, r.CrateName, r.Version)));
@@ -117,8 +120,28 @@ internal sealed class AdvisoryRepository(IDbConnectionFactory factory) : IAdviso
                     WHERE EXISTS (SELECT 1 FROM advisories a WHERE a.id = i.advisory_id)
                     ON CONFLICT DO NOTHING
                     """, new { batch }, transaction, cancellationToken: cancellationToken));
+                // advisory_match_notices (migration 0021) remembers every finding ever announced. RETURNING gives only the
+                // rows this statement added: on PostgreSQL a concurrent insert of the same key waits for the other
+                // transaction and then does nothing, so of two nodes storing one new finding exactly one announces it.
+                announced.AddRange((await connection.QueryAsync<(string AdvisoryId, string Source, string CrateName, string Version)>(new CommandDefinition(
+                    $"""
+                    INSERT INTO advisory_match_notices (advisory_id, source, crate_name, version, created_at)
+                    SELECT i.advisory_id, i.source, i.crate_name, i.version, @now FROM {rows} i
+                    WHERE EXISTS (SELECT 1 FROM advisories a WHERE a.id = i.advisory_id)
+                    ON CONFLICT (advisory_id, source, crate_name, version) DO NOTHING
+                    RETURNING advisory_id, source, crate_name, version
+                    """, new { batch, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)))
+                    .Select(r => new AffectedVersion(r.AdvisoryId, r.Source, r.CrateName, r.Version)));
             }
-            return 0;
+            var written = 0;
+            foreach (var finding in announced.OrderBy(f => f.CrateName, StringComparer.Ordinal).ThenBy(f => f.Version, StringComparer.Ordinal)
+                         .ThenBy(f => f.Source, StringComparer.Ordinal).ThenBy(f => f.AdvisoryId, StringComparer.Ordinal))
+            {
+                if (!advisories.TryGetValue(finding.AdvisoryId, out var advisory)) continue;
+                await EventOutbox.AdvisoryMatchedAsync(factory, connection, transaction, advisory, finding, now, cancellationToken);
+                written++;
+            }
+            return written;
         }, cancellationToken);
 
     public Task<IReadOnlyList<AffectedVersion>> AffectedAsync(string canonicalName, string? version, CancellationToken cancellationToken) =>

@@ -34,6 +34,15 @@ internal sealed class EmailPreferenceRepository(IDbConnectionFactory factory) : 
                 "SELECT o.user_id FROM crate_owners o JOIN crates c ON c.id = o.crate_id WHERE c.canonical_name = @canonical ORDER BY o.user_id",
                 new { canonical = CrateName.Canonicalize(crateName) }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
 
+    public Task<IReadOnlyList<long>> OrgOwnerIdsAsync(string orgName, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<long>>(async connection =>
+            (await connection.QueryAsync<long>(new CommandDefinition(
+                """
+                SELECT m.user_id FROM organization_members m JOIN organizations o ON o.id = m.org_id
+                WHERE o.name_canonical = @canonical AND m.role = 'owner' ORDER BY m.user_id
+                """,
+                new { canonical = Core.Organizations.OrganizationService.Canonical(orgName) }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
+
     public Task<IReadOnlyList<long>> AdministratorIdsAsync(CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<long>>(async connection =>
             (await connection.QueryAsync<long>(new CommandDefinition(

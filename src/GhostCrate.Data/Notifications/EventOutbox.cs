@@ -119,6 +119,29 @@ internal static class EventOutbox
             RegistryEvent.Create(down ? RegistryEventTypes.ProxyUpstreamDown : RegistryEventTypes.ProxyUpstreamUp, new ProxyUpstreamData(upstream, now, down ? error : null), now),
             cancellationToken);
 
+    /// <summary>user.invited, in the transaction that stores the invitation.</summary>
+    public static Task UserInvitedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, Core.Organizations.InvitationRecord invitation, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.UserInvited,
+                new UserInvitedData(invitation.OrgName, invitation.Username, Core.Organizations.OrgRoles.ToStored(invitation.Role), invitation.InvitedBy, invitation.ExpiresAt, invitation.Id), now),
+            cancellationToken);
+
+    /// <summary>
+    /// advisory.matched, in the transaction that first stores the finding. A private crate is named as it was
+    /// published; a proxied or mirrored one as the advisory names its package (both compare equal as crate names).
+    /// </summary>
+    public static async Task AdvisoryMatchedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, Core.Advisories.Advisory advisory, Core.Advisories.AffectedVersion finding,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var name = finding.Source == Core.Advisories.VersionSources.Private
+            ? await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT name FROM crates WHERE canonical_name = @canonical", new { canonical = finding.CrateName }, transaction, cancellationToken: cancellationToken))
+            : advisory.Package;
+        await AddAsync(factory, connection, transaction, Core.Advisories.AdvisoryMatchedEvent.Create(advisory, finding, name ?? finding.CrateName, now), cancellationToken);
+    }
+
     private static Task AddAsync(IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, RegistryEvent registryEvent, CancellationToken cancellationToken) =>
         JobSql.InsertAsync(factory, connection, transaction, registryEvent.ToJob(), registryEvent.Timestamp, cancellationToken);
 

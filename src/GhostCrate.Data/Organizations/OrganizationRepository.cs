@@ -156,7 +156,9 @@ internal sealed class OrganizationRepository(IDbConnectionFactory factory) : IOr
             if (id is null) return null;
             var row = await connection.QuerySingleAsync<InvitationRow>(new CommandDefinition(
                 InvitationSelect + " WHERE i.id = @id", new { id }, transaction, cancellationToken: cancellationToken));
-            return row.ToRecord();
+            var invitation = row.ToRecord();
+            await Notifications.EventOutbox.UserInvitedAsync(factory, connection, transaction, invitation, now, cancellationToken);
+            return invitation;
         }, cancellationToken);
 
     public Task<IReadOnlyList<InvitationRecord>> ListInvitationsForUserAsync(long userId, CancellationToken cancellationToken) =>

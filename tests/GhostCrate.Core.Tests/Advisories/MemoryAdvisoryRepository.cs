@@ -55,7 +55,8 @@ public sealed class MemoryAdvisoryRepository : IAdvisoryRepository
         lock (_gate) return Task.FromResult<IReadOnlyList<KnownVersion>>([.. Known.Where(k => canonicalNames.Contains(CrateName.Canonicalize(k.CrateName)))]);
     }
 
-    public Task ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected, CancellationToken cancellationToken)
+    public Task<int> ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected,
+        IReadOnlyDictionary<string, Advisory> advisories, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -63,7 +64,7 @@ public sealed class MemoryAdvisoryRepository : IAdvisoryRepository
             _affected.RemoveAll(a => canonicalNames.Contains(a.CrateName));
             _affected.AddRange(affected);
         }
-        return Task.CompletedTask;
+        return Task.FromResult(0);
     }
 
     public Task<IReadOnlyList<AffectedVersion>> AffectedAsync(string canonicalName, string? version, CancellationToken cancellationToken)

@@ -94,4 +94,39 @@ public sealed class EmailTests
         Assert.True(EmailTopics.IsOn(new Dictionary<string, bool>(), RegistryEventTypes.CratePublished));
         Assert.False(EmailTopics.IsOn(new Dictionary<string, bool> { [RegistryEventTypes.CratePublished] = false }, RegistryEventTypes.CratePublished));
     }
+
+    [Fact]
+    public void The_newer_events_have_templates_topics_and_chat_messages()
+    {
+        var links = Links();
+        var advisory = RegistryEvent.Create(RegistryEventTypes.AdvisoryMatched, new AdvisoryMatchedData(
+            "RUSTSEC-2021-0003", ["CVE-2021-25900"], "critical", null, "Overflow in <insert_many>", "https://rustsec.org/advisories/RUSTSEC-2021-0003.html",
+            "smallvec", "1.6.0", "private", [">= 1.6.1"]), T0);
+        var content = EmailTemplates.Compose(advisory, links)!;
+        Assert.Equal("RUSTSEC-2021-0003 affects smallvec 1.6.0", content.Subject);
+        var html = EmailRenderer.Html(content, links.Settings, links.Unsubscribe("t"));
+        Assert.Contains("Overflow in &lt;insert_many&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("Fixed in: &gt;= 1.6.1.", html, StringComparison.Ordinal);
+        Assert.Equal("https://crates.example.com/registry/crates/smallvec/1.6.0", content.Link.AbsoluteUri);
+        var warning = RegistryEvent.Create(RegistryEventTypes.AdvisoryMatched, new AdvisoryMatchedData(
+            "RUSTSEC-2020-0002", [], "unknown", "unmaintained", "Unmaintained", null, "my-crate", "1.0.0", "private", []), T0);
+        Assert.Contains("a warning (unmaintained)", EmailTemplates.Compose(warning, links)!.Paragraphs[0], StringComparison.Ordinal);
+        Assert.Equal("No fixed version is listed.", EmailTemplates.Compose(warning, links)!.Paragraphs[1]);
+
+        Assert.Equal("mia left acme", EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.OrgMemberChanged, new OrgMemberChangedData("acme", "mia", "removed", null, "member"), T0), links)!.Subject);
+        Assert.Equal("https://crates.example.com/registry/orgs/acme", EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.OrgMemberChanged, new OrgMemberChangedData("acme", "mia", "added", "member", null), T0), links)!.Link.AbsoluteUri);
+        Assert.Equal("Proxy upstream crates-io is back", EmailTemplates.Compose(RegistryEvent.Create(RegistryEventTypes.ProxyUpstreamUp, new ProxyUpstreamData("crates-io", T0, null), T0), links)!.Subject);
+
+        Assert.Equal(RegistryEventTypes.ProxyUpstreamDown, EmailTopics.For(RegistryEventTypes.ProxyUpstreamUp));
+        Assert.Equal(RegistryEventTypes.AdvisoryMatched, EmailTopics.For(RegistryEventTypes.AdvisoryMatched));
+        Assert.DoesNotContain(EmailTopics.For(isAdmin: false), t => t.Name == RegistryEventTypes.ProxyUpstreamDown);
+        Assert.Contains(EmailTopics.For(isAdmin: true), t => t.Name == RegistryEventTypes.ProxyUpstreamDown);
+
+        // Chat rooms: a proxied finding links to the advisory (the crate page is not ours), a private one to the crate.
+        var proxied = RegistryEvent.Create(RegistryEventTypes.AdvisoryMatched, new AdvisoryMatchedData(
+            "RUSTSEC-2021-0003", [], "high", null, "t", "https://rustsec.org/advisories/RUSTSEC-2021-0003.html", "smallvec", "0.6.13", "proxy:crates-io", []), T0);
+        Assert.Equal("https://rustsec.org/advisories/RUSTSEC-2021-0003.html", GhostCrate.Core.Notifications.Chat.ChatMessages.Compose(proxied, links).Link!.AbsoluteUri);
+        Assert.Equal("https://crates.example.com/registry/crates/smallvec/1.6.0", GhostCrate.Core.Notifications.Chat.ChatMessages.Compose(advisory, links).Link!.AbsoluteUri);
+        Assert.Equal("Proxy upstream crates-io is down", GhostCrate.Core.Notifications.Chat.ChatMessages.Compose(RegistryEvent.Create(RegistryEventTypes.ProxyUpstreamDown, new ProxyUpstreamData("crates-io", T0, "HTTP 503"), T0), links).Title);
+    }
 }

@@ -68,6 +68,39 @@ public static class ChatMessages
                     [$"{d.PublishedBy ?? "someone"} published the new crate {d.Crate} {d.Version}, whose name is close to {string.Join(", ", d.Similar.Select(s => s.Name))}."],
                     $"View {d.Crate} {d.Version}", links.Crate(d.Crate, d.Version));
             }
+            case RegistryEventTypes.AdvisoryMatched:
+            {
+                var d = data.Deserialize<AdvisoryMatchedData>(RegistryEvent.JsonOptions)!;
+                var fixedIn = d.PatchedVersions.Count == 0 ? "no fixed version is listed" : $"fixed in {string.Join(", ", d.PatchedVersions)}";
+                return new ChatMessage(
+                    $"{d.AdvisoryId} affects {d.Crate} {d.Version}",
+                    [$"{d.AdvisoryId} ({d.Informational ?? d.Severity}) affects {d.Crate} {d.Version} ({d.Source}): {d.Title}; {fixedIn}."],
+                    d.Source == Advisories.VersionSources.Private ? $"View {d.Crate} {d.Version}" : $"Read {d.AdvisoryId}",
+                    d.Source == Advisories.VersionSources.Private ? links.Crate(d.Crate, d.Version) : d.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) ? u : null);
+            }
+            case RegistryEventTypes.UserInvited:
+            {
+                var d = data.Deserialize<UserInvitedData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage($"{d.Org}: {d.User} invited", [$"{d.InvitedBy ?? "An owner"} invited {d.User} to join {d.Org} as {d.Role}."], $"View {d.Org}", links.Org(d.Org));
+            }
+            case RegistryEventTypes.OrgMemberChanged:
+            {
+                var d = data.Deserialize<OrgMemberChangedData>(RegistryEvent.JsonOptions)!;
+                var line = d.Action switch
+                {
+                    "added" => $"{d.User} joined {d.Org} as {d.Role}.",
+                    "removed" => $"{d.User} left {d.Org}.",
+                    _ => $"{d.User} is now {d.Role} of {d.Org} (was {d.PreviousRole}).",
+                };
+                return new ChatMessage($"{d.Org}: membership changed", [line], $"View {d.Org}", links.Org(d.Org));
+            }
+            case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp:
+            {
+                var d = data.Deserialize<ProxyUpstreamData>(RegistryEvent.JsonOptions)!;
+                return registryEvent.Type == RegistryEventTypes.ProxyUpstreamDown
+                    ? new ChatMessage($"Proxy upstream {d.Upstream} is down", [d.Error ?? "no reason was recorded"], "Open the administration", links.Admin)
+                    : new ChatMessage($"Proxy upstream {d.Upstream} is back", [$"{d.Upstream} answers again."], "Open the administration", links.Admin);
+            }
             case RegistryEventTypes.Test:
             {
                 var d = data.Deserialize<TestEventData>(RegistryEvent.JsonOptions)!;

@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 namespace GhostCrate.Core.Notifications.Email;
 
 /// <summary>
-/// Part of running an outbox event: queues one "email.send" job per person the event concerns (the crate's owners,
-/// plus an owner who was just removed; the token's user; the administrators, for a backup's result). Each job's dedup key is event + user, so a fan-out that
+/// Part of running an outbox event: queues one "email.send" job per person the event concerns (docs/notifications.md
+/// "Email": a crate's owners, plus an owner who was just removed; the token's user; an organization's owners and the
+/// member; the owners of a private crate an advisory affects; administrators for a backup's result and for the proxy's
+/// upstreams). Each job's dedup key is event + user, so a fan-out that
 /// runs twice (a lease expired) queues no second email while the first is unsent. Choices are checked here and again
 /// when the email is sent (a user may unsubscribe in between).
 /// </summary>
@@ -34,17 +36,33 @@ public sealed class EmailFanOut(
     private async Task<IReadOnlyCollection<long>> RecipientsAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
     {
         var recipients = new HashSet<long>();
-        if (registryEvent.CrateName is { } crate)
+        switch (registryEvent.Type)
         {
-            recipients.UnionWith(await preferences.CrateOwnerIdsAsync(crate, cancellationToken));
-        }
-        // The person an owner or token event is about: a removed owner is told too, a token's user is the only one told.
-        if (registryEvent.Data.ValueKind == JsonValueKind.Object
-            && registryEvent.Data.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.String
-            && registryEvent.Type is RegistryEventTypes.OwnersChanged or RegistryEventTypes.TokenCreated or RegistryEventTypes.TokenExpiring
-            && await users.FindByNameAsync(user.GetString()!, cancellationToken) is { } person)
-        {
-            recipients.Add(person.Id);
+            case RegistryEventTypes.AdvisoryMatched:
+                // Only a private crate has owners here; a proxied or mirrored crates.io crate of the same name is not theirs.
+                if (StringMember(registryEvent, "source") == Advisories.VersionSources.Private && registryEvent.CrateName is { } affected)
+                    recipients.UnionWith(await preferences.CrateOwnerIdsAsync(affected, cancellationToken));
+                break;
+            case RegistryEventTypes.OrgMemberChanged:
+                // The organization's owners, and the member it is about (also when removed: they should know).
+                if (registryEvent.OrgName is { } org) recipients.UnionWith(await preferences.OrgOwnerIdsAsync(org, cancellationToken));
+                await AddUserAsync(recipients, registryEvent, cancellationToken);
+                break;
+            case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp:
+                recipients.UnionWith(await preferences.AdministratorIdsAsync(cancellationToken));
+                break;
+            case RegistryEventTypes.TokenCreated or RegistryEventTypes.TokenExpiring or RegistryEventTypes.UserInvited:
+                // A token's user, and the person invited, are the only ones told.
+                await AddUserAsync(recipients, registryEvent, cancellationToken);
+                break;
+            case RegistryEventTypes.OwnersChanged:
+                // The owners afterwards, and an owner who was just removed.
+                recipients.UnionWith(await preferences.CrateOwnerIdsAsync(registryEvent.CrateName ?? "", cancellationToken));
+                await AddUserAsync(recipients, registryEvent, cancellationToken);
+                break;
+            default:
+                if (registryEvent.CrateName is { } crate) recipients.UnionWith(await preferences.CrateOwnerIdsAsync(crate, cancellationToken));
+                break;
         }
         if (registryEvent.Type is RegistryEventTypes.BackupFailed or RegistryEventTypes.BackupSucceeded)
         {
@@ -52,4 +70,16 @@ public sealed class EmailFanOut(
         }
         return recipients;
     }
+
+    private async Task AddUserAsync(HashSet<long> recipients, RegistryEvent registryEvent, CancellationToken cancellationToken)
+    {
+        if (StringMember(registryEvent, "user") is { } name && await users.FindByNameAsync(name, cancellationToken) is { } person)
+            recipients.Add(person.Id);
+    }
+
+    private static string? StringMember(RegistryEvent registryEvent, string name) =>
+        registryEvent.Data.ValueKind == JsonValueKind.Object
+        && registryEvent.Data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 }

@@ -21,6 +21,14 @@ public sealed class EmailLinks(IOptions<RegistryOptions> registry)
     /// <summary>The administrators' backups page.</summary>
     public Uri Backups => new(Base, "admin/backups");
 
+    /// <summary>Where a user answers their invitations.</summary>
+    public Uri Invitations => new(Base, "orgs");
+
+    public Uri Org(string name) => new(Base, "orgs/" + Uri.EscapeDataString(name));
+
+    /// <summary>The administrators' overview (proxy upstreams and their state are listed there).</summary>
+    public Uri Admin => new(Base, "admin");
+
     public Uri Settings => new(Base, "me/notifications");
 
     public Uri Unsubscribe(string token) => new(Base, "unsubscribe?token=" + Uri.EscapeDataString(token));

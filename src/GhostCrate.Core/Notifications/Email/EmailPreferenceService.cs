@@ -34,8 +34,9 @@ public sealed class EmailPreferenceService(
     public async Task<Result<EmailSettings>> SetAsync(Principal caller, IReadOnlyDictionary<string, bool> choices, CancellationToken cancellationToken)
     {
         if (Guards.RequireAccountManagement(caller) is { } denied) return denied;
-        if (choices.Keys.FirstOrDefault(k => !EmailTopics.IsKnown(k)) is { } unknown)
-            return RegistryError.BadRequest($"unknown email topic `{unknown}`; known topics: {string.Join(", ", EmailTopics.All.Select(t => t.Name))}");
+        var offered = EmailTopics.For(caller.IsAdmin);
+        if (choices.Keys.FirstOrDefault(k => offered.All(t => t.Name != k)) is { } unknown)
+            return RegistryError.BadRequest($"unknown email topic `{unknown}`; known topics: {string.Join(", ", offered.Select(t => t.Name))}");
         if (choices.Count > 0)
         {
             await preferences.SetAsync(caller.UserId, choices, time.GetUtcNow(), cancellationToken);

@@ -38,6 +38,8 @@ public sealed class EmailSendHandler(
         var user = await users.FindByIdAsync(payload.UserId, cancellationToken);
         if (user is null || user.IsDisabled || string.IsNullOrWhiteSpace(user.Email)) return JobOutcome.Succeeded;
         if (!EmailTopics.IsOn(await preferences.GetAsync(user.Id, cancellationToken), topic)) return JobOutcome.Succeeded;
+        // An administrator who lost the role between fan-out and sending no longer gets administrators' mail.
+        if (EmailTopics.All.First(t => t.Name == topic).ForAdministrators && !user.IsAdmin) return JobOutcome.Succeeded;
         if (EmailTemplates.Compose(registryEvent, links) is not { } content) return JobOutcome.GiveUp($"no template for {registryEvent.Type}");
 
         var unsubscribe = links.Unsubscribe(unsubscribeTokens.Create(new UnsubscribeRequest(user.Id, topic)));

@@ -106,10 +106,71 @@ public static class EmailTemplates
                     "Open the backups page", links.Backups,
                     "You receive this because you are an administrator of this registry and turned these emails on.");
             }
+            case RegistryEventTypes.AdvisoryMatched:
+            {
+                var data = Read<AdvisoryMatchedData>(registryEvent);
+                var kind = data.Informational is { } info ? $"warning ({info})" : $"vulnerability (severity: {data.Severity})";
+                return new EmailContent(
+                    $"{data.AdvisoryId} affects {data.Crate} {data.Version}",
+                    [
+                        $"The security advisory {data.AdvisoryId}{Aliases(data.Aliases)}, a {kind}, affects version {data.Version} of {data.Crate}: {data.Title}",
+                        data.PatchedVersions.Count == 0
+                            ? "No fixed version is listed."
+                            : $"Fixed in: {string.Join(", ", data.PatchedVersions)}. Publish a fixed version, and consider yanking the affected one.",
+                        $"Advisory: {data.Url}",
+                    ],
+                    $"View {data.Crate} {data.Version}", links.Crate(data.Crate, data.Version),
+                    $"You receive this because you own {data.Crate}.");
+            }
+            case RegistryEventTypes.OrgMemberChanged:
+            {
+                var data = Read<OrgMemberChangedData>(registryEvent);
+                var (subject, line) = data.Action switch
+                {
+                    "added" => ($"{data.User} joined {data.Org}", $"{data.User} joined the organization {data.Org} as {data.Role}."),
+                    "removed" => ($"{data.User} left {data.Org}", $"{data.User} is no longer a member of the organization {data.Org} (was {data.PreviousRole})."),
+                    _ => ($"{data.User} is now {data.Role} of {data.Org}", $"{data.User}'s role in the organization {data.Org} changed from {data.PreviousRole} to {data.Role}."),
+                };
+                return new EmailContent(subject, [line], $"View {data.Org}", links.Org(data.Org),
+                    $"You receive this because you own {data.Org}, or the change is about you.");
+            }
+            case RegistryEventTypes.UserInvited:
+            {
+                var data = Read<UserInvitedData>(registryEvent);
+                return new EmailContent(
+                    $"You are invited to join {data.Org}",
+                    [
+                        $"{data.InvitedBy ?? "An owner"} invited you ({data.User}) to join the organization {data.Org} as {data.Role}.",
+                        $"Accept or decline it on the organizations page before {data.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC; until then nothing changes.",
+                    ],
+                    "Answer the invitation", links.Invitations,
+                    "You receive this because the invitation is addressed to you.");
+            }
+            case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp:
+            {
+                var data = Read<ProxyUpstreamData>(registryEvent);
+                var since = data.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+                return registryEvent.Type == RegistryEventTypes.ProxyUpstreamDown
+                    ? new EmailContent(
+                        $"Proxy upstream {data.Upstream} is down",
+                        [
+                            $"The proxy upstream {data.Upstream} stopped answering at {since} UTC: {data.Error ?? "no reason was recorded"}",
+                            "Cached crates are still served; crates and versions not cached yet cannot be fetched until it is back.",
+                        ],
+                        "Open the administration", links.Admin,
+                        "You receive this because you are an administrator of this registry.")
+                    : new EmailContent(
+                        $"Proxy upstream {data.Upstream} is back",
+                        [$"The proxy upstream {data.Upstream} answers again since {since} UTC."],
+                        "Open the administration", links.Admin,
+                        "You receive this because you are an administrator of this registry.");
+            }
             default:
                 return null;
         }
     }
+
+    private static string Aliases(IReadOnlyList<string> aliases) => aliases.Count == 0 ? "" : $" ({string.Join(", ", aliases)})";
 
     private static string Expiry(DateTimeOffset? expiresAt) =>
         expiresAt is { } at ? $" and expires on {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC" : ", without an expiry date";

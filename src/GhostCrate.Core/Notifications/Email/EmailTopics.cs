@@ -23,7 +23,14 @@ public static class EmailTopics
         new(RegistryEventTypes.TokenExpiring, "One of my API tokens expires soon (7 days and 1 day before)"),
         new(RegistryEventTypes.BackupFailed, "A backup of the registry fails (administrators)", ForAdministrators: true),
         new(RegistryEventTypes.BackupSucceeded, "A backup of the registry succeeds (administrators)", OnByDefault: false, ForAdministrators: true),
+        new(RegistryEventTypes.AdvisoryMatched, "A security advisory affects a version of a crate I own"),
+        new(RegistryEventTypes.UserInvited, "I am invited to join an organization"),
+        new(RegistryEventTypes.OrgMemberChanged, "Someone joins or leaves an organization I own, or my own membership changes"),
+        new(RegistryEventTypes.ProxyUpstreamDown, "A proxy upstream goes down or comes back (administrators)", ForAdministrators: true),
     ];
+
+    /// <summary>The topics offered to a user: administrators' topics only to administrators.</summary>
+    public static IReadOnlyList<EmailTopic> For(bool isAdmin) => [.. All.Where(t => isAdmin || !t.ForAdministrators)];
 
     /// <summary>The topic an event belongs to; null for events that send no email.</summary>
     public static string? For(string eventType) => eventType switch
@@ -35,6 +42,10 @@ public static class EmailTopics
         RegistryEventTypes.TokenExpiring => RegistryEventTypes.TokenExpiring,
         RegistryEventTypes.BackupFailed => RegistryEventTypes.BackupFailed,
         RegistryEventTypes.BackupSucceeded => RegistryEventTypes.BackupSucceeded,
+        RegistryEventTypes.AdvisoryMatched => RegistryEventTypes.AdvisoryMatched,
+        RegistryEventTypes.OrgMemberChanged => RegistryEventTypes.OrgMemberChanged,
+        RegistryEventTypes.UserInvited => RegistryEventTypes.UserInvited,
+        RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp => RegistryEventTypes.ProxyUpstreamDown,
         _ => null,
     };
 

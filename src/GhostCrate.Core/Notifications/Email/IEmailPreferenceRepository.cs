@@ -12,6 +12,9 @@ public interface IEmailPreferenceRepository
     /// <summary>The user owners of the crate (by name, compared as crate names are); empty when there is no such crate.</summary>
     Task<IReadOnlyList<long>> CrateOwnerIdsAsync(string crateName, CancellationToken cancellationToken);
 
-    /// <summary>The administrators who are not disabled (the people registry-wide events such as a failed backup are mailed to).</summary>
+    /// <summary>The owners (role `owner`) of the organization, by name compared as organization names are; empty when there is none.</summary>
+    Task<IReadOnlyList<long>> OrgOwnerIdsAsync(string orgName, CancellationToken cancellationToken);
+
+    /// <summary>The administrators who are not disabled.</summary>
     Task<IReadOnlyList<long>> AdministratorIdsAsync(CancellationToken cancellationToken);
 }

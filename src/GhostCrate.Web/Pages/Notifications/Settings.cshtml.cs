@@ -19,7 +19,7 @@ public sealed class SettingsModel(EmailPreferenceService preferences) : SignedIn
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var choices = EmailTopics.All.ToDictionary(t => t.Name, t => Topics.Contains(t.Name, StringComparer.Ordinal), StringComparer.Ordinal);
+        var choices = EmailTopics.For(Caller.IsAdmin).ToDictionary(t => t.Name, t => Topics.Contains(t.Name, StringComparer.Ordinal), StringComparer.Ordinal);
         var result = await preferences.SetAsync(Caller, choices, cancellationToken);
         if (result.Error is { } error)
         {
