@@ -76,6 +76,7 @@ public static class GhostCrateWeb
         app.MapOrganizations();
         app.MapLicenses();
         app.MapPolicy();
+        app.MapHolds();
         app.MapSso();
         app.MapGhostCrateUi();
         app.MapGhostCrateOpenApi();

@@ -68,6 +68,14 @@ public static class ChatMessages
                     [$"{d.PublishedBy ?? "someone"} published the new crate {d.Crate} {d.Version}, whose name is close to {string.Join(", ", d.Similar.Select(s => s.Name))}."],
                     $"View {d.Crate} {d.Version}", links.Crate(d.Crate, d.Version));
             }
+            case RegistryEventTypes.VersionHeld:
+            {
+                var d = data.Deserialize<VersionHeldData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage(
+                    $"{d.Crate} {d.Version} waits for approval",
+                    [$"{d.PublishedBy ?? "someone"} published {d.Crate} {d.Version}; it is held until an administrator approves it: {d.Reason}."],
+                    "Review held versions", links.Held);
+            }
             case RegistryEventTypes.Test:
             {
                 var d = data.Deserialize<TestEventData>(RegistryEvent.JsonOptions)!;

@@ -21,6 +21,9 @@ public sealed class EmailLinks(IOptions<RegistryOptions> registry)
     /// <summary>The administrators' backups page.</summary>
     public Uri Backups => new(Base, "admin/backups");
 
+    /// <summary>The administrators' queue of versions held for approval.</summary>
+    public Uri Held => new(Base, "admin/held");
+
     public Uri Settings => new(Base, "me/notifications");
 
     public Uri Unsubscribe(string token) => new(Base, "unsubscribe?token=" + Uri.EscapeDataString(token));
