@@ -56,6 +56,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Advisories.AdvisoryService>();
         services.AddSingleton<ContentChecks.ProxiedCrateFlagger>();
         services.AddSingleton<Typosquats.TyposquatService>();
+        services.AddSingleton<Holds.HoldService>();
         services.AddSingleton<Sbom.SbomService>();
         // Licences (issue 20): the publish-time policy check, organizations' policies and the report.
         services.AddSingleton<Licenses.LicenseService>();

@@ -40,6 +40,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Advisories);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().ContentFlags);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().PrivateCrateNames);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().HeldVersions);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Licenses);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Policy);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);

@@ -48,6 +48,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Advisories = new Advisories.AdvisoryRepository(factory);
         ContentFlags = new ContentChecks.ContentFlagRepository(factory);
         PrivateCrateNames = new Typosquats.PrivateCrateNames(factory);
+        HeldVersions = new Holds.HeldVersionRepository(factory);
         Licenses = new Licenses.LicenseRepository(factory);
         Policy = new Policy.PolicyRepository(factory);
         JobWakeup = new Jobs.LocalJobWakeup();
@@ -86,6 +87,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Advisories.IAdvisoryRepository Advisories { get; }
     public Core.ContentChecks.IContentFlagRepository ContentFlags { get; }
     public Core.Typosquats.IPrivateCrateNames PrivateCrateNames { get; }
+    public Core.Holds.IHeldVersionRepository HeldVersions { get; }
     public Core.Licenses.ILicenseRepository Licenses { get; }
     public Core.Policy.IPolicyRepository Policy { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }

@@ -78,6 +78,7 @@ public static class GhostCrateWeb
         app.MapOrganizations();
         app.MapLicenses();
         app.MapPolicy();
+        app.MapHolds();
         app.MapSso();
         app.MapGhostCrateUi();
         app.MapGhostCrateOpenApi();

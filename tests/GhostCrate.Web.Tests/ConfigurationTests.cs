@@ -40,6 +40,8 @@ public class ConfigurationTests
     [InlineData("Backup:KeepDaily", "-1", "Backup:KeepDaily")]
     [InlineData("Backup:Target", "s3://", "Backup:Target")]
     [InlineData("Publishing:LargeFileBytes", "0", "Publishing:LargeFileBytes")]
+    [InlineData("Publishing:RequireApprovalFor", "native-binary,elf", "Publishing:RequireApprovalFor: 'elf' is not a content flag")]
+    [InlineData("Publishing:HoldTyposquats", "sometimes", "Publishing:HoldTyposquats")]
     public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });
@@ -54,6 +56,20 @@ public class ConfigurationTests
         Assert.Empty(errors);
         Assert.Equal(Path.Combine(Path.GetTempPath(), "backups"), settings!.Backup.Target);
         Assert.Equal("15 2 * * 0", settings.Backup.ParsedSchedule()!.Text);
+    }
+
+    [Fact]
+    public void Approval_hold_settings_are_off_by_default_and_parse_flag_names_with_either_separator()
+    {
+        var (defaults, none) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000" });
+        Assert.Empty(none);
+        Assert.False(defaults!.Publishing.ParseHoldRules().IsActive);
+        Assert.False(defaults.Publishing.HoldTyposquats);
+
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Publishing:RequireApprovalFor"] = " native_binary , build-script-network", ["Publishing:HoldTyposquats"] = "true" });
+        Assert.Empty(errors);
+        Assert.True(settings!.Publishing.ParseHoldRules().IsActive);
+        Assert.True(settings.Publishing.HoldTyposquats);
     }
 
     [Fact]

@@ -21,6 +21,10 @@ public static class AuditActions
     public const string CratePublished = "crate.published";
     public const string CrateYanked = "crate.yanked";
     public const string CrateUnyanked = "crate.unyanked";
+    /// <summary>An administrator approved a version held for approval (docs/security.md "Approval hold").</summary>
+    public const string VersionApproved = "version.approved";
+    /// <summary>An administrator rejected a held version: it and its .crate were removed.</summary>
+    public const string VersionRejected = "version.rejected";
     public const string OwnersAdded = "crate.owners_added";
     public const string OwnersRemoved = "crate.owners_removed";
     public const string CrateAccessChanged = "crate.access_changed";

@@ -45,9 +45,20 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
 
     /// <summary>
     /// Per-crate read access: in auth-required mode a restricted crate exists only for those with a grant on it (and
-    /// administrators). Everyone else gets "not found", so its name does not leak.
+    /// administrators). Everyone else gets "not found", so its name does not leak. A crate whose every version is held
+    /// for approval (no max_version, docs/security.md "Approval hold") exists only for its owners and administrators.
     /// </summary>
     public async Task<bool> CanReadAsync(CrateRecord crate, Principal? principal, CancellationToken cancellationToken)
+    {
+        if (crate.MaxVersion is null)
+        {
+            if (principal is null) return false;
+            if (!principal.IsAdmin && !(await GrantsAsync(crate, principal.UserId, cancellationToken)).Any) return false;
+        }
+        return await CanReadRestrictedAsync(crate, principal, cancellationToken);
+    }
+
+    private async Task<bool> CanReadRestrictedAsync(CrateRecord crate, Principal? principal, CancellationToken cancellationToken)
     {
         if (!options.Value.AuthRequired || !await groups.IsRestrictedAsync(crate.Id, cancellationToken)) return true;
         if (principal is null) return false;
@@ -65,7 +76,9 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
         var crate = await crates.FindAsync(canonical, cancellationToken);
         // A crate that does not exist yet reads as allowed (the caller then gets its 404); its first publish inserts
         // owners, which moves the access epoch, so this answer does not outlive the crate's creation.
-        var mayRead = crate is null || await CanReadAsync(crate, principal, cancellationToken);
+        // Only the restriction is remembered: approving a held version does not move the access epoch, and Cargo's
+        // read routes leave held versions out by themselves (no index file, no download).
+        var mayRead = crate is null || await CanReadRestrictedAsync(crate, principal, cancellationToken);
         cache.StoreRead(canonical, principal, mayRead, stamp);
         return mayRead;
     }

@@ -78,7 +78,12 @@ public sealed record NewCrateVersion(
     /// <summary>Names a new crate resembles (docs/security.md "Typosquats"): a crate.typosquat_suspected event goes out with the publish.</summary>
     IReadOnlyList<Notifications.SimilarCrate>? SimilarCrates = null,
     /// <summary>The parsed licence (Core/Licenses), stored with the version in the same transaction.</summary>
-    Licenses.VersionLicense? LicenseInfo = null);
+    Licenses.VersionLicense? LicenseInfo = null,
+    /// <summary>
+    /// Not null: the version is held for an administrator's approval (docs/security.md "Approval hold"), stored but left
+    /// out of the index file and every reader until approved; a version.held event goes out instead of crate.published.
+    /// </summary>
+    string? HoldReason = null);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);

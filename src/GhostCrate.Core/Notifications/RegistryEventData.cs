@@ -27,6 +27,9 @@ public sealed record BackupEventData(string Target, string? BackupId, DateTimeOf
 /// <summary>crate.typosquat_suspected: the new crate and the names it resembles (<see cref="SimilarCrate.Rule"/> in snake_case).</summary>
 public sealed record TyposquatSuspectedData(string Crate, string Version, string? PublishedBy, IReadOnlyList<SimilarCrate> Similar);
 
+/// <summary>version.held: the version waiting for approval, who published it, why it is held, and whether it is the crate's first.</summary>
+public sealed record VersionHeldData(string Crate, string Version, string? PublishedBy, string Reason, bool NewCrate);
+
 /// <summary>One name a new crate resembles; <see cref="Popular"/>: a crates.io name from the vendored list, else a private crate.</summary>
 public sealed record SimilarCrate(string Name, string Rule, bool Popular);
 

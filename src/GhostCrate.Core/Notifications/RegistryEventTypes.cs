@@ -25,6 +25,9 @@ public static class RegistryEventTypes
     /// <summary>A new crate's name is close to an existing private crate or a popular crates.io crate (docs/security.md "Typosquats").</summary>
     public const string CrateTyposquatSuspected = "crate.typosquat_suspected";
 
+    /// <summary>A new private version is held for an administrator's approval (docs/security.md "Approval hold"); crate.published follows on approval.</summary>
+    public const string VersionHeld = "version.held";
+
     /// <summary>Someone joined an organization (accepted an invitation), left or was removed, or got another role.</summary>
     public const string OrgMemberChanged = "org.member_changed";
 
@@ -69,5 +72,6 @@ public static class RegistryEventTypes
         MirrorSyncSucceeded,
         AdvisoryMatched,
         UserInvited,
+        VersionHeld,
     ];
 }

@@ -35,7 +35,8 @@ public sealed class PublishService(
     SparseIndexService index,
     IOptions<ContentCheckOptions> contentChecks,
     Typosquats.TyposquatService typosquats,
-    Licenses.LicenseService licenses)
+    Licenses.LicenseService licenses,
+    Holds.HoldService holds)
 {
     private const int MaxKeywords = 5;
     private const int MaxKeywordLength = 20;
@@ -116,6 +117,8 @@ public sealed class PublishService(
         var now = time.GetUtcNow();
         var entry = IndexEntryFactory.FromPublish(meta, checksum, now);
         var categories = SplitCategories(meta.Categories);
+        // Decided before the write, so the held state commits with the version (docs/security.md "Approval hold").
+        var holdReason = holds.ReasonFor(tarball.Info?.ContentFlags, similar);
         var record = new NewCrateVersion(
             Name: meta.Name,
             CanonicalName: canonical,
@@ -139,7 +142,8 @@ public sealed class PublishService(
             Categories: categories.Known,
             ContentFlags: tarball.Info?.ContentFlags,
             SimilarCrates: [.. similar.Select(s => new Notifications.SimilarCrate(s.Existing, Typosquats.TyposquatNames.RuleName(s.Rule), s.Popular))],
-            LicenseInfo: licenseCheck.Value!.License);
+            LicenseInfo: licenseCheck.Value!.License,
+            HoldReason: holdReason);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
@@ -181,7 +185,7 @@ public sealed class PublishService(
                 return RegistryError.Conflict($"crate `{meta.Name}` conflicts with the existing crate `{write.ExistingName}` ('-' and '_' and letter case are not significant in crate names); publish under `{write.ExistingName}` or choose another name");
         }
 
-        logger.LogInformation("Published {Crate} {Version} by {User} ({Size} bytes, new crate: {CrateCreated})", meta.Name, meta.Vers, principal.Username, crateFile.Length, write.CrateCreated);
+        logger.LogInformation("Published {Crate} {Version} by {User} ({Size} bytes, new crate: {CrateCreated}, held: {Held})", meta.Name, meta.Vers, principal.Username, crateFile.Length, write.CrateCreated, holdReason is not null);
         // Findings are derived data: a new version of a crate with advisories is flagged now, not at the next sync.
         // Not cancelled with the request: the version is committed, and a client hanging up must not skip the findings.
         await advisories.OnVersionStoredAsync(meta.Name, CancellationToken.None);
@@ -192,9 +196,11 @@ public sealed class PublishService(
         };
         // For administrators: every close name, restricted ones included (docs/security.md "Typosquats").
         if (write.CrateCreated && similar.Count > 0) details["similar_to"] = string.Join(", ", similar.Select(s => s.Existing));
+        if (holdReason is not null) details["held"] = holdReason;
         await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", details, cancellationToken);
         // A racing first publish of the same name may have created the crate: then this one was not the first.
         var warnings = new List<string>(licenseCheck.Value.Warnings);
+        if (holdReason is not null) warnings.Add(Holds.HoldService.Warning(meta.Name, meta.Vers, holdReason));
         if (write.CrateCreated && similar.Count > 0)
         {
             warnings.AddRange(await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken));
@@ -313,7 +319,9 @@ public sealed class PublishService(
     {
         try
         {
-            if (await crates.FindVersionAsync(canonical, version, CancellationToken.None) is null)
+            // A held version is not found by FindVersionAsync, yet its row refers to the blob all the same.
+            if (await crates.FindVersionAsync(canonical, version, CancellationToken.None) is null
+                && !await holds.IsHeldAsync(canonical, version, CancellationToken.None))
             {
                 await blobs.DeleteAsync(key, CancellationToken.None);
             }

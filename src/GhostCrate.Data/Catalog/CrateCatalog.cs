@@ -23,10 +23,10 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
             // One statement, one snapshot: the three numbers agree with each other.
             var row = await connection.QuerySingleAsync<CountsRow>(new CommandDefinition(
                 """
-                SELECT (SELECT count(*) FROM crates) AS Crates,
-                       (SELECT count(*) FROM versions) AS Versions,
+                SELECT (SELECT count(*) FROM crates WHERE max_version IS NOT NULL) AS Crates,
+                       (SELECT count(*) FROM versions WHERE held = 0) AS Versions,
                        (SELECT CAST(coalesce(sum(downloads), 0) AS bigint) FROM crates) AS Downloads,
-                       (SELECT CAST(coalesce(sum(size), 0) AS bigint) FROM versions) AS CrateFileBytes
+                       (SELECT CAST(coalesce(sum(size), 0) AS bigint) FROM versions WHERE held = 0) AS CrateFileBytes
                 """, cancellationToken: cancellationToken));
             return new RegistryCounts(row.Crates, row.Versions, row.Downloads, row.CrateFileBytes);
         }, cancellationToken);
@@ -42,7 +42,7 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
                 SELECT v.id AS Id, v.num AS Version, v.yanked AS Yanked, v.downloads AS Downloads, v.size AS Size,
                        v.license AS License, v.created_at AS CreatedAt, u.username AS PublishedBy
                 FROM versions v LEFT JOIN users u ON u.id = v.published_by
-                WHERE v.crate_id = @crateId
+                WHERE v.crate_id = @crateId AND v.held = 0
                 ORDER BY v.id
                 """,
                 new { crateId }, cancellationToken: cancellationToken));

@@ -64,8 +64,13 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
                 version.CanonicalName, version.Version, version.ContentFlags ?? [], cancellationToken);
             if (version.LicenseInfo is { } license) await Licenses.LicenseRepository.InsertAsync(connection, transaction, versionId, license, cancellationToken);
             await UpdateCrateAsync(connection, transaction, crateId, version, created, cancellationToken);
-            await Notifications.EventOutbox.CratePublishedAsync(factory, connection, transaction, crateName, version.Version,
-                version.Checksum, version.Size, version.PublisherId, created, version.PublishedAt, cancellationToken);
+            // A held version is announced to the administrators now and as published when it is approved (Data/Holds).
+            if (version.HoldReason is { } holdReason)
+                await Notifications.EventOutbox.VersionHeldAsync(factory, connection, transaction, crateName, version.Version,
+                    version.PublisherId, holdReason, created, version.PublishedAt, cancellationToken);
+            else
+                await Notifications.EventOutbox.CratePublishedAsync(factory, connection, transaction, crateName, version.Version,
+                    version.Checksum, version.Size, version.PublisherId, created, version.PublishedAt, cancellationToken);
             if (created && version.SimilarCrates is { Count: > 0 } similar)
                 await Notifications.EventOutbox.TyposquatSuspectedAsync(factory, connection, transaction, crateName, version.Version,
                     version.PublisherId, similar, version.PublishedAt, cancellationToken);
@@ -126,9 +131,9 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO versions (crate_id, num, num_key, checksum, size, yanked, downloads, published_by, created_at,
-                                  index_json, metadata_json, license, readme, edition, targets)
+                                  index_json, metadata_json, license, readme, edition, targets, held, held_reason)
             VALUES (@crateId, @Version, @VersionKey, @Checksum, @Size, 0, 0, @PublisherId, @createdAt,
-                    @IndexJson, @MetadataJson, @License, @Readme, @Edition, @targets)
+                    @IndexJson, @MetadataJson, @License, @Readme, @Edition, @targets, @held, @HoldReason)
             RETURNING id
             """,
             new
@@ -136,6 +141,7 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
                 crateId, version.Version, version.VersionKey, version.Checksum, version.Size, version.PublisherId,
                 createdAt = UnixTime.ToMs(version.PublishedAt), version.IndexJson, version.MetadataJson, version.License, version.Readme,
                 version.Edition, targets = version.Targets is null ? null : System.Text.Json.JsonSerializer.Serialize(version.Targets),
+                held = version.HoldReason is null ? 0 : 1, version.HoldReason,
             },
             transaction, cancellationToken: cancellationToken));
 
@@ -156,6 +162,15 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
     private async Task UpdateCrateAsync(DbConnection connection, DbTransaction transaction, long crateId, NewCrateVersion version, bool created, CancellationToken cancellationToken)
     {
         var maxVersion = await CrateStateSql.ComputeMaxVersionAsync(connection, transaction, crateId, cancellationToken);
+        if (version.HoldReason is not null && !created)
+        {
+            // A held version must not show through its crate: the description, search text and tags stay those of
+            // the visible versions until it is approved.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE crates SET max_version = @maxVersion WHERE id = @crateId",
+                new { maxVersion, crateId }, transaction, cancellationToken: cancellationToken));
+            return;
+        }
         if (factory.Provider == Core.Options.DatabaseProvider.Sqlite)
         {
             // The search pairs (migration 0006) follow the search text: all of them for a new crate, else the difference.

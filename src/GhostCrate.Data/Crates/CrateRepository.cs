@@ -22,7 +22,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
         {
             // Ids are handed out in commit order per crate (publishers of a crate are serialised), so id = publish order.
             var rows = await connection.QueryAsync<VersionRow>(new CommandDefinition(
-                $"SELECT {VersionRow.Columns} FROM versions v WHERE v.crate_id = @crateId ORDER BY v.id",
+                $"SELECT {VersionRow.Columns} FROM versions v WHERE v.crate_id = @crateId AND v.held = 0 ORDER BY v.id",
                 new { crateId }, cancellationToken: cancellationToken));
             return rows.Select(r => r.ToRecord()).ToList();
         }, cancellationToken);
@@ -34,7 +34,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
                 $"""
                 SELECT {VersionRow.Columns}
                 FROM versions v JOIN crates c ON c.id = v.crate_id
-                WHERE c.canonical_name = @canonicalName AND v.num = @version
+                WHERE c.canonical_name = @canonicalName AND v.num = @version AND v.held = 0
                 """,
                 new { canonicalName, version }, cancellationToken: cancellationToken));
             return row?.ToRecord();
@@ -54,7 +54,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             if (crateId is null) return false;
             var wasYanked = await Notifications.EventOutbox.IsYankedAsync(connection, transaction, crateId.Value, version, cancellationToken);
             var changed = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE versions SET yanked = @yanked, yank_message = @message WHERE crate_id = @crateId AND num = @version",
+                "UPDATE versions SET yanked = @yanked, yank_message = @message WHERE crate_id = @crateId AND num = @version AND held = 0",
                 new { yanked = yanked ? 1 : 0, message = yanked ? message : null, crateId, version }, transaction, cancellationToken: cancellationToken));
             if (changed == 0) return false;
             // Yanking a yanked version changes nothing, so it tells nobody anything.
@@ -75,7 +75,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             var rows = (await connection.QueryAsync<IndexSourceRow>(new CommandDefinition(
                 """
                 SELECT c.name AS Name, c.updated_at AS UpdatedAt, v.index_json AS IndexJson, v.yanked AS Yanked
-                FROM crates c LEFT JOIN versions v ON v.crate_id = c.id
+                FROM crates c LEFT JOIN versions v ON v.crate_id = c.id AND v.held = 0
                 WHERE c.canonical_name = @canonicalName
                 ORDER BY v.id
                 """,
@@ -111,7 +111,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
                 """
                 SELECT v.id AS VersionId, c.name AS CrateName, v.num AS Version, v.checksum AS Checksum
                 FROM versions v JOIN crates c ON c.id = v.crate_id
-                WHERE c.canonical_name = @canonicalName AND v.num = @version
+                WHERE c.canonical_name = @canonicalName AND v.num = @version AND v.held = 0
                 """,
                 new { canonicalName, version }, cancellationToken: cancellationToken));
             return row is null ? null : new DownloadTarget(row.VersionId, row.CrateName, row.Version, row.Checksum);

@@ -13,7 +13,7 @@ namespace GhostCrate.Data.Index;
 /// </summary>
 internal static class IndexFileWriter
 {
-    /// <returns>The change counter value the file was stamped with.</returns>
+    /// <returns>The change counter value the file was stamped with; 0 when no version is visible and nothing was written.</returns>
     public static async Task<long> WriteAsync(
         IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -22,11 +22,12 @@ internal static class IndexFileWriter
             """
             SELECT c.id AS CrateId, c.name AS Name, c.canonical_name AS CanonicalName, v.index_json AS IndexJson, v.yanked AS Yanked
             FROM crates c JOIN versions v ON v.crate_id = c.id
-            WHERE c.id = @crateId
+            WHERE c.id = @crateId AND v.held = 0
             ORDER BY v.id
             """,
             new { crateId }, transaction, cancellationToken: cancellationToken))).ToList();
-        if (rows.Count == 0) throw new InvalidOperationException($"Crate {crateId} has no versions to write an index file for.");
+        // Every version held for approval (a new crate's first): cargo must not see the crate yet, so it has no file.
+        if (rows.Count == 0) return 0;
         var seq = await IndexChangeCounter.NextAsync(factory, connection, transaction, cancellationToken);
         await UpsertAsync(connection, transaction, rows, UnixTime.ToMs(now), seq, cancellationToken);
         return seq;

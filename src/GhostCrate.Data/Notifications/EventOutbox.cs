@@ -33,6 +33,16 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    public static async Task VersionHeldAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction,
+        string crate, string version, long publisherId, string reason, bool newCrate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var publisher = await UsernameAsync(connection, transaction, publisherId, cancellationToken);
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.VersionHeld, new VersionHeldData(crate, version, publisher, reason, newCrate), now),
+            cancellationToken);
+    }
+
     public static async Task CrateYankAsync(
         IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken)
     {

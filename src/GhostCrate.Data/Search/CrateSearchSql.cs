@@ -25,6 +25,8 @@ internal sealed class CrateSearchSql
 
     private const string Columns = "c.name AS Name, c.description AS Description, c.max_version AS MaxVersion, c.downloads AS Downloads, c.updated_at AS UpdatedAt";
 
+    private const string VisibleCrate = "c.max_version IS NOT NULL";
+
     private readonly DatabaseProvider _provider;
     private readonly SearchQuery _query;
     private readonly DynamicParameters _parameters = new();
@@ -100,6 +102,8 @@ internal sealed class CrateSearchSql
                 """);
         }
         if (query.HasAdvisories) conditions.Add("c.canonical_name IN (SELECT package_canonical FROM advisories WHERE withdrawn_on IS NULL)");
+        // A crate whose every version is held for approval has no max_version and is not found (docs/security.md "Approval hold").
+        conditions.Add(VisibleCrate);
         _where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
 
         // SQLite, no filters, one kind of index for every word: the matches are counted from the index alone.
@@ -144,7 +148,8 @@ internal sealed class CrateSearchSql
             var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 _fastCount ?? $"SELECT count(*) FROM crates c {_where}", _parameters, cancellationToken: cancellationToken));
             if (sort == CrateSort.Relevance && !_query.HasFilters && total >= RankedWalkThreshold && _rowMatch is not null && _exactEnd is not null)
-                return new CrateSearchPage(await WalkAsync(connection, total, offset, limit, cancellationToken), total);
+                // The walk reads by its own indexes; a held crate is left out here (the count from the index may include it).
+                return new CrateSearchPage([.. (await WalkAsync(connection, total, offset, limit, cancellationToken)).Where(h => h.MaxVersion is not null)], total);
             var rows = await QueryAsync(connection, $"SELECT {Columns} FROM crates c {_where} ORDER BY {order} LIMIT {limit} OFFSET {offset}", cancellationToken);
             return new CrateSearchPage(rows, total);
         }

@@ -12,12 +12,12 @@ internal static partial class BuildScriptHints
 {
     private static readonly (Regex Pattern, string Detail)[] Rules =
     [
-        (ProcessCommand(), "runs programs (std::process::Command)"),
-        (NetworkStd(), "opens network connections (std::net)"),
-        (HttpClient(), "uses an HTTP client crate"),
-        (Curl(), "mentions curl or wget"),
-        (AbsoluteInclude(), "includes a file by absolute path (include_bytes!/include_str! of /...)"),
-        (HomeOrSecrets(), "reads the home directory or SSH/cloud credentials"),
+        (ProcessCommand(), BuildScriptHintDetails.RunsPrograms),
+        (NetworkStd(), BuildScriptHintDetails.OpensConnections),
+        (HttpClient(), BuildScriptHintDetails.HttpClient),
+        (Curl(), BuildScriptHintDetails.Downloader),
+        (AbsoluteInclude(), BuildScriptHintDetails.AbsoluteInclude),
+        (HomeOrSecrets(), BuildScriptHintDetails.HomeOrSecrets),
     ];
 
     /// <summary>The details of the rules that match <paramref name="source"/> (decoded leniently: any bytes are accepted).</summary>

@@ -101,6 +101,14 @@ public static class ChatMessages
                     ? new ChatMessage($"Proxy upstream {d.Upstream} is down", [d.Error ?? "no reason was recorded"], "Open the administration", links.Admin)
                     : new ChatMessage($"Proxy upstream {d.Upstream} is back", [$"{d.Upstream} answers again."], "Open the administration", links.Admin);
             }
+            case RegistryEventTypes.VersionHeld:
+            {
+                var d = data.Deserialize<VersionHeldData>(RegistryEvent.JsonOptions)!;
+                return new ChatMessage(
+                    $"{d.Crate} {d.Version} waits for approval",
+                    [$"{d.PublishedBy ?? "someone"} published {d.Crate} {d.Version}; it is held until an administrator approves it: {d.Reason}."],
+                    "Review held versions", links.Held);
+            }
             case RegistryEventTypes.Test:
             {
                 var d = data.Deserialize<TestEventData>(RegistryEvent.JsonOptions)!;

@@ -29,6 +29,9 @@ public sealed class EmailLinks(IOptions<RegistryOptions> registry)
     /// <summary>The administrators' overview (proxy upstreams and their state are listed there).</summary>
     public Uri Admin => new(Base, "admin");
 
+    /// <summary>The administrators' queue of versions held for approval.</summary>
+    public Uri Held => new(Base, "admin/held");
+
     public Uri Settings => new(Base, "me/notifications");
 
     public Uri Unsubscribe(string token) => new(Base, "unsubscribe?token=" + Uri.EscapeDataString(token));

@@ -9,8 +9,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace GhostCrate.Web.Pages.Crates;
 
 public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs, Core.Crates.CrateAccess access,
-    Core.ContentChecks.IContentFlagRepository contentFlags, Ui.Source.CrateSources sources) : UiPageModel
+    Core.ContentChecks.IContentFlagRepository contentFlags, Ui.Source.CrateSources sources, Core.Holds.HoldService holds) : UiPageModel
 {
+    /// <summary>Versions held for approval, shown to the crate's owners and administrators only (docs/security.md "Approval hold").</summary>
+    public IReadOnlyList<Core.Holds.HeldVersion> Held { get; private set; } = [];
+
     public const int DependentsShown = 10;
     private const int ChartVersions = 5;
 
@@ -62,6 +65,7 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
             Protocol.Crates.CrateName.Canonicalize(found.Crate.Name), found.Version.Version, cancellationToken);
         CanManage = Viewer is { } viewer && (viewer.IsAdmin || (await access.GrantsAsync(found.Crate, viewer.UserId, cancellationToken)) is var grants
             && (Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.Yank, false) || Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.ChangeOwners, false)));
+        if (CanManage) Held = await holds.ListForCrateAsync(found.Crate.Name, cancellationToken);
         return Page();
     }
 

@@ -1,0 +1,52 @@
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Holds;
+using GhostCrate.Core.Identity;
+using GhostCrate.Web.Contracts;
+using GhostCrate.Web.Http;
+using GhostCrate.Web.OpenApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace GhostCrate.Web.Endpoints;
+
+/// <summary>
+/// The approval hold's queue for administrators (docs/security.md "Approval hold"), problem details on errors. Every
+/// decision is audited by Core/Holds/HoldService; /admin/held is the same for a browser.
+/// </summary>
+public static class HoldEndpoints
+{
+    public static IEndpointRouteBuilder MapHolds(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin").WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession);
+        admin.MapGet("/held", (HttpContext context, HoldService holds) => WithCaller(context, async p =>
+            Reply(await holds.ListAsync(p, context.RequestAborted), list => new HeldVersionsResponse([.. list.Select(HeldVersionDto.Of)]))))
+            .Operation("listHeldVersions", "Versions held for approval, oldest first (administrators)").Problems(400, 401, 403);
+
+        admin.MapPost("/held/{name}/{version}/approve", (string name, string version, HttpContext context, HoldService holds) => WithCaller(context, async p =>
+            Reply(await holds.ApproveAsync(p, name, version, context.RequestAborted), HeldVersionDto.Of)))
+            .Operation("approveHeldVersion", "Approve a held version: it enters the index and can be downloaded (administrators)")
+            .Problems(400, 401, 403, 404);
+
+        admin.MapPost("/held/{name}/{version}/reject", (string name, string version, HttpContext context, HoldService holds) => WithCaller(context, async Task<Results<Ok<RejectedVersionDto>, ProblemHttpResult>> (p) =>
+        {
+            var body = await JsonBody.ReadAsync<RejectHeldBody>(context);
+            if (body is null) return ApiResults.Problem(StatusCodes.Status400BadRequest, "expected JSON {\"reason\": why the version is rejected}");
+            return Reply(await holds.RejectAsync(p, name, version, body.Reason, context.RequestAborted), r => new RejectedVersionDto(r.Version.Crate, r.Version.Version, r.CrateRemoved));
+        })).Operation("rejectHeldVersion", "Reject a held version: it and its .crate are removed, and the version may be published again (administrators)")
+            .JsonBody<RejectHeldBody>().RequestExample("""{"reason":"ships a prebuilt binary; build it from source"}""").Problems(400, 401, 403, 404);
+        return app;
+    }
+
+    private static async Task<Results<TOk, ProblemHttpResult>> WithCaller<TOk>(HttpContext context, Func<Principal, Task<Results<TOk, ProblemHttpResult>>> action)
+        where TOk : IResult
+    {
+        var (principal, problem) = await ApiCaller.RequireAsync(context);
+        if (problem is not null) return problem;
+        return await action(principal!);
+    }
+
+    private static Results<Ok<TOut>, ProblemHttpResult> Reply<T, TOut>(Result<T> result, Func<T, TOut> json) =>
+        result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(json(result.Value!));
+}
