@@ -222,8 +222,9 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         Assert.DoesNotContain($"server-secret-{id}", log);
         Assert.DoesNotContain("probe: WROTE", log);
         foreach (var path in outside) Assert.False(File.Exists(path), $"the build script wrote {path}");
-        // The server's own database is out of sight too.
-        Assert.Contains("probe: data dir not listed", log);
+        // The server's data directory holds only the path down to the build's own scratch directory: its database,
+        // blobs and the secret are out of sight.
+        Assert.Contains("probe: data dir listed: [\"docs-build\"]", log);
         AssertScratchEmpty();
     }
 
