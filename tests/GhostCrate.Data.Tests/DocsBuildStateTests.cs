@@ -71,6 +71,48 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.True(await Docs.TryQueueBuildAsync(stuck, rebuild: true, T0.AddHours(2), staleBefore: T0.AddMinutes(1), Ct));
         Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(stuck, Ct))!.BuildStatus);
     }
+
+    [Fact]
+    public async Task Rebuild_all_lists_versions_built_with_another_toolchain_page_by_page_and_never_uploaded_docs()
+    {
+        async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result)
+        {
+            var id = await VersionIdAsync(name);
+            Assert.True(await Docs.TryQueueBuildAsync(id, rebuild: false, T0, T0.AddHours(-1), Ct));
+            Assert.True(await Docs.TryStartBuildAsync(id, toolchain, T0, Ct));
+            await Docs.FinishBuildAsync(id, result, "log", T0.AddSeconds(1), Ct);
+            if (result == DocsBuildStatus.Built) await Docs.SwapAsync(id, new DocsGeneration($"gen-{name}", 1, 10, "build", null, T0.AddSeconds(1)), Ct);
+            return id;
+        }
+
+        var old = await BuiltAsync("rb-old", "1.90.0", DocsBuildStatus.Built);
+        var oldFailed = await BuiltAsync("rb-old-failed", "1.90.0", DocsBuildStatus.Failed);
+        var current = await BuiltAsync("rb-current", "stable", DocsBuildStatus.Built);
+        var reuploaded = await BuiltAsync("rb-reuploaded", "1.90.0", DocsBuildStatus.Built);
+        await Docs.SwapAsync(reuploaded, new DocsGeneration("gen-upload", 1, 10, "upload", null, T0.AddSeconds(2)), Ct);
+        var queuedOnly = await VersionIdAsync("rb-queued");
+        Assert.True(await Docs.TryQueueBuildAsync(queuedOnly, rebuild: false, T0, T0.AddHours(-1), Ct));
+        var never = await VersionIdAsync("rb-never");
+        long[] mine = [old, oldFailed, current, reuploaded, queuedOnly, never];
+
+        async Task<List<DocsBuildTarget>> AllAsync(string? otherThan)
+        {
+            // Pages of one row: the keyset (version id) walks every row exactly once.
+            var all = new List<DocsBuildTarget>();
+            long after = 0;
+            while (await Docs.ListBuiltAsync(otherThan, after, 1, Ct) is { Count: 1 } page)
+            {
+                all.Add(page[0]);
+                after = page[0].VersionId;
+            }
+            return [.. all.Where(t => mine.Contains(t.VersionId))];
+        }
+
+        var outdated = await AllAsync("stable");
+        Assert.Equal([old, oldFailed], outdated.Select(t => t.VersionId));
+        Assert.Equal(new DocsBuildTarget(old, "rb-old", "rb-old", "1.0.0"), outdated[0]);
+        Assert.Equal([old, oldFailed, current], (await AllAsync(null)).Select(t => t.VersionId));
+    }
 }
 
 public sealed class SqliteDocsBuildStateTests(SqliteLane lane) : DocsBuildStateTests(lane), IClassFixture<SqliteLane>;

@@ -5,10 +5,14 @@ using GhostCrate.EndToEnd.Infrastructure;
 
 namespace GhostCrate.EndToEnd;
 
-/// <summary>A server with the docs builder on (sandbox: network namespace) and a build timeout no real build reaches.</summary>
+/// <summary>
+/// A server with the docs builder on (sandbox: namespaces), a build timeout no real build reaches and a memory limit
+/// (2 GiB of address space per process) that cargo, rustc and rustdoc stay within and a test's build script does not.
+/// </summary>
 public sealed class DocsBuilderServerFixture : ServerFixture
 {
     public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+    public const long MemoryBytes = 2L * 1024 * 1024 * 1024;
 
     protected override ServerOptions Options => new()
     {
@@ -16,6 +20,7 @@ public sealed class DocsBuilderServerFixture : ServerFixture
         {
             ["GHOSTCRATE_Docs__Build__Enabled"] = "true",
             ["GHOSTCRATE_Docs__Build__Timeout"] = BuildTimeout.ToString(),
+            ["GHOSTCRATE_Docs__Build__MemoryBytes"] = MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GHOSTCRATE_Docs__Build__Cargo"] = CargoSandbox.CargoPath,
         },
     };
@@ -23,7 +28,8 @@ public sealed class DocsBuilderServerFixture : ServerFixture
 
 /// <summary>
 /// A server of its own for the never-ending build: a short timeout ends that build soon, and no other test's build
-/// waits in the queue behind it (one build at a time per node).
+/// waits in the queue behind it (one build at a time per node). It builds with Docs:Build:Sandbox=none, the fallback
+/// for servers that are not root, so the timeout is shown where no PID namespace takes the build's processes with it.
 /// </summary>
 public sealed class ShortTimeoutDocsBuilderServerFixture : ServerFixture
 {
@@ -34,6 +40,7 @@ public sealed class ShortTimeoutDocsBuilderServerFixture : ServerFixture
         Settings = new Dictionary<string, string>
         {
             ["GHOSTCRATE_Docs__Build__Enabled"] = "true",
+            ["GHOSTCRATE_Docs__Build__Sandbox"] = "none",
             ["GHOSTCRATE_Docs__Build__Timeout"] = BuildTimeout.ToString(),
             ["GHOSTCRATE_Docs__Build__Cargo"] = CargoSandbox.CargoPath,
         },
@@ -124,6 +131,7 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
         Assert.Equal("build", status["source"]!.GetValue<string>());
         Assert.Contains("cargo doc", status["log"]!.GetValue<string>());
+        Assert.Contains("(sandbox: no network, only its own directory writable)", status["log"]!.GetValue<string>());
 
         var index = await Http.GetAsync($"/docs/{main.Name}/0.1.0/{main.RustName}/index.html", cancellationToken: Cancel);
         Assert.True(index.Status == HttpStatusCode.OK, index.Describe());
@@ -134,6 +142,8 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         var function = await Http.GetAsync($"/docs/{main.Name}/0.1.0/{main.RustName}/fn.make_dep_thing.html", cancellationToken: Cancel);
         Assert.True(function.Status == HttpStatusCode.OK, function.Describe());
         Assert.Contains("DepThing", function.Body);
+        // --extern-html-root-url: the dependency's item links to its docs on this registry, not plain text.
+        Assert.Contains($"href=\"/docs/{dep.Name}/0.1.0/{depRust}/struct.DepThing.html\"", function.Body);
         AssertScratchEmpty();
     }
 
@@ -189,6 +199,72 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         AssertScratchEmpty();
     }
 
+    [Fact]
+    public async Task A_build_script_can_neither_read_nor_write_outside_its_scratch_directory()
+    {
+        var id = Ids.New();
+        var secret = Path.Combine(Server.DataDir, $"secret-{id}.txt");
+        await File.WriteAllTextAsync(secret, $"server-secret-{id}", Cancel);
+        string[] outside = [Path.Combine(Path.GetTempPath(), $"gc-escaped-{id}"), Path.Combine(Server.DataDir, $"escaped-{id}"), Path.Combine(Server.DataDir, "docs-build", $"escaped-{id}")];
+        var project = await Cargo.NewLibAsync($"docfs-{id}",
+            packageFields: "build = \"build.rs\"",
+            files: new Dictionary<string, string>
+            {
+                ["src/lib.rs"] = "/// Built in a sandbox.\npub struct Contained;\n",
+                ["build.rs"] = FileProbeBuildScript(secret, outside),
+            });
+        await Cargo.PublishOkAsync(project, verify: false);
+
+        var status = await WaitForBuildAsync(project.Name);
+        var log = status["log"]!.GetValue<string>();
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        Assert.Contains("probe: no read of the secret", log);
+        Assert.DoesNotContain($"server-secret-{id}", log);
+        Assert.DoesNotContain("probe: WROTE", log);
+        foreach (var path in outside) Assert.False(File.Exists(path), $"the build script wrote {path}");
+        // The server's data directory holds only the path down to the build's own scratch directory: its database,
+        // blobs and the secret are out of sight.
+        Assert.Contains("probe: data dir listed: [\"docs-build\"]", log);
+        AssertScratchEmpty();
+    }
+
+    [Fact]
+    public async Task A_build_script_that_allocates_past_the_memory_limit_fails_the_build_with_a_clear_log_line()
+    {
+        // 3 GiB, never touched: without the limit the allocation succeeds (lazily, costing no real memory).
+        var project = await Cargo.NewLibAsync($"docmem-{Ids.New()}",
+            packageFields: "build = \"build.rs\"",
+            files: new Dictionary<string, string>
+            {
+                ["src/lib.rs"] = "pub struct Greedy;\n",
+                ["build.rs"] = "fn main() {\n    let v: Vec<u8> = vec![0u8; 3 << 30];\n    println!(\"cargo:warning=allocated {} bytes\", v.len());\n}\n",
+            });
+        await Cargo.PublishOkAsync(project, verify: false);
+
+        var status = await WaitForBuildAsync(project.Name);
+        var log = status["log"]!.GetValue<string>();
+        Assert.True(status["status"]!.GetValue<string>() == "failed", status.ToJsonString());
+        Assert.False(status["has_docs"]!.GetValue<bool>());
+        Assert.Contains("memory allocation of 3221225472 bytes failed", log);
+        Assert.Contains($"ran out of memory: Docs:Build:MemoryBytes allows {DocsBuilderServerFixture.MemoryBytes} bytes", log);
+        Assert.DoesNotContain("allocated 3221225472 bytes", log);
+        AssertScratchEmpty();
+    }
+
+    /// <summary>A build.rs that reports, in cargo warnings, whether it could read <paramref name="secret"/>, list its folder and write <paramref name="outside"/>.</summary>
+    internal static string FileProbeBuildScript(string secret, IEnumerable<string> outside)
+    {
+        var dataDir = Path.GetDirectoryName(secret)!;
+        var writes = string.Concat(outside.Select(path =>
+            $"    match std::fs::write({RustString(path)}, \"x\") {{ Ok(_) => println!(\"cargo:warning=probe: WROTE {{}}\", {RustString(path)}), Err(e) => println!(\"cargo:warning=probe: no write: {{e}}\") }}\n"));
+        return "fn main() {\n" +
+            $"    match std::fs::read_to_string({RustString(secret)}) {{ Ok(s) => println!(\"cargo:warning=probe: READ {{s}}\"), Err(e) => println!(\"cargo:warning=probe: no read of the secret: {{e}}\") }}\n" +
+            $"    match std::fs::read_dir({RustString(dataDir)}) {{ Ok(d) => println!(\"cargo:warning=probe: data dir listed: {{:?}}\", d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect::<Vec<_>>()), Err(e) => println!(\"cargo:warning=probe: data dir not listed: {{e}}\") }}\n" +
+            writes + "}\n";
+    }
+
+    private static string RustString(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
     private Task<JsonNode> WaitForBuildAsync(string name) => WaitForBuildAsync(Http, Server.AdminToken, name);
 
     /// <summary>Polls the status until the build is built or failed (polling with a deadline; the job runs on its own).</summary>
@@ -230,7 +306,10 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
     }
 }
 
-/// <summary>A build script that never ends is killed at Docs:Build:Timeout, with every process of its build.</summary>
+/// <summary>
+/// Docs:Build:Sandbox=none: a build script that never ends is killed at Docs:Build:Timeout with every process of its
+/// build (the process group: there is no PID namespace here), and a normal build works but is not contained.
+/// </summary>
 public sealed class DocsBuildTimeoutTests(ShortTimeoutDocsBuilderServerFixture fixture) : EndToEndTest(fixture), IClassFixture<ShortTimeoutDocsBuilderServerFixture>
 {
     [Fact]
@@ -268,5 +347,33 @@ public sealed class DocsBuildTimeoutTests(ShortTimeoutDocsBuilderServerFixture f
         var again = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{project.Name}/0.1.0/rebuild"), Server.AdminToken, Cancel);
         Assert.True(again.Status == HttpStatusCode.Conflict, again.Describe());
         Assert.Equal("application/problem+json", again.Message.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Without_the_sandbox_a_build_works_with_its_limits_but_its_build_script_can_read_the_servers_files()
+    {
+        var id = Ids.New();
+        var secret = Path.Combine(Server.DataDir, $"secret-{id}.txt");
+        await File.WriteAllTextAsync(secret, $"server-secret-{id}", Cancel);
+        var project = await Cargo.NewLibAsync($"docnone-{id}",
+            packageFields: "build = \"build.rs\"",
+            files: new Dictionary<string, string>
+            {
+                ["src/lib.rs"] = "/// Built without a sandbox.\npub struct Uncontained;\n",
+                ["build.rs"] = DocsBuildTests.FileProbeBuildScript(secret, []),
+            });
+        await Cargo.PublishOkAsync(project, verify: false);
+
+        var status = await DocsBuildTests.WaitForBuildAsync(Http, Server.AdminToken, project.Name);
+        var log = status["log"]!.GetValue<string>();
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        Assert.DoesNotContain("(sandbox:", log);
+        // The contrast with DocsBuildTests.A_build_script_can_neither_read_nor_write_outside_its_scratch_directory,
+        // and why docs/rustdoc.md says to use `none` only when everyone who can publish is trusted.
+        Assert.Contains($"probe: READ server-secret-{id}", log);
+        var index = await Http.GetAsync($"/docs/{project.Name}/0.1.0/{project.RustName}/index.html", cancellationToken: Cancel);
+        Assert.True(index.Status == HttpStatusCode.OK, index.Describe());
+        Assert.Contains("Uncontained", index.Body);
+        DocsBuildTests.AssertScratchEmpty(Server.DataDir);
     }
 }

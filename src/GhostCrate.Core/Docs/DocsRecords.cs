@@ -31,3 +31,6 @@ public sealed record DocsGeneration(string Id, int Files, long Bytes, string Sou
 
 /// <summary>What an upload stored.</summary>
 public sealed record DocsUploadReceipt(string Crate, string Version, int Files, long Bytes, string Url);
+
+/// <summary>A version the builder may build again (rebuild-all).</summary>
+public sealed record DocsBuildTarget(long VersionId, string Crate, string CanonicalName, string Version);

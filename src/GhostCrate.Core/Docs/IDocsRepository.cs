@@ -25,6 +25,13 @@ public interface IDocsRepository
     /// <summary>Queued (or building, when the same job runs again after its lease ran out) becomes building; false otherwise.</summary>
     Task<bool> TryStartBuildAsync(long versionId, string toolchain, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A page of versions whose docs the builder made, or failed to make, with a toolchain other than
+    /// <paramref name="otherThanToolchain"/> (with any toolchain when null), by ascending version id after
+    /// <paramref name="afterVersionId"/>. Versions whose current docs were uploaded are left out.
+    /// </summary>
+    Task<IReadOnlyList<DocsBuildTarget>> ListBuiltAsync(string? otherThanToolchain, long afterVersionId, int limit, CancellationToken cancellationToken);
+
     /// <summary>Records the end of a build: built or failed, with its (capped) log.</summary>
     Task FinishBuildAsync(long versionId, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken);
 }

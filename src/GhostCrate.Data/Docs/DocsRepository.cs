@@ -70,6 +70,20 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
             """,
             new { versionId, toolchain, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
 
+    public Task<IReadOnlyList<DocsBuildTarget>> ListBuiltAsync(string? otherThanToolchain, long afterVersionId, int limit, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<DocsBuildTarget>>(async connection =>
+            [.. await connection.QueryAsync<DocsBuildTarget>(new CommandDefinition(
+                """
+                SELECT d.version_id AS VersionId, c.name AS Crate, c.canonical_name AS CanonicalName, v.num AS Version
+                FROM version_docs d JOIN versions v ON v.id = d.version_id JOIN crates c ON c.id = v.crate_id
+                WHERE d.build_status IN ('built', 'failed') AND (d.generation IS NULL OR d.source = 'build')
+                  AND (@toolchain IS NULL OR d.build_toolchain IS NULL OR d.build_toolchain <> @toolchain)
+                  AND d.version_id > @after
+                ORDER BY d.version_id
+                LIMIT @limit
+                """,
+                new { toolchain = otherThanToolchain, after = afterVersionId, limit }, cancellationToken: cancellationToken))], cancellationToken);
+
     public Task FinishBuildAsync(long versionId, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE version_docs SET build_status = @status, build_log = @log, build_updated_at = @now WHERE version_id = @versionId",

@@ -34,3 +34,13 @@ public sealed record DocsStatusResponse(
         view.HasDocs ? Core.Docs.DocsPaths.Version(view.Crate, view.Version) : null, view.Status?.ToString().ToLowerInvariant(), view.StatusUpdatedAt,
         view.Toolchain, view.Log, view.BuilderEnabled, view.CanRebuild);
 }
+
+/// <summary>POST /api/v1/admin/docs/rebuild: how many builds were queued.</summary>
+public sealed record DocsRebuildAllResponse(
+    [property: JsonPropertyName("toolchain")] string Toolchain,
+    [property: JsonPropertyName("all_toolchains")] bool AllToolchains,
+    [property: JsonPropertyName("queued")] int Queued,
+    [property: JsonPropertyName("already_queued")] int AlreadyQueued)
+{
+    public static DocsRebuildAllResponse Of(Core.Docs.Build.DocsRebuildAllResult result) => new(result.Toolchain, result.AllToolchains, result.Queued, result.AlreadyQueued);
+}

@@ -78,6 +78,22 @@ public static class DocsEndpoints
                 "or running, or when the builder is off (Docs:Build:Enabled=false). In the audit log as docs.rebuild_requested.")
             .Auth(ApiAuth.TokenOrSession)
             .Problems(400, 401, 403, 404, 409);
+
+        app.MapPost("/api/v1/admin/docs/rebuild", async Task<Results<Accepted<DocsRebuildAllResponse>, ProblemHttpResult>> (bool? all, HttpContext context, DocsRebuildAllService rebuilds) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await rebuilds.RebuildAllAsync(principal!, all ?? false, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Accepted("/api/v1/admin/jobs", DocsRebuildAllResponse.Of(result.Value!));
+        }).WithTags(ApiDocs.AdminTag)
+            .Operation("rebuildAllDocs", "Build the docs of every built version again, after a toolchain change",
+                "Administrators. Queues a build of every version whose docs the builder made (or failed to make) with a toolchain " +
+                "other than Docs:Build:Toolchain; `all=true` also those made with it. Uploaded docs are left alone. A version already " +
+                "queued or building is counted in `already_queued`, so a second request, on any node, queues nothing twice. " +
+                "409 when the builder is off. In the audit log as docs.rebuild_all_requested.")
+            .Auth(ApiAuth.TokenOrSession)
+            .Problems(401, 403, 409)
+            .ResponseExample(202, """{"toolchain":"nightly","all_toolchains":false,"queued":42,"already_queued":0}""");
         return app;
     }
 }

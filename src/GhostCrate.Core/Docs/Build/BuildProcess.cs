@@ -15,11 +15,12 @@ public enum BuildStepOutcome
 
 /// <summary>
 /// Runs one step of a build (`cargo fetch`, `cargo doc`) as a child process:
-/// `setsid prlimit --cpu=N --as=BYTES -- [unshare --net --pid --fork --kill-child --] PROGRAM ARGS`.
+/// `setsid prlimit --cpu=N --as=BYTES -- [unshare --net --pid --fork --kill-child --mount -- SANDBOX-SCRIPT --] PROGRAM ARGS`.
 /// setsid makes the child a process-group leader (it is not one when started, so setsid execs without forking), so
 /// a timeout can kill the whole group, build scripts and rustc included; prlimit caps CPU time and address space of
 /// every process (limits are inherited); unshare gives the step a network namespace with only a down loopback and
-/// a PID namespace whose processes all die with it. The environment is exactly the given one (nothing of the server's
+/// a PID namespace whose processes all die with it, and a mount namespace in which <see cref="FileSystemSandbox"/>
+/// leaves the build only its scratch directory, the toolchain and the system read-only. The environment is exactly the given one (nothing of the server's
 /// own, such as its database settings, leaks into build scripts). Output lines go to the capped log.
 /// </summary>
 public static class BuildProcess
@@ -28,7 +29,8 @@ public static class BuildProcess
 
     public static async Task<BuildStepOutcome> RunAsync(
         string program, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        bool isolateNetwork, DocsBuildOptions options, TimeSpan timeLeft, CappedLog log, TimeProvider time, CancellationToken cancellationToken)
+        FileSystemSandbox? sandbox, DocsBuildOptions options, TimeSpan timeLeft, CappedLog log, TimeProvider time, CancellationToken cancellationToken,
+        Action<string>? standardOutput = null)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -42,18 +44,19 @@ public static class BuildProcess
         start.ArgumentList.Add($"--cpu={options.CpuSeconds.ToString(CultureInfo.InvariantCulture)}");
         start.ArgumentList.Add($"--as={options.MemoryBytes.ToString(CultureInfo.InvariantCulture)}");
         start.ArgumentList.Add("--");
-        if (isolateNetwork)
+        if (sandbox is not null)
         {
-            foreach (var arg in new[] { "unshare", "--net", "--pid", "--fork", "--kill-child", "--" }) start.ArgumentList.Add(arg);
+            foreach (var arg in new[] { "unshare", "--net", "--pid", "--fork", "--kill-child", "--mount", "--" }) start.ArgumentList.Add(arg);
+            foreach (var arg in sandbox.Arguments()) start.ArgumentList.Add(arg);
         }
         start.ArgumentList.Add(program);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment.Clear();
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
-        log.Line($"$ {program} {string.Join(' ', arguments)}{(isolateNetwork ? "   (no network: unshare --net)" : "")}");
+        log.Line($"$ {program} {string.Join(' ', arguments)}{(sandbox is not null ? "   (sandbox: no network, only its own directory writable)" : "")}");
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Line(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) (standardOutput ?? log.Line)(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Line(e.Data); };
         process.Start();
         process.StandardInput.Close();

@@ -38,14 +38,18 @@ public sealed class DocsBuildQueue(ICrateRepository crates, IDocsRepository docs
     }
 
     /// <summary>Marks the version queued and queues its job; false when its state forbids it (already queued or building).</summary>
-    public async Task<bool> QueueAsync(CrateRecord crate, VersionRecord version, bool rebuild, CancellationToken cancellationToken)
+    public Task<bool> QueueAsync(CrateRecord crate, VersionRecord version, bool rebuild, CancellationToken cancellationToken) =>
+        QueueAsync(new DocsBuildTarget(version.Id, crate.Name, crate.CanonicalName, version.Version), rebuild, cancellationToken);
+
+    /// <inheritdoc cref="QueueAsync(CrateRecord, VersionRecord, bool, CancellationToken)"/>
+    public async Task<bool> QueueAsync(DocsBuildTarget target, bool rebuild, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // A status that has not moved for longer than a build may take belongs to a node that died mid-build.
         var staleBefore = now - options.Value.Build.Timeout - TimeSpan.FromMinutes(10);
-        if (!await docs.TryQueueBuildAsync(version.Id, rebuild, now, staleBefore, cancellationToken)) return false;
-        await jobs.EnqueueAsync(new NewJob(JobKind, JsonSerializer.Serialize(new Payload(crate.Name, version.Version, version.Id)),
-            DedupKey: DedupKey(crate.CanonicalName, version.Version), MaxAttempts: MaxAttempts), now, cancellationToken);
+        if (!await docs.TryQueueBuildAsync(target.VersionId, rebuild, now, staleBefore, cancellationToken)) return false;
+        await jobs.EnqueueAsync(new NewJob(JobKind, JsonSerializer.Serialize(new Payload(target.Crate, target.Version, target.VersionId)),
+            DedupKey: DedupKey(target.CanonicalName, target.Version), MaxAttempts: MaxAttempts), now, cancellationToken);
         return true;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
@@ -19,8 +20,10 @@ public sealed record DocsBuildResult(bool Built, string Log);
 ///    its loopback address: this registry's sparse index (with a read token held in memory when the registry requires
 ///    authentication), and crates.io replaced by this node's proxy or mirror mount (or by an empty directory when both
 ///    are off). No crate code runs in this step: fetch compiles nothing.
-/// 2. `cargo doc --no-deps --offline` inside `unshare --net --pid` (Docs:Build:Sandbox=namespace): build scripts,
-///    proc macros and rustdoc run with no network at all.
+/// 2. `cargo doc --no-deps --offline` inside `unshare --net --pid --mount` (Docs:Build:Sandbox=namespace): build
+///    scripts, proc macros and rustdoc run with no network at all, as nobody, seeing only the system and the toolchain
+///    read-only and their scratch directory (<see cref="FileSystemSandbox"/>). rustdoc links the dependencies' items
+///    to their docs (<see cref="DependencyDocLinks"/>).
 /// Both steps run under prlimit and one wall-clock deadline that kills the whole process group. The toolchain is
 /// pinned with RUSTUP_TOOLCHAIN (which also outranks a crate's rust-toolchain file). The built `target/doc` is stored
 /// as a new generation and swapped in, exactly as an upload is.
@@ -67,6 +70,8 @@ public sealed class DocsBuilder(
         var target = Path.Combine(scratch, "target");
         var empty = Directory.CreateDirectory(Path.Combine(scratch, "no-crates-io")).FullName;
         var source = Path.Combine(scratch, "src");
+        Directory.CreateDirectory(Path.Combine(scratch, "home"));
+        Directory.CreateDirectory(Path.Combine(scratch, "tmp"));
 
         var manifestText = await UnpackAsync(crate, version, source, log, cancellationToken);
         if (manifestText is null) return false;
@@ -82,7 +87,7 @@ public sealed class DocsBuilder(
             return false;
         }
 
-        var environment = BaseEnvironment(options, home, target);
+        var environment = BaseEnvironment(options, scratch, home, target);
         var fetchEnvironment = new Dictionary<string, string>(environment, StringComparer.Ordinal);
         if (registryOptions.Value.AuthRequired)
         {
@@ -102,23 +107,33 @@ public sealed class DocsBuilder(
 
         var manifestPath = Path.Combine(source, "Cargo.toml");
         var fetch = await BuildProcess.RunAsync(options.Cargo, ["fetch", "--manifest-path", manifestPath], source, fetchEnvironment,
-            isolateNetwork: false, options, options.Timeout, log, time, cancellationToken);
+            sandbox: null, options, options.Timeout, log, time, cancellationToken);
         if (fetch != BuildStepOutcome.Succeeded) return Failed(fetch, options, log, "fetching the dependencies");
+        var links = await DependencyLinksAsync(options, manifestPath, source, fetchEnvironment, started, log, cancellationToken);
 
+        List<string> rustdocFlags = ["--cfg", "docsrs"];
+        if (links is { RootCrate: { } rootCrate, ByCrate.Count: > 0 })
+        {
+            rustdocFlags.AddRange(["-Z", "unstable-options"]);
+            foreach (var (crateName, url) in links.ByCrate) rustdocFlags.AddRange(["--extern-html-root-url", $"{crateName}={url}"]);
+        }
         var docEnvironment = new Dictionary<string, string>(environment, StringComparer.Ordinal)
         {
             // docs.rs's conventions (https://docs.rs/about/builds): `--cfg docsrs` for rustdoc and rustc, DOCS_RS=1 for build scripts.
-            ["CARGO_ENCODED_RUSTDOCFLAGS"] = string.Join('\u001f', ["--cfg", "docsrs", .. manifest.RustdocArgs]),
+            ["CARGO_ENCODED_RUSTDOCFLAGS"] = string.Join('\u001f', [.. rustdocFlags, .. manifest.RustdocArgs]),
             ["CARGO_ENCODED_RUSTFLAGS"] = string.Join('\u001f', ["--cfg", "docsrs", .. manifest.RustcArgs]),
             ["DOCS_RS"] = "1",
         };
+        // --extern-html-root-url is unstable (docs.rs builds with nightly); RUSTC_BOOTSTRAP set to one crate name lets
+        // only that crate's rustdoc take it on a stable toolchain (https://doc.rust-lang.org/beta/unstable-book/compiler-environment-variables/RUSTC_BOOTSTRAP.html).
+        if (links is { RootCrate: { } bootstrapped, ByCrate.Count: > 0 }) docEnvironment["RUSTC_BOOTSTRAP"] = bootstrapped;
         List<string> docArguments = ["doc", "--no-deps", "--offline", "--manifest-path", manifestPath];
         if (manifest.AllFeatures) docArguments.Add("--all-features");
         if (manifest.NoDefaultFeatures) docArguments.Add("--no-default-features");
         if (manifest.Features.Count > 0) docArguments.AddRange(["--features", string.Join(',', manifest.Features)]);
         var left = options.Timeout - (time.GetUtcNow() - started);
         var doc = left <= TimeSpan.Zero ? BuildStepOutcome.TimedOut : await BuildProcess.RunAsync(options.Cargo, docArguments, source, docEnvironment,
-            isolateNetwork: options.Sandbox == DocsBuildSandbox.Namespace, options, left, log, time, cancellationToken);
+            sandbox: options.Sandbox == DocsBuildSandbox.Namespace ? Sandbox(options, scratch) : null, options, left, log, time, cancellationToken);
         if (doc != BuildStepOutcome.Succeeded) return Failed(doc, options, log, "`cargo doc`");
 
         var limits = new DocsArchiveLimits(docsOptions.Value.MaxUnpackedBytes, docsOptions.Value.MaxFiles, docsOptions.Value.MaxPathBytes);
@@ -138,8 +153,49 @@ public sealed class DocsBuilder(
         log.Line(outcome == BuildStepOutcome.TimedOut
             ? $"killed: {step} ran past the time limit of {options.Timeout} (Docs:Build:Timeout); the whole process group was stopped"
             : $"failed: {step} did not succeed");
+        // An allocation refused under RLIMIT_AS aborts with Rust's "memory allocation of N bytes failed" (LLVM: "out of memory").
+        var text = log.ToString();
+        if (outcome == BuildStepOutcome.Failed && (text.Contains("memory allocation of ", StringComparison.Ordinal) || text.Contains("out of memory", StringComparison.OrdinalIgnoreCase)))
+            log.Line($"failed: a process of the build ran out of memory: Docs:Build:MemoryBytes allows {options.MemoryBytes} bytes of address space per process");
         return false;
     }
+
+    /// <summary>
+    /// `cargo metadata` after the fetch (offline, outside the sandbox: it reads manifests and runs no crate code): the
+    /// dependencies' docs URLs for rustdoc. A failure only costs the links, never the build.
+    /// </summary>
+    private async Task<DependencyDocLinks.Links?> DependencyLinksAsync(DocsBuildOptions options, string manifestPath, string source,
+        IReadOnlyDictionary<string, string> environment, DateTimeOffset started, CappedLog log, CancellationToken cancellationToken)
+    {
+        var output = new StringBuilder();
+        var left = options.Timeout - (time.GetUtcNow() - started);
+        if (left <= TimeSpan.Zero) return null;
+        var outcome = await BuildProcess.RunAsync(options.Cargo, ["metadata", "--format-version", "1", "--offline", "--manifest-path", manifestPath], source, environment,
+            sandbox: null, options, left, log, time, cancellationToken, standardOutput: line => output.Append(line));
+        if (outcome != BuildStepOutcome.Succeeded) return null;
+        try
+        {
+            return DependencyDocLinks.FromMetadata(output.ToString());
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            log.Line($"(links to the dependencies' docs left out: cargo metadata's answer was not understood: {ex.Message})");
+            return null;
+        }
+    }
+
+    /// <summary>The build's file-system view: the system and the toolchain read-only, its scratch directory writable, nothing else.</summary>
+    private static FileSystemSandbox Sandbox(DocsBuildOptions options, string scratch)
+    {
+        var root = Directory.CreateDirectory(Path.Combine(scratch, "sandbox-root")).FullName;
+        var toolchain = FileSystemSandbox.ToolchainPaths(options.Cargo, RustupHome(), Environment.GetEnvironmentVariable("PATH"));
+        return new FileSystemSandbox(root, Path.GetFullPath(scratch), [.. FileSystemSandbox.SystemPaths, .. toolchain.Distinct()]);
+    }
+
+    /// <summary>rustup's home: RUSTUP_HOME, else ~/.rustup of the server's user (the build's HOME is its scratch directory).</summary>
+    private static string? RustupHome() =>
+        Environment.GetEnvironmentVariable("RUSTUP_HOME") is { Length: > 0 } set ? set
+        : Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home && Directory.Exists(Path.Combine(home, ".rustup")) ? Path.Combine(home, ".rustup") : null;
 
     /// <summary>The .crate unpacked with the upload's path rules (no links, no absolute paths, no `..`), minus cargo configs.</summary>
     private async Task<string?> UnpackAsync(CrateRecord crate, VersionRecord version, string source, CappedLog log, CancellationToken cancellationToken)
@@ -185,12 +241,14 @@ public sealed class DocsBuilder(
     }
 
     /// <summary>Only what cargo and rustup need: nothing of the server's own environment (database, S3 keys) reaches build scripts.</summary>
-    private static Dictionary<string, string> BaseEnvironment(DocsBuildOptions options, string home, string target)
+    private static Dictionary<string, string> BaseEnvironment(DocsBuildOptions options, string scratch, string home, string target)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-            ["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/",
+            // The server's home (its dotfiles, its ~/.cargo/credentials) is none of the build's business.
+            ["HOME"] = Path.Combine(scratch, "home"),
+            ["TMPDIR"] = Path.Combine(scratch, "tmp"),
             ["LANG"] = "C.UTF-8",
             ["CARGO_HOME"] = home,
             ["CARGO_TARGET_DIR"] = target,
@@ -202,7 +260,7 @@ public sealed class DocsBuilder(
             ["CARGO_INCREMENTAL"] = "0",
             ["NO_PROXY"] = "127.0.0.1,localhost,::1",
         };
-        if (Environment.GetEnvironmentVariable("RUSTUP_HOME") is { Length: > 0 } rustupHome) environment["RUSTUP_HOME"] = rustupHome;
+        if (RustupHome() is { } rustupHome) environment["RUSTUP_HOME"] = rustupHome;
         return environment;
     }
 
