@@ -21,6 +21,7 @@ public static class AuditActions
     public const string CratePublished = "crate.published";
     public const string CrateYanked = "crate.yanked";
     public const string CrateUnyanked = "crate.unyanked";
+    public const string CrateDeleted = "crate.deleted";
     public const string OwnersAdded = "crate.owners_added";
     public const string OwnersRemoved = "crate.owners_removed";
     public const string CrateAccessChanged = "crate.access_changed";

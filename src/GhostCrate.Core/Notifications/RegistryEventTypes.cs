@@ -34,6 +34,9 @@ public static class RegistryEventTypes
     /// <summary>The outage ended: a node's probe to the upstream succeeded and its circuit closed.</summary>
     public const string ProxyUpstreamUp = "proxy.upstream_up";
 
+    /// <summary>A version or a whole crate was deleted (tombstoned); carries the organizations that owned it.</summary>
+    public const string CrateDeleted = "crate.deleted";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
@@ -53,5 +56,6 @@ public static class RegistryEventTypes
         ProxyUpstreamDown,
         ProxyUpstreamUp,
         CrateTyposquatSuspected,
+        CrateDeleted,
     ];
 }
