@@ -24,9 +24,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CrateAccess>();
         services.AddSingleton<PublishService>();
         services.AddSingleton<YankService>();
+        services.AddSingleton<Deletion.DeletionService>();
         services.AddSingleton<OwnerService>();
         services.AddSingleton<SearchService>();
-        services.AddSingleton<DownloadService>();
+        services.AddSingleton(sp =>
+        {
+            var downloads = ActivatorUtilities.CreateInstance<DownloadService>(sp);
+            sp.GetRequiredService<Index.IndexFileCache>().Changed += downloads.Forget;
+            return downloads;
+        });
         services.AddSingleton<SparseIndexService>();
         services.TryAddSingleton<Abstractions.IRequestOrigin, Abstractions.NoRequestOrigin>();
         services.AddSingleton<Audit.AuditLog>();
@@ -86,6 +92,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Docs.DocsUploadService>();
         services.AddSingleton<Docs.DocsReader>();
         services.AddJobHandler<Docs.DeleteDocsGenerationHandler>();
+        services.AddJobHandler<Deletion.DeleteCrateFilesHandler>();
         services.AddSingleton<Docs.DocsGenerationStore>();
         // The sandboxed builder: the queue runs everywhere (fan-out, rebuild); the docs.build handler only on nodes
         // with Docs:Build:Enabled (the host registers it: GhostCrate/Composition/Backends.cs).

@@ -64,6 +64,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().MirrorRuns);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Docs);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Deletions);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Feeds);
         return services;
     }

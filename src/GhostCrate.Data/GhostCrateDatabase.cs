@@ -59,6 +59,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
         Docs = new Docs.DocsRepository(factory);
+        Deletions = new Deletion.DeletionRepository(factory);
         Feeds = new Feeds.FeedQueries(factory);
         DataProtectionKeys = new DataProtectionKeyRepository(factory);
         AccessEpoch = new AccessEpochRepository(factory);
@@ -92,6 +93,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Policy.IPolicyRepository Policy { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
+    public Core.Deletion.IDeletionRepository Deletions { get; }
 
     public Core.Feeds.IFeedQueries Feeds { get; }
     public IDataProtectionKeyStore DataProtectionKeys { get; }

@@ -60,6 +60,7 @@ public static class GhostCrateWeb
         app.MapSbom();
         app.MapDocsApi();
         app.MapFeeds();
+        app.MapDeletion();
         app.MapCargoApi();
         Docs.DocsServing.MapDocsFiles(app);
         app.MapProxyMounts();

@@ -46,6 +46,44 @@ public sealed class ManageCrateTests(ChromiumFixture chromium) : BrowserTest(chr
     }
 
     [Fact]
+    public async Task A_version_deleted_in_the_ui_after_a_confirmation_is_gone_for_cargo_and_cannot_be_published_again()
+    {
+        await Server.PublishAsync(new CrateBody("acme-gone", "1.0.0"));
+        await Server.PublishAsync(new CrateBody("acme-gone", "1.1.0"));
+        await LogInAsync(Page, "/crates/acme-gone/manage");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Delete 1.1.0" }).ClickAsync();
+        // The confirmation is a page of its own; nothing is deleted yet.
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Delete acme-gone 1.1.0?" })).ToBeVisibleAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Server.Client().GetAsync("/api/v1/crates/acme-gone/1.1.0/download")).StatusCode);
+        await ScreenshotAsync("confirm-delete");
+        await Page.GetByLabel("Reason (kept with the tombstone and in the audit log)").FillAsync("published a secret");
+        await Page.GetByLabel("I understand that this cannot be undone").CheckAsync();
+        await Page.Locator("[data-confirm-delete]").GetByRole(AriaRole.Button, new() { Name = "Delete 1.1.0" }).ClickAsync();
+        await Expect(Page.Locator("[data-status-message]")).ToContainTextAsync("Deleted acme-gone 1.1.0");
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/crates/acme-gone/manage$"));
+        await Page.ReloadAsync();
+        await Expect(Page.Locator("[data-status-message]")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("tr[data-version='1.1.0']")).ToHaveCountAsync(0);
+        var deletions = await Server.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: AuditActions.CrateDeleted), TestContext.Current.CancellationToken);
+        Assert.Single(deletions);
+
+        using var cargo = new Cargo(Server);
+        var project = cargo.NewCrate("consumer", "0.1.0");
+        await File.AppendAllTextAsync(Path.Combine(project, "Cargo.toml"), "\nacme-gone = { version = \"=1.1.0\", registry = \"ghostcrate\" }\n", TestContext.Current.CancellationToken);
+        var locked = await cargo.RunAsync(project, ["generate-lockfile"], token: null);
+        Assert.True(locked.ExitCode != 0, locked.Output);
+        Assert.Contains("acme-gone", locked.Output, StringComparison.Ordinal);
+
+        var again = new ByteArrayContent(new CrateBody("acme-gone", "1.1.0").Build());
+        again.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        var republish = await Server.Client(UiServer.AdminToken).PutAsync("/api/v1/crates/new", again);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, republish.StatusCode);
+        Assert.Contains("can never be published again", await republish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        AssertNoScriptErrors();
+    }
+
+    [Fact]
     public async Task Reloading_after_creating_a_token_leaves_one_token_and_hides_the_secret()
     {
         await LogInAsync(Page, "/me");

@@ -52,6 +52,34 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
     }
 
     [Fact]
+    public async Task A_deletion_on_one_node_stops_the_other_serving_the_entry_at_once()
+    {
+        var (a, b) = nodes.Get();
+        var name = $"del2-{Ids.New()}";
+        await PublishOkAsync(a, name, "1.0.0");
+        await PublishOkAsync(a, name, "1.1.0");
+        // Both nodes hold the file with both versions in memory.
+        Assert.Equal(2, (await a.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel)).Count);
+        Assert.Equal(2, (await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel)).Count);
+
+        var version = await b.Http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/crates/{name}/1.1.0"), nodes.AdminToken, Cancel);
+        Assert.True(version.Status == HttpStatusCode.NoContent, version.Describe());
+        var left = await a.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel);
+        Assert.Equal(["1.0.0"], left.Select(e => e["vers"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await a.Http.DownloadAsync(name, "1.1.0", cancellationToken: Cancel)).Status);
+
+        var crate = await a.Http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/crates/{name}"), nodes.AdminToken, Cancel);
+        Assert.True(crate.Status == HttpStatusCode.NoContent, crate.Describe());
+        var gone = await b.Http.GetIndexFileAsync(name, cancellationToken: Cancel);
+        Assert.True(gone.Status == HttpStatusCode.NotFound, gone.Describe());
+
+        // The tombstone is shared too: B refuses the deleted version.
+        var again = await b.Http.PublishAsync(CrateFiles.PublishBody(name, "1.0.0", CrateFiles.Build(name, "1.0.0")), nodes.AdminToken, Cancel);
+        Assert.True(again.Status == HttpStatusCode.Conflict, again.Describe());
+        Assert.Contains("can never be published again", again.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_node_whose_notification_connection_was_cut_or_that_was_down_catches_up()
     {
         var (a, b) = nodes.Get();

@@ -13,6 +13,7 @@ public sealed record RegistryError(RegistryErrorKind Kind, string Detail)
     public static RegistryError Conflict(string detail) => new(RegistryErrorKind.Conflict, detail);
     public static RegistryError TooLarge(string detail) => new(RegistryErrorKind.PayloadTooLarge, detail);
     public static RegistryError Unavailable(string detail) => new(RegistryErrorKind.Unavailable, detail);
+    public static RegistryError Unprocessable(string detail) => new(RegistryErrorKind.Unprocessable, detail);
 }
 
 public enum RegistryErrorKind
@@ -25,6 +26,8 @@ public enum RegistryErrorKind
     PayloadTooLarge,
     /// <summary>A service this operation depends on (e.g. a proxy upstream) cannot be reached; retrying later may work.</summary>
     Unavailable,
+    /// <summary>Understood and allowed, but the rules refuse it in the current state (crates.io's 422, e.g. deleting a crate others depend on).</summary>
+    Unprocessable,
 }
 
 /// <summary>A value or a <see cref="RegistryError"/>; expected outcomes are values, exceptions are bugs.</summary>

@@ -25,6 +25,7 @@ public static class AuditActions
     public const string VersionApproved = "version.approved";
     /// <summary>An administrator rejected a held version: it and its .crate were removed.</summary>
     public const string VersionRejected = "version.rejected";
+    public const string CrateDeleted = "crate.deleted";
     public const string OwnersAdded = "crate.owners_added";
     public const string OwnersRemoved = "crate.owners_removed";
     public const string CrateAccessChanged = "crate.access_changed";

@@ -83,7 +83,9 @@ public sealed record NewCrateVersion(
     /// Not null: the version is held for an administrator's approval (docs/security.md "Approval hold"), stored but left
     /// out of the index file and every reader until approved; a version.held event goes out instead of crate.published.
     /// </summary>
-    string? HoldReason = null);
+    string? HoldReason = null,
+    /// <summary>An administrator publishes: a deleted crate's reserved name is open to them (docs/security.md).</summary>
+    bool PublisherIsAdmin = false);
 
 /// <summary>A dependency row, kept for reverse-dependency queries (the index line is the source of truth for cargo).</summary>
 public sealed record NewDependency(string CrateName, string Req, string Kind, bool Optional, string? Registry, string? Target);
@@ -98,10 +100,14 @@ public enum PublishWriteStatus
     VersionExists,
     /// <summary>A crate with the same canonical name but a different spelling exists.</summary>
     NameConflict,
+    /// <summary>This name+version was deleted (Core/Deletion): <see cref="PublishWriteResult.Detail"/> says when and why.</summary>
+    Tombstoned,
+    /// <summary>A crate of this name was deleted and the publisher neither owned it nor is an administrator.</summary>
+    NameReserved,
 }
 
 /// <summary>Outcome of <see cref="ICrateRepository.PublishAsync"/>; ExistingName/ExistingVersion explain conflicts.</summary>
-public sealed record PublishWriteResult(PublishWriteStatus Status, bool CrateCreated = false, string? ExistingName = null, string? ExistingVersion = null);
+public sealed record PublishWriteResult(PublishWriteStatus Status, bool CrateCreated = false, string? ExistingName = null, string? ExistingVersion = null, string? Detail = null);
 
 /// <summary>The rows an index file is rendered from.</summary>
 public sealed record IndexSource(string Name, DateTimeOffset UpdatedAt, IReadOnlyList<IndexSourceLine> Lines);

@@ -19,10 +19,12 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
     // Most distinct versions remembered; past it the map starts over (a cheap bound, no LRU bookkeeping per hit).
     private const int MaxRemembered = 50_000;
 
-    // A published version never changes (its bytes, checksum and crate spelling are fixed for good, and versions are
-    // never deleted), so what a download needs can be remembered after the first lookup. Only found versions are kept:
-    // a version published a moment ago is simply looked up again.
-    private readonly ConcurrentDictionary<(string Canonical, string Version), DownloadTarget> _known = new();
+    // A published version never changes (its bytes, checksum and crate spelling are fixed for good), so what a download
+    // needs can be remembered after the first lookup, per crate, until the crate's index file changes (Forget: a
+    // version may have been deleted, Core/Deletion). Only found versions are kept: a version published a moment ago
+    // is simply looked up again.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, DownloadTarget>> _known = new();
+    private int _knownAdded;
 
     // The last stat of each version's local file, by version id (bounded like _known).
     private readonly ConcurrentDictionary<long, CheckedFile> _localFiles = new();
@@ -103,14 +105,21 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
     private async ValueTask<DownloadTarget?> FindTargetAsync(string name, string version, CancellationToken cancellationToken)
     {
         var canonical = Protocol.Crates.CrateName.Canonicalize(name);
-        if (_known.TryGetValue((canonical, version), out var target)) return target;
+        if (_known.TryGetValue(canonical, out var versions) && versions.TryGetValue(version, out var target)) return target;
         // One query for the version and the crate's spelling (the blob key uses it).
         target = await crates.FindDownloadAsync(canonical, version, cancellationToken);
         if (target is null) return null;
-        if (_known.Count >= MaxRemembered) _known.Clear();
-        _known[(canonical, version)] = target;
+        if (Interlocked.Increment(ref _knownAdded) > MaxRemembered)
+        {
+            _known.Clear();
+            Interlocked.Exchange(ref _knownAdded, 0);
+        }
+        _known.GetOrAdd(canonical, _ => new ConcurrentDictionary<string, DownloadTarget>(StringComparer.Ordinal))[version] = target;
         return target;
     }
+
+    /// <summary>Forgets what was remembered of a crate's versions (its index file changed: one may have been deleted).</summary>
+    public void Forget(string canonicalName) => _known.TryRemove(canonicalName, out _);
 }
 
 public sealed record CrateDownload(string Name, string Version, string Checksum, BlobContent Content)

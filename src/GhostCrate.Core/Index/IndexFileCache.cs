@@ -68,11 +68,19 @@ public sealed class IndexFileCache(long budgetBytes)
         if (Interlocked.Read(ref _bytes) > budgetBytes) Evict(spare: entry);
     }
 
+    /// <summary>
+    /// Raised with a crate's canonical name whenever its file changed (on this node or, through the change counter,
+    /// on another): what else a node remembers per crate (DownloadService's known versions) follows the same signal,
+    /// so a deleted version stops being served wherever the index stops listing it.
+    /// </summary>
+    public event Action<string>? Changed;
+
     /// <summary>Called after a write to the crate's file has committed on this node (or may have).</summary>
     public void Invalidate(string canonicalName)
     {
         Interlocked.Increment(ref _invalidations);
         if (_entries.TryRemove(canonicalName, out var removed)) Interlocked.Add(ref _bytes, -removed.Size);
+        Changed?.Invoke(canonicalName);
     }
 
     /// <summary>Drops every entry older than the write that a change reports (changes read from the counter).</summary>
@@ -83,6 +91,7 @@ public sealed class IndexFileCache(long budgetBytes)
         foreach (var change in changes)
         {
             if (_entries.TryGetValue(change.CanonicalName, out var entry) && entry.Seq < change.Seq) Remove(change.CanonicalName, entry);
+            Changed?.Invoke(change.CanonicalName);
         }
     }
 

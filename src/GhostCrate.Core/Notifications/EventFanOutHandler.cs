@@ -31,6 +31,9 @@ public sealed class EventFanOutHandler(IWebhookRepository webhooks, IJobReposito
                 orgIds ??= registryEvent.CrateName is null && registryEvent.OrgName is null
                     ? []
                     : await webhooks.OrgIdsForEventAsync(registryEvent.CrateName, registryEvent.OrgName, cancellationToken);
+                // A deleted crate has no ownership rows left: its event names the organizations that owned it.
+                foreach (var org in registryEvent.OrgOwners)
+                    orgIds = [.. orgIds.Union(await webhooks.OrgIdsForEventAsync(null, org, cancellationToken))];
                 if (!orgIds.Contains(orgId)) continue;
             }
             await jobs.EnqueueAsync(DeliveryJob(endpoint.Id, registryEvent, options.Value), time.GetUtcNow(), cancellationToken);

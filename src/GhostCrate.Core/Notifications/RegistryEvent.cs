@@ -41,6 +41,13 @@ public sealed record RegistryEvent(string Id, string Type, DateTimeOffset Timest
     [JsonIgnore]
     public string? OrgName => StringMember("org");
 
+    /// <summary>The organizations that owned a deleted crate (crate.deleted's org_owners); empty for other events.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> OrgOwners =>
+        Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty("org_owners", out var value) && value.ValueKind == JsonValueKind.Array
+            ? [.. value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
+            : [];
+
     private string? StringMember(string name) =>
         Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()

@@ -69,5 +69,12 @@ public sealed record AdvisoryMatchedData(
 /// </summary>
 public sealed record UserInvitedData(string Org, string User, string Role, string? InvitedBy, DateTimeOffset ExpiresAt, long InvitationId);
 
+/// <summary>
+/// crate.deleted: <see cref="Version"/> is null when the whole crate was deleted; <see cref="Versions"/> lists every
+/// version removed. <see cref="OrgOwners"/> names the organizations that owned it (directly or through a team), so
+/// their webhooks still hear of it once the ownership rows are gone.
+/// </summary>
+public sealed record CrateDeletedData(string Crate, string? Version, IReadOnlyList<string> Versions, bool CrateDeleted, string? DeletedBy, string? Reason, IReadOnlyList<string> OrgOwners);
+
 /// <summary>webhook.test.</summary>
 public sealed record TestEventData(string Message);

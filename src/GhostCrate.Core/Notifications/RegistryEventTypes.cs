@@ -49,6 +49,9 @@ public static class RegistryEventTypes
     /// <summary>An advisory affects a private, proxied or mirrored version: once per advisory and version, ever.</summary>
     public const string AdvisoryMatched = "advisory.matched";
 
+    /// <summary>A version or a whole crate was deleted (tombstoned); carries the organizations that owned it.</summary>
+    public const string CrateDeleted = "crate.deleted";
+
     /// <summary>Sent only by "send test event"; never caused by a change.</summary>
     public const string Test = "webhook.test";
 
@@ -73,5 +76,6 @@ public static class RegistryEventTypes
         AdvisoryMatched,
         UserInvited,
         VersionHeld,
+        CrateDeleted,
     ];
 }

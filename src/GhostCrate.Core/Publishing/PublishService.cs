@@ -143,7 +143,8 @@ public sealed class PublishService(
             ContentFlags: tarball.Info?.ContentFlags,
             SimilarCrates: [.. similar.Select(s => new Notifications.SimilarCrate(s.Existing, Typosquats.TyposquatNames.RuleName(s.Rule), s.Popular))],
             LicenseInfo: licenseCheck.Value!.License,
-            HoldReason: holdReason);
+            HoldReason: holdReason,
+            PublisherIsAdmin: principal.IsAdmin);
 
         var key = BlobKey.CrateFile(meta.Name, meta.Vers);
         // Set before the put: a put that fails may still have written (an S3 PUT whose response was lost).
@@ -181,6 +182,9 @@ public sealed class PublishService(
                 return RegistryError.Forbidden($"you are not an owner of crate `{meta.Name}`; ask one of its owners to run `cargo owner --add {principal.Username} {meta.Name}`");
             case PublishWriteStatus.VersionExists:
                 return RegistryError.Conflict($"crate version `{meta.Name}@{write.ExistingVersion ?? meta.Vers}` already exists; versions are immutable, bump the version in Cargo.toml and publish again");
+            case PublishWriteStatus.Tombstoned:
+            case PublishWriteStatus.NameReserved:
+                return RegistryError.Conflict(write.Detail!);
             case PublishWriteStatus.NameConflict:
                 return RegistryError.Conflict($"crate `{meta.Name}` conflicts with the existing crate `{write.ExistingName}` ('-' and '_' and letter case are not significant in crate names); publish under `{write.ExistingName}` or choose another name");
         }

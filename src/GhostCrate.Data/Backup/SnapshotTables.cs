@@ -26,7 +26,7 @@ internal static class SnapshotTables
     public const string Migrations = "schema_migrations";
 
     /// <summary>Tables that are bookkeeping or derived, never data: skipped when copying and when checking a target is empty.</summary>
-    public static readonly IReadOnlySet<string> NotData = new HashSet<string>(StringComparer.Ordinal) { Migrations, "index_files", "change_counter", "access_epoch", "policy_epoch" };
+    public static readonly IReadOnlySet<string> NotData = new HashSet<string>(StringComparer.Ordinal) { Migrations, "index_files", "index_file_removals", "change_counter", "access_epoch", "policy_epoch" };
 
     public static async Task<IReadOnlyList<CopiedTable>> ResolveAsync(SqliteConnection sqlite, NpgsqlConnection postgres, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {

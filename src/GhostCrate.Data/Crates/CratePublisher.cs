@@ -41,6 +41,8 @@ internal sealed class CratePublisher(IDbConnectionFactory factory)
         {
             if (await LockOrCreateCrateAsync(connection, transaction, version, cancellationToken) is not { } crate) return null;
             var (crateId, crateName, created) = crate;
+            // Inside the transaction, after the crate row is locked: a deletion that committed first is seen here.
+            if (await Deletion.PublishTombstoneCheck.RefuseAsync(connection, transaction, version, created, cancellationToken) is { } refused) return refused;
             if (!created)
             {
                 if (!string.Equals(crateName, version.Name, StringComparison.Ordinal))

@@ -21,16 +21,24 @@ internal sealed class IndexFileRepository(IDbConnectionFactory factory) : IIndex
     public Task<IReadOnlyList<IndexFileChange>> ListChangesAsync(long afterSeq, int limit, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<IndexFileChange>>(async connection =>
         {
-            // A range scan of ix_index_files_seq: cheap however large the registry is.
+            // Range scans of ix_index_files_seq and ix_index_file_removals_seq: cheap however large the registry is.
+            // Removed files (a deleted crate, Data/Deletion) are changes too: followers drop them the same way.
             var rows = await connection.QueryAsync<IndexChangeRow>(new CommandDefinition(
-                "SELECT canonical_name AS CanonicalName, seq AS Seq FROM index_files WHERE seq > @afterSeq ORDER BY seq LIMIT @limit",
+                """
+                SELECT CanonicalName, Seq FROM (
+                    SELECT canonical_name AS CanonicalName, seq AS Seq FROM index_files WHERE seq > @afterSeq
+                    UNION ALL
+                    SELECT canonical_name AS CanonicalName, seq AS Seq FROM index_file_removals WHERE seq > @afterSeq
+                ) changes ORDER BY Seq LIMIT @limit
+                """,
                 new { afterSeq, limit }, cancellationToken: cancellationToken));
             return rows.Select(r => new IndexFileChange(r.CanonicalName, r.Seq)).ToList();
         }, cancellationToken);
 
     public Task<long> LatestSeqAsync(CancellationToken cancellationToken) =>
         factory.ReadAsync(connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT coalesce(max(seq), 0) FROM index_files", cancellationToken: cancellationToken)), cancellationToken);
+            "SELECT max(s) FROM (SELECT coalesce(max(seq), 0) AS s FROM index_files UNION ALL SELECT coalesce(max(seq), 0) FROM index_file_removals) latest",
+            cancellationToken: cancellationToken)), cancellationToken);
 
     private sealed class IndexFileRow
     {

@@ -53,6 +53,11 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    /// <summary>crate.deleted, in the deletion transaction (Data/Deletion), with the names it read before the rows went.</summary>
+    public static Task CrateDeletedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, CrateDeletedData data, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AddAsync(factory, connection, transaction, RegistryEvent.Create(RegistryEventTypes.CrateDeleted, data, now), cancellationToken);
+
     /// <summary>Whether the version is yanked now, read before a yank so only real changes make events.</summary>
     public static async Task<bool?> IsYankedAsync(DbConnection connection, DbTransaction transaction, long crateId, string version, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(

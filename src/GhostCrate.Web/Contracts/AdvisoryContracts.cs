@@ -71,6 +71,8 @@ public sealed record VersionDetail(
     [property: JsonPropertyName("content_flags")] IReadOnlyList<ContentFlagDto> ContentFlags,
     /// <summary>`license` as SPDX (docs/security.md, "Licences"): normalised, null when it declares none or is not valid.</summary>
     [property: JsonPropertyName("license_expression")] string? LicenseExpression = null,
-    [property: JsonPropertyName("license_ids")] IReadOnlyList<string>? LicenseIds = null);
+    [property: JsonPropertyName("license_ids")] IReadOnlyList<string>? LicenseIds = null,
+    /// <summary>Why an owner yanked it (crates.io's `yank_message`); null when not yanked or no reason was given.</summary>
+    [property: JsonPropertyName("yank_message")] string? YankMessage = null);
 
 public sealed record VersionResponse([property: JsonPropertyName("version")] VersionDetail Version);

@@ -46,7 +46,7 @@ public static class AdvisoryEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<VersionResponse>, CargoError>> GetVersionAsync(
+    internal static async Task<Results<Ok<VersionResponse>, CargoError>> GetVersionAsync(
         string name, string version, HttpContext context, ICrateRepository crates, CrateAccess access, AdvisoryService advisories,
         Core.ContentChecks.IContentFlagRepository contentFlags)
     {
@@ -59,7 +59,7 @@ public static class AdvisoryEndpoints
         var license = string.IsNullOrWhiteSpace(row.License) ? null : Core.Licenses.LicenseExpressionParser.Parse(row.License).Expression;
         return TypedResults.Ok(new VersionResponse(new VersionDetail(
             crate.Name, row.Version, row.Yanked, row.Checksum, row.Size, row.Downloads, row.CreatedAt, row.License,
-            [.. found.Select(AdvisoryDto.Of)], [.. flags.Select(ContentFlagDto.Of)], license?.Normalized, license?.LicenseIds ?? [])));
+            [.. found.Select(AdvisoryDto.Of)], [.. flags.Select(ContentFlagDto.Of)], license?.Normalized, license?.LicenseIds ?? [], row.YankMessage)));
     }
 
     private static async Task<Results<Ok<CrateAdvisoriesResponse>, ProblemHttpResult>> GetAdvisoriesAsync(

@@ -64,6 +64,27 @@ public static class CargoApiEndpoints
         api.MapPut("/{name}/{version}/unyank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, false, context, yanks))
             .Operation("unyankVersion", "Undo a yank (cargo yank --undo)").Auth(ApiAuth.CargoToken).CargoErrors(401, 403, 404);
 
+        // crates.io's version update (src/controllers/version/update.rs): yank or unyank with a reason. Cargo cannot
+        // send a reason yet; the UI and scripts can. The answer is the version as GET returns it.
+        api.MapPatch("/{name}/{version}", async Task<Results<Ok<VersionResponse>, CargoError>> (
+            string name, string version, HttpContext context, YankService yanks, ICrateRepository crates, CrateAccess access,
+            Core.Advisories.AdvisoryService advisories, Core.ContentChecks.IContentFlagRepository contentFlags) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            var body = await JsonBody.ReadAsync<VersionUpdateRequest>(context);
+            if (body?.Version is not { } update)
+                return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"version\":{\"yanked\":true,\"yank_message\":\"why\"}}");
+            var result = await yanks.UpdateAsync(name, version, update.Yanked, update.YankMessage, principal!, context.RequestAborted);
+            if (result.Error is { } error) return CargoResults.Error(error);
+            return await AdvisoryEndpoints.GetVersionAsync(name, result.Value!.Version, context, crates, access, advisories, contentFlags);
+        }).Operation("updateVersion", "Yank or unyank a version with a reason (crates.io's version update)",
+                "`yanked` null keeps the current state (to change the reason of a yanked version); a `yank_message` is refused when unyanking " +
+                $"or on a version that stays unyanked. At most {YankService.MaxReasonLength} characters. Same rights as `cargo yank`.")
+            .Auth(ApiAuth.CargoToken).JsonBody<VersionUpdateRequest>()
+            .RequestExample("""{"version":{"yanked":true,"yank_message":"miscompiles on aarch64; use 1.0.1"}}""")
+            .CargoErrors(400, 401, 403, 404);
+
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-list
         // Organizations and teams are listed like crates.io's teams: login `org:acme` / `org:acme:team`, kind "team".
         api.MapGet("/{name}/owners", async Task<Results<Ok<OwnersResponse>, CargoError>> (string name, HttpContext context, OwnerService owners) =>

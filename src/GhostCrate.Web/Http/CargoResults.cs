@@ -24,6 +24,7 @@ public static class CargoResults
         RegistryErrorKind.Conflict => StatusCodes.Status409Conflict,
         RegistryErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         RegistryErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        RegistryErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

@@ -62,6 +62,13 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  200  403  200  200  401  401  401  403"),
         new("PUT",    "/api/v1/crates/acme-lib/1.0.0/unyank",                        "401  403  200  403  200  200  401  401  401  403",
                                                                                      "401  403  200  403  200  200  401  401  401  403"),
+        new("PATCH",  "/api/v1/crates/acme-lib/1.0.0",                               "401  403  200  403  200  200  401  401  401  403",
+                                                                                     "401  403  200  403  200  200  401  401  401  403", """{"version":{"yanked":true,"yank_message":"matrix"}}"""),
+        // Deleting needs the right to change owners (crates.io: owners, not team members); fresh crates, within 72 hours.
+        new("DELETE", "/api/v1/crates/{doomed crate}",                               "401  403  403  403  204  204  401  401  401  403",
+                                                                                     "401  403  403  403  204  204  401  401  401  403"),
+        new("DELETE", "/api/v1/crates/{doomed version}",                             "401  403  403  403  204  204  401  401  401  403",
+                                                                                     "401  403  403  403  204  204  401  401  401  403"),
         new("PUT",    "/api/v1/crates/acme-lib/owners",                              "401  403  403  403  200  200  401  401  401  403",
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
         new("DELETE", "/api/v1/crates/acme-lib/owners",                              "401  403  403  403  200  200  401  401  401  403",
@@ -369,6 +376,14 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
             var olga = Principal.ForSession((await Services.GetRequiredService<IUserRepository>().FindByNameAsync("olga", default))!);
             Assert.True((await Services.GetRequiredService<OrganizationService>().CreateAsync(olga, $"doomed-{n}", default)).IsSuccess);
             request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/orgs/doomed-{n}");
+        }
+        else if (row.Path.EndsWith("{doomed crate}", StringComparison.Ordinal) || row.Path.EndsWith("{doomed version}", StringComparison.Ordinal))
+        {
+            // Arrange: a crate of olga's, also owned by org:acme, that this cell may delete (or one version of it).
+            var olga = Principal.ForSession((await Services.GetRequiredService<IUserRepository>().FindByNameAsync("olga", default))!);
+            await PublishOkAsync($"doomed-{n}", "1.0.0", await TokenOfAsync("olga"));
+            Assert.True((await Services.GetRequiredService<Core.Crates.OwnerService>().AddAsync($"doomed-{n}", ["org:acme"], olga, default)).IsSuccess);
+            request = new HttpRequestMessage(HttpMethod.Delete, row.Path.EndsWith("{doomed crate}", StringComparison.Ordinal) ? $"/api/v1/crates/doomed-{n}" : $"/api/v1/crates/doomed-{n}/1.0.0");
         }
         else if (path == "/api/v1/orgs") request.Content = JsonContent.Create(new { name = $"org-{n}" });
         else if (row.Body is not null) request.Content = new StringContent(row.Body, System.Text.Encoding.UTF8, "application/json");

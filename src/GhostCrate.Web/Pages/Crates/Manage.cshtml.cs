@@ -12,7 +12,7 @@ namespace GhostCrate.Web.Pages.Crates;
 /// API (same rules, same audit log) and redirects after the post, so a reload never repeats it. Destructive actions
 /// (yank, removing an owner) first show a confirmation form reached by a plain link, so they ask without JavaScript.
 /// </summary>
-public sealed class ManageModel(CrateDetailsService details, CrateAccess access, YankService yanks, OwnerService owners) : SignedInPageModel
+public sealed class ManageModel(CrateDetailsService details, CrateAccess access, YankService yanks, OwnerService owners, Core.Deletion.DeletionService deletions) : SignedInPageModel
 {
     public CrateDetails Details { get; private set; } = null!;
     public CrateOwners Owners { get; private set; } = null!;
@@ -23,13 +23,16 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
     /// <summary>The version whose yank is being confirmed (?yank=), if any.</summary>
     public VersionSummary? ConfirmYank { get; private set; }
 
+    /// <summary>The version whose deletion is being confirmed (?delete=VERSION), or "*" for the whole crate (?delete=*).</summary>
+    public string? ConfirmDelete { get; private set; }
+
     /// <summary>The owner whose removal is being confirmed (?remove=), if any.</summary>
     public string? ConfirmRemove { get; private set; }
 
     /// <summary>The result of the action before the redirect (kept for one request).</summary>
     [TempData] public string? Flash { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string name, string? yank, string? remove, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string name, string? yank, string? remove, string? delete, CancellationToken cancellationToken)
     {
         if (await LoadAsync(name, cancellationToken) is { } failed) return failed;
         if (Details.Crate.Name != name) return Redirect($"/crates/{Details.Crate.Name}/manage");
@@ -38,6 +41,11 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
         {
             ConfirmYank = Details.Versions.FirstOrDefault(v => v.Version == yank && !v.Yanked);
             if (ConfirmYank is null) ErrorMessage = $"{Details.Crate.Name} has no unyanked version {yank}.";
+        }
+        if (delete is not null && CanChangeOwners)
+        {
+            if (delete == "*" || Details.Versions.Any(v => v.Version == delete)) ConfirmDelete = delete;
+            else ErrorMessage = $"{Details.Crate.Name} has no version {delete}.";
         }
         if (remove is not null)
         {
@@ -53,6 +61,21 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
 
     public Task<IActionResult> OnPostUnyankAsync(string name, string version, CancellationToken cancellationToken) =>
         ActAsync(name, yanks.SetYankedAsync(name, version, false, Caller, cancellationToken), $"Unyanked {version}: cargo may pick it again.", cancellationToken);
+
+    /// <summary>Deletes a version, or the whole crate when <paramref name="version"/> is empty (docs/security.md "Deleting crates and versions").</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(string name, string? version, string? reason, CancellationToken cancellationToken)
+    {
+        var result = await deletions.DeleteAsync(name, string.IsNullOrEmpty(version) ? null : version, reason, Caller, cancellationToken);
+        if (result.Error is { } error) return await FinishAsync(name, error, null, cancellationToken);
+        var outcome = result.Value!;
+        // Nothing is left to manage once the crate is gone: back to the front page, where the message is shown.
+        if (outcome.CrateDeleted)
+        {
+            Flash = $"Deleted {outcome.Name} ({string.Join(", ", outcome.Versions)}). Its versions can never be published again.";
+            return Redirect("/");
+        }
+        return await FinishAsync(name, null, $"Deleted {outcome.Name} {version}: it can never be published again.", cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostAddOwnerAsync(string name, string? login, CancellationToken cancellationToken)
     {

@@ -1,0 +1,93 @@
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Index;
+using GhostCrate.Core.Organizations;
+using GhostCrate.Protocol.Crates;
+using GhostCrate.Protocol.Versioning;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Deletion;
+
+/// <summary>
+/// Deletes a version or a whole crate (crates.io's `DELETE /api/v1/crates/{name}` and `/{name}/{version}`), leaving
+/// tombstones so the same name+version can never be published with other content. Administrators always may;
+/// owners who may change the crate's owners may under <see cref="DeletionRules"/>. Everything stored changes in one
+/// transaction (<see cref="IDeletionRepository.DeleteAsync"/>); the blobs are deleted by a job after the commit
+/// (<see cref="DeleteCrateFilesHandler"/>), so no row ever points at a missing file.
+/// </summary>
+public sealed class DeletionService(
+    IDeletionRepository deletions, CrateAccess access, SparseIndexService index, Audit.AuditLog audit, TimeProvider time, ILogger<DeletionService> logger)
+{
+    /// <summary>Longest reason kept with a deletion (shown to whoever tries the name+version again).</summary>
+    public const int MaxReasonLength = 500;
+
+    public async Task<Result<DeletionOutcome>> DeleteAsync(string name, string? version, string? reason, Principal principal, CancellationToken cancellationToken)
+    {
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > MaxReasonLength })
+            return RegistryError.BadRequest($"the reason for deleting is longer than {MaxReasonLength} characters; shorten it");
+        var owned = await access.RequireAsync(name, principal, TokenScopes.ChangeOwners, CrateAction.ChangeOwners, cancellationToken);
+        if (owned.Error is { } denied) return denied;
+        var crate = owned.Value!;
+        var facts = await deletions.GetFactsAsync(crate.CanonicalName, cancellationToken);
+        if (facts is null) return RegistryError.NotFound($"crate `{name}` does not exist in this registry");
+
+        string? exact = null;
+        string? key = null;
+        if (version is not null)
+        {
+            // Matched like cargo matches versions (build metadata ignored), as the version routes do.
+            key = SemVersion.TryParse(version, out var parsed) ? parsed.Key : version;
+            exact = facts.Versions.FirstOrDefault(v => SemVersion.TryParse(v.Version, out var s) && s.Key == key)?.Version;
+            if (exact is null) return RegistryError.NotFound($"crate `{crate.Name}` has no version `{version}` in this registry");
+        }
+        if (!principal.IsAdmin && DeletionRules.Check(facts, exact, time.GetUtcNow()) is { } refused) return refused;
+
+        DeletionOutcome? outcome;
+        try
+        {
+            outcome = await deletions.DeleteAsync(
+                new DeletionRequest(crate.CanonicalName, exact, key, principal.Username, reason, time.GetUtcNow()), cancellationToken);
+        }
+        finally
+        {
+            // This node stops serving the old file at once; other nodes follow the change counter.
+            index.Invalidate(crate.CanonicalName);
+        }
+        if (outcome is null)
+        {
+            return exact is null
+                ? RegistryError.NotFound($"crate `{name}` does not exist in this registry")
+                : RegistryError.NotFound($"crate `{crate.Name}` has no version `{exact}` in this registry");
+        }
+
+        logger.LogInformation("Deleted {Crate} {Versions} by {User} (crate removed: {CrateDeleted})",
+            outcome.Name, string.Join(", ", outcome.Versions), principal.Username, outcome.CrateDeleted);
+        var details = new Dictionary<string, string?>
+        {
+            ["versions"] = string.Join(", ", outcome.Versions),
+            ["crate_deleted"] = outcome.CrateDeleted ? "true" : "false",
+        };
+        if (reason is not null) details["reason"] = reason;
+        await audit.RecordAsync(principal, Audit.AuditActions.CrateDeleted,
+            exact is null ? $"crate:{outcome.Name}" : $"crate:{outcome.Name}@{exact}", details, cancellationToken);
+        return Result<DeletionOutcome>.Ok(outcome);
+    }
+
+    /// <summary>
+    /// Why a publish of this name+version is refused, or null: a deleted version is never published again, and a
+    /// deleted crate's name is kept for its former owners and administrators (docs/security.md).
+    /// </summary>
+    public static string TombstoneMessage(VersionTombstone tombstone, string name) =>
+        $"crate version `{name}@{tombstone.Version}` was deleted on {tombstone.DeletedAt:yyyy-MM-dd}" +
+        (tombstone.DeletedBy is null ? "" : $" by {tombstone.DeletedBy}") +
+        (tombstone.Reason is null ? "" : $" ({tombstone.Reason})") +
+        "; a deleted version can never be published again, so bump the version in Cargo.toml and publish again";
+
+    public static string ReservedNameMessage(CrateTombstone tombstone) =>
+        $"the crate name `{tombstone.Name}` belonged to a crate deleted on {tombstone.DeletedAt:yyyy-MM-dd}; only its former owners or an administrator may publish it again";
+
+    /// <summary>Canonical form of a name as stored in tombstones.</summary>
+    public static string Canonical(string name) => CrateName.Canonicalize(name);
+}
