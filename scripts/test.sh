@@ -12,6 +12,8 @@
 #                                                # and runs ContainerImageTests against it)
 #   GHOSTCRATE_TEST_CONFIGURATION=Debug bash scripts/test.sh
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
+#   GHOSTCRATE_TEST_SERIAL=1 ...                 # run the test projects one after another (by default the end-to-end
+#                                                # lanes and the other projects run as two tracks side by side)
 #
 # Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL, Chromium, gnupg, nginx,
 # openssl, yamllint, python3-feedparser (and buildah, podman, debootstrap for the container lane) are installed from Debian when missing,
@@ -34,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --project) projects_wanted+=("${2:?--project needs a value}"); shift 2 ;;
     --lane) lanes+=("${2:?--lane needs a value}"); shift 2 ;;
     -c|--configuration) configuration="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
