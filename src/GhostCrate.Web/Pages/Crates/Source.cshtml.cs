@@ -79,8 +79,13 @@ public sealed record SourceFolderEntry(string Name, string Path, bool IsFolder, 
 /// <summary>Addresses of the source browser and the diff.</summary>
 public static class SourcePaths
 {
-    public static string Of(string name, string version, string path) =>
-        $"/crates/{name}/{Uri.EscapeDataString(version)}/source/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.EscapeDataString));
+    public static string Of(string name, string version, string path) => InVersion(name, version, "source", path);
+
+    /// <summary>A file of the .crate served as an image (Pages/Crates/Raw, <see cref="Ui.Source.CrateImages"/>).</summary>
+    public static string Raw(string name, string version, string path) => InVersion(name, version, "raw", path);
+
+    private static string InVersion(string name, string version, string area, string path) =>
+        $"/crates/{name}/{Uri.EscapeDataString(version)}/{area}/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.EscapeDataString));
 
     public static string Diff(string name, string from, string to) =>
         $"/crates/{name}/diff?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}";

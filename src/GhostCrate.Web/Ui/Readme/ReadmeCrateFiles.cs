@@ -13,7 +13,7 @@ public sealed record ReadmeCrateFiles(string Name, string Version, IReadOnlySet<
     public string? Image(string readmeDirectory, string relative)
     {
         if (Resolve(readmeDirectory, relative) is not { } path || CrateImages.ContentType(path) is null || !Paths.Contains(path)) return null;
-        return CrateImages.PathOf(Name, Version, path);
+        return Pages.Crates.SourcePaths.Raw(Name, Version, path);
     }
 
     /// <summary>The source browser's page of a file or folder of the .crate (with the link's #fragment), or null.</summary>

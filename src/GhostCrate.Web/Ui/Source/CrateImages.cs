@@ -14,9 +14,6 @@ public static class CrateImages
     /// <summary>The response's Content-Security-Policy: no script, no plugins, no navigation, styles only inline (SVG).</summary>
     public const string Policy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-    public static string PathOf(string name, string version, string path) =>
-        $"/crates/{name}/{Uri.EscapeDataString(version)}/raw/" + string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-
     public static string? ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".png" => "image/png",
