@@ -12,8 +12,6 @@
 #                                                # and runs ContainerImageTests against it)
 #   GHOSTCRATE_TEST_CONFIGURATION=Debug bash scripts/test.sh
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
-#   GHOSTCRATE_TEST_PARALLEL=1 ...               # run the end-to-end lanes and the other projects as two tracks side
-#                                                # by side (no faster on 2 cores, where the tests already fill both)
 #
 # Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL, Chromium, gnupg, nginx,
 # openssl, yamllint, python3-feedparser (and buildah, podman, debootstrap for the container lane) are installed from Debian when missing,
@@ -36,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     --project) projects_wanted+=("${2:?--project needs a value}"); shift 2 ;;
     --lane) lanes+=("${2:?--lane needs a value}"); shift 2 ;;
     -c|--configuration) configuration="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,11 +53,7 @@ if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
 
-# Inside a track (below) stdout goes to the track's log file; progress lines also go to the console (fd 3).
-log() {
-  echo "==> $*"
-  if [[ -n ${track_name:-} ]]; then echo "==> [$track_name] $*" >&3; fi
-}
+log() { echo "==> $*"; }
 loud() {
   echo "" >&2
   echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
@@ -92,12 +86,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Each finished test run appends one row to records.tsv (label, passed, failed, skipped, note) and its slowest tests to
-# slowest.txt: files, not shell variables, because the two tracks below run in subshells of their own.
+total_passed=0
+total_failed=0
+total_skipped=0
+summary=()
+slowest=()
 record() { # label passed failed skipped note
-  printf '%s\t%d\t%d\t%d\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >>"$work/records.tsv"
+  total_passed=$((total_passed + $2))
+  total_failed=$((total_failed + $3))
+  total_skipped=$((total_skipped + $4))
+  summary+=("$(printf '%-44s %5d passed, %3d failed, %3d skipped%s' "$1" "$2" "$3" "$4" "${5:+  ($5)}")")
 }
-touch "$work/records.tsv" "$work/slowest.txt"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Prerequisites
@@ -230,14 +229,15 @@ trx_counts() {
   echo "$passed $failed $skipped"
 }
 
-# CPU seconds (user + system) used so far by this script's finished children; the difference around a lane, next
-# to its wall time, says how much of the lane waits rather than computes (room for running lanes side by side).
+# CPU seconds (user + system) used so far by this script's finished children, next to each lane's wall time. It
+# undercounts: processes the test hosts start and do not wait for (test servers, cargo) are missed, so a lane that
+# looks half idle may not be (running the lanes side by side was measured no faster on 2 cores, 2026-12-06).
 # `times` runs in this shell (a redirect, not a pipe or $(...), whose subshell has children of its own).
 children_cpu() {
-  times >"$work/times-${track_name:-main}"
+  times >"$work/times"
 }
 cpu_seconds() {
-  tail -n 1 "$work/times-${track_name:-main}" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }'
+  tail -n 1 "$work/times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }'
 }
 
 # The slowest tests of a TRX file, to see where CI time goes.
@@ -285,9 +285,8 @@ run_tests() { # project label [lane]
   fi
   record "$label" "$passed" "$failed" "$skipped" "${note:-$((SECONDS - started))s, ${cpu}s CPU}"
   if [[ -f $trx ]]; then
-    { echo "$label:"; slowest_tests "$trx" 5; } >>"$work/slowest.txt"
+    slowest+=("$label:" "$(slowest_tests "$trx" 5)")
   fi
-  log "$label: $passed passed, $failed failed, $skipped skipped (${note:-$((SECONDS - started))s, ${cpu}s CPU})"
 }
 
 # Builds the image (deploy/container/build.sh) and runs ContainerImageTests against it, in the sqlite backend.
@@ -308,87 +307,33 @@ run_container_lane() { # project label
   buildah rmi "$image" >/dev/null 2>&1 || true
 }
 
-# Two tracks: the end-to-end lanes (real cargo, servers) and the other test projects. One after the other by default;
-# GHOSTCRATE_TEST_PARALLEL=1 runs them side by side. On CI's 2 cores that was no faster (measured 2026-12-06: 35 min
-# side by side against about 33 serially; each lane's reported CPU seconds miss its test servers' children, so the
-# lanes looked half idle when they were not), but a machine with more cores gains from it.
-e2e_track() {
-  local project="$1" lane
-  for lane in "${lanes[@]}"; do
-    if [[ $lane == container ]]; then
-      run_container_lane "$project" "GhostCrate.EndToEnd [container]"
-      continue
-    fi
-    if [[ $lane == postgres-s3 && ${#service_failed[@]} -gt 0 ]]; then
-      record "GhostCrate.EndToEnd [$lane]" 0 1 0 "not run: ${service_failed[*]} did not start"
-      continue
-    fi
-    run_tests "$project" "GhostCrate.EndToEnd [$lane]" "$lane"
-  done
-}
-unit_track() {
-  local project
-  for project in "$@"; do run_tests "$project" "$(basename "$project" .csproj)"; done
-}
-
-e2e_project=""
-unit_projects=()
 for project in "${test_projects[@]}"; do
   name="$(basename "$project" .csproj)"
   if [[ ${build_ok[$project]:-0} -ne 1 ]]; then
     record "$name" 0 1 0 "build failed"
-  elif [[ $name == GhostCrate.EndToEnd ]]; then
-    e2e_project="$project"
+    continue
+  fi
+  if [[ $name == GhostCrate.EndToEnd ]]; then
+    for lane in "${lanes[@]}"; do
+      if [[ $lane == container ]]; then
+        run_container_lane "$project" "$name [container]"
+        continue
+      fi
+      if [[ $lane == postgres-s3 && ${#service_failed[@]} -gt 0 ]]; then
+        record "$name [$lane]" 0 1 0 "not run: ${service_failed[*]} did not start"
+        continue
+      fi
+      run_tests "$project" "$name [$lane]" "$lane"
+    done
   else
-    unit_projects+=("$project")
+    run_tests "$project" "$name"
   fi
 done
 
-tests_started=$SECONDS
-if [[ -n $e2e_project && ${#unit_projects[@]} -gt 0 && ${GHOSTCRATE_TEST_PARALLEL:-} == 1 ]]; then
-  log "running the end-to-end lanes and the other test projects side by side (logs follow when both end)"
-  exec 3>&1
-  ( trap - EXIT INT TERM; track_name=e2e; exec >"$work/track-e2e.log" 2>&1; e2e_track "$e2e_project" ) &
-  e2e_pid=$!
-  ( trap - EXIT INT TERM; track_name=unit; exec >"$work/track-unit.log" 2>&1; unit_track "${unit_projects[@]}" ) &
-  unit_pid=$!
-  # Stopping the run stops both tracks (their dotnet test processes are their children).
-  trap 'pkill -TERM -P $e2e_pid; pkill -TERM -P $unit_pid; kill $e2e_pid $unit_pid 2>/dev/null; exit 130' INT TERM
-  wait "$e2e_pid"
-  e2e_rc=$?
-  wait "$unit_pid"
-  unit_rc=$?
-  exec 3>&-
-  for track in unit e2e; do
-    echo ""
-    echo "== Output of the $track track =="
-    cat "$work/track-$track.log"
-  done
-  # A track that died without recording its runs (a crash of the script itself) must still fail the run.
-  [[ $e2e_rc -eq 0 ]] || record "track: e2e" 0 1 0 "exited with $e2e_rc"
-  [[ $unit_rc -eq 0 ]] || record "track: unit" 0 1 0 "exited with $unit_rc"
-else
-  [[ ${#unit_projects[@]} -gt 0 ]] && unit_track "${unit_projects[@]}"
-  [[ -n $e2e_project ]] && e2e_track "$e2e_project"
-fi
-log "tests took $((SECONDS - tests_started))s"
-
-total_passed=0
-total_failed=0
-total_skipped=0
-summary=()
-while IFS=$'\t' read -r label passed failed skipped note; do
-  total_passed=$((total_passed + passed))
-  total_failed=$((total_failed + failed))
-  total_skipped=$((total_skipped + skipped))
-  summary+=("$(printf '%-44s %5d passed, %3d failed, %3d skipped%s' "$label" "$passed" "$failed" "$skipped" "${note:+  ($note)}")")
-done < <(sort -t $'\t' -k1,1 "$work/records.tsv")
-
-slowest_report="$(cat "$work/slowest.txt")"
 cleanup
 echo ""
 echo "== Slowest tests =="
-echo "$slowest_report"
+printf '%s\n' "${slowest[@]}"
 echo ""
 echo "== Test summary ($configuration) =="
 printf '%s\n' "${summary[@]}"
