@@ -1,3 +1,4 @@
+using GhostCrate.Testing;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -144,7 +145,7 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         Assert.Contains("DepThing", function.Body);
         // --extern-html-root-url: the dependency's item links to its docs on this registry, not plain text.
         Assert.Contains($"href=\"/docs/{dep.Name}/0.1.0/{depRust}/struct.DepThing.html\"", function.Body);
-        AssertScratchEmpty();
+        await AssertScratchEmpty();
     }
 
     [Fact]
@@ -196,7 +197,7 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         listener.Stop();
         await accepting;
         Assert.Equal(0, Volatile.Read(ref accepted));
-        AssertScratchEmpty();
+        await AssertScratchEmpty();
     }
 
     [Fact]
@@ -225,7 +226,7 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         // The server's data directory holds only the path down to the build's own scratch directory: its database,
         // blobs and the secret are out of sight.
         Assert.Contains("probe: data dir listed: [\"docs-build\"]", log);
-        AssertScratchEmpty();
+        await AssertScratchEmpty();
     }
 
     [Fact]
@@ -248,7 +249,7 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         Assert.Contains("memory allocation of 3221225472 bytes failed", log);
         Assert.Contains($"ran out of memory: Docs:Build:MemoryBytes allows {DocsBuilderServerFixture.MemoryBytes} bytes", log);
         Assert.DoesNotContain("allocated 3221225472 bytes", log);
-        AssertScratchEmpty();
+        await AssertScratchEmpty();
     }
 
     /// <summary>A build.rs that reports, in cargo warnings, whether it could read <paramref name="secret"/>, list its folder and write <paramref name="outside"/>.</summary>
@@ -282,13 +283,19 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
         }
     }
 
-    private void AssertScratchEmpty() => AssertScratchEmpty(Server.DataDir);
+    private Task AssertScratchEmpty() => AssertScratchEmpty(Server.DataDir, Cancel);
 
-    internal static void AssertScratchEmpty(string dataDir)
+    /// <summary>
+    /// Every build removes its scratch directory. Polled: a publish also queues builds of the crate's dependencies
+    /// published by the same test, which may still run when the crate the test waits for is built; a leftover directory
+    /// never goes away and fails at the deadline.
+    /// </summary>
+    internal static async Task AssertScratchEmpty(string dataDir, CancellationToken cancellationToken)
     {
         var scratch = Path.Combine(dataDir, "docs-build");
         Assert.True(Directory.Exists(scratch), $"{scratch} does not exist: did a build run?");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
+        await Eventually.TrueAsync(() => !Directory.EnumerateFileSystemEntries(scratch).Any(),
+            $"{scratch} still holds a build's files", BuildDeadline, cancellationToken);
     }
 
     /// <summary>No process of the killed build (cargo, rustc, the looping build script) is still running.</summary>
@@ -330,7 +337,7 @@ public sealed class DocsBuildTimeoutTests(ShortTimeoutDocsBuilderServerFixture f
         Assert.Contains("Docs:Build:Timeout", status["log"]!.GetValue<string>());
         Assert.Contains("killed", status["log"]!.GetValue<string>());
         DocsBuildTests.AssertNoBuildProcessLeft(Server.DataDir);
-        DocsBuildTests.AssertScratchEmpty(Server.DataDir);
+        await DocsBuildTests.AssertScratchEmpty(Server.DataDir, Cancel);
 
         // Anonymous callers see the state but not the log; the rebuild is the owners'.
         var anonymous = await Http.GetAsync($"/api/v1/docs/{project.Name}/0.1.0/status", cancellationToken: Cancel);
@@ -374,6 +381,6 @@ public sealed class DocsBuildTimeoutTests(ShortTimeoutDocsBuilderServerFixture f
         var index = await Http.GetAsync($"/docs/{project.Name}/0.1.0/{project.RustName}/index.html", cancellationToken: Cancel);
         Assert.True(index.Status == HttpStatusCode.OK, index.Describe());
         Assert.Contains("Uncontained", index.Body);
-        DocsBuildTests.AssertScratchEmpty(Server.DataDir);
+        await DocsBuildTests.AssertScratchEmpty(Server.DataDir, Cancel);
     }
 }
