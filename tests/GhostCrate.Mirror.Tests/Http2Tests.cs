@@ -26,7 +26,7 @@ public sealed class Http2Tests
         var cksum = Convert.ToHexStringLower(SHA256.HashData(crate));
         var seen = new ConcurrentQueue<(string Path, string Protocol)>();
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false"]);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {

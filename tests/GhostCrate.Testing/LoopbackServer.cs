@@ -31,7 +31,9 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <param name="configure">Changes the builder first (services, Kestrel options), if needed.</param>
     public static async Task<LoopbackServer> StartAsync(Action<WebApplication> map, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No reload-on-change: the default would watch the working directory (appsettings*.json), and a watch there is
+        // what FileWatchTests asserts the server never holds, in the same test process.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false"]);
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         configure?.Invoke(builder);
