@@ -9,6 +9,7 @@
 #            turns, median reported; default 3)  --work DIR (datasets are cached there, default
 #            /tmp/ghostcrate-bench)  --regenerate (throw cached datasets away)  --publish-seconds S (default 30)
 #            --generate-only (build and generate/migrate the datasets, then stop: no servers, no load)
+#            --no-build (reuse the server and generator an earlier run built, e.g. to run several setups in a row)
 #   --setup:  anonymous (default): SQLite + files, no token; index, 304s, downloads, lockfile, search, publish, start-up
 #             auth-required: Registry:AuthRequired=true, a read-only API token on every request (nginx: no auth)
 #             proxy: the crates-io proxy mount with nginx serving the dataset as its upstream, every file cached first
@@ -32,6 +33,7 @@ publish_seconds=30
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
 regenerate=0
 generate_only=0
+no_build=0
 setup=anonymous
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -44,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --regenerate) regenerate=1; shift ;;
     --generate-only) generate_only=1; shift ;;
     --setup) setup="$2"; shift 2 ;;
+    --no-build) no_build=1; shift ;;
     -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -72,13 +75,17 @@ fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 cargo_bin="$(rustup which cargo 2>/dev/null || command -v cargo)"
 
-log "building GhostCrate (Release, published ReadyToRun) and the generator (Release)"
 mkdir -p "$work"
-# The server as it would be deployed: published with ReadyToRun code, so start-up does not JIT every method it runs
-# (start-up at N=1k, load 12-18: median 1.96 s against 2.86 s for the plain build).
-dotnet publish "$repo/src/GhostCrate/GhostCrate.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/server" -v q -nologo >/dev/null
-dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
+if [[ $no_build -eq 1 && -x "$work/server/ghostcrate" && -f "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll" ]]; then
+  log "reusing the server in $work/server and the generator's last build (--no-build)"
+else
+  log "building GhostCrate (Release, published ReadyToRun) and the generator (Release)"
+  # The server as it would be deployed: published with ReadyToRun code, so start-up does not JIT every method it runs
+  # (start-up at N=1k, load 12-18: median 1.96 s against 2.86 s for the plain build).
+  dotnet publish "$repo/src/GhostCrate/GhostCrate.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$work/server" -v q -nologo >/dev/null
+  dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
+fi
 server_bin="$work/server/ghostcrate"
 tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
 admin_token="bench-admin-token-0123456789abcdef"   # the generator's Generator.AdminToken
