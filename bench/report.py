@@ -100,8 +100,11 @@ print(f"- Software: .NET SDK {a.dotnet}, nginx {a.nginx}, {a.wrk}, {a.cargo}; Gh
 print(f"- Setup `{a.setup}`: {describe}")
 print(f"- Registry: {manifest['crates']:,} crates, {manifest['versions']:,} versions, {manifest['index_bytes'] / 1e6:.1f} MB of index files, "
       f"{manifest['crate_files']:,} .crate files (3 of them 5 MB); generated through PublishService at {manifest['publishes_per_second']:.0f} publishes/s")
-print(f"- Load: wrk -t2, {a.duration} s per run, {a.repeat} runs per server and measurement taken in turns (median run shown), "
-      f"client and server on the same 2 cores; nginx serves the exported bytes (sendfile, open_file_cache, etag) at the same URLs")
+if a.setup == "proxy-cold":
+    print(f"- Load: cargo alone, one command at a time, {a.repeat} runs of each (nginx, empty proxy, warm proxy) taken in turns; client and servers on the same 2 cores")
+else:
+    print(f"- Load: wrk -t2, {a.duration} s per run, {a.repeat} runs per server and measurement taken in turns (median run shown), "
+          f"client and server on the same 2 cores; nginx serves the exported bytes (sendfile, open_file_cache, etag) at the same URLs")
 def text(name):
     try:
         return open(os.path.join(R, name)).read().strip()
