@@ -1,13 +1,15 @@
 # Shared by bench/run.sh, bench/ab.sh and bench/profile.sh (sourced, not run): the work directory with its cleanup,
 # free ports, CPU accounting, nginx as every comparison configures it, and copies of a dataset's data.
 
-# bench_workdir PARENT PREFIX -> sets run (a fresh directory, removed on exit) and pids (killed on exit)
+# bench_workdir PARENT PREFIX -> sets run (a fresh directory, removed on exit), pids (killed on exit) and
+# stop_cmds (commands run on exit before the directory goes, e.g. scripts/services/postgres.sh stop DIR)
 bench_workdir() {
   mkdir -p "$1"
   chmod 755 "$1"
   run="$(mktemp -d "$1/$2.XXXXXX")"
   chmod 755 "$run"
   pids=()
+  stop_cmds=()
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -15,6 +17,7 @@ bench_cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${stop_cmds[@]}"; do eval "$p" >/dev/null 2>&1 || true; done
   rm -rf "$run"
 }
 
@@ -103,6 +106,59 @@ EOF
   local deadline=$(( $(now_ms) + 10000 ))
   until curl -fsS -o /dev/null "http://127.0.0.1:$ng_port/index/config.json" 2>/dev/null; do
     [[ $(now_ms) -lt $deadline ]] || { cat "$dir/error.log" "$dir/stderr.log" >&2; echo "nginx did not start" >&2; exit 1; }
+    sleep 0.01
+  done
+}
+
+# start_nginx_lb PORT... -> sets lb_port, lb_pid (needs run, pids, nginx_bin): nginx on 127.0.0.1 as the load balancer
+# in front of GhostCrate nodes on those ports: HTTP/1.1 with kept-alive upstream connections
+# (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive), round robin, and a request that fails on
+# one node retried on the next (proxy_next_upstream, which never retries a non-idempotent request such as a publish).
+start_nginx_lb() {
+  lb_port="$(free_port)"
+  local dir="$run/nginx-lb" servers="" p
+  for p in "$@"; do servers+="    server 127.0.0.1:$p;"$'\n'; done
+  mkdir -p "$dir/tmp"
+  local user_line=""
+  if [[ $(id -u) -eq 0 ]]; then user_line="user root;"; fi
+  cat > "$dir/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  tcp_nodelay on;
+  keepalive_requests 1000000;
+  keepalive_timeout 65;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  upstream ghostcrate {
+$servers    keepalive 64;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$lb_port;
+    location / {
+      proxy_pass http://ghostcrate;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_next_upstream error timeout http_502 http_503 http_504;
+    }
+  }
+}
+EOF
+  "$nginx_bin" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' 2>"$dir/stderr.log" &
+  lb_pid=$!
+  pids+=("$lb_pid")
+  local deadline=$(( $(now_ms) + 10000 ))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$lb_port/ready" 2>/dev/null; do
+    [[ $(now_ms) -lt $deadline ]] || { cat "$dir/error.log" "$dir/stderr.log" >&2; echo "the nginx load balancer did not start" >&2; exit 1; }
     sleep 0.01
   done
 }

@@ -4,13 +4,23 @@
 #   bash bench/run.sh                 # N=10k crates (plus start-up/RSS at 1k), about 6 minutes on 2 cores (+2 to generate)
 #   bash bench/run.sh --large         # N=100k crates (plus start-up/RSS at 1k and 10k); generating the datasets takes ~12 min once
 #   bash bench/run.sh --crates 2000   # any N
+#   bash bench/run.sh --setup proxy   # another configuration of GhostCrate (below); nginx is measured in the same run
 #   options: --duration S (seconds per wrk run, default 10)  --repeat R (runs per server and measurement, taken in
 #            turns, median reported; default 3)  --work DIR (datasets are cached there, default
 #            /tmp/ghostcrate-bench)  --regenerate (throw cached datasets away)  --publish-seconds S (default 30)
 #            --generate-only (build and generate/migrate the datasets, then stop: no servers, no load)
+#            --no-build (reuse the server and generator an earlier run built, e.g. to run several setups in a row)
+#   --setup:  anonymous (default): SQLite + files, no token; index, 304s, downloads, lockfile, search, publish, start-up
+#             auth-required: Registry:AuthRequired=true, a read-only API token on every request (nginx: no auth)
+#             proxy: the crates-io proxy mount with nginx serving the dataset as its upstream, every file cached first
+#             proxy-cold: cargo generate-lockfile + cargo fetch through the proxy mount with an empty cache (fresh data
+#                         dir per run), and once more with the cache warm, against nginx directly
+#             cluster: two nodes on one PostgreSQL + s3rver (the dataset restored with `ghostcrate backup restore`)
+#                      behind nginx as the load balancer, against nginx serving the files
 #
-# Installs nginx, wrk, h2load, hyperfine (Debian) when missing. Writes bench/results/<date>-N<k>.md and prints it.
-# Every server binds 127.0.0.1 on a free port; every load run is bounded in time.
+# Installs nginx, wrk, h2load, hyperfine (Debian) when missing. Writes bench/results/<date>-N<k>.md (setup anonymous)
+# or bench/results/<date>-N<k>-<setup>.md and prints it. Every server binds 127.0.0.1 on a free port; every load run
+# is bounded in time; everything started (servers, PostgreSQL, s3rver) is stopped on exit.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +33,8 @@ publish_seconds=30
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
 regenerate=0
 generate_only=0
+no_build=0
+setup=anonymous
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --crates) crates="$2"; shift 2 ;;
@@ -33,10 +45,16 @@ while [[ $# -gt 0 ]]; do
     --work) work="$2"; shift 2 ;;
     --regenerate) regenerate=1; shift ;;
     --generate-only) generate_only=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --setup) setup="$2"; shift 2 ;;
+    --no-build) no_build=1; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$setup" in
+  anonymous|auth-required|proxy|proxy-cold|cluster) ;;
+  *) echo "run.sh: --setup is anonymous, auth-required, proxy, proxy-cold or cluster (see --help)" >&2; exit 2 ;;
+esac
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
@@ -57,13 +75,17 @@ fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 cargo_bin="$(rustup which cargo 2>/dev/null || command -v cargo)"
 
-log "building GhostCrate (Release, published ReadyToRun) and the generator (Release)"
 mkdir -p "$work"
-# The server as it would be deployed: published with ReadyToRun code, so start-up does not JIT every method it runs
-# (start-up at N=1k, load 12-18: median 1.96 s against 2.86 s for the plain build).
-dotnet publish "$repo/src/GhostCrate/GhostCrate.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/server" -v q -nologo >/dev/null
-dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
+if [[ $no_build -eq 1 && -x "$work/server/ghostcrate" && -f "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll" ]]; then
+  log "reusing the server in $work/server and the generator's last build (--no-build)"
+else
+  log "building GhostCrate (Release, published ReadyToRun) and the generator (Release)"
+  # The server as it would be deployed: published with ReadyToRun code, so start-up does not JIT every method it runs
+  # (start-up at N=1k, load 12-18: median 1.96 s against 2.86 s for the plain build).
+  dotnet publish "$repo/src/GhostCrate/GhostCrate.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$work/server" -v q -nologo >/dev/null
+  dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.csproj" -c Release -v q -nologo >/dev/null
+fi
 server_bin="$work/server/ghostcrate"
 tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
 admin_token="bench-admin-token-0123456789abcdef"   # the generator's Generator.AdminToken
@@ -87,22 +109,30 @@ dataset() {
   echo "$dir"
 }
 
-sizes=(1000)
-if [[ $crates -ge 100000 ]]; then sizes+=(10000); fi
-if [[ $crates -ne 1000 ]]; then sizes+=("$crates"); fi
+# Start-up and memory per size are measured in the anonymous setup only; the others need just the main size.
+sizes=()
+if [[ $setup == anonymous ]]; then
+  sizes=(1000)
+  if [[ $crates -ge 100000 ]]; then sizes+=(10000); fi
+fi
+if [[ $crates -ne 1000 || ${#sizes[@]} -eq 0 ]]; then sizes+=("$crates"); fi
 for n in "${sizes[@]}"; do dataset "$n" >/dev/null; done
 main="$work/n$crates"
 if [[ $generate_only -eq 1 ]]; then log "datasets ready under $work"; exit 0; fi
 
 # ------------------------------------------------------------------------------------------------------------- servers
-# start_ghostcrate DATA_DIR -> sets gc_pid, gc_port, gc_startup_ms (spawn until /ready answers 200)
+# start_ghostcrate DATA_DIR -> sets gc_pid, gc_port, gc_startup_ms (spawn until /ready answers 200) and gc_cpu_pids
+# (the processes whose CPU counts as GhostCrate's: this one; the cluster setup adds its second node and the balancer).
+# gc_env: extra VAR=value settings of the setup (env(1) takes names with `-`, such as a proxy mount's).
+gc_env=()
 start_ghostcrate() {
   gc_port="$(free_port)"
   local started; started="$(now_ms)"
   # The publish rate limits (per token and per address) would cap the publish benchmark at 60/min: raise them.
-  GHOSTCRATE_RateLimits__PublishPerToken__Permits=100000000 GHOSTCRATE_RateLimits__PublishPerAddress__Permits=100000000 \
-  GHOSTCRATE_ADMIN_TOKEN="$admin_token" "$server_bin" serve --data-dir "$1" --urls "http://127.0.0.1:$gc_port" >"$run/ghostcrate-$gc_port.log" 2>&1 &
+  env GHOSTCRATE_RateLimits__PublishPerToken__Permits=100000000 GHOSTCRATE_RateLimits__PublishPerAddress__Permits=100000000 \
+  GHOSTCRATE_ADMIN_TOKEN="$admin_token" "${gc_env[@]}" "$server_bin" serve --data-dir "$1" --urls "http://127.0.0.1:$gc_port" >"$run/ghostcrate-$gc_port.log" 2>&1 &
   gc_pid=$!
+  gc_cpu_pids=("$gc_pid")
   pids+=("$gc_pid")
   wait_ready "http://127.0.0.1:$gc_port/ready" "$gc_pid" "$run/ghostcrate-$gc_port.log"
   gc_startup_ms=$(( $(now_ms) - started ))
@@ -132,7 +162,7 @@ wrk_run() {
 compare() {
   local name="$1" list_gc="$2" list_ng="$3" mode="$4" connections="$5" k
   for k in $(seq 1 "$repeat"); do
-    wrk_run "$name-gc-$k" "$gc_port" "$list_gc" "$mode" "$connections" "$gc_pid"
+    wrk_run "$name-gc-$k" "$gc_port" "$list_gc" "$mode" "$connections" "${gc_cpu_pids[@]}"
     # shellcheck disable=SC2046 # one argument per nginx worker
     wrk_run "$name-ng-$k" "$ng_port" "$list_ng" "$mode" "$connections" $(pgrep -P "$ng_pid")
   done
@@ -140,93 +170,8 @@ compare() {
 
 # Other work on the machine skews every figure: record the load average before and after.
 cut -d' ' -f1-3 /proc/loadavg > "$run/results/load-before.txt"
-
-# ---------------------------------------------------------------------------------------- start-up and memory per size
-for n in "${sizes[@]}"; do
-  if [[ $n -eq $crates ]]; then continue; fi
-  copy="$run/data-n$n"
-  cp -a "$work/n$n/data" "$copy"
-  starts=()
-  for _ in 1 2 3; do
-    start_ghostcrate "$copy"; starts+=("$gc_startup_ms")
-    if [[ ${#starts[@]} -lt 3 ]]; then stop_pid "$gc_pid"; fi
-  done
-  # Peak RSS after every index file has been read once and the index list replayed.
-  wrk_run "warm-n$n" "$gc_port" "$work/n$n/lists/index-paths.txt" get 32 >/dev/null
-  printf '{"n":%s,"startup_ms":[%s],"peak_rss_mb":%s}\n' "$n" "$(IFS=,; echo "${starts[*]}")" "$(peak_rss_mb "$gc_pid")" > "$run/results/size-n$n.json"
-  log "N=$n: $(cat "$run/results/size-n$n.json")"
-  stop_pid "$gc_pid"
-  rm -rf "$copy"
-done
-
-# ------------------------------------------------------------------------------------------------------- main size runs
-copy="$run/data-n$crates"
-cp -a "$main/data" "$copy"
-starts=()
-for _ in 1 2 3; do
-  start_ghostcrate "$copy"; starts+=("$gc_startup_ms")
-  if [[ ${#starts[@]} -lt 3 ]]; then stop_pid "$gc_pid"; fi
-done
-start_nginx "$main"
-lists="$main/lists"
-log "GhostCrate on :$gc_port, nginx on :$ng_port, N=$crates"
-
-# Same bytes? Compare a sample of index files.
-mismatch=0
-for p in $(head -50 "$lists/index-paths.txt"); do
-  cmp -s <(curl -fsS "http://127.0.0.1:$gc_port$p") <(curl -fsS "http://127.0.0.1:$ng_port$p") || mismatch=$((mismatch + 1))
-done
-echo "{\"sampled\":50,\"mismatched\":$mismatch}" > "$run/results/same-bytes.json"
-
-# Warm both (GhostCrate's caches and compiled code, nginx's open_file_cache, the page cache), then measure. "Warm"
-# means every index file was asked for once (at 100k crates 5 s of replay reach only part of them): one pass over the
-# whole list first, 8 at a time, for both servers alike.
-for who in gc ng; do
-  port_var="${who}_port"; port="${!port_var}"
-  "${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$lists/index-paths.txt" --out "$run/warm-pass-$who.txt" --limit 100000000
-  for warm in index-paths crate-small; do
-    WRK_LIST="$lists/$warm.txt" wrk -t2 -c32 -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" >/dev/null 2>&1 || true
-  done
-done
-compare index "$lists/index-paths.txt" "$lists/index-paths.txt" get 32
-
-for who in gc ng; do
-  port_var="${who}_port"
-  "${tool[@]}" etags --base "http://127.0.0.1:${!port_var}" --paths "$lists/index-paths.txt" --out "$run/etags-$who.txt" --limit 5000
-  p="$(head -1 "$run/etags-$who.txt")"
-  code="$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: ${p#* }" "http://127.0.0.1:${!port_var}${p%% *}")"
-  [[ "$code" == 304 ]] || log "warning: $who answered $code, not 304, to a matching If-None-Match"
-done
-compare revalidate "$run/etags-gc.txt" "$run/etags-ng.txt" revalidate 32
-compare download-small "$lists/crate-small.txt" "$lists/crate-small.txt" get 32
-compare download-big "$lists/crate-big.txt" "$lists/crate-big.txt" get 8
-
-# Search: GhostCrate only (nginx cannot search); the query list mixes words, whole names and misses.
-sed 's|^|/api/v1/crates?per_page=10\&q=|' "$lists/search-queries.txt" > "$run/search-paths.txt"
-# Warm first, as the other measurements are (the FTS pages and the search code's tiered JIT: a cold first run had a p99
-# of 190 ms where the next ones had 62-84 ms).
-WRK_LIST="$run/search-paths.txt" wrk -t2 -c4 -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$gc_port" >/dev/null 2>&1 || true
-wrk_run "search-gc" "$gc_port" "$run/search-paths.txt" get 4 "$gc_pid"
-
-# cargo generate-lockfile from a cold CARGO_HOME against each server's index.
-cp -a "$main/project" "$run/project"
-for who in gc ng; do
-  port_var="${who}_port"
-  hyperfine --runs 5 --style none --export-json "$run/results/lockfile-$who.json" \
-    --prepare "rm -rf $run/cargo-home $run/project/Cargo.lock" \
-    "cd $run/project && CARGO_HOME=$run/cargo-home CARGO_REGISTRIES_BENCH_INDEX=sparse+http://127.0.0.1:${!port_var}/index/ $cargo_bin generate-lockfile --quiet" >/dev/null
-  grep -c '^name = ' "$run/project/Cargo.lock" > "$run/results/lockfile-$who-packages.txt"
-  log "lockfile-$who: $(python3 -c "import json,sys; r=json.load(open('$run/results/lockfile-$who.json'))['results'][0]; print(round(r['median'],3),'s median')") for $(cat "$run/results/lockfile-$who-packages.txt") packages"
-done
-
-rss_read="$(peak_rss_mb "$gc_pid")"
-
-# Publish last: it changes the registry.
-"${tool[@]}" publish-load --base "http://127.0.0.1:$gc_port" --token "$admin_token" --seconds "$publish_seconds" --concurrency 4 \
-  --deps "$lists/popular-crates.txt" > "$run/results/publish.json" || true
-log "publish: $(cat "$run/results/publish.json")"
-rss_all="$(peak_rss_mb "$gc_pid")"
-printf '{"n":%s,"startup_ms":[%s],"peak_rss_mb":%s,"peak_rss_read_mb":%s}\n' "$crates" "$(IFS=,; echo "${starts[*]}")" "$rss_all" "$rss_read" > "$run/results/size-n$crates.json"
+# --------------------------------------------------------------------------------------------------------- the setup
+source "$repo/bench/setups/$setup.sh"
 
 cut -d' ' -f1-3 /proc/loadavg > "$run/results/load-after.txt"
 
@@ -234,8 +179,10 @@ cut -d' ' -f1-3 /proc/loadavg > "$run/results/load-after.txt"
 mkdir -p "$repo/bench/results"
 label="$(( crates / 1000 ))k"
 if [[ $crates -lt 1000 ]]; then label="$crates"; fi
-out="$repo/bench/results/$(date -u +%Y-%m-%d)-N$label.md"
-python3 "$repo/bench/report.py" --results "$run/results" --main "$main" --crates "$crates" --duration "$duration" --repeat "$repeat" \
+suffix=""
+if [[ $setup != anonymous ]]; then suffix="-$setup"; fi
+out="$repo/bench/results/$(date -u +%Y-%m-%d)-N$label$suffix.md"
+python3 "$repo/bench/report.py" --setup "$setup" --results "$run/results" --main "$main" --crates "$crates" --duration "$duration" --repeat "$repeat" \
   --nginx "$("$nginx_bin" -v 2>&1 | sed 's/.*version: //')" --wrk "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" \
   --cargo "$("$cargo_bin" --version)" --dotnet "$(dotnet --version)" > "$out"
 cat "$out"

@@ -8,6 +8,8 @@ public static class ETagCollector
         var baseUrl = new Uri(args.Required("base"));
         var paths = File.ReadLines(args.Required("paths")).Take(args.Int("limit", 5000)).ToList();
         using var client = new HttpClient { BaseAddress = baseUrl };
+        // An auth-required registry answers 401 without the token (sent raw, as cargo sends it).
+        if (args.Optional("token") is { Length: > 0 } token) client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
         var lines = new string[paths.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, paths.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {

@@ -2,7 +2,8 @@ using GhostCrate.Bench;
 
 // ghostcrate-bench: the benchmark's helper verbs (see bench/README.md). Not a test: it prints numbers, never asserts.
 //   generate      --out DIR --crates N [--seed 42] [--parallel 4]
-//   etags         --base URL --paths FILE --out FILE [--limit 5000]
+//   etags         --base URL --paths FILE --out FILE [--limit 5000] [--token T]
+//   warm          --base URL --paths FILE [--token T] [--parallel 8]
 //   publish-load  --base URL --token T --seconds S [--concurrency 4] [--deps FILE] [--prefix P]
 var options = Args.Parse(args.Skip(1).ToArray());
 using var cancel = new CancellationTokenSource();
@@ -13,6 +14,7 @@ try
     {
         "generate" => await Generator.RunAsync(options, cancel.Token),
         "etags" => await ETagCollector.RunAsync(options, cancel.Token),
+        "warm" => await Warm.RunAsync(options, cancel.Token),
         "publish-load" => await PublishLoad.RunAsync(options, cancel.Token),
         _ => Usage(),
     };
@@ -25,7 +27,7 @@ catch (ArgumentException ex)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ghostcrate-bench generate|etags|publish-load [--option value]... (see bench/README.md)");
+    Console.Error.WriteLine("usage: ghostcrate-bench generate|etags|warm|publish-load [--option value]... (see bench/README.md)");
     return 2;
 }
 

@@ -1,8 +1,12 @@
 -- wrk script: replays the request list in $WRK_LIST (one "path [etag]" per line), each thread from its own offset.
 -- WRK_MODE=revalidate sends the line's ETag in If-None-Match (the 304 benchmark).
+-- WRK_AUTH, when set, is sent as the Authorization header of every request (a registry token, as cargo sends it to an
+-- auth-required registry: https://doc.rust-lang.org/cargo/reference/registry-authentication.html).
 -- Prints one JSON line at the end (latencies in microseconds), which run.sh collects.
 local list = os.getenv("WRK_LIST")
 local mode = os.getenv("WRK_MODE") or "get"
+local auth = os.getenv("WRK_AUTH")
+if auth == "" then auth = nil end
 local entries = {}
 for line in io.lines(list) do
   local path, tag = line:match("^(%S+)%s*(.*)$")
@@ -23,10 +27,10 @@ end
 function request()
   i = i % #entries + 1
   local e = entries[i]
-  if mode == "revalidate" then
-    return wrk.format("GET", e[1], { ["If-None-Match"] = e[2] })
-  end
-  return wrk.format("GET", e[1])
+  local headers = {}
+  if auth then headers["Authorization"] = auth end
+  if mode == "revalidate" then headers["If-None-Match"] = e[2] end
+  return wrk.format("GET", e[1], headers)
 end
 
 function done(summary, latency, requests)
