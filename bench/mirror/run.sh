@@ -4,6 +4,10 @@
 #
 #   bash bench/mirror/run.sh                          # N=2000 and 8000 files of 20 KiB, parallelism 8
 #   bash bench/mirror/run.sh --files 5000 --size 65536 --parallel 16
+#   bash bench/mirror/run.sh --server DIR             # measure a published build in DIR instead of publishing one
+#
+# The program is measured as it ships: published with ReadyToRun code (scripts/publish.sh does the same for
+# releases), so the runs do not spend their first seconds compiling every method.
 #
 # Needs nginx, curl, git, python3 and GNU time (installed from Debian when missing). Binds 127.0.0.1 on a free port
 # only; every run is bounded. Writes bench/results/mirror-<date>.md and prints it.
@@ -13,12 +17,14 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 files=2000
 size=20480
 parallel=8
+server=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) files="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --server) server="$(cd "$2" && pwd)"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -36,12 +42,15 @@ fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-log "building ghostcrate (Release)"
-dotnet build "$repo/src/GhostCrate" -c Release -nologo -v:q >/dev/null
-ghostcrate="$repo/src/GhostCrate/bin/Release/net10.0/ghostcrate.dll"
-
 work="$(mktemp -d /tmp/ghostcrate-mirror-bench.XXXXXX)"
 chmod 755 "$work" # nginx workers run as an unprivileged user
+if [[ -z $server ]]; then
+  log "publishing ghostcrate (Release, ReadyToRun)"
+  server="$work/server"
+  dotnet publish "$repo/src/GhostCrate/GhostCrate.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$server" -nologo -v:q >/dev/null
+fi
+ghostcrate="$server/ghostcrate"
 nginx_pid=""
 cleanup() {
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null || true
@@ -91,8 +100,8 @@ NGINX
   curl_files="$(find "$data/curl-out" -type f | wc -l)"
 
   log "N=$n: ghostcrate mirror sync --concurrency $parallel"
-  dotnet "$ghostcrate" mirror init "$data/mirror" --upstream "file://$data/index" --concurrency "$parallel" >/dev/null
-  read -r gc_s gc_kb gc_u gc_sys gc_load < <(measure sync "$data/sync.log" dotnet "$ghostcrate" mirror sync "$data/mirror" --plain)
+  "$ghostcrate" mirror init "$data/mirror" --upstream "file://$data/index" --concurrency "$parallel" >/dev/null
+  read -r gc_s gc_kb gc_u gc_sys gc_load < <(measure sync "$data/sync.log" "$ghostcrate" mirror sync "$data/mirror" --plain)
   gc_files="$(find "$data/mirror/crates" -type f | wc -l)"
   mb=$(python3 -c "print($n*$size/1e6)")
   results+=("$(python3 - "$n" "$mb" "$curl_s" "$curl_kb" "$curl_files" "$curl_u" "$curl_sys" "$curl_load" "$gc_s" "$gc_kb" "$gc_files" "$gc_u" "$gc_sys" "$gc_load" <<'PY'
@@ -116,7 +125,8 @@ report="$repo/bench/results/mirror-$(date -u +%Y%m%d-%H%M).md"
   echo
   echo "Same nginx on 127.0.0.1 serving N files of $size random bytes; parallelism $parallel for both."
   echo "curl only downloads; \`mirror sync\` also fetches a git index (file://), reads every index file, verifies each"
-  echo "SHA-256 and fsyncs each file before its rename, writes the manifest and a new served generation. Peak memory ="
+  echo "SHA-256, makes each file durable (one syncfs for every file ready at once) before its rename, writes the"
+  echo "manifest and a new served generation; the program is the ReadyToRun build users run. Peak memory ="
   echo "max RSS (GNU time). CPU = user + sys seconds. Load = 1-minute load average just before the run: on a shared"
   echo "machine wall time depends on it far more than CPU time does."
   echo

@@ -25,9 +25,15 @@ namespace GhostCrate.Mirror.Downloads;
 /// that follow run outside it, so with more callers than slots the upstream sees exactly the configured parallelism
 /// and the disk's latency no longer idles a connection.
 /// </param>
-public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null)
+/// <param name="durability">
+/// When given, a finished file waits for the next group sync of the mirror's file system instead of its own fsync
+/// (many small files: one syncfs for all that are ready); without it, or when the group sync fails, each file is
+/// flushed on its own. Every partial and final path must then be inside the mirror.
+/// </param>
+public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null, GroupSync? durability = null)
 {
     private readonly Backoff _backoff = new(config);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _partialDirs = new(StringComparer.Ordinal);
 
     public async Task<DownloadOutcome> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
     {
@@ -37,7 +43,9 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             return Finish(new DownloadOutcome(request, DownloadStatus.Present, new FileInfo(final).Length, request.Cksum, 0, TimeSpan.Zero, 0, null));
 
         var part = request.PartialPath ?? layout.PartialFile(request.Name, request.Version);
-        Directory.CreateDirectory(Path.GetDirectoryName(part)!);
+        // Every .crate shares one partial folder: one mkdir per folder and run, not one per file.
+        var partialDir = Path.GetDirectoryName(part)!;
+        if (_partialDirs.TryAdd(partialDir, true)) Directory.CreateDirectory(partialDir);
         var attempt = 0;
         while (true)
         {
@@ -145,7 +153,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
                 total = copy.Total;
                 slot.Dispose(); // the upstream part is over; durability below does not need the connection
                 await file.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
+                if (durability is null || !await durability.WaitDurableAsync()) file.Flush(flushToDisk: true);
                 if (copy.Error is not null)
                 {
                     if (total > config.MaxCrateBytes)

@@ -48,9 +48,10 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var next = MirrorGenerations.Begin(layout);
         var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
-        // Twice as many workers as connections: while some wait for their fsync, the others keep every connection busy.
+        // Twice as many workers as connections: while some wait for their group sync, the others keep every connection busy.
         using var transferSlots = new SemaphoreSlim(config.Download.Concurrency);
-        var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters), transferSlots);
+        var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters), transferSlots,
+            GroupSync.ForFileSystemOf(layout.Root));
         var queue = Channel.CreateBounded<(CrateJob Job, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
         {
             SingleWriter = true,
