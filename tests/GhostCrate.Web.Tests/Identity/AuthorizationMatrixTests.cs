@@ -73,6 +73,9 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
         new("DELETE", "/api/v1/crates/acme-lib/owners",                              "401  403  403  403  200  200  401  401  401  403",
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
+        // A fresh crate of olga's each time: she owns it and the organization; an administrator may transfer any crate.
+        new("POST",   "/api/v1/orgs/acme/crates {transfer}",                         "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
         new("PUT",    "/api/v1/crates/acme-lib/access",                              "401  403  403  403  200  200  401  401  401  403",
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"restricted":false}"""),
         new("PUT",    "/api/v1/docs/acme-lib/1.0.0 {docs}",                          "401  403  200  200  200  200  401  401  401  403",
@@ -384,6 +387,12 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
             await PublishOkAsync($"doomed-{n}", "1.0.0", await TokenOfAsync("olga"));
             Assert.True((await Services.GetRequiredService<Core.Crates.OwnerService>().AddAsync($"doomed-{n}", ["org:acme"], olga, default)).IsSuccess);
             request = new HttpRequestMessage(HttpMethod.Delete, row.Path.EndsWith("{doomed crate}", StringComparison.Ordinal) ? $"/api/v1/crates/doomed-{n}" : $"/api/v1/crates/doomed-{n}/1.0.0");
+        }
+        else if (row.Path.EndsWith("{transfer}", StringComparison.Ordinal))
+        {
+            // Arrange: a crate of olga's only, that this cell may hand to acme.
+            await PublishOkAsync($"moving-{n}", "1.0.0", await TokenOfAsync("olga"));
+            request.Content = JsonContent.Create(new { crate = $"moving-{n}" });
         }
         else if (path == "/api/v1/orgs") request.Content = JsonContent.Create(new { name = $"org-{n}" });
         else if (row.Body is not null) request.Content = new StringContent(row.Body, System.Text.Encoding.UTF8, "application/json");
