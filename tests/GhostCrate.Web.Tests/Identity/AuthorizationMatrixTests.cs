@@ -159,9 +159,13 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
         // Nothing is on the list under this id, so an administrator gets as far as its 404.
         new("DELETE", "/api/v1/admin/advisories/allowed/RUSTSEC-1999-0002",          "401  403  403  403  403  404  401  401  401  403",
                                                                                      "401  403  403  403  403  404  401  401  401  403"),
+        new("GET",    "/api/v1/admin/deleted",                                       "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/held",                                          "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         // Nothing is held under these names, so an administrator gets as far as the 404.
+        new("GET",    "/api/v1/admin/held/matrix-never-held/1.0.0/download",         "401  403  403  403  403  404  401  401  401  403",
+                                                                                     "401  403  403  403  403  404  401  401  401  403"),
         new("POST",   "/api/v1/admin/held/matrix-never-held/1.0.0/approve",          "401  403  403  403  403  404  401  401  401  403",
                                                                                      "401  403  403  403  403  404  401  401  401  403"),
         new("POST",   "/api/v1/admin/held/matrix-never-held/1.0.0/reject",           "401  403  403  403  403  404  401  401  401  403",
