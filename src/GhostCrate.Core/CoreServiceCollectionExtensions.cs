@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<YankService>();
         services.AddSingleton<Deletion.DeletionService>();
         services.AddSingleton<OwnerService>();
+        services.AddSingleton<Organizations.CrateTransferService>();
         services.AddSingleton<SearchService>();
         services.AddSingleton(sp =>
         {

@@ -33,6 +33,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().UpstreamStatuses);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Organizations);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CrateGroupOwners);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CrateTransfers);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Catalog);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Tags);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DownloadStats);

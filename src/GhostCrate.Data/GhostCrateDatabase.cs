@@ -41,6 +41,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         UpstreamStatuses = new UpstreamStatusRepository(factory);
         Organizations = new Organizations.OrganizationRepository(factory);
         CrateGroupOwners = new Organizations.CrateGroupOwnerRepository(factory);
+        CrateTransfers = new Organizations.CrateTransferRepository(factory);
         Catalog = new CrateCatalog(factory);
         Tags = new Search.CrateTagCatalog(factory);
         DownloadStats = new DownloadStatsRepository(factory);
@@ -81,6 +82,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IUpstreamStatusRepository UpstreamStatuses { get; }
     public Core.Organizations.IOrganizationRepository Organizations { get; }
     public Core.Organizations.ICrateGroupOwnerRepository CrateGroupOwners { get; }
+    public Core.Organizations.ICrateTransferRepository CrateTransfers { get; }
     public ICrateCatalog Catalog { get; }
     public Core.Search.ICrateTagCatalog Tags { get; }
     public IDownloadStatsRepository DownloadStats { get; }

@@ -80,6 +80,7 @@ public static class GhostCrateWeb
         app.MapLicenses();
         app.MapPolicy();
         app.MapHolds();
+        app.MapCrateTransfers();
         app.MapSso();
         app.MapGhostCrateUi();
         app.MapGhostCrateOpenApi();

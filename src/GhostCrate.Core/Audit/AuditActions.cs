@@ -28,6 +28,8 @@ public static class AuditActions
     public const string CrateDeleted = "crate.deleted";
     public const string OwnersAdded = "crate.owners_added";
     public const string OwnersRemoved = "crate.owners_removed";
+    /// <summary>A crate was handed to an organization from its Manage page or the API (its user owners removed or kept).</summary>
+    public const string CrateTransferred = "crate.transferred";
     public const string CrateAccessChanged = "crate.access_changed";
     public const string OrgCreated = "org.created";
     public const string OrgRenamed = "org.renamed";

@@ -9,8 +9,32 @@ using GhostCrate.Protocol.Versioning;
 namespace GhostCrate.Core.Catalog;
 
 /// <summary>Assembles the crate page: the chosen version with its README and metadata, every version, dependencies, owners.</summary>
-public sealed class CrateDetailsService(ICrateRepository crates, ICrateCatalog catalog, IOwnerRepository owners, Organizations.ICrateGroupOwnerRepository groups, CrateAccess access)
+public sealed class CrateDetailsService(ICrateRepository crates, ICrateCatalog catalog, IOwnerRepository owners, Organizations.ICrateGroupOwnerRepository groups, CrateAccess access,
+    Holds.IHeldVersionRepository held)
 {
+    /// <summary>
+    /// A version held for approval, for its reviewers only (administrators: docs/security.md "Approval hold"), so they
+    /// can read its source before approving. Null for everyone else and for a version that is not held.
+    /// </summary>
+    public async Task<CrateDetails?> GetHeldForReviewAsync(string name, string version, Principal? viewer, CancellationToken cancellationToken)
+    {
+        if (viewer is not { IsAdmin: true }) return null;
+        var crate = await crates.FindAsync(CrateName.Canonicalize(name), cancellationToken);
+        if (crate is null) return null;
+        var row = await held.FindHeldVersionAsync(crate.CanonicalName, version, cancellationToken);
+        if (row is null) return null;
+        var metadata = ParseMetadata(row.MetadataJson, crate.Name, row.Version);
+        return new CrateDetails(
+            crate,
+            row,
+            metadata,
+            SortNewestFirst(await catalog.ListVersionSummariesAsync(crate.Id, cancellationToken)),
+            metadata.Deps.Select(ToInfo).OrderBy(d => KindOrder(d.Kind)).ThenBy(d => d.Name, StringComparer.Ordinal).ToList(),
+            await owners.ListAsync(crate.Id, cancellationToken),
+            null,
+            await groups.ListAsync(crate.Id, cancellationToken));
+    }
+
     /// <summary>
     /// The crate with <paramref name="version"/> selected, or the default version (the newest non-yanked release, else
     /// the newest of all) when it is null. Null when the crate or the version does not exist, or is hidden from

@@ -17,7 +17,7 @@ namespace GhostCrate.Core.Deletion;
 /// (<see cref="DeleteCrateFilesHandler"/>), so no row ever points at a missing file.
 /// </summary>
 public sealed class DeletionService(
-    IDeletionRepository deletions, CrateAccess access, SparseIndexService index, Audit.AuditLog audit, TimeProvider time, ILogger<DeletionService> logger)
+    IDeletionRepository deletions, ICrateRepository crates, CrateAccess access, SparseIndexService index, Audit.AuditLog audit, TimeProvider time, ILogger<DeletionService> logger)
 {
     /// <summary>Longest reason kept with a deletion (shown to whoever tries the name+version again).</summary>
     public const int MaxReasonLength = 500;
@@ -76,6 +76,39 @@ public sealed class DeletionService(
     }
 
     /// <summary>
+    /// What a page for a missing crate or version says instead of "not found" (issues 20 and 23): that it was deleted,
+    /// when, by whom and why. Null when nothing was deleted there, or when the crate still exists and the viewer may not
+    /// read it (a restricted crate's deleted versions stay as hidden as the crate).
+    /// </summary>
+    public async Task<DeletedNotice?> FindDeletedAsync(string name, string? version, Principal? viewer, CancellationToken cancellationToken)
+    {
+        var canonical = Canonical(name);
+        var key = version is null ? null : SemVersion.TryParse(version, out var parsed) ? parsed.Key : version;
+        var crate = await crates.FindAsync(canonical, cancellationToken);
+        if (crate is not null)
+        {
+            if (key is null || !await access.CanReadAsync(crate, viewer, cancellationToken)) return null;
+            return await deletions.FindVersionTombstoneAsync(canonical, key, cancellationToken) is { } tombstone
+                ? new DeletedNotice(crate.Name, tombstone.Version, false, tombstone.DeletedAt, tombstone.DeletedBy, tombstone.Reason)
+                : null;
+        }
+        var all = await deletions.ListTombstonesAsync(canonical, cancellationToken);
+        if (all.Crate is not { } gone) return null;
+        // A version deleted before the crate keeps its own date and reason.
+        if (key is not null && all.Versions.FirstOrDefault(v => SemVersion.TryParse(v.Version, out var s) ? s.Key == key : v.Version == key) is { } deletedVersion)
+            return new DeletedNotice(gone.Name, deletedVersion.Version, true, deletedVersion.DeletedAt, deletedVersion.DeletedBy, deletedVersion.Reason);
+        return new DeletedNotice(gone.Name, null, true, gone.DeletedAt, gone.DeletedBy, gone.Reason);
+    }
+
+    /// <summary>Every deleted version, newest first (administrators): /admin/deleted and its API route.</summary>
+    public async Task<Result<(IReadOnlyList<DeletedVersion> Items, long Total)>> ListDeletedAsync(Principal principal, int page, int perPage, CancellationToken cancellationToken)
+    {
+        if (Guards.RequireAdmin(principal) is { } denied) return denied;
+        perPage = Math.Clamp(perPage, 1, 200);
+        return Result<(IReadOnlyList<DeletedVersion>, long)>.Ok(await deletions.ListDeletedAsync((Math.Max(page, 1) - 1) * perPage, perPage, cancellationToken));
+    }
+
+    /// <summary>
     /// Why a publish of this name+version is refused, or null: a deleted version is never published again, and a
     /// deleted crate's name is kept for its former owners and administrators (docs/security.md).
     /// </summary>
@@ -91,3 +124,9 @@ public sealed class DeletionService(
     /// <summary>Canonical form of a name as stored in tombstones.</summary>
     public static string Canonical(string name) => CrateName.Canonicalize(name);
 }
+
+/// <summary>
+/// A deleted crate or version as its page tells it: <paramref name="Version"/> null when the notice is about the whole
+/// crate, <paramref name="CrateDeleted"/> true when the crate itself is gone.
+/// </summary>
+public sealed record DeletedNotice(string Crate, string? Version, bool CrateDeleted, DateTimeOffset DeletedAt, string? DeletedBy, string? Reason);

@@ -23,7 +23,16 @@ public interface IDeletionRepository
 
     /// <summary>The tombstones of a crate's deleted versions, newest first, and of the crate itself if it was deleted.</summary>
     Task<CrateTombstones> ListTombstonesAsync(string canonicalName, CancellationToken cancellationToken);
+
+    /// <summary>Every deleted version of the registry, newest deletion first, a page at a time, with the total.</summary>
+    Task<(IReadOnlyList<DeletedVersion> Items, long Total)> ListDeletedAsync(int offset, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A deleted version for the administrators' list: <paramref name="Crate"/> as last spelt (the crate's or its
+/// tombstone's name), and whether the whole crate is gone.
+/// </summary>
+public sealed record DeletedVersion(string Crate, string Version, string? DeletedBy, DateTimeOffset DeletedAt, string? Reason, bool CrateDeleted);
 
 /// <summary>A crate as the deletion rules see it.</summary>
 public sealed record DeletionFacts(

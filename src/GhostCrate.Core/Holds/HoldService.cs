@@ -60,6 +60,20 @@ public sealed class HoldService(
     public Task<bool> IsHeldAsync(string name, string version, CancellationToken cancellationToken) =>
         held.IsHeldAsync(CrateName.Canonicalize(name), version, cancellationToken);
 
+    /// <summary>
+    /// The .crate of a held version, for administrators reviewing it before they decide (everyone else: not found, as
+    /// Cargo's download route answers for a held version). The caller disposes the content.
+    /// </summary>
+    public async Task<Result<(HeldVersion Version, BlobContent Content)>> OpenForReviewAsync(Principal caller, string name, string version, CancellationToken cancellationToken)
+    {
+        if (Guards.RequireAdmin(caller) is { } denied) return denied;
+        var found = (await held.ListForCrateAsync(CrateName.Canonicalize(name), cancellationToken)).FirstOrDefault(h => h.Version == version);
+        if (found is null) return NotHeld(name, version);
+        var content = await blobs.OpenReadAsync(BlobKey.CrateFile(found.Crate, found.Version), cancellationToken);
+        if (content is null) return RegistryError.NotFound($"the .crate of `{found.Crate}@{found.Version}` is not in storage");
+        return Result<(HeldVersion, BlobContent)>.Ok((found, content));
+    }
+
     public async Task<Result<HeldVersion>> ApproveAsync(Principal caller, string name, string version, CancellationToken cancellationToken)
     {
         if (Guards.RequireAdmin(caller) is { } denied) return denied;

@@ -16,6 +16,9 @@ public interface IHeldVersionRepository
     /// <summary>Whether this version exists and is held.</summary>
     Task<bool> IsHeldAsync(string canonicalName, string version, CancellationToken cancellationToken);
 
+    /// <summary>The version row of a held version (for its reviewers' source browser), or null when it is not held.</summary>
+    Task<Crates.VersionRecord?> FindHeldVersionAsync(string canonicalName, string version, CancellationToken cancellationToken);
+
     /// <summary>
     /// Makes a held version visible in one transaction: the flag is cleared, the crate's max_version recomputed, the
     /// index file rewritten with the next change counter (so every node serves it) and crate.published put in the

@@ -299,8 +299,7 @@ public sealed class PublishService(
         return null;
     }
 
-    private static string SearchText(PublishMetadata meta, IReadOnlyList<string> categories) =>
-        string.Join(' ', new[] { meta.Name, meta.Description ?? "" }.Concat(meta.Keywords).Concat(categories)).ToLowerInvariant();
+    private static string SearchText(PublishMetadata meta, IReadOnlyList<string> categories) => CrateText.SearchTextOf(meta, categories);
 
     /// <summary>crates.io's rule: known slugs are kept (as the list spells them), unknown ones become a warning.</summary>
     private static (IReadOnlyList<string> Known, IReadOnlyList<string> Invalid) SplitCategories(IReadOnlyList<string> declared)

@@ -144,6 +144,37 @@ internal sealed class DeletionRepository(IDbConnectionFactory factory) : IDeleti
             return new CrateTombstones(crate, [.. versions.Select(v => v.ToRecord())]);
         }, cancellationToken);
 
+    public Task<(IReadOnlyList<DeletedVersion> Items, long Total)> ListDeletedAsync(int offset, int limit, CancellationToken cancellationToken) =>
+        factory.ReadAsync<(IReadOnlyList<DeletedVersion>, long)>(async connection =>
+        {
+            // A crate whose row is gone and that has a crate tombstone was deleted as a whole; otherwise only versions were.
+            var rows = await connection.QueryAsync<DeletedRow>(new CommandDefinition(
+                """
+                SELECT coalesce(c.name, ct.name, t.canonical_name) AS Crate, t.num AS Num, t.deleted_by AS DeletedBy,
+                       t.deleted_at AS DeletedAt, t.reason AS Reason,
+                       CASE WHEN c.id IS NULL AND ct.canonical_name IS NOT NULL THEN 1 ELSE 0 END AS CrateDeleted
+                FROM version_tombstones t
+                LEFT JOIN crates c ON c.canonical_name = t.canonical_name
+                LEFT JOIN crate_tombstones ct ON ct.canonical_name = t.canonical_name
+                ORDER BY t.deleted_at DESC, t.canonical_name, t.num
+                LIMIT @limit OFFSET @offset
+                """,
+                new { limit, offset }, cancellationToken: cancellationToken));
+            var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT count(*) FROM version_tombstones", cancellationToken: cancellationToken));
+            return ([.. rows.Select(r => new DeletedVersion(r.Crate, r.Num, r.DeletedBy, UnixTime.FromMs(r.DeletedAt), r.Reason, r.CrateDeleted != 0))], total);
+        }, cancellationToken);
+
+    private sealed class DeletedRow
+    {
+        public string Crate { get; set; } = "";
+        public string Num { get; set; } = "";
+        public string? DeletedBy { get; set; }
+        public long DeletedAt { get; set; }
+        public string? Reason { get; set; }
+        public long CrateDeleted { get; set; }
+    }
+
     private sealed class CrateFactsRow
     {
         public long Id { get; set; }

@@ -39,6 +39,15 @@ internal sealed class HeldVersionRepository(IDbConnectionFactory factory) : IHel
             "SELECT count(*) FROM versions v JOIN crates c ON c.id = v.crate_id WHERE c.canonical_name = @canonicalName AND v.num = @version AND v.held = 1",
             new { canonicalName, version }, cancellationToken: cancellationToken)) > 0, cancellationToken);
 
+    public Task<Core.Crates.VersionRecord?> FindHeldVersionAsync(string canonicalName, string version, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection => (await connection.QuerySingleOrDefaultAsync<Crates.VersionRow>(new CommandDefinition(
+            $"""
+            SELECT {Crates.VersionRow.Columns}
+            FROM versions v JOIN crates c ON c.id = v.crate_id
+            WHERE c.canonical_name = @canonicalName AND v.num = @version AND v.held = 1
+            """,
+            new { canonicalName, version }, cancellationToken: cancellationToken)))?.ToRecord(), cancellationToken);
+
     public Task<HeldVersion?> ApproveAsync(string canonicalName, string version, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
@@ -47,6 +56,7 @@ internal sealed class HeldVersionRepository(IDbConnectionFactory factory) : IHel
                 "SELECT count(*) FROM versions WHERE crate_id = @CrateId AND held = 0", new { row.CrateId }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE versions SET held = 0, held_reason = NULL WHERE id = @VersionId", new { row.VersionId }, transaction, cancellationToken: cancellationToken));
+            await RefreshCrateTextAsync(connection, transaction, row, cancellationToken);
             var maxVersion = await CrateStateSql.ComputeMaxVersionAsync(connection, transaction, row.CrateId, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE crates SET max_version = @maxVersion, updated_at = @now WHERE id = @CrateId",
@@ -88,6 +98,43 @@ internal sealed class HeldVersionRepository(IDbConnectionFactory factory) : IHel
             // The index file is untouched: a held version was never in it.
             return new RejectedVersion(row.ToRecord(), remaining == 0);
         }, cancellationToken);
+
+    /// <summary>
+    /// The publish of a held version left the crate's description, search text and tags to the visible versions
+    /// (Data/Crates/CratePublisher). Once approved it speaks for the crate as its publish would have, if no visible
+    /// version was published after it: the latest publish wins, as on crates.io.
+    /// </summary>
+    private async Task RefreshCrateTextAsync(DbConnection connection, DbTransaction transaction, HeldRow row, CancellationToken cancellationToken)
+    {
+        var later = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM versions WHERE crate_id = @CrateId AND held = 0 AND id <> @VersionId AND (created_at > @HeldAt OR (created_at = @HeldAt AND id > @VersionId))",
+            new { row.CrateId, row.VersionId, row.HeldAt }, transaction, cancellationToken: cancellationToken));
+        if (later > 0) return;
+        var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT metadata_json FROM versions WHERE id = @VersionId", new { row.VersionId }, transaction, cancellationToken: cancellationToken));
+        Protocol.Publishing.PublishMetadata? meta;
+        try
+        {
+            meta = json is null ? null : System.Text.Json.JsonSerializer.Deserialize<Protocol.Publishing.PublishMetadata>(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Stored by our own publish, so it parses; if not, the crate keeps the text it has.
+            meta = null;
+        }
+        if (meta is null) return;
+        var text = Core.Publishing.CrateText.Of(meta);
+        if (factory.Provider == Core.Options.DatabaseProvider.Sqlite)
+        {
+            var oldText = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                "SELECT search_text FROM crates WHERE id = @CrateId", new { row.CrateId }, transaction, cancellationToken: cancellationToken));
+            await Crates.SearchPairs.ReplaceAsync(connection, transaction, row.CrateId, oldText, text.SearchText, cancellationToken);
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE crates SET description = @Description, search_text = @SearchText WHERE id = @CrateId",
+            new { text.Description, text.SearchText, row.CrateId }, transaction, cancellationToken: cancellationToken));
+        await Search.CrateTagsSql.ReplaceAsync(connection, transaction, row.CrateId, text.Keywords, text.Categories, cancellationToken);
+    }
 
     /// <summary>Locks the crate row (the order publish and yank use), then reads the held version; null when there is none.</summary>
     private async Task<HeldRow?> LockHeldAsync(DbConnection connection, DbTransaction transaction, string canonicalName, string version, CancellationToken cancellationToken)

@@ -78,6 +78,22 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    /// <summary>owners.changed for an organization that became an owner (a transfer); <c>User</c> is its login, `org:NAME`.</summary>
+    public static async Task GroupOwnerAddedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, long orgId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var crate = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT name FROM crates WHERE id = @crateId", new { crateId }, transaction, cancellationToken: cancellationToken)) ?? "";
+        var org = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT name FROM organizations WHERE id = @orgId", new { orgId }, transaction, cancellationToken: cancellationToken)) ?? "";
+        var owners = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT u.username FROM crate_owners o JOIN users u ON u.id = o.user_id WHERE o.crate_id = @crateId ORDER BY o.created_at, u.id",
+            new { crateId }, transaction, cancellationToken: cancellationToken))).ToList();
+        await AddAsync(factory, connection, transaction,
+            RegistryEvent.Create(RegistryEventTypes.OwnersChanged, new OwnersChangedData(crate, "added", $"org:{org}", owners), now),
+            cancellationToken);
+    }
+
     public static async Task TokenAsync(
         IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, string type, long tokenId, DateTimeOffset now, CancellationToken cancellationToken)
     {

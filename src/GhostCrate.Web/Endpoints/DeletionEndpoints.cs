@@ -1,5 +1,6 @@
 using GhostCrate.Core.Deletion;
 using GhostCrate.Web.Auth;
+using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
@@ -32,6 +33,17 @@ public static class DeletionEndpoints
         api.MapDelete("/{name}/{version}", (string name, string version, string? message, HttpContext context, DeletionService deletions) => DeleteAsync(name, version, message, context, deletions))
             .Operation("deleteVersion", "Delete one version of a crate, leaving a tombstone", Rules)
             .Auth(ApiAuth.CargoToken).Produces(StatusCodes.Status204NoContent).CargoErrors(400, 401, 403, 404, 422);
+
+        app.MapGet("/api/v1/admin/deleted", async Task<Results<Ok<DeletedVersionsResponse>, ProblemHttpResult>> (int? page, int? per_page, HttpContext context, DeletionService deletions) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await deletions.ListDeletedAsync(principal!, page ?? 1, per_page ?? 100, context.RequestAborted);
+            if (result.Error is { } error) return ApiResults.Problem(error);
+            var (items, total) = result.Value;
+            return TypedResults.Ok(new DeletedVersionsResponse([.. items.Select(DeletedVersionDto.Of)], new TotalMeta(total)));
+        }).WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession)
+            .Operation("listDeletedVersions", "Deleted versions (their tombstones), newest first (administrators)").Problems(400, 401, 403);
         return app;
     }
 

@@ -24,6 +24,20 @@ public static class HoldEndpoints
             Reply(await holds.ListAsync(p, context.RequestAborted), list => new HeldVersionsResponse([.. list.Select(HeldVersionDto.Of)]))))
             .Operation("listHeldVersions", "Versions held for approval, oldest first (administrators)").Problems(400, 401, 403);
 
+        admin.MapGet("/held/{name}/{version}/download", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (string name, string version, HttpContext context, HoldService holds) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await holds.OpenForReviewAsync(principal!, name, version, context.RequestAborted);
+            if (result.Error is { } error) return ApiResults.Problem(error);
+            var (held, content) = result.Value;
+            context.Response.RegisterForDisposeAsync(content);
+            // Unapproved content: no shared cache may keep it.
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Stream(content.Stream, "application/gzip", $"{held.Crate}-{held.Version}.crate");
+        }).Operation("downloadHeldVersion", "Download a held version's .crate to review it before deciding (administrators)")
+            .Problems(401, 403, 404);
+
         admin.MapPost("/held/{name}/{version}/approve", (string name, string version, HttpContext context, HoldService holds) => WithCaller(context, async p =>
             Reply(await holds.ApproveAsync(p, name, version, context.RequestAborted), HeldVersionDto.Of)))
             .Operation("approveHeldVersion", "Approve a held version: it enters the index and can be downloaded (administrators)")

@@ -21,15 +21,23 @@ public sealed class ErrorModel : UiPageModel
     /// <summary>On a 404 under an existing crate (a version or page that is not there): that crate's name, to link to.</summary>
     public string? ExistingCrate { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int code, [FromServices] Core.Catalog.CrateDetailsService details, [FromServices] ILogger<ErrorModel> logger)
+    /// <summary>On a 404 under /crates/ where a crate or version was deleted: what its tombstone says (answered 410 Gone).</summary>
+    public Core.Deletion.DeletedNotice? Deleted { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int code, [FromServices] Core.Catalog.CrateDetailsService details, [FromServices] Core.Deletion.DeletionService deletions, [FromServices] ILogger<ErrorModel> logger)
     {
-        var result = Handle(code);
-        if (Code == 404 && OriginalPath is { } path && path.StartsWith("/crates/", StringComparison.Ordinal)
-            && path.Split('/', StringSplitOptions.RemoveEmptyEntries) is { Length: > 2 } parts)
+        var path = OriginalPathOf();
+        if (code == 404 && path is not null && path.StartsWith("/crates/", StringComparison.Ordinal)
+            && path.Split('/', StringSplitOptions.RemoveEmptyEntries) is { Length: >= 2 } parts)
         {
             try
             {
-                ExistingCrate = (await details.GetAsync(Uri.UnescapeDataString(parts[1]), null, Viewer, HttpContext.RequestAborted))?.Crate.Name;
+                var name = Uri.UnescapeDataString(parts[1]);
+                // A deleted crate or version says so, when and why (issues 20 and 23), instead of a plain "not found".
+                Deleted = await deletions.FindDeletedAsync(name, parts.Length > 2 ? Uri.UnescapeDataString(parts[2]) : null, Viewer, HttpContext.RequestAborted);
+                if (Deleted is { CrateDeleted: false }) ExistingCrate = Deleted.Crate;
+                else if (Deleted is null && parts.Length > 2)
+                    ExistingCrate = (await details.GetAsync(name, null, Viewer, HttpContext.RequestAborted))?.Crate.Name;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -37,7 +45,7 @@ public sealed class ErrorModel : UiPageModel
                 logger.LogWarning(ex, "Could not look up the crate of a missing page");
             }
         }
-        return result;
+        return Handle(Deleted is null ? code : StatusCodes.Status410Gone);
     }
 
     // A failed POST is re-executed as a POST.
@@ -46,11 +54,15 @@ public sealed class ErrorModel : UiPageModel
     private IActionResult Handle(int code)
     {
         Code = code is >= 400 and <= 599 ? code : 500;
-        OriginalPath = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
-            ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path;
+        OriginalPath = OriginalPathOf();
         TraceId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
         (Heading, Message) = Code switch
         {
+            410 when Deleted is { } gone => (
+                gone.Version is null ? $"{gone.Crate} was deleted" : $"{gone.Crate} {gone.Version} was deleted",
+                (gone.Version is null ? "This crate" : "This version") + $" was deleted on {gone.DeletedAt:yyyy-MM-dd}" + (gone.DeletedBy is null ? "" : $" by {gone.DeletedBy}") +
+                (gone.Version is not null && gone.CrateDeleted ? ", and the crate later with it" : "") +
+                ". Its version numbers can never be published again; pick another version in Cargo.toml."),
             404 => ("Page not found", "There is nothing at this address. The crate may be spelt differently, or the link is out of date."),
             403 => ("Not allowed", "Your account may not see or do this. Ask an administrator if you think it should."),
             401 => ("Please log in", "This page needs you to log in first."),
@@ -69,6 +81,10 @@ public sealed class ErrorModel : UiPageModel
         }
         return Page();
     }
+
+    private string? OriginalPathOf() =>
+        HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
+        ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path;
 
     private bool WantsJson()
     {

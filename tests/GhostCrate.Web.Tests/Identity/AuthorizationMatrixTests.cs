@@ -73,6 +73,9 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
         new("DELETE", "/api/v1/crates/acme-lib/owners",                              "401  403  403  403  200  200  401  401  401  403",
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"users":["helper"]}"""),
+        // A fresh crate of olga's each time: she owns it and the organization; an administrator may transfer any crate.
+        new("POST",   "/api/v1/orgs/acme/crates {transfer}",                         "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
         new("PUT",    "/api/v1/crates/acme-lib/access",                              "401  403  403  403  200  200  401  401  401  403",
                                                                                      "401  403  403  403  200  200  401  401  401  403", """{"restricted":false}"""),
         new("PUT",    "/api/v1/docs/acme-lib/1.0.0 {docs}",                          "401  403  200  200  200  200  401  401  401  403",
@@ -156,9 +159,13 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
         // Nothing is on the list under this id, so an administrator gets as far as its 404.
         new("DELETE", "/api/v1/admin/advisories/allowed/RUSTSEC-1999-0002",          "401  403  403  403  403  404  401  401  401  403",
                                                                                      "401  403  403  403  403  404  401  401  401  403"),
+        new("GET",    "/api/v1/admin/deleted",                                       "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/held",                                          "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         // Nothing is held under these names, so an administrator gets as far as the 404.
+        new("GET",    "/api/v1/admin/held/matrix-never-held/1.0.0/download",         "401  403  403  403  403  404  401  401  401  403",
+                                                                                     "401  403  403  403  403  404  401  401  401  403"),
         new("POST",   "/api/v1/admin/held/matrix-never-held/1.0.0/approve",          "401  403  403  403  403  404  401  401  401  403",
                                                                                      "401  403  403  403  403  404  401  401  401  403"),
         new("POST",   "/api/v1/admin/held/matrix-never-held/1.0.0/reject",           "401  403  403  403  403  404  401  401  401  403",
@@ -384,6 +391,12 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
             await PublishOkAsync($"doomed-{n}", "1.0.0", await TokenOfAsync("olga"));
             Assert.True((await Services.GetRequiredService<Core.Crates.OwnerService>().AddAsync($"doomed-{n}", ["org:acme"], olga, default)).IsSuccess);
             request = new HttpRequestMessage(HttpMethod.Delete, row.Path.EndsWith("{doomed crate}", StringComparison.Ordinal) ? $"/api/v1/crates/doomed-{n}" : $"/api/v1/crates/doomed-{n}/1.0.0");
+        }
+        else if (row.Path.EndsWith("{transfer}", StringComparison.Ordinal))
+        {
+            // Arrange: a crate of olga's only, that this cell may hand to acme.
+            await PublishOkAsync($"moving-{n}", "1.0.0", await TokenOfAsync("olga"));
+            request.Content = JsonContent.Create(new { crate = $"moving-{n}" });
         }
         else if (path == "/api/v1/orgs") request.Content = JsonContent.Create(new { name = $"org-{n}" });
         else if (row.Body is not null) request.Content = new StringContent(row.Body, System.Text.Encoding.UTF8, "application/json");

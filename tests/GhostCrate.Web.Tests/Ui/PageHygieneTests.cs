@@ -50,6 +50,8 @@ public sealed class PageHygieneTests : IAsyncLifetime
     [InlineData("/admin")]
     [InlineData("/admin/users")]
     [InlineData("/admin/orgs")]
+    [InlineData("/admin/deleted")]
+    [InlineData("/crates/hygiene/manage?transfer=acme")]
     [InlineData("/admin/audit")]
     [InlineData("/admin/advisories")]
     [InlineData("/admin/analytics")]

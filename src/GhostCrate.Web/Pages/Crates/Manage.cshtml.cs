@@ -12,7 +12,8 @@ namespace GhostCrate.Web.Pages.Crates;
 /// API (same rules, same audit log) and redirects after the post, so a reload never repeats it. Destructive actions
 /// (yank, removing an owner) first show a confirmation form reached by a plain link, so they ask without JavaScript.
 /// </summary>
-public sealed class ManageModel(CrateDetailsService details, CrateAccess access, YankService yanks, OwnerService owners, Core.Deletion.DeletionService deletions) : SignedInPageModel
+public sealed class ManageModel(CrateDetailsService details, CrateAccess access, YankService yanks, OwnerService owners, Core.Deletion.DeletionService deletions,
+    CrateTransferService transfers, OrganizationService organizations) : SignedInPageModel
 {
     public CrateDetails Details { get; private set; } = null!;
     public CrateOwners Owners { get; private set; } = null!;
@@ -26,13 +27,20 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
     /// <summary>The version whose deletion is being confirmed (?delete=VERSION), or "*" for the whole crate (?delete=*).</summary>
     public string? ConfirmDelete { get; private set; }
 
+    /// <summary>Organizations the caller may transfer the crate to (owner or admin of them), by name.</summary>
+    public IReadOnlyList<string> TransferTargets { get; private set; } = [];
+
+    /// <summary>The organization a transfer is being confirmed to (?transfer=ORG), and whether the user owners stay (&amp;keep=true).</summary>
+    public string? ConfirmTransfer { get; private set; }
+    public bool ConfirmTransferKeep { get; private set; }
+
     /// <summary>The owner whose removal is being confirmed (?remove=), if any.</summary>
     public string? ConfirmRemove { get; private set; }
 
     /// <summary>The result of the action before the redirect (kept for one request).</summary>
     [TempData] public string? Flash { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string name, string? yank, string? remove, string? delete, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string name, string? yank, string? remove, string? delete, string? transfer, bool keep, CancellationToken cancellationToken)
     {
         if (await LoadAsync(name, cancellationToken) is { } failed) return failed;
         if (Details.Crate.Name != name) return Redirect($"/crates/{Details.Crate.Name}/manage");
@@ -46,6 +54,11 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
         {
             if (delete == "*" || Details.Versions.Any(v => v.Version == delete)) ConfirmDelete = delete;
             else ErrorMessage = $"{Details.Crate.Name} has no version {delete}.";
+        }
+        if (!string.IsNullOrWhiteSpace(transfer) && CanChangeOwners)
+        {
+            ConfirmTransfer = transfer.Trim();
+            ConfirmTransferKeep = keep;
         }
         if (remove is not null)
         {
@@ -82,6 +95,16 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
         var logins = (login ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var result = await owners.AddAsync(name, logins, Caller, cancellationToken);
         return await FinishAsync(name, result.Error, FirstUpper(result.Value), cancellationToken);
+    }
+
+    /// <summary>Hands the crate to an organization in one transaction (issue 23); the rules are <see cref="CrateTransferService"/>'s.</summary>
+    public async Task<IActionResult> OnPostTransferAsync(string name, string? org, bool keep, CancellationToken cancellationToken)
+    {
+        var result = await transfers.TransferAsync(name, org ?? "", keep, Caller, cancellationToken);
+        if (result.Error is { } error) return await FinishAsync(name, error, null, cancellationToken);
+        var outcome = result.Value!;
+        var removed = outcome.RemovedUsers.Count == 0 ? "" : $" {string.Join(", ", outcome.RemovedUsers)} no longer own{(outcome.RemovedUsers.Count == 1 ? "s" : "")} it directly.";
+        return await FinishAsync(name, null, $"Transferred {outcome.Crate} to the organization {outcome.Org}.{removed}", cancellationToken);
     }
 
     public async Task<IActionResult> OnPostRemoveOwnerAsync(string name, string login, CancellationToken cancellationToken)
@@ -127,6 +150,13 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
         if (!CanYank && !CanChangeOwners) return StatusCode(Microsoft.AspNetCore.Http.StatusCodes.Status403Forbidden);
         Owners = (await owners.ListAllAsync(found.Crate.Name, Caller, cancellationToken)).Value!;
         Restricted = (await owners.IsRestrictedAsync(found.Crate.Name, Caller, cancellationToken)).Value;
+        if (CanChangeOwners)
+        {
+            // Administrators may transfer to any organization, but the list offers the caller's own; others are typed.
+            TransferTargets = [.. (await organizations.ListMineAsync(Caller, cancellationToken))
+                .Where(m => m.Role.ManagesMembers() && Owners.Groups.All(g => g.TeamId is not null || g.OrgId != m.Organization.Id))
+                .Select(m => m.Organization.Name).Order(StringComparer.Ordinal)];
+        }
         return null;
     }
 

@@ -23,9 +23,19 @@ public sealed class SourceModel(CrateSources sources) : UiPageModel
     /// <summary>Why the .crate could not be shown (missing blob, unreadable archive), else null.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>True when the version is held for approval and an administrator is reviewing it (/admin/held).</summary>
+    public bool Held { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string name, string version, string? path, CancellationToken cancellationToken)
     {
         var found = await sources.FindAsync(name, version, Viewer, cancellationToken);
+        if (found is null && await sources.FindHeldForReviewAsync(name, version, Viewer, cancellationToken) is { } held)
+        {
+            found = held;
+            Held = true;
+            // Reviewers' pages of unapproved content are never kept by a cache.
+            Response.Headers.CacheControl = "no-store";
+        }
         if (found is null) return NotFound();
         if (found.Crate.Name != name || found.Version.Version != version)
             return RedirectPermanent(SourcePaths.Of(found.Crate.Name, found.Version.Version, path ?? ""));

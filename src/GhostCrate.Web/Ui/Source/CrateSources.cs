@@ -34,6 +34,10 @@ public sealed class CrateSources(CrateDetailsService details, IBlobStore blobs, 
     public Task<CrateDetails?> FindAsync(string name, string? version, Principal? viewer, CancellationToken cancellationToken) =>
         details.GetAsync(name, version, viewer, cancellationToken);
 
+    /// <summary>A version held for approval, for administrators reviewing it; null for everyone else (a 404).</summary>
+    public Task<CrateDetails?> FindHeldForReviewAsync(string name, string version, Principal? viewer, CancellationToken cancellationToken) =>
+        details.GetHeldForReviewAsync(name, version, viewer, cancellationToken);
+
     /// <summary>The files of a version's .crate, or null when its .crate is not in storage.</summary>
     public async Task<CrateSourceListing?> ListAsync(CrateDetails version, CancellationToken cancellationToken)
     {
