@@ -18,20 +18,40 @@ public sealed class EmailFanOut(
     IEmailPreferenceRepository preferences,
     IUserRepository users,
     IJobRepository jobs,
+    Following.FollowerRecipients followers,
     IOptions<EmailOptions> options,
     TimeProvider time)
 {
     public async Task<int> QueueAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled || EmailTopics.For(registryEvent.Type) is not { } topic) return 0;
+        if (!options.Value.Enabled) return 0;
         var queued = 0;
-        foreach (var userId in await RecipientsAsync(registryEvent, cancellationToken))
+        var recipients = new HashSet<long>();
+        if (EmailTopics.For(registryEvent.Type) is { } topic)
         {
-            if (!EmailTopics.IsOn(await preferences.GetAsync(userId, cancellationToken), topic)) continue;
-            if (await jobs.EnqueueAsync(EmailSendHandler.Job(userId, registryEvent), time.GetUtcNow(), cancellationToken) is not null) queued++;
+            recipients.UnionWith(await RecipientsAsync(registryEvent, cancellationToken));
+            foreach (var userId in recipients.Order())
+            {
+                if (!EmailTopics.IsOn(await preferences.GetAsync(userId, cancellationToken), topic)) continue;
+                if (await jobs.EnqueueAsync(EmailSendHandler.Job(userId, registryEvent), time.GetUtcNow(), cancellationToken) is not null) queued++;
+            }
+        }
+        if (EmailTopics.ForFollowers(registryEvent.Type) is { } followerTopic && FollowersAreTold(registryEvent))
+        {
+            // Owners hear as owners (or not, by their choice), never a second time as followers.
+            if (registryEvent.CrateName is { } crate) recipients.UnionWith(await preferences.CrateOwnerIdsAsync(crate, cancellationToken));
+            foreach (var userId in await followers.ForEventAsync(registryEvent, cancellationToken))
+            {
+                if (recipients.Contains(userId) || !EmailTopics.IsOn(await preferences.GetAsync(userId, cancellationToken), followerTopic)) continue;
+                if (await jobs.EnqueueAsync(EmailSendHandler.Job(userId, registryEvent, followerTopic), time.GetUtcNow(), cancellationToken) is not null) queued++;
+            }
         }
         return queued;
     }
+
+    // A follower follows a crate of this registry: an advisory about a proxied crates.io crate of the same name is not about it.
+    private static bool FollowersAreTold(RegistryEvent registryEvent) =>
+        registryEvent.Type != RegistryEventTypes.AdvisoryMatched || StringMember(registryEvent, "source") == Advisories.VersionSources.Private;
 
     private async Task<IReadOnlyCollection<long>> RecipientsAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
     {

@@ -44,6 +44,22 @@ public static class EmailTemplates
                     $"View {data.Crate}", links.Crate(data.Crate, data.Version),
                     $"You receive this because you own {data.Crate}.");
             }
+            case RegistryEventTypes.CrateDeleted:
+            {
+                var data = Read<CrateDeletedData>(registryEvent);
+                var by = data.DeletedBy is { Length: > 0 } who ? who : "someone";
+                var why = data.Reason is { Length: > 0 } reason ? $" Reason given: {reason}" : "";
+                return new EmailContent(
+                    data.CrateDeleted ? $"{data.Crate} was deleted" : $"{data.Crate} {data.Version} was deleted",
+                    [
+                        data.CrateDeleted
+                            ? $"{by} deleted the crate {data.Crate} and its versions ({string.Join(", ", data.Versions)}).{why}"
+                            : $"{by} deleted version {data.Version} of {data.Crate}.{why}",
+                        "Lock files that pin a deleted version no longer build from this registry; its name and version cannot be published again.",
+                    ],
+                    $"View {data.Crate}", links.Crate(data.Crate),
+                    $"You receive this because of your interest in {data.Crate}.");
+            }
             case RegistryEventTypes.OwnersChanged:
             {
                 var data = Read<OwnersChangedData>(registryEvent);

@@ -27,7 +27,31 @@ public static class EmailTopics
         new(RegistryEventTypes.UserInvited, "I am invited to join an organization"),
         new(RegistryEventTypes.OrgMemberChanged, "Someone joins or leaves an organization I own, or my own membership changes"),
         new(RegistryEventTypes.ProxyUpstreamDown, "A proxy upstream goes down or comes back (administrators)", ForAdministrators: true),
+        new(FollowedPublished, "A new version of a crate I follow is published"),
+        new(FollowedYanked, "A version of a crate I follow is yanked or unyanked"),
+        new(FollowedDeleted, "A crate I follow, or one of its versions, is deleted"),
+        new(FollowedAdvisory, "A security advisory affects a version of a crate I follow"),
     ];
+
+    // Followers' topics (Core/Following): apart from the owners' ones, so an owner who follows other people's crates
+    // can keep hearing about their own releases and silence the rest, or the other way round.
+    public const string FollowedPublished = "followed.crate.published";
+    public const string FollowedYanked = "followed.crate.yanked";
+    public const string FollowedDeleted = "followed.crate.deleted";
+    public const string FollowedAdvisory = "followed.advisory.matched";
+
+    /// <summary>The topic under which a follower of the event's crate is mailed; null for events followers are not told.</summary>
+    public static string? ForFollowers(string eventType) => eventType switch
+    {
+        RegistryEventTypes.CratePublished => FollowedPublished,
+        RegistryEventTypes.CrateYanked or RegistryEventTypes.CrateUnyanked => FollowedYanked,
+        RegistryEventTypes.CrateDeleted => FollowedDeleted,
+        RegistryEventTypes.AdvisoryMatched => FollowedAdvisory,
+        _ => null,
+    };
+
+    /// <summary>Whether <paramref name="topic"/> is one of the followers' topics.</summary>
+    public static bool IsFollowerTopic(string topic) => topic is FollowedPublished or FollowedYanked or FollowedDeleted or FollowedAdvisory;
 
     /// <summary>The topics offered to a user: administrators' topics only to administrators.</summary>
     public static IReadOnlyList<EmailTopic> For(bool isAdmin) => [.. All.Where(t => isAdmin || !t.ForAdministrators)];
