@@ -9,8 +9,8 @@ namespace GhostCrate.Core.Notifications.Email;
 /// <summary>
 /// Part of running an outbox event: queues one "email.send" job per person the event concerns (docs/notifications.md
 /// "Email": a crate's owners, plus an owner who was just removed; the token's user; an organization's owners and the
-/// member; the owners of a private crate an advisory affects; administrators for a backup's result and for the proxy's
-/// upstreams). Each job's dedup key is event + user, so a fan-out that
+/// member; the owners of a private crate an advisory affects; administrators for a backup's result, the proxy's
+/// upstreams, held versions, failed mirror runs and suspected typosquats; followers of the crate, Core/Following). Each job's dedup key is event + user, so a fan-out that
 /// runs twice (a lease expired) queues no second email while the first is unsent. Choices are checked here and again
 /// when the email is sent (a user may unsubscribe in between).
 /// </summary>
@@ -68,7 +68,9 @@ public sealed class EmailFanOut(
                 if (registryEvent.OrgName is { } org) recipients.UnionWith(await preferences.OrgOwnerIdsAsync(org, cancellationToken));
                 await AddUserAsync(recipients, registryEvent, cancellationToken);
                 break;
-            case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp:
+            case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp
+                or RegistryEventTypes.VersionHeld or RegistryEventTypes.MirrorSyncFailed or RegistryEventTypes.CrateTyposquatSuspected:
+                // Administrators' business: a held version is theirs to approve, not the publisher's to hear about again.
                 recipients.UnionWith(await preferences.AdministratorIdsAsync(cancellationToken));
                 break;
             case RegistryEventTypes.TokenCreated or RegistryEventTypes.TokenExpiring or RegistryEventTypes.UserInvited:

@@ -63,11 +63,14 @@ public sealed class EmailSendHandler(
         switch (result.Status)
         {
             case MailSendStatus.Sent:
+                Operations.GhostCrateMetrics.NotificationDelivery("email", "delivered");
                 logger.LogInformation("Sent {EventType} email for event {EventId} to user {UserId}", registryEvent.Type, registryEvent.Id, user.Id);
                 return JobOutcome.Succeeded;
             case MailSendStatus.PermanentFailure:
+                Operations.GhostCrateMetrics.NotificationDelivery("email", "gave_up");
                 return JobOutcome.GiveUp(result.Error ?? "the SMTP server refused the message");
             default:
+                Operations.GhostCrateMetrics.NotificationDelivery("email", "failed");
                 return JobOutcome.Retry(result.Error ?? "the SMTP server could not take the message");
         }
     }

@@ -181,6 +181,46 @@ public static class EmailTemplates
                         "Open the administration", links.Admin,
                         "You receive this because you are an administrator of this registry.");
             }
+            case RegistryEventTypes.VersionHeld:
+            {
+                var data = Read<VersionHeldData>(registryEvent);
+                var who = data.PublishedBy is { Length: > 0 } by ? by : "someone";
+                return new EmailContent(
+                    $"{data.Crate} {data.Version} waits for your approval",
+                    [
+                        $"{who} published {(data.NewCrate ? "the first version" : "version")} {data.Version} of {data.Crate}, and it is held for an administrator's approval: {data.Reason}",
+                        "Nobody can download it until it is approved; a rejection deletes it.",
+                    ],
+                    "Review held versions", links.Held,
+                    "You receive this because you are an administrator of this registry.");
+            }
+            case RegistryEventTypes.CrateTyposquatSuspected:
+            {
+                var data = Read<TyposquatSuspectedData>(registryEvent);
+                var who = data.PublishedBy is { Length: > 0 } by ? by : "someone";
+                var similar = string.Join(", ", data.Similar.Select(s => $"{s.Name} ({s.Rule}{(s.Popular ? ", popular on crates.io" : "")})"));
+                return new EmailContent(
+                    $"{data.Crate} looks like {(data.Similar.Count > 0 ? data.Similar[0].Name : "another crate")}",
+                    [
+                        $"{who} published the new crate {data.Crate} {data.Version}, whose name is close to: {similar}.",
+                        "If it is meant to be mistaken for one of those, yank or delete it and check who published it.",
+                    ],
+                    $"View {data.Crate}", links.Crate(data.Crate, data.Version),
+                    "You receive this because you are an administrator of this registry.");
+            }
+            case RegistryEventTypes.MirrorSyncFailed:
+            {
+                var data = Read<MirrorRunEventData>(registryEvent);
+                return new EmailContent(
+                    $"Mirror {data.Operation} of {data.Directory} {data.State.ToUpperInvariant()}",
+                    [
+                        $"The mirror operation {data.Operation} (run {data.RunId}) of {data.Directory} ended {data.State} at {Utc(data.FinishedAt)} UTC, after {data.FilesDone} of {data.FilesTotal} files.",
+                        $"Reason: {data.Error ?? "none was recorded"}",
+                        "The mirror keeps what the last good run left; the mirror page has this run's log and can start it again.",
+                    ],
+                    "Open the mirror page", links.Mirror,
+                    "You receive this because you are an administrator of this registry.");
+            }
             default:
                 return null;
         }

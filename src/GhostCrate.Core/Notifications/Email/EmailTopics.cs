@@ -9,7 +9,8 @@ public sealed record EmailTopic(string Name, string Label, bool OnByDefault = tr
 /// <summary>
 /// The kinds of email GhostCrate sends. A topic is named after the event that causes it (yanks and unyanks share
 /// one). Topics are on until the user turns them off: owners hear about their crates and every user about their
-/// own tokens, as crates.io does for publishes and tokens. Administrators hear about failed backups; a successful
+/// own tokens, as crates.io does for publishes and tokens. Administrators hear about failed backups, versions waiting
+/// for their approval, failed mirror runs and suspected typosquats (things they must act on); a successful
 /// backup mails only those who turn it on (a nightly "it worked" teaches people to ignore the backup mails).
 /// </summary>
 public static class EmailTopics
@@ -27,6 +28,9 @@ public static class EmailTopics
         new(RegistryEventTypes.UserInvited, "I am invited to join an organization"),
         new(RegistryEventTypes.OrgMemberChanged, "Someone joins or leaves an organization I own, or my own membership changes"),
         new(RegistryEventTypes.ProxyUpstreamDown, "A proxy upstream goes down or comes back (administrators)", ForAdministrators: true),
+        new(RegistryEventTypes.VersionHeld, "A new version waits for my approval (administrators)", ForAdministrators: true),
+        new(RegistryEventTypes.MirrorSyncFailed, "A mirror operation run by the server fails (administrators)", ForAdministrators: true),
+        new(RegistryEventTypes.CrateTyposquatSuspected, "A new crate's name looks like another crate's (administrators)", ForAdministrators: true),
         new(FollowedPublished, "A new version of a crate I follow is published"),
         new(FollowedYanked, "A version of a crate I follow is yanked or unyanked"),
         new(FollowedDeleted, "A crate I follow, or one of its versions, is deleted"),
@@ -70,6 +74,9 @@ public static class EmailTopics
         RegistryEventTypes.OrgMemberChanged => RegistryEventTypes.OrgMemberChanged,
         RegistryEventTypes.UserInvited => RegistryEventTypes.UserInvited,
         RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp => RegistryEventTypes.ProxyUpstreamDown,
+        RegistryEventTypes.VersionHeld => RegistryEventTypes.VersionHeld,
+        RegistryEventTypes.MirrorSyncFailed => RegistryEventTypes.MirrorSyncFailed,
+        RegistryEventTypes.CrateTyposquatSuspected => RegistryEventTypes.CrateTyposquatSuspected,
         _ => null,
     };
 
