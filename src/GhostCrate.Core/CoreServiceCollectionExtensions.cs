@@ -85,6 +85,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Notifications.Email.EmailLinks>();
         services.AddSingleton<Notifications.Email.EmailFanOut>();
         services.AddSingleton<Notifications.Email.EmailPreferenceService>();
+        // Following crates and organizations: the API's service, and the followers the email fan-out adds.
+        services.AddSingleton<Following.FollowService>();
+        services.AddSingleton<Following.FollowerRecipients>();
         services.AddJobHandler<Notifications.TokenExpiryHandler>();
         services.AddJobHandler<Notifications.PruneWebhookDeliveriesHandler>();
         services.AddRecurringJob(Notifications.PruneWebhookDeliveriesHandler.Schedule);

@@ -61,6 +61,7 @@ public static class DataServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Core.Notifications.ProtectedWebhookRepository>>()));
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().UpstreamCircuits);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().EmailPreferences);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Follows);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().TokenExpiry);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().BackupRuns);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().MirrorRuns);

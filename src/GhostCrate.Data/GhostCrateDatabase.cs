@@ -57,6 +57,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Webhooks = new Notifications.WebhookRepository(factory);
         UpstreamCircuits = new Proxy.UpstreamCircuitLog(factory);
         EmailPreferences = new Notifications.EmailPreferenceRepository(factory);
+        Follows = new Following.FollowRepository(factory);
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
         Docs = new Docs.DocsRepository(factory);
@@ -106,6 +107,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Notifications.IWebhookRepository Webhooks { get; }
     public Core.Proxy.IUpstreamCircuitLog UpstreamCircuits { get; }
     public Core.Notifications.Email.IEmailPreferenceRepository EmailPreferences { get; }
+    public Core.Following.IFollowRepository Follows { get; }
     public Core.Notifications.ITokenExpiryStore TokenExpiry { get; }
     public Core.Backup.IBackupRunLog BackupRuns => new GhostCrate.Data.Backup.BackupRunRepository(_factory);
     public Core.MirrorJobs.IMirrorRunRepository MirrorRuns => new GhostCrate.Data.MirrorJobs.MirrorRunRepository(_factory);

@@ -75,6 +75,7 @@ public static class GhostCrateWeb
         app.MapAdmin();
         app.MapAnalytics();
         app.MapNotifications();
+        app.MapFollowing();
         app.MapBackups();
         app.MapOrganizations();
         app.MapLicenses();

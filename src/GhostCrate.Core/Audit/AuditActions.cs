@@ -57,6 +57,8 @@ public static class AuditActions
     public const string JobRetried = "job.retried";
     public const string EmailPreferencesChanged = "email.preferences_changed";
     public const string EmailUnsubscribed = "email.unsubscribed";
+    public const string FollowAdded = "follow.added";
+    public const string FollowRemoved = "follow.removed";
     public const string BackupRequested = "backup.requested";
     public const string MirrorJobRequested = "mirror.job_requested";
     public const string MirrorJobCancelled = "mirror.job_cancelled";

@@ -47,16 +47,28 @@ public sealed class WebhookDeliveryHandler(
             0, endpoint.Id, registryEvent.Id, registryEvent.Type, delivery.Event, job.Attempts, result.Success, result.Status,
             result.DurationMs, result.Excerpt, result.Error, time.GetUtcNow()), cancellationToken);
 
-        if (result.Success) return JobOutcome.Succeeded;
+        // Metric labels: a standard endpoint is "webhook"; the chat kinds keep their names (a fixed set).
+        var channel = endpoint.Kind == WebhookKinds.Standard ? "webhook" : endpoint.Kind;
+        if (result.Success)
+        {
+            Operations.GhostCrateMetrics.NotificationDelivery(channel, "delivered");
+            return JobOutcome.Succeeded;
+        }
         if (result.Status == (int)HttpStatusCode.Gone)
         {
+            Operations.GhostCrateMetrics.NotificationDelivery(channel, "gave_up");
             await webhooks.DisableAsync(endpoint.Id, "the receiver answered 410 Gone", time.GetUtcNow(), cancellationToken);
             logger.LogWarning("Webhook endpoint {EndpointId} answered 410 Gone and is now disabled", endpoint.Id);
             return JobOutcome.GiveUp("410 Gone: endpoint disabled");
         }
         var error = result.Error ?? $"HTTP {result.Status}";
         var schedule = options.Value.EffectiveRetrySchedule;
-        if (job.Attempts > schedule.Count) return JobOutcome.GiveUp(error);
+        if (job.Attempts > schedule.Count)
+        {
+            Operations.GhostCrateMetrics.NotificationDelivery(channel, "gave_up");
+            return JobOutcome.GiveUp(error);
+        }
+        Operations.GhostCrateMetrics.NotificationDelivery(channel, "failed");
         var wait = schedule[job.Attempts - 1];
         // Up to 10% jitter so that deliveries that failed together (a receiver down) do not come back together.
         wait += TimeSpan.FromMilliseconds(wait.TotalMilliseconds * 0.1 * Random.Shared.NextDouble());

@@ -32,6 +32,7 @@ public static class GhostCrateMetrics
     public static readonly Histogram<double> DownloadCountFlushLag = Meter.CreateHistogram<double>("ghostcrate_download_count_flush_lag", unit: "s", description: "Age of the oldest download count in a batch when the batch reached the database");
     public static readonly Counter<long> RateLimitRefusals = Meter.CreateCounter<long>("ghostcrate_rate_limit_refusals", description: "Requests refused by a rate limit, by policy");
     public static readonly Counter<long> SignIns = Meter.CreateCounter<long>("ghostcrate_sign_ins", description: "Sign-in attempts, by result (ok, refused) and provider (password or the single sign-on provider's name)");
+    public static readonly Counter<long> NotificationDeliveries = Meter.CreateCounter<long>("ghostcrate_notification_deliveries", description: "Notification delivery attempts, by channel (webhook, slack, teams, email) and result (delivered; failed: retried while attempts remain; gave_up: refused for good, e.g. 410 Gone, a permanent SMTP refusal, or the last attempt)");
     public static readonly Counter<long> TokenUses = Meter.CreateCounter<long>("ghostcrate_token_uses", description: "Requests that presented an API token, by kind (scoped, unscoped, refused)");
 
     /// <summary>Buckets for storage and database timings: 0.5 ms to 10 s (the SDK's default starts at 5 ms units).</summary>
@@ -61,6 +62,16 @@ public static class GhostCrateMetrics
 
     private static readonly string[] TokenKinds = ["scoped", "unscoped", "refused"];
 
+    /// <summary>The channels of <see cref="NotificationDeliveries"/>: a standard webhook endpoint, a Slack or Teams endpoint, an email.</summary>
+    public static readonly string[] NotificationChannels = ["webhook", "slack", "teams", "email"];
+
+    /// <summary>The results of <see cref="NotificationDeliveries"/>.</summary>
+    public static readonly string[] NotificationResults = ["delivered", "failed", "gave_up"];
+
+    /// <summary>One delivery attempt: <paramref name="channel"/> and <paramref name="result"/> from the sets above.</summary>
+    public static void NotificationDelivery(string channel, string result) =>
+        NotificationDeliveries.Add(1, new("channel", channel), new("result", result));
+
     /// <summary>
     /// Starts the series whose labels are known in advance at zero, so rate() and the alert rules see them from the
     /// first scrape rather than from the first event (https://prometheus.io/docs/practices/instrumentation/#avoid-missing-metrics).
@@ -72,6 +83,8 @@ public static class GhostCrateMetrics
         SignIns.Add(0, new("result", "ok"), new("provider", "password"));
         SignIns.Add(0, new("result", "refused"), new("provider", "password"));
         foreach (var kind in TokenKinds) TokenUses.Add(0, new KeyValuePair<string, object?>("kind", kind));
+        foreach (var channel in NotificationChannels)
+            foreach (var result in NotificationResults) NotificationDeliveries.Add(0, new("channel", channel), new("result", result));
     }
 
     /// <summary>kind: scoped, unscoped (a token that may do all its owner may), refused (unknown, revoked or expired).</summary>

@@ -9,8 +9,8 @@ namespace GhostCrate.Core.Notifications.Email;
 /// <summary>
 /// Part of running an outbox event: queues one "email.send" job per person the event concerns (docs/notifications.md
 /// "Email": a crate's owners, plus an owner who was just removed; the token's user; an organization's owners and the
-/// member; the owners of a private crate an advisory affects; administrators for a backup's result and for the proxy's
-/// upstreams). Each job's dedup key is event + user, so a fan-out that
+/// member; the owners of a private crate an advisory affects; administrators for a backup's result, the proxy's
+/// upstreams, held versions, failed mirror runs and suspected typosquats; followers of the crate, Core/Following). Each job's dedup key is event + user, so a fan-out that
 /// runs twice (a lease expired) queues no second email while the first is unsent. Choices are checked here and again
 /// when the email is sent (a user may unsubscribe in between).
 /// </summary>
@@ -18,20 +18,40 @@ public sealed class EmailFanOut(
     IEmailPreferenceRepository preferences,
     IUserRepository users,
     IJobRepository jobs,
+    Following.FollowerRecipients followers,
     IOptions<EmailOptions> options,
     TimeProvider time)
 {
     public async Task<int> QueueAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled || EmailTopics.For(registryEvent.Type) is not { } topic) return 0;
+        if (!options.Value.Enabled) return 0;
         var queued = 0;
-        foreach (var userId in await RecipientsAsync(registryEvent, cancellationToken))
+        var recipients = new HashSet<long>();
+        if (EmailTopics.For(registryEvent.Type) is { } topic)
         {
-            if (!EmailTopics.IsOn(await preferences.GetAsync(userId, cancellationToken), topic)) continue;
-            if (await jobs.EnqueueAsync(EmailSendHandler.Job(userId, registryEvent), time.GetUtcNow(), cancellationToken) is not null) queued++;
+            recipients.UnionWith(await RecipientsAsync(registryEvent, cancellationToken));
+            foreach (var userId in recipients.Order())
+            {
+                if (!EmailTopics.IsOn(await preferences.GetAsync(userId, cancellationToken), topic)) continue;
+                if (await jobs.EnqueueAsync(EmailSendHandler.Job(userId, registryEvent), time.GetUtcNow(), cancellationToken) is not null) queued++;
+            }
+        }
+        if (EmailTopics.ForFollowers(registryEvent.Type) is { } followerTopic && FollowersAreTold(registryEvent))
+        {
+            // Owners hear as owners (or not, by their choice), never a second time as followers.
+            if (registryEvent.CrateName is { } crate) recipients.UnionWith(await preferences.CrateOwnerIdsAsync(crate, cancellationToken));
+            foreach (var userId in await followers.ForEventAsync(registryEvent, cancellationToken))
+            {
+                if (recipients.Contains(userId) || !EmailTopics.IsOn(await preferences.GetAsync(userId, cancellationToken), followerTopic)) continue;
+                if (await jobs.EnqueueAsync(EmailSendHandler.Job(userId, registryEvent, followerTopic), time.GetUtcNow(), cancellationToken) is not null) queued++;
+            }
         }
         return queued;
     }
+
+    // A follower follows a crate of this registry: an advisory about a proxied crates.io crate of the same name is not about it.
+    private static bool FollowersAreTold(RegistryEvent registryEvent) =>
+        registryEvent.Type != RegistryEventTypes.AdvisoryMatched || StringMember(registryEvent, "source") == Advisories.VersionSources.Private;
 
     private async Task<IReadOnlyCollection<long>> RecipientsAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
     {
@@ -48,7 +68,9 @@ public sealed class EmailFanOut(
                 if (registryEvent.OrgName is { } org) recipients.UnionWith(await preferences.OrgOwnerIdsAsync(org, cancellationToken));
                 await AddUserAsync(recipients, registryEvent, cancellationToken);
                 break;
-            case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp:
+            case RegistryEventTypes.ProxyUpstreamDown or RegistryEventTypes.ProxyUpstreamUp
+                or RegistryEventTypes.VersionHeld or RegistryEventTypes.MirrorSyncFailed or RegistryEventTypes.CrateTyposquatSuspected:
+                // Administrators' business: a held version is theirs to approve, not the publisher's to hear about again.
                 recipients.UnionWith(await preferences.AdministratorIdsAsync(cancellationToken));
                 break;
             case RegistryEventTypes.TokenCreated or RegistryEventTypes.TokenExpiring or RegistryEventTypes.UserInvited:

@@ -32,6 +32,9 @@ public sealed class EmailLinks(IOptions<RegistryOptions> registry)
     /// <summary>The administrators' queue of versions held for approval.</summary>
     public Uri Held => new(Base, "admin/held");
 
+    /// <summary>The administrators' mirror operations page (runs and their logs).</summary>
+    public Uri Mirror => new(Base, "admin/mirror");
+
     public Uri Settings => new(Base, "me/notifications");
 
     public Uri Unsubscribe(string token) => new(Base, "unsubscribe?token=" + Uri.EscapeDataString(token));

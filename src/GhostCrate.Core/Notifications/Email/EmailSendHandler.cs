@@ -5,8 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Notifications.Email;
 
-/// <summary>The "email.send" job's payload: who, and the event as stored in the outbox.</summary>
-public sealed record EmailJob(long UserId, string Event);
+/// <summary>
+/// The "email.send" job's payload: who, the event as stored in the outbox, and the topic when it is not the event's own
+/// (a follower's, <see cref="EmailTopics.ForFollowers"/>).
+/// </summary>
+public sealed record EmailJob(long UserId, string Event, string? Topic = null);
 
 /// <summary>
 /// Sends one event's email to one user (an "email.send" job). A user without an address, disabled, or who turned the
@@ -16,6 +19,7 @@ public sealed record EmailJob(long UserId, string Event);
 public sealed class EmailSendHandler(
     IUserRepository users,
     IEmailPreferenceRepository preferences,
+    Following.FollowerRecipients followers,
     IMailSender sender,
     IUnsubscribeTokens unsubscribeTokens,
     EmailLinks links,
@@ -25,22 +29,29 @@ public sealed class EmailSendHandler(
 
     public string Kind => JobKind;
 
-    public static NewJob Job(long userId, RegistryEvent registryEvent) => new(
+    /// <summary>One key per event and user whatever the topic, so nobody gets one event twice (as owner and as follower).</summary>
+    public static NewJob Job(long userId, RegistryEvent registryEvent, string? topic = null) => new(
         JobKind,
-        JsonSerializer.Serialize(new EmailJob(userId, registryEvent.ToJson()), RegistryEvent.JsonOptions),
+        JsonSerializer.Serialize(new EmailJob(userId, registryEvent.ToJson(), topic), RegistryEvent.JsonOptions),
         DedupKey: $"{registryEvent.Id}:email:{userId}");
 
     public async Task<JobOutcome> HandleAsync(JobRecord job, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.Deserialize<EmailJob>(job.Payload, RegistryEvent.JsonOptions) ?? throw new JsonException("empty email job");
         var registryEvent = RegistryEvent.Parse(payload.Event);
-        if (EmailTopics.For(registryEvent.Type) is not { } topic) return JobOutcome.GiveUp($"{registryEvent.Type} events send no email");
+        var topic = payload.Topic ?? EmailTopics.For(registryEvent.Type);
+        if (topic is null || !EmailTopics.IsKnown(topic)) return JobOutcome.GiveUp($"{registryEvent.Type} events send no email");
+        var following = EmailTopics.IsFollowerTopic(topic);
         var user = await users.FindByIdAsync(payload.UserId, cancellationToken);
         if (user is null || user.IsDisabled || string.IsNullOrWhiteSpace(user.Email)) return JobOutcome.Succeeded;
         if (!EmailTopics.IsOn(await preferences.GetAsync(user.Id, cancellationToken), topic)) return JobOutcome.Succeeded;
         // An administrator who lost the role between fan-out and sending no longer gets administrators' mail.
         if (EmailTopics.All.First(t => t.Name == topic).ForAdministrators && !user.IsAdmin) return JobOutcome.Succeeded;
+        // A follower who lost read access (crate restricted, grant removed) or stopped following since the fan-out is not told.
+        if (following && !(await followers.ForEventAsync(registryEvent, cancellationToken)).Contains(user.Id)) return JobOutcome.Succeeded;
         if (EmailTemplates.Compose(registryEvent, links) is not { } content) return JobOutcome.GiveUp($"no template for {registryEvent.Type}");
+        if (following && registryEvent.CrateName is { } followed)
+            content = content with { Reason = $"You receive this because you follow {followed}, or an organization that owns it." };
 
         var unsubscribe = links.Unsubscribe(unsubscribeTokens.Create(new UnsubscribeRequest(user.Id, topic)));
         var message = new EmailMessage(
@@ -52,11 +63,14 @@ public sealed class EmailSendHandler(
         switch (result.Status)
         {
             case MailSendStatus.Sent:
+                Operations.GhostCrateMetrics.NotificationDelivery("email", "delivered");
                 logger.LogInformation("Sent {EventType} email for event {EventId} to user {UserId}", registryEvent.Type, registryEvent.Id, user.Id);
                 return JobOutcome.Succeeded;
             case MailSendStatus.PermanentFailure:
+                Operations.GhostCrateMetrics.NotificationDelivery("email", "gave_up");
                 return JobOutcome.GiveUp(result.Error ?? "the SMTP server refused the message");
             default:
+                Operations.GhostCrateMetrics.NotificationDelivery("email", "failed");
                 return JobOutcome.Retry(result.Error ?? "the SMTP server could not take the message");
         }
     }

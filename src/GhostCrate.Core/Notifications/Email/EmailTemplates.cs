@@ -44,6 +44,22 @@ public static class EmailTemplates
                     $"View {data.Crate}", links.Crate(data.Crate, data.Version),
                     $"You receive this because you own {data.Crate}.");
             }
+            case RegistryEventTypes.CrateDeleted:
+            {
+                var data = Read<CrateDeletedData>(registryEvent);
+                var by = data.DeletedBy is { Length: > 0 } who ? who : "someone";
+                var why = data.Reason is { Length: > 0 } reason ? $" Reason given: {reason}" : "";
+                return new EmailContent(
+                    data.CrateDeleted ? $"{data.Crate} was deleted" : $"{data.Crate} {data.Version} was deleted",
+                    [
+                        data.CrateDeleted
+                            ? $"{by} deleted the crate {data.Crate} and its versions ({string.Join(", ", data.Versions)}).{why}"
+                            : $"{by} deleted version {data.Version} of {data.Crate}.{why}",
+                        "Lock files that pin a deleted version no longer build from this registry; its name and version cannot be published again.",
+                    ],
+                    $"View {data.Crate}", links.Crate(data.Crate),
+                    $"You receive this because of your interest in {data.Crate}.");
+            }
             case RegistryEventTypes.OwnersChanged:
             {
                 var data = Read<OwnersChangedData>(registryEvent);
@@ -164,6 +180,46 @@ public static class EmailTemplates
                         [$"The proxy upstream {data.Upstream} answers again since {since} UTC."],
                         "Open the administration", links.Admin,
                         "You receive this because you are an administrator of this registry.");
+            }
+            case RegistryEventTypes.VersionHeld:
+            {
+                var data = Read<VersionHeldData>(registryEvent);
+                var who = data.PublishedBy is { Length: > 0 } by ? by : "someone";
+                return new EmailContent(
+                    $"{data.Crate} {data.Version} waits for your approval",
+                    [
+                        $"{who} published {(data.NewCrate ? "the first version" : "version")} {data.Version} of {data.Crate}, and it is held for an administrator's approval: {data.Reason}",
+                        "Nobody can download it until it is approved; a rejection deletes it.",
+                    ],
+                    "Review held versions", links.Held,
+                    "You receive this because you are an administrator of this registry.");
+            }
+            case RegistryEventTypes.CrateTyposquatSuspected:
+            {
+                var data = Read<TyposquatSuspectedData>(registryEvent);
+                var who = data.PublishedBy is { Length: > 0 } by ? by : "someone";
+                var similar = string.Join(", ", data.Similar.Select(s => $"{s.Name} ({s.Rule}{(s.Popular ? ", popular on crates.io" : "")})"));
+                return new EmailContent(
+                    $"{data.Crate} looks like {(data.Similar.Count > 0 ? data.Similar[0].Name : "another crate")}",
+                    [
+                        $"{who} published the new crate {data.Crate} {data.Version}, whose name is close to: {similar}.",
+                        "If it is meant to be mistaken for one of those, yank or delete it and check who published it.",
+                    ],
+                    $"View {data.Crate}", links.Crate(data.Crate, data.Version),
+                    "You receive this because you are an administrator of this registry.");
+            }
+            case RegistryEventTypes.MirrorSyncFailed:
+            {
+                var data = Read<MirrorRunEventData>(registryEvent);
+                return new EmailContent(
+                    $"Mirror {data.Operation} of {data.Directory} {data.State.ToUpperInvariant()}",
+                    [
+                        $"The mirror operation {data.Operation} (run {data.RunId}) of {data.Directory} ended {data.State} at {Utc(data.FinishedAt)} UTC, after {data.FilesDone} of {data.FilesTotal} files.",
+                        $"Reason: {data.Error ?? "none was recorded"}",
+                        "The mirror keeps what the last good run left; the mirror page has this run's log and can start it again.",
+                    ],
+                    "Open the mirror page", links.Mirror,
+                    "You receive this because you are an administrator of this registry.");
             }
             default:
                 return null;

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace GhostCrate.Web.Pages.Crates;
 
 public sealed class CrateModel(CrateDetailsService details, CatalogService catalog, DownloadStatsService stats, ReadmeRenderer readme, AdvisoryService advisories, Core.Docs.IDocsRepository docs, Core.Crates.CrateAccess access,
-    Core.ContentChecks.IContentFlagRepository contentFlags, Ui.Source.CrateSources sources, Core.Holds.HoldService holds) : UiPageModel
+    Core.ContentChecks.IContentFlagRepository contentFlags, Ui.Source.CrateSources sources, Core.Holds.HoldService holds, Core.Following.FollowService follows) : UiPageModel
 {
     /// <summary>Versions held for approval, shown to the crate's owners and administrators only (docs/security.md "Approval hold").</summary>
     public IReadOnlyList<Core.Holds.HeldVersion> Held { get; private set; } = [];
@@ -34,6 +34,8 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
     public Core.Docs.VersionDocs? Docs { get; private set; }
     /// <summary>The viewer may yank or change owners (the link to /crates/{name}/manage).</summary>
     public bool CanManage { get; private set; }
+    /// <summary>Whether the signed-in viewer follows the crate (the Follow / Unfollow button); null for anonymous viewers.</summary>
+    public bool? Following { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string name, string? version, CancellationToken cancellationToken)
     {
@@ -66,6 +68,7 @@ public sealed class CrateModel(CrateDetailsService details, CatalogService catal
         CanManage = Viewer is { } viewer && (viewer.IsAdmin || (await access.GrantsAsync(found.Crate, viewer.UserId, cancellationToken)) is var grants
             && (Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.Yank, false) || Core.Organizations.CratePermissions.Allows(grants, Core.Organizations.CrateAction.ChangeOwners, false)));
         if (CanManage) Held = await holds.ListForCrateAsync(found.Crate.Name, cancellationToken);
+        if (Viewer is { } signedIn) Following = await follows.FollowsCrateAsync(signedIn, found.Crate.Name, cancellationToken);
         return Page();
     }
 

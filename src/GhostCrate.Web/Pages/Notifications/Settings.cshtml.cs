@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace GhostCrate.Web.Pages.Notifications;
 
 /// <summary>/me/notifications: which emails the signed-in user gets (a checkbox per topic), saved with POST-redirect-GET.</summary>
-public sealed class SettingsModel(EmailPreferenceService preferences) : SignedInPageModel
+public sealed class SettingsModel(EmailPreferenceService preferences, Core.Following.FollowService follows) : SignedInPageModel
 {
     public EmailSettings? Settings { get; private set; }
+
+    /// <summary>The crates and organizations the user follows, each with an Unfollow button.</summary>
+    public Core.Following.FollowList? Following { get; private set; }
 
     /// <summary>The topics ticked in the form; a topic missing from it is off.</summary>
     [BindProperty] public List<string> Topics { get; set; } = [];
@@ -34,6 +37,7 @@ public sealed class SettingsModel(EmailPreferenceService preferences) : SignedIn
         var result = await preferences.GetAsync(Caller, cancellationToken);
         if (result.Error is { } error) return Failed(error);
         Settings = result.Value;
+        Following = (await follows.ListAsync(Caller, cancellationToken)).Value;
         return Page();
     }
 }

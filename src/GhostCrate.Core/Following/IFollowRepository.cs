@@ -1,0 +1,35 @@
+namespace GhostCrate.Core.Following;
+
+/// <summary>A crate someone follows: its name as published (the canonical name once the crate is deleted).</summary>
+public sealed record FollowedCrate(string Name, DateTimeOffset Since, bool Exists);
+
+/// <summary>An organization someone follows.</summary>
+public sealed record FollowedOrg(string Name, DateTimeOffset Since);
+
+/// <summary>What one user follows, each list sorted by name.</summary>
+public sealed record FollowList(IReadOnlyList<FollowedCrate> Crates, IReadOnlyList<FollowedOrg> Orgs);
+
+/// <summary>Who follows which crate or organization (Data/Following). Adding and removing are idempotent.</summary>
+public interface IFollowRepository
+{
+    /// <summary>True when the follow is new; false when the user already followed the crate.</summary>
+    Task<bool> FollowCrateAsync(long userId, string canonicalName, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>True when a follow was removed.</summary>
+    Task<bool> UnfollowCrateAsync(long userId, string canonicalName, CancellationToken cancellationToken);
+
+    Task<bool> FollowOrgAsync(long userId, long orgId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<bool> UnfollowOrgAsync(long userId, long orgId, CancellationToken cancellationToken);
+
+    Task<FollowList> ListAsync(long userId, CancellationToken cancellationToken);
+
+    /// <summary>The users who follow the crate itself.</summary>
+    Task<IReadOnlyList<long>> CrateFollowerIdsAsync(string canonicalName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The users who follow an organization that owns the crate (directly or through a team), plus those who follow
+    /// one of <paramref name="formerOrgOwners"/> (a deleted crate's owners, named by its crate.deleted event).
+    /// </summary>
+    Task<IReadOnlyList<long>> OrgFollowerIdsAsync(string canonicalName, IReadOnlyCollection<string> formerOrgOwners, CancellationToken cancellationToken);
+}
