@@ -3,7 +3,7 @@ using GhostCrate.Data.Tests.Infrastructure;
 namespace GhostCrate.Data.Tests;
 
 /// <summary>
-/// Follows of crates and organizations on both databases (migration 0027): idempotent adds and removes, the list with
+/// Follows of crates and organizations on both databases (migration 0026): idempotent adds and removes, the list with
 /// display names, followers found by any spelling of a crate name and through the organizations (or teams) that own
 /// it or owned a deleted crate, and follows ending with their organization or user.
 /// </summary>

@@ -4,7 +4,7 @@ using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Following;
 
-/// <summary>crate_follows and org_follows (migration 0027). Inserts are ON CONFLICT DO NOTHING, so following twice is harmless.</summary>
+/// <summary>crate_follows and org_follows (migration 0026). Inserts are ON CONFLICT DO NOTHING, so following twice is harmless.</summary>
 internal sealed class FollowRepository(IDbConnectionFactory factory) : IFollowRepository
 {
     public Task<bool> FollowCrateAsync(long userId, string canonicalName, DateTimeOffset now, CancellationToken cancellationToken) =>

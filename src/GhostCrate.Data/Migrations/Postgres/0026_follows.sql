@@ -1,5 +1,5 @@
 -- Following crates and organizations (issue 21 item 5, docs/notifications.md "Following"), Postgres. Keep in step with
--- Sqlite/0027_follows.sql. Read by Data/Following; the email fan-out mails followers (Core/Following).
+-- Sqlite/0026_follows.sql. Read by Data/Following; the email fan-out mails followers (Core/Following).
 
 -- A crate is followed by its canonical name, not its id: a whole-crate deletion removes the crates row, and its
 -- followers must still be found when the crate.deleted event is mailed after that commit. The name stays reserved by
