@@ -94,6 +94,43 @@ public sealed class BackupUseCaseTests
     }
 
     [Fact]
+    public async Task The_proxy_cache_is_backed_up_only_when_asked_recorded_in_the_manifest_verified_and_restored()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        _blobs.Blobs["proxy/crates-io/x/x-1.0.0.crate"] = [14, 15];
+        _blobs.Blobs["proxy/crates-io/y/y-2.0.0.crate"] = [16];
+        var db = Database(Version("a", "1.0.0", CrateA));
+
+        var without = await Creator(db).CreateAsync(_location, "test", Ct);
+        Assert.Null(without.Includes);
+        Assert.False(without.Has(BackupManifest.ProxyCache));
+        Assert.Equal(["crates/a/a-1.0.0.crate"], without.Blobs.Select(b => b.Key));
+
+        var with = await Creator(db).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: false, IncludeProxyCache: true), Ct);
+        Assert.True(with.Has(BackupManifest.ProxyCache));
+        Assert.Equal(["crates/a/a-1.0.0.crate", "proxy/crates-io/x/x-1.0.0.crate", "proxy/crates-io/y/y-2.0.0.crate"], with.Blobs.Select(b => b.Key));
+        Assert.Equal(new BackupBlobEntry("proxy/crates-io/x/x-1.0.0.crate", 2, Sha([14, 15])), with.Blobs[1]);
+        Assert.True(with.Blobs[1].IsProxyCache);
+        var backup = _location.Backups[with.Id];
+        Assert.True(BackupManifest.Parse(backup.Files[BackupManifest.FileName]).Has(BackupManifest.ProxyCache));
+
+        // A flipped byte in a cached file fails verify, naming it; the intact backup restores the cache.
+        var verifier = new BackupVerifier(db);
+        Assert.True((await verifier.VerifyAsync(backup, deep: true, Ct)).Ok);
+        var good = backup.Files["blobs/proxy/crates-io/x/x-1.0.0.crate"];
+        backup.Files["blobs/proxy/crates-io/x/x-1.0.0.crate"] = [14, 99];
+        var damaged = await verifier.VerifyAsync(backup, deep: true, Ct);
+        Assert.Equal("blobs/proxy/crates-io/x/x-1.0.0.crate", Assert.Single(damaged.Problems).Path);
+        backup.Files["blobs/proxy/crates-io/x/x-1.0.0.crate"] = good;
+
+        var target = new MemoryBlobStore();
+        var report = await new BackupRestorer(verifier, db, db, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
+        Assert.Equal(3, report.BlobsRestored);
+        Assert.Equal([14, 15], target.Blobs["proxy/crates-io/x/x-1.0.0.crate"]);
+        Assert.Equal([16], target.Blobs["proxy/crates-io/y/y-2.0.0.crate"]);
+    }
+
+    [Fact]
     public async Task A_docs_generation_with_files_missing_from_storage_fails_the_backup_without_a_manifest()
     {
         _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
