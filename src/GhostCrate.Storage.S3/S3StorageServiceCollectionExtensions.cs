@@ -34,6 +34,7 @@ public static class S3StorageServiceCollectionExtensions
             prefix,
             sp.GetRequiredService<ILogger<S3BlobStore>>()));
         services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<S3BlobStore>());
+        services.AddSingleton<IBlobBatchStore>(sp => new DurablePutsBatchStore(sp.GetRequiredService<S3BlobStore>()));
         return services;
     }
 }

@@ -21,6 +21,8 @@ public sealed class StorageRegistrationTests
         Assert.Equal(ServiceLifetime.Singleton, descriptor.Lifetime);
         var store = Assert.IsType<FileSystemBlobStore>(descriptor.ImplementationFactory!(new LoggerOnlyServiceProvider()));
         Assert.Equal(Path.GetFullPath(root), store.RootPath);
+        // A restore writes through the batched writer of the same folder (one sync at the end, not one per file).
+        Assert.IsType<FileSystemBlobBatchStore>(Assert.Single(services, d => d.ServiceType == typeof(IBlobBatchStore)).ImplementationInstance);
     }
 
     [Fact]
@@ -37,6 +39,7 @@ public sealed class StorageRegistrationTests
 
         Assert.Equal(ServiceLifetime.Singleton, Assert.Single(services, d => d.ServiceType == typeof(IBlobStore)).Lifetime);
         Assert.Equal(ServiceLifetime.Singleton, Assert.Single(services, d => d.ServiceType == typeof(S3BlobStore)).Lifetime);
+        Assert.Equal(ServiceLifetime.Singleton, Assert.Single(services, d => d.ServiceType == typeof(IBlobBatchStore)).Lifetime);
         var client = Assert.Single(services, d => d.ServiceType == typeof(IAmazonS3));
         Assert.Equal(S3StorageServiceCollectionExtensions.ClientServiceKey, client.ServiceKey);
         Assert.Equal(ServiceLifetime.Singleton, client.Lifetime);

@@ -86,10 +86,23 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
             entries.AddRange(await CopyDocsAsync(copy, docs, cancellationToken));
             await heartbeat.RenewIfDueAsync();
         }
+        if (options.IncludeProxyCache)
+        {
+            // No row lists the cache's files (the proxy stores a file before it serves it), so the storage listing is
+            // what is copied; what the cache gains after the listing is simply not in this backup.
+            var cached = new List<string>();
+            await foreach (var path in blobs.ListAsync(ProxyCachePrefix, cancellationToken)) cached.Add(path);
+            cached.Sort(StringComparer.Ordinal);
+            foreach (var path in cached)
+            {
+                if (await copy.CachedFileAsync(path, cancellationToken) is { } entry) entries.Add(entry);
+                await heartbeat.RenewIfDueAsync();
+            }
+        }
 
         var manifest = new BackupManifest(BackupManifest.CurrentFormatVersion, id, ghostCrateVersion, started,
             new BackupDatabaseEntry(snapshot.Format, databaseFile, databaseFacts.Size, databaseFacts.Sha256, contents.Migrations),
-            contents.Counts, entries, key?.Describe());
+            contents.Counts, entries, key?.Describe(), options.IncludeProxyCache ? [BackupManifest.ProxyCache] : null);
         manifest = manifest with { FormatVersion = manifest.RequiredFormatVersion };
         await heartbeat.StopRenewingAsync();
         await writer.CommitAsync(manifest.ToJson(key), cancellationToken);
@@ -98,6 +111,9 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
             id, entries.Count, referenced, key is null ? "" : ", encrypted", (time.GetUtcNow() - started).TotalSeconds);
         return manifest;
     }
+
+    /// <summary>Where the proxy keeps its cached crate files (<see cref="BlobKey.ProxyCrateFile"/>).</summary>
+    public const string ProxyCachePrefix = "proxy/";
 
     private static async Task<BackupManifest?> NewestCompleteAsync(IBackupLocation location, CancellationToken cancellationToken)
     {

@@ -18,8 +18,19 @@ public sealed record BackupManifest(
     BackupDatabaseEntry Database,
     BackupCounts Counts,
     IReadOnlyList<BackupBlobEntry> Blobs,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BackupEncryption? Encryption = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BackupEncryption? Encryption = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Includes = null)
 {
+    /// <summary>
+    /// <see cref="Includes"/> when the backup holds the proxy's cached crate files (`backup create --include-proxy-cache`).
+    /// An optional part needs no new format version: its files are ordinary blobs that every reader verifies and
+    /// restores; the list only says which optional parts were asked for.
+    /// </summary>
+    public const string ProxyCache = "proxy-cache";
+
+    /// <summary>Whether `backup create` was asked to include the optional part <paramref name="part"/>.</summary>
+    public bool Has(string part) => Includes?.Contains(part, StringComparer.Ordinal) == true;
+
     /// <summary>
     /// Bumped when a reader of the previous format would misread a new manifest: version 2 adds encrypted files and
     /// blobs stored in an earlier backup. A backup that uses neither is still written as version 1, which older
@@ -102,6 +113,10 @@ public sealed record BackupBlobEntry(string Key, long Size, string Sha256, [prop
     /// <summary>A file of a version's rustdoc (docs/...), not a crate file.</summary>
     [JsonIgnore]
     public bool IsDocs => Key.StartsWith(Storage.BlobKey.DocsRoot, StringComparison.Ordinal);
+
+    /// <summary>A crate file of the proxy's cache (proxy/...), only in a backup made with --include-proxy-cache.</summary>
+    [JsonIgnore]
+    public bool IsProxyCache => Key.StartsWith(BackupCreator.ProxyCachePrefix, StringComparison.Ordinal);
 }
 
 /// <summary>Counts read from the snapshot, printed by list and restore.</summary>

@@ -12,9 +12,17 @@ public sealed record RestoreReport(BackupManifest Manifest, int BlobsRestored, l
 /// it is the one atomic step (a rename), so a restore interrupted midway leaves a target with no database, which no
 /// server starts on, instead of a database whose rows point at blobs that were never copied. Derived state is not
 /// copied: index files are rendered from the rows and the index caches start empty in the new server.
+/// The blobs are written as one batch, several at a time, and made durable once (<see cref="IBlobBatch.FlushAsync"/>)
+/// before the database is installed, rather than synced file by file.
 /// </summary>
-public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup database, IDatabase schema, IBlobStore blobs, ILogger<BackupRestorer> logger)
+public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup database, IDatabase schema, IBlobStore blobs, IBlobBatchStore batches, ILogger<BackupRestorer> logger)
 {
+    /// <summary>
+    /// Blob copies in flight at once: enough to overlap the latency of S3 requests and of small-file writes, bounded so
+    /// a restore neither opens thousands of streams nor exhausts the S3 client's connection pool.
+    /// </summary>
+    public const int CopyParallelism = 8;
+
     public Task<RestoreReport> RestoreAsync(IBackupReader backup, bool force, CancellationToken cancellationToken) =>
         RestoreAsync(backup, force, keys: null, cancellationToken);
 
@@ -34,14 +42,18 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             if (!force && (existing is not null || existingBlob is not null))
                 throw new BackupException($"the target is not empty ({existing ?? $"storage holds {existingBlob}"}); nothing was restored (use --force to replace it)");
 
-            long bytes = 0;
-            foreach (var blob in manifest.Blobs)
+            var batch = batches.StartBatch();
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = CopyParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(manifest.Blobs, parallel, async (blob, token) =>
             {
-                await using var stream = await BackupFiles.OpenAsync(backup, blob, verification.Key, cancellationToken)
+                await using var stream = await BackupFiles.OpenAsync(backup, blob, verification.Key, token)
                     ?? throw new BackupException($"{blob.File}: disappeared from the backup during the restore");
-                await blobs.PutAsync(BlobKey.FromPath(blob.Key), stream, BlobPutMode.Overwrite, cancellationToken);
-                bytes += blob.Size;
-            }
+                await batch.PutAsync(BlobKey.FromPath(blob.Key), stream, token);
+            });
+            // The database is what makes the target a registry: it goes in only once every blob its rows point at is
+            // durable, so a crash before this line leaves storage without a database (refused without --force).
+            await batch.FlushAsync(cancellationToken);
+            var bytes = manifest.Blobs.Sum(b => b.Size);
 
             await database.InstallAsync(new DatabaseSnapshot(manifest.Database.Format, BackupVerifier.ScratchDatabase(scratch.FullName, manifest)), force, cancellationToken);
             // A backup from an older GhostCrate restores into this one's schema.

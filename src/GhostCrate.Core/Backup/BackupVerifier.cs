@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GhostCrate.Core.Backup.Encryption;
 
 namespace GhostCrate.Core.Backup;
@@ -56,14 +57,17 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
         }
 
         var listed = manifest.Files().GroupBy(f => f.Where, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var found = new Dictionary<string, FileFacts>(StringComparer.Ordinal);
-        var unreadable = new List<BackupProblem>();
-        async Task MeasureAsync(string where, BackupFileEntry? entry, Stream? stream, Stream? copy)
+        // Files are measured several at a time (as the restore copies them): most are small crate files, where the
+        // cost is the open and read latency of each, not the hashing.
+        var found = new ConcurrentDictionary<string, FileFacts>(StringComparer.Ordinal);
+        var unreadable = new ConcurrentBag<BackupProblem>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = BackupRestorer.CopyParallelism, CancellationToken = cancellationToken };
+        async Task MeasureAsync(string where, BackupFileEntry? entry, Stream? stream, Stream? copy, CancellationToken token)
         {
             if (stream is null) return;
             try
             {
-                await using (stream) found[where] = await FileFacts.CopyAsync(stream, copy, cancellationToken);
+                await using (stream) found[where] = await FileFacts.CopyAsync(stream, copy, token);
             }
             catch (BackupException ex)
             {
@@ -71,28 +75,28 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
             }
         }
 
-        await foreach (var path in backup.ListFilesAsync(cancellationToken))
+        var stored = new List<string>();
+        await foreach (var path in backup.ListFilesAsync(cancellationToken)) stored.Add(path);
+        await Parallel.ForEachAsync(stored, parallel, async (path, token) =>
         {
             // An unlisted file is only reported, never decrypted: it is measured as stored.
             var entry = listed.GetValueOrDefault(path);
-            var stream = entry is null ? await backup.OpenReadAsync(path, cancellationToken) : await BackupFiles.OpenAsync(backup, entry, key, cancellationToken);
+            var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
             if (path == manifest.Database.File)
             {
                 await using var copy = File.Create(ScratchDatabase(scratchFolder, manifest));
-                await MeasureAsync(path, entry, stream, copy);
+                await MeasureAsync(path, entry, stream, copy, token);
             }
             else
             {
-                await MeasureAsync(path, entry, stream, null);
+                await MeasureAsync(path, entry, stream, null, token);
             }
-        }
-        foreach (var entry in listed.Values.Where(e => e.StoredIn is not null))
-        {
-            await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, cancellationToken), null);
-        }
+        });
+        await Parallel.ForEachAsync(listed.Values.Where(e => e.StoredIn is not null), parallel, async (entry, token) =>
+            await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, token), null, token));
 
         var failed = unreadable.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
-        var problems = unreadable.Concat(ManifestCheck.Files(manifest, found).Where(p => !failed.Contains(p.Path))).ToList();
+        var problems = unreadable.OrderBy(p => p.Path, StringComparer.Ordinal).Concat(ManifestCheck.Files(manifest, found).Where(p => !failed.Contains(p.Path))).ToList();
         if (deep && problems.Count == 0)
         {
             var contents = await snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), cancellationToken);

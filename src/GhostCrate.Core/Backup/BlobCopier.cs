@@ -3,8 +3,12 @@ using GhostCrate.Core.Storage;
 
 namespace GhostCrate.Core.Backup;
 
-/// <summary>How `backup create` runs: encrypted with a key from <paramref name="Encryption"/> (null: not encrypted), and whether it may reference the target's previous backup.</summary>
-public sealed record BackupCreateOptions(BackupKeySource? Encryption, bool Incremental);
+/// <summary>
+/// How `backup create` runs: encrypted with a key from <paramref name="Encryption"/> (null: not encrypted), whether it
+/// may reference the target's previous backup, and whether it also copies the proxy's cached crate files (off by
+/// default: they are fetched again from upstream on demand, but an air-gapped or upstream-less restore needs them).
+/// </summary>
+public sealed record BackupCreateOptions(BackupKeySource? Encryption, bool Incremental, bool IncludeProxyCache = false);
 
 /// <summary>
 /// Puts one blob into the backup being written: copied (encrypted when there is a key), or, when the previous backup at
@@ -42,6 +46,27 @@ internal sealed class BlobCopier(IBackupWriter writer, IBlobStore blobs, BackupK
             if (measured.Size == earlier.Size && measured.Sha256 == earlier.Sha256) return earlier;
         }
         await using var blob = await OpenAsync(docs, key, cancellationToken);
+        var facts = await BackupFiles.AddAsync(writer, BackupPaths.BlobFile(path), blob.Stream, encryptionKey, cancellationToken);
+        return new BackupBlobEntry(path, facts.Size, facts.Sha256);
+    }
+
+    /// <summary>
+    /// A proxy-cached crate file, listed from storage: hashed first and referenced only when the bytes are equal, like a
+    /// docs file. Null when it vanished since the listing (the cache may drop a file at any time; the next backup has
+    /// it again if it comes back).
+    /// </summary>
+    public async Task<BackupBlobEntry?> CachedFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var key = BlobKey.FromPath(path);
+        if (bases.TryGetValue(path, out var earlier))
+        {
+            await using var existing = await blobs.OpenReadAsync(key, cancellationToken);
+            if (existing is null) return null;
+            var measured = await FileFacts.MeasureAsync(existing.Stream, cancellationToken);
+            if (measured.Size == earlier.Size && measured.Sha256 == earlier.Sha256) return earlier;
+        }
+        await using var blob = await blobs.OpenReadAsync(key, cancellationToken);
+        if (blob is null) return null;
         var facts = await BackupFiles.AddAsync(writer, BackupPaths.BlobFile(path), blob.Stream, encryptionKey, cancellationToken);
         return new BackupBlobEntry(path, facts.Size, facts.Sha256);
     }

@@ -49,13 +49,13 @@ public static class BackupCommands
 
     private static async Task<int> CreateAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
-        args.EnsureOnly("--to", "--encrypt-key-file", "--passphrase-env", "--full", "--data-dir", "--config");
-        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--data-dir DIR] [--config FILE]");
+        args.EnsureOnly("--to", "--encrypt-key-file", "--passphrase-env", "--full", "--include-proxy-cache", "--data-dir", "--config");
+        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--include-proxy-cache] [--data-dir DIR] [--config FILE]");
         var keys = Keys(args, "--encrypt-key-file", settings);
         await using var services = ToolServices.Build(settings);
         await EnsureRegistryExistsAsync(services, settings);
         using var target = Target.Of(to, settings);
-        var options = new BackupCreateOptions(keys, Incremental: !args.Has("--full") && settings.Backup.Incremental);
+        var options = new BackupCreateOptions(keys, Incremental: !args.Has("--full") && settings.Backup.Incremental, IncludeProxyCache: args.Has("--include-proxy-cache"));
         var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(target.Location, BuildInfo.Version, options, CancellationToken.None);
         var referenced = manifest.Blobs.Where(b => b.StoredIn is not null).ToList();
         // The backup alone on the last line, so `B=$(ghostcrate backup create --to DIR | tail -n1)` works.
@@ -188,7 +188,8 @@ public static class BackupCommands
     private static string Files(IReadOnlyList<BackupBlobEntry> blobs)
     {
         var docs = blobs.Count(b => b.IsDocs);
-        return $"{blobs.Count - docs} crate files, {docs} docs files";
+        var cached = blobs.Count(b => b.IsProxyCache);
+        return $"{blobs.Count - docs - cached} crate files, {docs} docs files" + (cached > 0 ? $", {cached} proxy-cached crate files" : "");
     }
 
     private static string Size(BackupManifest manifest) => ByteSize.Format(manifest.Database.Size + manifest.Blobs.Sum(b => b.Size));

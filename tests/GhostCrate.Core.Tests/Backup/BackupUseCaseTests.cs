@@ -87,10 +87,47 @@ public sealed class BackupUseCaseTests
         Assert.Empty(ManifestCheck.Contents(manifest, await db.ReadAsync(new DatabaseSnapshot("sqlite", "x"), Ct)));
 
         var target = new MemoryBlobStore();
-        var report = await new BackupRestorer(new BackupVerifier(db), db, db, target, NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
+        var report = await new BackupRestorer(new BackupVerifier(db), db, db, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
         Assert.Equal(3, report.BlobsRestored);
         Assert.Equal([11, 12], target.Blobs["docs/a/1.0.0/g2/static.files/main.js"]);
         Assert.Equal(["crates/a/a-1.0.0.crate", "docs/a/1.0.0/g2/a/index.html", "docs/a/1.0.0/g2/static.files/main.js"], target.Blobs.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_proxy_cache_is_backed_up_only_when_asked_recorded_in_the_manifest_verified_and_restored()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        _blobs.Blobs["proxy/crates-io/x/x-1.0.0.crate"] = [14, 15];
+        _blobs.Blobs["proxy/crates-io/y/y-2.0.0.crate"] = [16];
+        var db = Database(Version("a", "1.0.0", CrateA));
+
+        var without = await Creator(db).CreateAsync(_location, "test", Ct);
+        Assert.Null(without.Includes);
+        Assert.False(without.Has(BackupManifest.ProxyCache));
+        Assert.Equal(["crates/a/a-1.0.0.crate"], without.Blobs.Select(b => b.Key));
+
+        var with = await Creator(db).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: false, IncludeProxyCache: true), Ct);
+        Assert.True(with.Has(BackupManifest.ProxyCache));
+        Assert.Equal(["crates/a/a-1.0.0.crate", "proxy/crates-io/x/x-1.0.0.crate", "proxy/crates-io/y/y-2.0.0.crate"], with.Blobs.Select(b => b.Key));
+        Assert.Equal(new BackupBlobEntry("proxy/crates-io/x/x-1.0.0.crate", 2, Sha([14, 15])), with.Blobs[1]);
+        Assert.True(with.Blobs[1].IsProxyCache);
+        var backup = _location.Backups[with.Id];
+        Assert.True(BackupManifest.Parse(backup.Files[BackupManifest.FileName]).Has(BackupManifest.ProxyCache));
+
+        // A flipped byte in a cached file fails verify, naming it; the intact backup restores the cache.
+        var verifier = new BackupVerifier(db);
+        Assert.True((await verifier.VerifyAsync(backup, deep: true, Ct)).Ok);
+        var good = backup.Files["blobs/proxy/crates-io/x/x-1.0.0.crate"];
+        backup.Files["blobs/proxy/crates-io/x/x-1.0.0.crate"] = [14, 99];
+        var damaged = await verifier.VerifyAsync(backup, deep: true, Ct);
+        Assert.Equal("blobs/proxy/crates-io/x/x-1.0.0.crate", Assert.Single(damaged.Problems).Path);
+        backup.Files["blobs/proxy/crates-io/x/x-1.0.0.crate"] = good;
+
+        var target = new MemoryBlobStore();
+        var report = await new BackupRestorer(verifier, db, db, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
+        Assert.Equal(3, report.BlobsRestored);
+        Assert.Equal([14, 15], target.Blobs["proxy/crates-io/x/x-1.0.0.crate"]);
+        Assert.Equal([16], target.Blobs["proxy/crates-io/y/y-2.0.0.crate"]);
     }
 
     [Fact]
@@ -133,7 +170,7 @@ public sealed class BackupUseCaseTests
 
         // A restore with the wrong key touches nothing; with the right one the plaintext comes back.
         var target = new MemoryBlobStore();
-        var restorer = new BackupRestorer(verifier, db, db, target, NullLogger<BackupRestorer>.Instance);
+        var restorer = new BackupRestorer(verifier, db, db, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance);
         await Assert.ThrowsAsync<BackupException>(() => restorer.RestoreAsync(backup, force: false, BackupKeySource.FromKeyFile(WriteKeyFile(RandomNumberGenerator.GetBytes(32))), Ct));
         Assert.Empty(target.Blobs);
         Assert.Equal(0, db.Installs);
@@ -219,7 +256,7 @@ public sealed class BackupUseCaseTests
         Assert.StartsWith("pruned: keeps 1 file(s)", listed.Single(l => l.Id == full.Id).Problem, StringComparison.Ordinal);
 
         var target = new MemoryBlobStore();
-        var restorer = new BackupRestorer(new BackupVerifier(db2), db2, db2, target, NullLogger<BackupRestorer>.Instance);
+        var restorer = new BackupRestorer(new BackupVerifier(db2), db2, db2, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance);
         var restored = await restorer.RestoreAsync(_location.Backups[third.Id], force: false, Ct);
         Assert.Equal(2, restored.BlobsRestored);
         Assert.Equal(CrateA, target.Blobs["crates/a/a-1.0.0.crate"]);
@@ -256,7 +293,7 @@ public sealed class BackupUseCaseTests
         var target = new MemoryBlobStore();
         var targetDb = Database(Version("a", "1.0.0", CrateA));
 
-        var restorer = new BackupRestorer(new BackupVerifier(targetDb), targetDb, targetDb, target, NullLogger<BackupRestorer>.Instance);
+        var restorer = new BackupRestorer(new BackupVerifier(targetDb), targetDb, targetDb, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance);
         var ex = await Assert.ThrowsAsync<BackupException>(() => restorer.RestoreAsync(backup, force: false, Ct));
         Assert.Contains("blobs/crates/a/a-1.0.0.crate", ex.Message, StringComparison.Ordinal);
         Assert.Empty(target.Blobs);
@@ -273,7 +310,7 @@ public sealed class BackupUseCaseTests
         var target = new MemoryBlobStore();
         target.Blobs["crates/old/old-1.0.0.crate"] = [0];
         var targetDb = Database(Version("a", "1.0.0", CrateA));
-        var restorer = new BackupRestorer(new BackupVerifier(targetDb), targetDb, targetDb, target, NullLogger<BackupRestorer>.Instance);
+        var restorer = new BackupRestorer(new BackupVerifier(targetDb), targetDb, targetDb, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance);
 
         var ex = await Assert.ThrowsAsync<BackupException>(() => restorer.RestoreAsync(backup, force: false, Ct));
         Assert.Contains("not empty", ex.Message, StringComparison.Ordinal);
@@ -364,6 +401,85 @@ public sealed class BackupUseCaseTests
         report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, time, Ct);
         Assert.Equal([killed.Id], report.Deleted);
         Assert.Equal([complete.Id], _location.Backups.Keys);
+    }
+
+    [Fact]
+    public async Task A_restore_copies_blobs_several_at_a_time_and_makes_them_durable_once_before_the_database()
+    {
+        var versions = Enumerable.Range(1, 3 * BackupRestorer.CopyParallelism).Select(n =>
+        {
+            var bytes = new[] { (byte)n, (byte)(n + 1) };
+            _blobs.Blobs[$"crates/c{n}/c{n}-1.0.0.crate"] = bytes;
+            return Version($"c{n}", "1.0.0", bytes);
+        }).ToArray();
+        var db = Database(versions);
+        await Creator(db).CreateAsync(_location, "test", Ct);
+        var backup = Assert.Single(_location.Backups.Values);
+
+        var target = new MemoryBlobStore();
+        var batches = new RecordingBatchStore(target, () => db.Installs);
+        var report = await new BackupRestorer(new BackupVerifier(db), db, db, target, batches, NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
+
+        Assert.Equal(versions.Length, report.BlobsRestored);
+        Assert.Equal(BackupRestorer.CopyParallelism, batches.MostInFlight); // the gate opened only once 8 puts were in flight, and never more
+        Assert.Equal([versions.Length], batches.PutsSeenAtFlush);       // one flush, after every put
+        Assert.Equal([0], batches.InstallsSeenAtFlush);                   // and before the database went in
+        Assert.Equal(1, db.Installs);
+        Assert.Equal(versions.Length, target.Blobs.Count);
+    }
+
+    [Fact]
+    public async Task A_restore_whose_final_flush_fails_installs_no_database()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db = Database(Version("a", "1.0.0", CrateA));
+        await Creator(db).CreateAsync(_location, "test", Ct);
+        var target = new MemoryBlobStore();
+        var batches = new RecordingBatchStore(target, () => db.Installs, gateAt: 1) { FlushError = new IOException("disk full") };
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => new BackupRestorer(new BackupVerifier(db), db, db, target, batches, NullLogger<BackupRestorer>.Instance)
+            .RestoreAsync(Assert.Single(_location.Backups.Values), force: false, Ct));
+        Assert.Equal("disk full", ex.Message);
+        Assert.Equal(0, db.Installs);
+    }
+
+    /// <summary>
+    /// A batch that holds every put until <c>gateAt</c> puts are in flight at once (a restore that copies one blob at a
+    /// time never gets there and fails at the deadline), and records what it saw at the flush.
+    /// </summary>
+    private sealed class RecordingBatchStore(MemoryBlobStore store, Func<int> installs, int gateAt = BackupRestorer.CopyParallelism) : IBlobBatchStore, IBlobBatch
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inFlight;
+        private int _puts;
+        private int _most;
+
+        public int MostInFlight => Volatile.Read(ref _most);
+        public List<int> PutsSeenAtFlush { get; } = [];
+        public List<int> InstallsSeenAtFlush { get; } = [];
+        public Exception? FlushError { get; init; }
+
+        public IBlobBatch StartBatch() => this;
+
+        public async Task PutAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            for (var most = Volatile.Read(ref _most); now > most && Interlocked.CompareExchange(ref _most, now, most) != most; most = Volatile.Read(ref _most))
+            {
+            }
+            if (now >= gateAt) _gate.TrySetResult();
+            await _gate.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await store.PutAsync(key, content, BlobPutMode.Overwrite, cancellationToken);
+            Interlocked.Increment(ref _puts);
+            Interlocked.Decrement(ref _inFlight);
+        }
+
+        public Task FlushAsync(CancellationToken cancellationToken)
+        {
+            PutsSeenAtFlush.Add(Volatile.Read(ref _puts));
+            InstallsSeenAtFlush.Add(installs());
+            return FlushError is null ? Task.CompletedTask : Task.FromException(FlushError);
+        }
     }
 
     /// <summary>Blob reads that stop at chosen keys until the test lets them through.</summary>

@@ -1,0 +1,42 @@
+namespace GhostCrate.Core.Storage;
+
+/// <summary>
+/// Port for writing many blobs whose durability is settled once, at the end, instead of per blob (a restore). A
+/// file-system put fsyncs its file and its folder before it returns, which is right for a publish (the row commits
+/// next) but makes a restore of many small crate files cost two disk syncs each; a batch syncs once in
+/// <see cref="IBlobBatch.FlushAsync"/>, before anything that depends on the blobs (the restored database) is installed.
+/// </summary>
+public interface IBlobBatchStore
+{
+    IBlobBatch StartBatch();
+}
+
+/// <summary>Blobs written together; nothing is promised durable before <see cref="FlushAsync"/> returns.</summary>
+public interface IBlobBatch
+{
+    /// <summary>
+    /// Stores <paramref name="content"/> under <paramref name="key"/>, replacing any object there. Readers see the old
+    /// object or the whole new one; safe to call concurrently for different keys.
+    /// </summary>
+    Task PutAsync(BlobKey key, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Makes every put of this batch durable; call after the last put has returned.</summary>
+    Task FlushAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A batch over a store whose puts are already durable when they return (S3: a successful PUT is stored, see
+/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html#ConsistencyModel), so there is nothing left to flush.
+/// </summary>
+public sealed class DurablePutsBatchStore(IBlobStore store) : IBlobBatchStore
+{
+    public IBlobBatch StartBatch() => new Batch(store);
+
+    private sealed class Batch(IBlobStore store) : IBlobBatch
+    {
+        public Task PutAsync(BlobKey key, Stream content, CancellationToken cancellationToken) =>
+            store.PutAsync(key, content, BlobPutMode.Overwrite, cancellationToken);
+
+        public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

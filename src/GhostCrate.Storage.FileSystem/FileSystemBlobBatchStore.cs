@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using GhostCrate.Core.Storage;
+
+namespace GhostCrate.Storage.FileSystem;
+
+/// <summary>
+/// Batched writes into a <see cref="FileSystemBlobStore"/>'s folder: each file is written to a temp name and renamed
+/// into place (so readers never see half a file), but not fsynced one by one; <see cref="IBlobBatch.FlushAsync"/>
+/// makes all of them durable with one syncfs(2) of the file system (every file, folder and rename at once), or, where
+/// syncfs is unavailable, one fsync per written file and per folder.
+/// </summary>
+public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
+{
+    private const int CopyBufferSize = 128 * 1024;
+    private readonly BlobPaths _paths = new(rootPath);
+
+    public IBlobBatch StartBatch() => new Batch(_paths);
+
+    private sealed class Batch(BlobPaths paths) : IBlobBatch
+    {
+        private readonly ConcurrentDictionary<string, byte> _files = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, byte> _folders = new(StringComparer.Ordinal);
+
+        public async Task PutAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
+        {
+            var target = paths.Resolve(key.Path);
+            Directory.CreateDirectory(paths.TempFolder);
+            var temp = Path.Combine(paths.TempFolder, $"{Guid.NewGuid():N}.partial");
+            try
+            {
+                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous))
+                {
+                    await content.CopyToAsync(file, CopyBufferSize, cancellationToken);
+                }
+                var folder = Path.GetDirectoryName(target)!;
+                Directory.CreateDirectory(folder);
+                File.Move(temp, target, overwrite: true); // rename(2): atomic replace
+                _files.TryAdd(target, 0);
+                _folders.TryAdd(folder, 0);
+            }
+            finally
+            {
+                File.Delete(temp); // gone after the rename; a leftover after a failure
+            }
+        }
+
+        public Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (LinuxNative.TrySyncFileSystem(paths.Root)) return Task.CompletedTask;
+            foreach (var file in _files.Keys)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite);
+                RandomAccess.FlushToDisk(handle);
+            }
+            foreach (var folder in _folders.Keys) LinuxNative.TryFlushDirectory(folder);
+            return Task.CompletedTask;
+        }
+    }
+}
