@@ -28,9 +28,18 @@ public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
             var temp = Path.Combine(paths.TempFolder, $"{Guid.NewGuid():N}.partial");
             try
             {
+                // Replacing a file that is already there (`restore --force` over a registry): its old bytes are durable
+                // and the old database may still point at them until the restore ends, so the new bytes are made
+                // durable before the rename instead of at the batch's flush; a power cut must not leave it empty.
+                var replacing = File.Exists(target);
                 await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous))
                 {
                     await content.CopyToAsync(file, CopyBufferSize, cancellationToken);
+                    if (replacing)
+                    {
+                        await file.FlushAsync(cancellationToken);
+                        file.Flush(flushToDisk: true);
+                    }
                 }
                 var folder = Path.GetDirectoryName(target)!;
                 Directory.CreateDirectory(folder);
