@@ -88,7 +88,7 @@ pids+=("$backup_pid")
 busy="$(replay "$duration")"
 wait "$backup_pid"
 during_ms=$(( $(now_ms) - during_start ))
-stop_pid "$gc_pid"
+kill "$gc_pid" 2>/dev/null || true; wait "$gc_pid" 2>/dev/null || true
 cut -d' ' -f1-3 /proc/loadavg > "$run/load-after.txt"
 
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
