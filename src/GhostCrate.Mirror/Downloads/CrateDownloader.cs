@@ -43,9 +43,15 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             return Finish(new DownloadOutcome(request, DownloadStatus.Present, new FileInfo(final).Length, request.Cksum, 0, TimeSpan.Zero, 0, null));
 
         var part = request.PartialPath ?? layout.PartialFile(request.Name, request.Version);
-        // Every .crate shares one partial folder: one mkdir per folder and run, not one per file.
+        // Every .crate shares one partial folder: one mkdir per folder and run, not one per file. The folder is
+        // remembered only after it exists, so a parallel download of the same folder never opens a file in it before
+        // (it creates the folder again instead, which is harmless).
         var partialDir = Path.GetDirectoryName(part)!;
-        if (_partialDirs.TryAdd(partialDir, true)) Directory.CreateDirectory(partialDir);
+        if (!_partialDirs.ContainsKey(partialDir))
+        {
+            Directory.CreateDirectory(partialDir);
+            _partialDirs.TryAdd(partialDir, true);
+        }
         var attempt = 0;
         while (true)
         {
