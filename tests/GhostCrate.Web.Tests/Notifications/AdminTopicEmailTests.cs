@@ -66,7 +66,6 @@ public sealed class AdminTopicEmailTests
     {
         var mail = MailDev.Shared();
         var settings = mail.Settings(PublicUrl);
-        settings["Jobs:PollInterval"] = "00:00:00.100";
         settings["Publishing:HoldTyposquats"] = "true";
         await using var app = await TestApp.StartAsync(settings);
         var admin = await AdminEmailAsync(app);

@@ -24,7 +24,6 @@ public sealed class BackupEmailTests : IDisposable
         var target = Path.Combine(_root, "backups");
         await File.WriteAllTextAsync(target, "in the way");
         var settings = mail.Settings(PublicUrl);
-        settings["Jobs:PollInterval"] = "00:00:00.100";
         settings["Backup:Target"] = target;
         await using var app = await TestApp.StartAsync(settings);
         var adminClient = app.Client(TestApp.AdminToken);

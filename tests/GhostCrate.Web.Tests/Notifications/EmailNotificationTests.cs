@@ -22,7 +22,6 @@ public sealed class EmailNotificationTests
     private static Dictionary<string, string?> Settings(MailDev mail, Dictionary<string, string?>? extra = null)
     {
         var settings = mail.Settings(PublicUrl);
-        settings["Jobs:PollInterval"] = "00:00:00.100";
         foreach (var (k, v) in extra ?? []) settings[k] = v;
         return settings;
     }

@@ -23,7 +23,6 @@ public sealed class FollowEmailTests
     private static Dictionary<string, string?> Settings(MailDev mail)
     {
         var settings = mail.Settings(PublicUrl);
-        settings["Jobs:PollInterval"] = "00:00:00.100";
         settings["Registry:AuthRequired"] = "true";
         return settings;
     }

@@ -23,7 +23,6 @@ public sealed class NewerEventEmailTests
     private static Dictionary<string, string?> Settings(MailDev mail)
     {
         var settings = mail.Settings(PublicUrl);
-        settings["Jobs:PollInterval"] = "00:00:00.100";
         settings["Webhooks:AllowedCidrs:0"] = "127.0.0.1/32";
         return settings;
     }

@@ -25,7 +25,6 @@ public sealed class NotificationMetricsTests
         if (!Promtool.IsInstalled) Assert.Skip(Promtool.SkipReason);
         var mail = MailDev.Shared();
         var settings = mail.Settings("https://crates.example.test");
-        settings["Jobs:PollInterval"] = "00:00:00.100";
         settings["Webhooks:AllowedCidrs:0"] = "127.0.0.1/32";
         settings["Webhooks:RetrySchedule:0"] = "00:00:00";
         settings["Webhooks:RetrySchedule:1"] = "00:00:00";

@@ -49,6 +49,8 @@ public sealed class MailDev
         ["Email:User"] = User,
         ["Email:Password"] = Password,
         ["Email:From"] = "GhostCrate <registry@crates.example.test>",
+        // Every email is a job on the queue: poll it often, so a test waits for the message, not for the poll.
+        ["Jobs:PollInterval"] = "00:00:00.100",
     };
 
     /// <summary>Every message received for <paramref name="address"/>, oldest first.</summary>
