@@ -40,10 +40,16 @@ public abstract class FollowStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
         // A deleted crate has no owner rows left: its event names the organizations that owned it.
         Assert.Empty(await follows.OrgFollowerIdsAsync("gone-crate", [], Ct));
         Assert.Equal([bob.Id, carol.Id], await follows.OrgFollowerIdsAsync("gone-crate", ["ACME", "beta", "nobody"], Ct));
+        // The pages' one-row checks agree with the lists.
+        Assert.True(await follows.FollowsCrateAsync(bob.Id, "follow-me", Ct));
+        Assert.False(await follows.FollowsCrateAsync(carol.Id, "follow-me", Ct));
+        Assert.True(await follows.FollowsOrgAsync(carol.Id, "acme", Ct));
+        Assert.False(await follows.FollowsOrgAsync(bob.Id, "acme", Ct));
 
         Assert.True(await follows.UnfollowCrateAsync(bob.Id, "follow-me", Ct));
         Assert.False(await follows.UnfollowCrateAsync(bob.Id, "follow-me", Ct));
         Assert.Empty(await follows.CrateFollowerIdsAsync("follow-me", Ct));
+        Assert.False(await follows.FollowsCrateAsync(bob.Id, "follow-me", Ct));
         Assert.True(await follows.UnfollowOrgAsync(bob.Id, beta.Id, Ct));
         Assert.False(await follows.UnfollowOrgAsync(bob.Id, beta.Id, Ct));
 

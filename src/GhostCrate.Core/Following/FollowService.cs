@@ -67,18 +67,12 @@ public sealed class FollowService(
     }
 
     /// <summary>For the pages' Follow/Unfollow button: whether a signed-in viewer follows the crate.</summary>
-    public async Task<bool> FollowsCrateAsync(Principal viewer, string name, CancellationToken cancellationToken)
-    {
-        var canonical = CrateName.Canonicalize(name);
-        return (await follows.ListAsync(viewer.UserId, cancellationToken)).Crates.Any(c => CrateName.Canonicalize(c.Name) == canonical);
-    }
+    public Task<bool> FollowsCrateAsync(Principal viewer, string name, CancellationToken cancellationToken) =>
+        follows.FollowsCrateAsync(viewer.UserId, CrateName.Canonicalize(name), cancellationToken);
 
     /// <summary>For the organization page's button.</summary>
-    public async Task<bool> FollowsOrgAsync(Principal viewer, string name, CancellationToken cancellationToken)
-    {
-        var canonical = OrganizationService.Canonical(name);
-        return (await follows.ListAsync(viewer.UserId, cancellationToken)).Orgs.Any(o => OrganizationService.Canonical(o.Name) == canonical);
-    }
+    public Task<bool> FollowsOrgAsync(Principal viewer, string name, CancellationToken cancellationToken) =>
+        follows.FollowsOrgAsync(viewer.UserId, OrganizationService.Canonical(name), cancellationToken);
 
     private static bool IsCrateName(string name) => name.Length is > 0 and <= 64 && name.All(CrateName.IsNameChar);
 }

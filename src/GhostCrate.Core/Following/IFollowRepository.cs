@@ -24,6 +24,12 @@ public interface IFollowRepository
 
     Task<FollowList> ListAsync(long userId, CancellationToken cancellationToken);
 
+    /// <summary>Whether the user follows the crate: one key lookup, for the crate page's button.</summary>
+    Task<bool> FollowsCrateAsync(long userId, string canonicalName, CancellationToken cancellationToken);
+
+    /// <summary>Whether the user follows the organization (by its canonical name), for the organization page's button.</summary>
+    Task<bool> FollowsOrgAsync(long userId, string canonicalName, CancellationToken cancellationToken);
+
     /// <summary>The users who follow the crate itself.</summary>
     Task<IReadOnlyList<long>> CrateFollowerIdsAsync(string canonicalName, CancellationToken cancellationToken);
 

@@ -46,6 +46,16 @@ internal sealed class FollowRepository(IDbConnectionFactory factory) : IFollowRe
                 [.. orgs.Select(o => new FollowedOrg(o.Name, UnixTime.FromMs(o.CreatedAt)))]);
         }, cancellationToken);
 
+    public Task<bool> FollowsCrateAsync(long userId, string canonicalName, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM crate_follows WHERE user_id = @userId AND canonical_name = @canonicalName",
+            new { userId, canonicalName }, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
+    public Task<bool> FollowsOrgAsync(long userId, string canonicalName, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM org_follows f JOIN organizations o ON o.id = f.org_id WHERE f.user_id = @userId AND o.name_canonical = @canonicalName",
+            new { userId, canonicalName }, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
     public Task<IReadOnlyList<long>> CrateFollowerIdsAsync(string canonicalName, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<long>>(async connection =>
             (await connection.QueryAsync<long>(new CommandDefinition(
