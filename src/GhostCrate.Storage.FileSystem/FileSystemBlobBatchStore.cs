@@ -14,8 +14,13 @@ public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
     private const int CopyBufferSize = 128 * 1024;
     private readonly BlobPaths _paths = new(rootPath);
 
-    public IBlobBatch StartBatch() => new Batch(_paths);
+    public IBlobBatch StartBatch()
+    {
+        Directory.CreateDirectory(_paths.TempFolder);
+        return new Batch(_paths);
+    }
 
+    /// <remarks>A batch makes each folder once (a restore writes tens of thousands of files into a few thousand).</remarks>
     private sealed class Batch(BlobPaths paths) : IBlobBatch
     {
         private readonly ConcurrentDictionary<string, byte> _files = new(StringComparer.Ordinal);
@@ -24,7 +29,6 @@ public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
         public async Task PutAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
         {
             var target = paths.Resolve(key.Path);
-            Directory.CreateDirectory(paths.TempFolder);
             var temp = Path.Combine(paths.TempFolder, $"{Guid.NewGuid():N}.partial");
             try
             {
@@ -42,10 +46,14 @@ public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
                     }
                 }
                 var folder = Path.GetDirectoryName(target)!;
-                Directory.CreateDirectory(folder);
+                if (!_folders.ContainsKey(folder))
+                {
+                    // Remembered only once it exists: a parallel put into the same new folder makes it again instead.
+                    Directory.CreateDirectory(folder);
+                    _folders.TryAdd(folder, 0);
+                }
                 File.Move(temp, target, overwrite: true); // rename(2): atomic replace
                 _files.TryAdd(target, 0);
-                _folders.TryAdd(folder, 0);
             }
             finally
             {
