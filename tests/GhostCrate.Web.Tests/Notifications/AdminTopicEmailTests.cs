@@ -7,6 +7,8 @@ using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
+using static GhostCrate.Web.Tests.Support.MailTestUsers;
+
 namespace GhostCrate.Web.Tests.Notifications;
 
 /// <summary>
@@ -17,40 +19,6 @@ namespace GhostCrate.Web.Tests.Notifications;
 public sealed class AdminTopicEmailTests
 {
     private const string PublicUrl = "https://crates.example.test";
-
-    private static async Task<string> AdminEmailAsync(TestApp app)
-    {
-        var email = $"admin-{Guid.NewGuid():N}@example.test";
-        var repository = app.Services.GetRequiredService<IUserRepository>();
-        var admin = await repository.FindByNameAsync("admin", CancellationToken.None) ?? throw new InvalidOperationException("no admin user");
-        await repository.SetProfileAsync(admin.Id, email, "The Admin", CancellationToken.None);
-        return email;
-    }
-
-    private static async Task<(string Token, string Email)> UserWithEmailAsync(TestApp app, string name)
-    {
-        var email = $"{name}-{Guid.NewGuid():N}@example.test";
-        var users = app.Services.GetRequiredService<UserService>();
-        var created = await users.CreateUserAsync(name, "a long enough password", isAdmin: false, CancellationToken.None);
-        Assert.True(created.IsSuccess, created.Error?.Detail);
-        await app.Services.GetRequiredService<IUserRepository>().SetProfileAsync(created.Value!.Id, email, $"{name} tester", CancellationToken.None);
-        return ((await users.CreateTokenAsync(name, "ci", null, TokenScopes.Unrestricted, CancellationToken.None)).Value!.Secret, email);
-    }
-
-    private static async Task WaitForIdleQueueAsync(TestApp app) =>
-        await Eventually.TrueAsync(async () =>
-        {
-            var stats = (await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs"))).GetProperty("stats");
-            return stats.GetProperty("due").GetInt64() == 0 && stats.GetProperty("running").GetInt64() == 0;
-        }, "the job queue drains");
-
-    private static async Task<MimeMessage> WaitForSubjectAsync(MailDev mail, string address, string subject)
-    {
-        MimeMessage? found = null;
-        await Eventually.TrueAsync(async () => (found = (await mail.MessagesToAsync(address)).FirstOrDefault(m => m.Subject == subject)) is not null,
-            $"an email \"{subject}\" to {address} arrives", TimeSpan.FromSeconds(30));
-        return found!;
-    }
 
     private static async Task FailMirrorRunAsync(TestApp app, string error)
     {
@@ -84,16 +52,16 @@ public sealed class AdminTopicEmailTests
         // A typosquat, held: both emails reach the administrator, with the link to the approval queue.
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("acme_billing", "1.0.0").PublishBody(), olgaToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("acme-bililng", "1.0.0").PublishBody(), malloryToken)).StatusCode);
-        var held = await WaitForSubjectAsync(mail, admin, "acme-bililng 1.0.0 waits for your approval");
+        var held = await mail.WaitForSubjectAsync(admin, "acme-bililng 1.0.0 waits for your approval");
         Assert.Contains("mallory published the first version 1.0.0 of acme-bililng", held.TextBody, StringComparison.Ordinal);
         Assert.Contains($"{PublicUrl}/admin/held", held.TextBody, StringComparison.Ordinal);
         Assert.Contains($"href=\"{PublicUrl}/admin/held\"", held.HtmlBody, StringComparison.Ordinal);
-        var typosquat = await WaitForSubjectAsync(mail, admin, "acme-bililng looks like acme_billing");
+        var typosquat = await mail.WaitForSubjectAsync(admin, "acme-bililng looks like acme_billing");
         Assert.Contains("acme_billing (swapped)", typosquat.TextBody, StringComparison.Ordinal);
 
         // A failed mirror run (the run's record writes the event, as the server's mirror job does; its own job is never due here).
         await FailMirrorRunAsync(app, "disk full");
-        var failed = await WaitForSubjectAsync(mail, admin, "Mirror sync of /srv/mirror FAILED");
+        var failed = await mail.WaitForSubjectAsync(admin, "Mirror sync of /srv/mirror FAILED");
         Assert.Contains("Reason: disk full", failed.TextBody, StringComparison.Ordinal);
         Assert.Contains($"{PublicUrl}/admin/mirror", failed.TextBody, StringComparison.Ordinal);
 

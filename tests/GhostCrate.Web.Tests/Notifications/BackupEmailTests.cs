@@ -4,6 +4,8 @@ using GhostCrate.Core.Identity;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
+using static GhostCrate.Web.Tests.Support.MailTestUsers;
+
 namespace GhostCrate.Web.Tests.Notifications;
 
 /// <summary>
@@ -29,11 +31,9 @@ public sealed class BackupEmailTests : IDisposable
         var adminClient = app.Client(TestApp.AdminToken);
         // The seeded admin token's token.created email goes to whatever address the admin has when it is delivered:
         // let it be delivered (to nobody) before the admin gets an address, so only backup mail counts below.
-        await WaitForJobsToFinishAsync(adminClient);
+        await WaitForIdleQueueAsync(app);
         var users = app.Services.GetRequiredService<IUserRepository>();
-        var adminEmail = $"admin-{Guid.NewGuid():N}@example.test";
-        var admin = await users.FindByNameAsync("admin", CancellationToken.None);
-        await users.SetProfileAsync(admin!.Id, adminEmail, "The Admin", CancellationToken.None);
+        var adminEmail = await AdminEmailAsync(app);
         var userEmail = $"ursula-{Guid.NewGuid():N}@example.test";
         var ursula = await app.Services.GetRequiredService<UserService>().CreateUserAsync("ursula", "a long enough password", isAdmin: false, CancellationToken.None);
         await users.SetProfileAsync(ursula.Value!.Id, userEmail, null, CancellationToken.None);
@@ -53,9 +53,9 @@ public sealed class BackupEmailTests : IDisposable
         Assert.True(topics["backup.failed"]);
         Assert.False(topics["backup.succeeded"]);
         File.Delete(target);
-        await WaitForJobsToFinishAsync(adminClient);
+        await WaitForIdleQueueAsync(app);
         Assert.Equal(HttpStatusCode.Accepted, (await adminClient.PostAsync("/api/v1/admin/backups", null)).StatusCode);
-        await WaitForJobsToFinishAsync(adminClient);
+        await WaitForIdleQueueAsync(app);
         Assert.Single(await mail.MessagesToAsync(adminEmail));
         Assert.Equal(HttpStatusCode.OK, (await adminClient.PutAsJsonAsync("/api/v1/me/notifications", new { topics = new Dictionary<string, bool> { ["backup.succeeded"] = true } })).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await adminClient.PostAsync("/api/v1/admin/backups", null)).StatusCode);
@@ -65,23 +65,13 @@ public sealed class BackupEmailTests : IDisposable
         Assert.True(File.Exists(Path.Combine(target, id, "manifest.json")), subject);
 
         // Not an administrator: no backup mail, and no backup topics to choose from.
-        await WaitForJobsToFinishAsync(adminClient);
+        await WaitForIdleQueueAsync(app);
         // Her own token.created email is all she gets.
         Assert.Equal(["A new API token \"ci\" was created"], (await mail.MessagesToAsync(userEmail)).Select(m => m.Subject));
         var theirs = (await Json.ReadAsync(await app.Client(ursulaToken).GetAsync("/api/v1/me/notifications"))).GetProperty("topics").EnumerateArray()
             .Select(t => t.GetProperty("topic").GetString()).ToList();
         Assert.DoesNotContain("backup.failed", theirs);
         Assert.DoesNotContain("backup.succeeded", theirs);
-    }
-
-    /// <summary>Until no job is due or running (polled with a deadline), so that "nothing was sent" is an answer.</summary>
-    private static async Task WaitForJobsToFinishAsync(HttpClient admin)
-    {
-        await GhostCrate.Testing.Eventually.TrueAsync(async () =>
-        {
-            var stats = (await Json.ReadAsync(await admin.GetAsync("/api/v1/admin/jobs"))).GetProperty("stats");
-            return stats.GetProperty("due").GetInt64() == 0 && stats.GetProperty("running").GetInt64() == 0;
-        }, "the job queue did not drain", TimeSpan.FromSeconds(60));
     }
 
     public void Dispose()

@@ -8,6 +8,8 @@ using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
+using static GhostCrate.Web.Tests.Support.MailTestUsers;
+
 namespace GhostCrate.Web.Tests.Notifications;
 
 /// <summary>
@@ -24,31 +26,6 @@ public sealed class EmailNotificationTests
         var settings = mail.Settings(PublicUrl);
         foreach (var (k, v) in extra ?? []) settings[k] = v;
         return settings;
-    }
-
-    /// <summary>A user with an email address (set before anything can mail them) and an API token.</summary>
-    private static async Task<(string Token, string Email)> UserWithEmailAsync(TestApp app, string name, DateTimeOffset? tokenExpires = null)
-    {
-        var email = $"{name}-{Guid.NewGuid():N}@example.test";
-        var users = app.Services.GetRequiredService<UserService>();
-        var created = await users.CreateUserAsync(name, "a long enough password", isAdmin: false, CancellationToken.None);
-        Assert.True(created.IsSuccess, created.Error?.Detail);
-        await app.Services.GetRequiredService<IUserRepository>().SetProfileAsync(created.Value!.Id, email, $"{name} tester", CancellationToken.None);
-        var token = await users.CreateTokenAsync(name, "ci", tokenExpires, TokenScopes.Unrestricted, CancellationToken.None);
-        return (token.Value!.Secret, email);
-    }
-
-    /// <summary>Until no job is due or running (polled with a deadline), so that "nothing was sent" is an answer.</summary>
-    private static async Task WaitForIdleQueueAsync(TestApp app)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var stats = (await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs"))).GetProperty("stats");
-            if (stats.GetProperty("due").GetInt64() == 0 && stats.GetProperty("running").GetInt64() == 0) return;
-            Assert.True(DateTime.UtcNow < deadline, $"the job queue did not drain: {stats}");
-            await Task.Delay(50);
-        }
     }
 
     private static MimeMessage Subject(IEnumerable<MimeMessage> messages, string subject) =>

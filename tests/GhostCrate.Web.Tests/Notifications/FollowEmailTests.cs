@@ -8,6 +8,8 @@ using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
+using static GhostCrate.Web.Tests.Support.MailTestUsers;
+
 namespace GhostCrate.Web.Tests.Notifications;
 
 /// <summary>
@@ -27,33 +29,12 @@ public sealed class FollowEmailTests
         return settings;
     }
 
-    private static async Task<(string Token, string Email, Principal Principal)> UserWithEmailAsync(TestApp app, string name)
+    /// <summary>A user with an address and token (MailTestUsers), and the principal the service calls take.</summary>
+    private static async Task<(string Token, string Email, Principal Principal)> FollowerAsync(TestApp app, string name)
     {
-        var email = $"{name}-{Guid.NewGuid():N}@example.test";
-        var users = app.Services.GetRequiredService<UserService>();
-        var created = await users.CreateUserAsync(name, "a long enough password", isAdmin: false, CancellationToken.None);
-        Assert.True(created.IsSuccess, created.Error?.Detail);
-        var repository = app.Services.GetRequiredService<IUserRepository>();
-        await repository.SetProfileAsync(created.Value!.Id, email, $"{name} tester", CancellationToken.None);
-        var token = await users.CreateTokenAsync(name, "ci", null, TokenScopes.Unrestricted, CancellationToken.None);
-        return (token.Value!.Secret, email, Principal.ForSession((await repository.FindByIdAsync(created.Value!.Id, CancellationToken.None))!));
-    }
-
-    private static async Task WaitForIdleQueueAsync(TestApp app)
-    {
-        await Eventually.TrueAsync(async () =>
-        {
-            var stats = (await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs"))).GetProperty("stats");
-            return stats.GetProperty("due").GetInt64() == 0 && stats.GetProperty("running").GetInt64() == 0;
-        }, "the job queue drains");
-    }
-
-    private static async Task<MimeMessage> WaitForSubjectAsync(MailDev mail, string address, string subject)
-    {
-        MimeMessage? found = null;
-        await Eventually.TrueAsync(async () => (found = (await mail.MessagesToAsync(address)).FirstOrDefault(m => m.Subject == subject)) is not null,
-            $"an email \"{subject}\" to {address} arrives", TimeSpan.FromSeconds(30));
-        return found!;
+        var (token, email) = await UserWithEmailAsync(app, name);
+        var user = await app.Services.GetRequiredService<IUserRepository>().FindByNameAsync(name, CancellationToken.None);
+        return (token, email, Principal.ForSession(user!));
     }
 
     private static async Task OkAsync(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
@@ -71,9 +52,9 @@ public sealed class FollowEmailTests
         var mail = MailDev.Shared();
         await using var app = await TestApp.StartAsync(Settings(mail));
         var admin = app.Client(TestApp.AdminToken);
-        var (olgaToken, olga, olgaPrincipal) = await UserWithEmailAsync(app, "olga");
-        var (fredToken, fred, _) = await UserWithEmailAsync(app, "fred");
-        var (ginaToken, gina, _) = await UserWithEmailAsync(app, "gina");
+        var (olgaToken, olga, olgaPrincipal) = await FollowerAsync(app, "olga");
+        var (fredToken, fred, _) = await FollowerAsync(app, "fred");
+        var (ginaToken, gina, _) = await FollowerAsync(app, "gina");
 
         await PublishAsync(app, "follow-me", "1.0.0");
         await PublishAsync(app, "acme-tool", "1.0.0");
@@ -96,13 +77,13 @@ public sealed class FollowEmailTests
         // A release and a yank reach the follower; the owner who also follows gets one email, as owner.
         await PublishAsync(app, "follow-me", "1.1.0");
         await OkAsync(admin.DeleteAsync("/api/v1/crates/follow-me/1.1.0/yank"));
-        var published = await WaitForSubjectAsync(mail, fred, "follow-me 1.1.0 was published");
+        var published = await mail.WaitForSubjectAsync(fred, "follow-me 1.1.0 was published");
         Assert.Contains("because you follow follow-me", published.TextBody, StringComparison.Ordinal);
         Assert.Contains("/unsubscribe?token=", published.Headers["List-Unsubscribe"] ?? "", StringComparison.Ordinal);
-        await WaitForSubjectAsync(mail, fred, "follow-me 1.1.0 was yanked");
+        await mail.WaitForSubjectAsync(fred, "follow-me 1.1.0 was yanked");
         // The organization's follower hears of its crate's release.
         await PublishAsync(app, "acme-tool", "1.0.1");
-        await WaitForSubjectAsync(mail, gina, "acme-tool 1.0.1 was published");
+        await mail.WaitForSubjectAsync(gina, "acme-tool 1.0.1 was published");
 
         // gina is no member of acme: once the crate is restricted she may not read it, and hears nothing more.
         Assert.True((await app.Services.GetRequiredService<OwnerService>().SetRestrictedAsync("acme-tool", true, olgaPrincipal, default)).IsSuccess);
@@ -117,7 +98,7 @@ public sealed class FollowEmailTests
         await OkAsync(fredClient.PutAsJsonAsync("/api/v1/me/notifications", new { topics = new Dictionary<string, bool> { ["followed.crate.published"] = false } }));
         await PublishAsync(app, "follow-me", "1.2.0");
         await OkAsync(admin.DeleteAsync("/api/v1/crates/follow-me/1.0.0"), HttpStatusCode.NoContent);
-        var deleted = await WaitForSubjectAsync(mail, fred, "follow-me 1.0.0 was deleted");
+        var deleted = await mail.WaitForSubjectAsync(fred, "follow-me 1.0.0 was deleted");
         Assert.Contains("deleted version 1.0.0 of follow-me", deleted.TextBody, StringComparison.Ordinal);
         await WaitForIdleQueueAsync(app);
 

@@ -9,6 +9,8 @@ using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
+using static GhostCrate.Web.Tests.Support.MailTestUsers;
+
 namespace GhostCrate.Web.Tests.Notifications;
 
 /// <summary>
@@ -25,45 +27,6 @@ public sealed class NewerEventEmailTests
         var settings = mail.Settings(PublicUrl);
         settings["Webhooks:AllowedCidrs:0"] = "127.0.0.1/32";
         return settings;
-    }
-
-    private static async Task<(string Token, string Email)> UserWithEmailAsync(TestApp app, string name)
-    {
-        var email = $"{name}-{Guid.NewGuid():N}@example.test";
-        var users = app.Services.GetRequiredService<UserService>();
-        var created = await users.CreateUserAsync(name, "a long enough password", isAdmin: false, CancellationToken.None);
-        Assert.True(created.IsSuccess, created.Error?.Detail);
-        await app.Services.GetRequiredService<IUserRepository>().SetProfileAsync(created.Value!.Id, email, $"{name} tester", CancellationToken.None);
-        var token = await users.CreateTokenAsync(name, "ci", null, TokenScopes.Unrestricted, CancellationToken.None);
-        return (token.Value!.Secret, email);
-    }
-
-    private static async Task<string> AdminEmailAsync(TestApp app)
-    {
-        var email = $"admin-{Guid.NewGuid():N}@example.test";
-        var repository = app.Services.GetRequiredService<IUserRepository>();
-        var admin = await repository.FindByNameAsync("admin", CancellationToken.None) ?? throw new InvalidOperationException("no admin user");
-        await repository.SetProfileAsync(admin.Id, email, "The Admin", CancellationToken.None);
-        return email;
-    }
-
-    /// <summary>Until no job is due or running (polled with a deadline), so that "nothing else was sent" is an answer.</summary>
-    private static async Task WaitForIdleQueueAsync(TestApp app)
-    {
-        await Eventually.TrueAsync(async () =>
-        {
-            var stats = (await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs"))).GetProperty("stats");
-            return stats.GetProperty("due").GetInt64() == 0 && stats.GetProperty("running").GetInt64() == 0;
-        }, "the job queue drains");
-    }
-
-    /// <summary>The message with this subject to this address, once it arrived (polled with a deadline).</summary>
-    private static async Task<MimeMessage> WaitForSubjectAsync(MailDev mail, string address, string subject)
-    {
-        MimeMessage? found = null;
-        await Eventually.TrueAsync(async () => (found = (await mail.MessagesToAsync(address)).FirstOrDefault(m => m.Subject == subject)) is not null,
-            $"an email \"{subject}\" to {address} arrives", TimeSpan.FromSeconds(30));
-        return found!;
     }
 
     private static async Task OkAsync(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
@@ -99,7 +62,7 @@ public sealed class NewerEventEmailTests
         var file = new AdvisoryFile("crates/smallvec/RUSTSEC-2021-0003.md", AdvisoryEndpointTests.Smallvec);
         Assert.Empty((await advisories.SyncAsync([file], AdvisoryLimits.Default, CancellationToken.None)).Rejected);
 
-        var email = await WaitForSubjectAsync(mail, olga, "RUSTSEC-2021-0003 affects smallvec 1.6.0");
+        var email = await mail.WaitForSubjectAsync(olga, "RUSTSEC-2021-0003 affects smallvec 1.6.0");
         Assert.Contains("RUSTSEC-2021-0003 (CVE-2021-25900), a vulnerability (severity: critical), affects version 1.6.0 of smallvec", email.TextBody, StringComparison.Ordinal);
         Assert.Contains("Fixed in: >= 0.6.14, < 1.0.0, >= 1.6.1.", email.TextBody, StringComparison.Ordinal);
         Assert.Contains($"href=\"{PublicUrl}/crates/smallvec/1.6.0\"", email.HtmlBody, StringComparison.Ordinal);
@@ -113,7 +76,7 @@ public sealed class NewerEventEmailTests
         // A re-sync and the recompute after a publish announce nothing new; a newly published affected version does.
         Assert.Empty((await advisories.SyncAsync([file], AdvisoryLimits.Default, CancellationToken.None)).Rejected);
         await OkAsync(app.PublishAsync(CrateFileBuilder.Valid("smallvec", "1.5.0").PublishBody()));
-        await WaitForSubjectAsync(mail, olga, "RUSTSEC-2021-0003 affects smallvec 1.5.0");
+        await mail.WaitForSubjectAsync(olga, "RUSTSEC-2021-0003 affects smallvec 1.5.0");
         await WaitForIdleQueueAsync(app);
         var subjects = (await mail.MessagesToAsync(olga)).Select(m => m.Subject ?? "").Where(s => s.StartsWith("RUSTSEC", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         Assert.Equal(["RUSTSEC-2021-0003 affects smallvec 1.5.0", "RUSTSEC-2021-0003 affects smallvec 1.6.0"], subjects);
@@ -144,20 +107,20 @@ public sealed class NewerEventEmailTests
 
         var invitation = await Json.ReadAsync(await owner.PostAsJsonAsync("/api/v1/orgs/acme/invitations", new { user = "mia", role = "member" }));
         // The invitee hears of the invitation (user.invited) before answering it.
-        var invited = await WaitForSubjectAsync(mail, mia, "You are invited to join acme");
+        var invited = await mail.WaitForSubjectAsync(mia, "You are invited to join acme");
         Assert.Contains("olga invited you (mia) to join the organization acme as member.", invited.TextBody, StringComparison.Ordinal);
         Assert.Contains($"href=\"{PublicUrl}/orgs\"", invited.HtmlBody, StringComparison.Ordinal);
         await OkAsync(app.Client(miaToken).PostAsync($"/api/v1/me/invitations/{invitation.GetProperty("id").GetInt64()}/accept", null));
 
-        var joined = await WaitForSubjectAsync(mail, olga, "mia joined acme");
+        var joined = await mail.WaitForSubjectAsync(olga, "mia joined acme");
         Assert.Contains("mia joined the organization acme as member.", joined.TextBody, StringComparison.Ordinal);
         Assert.Contains($"href=\"{PublicUrl}/orgs/acme\"", joined.HtmlBody, StringComparison.Ordinal);
-        await WaitForSubjectAsync(mail, mia, "mia joined acme");
+        await mail.WaitForSubjectAsync(mia, "mia joined acme");
 
         // mia opts out; the role change still reaches the owner.
         await OkAsync(app.Client(miaToken).PutAsJsonAsync("/api/v1/me/notifications", new { topics = new Dictionary<string, bool> { ["org.member_changed"] = false } }));
         await OkAsync(owner.PutAsJsonAsync("/api/v1/orgs/acme/members/mia", new { role = "admin" }));
-        await WaitForSubjectAsync(mail, olga, "mia is now admin of acme");
+        await mail.WaitForSubjectAsync(olga, "mia is now admin of acme");
         await WaitForIdleQueueAsync(app);
         Assert.DoesNotContain(await mail.MessagesToAsync(mia), m => m.Subject == "mia is now admin of acme");
         // Another organization's owner hears nothing about acme.
@@ -177,10 +140,10 @@ public sealed class NewerEventEmailTests
         // show the proxy doing so); a second node's report of the same outage changes nothing.
         Assert.True(await circuits.RecordAsync("crates-io", down: true, "upstream `crates-io` did not answer within 10 s", DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.False(await circuits.RecordAsync("crates-io", down: true, "HTTP 503", DateTimeOffset.UtcNow, CancellationToken.None));
-        var down = await WaitForSubjectAsync(mail, adminEmail, "Proxy upstream crates-io is down");
+        var down = await mail.WaitForSubjectAsync(adminEmail, "Proxy upstream crates-io is down");
         Assert.Contains("did not answer within 10 s", down.TextBody, StringComparison.Ordinal);
         Assert.True(await circuits.RecordAsync("crates-io", down: false, null, DateTimeOffset.UtcNow, CancellationToken.None));
-        await WaitForSubjectAsync(mail, adminEmail, "Proxy upstream crates-io is back");
+        await mail.WaitForSubjectAsync(adminEmail, "Proxy upstream crates-io is back");
         await WaitForIdleQueueAsync(app);
         Assert.DoesNotContain(await mail.MessagesToAsync(olga), m => (m.Subject ?? "").Contains("upstream", StringComparison.Ordinal));
 

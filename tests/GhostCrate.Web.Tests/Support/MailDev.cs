@@ -53,6 +53,15 @@ public sealed class MailDev
         ["Jobs:PollInterval"] = "00:00:00.100",
     };
 
+    /// <summary>The message with this subject to this address, once it arrived (polled with a deadline).</summary>
+    public async Task<MimeMessage> WaitForSubjectAsync(string address, string subject)
+    {
+        MimeMessage? found = null;
+        await Eventually.TrueAsync(async () => (found = (await MessagesToAsync(address)).FirstOrDefault(m => m.Subject == subject)) is not null,
+            $"an email \"{subject}\" to {address} arrives", TimeSpan.FromSeconds(30));
+        return found!;
+    }
+
     /// <summary>Every message received for <paramref name="address"/>, oldest first.</summary>
     public async Task<IReadOnlyList<MimeMessage>> MessagesToAsync(string address)
     {
