@@ -58,6 +58,14 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
         return await CanReadRestrictedAsync(crate, principal, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether a viewer may learn that a wholly deleted crate existed (its 410 page, its followers' mail). Its tombstone
+    /// does not record whether it was restricted, and restrictions only apply in auth-required mode: there, only
+    /// administrators and its former owners may; otherwise everyone, as everyone could read it.
+    /// </summary>
+    public bool CanSeeDeleted(IReadOnlyCollection<long> formerOwnerIds, Principal? principal) =>
+        !options.Value.AuthRequired || principal is not null && (principal.IsAdmin || formerOwnerIds.Contains(principal.UserId));
+
     private async Task<bool> CanReadRestrictedAsync(CrateRecord crate, Principal? principal, CancellationToken cancellationToken)
     {
         if (!options.Value.AuthRequired || !await groups.IsRestrictedAsync(crate.Id, cancellationToken)) return true;

@@ -94,9 +94,7 @@ public sealed class DeletionService(
         }
         var all = await deletions.ListTombstonesAsync(canonical, cancellationToken);
         if (all.Crate is not { } gone) return null;
-        // A crate tombstone does not record whether the crate was restricted, so only the people who could see it for
-        // sure (administrators and its former owners) learn that it existed; everyone else gets the plain 404.
-        if (viewer is null || (!viewer.IsAdmin && !gone.OwnerIds.Contains(viewer.UserId))) return null;
+        if (!access.CanSeeDeleted(gone.OwnerIds, viewer)) return null;
         // A version deleted before the crate keeps its own date and reason.
         if (key is not null && all.Versions.FirstOrDefault(v => SemVersion.TryParse(v.Version, out var s) ? s.Key == key : v.Version == key) is { } deletedVersion)
             return new DeletedNotice(gone.Name, deletedVersion.Version, true, deletedVersion.DeletedAt, deletedVersion.DeletedBy, deletedVersion.Reason);

@@ -2,9 +2,7 @@ using System.Text.Json;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Notifications;
-using GhostCrate.Core.Options;
 using GhostCrate.Protocol.Crates;
-using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Core.Following;
 
@@ -12,15 +10,15 @@ namespace GhostCrate.Core.Following;
 /// Who follows the crate an event is about, directly or through an organization that owns it, and may still read it.
 /// Read access is decided now, not when the user followed: a crate made restricted, or a grant removed, stops the mail
 /// (<see cref="CrateAccess.CanReadAsync(CrateRecord, Principal?, CancellationToken)"/>, the check of the crate's page).
-/// A whole crate that was deleted has no restriction left to check, so in auth-required mode only administrators among
-/// its followers hear of its deletion; without auth-required every crate was readable by all.
+/// A whole crate that was deleted has no restriction left to check: <see cref="CrateAccess.CanSeeDeleted"/> decides, as
+/// for its 410 page.
 /// </summary>
 public sealed class FollowerRecipients(
     IFollowRepository follows,
     ICrateRepository crates,
+    Deletion.IDeletionRepository deletions,
     CrateAccess access,
-    IUserRepository users,
-    IOptions<RegistryOptions> options)
+    IUserRepository users)
 {
     public async Task<IReadOnlyList<long>> ForEventAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
     {
@@ -31,6 +29,7 @@ public sealed class FollowerRecipients(
         if (candidates.Count == 0) return [];
 
         var crate = await crates.FindAsync(canonical, cancellationToken);
+        IReadOnlyCollection<long> formerOwners = crate is null ? (await deletions.ListTombstonesAsync(canonical, cancellationToken)).Crate?.OwnerIds ?? [] : [];
         var readers = new List<long>();
         foreach (var userId in candidates.Order())
         {
@@ -38,7 +37,7 @@ public sealed class FollowerRecipients(
             // Read-only and without scopes, as a feed reader: enough to decide visibility, nothing else.
             var viewer = new Principal(user.Id, user.Username, user.IsAdmin, null, TokenScopes.Unrestricted, IsReadOnly: true);
             var mayRead = crate is null
-                ? !options.Value.AuthRequired || user.IsAdmin
+                ? access.CanSeeDeleted(formerOwners, viewer)
                 : await access.CanReadAsync(crate, viewer, cancellationToken);
             if (mayRead) readers.Add(userId);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using AngleSharp.Html.Parser;
 using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Web.Tests.Deletion;
 
@@ -46,17 +47,12 @@ public sealed class DeletedPageTests
         // The source browser of the deleted version says the same.
         Assert.Equal("kept 1.1.0 was deleted", (await PageAsync(anonymous, "/crates/kept/1.1.0/source", HttpStatusCode.Gone)).QuerySelector("h1")!.TextContent);
 
-        // A wholly deleted crate may have been restricted (its tombstone cannot tell): only administrators and its
-        // former owners are told it existed.
-        using var web = new WebSession(app);
-        Assert.Equal(HttpStatusCode.OK, (await web.LoginAsync("admin", AdminPassword)).StatusCode);
-        var crate = await PageAsync(web.Http, "/crates/gone", HttpStatusCode.Gone);
+        // Without auth-required no crate was hidden from anyone, so a deleted crate's page is for everyone too.
+        var crate = await PageAsync(anonymous, "/crates/gone", HttpStatusCode.Gone);
         Assert.Equal("gone was deleted", crate.QuerySelector("h1")!.TextContent);
         Assert.Equal("Reason: abandoned", crate.QuerySelector("[data-deleted-reason]")!.TextContent);
         Assert.Null(crate.QuerySelector("[data-existing-crate]"));
-        Assert.Contains("and the crate later with it", (await PageAsync(web.Http, "/crates/gone/0.1.0", HttpStatusCode.Gone)).QuerySelector(".error-page")!.TextContent, StringComparison.Ordinal);
-        Assert.Null((await PageAsync(anonymous, "/crates/gone", HttpStatusCode.NotFound)).QuerySelector("[data-deleted-reason]"));
-        Assert.Null((await PageAsync(anonymous, "/crates/gone/0.1.0", HttpStatusCode.NotFound)).QuerySelector("[data-deleted-reason]"));
+        Assert.Contains("and the crate later with it", (await PageAsync(anonymous, "/crates/gone/0.1.0", HttpStatusCode.Gone)).QuerySelector(".error-page")!.TextContent, StringComparison.Ordinal);
 
         // Never deleted, never there: still a plain 404 (with the link to the crate that exists).
         var missing = await PageAsync(anonymous, "/crates/kept/9.9.9", HttpStatusCode.NotFound);
@@ -70,6 +66,27 @@ public sealed class DeletedPageTests
         var problem = await anonymous.SendAsync(json);
         Assert.Equal(HttpStatusCode.Gone, problem.StatusCode);
         Assert.Equal("kept 1.1.0 was deleted", (await Json.ReadAsync(problem)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task With_auth_required_a_deleted_crate_is_told_only_to_administrators_and_its_former_owners()
+    {
+        // The tombstone cannot say whether the crate was restricted, so its name must not reach anyone else.
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" });
+        var users = app.Services.GetRequiredService<Core.Identity.UserService>();
+        foreach (var name in new[] { "olga", "bob" }) Assert.True((await users.CreateUserAsync(name, "a long enough password", isAdmin: false, CancellationToken.None)).IsSuccess);
+        var olgaToken = (await users.CreateTokenAsync("olga", "ci", null, Core.Identity.TokenScopes.Unrestricted, CancellationToken.None)).Value!.Secret;
+        var published = await app.PublishAsync(CrateFileBuilder.Valid("olgas-secret", "0.1.0").PublishBody(), olgaToken);
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Client(TestApp.AdminToken).DeleteAsync("/api/v1/crates/olgas-secret?message=moved")).StatusCode);
+
+        foreach (var (name, password, expected) in new[] { ("admin", AdminPassword, HttpStatusCode.Gone), ("olga", "a long enough password", HttpStatusCode.Gone), ("bob", "a long enough password", HttpStatusCode.NotFound) })
+        {
+            using var web = new WebSession(app);
+            Assert.Equal(HttpStatusCode.OK, (await web.LoginAsync(name, password)).StatusCode);
+            var page = await PageAsync(web.Http, "/crates/olgas-secret", expected);
+            Assert.Equal(expected == HttpStatusCode.Gone, page.QuerySelector("[data-deleted-reason]") is not null);
+        }
     }
 
     [Fact]
