@@ -23,6 +23,7 @@ public static class GhostCrateWeb
         Jobs.MirrorJobClient.AddGuardedMirrorJobs(services);
         services.AddHostedService<Changes.ChangeFeedService>();
         // First start-up filters, so their middleware wraps the fast paths too.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ActiveRequestsStartupFilter>();
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DrainConnectionCloseStartupFilter>();
         // Adds nothing when Logs:Requests is off.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestLoggingStartupFilter>();

@@ -48,7 +48,7 @@ public sealed class ScrapeTimeGauges : IDisposable
         public static readonly Snapshot Empty = new(DateTimeOffset.MinValue, null, null, null, false, null, null, null);
     }
 
-    public ScrapeTimeGauges(Scope scope, IMeterFactory meters, ICrateCatalog catalog, IEnumerable<IDependencyProbe> probes, IUserRepository users, Core.Backup.IBackupRunLog backups, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ScrapeTimeGauges> logger)
+    public ScrapeTimeGauges(Scope scope, IMeterFactory meters, ICrateCatalog catalog, IEnumerable<IDependencyProbe> probes, IUserRepository users, Core.Backup.IBackupRunLog backups, IOptions<StorageOptions> storage, ActiveRequests active, TimeProvider time, ILogger<ScrapeTimeGauges> logger)
     {
         _catalog = catalog;
         // Readiness is what the readiness endpoint checks (database and storage); an unreachable proxy upstream is
@@ -63,6 +63,8 @@ public sealed class ScrapeTimeGauges : IDisposable
         _meter.CreateObservableGauge("ghostcrate_crates", () => Read(s => s.Crates), description: "Crates in the registry (read from the database at scrape time)");
         _meter.CreateObservableGauge("ghostcrate_versions", () => Read(s => s.Versions), description: "Crate versions in the registry");
         _meter.CreateObservableGauge("ghostcrate_users", () => Read(s => s.Users), description: "User accounts");
+        // Named and typed as ASP.NET Core's own, which TelemetryServices drops (see ActiveRequests).
+        _meter.CreateObservableUpDownCounter("http.server.active_requests", () => active.Count, unit: "{request}", description: "Requests being answered right now");
         _meter.CreateObservableGauge("ghostcrate_ready", () => Read(s => s.At == DateTimeOffset.MinValue ? null : s.Ready ? 1 : 0), description: "1 when the database answers with its schema current and the crate storage answers, else 0");
         // Never backed up reads as 0 (1970), not as no series: the no-recent-backup alert must fire on a registry that
         // was never backed up, and an absent series would keep it quiet.

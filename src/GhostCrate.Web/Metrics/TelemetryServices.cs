@@ -47,6 +47,7 @@ public static class TelemetryServices
             var gauges = new ScrapeTimeGauges.Scope(ScrapeTimeGauges.NextMeterName());
             services.AddSingleton(gauges);
             services.AddSingleton<ScrapeTimeGauges>();
+            services.AddSingleton<ActiveRequests>();
             otel.WithMetrics(builder =>
             {
                 builder.AddMeter(Meters).AddMeter(gauges.MeterName)
@@ -60,6 +61,8 @@ public static class TelemetryServices
                         Boundaries = RequestDurationBuckets,
                         TagKeys = ["http.route", "http.request.method", "http.response.status_code"],
                     })
+                    .AddView(instrument => instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.active_requests"
+                        ? MetricStreamConfiguration.Drop : null)
                     .AddPrometheusSafeRuntimeNames()
                     .AddGhostCratePrometheus();
                 if (endpoint is not null)

@@ -46,6 +46,25 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Active_requests_are_one_untagged_count_that_returns_to_the_scrape_alone()
+    {
+        await using var app = await TestApp.StartAsync();
+        var client = app.Client();
+        // Answered by the fast path (synchronously), by routing, and a 404: each leaves the count as it found it.
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await client.GetAsync((i % 3) switch { 0 => "/index/config.json", 1 => "/api/v1/crates?q=x", _ => "/no/such/route" });
+        }));
+
+        var families = PrometheusText.Parse(await client.GetStringAsync("/metrics"));
+        var active = families.Single(f => f.Name == "http_server_active_requests");
+        // ASP.NET Core's tagged counter is dropped for GhostCrate's count; the scrape itself is the one in flight.
+        var sample = Assert.Single(active.Samples);
+        Assert.DoesNotContain(sample.Labels, l => l.Key is not ("otel_scope_name" or "otel_scope_version"));
+        Assert.Equal(1, sample.Value);
+    }
+
+    [Fact]
     public async Task Index_answers_304s_and_downloads_are_counted_by_source_and_served_from()
     {
         await using var app = await TestApp.StartAsync();
