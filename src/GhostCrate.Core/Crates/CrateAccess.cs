@@ -69,24 +69,38 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
     private async Task<bool> CanReadRestrictedAsync(CrateRecord crate, Principal? principal, CancellationToken cancellationToken)
     {
         if (!options.Value.AuthRequired || !await groups.IsRestrictedAsync(crate.Id, cancellationToken)) return true;
+        return await MayReadRestrictedAsync(crate, principal, cancellationToken);
+    }
+
+    private async Task<bool> MayReadRestrictedAsync(CrateRecord crate, Principal? principal, CancellationToken cancellationToken)
+    {
         if (principal is null) return false;
         if (principal.IsAdmin) return true;
         return CratePermissions.Allows(await GrantsAsync(crate, principal.UserId, cancellationToken), CrateAction.Read, isAdmin: false);
     }
 
-    /// <summary>The read check of Cargo's read routes, remembered per crate and caller (<see cref="AccessCache"/>).</summary>
+    /// <summary>
+    /// The read check of Cargo's read routes, remembered (<see cref="AccessCache"/>): per crate when the crate is open to
+    /// every caller (most are), per crate and caller only for restricted ones.
+    /// </summary>
     public async ValueTask<bool> CanReadAsync(string name, Principal? principal, CancellationToken cancellationToken)
     {
         if (!options.Value.AuthRequired) return true;
         var canonical = Protocol.Crates.CrateName.Canonicalize(name);
+        if (cache.IsKnownOpen(canonical)) return true;
         if (cache.TryGetRead(canonical, principal, out var cached)) return cached;
         var stamp = cache.Stamp;
         var crate = await crates.FindAsync(canonical, cancellationToken);
-        // A crate that does not exist yet reads as allowed (the caller then gets its 404); its first publish inserts
+        // A crate that does not exist yet reads as open (the caller then gets its 404); its first publish inserts
         // owners, which moves the access epoch, so this answer does not outlive the crate's creation.
         // Only the restriction is remembered: approving a held version does not move the access epoch, and Cargo's
         // read routes leave held versions out by themselves (no index file, no download).
-        var mayRead = crate is null || await CanReadRestrictedAsync(crate, principal, cancellationToken);
+        if (crate is null || !await groups.IsRestrictedAsync(crate.Id, cancellationToken))
+        {
+            cache.StoreOpen(canonical, stamp);
+            return true;
+        }
+        var mayRead = await MayReadRestrictedAsync(crate, principal, cancellationToken);
         cache.StoreRead(canonical, principal, mayRead, stamp);
         return mayRead;
     }

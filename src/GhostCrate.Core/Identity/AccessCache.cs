@@ -23,11 +23,19 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     /// <summary>Entries per map; a full map is emptied (a burst of new tokens costs one lookup each, nothing more).</summary>
     public const int MaxEntries = 10_000;
 
+    /// <summary>
+    /// Crates remembered as open to every caller (not restricted). One entry per crate, whoever asks, so the map must
+    /// hold a whole registry's crates: a smaller one that empties when full would be emptied again and again by
+    /// clients that read every index file (a mirror, a fresh CI cache), and every read would cost a query.
+    /// </summary>
+    public const int MaxOpenCrates = 500_000;
+
     /// <summary>"No epoch known": nothing is trusted or stored (before the first read, and after a local change).</summary>
     public const long Unknown = -1;
 
     private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ReadKey, CachedRead> _reads = new();
+    private readonly ConcurrentDictionary<string, CachedOpen> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _epoch = Unknown;
     private long _lastKnown = Unknown;
@@ -53,6 +61,21 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
         if (stamp == Unknown || stamp != Stamp) return;
         if (_tokens.Count >= MaxEntries) _tokens.Clear();
         _tokens[tokenHash] = new CachedToken(principal, expiresAt, stamp, time.GetTimestamp(), lastTouched.UtcTicks);
+    }
+
+    /// <summary>Whether the crate is known to be readable by every caller (it is not restricted, or does not exist).</summary>
+    public bool IsKnownOpen(string canonicalName)
+    {
+        var current = Stamp;
+        return current != Unknown && _open.TryGetValue(canonicalName, out var found) && found.Epoch == current && Fresh(found.CachedAt);
+    }
+
+    /// <summary>Remembers that the crate is readable by every caller, as looked up after <paramref name="stamp"/> was taken.</summary>
+    public void StoreOpen(string canonicalName, long stamp)
+    {
+        if (stamp == Unknown || stamp != Stamp) return;
+        if (_open.Count >= MaxOpenCrates) _open.Clear();
+        _open[canonicalName] = new CachedOpen(stamp, time.GetTimestamp());
     }
 
     public bool TryGetRead(string canonicalName, Principal? principal, out bool mayRead)
@@ -92,6 +115,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
             {
                 _tokens.Clear();
                 _reads.Clear();
+                _open.Clear();
             }
             _lastKnown = value;
             Volatile.Write(ref _epoch, value);
@@ -134,6 +158,8 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     private readonly record struct ReadKey(string Crate, long UserId, bool IsAdmin);
 
     private sealed record CachedRead(bool MayRead, long Epoch, long CachedAt);
+
+    private sealed record CachedOpen(long Epoch, long CachedAt);
 }
 
 /// <summary>A token's principal as looked up at <see cref="Epoch"/>; <see cref="LastTouchedTicks"/> paces the last-use write.</summary>

@@ -98,6 +98,39 @@ public sealed class AccessCacheTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await otherHttp.GetAsync("/index/se/cr/secret")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_open_crate_is_remembered_once_for_every_caller_and_restricting_it_applies_on_the_next_request()
+    {
+        var calls = new CallCounter();
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" }, services => calls.Wrap(services));
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("opencrate", "1.0.0").PublishBody())).StatusCode);
+        using var firstHttp = app.Client(await Users.CreateWithTokenAsync(app, "first"));
+        using var secondHttp = app.Client(await Users.CreateWithTokenAsync(app, "second"));
+        const string Path = "/index/op/en/opencrate";
+        int CrateQueries() => calls.Count("ICrateRepository.FindAsync") + calls.Count("ICrateGroupOwnerRepository.IsRestrictedAsync");
+
+        // Until the node has read the access epoch, nothing is remembered: poll until a read asks nothing about the crate.
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            var before = CrateQueries();
+            Assert.Equal(HttpStatusCode.OK, (await firstHttp.GetAsync(Path)).StatusCode);
+            if (CrateQueries() == before) break;
+            Assert.True(DateTime.UtcNow < until, $"every read still asked about the crate: {calls.Describe()}");
+        }
+
+        // Another caller: their token is looked up, the crate is not asked about again (one entry per crate, not per caller).
+        var start = CrateQueries();
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await secondHttp.GetAsync(Path)).StatusCode);
+        Assert.True(CrateQueries() == start, $"a second caller's reads asked about the open crate again: {calls.Describe()}");
+
+        // The owner restricts it through this node: the other caller gets 404 on the very next request.
+        using var adminHttp = app.Client(TestApp.AdminToken);
+        var restrict = await adminHttp.PutAsJsonAsync("/api/v1/crates/opencrate/access", new { restricted = true });
+        Assert.True(restrict.IsSuccessStatusCode, await restrict.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await secondHttp.GetAsync(Path)).StatusCode);
+    }
+
     private static async Task EventuallyAsync(HttpClient http, HttpStatusCode expected, string what)
     {
         var until = DateTime.UtcNow + Deadline;
@@ -114,6 +147,8 @@ public sealed class AccessCacheTests
         private int _total;
 
         public int Total => Volatile.Read(ref _total);
+
+        public int Count(string name) => _calls.GetValueOrDefault(name);
 
         public string Describe() => string.Join(", ", _calls.Select(c => $"{c.Key}={c.Value}"));
 
