@@ -4,6 +4,7 @@
 #
 #   bash bench/profile.sh --server DIR                   # 304s at N=10k
 #   bash bench/profile.sh --server DIR --crates 100000 --mode get --seconds 10
+#   bash bench/profile.sh --server DIR --mode get --auth-required   # setup (b): Registry:AuthRequired, a token on every request
 #
 # DIR is a published server (see bench/ab.sh); the dataset must exist (bash bench/run.sh --generate-only).
 # .NET code is named in perf only when it was compiled at run time and not through the double-mapped (W^X) memory,
@@ -17,7 +18,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
-server="" crates=10000 mode=revalidate seconds=8 out=""
+server="" crates=10000 mode=revalidate seconds=8 out="" auth_required=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --server) server="$2"; shift 2 ;;
@@ -25,7 +26,8 @@ while [[ $# -gt 0 ]]; do
     --mode) mode="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --auth-required) auth_required=true; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "profile.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,16 +45,19 @@ tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcr
 rm -rf "$out"
 copy_data "$ds" "$out/data"
 port="$(free_port)"
-DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 GHOSTCRATE_ADMIN_TOKEN="bench-admin-token-0123456789abcdef" \
+admin_token="bench-admin-token-0123456789abcdef"
+# With --auth-required every request (the warm-up's, wrk's) carries the dataset's admin token, as cargo sends its token.
+token=""; $auth_required && token="$admin_token"
+GHOSTCRATE_Registry__AuthRequired=$auth_required DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 GHOSTCRATE_ADMIN_TOKEN="$admin_token" \
   "$server/ghostcrate" serve --data-dir "$out/data" --urls "http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$out/data"' EXIT
 wait_ready "http://127.0.0.1:$port/ready" "$pid" "$out/server.log"
 
-"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/warm.txt" --limit 100000000
-"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/etags.txt" --limit 5000
+"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/warm.txt" --limit 100000000 ${token:+--token "$token"}
+"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/etags.txt" --limit 5000 ${token:+--token "$token"}
 list="$out/etags.txt"; [[ $mode == get ]] && list="$ds/lists/index-paths.txt"
-load() { WRK_LIST="$list" WRK_MODE="$mode" wrk -t2 -c32 -d"$1s" -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" | grep -m1 '^{"requests"'; }
+load() { WRK_AUTH="$token" WRK_LIST="$list" WRK_MODE="$mode" wrk -t2 -c32 -d"$1s" -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" | grep -m1 '^{"requests"'; }
 load 5 >/dev/null   # warm-up: tiered JIT, caches
 
 # Per thread: name, CPU ticks, voluntary and involuntary context switches, before and after one run.
