@@ -28,6 +28,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<OwnerService>();
         services.AddSingleton<Organizations.CrateTransferService>();
         services.AddSingleton<SearchService>();
+        services.AddSingleton(sp => new RemoteCrateFileCache(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.DownloadCacheMegabytes * 1024L * 1024));
         services.AddSingleton(sp =>
         {
             var downloads = ActivatorUtilities.CreateInstance<DownloadService>(sp);

@@ -17,12 +17,15 @@ public class DownloadFastPathTests
     private static readonly string[] ComparedHeaders = ["Cache-Control", "ETag", "Last-Modified", "Content-Type", "Content-Length", "Accept-Ranges", "WWW-Authenticate"];
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Answers_are_the_same_with_and_without_the_fast_path(bool authRequired)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)] // a store that is not on this machine (as S3): small files from memory
+    [InlineData(true, true)]
+    public async Task Answers_are_the_same_with_and_without_the_fast_path(bool authRequired, bool remoteStore)
     {
         var settings = new Dictionary<string, string?> { ["Registry:AuthRequired"] = authRequired ? "true" : "false" };
-        await using var fast = await TestApp.StartAsync(settings);
+        Action<IServiceCollection> store = remoteStore ? RemoteLikeBlobStore.Use : _ => { };
+        await using var fast = await TestApp.StartAsync(settings, store);
         Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("fastdl", "1.0.0").PublishBody())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("Mixed_Case", "1.0.0-beta.1").PublishBody())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fast.PublishAsync(CrateFileBuilder.Valid("fastdl", "1.1.0").PublishBody())).StatusCode);
@@ -35,7 +38,11 @@ public class DownloadFastPathTests
         var bigPublish = await fast.PublishAsync(big.PublishBody());
         Assert.True(bigPublish.StatusCode == HttpStatusCode.OK, await bigPublish.Content.ReadAsStringAsync());
         // A second server on the same data directory, without the fast path: the endpoint answers there.
-        await using var slow = await TestApp.StartAsync(new(settings) { ["DataDir"] = fast.DataDir }, WithoutFastPath);
+        await using var slow = await TestApp.StartAsync(new(settings) { ["DataDir"] = fast.DataDir }, services =>
+        {
+            store(services);
+            WithoutFastPath(services);
+        });
 
         var first = await fast.Client(TestApp.AdminToken).GetAsync("/api/v1/crates/fastdl/1.0.0/download");
         var etag = first.Headers.ETag!.Tag;
@@ -92,6 +99,47 @@ public class DownloadFastPathTests
                 Assert.True(valueA == valueB, $"{description}: {header} {valueA} vs {valueB}");
             }
         }
+    }
+
+    [Fact]
+    public async Task A_remote_stores_small_file_is_read_once_checked_against_its_checksum_and_then_served_from_memory()
+    {
+        await using var app = await TestApp.StartAsync(overrideServices: RemoteLikeBlobStore.Use);
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("remotedl", "1.0.0").PublishBody())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("remotedl", "1.0.1").PublishBody())).StatusCode);
+        var store = (RemoteLikeBlobStore)app.Services.GetRequiredService<Core.Storage.IBlobStore>();
+        var counter = app.Services.GetRequiredService<DownloadCounter>();
+        await counter.FlushAsync(CancellationToken.None);
+        var readsBefore = store.Reads;
+
+        var bodies = new List<byte[]>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await app.Client().GetAsync("/api/v1/crates/remotedl/1.0.0/download");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            bodies.Add(await response.Content.ReadAsByteArrayAsync());
+        }
+        Assert.Equal(1, store.Reads - readsBefore);
+        Assert.All(bodies, body => Assert.Equal(bodies[0], body));
+        await counter.FlushAsync(CancellationToken.None);
+        var downloads = await app.Client().GetStringAsync("/api/v1/crates/remotedl");
+        Assert.Contains("\"downloads\":5", downloads, StringComparison.Ordinal);
+
+        // Bytes that do not match the published checksum are never kept or served from memory: the endpoint streams
+        // what the store holds (cargo then refuses it by its checksum), and every request reaches the store again.
+        var path = Path.Combine(app.DataDir, "blobs", "crates", "remotedl", "remotedl-1.0.1.crate");
+        Assert.True(File.Exists(path), path);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^1] ^= 0xff;
+        await File.WriteAllBytesAsync(path, bytes);
+        readsBefore = store.Reads;
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await app.Client().GetAsync("/api/v1/crates/remotedl/1.0.1/download");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
+        }
+        Assert.True(store.Reads - readsBefore >= 2, $"{store.Reads - readsBefore} reads");
     }
 
     [Fact]

@@ -120,6 +120,6 @@ public sealed record CrateSearchPage(IReadOnlyList<CrateSearchHit> Crates, long 
 
 public sealed record OwnerRecord(long UserId, string Username);
 
-public sealed record DownloadTarget(long VersionId, string CrateName, string Version, string Checksum);
+public sealed record DownloadTarget(long VersionId, string CrateName, string Version, string Checksum, long Size);
 
 public sealed record DownloadCount(long VersionId, long Count);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace GhostCrate.Core.Crates;
 
 /// <summary>Serves a published .crate file (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration, `dl`).</summary>
-public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, ILogger<DownloadService> logger, DownloadCounter? counter = null, TimeProvider? time = null)
+public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, RemoteCrateFileCache remoteFiles, ILogger<DownloadService> logger, DownloadCounter? counter = null, TimeProvider? time = null)
 {
     /// <summary>
     /// How long a stat of a local .crate file is trusted. The bytes of a published version never change, so this only
@@ -100,6 +100,40 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
         }
         counter.Record(target.VersionId);
         return file.File;
+    }
+
+    /// <summary>
+    /// A small download from a store that is not on this machine (S3), from memory (<see cref="RemoteCrateFileCache"/>),
+    /// counted as <see cref="OpenAsync"/> counts it. Null whenever <see cref="OpenAsync"/> has to decide instead: a
+    /// local store (<see cref="FindLocalFileAsync"/>), no batched counter, an unknown version, a large file, or a blob
+    /// that is missing or does not match its checksum (logged; OpenAsync then reports what it finds).
+    /// </summary>
+    public async ValueTask<CachedCrateFile?> FindSmallRemoteFileAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        if (counter is null || blobs is ILocalBlobFiles || !remoteFiles.Enabled) return null;
+        var target = await FindTargetAsync(name, version, cancellationToken);
+        if (target is null || target.Size > RemoteCrateFileCache.MaxFileBytes) return null;
+        var file = remoteFiles.TryGet(target.Checksum) ?? await ReadRemoteAsync(target, cancellationToken);
+        if (file is null) return null;
+        counter.Record(target.VersionId);
+        return file;
+    }
+
+    private async Task<CachedCrateFile?> ReadRemoteAsync(DownloadTarget target, CancellationToken cancellationToken)
+    {
+        await using var content = await blobs.OpenReadAsync(BlobKey.CrateFile(target.CrateName, target.Version), cancellationToken);
+        if (content is null || content.Length != target.Size) return null;
+        var bytes = new byte[content.Length];
+        await content.Stream.ReadExactlyAsync(bytes, cancellationToken);
+        // Kept in memory and served many times: the bytes must be the published ones.
+        if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), target.Checksum, StringComparison.Ordinal))
+        {
+            logger.LogError("Stored file of {Crate} {Version} does not match its checksum", target.CrateName, target.Version);
+            return null;
+        }
+        var file = new CachedCrateFile(target.Checksum, bytes, content.LastModified);
+        remoteFiles.Store(file);
+        return file;
     }
 
     private async ValueTask<DownloadTarget?> FindTargetAsync(string name, string version, CancellationToken cancellationToken)

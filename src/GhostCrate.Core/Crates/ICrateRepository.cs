@@ -40,7 +40,7 @@ public interface ICrateRepository
         var row = await FindVersionAsync(canonicalName, version, cancellationToken);
         if (row is null) return null;
         var crate = await FindAsync(canonicalName, cancellationToken);
-        return crate is null ? null : new DownloadTarget(row.Id, crate.Name, row.Version, row.Checksum);
+        return crate is null ? null : new DownloadTarget(row.Id, crate.Name, row.Version, row.Checksum, row.Size);
     }
 
     /// <summary>Adds counted downloads to versions and their crates, all in one transaction where the store can.</summary>

@@ -97,8 +97,9 @@ public sealed class RegistryOptions
     /// <summary>Retired with <see cref="IndexSpill"/>: accepted and ignored.</summary>
     public string? IndexSpillPath { get; set; }
     /// <summary>
-    /// Memory per node for the bytes of small .crate files (up to 64 KB each) that are downloaded often (0 turns it
-    /// off: every download reads its file, from the kernel's page cache when it is warm). 16 MB: at 100k crates
+    /// Memory per node for the bytes of small .crate files that are downloaded often: up to 64 KB each from the file
+    /// store, up to 256 KB each from S3 (Core/Crates/RemoteCrateFileCache). 0 turns it off: every download reads its
+    /// file, from the kernel's page cache when it is warm, or its S3 object. 16 MB: at 100k crates
     /// (bench/README.md) small downloads stayed above nginx's rate with it, and 32 MB cost ~12 MB more peak memory.
     /// </summary>
     public int DownloadCacheMegabytes { get; set; } = 16;

@@ -109,12 +109,12 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
         {
             var row = await connection.QuerySingleOrDefaultAsync<DownloadTargetRow>(new CommandDefinition(
                 """
-                SELECT v.id AS VersionId, c.name AS CrateName, v.num AS Version, v.checksum AS Checksum
+                SELECT v.id AS VersionId, c.name AS CrateName, v.num AS Version, v.checksum AS Checksum, v.size AS Size
                 FROM versions v JOIN crates c ON c.id = v.crate_id
                 WHERE c.canonical_name = @canonicalName AND v.num = @version AND v.held = 0
                 """,
                 new { canonicalName, version }, cancellationToken: cancellationToken));
-            return row is null ? null : new DownloadTarget(row.VersionId, row.CrateName, row.Version, row.Checksum);
+            return row is null ? null : new DownloadTarget(row.VersionId, row.CrateName, row.Version, row.Checksum, row.Size);
         }, cancellationToken);
 
     public Task AddDownloadsAsync(IReadOnlyList<DownloadCount> counts, CancellationToken cancellationToken) =>

@@ -87,6 +87,7 @@ internal sealed class DownloadTargetRow
     public string CrateName { get; set; } = "";
     public string Version { get; set; } = "";
     public string Checksum { get; set; } = "";
+    public long Size { get; set; }
 }
 
 internal sealed class SearchHitRow

@@ -11,13 +11,15 @@ using Microsoft.Extensions.Options;
 namespace GhostCrate.Web.Http;
 
 /// <summary>
-/// .crate downloads from the file-system store, answered before routing and the rest of the pipeline (bench/README.md:
-/// small downloads through the full pipeline ran at about a tenth of nginx's rate): small files from memory
-/// (<see cref="SmallFileCache"/>), larger ones as files in large pieces (<see cref="PieceCopySendFile"/>).
+/// .crate downloads answered before routing and the rest of the pipeline (bench/README.md: small downloads through the
+/// full pipeline ran at about a tenth of nginx's rate). From the file-system store: small files from memory
+/// (<see cref="SmallFileCache"/>), larger ones as files in large pieces (<see cref="PieceCopySendFile"/>). From a
+/// remote store (S3): small files from memory (<see cref="RemoteCrateFileCache"/>), so a busy version costs no request
+/// to the store.
 /// Like <see cref="SparseIndexFastPath"/>, it answers only what it can answer exactly as the download endpoint of
 /// <see cref="Endpoints.CargoApiEndpoints"/> would (same access check, count, headers and conditional requests):
 /// a GET of an existing version's file the caller may read and the download policy allows. Everything else — other methods, unusual names, unknown
-/// versions, missing files, S3 storage, session cookies or missing/refused tokens in auth-required mode, failures
+/// versions, missing files, large files of a remote store, session cookies or missing/refused tokens in auth-required mode, failures
 /// before the response started — goes on through the full pipeline.
 /// </summary>
 public sealed class DownloadFastPath(RequestDelegate next, DownloadService downloads, CrateAccess access, DownloadPolicy policy, SmallFileCache smallFiles, IOptions<RegistryOptions> options)
@@ -31,10 +33,10 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         }
 
         var settings = options.Value;
-        LocalCrateFile? file;
+        Found? found;
         try
         {
-            file = await FindReadableAsync(context, settings, name, version);
+            found = await FindReadableAsync(context, settings, name, version);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -42,9 +44,9 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         }
         catch (Exception) when (!context.Response.HasStarted)
         {
-            file = null; // The pipeline tries again and answers any failure in Cargo's envelope.
+            found = null; // The pipeline tries again and answers any failure in Cargo's envelope.
         }
-        if (file is null)
+        if (found is not { } readable)
         {
             await next(context);
             return;
@@ -53,36 +55,66 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         Metrics.FastPathRoutes.TagDownload(context);
         try
         {
-            if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.ETag))
-            {
-                context.Response.StatusCode = StatusCodes.Status304NotModified;
-                return;
-            }
-            var bytes = smallFiles.Get(file.Path, file.Length, file.LastModified);
-            if (bytes is not null && !HasDateConditionsOrRange(context.Request))
-            {
-                // What Results.Bytes below would answer to a plain GET, without its per-request header formatting.
-                var response = context.Response;
-                response.StatusCode = StatusCodes.Status200OK;
-                response.ContentType = CrateFileResponses.ContentType;
-                response.ContentLength = bytes.Length;
-                response.Headers.LastModified = file.LastModifiedHeader;
-                GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, GhostCrateMetrics.FromMemory);
-                await response.Body.WriteAsync(bytes, context.RequestAborted);
-                return;
-            }
-            context.Response.ContentLength = file.Length;
-            PieceCopySendFile.Use(context);
-            GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, bytes is not null ? GhostCrateMetrics.FromMemory : GhostCrateMetrics.FromDisk);
-            // The same result types as the endpoint's stream (one helper evaluates If-Modified-Since and friends).
-            var result = bytes is not null
-                ? Results.Bytes(bytes, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified)
-                : Results.File(file.Path, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified);
-            await result.ExecuteAsync(context);
+            if (readable.Remote is { } remote) await WriteAsync(context, settings, remote);
+            else await WriteAsync(context, settings, readable.Local!);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+    }
+
+    private async Task WriteAsync(HttpContext context, RegistryOptions settings, LocalCrateFile file)
+    {
+        if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.ETag))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+        var bytes = smallFiles.Get(file.Path, file.Length, file.LastModified);
+        if (bytes is not null && !HasDateConditionsOrRange(context.Request))
+        {
+            await WriteBytesAsync(context, bytes, file.LastModifiedHeader);
+            return;
+        }
+        context.Response.ContentLength = file.Length;
+        PieceCopySendFile.Use(context);
+        GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, bytes is not null ? GhostCrateMetrics.FromMemory : GhostCrateMetrics.FromDisk);
+        // The same result types as the endpoint's stream (one helper evaluates If-Modified-Since and friends).
+        var result = bytes is not null
+            ? Results.Bytes(bytes, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified)
+            : Results.File(file.Path, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified);
+        await result.ExecuteAsync(context);
+    }
+
+    /// <summary>A small file of a remote store (S3), from memory.</summary>
+    private static async Task WriteAsync(HttpContext context, RegistryOptions settings, CachedCrateFile file)
+    {
+        if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.ETag))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+        if (!HasDateConditionsOrRange(context.Request))
+        {
+            await WriteBytesAsync(context, file.Content, file.LastModifiedHeader);
+            return;
+        }
+        // As the endpoint does before its result evaluates date conditions and ranges (a 304 then keeps it too).
+        context.Response.ContentLength = file.Content.Length;
+        GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, GhostCrateMetrics.FromMemory);
+        await Results.Bytes(file.Content, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified).ExecuteAsync(context);
+    }
+
+    /// <summary>What Results.Bytes would answer to a plain GET, without its per-request header formatting.</summary>
+    private static Task WriteBytesAsync(HttpContext context, byte[] bytes, string? lastModifiedHeader)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = CrateFileResponses.ContentType;
+        response.ContentLength = bytes.Length;
+        if (lastModifiedHeader is not null) response.Headers.LastModified = lastModifiedHeader;
+        GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, GhostCrateMetrics.FromMemory);
+        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 
     /// <summary>Headers the file results evaluate (RFC 9110 §13.1.3, §13.1.4, §13.1.5, §14.2); If-None-Match was answered above.</summary>
@@ -95,15 +127,21 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
 
     /// <summary>
     /// The file when the caller may read it and the download policy lets it through (with no policy on, that answer
-    /// costs no lookup); a refused version goes on to the endpoint, which answers the refusal in Cargo's envelope.
+    /// costs no lookup): on this machine, or a small one of a remote store from memory. A refused version goes on to
+    /// the endpoint, which answers the refusal in Cargo's envelope.
     /// </summary>
-    private async ValueTask<LocalCrateFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version)
+    private async ValueTask<Found?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version)
     {
         if (!await FastPathAccess.MayReadAsync(context, settings, access, name)) return null;
-        var file = await downloads.FindLocalFileAsync(name, version, context.RequestAborted);
-        if (file is null) return null;
-        return await policy.CheckAsync(Core.Advisories.VersionSources.Private, name, version, context.RequestAborted) is null ? file : null;
+        Found? found = await downloads.FindLocalFileAsync(name, version, context.RequestAborted) is { } local
+            ? new Found(local, null)
+            : await downloads.FindSmallRemoteFileAsync(name, version, context.RequestAborted) is { } remote ? new Found(null, remote) : null;
+        if (found is null) return null;
+        return await policy.CheckAsync(Core.Advisories.VersionSources.Private, name, version, context.RequestAborted) is null ? found : null;
     }
+
+    /// <summary>One of the two: a file on this machine, or a remote store's small file held in memory.</summary>
+    private readonly record struct Found(LocalCrateFile? Local, CachedCrateFile? Remote);
 
     /// <summary>
     /// `/api/v1/crates/{name}/{version}/download` (literal segments case-insensitive, as routing matches them), with a
