@@ -41,6 +41,19 @@ public sealed class IndexFileCache(long budgetBytes)
         return entry.File;
     }
 
+    /// <summary>The cached file with the change counter value it was stored with, or null.</summary>
+    public IndexFile? TryGet(string key, out long seq)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            seq = 0;
+            return null;
+        }
+        if (!entry.Touched) entry.Touched = true;
+        seq = entry.Seq;
+        return entry.File;
+    }
+
     /// <summary>Keeps a file read from the store, unless a drop happened since <paramref name="versionBeforeRead"/>.</summary>
     public void Store(string canonicalName, IndexFile file, long seq, long versionBeforeRead)
     {

@@ -26,6 +26,12 @@ public sealed class ProxyOptions
     /// </summary>
     public bool AllowPublishWhenUpstreamUnreachable { get; set; }
 
+    /// <summary>
+    /// Memory per node and upstream for proxied index files that are fresh (younger than the upstream's Ttl), so a
+    /// warm index request or a 304 through a mount costs no database query (Core/Proxy/ProxyIndexService). 0 = off.
+    /// </summary>
+    public int IndexCacheMegabytes { get; set; } = 32;
+
     /// <summary>Largest .crate accepted from an upstream (spooled to a temp file while its checksum is verified).</summary>
     public long MaxCrateSizeBytes { get; set; } = 100L * 1024 * 1024;
 

@@ -15,6 +15,7 @@ public static class ProxyOptionsValidation
 
     public static IEnumerable<string> Validate(ProxyOptions proxy)
     {
+        if (proxy.IndexCacheMegabytes < 0) yield return $"Proxy:IndexCacheMegabytes must be 0 (off) or positive (got {proxy.IndexCacheMegabytes})";
         if (proxy.MaxCrateSizeBytes <= 0) yield return $"Proxy:MaxCrateSizeBytes must be positive (got {proxy.MaxCrateSizeBytes})";
         if (proxy.StatsFlushInterval <= TimeSpan.Zero) yield return $"Proxy:StatsFlushInterval must be positive (got {proxy.StatsFlushInterval})";
         if (proxy.QuarantineHours is < 0 or > 24 * 365) yield return $"Proxy:QuarantineHours must be 0 (off) to 8760 hours (got {proxy.QuarantineHours})";

@@ -6,7 +6,7 @@ namespace GhostCrate.Core.Proxy;
 /// One configured upstream and the state this process keeps for it: counters, circuit breaker, in-flight work,
 /// config.json.
 /// </summary>
-public sealed class Upstream(UpstreamDefinition definition, TimeProvider time)
+public sealed class Upstream(UpstreamDefinition definition, TimeProvider time, long indexMemoryBytes = 0)
 {
     public UpstreamDefinition Definition { get; } = definition;
     public string Name => Definition.Name;
@@ -14,6 +14,13 @@ public sealed class Upstream(UpstreamDefinition definition, TimeProvider time)
 
     /// <summary>Per node: each node learns on its own that an upstream hangs (a shared state would need the database on every failure).</summary>
     public UpstreamCircuitBreaker Breaker { get; } = new(definition.CircuitBreakerFailures, definition.CircuitBreakerCoolDown, time);
+
+    /// <summary>
+    /// This node's copies of the upstream's index files, each tagged with when it was fetched (unix ms) as its change
+    /// counter value: a newer fetch replaces an older copy, and a copy is served only while it is fresh
+    /// (<see cref="ProxyIndexService"/>).
+    /// </summary>
+    internal Index.IndexFileCache IndexMemory { get; } = new(indexMemoryBytes);
 
     /// <summary>Index refreshes in flight, by lowercase crate name (plus a marker for forced revalidations).</summary>
     internal InFlight<string, ProxyIndexResult> IndexRefreshes { get; } = new();

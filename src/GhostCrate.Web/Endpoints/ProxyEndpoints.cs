@@ -62,8 +62,7 @@ public static class ProxyEndpoints
                         $"crate `{name}` is not in GhostCrate's cache of `{upstream.Name}` and the upstream cannot be reached: {result.Error}");
             }
             var file = result.File!;
-            // Informational: lets an operator (and the tests) see an outage being bridged.
-            context.Response.Headers["X-GhostCrate-Cache"] = result.Stale ? "stale" : "ok";
+            context.Response.Headers[IndexFileResponses.ProxyCacheHeader] = result.Stale ? "stale" : "ok";
             return IndexFileResponses.AnswerProxied(context, options.Value, file.Content, file.ETag, file.LastModified);
         }).ExcludeFromDescription();
 

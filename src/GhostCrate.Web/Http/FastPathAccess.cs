@@ -18,6 +18,17 @@ internal static class FastPathAccess
             ? new ValueTask<bool>(!settings.AuthRequired) // anonymous: no state machine on the hot path of an open registry
             : MayTokenReadAsync(context, settings, access, crate);
 
+    /// <summary>
+    /// The read check of a proxy mount (CargoAuthentication.RequireReadAccess): in auth-required mode any authenticated
+    /// token; there is no per-crate access to upstream crates.
+    /// </summary>
+    public static ValueTask<bool> MayReadMountAsync(HttpContext context, RegistryOptions settings) =>
+        string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString())
+            ? new ValueTask<bool>(!settings.AuthRequired)
+            : settings.AuthRequired ? IsAuthenticatedAsync(context) : new ValueTask<bool>(true);
+
+    private static async ValueTask<bool> IsAuthenticatedAsync(HttpContext context) => (await context.AuthenticateAsync()).Principal is not null;
+
     private static async ValueTask<bool> MayTokenReadAsync(HttpContext context, RegistryOptions settings, CrateAccess access, string crate)
     {
         var principal = (await context.AuthenticateAsync()).Principal;

@@ -55,11 +55,27 @@ public static class IndexFileResponses
     /// The same answer as <see cref="Answer(HttpContext, RegistryOptions, IndexFile)"/>, written straight to the response
     /// (<see cref="SparseIndexFastPath"/>, which runs before routing and has no IResult executor).
     /// </summary>
-    public static Task WriteAsync(HttpContext context, RegistryOptions options, IndexFile file)
+    public static Task WriteAsync(HttpContext context, RegistryOptions options, IndexFile file) =>
+        WriteAsync(context, options, file, GhostCrateMetrics.SourcePrivate);
+
+    /// <summary>
+    /// The same answer as <see cref="AnswerProxied"/> for a proxied file held in memory, with the header the mount's
+    /// endpoint adds (<see cref="Endpoints.ProxyEndpoints"/>), written straight to the response.
+    /// </summary>
+    public static Task WriteProxiedAsync(HttpContext context, RegistryOptions options, IndexFile file)
+    {
+        context.Response.Headers[ProxyCacheHeader] = "ok";
+        return WriteAsync(context, options, file, GhostCrateMetrics.SourceProxy);
+    }
+
+    /// <summary>Informational: lets an operator (and the tests) see a proxy mount bridging an upstream outage ("stale").</summary>
+    public const string ProxyCacheHeader = "X-GhostCrate-Cache";
+
+    private static Task WriteAsync(HttpContext context, RegistryOptions options, IndexFile file, ServedSource source)
     {
         var response = context.Response;
         var notModified = SetValidatorsAndCheck(context, options, file.ETag, file.LastModified, file.LastModifiedHeader);
-        GhostCrateMetrics.IndexAnswered(GhostCrateMetrics.SourcePrivate, notModified);
+        GhostCrateMetrics.IndexAnswered(source, notModified);
         if (notModified)
         {
             response.StatusCode = StatusCodes.Status304NotModified;

@@ -1,6 +1,7 @@
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Index;
 using GhostCrate.Core.Options;
+using GhostCrate.Core.Proxy;
 using GhostCrate.Protocol.Index;
 using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +22,7 @@ namespace GhostCrate.Web.Http;
 /// auth-required mode, restricted crates the caller may not read, and any failure before the response started (the
 /// pipeline then answers in Cargo's envelope, as before).
 /// </summary>
-public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService index, CrateAccess access, IOptions<RegistryOptions> options)
+public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService index, CrateAccess access, ProxyIndexService proxyIndex, UpstreamRegistries upstreams, IOptions<RegistryOptions> options)
 {
     private const string IndexPrefix = "/index/";
 
@@ -31,10 +32,17 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         // The same match as the route `/index/{**path}` (literal segments match case-insensitively); IndexPath.TryParse
         // accepts exactly the canonical paths, so the path value is the one routing would pass. Matched on spans:
         // the crate's name is the only string this allocates.
-        if (!HttpMethods.IsGet(request.Method)
-            || request.Path.Value is not { } path
-            || !path.StartsWith(IndexPrefix, StringComparison.OrdinalIgnoreCase)
-            || !IndexPath.TryParse(path.AsSpan(IndexPrefix.Length), out var name))
+        if (!HttpMethods.IsGet(request.Method) || request.Path.Value is not { } path)
+        {
+            await next(context);
+            return;
+        }
+        if (!path.StartsWith(IndexPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            await ProxiedAsync(context, path);
+            return;
+        }
+        if (!IndexPath.TryParse(path.AsSpan(IndexPrefix.Length), out var name))
         {
             await next(context);
             return;
@@ -64,6 +72,40 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         try
         {
             await IndexFileResponses.WriteAsync(context, settings, file);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A proxy mount's index file (`/{mount}/index/...`, the mount's name spelled as configured): answered here only
+    /// when this node holds a fresh copy in memory (<see cref="ProxyIndexService.TryGetFresh"/>) and the caller may
+    /// read the mount; everything else (a copy that is due, a miss, an upstream to ask) goes to the mount's endpoint.
+    /// </summary>
+    private async Task ProxiedAsync(HttpContext context, string path)
+    {
+        var slash = path.Length > 1 ? path.IndexOf('/', 1) : -1;
+        if (slash < 0
+            || upstreams.Find(path.AsSpan(1, slash - 1)) is not { } upstream
+            || !path.AsSpan(slash).StartsWith(IndexPrefix, StringComparison.OrdinalIgnoreCase)
+            || !IndexPath.TryParse(path.AsSpan(slash + IndexPrefix.Length), out var name))
+        {
+            await next(context);
+            return;
+        }
+        var settings = options.Value;
+        try
+        {
+            // Access first: a refused caller goes to the endpoint, which counts nothing as a cache hit.
+            if (!await FastPathAccess.MayReadMountAsync(context, settings)
+                || proxyIndex.TryGetFresh(upstream, name.ToLowerInvariant()) is not { } remembered)
+            {
+                await next(context);
+                return;
+            }
+            Metrics.FastPathRoutes.TagMountIndex(context, upstream.Name);
+            await IndexFileResponses.WriteProxiedAsync(context, settings, remembered.File);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -14,7 +14,16 @@ internal static class FastPathRoutes
     private static readonly KeyValuePair<string, object?> Index = new("http.route", "/index/{**path}");
     private static readonly KeyValuePair<string, object?> Download = new("http.route", "/api/v1/crates/{name}/{version}/download");
 
+    // One tag per proxy mount, made on its first request: the route template routing gives the mount's endpoint.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyValuePair<string, object?>> MountIndex = new(StringComparer.Ordinal);
+
     public static void TagIndex(HttpContext context) => context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(Index);
+
+    public static void TagMountIndex(HttpContext context, string mount)
+    {
+        if (context.Features.Get<IHttpMetricsTagsFeature>() is { } feature)
+            feature.Tags.Add(MountIndex.GetOrAdd(mount, static m => new("http.route", $"/{m}/index/{{**path}}")));
+    }
 
     public static void TagDownload(HttpContext context) => context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(Download);
 }
