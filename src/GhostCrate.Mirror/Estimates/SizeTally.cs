@@ -80,7 +80,8 @@ internal sealed class SizeTally(int maxProbes)
         timeout.CancelAfter(ProbeTimeout);
         try
         {
-            using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, url), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Head, url);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             return response.IsSuccessStatusCode ? response.Content.Headers.ContentLength : null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

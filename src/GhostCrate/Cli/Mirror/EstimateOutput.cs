@@ -16,7 +16,10 @@ internal static class EstimateOutput
         await output.WriteLineAsync($"Index and manifests: up to {ByteSize.Format(estimate.IndexBytes)}");
         await output.WriteLineAsync($"Estimated total: {ByteSize.Format(estimate.TotalBytes)} (an estimate: cargo's index and rustup's manifests carry no sizes)");
         foreach (var problem in estimate.Problems.Take(20)) await error.WriteLineAsync($"not counted: {problem}");
-        var free = new DriveInfo(layout.Root).AvailableFreeSpace;
+        // A toolchain mirror may not exist yet: its nearest existing parent is on the disk it will be written to.
+        var existing = layout.Root;
+        while (!System.IO.Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
+        var free = new DriveInfo(existing).AvailableFreeSpace;
         var fits = free >= estimate.TotalBytes;
         await output.WriteLineAsync($"Free on {layout.Root}: {ByteSize.Format(free)}{(fits ? "" : " (not enough)")}");
         return fits && estimate.Problems.Count == 0 ? 0 : 1;
