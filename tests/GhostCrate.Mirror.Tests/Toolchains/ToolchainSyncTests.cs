@@ -60,7 +60,7 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
         var before = await estimator.EstimateToolchainsAsync(Layout, Request("stable"), TestContext.Current.CancellationToken);
 
         Assert.Empty(before.Problems);
-        Assert.Equal((selected.Count, selected.Count, 0L, 0L), (before.FilesNeeded, before.Exact, before.FilesPresent, before.Unsized));
+        Assert.Equal(((long)selected.Count, (long)selected.Count, 0L, 0L), (before.FilesNeeded, before.Exact, before.FilesPresent, before.Unsized));
         Assert.Equal(selected.Sum(a => new FileInfo(_dist.Full(a)).Length), before.EstimatedBytes);
         Assert.Equal(new FileInfo(_dist.Full("dist/channel-rust-stable.toml")).Length * 6, before.IndexBytes);
         Assert.False(Directory.Exists(Layout.ToolchainStoreDir));
