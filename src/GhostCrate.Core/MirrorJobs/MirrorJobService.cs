@@ -32,12 +32,12 @@ public sealed class MirrorJobService(IMirrorRunRepository runs, IMirrorPrerequis
         return await runs.FindAsync(id, cancellationToken) is { } run ? Result<MirrorRun>.Ok(run) : RegistryError.NotFound($"no mirror run {id}");
     }
 
-    /// <summary>The prerequisites of <paramref name="request"/>, without queuing anything.</summary>
+    /// <summary>The prerequisites of <paramref name="request"/> with the disk estimate of a sync, without queuing anything.</summary>
     public async Task<Result<IReadOnlyList<PrerequisiteCheck>>> CheckAsync(Principal caller, MirrorJobRequest request, CancellationToken cancellationToken)
     {
         if (Guards.RequireAdmin(caller) is { } denied) return denied;
         if (Validate(request) is { } invalid) return invalid;
-        return Result<IReadOnlyList<PrerequisiteCheck>>.Ok(await prerequisites.CheckAsync(request, cancellationToken));
+        return Result<IReadOnlyList<PrerequisiteCheck>>.Ok(await prerequisites.CheckAsync(request, estimate: true, cancellationToken));
     }
 
     /// <summary>Checks the prerequisites, then queues the run; a failed check or a run already queued for the directory is a 409.</summary>
@@ -45,7 +45,7 @@ public sealed class MirrorJobService(IMirrorRunRepository runs, IMirrorPrerequis
     {
         if (Guards.RequireAdmin(caller) is { } denied) return denied;
         if (Validate(request) is { } invalid) return invalid;
-        var failed = (await prerequisites.CheckAsync(request, cancellationToken)).Where(c => !c.Ok).ToList();
+        var failed = (await prerequisites.CheckAsync(request, estimate: false, cancellationToken)).Where(c => !c.Ok).ToList();
         if (failed.Count > 0)
             return RegistryError.Conflict("prerequisites not met: " + string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}")));
         var directory = Path.GetFullPath(options.Value.Directory!);

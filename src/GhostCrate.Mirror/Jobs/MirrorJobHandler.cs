@@ -45,7 +45,7 @@ public sealed class MirrorJobHandler(
         if (!await runs.StartAsync(run.Id, $"{Environment.MachineName}/{Environment.ProcessId}", time.GetUtcNow(), cancellationToken)) return JobOutcome.Succeeded;
 
         var request = MirrorJobPayload.ReadParameters(run.Parameters) ?? new MirrorJobRequest(run.Operation);
-        var failed = (await prerequisites.CheckAsync(request, cancellationToken)).Where(c => !c.Ok).ToList();
+        var failed = (await prerequisites.CheckAsync(request, estimate: false, cancellationToken)).Where(c => !c.Ok).ToList();
         if (failed.Count > 0)
         {
             var detail = "prerequisites not met: " + string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"));

@@ -2,6 +2,8 @@ using GhostCrate.Core.MirrorJobs;
 using GhostCrate.Core.Options;
 using GhostCrate.Mirror.Bundles;
 using GhostCrate.Mirror.Configuration;
+using GhostCrate.Mirror.Downloads;
+using GhostCrate.Mirror.Estimates;
 using GhostCrate.Mirror.Storage;
 using GhostCrate.Mirror.Sync;
 using GhostCrate.Protocol.Formatting;
@@ -12,20 +14,25 @@ namespace GhostCrate.Mirror.Jobs;
 /// <summary>
 /// What a mirror operation needs before it starts, checked when an administrator asks for it and again on the node
 /// that runs it: the directory writable, free disk (Mirror:MinFreeBytes), mirror.json readable, the upstream or dist
-/// server answering through the same guarded client the job will use, and the keys the operation needs.
+/// server answering through the same guarded client the job will use, and the keys the operation needs. Asked with
+/// an estimate, a sync's disk check is against what the selection would download (<see cref="MirrorEstimator"/>) on
+/// top of Mirror:MinFreeBytes.
 /// </summary>
-public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptions> options) : IMirrorPrerequisites
+public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptions> options, TimeProvider time) : IMirrorPrerequisites
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
 
-    public async Task<IReadOnlyList<PrerequisiteCheck>> CheckAsync(MirrorJobRequest request, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PrerequisiteCheck>> CheckAsync(MirrorJobRequest request, bool estimate, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.Enabled) return [new PrerequisiteCheck("directory", false, "no offline mirror is configured: set Mirror:Directory")];
         var layout = new MirrorLayout(settings.Directory!);
         var checks = new List<PrerequisiteCheck> { Writable("directory", layout.StateDir) };
         var writes = request.Operation is not MirrorOperations.Verify;
-        if (writes) checks.Add(FreeSpace("disk", layout.Root, settings.MinFreeBytes));
+        // An estimated disk check comes after the estimate (which needs the upstream reachable first).
+        var estimated = estimate && request.Operation is MirrorOperations.Sync or MirrorOperations.ToolchainSync;
+        if (writes && !estimated) checks.Add(FreeSpace("disk", layout.Root, settings.MinFreeBytes));
+        var estimator = new MirrorEstimator(http, time);
 
         switch (request.Operation)
         {
@@ -36,7 +43,10 @@ public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptio
                 if (config is null) break;
                 if (request.Operation == MirrorOperations.Sync)
                 {
-                    checks.Add(await UpstreamAsync(config.Upstream, cancellationToken));
+                    var upstream = await UpstreamAsync(config.Upstream, cancellationToken);
+                    checks.Add(upstream);
+                    if (estimated && upstream.Ok)
+                        checks.AddRange(await DiskNeedAsync(() => estimator.EstimateCratesAsync(layout, NoProgress.Instance, cancellationToken), layout.Root, settings.MinFreeBytes));
                 }
                 else if ((config.Upstream.Download ?? UpstreamDownloadTemplate.Load(layout)) is { } dl)
                 {
@@ -63,8 +73,15 @@ public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptio
                     checks.Add(new PrerequisiteCheck("parameters", false, string.Join("; ", errors)));
                     break;
                 }
+                var reachable = true;
                 foreach (var channel in syncRequest.Channels)
-                    checks.Add(await ReachableAsync($"dist server ({channel})", new Uri(new Uri(syncRequest.DistServer.AbsoluteUri.TrimEnd('/') + "/"), channel.ManifestPath + ".sha256"), cancellationToken));
+                {
+                    var check = await ReachableAsync($"dist server ({channel})", new Uri(new Uri(syncRequest.DistServer.AbsoluteUri.TrimEnd('/') + "/"), channel.ManifestPath + ".sha256"), cancellationToken);
+                    reachable &= check.Ok;
+                    checks.Add(check);
+                }
+                if (estimated && reachable)
+                    checks.AddRange(await DiskNeedAsync(() => estimator.EstimateToolchainsAsync(layout, syncRequest, cancellationToken), layout.Root, settings.MinFreeBytes));
                 break;
             }
             case MirrorOperations.Export:
@@ -88,7 +105,27 @@ public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptio
                 break;
             }
         }
+        // Nothing to estimate from (mirror.json unreadable, the upstream down): the floor alone, so the disk still shows.
+        if (estimated && !checks.Any(c => c.Name == "disk")) checks.Add(FreeSpace("disk", layout.Root, settings.MinFreeBytes));
         return checks;
+    }
+
+    /// <summary>The estimate as a check of its own (failing when index files could not be read), then the disk against it.</summary>
+    private static async Task<IReadOnlyList<PrerequisiteCheck>> DiskNeedAsync(Func<Task<DiskEstimate>> estimate, string root, long minimum)
+    {
+        DiskEstimate need;
+        try
+        {
+            need = await estimate();
+        }
+        catch (Exception ex) when (ex is MirrorException or IOException or UnauthorizedAccessException or HttpRequestException)
+        {
+            return [new PrerequisiteCheck("estimate", false, $"could not estimate the download: {ex.Message}"), FreeSpace("disk", root, minimum)];
+        }
+        var estimateCheck = need.Problems.Count == 0
+            ? new PrerequisiteCheck("estimate", true, need.Describe())
+            : new PrerequisiteCheck("estimate", false, $"{need.Describe()}: {string.Join("; ", need.Problems.Take(3))}");
+        return [estimateCheck, FreeSpace("disk", root, minimum, need.TotalBytes)];
     }
 
     private static MirrorConfig? Config(MirrorLayout layout, List<PrerequisiteCheck> checks)
@@ -122,14 +159,21 @@ public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptio
         }
     }
 
-    private static PrerequisiteCheck FreeSpace(string name, string directory, long minimum)
+    /// <param name="need">What the run is estimated to write; the disk must hold it and still keep <paramref name="minimum"/> free.</param>
+    private static PrerequisiteCheck FreeSpace(string name, string directory, long minimum, long? need = null)
     {
         try
         {
             var free = new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
-            return free >= minimum
-                ? new PrerequisiteCheck(name, true, $"{ByteSize.Format(free)} free")
-                : new PrerequisiteCheck(name, false, $"only {ByteSize.Format(free)} free, less than Mirror:MinFreeBytes ({ByteSize.Format(minimum)})");
+            if (need is not { } bytes)
+            {
+                return free >= minimum
+                    ? new PrerequisiteCheck(name, true, $"{ByteSize.Format(free)} free")
+                    : new PrerequisiteCheck(name, false, $"only {ByteSize.Format(free)} free, less than Mirror:MinFreeBytes ({ByteSize.Format(minimum)})");
+            }
+            return free - bytes >= minimum
+                ? new PrerequisiteCheck(name, true, $"{ByteSize.Format(free)} free; the run needs about {ByteSize.Format(bytes)} and leaves more than Mirror:MinFreeBytes ({ByteSize.Format(minimum)})")
+                : new PrerequisiteCheck(name, false, $"only {ByteSize.Format(free)} free; the run needs about {ByteSize.Format(bytes)} (an estimate) plus Mirror:MinFreeBytes ({ByteSize.Format(minimum)}) left over");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {

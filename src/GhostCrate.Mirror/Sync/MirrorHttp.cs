@@ -16,6 +16,7 @@ public static class MirrorHttp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<MirrorSync>();
         services.AddSingleton<Toolchains.ToolchainSync>();
+        services.AddSingleton<Estimates.MirrorEstimator>();
         return services;
     }
 

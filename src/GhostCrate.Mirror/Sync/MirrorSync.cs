@@ -3,9 +3,7 @@ using System.Threading.Channels;
 using GhostCrate.Mirror.Configuration;
 using GhostCrate.Protocol.Client;
 using GhostCrate.Mirror.Downloads;
-using GhostCrate.Mirror.Selection;
 using GhostCrate.Mirror.Storage;
-using GhostCrate.Mirror.Upstream;
 
 namespace GhostCrate.Mirror.Sync;
 
@@ -26,22 +24,12 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var config = MirrorConfigFile.Load(layout);
         using var mirrorLock = MirrorLock.Acquire(layout, "sync");
         progress.Phase(SyncPhases.Preparing);
-        var selection = ResolvedSelection.Resolve(config.Selection, layout.Root);
         var http = httpFactory.CreateClient(MirrorHttp.ClientName);
-        await using IIndexSource source = config.Upstream.IsSparse
-            ? new SparseIndexSource(http, layout, config.Upstream, config.Download)
-            : new GitIndexSource(layout, config.Upstream);
-        var upstreamDl = await source.PrepareAsync(cancellationToken);
-        var dl = config.Upstream.Download ?? upstreamDl;
+        await using var upstream = await UpstreamRead.OpenAsync(layout, config, http, progress, cancellationToken);
+        var source = upstream.Source;
+        var selection = upstream.Selection;
+        var dl = upstream.DownloadTemplate;
         UpstreamDownloadTemplate.Save(layout, dl);
-        DependencyClosure? closure = null;
-        if (config.Selection.ResolveMode is { } mode)
-        {
-            closure = await DependencyClosure.ResolveAsync(selection.NamedCrates, selection.SelectRoot, source.ReadNamesAsync, selection.PatternsAllow,
-                mode, config.Selection.ResolveDev, config.Selection.SkipYanked, cancellationToken);
-            foreach (var note in closure.Notes) progress.Note($"resolve: {note}");
-            selection = selection.WithClosure(closure);
-        }
         progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
@@ -81,7 +69,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
 
         try
         {
-            await foreach (var file in UpstreamFiles(stop.Token))
+            await foreach (var file in upstream.FilesAsync(stop.Token))
             {
                 if (file.Error is not null)
                 {
@@ -140,22 +128,6 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         if (failures.Count == 0) await source.CommitAsync(selection, cancellationToken);
         return new SyncReport(counters.Downloaded, counters.Present, counters.Bytes, counters.Retries,
             counters.IndexUpdated, counters.IndexRemoved, failures, Stopwatch.GetElapsedTime(started), manifest.Path, counters.IndexNotModified);
-
-        // A resolved selection already read the closure's files; only lock-file pins outside it are read now.
-        async IAsyncEnumerable<UpstreamIndexFile> UpstreamFiles([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
-        {
-            if (closure is null)
-            {
-                await foreach (var file in source.ReadAsync(selection, token)) yield return file;
-                yield break;
-            }
-            foreach (var (name, file) in closure.Files)
-            {
-                if (selection.WantsCrate(name)) yield return file;
-            }
-            var rest = selection.Pins!.Keys.Where(n => !closure.Files.ContainsKey(n) && selection.WantsCrate(n)).ToList();
-            await foreach (var file in source.ReadNamesAsync(rest, token)) yield return file;
-        }
 
         // Runs once per crate, after its last download finished (or at once when nothing was missing).
         void Publish(CrateJob job)

@@ -39,12 +39,32 @@ public static class MirrorJobEndpoints
             var (principal, problem) = await ApiCaller.RequireAsync(context);
             if (problem is not null) return problem;
             if (await JsonBody.ReadAsync<MirrorRunBody>(context) is not { } body) return ApiResults.Problem(StatusCodes.Status400BadRequest, BodyHint);
-            var result = await service.RequestAsync(principal!, body.ToRequest(), context.RequestAborted);
-            if (result.Error is { } error) return ApiResults.Problem(error);
-            return TypedResults.Accepted($"/api/v1/admin/mirror/runs/{result.Value!.Id}", MirrorRunInfo.Of(result.Value));
+            return await StartAsync(principal!, body.ToRequest(), service, context);
         }).Operation("startMirrorRun", "Queue a mirror operation as a job (409 when a prerequisite fails or an operation on the directory is already queued or running)")
             .JsonBody<MirrorRunBody>().RequestExample("""{"operation":"toolchain-sync","toolchain":{"channels":["stable"],"hosts":["x86_64-unknown-linux-gnu"],"profile":"minimal"}}""")
             .Problems(400, 401, 403, 409);
+
+        // One route per operation, for scripts and cron lines: POST /api/v1/admin/mirror/sync with no body is the same
+        // as POST /runs with {"operation":"sync"}; a body may carry the rest (toolchain, incremental).
+        foreach (var operation in MirrorOperations.All)
+        {
+            runs.MapPost("/" + operation, async Task<Results<Accepted<MirrorRunInfo>, ProblemHttpResult>> (HttpContext context, MirrorJobService service) =>
+            {
+                var (principal, problem) = await ApiCaller.RequireAsync(context);
+                if (problem is not null) return problem;
+                var body = new MirrorRunBody(operation, null, null);
+                if (context.Request.ContentLength is not (null or 0) || context.Request.Headers.TransferEncoding.Count > 0)
+                {
+                    if (await JsonBody.ReadAsync<MirrorRunBody>(context) is not { } given) return ApiResults.Problem(StatusCodes.Status400BadRequest, BodyHint);
+                    if (given.Operation is { } named && named != operation)
+                        return ApiResults.Problem(StatusCodes.Status400BadRequest, $"the body names operation `{named}`, the path `{operation}`");
+                    body = given with { Operation = operation };
+                }
+                return await StartAsync(principal!, body.ToRequest(), service, context);
+            }).Operation("startMirror" + string.Concat(operation.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])),
+                    $"Queue a mirror {operation} as a job (as POST /runs with operation {operation}; the body is optional)")
+                .JsonBody<MirrorRunBody>(required: false).Problems(400, 401, 403, 409);
+        }
 
         runs.MapPost("/prerequisites", async Task<Results<Ok<PrerequisitesResponse>, ProblemHttpResult>> (HttpContext context, MirrorJobService service) =>
         {
@@ -89,5 +109,12 @@ public static class MirrorJobEndpoints
         }).Operation("downloadMirrorBundle", "The signed bundle an export run wrote (a tar file; Range supported)")
             .Produces(StatusCodes.Status200OK, contentType: "application/x-tar").Problems(401, 403, 404);
         return app;
+    }
+
+    private static async Task<Results<Accepted<MirrorRunInfo>, ProblemHttpResult>> StartAsync(Core.Identity.Principal principal, MirrorJobRequest request, MirrorJobService service, HttpContext context)
+    {
+        var result = await service.RequestAsync(principal, request, context.RequestAborted);
+        if (result.Error is { } error) return ApiResults.Problem(error);
+        return TypedResults.Accepted($"/api/v1/admin/mirror/runs/{result.Value!.Id}", MirrorRunInfo.Of(result.Value));
     }
 }

@@ -27,6 +27,9 @@ public static class Help
               --with-dev adds dev-dependencies): all = every matching version, newest = newest per requirement.
           ghostcrate mirror sync DIR [--plain] [--metrics HOST:PORT]
               Update the index and download missing crate files (exit 1 when some failed; rerun to resume).
+          ghostcrate mirror estimate DIR
+              Estimate the disk the next sync needs (reads the index, downloads nothing; sizes are estimated,
+              see docs/mirror-in-10-minutes.md). Exit 1 when it does not fit or an index file was unreadable.
           ghostcrate mirror verify DIR [--repair]
               Check every listed file against the index checksum (exit 3 missing, 4 corrupt, 5 both).
           ghostcrate mirror diff DIR
@@ -45,6 +48,8 @@ public static class Help
                   [--profile minimal|default|complete|none] [--components rust-src,..] [--dist-server URL]
                   [--key PUBLIC.asc] [--signatures require|warn|skip] [--concurrency N] [--keep-stable N]
               Mirror rustup toolchains into DIR (checked against .sha256 files and the manifests' OpenPGP signatures).
+          ghostcrate toolchain estimate DIR --hosts TRIPLE,.. [the flags of toolchain sync]
+              Estimate the disk that toolchain sync with the same flags needs (asks the dist server each archive's size).
           ghostcrate backup create --to DIR [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--include-proxy-cache] [--data-dir DIR] [--config FILE]
               Back up the running registry into a new folder DIR/<UTC time>/ and print its path. Files the previous
               backup holds are referenced, not copied (--full: copy everything); encrypted with AES-256-GCM on request.

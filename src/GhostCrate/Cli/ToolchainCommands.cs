@@ -1,5 +1,6 @@
 using GhostCrate.Cli.Mirror;
 using GhostCrate.Mirror;
+using GhostCrate.Mirror.Estimates;
 using GhostCrate.Mirror.Storage;
 using GhostCrate.Mirror.Toolchains;
 using GhostCrate.Protocol.Formatting;
@@ -22,7 +23,8 @@ public static class ToolchainCommands
             cancel => verb switch
             {
                 "sync" => SyncAsync(args, output, error, cancel),
-                _ => throw new CliException($"unknown toolchain command `{verb}`; expected sync"),
+                "estimate" => EstimateAsync(args, output, error, cancel),
+                _ => throw new CliException($"unknown toolchain command `{verb}`; expected sync or estimate"),
             });
     }
 
@@ -51,6 +53,18 @@ public static class ToolchainCommands
         await output.WriteLineAsync(report.Switched ? $"Serving the new state of {layout.Root}." : "Nothing changed; the served state is as it was.");
         if (!report.Complete) await error.WriteLineAsync("Refused channels keep their previous state. Fix the cause and run the sync again.");
         return report.Complete ? 0 : 1;
+    }
+
+    /// <summary>`toolchain estimate`: what `toolchain sync` with the same flags would download (nothing is kept).</summary>
+    private static async Task<int> EstimateAsync(ParsedArgs args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        args.EnsureOnly("--hosts", "--channels", "--targets", "--profile", "--components", "--dist-server", "--key", "--signatures", "--concurrency", "--keep-stable");
+        if (args.Positionals.Count != 3) throw new CliException("usage: ghostcrate " + SyncUsage.Replace("toolchain sync", "toolchain estimate", StringComparison.Ordinal));
+        var layout = new MirrorLayout(args.Positionals[2]);
+        var request = ParseRequest(args);
+        await using var services = MirrorCommands.Services();
+        var estimate = await services.GetRequiredService<MirrorEstimator>().EstimateToolchainsAsync(layout, request, cancellationToken);
+        return await EstimateOutput.WriteAsync(output, error, layout, estimate);
     }
 
     internal static ToolchainSyncRequest ParseRequest(ParsedArgs args)

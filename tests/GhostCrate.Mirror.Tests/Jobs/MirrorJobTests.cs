@@ -79,6 +79,13 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Assert.Contains($"data-run=\"{id}\" data-operation=\"sync\" data-state=\"succeeded\"", page);
         Assert.Contains("data-files-done=\"3\" data-files-total=\"3\"", page);
         Assert.Contains("href=\"/admin/mirror\"", page); // the main navigation links the page
+        Assert.Contains("data-nav=\"toolchains\"", page); // and /toolchains, as a mirror is served
+        // The charts of the last syncs: server-rendered SVG, one bar per finished sync, titled with its figures.
+        Assert.Contains("<svg class=\"bar-chart\" data-chart=\"duration\"", page);
+        Assert.Contains("<svg class=\"bar-chart\" data-chart=\"files\"", page);
+        Assert.Contains("data-value=\"3\"", page);
+        Assert.Contains($"<title>Run {id} (sync, succeeded): ", page);
+        Assert.DoesNotContain("<script", page[page.IndexOf("data-charts=\"syncs\"", StringComparison.Ordinal)..page.IndexOf("<h2>Proxy</h2>", StringComparison.Ordinal)]);
         var succeeded = Assert.Single(Events(server, RegistryEventTypes.MirrorSyncSucceeded));
         Assert.Equal(id, succeeded.GetProperty("data").GetProperty("run_id").GetInt64());
         Assert.Empty(Events(server, RegistryEventTypes.MirrorSyncFailed));
@@ -88,6 +95,87 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         // A finished run cannot be cancelled; an unknown one is a 404.
         Assert.Equal(HttpStatusCode.Conflict, (await admin.Api.PostAsync($"api/v1/admin/mirror/runs/{id}/cancel", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Api.PostAsync("api/v1/admin/mirror/runs/999999/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_second_start_while_a_sync_runs_is_refused_from_the_api_and_the_form_and_only_one_job_runs()
+    {
+        var crate = await Upstream.PublishAsync("job-busy", "1.0.0", padding: 2_000);
+        // The download stalls until the test lets it through (no stall timeout gives up on it first), so the first
+        // run is still going when more are asked for.
+        Harness.Init(Upstream.SparseIndexUrl, DownloadViaProxy, new SelectionConfig { Crates = [crate.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 300 });
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+        var hold = true;
+        Proxy.Plan = (path, _) => hold && path.EndsWith("/download", StringComparison.Ordinal) ? Fault.Stall : Fault.None;
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var first = await admin.StartAsync(new { operation = "sync" });
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        await Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
+
+        var again = await admin.StartAsync(new { operation = "sync" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("still queued or running", await again.Content.ReadAsStringAsync());
+        var form = await admin.PostFormAsync("admin/mirror?handler=Start", new() { ["operation"] = "export" });
+        Assert.Equal(HttpStatusCode.Conflict, form.StatusCode);
+        var page = await form.Content.ReadAsStringAsync();
+        Assert.Contains("still queued or running", page);
+        Assert.Contains("data-action=\"start-sync\" disabled", page);
+
+        hold = false;
+        Proxy.ReleaseStalls();
+        Assert.Equal("succeeded", (await admin.FinishedAsync(Id(first))).GetProperty("state").GetString());
+        Assert.Single(Jobs(server), j => j.Kind == Core.MirrorJobs.MirrorJobPayload.JobKind);
+        var runs = JsonDocument.Parse(await admin.Api.GetStringAsync("api/v1/admin/mirror/runs")).RootElement.GetProperty("runs");
+        Assert.Single(runs.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_prerequisite_check_estimates_the_download_and_weighs_the_free_disk_against_it()
+    {
+        var crates = new[] { await Upstream.PublishAsync("job-est-a", "1.0.0", padding: 8_000), await Upstream.PublishAsync("job-est-b", "1.0.0") };
+        Init(DownloadViaProxy, crates);
+        await using (var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings()))
+        {
+            using var admin = await MirrorAdminClient.SignInAsync(server);
+            var checks = await CheckAsync(admin);
+
+            Assert.True(checks.GetProperty("ready").GetBoolean(), checks.ToString());
+            var estimate = Check(checks, "estimate");
+            Assert.True(estimate.GetProperty("ok").GetBoolean());
+            Assert.Contains("2 file(s) to download", estimate.GetProperty("detail").GetString());
+            Assert.Contains("2 sized by the upstream", estimate.GetProperty("detail").GetString());
+            Assert.Contains("the run needs about", Check(checks, "disk").GetProperty("detail").GetString());
+            var page = await admin.Browser.GetStringAsync("admin/mirror?check=sync");
+            Assert.Contains("data-check=\"estimate\" data-ok=\"true\"", page);
+            Assert.Contains("data-check=\"disk\" data-ok=\"true\"", page);
+            // Checking queues nothing and downloads nothing.
+            Assert.All(crates, c => Assert.False(File.Exists(Harness.CratePath(c))));
+            Assert.DoesNotContain(Jobs(server), j => j.Kind == Core.MirrorJobs.MirrorJobPayload.JobKind);
+        }
+
+        // A floor no disk meets: the check says what is wrong, and a start is refused with the same words.
+        var settings = Settings();
+        settings["Mirror:MinFreeBytes"] = (1L << 60).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using (var server = await MirrorServer.StartAsync(Harness.Root, extra: settings))
+        {
+            using var admin = await MirrorAdminClient.SignInAsync(server);
+            var checks = await CheckAsync(admin);
+            Assert.False(checks.GetProperty("ready").GetBoolean());
+            var disk = Check(checks, "disk");
+            Assert.False(disk.GetProperty("ok").GetBoolean());
+            Assert.Contains("the run needs about", disk.GetProperty("detail").GetString());
+            var refused = await admin.StartAsync(new { operation = "sync" });
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("Mirror:MinFreeBytes", await refused.Content.ReadAsStringAsync());
+        }
+
+        static async Task<JsonElement> CheckAsync(MirrorAdminClient admin) =>
+            JsonDocument.Parse(await (await admin.Api.PostAsync("api/v1/admin/mirror/prerequisites", JsonContent(new { operation = "sync" }))).Content.ReadAsStringAsync()).RootElement;
+
+        static JsonElement Check(JsonElement checks, string name) =>
+            checks.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
     }
 
     [Fact]

@@ -55,6 +55,9 @@ public sealed class MirrorHarness : IAsyncDisposable
     public Task<SyncReport> SyncAsync(IMirrorProgress? progress = null) =>
         _services.GetRequiredService<MirrorSync>().SyncAsync(Layout, progress ?? NoProgress.Instance, TestContext.Current.CancellationToken);
 
+    public Task<Estimates.DiskEstimate> EstimateAsync() =>
+        _services.GetRequiredService<Estimates.MirrorEstimator>().EstimateCratesAsync(Layout, NoProgress.Instance, TestContext.Current.CancellationToken);
+
     public Task<VerifyReport> VerifyAsync(bool repair = false) =>
         new MirrorVerifier(_services.GetRequiredService<IHttpClientFactory>()).VerifyAsync(Layout, repair, NoProgress.Instance, TestContext.Current.CancellationToken);
 

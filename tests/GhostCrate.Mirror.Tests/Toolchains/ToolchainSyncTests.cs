@@ -52,6 +52,26 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
     private string Served(string relative) => Path.Combine(Layout.ServedToolchainsDir, relative);
 
     [Fact]
+    public async Task The_estimate_sizes_every_missing_archive_by_the_dist_server_keeps_nothing_and_is_zero_after_the_sync()
+    {
+        var estimator = _services.GetRequiredService<Estimates.MirrorEstimator>();
+        var selected = _dist.Archives.Keys.Where(k => !k.Contains(SyntheticDist.Unmirrored, StringComparison.Ordinal)).ToList();
+
+        var before = await estimator.EstimateToolchainsAsync(Layout, Request("stable"), TestContext.Current.CancellationToken);
+
+        Assert.Empty(before.Problems);
+        Assert.Equal(((long)selected.Count, (long)selected.Count, 0L, 0L), (before.FilesNeeded, before.Exact, before.FilesPresent, before.Unsized));
+        Assert.Equal(selected.Sum(a => new FileInfo(_dist.Full(a)).Length), before.EstimatedBytes);
+        Assert.Equal(new FileInfo(_dist.Full("dist/channel-rust-stable.toml")).Length * 6, before.IndexBytes);
+        Assert.False(Directory.Exists(Layout.ToolchainStoreDir));
+
+        Assert.True((await SyncAsync(Request("stable"))).Complete);
+        var after = await estimator.EstimateToolchainsAsync(Layout, Request("stable"), TestContext.Current.CancellationToken);
+        Assert.Equal((0L, (long)selected.Count, 0L), (after.FilesNeeded, after.FilesPresent, after.EstimatedBytes));
+        Assert.Equal(before.EstimatedBytes, after.BytesPresent);
+    }
+
+    [Fact]
     public async Task Stable_is_mirrored_with_its_version_and_date_aliases_and_only_the_selected_archives()
     {
         var report = await SyncAsync(Request("stable"));

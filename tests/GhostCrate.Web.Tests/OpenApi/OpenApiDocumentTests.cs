@@ -75,6 +75,7 @@ public sealed class OpenApiDocumentTests
         Assert.Contains(("/crates-io/api/v1/crates", "GET"), documented);
         Assert.Contains(("/api/v1/crates/new", "PUT"), documented);
         Assert.Contains(("/api/v1/admin/mirror/runs", "POST"), documented);
+        Assert.Contains(("/api/v1/admin/mirror/toolchain-sync", "POST"), documented);
         Assert.Contains(("/api/v1/admin/mirror/runs/{id}/bundle", "GET"), documented);
         Assert.True(routes > 50, $"only {routes} routes were checked");
     }

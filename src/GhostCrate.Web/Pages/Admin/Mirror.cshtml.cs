@@ -1,5 +1,6 @@
 using GhostCrate.Core.MirrorJobs;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Web.Ui;
 using GhostCrate.Web.Ui.OfflineMirror;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,17 @@ public sealed class MirrorModel(MirrorJobService jobs) : AdminPageModel
 
     public bool SyncRunning => OfflineMirrors.Any(m => m.State == "running") || JobActive;
     public bool JobActive => Jobs?.Runs.Any(r => !r.Finished) ?? false;
+
+    /// <summary>The finished crate and toolchain syncs among the newest runs, oldest first: the bars of the charts.</summary>
+    public IReadOnlyList<MirrorRun> ChartedRuns => (Jobs?.Runs ?? [])
+        .Where(r => r.Finished && r.StartedAt is not null && r.FinishedAt is not null && r.Operation is MirrorOperations.Sync or MirrorOperations.ToolchainSync)
+        .Reverse().ToList();
+
+    public static TimeSpan Duration(MirrorRun run) => run.FinishedAt!.Value - run.StartedAt!.Value;
+
+    public static string ChartTitle(MirrorRun run) =>
+        $"Run {run.Id} ({run.Operation}, {run.State}): {Duration(run).TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} s, " +
+        $"{Format.Count(run.Progress.FilesDone)} file(s), {Format.Bytes(run.Progress.Bytes)}, {Format.Plural(run.Progress.Failures, "failure")}";
 
     public bool IsStale(MirrorRun run) => run.State == MirrorRunStates.Running && Now - run.UpdatedAt > StaleAfter;
 

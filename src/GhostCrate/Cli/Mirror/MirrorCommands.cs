@@ -1,6 +1,7 @@
 using GhostCrate.Mirror;
 using GhostCrate.Mirror.Checking;
 using GhostCrate.Mirror.Configuration;
+using GhostCrate.Mirror.Estimates;
 using GhostCrate.Mirror.Storage;
 using GhostCrate.Mirror.Sync;
 using GhostCrate.Protocol.Formatting;
@@ -21,6 +22,7 @@ public static class MirrorCommands
             {
                 "init" => Task.FromResult(Init(args, output)),
                 "sync" => SyncAsync(args, output, error, cancel),
+                "estimate" => EstimateAsync(args, output, error, cancel),
                 "verify" => VerifyAsync(args, output, cancel),
                 "diff" => DiffAsync(args, output, cancel),
                 "sidecars" => MirrorBundleCommands.SidecarsAsync(args, output, cancel),
@@ -28,7 +30,7 @@ public static class MirrorCommands
                 "sign" => Task.FromResult(MirrorBundleCommands.Sign(args, output)),
                 "export" => MirrorBundleCommands.ExportAsync(args, output, cancel),
                 "import" => MirrorBundleCommands.ImportAsync(args, output, cancel),
-                _ => throw new CliException($"unknown mirror command `{verb}`; expected init, sync, verify, diff, sidecars, inventory, sign, export or import"),
+                _ => throw new CliException($"unknown mirror command `{verb}`; expected init, sync, estimate, verify, diff, sidecars, inventory, sign, export or import"),
             });
     }
 
@@ -116,6 +118,15 @@ public static class MirrorCommands
         if (report.Failures.Count > 50) await error.WriteLineAsync($"... and {report.Failures.Count - 50} more (see the manifest)");
         if (!report.Complete) await error.WriteLineAsync("The served index lists only files that are present. Run the sync again to retry the failures.");
         return report.Complete ? 0 : 1;
+    }
+
+    private static async Task<int> EstimateAsync(ParsedArgs args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        args.EnsureOnly();
+        var layout = Directory(args, "mirror estimate DIR");
+        await using var services = Services();
+        var estimate = await services.GetRequiredService<MirrorEstimator>().EstimateCratesAsync(layout, new PlainProgress(output, TimeProvider.System), cancellationToken);
+        return await EstimateOutput.WriteAsync(output, error, layout, estimate);
     }
 
     private static async Task<int> VerifyAsync(ParsedArgs args, TextWriter output, CancellationToken cancellationToken)
