@@ -135,8 +135,10 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.True(await Docs.TryQueueBuildAsync(never, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
         // An explicit rebuild of the one version (owners, administrators) replaces its upload...
         Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(4), T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(4), Ct));
         var replaced = await Docs.SwapAsync(id, new DocsGeneration("gen-rebuilt", 1, 10, "build", null, T0.AddSeconds(5)), keepUploadsAfter: T0.AddSeconds(4), Ct);
         Assert.Equal(new DocsSwapResult(true, "gen-upload"), replaced);
+        await Docs.FinishBuildAsync(id, DocsBuildStatus.Built, "log", T0.AddSeconds(5), Ct);
 
         // ...but not docs uploaded while the build was queued or running: the newer upload wins, the row is unchanged.
         Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(6), T0.AddHours(-1), Ct));

@@ -147,7 +147,18 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
 
     private sealed record CountRow(long Queued, long Building, long Built, long Failed, long Uploaded, long WithoutDocs, long Outdated);
 
-    private sealed record FailureRow(string Crate, string Version, long FailedAt, string? Toolchain, string LogExcerpt);
+    /// <summary>
+    /// Properties rather than a constructor: with no failure at all SQLite reports the excerpt (an expression without a
+    /// declared type) as a BLOB column, and Dapper would find no constructor to match.
+    /// </summary>
+    private sealed class FailureRow
+    {
+        public string Crate { get; set; } = "";
+        public string Version { get; set; } = "";
+        public long FailedAt { get; set; }
+        public string? Toolchain { get; set; }
+        public string LogExcerpt { get; set; } = "";
+    }
 
     private sealed record Row(long VersionId, string? Generation, long Files, long Bytes, string? Source, long? UpdatedAt, long? UpdatedBy, string? BuildStatus, string? BuildLog, long? BuildUpdatedAt, string? BuildToolchain)
     {
