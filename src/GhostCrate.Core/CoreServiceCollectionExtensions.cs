@@ -107,6 +107,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Docs.Build.DocsBuilder>();
         services.AddSingleton<Docs.Build.DocsBuildStatusService>();
         services.AddSingleton<Docs.Build.DocsRebuildAllService>();
+        services.AddSingleton<Docs.Build.DocsBuildOverviewService>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();
         services.AddSingleton<Operations.IDependencyProbe, Operations.DatabaseProbe>();

@@ -102,8 +102,8 @@ public sealed class CrossBackendBackupTests(SqliteLane sqlite, PostgresLane post
         await source.Ports.Crates.PublishAsync(NewVersion("Foo_Bar", "1.0.0", alice!.Id), _ => Task.CompletedTask, Ct);
         await source.Ports.Crates.PublishAsync(NewVersion("Foo_Bar", "1.1.0", alice.Id), _ => Task.CompletedTask, Ct);
         var documented = await source.Ports.Crates.FindVersionAsync("foo-bar", "1.0.0", Ct);
-        await source.Ports.Docs.SwapAsync(documented!.Id, new Core.Docs.DocsGeneration("gen1", 3, 30, "upload", alice.Id, T0), Ct);
-        await source.Ports.Docs.SwapAsync(documented.Id, new Core.Docs.DocsGeneration("gen2", 5, 50, "upload", alice.Id, T0), Ct);
+        await source.Ports.Docs.SwapAsync(documented!.Id, new Core.Docs.DocsGeneration("gen1", 3, 30, "upload", alice.Id, T0), null, Ct);
+        await source.Ports.Docs.SwapAsync(documented.Id, new Core.Docs.DocsGeneration("gen2", 5, 50, "upload", alice.Id, T0), null, Ct);
 
         var snapshot = await source.Ports.Backup.SnapshotAsync(_folder, Ct);
         var contents = await source.Ports.BackupSnapshots.ReadAsync(snapshot, Ct);

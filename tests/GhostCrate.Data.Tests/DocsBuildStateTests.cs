@@ -25,17 +25,17 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         var id = await VersionIdAsync("built");
         Assert.Null(await Docs.FindAsync(id, Ct));
 
-        Assert.True(await Docs.TryQueueBuildAsync(id, rebuild: false, T0, T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
         // A fan-out that runs again may finish its own enqueue (dedup keeps the job single), so queued stays queuable.
-        Assert.True(await Docs.TryQueueBuildAsync(id, rebuild: false, T0, T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
         Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(id, Ct))!.BuildStatus);
         // An owner's rebuild of a queued version would queue a second build: refused.
-        Assert.False(await Docs.TryQueueBuildAsync(id, rebuild: true, T0, T0.AddHours(-1), Ct));
+        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0, T0.AddHours(-1), Ct));
 
         Assert.True(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(1), Ct));
         // While it builds, neither another publish fan-out nor a rebuild queues it again.
-        Assert.False(await Docs.TryQueueBuildAsync(id, rebuild: false, T0.AddSeconds(2), T0.AddHours(-1), Ct));
-        Assert.False(await Docs.TryQueueBuildAsync(id, rebuild: true, T0.AddSeconds(2), T0.AddHours(-1), Ct));
+        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0.AddSeconds(2), T0.AddHours(-1), Ct));
+        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(2), T0.AddHours(-1), Ct));
 
         var log = "   Compiling built v1.0.0\n" + new string('é', 3000);
         await Docs.FinishBuildAsync(id, DocsBuildStatus.Built, log, T0.AddSeconds(3), Ct);
@@ -46,10 +46,10 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.Equal(T0.AddSeconds(3), row.BuildUpdatedAt);
 
         // Built: no second build after a publish, and a job that runs late does not start one.
-        Assert.False(await Docs.TryQueueBuildAsync(id, rebuild: false, T0.AddSeconds(4), T0.AddHours(-1), Ct));
+        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0.AddSeconds(4), T0.AddHours(-1), Ct));
         Assert.False(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(4), Ct));
         // An owner's rebuild does.
-        Assert.True(await Docs.TryQueueBuildAsync(id, rebuild: true, T0.AddSeconds(5), T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(5), T0.AddHours(-1), Ct));
         var requeued = (await Docs.FindAsync(id, Ct))!;
         Assert.Equal(DocsBuildStatus.Queued, requeued.BuildStatus);
         Assert.Null(requeued.BuildLog);
@@ -59,59 +59,128 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
     public async Task Uploaded_docs_are_not_replaced_by_a_publish_build_and_a_stale_build_can_be_rebuilt()
     {
         var uploaded = await VersionIdAsync("uploaded");
-        await Docs.SwapAsync(uploaded, new DocsGeneration("gen1", 3, 300, "upload", null, T0), Ct);
-        Assert.False(await Docs.TryQueueBuildAsync(uploaded, rebuild: false, T0, T0.AddHours(-1), Ct));
+        await Docs.SwapAsync(uploaded, new DocsGeneration("gen1", 3, 300, "upload", null, T0), null, Ct);
+        Assert.False(await Docs.TryQueueBuildAsync(uploaded, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
         Assert.Null((await Docs.FindAsync(uploaded, Ct))!.BuildStatus);
 
         var stuck = await VersionIdAsync("stuck");
-        Assert.True(await Docs.TryQueueBuildAsync(stuck, rebuild: false, T0, T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
         Assert.True(await Docs.TryStartBuildAsync(stuck, "stable", T0, Ct));
         // Its node died: "building" never moves again. Before the stale line it is protected, after it a rebuild may take over.
-        Assert.False(await Docs.TryQueueBuildAsync(stuck, rebuild: true, T0.AddMinutes(5), staleBefore: T0.AddMinutes(-1), Ct));
-        Assert.True(await Docs.TryQueueBuildAsync(stuck, rebuild: true, T0.AddHours(2), staleBefore: T0.AddMinutes(1), Ct));
+        Assert.False(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Rebuild, T0.AddMinutes(5), staleBefore: T0.AddMinutes(-1), Ct));
+        Assert.True(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Rebuild, T0.AddHours(2), staleBefore: T0.AddMinutes(1), Ct));
         Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(stuck, Ct))!.BuildStatus);
     }
 
-    [Fact]
-    public async Task Rebuild_all_lists_versions_built_with_another_toolchain_page_by_page_and_never_uploaded_docs()
+    private async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result, string log = "log")
     {
-        async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result)
-        {
-            var id = await VersionIdAsync(name);
-            Assert.True(await Docs.TryQueueBuildAsync(id, rebuild: false, T0, T0.AddHours(-1), Ct));
-            Assert.True(await Docs.TryStartBuildAsync(id, toolchain, T0, Ct));
-            await Docs.FinishBuildAsync(id, result, "log", T0.AddSeconds(1), Ct);
-            if (result == DocsBuildStatus.Built) await Docs.SwapAsync(id, new DocsGeneration($"gen-{name}", 1, 10, "build", null, T0.AddSeconds(1)), Ct);
-            return id;
-        }
+        var id = await VersionIdAsync(name);
+        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryStartBuildAsync(id, toolchain, T0, Ct));
+        await Docs.FinishBuildAsync(id, result, log, T0.AddSeconds(1), Ct);
+        if (result == DocsBuildStatus.Built) await Docs.SwapAsync(id, new DocsGeneration($"gen-{name}", 1, 10, "build", null, T0.AddSeconds(1)), null, Ct);
+        return id;
+    }
 
+    private async Task<List<long>> RebuildTargetsAsync(string? otherThan, bool includeUploaded)
+    {
+        // Pages of one row: the keyset (version id) walks every row exactly once.
+        var all = new List<long>();
+        long after = 0;
+        while (await Docs.ListRebuildTargetsAsync(otherThan, includeUploaded, after, 1, Ct) is { Count: 1 } page)
+        {
+            all.Add(page[0].VersionId);
+            after = page[0].VersionId;
+        }
+        return all;
+    }
+
+    [Fact]
+    public async Task Rebuild_all_lists_versions_built_with_another_toolchain_page_by_page_and_uploaded_docs_only_when_asked()
+    {
         var old = await BuiltAsync("rb-old", "1.90.0", DocsBuildStatus.Built);
         var oldFailed = await BuiltAsync("rb-old-failed", "1.90.0", DocsBuildStatus.Failed);
         var current = await BuiltAsync("rb-current", "stable", DocsBuildStatus.Built);
         var reuploaded = await BuiltAsync("rb-reuploaded", "1.90.0", DocsBuildStatus.Built);
-        await Docs.SwapAsync(reuploaded, new DocsGeneration("gen-upload", 1, 10, "upload", null, T0.AddSeconds(2)), Ct);
+        await Docs.SwapAsync(reuploaded, new DocsGeneration("gen-upload", 1, 10, "upload", null, T0.AddSeconds(2)), null, Ct);
+        var uploadedOnly = await VersionIdAsync("rb-uploaded");
+        await Docs.SwapAsync(uploadedOnly, new DocsGeneration("gen-upload-only", 1, 10, "upload", null, T0), null, Ct);
         var queuedOnly = await VersionIdAsync("rb-queued");
-        Assert.True(await Docs.TryQueueBuildAsync(queuedOnly, rebuild: false, T0, T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryQueueBuildAsync(queuedOnly, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
         var never = await VersionIdAsync("rb-never");
-        long[] mine = [old, oldFailed, current, reuploaded, queuedOnly, never];
+        var alice = (await Users.FindByNameAsync("alice", Ct))!;
+        await PublishAsync(NewVersion("rb-held", "1.0.0", alice.Id) with { HoldReason = "held for the test" });
 
-        async Task<List<DocsBuildTarget>> AllAsync(string? otherThan)
-        {
-            // Pages of one row: the keyset (version id) walks every row exactly once.
-            var all = new List<DocsBuildTarget>();
-            long after = 0;
-            while (await Docs.ListBuiltAsync(otherThan, after, 1, Ct) is { Count: 1 } page)
-            {
-                all.Add(page[0]);
-                after = page[0].VersionId;
-            }
-            return [.. all.Where(t => mine.Contains(t.VersionId))];
-        }
+        // A queued version is listed (the queue's compare-and-set then counts it as already queued); held never.
+        Assert.Equal([old, oldFailed, queuedOnly], await RebuildTargetsAsync("stable", includeUploaded: false));
+        Assert.Equal([old, oldFailed, reuploaded, uploadedOnly, queuedOnly], await RebuildTargetsAsync("stable", includeUploaded: true));
+        Assert.Equal([old, oldFailed, current, queuedOnly, never], await RebuildTargetsAsync(null, includeUploaded: false));
+        Assert.Equal([old, oldFailed, current, reuploaded, uploadedOnly, queuedOnly, never], await RebuildTargetsAsync(null, includeUploaded: true));
+        var first = (await Docs.ListRebuildTargetsAsync("stable", false, 0, 10, Ct))[0];
+        Assert.Equal(new DocsBuildTarget(old, "rb-old", "rb-old", "1.0.0"), first);
+    }
 
-        var outdated = await AllAsync("stable");
-        Assert.Equal([old, oldFailed], outdated.Select(t => t.VersionId));
-        Assert.Equal(new DocsBuildTarget(old, "rb-old", "rb-old", "1.0.0"), outdated[0]);
-        Assert.Equal([old, oldFailed, current], (await AllAsync(null)).Select(t => t.VersionId));
+    [Fact]
+    public async Task A_rebuild_that_keeps_uploads_never_queues_a_version_whose_docs_were_uploaded_meanwhile()
+    {
+        var id = await BuiltAsync("rb-race", "1.90.0", DocsBuildStatus.Built);
+        // Listed by a rebuild-all, then an owner uploads before the enqueue: the compare-and-set sees the upload.
+        await Docs.SwapAsync(id, new DocsGeneration("gen-upload", 1, 10, "upload", null, T0.AddSeconds(2)), null, Ct);
+        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
+        Assert.Equal(DocsBuildStatus.Built, (await Docs.FindAsync(id, Ct))!.BuildStatus);
+
+        var built = await BuiltAsync("rb-kept", "1.90.0", DocsBuildStatus.Built);
+        Assert.True(await Docs.TryQueueBuildAsync(built, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
+        var never = await VersionIdAsync("rb-new");
+        Assert.True(await Docs.TryQueueBuildAsync(never, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
+        // An explicit rebuild of the one version (owners, administrators) replaces its upload...
+        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(4), T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(4), Ct));
+        var replaced = await Docs.SwapAsync(id, new DocsGeneration("gen-rebuilt", 1, 10, "build", null, T0.AddSeconds(5)), keepUploadsAfter: T0.AddSeconds(4), Ct);
+        Assert.Equal(new DocsSwapResult(true, "gen-upload"), replaced);
+        await Docs.FinishBuildAsync(id, DocsBuildStatus.Built, "log", T0.AddSeconds(5), Ct);
+
+        // ...but not docs uploaded while the build was queued or running: the newer upload wins, the row is unchanged.
+        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(6), T0.AddHours(-1), Ct));
+        await Docs.SwapAsync(id, new DocsGeneration("gen-upload-2", 1, 10, "upload", null, T0.AddSeconds(7)), null, Ct);
+        Assert.Equal(new DocsSwapResult(false, null), await Docs.SwapAsync(id, new DocsGeneration("gen-late", 1, 10, "build", null, T0.AddSeconds(8)), keepUploadsAfter: T0.AddSeconds(6), Ct));
+        var row = (await Docs.FindAsync(id, Ct))!;
+        Assert.Equal(("gen-upload-2", "upload"), (row.Generation, row.Source));
+    }
+
+    [Fact]
+    public async Task Versions_are_counted_per_state_and_the_newest_failures_come_with_the_end_of_their_log()
+    {
+        Assert.Equal(new DocsBuildCounts(0, 0, 0, 0, 0, 0, 0), await Docs.CountAsync("stable", Ct));
+        Assert.Empty(await Docs.ListRecentFailuresAsync(10, 100, Ct));
+
+        await BuiltAsync("ct-old", "1.90.0", DocsBuildStatus.Built);
+        await BuiltAsync("ct-current", "stable", DocsBuildStatus.Built);
+        var longLog = "   Compiling ct-failed v1.0.0\n" + new string('x', 500) + "\nerror[E0425]: cannot find value\nfailed: `cargo doc` did not succeed";
+        var failed = await BuiltAsync("ct-failed", "1.90.0", DocsBuildStatus.Failed, longLog);
+        await BuiltAsync("ct-short", "stable", DocsBuildStatus.Failed, "short log");
+        await Docs.FinishBuildAsync(failed, DocsBuildStatus.Failed, longLog, T0.AddMinutes(1), Ct); // the newest failure
+        var uploaded = await VersionIdAsync("ct-uploaded");
+        await Docs.SwapAsync(uploaded, new DocsGeneration("gen-up", 1, 10, "upload", null, T0), null, Ct);
+        var queued = await VersionIdAsync("ct-queued");
+        Assert.True(await Docs.TryQueueBuildAsync(queued, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        var building = await VersionIdAsync("ct-building");
+        Assert.True(await Docs.TryQueueBuildAsync(building, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await Docs.TryStartBuildAsync(building, "stable", T0, Ct));
+        await VersionIdAsync("ct-never");
+        var alice = (await Users.FindByNameAsync("alice", Ct))!;
+        await PublishAsync(NewVersion("ct-held", "1.0.0", alice.Id) with { HoldReason = "held for the test" });
+
+        // Outdated: ct-old and ct-failed (1.90.0); without docs: ct-never (held versions are not counted).
+        Assert.Equal(new DocsBuildCounts(Queued: 1, Building: 1, Built: 2, Failed: 2, Uploaded: 1, WithoutDocs: 1, Outdated: 2), await Docs.CountAsync("stable", Ct));
+
+        var failures = await Docs.ListRecentFailuresAsync(10, 100, Ct);
+        Assert.Equal(["ct-failed", "ct-short"], failures.Select(f => f.Crate));
+        Assert.Equal(T0.AddMinutes(1), failures[0].FailedAt);
+        Assert.Equal("1.90.0", failures[0].Toolchain);
+        Assert.Equal(longLog[^100..], failures[0].LogExcerpt);
+        Assert.Equal("short log", failures[1].LogExcerpt);
+        Assert.Single(await Docs.ListRecentFailuresAsync(1, 100, Ct));
     }
 }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Docs;
 
-/// <summary>What storing a folder of docs did: how much it stored, or why it stored nothing.</summary>
-public sealed record DocsStoreResult(int Files, long Bytes, string? Error);
+/// <summary>What storing a folder of docs did: how much it stored, or why it stored nothing (<see cref="Kept"/>: newer uploaded docs won).</summary>
+public sealed record DocsStoreResult(int Files, long Bytes, string? Error, bool Kept = false);
 
 /// <summary>
 /// Stores rustdoc as a new generation and swaps it in (<see cref="SwapInAsync"/>): a build's `target/doc` folder
@@ -19,8 +19,9 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
     /// <summary>Puts in flight at once (S3 round trips).</summary>
     public const int ParallelPuts = 8;
 
+    /// <summary>Stores a built `target/doc`; docs uploaded after <paramref name="keepUploadsAfter"/> (when the build was queued) are kept.</summary>
     public async Task<DocsStoreResult> StoreFolderAsync(string crateName, string version, long versionId, string folder, string source, long? userId,
-        DocsArchiveLimits limits, CancellationToken cancellationToken)
+        DocsArchiveLimits limits, DateTimeOffset? keepUploadsAfter, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folder)) return new DocsStoreResult(0, 0, "`cargo doc` wrote no target/doc folder");
         var files = new List<(string Path, string FullPath, long Size)>();
@@ -41,46 +42,59 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
 
         var now = time.GetUtcNow();
         var generation = new DocsGeneration(DocsUploadService.NewGenerationId(now), files.Count, total, source, userId, now);
-        await SwapInAsync(crateName, version, versionId, generation, ct => Parallel.ForEachAsync(files,
+        var swapped = await SwapInAsync(crateName, version, versionId, generation, keepUploadsAfter, ct => Parallel.ForEachAsync(files,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelPuts, CancellationToken = ct }, async (file, token) =>
             {
                 await using var content = File.OpenRead(file.FullPath);
                 await blobs.PutAsync(BlobKey.DocsFile(crateName, version, generation.Id, file.Path), content, BlobPutMode.Overwrite, token);
             }), cancellationToken);
-        return new DocsStoreResult(files.Count, total, null);
+        return swapped ? new DocsStoreResult(files.Count, total, null) : new DocsStoreResult(0, 0, null, Kept: true);
     }
 
     /// <summary>
     /// Makes <paramref name="generation"/> a version's docs once <paramref name="stage"/> has put its files: a delete
     /// job for the generation is queued before anything is written (it removes the files if this node dies half-way,
     /// and leaves them once they are current), one row update swaps it in, and the replaced generation is deleted by a
-    /// job. A failure deletes what was staged and rethrows. Uploads and builds both store docs this way.
+    /// job. A failure deletes what was staged and rethrows. Uploads and builds both store docs this way. False: docs
+    /// uploaded after <paramref name="keepUploadsAfter"/> were kept, and what was staged is deleted.
     /// </summary>
-    public async Task SwapInAsync(string crateName, string version, long versionId, DocsGeneration generation, Func<CancellationToken, Task> stage, CancellationToken cancellationToken)
+    public async Task<bool> SwapInAsync(string crateName, string version, long versionId, DocsGeneration generation, DateTimeOffset? keepUploadsAfter,
+        Func<CancellationToken, Task> stage, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await QueueDeleteAsync(crateName, version, versionId, generation.Id, now + DocsUploadService.AbandonedAfter, now, cancellationToken);
-        string? previous;
+        DocsSwapResult swap;
         try
         {
             await stage(cancellationToken);
-            previous = await docs.SwapAsync(versionId, generation, cancellationToken);
+            swap = await docs.SwapAsync(versionId, generation, keepUploadsAfter, cancellationToken);
         }
         catch
         {
-            try
-            {
-                await DeleteDocsGenerationHandler.DeleteAllAsync(blobs, BlobKey.DocsGenerationPrefix(crateName, version, generation.Id), CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                // The delete job queued above tries again later.
-                logger.LogWarning(ex, "Could not delete the staged docs of {Crate} {Version}", crateName, version);
-            }
+            await DeleteStagedAsync(crateName, version, generation);
             throw;
         }
-        if (previous is not null && previous != generation.Id)
+        if (!swap.Swapped)
+        {
+            await DeleteStagedAsync(crateName, version, generation);
+            return false;
+        }
+        if (swap.Previous is { } previous && previous != generation.Id)
             await QueueDeleteAsync(crateName, version, versionId, previous, now, now, CancellationToken.None);
+        return true;
+    }
+
+    private async Task DeleteStagedAsync(string crateName, string version, DocsGeneration generation)
+    {
+        try
+        {
+            await DeleteDocsGenerationHandler.DeleteAllAsync(blobs, BlobKey.DocsGenerationPrefix(crateName, version, generation.Id), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The delete job queued before staging tries again later.
+            logger.LogWarning(ex, "Could not delete the staged docs of {Crate} {Version}", crateName, version);
+        }
     }
 
     private Task QueueDeleteAsync(string crateName, string version, long versionId, string generation, DateTimeOffset runAt, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -10,27 +10,37 @@ public interface IDocsRepository
 
     /// <summary>
     /// Makes <paramref name="generation"/> the version's docs in one transaction (concurrent swaps take turns) and
-    /// returns the generation it replaced, which the caller then deletes.
+    /// returns the generation it replaced, which the caller then deletes. With <paramref name="keepUploadsAfter"/> (a
+    /// build: when it was queued) docs uploaded after that moment are kept and nothing changes (not swapped).
     /// </summary>
-    Task<string?> SwapAsync(long versionId, DocsGeneration generation, CancellationToken cancellationToken);
+    Task<DocsSwapResult> SwapAsync(long versionId, DocsGeneration generation, DateTimeOffset? keepUploadsAfter, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks the version's build queued. After a publish (<paramref name="rebuild"/> false) only a version with no
+    /// Marks the version's build queued. After a publish (<see cref="DocsQueueReason.Publish"/>) only a version with no
     /// build status and no docs yet, or one already queued (a fan-out that runs again finishes its own enqueue), is
     /// marked; a rebuild also marks a built or failed one, and one whose build status has not moved since
-    /// <paramref name="staleBefore"/> (its node died). False: nothing changed, queue nothing.
+    /// <paramref name="staleBefore"/> (its node died); <see cref="DocsQueueReason.RebuildKeepingUploads"/> never marks
+    /// one whose current docs were uploaded. False: nothing changed, queue nothing.
     /// </summary>
-    Task<bool> TryQueueBuildAsync(long versionId, bool rebuild, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
+    Task<bool> TryQueueBuildAsync(long versionId, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
 
     /// <summary>Queued (or building, when the same job runs again after its lease ran out) becomes building; false otherwise.</summary>
     Task<bool> TryStartBuildAsync(long versionId, string toolchain, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A page of versions whose docs the builder made, or failed to make, with a toolchain other than
-    /// <paramref name="otherThanToolchain"/> (with any toolchain when null), by ascending version id after
-    /// <paramref name="afterVersionId"/>. Versions whose current docs were uploaded are left out.
+    /// A page of the versions a rebuild-all considers, by ascending version id after <paramref name="afterVersionId"/>:
+    /// with <paramref name="otherThanToolchain"/>, those the builder built, failed or was asked to build with another
+    /// toolchain (or none recorded yet); when null, every version. Versions whose current docs were uploaded only with
+    /// <paramref name="includeUploaded"/>; held versions never. Queued and building ones are listed too: the queue's
+    /// compare-and-set counts them as already queued.
     /// </summary>
-    Task<IReadOnlyList<DocsBuildTarget>> ListBuiltAsync(string? otherThanToolchain, long afterVersionId, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DocsBuildTarget>> ListRebuildTargetsAsync(string? otherThanToolchain, bool includeUploaded, long afterVersionId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Versions per docs state (held versions left out); <paramref name="toolchain"/> tells outdated builds apart.</summary>
+    Task<DocsBuildCounts> CountAsync(string toolchain, CancellationToken cancellationToken);
+
+    /// <summary>The newest failed builds, each with the last <paramref name="excerptChars"/> characters of its log.</summary>
+    Task<IReadOnlyList<DocsBuildFailure>> ListRecentFailuresAsync(int limit, int excerptChars, CancellationToken cancellationToken);
 
     /// <summary>Records the end of a build: built or failed, with its (capped) log.</summary>
     Task FinishBuildAsync(long versionId, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken);

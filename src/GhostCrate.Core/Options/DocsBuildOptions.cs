@@ -55,6 +55,19 @@ public sealed partial class DocsBuildOptions
     /// </summary>
     public string? RegistryUrl { get; set; }
 
+    /// <summary>
+    /// Where items of crates.io dependencies link to in built docs: docs.rs by default; another docs.rs-like site
+    /// ({url}/{crate}/{version}/), or `none` (or empty) on an air-gapped site, where such types stay plain text.
+    /// </summary>
+    public string? CratesIoDocsUrl { get; set; } = "https://docs.rs";
+
+    /// <summary>
+    /// The base URL of crates.io crates' docs, or null when <see cref="CratesIoDocsUrl"/> turns the links off. A method,
+    /// not a property: /admin/config lists every property as a setting.
+    /// </summary>
+    public string? CratesIoDocsBase() =>
+        string.IsNullOrWhiteSpace(CratesIoDocsUrl) || CratesIoDocsUrl.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : CratesIoDocsUrl.TrimEnd('/');
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex ToolchainName();
 
@@ -70,6 +83,8 @@ public sealed partial class DocsBuildOptions
         if (options.MemoryBytes < 256L * 1024 * 1024) yield return $"{Section}:MemoryBytes must be at least 268435456 (256 MiB; rustc needs more; got {options.MemoryBytes})";
         if (options.MaxLogBytes is < 4096 or > 16 * 1024 * 1024) yield return $"{Section}:MaxLogBytes must be between 4096 and 16777216 (got {options.MaxLogBytes})";
         if (string.IsNullOrWhiteSpace(options.ScratchDir)) yield return $"{Section}:ScratchDir must name a directory";
+        if (options.CratesIoDocsBase() is { } docsBase && (!Uri.TryCreate(docsBase, UriKind.Absolute, out var docsUri) || docsUri.Scheme is not ("http" or "https") || docsUri.Query.Length > 0))
+            yield return $"{Section}:CratesIoDocsUrl must be an http(s) URL such as https://docs.rs, or none (got '{options.CratesIoDocsUrl}')";
         if (options.Concurrency is < 1 or > 64) yield return $"{Section}:Concurrency must be between 1 and 64 (got {options.Concurrency})";
         if (!Uri.TryCreate(options.RegistryUrl, UriKind.Absolute, out var registry) || registry.Scheme is not ("http" or "https"))
             yield return $"{Section}:RegistryUrl must be this node's http(s) address on the loopback interface, e.g. http://127.0.0.1:8000 (got '{options.RegistryUrl}')";

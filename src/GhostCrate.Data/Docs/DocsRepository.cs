@@ -24,7 +24,7 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
                 $"SELECT {Columns} FROM version_docs WHERE version_id IN (SELECT id FROM versions WHERE crate_id = @crateId)",
                 new { crateId }, cancellationToken: cancellationToken))).Select(r => r.ToRecord())], cancellationToken);
 
-    public Task<string?> SwapAsync(long versionId, DocsGeneration generation, CancellationToken cancellationToken) =>
+    public Task<DocsSwapResult> SwapAsync(long versionId, DocsGeneration generation, DateTimeOffset? keepUploadsAfter, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
             // The row exists first, then is locked (PostgreSQL: FOR UPDATE; SQLite's write transaction locks the
@@ -32,9 +32,12 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO version_docs (version_id) VALUES (@versionId) ON CONFLICT (version_id) DO NOTHING",
                 new { versionId }, transaction, cancellationToken: cancellationToken));
-            var previous = await connection.QuerySingleAsync<string?>(new CommandDefinition(
-                $"SELECT generation FROM version_docs WHERE version_id = @versionId{factory.LockRowsSuffix}",
+            var current = await connection.QuerySingleAsync<CurrentRow>(new CommandDefinition(
+                $"SELECT generation AS Generation, source AS Source, updated_at AS UpdatedAt FROM version_docs WHERE version_id = @versionId{factory.LockRowsSuffix}",
                 new { versionId }, transaction, cancellationToken: cancellationToken));
+            // Decided under the row lock: an upload that commits first is seen here, one that commits later replaces the build.
+            if (keepUploadsAfter is { } since && current is { Generation: not null, Source: "upload" } && current.UpdatedAt > UnixTime.ToMs(since))
+                return new DocsSwapResult(false, null);
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE version_docs SET generation = @id, files = @files, bytes = @bytes, source = @source, updated_at = @at, updated_by = @user
@@ -42,10 +45,10 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
                 """,
                 new { versionId, id = generation.Id, files = generation.Files, bytes = generation.Bytes, source = generation.Source, at = UnixTime.ToMs(generation.At), user = generation.UserId },
                 transaction, cancellationToken: cancellationToken));
-            return previous;
+            return new DocsSwapResult(true, current.Generation);
         }, cancellationToken);
 
-    public Task<bool> TryQueueBuildAsync(long versionId, bool rebuild, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
+    public Task<bool> TryQueueBuildAsync(long versionId, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -53,9 +56,14 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
                 new { versionId }, transaction, cancellationToken: cancellationToken));
             // One conditional UPDATE is the compare-and-set: of two nodes (or a fan-out and a rebuild) only the one
             // that still sees the old state changes the row.
-            var condition = rebuild
-                ? "(build_status IS NULL OR build_status IN ('built', 'failed') OR build_updated_at < @stale)"
-                : "((build_status IS NULL AND generation IS NULL) OR build_status = 'queued')";
+            var condition = reason switch
+            {
+                DocsQueueReason.Publish => "((build_status IS NULL AND generation IS NULL) OR build_status = 'queued')",
+                DocsQueueReason.Rebuild => $"({Idle})",
+                // Checked here, in the same UPDATE, and not only when listing: an upload that lands between a
+                // rebuild-all's listing and its enqueue is still kept.
+                _ => $"({Idle}) AND (generation IS NULL OR source <> 'upload')",
+            };
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 $"UPDATE version_docs SET build_status = 'queued', build_log = NULL, build_updated_at = @now WHERE version_id = @versionId AND {condition}",
                 new { versionId, now = UnixTime.ToMs(now), stale = UnixTime.ToMs(staleBefore) }, transaction, cancellationToken: cancellationToken));
@@ -70,24 +78,87 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
             """,
             new { versionId, toolchain, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
 
-    public Task<IReadOnlyList<DocsBuildTarget>> ListBuiltAsync(string? otherThanToolchain, long afterVersionId, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DocsBuildTarget>> ListRebuildTargetsAsync(string? otherThanToolchain, bool includeUploaded, long afterVersionId, int limit, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<DocsBuildTarget>>(async connection =>
             [.. await connection.QueryAsync<DocsBuildTarget>(new CommandDefinition(
-                """
-                SELECT d.version_id AS VersionId, c.name AS Crate, c.canonical_name AS CanonicalName, v.num AS Version
-                FROM version_docs d JOIN versions v ON v.id = d.version_id JOIN crates c ON c.id = v.crate_id
-                WHERE d.build_status IN ('built', 'failed') AND (d.generation IS NULL OR d.source = 'build')
-                  AND (@toolchain IS NULL OR d.build_toolchain IS NULL OR d.build_toolchain <> @toolchain)
-                  AND d.version_id > @after
-                ORDER BY d.version_id
+                $"""
+                SELECT v.id AS VersionId, c.name AS Crate, c.canonical_name AS CanonicalName, v.num AS Version
+                FROM versions v JOIN crates c ON c.id = v.crate_id LEFT JOIN version_docs d ON d.version_id = v.id
+                WHERE v.held = 0 AND v.id > @after
+                  AND (CASE WHEN {Uploaded} THEN @includeUploaded
+                            WHEN @toolchain IS NULL THEN 1
+                            WHEN d.build_status IS NOT NULL AND {OtherToolchain} THEN 1
+                            ELSE 0 END) = 1
+                ORDER BY v.id
                 LIMIT @limit
                 """,
-                new { toolchain = otherThanToolchain, after = afterVersionId, limit }, cancellationToken: cancellationToken))], cancellationToken);
+                new { toolchain = otherThanToolchain, includeUploaded = includeUploaded ? 1 : 0, after = afterVersionId, limit }, cancellationToken: cancellationToken))], cancellationToken);
+
+    public Task<DocsBuildCounts> CountAsync(string toolchain, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection =>
+        {
+            // One pass over the versions (an admin page's query, not a hot path); COALESCE: SUM of no rows is NULL.
+            var row = await connection.QuerySingleAsync<CountRow>(new CommandDefinition(
+                $"""
+                SELECT COALESCE(SUM(CASE WHEN d.build_status = 'queued' THEN 1 ELSE 0 END), 0) AS Queued,
+                       COALESCE(SUM(CASE WHEN d.build_status = 'building' THEN 1 ELSE 0 END), 0) AS Building,
+                       COALESCE(SUM(CASE WHEN d.build_status = 'built' THEN 1 ELSE 0 END), 0) AS Built,
+                       COALESCE(SUM(CASE WHEN d.build_status = 'failed' THEN 1 ELSE 0 END), 0) AS Failed,
+                       COALESCE(SUM(CASE WHEN {Uploaded} THEN 1 ELSE 0 END), 0) AS Uploaded,
+                       COALESCE(SUM(CASE WHEN d.generation IS NULL AND d.build_status IS NULL THEN 1 ELSE 0 END), 0) AS WithoutDocs,
+                       COALESCE(SUM(CASE WHEN d.build_status IN ('built', 'failed') AND {OtherToolchain} AND NOT ({Uploaded}) THEN 1 ELSE 0 END), 0) AS Outdated
+                FROM versions v LEFT JOIN version_docs d ON d.version_id = v.id
+                WHERE v.held = 0
+                """,
+                new { toolchain }, cancellationToken: cancellationToken));
+            return new DocsBuildCounts(row.Queued, row.Building, row.Built, row.Failed, row.Uploaded, row.WithoutDocs, row.Outdated);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<DocsBuildFailure>> ListRecentFailuresAsync(int limit, int excerptChars, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<DocsBuildFailure>>(async connection =>
+            [.. (await connection.QueryAsync<FailureRow>(new CommandDefinition(
+                // The excerpt is cut in SQL so a page of failures never reads whole logs (up to Docs:Build:MaxLogBytes each).
+                """
+                SELECT c.name AS Crate, v.num AS Version, d.build_updated_at AS FailedAt, d.build_toolchain AS Toolchain,
+                       CASE WHEN length(d.build_log) > @chars THEN substr(d.build_log, length(d.build_log) - @chars + 1) ELSE COALESCE(d.build_log, '') END AS LogExcerpt
+                FROM version_docs d JOIN versions v ON v.id = d.version_id JOIN crates c ON c.id = v.crate_id
+                WHERE d.build_status = 'failed'
+                ORDER BY d.build_updated_at DESC, d.version_id DESC
+                LIMIT @limit
+                """,
+                new { limit, chars = excerptChars }, cancellationToken: cancellationToken)))
+                .Select(r => new DocsBuildFailure(r.Crate, r.Version, UnixTime.FromMs(r.FailedAt), r.Toolchain, r.LogExcerpt))], cancellationToken);
 
     public Task FinishBuildAsync(long versionId, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE version_docs SET build_status = @status, build_log = @log, build_updated_at = @now WHERE version_id = @versionId",
             new { versionId, status = status.ToString().ToLowerInvariant(), log, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
+    /// <summary>Current docs that were uploaded (a rebuild-all keeps them unless asked).</summary>
+    private const string Uploaded = "(d.generation IS NOT NULL AND d.source = 'upload')";
+
+    /// <summary>Built with a toolchain other than @toolchain, or before one was recorded.</summary>
+    private const string OtherToolchain = "(d.build_toolchain IS NULL OR d.build_toolchain <> @toolchain)";
+
+    /// <summary>No build queued or running, or one whose node died (no move since @stale).</summary>
+    private const string Idle = "build_status IS NULL OR build_status IN ('built', 'failed') OR build_updated_at < @stale";
+
+    private sealed record CurrentRow(string? Generation, string? Source, long? UpdatedAt);
+
+    private sealed record CountRow(long Queued, long Building, long Built, long Failed, long Uploaded, long WithoutDocs, long Outdated);
+
+    /// <summary>
+    /// Properties rather than a constructor: with no failure at all SQLite reports the excerpt (an expression without a
+    /// declared type) as a BLOB column, and Dapper would find no constructor to match.
+    /// </summary>
+    private sealed class FailureRow
+    {
+        public string Crate { get; set; } = "";
+        public string Version { get; set; } = "";
+        public long FailedAt { get; set; }
+        public string? Toolchain { get; set; }
+        public string LogExcerpt { get; set; } = "";
+    }
 
     private sealed record Row(long VersionId, string? Generation, long Files, long Bytes, string? Source, long? UpdatedAt, long? UpdatedBy, string? BuildStatus, string? BuildLog, long? BuildUpdatedAt, string? BuildToolchain)
     {

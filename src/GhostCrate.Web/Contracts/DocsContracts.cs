@@ -39,8 +39,49 @@ public sealed record DocsStatusResponse(
 public sealed record DocsRebuildAllResponse(
     [property: JsonPropertyName("toolchain")] string Toolchain,
     [property: JsonPropertyName("all_toolchains")] bool AllToolchains,
+    [property: JsonPropertyName("include_uploaded")] bool IncludeUploaded,
     [property: JsonPropertyName("queued")] int Queued,
     [property: JsonPropertyName("already_queued")] int AlreadyQueued)
 {
-    public static DocsRebuildAllResponse Of(Core.Docs.Build.DocsRebuildAllResult result) => new(result.Toolchain, result.AllToolchains, result.Queued, result.AlreadyQueued);
+    public static DocsRebuildAllResponse Of(Core.Docs.Build.DocsRebuildAllResult result) =>
+        new(result.Toolchain, result.AllToolchains, result.IncludeUploaded, result.Queued, result.AlreadyQueued);
+}
+
+/// <summary>GET /api/v1/admin/docs: the builder's settings, versions per docs state and the newest failures.</summary>
+public sealed record DocsAdminResponse(
+    [property: JsonPropertyName("builder_enabled")] bool BuilderEnabled,
+    [property: JsonPropertyName("toolchain")] string Toolchain,
+    [property: JsonPropertyName("sandbox")] string Sandbox,
+    [property: JsonPropertyName("counts")] DocsStateCountsDto Counts,
+    [property: JsonPropertyName("recent_failures")] IReadOnlyList<DocsBuildFailureDto> RecentFailures)
+{
+    public static DocsAdminResponse Of(Core.Docs.Build.DocsBuildOverview overview) => new(overview.BuilderEnabled, overview.Toolchain,
+        overview.Sandbox.ToString().ToLowerInvariant(), DocsStateCountsDto.Of(overview.Counts), [.. overview.RecentFailures.Select(DocsBuildFailureDto.Of)]);
+}
+
+/// <summary>
+/// Versions per docs state (held versions left out). `outdated`: built or failed with a toolchain other than
+/// `toolchain`, what a plain rebuild-all queues; `without_docs`: never built nor uploaded.
+/// </summary>
+public sealed record DocsStateCountsDto(
+    [property: JsonPropertyName("queued")] long Queued,
+    [property: JsonPropertyName("building")] long Building,
+    [property: JsonPropertyName("built")] long Built,
+    [property: JsonPropertyName("failed")] long Failed,
+    [property: JsonPropertyName("uploaded")] long Uploaded,
+    [property: JsonPropertyName("without_docs")] long WithoutDocs,
+    [property: JsonPropertyName("outdated")] long Outdated)
+{
+    public static DocsStateCountsDto Of(Core.Docs.DocsBuildCounts c) => new(c.Queued, c.Building, c.Built, c.Failed, c.Uploaded, c.WithoutDocs, c.Outdated);
+}
+
+/// <summary>A failed build: when, with which toolchain, and the end of its log (at most 2000 characters).</summary>
+public sealed record DocsBuildFailureDto(
+    [property: JsonPropertyName("crate")] string Crate,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("failed_at")] DateTimeOffset FailedAt,
+    [property: JsonPropertyName("toolchain")] string? Toolchain,
+    [property: JsonPropertyName("log_excerpt")] string LogExcerpt)
+{
+    public static DocsBuildFailureDto Of(Core.Docs.DocsBuildFailure f) => new(f.Crate, f.Version, f.FailedAt, f.Toolchain, f.LogExcerpt);
 }

@@ -79,21 +79,36 @@ public static class DocsEndpoints
             .Auth(ApiAuth.TokenOrSession)
             .Problems(400, 401, 403, 404, 409);
 
-        app.MapPost("/api/v1/admin/docs/rebuild", async Task<Results<Accepted<DocsRebuildAllResponse>, ProblemHttpResult>> (bool? all, HttpContext context, DocsRebuildAllService rebuilds) =>
+        var admin = app.MapGroup("/api/v1/admin/docs").WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession);
+        admin.MapGet("", async Task<Results<Ok<DocsAdminResponse>, ProblemHttpResult>> (HttpContext context, DocsBuildOverviewService overview) =>
         {
             var (principal, problem) = await ApiCaller.RequireAsync(context);
             if (problem is not null) return problem;
-            var result = await rebuilds.RebuildAllAsync(principal!, all ?? false, context.RequestAborted);
+            var result = await overview.GetAsync(principal!, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(DocsAdminResponse.Of(result.Value!));
+        }).Operation("getDocsBuildOverview", "The docs builder at a glance (administrators)",
+                "Versions per docs state (held versions left out): queued, building, built, failed, uploaded, without docs, and " +
+                "`outdated`, those built or failed with a toolchain other than the pinned Docs:Build:Toolchain (what a rebuild-all " +
+                "queues). `recent_failures`: the newest 20 failed builds with the last 2000 characters of their log. Answers " +
+                "also when the builder is off (`builder_enabled` false), for registries that only take uploads.")
+            .Problems(401, 403)
+            .ResponseExample(200, """{"builder_enabled":true,"toolchain":"nightly","sandbox":"namespace","counts":{"queued":0,"building":1,"built":40,"failed":2,"uploaded":3,"without_docs":5,"outdated":38},"recent_failures":[{"crate":"demo","version":"1.2.0","failed_at":"2026-12-05T14:30:00+00:00","toolchain":"nightly","log_excerpt":"error[E0425]: cannot find value `x` in this scope\nfailed: `cargo doc` did not succeed"}]}""");
+
+        admin.MapPost("/rebuild", async Task<Results<Accepted<DocsRebuildAllResponse>, ProblemHttpResult>> (bool? all, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "include_uploaded")] bool? includeUploaded, HttpContext context, DocsRebuildAllService rebuilds) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await rebuilds.RebuildAllAsync(principal!, all ?? false, includeUploaded ?? false, context.RequestAborted);
             return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Accepted("/api/v1/admin/jobs", DocsRebuildAllResponse.Of(result.Value!));
-        }).WithTags(ApiDocs.AdminTag)
-            .Operation("rebuildAllDocs", "Build the docs of every built version again, after a toolchain change",
+        }).Operation("rebuildAllDocs", "Build the docs of every built version again, after a toolchain change",
                 "Administrators. Queues a build of every version whose docs the builder made (or failed to make) with a toolchain " +
-                "other than Docs:Build:Toolchain; `all=true` also those made with it. Uploaded docs are left alone. A version already " +
-                "queued or building is counted in `already_queued`, so a second request, on any node, queues nothing twice. " +
-                "409 when the builder is off. In the audit log as docs.rebuild_all_requested.")
-            .Auth(ApiAuth.TokenOrSession)
+                "other than Docs:Build:Toolchain; `all=true` queues every version instead (also those built with it and those never " +
+                "built). Versions whose docs were uploaded are left alone unless `include_uploaded=true` (their uploaded docs are then " +
+                "replaced by the build's). A version already queued or building is counted in `already_queued`, so a second request, " +
+                "on any node, queues nothing twice. 409 when the builder is off. In the audit log as docs.rebuild_all_requested. " +
+                "/admin/docs is the same for a browser.")
             .Problems(401, 403, 409)
-            .ResponseExample(202, """{"toolchain":"nightly","all_toolchains":false,"queued":42,"already_queued":0}""");
+            .ResponseExample(202, """{"toolchain":"nightly","all_toolchains":false,"include_uploaded":false,"queued":42,"already_queued":0}""");
         return app;
     }
 }

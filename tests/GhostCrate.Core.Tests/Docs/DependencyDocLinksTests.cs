@@ -1,3 +1,4 @@
+using GhostCrate.Core.Options;
 using GhostCrate.Core.Docs.Build;
 
 namespace GhostCrate.Core.Tests.Docs;
@@ -23,7 +24,7 @@ public sealed class DependencyDocLinksTests
             [Package("my-app", "1.0.0", null), Package("private-dep", "0.3.1", Local), Package("serde", "1.0.200", CratesIo), Package("serde_derive", "1.0.200", "sparse+https://index.crates.io/", "proc-macro"), Package("renamed-lib", "2.0.0", Local, library: "other_name")],
             [Id("private-dep", "0.3.1"), Id("serde", "1.0.200")]);
 
-        var links = DependencyDocLinks.FromMetadata(json);
+        var links = DependencyDocLinks.FromMetadata(json, "https://docs.rs");
 
         Assert.Equal("my_app", links.RootCrate);
         Assert.Equal("/docs/private-dep/0.3.1/", links.ByCrate["private_dep"]);
@@ -35,13 +36,29 @@ public sealed class DependencyDocLinksTests
     }
 
     [Fact]
+    public void An_air_gapped_site_links_crates_io_crates_nowhere_or_to_its_own_docs_site_and_registry_crates_still_here()
+    {
+        var json = Metadata(Id("app", "1.0.0"),
+            [Package("app", "1.0.0", null), Package("private-dep", "0.3.1", Local), Package("serde", "1.0.200", CratesIo)],
+            [Id("private-dep", "0.3.1"), Id("serde", "1.0.200")]);
+
+        var off = DependencyDocLinks.FromMetadata(json, new DocsBuildOptions { CratesIoDocsUrl = "none" }.CratesIoDocsBase());
+        Assert.Equal("/docs/private-dep/0.3.1/", off.ByCrate["private_dep"]);
+        Assert.False(off.ByCrate.ContainsKey("serde"));
+        Assert.Null(new DocsBuildOptions { CratesIoDocsUrl = "" }.CratesIoDocsBase());
+
+        var own = DependencyDocLinks.FromMetadata(json, new DocsBuildOptions { CratesIoDocsUrl = "https://rustdocs.internal.example/" }.CratesIoDocsBase());
+        Assert.Equal("https://rustdocs.internal.example/serde/1.0.200/", own.ByCrate["serde"]);
+    }
+
+    [Fact]
     public void Of_two_versions_of_one_crate_the_roots_own_dependency_is_linked_and_otherwise_neither()
     {
         var json = Metadata(Id("app", "0.1.0"),
             [Package("app", "0.1.0", null), Package("rand", "0.8.5", CratesIo), Package("rand", "0.9.0", CratesIo), Package("log", "0.4.0", CratesIo), Package("log", "0.3.9", CratesIo)],
             [Id("rand", "0.9.0")]);
 
-        var links = DependencyDocLinks.FromMetadata(json);
+        var links = DependencyDocLinks.FromMetadata(json, "https://docs.rs");
 
         Assert.Equal("https://docs.rs/rand/0.9.0/", links.ByCrate["rand"]);
         Assert.False(links.ByCrate.ContainsKey("log"));

@@ -36,6 +36,7 @@ public sealed class DocsBuildOptionsTests
     [InlineData("Concurrency", "Docs:Build:Concurrency")]
     [InlineData("RegistryUrl", "Docs:Build:RegistryUrl")]
     [InlineData("RemoteRegistryUrl", "loopback")]
+    [InlineData("CratesIoDocsUrl", "Docs:Build:CratesIoDocsUrl")]
     public void Each_bad_setting_is_named(string setting, string expected)
     {
         var options = Valid();
@@ -50,6 +51,7 @@ public sealed class DocsBuildOptionsTests
             case "Concurrency": options.Concurrency = 0; break;
             case "RegistryUrl": options.RegistryUrl = "not a url"; break;
             case "RemoteRegistryUrl": options.RegistryUrl = "https://crates.example.com"; break;
+            case "CratesIoDocsUrl": options.CratesIoDocsUrl = "docs.rs"; break;
         }
         var error = Assert.Single(DocsBuildOptions.Validate(options, isRoot: true));
         Assert.Contains(expected, error, StringComparison.Ordinal);

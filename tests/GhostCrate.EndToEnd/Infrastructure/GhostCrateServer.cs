@@ -359,6 +359,9 @@ public sealed class GhostCrateServer : IAsyncDisposable
         Append("# stopped");
     }
 
+    /// <summary>Changes one of the server's settings (a GHOSTCRATE_ variable) for its next <see cref="RestartAsync"/>, as an operator edits its configuration.</summary>
+    public void ChangeSetting(string name, string? value) => _environment[name] = value;
+
     /// <summary>Stops the server (kill, as a crash would) and starts it again on the same data, on the same port when free.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {

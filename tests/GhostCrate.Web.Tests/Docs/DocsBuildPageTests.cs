@@ -34,7 +34,7 @@ public sealed class DocsBuildPageTests
         var version = (await app.Services.GetRequiredService<ICrateRepository>().FindVersionAsync("doc-page", "0.1.0", CancellationToken.None))!;
         var docs = app.Services.GetRequiredService<IDocsRepository>();
         var now = DateTimeOffset.UtcNow;
-        Assert.True(await docs.TryQueueBuildAsync(version.Id, rebuild: false, now, now.AddHours(-1), CancellationToken.None));
+        Assert.True(await docs.TryQueueBuildAsync(version.Id, DocsQueueReason.Publish, now, now.AddHours(-1), CancellationToken.None));
         Assert.True(await docs.TryStartBuildAsync(version.Id, "stable", now, CancellationToken.None));
         await docs.FinishBuildAsync(version.Id, DocsBuildStatus.Failed, "error[E0425]: the secret-free log line", now, CancellationToken.None);
 

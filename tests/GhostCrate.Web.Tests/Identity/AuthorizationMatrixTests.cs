@@ -87,6 +87,8 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
         // The matrix's server has no builder (Docs:Build:Enabled=false): whoever may rebuild gets as far as its 409.
         new("POST",   "/api/v1/docs/acme-lib/1.0.0/rebuild",                         "401  403  409  409  409  409  401  401  401  403",
                                                                                      "401  403  409  409  409  409  401  401  401  403"),
+        new("GET",    "/api/v1/admin/docs",                                          "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("POST",   "/api/v1/admin/docs/rebuild",                                  "401  403  403  403  403  409  401  401  401  403",
                                                                                      "401  403  403  403  403  409  401  401  401  403"),
         new("GET",    "/docs/acme-lib/1.0.0/acme_lib/index.html",                    "200  200  200  200  200  200  200  200  200  200",

@@ -56,6 +56,7 @@ public sealed class PageHygieneTests : IAsyncLifetime
     [InlineData("/admin/advisories")]
     [InlineData("/admin/analytics")]
     [InlineData("/admin/mirror")]
+    [InlineData("/admin/docs")]
     [InlineData("/admin/jobs")]
     [InlineData("/admin/backups")]
     [InlineData("/admin/config")]

@@ -7,8 +7,10 @@ namespace GhostCrate.Core.Docs.Build;
 /// (https://doc.rust-lang.org/rustdoc/unstable-features.html#--extern-html-root-url-control-how-rustdoc-links-to-non-local-crates):
 /// with `--no-deps` rustdoc writes no dependency docs, so without it a type from a dependency is plain text. A crate of
 /// this registry links to GhostCrate's own `/docs/{crate}/{version}/` (a path, so it works on the registry's origin
-/// and on Docs:Origin alike); a crates.io crate (served through the proxy or mirror) to docs.rs, which builds those.
-/// Read from `cargo metadata` after the fetch (the packages' `source` is the one before source replacement).
+/// and on Docs:Origin alike); a crates.io crate (served through the proxy or mirror) to docs.rs, which builds those, or
+/// to the site Docs:Build:CratesIoDocsUrl names, or to nothing on an air-gapped site (a link nobody can follow is
+/// worse than plain text). Read from `cargo metadata` after the fetch (the packages' `source` is the one before source
+/// replacement).
 /// </summary>
 public static class DependencyDocLinks
 {
@@ -17,7 +19,9 @@ public static class DependencyDocLinks
     /// <summary>The root package's library crate name (null when it has none) and one link per dependency crate name.</summary>
     public sealed record Links(string? RootCrate, IReadOnlyDictionary<string, string> ByCrate);
 
-    public static Links FromMetadata(string json)
+    /// <param name="json">`cargo metadata --format-version 1`'s answer.</param>
+    /// <param name="cratesIoDocs">The base URL of crates.io crates' docs (https://docs.rs), or null to leave them unlinked.</param>
+    public static Links FromMetadata(string json, string? cratesIoDocs)
     {
         using var document = JsonDocument.Parse(json);
         var packages = document.RootElement.GetProperty("packages");
@@ -48,9 +52,9 @@ public static class DependencyDocLinks
             if (library is null || source is null) continue;
             var name = package.GetProperty("name").GetString()!;
             var version = package.GetProperty("version").GetString()!;
-            var url = CratesIoSources.Contains(source, StringComparer.Ordinal)
-                ? $"https://docs.rs/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(version)}/"
-                : $"/docs/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(version)}/";
+            var fromCratesIo = CratesIoSources.Contains(source, StringComparer.Ordinal);
+            if (fromCratesIo && cratesIoDocs is null) continue;
+            var url = $"{(fromCratesIo ? cratesIoDocs : "/docs")}/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(version)}/";
             if (!candidates.TryGetValue(library, out var list)) candidates[library] = list = [];
             list.Add((id, url));
         }

@@ -34,20 +34,20 @@ public sealed class DocsBuildQueue(ICrateRepository crates, IDocsRepository docs
         var crate = await crates.FindAsync(CrateName.Canonicalize(data.Crate), cancellationToken);
         var version = crate is null ? null : await crates.FindVersionAsync(crate.CanonicalName, data.Version, cancellationToken);
         if (crate is null || version is null) return;
-        await QueueAsync(crate, version, rebuild: false, cancellationToken);
+        await QueueAsync(crate, version, DocsQueueReason.Publish, cancellationToken);
     }
 
-    /// <summary>Marks the version queued and queues its job; false when its state forbids it (already queued or building).</summary>
-    public Task<bool> QueueAsync(CrateRecord crate, VersionRecord version, bool rebuild, CancellationToken cancellationToken) =>
-        QueueAsync(new DocsBuildTarget(version.Id, crate.Name, crate.CanonicalName, version.Version), rebuild, cancellationToken);
+    /// <summary>Marks the version queued and queues its job; false when its state forbids it (already queued or building; see <see cref="DocsQueueReason"/>).</summary>
+    public Task<bool> QueueAsync(CrateRecord crate, VersionRecord version, DocsQueueReason reason, CancellationToken cancellationToken) =>
+        QueueAsync(new DocsBuildTarget(version.Id, crate.Name, crate.CanonicalName, version.Version), reason, cancellationToken);
 
-    /// <inheritdoc cref="QueueAsync(CrateRecord, VersionRecord, bool, CancellationToken)"/>
-    public async Task<bool> QueueAsync(DocsBuildTarget target, bool rebuild, CancellationToken cancellationToken)
+    /// <inheritdoc cref="QueueAsync(CrateRecord, VersionRecord, DocsQueueReason, CancellationToken)"/>
+    public async Task<bool> QueueAsync(DocsBuildTarget target, DocsQueueReason reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // A status that has not moved for longer than a build may take belongs to a node that died mid-build.
         var staleBefore = now - options.Value.Build.Timeout - TimeSpan.FromMinutes(10);
-        if (!await docs.TryQueueBuildAsync(target.VersionId, rebuild, now, staleBefore, cancellationToken)) return false;
+        if (!await docs.TryQueueBuildAsync(target.VersionId, reason, now, staleBefore, cancellationToken)) return false;
         await jobs.EnqueueAsync(new NewJob(JobKind, JsonSerializer.Serialize(new Payload(target.Crate, target.Version, target.VersionId)),
             DedupKey: DedupKey(target.CanonicalName, target.Version), MaxAttempts: MaxAttempts), now, cancellationToken);
         return true;

@@ -47,7 +47,7 @@ public sealed class DocsBuildStatusService(ICrateRepository crates, CrateAccess 
         var versionRecord = await crates.FindVersionAsync(crate.CanonicalName, version, cancellationToken);
         if (versionRecord is null) return RegistryError.NotFound($"crate `{crate.Name}` has no version `{version}`");
         if (!queue.Enabled) return RegistryError.Conflict("this registry does not build docs (Docs:Build:Enabled is false); upload them instead (docs/rustdoc.md)");
-        if (!await queue.QueueAsync(crate, versionRecord, rebuild: true, cancellationToken))
+        if (!await queue.QueueAsync(crate, versionRecord, DocsQueueReason.Rebuild, cancellationToken))
             return RegistryError.Conflict($"a build of `{crate.Name}` {versionRecord.Version} is already queued or running");
         await audit.RecordAsync(principal, Audit.AuditActions.DocsRebuildRequested, $"crate:{crate.Name}@{versionRecord.Version}", new Dictionary<string, string?>(), CancellationToken.None);
         return await GetAsync(crate.Name, versionRecord.Version, principal, cancellationToken);

@@ -43,7 +43,8 @@ public sealed class DocsBuilder(
     private const string Registry = "ghostcrate";
     private const string Upstream = "ghostcrate-upstream";
 
-    public async Task<DocsBuildResult> BuildAsync(CrateRecord crate, VersionRecord version, CancellationToken cancellationToken)
+    /// <param name="queuedAt">When the build was queued: docs uploaded after that are newer than this build's request and are kept.</param>
+    public async Task<DocsBuildResult> BuildAsync(CrateRecord crate, VersionRecord version, DateTimeOffset? queuedAt, CancellationToken cancellationToken)
     {
         var options = docsOptions.Value.Build;
         var log = new CappedLog(options.MaxLogBytes);
@@ -53,7 +54,7 @@ public sealed class DocsBuilder(
         try
         {
             Directory.CreateDirectory(scratch);
-            var built = await RunAsync(crate, version, options, scratch, log, t => token = t, cancellationToken);
+            var built = await RunAsync(crate, version, options, scratch, log, queuedAt, t => token = t, cancellationToken);
             return new DocsBuildResult(built, log.ToString());
         }
         finally
@@ -63,7 +64,8 @@ public sealed class DocsBuilder(
         }
     }
 
-    private async Task<bool> RunAsync(CrateRecord crate, VersionRecord version, DocsBuildOptions options, string scratch, CappedLog log, Action<string> tokenIssued, CancellationToken cancellationToken)
+    private async Task<bool> RunAsync(CrateRecord crate, VersionRecord version, DocsBuildOptions options, string scratch, CappedLog log, DateTimeOffset? queuedAt,
+        Action<string> tokenIssued, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var home = Directory.CreateDirectory(Path.Combine(scratch, "cargo-home")).FullName;
@@ -137,11 +139,16 @@ public sealed class DocsBuilder(
         if (doc != BuildStepOutcome.Succeeded) return Failed(doc, options, log, "`cargo doc`");
 
         var limits = new DocsArchiveLimits(docsOptions.Value.MaxUnpackedBytes, docsOptions.Value.MaxFiles, docsOptions.Value.MaxPathBytes);
-        var stored = await generations.StoreFolderAsync(crate.Name, version.Version, version.Id, Path.Combine(target, "doc"), "build", version.PublishedBy, limits, cancellationToken);
+        var stored = await generations.StoreFolderAsync(crate.Name, version.Version, version.Id, Path.Combine(target, "doc"), "build", version.PublishedBy, limits, queuedAt, cancellationToken);
         if (stored.Error is { } tooLarge)
         {
             log.Line($"refused: {tooLarge}");
             return false;
+        }
+        if (stored.Kept)
+        {
+            log.Line("not stored: the version's docs were uploaded after this build was queued, and the newer upload is kept");
+            return true;
         }
         log.Line($"stored {stored.Files} files ({stored.Bytes} bytes) in {(time.GetUtcNow() - started).TotalSeconds:F0} s");
         logger.LogInformation("Docs of {Crate} {Version} built: {Files} files", crate.Name, version.Version, stored.Files);
@@ -175,7 +182,7 @@ public sealed class DocsBuilder(
         if (outcome != BuildStepOutcome.Succeeded) return null;
         try
         {
-            return DependencyDocLinks.FromMetadata(output.ToString());
+            return DependencyDocLinks.FromMetadata(output.ToString(), options.CratesIoDocsBase());
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
