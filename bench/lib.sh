@@ -147,7 +147,7 @@ $servers    keepalive 64;
     proxy_http_version 1.1;
     proxy_set_header Connection "";
     proxy_set_header Host \$http_host;
-    proxy_next_upstream error timeout http_502 http_503;
+    proxy_next_upstream error timeout http_503;
     location = /api/v1/crates/new {
       client_max_body_size 12m;
       proxy_request_buffering off;

@@ -114,7 +114,7 @@ public sealed class TwoNodeFailoverTests
             // nginx's own answer in Cargo's format (@ghostcrate_unavailable), which cargo prints.
             Assert.NotEmpty(HttpAnswer.ParseErrorDetails(text));
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             outcome = "connection error: " + e.Message; // cargo reports a failed upload too
         }
