@@ -1,6 +1,8 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using GhostCrate.Core.Storage;
+// Not `Protocol`: inside GhostCrate.* that name is the GhostCrate.Protocol namespace.
+using S3Protocol = Amazon.S3.Protocol;
 
 namespace GhostCrate.Storage.S3;
 
@@ -16,9 +18,9 @@ public sealed class S3PresignedLinks(IAmazonS3 client, string bucket, string pre
 
     // The SDK signs for https unless told otherwise, whatever the client's ServiceURL says; an http endpoint (a local
     // S3-compatible server) must get http links or the client would knock on a port that speaks no TLS.
-    private readonly Protocol _protocol = serviceUrl is { Length: > 0 } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-        ? Protocol.HTTP
-        : Protocol.HTTPS;
+    private readonly S3Protocol _protocol = serviceUrl is { Length: > 0 } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+        ? S3Protocol.HTTP
+        : S3Protocol.HTTPS;
 
     public async ValueTask<Uri?> CreateReadLinkAsync(BlobKey key, CancellationToken cancellationToken)
     {
