@@ -24,13 +24,17 @@ public sealed class S3PresignedLinks(IAmazonS3 client, string bucket, string pre
 
     public async ValueTask<Uri?> CreateReadLinkAsync(BlobKey key, CancellationToken cancellationToken)
     {
+        // The SDK counts X-Amz-Expires from X-Amz-Date, a whole second, and rounds: counting from our whole second keeps
+        // the URL's life at the setting (or a second less), never a second more.
+        var now = time.GetUtcNow();
+        var signedAt = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond));
         var url = await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
             BucketName = bucket,
             Key = _keys.ToObjectKey(key.Path),
             Verb = HttpVerb.GET,
             Protocol = _protocol,
-            Expires = (time.GetUtcNow() + lifetime).UtcDateTime,
+            Expires = (signedAt + lifetime).UtcDateTime,
         });
         return new Uri(url, UriKind.Absolute);
     }
