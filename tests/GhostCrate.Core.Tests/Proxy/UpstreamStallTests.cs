@@ -70,7 +70,7 @@ public sealed class UpstreamStallTests : IAsyncLifetime
         }
         _pieces.Writer.Complete();
 
-        var result = await download;
+        var result = await FinishedAsync(download);
         Assert.True(result.Status == FetchStatus.Ok, result.Error);
         Assert.Equal(_crate.Length, result.Length);
         Assert.Equal(_crate, _received.ToArray());
@@ -83,10 +83,17 @@ public sealed class UpstreamStallTests : IAsyncLifetime
         await SendPieceAsync(0);
         _time.Advance(StallTimeout + TimeSpan.FromSeconds(1));
 
-        var result = await download;
+        var result = await FinishedAsync(download);
         Assert.Equal(FetchStatus.Error, result.Status);
         Assert.Contains($"sent nothing for 10 s after {Piece} bytes", result.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The download's outcome; a real-time bound, so that a gateway that never notices the stall (the manual clock does
+    /// not move again) fails this test instead of hanging it.
+    /// </summary>
+    private static Task<DownloadResult> FinishedAsync(Task<DownloadResult> download) =>
+        download.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
     private Task<DownloadResult> StartDownload() =>
         _gateway.DownloadAsync(_upstream, new Uri(_server.BaseAddress, "dl/big.crate"), _received, maxBytes: 1024 * 1024);
