@@ -113,7 +113,8 @@ EOF
 # start_nginx_lb PORT... -> sets lb_port, lb_pid (needs run, pids, nginx_bin): nginx on 127.0.0.1 as the load balancer
 # in front of GhostCrate nodes on those ports: HTTP/1.1 with kept-alive upstream connections
 # (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive), round robin, and a request that fails on
-# one node retried on the next (proxy_next_upstream, which never retries a non-idempotent request such as a publish).
+# one node before an answer came back retried on the next, as deploy/nginx/ghostcrate.conf does (proxy_next_upstream
+# without non_idempotent; the publish body streamed, so a publish that reached a node is never replayed).
 start_nginx_lb() {
   lb_port="$(free_port)"
   local dir="$run/nginx-lb" servers="" p
@@ -143,12 +144,17 @@ $servers    keepalive 64;
   }
   server {
     listen 127.0.0.1:$lb_port;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host \$http_host;
+    proxy_next_upstream error timeout http_503;
+    location = /api/v1/crates/new {
+      client_max_body_size 12m;
+      proxy_request_buffering off;
+      proxy_pass http://ghostcrate;
+    }
     location / {
       proxy_pass http://ghostcrate;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      proxy_next_upstream error timeout http_502 http_503 http_504;
     }
   }
 }

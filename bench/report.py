@@ -200,10 +200,24 @@ def read_table():
         print(f"Errors were seen in: {', '.join(errors)} (see the raw wrk output).\n")
 
 
+def failover_line():
+    """Setup cluster: wrk through the balancer while one node is killed; every failed request counts."""
+    f = load("failover")
+    if not f:
+        return
+    failed = f.get("status_errors", 0) + f.get("socket_errors", 0)
+    print("## Failover\n")
+    print(f"wrk replaying index files through the balancer for {a.duration} s (32 conn), node B killed with SIGKILL after "
+          f"{f.get('kill_after_s', '?')} s: {fmt(f.get('requests'))} requests, {f.get('status_errors', '?')} non-2xx/3xx answers, "
+          f"{f.get('socket_errors', '?')} socket errors. Target: no failed request: {verdict(failed == 0)}\n")
+
+
 if a.setup == "proxy-cold":
     cold_table()
 else:
     read_table()
+if a.setup == "cluster":
+    failover_line()
 if a.setup != "anonymous":
     raise SystemExit(0)
 

@@ -51,3 +51,18 @@ gc_port="$lb_port"
 gc_cpu_pids=("$node_a_pid" "$node_b_pid" $(pgrep -P "$lb_pid"))
 log "GhostCrate nodes on :$node_a_port and :$node_b_port behind nginx on :$lb_port, nginx (files) on :$ng_port, N=$crates"
 measure_reads ""
+
+# Failover: wrk replays the index files through the balancer while node B is killed (SIGKILL) a third of the way in.
+# nginx passes every read that fails on B to A (deploy/nginx/ghostcrate.conf's proxy_next_upstream, as start_nginx_lb),
+# so the target is no failed request: no non-2xx/3xx answer (status_errors) and no socket error.
+kill_after=$(( duration / 3 > 0 ? duration / 3 : 1 ))
+log "failover: wrk for ${duration}s through the balancer, node B killed after ${kill_after}s"
+WRK_LIST="$run/index-gc.txt" wrk -t2 -c32 -d"${duration}s" --timeout 10s -s "$repo/bench/lua/replay.lua" \
+  "http://127.0.0.1:$lb_port" > "$run/results/failover.txt" 2>&1 &
+wrk_pid=$!
+sleep "$kill_after"
+kill -KILL "$node_b_pid"
+wait "$wrk_pid" || true
+grep -m1 '^{"requests"' "$run/results/failover.txt" | sed "s/}\$/,\"kill_after_s\":$kill_after}/" > "$run/results/failover.json" \
+  || { cat "$run/results/failover.txt" >&2; echo '{}' > "$run/results/failover.json"; }
+log "failover: $(cat "$run/results/failover.json")"

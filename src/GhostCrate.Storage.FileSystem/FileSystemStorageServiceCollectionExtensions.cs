@@ -14,6 +14,8 @@ public static class FileSystemStorageServiceCollectionExtensions
         services.AddSingleton<IBlobStore>(sp =>
             new FileSystemBlobStore(rootPath, sp.GetRequiredService<ILogger<FileSystemBlobStore>>()));
         services.AddSingleton<IBlobBatchStore>(new FileSystemBlobBatchStore(rootPath));
+        // Files are sent by this server (and its download fast path), never by a link to the disk.
+        services.AddSingleton<IBlobLinks>(BlobsThroughThisServer.Instance);
         return services;
     }
 }

@@ -35,6 +35,20 @@ public static class S3StorageServiceCollectionExtensions
             sp.GetRequiredService<ILogger<S3BlobStore>>()));
         services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<S3BlobStore>());
         services.AddSingleton<IBlobBatchStore>(sp => new DurablePutsBatchStore(sp.GetRequiredService<S3BlobStore>()));
+        if (options.PresignedDownloads)
+        {
+            services.AddSingleton<IBlobLinks>(sp => new S3PresignedLinks(
+                sp.GetRequiredKeyedService<IAmazonS3>(ClientServiceKey),
+                bucket,
+                prefix,
+                options.ServiceUrl,
+                TimeSpan.FromSeconds(options.PresignedDownloadSeconds),
+                sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            services.AddSingleton<IBlobLinks>(BlobsThroughThisServer.Instance);
+        }
         return services;
     }
 }

@@ -235,31 +235,14 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
 
         public async ValueTask InitializeAsync()
         {
-            if (Lane.Current.UnavailableReason is { } reason)
+            if (NodePair.SkipReason is { } reason)
             {
                 _skipReason = reason;
                 return;
             }
-            if (Lane.Current.Kind != BackendKind.PostgresS3)
-            {
-                _skipReason = "several nodes share a database on the postgres-s3 lane only (SQLite is one process)";
-                return;
-            }
             try
             {
-                // Rate limits are per node and would refuse the race test's 100 publishes of one token.
-                _a = await GhostCrateServer.StartAsync(new ServerOptions { Settings = new Dictionary<string, string>(Extra) { ["GHOSTCRATE_RateLimits__Enabled"] = "false" } });
-                var shared = new NpgsqlConnectionStringBuilder(Postgres.Normalize(Lane.Current.PostgresConnectionString!)) { Database = _a.DatabaseName };
-                _b = await GhostCrateServer.StartAsync(new ServerOptions
-                {
-                    Settings = new Dictionary<string, string>(Extra)
-                    {
-                        ["GHOSTCRATE_Database__ConnectionString"] = shared.ConnectionString,
-                        ["GHOSTCRATE_Storage__S3__Bucket"] = _a.Bucket!,
-                        ["GHOSTCRATE_ADMIN_TOKEN"] = _a.AdminToken,
-                        ["GHOSTCRATE_RateLimits__Enabled"] = "false",
-                    },
-                });
+                (_a, _b) = await NodePair.StartAsync(Extra);
             }
             catch (Exception e)
             {

@@ -46,9 +46,37 @@ public sealed class StorageRegistrationTests
     }
 
     [Fact]
+    public void Downloads_go_through_this_server_unless_presigned_downloads_are_on()
+    {
+        var files = new ServiceCollection().AddGhostCrateFileSystemStorage(Path.Combine(Path.GetTempPath(), $"ghostcrate-di-{Guid.NewGuid():N}"));
+        Assert.Same(BlobsThroughThisServer.Instance, Assert.Single(files, d => d.ServiceType == typeof(IBlobLinks)).ImplementationInstance);
+
+        var options = new S3StorageOptions { Bucket = "registry", ServiceUrl = "http://127.0.0.1:9000", AccessKeyId = "key", SecretAccessKey = "secret" };
+        var streamed = new ServiceCollection().AddGhostCrateS3Storage(options);
+        Assert.Same(BlobsThroughThisServer.Instance, Assert.Single(streamed, d => d.ServiceType == typeof(IBlobLinks)).ImplementationInstance);
+
+        options.PresignedDownloads = true;
+        var presigned = Assert.Single(new ServiceCollection().AddGhostCrateS3Storage(options), d => d.ServiceType == typeof(IBlobLinks));
+        using var client = S3BlobStoreFactory.CreateClient(options);
+        Assert.IsType<S3PresignedLinks>(presigned.ImplementationFactory!(new ClientAndClockServiceProvider(client)));
+    }
+
+    [Fact]
     public void S3_registration_without_a_bucket_fails_at_start_up()
     {
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddGhostCrateS3Storage(new S3StorageOptions()));
+    }
+
+    /// <summary>The keyed S3 client and the clock, for the presigned links' factory.</summary>
+    private sealed class ClientAndClockServiceProvider(IAmazonS3 client) : IServiceProvider, IKeyedServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(TimeProvider) ? TimeProvider.System : null;
+
+        public object? GetKeyedService(Type serviceType, object? serviceKey) =>
+            serviceType == typeof(IAmazonS3) && Equals(serviceKey, S3StorageServiceCollectionExtensions.ClientServiceKey) ? client : null;
+
+        public object GetRequiredKeyedService(Type serviceType, object? serviceKey) =>
+            GetKeyedService(serviceType, serviceKey) ?? throw new InvalidOperationException($"no {serviceType} for key {serviceKey}");
     }
 
     /// <summary>Just enough of a container to run the registered factory (the DI implementation is not referenced here).</summary>

@@ -42,6 +42,9 @@ public class ConfigurationTests
     [InlineData("Publishing:LargeFileBytes", "0", "Publishing:LargeFileBytes")]
     [InlineData("Publishing:RequireApprovalFor", "native-binary,elf", "Publishing:RequireApprovalFor: 'elf' is not a content flag")]
     [InlineData("Publishing:HoldTyposquats", "sometimes", "Publishing:HoldTyposquats")]
+    [InlineData("Storage:S3:PresignedDownloads", "true", "Storage:S3:PresignedDownloads needs Storage:Provider S3")]
+    [InlineData("Storage:S3:PresignedDownloadSeconds", "0", "Storage:S3:PresignedDownloadSeconds")]
+    [InlineData("Storage:S3:PresignedDownloadSeconds", "86400", "Storage:S3:PresignedDownloadSeconds")]
     public void A_bad_setting_is_reported_by_its_key(string key, string value, string named)
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", [key] = value });

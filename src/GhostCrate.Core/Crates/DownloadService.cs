@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace GhostCrate.Core.Crates;
 
 /// <summary>Serves a published .crate file (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration, `dl`).</summary>
-public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, RemoteCrateFileCache remoteFiles, ILogger<DownloadService> logger, DownloadCounter? counter = null, TimeProvider? time = null)
+public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, IBlobLinks links, RemoteCrateFileCache remoteFiles, ILogger<DownloadService> logger, DownloadCounter? counter = null, TimeProvider? time = null)
 {
     /// <summary>
     /// How long a stat of a local .crate file is trusted. The bytes of a published version never change, so this only
@@ -41,24 +41,44 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, R
             logger.LogError("Blob missing for {Crate} {Version}", target.CrateName, target.Version);
             return null;
         }
+        await CountAsync(target.VersionId, target.CrateName, target.Version, cancellationToken);
+        return new CrateDownload(target.CrateName, target.Version, target.Checksum, content);
+    }
+
+    /// <summary>
+    /// A short-lived URL of the stored file (Storage:S3:PresignedDownloads), not yet counted: the caller checks the
+    /// download policy and conditional headers first, then <see cref="CountAsync(CrateDownloadLink, CancellationToken)"/>.
+    /// Null when this server sends the bytes itself (then <see cref="OpenAsync"/>) or the version is unknown.
+    /// </summary>
+    public async ValueTask<CrateDownloadLink?> FindLinkAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        var target = await FindTargetAsync(name, version, cancellationToken);
+        if (target is null) return null;
+        var url = await links.CreateReadLinkAsync(BlobKey.CrateFile(target.CrateName, target.Version), cancellationToken);
+        return url is null ? null : new CrateDownloadLink(target.CrateName, target.Version, target.Checksum, url) { VersionId = target.VersionId };
+    }
+
+    /// <summary>Counts a download answered with its link, as <see cref="OpenAsync"/> counts the ones it opens.</summary>
+    public Task CountAsync(CrateDownloadLink link, CancellationToken cancellationToken) =>
+        CountAsync(link.VersionId, link.Name, link.Version, cancellationToken);
+
+    private async Task CountAsync(long versionId, string crateName, string version, CancellationToken cancellationToken)
+    {
         if (counter is not null)
         {
             // Counted in memory and written in batches: a download never waits for (or queues on) a database write.
-            counter.Record(target.VersionId);
+            counter.Record(versionId);
+            return;
         }
-        else
+        try
         {
-            try
-            {
-                await crates.IncrementDownloadsAsync(target.VersionId, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A lost count must never fail a build.
-                logger.LogWarning(ex, "Could not count a download of {Crate} {Version}", target.CrateName, target.Version);
-            }
+            await crates.IncrementDownloadsAsync(versionId, cancellationToken);
         }
-        return new CrateDownload(target.CrateName, target.Version, target.Checksum, content);
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A lost count must never fail a build.
+            logger.LogWarning(ex, "Could not count a download of {Crate} {Version}", crateName, version);
+        }
     }
 
     /// <summary>
@@ -105,12 +125,13 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, R
     /// <summary>
     /// A small download from a store that is not on this machine (S3), from memory (<see cref="RemoteCrateFileCache"/>),
     /// counted as <see cref="OpenAsync"/> counts it. Null whenever <see cref="OpenAsync"/> has to decide instead: a
-    /// local store (<see cref="FindLocalFileAsync"/>), no batched counter, an unknown version, a large file, or a blob
+    /// local store (<see cref="FindLocalFileAsync"/>), presigned links (<see cref="FindLinkAsync"/>), no batched counter, an unknown version, a large file, or a blob
     /// that is missing or does not match its checksum (logged; OpenAsync then reports what it finds).
     /// </summary>
     public async ValueTask<CachedCrateFile?> FindSmallRemoteFileAsync(string name, string version, CancellationToken cancellationToken)
     {
-        if (counter is null || blobs is ILocalBlobFiles || !remoteFiles.Enabled) return null;
+        // With links (Storage:S3:PresignedDownloads) the operator asked for every download to be sent by the store.
+        if (counter is null || blobs is ILocalBlobFiles || !remoteFiles.Enabled || links is not BlobsThroughThisServer) return null;
         var target = await FindTargetAsync(name, version, cancellationToken);
         if (target is null || target.Size > RemoteCrateFileCache.MaxFileBytes) return null;
         var file = remoteFiles.TryGet(target.Checksum) ?? await ReadRemoteAsync(target, cancellationToken);
@@ -158,6 +179,15 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, R
 
 public sealed record CrateDownload(string Name, string Version, string Checksum, BlobContent Content)
 {
+    /// <summary>The ETag header value of the file.</summary>
+    public string ETag => LocalCrateFile.QuotedChecksum(Checksum);
+}
+
+/// <summary>A download answered with a short-lived URL of the stored file instead of its bytes.</summary>
+public sealed record CrateDownloadLink(string Name, string Version, string Checksum, Uri Url)
+{
+    internal long VersionId { get; init; }
+
     /// <summary>The ETag header value of the file.</summary>
     public string ETag => LocalCrateFile.QuotedChecksum(Checksum);
 }

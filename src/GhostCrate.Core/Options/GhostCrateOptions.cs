@@ -52,6 +52,13 @@ public sealed class S3StorageOptions
     public string? SecretAccessKey { get; set; }
     /// <summary>Create the bucket on start if it is missing (handy for local S3-compatible servers).</summary>
     public bool CreateBucket { get; set; }
+    /// <summary>
+    /// Answer a permitted .crate download with a redirect to a presigned GET URL of the object, so the bytes flow from
+    /// S3 to the client and not through this server.
+    /// </summary>
+    public bool PresignedDownloads { get; set; }
+    /// <summary>How long a presigned download URL stays valid, in seconds.</summary>
+    public int PresignedDownloadSeconds { get; set; } = 300;
 }
 
 public sealed class RegistryOptions

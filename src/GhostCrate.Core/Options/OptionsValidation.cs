@@ -26,7 +26,19 @@ public static class OptionsValidation
                 yield return "Storage:S3:AccessKeyId and Storage:S3:SecretAccessKey must be set together (or both left empty to use the AWS credential chain)";
             }
         }
+        else if (storage.S3.PresignedDownloads)
+        {
+            yield return "Storage:S3:PresignedDownloads needs Storage:Provider S3 (the file store has no URLs to hand out)";
+        }
+        // Short-lived on purpose: whoever holds the URL can fetch the file until it expires, token or not.
+        if (storage.S3.PresignedDownloadSeconds is < 1 or > MaxPresignedDownloadSeconds)
+        {
+            yield return $"Storage:S3:PresignedDownloadSeconds must be between 1 and {MaxPresignedDownloadSeconds} (got {storage.S3.PresignedDownloadSeconds})";
+        }
     }
+
+    /// <summary>One hour: a download URL is followed at once by the client that asked for it.</summary>
+    public const int MaxPresignedDownloadSeconds = 3600;
 
     public static IEnumerable<string> Validate(RegistryOptions registry)
     {

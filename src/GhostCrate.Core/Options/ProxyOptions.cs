@@ -76,11 +76,18 @@ public sealed class UpstreamOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Bounds one upstream request, headers and body (a stalled download fails instead of hanging). Below cargo's own
-    /// 30 s stall limit (http.timeout, https://doc.rust-lang.org/cargo/reference/config.html#httptimeout), so that a
-    /// hanging upstream turns into a stale cached copy before cargo gives up on the request.
+    /// Bounds the wait for an upstream's answer: index, config.json and search requests with their bodies, a .crate
+    /// download until its headers (its body is bounded by <see cref="StallTimeout"/>). Below cargo's own 30 s stall
+    /// limit (http.timeout, https://doc.rust-lang.org/cargo/reference/config.html#httptimeout), so that a hanging
+    /// upstream turns into a stale cached copy before cargo gives up on the request.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Longest pause in a .crate download's body: each received chunk moves the deadline this far ahead, so a large
+    /// download over a slow link runs as long as it keeps receiving bytes, and one that sends nothing for this long fails.
+    /// </summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// Failed requests in a row (errors, 5xx, timeouts) after which this node stops asking the upstream for

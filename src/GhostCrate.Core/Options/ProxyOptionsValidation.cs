@@ -40,6 +40,7 @@ public static class ProxyOptionsValidation
             if (upstream.Ttl < TimeSpan.Zero) yield return $"{key}:Ttl must not be negative (got {upstream.Ttl})";
             if (upstream.ConnectTimeout <= TimeSpan.Zero) yield return $"{key}:ConnectTimeout must be positive (got {upstream.ConnectTimeout})";
             if (upstream.RequestTimeout <= TimeSpan.Zero) yield return $"{key}:RequestTimeout must be positive (got {upstream.RequestTimeout})";
+            if (upstream.StallTimeout <= TimeSpan.Zero) yield return $"{key}:StallTimeout must be positive (got {upstream.StallTimeout})";
             if (upstream.CircuitBreakerFailures < 0) yield return $"{key}:CircuitBreakerFailures must be 0 (off) or more (got {upstream.CircuitBreakerFailures})";
             if (upstream.CircuitBreakerCoolDown <= TimeSpan.Zero) yield return $"{key}:CircuitBreakerCoolDown must be positive (got {upstream.CircuitBreakerCoolDown})";
         }

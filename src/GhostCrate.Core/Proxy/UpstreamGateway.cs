@@ -6,7 +6,8 @@ namespace GhostCrate.Core.Proxy;
 
 /// <summary>
 /// Every call to an upstream goes through here: one deadline per call (Proxy:Upstreams:NAME:RequestTimeout, covering
-/// the body too, which HttpClient.Timeout does not once headers have arrived), and success or failure recorded in the
+/// the body too, which HttpClient.Timeout does not once headers have arrived; a download's body moves it forward by
+/// StallTimeout with every chunk, <see cref="StallWatchStream"/>), and success or failure recorded in the
 /// upstream's status and its circuit breaker (<see cref="UpstreamCircuitBreaker"/>): while the circuit is open a call
 /// fails at once without contacting the upstream, so callers fall back to their cached copies immediately. A 404 is a
 /// success: the upstream answered.
@@ -20,12 +21,15 @@ public sealed class UpstreamGateway(IUpstreamHttp http, IUpstreamCircuitLog circ
         new(http.CreateClient(upstream.Definition), upstream.Definition.IndexUrl, new SparseRegistryClientOptions { AuthToken = upstream.Definition.Token });
 
     public Task<IndexFetchResult> FetchIndexFileAsync(Upstream upstream, string crateName, IndexValidators? validators) =>
-        WithDeadlineAsync(upstream, token => IndexClient(upstream).FetchIndexFileAsync(crateName, validators, token),
+        WithDeadlineAsync(upstream, deadline => IndexClient(upstream).FetchIndexFileAsync(crateName, validators, deadline.Token),
             r => r.Status == FetchStatus.Error ? r.Error : null,
             message => IndexFetchResult.Failed(message));
 
-    public Task<DownloadResult> DownloadAsync(Upstream upstream, Uri url, Stream destination, long maxBytes) =>
-        WithDeadlineAsync(upstream, token => IndexClient(upstream).DownloadAsync(url, destination, maxBytes, token),
+    public async Task<DownloadResult> DownloadAsync(Upstream upstream, Uri url, Stream destination, long maxBytes)
+    {
+        StallWatchStream? watched = null;
+        return await WithDeadlineAsync(upstream,
+            deadline => IndexClient(upstream).DownloadAsync(url, watched = new StallWatchStream(destination, deadline, upstream.Definition.StallTimeout), maxBytes, deadline.Token),
             r => r.Status switch
             {
                 FetchStatus.Error => r.Error,
@@ -33,7 +37,11 @@ public sealed class UpstreamGateway(IUpstreamHttp http, IUpstreamCircuitLog circ
                 FetchStatus.NotFound => $"{url} answered HTTP {r.HttpStatus} for a version its index lists",
                 _ => null,
             },
-            message => DownloadResult.Failed(message));
+            message => DownloadResult.Failed(message),
+            timedOut: () => watched is { Written: > 0 } body
+                ? $"upstream `{upstream.Name}` sent nothing for {upstream.Definition.StallTimeout.TotalSeconds:0.#} s after {body.Written} bytes of {url}"
+                : null);
+    }
 
     public async Task<SearchFetchResult> SearchAsync(Upstream upstream, string query, int perPage, int page)
     {
@@ -45,7 +53,7 @@ public sealed class UpstreamGateway(IUpstreamHttp http, IUpstreamCircuitLog circ
                 return new SearchFetchResult(FetchStatus.Error, null, null, error ?? $"upstream `{upstream.Name}` has no web API (no `api` in its config.json); set Proxy:Upstreams:{upstream.Name}:ApiUrl");
         }
         var client = new RegistryApiClient(http.CreateClient(upstream.Definition), api);
-        return await WithDeadlineAsync(upstream, token => client.SearchAsync(query, perPage, page, token),
+        return await WithDeadlineAsync(upstream, deadline => client.SearchAsync(query, perPage, page, deadline.Token),
             r => r.Status == FetchStatus.Error ? r.Error : null,
             message => new SearchFetchResult(FetchStatus.Error, null, null, message));
     }
@@ -60,7 +68,7 @@ public sealed class UpstreamGateway(IUpstreamHttp http, IUpstreamCircuitLog circ
         if (!refresh && upstream.Config is { } held && time.GetUtcNow() - held.FetchedAt < ConfigLifetime) return (held.Config, null);
         var fetched = await upstream.ConfigFetches.RunAsync(probe ? 1 : 0, async () =>
         {
-            var result = await WithDeadlineAsync(upstream, token => IndexClient(upstream).FetchConfigAsync(token),
+            var result = await WithDeadlineAsync(upstream, deadline => IndexClient(upstream).FetchConfigAsync(deadline.Token),
                 r => r.Status == FetchStatus.Ok ? null : r.Error ?? $"config.json answered HTTP {r.HttpStatus}",
                 message => ConfigFetchResult.Failed(message), probe);
             if (result.Config is { } config)
@@ -73,22 +81,27 @@ public sealed class UpstreamGateway(IUpstreamHttp http, IUpstreamCircuitLog circ
         return fetched;
     }
 
-    private async Task<T> WithDeadlineAsync<T>(Upstream upstream, Func<CancellationToken, Task<T>> call, Func<T, string?> failureOf, Func<string, T> timedOut, bool probe = false)
+    /// <param name="call">Gets the call's deadline, which it may move (a download's progress).</param>
+    /// <param name="failed">Makes the failed result from a message.</param>
+    /// <param name="timedOut">Says why the deadline passed when the call knows better than "did not answer" (a stall).</param>
+    private async Task<T> WithDeadlineAsync<T>(Upstream upstream, Func<CancellationTokenSource, Task<T>> call, Func<T, string?> failureOf, Func<string, T> failed,
+        bool probe = false, Func<string?>? timedOut = null)
     {
         if (!probe && !upstream.Breaker.TryEnter())
         {
             // Not an upstream failure of its own (nothing was asked), so neither counted nor logged per request.
-            return timedOut($"upstream `{upstream.Name}` is failing; GhostCrate asks it again after {upstream.Breaker.RetryAt:u} (circuit breaker open)");
+            return failed($"upstream `{upstream.Name}` is failing; GhostCrate asks it again after {upstream.Breaker.RetryAt:u} (circuit breaker open)");
         }
         using var deadline = new CancellationTokenSource(upstream.Definition.RequestTimeout, time);
         T result;
         try
         {
-            result = await call(deadline.Token);
+            result = await call(deadline);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
         {
-            result = timedOut($"upstream `{upstream.Name}` did not answer within {upstream.Definition.RequestTimeout.TotalSeconds:0.#} s");
+            // A body read cut by the deadline may surface as an I/O error rather than a cancellation.
+            result = failed(timedOut?.Invoke() ?? $"upstream `{upstream.Name}` did not answer within {upstream.Definition.RequestTimeout.TotalSeconds:0.#} s");
         }
 
         var now = time.GetUtcNow();

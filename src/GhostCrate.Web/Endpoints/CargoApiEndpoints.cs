@@ -166,6 +166,17 @@ public static class CargoApiEndpoints
         {
             if (!await access.CanReadAsync(name, (await context.GetCallerAsync()).Principal, context.RequestAborted))
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
+            // Storage:S3:PresignedDownloads: after the same checks, the client fetches the bytes from S3 itself.
+            if (await downloads.FindLinkAsync(name, version, context.RequestAborted) is { } link)
+            {
+                if (await policy.CheckAsync(Core.Advisories.VersionSources.Private, name, version, context.RequestAborted) is { } blocked)
+                    return CargoResults.Error(StatusCodes.Status403Forbidden, blocked.Detail);
+                if (CrateFileResponses.SetRedirectHeadersAndCheck(context, link.ETag))
+                    return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                await downloads.CountAsync(link, context.RequestAborted);
+                Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourcePrivate, Core.Operations.GhostCrateMetrics.FromStorage);
+                return TypedResults.Redirect(link.Url.AbsoluteUri);
+            }
             var download = await downloads.OpenAsync(name, version, context.RequestAborted);
             if (download is null) return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` has no version `{version}` in this registry");
             if (await policy.CheckAsync(Core.Advisories.VersionSources.Private, name, version, context.RequestAborted) is { } refused)
@@ -185,9 +196,11 @@ public static class CargoApiEndpoints
             .Operation("downloadCrate", "Download a .crate file (config.json's `dl`)",
                 "The .crate file (gzip tar). Usually served before routing by the download fast path with the same headers; " +
                 "ETag and If-None-Match give 304. Each download is counted. A version the security policy blocks " +
-                "(docs/security.md#policy) answers 403 with the advisories in the error's detail.")
+                "(docs/security.md#policy) answers 403 with the advisories in the error's detail. With " +
+                "Storage:S3:PresignedDownloads the answer is a 302 to a short-lived presigned S3 URL of the file instead.")
             .Auth(ApiAuth.Read)
             .Produces<Stream>(StatusCodes.Status200OK, CrateFileResponses.ContentType)
+            .Produces(StatusCodes.Status302Found)
             .Produces(StatusCodes.Status304NotModified)
             .CargoErrors(401, 403, 404);
 

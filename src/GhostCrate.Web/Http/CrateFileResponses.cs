@@ -19,6 +19,22 @@ public static class CrateFileResponses
     public static void SetCacheControl(HttpContext context, RegistryOptions options) =>
         context.Response.Headers.CacheControl = options.AuthRequired ? PrivateImmutable : PublicImmutable;
 
+    // A redirect to a presigned URL is kept by no cache: the URL expires within minutes, a shared cache would hand it
+    // (and so the file) to callers who may not read the crate, and every download is counted here.
+    private const string NoStore = "private, no-store";
+
+    /// <summary>
+    /// Headers of a redirect to the file's presigned URL (Storage:S3:PresignedDownloads); true when If-None-Match names
+    /// the file's ETag (then answer 304, which carries the ETag, RFC 9110 §15.4.5).
+    /// </summary>
+    public static bool SetRedirectHeadersAndCheck(HttpContext context, string etag)
+    {
+        context.Response.Headers.CacheControl = NoStore;
+        if (!EntityTags.IfNoneMatchNames(context.Request, etag)) return false;
+        context.Response.Headers.ETag = etag;
+        return true;
+    }
+
     /// <summary>Sets Cache-Control and the ETag (the file's SHA-256, quoted: LocalCrateFile.ETag, CrateDownload.ETag); true when If-None-Match names it (then answer 304).</summary>
     public static bool SetHeadersAndCheck(HttpContext context, RegistryOptions options, string etag)
     {

@@ -7,7 +7,7 @@ namespace GhostCrate.EndToEnd.Infrastructure;
 
 /// <summary>
 /// Debian's nginx running deploy/nginx/ghostcrate.conf as shipped, with only its addresses and paths replaced, in
-/// front of one GhostCrate: https on a free 127.0.0.1 port with a self-signed certificate made here by openssl.
+/// front of one GhostCrate or several nodes (one upstream `server` line each): https on a free 127.0.0.1 port with a self-signed certificate made here by openssl.
 /// nginx connects to GhostCrate from 127.0.0.2 (proxy_bind), so GhostCrate can tell the proxy (127.0.0.2) from the
 /// client (127.0.0.1, in X-Forwarded-For).
 /// </summary>
@@ -48,7 +48,9 @@ public sealed class NginxFront : IAsyncDisposable
     public static NginxFront Prepare() =>
         new(TempDirs.Create("nginx"), GhostCrateServer.FreePort(), GhostCrateServer.FreePort());
 
-    public async Task StartAsync(int upstreamPort, CancellationToken cancellationToken)
+    public Task StartAsync(int upstreamPort, CancellationToken cancellationToken) => StartAsync([upstreamPort], cancellationToken);
+
+    public async Task StartAsync(IReadOnlyList<int> upstreamPorts, CancellationToken cancellationToken)
     {
         var nginx = Executable() ?? throw new InvalidOperationException("nginx is not installed");
         Directory.CreateDirectory(Path.Combine(Dir, "tls"));
@@ -60,7 +62,7 @@ public sealed class NginxFront : IAsyncDisposable
             Dir, cancellationToken: cancellationToken);
         Assert.True(openssl.Succeeded, openssl.Describe());
 
-        await File.WriteAllTextAsync(Path.Combine(Dir, "ghostcrate.conf"), ShippedConfig(upstreamPort), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(Dir, "ghostcrate.conf"), ShippedConfig(upstreamPorts), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(Dir, "nginx.conf"), $$"""
             user root;
             worker_processes 1;
@@ -95,12 +97,12 @@ public sealed class NginxFront : IAsyncDisposable
     }
 
     /// <summary>deploy/nginx/ghostcrate.conf with addresses and paths for this test; each replaced text must be there.</summary>
-    private string ShippedConfig(int upstreamPort)
+    private string ShippedConfig(IReadOnlyList<int> upstreamPorts)
     {
         var text = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "nginx", "ghostcrate.conf"));
         foreach (var (from, to) in new[]
         {
-            ("server 127.0.0.1:8000;", $"server 127.0.0.1:{upstreamPort};"),
+            ("server 127.0.0.1:8000;", string.Join("\n    ", upstreamPorts.Select(p => $"server 127.0.0.1:{p};"))),
             ("listen 443 ssl http2;", $"listen 127.0.0.1:{HttpsPort} ssl http2;"),
             ("listen 80;", $"listen 127.0.0.1:{HttpPort};"),
             ("/etc/ssl/ghostcrate/", Path.Combine(Dir, "tls") + "/"),

@@ -12,9 +12,12 @@ public class ServerFixture : IAsyncLifetime
 
     protected virtual ServerOptions Options => new();
 
+    /// <summary>Why this class's server cannot run in the current lane (e.g. it needs S3), or null.</summary>
+    protected virtual string? LaneSkipReason => null;
+
     public async ValueTask InitializeAsync()
     {
-        if (Lane.Current.UnavailableReason is { } reason)
+        if ((Lane.Current.UnavailableReason ?? LaneSkipReason) is { } reason)
         {
             _skipReason = reason;
             return;
