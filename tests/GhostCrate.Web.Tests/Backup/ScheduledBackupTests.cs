@@ -65,6 +65,34 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task With_Backup_IncludeProxyCache_a_scheduled_backup_holds_the_proxy_cache_and_the_config_page_shows_the_setting()
+    {
+        var clock = new ManualClock(Start);
+        await using var app = await StartNodeAsync(clock, new() { ["Proxy:Enabled"] = "true", ["Backup:IncludeProxyCache"] = "true" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("alpha", "1.0.0").PublishBody())).StatusCode);
+        // A crate file the proxy cached earlier (the cache stores a file before it serves it; no row lists it).
+        var cached = Core.Storage.BlobKey.ProxyCrateFile("crates-io", "serde", "1.0.0");
+        await app.Services.GetRequiredService<Core.Storage.IBlobStore>().PutAsync(cached, new MemoryStream([1, 2, 3]), Core.Storage.BlobPutMode.Overwrite, CancellationToken.None);
+        var node = Node.Of(app);
+
+        await node.TickAsync();
+        clock.Advance(TimeSpan.FromHours(2));
+        await node.TickAsync();
+        await node.RunAllAsync();
+
+        var listing = Assert.Single(await BackupCatalog.ListAsync(new DirectoryBackupLocation(_target), CancellationToken.None));
+        Assert.True(listing.Manifest!.Has(BackupManifest.ProxyCache));
+        Assert.Contains(listing.Manifest.Blobs, b => b.Key == cached.Path && b.Size == 3);
+        var verified = await app.Services.GetRequiredService<BackupVerifier>().VerifyAsync(new DirectoryBackupReader(Path.Combine(_target, listing.Id)), deep: true, CancellationToken.None);
+        Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var config = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/config"));
+        Assert.Equal("true", config.QuerySelector("tr[data-key='Backup:IncludeProxyCache'] td:last-child")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task A_failed_scheduled_backup_is_recorded_and_logged_as_an_error()
     {
         var clock = new ManualClock(Start);
