@@ -92,10 +92,14 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
             cached.Sort(StringComparer.Ordinal);
             entries.AddRange((await CopyEachAsync(cached, copy.CachedFileAsync, heartbeat, cancellationToken)).OfType<BackupBlobEntry>());
         }
+        var mirror = options.MirrorDirectory is { } mirrorRoot ? await MirrorCopier.CopyAsync(mirrorRoot, writer, key, baseBackup, heartbeat, cancellationToken) : null;
+        var includes = new List<string>();
+        if (options.IncludeProxyCache) includes.Add(BackupManifest.ProxyCache);
+        if (mirror is not null) includes.Add(BackupManifest.MirrorPart);
 
         var manifest = new BackupManifest(BackupManifest.CurrentFormatVersion, id, ghostCrateVersion, started,
             new BackupDatabaseEntry(snapshot.Format, databaseFile, databaseFacts.Size, databaseFacts.Sha256, contents.Migrations),
-            contents.Counts, entries, key?.Describe(), options.IncludeProxyCache ? [BackupManifest.ProxyCache] : null);
+            contents.Counts, entries, key?.Describe(), includes.Count == 0 ? null : includes, mirror);
         manifest = manifest with { FormatVersion = manifest.RequiredFormatVersion };
         await heartbeat.StopRenewingAsync();
         await writer.CommitAsync(manifest.ToJson(key), cancellationToken);
@@ -149,7 +153,7 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
     /// returns the results in the items' order, so the manifest lists blobs in the same order whichever copy finished
     /// first. The first failure cancels the copies still running and is rethrown: the manifest is never written then.
     /// </summary>
-    private static async Task<TResult[]> CopyEachAsync<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, CancellationToken, Task<TResult>> work, BackupHeartbeat heartbeat, CancellationToken cancellationToken)
+    internal static async Task<TResult[]> CopyEachAsync<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, CancellationToken, Task<TResult>> work, BackupHeartbeat heartbeat, CancellationToken cancellationToken)
     {
         var results = new TResult[items.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = BackupRestorer.CopyParallelism, CancellationToken = cancellationToken };

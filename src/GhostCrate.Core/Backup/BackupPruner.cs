@@ -95,9 +95,13 @@ public static class BackupPruner
     }
 
     /// <summary>
-    /// A manifest as a running incremental backup sees it: every blob of the base, in the base itself or where the base
-    /// references it (<see cref="BackupCreator"/> copies the base's entries with <c>stored_in</c> filled in).
+    /// A manifest as a running incremental backup sees it: every blob and mirror file of the base, in the base itself or
+    /// where the base references it (<see cref="BackupCreator"/> copies the base's entries with <c>stored_in</c> filled in).
     /// </summary>
     private static BackupManifest AsReferences(BackupManifest baseManifest) =>
-        baseManifest with { Blobs = baseManifest.Blobs.Select(b => b with { StoredIn = b.StoredIn ?? baseManifest.Id }).ToList() };
+        baseManifest with
+        {
+            Blobs = baseManifest.Blobs.Select(b => b with { StoredIn = b.StoredIn ?? baseManifest.Id }).ToList(),
+            Mirror = baseManifest.Mirror is { } mirror ? mirror with { Objects = mirror.Objects.Select(o => o with { StoredIn = o.StoredIn ?? baseManifest.Id }).ToList() } : null,
+        };
 }

@@ -13,7 +13,7 @@ namespace GhostCrate.Core.Tests.Backup;
 /// The order and the refusals of create and restore, with in-memory ports (the real SQLite, directory and cargo are in
 /// Data.Tests, Storage.Tests and EndToEnd's BackupRestoreTests).
 /// </summary>
-public sealed class BackupUseCaseTests
+public sealed partial class BackupUseCaseTests
 {
     private static readonly byte[] CrateA = [1, 2, 3];
     private static readonly byte[] CrateB = [4, 5, 6, 7];
