@@ -78,12 +78,12 @@ public sealed record BackupManifest(
         if (manifest.FormatVersion is < 1 or > CurrentFormatVersion)
             throw new BackupException($"{FileName} has format version {manifest.FormatVersion}; this GhostCrate reads versions 1 to {CurrentFormatVersion}");
         if (manifest.FormatVersion < manifest.RequiredFormatVersion)
-            throw new BackupException($"{FileName} says format version {manifest.FormatVersion} but uses encryption or references of version {manifest.RequiredFormatVersion}");
+            throw new BackupException($"{FileName} says format version {manifest.FormatVersion} but uses encryption, references or the mirror of version {manifest.RequiredFormatVersion}");
+        if (manifest.Mirror?.Problem() is { } mirrorProblem) throw new BackupException($"{FileName}: {mirrorProblem}");
         foreach (var id in manifest.Files().Select(f => f.StoredIn).OfType<string>())
         {
             if (!BackupPaths.IsSafeRelative(id) || id.Contains('/') || id == manifest.Id) throw new BackupException($"{FileName} references an unsafe backup id '{id}'");
         }
-        if (manifest.Mirror?.Problem() is { } mirrorProblem) throw new BackupException($"{FileName}: {mirrorProblem}");
         foreach (var path in manifest.Files().Select(f => f.Path))
         {
             // Every path is later joined to a folder or an object prefix: refuse anything that could leave the backup.
@@ -92,7 +92,7 @@ public sealed record BackupManifest(
         return manifest;
     }
 
-    /// <summary>Every file the manifest lists (the database, then each blob) with its expected size and hash.</summary>
+    /// <summary>Every file the manifest lists (the database, then each blob, then each mirror content) with its expected size and hash.</summary>
     public IEnumerable<BackupFileEntry> Files()
     {
         yield return new BackupFileEntry(Database.File, Database.Size, Database.Sha256, null);

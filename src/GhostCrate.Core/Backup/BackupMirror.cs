@@ -16,6 +16,7 @@ public sealed record BackupMirror(IReadOnlyList<MirrorFileEntry> Files, IReadOnl
     /// <summary>Null when the mirror part is usable; otherwise what is wrong (checked when a manifest is parsed).</summary>
     public string? Problem()
     {
+        if (Files is null || Links is null || Objects is null) return "the mirror part is missing required fields";
         var objects = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in Objects)
         {

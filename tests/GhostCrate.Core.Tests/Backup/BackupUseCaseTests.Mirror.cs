@@ -57,7 +57,7 @@ public sealed partial class BackupUseCaseTests
             Assert.Equal([new MirrorLinkEntry("current", ".ghostcrate/generations/2"), new MirrorLinkEntry("index", "current/index")], with.Mirror.Links);
             Assert.Equal(4, with.Mirror.Objects.Count); // the archive is stored once
             var archive = Assert.Single(with.Mirror.Objects, o => o.Sha256 == Sha(Archive));
-            Assert.Equal((Archive.Length, (string?)null), (archive.Size, archive.StoredIn));
+            Assert.Equal(((long)Archive.Length, (string?)null), (archive.Size, archive.StoredIn));
             var backup = _location.Backups[with.Id];
             Assert.Equal(4, backup.Files.Keys.Count(k => k.StartsWith(BackupMirror.ObjectsFolder + "/", StringComparison.Ordinal)));
             Assert.True(BackupManifest.Parse(backup.Files[BackupManifest.FileName]).Has(BackupManifest.MirrorPart));
