@@ -30,7 +30,15 @@ public static class MirrorTree
     /// <summary>The served generation's folder (`.ghostcrate/generations/N`), relative to the root; null for a mirror without generations.</summary>
     private static string? ServedGeneration(string root)
     {
-        var link = new FileInfo(System.IO.Path.Combine(root, CurrentLink)).LinkTarget;
+        string? link;
+        try
+        {
+            link = new FileInfo(System.IO.Path.Combine(root, CurrentLink)).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null; // no `current` at all: a mirror made before generations (or not synced yet)
+        }
         if (link is null) return null;
         var relative = System.IO.Path.GetRelativePath(root, System.IO.Path.GetFullPath(link, root)).Replace(System.IO.Path.DirectorySeparatorChar, '/');
         // Anything but a folder below .ghostcrate/ is taken as an ordinary link, walked (or refused) like the others.
