@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using GhostCrate.Core.Backup;
+using GhostCrate.Core.Storage;
 using GhostCrate.Core.Tests.Proxy;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -125,7 +126,7 @@ public sealed partial class BackupUseCaseTests
             // The scratch of .ghostcrate/ and the retired generation were not in the backup.
             Assert.Equal(["generations"], Directory.EnumerateFileSystemEntries(Path.Combine(into, ".ghostcrate")).Select(Path.GetFileName));
             Assert.Equal(["2"], Directory.EnumerateFileSystemEntries(Path.Combine(into, ".ghostcrate/generations")).Select(Path.GetFileName));
-            Assert.Empty(Directory.EnumerateFileSystemEntries(scratch).Where(p => Path.GetFileName(p) != "mirror")); // no staging folder left
+            Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(scratch), p => Path.GetFileName(p) != "mirror"); // no staging folder left
         }
         finally
         {
