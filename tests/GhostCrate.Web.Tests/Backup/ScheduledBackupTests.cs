@@ -68,8 +68,15 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
     public async Task With_Backup_IncludeProxyCache_a_scheduled_backup_holds_the_proxy_cache_and_the_config_page_shows_the_setting()
     {
         var clock = new ManualClock(Start);
-        await using var app = await StartNodeAsync(clock, new() { ["Proxy:Enabled"] = "true", ["Backup:IncludeProxyCache"] = "true" });
-        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("alpha", "1.0.0").PublishBody())).StatusCode);
+        // The proxy's upstream is a closed loopback port: nothing here may reach crates.io (the cache is filled by hand).
+        await using var app = await StartNodeAsync(clock, new()
+        {
+            ["Proxy:Enabled"] = "true",
+            ["Proxy:Upstreams:crates-io:IndexUrl"] = "sparse+http://127.0.0.1:9/index/",
+            ["Proxy:Upstreams:crates-io:ApiUrl"] = "http://127.0.0.1:9",
+            ["Proxy:Upstreams:crates-io:DownloadUrl"] = "http://127.0.0.1:9/{crate}/{version}",
+            ["Backup:IncludeProxyCache"] = "true",
+        });
         // A crate file the proxy cached earlier (the cache stores a file before it serves it; no row lists it).
         var cached = Core.Storage.BlobKey.ProxyCrateFile("crates-io", "serde", "1.0.0");
         await app.Services.GetRequiredService<Core.Storage.IBlobStore>().PutAsync(cached, new MemoryStream([1, 2, 3]), Core.Storage.BlobPutMode.Overwrite, CancellationToken.None);
