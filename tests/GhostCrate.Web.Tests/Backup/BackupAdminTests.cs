@@ -125,6 +125,24 @@ public sealed class BackupAdminTests : IAsyncDisposable
         Assert.Equal((true, id, 1, 1), (newest.GetProperty("incremental").GetBoolean(), newest.GetProperty("base_backup_id").GetString(), newest.GetProperty("blobs").GetInt32(), newest.GetProperty("reused_blobs").GetInt32()));
     }
 
+    [Fact]
+    public async Task The_config_page_shows_Backup_IncludeProxyCache()
+    {
+        await using var app = await TestApp.StartAsync(new()
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Backup:Target"] = _target,
+            ["Backup:IncludeProxyCache"] = "true",
+            // A closed loopback port: nothing in this test may reach crates.io.
+            ["Proxy:Enabled"] = "true",
+            ["Proxy:Upstreams:crates-io:IndexUrl"] = "sparse+http://127.0.0.1:9/index/",
+        });
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var config = await GetPageAsync(admin, "/admin/config");
+        Assert.Equal("true", config.QuerySelector("tr[data-key='Backup:IncludeProxyCache'] td:last-child")!.TextContent.Trim());
+    }
+
     private static async Task<AngleSharp.Html.Dom.IHtmlDocument> GetPageAsync(WebSession session, string path)
     {
         var response = await session.Http.GetAsync(path);
