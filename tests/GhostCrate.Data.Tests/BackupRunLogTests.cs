@@ -42,6 +42,18 @@ public abstract class BackupRunLogTests(IDatabaseLane lane) : DatabaseTest(lane)
         var recent = await log.ListRecentAsync(10, Ct);
         Assert.Equal([("sealed", true), ("plain", false)], recent.Select(r => (r.BackupId, r.Encrypted)));
     }
+
+    [Fact]
+    public async Task The_base_of_an_incremental_run_and_its_blob_counts_are_kept_per_run()
+    {
+        var log = Db.Ports.BackupRuns;
+        await log.RecordAsync(new BackupRun(T0, T0.AddSeconds(5), "/srv/backups", "full", true, 10, null, Blobs: 7), Ct);
+        await log.RecordAsync(new BackupRun(T0.AddHours(1), T0.AddHours(1).AddSeconds(5), "/srv/backups", "next", true, 10, null, BaseId: "full", Blobs: 9, ReusedBlobs: 7), Ct);
+        await log.RecordAsync(new BackupRun(T0.AddHours(2), T0.AddHours(2).AddSeconds(1), "/srv/backups", null, false, 0, "disk full"), Ct);
+
+        var recent = await log.ListRecentAsync(10, Ct);
+        Assert.Equal([(null, 0, 0, false), ("full", 9, 7, true), (null, 7, 0, false)], recent.Select(r => (r.BaseId, r.Blobs, r.ReusedBlobs, r.Incremental)));
+    }
 }
 
 public sealed class SqliteBackupRunLogTests(SqliteLane lane) : BackupRunLogTests(lane), IClassFixture<SqliteLane>;

@@ -105,25 +105,91 @@ public abstract class BackupLocationContractTests
         Assert.Null(Assert.Single(await BackupCatalog.ListAsync(location, Cancel)).Running);
     }
 
+    [Fact]
+    public async Task A_prune_that_listed_the_target_before_a_running_backup_named_its_base_keeps_the_base_blobs()
+    {
+        var location = CreateLocation();
+        var blob = new BackupBlobEntry("crates/a/a-1.0.0.crate", 5, "00");
+        await AddAsync(location, "20261205T000000Z", complete: true, blob);
+        await AddAsync(location, "20261205T115900Z", complete: true);
+        var held = new HeldLocation(location);
+        var prune = BackupPruner.PruneAsync(held, new BackupRetention(Last: 1), dryRun: false, new FixedTime(T0), Cancel);
+        await held.Reached.WaitAsync(Cancel);
+
+        // The prune has listed the target and chosen what to delete. Now a backup create that read the older backup as
+        // its newest complete one (before the newer one committed) writes its marker, then checks that its base is
+        // still complete, as BackupCreator does: it is, so it will reference the base's blob.
+        await using var running = await location.CreateAsync("20261205T110000Z", Cancel);
+        await running.WriteRunningMarkerAsync(new RunningMarker(T0, "20261205T000000Z").ToJson(), Cancel);
+        Assert.NotNull(await location.Open("20261205T000000Z").ReadManifestAsync(Cancel));
+        held.Release();
+
+        var report = await prune;
+        Assert.Equal(["20261205T115900Z"], report.Kept);
+        Assert.Equal(["20261205T000000Z"], report.Retained);
+        Assert.Equal(["20261205T110000Z"], report.Running);
+        var pruned = location.Open("20261205T000000Z");
+        Assert.Null(await pruned.ReadManifestAsync(Cancel));
+        Assert.Equal([blob.File], await pruned.ListFilesAsync(Cancel).ToListAsync(Cancel));
+    }
+
+    /// <summary>A location whose first delete (of a manifest or a backup) waits until the test releases it.</summary>
+    private sealed class HeldLocation(IBackupLocation inner) : IBackupLocation
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public string Describe => inner.Describe;
+
+        public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken) => inner.ListIdsAsync(cancellationToken);
+
+        public Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken) => inner.CreateAsync(id, cancellationToken);
+
+        public IBackupReader Open(string id) => inner.Open(id);
+
+        public async Task RemoveManifestAsync(string id, CancellationToken cancellationToken)
+        {
+            await HoldAsync(cancellationToken);
+            await inner.RemoveManifestAsync(id, cancellationToken);
+        }
+
+        public async Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+        {
+            await HoldAsync(cancellationToken);
+            await inner.DeleteAsync(id, keep, cancellationToken);
+        }
+
+        private Task HoldAsync(CancellationToken cancellationToken)
+        {
+            _reached.TrySetResult();
+            return _released.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static async Task AddAsync(IBackupLocation location, string id, bool complete)
+    private static async Task AddAsync(IBackupLocation location, string id, bool complete, params BackupBlobEntry[] blobs)
     {
         await using var writer = await location.CreateAsync(id, Cancel);
         await writer.AddAsync("database/ghostcrate.sqlite", new MemoryStream([1, 2, 3]), Cancel);
+        foreach (var blob in blobs) await writer.AddAsync(blob.File, new MemoryStream(new byte[blob.Size]), Cancel);
         if (complete)
         {
             var createdAt = DateTimeOffset.ParseExact(id, "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            await writer.CommitAsync(Manifest(id, createdAt).ToJson(), Cancel);
+            await writer.CommitAsync(Manifest(id, createdAt, blobs).ToJson(), Cancel);
         }
     }
 
-    private static BackupManifest Manifest(string id, DateTimeOffset createdAt) =>
+    private static BackupManifest Manifest(string id, DateTimeOffset createdAt, IReadOnlyList<BackupBlobEntry>? blobs = null) =>
         new(BackupManifest.CurrentFormatVersion, id, "test", createdAt,
-            new BackupDatabaseEntry("sqlite", "database/ghostcrate.sqlite", 3, "00", [1]), new BackupCounts(0, 0, 0, 0, 0), []);
+            new BackupDatabaseEntry("sqlite", "database/ghostcrate.sqlite", 3, "00", [1]), new BackupCounts(0, 0, 0, 0, 0), blobs ?? []);
 }
 
 public sealed class DirectoryBackupLocationContractTests : BackupLocationContractTests, IDisposable

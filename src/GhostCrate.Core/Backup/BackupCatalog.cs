@@ -7,10 +7,10 @@ namespace GhostCrate.Core.Backup;
 public sealed record BackupListing(string Id, BackupManifest? Manifest, string? Problem, RunningMarker? Running = null)
 {
     public bool Complete => Manifest is not null;
-    public long Bytes => Manifest is null ? 0 : Manifest.Database.Size + Manifest.Blobs.Sum(b => b.Size);
+    public long Bytes => Manifest is null ? 0 : Manifest.Files().Sum(f => f.Size);
 
     /// <summary>What this backup's own folder holds (an incremental backup references the rest).</summary>
-    public long OwnBytes => Manifest is null ? 0 : Manifest.Database.Size + Manifest.Blobs.Where(b => b.StoredIn is null).Sum(b => b.Size);
+    public long OwnBytes => Manifest is null ? 0 : Manifest.Files().Where(f => f.StoredIn is null).Sum(f => f.Size);
 }
 
 /// <summary>`backup list`: reads each backup's manifest (cheap: no hashing; `verify` does that).</summary>
@@ -52,10 +52,10 @@ public static class BackupCatalog
     public static Dictionary<string, IReadOnlySet<string>> ReferencedFiles(IEnumerable<BackupManifest> manifests)
     {
         var referenced = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var blob in manifests.SelectMany(m => m.Blobs).Where(b => b.StoredIn is not null))
+        foreach (var file in manifests.SelectMany(m => m.Files()).Where(f => f.StoredIn is not null))
         {
-            if (!referenced.TryGetValue(blob.StoredIn!, out var files)) referenced[blob.StoredIn!] = files = new HashSet<string>(StringComparer.Ordinal);
-            files.Add(blob.File);
+            if (!referenced.TryGetValue(file.StoredIn!, out var files)) referenced[file.StoredIn!] = files = new HashSet<string>(StringComparer.Ordinal);
+            files.Add(file.Path);
         }
         return referenced.ToDictionary(r => r.Key, r => (IReadOnlySet<string>)r.Value, StringComparer.Ordinal);
     }

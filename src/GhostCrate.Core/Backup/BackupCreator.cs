@@ -24,8 +24,9 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         try
         {
             id = await NewIdAsync(location, started, cancellationToken);
-            var manifest = await CreateAsync(location, id, ghostCrateVersion, started, options, cancellationToken);
-            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null, manifest.Encryption is not null));
+            var (manifest, baseId) = await CreateAsync(location, id, ghostCrateVersion, started, options, cancellationToken);
+            await RecordAsync(new BackupRun(started, time.GetUtcNow(), location.Describe, id, true, manifest.Database.Size + manifest.Blobs.Sum(b => b.Size), null, manifest.Encryption is not null,
+                baseId, manifest.Blobs.Count, manifest.Blobs.Count(b => b.StoredIn is not null)));
             return manifest;
         }
         catch (Exception ex)
@@ -49,7 +50,8 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         }
     }
 
-    private async Task<BackupManifest> CreateAsync(IBackupLocation location, string id, string ghostCrateVersion, DateTimeOffset started, BackupCreateOptions options, CancellationToken cancellationToken)
+    /// <summary>Makes the backup; returns its manifest and the earlier backup it was made incremental on (null: a full one).</summary>
+    private async Task<(BackupManifest Manifest, string? BaseId)> CreateAsync(IBackupLocation location, string id, string ghostCrateVersion, DateTimeOffset started, BackupCreateOptions options, CancellationToken cancellationToken)
     {
         var previous = await NewestCompleteAsync(location, cancellationToken);
         var key = options.Encryption?.ForNewBackup(previous?.Encryption);
@@ -57,9 +59,11 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         var baseBackup = options.Incremental && previous is not null && previous.Encryption?.KeyId == key?.KeyId ? previous : null;
         await using var writer = await location.CreateAsync(id, cancellationToken);
         await using var heartbeat = await BackupHeartbeat.StartAsync(writer, baseBackup?.Id, time, logger, cancellationToken);
-        // The marker names the base, so prunes from now on keep it; one that ran between the listing above and the
-        // marker may have deleted it already (its manifest goes first), and then this backup copies everything.
-        if (baseBackup is not null && await location.Open(baseBackup.Id).ReadManifestAsync(cancellationToken) is null)
+        // The marker names the base, so prunes from now on keep it. A prune that listed the backups before the marker
+        // was there removes the manifests of everything it deletes before it deletes any file, then reads the markers
+        // again (BackupPruner): so the base's manifest is either gone now, and this backup copies everything, or the
+        // prune sees this marker and keeps the base's files. Hence the order: marker first, then this check.
+        if (baseBackup is not null && !await StillCompleteAsync(location, baseBackup.Id, cancellationToken))
         {
             logger.LogInformation("Backup {BackupId}: the previous backup {BaseId} was pruned meanwhile; copying every file", id, baseBackup.Id);
             baseBackup = null;
@@ -76,16 +80,9 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         logger.LogInformation("Backup {BackupId}: database snapshot of {Versions} versions, {Bytes} bytes", id, contents.Versions.Count, databaseFacts.Size);
 
         var entries = new List<BackupBlobEntry>(contents.Versions.Count);
-        foreach (var version in contents.Versions)
-        {
-            entries.Add(await copy.CrateFileAsync(version, cancellationToken));
-            await heartbeat.RenewIfDueAsync();
-        }
-        foreach (var docs in contents.Docs)
-        {
-            entries.AddRange(await CopyDocsAsync(copy, docs, cancellationToken));
-            await heartbeat.RenewIfDueAsync();
-        }
+        entries.AddRange(await CopyEachAsync(contents.Versions, copy.CrateFileAsync, heartbeat, cancellationToken));
+        var docsFiles = await CopyEachAsync(contents.Docs, ListDocsAsync, heartbeat, cancellationToken);
+        entries.AddRange(await CopyEachAsync(docsFiles.SelectMany(f => f).ToList(), (file, token) => copy.DocsFileAsync(file.Docs, file.Path, token), heartbeat, cancellationToken));
         if (options.IncludeProxyCache)
         {
             // No row lists the cache's files (the proxy stores a file before it serves it), so the storage listing is
@@ -93,27 +90,39 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
             var cached = new List<string>();
             await foreach (var path in blobs.ListAsync(ProxyCachePrefix, cancellationToken)) cached.Add(path);
             cached.Sort(StringComparer.Ordinal);
-            foreach (var path in cached)
-            {
-                if (await copy.CachedFileAsync(path, cancellationToken) is { } entry) entries.Add(entry);
-                await heartbeat.RenewIfDueAsync();
-            }
+            entries.AddRange((await CopyEachAsync(cached, copy.CachedFileAsync, heartbeat, cancellationToken)).OfType<BackupBlobEntry>());
         }
+        var mirror = options.MirrorDirectory is { } mirrorRoot ? await MirrorCopier.CopyAsync(mirrorRoot, writer, key, baseBackup, heartbeat, cancellationToken) : null;
+        var includes = new List<string>();
+        if (options.IncludeProxyCache) includes.Add(BackupManifest.ProxyCache);
+        if (mirror is not null) includes.Add(BackupManifest.MirrorPart);
 
         var manifest = new BackupManifest(BackupManifest.CurrentFormatVersion, id, ghostCrateVersion, started,
             new BackupDatabaseEntry(snapshot.Format, databaseFile, databaseFacts.Size, databaseFacts.Sha256, contents.Migrations),
-            contents.Counts, entries, key?.Describe(), options.IncludeProxyCache ? [BackupManifest.ProxyCache] : null);
+            contents.Counts, entries, key?.Describe(), includes.Count == 0 ? null : includes, mirror);
         manifest = manifest with { FormatVersion = manifest.RequiredFormatVersion };
         await heartbeat.StopRenewingAsync();
         await writer.CommitAsync(manifest.ToJson(key), cancellationToken);
         var referenced = entries.Count(e => e.StoredIn is not null);
         logger.LogInformation("Backup {BackupId} complete: {Blobs} blobs ({Referenced} referenced from earlier backups){Encrypted} in {Seconds:F1} s",
             id, entries.Count, referenced, key is null ? "" : ", encrypted", (time.GetUtcNow() - started).TotalSeconds);
-        return manifest;
+        return (manifest, baseBackup?.Id);
     }
 
     /// <summary>Where the proxy keeps its cached crate files (<see cref="BlobKey.ProxyCrateFile"/>).</summary>
     public const string ProxyCachePrefix = "proxy/";
+
+    private static async Task<bool> StillCompleteAsync(IBackupLocation location, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await location.Open(id).ReadManifestAsync(cancellationToken) is not null;
+        }
+        catch (BackupException)
+        {
+            return false; // the folder is gone altogether
+        }
+    }
 
     private static async Task<BackupManifest?> NewestCompleteAsync(IBackupLocation location, CancellationToken cancellationToken)
     {
@@ -122,12 +131,12 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
     }
 
     /// <summary>
-    /// Copies every file of a version's current docs generation. The row names the generation but not its files, so
+    /// Lists every file of a version's current docs generation. The row names the generation but not its files, so
     /// they are listed from storage; the row's file count is the check that the listing is whole. A generation can
     /// only vanish if an upload replaced it after the snapshot and its delete job already ran: then the backup fails
     /// (the next run takes a fresh snapshot) rather than restoring a row whose pages are missing.
     /// </summary>
-    private async Task<List<BackupBlobEntry>> CopyDocsAsync(BlobCopier copy, SnapshotDocs docs, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(SnapshotDocs Docs, string Path)>> ListDocsAsync(SnapshotDocs docs, CancellationToken cancellationToken)
     {
         var paths = new List<string>();
         await foreach (var path in blobs.ListAsync(docs.Prefix, cancellationToken)) paths.Add(path);
@@ -135,12 +144,25 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         if (paths.Count != docs.Files)
             throw new BackupException($"{docs.Prefix}: the docs of {docs.Crate} {docs.Version} have {paths.Count} stored files but the database says {docs.Files} " +
                 "(replaced while the backup ran?); nothing was committed, run the backup again");
-        var entries = new List<BackupBlobEntry>(paths.Count);
-        foreach (var path in paths)
+        return paths.Select(path => (docs, path)).ToList();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on every item, <see cref="BackupRestorer.CopyParallelism"/> at a time (most blobs
+    /// are small, so a copy is mostly the latency of an open and a write, or of an S3 request, which overlap), and
+    /// returns the results in the items' order, so the manifest lists blobs in the same order whichever copy finished
+    /// first. The first failure cancels the copies still running and is rethrown: the manifest is never written then.
+    /// </summary>
+    internal static async Task<TResult[]> CopyEachAsync<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, CancellationToken, Task<TResult>> work, BackupHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        var results = new TResult[items.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = BackupRestorer.CopyParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), parallel, async (i, token) =>
         {
-            entries.Add(await copy.DocsFileAsync(docs, path, cancellationToken));
-        }
-        return entries;
+            results[i] = await work(items[i], token);
+            await heartbeat.RenewIfDueAsync();
+        });
+        return results;
     }
 
     /// <summary>A UTC timestamp, so ids sort by time; a suffix when two backups start in the same second.</summary>

@@ -19,8 +19,12 @@ public sealed record BackupManifest(
     BackupCounts Counts,
     IReadOnlyList<BackupBlobEntry> Blobs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BackupEncryption? Encryption = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Includes = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Includes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BackupMirror? Mirror = null)
 {
+    /// <summary><see cref="Includes"/> when the backup holds the offline mirror directory (`backup create --include-mirror`).</summary>
+    public const string MirrorPart = "mirror";
+
     /// <summary>
     /// <see cref="Includes"/> when the backup holds the proxy's cached crate files (`backup create --include-proxy-cache`).
     /// An optional part needs no new format version: its files are ordinary blobs that every reader verifies and
@@ -33,13 +37,14 @@ public sealed record BackupManifest(
 
     /// <summary>
     /// Bumped when a reader of the previous format would misread a new manifest: version 2 adds encrypted files and
-    /// blobs stored in an earlier backup. A backup that uses neither is still written as version 1, which older
-    /// GhostCrates read.
+    /// blobs stored in an earlier backup; version 3 the offline mirror (an older reader would restore a registry
+    /// without it and call that success). A backup that uses none of these is still written as version 1, which
+    /// older GhostCrates read.
     /// </summary>
-    public const int CurrentFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
 
     /// <summary>The format a manifest with these contents needs (the oldest that can describe it).</summary>
-    public int RequiredFormatVersion => Encryption is null && Blobs.All(b => b.StoredIn is null) ? 1 : 2;
+    public int RequiredFormatVersion => Mirror is not null ? 3 : Encryption is null && Blobs.All(b => b.StoredIn is null) ? 1 : 2;
 
     /// <summary>The manifest's own file name inside a backup folder.</summary>
     public const string FileName = "manifest.json";
@@ -73,8 +78,9 @@ public sealed record BackupManifest(
         if (manifest.FormatVersion is < 1 or > CurrentFormatVersion)
             throw new BackupException($"{FileName} has format version {manifest.FormatVersion}; this GhostCrate reads versions 1 to {CurrentFormatVersion}");
         if (manifest.FormatVersion < manifest.RequiredFormatVersion)
-            throw new BackupException($"{FileName} says format version {manifest.FormatVersion} but uses encryption or references of version {manifest.RequiredFormatVersion}");
-        foreach (var id in manifest.Blobs.Select(b => b.StoredIn).OfType<string>())
+            throw new BackupException($"{FileName} says format version {manifest.FormatVersion} but uses encryption, references or the mirror of version {manifest.RequiredFormatVersion}");
+        if (manifest.Mirror?.Problem() is { } mirrorProblem) throw new BackupException($"{FileName}: {mirrorProblem}");
+        foreach (var id in manifest.Files().Select(f => f.StoredIn).OfType<string>())
         {
             if (!BackupPaths.IsSafeRelative(id) || id.Contains('/') || id == manifest.Id) throw new BackupException($"{FileName} references an unsafe backup id '{id}'");
         }
@@ -86,11 +92,12 @@ public sealed record BackupManifest(
         return manifest;
     }
 
-    /// <summary>Every file the manifest lists (the database, then each blob) with its expected size and hash.</summary>
+    /// <summary>Every file the manifest lists (the database, then each blob, then each mirror content) with its expected size and hash.</summary>
     public IEnumerable<BackupFileEntry> Files()
     {
         yield return new BackupFileEntry(Database.File, Database.Size, Database.Sha256, null);
         foreach (var blob in Blobs) yield return new BackupFileEntry(blob.File, blob.Size, blob.Sha256, blob.StoredIn);
+        foreach (var entry in Mirror?.Objects ?? []) yield return entry.AsFile();
     }
 }
 

@@ -53,12 +53,55 @@ public static class BackupPruner
             .Order(StringComparer.Ordinal).ToList();
         // An incremental backup's blobs may be stored in an older backup: those files outlive the older backup's
         // deletion for as long as a kept backup references them.
-        var referenced = BackupCatalog.ReferencedFiles(complete.Where(l => keptSet.Contains(l.Id)).Select(l => l.Manifest!));
-        var retained = deleted.Where(referenced.ContainsKey).ToList();
+        var keptManifests = complete.Where(l => keptSet.Contains(l.Id)).Select(l => l.Manifest!).ToList();
+        var referenced = BackupCatalog.ReferencedFiles(keptManifests);
         if (!dryRun)
         {
+            // Every manifest goes before any file: from then on no new backup create takes one of these as its base.
+            var doomed = complete.Where(l => deleted.Contains(l.Id)).ToDictionary(l => l.Id, l => l.Manifest!, StringComparer.Ordinal);
+            foreach (var id in doomed.Keys) await location.RemoveManifestAsync(id, cancellationToken);
+            // A backup create that read one of them as its newest complete backup before that, and wrote its running
+            // marker after the listing above, is writing a backup that references it. It wrote its marker before it
+            // checked that its base's manifest is still there (BackupCreator); so either it saw the manifest gone and
+            // copies everything, or its marker is there to be read now. Its base's blobs stay.
+            var (lateBases, nowLive) = await LateBasesAsync(location, doomed.Keys, now, cancellationToken);
+            live.UnionWith(nowLive);
+            deleted.RemoveAll(nowLive.Contains);
+            if (lateBases.Count > 0)
+                referenced = BackupCatalog.ReferencedFiles(keptManifests.Concat(lateBases.Select(id => doomed[id]).Select(AsReferences)));
             foreach (var id in deleted) await location.DeleteAsync(id, referenced.GetValueOrDefault(id) ?? EmptySet, cancellationToken);
         }
+        var retained = deleted.Where(referenced.ContainsKey).ToList();
         return new PruneReport(kept, deleted.Where(id => !referenced.ContainsKey(id)).ToList(), retained, live.Order(StringComparer.Ordinal).ToList());
     }
+
+    /// <summary>
+    /// Reads the running markers again: the deleted backups that a live one names as its base, and the incomplete
+    /// backups that turned out to be live after all (a marker renewed since the listing).
+    /// </summary>
+    private static async Task<(IReadOnlySet<string> Bases, IReadOnlySet<string> Live)> LateBasesAsync(IBackupLocation location, IEnumerable<string> doomed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var doomedSet = doomed.ToHashSet(StringComparer.Ordinal);
+        var bases = new HashSet<string>(StringComparer.Ordinal);
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in await location.ListIdsAsync(cancellationToken))
+        {
+            if (RunningMarker.TryParse(await location.Open(id).ReadRunningMarkerAsync(cancellationToken)) is not { } marker || !marker.IsLive(now)) continue;
+            // A doomed complete backup has lost its manifest already; a marker left from its own commit changes nothing.
+            if (!doomedSet.Contains(id)) live.Add(id);
+            if (marker.Base is { } baseId && doomedSet.Contains(baseId)) bases.Add(baseId);
+        }
+        return (bases, live);
+    }
+
+    /// <summary>
+    /// A manifest as a running incremental backup sees it: every blob and mirror file of the base, in the base itself or
+    /// where the base references it (<see cref="BackupCreator"/> copies the base's entries with <c>stored_in</c> filled in).
+    /// </summary>
+    private static BackupManifest AsReferences(BackupManifest baseManifest) =>
+        baseManifest with
+        {
+            Blobs = baseManifest.Blobs.Select(b => b with { StoredIn = b.StoredIn ?? baseManifest.Id }).ToList(),
+            Mirror = baseManifest.Mirror is { } mirror ? mirror with { Objects = mirror.Objects.Select(o => o with { StoredIn = o.StoredIn ?? baseManifest.Id }).ToList() } : null,
+        };
 }

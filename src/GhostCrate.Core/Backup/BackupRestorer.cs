@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Backup;
 
-public sealed record RestoreReport(BackupManifest Manifest, int BlobsRestored, long BlobBytes, int MigrationsApplied);
+/// <summary>What a restore brought back; <paramref name="MirrorFiles"/>: files of the offline mirror (0 when the backup has none).</summary>
+public sealed record RestoreReport(BackupManifest Manifest, int BlobsRestored, long BlobBytes, int MigrationsApplied, int MirrorFiles = 0);
 
 /// <summary>
 /// `backup restore`: verify (deep) first and refuse a broken backup before touching anything; refuse a target that
@@ -27,7 +28,11 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
         RestoreAsync(backup, force, keys: null, cancellationToken);
 
     /// <summary>Restores; <paramref name="keys"/> opens an encrypted backup (the verification refuses a wrong key before anything is touched).</summary>
-    public async Task<RestoreReport> RestoreAsync(IBackupReader backup, bool force, Encryption.BackupKeySource? keys, CancellationToken cancellationToken)
+    public Task<RestoreReport> RestoreAsync(IBackupReader backup, bool force, Encryption.BackupKeySource? keys, CancellationToken cancellationToken) =>
+        RestoreAsync(backup, force, keys, mirrorDirectory: null, cancellationToken);
+
+    /// <summary>Restores; a backup that holds the offline mirror puts it into <paramref name="mirrorDirectory"/> (required then).</summary>
+    public async Task<RestoreReport> RestoreAsync(IBackupReader backup, bool force, Encryption.BackupKeySource? keys, string? mirrorDirectory, CancellationToken cancellationToken)
     {
         var scratch = Directory.CreateTempSubdirectory("ghostcrate-restore-");
         try
@@ -41,6 +46,8 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             var existingBlob = await FirstBlobAsync(cancellationToken);
             if (!force && (existing is not null || existingBlob is not null))
                 throw new BackupException($"the target is not empty ({existing ?? $"storage holds {existingBlob}"}); nothing was restored (use --force to replace it)");
+            if (manifest.Mirror is not null && MirrorRestorer.Refusal(mirrorDirectory, force) is { } refusal)
+                throw new BackupException(refusal);
 
             var batch = batches.StartBatch();
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = CopyParallelism, CancellationToken = cancellationToken };
@@ -54,12 +61,15 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             // durable, so a crash before this line leaves storage without a database (refused without --force).
             await batch.FlushAsync(cancellationToken);
             var bytes = manifest.Blobs.Sum(b => b.Size);
+            // The mirror is served from its own directory, not from the database: it goes in before the database too,
+            // so a restore that fails on it leaves no database that looks restored.
+            if (manifest.Mirror is { } mirror) await MirrorRestorer.RestoreAsync(backup, mirror, verification.Key, mirrorDirectory!, cancellationToken);
 
             await database.InstallAsync(new DatabaseSnapshot(manifest.Database.Format, BackupVerifier.ScratchDatabase(scratch.FullName, manifest)), force, cancellationToken);
             // A backup from an older GhostCrate restores into this one's schema.
             var migrated = await schema.MigrateAsync(cancellationToken);
             logger.LogInformation("Restored backup {BackupId}: {Blobs} blobs, {Migrations} migrations applied", manifest.Id, manifest.Blobs.Count, migrated);
-            return new RestoreReport(manifest, manifest.Blobs.Count, bytes, migrated);
+            return new RestoreReport(manifest, manifest.Blobs.Count, bytes, migrated, manifest.Mirror?.Files.Count ?? 0);
         }
         finally
         {

@@ -5,10 +5,11 @@ namespace GhostCrate.Core.Backup;
 
 /// <summary>
 /// How `backup create` runs: encrypted with a key from <paramref name="Encryption"/> (null: not encrypted), whether it
-/// may reference the target's previous backup, and whether it also copies the proxy's cached crate files (off by
-/// default: they are fetched again from upstream on demand, but an air-gapped or upstream-less restore needs them).
+/// may reference the target's previous backup, whether it also copies the proxy's cached crate files (off by
+/// default: they are fetched again from upstream on demand, but an air-gapped or upstream-less restore needs them),
+/// and the offline mirror directory to include (<paramref name="MirrorDirectory"/>; null: not included).
 /// </summary>
-public sealed record BackupCreateOptions(BackupKeySource? Encryption, bool Incremental, bool IncludeProxyCache = false);
+public sealed record BackupCreateOptions(BackupKeySource? Encryption, bool Incremental, bool IncludeProxyCache = false, string? MirrorDirectory = null);
 
 /// <summary>
 /// Puts one blob into the backup being written: copied (encrypted when there is a key), or, when the previous backup at

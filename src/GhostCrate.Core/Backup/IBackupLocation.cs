@@ -18,6 +18,14 @@ public interface IBackupLocation
     IBackupReader Open(string id);
 
     /// <summary>
+    /// Removes a backup's manifest only (nothing when it has none): from then on it is incomplete, so no new
+    /// `backup create` takes it as its base. <see cref="BackupPruner"/> does this to every backup it deletes before it
+    /// deletes any of their files (<see cref="DeleteAsync"/>), so that it can see which running backups took one as their
+    /// base in the meantime.
+    /// </summary>
+    Task RemoveManifestAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Removes a backup: its manifest first, so a deletion interrupted midway leaves an incomplete backup, never one
     /// that looks complete with files missing; then every file except those in <paramref name="keep"/> (relative
     /// paths that later, incremental backups reference), and the folder when nothing is kept.

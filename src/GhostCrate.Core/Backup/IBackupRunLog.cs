@@ -2,11 +2,16 @@ namespace GhostCrate.Core.Backup;
 
 /// <summary>
 /// One `backup create` run: where to, which backup it made (null when it failed early), how it ended, and whether the
-/// backup is encrypted (known once its key is chosen; false for a run that failed before).
+/// backup is encrypted (known once its key is chosen; false for a run that failed before). A successful run also says
+/// which earlier backup it was made incremental on (<paramref name="BaseId"/>; null: a full backup), how many blobs it
+/// lists and how many of those it referenced in earlier backups instead of copying (<paramref name="ReusedBlobs"/>).
 /// </summary>
-public sealed record BackupRun(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Target, string? BackupId, bool Succeeded, long Bytes, string? Error, bool Encrypted = false)
+public sealed record BackupRun(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Target, string? BackupId, bool Succeeded, long Bytes, string? Error, bool Encrypted = false,
+    string? BaseId = null, int Blobs = 0, int ReusedBlobs = 0)
 {
     public TimeSpan Duration => FinishedAt - StartedAt;
+
+    public bool Incremental => BaseId is not null;
 }
 
 /// <summary>What /metrics reports about backups: the last success and failure (null: never) and how many failed.</summary>

@@ -50,7 +50,14 @@ public sealed class BackupOptions
         : !string.IsNullOrEmpty(EncryptionPassphrase) ? Backup.Encryption.BackupKeySource.FromPassphrase(EncryptionPassphrase, $"{Section}:EncryptionPassphrase")
         : null;
 
-    public Backup.BackupCreateOptions CreateOptions() => new(KeySource(), Incremental);
+    /// <summary>
+    /// Also copy the proxy's cached crate files into every server-run backup (like `backup create
+    /// --include-proxy-cache`); off by default: the cache refills from upstream, but a restore that must serve without
+    /// its upstream (air-gapped, or the upstream gone) needs them.
+    /// </summary>
+    public bool IncludeProxyCache { get; set; }
+
+    public Backup.BackupCreateOptions CreateOptions() => new(KeySource(), Incremental, IncludeProxyCache);
 
     public Backup.BackupRetention Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
 
@@ -61,8 +68,14 @@ public sealed class BackupOptions
     public CronSchedule? ParsedSchedule() =>
         string.IsNullOrWhiteSpace(Schedule) ? null : CronSchedule.Parse(Schedule.Trim(), TimeZone);
 
-    public static IEnumerable<string> Validate(BackupOptions options)
+    /// <summary>Every problem with the settings; <paramref name="proxy"/> (when given) is checked against <see cref="IncludeProxyCache"/>.</summary>
+    public static IEnumerable<string> Validate(BackupOptions options, ProxyOptions? proxy = null)
     {
+        // Both are mistakes that would otherwise only show as a backup without the cache on the day it is needed.
+        if (options.IncludeProxyCache && !options.Configured)
+            yield return $"{Section}:IncludeProxyCache applies to the server's backups, which need {Section}:Target (`backup create` takes --include-proxy-cache instead)";
+        if (options.IncludeProxyCache && proxy is { Enabled: false })
+            yield return $"{Section}:IncludeProxyCache is on but Proxy:Enabled is off: there is no proxy cache to include";
         if (!string.IsNullOrWhiteSpace(options.Schedule))
         {
             if (!CronSchedule.TryParse(options.Schedule.Trim(), options.TimeZone, out _, out var error))

@@ -4,7 +4,7 @@ using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Backup;
 
-/// <summary>The backup_runs table (0011, 0024's encrypted): one row per `backup create`, the same SQL on both databases.</summary>
+/// <summary>The backup_runs table (0011, 0024's encrypted, 0027's base and blob counts): one row per `backup create`, the same SQL on both databases.</summary>
 internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBackupRunLog
 {
     // Error messages name files and S3 answers; a bound keeps one pathological message from bloating the table.
@@ -17,8 +17,8 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
         return factory.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO backup_runs (started_at, finished_at, target, backup_id, succeeded, bytes, error, encrypted)
-                VALUES (@StartedAt, @FinishedAt, @Target, @BackupId, @Succeeded, @Bytes, @Error, @Encrypted)
+                INSERT INTO backup_runs (started_at, finished_at, target, backup_id, succeeded, bytes, error, encrypted, base_backup_id, blobs, reused_blobs)
+                VALUES (@StartedAt, @FinishedAt, @Target, @BackupId, @Succeeded, @Bytes, @Error, @Encrypted, @BaseId, @Blobs, @ReusedBlobs)
                 """,
                 new
                 {
@@ -30,6 +30,9 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
                     run.Bytes,
                     Error = error,
                     Encrypted = run.Encrypted ? 1 : 0,
+                    run.BaseId,
+                    run.Blobs,
+                    run.ReusedBlobs,
                 }, transaction, cancellationToken: cancellationToken));
             await Notifications.EventOutbox.BackupRunAsync(factory, connection, transaction, run, error, cancellationToken);
             return true;
@@ -61,10 +64,12 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
         {
             var rows = await connection.QueryAsync<RunRow>(new CommandDefinition("""
                 SELECT started_at AS StartedAt, finished_at AS FinishedAt, target AS Target, backup_id AS BackupId,
-                       succeeded AS Succeeded, bytes AS Bytes, error AS Error, encrypted AS Encrypted
+                       succeeded AS Succeeded, bytes AS Bytes, error AS Error, encrypted AS Encrypted,
+                       base_backup_id AS BaseId, blobs AS Blobs, reused_blobs AS ReusedBlobs
                 FROM backup_runs ORDER BY started_at DESC, id DESC LIMIT @limit
                 """, new { limit }, cancellationToken: cancellationToken));
-            return rows.Select(r => new BackupRun(UnixTime.FromMs(r.StartedAt), UnixTime.FromMs(r.FinishedAt), r.Target, r.BackupId, r.Succeeded != 0, r.Bytes, r.Error, r.Encrypted != 0)).ToList();
+            return rows.Select(r => new BackupRun(UnixTime.FromMs(r.StartedAt), UnixTime.FromMs(r.FinishedAt), r.Target, r.BackupId, r.Succeeded != 0, r.Bytes, r.Error, r.Encrypted != 0,
+                r.BaseId, (int)r.Blobs, (int)r.ReusedBlobs)).ToList();
         }, cancellationToken);
 
     private sealed class RunRow
@@ -77,6 +82,9 @@ internal sealed class BackupRunRepository(IDbConnectionFactory factory) : IBacku
         public long Bytes { get; init; }
         public string? Error { get; init; }
         public long Encrypted { get; init; }
+        public string? BaseId { get; init; }
+        public long Blobs { get; init; }
+        public long ReusedBlobs { get; init; }
     }
 
     // Settable properties, not a positional record: SQLite reports a NULL max() with no type, which Dapper can only

@@ -19,9 +19,8 @@ public sealed class DirectoryBackupLocation(string root) : IBackupLocation
 
     public Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
     {
-        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        var folder = Folder(id);
         Directory.CreateDirectory(Root);
-        var folder = Path.Combine(Root, id);
         // Ids come from the clock; a second backup in the same second gets a suffix (BackupCreator), never this folder.
         if (Directory.Exists(folder)) throw new BackupException($"{folder} exists already");
         Directory.CreateDirectory(folder);
@@ -31,17 +30,24 @@ public sealed class DirectoryBackupLocation(string root) : IBackupLocation
 
     public IBackupReader Open(string id) => new DirectoryBackupReader(Path.Combine(Root, id));
 
-    public Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+    public Task RemoveManifestAsync(string id, CancellationToken cancellationToken)
     {
-        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
-        var folder = Path.Combine(Root, id);
+        var folder = Folder(id);
         File.Delete(Path.Combine(folder, BackupManifest.FileName));
+        // Durable before any file goes: a crash must not bring back a manifest whose files were deleted.
         LinuxNative.TryFlushDirectory(folder);
-        if (!Directory.Exists(folder)) return Task.CompletedTask;
+        return Task.CompletedTask;
+    }
+
+    public async Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+    {
+        await RemoveManifestAsync(id, cancellationToken);
+        var folder = Folder(id);
+        if (!Directory.Exists(folder)) return;
         if (keep.Count == 0)
         {
             Directory.Delete(folder, recursive: true);
-            return Task.CompletedTask;
+            return;
         }
         var paths = new BlobPaths(folder);
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
@@ -55,6 +61,11 @@ public sealed class DirectoryBackupLocation(string root) : IBackupLocation
         {
             if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
         }
-        return Task.CompletedTask;
+    }
+
+    private string Folder(string id)
+    {
+        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        return Path.Combine(Root, id);
     }
 }

@@ -37,19 +37,21 @@ public sealed class S3BackupLocation(IAmazonS3 client, S3BackupTarget target) : 
 
     public async Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
     {
-        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        var folder = Folder(id);
         if ((await ListIdsAsync(cancellationToken)).Contains(id, StringComparer.Ordinal))
             throw new BackupException($"{target}{id}/ exists already");
-        return new S3BackupWriter(client, target.Bucket, $"{target.Prefix}{id}/");
+        return new S3BackupWriter(client, target.Bucket, folder);
     }
 
     public IBackupReader Open(string id) => new S3BackupReader(client, target, id);
 
+    public Task RemoveManifestAsync(string id, CancellationToken cancellationToken) =>
+        client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = Folder(id) + BackupManifest.FileName }, cancellationToken);
+
     public async Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
-        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
-        var folder = $"{target.Prefix}{id}/";
-        await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = folder + BackupManifest.FileName }, cancellationToken);
+        var folder = Folder(id);
+        await RemoveManifestAsync(id, cancellationToken);
         // Listed whole first, then deleted: deleting while paging would shift the pages.
         var doomed = new List<string>();
         var request = new ListObjectsV2Request { BucketName = target.Bucket, Prefix = folder };
@@ -63,5 +65,11 @@ public sealed class S3BackupLocation(IAmazonS3 client, S3BackupTarget target) : 
         while (response.IsTruncated == true && !string.IsNullOrEmpty(response.NextContinuationToken));
         foreach (var key in doomed)
             await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = target.Bucket, Key = key }, cancellationToken);
+    }
+
+    private string Folder(string id)
+    {
+        if (!BackupPaths.IsSafeRelative(id) || id.Contains('/')) throw new ArgumentException($"'{id}' is not a backup id", nameof(id));
+        return $"{target.Prefix}{id}/";
     }
 }

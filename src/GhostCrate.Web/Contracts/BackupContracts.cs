@@ -3,7 +3,12 @@ using GhostCrate.Core.Backup;
 
 namespace GhostCrate.Web.Contracts;
 
-/// <summary>One backup run from backup_runs (server-run or `ghostcrate backup create`).</summary>
+/// <summary>
+/// One backup run from backup_runs (server-run or `ghostcrate backup create`). <c>base_backup_id</c>: the earlier backup
+/// an incremental run referenced unchanged blobs in (null: a full backup, or a failed run); <c>blobs</c>: how many blobs
+/// the backup lists, <c>reused_blobs</c>: how many of them it referenced instead of copying (0 for runs recorded before
+/// GhostCrate kept these counts).
+/// </summary>
 public sealed record BackupRunInfo(
     [property: JsonPropertyName("started_at")] DateTimeOffset StartedAt,
     [property: JsonPropertyName("finished_at")] DateTimeOffset FinishedAt,
@@ -13,10 +18,14 @@ public sealed record BackupRunInfo(
     [property: JsonPropertyName("succeeded")] bool Succeeded,
     [property: JsonPropertyName("bytes")] long Bytes,
     [property: JsonPropertyName("error")] string? Error,
-    [property: JsonPropertyName("encrypted")] bool Encrypted)
+    [property: JsonPropertyName("encrypted")] bool Encrypted,
+    [property: JsonPropertyName("incremental")] bool Incremental,
+    [property: JsonPropertyName("base_backup_id")] string? BaseBackupId,
+    [property: JsonPropertyName("blobs")] int Blobs,
+    [property: JsonPropertyName("reused_blobs")] int ReusedBlobs)
 {
     public static BackupRunInfo Of(BackupRun r) =>
-        new(r.StartedAt, r.FinishedAt, r.Duration.TotalSeconds, r.Target, r.BackupId, r.Succeeded, r.Bytes, r.Error, r.Encrypted);
+        new(r.StartedAt, r.FinishedAt, r.Duration.TotalSeconds, r.Target, r.BackupId, r.Succeeded, r.Bytes, r.Error, r.Encrypted, r.Incremental, r.BaseId, r.Blobs, r.ReusedBlobs);
 }
 
 /// <summary>

@@ -49,19 +49,25 @@ public static class BackupCommands
 
     private static async Task<int> CreateAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
-        args.EnsureOnly("--to", "--encrypt-key-file", "--passphrase-env", "--full", "--include-proxy-cache", "--data-dir", "--config");
-        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--include-proxy-cache] [--data-dir DIR] [--config FILE]");
+        args.EnsureOnly("--to", "--encrypt-key-file", "--passphrase-env", "--full", "--include-proxy-cache", "--include-mirror", "--data-dir", "--config");
+        var to = args.Option("--to") ?? throw new CliException("usage: ghostcrate backup create --to DIR|s3://BUCKET/PREFIX [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--include-proxy-cache] [--include-mirror] [--data-dir DIR] [--config FILE]");
         var keys = Keys(args, "--encrypt-key-file", settings);
+        if (args.Has("--include-mirror") && !settings.Mirror.Enabled)
+            throw new CliException("--include-mirror backs up the offline mirror directory, but Mirror:Directory is not set (GHOSTCRATE_Mirror__Directory or the config file)");
         await using var services = ToolServices.Build(settings);
         await EnsureRegistryExistsAsync(services, settings);
         using var target = Target.Of(to, settings);
-        var options = new BackupCreateOptions(keys, Incremental: !args.Has("--full") && settings.Backup.Incremental, IncludeProxyCache: args.Has("--include-proxy-cache"));
+        var options = new BackupCreateOptions(keys, Incremental: !args.Has("--full") && settings.Backup.Incremental, IncludeProxyCache: args.Has("--include-proxy-cache"),
+            MirrorDirectory: args.Has("--include-mirror") ? settings.Mirror.Directory : null);
         var manifest = await services.GetRequiredService<BackupCreator>().CreateAsync(target.Location, BuildInfo.Version, options, CancellationToken.None);
         var referenced = manifest.Blobs.Where(b => b.StoredIn is not null).ToList();
         // The backup alone on the last line, so `B=$(ghostcrate backup create --to DIR | tail -n1)` works.
         await output.WriteLineAsync($"Backed up {Describe(manifest.Counts)}; {Files(manifest.Blobs)}, {Size(manifest)}{(manifest.Encryption is null ? "" : ", encrypted")}.");
         await output.WriteLineAsync($"Wrote {ByteSize.Format(manifest.Database.Size + manifest.Blobs.Where(b => b.StoredIn is null).Sum(b => b.Size))} " +
             $"({manifest.Database.Size + manifest.Blobs.Where(b => b.StoredIn is null).Sum(b => b.Size)} bytes); {referenced.Count} unchanged files ({ByteSize.Format(referenced.Sum(b => b.Size))}) are referenced in earlier backups.");
+        if (manifest.Mirror is { } mirror)
+            await output.WriteLineAsync($"The offline mirror: {mirror.Files.Count} files and {mirror.Links.Count} links, {mirror.Objects.Count(o => o.StoredIn is null)} of {mirror.Objects.Count} contents written " +
+                $"({ByteSize.Format(mirror.Objects.Where(o => o.StoredIn is null).Sum(o => o.Size))}), the others referenced in earlier backups.");
         await output.WriteLineAsync(target.BackupPath(manifest.Id));
         return 0;
     }
@@ -97,14 +103,14 @@ public static class BackupCommands
         }
         var manifest = result.Manifest!;
         await output.WriteLineAsync($"{backup.Reader.Describe} verifies{(args.Has("--deep") ? " (deep: every version has its crate file with the index checksum)" : "")}: " +
-            $"{manifest.Blobs.Count + 1} files, {Size(manifest)}; {Describe(manifest.Counts)}.");
+            $"{manifest.Files().Count()} files, {Size(manifest)}; {Describe(manifest.Counts)}.");
         return 0;
     }
 
     private static async Task<int> RestoreAsync(ParsedArgs args, GhostCrateSettings settings, TextWriter output)
     {
-        args.EnsureOnly("--force", "--key-file", "--passphrase-env", "--data-dir", "--config");
-        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup restore DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP --data-dir NEW [--force] [--key-file FILE | --passphrase-env VAR]");
+        args.EnsureOnly("--force", "--key-file", "--passphrase-env", "--mirror-dir", "--data-dir", "--config");
+        var path = args.Positionals.ElementAtOrDefault(2) ?? throw new CliException("usage: ghostcrate backup restore DIR/BACKUP|s3://BUCKET/PREFIX/BACKUP --data-dir NEW [--force] [--key-file FILE | --passphrase-env VAR] [--mirror-dir DIR]");
         var keys = Keys(args, "--key-file", settings);
         if (args.Option("--data-dir") is null && args.Option("--config") is null)
             throw new CliException("say where to restore to: --data-dir NEW (or --config FILE naming the database and storage)");
@@ -112,9 +118,12 @@ public static class BackupCommands
         if (settings.Database.Provider == Core.Options.DatabaseProvider.Sqlite) Directory.CreateDirectory(settings.DataDir);
         await using var services = ToolServices.Build(settings);
         await StartupTasks.EnsureStorageAsync(services, settings, CancellationToken.None);
-        var report = await services.GetRequiredService<BackupRestorer>().RestoreAsync(backup.Reader, args.Has("--force"), keys, CancellationToken.None);
+        // The mirror goes where --mirror-dir says, else to Mirror:Directory (a backup without a mirror ignores both).
+        var mirrorDir = args.Option("--mirror-dir") is { } dir ? Path.GetFullPath(dir) : settings.Mirror.Directory;
+        var report = await services.GetRequiredService<BackupRestorer>().RestoreAsync(backup.Reader, args.Has("--force"), keys, mirrorDir, CancellationToken.None);
         await output.WriteLineAsync($"Restored backup {report.Manifest.Id} into {Where(settings)}: {Describe(report.Manifest.Counts)}; " +
             $"{Files(report.Manifest.Blobs)} ({ByteSize.Format(report.BlobBytes)}); {report.MigrationsApplied} migration(s) applied.");
+        if (report.Manifest.Mirror is not null) await output.WriteLineAsync($"Restored the offline mirror into {mirrorDir}: {report.MirrorFiles} files.");
         return 0;
     }
 
@@ -192,7 +201,7 @@ public static class BackupCommands
         return $"{blobs.Count - docs - cached} crate files, {docs} docs files" + (cached > 0 ? $", {cached} proxy-cached crate files" : "");
     }
 
-    private static string Size(BackupManifest manifest) => ByteSize.Format(manifest.Database.Size + manifest.Blobs.Sum(b => b.Size));
+    private static string Size(BackupManifest manifest) => ByteSize.Format(manifest.Files().Sum(f => f.Size));
 
     /// <summary>A backup location (directory or S3 prefix) with the S3 client it needs, if any.</summary>
     private sealed class Target : IDisposable

@@ -50,12 +50,12 @@ public static class Help
               Mirror rustup toolchains into DIR (checked against .sha256 files and the manifests' OpenPGP signatures).
           ghostcrate toolchain estimate DIR --hosts TRIPLE,.. [the flags of toolchain sync]
               Estimate the disk that toolchain sync with the same flags needs (asks the dist server each archive's size).
-          ghostcrate backup create --to DIR [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--include-proxy-cache] [--data-dir DIR] [--config FILE]
+          ghostcrate backup create --to DIR [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--include-proxy-cache] [--include-mirror] [--data-dir DIR] [--config FILE]
               Back up the running registry into a new folder DIR/<UTC time>/ and print its path. Files the previous
               backup holds are referenced, not copied (--full: copy everything); encrypted with AES-256-GCM on request.
           ghostcrate backup verify DIR/BACKUP [--deep] [--key-file FILE | --passphrase-env VAR]
               Check every file's size and SHA-256 (--deep: every version has its crate file with the index checksum).
-          ghostcrate backup restore DIR/BACKUP --data-dir NEW [--force] [--key-file FILE | --passphrase-env VAR]
+          ghostcrate backup restore DIR/BACKUP --data-dir NEW [--force] [--key-file FILE | --passphrase-env VAR] [--mirror-dir DIR]
               Verify, then restore into an empty data directory (--force replaces what is there).
           ghostcrate backup list DIR
               List backups, complete or incomplete, with their size and counts.

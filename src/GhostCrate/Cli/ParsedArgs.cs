@@ -6,7 +6,7 @@ namespace GhostCrate.Cli;
 /// </summary>
 public sealed class ParsedArgs
 {
-    private static readonly HashSet<string> Switches = ["--admin", "--password-stdin", "--help", "-h", "--version", "--repair", "--skip-yanked", "--plain", "--force", "--probe", "--deep", "--dry-run", "--resolve", "--with-dev", "--full", "--include-proxy-cache"];
+    private static readonly HashSet<string> Switches = ["--admin", "--password-stdin", "--help", "-h", "--version", "--repair", "--skip-yanked", "--plain", "--force", "--probe", "--deep", "--dry-run", "--resolve", "--with-dev", "--full", "--include-proxy-cache", "--include-mirror"];
 
     public IReadOnlyList<string> Positionals { get; }
     public IReadOnlyDictionary<string, string> Options { get; }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Backup;
@@ -12,7 +13,7 @@ namespace GhostCrate.Core.Tests.Backup;
 /// The order and the refusals of create and restore, with in-memory ports (the real SQLite, directory and cargo are in
 /// Data.Tests, Storage.Tests and EndToEnd's BackupRestoreTests).
 /// </summary>
-public sealed class BackupUseCaseTests
+public sealed partial class BackupUseCaseTests
 {
     private static readonly byte[] CrateA = [1, 2, 3];
     private static readonly byte[] CrateB = [4, 5, 6, 7];
@@ -39,8 +40,10 @@ public sealed class BackupUseCaseTests
         var manifest = await Creator(Database(Version("a", "1.0.0", CrateA), Version("B", "0.1.0", CrateB))).CreateAsync(_location, "test", Ct);
 
         var backup = Assert.Single(_location.Backups.Values);
+        // The database first, the manifest last; the blobs in between are copied several at a time, in any order.
+        Assert.Equal("database/ghostcrate.sqlite", backup.Writes[0]);
         Assert.Equal(BackupManifest.FileName, backup.Writes[^1]);
-        Assert.Equal(["database/ghostcrate.sqlite", "blobs/crates/a/a-1.0.0.crate", "blobs/crates/b/b-0.1.0.crate", BackupManifest.FileName], backup.Writes);
+        Assert.Equal(["blobs/crates/a/a-1.0.0.crate", "blobs/crates/b/b-0.1.0.crate"], backup.Writes.Skip(1).SkipLast(1).Order(StringComparer.Ordinal));
         Assert.Equal([new BackupBlobEntry("crates/a/a-1.0.0.crate", 3, Sha(CrateA)), new BackupBlobEntry("crates/b/b-0.1.0.crate", 4, Sha(CrateB))], manifest.Blobs);
         Assert.Equal(manifest.Id, BackupManifest.Parse(backup.Files[BackupManifest.FileName]).Id);
         var run = Assert.Single(_runs.Runs);
@@ -335,13 +338,15 @@ public sealed class BackupUseCaseTests
         var incremental = new BackupCreateOptions(null, Incremental: true);
         var baseBackup = await Creator(Database(Version("a", "1.0.0", CrateA)), time).CreateAsync(_location, "test", incremental, Ct);
 
-        // Backup A (the scheduled one) stops inside b's crate file, then inside c's; meanwhile "back up now" makes B.
+        // Backup A (the scheduled one) stops inside b's crate file, then inside the cached crate c (the proxy cache is
+        // copied after every crate file, so A reaches c only once b is done); meanwhile "back up now" makes B.
         _blobs.Blobs["crates/b/b-0.1.0.crate"] = CrateB;
-        _blobs.Blobs["crates/c/c-0.1.0.crate"] = crateC;
-        var gated = new GatedBlobStore(_blobs, "crates/b/b-0.1.0.crate", "crates/c/c-0.1.0.crate");
+        _blobs.Blobs["proxy/crates-io/c/c-0.1.0.crate"] = crateC;
+        var gated = new GatedBlobStore(_blobs, "crates/b/b-0.1.0.crate", "proxy/crates-io/c/c-0.1.0.crate");
         time.Now = t0;
-        var db = Database(Version("a", "1.0.0", CrateA), Version("b", "0.1.0", CrateB), Version("c", "0.1.0", crateC));
-        var running = new BackupCreator(db, db, gated, _runs, time, NullLogger<BackupCreator>.Instance).CreateAsync(_location, "test", incremental, Ct);
+        var db = Database(Version("a", "1.0.0", CrateA), Version("b", "0.1.0", CrateB));
+        var running = new BackupCreator(db, db, gated, _runs, time, NullLogger<BackupCreator>.Instance)
+            .CreateAsync(_location, "test", incremental with { IncludeProxyCache = true }, Ct);
         await gated.Reached("crates/b/b-0.1.0.crate").WaitAsync(Ct);
         var a = Assert.Single(_location.Backups.Keys, k => k != baseBackup.Id);
         time.Now = t0.AddMinutes(1);
@@ -359,14 +364,14 @@ public sealed class BackupUseCaseTests
         // Ten minutes on, A copies b and renews its marker on the way, then stops again inside c.
         time.Now = t0.AddMinutes(10);
         gated.Release("crates/b/b-0.1.0.crate");
-        await gated.Reached("crates/c/c-0.1.0.crate").WaitAsync(Ct);
+        await gated.Reached("proxy/crates-io/c/c-0.1.0.crate").WaitAsync(Ct);
         Assert.Equal(t0.AddMinutes(10), RunningMarker.TryParse(_location.Backups[a].Files[RunningMarker.FileName])!.RenewedAt);
         time.Now = t0.AddMinutes(20); // 20 minutes after A started: only the renewal keeps it live
         report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, time, Ct);
         Assert.Equal([a], report.Running);
         Assert.Empty(report.Deleted);
 
-        gated.Release("crates/c/c-0.1.0.crate");
+        gated.Release("proxy/crates-io/c/c-0.1.0.crate");
         var finished = await running;
         Assert.Equal(a, finished.Id);
         Assert.Equal(baseBackup.Id, finished.Blobs.Single(x => x.Key == "crates/a/a-1.0.0.crate").StoredIn);
@@ -406,12 +411,7 @@ public sealed class BackupUseCaseTests
     [Fact]
     public async Task A_restore_copies_blobs_several_at_a_time_and_makes_them_durable_once_before_the_database()
     {
-        var versions = Enumerable.Range(1, 3 * BackupRestorer.CopyParallelism).Select(n =>
-        {
-            var bytes = new[] { (byte)n, (byte)(n + 1) };
-            _blobs.Blobs[$"crates/c{n}/c{n}-1.0.0.crate"] = bytes;
-            return Version($"c{n}", "1.0.0", bytes);
-        }).ToArray();
+        var versions = ManyVersions(3 * BackupRestorer.CopyParallelism);
         var db = Database(versions);
         await Creator(db).CreateAsync(_location, "test", Ct);
         var backup = Assert.Single(_location.Backups.Values);
@@ -442,6 +442,138 @@ public sealed class BackupUseCaseTests
         Assert.Equal("disk full", ex.Message);
         Assert.Equal(0, db.Installs);
     }
+
+    [Fact]
+    public async Task A_backup_copies_blobs_several_at_a_time_and_lists_them_in_order_in_the_manifest_written_last()
+    {
+        var versions = ManyVersions(3 * BackupRestorer.CopyParallelism);
+        var db = Database(versions);
+        var reads = new OverlapBlobStore(_blobs, BackupRestorer.CopyParallelism);
+
+        var manifest = await new BackupCreator(db, db, reads, _runs, TimeProvider.System, NullLogger<BackupCreator>.Instance).CreateAsync(_location, "test", Ct);
+
+        Assert.Equal(BackupRestorer.CopyParallelism, reads.MostInFlight); // the gate opened only once 8 reads waited together, and never more
+        Assert.Equal(versions.Select(v => v.BlobKey), manifest.Blobs.Select(b => b.Key));
+        var backup = _location.Backups[manifest.Id];
+        Assert.Equal(BackupManifest.FileName, backup.Writes[^1]);
+        Assert.Equal(versions.Length + 2, backup.Writes.Count);
+        var verified = await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct);
+        Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+    }
+
+    [Fact]
+    public async Task A_failed_copy_among_many_in_flight_leaves_no_manifest_and_the_next_backup_completes()
+    {
+        var versions = ManyVersions(3 * BackupRestorer.CopyParallelism);
+        var broken = versions[BackupRestorer.CopyParallelism + 3];
+        var good = _blobs.Blobs[broken.BlobKey];
+        _blobs.Blobs[broken.BlobKey] = [.. good, 0]; // one stored file no longer matches its checksum
+        var db = Database(versions);
+        var time = new ManualTime(new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero));
+
+        var ex = await Assert.ThrowsAsync<BackupException>(() => Creator(db, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: true), Ct));
+        Assert.Contains(broken.BlobKey, ex.Message, StringComparison.Ordinal);
+        var failed = Assert.Single(_location.Backups.Values);
+        Assert.DoesNotContain(BackupManifest.FileName, failed.Files.Keys);
+        Assert.DoesNotContain(RunningMarker.FileName, failed.Files.Keys);
+        Assert.False(Assert.Single(_runs.Runs).Succeeded);
+
+        _blobs.Blobs[broken.BlobKey] = good;
+        time.Now = time.Now.AddMinutes(1);
+        var manifest = await Creator(db, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: true), Ct);
+        Assert.All(manifest.Blobs, b => Assert.Null(b.StoredIn)); // nothing to reference: the failed backup is not complete
+        Assert.True((await new BackupVerifier(db).VerifyAsync(_location.Backups[manifest.Id], deep: true, Ct)).Ok);
+        Assert.Equal([false, true], _runs.Runs.Select(r => r.Succeeded));
+    }
+
+    [Fact]
+    public async Task Each_run_records_whether_it_was_incremental_and_how_many_blobs_it_reused()
+    {
+        var versions = ManyVersions(3);
+        var time = new ManualTime(new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero));
+        var first = await Creator(Database(versions[..2]), time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: true), Ct);
+        time.Now = time.Now.AddDays(1);
+        await Creator(Database(versions), time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: true), Ct);
+        time.Now = time.Now.AddDays(1);
+        await Creator(Database(versions), time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: false), Ct);
+
+        Assert.Equal([(null, 2, 0), (first.Id, 3, 2), (null, 3, 0)], _runs.Runs.Select(r => (r.BaseId, r.Blobs, r.ReusedBlobs)));
+        Assert.Equal([false, true, false], _runs.Runs.Select(r => r.Incremental));
+    }
+
+    [Fact]
+    public async Task A_prune_that_listed_the_target_before_a_backup_named_its_base_keeps_the_base_files_that_backup_references()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero);
+        var time = new ManualTime(t0.AddDays(-1));
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        _blobs.Blobs["crates/b/b-0.1.0.crate"] = CrateB;
+        var incremental = new BackupCreateOptions(null, Incremental: true);
+        var first = await Creator(Database(Version("a", "1.0.0", CrateA)), time).CreateAsync(_location, "test", incremental, Ct);
+        var db = Database(Version("a", "1.0.0", CrateA), Version("b", "0.1.0", CrateB));
+
+        // X (the scheduled backup) lists the target, takes `first` as its base, and is held before it writes anything.
+        var xHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var xGo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _location.BeforeCreate = async _ =>
+        {
+            _location.BeforeCreate = null;
+            xHeld.TrySetResult();
+            await xGo.Task.WaitAsync(Ct);
+        };
+        time.Now = t0;
+        var gated = new GatedBlobStore(_blobs, "crates/b/b-0.1.0.crate");
+        var x = new BackupCreator(db, db, gated, _runs, time, NullLogger<BackupCreator>.Instance).CreateAsync(_location, "test", incremental, Ct);
+        await xHeld.Task.WaitAsync(Ct);
+
+        // Meanwhile a full backup ("back up now" with --full) completes and is the newest; then a prune keeping one
+        // lists the target (X has no folder yet) and is held before it deletes anything.
+        time.Now = t0.AddMinutes(1);
+        var full = await Creator(db, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: false), Ct);
+        time.Now = t0.AddMinutes(2);
+        var pruneHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pruneGo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _location.BeforeDelete = async _ =>
+        {
+            _location.BeforeDelete = null;
+            pruneHeld.TrySetResult();
+            await pruneGo.Task.WaitAsync(Ct);
+        };
+        var prune = BackupPruner.PruneAsync(_location, new BackupRetention(Last: 1), dryRun: false, time, Ct);
+        await pruneHeld.Task.WaitAsync(Ct);
+
+        // X goes on: its marker names `first`, whose manifest is still there, so it references a and stops inside b.
+        xGo.TrySetResult();
+        await gated.Reached("crates/b/b-0.1.0.crate").WaitAsync(Ct);
+        var xId = Assert.Single(_location.Backups.Keys, k => k != first.Id && k != full.Id);
+
+        // The prune goes on: `first` loses its manifest and database but keeps the crate file X references.
+        pruneGo.TrySetResult();
+        var report = await prune;
+        Assert.Equal([full.Id], report.Kept);
+        Assert.Equal([first.Id], report.Retained);
+        Assert.Empty(report.Deleted);
+        Assert.Equal([xId], report.Running);
+        Assert.Equal(["blobs/crates/a/a-1.0.0.crate"], _location.Backups[first.Id].Files.Keys);
+
+        gated.Release("crates/b/b-0.1.0.crate");
+        var made = await x;
+        Assert.Equal(first.Id, made.Blobs.Single(b => b.Key == "crates/a/a-1.0.0.crate").StoredIn);
+        var verified = await new BackupVerifier(db).VerifyAsync(_location.Backups[made.Id], deep: true, Ct);
+        Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+        // From now on X's manifest is what keeps that file, as for any pruned base.
+        report = await BackupPruner.PruneAsync(_location, new BackupRetention(Last: 2), dryRun: false, time, Ct);
+        Assert.Equal([first.Id], report.Retained);
+        Assert.True((await new BackupVerifier(db).VerifyAsync(_location.Backups[made.Id], deep: false, Ct)).Ok);
+    }
+
+    /// <summary>Versions c1..cN with distinct crate files in storage.</summary>
+    private SnapshotVersion[] ManyVersions(int count) => Enumerable.Range(1, count).Select(n =>
+    {
+        var bytes = new[] { (byte)n, (byte)(n + 1), (byte)(n * 3) };
+        _blobs.Blobs[$"crates/c{n}/c{n}-1.0.0.crate"] = bytes;
+        return Version($"c{n}", "1.0.0", bytes);
+    }).ToArray();
 
     /// <summary>
     /// A batch that holds every put until <c>gateAt</c> puts are in flight at once (a restore that copies one blob at a
@@ -482,8 +614,55 @@ public sealed class BackupUseCaseTests
         }
     }
 
+    /// <summary>Forwards every call to a store; a subclass changes how reads behave.</summary>
+    private abstract class ForwardingBlobStore(IBlobStore inner) : IBlobStore
+    {
+        public virtual Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
+
+        public Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken) => inner.PutAsync(key, content, mode, cancellationToken);
+
+        public Task<bool> ExistsAsync(BlobKey key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+
+        public Task DeleteAsync(BlobKey key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Holds every read until <c>gateAt</c> reads are waiting at once (a backup that copies one blob at a time never gets
+    /// there and fails at the deadline), and records the most reads that were in flight together.
+    /// </summary>
+    private sealed class OverlapBlobStore(MemoryBlobStore inner, int gateAt) : ForwardingBlobStore(inner)
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inFlight;
+        private int _most;
+
+        public int MostInFlight => Volatile.Read(ref _most);
+
+        public override async Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            for (var most = Volatile.Read(ref _most); now > most && Interlocked.CompareExchange(ref _most, now, most) != most; most = Volatile.Read(ref _most))
+            {
+            }
+            try
+            {
+                if (now >= gateAt) _gate.TrySetResult();
+                await _gate.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                return await base.OpenReadAsync(key, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
     /// <summary>Blob reads that stop at chosen keys until the test lets them through.</summary>
-    private sealed class GatedBlobStore(MemoryBlobStore inner, params string[] gatedKeys) : IBlobStore
+    private sealed class GatedBlobStore(MemoryBlobStore inner, params string[] gatedKeys) : ForwardingBlobStore(inner)
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TaskCompletionSource Reached, TaskCompletionSource Released)> _gates =
             new(gatedKeys.Select(k => KeyValuePair.Create(k, NewGate())));
@@ -495,25 +674,15 @@ public sealed class BackupUseCaseTests
 
         public void Release(string key) => _gates[key].Released.TrySetResult();
 
-        public async Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken)
+        public override async Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken)
         {
             if (_gates.TryGetValue(key.Path, out var gate))
             {
                 gate.Reached.TrySetResult();
                 await gate.Released.Task.WaitAsync(cancellationToken);
             }
-            return await inner.OpenReadAsync(key, cancellationToken);
+            return await base.OpenReadAsync(key, cancellationToken);
         }
-
-        public Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken) => inner.PutAsync(key, content, mode, cancellationToken);
-
-        public Task<bool> ExistsAsync(BlobKey key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
-
-        public Task DeleteAsync(BlobKey key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
     }
 
     /// <summary>The database ports: a snapshot file with fixed contents; installs are counted.</summary>
@@ -565,37 +734,60 @@ public sealed class BackupUseCaseTests
             Task.FromResult<IReadOnlyList<BackupRun>>([.. Runs.AsEnumerable().Reverse().Take(limit)]);
     }
 
+    /// <summary>Backups in memory, safe for a backup that copies several files at once and a prune running beside it.</summary>
     private sealed class MemoryLocation : IBackupLocation
     {
         public string Describe => "memory";
 
-        public Dictionary<string, MemoryBackup> Backups { get; } = [];
+        public ConcurrentDictionary<string, MemoryBackup> Backups { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Runs before each <see cref="RemoveManifestAsync"/> and <see cref="DeleteAsync"/> (a test holds a prune there).</summary>
+        public Func<string, Task>? BeforeDelete { get; set; }
+
+        /// <summary>Runs before each <see cref="CreateAsync"/> (a test holds a backup create there, after it chose its base).</summary>
+        public Func<string, Task>? BeforeCreate { get; set; }
 
         public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([.. Backups.Keys]);
 
-        public Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
+        public async Task<IBackupWriter> CreateAsync(string id, CancellationToken cancellationToken)
         {
+            if (BeforeCreate is { } hook) await hook(id);
             var backup = new MemoryBackup(id, this);
-            Backups.Add(id, backup);
-            return Task.FromResult<IBackupWriter>(backup);
+            if (!Backups.TryAdd(id, backup)) throw new BackupException($"{id} exists already");
+            return backup;
         }
 
         public IBackupReader Open(string id) => Backups[id];
 
-        public Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+        public async Task RemoveManifestAsync(string id, CancellationToken cancellationToken)
         {
+            if (BeforeDelete is { } hook) await hook(id);
+            Backups[id].Files.TryRemove(BackupManifest.FileName, out _);
+        }
+
+        public async Task DeleteAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+        {
+            if (BeforeDelete is { } hook) await hook(id);
             var backup = Backups[id];
-            foreach (var path in backup.Files.Keys.Where(p => !keep.Contains(p)).ToList()) backup.Files.Remove(path);
-            if (backup.Files.Count == 0) Backups.Remove(id);
-            return Task.CompletedTask;
+            foreach (var path in backup.Files.Keys.Where(p => !keep.Contains(p)).ToList()) backup.Files.TryRemove(path, out _);
+            if (backup.Files.IsEmpty) Backups.TryRemove(id, out _);
         }
     }
 
     private sealed class MemoryBackup(string id, MemoryLocation location) : IBackupWriter, IBackupReader
     {
         private readonly DirectoryInfo _staging = Directory.CreateTempSubdirectory("ghostcrate-backup-staging-");
-        public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
-        public List<string> Writes { get; } = [];
+        private readonly List<string> _writes = [];
+        public ConcurrentDictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The files in the order their writes finished.</summary>
+        public IReadOnlyList<string> Writes
+        {
+            get
+            {
+                lock (_writes) return [.. _writes];
+            }
+        }
         public string StagingFolder => _staging.FullName;
         public string Id => id;
         public string Describe => $"memory:{id}";
@@ -605,7 +797,7 @@ public sealed class BackupUseCaseTests
             using var copy = new MemoryStream();
             var facts = await FileFacts.CopyAsync(content, copy, cancellationToken);
             Files[path] = copy.ToArray();
-            Writes.Add(path);
+            lock (_writes) _writes.Add(path);
             return facts;
         }
 
@@ -618,7 +810,7 @@ public sealed class BackupUseCaseTests
         public Task CommitAsync(ReadOnlyMemory<byte> manifest, CancellationToken cancellationToken)
         {
             Files[BackupManifest.FileName] = manifest.ToArray();
-            Writes.Add(BackupManifest.FileName);
+            lock (_writes) _writes.Add(BackupManifest.FileName);
             return Task.CompletedTask;
         }
 
@@ -633,7 +825,7 @@ public sealed class BackupUseCaseTests
 
         public Task RemoveRunningMarkerAsync(CancellationToken cancellationToken)
         {
-            Files.Remove(RunningMarker.FileName);
+            Files.TryRemove(RunningMarker.FileName, out _);
             return Task.CompletedTask;
         }
 

@@ -34,6 +34,10 @@ public sealed class BackupAdminTests : IAsyncDisposable
         var at = DateTimeOffset.UtcNow.AddHours(-1);
         await app.Services.GetRequiredService<IBackupRunLog>().RecordAsync(
             new BackupRun(at, at.AddSeconds(3), _target, null, false, 0, "disk full while writing blobs/crates/a/a-1.0.0.crate"), CancellationToken.None);
+        await app.Services.GetRequiredService<IBackupRunLog>().RecordAsync(
+            new BackupRun(at.AddMinutes(1), at.AddMinutes(2), _target, "20261206T030000Z", true, 4096, null, Encrypted: true, BaseId: "20261205T030000Z", Blobs: 10, ReusedBlobs: 8), CancellationToken.None);
+        await app.Services.GetRequiredService<IBackupRunLog>().RecordAsync(
+            new BackupRun(at.AddMinutes(3), at.AddMinutes(4), _target, "20261206T040000Z", true, 4096, null, Blobs: 10), CancellationToken.None);
 
         await Users.CreateWithTokenAsync(app, "mallory");
         using var user = new WebSession(app);
@@ -51,6 +55,11 @@ public sealed class BackupAdminTests : IAsyncDisposable
         var failed = page.QuerySelector("td[data-result='failed']")!.ParentElement!;
         Assert.Contains("disk full", failed.TextContent, StringComparison.Ordinal);
         Assert.Equal("no", failed.QuerySelector("[data-encrypted]")!.TextContent.Trim());
+        var incremental = page.QuerySelector("tr[data-run='20261206T030000Z']")!;
+        Assert.Equal("yes", incremental.QuerySelector("[data-encrypted]")!.TextContent.Trim());
+        Assert.Equal(("yes", "8"), (incremental.QuerySelector("[data-incremental]")!.GetAttribute("data-incremental"), incremental.QuerySelector("[data-incremental]")!.GetAttribute("data-reused")));
+        Assert.Equal("yes, on 20261205T030000Z: reused 8 of 10 blobs", incremental.QuerySelector("[data-incremental]")!.TextContent.Trim());
+        Assert.Equal("no (full)", page.QuerySelector("tr[data-run='20261206T040000Z'] [data-incremental]")!.TextContent.Trim());
         Assert.StartsWith("off: ", page.QuerySelector("[data-backup='encryption']")!.TextContent.Trim(), StringComparison.Ordinal);
 
         // A form post without the antiforgery token is refused and queues nothing.
@@ -106,6 +115,32 @@ public sealed class BackupAdminTests : IAsyncDisposable
         Assert.True(run.GetProperty("bytes").GetInt64() > 0);
         var id = run.GetProperty("backup_id").GetString()!;
         Assert.True(File.Exists(Path.Combine(_target, id, BackupManifest.FileName)));
+        Assert.Equal((false, JsonValueKind.Null, 1, 0), (run.GetProperty("incremental").GetBoolean(), run.GetProperty("base_backup_id").ValueKind, run.GetProperty("blobs").GetInt32(), run.GetProperty("reused_blobs").GetInt32()));
+
+        // The next one is incremental (Backup:Incremental's default) and references the unchanged crate file.
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync("/api/v1/admin/backups", null)).StatusCode);
+        while (await runner.RunNextAsync(CancellationToken.None)) { }
+        var newest = (await Json.ReadAsync(await http.GetAsync("/api/v1/admin/backups"))).GetProperty("runs")[0];
+        Assert.True(newest.GetProperty("succeeded").GetBoolean(), newest.GetProperty("error").GetString());
+        Assert.Equal((true, id, 1, 1), (newest.GetProperty("incremental").GetBoolean(), newest.GetProperty("base_backup_id").GetString(), newest.GetProperty("blobs").GetInt32(), newest.GetProperty("reused_blobs").GetInt32()));
+    }
+
+    [Fact]
+    public async Task The_config_page_shows_Backup_IncludeProxyCache()
+    {
+        await using var app = await TestApp.StartAsync(new()
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Backup:Target"] = _target,
+            ["Backup:IncludeProxyCache"] = "true",
+            // A closed loopback port: nothing in this test may reach crates.io.
+            ["Proxy:Enabled"] = "true",
+            ["Proxy:Upstreams:crates-io:IndexUrl"] = "sparse+http://127.0.0.1:9/index/",
+        });
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var config = await GetPageAsync(admin, "/admin/config");
+        Assert.Equal("true", config.QuerySelector("tr[data-key='Backup:IncludeProxyCache'] td:last-child")!.TextContent.Trim());
     }
 
     private static async Task<AngleSharp.Html.Dom.IHtmlDocument> GetPageAsync(WebSession session, string path)

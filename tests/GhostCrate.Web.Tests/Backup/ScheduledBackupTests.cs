@@ -65,6 +65,36 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task With_Backup_IncludeProxyCache_a_scheduled_backup_holds_the_proxy_cache()
+    {
+        var clock = new ManualClock(Start);
+        // The proxy's upstream is a closed loopback port: nothing here may reach crates.io (the cache is filled by hand).
+        await using var app = await StartNodeAsync(clock, new()
+        {
+            ["Proxy:Enabled"] = "true",
+            ["Proxy:Upstreams:crates-io:IndexUrl"] = "sparse+http://127.0.0.1:9/index/",
+            ["Proxy:Upstreams:crates-io:ApiUrl"] = "http://127.0.0.1:9",
+            ["Proxy:Upstreams:crates-io:DownloadUrl"] = "http://127.0.0.1:9/{crate}/{version}",
+            ["Backup:IncludeProxyCache"] = "true",
+        });
+        // A crate file the proxy cached earlier (the cache stores a file before it serves it; no row lists it).
+        var cached = Core.Storage.BlobKey.ProxyCrateFile("crates-io", "serde", "1.0.0");
+        await app.Services.GetRequiredService<Core.Storage.IBlobStore>().PutAsync(cached, new MemoryStream([1, 2, 3]), Core.Storage.BlobPutMode.Overwrite, CancellationToken.None);
+        var node = Node.Of(app);
+
+        await node.TickAsync();
+        clock.Advance(TimeSpan.FromHours(2));
+        await node.TickAsync();
+        await node.RunAllAsync();
+
+        var listing = Assert.Single(await BackupCatalog.ListAsync(new DirectoryBackupLocation(_target), CancellationToken.None));
+        Assert.True(listing.Manifest!.Has(BackupManifest.ProxyCache));
+        Assert.Contains(listing.Manifest.Blobs, b => b.Key == cached.Path && b.Size == 3);
+        var verified = await app.Services.GetRequiredService<BackupVerifier>().VerifyAsync(new DirectoryBackupReader(Path.Combine(_target, listing.Id)), deep: true, CancellationToken.None);
+        Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+    }
+
+    [Fact]
     public async Task A_failed_scheduled_backup_is_recorded_and_logged_as_an_error()
     {
         var clock = new ManualClock(Start);
