@@ -8,7 +8,7 @@
 # and LICENSE-like files of the repository when present. dist/SHA256SUMS lists every archive (`sha256sum -c SHA256SUMS`
 # checks them). Archives are reproducible for a commit: the same bytes from any clone of it, whatever its folder, umask
 # or time zone (sorted entries, numeric owner 0, modes 755/644, the commit's time as mtime, zip times in UTC);
-# tests/GhostCrate.EndToEnd/ReproducibleReleaseTests.cs builds one twice to show it.
+# tests/GhostCrate.EndToEnd/ReproducibleReleaseArchiveTests.cs builds one twice to show it.
 # win-x64 is for air-gapped Windows machines that run `ghostcrate mirror ...` (serve works there too).
 set -euo pipefail
 

@@ -70,4 +70,6 @@ public sealed partial class InstalledGhostCrate : IAsyncLifetime
 }
 
 [CollectionDefinition(InstalledGhostCrate.Collection)]
-public sealed class InstalledGhostCrateCollection : ICollectionFixture<InstalledGhostCrate>;
+public sealed class InstalledGhostCrateCollection : ICollectionFixture<InstalledGhostCrate>
+{
+}

@@ -13,7 +13,7 @@ namespace GhostCrate.EndToEnd;
 /// tree would include uncommitted changes), so they share the clones and run as one test: two full ReadyToRun publishes
 /// (side by side) and two incremental ones.
 /// </summary>
-public sealed class ReproducibleReleaseTests
+public sealed class ReproducibleReleaseArchiveTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(40);
