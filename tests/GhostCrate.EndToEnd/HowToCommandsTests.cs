@@ -1,6 +1,5 @@
 using System.Text;
 using GhostCrate.EndToEnd.Infrastructure;
-using GhostCrate.Testing;
 
 namespace GhostCrate.EndToEnd;
 
@@ -21,8 +20,9 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
     /// docs/mirror-in-10-minutes.md (init with --resolve, sync, verify, diff, sidecars), docs/air-gapped-restore.md
     /// (full and incremental export, import on the offline side, serve, cargo's configuration) and
     /// docs/periodic-delta-sync.md (the dated export): cargo with nothing but the documented configuration then builds
-    /// a project against the offline side. Left out: air-gapped-restore.md's `gpg --quick-gen-key` (it asks for a
-    /// passphrase; the key is made with gpg in batch mode instead) and the curl calls of the admin API.
+    /// a project against the offline side. The signing key comes from air-gapped-restore.md's gpg block in a throwaway
+    /// GNUPGHOME whose gpg.conf answers gpg's passphrase prompt with an empty passphrase, as an operator pressing Enter
+    /// would. Left out: the curl calls of the admin API.
     /// </summary>
     [Fact]
     public async Task The_mirror_and_air_gap_howtos_run_as_written_and_cargo_builds_from_the_offline_side()
@@ -36,7 +36,8 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
         await Cargo.PublishOkAsync(b, verify: false);
 
         var work = TempDirs.Create("howto-mirror");
-        using var gpg = new Gpg();
+        var gnupg = Directory.CreateDirectory(Path.Combine(work, "gnupg")).FullName;
+        var withGpg = new Dictionary<string, string?>(installed.Environment) { ["GNUPGHOME"] = gnupg };
         try
         {
             // /srv on the connected machine, /srv on the offline one, the USB stick, /etc/ghostcrate.
@@ -44,13 +45,13 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             var offline = Directory.CreateDirectory(Path.Combine(work, "offline")).FullName;
             var usb = Directory.CreateDirectory(Path.Combine(work, "usb")).FullName;
             var etc = Directory.CreateDirectory(Path.Combine(work, "etc")).FullName;
-            // The key files air-gapped-restore.md's gpg block leaves in the working directory.
-            File.Copy(gpg.SecretKeyFile, Path.Combine(work, "mirror-secret.asc"));
-            File.Copy(gpg.PublicKeyFile, Path.Combine(work, "mirror-public.asc"));
-            File.Copy(gpg.SecretKeyFile, Path.Combine(etc, "mirror-secret.asc"));
+            File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await File.WriteAllTextAsync(Path.Combine(gnupg, "gpg.conf"), "batch\npinentry-mode loopback\npassphrase-fd 0\n", Cancel);
+            var airGap = DocBlocks.Load("docs/air-gapped-restore.md");
+            await RunAsync(work, command => command, withGpg, airGap.Block("gpg --quick-gen-key"));
+            File.Copy(Path.Combine(work, "mirror-secret.asc"), Path.Combine(etc, "mirror-secret.asc"));
 
             var tenMinutes = DocBlocks.Load("docs/mirror-in-10-minutes.md");
-            var airGap = DocBlocks.Load("docs/air-gapped-restore.md");
             var periodic = DocBlocks.Load("docs/periodic-delta-sync.md");
             var metricsPort = GhostCrateServer.FreePort();
             // crates.io's sparse index is this class's GhostCrate; serde_json and clap are the crate published above
@@ -107,6 +108,8 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
         }
         finally
         {
+            // gpg-agent started for this GNUPGHOME: ask it to go before its folder does.
+            await ProcessRunner.RunAsync("gpgconf", ["--kill", "gpg-agent"], work, withGpg, cancellationToken: CancellationToken.None);
             TempDirs.Delete(work);
         }
     }
@@ -176,21 +179,24 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
     }
 
     /// <summary>The documented commands (blocks or single commands) in one bash script that stops at the first failure.</summary>
-    private async Task<ProcessResult> RunAsync(string workingDirectory, Func<string, string> local, params string[] blocks)
+    private Task<ProcessResult> RunAsync(string workingDirectory, Func<string, string> local, params string[] blocks) =>
+        RunAsync(workingDirectory, local, installed.Environment, blocks);
+
+    private async Task<ProcessResult> RunAsync(string workingDirectory, Func<string, string> local, IReadOnlyDictionary<string, string?> environment, params string[] blocks)
     {
         var script = new StringBuilder("set -euo pipefail\n");
         foreach (var block in blocks)
         {
             foreach (var command in DocBlocks.Commands(block)) script.AppendLine(local(command));
         }
-        var result = await RunCommandAsync(workingDirectory, script.ToString());
+        var result = await RunCommandAsync(workingDirectory, script.ToString(), environment);
         Assert.True(result.Succeeded, result.Describe());
         return result;
     }
 
     /// <summary>bash -x, so a failure's output shows which documented command stopped the script.</summary>
-    private async Task<ProcessResult> RunCommandAsync(string workingDirectory, string script) =>
-        await ProcessRunner.RunAsync("bash", ["-xc", script], workingDirectory, installed.Environment, timeout: TimeSpan.FromMinutes(10), cancellationToken: Cancel);
+    private async Task<ProcessResult> RunCommandAsync(string workingDirectory, string script, IReadOnlyDictionary<string, string?>? environment = null) =>
+        await ProcessRunner.RunAsync("bash", ["-xc", script], workingDirectory, environment ?? installed.Environment, timeout: TimeSpan.FromMinutes(10), cancellationToken: Cancel);
 
     /// <summary>A git repository at <paramref name="destination"/> whose one commit holds the RustSec files.</summary>
     private static async Task MakeGitRepositoryAsync(string database, string destination)
