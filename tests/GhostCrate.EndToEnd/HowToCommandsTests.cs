@@ -7,7 +7,7 @@ namespace GhostCrate.EndToEnd;
 /// The HOWTOs of docs/ run as written with the `ghostcrate` that scripts/install.sh installed, found on PATH: each
 /// command is taken from the document's own code block (<see cref="DocBlocks"/>), so a doc change that breaks a command
 /// fails here. Only hosts, ports and paths are replaced with local ones, and the upstreams are local: the class's
-/// GhostCrate plays crates.io for the mirror, a git repository holding the RustSec data plays GitHub. Commands that
+/// GhostCrate plays crates.io for the mirror and the proxy, a git repository holding the RustSec data plays GitHub. Commands that
 /// cannot run offline or unattended are named where they are left out. docs/backup-and-restore.md runs in
 /// <see cref="InstallTests"/>.
 /// </summary>
@@ -110,6 +110,73 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
         {
             // gpg-agent started for this GNUPGHOME: ask it to go before its folder does.
             await ProcessRunner.RunAsync("gpgconf", ["--kill", "gpg-agent"], work, withGpg, cancellationToken: CancellationToken.None);
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>
+    /// docs/proxy.md: the documented `env ... ghostcrate serve`, warming by crate names and by a lock file with the same
+    /// configuration, and cargo with the documented source replacement building through the proxy. crates.io is this
+    /// class's GhostCrate (holding serde and tokio), configured with the upstream settings the document shows for any
+    /// upstream (IndexUrl, ApiUrl). Left out: the warm line of the `internal-mirror` upstream and the curl call.
+    /// </summary>
+    [Fact]
+    public async Task The_proxy_howto_runs_as_written_and_cargo_builds_through_the_proxy()
+    {
+        _ = installed.Install;
+        await Cargo.PublishOkAsync(await Cargo.NewLibAsync("serde", "1.0.0", files: Lib("1")), verify: false);
+        await Cargo.PublishOkAsync(await Cargo.NewLibAsync("tokio", "1.40.0", files: Lib("140")), verify: false);
+        var proxy = DocBlocks.Load("docs/proxy.md");
+        var work = TempDirs.Create("howto-proxy");
+        try
+        {
+            var cratesIo = new Dictionary<string, string?>(installed.Environment)
+            {
+                ["GHOSTCRATE_Proxy__Upstreams__crates-io__IndexUrl"] = $"{Server.BaseUrl}index/",
+                ["GHOSTCRATE_Proxy__Upstreams__crates-io__ApiUrl"] = Server.BaseUrl.AbsoluteUri.TrimEnd('/'),
+                // Loopback must never go through a proxy a developer or CI machine may have configured.
+                ["NO_PROXY"] = "127.0.0.1,localhost",
+                ["no_proxy"] = "127.0.0.1,localhost",
+            };
+            await using var served = await BackgroundCommand.StartAsync(proxy.Command("env GHOSTCRATE_Proxy__Enabled=true"), work, cratesIo, Cancel);
+
+            // "Same configuration as `serve`": the variables the serve line set, for the warm commands.
+            var sameAsServe = new Dictionary<string, string?>(cratesIo)
+            {
+                ["GHOSTCRATE_Proxy__Enabled"] = "true",
+                ["GHOSTCRATE_Proxy__Upstreams__crates-io__Ttl"] = "00:05:00",
+            };
+            Directory.CreateDirectory(Path.Combine(work, "path", "to"));
+            await File.WriteAllTextAsync(Path.Combine(work, "path", "to", "Cargo.lock"), """
+                version = 4
+
+                [[package]]
+                name = "app"
+                version = "0.1.0"
+                dependencies = ["serde"]
+
+                [[package]]
+                name = "serde"
+                version = "1.0.0"
+                source = "registry+https://github.com/rust-lang/crates.io-index"
+                """, Cancel);
+            var warm = proxy.Block("# On the server");
+            var warmed = await RunAsync(work, command => command, sameAsServe,
+                proxy.Line(warm, "ghostcrate proxy warm serde tokio@1.40.0"),
+                proxy.Line(warm, "ghostcrate proxy warm --lock path/to/Cargo.lock"));
+            Assert.Contains("Fetched", warmed.StdOut);
+
+            var consumer = NewSandbox(token: null);
+            var cargoConfig = DocBlocks.Load("docs/proxy.md", "toml").Block("[source.crates-io]");
+            await File.WriteAllTextAsync(Path.Combine(consumer.CargoHome, "config.toml"),
+                cargoConfig.Replace("https://crates.example.com", $"http://127.0.0.1:{served.Port}", StringComparison.Ordinal), Cancel);
+            var app = await consumer.NewLibAsync($"howto-proxy-app-{Ids.New()}", dependencies: "serde = \"1\"\ntokio = \"1.40\"",
+                files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn answer() -> u32 { serde::v() + tokio::v() }\n" });
+            await consumer.RunOkAsync(app.Directory, ["build"]);
+            Assert.Equal("1.40.0", CargoSandbox.LockedVersion(app, "tokio"));
+        }
+        finally
+        {
             TempDirs.Delete(work);
         }
     }
