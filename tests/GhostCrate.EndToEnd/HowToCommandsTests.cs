@@ -7,9 +7,9 @@ namespace GhostCrate.EndToEnd;
 /// The HOWTOs of docs/ run as written with the `ghostcrate` that scripts/install.sh installed, found on PATH: each
 /// command is taken from the document's own code block (<see cref="DocBlocks"/>), so a doc change that breaks a command
 /// fails here. Only hosts, ports and paths are replaced with local ones, and the upstreams are local: the class's
-/// GhostCrate plays crates.io for the mirror and the proxy, a git repository holding the RustSec data plays GitHub. Commands that
-/// cannot run offline or unattended are named where they are left out. docs/backup-and-restore.md runs in
-/// <see cref="InstallTests"/>.
+/// GhostCrate plays crates.io for the mirror and the proxy, a git repository holding the RustSec data plays GitHub.
+/// Commands that cannot run offline or unattended are named where they are left out. docs/backup-and-restore.md runs
+/// in <see cref="InstallTests"/>.
 /// </summary>
 [Collection(InstalledGhostCrate.Collection)]
 public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrate installed) : EndToEndTest(fixture), IClassFixture<ServerFixture>
@@ -45,7 +45,7 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             var offline = Directory.CreateDirectory(Path.Combine(work, "offline")).FullName;
             var usb = Directory.CreateDirectory(Path.Combine(work, "usb")).FullName;
             var etc = Directory.CreateDirectory(Path.Combine(work, "etc")).FullName;
-            File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             await File.WriteAllTextAsync(Path.Combine(gnupg, "gpg.conf"), "batch\npinentry-mode loopback\npassphrase-fd 0\n", Cancel);
             var airGap = DocBlocks.Load("docs/air-gapped-restore.md");
             await RunAsync(work, command => command, withGpg, airGap.Block("gpg --quick-gen-key"));
