@@ -195,7 +195,8 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
         try
         {
             // GitHub's advisory-db: a local git repository holding the same files.
-            var upstream = Path.Combine(work, "rustsec-upstream");
+            // Named like GitHub's, so that `git clone` makes the advisory-db folder the next command reads.
+            var upstream = Path.Combine(work, "github", "advisory-db.git");
             await MakeGitRepositoryAsync(RustSecDatabase.Location(), upstream);
             var security = DocBlocks.Load("docs/security.md");
             string Here(string command) => FutureDates(command)
