@@ -147,19 +147,7 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
                 ["GHOSTCRATE_Proxy__Upstreams__crates-io__Ttl"] = "00:05:00",
             };
             Directory.CreateDirectory(Path.Combine(work, "path", "to"));
-            await File.WriteAllTextAsync(Path.Combine(work, "path", "to", "Cargo.lock"), """
-                version = 4
-
-                [[package]]
-                name = "app"
-                version = "0.1.0"
-                dependencies = ["serde"]
-
-                [[package]]
-                name = "serde"
-                version = "1.0.0"
-                source = "registry+https://github.com/rust-lang/crates.io-index"
-                """, Cancel);
+            await WriteLockFileAsync(Path.Combine(work, "path", "to", "Cargo.lock"), "serde", "1.0.0");
             var warm = proxy.Block("# On the server");
             var warmed = await RunAsync(work, command => command, sameAsServe,
                 proxy.Line(warm, "ghostcrate proxy warm serde tokio@1.40.0"),
@@ -209,19 +197,7 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             Assert.Matches(@"(\d+) advisories read: 0 added, 0 updated, 0 removed, \1 unchanged", again.StdOut);
 
             // A project locked to smallvec 1.6.0, which RUSTSEC-2021-0003 affects (1.6.1 is patched).
-            await File.WriteAllTextAsync(Path.Combine(work, "Cargo.lock"), """
-                version = 4
-
-                [[package]]
-                name = "app"
-                version = "0.1.0"
-                dependencies = ["smallvec"]
-
-                [[package]]
-                name = "smallvec"
-                version = "1.6.0"
-                source = "registry+https://github.com/rust-lang/crates.io-index"
-                """, Cancel);
+            await WriteLockFileAsync(Path.Combine(work, "Cargo.lock"), "smallvec", "1.6.0");
             var audit = await RunCommandAsync(work, Here(security.Command("ghostcrate audit Cargo.lock")));
             Assert.True(audit.ExitCode == 1, $"an affected lock file must exit 1:\n{audit.Describe()}");
             Assert.Contains("RUSTSEC-2021-0003", audit.StdOut);
@@ -265,6 +241,21 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
     /// <summary>bash -x, so a failure's output shows which documented command stopped the script.</summary>
     private async Task<ProcessResult> RunCommandAsync(string workingDirectory, string script, IReadOnlyDictionary<string, string?>? environment = null) =>
         await ProcessRunner.RunAsync("bash", ["-xc", script], workingDirectory, environment ?? installed.Environment, timeout: TimeSpan.FromMinutes(10), cancellationToken: Cancel);
+
+    /// <summary>A Cargo.lock of a project `app` whose one dependency is <paramref name="crate"/> from crates.io.</summary>
+    private static Task WriteLockFileAsync(string path, string crate, string version) => File.WriteAllTextAsync(path, $$"""
+        version = 4
+
+        [[package]]
+        name = "app"
+        version = "0.1.0"
+        dependencies = ["{{crate}}"]
+
+        [[package]]
+        name = "{{crate}}"
+        version = "{{version}}"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        """, Cancel);
 
     /// <summary>A git repository at <paramref name="destination"/> whose one commit holds the RustSec files.</summary>
     private static async Task MakeGitRepositoryAsync(string database, string destination)
