@@ -6,7 +6,9 @@
 #
 # Each archive holds one folder ghostcrate-VERSION-RID/ with the self-contained program (scripts/publish.sh), README.md
 # and LICENSE-like files of the repository when present. dist/SHA256SUMS lists every archive (`sha256sum -c SHA256SUMS`
-# checks them). Archives are reproducible for a commit: sorted entries, numeric owner 0, the commit's time as mtime.
+# checks them). Archives are reproducible for a commit: the same bytes from any clone of it, whatever its folder, umask
+# or time zone (sorted entries, numeric owner 0, modes 755/644, the commit's time as mtime, zip times in UTC);
+# tests/GhostCrate.EndToEnd/ReproducibleReleaseArchiveTests.cs builds one twice to show it.
 # win-x64 is for air-gapped Windows machines that run `ghostcrate mirror ...` (serve works there too).
 set -euo pipefail
 
@@ -17,7 +19,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="${2:?--out needs a directory}"; shift 2 ;;
     --rid) rids+=("${2:?--rid needs a runtime identifier}"); shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "release.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,11 +37,13 @@ for rid in "${rids[@]}"; do
   echo "==> $name"
   bash "$repo_root/scripts/publish.sh" "$rid" "$work/$name"
   cp "$repo_root/README.md" "$work/$name/"
+  # The umask decided the modes the files were written with; archives record modes, so they are set here.
+  chmod -R u=rwX,go=rX "$work/$name"
   find "$work/$name" -exec touch -h -d "@$mtime" {} +
   case "$rid" in
     win-*)
       rm -f "$out/$name.zip"
-      (cd "$work" && find "$name" -print | LC_ALL=C sort | zip -X -q "$out/$name.zip" -@)
+      (cd "$work" && find "$name" -print | LC_ALL=C sort | TZ=UTC zip -X -q "$out/$name.zip" -@)
       ;;
     *)
       tar -C "$work" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$mtime" -cf - "$name" | gzip -n -9 > "$out/$name.tar.gz"
@@ -47,6 +51,7 @@ for rid in "${rids[@]}"; do
   esac
 done
 
-(cd "$out" && sha256sum ghostcrate-"$version"-*.tar.gz ghostcrate-"$version"-*.zip 2>/dev/null | LC_ALL=C sort -k2 > SHA256SUMS)
+# Only the archives that exist: a glob that matches nothing (no win-x64 asked for) would make sha256sum fail.
+(cd "$out" && shopt -s nullglob && sha256sum ghostcrate-"$version"-*.tar.gz ghostcrate-"$version"-*.zip | LC_ALL=C sort -k2 > SHA256SUMS)
 echo "==> $out"
 (cd "$out" && ls -l ghostcrate-"$version"-* && cat SHA256SUMS)

@@ -21,21 +21,9 @@ public sealed class AdvisoryPolicyTests(AdvisoryPolicyTests.Fixture fixture) : P
         }
     }
 
-    /// <summary>The shared RustSec checkout (or GHOSTCRATE_RUSTSEC_DB), else the copy vendored for the Core tests.</summary>
-    private static string AdvisoryDatabase()
-    {
-        if (Environment.GetEnvironmentVariable("GHOSTCRATE_RUSTSEC_DB") is { Length: > 0 } env && Directory.Exists(env)) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "rustsec-advisory-db");
-            if (Directory.Exists(Path.Combine(candidate, "crates"))) return candidate;
-        }
-        return Path.Combine(RepositoryRoot.Path, "tests", "GhostCrate.Core.Tests", "Fixtures", "rustsec-advisory-db.tar.gz");
-    }
-
     private async Task SyncAdvisoriesAsync()
     {
-        var sync = await Proxy.RunCliAsync(["advisories", "sync", "--from", AdvisoryDatabase(), "--data-dir", Proxy.DataDir], cancellationToken: Cancel);
+        var sync = await Proxy.RunCliAsync(["advisories", "sync", "--from", RustSecDatabase.Location(), "--data-dir", Proxy.DataDir], cancellationToken: Cancel);
         Assert.True(sync.Succeeded, sync.Describe());
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -9,39 +8,36 @@ namespace GhostCrate.EndToEnd;
 /// <summary>
 /// How a new user gets the `ghostcrate` executable: scripts/install.sh builds and installs it into a prefix, and the
 /// README's commands then work from any directory, keeping their data in ./data of that directory (the installed
-/// program and `dotnet run` alike). The HOWTO commands of docs/ that need no network then run as written, taken from
-/// the documents' own code blocks (only /srv/... paths and ports are replaced).
+/// program and `dotnet run` alike), and docs/backup-and-restore.md runs as written, taken from the document's own code
+/// blocks (only /srv/... paths and ports are replaced). The other HOWTOs: <see cref="HowToCommandsTests"/>.
 /// </summary>
-public sealed class InstallTests
+[Collection(InstalledGhostCrate.Collection)]
+public sealed class InstallTests(InstalledGhostCrate installed)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task The_install_script_puts_ghostcrate_on_the_path_and_data_stays_in_the_working_directory()
     {
-        // Building and installing is independent of the storage backends: one lane proves it.
-        if (Lane.Current.Kind != BackendKind.Sqlite) Assert.Skip("the install script is independent of the storage backends; it runs in the sqlite lane");
+        var install = installed.Install;
         var root = RepositoryRoot.Path;
-        var work = TempDirs.Create("install");
+        var work = TempDirs.Create("install-run");
         try
         {
-            var prefix = Path.Combine(work, "prefix");
-            // Generous: publish.sh waits for any other publish of this checkout (ReleaseArchiveTests runs beside this
-            // test) before its own ReadyToRun compile.
-            var install = await ProcessRunner.RunAsync("bash", [Path.Combine(root, "scripts", "install.sh"), "--prefix", prefix], work,
-                timeout: TimeSpan.FromMinutes(40), cancellationToken: Cancel);
-            Assert.True(install.Succeeded, install.Describe());
-
-            var commit = (await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], root, cancellationToken: Cancel)).StdOut.Trim();
             var elsewhere = Path.Combine(work, "elsewhere");
             Directory.CreateDirectory(elsewhere);
-            var path = new Dictionary<string, string?> { ["PATH"] = $"{Path.Combine(prefix, "bin")}:{Environment.GetEnvironmentVariable("PATH")}" };
+            var path = installed.Environment;
 
-            // `ghostcrate` is found through PATH from a directory that has nothing to do with the checkout.
+            // `ghostcrate` is found through PATH from a directory that has nothing to do with the checkout, and names the
+            // commit the build started from (the commit is read from git under publish.sh's lock, so a commit made in the
+            // checkout while the tests run can move HEAD past it: compared with what publish.sh announced).
             var version = await ProcessRunner.RunAsync("ghostcrate", ["--version"], elsewhere, path, cancellationToken: Cancel);
             Assert.True(version.Succeeded, version.Describe());
             Assert.Matches(@"^ghostcrate \d+\.\d+\.\d+\S* \(commit [0-9a-f]{12}\)$", version.StdOut.Trim());
-            Assert.Contains($"(commit {commit[..12]})", version.StdOut);
+            Assert.Contains($"(commit {installed.AnnouncedCommit[..12]})", version.StdOut);
+            Assert.Contains($"(commit {installed.AnnouncedCommit[..12]})", install.StdOut);
+            var ancestor = await ProcessRunner.RunAsync("git", ["merge-base", "--is-ancestor", installed.AnnouncedCommit, "HEAD"], root, cancellationToken: Cancel);
+            Assert.True(ancestor.Succeeded, $"the stamped commit {installed.AnnouncedCommit} is not HEAD or one of its ancestors\n{ancestor.Describe()}");
 
             // The README's admin commands, as written, against ./data of the directory they run in.
             var user = await ProcessRunner.RunAsync("ghostcrate", ["admin", "user", "add", "alice"], elsewhere, path, cancellationToken: Cancel);
@@ -122,66 +118,5 @@ public sealed class InstallTests
         Assert.Contains("--urls http://127.0.0.1:8001", drillServe);
         var drillPort = GhostCrateServer.FreePort();
         await using (await BackgroundCommand.StartAsync(Here(drillServe).Replace(":8001", $":{drillPort}", StringComparison.Ordinal), work, path, Cancel, drillPort)) { }
-    }
-
-    /// <summary>A documented long-running command (`ghostcrate serve ...`) run by bash until /health/ready answers 200.</summary>
-    private sealed class BackgroundCommand : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        private BackgroundCommand(Process process, int port)
-        {
-            _process = process;
-            Port = port;
-        }
-
-        public int Port { get; }
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        public static async Task<BackgroundCommand> StartAsync(string commandLine, string workingDirectory, IReadOnlyDictionary<string, string?> environment,
-            CancellationToken cancellationToken, int? port = null)
-        {
-            var psi = new ProcessStartInfo("bash") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add(commandLine);
-            var env = new Dictionary<string, string?>(environment);
-            // Without a port in the command line, `ghostcrate serve` listens on 127.0.0.1:8000, which another program
-            // may hold on a shared machine: GHOSTCRATE_Urls (below the command line's flags) moves it to a free one.
-            if (port is null)
-            {
-                port = GhostCrateServer.FreePort();
-                env["GHOSTCRATE_Urls"] = $"http://127.0.0.1:{port}";
-            }
-            ProcessRunner.ApplyEnvironment(psi, env);
-            var command = new BackgroundCommand(Process.Start(psi)!, port.Value);
-            command._process.OutputDataReceived += (_, e) => command.Append(e.Data);
-            command._process.ErrorDataReceived += (_, e) => command.Append(e.Data);
-            command._process.BeginOutputReadLine();
-            command._process.BeginErrorReadLine();
-
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-            if (await ReadinessPoll.WaitAsync(http, "health/ready", () => command._process.HasExited, GhostCrateServer.StartTimeout, cancellationToken)) return command;
-            Assert.False(command._process.HasExited, $"`{commandLine}` exited:\n{command.Output}");
-            await command.DisposeAsync();
-            throw new Xunit.Sdk.XunitException($"`{commandLine}` did not become ready within {GhostCrateServer.StartTimeout}:\n{command.Output}");
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            ProcessRunner.KillTree(_process);
-            await _process.WaitForExitAsync(CancellationToken.None);
-            _process.Dispose();
-        }
     }
 }

@@ -8,7 +8,8 @@ namespace GhostCrate.EndToEnd;
 /// <summary>
 /// scripts/release.sh builds the archives for the runtimes this machine cannot run (linux-arm64 as .tar.gz, win-x64 as
 /// .zip for the air-gapped Windows users of `ghostcrate mirror`) with a SHA256SUMS file that `sha256sum -c` accepts.
-/// The linux-x64 program itself (the same scripts/publish.sh) is run by <see cref="InstallTests"/>.
+/// The linux-x64 program itself (the same scripts/publish.sh) is run by <see cref="InstallTests"/>, and its archive is
+/// built twice from two clones by <see cref="ReproducibleReleaseArchiveTests"/>.
 /// GHOSTCRATE_TEST_RELEASE_DIST names a folder that `bash scripts/release.sh --rid linux-arm64 --rid win-x64 --out DIR`
 /// already wrote for this commit, to check it without building again (each runtime is minutes of ReadyToRun compiling).
 /// </summary>

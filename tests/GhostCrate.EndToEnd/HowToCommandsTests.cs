@@ -1,0 +1,280 @@
+using System.Text;
+using GhostCrate.EndToEnd.Infrastructure;
+
+namespace GhostCrate.EndToEnd;
+
+/// <summary>
+/// The HOWTOs of docs/ run as written with the `ghostcrate` that scripts/install.sh installed, found on PATH: each
+/// command is taken from the document's own code block (<see cref="DocBlocks"/>), so a doc change that breaks a command
+/// fails here. Only hosts, ports and paths are replaced with local ones, and the upstreams are local: the class's
+/// GhostCrate plays crates.io for the mirror and the proxy, a git repository holding the RustSec data plays GitHub.
+/// Commands that cannot run offline or unattended are named where they are left out. docs/backup-and-restore.md runs
+/// in <see cref="InstallTests"/>.
+/// </summary>
+[Collection(InstalledGhostCrate.Collection)]
+public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrate installed) : EndToEndTest(fixture), IClassFixture<ServerFixture>
+{
+    private static Dictionary<string, string> Lib(string body) => new() { ["src/lib.rs"] = $"pub fn v() -> u32 {{ {body} }}\n" };
+
+    /// <summary>
+    /// docs/mirror-in-10-minutes.md (init with --resolve, sync, verify, diff, sidecars), docs/air-gapped-restore.md
+    /// (full and incremental export, import on the offline side, serve, cargo's configuration) and
+    /// docs/periodic-delta-sync.md (the dated export): cargo with nothing but the documented configuration then builds
+    /// a project against the offline side. The signing key comes from air-gapped-restore.md's gpg block in a throwaway
+    /// GNUPGHOME whose gpg.conf answers gpg's passphrase prompt with an empty passphrase, as an operator pressing Enter
+    /// would. Left out: the curl calls of the admin API.
+    /// </summary>
+    [Fact]
+    public async Task The_mirror_and_air_gap_howtos_run_as_written_and_cargo_builds_from_the_offline_side()
+    {
+        _ = installed.Install;
+        var id = Ids.New();
+        var a = await Cargo.NewLibAsync($"howto-a-{id}", files: Lib("40"));
+        await Cargo.PublishOkAsync(a, verify: false);
+        var b = await Cargo.NewLibAsync($"howto-b-{id}", dependencies: $"{a.Name} = {{ version = \"0.1\", registry = \"ghostcrate\" }}",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn b() -> u32 {{ {a.RustName}::v() + 2 }}\n" });
+        await Cargo.PublishOkAsync(b, verify: false);
+
+        var work = TempDirs.Create("howto-mirror");
+        var gnupg = Directory.CreateDirectory(Path.Combine(work, "gnupg")).FullName;
+        var withGpg = new Dictionary<string, string?>(installed.Environment) { ["GNUPGHOME"] = gnupg };
+        try
+        {
+            // /srv on the connected machine, /srv on the offline one, the USB stick, /etc/ghostcrate.
+            var connected = Directory.CreateDirectory(Path.Combine(work, "connected")).FullName;
+            var offline = Directory.CreateDirectory(Path.Combine(work, "offline")).FullName;
+            var usb = Directory.CreateDirectory(Path.Combine(work, "usb")).FullName;
+            var etc = Directory.CreateDirectory(Path.Combine(work, "etc")).FullName;
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await File.WriteAllTextAsync(Path.Combine(gnupg, "gpg.conf"), "batch\npinentry-mode loopback\npassphrase-fd 0\n", Cancel);
+            var airGap = DocBlocks.Load("docs/air-gapped-restore.md");
+            await RunAsync(work, command => command, withGpg, airGap.Block("gpg --quick-gen-key"));
+            File.Copy(Path.Combine(work, "mirror-secret.asc"), Path.Combine(etc, "mirror-secret.asc"));
+
+            var tenMinutes = DocBlocks.Load("docs/mirror-in-10-minutes.md");
+            var periodic = DocBlocks.Load("docs/periodic-delta-sync.md");
+            var metricsPort = GhostCrateServer.FreePort();
+            // crates.io's sparse index is this class's GhostCrate; serde_json and clap are the crate published above
+            // (--resolve brings the one it depends on).
+            string Connected(string command) => command
+                .Replace("/srv/", connected + "/", StringComparison.Ordinal)
+                .Replace("sparse+https://index.crates.io/", Server.CargoIndexUrl, StringComparison.Ordinal)
+                .Replace("--crates serde_json,clap", $"--crates {b.Name}", StringComparison.Ordinal)
+                .Replace("/media/usb", usb, StringComparison.Ordinal)
+                .Replace("/etc/ghostcrate", etc, StringComparison.Ordinal)
+                .Replace("127.0.0.1:9184", $"127.0.0.1:{metricsPort}", StringComparison.Ordinal);
+
+            var syncBlock = tenMinutes.Block("ghostcrate mirror sync /srv/mirror ");
+            await RunAsync(work, Connected,
+                tenMinutes.Command("ghostcrate mirror init /srv/mirror --upstream sparse+https://index.crates.io/ --crates serde_json,clap --resolve"),
+                syncBlock,
+                tenMinutes.Block("ghostcrate mirror verify /srv/mirror"));
+            Assert.True(File.Exists(Path.Combine(connected, "mirror", "crates", a.Name, $"{a.Name}-0.1.0.crate")), "--resolve did not bring the dependency");
+
+            var exports = airGap.Block("ghostcrate mirror export /srv/mirror --out full.tar");
+            await RunAsync(work, Connected, airGap.Line(exports, "ghostcrate mirror export /srv/mirror --out full.tar"));
+            // A new version upstream, synced with the documented command, travels in the increment.
+            var a2 = await Cargo.NewLibAsync($"howto-a-{id}", version: "0.1.1", files: Lib("40"));
+            await Cargo.PublishOkAsync(a2, verify: false);
+            await RunAsync(work, Connected,
+                DocBlocks.Commands(syncBlock)[0],
+                airGap.Line(exports, "ghostcrate mirror export /srv/mirror --out delta-2.tar"),
+                periodic.Command("ghostcrate mirror export /srv/mirror --out /media/usb/mirror-$(date +%F).tar"));
+            Assert.Single(Directory.GetFiles(usb, "mirror-*.tar"));
+
+            // The offline side: the USB stick holds what the connected side wrote in its working directory.
+            var port = GhostCrateServer.FreePort();
+            string Offline(string command) => command
+                .Replace("/srv/", offline + "/", StringComparison.Ordinal)
+                .Replace("/media/usb", work, StringComparison.Ordinal)
+                .Replace("http://0.0.0.0:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal)
+                .Replace("http://mirror-host:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
+            var import = airGap.Block("ghostcrate mirror import /media/usb/full.tar");
+            var imported = await RunAsync(work, Offline,
+                airGap.Line(import, "ghostcrate mirror import /media/usb/full.tar"),
+                airGap.Line(import, "ghostcrate mirror import /media/usb/delta-2.tar"),
+                DocBlocks.Commands(tenMinutes.Block("ghostcrate mirror verify /srv/mirror"))[0]);
+            Assert.Contains("Imported mark 2 (after mark 1)", imported.StdOut);
+
+            await using var served = await BackgroundCommand.StartAsync(Offline(airGap.Line(import, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
+                work, installed.Environment, Cancel, port);
+            var consumer = NewSandbox(token: null);
+            var cargoConfig = DocBlocks.Load("docs/air-gapped-restore.md", "toml").Block("# $CARGO_HOME/config.toml");
+            await File.WriteAllTextAsync(Path.Combine(consumer.CargoHome, "config.toml"), Offline(cargoConfig), Cancel);
+            var app = await consumer.NewLibAsync($"howto-app-{id}", dependencies: $"{b.Name} = \"0.1\"",
+                files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn answer() -> u32 {{ {b.RustName}::b() }}\n" });
+            await consumer.RunOkAsync(app.Directory, ["build"]);
+            Assert.Equal("0.1.1", CargoSandbox.LockedVersion(app, a.Name));
+        }
+        finally
+        {
+            // gpg-agent started for this GNUPGHOME: ask it to go before its folder does.
+            await ProcessRunner.RunAsync("gpgconf", ["--kill", "gpg-agent"], work, withGpg, cancellationToken: CancellationToken.None);
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>
+    /// docs/proxy.md: the documented `env ... ghostcrate serve`, warming by crate names and by a lock file with the same
+    /// configuration, and cargo with the documented source replacement building through the proxy. crates.io is this
+    /// class's GhostCrate (holding serde and tokio), configured with the upstream settings the document shows for any
+    /// upstream (IndexUrl, ApiUrl). Left out: the warm line of the `internal-mirror` upstream and the curl call.
+    /// </summary>
+    [Fact]
+    public async Task The_proxy_howto_runs_as_written_and_cargo_builds_through_the_proxy()
+    {
+        _ = installed.Install;
+        await Cargo.PublishOkAsync(await Cargo.NewLibAsync("serde", "1.0.0", files: Lib("1")), verify: false);
+        await Cargo.PublishOkAsync(await Cargo.NewLibAsync("tokio", "1.40.0", files: Lib("140")), verify: false);
+        var proxy = DocBlocks.Load("docs/proxy.md");
+        var work = TempDirs.Create("howto-proxy");
+        try
+        {
+            var cratesIo = new Dictionary<string, string?>(installed.Environment)
+            {
+                ["GHOSTCRATE_Proxy__Upstreams__crates-io__IndexUrl"] = $"{Server.BaseUrl}index/",
+                ["GHOSTCRATE_Proxy__Upstreams__crates-io__ApiUrl"] = Server.BaseUrl.AbsoluteUri.TrimEnd('/'),
+                // Loopback must never go through a proxy a developer or CI machine may have configured.
+                ["NO_PROXY"] = "127.0.0.1,localhost",
+                ["no_proxy"] = "127.0.0.1,localhost",
+            };
+            await using var served = await BackgroundCommand.StartAsync(proxy.Command("env GHOSTCRATE_Proxy__Enabled=true"), work, cratesIo, Cancel);
+
+            // "Same configuration as `serve`": the variables the serve line set, for the warm commands.
+            var sameAsServe = new Dictionary<string, string?>(cratesIo)
+            {
+                ["GHOSTCRATE_Proxy__Enabled"] = "true",
+                ["GHOSTCRATE_Proxy__Upstreams__crates-io__Ttl"] = "00:05:00",
+            };
+            Directory.CreateDirectory(Path.Combine(work, "path", "to"));
+            await WriteLockFileAsync(Path.Combine(work, "path", "to", "Cargo.lock"), "serde", "1.0.0");
+            var warm = proxy.Block("# On the server");
+            var warmed = await RunAsync(work, command => command, sameAsServe,
+                proxy.Line(warm, "ghostcrate proxy warm serde tokio@1.40.0"),
+                proxy.Line(warm, "ghostcrate proxy warm --lock path/to/Cargo.lock"));
+            Assert.Contains("Fetched", warmed.StdOut);
+
+            var consumer = NewSandbox(token: null);
+            var cargoConfig = DocBlocks.Load("docs/proxy.md", "toml").Block("[source.crates-io]");
+            await File.WriteAllTextAsync(Path.Combine(consumer.CargoHome, "config.toml"),
+                cargoConfig.Replace("https://crates.example.com", $"http://127.0.0.1:{served.Port}", StringComparison.Ordinal), Cancel);
+            var app = await consumer.NewLibAsync($"howto-proxy-app-{Ids.New()}", dependencies: "serde = \"1\"\ntokio = \"1.40\"",
+                files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn answer() -> u32 { serde::v() + tokio::v() }\n" });
+            await consumer.RunOkAsync(app.Directory, ["build"]);
+            Assert.Equal("1.40.0", CargoSandbox.LockedVersion(app, "tokio"));
+        }
+        finally
+        {
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>
+    /// docs/security.md's advisory commands: clone the RustSec database and sync it, sync a tarball of it, audit a lock
+    /// file (exit 1 for an affected version), the lock file's SBOM, the allow-list and the quarantine exemptions, and the
+    /// advisory and audit routes of the server it documents. A documented date that has passed is moved to a later one
+    /// (the commands refuse dates in the past by design).
+    /// </summary>
+    [Fact]
+    public async Task The_advisory_howtos_run_as_written_against_the_rustsec_database()
+    {
+        _ = installed.Install;
+        var work = TempDirs.Create("howto-advisories");
+        try
+        {
+            // GitHub's advisory-db: a local git repository holding the same files.
+            // Named like GitHub's, so that `git clone` makes the advisory-db folder the next command reads.
+            var upstream = Path.Combine(work, "github", "advisory-db.git");
+            await MakeGitRepositoryAsync(RustSecDatabase.Location(), upstream);
+            var security = DocBlocks.Load("docs/security.md");
+            string Here(string command) => FutureDates(command)
+                .Replace("https://github.com/rustsec/advisory-db.git", upstream, StringComparison.Ordinal);
+
+            var first = await RunAsync(work, Here, security.Block("git clone https://github.com/rustsec/advisory-db.git"));
+            Assert.Matches(@"(\d+) advisories read: \1 added, 0 updated, 0 removed, 0 unchanged", first.StdOut);
+            // The tarball of the same database: the second sync changes nothing.
+            var again = await RunAsync(work, Here, security.Block("tar -czf advisory-db.tar.gz advisory-db"));
+            Assert.Matches(@"(\d+) advisories read: 0 added, 0 updated, 0 removed, \1 unchanged", again.StdOut);
+
+            // A project locked to smallvec 1.6.0, which RUSTSEC-2021-0003 affects (1.6.1 is patched).
+            await WriteLockFileAsync(Path.Combine(work, "Cargo.lock"), "smallvec", "1.6.0");
+            var audit = await RunCommandAsync(work, Here(security.Command("ghostcrate audit Cargo.lock")));
+            Assert.True(audit.ExitCode == 1, $"an affected lock file must exit 1:\n{audit.Describe()}");
+            Assert.Contains("RUSTSEC-2021-0003", audit.StdOut);
+
+            await RunAsync(work, Here,
+                security.Block("ghostcrate sbom Cargo.lock"),
+                security.Block("ghostcrate advisories allow RUSTSEC-2021-0003"),
+                security.Block("ghostcrate proxy quarantine exempt serde"));
+            Assert.Contains("smallvec", await File.ReadAllTextAsync(Path.Combine(work, "sbom.cdx.json"), Cancel));
+            Assert.Contains("SPDX-2.3", await File.ReadAllTextAsync(Path.Combine(work, "sbom.spdx.json"), Cancel));
+
+            await using var served = await BackgroundCommand.StartAsync(
+                Here(security.Command("GHOSTCRATE_Policy__BlockSeverity=High ghostcrate serve --data-dir ./data")), work, installed.Environment, Cancel);
+            // The documented curl calls, against that server (the port it was moved to).
+            var routes = await RunAsync(work, command => Here(command).Replace("127.0.0.1:8000", $"127.0.0.1:{served.Port}", StringComparison.Ordinal),
+                security.Block("curl -s 'http://127.0.0.1:8000/api/v1/advisories?crate=smallvec'"));
+            Assert.Contains("RUSTSEC-2021-0003", routes.StdOut);
+        }
+        finally
+        {
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>The documented commands (blocks or single commands) in one bash script that stops at the first failure.</summary>
+    private Task<ProcessResult> RunAsync(string workingDirectory, Func<string, string> local, params string[] blocks) =>
+        RunAsync(workingDirectory, local, installed.Environment, blocks);
+
+    private async Task<ProcessResult> RunAsync(string workingDirectory, Func<string, string> local, IReadOnlyDictionary<string, string?> environment, params string[] blocks)
+    {
+        var script = new StringBuilder("set -euo pipefail\n");
+        foreach (var block in blocks)
+        {
+            foreach (var command in DocBlocks.Commands(block)) script.AppendLine(local(command));
+        }
+        var result = await RunCommandAsync(workingDirectory, script.ToString(), environment);
+        Assert.True(result.Succeeded, result.Describe());
+        return result;
+    }
+
+    /// <summary>bash -x, so a failure's output shows which documented command stopped the script.</summary>
+    private async Task<ProcessResult> RunCommandAsync(string workingDirectory, string script, IReadOnlyDictionary<string, string?>? environment = null) =>
+        await ProcessRunner.RunAsync("bash", ["-xc", script], workingDirectory, environment ?? installed.Environment, timeout: TimeSpan.FromMinutes(10), cancellationToken: Cancel);
+
+    /// <summary>A Cargo.lock of a project `app` whose one dependency is <paramref name="crate"/> from crates.io.</summary>
+    private static Task WriteLockFileAsync(string path, string crate, string version) => File.WriteAllTextAsync(path, $$"""
+        version = 4
+
+        [[package]]
+        name = "app"
+        version = "0.1.0"
+        dependencies = ["{{crate}}"]
+
+        [[package]]
+        name = "{{crate}}"
+        version = "{{version}}"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        """, Cancel);
+
+    /// <summary>A git repository at <paramref name="destination"/> whose one commit holds the RustSec files.</summary>
+    private static async Task MakeGitRepositoryAsync(string database, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        // A folder is copied as it is; the vendored tarball holds one top folder (rustsec-advisory-db/) with crates/.
+        var copy = database.EndsWith(".tar.gz", StringComparison.Ordinal)
+            ? $"tar -xzf \"$0\" -C \"$1\" --strip-components=1"
+            : "cp -R \"$0\"/. \"$1\"/";
+        var make = await ProcessRunner.RunAsync("bash",
+            ["-c", $"{copy} && cd \"$1\" && git init --quiet && git add -A && git -c user.name=RustSec -c user.email=rustsec@example.invalid commit --quiet -m advisories", database, destination],
+            destination, cancellationToken: Cancel);
+        Assert.True(make.Succeeded, make.Describe());
+    }
+
+    /// <summary>--until YYYY-MM-DD of a documented command, moved 30 days ahead when the documented day is no longer ahead.</summary>
+    private static string FutureDates(string command) =>
+        System.Text.RegularExpressions.Regex.Replace(command, @"--until (\d{4}-\d{2}-\d{2})", m =>
+            DateOnly.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1))
+                ? m.Value
+                : $"--until {DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)):yyyy-MM-dd}");
+}
