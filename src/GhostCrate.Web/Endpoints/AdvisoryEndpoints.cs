@@ -80,6 +80,9 @@ public static class AdvisoryEndpoints
         return TypedResults.Ok(new CrateAdvisoriesResponse(crate, [.. list.Select(AdvisoryDto.Of)], affected));
     }
 
+    // Read past the limit before answering 413, so a client still sending the end of its body gets the answer.
+    private const int AuditDrainBytes = 1024 * 1024;
+
     private static async Task<Results<Ok<AuditResponse>, ProblemHttpResult>> AuditAsync(HttpContext context, AdvisoryService advisories)
     {
         var ct = context.RequestAborted;
@@ -87,6 +90,10 @@ public static class AdvisoryEndpoints
         if (denied is not null) return denied;
         if (context.Request.ContentLength > LockFileReader.MaxBytes)
             return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
+        // The server's default body limit (1 MiB, `ghostcrate serve`) is below a large workspace's lock file: this
+        // route's own bound applies, plus what is drained below.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = LockFileReader.MaxBytes + 1 + AuditDrainBytes;
         // Grows with what arrives, up to one byte past the limit: a chunked body without Content-Length is bounded
         // too, and a small lock file costs a small buffer.
         using var body = new MemoryStream();
@@ -99,7 +106,7 @@ public static class AdvisoryEndpoints
             // Read a little further before answering, so a client still sending a slightly larger body (or the end of
             // its chunked body) gets the 413 instead of a broken pipe; a much larger one is cut off.
             long drained = 0;
-            while (drained < 1024 * 1024 && (read = await context.Request.Body.ReadAsync(chunk, ct)) > 0) drained += read;
+            while (drained < AuditDrainBytes && (read = await context.Request.Body.ReadAsync(chunk, ct)) > 0) drained += read;
             return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
         }
         string text;
