@@ -6,7 +6,7 @@ namespace GhostCrate.Core.Proxy;
 /// One configured upstream and the state this process keeps for it: counters, circuit breaker, in-flight work,
 /// config.json.
 /// </summary>
-public sealed class Upstream(UpstreamDefinition definition, TimeProvider time, long indexMemoryBytes = 0)
+public sealed class Upstream(UpstreamDefinition definition, TimeProvider time, long indexMemoryBytes)
 {
     public UpstreamDefinition Definition { get; } = definition;
     public string Name => Definition.Name;
