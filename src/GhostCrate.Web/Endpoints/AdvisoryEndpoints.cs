@@ -92,8 +92,7 @@ public static class AdvisoryEndpoints
             return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
         // The server's default body limit (1 MiB, `ghostcrate serve`) is below a large workspace's lock file: this
         // route's own bound applies, plus what is drained below.
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = LockFileReader.MaxBytes + 1 + AuditDrainBytes;
+        RequestBodyLimit.Set(context, LockFileReader.MaxBytes + 1 + AuditDrainBytes);
         // Grows with what arrives, up to one byte past the limit: a chunked body without Content-Length is bounded
         // too, and a small lock file costs a small buffer.
         using var body = new MemoryStream();

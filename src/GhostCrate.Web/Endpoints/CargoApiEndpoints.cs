@@ -11,7 +11,6 @@ using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
@@ -37,12 +36,9 @@ public static class CargoApiEndpoints
         {
             var (principal, problem) = await context.RequirePrincipalAsync();
             if (problem is not null) return problem;
-            // The only large body we accept; the reader also stops at the limits declared inside the frame.
+            // The reader also stops at the limits declared inside the frame.
             var settings = options.Value;
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = settings.MaxCrateSizeBytes + settings.MaxMetadataSizeBytes + 8;
-            }
+            RequestBodyLimit.Set(context, settings.MaxCrateSizeBytes + settings.MaxMetadataSizeBytes + 8);
             var result = await publisher.PublishAsync(context.Request.Body, principal!, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
             RequestLogMiddleware.SetCrate(context, $"{result.Value!.Name}@{result.Value.Version}");

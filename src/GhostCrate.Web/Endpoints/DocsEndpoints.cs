@@ -7,7 +7,6 @@ using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
@@ -31,8 +30,7 @@ public static class DocsEndpoints
             var (principal, problem) = await context.RequirePrincipalAsync();
             if (problem is not null) return problem;
             // One byte past the limit lets the service tell "too large" from "exactly the limit".
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-                limit.MaxRequestBodySize = options.Value.MaxUploadBytes + 1;
+            RequestBodyLimit.Set(context, options.Value.MaxUploadBytes + 1);
             var result = await uploads.UploadAsync(name, version, context.Request.Body, principal!, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
             var receipt = result.Value!;

@@ -9,7 +9,6 @@ using GhostCrate.Web.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace GhostCrate.Web.Endpoints;
@@ -42,7 +41,7 @@ public static class LoginEndpoints
 
     private static async Task<IResult> LoginAsync(HttpContext context, AccountService accounts, RateLimits limits, IAntiforgery antiforgery)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxFormBytes;
+        RequestBodyLimit.Set(context, MaxFormBytes);
         if (context.Request.ContentLength > MaxFormBytes) return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "the sign-in request is too large");
         var isForm = context.Request.HasFormContentType;
         string username, password;

@@ -8,7 +8,6 @@ using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
@@ -59,7 +58,7 @@ public static class ProxyAdminEndpoints
     private static async Task<WarmRequest?> ReadWarmRequestAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxWarmBodyBytes) return null;
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxWarmBodyBytes;
+        RequestBodyLimit.Set(context, MaxWarmBodyBytes);
         try
         {
             using var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);

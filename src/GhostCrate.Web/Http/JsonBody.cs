@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace GhostCrate.Web.Http;
 
@@ -18,7 +17,7 @@ public static class JsonBody
     public static async Task<T?> ReadAsync<T>(HttpContext context) where T : class
     {
         if (context.Request.ContentLength > MaxBytes) return null;
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBytes;
+        RequestBodyLimit.Set(context, MaxBytes);
         try
         {
             return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Options, context.RequestAborted);

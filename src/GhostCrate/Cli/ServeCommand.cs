@@ -17,7 +17,7 @@ namespace GhostCrate.Cli;
 /// <summary>`ghostcrate serve`: the registry's web server.</summary>
 public static class ServeCommand
 {
-    /// <summary>Default limit for every request body; the publish route raises its own limit to the crate size setting.</summary>
+    /// <summary>Default limit for every request body; routes that take more set their own (Web/Http/RequestBodyLimit).</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>Builds a ready-to-start application (tests use this with port 0).</summary>
