@@ -1,4 +1,6 @@
+using Dapper;
 using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Options;
 using GhostCrate.Data.Connections;
 using GhostCrate.Data.Jobs;
 using GhostCrate.Data.Tests.Infrastructure;
@@ -249,6 +251,32 @@ public abstract class JobQueueTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(0, await Jobs.PruneSucceededAsync(T0, Ct));
         Assert.Equal(1, await Jobs.PruneSucceededAsync(T0.AddMilliseconds(1), Ct));
         Assert.Equal(1, await Db.CountRowsAsync("jobs", Ct));
+    }
+
+    [Fact]
+    public async Task Taking_the_next_job_reads_the_due_index_in_order_whatever_the_backlog()
+    {
+        // A backlog (a restored outbox, an outage of the webhook receivers): 20,000 due jobs and some with leases.
+        const int backlog = 20_000;
+        var postgres = Db.Options.Provider == DatabaseProvider.Postgres;
+        await Db.ExecuteAsync(postgres
+            ? $"INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) SELECT 'test.kind', '{{}}', 'pending', 0, 3, {T0.ToUnixTimeMilliseconds()} + i, 0 FROM generate_series(1, {backlog}) AS i"
+            : $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {backlog}) INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) SELECT 'test.kind', '{{}}', 'pending', 0, 3, {T0.ToUnixTimeMilliseconds()} + i, 0 FROM n", Ct);
+        for (var i = 0; i < 5; i++) Assert.NotNull(await Jobs.DequeueAsync(Kinds, T0.AddMinutes(10), Lease, Ct));
+        await Db.ExecuteAsync("ANALYZE jobs", Ct);
+
+        await using var factory = DbConnectionFactory.Create(Db.Options);
+        await using var connection = await factory.OpenAsync(Ct);
+        var select = JobRepository.SelectNextDue(factory, postgres ? " FOR UPDATE SKIP LOCKED" : "");
+        var rows = await connection.QueryAsync(new CommandDefinition(
+            $"EXPLAIN {(postgres ? "" : "QUERY PLAN ")}{select}",
+            new { now = T0.AddMinutes(10).ToUnixTimeMilliseconds(), kinds = Kinds }, cancellationToken: Ct));
+        var plan = string.Join("\n", rows.Select(row => (string)((IDictionary<string, object>)row)[postgres ? "QUERY PLAN" : "detail"]));
+
+        // One index read in (run_at, id) order that stops at the first job: no full read, no sort of the backlog.
+        Assert.Contains("ix_jobs_due", plan);
+        Assert.DoesNotContain(postgres ? "Seq Scan" : "SCAN jobs", plan);
+        Assert.DoesNotContain(postgres ? "Sort" : "TEMP B-TREE", plan);
     }
 
     private sealed class SettableClock(DateTimeOffset now) : TimeProvider
