@@ -14,8 +14,6 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
     /// </summary>
     public static readonly TimeSpan LocalFileRecheck = TimeSpan.FromSeconds(5);
 
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-
     // Most distinct versions remembered; past it the map starts over (a cheap bound, no LRU bookkeeping per hit).
     private const int MaxRemembered = 50_000;
 
@@ -26,9 +24,8 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, DownloadTarget>> _known = new();
     private int _knownAdded;
 
-    // The last stat of each version's local file, by version id (bounded like _known).
-    private readonly ConcurrentDictionary<long, CheckedFile> _localFiles = new();
-    private int _localFilesAdded; // ConcurrentDictionary.Count takes every lock: too dear for the download path
+    // The last stat of each version's local file, by version id.
+    private readonly LocalFileMemory<long> _localFiles = new(time ?? TimeProvider.System);
 
     public async Task<CrateDownload?> OpenAsync(string name, string version, CancellationToken cancellationToken)
     {
@@ -91,35 +88,10 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
         if (counter is null || blobs is not ILocalBlobFiles local) return null;
         var target = await FindTargetAsync(name, version, cancellationToken);
         if (target is null) return null;
-        var now = _time.GetUtcNow();
-        if (!_localFiles.TryGetValue(target.VersionId, out var file) || now - file.CheckedAt >= LocalFileRecheck)
-        {
-            var info = new FileInfo(local.LocalPath(BlobKey.CrateFile(target.CrateName, target.Version)));
-            if (!info.Exists)
-            {
-                _localFiles.TryRemove(target.VersionId, out _);
-                return null;
-            }
-            if (file is null && Interlocked.Increment(ref _localFilesAdded) > MaxRemembered)
-            {
-                _localFiles.Clear();
-                Interlocked.Exchange(ref _localFilesAdded, 0);
-            }
-            var lastModified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
-            if (file is not null && file.File.Length == info.Length && file.File.LastModified == lastModified)
-            {
-                // Unchanged (the usual case): keep what was made for it, or every recheck of every busy file would
-                // leave seconds-old objects to the GC's oldest generation.
-                file.Checked(now);
-            }
-            else
-            {
-                file = new CheckedFile(new LocalCrateFile(target.Checksum, info.FullName, info.Length, lastModified), now);
-                _localFiles[target.VersionId] = file;
-            }
-        }
+        var file = _localFiles.Find(target.VersionId, target.Checksum, (local, target), static s => s.local.LocalPath(BlobKey.CrateFile(s.target.CrateName, s.target.Version)));
+        if (file is null) return null;
         counter.Record(target.VersionId);
-        return file.File;
+        return file;
     }
 
     /// <summary>
@@ -203,16 +175,4 @@ public sealed record LocalCrateFile(string Checksum, string Path, long Length, D
 
     /// <summary>The Last-Modified header value (RFC 9110 IMF-fixdate), made once per file rather than per request.</summary>
     public string LastModifiedHeader { get; } = LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-}
-
-/// <summary>A file and when it was last stat'ed (moved forward in place when a stat finds it unchanged).</summary>
-internal sealed class CheckedFile(LocalCrateFile file, DateTimeOffset checkedAt)
-{
-    private long _checkedAtTicks = checkedAt.UtcTicks;
-
-    public LocalCrateFile File { get; } = file;
-
-    public DateTimeOffset CheckedAt => new(Interlocked.Read(ref _checkedAtTicks), TimeSpan.Zero);
-
-    public void Checked(DateTimeOffset at) => Interlocked.Exchange(ref _checkedAtTicks, at.UtcTicks);
 }

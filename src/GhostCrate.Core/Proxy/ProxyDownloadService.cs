@@ -28,6 +28,27 @@ public sealed class ProxyDownloadService(
     ContentChecks.ProxiedCrateFlagger contentFlags,
     ILogger<ProxyDownloadService> logger)
 {
+    // The last stat of each cached file the download fast path served, by upstream, name as requested and version.
+    private readonly Crates.LocalFileMemory<(string Upstream, string Name, string Version)> _localFiles = new(time);
+
+    /// <summary>
+    /// A cached .crate of the upstream as a file on this machine, for the download fast path, counted as a cache hit
+    /// as <see cref="OpenAsync"/> counts it. Null whenever OpenAsync has to decide instead: a store that is not on
+    /// this machine, or a file that is not cached (yet: OpenAsync fetches it). The caller has matched the name and
+    /// version to the characters crate names and versions use. Proxied files are served without an ETag, as the
+    /// mount's endpoint serves them, so no checksum is carried.
+    /// </summary>
+    public Crates.LocalCrateFile? FindCachedLocalFile(Upstream upstream, string crateName, string version)
+    {
+        if (blobs is not ILocalBlobFiles local || crateName.Length > CrateName.MaxLength) return null;
+        var file = _localFiles.Find((upstream.Name, crateName, version), checksum: "", (local, upstream.Name, crateName, version),
+            static s => s.local.LocalPath(BlobKey.ProxyCrateFile(s.Name, s.crateName, s.version)));
+        if (file is null) return null;
+        upstream.Stats.CrateHit();
+        usage.Record(Analytics.UsageKinds.ProxyHit, upstream.Name);
+        return file;
+    }
+
     public async Task<ProxyDownload> OpenAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
     {
         // Both end up in a storage key: refuse anything that is not a crate name and a SemVer version up front.

@@ -2,6 +2,7 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Operations;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Policy;
+using GhostCrate.Core.Proxy;
 using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,20 +16,28 @@ namespace GhostCrate.Web.Http;
 /// full pipeline ran at about a tenth of nginx's rate). From the file-system store: small files from memory
 /// (<see cref="SmallFileCache"/>), larger ones as files in large pieces (<see cref="PieceCopySendFile"/>). From a
 /// remote store (S3): small files from memory (<see cref="RemoteCrateFileCache"/>), so a busy version costs no request
-/// to the store.
+/// to the store. A proxy mount's cached files on this machine the same way (<see cref="ProxiedAsync"/>).
 /// Like <see cref="SparseIndexFastPath"/>, it answers only what it can answer exactly as the download endpoint of
 /// <see cref="Endpoints.CargoApiEndpoints"/> would (same access check, count, headers and conditional requests):
 /// a GET of an existing version's file the caller may read and the download policy allows. Everything else — other methods, unusual names, unknown
 /// versions, missing files, large files of a remote store, session cookies or missing/refused tokens in auth-required mode, failures
 /// before the response started — goes on through the full pipeline.
 /// </summary>
-public sealed class DownloadFastPath(RequestDelegate next, DownloadService downloads, CrateAccess access, DownloadPolicy policy, SmallFileCache smallFiles, IOptions<RegistryOptions> options)
+public sealed class DownloadFastPath(
+    RequestDelegate next, DownloadService downloads, CrateAccess access, DownloadPolicy policy, SmallFileCache smallFiles,
+    UpstreamRegistries upstreams, ProxyDownloadService proxyDownloads, ProxyQuarantine quarantine, IOptions<RegistryOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsGet(context.Request.Method) || !TryMatch(context.Request.Path, out var name, out var version))
+        if (!HttpMethods.IsGet(context.Request.Method))
         {
             await next(context);
+            return;
+        }
+        if (!TryMatch(context.Request.Path, out var name, out var version))
+        {
+            if (TryMatchMount(context.Request.Path, out var upstream, out name, out version)) await ProxiedAsync(context, upstream, name, version);
+            else await next(context);
             return;
         }
 
@@ -73,7 +82,7 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         var bytes = smallFiles.Get(file.Path, file.Length, file.LastModified);
         if (bytes is not null && !HasDateConditionsOrRange(context.Request))
         {
-            await WriteBytesAsync(context, bytes, file.LastModifiedHeader);
+            await WriteBytesAsync(context, bytes, file.LastModifiedHeader, GhostCrateMetrics.SourcePrivate);
             return;
         }
         context.Response.ContentLength = file.Length;
@@ -96,7 +105,7 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         }
         if (!HasDateConditionsOrRange(context.Request))
         {
-            await WriteBytesAsync(context, file.Content, file.LastModifiedHeader);
+            await WriteBytesAsync(context, file.Content, file.LastModifiedHeader, GhostCrateMetrics.SourcePrivate);
             return;
         }
         // As the endpoint does before its result evaluates date conditions and ranges (a 304 then keeps it too).
@@ -105,15 +114,72 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
         await Results.Bytes(file.Content, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified).ExecuteAsync(context);
     }
 
+    /// <summary>
+    /// A proxy mount's cached .crate, answered as the mount's endpoint (Endpoints/ProxyEndpoints) answers it: Cache-Control,
+    /// Last-Modified and no ETag. Only when the file is on this machine, the caller may read the mount, no quarantine
+    /// has to date the version and the download policy lets it through, and the request has no date condition or
+    /// range; everything else (a miss to fetch upstream, a refusal to explain) goes to the endpoint.
+    /// </summary>
+    private async Task ProxiedAsync(HttpContext context, Upstream upstream, string name, string version)
+    {
+        var settings = options.Value;
+        LocalCrateFile? file;
+        try
+        {
+            file = await FindProxiedAsync(context, settings, upstream, name, version);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception) when (!context.Response.HasStarted)
+        {
+            file = null; // The endpoint tries again and answers any failure in Cargo's envelope.
+        }
+        if (file is null)
+        {
+            await next(context);
+            return;
+        }
+
+        Metrics.FastPathRoutes.TagMountDownload(context, upstream.Name);
+        try
+        {
+            CrateFileResponses.SetCacheControl(context, settings);
+            var bytes = smallFiles.Get(file.Path, file.Length, file.LastModified);
+            if (bytes is not null)
+            {
+                await WriteBytesAsync(context, bytes, file.LastModifiedHeader, GhostCrateMetrics.SourceProxy);
+                return;
+            }
+            context.Response.ContentLength = file.Length;
+            PieceCopySendFile.Use(context);
+            GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourceProxy, GhostCrateMetrics.FromDisk);
+            await Results.File(file.Path, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified).ExecuteAsync(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask<LocalCrateFile?> FindProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
+    {
+        // The endpoint's order: access (the mount's filter), then the policy and the quarantine, then the cache (which
+        // counts a hit). A date condition or a range is left to the endpoint's result, which evaluates them.
+        if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings)) return null;
+        if (await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted) is not null) return null;
+        return proxyDownloads.FindCachedLocalFile(upstream, name, version);
+    }
+
     /// <summary>What Results.Bytes would answer to a plain GET, without its per-request header formatting.</summary>
-    private static Task WriteBytesAsync(HttpContext context, byte[] bytes, string? lastModifiedHeader)
+    private static Task WriteBytesAsync(HttpContext context, byte[] bytes, string? lastModifiedHeader, ServedSource source)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = CrateFileResponses.ContentType;
         response.ContentLength = bytes.Length;
         if (lastModifiedHeader is not null) response.Headers.LastModified = lastModifiedHeader;
-        GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, GhostCrateMetrics.FromMemory);
+        GhostCrateMetrics.Downloaded(source, GhostCrateMetrics.FromMemory);
         return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 
@@ -147,11 +213,39 @@ public sealed class DownloadFastPath(RequestDelegate next, DownloadService downl
     /// `/api/v1/crates/{name}/{version}/download` (literal segments case-insensitive, as routing matches them), with a
     /// name and version made of the characters crate names and semantic versions use; anything else is left to routing.
     /// </summary>
+    /// <summary>A private crate's download path (<see cref="TryMatchDownload"/>).</summary>
     internal static bool TryMatch(PathString path, out string name, out string version)
     {
         name = version = "";
-        if (!path.StartsWithSegments("/api/v1/crates", StringComparison.OrdinalIgnoreCase, out var rest) || rest.Value is not { Length: > 1 } value) return false;
-        var span = value.AsSpan(1);
+        return path.Value is { } value && TryMatchDownload(value.AsSpan(), out name, out version);
+    }
+
+    /// <summary>
+    /// `/{mount}/api/v1/crates/{name}/{version}/download` of a proxy mount, the mount's name spelled as configured
+    /// (another spelling still reaches the endpoint through routing, which ignores case).
+    /// </summary>
+    private bool TryMatchMount(PathString path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Upstream? upstream, out string name, out string version)
+    {
+        upstream = null;
+        name = version = "";
+        if (path.Value is not { Length: > 1 } value) return false;
+        var slash = value.IndexOf('/', 1);
+        return slash > 1
+            && (upstream = upstreams.Find(value.AsSpan(1, slash - 1))) is not null
+            && TryMatchDownload(value.AsSpan(slash), out name, out version);
+    }
+
+    private const string CratesPrefix = "/api/v1/crates/";
+
+    /// <summary>
+    /// `/api/v1/crates/{name}/{version}/download` (literal segments case-insensitive, as routing matches them), with a
+    /// name and version made of the characters crate names and semantic versions use; anything else is left to routing.
+    /// </summary>
+    private static bool TryMatchDownload(ReadOnlySpan<char> path, out string name, out string version)
+    {
+        name = version = "";
+        if (!path.StartsWith(CratesPrefix, StringComparison.OrdinalIgnoreCase)) return false;
+        var span = path[CratesPrefix.Length..];
         var first = span.IndexOf('/');
         if (first <= 0) return false;
         var afterName = span[(first + 1)..];

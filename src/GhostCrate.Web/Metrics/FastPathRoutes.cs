@@ -16,6 +16,7 @@ internal static class FastPathRoutes
 
     // One tag per proxy mount, made on its first request: the route template routing gives the mount's endpoint.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyValuePair<string, object?>> MountIndex = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyValuePair<string, object?>> MountDownload = new(StringComparer.Ordinal);
 
     public static void TagIndex(HttpContext context) => context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(Index);
 
@@ -23,6 +24,12 @@ internal static class FastPathRoutes
     {
         if (context.Features.Get<IHttpMetricsTagsFeature>() is { } feature)
             feature.Tags.Add(MountIndex.GetOrAdd(mount, static m => new("http.route", $"/{m}/index/{{**path}}")));
+    }
+
+    public static void TagMountDownload(HttpContext context, string mount)
+    {
+        if (context.Features.Get<IHttpMetricsTagsFeature>() is { } feature)
+            feature.Tags.Add(MountDownload.GetOrAdd(mount, static m => new("http.route", $"/{m}/api/v1/crates/{{name}}/{{version}}/download")));
     }
 
     public static void TagDownload(HttpContext context) => context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(Download);

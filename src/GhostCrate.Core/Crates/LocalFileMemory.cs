@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+
+namespace GhostCrate.Core.Crates;
+
+/// <summary>
+/// The last stat of the local .crate files a download fast path served, by a key of the caller's choosing (a version id
+/// for private crates, upstream + name + version for proxied ones). A .crate file's bytes never change once stored, so
+/// a stat is trusted for <see cref="Recheck"/>: a busy file costs a dictionary lookup instead of a stat system call,
+/// and a file lost from storage is offered at most that long (and then answered as missing).
+/// </summary>
+public sealed class LocalFileMemory<TKey>(TimeProvider time) where TKey : notnull
+{
+    /// <summary>How long a stat is trusted.</summary>
+    public static TimeSpan Recheck => DownloadService.LocalFileRecheck;
+
+    // Most files remembered; past it the map starts over (a cheap bound, no LRU bookkeeping per hit).
+    private const int MaxRemembered = 50_000;
+
+    private readonly ConcurrentDictionary<TKey, CheckedFile> _files = new();
+    private int _added; // ConcurrentDictionary.Count takes every lock: too dear for the download path
+
+    /// <summary>
+    /// The file of <paramref name="key"/>, stat'ed at <paramref name="path"/>(<paramref name="state"/>) when not known
+    /// or due; null when it does not exist. (State and a static function: no closure allocated per download.)
+    /// </summary>
+    public LocalCrateFile? Find<TState>(TKey key, string checksum, TState state, Func<TState, string> path)
+    {
+        var now = time.GetUtcNow();
+        if (_files.TryGetValue(key, out var file) && now - file.CheckedAt < Recheck) return file.File;
+        var info = new FileInfo(path(state));
+        if (!info.Exists)
+        {
+            _files.TryRemove(key, out _);
+            return null;
+        }
+        if (file is null && Interlocked.Increment(ref _added) > MaxRemembered)
+        {
+            _files.Clear();
+            Interlocked.Exchange(ref _added, 0);
+        }
+        var lastModified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+        if (file is not null && file.File.Length == info.Length && file.File.LastModified == lastModified)
+        {
+            // Unchanged (the usual case): keep what was made for it, or every recheck of every busy file would leave
+            // seconds-old objects to the GC's oldest generation.
+            file.Checked(now);
+            return file.File;
+        }
+        file = new CheckedFile(new LocalCrateFile(checksum, info.FullName, info.Length, lastModified), now);
+        _files[key] = file;
+        return file.File;
+    }
+}
+
+/// <summary>A file and when it was last stat'ed (moved forward in place when a stat finds it unchanged).</summary>
+internal sealed class CheckedFile(LocalCrateFile file, DateTimeOffset checkedAt)
+{
+    private long _checkedAtTicks = checkedAt.UtcTicks;
+
+    public LocalCrateFile File { get; } = file;
+
+    public DateTimeOffset CheckedAt => new(Interlocked.Read(ref _checkedAtTicks), TimeSpan.Zero);
+
+    public void Checked(DateTimeOffset at) => Interlocked.Exchange(ref _checkedAtTicks, at.UtcTicks);
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using GhostCrate.Web.Http;
+using GhostCrate.Web.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using static GhostCrate.Web.Tests.Support.FastPathComparison;
+
+namespace GhostCrate.Web.Tests;
+
+/// <summary>
+/// A proxy mount's .crate files cached on this machine are answered by the download fast path before routing
+/// (DownloadFastPath.ProxiedAsync): exactly as the mount's endpoint answers them, counted as cache hits, and without an
+/// upstream request. Misses, refusals and conditional or range requests go to the endpoint.
+/// </summary>
+public class ProxyDownloadFastPathTests
+{
+    private static readonly string[] ComparedHeaders = ["Cache-Control", "ETag", "Last-Modified", "Content-Type", "Content-Length", "Accept-Ranges", "Content-Range", "WWW-Authenticate"];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Answers_are_the_same_with_and_without_the_fast_path(bool authRequired)
+    {
+        var settings = new Dictionary<string, string?> { ["Registry:AuthRequired"] = authRequired ? "true" : "false" };
+        await using var pair = await ProxyPair.StartAsync(settings);
+        await pair.PublishUpstreamAsync("demo", "1.0.0");
+        await pair.PublishUpstreamAsync("Mixed_Case", "1.0.0-beta.1");
+        // A second proxy node on the same data directory, without the fast path: the mount's endpoint answers there.
+        var slowSettings = ProxyPair.ProxySettings(pair.Upstream.BaseAddress);
+        foreach (var (k, v) in settings) slowSettings[k] = v;
+        slowSettings["DataDir"] = pair.Proxy.DataDir;
+        await using var slow = await TestApp.StartAsync(slowSettings, services => Without<DownloadFastPathStartupFilter>(services));
+
+        foreach (var path in new[] { "/crates-io/api/v1/crates/demo/1.0.0/download", "/crates-io/api/v1/crates/Mixed_Case/1.0.0-beta.1/download" })
+        {
+            var cached = await pair.Proxy.Client(TestApp.AdminToken).GetAsync(path);
+            Assert.True(cached.StatusCode == HttpStatusCode.OK, await cached.Content.ReadAsStringAsync());
+        }
+        var lastModified = (await pair.Proxy.Client(TestApp.AdminToken).GetAsync("/crates-io/api/v1/crates/demo/1.0.0/download")).Content.Headers.LastModified!.Value;
+        var upstreamDownloads = pair.Control.DownloadsOf("demo", "1.0.0") + pair.Control.DownloadsOf("Mixed_Case", "1.0.0-beta.1");
+        Assert.Equal(2, upstreamDownloads);
+
+        var requests = new List<Func<HttpRequestMessage>>();
+        foreach (var token in new string?[] { null, TestApp.AdminToken, "gcr_wrong_wrong_wrong_wrong_wrong" })
+        {
+            foreach (var path in new[]
+            {
+                "/crates-io/api/v1/crates/demo/1.0.0/download", "/crates-io/API/v1/crates/demo/1.0.0/DOWNLOAD", "/CRATES-IO/api/v1/crates/demo/1.0.0/download",
+                "/crates-io/api/v1/crates/Demo/1.0.0/download", "/crates-io/api/v1/crates/Mixed_Case/1.0.0-beta.1/download",
+                "/crates-io/api/v1/crates/mixed_case/1.0.0-beta.1/download", "/crates-io/api/v1/crates/demo/1.0.0/download/",
+                "/crates-io/api/v1/crates/demo/1.0/download", "/crates-io/api/v1/crates/demo/../download",
+            })
+            {
+                requests.Add(() => Request(HttpMethod.Get, path, token));
+                requests.Add(() => Request(HttpMethod.Head, path, token));
+            }
+            const string file = "/crates-io/api/v1/crates/demo/1.0.0/download";
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("If-None-Match", "\"x\"")));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfModifiedSince = lastModified));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.IfModifiedSince = lastModified.AddSeconds(-1)));
+            requests.Add(() => Request(HttpMethod.Get, file, token, r => r.Headers.TryAddWithoutValidation("Range", "bytes=0-9")));
+        }
+
+        foreach (var make in requests)
+        {
+            using var viaFast = make();
+            using var viaSlow = make();
+            var description = $"{viaFast.Method} {viaFast.RequestUri} {string.Join(" ", viaFast.Headers.NonValidated.Select(h => $"{h.Key}: {h.Value}"))}";
+            var a = await pair.Proxy.Client().SendAsync(viaFast);
+            var b = await slow.Client().SendAsync(viaSlow);
+            Assert.True(a.StatusCode == b.StatusCode, $"{description}: {a.StatusCode} vs {b.StatusCode}");
+            var bodyA = await a.Content.ReadAsByteArrayAsync();
+            var bodyB = await b.Content.ReadAsByteArrayAsync();
+            Assert.True(bodyA.AsSpan().SequenceEqual(bodyB), $"{description}: bodies differ");
+            foreach (var header in ComparedHeaders)
+            {
+                var valueA = HeaderValue(a, header).Replace(pair.Proxy.BaseAddress.ToString().TrimEnd('/'), "BASE");
+                var valueB = HeaderValue(b, header).Replace(slow.BaseAddress.ToString().TrimEnd('/'), "BASE");
+                Assert.True(valueA == valueB, $"{description}: {header} {valueA} vs {valueB}");
+            }
+        }
+        // Both files were cached: neither node asked the upstream for them again.
+        Assert.Equal(upstreamDownloads, pair.Control.DownloadsOf("demo", "1.0.0") + pair.Control.DownloadsOf("Mixed_Case", "1.0.0-beta.1"));
+    }
+
+    [Fact]
+    public async Task A_cached_file_is_answered_before_routing_and_counted_as_a_hit_and_the_rest_is_handed_on()
+    {
+        await using var pair = await ProxyPair.StartAsync();
+        var crate = await pair.PublishUpstreamAsync("hitme", "1.0.0");
+        await pair.PublishUpstreamAsync("hitme", "1.1.0");
+        const string path = "/crates-io/api/v1/crates/hitme/1.0.0/download";
+        Assert.Equal(crate, await pair.Proxy.Client().GetByteArrayAsync(path)); // a miss: fetched and cached by the endpoint
+        var hitsBefore = (await pair.StatusAsync()).GetProperty("counters").GetProperty("crateHits").GetInt64();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var (handedOn, context) = await InvokeAsync(pair.Proxy, path);
+            Assert.False(handedOn);
+            Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+            Assert.Equal(crate, ((MemoryStream)context.Response.Body).ToArray());
+        }
+        Assert.Equal(hitsBefore + 3, (await pair.StatusAsync()).GetProperty("counters").GetProperty("crateHits").GetInt64());
+
+        // Not cached yet (the endpoint fetches it), not a mount, not a download, not the mount's configured spelling.
+        foreach (var other in new[] { "/crates-io/api/v1/crates/hitme/1.1.0/download", "/nowhere/api/v1/crates/hitme/1.0.0/download", "/crates-io/api/v1/crates/hitme/1.0.0", "/CRATES-IO/api/v1/crates/hitme/1.0.0/download" })
+        {
+            var (handedOn, context) = await InvokeAsync(pair.Proxy, other);
+            Assert.True(handedOn, $"{other} should go through the pipeline");
+            Assert.Equal(0, context.Response.Body.Length);
+        }
+        Assert.Equal(0, pair.Control.DownloadsOf("hitme", "1.1.0"));
+    }
+
+    [Fact]
+    public async Task With_the_quarantine_on_every_proxied_download_goes_to_the_endpoint()
+    {
+        await using var pair = await ProxyPair.StartAsync(new() { ["Proxy:QuarantineHours"] = "24" });
+        await pair.PublishUpstreamAsync("fresh", "1.0.0");
+        const string path = "/crates-io/api/v1/crates/fresh/1.0.0/download";
+        var refused = await pair.Proxy.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("quarantined", await refused.Content.ReadAsStringAsync());
+        var (handedOn, _) = await InvokeAsync(pair.Proxy, path);
+        Assert.True(handedOn);
+    }
+
+    private static async Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string path)
+    {
+        var handedOn = false;
+        var middleware = ActivatorUtilities.CreateInstance<DownloadFastPath>(app.Services, (RequestDelegate)(_ =>
+        {
+            handedOn = true;
+            return Task.CompletedTask;
+        }));
+        using var scope = app.Services.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Method = "GET";
+        context.Request.Path = path;
+        context.Response.Body = new MemoryStream();
+        await middleware.InvokeAsync(context);
+        return (handedOn, context);
+    }
+}
