@@ -12,12 +12,14 @@ namespace GhostCrate.Core.Identity;
 /// <em>before</em> it looked the answer up, and is trusted only while that is still the current epoch. The epoch is
 /// read again on every change notification (PostgreSQL's NOTIFY at commit, so every node within milliseconds; SQLite:
 /// once a second for another process such as the CLI) and right after a change made through this node
-/// (<see cref="Invalidate"/>). <see cref="MaxAge"/> is a backstop for a notification path that fails unnoticed.
+/// (<see cref="Invalidate"/>). <see cref="MaxAge"/> is a backstop for a notification path that fails unnoticed: when
+/// the epoch has not been confirmed for that long, nothing is trusted until it has been read again (one query for the
+/// whole memory, not one lookup per entry: entries that are still right are kept).
 /// </para>
 /// </summary>
 public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<AccessCache> logger) : Changes.ILocalWriteFollower
 {
-    /// <summary>Longest time an entry is used without looking the answer up again.</summary>
+    /// <summary>Longest time the epoch is trusted without reading it again.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
     /// <summary>Entries per map; a full map is emptied (a burst of new tokens costs one lookup each, nothing more).</summary>
@@ -40,6 +42,8 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     private long _epoch = Unknown;
     private long _lastKnown = Unknown;
     private long _invalidations;
+    private long _confirmedAt; // timestamp (TimeProvider) of the last epoch read that found this memory current
+    private int _confirming; // 1 while a catch-up started by an unconfirmed read runs
 
     /// <summary>The epoch to stamp an answer with: take it before the lookup whose answer is stored.</summary>
     public long Stamp => Volatile.Read(ref _epoch);
@@ -47,7 +51,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     public bool TryGetToken(string tokenHash, out CachedToken token)
     {
         var current = Stamp;
-        if (current != Unknown && _tokens.TryGetValue(tokenHash, out var found) && found.Epoch == current && Fresh(found.CachedAt))
+        if (current != Unknown && _tokens.TryGetValue(tokenHash, out var found) && found.Epoch == current && Confirmed())
         {
             token = found;
             return true;
@@ -60,14 +64,14 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     {
         if (stamp == Unknown || stamp != Stamp) return;
         if (_tokens.Count >= MaxEntries) _tokens.Clear();
-        _tokens[tokenHash] = new CachedToken(principal, expiresAt, stamp, time.GetTimestamp(), lastTouched.UtcTicks);
+        _tokens[tokenHash] = new CachedToken(principal, expiresAt, stamp, lastTouched.UtcTicks);
     }
 
     /// <summary>Whether the crate is known to be readable by every caller (it is not restricted, or does not exist).</summary>
     public bool IsKnownOpen(string canonicalName)
     {
         var current = Stamp;
-        return current != Unknown && _open.TryGetValue(canonicalName, out var found) && found.Epoch == current && Fresh(found.CachedAt);
+        return current != Unknown && _open.TryGetValue(canonicalName, out var found) && found.Epoch == current && Confirmed();
     }
 
     /// <summary>Remembers that the crate is readable by every caller, as looked up after <paramref name="stamp"/> was taken.</summary>
@@ -75,13 +79,13 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     {
         if (stamp == Unknown || stamp != Stamp) return;
         if (_open.Count >= MaxOpenCrates) _open.Clear();
-        _open[canonicalName] = new CachedOpen(stamp, time.GetTimestamp());
+        _open[canonicalName] = new CachedOpen(stamp);
     }
 
     public bool TryGetRead(string canonicalName, Principal? principal, out bool mayRead)
     {
         var current = Stamp;
-        if (current != Unknown && _reads.TryGetValue(KeyOf(canonicalName, principal), out var found) && found.Epoch == current && Fresh(found.CachedAt))
+        if (current != Unknown && _reads.TryGetValue(KeyOf(canonicalName, principal), out var found) && found.Epoch == current && Confirmed())
         {
             mayRead = found.MayRead;
             return true;
@@ -94,7 +98,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     {
         if (stamp == Unknown || stamp != Stamp) return;
         if (_reads.Count >= MaxEntries) _reads.Clear();
-        _reads[KeyOf(canonicalName, principal)] = new CachedRead(mayRead, stamp, time.GetTimestamp());
+        _reads[KeyOf(canonicalName, principal)] = new CachedRead(mayRead, stamp);
     }
 
     /// <summary>
@@ -110,7 +114,12 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
         {
             // A local change after this read started: its own catch-up decides (this value may predate the change).
             if (invalidations != _invalidations) return;
-            if (_epoch != Unknown && value <= _epoch) return; // nothing moved, or an older read finishing late
+            if (_epoch != Unknown && value <= _epoch)
+            {
+                // Nothing moved (or an older read finishing late, which still shows the value was current then).
+                Volatile.Write(ref _confirmedAt, time.GetTimestamp());
+                return;
+            }
             if (value != _lastKnown)
             {
                 _tokens.Clear();
@@ -118,6 +127,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
                 _open.Clear();
             }
             _lastKnown = value;
+            Volatile.Write(ref _confirmedAt, time.GetTimestamp());
             Volatile.Write(ref _epoch, value);
         }
     }
@@ -150,27 +160,51 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
         }
     }
 
-    private bool Fresh(long cachedAt) => time.GetElapsedTime(cachedAt) < MaxAge;
+    /// <summary>
+    /// Whether the epoch was read within <see cref="MaxAge"/>. If not, the answer is "no" (the caller looks it up) and
+    /// one catch-up starts, after which the entries that are still right are trusted again.
+    /// </summary>
+    private bool Confirmed()
+    {
+        if (time.GetElapsedTime(Volatile.Read(ref _confirmedAt)) < MaxAge) return true;
+        if (Interlocked.Exchange(ref _confirming, 1) == 0) _ = ConfirmAsync();
+        return false;
+    }
+
+    private async Task ConfirmAsync()
+    {
+        try
+        {
+            await CatchUpAsync(CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Reading the access epoch failed");
+        }
+        finally
+        {
+            Volatile.Write(ref _confirming, 0);
+        }
+    }
 
     private static ReadKey KeyOf(string canonicalName, Principal? principal) =>
         new(canonicalName, principal?.UserId ?? 0, principal?.IsAdmin ?? false);
 
     private readonly record struct ReadKey(string Crate, long UserId, bool IsAdmin);
 
-    private sealed record CachedRead(bool MayRead, long Epoch, long CachedAt);
+    private sealed record CachedRead(bool MayRead, long Epoch);
 
-    private sealed record CachedOpen(long Epoch, long CachedAt);
+    private sealed record CachedOpen(long Epoch);
 }
 
 /// <summary>A token's principal as looked up at <see cref="Epoch"/>; <see cref="LastTouchedTicks"/> paces the last-use write.</summary>
-public sealed class CachedToken(Principal principal, DateTimeOffset? expiresAt, long epoch, long cachedAt, long lastTouchedTicks)
+public sealed class CachedToken(Principal principal, DateTimeOffset? expiresAt, long epoch, long lastTouchedTicks)
 {
     private long _lastTouchedTicks = lastTouchedTicks;
 
     public Principal Principal { get; } = principal;
     public DateTimeOffset? ExpiresAt { get; } = expiresAt;
     public long Epoch { get; } = epoch;
-    public long CachedAt { get; } = cachedAt;
 
     /// <summary>True for one caller once <paramref name="interval"/> has passed since the last recorded use.</summary>
     public bool ClaimTouch(DateTimeOffset now, TimeSpan interval)

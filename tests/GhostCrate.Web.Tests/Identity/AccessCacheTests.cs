@@ -131,6 +131,54 @@ public sealed class AccessCacheTests
         Assert.Equal(HttpStatusCode.NotFound, (await secondHttp.GetAsync(Path)).StatusCode);
     }
 
+    [Fact]
+    public async Task Past_the_backstop_age_one_epoch_read_confirms_every_remembered_answer_without_looking_each_up_again()
+    {
+        var clock = new SteppedTimestamps();
+        var calls = new CallCounter();
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" }, services =>
+        {
+            calls.Wrap(services);
+            services.AddSingleton<TimeProvider>(clock);
+        });
+        string[] names = ["aged0", "aged1", "aged2", "aged3", "aged4"];
+        foreach (var name in names) Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid(name, "1.0.0").PublishBody())).StatusCode);
+        using var http = app.Client(await Users.CreateWithTokenAsync(app, "ager"));
+        static string PathOf(string name) => $"/index/ag/ed/{name}";
+        int Queries() => calls.Count("ICrateRepository.FindAsync") + calls.Count("ICrateGroupOwnerRepository.IsRestrictedAsync") + calls.Count("ITokenRepository.FindByHashAsync");
+
+        async Task UntilRememberedAsync(string name)
+        {
+            var until = DateTime.UtcNow + Deadline;
+            while (true)
+            {
+                var before = Queries();
+                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(PathOf(name))).StatusCode);
+                if (Queries() == before) return;
+                Assert.True(DateTime.UtcNow < until, $"every read of {name} still queried: {calls.Describe()}");
+            }
+        }
+        foreach (var name in names) await UntilRememberedAsync(name);
+
+        // The backstop age passes: the first read starts one epoch read; once it is back (nothing moved), the token and
+        // every crate are trusted again as they were, not looked up one by one.
+        clock.Advance(AccessCache.MaxAge + TimeSpan.FromSeconds(1));
+        await UntilRememberedAsync(names[0]);
+        var start = Queries();
+        foreach (var name in names.Skip(1)) Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(PathOf(name))).StatusCode);
+        Assert.True(Queries() == start, $"remembered answers were looked up again after the epoch was confirmed: {calls.Describe()}");
+    }
+
+    /// <summary>Real wall clock and timers; timestamps (what ages are measured with) move by hand too.</summary>
+    private sealed class SteppedTimestamps : TimeProvider
+    {
+        private long _offset;
+
+        public override long GetTimestamp() => System.GetTimestamp() + Interlocked.Read(ref _offset);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _offset, (long)(by.TotalSeconds * TimestampFrequency));
+    }
+
     private static async Task EventuallyAsync(HttpClient http, HttpStatusCode expected, string what)
     {
         var until = DateTime.UtcNow + Deadline;
