@@ -29,7 +29,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Organizations.CrateTransferService>();
         services.AddSingleton<SearchService>();
         services.AddSingleton(sp => new RemoteCrateFileCache(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.DownloadCacheMegabytes * 1024L * 1024));
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.DownloadCacheMegabytes * 1024L * 1024,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             var downloads = ActivatorUtilities.CreateInstance<DownloadService>(sp);

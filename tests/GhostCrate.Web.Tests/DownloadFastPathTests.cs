@@ -285,7 +285,7 @@ public class DownloadFastPathTests
             Get("d");
             Assert.Equal([1, 2, 3], Get("e")); // full again within the minute: served, not kept, nothing dropped
             Assert.Equal(6, cache.SizeBytes);
-            clock.Advance(SmallFileCache.RestartInterval);
+            clock.Advance(Core.Caching.StartOverGate.Interval);
             Get("f");
             Assert.Equal(3, cache.SizeBytes);
         }

@@ -14,8 +14,9 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
     /// </summary>
     public static readonly TimeSpan LocalFileRecheck = TimeSpan.FromSeconds(5);
 
-    // Most distinct versions remembered; past it the map starts over (a cheap bound, no LRU bookkeeping per hit).
+    // Most distinct versions remembered; past it the map starts over as the gate allows (Caching.StartOverGate).
     private const int MaxRemembered = 50_000;
+    private readonly Caching.StartOverGate _startOver = new(time ?? TimeProvider.System);
 
     // A published version never changes (its bytes, checksum and crate spelling are fixed for good), so what a download
     // needs can be remembered after the first lookup, per crate, until the crate's index file changes (Forget: a
@@ -136,11 +137,14 @@ public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, I
         // One query for the version and the crate's spelling (the blob key uses it).
         target = await crates.FindDownloadAsync(canonical, version, cancellationToken);
         if (target is null) return null;
-        if (Interlocked.Increment(ref _knownAdded) > MaxRemembered)
+        if (Volatile.Read(ref _knownAdded) >= MaxRemembered)
         {
+            // Full: this version is answered and not kept, unless the map may start over now.
+            if (!_startOver.TryStartOver()) return target;
             _known.Clear();
             Interlocked.Exchange(ref _knownAdded, 0);
         }
+        Interlocked.Increment(ref _knownAdded);
         _known.GetOrAdd(canonical, _ => new ConcurrentDictionary<string, DownloadTarget>(StringComparer.Ordinal))[version] = target;
         return target;
     }

@@ -13,10 +13,11 @@ public sealed class LocalFileMemory<TKey>(TimeProvider time) where TKey : notnul
     /// <summary>How long a stat is trusted.</summary>
     public static TimeSpan Recheck => DownloadService.LocalFileRecheck;
 
-    // Most files remembered; past it the map starts over (a cheap bound, no LRU bookkeeping per hit).
+    // Most files remembered; past it the map starts over as the gate allows (Caching.StartOverGate).
     private const int MaxRemembered = 50_000;
 
     private readonly ConcurrentDictionary<TKey, CheckedFile> _files = new();
+    private readonly Caching.StartOverGate _startOver = new(time);
     private int _added; // ConcurrentDictionary.Count takes every lock: too dear for the download path
 
     /// <summary>
@@ -33,11 +34,6 @@ public sealed class LocalFileMemory<TKey>(TimeProvider time) where TKey : notnul
             _files.TryRemove(key, out _);
             return null;
         }
-        if (file is null && Interlocked.Increment(ref _added) > MaxRemembered)
-        {
-            _files.Clear();
-            Interlocked.Exchange(ref _added, 0);
-        }
         var lastModified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
         if (file is not null && file.File.Length == info.Length && file.File.LastModified == lastModified)
         {
@@ -46,9 +42,22 @@ public sealed class LocalFileMemory<TKey>(TimeProvider time) where TKey : notnul
             file.Checked(now);
             return file.File;
         }
-        file = new CheckedFile(new LocalCrateFile(checksum, info.FullName, info.Length, lastModified), now);
-        _files[key] = file;
-        return file.File;
+        var found = new CheckedFile(new LocalCrateFile(checksum, info.FullName, info.Length, lastModified), now);
+        if (file is not null)
+        {
+            _files[key] = found; // a changed file replaces its own entry, full or not
+            return found.File;
+        }
+        if (Volatile.Read(ref _added) >= MaxRemembered)
+        {
+            // Full: this file is served and not kept, unless the map may start over now.
+            if (!_startOver.TryStartOver()) return found.File;
+            _files.Clear();
+            Interlocked.Exchange(ref _added, 0);
+        }
+        if (_files.TryAdd(key, found)) Interlocked.Increment(ref _added);
+        else _files[key] = found;
+        return found.File;
     }
 }
 

@@ -6,21 +6,16 @@ namespace GhostCrate.Web.Http;
 /// The bytes of small, often downloaded .crate files (most crates are a few KB), so a download costs a stat instead
 /// of an open, a read and a close (nginx's open_file_cache plays the same role). An entry is used only while the
 /// file's length and modification time are unchanged, so a replaced or removed file is never served from here.
-/// Bounded by a byte budget (Registry:DownloadCacheMegabytes): when it is full the map starts over (a cheap bound with
-/// no bookkeeping per hit), at most once per <see cref="RestartInterval"/>; in between, misses are served and not kept.
-/// Starting over at every fill threw the whole budget to the GC's oldest generation each time another budget's worth of
-/// files had missed: with 20k files downloaded at random at 100k crates that added ~60 MB to the process's peak.
+/// Bounded by a byte budget (Registry:DownloadCacheMegabytes), starting over as <see cref="Core.Caching.StartOverGate"/>
+/// allows. (Starting over at every fill, with 20k files downloaded at random at 100k crates, had added ~60 MB to the
+/// process's peak.)
 /// </summary>
 /// <param name="budgetBytes">Registry:DownloadCacheMegabytes in bytes (its default lives in RegistryOptions).</param>
 /// <param name="time">The clock of the start-over interval; the system's unless a test passes one.</param>
 public sealed class SmallFileCache(long budgetBytes, TimeProvider? time = null)
 {
     public const int MaxFileBytes = 64 * 1024;
-    public static readonly TimeSpan RestartInterval = TimeSpan.FromMinutes(1);
-    private const long NeverRestarted = long.MinValue;
-
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private long _lastRestart = NeverRestarted;
+    private readonly Core.Caching.StartOverGate _startOver = new(time ?? TimeProvider.System);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _bytes;
@@ -45,13 +40,10 @@ public sealed class SmallFileCache(long budgetBytes, TimeProvider? time = null)
         return content;
     }
 
-    /// <summary>Empties the map unless that happened less than <see cref="RestartInterval"/> ago (one caller wins).</summary>
+    /// <summary>Empties the map when the gate allows it (one caller wins).</summary>
     private bool TryStartOver()
     {
-        var now = _time.GetUtcNow().UtcTicks;
-        var last = Interlocked.Read(ref _lastRestart);
-        if (last != NeverRestarted && now - last < RestartInterval.Ticks) return false;
-        if (Interlocked.CompareExchange(ref _lastRestart, now, last) != last) return false;
+        if (!_startOver.TryStartOver()) return false;
         _entries.Clear();
         Interlocked.Exchange(ref _bytes, 0);
         return true;
