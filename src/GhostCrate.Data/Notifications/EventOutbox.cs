@@ -53,10 +53,17 @@ internal static class EventOutbox
             cancellationToken);
     }
 
-    /// <summary>crate.deleted, in the deletion transaction (Data/Deletion), with the names it read before the rows went.</summary>
-    public static Task CrateDeletedAsync(
-        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, CrateDeletedData data, DateTimeOffset now, CancellationToken cancellationToken) =>
-        AddAsync(factory, connection, transaction, RegistryEvent.Create(RegistryEventTypes.CrateDeleted, data, now), cancellationToken);
+    /// <summary>
+    /// crate.deleted, in the deletion transaction (Data/Deletion), with the names it read before the rows went; returns
+    /// the event's id, under which a whole crate's ended follows are kept (Data/Following/CrateFollowEnding).
+    /// </summary>
+    public static async Task<string> CrateDeletedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, CrateDeletedData data, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var registryEvent = RegistryEvent.Create(RegistryEventTypes.CrateDeleted, data, now);
+        await AddAsync(factory, connection, transaction, registryEvent, cancellationToken);
+        return registryEvent.Id;
+    }
 
     /// <summary>Whether the version is yanked now, read before a yank so only real changes make events.</summary>
     public static async Task<bool?> IsYankedAsync(DbConnection connection, DbTransaction transaction, long crateId, string version, CancellationToken cancellationToken) =>

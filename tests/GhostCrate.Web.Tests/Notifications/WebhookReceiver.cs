@@ -41,6 +41,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         Requests.Enqueue(new Received(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], headers["X-Hub-Signature-256"], body));
         var (status, retryAfter) = _answers.TryDequeue(out var answer) ? answer : (200, null);
         if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
+        // A redirect points back here, method and body kept (307/308): a sender that followed it would be seen at once.
+        if (status is >= 300 and < 400) context.Response.Headers.Location = Url.ToString();
         context.Response.StatusCode = status;
         await context.Response.WriteAsync(status == 200 ? "thanks" : $"failing with {status}", context.RequestAborted);
     }
