@@ -43,13 +43,14 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    /// <summary>crate.yanked (with the reason given, if any) or crate.unyanked, in the yank's transaction.</summary>
     public static async Task CrateYankAsync(
-        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken)
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, string version, bool yanked, string? reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var crate = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT name FROM crates WHERE id = @crateId", new { crateId }, transaction, cancellationToken: cancellationToken)) ?? "";
         await AddAsync(factory, connection, transaction,
-            RegistryEvent.Create(yanked ? RegistryEventTypes.CrateYanked : RegistryEventTypes.CrateUnyanked, new CrateYankData(crate, version, yanked), now),
+            RegistryEvent.Create(yanked ? RegistryEventTypes.CrateYanked : RegistryEventTypes.CrateUnyanked, new CrateYankData(crate, version, yanked, yanked ? reason : null), now),
             cancellationToken);
     }
 

@@ -8,8 +8,8 @@ namespace GhostCrate.Web.Tests.Notifications;
 
 /// <summary>
 /// Real publishes and yanks produce signed deliveries to a real receiver on 127.0.0.1; failures are retried on a
-/// short schedule (a setting, no sleeps), a redirect is a failure and Retry-After moves the retry, 410 disables the
-/// endpoint, internal addresses are refused unless allowed.
+/// short schedule (a setting, no sleeps), a redirect or a timeout is a failure and Retry-After moves the retry, 410
+/// disables the endpoint, internal addresses are refused unless allowed.
 /// </summary>
 public sealed class WebhookDeliveryTests
 {
@@ -142,6 +142,24 @@ public sealed class WebhookDeliveryTests
         Assert.True(retry.GetProperty("run_at").GetDateTimeOffset() >= sent.AddMinutes(59), $"the retry waits for Retry-After: {retry.GetProperty("run_at")}");
         // The redirect (back to the receiver itself, method kept) was not followed.
         Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_does_not_answer_times_out_and_the_delivery_is_retried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = Settings();
+        settings["Webhooks:Timeout"] = "00:00:01";
+        await using var app = await TestApp.StartAsync(settings);
+        var (endpointId, _) = await CreateEndpointAsync(app, receiver.Url, new { events = new[] { "crate.unyanked" } });
+        receiver.HangNext();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await app.Client(TestApp.AdminToken).PostAsync($"/api/v1/admin/webhooks/{endpointId}/test", null)).StatusCode);
+        var log = await WaitForDeliveriesAsync(app, endpointId, 2);
+        // Newest first: the retry was answered, the first attempt timed out without a status.
+        Assert.Equal([true, false], log.EnumerateArray().Select(d => d.GetProperty("success").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, log[1].GetProperty("status_code").ValueKind);
+        Assert.Equal("no response within 00:00:01", log[1].GetProperty("error").GetString());
     }
 
     [Fact]
