@@ -107,7 +107,7 @@ public sealed class EmailTests
         var without = RegistryEvent.Create(RegistryEventTypes.CrateYanked, new CrateYankData("a", "1.0.0", true), T0);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, without.Data.GetProperty("reason").ValueKind);
         Assert.DoesNotContain(EmailTemplates.Compose(without, links)!.Paragraphs, p => p.StartsWith("Reason", StringComparison.Ordinal));
-        Assert.Single(Chat.ChatMessages.Compose(without, links).Lines);
+        Assert.Single(GhostCrate.Core.Notifications.Chat.ChatMessages.Compose(without, links).Lines);
     }
 
     [Fact]
