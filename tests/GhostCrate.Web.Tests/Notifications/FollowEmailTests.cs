@@ -141,8 +141,8 @@ public sealed class FollowEmailTests
         var (fredToken, fred) = await UserWithEmailAsync(app, "fred");
         var fredClient = app.Client(fredToken);
         await PublishAsync(app, "leaving", "1.0.0");
-        await OkAsync(fredClient.PutAsync("/api/v1/me/following/crates/leaving", null));
         await RunAllAsync(runner);
+        await OkAsync(fredClient.PutAsync("/api/v1/me/following/crates/leaving", null));
 
         // 1.1.0's event is fanned out, so fred's mail about it waits in the queue when the whole crate is deleted.
         await PublishAsync(app, "leaving", "1.1.0");
