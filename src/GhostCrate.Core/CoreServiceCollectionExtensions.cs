@@ -91,6 +91,8 @@ public static class CoreServiceCollectionExtensions
         // Following crates and organizations: the API's service, and the followers the email fan-out adds.
         services.AddSingleton<Following.FollowService>();
         services.AddSingleton<Following.FollowerRecipients>();
+        services.AddJobHandler<Following.PruneEndedFollowsHandler>();
+        services.AddRecurringJob(Following.PruneEndedFollowsHandler.Schedule);
         services.AddJobHandler<Notifications.TokenExpiryHandler>();
         services.AddJobHandler<Notifications.PruneWebhookDeliveriesHandler>();
         services.AddRecurringJob(Notifications.PruneWebhookDeliveriesHandler.Schedule);

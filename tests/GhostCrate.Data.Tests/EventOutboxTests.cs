@@ -21,7 +21,7 @@ public abstract class EventOutboxTests(IDatabaseLane lane) : DatabaseTest(lane)
     {
         var alice = await CreateUserAsync("alice");
         await PublishAsync(NewVersion("Foo_Bar", "1.0.0", alice.Id));
-        Assert.True(await Crates.SetYankedAsync("foo-bar", "1.0.0", true, T0.AddMinutes(1), Ct));
+        Assert.True(await Crates.SetYankedAsync("foo-bar", "1.0.0", true, T0.AddMinutes(1), Ct, "leaked a secret"));
         // Already yanked: no change, no event.
         Assert.True(await Crates.SetYankedAsync("foo-bar", "1.0.0", true, T0.AddMinutes(2), Ct));
         Assert.True(await Crates.SetYankedAsync("foo-bar", "1.0.0", false, T0.AddMinutes(3), Ct));
@@ -35,7 +35,8 @@ public abstract class EventOutboxTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(new CratePublishedData("Foo_Bar", "1.0.0", new string('a', 64), 1234, "alice", true), published);
         Assert.Equal(T0, events[0].Timestamp);
         Assert.Equal("Foo_Bar", events[0].CrateName);
-        Assert.Equal(new CrateYankData("Foo_Bar", "1.0.0", true), events[1].Data.Deserialize<CrateYankData>(RegistryEvent.JsonOptions));
+        Assert.Equal(new CrateYankData("Foo_Bar", "1.0.0", true, "leaked a secret"), events[1].Data.Deserialize<CrateYankData>(RegistryEvent.JsonOptions));
+        Assert.Equal(new CrateYankData("Foo_Bar", "1.0.0", false), events[2].Data.Deserialize<CrateYankData>(RegistryEvent.JsonOptions));
         Assert.Equal(T0.AddMinutes(3), events[2].Timestamp);
     }
 

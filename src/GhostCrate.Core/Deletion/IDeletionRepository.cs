@@ -12,8 +12,9 @@ public interface IDeletionRepository
     /// <summary>
     /// In one transaction: tombstones for the deleted versions (and the crate when its last version goes), the rows
     /// removed (versions with their dependencies, downloads, docs, licences, content flags and advisory findings;
-    /// for a whole crate also owners, keywords and categories), the index file rewritten or removed with the next
-    /// change counter value, the crate.deleted event and the job that deletes the blobs after the commit. Null when
+    /// for a whole crate also owners, keywords, categories and its follows, which end under the crate.deleted event's
+    /// id: <see cref="Following.IFollowRepository.EndedFollowerIdsAsync"/>), the index file rewritten or removed with
+    /// the next change counter value, the crate.deleted event and the job that deletes the blobs after the commit. Null when
     /// the crate or the version does not exist (nothing written).
     /// </summary>
     Task<DeletionOutcome?> DeleteAsync(DeletionRequest request, CancellationToken cancellationToken);

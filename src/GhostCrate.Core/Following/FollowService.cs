@@ -38,7 +38,7 @@ public sealed class FollowService(
         return await ListAsync(caller, cancellationToken);
     }
 
-    /// <summary>Works for a crate that was deleted since (its follow stays until removed), and is a no-op for one never followed.</summary>
+    /// <summary>A no-op for a crate never followed (or deleted since: its deletion ended the follow).</summary>
     public async Task<Result<FollowList>> UnfollowCrateAsync(Principal caller, string name, CancellationToken cancellationToken)
     {
         if (Guards.RequireAccountManagement(caller) is { } denied) return denied;

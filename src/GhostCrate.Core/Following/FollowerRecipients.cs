@@ -11,7 +11,8 @@ namespace GhostCrate.Core.Following;
 /// Read access is decided now, not when the user followed: a crate made restricted, or a grant removed, stops the mail
 /// (<see cref="CrateAccess.CanReadAsync(CrateRecord, Principal?, CancellationToken)"/>, the check of the crate's page).
 /// A whole crate that was deleted has no restriction left to check: <see cref="CrateAccess.CanSeeDeleted"/> decides, as
-/// for its 410 page.
+/// for its 410 page. Its deletion ended its follows, so its crate.deleted event is the last one its followers hear of
+/// (<see cref="IFollowRepository.EndedFollowerIdsAsync"/>); a mail queued for an earlier event and unsent by then is not sent.
 /// </summary>
 public sealed class FollowerRecipients(
     IFollowRepository follows,
@@ -25,6 +26,8 @@ public sealed class FollowerRecipients(
         if (registryEvent.CrateName is not { } name) return [];
         var canonical = CrateName.Canonicalize(name);
         var candidates = new HashSet<long>(await follows.CrateFollowerIdsAsync(canonical, cancellationToken));
+        // A whole crate's deletion ended its follows in the same transaction: only its own event still finds them.
+        if (registryEvent.Type == RegistryEventTypes.CrateDeleted) candidates.UnionWith(await follows.EndedFollowerIdsAsync(registryEvent.Id, cancellationToken));
         candidates.UnionWith(await follows.OrgFollowerIdsAsync(canonical, FormerOrgOwners(registryEvent), cancellationToken));
         if (candidates.Count == 0) return [];
 

@@ -1,7 +1,7 @@
 namespace GhostCrate.Core.Following;
 
-/// <summary>A crate someone follows: its name as published (the canonical name once the crate is deleted).</summary>
-public sealed record FollowedCrate(string Name, DateTimeOffset Since, bool Exists);
+/// <summary>A crate someone follows, by its name as published. Deleting the crate ends the follow.</summary>
+public sealed record FollowedCrate(string Name, DateTimeOffset Since);
 
 /// <summary>An organization someone follows.</summary>
 public sealed record FollowedOrg(string Name, DateTimeOffset Since);
@@ -32,6 +32,15 @@ public interface IFollowRepository
 
     /// <summary>The users who follow the crate itself.</summary>
     Task<IReadOnlyList<long>> CrateFollowerIdsAsync(string canonicalName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The users whose follow of a crate ended when the crate was deleted by the crate.deleted event
+    /// <paramref name="eventId"/> (the deletion transaction ends them: migration 0028); empty for any other event.
+    /// </summary>
+    Task<IReadOnlyList<long>> EndedFollowerIdsAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets follows that ended before <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> PruneEndedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 
     /// <summary>
     /// The users who follow an organization that owns the crate (directly or through a team), plus those who follow

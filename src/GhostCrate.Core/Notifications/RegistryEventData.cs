@@ -6,8 +6,8 @@ namespace GhostCrate.Core.Notifications;
 /// <summary>crate.published: a version was published (<see cref="NewCrate"/> when it was the crate's first).</summary>
 public sealed record CratePublishedData(string Crate, string Version, string Checksum, long Size, string? PublishedBy, bool NewCrate);
 
-/// <summary>crate.yanked and crate.unyanked.</summary>
-public sealed record CrateYankData(string Crate, string Version, bool Yanked);
+/// <summary>crate.yanked and crate.unyanked: <see cref="Reason"/> is the yank's message (crates.io's yank_message), if one was given.</summary>
+public sealed record CrateYankData(string Crate, string Version, bool Yanked, string? Reason = null);
 
 /// <summary>owners.changed: <see cref="Action"/> is "added" or "removed"; <see cref="Owners"/> is the list afterwards.</summary>
 public sealed record OwnersChangedData(string Crate, string Action, string User, IReadOnlyList<string> Owners);

@@ -59,7 +59,7 @@ internal sealed class CrateRepository(IDbConnectionFactory factory) : ICrateRepo
             if (changed == 0) return false;
             // Yanking a yanked version changes nothing, so it tells nobody anything.
             if (wasYanked != yanked)
-                await Notifications.EventOutbox.CrateYankAsync(factory, connection, transaction, crateId.Value, version, yanked, now, cancellationToken);
+                await Notifications.EventOutbox.CrateYankAsync(factory, connection, transaction, crateId.Value, version, yanked, message, now, cancellationToken);
             var maxVersion = await CrateStateSql.ComputeMaxVersionAsync(connection, transaction, crateId.Value, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE crates SET max_version = @maxVersion, updated_at = @now WHERE id = @crateId",

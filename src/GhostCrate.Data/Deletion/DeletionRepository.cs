@@ -119,8 +119,10 @@ internal sealed class DeletionRepository(IDbConnectionFactory factory) : IDeleti
                     new { maxVersion, now, crate.Id }, transaction, cancellationToken: cancellationToken));
             }
 
-            await Notifications.EventOutbox.CrateDeletedAsync(factory, connection, transaction,
+            var eventId = await Notifications.EventOutbox.CrateDeletedAsync(factory, connection, transaction,
                 new Core.Notifications.CrateDeletedData(crate.Name, request.Version, nums, crateDeleted, request.DeletedBy, request.Reason, orgOwners), request.Now, cancellationToken);
+            // The crate's follows end with it (only this event still reaches them), not when someone publishes the name again.
+            if (crateDeleted) await Following.CrateFollowEnding.EndAsync(connection, transaction, request.CanonicalName, eventId, request.Now, cancellationToken);
             await Jobs.JobSql.InsertAsync(factory, connection, transaction, DeleteCrateFilesHandler.Job(crate.Name, nums, request.Now), request.Now, cancellationToken);
 
             // Last before the commit: the change counter is held from here until the commit (IndexChangeCounter).

@@ -4,7 +4,7 @@ using GhostCrate.Data.Connections;
 
 namespace GhostCrate.Data.Following;
 
-/// <summary>crate_follows and org_follows (migration 0026). Inserts are ON CONFLICT DO NOTHING, so following twice is harmless.</summary>
+/// <summary>crate_follows and org_follows (migration 0026), ended_crate_follows (0028). Inserts are ON CONFLICT DO NOTHING, so following twice is harmless.</summary>
 internal sealed class FollowRepository(IDbConnectionFactory factory) : IFollowRepository
 {
     public Task<bool> FollowCrateAsync(long userId, string canonicalName, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -30,6 +30,7 @@ internal sealed class FollowRepository(IDbConnectionFactory factory) : IFollowRe
     public Task<FollowList> ListAsync(long userId, CancellationToken cancellationToken) =>
         factory.ReadAsync(async connection =>
         {
+            // A follow's crate exists (deletion ends it); the join gives its name as published.
             var crates = await connection.QueryAsync<(string Canonical, string? Name, long CreatedAt)>(new CommandDefinition(
                 """
                 SELECT f.canonical_name, c.name, f.created_at FROM crate_follows f
@@ -42,7 +43,7 @@ internal sealed class FollowRepository(IDbConnectionFactory factory) : IFollowRe
                 WHERE f.user_id = @userId ORDER BY o.name_canonical
                 """, new { userId }, cancellationToken: cancellationToken));
             return new FollowList(
-                [.. crates.Select(c => new FollowedCrate(c.Name ?? c.Canonical, UnixTime.FromMs(c.CreatedAt), c.Name is not null))],
+                [.. crates.Select(c => new FollowedCrate(c.Name ?? c.Canonical, UnixTime.FromMs(c.CreatedAt)))],
                 [.. orgs.Select(o => new FollowedOrg(o.Name, UnixTime.FromMs(o.CreatedAt)))]);
         }, cancellationToken);
 
@@ -61,6 +62,17 @@ internal sealed class FollowRepository(IDbConnectionFactory factory) : IFollowRe
             (await connection.QueryAsync<long>(new CommandDefinition(
                 "SELECT user_id FROM crate_follows WHERE canonical_name = @canonicalName ORDER BY user_id",
                 new { canonicalName }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<long>> EndedFollowerIdsAsync(string eventId, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<long>>(async connection =>
+            (await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT user_id FROM ended_crate_follows WHERE event_id = @eventId ORDER BY user_id",
+                new { eventId }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
+
+    public Task<int> PruneEndedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM ended_crate_follows WHERE ended_at < @cutoff",
+            new { cutoff = UnixTime.ToMs(cutoff) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
     public Task<IReadOnlyList<long>> OrgFollowerIdsAsync(string canonicalName, IReadOnlyCollection<string> formerOrgOwners, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<long>>(async connection =>

@@ -43,20 +43,28 @@ internal static class EventOutbox
             cancellationToken);
     }
 
+    /// <summary>crate.yanked (with the reason given, if any) or crate.unyanked, in the yank's transaction.</summary>
     public static async Task CrateYankAsync(
-        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, string version, bool yanked, DateTimeOffset now, CancellationToken cancellationToken)
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, long crateId, string version, bool yanked, string? reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var crate = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT name FROM crates WHERE id = @crateId", new { crateId }, transaction, cancellationToken: cancellationToken)) ?? "";
         await AddAsync(factory, connection, transaction,
-            RegistryEvent.Create(yanked ? RegistryEventTypes.CrateYanked : RegistryEventTypes.CrateUnyanked, new CrateYankData(crate, version, yanked), now),
+            RegistryEvent.Create(yanked ? RegistryEventTypes.CrateYanked : RegistryEventTypes.CrateUnyanked, new CrateYankData(crate, version, yanked, yanked ? reason : null), now),
             cancellationToken);
     }
 
-    /// <summary>crate.deleted, in the deletion transaction (Data/Deletion), with the names it read before the rows went.</summary>
-    public static Task CrateDeletedAsync(
-        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, CrateDeletedData data, DateTimeOffset now, CancellationToken cancellationToken) =>
-        AddAsync(factory, connection, transaction, RegistryEvent.Create(RegistryEventTypes.CrateDeleted, data, now), cancellationToken);
+    /// <summary>
+    /// crate.deleted, in the deletion transaction (Data/Deletion), with the names it read before the rows went; returns
+    /// the event's id, under which a whole crate's ended follows are kept (Data/Following/CrateFollowEnding).
+    /// </summary>
+    public static async Task<string> CrateDeletedAsync(
+        IDbConnectionFactory factory, DbConnection connection, DbTransaction transaction, CrateDeletedData data, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var registryEvent = RegistryEvent.Create(RegistryEventTypes.CrateDeleted, data, now);
+        await AddAsync(factory, connection, transaction, registryEvent, cancellationToken);
+        return registryEvent.Id;
+    }
 
     /// <summary>Whether the version is yanked now, read before a yank so only real changes make events.</summary>
     public static async Task<bool?> IsYankedAsync(DbConnection connection, DbTransaction transaction, long crateId, string version, CancellationToken cancellationToken) =>

@@ -3,11 +3,10 @@ using GhostCrate.Core.Following;
 
 namespace GhostCrate.Web.Contracts;
 
-/// <summary>A followed crate; <c>exists</c> is false once the crate was deleted (the follow stays until removed).</summary>
+/// <summary>A followed crate, by its name as published; deleting the crate ends the follow (it leaves this list).</summary>
 public sealed record FollowedCrateInfo(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("since")] DateTimeOffset Since,
-    [property: JsonPropertyName("exists")] bool Exists);
+    [property: JsonPropertyName("since")] DateTimeOffset Since);
 
 /// <summary>A followed organization.</summary>
 public sealed record FollowedOrgInfo(
@@ -20,6 +19,6 @@ public sealed record FollowingResponse(
     [property: JsonPropertyName("orgs")] IReadOnlyList<FollowedOrgInfo> Orgs)
 {
     public static FollowingResponse Of(FollowList list) => new(
-        [.. list.Crates.Select(c => new FollowedCrateInfo(c.Name, c.Since, c.Exists))],
+        [.. list.Crates.Select(c => new FollowedCrateInfo(c.Name, c.Since))],
         [.. list.Orgs.Select(o => new FollowedOrgInfo(o.Name, o.Since))]);
 }

@@ -96,6 +96,21 @@ public sealed class EmailTests
     }
 
     [Fact]
+    public void A_yanks_reason_is_in_its_email_and_chat_message_and_a_yank_without_one_says_nothing_of_it()
+    {
+        var links = Links();
+        var withReason = RegistryEvent.Create(RegistryEventTypes.CrateYanked, new CrateYankData("a", "1.0.0", true, "miscompiles on aarch64"), T0);
+        Assert.Equal("miscompiles on aarch64", withReason.Data.GetProperty("reason").GetString());
+        Assert.Contains("Reason given: miscompiles on aarch64", EmailTemplates.Compose(withReason, links)!.Paragraphs);
+        Assert.Contains("Reason given: miscompiles on aarch64", GhostCrate.Core.Notifications.Chat.ChatMessages.Compose(withReason, links).Lines);
+
+        var without = RegistryEvent.Create(RegistryEventTypes.CrateYanked, new CrateYankData("a", "1.0.0", true), T0);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, without.Data.GetProperty("reason").ValueKind);
+        Assert.DoesNotContain(EmailTemplates.Compose(without, links)!.Paragraphs, p => p.StartsWith("Reason", StringComparison.Ordinal));
+        Assert.Single(GhostCrate.Core.Notifications.Chat.ChatMessages.Compose(without, links).Lines);
+    }
+
+    [Fact]
     public void The_newer_events_have_templates_topics_and_chat_messages()
     {
         var links = Links();

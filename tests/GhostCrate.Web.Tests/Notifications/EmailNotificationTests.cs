@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Notifications;
 using GhostCrate.Testing;
 using GhostCrate.Web.Tests.Support;
@@ -15,7 +16,8 @@ namespace GhostCrate.Web.Tests.Notifications;
 /// <summary>
 /// Emails delivered through a real SMTP server (maildev from npm) and read back as they arrived: who gets which
 /// event, the text and HTML bodies, absolute links from Registry:PublicUrl, the RFC 8058 one-click unsubscribe that
-/// really turns the topic off, token expiry warnings, and retries while the SMTP server is down.
+/// really turns the topic off, token expiry warnings, retries while the SMTP server is down, and the dead letter of a
+/// mail that failed every attempt.
 /// </summary>
 public sealed class EmailNotificationTests
 {
@@ -183,4 +185,69 @@ public sealed class EmailNotificationTests
         var messages = await mail.WaitForAsync(email, 1);
         Assert.Equal("A new API token \"ci\" was created", Assert.Single(messages).Subject);
     }
+
+    [Fact]
+    public async Task An_email_that_fails_every_attempt_gives_up_and_waits_dead_for_an_administrator_who_can_send_it_again()
+    {
+        MailDev.Shared();
+        await using var service = await ServiceScript.StartAsync("smtp");
+        var mail = MailDev.Of(service);
+        // The test runs the queue itself on a clock it moves: every retry falls due after one minute, and no test waits.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(Settings(mail, new()
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Jobs:BaseBackoff"] = "00:01:00",
+            ["Jobs:MaxBackoff"] = "00:01:00",
+        }), services => services.AddSingleton<TimeProvider>(clock));
+        var runner = app.Services.GetRequiredService<JobRunner>();
+        var admin = app.Client(TestApp.AdminToken);
+        var metricsBefore = await app.Client().GetStringAsync("/metrics");
+        await service.StopAsync();
+
+        var (_, email) = await UserWithEmailAsync(app, "dora");
+        JsonElement dead = default;
+        for (var round = 0; round < 20 && dead.ValueKind != JsonValueKind.Object; round++)
+        {
+            await RunDueJobsAsync(runner);
+            var jobs = await Json.ReadAsync(await admin.GetAsync("/api/v1/admin/jobs?state=dead"));
+            dead = jobs.GetProperty("jobs").EnumerateArray().FirstOrDefault(j => j.GetProperty("kind").GetString() == "email.send");
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        // Dead after its last attempt, saying what it was and why, as a webhook delivery that exhausted its schedule.
+        Assert.Equal(JsonValueKind.Object, dead.ValueKind);
+        var maxAttempts = dead.GetProperty("max_attempts").GetInt32();
+        Assert.Equal(maxAttempts, dead.GetProperty("attempts").GetInt32());
+        var lastError = dead.GetProperty("last_error").GetString()!;
+        Assert.StartsWith($"gave up after {maxAttempts} of {maxAttempts} attempts: token.created email for event msg_", lastError, StringComparison.Ordinal);
+        Assert.Contains("to user dora: ", lastError, StringComparison.Ordinal);
+        Assert.DoesNotContain(email, lastError, StringComparison.Ordinal);
+        var metricsAfter = await app.Client().GetStringAsync("/metrics");
+        Assert.True(Deliveries(metricsAfter, "gave_up") >= Deliveries(metricsBefore, "gave_up") + 1, "the last attempt counts as gave_up");
+        Assert.True(Deliveries(metricsAfter, "failed") >= Deliveries(metricsBefore, "failed") + maxAttempts - 1, "the attempts before it count as failed");
+
+        // The administrators' page lists it among the dead jobs, with the reason and a "retry now" button.
+        using (var session = new WebSession(app))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await session.LoginAsync("admin", "correct horse battery")).StatusCode);
+            var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await session.Http.GetStringAsync("/admin/jobs?state=dead"));
+            var row = page.QuerySelector($"tr[data-job='{dead.GetProperty("id").GetInt64()}']");
+            Assert.NotNull(row);
+            Assert.Contains("gave up after", row!.TextContent, StringComparison.Ordinal);
+            Assert.NotNull(row.QuerySelector("form button[type='submit']"));
+        }
+
+        // Nothing arrived; once the server is back, "retry now" sends it (once).
+        await service.StartAgainAsync();
+        Assert.Empty(await mail.MessagesToAsync(email));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/jobs/{dead.GetProperty("id").GetInt64()}/retry", null)).StatusCode);
+        await RunJobsUntilAsync(runner, async () => (await mail.MessagesToAsync(email)).Count > 0, "the retried email arrives",
+            () => clock.Advance(TimeSpan.FromMinutes(1)));
+        Assert.Equal("A new API token \"ci\" was created", Assert.Single(await mail.MessagesToAsync(email)).Subject);
+    }
+
+    private static double Deliveries(string scrape, string result) =>
+        PrometheusText.Parse(scrape).Single(f => f.Name == "ghostcrate_notification_deliveries_total").Samples
+            .Single(s => s.Labels.GetValueOrDefault("channel") == "email" && s.Labels.GetValueOrDefault("result") == result).Value;
 }

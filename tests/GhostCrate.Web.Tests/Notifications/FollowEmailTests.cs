@@ -2,10 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Jobs;
+using GhostCrate.Core.Notifications;
+using GhostCrate.Core.Options;
 using GhostCrate.Core.Organizations;
 using GhostCrate.Testing;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 using static GhostCrate.Web.Tests.Support.MailTestUsers;
@@ -16,7 +21,7 @@ namespace GhostCrate.Web.Tests.Notifications;
 /// Following crates and organizations (issue 21 item 5) through the JSON API, with the emails delivered by a real SMTP
 /// server (maildev from npm): followers hear of releases, yanks, deletions; an organization's followers of its crates;
 /// owners who follow their own crate are mailed once; a follower who loses read access or turns the topic off hears
-/// nothing more. Auth-required mode, so that restricted crates are hidden.
+/// nothing more (auth-required mode, so that restricted crates are hidden); a crate's deletion ends its follows.
 /// </summary>
 public sealed class FollowEmailTests
 {
@@ -118,6 +123,48 @@ public sealed class FollowEmailTests
         Assert.Contains("crate:follow-me", added, StringComparison.Ordinal);
         Assert.Contains("org:acme", added, StringComparison.Ordinal);
         Assert.Contains("crate:follow-me", await admin.GetStringAsync("/api/v1/admin/audit?action=follow.removed"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_a_crate_tells_its_followers_once_ends_their_follows_and_nothing_more_is_sent_for_them()
+    {
+        var mail = MailDev.Shared();
+        // Without auth-required everyone may learn of a deletion (CrateAccess.CanSeeDeleted), so a plain follower is told.
+        // The test runs the queue itself, so that a follower's mail can still be unsent when the crate goes.
+        var settings = mail.Settings(PublicUrl);
+        settings["Jobs:Enabled"] = "false";
+        // A send that fails for a moment (the shared SMTP server is busy) is due again soon (RunJobsUntilAsync).
+        settings["Jobs:BaseBackoff"] = "00:00:01";
+        settings["Jobs:MaxBackoff"] = "00:00:01";
+        await using var app = await TestApp.StartAsync(settings);
+        var runner = app.Services.GetRequiredService<JobRunner>();
+        var fanOutOnly = new JobRunner(app.Services.GetRequiredService<IJobRepository>(), [app.Services.GetRequiredService<EventFanOutHandler>()],
+            app.Services.GetRequiredService<IOptions<JobOptions>>(), TimeProvider.System, NullLogger<JobRunner>.Instance);
+        var admin = app.Client(TestApp.AdminToken);
+        var (fredToken, fred) = await UserWithEmailAsync(app, "fred");
+        var fredClient = app.Client(fredToken);
+        await PublishAsync(app, "leaving", "1.0.0");
+        await RunDueJobsAsync(runner);
+        await OkAsync(fredClient.PutAsync("/api/v1/me/following/crates/leaving", null));
+
+        // 1.1.0's event is fanned out, so fred's mail about it waits in the queue when the whole crate is deleted.
+        await PublishAsync(app, "leaving", "1.1.0");
+        await RunDueJobsAsync(fanOutOnly);
+        await OkAsync(admin.DeleteAsync("/api/v1/crates/leaving?message=superseded"), HttpStatusCode.NoContent);
+        Assert.Empty((await Json.ReadAsync(await fredClient.GetAsync("/api/v1/me/following"))).GetProperty("crates").EnumerateArray());
+        await RunJobsUntilAsync(runner, async () => (await mail.MessagesToAsync(fred)).Any(m => m.Subject == "leaving was deleted"), "the deletion email arrives");
+        var deleted = await mail.WaitForSubjectAsync(fred, "leaving was deleted");
+        Assert.Contains("because you follow leaving", deleted.TextBody, StringComparison.Ordinal);
+
+        // The name published again (an administrator may) is nobody's follow: fred hears nothing of it.
+        await PublishAsync(app, "leaving", "2.0.0");
+        await RunDueJobsAsync(runner);
+        Assert.Empty((await Json.ReadAsync(await fredClient.GetAsync("/api/v1/me/following"))).GetProperty("crates").EnumerateArray());
+        // A mail sent after everything above, so that all earlier ones have arrived when it has.
+        Assert.True((await app.Services.GetRequiredService<UserService>().CreateTokenAsync("fred", "marker", null, TokenScopes.Unrestricted, default)).IsSuccess);
+        await RunJobsUntilAsync(runner, async () => (await mail.MessagesToAsync(fred)).Any(m => m.Subject == "A new API token \"marker\" was created"), "the marker email arrives");
+        Assert.Equal(["leaving was deleted"],
+            (await mail.MessagesToAsync(fred)).Select(m => m.Subject ?? "").Where(s => s.StartsWith("leaving", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace GhostCrate.Web.Tests.Notifications;
 
 /// <summary>
 /// Real publishes and yanks produce signed deliveries to a real receiver on 127.0.0.1; failures are retried on a
-/// short schedule (a setting, no sleeps), 410 disables the endpoint, internal addresses are refused unless allowed.
+/// short schedule (a setting, no sleeps), a redirect or a timeout is a failure and Retry-After moves the retry, 410
+/// disables the endpoint, internal addresses are refused unless allowed.
 /// </summary>
 public sealed class WebhookDeliveryTests
 {
@@ -117,6 +118,53 @@ public sealed class WebhookDeliveryTests
         Assert.Contains("410", endpoint.GetProperty("disabled_reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, (await app.Client(TestApp.AdminToken).PostAsync($"/api/v1/admin/webhooks/{endpointId}/test", null)).StatusCode);
         Assert.Equal(5, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_a_failure_that_is_not_followed_and_Retry_After_sets_the_next_attempt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = await TestApp.StartAsync(Settings());
+        var (endpointId, _) = await CreateEndpointAsync(app, receiver.Url, new { events = new[] { "crate.unyanked" } });
+        // The schedule says "again at once"; the receiver asks for an hour.
+        receiver.AnswerNext(307, "3600");
+
+        var sent = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.Accepted, (await app.Client(TestApp.AdminToken).PostAsync($"/api/v1/admin/webhooks/{endpointId}/test", null)).StatusCode);
+        var log = await WaitForDeliveriesAsync(app, endpointId, 1);
+        var delivery = Assert.Single(log.EnumerateArray());
+        Assert.False(delivery.GetProperty("success").GetBoolean());
+        Assert.Equal(307, delivery.GetProperty("status_code").GetInt32());
+
+        var jobs = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs?state=pending"));
+        var retry = jobs.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("kind").GetString() == "webhook.deliver");
+        Assert.Equal(1, retry.GetProperty("attempts").GetInt32());
+        Assert.True(retry.GetProperty("run_at").GetDateTimeOffset() >= sent.AddMinutes(59), $"the retry waits for Retry-After: {retry.GetProperty("run_at")}");
+        // The redirect (back to the receiver itself, method kept) was not followed.
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_does_not_answer_times_out_and_the_delivery_is_retried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = Settings();
+        settings["Webhooks:Timeout"] = "00:00:01";
+        await using var app = await TestApp.StartAsync(settings);
+        var (endpointId, _) = await CreateEndpointAsync(app, receiver.Url, new { events = new[] { "crate.unyanked" } });
+        receiver.HangNext();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await app.Client(TestApp.AdminToken).PostAsync($"/api/v1/admin/webhooks/{endpointId}/test", null)).StatusCode);
+        // A retry is answered (a slow machine may time out more than once before that).
+        JsonElement log = default;
+        await Eventually.TrueAsync(async () => (log = await DeliveriesAsync(app, endpointId)).EnumerateArray().Any(d => d.GetProperty("success").GetBoolean()),
+            "a retry of the timed-out delivery is answered");
+        // Newest first: the first attempt is the last entry; it timed out, without a status.
+        var first = log[log.GetArrayLength() - 1];
+        Assert.Equal(1, first.GetProperty("attempt").GetInt32());
+        Assert.False(first.GetProperty("success").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("status_code").ValueKind);
+        Assert.Equal("no response within 00:00:01", first.GetProperty("error").GetString());
     }
 
     [Fact]

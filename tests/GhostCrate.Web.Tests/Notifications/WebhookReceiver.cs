@@ -10,7 +10,7 @@ namespace GhostCrate.Web.Tests.Notifications;
 /// <summary>
 /// A webhook receiver on 127.0.0.1 (Kestrel) that records every request and checks both signature styles with its
 /// own implementation of the Standard Webhooks and GitHub schemes (not GhostCrate's). Answers come from a queue of
-/// status codes (200 when it is empty).
+/// status codes (200 when it is empty), or no answer at all (<see cref="HangNext"/>).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -40,12 +40,26 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var headers = context.Request.Headers;
         Requests.Enqueue(new Received(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], headers["X-Hub-Signature-256"], body));
         var (status, retryAfter) = _answers.TryDequeue(out var answer) ? answer : (200, null);
+        if (status == Hang)
+        {
+            // No answer at all: the sender's timeout has to end the request.
+            try { await Task.Delay(Timeout.Infinite, context.RequestAborted); }
+            catch (OperationCanceledException) { }
+            return;
+        }
         if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
+        // A redirect points back here, method and body kept (307/308): a sender that followed it would be seen at once.
+        if (status is >= 300 and < 400) context.Response.Headers.Location = Url.ToString();
         context.Response.StatusCode = status;
         await context.Response.WriteAsync(status == 200 ? "thanks" : $"failing with {status}", context.RequestAborted);
     }
 
     public void AnswerNext(int status, string? retryAfter = null) => _answers.Enqueue((status, retryAfter));
+
+    /// <summary>The next request gets no answer until the sender gives up on it.</summary>
+    public void HangNext() => _answers.Enqueue((Hang, null));
+
+    private const int Hang = -1;
 
     /// <summary>Polls until <paramref name="count"/> requests arrived (deadline 30 s), then returns them in order.</summary>
     public async Task<IReadOnlyList<Received>> WaitForAsync(int count)

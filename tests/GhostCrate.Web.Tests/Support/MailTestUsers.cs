@@ -33,6 +33,24 @@ public static class MailTestUsers
         return email;
     }
 
+    /// <summary>For a test that runs the queue itself (Jobs:Enabled=false): runs due jobs until none is left.</summary>
+    public static async Task RunDueJobsAsync(GhostCrate.Core.Jobs.JobRunner runner)
+    {
+        while (await runner.RunNextAsync(CancellationToken.None)) { }
+    }
+
+    /// <summary>
+    /// Runs due jobs until <paramref name="done"/> (polled with a deadline), so a send that failed for a moment (a busy
+    /// SMTP server) is retried once its backoff is over; <paramref name="beforeEachRun"/> may move a test's clock.
+    /// </summary>
+    public static Task RunJobsUntilAsync(GhostCrate.Core.Jobs.JobRunner runner, Func<Task<bool>> done, string what, Action? beforeEachRun = null) =>
+        Eventually.TrueAsync(async () =>
+        {
+            beforeEachRun?.Invoke();
+            await RunDueJobsAsync(runner);
+            return await done();
+        }, what, TimeSpan.FromSeconds(60));
+
     /// <summary>Until no job is due or running.</summary>
     public static async Task WaitForIdleQueueAsync(TestApp app) =>
         await Eventually.TrueAsync(async () =>

@@ -30,7 +30,9 @@ public static class ChatMessages
             {
                 var d = data.Deserialize<CrateYankData>(RegistryEvent.JsonOptions)!;
                 var verb = d.Yanked ? "yanked" : "unyanked";
-                return new ChatMessage($"{d.Crate} {d.Version} {verb}", [$"Version {d.Version} of {d.Crate} was {verb}."], $"View {d.Crate}", links.Crate(d.Crate, d.Version));
+                return new ChatMessage($"{d.Crate} {d.Version} {verb}",
+                    [$"Version {d.Version} of {d.Crate} was {verb}.", .. (d.Reason is { Length: > 0 } reason ? [$"Reason given: {reason}"] : Array.Empty<string>())],
+                    $"View {d.Crate}", links.Crate(d.Crate, d.Version));
             }
             case RegistryEventTypes.OwnersChanged:
             {

@@ -13,8 +13,10 @@ public sealed record EmailJob(long UserId, string Event, string? Topic = null);
 
 /// <summary>
 /// Sends one event's email to one user (an "email.send" job). A user without an address, disabled, or who turned the
-/// topic off gets nothing and the job succeeds. A temporary SMTP failure is retried with the queue's backoff until the
-/// job's attempts run out (then it is dead and listed for administrators); a permanent refusal gives up at once.
+/// topic off gets nothing and the job succeeds. A temporary SMTP failure is retried with the queue's backoff; on the
+/// last attempt, and at once for a permanent refusal, the handler gives up: the job is dead (the administrators'
+/// dead letters, /admin/jobs?state=dead, where "retry now" sends it again), its error names the event, the user and
+/// the attempts, and the delivery counts as <c>gave_up</c>, as a webhook that exhausted its schedule does.
 /// </summary>
 public sealed class EmailSendHandler(
     IUserRepository users,
@@ -67,11 +69,21 @@ public sealed class EmailSendHandler(
                 logger.LogInformation("Sent {EventType} email for event {EventId} to user {UserId}", registryEvent.Type, registryEvent.Id, user.Id);
                 return JobOutcome.Succeeded;
             case MailSendStatus.PermanentFailure:
-                Operations.GhostCrateMetrics.NotificationDelivery("email", "gave_up");
-                return JobOutcome.GiveUp(result.Error ?? "the SMTP server refused the message");
+                return GiveUp(job, registryEvent, user, result.Error ?? "the SMTP server refused the message");
             default:
+                var error = result.Error ?? "the SMTP server could not take the message";
+                if (job.Attempts >= job.MaxAttempts) return GiveUp(job, registryEvent, user, error);
                 Operations.GhostCrateMetrics.NotificationDelivery("email", "failed");
-                return JobOutcome.Retry(result.Error ?? "the SMTP server could not take the message");
+                return JobOutcome.Retry(error);
         }
+    }
+
+    /// <summary>The final state of a mail that will not be sent: what an administrator needs to act on it (no address).</summary>
+    private JobOutcome GiveUp(JobRecord job, RegistryEvent registryEvent, UserRecord user, string error)
+    {
+        Operations.GhostCrateMetrics.NotificationDelivery("email", "gave_up");
+        logger.LogWarning("Gave up on the {EventType} email for event {EventId} to user {UserId} after {Attempts} of {MaxAttempts} attempts",
+            registryEvent.Type, registryEvent.Id, user.Id, job.Attempts, job.MaxAttempts);
+        return JobOutcome.GiveUp($"gave up after {job.Attempts} of {job.MaxAttempts} attempts: {registryEvent.Type} email for event {registryEvent.Id} to user {user.Username}: {error}");
     }
 }

@@ -40,6 +40,7 @@ public static class EmailTemplates
                         data.Yanked
                             ? $"Version {data.Version} of {data.Crate} was yanked: new lock files no longer pick it, existing ones still build."
                             : $"Version {data.Version} of {data.Crate} was unyanked and can be picked again.",
+                        .. (data.Reason is { Length: > 0 } reason ? [$"Reason given: {reason}"] : Array.Empty<string>()),
                     ],
                     $"View {data.Crate}", links.Crate(data.Crate, data.Version),
                     $"You receive this because you own {data.Crate}.");
