@@ -69,6 +69,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Sbom.SbomService>();
         // Licences (issue 20): the publish-time policy check, organizations' policies and the report.
         services.AddSingleton<Licenses.LicenseService>();
+        services.AddSingleton<Licenses.ForeignLicenses>();
         // Download policy (issue 20 item 3): blocking by advisory severity, the allow-list, the proxy's quarantine.
         services.AddSingleton<Policy.DownloadPolicy>();
         services.AddSingleton<Changes.ILocalWriteFollower>(sp => sp.GetRequiredService<Policy.DownloadPolicy>());
