@@ -63,6 +63,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DependencyGraphService>();
         // Security advisories (issue 20): the RustSec import and the affected-version findings.
         services.AddSingleton<Advisories.AdvisoryService>();
+        services.AddSingleton<Advisories.AffectedCrates>();
         services.AddSingleton<ContentChecks.ProxiedCrateFlagger>();
         services.AddSingleton<Typosquats.TyposquatService>();
         services.AddSingleton<Holds.HoldService>();

@@ -57,7 +57,8 @@ public static class CargoApiEndpoints
             .BinaryBody("application/octet-stream")
             .Auth(ApiAuth.CargoToken)
             .CargoErrors(400, 401, 403, 409, 413, 429)
-            .ResponseExample(200, """{"warnings":{"invalid_categories":[],"invalid_badges":[],"other":[]}}""");
+            .ResponseExample(200, """{"warnings":{"invalid_categories":[],"invalid_badges":[],"other":[]}}""")
+            .ResponseExample(202, """{"errors":[{"detail":"`acme-tool@1.2.0` is held for approval (content flags: native-binary (bin/helper)): the upload succeeded and the version is stored, but cargo cannot resolve or download it until an administrator of this registry approves it on /admin/held; do not publish it again; you will see it marked \"held\" on the crate page until then"}],"warnings":{"invalid_categories":[],"invalid_badges":[],"other":["`acme-tool@1.2.0` is held for approval (content flags: native-binary (bin/helper)): ..."]}}""");
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank
         api.MapDelete("/{name}/{version}/yank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, true, context, yanks))

@@ -1,0 +1,60 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+using GhostCrate.Web.Tests.Support;
+
+namespace GhostCrate.Web.Tests.Policy;
+
+/// <summary>
+/// The administrators' list of affected crates on /admin/advisories (issue 20 item 2): vulnerabilities by severity,
+/// then by how many of the registry's crates depend on them, then warnings.
+/// </summary>
+public class AffectedCratesPageTests
+{
+    private static async Task PublishAsync(TestApp app, string name, string version, params string[] dependsOn)
+    {
+        var metadata = CrateFileBuilder.Metadata(name, version, deps: [.. dependsOn.Select(d => CrateFileBuilder.Dependency(d, "*"))]);
+        var response = await app.PublishAsync(CrateFileBuilder.PublishBody(metadata, CrateFileBuilder.Valid(name, version).BuildCrate()));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Affected_crates_are_listed_by_severity_then_dependents_with_warnings_last()
+    {
+        await using var app = await TestApp.StartAsync();
+        await PublishAsync(app, "oldie", "1.0.0");
+        await PublishAsync(app, "unscored", "1.0.0");
+        await PublishAsync(app, "unscored", "2.0.0");
+        await PublishAsync(app, "smallvec", "1.6.0");
+        await PublishAsync(app, "smallvec", "1.6.1");
+        await PublishAsync(app, "smallvec", "0.6.9");
+        // Two crates depend on smallvec, one on unscored; a dependent's older version does not count.
+        await PublishAsync(app, "app-one", "1.0.0", "smallvec");
+        await PublishAsync(app, "app-two", "1.0.0", "smallvec", "unscored");
+        await PublishAsync(app, "app-three", "1.0.0", "unscored");
+        await PublishAsync(app, "app-three", "2.0.0");
+        await DownloadPolicyTests.SyncAsync(app, DownloadPolicyTests.Critical, DownloadPolicyTests.Unscored, DownloadPolicyTests.Informational);
+
+        await Users.CreateWithTokenAsync(app, "mallory");
+        using (var user = new WebSession(app))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await user.LoginAsync("mallory", "a long enough password")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await user.Http.GetAsync("/admin/advisories")).StatusCode);
+        }
+
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var page = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/advisories"));
+        var rows = page.QuerySelectorAll("#affected-crates tbody tr").ToList();
+        Assert.Equal(["smallvec RUSTSEC-2021-0003", "unscored RUSTSEC-2020-0100", "oldie RUSTSEC-2020-0101"],
+            rows.Select(r => $"{r.GetAttribute("data-crate")} {r.GetAttribute("data-advisory")}"));
+        Assert.Equal(["2", "1", "0"], rows.Select(r => r.GetAttribute("data-dependents")));
+        // Exactly the affected versions, in version order; the patched one is not listed.
+        Assert.Contains("0.6.9, 1.6.0", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("1.6.1", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("critical", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("no CVSS score", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("2.0.0", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("unmaintained", rows[2].TextContent, StringComparison.Ordinal);
+        Assert.Equal("private", rows[0].GetAttribute("data-source"));
+    }
+}
