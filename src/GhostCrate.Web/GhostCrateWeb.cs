@@ -21,8 +21,6 @@ public static class GhostCrateWeb
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
         Jobs.MirrorJobClient.AddGuardedMirrorJobs(services);
-        // The licence report reads the served offline mirror's versions (nothing when Mirror:Directory is empty).
-        services.AddSingleton<Core.Licenses.IMirroredCrateFiles, Mirror.Licenses.MirroredCrateFiles>();
         services.AddHostedService<Changes.ChangeFeedService>();
         // First start-up filters, so their middleware wraps the fast paths too.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ActiveRequestsStartupFilter>();

@@ -1,10 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GhostCrate.Core.Storage;
-using GhostCrate.Protocol.Index;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -83,50 +81,30 @@ public sealed class ForeignLicenseReportTests
     [Fact]
     public async Task The_offline_mirrors_served_versions_are_reported_and_a_different_file_is_read_again()
     {
-        var mirror = Path.Combine(Path.GetTempPath(), "gc-license-mirror-" + Guid.NewGuid().ToString("N"));
-        void Serve(string name, string version, byte[]? crate, string checksum)
-        {
-            var index = Path.Combine(mirror, "index", IndexPath.ForCrate(name));
-            Directory.CreateDirectory(Path.GetDirectoryName(index)!);
-            File.WriteAllText(index, $"{{\"name\":\"{name}\",\"vers\":\"{version}\",\"deps\":[],\"cksum\":\"{checksum}\",\"features\":{{}},\"yanked\":false}}\n");
-            if (crate is null) return;
-            Directory.CreateDirectory(Path.Combine(mirror, "crates", name));
-            File.WriteAllBytes(Path.Combine(mirror, "crates", name, $"{name}-{version}.crate"), crate);
-        }
-        string Sum(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var gnu = Crate("gnutool", "1.0.0", "GPL-2.0-only");
-        var dual = Crate("dual", "2.0.0", "MIT/Apache-2.0");
-        Serve("gnutool", "1.0.0", gnu, Sum(gnu));
-        Serve("dual", "2.0.0", dual, Sum(dual));
+        using var mirror = new MirrorDirectory();
+        mirror.Serve("gnutool", ("1.0.0", Crate("gnutool", "1.0.0", "GPL-2.0-only")));
+        mirror.Serve("dual", ("2.0.0", Crate("dual", "2.0.0", "MIT/Apache-2.0")));
         // Listed, but its file is missing: the mirror does not serve it.
-        Serve("absent", "1.0.0", null, new string('a', 64));
-        try
-        {
-            await using var app = await TestApp.StartAsync(new(DenyGpl) { ["Mirror:Directory"] = mirror });
-            var rows = Rows(await ReportAsync(app), "mirror");
-            Assert.Equal(["dual@2.0.0", "gnutool@1.0.0"], rows.Keys.Order(StringComparer.Ordinal));
-            Assert.Equal("GPL-2.0-only", rows["gnutool@1.0.0"].GetProperty("expression").GetString());
-            Assert.False(rows["gnutool@1.0.0"].GetProperty("allowed").GetBoolean());
-            Assert.Equal("MIT OR Apache-2.0", rows["dual@2.0.0"].GetProperty("expression").GetString());
+        mirror.Serve("absent", ("1.0.0", null));
+        await using var app = await TestApp.StartAsync(new(DenyGpl) { ["Mirror:Directory"] = mirror.Root });
+        var rows = Rows(await ReportAsync(app), "mirror");
+        Assert.Equal(["dual@2.0.0", "gnutool@1.0.0"], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("GPL-2.0-only", rows["gnutool@1.0.0"].GetProperty("expression").GetString());
+        Assert.False(rows["gnutool@1.0.0"].GetProperty("allowed").GetBoolean());
+        Assert.Equal("MIT OR Apache-2.0", rows["dual@2.0.0"].GetProperty("expression").GetString());
 
-            // An import brings a different file for `dual 2.0.0` (its index checksum changes): it is read again.
-            var relicensed = Crate("dual", "2.0.0", "MIT");
-            Serve("dual", "2.0.0", relicensed, Sum(relicensed));
-            // The same checksum is not read again: a file whose bytes changed under it keeps its stored licence.
-            File.WriteAllBytes(Path.Combine(mirror, "crates", "gnutool", "gnutool-1.0.0.crate"), Encoding.UTF8.GetBytes("not a crate"));
-            rows = Rows(await ReportAsync(app), "mirror");
-            Assert.Equal("MIT", rows["dual@2.0.0"].GetProperty("expression").GetString());
-            Assert.Equal("GPL-2.0-only", rows["gnutool@1.0.0"].GetProperty("expression").GetString());
+        // An import brings a different file for `dual 2.0.0` (its index checksum changes): it is read again.
+        mirror.Serve("dual", ("2.0.0", Crate("dual", "2.0.0", "MIT")));
+        // The same checksum is not read again: a file whose bytes changed under it keeps its stored licence.
+        File.WriteAllBytes(mirror.CrateFile("gnutool", "1.0.0"), Encoding.UTF8.GetBytes("not a crate"));
+        rows = Rows(await ReportAsync(app), "mirror");
+        Assert.Equal("MIT", rows["dual@2.0.0"].GetProperty("expression").GetString());
+        Assert.Equal("GPL-2.0-only", rows["gnutool@1.0.0"].GetProperty("expression").GetString());
 
-            // The page lists them with their source.
-            using var admin = new WebSession(app);
-            Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
-            var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/licenses"));
-            Assert.NotNull(page.QuerySelector("tr[data-crate='gnutool'][data-source='mirror'][data-allowed='false']"));
-        }
-        finally
-        {
-            Directory.Delete(mirror, recursive: true);
-        }
+        // The page lists them with their source.
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/licenses"));
+        Assert.NotNull(page.QuerySelector("tr[data-crate='gnutool'][data-source='mirror'][data-allowed='false']"));
     }
 }

@@ -78,12 +78,15 @@ public sealed record ForeignLicense(string Source, string CrateName, string Vers
 
 /// <summary>
 /// Port to the offline mirror the server serves (implemented by GhostCrate.Mirror): the versions it serves and their
-/// .crate files. Empty when no mirror is served.
+/// .crate files, for the licence report and the advisory findings. Empty when no mirror is served.
 /// </summary>
 public interface IMirroredCrateFiles
 {
     /// <summary>Every served version whose .crate is present, with the checksum its index line gives.</summary>
     IReadOnlyList<ForeignCrateFile> List();
+
+    /// <summary>The served versions (file present) of the named crates (canonical names), reading only their index files.</summary>
+    IReadOnlyList<ForeignCrateFile> Versions(IReadOnlyCollection<string> canonicalNames);
 
     /// <summary>The .crate of a listed version, or null when it is gone.</summary>
     Stream? Open(ForeignCrateFile file);

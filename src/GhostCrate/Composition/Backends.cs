@@ -21,6 +21,8 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Identity));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.RateLimits));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Mirror));
+        // The served offline mirror's versions, for advisory findings and the licence report (none when Mirror:Directory is empty).
+        services.AddSingleton<Core.Licenses.IMirroredCrateFiles, Mirror.Licenses.MirroredCrateFiles>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.ReverseProxy));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Server));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Logs));

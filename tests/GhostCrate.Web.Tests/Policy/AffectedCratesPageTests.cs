@@ -57,4 +57,31 @@ public class AffectedCratesPageTests
         Assert.Contains("unmaintained", rows[2].TextContent, StringComparison.Ordinal);
         Assert.Equal("private", rows[0].GetAttribute("data-source"));
     }
+
+    [Fact]
+    public async Task The_offline_mirrors_versions_are_flagged_exactly_and_listed_with_their_source()
+    {
+        using var mirror = new MirrorDirectory();
+        mirror.Serve("smallvec",
+            ("0.6.13", CrateFileBuilder.Valid("smallvec", "0.6.13").BuildCrate()),
+            ("0.6.14", CrateFileBuilder.Valid("smallvec", "0.6.14").BuildCrate()),
+            ("1.6.0", CrateFileBuilder.Valid("smallvec", "1.6.0").BuildCrate()),
+            ("1.6.1", CrateFileBuilder.Valid("smallvec", "1.6.1").BuildCrate()));
+        await using var app = await TestApp.StartAsync(new() { ["Mirror:Directory"] = mirror.Root });
+        await DownloadPolicyTests.SyncAsync(app, DownloadPolicyTests.Critical);
+
+        // RUSTSEC-2021-0003 patched >= 0.6.14, < 1.0.0 and >= 1.6.1: of these four, 0.6.13 and 1.6.0 are affected.
+        var found = await Json.ReadAsync(await app.Client().GetAsync("/api/v1/advisories?crate=smallvec"));
+        Assert.Equal(["0.6.13 mirror RUSTSEC-2021-0003", "1.6.0 mirror RUSTSEC-2021-0003"],
+            found.GetProperty("affected").EnumerateArray()
+                .Select(a => $"{a.GetProperty("version").GetString()} {a.GetProperty("source").GetString()} {a.GetProperty("advisory_id").GetString()}")
+                .Order(StringComparer.Ordinal));
+
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var page = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/advisories"));
+        var row = Assert.Single(page.QuerySelectorAll("#affected-crates tbody tr"));
+        Assert.Equal("mirror", row.GetAttribute("data-source"));
+        Assert.Contains("0.6.13, 1.6.0", row.TextContent, StringComparison.Ordinal);
+    }
 }
