@@ -81,6 +81,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Jobs.JobRunner>();
         services.AddSingleton<Jobs.JobScheduler>();
         services.AddJobHandler<Jobs.PruneJobsHandler>();
+        services.AddJobHandler<Advisories.AdvisorySyncJobHandler>();
         services.AddRecurringJob(Jobs.PruneJobsHandler.Schedule);
         services.AddSingleton<Jobs.JobAdminService>();
         services.AddSingleton<Notifications.WebhookService>();

@@ -37,6 +37,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Ui));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Publishing));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Policy));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Advisories));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {
@@ -67,5 +68,6 @@ public static class Backends
         services.AddSingleton<Core.Backup.BackupAdminService>();
         services.AddJobHandler<Core.Backup.BackupJobHandler>();
         if (Core.Backup.BackupJobHandler.Recurring(settings.Backup) is { } schedule) services.AddRecurringJob(schedule);
+        if (Core.Advisories.AdvisorySyncJobHandler.Recurring(settings.Advisories) is { } advisorySync) services.AddRecurringJob(advisorySync);
     }
 }
