@@ -142,7 +142,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(PolicyOptions.Validate(policy));
         // A relative path would depend on the directory the server was started from: resolve it like Backup:Target.
         if (advisories.Enabled && !Core.Advisories.AdvisorySource.IsGitUrl(advisories.SyncFrom!.Trim()))
-            advisories.SyncFrom = Path.GetFullPath(advisories.SyncFrom.Trim(), workingDirectory);
+            advisories.SyncFrom = Path.GetFullPath(advisories.SyncFrom!.Trim(), workingDirectory);
         errors.AddRange(AdvisoryOptions.Validate(advisories));
         errors.AddRange(DocsBuildOptions.Validate(docs.Build, Environment.IsPrivilegedProcess));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));

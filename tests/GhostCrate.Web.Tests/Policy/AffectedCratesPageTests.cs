@@ -12,7 +12,7 @@ public class AffectedCratesPageTests
 {
     private static async Task PublishAsync(TestApp app, string name, string version, params string[] dependsOn)
     {
-        var metadata = CrateFileBuilder.Metadata(name, version, deps: [.. dependsOn.Select(d => CrateFileBuilder.Dependency(d, "*"))]);
+        var metadata = CrateFileBuilder.Metadata(name, version, deps: [.. dependsOn.Select(d => CrateFileBuilder.Dependency(d, ">=0.1"))]);
         var response = await app.PublishAsync(CrateFileBuilder.PublishBody(metadata, CrateFileBuilder.Valid(name, version).BuildCrate()));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
