@@ -8,7 +8,7 @@ namespace GhostCrate.Data.Tests;
 public abstract class AdvisoryStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
     private IAdvisoryRepository Repository => Db.Ports.Advisories;
-    private AdvisoryService Service => new(Repository, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
+    private AdvisoryService Service => new(Repository, NoMirroredCrates.Instance, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
 
     internal static string AdvisoryText(string id, string package, string patched, string? extra = null, string unaffected = "") => $"""
         ```toml
