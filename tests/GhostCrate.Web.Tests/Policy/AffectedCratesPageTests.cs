@@ -48,13 +48,15 @@ public class AffectedCratesPageTests
         Assert.Equal(["smallvec RUSTSEC-2021-0003", "unscored RUSTSEC-2020-0100", "oldie RUSTSEC-2020-0101"],
             rows.Select(r => $"{r.GetAttribute("data-crate")} {r.GetAttribute("data-advisory")}"));
         Assert.Equal(["2", "1", "0"], rows.Select(r => r.GetAttribute("data-dependents")));
-        // Exactly the affected versions, in version order; the patched one is not listed.
-        Assert.Contains("0.6.9, 1.6.0", rows[0].TextContent, StringComparison.Ordinal);
-        Assert.DoesNotContain("1.6.1", rows[0].TextContent, StringComparison.Ordinal);
-        Assert.Contains("critical", rows[0].TextContent, StringComparison.Ordinal);
-        Assert.Contains("no CVSS score", rows[1].TextContent, StringComparison.Ordinal);
-        Assert.DoesNotContain("2.0.0", rows[1].TextContent, StringComparison.Ordinal);
-        Assert.Contains("unmaintained", rows[2].TextContent, StringComparison.Ordinal);
+        // Exactly the affected versions, in version order (the patched ones are not listed), and the fix.
+        string Cell(int row, int column) => rows[row].QuerySelectorAll("td")[column].TextContent.Trim();
+        Assert.Equal("0.6.9, 1.6.0", Cell(0, 2));
+        Assert.Equal("critical", Cell(0, 4));
+        Assert.Equal("Upgrade to >=0.6.14,<1.0.0 OR >=1.6.1", Cell(0, 6));
+        Assert.Equal("1.0.0", Cell(1, 2));
+        Assert.Equal("no CVSS score", Cell(1, 4));
+        Assert.Equal("1.0.0", Cell(2, 2));
+        Assert.Equal("unmaintained", Cell(2, 4));
         Assert.Equal("private", rows[0].GetAttribute("data-source"));
     }
 
@@ -82,6 +84,6 @@ public class AffectedCratesPageTests
         var page = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/advisories"));
         var row = Assert.Single(page.QuerySelectorAll("#affected-crates tbody tr"));
         Assert.Equal("mirror", row.GetAttribute("data-source"));
-        Assert.Contains("0.6.13, 1.6.0", row.TextContent, StringComparison.Ordinal);
+        Assert.Equal("0.6.13, 1.6.0", row.QuerySelectorAll("td")[2].TextContent.Trim());
     }
 }
