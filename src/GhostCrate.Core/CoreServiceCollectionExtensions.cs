@@ -64,12 +64,14 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DependencyGraphService>();
         // Security advisories (issue 20): the RustSec import and the affected-version findings.
         services.AddSingleton<Advisories.AdvisoryService>();
+        services.AddSingleton<Advisories.AffectedCrates>();
         services.AddSingleton<ContentChecks.ProxiedCrateFlagger>();
         services.AddSingleton<Typosquats.TyposquatService>();
         services.AddSingleton<Holds.HoldService>();
         services.AddSingleton<Sbom.SbomService>();
         // Licences (issue 20): the publish-time policy check, organizations' policies and the report.
         services.AddSingleton<Licenses.LicenseService>();
+        services.AddSingleton<Licenses.ForeignLicenses>();
         // Download policy (issue 20 item 3): blocking by advisory severity, the allow-list, the proxy's quarantine.
         services.AddSingleton<Policy.DownloadPolicy>();
         services.AddSingleton<Changes.ILocalWriteFollower>(sp => sp.GetRequiredService<Policy.DownloadPolicy>());
@@ -80,6 +82,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Jobs.JobRunner>();
         services.AddSingleton<Jobs.JobScheduler>();
         services.AddJobHandler<Jobs.PruneJobsHandler>();
+        services.AddJobHandler<Advisories.AdvisorySyncJobHandler>();
         services.AddRecurringJob(Jobs.PruneJobsHandler.Schedule);
         services.AddSingleton<Jobs.JobAdminService>();
         services.AddSingleton<Notifications.WebhookService>();

@@ -12,7 +12,7 @@ namespace GhostCrate.Data.Tests;
 /// </summary>
 public abstract class AdvisoryMatchedEventTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
-    private AdvisoryService ServiceOn(GhostCrateDatabase ports) => new(ports.Advisories, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
+    private AdvisoryService ServiceOn(GhostCrateDatabase ports) => new(ports.Advisories, NoMirroredCrates.Instance, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
 
     private static readonly AdvisoryFile Smallvec = new("crates/smallvec/RUSTSEC-2021-0003.md",
         AdvisoryStoreTests.AdvisoryText("RUSTSEC-2021-0003", "smallvec", "\">= 0.6.14, < 1.0.0\", \">= 1.6.1\"",

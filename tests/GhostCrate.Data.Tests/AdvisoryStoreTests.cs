@@ -8,7 +8,7 @@ namespace GhostCrate.Data.Tests;
 public abstract class AdvisoryStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
     private IAdvisoryRepository Repository => Db.Ports.Advisories;
-    private AdvisoryService Service => new(Repository, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
+    private AdvisoryService Service => new(Repository, NoMirroredCrates.Instance, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
 
     internal static string AdvisoryText(string id, string package, string patched, string? extra = null, string unaffected = "") => $"""
         ```toml
@@ -123,7 +123,7 @@ public abstract class AdvisoryStoreTests(IDatabaseLane lane) : DatabaseTest(lane
     {
         var alice = await CreateUserAsync("alice");
         await PublishAsync(NewVersion("smallvec", "1.6.0", alice.Id));
-        var other = new AdvisoryService(Db.Open().Advisories, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
+        var other = new AdvisoryService(Db.Open().Advisories, NoMirroredCrates.Instance, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
 
         var reports = await Task.WhenAll(SyncAsync(Smallvec, Unmaintained), other.SyncAsync([Smallvec, Unmaintained], AdvisoryLimits.Default, Ct));
 

@@ -38,6 +38,30 @@ public abstract class LicenseStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 
     [Fact]
+    public async Task Proxied_files_are_listed_and_licences_read_from_foreign_crates_are_kept_and_replaced_per_file()
+    {
+        await Db.Ports.ProxyCache.RecordCrateFileAsync("crates-io", "serde", "1.0.0", 500, new string('b', 64), T0, Ct);
+        await Db.Ports.ProxyCache.RecordCrateFileAsync("internal", "my_tool", "0.1.0", 70, new string('c', 64), T0, Ct);
+
+        Assert.Equal(
+            [new ForeignCrateFile("proxy:crates-io", "serde", "1.0.0", new string('b', 64)), new ForeignCrateFile("proxy:internal", "my_tool", "0.1.0", new string('c', 64))],
+            await Licenses.ListProxiedFilesAsync(Ct));
+        Assert.Empty(await Licenses.ListForeignLicensesAsync(Ct));
+
+        await Licenses.RecordForeignLicenseAsync(new ForeignLicense("proxy:crates-io", "serde", "1.0.0", new string('b', 64), "MIT OR Apache-2.0"), Ct);
+        await Licenses.RecordForeignLicenseAsync(new ForeignLicense("mirror", "serde", "1.0.0", new string('b', 64), null), Ct);
+        // Two nodes reading the same file write the same row; a different file for the version replaces it.
+        await Licenses.RecordForeignLicenseAsync(new ForeignLicense("proxy:crates-io", "serde", "1.0.0", new string('b', 64), "MIT OR Apache-2.0"), Ct);
+        await Licenses.RecordForeignLicenseAsync(new ForeignLicense("mirror", "serde", "1.0.0", new string('d', 64), "MIT"), Ct);
+
+        Assert.Equal(
+            [new ForeignLicense("mirror", "serde", "1.0.0", new string('d', 64), "MIT"), new ForeignLicense("proxy:crates-io", "serde", "1.0.0", new string('b', 64), "MIT OR Apache-2.0")],
+            (await Licenses.ListForeignLicensesAsync(Ct)).OrderBy(l => l.Source, StringComparer.Ordinal));
+        // Private versions are not foreign ones.
+        Assert.Empty(await Licenses.ListVersionsAsync(null, Ct));
+    }
+
+    [Fact]
     public async Task A_refused_publish_stores_no_licence_row()
     {
         var alice = await CreateUserAsync("alice");

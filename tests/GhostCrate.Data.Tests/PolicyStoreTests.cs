@@ -94,7 +94,7 @@ public abstract class PolicyStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
             Assert.True(await Policy.EpochAsync(Ct) > before, $"{what} did not move the policy epoch");
         }
 
-        var advisories = new AdvisoryService(Db.Ports.Advisories, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
+        var advisories = new AdvisoryService(Db.Ports.Advisories, NoMirroredCrates.Instance, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
         var file = new AdvisoryFile("crates/foo/RUSTSEC-2021-0001.md", AdvisoryStoreTests.AdvisoryText("RUSTSEC-2021-0001", "foo", "\">= 2.0.0\""));
         await MovesAsync("an advisory sync", async () => Assert.Empty((await advisories.SyncAsync([file], AdvisoryLimits.Default, Ct)).Rejected));
         await MovesAsync("setting an organization policy", () => Policy.SetOrgPolicyAsync(new OrgDownloadPolicy(org.Id, "acme", BlockThreshold.High, T0, null), Ct));

@@ -121,7 +121,7 @@ public abstract class SearchWordsAndFiltersTests(IDatabaseLane lane) : DatabaseT
         await CrateAsync("smallvec", "vec");
         await CrateAsync("my_crate", "vec");
         await CrateAsync("clean", "vec");
-        var service = new AdvisoryService(Db.Ports.Advisories, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
+        var service = new AdvisoryService(Db.Ports.Advisories, NoMirroredCrates.Instance, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
         var report = await service.SyncAsync(
         [
             new AdvisoryFile("crates/smallvec/RUSTSEC-2021-0003.md", AdvisoryStoreTests.AdvisoryText("RUSTSEC-2021-0003", "smallvec", "\">= 1.6.1\"")),

@@ -27,21 +27,7 @@ public sealed class AdvisoryPolicyTests(AdvisoryPolicyTests.Fixture fixture) : P
         Assert.True(sync.Succeeded, sync.Describe());
     }
 
-    /// <summary>
-    /// The CLI changed the database; the server follows the policy epoch (a NOTIFY on PostgreSQL, a one-second poll on
-    /// SQLite). Waits, with a deadline, until P answers <paramref name="expected"/> for the download.
-    /// </summary>
-    private async Task WaitForDownloadStatusAsync(string path, HttpStatusCode expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            using var response = await Proxy.Http.Raw.GetAsync(path, Cancel);
-            if (response.StatusCode == expected) return;
-            Assert.True(DateTime.UtcNow < deadline, $"GET {path} still answers {(int)response.StatusCode}, expected {(int)expected}: {await response.Content.ReadAsStringAsync(Cancel)}");
-            await Task.Delay(200, Cancel);
-        }
-    }
+    private Task WaitForDownloadStatusAsync(string path, HttpStatusCode expected) => DownloadStatus.WaitAsync(Proxy.Http.Raw, path, expected, Cancel);
 
     private static Dictionary<string, string> Lib(string body) => new() { ["src/lib.rs"] = $"pub fn v() -> u32 {{ {body} }}\n" };
 
@@ -57,12 +43,22 @@ public sealed class AdvisoryPolicyTests(AdvisoryPolicyTests.Fixture fixture) : P
         await WaitForDownloadStatusAsync("crates-io/api/v1/crates/smallvec/1.6.0/download", HttpStatusCode.Forbidden);
 
         var consumer = await ConsumerOfProxyAsync();
-        var (_, blocked) = await BuildConsumerAsync(consumer, $"blocked-{id}", "smallvec = \"=1.6.0\"", "smallvec::v()");
+        var (blockedProject, blocked) = await BuildConsumerAsync(consumer, $"blocked-{id}", "smallvec = \"=1.6.0\"", "smallvec::v()");
         Assert.False(blocked.Succeeded, blocked.Describe());
         Assert.Contains("RUSTSEC-2021-0003", blocked.StdErr, StringComparison.Ordinal);
         Assert.Contains(">= 1.6.1", blocked.StdErr, StringComparison.Ordinal);
         Assert.Contains("403", blocked.StdErr, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine("What cargo prints for a blocked download:\n" + blocked.StdErr);
+
+        // The lock file cargo resolves for that project, sent to P's audit route: it names the advisory.
+        await consumer.RunOkAsync(blockedProject.Directory, ["generate-lockfile"]);
+        var audit = await Proxy.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/v1/audit")
+        {
+            Content = new StringContent(await File.ReadAllTextAsync(blockedProject.LockPath, Cancel)),
+        }, null, Cancel);
+        Assert.True(audit.Status == HttpStatusCode.OK, audit.Describe());
+        Assert.Contains("RUSTSEC-2021-0003", audit.Body, StringComparison.Ordinal);
+        Assert.Contains("\"vulnerabilities\":1", audit.Body.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
         var (_, patched) = await BuildConsumerAsync(consumer, $"patched-{id}", "smallvec = \"=1.6.1\"", "smallvec::v()");
         Assert.True(patched.Succeeded, patched.Describe());

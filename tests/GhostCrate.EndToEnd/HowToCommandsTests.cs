@@ -170,7 +170,7 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
     }
 
     /// <summary>
-    /// docs/security.md's advisory commands: clone the RustSec database and sync it, sync a tarball of it, audit a lock
+    /// docs/security.md's advisory commands: clone the RustSec database and sync it, sync it from its git URL and from a tarball, audit a lock
     /// file (exit 1 for an affected version), the lock file's SBOM, the allow-list and the quarantine exemptions, and the
     /// advisory and audit routes of the server it documents. A documented date that has passed is moved to a later one
     /// (the commands refuse dates in the past by design).
@@ -188,10 +188,13 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             await MakeGitRepositoryAsync(RustSecDatabase.Location(), upstream);
             var security = DocBlocks.Load("docs/security.md");
             string Here(string command) => FutureDates(command)
-                .Replace("https://github.com/rustsec/advisory-db.git", upstream, StringComparison.Ordinal);
+                .Replace("https://github.com/rustsec/advisory-db.git", "file://" + upstream, StringComparison.Ordinal);
 
             var first = await RunAsync(work, Here, security.Block("git clone https://github.com/rustsec/advisory-db.git"));
             Assert.Matches(@"(\d+) advisories read: \1 added, 0 updated, 0 removed, 0 unchanged", first.StdOut);
+            // The same database straight from its git URL (cloned into a temporary directory): nothing changes.
+            var cloned = await RunAsync(work, Here, security.Block("ghostcrate advisories sync --from https://github.com/rustsec/advisory-db.git"));
+            Assert.Matches(@"(\d+) advisories read: 0 added, 0 updated, 0 removed, \1 unchanged", cloned.StdOut);
             // The tarball of the same database: the second sync changes nothing.
             var again = await RunAsync(work, Here, security.Block("tar -czf advisory-db.tar.gz advisory-db"));
             Assert.Matches(@"(\d+) advisories read: 0 added, 0 updated, 0 removed, \1 unchanged", again.StdOut);

@@ -35,6 +35,145 @@ public class CargoLockTests
         Assert.Equal("1.0.200", packages[1].Version);
     }
 
+    private const string CratesIo = "registry+https://github.com/rust-lang/crates.io-index";
+
+    /// <summary>The edges of a lock file as "from -> to" with `name@version` on both ends, sorted.</summary>
+    private static string[] Edges(LockFile file) =>
+        [.. file.Packages.SelectMany((p, i) => file.Dependencies[i].Select(j => $"{p.Name}@{p.Version} -> {file.Packages[j].Name}@{file.Packages[j].Version}"))
+            .Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void Dependencies_are_read_with_cargos_rules_for_short_and_qualified_ids()
+    {
+        // Lockfile v3/v4: the version only where the name is ambiguous, the source only where the version is.
+        var text = $"""
+            version = 4
+
+            [[package]]
+            name = "app"
+            version = "0.1.0"
+            dependencies = ["serde", "itoa 0.4.8", "itoa 1.0.1", "bytes 1.0.0 ({CratesIo})", "helper"]
+
+            [[package]]
+            name = "serde"
+            version = "1.0.200"
+            source = "{CratesIo}"
+            dependencies = ["serde_derive"]
+
+            [[package]]
+            name = "serde_derive"
+            version = "1.0.200"
+            source = "{CratesIo}"
+
+            [[package]]
+            name = "itoa"
+            version = "0.4.8"
+            source = "{CratesIo}"
+
+            [[package]]
+            name = "itoa"
+            version = "1.0.1"
+            source = "{CratesIo}"
+
+            [[package]]
+            name = "bytes"
+            version = "1.0.0"
+            source = "{CratesIo}"
+
+            [[package]]
+            name = "bytes"
+            version = "1.0.0"
+            source = "sparse+https://registry.example/index/"
+
+            [[package]]
+            name = "helper"
+            version = "0.1.0"
+            dependencies = ["missing", "bytes 1.0.0 (sparse+https://registry.example/index/)"]
+            """;
+
+        var (file, error) = CargoLock.ReadGraph(text);
+
+        Assert.Null(error);
+        Assert.Equal(
+        [
+            "app@0.1.0 -> bytes@1.0.0", "app@0.1.0 -> helper@0.1.0", "app@0.1.0 -> itoa@0.4.8", "app@0.1.0 -> itoa@1.0.1", "app@0.1.0 -> serde@1.0.200",
+            "helper@0.1.0 -> bytes@1.0.0", "serde@1.0.200 -> serde_derive@1.0.200",
+        ], Edges(file!));
+        // The two `bytes 1.0.0` are told apart by their source.
+        Assert.Equal(CratesIo, file!.Packages[file.Dependencies[0].Single(j => file.Packages[j].Name == "bytes")].Source);
+        Assert.Equal("sparse+https://registry.example/index/", file.Packages[file.Dependencies[7].Single()].Source);
+    }
+
+    [Fact]
+    public void A_v1_lock_file_names_every_dependency_with_version_and_source_and_path_packages_without_a_source()
+    {
+        var text = $"""
+            [[package]]
+            name = "app"
+            version = "0.1.0"
+            dependencies = [
+             "local 0.2.0",
+             "log 0.4.17 ({CratesIo})",
+            ]
+
+            [[package]]
+            name = "local"
+            version = "0.2.0"
+
+            [[package]]
+            name = "log"
+            version = "0.4.17"
+            source = "{CratesIo}"
+
+            [metadata]
+            "checksum log 0.4.17 ({CratesIo})" = "abbe9e4b8ef6b0d0f1f9b8f1f1c6fd9b6b1b3a1e0b2a2d1e5c4a9f3b6d5c4b3a"
+            """;
+
+        var (file, error) = CargoLock.ReadGraph(text);
+
+        Assert.Null(error);
+        Assert.Equal(["app@0.1.0 -> local@0.2.0", "app@0.1.0 -> log@0.4.17"], Edges(file!));
+    }
+
+    [Fact]
+    public void Ambiguous_ids_are_skipped_as_cargo_skips_them()
+    {
+        // Two versions and no version in the id: cargo cannot tell which, and neither can we.
+        var text = $"""
+            [[package]]
+            name = "app"
+            version = "0.1.0"
+            dependencies = ["itoa"]
+
+            [[package]]
+            name = "itoa"
+            version = "0.4.8"
+            source = "{CratesIo}"
+
+            [[package]]
+            name = "itoa"
+            version = "1.0.1"
+            source = "{CratesIo}"
+            """;
+
+        var (file, error) = CargoLock.ReadGraph(text);
+
+        Assert.Null(error);
+        Assert.Empty(Edges(file!));
+    }
+
+    [Theory]
+    [InlineData("dependencies = [\"serde 1.0.0 registry+x\"]", "malformed dependency `serde 1.0.0 registry+x`")]
+    [InlineData("dependencies = [\"\"]", "malformed dependency ``")]
+    [InlineData("dependencies = [1]", "must be an array of strings")]
+    [InlineData("dependencies = \"serde\"", "must be an array of strings")]
+    public void Malformed_dependency_lists_are_error_values(string dependencies, string expected)
+    {
+        var (file, error) = CargoLock.ReadGraph($"[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n{dependencies}\n");
+        Assert.Null(file);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[[package]\nname = 1")]
     [InlineData("package = 3")]

@@ -53,6 +53,23 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void The_advisory_sync_source_is_a_path_resolved_against_the_working_directory_or_a_git_url_and_its_schedule_is_checked()
+    {
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Advisories:SyncFrom"] = "carry-in/advisory-db.tar.gz" });
+        Assert.Empty(errors);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "carry-in", "advisory-db.tar.gz"), settings!.Advisories.SyncFrom);
+        Assert.Equal("30 3 * * *", settings.Advisories.ParsedSchedule().Text);
+
+        (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Advisories:SyncFrom"] = "https://github.com/rustsec/advisory-db.git" });
+        Assert.Empty(errors);
+        Assert.Equal("https://github.com/rustsec/advisory-db.git", settings!.Advisories.SyncFrom);
+
+        (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Advisories:SyncFrom"] = "/srv/advisory-db", ["Advisories:Schedule"] = "every night" });
+        Assert.Null(settings);
+        Assert.Contains(errors, e => e.StartsWith("Advisories:Schedule", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_backup_schedule_with_a_relative_target_resolves_it_against_the_working_directory()
     {
         var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Backup:Schedule"] = "15 2 * * 0", ["Backup:TimeZone"] = "Europe/Berlin", ["Backup:Target"] = "backups" });

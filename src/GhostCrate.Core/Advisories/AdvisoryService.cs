@@ -7,9 +7,10 @@ namespace GhostCrate.Core.Advisories;
 
 /// <summary>
 /// Imports the RustSec database and keeps the affected-version findings current for every version the registry
-/// holds. Findings are derived data: recomputed from the stored advisories and versions, never patched by hand.
+/// holds: private, cached proxied, and served by the offline mirror (<see cref="Licenses.IMirroredCrateFiles"/>).
+/// Findings are derived data: recomputed from the stored advisories and versions, never patched by hand.
 /// </summary>
-public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider time, ILogger<AdvisoryService> logger)
+public sealed class AdvisoryService(IAdvisoryRepository repository, Licenses.IMirroredCrateFiles mirror, TimeProvider time, ILogger<AdvisoryService> logger)
 {
     private readonly ParsedAdvisoryCache parsedTexts = new();
 
@@ -55,7 +56,8 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider
         foreach (var chunk in names.Chunk(500))
         {
             var advisories = await LoadAsync(chunk, cancellationToken);
-            var known = await repository.KnownVersionsAsync(chunk, cancellationToken);
+            var mirrored = mirror.Versions(chunk).Select(f => new KnownVersion(VersionSources.Mirror, CrateName.Canonicalize(f.CrateName), f.Version));
+            List<KnownVersion> known = [.. await repository.KnownVersionsAsync(chunk, cancellationToken), .. mirrored];
             var rows = AdvisoryMatcher.Affected(advisories, known);
             var byId = advisories.ToDictionary(a => a.Id, StringComparer.Ordinal);
             var announced = await repository.ReplaceAffectedAsync(chunk, rows, byId, time.GetUtcNow(), cancellationToken);
@@ -63,6 +65,17 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, TimeProvider
             total += rows.Count;
         }
         return total;
+    }
+
+    /// <summary>
+    /// Recomputes the findings of every crate that has an advisory: after the offline mirror changed (a server-run
+    /// sync), whose versions are files, not rows that a publish or a proxy fetch would announce one by one.
+    /// </summary>
+    public async Task<int> RecomputeAllAsync(CancellationToken cancellationToken)
+    {
+        var packages = (await repository.TextsAsync(null, cancellationToken)).Select(t => parsedTexts.Parse(t).Advisory).OfType<Advisory>()
+            .Select(a => CrateName.Canonicalize(a.Package)).ToHashSet(StringComparer.Ordinal);
+        return await RecomputeAsync(packages, cancellationToken);
     }
 
     /// <summary>

@@ -29,6 +29,9 @@ public interface IAdvisoryRepository
     Task<int> ReplaceAffectedAsync(IReadOnlyCollection<string> canonicalNames, IReadOnlyList<AffectedVersion> affected,
         IReadOnlyDictionary<string, Advisory> advisories, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Every stored finding (the administrators' list of affected crates).</summary>
+    Task<IReadOnlyList<AffectedVersion>> AllAffectedAsync(CancellationToken cancellationToken);
+
     /// <summary>Stored findings for one crate (canonical name), optionally one version.</summary>
     Task<IReadOnlyList<AffectedVersion>> AffectedAsync(string canonicalName, string? version, CancellationToken cancellationToken);
 }

@@ -15,11 +15,18 @@ public static class LockFileReader
 
     public static (IReadOnlyList<LockedPackage>? Packages, string? Error) Read(string text)
     {
+        var (file, error) = ReadGraph(text);
+        return (file?.Packages, error);
+    }
+
+    /// <summary>The packages with their dependency graph (the lock-file SBOM needs the edges).</summary>
+    public static (LockFile? File, string? Error) ReadGraph(string text)
+    {
         ArgumentNullException.ThrowIfNull(text);
         if (Encoding.UTF8.GetByteCount(text) > MaxBytes) return (null, $"Cargo.lock is larger than {MaxBytes} bytes");
-        var (packages, error) = CargoLock.Read(text);
-        if (packages is null) return (null, error);
-        if (packages.Count > MaxPackages) return (null, $"Cargo.lock lists more than {MaxPackages} packages");
-        return (packages, null);
+        var (file, error) = CargoLock.ReadGraph(text);
+        if (file is null) return (null, error);
+        if (file.Packages.Count > MaxPackages) return (null, $"Cargo.lock lists more than {MaxPackages} packages");
+        return (file, null);
     }
 }

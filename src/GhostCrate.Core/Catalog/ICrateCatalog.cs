@@ -29,6 +29,13 @@ public interface ICrateCatalog
     /// </summary>
     Task<ReverseDependencyPage> ListReverseDependenciesAsync(IReadOnlyList<string> dependencyNames, long excludeCrateId, int offset, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For each canonical name, how many crates of this registry depend on a crate of that name in their latest
+    /// version, any spelling: on this registry's crate (<paramref name="onThisRegistry"/>, the crate itself left out)
+    /// or on another registry's (a proxied or mirrored crates.io crate). Names without dependents are left out.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, int>> CountDependentsAsync(IReadOnlyCollection<string> canonicalNames, bool onThisRegistry, CancellationToken cancellationToken);
+
     /// <summary>Crates a user owns, by name.</summary>
     Task<IReadOnlyList<CrateSearchHit>> ListOwnedByAsync(long userId, CancellationToken cancellationToken);
 

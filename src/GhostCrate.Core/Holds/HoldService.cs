@@ -43,9 +43,12 @@ public sealed class HoldService(
         return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
 
-    /// <summary>What cargo prints to the publisher of a held version (warnings.other).</summary>
+    /// <summary>
+    /// What cargo prints to the publisher of a held version. Cargo shows it as the error of a failed upload (see
+    /// Protocol's HeldPublishResponse), so it says first that the upload itself went through.
+    /// </summary>
     public static string Warning(string name, string version, string reason) =>
-        $"`{name}@{version}` is held for approval ({reason}): it is stored, but cargo cannot resolve or download it until an administrator of this registry approves it on /admin/held; you will see it marked \"held\" on the crate page until then";
+        $"`{name}@{version}` is held for approval ({reason}): the upload succeeded and the version is stored, but cargo cannot resolve or download it until an administrator of this registry approves it on /admin/held; do not publish it again; you will see it marked \"held\" on the crate page until then";
 
     public async Task<Result<IReadOnlyList<HeldVersion>>> ListAsync(Principal caller, CancellationToken cancellationToken)
     {

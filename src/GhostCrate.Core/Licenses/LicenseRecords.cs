@@ -27,7 +27,7 @@ public sealed record LicensedVersionRow(
     string Crate,
     string Version,
     bool Yanked,
-    /// <summary>`private` for published crates.</summary>
+    /// <summary>`private` for published crates, `proxy:&lt;upstream&gt;` and `mirror` for the others (Advisories.VersionSources).</summary>
     string Source,
     /// <summary>The `license` field as published.</summary>
     string? DeclaredLicense,
@@ -56,4 +56,38 @@ public interface ILicenseRepository
     /// caller filters exactly: versions without a stored row are always returned, their licence is parsed by Core).
     /// </summary>
     Task<IReadOnlyList<LicensedVersionRow>> ListVersionsAsync(string? license, CancellationToken cancellationToken);
+
+    /// <summary>Every .crate the proxy has cached, as a <see cref="ForeignCrateFile"/> of source `proxy:&lt;upstream&gt;`.</summary>
+    Task<IReadOnlyList<ForeignCrateFile>> ListProxiedFilesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The licences read so far from proxied and mirrored .crate files (migration 0030).</summary>
+    Task<IReadOnlyList<ForeignLicense>> ListForeignLicensesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores (or replaces, for a different file) the licence read from one proxied or mirrored .crate.</summary>
+    Task RecordForeignLicenseAsync(ForeignLicense license, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A .crate this registry serves but did not have published to it: <see cref="Source"/> is `proxy:&lt;upstream&gt;`
+/// or `mirror`; <see cref="CrateName"/> is the lower-case name its files go by; <see cref="Checksum"/> its SHA-256.
+/// </summary>
+public sealed record ForeignCrateFile(string Source, string CrateName, string Version, string Checksum);
+
+/// <summary>The `license` read from a <see cref="ForeignCrateFile"/>'s Cargo.toml (null: it declares none).</summary>
+public sealed record ForeignLicense(string Source, string CrateName, string Version, string Checksum, string? Declared);
+
+/// <summary>
+/// Port to the offline mirror the server serves (implemented by GhostCrate.Mirror): the versions it serves and their
+/// .crate files, for the licence report and the advisory findings. Empty when no mirror is served.
+/// </summary>
+public interface IMirroredCrateFiles
+{
+    /// <summary>Every served version whose .crate is present, with the checksum its index line gives.</summary>
+    IReadOnlyList<ForeignCrateFile> List();
+
+    /// <summary>The served versions (file present) of the named crates (canonical names), reading only their index files.</summary>
+    IReadOnlyList<ForeignCrateFile> Versions(IReadOnlyCollection<string> canonicalNames);
+
+    /// <summary>The .crate of a listed version, or null when it is gone.</summary>
+    Stream? Open(ForeignCrateFile file);
 }

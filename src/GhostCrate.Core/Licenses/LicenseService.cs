@@ -17,6 +17,7 @@ public sealed record LicenseCheck(VersionLicense License, IReadOnlyList<string> 
 /// </summary>
 public sealed class LicenseService(
     ILicenseRepository store,
+    ForeignLicenses foreign,
     IOrganizationRepository orgs,
     IOptions<LicenseOptions> options,
     AuditLog audit,
@@ -104,14 +105,17 @@ public sealed class LicenseService(
         return Result<bool>.Ok(true);
     }
 
-    /// <summary>The report (administrators): every version in use with its licences and the registry policy's verdict.</summary>
+    /// <summary>
+    /// The report (administrators): every version in use, private, proxied (cached by the proxy) and mirrored (served
+    /// by the offline mirror), with its licences and the registry policy's verdict.
+    /// </summary>
     public async Task<Result<LicenseReport>> ReportAsync(Principal caller, string? license, CancellationToken cancellationToken)
     {
         if (Guards.RequireAdmin(caller) is { } denied) return denied;
         license = string.IsNullOrWhiteSpace(license) ? null : license.Trim();
         var policy = RegistryPolicy;
         var rows = new List<LicenseReportRow>();
-        foreach (var row in await store.ListVersionsAsync(license, cancellationToken))
+        foreach (var row in (await store.ListVersionsAsync(license, cancellationToken)).Concat(await foreign.ListAsync(cancellationToken)))
         {
             var resolved = row.Stored ? row : Resolve(row);
             var expression = resolved.Expression is null ? null : LicenseExpressionParser.Parse(resolved.Expression).Expression;
@@ -122,7 +126,9 @@ public sealed class LicenseService(
             if (license is not null && !Names(resolved, license)) continue;
             rows.Add(new LicenseReportRow(resolved, verdict));
         }
-        rows.Sort((a, b) => string.CompareOrdinal(a.Version.Crate, b.Version.Crate) is var byName and not 0 ? byName : string.CompareOrdinal(a.Version.Version, b.Version.Version));
+        rows.Sort((a, b) => string.CompareOrdinal(a.Version.Crate, b.Version.Crate) is var byName and not 0 ? byName
+            : string.CompareOrdinal(a.Version.Version, b.Version.Version) is var byVersion and not 0 ? byVersion
+            : string.CompareOrdinal(a.Version.Source, b.Version.Source));
         var counts = rows
             .SelectMany(r => r.Version.Custom ? [CustomLicense] : r.Version.Expression is not null && r.Version.LicenseIds.Count == 0 ? [InvalidLicense] : r.Version.LicenseIds)
             .GroupBy(id => id, StringComparer.Ordinal)

@@ -5,4 +5,10 @@ public sealed record PublishReceipt(string Name, string Version, string Checksum
 {
     /// <summary>Categories cargo sent that are not crates.io slugs (not stored; cargo prints them as a warning).</summary>
     public IReadOnlyList<string> InvalidCategories { get; init; } = [];
+
+    /// <summary>
+    /// What the publisher is told when the version is stored but held for approval (docs/security.md "Approval
+    /// hold"); null when the version is live.
+    /// </summary>
+    public string? Held { get; init; }
 }

@@ -204,13 +204,14 @@ public sealed class PublishService(
         await audit.RecordAsync(principal, Audit.AuditActions.CratePublished, $"crate:{meta.Name}@{meta.Vers}", details, cancellationToken);
         // A racing first publish of the same name may have created the crate: then this one was not the first.
         var warnings = new List<string>(licenseCheck.Value.Warnings);
-        if (holdReason is not null) warnings.Add(Holds.HoldService.Warning(meta.Name, meta.Vers, holdReason));
+        var held = holdReason is null ? null : Holds.HoldService.Warning(meta.Name, meta.Vers, holdReason);
+        if (held is not null) warnings.Add(held);
         if (write.CrateCreated && similar.Count > 0)
         {
             warnings.AddRange(await TyposquatWarningsAsync(meta.Name, similar, principal, cancellationToken));
             logger.LogWarning("New crate {Crate} resembles {Similar}", meta.Name, string.Join(", ", similar.Select(s => s.Existing)));
         }
-        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, warnings) { InvalidCategories = categories.Invalid });
+        return Result<PublishReceipt>.Ok(new PublishReceipt(meta.Name, meta.Vers, checksum, write.CrateCreated, warnings) { InvalidCategories = categories.Invalid, Held = held });
     }
 
     /// <summary>

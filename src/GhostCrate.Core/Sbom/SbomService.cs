@@ -62,29 +62,52 @@ public sealed class SbomService(
 
     /// <summary>
     /// The SBOM of a lock file: every locked package (registry packages with purls and checksums; path and git
-    /// packages named, without a purl). Licences come from this registry when it holds the same .crate (same checksum).
+    /// packages named, without a purl) and the graph of its `dependencies` lists (every package gets an entry, a
+    /// leaf an empty one: the lock file says it depends on nothing). Licences come from this registry when it holds
+    /// the same .crate (same checksum).
     /// </summary>
-    public async Task<SbomDocument> ForLockFileAsync(string name, IReadOnlyList<LockedPackage> packages, CancellationToken cancellationToken)
+    public async Task<SbomDocument> ForLockFileAsync(string name, LockFile lockFile, CancellationToken cancellationToken)
     {
+        // A package listed twice (a bad merge) is one component; its edges are merged.
+        var refs = new Dictionary<(string, string, string?), string>();
         var components = new List<SbomComponent>();
-        foreach (var p in packages.DistinctBy(p => (p.Name, p.Version, p.Source)).OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
+        foreach (var p in lockFile.Packages.DistinctBy(Key).OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
         {
-            if (!p.FromRegistry)
-            {
-                var note = p.Source is null ? "a path or workspace package" : "from " + p.Source;
-                components.Add(new SbomComponent($"local:{p.Name}@{p.Version}:{p.Source}", p.Name, p.Version, null, null, null, SbomScope.Normal, Note: note, IsRegistryPackage: false));
-                continue;
-            }
-            var repository = RepositoryOf(p.Source!);
-            string? license = null;
-            if (p.Checksum is not null && await crates.FindVersionAsync(CrateName.Canonicalize(p.Name), p.Version, cancellationToken) is { } row
-                && string.Equals(row.Checksum, p.Checksum, StringComparison.OrdinalIgnoreCase))
-                license = row.License;
-            var purl = SbomPurl.Cargo(p.Name, p.Version, repository);
-            components.Add(new SbomComponent(purl, p.Name, p.Version, repository, p.Checksum?.ToLowerInvariant(), license, SbomScope.Normal));
+            var component = await LockedComponentAsync(p, cancellationToken);
+            components.Add(component);
+            refs[Key(p)] = component.Ref;
         }
+        var edges = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var c in components) edges[c.Ref] = [];
+        for (var i = 0; i < lockFile.Packages.Count; i++)
+        {
+            var targets = edges[refs[Key(lockFile.Packages[i])]];
+            foreach (var to in lockFile.Dependencies[i].Select(j => refs[Key(lockFile.Packages[j])]))
+            {
+                if (!targets.Contains(to, StringComparer.Ordinal)) targets.Add(to);
+            }
+        }
+        var graph = components.Select(c => new SbomEdge(c.Ref, [.. edges[c.Ref].Order(StringComparer.Ordinal)])).ToList();
         var findings = await FindingsAsync(components, cancellationToken);
-        return new SbomDocument(name, null, components, [], findings, time.GetUtcNow(), Guid.NewGuid());
+        return new SbomDocument(name, null, components, graph, findings, time.GetUtcNow(), Guid.NewGuid());
+    }
+
+    private static (string, string, string?) Key(LockedPackage p) => (p.Name, p.Version, p.Source);
+
+    private async Task<SbomComponent> LockedComponentAsync(LockedPackage p, CancellationToken cancellationToken)
+    {
+        if (!p.FromRegistry)
+        {
+            var note = p.Source is null ? "a path or workspace package" : "from " + p.Source;
+            return new SbomComponent($"local:{p.Name}@{p.Version}:{p.Source}", p.Name, p.Version, null, null, null, SbomScope.Normal, Note: note, IsRegistryPackage: false);
+        }
+        var repository = RepositoryOf(p.Source!);
+        string? license = null;
+        if (p.Checksum is not null && await crates.FindVersionAsync(CrateName.Canonicalize(p.Name), p.Version, cancellationToken) is { } row
+            && string.Equals(row.Checksum, p.Checksum, StringComparison.OrdinalIgnoreCase))
+            license = row.License;
+        var purl = SbomPurl.Cargo(p.Name, p.Version, repository);
+        return new SbomComponent(purl, p.Name, p.Version, repository, p.Checksum?.ToLowerInvariant(), license, SbomScope.Normal);
     }
 
     private async Task<SbomComponent> ComponentAsync(ClosureNode node, CancellationToken cancellationToken)

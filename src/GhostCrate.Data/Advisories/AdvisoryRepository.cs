@@ -144,6 +144,11 @@ internal sealed class AdvisoryRepository(IDbConnectionFactory factory) : IAdviso
             return written;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<AffectedVersion>> AllAffectedAsync(CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<AffectedVersion>>(async connection => [.. (await connection.QueryAsync<(string Id, string Source, string Name, string Version)>(new CommandDefinition(
+            "SELECT advisory_id, source, crate_name, version FROM advisory_affected_versions ORDER BY crate_name, source, advisory_id, version",
+            cancellationToken: cancellationToken))).Select(r => new AffectedVersion(r.Id, r.Source, r.Name, r.Version))], cancellationToken);
+
     public Task<IReadOnlyList<AffectedVersion>> AffectedAsync(string canonicalName, string? version, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<AffectedVersion>>(async connection => [.. (await connection.QueryAsync<(string Id, string Source, string Name, string Version)>(new CommandDefinition(
             // Two statements rather than `@version IS NULL OR ...`: PostgreSQL cannot type an untyped null parameter.

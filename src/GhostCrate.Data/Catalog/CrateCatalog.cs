@@ -49,6 +49,31 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
             return rows.Select(r => r.ToRecord()).ToList();
         }, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, int>> CountDependentsAsync(IReadOnlyCollection<string> canonicalNames, bool onThisRegistry, CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyDictionary<string, int>>(async connection =>
+        {
+            if (canonicalNames.Count == 0) return new Dictionary<string, int>(StringComparer.Ordinal);
+            // Dependency rows keep the spelling of the dependent's Cargo.toml: ask for each spelling (exact matches
+            // keep the crate_name index usable) and fold them together here. Latest non-yanked versions only, as
+            // for the reverse dependencies.
+            var spellings = canonicalNames.SelectMany(n => new[] { n, n.Replace('-', '_') }).Distinct(StringComparer.Ordinal).ToArray();
+            var registry = onThisRegistry ? "d.registry IS NULL" : "d.registry IS NOT NULL";
+            var rows = await connection.QueryAsync<(string Dependency, long CrateId, string Dependent)>(new CommandDefinition(
+                $"""
+                SELECT DISTINCT d.crate_name, c.id, c.canonical_name
+                FROM crates c
+                JOIN versions v ON v.crate_id = c.id AND v.num = c.max_version AND v.yanked = 0
+                JOIN version_dependencies d ON d.version_id = v.id
+                WHERE d.crate_name {factory.InList("names")} AND {registry}
+                """,
+                new { names = spellings }, cancellationToken: cancellationToken));
+            return rows
+                .Select(r => (Name: GhostCrate.Protocol.Crates.CrateName.Canonicalize(r.Dependency), r.CrateId, r.Dependent))
+                .Where(r => !onThisRegistry || r.Name != r.Dependent)
+                .GroupBy(r => r.Name, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(r => r.CrateId).Distinct().Count(), StringComparer.Ordinal);
+        }, cancellationToken);
+
     public Task<ReverseDependencyPage> ListReverseDependenciesAsync(IReadOnlyList<string> dependencyNames, long excludeCrateId, int offset, int limit, CancellationToken cancellationToken) =>
         factory.ReadAsync(async connection =>
         {

@@ -81,6 +81,34 @@ internal sealed class LicenseRepository(IDbConnectionFactory factory) : ILicense
                 SplitIds(r.LicenseIds), r.Custom == 1)).ToList();
         }, cancellationToken);
 
+    public Task<IReadOnlyList<ForeignCrateFile>> ListProxiedFilesAsync(CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<ForeignCrateFile>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<(string Upstream, string Name, string Version, string Checksum)>(new CommandDefinition(
+                "SELECT upstream, crate_name, version, checksum FROM proxy_crate_files ORDER BY upstream, crate_name, version",
+                cancellationToken: cancellationToken));
+            return [.. rows.Select(r => new ForeignCrateFile(Core.Advisories.VersionSources.Proxy(r.Upstream), r.Name, r.Version, r.Checksum))];
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ForeignLicense>> ListForeignLicensesAsync(CancellationToken cancellationToken) =>
+        factory.ReadAsync<IReadOnlyList<ForeignLicense>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<(string Source, string Name, string Version, string Checksum, string? Declared)>(new CommandDefinition(
+                "SELECT source, crate_name, version, checksum, declared FROM foreign_version_licenses",
+                cancellationToken: cancellationToken));
+            return [.. rows.Select(r => new ForeignLicense(r.Source, r.Name, r.Version, r.Checksum, r.Declared))];
+        }, cancellationToken);
+
+    // Two nodes reading the same file write the same row; a different file (checksum) replaces the older reading.
+    public Task RecordForeignLicenseAsync(ForeignLicense license, CancellationToken cancellationToken) =>
+        factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO foreign_version_licenses (source, crate_name, version, checksum, declared)
+            VALUES (@Source, @CrateName, @Version, @Checksum, @Declared)
+            ON CONFLICT (source, crate_name, version) DO UPDATE SET checksum = excluded.checksum, declared = excluded.declared
+            """,
+            license, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
     private const string PolicyColumns =
         "p.mode AS Mode, p.allow_list AS AllowList, p.deny_list AS DenyList, p.allow_custom AS AllowCustom, p.updated_at AS UpdatedAt, u.username AS UpdatedBy";
 

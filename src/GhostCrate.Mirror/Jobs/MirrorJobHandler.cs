@@ -25,6 +25,7 @@ public sealed class MirrorJobHandler(
     IMirrorPrerequisites prerequisites,
     MirrorJobHttp http,
     IOptions<MirrorOptions> options,
+    Core.Advisories.AdvisoryService advisories,
     TimeProvider time,
     ILogger<MirrorJobHandler> logger) : IJobHandler
 {
@@ -87,6 +88,7 @@ public sealed class MirrorJobHandler(
             case MirrorOperations.Sync:
             {
                 var report = await new MirrorSync(http, time).SyncAsync(layout, progress, cancellationToken);
+                await RecomputeFindingsAsync();
                 var summary = $"Sync {(report.Complete ? "complete" : "incomplete")}: {report.FilesDownloaded} file(s) downloaded ({ByteSize.Format(report.BytesDownloaded)}), " +
                     $"{report.FilesPresent} already present, {report.Retries} retries, {report.Failures.Count} failure(s), {report.IndexFilesUpdated} index file(s) updated, " +
                     $"{report.IndexFilesRemoved} removed; {report.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s.";
@@ -139,6 +141,22 @@ public sealed class MirrorJobHandler(
             }
             default:
                 return new Outcome(MirrorRunStates.Failed, $"unknown operation {run.Operation}", null, $"unknown operation {run.Operation}", null);
+        }
+    }
+
+    /// <summary>
+    /// The served versions changed (a partial sync too): the advisory findings of the mirror follow now rather than at
+    /// the next advisory sync. A failure is logged; it does not fail the sync.
+    /// </summary>
+    private async Task RecomputeFindingsAsync()
+    {
+        try
+        {
+            await advisories.RecomputeAllAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not recompute the advisory findings after the mirror sync; the next advisory sync will");
         }
     }
 

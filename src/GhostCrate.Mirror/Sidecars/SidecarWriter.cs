@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Storage;
+using GhostCrate.Packaging;
 using GhostCrate.Protocol.Index;
 
 namespace GhostCrate.Mirror.Sidecars;
@@ -49,7 +50,7 @@ public static class SidecarWriter
                 entry.Yanked,
                 entry.Links,
                 entry.RustVersion,
-                present ? await CrateManifestLicense.ReadAsync(crate, entry.Name, entry.Vers, ct) : null);
+                present ? await CrateManifestLicense.ReadFileAsync(crate, entry.Name, entry.Vers, ct) : null);
             byte[] bytes = [.. JsonSerializer.SerializeToUtf8Bytes(sidecar, Json), (byte)'\n'];
             _ = MirrorLayout.CrateRelativePath(entry.Name, entry.Vers); // refuses names and versions that are not safe path segments
             var path = Path.Combine(layout.SidecarsDir, entry.Name.ToLowerInvariant(), entry.Vers + ".json");

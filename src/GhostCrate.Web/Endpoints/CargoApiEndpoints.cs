@@ -32,7 +32,7 @@ public static class CargoApiEndpoints
         var api = app.MapGroup("/api/v1/crates").WithTags(ApiDocs.CargoTag);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish
-        api.MapPut("/new", async Task<Results<Ok<PublishResponse>, CargoError>> (HttpContext context, PublishService publisher, IOptions<RegistryOptions> options) =>
+        api.MapPut("/new", async Task<Results<Ok<PublishResponse>, Accepted<HeldPublishResponse>, CargoError>> (HttpContext context, PublishService publisher, IOptions<RegistryOptions> options) =>
         {
             var (principal, problem) = await context.RequirePrincipalAsync();
             if (problem is not null) return problem;
@@ -41,16 +41,24 @@ public static class CargoApiEndpoints
             RequestBodyLimit.Set(context, settings.MaxCrateSizeBytes + settings.MaxMetadataSizeBytes + 8);
             var result = await publisher.PublishAsync(context.Request.Body, principal!, context.RequestAborted);
             if (result.Error is { } error) return CargoResults.Error(error);
-            RequestLogMiddleware.SetCrate(context, $"{result.Value!.Name}@{result.Value.Version}");
-            return TypedResults.Ok(new PublishResponse(new PublishWarnings(result.Value!.InvalidCategories, [], result.Value!.Warnings)));
+            var receipt = result.Value!;
+            RequestLogMiddleware.SetCrate(context, $"{receipt.Name}@{receipt.Version}");
+            var warnings = new PublishWarnings(receipt.InvalidCategories, [], receipt.Warnings);
+            // Held: stored, but not in the index. An error envelope makes cargo stop now with the reason instead
+            // of polling the index for a version that cannot appear (HeldPublishResponse says why).
+            if (receipt.Held is { } held)
+                return TypedResults.Accepted((string?)null, new HeldPublishResponse(CargoErrorResponse.Of(held).Errors, warnings));
+            return TypedResults.Ok(new PublishResponse(warnings));
         }).AddEndpointFilter(GhostCrate.Web.RateLimiting.RateLimitFilters.Publish)
             .Operation("publishCrate", "Publish a crate version (cargo publish)",
                 "The body is Cargo's framing (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#publish): a 32-bit little-endian " +
-                "length, the JSON metadata, a 32-bit little-endian length, the .crate file. A rejected publish stores nothing; a retry is harmless.")
+                "length, the JSON metadata, a 32-bit little-endian length, the .crate file. A rejected publish stores nothing; a retry is harmless. " +
+                "A version held for approval is stored and answered with 202 and Cargo's error envelope, so cargo stops with the reason instead of waiting for the index.")
             .BinaryBody("application/octet-stream")
             .Auth(ApiAuth.CargoToken)
             .CargoErrors(400, 401, 403, 409, 413, 429)
-            .ResponseExample(200, """{"warnings":{"invalid_categories":[],"invalid_badges":[],"other":[]}}""");
+            .ResponseExample(200, """{"warnings":{"invalid_categories":[],"invalid_badges":[],"other":[]}}""")
+            .ResponseExample(202, """{"errors":[{"detail":"`acme-tool@1.2.0` is held for approval (content flags: native-binary (bin/helper)): the upload succeeded and the version is stored, but cargo cannot resolve or download it until an administrator of this registry approves it on /admin/held; do not publish it again; you will see it marked \"held\" on the crate page until then"}],"warnings":{"invalid_categories":[],"invalid_badges":[],"other":["`acme-tool@1.2.0` is held for approval (content flags: native-binary (bin/helper)): ..."]}}""");
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#yank
         api.MapDelete("/{name}/{version}/yank", (string name, string version, HttpContext context, YankService yanks) => SetYankedAsync(name, version, true, context, yanks))

@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GhostCrate.Cli;
 
 /// <summary>
-/// `ghostcrate advisories sync --from DIR|TARBALL` and `ghostcrate audit Cargo.lock` on the server's configuration
-/// (same database). Scheduling the sync inside the server belongs to the job queue (issue 21): it will call
-/// <see cref="AdvisoryService.SyncAsync"/> exactly as this verb does.
+/// `ghostcrate advisories sync --from DIR|TARBALL|GIT-URL` and `ghostcrate audit Cargo.lock` on the server's
+/// configuration (same database). The server's scheduled sync (Advisories:SyncFrom, <see cref="AdvisorySyncJobHandler"/>)
+/// reads its source the same way (<see cref="AdvisorySource"/>) and calls <see cref="AdvisoryService.SyncAsync"/> as this verb does.
 /// </summary>
 public static class AdvisoryCommands
 {
@@ -16,13 +16,13 @@ public static class AdvisoryCommands
     {
         var verb = args.Positionals.ElementAtOrDefault(1);
         if (verb is "allow" or "disallow" or "allowed") return await PolicyCommands.RunAllowListAsync(verb, args, settings, output, error);
-        if (verb != "sync") throw new CliException("expected `advisories sync --from DIR|TARBALL`, `advisories allow ID --reason R --until DATE`, `advisories disallow ID` or `advisories allowed` (see `ghostcrate --help`)");
+        if (verb != "sync") throw new CliException("expected `advisories sync --from DIR|TARBALL|GIT-URL`, `advisories allow ID --reason R --until DATE`, `advisories disallow ID` or `advisories allowed` (see `ghostcrate --help`)");
         args.EnsureOnly("--from", "--data-dir", "--config");
-        var from = args.Option("--from") ?? throw new CliException("usage: ghostcrate advisories sync --from DIR|TARBALL");
+        var from = args.Option("--from") ?? throw new CliException("usage: ghostcrate advisories sync --from DIR|TARBALL|GIT-URL");
         IReadOnlyList<AdvisoryFile> files;
         try
         {
-            files = await AdvisoryArchiveReader.ReadAsync(from, AdvisoryLimits.Default, CancellationToken.None);
+            files = await AdvisorySource.ReadAsync(from, AdvisoryLimits.Default, CancellationToken.None);
         }
         catch (AdvisoryFormatException e)
         {
@@ -37,7 +37,7 @@ public static class AdvisoryCommands
             return 1;
         }
         await output.WriteLineAsync($"{files.Count} advisories read: {report.Added} added, {report.Updated} updated, {report.Removed} removed, {report.Unchanged} unchanged");
-        await output.WriteLineAsync($"{report.AffectedVersions} affected versions in this registry (private and cached proxied crates)");
+        await output.WriteLineAsync($"{report.AffectedVersions} affected versions in this registry (private, cached proxied and mirrored crates)");
         return 0;
     }
 

@@ -61,9 +61,10 @@ public static class Help
               List backups, complete or incomplete, with their size and counts.
           ghostcrate backup prune DIR [--keep N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--dry-run]
               Delete complete backups no rule keeps (the newest N; the newest of each of the last N days, weeks, months).
-          ghostcrate advisories sync --from DIR|TARBALL [--data-dir DIR] [--config FILE]
-              Import the RustSec advisory database (a checkout of rustsec/advisory-db or a .tar/.tar.gz of one) and
-              flag the affected versions. Idempotent; one unreadable file rejects the whole import (exit 1).
+          ghostcrate advisories sync --from DIR|TARBALL|GIT-URL [--data-dir DIR] [--config FILE]
+              Import the RustSec advisory database (a checkout of rustsec/advisory-db, a .tar/.tar.gz of one, or a
+              git URL to clone) and flag the affected versions. Idempotent; one unreadable file rejects the whole
+              import (exit 1). The server can run it itself: Advisories:SyncFrom and Advisories:Schedule.
           ghostcrate advisories allow ID --reason R --until YYYY-MM-DD [--data-dir DIR] [--config FILE]
               Put an advisory on the allow-list: it blocks no download until the end of that day (UTC). Audited.
           ghostcrate advisories disallow ID | ghostcrate advisories allowed

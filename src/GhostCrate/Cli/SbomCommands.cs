@@ -21,14 +21,14 @@ public static class SbomCommands
             throw new CliException($"unknown format `{args.Option("--format")}`: use cyclonedx (CycloneDX 1.5 JSON) or spdx (SPDX 2.3 JSON)");
         if (!File.Exists(path)) throw new CliException($"file not found: {Path.GetFullPath(path)}");
         if (new FileInfo(path).Length > LockFileReader.MaxBytes) throw new CliException($"{path} is larger than {LockFileReader.MaxBytes} bytes");
-        var (packages, problem) = LockFileReader.Read(await File.ReadAllTextAsync(path));
-        if (packages is null) throw new CliException($"{path}: {problem}");
+        var (lockFile, problem) = LockFileReader.ReadGraph(await File.ReadAllTextAsync(path));
+        if (lockFile is null) throw new CliException($"{path}: {problem}");
 
         if (settings.Database.Provider == Core.Options.DatabaseProvider.Sqlite) Directory.CreateDirectory(settings.DataDir);
         await using var services = ToolServices.Build(settings);
         await StartupTasks.EnsureSchemaAsync(services, settings, CancellationToken.None);
         var name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) is { Length: > 0 } dir ? dir : "Cargo.lock";
-        var document = await services.GetRequiredService<SbomService>().ForLockFileAsync(name, packages, CancellationToken.None);
+        var document = await services.GetRequiredService<SbomService>().ForLockFileAsync(name, lockFile, CancellationToken.None);
         var bytes = SbomService.Render(document, format);
         if (args.Option("--output") is { } file)
         {

@@ -21,6 +21,8 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Identity));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.RateLimits));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Mirror));
+        // The served offline mirror's versions, for advisory findings and the licence report (none when Mirror:Directory is empty).
+        services.AddSingleton<Core.Licenses.IMirroredCrateFiles, Mirror.Licenses.MirroredCrateFiles>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.ReverseProxy));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Server));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Logs));
@@ -35,6 +37,7 @@ public static class Backends
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Ui));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Publishing));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Policy));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Advisories));
         services.AddGhostCrateData(settings.Database);
         switch (settings.Storage.Provider)
         {
@@ -65,5 +68,6 @@ public static class Backends
         services.AddSingleton<Core.Backup.BackupAdminService>();
         services.AddJobHandler<Core.Backup.BackupJobHandler>();
         if (Core.Backup.BackupJobHandler.Recurring(settings.Backup) is { } schedule) services.AddRecurringJob(schedule);
+        if (Core.Advisories.AdvisorySyncJobHandler.Recurring(settings.Advisories) is { } advisorySync) services.AddRecurringJob(advisorySync);
     }
 }

@@ -62,6 +62,8 @@ public sealed record GhostCrateSettings(
     public ContentCheckOptions Publishing { get; init; } = new();
     /// <summary>Refusing downloads of versions with security advisories (section Policy); off by default.</summary>
     public PolicyOptions Policy { get; init; } = new();
+    /// <summary>The server's scheduled advisory sync (section Advisories); off unless SyncFrom is set.</summary>
+    public AdvisoryOptions Advisories { get; init; } = new();
 
     /// <summary>Binds and validates; on failure returns one line per problem, each naming its key.</summary>
     public static (GhostCrateSettings? Settings, IReadOnlyList<string> Errors) Load(IConfiguration config, string workingDirectory)
@@ -88,6 +90,7 @@ public sealed record GhostCrateSettings(
         var ui = Bind<UiOptions>(config, UiOptions.Section, errors);
         var publishing = Bind<ContentCheckOptions>(config, ContentCheckOptions.Section, errors);
         var policy = Bind<PolicyOptions>(config, PolicyOptions.Section, errors);
+        var advisories = Bind<AdvisoryOptions>(config, AdvisoryOptions.Section, errors);
         if (errors.Count > 0) return (null, errors);
 
         var dataDirSetting = config["DataDir"];
@@ -137,6 +140,10 @@ public sealed record GhostCrateSettings(
         errors.AddRange(UiOptions.Validate(ui));
         errors.AddRange(ContentCheckOptions.Validate(publishing));
         errors.AddRange(PolicyOptions.Validate(policy));
+        // A relative path would depend on the directory the server was started from: resolve it like Backup:Target.
+        if (advisories.Enabled && !Core.Advisories.AdvisorySource.IsGitUrl(advisories.SyncFrom!.Trim()))
+            advisories.SyncFrom = Path.GetFullPath(advisories.SyncFrom!.Trim(), workingDirectory);
+        errors.AddRange(AdvisoryOptions.Validate(advisories));
         errors.AddRange(DocsBuildOptions.Validate(docs.Build, Environment.IsPrivilegedProcess));
         errors.AddRange(TelemetryOptions.Validate(telemetry, Environment.GetEnvironmentVariable));
 
@@ -150,7 +157,7 @@ public sealed record GhostCrateSettings(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui, Publishing = publishing, Licenses = licenses, Policy = policy }, errors);
+            : (new GhostCrateSettings(dataDir, urls, database, storage, registry, adminPassword, adminToken) { Identity = identity, RateLimits = rateLimits, Proxy = proxy, Mirror = mirror, ReverseProxy = reverseProxy, Server = server, Logs = logs, Metrics = metrics, Telemetry = telemetry, Jobs = jobs, Webhooks = webhooks, Email = email, Backup = backup, Docs = docs, Ui = ui, Publishing = publishing, Licenses = licenses, Policy = policy, Advisories = advisories }, errors);
     }
 
     /// <summary>Unknown keys are errors: a typo such as Registry:AuthRequierd must not silently leave a registry open.</summary>

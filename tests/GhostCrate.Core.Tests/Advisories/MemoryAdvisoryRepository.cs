@@ -67,6 +67,11 @@ public sealed class MemoryAdvisoryRepository : IAdvisoryRepository
         return Task.FromResult(0);
     }
 
+    public Task<IReadOnlyList<AffectedVersion>> AllAffectedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<AffectedVersion>>([.. _affected]);
+    }
+
     public Task<IReadOnlyList<AffectedVersion>> AffectedAsync(string canonicalName, string? version, CancellationToken cancellationToken)
     {
         lock (_gate) return Task.FromResult<IReadOnlyList<AffectedVersion>>([.. _affected.Where(a => a.CrateName == canonicalName && (version is null || a.Version == version))]);

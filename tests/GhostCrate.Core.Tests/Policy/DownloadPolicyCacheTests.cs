@@ -57,7 +57,7 @@ public sealed class DownloadPolicyCacheTests
     private static async Task<(DownloadPolicy Policy, CountingPolicyRepository Store)> CreateAsync(BlockThreshold threshold)
     {
         var advisories = new MemoryAdvisoryRepository();
-        var service = new AdvisoryService(advisories, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
+        var service = new AdvisoryService(advisories, NoMirroredCrates.Instance, TimeProvider.System, NullLogger<AdvisoryService>.Instance);
         Assert.Empty((await service.SyncAsync([new AdvisoryFile("crates/smallvec/RUSTSEC-2021-0003.md", Critical)], AdvisoryLimits.Default, CancellationToken.None)).Rejected);
         var store = new CountingPolicyRepository();
         var policy = new DownloadPolicy(store, advisories, Microsoft.Extensions.Options.Options.Create(new PolicyOptions { BlockSeverity = threshold }), TimeProvider.System, NullLogger<DownloadPolicy>.Instance);

@@ -35,7 +35,7 @@ internal sealed class ProxyHarness
         Gateway = new UpstreamGateway(upstream, Circuits, Time, NullLogger<UpstreamGateway>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
         Usage = new UsageCounter(UsageRows, Time, NullLogger<UsageCounter>.Instance);
-        Advisories = new GhostCrate.Core.Advisories.AdvisoryService(AdvisoryRows, Time, NullLogger<GhostCrate.Core.Advisories.AdvisoryService>.Instance);
+        Advisories = new GhostCrate.Core.Advisories.AdvisoryService(AdvisoryRows, GhostCrate.Core.Tests.NoMirroredCrates.Instance, Time, NullLogger<GhostCrate.Core.Advisories.AdvisoryService>.Instance);
         var flagger = new GhostCrate.Core.ContentChecks.ProxiedCrateFlagger(FlagRows, options,
             Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), Microsoft.Extensions.Options.Options.Create(new ContentCheckOptions()),
             NullLogger<GhostCrate.Core.ContentChecks.ProxiedCrateFlagger>.Instance);

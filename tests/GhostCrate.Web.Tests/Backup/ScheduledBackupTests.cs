@@ -28,7 +28,7 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         var clock = new ManualClock(Start);
         await using var app = await StartNodeAsync(clock, new() { ["Backup:KeepLast"] = "2" });
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("alpha", "1.0.0").PublishBody())).StatusCode);
-        var node = Node.Of(app);
+        var node = JobNode.Of(app);
 
         await node.TickAsync();
         Assert.Equal(Start.AddHours(2), await app.Services.GetRequiredService<IJobRepository>().GetNextRunAsync(BackupJobHandler.ScheduleName, CancellationToken.None));
@@ -80,7 +80,7 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         // A crate file the proxy cached earlier (the cache stores a file before it serves it; no row lists it).
         var cached = Core.Storage.BlobKey.ProxyCrateFile("crates-io", "serde", "1.0.0");
         await app.Services.GetRequiredService<Core.Storage.IBlobStore>().PutAsync(cached, new MemoryStream([1, 2, 3]), Core.Storage.BlobPutMode.Overwrite, CancellationToken.None);
-        var node = Node.Of(app);
+        var node = JobNode.Of(app);
 
         await node.TickAsync();
         clock.Advance(TimeSpan.FromHours(2));
@@ -103,7 +103,7 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         var blocked = Path.Combine(_target, "not-a-directory");
         await File.WriteAllTextAsync(blocked, "x");
         await using var app = await StartNodeAsync(clock, new() { ["Backup:Target"] = blocked }, logs.Register);
-        var node = Node.Of(app);
+        var node = JobNode.Of(app);
 
         await node.TickAsync();
         clock.Advance(TimeSpan.FromHours(2));
@@ -140,7 +140,7 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         var create = await app.Client(TestApp.AdminToken).PostAsJsonAsync("/api/v1/admin/webhooks",
             new Dictionary<string, object?> { ["url"] = receiver.Url.ToString(), ["events"] = new[] { "backup.failed", "backup.succeeded" } });
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
-        var node = Node.Of(app);
+        var node = JobNode.Of(app);
 
         await node.TickAsync();
         clock.Advance(TimeSpan.FromHours(2));
@@ -208,7 +208,7 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
             await using var a = await StartNodeAsync(clock, shared);
             await using var b = await StartNodeAsync(clock, shared);
             Assert.Equal(HttpStatusCode.OK, (await a.PublishAsync(CrateFileBuilder.Valid("alpha", "1.0.0").PublishBody())).StatusCode);
-            var nodes = new[] { Node.Of(a), Node.Of(b) };
+            var nodes = new[] { JobNode.Of(a), JobNode.Of(b) };
             foreach (var node in nodes) await node.TickAsync();
 
             for (var day = 1; day <= 3; day++)
@@ -274,19 +274,5 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
             // A temp folder left behind is harmless.
         }
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>One node's own scheduler and runner, as its job worker would drive them.</summary>
-    private sealed record Node(JobScheduler Scheduler, JobRunner Runner)
-    {
-        public static Node Of(TestApp app) => new(app.Services.GetRequiredService<JobScheduler>(), app.Services.GetRequiredService<JobRunner>());
-
-        public Task<int> TickAsync() => Scheduler.TickAsync(CancellationToken.None);
-
-        /// <summary>Runs due jobs (of every kind) until none is left.</summary>
-        public async Task RunAllAsync()
-        {
-            while (await Runner.RunNextAsync(CancellationToken.None)) { }
-        }
     }
 }

@@ -34,7 +34,7 @@ public sealed class HeldReviewTests
         await using var app = await TestApp.StartAsync(HoldNative);
         var olga = await Users.CreateWithTokenAsync(app, "olga");
         var body = Flagged("held-tool", "1.0.0", "A tool under review");
-        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(body, olga)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync(body, olga)).StatusCode);
 
         var download = await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/held/held-tool/1.0.0/download");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
@@ -76,7 +76,7 @@ public sealed class HeldReviewTests
         await using var app = await TestApp.StartAsync(HoldNative);
         var olga = await Users.CreateWithTokenAsync(app, "olga");
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("widget", "1.0.0").PublishBody(), olga)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(Flagged("widget", "1.1.0", "Widgets with frobnication"), olga)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync(Flagged("widget", "1.1.0", "Widgets with frobnication"), olga)).StatusCode);
         var anonymous = app.Client();
         // Held: the crate still reads as before.
         Assert.DoesNotContain("frobnication", await anonymous.GetStringAsync("/api/v1/crates/widget"));
@@ -96,7 +96,7 @@ public sealed class HeldReviewTests
     {
         await using var app = await TestApp.StartAsync(HoldNative);
         var olga = await Users.CreateWithTokenAsync(app, "olga");
-        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(Flagged("gadget", "0.9.0", "Old gadget text"), olga)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync(Flagged("gadget", "0.9.0", "Old gadget text"), olga)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("gadget", "1.0.0").PublishBody(), olga)).StatusCode);
         var before = (await Json.ReadAsync(await app.Client().GetAsync("/api/v1/crates/gadget"))).GetProperty("crate").GetProperty("description").GetString();
 

@@ -51,7 +51,7 @@ public sealed class AdminTopicEmailTests
 
         // A typosquat, held: both emails reach the administrator, with the link to the approval queue.
         Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("acme_billing", "1.0.0").PublishBody(), olgaToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("acme-bililng", "1.0.0").PublishBody(), malloryToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync(CrateFileBuilder.Valid("acme-bililng", "1.0.0").PublishBody(), malloryToken)).StatusCode);
         var held = await mail.WaitForSubjectAsync(admin, "acme-bililng 1.0.0 waits for your approval");
         Assert.Contains("mallory published the first version 1.0.0 of acme-bililng", held.TextBody, StringComparison.Ordinal);
         Assert.Contains($"{PublicUrl}/admin/held", held.TextBody, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class AdminTopicEmailTests
         // Turned off, they stop; nobody else ever got them.
         Assert.Equal(HttpStatusCode.OK, (await app.Client(TestApp.AdminToken).PutAsJsonAsync("/api/v1/me/notifications",
             new { topics = new Dictionary<string, bool> { ["version.held"] = false, ["mirror.sync_failed"] = false, ["crate.typosquat_suspected"] = false } })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("acme-billign", "1.0.0").PublishBody(), malloryToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync(CrateFileBuilder.Valid("acme-billign", "1.0.0").PublishBody(), malloryToken)).StatusCode);
         await FailMirrorRunAsync(app, "disk still full");
         await WaitForIdleQueueAsync(app);
         Assert.Equal(3, (await mail.MessagesToAsync(admin)).Count(m => m.Subject?.Contains("acme-bil", StringComparison.Ordinal) == true || m.Subject?.StartsWith("Mirror", StringComparison.Ordinal) == true));

@@ -328,6 +328,7 @@ public sealed class PageTests
         public Task<GhostCrate.Core.Crates.CrateSearchPage> SearchAsync(GhostCrate.Core.Search.SearchQuery query, GhostCrate.Core.Catalog.CrateSort sort, int offset, int limit, CancellationToken cancellationToken) => throw Boom();
         public Task<IReadOnlyList<GhostCrate.Core.Catalog.VersionSummary>> ListVersionSummariesAsync(long crateId, CancellationToken cancellationToken) => throw Boom();
         public Task<GhostCrate.Core.Catalog.ReverseDependencyPage> ListReverseDependenciesAsync(IReadOnlyList<string> dependencyNames, long excludeCrateId, int offset, int limit, CancellationToken cancellationToken) => throw Boom();
+        public Task<IReadOnlyDictionary<string, int>> CountDependentsAsync(IReadOnlyCollection<string> canonicalNames, bool onThisRegistry, CancellationToken cancellationToken) => throw Boom();
         public Task<IReadOnlyList<GhostCrate.Core.Crates.CrateSearchHit>> ListOwnedByAsync(long userId, CancellationToken cancellationToken) => throw Boom();
         public Task<IReadOnlyList<GhostCrate.Core.Crates.CrateSearchHit>> ListOwnedByOrganizationAsync(long orgId, CancellationToken cancellationToken) => throw Boom();
     }

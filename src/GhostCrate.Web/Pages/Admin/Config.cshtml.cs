@@ -39,6 +39,7 @@ public sealed class ConfigModel : AdminPageModel
         Add<UiOptions>(UiOptions.Section);
         Add<ContentCheckOptions>(ContentCheckOptions.Section);
         Add<PolicyOptions>(PolicyOptions.Section);
+        Add<AdvisoryOptions>(AdvisoryOptions.Section);
         Sections = sections;
     }
 }
