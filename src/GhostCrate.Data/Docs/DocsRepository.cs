@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Dapper;
-using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Docs;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Data.Connections;
 using GhostCrate.Data.Jobs;
 

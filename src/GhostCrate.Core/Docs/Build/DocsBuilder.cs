@@ -133,13 +133,21 @@ public sealed class DocsBuilder(
         if (manifest.AllFeatures) docArguments.Add("--all-features");
         if (manifest.NoDefaultFeatures) docArguments.Add("--no-default-features");
         if (manifest.Features.Count > 0) docArguments.AddRange(["--features", string.Join(',', manifest.Features)]);
+        // docs.rs builds the crate's default-target when it names one; cargo then writes target/{triple}/doc.
+        var docFolder = Path.Combine(target, "doc");
+        if (manifest.DefaultTarget is { } triple)
+        {
+            docArguments.AddRange(["--target", triple]);
+            docFolder = Path.Combine(target, triple, "doc");
+            log.Line($"building for the target {triple} ([package.metadata.docs.rs] default-target)");
+        }
         var left = options.Timeout - (time.GetUtcNow() - started);
         var doc = left <= TimeSpan.Zero ? BuildStepOutcome.TimedOut : await BuildProcess.RunAsync(options.Cargo, docArguments, source, docEnvironment,
             sandbox: options.Sandbox == DocsBuildSandbox.Namespace ? Sandbox(options, scratch) : null, options, left, log, time, cancellationToken);
         if (doc != BuildStepOutcome.Succeeded) return Failed(doc, options, log, "`cargo doc`");
 
         var limits = new DocsArchiveLimits(docsOptions.Value.MaxUnpackedBytes, docsOptions.Value.MaxFiles, docsOptions.Value.MaxPathBytes);
-        var stored = await generations.StoreFolderAsync(crate.Name, version.Version, version.Id, Path.Combine(target, "doc"), "build", version.PublishedBy, limits, ticket, cancellationToken);
+        var stored = await generations.StoreFolderAsync(crate.Name, version.Version, version.Id, docFolder, "build", version.PublishedBy, limits, ticket, cancellationToken);
         if (stored.Error is { } tooLarge)
         {
             log.Line($"refused: {tooLarge}");
