@@ -151,7 +151,8 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
     [Fact]
     public async Task A_crates_rust_toolchain_file_does_not_choose_the_toolchain_of_its_build()
     {
-        // A toolchain that is not installed and cannot be (no network): a build that let the file choose would fail.
+        // A toolchain that is not installed and cannot be (no network): a build that let the file choose would fail. Two
+        // defences stand in the way: the unpacker leaves rust-toolchain files out, and RUSTUP_TOOLCHAIN outranks them.
         var project = await Cargo.NewLibAsync($"doctc-{Ids.New()}", files: new Dictionary<string, string>
         {
             ["src/lib.rs"] = "/// Built with the pinned toolchain.\npub struct PinnedToolchain;\n",
