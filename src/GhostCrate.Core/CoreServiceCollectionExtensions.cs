@@ -113,6 +113,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Docs.Build.DocsBuilder>();
         services.AddSingleton<Docs.Build.DocsBuildStatusService>();
         services.AddSingleton<Docs.Build.DocsRebuildAllService>();
+        // On every node, builder or not: the job only queues builds.
+        services.AddJobHandler<Docs.Build.DocsRebuildAllHandler>();
         services.AddSingleton<Docs.Build.DocsBuildOverviewService>();
         services.AddSingleton<Operations.ProbeRunner>();
         services.AddSingleton<Operations.SystemStatusService>();

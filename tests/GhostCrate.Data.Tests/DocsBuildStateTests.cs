@@ -1,4 +1,5 @@
 using GhostCrate.Core.Docs;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
@@ -32,7 +33,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         // An owner's rebuild of a queued version would queue a second build: refused.
         Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0, T0.AddHours(-1), Ct));
 
-        Assert.True(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(1), Ct));
+        Assert.NotNull(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(1), Ct));
         // While it builds, neither another publish fan-out nor a rebuild queues it again.
         Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0.AddSeconds(2), T0.AddHours(-1), Ct));
         Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(2), T0.AddHours(-1), Ct));
@@ -47,7 +48,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
 
         // Built: no second build after a publish, and a job that runs late does not start one.
         Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0.AddSeconds(4), T0.AddHours(-1), Ct));
-        Assert.False(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(4), Ct));
+        Assert.Null(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(4), Ct));
         // An owner's rebuild does.
         Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(5), T0.AddHours(-1), Ct));
         var requeued = (await Docs.FindAsync(id, Ct))!;
@@ -65,7 +66,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
 
         var stuck = await VersionIdAsync("stuck");
         Assert.True(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
-        Assert.True(await Docs.TryStartBuildAsync(stuck, "stable", T0, Ct));
+        Assert.NotNull(await Docs.TryStartBuildAsync(stuck, "stable", T0, Ct));
         // Its node died: "building" never moves again. Before the stale line it is protected, after it a rebuild may take over.
         Assert.False(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Rebuild, T0.AddMinutes(5), staleBefore: T0.AddMinutes(-1), Ct));
         Assert.True(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Rebuild, T0.AddHours(2), staleBefore: T0.AddMinutes(1), Ct));
@@ -76,7 +77,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
     {
         var id = await VersionIdAsync(name);
         Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
-        Assert.True(await Docs.TryStartBuildAsync(id, toolchain, T0, Ct));
+        Assert.NotNull(await Docs.TryStartBuildAsync(id, toolchain, T0, Ct));
         await Docs.FinishBuildAsync(id, result, log, T0.AddSeconds(1), Ct);
         if (result == DocsBuildStatus.Built) await Docs.SwapAsync(id, new DocsGeneration($"gen-{name}", 1, 10, "build", null, T0.AddSeconds(1)), null, Ct);
         return id;
@@ -135,17 +136,68 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.True(await Docs.TryQueueBuildAsync(never, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
         // An explicit rebuild of the one version (owners, administrators) replaces its upload...
         Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(4), T0.AddHours(-1), Ct));
-        Assert.True(await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(4), Ct));
-        var replaced = await Docs.SwapAsync(id, new DocsGeneration("gen-rebuilt", 1, 10, "build", null, T0.AddSeconds(5)), keepUploadsAfter: T0.AddSeconds(4), Ct);
+        var ticket = await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(4), Ct);
+        Assert.NotNull(ticket);
+        var replaced = await Docs.SwapAsync(id, new DocsGeneration("gen-rebuilt", 1, 10, "build", null, T0.AddSeconds(5)), buildTicket: ticket, Ct);
         Assert.Equal(new DocsSwapResult(true, "gen-upload"), replaced);
         await Docs.FinishBuildAsync(id, DocsBuildStatus.Built, "log", T0.AddSeconds(5), Ct);
 
-        // ...but not docs uploaded while the build was queued or running: the newer upload wins, the row is unchanged.
+        // ...but not docs uploaded while the build was queued: the newer upload wins, the row is unchanged. The ticket is
+        // the queue's place, so a build that starts after the upload still loses to it.
         Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(6), T0.AddHours(-1), Ct));
         await Docs.SwapAsync(id, new DocsGeneration("gen-upload-2", 1, 10, "upload", null, T0.AddSeconds(7)), null, Ct);
-        Assert.Equal(new DocsSwapResult(false, null), await Docs.SwapAsync(id, new DocsGeneration("gen-late", 1, 10, "build", null, T0.AddSeconds(8)), keepUploadsAfter: T0.AddSeconds(6), Ct));
+        var late = await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(8), Ct);
+        Assert.Equal(new DocsSwapResult(false, null), await Docs.SwapAsync(id, new DocsGeneration("gen-late", 1, 10, "build", null, T0.AddSeconds(8)), buildTicket: late, Ct));
         var row = (await Docs.FindAsync(id, Ct))!;
         Assert.Equal(("gen-upload-2", "upload"), (row.Generation, row.Source));
+    }
+
+    [Fact]
+    public async Task Whether_an_upload_came_after_a_build_was_queued_is_the_databases_order_not_the_nodes_clocks()
+    {
+        // Node A's clock runs ten minutes ahead of node B's. Each step's time is the clock of the node doing it.
+        var nodeA = T0.AddMinutes(10);
+        var nodeB = T0;
+
+        // A queues a build; B takes an upload after it (B's clock says earlier). The upload is newer and is kept.
+        var keptId = await BuiltAsync("clock-kept", "1.90.0", DocsBuildStatus.Built);
+        Assert.True(await Docs.TryQueueBuildAsync(keptId, DocsQueueReason.Rebuild, nodeA, nodeA.AddHours(-1), Ct));
+        var ticket = await Docs.TryStartBuildAsync(keptId, "stable", nodeA.AddSeconds(1), Ct);
+        await Docs.SwapAsync(keptId, new DocsGeneration("gen-b-upload", 1, 10, "upload", null, nodeB.AddSeconds(2)), null, Ct);
+        Assert.Equal(new DocsSwapResult(false, null), await Docs.SwapAsync(keptId, new DocsGeneration("gen-a-build", 1, 10, "build", null, nodeA.AddSeconds(3)), buildTicket: ticket, Ct));
+        Assert.Equal(("gen-b-upload", "upload"), ((await Docs.FindAsync(keptId, Ct))!.Generation, (await Docs.FindAsync(keptId, Ct))!.Source));
+
+        // The other way round: A takes an upload (A's clock says later), then B queues an owner's rebuild. The rebuild
+        // was asked for after the upload, so it replaces it.
+        var replacedId = await VersionIdAsync("clock-replaced");
+        await Docs.SwapAsync(replacedId, new DocsGeneration("gen-a-upload", 1, 10, "upload", null, nodeA), null, Ct);
+        Assert.True(await Docs.TryQueueBuildAsync(replacedId, DocsQueueReason.Rebuild, nodeB.AddSeconds(1), nodeB.AddHours(-1), Ct));
+        var later = await Docs.TryStartBuildAsync(replacedId, "stable", nodeB.AddSeconds(2), Ct);
+        Assert.Equal(new DocsSwapResult(true, "gen-a-upload"), await Docs.SwapAsync(replacedId, new DocsGeneration("gen-b-build", 1, 10, "build", null, nodeB.AddSeconds(3)), buildTicket: later, Ct));
+        Assert.Equal(("gen-b-build", "build"), ((await Docs.FindAsync(replacedId, Ct))!.Generation, (await Docs.FindAsync(replacedId, Ct))!.Source));
+    }
+
+    [Fact]
+    public async Task A_batch_is_queued_with_one_job_per_version_it_marks_and_none_for_versions_already_queued_or_uploaded()
+    {
+        var built = await BuiltAsync("batch-built", "1.90.0", DocsBuildStatus.Built);
+        var queued = await VersionIdAsync("batch-queued");
+        Assert.True(await Docs.TryQueueBuildAsync(queued, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        var uploaded = await VersionIdAsync("batch-uploaded");
+        await Docs.SwapAsync(uploaded, new DocsGeneration("gen-up", 1, 10, "upload", null, T0), null, Ct);
+        var never = await VersionIdAsync("batch-never");
+        var targets = (await Docs.ListRebuildTargetsAsync(null, includeUploaded: true, 0, 100, Ct)).Where(t => t.Crate.StartsWith("batch-", StringComparison.Ordinal)).ToList();
+        Assert.Equal([built, queued, uploaded, never], targets.Select(t => t.VersionId));
+
+        static NewJob JobFor(DocsBuildTarget target) => new("docs.build.test", target.Crate, DedupKey: $"docs.build.test:{target.Crate}");
+        Assert.Equal(2, await Docs.QueueBuildsAsync(targets, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(5), T0.AddHours(-1), JobFor, Ct));
+        var jobs = (await Db.Ports.Jobs.ListAsync(JobState.Pending, 100, Ct)).Where(j => j.Kind == "docs.build.test").Select(j => j.Payload).Order(StringComparer.Ordinal);
+        Assert.Equal(["batch-built", "batch-never"], jobs);
+        Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(built, Ct))!.BuildStatus);
+        Assert.Null((await Docs.FindAsync(uploaded, Ct))!.BuildStatus);
+        // The same batch again (a second pass of the job, on another node): every version is queued already.
+        Assert.Equal(0, await Docs.QueueBuildsAsync(targets, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(6), T0.AddHours(-1), JobFor, Ct));
+        Assert.Equal(2, (await Db.Ports.Jobs.ListAsync(JobState.Pending, 100, Ct)).Count(j => j.Kind == "docs.build.test"));
     }
 
     [Fact]
@@ -166,7 +218,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.True(await Docs.TryQueueBuildAsync(queued, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
         var building = await VersionIdAsync("ct-building");
         Assert.True(await Docs.TryQueueBuildAsync(building, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
-        Assert.True(await Docs.TryStartBuildAsync(building, "stable", T0, Ct));
+        Assert.NotNull(await Docs.TryStartBuildAsync(building, "stable", T0, Ct));
         await VersionIdAsync("ct-never");
         var alice = (await Users.FindByNameAsync("alice", Ct))!;
         await PublishAsync(NewVersion("ct-held", "1.0.0", alice.Id) with { HoldReason = "held for the test" });

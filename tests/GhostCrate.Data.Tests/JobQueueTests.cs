@@ -143,10 +143,14 @@ public abstract class JobQueueTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Null(await Jobs.EnqueueAsync(Job(dedup: "key-1"), T0, Ct));
         Assert.NotNull(await Jobs.EnqueueAsync(Job(dedup: "key-2"), T0, Ct));
 
+        // The refused enqueue finds the job holding the key, pending or running (a second request joins it).
+        Assert.Equal(first, (await Jobs.FindUnfinishedAsync("key-1", Ct))?.Id);
         var leased = (await Jobs.DequeueAsync(Kinds, T0, Lease, Ct))!;
         Assert.Equal(first, leased.Job.Id);
         Assert.Null(await Jobs.EnqueueAsync(Job(dedup: "key-1"), T0, Ct));
+        Assert.Equal((first, JobState.Running), ((await Jobs.FindUnfinishedAsync("key-1", Ct))?.Id, (await Jobs.FindUnfinishedAsync("key-1", Ct))!.State));
         await Jobs.CompleteAsync(leased, T0, Ct);
+        Assert.Null(await Jobs.FindUnfinishedAsync("key-1", Ct));
 
         // Finished: the key may be queued again (a redelivery).
         Assert.NotNull(await Jobs.EnqueueAsync(Job(dedup: "key-1"), T0, Ct));

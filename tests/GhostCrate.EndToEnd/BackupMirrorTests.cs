@@ -91,6 +91,81 @@ public sealed class BackupMirrorTests(BackupServerFixture fixture) : EndToEndTes
         }
     }
 
+    /// <summary>
+    /// Backup:IncludeMirror (issue 19): a node serving a synced mirror takes a "back up now" backup through its own job
+    /// worker; the manifest holds the mirror, `backup restore --mirror-dir` brings it back, and `mirror verify` finds the
+    /// restored mirror whole. The target is a directory on both lanes (the S3 target of a mirror backup: the test above).
+    /// </summary>
+    [Fact]
+    public async Task With_Backup_IncludeMirror_back_up_now_holds_the_mirror_and_restore_puts_it_into_the_mirror_dir()
+    {
+        var id = Ids.New();
+        var a = await Cargo.NewLibAsync($"bkn-a-{id}", files: new Dictionary<string, string> { ["src/lib.rs"] = "pub fn a() -> u32 { 7 }\n" });
+        await Cargo.PublishOkAsync(a, verify: false);
+        var work = TempDirs.Create("backup-now-mirror");
+        try
+        {
+            var mirror = Path.Combine(work, "mirror");
+            await CliOkAsync(["mirror", "init", mirror, "--upstream", Server.CargoIndexUrl, "--crates", a.Name]);
+            await CliOkAsync(["mirror", "sync", mirror, "--plain"]);
+            var target = Path.Combine(work, "backups");
+
+            string backup;
+            await using (var node = await GhostCrateServer.StartAsync(new ServerOptions
+            {
+                Settings = new Dictionary<string, string>
+                {
+                    ["GHOSTCRATE_Mirror__Directory"] = mirror,
+                    ["GHOSTCRATE_Backup__Target"] = target,
+                    ["GHOSTCRATE_Backup__IncludeMirror"] = "true",
+                },
+            }, Cancel))
+            {
+                var queued = await node.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/backups"), node.AdminToken, Cancel);
+                Assert.True(queued.Code == 202, queued.Describe());
+                var jobId = System.Text.Json.Nodes.JsonNode.Parse(queued.Body)!["job_id"]!.GetValue<long>();
+                // The node's own worker runs it: polled with a deadline.
+                var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+                while (true)
+                {
+                    var job = await node.Http.GetAsync($"/api/v1/admin/jobs/{jobId}", node.AdminToken, cancellationToken: Cancel);
+                    Assert.True(job.Code == 200, job.Describe());
+                    var state = System.Text.Json.Nodes.JsonNode.Parse(job.Body)!["state"]!.GetValue<string>();
+                    if (state == "succeeded") break;
+                    Assert.True(state is "pending" or "running" && DateTime.UtcNow < deadline, job.Describe());
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), Cancel);
+                }
+                backup = Assert.Single(Directory.GetDirectories(target));
+            }
+            var manifest = await File.ReadAllTextAsync(Path.Combine(backup, "manifest.json"), Cancel);
+            Assert.Contains("\"mirror\"", manifest, StringComparison.Ordinal);
+            Assert.Contains($"crates/{a.Name}", manifest, StringComparison.Ordinal);
+            var verify = await Server.RunCliAsync(["backup", "verify", backup, "--deep"], cancellationToken: Cancel);
+            Assert.True(verify.Succeeded, verify.Describe());
+
+            var restoredMirror = Path.Combine(work, "restored-mirror");
+            await using (var restored = await GhostCrateServer.StartAsync(new ServerOptions
+            {
+                BeforeStart = async server =>
+                {
+                    var restore = await server.RunCliAsync(["backup", "restore", backup, "--data-dir", server.DataDir, "--mirror-dir", restoredMirror], cancellationToken: Cancel);
+                    Assert.True(restore.Succeeded && restore.StdOut.Contains($"Restored the offline mirror into {restoredMirror}", StringComparison.Ordinal), restore.Describe());
+                },
+            }, Cancel))
+            {
+                var answer = await restored.Http.GetAsync("/api/v1/crates?q=bkn", cancellationToken: Cancel);
+                Assert.True(answer.Code == 200, answer.Describe());
+            }
+            var verified = await Server.RunCliAsync(["mirror", "verify", restoredMirror], cancellationToken: Cancel);
+            Assert.True(verified.Succeeded, verified.Describe());
+            Assert.True(File.Exists(Path.Combine(restoredMirror, "crates", a.Name, $"{a.Name}-0.1.0.crate")));
+        }
+        finally
+        {
+            TempDirs.Delete(work);
+        }
+    }
+
     private async Task CliOkAsync(string[] args)
     {
         var result = await Server.RunCliAsync(args, cancellationToken: Cancel);

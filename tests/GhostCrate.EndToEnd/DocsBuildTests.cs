@@ -149,6 +149,50 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
     }
 
     [Fact]
+    public async Task A_crates_rust_toolchain_file_does_not_choose_the_toolchain_of_its_build()
+    {
+        // A toolchain that is not installed and cannot be (no network): a build that let the file choose would fail. Two
+        // defences stand in the way: the unpacker leaves rust-toolchain files out, and RUSTUP_TOOLCHAIN outranks them.
+        var project = await Cargo.NewLibAsync($"doctc-{Ids.New()}", files: new Dictionary<string, string>
+        {
+            ["src/lib.rs"] = "/// Built with the pinned toolchain.\npub struct PinnedToolchain;\n",
+            ["rust-toolchain.toml"] = "[toolchain]\nchannel = \"1.0.0\"\n",
+        });
+        // The publisher's own cargo overrides the file the same way; the file still goes into the package.
+        Cargo.ExtraEnvironment["RUSTUP_TOOLCHAIN"] = "stable";
+        var listed = await Cargo.RunOkAsync(project.Directory, ["package", "--list", "--allow-dirty"]);
+        Assert.Contains("rust-toolchain.toml", listed.StdOut, StringComparison.Ordinal);
+        await Cargo.PublishOkAsync(project);
+
+        var status = await WaitForBuildAsync(project.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        Assert.Equal("stable", status["toolchain"]!.GetValue<string>());
+        var page = await Http.GetAsync($"/docs/{project.Name}/0.1.0/{project.RustName}/struct.PinnedToolchain.html", cancellationToken: Cancel);
+        Assert.True(page.Status == HttpStatusCode.OK, page.Describe());
+        await AssertScratchEmpty();
+    }
+
+    [Fact]
+    public async Task The_default_target_of_the_docs_rs_metadata_is_the_target_built()
+    {
+        // The host's own triple: the one target whose standard library is surely installed here.
+        var version = await Cargo.RunOkAsync(Cargo.ProjectsDir, ["-vV"]);
+        var host = version.StdOut.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("host: ", StringComparison.Ordinal))["host: ".Length..];
+        var project = await Cargo.NewLibAsync($"doctarget-{Ids.New()}",
+            extraToml: $"[package.metadata.docs.rs]\ndefault-target = \"{host}\"\n",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = "/// Built for the default target.\npub struct ForTheDefaultTarget;\n" });
+        await Cargo.PublishOkAsync(project);
+
+        var status = await WaitForBuildAsync(project.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        Assert.Contains($"building for the target {host}", status["log"]!.GetValue<string>());
+        Assert.Contains($"--target {host}", status["log"]!.GetValue<string>());
+        var page = await Http.GetAsync($"/docs/{project.Name}/0.1.0/{project.RustName}/struct.ForTheDefaultTarget.html", cancellationToken: Cancel);
+        Assert.True(page.Status == HttpStatusCode.OK, page.Describe());
+        await AssertScratchEmpty();
+    }
+
+    [Fact]
     public async Task A_build_script_cannot_reach_a_listener_outside_the_namespace()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

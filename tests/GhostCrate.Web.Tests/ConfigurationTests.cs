@@ -39,6 +39,7 @@ public class ConfigurationTests
     [InlineData("Backup:Schedule", "every night", "Backup:Schedule")]
     [InlineData("Backup:KeepDaily", "-1", "Backup:KeepDaily")]
     [InlineData("Backup:Target", "s3://", "Backup:Target")]
+    [InlineData("Backup:IncludeMirror", "true", "Backup:IncludeMirror applies to the server's backups, which need Backup:Target")]
     [InlineData("Publishing:LargeFileBytes", "0", "Publishing:LargeFileBytes")]
     [InlineData("Publishing:RequireApprovalFor", "native-binary,elf", "Publishing:RequireApprovalFor: 'elf' is not a content flag")]
     [InlineData("Publishing:HoldTyposquats", "sometimes", "Publishing:HoldTyposquats")]
@@ -67,6 +68,14 @@ public class ConfigurationTests
         (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Advisories:SyncFrom"] = "/srv/advisory-db", ["Advisories:Schedule"] = "every night" });
         Assert.Null(settings);
         Assert.Contains(errors, e => e.StartsWith("Advisories:Schedule", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Backup_IncludeMirror_with_a_target_but_no_mirror_directory_stops_the_start()
+    {
+        var (settings, errors) = Load(new() { ["DataDir"] = "./data", ["Urls"] = "http://127.0.0.1:8000", ["Backup:Target"] = "backups", ["Backup:IncludeMirror"] = "true" });
+        Assert.Null(settings);
+        Assert.Contains(errors, e => e.StartsWith("Backup:IncludeMirror is on but Mirror:Directory is not set", StringComparison.Ordinal));
     }
 
     [Fact]

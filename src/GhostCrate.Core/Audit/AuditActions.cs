@@ -67,6 +67,7 @@ public static class AuditActions
     public const string DocsUploaded = "docs.uploaded";
     public const string DocsRebuildRequested = "docs.rebuild_requested";
     public const string DocsRebuildAllRequested = "docs.rebuild_all_requested";
+    public const string DocsRebuildAllQueued = "docs.rebuild_all_queued";
     public const string OrgPolicySet = "policy.org_set";
     public const string OrgPolicyRemoved = "policy.org_removed";
     public const string AdvisoryAllowed = "advisory.allowed";

@@ -17,6 +17,7 @@ public sealed class BackupJobHandler(
     IBackupLocationFactory locations,
     BackupProgramVersion version,
     IOptions<BackupOptions> options,
+    IOptions<MirrorOptions> mirror,
     IBackupRunLog runs,
     TimeProvider time,
     ILogger<BackupJobHandler> logger) : IJobHandler
@@ -55,7 +56,7 @@ public sealed class BackupJobHandler(
         }
         try
         {
-            await creator.CreateAsync(location, version.Value, settings.CreateOptions(), cancellationToken);
+            await creator.CreateAsync(location, version.Value, settings.CreateOptions(mirror.Value), cancellationToken);
         }
         catch (BackupException ex)
         {

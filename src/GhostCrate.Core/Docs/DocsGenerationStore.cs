@@ -19,9 +19,9 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
     /// <summary>Puts in flight at once (S3 round trips).</summary>
     public const int ParallelPuts = 8;
 
-    /// <summary>Stores a built `target/doc`; docs uploaded after <paramref name="keepUploadsAfter"/> (when the build was queued) are kept.</summary>
+    /// <summary>Stores a built `target/doc`; docs uploaded after the build with <paramref name="buildTicket"/> was queued are kept.</summary>
     public async Task<DocsStoreResult> StoreFolderAsync(string crateName, string version, long versionId, string folder, string source, long? userId,
-        DocsArchiveLimits limits, DateTimeOffset? keepUploadsAfter, CancellationToken cancellationToken)
+        DocsArchiveLimits limits, long buildTicket, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folder)) return new DocsStoreResult(0, 0, "`cargo doc` wrote no target/doc folder");
         var files = new List<(string Path, string FullPath, long Size)>();
@@ -42,7 +42,7 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
 
         var now = time.GetUtcNow();
         var generation = new DocsGeneration(DocsUploadService.NewGenerationId(now), files.Count, total, source, userId, now);
-        var swapped = await SwapInAsync(crateName, version, versionId, generation, keepUploadsAfter, ct => Parallel.ForEachAsync(files,
+        var swapped = await SwapInAsync(crateName, version, versionId, generation, buildTicket, ct => Parallel.ForEachAsync(files,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelPuts, CancellationToken = ct }, async (file, token) =>
             {
                 await using var content = File.OpenRead(file.FullPath);
@@ -56,9 +56,9 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
     /// job for the generation is queued before anything is written (it removes the files if this node dies half-way,
     /// and leaves them once they are current), one row update swaps it in, and the replaced generation is deleted by a
     /// job. A failure deletes what was staged and rethrows. Uploads and builds both store docs this way. False: docs
-    /// uploaded after <paramref name="keepUploadsAfter"/> were kept, and what was staged is deleted.
+    /// uploaded after the build with <paramref name="buildTicket"/> was queued were kept, and what was staged is deleted.
     /// </summary>
-    public async Task<bool> SwapInAsync(string crateName, string version, long versionId, DocsGeneration generation, DateTimeOffset? keepUploadsAfter,
+    public async Task<bool> SwapInAsync(string crateName, string version, long versionId, DocsGeneration generation, long? buildTicket,
         Func<CancellationToken, Task> stage, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -67,7 +67,7 @@ public sealed class DocsGenerationStore(IDocsRepository docs, IBlobStore blobs, 
         try
         {
             await stage(cancellationToken);
-            swap = await docs.SwapAsync(versionId, generation, keepUploadsAfter, cancellationToken);
+            swap = await docs.SwapAsync(versionId, generation, buildTicket, cancellationToken);
         }
         catch
         {

@@ -56,7 +56,7 @@ public sealed class DocsUploadService(
 
         var now = time.GetUtcNow();
         var generation = new DocsGeneration(NewGenerationId(now), scan.Files.Count, scan.UnpackedBytes, "upload", principal.UserId, now);
-        await generations.SwapInAsync(crate.Name, version, versionRecord.Id, generation, keepUploadsAfter: null,
+        await generations.SwapInAsync(crate.Name, version, versionRecord.Id, generation, buildTicket: null,
             ct => StageAsync(crate.Name, version, generation.Id, archive, scan, ct), cancellationToken);
         logger.LogInformation("Docs of {Crate} {Version} uploaded by {User}: {Files} files, {Bytes} bytes", crate.Name, version, principal.Username, generation.Files, generation.Bytes);
         await audit.RecordAsync(principal, Audit.AuditActions.DocsUploaded, $"crate:{crate.Name}@{version}",

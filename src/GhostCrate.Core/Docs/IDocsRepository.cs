@@ -10,10 +10,11 @@ public interface IDocsRepository
 
     /// <summary>
     /// Makes <paramref name="generation"/> the version's docs in one transaction (concurrent swaps take turns) and
-    /// returns the generation it replaced, which the caller then deletes. With <paramref name="keepUploadsAfter"/> (a
-    /// build: when it was queued) docs uploaded after that moment are kept and nothing changes (not swapped).
+    /// returns the generation it replaced, which the caller then deletes. With <paramref name="buildTicket"/> (a build:
+    /// the ticket <see cref="TryStartBuildAsync"/> returned) docs uploaded after the build was queued are kept and
+    /// nothing changes (not swapped). "After" is the order in which the database committed the two, never a clock.
     /// </summary>
-    Task<DocsSwapResult> SwapAsync(long versionId, DocsGeneration generation, DateTimeOffset? keepUploadsAfter, CancellationToken cancellationToken);
+    Task<DocsSwapResult> SwapAsync(long versionId, DocsGeneration generation, long? buildTicket, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks the version's build queued. After a publish (<see cref="DocsQueueReason.Publish"/>) only a version with no
@@ -24,8 +25,19 @@ public interface IDocsRepository
     /// </summary>
     Task<bool> TryQueueBuildAsync(long versionId, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
 
-    /// <summary>Queued (or building, when the same job runs again after its lease ran out) becomes building; false otherwise.</summary>
-    Task<bool> TryStartBuildAsync(long versionId, string toolchain, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// <see cref="TryQueueBuildAsync"/> for a batch of versions (a rebuild-all), in one transaction with the build job of
+    /// each version it marked (<paramref name="jobFor"/>); returns how many it marked.
+    /// </summary>
+    Task<int> QueueBuildsAsync(IReadOnlyList<DocsBuildTarget> targets, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore,
+        Func<DocsBuildTarget, Jobs.NewJob> jobFor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queued (or building, when the same job runs again after its lease ran out) becomes building. Returns the build's
+    /// ticket (its place in the row's order of queues and uploads, for <see cref="SwapAsync"/>), or null when the
+    /// version was not queued.
+    /// </summary>
+    Task<long?> TryStartBuildAsync(long versionId, string toolchain, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// A page of the versions a rebuild-all considers, by ascending version id after <paramref name="afterVersionId"/>:

@@ -33,6 +33,9 @@ public interface IJobRepository
 
     Task<JobRecord?> FindAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>The pending or running job holding <paramref name="dedupKey"/> (the one an <see cref="EnqueueAsync"/> that returned null met), or null.</summary>
+    Task<JobRecord?> FindUnfinishedAsync(string dedupKey, CancellationToken cancellationToken);
+
     /// <summary>Newest first; all states when <paramref name="state"/> is null.</summary>
     Task<IReadOnlyList<JobRecord>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken);
 

@@ -17,6 +17,12 @@ public sealed class JobAdminService(IJobRepository jobs, AuditLog audit, TimePro
         return Result<(JobQueueStats, IReadOnlyList<JobRecord>)>.Ok((stats, list));
     }
 
+    public async Task<Result<JobRecord>> GetAsync(Principal caller, long id, CancellationToken cancellationToken)
+    {
+        if (Guards.RequireAdmin(caller) is { } denied) return denied;
+        return await jobs.FindAsync(id, cancellationToken) is { } job ? Result<JobRecord>.Ok(job) : RegistryError.NotFound($"no job {id}");
+    }
+
     public async Task<Result<JobRecord>> RetryNowAsync(Principal caller, long id, CancellationToken cancellationToken)
     {
         if (Guards.RequireAdmin(caller) is { } denied) return denied;

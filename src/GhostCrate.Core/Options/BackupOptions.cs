@@ -57,7 +57,16 @@ public sealed class BackupOptions
     /// </summary>
     public bool IncludeProxyCache { get; set; }
 
-    public Backup.BackupCreateOptions CreateOptions() => new(KeySource(), Incremental, IncludeProxyCache);
+    /// <summary>
+    /// Also copy the offline mirror (Mirror:Directory) into every server-run backup, like `backup create
+    /// --include-mirror`; off by default: a mirror can be large, and on the connected side it can be synced again, but
+    /// on the air-gapped side it may have taken days to bring across.
+    /// </summary>
+    public bool IncludeMirror { get; set; }
+
+    /// <summary>The options of a server-run backup; <paramref name="mirror"/> names the directory <see cref="IncludeMirror"/> copies.</summary>
+    public Backup.BackupCreateOptions CreateOptions(MirrorOptions mirror) =>
+        new(KeySource(), Incremental, IncludeProxyCache, IncludeMirror ? mirror.Directory : null);
 
     public Backup.BackupRetention Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
 
@@ -68,14 +77,21 @@ public sealed class BackupOptions
     public CronSchedule? ParsedSchedule() =>
         string.IsNullOrWhiteSpace(Schedule) ? null : CronSchedule.Parse(Schedule.Trim(), TimeZone);
 
-    /// <summary>Every problem with the settings; <paramref name="proxy"/> (when given) is checked against <see cref="IncludeProxyCache"/>.</summary>
-    public static IEnumerable<string> Validate(BackupOptions options, ProxyOptions? proxy = null)
+    /// <summary>
+    /// Every problem with the settings; <paramref name="proxy"/> and <paramref name="mirror"/> (when given) are checked
+    /// against <see cref="IncludeProxyCache"/> and <see cref="IncludeMirror"/>.
+    /// </summary>
+    public static IEnumerable<string> Validate(BackupOptions options, ProxyOptions? proxy = null, MirrorOptions? mirror = null)
     {
         // Both are mistakes that would otherwise only show as a backup without the cache on the day it is needed.
         if (options.IncludeProxyCache && !options.Configured)
             yield return $"{Section}:IncludeProxyCache applies to the server's backups, which need {Section}:Target (`backup create` takes --include-proxy-cache instead)";
         if (options.IncludeProxyCache && proxy is { Enabled: false })
             yield return $"{Section}:IncludeProxyCache is on but Proxy:Enabled is off: there is no proxy cache to include";
+        if (options.IncludeMirror && !options.Configured)
+            yield return $"{Section}:IncludeMirror applies to the server's backups, which need {Section}:Target (`backup create` takes --include-mirror instead)";
+        if (options.IncludeMirror && mirror is { Enabled: false })
+            yield return $"{Section}:IncludeMirror is on but Mirror:Directory is not set: there is no offline mirror to include";
         if (!string.IsNullOrWhiteSpace(options.Schedule))
         {
             if (!CronSchedule.TryParse(options.Schedule.Trim(), options.TimeZone, out _, out var error))

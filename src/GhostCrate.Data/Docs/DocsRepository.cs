@@ -1,6 +1,9 @@
+using System.Data.Common;
 using Dapper;
 using GhostCrate.Core.Docs;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Data.Connections;
+using GhostCrate.Data.Jobs;
 
 namespace GhostCrate.Data.Docs;
 
@@ -24,7 +27,7 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
                 $"SELECT {Columns} FROM version_docs WHERE version_id IN (SELECT id FROM versions WHERE crate_id = @crateId)",
                 new { crateId }, cancellationToken: cancellationToken))).Select(r => r.ToRecord())], cancellationToken);
 
-    public Task<DocsSwapResult> SwapAsync(long versionId, DocsGeneration generation, DateTimeOffset? keepUploadsAfter, CancellationToken cancellationToken) =>
+    public Task<DocsSwapResult> SwapAsync(long versionId, DocsGeneration generation, long? buildTicket, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
             // The row exists first, then is locked (PostgreSQL: FOR UPDATE; SQLite's write transaction locks the
@@ -33,14 +36,17 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
                 "INSERT INTO version_docs (version_id) VALUES (@versionId) ON CONFLICT (version_id) DO NOTHING",
                 new { versionId }, transaction, cancellationToken: cancellationToken));
             var current = await connection.QuerySingleAsync<CurrentRow>(new CommandDefinition(
-                $"SELECT generation AS Generation, source AS Source, updated_at AS UpdatedAt FROM version_docs WHERE version_id = @versionId{factory.LockRowsSuffix}",
+                $"SELECT generation AS Generation, source AS Source, upload_seq AS UploadSeq FROM version_docs WHERE version_id = @versionId{factory.LockRowsSuffix}",
                 new { versionId }, transaction, cancellationToken: cancellationToken));
-            // Decided under the row lock: an upload that commits first is seen here, one that commits later replaces the build.
-            if (keepUploadsAfter is { } since && current is { Generation: not null, Source: "upload" } && current.UpdatedAt > UnixTime.ToMs(since))
+            // Decided under the row lock by the row's own counter, which every node moves in this database: an upload
+            // that committed after the build was queued has the higher number and is kept; one that commits after
+            // this swap replaces the build. No clock takes part (two nodes' clocks need not agree).
+            if (buildTicket is { } ticket && current is { Generation: not null, Source: "upload" } && current.UploadSeq > ticket)
                 return new DocsSwapResult(false, null);
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                UPDATE version_docs SET generation = @id, files = @files, bytes = @bytes, source = @source, updated_at = @at, updated_by = @user
+                UPDATE version_docs SET generation = @id, files = @files, bytes = @bytes, source = @source, updated_at = @at, updated_by = @user,
+                       seq = seq + 1, upload_seq = CASE WHEN @source = 'upload' THEN seq + 1 ELSE upload_seq END
                 WHERE version_id = @versionId
                 """,
                 new { versionId, id = generation.Id, files = generation.Files, bytes = generation.Bytes, source = generation.Source, at = UnixTime.ToMs(generation.At), user = generation.UserId },
@@ -49,34 +55,55 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
         }, cancellationToken);
 
     public Task<bool> TryQueueBuildAsync(long versionId, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
+        factory.WriteAsync((connection, transaction) => TryMarkQueuedAsync(connection, transaction, versionId, reason, now, staleBefore, cancellationToken), cancellationToken);
+
+    public Task<int> QueueBuildsAsync(IReadOnlyList<DocsBuildTarget> targets, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore,
+        Func<DocsBuildTarget, NewJob> jobFor, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO version_docs (version_id) VALUES (@versionId) ON CONFLICT (version_id) DO NOTHING",
-                new { versionId }, transaction, cancellationToken: cancellationToken));
-            // One conditional UPDATE is the compare-and-set: of two nodes (or a fan-out and a rebuild) only the one
-            // that still sees the old state changes the row.
-            var condition = reason switch
+            // One transaction per batch: each version's move to queued commits with its job (the outbox), so a node that
+            // dies half-way leaves neither a queued version without a job nor a job without its state.
+            var queued = 0;
+            foreach (var target in targets)
             {
-                DocsQueueReason.Publish => "((build_status IS NULL AND generation IS NULL) OR build_status = 'queued')",
-                DocsQueueReason.Rebuild => $"({Idle})",
-                // Checked here, in the same UPDATE, and not only when listing: an upload that lands between a
-                // rebuild-all's listing and its enqueue is still kept.
-                _ => $"({Idle}) AND (generation IS NULL OR source <> 'upload')",
-            };
-            var changed = await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE version_docs SET build_status = 'queued', build_log = NULL, build_updated_at = @now WHERE version_id = @versionId AND {condition}",
-                new { versionId, now = UnixTime.ToMs(now), stale = UnixTime.ToMs(staleBefore) }, transaction, cancellationToken: cancellationToken));
-            return changed == 1;
+                if (!await TryMarkQueuedAsync(connection, transaction, target.VersionId, reason, now, staleBefore, cancellationToken)) continue;
+                await JobSql.InsertAsync(factory, connection, transaction, jobFor(target), now, cancellationToken);
+                queued++;
+            }
+            return queued;
         }, cancellationToken);
 
-    public Task<bool> TryStartBuildAsync(long versionId, string toolchain, DateTimeOffset now, CancellationToken cancellationToken) =>
-        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+    private static async Task<bool> TryMarkQueuedAsync(DbConnection connection, DbTransaction transaction, long versionId, DocsQueueReason reason,
+        DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO version_docs (version_id) VALUES (@versionId) ON CONFLICT (version_id) DO NOTHING",
+            new { versionId }, transaction, cancellationToken: cancellationToken));
+        // One conditional UPDATE is the compare-and-set: of two nodes (or a fan-out and a rebuild) only the one
+        // that still sees the old state changes the row.
+        var condition = reason switch
+        {
+            DocsQueueReason.Publish => "((build_status IS NULL AND generation IS NULL) OR build_status = 'queued')",
+            DocsQueueReason.Rebuild => $"({Idle})",
+            // Checked here, in the same UPDATE, and not only when listing: an upload that lands between a
+            // rebuild-all's listing and its enqueue is still kept.
+            _ => $"({Idle}) AND (generation IS NULL OR source <> 'upload')",
+        };
+        // The build's ticket (build_queued_seq) is taken from the row's counter in the same statement.
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE version_docs SET build_status = 'queued', build_log = NULL, build_updated_at = @now, seq = seq + 1, build_queued_seq = seq + 1 WHERE version_id = @versionId AND {condition}",
+            new { versionId, now = UnixTime.ToMs(now), stale = UnixTime.ToMs(staleBefore) }, transaction, cancellationToken: cancellationToken));
+        return changed == 1;
+    }
+
+    public Task<long?> TryStartBuildAsync(long versionId, string toolchain, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) => await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             """
             UPDATE version_docs SET build_status = 'building', build_toolchain = @toolchain, build_log = NULL, build_updated_at = @now
             WHERE version_id = @versionId AND build_status IN ('queued', 'building')
+            RETURNING COALESCE(build_queued_seq, 0)
             """,
-            new { versionId, toolchain, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+            new { versionId, toolchain, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
     public Task<IReadOnlyList<DocsBuildTarget>> ListRebuildTargetsAsync(string? otherThanToolchain, bool includeUploaded, long afterVersionId, int limit, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<DocsBuildTarget>>(async connection =>
@@ -143,7 +170,7 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
     /// <summary>No build queued or running, or one whose node died (no move since @stale).</summary>
     private const string Idle = "build_status IS NULL OR build_status IN ('built', 'failed') OR build_updated_at < @stale";
 
-    private sealed record CurrentRow(string? Generation, string? Source, long? UpdatedAt);
+    private sealed record CurrentRow(string? Generation, string? Source, long? UploadSeq);
 
     private sealed record CountRow(long Queued, long Building, long Built, long Failed, long Uploaded, long WithoutDocs, long Outdated);
 

@@ -118,6 +118,10 @@ internal sealed class JobRepository(IDbConnectionFactory factory, IJobWakeup wak
         factory.ReadAsync(async connection => (await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
             $"SELECT {JobRow.Columns} FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken)))?.ToRecord(), cancellationToken);
 
+    public Task<JobRecord?> FindUnfinishedAsync(string dedupKey, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection => (await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
+            $"SELECT {JobRow.Columns} FROM jobs WHERE dedup_key = @dedupKey AND state IN ('pending', 'running')", new { dedupKey }, cancellationToken: cancellationToken)))?.ToRecord(), cancellationToken);
+
     public Task<IReadOnlyList<JobRecord>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<JobRecord>>(async connection =>
         {

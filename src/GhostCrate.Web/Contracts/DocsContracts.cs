@@ -35,16 +35,19 @@ public sealed record DocsStatusResponse(
         view.Toolchain, view.Log, view.BuilderEnabled, view.CanRebuild);
 }
 
-/// <summary>POST /api/v1/admin/docs/rebuild: how many builds were queued.</summary>
+/// <summary>
+/// POST /api/v1/admin/docs/rebuild: the job that queues the builds (GET /api/v1/admin/jobs/{job_id});
+/// `already_running` when the same request's job was still pending or running and this one joined it.
+/// </summary>
 public sealed record DocsRebuildAllResponse(
     [property: JsonPropertyName("toolchain")] string Toolchain,
     [property: JsonPropertyName("all_toolchains")] bool AllToolchains,
     [property: JsonPropertyName("include_uploaded")] bool IncludeUploaded,
-    [property: JsonPropertyName("queued")] int Queued,
-    [property: JsonPropertyName("already_queued")] int AlreadyQueued)
+    [property: JsonPropertyName("job_id")] long JobId,
+    [property: JsonPropertyName("already_running")] bool AlreadyRunning)
 {
-    public static DocsRebuildAllResponse Of(Core.Docs.Build.DocsRebuildAllResult result) =>
-        new(result.Toolchain, result.AllToolchains, result.IncludeUploaded, result.Queued, result.AlreadyQueued);
+    public static DocsRebuildAllResponse Of(Core.Docs.Build.DocsRebuildAllRequest request) =>
+        new(request.Toolchain, request.AllToolchains, request.IncludeUploaded, request.JobId, request.AlreadyRunning);
 }
 
 /// <summary>GET /api/v1/admin/docs: the builder's settings, versions per docs state and the newest failures.</summary>

@@ -96,17 +96,19 @@ public static class DocsEndpoints
         {
             var (principal, problem) = await ApiCaller.RequireAsync(context);
             if (problem is not null) return problem;
-            var result = await rebuilds.RebuildAllAsync(principal!, all ?? false, includeUploaded ?? false, context.RequestAborted);
-            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Accepted("/api/v1/admin/jobs", DocsRebuildAllResponse.Of(result.Value!));
+            var result = await rebuilds.RequestAsync(principal!, all ?? false, includeUploaded ?? false, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Accepted($"/api/v1/admin/jobs/{result.Value!.JobId}", DocsRebuildAllResponse.Of(result.Value));
         }).Operation("rebuildAllDocs", "Build the docs of every built version again, after a toolchain change",
-                "Administrators. Queues a build of every version whose docs the builder made (or failed to make) with a toolchain " +
-                "other than Docs:Build:Toolchain; `all=true` queues every version instead (also those built with it and those never " +
-                "built). Versions whose docs were uploaded are left alone unless `include_uploaded=true` (their uploaded docs are then " +
-                "replaced by the build's). A version already queued or building is counted in `already_queued`, so a second request, " +
-                "on any node, queues nothing twice. 409 when the builder is off. In the audit log as docs.rebuild_all_requested. " +
-                "/admin/docs is the same for a browser.")
+                "Administrators. Answers 202 at once with the `docs.rebuild_all` job that queues the builds (Location: " +
+                "/api/v1/admin/jobs/{id}); the job pages through the versions and queues a build of every version whose docs the " +
+                "builder made (or failed to make) with a toolchain other than Docs:Build:Toolchain; `all=true` queues every version " +
+                "instead (also those built with it and those never built). Versions whose docs were uploaded are left alone unless " +
+                "`include_uploaded=true` (their uploaded docs are then replaced by the build's). The same request made again, on any " +
+                "node, while its job is pending or running gets that job (`already_running` true); a version already queued or " +
+                "building is never queued twice. 409 when the builder is off. In the audit log as docs.rebuild_all_requested, and " +
+                "docs.rebuild_all_queued with the numbers queued when the job is done. /admin/docs is the same for a browser.")
             .Problems(401, 403, 409)
-            .ResponseExample(202, """{"toolchain":"nightly","all_toolchains":false,"include_uploaded":false,"queued":42,"already_queued":0}""");
+            .ResponseExample(202, """{"toolchain":"nightly","all_toolchains":false,"include_uploaded":false,"job_id":42,"already_running":false}""");
         return app;
     }
 }

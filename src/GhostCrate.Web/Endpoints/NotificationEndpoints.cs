@@ -68,6 +68,14 @@ public static class NotificationEndpoints
             return TypedResults.Ok(new JobQueueResponse(JobQueueStatsInfo.Of(stats), list.Select(JobInfo.Of).ToList()));
         }).Operation("listJobs", "Queue depth, running, failed and dead jobs, and the newest jobs (state= filters)").Problems(400, 401, 403);
 
+        jobs.MapGet("/{id:long}", async Task<Results<Ok<JobInfo>, ProblemHttpResult>> (long id, HttpContext context, JobAdminService admin) =>
+        {
+            var (principal, problem) = await ApiCaller.RequireAsync(context);
+            if (problem is not null) return problem;
+            var result = await admin.GetAsync(principal!, id, context.RequestAborted);
+            return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(JobInfo.Of(result.Value!));
+        }).Operation("getJob", "One job: its state, attempts and last error (where a 202's Location points, e.g. a docs rebuild-all)").Problems(401, 403, 404);
+
         jobs.MapPost("/{id:long}/retry", async Task<Results<Ok<JobInfo>, ProblemHttpResult>> (long id, HttpContext context, JobAdminService admin) =>
         {
             var (principal, problem) = await ApiCaller.RequireAsync(context);

@@ -129,7 +129,7 @@ public sealed record GhostCrateSettings(
         errors.AddRange(WebhookOptions.Validate(webhooks));
         errors.AddRange(EmailOptions.ValidateAndLoad(email, registry, workingDirectory));
         if (!string.IsNullOrWhiteSpace(backup.EncryptionKeyFile)) backup.EncryptionKeyFile = Path.GetFullPath(backup.EncryptionKeyFile, workingDirectory);
-        errors.AddRange(BackupOptions.Validate(backup, proxy));
+        errors.AddRange(BackupOptions.Validate(backup, proxy, mirror));
         errors.AddRange(Composition.BackupLocations.Validate(backup.Target));
         // A relative directory means the same place whichever directory the server was started from.
         if (backup.Configured && !GhostCrate.Storage.S3.Backup.S3BackupTarget.IsS3(backup.Target!)) backup.Target = Path.GetFullPath(backup.Target!, workingDirectory);

@@ -42,6 +42,29 @@ public sealed class DocsBuildManifestTests
     }
 
     [Fact]
+    public void The_default_target_is_read_and_anything_but_a_target_triple_is_refused()
+    {
+        Assert.Null(DocsBuildManifest.Read("[package]\nname = \"plain\"\nversion = \"0.1.0\"\n", Allowed).Manifest!.DefaultTarget);
+        var (manifest, error) = DocsBuildManifest.Read("""
+            [package]
+            name = "demo"
+            version = "1.0.0"
+
+            [package.metadata.docs.rs]
+            default-target = "x86_64-unknown-linux-gnu"
+            targets = ["aarch64-apple-darwin"]
+            """, Allowed);
+        Assert.Null(error);
+        Assert.Equal("x86_64-unknown-linux-gnu", manifest!.DefaultTarget);
+        foreach (var bad in new[] { "\"--config=x\"", "\"../../etc/target.json\"", "\"\"", "42" })
+        {
+            var refused = DocsBuildManifest.Read($"[package]\nname = \"demo\"\nversion = \"1.0.0\"\n\n[package.metadata.docs.rs]\ndefault-target = {bad}\n", Allowed);
+            Assert.Null(refused.Manifest);
+            Assert.Contains("default-target is not a target triple", refused.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Without_metadata_nothing_is_turned_on()
     {
         var (manifest, error) = DocsBuildManifest.Read("[package]\nname = \"plain\"\nversion = \"0.1.0\"\n", Allowed);

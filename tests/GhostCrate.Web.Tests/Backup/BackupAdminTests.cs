@@ -126,13 +126,17 @@ public sealed class BackupAdminTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task The_config_page_shows_Backup_IncludeProxyCache()
+    public async Task The_config_page_shows_Backup_IncludeProxyCache_and_Backup_IncludeMirror()
     {
+        var mirror = Directory.CreateTempSubdirectory("gc-config-mirror-").FullName;
+        Directory.CreateDirectory(Path.Combine(mirror, "index"));
         await using var app = await TestApp.StartAsync(new()
         {
             ["Jobs:Enabled"] = "false",
             ["Backup:Target"] = _target,
             ["Backup:IncludeProxyCache"] = "true",
+            ["Backup:IncludeMirror"] = "true",
+            ["Mirror:Directory"] = mirror,
             // A closed loopback port: nothing in this test may reach crates.io.
             ["Proxy:Enabled"] = "true",
             ["Proxy:Upstreams:crates-io:IndexUrl"] = "sparse+http://127.0.0.1:9/index/",
@@ -141,6 +145,8 @@ public sealed class BackupAdminTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
         var config = await GetPageAsync(admin, "/admin/config");
         Assert.Equal("true", config.QuerySelector("tr[data-key='Backup:IncludeProxyCache'] td:last-child")!.TextContent.Trim());
+        Assert.Equal("true", config.QuerySelector("tr[data-key='Backup:IncludeMirror'] td:last-child")!.TextContent.Trim());
+        Directory.Delete(mirror, recursive: true);
     }
 
     private static async Task<AngleSharp.Html.Dom.IHtmlDocument> GetPageAsync(WebSession session, string path)

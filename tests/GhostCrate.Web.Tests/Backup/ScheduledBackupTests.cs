@@ -95,6 +95,56 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task With_Backup_IncludeMirror_a_scheduled_backup_holds_the_mirror_and_restore_puts_it_into_the_mirror_dir()
+    {
+        var work = Directory.CreateTempSubdirectory("gc-scheduled-mirror-").FullName;
+        try
+        {
+            // A mirror directory as `mirror sync` leaves one (the served index and a crate file).
+            var mirror = Path.Combine(work, "mirror");
+            var layout = new global::GhostCrate.Mirror.Storage.MirrorLayout(mirror);
+            var indexFile = layout.IndexFile("mirrored");
+            Directory.CreateDirectory(Path.GetDirectoryName(indexFile)!);
+            await File.WriteAllTextAsync(indexFile, """{"name":"mirrored","vers":"1.0.0","deps":[],"cksum":"aa","features":{},"yanked":false}""" + "\n");
+            var crateFile = layout.CrateFile("mirrored", "1.0.0");
+            Directory.CreateDirectory(Path.GetDirectoryName(crateFile)!);
+            await File.WriteAllBytesAsync(crateFile, CrateFileBuilder.Valid("mirrored", "1.0.0").BuildCrate());
+            var files = Directory.EnumerateFiles(mirror, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(mirror, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+
+            var clock = new ManualClock(Start);
+            BackupListing listing;
+            await using (var app = await StartNodeAsync(clock, new() { ["Mirror:Directory"] = mirror, ["Backup:IncludeMirror"] = "true" }))
+            {
+                var node = Node.Of(app);
+                await node.TickAsync();
+                clock.Advance(TimeSpan.FromHours(2));
+                await node.TickAsync();
+                await node.RunAllAsync();
+
+                listing = Assert.Single(await BackupCatalog.ListAsync(new DirectoryBackupLocation(_target), CancellationToken.None));
+                Assert.True(listing.Manifest!.Has(BackupManifest.MirrorPart));
+                Assert.Equal(files, listing.Manifest.Mirror!.Files.Select(f => f.Path).Order(StringComparer.Ordinal));
+                var verified = await app.Services.GetRequiredService<BackupVerifier>().VerifyAsync(new DirectoryBackupReader(Path.Combine(_target, listing.Id)), deep: true, CancellationToken.None);
+                Assert.True(verified.Ok, string.Join("; ", verified.Problems));
+            }
+
+            // `backup restore --mirror-dir` puts every file back, byte for byte.
+            var restoredMirror = Path.Combine(work, "restored-mirror");
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var exit = await global::GhostCrate.Cli.CliApp.RunAsync(["backup", "restore", Path.Combine(_target, listing.Id), "--data-dir", Path.Combine(work, "restored-data"), "--mirror-dir", restoredMirror], output, error, TextReader.Null);
+            Assert.True(exit == 0, $"{output}\n{error}");
+            Assert.Contains($"Restored the offline mirror into {restoredMirror}", output.ToString(), StringComparison.Ordinal);
+            foreach (var file in files)
+                Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(mirror, file)), await File.ReadAllBytesAsync(Path.Combine(restoredMirror, file)));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_failed_scheduled_backup_is_recorded_and_logged_as_an_error()
     {
         var clock = new ManualClock(Start);

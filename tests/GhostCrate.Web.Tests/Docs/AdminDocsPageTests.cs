@@ -15,8 +15,9 @@ namespace GhostCrate.Web.Tests.Docs;
 /// /admin/docs and GET /api/v1/admin/docs (docs/rustdoc.md#the-admin-page): counts per state, the pinned toolchain,
 /// the newest failures with the end of their log; "rebuild this version" and "rebuild all" post with the antiforgery
 /// field, redirect back, are audited, queue each version once however often they are posted, and leave uploaded docs
-/// alone unless asked. The job worker is off, so no build runs: states are set through the repository, as the builder
-/// would (the builds that then really run: EndToEnd DocsRebuildAllTests).
+/// alone unless asked; "rebuild all" only starts a docs.rebuild_all job, which the test runs itself. The job worker is
+/// off, so no build runs: states are set through the repository, as the builder would (the builds that then really
+/// run: EndToEnd DocsRebuildAllTests).
 /// </summary>
 public sealed class AdminDocsPageTests
 {
@@ -69,27 +70,42 @@ public sealed class AdminDocsPageTests
         Assert.Equal("Queued a build of adm-failed 0.1.0.", afterOne.QuerySelector("[data-status-message]")?.TextContent);
         Assert.Equal([DocsBuildQueue.DedupKey("adm-failed", "0.1.0")], await BuildJobsAsync(app));
 
-        // Rebuild all: versions built with another toolchain than nightly; the uploaded docs stay.
+        // Rebuild all: the post only starts a job, and answers before any build is queued.
         var rebuildAll = afterOne.QuerySelector("form[data-docs-rebuild-all]")!;
         Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(admin, rebuildAll, [])).StatusCode);
-        Assert.Equal("Queued 1 build with toolchain nightly; 1 already queued or building.", (await PageAsync(admin, "/admin/docs")).QuerySelector("[data-status-message]")?.TextContent);
+        var job = Assert.Single(await RebuildAllJobsAsync(app, JobState.Pending));
+        Assert.Equal($"Rebuild-all with toolchain nightly started (job {job.Id}): builds are queued in the background, and the counts below show them as they are.",
+            (await PageAsync(admin, "/admin/docs")).QuerySelector("[data-status-message]")?.TextContent);
+        Assert.Equal([DocsBuildQueue.DedupKey("adm-failed", "0.1.0")], await BuildJobsAsync(app));
+        // Posted twice (a second click, or another administrator on another node) while it waits: the same job.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(admin, rebuildAll, [])).StatusCode);
+        Assert.Equal($"The same rebuild-all is already queuing builds (job {job.Id}); nothing was started twice.", (await PageAsync(admin, "/admin/docs")).QuerySelector("[data-status-message]")?.TextContent);
+        Assert.Single(await RebuildAllJobsAsync(app, JobState.Pending));
+
+        // The job queues versions built with another toolchain than nightly; the uploaded docs stay.
+        await RunRebuildAllJobsAsync(app);
         Assert.Equal([DocsBuildQueue.DedupKey("adm-failed", "0.1.0"), DocsBuildQueue.DedupKey("adm-outdated", "0.1.0")], await BuildJobsAsync(app));
         var kept = (await docs.FindAsync(uploaded, CancellationToken.None))!;
         Assert.Equal(("upload", DocsBuildStatus.Built), (kept.Source, kept.BuildStatus));
 
-        // Posted twice (a second click, or another administrator on another node): nothing is queued twice.
+        // Asked again once that job is done: a new job, which queues nothing twice.
         Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(admin, rebuildAll, [])).StatusCode);
-        Assert.Equal("Queued 0 builds with toolchain nightly; 2 already queued or building.", (await PageAsync(admin, "/admin/docs")).QuerySelector("[data-status-message]")?.TextContent);
+        await RunRebuildAllJobsAsync(app);
         Assert.Equal(2, (await BuildJobsAsync(app)).Count);
 
         // Asked for: every version, uploaded docs included.
         Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(admin, rebuildAll, [new("all", "true"), new("includeUploaded", "true")])).StatusCode);
-        Assert.Equal("Queued 3 builds with toolchain nightly; 2 already queued or building.", (await PageAsync(admin, "/admin/docs")).QuerySelector("[data-status-message]")?.TextContent);
+        await RunRebuildAllJobsAsync(app);
         Assert.Equal(["adm-current", "adm-failed", "adm-never", "adm-outdated", "adm-uploaded"], (await BuildJobsAsync(app)).Select(k => k.Split(':', '@')[1]).Order());
+        Assert.Equal(3, (await RebuildAllJobsAsync(app, JobState.Succeeded)).Count);
 
         var audit = await app.Client(TestApp.AdminToken).GetStringAsync("/api/v1/admin/audit?action=docs.");
         Assert.Contains("crate:adm-failed@0.1.0", audit);
         Assert.Contains("\"include_uploaded\":\"true\"", audit);
+        // What each job queued: 1 (adm-outdated; adm-failed was queued), 0, then 3 of 5.
+        Assert.Contains("docs.rebuild_all_queued", audit);
+        Assert.Contains("\"queued\":\"3\"", audit);
+        Assert.Contains("\"already_queued\":\"2\"", audit);
     }
 
     [Fact]
@@ -114,13 +130,28 @@ public sealed class AdminDocsPageTests
         Assert.Equal(("api-failed", "0.1.0", "stable"), (failure.GetProperty("crate").GetString(), failure.GetProperty("version").GetString(), failure.GetProperty("toolchain").GetString()));
         Assert.EndsWith("failed: `cargo doc` did not succeed", failure.GetProperty("log_excerpt").GetString());
 
-        var plain = await Json.ReadAsync(await client.PostAsync("/api/v1/admin/docs/rebuild", null));
-        Assert.Equal((false, 1, 0), (plain.GetProperty("include_uploaded").GetBoolean(), plain.GetProperty("queued").GetInt32(), plain.GetProperty("already_queued").GetInt32()));
+        // 202 at once, with the job that queues the builds; the same request again joins it.
+        var plainAnswer = await client.PostAsync("/api/v1/admin/docs/rebuild", null);
+        Assert.Equal(HttpStatusCode.Accepted, plainAnswer.StatusCode);
+        var plain = await Json.ReadAsync(plainAnswer);
+        var jobId = plain.GetProperty("job_id").GetInt64();
+        Assert.Equal((false, false, "nightly"), (plain.GetProperty("include_uploaded").GetBoolean(), plain.GetProperty("already_running").GetBoolean(), plain.GetProperty("toolchain").GetString()));
+        Assert.Equal($"/api/v1/admin/jobs/{jobId}", plainAnswer.Headers.Location?.ToString());
+        var again = await Json.ReadAsync(await client.PostAsync("/api/v1/admin/docs/rebuild", null));
+        Assert.Equal((jobId, true), (again.GetProperty("job_id").GetInt64(), again.GetProperty("already_running").GetBoolean()));
         var withUploads = await client.PostAsync("/api/v1/admin/docs/rebuild?include_uploaded=true", null);
         Assert.Equal(HttpStatusCode.Accepted, withUploads.StatusCode);
         var answer = await Json.ReadAsync(withUploads);
-        Assert.Equal((true, 1, 1), (answer.GetProperty("include_uploaded").GetBoolean(), answer.GetProperty("queued").GetInt32(), answer.GetProperty("already_queued").GetInt32()));
+        Assert.Equal((true, false), (answer.GetProperty("include_uploaded").GetBoolean(), answer.GetProperty("already_running").GetBoolean()));
+        Assert.NotEqual(jobId, answer.GetProperty("job_id").GetInt64());
+        var pending = await Json.ReadAsync(await client.GetAsync(plainAnswer.Headers.Location));
+        Assert.Equal(("docs.rebuild_all", "pending"), (pending.GetProperty("kind").GetString(), pending.GetProperty("state").GetString()));
+        Assert.Null((await docs.FindAsync(uploaded, CancellationToken.None))!.BuildStatus); // nothing queued before the job runs
+
+        await RunRebuildAllJobsAsync(app);
         Assert.Equal(DocsBuildStatus.Queued, (await docs.FindAsync(uploaded, CancellationToken.None))!.BuildStatus);
+        Assert.Equal("succeeded", (await Json.ReadAsync(await client.GetAsync(plainAnswer.Headers.Location))).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/admin/jobs/999999")).StatusCode);
 
         // Everyone else: 403 from the API and the page (the matrix covers every other caller of the API).
         var olga = await Users.CreateWithTokenAsync(app, "olga");
@@ -159,7 +190,7 @@ public sealed class AdminDocsPageTests
     {
         var now = DateTimeOffset.UtcNow;
         Assert.True(await docs.TryQueueBuildAsync(versionId, DocsQueueReason.Publish, now, now.AddHours(-1), CancellationToken.None));
-        Assert.True(await docs.TryStartBuildAsync(versionId, toolchain, now, CancellationToken.None));
+        Assert.NotNull(await docs.TryStartBuildAsync(versionId, toolchain, now, CancellationToken.None));
         await docs.FinishBuildAsync(versionId, result, log, now, CancellationToken.None);
         if (result == DocsBuildStatus.Built) await docs.SwapAsync(versionId, new DocsGeneration($"gen-{versionId}", 1, 10, "build", null, now), null, CancellationToken.None);
     }
@@ -167,6 +198,21 @@ public sealed class AdminDocsPageTests
     private static async Task<List<string>> BuildJobsAsync(TestApp app) =>
         [.. (await app.Services.GetRequiredService<IJobRepository>().ListAsync(JobState.Pending, 100, CancellationToken.None))
             .Where(j => j.Kind == DocsBuildQueue.JobKind).Select(j => j.DedupKey!).Order(StringComparer.Ordinal)];
+
+    private static async Task<List<JobRecord>> RebuildAllJobsAsync(TestApp app, JobState state) =>
+        [.. (await app.Services.GetRequiredService<IJobRepository>().ListAsync(state, 100, CancellationToken.None)).Where(j => j.Kind == DocsRebuildAllHandler.JobKind)];
+
+    /// <summary>Runs the pending rebuild-all jobs as a node's worker would, and nothing else (no build: the worker is off).</summary>
+    private static async Task RunRebuildAllJobsAsync(TestApp app)
+    {
+        var jobs = app.Services.GetRequiredService<IJobRepository>();
+        var handler = app.Services.GetRequiredService<DocsRebuildAllHandler>();
+        while (await jobs.DequeueAsync([DocsRebuildAllHandler.JobKind], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), CancellationToken.None) is { } leased)
+        {
+            Assert.Equal(JobOutcomeKind.Succeeded, (await handler.HandleAsync(leased.Job, CancellationToken.None)).Kind);
+            Assert.True(await jobs.CompleteAsync(leased, DateTimeOffset.UtcNow, CancellationToken.None));
+        }
+    }
 
     private static string? Count(IDocument page, string state) => page.QuerySelector($"[data-count='{state}']")?.TextContent;
 

@@ -253,6 +253,9 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  201  201  401  401  401  403", """{"url":"https://hooks.example.com/acme","events":["crate.published"]}"""),
         new("GET",    "/api/v1/admin/jobs",                                          "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
+        // Job 1: the world's first publish queued its event's fan-out.
+        new("GET",    "/api/v1/admin/jobs/1",                                        "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/backups",                                       "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         // The world has no Backup:Target: an administrator gets past authorization to "nothing to back up to" (409).

@@ -39,14 +39,13 @@ public sealed class DocsBuildHandler(
             var crate = await crates.FindAsync(CrateName.Canonicalize(payload.Crate), cancellationToken);
             var version = crate is null ? null : await crates.FindVersionAsync(crate.CanonicalName, payload.Version, cancellationToken);
             if (crate is null || version is null || version.Id != payload.VersionId) return JobOutcome.Succeeded; // deleted meanwhile
-            // The moment the build was asked for (its row's last move, to queued): docs uploaded after it are kept.
-            var queuedAt = (await docs.FindAsync(version.Id, cancellationToken))?.BuildUpdatedAt;
-            if (!await docs.TryStartBuildAsync(version.Id, options.Value.Build.Toolchain, time.GetUtcNow(), cancellationToken)) return JobOutcome.Succeeded;
+            // The ticket orders this build after everything the row saw before it was queued: docs uploaded later are kept.
+            if (await docs.TryStartBuildAsync(version.Id, options.Value.Build.Toolchain, time.GetUtcNow(), cancellationToken) is not { } ticket) return JobOutcome.Succeeded;
 
             DocsBuildResult result;
             try
             {
-                result = await builder.BuildAsync(crate, version, queuedAt, cancellationToken);
+                result = await builder.BuildAsync(crate, version, ticket, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && job.Attempts >= job.MaxAttempts)
             {

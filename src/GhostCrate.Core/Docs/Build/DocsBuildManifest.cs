@@ -4,8 +4,9 @@ namespace GhostCrate.Core.Docs.Build;
 
 /// <summary>
 /// What a build needs from a .crate's normalized Cargo.toml: docs.rs's `[package.metadata.docs.rs]`
-/// (https://docs.rs/about/metadata: features, all-features, no-default-features, rustdoc-args, rustc-args; only the
-/// default target is built) and the registries its dependencies come from. `cargo fetch` runs outside the network
+/// (https://docs.rs/about/metadata: features, all-features, no-default-features, rustdoc-args, rustc-args, and
+/// default-target, the one target built; docs.rs's further `targets` are not built) and the registries its
+/// dependencies come from. `cargo fetch` runs outside the network
 /// namespace, so a manifest that could make cargo reach anything but this registry is refused before cargo starts:
 /// git and path dependencies, `registry-index` URLs other than this registry's, `[patch]` and `[replace]`.
 /// </summary>
@@ -15,7 +16,8 @@ public sealed record DocsBuildManifest(
     bool NoDefaultFeatures,
     IReadOnlyList<string> RustdocArgs,
     IReadOnlyList<string> RustcArgs,
-    IReadOnlySet<string> RegistryIndexes)
+    IReadOnlySet<string> RegistryIndexes,
+    string? DefaultTarget = null)
 {
     private static readonly string[] DependencyTables = ["dependencies", "dev-dependencies", "dev_dependencies", "build-dependencies", "build_dependencies"];
 
@@ -66,13 +68,23 @@ public sealed record DocsBuildManifest(
             if (metadata.TryGetTable("docs.rs", out var quoted)) docsRs = quoted;
             else if (metadata.TryGetTable("docs", out var docs) && docs.TryGetTable("rs", out var rs)) docsRs = rs;
         }
+        string? defaultTarget = null;
+        if (docsRs is not null && docsRs.TryGetValue("default-target", out var targetValue))
+        {
+            // Passed to `cargo doc --target`: a triple such as x86_64-unknown-linux-gnu, never an option or a path
+            // (a custom target's JSON file would be read from wherever it named).
+            defaultTarget = targetValue as string;
+            if (defaultTarget is null || defaultTarget.Length is 0 or > 100 || defaultTarget[0] == '-' || !defaultTarget.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+                return (null, "[package.metadata.docs.rs] default-target is not a target triple (such as x86_64-unknown-linux-gnu)");
+        }
         return (new DocsBuildManifest(
             Strings(docsRs, "features"),
             Flag(docsRs, "all-features"),
             Flag(docsRs, "no-default-features"),
             Strings(docsRs, "rustdoc-args"),
             Strings(docsRs, "rustc-args"),
-            indexes), null);
+            indexes,
+            defaultTarget), null);
     }
 
     /// <summary>Index URLs compare without the `sparse+` prefix and trailing slash.</summary>

@@ -45,13 +45,18 @@ public sealed class DocsBuildQueue(ICrateRepository crates, IDocsRepository docs
     public async Task<bool> QueueAsync(DocsBuildTarget target, DocsQueueReason reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // A status that has not moved for longer than a build may take belongs to a node that died mid-build.
-        var staleBefore = now - options.Value.Build.Timeout - TimeSpan.FromMinutes(10);
-        if (!await docs.TryQueueBuildAsync(target.VersionId, reason, now, staleBefore, cancellationToken)) return false;
-        await jobs.EnqueueAsync(new NewJob(JobKind, JsonSerializer.Serialize(new Payload(target.Crate, target.Version, target.VersionId)),
-            DedupKey: DedupKey(target.CanonicalName, target.Version), MaxAttempts: MaxAttempts), now, cancellationToken);
+        if (!await docs.TryQueueBuildAsync(target.VersionId, reason, now, StaleBefore(now), cancellationToken)) return false;
+        await jobs.EnqueueAsync(Job(target), now, cancellationToken);
         return true;
     }
+
+    /// <summary>A status that has not moved for longer than a build may take belongs to a node that died mid-build.</summary>
+    public DateTimeOffset StaleBefore(DateTimeOffset now) => now - options.Value.Build.Timeout - TimeSpan.FromMinutes(10);
+
+    /// <summary>The build job of one version; its dedup key keeps it single across nodes.</summary>
+    public static NewJob Job(DocsBuildTarget target) =>
+        new(JobKind, JsonSerializer.Serialize(new Payload(target.Crate, target.Version, target.VersionId)),
+            DedupKey: DedupKey(target.CanonicalName, target.Version), MaxAttempts: MaxAttempts);
 
     public static string DedupKey(string canonicalName, string version) => $"{JobKind}:{canonicalName}@{version}";
 }

@@ -43,8 +43,8 @@ public sealed class DocsBuilder(
     private const string Registry = "ghostcrate";
     private const string Upstream = "ghostcrate-upstream";
 
-    /// <param name="queuedAt">When the build was queued: docs uploaded after that are newer than this build's request and are kept.</param>
-    public async Task<DocsBuildResult> BuildAsync(CrateRecord crate, VersionRecord version, DateTimeOffset? queuedAt, CancellationToken cancellationToken)
+    /// <param name="ticket">The build's ticket (IDocsRepository.TryStartBuildAsync): docs uploaded after the build was queued are kept.</param>
+    public async Task<DocsBuildResult> BuildAsync(CrateRecord crate, VersionRecord version, long ticket, CancellationToken cancellationToken)
     {
         var options = docsOptions.Value.Build;
         var log = new CappedLog(options.MaxLogBytes);
@@ -54,7 +54,7 @@ public sealed class DocsBuilder(
         try
         {
             Directory.CreateDirectory(scratch);
-            var built = await RunAsync(crate, version, options, scratch, log, queuedAt, t => token = t, cancellationToken);
+            var built = await RunAsync(crate, version, options, scratch, log, ticket, t => token = t, cancellationToken);
             return new DocsBuildResult(built, log.ToString());
         }
         finally
@@ -64,7 +64,7 @@ public sealed class DocsBuilder(
         }
     }
 
-    private async Task<bool> RunAsync(CrateRecord crate, VersionRecord version, DocsBuildOptions options, string scratch, CappedLog log, DateTimeOffset? queuedAt,
+    private async Task<bool> RunAsync(CrateRecord crate, VersionRecord version, DocsBuildOptions options, string scratch, CappedLog log, long ticket,
         Action<string> tokenIssued, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
@@ -133,13 +133,21 @@ public sealed class DocsBuilder(
         if (manifest.AllFeatures) docArguments.Add("--all-features");
         if (manifest.NoDefaultFeatures) docArguments.Add("--no-default-features");
         if (manifest.Features.Count > 0) docArguments.AddRange(["--features", string.Join(',', manifest.Features)]);
+        // docs.rs builds the crate's default-target when it names one; cargo then writes target/{triple}/doc.
+        var docFolder = Path.Combine(target, "doc");
+        if (manifest.DefaultTarget is { } triple)
+        {
+            docArguments.AddRange(["--target", triple]);
+            docFolder = Path.Combine(target, triple, "doc");
+            log.Line($"building for the target {triple} ([package.metadata.docs.rs] default-target)");
+        }
         var left = options.Timeout - (time.GetUtcNow() - started);
         var doc = left <= TimeSpan.Zero ? BuildStepOutcome.TimedOut : await BuildProcess.RunAsync(options.Cargo, docArguments, source, docEnvironment,
             sandbox: options.Sandbox == DocsBuildSandbox.Namespace ? Sandbox(options, scratch) : null, options, left, log, time, cancellationToken);
         if (doc != BuildStepOutcome.Succeeded) return Failed(doc, options, log, "`cargo doc`");
 
         var limits = new DocsArchiveLimits(docsOptions.Value.MaxUnpackedBytes, docsOptions.Value.MaxFiles, docsOptions.Value.MaxPathBytes);
-        var stored = await generations.StoreFolderAsync(crate.Name, version.Version, version.Id, Path.Combine(target, "doc"), "build", version.PublishedBy, limits, queuedAt, cancellationToken);
+        var stored = await generations.StoreFolderAsync(crate.Name, version.Version, version.Id, docFolder, "build", version.PublishedBy, limits, ticket, cancellationToken);
         if (stored.Error is { } tooLarge)
         {
             log.Line($"refused: {tooLarge}");

@@ -1,52 +1,54 @@
+using System.Globalization;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Audit;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace GhostCrate.Core.Docs.Build;
 
-/// <summary>What a rebuild-all queued: builds of versions made with another toolchain (or of every version, when asked).</summary>
-public sealed record DocsRebuildAllResult(string Toolchain, bool AllToolchains, bool IncludeUploaded, int Queued, int AlreadyQueued);
+/// <summary>
+/// What a rebuild-all request started: the <see cref="DocsRebuildAllHandler"/> job <see cref="JobId"/> that queues the
+/// builds; <see cref="AlreadyRunning"/> when the same request was already queued or running (on any node) and this
+/// one joined it.
+/// </summary>
+public sealed record DocsRebuildAllRequest(string Toolchain, bool AllToolchains, bool IncludeUploaded, long JobId, bool AlreadyRunning);
 
 /// <summary>
-/// "Rebuild all" after a change of Docs:Build:Toolchain (docs/rustdoc.md#rebuilding-after-a-toolchain-change): every
-/// version the builder built, or failed to build, with another toolchain is queued again through
-/// <see cref="DocsBuildQueue"/>, whose compare-and-set on the version's state and job dedup key make a second request,
-/// on this node or another, queue nothing twice. <c>allToolchains</c> queues every version instead (also those never
-/// built, e.g. published before the builder was switched on). Versions whose docs were uploaded are left alone unless
-/// <c>includeUploaded</c>: a build would replace what their owners chose to publish. Administrators only.
+/// "Rebuild all" after a change of Docs:Build:Toolchain (docs/rustdoc.md#rebuilding-after-a-toolchain-change). The
+/// request only queues one <c>docs.rebuild_all</c> job (<see cref="DocsRebuildAllHandler"/> pages through the versions
+/// and queues their builds), so it answers at once whatever the size of the registry. The job's dedup key is the
+/// request (toolchain, <c>allToolchains</c>, <c>includeUploaded</c>): the same request made twice, on this node or
+/// another, while the first is still pending or running joins it instead of expanding the versions a second time.
+/// Administrators only.
 /// </summary>
-public sealed class DocsRebuildAllService(IDocsRepository docs, DocsBuildQueue queue, IOptions<DocsOptions> options, AuditLog audit)
+public sealed class DocsRebuildAllService(IJobRepository jobs, DocsBuildQueue queue, IOptions<DocsOptions> options, AuditLog audit, TimeProvider time)
 {
-    private const int PageSize = 500;
-
-    public async Task<Result<DocsRebuildAllResult>> RebuildAllAsync(Principal principal, bool allToolchains, bool includeUploaded, CancellationToken cancellationToken)
+    public async Task<Result<DocsRebuildAllRequest>> RequestAsync(Principal principal, bool allToolchains, bool includeUploaded, CancellationToken cancellationToken)
     {
         if (Guards.RequireAdmin(principal) is { } denied) return denied;
         if (!queue.Enabled) return RegistryError.Conflict("this registry does not build docs (Docs:Build:Enabled is false)");
-        var toolchain = options.Value.Build.Toolchain;
-        var reason = includeUploaded ? DocsQueueReason.Rebuild : DocsQueueReason.RebuildKeepingUploads;
-        int queued = 0, alreadyQueued = 0;
-        long after = 0;
-        while (true)
+        var payload = new DocsRebuildAllHandler.Payload(options.Value.Build.Toolchain, allToolchains, includeUploaded, principal.Username);
+        var job = DocsRebuildAllHandler.Job(payload);
+        // Enqueue and find race with the job finishing between them: then the next enqueue succeeds. Three rounds are
+        // plenty; more would mean the job table is being emptied under us.
+        for (var round = 0; round < 3; round++)
         {
-            var page = await docs.ListRebuildTargetsAsync(allToolchains ? null : toolchain, includeUploaded, after, PageSize, cancellationToken);
-            foreach (var target in page)
+            if (await jobs.EnqueueAsync(job, time.GetUtcNow(), cancellationToken) is { } id)
             {
-                if (await queue.QueueAsync(target, reason, cancellationToken)) queued++;
-                else alreadyQueued++;
+                await audit.RecordAsync(principal, AuditActions.DocsRebuildAllRequested, $"job:{id}", new Dictionary<string, string?>
+                {
+                    ["toolchain"] = payload.Toolchain,
+                    ["all_toolchains"] = allToolchains ? "true" : "false",
+                    ["include_uploaded"] = includeUploaded ? "true" : "false",
+                    ["job"] = id.ToString(CultureInfo.InvariantCulture),
+                }, CancellationToken.None);
+                return Result<DocsRebuildAllRequest>.Ok(new DocsRebuildAllRequest(payload.Toolchain, allToolchains, includeUploaded, id, AlreadyRunning: false));
             }
-            if (page.Count < PageSize) break;
-            after = page[^1].VersionId;
+            if (await jobs.FindUnfinishedAsync(job.DedupKey!, cancellationToken) is { } running)
+                return Result<DocsRebuildAllRequest>.Ok(new DocsRebuildAllRequest(payload.Toolchain, allToolchains, includeUploaded, running.Id, AlreadyRunning: true));
         }
-        await audit.RecordAsync(principal, AuditActions.DocsRebuildAllRequested, "docs", new Dictionary<string, string?>
-        {
-            ["toolchain"] = toolchain,
-            ["all_toolchains"] = allToolchains ? "true" : "false",
-            ["include_uploaded"] = includeUploaded ? "true" : "false",
-            ["queued"] = queued.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, CancellationToken.None);
-        return Result<DocsRebuildAllResult>.Ok(new DocsRebuildAllResult(toolchain, allToolchains, includeUploaded, queued, alreadyQueued));
+        return RegistryError.Conflict("the same rebuild-all kept starting and finishing; ask again");
     }
 }

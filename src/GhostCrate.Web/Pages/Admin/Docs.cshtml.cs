@@ -6,7 +6,8 @@ namespace GhostCrate.Web.Pages.Admin;
 
 /// <summary>
 /// /admin/docs: the docs builder at a glance (docs/rustdoc.md#the-admin-page): versions per state, the pinned
-/// toolchain, the newest failures with the end of their logs, "rebuild all" and "rebuild" per failure. The forms post
+/// toolchain, the newest failures with the end of their logs, "rebuild all" (a job that queues the builds, so the post
+/// answers at once) and "rebuild" per failure. The forms post
 /// with the antiforgery field (Razor Pages check it) and redirect back here, so a reload queues nothing twice; each
 /// action is audited by the Core service it calls (docs.rebuild_all_requested, docs.rebuild_requested).
 /// </summary>
@@ -24,11 +25,11 @@ public sealed class DocsModel(DocsBuildOverviewService overview, DocsRebuildAllS
 
     public async Task<IActionResult> OnPostRebuildAllAsync(bool all, bool includeUploaded, CancellationToken cancellationToken)
     {
-        var result = await rebuildAll.RebuildAllAsync(Caller, all, includeUploaded, cancellationToken);
-        var done = result.Value;
-        return await FinishAsync(result.Error, done is null ? "" :
-            $"Queued {done.Queued} build{(done.Queued == 1 ? "" : "s")} with toolchain {done.Toolchain}" +
-            (done.AlreadyQueued > 0 ? $"; {done.AlreadyQueued} already queued or building." : "."), cancellationToken);
+        var result = await rebuildAll.RequestAsync(Caller, all, includeUploaded, cancellationToken);
+        var started = result.Value;
+        return await FinishAsync(result.Error, started is null ? "" : started.AlreadyRunning
+            ? $"The same rebuild-all is already queuing builds (job {started.JobId}); nothing was started twice."
+            : $"Rebuild-all with toolchain {started.Toolchain} started (job {started.JobId}): builds are queued in the background, and the counts below show them as they are.", cancellationToken);
     }
 
     public async Task<IActionResult> OnPostRebuildAsync(string crate, string version, CancellationToken cancellationToken)
