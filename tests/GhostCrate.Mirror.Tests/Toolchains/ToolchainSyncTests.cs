@@ -106,6 +106,37 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
         Assert.Equal(0, Assert.Single(again.Channels).Downloaded);
     }
 
+    [Fact]
+    public async Task A_run_that_finds_nothing_new_keeps_the_served_generation_and_any_change_makes_a_new_one()
+    {
+        var first = await SyncAsync(Request("stable", "1.95"));
+        Assert.True(first.Complete && first.Switched);
+        var generation = Layout.CurrentGenerationDir();
+
+        var again = await SyncAsync(Request("stable", "1.95"));
+
+        Assert.True(again.Complete);
+        Assert.False(again.Switched);
+        Assert.Equal(generation, Layout.CurrentGenerationDir());
+        Assert.Equal([generation], Directory.GetDirectories(Layout.GenerationsDir));
+
+        // Only rustup's self-update file moved on: metadata counts, so this is a new generation.
+        _dist.WriteRustupRelease("1.29.1");
+        var rustup = await SyncAsync(Request("stable", "1.95"));
+        Assert.True(rustup.Switched);
+        Assert.NotEqual(generation, Layout.CurrentGenerationDir());
+        Assert.Contains("version = \"1.29.1\"", File.ReadAllText(Served("rustup/release-stable.toml")));
+
+        // A new stable release: a new generation serving it.
+        generation = Layout.CurrentGenerationDir();
+        _dist.Publish("1.96.0", "2026-05-28");
+        var newer = await SyncAsync(Request("stable", "1.95"));
+        Assert.True(newer.Switched);
+        Assert.NotEqual(generation, Layout.CurrentGenerationDir());
+        Assert.Equal("1.96.0", newer.Channels[0].Version);
+        Assert.False((await SyncAsync(Request("stable", "1.95"))).Switched);
+    }
+
     [Theory]
     [InlineData("1.95.0")]
     [InlineData("1.95")]
