@@ -147,8 +147,12 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
             Assert.Contains("2 file(s) to download", estimate.GetProperty("detail").GetString());
             Assert.Contains("2 sized by the upstream", estimate.GetProperty("detail").GetString());
             Assert.Contains("the run needs about", Check(checks, "disk").GetProperty("detail").GetString());
+            var freshness = Check(checks, "index freshness");
+            Assert.True(freshness.GetProperty("ok").GetBoolean());
+            Assert.Equal("nothing served yet: the sync fetches all 2 selected crate(s)", freshness.GetProperty("detail").GetString());
             var page = await admin.Browser.GetStringAsync("admin/mirror?check=sync");
             Assert.Contains("data-check=\"estimate\" data-ok=\"true\"", page);
+            Assert.Contains("data-check=\"index freshness\" data-ok=\"true\"", page);
             Assert.Contains("data-check=\"disk\" data-ok=\"true\"", page);
             // Checking queues nothing and downloads nothing.
             Assert.All(crates, c => Assert.False(File.Exists(Harness.CratePath(c))));
@@ -288,11 +292,19 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
 
-        var posted = await admin.StartAsync(new
+        var request = new
         {
             operation = "toolchain-sync",
             toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, targets = new[] { SyntheticDist.Cross }, profile = "minimal", dist_server = distServer.BaseAddress.AbsoluteUri },
-        });
+        };
+        async Task<JsonElement> FreshnessAsync()
+        {
+            var checks = JsonDocument.Parse(await (await admin.Api.PostAsync("api/v1/admin/mirror/prerequisites", JsonContent(request))).Content.ReadAsStringAsync()).RootElement;
+            return checks.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "index freshness");
+        }
+        Assert.Equal("nothing served yet: the sync fetches all 1 channel(s)", (await FreshnessAsync()).GetProperty("detail").GetString());
+
+        var posted = await admin.StartAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         var run = await admin.FinishedAsync(Id(posted));
 
@@ -305,6 +317,9 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         var toolchains = await admin.Browser.GetStringAsync("toolchains");
         Assert.Contains("1.95.0", toolchains);
         Assert.Single(Events(server, RegistryEventTypes.MirrorSyncSucceeded));
+        var fresh = await FreshnessAsync();
+        Assert.True(fresh.GetProperty("ok").GetBoolean());
+        Assert.Equal("current: none of the 1 served channel(s) changed upstream; a sync would change nothing", fresh.GetProperty("detail").GetString());
     }
 
     private static long Id(HttpResponseMessage response) =>

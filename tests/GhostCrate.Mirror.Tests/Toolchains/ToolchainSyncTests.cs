@@ -72,6 +72,30 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
     }
 
     [Fact]
+    public async Task The_estimate_compares_each_served_channel_with_the_dist_server_and_names_one_that_went_back()
+    {
+        var estimator = _services.GetRequiredService<Estimates.MirrorEstimator>();
+        async Task<Estimates.IndexFreshness> FreshnessAsync() =>
+            (await estimator.EstimateToolchainsAsync(Layout, Request("stable", "1.95"), TestContext.Current.CancellationToken)).Freshness!;
+
+        Assert.Equal("nothing served yet: the sync fetches all 2 channel(s)", (await FreshnessAsync()).Describe());
+        Assert.True((await SyncAsync(Request("stable", "1.95"))).Complete);
+        Assert.Equal("current: none of the 2 served channel(s) changed upstream; a sync would change nothing", (await FreshnessAsync()).Describe());
+
+        _dist.Publish("1.96.0", "2026-05-28");
+        var newer = await FreshnessAsync();
+        Assert.Equal((1L, 1L, 0L), (newer.Current, newer.Changed, newer.Behind));
+        Assert.Equal("1 of 2 served channel(s) changed upstream (stable: Rust 1.95.0 (2026-04-16) -> Rust 1.96.0 (2026-05-28)); the sync brings them", newer.Describe());
+
+        // The mirror has 1.96.0; the dist server goes back to an older stable (a stale mirror upstream).
+        Assert.True((await SyncAsync(Request("stable", "1.95"))).Complete);
+        _dist.Publish("1.94.0", "2026-03-05");
+        var back = await FreshnessAsync();
+        Assert.True(back.UpstreamBehind);
+        Assert.Contains("stable: Rust 1.96.0 (2026-05-28) served, the dist server has Rust 1.94.0 (2026-03-05)", back.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stable_is_mirrored_with_its_version_and_date_aliases_and_only_the_selected_archives()
     {
         var report = await SyncAsync(Request("stable"));
