@@ -322,6 +322,53 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Assert.Equal("current: none of the 1 served channel(s) changed upstream; a sync would change nothing", fresh.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task A_verify_run_reports_files_checked_problems_and_the_signature_status_of_the_served_manifests()
+    {
+        var crate = await Upstream.PublishAsync("job-verify", "1.0.0");
+        Init(DownloadViaProxy, crate);
+        using (var dist = new SyntheticDist(_gpg))
+        await using (var distServer = await StaticDistServer.StartAsync(dist.Root))
+        {
+            var sync = await MirrorHarness.CliAsync("toolchain", "sync", Harness.Root, "--hosts", SyntheticDist.Host, "--dist-server", distServer.BaseAddress.AbsoluteUri, "--key", _gpg.PublicKeyFile);
+            Assert.True(sync.Exit == 0, sync.Out + sync.Err);
+        }
+        Assert.True((await Harness.SyncAsync()).Complete);
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var clean = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "verify" })));
+
+        Assert.True(clean.GetProperty("state").GetString() == "succeeded", clean.ToString());
+        Assert.Matches(@"^Checked \d+ file\(s\): 0 missing, 0 corrupt\. Signatures: 6 channel manifest\(s\) verified against the trusted key, 0 served without a signature, 0 failed\.$",
+            clean.GetProperty("summary").GetString());
+
+        // The stable manifest's .asc replaced by another key's signature of the same bytes: every hash still holds.
+        using var stranger = new Gpg();
+        var scratch = TempDir.Create("stranger-signature");
+        try
+        {
+            var manifest = Path.Combine(Harness.Layout.ServedToolchainsDir, "dist", "channel-rust-stable.toml");
+            File.Copy(manifest, Path.Combine(scratch, "m.toml"));
+            stranger.SignDetached(Path.Combine(scratch, "m.toml"));
+            File.Delete(manifest + ".asc"); // unlinked, never written through: the previous generation keeps its own
+            File.Copy(Path.Combine(scratch, "m.toml.asc"), manifest + ".asc");
+        }
+        finally
+        {
+            TempDir.Delete(scratch);
+        }
+
+        var bad = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "verify" })));
+
+        Assert.Equal("failed", bad.GetProperty("state").GetString());
+        Assert.Contains("0 missing, 0 corrupt. Signatures: 5 channel manifest(s) verified against the trusted key, 0 served without a signature, 1 failed.", bad.GetProperty("summary").GetString());
+        Assert.Contains("bad signature: dist/channel-rust-stable.toml: dist/channel-rust-stable.toml is signed by key", bad.GetProperty("log").GetString());
+        Assert.Contains("which is not a trusted key", bad.GetProperty("log").GetString());
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        Assert.Contains("Signatures: 5 channel manifest(s) verified against the trusted key, 0 served without a signature, 1 failed.", page);
+    }
+
     private static long Id(HttpResponseMessage response) =>
         JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.GetProperty("id").GetInt64();
 

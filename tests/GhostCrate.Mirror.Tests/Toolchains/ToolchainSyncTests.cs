@@ -279,6 +279,23 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
     }
 
     [Fact]
+    public async Task A_dated_nightly_is_mirrored_under_its_date_only_and_one_whose_manifest_says_another_date_is_refused()
+    {
+        _dist.WriteManifest("dist/2026-04-16/channel-rust-nightly.toml");
+        _dist.WriteManifest("dist/2026-04-17/channel-rust-nightly.toml"); // the same manifest: it says 2026-04-16
+
+        var report = await SyncAsync(Request("nightly-2026-04-16", "nightly-2026-04-17"));
+
+        Assert.True(report.Channels[0].Mirrored, report.Channels[0].Refused);
+        Assert.Equal("2026-04-16", report.Channels[0].Date);
+        Assert.Equal(File.ReadAllBytes(_dist.Full("dist/2026-04-16/channel-rust-nightly.toml")), File.ReadAllBytes(Served("dist/2026-04-16/channel-rust-nightly.toml")));
+        Assert.Equal(0, _gpg.Verify(Served("dist/2026-04-16/channel-rust-nightly.toml.asc"), Served("dist/2026-04-16/channel-rust-nightly.toml")).Exit);
+        Assert.False(File.Exists(Served("dist/channel-rust-nightly.toml")), "a dated release does not move the undated nightly");
+        Assert.Contains("says it is the release of 2026-04-16", report.Channels[1].Refused, StringComparison.Ordinal);
+        Assert.False(File.Exists(Served("dist/2026-04-17/channel-rust-nightly.toml")));
+    }
+
+    [Fact]
     public async Task An_unpublished_channel_is_refused_with_a_clear_message()
     {
         var report = await SyncAsync(Request("beta"));
