@@ -140,7 +140,7 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
         using var releaseKey = new Gpg();
         using var dist = new SyntheticDist(releaseKey, extraHosts: ["x86_64-pc-windows-msvc"]);
         File.Copy(releaseKey.PublicKeyFile, dist.Full("rust-key.gpg.ascii"));
-        var machineRustup = FindRustup();
+        var machineRustup = RustTools.Find("rustup");
         dist.WriteRustupRelease("1.29.1");
         dist.WriteRustupInit("1.29.1", SyntheticDist.Host, await File.ReadAllBytesAsync(machineRustup, Cancel));
         StaticDistServer? upstream = await StaticDistServer.StartAsync(dist.Root);
@@ -237,13 +237,6 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             TempDirs.Delete(work);
         }
     }
-
-    /// <summary>The machine's rustup 1.29 (PATH, else ~/.cargo/bin), copied into each test's own CARGO_HOME.</summary>
-    private static string FindRustup() =>
-        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Append(Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".cargo", "bin"))
-            .Select(dir => Path.Combine(dir, "rustup")).FirstOrDefault(File.Exists)
-        ?? throw new Xunit.Sdk.XunitException("rustup is not installed (docs/toolchains.md is run with the real rustup)");
 
     /// <summary>
     /// docs/proxy.md: the documented `env ... ghostcrate serve`, warming by crate names and by a lock file with the same

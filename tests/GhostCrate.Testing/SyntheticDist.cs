@@ -60,7 +60,7 @@ public sealed class SyntheticDist : IDisposable
         foreach (var host in _hosts) Package("cargo", "cargo", host, "cargo", ("bin/cargo", $"#!/bin/sh\necho \"cargo {version} (5ynth371c {date})\"\n", true));
         foreach (var host in _hosts)
             Package("clippy-preview", "clippy", host, "clippy-preview", ("bin/cargo-clippy", $"#!/bin/sh\necho \"clippy 0.1.{version.Split('.')[1]}\"\n", true));
-        foreach (var target in _hosts.Concat([Cross, Unmirrored]).Distinct())
+        foreach (var target in _hosts.Concat(new[] { Cross, Unmirrored }).Distinct())
             Package("rust-std", "rust-std", target, $"rust-std-{target}", ($"lib/rustlib/{target}/lib/libstd-synthetic.rlib", $"std for {target} {version}\n", false));
         Package("rust-src", "rust-src", "*", "rust-src", ("lib/rustlib/src/rust/library/std/src/lib.rs", "// synthetic\n", false));
 

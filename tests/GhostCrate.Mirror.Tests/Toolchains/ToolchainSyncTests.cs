@@ -135,14 +135,14 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
     {
         var first = await SyncAsync(Request("stable", "1.95"));
         Assert.True(first.Complete && first.Switched);
-        var generation = Layout.CurrentGenerationDir();
+        var generation = Layout.CurrentGenerationDir()!;
 
         var again = await SyncAsync(Request("stable", "1.95"));
 
         Assert.True(again.Complete);
         Assert.False(again.Switched);
         Assert.Equal(generation, Layout.CurrentGenerationDir());
-        Assert.Equal([generation], Directory.GetDirectories(Layout.GenerationsDir));
+        Assert.Equal(new[] { generation }, Directory.GetDirectories(Layout.GenerationsDir));
 
         // Only rustup's self-update file moved on: metadata counts, so this is a new generation.
         _dist.WriteRustupRelease("1.29.1");
@@ -152,7 +152,7 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
         Assert.Contains("version = \"1.29.1\"", File.ReadAllText(Served("rustup/release-stable.toml")));
 
         // A new stable release: a new generation serving it.
-        generation = Layout.CurrentGenerationDir();
+        generation = Layout.CurrentGenerationDir()!;
         _dist.Publish("1.96.0", "2026-05-28");
         var newer = await SyncAsync(Request("stable", "1.95"));
         Assert.True(newer.Switched);
