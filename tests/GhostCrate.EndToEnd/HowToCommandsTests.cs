@@ -86,23 +86,19 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
 
             // The offline side: the USB stick holds what the connected side wrote in its working directory.
             var port = GhostCrateServer.FreePort();
-            string Offline(string command) => command
-                .Replace("/srv/", offline + "/", StringComparison.Ordinal)
-                .Replace("/media/usb", work, StringComparison.Ordinal)
-                .Replace("http://0.0.0.0:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal)
-                .Replace("http://mirror-host:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
+            var atOffline = OfflineSide(offline, work, port);
             var import = airGap.Block("ghostcrate mirror import /media/usb/full.tar");
-            var imported = await RunAsync(work, Offline,
+            var imported = await RunAsync(work, atOffline,
                 airGap.Line(import, "ghostcrate mirror import /media/usb/full.tar"),
                 airGap.Line(import, "ghostcrate mirror import /media/usb/delta-2.tar"),
                 DocBlocks.Commands(tenMinutes.Block("ghostcrate mirror verify /srv/mirror"))[0]);
             Assert.Contains("Imported mark 2 (after mark 1)", imported.StdOut);
 
-            await using var served = await BackgroundCommand.StartAsync(Offline(airGap.Line(import, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
+            await using var served = await BackgroundCommand.StartAsync(atOffline(airGap.Line(import, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
                 work, installed.Environment, Cancel, port);
             var consumer = NewSandbox(token: null);
             var cargoConfig = DocBlocks.Load("docs/air-gapped-restore.md", "toml").Block("# $CARGO_HOME/config.toml");
-            await File.WriteAllTextAsync(Path.Combine(consumer.CargoHome, "config.toml"), Offline(cargoConfig), Cancel);
+            await File.WriteAllTextAsync(Path.Combine(consumer.CargoHome, "config.toml"), atOffline(cargoConfig), Cancel);
             var app = await consumer.NewLibAsync($"howto-app-{id}", dependencies: $"{b.Name} = \"0.1\"",
                 files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn answer() -> u32 {{ {b.RustName}::b() }}\n" });
             await consumer.RunOkAsync(app.Directory, ["build"]);
@@ -164,11 +160,7 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
                 return command.StartsWith("ghostcrate toolchain sync ", StringComparison.Ordinal) ? $"{command} --dist-server {distUrl()}" : command;
             }
             var port = GhostCrateServer.FreePort();
-            string Offline(string command) => command
-                .Replace("/srv/", offline + "/", StringComparison.Ordinal)
-                .Replace("/media/usb", work, StringComparison.Ordinal)
-                .Replace("http://0.0.0.0:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal)
-                .Replace("http://mirror-host:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
+            var atOffline = OfflineSide(offline, work, port);
 
             // Step 1, and the mirror's own bundle key (air-gapped-restore.md).
             var key = await RunAsync(work, Connected, withGpg, toolchains.Block("curl -fsSLo rust-key.asc"));
@@ -189,12 +181,12 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
                 toolchains.Line(airGapBlock, "ghostcrate toolchain sync /srv/mirror"),
                 toolchains.Line(airGapBlock, "ghostcrate mirror export /srv/mirror --out full.tar"));
             Assert.Contains("Nothing changed; the served state is as it was", carried.StdOut);
-            await RunAsync(work, Offline,
+            await RunAsync(work, atOffline,
                 toolchains.Line(airGapBlock, "ghostcrate mirror import full.tar"),
                 toolchains.Line(airGapBlock, "ghostcrate mirror verify /srv/mirror"));
             await upstream.DisposeAsync();
             upstream = null;
-            await using var served = await BackgroundCommand.StartAsync(Offline(toolchains.Line(airGapBlock, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
+            await using var served = await BackgroundCommand.StartAsync(atOffline(toolchains.Line(airGapBlock, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
                 work, installed.Environment, Cancel, port);
 
             // Step 5 with the real rustup, installed in a temporary CARGO_HOME (rustup wants to live there).
@@ -211,7 +203,7 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             var rustupBlock = toolchains.Block("export RUSTUP_DIST_SERVER=");
             var exports = DocBlocks.Commands(rustupBlock).Where(c => c.StartsWith("export ", StringComparison.Ordinal)).ToList();
             var update = toolchains.Line(rustupBlock, "rustup update");
-            var installedToolchains = await RunAsync(work, Offline, rustupEnvironment,
+            var installedToolchains = await RunAsync(work, atOffline, rustupEnvironment,
                 string.Join('\n', DocBlocks.Commands(rustupBlock).Where(c => c != update)));
             Assert.Contains("1.29.1", installedToolchains.StdOut + installedToolchains.StdErr);
             var toolchain = Path.Combine(work, "rustup", "home", "toolchains", $"stable-{SyntheticDist.Host}");
@@ -225,8 +217,8 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             await RunAsync(work, Connected, sync, airGap.Line(airGap.Block("ghostcrate mirror export /srv/mirror --out full.tar"), "ghostcrate mirror export /srv/mirror --out delta-2.tar"));
             await upstream.DisposeAsync();
             upstream = null;
-            await RunAsync(work, Offline, airGap.Line(airGap.Block("ghostcrate mirror import /media/usb/full.tar"), "ghostcrate mirror import /media/usb/delta-2.tar"));
-            await RunAsync(work, Offline, rustupEnvironment, string.Join('\n', exports.Append(update)));
+            await RunAsync(work, atOffline, airGap.Line(airGap.Block("ghostcrate mirror import /media/usb/full.tar"), "ghostcrate mirror import /media/usb/delta-2.tar"));
+            await RunAsync(work, atOffline, rustupEnvironment, string.Join('\n', exports.Append(update)));
             var version = await RunAsync(work, command => command, rustupEnvironment, "rustup run stable rustc --version");
             Assert.Contains("rustc 1.96.0 (5ynth371c 2026-05-28)", version.StdOut);
         }
@@ -345,6 +337,17 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             TempDirs.Delete(work);
         }
     }
+
+    /// <summary>
+    /// A documented command as run on the offline side: its /srv is <paramref name="offline"/>, the USB stick is
+    /// <paramref name="usb"/> (where the connected side wrote its bundles), and the server the other machines reach at
+    /// mirror-host:8000 listens on 127.0.0.1:<paramref name="port"/>.
+    /// </summary>
+    private static Func<string, string> OfflineSide(string offline, string usb, int port) => command => command
+        .Replace("/srv/", offline + "/", StringComparison.Ordinal)
+        .Replace("/media/usb", usb, StringComparison.Ordinal)
+        .Replace("http://0.0.0.0:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal)
+        .Replace("http://mirror-host:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
 
     /// <summary>The documented commands (blocks or single commands) in one bash script that stops at the first failure.</summary>
     private Task<ProcessResult> RunAsync(string workingDirectory, Func<string, string> local, params string[] blocks) =>
