@@ -132,6 +132,36 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
     }
 
     [Fact]
+    public async Task Cancel_stops_a_running_sync_keeps_nothing_half_done_and_the_next_run_finishes_it()
+    {
+        var crate = await Upstream.PublishAsync("job-cancel", "1.0.0", padding: 2_000);
+        Harness.Init(Upstream.SparseIndexUrl, DownloadViaProxy, new SelectionConfig { Crates = [crate.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 300 });
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+        var hold = true;
+        Proxy.Plan = (path, _) => hold && path.EndsWith("/download", StringComparison.Ordinal) ? Fault.Stall : Fault.None;
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+        var first = Id(await admin.StartAsync(new { operation = "sync" }));
+        await Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
+
+        var cancel = await admin.Api.PostAsync($"api/v1/admin/mirror/runs/{first}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var cancelled = await admin.FinishedAsync(first);
+        Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+        Assert.StartsWith("cancelled by an administrator", cancelled.GetProperty("summary").GetString());
+        Assert.False(File.Exists(Harness.CratePath(crate)), "the stalled download was not kept");
+        Assert.Empty(Harness.ServedVersions(crate.Name));
+        Assert.Contains($"data-run=\"{first}\" data-operation=\"sync\" data-state=\"cancelled\"", await admin.Browser.GetStringAsync("admin/mirror"));
+
+        hold = false;
+        Proxy.ReleaseStalls();
+        var next = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "sync" })));
+        Assert.Equal("succeeded", next.GetProperty("state").GetString());
+        Assert.True(Harness.HasVerified(crate));
+    }
+
+    [Fact]
     public async Task The_prerequisite_check_estimates_the_download_and_weighs_the_free_disk_against_it()
     {
         var crates = new[] { await Upstream.PublishAsync("job-est-a", "1.0.0", padding: 8_000), await Upstream.PublishAsync("job-est-b", "1.0.0") };
