@@ -39,6 +39,26 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
     }
 
+    /// <summary>
+    /// Selects <paramref name="crate"/> and makes its download stall until the returned action lets it through (no
+    /// stall timeout gives up on it first), so a run started now is still going when the test acts on it.
+    /// </summary>
+    private Action HoldDownloads(PublishedCrate crate)
+    {
+        Harness.Init(Upstream.SparseIndexUrl, DownloadViaProxy, new SelectionConfig { Crates = [crate.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 300 });
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+        var hold = true;
+        Proxy.Plan = (path, _) => hold && path.EndsWith("/download", StringComparison.Ordinal) ? Fault.Stall : Fault.None;
+        return () =>
+        {
+            hold = false;
+            Proxy.ReleaseStalls();
+        };
+    }
+
+    private Task DownloadStartedAsync() =>
+        Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
+
     private static IReadOnlyList<JobRecord> Jobs(MirrorServer server) =>
         server.Services.GetRequiredService<IJobRepository>().ListAsync(null, 500, CancellationToken.None).GetAwaiter().GetResult();
 
@@ -101,18 +121,14 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
     public async Task A_second_start_while_a_sync_runs_is_refused_from_the_api_and_the_form_and_only_one_job_runs()
     {
         var crate = await Upstream.PublishAsync("job-busy", "1.0.0", padding: 2_000);
-        // The download stalls until the test lets it through (no stall timeout gives up on it first), so the first
-        // run is still going when more are asked for.
-        Harness.Init(Upstream.SparseIndexUrl, DownloadViaProxy, new SelectionConfig { Crates = [crate.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 300 });
-        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
-        var hold = true;
-        Proxy.Plan = (path, _) => hold && path.EndsWith("/download", StringComparison.Ordinal) ? Fault.Stall : Fault.None;
+        // The first run is still going when more are asked for.
+        var release = HoldDownloads(crate);
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
 
         var first = await admin.StartAsync(new { operation = "sync" });
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        await Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
+        await DownloadStartedAsync();
 
         var again = await admin.StartAsync(new { operation = "sync" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
@@ -123,8 +139,7 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Assert.Contains("still queued or running", page);
         Assert.Contains("data-action=\"start-sync\" disabled", page);
 
-        hold = false;
-        Proxy.ReleaseStalls();
+        release();
         Assert.Equal("succeeded", (await admin.FinishedAsync(Id(first))).GetProperty("state").GetString());
         Assert.Single(Jobs(server), j => j.Kind == Core.MirrorJobs.MirrorJobPayload.JobKind);
         var runs = JsonDocument.Parse(await admin.Api.GetStringAsync("api/v1/admin/mirror/runs")).RootElement.GetProperty("runs");
@@ -135,14 +150,11 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
     public async Task Cancel_stops_a_running_sync_keeps_nothing_half_done_and_the_next_run_finishes_it()
     {
         var crate = await Upstream.PublishAsync("job-cancel", "1.0.0", padding: 2_000);
-        Harness.Init(Upstream.SparseIndexUrl, DownloadViaProxy, new SelectionConfig { Crates = [crate.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 300 });
-        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
-        var hold = true;
-        Proxy.Plan = (path, _) => hold && path.EndsWith("/download", StringComparison.Ordinal) ? Fault.Stall : Fault.None;
+        var release = HoldDownloads(crate);
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
         var first = Id(await admin.StartAsync(new { operation = "sync" }));
-        await Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
+        await DownloadStartedAsync();
 
         var cancel = await admin.Api.PostAsync($"api/v1/admin/mirror/runs/{first}/cancel", null);
 
@@ -154,8 +166,7 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Assert.Empty(Harness.ServedVersions(crate.Name));
         Assert.Contains($"data-run=\"{first}\" data-operation=\"sync\" data-state=\"cancelled\"", await admin.Browser.GetStringAsync("admin/mirror"));
 
-        hold = false;
-        Proxy.ReleaseStalls();
+        release();
         var next = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "sync" })));
         Assert.Equal("succeeded", next.GetProperty("state").GetString());
         Assert.True(Harness.HasVerified(crate));
