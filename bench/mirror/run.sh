@@ -5,6 +5,8 @@
 #   bash bench/mirror/run.sh                          # N=2000 and 8000 files of 20 KiB, parallelism 8
 #   bash bench/mirror/run.sh --files 5000 --size 65536 --parallel 16
 #   bash bench/mirror/run.sh --server DIR             # measure a published build in DIR instead of publishing one
+#   bash bench/mirror/run.sh --toolchains             # `toolchain sync` instead: one release of N=16 archives of
+#                                                     # 32 MiB (MB/s is what counts for toolchains), N only
 #
 # The program is measured as it ships: published with ReadyToRun code (scripts/publish.sh does the same for
 # releases), so the runs do not spend their first seconds compiling every method.
@@ -14,21 +16,34 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-files=2000
-size=20480
+files=""
+size=""
 parallel=8
 server=""
+toolchains=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) files="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
     --server) server="$(cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --toolchains) toolchains=true; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 log() { echo "==> $*" >&2; }
+if $toolchains; then
+  files="${files:-16}"
+  size="${size:-33554432}"
+  sizes=("$files")
+  tool="ghostcrate toolchain sync"
+else
+  files="${files:-2000}"
+  size="${size:-20480}"
+  sizes=("$files" $((files * 4)))
+  tool="ghostcrate mirror sync"
+fi
 
 need=()
 [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || need+=(nginx-light)
@@ -70,11 +85,15 @@ measure() { # label logfile command...
 }
 
 results=()
-for n in "$files" $((files * 4)); do
+for n in "${sizes[@]}"; do
   data="$work/n$n"
   log "generating $n files of $size bytes"
-  python3 "$repo/bench/mirror/gen.py" "$data" "$n" "$size" "$port"
-  git -C "$data/index" init -q && git -C "$data/index" add -A && git -C "$data/index" -c user.name=bench -c user.email=bench@example.invalid commit -qm "bench index"
+  if $toolchains; then
+    python3 "$repo/bench/mirror/gen_dist.py" "$data" "$n" "$size" "$port"
+  else
+    python3 "$repo/bench/mirror/gen.py" "$data" "$n" "$size" "$port"
+    git -C "$data/index" init -q && git -C "$data/index" add -A && git -C "$data/index" -c user.name=bench -c user.email=bench@example.invalid commit -qm "bench index"
+  fi
 
   [[ -n $nginx_pid ]] && { kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; }
   mkdir -p "$data/nginx"
@@ -99,34 +118,47 @@ NGINX
   read -r curl_s curl_kb curl_u curl_sys curl_load < <(measure curl "$data/curl.log" curl -sS --fail --parallel --parallel-max "$parallel" -K "$data/urls.cfg")
   curl_files="$(find "$data/curl-out" -type f | wc -l)"
 
-  log "N=$n: ghostcrate mirror sync --concurrency $parallel"
-  "$ghostcrate" mirror init "$data/mirror" --upstream "file://$data/index" --concurrency "$parallel" >/dev/null
-  read -r gc_s gc_kb gc_u gc_sys gc_load < <(measure sync "$data/sync.log" "$ghostcrate" mirror sync "$data/mirror" --plain)
-  gc_files="$(find "$data/mirror/crates" -type f | wc -l)"
+  log "N=$n: $tool --concurrency $parallel"
+  if $toolchains; then
+    # Unsigned synthetic manifest: --signatures skip; every archive is still checked against both hashes.
+    read -r gc_s gc_kb gc_u gc_sys gc_load < <(measure sync "$data/sync.log" "$ghostcrate" toolchain sync "$data/mirror" --hosts x86_64-unknown-linux-gnu \
+      --dist-server "http://127.0.0.1:$port" --signatures skip --concurrency "$parallel")
+    gc_files="$(find "$data/mirror/toolchains/dist" -type f ! -name '*.sha256' | wc -l)"
+  else
+    "$ghostcrate" mirror init "$data/mirror" --upstream "file://$data/index" --concurrency "$parallel" >/dev/null
+    read -r gc_s gc_kb gc_u gc_sys gc_load < <(measure sync "$data/sync.log" "$ghostcrate" mirror sync "$data/mirror" --plain)
+    gc_files="$(find "$data/mirror/crates" -type f | wc -l)"
+  fi
   mb=$(python3 -c "print($n*$size/1e6)")
-  results+=("$(python3 - "$n" "$mb" "$curl_s" "$curl_kb" "$curl_files" "$curl_u" "$curl_sys" "$curl_load" "$gc_s" "$gc_kb" "$gc_files" "$gc_u" "$gc_sys" "$gc_load" <<'PY'
+  results+=("$(python3 - "$n" "$mb" "$curl_s" "$curl_kb" "$curl_files" "$curl_u" "$curl_sys" "$curl_load" "$gc_s" "$gc_kb" "$gc_files" "$gc_u" "$gc_sys" "$gc_load" "$tool" <<'PY'
 import sys
 a = sys.argv[1:]
-n, mb = int(a[0]), float(a[1])
+n, mb, tool = int(a[0]), float(a[1]), a[14]
 cs, ckb, cf, ccpu, cload = max(float(a[2]), 0.01), int(a[3]), a[4], float(a[5]) + float(a[6]), a[7]
 gs, gkb, gf, gcpu, gload = max(float(a[8]), 0.01), int(a[9]), a[10], float(a[11]) + float(a[12]), a[13]
 print(f"| {n} | curl | {cf} | {cs:.2f} | {n/cs:.0f} | {mb/cs:.1f} | {ckb/1024:.0f} | {ccpu:.2f} | {cload} | |")
-print(f"| {n} | ghostcrate mirror sync | {gf} | {gs:.2f} | {n/gs:.0f} | {mb/gs:.1f} | {gkb/1024:.0f} | {gcpu:.2f} | {gload} | {gs/cs:.1f}x wall, {gcpu/max(ccpu, 0.01):.0f}x CPU |")
+print(f"| {n} | {tool} | {gf} | {gs:.2f} | {n/gs:.0f} | {mb/gs:.1f} | {gkb/1024:.0f} | {gcpu:.2f} | {gload} | {gs/cs:.1f}x wall, {gcpu/max(ccpu, 0.01):.0f}x CPU |")
 PY
 )")
-  grep -E '^Sync ' "$data/sync.log" >&2 || true
+  grep -E '^(Sync |stable: )' "$data/sync.log" >&2 || true
   rm -rf "$data/files" "$data/curl-out" "$data/mirror"
 done
 
 mkdir -p "$repo/bench/results"
-report="$repo/bench/results/mirror-$(date -u +%Y%m%d-%H%M).md"
+report="$repo/bench/results/$($toolchains && echo toolchain || echo mirror)-$(date -u +%Y%m%d-%H%M).md"
 {
-  echo "# mirror sync vs parallel curl ($(date -u +%Y-%m-%d), $(nproc) cores)"
+  echo "# $tool vs parallel curl ($(date -u +%Y-%m-%d), $(nproc) cores)"
   echo
   echo "Same nginx on 127.0.0.1 serving N files of $size random bytes; parallelism $parallel for both."
-  echo "curl only downloads; \`mirror sync\` also fetches a git index (file://), reads every index file, verifies each"
-  echo "SHA-256, makes each file durable (one syncfs for every file ready at once) before its rename, writes the"
-  echo "manifest and a new served generation; the program is the ReadyToRun build users run. Peak memory ="
+  if $toolchains; then
+    echo "curl only downloads; \`toolchain sync\` also fetches the channel manifest and its .sha256, each archive's"
+    echo ".sha256, verifies every archive against both, makes it durable before its rename, and switches to a new"
+    echo "served generation; the program is the ReadyToRun build users run. Peak memory ="
+  else
+    echo "curl only downloads; \`mirror sync\` also fetches a git index (file://), reads every index file, verifies each"
+    echo "SHA-256, makes each file durable (one syncfs for every file ready at once) before its rename, writes the"
+    echo "manifest and a new served generation; the program is the ReadyToRun build users run. Peak memory ="
+  fi
   echo "max RSS (GNU time). CPU = user + sys seconds. Load = 1-minute load average just before the run: on a shared"
   echo "machine wall time depends on it far more than CPU time does."
   echo

@@ -1,5 +1,6 @@
 using System.Text;
 using GhostCrate.EndToEnd.Infrastructure;
+using GhostCrate.Testing;
 
 namespace GhostCrate.EndToEnd;
 
@@ -9,7 +10,8 @@ namespace GhostCrate.EndToEnd;
 /// fails here. Only hosts, ports and paths are replaced with local ones, and the upstreams are local: the class's
 /// GhostCrate plays crates.io for the mirror and the proxy, a git repository holding the RustSec data plays GitHub.
 /// Commands that cannot run offline or unattended are named where they are left out. docs/backup-and-restore.md runs
-/// in <see cref="InstallTests"/>.
+/// in <see cref="InstallTests"/>. docs/toolchains.md runs against a synthesized, signed dist tree (<see cref="SyntheticDist"/>)
+/// on a local static server standing in for static.rust-lang.org, and ends with the real rustup.
 /// </summary>
 [Collection(InstalledGhostCrate.Collection)]
 public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrate installed) : EndToEndTest(fixture), IClassFixture<ServerFixture>
@@ -84,23 +86,19 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
 
             // The offline side: the USB stick holds what the connected side wrote in its working directory.
             var port = GhostCrateServer.FreePort();
-            string Offline(string command) => command
-                .Replace("/srv/", offline + "/", StringComparison.Ordinal)
-                .Replace("/media/usb", work, StringComparison.Ordinal)
-                .Replace("http://0.0.0.0:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal)
-                .Replace("http://mirror-host:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
+            var atOffline = OfflineSide(offline, work, port);
             var import = airGap.Block("ghostcrate mirror import /media/usb/full.tar");
-            var imported = await RunAsync(work, Offline,
+            var imported = await RunAsync(work, atOffline,
                 airGap.Line(import, "ghostcrate mirror import /media/usb/full.tar"),
                 airGap.Line(import, "ghostcrate mirror import /media/usb/delta-2.tar"),
                 DocBlocks.Commands(tenMinutes.Block("ghostcrate mirror verify /srv/mirror"))[0]);
             Assert.Contains("Imported mark 2 (after mark 1)", imported.StdOut);
 
-            await using var served = await BackgroundCommand.StartAsync(Offline(airGap.Line(import, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
+            await using var served = await BackgroundCommand.StartAsync(atOffline(airGap.Line(import, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
                 work, installed.Environment, Cancel, port);
             var consumer = NewSandbox(token: null);
             var cargoConfig = DocBlocks.Load("docs/air-gapped-restore.md", "toml").Block("# $CARGO_HOME/config.toml");
-            await File.WriteAllTextAsync(Path.Combine(consumer.CargoHome, "config.toml"), Offline(cargoConfig), Cancel);
+            await File.WriteAllTextAsync(Path.Combine(consumer.CargoHome, "config.toml"), atOffline(cargoConfig), Cancel);
             var app = await consumer.NewLibAsync($"howto-app-{id}", dependencies: $"{b.Name} = \"0.1\"",
                 files: new Dictionary<string, string> { ["src/lib.rs"] = $"pub fn answer() -> u32 {{ {b.RustName}::b() }}\n" });
             await consumer.RunOkAsync(app.Directory, ["build"]);
@@ -109,6 +107,124 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
         finally
         {
             // gpg-agent started for this GNUPGHOME: ask it to go before its folder does.
+            await ProcessRunner.RunAsync("gpgconf", ["--kill", "gpg-agent"], work, withGpg, cancellationToken: CancellationToken.None);
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>
+    /// docs/toolchains.md as written: the release key fetched and shown (step 1), the documented sync (step 2), the
+    /// air-gap block (step 4: crates and toolchains in one directory, one bundle, imported, verified and served on the
+    /// offline side) and the rustup block (step 5) run by the real rustup 1.29 in a temporary RUSTUP_HOME and CARGO_HOME
+    /// with the dist server stopped. Then a new stable release is synced with step 2's command, carried over in an
+    /// increment (air-gapped-restore.md's delta lines), and the block's `rustup update` installs it. static.rust-lang.org
+    /// is a local static server holding a synthesized dist tree signed by a test gpg key (published as
+    /// rust-key.gpg.ascii, the document's key URL); `--dist-server` names that server, because the documented default is
+    /// the real one. Its rustup-init is the machine's rustup published as 1.29.1, so `rustup self update` really updates.
+    /// Left out: the inline curl of rustup-init for a new machine (prose, not a block) and step 6 (rustup refusing a name).
+    /// </summary>
+    [Fact]
+    public async Task The_toolchain_howto_runs_as_written_and_rustup_installs_and_updates_from_the_offline_side()
+    {
+        _ = installed.Install;
+        var lib = await Cargo.NewLibAsync($"howto-tc-{Ids.New()}", files: Lib("7"));
+        await Cargo.PublishOkAsync(lib, verify: false);
+
+        var work = TempDirs.Create("howto-toolchains");
+        var gnupg = Directory.CreateDirectory(Path.Combine(work, "gnupg")).FullName;
+        var withGpg = new Dictionary<string, string?>(installed.Environment) { ["GNUPGHOME"] = gnupg };
+        using var releaseKey = new Gpg();
+        using var dist = new SyntheticDist(releaseKey, extraHosts: ["x86_64-pc-windows-msvc"]);
+        File.Copy(releaseKey.PublicKeyFile, dist.Full("rust-key.gpg.ascii"));
+        var machineRustup = RustTools.Find("rustup");
+        dist.WriteRustupRelease("1.29.1");
+        dist.WriteRustupInit("1.29.1", SyntheticDist.Host, await File.ReadAllBytesAsync(machineRustup, Cancel));
+        StaticDistServer? upstream = await StaticDistServer.StartAsync(dist.Root);
+        try
+        {
+            var connected = Directory.CreateDirectory(Path.Combine(work, "connected")).FullName;
+            var offline = Directory.CreateDirectory(Path.Combine(work, "offline")).FullName;
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await File.WriteAllTextAsync(Path.Combine(gnupg, "gpg.conf"), "batch\npinentry-mode loopback\npassphrase-fd 0\n", Cancel);
+            var toolchains = DocBlocks.Load("docs/toolchains.md");
+            var airGap = DocBlocks.Load("docs/air-gapped-restore.md");
+            var tenMinutes = DocBlocks.Load("docs/mirror-in-10-minutes.md");
+            var distUrl = () => upstream!.BaseAddress.AbsoluteUri.TrimEnd('/');
+            string Connected(string command)
+            {
+                command = command
+                    .Replace("https://static.rust-lang.org", distUrl(), StringComparison.Ordinal)
+                    .Replace("/srv/", connected + "/", StringComparison.Ordinal)
+                    .Replace("sparse+https://index.crates.io/", Server.CargoIndexUrl, StringComparison.Ordinal)
+                    .Replace("--crates serde_json,clap", $"--crates {lib.Name}", StringComparison.Ordinal);
+                return command.StartsWith("ghostcrate toolchain sync ", StringComparison.Ordinal) ? $"{command} --dist-server {distUrl()}" : command;
+            }
+            var port = GhostCrateServer.FreePort();
+            var atOffline = OfflineSide(offline, work, port);
+
+            // Step 1, and the mirror's own bundle key (air-gapped-restore.md).
+            var key = await RunAsync(work, Connected, withGpg, toolchains.Block("curl -fsSLo rust-key.asc"));
+            Assert.Contains("GhostCrate Test", key.StdOut);
+            await RunAsync(work, command => command, withGpg, airGap.Block("gpg --quick-gen-key"));
+
+            // Step 2 into a directory that already mirrors crates (mirror-in-10-minutes.md's init).
+            await RunAsync(work, Connected, tenMinutes.Command("ghostcrate mirror init /srv/mirror --upstream sparse+https://index.crates.io/ --crates serde_json,clap --resolve"));
+            var sync = toolchains.Block("ghostcrate toolchain sync /srv/mirror --key rust-key.asc");
+            var synced = await RunAsync(work, Connected, sync);
+            Assert.Contains("stable: Rust 1.95.0 (2026-04-16)", synced.StdOut);
+            Assert.Contains("1.95: Rust 1.95.0 (2026-04-16)", synced.StdOut);
+
+            // Step 4: the connected side's lines, then the offline side's.
+            var airGapBlock = toolchains.Block("# connected side");
+            var carried = await RunAsync(work, Connected,
+                toolchains.Line(airGapBlock, "ghostcrate mirror sync /srv/mirror"),
+                toolchains.Line(airGapBlock, "ghostcrate toolchain sync /srv/mirror"),
+                toolchains.Line(airGapBlock, "ghostcrate mirror export /srv/mirror --out full.tar"));
+            Assert.Contains("Nothing changed; the served state is as it was", carried.StdOut);
+            await RunAsync(work, atOffline,
+                toolchains.Line(airGapBlock, "ghostcrate mirror import full.tar"),
+                toolchains.Line(airGapBlock, "ghostcrate mirror verify /srv/mirror"));
+            await upstream.DisposeAsync();
+            upstream = null;
+            await using var served = await BackgroundCommand.StartAsync(atOffline(toolchains.Line(airGapBlock, "GHOSTCRATE_Mirror__Directory=/srv/mirror")),
+                work, installed.Environment, Cancel, port);
+
+            // Step 5 with the real rustup, installed in a temporary CARGO_HOME (rustup wants to live there).
+            var cargoHome = Directory.CreateDirectory(Path.Combine(work, "rustup", "cargo")).FullName;
+            Directory.CreateDirectory(Path.Combine(cargoHome, "bin"));
+            File.Copy(machineRustup, Path.Combine(cargoHome, "bin", "rustup"));
+            var rustupEnvironment = new Dictionary<string, string?>(installed.Environment)
+            {
+                ["RUSTUP_HOME"] = Path.Combine(work, "rustup", "home"),
+                ["CARGO_HOME"] = cargoHome,
+                ["PATH"] = $"{Path.Combine(cargoHome, "bin")}:{installed.Environment["PATH"]}",
+                ["RUSTUP_TOOLCHAIN"] = null,
+            };
+            var rustupBlock = toolchains.Block("export RUSTUP_DIST_SERVER=");
+            var exports = DocBlocks.Commands(rustupBlock).Where(c => c.StartsWith("export ", StringComparison.Ordinal)).ToList();
+            var update = toolchains.Line(rustupBlock, "rustup update");
+            var installedToolchains = await RunAsync(work, atOffline, rustupEnvironment,
+                string.Join('\n', DocBlocks.Commands(rustupBlock).Where(c => c != update)));
+            Assert.Contains("1.29.1", installedToolchains.StdOut + installedToolchains.StdErr);
+            var toolchain = Path.Combine(work, "rustup", "home", "toolchains", $"stable-{SyntheticDist.Host}");
+            Assert.True(File.Exists(Path.Combine(toolchain, "lib", "rustlib", SyntheticDist.Cross, "lib", "libstd-synthetic.rlib")), "rustup target add");
+            Assert.True(File.Exists(Path.Combine(toolchain, "lib", "rustlib", "src", "rust", "library", "std", "src", "lib.rs")), "rustup component add");
+            Assert.True(Directory.Exists(Path.Combine(work, "rustup", "home", "toolchains", $"1.95-{SyntheticDist.Host}")), "rustup toolchain install 1.95");
+
+            // A new stable release, synced with step 2's command and carried over in an increment; `rustup update` takes it.
+            dist.Publish("1.96.0", "2026-05-28");
+            upstream = await StaticDistServer.StartAsync(dist.Root);
+            await RunAsync(work, Connected, sync, airGap.Line(airGap.Block("ghostcrate mirror export /srv/mirror --out full.tar"), "ghostcrate mirror export /srv/mirror --out delta-2.tar"));
+            await upstream.DisposeAsync();
+            upstream = null;
+            await RunAsync(work, atOffline, airGap.Line(airGap.Block("ghostcrate mirror import /media/usb/full.tar"), "ghostcrate mirror import /media/usb/delta-2.tar"));
+            await RunAsync(work, atOffline, rustupEnvironment, string.Join('\n', exports.Append(update)));
+            var version = await RunAsync(work, command => command, rustupEnvironment, "rustup run stable rustc --version");
+            Assert.Contains("rustc 1.96.0 (5ynth371c 2026-05-28)", version.StdOut);
+        }
+        finally
+        {
+            if (upstream is not null) await upstream.DisposeAsync();
             await ProcessRunner.RunAsync("gpgconf", ["--kill", "gpg-agent"], work, withGpg, cancellationToken: CancellationToken.None);
             TempDirs.Delete(work);
         }
@@ -224,6 +340,17 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
             TempDirs.Delete(work);
         }
     }
+
+    /// <summary>
+    /// A documented command as run on the offline side: its /srv is <paramref name="offline"/>, the USB stick is
+    /// <paramref name="usb"/> (where the connected side wrote its bundles), and the server the other machines reach at
+    /// mirror-host:8000 listens on 127.0.0.1:<paramref name="port"/>.
+    /// </summary>
+    private static Func<string, string> OfflineSide(string offline, string usb, int port) => command => command
+        .Replace("/srv/", offline + "/", StringComparison.Ordinal)
+        .Replace("/media/usb", usb, StringComparison.Ordinal)
+        .Replace("http://0.0.0.0:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal)
+        .Replace("http://mirror-host:8000", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
 
     /// <summary>The documented commands (blocks or single commands) in one bash script that stops at the first failure.</summary>
     private Task<ProcessResult> RunAsync(string workingDirectory, Func<string, string> local, params string[] blocks) =>

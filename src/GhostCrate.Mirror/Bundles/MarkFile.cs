@@ -35,11 +35,8 @@ public static class MarkFile
             yield return new MarkEntry(relative, new FileInfo(file).Length, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))));
         }
         if (!layout.HasGenerations) yield break; // toolchains exist only in generations
-        foreach (var (relative, file) in ToolchainTree.Enumerate(ToolchainTree.OfGeneration(served.Directory)))
-        {
-            var hash = ToolchainTree.IsImmutable(relative) ? "-" : Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
-            yield return new MarkEntry(ToolchainTree.BundlePrefix + relative, new FileInfo(file).Length, hash);
-        }
+        foreach (var entry in ToolchainTree.Describe(ToolchainTree.OfGeneration(served.Directory)))
+            yield return entry with { Path = ToolchainTree.BundlePrefix + entry.Path };
     }
 
     public static IEnumerable<MarkEntry> Read(string path)

@@ -33,6 +33,9 @@ public sealed record DiskEstimate(
     long IndexBytes,
     IReadOnlyList<string> Problems)
 {
+    /// <summary>The served index (or channel manifests) against the upstream's, from the same reads.</summary>
+    public IndexFreshness? Freshness { get; init; }
+
     /// <summary>What the run needs on disk: the files it downloads and the index it writes.</summary>
     public long TotalBytes => EstimatedBytes + IndexBytes;
 

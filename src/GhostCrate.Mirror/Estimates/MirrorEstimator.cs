@@ -32,13 +32,21 @@ public sealed class MirrorEstimator(IHttpClientFactory httpFactory, TimeProvider
         var http = httpFactory.CreateClient(MirrorHttp.ClientName);
         await using var upstream = await UpstreamRead.OpenAsync(layout, config, http, progress, cancellationToken);
         var tally = new SizeTally(MaxCrateProbes);
+        var freshness = new FreshnessTally("selected crate(s)");
+        var served = new ServedIndex(layout);
         var problems = new List<string>();
         long indexBytes = 0;
         await foreach (var file in upstream.FilesAsync(cancellationToken))
         {
             if (file.Error is not null) problems.Add($"{file.Name}: index: {file.Error}");
-            if (file.Content is null) continue;
-            var lines = upstream.Selection.Select(file.Name, IndexLine.ParseFile(file.Content, out _));
+            if (file.Content is null)
+            {
+                if (file.Error is null && served.Read(file.Name) is { Count: > 0 }) freshness.Removed(file.Name);
+                continue;
+            }
+            var all = IndexLine.ParseFile(file.Content, out _);
+            var lines = upstream.Selection.Select(file.Name, all);
+            freshness.Crate(file.Name, all, lines, served.Read(file.Name));
             if (lines.Count == 0) continue;
             indexBytes += file.Content.Length;
             var missing = new List<IndexLine>();
@@ -58,7 +66,7 @@ public sealed class MirrorEstimator(IHttpClientFactory httpFactory, TimeProvider
             foreach (var line in missing)
                 tally.Needed(DownloadUrlTemplate.Expand(upstream.DownloadTemplate, line.Entry.Name, line.Entry.Vers, line.Entry.Cksum), siblings > 0 ? siblingBytes / siblings : null);
         }
-        return await tally.FinishAsync(http, indexBytes, problems, cancellationToken);
+        return await tally.FinishAsync(http, indexBytes, problems, cancellationToken) with { Freshness = freshness.Finish() };
     }
 
     /// <summary>
@@ -72,6 +80,8 @@ public sealed class MirrorEstimator(IHttpClientFactory httpFactory, TimeProvider
         var fetcher = new SmallFileFetcher(http, config, time);
         var server = request.DistServer.AbsoluteUri.TrimEnd('/') + "/";
         var tally = new SizeTally(MaxToolchainProbes);
+        var freshness = new FreshnessTally("channel(s)");
+        var servedTree = layout.CurrentGenerationDir() is { } generation ? Path.Combine(generation, DistPaths.Folder) : null;
         var problems = new List<string>();
         long manifestBytes = 0;
         foreach (var channel in request.Channels)
@@ -81,7 +91,9 @@ public sealed class MirrorEstimator(IHttpClientFactory httpFactory, TimeProvider
                 var bytes = await fetcher.GetAsync(new Uri(server + channel.ManifestPath), ChannelManifest.MaxBytes, cancellationToken)
                     ?? throw new MirrorException($"the dist server has no {channel.ManifestPath}");
                 manifestBytes += bytes.Length * ManifestCopies;
-                foreach (var file in request.Selection.Select(ChannelManifest.Parse(bytes)))
+                var manifest = ChannelManifest.Parse(bytes);
+                freshness.Channel(channel.ToString(), manifest, bytes, servedTree is null ? "" : ToolchainTree.Full(servedTree, channel.ManifestPath));
+                foreach (var file in request.Selection.Select(manifest))
                 {
                     var stored = new FileInfo(ToolchainSync.Store(layout, file.RelativePath));
                     if (stored.Exists) tally.Present(stored.Length);
@@ -93,6 +105,6 @@ public sealed class MirrorEstimator(IHttpClientFactory httpFactory, TimeProvider
                 problems.Add($"{channel}: {ex.Message}");
             }
         }
-        return await tally.FinishAsync(http, manifestBytes, problems, cancellationToken);
+        return await tally.FinishAsync(http, manifestBytes, problems, cancellationToken) with { Freshness = freshness.Finish() };
     }
 }

@@ -119,11 +119,14 @@ public sealed class MirrorJobHandler(
             {
                 var repair = run.Operation == MirrorOperations.Repair;
                 var report = await new MirrorVerifier(http).VerifyAsync(layout, repair, progress, cancellationToken);
+                var signatures = ToolchainSignatures.Check(layout, options.Value.ToolchainKeyFile);
                 progress.Checked(report.Checked);
-                progress.Failed(report.Missing.Count + report.Corrupt.Count);
-                var summary = $"Checked {report.Checked} file(s): {report.Missing.Count} missing, {report.Corrupt.Count} corrupt" + (repair ? $", {report.Repaired} repaired." : ".");
-                var log = Lines(report.Missing.Select(p => $"missing {p.Name} {p.Version}: {p.Detail}").Concat(report.Corrupt.Select(p => $"corrupt {p.Name} {p.Version}: {p.Detail}")));
-                return report.ExitCode == VerifyReport.ExitOk
+                progress.Failed(report.Missing.Count + report.Corrupt.Count + signatures.Failed.Count);
+                var summary = $"Checked {report.Checked} file(s): {report.Missing.Count} missing, {report.Corrupt.Count} corrupt" + (repair ? $", {report.Repaired} repaired" : "") +
+                    $". Signatures: {signatures.Describe()}.";
+                var log = Lines(report.Missing.Select(p => $"missing {p.Name} {p.Version}: {p.Detail}").Concat(report.Corrupt.Select(p => $"corrupt {p.Name} {p.Version}: {p.Detail}"))
+                    .Concat(signatures.Failed.Select(f => $"bad signature: {f}")));
+                return report.ExitCode == VerifyReport.ExitOk && signatures.Failed.Count == 0
                     ? new Outcome(MirrorRunStates.Succeeded, summary, log, null, null)
                     : new Outcome(MirrorRunStates.Failed, summary, log, summary, null);
             }

@@ -16,7 +16,7 @@ namespace GhostCrate.Mirror.Jobs;
 /// that runs it: the directory writable, free disk (Mirror:MinFreeBytes), mirror.json readable, the upstream or dist
 /// server answering through the same guarded client the job will use, and the keys the operation needs. Asked with
 /// an estimate, a sync's disk check is against what the selection would download (<see cref="MirrorEstimator"/>) on
-/// top of Mirror:MinFreeBytes.
+/// top of Mirror:MinFreeBytes, and the same reads say how fresh the served index is (<see cref="IndexFreshness"/>).
 /// </summary>
 public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptions> options, TimeProvider time) : IMirrorPrerequisites
 {
@@ -106,7 +106,11 @@ public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptio
             }
         }
         // Nothing to estimate from (mirror.json unreadable, the upstream down): the floor alone, so the disk still shows.
-        if (estimated && !checks.Any(c => c.Name == "disk")) checks.Add(FreeSpace("disk", layout.Root, settings.MinFreeBytes));
+        if (estimated && !checks.Any(c => c.Name == "disk"))
+        {
+            checks.Add(FreshnessUnknown);
+            checks.Add(FreeSpace("disk", layout.Root, settings.MinFreeBytes));
+        }
         return checks;
     }
 
@@ -120,13 +124,23 @@ public sealed class MirrorPrerequisites(MirrorJobHttp http, IOptions<MirrorOptio
         }
         catch (Exception ex) when (ex is MirrorException or IOException or UnauthorizedAccessException or HttpRequestException)
         {
-            return [new PrerequisiteCheck("estimate", false, $"could not estimate the download: {ex.Message}"), FreeSpace("disk", root, minimum)];
+            return [new PrerequisiteCheck("estimate", false, $"could not estimate the download: {ex.Message}"), FreshnessUnknown, FreeSpace("disk", root, minimum)];
         }
         var estimateCheck = need.Problems.Count == 0
             ? new PrerequisiteCheck("estimate", true, need.Describe())
             : new PrerequisiteCheck("estimate", false, $"{need.Describe()}: {string.Join("; ", need.Problems.Take(3))}");
-        return [estimateCheck, FreeSpace("disk", root, minimum, need.TotalBytes)];
+        var freshness = need.Freshness is { } f ? new PrerequisiteCheck(FreshnessName, !f.UpstreamBehind, f.Describe()) : FreshnessUnknown;
+        return [estimateCheck, freshness, FreeSpace("disk", root, minimum, need.TotalBytes)];
     }
+
+    /// <summary>
+    /// The served index (channel manifests for toolchains) against the upstream's: how many changed, and a problem
+    /// when the upstream is older than what is served (the sync would take the mirror back). Part of the estimate.
+    /// </summary>
+    private const string FreshnessName = "index freshness";
+
+    private static readonly PrerequisiteCheck FreshnessUnknown =
+        new(FreshnessName, false, "not compared: the upstream's index could not be read (see the checks above)");
 
     private static MirrorConfig? Config(MirrorLayout layout, List<PrerequisiteCheck> checks)
     {

@@ -92,8 +92,18 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
             foreach (var (stored, servedAs) in rustupInit) RustupInitFiles.Link(layout, served, stored, servedAs);
             IReadOnlyList<string> unserved = [];
             if (request.KeepStable is { } keep) (retired, unserved) = ToolchainRetention.Apply(served, keep);
-            next.Commit();
-            switched = true;
+            // A run that found nothing new keeps the served generation: a new one would only cost a switch, and an
+            // export since the last mark, the previous generation kept for readers, and `mirror diff` would all see
+            // churn where nothing changed.
+            if (SameAsServed(layout, served))
+            {
+                next.Discard();
+            }
+            else
+            {
+                next.Commit();
+                switched = true;
+            }
             // Only now, with no served generation naming them, the retired archives leave the store (the previous
             // generation, kept for readers that resolved it just before the switch, holds its own hard links).
             foreach (var relative in unserved)
@@ -187,6 +197,11 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
             throw new MirrorException($"{failures.Count} of {files.Count} file(s) could not be mirrored, so the channel is not served: {string.Join("; ", failures.Order(StringComparer.Ordinal).Take(5))}");
         return (downloaded, bytes);
     }
+
+    /// <summary>True when the staged toolchain tree holds exactly the files, sizes and metadata bytes served now.</summary>
+    private static bool SameAsServed(MirrorLayout layout, string staged) =>
+        layout.CurrentGenerationDir() is { } current
+        && ToolchainTree.Describe(Path.Combine(current, DistPaths.Folder)).SequenceEqual(ToolchainTree.Describe(staged));
 
     internal static string Store(MirrorLayout layout, string relative)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GhostCrate.Mirror.Bundles;
 using GhostCrate.Mirror.Storage;
 
 namespace GhostCrate.Mirror.Toolchains;
@@ -54,6 +55,20 @@ public static class ToolchainTree
     {
         if (!Directory.Exists(tree)) yield break;
         foreach (var file in ServedIndex.Walk(tree)) yield return (Path.GetRelativePath(tree, file).Replace(Path.DirectorySeparatorChar, '/'), file);
+    }
+
+    /// <summary>
+    /// Every file of a tree as (path below the tree, size, SHA-256), in walk order; an immutable file (an archive, a
+    /// versioned rustup binary, their `.sha256`) by its size alone ("-"), since it was verified when it was accepted.
+    /// Two trees with the same entries serve rustup the same bytes (marks and the sync's "nothing changed" use this).
+    /// </summary>
+    public static IEnumerable<MarkEntry> Describe(string tree)
+    {
+        foreach (var (relative, file) in Enumerate(tree))
+        {
+            var hash = IsImmutable(relative) ? "-" : Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+            yield return new MarkEntry(relative, new FileInfo(file).Length, hash);
+        }
     }
 
     public static string Full(string tree, string relative) => Path.Combine(tree, relative.Replace('/', Path.DirectorySeparatorChar));

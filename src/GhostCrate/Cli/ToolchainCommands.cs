@@ -50,7 +50,9 @@ public static class ToolchainCommands
             ? $"rustup self-update file: version {v}"
             : "rustup self-update file: not published by the dist server (rustup users need --no-self-update or RUSTUP_UPDATE_ROOT elsewhere)");
         if (report.RustupInitHosts.Count > 0) await output.WriteLineAsync($"rustup-init {report.RustupRelease} for {string.Join(", ", report.RustupInitHosts)} (RUSTUP_UPDATE_ROOT=.../rustup/rustup)");
-        await output.WriteLineAsync(report.Switched ? $"Serving the new state of {layout.Root}." : "Nothing changed; the served state is as it was.");
+        await output.WriteLineAsync(report.Switched
+            ? $"Serving the new state of {layout.Root}."
+            : $"Nothing changed; the served state is as it was{(layout.CurrentGenerationDir() is { } current ? $" (generation {Path.GetFileName(current).TrimStart('0')} kept)" : "")}.");
         if (!report.Complete) await error.WriteLineAsync("Refused channels keep their previous state. Fix the cause and run the sync again.");
         return report.Complete ? 0 : 1;
     }

@@ -39,6 +39,26 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
     }
 
+    /// <summary>
+    /// Selects <paramref name="crate"/> and makes its download stall until the returned action lets it through (no
+    /// stall timeout gives up on it first), so a run started now is still going when the test acts on it.
+    /// </summary>
+    private Action HoldDownloads(PublishedCrate crate)
+    {
+        Harness.Init(Upstream.SparseIndexUrl, DownloadViaProxy, new SelectionConfig { Crates = [crate.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 300 });
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+        var hold = true;
+        Proxy.Plan = (path, _) => hold && path.EndsWith("/download", StringComparison.Ordinal) ? Fault.Stall : Fault.None;
+        return () =>
+        {
+            hold = false;
+            Proxy.ReleaseStalls();
+        };
+    }
+
+    private Task DownloadStartedAsync() =>
+        Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
+
     private static IReadOnlyList<JobRecord> Jobs(MirrorServer server) =>
         server.Services.GetRequiredService<IJobRepository>().ListAsync(null, 500, CancellationToken.None).GetAwaiter().GetResult();
 
@@ -101,18 +121,14 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
     public async Task A_second_start_while_a_sync_runs_is_refused_from_the_api_and_the_form_and_only_one_job_runs()
     {
         var crate = await Upstream.PublishAsync("job-busy", "1.0.0", padding: 2_000);
-        // The download stalls until the test lets it through (no stall timeout gives up on it first), so the first
-        // run is still going when more are asked for.
-        Harness.Init(Upstream.SparseIndexUrl, DownloadViaProxy, new SelectionConfig { Crates = [crate.Name] }, MirrorHarness.FastRetries() with { StallTimeoutSeconds = 300 });
-        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
-        var hold = true;
-        Proxy.Plan = (path, _) => hold && path.EndsWith("/download", StringComparison.Ordinal) ? Fault.Stall : Fault.None;
+        // The first run is still going when more are asked for.
+        var release = HoldDownloads(crate);
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
 
         var first = await admin.StartAsync(new { operation = "sync" });
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        await Eventually.TrueAsync(() => Proxy.CountWhere(p => p.EndsWith("/download", StringComparison.Ordinal)) > 0, "the sync did not start downloading");
+        await DownloadStartedAsync();
 
         var again = await admin.StartAsync(new { operation = "sync" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
@@ -123,12 +139,37 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Assert.Contains("still queued or running", page);
         Assert.Contains("data-action=\"start-sync\" disabled", page);
 
-        hold = false;
-        Proxy.ReleaseStalls();
+        release();
         Assert.Equal("succeeded", (await admin.FinishedAsync(Id(first))).GetProperty("state").GetString());
         Assert.Single(Jobs(server), j => j.Kind == Core.MirrorJobs.MirrorJobPayload.JobKind);
         var runs = JsonDocument.Parse(await admin.Api.GetStringAsync("api/v1/admin/mirror/runs")).RootElement.GetProperty("runs");
         Assert.Single(runs.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Cancel_stops_a_running_sync_keeps_nothing_half_done_and_the_next_run_finishes_it()
+    {
+        var crate = await Upstream.PublishAsync("job-cancel", "1.0.0", padding: 2_000);
+        var release = HoldDownloads(crate);
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+        var first = Id(await admin.StartAsync(new { operation = "sync" }));
+        await DownloadStartedAsync();
+
+        var cancel = await admin.Api.PostAsync($"api/v1/admin/mirror/runs/{first}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var cancelled = await admin.FinishedAsync(first);
+        Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+        Assert.StartsWith("cancelled by an administrator", cancelled.GetProperty("summary").GetString());
+        Assert.False(File.Exists(Harness.CratePath(crate)), "the stalled download was not kept");
+        Assert.Empty(Harness.ServedVersions(crate.Name));
+        Assert.Contains($"data-run=\"{first}\" data-operation=\"sync\" data-state=\"cancelled\"", await admin.Browser.GetStringAsync("admin/mirror"));
+
+        release();
+        var next = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "sync" })));
+        Assert.Equal("succeeded", next.GetProperty("state").GetString());
+        Assert.True(Harness.HasVerified(crate));
     }
 
     [Fact]
@@ -147,8 +188,12 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
             Assert.Contains("2 file(s) to download", estimate.GetProperty("detail").GetString());
             Assert.Contains("2 sized by the upstream", estimate.GetProperty("detail").GetString());
             Assert.Contains("the run needs about", Check(checks, "disk").GetProperty("detail").GetString());
+            var freshness = Check(checks, "index freshness");
+            Assert.True(freshness.GetProperty("ok").GetBoolean());
+            Assert.Equal("nothing served yet: the sync fetches all 2 selected crate(s)", freshness.GetProperty("detail").GetString());
             var page = await admin.Browser.GetStringAsync("admin/mirror?check=sync");
             Assert.Contains("data-check=\"estimate\" data-ok=\"true\"", page);
+            Assert.Contains("data-check=\"index freshness\" data-ok=\"true\"", page);
             Assert.Contains("data-check=\"disk\" data-ok=\"true\"", page);
             // Checking queues nothing and downloads nothing.
             Assert.All(crates, c => Assert.False(File.Exists(Harness.CratePath(c))));
@@ -288,11 +333,19 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
 
-        var posted = await admin.StartAsync(new
+        var request = new
         {
             operation = "toolchain-sync",
             toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, targets = new[] { SyntheticDist.Cross }, profile = "minimal", dist_server = distServer.BaseAddress.AbsoluteUri },
-        });
+        };
+        async Task<JsonElement> FreshnessAsync()
+        {
+            var checks = JsonDocument.Parse(await (await admin.Api.PostAsync("api/v1/admin/mirror/prerequisites", JsonContent(request))).Content.ReadAsStringAsync()).RootElement;
+            return checks.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "index freshness");
+        }
+        Assert.Equal("nothing served yet: the sync fetches all 1 channel(s)", (await FreshnessAsync()).GetProperty("detail").GetString());
+
+        var posted = await admin.StartAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         var run = await admin.FinishedAsync(Id(posted));
 
@@ -305,6 +358,56 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         var toolchains = await admin.Browser.GetStringAsync("toolchains");
         Assert.Contains("1.95.0", toolchains);
         Assert.Single(Events(server, RegistryEventTypes.MirrorSyncSucceeded));
+        var fresh = await FreshnessAsync();
+        Assert.True(fresh.GetProperty("ok").GetBoolean());
+        Assert.Equal("current: none of the 1 served channel(s) changed upstream; a sync would change nothing", fresh.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_verify_run_reports_files_checked_problems_and_the_signature_status_of_the_served_manifests()
+    {
+        var crate = await Upstream.PublishAsync("job-verify", "1.0.0");
+        Init(DownloadViaProxy, crate);
+        using (var dist = new SyntheticDist(_gpg))
+        await using (var distServer = await StaticDistServer.StartAsync(dist.Root))
+        {
+            var sync = await MirrorHarness.CliAsync("toolchain", "sync", Harness.Root, "--hosts", SyntheticDist.Host, "--dist-server", distServer.BaseAddress.AbsoluteUri, "--key", _gpg.PublicKeyFile);
+            Assert.True(sync.Exit == 0, sync.Out + sync.Err);
+        }
+        Assert.True((await Harness.SyncAsync()).Complete);
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var clean = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "verify" })));
+
+        Assert.True(clean.GetProperty("state").GetString() == "succeeded", clean.ToString());
+        Assert.Matches(@"^Checked \d+ file\(s\): 0 missing, 0 corrupt\. Signatures: 6 channel manifest\(s\) verified against the trusted key, 0 served without a signature, 0 failed\.$",
+            clean.GetProperty("summary").GetString());
+
+        // The stable manifest's .asc replaced by another key's signature of the same bytes: every hash still holds.
+        using var stranger = new Gpg();
+        var scratch = TempDir.Create("stranger-signature");
+        try
+        {
+            var manifest = Path.Combine(Harness.Layout.ServedToolchainsDir, "dist", "channel-rust-stable.toml");
+            File.Copy(manifest, Path.Combine(scratch, "m.toml"));
+            stranger.SignDetached(Path.Combine(scratch, "m.toml"));
+            File.Delete(manifest + ".asc"); // unlinked, never written through: the previous generation keeps its own
+            File.Copy(Path.Combine(scratch, "m.toml.asc"), manifest + ".asc");
+        }
+        finally
+        {
+            TempDir.Delete(scratch);
+        }
+
+        var bad = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "verify" })));
+
+        Assert.Equal("failed", bad.GetProperty("state").GetString());
+        Assert.Contains("0 missing, 0 corrupt. Signatures: 5 channel manifest(s) verified against the trusted key, 0 served without a signature, 1 failed.", bad.GetProperty("summary").GetString());
+        Assert.Contains("bad signature: dist/channel-rust-stable.toml: dist/channel-rust-stable.toml is signed by key", bad.GetProperty("log").GetString());
+        Assert.Contains("which is not a trusted key", bad.GetProperty("log").GetString());
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        Assert.Contains("Signatures: 5 channel manifest(s) verified against the trusted key, 0 served without a signature, 1 failed.", page);
     }
 
     private static long Id(HttpResponseMessage response) =>

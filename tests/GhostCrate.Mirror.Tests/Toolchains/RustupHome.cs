@@ -44,10 +44,7 @@ public sealed class RustupHome : IDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    public static string FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cargo", "bin"))
-            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException($"{name} is not installed (the toolchain tests need the real rustup)");
+    public static string FindOnPath(string name) => RustTools.Find(name);
 
     public void Dispose() => TempDir.Delete(Root);
 }

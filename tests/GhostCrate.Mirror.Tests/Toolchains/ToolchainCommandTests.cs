@@ -46,6 +46,23 @@ public sealed class ToolchainCommandTests(GpgKey key) : IAsyncLifetime, IClassFi
     }
 
     [Fact]
+    public async Task A_second_sync_with_nothing_new_says_so_and_keeps_the_generation()
+    {
+        string[] sync = ["toolchain", "sync", _mirror, "--dist-server", _server.BaseAddress.AbsoluteUri, "--hosts", SyntheticDist.Host, "--key", _gpg.PublicKeyFile];
+        var first = await RunAsync(sync);
+        Assert.True(first.Exit == 0, first.Output + first.Error);
+        Assert.Contains("Serving the new state of", first.Output, StringComparison.Ordinal);
+        var generation = new DirectoryInfo(Path.Combine(_mirror, "current")).ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+
+        var (exit, output, error) = await RunAsync(sync);
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("stable: Rust 1.95.0 (2026-04-16): 4 file(s), 0 downloaded", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing changed; the served state is as it was (generation 1 kept).", output, StringComparison.Ordinal);
+        Assert.Equal(generation, new DirectoryInfo(Path.Combine(_mirror, "current")).ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+    }
+
+    [Fact]
     public async Task A_refused_channel_exits_1_and_says_why()
     {
         var (exit, _, error) = await RunAsync("toolchain", "sync", _mirror, "--dist-server", _server.BaseAddress.AbsoluteUri,

@@ -72,6 +72,30 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
     }
 
     [Fact]
+    public async Task The_estimate_compares_each_served_channel_with_the_dist_server_and_names_one_that_went_back()
+    {
+        var estimator = _services.GetRequiredService<Estimates.MirrorEstimator>();
+        async Task<Estimates.IndexFreshness> FreshnessAsync() =>
+            (await estimator.EstimateToolchainsAsync(Layout, Request("stable", "1.95"), TestContext.Current.CancellationToken)).Freshness!;
+
+        Assert.Equal("nothing served yet: the sync fetches all 2 channel(s)", (await FreshnessAsync()).Describe());
+        Assert.True((await SyncAsync(Request("stable", "1.95"))).Complete);
+        Assert.Equal("current: none of the 2 served channel(s) changed upstream; a sync would change nothing", (await FreshnessAsync()).Describe());
+
+        _dist.Publish("1.96.0", "2026-05-28");
+        var newer = await FreshnessAsync();
+        Assert.Equal((1L, 1L, 0L), (newer.Current, newer.Changed, newer.Behind));
+        Assert.Equal("1 of 2 served channel(s) changed upstream (stable: Rust 1.95.0 (2026-04-16) -> Rust 1.96.0 (2026-05-28)); the sync brings them", newer.Describe());
+
+        // The mirror has 1.96.0; the dist server goes back to an older stable (a stale mirror upstream).
+        Assert.True((await SyncAsync(Request("stable", "1.95"))).Complete);
+        _dist.Publish("1.94.0", "2026-03-05");
+        var back = await FreshnessAsync();
+        Assert.True(back.UpstreamBehind);
+        Assert.Contains("stable: Rust 1.96.0 (2026-05-28) served, the dist server has Rust 1.94.0 (2026-03-05)", back.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stable_is_mirrored_with_its_version_and_date_aliases_and_only_the_selected_archives()
     {
         var report = await SyncAsync(Request("stable"));
@@ -104,6 +128,37 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
         // A second run finds everything present and downloads nothing.
         var again = await SyncAsync(Request("stable"));
         Assert.Equal(0, Assert.Single(again.Channels).Downloaded);
+    }
+
+    [Fact]
+    public async Task A_run_that_finds_nothing_new_keeps_the_served_generation_and_any_change_makes_a_new_one()
+    {
+        var first = await SyncAsync(Request("stable", "1.95"));
+        Assert.True(first.Complete && first.Switched);
+        var generation = Layout.CurrentGenerationDir()!;
+
+        var again = await SyncAsync(Request("stable", "1.95"));
+
+        Assert.True(again.Complete);
+        Assert.False(again.Switched);
+        Assert.Equal(generation, Layout.CurrentGenerationDir());
+        Assert.Equal(new[] { generation }, Directory.GetDirectories(Layout.GenerationsDir));
+
+        // Only rustup's self-update file moved on: metadata counts, so this is a new generation.
+        _dist.WriteRustupRelease("1.29.1");
+        var rustup = await SyncAsync(Request("stable", "1.95"));
+        Assert.True(rustup.Switched);
+        Assert.NotEqual(generation, Layout.CurrentGenerationDir());
+        Assert.Contains("version = \"1.29.1\"", File.ReadAllText(Served("rustup/release-stable.toml")));
+
+        // A new stable release: a new generation serving it.
+        generation = Layout.CurrentGenerationDir()!;
+        _dist.Publish("1.96.0", "2026-05-28");
+        var newer = await SyncAsync(Request("stable", "1.95"));
+        Assert.True(newer.Switched);
+        Assert.NotEqual(generation, Layout.CurrentGenerationDir());
+        Assert.Equal("1.96.0", newer.Channels[0].Version);
+        Assert.False((await SyncAsync(Request("stable", "1.95"))).Switched);
     }
 
     [Theory]
@@ -221,6 +276,23 @@ public sealed class ToolchainSyncTests(GpgKey key) : IAsyncLifetime, IClassFixtu
         {
             TempDir.Delete(fresh);
         }
+    }
+
+    [Fact]
+    public async Task A_dated_nightly_is_mirrored_under_its_date_only_and_one_whose_manifest_says_another_date_is_refused()
+    {
+        _dist.WriteManifest("dist/2026-04-16/channel-rust-nightly.toml");
+        _dist.WriteManifest("dist/2026-04-17/channel-rust-nightly.toml"); // the same manifest: it says 2026-04-16
+
+        var report = await SyncAsync(Request("nightly-2026-04-16", "nightly-2026-04-17"));
+
+        Assert.True(report.Channels[0].Mirrored, report.Channels[0].Refused);
+        Assert.Equal("2026-04-16", report.Channels[0].Date);
+        Assert.Equal(File.ReadAllBytes(_dist.Full("dist/2026-04-16/channel-rust-nightly.toml")), File.ReadAllBytes(Served("dist/2026-04-16/channel-rust-nightly.toml")));
+        Assert.Equal(0, _gpg.Verify(Served("dist/2026-04-16/channel-rust-nightly.toml.asc"), Served("dist/2026-04-16/channel-rust-nightly.toml")).Exit);
+        Assert.False(File.Exists(Served("dist/channel-rust-nightly.toml")), "a dated release does not move the undated nightly");
+        Assert.Contains("says it is the release of 2026-04-16", report.Channels[1].Refused, StringComparison.Ordinal);
+        Assert.False(File.Exists(Served("dist/2026-04-17/channel-rust-nightly.toml")));
     }
 
     [Fact]

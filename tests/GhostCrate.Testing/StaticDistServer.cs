@@ -1,9 +1,8 @@
-using GhostCrate.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 
-namespace GhostCrate.Mirror.Tests.Toolchains;
+namespace GhostCrate.Testing;
 
 /// <summary>A plain static file server on 127.0.0.1 (ASP.NET's static files: 404s, Range, ETag) standing in for static.rust-lang.org.</summary>
 public sealed class StaticDistServer : IAsyncDisposable

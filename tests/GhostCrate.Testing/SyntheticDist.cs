@@ -2,16 +2,17 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using GhostCrate.Mirror.Tests.Support;
 
-namespace GhostCrate.Mirror.Tests.Toolchains;
+namespace GhostCrate.Testing;
 
 /// <summary>
 /// A small dist tree in the layout of static.rust-lang.org, with component archives rustup can install: real
 /// rust-installer tarballs (`NAME-VERSION-TARGET/` with `rust-installer-version` = 3, `components`, and per component
 /// `manifest.in` listing `file:` lines; the format rustup's `src/dist/component/package.rs` reads). `rustc` and `cargo`
 /// are shell scripts that print a version. The channel manifest is signed with the test's gpg key.
-/// Hosts: x86_64-unknown-linux-gnu; rust-std also for wasm32-unknown-unknown and aarch64-unknown-linux-gnu.
+/// Hosts: x86_64-unknown-linux-gnu (and <c>extraHosts</c>, each with its own rustc, cargo, clippy and rust-std); rust-std
+/// also for wasm32-unknown-unknown and aarch64-unknown-linux-gnu. Used by the Mirror tests and by the EndToEnd run of
+/// docs/toolchains.md.
 /// </summary>
 public sealed class SyntheticDist : IDisposable
 {
@@ -19,10 +20,14 @@ public sealed class SyntheticDist : IDisposable
     public const string Cross = "wasm32-unknown-unknown";
     public const string Unmirrored = "aarch64-unknown-linux-gnu";
 
-    public SyntheticDist(Gpg gpg, string version = "1.95.0", string date = "2026-04-16")
+    private readonly IReadOnlyList<string> _hosts;
+
+    public SyntheticDist(Gpg gpg, string version = "1.95.0", string date = "2026-04-16", IReadOnlyList<string>? extraHosts = null)
     {
-        Root = TempDir.Create("dist");
+        Root = Path.Combine(Path.GetTempPath(), $"gc-dist-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Root);
         Gpg = gpg;
+        _hosts = [Host, .. extraHosts ?? []];
         Publish(version, date);
         WriteRustupRelease("1.29.0");
     }
@@ -51,10 +56,11 @@ public sealed class SyntheticDist : IDisposable
         }
 
         var rustc = $"#!/bin/sh\necho \"rustc {version} (5ynth371c {date})\"\n";
-        Package("rustc", "rustc", Host, "rustc", ("bin/rustc", rustc, true));
-        Package("cargo", "cargo", Host, "cargo", ("bin/cargo", $"#!/bin/sh\necho \"cargo {version} (5ynth371c {date})\"\n", true));
-        Package("clippy-preview", "clippy", Host, "clippy-preview", ("bin/cargo-clippy", $"#!/bin/sh\necho \"clippy 0.1.{version.Split('.')[1]}\"\n", true));
-        foreach (var target in new[] { Host, Cross, Unmirrored })
+        foreach (var host in _hosts) Package("rustc", "rustc", host, "rustc", ("bin/rustc", rustc, true));
+        foreach (var host in _hosts) Package("cargo", "cargo", host, "cargo", ("bin/cargo", $"#!/bin/sh\necho \"cargo {version} (5ynth371c {date})\"\n", true));
+        foreach (var host in _hosts)
+            Package("clippy-preview", "clippy", host, "clippy-preview", ("bin/cargo-clippy", $"#!/bin/sh\necho \"clippy 0.1.{version.Split('.')[1]}\"\n", true));
+        foreach (var target in _hosts.Concat(new[] { Cross, Unmirrored }).Distinct())
             Package("rust-std", "rust-std", target, $"rust-std-{target}", ($"lib/rustlib/{target}/lib/libstd-synthetic.rlib", $"std for {target} {version}\n", false));
         Package("rust-src", "rust-src", "*", "rust-src", ("lib/rustlib/src/rust/library/std/src/lib.rs", "// synthetic\n", false));
 
@@ -63,10 +69,14 @@ public sealed class SyntheticDist : IDisposable
         foreach (var pkg in new[] { "rustc", "cargo", "clippy-preview", "rust-std", "rust-src" })
             manifest.Append($"[pkg.{pkg}]\nversion = \"{version} (5ynth371c {date})\"\n\n");
         manifest.Append($"[pkg.rust]\nversion = \"{version} (5ynth371c {date})\"\n\n");
-        manifest.Append($"[pkg.rust.target.{Host}]\navailable = true\nurl = \"https://static.rust-lang.org/dist/{date}/rust-{version}-{Host}.tar.gz\"\n");
-        manifest.Append($"hash = \"{new string('0', 64)}\"\n");
-        manifest.Append($"components = [{Ref("rustc", Host)}, {Ref("rust-std", Host)}, {Ref("cargo", Host)}]\n");
-        manifest.Append($"extensions = [{Ref("clippy-preview", Host)}, {Ref("rust-src", "*")}, {Ref("rust-std", Cross)}, {Ref("rust-std", Unmirrored)}]\n\n");
+        foreach (var host in _hosts)
+        {
+            manifest.Append($"[pkg.rust.target.{host}]\navailable = true\nurl = \"https://static.rust-lang.org/dist/{date}/rust-{version}-{host}.tar.gz\"\n");
+            manifest.Append($"hash = \"{new string('0', 64)}\"\n");
+            manifest.Append($"components = [{Ref("rustc", host)}, {Ref("rust-std", host)}, {Ref("cargo", host)}]\n");
+            manifest.Append($"extensions = [{Ref("clippy-preview", host)}, {Ref("rust-src", "*")}, " +
+                string.Join(", ", new[] { Cross, Unmirrored }.Where(t => t != host).Select(t => Ref("rust-std", t))) + "]\n\n");
+        }
         manifest.Append(pkgs);
         manifest.Append("[renames.clippy]\nto = \"clippy-preview\"\n\n");
         manifest.Append("[profiles]\nminimal = [\"rustc\", \"cargo\", \"rust-std\"]\ndefault = [\"rustc\", \"cargo\", \"rust-std\", \"clippy-preview\"]\n");
@@ -156,5 +166,15 @@ public sealed class SyntheticDist : IDisposable
         return hash;
     }
 
-    public void Dispose() => TempDir.Delete(Root);
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
 }
