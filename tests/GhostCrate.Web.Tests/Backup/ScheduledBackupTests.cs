@@ -115,7 +115,7 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
             BackupListing listing;
             await using (var app = await StartNodeAsync(clock, new() { ["Mirror:Directory"] = mirror, ["Backup:IncludeMirror"] = "true" }))
             {
-                var node = Node.Of(app);
+                var node = JobNode.Of(app);
                 await node.TickAsync();
                 clock.Advance(TimeSpan.FromHours(2));
                 await node.TickAsync();
