@@ -37,9 +37,10 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         Page = await NewPageAsync();
     }
 
-    protected async Task<IPage> NewPageAsync()
+    /// <summary>A page in <paramref name="context"/> (the test's own by default) whose script errors and network this test watches.</summary>
+    protected async Task<IPage> NewPageAsync(IBrowserContext? context = null)
     {
-        var page = await Context.NewPageAsync();
+        var page = await (context ?? Context).NewPageAsync();
         // A log of every request with its timing, written to the test's output at the end: when a wait times out,
         // it says which request was slow or never finished.
         page.Request += (_, request) => _network.Enqueue($"{_clock.ElapsedMilliseconds,7} ms  start    {request.Method} {request.Url}");
