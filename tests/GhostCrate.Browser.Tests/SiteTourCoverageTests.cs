@@ -15,7 +15,12 @@ namespace GhostCrate.Browser.Tests;
 /// </summary>
 public sealed class SiteTourCoverageTests
 {
-    private static async Task<IReadOnlyList<string>> PageRoutesAsync()
+    /// <summary>The real server's Razor page routes (read once: both tests ask).</summary>
+    private static readonly Lazy<Task<IReadOnlyList<string>>> Routes = new(ReadPageRoutesAsync);
+
+    private static Task<IReadOnlyList<string>> PageRoutesAsync() => Routes.Value;
+
+    private static async Task<IReadOnlyList<string>> ReadPageRoutesAsync()
     {
         await using var server = await UiServer.StartAsync();
         return [.. server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
