@@ -27,12 +27,7 @@ public sealed class BrandingBrowserTests(ChromiumFixture chromium) : BrowserTest
     public async Task The_brand_is_shown_the_accent_paints_buttons_and_text_stays_readable(string scheme)
     {
         await Server.PublishAsync(new CrateBody("acme-http", "1.0.0"));
-        var context = await Context.Browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Server.BaseUrl,
-            ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
+        var context = await NewSchemeContextAsync(scheme);
         try
         {
             var page = await NewPageAsync(context);
@@ -51,10 +46,7 @@ public sealed class BrandingBrowserTests(ChromiumFixture chromium) : BrowserTest
 
             var failures = new List<string>();
             foreach (var problem in await page.EvaluateAsync<string[]>(PageChecks.LowContrast)) failures.Add($"/login: {problem}");
-            await page.GetByLabel("User name").FillAsync("admin");
-            await page.GetByLabel("Password").FillAsync(UiServer.AdminPassword);
-            await button.ClickAsync();
-            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me$"));
+            await LogInAsync(page, "/me");
             foreach (var path in new[] { "/me", "/", "/crates/acme-http", "/search?q=acme", "/admin" })
             {
                 await page.GotoAsync(path);

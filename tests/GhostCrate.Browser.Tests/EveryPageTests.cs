@@ -43,12 +43,7 @@ public sealed class EveryPageTests(ChromiumFixture chromium) : BrowserTest(chrom
     [InlineData("light")]
     public async Task Every_page_has_readable_text_and_labelled_controls(string scheme)
     {
-        var context = await Context.Browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Server.BaseUrl,
-            ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
+        var context = await NewSchemeContextAsync(scheme);
         try
         {
             var page = await NewPageAsync(context);

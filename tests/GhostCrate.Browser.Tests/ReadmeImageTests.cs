@@ -1,11 +1,7 @@
 using GhostCrate.Browser.Tests.Infrastructure;
+using GhostCrate.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using static Microsoft.Playwright.Assertions;
 
 namespace GhostCrate.Browser.Tests;
@@ -19,7 +15,7 @@ public sealed class ReadmeImageTests(ChromiumFixture chromium) : BrowserTest(chr
 {
     private const string ShotPath = "/acme/widgets/raw/branch/main/docs/shot.svg";
 
-    private WebApplication? _git;
+    private LoopbackServer? _git;
     private string _gitUrl = "";
     private int _shotRequests;
 
@@ -35,17 +31,12 @@ public sealed class ReadmeImageTests(ChromiumFixture chromium) : BrowserTest(chr
     public override async ValueTask InitializeAsync()
     {
         // The git host must listen before the registry starts: its address is the registry's setting.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _git = builder.Build();
-        _git.MapGet(ShotPath, () =>
+        _git = await LoopbackServer.StartAsync(app => app.MapGet(ShotPath, () =>
         {
             Interlocked.Increment(ref _shotRequests);
             return Results.Text(Svg(7, 5), "image/svg+xml");
-        });
-        await _git.StartAsync();
-        _gitUrl = _git.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        }));
+        _gitUrl = _git.BaseAddress.ToString().TrimEnd('/');
         await base.InitializeAsync();
     }
 

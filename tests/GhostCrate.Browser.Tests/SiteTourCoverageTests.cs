@@ -1,5 +1,6 @@
 using System.Text;
 using GhostCrate.Browser.Tests.Infrastructure;
+using GhostCrate.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
@@ -53,10 +54,7 @@ public sealed class SiteTourCoverageTests
     [Fact]
     public async Task Docs_ui_md_lists_every_page()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "GhostCrate.slnx"))) directory = directory.Parent;
-        Assert.NotNull(directory);
-        var text = await File.ReadAllTextAsync(Path.Combine(directory.FullName, "docs", "ui.md"), TestContext.Current.CancellationToken);
+        var text = await File.ReadAllTextAsync(Path.Combine(ServiceScript.RepositoryRoot, "docs", "ui.md"), TestContext.Current.CancellationToken);
         var start = text.IndexOf("\n## Pages\n", StringComparison.Ordinal);
         Assert.True(start >= 0, "docs/ui.md has no Pages section");
         var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);

@@ -59,6 +59,14 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Another browser context on this test's server at 1280x900, in the colour scheme "dark" or "light".</summary>
+    protected Task<IBrowserContext> NewSchemeContextAsync(string scheme) => Context.Browser!.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = Server.BaseUrl,
+        ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
+        ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+    });
+
     /// <summary>Signs in as admin through the login form and waits to arrive at <paramref name="returnTo"/>.</summary>
     protected static Task LogInAsync(IPage page, string returnTo) => LogInAsync(page, "admin", UiServer.AdminPassword, returnTo);
 

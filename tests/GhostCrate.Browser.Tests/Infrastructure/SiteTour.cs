@@ -1,7 +1,7 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using GhostCrate.Testing;
 
 namespace GhostCrate.Browser.Tests.Infrastructure;
 
@@ -137,13 +137,7 @@ public sealed class SiteTour : IDisposable
         // Held for approval by Publishing:RequireApprovalFor=build-script.
         await server.PublishAsync(new CrateBody("tour-held", "1.0.0") { Files = new Dictionary<string, string> { ["build.rs"] = "fn main() {}\n" } });
 
-        using var docs = new MemoryStream();
-        using (var zip = new ZipArchive(docs, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            await using var page = new StreamWriter(zip.CreateEntry("tour_widget/index.html").Open());
-            await page.WriteAsync("<!DOCTYPE html><title>tour_widget</title><h1>Crate tour_widget</h1>");
-        }
-        var upload = new ByteArrayContent(docs.ToArray());
+        var upload = new ByteArrayContent(DocsArchiveBuilder.Rustdoc("tour-widget").Zip());
         upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         await ExpectAsync(HttpStatusCode.OK, admin.PutAsync("/api/v1/docs/tour-widget/1.1.0", upload));
     }
