@@ -4,12 +4,12 @@ using static Microsoft.Playwright.Assertions;
 
 namespace GhostCrate.Browser.Tests;
 
-/// <summary>Phones, dark mode, the keyboard, labels, and how much script a page makes the browser fetch.</summary>
+/// <summary>
+/// Phones, dark mode and the keyboard on pages with awkward content (long names, wide tables and code). Labels,
+/// contrast and weight of every page are <see cref="EveryPageTests"/>.
+/// </summary>
 public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
-    /// <summary>No page may make the browser transfer more script and style than this (compressed bytes).</summary>
-    public const long ScriptBudgetBytes = 150 * 1024;
-
     private async Task PublishAsync()
     {
         await Server.PublishAsync(new CrateBody("phone-base", "1.0.0"));
@@ -86,7 +86,7 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
     }
 
     [Fact]
-    public async Task The_keyboard_reaches_everything_and_controls_are_labelled()
+    public async Task The_keyboard_skips_the_navigation_finds_the_search_and_copies()
     {
         await PublishAsync();
         await Page.GotoAsync("/search?q=phone");
@@ -102,18 +102,6 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
         await Page.Keyboard.PressAsync("/");
         await Expect(Page.Locator("#header-q")).ToBeFocusedAsync();
 
-        // Every form control on these pages has an accessible name.
-        foreach (var path in new[] { "/", "/search?q=phone", "/crates/phone-friendly-crate-with-a-long-name", "/login", "/categories", "/keywords" })
-        {
-            await Page.GotoAsync(path);
-            var unlabelled = await Page.EvaluateAsync<string[]>("""
-                () => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-                  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
-                  .map(e => e.outerHTML)
-                """);
-            Assert.True(unlabelled.Length == 0, $"{path}: unlabelled controls: {string.Join(", ", unlabelled)}");
-        }
-
         // Tabbing through the crate page reaches the copy button and activates it with the keyboard.
         await Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await Page.GotoAsync("/crates/phone-friendly-crate-with-a-long-name");
@@ -122,38 +110,6 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
         await Expect(copy).ToBeFocusedAsync();
         await Page.Keyboard.PressAsync("Enter");
         await Expect(copy).ToHaveTextAsync("Copied");
-        AssertNoScriptErrors();
-    }
-
-    [Theory]
-    [InlineData("/crates/phone-friendly-crate-with-a-long-name")]
-    [InlineData("/crates/phone-friendly-crate-with-a-long-name/12.345.678/graph")]
-    [InlineData("/")]
-    [InlineData("/search?q=phone&category=web-programming")]
-    [InlineData("/categories")]
-    [InlineData("/keywords/test")]
-    public async Task Script_and_style_transferred_stay_under_the_budget(string path)
-    {
-        await PublishAsync();
-        var responses = new List<IResponse>();
-        Page.Response += (_, response) => { lock (responses) responses.Add(response); };
-
-        await Page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
-
-        long script = 0, style = 0;
-        List<IResponse> seen;
-        lock (responses) seen = [.. responses];
-        foreach (var response in seen)
-        {
-            var type = response.Request.ResourceType;
-            if (type is not ("script" or "stylesheet")) continue;
-            var sizes = await response.Request.SizesAsync();
-            if (type == "script") script += sizes.ResponseBodySize;
-            else style += sizes.ResponseBodySize;
-        }
-        TestContext.Current.TestOutputHelper?.WriteLine($"{path}: script {script} bytes, style {style} bytes transferred");
-        Assert.True(script > 0, "expected the page to load its scripts");
-        Assert.True(script + style < ScriptBudgetBytes, $"{path}: {script} bytes of script and {style} of style transferred; the budget is {ScriptBudgetBytes}");
         AssertNoScriptErrors();
     }
 }

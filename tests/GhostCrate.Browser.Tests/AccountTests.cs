@@ -142,6 +142,8 @@ public sealed class AccountTests(ChromiumFixture chromium) : BrowserTest(chromiu
     public async Task Admin_pages_are_closed_to_other_users()
     {
         await LogInAsync(returnTo: "/admin/users");
+        // Administrators get an "Admin" link in the header; other users do not (below).
+        await Expect(Page.Locator("header [data-admin-link]")).ToHaveAttributeAsync("href", "/admin");
         await Page.GetByLabel("User name").FillAsync("dave");
         await Page.GetByLabel("Password", new() { Exact = false }).First.FillAsync("a long enough password");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
@@ -150,6 +152,7 @@ public sealed class AccountTests(ChromiumFixture chromium) : BrowserTest(chromiu
         await Page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
 
         await LogInAsync("dave", "a long enough password", "/me");
+        await Expect(Page.Locator("[data-admin-link]")).ToHaveCountAsync(0);
         var response = await Page.GotoAsync("/admin/audit");
 
         Assert.Equal(403, response!.Status);

@@ -37,9 +37,10 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         Page = await NewPageAsync();
     }
 
-    protected async Task<IPage> NewPageAsync()
+    /// <summary>A page in <paramref name="context"/> (the test's own by default) whose script errors and network this test watches.</summary>
+    protected async Task<IPage> NewPageAsync(IBrowserContext? context = null)
     {
-        var page = await Context.NewPageAsync();
+        var page = await (context ?? Context).NewPageAsync();
         // A log of every request with its timing, written to the test's output at the end: when a wait times out,
         // it says which request was slow or never finished.
         page.Request += (_, request) => _network.Enqueue($"{_clock.ElapsedMilliseconds,7} ms  start    {request.Method} {request.Url}");
@@ -57,6 +58,14 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         };
         return page;
     }
+
+    /// <summary>Another browser context on this test's server at 1280x900, in the colour scheme "dark" or "light".</summary>
+    protected Task<IBrowserContext> NewSchemeContextAsync(string scheme) => Context.Browser!.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = Server.BaseUrl,
+        ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
+        ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+    });
 
     /// <summary>Signs in as admin through the login form and waits to arrive at <paramref name="returnTo"/>.</summary>
     protected static Task LogInAsync(IPage page, string returnTo) => LogInAsync(page, "admin", UiServer.AdminPassword, returnTo);

@@ -16,6 +16,9 @@ public sealed record CrateBody(string Name, string Version)
     public IReadOnlyList<object> Dependencies { get; init; } = [];
     public IReadOnlyDictionary<string, string[]> Features { get; init; } = new Dictionary<string, string[]>();
 
+    /// <summary>More files in the package, by path inside it (e.g. `build.rs`), next to Cargo.toml and src/lib.rs.</summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
+
     public static object Dependency(string name, string req, string kind = "normal", string? registry = null, bool optional = false) => new
     {
         name,
@@ -64,6 +67,7 @@ public sealed record CrateBody(string Name, string Version)
             ($"{Name}-{Version}/src/lib.rs", "pub fn answer() -> u32 { 42 }\n"),
         };
         if (Readme is not null) files.Add(($"{Name}-{Version}/README.md", Readme));
+        files.AddRange(Files.Select(f => ($"{Name}-{Version}/{f.Key}", f.Value)));
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
