@@ -60,7 +60,7 @@ public interface ILicenseRepository
     /// <summary>Every .crate the proxy has cached, as a <see cref="ForeignCrateFile"/> of source `proxy:&lt;upstream&gt;`.</summary>
     Task<IReadOnlyList<ForeignCrateFile>> ListProxiedFilesAsync(CancellationToken cancellationToken);
 
-    /// <summary>The licences read so far from proxied and mirrored .crate files (migration 0030).</summary>
+    /// <summary>The licences read so far from proxied and mirrored .crate files (migration 0029).</summary>
     Task<IReadOnlyList<ForeignLicense>> ListForeignLicensesAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores (or replaces, for a different file) the licence read from one proxied or mirrored .crate.</summary>

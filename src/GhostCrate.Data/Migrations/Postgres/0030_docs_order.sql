@@ -1,5 +1,5 @@
 -- Whether an upload came after a build was asked for is decided by the database, not by clocks (issue 22;
--- docs/rustdoc.md). PostgreSQL. Keep in step with Sqlite/0031_docs_order.sql.
+-- docs/rustdoc.md). PostgreSQL. Keep in step with Sqlite/0030_docs_order.sql.
 -- `seq` counts the moves of a version's row that matter for that order; queueing a build stores the next value in
 -- `build_queued_seq` (the build's ticket) and an upload stores it in `upload_seq`, each in the same UPDATE that moves
 -- the row. A build's swap keeps the current docs when they were uploaded with a higher number than its ticket. Before,
