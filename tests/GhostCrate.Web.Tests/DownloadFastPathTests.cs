@@ -82,22 +82,7 @@ public class DownloadFastPathTests
             // between the two requests cannot make the statistics route (`.../downloads`) answer differently.
             await fast.Services.GetRequiredService<DownloadCounter>().FlushAsync(CancellationToken.None);
             await slow.Services.GetRequiredService<DownloadCounter>().FlushAsync(CancellationToken.None);
-            using var viaFast = make();
-            using var viaSlow = make();
-            var description = $"{viaFast.Method} {viaFast.RequestUri} {string.Join(" ", viaFast.Headers.NonValidated.Select(h => $"{h.Key}: {h.Value}"))}";
-            var a = await fast.Client().SendAsync(viaFast);
-            var b = await slow.Client().SendAsync(viaSlow);
-            Assert.True(a.StatusCode == b.StatusCode, $"{description}: {a.StatusCode} vs {b.StatusCode}");
-            var bodyA = await a.Content.ReadAsByteArrayAsync();
-            var bodyB = await b.Content.ReadAsByteArrayAsync();
-            Assert.True(bodyA.AsSpan().SequenceEqual(bodyB), $"{description}: bodies differ");
-            foreach (var header in ComparedHeaders)
-            {
-                // Each server names itself in the challenge's login_url.
-                var valueA = HeaderValue(a, header).Replace(fast.BaseAddress.ToString().TrimEnd('/'), "BASE");
-                var valueB = HeaderValue(b, header).Replace(slow.BaseAddress.ToString().TrimEnd('/'), "BASE");
-                Assert.True(valueA == valueB, $"{description}: {header} {valueA} vs {valueB}");
-            }
+            await FastPathComparison.AssertSameAnswerAsync(fast, slow, make, ComparedHeaders);
         }
     }
 
@@ -324,22 +309,8 @@ public class DownloadFastPathTests
         Assert.Equal(0, app.Services.GetRequiredService<SmallFileCache>().SizeBytes);
     }
 
-    private static async Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string method, string path)
-    {
-        var handedOn = false;
-        var middleware = ActivatorUtilities.CreateInstance<DownloadFastPath>(app.Services, (RequestDelegate)(_ =>
-        {
-            handedOn = true;
-            return Task.CompletedTask;
-        }));
-        using var scope = app.Services.CreateScope();
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        context.Request.Method = method;
-        context.Request.Path = path;
-        context.Response.Body = new MemoryStream();
-        await middleware.InvokeAsync(context);
-        return (handedOn, context);
-    }
+    private static Task<(bool HandedOn, HttpContext Context)> InvokeAsync(TestApp app, string method, string path) =>
+        FastPathComparison.InvokeDownloadFastPathAsync(app, method, path);
 
     private static HttpRequestMessage Request(HttpMethod method, string path, string? token, Action<HttpRequestMessage>? configure = null) =>
         FastPathComparison.Request(method, path, token, configure);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Web.Tests.Support;
@@ -26,5 +27,54 @@ public static class FastPathComparison
         {
             services.Remove(descriptor);
         }
+    }
+
+    /// <summary>
+    /// Sends the same request to a server with the fast path and to one without it, and asserts the same status, body and
+    /// <paramref name="headers"/>. Each server names itself in some answers (config.json's URLs, the challenge's
+    /// login_url): its base address is read as BASE on both sides.
+    /// </summary>
+    public static async Task AssertSameAnswerAsync(TestApp fast, TestApp slow, Func<HttpRequestMessage> make, IReadOnlyList<string> headers)
+    {
+        using var viaFast = make();
+        using var viaSlow = make();
+        var description = $"{viaFast.Method} {viaFast.RequestUri} {string.Join(" ", viaFast.Headers.NonValidated.Select(h => $"{h.Key}: {h.Value}"))}";
+        using var a = await fast.Client().SendAsync(viaFast);
+        using var b = await slow.Client().SendAsync(viaSlow);
+        Assert.True(a.StatusCode == b.StatusCode, $"{description}: {a.StatusCode} vs {b.StatusCode}");
+        var bodyA = await a.Content.ReadAsByteArrayAsync();
+        var bodyB = await b.Content.ReadAsByteArrayAsync();
+        if (!bodyA.AsSpan().SequenceEqual(bodyB))
+        {
+            var textA = System.Text.Encoding.UTF8.GetString(bodyA).Replace(Base(fast), "BASE");
+            var textB = System.Text.Encoding.UTF8.GetString(bodyB).Replace(Base(slow), "BASE");
+            Assert.True(textA == textB, $"{description}: body {textA} vs {textB}");
+        }
+        foreach (var header in headers)
+        {
+            var valueA = HeaderValue(a, header).Replace(Base(fast), "BASE");
+            var valueB = HeaderValue(b, header).Replace(Base(slow), "BASE");
+            Assert.True(valueA == valueB, $"{description}: {header} {valueA} vs {valueB}");
+        }
+    }
+
+    private static string Base(TestApp app) => app.BaseAddress.ToString().TrimEnd('/');
+
+    /// <summary>Runs the download fast path on a request of its own; HandedOn says whether it called the rest of the pipeline.</summary>
+    public static async Task<(bool HandedOn, HttpContext Context)> InvokeDownloadFastPathAsync(TestApp app, string method, string path)
+    {
+        var handedOn = false;
+        var middleware = ActivatorUtilities.CreateInstance<GhostCrate.Web.Http.DownloadFastPath>(app.Services, (RequestDelegate)(_ =>
+        {
+            handedOn = true;
+            return Task.CompletedTask;
+        }));
+        using var scope = app.Services.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Response.Body = new MemoryStream();
+        await middleware.InvokeAsync(context);
+        return (handedOn, context);
     }
 }
