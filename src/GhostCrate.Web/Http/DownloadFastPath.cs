@@ -209,10 +209,6 @@ public sealed class DownloadFastPath(
     /// <summary>One of the two: a file on this machine, or a remote store's small file held in memory.</summary>
     private readonly record struct Found(LocalCrateFile? Local, CachedCrateFile? Remote);
 
-    /// <summary>
-    /// `/api/v1/crates/{name}/{version}/download` (literal segments case-insensitive, as routing matches them), with a
-    /// name and version made of the characters crate names and semantic versions use; anything else is left to routing.
-    /// </summary>
     /// <summary>A private crate's download path (<see cref="TryMatchDownload"/>).</summary>
     internal static bool TryMatch(PathString path, out string name, out string version)
     {
