@@ -42,7 +42,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     private long _epoch = Unknown;
     private long _lastKnown = Unknown;
     private long _invalidations;
-    private long _confirmedAt; // timestamp (TimeProvider) of the last epoch read that found this memory current
+    private long _confirmedAt; // timestamp (TimeProvider) at which the newest epoch read that found this memory current started
     private int _confirming; // 1 while a catch-up started by an unconfirmed read runs
 
     /// <summary>The epoch to stamp an answer with: take it before the lookup whose answer is stored.</summary>
@@ -109,6 +109,8 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     {
         long invalidations;
         lock (_gate) invalidations = _invalidations;
+        // What the read confirms is the epoch as of when it started (a read that hung for a while confirms no more).
+        var startedAt = time.GetTimestamp();
         var value = await epoch.ReadAsync(cancellationToken);
         lock (_gate)
         {
@@ -117,7 +119,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
             if (_epoch != Unknown && value <= _epoch)
             {
                 // Nothing moved (or an older read finishing late, which still shows the value was current then).
-                Volatile.Write(ref _confirmedAt, time.GetTimestamp());
+                ConfirmedAsOf(startedAt);
                 return;
             }
             if (value != _lastKnown)
@@ -127,7 +129,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
                 _open.Clear();
             }
             _lastKnown = value;
-            Volatile.Write(ref _confirmedAt, time.GetTimestamp());
+            ConfirmedAsOf(startedAt);
             Volatile.Write(ref _epoch, value);
         }
     }
@@ -169,6 +171,12 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
         if (time.GetElapsedTime(Volatile.Read(ref _confirmedAt)) < MaxAge) return true;
         if (Interlocked.Exchange(ref _confirming, 1) == 0) _ = ConfirmAsync();
         return false;
+    }
+
+    // Under _gate: only ever moves forward.
+    private void ConfirmedAsOf(long startedAt)
+    {
+        if (startedAt > _confirmedAt) Volatile.Write(ref _confirmedAt, startedAt);
     }
 
     private async Task ConfirmAsync()
