@@ -134,8 +134,8 @@ public sealed class SiteTour : IDisposable
         await ExpectAsync(HttpStatusCode.NoContent, admin.DeleteAsync("/api/v1/crates/tour-widget/1.2.0?message=published%20by%20mistake"));
         await ExpectAsync(HttpStatusCode.OK, admin.PutAsJsonAsync("/api/v1/crates/tour-widget/owners", new { users = new[] { "org:tourists" } }));
         await server.DownloadAsync("tour-widget", "1.1.0", times: 2);
-        // Held for approval by Publishing:RequireApprovalFor=build-script.
-        await server.PublishAsync(new CrateBody("tour-held", "1.0.0") { Files = new Dictionary<string, string> { ["build.rs"] = "fn main() {}\n" } });
+        // Held for approval by Publishing:RequireApprovalFor=build-script: stored, answered 202 in Cargo's error envelope.
+        await server.PublishAsync(new CrateBody("tour-held", "1.0.0") { Files = new Dictionary<string, string> { ["build.rs"] = "fn main() {}\n" } }, expected: HttpStatusCode.Accepted);
 
         var upload = new ByteArrayContent(DocsArchiveBuilder.Rustdoc("tour-widget").Zip());
         upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");

@@ -62,12 +62,13 @@ public sealed class UiServer : IAsyncDisposable
         return client;
     }
 
-    public async Task PublishAsync(CrateBody crate, string token = AdminToken)
+    /// <summary>Publishes and expects <paramref name="expected"/>: 200, or 202 for a version held for approval (stored, not yet served).</summary>
+    public async Task PublishAsync(CrateBody crate, string token = AdminToken, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var content = new ByteArrayContent(crate.Build());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         var response = await Client(token).PutAsync("/api/v1/crates/new", content);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"publish of {crate.Name} {crate.Version} failed: {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode == expected, $"publish of {crate.Name} {crate.Version} answered {(int)response.StatusCode}, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
     }
 
     public async Task YankAsync(string name, string version)
