@@ -25,7 +25,8 @@ public sealed class S3PresignedLinks(IAmazonS3 client, string bucket, string pre
     public async ValueTask<Uri?> CreateReadLinkAsync(BlobKey key, CancellationToken cancellationToken)
     {
         // The SDK counts X-Amz-Expires from X-Amz-Date, a whole second, and rounds: counting from our whole second keeps
-        // the URL's life at the setting (or a second less), never a second more.
+        // the URL's life at the setting. Its clock-skew correction (from the server's whole-second Date headers) can date
+        // the signature in the previous second, and then the link lives one second longer (a CI run saw 2 s for 1 s).
         var now = time.GetUtcNow();
         var signedAt = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond));
         var url = await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
