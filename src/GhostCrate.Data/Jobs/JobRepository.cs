@@ -39,20 +39,17 @@ internal sealed class JobRepository(IDbConnectionFactory factory, IJobWakeup wak
         return factory.WriteAsync(async (connection, transaction) =>
         {
             var nowMs = UnixTime.ToMs(now);
-            // A job whose worker died during its last attempt is not run again: it is dead.
+            // A running job whose worker's lease ran out: dead if that was its last attempt (it is not run again),
+            // else back in line at its old place (its run_at was due when it was leased). Either way the old worker's
+            // lease token no longer matches, so its late report is refused.
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                UPDATE jobs SET state = 'dead', lease_token = NULL, leased_until = NULL, finished_at = @now,
-                       last_error = 'the worker did not finish the last attempt before its lease expired'
-                WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND leased_until <= @now AND attempts >= max_attempts{skipLocked})
-                """,
-                new { now = nowMs }, transaction, cancellationToken: cancellationToken));
-            // Any other job whose worker's lease ran out goes back in line at its old place (its run_at was due when it
-            // was leased); the old worker's lease token no longer matches, so its late report is refused.
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE jobs SET state = 'pending', lease_token = NULL, leased_until = NULL
-                WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND leased_until <= @now AND attempts < max_attempts{skipLocked})
+                UPDATE jobs SET lease_token = NULL, leased_until = NULL,
+                       state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+                       finished_at = CASE WHEN attempts >= max_attempts THEN @now ELSE finished_at END,
+                       last_error = CASE WHEN attempts >= max_attempts
+                                         THEN 'the worker did not finish the last attempt before its lease expired' ELSE last_error END
+                WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND leased_until <= @now{skipLocked})
                 """,
                 new { now = nowMs }, transaction, cancellationToken: cancellationToken));
             var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
