@@ -16,7 +16,7 @@ namespace GhostCrate.Web.Http;
 /// full pipeline ran at about a tenth of nginx's rate). From the file-system store: small files from memory
 /// (<see cref="SmallFileCache"/>), larger ones as files in large pieces (<see cref="PieceCopySendFile"/>). From a
 /// remote store (S3): small files from memory (<see cref="RemoteCrateFileCache"/>), so a busy version costs no request
-/// to the store. A proxy mount's cached files on this machine the same way (<see cref="ProxiedAsync"/>).
+/// to the store. A proxy mount's cached files on this machine the same way (<see cref="FindProxiedAsync"/>).
 /// Like <see cref="SparseIndexFastPath"/>, it answers only what it can answer exactly as the download endpoint of
 /// <see cref="Endpoints.CargoApiEndpoints"/> would (same access check, count, headers and conditional requests):
 /// a GET of an existing version's file the caller may read and the download policy allows. Everything else — other methods, unusual names, unknown
@@ -29,15 +29,11 @@ public sealed class DownloadFastPath(
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsGet(context.Request.Method))
+        Upstream? upstream = null;
+        if (!HttpMethods.IsGet(context.Request.Method)
+            || !TryMatch(context.Request.Path, out var name, out var version) && !TryMatchMount(context.Request.Path, out upstream, out name, out version))
         {
             await next(context);
-            return;
-        }
-        if (!TryMatch(context.Request.Path, out var name, out var version))
-        {
-            if (TryMatchMount(context.Request.Path, out var upstream, out name, out version)) await ProxiedAsync(context, upstream, name, version);
-            else await next(context);
             return;
         }
 
@@ -45,7 +41,9 @@ public sealed class DownloadFastPath(
         Found? found;
         try
         {
-            found = await FindReadableAsync(context, settings, name, version);
+            found = upstream is null
+                ? await FindReadableAsync(context, settings, name, version)
+                : await FindProxiedAsync(context, settings, upstream, name, version);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -61,20 +59,26 @@ public sealed class DownloadFastPath(
             return;
         }
 
-        Metrics.FastPathRoutes.TagDownload(context);
+        if (upstream is null) Metrics.FastPathRoutes.TagDownload(context);
+        else Metrics.FastPathRoutes.TagMountDownload(context, upstream.Name);
         try
         {
             if (readable.Remote is { } remote) await WriteAsync(context, settings, remote);
-            else await WriteAsync(context, settings, readable.Local!);
+            else await WriteAsync(context, settings, readable.Local!, upstream is null ? GhostCrateMetrics.SourcePrivate : GhostCrateMetrics.SourceProxy);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
     }
 
-    private async Task WriteAsync(HttpContext context, RegistryOptions settings, LocalCrateFile file)
+    /// <summary>
+    /// A file on this machine. A private crate's carries its checksum as ETag (and a matching If-None-Match gets 304);
+    /// a proxied one is answered as the mount's endpoint answers it, with Cache-Control and Last-Modified only.
+    /// </summary>
+    private async Task WriteAsync(HttpContext context, RegistryOptions settings, LocalCrateFile file, ServedSource source)
     {
-        if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.ETag))
+        if (source != GhostCrateMetrics.SourcePrivate) CrateFileResponses.SetCacheControl(context, settings);
+        else if (CrateFileResponses.SetHeadersAndCheck(context, settings, file.ETag))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -82,12 +86,12 @@ public sealed class DownloadFastPath(
         var bytes = smallFiles.Get(file.Path, file.Length, file.LastModified);
         if (bytes is not null && !HasDateConditionsOrRange(context.Request))
         {
-            await WriteBytesAsync(context, bytes, file.LastModifiedHeader, GhostCrateMetrics.SourcePrivate);
+            await WriteBytesAsync(context, bytes, file.LastModifiedHeader, source);
             return;
         }
         context.Response.ContentLength = file.Length;
         PieceCopySendFile.Use(context);
-        GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourcePrivate, bytes is not null ? GhostCrateMetrics.FromMemory : GhostCrateMetrics.FromDisk);
+        GhostCrateMetrics.Downloaded(source, bytes is not null ? GhostCrateMetrics.FromMemory : GhostCrateMetrics.FromDisk);
         // The same result types as the endpoint's stream (one helper evaluates If-Modified-Since and friends).
         var result = bytes is not null
             ? Results.Bytes(bytes, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified)
@@ -115,60 +119,17 @@ public sealed class DownloadFastPath(
     }
 
     /// <summary>
-    /// A proxy mount's cached .crate, answered as the mount's endpoint (Endpoints/ProxyEndpoints) answers it: Cache-Control,
-    /// Last-Modified and no ETag. Only when the file is on this machine, the caller may read the mount, no quarantine
-    /// has to date the version and the download policy lets it through, and the request has no date condition or
-    /// range; everything else (a miss to fetch upstream, a refusal to explain) goes to the endpoint.
+    /// A proxy mount's cached .crate when it is on this machine, the caller may read the mount, no quarantine has to
+    /// date the version, the download policy lets it through, and the request has no date condition or range (the
+    /// mount's endpoint streams with its own result, which evaluates those). Everything else (a miss to fetch upstream,
+    /// a refusal to explain) goes to the endpoint. The endpoint's order: access (the mount's filter), then the policy
+    /// and the quarantine, then the cache, which counts a hit.
     /// </summary>
-    private async Task ProxiedAsync(HttpContext context, Upstream upstream, string name, string version)
+    private async ValueTask<Found?> FindProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
     {
-        var settings = options.Value;
-        LocalCrateFile? file;
-        try
-        {
-            file = await FindProxiedAsync(context, settings, upstream, name, version);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception) when (!context.Response.HasStarted)
-        {
-            file = null; // The endpoint tries again and answers any failure in Cargo's envelope.
-        }
-        if (file is null)
-        {
-            await next(context);
-            return;
-        }
-
-        Metrics.FastPathRoutes.TagMountDownload(context, upstream.Name);
-        try
-        {
-            CrateFileResponses.SetCacheControl(context, settings);
-            var bytes = smallFiles.Get(file.Path, file.Length, file.LastModified);
-            if (bytes is not null)
-            {
-                await WriteBytesAsync(context, bytes, file.LastModifiedHeader, GhostCrateMetrics.SourceProxy);
-                return;
-            }
-            context.Response.ContentLength = file.Length;
-            PieceCopySendFile.Use(context);
-            GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourceProxy, GhostCrateMetrics.FromDisk);
-            await Results.File(file.Path, CrateFileResponses.ContentType, fileDownloadName: null, lastModified: file.LastModified).ExecuteAsync(context);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async ValueTask<LocalCrateFile?> FindProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
-    {
-        // The endpoint's order: access (the mount's filter), then the policy and the quarantine, then the cache (which
-        // counts a hit). A date condition or a range is left to the endpoint's result, which evaluates them.
         if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings)) return null;
         if (await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted) is not null) return null;
-        return proxyDownloads.FindCachedLocalFile(upstream, name, version);
+        return proxyDownloads.FindCachedLocalFile(upstream, name, version) is { } file ? new Found(file, null) : null;
     }
 
     /// <summary>What Results.Bytes would answer to a plain GET, without its per-request header formatting.</summary>
