@@ -176,7 +176,7 @@ public class DownloadFastPathTests
         Assert.Equal(bytes, await stillTrusted.Content.ReadAsByteArrayAsync());
 
         // ...and then looked at again: the loss is reported as the endpoint reports it.
-        clock.Advance(DownloadService.LocalFileRecheck);
+        clock.Advance(LocalFileMemory.Recheck);
         var lost = await app.Client().GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, lost.StatusCode);
         Assert.Contains("\"errors\"", await lost.Content.ReadAsStringAsync());
@@ -193,12 +193,12 @@ public class DownloadFastPathTests
         var downloads = app.Services.GetRequiredService<DownloadService>();
 
         var first = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
-        clock.Advance(DownloadService.LocalFileRecheck);
+        clock.Advance(LocalFileMemory.Recheck);
         var unchanged = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
         Assert.Same(first, unchanged);
 
         File.SetLastWriteTimeUtc(first!.Path, first.LastModified.UtcDateTime.AddMinutes(-1));
-        clock.Advance(DownloadService.LocalFileRecheck);
+        clock.Advance(LocalFileMemory.Recheck);
         var changed = await downloads.FindLocalFileAsync("keepdl", "1.0.0", CancellationToken.None);
         Assert.NotSame(first, changed);
         Assert.Equal(first.LastModified.AddMinutes(-1), changed!.LastModified);

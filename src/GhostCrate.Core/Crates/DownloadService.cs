@@ -7,13 +7,6 @@ namespace GhostCrate.Core.Crates;
 /// <summary>Serves a published .crate file (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-configuration, `dl`).</summary>
 public sealed class DownloadService(ICrateRepository crates, IBlobStore blobs, IBlobLinks links, RemoteCrateFileCache remoteFiles, ILogger<DownloadService> logger, DownloadCounter? counter = null, TimeProvider? time = null)
 {
-    /// <summary>
-    /// How long a stat of a local .crate file is trusted. The bytes of a published version never change, so this only
-    /// bounds how long a file lost from storage is still offered (and is then answered as missing): a busy version's
-    /// download costs a dictionary lookup instead of a stat system call.
-    /// </summary>
-    public static readonly TimeSpan LocalFileRecheck = TimeSpan.FromSeconds(5);
-
     // Most distinct versions remembered; past it the map starts over as the gate allows (Caching.StartOverGate).
     private const int MaxRemembered = 50_000;
     private readonly Caching.StartOverGate _startOver = new(time ?? TimeProvider.System);

@@ -5,14 +5,11 @@ namespace GhostCrate.Core.Crates;
 /// <summary>
 /// The last stat of the local .crate files a download fast path served, by a key of the caller's choosing (a version id
 /// for private crates, upstream + name + version for proxied ones). A .crate file's bytes never change once stored, so
-/// a stat is trusted for <see cref="Recheck"/>: a busy file costs a dictionary lookup instead of a stat system call,
+/// a stat is trusted for <see cref="LocalFileMemory.Recheck"/>: a busy file costs a dictionary lookup instead of a stat system call,
 /// and a file lost from storage is offered at most that long (and then answered as missing).
 /// </summary>
 public sealed class LocalFileMemory<TKey>(TimeProvider time) where TKey : notnull
 {
-    /// <summary>How long a stat is trusted.</summary>
-    public static TimeSpan Recheck => DownloadService.LocalFileRecheck;
-
     // Most files remembered; past it the map starts over as the gate allows (Caching.StartOverGate).
     private const int MaxRemembered = 50_000;
 
@@ -27,7 +24,7 @@ public sealed class LocalFileMemory<TKey>(TimeProvider time) where TKey : notnul
     public LocalCrateFile? Find<TState>(TKey key, string checksum, TState state, Func<TState, string> path)
     {
         var now = time.GetUtcNow();
-        if (_files.TryGetValue(key, out var file) && now - file.CheckedAt < Recheck) return file.File;
+        if (_files.TryGetValue(key, out var file) && now - file.CheckedAt < LocalFileMemory.Recheck) return file.File;
         var info = new FileInfo(path(state));
         if (!info.Exists)
         {
@@ -59,6 +56,16 @@ public sealed class LocalFileMemory<TKey>(TimeProvider time) where TKey : notnul
         else _files[key] = found;
         return found.File;
     }
+}
+
+/// <summary>What every <see cref="LocalFileMemory{TKey}"/> shares.</summary>
+public static class LocalFileMemory
+{
+    /// <summary>
+    /// How long a stat of a local .crate file is trusted. The bytes of a stored .crate never change, so this only bounds
+    /// how long a file lost from storage is still offered (and is then answered as missing).
+    /// </summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>A file and when it was last stat'ed (moved forward in place when a stat finds it unchanged).</summary>
