@@ -100,6 +100,15 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, Licenses.IMi
     public async Task<IReadOnlyList<Advisory>> ForCrateAsync(string crateName, CancellationToken cancellationToken) =>
         [.. (await LoadAsync([CrateName.Canonicalize(crateName)], cancellationToken)).OrderByDescending(a => a.Date).ThenBy(a => a.Id, StringComparer.Ordinal)];
 
+    /// <summary>Every stored advisory of the named crates (canonical names), withdrawn ones included, in no order.</summary>
+    public async Task<IReadOnlyList<Advisory>> ForCratesAsync(IReadOnlyCollection<string> canonicalNames, CancellationToken cancellationToken)
+    {
+        var list = new List<Advisory>();
+        // Chunks as in RecomputeAsync: each statement's parameter list stays small.
+        foreach (var chunk in canonicalNames.Chunk(500)) list.AddRange(await LoadAsync(chunk, cancellationToken));
+        return list;
+    }
+
     /// <summary>Advisories that affect one version (withdrawn ones never do).</summary>
     public async Task<IReadOnlyList<Advisory>> ForVersionAsync(string crateName, string version, CancellationToken cancellationToken) =>
         [.. AdvisoryMatcher.Matching(await ForCrateAsync(crateName, cancellationToken), crateName, version)];
