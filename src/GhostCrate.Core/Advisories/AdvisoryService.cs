@@ -35,10 +35,8 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, Licenses.IMi
         if (rejected.Count > 0) return new AdvisorySyncReport(0, 0, 0, 0, 0, rejected);
 
         // Packages that had advisories before must be recomputed too: their findings may have to disappear.
-        var before = await repository.TextsAsync(null, cancellationToken);
-        var packages = byId.Values.Select(a => CrateName.Canonicalize(a.Advisory.Package))
-            .Concat(before.Select(t => parsedTexts.Parse(t).Advisory).OfType<Advisory>().Select(a => CrateName.Canonicalize(a.Package)))
-            .ToHashSet(StringComparer.Ordinal);
+        var packages = await StoredPackagesAsync(cancellationToken);
+        packages.UnionWith(byId.Values.Select(a => CrateName.Canonicalize(a.Advisory.Package)));
 
         var (added, updated, removed, unchanged) = await repository.ReplaceAllAsync([.. byId.Values.OrderBy(a => a.Advisory.Id, StringComparer.Ordinal)], time.GetUtcNow(), cancellationToken);
         var affected = await RecomputeAsync(packages, cancellationToken);
@@ -73,10 +71,13 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, Licenses.IMi
     /// </summary>
     public async Task<int> RecomputeAllAsync(CancellationToken cancellationToken)
     {
-        var packages = (await repository.TextsAsync(null, cancellationToken)).Select(t => parsedTexts.Parse(t).Advisory).OfType<Advisory>()
-            .Select(a => CrateName.Canonicalize(a.Package)).ToHashSet(StringComparer.Ordinal);
-        return await RecomputeAsync(packages, cancellationToken);
+        return await RecomputeAsync(await StoredPackagesAsync(cancellationToken), cancellationToken);
     }
+
+    /// <summary>The crates (canonical names) the stored advisories are about.</summary>
+    private async Task<HashSet<string>> StoredPackagesAsync(CancellationToken cancellationToken) =>
+        (await repository.TextsAsync(null, cancellationToken)).Select(t => parsedTexts.Parse(t).Advisory).OfType<Advisory>()
+            .Select(a => CrateName.Canonicalize(a.Package)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Called after a version was published or fetched through the proxy: recomputes that crate's findings when it has
@@ -99,6 +100,15 @@ public sealed class AdvisoryService(IAdvisoryRepository repository, Licenses.IMi
     /// <summary>Every stored advisory of the crate, withdrawn ones included (they are shown as such), newest first.</summary>
     public async Task<IReadOnlyList<Advisory>> ForCrateAsync(string crateName, CancellationToken cancellationToken) =>
         [.. (await LoadAsync([CrateName.Canonicalize(crateName)], cancellationToken)).OrderByDescending(a => a.Date).ThenBy(a => a.Id, StringComparer.Ordinal)];
+
+    /// <summary>Every stored advisory of the named crates (canonical names), withdrawn ones included, in no order.</summary>
+    public async Task<IReadOnlyList<Advisory>> ForCratesAsync(IReadOnlyCollection<string> canonicalNames, CancellationToken cancellationToken)
+    {
+        var list = new List<Advisory>();
+        // Chunks as in RecomputeAsync: each statement's parameter list stays small.
+        foreach (var chunk in canonicalNames.Chunk(500)) list.AddRange(await LoadAsync(chunk, cancellationToken));
+        return list;
+    }
 
     /// <summary>Advisories that affect one version (withdrawn ones never do).</summary>
     public async Task<IReadOnlyList<Advisory>> ForVersionAsync(string crateName, string version, CancellationToken cancellationToken) =>

@@ -21,10 +21,7 @@ public sealed class AffectedCrates(IAdvisoryRepository repository, AdvisoryServi
         if (rows.Count == 0) return [];
         var names = rows.Select(r => r.CrateName).Distinct(StringComparer.Ordinal).ToList();
         var byId = new Dictionary<string, Advisory>(StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            foreach (var a in await advisories.ForCrateAsync(name, cancellationToken)) byId[a.Id] = a;
-        }
+        foreach (var a in await advisories.ForCratesAsync(names, cancellationToken)) byId[a.Id] = a;
         // A private crate's dependents name it without a registry; a proxied or mirrored one's with theirs.
         var privateDependents = await catalog.CountDependentsAsync(names, onThisRegistry: true, cancellationToken);
         var foreignDependents = await catalog.CountDependentsAsync(names, onThisRegistry: false, cancellationToken);

@@ -53,10 +53,14 @@ internal sealed class CrateCatalog(IDbConnectionFactory factory) : ICrateCatalog
         factory.ReadAsync<IReadOnlyDictionary<string, int>>(async connection =>
         {
             if (canonicalNames.Count == 0) return new Dictionary<string, int>(StringComparer.Ordinal);
-            // Dependency rows keep the spelling of the dependent's Cargo.toml: ask for each spelling (exact matches
-            // keep the crate_name index usable) and fold them together here. Latest non-yanked versions only, as
-            // for the reverse dependencies.
-            var spellings = canonicalNames.SelectMany(n => new[] { n, n.Replace('-', '_') }).Distinct(StringComparer.Ordinal).ToArray();
+            // Dependency rows keep the spelling of the dependent's Cargo.toml, which names a crate as it was published
+            // ("SmallVec" for smallvec): ask for each spelling, the published names included (exact matches keep the
+            // crate_name index usable), and fold them together here. Latest non-yanked versions only, as for the
+            // reverse dependencies.
+            var published = await connection.QueryAsync<string>(new CommandDefinition(
+                $"SELECT name FROM crates WHERE canonical_name {factory.InList("names")}",
+                new { names = canonicalNames.ToArray() }, cancellationToken: cancellationToken));
+            var spellings = canonicalNames.SelectMany(n => new[] { n, n.Replace('-', '_') }).Concat(published).Distinct(StringComparer.Ordinal).ToArray();
             var registry = onThisRegistry ? "d.registry IS NULL" : "d.registry IS NOT NULL";
             var rows = await connection.QueryAsync<(string Dependency, long CrateId, string Dependent)>(new CommandDefinition(
                 $"""

@@ -56,7 +56,7 @@ public sealed class DocsBuildManifestTests
             """, Allowed);
         Assert.Null(error);
         Assert.Equal("x86_64-unknown-linux-gnu", manifest!.DefaultTarget);
-        foreach (var bad in new[] { "\"--config=x\"", "\"../../etc/target.json\"", "\"\"", "42" })
+        foreach (var bad in new[] { "\"--config=x\"", "\"../../etc/target.json\"", "\"spec.json\"", "\"\"", "42" })
         {
             var refused = DocsBuildManifest.Read($"[package]\nname = \"demo\"\nversion = \"1.0.0\"\n\n[package.metadata.docs.rs]\ndefault-target = {bad}\n", Allowed);
             Assert.Null(refused.Manifest);

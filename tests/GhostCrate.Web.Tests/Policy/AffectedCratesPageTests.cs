@@ -61,6 +61,22 @@ public class AffectedCratesPageTests
     }
 
     [Fact]
+    public async Task A_crate_published_with_capitals_counts_the_dependents_that_name_it_so()
+    {
+        await using var app = await TestApp.StartAsync();
+        // Cargo.toml names a dependency as the crate was published ("SmallVec"), not in its canonical form.
+        await PublishAsync(app, "SmallVec", "1.6.0");
+        await PublishAsync(app, "app-one", "1.0.0", "SmallVec");
+        await DownloadPolicyTests.SyncAsync(app, DownloadPolicyTests.Critical);
+
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var page = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/admin/advisories"));
+        var row = Assert.Single(page.QuerySelectorAll("#affected-crates tbody tr"));
+        Assert.Equal("1", row.GetAttribute("data-dependents"));
+    }
+
+    [Fact]
     public async Task The_offline_mirrors_versions_are_flagged_exactly_and_listed_with_their_source()
     {
         using var mirror = new MirrorDirectory();

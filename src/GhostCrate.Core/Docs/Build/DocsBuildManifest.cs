@@ -72,9 +72,11 @@ public sealed record DocsBuildManifest(
         if (docsRs is not null && docsRs.TryGetValue("default-target", out var targetValue))
         {
             // Passed to `cargo doc --target`: a triple such as x86_64-unknown-linux-gnu, never an option or a path
-            // (a custom target's JSON file would be read from wherever it named).
+            // (a custom target's JSON file would be read from wherever it named). Cargo and rustc take any value
+            // ending in `.json` as such a file, so `spec.json` names one in the crate's own folder: refused too.
             defaultTarget = targetValue as string;
-            if (defaultTarget is null || defaultTarget.Length is 0 or > 100 || defaultTarget[0] == '-' || !defaultTarget.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            if (defaultTarget is null || defaultTarget.Length is 0 or > 100 || defaultTarget[0] == '-' || !defaultTarget.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
+                || defaultTarget.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
                 return (null, "[package.metadata.docs.rs] default-target is not a target triple (such as x86_64-unknown-linux-gnu)");
         }
         return (new DocsBuildManifest(

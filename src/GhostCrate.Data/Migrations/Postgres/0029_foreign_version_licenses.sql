@@ -1,7 +1,7 @@
 -- Licences of proxied and mirrored versions (issue 20, docs/security.md "Licences"), Postgres. Keep in step with
 -- Sqlite/0029_foreign_version_licenses.sql. Private versions keep theirs in version_licenses (0017); these come
--- from the `license` of the .crate's Cargo.toml, read once per file (when the proxy caches it, or when the licence
--- report first meets it) since a version's .crate never changes. source: `proxy:<upstream>` or `mirror`, as in
+-- from the `license` of the .crate's Cargo.toml, read once per file (when the licence report first meets it: Core's
+-- ForeignLicenses) since a version's .crate never changes. source: `proxy:<upstream>` or `mirror`, as in
 -- advisory_affected_versions; crate_name as the source names its files (lower case). checksum: the SHA-256 of the
 -- file read, so a mirror import that brings a different file for the same version is read again.
 CREATE TABLE foreign_version_licenses (
