@@ -24,8 +24,8 @@ public static class ToolchainSignatures
 {
     public static SignatureStatus Check(MirrorLayout layout, string? trustedKeyFile)
     {
-        var manifests = layout.CurrentGenerationDir() is { } generation
-            ? ToolchainTree.Enumerate(Path.Combine(generation, DistPaths.Folder)).Where(f => ToolchainTree.IsManifest(f.Relative)).ToList()
+        var manifests = layout.PinnedToolchainsDir() is { } tree
+            ? ToolchainTree.Enumerate(tree).Where(f => ToolchainTree.IsManifest(f.Relative)).ToList()
             : [];
         if (manifests.Count == 0) return new SignatureStatus(0, 0, [], null);
         if (string.IsNullOrWhiteSpace(trustedKeyFile) || !File.Exists(trustedKeyFile))

@@ -81,7 +81,7 @@ public sealed class MirrorEstimator(IHttpClientFactory httpFactory, TimeProvider
         var server = request.DistServer.AbsoluteUri.TrimEnd('/') + "/";
         var tally = new SizeTally(MaxToolchainProbes);
         var freshness = new FreshnessTally("channel(s)");
-        var servedTree = layout.CurrentGenerationDir() is { } generation ? Path.Combine(generation, DistPaths.Folder) : null;
+        var servedTree = layout.PinnedToolchainsDir();
         var problems = new List<string>();
         long manifestBytes = 0;
         foreach (var channel in request.Channels)

@@ -76,6 +76,12 @@ public sealed class MirrorLayout(string root)
 
     /// <summary>The served toolchain tree (manifests and archive links) of the current generation.</summary>
     public string ServedToolchainsDir => Path.Combine(CurrentLink, Toolchains.DistPaths.Folder);
+
+    /// <summary>
+    /// <see cref="ServedToolchainsDir"/> with `current` resolved once, like <see cref="PinnedIndexDir"/>: a reader of
+    /// many files never mixes two generations. Null before the first generation (toolchains exist only in generations).
+    /// </summary>
+    public string? PinnedToolchainsDir() => CurrentGenerationDir() is { } generation ? Path.Combine(generation, Toolchains.DistPaths.Folder) : null;
     public string MarksDir => Path.Combine(StateDir, "marks");
     public string SparseCacheDir => Path.Combine(StateDir, "sparse");
     public string ImportStateFile => HasGenerations ? Path.Combine(CurrentLink, ImportStateName) : LegacyImportStateFile;

@@ -18,8 +18,7 @@ public static class MirroredToolchains
     public static IReadOnlyList<MirroredToolchain> List(MirrorLayout layout)
     {
         // One resolution of `current`: a sync switching generations meanwhile never mixes two states in one listing.
-        if (layout.CurrentGenerationDir() is not { } generation) return [];
-        var tree = Path.Combine(generation, DistPaths.Folder);
+        if (layout.PinnedToolchainsDir() is not { } tree) return [];
         var dist = Path.Combine(tree, "dist");
         if (!Directory.Exists(dist)) return [];
         var result = new List<MirroredToolchain>();

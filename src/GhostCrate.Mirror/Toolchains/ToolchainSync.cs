@@ -200,8 +200,7 @@ public sealed class ToolchainSync(IHttpClientFactory httpFactory, TimeProvider t
 
     /// <summary>True when the staged toolchain tree holds exactly the files, sizes and metadata bytes served now.</summary>
     private static bool SameAsServed(MirrorLayout layout, string staged) =>
-        layout.CurrentGenerationDir() is { } current
-        && ToolchainTree.Describe(Path.Combine(current, DistPaths.Folder)).SequenceEqual(ToolchainTree.Describe(staged));
+        layout.PinnedToolchainsDir() is { } current && ToolchainTree.Describe(current).SequenceEqual(ToolchainTree.Describe(staged));
 
     internal static string Store(MirrorLayout layout, string relative)
     {
