@@ -172,6 +172,9 @@ public sealed class EveryPageTests(ChromiumFixture chromium) : BrowserTest(chrom
                     weight.Add(request.ResourceType, Math.Max(0, (await request.SizesAsync()).ResponseBodySize));
                 }
                 Assert.True(weight.Html > 0, $"{tour.Path}: the document itself was not measured");
+                // Every page loads the layout's script and style: a zero here means they went unmeasured, and the
+                // script and style budget could then never fail.
+                Assert.True(weight.Script > 0 && weight.Style > 0, $"{tour.Path}: script ({weight.Script} bytes) or style ({weight.Style} bytes) was not measured");
                 problems.AddRange(weight.OverBudget());
                 weights.Add(weight);
             }

@@ -1,5 +1,6 @@
 using GhostCrate.Core.Caching;
 using GhostCrate.Core.Crates;
+using GhostCrate.Testing;
 
 namespace GhostCrate.Core.Tests.Caching;
 
@@ -14,20 +15,20 @@ public class StartOverTests
     [Fact]
     public void The_gate_opens_once_then_not_again_within_the_interval()
     {
-        var clock = new StepClock(Noon);
+        var clock = new ManualTime(Noon);
         var gate = new StartOverGate(clock);
         Assert.True(gate.TryStartOver());
         Assert.False(gate.TryStartOver());
-        clock.Now = Noon + StartOverGate.Interval - TimeSpan.FromTicks(1);
+        clock.Advance(StartOverGate.Interval - TimeSpan.FromTicks(1));
         Assert.False(gate.TryStartOver());
-        clock.Now = Noon + StartOverGate.Interval;
+        clock.Advance(TimeSpan.FromTicks(1));
         Assert.True(gate.TryStartOver());
     }
 
     [Fact]
     public void A_full_remote_file_cache_keeps_what_it_holds_until_it_may_start_over()
     {
-        var clock = new StepClock(Noon);
+        var clock = new ManualTime(Noon);
         var cache = new RemoteCrateFileCache(budgetBytes: 20, clock);
         CachedCrateFile File(string checksum) => new(checksum, new byte[10], null);
 
@@ -43,17 +44,10 @@ public class StartOverTests
         Assert.Null(cache.TryGet("e"));
         Assert.Equal(20, cache.SizeBytes);
 
-        clock.Now = Noon + StartOverGate.Interval;
+        clock.Advance(StartOverGate.Interval);
         cache.Store(File("e"));
         Assert.NotNull(cache.TryGet("e"));
         Assert.Null(cache.TryGet("c"));
         Assert.Equal(10, cache.SizeBytes);
-    }
-
-    private sealed class StepClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

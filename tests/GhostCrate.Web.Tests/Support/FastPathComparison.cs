@@ -46,9 +46,11 @@ public static class FastPathComparison
         var bodyB = await b.Content.ReadAsByteArrayAsync();
         if (!bodyA.AsSpan().SequenceEqual(bodyB))
         {
-            var textA = System.Text.Encoding.UTF8.GetString(bodyA).Replace(Base(fast), "BASE");
-            var textB = System.Text.Encoding.UTF8.GetString(bodyB).Replace(Base(slow), "BASE");
-            Assert.True(textA == textB, $"{description}: body {textA} vs {textB}");
+            // Only text names its server. A body that is not UTF-8 (a .crate) must match byte for byte: a lenient decode
+            // would turn different invalid bytes into the same U+FFFD and hide the difference.
+            var textA = StrictUtf8(bodyA)?.Replace(Base(fast), "BASE");
+            var textB = StrictUtf8(bodyB)?.Replace(Base(slow), "BASE");
+            Assert.True(textA is not null && textA == textB, $"{description}: body {textA ?? $"({bodyA.Length} bytes, not UTF-8)"} vs {textB ?? $"({bodyB.Length} bytes, not UTF-8)"}");
         }
         foreach (var header in headers)
         {
@@ -59,6 +61,20 @@ public static class FastPathComparison
     }
 
     private static string Base(TestApp app) => app.BaseAddress.ToString().TrimEnd('/');
+
+    private static readonly System.Text.UTF8Encoding Utf8OrThrow = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string? StrictUtf8(byte[] body)
+    {
+        try
+        {
+            return Utf8OrThrow.GetString(body);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Runs the download fast path on a request of its own; HandedOn says whether it called the rest of the pipeline.</summary>
     public static async Task<(bool HandedOn, HttpContext Context)> InvokeDownloadFastPathAsync(TestApp app, string method, string path)

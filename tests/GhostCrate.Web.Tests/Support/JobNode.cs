@@ -14,8 +14,11 @@ public sealed record JobNode(JobScheduler Scheduler, JobRunner Runner)
     public Task<int> TickAsync() => Scheduler.TickAsync(CancellationToken.None);
 
     /// <summary>Runs due jobs (of every kind) until none is left.</summary>
-    public async Task RunAllAsync()
+    public Task RunAllAsync() => RunDueAsync(Runner);
+
+    /// <summary>Runs due jobs on <paramref name="runner"/> (of every kind it handles) until none is left.</summary>
+    public static async Task RunDueAsync(JobRunner runner)
     {
-        while (await Runner.RunNextAsync(CancellationToken.None)) { }
+        while (await runner.RunNextAsync(CancellationToken.None)) { }
     }
 }

@@ -34,10 +34,7 @@ public static class MailTestUsers
     }
 
     /// <summary>For a test that runs the queue itself (Jobs:Enabled=false): runs due jobs until none is left.</summary>
-    public static async Task RunDueJobsAsync(GhostCrate.Core.Jobs.JobRunner runner)
-    {
-        while (await runner.RunNextAsync(CancellationToken.None)) { }
-    }
+    public static Task RunDueJobsAsync(GhostCrate.Core.Jobs.JobRunner runner) => JobNode.RunDueAsync(runner);
 
     /// <summary>
     /// Runs due jobs until <paramref name="done"/> (polled with a deadline), so a send that failed for a moment (a busy
