@@ -91,6 +91,7 @@ total_failed=0
 total_skipped=0
 summary=()
 slowest=()
+failures=()
 record() { # label passed failed skipped note
   total_passed=$((total_passed + $2))
   total_failed=$((total_failed + $3))
@@ -257,6 +258,24 @@ for seconds, name in sorted(rows, reverse=True)[: int(sys.argv[2])]:
 PY
 }
 
+# The failed tests of a TRX file with the first lines of their messages, printed again at the end so that the tail of
+# a CI log (all some CI pages keep) names what failed.
+failed_tests() { # trx label
+  python3 - "$1" "$2" <<'PY' || true
+import re, sys, html
+text = open(sys.argv[1], encoding="utf-8").read()
+for m in re.finditer(r'<UnitTestResult ([^>]*?)(/>|>(.*?)</UnitTestResult>)', text, re.S):
+    tag, body = m.group(1), m.group(3) or ""
+    if not re.search(r' outcome="(Failed|Error|Timeout|Aborted)"', " " + tag):
+        continue
+    name = re.search(r'testName="([^"]*)"', tag)
+    print(f"{sys.argv[2]}: {html.unescape(name.group(1)) if name else '?'}")
+    message = re.search(r'<Message>(.*?)</Message>', body, re.S)
+    for line in html.unescape(message.group(1)).strip().splitlines()[:4] if message else []:
+        print(f"    {line[:200]}")
+PY
+}
+
 run_tests() { # project label [lane]
   local project="$1" label="$2" lane="${3:-}"
   local trx="$results/$label.trx"
@@ -286,6 +305,7 @@ run_tests() { # project label [lane]
   record "$label" "$passed" "$failed" "$skipped" "${note:-$((SECONDS - started))s, ${cpu}s CPU}"
   if [[ -f $trx ]]; then
     slowest+=("$label:" "$(slowest_tests "$trx" 5)")
+    [[ $failed -gt 0 ]] && failures+=("$(failed_tests "$trx" "$label")")
   fi
 }
 
@@ -334,6 +354,11 @@ cleanup
 echo ""
 echo "== Slowest tests =="
 printf '%s\n' "${slowest[@]}"
+if [[ ${#failures[@]} -gt 0 ]]; then
+  echo ""
+  echo "== Failed tests =="
+  printf '%s\n' "${failures[@]}"
+fi
 echo ""
 echo "== Test summary ($configuration) =="
 printf '%s\n' "${summary[@]}"
