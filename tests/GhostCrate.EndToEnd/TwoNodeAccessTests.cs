@@ -9,16 +9,19 @@ namespace GhostCrate.EndToEnd;
 /// <summary>
 /// Two real nodes in auth-required mode on one PostgreSQL: each remembers tokens and crate read decisions
 /// (Core/Identity/AccessCache.cs), and a change made on node A (a token revoked, a user disabled, a team member
-/// removed) is enforced by node B within a second, through the access epoch's NOTIFY (docs/configuration.md
-/// "Access decisions across nodes").
+/// removed) is enforced by node B through the access epoch's NOTIFY, long before the 30 s backstop
+/// (docs/configuration.md "Access decisions across nodes"). Each test writes how long that took to its output.
 /// </summary>
 public sealed class TwoNodeAccessTests(TwoNodeAccessTests.AuthRequiredNodes nodes) : IClassFixture<TwoNodeAccessTests.AuthRequiredNodes>
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(1);
+    // A deadline, not a timing claim: well under AccessCache.MaxAge (30 s), so an answer that changes before it came
+    // through the change notification and not the backstop. How long it took is written to the test output; the
+    // node's own latency is measured, not asserted (a loaded CI machine may stall any request past a second).
+    private static readonly TimeSpan BeforeTheBackstop = TimeSpan.FromSeconds(10);
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_token_revoked_on_A_is_refused_on_B_within_a_second()
+    public async Task A_token_revoked_on_A_is_refused_on_B_once_the_change_is_notified()
     {
         var (a, b) = nodes.Get();
         var name = await PublishAsync(a, "rev");
@@ -27,11 +30,11 @@ public sealed class TwoNodeAccessTests(TwoNodeAccessTests.AuthRequiredNodes node
 
         var tokenId = (await Api(a, token).GetFromJsonAsync<JsonElement>("api/v1/me", Cancel)).GetProperty("auth").GetProperty("token_id").GetInt64();
         Assert.True((await Api(a, token).DeleteAsync($"api/v1/me/tokens/{tokenId}", Cancel)).IsSuccessStatusCode);
-        await WithinAsync(b, name, token, HttpStatusCode.Unauthorized, "the revoked token");
+        await UntilAnsweredAsync(b, name, token, HttpStatusCode.Unauthorized, "the revoked token");
     }
 
     [Fact]
-    public async Task A_user_disabled_on_A_is_refused_on_B_within_a_second()
+    public async Task A_user_disabled_on_A_is_refused_on_B_once_the_change_is_notified()
     {
         var (a, b) = nodes.Get();
         var name = await PublishAsync(a, "dis");
@@ -41,11 +44,11 @@ public sealed class TwoNodeAccessTests(TwoNodeAccessTests.AuthRequiredNodes node
         using var patch = new HttpRequestMessage(HttpMethod.Patch, $"api/v1/admin/users/{user}") { Content = JsonContent.Create(new { disabled = true }) };
         using var disabled = await Api(a, nodes.AdminToken).SendAsync(patch, Cancel);
         Assert.True(disabled.IsSuccessStatusCode, await disabled.Content.ReadAsStringAsync(Cancel));
-        await WithinAsync(b, name, token, HttpStatusCode.Unauthorized, "the disabled user's token");
+        await UntilAnsweredAsync(b, name, token, HttpStatusCode.Unauthorized, "the disabled user's token");
     }
 
     [Fact]
-    public async Task A_team_member_removed_on_A_no_longer_reads_the_restricted_crate_on_B_within_a_second()
+    public async Task A_team_member_removed_on_A_no_longer_reads_the_restricted_crate_on_B_once_the_change_is_notified()
     {
         var (a, b) = nodes.Get();
         var name = await PublishAsync(a, "team");
@@ -65,7 +68,7 @@ public sealed class TwoNodeAccessTests(TwoNodeAccessTests.AuthRequiredNodes node
         await WarmAsync(b, name, token);
 
         await OkAsync(admin.DeleteAsync($"api/v1/orgs/{org}/teams/core/members/{member}", Cancel));
-        await WithinAsync(b, name, token, HttpStatusCode.NotFound, "the removed member");
+        await UntilAnsweredAsync(b, name, token, HttpStatusCode.NotFound, "the removed member");
     }
 
     private async Task<string> PublishAsync(GhostCrateServer node, string prefix)
@@ -86,15 +89,19 @@ public sealed class TwoNodeAccessTests(TwoNodeAccessTests.AuthRequiredNodes node
         }
     }
 
-    private static async Task WithinAsync(GhostCrateServer node, string name, string token, HttpStatusCode expected, string who)
+    private static async Task UntilAnsweredAsync(GhostCrateServer node, string name, string token, HttpStatusCode expected, string who)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var answer = await node.Http.GetIndexFileAsync(name, token, cancellationToken: Cancel);
-            if (answer.Status == expected) return;
+            if (answer.Status == expected)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"{node.BaseUrl} refused {who} {clock.Elapsed.TotalMilliseconds:F0} ms after the change returned");
+                return;
+            }
             Assert.True(answer.Status == HttpStatusCode.OK, answer.Describe());
-            Assert.True(clock.Elapsed < Within, $"{node.BaseUrl} still served {name} to {who} after {clock.Elapsed}");
+            Assert.True(clock.Elapsed < BeforeTheBackstop, $"{node.BaseUrl} still served {name} to {who} after {clock.Elapsed}: the change notification did not reach it");
         }
     }
 
