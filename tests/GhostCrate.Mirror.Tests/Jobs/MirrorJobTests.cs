@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Notifications;
 using GhostCrate.Mirror.Configuration;
@@ -361,6 +362,58 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         var fresh = await FreshnessAsync();
         Assert.True(fresh.GetProperty("ok").GetBoolean());
         Assert.Equal("current: none of the 1 served channel(s) changed upstream; a sync would change nothing", fresh.GetProperty("detail").GetString());
+    }
+
+    /// <summary>
+    /// The bandwidth of the last syncs: a bar per run of the bytes it fetched (a first toolchain sync, a second with
+    /// nothing new, a third that brings a new release), the same figures in a table beside the chart, and both agree
+    /// with the runs' API and with the sizes of the archives each run downloaded.
+    /// </summary>
+    [Fact]
+    public async Task The_page_charts_the_bytes_each_sync_fetched_and_lists_them_in_a_table()
+    {
+        using var dist = new SyntheticDist(_gpg);
+        await using var distServer = await StaticDistServer.StartAsync(dist.Root);
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+        var request = new
+        {
+            operation = "toolchain-sync",
+            toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, profile = "minimal", dist_server = distServer.BaseAddress.AbsoluteUri },
+        };
+        // rustc, cargo and the host's rust-std: the minimal profile's archives of the release published last.
+        long MinimalArchiveBytes() => dist.Archives.Keys
+            .Where(k => k.EndsWith($"-{SyntheticDist.Host}.tar.gz", StringComparison.Ordinal) && !k.Contains("/clippy-", StringComparison.Ordinal))
+            .Sum(k => new FileInfo(dist.Full(k)).Length);
+        async Task<(long Id, long Bytes)> SyncAsync()
+        {
+            var run = await admin.FinishedAsync(Id(await admin.StartAsync(request)));
+            Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+            return (run.GetProperty("id").GetInt64(), run.GetProperty("bytes").GetInt64());
+        }
+
+        var first = await SyncAsync();
+        Assert.Equal(MinimalArchiveBytes(), first.Bytes);
+        var unchanged = await SyncAsync();
+        Assert.Equal(0, unchanged.Bytes);
+        dist.Publish("1.96.0", "2026-05-28");
+        var newer = await SyncAsync();
+        Assert.Equal(MinimalArchiveBytes(), newer.Bytes);
+
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        var chart = Regex.Match(page, "<svg class=\"bar-chart\" data-chart=\"bytes\".*?</svg>", RegexOptions.Singleline);
+        Assert.True(chart.Success, "no bytes chart on /admin/mirror");
+        Assert.Contains("role=\"img\" aria-label=\"Bytes each of the last syncs fetched from the upstream\"", chart.Value);
+        var bars = Regex.Matches(chart.Value, "<rect class=\"chart-bar\" data-value=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([first.Bytes, 0, newer.Bytes], bars);
+        Assert.Contains($"<title>Run {first.Id} (toolchain-sync, succeeded): ", chart.Value);
+        Assert.Contains(" fetched, ", chart.Value);
+
+        var table = Regex.Match(page, "<details data-table=\"syncs\">.*?</details>", RegexOptions.Singleline);
+        Assert.True(table.Success, "the charts have no table of their figures");
+        foreach (var (id, bytes) in new[] { first, unchanged, newer })
+            Assert.Matches($"<tr data-run=\"{id}\">.*?<td data-bytes=\"{bytes}\">", Regex.Replace(table.Value, @"\s+", " "));
     }
 
     [Fact]

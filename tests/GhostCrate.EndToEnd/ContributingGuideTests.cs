@@ -1,0 +1,186 @@
+using System.Text.RegularExpressions;
+using GhostCrate.EndToEnd.Infrastructure;
+
+namespace GhostCrate.EndToEnd;
+
+/// <summary>
+/// CONTRIBUTING.md, the contributor's front door, read as a new contributor would follow it: every file, folder, link
+/// and test class it names exists, its "Where things live" table has a row for every project under src/, and its
+/// commands run as written (taken from the guide's own code blocks and inline code, <see cref="DocBlocks"/>):
+/// `dotnet run ... serve` serves with data in ./data of the directory it is typed in, the install script is the one
+/// <see cref="InstalledGhostCrate"/> runs, each `scripts/test.sh` line selects what its comment says (its `--list`
+/// prints the selection without running it: running the suite inside the suite is not possible) and `bench/run.sh`
+/// accepts the flags the guide names. `dotnet build GhostCrate.slnx -c Release` is the command scripts/test.sh builds
+/// with before any test runs (and `make build`'s, <see cref="MakefileTests"/>); it is not run a second time here.
+/// </summary>
+[Collection(InstalledGhostCrate.Collection)]
+public sealed partial class ContributingGuideTests(InstalledGhostCrate installed)
+{
+    private const string Guide = "CONTRIBUTING.md";
+
+    private static string Root => RepositoryRoot.Path;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string Text => File.ReadAllText(Path.Combine(Root, Guide));
+
+    private static void SqliteLaneOnly()
+    {
+        if (Lane.Current.Kind != BackendKind.Sqlite) Assert.Skip("the guide does not depend on the storage backends; checked in the sqlite lane");
+    }
+
+    [Fact]
+    public void Every_file_folder_link_and_test_class_the_guide_names_exists()
+    {
+        SqliteLaneOnly();
+        var text = Text;
+        var missing = new List<string>();
+
+        foreach (var link in Link().Matches(text).Select(m => m.Groups[1].Value).Where(l => !l.Contains("://", StringComparison.Ordinal)))
+            if (!Exists(link.Split('#')[0])) missing.Add($"link {link}");
+
+        // Inline code and the words of the code blocks' commands that are paths in the repository.
+        var words = InlineCode().Matches(text).Select(m => m.Groups[1].Value)
+            .Concat(DocBlocks.Load(Guide).Blocks.SelectMany(DocBlocks.Commands))
+            .SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var paths = words.Where(w => RepositoryPath().IsMatch(w)).Distinct(StringComparer.Ordinal).ToList();
+        Assert.Contains("scripts/test.sh", paths); // the scan sees the guide's paths
+        missing.AddRange(paths.Where(p => !Exists(p)).Select(p => $"path {p}"));
+
+        // The table's scripts row names files under scripts/.
+        var scriptsRow = text.Split('\n').Single(l => l.StartsWith("| `scripts/` |", StringComparison.Ordinal));
+        foreach (var script in InlineCode().Matches(scriptsRow).Select(m => m.Groups[1].Value).Where(s => s.EndsWith(".sh", StringComparison.Ordinal)))
+            if (!Exists("scripts/" + script)) missing.Add($"scripts/{script} (the table's scripts row)");
+
+        // Each test class the guide points at.
+        var testSources = Directory.GetFiles(Path.Combine(Root, "tests"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        var classes = InlineCode().Matches(text).Select(m => m.Groups[1].Value).Where(s => TestClass().IsMatch(s)).Distinct().ToList();
+        Assert.Contains("InstallTests", classes);
+        foreach (var name in classes)
+            if (!testSources.Any(s => s.Contains($"class {name}", StringComparison.Ordinal))) missing.Add($"test class {name}");
+
+        Assert.True(missing.Count == 0, $"{Guide} names what does not exist:\n{string.Join('\n', missing)}");
+    }
+
+    [Fact]
+    public void The_where_things_live_table_has_a_row_for_every_project_under_src()
+    {
+        SqliteLaneOnly();
+        var rows = Text.Split('\n').Where(l => l.StartsWith("| `src/", StringComparison.Ordinal))
+            .Select(l => InlineCode().Match(l).Groups[1].Value.TrimEnd('/')).ToList();
+        var projects = Directory.GetDirectories(Path.Combine(Root, "src")).Select(d => "src/" + Path.GetFileName(d)).ToList();
+        Assert.NotEmpty(projects);
+        var unlisted = projects.Where(p => !rows.Any(r => Glob(r).IsMatch(p))).ToList();
+        Assert.True(unlisted.Count == 0, $"{Guide}'s \"Where things live\" has no row for {string.Join(", ", unlisted)}");
+    }
+
+    /// <summary>The guide's `dotnet run` line, with the project's path made absolute and `-c CONFIGURATION --no-build`.</summary>
+    [Fact]
+    public async Task The_guide_s_serve_command_keeps_its_data_in_the_directory_it_is_typed_in()
+    {
+        SqliteLaneOnly();
+        var serve = DocBlocks.Load(Guide).Command("dotnet run --project src/GhostCrate -- serve");
+        var work = TempDirs.Create("contributing-serve");
+        try
+        {
+            var local = serve.Replace("--project src/GhostCrate", $"--project {Path.Combine(Root, "src", "GhostCrate")} -c {RepositoryRoot.Configuration} --no-build", StringComparison.Ordinal);
+            await using (var served = await BackgroundCommand.StartAsync(local, work, new Dictionary<string, string?>(), Cancel))
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{served.Port}/") };
+                var config = await http.GetAsync("index/config.json", Cancel);
+                Assert.True(config.IsSuccessStatusCode, $"{(int)config.StatusCode}\n{served.Output}");
+            }
+            Assert.True(File.Exists(Path.Combine(work, "data", "ghostcrate.db")), "the data is not in ./data of the working directory");
+        }
+        finally
+        {
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>
+    /// Every `bash ...` command of the guide (code blocks and inline code) is one of the kinds checked here; a new kind
+    /// fails until this test knows how to run it.
+    /// </summary>
+    [Fact]
+    public async Task Every_bash_command_of_the_guide_runs_as_written()
+    {
+        SqliteLaneOnly();
+        var commands = DocBlocks.Load(Guide).Blocks.SelectMany(DocBlocks.Commands)
+            .Concat(InlineCode().Matches(Text).Select(m => m.Groups[1].Value.Trim()))
+            .Where(c => c.StartsWith("bash ", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        var testProjects = Directory.GetFiles(Path.Combine(Root, "tests"), "*.csproj", SearchOption.AllDirectories)
+            .Where(p => File.ReadAllText(p).Contains("<IsTestProject>true</IsTestProject>", StringComparison.Ordinal))
+            .Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal).ToList();
+        var checkedTests = 0;
+        foreach (var command in commands)
+        {
+            var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (words[1])
+            {
+                case "scripts/test.sh":
+                    checkedTests++;
+                    var listed = await RunAsync(command + " --list");
+                    var lines = listed.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("filter: ", StringComparison.Ordinal)).ToList();
+                    var project = Option(words, "--project");
+                    var lane = Option(words, "--lane");
+                    var expected = testProjects.Where(p => project is null || p.Contains(project, StringComparison.Ordinal))
+                        .SelectMany(p => p == "GhostCrate.EndToEnd"
+                            ? (lane is null ? ["sqlite", "postgres-s3", "container"] : new[] { lane }).Select(l => $"{p} [{l}]")
+                            : [p])
+                        .ToList();
+                    Assert.True(expected.Count > 0, $"`{command}`: no test project matches");
+                    Assert.Equal(expected.Order(StringComparer.Ordinal), lines.Order(StringComparer.Ordinal));
+                    if (Option(words, "--filter") is { } filter)
+                    {
+                        var sources = Directory.GetFiles(Path.Combine(Root, "tests", Assert.Single(expected)), "*.cs", SearchOption.AllDirectories);
+                        Assert.True(sources.Any(s => File.ReadAllText(s).Contains(filter, StringComparison.Ordinal)), $"`{command}`: no test of {expected[0]} is named after {filter}");
+                    }
+                    break;
+                case "bench/run.sh":
+                    // Its options are parsed before --help stops it: an option the script lost is an error (exit 2).
+                    await RunAsync(command + " --help");
+                    break;
+                case "scripts/install.sh":
+                    Assert.Matches(@"^bash scripts/install\.sh --prefix \S+$", command);
+                    _ = installed.Install; // the fixture ran this script with a temporary prefix, and it succeeded
+                    break;
+                default:
+                    Assert.Fail($"{Guide} shows `{command}`: make {nameof(ContributingGuideTests)} run it");
+                    break;
+            }
+        }
+        Assert.True(checkedTests >= 4, $"only {checkedTests} scripts/test.sh commands found in {Guide}");
+    }
+
+    private static async Task<ProcessResult> RunAsync(string command)
+    {
+        var run = await ProcessRunner.RunAsync("bash", ["-c", command], Root, cancellationToken: Cancel);
+        Assert.True(run.Succeeded, run.Describe());
+        return run;
+    }
+
+    private static string? Option(string[] words, string name) => Array.IndexOf(words, name) is var i and >= 0 && i + 1 < words.Length ? words[i + 1] : null;
+
+    private static bool Exists(string relative)
+    {
+        var path = relative.TrimEnd('/');
+        if (!path.Contains('*', StringComparison.Ordinal)) return File.Exists(Path.Combine(Root, path)) || Directory.Exists(Path.Combine(Root, path));
+        var folder = Path.Combine(Root, Path.GetDirectoryName(path) ?? "");
+        return Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder, Path.GetFileName(path)).Any();
+    }
+
+    private static Regex Glob(string pattern) => new("^" + Regex.Escape(pattern).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$");
+
+    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    private static partial Regex Link();
+
+    [GeneratedRegex(@"`([^`\n]+)`")]
+    private static partial Regex InlineCode();
+
+    [GeneratedRegex(@"^(src|tests|scripts|deploy|bench|docs|\.github|\.ci)/[\w.*/-]*$|^(Makefile|global\.json|Directory\.Packages\.props|GhostCrate\.slnx)$")]
+    private static partial Regex RepositoryPath();
+
+    [GeneratedRegex(@"^[A-Z]\w+Tests$")]
+    private static partial Regex TestClass();
+}
