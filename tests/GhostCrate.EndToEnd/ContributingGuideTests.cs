@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GhostCrate.EndToEnd.Infrastructure;
+using YamlDotNet.RepresentationModel;
 
 namespace GhostCrate.EndToEnd;
 
@@ -134,7 +135,7 @@ public sealed partial class ContributingGuideTests(InstalledGhostCrate installed
                     if (Option(words, "--filter") is { } filter)
                     {
                         var sources = Directory.GetFiles(Path.Combine(Root, "tests", Assert.Single(expected)), "*.cs", SearchOption.AllDirectories);
-                        Assert.True(sources.Any(s => File.ReadAllText(s).Contains(filter, StringComparison.Ordinal)), $"`{command}`: no test of {expected[0]} is named after {filter}");
+                        if (!sources.Any(s => File.ReadAllText(s).Contains(filter, StringComparison.Ordinal))) Assert.Fail($"`{command}`: no test of {expected[0]} is named after {filter}");
                     }
                     break;
                 case "bench/run.sh":
@@ -151,6 +152,41 @@ public sealed partial class ContributingGuideTests(InstalledGhostCrate installed
             }
         }
         Assert.True(checkedTests >= 4, $"only {checkedTests} scripts/test.sh commands found in {Guide}");
+    }
+
+    /// <summary>
+    /// The rest of the front door the guide points at: the workflow runs `.ci/run` and, on a version tag after the
+    /// tests passed, the release script and the image build (scripts that exist, with options they accept);
+    /// CODEOWNERS names folders that exist; each issue template has the front matter GitHub needs.
+    /// </summary>
+    [Fact]
+    public void The_workflow_codeowners_and_templates_point_at_what_exists()
+    {
+        SqliteLaneOnly();
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(Root, ".github", "workflows", "ci.yml"))) yaml.Load(reader);
+        var jobs = (YamlMappingNode)((YamlMappingNode)yaml.Documents.Single().RootNode)["jobs"];
+        IReadOnlyList<string> Runs(string job) => ((YamlSequenceNode)((YamlMappingNode)jobs[job])["steps"]).Children.Cast<YamlMappingNode>()
+            .Where(step => step.Children.ContainsKey(new YamlScalarNode("run"))).SelectMany(step => ((YamlScalarNode)step["run"]).Value!.Split('\n')).ToList();
+        Assert.Contains(Runs("test"), r => r.EndsWith("bash .ci/run", StringComparison.Ordinal));
+        var release = (YamlMappingNode)jobs["release"];
+        Assert.Equal("test", ((YamlScalarNode)release["needs"]).Value);
+        Assert.Contains("refs/tags/v", ((YamlScalarNode)release["if"]).Value, StringComparison.Ordinal);
+        foreach (var (script, option) in new[] { ("scripts/release.sh", "--out"), ("deploy/container/build.sh", "--archive") })
+        {
+            var line = Assert.Single(Runs("release"), r => r.Contains($"bash {script} ", StringComparison.Ordinal));
+            Assert.Contains(option, line, StringComparison.Ordinal);
+            Assert.Contains($"{option})", File.ReadAllText(Path.Combine(Root, script)), StringComparison.Ordinal); // the script parses it
+        }
+
+        var owners = File.ReadAllLines(Path.Combine(Root, ".github", "CODEOWNERS")).Where(l => l.StartsWith('/')).Select(l => l.Split(' ')[0]).ToList();
+        Assert.NotEmpty(owners);
+        Assert.All(owners, o => Assert.True(Directory.Exists(Path.Combine(Root, o.Trim('/'))), $".github/CODEOWNERS names {o}, which does not exist"));
+
+        var templates = Directory.GetFiles(Path.Combine(Root, ".github", "ISSUE_TEMPLATE"), "*.md");
+        Assert.NotEmpty(templates);
+        Assert.All(templates, t => Assert.Matches(@"^---\nname: .+\nabout: .+\n(.*\n)*?---\n", File.ReadAllText(t)));
+        Assert.True(File.Exists(Path.Combine(Root, ".github", "pull_request_template.md")));
     }
 
     private static async Task<ProcessResult> RunAsync(string command)

@@ -416,6 +416,31 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
             Assert.Matches($"<tr data-run=\"{id}\">.*?<td data-bytes=\"{bytes}\">", Regex.Replace(table.Value, @"\s+", " "));
     }
 
+    /// <summary>A download that fails once with a 500 and then arrives: one retry, charted and in the table.</summary>
+    [Fact]
+    public async Task The_page_charts_the_retries_and_failures_of_each_sync_and_lists_them_in_the_table()
+    {
+        var crate = await Upstream.PublishAsync("job-retried", "1.0.0");
+        Init(DownloadViaProxy, crate);
+        Proxy.Plan = (path, count) => path.EndsWith("/download", StringComparison.Ordinal) && count == 1 ? Fault.ServerError : Fault.None;
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var run = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "sync" })));
+
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+        Assert.Equal(1, run.GetProperty("retries").GetInt64());
+        Assert.Equal(0, run.GetProperty("failures").GetInt64());
+        var id = run.GetProperty("id").GetInt64();
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        var chart = Regex.Match(page, "<svg class=\"bar-chart\" data-chart=\"problems\".*?</svg>", RegexOptions.Singleline);
+        Assert.True(chart.Success, "no retries and failures chart on /admin/mirror");
+        Assert.Contains("<rect class=\"chart-bar\" data-value=\"1\"", chart.Value);
+        Assert.Contains($"<title>Run {id} (sync, succeeded): 1 retry, 0 failed file(s)</title>", chart.Value);
+        var table = Regex.Replace(Regex.Match(page, "<details data-table=\"syncs\">.*?</details>", RegexOptions.Singleline).Value, @"\s+", " ");
+        Assert.Matches($"<tr data-run=\"{id}\">.*?<td data-retries=\"1\">1</td> <td data-failures=\"0\">0</td>", table);
+    }
+
     [Fact]
     public async Task A_verify_run_reports_files_checked_problems_and_the_signature_status_of_the_served_manifests()
     {

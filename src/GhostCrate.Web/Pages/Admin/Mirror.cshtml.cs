@@ -51,6 +51,10 @@ public sealed class MirrorModel(MirrorJobService jobs) : AdminPageModel
     public static string BytesTitle(MirrorRun run) =>
         $"Run {run.Id} ({run.Operation}, {run.State}): {Format.Bytes(run.Progress.Bytes)} fetched, {Format.Bytes(AverageRate(run))}/s on average";
 
+    public static string ProblemsTitle(MirrorRun run) =>
+        $"Run {run.Id} ({run.Operation}, {run.State}): {Format.Count(run.Progress.Retries)} {(run.Progress.Retries == 1 ? "retry" : "retries")}, " +
+        $"{Format.Count(run.Progress.Failures)} failed file(s)";
+
     public bool IsStale(MirrorRun run) => run.State == MirrorRunStates.Running && Now - run.UpdatedAt > StaleAfter;
 
     public async Task<IActionResult> OnGetAsync(bool? probe, string? check, string? done, long? run, CancellationToken cancellationToken)
