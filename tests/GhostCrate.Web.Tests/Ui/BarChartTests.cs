@@ -46,7 +46,7 @@ public sealed class BarChartTests
     public void An_axis_format_writes_the_largest_value_and_the_bars_keep_their_raw_values()
     {
         var html = new StringWriter();
-        BarChart.Render("bytes", "Bytes", "bytes", [new ChartBar("#1", 1536, "a", false), new ChartBar("#2", 0, "b", false)], max => $"{max / 1024} KiB")
+        BarChart.Render("bytes", "Bytes", "bytes", [new ChartBar("#1", 1536, "a", false), new ChartBar("#2", 0, "b", false)], max => (max / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) + " KiB")
             .WriteTo(html, HtmlEncoder.Default);
         var svg = new HtmlParser().ParseDocument($"<body>{html}</body>").QuerySelector("svg")!;
 
