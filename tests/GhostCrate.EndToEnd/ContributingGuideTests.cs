@@ -41,8 +41,7 @@ public sealed partial class ContributingGuideTests(InstalledGhostCrate installed
             if (!Exists(link.Split('#')[0])) missing.Add($"link {link}");
 
         // Inline code and the words of the code blocks' commands that are paths in the repository.
-        var words = InlineCode().Matches(text).Select(m => m.Groups[1].Value)
-            .Concat(DocBlocks.Load(Guide).Blocks.SelectMany(DocBlocks.Commands))
+        var words = DocBlocks.InlineCode(Guide).Concat(DocBlocks.Load(Guide).AllCommands)
             .SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var paths = words.Where(w => RepositoryPath().IsMatch(w)).Distinct(StringComparer.Ordinal).ToList();
         Assert.Contains("scripts/test.sh", paths); // the scan sees the guide's paths
@@ -50,12 +49,12 @@ public sealed partial class ContributingGuideTests(InstalledGhostCrate installed
 
         // The table's scripts row names files under scripts/.
         var scriptsRow = text.Split('\n').Single(l => l.StartsWith("| `scripts/` |", StringComparison.Ordinal));
-        foreach (var script in InlineCode().Matches(scriptsRow).Select(m => m.Groups[1].Value).Where(s => s.EndsWith(".sh", StringComparison.Ordinal)))
+        foreach (var script in InlineSpan().Matches(scriptsRow).Select(m => m.Groups[1].Value).Where(s => s.EndsWith(".sh", StringComparison.Ordinal)))
             if (!Exists("scripts/" + script)) missing.Add($"scripts/{script} (the table's scripts row)");
 
         // Each test class the guide points at.
         var testSources = Directory.GetFiles(Path.Combine(Root, "tests"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
-        var classes = InlineCode().Matches(text).Select(m => m.Groups[1].Value).Where(s => TestClass().IsMatch(s)).Distinct().ToList();
+        var classes = DocBlocks.InlineCode(Guide).Where(s => TestClass().IsMatch(s)).Distinct().ToList();
         Assert.Contains("InstallTests", classes);
         foreach (var name in classes)
             if (!testSources.Any(s => s.Contains($"class {name}", StringComparison.Ordinal))) missing.Add($"test class {name}");
@@ -68,7 +67,7 @@ public sealed partial class ContributingGuideTests(InstalledGhostCrate installed
     {
         SqliteLaneOnly();
         var rows = Text.Split('\n').Where(l => l.StartsWith("| `src/", StringComparison.Ordinal))
-            .Select(l => InlineCode().Match(l).Groups[1].Value.TrimEnd('/')).ToList();
+            .Select(l => InlineSpan().Match(l).Groups[1].Value.TrimEnd('/')).ToList();
         var projects = Directory.GetDirectories(Path.Combine(Root, "src")).Select(d => "src/" + Path.GetFileName(d)).ToList();
         Assert.NotEmpty(projects);
         var unlisted = projects.Where(p => !rows.Any(r => Glob(r).IsMatch(p))).ToList();
@@ -107,8 +106,7 @@ public sealed partial class ContributingGuideTests(InstalledGhostCrate installed
     public async Task Every_bash_command_of_the_guide_runs_as_written()
     {
         SqliteLaneOnly();
-        var commands = DocBlocks.Load(Guide).Blocks.SelectMany(DocBlocks.Commands)
-            .Concat(InlineCode().Matches(Text).Select(m => m.Groups[1].Value.Trim()))
+        var commands = DocBlocks.Load(Guide).AllCommands.Concat(DocBlocks.InlineCode(Guide))
             .Where(c => c.StartsWith("bash ", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         var testProjects = Directory.GetFiles(Path.Combine(Root, "tests"), "*.csproj", SearchOption.AllDirectories)
             .Where(p => File.ReadAllText(p).Contains("<IsTestProject>true</IsTestProject>", StringComparison.Ordinal))
@@ -211,8 +209,9 @@ public sealed partial class ContributingGuideTests(InstalledGhostCrate installed
     [GeneratedRegex(@"\]\(([^)\s]+)\)")]
     private static partial Regex Link();
 
+    /// <summary>A code span within one line of a table (its first is the row's path).</summary>
     [GeneratedRegex(@"`([^`\n]+)`")]
-    private static partial Regex InlineCode();
+    private static partial Regex InlineSpan();
 
     [GeneratedRegex(@"^(src|tests|scripts|deploy|bench|docs|\.github|\.ci)/[\w.*/-]*$|^(Makefile|global\.json|Directory\.Packages\.props|GhostCrate\.slnx)$")]
     private static partial Regex RepositoryPath();

@@ -39,7 +39,7 @@ public sealed partial class MakefileTests(ServerFixture fixture) : EndToEndTest(
         {
             var text = File.ReadAllText(Path.Combine(Root, document));
             var named = InlineMake().Matches(text).Select(m => m.Groups[1].Value)
-                .Concat(DocBlocks.Load(document).Blocks.SelectMany(DocBlocks.Commands).Where(c => c.StartsWith("make ", StringComparison.Ordinal)).Select(c => c.Split(' ')[1]));
+                .Concat(DocBlocks.Load(document).AllCommands.Where(c => c.StartsWith("make ", StringComparison.Ordinal)).Select(c => c.Split(' ')[1]));
             foreach (var target in named.SelectMany(n => n.Split('|')))
                 if (!targets.Contains(target)) Assert.Fail($"{document} names `make {target}`, which the Makefile does not have");
         }
@@ -163,9 +163,7 @@ public sealed partial class MakefileTests(ServerFixture fixture) : EndToEndTest(
             .Append("README.md").Append("CONTRIBUTING.md").Order(StringComparer.Ordinal);
 
     /// <summary>A document's commands: those of its sh blocks and its inline code spans.</summary>
-    private static IEnumerable<string> DocumentedCommands(string document) =>
-        DocBlocks.Load(document).Blocks.SelectMany(DocBlocks.Commands)
-            .Concat(InlineCode().Matches(File.ReadAllText(Path.Combine(Root, document))).Select(m => m.Groups[1].Value.Trim()));
+    private static IEnumerable<string> DocumentedCommands(string document) => DocBlocks.Load(document).AllCommands.Concat(DocBlocks.InlineCode(document));
 
     private static void CopyFolder(string from, string to)
     {
@@ -187,9 +185,6 @@ public sealed partial class MakefileTests(ServerFixture fixture) : EndToEndTest(
 
     [GeneratedRegex(@"`make ([a-z][a-z|-]*)")]
     private static partial Regex InlineMake();
-
-    [GeneratedRegex(@"`([^`\n]+)`")]
-    private static partial Regex InlineCode();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

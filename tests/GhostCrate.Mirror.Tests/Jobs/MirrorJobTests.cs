@@ -334,11 +334,7 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
 
-        var request = new
-        {
-            operation = "toolchain-sync",
-            toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, targets = new[] { SyntheticDist.Cross }, profile = "minimal", dist_server = distServer.BaseAddress.AbsoluteUri },
-        };
+        var request = StableSync(distServer, SyntheticDist.Cross);
         async Task<JsonElement> FreshnessAsync()
         {
             var checks = JsonDocument.Parse(await (await admin.Api.PostAsync("api/v1/admin/mirror/prerequisites", JsonContent(request))).Content.ReadAsStringAsync()).RootElement;
@@ -377,11 +373,7 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
-        var request = new
-        {
-            operation = "toolchain-sync",
-            toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, profile = "minimal", dist_server = distServer.BaseAddress.AbsoluteUri },
-        };
+        var request = StableSync(distServer);
         // rustc, cargo and the host's rust-std: the minimal profile's archives of the release published last.
         long MinimalArchiveBytes() => dist.Archives.Keys
             .Where(k => k.EndsWith($"-{SyntheticDist.Host}.tar.gz", StringComparison.Ordinal) && !k.Contains("/clippy-", StringComparison.Ordinal))
@@ -487,6 +479,13 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         var page = await admin.Browser.GetStringAsync("admin/mirror");
         Assert.Contains("Signatures: 5 channel manifest(s) verified against the trusted key, 0 served without a signature, 1 failed.", page);
     }
+
+    /// <summary>A toolchain-sync request: stable, the minimal profile, the synthesized host and <paramref name="targets"/>.</summary>
+    private static object StableSync(StaticDistServer dist, params string[] targets) => new
+    {
+        operation = "toolchain-sync",
+        toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, targets, profile = "minimal", dist_server = dist.BaseAddress.AbsoluteUri },
+    };
 
     private static long Id(HttpResponseMessage response) =>
         JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.GetProperty("id").GetInt64();
