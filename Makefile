@@ -23,9 +23,15 @@ bench:
 	bash bench/run.sh
 
 # A small offline mirror of a few crates from crates.io into ./mirror-sample (needs network access to crates.io).
+# `make mirror-sample SAMPLE_UPSTREAM=sparse+http://127.0.0.1:8000/index/ SAMPLE_CRATES=mycrate` mirrors from
+# another registry (e.g. a local GhostCrate) instead; SAMPLE names the directory.
+SAMPLE ?= mirror-sample
+SAMPLE_UPSTREAM ?= sparse+https://index.crates.io/
+SAMPLE_CRATES ?= serde,itoa
+
 mirror-sample: build
-	dotnet run --project src/GhostCrate -c $(CONFIGURATION) --no-build -- mirror init mirror-sample --upstream sparse+https://index.crates.io/ --crates serde,itoa
-	dotnet run --project src/GhostCrate -c $(CONFIGURATION) --no-build -- mirror sync mirror-sample --plain
+	dotnet run --project src/GhostCrate -c $(CONFIGURATION) --no-build -- mirror init $(SAMPLE) --upstream $(SAMPLE_UPSTREAM) --crates $(SAMPLE_CRATES)
+	dotnet run --project src/GhostCrate -c $(CONFIGURATION) --no-build -- mirror sync $(SAMPLE) --plain
 
 release:
 	bash scripts/release.sh

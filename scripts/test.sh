@@ -10,6 +10,8 @@
 #   bash scripts/test.sh --lane sqlite           # end-to-end lane(s) to run: sqlite, postgres-s3, container (repeatable;
 #                                                # container builds the image with deploy/container/build.sh, as root,
 #                                                # and runs ContainerImageTests against it)
+#   bash scripts/test.sh --project Web --list    # print what the other arguments select (one line per project and
+#                                                # lane) and stop: nothing is installed, built or started
 #   GHOSTCRATE_TEST_CONFIGURATION=Debug bash scripts/test.sh
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
 #
@@ -27,6 +29,7 @@ configuration="${GHOSTCRATE_TEST_CONFIGURATION:-Release}"
 filter="${GHOSTCRATE_TEST_FILTER:-}"
 projects_wanted=()
 lanes=()
+list=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --filter) filter="${2:?--filter needs a value}"; shift 2 ;;
@@ -34,16 +37,51 @@ while [[ $# -gt 0 ]]; do
     --project) projects_wanted+=("${2:?--project needs a value}"); shift 2 ;;
     --lane) lanes+=("${2:?--lane needs a value}"); shift 2 ;;
     -c|--configuration) configuration="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --list) list=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ ${#lanes[@]} -gt 0 ]] || lanes=(sqlite postgres-s3 container)
+for lane in "${lanes[@]}"; do
+  case "$lane" in
+    sqlite|postgres-s3|container) ;;
+    *) echo "test.sh: unknown lane $lane (sqlite, postgres-s3 or container)" >&2; exit 2 ;;
+  esac
+done
+# Test projects say so (IsTestProject); tests/GhostCrate.Testing is a library the others share.
+mapfile -t test_projects < <(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj | sort)
+if [[ ${#projects_wanted[@]} -gt 0 ]]; then
+  selected=()
+  for p in "${test_projects[@]}"; do
+    for w in "${projects_wanted[@]}"; do
+      if [[ $p == *"$w"* ]]; then selected+=("$p"); break; fi
+    done
+  done
+  # A misspelt --project would otherwise run nothing and end with "0 passed, 0 failed".
+  if [[ ${#selected[@]} -eq 0 ]]; then
+    echo "test.sh: no test project under tests/ matches --project ${projects_wanted[*]}" >&2
+    exit 2
+  fi
+  test_projects=("${selected[@]}")
+fi
 # The container lane runs only ContainerImageTests: with a --filter that cannot match them, the image is not built.
 if [[ -n $filter && $filter != *Container* ]]; then
   kept=()
   for lane in "${lanes[@]}"; do [[ $lane == container ]] || kept+=("$lane"); done
   lanes=("${kept[@]}")
+fi
+if [[ $list -eq 1 ]]; then
+  for p in "${test_projects[@]}"; do
+    name="$(basename "$p" .csproj)"
+    if [[ $name == GhostCrate.EndToEnd ]]; then
+      for lane in "${lanes[@]}"; do echo "$name [$lane]"; done
+    else
+      echo "$name"
+    fi
+  done
+  [[ -z $filter ]] || echo "filter: $filter"
+  exit 0
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -182,17 +220,6 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 # Build once
 # ---------------------------------------------------------------------------------------------------------------
-# Test projects say so (IsTestProject); tests/GhostCrate.Testing is a library the others share.
-mapfile -t test_projects < <(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj | sort)
-if [[ ${#projects_wanted[@]} -gt 0 ]]; then
-  selected=()
-  for p in "${test_projects[@]}"; do
-    for w in "${projects_wanted[@]}"; do
-      if [[ $p == *"$w"* ]]; then selected+=("$p"); break; fi
-    done
-  done
-  test_projects=("${selected[@]}")
-fi
 
 # No build servers: nothing of ours keeps running after the script ends.
 build_flags=(-c "$configuration" -nologo -v:minimal -nodeReuse:false -p:UseSharedCompilation=false)

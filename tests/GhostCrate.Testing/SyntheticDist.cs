@@ -42,14 +42,20 @@ public sealed class SyntheticDist : IDisposable
 
     public string Full(string relative) => Path.Combine(Root, relative);
 
-    /// <summary>Builds a release's archives and manifest, and publishes it as stable, X.Y and X.Y.Z (dated and not).</summary>
-    public void Publish(string version, string date, string? manifestExtra = null)
+    /// <summary>
+    /// Builds a release's archives and manifest, and publishes it as stable, X.Y and X.Y.Z (dated and not); or, with a
+    /// <paramref name="channel"/> (`beta`, `nightly`), as that channel only, dated and not, with archives named after the
+    /// channel as static.rust-lang.org names them (`rustc-beta-x86_64-unknown-linux-gnu.tar.xz`) and a version such as
+    /// `1.96.0-beta.3` or `1.97.0-nightly`.
+    /// </summary>
+    public void Publish(string version, string date, string? manifestExtra = null, string? channel = null)
     {
         Archives.Clear();
         var pkgs = new StringBuilder();
+        var archiveVersion = channel ?? version;
         void Package(string pkg, string stem, string target, string component, params (string Path, string Content, bool Exec)[] files)
         {
-            var dir = target == "*" ? $"{stem}-{version}" : $"{stem}-{version}-{target}";
+            var dir = target == "*" ? $"{stem}-{archiveVersion}" : $"{stem}-{archiveVersion}-{target}";
             var relative = $"dist/{date}/{dir}.tar.gz";
             var hash = WriteInstaller(relative, dir, component, files);
             pkgs.Append($"[pkg.{pkg}.target.\"{target}\"]\navailable = true\nurl = \"https://static.rust-lang.org/{relative}\"\nhash = \"{hash}\"\n\n");
@@ -71,7 +77,7 @@ public sealed class SyntheticDist : IDisposable
         manifest.Append($"[pkg.rust]\nversion = \"{version} (5ynth371c {date})\"\n\n");
         foreach (var host in _hosts)
         {
-            manifest.Append($"[pkg.rust.target.{host}]\navailable = true\nurl = \"https://static.rust-lang.org/dist/{date}/rust-{version}-{host}.tar.gz\"\n");
+            manifest.Append($"[pkg.rust.target.{host}]\navailable = true\nurl = \"https://static.rust-lang.org/dist/{date}/rust-{archiveVersion}-{host}.tar.gz\"\n");
             manifest.Append($"hash = \"{new string('0', 64)}\"\n");
             manifest.Append($"components = [{Ref("rustc", host)}, {Ref("rust-std", host)}, {Ref("cargo", host)}]\n");
             manifest.Append($"extensions = [{Ref("clippy-preview", host)}, {Ref("rust-src", "*")}, " +
@@ -85,7 +91,7 @@ public sealed class SyntheticDist : IDisposable
         ManifestText = manifest.ToString();
 
         var minor = string.Join('.', version.Split('.').Take(2));
-        foreach (var name in new[] { "stable", minor, version })
+        foreach (var name in channel is null ? new[] { "stable", minor, version } : [channel])
         {
             WriteManifest($"dist/channel-rust-{name}.toml");
             WriteManifest($"dist/{date}/channel-rust-{name}.toml");

@@ -29,6 +29,13 @@ public sealed class DocBlocks
         return new DocBlocks(relativePath, blocks);
     }
 
+    /// <summary>The commands of all the blocks, in order.</summary>
+    public IEnumerable<string> AllCommands => Blocks.SelectMany(Commands);
+
+    /// <summary>The document's inline code spans (`...` within one line), trimmed: the commands and paths its prose names.</summary>
+    public static IReadOnlyList<string> InlineCode(string relativePath) =>
+        Regex.Matches(File.ReadAllText(Path.Combine(RepositoryRoot.Path, relativePath)), "`([^`\n]+)`").Select(m => m.Groups[1].Value.Trim()).ToList();
+
     /// <summary>The one block whose first line starts with <paramref name="firstLine"/>.</summary>
     public string Block(string firstLine) => Blocks.SingleOrDefault(b => b.StartsWith(firstLine, StringComparison.Ordinal))
         ?? throw new Xunit.Sdk.XunitException($"{Name} has no sh block starting with `{firstLine}` any more: update the test that runs it");

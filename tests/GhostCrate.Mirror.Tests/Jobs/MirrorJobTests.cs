@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Notifications;
 using GhostCrate.Mirror.Configuration;
@@ -333,11 +334,7 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
         using var admin = await MirrorAdminClient.SignInAsync(server);
 
-        var request = new
-        {
-            operation = "toolchain-sync",
-            toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, targets = new[] { SyntheticDist.Cross }, profile = "minimal", dist_server = distServer.BaseAddress.AbsoluteUri },
-        };
+        var request = StableSync(distServer, SyntheticDist.Cross);
         async Task<JsonElement> FreshnessAsync()
         {
             var checks = JsonDocument.Parse(await (await admin.Api.PostAsync("api/v1/admin/mirror/prerequisites", JsonContent(request))).Content.ReadAsStringAsync()).RootElement;
@@ -361,6 +358,79 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         var fresh = await FreshnessAsync();
         Assert.True(fresh.GetProperty("ok").GetBoolean());
         Assert.Equal("current: none of the 1 served channel(s) changed upstream; a sync would change nothing", fresh.GetProperty("detail").GetString());
+    }
+
+    /// <summary>
+    /// The bandwidth of the last syncs: a bar per run of the bytes it fetched (a first toolchain sync, a second with
+    /// nothing new, a third that brings a new release), the same figures in a table beside the chart, and both agree
+    /// with the runs' API and with the sizes of the archives each run downloaded.
+    /// </summary>
+    [Fact]
+    public async Task The_page_charts_the_bytes_each_sync_fetched_and_lists_them_in_a_table()
+    {
+        using var dist = new SyntheticDist(_gpg);
+        await using var distServer = await StaticDistServer.StartAsync(dist.Root);
+        Directory.CreateDirectory(Path.Combine(Harness.Root, "index"));
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+        var request = StableSync(distServer);
+        // rustc, cargo and the host's rust-std: the minimal profile's archives of the release published last.
+        long MinimalArchiveBytes() => dist.Archives.Keys
+            .Where(k => k.EndsWith($"-{SyntheticDist.Host}.tar.gz", StringComparison.Ordinal) && !k.Contains("/clippy-", StringComparison.Ordinal))
+            .Sum(k => new FileInfo(dist.Full(k)).Length);
+        async Task<(long Id, long Bytes)> SyncAsync()
+        {
+            var run = await admin.FinishedAsync(Id(await admin.StartAsync(request)));
+            Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+            return (run.GetProperty("id").GetInt64(), run.GetProperty("bytes").GetInt64());
+        }
+
+        var first = await SyncAsync();
+        Assert.Equal(MinimalArchiveBytes(), first.Bytes);
+        var unchanged = await SyncAsync();
+        Assert.Equal(0, unchanged.Bytes);
+        dist.Publish("1.96.0", "2026-05-28");
+        var newer = await SyncAsync();
+        Assert.Equal(MinimalArchiveBytes(), newer.Bytes);
+
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        var chart = Regex.Match(page, "<svg class=\"bar-chart\" data-chart=\"bytes\".*?</svg>", RegexOptions.Singleline);
+        Assert.True(chart.Success, "no bytes chart on /admin/mirror");
+        Assert.Contains("role=\"img\" aria-label=\"Bytes each of the last syncs fetched from the upstream\"", chart.Value);
+        var bars = Regex.Matches(chart.Value, "<rect class=\"chart-bar\" data-value=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([first.Bytes, 0, newer.Bytes], bars);
+        Assert.Contains($"<title>Run {first.Id} (toolchain-sync, succeeded): ", chart.Value);
+        Assert.Contains(" fetched, ", chart.Value);
+
+        var table = Regex.Match(page, "<details data-table=\"syncs\">.*?</details>", RegexOptions.Singleline);
+        Assert.True(table.Success, "the charts have no table of their figures");
+        foreach (var (id, bytes) in new[] { first, unchanged, newer })
+            Assert.Matches($"<tr data-run=\"{id}\">.*?<td data-bytes=\"{bytes}\">", Regex.Replace(table.Value, @"\s+", " "));
+    }
+
+    /// <summary>A download that fails once with a 500 and then arrives: one retry, charted and in the table.</summary>
+    [Fact]
+    public async Task The_page_charts_the_retries_and_failures_of_each_sync_and_lists_them_in_the_table()
+    {
+        var crate = await Upstream.PublishAsync("job-retried", "1.0.0");
+        Init(DownloadViaProxy, crate);
+        Proxy.Plan = (path, count) => path.EndsWith("/download", StringComparison.Ordinal) && count == 1 ? Fault.ServerError : Fault.None;
+        await using var server = await MirrorServer.StartAsync(Harness.Root, extra: Settings());
+        using var admin = await MirrorAdminClient.SignInAsync(server);
+
+        var run = await admin.FinishedAsync(Id(await admin.StartAsync(new { operation = "sync" })));
+
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+        Assert.Equal(1, run.GetProperty("retries").GetInt64());
+        Assert.Equal(0, run.GetProperty("failures").GetInt64());
+        var id = run.GetProperty("id").GetInt64();
+        var page = await admin.Browser.GetStringAsync("admin/mirror");
+        var chart = Regex.Match(page, "<svg class=\"bar-chart\" data-chart=\"problems\".*?</svg>", RegexOptions.Singleline);
+        Assert.True(chart.Success, "no retries and failures chart on /admin/mirror");
+        Assert.Contains("<rect class=\"chart-bar\" data-value=\"1\"", chart.Value);
+        Assert.Contains($"<title>Run {id} (sync, succeeded): 1 retry, 0 failed file(s)</title>", chart.Value);
+        var table = Regex.Replace(Regex.Match(page, "<details data-table=\"syncs\">.*?</details>", RegexOptions.Singleline).Value, @"\s+", " ");
+        Assert.Matches($"<tr data-run=\"{id}\">.*?<td data-retries=\"1\">1</td> <td data-failures=\"0\">0</td>", table);
     }
 
     [Fact]
@@ -409,6 +479,13 @@ public sealed class MirrorJobTests(GpgKey key) : ProxiedUpstreamTest, IAsyncLife
         var page = await admin.Browser.GetStringAsync("admin/mirror");
         Assert.Contains("Signatures: 5 channel manifest(s) verified against the trusted key, 0 served without a signature, 1 failed.", page);
     }
+
+    /// <summary>A toolchain-sync request: stable, the minimal profile, the synthesized host and <paramref name="targets"/>.</summary>
+    private static object StableSync(StaticDistServer dist, params string[] targets) => new
+    {
+        operation = "toolchain-sync",
+        toolchain = new { channels = new[] { "stable" }, hosts = new[] { SyntheticDist.Host }, targets, profile = "minimal", dist_server = dist.BaseAddress.AbsoluteUri },
+    };
 
     private static long Id(HttpResponseMessage response) =>
         JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.GetProperty("id").GetInt64();

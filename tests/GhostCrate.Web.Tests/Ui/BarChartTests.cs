@@ -43,6 +43,18 @@ public sealed class BarChartTests
     }
 
     [Fact]
+    public void An_axis_format_writes_the_largest_value_and_the_bars_keep_their_raw_values()
+    {
+        var html = new StringWriter();
+        BarChart.Render("bytes", "Bytes", "bytes", [new ChartBar("#1", 1536, "a", false), new ChartBar("#2", 0, "b", false)], max => (max / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) + " KiB")
+            .WriteTo(html, HtmlEncoder.Default);
+        var svg = new HtmlParser().ParseDocument($"<body>{html}</body>").QuerySelector("svg")!;
+
+        Assert.Contains(svg.QuerySelectorAll("text"), t => t.TextContent == "1.5 KiB");
+        Assert.Equal(["1536", "0"], svg.QuerySelectorAll("rect").Select(r => r.GetAttribute("data-value")));
+    }
+
+    [Fact]
     public void No_bars_is_an_empty_chart()
     {
         var svg = Render();

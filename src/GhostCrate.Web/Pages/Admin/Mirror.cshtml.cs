@@ -44,6 +44,17 @@ public sealed class MirrorModel(MirrorJobService jobs) : AdminPageModel
         $"Run {run.Id} ({run.Operation}, {run.State}): {Duration(run).TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} s, " +
         $"{Format.Count(run.Progress.FilesDone)} file(s), {Format.Bytes(run.Progress.Bytes)}, {Format.Plural(run.Progress.Failures, "failure")}";
 
+    /// <summary>The run's bytes fetched over its whole duration (what the upstream gave this mirror on average).</summary>
+    public static long AverageRate(MirrorRun run) =>
+        Duration(run).TotalSeconds is var seconds and > 0 ? (long)(run.Progress.Bytes / seconds) : run.Progress.Bytes;
+
+    public static string BytesTitle(MirrorRun run) =>
+        $"Run {run.Id} ({run.Operation}, {run.State}): {Format.Bytes(run.Progress.Bytes)} fetched, {Format.Bytes(AverageRate(run))}/s on average";
+
+    public static string ProblemsTitle(MirrorRun run) =>
+        $"Run {run.Id} ({run.Operation}, {run.State}): {Format.Count(run.Progress.Retries)} {(run.Progress.Retries == 1 ? "retry" : "retries")}, " +
+        $"{Format.Count(run.Progress.Failures)} failed file(s)";
+
     public bool IsStale(MirrorRun run) => run.State == MirrorRunStates.Running && Now - run.UpdatedAt > StaleAfter;
 
     public async Task<IActionResult> OnGetAsync(bool? probe, string? check, string? done, long? run, CancellationToken cancellationToken)

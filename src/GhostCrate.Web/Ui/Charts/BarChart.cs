@@ -21,13 +21,14 @@ public static class BarChart
     private const int Bottom = 18;
     private const int Left = 4;
 
-    public static IHtmlContent Render(string name, string label, string unit, IReadOnlyList<ChartBar> bars)
+    /// <param name="axis">Writes the largest value above the bars (e.g. bytes as "1.2 MB"); by default the number and <paramref name="unit"/>.</param>
+    public static IHtmlContent Render(string name, string label, string unit, IReadOnlyList<ChartBar> bars, Func<double, string>? axis = null)
     {
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"bar-chart\" data-chart=\"{Encode(name)}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{Encode(label)}\">");
         var max = bars.Count == 0 ? 0 : bars.Max(b => b.Value);
         var plot = Height - Top - Bottom;
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"chart-axis\" x=\"{Left}\" y=\"10\">{Encode(Number(max))} {Encode(unit)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"chart-axis\" x=\"{Left}\" y=\"10\">{Encode(axis?.Invoke(max) ?? $"{Number(max)} {unit}")}</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"chart-baseline\" x1=\"0\" y1=\"{Height - Bottom}\" x2=\"{Width}\" y2=\"{Height - Bottom}\"/>");
         if (bars.Count > 0)
         {
