@@ -60,9 +60,10 @@ public sealed class EmailTests
         var file = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(file, ca.CertificatePem + other.CertificatePem);
+            File.WriteAllText(file, ca.CertificatePem + "\n" + other.CertificatePem + "\n");
             var email = new EmailOptions { Host = "mail.example.com", From = "a@b.c", TrustedCertificatesFile = Path.GetFileName(file) };
-            Assert.Empty(EmailOptions.ValidateAndLoad(email, new RegistryOptions { PublicUrl = "https://crates.example.com" }, Path.GetDirectoryName(file)!).ToList());
+            var errors = EmailOptions.ValidateAndLoad(email, new RegistryOptions { PublicUrl = "https://crates.example.com" }, Path.GetDirectoryName(file)!).ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
             Assert.Equal(file, email.TrustedCertificatesFile); // made absolute, as shown on /admin/config
             Assert.Equal([ca.Sha256, other.Sha256], email.TrustedCertificateSet().Select(c => c.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)));
             Assert.Equal($"{ca.Sha256} CN=GhostCrate Test CA", email.TrustedCertificates[0]);
