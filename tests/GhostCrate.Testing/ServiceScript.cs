@@ -28,14 +28,18 @@ public sealed partial class ServiceScript : IAsyncDisposable
     /// <summary>The variables of DIR/env, e.g. GHOSTCRATE_TEST_POSTGRES or GHOSTCRATE_TEST_OIDC_ISSUER.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; private set; }
 
-    /// <summary>Starts scripts/services/<paramref name="name"/>.sh in a new temporary directory.</summary>
-    public static async Task<ServiceScript> StartAsync(string name)
+    /// <summary>
+    /// Starts scripts/services/<paramref name="name"/>.sh in a new temporary directory; <paramref name="prepare"/>
+    /// first writes what the script reads from it (a certificate the test made, for example).
+    /// </summary>
+    public static async Task<ServiceScript> StartAsync(string name, Func<string, Task>? prepare = null)
     {
         // Reachable by the postgres OS user: postgres.sh runs the server as that user when we are root.
         var directory = Path.Combine(Path.GetTempPath(), $"gc-{name}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
         var service = new ServiceScript(name, directory, new Dictionary<string, string>());
+        if (prepare is not null) await prepare(directory);
         await service.StartAgainAsync();
         return service;
     }

@@ -1,4 +1,6 @@
 using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace GhostCrate.Core.Options;
 
@@ -22,6 +24,20 @@ public sealed class EmailOptions
     public int Port { get; set; } = 587;
 
     public SmtpTlsMode Tls { get; set; } = SmtpTlsMode.StartTls;
+
+    /// <summary>
+    /// A PEM file of certificates trusted for the SMTP server only, on top of the system's: a private CA, or the
+    /// server's own self-signed certificate. The server's name is still checked against <see cref="Host"/>.
+    /// </summary>
+    public string? TrustedCertificatesFile { get; set; }
+
+    /// <summary>What <see cref="TrustedCertificatesFile"/> holds ("SHA256 fingerprint subject"), for /admin/config.</summary>
+    public IReadOnlyList<string> TrustedCertificates => [.. _trusted.Select(c => $"{c.GetCertHashString(HashAlgorithmName.SHA256)} {c.Subject}")];
+
+    private X509Certificate2Collection _trusted = [];
+
+    /// <summary>The certificates read from <see cref="TrustedCertificatesFile"/> at start-up (empty without one).</summary>
+    public X509Certificate2Collection TrustedCertificateSet() => _trusted;
 
     /// <summary>SMTP user name; empty: no authentication.</summary>
     public string? User { get; set; }
@@ -80,9 +96,47 @@ public sealed class EmailOptions
             if (error is not null) yield return error;
             else options.Password = password;
         }
+        if (!string.IsNullOrWhiteSpace(options.TrustedCertificatesFile))
+        {
+            foreach (var problem in LoadTrustedCertificates(options, workingDirectory)) yield return problem;
+        }
         if (!string.IsNullOrEmpty(options.Password) && string.IsNullOrWhiteSpace(options.User))
             yield return $"{Section}:User is required when a password is set";
         if (!string.IsNullOrEmpty(options.User) && string.IsNullOrEmpty(options.Password))
             yield return $"{Section}:Password (or {Section}:PasswordFile) is required when {Section}:User is set";
+    }
+
+    private static IEnumerable<string> LoadTrustedCertificates(EmailOptions options, string workingDirectory)
+    {
+        var path = Path.GetFullPath(options.TrustedCertificatesFile!, workingDirectory);
+        options.TrustedCertificatesFile = path;
+        // Without TLS nothing is verified: a trust setting that does nothing would mislead whoever reads the config.
+        if (options.Tls == SmtpTlsMode.None)
+        {
+            yield return $"{Section}:TrustedCertificatesFile has no effect with {Section}:Tls=None; use StartTls or Tls, or remove it";
+            yield break;
+        }
+        var certificates = new X509Certificate2Collection();
+        string? error = null;
+        try
+        {
+            certificates.ImportFromPemFile(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"{Section}:TrustedCertificatesFile '{path}' cannot be read: {ex.Message}";
+        }
+        catch (CryptographicException ex)
+        {
+            error = $"{Section}:TrustedCertificatesFile '{path}' is not a PEM file of certificates: {ex.Message}";
+        }
+        if (error is null && certificates.Count == 0)
+            error = $"{Section}:TrustedCertificatesFile '{path}' holds no certificate (expected -----BEGIN CERTIFICATE----- blocks)";
+        if (error is not null)
+        {
+            yield return error;
+            yield break;
+        }
+        options._trusted = certificates;
     }
 }

@@ -1,6 +1,7 @@
 using GhostCrate.Core.Notifications;
 using GhostCrate.Core.Notifications.Email;
 using GhostCrate.Core.Options;
+using GhostCrate.Testing;
 
 namespace GhostCrate.Core.Tests.Notifications;
 
@@ -44,6 +45,38 @@ public sealed class EmailTests
             Assert.Empty(Validate(email));
             Assert.Equal("s3cret pass", email.Password);
             Assert.Contains(Validate(new EmailOptions { Host = "mail", From = "a@b.c", User = "u", Password = "p", PasswordFile = file }), e => e.Contains("both set", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void The_trusted_certificates_file_is_read_at_start_up_and_a_file_that_cannot_work_is_refused()
+    {
+        using var ca = TestCertificates.NewAuthority();
+        using var other = TestCertificates.NewAuthority("Another CA");
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, ca.CertificatePem + "\n" + other.CertificatePem + "\n");
+            var email = new EmailOptions { Host = "mail.example.com", From = "a@b.c", TrustedCertificatesFile = Path.GetFileName(file) };
+            var errors = EmailOptions.ValidateAndLoad(email, new RegistryOptions { PublicUrl = "https://crates.example.com" }, Path.GetDirectoryName(file)!).ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
+            Assert.Equal(file, email.TrustedCertificatesFile); // made absolute, as shown on /admin/config
+            Assert.Equal([ca.Sha256, other.Sha256], email.TrustedCertificateSet().Select(c => c.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)));
+            Assert.Equal($"{ca.Sha256} CN=GhostCrate Test CA", email.TrustedCertificates[0]);
+
+            // TLS off: the file would do nothing.
+            Assert.Contains(Validate(new EmailOptions { Host = "mail", From = "a@b.c", Tls = SmtpTlsMode.None, TrustedCertificatesFile = file }),
+                e => e.StartsWith("Email:TrustedCertificatesFile has no effect with Email:Tls=None", StringComparison.Ordinal));
+            // A key, not a certificate; a missing file.
+            File.WriteAllText(file, ca.KeyPem);
+            Assert.Contains(Validate(new EmailOptions { Host = "mail", From = "a@b.c", TrustedCertificatesFile = file }),
+                e => e.StartsWith("Email:TrustedCertificatesFile", StringComparison.Ordinal) && e.Contains("no certificate", StringComparison.Ordinal));
+            Assert.Contains(Validate(new EmailOptions { Host = "mail", From = "a@b.c", TrustedCertificatesFile = "/nonexistent/gc-ca.pem" }),
+                e => e.StartsWith("Email:TrustedCertificatesFile '/nonexistent/gc-ca.pem' cannot be read", StringComparison.Ordinal));
         }
         finally
         {
