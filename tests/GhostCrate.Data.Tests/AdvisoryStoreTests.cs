@@ -66,6 +66,26 @@ public abstract class AdvisoryStoreTests(IDatabaseLane lane) : DatabaseTest(lane
         Assert.Equal(3, await Db.CountRowsAsync("advisory_affected_versions", Ct));
     }
 
+    /// <summary>
+    /// CVSS 4.0 vectors were stored with severity 0 (unknown) before they were scored: the next sync of the same text
+    /// rewrites the stored severity (high = 4) and counts the advisory as updated, then as unchanged again.
+    /// </summary>
+    [Fact]
+    public async Task A_resync_rewrites_a_stored_severity_that_the_scorer_now_computes_differently()
+    {
+        var quinn = new AdvisoryFile("crates/quinn-proto/RUSTSEC-2026-0037.md", AdvisoryText("RUSTSEC-2026-0037", "quinn-proto", "\">= 0.11.14\"",
+            "cvss = \"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N\""));
+        Assert.Empty((await SyncAsync(quinn)).Rejected);
+        Assert.Equal(1, await Db.CountRowsAsync("advisories WHERE severity = 4", Ct));
+        Assert.Equal(1, await Db.ExecuteAsync("UPDATE advisories SET severity = 0", Ct));
+
+        var rescored = await SyncAsync(quinn);
+        Assert.Equal((0, 1, 0, 0), (rescored.Added, rescored.Updated, rescored.Removed, rescored.Unchanged));
+        Assert.Equal(1, await Db.CountRowsAsync("advisories WHERE severity = 4", Ct));
+        var again = await SyncAsync(quinn);
+        Assert.Equal((0, 0, 0, 1), (again.Added, again.Updated, again.Removed, again.Unchanged));
+    }
+
     [Fact]
     public async Task Removed_and_changed_advisories_update_their_findings()
     {

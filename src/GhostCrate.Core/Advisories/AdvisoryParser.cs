@@ -56,6 +56,11 @@ public static partial class AdvisoryParser
         var date = Date(RequiredString(advisory, "date"), "date");
         var withdrawn = OptionalString(advisory, "withdrawn") is { } w ? Date(w, "withdrawn") : (DateOnly?)null;
         var cvss = OptionalString(advisory, "cvss");
+        // RustSec's own parser refuses an advisory whose vector is not valid CVSS; so does the import, rather than
+        // store a vulnerability with a severity nobody can check.
+        double? score = null;
+        if (cvss is not null && (score = CvssScore.Score(cvss, out var cvssError)) is null)
+            throw new AdvisoryFormatException($"`cvss` is {cvssError}");
 
         var versionsTable = Table(root, "versions") ?? throw new AdvisoryFormatException("missing [versions] table");
         var patched = Strings(versionsTable, "patched", limits, required: true);
@@ -68,7 +73,8 @@ public static partial class AdvisoryParser
             id, package, date, title, description,
             OptionalString(advisory, "url"),
             cvss,
-            CvssScore.SeverityOf(cvss),
+            score,
+            score is { } s ? CvssScore.Band(s) : AdvisorySeverity.Unknown,
             OptionalString(advisory, "informational")?.Trim(),
             withdrawn,
             Strings(advisory, "aliases", limits, false),

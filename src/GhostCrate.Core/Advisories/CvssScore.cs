@@ -1,67 +1,63 @@
 using System.Globalization;
+using GhostCrate.Core.Advisories.Cvss;
 
 namespace GhostCrate.Core.Advisories;
 
 /// <summary>
-/// The CVSS v3.0/v3.1 base score of a vector string and its qualitative severity
-/// (https://www.first.org/cvss/v3.1/specification-document §7.1 formulas, Appendix A rounding, §5 bands).
-/// CVSS 4.0 scores come from a large lookup table (MacroVectors); they are stored as vectors with an
-/// <see cref="AdvisorySeverity.Unknown"/> severity until that table is vendored.
+/// The score of a RustSec advisory's `cvss` vector and its qualitative severity. RustSec's advisory format allows
+/// CVSS v3.0, v3.1 and v4.0 vectors (its `rustsec` crate refuses others); each is scored as its own specification
+/// says: <see cref="Cvss3Score"/> (v3.x base score) and <see cref="Cvss4Score"/> (v4.0, MacroVectors).
 /// </summary>
 public static class CvssScore
 {
-    public static AdvisorySeverity SeverityOf(string? vector)
+    /// <summary>The score of a valid vector, or null with the reason (naming the version and the metric at fault).</summary>
+    public static double? Score(string vector, out string? error)
     {
-        if (vector is null || !TryBaseScore(vector, out var score)) return AdvisorySeverity.Unknown;
-        return score switch
+        ArgumentNullException.ThrowIfNull(vector);
+        error = null;
+        if (vector.Length > Cvss4Vector.MaxLength) { error = $"longer than {Cvss4Vector.MaxLength} characters, more than any CVSS vector"; return null; }
+        var version = vector.Split('/')[0];
+        switch (version)
         {
-            0 => AdvisorySeverity.None,
-            < 4.0 => AdvisorySeverity.Low,
-            < 7.0 => AdvisorySeverity.Medium,
-            < 9.0 => AdvisorySeverity.High,
-            _ => AdvisorySeverity.Critical,
-        };
-    }
-
-    public static bool TryBaseScore(string vector, out double score)
-    {
-        score = 0;
-        if (vector.Length > 256) return false;
-        var parts = vector.Split('/');
-        if (parts.Length == 0 || parts[0] is not ("CVSS:3.0" or "CVSS:3.1")) return false;
-        var m = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in parts.Skip(1))
-        {
-            var colon = p.IndexOf(':');
-            if (colon <= 0 || !m.TryAdd(p[..colon], p[(colon + 1)..])) return false;
+            case "CVSS:3.0" or "CVSS:3.1":
+                return Cvss3Score.TryScore(vector, out error) is { } v3 ? v3 : Refuse(version, error, out error);
+            case Cvss4Vector.Prefix:
+                return Cvss4Vector.TryParse(vector, out error) is { } v4 ? Cvss4Score.Score(v4) : Refuse(version, error, out error);
+            default:
+                error = $"not a CVSS vector RustSec advisories use: `{version}` is none of CVSS:3.0, CVSS:3.1, CVSS:4.0";
+                return null;
         }
-        if (!m.TryGetValue("S", out var s) || s is not ("U" or "C")) return false;
-        var changed = s == "C";
-        double? av = Get(m, "AV") switch { "N" => 0.85, "A" => 0.62, "L" => 0.55, "P" => 0.2, _ => null };
-        double? ac = Get(m, "AC") switch { "L" => 0.77, "H" => 0.44, _ => null };
-        double? pr = Get(m, "PR") switch { "N" => 0.85, "L" => changed ? 0.68 : 0.62, "H" => changed ? 0.5 : 0.27, _ => null };
-        double? ui = Get(m, "UI") switch { "N" => 0.85, "R" => 0.62, _ => null };
-        double? c = Cia(Get(m, "C")), i = Cia(Get(m, "I")), a = Cia(Get(m, "A"));
-        if (av is null || ac is null || pr is null || ui is null || c is null || i is null || a is null) return false;
-
-        var iss = 1 - ((1 - c.Value) * (1 - i.Value) * (1 - a.Value));
-        var impact = changed ? (7.52 * (iss - 0.029)) - (3.25 * Math.Pow(iss - 0.02, 15)) : 6.42 * iss;
-        var exploitability = 8.22 * av.Value * ac.Value * pr.Value * ui.Value;
-        if (impact <= 0) return true;
-        score = RoundUp(Math.Min((changed ? 1.08 : 1.0) * (impact + exploitability), 10));
-        return true;
     }
 
-    private static string? Get(Dictionary<string, string> m, string key) => m.TryGetValue(key, out var v) ? v : null;
-
-    private static double? Cia(string? v) => v switch { "H" => 0.56, "L" => 0.22, "N" => 0.0, _ => null };
-
-    /// <summary>CVSS v3.1 Appendix A: round up to one decimal, in integers to avoid floating-point artefacts.</summary>
-    private static double RoundUp(double value)
+    private static double? Refuse(string version, string? reason, out string? error)
     {
-        var n = (long)Math.Round(value * 100_000);
-        return n % 10_000 == 0 ? n / 100_000.0 : (Math.Floor(n / 10_000.0) + 1) / 10.0;
+        error = $"not a valid {version} vector: {reason}";
+        return null;
     }
+
+    public static bool TryScore(string vector, out double score)
+    {
+        var scored = Score(vector, out _);
+        score = scored ?? 0;
+        return scored is not null;
+    }
+
+    /// <summary>The severity of a vector's score; <see cref="AdvisorySeverity.Unknown"/> without a valid vector.</summary>
+    public static AdvisorySeverity SeverityOf(string? vector) =>
+        vector is not null && Score(vector, out _) is { } score ? Band(score) : AdvisorySeverity.Unknown;
+
+    /// <summary>
+    /// The qualitative rating of a score: CVSS v4.0 §6 and v3.1 §5 use the same bands (none 0.0, low 0.1-3.9,
+    /// medium 4.0-6.9, high 7.0-8.9, critical 9.0-10.0).
+    /// </summary>
+    public static AdvisorySeverity Band(double score) => score switch
+    {
+        0 => AdvisorySeverity.None,
+        < 4.0 => AdvisorySeverity.Low,
+        < 7.0 => AdvisorySeverity.Medium,
+        < 9.0 => AdvisorySeverity.High,
+        _ => AdvisorySeverity.Critical,
+    };
 
     public static string Format(double score) => score.ToString("0.0", CultureInfo.InvariantCulture);
 }

@@ -16,9 +16,9 @@ public sealed class PolicyOptions
     public BlockThreshold BlockSeverity { get; set; } = BlockThreshold.Off;
 
     /// <summary>
-    /// The severity an advisory without a CVSS v3 score (or with a CVSS 4.0 one) counts as. Critical by default: a
-    /// missing score does not make a vulnerability harmless, and cargo-audit fails on every vulnerability whatever its
-    /// score; the allow-list is the way to accept one.
+    /// The severity an advisory without a CVSS vector counts as (v3.x and v4.0 vectors are scored). Critical by
+    /// default: a missing score does not make a vulnerability harmless, and cargo-audit fails on every vulnerability
+    /// whatever its score; the allow-list is the way to accept one.
     /// </summary>
     public BlockThreshold UnscoredAs { get; set; } = BlockThreshold.Critical;
 
@@ -32,7 +32,7 @@ public sealed class PolicyOptions
 
 /// <summary>
 /// A blocking threshold. The numbers are those of Advisories.AdvisorySeverity, so an advisory blocks when its
-/// severity's number is at least the threshold's (CVSS v3.1 §5 bands).
+/// severity's number is at least the threshold's (the bands of CVSS v3.1 §5 and v4.0 §6).
 /// </summary>
 public enum BlockThreshold
 {

@@ -133,7 +133,7 @@ public sealed class DownloadPolicy(
         }
     }
 
-    /// <summary>The severity an advisory counts as: its CVSS band, or Policy:UnscoredAs without a v3 score.</summary>
+    /// <summary>The severity an advisory counts as: its CVSS band (v3.x or v4.0), or Policy:UnscoredAs without a vector.</summary>
     public AdvisorySeverity EffectiveSeverity(Advisory advisory) =>
         advisory.Severity == AdvisorySeverity.Unknown ? (AdvisorySeverity)(int)options.Value.UnscoredAs : advisory.Severity;
 
@@ -172,7 +172,7 @@ public sealed class DownloadPolicy(
         var parts = blocking.Select(b =>
         {
             var a = b.Advisory;
-            var severity = a.Severity == AdvisorySeverity.Unknown ? $"no CVSS score, counted as {Name(options.Value.UnscoredAs)}" : Name((BlockThreshold)(int)a.Severity);
+            var severity = a.Severity == AdvisorySeverity.Unknown ? $"no CVSS score, counted as {Name(options.Value.UnscoredAs)}" : a.Rating;
             var fix = a.Versions.Patched.Count == 0 ? "no fixed version" : "fixed in " + string.Join(" or ", a.Versions.Patched);
             // Id, severity and fix first: cargo may shorten a long error body, and these are what the reader acts on.
             return $"{a.Id} ({severity}, {fix}; {b.By}): {a.Title}";

@@ -152,7 +152,7 @@ public static class CycloneDxWriter
             w.WriteStartObject("source");
             w.WriteString("name", "RustSec");
             w.WriteEndObject();
-            if (a.Cvss is { } vector && CvssScore.TryBaseScore(vector, out var score)) w.WriteNumber("score", Math.Round(score, 1));
+            if (a.Score is { } score) w.WriteNumber("score", score);
             w.WriteString("severity", a.IsWarning ? "info" : SeverityName(a.Severity));
             if (a.Cvss is { } v)
             {

@@ -13,9 +13,9 @@ internal sealed class AdvisoryRepository(IDbConnectionFactory factory) : IAdviso
         factory.WriteAsync(async (connection, transaction) =>
         {
             // Locks the stored rows on PostgreSQL so two nodes importing at once take turns (SQLite locks the whole database).
-            var existing = (await connection.QueryAsync<(string Id, string Sha)>(new CommandDefinition(
-                $"SELECT id, content_sha256 FROM advisories ORDER BY id{factory.LockRowsSuffix}", transaction: transaction, cancellationToken: cancellationToken)))
-                .ToDictionary(r => r.Id, r => r.Sha, StringComparer.Ordinal);
+            var existing = (await connection.QueryAsync<(string Id, string Sha, int Severity)>(new CommandDefinition(
+                $"SELECT id, content_sha256, severity FROM advisories ORDER BY id{factory.LockRowsSuffix}", transaction: transaction, cancellationToken: cancellationToken)))
+                .ToDictionary(r => r.Id, r => (r.Sha, r.Severity), StringComparer.Ordinal);
             var incoming = advisories.Select(a => a.Advisory.Id).ToHashSet(StringComparer.Ordinal);
 
             var removedIds = existing.Keys.Where(id => !incoming.Contains(id)).ToArray();
@@ -34,9 +34,11 @@ internal sealed class AdvisoryRepository(IDbConnectionFactory factory) : IAdviso
             int added = 0, updated = 0, unchanged = 0;
             foreach (var stored in advisories)
             {
-                if (existing.TryGetValue(stored.Advisory.Id, out var sha))
+                if (existing.TryGetValue(stored.Advisory.Id, out var row))
                 {
-                    if (sha == stored.Sha256) { unchanged++; continue; }
+                    // Same text, same severity: nothing to write. The same text can score differently once the scorer
+                    // learns more (CVSS 4.0 vectors were stored unscored before), so the column is rewritten then.
+                    if (row.Sha == stored.Sha256 && row.Severity == (int)stored.Advisory.Severity) { unchanged++; continue; }
                     updated++;
                 }
                 else added++;

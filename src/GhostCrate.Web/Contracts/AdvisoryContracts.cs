@@ -6,7 +6,8 @@ namespace GhostCrate.Web.Contracts;
 
 /// <summary>
 /// One RustSec advisory. `kind` is `vulnerability`, or the informational kind (`unmaintained`, `unsound`, `notice`)
-/// for warnings; `severity` comes from the CVSS v3 vector (`unknown` without one, or for CVSS 4.0).
+/// for warnings; `cvss_score` is the score of the `cvss` vector (v3.x base score, or v4.0 score), `severity` its band
+/// (`unknown` without a vector).
 /// </summary>
 public sealed record AdvisoryDto(
     [property: JsonPropertyName("id")] string Id,
@@ -21,14 +22,15 @@ public sealed record AdvisoryDto(
     [property: JsonPropertyName("aliases")] IReadOnlyList<string> Aliases,
     [property: JsonPropertyName("patched")] IReadOnlyList<string> Patched,
     [property: JsonPropertyName("unaffected")] IReadOnlyList<string> Unaffected,
-    [property: JsonPropertyName("withdrawn")] string? Withdrawn)
+    [property: JsonPropertyName("withdrawn")] string? Withdrawn,
+    [property: JsonPropertyName("cvss_score")] double? CvssScore)
 {
     public static AdvisoryDto Of(Advisory a) => new(
         a.Id, a.Package, a.Title, a.Description, Day(a.Date), a.Informational ?? "vulnerability",
         a.Severity.ToString().ToLowerInvariant(), a.Cvss,
         // RustSec's own page for the advisory; the advisory's `url` is the upstream report and may be absent.
         a.Url ?? $"https://rustsec.org/advisories/{a.Id}.html",
-        a.Aliases, a.Versions.Patched, a.Versions.Unaffected, a.Withdrawn is { } w ? Day(w) : null);
+        a.Aliases, a.Versions.Patched, a.Versions.Unaffected, a.Withdrawn is { } w ? Day(w) : null, a.Score);
 
     private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

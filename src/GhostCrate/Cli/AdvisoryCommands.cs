@@ -64,7 +64,8 @@ public static class AdvisoryCommands
             await output.WriteLineAsync("Date:      " + a.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             await output.WriteLineAsync("ID:        " + a.Id);
             await output.WriteLineAsync("URL:       " + (a.Url ?? $"https://rustsec.org/advisories/{a.Id}"));
-            if (a.Severity != AdvisorySeverity.Unknown) await output.WriteLineAsync("Severity:  " + a.Severity.ToString().ToLowerInvariant());
+            // cargo-audit's form: the score, then its band.
+            if (a.Score is { } score) await output.WriteLineAsync($"Severity:  {CvssScore.Format(score)} ({a.Severity.ToString().ToLowerInvariant()})");
             await output.WriteLineAsync("Solution:  " + AdvisoryMatcher.Solution(a));
             await output.WriteLineAsync();
         }

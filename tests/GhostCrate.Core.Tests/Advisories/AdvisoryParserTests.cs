@@ -72,6 +72,35 @@ public sealed class AdvisoryParserTests
     }
 
     [Theory]
+    [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0, AdvisorySeverity.Critical)]
+    [InlineData("CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", 8.2, AdvisorySeverity.High)]
+    [InlineData("CVSS:4.0/AV:N/AC:H/AT:P/PR:N/UI:N/VC:N/VI:L/VA:N/SC:N/SI:N/SA:N/E:U", 1.7, AdvisorySeverity.Low)]
+    public void The_cvss_vector_gives_the_score_and_severity(string vector, double score, AdvisorySeverity severity)
+    {
+        var a = AdvisoryParser.Parse(Example.Replace("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", vector, StringComparison.Ordinal)).Advisory!;
+        Assert.Equal(vector, a.Cvss);
+        Assert.Equal(score, a.Score);
+        Assert.Equal(severity, a.Severity);
+        var unscored = AdvisoryParser.Parse(Example.Replace("cvss = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H\"\n", "", StringComparison.Ordinal)).Advisory!;
+        Assert.Null(unscored.Cvss);
+        Assert.Null(unscored.Score);
+        Assert.Equal(AdvisorySeverity.Unknown, unscored.Severity);
+    }
+
+    /// <summary>RustSec's own parser refuses an invalid vector; so does ours, naming what is wrong.</summary>
+    [Theory]
+    [InlineData("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:Q", "`cvss` is not a valid CVSS:4.0 vector: `Q` is not a value of `SA`")]
+    [InlineData("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N", "`cvss` is not a valid CVSS:4.0 vector: Base metric `SA` is missing")]
+    [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H", "`cvss` is not a valid CVSS:3.1 vector: Base metric `S` is missing")]
+    [InlineData("CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P", "`cvss` is not a CVSS vector RustSec advisories use")]
+    public void An_invalid_cvss_vector_fails_the_advisory_with_the_reason(string vector, string reason)
+    {
+        var result = AdvisoryParser.Parse(Example.Replace("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", vector, StringComparison.Ordinal));
+        Assert.False(result.IsSuccess);
+        Assert.Contains(reason, result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("[advisory]\nid = \"x\"", "```toml")]
     [InlineData("```toml\n[advisory]\nid = \"RUSTSEC-2001-0001\"\n", "not closed")]
     [InlineData("```toml\n[advisory\n```\n# T\n", "not valid TOML")]

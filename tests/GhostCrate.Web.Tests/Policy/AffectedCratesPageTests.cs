@@ -51,7 +51,7 @@ public class AffectedCratesPageTests
         // Exactly the affected versions, in version order (the patched ones are not listed), and the fix.
         string Cell(int row, int column) => rows[row].QuerySelectorAll("td")[column].TextContent.Trim();
         Assert.Equal("0.6.9, 1.6.0", Cell(0, 2));
-        Assert.Equal("critical", Cell(0, 4));
+        Assert.Equal("critical, CVSS 9.8", Cell(0, 4));
         Assert.Equal("Upgrade to >=0.6.14,<1.0.0 OR >=1.6.1", Cell(0, 6));
         Assert.Equal("1.0.0", Cell(1, 2));
         Assert.Equal("no CVSS score", Cell(1, 4));

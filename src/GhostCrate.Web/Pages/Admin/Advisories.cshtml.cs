@@ -24,10 +24,9 @@ public sealed class AdvisoriesModel(PolicyService policy, AffectedCrates affecte
         Affected = await affected.ListAsync(cancellationToken);
     }
 
-    /// <summary>What the list says of an advisory's weight: its kind for a warning, else its CVSS band.</summary>
+    /// <summary>What the list says of an advisory's weight: its kind for a warning, else its CVSS band and score.</summary>
     public static string Severity(Advisory advisory) =>
-        advisory.IsWarning ? advisory.Informational ?? "informational"
-        : advisory.Severity == AdvisorySeverity.Unknown ? "no CVSS score" : advisory.Severity.ToString().ToLowerInvariant();
+        advisory.IsWarning ? advisory.Informational ?? "informational" : advisory.Rating;
 
     /// <summary>The last day an entry applies (entries end at the following midnight, UTC).</summary>
     public static string LastDay(DateTimeOffset expiresAt) => Ui.Format.Date(expiresAt.AddDays(-1));
