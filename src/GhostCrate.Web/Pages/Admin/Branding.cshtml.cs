@@ -43,8 +43,7 @@ public sealed class BrandingModel(BrandingService branding, IOptions<UiOptions> 
         return await DoneAsync(result.Error, "saved", cancellationToken);
     }
 
-    // The server's body limit (1 MiB) bounds the whole form; the service refuses anything past LogoCheck.MaxBytes.
-    [RequestFormLimits(MultipartBodyLengthLimit = 1024 * 1024)]
+    // The server's body limit (1 MiB) bounds the whole form; anything past LogoCheck.MaxBytes is refused here.
     public async Task<IActionResult> OnPostLogoAsync(IFormFile? logo, CancellationToken cancellationToken)
     {
         if (logo is null || logo.Length == 0) return await DoneAsync(Core.Abstractions.RegistryError.BadRequest("choose a PNG, WebP or SVG file to upload"), "logo", cancellationToken);

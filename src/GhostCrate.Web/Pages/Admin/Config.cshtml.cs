@@ -30,7 +30,7 @@ public sealed class ConfigModel(BrandingService branding) : AdminPageModel
         {
             if (value.Source == BrandingSource.Admin) overrides[$"{UiOptions.Section}:{key}"] = value.Value;
         }
-        if (current.Logo is { } logo) overrides[$"{UiOptions.Section}:LogoUrl"] = Ui.Branding.LogoUrlOf(current);
+        if (current.Logo is not null) overrides[$"{UiOptions.Section}:LogoUrl"] = Ui.Branding.LogoUrlOf(current);
         BrandingOverrides = overrides;
 
         var services = HttpContext.RequestServices;
