@@ -25,7 +25,7 @@ public sealed class BrandingRulesTests
     [Theory]
     [InlineData("#ffd400", "1.43:1", "light")]
     [InlineData("#b9a3ee", "2.20:1", "light")]
-    [InlineData("#0b3d91", "1.79:1", "dark")]
+    [InlineData("#0b3d91", "1.78:1", "dark")]
     [InlineData("#6d4fb3", "2.92:1", "dark")]
     public void An_accent_that_fails_either_background_is_refused_with_its_ratio(string accent, string ratio, string background)
     {
