@@ -66,6 +66,8 @@ public sealed class BrandingModel(BrandingService branding, IOptions<UiOptions> 
     {
         if (error is null) return Redirect($"/admin/branding?done={done}");
         Current = (await branding.GetAsync(Caller, cancellationToken)).Value ?? branding.Current;
+        // The texts form keeps what was typed only when it was the form posted; otherwise it shows what is stored.
+        if (done != "saved") Form = BrandingForm.Of(Current.Stored.Texts);
         return Failed(error);
     }
 }
