@@ -78,6 +78,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Policy.PolicyService>();
         services.AddSingleton<Policy.ProxyQuarantine>();
         services.AddSingleton<Feeds.FeedService>();
+        // Branding set from the admin UI (issue 23 item 5): per node in memory, following the branding revision.
+        services.AddSingleton<Branding.BrandingService>();
         // The job queue (issue 21): the runner and scheduler the host's worker drives, and the queue's own upkeep.
         services.AddSingleton<Jobs.JobRunner>();
         services.AddSingleton<Jobs.JobScheduler>();

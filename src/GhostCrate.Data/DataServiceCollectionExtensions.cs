@@ -44,6 +44,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().HeldVersions);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Licenses);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Policy);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Branding);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DataProtectionKeys);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().AccessEpoch);

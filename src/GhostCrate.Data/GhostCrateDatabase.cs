@@ -52,6 +52,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         HeldVersions = new Holds.HeldVersionRepository(factory);
         Licenses = new Licenses.LicenseRepository(factory);
         Policy = new Policy.PolicyRepository(factory);
+        Branding = new Branding.BrandingRepository(factory);
         JobWakeup = new Jobs.LocalJobWakeup();
         Jobs = new Jobs.JobRepository(factory, JobWakeup);
         Webhooks = new Notifications.WebhookRepository(factory);
@@ -94,6 +95,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Holds.IHeldVersionRepository HeldVersions { get; }
     public Core.Licenses.ILicenseRepository Licenses { get; }
     public Core.Policy.IPolicyRepository Policy { get; }
+    public Core.Branding.IBrandingRepository Branding { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
     public Core.Docs.IDocsRepository Docs { get; }
     public Core.Deletion.IDeletionRepository Deletions { get; }

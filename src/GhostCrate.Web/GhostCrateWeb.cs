@@ -81,6 +81,7 @@ public static class GhostCrateWeb
         app.MapOrganizations();
         app.MapLicenses();
         app.MapPolicy();
+        app.MapBrandingAdmin();
         app.MapHolds();
         app.MapCrateTransfers();
         app.MapSso();

@@ -36,6 +36,9 @@ public sealed class CrossBackendBackupTests(SqliteLane sqlite, PostgresLane post
         await source.Ports.Crates.IncrementDownloadsAsync(first!.Id, Ct);
         await source.Ports.Crates.IncrementDownloadsAsync(first.Id, Ct);
         await source.Ports.DataProtectionKeys.AddAsync("key-1", "<key id=\"1\" />", T0, Ct);
+        byte[] logo = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 255, 7];
+        await source.Ports.Branding.SaveTextsAsync(new Core.Branding.BrandingTexts("Acme Crates", "acme", "#2f6fdf", null, null), T0, "alice", Ct);
+        await source.Ports.Branding.SaveLogoAsync(new Core.Branding.BrandingLogo(logo, Core.Branding.LogoCheck.Png), T0, "alice", Ct);
 
         var snapshot = await source.Ports.Backup.SnapshotAsync(_folder, Ct);
         Assert.Equal("sqlite", snapshot.Format);
@@ -55,6 +58,10 @@ public sealed class CrossBackendBackupTests(SqliteLane sqlite, PostgresLane post
         Assert.Equal("hash-of-alice", (await target.Ports.Users.FindByNameAsync("alice", Ct))!.PasswordHash);
         // The cookie keys come along, so browser sessions signed in before the backup stay valid after a restore.
         Assert.Equal(["<key id=\"1\" />"], await target.Ports.DataProtectionKeys.GetAllAsync(Ct));
+        // The branding set from the admin UI comes along, its logo's bytes whichever backend held them.
+        var branding = await target.Ports.Branding.LoadAsync(Ct);
+        Assert.Equal(("Acme Crates", "acme", 2L), (branding.Texts.DisplayName, branding.Texts.RegistryName, branding.Revision));
+        Assert.Equal(logo, branding.Logo!.Content);
         // The search structures of the target (SQLite's trigram and pair tables, PostgreSQL's pg_trgm index) hold the
         // restored crates, whichever backend the rows came from.
         Assert.Equal(["Serde_Json"], (await target.Ports.Crates.SearchAsync("json", 0, 10, Ct)).Crates.Select(c => c.Name));

@@ -74,4 +74,10 @@ public static class AuditActions
     public const string AdvisoryDisallowed = "advisory.disallowed";
     public const string QuarantineExempted = "quarantine.exempted";
     public const string QuarantineExemptionRemoved = "quarantine.exemption_removed";
+    /// <summary>An administrator changed the branding texts (/admin/branding, PUT /api/v1/admin/branding); details hold the new values.</summary>
+    public const string BrandingUpdated = "branding.updated";
+    public const string BrandingLogoSet = "branding.logo_set";
+    public const string BrandingLogoRemoved = "branding.logo_removed";
+    /// <summary>Every branding override was cleared: the configuration applies again.</summary>
+    public const string BrandingReset = "branding.reset";
 }

@@ -62,6 +62,9 @@ public sealed partial class UiOptions
         (logo.StartsWith('/') && !logo.StartsWith("//", StringComparison.Ordinal) && !logo.Contains('\\', StringComparison.Ordinal))
         || (Uri.TryCreate(logo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https");
 
+    /// <summary>A colour written #rrggbb (the only form the accent's style sheet and contrast check take).</summary>
+    public static bool IsColor(string? value) => value is not null && ColorPattern().IsMatch(value);
+
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
     private static partial Regex ColorPattern();
 

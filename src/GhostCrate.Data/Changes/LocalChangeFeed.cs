@@ -12,7 +12,7 @@ internal sealed class LocalChangeFeed(TimeProvider time, ChangeSubscribers subsc
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    public static IReadOnlyList<string> PolledTopics { get; } = [ChangeTopics.Index, ChangeTopics.Access, ChangeTopics.Policy];
+    public static IReadOnlyList<string> PolledTopics { get; } = [ChangeTopics.Index, ChangeTopics.Access, ChangeTopics.Policy, ChangeTopics.Branding];
 
     public bool SharedByNodes => false;
 

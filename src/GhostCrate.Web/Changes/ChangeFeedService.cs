@@ -11,16 +11,19 @@ namespace GhostCrate.Web.Changes;
 /// (<see cref="IndexChangeFollower"/>: files other nodes changed leave memory without waiting for a request) and access
 /// decisions (<see cref="AccessCache"/>: a token revoked on another node is refused here within milliseconds), and the
 /// download policy (<see cref="Core.Policy.DownloadPolicy"/>: an allow-list, organization policy or advisory change on
-/// another node applies here at once). The job
+/// another node applies here at once), and the branding set from the admin UI
+/// (<see cref="Core.Branding.BrandingService"/>: a change on another node shows on the next page here). The job
 /// worker subscribes to <see cref="ChangeTopics.Jobs"/> itself (Web/Jobs/JobWorker.cs).
 /// </summary>
-public sealed class ChangeFeedService(IChangeFeed feed, IndexChangeFollower index, AccessCache access, Core.Policy.DownloadPolicy policy) : BackgroundService
+public sealed class ChangeFeedService(
+    IChangeFeed feed, IndexChangeFollower index, AccessCache access, Core.Policy.DownloadPolicy policy, Core.Branding.BrandingService branding) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var indexSubscription = feed.Subscribe(ChangeTopics.Index, index.CatchUpAsync);
         using var accessSubscription = feed.Subscribe(ChangeTopics.Access, access.CatchUpAsync);
         using var policySubscription = feed.Subscribe(ChangeTopics.Policy, policy.CatchUpAsync);
+        using var brandingSubscription = feed.Subscribe(ChangeTopics.Branding, branding.CatchUpAsync);
         await feed.RunAsync(stoppingToken);
     }
 }

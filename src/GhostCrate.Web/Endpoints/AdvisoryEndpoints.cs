@@ -80,34 +80,15 @@ public static class AdvisoryEndpoints
         return TypedResults.Ok(new CrateAdvisoriesResponse(crate, [.. list.Select(AdvisoryDto.Of)], affected));
     }
 
-    // Read past the limit before answering 413, so a client still sending the end of its body gets the answer.
-    private const int AuditDrainBytes = 1024 * 1024;
-
     private static async Task<Results<Ok<AuditResponse>, ProblemHttpResult>> AuditAsync(HttpContext context, AdvisoryService advisories)
     {
         var ct = context.RequestAborted;
         var (_, denied) = await ReadAccessAsync(context);
         if (denied is not null) return denied;
-        if (context.Request.ContentLength > LockFileReader.MaxBytes)
-            return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
         // The server's default body limit (1 MiB, `ghostcrate serve`) is below a large workspace's lock file: this
-        // route's own bound applies, plus what is drained below.
-        RequestBodyLimit.Set(context, LockFileReader.MaxBytes + 1 + AuditDrainBytes);
-        // Grows with what arrives, up to one byte past the limit: a chunked body without Content-Length is bounded
-        // too, and a small lock file costs a small buffer.
-        using var body = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while (body.Length <= LockFileReader.MaxBytes && (read = await context.Request.Body.ReadAsync(chunk, ct)) > 0)
-            body.Write(chunk, 0, read);
-        if (body.Length > LockFileReader.MaxBytes)
-        {
-            // Read a little further before answering, so a client still sending a slightly larger body (or the end of
-            // its chunked body) gets the 413 instead of a broken pipe; a much larger one is cut off.
-            long drained = 0;
-            while (drained < AuditDrainBytes && (read = await context.Request.Body.ReadAsync(chunk, ct)) > 0) drained += read;
-            return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
-        }
+        // route's own bound applies (BoundedBody raises the server's for this request).
+        using var body = await BoundedBody.ReadAsync(context, LockFileReader.MaxBytes);
+        if (body is null) return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the Cargo.lock is larger than {LockFileReader.MaxBytes} bytes");
         string text;
         try
         {

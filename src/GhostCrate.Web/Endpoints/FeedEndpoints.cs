@@ -91,7 +91,7 @@ public static class FeedEndpoints
         var urls = context.RequestServices.GetRequiredService<RegistryUrls>();
         var baseUrl = urls.BaseUrl(context.Request);
         var self = baseUrl + context.Request.Path;
-        var displayName = context.RequestServices.GetRequiredService<IOptions<UiOptions>>().Value.DisplayName;
+        var displayName = context.RequestServices.GetRequiredService<Ui.Branding>().DisplayName;
         var body = AtomFeedWriter.Write(feed, baseUrl, self, displayName);
         var authRequired = context.RequestServices.GetRequiredService<IOptions<RegistryOptions>>().Value.AuthRequired;
         // A private registry's feed is one reader's view; a public one may be cached briefly by anyone (Host-derived

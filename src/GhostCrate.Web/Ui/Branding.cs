@@ -1,92 +1,102 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using GhostCrate.Core.Options;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using GhostCrate.Core.Branding;
 
 namespace GhostCrate.Web.Ui;
 
 /// <summary>
-/// The registry's name, logo, accent colour, footer and login texts (section Ui). The accent colour reaches pages as a
-/// small style sheet of its own (the CSP allows no inline style), with the text colour on it picked automatically.
+/// The registry's name, logo, accent colour, footer and login texts as pages show them: section Ui, overridden by
+/// what an administrator set on /admin/branding (<see cref="BrandingService.Current"/>, which follows the database on
+/// every node). The accent colour reaches pages as a small style sheet of its own (the CSP allows no inline style),
+/// with the text colour on it picked automatically. Each read takes the view of the current branding revision, built
+/// once per revision, so a page costs no database round trip.
 /// </summary>
-public sealed class Branding
+public sealed class Branding(BrandingService service)
 {
     public const string StyleSheetPath = "/ui/brand.css";
 
-    public Branding(IOptions<UiOptions> options)
-    {
-        var ui = options.Value;
-        DisplayName = ui.DisplayName;
-        LogoUrl = string.IsNullOrWhiteSpace(ui.LogoUrl) ? null : ui.LogoUrl;
-        FooterText = string.IsNullOrWhiteSpace(ui.FooterText) ? null : ui.FooterText;
-        LoginMessage = string.IsNullOrWhiteSpace(ui.LoginMessage) ? null : ui.LoginMessage;
-        if (ui.AccentColor is { Length: > 0 } accent)
-        {
-            AccentColor = accent.ToLowerInvariant();
-            AccentText = TextColorOn(AccentColor);
-            // Same selectors as Pico's light and dark themes, loaded after Pico, so the accent wins in both.
-            StyleSheet = $$"""
-                :root:not([data-theme=dark]), :root:not([data-theme=light]) {
-                  --pico-primary-background: {{AccentColor}};
-                  --pico-primary-border: {{AccentColor}};
-                  --pico-primary-hover-background: {{AccentColor}};
-                  --pico-primary-hover-border: {{AccentColor}};
-                  --pico-primary-inverse: {{AccentText}};
-                }
-                .site-header { border-bottom: 4px solid {{AccentColor}}; }
-                """;
-            StyleSheetUrl = $"{StyleSheetPath}?v={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(StyleSheet)))[..12]}";
-        }
-    }
+    /// <summary>Where an uploaded logo is served (Web/Ui/BrandingEndpoints).</summary>
+    public const string LogoPath = "/ui/logo";
 
-    public string DisplayName { get; }
-    public string? LogoUrl { get; }
-    public string? FooterText { get; }
-    public string? LoginMessage { get; }
-    public string? AccentColor { get; }
+    private View? _view;
+
+    public string DisplayName => Current.DisplayName;
+    public string RegistryName => Current.RegistryName;
+    public string? LogoUrl => Current.LogoUrl;
+    public string? FooterText => Current.FooterText;
+    public string? LoginMessage => Current.LoginMessage;
+    public string? AccentColor => Current.AccentColor;
 
     /// <summary>Black or white, whichever contrasts more with the accent (at least 4.58:1 for any colour).</summary>
-    public string? AccentText { get; }
-    public string? StyleSheet { get; }
-    public string? StyleSheetUrl { get; }
+    public string? AccentText => Current.AccentText;
+    public string? StyleSheet => Current.StyleSheet;
+    public string? StyleSheetUrl => Current.StyleSheetUrl;
 
-    /// <summary>WCAG 2.x relative luminance and contrast ratio (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio).</summary>
-    public static double Contrast(string a, string b)
+    /// <summary>The uploaded logo, if any (served at <see cref="LogoPath"/>).</summary>
+    public BrandingLogo? Logo => Current.Source.Logo;
+
+    /// <summary>WCAG 2.x contrast ratio (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio).</summary>
+    public static double Contrast(string a, string b) => WcagContrast.Ratio(a, b);
+
+    public static string TextColorOn(string background) => WcagContrast.TextColorOn(background);
+
+    /// <summary>The logo pages show: the uploaded one (its URL carries its hash), else Ui:LogoUrl; null: the built-in ghost.</summary>
+    public static string? LogoUrlOf(EffectiveBranding branding) =>
+        branding.Logo is { } logo ? $"{LogoPath}?v={logo.Version}" : branding.ConfiguredLogoUrl;
+
+    private View Current
     {
-        var (la, lb) = (Luminance(a), Luminance(b));
-        return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
-    }
-
-    public static string TextColorOn(string background) =>
-        Contrast(background, "#000000") >= Contrast(background, "#ffffff") ? "#000000" : "#ffffff";
-
-    private static double Luminance(string hex)
-    {
-        double Channel(int offset)
+        get
         {
-            var c = int.Parse(hex.AsSpan(offset, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) / 255.0;
-            return c <= 0.04045 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
+            var effective = service.Current;
+            var view = Volatile.Read(ref _view);
+            if (view is null || !ReferenceEquals(view.Source, effective))
+            {
+                view = new View(effective);
+                Volatile.Write(ref _view, view);
+            }
+            return view;
         }
-        return 0.2126 * Channel(1) + 0.7152 * Channel(3) + 0.0722 * Channel(5);
     }
-}
 
-public static class BrandingEndpoints
-{
-    /// <summary>GET /ui/brand.css: the accent colour's style sheet; the URL carries its hash, so it is cached for a year.</summary>
-    public static IEndpointRouteBuilder MapBrandStyleSheet(this IEndpointRouteBuilder app)
+    private sealed class View
     {
-        app.MapGet(Branding.StyleSheetPath, (Branding branding, HttpContext context) =>
+        public View(EffectiveBranding source)
         {
-            if (branding.StyleSheet is null) return Results.NotFound();
-            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            return Results.Text(branding.StyleSheet, "text/css; charset=utf-8");
-        }).ExcludeFromDescription();
-        return app;
+            Source = source;
+            DisplayName = source.DisplayName.Value!;
+            RegistryName = source.RegistryName.Value!;
+            LogoUrl = LogoUrlOf(source);
+            FooterText = source.FooterText.Value;
+            LoginMessage = source.LoginMessage.Value;
+            if (source.AccentColor.Value is { } accent)
+            {
+                AccentColor = accent;
+                AccentText = WcagContrast.TextColorOn(accent);
+                // Same selectors as Pico's light and dark themes, loaded after Pico, so the accent wins in both.
+                StyleSheet = $$"""
+                    :root:not([data-theme=dark]), :root:not([data-theme=light]) {
+                      --pico-primary-background: {{AccentColor}};
+                      --pico-primary-border: {{AccentColor}};
+                      --pico-primary-hover-background: {{AccentColor}};
+                      --pico-primary-hover-border: {{AccentColor}};
+                      --pico-primary-inverse: {{AccentText}};
+                    }
+                    .site-header { border-bottom: 4px solid {{AccentColor}}; }
+                    """;
+                StyleSheetUrl = $"{StyleSheetPath}?v={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(StyleSheet)))[..12]}";
+            }
+        }
+
+        public EffectiveBranding Source { get; }
+        public string DisplayName { get; }
+        public string RegistryName { get; }
+        public string? LogoUrl { get; }
+        public string? FooterText { get; }
+        public string? LoginMessage { get; }
+        public string? AccentColor { get; }
+        public string? AccentText { get; }
+        public string? StyleSheet { get; }
+        public string? StyleSheetUrl { get; }
     }
 }

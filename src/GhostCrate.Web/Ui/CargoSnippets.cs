@@ -1,13 +1,13 @@
-using GhostCrate.Core.Options;
-using Microsoft.Extensions.Options;
-
 namespace GhostCrate.Web.Ui;
 
 /// <summary>The copy-ready cargo commands and configuration shown on the home, crate and account pages.</summary>
-public sealed class CargoSnippets(IOptions<UiOptions> options)
+public sealed class CargoSnippets(Branding branding)
 {
-    /// <summary>The name the snippets give this registry in cargo's configuration (Ui:RegistryName).</summary>
-    public string RegistryName { get; } = options.Value.RegistryName;
+    /// <summary>
+    /// The name the snippets give this registry in cargo's configuration: Ui:RegistryName, or the one set on
+    /// /admin/branding (read on every call, so a change applies to the next page on every node).
+    /// </summary>
+    public string RegistryName => branding.RegistryName;
 
     /// <summary>CARGO_REGISTRIES_{NAME}_TOKEN: cargo upper-cases the name and turns '-' into '_'.</summary>
     public string TokenVariable => $"CARGO_REGISTRIES_{RegistryName.ToUpperInvariant().Replace('-', '_')}_TOKEN";

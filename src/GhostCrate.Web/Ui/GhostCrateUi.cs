@@ -37,6 +37,7 @@ public static class GhostCrateUi
         services.AddSingleton<PendingInvitations>();
         services.AddSingleton<CargoSnippets>();
         services.AddSingleton<Branding>();
+        services.AddHostedService<BrandingStartupLoad>();
         services.AddSingleton<OfflineMirror.OfflineMirrorStatusService>();
         services.AddSingleton<Core.Operations.IDependencyProbe, OfflineMirror.OfflineMirrorProbe>();
         return services;
@@ -64,7 +65,7 @@ public static class GhostCrateUi
     public static WebApplication MapGhostCrateUi(this WebApplication app)
     {
         app.MapUiAssets();
-        app.MapBrandStyleSheet();
+        app.MapBrandingFiles();
         app.MapRazorPages();
         app.MapDownloadStats();
         return app;

@@ -71,6 +71,7 @@ public sealed class SiteTour : IDisposable
         new("/admin/jobs", "/admin/jobs"),
         new("/admin/webhooks", "/admin/webhooks"),
         new("/admin/backups", "/admin/backups"),
+        new("/admin/branding", "/admin/branding"),
         new("/admin/config", "/admin/config"),
         new("/login", "/login"),
         new("/unsubscribe", "/unsubscribe?token=not-a-token", 400),

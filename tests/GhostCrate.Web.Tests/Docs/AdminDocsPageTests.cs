@@ -224,9 +224,6 @@ public sealed class AdminDocsPageTests
     }
 
     /// <summary>Posts a form of the page as a browser would: its hidden fields (the antiforgery one among them) plus <paramref name="extra"/>.</summary>
-    private static Task<HttpResponseMessage> PostFormAsync(WebSession session, IElement form, KeyValuePair<string, string>[] extra)
-    {
-        var fields = form.QuerySelectorAll("input[type='hidden']").Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""));
-        return session.Http.PostAsync(form.GetAttribute("action"), new FormUrlEncodedContent([.. fields, .. extra]));
-    }
+    private static Task<HttpResponseMessage> PostFormAsync(WebSession session, IElement form, KeyValuePair<string, string>[] extra) =>
+        session.PostFormAsync(form, extra);
 }

@@ -174,6 +174,18 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
         // Nothing is on the list under this id, so an administrator gets as far as its 404.
         new("DELETE", "/api/v1/admin/advisories/allowed/RUSTSEC-1999-0002",          "401  403  403  403  403  404  401  401  401  403",
                                                                                      "401  403  403  403  403  404  401  401  401  403"),
+        // Branding (docs/ui.md#branding): administrators only; every body here is valid, so an administrator's cell is 200.
+        new("GET",    "/api/v1/admin/branding",                                      "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("PUT",    "/api/v1/admin/branding",                                      "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403", """{"display_name":"Matrix Crates","accent_color":"#2f6fdf"}"""),
+        new("DELETE", "/api/v1/admin/branding",                                      "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        // The logo's type is read from its bytes (the content type is not trusted): this body is an SVG.
+        new("PUT",    "/api/v1/admin/branding/logo",                                 "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403", """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"""),
+        new("DELETE", "/api/v1/admin/branding/logo",                                 "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/deleted",                                       "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/held",                                          "401  403  403  403  403  200  401  401  401  403",

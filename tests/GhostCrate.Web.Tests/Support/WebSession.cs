@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AngleSharp.Dom;
 
 namespace GhostCrate.Web.Tests.Support;
 
@@ -38,6 +39,13 @@ public sealed class WebSession : IDisposable
         var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Add("X-CSRF-TOKEN", token);
         return await Http.SendAsync(request);
+    }
+
+    /// <summary>Posts a page's form as a browser would: its hidden fields (the antiforgery one among them) plus <paramref name="fields"/>.</summary>
+    public Task<HttpResponseMessage> PostFormAsync(IElement form, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var hidden = form.QuerySelectorAll("input[type='hidden']").Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""));
+        return Http.PostAsync(form.GetAttribute("action"), new FormUrlEncodedContent([.. hidden, .. fields]));
     }
 
     public void Dispose()

@@ -59,6 +59,7 @@ public sealed class PageHygieneTests : IAsyncLifetime
     [InlineData("/admin/docs")]
     [InlineData("/admin/jobs")]
     [InlineData("/admin/backups")]
+    [InlineData("/admin/branding")]
     [InlineData("/admin/config")]
     [InlineData("/error/404")]
     public async Task No_inline_script_and_within_the_weight_budget(string path)
