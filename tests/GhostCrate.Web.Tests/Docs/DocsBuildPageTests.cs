@@ -33,10 +33,7 @@ public sealed class DocsBuildPageTests
         Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
         var version = (await app.Services.GetRequiredService<ICrateRepository>().FindVersionAsync("doc-page", "0.1.0", CancellationToken.None))!;
         var docs = app.Services.GetRequiredService<IDocsRepository>();
-        var now = DateTimeOffset.UtcNow;
-        Assert.True(await docs.TryQueueBuildAsync(version.Id, DocsQueueReason.Publish, now, now.AddHours(-1), CancellationToken.None));
-        Assert.NotNull(await docs.TryStartBuildAsync(version.Id, "stable", now, CancellationToken.None));
-        await docs.FinishBuildAsync(version.Id, DocsBuildStatus.Failed, "error[E0425]: the secret-free log line", now, CancellationToken.None);
+        await RecordedBuilds.RecordAsync(app, "doc-page", "stable", DocsBuildStatus.Failed, "error[E0425]: the secret-free log line");
 
         using var anonymous = new HttpClient { BaseAddress = app.BaseAddress };
         var publicPage = new HtmlParser().ParseDocument(await anonymous.GetStringAsync("/crates/doc-page/0.1.0"));
