@@ -69,6 +69,29 @@ public sealed class DocsBuildPageTests
     }
 
     [Fact]
+    public async Task A_build_in_progress_is_shown_to_everyone_with_its_toolchain_and_offers_no_second_build()
+    {
+        await using var app = await TestApp.StartAsync(BuilderOn);
+        var published = await app.PublishAsync(CrateFileBuilder.Valid("doc-running", "0.1.0").PublishBody());
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        await RecordedBuilds.RecordAsync(app, "doc-running", "1.95.0", DocsBuildStatus.Building, "");
+
+        using var anonymous = new HttpClient { BaseAddress = app.BaseAddress };
+        var publicPage = new HtmlParser().ParseDocument(await anonymous.GetStringAsync("/crates/doc-running/0.1.0"));
+        var state = publicPage.QuerySelector("[data-docs-build]");
+        Assert.Equal("building", state?.GetAttribute("data-docs-build"));
+        Assert.Contains("being built now (toolchain 1.95.0)", state!.TextContent);
+
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var ownerPage = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/crates/doc-running/0.1.0"));
+        Assert.Equal("building", ownerPage.QuerySelector("[data-docs-build]")?.GetAttribute("data-docs-build"));
+        Assert.Null(ownerPage.QuerySelector("form[data-docs-rebuild]"));
+        using var client = app.Client(TestApp.AdminToken);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/api/v1/docs/doc-running/0.1.0/rebuild", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_rebuild_while_one_is_queued_is_refused_and_queues_nothing_more()
     {
         await using var app = await TestApp.StartAsync(BuilderOn);

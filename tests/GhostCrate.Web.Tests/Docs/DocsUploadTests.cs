@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using GhostCrate.Core.Identity;
 using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Web.Tests.Docs;
 
@@ -148,6 +149,27 @@ public class DocsUploadTests
         while (DocsBlobs(app).Intersect(firstFiles).Any() && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Empty(DocsBlobs(app).Intersect(firstFiles));
         Assert.Equal(6, DocsBlobs(app).Count);
+    }
+
+    [Fact]
+    public async Task An_upload_whose_storage_gives_out_half_way_leaves_the_previous_docs_served_and_none_of_its_files()
+    {
+        await using var app = await TestApp.StartAsync(overrideServices: FailingPutsBlobStore.Use);
+        await PublishAsync(app, "halfway", "1.0.0");
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(app, "halfway", "1.0.0", DocsArchiveBuilder.Rustdoc("halfway").File("doc/halfway/old.html", "old").Zip())).StatusCode);
+        var before = DocsBlobs(app).Order(StringComparer.Ordinal).ToList();
+        var etag = (await app.Client().GetAsync("/docs/halfway/1.0.0/halfway/index.html")).Headers.ETag;
+
+        // The next upload's third file cannot be stored: the upload fails after two files of its generation were written.
+        ((FailingPutsBlobStore)app.Services.GetRequiredService<Core.Storage.IBlobStore>()).FailAfter("docs/halfway/1.0.0/", succeeding: 2);
+        var failed = await UploadAsync(app, "halfway", "1.0.0", DocsArchiveBuilder.Rustdoc("halfway").File("doc/halfway/new.html", "new").TarGz());
+        Assert.True((int)failed.StatusCode >= 500, $"{failed.StatusCode} {await failed.Content.ReadAsStringAsync()}");
+
+        // Nothing of it was swapped in or left behind: the old generation is served as it was, and is all that is stored.
+        Assert.Equal("old", await app.Client().GetStringAsync("/docs/halfway/1.0.0/halfway/old.html"));
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/docs/halfway/1.0.0/halfway/new.html")).StatusCode);
+        Assert.Equal(etag, (await app.Client().GetAsync("/docs/halfway/1.0.0/halfway/index.html")).Headers.ETag);
+        Assert.Equal(before, DocsBlobs(app).Order(StringComparer.Ordinal));
     }
 
     [Fact]

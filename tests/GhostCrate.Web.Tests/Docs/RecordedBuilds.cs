@@ -9,7 +9,8 @@ namespace GhostCrate.Web.Tests.Docs;
 
 /// <summary>
 /// What the builder records for a version, without running cargo (these tests' job worker is off): queued with its
-/// build job, the job leased and building with a toolchain, the result (and the docs when built), the job done.
+/// build job, the job leased and building with a toolchain (where <see cref="DocsBuildStatus.Building"/> stops), the
+/// result (and the docs when built), the job done.
 /// </summary>
 internal static class RecordedBuilds
 {
@@ -25,6 +26,7 @@ internal static class RecordedBuilds
         var leased = await jobs.DequeueAsync([DocsBuildQueue.JobKind], now, TimeSpan.FromMinutes(5), cancel);
         Assert.Equal(job.DedupKey, leased?.Job.DedupKey);
         Assert.NotNull(await docs.TryStartBuildAsync(versionId, toolchain, now, cancel));
+        if (result == DocsBuildStatus.Building) return; // still running: its job stays leased
         await docs.FinishBuildAsync(versionId, result, log, now, cancel);
         if (result == DocsBuildStatus.Built) await docs.SwapAsync(versionId, new DocsGeneration($"gen-{versionId}", 1, 10, "build", null, now), null, cancel);
         Assert.True(await jobs.CompleteAsync(leased!, now, cancel));
