@@ -69,7 +69,7 @@ public sealed class DocsBuildPageTests
     }
 
     [Fact]
-    public async Task A_build_in_progress_is_shown_to_everyone_with_its_toolchain_and_offers_no_second_build()
+    public async Task A_build_in_progress_is_shown_with_its_toolchain_and_offers_no_second_build_until_its_job_is_gone()
     {
         await using var app = await TestApp.StartAsync(BuilderOn);
         var published = await app.PublishAsync(CrateFileBuilder.Valid("doc-running", "0.1.0").PublishBody());
@@ -89,6 +89,23 @@ public sealed class DocsBuildPageTests
         Assert.Null(ownerPage.QuerySelector("form[data-docs-rebuild]"));
         using var client = app.Client(TestApp.AdminToken);
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/api/v1/docs/doc-running/0.1.0/rebuild", null)).StatusCode);
+        Assert.False((await Json.ReadAsync(await client.GetAsync("/api/v1/docs/doc-running/0.1.0/status"))).GetProperty("stalled").GetBoolean());
+
+        // Its node dies, and so does the node of the second attempt: once the last lease has run out the job is dead.
+        var jobs = app.Services.GetRequiredService<IJobRepository>();
+        var later = DateTimeOffset.UtcNow.AddHours(1);
+        Assert.Equal(2, (await jobs.DequeueAsync([DocsBuildQueue.JobKind], later, TimeSpan.FromMinutes(5), CancellationToken.None))?.Job.Attempts);
+        Assert.Null(await jobs.DequeueAsync([DocsBuildQueue.JobKind], later.AddHours(1), TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Single(await jobs.ListAsync(JobState.Dead, 10, CancellationToken.None), j => j.Kind == DocsBuildQueue.JobKind);
+
+        var stalled = await Json.ReadAsync(await client.GetAsync("/api/v1/docs/doc-running/0.1.0/status"));
+        Assert.Equal(("building", true), (stalled.GetProperty("status").GetString(), stalled.GetProperty("stalled").GetBoolean()));
+        var stalledPage = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/crates/doc-running/0.1.0"));
+        Assert.NotNull(stalledPage.QuerySelector("[data-docs-build-stalled]"));
+        Assert.NotNull(stalledPage.QuerySelector("form[data-docs-rebuild]"));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/v1/docs/doc-running/0.1.0/rebuild", null)).StatusCode);
+        var requeued = await Json.ReadAsync(await client.GetAsync("/api/v1/docs/doc-running/0.1.0/status"));
+        Assert.Equal(("queued", false), (requeued.GetProperty("status").GetString(), requeued.GetProperty("stalled").GetBoolean()));
     }
 
     [Fact]
