@@ -101,7 +101,8 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
 
         // A dies mid-build. Once its lease has run out the queue runs the job again: the build is still alive.
         var second = await LeaseAsync(id, nodeA.AddMinutes(6));
-        Assert.Equal((first!.Job.Id, 2), (second?.Job.Id, second?.Job.Attempts));
+        Assert.NotNull(second);
+        Assert.Equal((first!.Job.Id, 2), (second!.Job.Id, second.Job.Attempts));
         Assert.NotNull(await Docs.TryStartBuildAsync(id, "stable", nodeA.AddMinutes(6), Ct));
         Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, nodeB));
 

@@ -50,7 +50,7 @@ public sealed class TwoNodeDocsBuildTests(TwoNodeDocsBuildTests.BuilderNodes nod
 
         // An owner's rebuild asked of both nodes at once: one is queued, the other answered 409, and one more build runs.
         var again = projects[0];
-        var answers = await Task.WhenAll([a, b].Select(node =>
+        var answers = await Task.WhenAll(new[] { a, b }.Select(node =>
             node.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/docs/{again.Name}/0.1.0/rebuild"), a.AdminToken, Cancel)));
         Assert.True(answers.Count(r => r.Status == HttpStatusCode.Accepted) == 1 && answers.Count(r => r.Status == HttpStatusCode.Conflict) == 1,
             string.Join("\n", answers.Select(r => r.Describe())));
