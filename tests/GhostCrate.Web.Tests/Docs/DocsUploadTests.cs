@@ -213,5 +213,15 @@ public class DocsUploadTests
         var response = await noRedirects.GetAsync("/docs/anything/1.0.0/x/index.html?search=y");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("http://docs.example.test/docs/anything/1.0.0/x/index.html?search=y", response.Headers.Location?.ToString());
+
+        // On the docs origin itself the files are served, still in the sandbox.
+        await PublishAsync(app, "elsewhere", "1.0.0");
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(app, "elsewhere", "1.0.0", DocsArchiveBuilder.Rustdoc("elsewhere").Zip())).StatusCode);
+        var onDocsOrigin = new HttpRequestMessage(HttpMethod.Get, "/docs/elsewhere/1.0.0/elsewhere/index.html");
+        onDocsOrigin.Headers.Host = "docs.example.test";
+        var served = await noRedirects.SendAsync(onDocsOrigin);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Contains("Crate elsewhere", await served.Content.ReadAsStringAsync());
+        Assert.Equal("sandbox allow-scripts allow-popups", string.Join(";", served.Headers.GetValues("Content-Security-Policy")));
     }
 }
