@@ -52,6 +52,7 @@ public sealed class DocsBuildCpuLimitTests(CpuLimitDocsBuilderServerFixture fixt
 
         var status = await DocsBuildTests.WaitForBuildAsync(Http, Server.AdminToken, spinning.Name);
         var log = status["log"]!.GetValue<string>();
+        TestContext.Current.TestOutputHelper?.WriteLine(log);
         Assert.True(status["status"]!.GetValue<string>() == "failed", status.ToJsonString());
         Assert.False(status["has_docs"]!.GetValue<bool>());
         Assert.Contains(
@@ -59,7 +60,7 @@ public sealed class DocsBuildCpuLimitTests(CpuLimitDocsBuilderServerFixture fixt
             log);
         Assert.Contains("build-script-build", log);
         Assert.DoesNotContain("Docs:Build:Timeout", log);
-        DocsBuildTests.AssertNoBuildProcessLeft(Server.DataDir);
+        DocsBuildTests.AssertNoBuildProcessLeft(Server.DataDir, spinning.Name);
 
         var after = await DocsBuildTests.WaitForBuildAsync(Http, Server.AdminToken, next.Name);
         Assert.True(after["status"]!.GetValue<string>() == "built", after.ToJsonString());

@@ -378,10 +378,13 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
             $"{scratch} still holds a build's files", BuildDeadline, cancellationToken);
     }
 
-    /// <summary>No process of the killed build (cargo, rustc, the looping build script) is still running.</summary>
-    internal static void AssertNoBuildProcessLeft(string dataDir)
+    /// <summary>
+    /// No process of the killed build (cargo, rustc, the looping build script) is still running; with
+    /// <paramref name="crate"/>, of that crate's build only (the next build in the queue may be running).
+    /// </summary>
+    internal static void AssertNoBuildProcessLeft(string dataDir, string? crate = null)
     {
-        var marker = Path.Combine(dataDir, "docs-build") + "/";
+        var marker = Path.Combine(dataDir, "docs-build") + "/" + (crate is null ? "" : crate + "-");
         foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
             string commandLine;
