@@ -61,7 +61,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Follows = new Following.FollowRepository(factory);
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
-        Docs = new Docs.DocsRepository(factory);
+        Docs = new Docs.DocsRepository(factory, JobWakeup);
         Deletions = new Deletion.DeletionRepository(factory);
         Feeds = new Feeds.FeedQueries(factory);
         DataProtectionKeys = new DataProtectionKeyRepository(factory);

@@ -6,8 +6,8 @@ namespace GhostCrate.Data.Tests;
 
 /// <summary>
 /// The builder's state on version_docs (0014) on both databases: the compare-and-set moves (queued after a publish
-/// only once, building only from queued, rebuild only when idle or stale) that keep two nodes from building one
-/// version twice, and the log kept with the result.
+/// only once, building only from queued, rebuild only when idle or when the build's job is dead) that keep two nodes
+/// from building one version twice, and the log kept with the result.
 /// </summary>
 public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
@@ -20,23 +20,37 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         return (await Crates.FindVersionAsync(name, "1.0.0", Ct))!.Id;
     }
 
+    /// <summary>The dedup key of a version's build job: whether that job is pending or running tells whether its build is alive.</summary>
+    private static string BuildJobKey(long versionId) => $"docs.build.test:{versionId}";
+
+    /// <summary>A version's build job; a kind of its own, so a test leases exactly this job.</summary>
+    private static NewJob BuildJob(long versionId, int maxAttempts = 2) =>
+        new($"docs.build.test.{versionId}", $"v{versionId}", DedupKey: BuildJobKey(versionId), MaxAttempts: maxAttempts);
+
+    private Task<bool> QueueAsync(long versionId, DocsQueueReason reason, DateTimeOffset now) =>
+        Docs.TryQueueBuildAsync(versionId, BuildJob(versionId), reason, now, Ct);
+
+    /// <summary>What a node's job worker does: leases the version's build job by its clock (null: none due).</summary>
+    private Task<LeasedJob?> LeaseAsync(long versionId, DateTimeOffset now) =>
+        Db.Ports.Jobs.DequeueAsync([BuildJob(versionId).Kind], now, TimeSpan.FromMinutes(5), Ct);
+
     [Fact]
     public async Task A_published_version_is_queued_once_built_once_and_its_result_and_log_kept()
     {
         var id = await VersionIdAsync("built");
         Assert.Null(await Docs.FindAsync(id, Ct));
 
-        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(id, DocsQueueReason.Publish, T0));
         // A fan-out that runs again may finish its own enqueue (dedup keeps the job single), so queued stays queuable.
-        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(id, DocsQueueReason.Publish, T0));
         Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(id, Ct))!.BuildStatus);
         // An owner's rebuild of a queued version would queue a second build: refused.
-        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0, T0.AddHours(-1), Ct));
+        Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, T0));
 
         Assert.NotNull(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(1), Ct));
         // While it builds, neither another publish fan-out nor a rebuild queues it again.
-        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0.AddSeconds(2), T0.AddHours(-1), Ct));
-        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(2), T0.AddHours(-1), Ct));
+        Assert.False(await QueueAsync(id, DocsQueueReason.Publish, T0.AddSeconds(2)));
+        Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(2)));
 
         var log = "   Compiling built v1.0.0\n" + new string('é', 3000);
         await Docs.FinishBuildAsync(id, DocsBuildStatus.Built, log, T0.AddSeconds(3), Ct);
@@ -47,39 +61,85 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.Equal(T0.AddSeconds(3), row.BuildUpdatedAt);
 
         // Built: no second build after a publish, and a job that runs late does not start one.
-        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0.AddSeconds(4), T0.AddHours(-1), Ct));
+        Assert.False(await QueueAsync(id, DocsQueueReason.Publish, T0.AddSeconds(4)));
         Assert.Null(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(4), Ct));
         // An owner's rebuild does.
-        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(5), T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(5)));
         var requeued = (await Docs.FindAsync(id, Ct))!;
         Assert.Equal(DocsBuildStatus.Queued, requeued.BuildStatus);
         Assert.Null(requeued.BuildLog);
     }
 
     [Fact]
-    public async Task Uploaded_docs_are_not_replaced_by_a_publish_build_and_a_stale_build_can_be_rebuilt()
+    public async Task Uploaded_docs_are_not_replaced_by_a_publish_build()
     {
         var uploaded = await VersionIdAsync("uploaded");
         await Docs.SwapAsync(uploaded, new DocsGeneration("gen1", 3, 300, "upload", null, T0), null, Ct);
-        Assert.False(await Docs.TryQueueBuildAsync(uploaded, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.False(await QueueAsync(uploaded, DocsQueueReason.Publish, T0));
         Assert.Null((await Docs.FindAsync(uploaded, Ct))!.BuildStatus);
+        Assert.Null(await Db.Ports.Jobs.FindUnfinishedAsync(BuildJobKey(uploaded), Ct));
+    }
 
-        var stuck = await VersionIdAsync("stuck");
-        Assert.True(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
-        Assert.NotNull(await Docs.TryStartBuildAsync(stuck, "stable", T0, Ct));
-        // Its node died: "building" never moves again. Before the stale line it is protected, after it a rebuild may take over.
-        Assert.False(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Rebuild, T0.AddMinutes(5), staleBefore: T0.AddMinutes(-1), Ct));
-        Assert.True(await Docs.TryQueueBuildAsync(stuck, DocsQueueReason.Rebuild, T0.AddHours(2), staleBefore: T0.AddMinutes(1), Ct));
-        Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(stuck, Ct))!.BuildStatus);
+    [Fact]
+    public async Task A_build_is_dead_when_its_job_is_and_no_nodes_clock_decides_that()
+    {
+        // Three nodes whose clocks disagree: A's is right, B's runs a day ahead, C's a day behind. Judged by "no move
+        // for Timeout + 10 minutes by my own clock", B would take over A's running build at once and C would wait a
+        // day for a dead one. The build's job decides instead: alive while it is pending or running.
+        var nodeA = T0;
+        var nodeB = T0.AddDays(1);
+        var nodeC = T0.AddDays(-1);
+        var id = await VersionIdAsync("dead-build");
+        Assert.True(await QueueAsync(id, DocsQueueReason.Publish, nodeA));
+        // Queued, its job waiting: no second build.
+        Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, nodeB));
+        var first = await LeaseAsync(id, nodeA);
+        Assert.NotNull(first);
+        Assert.NotNull(await Docs.TryStartBuildAsync(id, "stable", nodeA, Ct));
+        Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, nodeB));
+        Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, nodeC));
+
+        // A dies mid-build. Once its lease has run out the queue runs the job again: the build is still alive.
+        var second = await LeaseAsync(id, nodeA.AddMinutes(6));
+        Assert.NotNull(second);
+        Assert.Equal((first!.Job.Id, 2), (second!.Job.Id, second.Job.Attempts));
+        Assert.NotNull(await Docs.TryStartBuildAsync(id, "stable", nodeA.AddMinutes(6), Ct));
+        Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, nodeB));
+
+        // Its node dies too: after the last attempt's lease the job is dead, and with it the build, for every node.
+        Assert.Null(await LeaseAsync(id, nodeA.AddMinutes(12)));
+        Assert.Equal(JobState.Dead, (await Db.Ports.Jobs.FindAsync(first.Job.Id, Ct))!.State);
+        Assert.Equal(DocsBuildStatus.Building, (await Docs.FindAsync(id, Ct))!.BuildStatus);
+        Assert.True(await QueueAsync(id, DocsQueueReason.Rebuild, nodeC));
+        var requeued = await Db.Ports.Jobs.FindUnfinishedAsync(BuildJobKey(id), Ct);
+        Assert.NotNull(requeued);
+        Assert.NotEqual(first.Job.Id, requeued!.Id);
+        Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(id, Ct))!.BuildStatus);
+        // The new build is alive in turn: B's clock, a day ahead, does not make it dead.
+        Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, nodeB));
+    }
+
+    [Fact]
+    public async Task A_build_job_without_a_dedup_key_is_refused_and_the_version_is_not_marked()
+    {
+        // Without the key nothing could later tell whether the build is alive; the row's move and the job commit together.
+        var id = await VersionIdAsync("queued-with-job");
+        await Assert.ThrowsAsync<ArgumentException>(() => Docs.TryQueueBuildAsync(id, new NewJob("docs.build.test", "x"), DocsQueueReason.Publish, T0, Ct));
+        Assert.Null((await Docs.FindAsync(id, Ct))?.BuildStatus);
+        Assert.True(await QueueAsync(id, DocsQueueReason.Publish, T0));
+        Assert.NotNull(await Db.Ports.Jobs.FindUnfinishedAsync(BuildJobKey(id), Ct));
     }
 
     private async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result, string log = "log")
     {
         var id = await VersionIdAsync(name);
-        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(id, DocsQueueReason.Publish, T0));
+        var job = await LeaseAsync(id, T0);
+        Assert.NotNull(job);
         Assert.NotNull(await Docs.TryStartBuildAsync(id, toolchain, T0, Ct));
         await Docs.FinishBuildAsync(id, result, log, T0.AddSeconds(1), Ct);
         if (result == DocsBuildStatus.Built) await Docs.SwapAsync(id, new DocsGeneration($"gen-{name}", 1, 10, "build", null, T0.AddSeconds(1)), null, Ct);
+        Assert.True(await Db.Ports.Jobs.CompleteAsync(job!, T0.AddSeconds(1), Ct));
         return id;
     }
 
@@ -107,7 +167,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         var uploadedOnly = await VersionIdAsync("rb-uploaded");
         await Docs.SwapAsync(uploadedOnly, new DocsGeneration("gen-upload-only", 1, 10, "upload", null, T0), null, Ct);
         var queuedOnly = await VersionIdAsync("rb-queued");
-        Assert.True(await Docs.TryQueueBuildAsync(queuedOnly, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(queuedOnly, DocsQueueReason.Publish, T0));
         var never = await VersionIdAsync("rb-never");
         var alice = (await Users.FindByNameAsync("alice", Ct))!;
         await PublishAsync(NewVersion("rb-held", "1.0.0", alice.Id) with { HoldReason = "held for the test" });
@@ -127,15 +187,15 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         var id = await BuiltAsync("rb-race", "1.90.0", DocsBuildStatus.Built);
         // Listed by a rebuild-all, then an owner uploads before the enqueue: the compare-and-set sees the upload.
         await Docs.SwapAsync(id, new DocsGeneration("gen-upload", 1, 10, "upload", null, T0.AddSeconds(2)), null, Ct);
-        Assert.False(await Docs.TryQueueBuildAsync(id, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
+        Assert.False(await QueueAsync(id, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3)));
         Assert.Equal(DocsBuildStatus.Built, (await Docs.FindAsync(id, Ct))!.BuildStatus);
 
         var built = await BuiltAsync("rb-kept", "1.90.0", DocsBuildStatus.Built);
-        Assert.True(await Docs.TryQueueBuildAsync(built, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(built, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3)));
         var never = await VersionIdAsync("rb-new");
-        Assert.True(await Docs.TryQueueBuildAsync(never, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3), T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(never, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(3)));
         // An explicit rebuild of the one version (owners, administrators) replaces its upload...
-        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(4), T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(4)));
         var ticket = await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(4), Ct);
         Assert.NotNull(ticket);
         var replaced = await Docs.SwapAsync(id, new DocsGeneration("gen-rebuilt", 1, 10, "build", null, T0.AddSeconds(5)), buildTicket: ticket, Ct);
@@ -144,7 +204,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
 
         // ...but not docs uploaded while the build was queued: the newer upload wins, the row is unchanged. The ticket is
         // the queue's place, so a build that starts after the upload still loses to it.
-        Assert.True(await Docs.TryQueueBuildAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(6), T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(6)));
         await Docs.SwapAsync(id, new DocsGeneration("gen-upload-2", 1, 10, "upload", null, T0.AddSeconds(7)), null, Ct);
         var late = await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(8), Ct);
         Assert.Equal(new DocsSwapResult(false, null), await Docs.SwapAsync(id, new DocsGeneration("gen-late", 1, 10, "build", null, T0.AddSeconds(8)), buildTicket: late, Ct));
@@ -161,7 +221,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
 
         // A queues a build; B takes an upload after it (B's clock says earlier). The upload is newer and is kept.
         var keptId = await BuiltAsync("clock-kept", "1.90.0", DocsBuildStatus.Built);
-        Assert.True(await Docs.TryQueueBuildAsync(keptId, DocsQueueReason.Rebuild, nodeA, nodeA.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(keptId, DocsQueueReason.Rebuild, nodeA));
         var ticket = await Docs.TryStartBuildAsync(keptId, "stable", nodeA.AddSeconds(1), Ct);
         await Docs.SwapAsync(keptId, new DocsGeneration("gen-b-upload", 1, 10, "upload", null, nodeB.AddSeconds(2)), null, Ct);
         Assert.Equal(new DocsSwapResult(false, null), await Docs.SwapAsync(keptId, new DocsGeneration("gen-a-build", 1, 10, "build", null, nodeA.AddSeconds(3)), buildTicket: ticket, Ct));
@@ -171,7 +231,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         // was asked for after the upload, so it replaces it.
         var replacedId = await VersionIdAsync("clock-replaced");
         await Docs.SwapAsync(replacedId, new DocsGeneration("gen-a-upload", 1, 10, "upload", null, nodeA), null, Ct);
-        Assert.True(await Docs.TryQueueBuildAsync(replacedId, DocsQueueReason.Rebuild, nodeB.AddSeconds(1), nodeB.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(replacedId, DocsQueueReason.Rebuild, nodeB.AddSeconds(1)));
         var later = await Docs.TryStartBuildAsync(replacedId, "stable", nodeB.AddSeconds(2), Ct);
         Assert.Equal(new DocsSwapResult(true, "gen-a-upload"), await Docs.SwapAsync(replacedId, new DocsGeneration("gen-b-build", 1, 10, "build", null, nodeB.AddSeconds(3)), buildTicket: later, Ct));
         Assert.Equal(("gen-b-build", "build"), ((await Docs.FindAsync(replacedId, Ct))!.Generation, (await Docs.FindAsync(replacedId, Ct))!.Source));
@@ -182,21 +242,21 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
     {
         var built = await BuiltAsync("batch-built", "1.90.0", DocsBuildStatus.Built);
         var queued = await VersionIdAsync("batch-queued");
-        Assert.True(await Docs.TryQueueBuildAsync(queued, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(queued, DocsQueueReason.Publish, T0));
         var uploaded = await VersionIdAsync("batch-uploaded");
         await Docs.SwapAsync(uploaded, new DocsGeneration("gen-up", 1, 10, "upload", null, T0), null, Ct);
         var never = await VersionIdAsync("batch-never");
         var targets = (await Docs.ListRebuildTargetsAsync(null, includeUploaded: true, 0, 100, Ct)).Where(t => t.Crate.StartsWith("batch-", StringComparison.Ordinal)).ToList();
         Assert.Equal([built, queued, uploaded, never], targets.Select(t => t.VersionId));
 
-        static NewJob JobFor(DocsBuildTarget target) => new("docs.build.test", target.Crate, DedupKey: $"docs.build.test:{target.Crate}");
-        Assert.Equal(2, await Docs.QueueBuildsAsync(targets, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(5), T0.AddHours(-1), JobFor, Ct));
+        static NewJob JobFor(DocsBuildTarget target) => new("docs.build.test", target.Crate, DedupKey: BuildJobKey(target.VersionId));
+        Assert.Equal(2, await Docs.QueueBuildsAsync(targets, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(5), JobFor, Ct));
         var jobs = (await Db.Ports.Jobs.ListAsync(JobState.Pending, 100, Ct)).Where(j => j.Kind == "docs.build.test").Select(j => j.Payload).Order(StringComparer.Ordinal);
         Assert.Equal(["batch-built", "batch-never"], jobs);
         Assert.Equal(DocsBuildStatus.Queued, (await Docs.FindAsync(built, Ct))!.BuildStatus);
         Assert.Null((await Docs.FindAsync(uploaded, Ct))!.BuildStatus);
         // The same batch again (a second pass of the job, on another node): every version is queued already.
-        Assert.Equal(0, await Docs.QueueBuildsAsync(targets, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(6), T0.AddHours(-1), JobFor, Ct));
+        Assert.Equal(0, await Docs.QueueBuildsAsync(targets, DocsQueueReason.RebuildKeepingUploads, T0.AddSeconds(6), JobFor, Ct));
         Assert.Equal(2, (await Db.Ports.Jobs.ListAsync(JobState.Pending, 100, Ct)).Count(j => j.Kind == "docs.build.test"));
     }
 
@@ -215,9 +275,9 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         var uploaded = await VersionIdAsync("ct-uploaded");
         await Docs.SwapAsync(uploaded, new DocsGeneration("gen-up", 1, 10, "upload", null, T0), null, Ct);
         var queued = await VersionIdAsync("ct-queued");
-        Assert.True(await Docs.TryQueueBuildAsync(queued, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(queued, DocsQueueReason.Publish, T0));
         var building = await VersionIdAsync("ct-building");
-        Assert.True(await Docs.TryQueueBuildAsync(building, DocsQueueReason.Publish, T0, T0.AddHours(-1), Ct));
+        Assert.True(await QueueAsync(building, DocsQueueReason.Publish, T0));
         Assert.NotNull(await Docs.TryStartBuildAsync(building, "stable", T0, Ct));
         await VersionIdAsync("ct-never");
         var alice = (await Users.FindByNameAsync("alice", Ct))!;

@@ -149,6 +149,42 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
     }
 
     [Fact]
+    public async Task No_default_features_and_all_features_of_the_docs_rs_metadata_choose_what_is_documented()
+    {
+        const string gated =
+            "/// With the default feature.\n#[cfg(feature = \"std\")]\npub struct WithDefaults;\n" +
+            "/// Without the default feature.\n#[cfg(not(feature = \"std\"))]\npub struct WithoutDefaults;\n" +
+            "/// Only with the optional feature.\n#[cfg(feature = \"extra\")]\npub struct WithExtra;\n";
+        var noDefaults = await Cargo.NewLibAsync($"docnodef-{Ids.New()}",
+            extraToml: "[features]\ndefault = [\"std\"]\nstd = []\nextra = []\n\n[package.metadata.docs.rs]\nno-default-features = true\n",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = gated });
+        await Cargo.PublishOkAsync(noDefaults);
+        var allFeatures = await Cargo.NewLibAsync($"docallf-{Ids.New()}",
+            extraToml: "[features]\ndefault = [\"std\"]\nstd = []\nextra = []\n\n[package.metadata.docs.rs]\nall-features = true\n",
+            files: new Dictionary<string, string> { ["src/lib.rs"] = gated });
+        await Cargo.PublishOkAsync(allFeatures);
+
+        var withoutDefaults = await BuiltIndexAsync(noDefaults);
+        Assert.Contains("WithoutDefaults", withoutDefaults);
+        Assert.DoesNotContain("WithDefaults", withoutDefaults);
+        Assert.DoesNotContain("WithExtra", withoutDefaults);
+        var everything = await BuiltIndexAsync(allFeatures);
+        Assert.Contains("WithDefaults", everything);
+        Assert.Contains("WithExtra", everything);
+        Assert.DoesNotContain("WithoutDefaults", everything);
+        await AssertScratchEmpty();
+    }
+
+    private async Task<string> BuiltIndexAsync(CrateProject project)
+    {
+        var status = await WaitForBuildAsync(project.Name);
+        Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
+        var index = await Http.GetAsync($"/docs/{project.Name}/0.1.0/{project.RustName}/index.html", cancellationToken: Cancel);
+        Assert.True(index.Status == HttpStatusCode.OK, index.Describe());
+        return index.Body;
+    }
+
+    [Fact]
     public async Task A_crates_rust_toolchain_file_does_not_choose_the_toolchain_of_its_build()
     {
         // A toolchain that is not installed and cannot be (no network): a build that let the file choose would fail. Two
@@ -342,10 +378,13 @@ public sealed class DocsBuildTests(DocsBuilderServerFixture fixture) : EndToEndT
             $"{scratch} still holds a build's files", BuildDeadline, cancellationToken);
     }
 
-    /// <summary>No process of the killed build (cargo, rustc, the looping build script) is still running.</summary>
-    internal static void AssertNoBuildProcessLeft(string dataDir)
+    /// <summary>
+    /// No process of the killed build (cargo, rustc, the looping build script) is still running; with
+    /// <paramref name="crate"/>, of that crate's build only (the next build in the queue may be running).
+    /// </summary>
+    internal static void AssertNoBuildProcessLeft(string dataDir, string? crate = null)
     {
-        var marker = Path.Combine(dataDir, "docs-build") + "/";
+        var marker = Path.Combine(dataDir, "docs-build") + "/" + (crate is null ? "" : crate + "-");
         foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
             string commandLine;

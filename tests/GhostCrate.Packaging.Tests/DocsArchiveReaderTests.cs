@@ -48,6 +48,10 @@ public class DocsArchiveReaderTests
         { "tar.gz", "hard link", TarballErrorKind.UnsupportedEntryType },
         { "zip", "fifo", TarballErrorKind.UnsupportedEntryType },
         { "tar.gz", "fifo", TarballErrorKind.UnsupportedEntryType },
+        { "zip", "char device", TarballErrorKind.UnsupportedEntryType },
+        { "tar.gz", "char device", TarballErrorKind.UnsupportedEntryType },
+        { "zip", "block device", TarballErrorKind.UnsupportedEntryType },
+        { "tar.gz", "block device", TarballErrorKind.UnsupportedEntryType },
         { "zip", "backslash", TarballErrorKind.InvalidPath },
         { "tar.gz", "long path", TarballErrorKind.PathTooLong },
         { "zip", "long path", TarballErrorKind.PathTooLong },
@@ -71,6 +75,8 @@ public class DocsArchiveReaderTests
             case "symlink": builder.Symlink("doc/x/secret.html", "/etc/shadow"); break;
             case "hard link": builder.HardLink("doc/x/secret.html", "/etc/shadow"); break;
             case "fifo": builder.Fifo("doc/x/pipe"); break;
+            case "char device": builder.Device("doc/x/null.html"); break;
+            case "block device": builder.Device("doc/x/sda.html", block: true); break;
             case "backslash": builder.File("doc\\..\\evil.html", "x"); break;
             case "long path": builder.File("doc/x/" + new string('a', 120) + ".html", "x"); break;
             case "too many": for (var i = 0; i < 60; i++) builder.File($"doc/x/f{i}.html", ""); break;

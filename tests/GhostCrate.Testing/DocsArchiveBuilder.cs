@@ -56,6 +56,13 @@ public sealed class DocsArchiveBuilder
         return this;
     }
 
+    /// <summary>A character device entry, or a block device one (<paramref name="block"/>): what /dev holds.</summary>
+    public DocsArchiveBuilder Device(string name, bool block = false)
+    {
+        _entries.Add((name, [], block ? TarEntryType.BlockDevice : TarEntryType.CharacterDevice, null));
+        return this;
+    }
+
     public byte[] TarGz()
     {
         using var output = new MemoryStream();
@@ -86,6 +93,8 @@ public sealed class DocsArchiveBuilder
                 {
                     TarEntryType.SymbolicLink => 0xA1FF,
                     TarEntryType.Fifo => 0x11A4,
+                    TarEntryType.CharacterDevice => 0x21A4,
+                    TarEntryType.BlockDevice => 0x61A4,
                     TarEntryType.Directory => 0x41ED,
                     _ => 0x81A4,
                 };

@@ -44,7 +44,7 @@ public enum DocsQueueReason
     /// <summary>After a publish: only a version with neither docs nor a build state yet.</summary>
     Publish,
 
-    /// <summary>An owner's or administrator's rebuild of one version: any state but queued or building (unless stale), uploaded docs included.</summary>
+    /// <summary>An owner's or administrator's rebuild of one version: any state but queued or building (unless its build job is dead), uploaded docs included.</summary>
     Rebuild,
 
     /// <summary>Rebuild-all without "include uploaded": as <see cref="Rebuild"/>, but never a version whose current docs were uploaded.</summary>

@@ -17,19 +17,20 @@ public interface IDocsRepository
     Task<DocsSwapResult> SwapAsync(long versionId, DocsGeneration generation, long? buildTicket, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks the version's build queued. After a publish (<see cref="DocsQueueReason.Publish"/>) only a version with no
-    /// build status and no docs yet, or one already queued (a fan-out that runs again finishes its own enqueue), is
-    /// marked; a rebuild also marks a built or failed one, and one whose build status has not moved since
-    /// <paramref name="staleBefore"/> (its node died); <see cref="DocsQueueReason.RebuildKeepingUploads"/> never marks
-    /// one whose current docs were uploaded. False: nothing changed, queue nothing.
+    /// Marks the version's build queued and queues <paramref name="job"/>, its build job, in the same transaction. After a
+    /// publish (<see cref="DocsQueueReason.Publish"/>) only a version with no build status and no docs yet, or one already
+    /// queued (a fan-out that runs again finishes its own enqueue; the job's dedup key keeps it single), is marked; a
+    /// rebuild also marks a built or failed one, and one whose build job (by its dedup key) is no longer pending or
+    /// running: its node died and the job queue gave the job up when its lease ran out. <see cref="DocsQueueReason.RebuildKeepingUploads"/>
+    /// never marks one whose current docs were uploaded. False: nothing changed, nothing queued.
     /// </summary>
-    Task<bool> TryQueueBuildAsync(long versionId, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
+    Task<bool> TryQueueBuildAsync(long versionId, Jobs.NewJob job, DocsQueueReason reason, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// <see cref="TryQueueBuildAsync"/> for a batch of versions (a rebuild-all), in one transaction with the build job of
     /// each version it marked (<paramref name="jobFor"/>); returns how many it marked.
     /// </summary>
-    Task<int> QueueBuildsAsync(IReadOnlyList<DocsBuildTarget> targets, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore,
+    Task<int> QueueBuildsAsync(IReadOnlyList<DocsBuildTarget> targets, DocsQueueReason reason, DateTimeOffset now,
         Func<DocsBuildTarget, Jobs.NewJob> jobFor, CancellationToken cancellationToken);
 
     /// <summary>

@@ -7,7 +7,7 @@ using GhostCrate.Data.Jobs;
 
 namespace GhostCrate.Data.Docs;
 
-internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsRepository
+internal sealed class DocsRepository(IDbConnectionFactory factory, IJobWakeup wakeup) : IDocsRepository
 {
     private const string Columns =
         "version_id AS VersionId, generation AS Generation, CAST(files AS BIGINT) AS Files, bytes AS Bytes, source AS Source, updated_at AS UpdatedAt, " +
@@ -54,28 +54,45 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
             return new DocsSwapResult(true, current.Generation);
         }, cancellationToken);
 
-    public Task<bool> TryQueueBuildAsync(long versionId, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
-        factory.WriteAsync((connection, transaction) => TryMarkQueuedAsync(connection, transaction, versionId, reason, now, staleBefore, cancellationToken), cancellationToken);
+    public async Task<bool> TryQueueBuildAsync(long versionId, NewJob job, DocsQueueReason reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var queued = await factory.WriteAsync(async (connection, transaction) =>
+        {
+            if (!await TryMarkQueuedAsync(connection, transaction, versionId, job, reason, now, cancellationToken)) return false;
+            await JobSql.InsertAsync(factory, connection, transaction, job, now, cancellationToken);
+            return true;
+        }, cancellationToken);
+        // Committed: this process's idle workers need not wait for their next poll (other nodes hear PostgreSQL's NOTIFY).
+        if (queued) wakeup.Signal();
+        return queued;
+    }
 
-    public Task<int> QueueBuildsAsync(IReadOnlyList<DocsBuildTarget> targets, DocsQueueReason reason, DateTimeOffset now, DateTimeOffset staleBefore,
-        Func<DocsBuildTarget, NewJob> jobFor, CancellationToken cancellationToken) =>
-        factory.WriteAsync(async (connection, transaction) =>
+    public async Task<int> QueueBuildsAsync(IReadOnlyList<DocsBuildTarget> targets, DocsQueueReason reason, DateTimeOffset now,
+        Func<DocsBuildTarget, NewJob> jobFor, CancellationToken cancellationToken)
+    {
+        var queued = await factory.WriteAsync(async (connection, transaction) =>
         {
             // One transaction per batch: each version's move to queued commits with its job (the outbox), so a node that
             // dies half-way leaves neither a queued version without a job nor a job without its state.
-            var queued = 0;
+            var marked = 0;
             foreach (var target in targets)
             {
-                if (!await TryMarkQueuedAsync(connection, transaction, target.VersionId, reason, now, staleBefore, cancellationToken)) continue;
-                await JobSql.InsertAsync(factory, connection, transaction, jobFor(target), now, cancellationToken);
-                queued++;
+                var job = jobFor(target);
+                if (!await TryMarkQueuedAsync(connection, transaction, target.VersionId, job, reason, now, cancellationToken)) continue;
+                await JobSql.InsertAsync(factory, connection, transaction, job, now, cancellationToken);
+                marked++;
             }
-            return queued;
+            return marked;
         }, cancellationToken);
+        if (queued > 0) wakeup.Signal();
+        return queued;
+    }
 
-    private static async Task<bool> TryMarkQueuedAsync(DbConnection connection, DbTransaction transaction, long versionId, DocsQueueReason reason,
-        DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken)
+    private static async Task<bool> TryMarkQueuedAsync(DbConnection connection, DbTransaction transaction, long versionId, NewJob job, DocsQueueReason reason,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // The job's dedup key tells whether a build of the version is still alive (Idle).
+        if (job.DedupKey is null) throw new ArgumentException("a docs build job needs its dedup key", nameof(job));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO version_docs (version_id) VALUES (@versionId) ON CONFLICT (version_id) DO NOTHING",
             new { versionId }, transaction, cancellationToken: cancellationToken));
@@ -92,7 +109,7 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
         // The build's ticket (build_queued_seq) is taken from the row's counter in the same statement.
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             $"UPDATE version_docs SET build_status = 'queued', build_log = NULL, build_updated_at = @now, seq = seq + 1, build_queued_seq = seq + 1 WHERE version_id = @versionId AND {condition}",
-            new { versionId, now = UnixTime.ToMs(now), stale = UnixTime.ToMs(staleBefore) }, transaction, cancellationToken: cancellationToken));
+            new { versionId, now = UnixTime.ToMs(now), dedupKey = job.DedupKey }, transaction, cancellationToken: cancellationToken));
         return changed == 1;
     }
 
@@ -167,8 +184,15 @@ internal sealed class DocsRepository(IDbConnectionFactory factory) : IDocsReposi
     /// <summary>Built with a toolchain other than @toolchain, or before one was recorded.</summary>
     private const string OtherToolchain = "(d.build_toolchain IS NULL OR d.build_toolchain <> @toolchain)";
 
-    /// <summary>No build queued or running, or one whose node died (no move since @stale).</summary>
-    private const string Idle = "build_status IS NULL OR build_status IN ('built', 'failed') OR build_updated_at < @stale";
+    /// <summary>
+    /// No build queued or running, or one whose job is no longer pending or running: its node died and the job queue
+    /// took the job back when its lease ran out (dead after the last attempt). The job's state is the one judgment of a
+    /// build's life, made in this database; no node compares its own clock with a time another node wrote.
+    /// Reads ux_jobs_dedup_active (dedup_key, pending or running).
+    /// </summary>
+    private const string Idle =
+        "build_status IS NULL OR build_status IN ('built', 'failed') " +
+        "OR NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.dedup_key = @dedupKey AND jobs.state IN ('pending', 'running'))";
 
     private sealed record CurrentRow(string? Generation, string? Source, long? UploadSeq);
 

@@ -13,8 +13,9 @@ public sealed record DocsUploadResponse(
 
 /// <summary>
 /// Reply to GET /api/v1/docs/{crate}/{version}/status and POST .../rebuild: the version's docs and the builder's state
-/// (`status`: null when never built, else queued, building, built or failed). `log` (the build's output, at most
-/// Docs:Build:MaxLogBytes) and `can_rebuild` only for owners and administrators.
+/// (`status`: null when never built, else queued, building, built or failed; `stalled`: queued or building, but the
+/// build's job is gone, so it can be built again). `log` (the build's output, at most Docs:Build:MaxLogBytes) and
+/// `can_rebuild` only for owners and administrators.
 /// </summary>
 public sealed record DocsStatusResponse(
     [property: JsonPropertyName("crate")] string Crate,
@@ -28,11 +29,12 @@ public sealed record DocsStatusResponse(
     [property: JsonPropertyName("toolchain")] string? Toolchain,
     [property: JsonPropertyName("log")] string? Log,
     [property: JsonPropertyName("builder_enabled")] bool BuilderEnabled,
-    [property: JsonPropertyName("can_rebuild")] bool CanRebuild)
+    [property: JsonPropertyName("can_rebuild")] bool CanRebuild,
+    [property: JsonPropertyName("stalled")] bool Stalled)
 {
     public static DocsStatusResponse Of(Core.Docs.Build.DocsBuildView view) => new(view.Crate, view.Version, view.HasDocs, view.Source, view.DocsUpdatedAt,
         view.HasDocs ? Core.Docs.DocsPaths.Version(view.Crate, view.Version) : null, view.Status?.ToString().ToLowerInvariant(), view.StatusUpdatedAt,
-        view.Toolchain, view.Log, view.BuilderEnabled, view.CanRebuild);
+        view.Toolchain, view.Log, view.BuilderEnabled, view.CanRebuild, view.Stalled);
 }
 
 /// <summary>

@@ -57,11 +57,12 @@ public static class DocsEndpoints
             var result = await builds.GetAsync(name, version, caller.Principal, context.RequestAborted);
             return result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(DocsStatusResponse.Of(result.Value!));
         }).Operation("getDocsStatus", "A version's docs and the state of its build",
-                "`status` is null when the version was never built (or the builder is off), else queued, building, built or failed. " +
+                "`status` is null when the version was never built (or the builder is off), else queued, building, built or failed; " +
+                "`stalled` is true when it says queued or building but the build's job is gone (its nodes died), so it can be built again. " +
                 "Owners and administrators also get the build's `log` (at most Docs:Build:MaxLogBytes) and `can_rebuild`.")
             .Auth(ApiAuth.Read)
             .Problems(401, 404)
-            .ResponseExample(200, """{"crate":"demo","version":"1.2.0","has_docs":true,"source":"build","docs_updated_at":"2026-12-05T14:30:00+00:00","url":"/docs/demo/1.2.0/","status":"built","status_updated_at":"2026-12-05T14:30:00+00:00","toolchain":"stable","log":null,"builder_enabled":true,"can_rebuild":false}""");
+            .ResponseExample(200, """{"crate":"demo","version":"1.2.0","has_docs":true,"source":"build","docs_updated_at":"2026-12-05T14:30:00+00:00","url":"/docs/demo/1.2.0/","status":"built","status_updated_at":"2026-12-05T14:30:00+00:00","toolchain":"stable","log":null,"builder_enabled":true,"can_rebuild":false,"stalled":false}""");
 
         api.MapPost("/{name}/{version}/rebuild", async Task<Results<Accepted<DocsStatusResponse>, ProblemHttpResult>> (string name, string version, HttpContext context, DocsBuildStatusService builds) =>
         {

@@ -36,15 +36,15 @@ public sealed class AdminDocsPageTests
     {
         await using var app = await TestApp.StartAsync(BuilderOn);
         var docs = app.Services.GetRequiredService<IDocsRepository>();
-        var failed = await PublishedAsync(app, "adm-failed");
-        var outdated = await PublishedAsync(app, "adm-outdated");
-        var current = await PublishedAsync(app, "adm-current");
+        await PublishedAsync(app, "adm-failed");
+        await PublishedAsync(app, "adm-outdated");
+        await PublishedAsync(app, "adm-current");
         var uploaded = await PublishedAsync(app, "adm-uploaded");
         await PublishedAsync(app, "adm-never");
-        await SetBuiltAsync(docs, failed, "stable", DocsBuildStatus.Failed, FailedLog);
-        await SetBuiltAsync(docs, outdated, "stable", DocsBuildStatus.Built, "ok");
-        await SetBuiltAsync(docs, current, "nightly", DocsBuildStatus.Built, "ok");
-        await SetBuiltAsync(docs, uploaded, "stable", DocsBuildStatus.Built, "ok");
+        await RecordedBuilds.RecordAsync(app, "adm-failed", "stable", DocsBuildStatus.Failed, FailedLog);
+        await RecordedBuilds.RecordAsync(app, "adm-outdated", "stable", DocsBuildStatus.Built, "ok");
+        await RecordedBuilds.RecordAsync(app, "adm-current", "nightly", DocsBuildStatus.Built, "ok");
+        await RecordedBuilds.RecordAsync(app, "adm-uploaded", "stable", DocsBuildStatus.Built, "ok");
         var upload = await DocsUploadTests.UploadAsync(app, "adm-uploaded", "0.1.0", DocsArchiveBuilder.Rustdoc("adm-uploaded").Zip());
         Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
 
@@ -113,9 +113,9 @@ public sealed class AdminDocsPageTests
     {
         await using var app = await TestApp.StartAsync(BuilderOn);
         var docs = app.Services.GetRequiredService<IDocsRepository>();
-        var failed = await PublishedAsync(app, "api-failed");
+        await PublishedAsync(app, "api-failed");
         var uploaded = await PublishedAsync(app, "api-uploaded");
-        await SetBuiltAsync(docs, failed, "stable", DocsBuildStatus.Failed, FailedLog);
+        await RecordedBuilds.RecordAsync(app, "api-failed", "stable", DocsBuildStatus.Failed, FailedLog);
         var upload = await DocsUploadTests.UploadAsync(app, "api-uploaded", "0.1.0", DocsArchiveBuilder.Rustdoc("api-uploaded").Zip());
         Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
 
@@ -183,16 +183,6 @@ public sealed class AdminDocsPageTests
         var published = await app.PublishAsync(CrateFileBuilder.Valid(name, "0.1.0").PublishBody());
         Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
         return (await app.Services.GetRequiredService<ICrateRepository>().FindVersionAsync(name, "0.1.0", CancellationToken.None))!.Id;
-    }
-
-    /// <summary>What the builder records: queued, building with a toolchain, then the result (and the docs when built).</summary>
-    private static async Task SetBuiltAsync(IDocsRepository docs, long versionId, string toolchain, DocsBuildStatus result, string log)
-    {
-        var now = DateTimeOffset.UtcNow;
-        Assert.True(await docs.TryQueueBuildAsync(versionId, DocsQueueReason.Publish, now, now.AddHours(-1), CancellationToken.None));
-        Assert.NotNull(await docs.TryStartBuildAsync(versionId, toolchain, now, CancellationToken.None));
-        await docs.FinishBuildAsync(versionId, result, log, now, CancellationToken.None);
-        if (result == DocsBuildStatus.Built) await docs.SwapAsync(versionId, new DocsGeneration($"gen-{versionId}", 1, 10, "build", null, now), null, CancellationToken.None);
     }
 
     private static async Task<List<string>> BuildJobsAsync(TestApp app) =>

@@ -33,10 +33,7 @@ public sealed class DocsBuildPageTests
         Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
         var version = (await app.Services.GetRequiredService<ICrateRepository>().FindVersionAsync("doc-page", "0.1.0", CancellationToken.None))!;
         var docs = app.Services.GetRequiredService<IDocsRepository>();
-        var now = DateTimeOffset.UtcNow;
-        Assert.True(await docs.TryQueueBuildAsync(version.Id, DocsQueueReason.Publish, now, now.AddHours(-1), CancellationToken.None));
-        Assert.NotNull(await docs.TryStartBuildAsync(version.Id, "stable", now, CancellationToken.None));
-        await docs.FinishBuildAsync(version.Id, DocsBuildStatus.Failed, "error[E0425]: the secret-free log line", now, CancellationToken.None);
+        await RecordedBuilds.RecordAsync(app, "doc-page", "stable", DocsBuildStatus.Failed, "error[E0425]: the secret-free log line");
 
         using var anonymous = new HttpClient { BaseAddress = app.BaseAddress };
         var publicPage = new HtmlParser().ParseDocument(await anonymous.GetStringAsync("/crates/doc-page/0.1.0"));
@@ -69,6 +66,46 @@ public sealed class DocsBuildPageTests
         Assert.Equal("queued", after.QuerySelector("[data-docs-build]")?.GetAttribute("data-docs-build"));
         Assert.NotNull(after.QuerySelector("[data-docs-rebuild-queued]"));
         Assert.Null(after.QuerySelector("form[data-docs-rebuild]"));
+    }
+
+    [Fact]
+    public async Task A_build_in_progress_is_shown_with_its_toolchain_and_offers_no_second_build_until_its_job_is_gone()
+    {
+        await using var app = await TestApp.StartAsync(BuilderOn);
+        var published = await app.PublishAsync(CrateFileBuilder.Valid("doc-running", "0.1.0").PublishBody());
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        await RecordedBuilds.RecordAsync(app, "doc-running", "1.95.0", DocsBuildStatus.Building, "");
+
+        using var anonymous = new HttpClient { BaseAddress = app.BaseAddress };
+        var publicPage = new HtmlParser().ParseDocument(await anonymous.GetStringAsync("/crates/doc-running/0.1.0"));
+        var state = publicPage.QuerySelector("[data-docs-build]");
+        Assert.Equal("building", state?.GetAttribute("data-docs-build"));
+        Assert.Contains("being built now (toolchain 1.95.0)", state!.TextContent);
+
+        using var admin = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await admin.LoginAsync("admin", "correct horse battery")).StatusCode);
+        var ownerPage = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/crates/doc-running/0.1.0"));
+        Assert.Equal("building", ownerPage.QuerySelector("[data-docs-build]")?.GetAttribute("data-docs-build"));
+        Assert.Null(ownerPage.QuerySelector("form[data-docs-rebuild]"));
+        using var client = app.Client(TestApp.AdminToken);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/api/v1/docs/doc-running/0.1.0/rebuild", null)).StatusCode);
+        Assert.False((await Json.ReadAsync(await client.GetAsync("/api/v1/docs/doc-running/0.1.0/status"))).GetProperty("stalled").GetBoolean());
+
+        // Its node dies, and so does the node of the second attempt: once the last lease has run out the job is dead.
+        var jobs = app.Services.GetRequiredService<IJobRepository>();
+        var later = DateTimeOffset.UtcNow.AddHours(1);
+        Assert.Equal(2, (await jobs.DequeueAsync([DocsBuildQueue.JobKind], later, TimeSpan.FromMinutes(5), CancellationToken.None))?.Job.Attempts);
+        Assert.Null(await jobs.DequeueAsync([DocsBuildQueue.JobKind], later.AddHours(1), TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Single(await jobs.ListAsync(JobState.Dead, 10, CancellationToken.None), j => j.Kind == DocsBuildQueue.JobKind);
+
+        var stalled = await Json.ReadAsync(await client.GetAsync("/api/v1/docs/doc-running/0.1.0/status"));
+        Assert.Equal(("building", true), (stalled.GetProperty("status").GetString(), stalled.GetProperty("stalled").GetBoolean()));
+        var stalledPage = new HtmlParser().ParseDocument(await admin.Http.GetStringAsync("/crates/doc-running/0.1.0"));
+        Assert.NotNull(stalledPage.QuerySelector("[data-docs-build-stalled]"));
+        Assert.NotNull(stalledPage.QuerySelector("form[data-docs-rebuild]"));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/v1/docs/doc-running/0.1.0/rebuild", null)).StatusCode);
+        var requeued = await Json.ReadAsync(await client.GetAsync("/api/v1/docs/doc-running/0.1.0/status"));
+        Assert.Equal(("queued", false), (requeued.GetProperty("status").GetString(), requeued.GetProperty("stalled").GetBoolean()));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using GhostCrate.Core.Identity;
 using GhostCrate.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Web.Tests.Docs;
 
@@ -151,6 +152,27 @@ public class DocsUploadTests
     }
 
     [Fact]
+    public async Task An_upload_whose_storage_gives_out_half_way_leaves_the_previous_docs_served_and_none_of_its_files()
+    {
+        await using var app = await TestApp.StartAsync(overrideServices: FailingPutsBlobStore.Use);
+        await PublishAsync(app, "halfway", "1.0.0");
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(app, "halfway", "1.0.0", DocsArchiveBuilder.Rustdoc("halfway").File("doc/halfway/old.html", "old").Zip())).StatusCode);
+        var before = DocsBlobs(app).Order(StringComparer.Ordinal).ToList();
+        var etag = (await app.Client().GetAsync("/docs/halfway/1.0.0/halfway/index.html")).Headers.ETag;
+
+        // The next upload's third file cannot be stored: the upload fails after two files of its generation were written.
+        ((FailingPutsBlobStore)app.Services.GetRequiredService<Core.Storage.IBlobStore>()).FailAfter("docs/halfway/1.0.0/", succeeding: 2);
+        var failed = await UploadAsync(app, "halfway", "1.0.0", DocsArchiveBuilder.Rustdoc("halfway").File("doc/halfway/new.html", "new").TarGz());
+        Assert.True((int)failed.StatusCode >= 500, $"{failed.StatusCode} {await failed.Content.ReadAsStringAsync()}");
+
+        // Nothing of it was swapped in or left behind: the old generation is served as it was, and is all that is stored.
+        Assert.Equal("old", await app.Client().GetStringAsync("/docs/halfway/1.0.0/halfway/old.html"));
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/docs/halfway/1.0.0/halfway/new.html")).StatusCode);
+        Assert.Equal(etag, (await app.Client().GetAsync("/docs/halfway/1.0.0/halfway/index.html")).Headers.ETag);
+        Assert.Equal(before, DocsBlobs(app).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Latest_redirects_to_the_newest_unyanked_version_with_docs_and_yanked_docs_say_so()
     {
         await using var app = await TestApp.StartAsync();
@@ -191,5 +213,15 @@ public class DocsUploadTests
         var response = await noRedirects.GetAsync("/docs/anything/1.0.0/x/index.html?search=y");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("http://docs.example.test/docs/anything/1.0.0/x/index.html?search=y", response.Headers.Location?.ToString());
+
+        // On the docs origin itself the files are served, still in the sandbox.
+        await PublishAsync(app, "elsewhere", "1.0.0");
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(app, "elsewhere", "1.0.0", DocsArchiveBuilder.Rustdoc("elsewhere").Zip())).StatusCode);
+        var onDocsOrigin = new HttpRequestMessage(HttpMethod.Get, "/docs/elsewhere/1.0.0/elsewhere/index.html");
+        onDocsOrigin.Headers.Host = "docs.example.test";
+        var served = await noRedirects.SendAsync(onDocsOrigin);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Contains("Crate elsewhere", await served.Content.ReadAsStringAsync());
+        Assert.Equal("sandbox allow-scripts allow-popups", string.Join(";", served.Headers.GetValues("Content-Security-Policy")));
     }
 }

@@ -15,13 +15,7 @@ public sealed class RemoteLikeBlobStore(IBlobStore inner) : IBlobStore
     public int Reads => Volatile.Read(ref _reads);
 
     /// <summary>Wraps the store registered last.</summary>
-    public static void Use(IServiceCollection services)
-    {
-        var registered = services.Last(d => d.ServiceType == typeof(IBlobStore));
-        services.AddSingleton<IBlobStore>(sp => new RemoteLikeBlobStore(registered.ImplementationFactory is { } factory
-            ? (IBlobStore)factory(sp)
-            : registered.ImplementationInstance as IBlobStore ?? (IBlobStore)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)));
-    }
+    public static void Use(IServiceCollection services) => BlobStoreDecoration.Wrap(services, inner => new RemoteLikeBlobStore(inner));
 
     public Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken) => inner.PutAsync(key, content, mode, cancellationToken);
 

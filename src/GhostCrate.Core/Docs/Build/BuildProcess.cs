@@ -15,7 +15,7 @@ public enum BuildStepOutcome
 
 /// <summary>
 /// Runs one step of a build (`cargo fetch`, `cargo doc`) as a child process:
-/// `setsid prlimit --cpu=N --as=BYTES -- [unshare --net --pid --fork --kill-child --mount -- SANDBOX-SCRIPT --] PROGRAM ARGS`.
+/// `setsid prlimit --cpu=N:N+1 --as=BYTES --core=0 -- [unshare --net --pid --fork --kill-child --mount -- SANDBOX-SCRIPT --] PROGRAM ARGS`.
 /// setsid makes the child a process-group leader (it is not one when started, so setsid execs without forking), so
 /// a timeout can kill the whole group, build scripts and rustc included; prlimit caps CPU time and address space of
 /// every process (limits are inherited); unshare gives the step a network namespace with only a down loopback and
@@ -41,8 +41,13 @@ public static class BuildProcess
             UseShellExecute = false,
         };
         start.ArgumentList.Add("prlimit");
-        start.ArgumentList.Add($"--cpu={options.CpuSeconds.ToString(CultureInfo.InvariantCulture)}");
+        // Soft limit N, hard N+1: at N the kernel sends SIGXCPU, which names the cause in cargo's report of the process
+        // ("signal: 24, SIGXCPU: CPU time limit exceeded"); with soft = hard it would send SIGKILL at once, which says
+        // nothing. A process that ignores SIGXCPU still gets SIGKILL a second later (setrlimit(2), RLIMIT_CPU).
+        start.ArgumentList.Add($"--cpu={options.CpuSeconds.ToString(CultureInfo.InvariantCulture)}:{(options.CpuSeconds + 1L).ToString(CultureInfo.InvariantCulture)}");
         start.ArgumentList.Add($"--as={options.MemoryBytes.ToString(CultureInfo.InvariantCulture)}");
+        // SIGXCPU's default action dumps core: no core files of rustc (gigabytes) in the scratch directory.
+        start.ArgumentList.Add("--core=0");
         start.ArgumentList.Add("--");
         if (sandbox is not null)
         {
@@ -101,10 +106,13 @@ public static class BuildProcess
 
     private static string Signal(int exitCode) => exitCode switch
     {
-        137 => ": killed, e.g. past Docs:Build:MemoryBytes or Docs:Build:CpuSeconds",
-        152 => ": CPU time limit (Docs:Build:CpuSeconds)",
+        137 => ": SIGKILL",
+        SigXcpuExitCode => ": SIGXCPU, CPU time limit (Docs:Build:CpuSeconds)",
         _ => "",
     };
+
+    /// <summary>How .NET reports a child that SIGXCPU (24) ended: 128 + the signal.</summary>
+    public const int SigXcpuExitCode = 128 + 24;
 
     [DllImport("libc", SetLastError = true)]
 #pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code enabled; two ints need no marshalling.

@@ -10,11 +10,11 @@ namespace GhostCrate.Core.Docs.Build;
 
 /// <summary>
 /// Queues `docs.build` jobs: one per published version (run from the crate.published event's fan-out), and again on
-/// an owner's rebuild. The version's row moves to `queued` by compare-and-set before the job is queued, and the job's
-/// dedup key is the crate and version, so however many nodes run fan-outs and rebuilds, one version has at most one
-/// build queued or running.
+/// an owner's rebuild. The version's row moves to `queued` by compare-and-set in the transaction that queues the job,
+/// and the job's dedup key is the crate and version, so however many nodes run fan-outs and rebuilds, one version has
+/// at most one build queued or running. Whether a build is still alive is its job's state, never a clock.
 /// </summary>
-public sealed class DocsBuildQueue(ICrateRepository crates, IDocsRepository docs, IJobRepository jobs, IOptions<DocsOptions> options, TimeProvider time)
+public sealed class DocsBuildQueue(ICrateRepository crates, IDocsRepository docs, IOptions<DocsOptions> options, TimeProvider time)
 {
     public const string JobKind = "docs.build";
 
@@ -42,16 +42,8 @@ public sealed class DocsBuildQueue(ICrateRepository crates, IDocsRepository docs
         QueueAsync(new DocsBuildTarget(version.Id, crate.Name, crate.CanonicalName, version.Version), reason, cancellationToken);
 
     /// <inheritdoc cref="QueueAsync(CrateRecord, VersionRecord, DocsQueueReason, CancellationToken)"/>
-    public async Task<bool> QueueAsync(DocsBuildTarget target, DocsQueueReason reason, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        if (!await docs.TryQueueBuildAsync(target.VersionId, reason, now, StaleBefore(now), cancellationToken)) return false;
-        await jobs.EnqueueAsync(Job(target), now, cancellationToken);
-        return true;
-    }
-
-    /// <summary>A status that has not moved for longer than a build may take belongs to a node that died mid-build.</summary>
-    public DateTimeOffset StaleBefore(DateTimeOffset now) => now - options.Value.Build.Timeout - TimeSpan.FromMinutes(10);
+    public Task<bool> QueueAsync(DocsBuildTarget target, DocsQueueReason reason, CancellationToken cancellationToken) =>
+        docs.TryQueueBuildAsync(target.VersionId, Job(target), reason, time.GetUtcNow(), cancellationToken);
 
     /// <summary>The build job of one version; its dedup key keeps it single across nodes.</summary>
     public static NewJob Job(DocsBuildTarget target) =>

@@ -1,6 +1,7 @@
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
+using GhostCrate.Core.Jobs;
 using GhostCrate.Core.Organizations;
 using GhostCrate.Protocol.Crates;
 
@@ -9,7 +10,8 @@ namespace GhostCrate.Core.Docs.Build;
 /// <summary>
 /// One version's docs and build state as the API and the crate page show it. <see cref="Log"/> and
 /// <see cref="CanRebuild"/> are filled for those who may rebuild (owners with the publish-update right, administrators);
-/// null/false for everyone else, who see the state only.
+/// null/false for everyone else, who see the state only. <see cref="Stalled"/>: queued or building, but its build job
+/// is no longer pending or running (the nodes running it died and the job queue gave it up), so it may be built again.
 /// </summary>
 public sealed record DocsBuildView(
     string Crate,
@@ -22,23 +24,28 @@ public sealed record DocsBuildView(
     string? Toolchain,
     string? Log,
     bool BuilderEnabled,
-    bool CanRebuild);
+    bool CanRebuild,
+    bool Stalled);
 
 /// <summary>GET /api/v1/docs/{crate}/{version}/status and POST .../rebuild (docs/rustdoc.md#building-docs-in-the-registry).</summary>
-public sealed class DocsBuildStatusService(ICrateRepository crates, CrateAccess access, IDocsRepository docs, DocsBuildQueue queue, Audit.AuditLog audit)
+public sealed class DocsBuildStatusService(ICrateRepository crates, CrateAccess access, IDocsRepository docs, IJobRepository jobs, DocsBuildQueue queue, Audit.AuditLog audit)
 {
     public async Task<Result<DocsBuildView>> GetAsync(string crateName, string version, Principal? principal, CancellationToken cancellationToken)
     {
         var found = await FindAsync(crateName, version, principal, cancellationToken);
         if (found.Error is { } missing) return missing;
         var (crate, versionRecord) = found.Value;
+        // The job before the row: the row moves to queued with its job in one transaction and to built or failed
+        // before its job ends, so in this order a build that is alive is never seen without its job.
+        var job = await jobs.FindUnfinishedAsync(DocsBuildQueue.DedupKey(crate.CanonicalName, versionRecord.Version), cancellationToken);
         var row = await docs.FindAsync(versionRecord.Id, cancellationToken);
+        var stalled = row?.BuildStatus is DocsBuildStatus.Queued or DocsBuildStatus.Building && job is null;
         var mayRebuild = await MayRebuildAsync(crate, principal, cancellationToken);
         return Result<DocsBuildView>.Ok(new DocsBuildView(crate.Name, versionRecord.Version, row?.Generation is not null, row?.Source, row?.UpdatedAt,
-            row?.BuildStatus, row?.BuildUpdatedAt, row?.BuildToolchain, mayRebuild ? row?.BuildLog : null, queue.Enabled, mayRebuild && queue.Enabled));
+            row?.BuildStatus, row?.BuildUpdatedAt, row?.BuildToolchain, mayRebuild ? row?.BuildLog : null, queue.Enabled, mayRebuild && queue.Enabled, stalled));
     }
 
-    /// <summary>Queues a new build of the version: owners (publish-update) and administrators; refused while one is queued or running.</summary>
+    /// <summary>Queues a new build of the version: owners (publish-update) and administrators; refused while one is queued or running (not stalled).</summary>
     public async Task<Result<DocsBuildView>> RebuildAsync(string crateName, string version, Principal principal, CancellationToken cancellationToken)
     {
         var owned = await access.RequireAsync(crateName, principal, TokenScopes.PublishUpdate, CrateAction.PublishUpdate, cancellationToken);

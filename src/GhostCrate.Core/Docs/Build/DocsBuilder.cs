@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
@@ -28,7 +29,7 @@ public sealed record DocsBuildResult(bool Built, string Log);
 /// pinned with RUSTUP_TOOLCHAIN (which also outranks a crate's rust-toolchain file). The built `target/doc` is stored
 /// as a new generation and swapped in, exactly as an upload is.
 /// </summary>
-public sealed class DocsBuilder(
+public sealed partial class DocsBuilder(
     IBlobStore blobs,
     IUserRepository users,
     DocsBuildCredentials credentials,
@@ -168,11 +169,28 @@ public sealed class DocsBuilder(
         log.Line(outcome == BuildStepOutcome.TimedOut
             ? $"killed: {step} ran past the time limit of {options.Timeout} (Docs:Build:Timeout); the whole process group was stopped"
             : $"failed: {step} did not succeed");
-        // An allocation refused under RLIMIT_AS aborts with Rust's "memory allocation of N bytes failed" (LLVM: "out of memory").
-        var text = log.ToString();
-        if (outcome == BuildStepOutcome.Failed && (text.Contains("memory allocation of ", StringComparison.Ordinal) || text.Contains("out of memory", StringComparison.OrdinalIgnoreCase)))
-            log.Line($"failed: a process of the build ran out of memory: Docs:Build:MemoryBytes allows {options.MemoryBytes} bytes of address space per process");
+        if (outcome == BuildStepOutcome.Failed && LimitHit(log.ToString(), options) is { } limit) log.Line(limit);
         return false;
+    }
+
+    /// <summary>
+    /// Which per-process limit ended a failed step, from what cargo (or BuildProcess) wrote of its processes, or null.
+    /// The log is the build's own output, so a crate could fake these words: they only explain its own failure.
+    /// </summary>
+    public static string? LimitHit(string log, DocsBuildOptions options)
+    {
+        // RLIMIT_CPU's soft limit sends SIGXCPU (24 on Linux): cargo reports a build script or rustc it ended as
+        // "(signal: 24)" (cargo-util's status_to_string names only some signals); cargo itself ended by it leaves
+        // BuildProcess's "(exit code 152: SIGXCPU ...)".
+        if (log.Contains("SIGXCPU", StringComparison.Ordinal) || SigXcpuReport().IsMatch(log))
+            return $"failed: a process of the build used up its CPU time: Docs:Build:CpuSeconds allows {options.CpuSeconds} s per process (it was stopped by SIGXCPU)";
+        // An allocation refused under RLIMIT_AS aborts with Rust's "memory allocation of N bytes failed" (LLVM: "out of memory").
+        if (log.Contains("memory allocation of ", StringComparison.Ordinal) || log.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
+            return $"failed: a process of the build ran out of memory: Docs:Build:MemoryBytes allows {options.MemoryBytes} bytes of address space per process";
+        // SIGKILL is what RLIMIT_CPU's hard limit sends a process that ignored SIGXCPU, and what the kernel's OOM killer sends.
+        if (log.Contains("SIGKILL", StringComparison.Ordinal))
+            return $"failed: a process of the build was killed (SIGKILL): past the CPU-time hard limit (Docs:Build:CpuSeconds {options.CpuSeconds} s + 1 s, after ignoring SIGXCPU) or by the kernel's out-of-memory killer";
+        return null;
     }
 
     /// <summary>
@@ -334,4 +352,7 @@ public sealed class DocsBuilder(
             logger.LogWarning(ex, "Could not delete the build directory {Directory}", scratch);
         }
     }
+
+    [GeneratedRegex(@"\bsignal: 24\b", RegexOptions.CultureInvariant)]
+    private static partial Regex SigXcpuReport();
 }

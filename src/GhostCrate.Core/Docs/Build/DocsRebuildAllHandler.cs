@@ -14,7 +14,7 @@ namespace GhostCrate.Core.Docs.Build;
 /// and the versions' compare-and-set makes the second pass queue only what the first did not. Its counts go to the
 /// log and the audit log (docs.rebuild_all_queued, target job:{id}).
 /// </summary>
-public sealed class DocsRebuildAllHandler(IDocsRepository docs, DocsBuildQueue queue, AuditLog audit, TimeProvider time, ILogger<DocsRebuildAllHandler> logger) : IJobHandler
+public sealed class DocsRebuildAllHandler(IDocsRepository docs, AuditLog audit, TimeProvider time, ILogger<DocsRebuildAllHandler> logger) : IJobHandler
 {
     public const string JobKind = "docs.rebuild_all";
 
@@ -40,7 +40,7 @@ public sealed class DocsRebuildAllHandler(IDocsRepository docs, DocsBuildQueue q
             var page = await docs.ListRebuildTargetsAsync(payload.AllToolchains ? null : payload.Toolchain, payload.IncludeUploaded, after, BatchSize, cancellationToken);
             if (page.Count == 0) break;
             var now = time.GetUtcNow();
-            queued += await docs.QueueBuildsAsync(page, reason, now, queue.StaleBefore(now), DocsBuildQueue.Job, cancellationToken);
+            queued += await docs.QueueBuildsAsync(page, reason, now, DocsBuildQueue.Job, cancellationToken);
             considered += page.Count;
             if (page.Count < BatchSize) break;
             after = page[^1].VersionId;
