@@ -7,14 +7,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using GhostCrate.Web.Auth;
+using CargoError = Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<GhostCrate.Protocol.Api.CargoErrorResponse>;
 using static GhostCrate.Web.Endpoints.ApiReplies;
 
 namespace GhostCrate.Web.Endpoints;
 
 /// <summary>
 /// Invitations to own a crate (docs/permissions.md "Owner invitations"), in crates.io's shapes: the invitee's list and
-/// answer under /api/v1/me, the crate's open invitations for its owners. JSON API: errors are ProblemDetails (the Cargo
-/// envelope is for the routes cargo calls).
+/// answer under /api/v1/me (problem details, token or session), the crate's open invitations for its owners under
+/// /api/v1/crates (Cargo's envelope, as everywhere there).
 /// </summary>
 public static class OwnerInvitationEndpoints
 {
@@ -38,15 +40,24 @@ public static class OwnerInvitationEndpoints
             .JsonBody<CrateOwnerInvitationAnswerBody>().RequestExample("""{"crate_owner_invite":{"accepted":true}}""")
             .Problems(400, 401, 403, 404);
 
-        var crates = app.MapGroup("/api/v1/crates/{name}/owner_invitations").WithTags(ApiDocs.AccountTag).Auth(ApiAuth.TokenOrSession);
+        // Under /api/v1/crates, errors are in Cargo's envelope like every route there (crates.io's too); API token only.
+        var crates = app.MapGroup("/api/v1/crates/{name}/owner_invitations").WithTags(ApiDocs.CargoTag).Auth(ApiAuth.CargoToken);
 
-        crates.MapGet("", (string name, HttpContext context, OwnerInvitationService invitations) => WithCaller(context, async p =>
-            Reply(await invitations.ListForCrateAsync(name, p, context.RequestAborted), list => new CrateOwnerInvitationsResponse([.. list.Select(CrateOwnerInvitationInfo.Of)]))))
-            .Operation("listCrateOwnerInvitations", "A crate's open owner invitations (those who may change its owners)").Problems(400, 401, 403, 404);
+        crates.MapGet("", async Task<Results<Ok<CrateOwnerInvitationsResponse>, CargoError>> (string name, HttpContext context, OwnerInvitationService invitations) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            var result = await invitations.ListForCrateAsync(name, principal!, context.RequestAborted);
+            return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(new CrateOwnerInvitationsResponse([.. result.Value!.Select(CrateOwnerInvitationInfo.Of)]));
+        }).Operation("listCrateOwnerInvitations", "A crate's open owner invitations (those who may change its owners)").CargoErrors(401, 403, 404);
 
-        crates.MapDelete("/{login}", (string name, string login, HttpContext context, OwnerInvitationService invitations) => WithCaller(context, async p =>
-            Reply(await invitations.RevokeAsync(name, login, p, context.RequestAborted), _ => OkResponse.Instance)))
-            .Operation("revokeCrateOwnerInvitation", "Withdraw an open invitation to own a crate (same right as changing owners)").Problems(400, 401, 403, 404);
+        crates.MapDelete("/{login}", async Task<Results<Ok<OkResponse>, CargoError>> (string name, string login, HttpContext context, OwnerInvitationService invitations) =>
+        {
+            var (principal, problem) = await context.RequirePrincipalAsync();
+            if (problem is not null) return problem;
+            var result = await invitations.RevokeAsync(name, login, principal!, context.RequestAborted);
+            return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(OkResponse.Instance);
+        }).Operation("revokeCrateOwnerInvitation", "Withdraw an open invitation to own a crate (same right as changing owners)").CargoErrors(401, 403, 404);
         return app;
     }
 }
