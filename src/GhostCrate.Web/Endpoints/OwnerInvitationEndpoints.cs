@@ -1,5 +1,6 @@
 using GhostCrate.Core.Crates;
 using GhostCrate.Protocol.Api;
+using GhostCrate.Web.Auth;
 using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
@@ -7,7 +8,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using GhostCrate.Web.Auth;
 using CargoError = Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<GhostCrate.Protocol.Api.CargoErrorResponse>;
 using static GhostCrate.Web.Endpoints.ApiReplies;
 
