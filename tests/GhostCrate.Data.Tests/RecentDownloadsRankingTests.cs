@@ -34,6 +34,8 @@ public abstract class RecentDownloadsRankingTests(IDatabaseLane lane) : Database
         // 10,000 downloads long ago (outside the 90 days), 20 this week.
         await DownloadStats.AddAsync([new DownloadIncrement(heavy, Today.AddDays(-200), 10_000), new DownloadIncrement(heavy, Today.AddDays(-95), 500)], Ct);
         await DownloadStats.AddAsync([new DownloadIncrement(busy, Today.AddDays(-3), 12), new DownloadIncrement(busy, Today, 8)], Ct);
+        // What the hourly job does: on a new database every day counts until the window is first placed.
+        Assert.True(await DownloadStats.MoveRecentWindowAsync(RecentDownloadsWindowHandler.WindowStart(DateTimeOffset.UtcNow), Ct));
 
         // Both names start with "acme" (the same group): recent downloads decide, whatever the all-time totals.
         Assert.Equal(["acme-busy", "acme-old-heavy"], await CargoAsync("acme"));
@@ -54,6 +56,7 @@ public abstract class RecentDownloadsRankingTests(IDatabaseLane lane) : Database
         var steady = await CrateAsync("acme-steady", "x");
         await DownloadStats.AddAsync([new DownloadIncrement(fading, Today.AddDays(-80), 100)], Ct);
         await DownloadStats.AddAsync([new DownloadIncrement(steady, Today.AddDays(-10), 30), new DownloadIncrement(steady, Today.AddDays(-200), 1)], Ct);
+        // Before the window is first placed (a new database), every day counts: 100 against 31.
         Assert.Equal(["acme-fading", "acme-steady"], await CargoAsync("acme"));
 
         // 20 days later the fading crate's downloads are 100 days old; steady's 30 are 30 days old.

@@ -117,7 +117,7 @@ internal sealed class DeletionRepository(IDbConnectionFactory factory) : IDeleti
                     $"""
                     UPDATE crates SET recent_downloads = recent_downloads - coalesce((
                         SELECT sum(d.downloads) FROM version_downloads d
-                        WHERE d.version_id {factory.InList("ids")} AND d.day >= (SELECT since_day FROM recent_downloads_window)), 0)
+                        WHERE d.version_id {factory.InList("ids")} AND d.day >= {Downloads.DownloadStatsRepository.RecentSince}), 0)
                     WHERE id = @Id
                     """,
                     new { ids = doomed.Select(v => v.Id).ToArray(), crate.Id }, transaction, cancellationToken: cancellationToken));

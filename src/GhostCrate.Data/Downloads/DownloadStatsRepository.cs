@@ -23,6 +23,9 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
     /// whole batch counts nothing twice. (On PostgreSQL, two nodes flushing several chunks each at once may lock their
     /// crates in opposite orders; the database then aborts one of them, whose counts are kept for its next flush.)
     /// </summary>
+    /// <summary>The recent window's first day; no row yet (a new database) means day 0, so every day counts.</summary>
+    internal const string RecentSince = "coalesce((SELECT since_day FROM recent_downloads_window WHERE id = 1), 0)";
+
     public Task<long> AddAsync(IReadOnlyCollection<DownloadIncrement> increments, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
@@ -81,8 +84,8 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE crates SET downloads = crates.downloads + t.n, recent_downloads = crates.recent_downloads + t.r
-            FROM (SELECT v.crate_id AS id, SUM(i.n) AS n, SUM(CASE WHEN i.day >= w.since_day THEN i.n ELSE 0 END) AS r
-                  FROM {rows} i JOIN versions v ON v.id = i.version_id CROSS JOIN recent_downloads_window w GROUP BY v.crate_id) t
+            FROM (SELECT v.crate_id AS id, SUM(i.n) AS n, SUM(CASE WHEN i.day >= {RecentSince} THEN i.n ELSE 0 END) AS r
+                  FROM {rows} i JOIN versions v ON v.id = i.version_id GROUP BY v.crate_id) t
             WHERE crates.id = t.id
             """, new { batch }, transaction, cancellationToken: cancellationToken));
         await LockInIdOrderAsync("versions", $"SELECT i.version_id FROM {rows} i");
@@ -114,6 +117,16 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
     public Task<bool> MoveRecentWindowAsync(DateOnly since, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT count(*) FROM recent_downloads_window", transaction: transaction, cancellationToken: cancellationToken)) == 0)
+            {
+                // Nothing downloaded yet: no row, so that an empty database stays empty (a restore's target).
+                if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "SELECT count(*) FROM (SELECT 1 FROM version_downloads LIMIT 1) d", transaction: transaction, cancellationToken: cancellationToken)) == 0) return false;
+                // Day 0: what the flush counted while there was no row. Two nodes may both get here; one insert wins.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO recent_downloads_window (id, since_day) VALUES (1, 0) ON CONFLICT (id) DO NOTHING", transaction: transaction, cancellationToken: cancellationToken));
+            }
             var old = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 $"SELECT since_day FROM recent_downloads_window WHERE id = 1{factory.LockRowsSuffix}", transaction: transaction, cancellationToken: cancellationToken));
             var first = ToDay(since);

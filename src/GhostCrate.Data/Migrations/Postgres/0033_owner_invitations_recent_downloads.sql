@@ -19,12 +19,15 @@ CREATE INDEX ix_crate_owner_invitations_user_id ON crate_owner_invitations (user
 -- them through an index. The download flush adds the counts of days inside the window; the hourly job
 -- `downloads.recent_window` moves the window's first day and subtracts the days that left it (Data/Downloads).
 ALTER TABLE crates ADD COLUMN recent_downloads bigint NOT NULL DEFAULT 0;
--- The window's first day (days since 1970-01-01 UTC, like version_downloads.day); one row.
+-- The window's first day (days since 1970-01-01 UTC, like version_downloads.day): one row, present once there are
+-- downloads. No row means day 0 (every day counts), which keeps a new, empty database free of rows so that a backup
+-- can be restored into it (Data/Backup checks the target is empty); the job inserts the row at its first move.
 CREATE TABLE recent_downloads_window (
     id        integer PRIMARY KEY CHECK (id = 1),
     since_day integer NOT NULL
 );
-INSERT INTO recent_downloads_window (id, since_day) VALUES (1, floor(extract(epoch FROM now()) / 86400)::integer - 89);
+INSERT INTO recent_downloads_window (id, since_day)
+SELECT 1, floor(extract(epoch FROM now()) / 86400)::integer - 89 WHERE EXISTS (SELECT 1 FROM version_downloads);
 UPDATE crates SET recent_downloads = t.n
 FROM (SELECT v.crate_id AS id, sum(d.downloads) AS n FROM version_downloads d JOIN versions v ON v.id = d.version_id
       WHERE d.day >= (SELECT since_day FROM recent_downloads_window) GROUP BY v.crate_id) t
