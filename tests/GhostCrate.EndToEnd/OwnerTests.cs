@@ -80,7 +80,7 @@ public sealed class OwnerTests(ServerFixture fixture) : EndToEndTest(fixture), I
         var pending = await SendOkAsync(HttpMethod.Get, "api/v1/me/crate_owner_invitations", bobToken, null);
         Assert.Equal(crate.Name, Assert.Single(pending.GetProperty("crate_owner_invitations").EnumerateArray()).GetProperty("crate_name").GetString());
         await SendOkAsync(HttpMethod.Put, $"api/v1/me/crate_owner_invitations/{crate.Name}", bobToken, new { crate_owner_invite = new { accepted = true } });
-        Assert.Equal([alice, bob], Logins(await aliceCargo.RunOkAsync(dir, [.. owner, "--list", crate.Name])).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), Logins(await aliceCargo.RunOkAsync(dir, [.. owner, "--list", crate.Name])).Order(StringComparer.Ordinal));
         await bobCargo.PublishOkAsync(await bobCargo.NewLibAsync(crate.Name, version: "0.3.0"), verify: false);
 
         // Declined: carol stays unable to publish.
