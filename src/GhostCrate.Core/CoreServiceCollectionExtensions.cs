@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<YankService>();
         services.AddSingleton<Deletion.DeletionService>();
         services.AddSingleton<OwnerService>();
+        services.AddSingleton<OwnerInvitationService>();
         services.AddSingleton<Organizations.CrateTransferService>();
         services.AddSingleton<SearchService>();
         services.AddSingleton(sp => new RemoteCrateFileCache(
@@ -86,6 +87,9 @@ public static class CoreServiceCollectionExtensions
         services.AddJobHandler<Jobs.PruneJobsHandler>();
         services.AddJobHandler<Advisories.AdvisorySyncJobHandler>();
         services.AddRecurringJob(Jobs.PruneJobsHandler.Schedule);
+        // Crates' downloads of the last 90 days (search ranks by them): the window moves as days pass.
+        services.AddJobHandler<Downloads.RecentDownloadsWindowHandler>();
+        services.AddRecurringJob(Downloads.RecentDownloadsWindowHandler.Schedule);
         services.AddSingleton<Jobs.JobAdminService>();
         services.AddSingleton<Notifications.WebhookService>();
         // Email notifications: who gets which event (EmailFanOut, run by the event's fan-out job), the users' choices,

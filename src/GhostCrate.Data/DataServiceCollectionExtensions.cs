@@ -24,6 +24,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Database);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Crates);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Owners);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().OwnerInvitations);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Users);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Tokens);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().ExternalLogins);

@@ -32,6 +32,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
             : new GhostCrate.Data.Backup.SqliteDatabaseBackup(factory, options);
         Crates = new CrateRepository(factory);
         Owners = new OwnerRepository(factory);
+        OwnerInvitations = new OwnerInvitationRepository(factory);
         Users = new UserRepository(factory);
         Tokens = new TokenRepository(factory);
         ExternalLogins = new ExternalLoginRepository(factory);
@@ -75,6 +76,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public IDatabase Database { get; }
     public ICrateRepository Crates { get; }
     public IOwnerRepository Owners { get; }
+    public IOwnerInvitationRepository OwnerInvitations { get; }
     public IUserRepository Users { get; }
     public ITokenRepository Tokens { get; }
     public IExternalLoginRepository ExternalLogins { get; }

@@ -79,6 +79,7 @@ public static class GhostCrateWeb
         app.MapFollowing();
         app.MapBackups();
         app.MapOrganizations();
+        app.MapOwnerInvitations();
         app.MapLicenses();
         app.MapPolicy();
         app.MapBrandingAdmin();

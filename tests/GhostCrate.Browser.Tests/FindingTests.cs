@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using GhostCrate.Browser.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -38,6 +39,37 @@ public sealed class FindingTests(ChromiumFixture chromium) : BrowserTest(chromiu
         await Page.GetByLabel("Search", new() { Exact = true }).FillAsync("client");
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(Page).ToHaveURLAsync(new Regex("keyword=http"));
+        AssertNoScriptErrors();
+    }
+
+    /// <summary>
+    /// Within a relevance group, recent downloads (the last 90 days, as on crates.io) rank first: a crate downloaded
+    /// 10,000 times 200 days ago comes after one downloaded 3 times today, on the search page and in `cargo search`.
+    /// </summary>
+    [Fact]
+    public async Task A_recently_busy_crate_ranks_above_an_old_heavy_one_on_the_search_page_and_in_cargo_search()
+    {
+        await Server.PublishAsync(new CrateBody("acme-old-heavy", "1.0.0") { Description = "A parser" });
+        await Server.PublishAsync(new CrateBody("acme-busy", "1.0.0") { Description = "A parser" });
+        // Downloads of 200 days ago cannot be made today through the server: they are stored as the flush stores them.
+        var heavy = (await Server.Services.GetRequiredService<GhostCrate.Core.Crates.ICrateRepository>().FindVersionAsync("acme-old-heavy", "1.0.0", CancellationToken.None))!;
+        var stats = Server.Services.GetRequiredService<GhostCrate.Core.Downloads.IDownloadStatsRepository>();
+        await stats.AddAsync([new GhostCrate.Core.Downloads.DownloadIncrement(heavy.Id, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-200), 10_000)], CancellationToken.None);
+        await Server.DownloadAsync("acme-busy", "1.0.0", 3);
+        // The hourly job's move places the 90-day window (on a new database every day counts until it first runs).
+        Assert.True(await stats.MoveRecentWindowAsync(GhostCrate.Core.Downloads.RecentDownloadsWindowHandler.WindowStart(DateTimeOffset.UtcNow), CancellationToken.None));
+
+        await Page.GotoAsync("/search?q=acme");
+        await Expect(Page.Locator("#results tr[data-crate]")).ToHaveCountAsync(2);
+        Assert.Equal(["acme-busy", "acme-old-heavy"], await Page.Locator("#results tr[data-crate]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.crate)"));
+        await ScreenshotAsync("recent-first");
+
+        using var cargo = new Cargo(Server);
+        var searched = await cargo.RunAsync(cargo.NewCrate("searcher", "0.1.0"), ["search", "acme", "--registry", "ghostcrate", "--limit", "10"], token: null);
+        Assert.True(searched.ExitCode == 0, searched.Output);
+        var names = searched.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.Contains(" = \"", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
+        Assert.Equal(["acme-busy", "acme-old-heavy"], names);
         AssertNoScriptErrors();
     }
 

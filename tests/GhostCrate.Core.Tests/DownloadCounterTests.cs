@@ -149,5 +149,7 @@ public class DownloadCounterTests
 
         public Task<IReadOnlyList<DailyVersionDownloads>> ListDailyAsync(long crateId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+
+        public Task<bool> MoveRecentWindowAsync(DateOnly since, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

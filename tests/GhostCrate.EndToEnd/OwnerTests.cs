@@ -19,6 +19,7 @@ public sealed class OwnerTests(ServerFixture fixture) : EndToEndTest(fixture), I
         var list = await Cargo.RunOkAsync(dir, [.. owner, "--list", crate.Name]);
         Assert.Equal(["admin"], Logins(list));
 
+        // The administrator's `--add` of a user is direct (docs/permissions.md "Owner invitations").
         await Cargo.RunOkAsync(dir, [.. owner, "--add", second, crate.Name]);
         list = await Cargo.RunOkAsync(dir, [.. owner, "--list", crate.Name]);
         Assert.Equal(["admin", second], Logins(list).Order(StringComparer.Ordinal));
@@ -51,6 +52,50 @@ public sealed class OwnerTests(ServerFixture fixture) : EndToEndTest(fixture), I
         var entries = await Http.GetIndexEntriesAsync(crate.Name, cancellationToken: Cancel);
         Assert.Equal(["0.1.0", "0.3.0"], entries.Select(e => e["vers"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.All(entries, e => Assert.False(e["yanked"]!.GetValue<bool>(), e.ToJsonString()));
+    }
+
+    /// <summary>
+    /// Issue 23: an owner's `cargo owner --add USER` invites, as on crates.io; cargo prints crates.io's sentence. The
+    /// invitee publishes only after accepting; after declining, or once the invitation is withdrawn, they cannot.
+    /// </summary>
+    [Fact]
+    public async Task An_owners_cargo_owner_add_invites_and_only_an_accepted_invitation_lets_the_user_publish()
+    {
+        var (alice, aliceToken) = await Server.CreateUserWithTokenAsync("inviter", Cancel);
+        var (bob, bobToken) = await Server.CreateUserWithTokenAsync("invitee", Cancel);
+        var (carol, carolToken) = await Server.CreateUserWithTokenAsync("decliner", Cancel);
+        var aliceCargo = NewSandbox(aliceToken);
+        var bobCargo = NewSandbox(bobToken);
+        var carolCargo = NewSandbox(carolToken);
+        var dir = Cargo.ProjectsDir;
+        string[] owner = ["owner", "--registry", CargoSandbox.Registry];
+        var crate = await aliceCargo.NewLibAsync($"invited-{Ids.New()}");
+        await aliceCargo.PublishOkAsync(crate, verify: false);
+
+        var added = await aliceCargo.RunOkAsync(dir, [.. owner, "--add", bob, crate.Name]);
+        Assert.Contains($"user {bob} has been invited to be an owner of crate {crate.Name}", added.StdErr + added.StdOut, StringComparison.Ordinal);
+        Assert.Equal([alice], Logins(await aliceCargo.RunOkAsync(dir, [.. owner, "--list", crate.Name])));
+        AssertRejectedWithDetail(await bobCargo.PublishAsync(await bobCargo.NewLibAsync(crate.Name, version: "0.2.0"), verify: false));
+
+        var pending = await SendOkAsync(HttpMethod.Get, "api/v1/me/crate_owner_invitations", bobToken, null);
+        Assert.Equal(crate.Name, Assert.Single(pending.GetProperty("crate_owner_invitations").EnumerateArray()).GetProperty("crate_name").GetString());
+        await SendOkAsync(HttpMethod.Put, $"api/v1/me/crate_owner_invitations/{crate.Name}", bobToken, new { crate_owner_invite = new { accepted = true } });
+        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), Logins(await aliceCargo.RunOkAsync(dir, [.. owner, "--list", crate.Name])).Order(StringComparer.Ordinal));
+        await bobCargo.PublishOkAsync(await bobCargo.NewLibAsync(crate.Name, version: "0.3.0"), verify: false);
+
+        // Declined: carol stays unable to publish.
+        await aliceCargo.RunOkAsync(dir, [.. owner, "--add", carol, crate.Name]);
+        await SendOkAsync(HttpMethod.Put, $"api/v1/me/crate_owner_invitations/{crate.Name}", carolToken, new { crate_owner_invite = new { accepted = false } });
+        AssertRejectedWithDetail(await carolCargo.PublishAsync(await carolCargo.NewLibAsync(crate.Name, version: "0.4.0"), verify: false));
+        Assert.Equal(["0.1.0", "0.3.0"], (await Http.GetIndexEntriesAsync(crate.Name, cancellationToken: Cancel)).Select(e => e["vers"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    private async Task<System.Text.Json.JsonElement> SendOkAsync(HttpMethod method, string path, string token, object? body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body) };
+        var answer = await Server.Http.SendAsync(request, token, Cancel);
+        Assert.True((int)answer.Status is >= 200 and < 300, $"{method} {path}: {answer.Describe()}");
+        return System.Text.Json.JsonDocument.Parse(answer.Body).RootElement.Clone();
     }
 
     [Fact]

@@ -28,6 +28,12 @@ public static class AuditActions
     public const string CrateDeleted = "crate.deleted";
     public const string OwnersAdded = "crate.owners_added";
     public const string OwnersRemoved = "crate.owners_removed";
+    /// <summary>An owner invited a user to own a crate (docs/permissions.md "Owner invitations"); the target is the crate.</summary>
+    public const string OwnerInvited = "crate.owner_invited";
+    public const string OwnerInvitationAccepted = "crate.owner_invitation_accepted";
+    public const string OwnerInvitationDeclined = "crate.owner_invitation_declined";
+    /// <summary>An owner or administrator withdrew an open invitation before it was answered.</summary>
+    public const string OwnerInvitationRevoked = "crate.owner_invitation_revoked";
     /// <summary>A crate was handed to an organization from its Manage page or the API (its user owners removed or kept).</summary>
     public const string CrateTransferred = "crate.transferred";
     public const string CrateAccessChanged = "crate.access_changed";

@@ -27,7 +27,7 @@ public interface ICrateRepository
     /// <summary>The rows the index file of a crate is rendered from, or null for an unknown crate.</summary>
     Task<IndexSource?> GetIndexSourceAsync(string canonicalName, CancellationToken cancellationToken);
 
-    /// <summary>Case-insensitive substring search over name/description/keywords; exact name matches first, then downloads.</summary>
+    /// <summary>Every word in name/description/keywords/categories; exact name first, then name prefix, then names holding the words, each group by recent (90-day) downloads, then all-time downloads (Data/Search).</summary>
     Task<CrateSearchPage> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken);
 
     Task IncrementDownloadsAsync(long versionId, CancellationToken cancellationToken);

@@ -8,6 +8,11 @@ namespace GhostCrate.Core.Crates;
 /// <summary>
 /// `cargo owner` (https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-list). Owners are users and,
 /// as on crates.io's teams, groups: `org:acme` (an organization) and `org:acme:team` (one of its teams).
+/// Adding a user invites them, as crates.io does (docs/permissions.md "Owner invitations"): nobody is made able to
+/// publish under a name without saying yes, and a typo in a login cannot hand a crate to a stranger. Groups are added at
+/// once (their own owners decide who is in them, and adding one needs a role in it); so are users added by an
+/// administrator (who can make anyone an owner anyway, e.g. to hand over the crates of someone who left) and callers
+/// adding themselves.
 /// </summary>
 public sealed class OwnerService(
     ICrateRepository crates,
@@ -15,8 +20,10 @@ public sealed class OwnerService(
     ICrateGroupOwnerRepository groups,
     IOrganizationRepository orgs,
     IUserRepository users,
+    IOwnerInvitationRepository invitations,
     CrateAccess access,
     TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Options.IdentityOptions> identity,
     ILogger<OwnerService> logger,
     Audit.AuditLog audit)
 {
@@ -53,10 +60,23 @@ public sealed class OwnerService(
         }
 
         var added = new List<string>();
+        var invited = new List<string>();
+        var pending = new List<string>();
         var now = time.GetUtcNow();
         foreach (var user in userOwners)
         {
-            if (await owners.AddAsync(crate.Id, user.Id, now, cancellationToken)) added.Add(user.Username);
+            if (await owners.IsOwnerAsync(crate.Id, user.Id, cancellationToken)) continue;
+            if (principal.IsAdmin || user.Id == principal.UserId)
+            {
+                if (await owners.AddAsync(crate.Id, user.Id, now, cancellationToken)) added.Add(user.Username);
+                continue;
+            }
+            var outcome = await invitations.InviteAsync(crate.Id, user.Id, principal.UserId, now, now.AddDays(identity.Value.OwnerInvitationDays), cancellationToken);
+            (outcome == InviteOutcome.Invited ? invited : pending).Add(user.Username);
+        }
+        foreach (var user in invited)
+        {
+            await audit.RecordAsync(principal, Audit.AuditActions.OwnerInvited, $"crate:{crate.Name}", new Dictionary<string, string?> { ["user"] = user }, cancellationToken);
         }
         foreach (var group in groupOwners)
         {
@@ -65,12 +85,15 @@ public sealed class OwnerService(
                 : await groups.AddOrgAsync(crate.Id, group.OrgId, now, cancellationToken);
             if (isNew) added.Add(group.Login);
         }
-        logger.LogInformation("Owners {Owners} added to {Crate} by {User}", added, crate.Name, principal.Username);
+        logger.LogInformation("Owners {Owners} added to {Crate} and {Invited} invited by {User}", added, crate.Name, invited, principal.Username);
         if (added.Count > 0) await audit.RecordAsync(principal, Audit.AuditActions.OwnersAdded, $"crate:{crate.Name}", new Dictionary<string, string?> { ["owners"] = string.Join(' ', added) }, cancellationToken);
-        var msg = added.Count == 0
-            ? $"{string.Join(", ", logins)} already own{(logins.Count == 1 ? "s" : "")} `{crate.Name}`"
-            : $"user(s) {string.Join(", ", added)} are now owners of crate `{crate.Name}`";
-        return Result<string>.Ok(msg);
+        // crates.io's wording (cargo prints it as it comes), one part per outcome, joined by commas as crates.io joins them.
+        var parts = new List<string>();
+        parts.AddRange(invited.Select(u => $"user {u} has been invited to be an owner of crate {crate.Name}"));
+        parts.AddRange(pending.Select(u => $"user {u} already has a pending invitation to be an owner of crate {crate.Name}"));
+        if (added.Count > 0) parts.Add($"user(s) {string.Join(", ", added)} are now owners of crate `{crate.Name}`");
+        if (parts.Count == 0) parts.Add($"{string.Join(", ", logins)} already own{(logins.Count == 1 ? "s" : "")} `{crate.Name}`");
+        return Result<string>.Ok(string.Join(",", parts));
     }
 
     public async Task<Result<string>> RemoveAsync(string name, IReadOnlyList<string> logins, Principal principal, CancellationToken cancellationToken)

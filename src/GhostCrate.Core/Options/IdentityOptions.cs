@@ -16,6 +16,8 @@ public sealed class IdentityOptions
     public int? MaxTokenLifetimeDays { get; set; }
     /// <summary>Most live (not revoked) tokens per user.</summary>
     public int MaxTokensPerUser { get; set; } = 100;
+    /// <summary>Days an invitation to own a crate waits for its answer (crates.io: 30), then it lapses.</summary>
+    public int OwnerInvitationDays { get; set; } = 30;
     /// <summary>Minimum length of a new password.</summary>
     public int MinPasswordLength { get; set; } = 8;
     /// <summary>Single sign-on providers by key (the key appears in /login/{key}); several may be active at once.</summary>

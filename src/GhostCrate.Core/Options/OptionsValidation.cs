@@ -65,6 +65,7 @@ public static class OptionsValidation
         if (identity.SessionMinutes <= 0) yield return $"Identity:SessionMinutes must be positive (got {identity.SessionMinutes})";
         if (identity.MaxTokenLifetimeDays is <= 0) yield return $"Identity:MaxTokenLifetimeDays must be positive when set (got {identity.MaxTokenLifetimeDays})";
         if (identity.MaxTokensPerUser <= 0) yield return $"Identity:MaxTokensPerUser must be positive (got {identity.MaxTokensPerUser})";
+        if (identity.OwnerInvitationDays is < 1 or > 365) yield return $"Identity:OwnerInvitationDays must be from 1 to 365 (got {identity.OwnerInvitationDays})";
         if (identity.MinPasswordLength < 8) yield return $"Identity:MinPasswordLength must be at least 8 (got {identity.MinPasswordLength})";
         foreach (var (key, sso) in identity.Sso)
         {

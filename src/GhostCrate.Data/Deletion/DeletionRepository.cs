@@ -111,6 +111,16 @@ internal sealed class DeletionRepository(IDbConnectionFactory factory) : IDeleti
             }
             else
             {
+                // The versions' day rows go with them (ON DELETE CASCADE): their recent downloads leave the crate now,
+                // since the recent window's move could no longer find them to subtract.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"""
+                    UPDATE crates SET recent_downloads = recent_downloads - coalesce((
+                        SELECT sum(d.downloads) FROM version_downloads d
+                        WHERE d.version_id {factory.InList("ids")} AND d.day >= {Downloads.DownloadStatsRepository.RecentSince}), 0)
+                    WHERE id = @Id
+                    """,
+                    new { ids = doomed.Select(v => v.Id).ToArray(), crate.Id }, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(
                     "DELETE FROM versions WHERE id = @Id", doomed.Select(v => new { v.Id }).ToList(), transaction, cancellationToken: cancellationToken));
                 var maxVersion = await Crates.CrateStateSql.ComputeMaxVersionAsync(connection, transaction, crate.Id, cancellationToken);

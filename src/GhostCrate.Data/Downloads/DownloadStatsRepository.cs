@@ -23,6 +23,9 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
     /// whole batch counts nothing twice. (On PostgreSQL, two nodes flushing several chunks each at once may lock their
     /// crates in opposite orders; the database then aborts one of them, whose counts are kept for its next flush.)
     /// </summary>
+    /// <summary>The recent window's first day; no row yet (a new database) means day 0, so every day counts.</summary>
+    internal const string RecentSince = "coalesce((SELECT since_day FROM recent_downloads_window WHERE id = 1), 0)";
+
     public Task<long> AddAsync(IReadOnlyCollection<DownloadIncrement> increments, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
@@ -76,10 +79,13 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
                 $"SELECT id FROM {table} WHERE id IN ({ids}) ORDER BY id{factory.LockRowsSuffix}", new { batch }, transaction, cancellationToken: cancellationToken));
         }
         await LockInIdOrderAsync("crates", $"SELECT v.crate_id FROM {rows} i JOIN versions v ON v.id = i.version_id");
+        // Days inside the recent window also count as recent downloads (migration 0033); the window's move subtracts
+        // them again when they leave it (MoveRecentWindowAsync).
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE crates SET downloads = crates.downloads + t.n
-            FROM (SELECT v.crate_id AS id, SUM(i.n) AS n FROM {rows} i JOIN versions v ON v.id = i.version_id GROUP BY v.crate_id) t
+            UPDATE crates SET downloads = crates.downloads + t.n, recent_downloads = crates.recent_downloads + t.r
+            FROM (SELECT v.crate_id AS id, SUM(i.n) AS n, SUM(CASE WHEN i.day >= {RecentSince} THEN i.n ELSE 0 END) AS r
+                  FROM {rows} i JOIN versions v ON v.id = i.version_id GROUP BY v.crate_id) t
             WHERE crates.id = t.id
             """, new { batch }, transaction, cancellationToken: cancellationToken));
         await LockInIdOrderAsync("versions", $"SELECT i.version_id FROM {rows} i");
@@ -100,6 +106,49 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
             """, new { batch }, transaction, cancellationToken: cancellationToken));
         return stored;
     }
+
+    /// <summary>
+    /// Moves the recent window's first day forward and subtracts, from each crate, the days that left the window: only
+    /// those day rows are read (ix_version_downloads_day), so an hourly run costs nothing on most hours. Correct with
+    /// flushes running at once on other nodes: a flush adds only days inside the window it reads (today's), and the
+    /// days subtracted here are older than any a flush writes. The window row is locked first, so two nodes never
+    /// subtract the same days twice.
+    /// </summary>
+    public Task<bool> MoveRecentWindowAsync(DateOnly since, CancellationToken cancellationToken) =>
+        factory.WriteAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT count(*) FROM recent_downloads_window", transaction: transaction, cancellationToken: cancellationToken)) == 0)
+            {
+                // Nothing downloaded yet: no row, so that an empty database stays empty (a restore's target).
+                if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "SELECT count(*) FROM (SELECT 1 FROM version_downloads LIMIT 1) d", transaction: transaction, cancellationToken: cancellationToken)) == 0) return false;
+                // Day 0: what the flush counted while there was no row. Two nodes may both get here; one insert wins.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO recent_downloads_window (id, since_day) VALUES (1, 0) ON CONFLICT (id) DO NOTHING", transaction: transaction, cancellationToken: cancellationToken));
+            }
+            var old = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT since_day FROM recent_downloads_window WHERE id = 1{factory.LockRowsSuffix}", transaction: transaction, cancellationToken: cancellationToken));
+            var first = ToDay(since);
+            if (first <= old) return false;
+            const string leaving = """
+                SELECT v.crate_id AS id, SUM(d.downloads) AS n FROM version_downloads d JOIN versions v ON v.id = d.version_id
+                WHERE d.day >= @old AND d.day < @first GROUP BY v.crate_id
+                """;
+            // The flush's lock order (crates by id) so that the two wait for each other instead of deadlocking.
+            if (factory.LockRowsSuffix.Length > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"SELECT id FROM crates WHERE id IN (SELECT id FROM ({leaving}) l) ORDER BY id{factory.LockRowsSuffix}",
+                    new { old, first }, transaction, cancellationToken: cancellationToken));
+            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE crates SET recent_downloads = crates.recent_downloads - t.n FROM ({leaving}) t WHERE crates.id = t.id",
+                new { old, first }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE recent_downloads_window SET since_day = @first WHERE id = 1", new { first }, transaction, cancellationToken: cancellationToken));
+            return true;
+        }, cancellationToken);
 
     public Task<IReadOnlyList<DailyVersionDownloads>> ListDailyAsync(long crateId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         factory.ReadAsync<IReadOnlyList<DailyVersionDownloads>>(async connection =>

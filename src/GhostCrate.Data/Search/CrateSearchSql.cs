@@ -11,8 +11,9 @@ namespace GhostCrate.Data.Search;
 /// <summary>
 /// The one crate search behind `cargo search` (CrateRepository) and the web UI (CrateCatalog), so both find and rank
 /// alike (issue 23). A crate matches when every word occurs in its search text (or the words are its exact name) and
-/// it passes the filters. Relevance ranks the exact name first, then names starting with the query, then the rest; each
-/// group by downloads, then name.
+/// it passes the filters. Relevance ranks the exact name first, then names starting with the query, then names holding
+/// every word, then the rest; each group by recent downloads (the last 90 days, as crates.io's; migration 0033), then
+/// all-time downloads, then name.
 /// Each word is served by an index where there is one: SQLite's FTS5 trigram table (migration 0005; words of 3+
 /// characters, all of them in one MATCH with AND), its two-character pairs (0006) or, for one character, a test per row;
 /// PostgreSQL's pg_trgm GIN index serves each LIKE and combines them.
@@ -139,7 +140,7 @@ internal sealed class CrateSearchSql
                        WHEN c.canonical_name LIKE @prefix ESCAPE '\' THEN 1
                        WHEN {_nameMatch} THEN 2
                        ELSE 3 END,
-                  c.downloads DESC, {byName}
+                  c.recent_downloads DESC, c.downloads DESC, {byName}
                   """,
         };
 
@@ -168,7 +169,7 @@ internal sealed class CrateSearchSql
     /// SQLite, many matches, ranked by relevance: the same order as the ORDER BY above, read in its four groups. The exact
     /// name by its unique index; the names starting with the query by a range of that index; the other names holding every
     /// word from the matches (collected through the indexes, then tested); the rest by walking crates in ranking order
-    /// (ix_crates_downloads_name) and testing each row, which for an early page reads a few rows instead of collecting
+    /// (ix_crates_recent_name) and testing each row, which for an early page reads a few rows instead of collecting
     /// every match. Deep pages collect the matches through the indexes instead.
     /// </summary>
     private async Task<List<CrateSearchHit>> WalkAsync(DbConnection connection, long total, int offset, int limit, CancellationToken cancellationToken)
@@ -192,7 +193,7 @@ internal sealed class CrateSearchSql
             if (to > from) hits.AddRange(await read(from - start, to - from));
             start += size;
         }
-        const string ranking = "ORDER BY c.downloads DESC, c.name";
+        const string ranking = "ORDER BY c.recent_downloads DESC, c.downloads DESC, c.name";
         await SegmentAsync(counts.Exact, (o, l) => QueryAsync(connection, $"SELECT {Columns} FROM crates c WHERE c.canonical_name = @exact", cancellationToken));
         await SegmentAsync(counts.Prefix, (o, l) => QueryAsync(connection,
             $"SELECT {Columns} FROM crates c WHERE {inPrefix} AND c.canonical_name <> @exact AND {_rowMatch} {ranking} LIMIT {l} OFFSET {o}", cancellationToken));
@@ -205,7 +206,7 @@ internal sealed class CrateSearchSql
             var match = walk ? _rowMatch : $"({_textMatch})";
             return QueryAsync(connection,
                 $"""
-                SELECT {Columns} FROM crates c {(walk ? "INDEXED BY ix_crates_downloads_name" : "")}
+                SELECT {Columns} FROM crates c {(walk ? "INDEXED BY ix_crates_recent_name" : "")}
                 WHERE {match} AND NOT {_nameMatch} AND NOT ({inPrefix})
                 {ranking} LIMIT {l} OFFSET {o}
                 """, cancellationToken);

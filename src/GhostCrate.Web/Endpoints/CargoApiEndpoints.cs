@@ -133,7 +133,9 @@ public static class CargoApiEndpoints
             if (logins is null) return CargoResults.Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"users\":[\"login\"]}");
             var result = await owners.AddAsync(name, logins, principal!, context.RequestAborted);
             return result.Error is { } error ? CargoResults.Error(error) : TypedResults.Ok(new OwnersChangeResponse(true, result.Value!));
-        }).Operation("addOwners", "Add owners: users, organizations (org:acme) or teams (org:acme:team) (cargo owner --add)").Auth(ApiAuth.CargoToken)
+        }).Operation("addOwners", "Add owners: users, organizations (org:acme) or teams (org:acme:team) (cargo owner --add)",
+                "As on crates.io, a user added by another owner is invited and becomes an owner on accepting (PUT /api/v1/me/crate_owner_invitations/{crate}); " +
+                "`msg` says \"user X has been invited to be an owner of crate Y\". Organizations and teams, users added by an administrator and callers adding themselves are owners at once.").Auth(ApiAuth.CargoToken)
             .JsonBody<OwnersChangeRequest>().RequestExample("""{"users":["bob","org:acme:core"]}""").CargoErrors(400, 401, 403, 404);
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-remove

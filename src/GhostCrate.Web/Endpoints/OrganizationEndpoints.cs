@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using static GhostCrate.Web.Endpoints.ApiReplies;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -135,20 +136,6 @@ public static class OrganizationEndpoints
             .Operation("listAllOrgs", "Every organization (administrators)").Problems(400, 401, 403);
         return app;
     }
-
-    /// <summary>The caller check of every route here (401, or 400 for a cookie write without antiforgery token), then the action.</summary>
-    private static async Task<Results<TOk, ProblemHttpResult>> WithCaller<TOk>(HttpContext context, Func<Principal, Task<Results<TOk, ProblemHttpResult>>> action)
-        where TOk : IResult
-    {
-        var (principal, problem) = await ApiCaller.RequireAsync(context);
-        if (problem is not null) return problem;
-        return await action(principal!);
-    }
-
-    private static Results<Ok<TOut>, ProblemHttpResult> Ok<TOut>(TOut value) => TypedResults.Ok(value);
-
-    private static Results<Ok<TOut>, ProblemHttpResult> Reply<T, TOut>(Result<T> result, Func<T, TOut> json) =>
-        result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(json(result.Value!));
 
     private static Results<Created<TOut>, ProblemHttpResult> Created<T, TOut>(Result<T> result, Func<T, TOut> json) =>
         result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Created((string?)null, json(result.Value!));

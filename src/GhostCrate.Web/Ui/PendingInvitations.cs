@@ -1,3 +1,4 @@
+using GhostCrate.Core.Crates;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Organizations;
 using GhostCrate.Web.Auth;
@@ -6,20 +7,27 @@ using Microsoft.AspNetCore.Http;
 namespace GhostCrate.Web.Ui;
 
 /// <summary>
-/// The signed-in user's open organization invitations, for the header badge and /me (issue 23 item 6). Read once per
-/// request (the layout and the page share it through HttpContext.Items); anonymous requests cost nothing.
+/// The signed-in user's open invitations, to organizations and to own crates, for the header badge and /me (issue 23
+/// item 6). Read once per request (the layout and the page share them through HttpContext.Items); anonymous requests
+/// cost nothing.
 /// </summary>
-public sealed class PendingInvitations(OrganizationService organizations)
+public sealed class PendingInvitations(OrganizationService organizations, OwnerInvitationService crateInvitations)
 {
     private static readonly object Key = new();
+    private static readonly object CrateKey = new();
 
-    public async Task<IReadOnlyList<InvitationRecord>> ForAsync(HttpContext context)
+    public async Task<IReadOnlyList<InvitationRecord>> ForAsync(HttpContext context) =>
+        await ReadOnceAsync(context, Key, p => organizations.ListMyInvitationsAsync(p, context.RequestAborted));
+
+    /// <summary>Invitations to own crates, answered on /me.</summary>
+    public async Task<IReadOnlyList<OwnerInvitationRecord>> CratesForAsync(HttpContext context) =>
+        await ReadOnceAsync(context, CrateKey, p => crateInvitations.ListMineAsync(p, context.RequestAborted));
+
+    private static async Task<IReadOnlyList<T>> ReadOnceAsync<T>(HttpContext context, object key, Func<Principal, Task<IReadOnlyList<T>>> read)
     {
-        if (context.Items.TryGetValue(Key, out var known) && known is IReadOnlyList<InvitationRecord> list) return list;
-        IReadOnlyList<InvitationRecord> found = context.SessionUser() is { } user
-            ? await organizations.ListMyInvitationsAsync(Principal.ForSession(user), context.RequestAborted)
-            : [];
-        context.Items[Key] = found;
+        if (context.Items.TryGetValue(key, out var known) && known is IReadOnlyList<T> list) return list;
+        IReadOnlyList<T> found = context.SessionUser() is { } user ? await read(Principal.ForSession(user)) : [];
+        context.Items[key] = found;
         return found;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using GhostCrate.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Browser.Tests.Infrastructure;
 
@@ -137,6 +138,20 @@ public sealed class SiteTour : IDisposable
         await server.DownloadAsync("tour-widget", "1.1.0", times: 2);
         // Held for approval by Publishing:RequireApprovalFor=build-script: stored, answered 202 in Cargo's error envelope.
         await server.PublishAsync(new CrateBody("tour-held", "1.0.0") { Files = new Dictionary<string, string> { ["build.rs"] = "fn main() {}\n" } }, expected: HttpStatusCode.Accepted);
+
+        // Owner invitations both ways: the administrator (who walks the tour) is invited to own the visitor's crate, so
+        // /me and the header show one; the visitor is invited to own tour-widget, so its manage page lists "Invited".
+        var users = server.Services.GetRequiredService<GhostCrate.Core.Identity.UserService>();
+        var visitorToken = (await users.CreateTokenAsync("visitor", "tour", null, GhostCrate.Core.Identity.TokenScopes.Unrestricted, CancellationToken.None)).Value!.Secret;
+        await server.PublishAsync(new CrateBody("tour-visitor", "1.0.0") { Description = "The visitor's own crate" }, visitorToken);
+        await ExpectAsync(HttpStatusCode.OK, server.Client(visitorToken).PutAsJsonAsync("/api/v1/crates/tour-visitor/owners", new { users = new[] { "admin" } }));
+        var widget = (await server.Services.GetRequiredService<GhostCrate.Core.Crates.ICrateRepository>().FindAsync("tour-widget", CancellationToken.None))!;
+        var accounts = server.Services.GetRequiredService<GhostCrate.Core.Identity.IUserRepository>();
+        var visitor = (await accounts.FindByNameAsync("visitor", CancellationToken.None))!;
+        var adminUser = (await accounts.FindByNameAsync("admin", CancellationToken.None))!;
+        // Through the store: an administrator's own `--add` makes an owner at once, with no invitation to show.
+        await server.Services.GetRequiredService<GhostCrate.Core.Crates.IOwnerInvitationRepository>().InviteAsync(
+            widget.Id, visitor.Id, adminUser.Id, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30), CancellationToken.None);
 
         var upload = new ByteArrayContent(DocsArchiveBuilder.Rustdoc("tour-widget").Zip());
         upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");

@@ -57,10 +57,12 @@ public class DeletionApiTests
         var clock = new ManualClock(Start);
         await using var app = await TestApp.StartAsync(overrideServices: s => s.AddSingleton<TimeProvider>(clock));
         var alice = await Users.CreateWithTokenAsync(app, "alice");
-        await Users.CreateWithTokenAsync(app, "bob");
+        var bob = await Users.CreateWithTokenAsync(app, "bob");
         await PublishOkAsync(app, "shared", "1.0.0", alice);
         var owner = app.Client(alice);
         Assert.Equal(HttpStatusCode.OK, (await owner.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/crates/shared/owners") { Content = System.Net.Http.Json.JsonContent.Create(new { users = new[] { "bob" } }) })).StatusCode);
+        // bob was invited (docs/permissions.md "Owner invitations"); accepting makes him the second owner.
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(bob).PutAsync("/api/v1/me/crate_owner_invitations/shared", System.Net.Http.Json.JsonContent.Create(new { crate_owner_invite = new { accepted = true } }))).StatusCode);
         clock.Advance(TimeSpan.FromHours(73));
 
         var refused = await owner.DeleteAsync("/api/v1/crates/shared");

@@ -126,6 +126,17 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  200  200  200  200  200  401  401  401  403"),
         new("DELETE", "/api/v1/me/following/orgs/acme",                              "401  200  200  200  200  200  401  401  401  403",
                                                                                      "401  200  200  200  200  200  401  401  401  403"),
+        new("GET",    "/api/v1/me/crate_owner_invitations",                          "401  200  200  200  200  200  401  401  401  200",
+                                                                                     "401  200  200  200  200  200  401  401  401  200"),
+        // Nobody in the world has an invitation to acme-lib: whoever may answer gets as far as the 404; read-only
+        // accounts may not accept, scoped tokens may not answer at all.
+        new("PUT",    "/api/v1/me/crate_owner_invitations/acme-lib",                 "401  403  404  404  404  404  401  401  401  403",
+                                                                                     "401  403  404  404  404  404  401  401  401  403", """{"crate_owner_invite":{"accepted":true}}"""),
+        new("GET",    "/api/v1/crates/acme-lib/owner_invitations",                   "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
+        // helper is invited before each attempt; those who may change owners withdraw it.
+        new("DELETE", "/api/v1/crates/acme-lib/owner_invitations/helper",            "401  403  403  403  200  200  401  401  401  403",
+                                                                                     "401  403  403  403  200  200  401  401  401  403"),
         new("GET",    "/api/v1/me/invitations",                                      "401  200  200  200  200  200  401  401  401  200",
                                                                                      "401  200  200  200  200  200  401  401  401  200"),
         new("GET",    "/api/v1/orgs/acme",                                           "401  404  200  200  200  200  401  401  401  200",
@@ -358,7 +369,10 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
         await PublishOkAsync("acme-lib", "1.0.0", olgaToken);
         await PublishOkAsync("acme-secret", "1.0.0", olgaToken);
         var owners = Services.GetRequiredService<Core.Crates.OwnerService>();
-        Assert.True((await owners.AddAsync("acme-lib", ["org:acme", "dora"], olga, default)).IsSuccess);
+        // An administrator adds dora at once (an owner adding a user only invites them).
+        var admin = Principal.ForSession((await repo.FindByNameAsync("admin", default))!);
+        Assert.True((await owners.AddAsync("acme-lib", ["org:acme"], olga, default)).IsSuccess);
+        Assert.True((await owners.AddAsync("acme-lib", ["dora"], admin, default)).IsSuccess);
         Assert.True((await owners.AddAsync("acme-secret", ["org:acme:core"], olga, default)).IsSuccess);
         Assert.True((await owners.SetRestrictedAsync("acme-secret", true, olga, default)).IsSuccess);
         foreach (var name in new[] { "acme-lib", "acme-secret" })
@@ -441,6 +455,15 @@ public abstract class MatrixWorld(bool authRequired) : IAsyncLifetime
         else if (path == "/api/v1/orgs") request.Content = JsonContent.Create(new { name = $"org-{n}" });
         else if (row.Body is not null) request.Content = new StringContent(row.Body, System.Text.Encoding.UTF8, "application/json");
 
+        if (row.Method == "DELETE" && path == "/api/v1/crates/acme-lib/owner_invitations/helper")
+        {
+            // Arrange: helper has an open invitation from olga before each revocation attempt (helper owns nothing
+            // at that moment: the owners row below re-adds and removes it around its own cells).
+            var olga = Principal.ForSession((await Services.GetRequiredService<IUserRepository>().FindByNameAsync("olga", default))!);
+            var crate = (await Services.GetRequiredService<Core.Crates.ICrateRepository>().FindAsync("acme-lib", default))!;
+            var helper = (await Services.GetRequiredService<IUserRepository>().FindByNameAsync("helper", default))!;
+            await Services.GetRequiredService<Core.Crates.IOwnerInvitationRepository>().InviteAsync(crate.Id, helper.Id, olga.UserId, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30), default);
+        }
         if (row.Method == "DELETE" && path == "/api/v1/crates/acme-lib/owners")
         {
             // Arrange: helper owns the crate before each removal attempt.

@@ -51,6 +51,7 @@ public sealed class CrateTransferTests
         await JsonAsync(await olga.PostAsJsonAsync("/api/v1/orgs", new { name = "Acme" }), HttpStatusCode.Created);
         await UiCrates.PublishAsync(app, "acme-http", "1.0.0", token: olgaToken);
         await JsonAsync(await olga.PutAsJsonAsync("/api/v1/crates/acme-http/owners", new { users = new[] { "bob" } }), HttpStatusCode.OK);
+        await JsonAsync(await bob.PutAsJsonAsync("/api/v1/me/crate_owner_invitations/acme-http", new { crate_owner_invite = new { accepted = true } }), HttpStatusCode.OK);
 
         var moved = await JsonAsync(await TransferAsync(olga, "acme", "acme-http"), HttpStatusCode.OK);
 

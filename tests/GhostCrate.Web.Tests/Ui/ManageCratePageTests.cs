@@ -80,6 +80,54 @@ public sealed class ManageCratePageTests
     }
 
     [Fact]
+    public async Task A_user_an_owner_adds_is_invited_accepts_on_me_once_and_an_invitation_can_be_withdrawn()
+    {
+        await using var app = await TestApp.StartAsync();
+        var olgaToken = await Users.CreateWithTokenAsync(app, "olga");
+        await Users.CreateWithTokenAsync(app, "bob");
+        await Users.CreateWithTokenAsync(app, "carol");
+        await UiCrates.PublishAsync(app, "acme-http", "1.0.0", token: olgaToken);
+        using var olga = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await olga.LoginAsync("olga", UserPassword)).StatusCode);
+
+        var manage = await PageAsync(olga, "/crates/acme-http/manage");
+        Assert.Equal(HttpStatusCode.Redirect, (await SubmitAsync(olga, manage, "#owners form.narrow-form", new() { ["login"] = "bob" })).StatusCode);
+        manage = await PageAsync(olga, "/crates/acme-http/manage");
+        Assert.Contains("user bob has been invited to be an owner of crate acme-http", manage.QuerySelector("[data-status-message]")?.TextContent ?? manage.Body!.TextContent, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(manage.QuerySelector("#owners li[data-owner=bob]"));
+        Assert.NotNull(manage.QuerySelector("#owners li[data-invited=bob]"));
+
+        using var bob = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await bob.LoginAsync("bob", UserPassword)).StatusCode);
+        var me = await PageAsync(bob, "/me");
+        var link = me.QuerySelector("[data-invitations-link]")!;
+        Assert.Equal("/me#pending-heading", link.GetAttribute("href"));
+        Assert.Equal("1", link.QuerySelector(".badge")!.TextContent);
+        var accepted = await SubmitAsync(bob, me, "[data-crate-invitation=acme-http] form", new() { ["accept"] = "true" });
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal("/crates/acme-http/manage", accepted.Headers.Location!.OriginalString);
+        var owned = await PageAsync(bob, "/crates/acme-http/manage");
+        Assert.Contains("You now own acme-http", owned.Body!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(owned.QuerySelector("#owners li[data-owner=bob]"));
+        // Posting the same answer again (a reload of the form) changes nothing and says why.
+        var again = await SubmitAsync(bob, me, "[data-crate-invitation=acme-http] form", new() { ["accept"] = "true" });
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        me = await PageAsync(bob, "/me");
+        Assert.Null(me.QuerySelector("[data-invitations-link]"));
+        Assert.Null(me.QuerySelector("[data-crate-invitation]"));
+
+        // An open invitation is withdrawn from the Manage page; carol then has nothing to accept.
+        manage = await PageAsync(olga, "/crates/acme-http/manage");
+        Assert.Equal(HttpStatusCode.Redirect, (await SubmitAsync(olga, manage, "#owners form.narrow-form", new() { ["login"] = "carol" })).StatusCode);
+        manage = await PageAsync(olga, "/crates/acme-http/manage");
+        Assert.Equal(HttpStatusCode.Redirect, (await SubmitAsync(olga, manage, "#owners li[data-invited=carol] form")).StatusCode);
+        Assert.Null((await PageAsync(olga, "/crates/acme-http/manage")).QuerySelector("#owners li[data-invited=carol]"));
+        using var carol = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await carol.LoginAsync("carol", UserPassword)).StatusCode);
+        Assert.Null((await PageAsync(carol, "/me")).QuerySelector("[data-crate-invitation]"));
+    }
+
+    [Fact]
     public async Task Owners_are_added_and_removed_after_confirming_and_the_crate_restricted()
     {
         await using var app = await TestApp.StartAsync();
@@ -89,12 +137,12 @@ public sealed class ManageCratePageTests
         Assert.Equal(HttpStatusCode.OK, (await web.LoginAsync("admin", AdminPassword)).StatusCode);
 
         var manage = await PageAsync(web, "/crates/acme-http/manage");
-        var added = await SubmitAsync(web, manage, "#owners form", new() { ["login"] = "alice" });
+        var added = await SubmitAsync(web, manage, "#owners form.narrow-form", new() { ["login"] = "alice" });
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         manage = await PageAsync(web, "/crates/acme-http/manage");
         Assert.NotNull(manage.QuerySelector("#owners li[data-owner=alice]"));
 
-        var unknown = await SubmitAsync(web, manage, "#owners form", new() { ["login"] = "nobody-here" });
+        var unknown = await SubmitAsync(web, manage, "#owners form.narrow-form", new() { ["login"] = "nobody-here" });
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.NotNull(new HtmlParser().ParseDocument(await unknown.Content.ReadAsStringAsync()).QuerySelector("[data-error-message]"));
 

@@ -11,9 +11,10 @@ namespace GhostCrate.Web.Pages.Account;
 
 /// <summary>
 /// /me: the account page, and the `login_url` cargo prints ("get a token at ..."). Profile, the crates you own, your
-/// API tokens (create with scopes and expiry, see the secret once, revoke) and your password.
+/// API tokens (create with scopes and expiry, see the secret once, revoke), your password, and the invitations waiting
+/// for you (crate ownership is accepted or declined here; organization invitations on /orgs).
 /// </summary>
-public sealed class MeModel(TokenService tokens, AccountService accounts, CatalogService catalog, IOptions<IdentityOptions> identity) : SignedInPageModel
+public sealed class MeModel(TokenService tokens, AccountService accounts, CatalogService catalog, OwnerInvitationService ownerInvitations, IOptions<IdentityOptions> identity) : SignedInPageModel
 {
     public static readonly IReadOnlyList<(string Scope, string Label)> EndpointScopes =
     [
@@ -54,6 +55,7 @@ public sealed class MeModel(TokenService tokens, AccountService accounts, Catalo
         {
             "revoked" => "The token was revoked. Anything still using it is refused from now on.",
             "password" => "Your password was changed. Your other sessions were signed out.",
+            "declined" => "Invitation declined.",
             _ => null,
         };
         await LoadAsync(cancellationToken);
@@ -93,6 +95,21 @@ public sealed class MeModel(TokenService tokens, AccountService accounts, Catalo
             return Failed(error);
         }
         return Redirect("/me?done=revoked#tokens");
+    }
+
+    /// <summary>Accepts or declines an invitation to own <paramref name="crate"/>; redirects after the post, so a reload repeats nothing.</summary>
+    public async Task<IActionResult> OnPostAnswerOwnerInvitationAsync(string? crate, bool accept, CancellationToken cancellationToken)
+    {
+        var result = await ownerInvitations.AnswerAsync(Caller, crate ?? "", accept, cancellationToken);
+        if (result.Error is { } error)
+        {
+            await LoadAsync(cancellationToken);
+            return Failed(error);
+        }
+        if (!accept) return Redirect("/me?done=declined");
+        // The crate's Manage page shows this once (its [TempData] Flash), with what an owner can now do there.
+        TempData["Flash"] = $"You now own {result.Value!.CrateName}: you may publish, yank and change its owners.";
+        return Redirect($"/crates/{Uri.EscapeDataString(result.Value.CrateName)}/manage");
     }
 
     public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)

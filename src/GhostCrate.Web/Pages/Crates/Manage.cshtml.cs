@@ -11,12 +11,17 @@ namespace GhostCrate.Web.Pages.Crates;
 /// switch, for the crate's owners and administrators. Every action goes through the same Core services as the Cargo
 /// API (same rules, same audit log) and redirects after the post, so a reload never repeats it. Destructive actions
 /// (yank, removing an owner) first show a confirmation form reached by a plain link, so they ask without JavaScript.
+/// Adding a user invites them (OwnerService); the open invitations are listed here and may be revoked.
 /// </summary>
 public sealed class ManageModel(CrateDetailsService details, CrateAccess access, YankService yanks, OwnerService owners, Core.Deletion.DeletionService deletions,
-    CrateTransferService transfers, OrganizationService organizations) : SignedInPageModel
+    CrateTransferService transfers, OrganizationService organizations, OwnerInvitationService invitations,
+    Microsoft.Extensions.Options.IOptions<Core.Options.IdentityOptions> identity) : SignedInPageModel
 {
     public CrateDetails Details { get; private set; } = null!;
     public CrateOwners Owners { get; private set; } = null!;
+    /// <summary>Invitations to own the crate waiting for an answer (shown to those who may change owners).</summary>
+    public IReadOnlyList<OwnerInvitationRecord> Invitations { get; private set; } = [];
+    public int InvitationDays => identity.Value.OwnerInvitationDays;
     public bool Restricted { get; private set; }
     public bool CanYank { get; private set; }
     public bool CanChangeOwners { get; private set; }
@@ -107,6 +112,12 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
         return await FinishAsync(name, null, $"Transferred {outcome.Crate} to the organization {outcome.Org}.{removed}", cancellationToken);
     }
 
+    public async Task<IActionResult> OnPostRevokeInvitationAsync(string name, string login, CancellationToken cancellationToken)
+    {
+        var result = await invitations.RevokeAsync(name, login, Caller, cancellationToken);
+        return await FinishAsync(name, result.Error, $"The invitation of {login} was withdrawn.", cancellationToken);
+    }
+
     public async Task<IActionResult> OnPostRemoveOwnerAsync(string name, string login, CancellationToken cancellationToken)
     {
         var result = await owners.RemoveAsync(name, [login], Caller, cancellationToken);
@@ -152,6 +163,7 @@ public sealed class ManageModel(CrateDetailsService details, CrateAccess access,
         Restricted = (await owners.IsRestrictedAsync(found.Crate.Name, Caller, cancellationToken)).Value;
         if (CanChangeOwners)
         {
+            Invitations = (await invitations.ListForCrateAsync(found.Crate.Name, Caller, cancellationToken)).Value ?? [];
             // Administrators may transfer to any organization, but the list offers the caller's own; others are typed.
             TransferTargets = [.. (await organizations.ListMineAsync(Caller, cancellationToken))
                 .Where(m => m.Role.ManagesMembers() && Owners.Groups.All(g => g.TeamId is not null || g.OrgId != m.Organization.Id))

@@ -1,0 +1,99 @@
+using GhostCrate.Core.Crates;
+using GhostCrate.Data.Tests.Infrastructure;
+
+namespace GhostCrate.Data.Tests;
+
+/// <summary>crate_owner_invitations (migration 0033) on both databases: invite, list, accept, decline, expiry, two nodes.</summary>
+public abstract class OwnerInvitationStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
+{
+    private IOwnerInvitationRepository Invitations => Db.Ports.OwnerInvitations;
+
+    private async Task<(long Crate, long Alice, long Bob)> WorldAsync()
+    {
+        var alice = await CreateUserAsync("alice");
+        var bob = await CreateUserAsync("bob");
+        await PublishAsync(NewVersion("shared", "1.0.0", alice.Id));
+        return ((await Crates.FindAsync("shared", Ct))!.Id, alice.Id, bob.Id);
+    }
+
+    [Fact]
+    public async Task An_accepted_invitation_makes_an_owner_who_may_publish_and_is_gone()
+    {
+        var (crate, alice, bob) = await WorldAsync();
+        Assert.Equal(InviteOutcome.Invited, await Invitations.InviteAsync(crate, bob, alice, T0, T0.AddDays(30), Ct));
+        Assert.Equal(InviteOutcome.AlreadyPending, await Invitations.InviteAsync(crate, bob, alice, T0.AddMinutes(1), T0.AddDays(31), Ct));
+
+        var mine = Assert.Single(await Invitations.ListForUserAsync(bob, T0.AddMinutes(2), Ct));
+        Assert.Equal(new OwnerInvitationRecord(crate, "shared", bob, "bob", alice, "alice", T0, T0.AddDays(30)), mine);
+        Assert.Equal([mine], await Invitations.ListForCrateAsync(crate, T0.AddMinutes(2), Ct));
+        // An invitation alone gives nothing.
+        Assert.False(await Owners.IsOwnerAsync(crate, bob, Ct));
+        Assert.Equal(PublishWriteStatus.NotOwner, (await PublishAsync(NewVersion("shared", "1.1.0", bob))).Status);
+
+        Assert.True(await Invitations.AcceptAsync(crate, bob, T0.AddMinutes(3), Ct));
+        Assert.True(await Owners.IsOwnerAsync(crate, bob, Ct));
+        Assert.Equal(PublishWriteStatus.Published, (await PublishAsync(NewVersion("shared", "1.1.0", bob))).Status);
+        Assert.Empty(await Invitations.ListForUserAsync(bob, T0.AddMinutes(4), Ct));
+        Assert.Null(await Invitations.FindAsync(crate, bob, Ct));
+        Assert.False(await Invitations.AcceptAsync(crate, bob, T0.AddMinutes(5), Ct));
+    }
+
+    [Fact]
+    public async Task A_declined_or_expired_invitation_makes_no_owner_and_an_expired_one_is_replaced_by_the_next()
+    {
+        var (crate, alice, bob) = await WorldAsync();
+        await Invitations.InviteAsync(crate, bob, alice, T0, T0.AddDays(30), Ct);
+        Assert.True(await Invitations.DeleteAsync(crate, bob, Ct));
+        Assert.False(await Invitations.DeleteAsync(crate, bob, Ct));
+        Assert.False(await Invitations.AcceptAsync(crate, bob, T0.AddMinutes(1), Ct));
+        Assert.False(await Owners.IsOwnerAsync(crate, bob, Ct));
+
+        await Invitations.InviteAsync(crate, bob, alice, T0, T0.AddDays(30), Ct);
+        var late = T0.AddDays(30);
+        Assert.Empty(await Invitations.ListForUserAsync(bob, late, Ct));
+        Assert.Empty(await Invitations.ListForCrateAsync(crate, late, Ct));
+        Assert.NotNull(await Invitations.FindAsync(crate, bob, Ct));
+        Assert.False(await Invitations.AcceptAsync(crate, bob, late, Ct));
+        Assert.False(await Owners.IsOwnerAsync(crate, bob, Ct));
+        Assert.Equal(PublishWriteStatus.NotOwner, (await PublishAsync(NewVersion("shared", "1.1.0", bob))).Status);
+
+        // The lapsed invitation does not block a new one.
+        Assert.Equal(InviteOutcome.Invited, await Invitations.InviteAsync(crate, bob, alice, late, late.AddDays(30), Ct));
+        Assert.Equal(late.AddDays(30), (await Invitations.FindAsync(crate, bob, Ct))!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Two_nodes_accepting_at_once_make_one_owner_and_one_event()
+    {
+        var (crate, alice, bob) = await WorldAsync();
+        await Invitations.InviteAsync(crate, bob, alice, T0, T0.AddDays(30), Ct);
+        var other = Db.Open().OwnerInvitations;
+        var before = await Db.CountRowsAsync("jobs", Ct);
+
+        var answers = await Task.WhenAll(
+            Invitations.AcceptAsync(crate, bob, T0.AddMinutes(1), Ct),
+            other.AcceptAsync(crate, bob, T0.AddMinutes(1), Ct));
+
+        Assert.Single(answers, a => a);
+        Assert.Equal([new OwnerRecord(alice, "alice"), new OwnerRecord(bob, "bob")], await Owners.ListAsync(crate, Ct));
+        // The owners.changed event is written once, by the accepting transaction.
+        Assert.Equal(before + 1, await Db.CountRowsAsync("jobs", Ct));
+    }
+
+    [Fact]
+    public async Task Invitations_go_with_their_crate_and_their_user()
+    {
+        var (crate, alice, bob) = await WorldAsync();
+        var carol = await CreateUserAsync("carol");
+        await Invitations.InviteAsync(crate, bob, alice, T0, T0.AddDays(30), Ct);
+        await Invitations.InviteAsync(crate, carol.Id, alice, T0, T0.AddDays(30), Ct);
+        Assert.Equal(2, await Db.CountRowsAsync("crate_owner_invitations", Ct));
+
+        Assert.NotNull(await Db.Ports.Deletions.DeleteAsync(new Core.Deletion.DeletionRequest("shared", null, null, "admin", null, T0.AddMinutes(1)), Ct));
+        Assert.Equal(0, await Db.CountRowsAsync("crate_owner_invitations", Ct));
+    }
+}
+
+public sealed class SqliteOwnerInvitationStoreTests(SqliteLane lane) : OwnerInvitationStoreTests(lane), IClassFixture<SqliteLane>;
+
+public sealed class PostgresOwnerInvitationStoreTests(PostgresLane lane) : OwnerInvitationStoreTests(lane), IClassFixture<PostgresLane>;
