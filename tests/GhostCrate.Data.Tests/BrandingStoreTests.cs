@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace GhostCrate.Data.Tests;
 
 /// <summary>
-/// The branding row (migration 0034) on both databases: nothing stored until the first change, every write moves the
+/// The branding row (migration 0032) on both databases: nothing stored until the first change, every write moves the
 /// revision, the texts and the logo are written apart (saving one never loses the other), a reset clears both; and a
 /// change written by another node (a second <see cref="GhostCrateDatabase"/>) reaches this node's
 /// <see cref="BrandingService"/> through the change feed (PostgreSQL: the trigger's NOTIFY; SQLite: the feed's poll).

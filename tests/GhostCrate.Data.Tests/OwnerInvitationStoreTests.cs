@@ -3,7 +3,7 @@ using GhostCrate.Data.Tests.Infrastructure;
 
 namespace GhostCrate.Data.Tests;
 
-/// <summary>crate_owner_invitations (migration 0033) on both databases: invite, list, accept, decline, expiry, two nodes.</summary>
+/// <summary>crate_owner_invitations (migration 0031) on both databases: invite, list, accept, decline, expiry, two nodes.</summary>
 public abstract class OwnerInvitationStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
     private IOwnerInvitationRepository Invitations => Db.Ports.OwnerInvitations;

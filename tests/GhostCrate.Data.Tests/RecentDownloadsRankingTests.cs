@@ -7,7 +7,7 @@ using GhostCrate.Data.Tests.Infrastructure;
 namespace GhostCrate.Data.Tests;
 
 /// <summary>
-/// Issue 23: within a relevance group, search ranks by recent downloads (crates.io's last 90 days; migration 0033),
+/// Issue 23: within a relevance group, search ranks by recent downloads (crates.io's last 90 days; migration 0031),
 /// then all-time downloads; the window moves as days pass, on both databases.
 /// </summary>
 public abstract class RecentDownloadsRankingTests(IDatabaseLane lane) : DatabaseTest(lane)

@@ -19,7 +19,7 @@ public sealed record BrandingLogo(byte[] Content, string ContentType)
 }
 
 /// <summary>
-/// What the database holds (migration 0034): the overrides, the uploaded logo, and the revision, a number that only
+/// What the database holds (migration 0032): the overrides, the uploaded logo, and the revision, a number that only
 /// goes up with every change (a reset clears the values, never the row), so a node that read revision N knows it
 /// is current exactly while the stored revision is N. Revision 0: nothing was ever set.
 /// </summary>

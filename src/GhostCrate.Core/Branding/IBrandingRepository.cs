@@ -1,7 +1,7 @@
 namespace GhostCrate.Core.Branding;
 
 /// <summary>
-/// Port: the branding row (Data/Branding, migration 0034). Every write moves the revision by one in the same
+/// Port: the branding row (Data/Branding, migration 0032). Every write moves the revision by one in the same
 /// statement, and on PostgreSQL its trigger NOTIFYs the change feed's <c>branding</c> topic at commit.
 /// </summary>
 public interface IBrandingRepository

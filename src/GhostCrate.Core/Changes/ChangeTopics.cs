@@ -19,7 +19,7 @@ public static class ChangeTopics
     /// <summary>Something a download verdict rests on changed (the policy epoch's triggers, migration 0019).</summary>
     public const string Policy = "policy";
 
-    /// <summary>The branding set from the admin UI changed (the branding row's revision moved, migration 0034).</summary>
+    /// <summary>The branding set from the admin UI changed (the branding row's revision moved, migration 0032).</summary>
     public const string Branding = "branding";
 
     /// <summary>Every topic this version knows.</summary>

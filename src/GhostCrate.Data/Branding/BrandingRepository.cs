@@ -5,7 +5,7 @@ using GhostCrate.Data.Connections;
 namespace GhostCrate.Data.Branding;
 
 /// <summary>
-/// The branding row (migration 0034). Each write is one upsert that also moves the revision, so there is no
+/// The branding row (migration 0032). Each write is one upsert that also moves the revision, so there is no
 /// read-modify-write: two administrators saving at once both land, the later one wins, and the revision counts both.
 /// The texts and the logo are written by separate statements, so saving the form never touches the logo.
 /// </summary>

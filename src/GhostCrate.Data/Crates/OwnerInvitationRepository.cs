@@ -5,7 +5,7 @@ using GhostCrate.Data.Notifications;
 
 namespace GhostCrate.Data.Crates;
 
-/// <summary>crate_owner_invitations (migration 0033): the same SQL on both databases.</summary>
+/// <summary>crate_owner_invitations (migration 0031): the same SQL on both databases.</summary>
 internal sealed class OwnerInvitationRepository(IDbConnectionFactory factory) : IOwnerInvitationRepository
 {
     private const string Select = """

@@ -79,7 +79,7 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
                 $"SELECT id FROM {table} WHERE id IN ({ids}) ORDER BY id{factory.LockRowsSuffix}", new { batch }, transaction, cancellationToken: cancellationToken));
         }
         await LockInIdOrderAsync("crates", $"SELECT v.crate_id FROM {rows} i JOIN versions v ON v.id = i.version_id");
-        // Days inside the recent window also count as recent downloads (migration 0033); the window's move subtracts
+        // Days inside the recent window also count as recent downloads (migration 0031); the window's move subtracts
         // them again when they leave it (MoveRecentWindowAsync).
         await connection.ExecuteAsync(new CommandDefinition(
             $"""

@@ -12,7 +12,7 @@ namespace GhostCrate.Data.Search;
 /// The one crate search behind `cargo search` (CrateRepository) and the web UI (CrateCatalog), so both find and rank
 /// alike (issue 23). A crate matches when every word occurs in its search text (or the words are its exact name) and
 /// it passes the filters. Relevance ranks the exact name first, then names starting with the query, then names holding
-/// every word, then the rest; each group by recent downloads (the last 90 days, as crates.io's; migration 0033), then
+/// every word, then the rest; each group by recent downloads (the last 90 days, as crates.io's; migration 0031), then
 /// all-time downloads, then name.
 /// Each word is served by an index where there is one: SQLite's FTS5 trigram table (migration 0005; words of 3+
 /// characters, all of them in one MATCH with AND), its two-character pairs (0006) or, for one character, a test per row;

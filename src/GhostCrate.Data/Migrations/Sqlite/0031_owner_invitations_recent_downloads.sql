@@ -1,5 +1,5 @@
 -- Crate owner invitations and search ranking by recent downloads (issue 23). SQLite. Keep in step with
--- Postgres/0033_owner_invitations_recent_downloads.sql.
+-- Postgres/0031_owner_invitations_recent_downloads.sql.
 
 -- A user named as an owner by another owner is invited, as on crates.io: they become an owner only when they accept
 -- (docs/permissions.md "Owner invitations"). One open invitation per crate and user; an expired one is replaced by the

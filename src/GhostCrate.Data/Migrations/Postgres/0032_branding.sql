@@ -1,4 +1,4 @@
--- Branding set from the admin UI (issue 23 item 5, docs/ui.md#branding), PostgreSQL. Keep in step with Sqlite/0034_branding.sql.
+-- Branding set from the admin UI (issue 23 item 5, docs/ui.md#branding), PostgreSQL. Keep in step with Sqlite/0032_branding.sql.
 
 -- One row (id = 1), written by the first change an administrator makes; until then, and in every NULL column, the
 -- configuration's value (section Ui) applies. `revision` moves by one with every write (a reset clears the columns,
