@@ -7,8 +7,8 @@ using GhostCrate.Web.Ui;
 namespace GhostCrate.Web.Tests.Ui;
 
 /// <summary>
-/// Issue 23 item 6: pending invitations in the header and on /me, a missing version's page pointing to its crate, and
-/// audit targets that link to what they are about.
+/// Issue 23 item 6: pending invitations in the header and on /me, empty and error states that say what to do, a
+/// missing version's page pointing to its crate, and audit targets that link to what they are about.
 /// </summary>
 public sealed class PageStatesTests
 {
@@ -42,6 +42,43 @@ public sealed class PageStatesTests
         var after = parser.ParseDocument(await web.Http.GetStringAsync("/me"));
         Assert.Null(after.QuerySelector("[data-invitations-link]"));
         Assert.Null(after.QuerySelector("[data-pending-invitations]"));
+    }
+
+    [Fact]
+    public async Task Empty_and_error_states_say_what_to_do_next()
+    {
+        await using var app = await TestApp.StartAsync();
+        await Users.CreateWithTokenAsync(app, "nia");
+        using var web = new WebSession(app);
+        Assert.Equal(HttpStatusCode.OK, (await web.LoginAsync("nia", "a long enough password")).StatusCode);
+        var parser = new HtmlParser();
+
+        // An empty registry's home page and a user without crates: how to publish the first one.
+        var home = parser.ParseDocument(await web.Http.GetStringAsync("/"));
+        Assert.Contains("publish the first one with cargo publish", home.Body!.TextContent, StringComparison.Ordinal);
+        var me = parser.ParseDocument(await web.Http.GetStringAsync("/me"));
+        Assert.Contains("You own no crates yet. Publish one with cargo publish.", me.Body!.TextContent, StringComparison.Ordinal);
+
+        // A search that finds nothing: fewer words, or browse by category.
+        var search = parser.ParseDocument(await web.Http.GetStringAsync("/search?q=no+such+words+anywhere"));
+        Assert.Contains("No crates match", search.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Try fewer words", search.Body.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(search.QuerySelector("a[href='/categories']"));
+
+        // A page that does not exist: search instead, or go home.
+        var missing = await web.Http.GetAsync("/no/such/page");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var notFound = parser.ParseDocument(await missing.Content.ReadAsStringAsync());
+        Assert.NotNull(notFound.QuerySelector("form[role=search][action='/search'] input[name=q]"));
+        Assert.NotNull(notFound.QuerySelector("a[href='/']"));
+
+        // A page that needs a sign-in, asked for anonymously: a way to sign in that comes back here.
+        using var anonymous = new WebSession(app);
+        var closed = await anonymous.Http.GetAsync("/me");
+        var signIn = closed.Headers.Location?.OriginalString
+            ?? parser.ParseDocument(await closed.Content.ReadAsStringAsync()).QuerySelector("a[href^='/login']")?.GetAttribute("href");
+        Assert.True(signIn is not null && signIn.StartsWith("/login", StringComparison.Ordinal) && signIn.Contains("returnUrl=%2Fme", StringComparison.Ordinal),
+            $"/me without a session answered {(int)closed.StatusCode} without a way to sign in that comes back: {signIn}");
     }
 
     [Fact]
