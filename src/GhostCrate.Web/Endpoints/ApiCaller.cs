@@ -22,13 +22,4 @@ internal static class ApiCaller
         }
         return (caller.Principal, null);
     }
-
-    /// <summary>Runs <paramref name="action"/> for the checked caller, or answers the check's problem.</summary>
-    public static async Task<Results<TOk, ProblemHttpResult>> WithCallerAsync<TOk>(HttpContext context, Func<Principal, Task<Results<TOk, ProblemHttpResult>>> action)
-        where TOk : IResult
-    {
-        var (principal, problem) = await RequireAsync(context);
-        if (problem is not null) return problem;
-        return await action(principal!);
-    }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GhostCrate.Web.Endpoints;
 
-/// <summary>The caller check and the typed replies shared by the JSON API's account-level routes (problem details).</summary>
+/// <summary>The caller check and the typed replies the JSON API's problem-details routes share (one copy, not one per endpoint file).</summary>
 internal static class ApiReplies
 {
     /// <summary>The caller check (401, or 400 for a cookie write without antiforgery token), then the action.</summary>

@@ -22,12 +22,12 @@ public static class BrandingAdminEndpoints
     public static IEndpointRouteBuilder MapBrandingAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/v1/admin/branding").WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession);
-        admin.MapGet("", (HttpContext context, BrandingService service) => ApiCaller.WithCallerAsync(context, async p =>
+        admin.MapGet("", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async p =>
             Reply(await service.GetAsync(p, context.RequestAborted))))
             .Operation("getBranding", "The branding every node shows, each value with its source: configuration or admin (administrators)")
             .Problems(400, 401, 403);
 
-        admin.MapPut("", (HttpContext context, BrandingService service) => ApiCaller.WithCallerAsync(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
+        admin.MapPut("", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
         {
             var body = await JsonBody.ReadAsync<BrandingBody>(context);
             if (body is null) return ApiResults.Problem(StatusCodes.Status400BadRequest, BodyHint);
@@ -38,12 +38,12 @@ public static class BrandingAdminEndpoints
             .RequestExample("""{"display_name":"Acme Crates","registry_name":"acme","accent_color":"#2f6fdf","footer_text":"Run by the platform team","login_message":"Use your Acme account"}""")
             .Problems(400, 401, 403);
 
-        admin.MapDelete("", (HttpContext context, BrandingService service) => ApiCaller.WithCallerAsync(context, async p =>
+        admin.MapDelete("", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async p =>
             Reply(await service.ResetAsync(p, context.RequestAborted))))
             .Operation("resetBranding", "Reset the branding to the configuration: clears every override and the uploaded logo (administrators)")
             .Problems(400, 401, 403);
 
-        admin.MapPut("/logo", (HttpContext context, BrandingService service) => ApiCaller.WithCallerAsync(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
+        admin.MapPut("/logo", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
         {
             using var body = await BoundedBody.ReadAsync(context, LogoCheck.MaxBytes);
             if (body is null) return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the logo is larger than {LogoCheck.MaxBytes} bytes ({LogoCheck.MaxBytes / 1024} KiB)");
@@ -53,7 +53,7 @@ public static class BrandingAdminEndpoints
             .BinaryBody("application/octet-stream")
             .Problems(400, 401, 403, 413);
 
-        admin.MapDelete("/logo", (HttpContext context, BrandingService service) => ApiCaller.WithCallerAsync(context, async p =>
+        admin.MapDelete("/logo", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async p =>
             Reply(await service.RemoveLogoAsync(p, context.RequestAborted))))
             .Operation("removeBrandingLogo", "Remove the uploaded logo: Ui:LogoUrl or the built-in logo is shown again (administrators)")
             .Problems(400, 401, 403);

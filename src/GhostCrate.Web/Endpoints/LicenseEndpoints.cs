@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using static GhostCrate.Web.Endpoints.ApiReplies;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -64,13 +65,5 @@ public static class LicenseEndpoints
                 "`license` filters by one licence id (as normalised: `GPL-3.0-or-later`, `Apache-2.0+`), or `custom` (only `license-file`, or none), or `invalid`.")
             .Problems(400, 401, 403);
         return app;
-    }
-
-    private static async Task<Results<TOk, ProblemHttpResult>> WithCaller<TOk>(HttpContext context, Func<Principal, Task<Results<TOk, ProblemHttpResult>>> action)
-        where TOk : IResult
-    {
-        var (principal, problem) = await ApiCaller.RequireAsync(context);
-        if (problem is not null) return problem;
-        return await action(principal!);
     }
 }

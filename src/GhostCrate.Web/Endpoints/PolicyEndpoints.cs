@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using static GhostCrate.Web.Endpoints.ApiReplies;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -74,15 +75,4 @@ public static class PolicyEndpoints
             .Operation("removeQuarantineExemption", "End a crate's quarantine exemption (administrators)").Problems(400, 401, 403, 404);
         return app;
     }
-
-    private static async Task<Results<TOk, ProblemHttpResult>> WithCaller<TOk>(HttpContext context, Func<Principal, Task<Results<TOk, ProblemHttpResult>>> action)
-        where TOk : IResult
-    {
-        var (principal, problem) = await ApiCaller.RequireAsync(context);
-        if (problem is not null) return problem;
-        return await action(principal!);
-    }
-
-    private static Results<Ok<TOut>, ProblemHttpResult> Reply<T, TOut>(Result<T> result, Func<T, TOut> json) =>
-        result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(json(result.Value!));
 }
