@@ -16,11 +16,12 @@
 #   GHOSTCRATE_TEST_KEEP=1 ...                   # keep the work dir (service logs, TRX files, e2e temp dirs)
 #
 # Works on a fresh Debian 12 machine with the .NET 10 SDK, cargo and Node 20: PostgreSQL, Chromium, gnupg, nginx,
-# openssl, yamllint, python3-feedparser (and buildah, podman, debootstrap for the container lane) are installed from Debian when missing,
-# s3rver, oidc-provider and maildev (SMTP) from npm by scripts/services/s3.sh, oidc.sh and smtp.sh (the STARTTLS tests
-# start their own smtp-server with scripts/services/smtp-tls.sh and a certificate they make). Prints one line per test project and, as the very last line,
-# "N passed, N failed" (", N skipped" when some were skipped). Exits non-zero when a test failed, a project failed to
-# build or run, or a service did not start (each of those counts as one failure).
+# openssl, yamllint, python3-feedparser (and buildah, podman, debootstrap for the container lane) are installed from
+# Debian when missing, s3rver, oidc-provider and maildev (SMTP) from npm by scripts/services/s3.sh, oidc.sh and
+# smtp.sh (the STARTTLS tests start their own smtp-server with scripts/services/smtp-tls.sh and a certificate they
+# make). Prints the slowest tests, the failed ones with the start of their messages, one line per test project and,
+# as the very last line, "N passed, N failed" (", N skipped" when some were skipped). Exits non-zero when a test
+# failed, a project failed to build or run, or a service did not start (each of those counts as one failure).
 set -uo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --lane) lanes+=("${2:?--lane needs a value}"); shift 2 ;;
     -c|--configuration) configuration="${2:?}"; shift 2 ;;
     --list) list=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
