@@ -50,13 +50,16 @@ public sealed class WebhookDeliveryTests
         }
     }
 
-    /// <summary>The dead jobs (GET /api/v1/admin/jobs?state=dead) once there is one, or as they are at the deadline.</summary>
-    private static async Task<JsonElement> WaitForDeadJobsAsync(TestApp app)
+    /// <summary>
+    /// The jobs in <paramref name="state"/> (GET /api/v1/admin/jobs?state=...) once there is one, or as they are at the
+    /// deadline. An attempt is logged before the queue records the job's next state, so the log alone is too early.
+    /// </summary>
+    private static async Task<JsonElement> WaitForJobsAsync(TestApp app, string state)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var jobs = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs?state=dead"));
+            var jobs = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync($"/api/v1/admin/jobs?state={state}"));
             if (jobs.GetProperty("jobs").GetArrayLength() > 0 || DateTime.UtcNow > deadline) return jobs;
             await Task.Delay(25);
         }
@@ -148,7 +151,7 @@ public sealed class WebhookDeliveryTests
         Assert.False(delivery.GetProperty("success").GetBoolean());
         Assert.Equal(307, delivery.GetProperty("status_code").GetInt32());
 
-        var jobs = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/jobs?state=pending"));
+        var jobs = await WaitForJobsAsync(app, "pending");
         var retry = jobs.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("kind").GetString() == "webhook.deliver");
         Assert.Equal(1, retry.GetProperty("attempts").GetInt32());
         Assert.True(retry.GetProperty("run_at").GetDateTimeOffset() >= sent.AddMinutes(59), $"the retry waits for Retry-After: {retry.GetProperty("run_at")}");
@@ -197,7 +200,7 @@ public sealed class WebhookDeliveryTests
         Assert.Empty(receiver.Requests);
 
         // The third attempt is logged before its job is marked dead: wait for the job, not just the log.
-        var jobs = await WaitForDeadJobsAsync(app);
+        var jobs = await WaitForJobsAsync(app, "dead");
         var dead = jobs.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("kind").GetString() == "webhook.deliver");
         Assert.Equal(1, jobs.GetProperty("stats").GetProperty("dead").GetInt64());
 
