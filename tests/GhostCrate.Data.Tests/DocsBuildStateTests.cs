@@ -1,6 +1,10 @@
 using GhostCrate.Core.Docs;
 using GhostCrate.Core.Jobs;
+using Dapper;
+using GhostCrate.Data.Connections;
+using GhostCrate.Data.Jobs;
 using GhostCrate.Data.Tests.Infrastructure;
+using GhostCrate.Testing;
 
 namespace GhostCrate.Data.Tests;
 
@@ -21,10 +25,10 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
     }
 
     /// <summary>The dedup key of a version's build job: whether that job is pending or running tells whether its build is alive.</summary>
-    private static string BuildJobKey(long versionId) => $"docs.build.test:{versionId}";
+    protected static string BuildJobKey(long versionId) => $"docs.build.test:{versionId}";
 
     /// <summary>A version's build job; a kind of its own, so a test leases exactly this job.</summary>
-    private static NewJob BuildJob(long versionId, int maxAttempts = 2) =>
+    protected static NewJob BuildJob(long versionId, int maxAttempts = 2) =>
         new($"docs.build.test.{versionId}", $"v{versionId}", DedupKey: BuildJobKey(versionId), MaxAttempts: maxAttempts);
 
     private Task<bool> QueueAsync(long versionId, DocsQueueReason reason, DateTimeOffset now) =>
@@ -130,7 +134,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.NotNull(await Db.Ports.Jobs.FindUnfinishedAsync(BuildJobKey(id), Ct));
     }
 
-    private async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result, string log = "log")
+    protected async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result, string log = "log")
     {
         var id = await VersionIdAsync(name);
         Assert.True(await QueueAsync(id, DocsQueueReason.Publish, T0));
@@ -298,4 +302,46 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
 
 public sealed class SqliteDocsBuildStateTests(SqliteLane lane) : DocsBuildStateTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresDocsBuildStateTests(PostgresLane lane) : DocsBuildStateTests(lane), IClassFixture<PostgresLane>;
+public sealed class PostgresDocsBuildStateTests(PostgresLane lane) : DocsBuildStateTests(lane), IClassFixture<PostgresLane>
+{
+    /// <summary>
+    /// Two nodes' rebuilds of one built version at the same moment (a two-node CI run saw both answered 202): node B's
+    /// queueing waits on the row node A is queueing and, once A commits, must see A's job and be refused. PostgreSQL
+    /// only: SQLite's write transaction never lets B's statements start before A's commit.
+    /// </summary>
+    [Fact]
+    public async Task A_rebuild_that_waited_for_another_nodes_rebuild_sees_its_job_and_is_refused()
+    {
+        var id = await BuiltAsync("raced", "1.95.0", DocsBuildStatus.Built);
+        var key = BuildJobKey(id);
+        await using var factory = DbConnectionFactory.Create(Db.Options);
+        await using var nodeA = await factory.OpenAsync(Ct);
+        await using (var transaction = await nodeA.BeginTransactionAsync(Ct))
+        {
+            // Node A's rebuild has locked the row (its conditional UPDATE, which keeps the lock until commit)...
+            await nodeA.ExecuteAsync(new CommandDefinition(
+                "SELECT version_id FROM version_docs WHERE version_id = @id FOR UPDATE", new { id }, transaction, cancellationToken: Ct));
+
+            // ...when node B (its own pool) asks for the same rebuild and waits on that lock.
+            var nodeB = Db.Open().Docs.TryQueueBuildAsync(id, BuildJob(id), DocsQueueReason.Rebuild, T0, Ct);
+            await Eventually.TrueAsync(async () => nodeB.IsCompleted || await WaitingOnALockAsync(),
+                "node B's rebuild neither finished nor waited on node A's lock", cancellationToken: Ct);
+            Assert.False(nodeB.IsCompleted, "node B's rebuild finished while node A still held the row");
+
+            // A moves the row to queued, inserts its job and commits.
+            await nodeA.ExecuteAsync(new CommandDefinition(
+                "UPDATE version_docs SET build_status = 'queued', seq = seq + 1, build_queued_seq = seq + 1 WHERE version_id = @id",
+                new { id }, transaction, cancellationToken: Ct));
+            Assert.NotNull(await JobSql.InsertAsync(factory, nodeA, transaction, BuildJob(id), T0, Ct));
+            await transaction.CommitAsync(Ct);
+            Assert.False(await nodeB, "node B queued a second build of a version node A had just queued");
+        }
+        // The finished first build's job and A's: none of B's.
+        Assert.Equal(2L, await nodeA.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM jobs WHERE dedup_key = @key", new { key }, cancellationToken: Ct)));
+    }
+
+    private async Task<bool> WaitingOnALockAsync() =>
+        await Db.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%version_docs%'", Ct) > 0;
+}

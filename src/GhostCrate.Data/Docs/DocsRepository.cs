@@ -88,13 +88,20 @@ internal sealed class DocsRepository(IDbConnectionFactory factory, IJobWakeup wa
         return queued;
     }
 
-    private static async Task<bool> TryMarkQueuedAsync(DbConnection connection, DbTransaction transaction, long versionId, NewJob job, DocsQueueReason reason,
+    private async Task<bool> TryMarkQueuedAsync(DbConnection connection, DbTransaction transaction, long versionId, NewJob job, DocsQueueReason reason,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The job's dedup key tells whether a build of the version is still alive (Idle).
         if (job.DedupKey is null) throw new ArgumentException("a docs build job needs its dedup key", nameof(job));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO version_docs (version_id) VALUES (@versionId) ON CONFLICT (version_id) DO NOTHING",
+            new { versionId }, transaction, cancellationToken: cancellationToken));
+        // The row is locked first (PostgreSQL: FOR UPDATE; SQLite's write transaction is already exclusive), so the
+        // conditional UPDATE below is a new statement that sees what a node that held the lock committed. Without it
+        // a node waiting on the row would recheck only the row after the other's commit (READ COMMITTED) and judge
+        // the jobs subquery by its old snapshot, where the other's job does not exist yet: two rebuilds both queued.
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"SELECT version_id FROM version_docs WHERE version_id = @versionId{factory.LockRowsSuffix}",
             new { versionId }, transaction, cancellationToken: cancellationToken));
         // One conditional UPDATE is the compare-and-set: of two nodes (or a fan-out and a rebuild) only the one
         // that still sees the old state changes the row.

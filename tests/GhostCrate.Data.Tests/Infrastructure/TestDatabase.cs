@@ -37,6 +37,14 @@ public sealed class TestDatabase(DatabaseOptions options, Func<ValueTask> drop) 
         return await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Reads one value directly (e.g. what another session is waiting for).</summary>
+    public async Task<T?> ExecuteScalarAsync<T>(string sql, CancellationToken cancellationToken)
+    {
+        await using var factory = DbConnectionFactory.Create(Options);
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var database in _opened) await database.DisposeAsync();
