@@ -6,11 +6,13 @@
 #   bash bench/backup.sh                  # N=100k crates (the generator of bench/run.sh; ~12 min once to generate)
 #   bash bench/backup.sh --crates 10000   # any N
 #   options: --work DIR (datasets are cached there, default /tmp/ghostcrate-bench)  --duration S (seconds of wrk
-#            per latency measurement, default 20)  --server FILE (a ghostcrate executable to measure instead of the
-#            ReadyToRun build bench/run.sh publishes; then the dataset must be cached in --work already)
+#            per latency measurement, default 20; 0 skips the latency part)  --runs N (default 3)  --server FILE (a
+#            ghostcrate executable to measure instead of the ReadyToRun build bench/run.sh publishes; then the dataset
+#            must be cached in --work already)
 #
 # Every copy is made from a warm page cache (each source is read once first), as a nightly backup of a busy registry
-# mostly is; the figures are wall-clock times of one run each. The server binds 127.0.0.1 on a free port.
+# mostly is. Each operation runs --runs times (cp -a, tar, create, verify, restore in turn, a full backup each time);
+# the table gives the median wall-clock time and every run's. The server binds 127.0.0.1 on a free port.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,15 +20,17 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$repo/bench/lib.sh"
 crates=100000
 duration=20
+runs=3
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
 server_bin=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --crates) crates="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --server) server_bin="$(realpath "$2")"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "backup.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,39 +62,49 @@ time_ms() { local t; t="$(now_ms)"; "$@" > "$run/last.out"; echo $(( $(now_ms) -
 
 log "data directory: $(mb "$bytes") MB in $files files"
 warm "$data"
-cp_ms=$(time_ms cp -a "$data" "$run/cp-copy"); sync; rm -rf "$run/cp-copy"
-tar_ms=$(time_ms tar -C "$data" -cf "$run/data.tar" .); sync; rm -f "$run/data.tar"
-create_ms=$(time_ms "$server_bin" backup create --to "$run/backups" --data-dir "$data"); sync
-backup="$(tail -n1 "$run/last.out")"
-backup_bytes=$(du -sb "$backup" | cut -f1)
-verify_ms=$(time_ms "$server_bin" backup verify "$backup")
-warm "$backup"
-restore_ms=$(time_ms "$server_bin" backup restore "$backup" --data-dir "$run/restored"); sync
-restored_counts="$(cat "$run/last.out")"
-rm -rf "$run/restored"
-log "cp -a ${cp_ms} ms, tar ${tar_ms} ms, backup create ${create_ms} ms, verify ${verify_ms} ms, restore ${restore_ms} ms"
+cp_all=(); tar_all=(); create_all=(); verify_all=(); restore_all=()
+for (( i = 1; i <= runs; i++ )); do
+  cp_all+=("$(time_ms cp -a "$data" "$run/cp-copy")"); sync; rm -rf "$run/cp-copy"
+  tar_all+=("$(time_ms tar -C "$data" -cf "$run/data.tar" .)"); sync; rm -f "$run/data.tar"
+  rm -rf "$run/backups"
+  create_all+=("$(time_ms "$server_bin" backup create --to "$run/backups" --data-dir "$data")"); sync
+  backup="$(tail -n1 "$run/last.out")"
+  backup_bytes=$(du -sb "$backup" | cut -f1)
+  verify_all+=("$(time_ms "$server_bin" backup verify "$backup")")
+  warm "$backup"
+  restore_all+=("$(time_ms "$server_bin" backup restore "$backup" --data-dir "$run/restored")"); sync
+  restored_counts="$(cat "$run/last.out")"
+  rm -rf "$run/restored"
+  log "run $i: cp -a ${cp_all[-1]} ms, tar ${tar_all[-1]} ms, backup create ${create_all[-1]} ms, verify ${verify_all[-1]} ms, restore ${restore_all[-1]} ms"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+cp_ms=$(median "${cp_all[@]}"); tar_ms=$(median "${tar_all[@]}"); create_ms=$(median "${create_all[@]}")
+verify_ms=$(median "${verify_all[@]}"); restore_ms=$(median "${restore_all[@]}")
+runs_of() { local out="" v; for v in "$@"; do out+="${out:+, }$(( v / 1000 )).$(( v % 1000 / 100 ))"; done; echo "$out"; }
 
 # Index latency: the same replay without and during a backup of the served data directory.
-gc_port="$(free_port)"
-GHOSTCRATE_ADMIN_TOKEN="$admin_token" "$server_bin" serve --data-dir "$data" --urls "http://127.0.0.1:$gc_port" >"$run/server.log" 2>&1 &
-gc_pid=$!
-pids+=("$gc_pid")
-wait_ready "http://127.0.0.1:$gc_port/ready" "$gc_pid" "$run/server.log"
-list="$dataset/lists/index-paths.txt"
-replay() { WRK_LIST="$list" wrk -t2 -c16 -d"$1s" --timeout 10s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$gc_port" | grep -m1 '^{"requests"'; }
-replay 5 > /dev/null   # warm-up: every index file once into the server's cache
-idle="$(replay "$duration")"
-# During: a backup in the background; wrk runs for the same time (the backup may end before it).
-during_start="$(now_ms)"
-"$server_bin" backup create --to "$run/backups" --data-dir "$data" > "$run/during.out" 2>&1 &
-backup_pid=$!
-pids+=("$backup_pid")
-busy="$(replay "$duration")"
-wait "$backup_pid"
-during_ms=$(( $(now_ms) - during_start ))
-kill "$gc_pid" 2>/dev/null || true; wait "$gc_pid" 2>/dev/null || true
-cut -d' ' -f1-3 /proc/loadavg > "$run/load-after.txt"
+if (( duration > 0 )); then
+  gc_port="$(free_port)"
+  GHOSTCRATE_ADMIN_TOKEN="$admin_token" "$server_bin" serve --data-dir "$data" --urls "http://127.0.0.1:$gc_port" >"$run/server.log" 2>&1 &
+  gc_pid=$!
+  pids+=("$gc_pid")
+  wait_ready "http://127.0.0.1:$gc_port/ready" "$gc_pid" "$run/server.log"
+  list="$dataset/lists/index-paths.txt"
+  replay() { WRK_LIST="$list" wrk -t2 -c16 -d"$1s" --timeout 10s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$gc_port" | grep -m1 '^{"requests"'; }
+  replay 5 > /dev/null   # warm-up: every index file once into the server's cache
+  idle="$(replay "$duration")"
+  # During: a backup in the background; wrk runs for the same time (the backup may end before it).
+  during_start="$(now_ms)"
+  "$server_bin" backup create --to "$run/backups" --data-dir "$data" > "$run/during.out" 2>&1 &
+  backup_pid=$!
+  pids+=("$backup_pid")
+  busy="$(replay "$duration")"
+  wait "$backup_pid"
+  during_ms=$(( $(now_ms) - during_start ))
+  kill "$gc_pid" 2>/dev/null || true; wait "$gc_pid" 2>/dev/null || true
+fi
 
+cut -d' ' -f1-3 /proc/loadavg > "$run/load-after.txt"
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 rps() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(f\"{d['requests'] / (d['duration_us'] / 1e6):.0f}\")" "$1"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
@@ -100,23 +114,25 @@ out="$repo/bench/results/$(date -u +%F)-N$(( crates / 1000 ))k-backup.md"
   echo "# Backup and restore, N=$crates ($(date -u +%FT%TZ))"
   echo
   echo "Data directory: $(mb "$bytes") MB in $files files (database + blobs); the backup: $(mb "$backup_bytes") MB."
-  echo "Load average before: $(cat "$run/load-before.txt"); after: $(cat "$run/load-after.txt"). Warm page cache, one run each."
+  echo "Load average before: $(cat "$run/load-before.txt"); after: $(cat "$run/load-after.txt"). Warm page cache; median of $runs runs (seconds of each run in the last column)."
   echo
-  echo "| operation | time | MB/s | x cp -a |"
-  echo "|---|---|---|---|"
-  echo "| cp -a of the data directory | $(( cp_ms / 1000 )).$(( cp_ms % 1000 / 100 )) s | $(rate "$bytes" "$cp_ms") | 1.00 |"
-  echo "| tar -cf of the data directory | $(( tar_ms / 1000 )).$(( tar_ms % 1000 / 100 )) s | $(rate "$bytes" "$tar_ms") | $(ratio "$tar_ms" "$cp_ms") |"
-  echo "| ghostcrate backup create | $(( create_ms / 1000 )).$(( create_ms % 1000 / 100 )) s | $(rate "$bytes" "$create_ms") | $(ratio "$create_ms" "$cp_ms") |"
-  echo "| ghostcrate backup verify | $(( verify_ms / 1000 )).$(( verify_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$verify_ms") | $(ratio "$verify_ms" "$cp_ms") |"
-  echo "| ghostcrate backup restore (verifies deep first) | $(( restore_ms / 1000 )).$(( restore_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$restore_ms") | $(ratio "$restore_ms" "$cp_ms") |"
+  echo "| operation | time | MB/s | x cp -a | runs (s) |"
+  echo "|---|---|---|---|---|"
+  echo "| cp -a of the data directory | $(( cp_ms / 1000 )).$(( cp_ms % 1000 / 100 )) s | $(rate "$bytes" "$cp_ms") | 1.00 | $(runs_of "${cp_all[@]}") |"
+  echo "| tar -cf of the data directory | $(( tar_ms / 1000 )).$(( tar_ms % 1000 / 100 )) s | $(rate "$bytes" "$tar_ms") | $(ratio "$tar_ms" "$cp_ms") | $(runs_of "${tar_all[@]}") |"
+  echo "| ghostcrate backup create | $(( create_ms / 1000 )).$(( create_ms % 1000 / 100 )) s | $(rate "$bytes" "$create_ms") | $(ratio "$create_ms" "$cp_ms") | $(runs_of "${create_all[@]}") |"
+  echo "| ghostcrate backup verify | $(( verify_ms / 1000 )).$(( verify_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$verify_ms") | $(ratio "$verify_ms" "$cp_ms") | $(runs_of "${verify_all[@]}") |"
+  echo "| ghostcrate backup restore (verifies deep first) | $(( restore_ms / 1000 )).$(( restore_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$restore_ms") | $(ratio "$restore_ms" "$cp_ms") | $(runs_of "${restore_all[@]}") |"
   echo
   echo "Restore printed: \`$restored_counts\`"
   echo
-  echo "| sparse index, wrk -t2 -c16, ${duration} s | requests/s | p50 | p99 |"
-  echo "|---|---|---|---|"
-  echo "| no backup | $(rps "$idle") | $(( $(field "$idle" p50_us) / 1000 )).$(( $(field "$idle" p50_us) % 1000 / 100 )) ms | $(( $(field "$idle" p99_us) / 1000 )).$(( $(field "$idle" p99_us) % 1000 / 100 )) ms |"
-  echo "| during backup create (took ${during_ms} ms under this load) | $(rps "$busy") | $(( $(field "$busy" p50_us) / 1000 )).$(( $(field "$busy" p50_us) % 1000 / 100 )) ms | $(( $(field "$busy" p99_us) / 1000 )).$(( $(field "$busy" p99_us) % 1000 / 100 )) ms |"
-  echo
-  echo "Command: \`bash bench/backup.sh --crates $crates --duration $duration\`; server: $server_bin"
+  if (( duration > 0 )); then
+    echo "| sparse index, wrk -t2 -c16, ${duration} s | requests/s | p50 | p99 |"
+    echo "|---|---|---|---|"
+    echo "| no backup | $(rps "$idle") | $(( $(field "$idle" p50_us) / 1000 )).$(( $(field "$idle" p50_us) % 1000 / 100 )) ms | $(( $(field "$idle" p99_us) / 1000 )).$(( $(field "$idle" p99_us) % 1000 / 100 )) ms |"
+    echo "| during backup create (took ${during_ms} ms under this load) | $(rps "$busy") | $(( $(field "$busy" p50_us) / 1000 )).$(( $(field "$busy" p50_us) % 1000 / 100 )) ms | $(( $(field "$busy" p99_us) / 1000 )).$(( $(field "$busy" p99_us) % 1000 / 100 )) ms |"
+    echo
+  fi
+  echo "Command: \`bash bench/backup.sh --crates $crates --duration $duration --runs $runs\`; server: $server_bin"
 } > "$out"
 cat "$out"

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GhostCrate.Core.Backup;
 using GhostCrate.Core.Storage;
 
 namespace GhostCrate.Storage.FileSystem;
@@ -29,36 +30,64 @@ public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
         public async Task PutAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
         {
             var target = paths.Resolve(key.Path);
-            var temp = Path.Combine(paths.TempFolder, $"{Guid.NewGuid():N}.partial");
+            var temp = TempFile();
             try
             {
                 // Replacing a file that is already there (`restore --force` over a registry): its old bytes are durable
                 // and the old database may still point at them until the restore ends, so the new bytes are made
                 // durable before the rename instead of at the batch's flush; a power cut must not leave it empty.
                 var replacing = File.Exists(target);
-                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous))
+                // Unbuffered (bufferSize 0): CopyToAsync writes in chunks of its own pooled buffer; a FileStream buffer
+                // would be one more large array per file (a restore writes hundreds of thousands of small files).
+                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
                 {
                     await content.CopyToAsync(file, CopyBufferSize, cancellationToken);
-                    if (replacing)
-                    {
-                        await file.FlushAsync(cancellationToken);
-                        file.Flush(flushToDisk: true);
-                    }
+                    if (replacing) file.Flush(flushToDisk: true);
                 }
-                var folder = Path.GetDirectoryName(target)!;
-                if (!_folders.ContainsKey(folder))
-                {
-                    // Remembered only once it exists: a parallel put into the same new folder makes it again instead.
-                    Directory.CreateDirectory(folder);
-                    _folders.TryAdd(folder, 0);
-                }
-                File.Move(temp, target, overwrite: true); // rename(2): atomic replace
-                _files.TryAdd(target, 0);
+                MoveIntoPlace(temp, target);
             }
             finally
             {
                 File.Delete(temp); // gone after the rename; a leftover after a failure
             }
+        }
+
+        public Task PutFileAsync(BlobKey key, string localFile, CancellationToken cancellationToken)
+        {
+            var target = paths.Resolve(key.Path);
+            using var input = FileFacts.OpenSource(localFile);
+            var temp = TempFile();
+            try
+            {
+                var replacing = File.Exists(target); // see PutAsync
+                FileFacts.CopyFile(input, temp, cancellationToken);
+                if (replacing)
+                {
+                    using var written = File.OpenHandle(temp, FileMode.Open, FileAccess.ReadWrite);
+                    RandomAccess.FlushToDisk(written);
+                }
+                MoveIntoPlace(temp, target);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+            return Task.CompletedTask;
+        }
+
+        private string TempFile() => Path.Combine(paths.TempFolder, $"{Guid.NewGuid():N}.partial");
+
+        private void MoveIntoPlace(string temp, string target)
+        {
+            var folder = Path.GetDirectoryName(target)!;
+            if (!_folders.ContainsKey(folder))
+            {
+                // Remembered only once it exists: a parallel put into the same new folder makes it again instead.
+                Directory.CreateDirectory(folder);
+                _folders.TryAdd(folder, 0);
+            }
+            File.Move(temp, target, overwrite: true); // rename(2): atomic replace
+            _files.TryAdd(target, 0);
         }
 
         public Task FlushAsync(CancellationToken cancellationToken)

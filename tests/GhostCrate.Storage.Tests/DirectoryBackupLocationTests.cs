@@ -51,12 +51,53 @@ public sealed class DirectoryBackupLocationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_local_file_is_added_as_a_file_with_its_measured_size_and_hash_and_read_back_as_a_local_file()
+    {
+        var location = new DirectoryBackupLocation(_root);
+        var sources = Directory.CreateTempSubdirectory("ghostcrate-backup-src-").FullName;
+        try
+        {
+            // Sizes around the copy buffer (128 KiB): one read, two reads, and an empty file.
+            int[] sizes = [0, 11, 128 * 1024, 128 * 1024 + 1, 300_000];
+            var files = sizes.Select((size, n) => (Path: $"blobs/crates/f{n}/f{n}-1.0.0.crate", Bytes: RandomNumberGenerator.GetBytes(size), Local: System.IO.Path.Combine(sources, $"f{n}"))).ToList();
+            foreach (var f in files) await File.WriteAllBytesAsync(f.Local, f.Bytes, Cancel);
+            var added = new List<FileFacts>();
+            await using (var writer = await location.CreateAsync("b4", Cancel))
+            {
+                foreach (var f in files) added.Add(await writer.AddFileAsync(f.Path, f.Local, Cancel));
+                // A missing source throws before anything is made for it.
+                await Assert.ThrowsAsync<FileNotFoundException>(() => writer.AddFileAsync("blobs/crates/gone/gone-1.0.0.crate", System.IO.Path.Combine(sources, "gone"), Cancel));
+                await writer.CommitAsync(Encoding.UTF8.GetBytes("{}"), Cancel);
+            }
+
+            var reader = location.Open("b4");
+            Assert.False(Directory.Exists(System.IO.Path.Combine(_root, "b4", "blobs", "crates", "gone")), "no folder for a missing source");
+            for (var i = 0; i < files.Count; i++)
+            {
+                Assert.Equal(new FileFacts(files[i].Bytes.Length, Convert.ToHexStringLower(SHA256.HashData(files[i].Bytes))), added[i]);
+                var local = reader.LocalFile(files[i].Path);
+                Assert.NotNull(local);
+                Assert.Equal(files[i].Bytes, await File.ReadAllBytesAsync(local, Cancel));
+                using var handle = FileFacts.OpenSource(local);
+                Assert.Equal(added[i], FileFacts.MeasureFile(handle, Cancel));
+                Assert.True(File.Exists(files[i].Local), "the source file is left in place");
+            }
+        }
+        finally
+        {
+            Directory.Delete(sources, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_path_outside_the_backup_folder_is_refused()
     {
         var location = new DirectoryBackupLocation(_root);
         await using var writer = await location.CreateAsync("b3", Cancel);
         await Assert.ThrowsAsync<ArgumentException>(() => writer.AddAsync("../escape", new MemoryStream([1]), Cancel));
         await Assert.ThrowsAsync<ArgumentException>(() => location.Open("b3").OpenReadAsync("../../etc/passwd", Cancel));
+        Assert.Throws<ArgumentException>(() => location.Open("b3").LocalFile("../../etc/passwd"));
+        await Assert.ThrowsAsync<ArgumentException>(() => writer.AddFileAsync("../escape", "/etc/hostname", Cancel));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

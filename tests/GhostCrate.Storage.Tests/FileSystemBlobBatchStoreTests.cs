@@ -36,6 +36,46 @@ public sealed class FileSystemBlobBatchStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Local_files_put_as_files_store_the_same_bytes_replace_what_was_there_and_a_missing_one_leaves_nothing()
+    {
+        // What a restore from a local, unencrypted backup does: each blob copied file to file, several at once.
+        var store = new FileSystemBlobStore(_root, NullLogger<FileSystemBlobStore>.Instance);
+        await store.PutAsync(BlobKey.CrateFile("f0", "1.0.0"), new MemoryStream([0xEE]), BlobPutMode.Overwrite, Ct);
+        var sources = Directory.CreateTempSubdirectory("ghostcrate-batch-src-").FullName;
+        try
+        {
+            // Sizes around the copy buffer (128 KiB) too: one read, two reads, and an empty file.
+            int[] sizes = [0, 1, 1000, 128 * 1024 - 1, 128 * 1024, 128 * 1024 + 1, 300_000];
+            var payloads = sizes.Select((size, n) => (Key: BlobKey.CrateFile($"f{n}", "1.0.0"), Bytes: Payloads.Random(size, seed: n), File: Path.Combine(sources, $"f{n}"))).ToList();
+            foreach (var p in payloads) await File.WriteAllBytesAsync(p.File, p.Bytes, Ct);
+
+            var batch = new FileSystemBlobBatchStore(_root).StartBatch();
+            await Parallel.ForEachAsync(payloads, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct },
+                async (p, token) => await batch.PutFileAsync(p.Key, p.File, token));
+            var missing = BlobKey.CrateFile("missing", "1.0.0");
+            await Assert.ThrowsAsync<FileNotFoundException>(() => batch.PutFileAsync(missing, Path.Combine(sources, "not-there"), Ct));
+            await batch.FlushAsync(Ct);
+
+            foreach (var p in payloads)
+            {
+                await using var blob = await store.OpenReadAsync(p.Key, Ct);
+                Assert.NotNull(blob);
+                using var copy = new MemoryStream();
+                await blob.Stream.CopyToAsync(copy, Ct);
+                Assert.Equal(p.Bytes, copy.ToArray());
+                Assert.True(File.Exists(p.File), "the source file is left in place");
+            }
+            Assert.Null(await store.OpenReadAsync(missing, Ct));
+            Assert.False(Directory.Exists(Path.Combine(_root, "crates", "missing")), "a missing source makes no folder");
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, ".tmp")));
+        }
+        finally
+        {
+            Directory.Delete(sources, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_put_whose_stream_fails_midway_leaves_no_blob_and_no_temp_file()
     {
         var key = BlobKey.CrateFile("broken", "1.0.0");

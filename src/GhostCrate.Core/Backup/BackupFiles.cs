@@ -42,5 +42,16 @@ public static class BackupFiles
     }
 
     public static Task<Stream?> OpenAsync(IBackupReader backup, BackupBlobEntry blob, BackupKey? key, CancellationToken cancellationToken) =>
-        OpenAsync(backup, new BackupFileEntry(blob.File, blob.Size, blob.Sha256, blob.StoredIn), key, cancellationToken);
+        OpenAsync(backup, Entry(blob), key, cancellationToken);
+
+    /// <summary>
+    /// The local file that holds a listed file's plaintext (a backup in a local directory, not encrypted; the file may
+    /// not exist), or null when it must be read through <see cref="OpenAsync(IBackupReader, BackupFileEntry, BackupKey?, CancellationToken)"/>.
+    /// </summary>
+    public static string? LocalFile(IBackupReader backup, BackupFileEntry entry, BackupKey? key) =>
+        key is not null ? null : (entry.StoredIn is null ? backup : backup.OpenSibling(entry.StoredIn)).LocalFile(entry.Path);
+
+    public static string? LocalFile(IBackupReader backup, BackupBlobEntry blob, BackupKey? key) => LocalFile(backup, Entry(blob), key);
+
+    private static BackupFileEntry Entry(BackupBlobEntry blob) => new(blob.File, blob.Size, blob.Sha256, blob.StoredIn);
 }

@@ -53,9 +53,21 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = CopyParallelism, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(manifest.Blobs, parallel, async (blob, token) =>
             {
-                await using var stream = await BackupFiles.OpenAsync(backup, blob, verification.Key, token)
-                    ?? throw new BackupException($"{blob.File}: disappeared from the backup during the restore");
-                await batch.PutAsync(BlobKey.FromPath(blob.Key), stream, token);
+                var key = BlobKey.FromPath(blob.Key);
+                if (BackupFiles.LocalFile(backup, blob, verification.Key) is { } local)
+                {
+                    try
+                    {
+                        await batch.PutFileAsync(key, local, token);
+                        return;
+                    }
+                    catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                    {
+                        throw Disappeared(blob);
+                    }
+                }
+                await using var stream = await BackupFiles.OpenAsync(backup, blob, verification.Key, token) ?? throw Disappeared(blob);
+                await batch.PutAsync(key, stream, token);
             });
             // The database is what makes the target a registry: it goes in only once every blob its rows point at is
             // durable, so a crash before this line leaves storage without a database (refused without --force).
@@ -76,6 +88,8 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             scratch.Delete(recursive: true);
         }
     }
+
+    private static BackupException Disappeared(BackupBlobEntry blob) => new($"{blob.File}: disappeared from the backup during the restore");
 
     private async Task<string?> FirstBlobAsync(CancellationToken cancellationToken)
     {

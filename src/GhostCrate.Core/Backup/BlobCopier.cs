@@ -26,9 +26,8 @@ internal sealed class BlobCopier(IBackupWriter writer, IBlobStore blobs, BackupK
         var key = BlobKey.CrateFile(version.Crate, version.Version);
         if (bases.TryGetValue(key.Path, out var earlier) && string.Equals(earlier.Sha256, version.Checksum, StringComparison.OrdinalIgnoreCase))
             return earlier;
-        await using var blob = await blobs.OpenReadAsync(key, cancellationToken)
+        var facts = await AddAsync(key, cancellationToken)
             ?? throw new BackupException($"{key.Path}: the crate file of {version.Crate} {version.Version} is missing from storage");
-        var facts = await BackupFiles.AddAsync(writer, BackupPaths.BlobFile(key.Path), blob.Stream, encryptionKey, cancellationToken);
         // A stored file that no longer matches its checksum would restore into a registry cargo refuses to use:
         // better to fail the backup loudly now than to find out during a restore.
         if (!string.Equals(facts.Sha256, version.Checksum, StringComparison.OrdinalIgnoreCase))
@@ -46,8 +45,7 @@ internal sealed class BlobCopier(IBackupWriter writer, IBlobStore blobs, BackupK
             var measured = await FileFacts.MeasureAsync(existing.Stream, cancellationToken);
             if (measured.Size == earlier.Size && measured.Sha256 == earlier.Sha256) return earlier;
         }
-        await using var blob = await OpenAsync(docs, key, cancellationToken);
-        var facts = await BackupFiles.AddAsync(writer, BackupPaths.BlobFile(path), blob.Stream, encryptionKey, cancellationToken);
+        var facts = await AddAsync(key, cancellationToken) ?? throw Disappeared(docs, key);
         return new BackupBlobEntry(path, facts.Size, facts.Sha256);
     }
 
@@ -66,13 +64,35 @@ internal sealed class BlobCopier(IBackupWriter writer, IBlobStore blobs, BackupK
             var measured = await FileFacts.MeasureAsync(existing.Stream, cancellationToken);
             if (measured.Size == earlier.Size && measured.Sha256 == earlier.Sha256) return earlier;
         }
+        var facts = await AddAsync(key, cancellationToken);
+        return facts is null ? null : new BackupBlobEntry(path, facts.Size, facts.Sha256);
+    }
+
+    /// <summary>
+    /// Copies a blob into the backup (encrypted when there is a key); null when storage does not have it. A file-system
+    /// store's file is copied as a file, without a stream (<see cref="IBackupWriter.AddFileAsync"/>).
+    /// </summary>
+    private async Task<FileFacts?> AddAsync(BlobKey key, CancellationToken cancellationToken)
+    {
+        var file = BackupPaths.BlobFile(key.Path);
+        if (encryptionKey is null && blobs is ILocalBlobFiles local)
+        {
+            try
+            {
+                return await writer.AddFileAsync(file, local.LocalPath(key), cancellationToken);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+        }
         await using var blob = await blobs.OpenReadAsync(key, cancellationToken);
-        if (blob is null) return null;
-        var facts = await BackupFiles.AddAsync(writer, BackupPaths.BlobFile(path), blob.Stream, encryptionKey, cancellationToken);
-        return new BackupBlobEntry(path, facts.Size, facts.Sha256);
+        return blob is null ? null : await BackupFiles.AddAsync(writer, file, blob.Stream, encryptionKey, cancellationToken);
     }
 
     private async Task<BlobContent> OpenAsync(SnapshotDocs docs, BlobKey key, CancellationToken cancellationToken) =>
-        await blobs.OpenReadAsync(key, cancellationToken)
-            ?? throw new BackupException($"{key.Path}: a docs file of {docs.Crate} {docs.Version} disappeared from storage during the backup; run the backup again");
+        await blobs.OpenReadAsync(key, cancellationToken) ?? throw Disappeared(docs, key);
+
+    private static BackupException Disappeared(SnapshotDocs docs, BlobKey key) =>
+        new($"{key.Path}: a docs file of {docs.Crate} {docs.Version} disappeared from storage during the backup; run the backup again");
 }

@@ -39,7 +39,7 @@ internal static class MirrorRestorer
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 await using var source = await BackupFiles.OpenAsync(backup, objects[file.Sha256].AsFile(), key, token)
                     ?? throw new BackupException($"{objects[file.Sha256].File}: disappeared from the backup during the restore");
-                await using var copy = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 128 * 1024, FileOptions.Asynchronous);
+                await using var copy = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
                 var facts = await FileFacts.CopyAsync(source, copy, token);
                 // Verified before the restore began; checked again because the bytes were read a second time.
                 if (facts.Sha256 != file.Sha256) throw new BackupException($"{objects[file.Sha256].File}: changed during the restore");

@@ -50,6 +50,8 @@ public sealed class DirectoryBackupReader(string folder) : IBackupReader
         return new DirectoryBackupReader(Path.Combine(Path.GetDirectoryName(_paths.Root)!, id));
     }
 
+    public string? LocalFile(string path) => _paths.Resolve(path);
+
     public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
     {
         var full = _paths.Resolve(path);
