@@ -1,14 +1,17 @@
+using Dapper;
 using GhostCrate.Core.Crates;
+using GhostCrate.Data.Connections;
 using GhostCrate.Data.Tests.Infrastructure;
+using GhostCrate.Testing;
 
 namespace GhostCrate.Data.Tests;
 
 /// <summary>crate_owner_invitations (migration 0031) on both databases: invite, list, accept, decline, expiry, two nodes.</summary>
 public abstract class OwnerInvitationStoreTests(IDatabaseLane lane) : DatabaseTest(lane)
 {
-    private IOwnerInvitationRepository Invitations => Db.Ports.OwnerInvitations;
+    protected IOwnerInvitationRepository Invitations => Db.Ports.OwnerInvitations;
 
-    private async Task<(long Crate, long Alice, long Bob)> WorldAsync()
+    protected async Task<(long Crate, long Alice, long Bob)> WorldAsync()
     {
         var alice = await CreateUserAsync("alice");
         var bob = await CreateUserAsync("bob");
@@ -96,4 +99,40 @@ public abstract class OwnerInvitationStoreTests(IDatabaseLane lane) : DatabaseTe
 
 public sealed class SqliteOwnerInvitationStoreTests(SqliteLane lane) : OwnerInvitationStoreTests(lane), IClassFixture<SqliteLane>;
 
-public sealed class PostgresOwnerInvitationStoreTests(PostgresLane lane) : OwnerInvitationStoreTests(lane), IClassFixture<PostgresLane>;
+public sealed class PostgresOwnerInvitationStoreTests(PostgresLane lane) : OwnerInvitationStoreTests(lane), IClassFixture<PostgresLane>
+{
+    /// <summary>
+    /// An acceptance while another node transfers the crate to an organization (which locks the crate row, removes the
+    /// user owners and withdraws the open invitations): the acceptance waits for the transfer and then finds its
+    /// invitation gone, so no user owner appears after it and neither side fails. PostgreSQL only: SQLite's write
+    /// transaction never lets the acceptance start before the transfer's commit.
+    /// </summary>
+    [Fact]
+    public async Task An_acceptance_that_waited_for_a_transfer_finds_its_invitation_withdrawn_and_makes_no_owner()
+    {
+        var (crate, alice, bob) = await WorldAsync();
+        await Invitations.InviteAsync(crate, bob, alice, T0, T0.AddDays(30), Ct);
+        await using var factory = DbConnectionFactory.Create(Db.Options);
+        await using var transfer = await factory.OpenAsync(Ct);
+        await using (var transaction = await transfer.BeginTransactionAsync(Ct))
+        {
+            // The transfer has locked the crate row (its first statement, CrateTransferRepository)...
+            await transfer.ExecuteAsync(new CommandDefinition(
+                "SELECT id FROM crates WHERE id = @crate FOR UPDATE", new { crate }, transaction, cancellationToken: Ct));
+
+            // ...when the invitee accepts on another node, which has to wait for that lock.
+            var accept = Db.Open().OwnerInvitations.AcceptAsync(crate, bob, T0.AddMinutes(1), Ct);
+            await Eventually.TrueAsync(async () => accept.IsCompleted || await Db.ExecuteScalarAsync<long>(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", Ct) > 0,
+                "the acceptance neither finished nor waited on the transfer's lock", cancellationToken: Ct);
+            Assert.False(accept.IsCompleted, "the acceptance finished while the transfer held the crate row");
+
+            // The transfer withdraws the invitations (it has removed the user owners) and commits.
+            await transfer.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM crate_owner_invitations WHERE crate_id = @crate", new { crate }, transaction, cancellationToken: Ct));
+            await transaction.CommitAsync(Ct);
+            Assert.False(await accept, "the acceptance made an owner of an invitation the transfer had withdrawn");
+        }
+        Assert.False(await Owners.IsOwnerAsync(crate, bob, Ct));
+    }
+}

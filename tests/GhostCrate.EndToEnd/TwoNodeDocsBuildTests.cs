@@ -35,8 +35,16 @@ public sealed class TwoNodeDocsBuildTests(TwoNodeDocsBuildTests.BuilderNodes nod
             var project = projects[i];
             var status = await DocsBuildTests.WaitForBuildAsync(b.Http, a.AdminToken, project.Name);
             Assert.True(status["status"]!.GetValue<string>() == "built", status.ToJsonString());
-            Assert.Equal([("succeeded", 1)], await BuildJobsAsync(a, project.Name));
-            var builtBy = new[] { a, b }.Count(node => node.Log.Contains($"Docs of {project.Name} 0.1.0 built", StringComparison.Ordinal));
+            // The row says built before the job's end is recorded (the handler marks it, then the runner the job), and
+            // each node's log is read from its output as it comes: wait for both before counting.
+            List<(string State, int Attempts)> jobs = [];
+            await Eventually.TrueAsync(async () => (jobs = await BuildJobsAsync(a, project.Name)).All(j => j.State is not ("pending" or "running")),
+                $"the build job of {project.Name} did not end", cancellationToken: Cancel);
+            Assert.Equal([("succeeded", 1)], jobs);
+            var built = $"Docs of {project.Name} 0.1.0 built";
+            await Eventually.TrueAsync(() => a.Log.Contains(built, StringComparison.Ordinal) || b.Log.Contains(built, StringComparison.Ordinal),
+                $"neither node logged \"{built}\"", cancellationToken: Cancel);
+            var builtBy = new[] { a, b }.Count(node => node.Log.Contains(built, StringComparison.Ordinal));
             Assert.True(builtBy == 1, $"{project.Name} was built by {builtBy} nodes");
 
             var path = $"/docs/{project.Name}/0.1.0/{project.RustName}/struct.TwoNodeItem{i}.html";

@@ -58,7 +58,7 @@ public interface IOwnerRepository
 {
     Task<IReadOnlyList<OwnerRecord>> ListAsync(long crateId, CancellationToken cancellationToken);
     Task<bool> IsOwnerAsync(long crateId, long userId, CancellationToken cancellationToken);
-    /// <summary>Adds an owner; false when already an owner.</summary>
+    /// <summary>Adds an owner and drops their open invitation to the crate, if any; false when already an owner.</summary>
     Task<bool> AddAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken);
     /// <summary>Removes an owner; false when not an owner.</summary>
     Task<bool> RemoveAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken);

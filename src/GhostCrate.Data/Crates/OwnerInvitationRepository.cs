@@ -55,6 +55,12 @@ internal sealed class OwnerInvitationRepository(IDbConnectionFactory factory) : 
         factory.WriteAsync(async (connection, transaction) =>
         {
             var at = UnixTime.ToMs(now);
+            // The crate row first, as a transfer to an organization locks it (FOR UPDATE on PostgreSQL; SQLite's write
+            // transaction is already exclusive): an answer during a transfer waits for it and then finds the invitation
+            // withdrawn. Otherwise it would take the invitation's row and then wait on the crate row for the owner row's
+            // foreign key, while the transfer held the crate row and waited on the invitation's: a deadlock.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"SELECT id FROM crates WHERE id = @crateId{factory.LockRowsSuffix}", new { crateId }, transaction, cancellationToken: cancellationToken));
             // Deleting the open row is the claim: of two answers racing (two nodes, two tabs), one deletes it and the
             // other finds nothing, so an invitation makes at most one owner, and never after it expired.
             var claimed = await connection.ExecuteAsync(new CommandDefinition(

@@ -36,6 +36,11 @@ internal sealed class OwnerRepository(IDbConnectionFactory factory) : IOwnerRepo
                 """,
                 new { crateId, userId, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) > 0;
             if (added) await EventOutbox.OwnersChangedAsync(factory, connection, transaction, crateId, userId, added: true, now, cancellationToken);
+            // An owner has nothing left to accept: an open invitation of theirs (an administrator's direct add after an
+            // owner's invitation) would otherwise stay on their /me and in the header badge until it lapsed.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM crate_owner_invitations WHERE crate_id = @crateId AND user_id = @userId",
+                new { crateId, userId }, transaction, cancellationToken: cancellationToken));
             return added;
         }, cancellationToken);
 

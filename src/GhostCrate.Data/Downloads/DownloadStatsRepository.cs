@@ -18,14 +18,14 @@ internal sealed class DownloadStatsRepository(IDbConnectionFactory factory) : ID
     /// </summary>
     internal const int MaxChunkChars = 30_000;
 
+    /// <summary>The recent window's first day; no row yet (a new database) means day 0, so every day counts.</summary>
+    internal const string RecentSince = "coalesce((SELECT since_day FROM recent_downloads_window WHERE id = 1), 0)";
+
     /// <summary>
     /// Every chunk in one transaction, as the port promises: a failure stores nothing, so the counter's retry of the
     /// whole batch counts nothing twice. (On PostgreSQL, two nodes flushing several chunks each at once may lock their
     /// crates in opposite orders; the database then aborts one of them, whose counts are kept for its next flush.)
     /// </summary>
-    /// <summary>The recent window's first day; no row yet (a new database) means day 0, so every day counts.</summary>
-    internal const string RecentSince = "coalesce((SELECT since_day FROM recent_downloads_window WHERE id = 1), 0)";
-
     public Task<long> AddAsync(IReadOnlyCollection<DownloadIncrement> increments, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {

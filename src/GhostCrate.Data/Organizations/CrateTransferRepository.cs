@@ -39,6 +39,10 @@ internal sealed class CrateTransferRepository(IDbConnectionFactory factory) : IC
                     removed.Add(user.Username);
                     await EventOutbox.OwnersChangedAsync(factory, connection, transaction, crateId, user.Id, added: false, now, cancellationToken);
                 }
+                // The organization alone owns the crate now: an invitation one of the removed owners sent must not make
+                // a user owner later (owner invitations, migration 0031).
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM crate_owner_invitations WHERE crate_id = @crateId", new { crateId }, transaction, cancellationToken: cancellationToken));
             }
             return new CrateTransferOutcome(crate, org, orgAdded, removed);
         }, cancellationToken);

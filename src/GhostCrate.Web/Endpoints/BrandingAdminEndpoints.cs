@@ -1,4 +1,3 @@
-using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Branding;
 using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
@@ -7,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using static GhostCrate.Web.Endpoints.ApiReplies;
 
 namespace GhostCrate.Web.Endpoints;
 
@@ -22,44 +22,41 @@ public static class BrandingAdminEndpoints
     public static IEndpointRouteBuilder MapBrandingAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/v1/admin/branding").WithTags(ApiDocs.AdminTag).Auth(ApiAuth.TokenOrSession);
-        admin.MapGet("", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async p =>
-            Reply(await service.GetAsync(p, context.RequestAborted))))
+        admin.MapGet("", (HttpContext context, BrandingService service) => WithCaller(context, async p =>
+            Reply(await service.GetAsync(p, context.RequestAborted), BrandingDto.Of)))
             .Operation("getBranding", "The branding every node shows, each value with its source: configuration or admin (administrators)")
             .Problems(400, 401, 403);
 
-        admin.MapPut("", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
+        admin.MapPut("", (HttpContext context, BrandingService service) => WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
         {
             var body = await JsonBody.ReadAsync<BrandingBody>(context);
             if (body is null) return ApiResults.Problem(StatusCodes.Status400BadRequest, BodyHint);
-            return Reply(await service.SaveAsync(p, body.ToTexts(), context.RequestAborted));
+            return Reply(await service.SaveAsync(p, body.ToTexts(), context.RequestAborted), BrandingDto.Of);
         })).Operation("setBranding", "Replace the branding set by administrators; a null or missing field returns to the configuration's value (administrators)",
                 "The accent colour must keep WCAG AA contrast (3:1) against the light and dark page backgrounds; the registry name must be a cargo registry name. The uploaded logo is not changed.")
             .JsonBody<BrandingBody>()
             .RequestExample("""{"display_name":"Acme Crates","registry_name":"acme","accent_color":"#2f6fdf","footer_text":"Run by the platform team","login_message":"Use your Acme account"}""")
             .Problems(400, 401, 403);
 
-        admin.MapDelete("", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async p =>
-            Reply(await service.ResetAsync(p, context.RequestAborted))))
+        admin.MapDelete("", (HttpContext context, BrandingService service) => WithCaller(context, async p =>
+            Reply(await service.ResetAsync(p, context.RequestAborted), BrandingDto.Of)))
             .Operation("resetBranding", "Reset the branding to the configuration: clears every override and the uploaded logo (administrators)")
             .Problems(400, 401, 403);
 
-        admin.MapPut("/logo", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
+        admin.MapPut("/logo", (HttpContext context, BrandingService service) => WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
         {
             using var body = await BoundedBody.ReadAsync(context, LogoCheck.MaxBytes);
             if (body is null) return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the logo is larger than {LogoCheck.MaxBytes} bytes ({LogoCheck.MaxBytes / 1024} KiB)");
-            return Reply(await service.SetLogoAsync(p, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted));
+            return Reply(await service.SetLogoAsync(p, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted), BrandingDto.Of);
         })).Operation("setBrandingLogo", "Upload the logo shown in every page's header (administrators)",
                 $"The body is the image: PNG, WebP or SVG (the type is read from the bytes), at most {LogoCheck.MaxBytes} bytes. An SVG with script, event handlers or embedded HTML is refused; the logo is served under a sandbox policy.")
             .BinaryBody("application/octet-stream")
             .Problems(400, 401, 403, 413);
 
-        admin.MapDelete("/logo", (HttpContext context, BrandingService service) => ApiReplies.WithCaller(context, async p =>
-            Reply(await service.RemoveLogoAsync(p, context.RequestAborted))))
+        admin.MapDelete("/logo", (HttpContext context, BrandingService service) => WithCaller(context, async p =>
+            Reply(await service.RemoveLogoAsync(p, context.RequestAborted), BrandingDto.Of)))
             .Operation("removeBrandingLogo", "Remove the uploaded logo: Ui:LogoUrl or the built-in logo is shown again (administrators)")
             .Problems(400, 401, 403);
         return app;
     }
-
-    private static Results<Ok<BrandingDto>, ProblemHttpResult> Reply(Result<EffectiveBranding> result) =>
-        result.Error is { } error ? ApiResults.Problem(error) : TypedResults.Ok(BrandingDto.Of(result.Value!));
 }

@@ -144,6 +144,23 @@ public sealed class OwnerInvitationTests
     }
 
     [Fact]
+    public async Task A_user_an_administrator_adds_while_invited_is_an_owner_with_no_invitation_left_waiting()
+    {
+        await using var app = await TestApp.StartAsync();
+        var olgaToken = await Users.CreateWithTokenAsync(app, "olga");
+        var bob = app.Client(await Users.CreateWithTokenAsync(app, "bob"));
+        Assert.True((await PublishAsync(app, "shared", "1.0.0", olgaToken)).IsSuccessStatusCode);
+        await OkJsonAsync(AddOwnerAsync(app.Client(olgaToken), "shared", "bob"));
+
+        // The administrator makes bob an owner at once: the invitation has nothing left to ask, so neither bob's list
+        // (the header badge, /me) nor the crate's shows it.
+        await OkJsonAsync(AddOwnerAsync(app.Client(TestApp.AdminToken), "shared", "bob"));
+        Assert.Equal(["bob", "olga"], await OwnersAsync(app, "shared"));
+        Assert.Empty((await OkJsonAsync(bob.GetAsync("/api/v1/me/crate_owner_invitations"))).GetProperty("crate_owner_invitations").EnumerateArray());
+        Assert.Empty((await OkJsonAsync(app.Client(olgaToken).GetAsync("/api/v1/crates/shared/owner_invitations"))).GetProperty("crate_owner_invitations").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_bad_answer_body_is_a_problem_and_changes_nothing()
     {
         await using var app = await TestApp.StartAsync();

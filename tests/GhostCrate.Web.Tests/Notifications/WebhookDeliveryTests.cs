@@ -51,18 +51,16 @@ public sealed class WebhookDeliveryTests
     }
 
     /// <summary>
-    /// The jobs in <paramref name="state"/> (GET /api/v1/admin/jobs?state=...) once there is one, or as they are at the
-    /// deadline. An attempt is logged before the queue records the job's next state, so the log alone is too early.
+    /// The jobs in <paramref name="state"/> (GET /api/v1/admin/jobs?state=...) once there is one. An attempt is logged
+    /// before the queue records the job's next state, so the log alone is too early.
     /// </summary>
     private static async Task<JsonElement> WaitForJobsAsync(TestApp app, string state)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var jobs = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync($"/api/v1/admin/jobs?state={state}"));
-            if (jobs.GetProperty("jobs").GetArrayLength() > 0 || DateTime.UtcNow > deadline) return jobs;
-            await Task.Delay(25);
-        }
+        JsonElement jobs = default;
+        await Eventually.TrueAsync(async () =>
+                (jobs = await Json.ReadAsync(await app.Client(TestApp.AdminToken).GetAsync($"/api/v1/admin/jobs?state={state}"))).GetProperty("jobs").GetArrayLength() > 0,
+            $"no job is {state}", TimeSpan.FromSeconds(30));
+        return jobs;
     }
 
     [Fact]

@@ -105,6 +105,26 @@ public sealed class CrateTransferTests
     }
 
     [Fact]
+    public async Task A_transfer_that_removes_the_user_owners_also_withdraws_their_open_owner_invitations()
+    {
+        await using var app = await TestApp.StartAsync();
+        var olgaToken = await Users.CreateWithTokenAsync(app, "olga");
+        var olga = app.Client(olgaToken);
+        var bob = app.Client(await Users.CreateWithTokenAsync(app, "bob"));
+        await JsonAsync(await olga.PostAsJsonAsync("/api/v1/orgs", new { name = "acme" }), HttpStatusCode.Created);
+        await UiCrates.PublishAsync(app, "acme-http", "1.0.0", token: olgaToken);
+        await JsonAsync(await olga.PutAsJsonAsync("/api/v1/crates/acme-http/owners", new { users = new[] { "bob" } }), HttpStatusCode.OK);
+
+        await JsonAsync(await TransferAsync(olga, "acme", "acme-http"), HttpStatusCode.OK);
+
+        // The organization alone owns the crate now: an invitation a removed user owner sent makes no user owner.
+        Assert.Empty((await JsonAsync(await bob.GetAsync("/api/v1/me/crate_owner_invitations"), HttpStatusCode.OK)).GetProperty("crate_owner_invitations").EnumerateArray());
+        var accepted = await bob.PutAsJsonAsync("/api/v1/me/crate_owner_invitations/acme-http", new { crate_owner_invite = new { accepted = true } });
+        Assert.Equal(HttpStatusCode.NotFound, accepted.StatusCode);
+        Assert.Equal(["org:acme"], await OwnerLoginsAsync(app, "acme-http"));
+    }
+
+    [Fact]
     public async Task The_manage_page_asks_first_then_transfers_and_a_reload_repeats_nothing()
     {
         await using var app = await TestApp.StartAsync();
