@@ -18,13 +18,13 @@ namespace GhostCrate.Cli;
 /// </summary>
 public static class CustomToolchainCommands
 {
-    public const string UploadUsage = "toolchain upload NAME --url URL --host TRIPLE [--version TEXT] ARCHIVE.tar.gz.. | DIST-DIR (token in GHOSTCRATE_TOKEN)";
+    public const string UploadUsage = "toolchain upload NAME --url URL --host TRIPLE [--rust-version TEXT] ARCHIVE.tar.gz.. | DIST-DIR (token in GHOSTCRATE_TOKEN)";
     public const string InstallUsage = "toolchain install NAME --dist-server URL [--dir DIR] [--key PUBLIC.asc] [--rustup PATH]";
     public const string DeleteUsage = "toolchain delete NAME --url URL (token in GHOSTCRATE_TOKEN)";
 
     public static async Task<int> UploadAsync(ParsedArgs args, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken)
     {
-        args.EnsureOnly("--url", "--host", "--version");
+        args.EnsureOnly("--url", "--host", "--rust-version");
         if (args.Positionals.Count < 4) throw new CliException("usage: ghostcrate " + UploadUsage);
         var name = args.Positionals[2];
         var host = args.Option("--host") ?? throw new CliException("--host is required: the target triple the toolchain runs on (x86_64-unknown-linux-gnu)");
@@ -33,7 +33,7 @@ public static class CustomToolchainCommands
         await using var _ = provider;
         using var content = new MultipartFormDataContent();
         content.Add(new StringContent(host), "host");
-        if (args.Option("--version") is { } version) content.Add(new StringContent(version), "version");
+        if (args.Option("--rust-version") is { } version) content.Add(new StringContent(version), "version");
         foreach (var file in files)
         {
             var part = new StreamContent(File.OpenRead(file));

@@ -50,7 +50,7 @@ public static class Help
               Mirror rustup toolchains into DIR (checked against .sha256 files and the manifests' OpenPGP signatures).
           ghostcrate toolchain estimate DIR --hosts TRIPLE,.. [the flags of toolchain sync]
               Estimate the disk that toolchain sync with the same flags needs (asks the dist server each archive's size).
-          ghostcrate toolchain upload NAME --url URL --host TRIPLE [--version TEXT] ARCHIVE.tar.gz.. | DIST-DIR
+          ghostcrate toolchain upload NAME --url URL --host TRIPLE [--rust-version TEXT] ARCHIVE.tar.gz.. | DIST-DIR
               Upload an internal toolchain build's component archives as custom toolchain NAME (administrators;
               token in GHOSTCRATE_TOKEN).
           ghostcrate toolchain install NAME --dist-server URL [--dir DIR] [--key PUBLIC.asc] [--rustup PATH]
