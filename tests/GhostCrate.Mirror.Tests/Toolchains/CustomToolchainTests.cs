@@ -215,6 +215,28 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         Assert.DoesNotContain(Name, (await _rustup.RunAsync(_server.BaseAddress, "toolchain", "list")).Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_install_refuses_a_manifest_that_does_not_match_its_sha256()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(Name, Archives())).StatusCode);
+        // A dist root copied by hand (a cache, a proxy in between) whose manifest changed after its .sha256 was written.
+        using var anonymous = _server.Client();
+        var relative = $"custom/{Name}/dist/channel-rust-{Name}.toml";
+        var copy = Path.Combine(_work, "copy");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, relative))!);
+        var manifest = await anonymous.GetStringAsync("rustup/" + relative);
+        await File.WriteAllTextAsync(Path.Combine(copy, relative), manifest.Replace("1.95", "1.96", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Path.Combine(copy, relative + ".sha256"), await anonymous.GetStringAsync("rustup/" + relative + ".sha256"));
+        await using var stale = await StaticDistServer.StartAsync(copy);
+
+        var directory = Path.Combine(_work, "installed", Name);
+        var (exit, output) = await CliAsync(CustomToolchainCommands.InstallAsync, "toolchain", "install", Name,
+            "--dist-server", stale.BaseAddress.AbsoluteUri, "--dir", directory, "--rustup", RustupWrapper());
+        Assert.Equal(1, exit);
+        Assert.Contains("but its .sha256 says", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory));
+    }
+
     private async Task<HttpResponseMessage> UploadAsync(string name, IEnumerable<string> files, HttpClient? client = null)
     {
         using var content = new MultipartFormDataContent { { new StringContent(SyntheticDist.Host), "host" } };
