@@ -34,6 +34,7 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
     private SyntheticDist _dist = null!;
     private MirrorServer _server = null!;
     private HttpClient _admin = null!;
+    private Dictionary<string, string?> _settings = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -43,6 +44,9 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         settings["Mirror:ExportKeyFile"] = _gpg.SecretKeyFile;
         settings["Mirror:CustomToolchainMaxArchiveBytes"] = ArchiveLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Registry:AuthRequired"] = "true";
+        // A blob store another node can share (as nodes share one S3 bucket).
+        settings["Storage:Path"] = Path.Combine(_work, "blobs");
+        _settings = settings;
         _server = await MirrorServer.StartAsync(TempDir.Create("unused-mirror"), extra: settings);
         _admin = _server.Client();
         _admin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", MirrorAdminClient.Token);
@@ -235,6 +239,29 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         Assert.Equal(1, exit);
         Assert.Contains("but its .sha256 says", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public async Task A_second_node_on_the_same_storage_serves_and_deletes_the_same_release()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(Name, Archives())).StatusCode);
+        // Its own database; only the blob store is shared.
+        await using var other = await MirrorServer.StartAsync(TempDir.Create("unused-mirror"), extra: _settings);
+        using var first = _server.Client();
+        using var second = other.Client();
+        var root = $"rustup/custom/{Name}/dist/channel-rust-{Name}.toml";
+        Assert.Equal(await first.GetByteArrayAsync(root), await second.GetByteArrayAsync(root));
+        Assert.Equal(await first.GetStringAsync(root + ".asc"), await second.GetStringAsync(root + ".asc"));
+
+        var directory = Path.Combine(_work, "installed", Name);
+        var (exit, output) = await CliAsync(CustomToolchainCommands.InstallAsync, "toolchain", "install", Name,
+            "--dist-server", new Uri(other.BaseAddress, "rustup").AbsoluteUri, "--dir", directory, "--rustup", RustupWrapper());
+        Assert.True(exit == 0, output);
+
+        using var otherAdmin = other.Client();
+        otherAdmin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", MirrorAdminClient.Token);
+        Assert.Equal(HttpStatusCode.OK, (await otherAdmin.DeleteAsync($"api/v1/admin/toolchains/custom/{Name}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await first.GetAsync(root)).StatusCode);
     }
 
     private async Task<HttpResponseMessage> UploadAsync(string name, IEnumerable<string> files, HttpClient? client = null)
