@@ -21,6 +21,7 @@ public static class GhostCrateWeb
         services.AddHostedService<Jobs.JobWorker>();
         Notifications.NotificationServices.AddGhostCrateNotifications(services);
         Jobs.MirrorJobClient.AddGuardedMirrorJobs(services);
+        services.AddSingleton<Mirror.Toolchains.Custom.CustomToolchains>();
         services.AddHostedService<Changes.ChangeFeedService>();
         // First start-up filters, so their middleware wraps the fast paths too.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ActiveRequestsStartupFilter>();
@@ -68,6 +69,7 @@ public static class GhostCrateWeb
         app.MapProxyAdmin();
         app.MapMirror();
         app.MapToolchains();
+        app.MapCustomToolchains();
         app.MapOfflineMirrorAdmin();
         app.MapMirrorJobs();
         app.MapHealth();

@@ -231,6 +231,71 @@ public sealed class HowToCommandsTests(ServerFixture fixture, InstalledGhostCrat
     }
 
     /// <summary>
+    /// docs/toolchains.md section 6 as written: rustup refusing the custom name, the upload with the CLI and with curl
+    /// (the synthesized release's component archives in `build/dist`, named as the document names them), the install
+    /// that links the build into the real rustup 1.29 (a temporary RUSTUP_HOME and CARGO_HOME, rustup's `cargo` proxy on
+    /// PATH) after which `cargo +acme-1.95-patched` runs the build's cargo, and the delete. The server is this class's
+    /// GhostCrate (`mirror-host:8000`); `gcr_...` is its administrator's token.
+    /// </summary>
+    [Fact]
+    public async Task The_custom_toolchain_howto_runs_as_written_and_rustup_runs_the_uploaded_build()
+    {
+        _ = installed.Install;
+        var work = TempDirs.Create("howto-custom-toolchain");
+        using var key = new Gpg();
+        using var dist = new SyntheticDist(key);
+        try
+        {
+            var build = Directory.CreateDirectory(Path.Combine(work, "build", "dist")).FullName;
+            foreach (var archive in dist.Archives.Keys.Where(a => !a.Contains(SyntheticDist.Unmirrored, StringComparison.Ordinal)))
+                File.Copy(dist.Full(archive), Path.Combine(build, Path.GetFileName(archive)));
+            var toolchains = DocBlocks.Load("docs/toolchains.md");
+            string Local(string command) => command
+                .Replace("http://mirror-host:8000", Server.BaseUrl.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal)
+                .Replace("gcr_...", Server.AdminToken, StringComparison.Ordinal)
+                .Replace("-1.95.0-dev-", "-1.95.0-", StringComparison.Ordinal);
+
+            var cargoHome = Directory.CreateDirectory(Path.Combine(work, "rustup", "cargo")).FullName;
+            Directory.CreateDirectory(Path.Combine(cargoHome, "bin"));
+            File.Copy(RustTools.Find("rustup"), Path.Combine(cargoHome, "bin", "rustup"));
+            File.Copy(RustTools.Find("rustup"), Path.Combine(cargoHome, "bin", "cargo"));
+            var environment = new Dictionary<string, string?>(installed.Environment)
+            {
+                ["RUSTUP_HOME"] = Path.Combine(work, "rustup", "home"),
+                ["CARGO_HOME"] = cargoHome,
+                ["PATH"] = $"{Path.Combine(cargoHome, "bin")}:{installed.Environment["PATH"]}",
+                ["RUSTUP_TOOLCHAIN"] = null,
+                ["XDG_DATA_HOME"] = Path.Combine(work, "data"),
+                ["GHOSTCRATE_TOKEN"] = null,
+            };
+
+            var refused = await RunCommandAsync(work, toolchains.Command("rustup toolchain install acme-1.95-patched"), environment);
+            Assert.False(refused.Succeeded, refused.Describe());
+            Assert.Contains("invalid toolchain name: 'acme-1.95-patched'", refused.StdErr, StringComparison.Ordinal);
+
+            var uploaded = await RunAsync(work, Local, environment, toolchains.Block("export GHOSTCRATE_TOKEN=gcr_..."),
+                toolchains.Block("curl -fsS -X PUT -H \"Authorization: $GHOSTCRATE_TOKEN\""));
+            Assert.Contains("Uploaded acme-1.95-patched (1.95.0-acme.1, x86_64-unknown-linux-gnu)", uploaded.StdOut, StringComparison.Ordinal);
+            Assert.Contains("\"name\":\"acme-1.95-patched\"", uploaded.StdOut, StringComparison.Ordinal);
+
+            var installedBuild = await RunAsync(work, Local, environment, toolchains.Block("ghostcrate toolchain install acme-1.95-patched"));
+            Assert.Contains("cargo 1.95.0 (5ynth371c 2026-04-16)", installedBuild.StdOut, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(work, "data", "ghostcrate", "toolchains", "acme-1.95-patched", "bin", "rustc")));
+
+            var deleted = await RunAsync(work, Local, environment, toolchains.Line(toolchains.Block("export GHOSTCRATE_TOKEN=gcr_..."), "export GHOSTCRATE_TOKEN"),
+                toolchains.Block("ghostcrate toolchain delete acme-1.95-patched"));
+            Assert.Contains("Deleted the custom toolchain acme-1.95-patched", deleted.StdOut, StringComparison.Ordinal);
+            var again = await RunCommandAsync(work, Local(toolchains.Command("ghostcrate toolchain install acme-1.95-patched")), environment);
+            Assert.False(again.Succeeded, again.Describe());
+            Assert.Contains("serves no custom toolchain `acme-1.95-patched`", again.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TempDirs.Delete(work);
+        }
+    }
+
+    /// <summary>
     /// docs/proxy.md: the documented `env ... ghostcrate serve`, warming by crate names and by a lock file with the same
     /// configuration, and cargo with the documented source replacement building through the proxy. crates.io is this
     /// class's GhostCrate (holding serde and tokio), configured with the upstream settings the document shows for any

@@ -86,4 +86,7 @@ public static class AuditActions
     public const string BrandingLogoRemoved = "branding.logo_removed";
     /// <summary>Every branding override was cleared: the configuration applies again.</summary>
     public const string BrandingReset = "branding.reset";
+    /// <summary>An administrator uploaded (or replaced) a custom rustup toolchain (docs/toolchains.md "Custom toolchains"); the target is its name.</summary>
+    public const string CustomToolchainUploaded = "toolchain.custom_uploaded";
+    public const string CustomToolchainDeleted = "toolchain.custom_deleted";
 }

@@ -52,6 +52,15 @@ public sealed class MirrorOptions
     /// <summary>A server-run sync or export does not start with less free space than this on the mirror's disk.</summary>
     public long MinFreeBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// The largest component archive (`.tar.gz`) an administrator may upload for a custom toolchain; each is checked
+    /// in memory, one at a time. The compiler's archive of a release is about 100 MB.
+    /// </summary>
+    public long CustomToolchainMaxArchiveBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>The largest upload of one custom toolchain (all its archives together).</summary>
+    public long CustomToolchainMaxUploadBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Directory);
 
     /// <summary>Paths the registry itself answers; a mount below one of them would shadow it or be shadowed.</summary>
@@ -64,6 +73,9 @@ public sealed class MirrorOptions
         {
             if (!System.Net.IPNetwork.TryParse(cidr, out _)) yield return $"Mirror:UpstreamAllowedCidrs: '{cidr}' is not a CIDR range such as 10.20.0.0/16";
         }
+        // Custom toolchains live in the blob store, not the mirror directory: checked with or without one.
+        if (options.CustomToolchainMaxArchiveBytes <= 0 || options.CustomToolchainMaxUploadBytes < options.CustomToolchainMaxArchiveBytes)
+            yield return "Mirror:CustomToolchainMaxArchiveBytes must be positive and not above Mirror:CustomToolchainMaxUploadBytes";
         if (!options.Enabled) yield break;
         if (!System.IO.Directory.Exists(options.Directory))
         {

@@ -44,6 +44,17 @@ public readonly record struct BlobKey
     /// <summary>Where every version's rustdoc lives in storage.</summary>
     public const string DocsRoot = "docs/";
 
+    /// <summary>
+    /// One file of an uploaded custom rustup toolchain: toolchains/custom/{name}/{path}, where path is `release.json`
+    /// (the published release: manifest, signature, archive list) or `dist/{upload}/{file}` (a component archive of
+    /// one upload; a new upload of the name writes a new folder, so the release record is switched in one write).
+    /// </summary>
+    public static BlobKey CustomToolchainFile(string name, string path) =>
+        new($"{CustomToolchainRoot}{name}/{path}", path.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/gzip");
+
+    /// <summary>Where every uploaded custom toolchain lives in storage.</summary>
+    public const string CustomToolchainRoot = "toolchains/custom/";
+
     /// <summary>Rebuilds a key from a stored path (listing); only for paths this type produced.</summary>
     public static BlobKey FromPath(string path) =>
         path.StartsWith(DocsRoot, StringComparison.Ordinal) ? new(path, Docs.DocsContentTypes.For(path))

@@ -50,6 +50,14 @@ public static class Help
               Mirror rustup toolchains into DIR (checked against .sha256 files and the manifests' OpenPGP signatures).
           ghostcrate toolchain estimate DIR --hosts TRIPLE,.. [the flags of toolchain sync]
               Estimate the disk that toolchain sync with the same flags needs (asks the dist server each archive's size).
+          ghostcrate toolchain upload NAME --url URL --host TRIPLE [--rust-version TEXT] ARCHIVE.tar.gz.. | DIST-DIR
+              Upload an internal toolchain build's component archives as custom toolchain NAME (administrators;
+              token in GHOSTCRATE_TOKEN).
+          ghostcrate toolchain install NAME --dist-server URL [--dir DIR] [--key PUBLIC.asc] [--rustup PATH]
+              Download a custom toolchain, check every hash against its manifest, unpack it into DIR and
+              `rustup toolchain link` it as NAME (rustup installs only official channel names itself).
+          ghostcrate toolchain delete NAME --url URL
+              Stop serving a custom toolchain and delete its archives (administrators; token in GHOSTCRATE_TOKEN).
           ghostcrate backup create --to DIR [--encrypt-key-file FILE | --passphrase-env VAR] [--full] [--include-proxy-cache] [--include-mirror] [--data-dir DIR] [--config FILE]
               Back up the running registry into a new folder DIR/<UTC time>/ and print its path. Files the previous
               backup holds are referenced, not copied (--full: copy everything); encrypted with AES-256-GCM on request.

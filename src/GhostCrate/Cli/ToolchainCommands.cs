@@ -24,7 +24,10 @@ public static class ToolchainCommands
             {
                 "sync" => SyncAsync(args, output, error, cancel),
                 "estimate" => EstimateAsync(args, output, error, cancel),
-                _ => throw new CliException($"unknown toolchain command `{verb}`; expected sync or estimate"),
+                "upload" => CustomToolchainCommands.UploadAsync(args, output, error, Environment.GetEnvironmentVariable, cancel),
+                "install" => CustomToolchainCommands.InstallAsync(args, output, error, Environment.GetEnvironmentVariable, cancel),
+                "delete" => CustomToolchainCommands.DeleteAsync(args, output, error, Environment.GetEnvironmentVariable, cancel),
+                _ => throw new CliException($"unknown toolchain command `{verb}`; expected sync, estimate, upload, install or delete"),
             });
     }
 

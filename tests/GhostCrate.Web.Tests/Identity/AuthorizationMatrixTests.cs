@@ -197,6 +197,14 @@ public abstract class AuthorizationMatrixTests(MatrixWorld world)
                                                                                      "401  403  403  403  403  200  401  401  401  403", """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"""),
         new("DELETE", "/api/v1/admin/branding/logo",                                 "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
+        // Custom toolchains (docs/toolchains.md#custom-toolchains): administrators only. A JSON body is not the
+        // multipart upload (400), and nothing is stored under this name (404).
+        new("GET",    "/api/v1/admin/toolchains/custom",                             "401  403  403  403  403  200  401  401  401  403",
+                                                                                     "401  403  403  403  403  200  401  401  401  403"),
+        new("PUT",    "/api/v1/admin/toolchains/custom/matrix-build",                "401  403  403  403  403  400  401  401  401  403",
+                                                                                     "401  403  403  403  403  400  401  401  401  403", "{}"),
+        new("DELETE", "/api/v1/admin/toolchains/custom/none-such",                   "401  403  403  403  403  404  401  401  401  403",
+                                                                                     "401  403  403  403  403  404  401  401  401  403"),
         new("GET",    "/api/v1/admin/deleted",                                       "401  403  403  403  403  200  401  401  401  403",
                                                                                      "401  403  403  403  403  200  401  401  401  403"),
         new("GET",    "/api/v1/admin/held",                                          "401  403  403  403  403  200  401  401  401  403",

@@ -29,6 +29,7 @@ public sealed class OpenApiDocumentTests
         ["/mirror/index/{path}"] = "the offline mirror's index files",
         ["/mirror/crates/{name}/{version}/download"] = "the offline mirror's .crate files",
         ["/rustup/{path}"] = "the offline mirror's rustup toolchains: a dist server's files (channel manifests, archives) for rustup",
+        ["/rustup/custom/{name}/dist/{path}"] = "a custom toolchain's dist root: its generated channel manifest (.sha256, .asc) and archives, files for `ghostcrate toolchain install`",
         ["/assets/{path}"] = "the web UI's static files",
         ["/login"] = "the sign-in form post (redirects; its JSON variant is for tests and scripts)",
         ["/logout"] = "the sign-out form post",

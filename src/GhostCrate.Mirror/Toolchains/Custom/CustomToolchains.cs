@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GhostCrate.Core.Abstractions;
+using GhostCrate.Core.Audit;
+using GhostCrate.Core.Identity;
+using GhostCrate.Core.Options;
+using GhostCrate.Core.Storage;
+using GhostCrate.Mirror.Signing;
+using GhostCrate.Packaging.Docs;
+using GhostCrate.Packaging.Toolchains;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GhostCrate.Mirror.Toolchains.Custom;
+
+/// <summary>One component archive as uploaded: its file name and a way to read it (length known in advance).</summary>
+public sealed record CustomUploadFile(string FileName, long Length, Func<Stream> Open);
+
+/// <summary>A published custom toolchain: what its release record in storage holds.</summary>
+/// <param name="Upload">The folder of this upload's archives (`dist/{Upload}/...`), new for every upload.</param>
+/// <param name="Manifest">The generated channel manifest, served byte for byte as `channel-rust-{Name}.toml`.</param>
+/// <param name="Signature">The manifest's detached ASCII-armoured signature with the mirror's key, when one is configured.</param>
+public sealed record CustomToolchainRelease(string Name, string Host, string Version, string Date, string Upload, string Manifest,
+    string? Signature, IReadOnlyList<CustomPackage> Packages, string UploadedBy, DateTimeOffset UploadedAt)
+{
+    public string ManifestSha256 => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Manifest)));
+
+    public long Bytes => Packages.Sum(p => p.Size);
+}
+
+/// <summary>
+/// Internal toolchain builds uploaded by administrators (issue 26 item 4, docs/toolchains.md "Custom toolchains"),
+/// kept in the blob store so that every node on one S3 bucket (or one shared folder) serves the same: each upload
+/// writes its archives to a fresh folder, then the release record (`release.json`: manifest, signature, archives) in
+/// one write, which is the switch; archives of earlier uploads are deleted after it. A refused or interrupted upload
+/// deletes what it wrote and leaves the previous release serving. The manifest is generated here (hashes of the stored
+/// archives), its `.sha256` derived from it, and its `.asc` made with the mirror's key (Mirror:ExportKeyFile).
+/// </summary>
+public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IOptions<MirrorOptions> options, TimeProvider time, ILogger<CustomToolchains> logger)
+{
+    private const string ReleaseFile = "release.json";
+    private const int MaxFiles = 64;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Result<CustomToolchainRelease>> UploadAsync(Principal caller, string name, string? host, string? version,
+        IReadOnlyList<CustomUploadFile> files, CancellationToken cancellationToken)
+    {
+        if ((Guards.RequireAdmin(caller) ?? Guards.RequireWriter(caller)) is { } denied) return denied;
+        if (CustomToolchainName.Check(name) is { } badName) return RegistryError.BadRequest(badName);
+        if (string.IsNullOrWhiteSpace(host) || !IsTriple(host)) return RegistryError.BadRequest($"`host` must be the target triple the toolchain runs on, such as x86_64-unknown-linux-gnu (got `{Echo(host ?? "")}`)");
+        if (version is not null && !IsVersionText(version)) return RegistryError.BadRequest("`version` must be printable text of at most 100 characters without quotes or backslashes, such as `1.95.0-acme.2 (abc1234 2026-05-01)`");
+        if (files.Count == 0) return RegistryError.BadRequest("the upload holds no component archive: send each `.tar.gz` of the build's dist folder as a `file` part");
+        if (files.Count > MaxFiles) return RegistryError.BadRequest($"the upload holds {files.Count} archives; at most {MaxFiles} are accepted");
+        var settings = options.Value;
+        if (files.FirstOrDefault(f => f.Length > settings.CustomToolchainMaxArchiveBytes) is { } large)
+            return RegistryError.TooLarge($"component archive `{Echo(large.FileName)}` is {large.Length} bytes, above this server's limit of {settings.CustomToolchainMaxArchiveBytes} (Mirror:CustomToolchainMaxArchiveBytes)");
+        if (files.Sum(f => f.Length) > settings.CustomToolchainMaxUploadBytes)
+            return RegistryError.TooLarge($"the upload is {files.Sum(f => f.Length)} bytes, above this server's limit of {settings.CustomToolchainMaxUploadBytes} (Mirror:CustomToolchainMaxUploadBytes)");
+
+        var now = time.GetUtcNow();
+        // Sortable by time, so cleaning up after a switch can tell older uploads from newer ones.
+        var upload = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var written = new List<BlobKey>();
+        try
+        {
+            var packages = new List<CustomPackage>();
+            string? foundVersion = null;
+            // Unpacked size and entries: a compiler's archive unpacks to a few hundred MB in a few thousand files.
+            var limits = new DocsArchiveLimits(settings.CustomToolchainMaxArchiveBytes * 8, 500_000, 1024);
+            foreach (var file in files)
+            {
+                var fileName = Path.GetFileName(file.FileName);
+                if (!fileName.EndsWith(".tar.gz", StringComparison.Ordinal) || !DistPaths.IsSafeRelative(fileName))
+                    return RegistryError.BadRequest($"`{Echo(file.FileName)}` is not a component archive name (NAME-VERSION-TARGET.tar.gz)");
+                if (packages.Any(p => p.Path.EndsWith("/" + fileName, StringComparison.Ordinal)))
+                    return RegistryError.BadRequest($"`{fileName}` is uploaded twice");
+                var bytes = await ReadAllAsync(file, cancellationToken);
+                var (facts, error) = InstallerArchive.Read(bytes, fileName, limits);
+                if (error is not null) return RegistryError.Unprocessable(error);
+                if (facts!.Components is not [var component])
+                    return RegistryError.Unprocessable($"component archive `{fileName}` holds {facts.Components.Count} components ({string.Join(", ", facts.Components.Select(c => c.Name))}); upload the per-component archives, not the combined `rust-...` installer");
+                var (pkg, target) = PackageOf(facts.TopDirectory, component.Name, host);
+                if (packages.Any(p => p.Pkg == pkg && p.Target == target))
+                    return RegistryError.Unprocessable($"two archives provide `{pkg}` for `{target}` (the second is `{fileName}`)");
+                foundVersion ??= facts.Version is { } v && IsVersionText(v) ? v : null;
+
+                var path = $"dist/{upload}/{fileName}";
+                var key = BlobKey.CustomToolchainFile(name, path);
+                written.Add(key);
+                var segment = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var array) ? array : new ArraySegment<byte>(bytes.ToArray());
+                using (var content = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false))
+                    await blobs.PutAsync(key, content, BlobPutMode.Overwrite, cancellationToken);
+                packages.Add(new CustomPackage(pkg, target, path, Convert.ToHexStringLower(SHA256.HashData(bytes.Span)), bytes.Length));
+            }
+            if (!packages.Any(p => p.Pkg == "rustc" && p.Target == host))
+                return RegistryError.Unprocessable($"no archive provides the compiler (`rustc`) for the host {host}: upload `rustc-VERSION-{host}.tar.gz` with the others");
+
+            var date = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var resolvedVersion = version ?? foundVersion ?? name;
+            var manifest = CustomManifestWriter.Write(name, host, resolvedVersion, date, packages);
+            // The generated manifest must read back as one that rustup's parser (and ours) accepts.
+            ChannelManifest.Parse(manifest);
+            var release = new CustomToolchainRelease(name, host, resolvedVersion, date, upload, Encoding.UTF8.GetString(manifest), Sign(manifest),
+                packages, caller.Username, now);
+
+            // The switch: one write of the release record. Nothing before it is served (archives are served only
+            // when the current record names them).
+            await blobs.PutAsync(BlobKey.CustomToolchainFile(name, ReleaseFile), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(release, Json)), BlobPutMode.Overwrite, CancellationToken.None);
+            written.Clear();
+            await RemoveOlderUploadsAsync(name, upload);
+            await audit.RecordAsync(caller, AuditActions.CustomToolchainUploaded, name, new Dictionary<string, string?>
+            {
+                ["host"] = host, ["version"] = resolvedVersion, ["archives"] = packages.Count.ToString(CultureInfo.InvariantCulture),
+                ["manifest_sha256"] = release.ManifestSha256,
+            }, CancellationToken.None);
+            return Result<CustomToolchainRelease>.Ok(release);
+        }
+        catch (MirrorException ex)
+        {
+            return RegistryError.Unprocessable(ex.Message);
+        }
+        finally
+        {
+            // Refused or interrupted before the switch: nothing of this upload stays.
+            foreach (var key in written) await DeleteQuietlyAsync(key);
+        }
+    }
+
+    public async Task<IReadOnlyList<CustomToolchainRelease>> ListAsync(CancellationToken cancellationToken)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var path in blobs.ListAsync(BlobKey.CustomToolchainRoot, cancellationToken))
+        {
+            var rest = path[BlobKey.CustomToolchainRoot.Length..].Split('/');
+            if (rest is [var name, ReleaseFile]) names.Add(name);
+        }
+        var releases = new List<CustomToolchainRelease>();
+        foreach (var name in names)
+        {
+            if (await GetAsync(name, cancellationToken) is { } release) releases.Add(release);
+        }
+        return releases;
+    }
+
+    public async Task<CustomToolchainRelease?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        if (CustomToolchainName.Check(name) is not null) return null;
+        await using var content = await blobs.OpenReadAsync(BlobKey.CustomToolchainFile(name, ReleaseFile), cancellationToken);
+        if (content is null) return null;
+        return await JsonSerializer.DeserializeAsync<CustomToolchainRelease>(content.Stream, Json, cancellationToken);
+    }
+
+    /// <summary>An archive of the current release (never one of an earlier or unfinished upload), or null.</summary>
+    public async Task<(CustomPackage Package, BlobContent Content)?> OpenArchiveAsync(CustomToolchainRelease release, string path, CancellationToken cancellationToken)
+    {
+        if (release.Packages.FirstOrDefault(p => p.Path == path) is not { } package) return null;
+        var content = await blobs.OpenReadAsync(BlobKey.CustomToolchainFile(release.Name, path), cancellationToken);
+        return content is null ? null : (package, content);
+    }
+
+    public async Task<Result<CustomToolchainRelease>> DeleteAsync(Principal caller, string name, CancellationToken cancellationToken)
+    {
+        if ((Guards.RequireAdmin(caller) ?? Guards.RequireWriter(caller)) is { } denied) return denied;
+        if (await GetAsync(name, cancellationToken) is not { } release) return RegistryError.NotFound($"there is no custom toolchain `{Echo(name)}`");
+        // The record first: from then on nothing of it is served, whatever happens to the archives' deletion.
+        await blobs.DeleteAsync(BlobKey.CustomToolchainFile(name, ReleaseFile), CancellationToken.None);
+        await foreach (var path in blobs.ListAsync($"{BlobKey.CustomToolchainRoot}{name}/", CancellationToken.None))
+            await DeleteQuietlyAsync(BlobKey.FromPath(path));
+        await audit.RecordAsync(caller, AuditActions.CustomToolchainDeleted, name, new Dictionary<string, string?> { ["version"] = release.Version }, CancellationToken.None);
+        return Result<CustomToolchainRelease>.Ok(release);
+    }
+
+    /// <summary>
+    /// Deletes the archives of uploads older than <paramref name="upload"/> that the current record does not name.
+    /// An upload newer than this one (another administrator, another node) is left alone: it may still be writing.
+    /// </summary>
+    private async Task RemoveOlderUploadsAsync(string name, string upload)
+    {
+        var current = (await GetAsync(name, CancellationToken.None))?.Upload;
+        var prefix = $"{BlobKey.CustomToolchainRoot}{name}/dist/";
+        await foreach (var path in blobs.ListAsync(prefix, CancellationToken.None))
+        {
+            var folder = path[prefix.Length..].Split('/')[0];
+            if (folder != current && string.CompareOrdinal(folder, upload) < 0) await DeleteQuietlyAsync(BlobKey.FromPath(path));
+        }
+    }
+
+    private async Task DeleteQuietlyAsync(BlobKey key)
+    {
+        try
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or InvalidOperationException)
+        {
+            // Not served (no record names it); the next upload of the name removes it.
+            logger.LogWarning(ex, "Could not delete {Key} of a custom toolchain", key.Path);
+        }
+    }
+
+    /// <summary>The manifest's `.asc` with the mirror's key (the one that signs bundles), or null without one.</summary>
+    private string? Sign(byte[] manifest)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.ExportKeyFile)) return null;
+        var passphrase = string.IsNullOrWhiteSpace(settings.ExportPassphraseFile) ? [] : File.ReadAllText(settings.ExportPassphraseFile).TrimEnd('\r', '\n').ToCharArray();
+        using var key = File.OpenRead(settings.ExportKeyFile);
+        using var output = new MemoryStream();
+        OpenPgpSignature.SignDetached(new MemoryStream(manifest), key, passphrase, output);
+        return Encoding.ASCII.GetString(output.ToArray());
+    }
+
+    /// <summary>
+    /// The manifest package and target an archive provides. rust-installer names target-specific components
+    /// `PKG-TARGET` when the package exists for several targets (`rust-std-wasm32-unknown-unknown`) and plain `PKG`
+    /// otherwise (`rustc` in `rustc-1.95.0-x86_64-unknown-linux-gnu/`); an archive folder without the host's triple
+    /// at its end is target-independent (`rust-src-1.95.0/`), as in the official manifests (`target."*"`).
+    /// </summary>
+    internal static (string Pkg, string Target) PackageOf(string topDirectory, string component, string host)
+    {
+        var parts = component.Split('-');
+        for (var i = 1; i < parts.Length; i++)
+        {
+            var target = string.Join('-', parts[i..]);
+            if (IsTriple(target) && topDirectory.EndsWith("-" + target, StringComparison.Ordinal)) return (string.Join('-', parts[..i]), target);
+        }
+        return topDirectory.EndsWith("-" + host, StringComparison.Ordinal) ? (component, host) : (component, "*");
+    }
+
+    private static bool IsTriple(string text) =>
+        text.Length <= 80 && text.Count(c => c == '-') >= 2 && text.Split('-').All(p => p.Length > 0 && p.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.'));
+
+    private static bool IsVersionText(string text) => text.Length is > 0 and <= 100 && text.All(c => c is >= ' ' and <= '~' and not ('"' or '\\'));
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(CustomUploadFile file, CancellationToken cancellationToken)
+    {
+        await using var stream = file.Open();
+        var buffer = new MemoryStream((int)Math.Min(file.Length, int.MaxValue));
+        await stream.CopyToAsync(buffer, cancellationToken);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static string Echo(string text) => text.Length > 100 ? text[..100] + "..." : text;
+}
