@@ -11,6 +11,7 @@ using GhostCrate.Core.Identity;
 using GhostCrate.Core.Storage;
 using GhostCrate.Mirror.Tests.Jobs;
 using GhostCrate.Mirror.Tests.Support;
+using GhostCrate.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GhostCrate.Mirror.Tests.Toolchains;
@@ -262,6 +263,72 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         otherAdmin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", MirrorAdminClient.Token);
         Assert.Equal(HttpStatusCode.OK, (await otherAdmin.DeleteAsync($"api/v1/admin/toolchains/custom/{Name}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await first.GetAsync(root)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_upload_that_finishes_while_an_earlier_one_is_still_writing_leaves_that_one_whole()
+    {
+        // Two administrators upload the same name: X starts, writes its first archive and stalls on its second; Y starts
+        // a second later and finishes. Y's switch must not delete X's folder (X may still switch), so when X finishes
+        // every archive its release names is there, and X's switch removes Y's replaced archives.
+        var custom = _server.Services.GetRequiredService<GhostCrate.Mirror.Toolchains.Custom.CustomToolchains>();
+        var admin = new Principal(1, "admin", true, null, TokenScopes.Unrestricted);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var files = Archives().Select((path, i) => new GhostCrate.Mirror.Toolchains.Custom.CustomUploadFile(Path.GetFileName(path), new FileInfo(path).Length,
+            () => i == 1 ? new StallingStream(File.OpenRead(path), reached, go.Task) : File.OpenRead(path))).ToList();
+        var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var x = custom.UploadAsync(admin, Name, SyntheticDist.Host, null, files, CancellationToken.None);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        // Upload folders are named by the second they start: Y's must sort after X's.
+        await Eventually.TrueAsync(() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() > started, "the clock did not move on", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(Name, Archives())).StatusCode);
+        var yUpload = (await custom.GetAsync(Name, CancellationToken.None))!.Upload;
+        go.SetResult();
+        var xResult = await x;
+        Assert.True(xResult.IsSuccess, xResult.Error?.Detail);
+        var xRelease = xResult.Value!;
+
+        var current = (await custom.GetAsync(Name, CancellationToken.None))!;
+        Assert.Equal(xRelease.Upload, current.Upload);
+        foreach (var package in current.Packages)
+        {
+            var archive = await custom.OpenArchiveAsync(current, package.Path, CancellationToken.None);
+            Assert.True(archive is not null, $"{package.Path} of the current release is missing");
+            await archive.Value.Content.DisposeAsync();
+        }
+        Assert.DoesNotContain(await StoredAsync(), path => path.Contains($"/dist/{yUpload}/", StringComparison.Ordinal));
+    }
+
+    /// <summary>Reads nothing until <paramref name="go"/> completes; says when the first read came.</summary>
+    private sealed class StallingStream(Stream inner, TaskCompletionSource reached, Task go) : Stream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            reached.TrySetResult();
+            await go.WaitAsync(cancellationToken);
+            return await inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     private async Task<HttpResponseMessage> UploadAsync(string name, IEnumerable<string> files, HttpClient? client = null)

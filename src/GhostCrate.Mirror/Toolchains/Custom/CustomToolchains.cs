@@ -34,7 +34,7 @@ public sealed record CustomToolchainRelease(string Name, string Host, string Ver
 /// Internal toolchain builds uploaded by administrators (issue 26 item 4, docs/toolchains.md "Custom toolchains"),
 /// kept in the blob store so that every node on one S3 bucket (or one shared folder) serves the same: each upload
 /// writes its archives to a fresh folder, then the release record (`release.json`: manifest, signature, archives) in
-/// one write, which is the switch; archives of earlier uploads are deleted after it. A refused or interrupted upload
+/// one write, which is the switch; the archives of the upload it replaced are deleted after it. A refused or interrupted upload
 /// deletes what it wrote and leaves the previous release serving. The manifest is generated here (hashes of the stored
 /// archives), its `.sha256` derived from it, and its `.asc` made with the mirror's key (Mirror:ExportKeyFile).
 /// </summary>
@@ -108,9 +108,10 @@ public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IOptions<
 
             // The switch: one write of the release record. Nothing before it is served (archives are served only
             // when the current record names them).
+            var replaced = (await GetAsync(name, CancellationToken.None))?.Upload;
             await blobs.PutAsync(BlobKey.CustomToolchainFile(name, ReleaseFile), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(release, Json)), BlobPutMode.Overwrite, CancellationToken.None);
             written.Clear();
-            await RemoveOlderUploadsAsync(name, upload);
+            if (replaced is not null && replaced != upload) await RemoveUploadAsync(name, replaced);
             await audit.RecordAsync(caller, AuditActions.CustomToolchainUploaded, name, new Dictionary<string, string?>
             {
                 ["host"] = host, ["version"] = resolvedVersion, ["archives"] = packages.Count.ToString(CultureInfo.InvariantCulture),
@@ -174,18 +175,15 @@ public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IOptions<
     }
 
     /// <summary>
-    /// Deletes the archives of uploads older than <paramref name="upload"/> that the current record does not name.
-    /// An upload newer than this one (another administrator, another node) is left alone: it may still be writing.
+    /// Deletes the archives of the upload the switch replaced, and only those: another upload of the same name (another
+    /// administrator, another node) may still be writing its own folder, which becomes current when it switches in
+    /// turn. Two uploads that switch at the same moment may leave the loser's folder behind (never served: no record
+    /// names it); deleting the toolchain removes everything under its name.
     /// </summary>
-    private async Task RemoveOlderUploadsAsync(string name, string upload)
+    private async Task RemoveUploadAsync(string name, string upload)
     {
-        var current = (await GetAsync(name, CancellationToken.None))?.Upload;
-        var prefix = $"{BlobKey.CustomToolchainRoot}{name}/dist/";
-        await foreach (var path in blobs.ListAsync(prefix, CancellationToken.None))
-        {
-            var folder = path[prefix.Length..].Split('/')[0];
-            if (folder != current && string.CompareOrdinal(folder, upload) < 0) await DeleteQuietlyAsync(BlobKey.FromPath(path));
-        }
+        await foreach (var path in blobs.ListAsync($"{BlobKey.CustomToolchainRoot}{name}/dist/{upload}/", CancellationToken.None))
+            await DeleteQuietlyAsync(BlobKey.FromPath(path));
     }
 
     private async Task DeleteQuietlyAsync(BlobKey key)
