@@ -44,6 +44,29 @@ public sealed class SqliteBackupTests(SqliteLane lane) : DatabaseTest(lane), ICl
     }
 
     [Fact]
+    public async Task A_snapshot_passes_its_integrity_check_and_a_damaged_copy_fails_it()
+    {
+        var alice = await CreateUserAsync("alice");
+        for (var i = 0; i < 200; i++) await PublishAsync(NewVersion($"crate{i}", "1.0.0", alice.Id));
+        var snapshot = await Db.Ports.Backup.SnapshotAsync(_folder, Ct);
+        await Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, Ct);
+
+        // Bytes in the middle of the file overwritten (a bad disk, a torn copy): b-tree pages no longer parse.
+        await using (var file = new FileStream(snapshot.LocalFile, FileMode.Open, FileAccess.Write))
+        {
+            var pageSize = 4096;
+            Assert.True(file.Length > 8 * pageSize, $"the snapshot has {file.Length} bytes");
+            for (var page = 2; page < file.Length / pageSize; page += 2)
+            {
+                file.Position = page * pageSize + 16;
+                file.Write(Enumerable.Repeat((byte)0xA5, 64).ToArray());
+            }
+        }
+        var ex = await Assert.ThrowsAsync<BackupException>(() => Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, Ct));
+        Assert.StartsWith("the database snapshot failed PRAGMA integrity_check: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_snapshot_installs_into_an_empty_target_and_replaces_an_existing_one_only_when_asked()
     {
         var alice = await CreateUserAsync("alice");

@@ -76,22 +76,28 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         var snapshot = await database.SnapshotAsync(writer.StagingFolder, cancellationToken);
         var contents = await snapshots.ReadAsync(snapshot, cancellationToken);
         var databaseFile = BackupPaths.DatabaseFile(snapshot.Format);
-        var databaseFacts = await BackupFiles.AdoptAsync(writer, databaseFile, snapshot.LocalFile, key, cancellationToken);
-        logger.LogInformation("Backup {BackupId}: database snapshot of {Versions} versions, {Bytes} bytes", id, contents.Versions.Count, databaseFacts.Size);
-
-        var entries = new List<BackupBlobEntry>(contents.Versions.Count);
-        entries.AddRange(await CopyEachAsync(contents.Versions, copy.CrateFileAsync, heartbeat, cancellationToken));
-        var docsFiles = await CopyEachAsync(contents.Docs, ListDocsAsync, heartbeat, cancellationToken);
-        entries.AddRange(await CopyEachAsync(docsFiles.SelectMany(f => f).ToList(), (file, token) => copy.DocsFileAsync(file.Docs, file.Path, token), heartbeat, cancellationToken));
-        if (options.IncludeProxyCache)
+        // The copy's integrity check and its storing (hashed, moved or encrypted) read the whole database file: they run
+        // while the blobs are copied (a few seconds of a 2 GB database, hidden behind the blobs' own time). The
+        // manifest is written only after both succeeded, so a damaged copy still fails the backup.
+        using var stopDatabase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var storingDatabase = Task.Run(async () =>
         {
-            // No row lists the cache's files (the proxy stores a file before it serves it), so the storage listing is
-            // what is copied; what the cache gains after the listing is simply not in this backup.
-            var cached = new List<string>();
-            await foreach (var path in blobs.ListAsync(ProxyCachePrefix, cancellationToken)) cached.Add(path);
-            cached.Sort(StringComparer.Ordinal);
-            entries.AddRange((await CopyEachAsync(cached, copy.CachedFileAsync, heartbeat, cancellationToken)).OfType<BackupBlobEntry>());
+            await snapshots.CheckIntegrityAsync(snapshot, stopDatabase.Token);
+            return await BackupFiles.AdoptAsync(writer, databaseFile, snapshot.LocalFile, key, stopDatabase.Token);
+        }, CancellationToken.None);
+        List<BackupBlobEntry> entries;
+        try
+        {
+            entries = await CopyBlobsAsync(contents, copy, options, heartbeat, cancellationToken);
         }
+        catch
+        {
+            await stopDatabase.CancelAsync();
+            await Task.WhenAny(storingDatabase); // not left running (nor its failure unobserved) once the backup has failed
+            throw;
+        }
+        var databaseFacts = await storingDatabase;
+        logger.LogInformation("Backup {BackupId}: database snapshot of {Versions} versions, {Bytes} bytes", id, contents.Versions.Count, databaseFacts.Size);
         var mirror = options.MirrorDirectory is { } mirrorRoot ? await MirrorCopier.CopyAsync(mirrorRoot, writer, key, baseBackup, heartbeat, cancellationToken) : null;
         var includes = new List<string>();
         if (options.IncludeProxyCache) includes.Add(BackupManifest.ProxyCache);
@@ -107,6 +113,25 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         logger.LogInformation("Backup {BackupId} complete: {Blobs} blobs ({Referenced} referenced from earlier backups){Encrypted} in {Seconds:F1} s",
             id, entries.Count, referenced, key is null ? "" : ", encrypted", (time.GetUtcNow() - started).TotalSeconds);
         return (manifest, baseBackup?.Id);
+    }
+
+    /// <summary>The blobs the snapshot references (crate files, current docs) and, when asked, the proxy's cached files.</summary>
+    private async Task<List<BackupBlobEntry>> CopyBlobsAsync(SnapshotContents contents, BlobCopier copy, BackupCreateOptions options, BackupHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        var entries = new List<BackupBlobEntry>(contents.Versions.Count);
+        entries.AddRange(await CopyEachAsync(contents.Versions, copy.CrateFileAsync, heartbeat, cancellationToken));
+        var docsFiles = await CopyEachAsync(contents.Docs, ListDocsAsync, heartbeat, cancellationToken);
+        entries.AddRange(await CopyEachAsync(docsFiles.SelectMany(f => f).ToList(), (file, token) => copy.DocsFileAsync(file.Docs, file.Path, token), heartbeat, cancellationToken));
+        if (options.IncludeProxyCache)
+        {
+            // No row lists the cache's files (the proxy stores a file before it serves it), so the storage listing is
+            // what is copied; what the cache gains after the listing is simply not in this backup.
+            var cached = new List<string>();
+            await foreach (var path in blobs.ListAsync(ProxyCachePrefix, cancellationToken)) cached.Add(path);
+            cached.Sort(StringComparer.Ordinal);
+            entries.AddRange((await CopyEachAsync(cached, copy.CachedFileAsync, heartbeat, cancellationToken)).OfType<BackupBlobEntry>());
+        }
+        return entries;
     }
 
     /// <summary>Where the proxy keeps its cached crate files (<see cref="BlobKey.ProxyCrateFile"/>).</summary>

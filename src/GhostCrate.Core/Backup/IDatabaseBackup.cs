@@ -5,7 +5,8 @@ public interface IDatabaseBackup
 {
     /// <summary>
     /// Writes a consistent snapshot of the live database into <paramref name="folder"/> without holding the write lock
-    /// (readers and writers carry on), checks the copy's integrity, and returns the file and its format.
+    /// (readers and writers carry on) and returns the file and its format; <see cref="IBackupSnapshotReader.CheckIntegrityAsync"/>
+    /// checks it.
     /// </summary>
     Task<DatabaseSnapshot> SnapshotAsync(string folder, CancellationToken cancellationToken);
 
@@ -22,6 +23,9 @@ public sealed record DatabaseSnapshot(string Format, string LocalFile);
 public interface IBackupSnapshotReader
 {
     Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>Checks the snapshot file's integrity (SQLite's integrity_check); a damaged one throws <see cref="BackupException"/>.</summary>
+    Task CheckIntegrityAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken);
 }
 
 public sealed record SnapshotContents(IReadOnlyList<int> Migrations, BackupCounts Counts, IReadOnlyList<SnapshotVersion> Versions, IReadOnlyList<SnapshotDocs> Docs);

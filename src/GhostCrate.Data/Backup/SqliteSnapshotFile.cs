@@ -10,16 +10,29 @@ internal static class SqliteSnapshotFile
     public static SqliteConnection Open(string file, SqliteOpenMode mode) =>
         new(new SqliteConnectionStringBuilder { DataSource = file, Mode = mode, Pooling = false }.ToString());
 
-    /// <summary>
-    /// Makes the copy one self-contained file (rollback journal, not WAL, so no -wal/-shm travel with it) and runs
-    /// `PRAGMA integrity_check` on it (https://www.sqlite.org/pragma.html#pragma_integrity_check).
-    /// </summary>
+    /// <summary>Makes the copy one self-contained file (rollback journal, not WAL, so no -wal/-shm travel with it).</summary>
     public static async Task PrepareAsync(string file, CancellationToken cancellationToken)
     {
         await using var connection = Open(file, SqliteOpenMode.ReadWrite);
         await connection.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = DELETE", cancellationToken: cancellationToken));
-        var result = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check", cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>`PRAGMA integrity_check` on the copy (https://www.sqlite.org/pragma.html#pragma_integrity_check); a failure is a <see cref="BackupException"/>.</summary>
+    public static async Task CheckIntegrityAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var connection = Open(file, SqliteOpenMode.ReadOnly);
+        await connection.OpenAsync(cancellationToken);
+        List<string> result;
+        try
+        {
+            result = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check", cancellationToken: cancellationToken))).ToList();
+        }
+        catch (SqliteException ex)
+        {
+            // A copy damaged badly enough (its header, the schema) fails the check itself rather than reporting.
+            throw new BackupException($"the database snapshot failed PRAGMA integrity_check: {ex.Message}");
+        }
         if (result is not ["ok"])
             throw new BackupException($"the database snapshot failed PRAGMA integrity_check: {string.Join("; ", result.Take(5))}");
     }

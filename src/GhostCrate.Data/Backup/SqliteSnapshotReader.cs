@@ -29,6 +29,9 @@ internal sealed class SqliteSnapshotReader : IBackupSnapshotReader
         ORDER BY d.version_id
         """;
 
+    public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken) =>
+        SqliteSnapshotFile.CheckIntegrityAsync(snapshot.LocalFile, cancellationToken);
+
     public async Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken)
     {
         if (snapshot.Format != SqliteDatabaseBackup.Format) throw new BackupException($"cannot read a database snapshot in format '{snapshot.Format}'");

@@ -40,15 +40,26 @@ public sealed partial class BackupUseCaseTests
         var manifest = await Creator(Database(Version("a", "1.0.0", CrateA), Version("B", "0.1.0", CrateB))).CreateAsync(_location, "test", Ct);
 
         var backup = Assert.Single(_location.Backups.Values);
-        // The database first, the manifest last; the blobs in between are copied several at a time, in any order.
-        Assert.Equal("database/ghostcrate.sqlite", backup.Writes[0]);
+        // The manifest last; the database (checked and stored while the blobs are copied) and the blobs before it, in any order.
         Assert.Equal(BackupManifest.FileName, backup.Writes[^1]);
-        Assert.Equal(["blobs/crates/a/a-1.0.0.crate", "blobs/crates/b/b-0.1.0.crate"], backup.Writes.Skip(1).SkipLast(1).Order(StringComparer.Ordinal));
+        Assert.Equal(["blobs/crates/a/a-1.0.0.crate", "blobs/crates/b/b-0.1.0.crate", "database/ghostcrate.sqlite"], backup.Writes.SkipLast(1).Order(StringComparer.Ordinal));
         Assert.Equal([new BackupBlobEntry("crates/a/a-1.0.0.crate", 3, Sha(CrateA)), new BackupBlobEntry("crates/b/b-0.1.0.crate", 4, Sha(CrateB))], manifest.Blobs);
         Assert.Equal(manifest.Id, BackupManifest.Parse(backup.Files[BackupManifest.FileName]).Id);
         var run = Assert.Single(_runs.Runs);
         Assert.True(run.Succeeded);
         Assert.Equal((manifest.Id, "memory", 7 + manifest.Database.Size), (run.BackupId, run.Target, run.Bytes));
+    }
+
+    [Fact]
+    public async Task A_database_copy_that_fails_its_integrity_check_fails_the_backup_without_a_manifest()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db = Database(Version("a", "1.0.0", CrateA));
+        db.IntegrityFailure = "the database snapshot failed PRAGMA integrity_check: Page 7: btreeInitPage() returns error code 11";
+        var ex = await Assert.ThrowsAsync<BackupException>(() => Creator(db).CreateAsync(_location, "test", Ct));
+        Assert.Equal(db.IntegrityFailure, ex.Message);
+        Assert.DoesNotContain(BackupManifest.FileName, Assert.Single(_location.Backups.Values).Files.Keys);
+        Assert.False(Assert.Single(_runs.Runs).Succeeded);
     }
 
     [Fact]
@@ -698,6 +709,12 @@ public sealed partial class BackupUseCaseTests
             await File.WriteAllBytesAsync(file, [42, 42], cancellationToken);
             return new DatabaseSnapshot("sqlite", file);
         }
+
+        /// <summary>Null: the snapshot is sound; otherwise the check's failure (a damaged copy must fail the backup).</summary>
+        public string? IntegrityFailure { get; set; }
+
+        public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken) =>
+            IntegrityFailure is { } failure ? Task.FromException(new BackupException(failure)) : Task.CompletedTask;
 
         public Task<string?> DescribeExistingAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
