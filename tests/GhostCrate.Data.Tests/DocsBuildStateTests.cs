@@ -51,13 +51,14 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         // An owner's rebuild of a queued version would queue a second build: refused.
         Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, T0));
 
-        Assert.NotNull(await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(1), Ct));
+        var ticket = await Docs.TryStartBuildAsync(id, "1.95.0", T0.AddSeconds(1), Ct);
+        Assert.NotNull(ticket);
         // While it builds, neither another publish fan-out nor a rebuild queues it again.
         Assert.False(await QueueAsync(id, DocsQueueReason.Publish, T0.AddSeconds(2)));
         Assert.False(await QueueAsync(id, DocsQueueReason.Rebuild, T0.AddSeconds(2)));
 
         var log = "   Compiling built v1.0.0\n" + new string('é', 3000);
-        await Docs.FinishBuildAsync(id, DocsBuildStatus.Built, log, T0.AddSeconds(3), Ct);
+        Assert.True(await Docs.FinishBuildAsync(id, ticket.Value, DocsBuildStatus.Built, log, T0.AddSeconds(3), Ct));
         var row = (await Docs.FindAsync(id, Ct))!;
         Assert.Equal(DocsBuildStatus.Built, row.BuildStatus);
         Assert.Equal(log, row.BuildLog);
@@ -124,6 +125,42 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
     }
 
     [Fact]
+    public async Task A_build_that_finishes_after_a_newer_one_was_queued_leaves_the_newer_builds_state()
+    {
+        var id = await BuiltAsync("stale-finish", "1.90.0", DocsBuildStatus.Built);
+        // Node A's rebuild: one attempt, so the job is dead once A's lease runs out.
+        Assert.True(await Docs.TryQueueBuildAsync(id, BuildJob(id, maxAttempts: 1), DocsQueueReason.Rebuild, T0.AddSeconds(2), Ct));
+        Assert.NotNull(await LeaseAsync(id, T0.AddSeconds(2)));
+        var stale = await Docs.TryStartBuildAsync(id, "stable", T0.AddSeconds(2), Ct);
+        Assert.NotNull(stale);
+
+        // A is slow, not dead: its lease runs out, the job is given up, and a new rebuild is queued.
+        Assert.Null(await LeaseAsync(id, T0.AddMinutes(6)));
+        Assert.True(await QueueAsync(id, DocsQueueReason.Rebuild, T0.AddMinutes(6)));
+        // A finishes late: dropped, the row stays queued for the new build.
+        Assert.False(await Docs.FinishBuildAsync(id, stale.Value, DocsBuildStatus.Failed, "A's late log", T0.AddMinutes(7), Ct));
+        var row = (await Docs.FindAsync(id, Ct))!;
+        Assert.Equal(DocsBuildStatus.Queued, row.BuildStatus);
+        Assert.Null(row.BuildLog);
+        Assert.Equal(T0.AddMinutes(6), row.BuildUpdatedAt);
+
+        // The new build starts on node B; A's result is dropped again, B's is kept.
+        Assert.NotNull(await LeaseAsync(id, T0.AddMinutes(8)));
+        var current = await Docs.TryStartBuildAsync(id, "1.96.0", T0.AddMinutes(8), Ct);
+        Assert.NotNull(current);
+        Assert.NotEqual(stale, current);
+        Assert.False(await Docs.FinishBuildAsync(id, stale.Value, DocsBuildStatus.Built, "A's late log", T0.AddMinutes(9), Ct));
+        row = (await Docs.FindAsync(id, Ct))!;
+        Assert.Equal(DocsBuildStatus.Building, row.BuildStatus);
+        Assert.Null(row.BuildLog);
+        Assert.Equal("1.96.0", row.BuildToolchain);
+        Assert.True(await Docs.FinishBuildAsync(id, current.Value, DocsBuildStatus.Failed, "B's log", T0.AddMinutes(10), Ct));
+        row = (await Docs.FindAsync(id, Ct))!;
+        Assert.Equal(DocsBuildStatus.Failed, row.BuildStatus);
+        Assert.Equal("B's log", row.BuildLog);
+    }
+
+    [Fact]
     public async Task A_build_job_without_a_dedup_key_is_refused_and_the_version_is_not_marked()
     {
         // Without the key nothing could later tell whether the build is alive; the row's move and the job commit together.
@@ -134,17 +171,22 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.NotNull(await Db.Ports.Jobs.FindUnfinishedAsync(BuildJobKey(id), Ct));
     }
 
-    protected async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result, string log = "log")
+    protected async Task<long> BuiltAsync(string name, string toolchain, DocsBuildStatus result, string log = "log") =>
+        (await BuiltWithTicketAsync(name, toolchain, result, log)).Id;
+
+    /// <summary><see cref="BuiltAsync"/>, with the ticket of the build that finished.</summary>
+    private async Task<(long Id, long Ticket)> BuiltWithTicketAsync(string name, string toolchain, DocsBuildStatus result, string log = "log")
     {
         var id = await VersionIdAsync(name);
         Assert.True(await QueueAsync(id, DocsQueueReason.Publish, T0));
         var job = await LeaseAsync(id, T0);
         Assert.NotNull(job);
-        Assert.NotNull(await Docs.TryStartBuildAsync(id, toolchain, T0, Ct));
-        await Docs.FinishBuildAsync(id, result, log, T0.AddSeconds(1), Ct);
+        var ticket = await Docs.TryStartBuildAsync(id, toolchain, T0, Ct);
+        Assert.NotNull(ticket);
+        Assert.True(await Docs.FinishBuildAsync(id, ticket.Value, result, log, T0.AddSeconds(1), Ct));
         if (result == DocsBuildStatus.Built) await Docs.SwapAsync(id, new DocsGeneration($"gen-{name}", 1, 10, "build", null, T0.AddSeconds(1)), null, Ct);
         Assert.True(await Db.Ports.Jobs.CompleteAsync(job!, T0.AddSeconds(1), Ct));
-        return id;
+        return (id, ticket.Value);
     }
 
     private async Task<List<long>> RebuildTargetsAsync(string? otherThan, bool includeUploaded)
@@ -204,7 +246,7 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         Assert.NotNull(ticket);
         var replaced = await Docs.SwapAsync(id, new DocsGeneration("gen-rebuilt", 1, 10, "build", null, T0.AddSeconds(5)), buildTicket: ticket, Ct);
         Assert.Equal(new DocsSwapResult(true, "gen-upload"), replaced);
-        await Docs.FinishBuildAsync(id, DocsBuildStatus.Built, "log", T0.AddSeconds(5), Ct);
+        Assert.True(await Docs.FinishBuildAsync(id, ticket.Value, DocsBuildStatus.Built, "log", T0.AddSeconds(5), Ct));
 
         // ...but not docs uploaded while the build was queued: the newer upload wins, the row is unchanged. The ticket is
         // the queue's place, so a build that starts after the upload still loses to it.
@@ -273,9 +315,9 @@ public abstract class DocsBuildStateTests(IDatabaseLane lane) : DatabaseTest(lan
         await BuiltAsync("ct-old", "1.90.0", DocsBuildStatus.Built);
         await BuiltAsync("ct-current", "stable", DocsBuildStatus.Built);
         var longLog = "   Compiling ct-failed v1.0.0\n" + new string('x', 500) + "\nerror[E0425]: cannot find value\nfailed: `cargo doc` did not succeed";
-        var failed = await BuiltAsync("ct-failed", "1.90.0", DocsBuildStatus.Failed, longLog);
+        var failed = await BuiltWithTicketAsync("ct-failed", "1.90.0", DocsBuildStatus.Failed, longLog);
         await BuiltAsync("ct-short", "stable", DocsBuildStatus.Failed, "short log");
-        await Docs.FinishBuildAsync(failed, DocsBuildStatus.Failed, longLog, T0.AddMinutes(1), Ct); // the newest failure
+        Assert.True(await Docs.FinishBuildAsync(failed.Id, failed.Ticket, DocsBuildStatus.Failed, longLog, T0.AddMinutes(1), Ct)); // the newest failure
         var uploaded = await VersionIdAsync("ct-uploaded");
         await Docs.SwapAsync(uploaded, new DocsGeneration("gen-up", 1, 10, "upload", null, T0), null, Ct);
         var queued = await VersionIdAsync("ct-queued");

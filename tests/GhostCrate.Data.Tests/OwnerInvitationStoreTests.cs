@@ -95,6 +95,33 @@ public abstract class OwnerInvitationStoreTests(IDatabaseLane lane) : DatabaseTe
         Assert.NotNull(await Db.Ports.Deletions.DeleteAsync(new Core.Deletion.DeletionRequest("shared", null, null, "admin", null, T0.AddMinutes(1)), Ct));
         Assert.Equal(0, await Db.CountRowsAsync("crate_owner_invitations", Ct));
     }
+
+    [Fact]
+    public async Task A_users_open_invitations_to_crates_and_organizations_are_counted_together_as_their_lists_show_them()
+    {
+        var (crate, alice, bob) = await WorldAsync();
+        var orgs = Db.Ports.Organizations;
+        Assert.Equal(new PendingInvitationCounts(0, 0), await Invitations.CountForUserAsync(bob, T0, Ct));
+
+        await PublishAsync(NewVersion("other", "1.0.0", alice));
+        var other = (await Crates.FindAsync("other", Ct))!.Id;
+        await Invitations.InviteAsync(crate, bob, alice, T0, T0.AddDays(30), Ct);
+        await Invitations.InviteAsync(other, bob, alice, T0, T0.AddDays(1), Ct);
+        var acme = (await orgs.CreateAsync("Acme", "acme", alice, T0, Ct))!;
+        Assert.NotNull(await orgs.InviteAsync(acme.Id, bob, Core.Organizations.OrgRole.Member, alice, T0, T0.AddDays(7), Ct));
+        // Someone else's invitation is not bob's.
+        var carol = await CreateUserAsync("carol");
+        await Invitations.InviteAsync(crate, carol.Id, alice, T0, T0.AddDays(30), Ct);
+
+        Assert.Equal(new PendingInvitationCounts(Organizations: 1, Crates: 2), await Invitations.CountForUserAsync(bob, T0.AddHours(1), Ct));
+        Assert.Equal(new PendingInvitationCounts(0, 1), await Invitations.CountForUserAsync(carol.Id, T0.AddHours(1), Ct));
+        // An expired crate invitation is no longer counted, as it is no longer listed.
+        var later = T0.AddDays(2);
+        Assert.Equal(
+            new PendingInvitationCounts((await orgs.ListInvitationsForUserAsync(bob, Ct)).Count, (await Invitations.ListForUserAsync(bob, later, Ct)).Count),
+            await Invitations.CountForUserAsync(bob, later, Ct));
+        Assert.Equal(new PendingInvitationCounts(1, 1), await Invitations.CountForUserAsync(bob, later, Ct));
+    }
 }
 
 public sealed class SqliteOwnerInvitationStoreTests(SqliteLane lane) : OwnerInvitationStoreTests(lane), IClassFixture<SqliteLane>;

@@ -11,6 +11,17 @@ public sealed record OwnerInvitationRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt);
 
+/// <summary>
+/// A user's open invitations for the header badge: to join organizations (as their list shows them) and to own
+/// crates (unexpired). Counted together in one query, as every signed-in page asks.
+/// </summary>
+public sealed record PendingInvitationCounts(int Organizations, int Crates)
+{
+    public static readonly PendingInvitationCounts None = new(0, 0);
+
+    public int Total => Organizations + Crates;
+}
+
 /// <summary>What inviting did: a new invitation, or one was already waiting (crates.io answers both with ok).</summary>
 public enum InviteOutcome
 {
@@ -26,6 +37,12 @@ public interface IOwnerInvitationRepository
 
     /// <summary>Open (unexpired at <paramref name="now"/>) invitations of a user, oldest first.</summary>
     Task<IReadOnlyList<OwnerInvitationRecord>> ListForUserAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many invitations a user has open at <paramref name="now"/>: to own crates (as <see cref="ListForUserAsync"/>)
+    /// and to join organizations (as IOrganizationRepository.ListInvitationsForUserAsync), in one query.
+    /// </summary>
+    Task<PendingInvitationCounts> CountForUserAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Open invitations to a crate, oldest first.</summary>
     Task<IReadOnlyList<OwnerInvitationRecord>> ListForCrateAsync(long crateId, DateTimeOffset now, CancellationToken cancellationToken);

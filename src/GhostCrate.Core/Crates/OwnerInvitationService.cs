@@ -15,6 +15,10 @@ public sealed class OwnerInvitationService(ICrateRepository crates, IOwnerInvita
     public Task<IReadOnlyList<OwnerInvitationRecord>> ListMineAsync(Principal caller, CancellationToken cancellationToken) =>
         invitations.ListForUserAsync(caller.UserId, time.GetUtcNow(), cancellationToken);
 
+    /// <summary>The caller's open invitations to own crates and to join organizations, counted in one query (the header badge).</summary>
+    public Task<PendingInvitationCounts> CountMineAsync(Principal caller, CancellationToken cancellationToken) =>
+        invitations.CountForUserAsync(caller.UserId, time.GetUtcNow(), cancellationToken);
+
     /// <summary>
     /// The invitee accepts (becomes an owner at once) or declines. An expired invitation is removed and refused. Answers
     /// change the account, so scoped tokens may not give them; a read-only account may decline but not accept.

@@ -55,6 +55,10 @@ public interface IDocsRepository
     /// <summary>The newest failed builds, each with the last <paramref name="excerptChars"/> characters of its log.</summary>
     Task<IReadOnlyList<DocsBuildFailure>> ListRecentFailuresAsync(int limit, int excerptChars, CancellationToken cancellationToken);
 
-    /// <summary>Records the end of a build: built or failed, with its (capped) log.</summary>
-    Task FinishBuildAsync(long versionId, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the end of the build with <paramref name="buildTicket"/> (what <see cref="TryStartBuildAsync"/> returned):
+    /// built or failed, with its (capped) log. Only while the row is still at that build: false (nothing written) when
+    /// a newer build was queued since, e.g. by another node after this build's job lease ran out.
+    /// </summary>
+    Task<bool> FinishBuildAsync(long versionId, long buildTicket, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken);
 }

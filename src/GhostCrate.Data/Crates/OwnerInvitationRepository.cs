@@ -38,6 +38,20 @@ internal sealed class OwnerInvitationRepository(IDbConnectionFactory factory) : 
     public Task<IReadOnlyList<OwnerInvitationRecord>> ListForUserAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ListAsync("i.user_id = @id", userId, now, cancellationToken);
 
+    public Task<PendingInvitationCounts> CountForUserAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        factory.ReadAsync(async connection =>
+        {
+            // The same joins and conditions as the two lists (ListForUserAsync, OrganizationRepository's
+            // ListInvitationsForUserAsync), so the badge never counts what the pages it links to do not show.
+            var row = await connection.QuerySingleAsync<CountRow>(new CommandDefinition(
+                """
+                SELECT (SELECT COUNT(*) FROM organization_invitations i JOIN organizations o ON o.id = i.org_id WHERE i.user_id = @userId) AS Organizations,
+                       (SELECT COUNT(*) FROM crate_owner_invitations i JOIN crates c ON c.id = i.crate_id WHERE i.user_id = @userId AND i.expires_at > @at) AS Crates
+                """,
+                new { userId, at = UnixTime.ToMs(now) }, cancellationToken: cancellationToken));
+            return new PendingInvitationCounts((int)row.Organizations, (int)row.Crates);
+        }, cancellationToken);
+
     public Task<IReadOnlyList<OwnerInvitationRecord>> ListForCrateAsync(long crateId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ListAsync("i.crate_id = @id", crateId, now, cancellationToken);
 
@@ -96,4 +110,6 @@ internal sealed class OwnerInvitationRepository(IDbConnectionFactory factory) : 
         public OwnerInvitationRecord ToRecord() =>
             new(CrateId, CrateName, UserId, Username, InvitedById, InvitedBy, UnixTime.FromMs(CreatedAt), UnixTime.FromMs(ExpiresAt));
     }
+
+    private sealed record CountRow(long Organizations, long Crates);
 }

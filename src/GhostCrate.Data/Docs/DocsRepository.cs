@@ -180,10 +180,13 @@ internal sealed class DocsRepository(IDbConnectionFactory factory, IJobWakeup wa
                 new { limit, chars = excerptChars }, cancellationToken: cancellationToken)))
                 .Select(r => new DocsBuildFailure(r.Crate, r.Version, UnixTime.FromMs(r.FailedAt), r.Toolchain, r.LogExcerpt))], cancellationToken);
 
-    public Task FinishBuildAsync(long versionId, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<bool> FinishBuildAsync(long versionId, long buildTicket, DocsBuildStatus status, string log, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE version_docs SET build_status = @status, build_log = @log, build_updated_at = @now WHERE version_id = @versionId",
-            new { versionId, status = status.ToString().ToLowerInvariant(), log, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            // A compare-and-set on the ticket: every queue takes a new one from the row's counter, so a build whose job
+            // lease ran out and that finishes after a rebuild was queued (or started elsewhere) no longer matches and
+            // leaves that newer build's state alone. COALESCE as in TryStartBuildAsync (rows that were never queued have none).
+            "UPDATE version_docs SET build_status = @status, build_log = @log, build_updated_at = @now WHERE version_id = @versionId AND COALESCE(build_queued_seq, 0) = @buildTicket",
+            new { versionId, buildTicket, status = status.ToString().ToLowerInvariant(), log, now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
 
     /// <summary>Current docs that were uploaded (a rebuild-all keeps them unless asked).</summary>
     private const string Uploaded = "(d.generation IS NOT NULL AND d.source = 'upload')";

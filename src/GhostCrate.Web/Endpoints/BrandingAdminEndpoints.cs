@@ -1,4 +1,5 @@
 using GhostCrate.Core.Branding;
+using GhostCrate.Core.Identity;
 using GhostCrate.Web.Contracts;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.OpenApi;
@@ -45,6 +46,9 @@ public static class BrandingAdminEndpoints
 
         admin.MapPut("/logo", (HttpContext context, BrandingService service) => WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
         {
+            // Refused before a byte of the body is read: a non-administrator never makes the server buffer a logo.
+            // BrandingService.SetLogoAsync checks the same again (its other callers).
+            if ((Guards.RequireAdmin(p) ?? Guards.RequireWriter(p)) is { } denied) return ApiResults.Problem(denied);
             using var body = await BoundedBody.ReadAsync(context, LogoCheck.MaxBytes);
             if (body is null) return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, $"the logo is larger than {LogoCheck.MaxBytes} bytes ({LogoCheck.MaxBytes / 1024} KiB)");
             return Reply(await service.SetLogoAsync(p, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted), BrandingDto.Of);

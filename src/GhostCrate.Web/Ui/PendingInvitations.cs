@@ -8,8 +8,8 @@ namespace GhostCrate.Web.Ui;
 
 /// <summary>
 /// The signed-in user's open invitations, to organizations and to own crates, for the header badge and /me (issue 23
-/// item 6). Read once per request (the layout and the page share them through HttpContext.Items); anonymous requests
-/// cost nothing.
+/// item 6). Read once per request (the layout and the page share them through HttpContext.Items); the header badge
+/// counts both in one query unless the page already read the lists; anonymous requests cost nothing.
 /// </summary>
 public sealed class PendingInvitations(OrganizationService organizations, OwnerInvitationService crateInvitations)
 {
@@ -22,6 +22,19 @@ public sealed class PendingInvitations(OrganizationService organizations, OwnerI
     /// <summary>Invitations to own crates, answered on /me.</summary>
     public async Task<IReadOnlyList<OwnerInvitationRecord>> CratesForAsync(HttpContext context) =>
         await ReadOnceAsync(context, CrateKey, p => crateInvitations.ListMineAsync(p, context.RequestAborted));
+
+    /// <summary>
+    /// The header badge's counts: from the lists when the page already read them (/me), else one query for both.
+    /// </summary>
+    public async Task<PendingInvitationCounts> CountsForAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(Key, out var orgs) && orgs is IReadOnlyList<InvitationRecord> orgList
+            && context.Items.TryGetValue(CrateKey, out var crates) && crates is IReadOnlyList<OwnerInvitationRecord> crateList)
+            return new PendingInvitationCounts(orgList.Count, crateList.Count);
+        return context.SessionUser() is { } user
+            ? await crateInvitations.CountMineAsync(Principal.ForSession(user), context.RequestAborted)
+            : PendingInvitationCounts.None;
+    }
 
     private static async Task<IReadOnlyList<T>> ReadOnceAsync<T>(HttpContext context, object key, Func<Principal, Task<IReadOnlyList<T>>> read)
     {

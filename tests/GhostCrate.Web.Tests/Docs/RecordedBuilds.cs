@@ -25,9 +25,10 @@ internal static class RecordedBuilds
         Assert.True(await docs.TryQueueBuildAsync(versionId, job, DocsQueueReason.Publish, now, cancel));
         var leased = await jobs.DequeueAsync([DocsBuildQueue.JobKind], now, TimeSpan.FromMinutes(5), cancel);
         Assert.Equal(job.DedupKey, leased?.Job.DedupKey);
-        Assert.NotNull(await docs.TryStartBuildAsync(versionId, toolchain, now, cancel));
+        var ticket = await docs.TryStartBuildAsync(versionId, toolchain, now, cancel);
+        Assert.NotNull(ticket);
         if (result == DocsBuildStatus.Building) return; // still running: its job stays leased
-        await docs.FinishBuildAsync(versionId, result, log, now, cancel);
+        Assert.True(await docs.FinishBuildAsync(versionId, ticket.Value, result, log, now, cancel));
         if (result == DocsBuildStatus.Built) await docs.SwapAsync(versionId, new DocsGeneration($"gen-{versionId}", 1, 10, "build", null, now), null, cancel);
         Assert.True(await jobs.CompleteAsync(leased!, now, cancel));
     }

@@ -137,6 +137,12 @@ public sealed class BrandingAdminTests
         Assert.Equal(HttpStatusCode.Forbidden, (await user.PutAsJsonAsync("/api/v1/admin/branding", new { display_name = "Mallory's" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await user.PutAsync("/api/v1/admin/branding/logo", new ByteArrayContent(Png))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client().DeleteAsync("/api/v1/admin/branding")).StatusCode);
+        // Refused before the body is read: a logo over the limit is answered 403, not 413 (which would mean the server
+        // had buffered the first 256 KiB of a non-administrator's body and drained the rest).
+        var large = await user.PutAsync("/api/v1/admin/branding/logo", Image([.. Png, .. new byte[LogoCheck.MaxBytes]], "image/png"));
+        Assert.Equal(HttpStatusCode.Forbidden, large.StatusCode);
+        Assert.Equal("application/problem+json", large.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("only administrators may do this", await large.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("Configured Crates", (await UiCrates.GetOkPageAsync(app, "/")).QuerySelector(".site-header .brand strong")!.TextContent);
 
         using var session = new WebSession(app);

@@ -50,17 +50,30 @@ public sealed class DocsBuildHandler(
             catch (Exception ex) when (ex is not OperationCanceledException && job.Attempts >= job.MaxAttempts)
             {
                 // The last attempt: the failure is the build's result, so the version does not stay "building".
-                await docs.FinishBuildAsync(version.Id, DocsBuildStatus.Failed, $"the builder failed: {ex.GetType().Name}: {ex.Message}", time.GetUtcNow(), CancellationToken.None);
+                await FinishAsync(crate.Name, version, ticket, DocsBuildStatus.Failed, $"the builder failed: {ex.GetType().Name}: {ex.Message}");
                 throw;
             }
-            await docs.FinishBuildAsync(version.Id, result.Built ? DocsBuildStatus.Built : DocsBuildStatus.Failed, result.Log, time.GetUtcNow(), CancellationToken.None);
-            if (!result.Built) logger.LogInformation("Docs build of {Crate} {Version} failed (log on its status)", crate.Name, version.Version);
+            var applied = await FinishAsync(crate.Name, version, ticket, result.Built ? DocsBuildStatus.Built : DocsBuildStatus.Failed, result.Log);
+            if (applied && !result.Built) logger.LogInformation("Docs build of {Crate} {Version} failed (log on its status)", crate.Name, version.Version);
             return JobOutcome.Succeeded;
         }
         finally
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>
+    /// Records the result only if the version's row is still at this build's ticket. A build whose lease ran out (slow,
+    /// not dead) may finish after another node queued or started a newer one; its result is dropped, not written over
+    /// the newer build's state.
+    /// </summary>
+    private async Task<bool> FinishAsync(string crate, VersionRecord version, long ticket, DocsBuildStatus status, string log)
+    {
+        if (await docs.FinishBuildAsync(version.Id, ticket, status, log, time.GetUtcNow(), CancellationToken.None)) return true;
+        logger.LogWarning("Docs build of {Crate} {Version} (ticket {Ticket}) finished after a newer build was queued; its result ({Status}) is dropped",
+            crate, version.Version, ticket, status);
+        return false;
     }
 
     /// <summary>Build directories left by a process that died mid-build are removed before this node's first build.</summary>
