@@ -102,8 +102,8 @@ public sealed record BackupManifest(
 }
 
 /// <summary>
-/// The database snapshot: <paramref name="Format"/> names how it was taken ("sqlite": a consistent SQLite file made with
-/// VACUUM INTO), <paramref name="Migrations"/> the schema migrations applied in it.
+/// The database snapshot: <paramref name="Format"/> names how it was taken ("sqlite": a consistent SQLite file, made by
+/// SQLite's online backup or exported from PostgreSQL), <paramref name="Migrations"/> the schema migrations applied in it.
 /// </summary>
 public sealed record BackupDatabaseEntry(string Format, string File, long Size, string Sha256, IReadOnlyList<int> Migrations);
 

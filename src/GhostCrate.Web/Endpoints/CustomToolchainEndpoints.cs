@@ -119,7 +119,7 @@ public static class CustomToolchainEndpoints
                 context.Response.Headers.CacheControl = $"{cacheScope}, no-cache";
                 var etag = new EntityTagHeaderValue($"\"{release.ManifestSha256[..32]}{Path.GetExtension(path)}\"");
                 byte[]? body = path == manifest ? Encoding.UTF8.GetBytes(release.Manifest)
-                    : path.EndsWith(".sha256", StringComparison.Ordinal) ? Encoding.ASCII.GetBytes($"{release.ManifestSha256}  {manifest}\n")
+                    : path.EndsWith(".sha256", StringComparison.Ordinal) ? Sha256File.Render(release.ManifestSha256, manifest)
                     : release.Signature is { } signature ? Encoding.ASCII.GetBytes(signature) : null;
                 if (body is null) return NotFound(name, path);
                 var type = path.EndsWith(".asc", StringComparison.Ordinal) ? "application/pgp-signature" : "text/plain; charset=utf-8";

@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
 using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Signing;
 using GhostCrate.Packaging.Docs;
@@ -37,14 +36,14 @@ public sealed class CustomToolchainInstaller(HttpClient http, TimeProvider time)
             ?? throw new MirrorException($"{root} serves no custom toolchain `{name}` ({manifestUrl}.sha256 answered 404); `/toolchains` on the server lists the ones it has");
         var bytes = await fetcher.GetAsync(manifestUrl, MaxManifestBytes, cancellationToken)
             ?? throw new MirrorException($"{manifestUrl} answered 404 although its .sha256 exists; try again");
-        var expected = Encoding.ASCII.GetString(sidecar).Split([' ', '\t', '\n', '\r'], 2)[0].Trim().ToLowerInvariant();
+        var expected = Sha256File.Parse(sidecar) ?? throw new MirrorException($"{manifestUrl}.sha256 does not start with a SHA-256: refused (nothing installed)");
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (actual != expected) throw new MirrorException($"the manifest {manifestUrl} has SHA-256 {actual}, but its .sha256 says {expected}: refused (nothing installed)");
 
         string? signedBy = null;
         if (trustedKeyFile is not null)
         {
-            var signature = await fetcher.GetAsync(new Uri(manifestUrl + ".asc"), 64 * 1024, cancellationToken)
+            var signature = await fetcher.GetAsync(new Uri(manifestUrl + ".asc"), ArmoredSignature.MaxFileBytes, cancellationToken)
                 ?? throw new MirrorException($"{manifestUrl}.asc answered 404: the server signs custom manifests only with Mirror:ExportKeyFile set; install without --key, or ask its administrator");
             await using var keys = File.OpenRead(trustedKeyFile);
             signedBy = OpenPgpSignature.VerifyExternal(new MemoryStream(bytes), signature, keys, "the custom toolchain manifest");
