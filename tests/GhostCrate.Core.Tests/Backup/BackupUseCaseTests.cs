@@ -5,6 +5,7 @@ using GhostCrate.Core.Backup;
 using GhostCrate.Core.Backup.Encryption;
 using GhostCrate.Core.Storage;
 using GhostCrate.Core.Tests.Proxy;
+using GhostCrate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GhostCrate.Core.Tests.Backup;
@@ -360,6 +361,9 @@ public sealed partial class BackupUseCaseTests
             .CreateAsync(_location, "test", incremental with { IncludeProxyCache = true }, Ct);
         await gated.Reached("crates/b/b-0.1.0.crate").WaitAsync(Ct);
         var a = Assert.Single(_location.Backups.Keys, k => k != baseBackup.Id);
+        // A's database file is stored while its blobs are copied, so it may land after the gate was reached: wait for it,
+        // or the check below that prune left it alone would prove nothing.
+        await Eventually.TrueAsync(() => _location.Backups[a].Files.ContainsKey("database/ghostcrate.sqlite"), "backup A never stored its database file", cancellationToken: Ct);
         time.Now = t0.AddMinutes(1);
         var b = await Creator(db, time).CreateAsync(_location, "test", new BackupCreateOptions(null, Incremental: false), Ct); // reads storage ungated
 
