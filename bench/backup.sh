@@ -62,11 +62,17 @@ time_ms() { local t; t="$(now_ms)"; "$@" > "$run/last.out"; echo $(( $(now_ms) -
 
 log "data directory: $(mb "$bytes") MB in $files files"
 warm "$data"
-cp_all=(); tar_all=(); create_all=(); verify_all=(); restore_all=()
+# A backup and a restore make what they wrote durable before they report success (syncfs before the manifest, before
+# the database goes in); cp -a and tar leave it in the page cache. So each copy is also timed together with the sync
+# that makes it durable (`sync -f`: a syncfs of that file system, the call the backup makes), and every timed step
+# starts on a clean page cache: what the step before wrote or deleted is synced outside the timing.
+cp_all=(); cpsync_all=(); tar_all=(); create_all=(); verify_all=(); restore_all=()
 for (( i = 1; i <= runs; i++ )); do
-  cp_all+=("$(time_ms cp -a "$data" "$run/cp-copy")"); sync; rm -rf "$run/cp-copy"
-  tar_all+=("$(time_ms tar -C "$data" -cf "$run/data.tar" .)"); sync; rm -f "$run/data.tar"
-  rm -rf "$run/backups"
+  cp_ms_i="$(time_ms cp -a "$data" "$run/cp-copy")"
+  cp_all+=("$cp_ms_i"); cpsync_all+=($(( cp_ms_i + $(time_ms sync -f "$run/cp-copy") )))
+  rm -rf "$run/cp-copy"; sync
+  tar_all+=("$(time_ms tar -C "$data" -cf "$run/data.tar" .)"); rm -f "$run/data.tar"; sync
+  rm -rf "$run/backups"; sync
   create_all+=("$(time_ms "$server_bin" backup create --to "$run/backups" --data-dir "$data")"); sync
   backup="$(tail -n1 "$run/last.out")"
   backup_bytes=$(du -sb "$backup" | cut -f1)
@@ -74,12 +80,14 @@ for (( i = 1; i <= runs; i++ )); do
   warm "$backup"
   restore_all+=("$(time_ms "$server_bin" backup restore "$backup" --data-dir "$run/restored")"); sync
   restored_counts="$(cat "$run/last.out")"
-  rm -rf "$run/restored"
-  log "run $i: cp -a ${cp_all[-1]} ms, tar ${tar_all[-1]} ms, backup create ${create_all[-1]} ms, verify ${verify_all[-1]} ms, restore ${restore_all[-1]} ms"
+  rm -rf "$run/restored"; sync
+  log "run $i: cp -a ${cp_all[-1]} ms (${cpsync_all[-1]} ms with its sync), tar ${tar_all[-1]} ms, backup create ${create_all[-1]} ms, verify ${verify_all[-1]} ms, restore ${restore_all[-1]} ms"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-cp_ms=$(median "${cp_all[@]}"); tar_ms=$(median "${tar_all[@]}"); create_ms=$(median "${create_all[@]}")
+cp_ms=$(median "${cp_all[@]}"); cpsync_ms=$(median "${cpsync_all[@]}"); tar_ms=$(median "${tar_all[@]}"); create_ms=$(median "${create_all[@]}")
 verify_ms=$(median "${verify_all[@]}"); restore_ms=$(median "${restore_all[@]}")
+# ratios_of A B: each round's A/B (the disk's speed can drift between rounds; within one round both saw the same disk)
+ratios_of() { local -n a="$1" b="$2"; local out="" k; for k in "${!a[@]}"; do out+="${out:+, }$(ratio "${a[$k]}" "${b[$k]}")"; done; echo "$out"; }
 runs_of() { local out="" v; for v in "$@"; do out+="${out:+, }$(( v / 1000 )).$(( v % 1000 / 100 ))"; done; echo "$out"; }
 
 # Index latency: the same replay without and during a backup of the served data directory.
@@ -116,13 +124,16 @@ out="$repo/bench/results/$(date -u +%F)-N$(( crates / 1000 ))k-backup.md"
   echo "Data directory: $(mb "$bytes") MB in $files files (database + blobs); the backup: $(mb "$backup_bytes") MB."
   echo "Load average before: $(cat "$run/load-before.txt"); after: $(cat "$run/load-after.txt"). Warm page cache; median of $runs runs (seconds of each run in the last column)."
   echo
-  echo "| operation | time | MB/s | x cp -a | runs (s) |"
-  echo "|---|---|---|---|---|"
-  echo "| cp -a of the data directory | $(( cp_ms / 1000 )).$(( cp_ms % 1000 / 100 )) s | $(rate "$bytes" "$cp_ms") | 1.00 | $(runs_of "${cp_all[@]}") |"
-  echo "| tar -cf of the data directory | $(( tar_ms / 1000 )).$(( tar_ms % 1000 / 100 )) s | $(rate "$bytes" "$tar_ms") | $(ratio "$tar_ms" "$cp_ms") | $(runs_of "${tar_all[@]}") |"
-  echo "| ghostcrate backup create | $(( create_ms / 1000 )).$(( create_ms % 1000 / 100 )) s | $(rate "$bytes" "$create_ms") | $(ratio "$create_ms" "$cp_ms") | $(runs_of "${create_all[@]}") |"
-  echo "| ghostcrate backup verify | $(( verify_ms / 1000 )).$(( verify_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$verify_ms") | $(ratio "$verify_ms" "$cp_ms") | $(runs_of "${verify_all[@]}") |"
-  echo "| ghostcrate backup restore (verifies deep first) | $(( restore_ms / 1000 )).$(( restore_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$restore_ms") | $(ratio "$restore_ms" "$cp_ms") | $(runs_of "${restore_all[@]}") |"
+  echo "| operation | time | MB/s | x cp -a | x cp -a + sync | runs (s) | each round's x cp -a + sync |"
+  echo "|---|---|---|---|---|---|---|"
+  echo "| cp -a of the data directory | $(( cp_ms / 1000 )).$(( cp_ms % 1000 / 100 )) s | $(rate "$bytes" "$cp_ms") | 1.00 | $(ratio "$cp_ms" "$cpsync_ms") | $(runs_of "${cp_all[@]}") | $(ratios_of cp_all cpsync_all) |"
+  echo "| cp -a, then sync -f (durable) | $(( cpsync_ms / 1000 )).$(( cpsync_ms % 1000 / 100 )) s | $(rate "$bytes" "$cpsync_ms") | $(ratio "$cpsync_ms" "$cp_ms") | 1.00 | $(runs_of "${cpsync_all[@]}") | |"
+  echo "| tar -cf of the data directory | $(( tar_ms / 1000 )).$(( tar_ms % 1000 / 100 )) s | $(rate "$bytes" "$tar_ms") | $(ratio "$tar_ms" "$cp_ms") | $(ratio "$tar_ms" "$cpsync_ms") | $(runs_of "${tar_all[@]}") | |"
+  echo "| ghostcrate backup create | $(( create_ms / 1000 )).$(( create_ms % 1000 / 100 )) s | $(rate "$bytes" "$create_ms") | $(ratio "$create_ms" "$cp_ms") | $(ratio "$create_ms" "$cpsync_ms") | $(runs_of "${create_all[@]}") | $(ratios_of create_all cpsync_all) |"
+  echo "| ghostcrate backup verify | $(( verify_ms / 1000 )).$(( verify_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$verify_ms") | $(ratio "$verify_ms" "$cp_ms") | $(ratio "$verify_ms" "$cpsync_ms") | $(runs_of "${verify_all[@]}") | |"
+  echo "| ghostcrate backup restore (verifies deep first) | $(( restore_ms / 1000 )).$(( restore_ms % 1000 / 100 )) s | $(rate "$backup_bytes" "$restore_ms") | $(ratio "$restore_ms" "$cp_ms") | $(ratio "$restore_ms" "$cpsync_ms") | $(runs_of "${restore_all[@]}") | $(ratios_of restore_all cpsync_all) |"
+  echo
+  echo "Backup create and restore make everything they wrote durable before they finish; cp -a and tar -cf do not (the \"cp -a, then sync -f\" row is the same copy made durable). Tar is a single sequential stream: no per-file create, no hashing."
   echo
   echo "Restore printed: \`$restored_counts\`"
   echo

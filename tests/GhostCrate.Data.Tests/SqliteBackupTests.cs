@@ -89,6 +89,25 @@ public sealed class SqliteBackupTests(SqliteLane lane) : DatabaseTest(lane), ICl
     }
 
     [Fact]
+    public async Task A_snapshot_given_up_by_its_owner_is_moved_into_place_not_copied()
+    {
+        var alice = await CreateUserAsync("alice");
+        await PublishAsync(NewVersion("Foo", "1.0.0", alice.Id));
+        var taken = await Db.Ports.Backup.SnapshotAsync(_folder, Ct);
+        var snapshot = taken with { MayBeMoved = true };
+        var bytes = await File.ReadAllBytesAsync(snapshot.LocalFile, Ct);
+
+        var targetFile = Path.Combine(_folder, "target", "ghostcrate.db");
+        await using var target = GhostCrateDatabase.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={targetFile}" });
+        await target.Backup.InstallAsync(snapshot, replace: false, Ct);
+
+        Assert.False(File.Exists(snapshot.LocalFile), "the scratch snapshot was copied, not moved");
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(targetFile, Ct));
+        Assert.Equal("Foo", (await target.Crates.GetIndexSourceAsync("foo", Ct))?.Name);
+        Assert.Equal([targetFile], Directory.GetFiles(Path.GetDirectoryName(targetFile)!).Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_damaged_snapshot_file_is_reported_not_read()
     {
         var file = Path.Combine(_folder, "broken.sqlite");

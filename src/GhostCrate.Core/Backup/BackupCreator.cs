@@ -86,6 +86,7 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
             return await BackupFiles.AdoptAsync(writer, databaseFile, snapshot.LocalFile, key, stopDatabase.Token);
         }, CancellationToken.None);
         List<BackupBlobEntry> entries;
+        var copyStarted = time.GetTimestamp();
         try
         {
             entries = await CopyBlobsAsync(contents, copy, options, heartbeat, cancellationToken);
@@ -96,6 +97,7 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
             await Task.WhenAny(storingDatabase); // not left running (nor its failure unobserved) once the backup has failed
             throw;
         }
+        logger.LogInformation("Backup {BackupId}: {Blobs} blobs copied or referenced in {Seconds:F1} s", id, entries.Count, time.GetElapsedTime(copyStarted).TotalSeconds);
         var databaseFacts = await storingDatabase;
         logger.LogInformation("Backup {BackupId}: database snapshot of {Versions} versions, {Bytes} bytes", id, contents.Versions.Count, databaseFacts.Size);
         var mirror = options.MirrorDirectory is { } mirrorRoot ? await MirrorCopier.CopyAsync(mirrorRoot, writer, key, baseBackup, heartbeat, cancellationToken) : null;
@@ -108,7 +110,11 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
             contents.Counts, entries, key?.Describe(), includes.Count == 0 ? null : includes, mirror);
         manifest = manifest with { FormatVersion = manifest.RequiredFormatVersion };
         await heartbeat.StopRenewingAsync();
+        // Where a backup's time goes is an operator's first question: the commit is the one wait for the disk
+        // (everything written is made durable before the manifest).
+        var commitStarted = time.GetTimestamp();
         await writer.CommitAsync(manifest.ToJson(key), cancellationToken);
+        logger.LogInformation("Backup {BackupId}: files made durable and manifest written in {Seconds:F1} s", id, time.GetElapsedTime(commitStarted).TotalSeconds);
         var referenced = entries.Count(e => e.StoredIn is not null);
         logger.LogInformation("Backup {BackupId} complete: {Blobs} blobs ({Referenced} referenced from earlier backups){Encrypted} in {Seconds:F1} s",
             id, entries.Count, referenced, key is null ? "" : ", encrypted", (time.GetUtcNow() - started).TotalSeconds);

@@ -77,7 +77,7 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             // so a restore that fails on it leaves no database that looks restored.
             if (manifest.Mirror is { } mirror) await MirrorRestorer.RestoreAsync(backup, mirror, verification.Key, mirrorDirectory!, cancellationToken);
 
-            await database.InstallAsync(new DatabaseSnapshot(manifest.Database.Format, BackupVerifier.ScratchDatabase(scratch.FullName, manifest)), force, cancellationToken);
+            await database.InstallAsync(new DatabaseSnapshot(manifest.Database.Format, BackupVerifier.ScratchDatabase(scratch.FullName, manifest), MayBeMoved: true), force, cancellationToken);
             // A backup from an older GhostCrate restores into this one's schema.
             var migrated = await schema.MigrateAsync(cancellationToken);
             logger.LogInformation("Restored backup {BackupId}: {Blobs} blobs, {Migrations} migrations applied", manifest.Id, manifest.Blobs.Count, migrated);

@@ -17,7 +17,12 @@ public interface IDatabaseBackup
     Task InstallAsync(DatabaseSnapshot snapshot, bool replace, CancellationToken cancellationToken);
 }
 
-public sealed record DatabaseSnapshot(string Format, string LocalFile);
+/// <summary>
+/// A database snapshot file. <paramref name="MayBeMoved"/>: the file is a scratch copy its owner gives up, so
+/// <see cref="IDatabaseBackup.InstallAsync"/> may move it into place (a rename on the same file system) instead of
+/// copying it: a restore writes the database once instead of twice.
+/// </summary>
+public sealed record DatabaseSnapshot(string Format, string LocalFile, bool MayBeMoved = false);
 
 /// <summary>Port that reads a snapshot file (whatever the configured database is): schema, counts and the version rows.</summary>
 public interface IBackupSnapshotReader
