@@ -62,7 +62,7 @@ public static class LogoCheck
                 {
                     if (reader.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase))
                         return $"the SVG logo has an event handler attribute ({reader.LocalName}); a logo may not hold script";
-                    if (reader.Value.TrimStart().StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
+                    if (AsBrowserReadsUrl(reader.Value).StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
                         return $"the SVG logo has a javascript: link ({reader.LocalName}); a logo may not hold script";
                 }
                 reader.MoveToElement();
@@ -74,4 +74,14 @@ public static class LogoCheck
         }
         return root ? "the logo must be a PNG, WebP or SVG image" : null;
     }
+
+    /// <summary>
+    /// A URL as a browser parses it: leading and trailing C0 controls and spaces are stripped and every tab, line feed
+    /// and carriage return is removed (https://url.spec.whatwg.org/#concept-basic-url-parser), so `java&amp;#9;script:`
+    /// is a javascript: link too.
+    /// </summary>
+    private static string AsBrowserReadsUrl(string value) =>
+        new string(value.Trim(ControlsAndSpace).Where(c => c is not ('\t' or '\n' or '\r')).ToArray());
+
+    private static readonly char[] ControlsAndSpace = [.. Enumerable.Range(0, 0x21).Select(c => (char)c)];
 }

@@ -88,6 +88,8 @@ public sealed class BrandingRulesTests
     [InlineData("""<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>""", "event handler attribute (onload)")]
     [InlineData("""<svg xmlns="http://www.w3.org/2000/svg"><g><rect ONCLICK="x()"/></g></svg>""", "event handler attribute (ONCLICK)")]
     [InlineData("""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><a xlink:href=" javascript:alert(1)"><text>x</text></a></svg>""", "javascript: link")]
+    [InlineData("""<svg xmlns="http://www.w3.org/2000/svg"><a href="java&#9;script:alert(1)"><text>x</text></a></svg>""", "javascript: link")]
+    [InlineData("""<svg xmlns="http://www.w3.org/2000/svg"><a href="&#32;JAVA&#10;SCRIPT&#13;:alert(1)"><text>x</text></a></svg>""", "javascript: link")]
     [InlineData("""<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject></svg>""", "<foreignObject> element")]
     [InlineData("""<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>""", "without a DTD")]
     [InlineData("""<html><body>not an image</body></html>""", "must be a PNG, WebP or SVG")]
