@@ -8,6 +8,7 @@
 #   bash bench/ab.sh --a DIR --b DIR --mode download-big     # modes: revalidate, get (index files), download-small, download-big
 #   bash bench/ab.sh --a DIR --b DIR --b-env "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"   # same build, one knob
 #   bash bench/ab.sh --a DIR --b DIR --b-env "GHOSTCRATE_Metrics__Enabled=false"   # what metrics cost (settings: GHOSTCRATE_ prefix)
+#   bash bench/ab.sh --a DIR --b DIR --auth-required   # setup (b): Registry:AuthRequired, each server's own read token on every request
 #
 # DIR is a published server (the directory holding `ghostcrate`): /tmp/ghostcrate-bench/server as bench/run.sh
 # leaves it, or `dotnet publish src/GhostCrate/GhostCrate.csproj -c Release -r linux-x64 --self-contained false
@@ -20,7 +21,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
-a="" b="" a_env="" b_env="" crates=10000 rounds=5 duration=8 mode=revalidate
+a="" b="" a_env="" b_env="" crates=10000 rounds=5 duration=8 mode=revalidate auth_required=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --a) a="$2"; shift 2 ;;
@@ -32,7 +33,8 @@ while [[ $# -gt 0 ]]; do
     --duration) duration="$2"; shift 2 ;;
     --mode) mode="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --auth-required) auth_required=true; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "ab.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,23 +57,32 @@ tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcr
 
 bench_workdir "$work" ab
 
-declare -A port pid
+declare -A port pid token
 start_ghostcrate() { # NAME DIR "ENV"
   local name="$1" dir="$2" extra="$3" data="$run/$1"
   copy_data "$ds" "$data"
   port[$name]="$(free_port)"
   # shellcheck disable=SC2086 # extra is a list of VAR=value words
+  if $auth_required; then extra="GHOSTCRATE_Registry__AuthRequired=true $extra"; fi
   env GHOSTCRATE_ADMIN_TOKEN="bench-admin-token-0123456789abcdef" $extra "$dir/ghostcrate" serve --data-dir "$data" \
     --urls "http://127.0.0.1:${port[$name]}" > "$run/$name.log" 2>&1 &
   pid[$name]=$!
   pids+=("${pid[$name]}")
   wait_ready "http://127.0.0.1:${port[$name]}/ready" "${pid[$name]}" "$run/$name.log"
+  # Setup (b): a read-only token of this server (each has its own copy of the data), made as a user would.
+  token[$name]=""
+  if $auth_required; then
+    token[$name]="$(curl -fsS -X PUT -H "Authorization: bench-admin-token-0123456789abcdef" -H 'Content-Type: application/json' \
+      --data '{"api_token":{"name":"bench-read","endpoint_scopes":[]}}' "http://127.0.0.1:${port[$name]}/api/v1/me/tokens" \
+      | python3 -c 'import json, sys; print(json.load(sys.stdin)["api_token"]["token"])')"
+  fi
 }
 start_ghostcrate a "$a" "$a_env"
 start_ghostcrate b "$b" "$b_env"
 
 start_nginx "$ds"
 port[n]="$ng_port"
+token[n]="${token[a]}" # nginx ignores it; sent so both get the same requests
 pid[n]="$ng_pid"
 
 list_for() { # WHO -> the request list
@@ -86,17 +97,17 @@ wrk_mode() { if [[ $mode == revalidate ]]; then echo revalidate; else echo get; 
 
 # Warm as bench/run.sh does: every index file once, then the measured list for 5 s.
 for who in a b n; do
-  "${tool[@]}" etags --base "http://127.0.0.1:${port[$who]}" --paths "$ds/lists/index-paths.txt" --out "$run/warm-$who.txt" --limit 100000000
-  "${tool[@]}" etags --base "http://127.0.0.1:${port[$who]}" --paths "$ds/lists/index-paths.txt" --out "$run/etags-$who.txt" --limit 5000
-  WRK_LIST="$(list_for "$who")" WRK_MODE="$(wrk_mode)" wrk -t2 -c"$connections" -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:${port[$who]}" >/dev/null 2>&1 || true
+  "${tool[@]}" etags --base "http://127.0.0.1:${port[$who]}" --paths "$ds/lists/index-paths.txt" --out "$run/warm-$who.txt" --limit 100000000 --token "${token[$who]}"
+  "${tool[@]}" etags --base "http://127.0.0.1:${port[$who]}" --paths "$ds/lists/index-paths.txt" --out "$run/etags-$who.txt" --limit 5000 --token "${token[$who]}"
+  WRK_AUTH="${token[$who]}" WRK_LIST="$(list_for "$who")" WRK_MODE="$(wrk_mode)" wrk -t2 -c"$connections" -d5s -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:${port[$who]}" >/dev/null 2>&1 || true
 done
 
-echo "N=$crates, $mode, $rounds rounds of ${duration}s; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "N=$crates, $mode$($auth_required && echo ", auth-required"), $rounds rounds of ${duration}s; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$rounds"); do
   for who in a b n; do
     if [[ $who == n ]]; then mapfile -t procs < <(pgrep -P "${pid[n]}"); else procs=("${pid[$who]}"); fi
     before="$(cpu_ticks "${procs[@]}")"
-    WRK_LIST="$(list_for "$who")" WRK_MODE="$(wrk_mode)" wrk -t2 -c"$connections" -d"${duration}s" --timeout 10s -s "$repo/bench/lua/replay.lua" \
+    WRK_AUTH="${token[$who]}" WRK_LIST="$(list_for "$who")" WRK_MODE="$(wrk_mode)" wrk -t2 -c"$connections" -d"${duration}s" --timeout 10s -s "$repo/bench/lua/replay.lua" \
       "http://127.0.0.1:${port[$who]}" > "$run/wrk.txt" 2>&1 || true
     used=$(( $(cpu_ticks "${procs[@]}") - before ))
     grep -m1 '^{"requests"' "$run/wrk.txt" | sed "s/}\$/,\"who\":\"$who\",\"round\":$r,\"cpu_ticks\":$used,\"hz\":$(getconf CLK_TCK)}/" >> "$run/runs.jsonl"

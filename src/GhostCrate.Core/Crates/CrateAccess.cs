@@ -85,10 +85,8 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
     /// </summary>
     public async ValueTask<bool> CanReadAsync(string name, Principal? principal, CancellationToken cancellationToken)
     {
-        if (!options.Value.AuthRequired) return true;
+        if (TryCanReadRemembered(name, principal, out var remembered)) return remembered;
         var canonical = Protocol.Crates.CrateName.Canonicalize(name);
-        if (cache.IsKnownOpen(canonical)) return true;
-        if (cache.TryGetRead(canonical, principal, out var cached)) return cached;
         var stamp = cache.Stamp;
         var crate = await crates.FindAsync(canonical, cancellationToken);
         // A crate that does not exist yet reads as open (the caller then gets its 404); its first publish inserts
@@ -103,6 +101,15 @@ public sealed class CrateAccess(ICrateRepository crates, IOwnerRepository owners
         var mayRead = await MayReadRestrictedAsync(crate, principal, cancellationToken);
         cache.StoreRead(canonical, principal, mayRead, stamp);
         return mayRead;
+    }
+
+    /// <summary>The read check of <see cref="CanReadAsync(string, Principal?, CancellationToken)"/> when it needs no lookup; false when it does.</summary>
+    public bool TryCanReadRemembered(string name, Principal? principal, out bool mayRead)
+    {
+        mayRead = true;
+        if (!options.Value.AuthRequired) return true;
+        var canonical = Protocol.Crates.CrateName.Canonicalize(name);
+        return cache.IsKnownOpen(canonical) || cache.TryGetRead(canonical, principal, out mayRead);
     }
 
     private static CrateAction ActionOf(string scope) => scope switch

@@ -35,7 +35,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     /// <summary>"No epoch known": nothing is trusted or stored (before the first read, and after a local change).</summary>
     public const long Unknown = -1;
 
-    private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TokenHashKey, CachedToken> _tokens = new();
     private readonly ConcurrentDictionary<ReadKey, CachedRead> _reads = new();
     private readonly ConcurrentDictionary<string, CachedOpen> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -48,7 +48,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
     /// <summary>The epoch to stamp an answer with: take it before the lookup whose answer is stored.</summary>
     public long Stamp => Volatile.Read(ref _epoch);
 
-    public bool TryGetToken(string tokenHash, out CachedToken token)
+    public bool TryGetToken(TokenHashKey tokenHash, out CachedToken token)
     {
         var current = Stamp;
         if (current != Unknown && _tokens.TryGetValue(tokenHash, out var found) && found.Epoch == current && Confirmed())
@@ -60,7 +60,7 @@ public sealed class AccessCache(IAccessEpoch epoch, TimeProvider time, ILogger<A
         return false;
     }
 
-    public void StoreToken(string tokenHash, Principal principal, DateTimeOffset? expiresAt, DateTimeOffset lastTouched, long stamp)
+    public void StoreToken(TokenHashKey tokenHash, Principal principal, DateTimeOffset? expiresAt, DateTimeOffset lastTouched, long stamp)
     {
         if (stamp == Unknown || stamp != Stamp) return;
         if (_tokens.Count >= MaxEntries) _tokens.Clear();
@@ -213,6 +213,26 @@ public sealed class CachedToken(Principal principal, DateTimeOffset? expiresAt, 
     public Principal Principal { get; } = principal;
     public DateTimeOffset? ExpiresAt { get; } = expiresAt;
     public long Epoch { get; } = epoch;
+
+    /// <summary>The answer to hand out for this token, made once (a request of an auth-required registry allocates none).</summary>
+    public TokenAuthentication Authentication { get; } = TokenAuthentication.Ok(principal);
+
+    // The UTC day (DateOnly.DayNumber) this token and its user were last reported as seen to the usage counter.
+    private int _seenDay = -1;
+
+    /// <summary>Whether <paramref name="interval"/> has passed since the last recorded use (without claiming the write).</summary>
+    public bool TouchDue(DateTimeOffset now, TimeSpan interval) => now.UtcTicks - Interlocked.Read(ref _lastTouchedTicks) > interval.Ticks;
+
+    /// <summary>
+    /// True once per UTC day: the usage counter keeps a day's sighting until it is stored (and again after a failed
+    /// write), so telling it more than once a day only costs its lock on every request.
+    /// </summary>
+    public bool ClaimSeen(DateTimeOffset now)
+    {
+        var day = DateOnly.FromDateTime(now.UtcDateTime).DayNumber;
+        var last = Volatile.Read(ref _seenDay);
+        return last != day && Interlocked.CompareExchange(ref _seenDay, day, last) == last;
+    }
 
     /// <summary>True for one caller once <paramref name="interval"/> has passed since the last recorded use.</summary>
     public bool ClaimTouch(DateTimeOffset now, TimeSpan interval)

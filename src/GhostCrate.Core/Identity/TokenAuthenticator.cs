@@ -15,27 +15,59 @@ public sealed class TokenAuthenticator(
     // Last-used is informative only; written at most once a minute per token to keep reads cheap.
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
-    public async Task<TokenAuthentication> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
+    public Task<TokenAuthentication> AuthenticateAsync(string? secret, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(secret)
+            ? Task.FromResult(TokenAuthentication.Missing)
+            : AuthenticateAsync(secret, TokenHashKey.Of(secret.AsSpan().Trim()), cancellationToken);
+
+    /// <param name="secret">The secret as presented (not blank).</param>
+    /// <param name="key">Its hash (<see cref="TokenHashKey.Of"/> of the trimmed secret), when the caller already knows it.</param>
+    public async Task<TokenAuthentication> AuthenticateAsync(string secret, TokenHashKey key, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(secret)) return TokenAuthentication.Missing;
-        var result = await CheckAsync(secret, cancellationToken);
-        Operations.GhostCrateMetrics.TokenUsed(result.Principal is { } p ? (p.Scopes.Endpoints is null && p.Scopes.Crates is null ? "unscoped" : "scoped") : "refused");
+        var result = await CheckAsync(secret, key, cancellationToken);
+        Counted(result);
         return result;
     }
 
-    private async Task<TokenAuthentication> CheckAsync(string secret, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer from this node's memory alone, without I/O or allocation: a remembered token that has not expired and
+    /// whose last-use write is not due. False when <see cref="AuthenticateAsync(string, TokenHashKey, CancellationToken)"/>
+    /// has to decide (a lookup, a refusal, or the write).
+    /// </summary>
+    public bool TryAuthenticateRemembered(string secret, TokenHashKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TokenAuthentication? result)
+    {
+        result = null;
+        if (secret.StartsWith(Docs.Build.DocsBuildCredentials.Prefix, StringComparison.Ordinal) || !cache.TryGetToken(key, out var cached)) return false;
+        var now = time.GetUtcNow();
+        if (cached.ExpiresAt is { } expires && expires <= now || cached.TouchDue(now, TouchInterval)) return false;
+        Seen(cached, now);
+        result = cached.Authentication;
+        Counted(result);
+        return true;
+    }
+
+    private static void Counted(TokenAuthentication result) =>
+        Operations.GhostCrateMetrics.TokenUsed(result.Principal is { } p ? (p.Scopes.Endpoints is null && p.Scopes.Crates is null ? "unscoped" : "scoped") : "refused");
+
+    private void Seen(CachedToken cached, DateTimeOffset now)
+    {
+        if (!cached.ClaimSeen(now)) return;
+        usage.Seen(Analytics.ActorKind.Token, cached.Principal.TokenId!.Value);
+        usage.Seen(Analytics.ActorKind.User, cached.Principal.UserId);
+    }
+
+    private async Task<TokenAuthentication> CheckAsync(string secret, TokenHashKey key, CancellationToken cancellationToken)
     {
         // A docs build's own fetch (Docs:Build): a read-only principal held in memory for the build's duration.
         if (buildCredentials.Authenticate(secret.Trim()) is { } builder) return TokenAuthentication.Ok(builder);
-        var hash = TokenSecrets.Hash(secret.Trim());
-        if (cache.TryGetToken(hash, out var cached) && (cached.ExpiresAt is not { } cachedExpiry || cachedExpiry > time.GetUtcNow()))
+        if (cache.TryGetToken(key, out var cached) && (cached.ExpiresAt is not { } cachedExpiry || cachedExpiry > time.GetUtcNow()))
         {
             var seen = time.GetUtcNow();
             if (cached.ClaimTouch(seen, TouchInterval)) await TouchAsync(cached.Principal.TokenId!.Value, seen, cancellationToken);
-            usage.Seen(Analytics.ActorKind.Token, cached.Principal.TokenId!.Value);
-            usage.Seen(Analytics.ActorKind.User, cached.Principal.UserId);
-            return TokenAuthentication.Ok(cached.Principal);
+            Seen(cached, seen);
+            return cached.Authentication;
         }
+        var hash = key.ToHex();
         // Taken before the lookup: an answer read before a concurrent revocation is then never trusted (AccessCache).
         var stamp = cache.Stamp;
         var token = await tokens.FindByHashAsync(hash, cancellationToken);
@@ -57,7 +89,7 @@ public sealed class TokenAuthenticator(
         usage.Seen(Analytics.ActorKind.Token, token.Id);
         usage.Seen(Analytics.ActorKind.User, user.Id);
         var principal = new Principal(user.Id, user.Username, user.IsAdmin, token.Id, TokenScopes.FromStored(token.EndpointScopes, token.CrateScopes), user.IsReadOnly);
-        cache.StoreToken(hash, principal, token.ExpiresAt, lastTouched, stamp);
+        cache.StoreToken(key, principal, token.ExpiresAt, lastTouched, stamp);
         return TokenAuthentication.Ok(principal);
     }
 

@@ -15,8 +15,7 @@ public static class TokenSecrets
 
     public static string Generate() => Prefix + RandomNumberGenerator.GetString(Alphabet, 43);
 
-    public static string Hash(string token) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => TokenHashKey.Of(token).ToHex();
 
     /// <summary>Constant-time comparison of two hex hashes, so response timing reveals nothing about stored hashes.</summary>
     public static bool HashesEqual(string a, string b) =>

@@ -17,15 +17,40 @@ public static class CargoAuthentication
 {
     private const string ItemKey = "GhostCrate.TokenAuthentication";
 
-    public static async Task<TokenAuthentication> AuthenticateAsync(this HttpContext context)
+    public static Task<TokenAuthentication> AuthenticateAsync(this HttpContext context) =>
+        context.Items.TryGetValue(ItemKey, out var cached) && cached is TokenAuthentication done
+            ? Task.FromResult(done)
+            : context.AuthenticateAsync(context.RequestServices.GetRequiredService<TokenAuthenticator>());
+
+    /// <summary>As <see cref="AuthenticateAsync(HttpContext)"/>, with the authenticator at hand (no request scope needed).</summary>
+    public static async Task<TokenAuthentication> AuthenticateAsync(this HttpContext context, TokenAuthenticator authenticator)
     {
         if (context.Items.TryGetValue(ItemKey, out var cached) && cached is TokenAuthentication done) return done;
-        var header = context.Request.Headers.Authorization.ToString();
-        var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..] : header;
-        var authenticator = context.RequestServices.GetRequiredService<TokenAuthenticator>();
-        var result = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
+        var secret = SecretOf(context);
+        var result = string.IsNullOrWhiteSpace(secret)
+            ? await authenticator.AuthenticateAsync(secret, cancellationToken: context.RequestAborted)
+            : await authenticator.AuthenticateAsync(secret, ConnectionTokenMemory.KeyOf(context, secret), context.RequestAborted);
         context.Items[ItemKey] = result;
         return result;
+    }
+
+    /// <summary>
+    /// The answer from the node's memory alone (<see cref="TokenAuthenticator.TryAuthenticateRemembered"/>), recorded
+    /// for the request as <see cref="AuthenticateAsync(HttpContext)"/> records it; false when that has to decide.
+    /// </summary>
+    public static bool TryAuthenticateRemembered(this HttpContext context, TokenAuthenticator authenticator, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TokenAuthentication? result)
+    {
+        result = null;
+        var secret = SecretOf(context);
+        if (string.IsNullOrWhiteSpace(secret) || !authenticator.TryAuthenticateRemembered(secret, ConnectionTokenMemory.KeyOf(context, secret), out result)) return false;
+        context.Items[ItemKey] = result;
+        return true;
+    }
+
+    private static string SecretOf(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..] : header;
     }
 
     /// <summary>The token check this request already made, if any (for the request log; never authenticates).</summary>

@@ -24,7 +24,7 @@ namespace GhostCrate.Web.Http;
 /// before the response started — goes on through the full pipeline.
 /// </summary>
 public sealed class DownloadFastPath(
-    RequestDelegate next, DownloadService downloads, CrateAccess access, DownloadPolicy policy, SmallFileCache smallFiles,
+    RequestDelegate next, DownloadService downloads, CrateAccess access, Core.Identity.TokenAuthenticator authenticator, DownloadPolicy policy, SmallFileCache smallFiles,
     UpstreamRegistries upstreams, ProxyDownloadService proxyDownloads, ProxyQuarantine quarantine, IOptions<RegistryOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -127,7 +127,7 @@ public sealed class DownloadFastPath(
     /// </summary>
     private async ValueTask<Found?> FindProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
     {
-        if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings)) return null;
+        if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings, authenticator)) return null;
         if (await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted) is not null) return null;
         return proxyDownloads.FindCachedLocalFile(upstream, name, version) is { } file ? new Found(file, null) : null;
     }
@@ -159,7 +159,7 @@ public sealed class DownloadFastPath(
     /// </summary>
     private async ValueTask<Found?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name, string version)
     {
-        if (!await FastPathAccess.MayReadAsync(context, settings, access, name)) return null;
+        if (!await FastPathAccess.MayReadAsync(context, settings, authenticator, access, name)) return null;
         Found? found = await downloads.FindLocalFileAsync(name, version, context.RequestAborted) is { } local
             ? new Found(local, null)
             : await downloads.FindSmallRemoteFileAsync(name, version, context.RequestAborted) is { } remote ? new Found(null, remote) : null;

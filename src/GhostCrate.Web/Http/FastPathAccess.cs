@@ -1,4 +1,5 @@
 using GhostCrate.Core.Crates;
+using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
 using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.Http;
@@ -13,25 +14,35 @@ namespace GhostCrate.Web.Http;
 /// </summary>
 internal static class FastPathAccess
 {
-    public static ValueTask<bool> MayReadAsync(HttpContext context, RegistryOptions settings, CrateAccess access, string crate) =>
-        string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString())
-            ? new ValueTask<bool>(!settings.AuthRequired) // anonymous: no state machine on the hot path of an open registry
-            : MayTokenReadAsync(context, settings, access, crate);
+    public static ValueTask<bool> MayReadAsync(HttpContext context, RegistryOptions settings, TokenAuthenticator authenticator, CrateAccess access, string crate)
+    {
+        if (string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString()))
+            return new ValueTask<bool>(!settings.AuthRequired); // anonymous: no state machine on the hot path of an open registry
+        // A known token on a crate known to be readable (most requests of an auth-required registry): answered from
+        // memory, with no state machine and no allocation either.
+        if (context.TryAuthenticateRemembered(authenticator, out var remembered)
+            && (!settings.AuthRequired || access.TryCanReadRemembered(crate, remembered.Principal, out var mayRead) && mayRead))
+            return new ValueTask<bool>(true);
+        return MayTokenReadAsync(context, settings, authenticator, access, crate);
+    }
 
     /// <summary>
     /// The read check of a proxy mount (CargoAuthentication.RequireReadAccess): in auth-required mode any authenticated
     /// token; there is no per-crate access to upstream crates.
     /// </summary>
-    public static ValueTask<bool> MayReadMountAsync(HttpContext context, RegistryOptions settings) =>
-        string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString())
-            ? new ValueTask<bool>(!settings.AuthRequired)
-            : settings.AuthRequired ? IsAuthenticatedAsync(context) : new ValueTask<bool>(true);
-
-    private static async ValueTask<bool> IsAuthenticatedAsync(HttpContext context) => (await context.AuthenticateAsync()).Principal is not null;
-
-    private static async ValueTask<bool> MayTokenReadAsync(HttpContext context, RegistryOptions settings, CrateAccess access, string crate)
+    public static ValueTask<bool> MayReadMountAsync(HttpContext context, RegistryOptions settings, TokenAuthenticator authenticator)
     {
-        var principal = (await context.AuthenticateAsync()).Principal;
+        if (string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString())) return new ValueTask<bool>(!settings.AuthRequired);
+        if (!settings.AuthRequired) return new ValueTask<bool>(true);
+        return context.TryAuthenticateRemembered(authenticator, out _) ? new ValueTask<bool>(true) : IsAuthenticatedAsync(context, authenticator);
+    }
+
+    private static async ValueTask<bool> IsAuthenticatedAsync(HttpContext context, TokenAuthenticator authenticator) =>
+        (await context.AuthenticateAsync(authenticator)).Principal is not null;
+
+    private static async ValueTask<bool> MayTokenReadAsync(HttpContext context, RegistryOptions settings, TokenAuthenticator authenticator, CrateAccess access, string crate)
+    {
+        var principal = (await context.AuthenticateAsync(authenticator)).Principal;
         return !settings.AuthRequired || (principal is not null && await access.CanReadAsync(crate, principal, context.RequestAborted));
     }
 }

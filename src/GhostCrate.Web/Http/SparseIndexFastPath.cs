@@ -22,7 +22,7 @@ namespace GhostCrate.Web.Http;
 /// auth-required mode, restricted crates the caller may not read, and any failure before the response started (the
 /// pipeline then answers in Cargo's envelope, as before).
 /// </summary>
-public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService index, CrateAccess access, ProxyIndexService proxyIndex, UpstreamRegistries upstreams, IOptions<RegistryOptions> options)
+public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService index, CrateAccess access, Core.Identity.TokenAuthenticator authenticator, ProxyIndexService proxyIndex, UpstreamRegistries upstreams, IOptions<RegistryOptions> options)
 {
     private const string IndexPrefix = "/index/";
 
@@ -98,7 +98,7 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         try
         {
             // Access first: a refused caller goes to the endpoint, which counts nothing as a cache hit.
-            if (!await FastPathAccess.MayReadMountAsync(context, settings)
+            if (!await FastPathAccess.MayReadMountAsync(context, settings, authenticator)
                 || proxyIndex.TryGetFresh(upstream, name.ToLowerInvariant()) is not { } remembered)
             {
                 await next(context);
@@ -114,7 +114,7 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
 
     /// <summary>The file when this caller may read it; null when the full pipeline has to decide.</summary>
     private async ValueTask<IndexFile?> FindReadableAsync(HttpContext context, RegistryOptions settings, string name) =>
-        await FastPathAccess.MayReadAsync(context, settings, access, name) ? await index.GetAsync(name, context.RequestAborted) : null;
+        await FastPathAccess.MayReadAsync(context, settings, authenticator, access, name) ? await index.GetAsync(name, context.RequestAborted) : null;
 }
 
 /// <summary>Puts <see cref="SparseIndexFastPath"/> in front of the whole application pipeline, routing included.</summary>

@@ -132,6 +132,37 @@ public sealed class AccessCacheTests
     }
 
     [Fact]
+    public async Task Tokens_taking_turns_on_one_keep_alive_connection_are_each_judged_as_themselves()
+    {
+        // A reverse proxy's pooled connection carries many clients' requests; the per-connection memory of the last
+        // secret's hash (Web/Auth/ConnectionTokenMemory.cs) must never lend one token's identity to the next.
+        await using var app = await TestApp.StartAsync(new() { ["Registry:AuthRequired"] = "true" });
+        Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("hidden", "1.0.0").PublishBody())).StatusCode);
+        var outsider = await Users.CreateWithTokenAsync(app, "outsider");
+        using var adminHttp = app.Client(TestApp.AdminToken);
+        var restrict = await adminHttp.PutAsJsonAsync("/api/v1/crates/hidden/access", new { restricted = true });
+        Assert.True(restrict.IsSuccessStatusCode, await restrict.Content.ReadAsStringAsync());
+
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
+        using var shared = new HttpClient(handler) { BaseAddress = app.BaseAddress };
+        async Task<HttpStatusCode> ReadAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/index/hi/dd/hidden");
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+            using var response = await shared.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        for (var round = 0; round < 4; round++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await ReadAsync(TestApp.AdminToken));
+            Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(outsider));
+            Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(TestApp.AdminToken + "x"));
+            Assert.Equal(HttpStatusCode.OK, await ReadAsync("Bearer " + TestApp.AdminToken));
+        }
+    }
+
+    [Fact]
     public async Task Past_the_backstop_age_one_epoch_read_confirms_every_remembered_answer_without_looking_each_up_again()
     {
         var clock = new SteppedTimestamps();
