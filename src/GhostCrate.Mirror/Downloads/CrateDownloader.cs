@@ -32,6 +32,7 @@ namespace GhostCrate.Mirror.Downloads;
 /// </param>
 public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null, GroupSync? durability = null)
 {
+    private const int BufferSize = 81920;
     private readonly Backoff _backoff = new(config);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _partialDirs = new(StringComparer.Ordinal);
 
@@ -209,7 +210,8 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
     /// </summary>
     private async Task<string?> CopyBodyAsync(HttpResponseMessage response, PartialFile file, IncrementalHash hash, CancellationToken cancellationToken)
     {
-        var buffer = new byte[81920];
+        // Pooled: a sync runs thousands of these, and a fresh 80 KiB buffer each would keep the GC busy.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
         var filled = 0;
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -247,6 +249,10 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
         {
             KeepWhatArrived(file, buffer.AsSpan(0, filled));
             return $"connection lost after {file.Length} bytes: {Describe(ex)}";
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
