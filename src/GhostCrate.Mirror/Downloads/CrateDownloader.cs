@@ -32,7 +32,11 @@ namespace GhostCrate.Mirror.Downloads;
 /// </param>
 public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null, GroupSync? durability = null)
 {
-    private const int BufferSize = 81920;
+    /// <summary>
+    /// Bytes gathered before a write: a small .crate is one write, and a download that stalls keeps at most this much
+    /// in memory (the rest is in the partial file, where a later run resumes after it).
+    /// </summary>
+    private const int GatherBytes = 64 * 1024;
     private readonly Backoff _backoff = new(config);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _partialDirs = new(StringComparer.Ordinal);
 
@@ -210,8 +214,8 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
     /// </summary>
     private async Task<string?> CopyBodyAsync(HttpResponseMessage response, PartialFile file, IncrementalHash hash, CancellationToken cancellationToken)
     {
-        // Pooled: a sync runs thousands of these, and a fresh 80 KiB buffer each would keep the GC busy.
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        // Pooled: a sync runs thousands of these, and a fresh buffer each would keep the GC busy.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(GatherBytes);
         var filled = 0;
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -220,7 +224,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             while (true)
             {
                 stall.CancelAfter(TimeSpan.FromSeconds(config.StallTimeoutSeconds));
-                var read = await body.ReadAsync(buffer.AsMemory(filled), stall.Token);
+                var read = await body.ReadAsync(buffer.AsMemory(filled, GatherBytes - filled), stall.Token);
                 if (read == 0) break;
                 hash.AppendData(buffer, filled, read);
                 filled += read;
@@ -231,9 +235,9 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
                     file.Append(buffer.AsSpan(0, filled));
                     return $"the file is larger than download.maxCrateBytes ({config.MaxCrateBytes})";
                 }
-                if (filled == buffer.Length)
+                if (filled == GatherBytes)
                 {
-                    file.Append(buffer);
+                    file.Append(buffer.AsSpan(0, filled));
                     filled = 0;
                 }
             }
