@@ -51,6 +51,98 @@ public sealed class GroupSyncTests
     }
 
     [Fact]
+    public async Task While_files_are_being_written_a_group_gathers_until_it_is_full()
+    {
+        var syncs = 0;
+        var group = new GroupSync(() =>
+        {
+            Interlocked.Increment(ref syncs);
+            return true;
+        }, new ManualTime(DateTimeOffset.UnixEpoch), groupSize: 3, TimeSpan.FromSeconds(1));
+
+        using var stillWriting = group.Writing();
+        var first = group.WaitDurableAsync();
+        var second = group.WaitDurableAsync();
+        // Two ready files and a third still being written: no syncfs yet, the group waits for company. (A sync that
+        // had started would still be running or would have completed the first wait: either is seen here.)
+        Assert.False(group.Syncing);
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        Assert.Equal(0, Volatile.Read(ref syncs));
+
+        // The third ready file fills the group: one sync covers all three although a writer is still busy.
+        var third = group.WaitDurableAsync();
+        Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await third.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, Volatile.Read(ref syncs));
+    }
+
+    [Fact]
+    public async Task A_group_that_is_not_full_is_synced_as_soon_as_the_last_writer_is_done()
+    {
+        var syncs = 0;
+        var group = new GroupSync(() =>
+        {
+            Interlocked.Increment(ref syncs);
+            return true;
+        }, new ManualTime(DateTimeOffset.UnixEpoch), groupSize: 100, TimeSpan.FromSeconds(1));
+
+        var writerA = group.Writing();
+        var writerB = group.Writing();
+        var ready = group.WaitDurableAsync();
+        writerA.Dispose();
+        writerA.Dispose(); // twice is once: the count must not go below the writers that really remain
+        Assert.False(group.Syncing);
+        Assert.False(ready.IsCompleted);
+        Assert.Equal(0, Volatile.Read(ref syncs));
+
+        // Nobody else is writing: waiting longer would only delay these files, so the small group is synced now.
+        writerB.Dispose();
+        Assert.True(await ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, Volatile.Read(ref syncs));
+
+        // With no writer at all, a ready file is synced at once.
+        Assert.True(await group.WaitDurableAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, Volatile.Read(ref syncs));
+    }
+
+    [Fact]
+    public async Task A_stalled_writer_holds_a_group_back_no_longer_than_its_maximum_wait()
+    {
+        var syncs = 0;
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var group = new GroupSync(() =>
+        {
+            Interlocked.Increment(ref syncs);
+            return true;
+        }, time, groupSize: 100, TimeSpan.FromMilliseconds(200));
+
+        using var stalled = group.Writing(); // a download that stopped sending bytes, still open until its own timeout
+        var ready = group.WaitDurableAsync();
+        time.Advance(TimeSpan.FromMilliseconds(150));
+        var alsoReady = group.WaitDurableAsync();
+        Assert.False(group.Syncing);
+        Assert.False(ready.IsCompleted);
+        Assert.Equal(0, Volatile.Read(ref syncs));
+
+        // 200 ms after the group's first file: synced without the stalled one, both files in one sync.
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        Assert.True(await ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await alsoReady.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, Volatile.Read(ref syncs));
+
+        // The next group gets its own full wait, counted from its own first file.
+        var next = group.WaitDurableAsync();
+        time.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.False(group.Syncing);
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, Volatile.Read(ref syncs));
+    }
+
+    [Fact]
     public async Task On_linux_the_mirror_file_system_is_synced_for_real()
     {
         Assert.True(OperatingSystem.IsLinux(), "syncfs(2) is Linux's");

@@ -32,15 +32,32 @@ namespace GhostCrate.Mirror.Downloads;
 /// </param>
 public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null, GroupSync? durability = null)
 {
+    /// <summary>
+    /// Bytes gathered before a write: a small .crate is one write, and a download that stalls keeps at most this much
+    /// in memory (the rest is in the partial file, where a later run resumes after it).
+    /// </summary>
+    private const int GatherBytes = 64 * 1024;
     private readonly Backoff _backoff = new(config);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _partialDirs = new(StringComparer.Ordinal);
 
-    public async Task<DownloadOutcome> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
+    public Task<DownloadOutcome> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         var final = request.FinalPath ?? layout.CrateFile(request.Name, request.Version);
         if (File.Exists(final))
-            return Finish(new DownloadOutcome(request, DownloadStatus.Present, new FileInfo(final).Length, request.Cksum, 0, TimeSpan.Zero, 0, null));
+            return Task.FromResult(Finish(new DownloadOutcome(request, DownloadStatus.Present, new FileInfo(final).Length, request.Cksum, 0, TimeSpan.Zero, 0, null)));
+        return FetchAsync(request, final, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="DownloadAsync"/> for a file the caller has just seen missing (a sync's reader checks every file):
+    /// the second look would only cost a path walk per file.
+    /// </summary>
+    public Task<DownloadOutcome> DownloadMissingAsync(DownloadRequest request, CancellationToken cancellationToken) =>
+        FetchAsync(request, request.FinalPath ?? layout.CrateFile(request.Name, request.Version), cancellationToken);
+
+    private async Task<DownloadOutcome> FetchAsync(DownloadRequest request, string final, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
 
         var part = request.PartialPath ?? layout.PartialFile(request.Name, request.Version);
         // Every .crate shares one partial folder: one mkdir per folder and run, not one per file. The folder is
@@ -85,10 +102,14 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
 
     private async Task<Attempt> AttemptAsync(DownloadRequest request, string part, string final, CancellationToken cancellationToken)
     {
-        var existing = File.Exists(part) ? new FileInfo(part).Length : 0;
+        // From here until the file is ready (or the attempt fails) this download is one the current group sync waits for.
+        using var writing = durability?.Writing();
+        var exists = File.Exists(part);
+        var existing = exists ? new FileInfo(part).Length : 0;
         if (existing > config.MaxCrateBytes)
         {
             File.Delete(part);
+            exists = false;
             existing = 0;
         }
 
@@ -126,7 +147,8 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && existing > 0)
             {
                 // Our partial file may already be complete (a run killed between the last byte and the rename).
-                return await AcceptAsync(request, part, final, existing, await HashFileAsync(part, existing, cancellationToken), resumedFrom: existing);
+                slot.Dispose();
+                return await AcceptAsync(request, part, final, existing, PartialFile.HashOf(part, existing), existing, writing);
             }
             if (status is >= 500 or 408 or 429)
                 return Attempt.Retry($"HTTP {status}", RetryAfter(response));
@@ -146,53 +168,55 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
 
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long total;
-            await using (var file = new FileStream(part, offset == 0 ? FileMode.Create : FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            string? error;
+            using (var file = PartialFile.Open(part, exists, offset, hash))
             {
-                if (offset > 0)
+                error = await CopyBodyAsync(response, file, hash, cancellationToken);
+                total = file.Length;
+            }
+            slot.Dispose(); // the upstream part is over; durability below does not need the connection
+            if (error is not null)
+            {
+                if (total > config.MaxCrateBytes)
                 {
-                    await HashPrefixAsync(file, offset, hash, cancellationToken);
-                    file.SetLength(offset);
-                    file.Position = offset;
+                    File.Delete(part);
+                    return Attempt.Fail(error);
                 }
-                total = offset;
-                var copy = await CopyBodyAsync(response, file, hash, offset, cancellationToken);
-                total = copy.Total;
-                slot.Dispose(); // the upstream part is over; durability below does not need the connection
-                await file.FlushAsync(cancellationToken);
-                if (durability is null || !await durability.WaitDurableAsync()) file.Flush(flushToDisk: true);
-                if (copy.Error is not null)
-                {
-                    if (total > config.MaxCrateBytes)
-                    {
-                        await file.DisposeAsync();
-                        File.Delete(part);
-                        return Attempt.Fail(copy.Error);
-                    }
-                    return Attempt.Retry(copy.Error, resumedFrom: offset);
-                }
+                // What arrived stays for a Range request; it need not be durable: the whole file is hashed before it is accepted.
+                return Attempt.Retry(error, resumedFrom: offset);
             }
             if (expected is { } want && total != want)
                 return Attempt.Retry($"the body ended after {total} of {want} bytes", resumedFrom: offset);
-            return await AcceptAsync(request, part, final, total, Convert.ToHexStringLower(hash.GetHashAndReset()), offset);
+            return await AcceptAsync(request, part, final, total, Convert.ToHexStringLower(hash.GetHashAndReset()), offset, writing);
         }
     }
 
-    /// <summary>The file is renamed into crates/ only when its SHA-256 is the index `cksum`; otherwise it is discarded.</summary>
-    private Task<Attempt> AcceptAsync(DownloadRequest request, string part, string final, long size, string sha256, long resumedFrom)
+    /// <summary>
+    /// The file is renamed into crates/ only when its SHA-256 is the index `cksum` (otherwise it is discarded), and only
+    /// once its bytes are durable: after the group sync that follows, or its own fsync where there is none.
+    /// </summary>
+    private async Task<Attempt> AcceptAsync(DownloadRequest request, string part, string final, long size, string sha256, long resumedFrom, IDisposable? writing)
     {
         if (!string.Equals(sha256, request.Cksum, StringComparison.Ordinal))
         {
             File.Delete(part);
-            return Task.FromResult(Attempt.Retry($"checksum mismatch: the body hashes to {sha256}, the index says {request.Cksum}; discarded", resumedFrom: resumedFrom));
+            return Attempt.Retry($"checksum mismatch: the body hashes to {sha256}, the index says {request.Cksum}; discarded", resumedFrom: resumedFrom);
         }
+        writing?.Dispose(); // the file is ready: the group it waits for must not wait for it
+        if (durability is null || !await durability.WaitDurableAsync()) PartialFile.FlushToDisk(part);
         AtomicFile.MoveIntoPlace(part, final);
-        return Task.FromResult(Attempt.Accept(size, resumedFrom));
+        return Attempt.Accept(size, resumedFrom);
     }
 
-    private async Task<(long Total, string? Error)> CopyBodyAsync(HttpResponseMessage response, Stream file, IncrementalHash hash, long offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the body into the partial file, hashing as it goes. Bytes are gathered into one buffer and written when
+    /// it is full or the body ends: a small .crate is one write.
+    /// </summary>
+    private async Task<string?> CopyBodyAsync(HttpResponseMessage response, PartialFile file, IncrementalHash hash, CancellationToken cancellationToken)
     {
-        var total = offset;
-        var buffer = new byte[81920];
+        // Pooled: a sync runs thousands of these, and a fresh buffer each would keep the GC busy.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(GatherBytes);
+        var filled = 0;
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -200,46 +224,53 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             while (true)
             {
                 stall.CancelAfter(TimeSpan.FromSeconds(config.StallTimeoutSeconds));
-                var read = await body.ReadAsync(buffer, stall.Token);
-                if (read == 0) return (total, null);
-                total += read;
-                if (total > config.MaxCrateBytes) return (total, $"the file is larger than download.maxCrateBytes ({config.MaxCrateBytes})");
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                hash.AppendData(buffer, 0, read);
+                var read = await body.ReadAsync(buffer.AsMemory(filled, GatherBytes - filled), stall.Token);
+                if (read == 0) break;
+                hash.AppendData(buffer, filled, read);
+                filled += read;
                 MirrorMetrics.Bytes.Add(read);
                 progress.BytesReceived(read);
+                if (file.Length + filled > config.MaxCrateBytes)
+                {
+                    file.Append(buffer.AsSpan(0, filled));
+                    return $"the file is larger than download.maxCrateBytes ({config.MaxCrateBytes})";
+                }
+                if (filled == GatherBytes)
+                {
+                    file.Append(buffer.AsSpan(0, filled));
+                    filled = 0;
+                }
             }
+            file.Append(buffer.AsSpan(0, filled));
+            return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (total, $"stalled: no bytes for {config.StallTimeoutSeconds}s after {total} bytes");
+            KeepWhatArrived(file, buffer.AsSpan(0, filled));
+            return $"stalled: no bytes for {config.StallTimeoutSeconds}s after {file.Length} bytes";
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            return (total, $"connection lost after {total} bytes: {Describe(ex)}");
+            KeepWhatArrived(file, buffer.AsSpan(0, filled));
+            return $"connection lost after {file.Length} bytes: {Describe(ex)}";
         }
-    }
-
-    private static async Task HashPrefixAsync(FileStream file, long length, IncrementalHash hash, CancellationToken cancellationToken)
-    {
-        file.Position = 0;
-        var buffer = new byte[81920];
-        var left = length;
-        while (left > 0)
+        finally
         {
-            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken);
-            if (read == 0) throw new IOException("the partial file shrank while it was read");
-            hash.AppendData(buffer, 0, read);
-            left -= read;
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static async Task<string> HashFileAsync(string path, long length, CancellationToken cancellationToken)
+    /// <summary>Writes the bytes still in the buffer so a retry can resume after them; a disk that fails here just keeps fewer.</summary>
+    private static void KeepWhatArrived(PartialFile file, ReadOnlySpan<byte> pending)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
-        await HashPrefixAsync(file, length, hash, cancellationToken);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        try
+        {
+            file.Append(pending);
+        }
+        catch (IOException)
+        {
+            // The retry resumes from the file's real length and hashes it again, so nothing depends on these bytes.
+        }
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) =>

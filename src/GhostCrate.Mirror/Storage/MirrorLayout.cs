@@ -118,7 +118,17 @@ public sealed class MirrorLayout(string root)
     /// <summary>Versions and names come from an upstream index: they must never steer a path out of the mirror.</summary>
     private static void CheckSegment(string segment)
     {
-        if (segment.Length == 0 || segment.Contains('/') || segment.Contains('\\') || segment.Contains("..", StringComparison.Ordinal) || segment.Any(char.IsControl))
+        if (segment.Length == 0 || segment.Contains('/') || segment.Contains('\\') || segment.Contains("..", StringComparison.Ordinal) || HasControl(segment))
             throw new MirrorException($"`{segment}` cannot be part of a file name in the mirror");
+    }
+
+    // A plain loop: this runs for every file of a sync, and LINQ over a string enumerates it through an interface.
+    private static bool HasControl(string segment)
+    {
+        foreach (var c in segment)
+        {
+            if (char.IsControl(c)) return true;
+        }
+        return false;
     }
 }

@@ -13,6 +13,7 @@ public sealed class ServedIndex
 {
     private readonly MirrorLayout _layout;
     private readonly bool _staged;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     /// <summary>The generation served now.</summary>
     public ServedIndex(MirrorLayout layout) : this(layout, layout.PinnedIndexDir(), staged: false)
@@ -59,14 +60,27 @@ public sealed class ServedIndex
         {
             // The old file is a hard link shared with the served generation: unlink it, never write through it.
             if (exists) File.Delete(path);
-            else System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, bytes);
+            else EnsureFolder(Path.GetDirectoryName(path)!);
+            // A plain handle and one write: a FileStream would add a file-system query, a truncate and a seek per file.
+            using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            RandomAccess.Write(handle, bytes, 0);
         }
         else
         {
             AtomicFile.Write(_layout, path, bytes);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Creates a folder of this index once: thousands of crates share a few hundred folders, and each mkdir is a path
+    /// walk in the kernel. Remembered only after it exists, so a parallel writer never skips a folder not yet made.
+    /// </summary>
+    private void EnsureFolder(string folder)
+    {
+        if (_folders.ContainsKey(folder)) return;
+        System.IO.Directory.CreateDirectory(folder);
+        _folders.TryAdd(folder, true);
     }
 
     public bool Delete(string name)

@@ -18,6 +18,15 @@ namespace GhostCrate.Mirror.Sync;
 /// </summary>
 public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time)
 {
+    /// <summary>
+    /// How many verified files share one syncfs while downloads are still running (fewer when the downloads pause).
+    /// A syncfs flushes the disk once however many files it covers; the group's files wait, unrenamed, meanwhile.
+    /// </summary>
+    internal const int DurabilityGroupSize = 128;
+
+    /// <summary>The longest a verified file waits for others to share its syncfs (a stalled download must not hold it back).</summary>
+    internal static readonly TimeSpan DurabilityGroupMaxWait = TimeSpan.FromMilliseconds(200);
+
     public async Task<SyncReport> SyncAsync(MirrorLayout layout, IMirrorProgress progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -36,26 +45,29 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var next = MirrorGenerations.Begin(layout);
         var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
-        // Twice as many workers as connections: while some wait for their group sync, the others keep every connection busy.
+        // More workers than connections: the files of two durability groups (one gathering, one being synced) wait
+        // without holding a connection, while the other workers keep every connection busy.
         using var transferSlots = new SemaphoreSlim(config.Download.Concurrency);
+        var workerCount = config.Download.Concurrency * 2 + 2 * DurabilityGroupSize;
         var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters), transferSlots,
-            GroupSync.ForFileSystemOf(layout.Root));
-        var queue = Channel.CreateBounded<(CrateJob Job, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
+            GroupSync.ForFileSystemOf(layout.Root, time, DurabilityGroupSize, DurabilityGroupMaxWait));
+        var queue = Channel.CreateBounded<(CrateJob Job, int Line, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workers = Enumerable.Range(0, config.Download.Concurrency * 2).Select(_ => Task.Run(async () =>
+        var workers = Enumerable.Range(0, workerCount).Select(_ => Task.Run(async () =>
         {
             try
             {
-                await foreach (var (job, request) in queue.Reader.ReadAllAsync(stop.Token))
+                await foreach (var (job, line, request) in queue.Reader.ReadAllAsync(stop.Token))
                 {
-                    var outcome = await downloader.DownloadAsync(request, stop.Token);
-                    await manifest.WriteAsync(outcome);
-                    if (!outcome.Succeeded) counters.Fail($"{request.Name} {request.Version}: {outcome.Status.ToString().ToLowerInvariant()}: {outcome.Error}");
+                    var outcome = await downloader.DownloadMissingAsync(request, stop.Token);
+                    manifest.Write(outcome);
+                    if (outcome.Succeeded) job.MarkPresent(line);
+                    else counters.Fail($"{request.Name} {request.Version}: {outcome.Status.ToString().ToLowerInvariant()}: {outcome.Error}");
                     if (job.Release()) Publish(job);
                 }
             }
@@ -85,10 +97,12 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
                 var lines = IndexLine.ParseFile(file.Content, out var unreadable);
                 if (unreadable > 0) progress.Note($"{file.Name}: {unreadable} index line(s) could not be read and are left out");
                 var job = new CrateJob(file.Name, selection.Select(file.Name, lines));
-                foreach (var line in job.Lines)
+                for (var i = 0; i < job.Lines.Count; i++)
                 {
+                    var line = job.Lines[i];
                     if (File.Exists(layout.CrateFile(line.Entry.Name, line.Entry.Vers)))
                     {
+                        job.MarkPresent(i);
                         Interlocked.Increment(ref counters.Present);
                         continue;
                     }
@@ -96,7 +110,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
                         DownloadUrlTemplate.Expand(dl, line.Entry.Name, line.Entry.Vers, line.Entry.Cksum));
                     job.Hold();
                     progress.FileQueued(request);
-                    await queue.Writer.WriteAsync((job, request), stop.Token);
+                    await queue.Writer.WriteAsync((job, i, request), stop.Token);
                 }
                 if (job.Release()) Publish(job);
             }
@@ -132,7 +146,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         // Runs once per crate, after its last download finished (or at once when nothing was missing).
         void Publish(CrateJob job)
         {
-            var present = job.Lines.Where(l => File.Exists(layout.CrateFile(l.Entry.Name, l.Entry.Vers))).ToList();
+            var present = job.PresentLines();
             var changed = present.Count == 0 ? served.Delete(job.Name) : served.Write(job.Name, present);
             if (!changed) return;
             Interlocked.Increment(ref counters.IndexUpdated);
@@ -141,14 +155,21 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         }
     }
 
-    /// <summary>One crate's selected lines and the downloads still outstanding for it (plus one hold by the reader).</summary>
+    /// <summary>
+    /// One crate's selected lines, which of them have their .crate in the mirror (seen by the reader or downloaded),
+    /// and the downloads still outstanding (plus one hold by the reader). Each flag is set by one task before its
+    /// <see cref="Release"/>, and read only after the last release, so the interlocked count orders them.
+    /// </summary>
     private sealed class CrateJob(string name, List<IndexLine> lines)
     {
+        private readonly bool[] _present = new bool[lines.Count];
         private int _pending = 1;
         public string Name { get; } = name;
         public List<IndexLine> Lines { get; } = lines;
         public void Hold() => Interlocked.Increment(ref _pending);
         public bool Release() => Interlocked.Decrement(ref _pending) == 0;
+        public void MarkPresent(int line) => _present[line] = true;
+        public List<IndexLine> PresentLines() => Lines.Where((_, i) => _present[i]).ToList();
     }
 
     private sealed class Counters
