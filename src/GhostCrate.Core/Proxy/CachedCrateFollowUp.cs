@@ -16,7 +16,7 @@ public sealed class CachedCrateFollowUp(
     IBlobStore blobs,
     Advisories.AdvisoryService advisories,
     ContentChecks.ProxiedCrateFlagger contentFlags,
-    ILogger<CachedCrateFollowUp> logger) : IAsyncDisposable
+    ILogger<CachedCrateFollowUp> logger) : IAsyncDisposable, IDisposable
 {
     private readonly Queue<CachedCrate> _queue = new();
     private readonly Lock _gate = new();
@@ -59,6 +59,9 @@ public sealed class CachedCrateFollowUp(
         if (pending > 0) logger.LogInformation("Finishing the bookkeeping of {Count} newly cached crates before stopping", pending);
         await WhenIdleAsync();
     }
+
+    // A container disposed synchronously (a CLI command's provider) must not throw for an async-only singleton.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task DrainAsync()
     {
