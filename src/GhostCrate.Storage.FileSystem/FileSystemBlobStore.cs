@@ -13,6 +13,11 @@ public sealed class FileSystemBlobStore(string rootPath, ILogger<FileSystemBlobS
 {
     private const int CopyBufferSize = 81920;
 
+    // Content already in memory up to this size is written with blocking calls: on Linux every asynchronous file
+    // write is a hop to the thread pool and back, which costs more than writing a small file, and the fsync that
+    // follows blocks the thread anyway.
+    private const int SmallInMemoryBytes = 1024 * 1024;
+
     private readonly BlobPaths _paths = new(rootPath);
     private bool _warnedAboutRacyNoReplace;
 
@@ -148,15 +153,17 @@ public sealed class FileSystemBlobStore(string rootPath, ILogger<FileSystemBlobS
         var temp = Path.Combine(_paths.TempFolder, $"{Guid.NewGuid():N}.partial");
         try
         {
+            var small = content is MemoryStream && content.Length - content.Position <= SmallInMemoryBytes;
             await using var file = new FileStream(temp, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
                 Share = FileShare.None,
-                Options = FileOptions.Asynchronous,
-                BufferSize = CopyBufferSize,
+                Options = small ? FileOptions.None : FileOptions.Asynchronous,
+                BufferSize = small ? 0 : CopyBufferSize,
             });
-            await content.CopyToAsync(file, CopyBufferSize, cancellationToken);
+            if (small) content.CopyTo(file);
+            else await content.CopyToAsync(file, CopyBufferSize, cancellationToken);
             // fsync before the rename: otherwise a crash can leave the new name pointing at a file with no data.
             file.Flush(flushToDisk: true);
             return temp;

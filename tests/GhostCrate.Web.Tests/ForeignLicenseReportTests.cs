@@ -55,6 +55,8 @@ public sealed class ForeignLicenseReportTests
         await PublishAsync(pair.Upstream, "unused", "1.0.0", "MIT");
         foreach (var (name, version) in new[] { ("gnutool", "1.0.0"), ("dual", "2.0.0"), ("bare", "1.0.0") })
             Assert.Equal(HttpStatusCode.OK, (await pair.Proxy.Client().GetAsync($"/crates-io/api/v1/crates/{name}/{version}/download")).StatusCode);
+        // The files' usage rows, which the report lists, are written just after each download is answered.
+        await pair.Proxy.Services.GetRequiredService<GhostCrate.Core.Proxy.CachedCrateFollowUp>().WhenIdleAsync();
 
         var report = await ReportAsync(pair.Proxy);
         var rows = Rows(report, "proxy:crates-io");

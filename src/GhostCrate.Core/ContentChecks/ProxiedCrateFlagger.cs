@@ -17,18 +17,40 @@ public sealed class ProxiedCrateFlagger(
     IOptions<ContentCheckOptions> options,
     ILogger<ProxiedCrateFlagger> logger)
 {
+    /// <summary>Flags from a stream of the cached file (read whole: it is bounded by the proxy's download limit).</summary>
     public async Task RecordAsync(string upstream, string crateName, string version, Stream crateFile, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            using var copy = new MemoryStream();
+            var limit = proxy.Value.MaxCrateSizeBytes;
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await crateFile.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                // Over the download limit it cannot be a file the proxy stored: no flags rather than an unbounded read.
+                if (copy.Length + read > limit) return;
+                copy.Write(buffer, 0, read);
+            }
+            bytes = copy.ToArray();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not read {Crate} {Version} of upstream {Upstream} for its content flags", crateName, version, upstream);
+            return;
+        }
+        await RecordAsync(upstream, crateName, version, bytes, cancellationToken);
+    }
+
+    /// <summary>Flags from the verified bytes in hand.</summary>
+    public async Task RecordAsync(string upstream, string crateName, string version, ReadOnlyMemory<byte> crateFile, CancellationToken cancellationToken)
     {
         try
         {
-            // Bounded by the proxy's download limit, which the spool has already enforced.
-            var length = crateFile.Length;
-            if (length > proxy.Value.MaxCrateSizeBytes) return;
-            var bytes = new byte[length];
-            crateFile.Position = 0;
-            await crateFile.ReadExactlyAsync(bytes, cancellationToken);
+            if (crateFile.Length > proxy.Value.MaxCrateSizeBytes) return;
             var limits = new TarballLimits(registry.Value.MaxUnpackedSizeBytes, registry.Value.MaxTarballEntries) { LargeFileBytes = options.Value.LargeFileBytes };
-            var result = CrateTarballValidator.Validate(bytes, crateName, version, limits);
+            var result = CrateTarballValidator.Validate(crateFile, crateName, version, limits);
             if (!result.IsValid)
             {
                 logger.LogWarning("No content flags for {Crate} {Version} of upstream {Upstream}: {Reason}", crateName, version, upstream, result.Error?.Message);

@@ -17,9 +17,13 @@ public enum ProxyDownloadStatus
 /// <summary>The answer to a proxied download.</summary>
 public sealed record ProxyDownload(ProxyDownloadStatus Status, BlobContent? Content, string? Error);
 
-/// <summary>The result of one (coalesced) upstream fetch: stored, or why not.</summary>
-internal sealed record ProxyDownloadOutcome(ProxyDownloadStatus Status, bool AlreadyStored, string? Error)
+/// <summary>
+/// The result of one (coalesced) upstream fetch: stored, or why not. <see cref="Bytes"/> are the verified bytes this
+/// fetch stored when they were small enough to keep in memory (read-only: every waiter shares them).
+/// </summary>
+internal sealed record ProxyDownloadOutcome(ProxyDownloadStatus Status, bool AlreadyStored, string? Error, ArraySegment<byte>? Bytes = null, DateTimeOffset? StoredAt = null)
 {
-    public static ProxyDownloadOutcome Stored(bool alreadyStored) => new(ProxyDownloadStatus.Found, alreadyStored, null);
+    public static ProxyDownloadOutcome Stored(bool alreadyStored, ArraySegment<byte>? bytes = null, DateTimeOffset? storedAt = null) =>
+        new(ProxyDownloadStatus.Found, alreadyStored, null, bytes, storedAt);
     public static ProxyDownloadOutcome Fail(ProxyDownloadStatus status, string error) => new(status, false, error);
 }

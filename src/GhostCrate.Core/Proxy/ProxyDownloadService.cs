@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Storage;
 using GhostCrate.Protocol.Client;
@@ -11,21 +10,21 @@ using Microsoft.Extensions.Options;
 namespace GhostCrate.Core.Proxy;
 
 /// <summary>
-/// Pull-through .crate downloads. The first request fetches the file from the upstream into a temp file, checks its
-/// sha256 against the `cksum` of the cached index line, and only then stores it in the proxy area of the blob store;
-/// every later request is served from the blob store and never touches the upstream. Concurrent requests for the
-/// same missing file share one upstream fetch.
+/// Pull-through .crate downloads. The first request fetches the file from the upstream into a spool (memory for
+/// small files, a temp file for large ones), checks its sha256 against the `cksum` of the cached index line, and only
+/// then stores it in the proxy area of the blob store and answers, from the verified bytes in hand when they are in
+/// memory; the bookkeeping that decides nothing about the answer (usage row, advisories, content flags) follows in
+/// <see cref="CachedCrateFollowUp"/>. Every later request is served from the blob store and never touches the
+/// upstream. Concurrent requests for the same missing file share one upstream fetch.
 /// </summary>
 public sealed class ProxyDownloadService(
     ProxyIndexService index,
     UpstreamGateway gateway,
-    IProxyCacheRepository cache,
     IBlobStore blobs,
     IOptions<ProxyOptions> options,
     TimeProvider time,
     Analytics.UsageCounter usage,
-    Advisories.AdvisoryService advisories,
-    ContentChecks.ProxiedCrateFlagger contentFlags,
+    CachedCrateFollowUp followUp,
     ILogger<ProxyDownloadService> logger)
 {
     // The last stat of each cached file the download fast path served, by upstream, name as requested and version.
@@ -69,7 +68,10 @@ public sealed class ProxyDownloadService(
             .WaitAsync(cancellationToken);
         if (outcome.Status != ProxyDownloadStatus.Found) return new ProxyDownload(outcome.Status, null, outcome.Error);
 
-        content = await blobs.OpenReadAsync(key, cancellationToken);
+        // The verified bytes this fetch stored, when they are in memory: each waiter reads its own stream over them.
+        content = outcome.Bytes is { } bytes
+            ? new BlobContent(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), bytes.Count, outcome.StoredAt)
+            : await blobs.OpenReadAsync(key, cancellationToken);
         if (content is null)
             return new ProxyDownload(ProxyDownloadStatus.Unavailable, null, $"`{crateName}@{version}` was stored but cannot be read back from storage");
         // Per request, unlike the upstream's CrateMiss (per coalesced fetch): each waiter was served a file it lacked.
@@ -115,13 +117,12 @@ public sealed class ProxyDownloadService(
             return ProxyDownloadOutcome.Fail(ProxyDownloadStatus.Unavailable, $"upstream `{upstream.Name}` has an unusable download URL template `{template}`: {e.Message}");
         }
 
-        await using var spool = TempSpool();
+        await using var spool = new CrateSpool();
         var download = await gateway.DownloadAsync(upstream, url, spool, options.Value.MaxCrateSizeBytes);
         if (download.Status != FetchStatus.Ok)
             return ProxyDownloadOutcome.Fail(ProxyDownloadStatus.Unavailable, $"`{crateName}@{version}` is not cached and upstream `{upstream.Name}` failed: {download.Error}");
 
-        spool.Position = 0;
-        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(spool, ct));
+        var actual = spool.Sha256Hex();
         if (!string.Equals(actual, line.Cksum, StringComparison.OrdinalIgnoreCase))
         {
             upstream.Stats.ChecksumMismatch();
@@ -130,24 +131,17 @@ public sealed class ProxyDownloadService(
                 $"the file upstream `{upstream.Name}` sent for `{line.Name}@{line.Vers}` has sha256 {actual}, but its index says {line.Cksum}; it was not stored or served (a corrupted or tampered upstream or network path)");
         }
 
-        spool.Position = 0;
-        await blobs.PutAsync(key, spool, BlobPutMode.IfAbsent, ct);
+        // Stored before anyone is answered: a file served once is in the cache for every node that shares the store.
+        await using (var verified = spool.OpenRead())
+        {
+            await blobs.PutAsync(key, verified, BlobPutMode.IfAbsent, ct);
+        }
         upstream.Stats.CrateMiss();
-        try
-        {
-            await cache.RecordCrateFileAsync(upstream.Name, line.Name.ToLowerInvariant(), line.Vers, download.Length, actual, time.GetUtcNow(), ct);
-        }
-        catch (Exception e)
-        {
-            // The blob is stored and verified; only the usage numbers of the status page miss it.
-            logger.LogWarning(e, "Could not record the cached {Crate} {Version} of upstream {Upstream}", crateName, version, upstream.Name);
-        }
+        var storedAt = time.GetUtcNow();
         logger.LogInformation("Cached {Crate} {Version} from upstream {Upstream} ({Size} bytes)", line.Name, line.Vers, upstream.Name, download.Length);
-        // A newly cached version of a crate with advisories is flagged at once (issue 20: findings on every proxy fetch).
-        await advisories.OnVersionStoredAsync(line.Name, ct);
-        // Flags come from the verified bytes still in the spool (docs/security.md "Content flags").
-        await contentFlags.RecordAsync(upstream.Name, line.Name, line.Vers, spool, ct);
-        return ProxyDownloadOutcome.Stored(alreadyStored: false);
+        var bytes = spool.Bytes;
+        followUp.Enqueue(new CachedCrateFollowUp.CachedCrate(upstream.Name, line.Name, line.Vers, key, download.Length, actual, storedAt, bytes));
+        return ProxyDownloadOutcome.Stored(alreadyStored: false, bytes, storedAt);
     }
 
     /// <summary>The index line of the version, revalidating once when the cached file does not list it yet.</summary>
@@ -169,9 +163,4 @@ public sealed class ProxyDownloadService(
             _ => (null, ProxyDownloadOutcome.Fail(ProxyDownloadStatus.NotFound, $"crate `{crateName}` has no version `{version}` in upstream `{upstream.Name}`")),
         };
     }
-
-    /// <summary>A temp file that deletes itself: a .crate may be large, and bytes are not stored before they are verified.</summary>
-    private static FileStream TempSpool() =>
-        new(Path.Combine(Path.GetTempPath(), "ghostcrate-proxy-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
-            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 }

@@ -35,7 +35,7 @@ public sealed class ProxyIndexService(
             return ProxyIndexResult.Found(cached);
         }
         var key = revalidate ? name + "!" : name;
-        return await upstream.IndexRefreshes.RunAsync(key, () => RefreshAsync(upstream, name, revalidate)).WaitAsync(cancellationToken);
+        return await upstream.IndexRefreshes.RunAsync(key, () => RefreshAsync(upstream, name, revalidate, cached)).WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -60,19 +60,19 @@ public sealed class ProxyIndexService(
 
     private bool IsFresh(CachedIndexFile file, Upstream upstream) => time.GetUtcNow() - file.FetchedAt < upstream.Definition.Ttl;
 
-    /// <summary>Runs detached from the requests that wait for it (see <see cref="InFlight{TKey,TResult}"/>).</summary>
-    private async Task<ProxyIndexResult> RefreshAsync(Upstream upstream, string name, bool revalidate)
+    /// <summary>
+    /// Runs detached from the requests that wait for it (see <see cref="InFlight{TKey,TResult}"/>).
+    /// <paramref name="cached"/> is the database's copy as the caller read it just before.
+    /// </summary>
+    private async Task<ProxyIndexResult> RefreshAsync(Upstream upstream, string name, bool revalidate, CachedIndexFile? cached)
     {
         var ct = CancellationToken.None;
         var memoryVersion = upstream.IndexMemory.Version;
-        // Another refresh may have finished between our read and our turn.
-        var cached = await cache.FindIndexFileAsync(upstream.Name, name, ct);
-        if (!revalidate && cached is not null && IsFresh(cached, upstream))
-        {
-            upstream.Stats.IndexHit();
-            Remember(upstream, cached, memoryVersion);
-            return ProxyIndexResult.Found(cached);
-        }
+        // Another refresh of this node may have finished between the caller's read and this turn: it left the file in
+        // memory, so no second query is needed to see it. A refresh by another node is not seen here; the cost is one
+        // upstream request more, and the file saved last wins, as with any two refreshes.
+        if (!revalidate && TryGetFresh(upstream, name) is { } refreshed)
+            return ProxyIndexResult.Found(new CachedIndexFile(upstream.Name, name, refreshed.File.Content, refreshed.File.ETag, refreshed.File.LastModified, refreshed.FetchedAt, cached?.Upstream ?? IndexValidators.None));
 
         var fetched = await gateway.FetchIndexFileAsync(upstream, name, cached?.Upstream);
         var now = time.GetUtcNow();

@@ -17,6 +17,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<UpstreamRegistries>();
         services.AddSingleton<UpstreamGateway>();
         services.AddSingleton<ProxyIndexService>();
+        services.AddSingleton<CachedCrateFollowUp>();
         services.AddSingleton<ProxyDownloadService>();
         services.AddSingleton<ProxySearchService>();
         services.AddSingleton<ProxyStatusService>();

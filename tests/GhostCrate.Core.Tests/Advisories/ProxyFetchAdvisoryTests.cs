@@ -6,7 +6,7 @@ using GhostCrate.Core.Tests.Proxy;
 
 namespace GhostCrate.Core.Tests.Advisories;
 
-/// <summary>A version fetched through the proxy is flagged at once when its crate has advisories.</summary>
+/// <summary>A version fetched through the proxy is flagged when its crate has advisories (right after the download is answered).</summary>
 public sealed class ProxyFetchAdvisoryTests
 {
     private static readonly byte[] Crate = Encoding.UTF8.GetBytes("pretend this is a gzipped tarball");
@@ -31,6 +31,7 @@ public sealed class ProxyFetchAdvisoryTests
         var before = h.AdvisoryRows.Recomputes;
 
         await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
+        await h.FollowUp.WhenIdleAsync();
 
         Assert.Equal(before + 1, h.AdvisoryRows.Recomputes);
         Assert.Equal([new AffectedVersion("RUSTSEC-2020-0001", "proxy:crates-io", "demo", "1.0.0")], await h.AdvisoryRows.AffectedAsync("demo", null, CancellationToken.None));

@@ -58,10 +58,17 @@ internal sealed class MemoryProxyCache : IProxyCacheRepository
         return Task.CompletedTask;
     }
 
-    public Task RecordCrateFileAsync(string upstream, string crateName, string version, long size, string checksum, DateTimeOffset storedAt, CancellationToken cancellationToken)
+    /// <summary>When set, recording a crate file waits for it (a slow database).</summary>
+    public TaskCompletionSource? RecordGate { get; set; }
+
+    /// <summary>When set, recording a crate file fails with it (a database that is down).</summary>
+    public Exception? RecordFailure { get; set; }
+
+    public async Task RecordCrateFileAsync(string upstream, string crateName, string version, long size, string checksum, DateTimeOffset storedAt, CancellationToken cancellationToken)
     {
+        if (RecordGate is { } gate) await gate.Task;
+        if (RecordFailure is { } failure) throw failure;
         Crates.TryAdd((upstream, crateName, version), size);
-        return Task.CompletedTask;
     }
 
     public Task<ProxyCacheUsage> GetUsageAsync(string upstream, CancellationToken cancellationToken) =>
@@ -82,8 +89,16 @@ internal sealed class MemoryBlobStore : IBlobStore
         return BlobPutResult.Stored;
     }
 
-    public Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken) =>
-        Task.FromResult(Blobs.TryGetValue(key.Path, out var b) ? new BlobContent(new MemoryStream(b), b.Length, null) : null);
+    private int _reads;
+
+    /// <summary>How many times a blob was opened for reading (found or not).</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
+    public Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return Task.FromResult(Blobs.TryGetValue(key.Path, out var b) ? new BlobContent(new MemoryStream(b), b.Length, null) : null);
+    }
 
     public Task<bool> ExistsAsync(BlobKey key, CancellationToken cancellationToken) => Task.FromResult(Blobs.ContainsKey(key.Path));
 

@@ -35,7 +35,8 @@ public class ProxyDownloadServiceTests
         Assert.Equal(ProxyDownloadStatus.Found, second.Status);
         Assert.Equal(1, h.Upstream.Requests.Count(r => r.RequestUri!.Host == "dl.test"));
         Assert.Equal("http://dl.test/demo/demo-1.0.0.crate", h.Upstream.Requests.Single(r => r.RequestUri!.Host == "dl.test").RequestUri!.AbsoluteUri);
-        Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
+        // The usage row follows the answer (CachedCrateFollowUp).
+        await ProxyIndexServiceTests.Until(() => h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
     }
 
     [Fact]
@@ -136,12 +137,127 @@ public class ProxyDownloadServiceTests
         var h = new ProxyHarness(Upstream(Line("1.0.0", sum), crate));
 
         Assert.Equal(ProxyDownloadStatus.Found, (await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
+        // Flags follow the answer (CachedCrateFollowUp).
+        await ProxyIndexServiceTests.Until(() => h.FlagRows.Rows.ContainsKey(("proxy:crates-io", "demo", "1.0.0")));
         var flags = h.FlagRows.Rows[("proxy:crates-io", "demo", "1.0.0")];
         Assert.Equal([("executable", "bin/tool"), ("native_binary", "bin/tool")], flags.Select(f => (f.Kind, f.Path)));
 
         // Bytes that are not a .crate are still served (the upstream decides what its crates are), with no flags.
         var other = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
         Assert.Equal(ProxyDownloadStatus.Found, (await other.Downloads.OpenAsync(other.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
+        await other.FollowUp.WhenIdleAsync();
         Assert.Empty(other.FlagRows.Rows);
     }
+
+    [Fact]
+    public async Task A_cold_download_is_answered_from_the_verified_bytes_before_its_bookkeeping_is_done()
+    {
+        // Recording the usage row waits until the test lets it go: the download must not wait with it.
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+        h.Cache.RecordGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var download = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(ProxyDownloadStatus.Found, download.Status);
+        await using (var content = download.Content!)
+        {
+            using var read = new MemoryStream();
+            await content.Stream.CopyToAsync(read, TestContext.Current.CancellationToken);
+            Assert.Equal(Crate, read.ToArray());
+            Assert.Equal(Crate.Length, content.Length);
+        }
+        // Stored before the answer; served from the bytes in hand, so the store was opened only for the first look-up.
+        Assert.Equal(Crate, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
+        Assert.Equal(1, h.Blobs.Reads);
+        Assert.Empty(h.Cache.Crates);
+        Assert.Equal(1, h.FollowUp.Pending);
+
+        h.Cache.RecordGate.SetResult();
+        await h.FollowUp.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(Crate.Length, h.Cache.Crates[("crates-io", "demo", "1.0.0")]);
+        Assert.Equal(0, h.FollowUp.Pending);
+    }
+
+    [Fact]
+    public async Task A_failed_usage_row_is_logged_and_the_rest_of_the_bookkeeping_still_happens()
+    {
+        var crate = GhostCrate.Testing.CrateFileBuilder.Valid("demo", "1.0.0")
+            .Executable("demo-1.0.0/bin/tool", [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0])
+            .BuildCrate();
+        var sum = Convert.ToHexStringLower(SHA256.HashData(crate));
+        var log = new ListLogger<CachedCrateFollowUp>();
+        var h = new ProxyHarness(Upstream(Line("1.0.0", sum), crate), followUpLogger: log);
+        h.Cache.RecordFailure = new InvalidOperationException("database is down");
+
+        Assert.Equal(ProxyDownloadStatus.Found, (await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
+        await h.FollowUp.WhenIdleAsync();
+
+        Assert.Contains(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("Could not record the cached demo 1.0.0", StringComparison.Ordinal)
+            && e.Exception?.Message == "database is down");
+        Assert.True(h.FlagRows.Rows.ContainsKey(("proxy:crates-io", "demo", "1.0.0")));
+    }
+
+    [Fact]
+    public async Task A_crate_too_large_for_memory_is_spooled_to_disk_verified_stored_and_served_from_the_store()
+    {
+        var large = new byte[CrateSpool.MemoryLimit + 12345];
+        new Random(7).NextBytes(large);
+        var sum = Convert.ToHexStringLower(SHA256.HashData(large));
+        var h = new ProxyHarness(Upstream(Line("1.0.0", sum), large));
+
+        var download = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
+
+        Assert.Equal(ProxyDownloadStatus.Found, download.Status);
+        await using (var content = download.Content!)
+        {
+            using var read = new MemoryStream();
+            await content.Stream.CopyToAsync(read, TestContext.Current.CancellationToken);
+            Assert.Equal(large, read.ToArray());
+        }
+        Assert.Equal(large, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
+        await h.FollowUp.WhenIdleAsync();
+        Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
+        // Not kept in memory: the first look-up, the answer and the content flags each read the stored file.
+        Assert.Equal(3, h.Blobs.Reads);
+
+        // The same file with one byte changed: refused, nothing stored, nothing queued.
+        var tampered = (byte[])large.Clone();
+        tampered[^1] ^= 0xFF;
+        var bad = new ProxyHarness(Upstream(Line("1.0.0", sum), tampered));
+        var refused = await bad.Downloads.OpenAsync(bad.CratesIo, "demo", "1.0.0", CancellationToken.None);
+        Assert.Equal(ProxyDownloadStatus.ChecksumMismatch, refused.Status);
+        Assert.Empty(bad.Blobs.Blobs);
+        Assert.Equal(0, bad.FollowUp.Pending);
+    }
+
+    [Fact]
+    public async Task Disposing_the_follow_up_finishes_what_is_queued()
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+        h.Cache.RecordGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var download = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(ProxyDownloadStatus.Found, download.Status);
+
+        var disposed = h.FollowUp.DisposeAsync().AsTask();
+        Assert.False(disposed.IsCompleted);
+        h.Cache.RecordGate.SetResult();
+        await disposed.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
+    }
+}
+
+/// <summary>Keeps what was logged, for tests that assert a failure is not silent.</summary>
+internal sealed class ListLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+{
+    public System.Collections.Concurrent.ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Entries.Enqueue((logLevel, formatter(state, exception), exception));
 }

@@ -11,7 +11,8 @@ internal sealed class ProxyHarness
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null, int? breakerFailures = null, TimeSpan? breakerCoolDown = null)
+    public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null, int? breakerFailures = null, TimeSpan? breakerCoolDown = null,
+        Microsoft.Extensions.Logging.ILogger<CachedCrateFollowUp>? followUpLogger = null)
     {
         Upstream = upstream;
         var proxy = new ProxyOptions
@@ -39,7 +40,8 @@ internal sealed class ProxyHarness
         var flagger = new GhostCrate.Core.ContentChecks.ProxiedCrateFlagger(FlagRows, options,
             Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), Microsoft.Extensions.Options.Options.Create(new ContentCheckOptions()),
             NullLogger<GhostCrate.Core.ContentChecks.ProxiedCrateFlagger>.Instance);
-        Downloads = new ProxyDownloadService(Index, Gateway, Cache, Blobs, options, Time, Usage, Advisories, flagger, NullLogger<ProxyDownloadService>.Instance);
+        FollowUp = new CachedCrateFollowUp(Cache, Blobs, Advisories, flagger, followUpLogger ?? NullLogger<CachedCrateFollowUp>.Instance);
+        Downloads = new ProxyDownloadService(Index, Gateway, Blobs, options, Time, Usage, FollowUp, NullLogger<ProxyDownloadService>.Instance);
     }
 
     public ScriptedUpstream Upstream { get; }
@@ -55,6 +57,7 @@ internal sealed class ProxyHarness
     public UpstreamRegistries Registries { get; }
     public UpstreamGateway Gateway { get; }
     public ProxyIndexService Index { get; }
+    public CachedCrateFollowUp FollowUp { get; }
     public ProxyDownloadService Downloads { get; }
     public Upstream CratesIo => Registries.Find("crates-io")!;
 

@@ -1,0 +1,118 @@
+using GhostCrate.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>
+/// What follows the caching of a verified .crate, done after the download is answered: the usage row of the status
+/// page (proxy_crate_files), the crate's advisory findings, and its content flags. None of it decides what is served,
+/// so a first build does not wait for three database writes and an unpack per crate. One drain at a time works the
+/// queue in order; a failure is logged per item and the queue moves on. Disposing waits for the queue to drain, so a
+/// host that stops normally loses nothing; a crash loses what was queued, as it would lose a request in flight (the
+/// file itself is stored before anything is queued, and the next version fetched recomputes the crate's advisories).
+/// </summary>
+public sealed class CachedCrateFollowUp(
+    IProxyCacheRepository cache,
+    IBlobStore blobs,
+    Advisories.AdvisoryService advisories,
+    ContentChecks.ProxiedCrateFlagger contentFlags,
+    ILogger<CachedCrateFollowUp> logger) : IAsyncDisposable, IDisposable
+{
+    private readonly Queue<CachedCrate> _queue = new();
+    private readonly Lock _gate = new();
+    private Task _drain = Task.CompletedTask;
+    private bool _draining;
+
+    /// <summary>A .crate just stored under <paramref name="Key"/>; <paramref name="Bytes"/> when they are still in memory (else read back from the store).</summary>
+    public sealed record CachedCrate(string Upstream, string Name, string Version, BlobKey Key, long Size, string Checksum, DateTimeOffset StoredAt, ArraySegment<byte>? Bytes);
+
+    /// <summary>Items queued and not finished yet.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate) return _queue.Count + (_draining ? 1 : 0);
+        }
+    }
+
+    public void Enqueue(CachedCrate crate)
+    {
+        lock (_gate)
+        {
+            _queue.Enqueue(crate);
+            if (_draining) return;
+            _draining = true;
+            // Off the request's thread: the response is written while this runs.
+            _drain = Task.Run(DrainAsync);
+        }
+    }
+
+    /// <summary>Completes once everything queued so far has been handled (for an orderly stop).</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_gate) return _drain;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var pending = Pending;
+        if (pending > 0) logger.LogInformation("Finishing the bookkeeping of {Count} newly cached crates before stopping", pending);
+        await WhenIdleAsync();
+    }
+
+    // A container disposed synchronously (a CLI command's provider) must not throw for an async-only singleton.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            CachedCrate next;
+            lock (_gate)
+            {
+                if (!_queue.TryDequeue(out next!))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+            await HandleAsync(next);
+        }
+    }
+
+    private async Task HandleAsync(CachedCrate crate)
+    {
+        var ct = CancellationToken.None;
+        try
+        {
+            await cache.RecordCrateFileAsync(crate.Upstream, crate.Name.ToLowerInvariant(), crate.Version, crate.Size, crate.Checksum, crate.StoredAt, ct);
+        }
+        catch (Exception e)
+        {
+            // The blob is stored and verified; only the usage numbers of the status page miss it.
+            logger.LogWarning(e, "Could not record the cached {Crate} {Version} of upstream {Upstream}", crate.Name, crate.Version, crate.Upstream);
+        }
+        // A newly cached version of a crate with advisories is flagged (issue 20: findings on every proxy fetch); logs its own failures.
+        await advisories.OnVersionStoredAsync(crate.Name, ct);
+        try
+        {
+            // Flags come from the verified bytes (docs/security.md "Content flags"): those in hand, or the stored file.
+            if (crate.Bytes is { } bytes)
+            {
+                await contentFlags.RecordAsync(crate.Upstream, crate.Name, crate.Version, bytes, ct);
+            }
+            else
+            {
+                await using var stored = await blobs.OpenReadAsync(crate.Key, ct);
+                if (stored is null)
+                    logger.LogWarning("No content flags for {Crate} {Version} of upstream {Upstream}: its stored file is gone", crate.Name, crate.Version, crate.Upstream);
+                else
+                    await contentFlags.RecordAsync(crate.Upstream, crate.Name, crate.Version, stored.Stream, ct);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not record the content flags of {Crate} {Version} of upstream {Upstream}", crate.Name, crate.Version, crate.Upstream);
+        }
+    }
+}
