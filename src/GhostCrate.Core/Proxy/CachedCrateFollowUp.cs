@@ -18,10 +18,19 @@ public sealed class CachedCrateFollowUp(
     ContentChecks.ProxiedCrateFlagger contentFlags,
     ILogger<CachedCrateFollowUp> logger) : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// Bytes of queued crates kept in memory at most; past it an item is queued without them and its flags read the
+    /// stored file. A burst of cold downloads (a warm-up of thousands of crates) then costs a bounded amount of memory,
+    /// however far the bookkeeping falls behind.
+    /// </summary>
+    public const long MaxQueuedBytes = 64L * 1024 * 1024;
+
     private readonly Queue<CachedCrate> _queue = new();
     private readonly Lock _gate = new();
+    private long _queuedBytes;
     private Task _drain = Task.CompletedTask;
-    private bool _draining;
+    private bool _draining; // a drain task runs (it may not have taken the first item yet)
+    private bool _handling; // the drain holds an item taken from the queue
 
     /// <summary>A .crate just stored under <paramref name="Key"/>; <paramref name="Bytes"/> when they are still in memory (else read back from the store).</summary>
     public sealed record CachedCrate(string Upstream, string Name, string Version, BlobKey Key, long Size, string Checksum, DateTimeOffset StoredAt, ArraySegment<byte>? Bytes);
@@ -31,7 +40,16 @@ public sealed class CachedCrateFollowUp(
     {
         get
         {
-            lock (_gate) return _queue.Count + (_draining ? 1 : 0);
+            lock (_gate) return _queue.Count + (_handling ? 1 : 0);
+        }
+    }
+
+    /// <summary>Bytes of queued crates held in memory now (at most <see cref="MaxQueuedBytes"/>).</summary>
+    public long QueuedBytes
+    {
+        get
+        {
+            lock (_gate) return _queuedBytes;
         }
     }
 
@@ -39,6 +57,11 @@ public sealed class CachedCrateFollowUp(
     {
         lock (_gate)
         {
+            if (crate.Bytes is { } bytes)
+            {
+                if (_queuedBytes + bytes.Count > MaxQueuedBytes) crate = crate with { Bytes = null };
+                else _queuedBytes += bytes.Count;
+            }
             _queue.Enqueue(crate);
             if (_draining) return;
             _draining = true;
@@ -70,13 +93,24 @@ public sealed class CachedCrateFollowUp(
             CachedCrate next;
             lock (_gate)
             {
+                _handling = false;
                 if (!_queue.TryDequeue(out next!))
                 {
                     _draining = false;
                     return;
                 }
+                _handling = true;
+                if (next.Bytes is { } bytes) _queuedBytes -= bytes.Count;
             }
-            await HandleAsync(next);
+            try
+            {
+                await HandleAsync(next);
+            }
+            catch (Exception e)
+            {
+                // Each step logs its own failure; this is the backstop that keeps the drain alive for the next item.
+                logger.LogWarning(e, "The bookkeeping of the cached {Crate} {Version} of upstream {Upstream} failed", next.Name, next.Version, next.Upstream);
+            }
         }
     }
 

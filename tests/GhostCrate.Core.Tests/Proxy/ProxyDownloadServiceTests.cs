@@ -180,6 +180,26 @@ public class ProxyDownloadServiceTests
     }
 
     [Fact]
+    public async Task Bookkeeping_that_falls_behind_holds_a_bounded_amount_of_crate_bytes_in_memory()
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+        h.Cache.RecordGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int OneMiB = 1024 * 1024;
+        var count = (int)(CachedCrateFollowUp.MaxQueuedBytes / OneMiB) + 16;
+        for (var i = 0; i < count; i++)
+        {
+            var key = GhostCrate.Core.Storage.BlobKey.ProxyCrateFile("crates-io", "demo", $"1.0.{i}");
+            h.FollowUp.Enqueue(new CachedCrateFollowUp.CachedCrate("crates-io", "demo", $"1.0.{i}", key, OneMiB, Sum, DateTimeOffset.UnixEpoch, new ArraySegment<byte>(new byte[OneMiB])));
+        }
+        Assert.InRange(h.FollowUp.QueuedBytes, 1, CachedCrateFollowUp.MaxQueuedBytes);
+
+        h.Cache.RecordGate.SetResult();
+        await h.FollowUp.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.Equal(0, h.FollowUp.QueuedBytes);
+        Assert.Equal(count, h.Cache.Crates.Count);
+    }
+
+    [Fact]
     public async Task A_failed_usage_row_is_logged_and_the_rest_of_the_bookkeeping_still_happens()
     {
         var crate = GhostCrate.Testing.CrateFileBuilder.Valid("demo", "1.0.0")
