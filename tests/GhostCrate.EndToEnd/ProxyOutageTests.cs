@@ -48,6 +48,14 @@ public sealed class ProxyOutageTests(ProxyOutageTests.Pair fixture) : ProxyEndTo
         Assert.False(outage["reachable"]!.GetValue<bool>(), outage.ToJsonString());
         Assert.Contains("refused", outage["lastError"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
         Assert.True(outage["counters"]!["staleServed"]!.GetValue<long>() >= 1, outage.ToJsonString());
+        // The usage rows of cached crates are written after the downloads are answered (Core/Proxy/CachedCrateFollowUp):
+        // poll for them with a deadline instead of trusting that the builds since took long enough.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (outage["cache"]!["crateFiles"]!.GetValue<long>() < 2 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100, Cancel);
+            outage = await StatusAsync();
+        }
         Assert.True(outage["cache"]!["crateFiles"]!.GetValue<long>() >= 2, outage.ToJsonString());
 
         var port = Upstream.Port;
