@@ -9,17 +9,13 @@ public sealed class ProxyStatistics(UpstreamRegistries upstreams, IUpstreamStatu
     {
         foreach (var upstream in upstreams.All)
         {
-            var delta = upstream.Stats.Take();
-            if (delta.IsEmpty) continue;
             try
             {
-                await repository.AddAsync(upstream.Name, delta, cancellationToken);
+                await upstream.Stats.FlushAsync(delta => repository.AddAsync(upstream.Name, delta, cancellationToken), cancellationToken);
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Keep the numbers for the next flush rather than losing them.
-                upstream.Stats.Restore(delta);
-                if (e is OperationCanceledException) throw;
+                // The numbers stay in memory for the next flush rather than being lost.
                 logger.LogWarning(e, "Could not save the counters of upstream {Upstream}; retrying on the next flush", upstream.Name);
             }
         }

@@ -25,7 +25,7 @@ public sealed class ProxyStatusService(UpstreamRegistries upstreams, IUpstreamSt
         foreach (var upstream in upstreams.All)
         {
             if (probe) await gateway.GetConfigAsync(upstream, refresh: true, probe: true).WaitAsync(cancellationToken);
-            var counters = (await statuses.GetAsync(upstream.Name, cancellationToken)).Add(upstream.Stats.Peek());
+            var counters = await upstream.Stats.ReadAsync(() => statuses.GetAsync(upstream.Name, cancellationToken), cancellationToken);
             var usage = await cache.GetUsageAsync(upstream.Name, cancellationToken);
             bool? reachable = counters switch
             {

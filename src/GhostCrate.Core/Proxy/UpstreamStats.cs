@@ -8,6 +8,7 @@ public sealed class UpstreamStats(string upstream)
 {
     private readonly Lock _gate = new();
     private UpstreamCounters _pending = UpstreamCounters.Zero;
+    private readonly SemaphoreSlim _flushing = new(1, 1);
     // The same events as Prometheus counters (GhostCrateMetrics), labelled by the configured upstream name; tags built once.
     private readonly KeyValuePair<string, object?> _upstream = new("upstream", upstream);
     private static readonly KeyValuePair<string, object?> Index = new("kind", "index");
@@ -83,18 +84,48 @@ public sealed class UpstreamStats(string upstream)
         lock (_gate) return _pending;
     }
 
-    /// <summary>Takes the pending delta (for a flush); <see cref="Restore"/> puts it back if the flush fails.</summary>
-    public UpstreamCounters Take()
+    /// <summary>
+    /// Moves the pending delta into the database through <paramref name="store"/>; a delta it fails to store is put
+    /// back for the next flush. A reader (<see cref="ReadAsync"/>) waits meanwhile: between taking the delta and the
+    /// database's commit, neither memory nor the database would show it.
+    /// </summary>
+    public async Task FlushAsync(Func<UpstreamCounters, Task> store, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _flushing.WaitAsync(cancellationToken);
+        try
         {
-            var taken = _pending;
-            _pending = UpstreamCounters.Zero;
-            return taken;
+            UpstreamCounters taken;
+            lock (_gate) (taken, _pending) = (_pending, UpstreamCounters.Zero);
+            if (taken.IsEmpty) return;
+            try
+            {
+                await store(taken);
+            }
+            catch
+            {
+                Record(c => taken.Add(c));
+                throw;
+            }
+        }
+        finally
+        {
+            _flushing.Release();
         }
     }
 
-    public void Restore(UpstreamCounters delta) => Record(c => delta.Add(c));
+    /// <summary>The database's totals (<paramref name="stored"/>) plus what this process has not flushed yet, never between the two.</summary>
+    public async Task<UpstreamCounters> ReadAsync(Func<Task<UpstreamCounters>> stored, CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            return (await stored()).Add(Peek());
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
 
     // Error texts end up in a database column and a status page; a runaway message must not.
     private static string Truncate(string error) => error.Length <= 500 ? error : error[..500] + "…";
