@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using GhostCrate.EndToEnd.Infrastructure;
+using GhostCrate.Testing;
 
 namespace GhostCrate.EndToEnd;
 
@@ -50,13 +51,8 @@ public sealed class ProxyOutageTests(ProxyOutageTests.Pair fixture) : ProxyEndTo
         Assert.True(outage["counters"]!["staleServed"]!.GetValue<long>() >= 1, outage.ToJsonString());
         // The usage rows of cached crates are written after the downloads are answered (Core/Proxy/CachedCrateFollowUp):
         // poll for them with a deadline instead of trusting that the builds since took long enough.
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (outage["cache"]!["crateFiles"]!.GetValue<long>() < 2 && DateTime.UtcNow < until)
-        {
-            await Task.Delay(100, Cancel);
-            outage = await StatusAsync();
-        }
-        Assert.True(outage["cache"]!["crateFiles"]!.GetValue<long>() >= 2, outage.ToJsonString());
+        await Eventually.TrueAsync(async () => (await StatusAsync())["cache"]!["crateFiles"]!.GetValue<long>() >= 2,
+            "the usage rows of the two cached crates", TimeSpan.FromSeconds(30), Cancel);
 
         var port = Upstream.Port;
         await Upstream.RestartAsync(Cancel);

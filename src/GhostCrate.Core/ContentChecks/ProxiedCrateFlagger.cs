@@ -24,15 +24,8 @@ public sealed class ProxiedCrateFlagger(
         try
         {
             using var copy = new MemoryStream();
-            var limit = proxy.Value.MaxCrateSizeBytes;
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await crateFile.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                // Over the download limit it cannot be a file the proxy stored: no flags rather than an unbounded read.
-                if (copy.Length + read > limit) return;
-                copy.Write(buffer, 0, read);
-            }
+            // Over the download limit it cannot be a file the proxy stored: no flags rather than an unbounded read.
+            if (await Protocol.Client.CappedCopy.CopyAsync(crateFile, copy, proxy.Value.MaxCrateSizeBytes, cancellationToken) < 0) return;
             bytes = copy.ToArray();
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,7 +1,7 @@
 namespace GhostCrate.Protocol.Client;
 
 /// <summary>Body reads with a size cap, so a hostile or broken upstream cannot make us buffer without end.</summary>
-internal static class CappedCopy
+public static class CappedCopy
 {
     /// <returns>Bytes copied, or -1 once the source goes past <paramref name="maxBytes"/>.</returns>
     public static async Task<long> CopyAsync(Stream source, Stream destination, long maxBytes, CancellationToken cancellationToken)

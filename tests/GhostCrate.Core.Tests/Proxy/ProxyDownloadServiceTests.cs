@@ -152,14 +152,7 @@ public class ProxyDownloadServiceTests
     [Fact]
     public async Task A_cold_download_is_answered_from_the_verified_bytes_before_its_bookkeeping_is_done()
     {
-        // Recording the usage row waits until the test lets it go: the download must not wait with it.
-        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
-        h.Cache.RecordGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        var download = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", TestContext.Current.CancellationToken)
-            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-
-        Assert.Equal(ProxyDownloadStatus.Found, download.Status);
+        var (h, download, usageRow) = await DownloadWithUsageRowHeldAsync();
         await using (var content = download.Content!)
         {
             using var read = new MemoryStream();
@@ -173,7 +166,7 @@ public class ProxyDownloadServiceTests
         Assert.Empty(h.Cache.Crates);
         Assert.Equal(1, h.FollowUp.Pending);
 
-        h.Cache.RecordGate.SetResult();
+        usageRow.SetResult();
         await h.FollowUp.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.Equal(Crate.Length, h.Cache.Crates[("crates-io", "demo", "1.0.0")]);
         Assert.Equal(0, h.FollowUp.Pending);
@@ -254,18 +247,29 @@ public class ProxyDownloadServiceTests
     [Fact]
     public async Task Disposing_the_follow_up_finishes_what_is_queued()
     {
-        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
-        h.Cache.RecordGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var download = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", TestContext.Current.CancellationToken)
-            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        Assert.Equal(ProxyDownloadStatus.Found, download.Status);
+        var (h, _, usageRow) = await DownloadWithUsageRowHeldAsync();
 
         var disposed = h.FollowUp.DisposeAsync().AsTask();
         Assert.False(disposed.IsCompleted);
-        h.Cache.RecordGate.SetResult();
+        usageRow.SetResult();
         await disposed.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
+    }
+
+    /// <summary>
+    /// A cold download of demo 1.0.0 whose usage row waits until the test completes <c>UsageRow</c>: the answer must
+    /// not wait with it.
+    /// </summary>
+    private static async Task<(ProxyHarness H, ProxyDownload Download, TaskCompletionSource UsageRow)> DownloadWithUsageRowHeldAsync()
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+        var usageRow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Cache.RecordGate = usageRow;
+        var download = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(ProxyDownloadStatus.Found, download.Status);
+        return (h, download, usageRow);
     }
 }
 
