@@ -37,14 +37,18 @@ public sealed class TokenAuthenticator(
     public bool TryAuthenticateRemembered(string secret, TokenHashKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TokenAuthentication? result)
     {
         result = null;
-        if (secret.StartsWith(Docs.Build.DocsBuildCredentials.Prefix, StringComparison.Ordinal) || !cache.TryGetToken(key, out var cached)) return false;
+        if (secret.StartsWith(Docs.Build.DocsBuildCredentials.Prefix, StringComparison.Ordinal)) return false;
         var now = time.GetUtcNow();
-        if (cached.ExpiresAt is { } expires && expires <= now || cached.TouchDue(now, TouchInterval)) return false;
+        if (Remembered(key, now) is not { } cached || cached.TouchDue(now, TouchInterval)) return false;
         Seen(cached, now);
         result = cached.Authentication;
         Counted(result);
         return true;
     }
+
+    /// <summary>The token as this node remembers it, while that is trusted and the token has not expired.</summary>
+    private CachedToken? Remembered(TokenHashKey key, DateTimeOffset now) =>
+        cache.TryGetToken(key, out var cached) && (cached.ExpiresAt is not { } expires || expires > now) ? cached : null;
 
     private static void Counted(TokenAuthentication result) =>
         Operations.GhostCrateMetrics.TokenUsed(result.Principal is { } p ? (p.Scopes.Endpoints is null && p.Scopes.Crates is null ? "unscoped" : "scoped") : "refused");
@@ -60,9 +64,9 @@ public sealed class TokenAuthenticator(
     {
         // A docs build's own fetch (Docs:Build): a read-only principal held in memory for the build's duration.
         if (buildCredentials.Authenticate(secret.Trim()) is { } builder) return TokenAuthentication.Ok(builder);
-        if (cache.TryGetToken(key, out var cached) && (cached.ExpiresAt is not { } cachedExpiry || cachedExpiry > time.GetUtcNow()))
+        var seen = time.GetUtcNow();
+        if (Remembered(key, seen) is { } cached)
         {
-            var seen = time.GetUtcNow();
             if (cached.ClaimTouch(seen, TouchInterval)) await TouchAsync(cached.Principal.TokenId!.Value, seen, cancellationToken);
             Seen(cached, seen);
             return cached.Authentication;
