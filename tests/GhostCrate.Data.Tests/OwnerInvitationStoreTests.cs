@@ -42,6 +42,27 @@ public abstract class OwnerInvitationStoreTests(IDatabaseLane lane) : DatabaseTe
     }
 
     [Fact]
+    public async Task Removing_an_owner_withdraws_the_invitations_they_sent_and_no_one_elses()
+    {
+        var (crate, alice, bob) = await WorldAsync();
+        var carol = (await CreateUserAsync("carol")).Id;
+        var dave = (await CreateUserAsync("dave")).Id;
+        await Invitations.InviteAsync(crate, carol, alice, T0, T0.AddDays(30), Ct);
+        Assert.True(await Invitations.AcceptAsync(crate, carol, T0.AddMinutes(1), Ct));
+        await Invitations.InviteAsync(crate, bob, carol, T0.AddMinutes(2), T0.AddDays(30), Ct);
+        await Invitations.InviteAsync(crate, dave, alice, T0.AddMinutes(2), T0.AddDays(30), Ct);
+
+        Assert.True(await Owners.RemoveAsync(crate, carol, T0.AddMinutes(3), Ct));
+
+        Assert.Null(await Invitations.FindAsync(crate, bob, Ct));
+        Assert.False(await Invitations.AcceptAsync(crate, bob, T0.AddMinutes(4), Ct));
+        Assert.False(await Owners.IsOwnerAsync(crate, bob, Ct));
+        // alice is still an owner: her invitation stands.
+        Assert.True(await Invitations.AcceptAsync(crate, dave, T0.AddMinutes(4), Ct));
+        Assert.True(await Owners.IsOwnerAsync(crate, dave, Ct));
+    }
+
+    [Fact]
     public async Task A_declined_or_expired_invitation_makes_no_owner_and_an_expired_one_is_replaced_by_the_next()
     {
         var (crate, alice, bob) = await WorldAsync();

@@ -47,11 +47,22 @@ internal sealed class OwnerRepository(IDbConnectionFactory factory) : IOwnerRepo
     public Task<bool> RemoveAsync(long crateId, long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
         factory.WriteAsync(async (connection, transaction) =>
         {
+            // The crate row first, in the order an invitation's acceptance takes its locks (OwnerInvitationRepository):
+            // a removal and an acceptance of that owner's invitation then run one after the other, never interleaved.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"SELECT id FROM crates WHERE id = @crateId{factory.LockRowsSuffix}", new { crateId }, transaction, cancellationToken: cancellationToken));
             var removed = await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM crate_owners WHERE crate_id = @crateId AND user_id = @userId",
                 new { crateId, userId }, transaction, cancellationToken: cancellationToken)) > 0;
-            if (removed) await EventOutbox.OwnersChangedAsync(factory, connection, transaction, crateId, userId, added: false, now, cancellationToken);
-            return removed;
+            if (!removed) return false;
+            await EventOutbox.OwnersChangedAsync(factory, connection, transaction, crateId, userId, added: false, now, cancellationToken);
+            // An invitation speaks for the owner who sent it: once they are no longer an owner, what they offered is
+            // withdrawn with them (otherwise a removed, perhaps compromised, account's invitee could still accept and
+            // become an owner after the removal).
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM crate_owner_invitations WHERE crate_id = @crateId AND invited_by = @userId",
+                new { crateId, userId }, transaction, cancellationToken: cancellationToken));
+            return true;
         }, cancellationToken);
 
     private sealed class OwnerRow
