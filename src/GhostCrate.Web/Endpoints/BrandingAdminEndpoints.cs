@@ -30,6 +30,8 @@ public static class BrandingAdminEndpoints
 
         admin.MapPut("", (HttpContext context, BrandingService service) => WithCaller(context, async Task<Results<Ok<BrandingDto>, ProblemHttpResult>> (p) =>
         {
+            // The caller first, as for the logo: a non-administrator's body is neither read nor judged.
+            if ((Guards.RequireAdmin(p) ?? Guards.RequireWriter(p)) is { } denied) return ApiResults.Problem(denied);
             var body = await JsonBody.ReadAsync<BrandingBody>(context);
             if (body is null) return ApiResults.Problem(StatusCodes.Status400BadRequest, BodyHint);
             return Reply(await service.SaveAsync(p, body.ToTexts(), context.RequestAborted), BrandingDto.Of);

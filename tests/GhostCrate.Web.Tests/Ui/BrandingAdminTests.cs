@@ -143,6 +143,10 @@ public sealed class BrandingAdminTests
         Assert.Equal(HttpStatusCode.Forbidden, large.StatusCode);
         Assert.Equal("application/problem+json", large.Content.Headers.ContentType?.MediaType);
         Assert.Contains("only administrators may do this", await large.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The same for the JSON body: a non-administrator learns nothing from how their body is judged (not 400).
+        var notJson = await user.PutAsync("/api/v1/admin/branding", new StringContent("{not json", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, notJson.StatusCode);
+        Assert.Contains("only administrators may do this", await notJson.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("Configured Crates", (await UiCrates.GetOkPageAsync(app, "/")).QuerySelector(".site-header .brand strong")!.TextContent);
 
         using var session = new WebSession(app);
