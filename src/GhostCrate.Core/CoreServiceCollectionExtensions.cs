@@ -46,6 +46,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new IndexFileCache(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.RegistryOptions>>().Value.IndexCacheMegabytes * 1024L * 1024));
         services.AddSingleton<IndexChangeFollower>();
+        services.AddSingleton<IndexReadLease>();
+        services.AddSingleton<IndexWriteConfirmation>();
         services.AddSingleton<DownloadCounter>();
         // Backup and verified restore (issue 19): the database and backup-location ports come from Data and the host.
         services.AddSingleton<Backup.BackupCreator>();

@@ -47,6 +47,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Policy);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().Branding);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexFiles);
+        services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().IndexReadLeases);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().DataProtectionKeys);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().AccessEpoch);
         services.AddSingleton(sp => sp.GetRequiredService<GhostCrateDatabase>().CreateChangeFeed(

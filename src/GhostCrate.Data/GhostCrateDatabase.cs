@@ -62,6 +62,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
         Follows = new Following.FollowRepository(factory);
         TokenExpiry = new Notifications.TokenExpiryStore(factory);
         IndexFiles = new Index.IndexFileRepository(factory);
+        IndexReadLeases = new Index.IndexReadLeaseRepository(factory);
         Docs = new Docs.DocsRepository(factory, JobWakeup);
         Deletions = new Deletion.DeletionRepository(factory);
         Feeds = new Feeds.FeedQueries(factory);
@@ -99,6 +100,7 @@ public sealed class GhostCrateDatabase : IAsyncDisposable, IDisposable
     public Core.Policy.IPolicyRepository Policy { get; }
     public Core.Branding.IBrandingRepository Branding { get; }
     public Core.Index.IIndexFileStore IndexFiles { get; }
+    public Core.Index.IIndexReadLeases IndexReadLeases { get; }
     public Core.Docs.IDocsRepository Docs { get; }
     public Core.Deletion.IDeletionRepository Deletions { get; }
 

@@ -23,6 +23,7 @@ public static class GhostCrateWeb
         Jobs.MirrorJobClient.AddGuardedMirrorJobs(services);
         services.AddSingleton<Mirror.Toolchains.Custom.CustomToolchains>();
         services.AddHostedService<Changes.ChangeFeedService>();
+        services.AddHostedService<Changes.IndexReadLeaseRenewal>();
         // First start-up filters, so their middleware wraps the fast paths too.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ActiveRequestsStartupFilter>();
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, DrainConnectionCloseStartupFilter>();
@@ -56,6 +57,7 @@ public static class GhostCrateWeb
         app.UseWhen(context => !UiPaths.IsPage(context), branch => branch.UseMiddleware<CargoExceptionMiddleware>());
         app.UseAuthentication();
         app.UseLocalWriteInvalidation();
+        app.UseIndexWriteConfirmation();
         app.MapSparseIndex();
         // Before MapCargoApi: its catch-all for unknown /api/v1 routes must not shadow these.
         app.MapAdvisories();

@@ -186,8 +186,19 @@ public class IndexFileCacheTests
     {
         var store = new MemoryStore();
         var cache = new IndexFileCache(budget);
-        var follower = new IndexChangeFollower(store, cache, new NoFeed(sharedByNodes), NullLogger<IndexChangeFollower>.Instance);
+        var feed = new NoFeed(sharedByNodes);
+        // Leases off: these tests are about the read barrier (IndexReadLeaseTests are about leases).
+        var lease = new IndexReadLease(new NoLeases(), feed, Microsoft.Extensions.Options.Options.Create(new GhostCrate.Core.Options.ServerOptions { IndexReadLeaseMilliseconds = 0 }), TimeProvider.System);
+        var follower = new IndexChangeFollower(store, cache, feed, lease, NullLogger<IndexChangeFollower>.Instance);
         return (store, follower, new SparseIndexService(store, cache, follower), cache);
+    }
+
+    private sealed class NoLeases : IIndexReadLeases
+    {
+        public Task RenewAsync(string node, long appliedSeq, TimeSpan lease, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task AcknowledgeAsync(string node, long appliedSeq, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<int> CountBehindAsync(string node, long seq, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task ReleaseAsync(string node, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>Signals nothing: the tests call <see cref="IndexChangeFollower.CatchUpAsync"/> themselves.</summary>

@@ -75,7 +75,8 @@ public abstract class ChangeFeedTests(IDatabaseLane lane) : DatabaseTest(lane)
         // Something to start from: the follower's first catch-up takes the counter's latest value as its start.
         var first = await PublishAsync(Db.Ports, "first", "1.0.0");
         var feed = Db.Ports.CreateChangeFeed(_time, NullLoggerFactory.Instance);
-        var follower = new IndexChangeFollower(Db.Ports.IndexFiles, new IndexFileCache(1024 * 1024), feed, NullLogger<IndexChangeFollower>.Instance);
+        var noLease = new IndexReadLease(Db.Ports.IndexReadLeases, feed, Microsoft.Extensions.Options.Options.Create(new Core.Options.ServerOptions { IndexReadLeaseMilliseconds = 0 }), TimeProvider.System);
+        var follower = new IndexChangeFollower(Db.Ports.IndexFiles, new IndexFileCache(1024 * 1024), feed, noLease, NullLogger<IndexChangeFollower>.Instance);
         var access = new AccessCache(Db.Ports.AccessEpoch, TimeProvider.System, NullLogger<AccessCache>.Instance);
         var running = new Running(feed, follower, access);
         running.Subscriptions.Add(feed.Subscribe(ChangeTopics.Index, follower.CatchUpAsync));

@@ -102,6 +102,31 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
     }
 
     /// <summary>
+    /// Both nodes take an index read lease and answer index files from memory (no counter query per read); writes on
+    /// either are read on the other next, also across a cut of the notification connections. That the write's answer
+    /// is what waits, and for exactly what, is shown without notifications at all in Data IndexReadLeaseNodesTests.
+    /// </summary>
+    [Fact]
+    public async Task Under_read_leases_a_write_on_either_node_is_served_by_the_other_next()
+    {
+        var (a, b) = nodes.Get();
+        await Eventually.TrueAsync(async () => await nodes.LiveLeasesAsync(Cancel) == 2, "the two nodes did not both take an index read lease", cancellationToken: Cancel);
+        var name = $"lease-{Ids.New()}";
+        await PublishOkAsync(a, name, "0.0.0");
+        Assert.Single(await b.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel));
+        Assert.Equal(2, await nodes.TerminateListenersAsync(Cancel));
+        for (var i = 1; i <= 6; i++)
+        {
+            var (writer, reader) = i % 2 == 0 ? (a, b) : (b, a);
+            var version = $"0.{i}.0";
+            await PublishOkAsync(writer, name, version);
+            var entries = await reader.Http.GetIndexEntriesAsync(name, cancellationToken: Cancel);
+            Assert.Contains(entries, e => e["vers"]!.GetValue<string>() == version);
+        }
+        Assert.Equal(2, await nodes.LiveLeasesAsync(Cancel));
+    }
+
+    /// <summary>
     /// 100 publishes of one crate, alternating between the nodes (two publishers at a time), while readers hit both
     /// nodes: every read must contain every version whose publish had returned before the read was sent.
     /// </summary>
@@ -255,6 +280,17 @@ public sealed class TwoNodeIndexTests(TwoNodeIndexTests.Nodes nodes) : IClassFix
             if (_skipReason is not null) Assert.Skip(_skipReason);
             if (_startFailure is not null) throw new InvalidOperationException("The two nodes failed to start (details below)", _startFailure);
             return (_a!, _b!);
+        }
+
+        /// <summary>How many nodes hold a live index read lease (migration 0033), by the database's clock.</summary>
+        public async Task<int> LiveLeasesAsync(CancellationToken cancellationToken)
+        {
+            var database = new NpgsqlConnectionStringBuilder(Postgres.Normalize(Lane.Current.PostgresConnectionString!)) { Database = _a!.DatabaseName };
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM index_readers WHERE lease_until > (extract(epoch FROM clock_timestamp()) * 1000)::bigint", connection);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         /// <summary>Terminates the database sessions that LISTEN (the nodes' notification connections).</summary>

@@ -14,10 +14,12 @@ namespace GhostCrate.Core.Index;
 /// <em>started</em> after the read arrived. A client that saw node A acknowledge a publish sends its next request
 /// after A's commit, so that catch-up's query sees the commit and drops the old file before the read looks in memory:
 /// node B answers with the new version on the very next request, exactly, not after a notification that may still be
-/// on its way. Reads that arrive together share one query (<see cref="CatchUpAsync"/>).
+/// on its way. Reads that arrive together share one query (<see cref="CatchUpAsync"/>). While this node holds an
+/// <see cref="IndexReadLease"/> the barrier is lifted: writers then wait for this node instead, and each catch-up
+/// reports how far it got.
 /// </para>
 /// </summary>
-public sealed class IndexChangeFollower(IIndexFileStore store, IndexFileCache cache, IChangeFeed feed, ILogger<IndexChangeFollower> logger)
+public sealed class IndexChangeFollower(IIndexFileStore store, IndexFileCache cache, IChangeFeed feed, IndexReadLease lease, ILogger<IndexChangeFollower> logger)
 {
     // Changes read per query; a node that was away long reads the rest in further pages.
     private const int PageSize = 1000;
@@ -28,8 +30,10 @@ public sealed class IndexChangeFollower(IIndexFileStore store, IndexFileCache ca
     private bool _started;
     private long _lastSeq;
 
-    /// <summary>Whether every read must first confirm with the counter (several nodes share the database).</summary>
-    public bool ReadBarrier { get; } = feed.SharedByNodes;
+    private readonly bool _shared = feed.SharedByNodes;
+
+    /// <summary>Whether a read must first confirm with the counter now: several nodes share the database and this one holds no read lease.</summary>
+    public bool ReadBarrier => _shared && !lease.Holds;
 
     /// <summary>The highest counter value whose change has been applied.</summary>
     public long LastSeq => Interlocked.Read(ref _lastSeq);
@@ -76,6 +80,17 @@ public sealed class IndexChangeFollower(IIndexFileStore store, IndexFileCache ca
             {
                 logger.LogWarning(exception, "Reading the index change counter failed");
                 batch.SetException(exception);
+                continue;
+            }
+            try
+            {
+                // After the readers were let go: a writer waiting for this node learns that it caught up.
+                await lease.AcknowledgeAsync(LastSeq, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                // Writers wait for the next renewal's report instead (or for the lease to lapse).
+                logger.LogWarning(exception, "Reporting this node's index progress failed");
             }
         }
     }

@@ -16,6 +16,12 @@ public sealed class ServerOptions
     /// <summary>Seconds that requests in flight get to finish once the listeners are closed.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Several nodes on one PostgreSQL: how long a node may answer index files from memory without asking the change
+    /// counter first, renewed four times per lease (Core/Index/IndexReadLease.cs); 0 makes every index read ask it.
+    /// </summary>
+    public int IndexReadLeaseMilliseconds { get; set; } = 2000;
+
     public TimeSpan Drain => TimeSpan.FromSeconds(DrainSeconds);
 
     /// <summary>The host's whole stop budget: the drain, then the requests' time to finish.</summary>
@@ -24,6 +30,8 @@ public sealed class ServerOptions
     public static IEnumerable<string> Validate(ServerOptions options)
     {
         if (options.DrainSeconds is < 0 or > 600) yield return $"{Section}:DrainSeconds must be between 0 and 600 (got {options.DrainSeconds})";
+        if (options.IndexReadLeaseMilliseconds is not 0 and (< 400 or > 60_000))
+            yield return $"{Section}:IndexReadLeaseMilliseconds must be 0 (every index read asks the database) or between 400 and 60000 (got {options.IndexReadLeaseMilliseconds})";
         if (options.ShutdownTimeoutSeconds is < 1 or > 3600) yield return $"{Section}:ShutdownTimeoutSeconds must be between 1 and 3600 (got {options.ShutdownTimeoutSeconds})";
     }
 }

@@ -20,13 +20,14 @@ internal sealed record CopiedTable(string Name, IReadOnlyList<string> Columns)
 /// copied nor counted as data, and the migrate that ends every restore writes them again from the target's counter
 /// (a copied stamp could lie below the target's counter, and a node following `seq > last` would skip later changes).
 /// The access and policy epochs are the same kind of counter (nodes only compare it for change), kept by the target.
+/// The index read leases are the running nodes' own state (Core/Index/IndexReadLease), never a backup's.
 /// </summary>
 internal static class SnapshotTables
 {
     public const string Migrations = "schema_migrations";
 
     /// <summary>Tables that are bookkeeping or derived, never data: skipped when copying and when checking a target is empty.</summary>
-    public static readonly IReadOnlySet<string> NotData = new HashSet<string>(StringComparer.Ordinal) { Migrations, "index_files", "index_file_removals", "change_counter", "access_epoch", "policy_epoch" };
+    public static readonly IReadOnlySet<string> NotData = new HashSet<string>(StringComparer.Ordinal) { Migrations, "index_files", "index_file_removals", "change_counter", "access_epoch", "policy_epoch", "index_readers" };
 
     public static async Task<IReadOnlyList<CopiedTable>> ResolveAsync(SqliteConnection sqlite, NpgsqlConnection postgres, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {

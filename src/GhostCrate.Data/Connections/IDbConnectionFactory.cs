@@ -23,6 +23,12 @@ internal interface IDbConnectionFactory : IAsyncDisposable, IDisposable
     /// <summary>Appended to a SELECT that must lock the rows it reads until commit (empty when the whole database is locked).</summary>
     string LockRowsSuffix { get; }
 
+    /// <summary>
+    /// SQL for the database's clock in milliseconds since the epoch (a bigint): times that several nodes compare (the
+    /// index read leases) come from the one clock they share, never from each node's own.
+    /// </summary>
+    string NowMsSql { get; }
+
     /// <summary>SQL that answers 1 when the schema_migrations table exists and 0 otherwise.</summary>
     string MigrationsTableExistsSql { get; }
 

@@ -17,6 +17,9 @@ internal sealed class PostgresConnectionFactory(string connectionString) : IDbCo
 
     public string LockRowsSuffix => " FOR UPDATE";
 
+
+    public string NowMsSql => "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
     public string MigrationsTableExistsSql =>
         "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END";
 

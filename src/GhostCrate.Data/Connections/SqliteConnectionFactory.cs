@@ -32,6 +32,8 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
     // BEGIN IMMEDIATE already holds the only write lock of the database file.
     public string LockRowsSuffix => "";
 
+    public string NowMsSql => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
     public string MigrationsTableExistsSql =>
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
 
