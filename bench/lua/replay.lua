@@ -36,6 +36,7 @@ end
 function done(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"status_errors":%d}\n',
-    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(99), errors, summary.errors.status))
+    '{"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"status_errors":%d,"mean_us":%d,"p90_us":%d,"p999_us":%d,"max_us":%d}\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(99), errors, summary.errors.status,
+    latency.mean, latency:percentile(90), latency:percentile(99.9), latency.max))
 end

@@ -3,11 +3,16 @@ namespace GhostCrate.Core.Proxy;
 /// <summary>
 /// What this process saw of one upstream since the last flush to the database. Counting in memory keeps the hot path
 /// (a cache hit) free of database writes; <see cref="ProxyStatistics"/> adds the deltas to the database periodically.
+/// Cache hits, counted on every request a mount answers from memory (the index and download fast paths, on the
+/// socket threads), are plain interlocked counts that a flush or a read folds in: no lock that the other socket
+/// thread may hold when it is preempted, and no allocation. The rare events go through <see cref="Record"/>.
 /// </summary>
 public sealed class UpstreamStats(string upstream)
 {
     private readonly Lock _gate = new();
     private UpstreamCounters _pending = UpstreamCounters.Zero;
+    private long _indexHits;
+    private long _crateHits;
     private readonly SemaphoreSlim _flushing = new(1, 1);
     // The same events as Prometheus counters (GhostCrateMetrics), labelled by the configured upstream name; tags built once.
     private readonly KeyValuePair<string, object?> _upstream = new("upstream", upstream);
@@ -37,7 +42,7 @@ public sealed class UpstreamStats(string upstream)
     public void IndexHit()
     {
         Cache(Index, Hit);
-        Record(c => c with { IndexHits = c.IndexHits + 1 });
+        Interlocked.Increment(ref _indexHits);
     }
 
     public void IndexMiss()
@@ -56,7 +61,7 @@ public sealed class UpstreamStats(string upstream)
     public void CrateHit()
     {
         Cache(Crate, Hit);
-        Record(c => c with { CrateHits = c.CrateHits + 1 });
+        Interlocked.Increment(ref _crateHits);
     }
 
     public void CrateMiss()
@@ -81,8 +86,11 @@ public sealed class UpstreamStats(string upstream)
     /// <summary>The pending delta, without taking it.</summary>
     public UpstreamCounters Peek()
     {
-        lock (_gate) return _pending;
+        lock (_gate) return WithHits(_pending, Interlocked.Read(ref _indexHits), Interlocked.Read(ref _crateHits));
     }
+
+    private static UpstreamCounters WithHits(UpstreamCounters counters, long indexHits, long crateHits) =>
+        indexHits == 0 && crateHits == 0 ? counters : counters with { IndexHits = counters.IndexHits + indexHits, CrateHits = counters.CrateHits + crateHits };
 
     /// <summary>
     /// Moves the pending delta into the database through <paramref name="store"/>; a delta it fails to store is put
@@ -95,7 +103,8 @@ public sealed class UpstreamStats(string upstream)
         try
         {
             UpstreamCounters taken;
-            lock (_gate) (taken, _pending) = (_pending, UpstreamCounters.Zero);
+            // Each hit is either in this delta or still counted for the next one (the exchange), never in both.
+            lock (_gate) (taken, _pending) = (WithHits(_pending, Interlocked.Exchange(ref _indexHits, 0), Interlocked.Exchange(ref _crateHits, 0)), UpstreamCounters.Zero);
             if (taken.IsEmpty) return;
             try
             {

@@ -42,4 +42,67 @@ public sealed class UpstreamStatsTests
         Assert.Equal(2, stored!.StaleServed);
         Assert.Equal(0, stats.Peek().StaleServed);
     }
+
+    [Fact]
+    public async Task Hits_counted_while_flushes_run_are_stored_exactly_once()
+    {
+        // Hits are counted outside the lock that the flush takes: each one must land in exactly one delta.
+        var stats = new UpstreamStats("crates-io");
+        var database = UpstreamCounters.Zero;
+        var failNext = true;
+        const int Threads = 4, HitsPerThread = 50_000;
+        var counting = Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < HitsPerThread; i++)
+            {
+                if (t % 2 == 0) stats.IndexHit();
+                else stats.CrateHit();
+            }
+        }, Ct)).ToArray();
+        while (!counting.All(task => task.IsCompleted))
+        {
+            try
+            {
+                await stats.FlushAsync(delta =>
+                {
+                    // Every other flush fails: its delta must come back, not be lost or counted twice.
+                    failNext = !failNext;
+                    if (!failNext) throw new InvalidOperationException("database down");
+                    database = database.Add(delta);
+                    return Task.CompletedTask;
+                }, Ct);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        await Task.WhenAll(counting);
+        var total = await stats.ReadAsync(() => Task.FromResult(database), Ct);
+        Assert.Equal(Threads / 2 * HitsPerThread, total.IndexHits);
+        Assert.Equal(Threads / 2 * HitsPerThread, total.CrateHits);
+        await stats.FlushAsync(delta => { database = database.Add(delta); return Task.CompletedTask; }, Ct);
+        await stats.FlushAsync(delta => { database = database.Add(delta); return Task.CompletedTask; }, Ct);
+        Assert.Equal(Threads / 2 * HitsPerThread, database.IndexHits);
+        Assert.True(stats.Peek().IsEmpty);
+    }
+
+    [Fact]
+    public void A_cache_hit_allocates_nothing()
+    {
+        // Hits are counted on every request a proxy mount answers from memory (on the socket threads): a new counters
+        // record per hit was most of such a request's garbage.
+        var stats = new UpstreamStats("crates-io");
+        stats.IndexHit();
+        stats.CrateHit();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            stats.IndexHit();
+            stats.CrateHit();
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1_000, $"20,000 hits allocated {allocated} bytes");
+        Assert.Equal(10_001, stats.Peek().IndexHits);
+        Assert.Equal(10_001, stats.Peek().CrateHits);
+    }
 }
