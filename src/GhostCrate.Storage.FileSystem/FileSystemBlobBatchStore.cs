@@ -8,7 +8,8 @@ namespace GhostCrate.Storage.FileSystem;
 /// Batched writes into a <see cref="FileSystemBlobStore"/>'s folder: each file is written to a temp name and renamed
 /// into place (so readers never see half a file), but not fsynced one by one; <see cref="IBlobBatch.FlushAsync"/>
 /// makes all of them durable with one syncfs(2) of the file system (every file, folder and rename at once), or, where
-/// syncfs is unavailable, one fsync per written file and per folder.
+/// syncfs is unavailable, one fsync per written file and per folder. A staged batch
+/// (<see cref="FileSystemStagedBlobBatch"/>) writes under the temp folder instead and moves everything at the end.
 /// </summary>
 public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
 {
@@ -20,6 +21,8 @@ public sealed class FileSystemBlobBatchStore(string rootPath) : IBlobBatchStore
         Directory.CreateDirectory(_paths.TempFolder);
         return new Batch(_paths);
     }
+
+    public IStagedBlobBatch StartStaged() => new FileSystemStagedBlobBatch(_paths);
 
     /// <remarks>A batch makes each folder once (a restore writes tens of thousands of files into a few thousand).</remarks>
     private sealed class Batch(BlobPaths paths) : IBlobBatch

@@ -8,13 +8,16 @@ namespace GhostCrate.Core.Backup;
 public sealed record RestoreReport(BackupManifest Manifest, int BlobsRestored, long BlobBytes, int MigrationsApplied, int MirrorFiles = 0);
 
 /// <summary>
-/// `backup restore`: verify (deep) first and refuse a broken backup before touching anything; refuse a target that
-/// holds data unless forced; then the blobs, then the database as the last step. The database goes last on purpose:
-/// it is the one atomic step (a rename), so a restore interrupted midway leaves a target with no database, which no
-/// server starts on, instead of a database whose rows point at blobs that were never copied. Derived state is not
-/// copied: index files are rendered from the rows and the index caches start empty in the new server.
-/// The blobs are written as one batch, several at a time, and made durable once (<see cref="IBlobBatch.FlushAsync"/>)
-/// before the database is installed, rather than synced file by file.
+/// `backup restore`: refuse a target that holds data unless forced; verify (deep) and refuse a broken backup before
+/// the target is touched; then the blobs, then the database as the last step. Where the blob store can stage
+/// (<see cref="IBlobBatchStore.StartStaged"/>: a file-system store), verification and copy are one pass: each blob is
+/// copied into a staging area while it is measured, and the staged blobs go into place only after every file and the
+/// database copy verified (a damaged backup leaves the target as it was); elsewhere (S3) everything is verified first
+/// and then copied. The database goes last on purpose: it is the one atomic step (a rename), so a restore interrupted
+/// midway leaves a target with no database, which no server starts on, instead of a database whose rows point at blobs
+/// that were never copied. Derived state is not copied: index files are rendered from the rows and the index caches
+/// start empty in the new server. The blobs are made durable once, before the database is installed, rather than
+/// synced file by file.
 /// </summary>
 public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup database, IDatabase schema, IBlobStore blobs, IBlobBatchStore batches, ILogger<BackupRestorer> logger)
 {
@@ -37,11 +40,10 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
         var scratch = Directory.CreateTempSubdirectory("ghostcrate-restore-");
         try
         {
-            var verification = await verifier.VerifyAsync(backup, deep: true, keys, scratch.FullName, cancellationToken);
-            if (!verification.Ok)
-                throw new BackupException($"{backup.Describe} does not verify; nothing was restored:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", verification.Problems));
-            var manifest = verification.Manifest!;
-
+            var opened = await verifier.OpenAsync(backup, keys, cancellationToken);
+            RefuseUnlessOk(backup, opened);
+            var manifest = opened.Manifest!;
+            // Before anything is read or written: a target that holds data is refused unless forced.
             var existing = await database.DescribeExistingAsync(cancellationToken);
             var existingBlob = await FirstBlobAsync(cancellationToken);
             if (!force && (existing is not null || existingBlob is not null))
@@ -49,29 +51,27 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
             if (manifest.Mirror is not null && MirrorRestorer.Refusal(mirrorDirectory, force) is { } refusal)
                 throw new BackupException(refusal);
 
-            var batch = batches.StartBatch();
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = CopyParallelism, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(manifest.Blobs, parallel, async (blob, token) =>
+            // The blobs go in before the database: it is what makes the target a registry, so it goes in only once every
+            // blob its rows point at is durable, and a crash before then leaves storage without a database (refused
+            // without --force).
+            BackupVerification verification;
+            await using (var staged = batches.StartStaged())
             {
-                var key = BlobKey.FromPath(blob.Key);
-                if (BackupFiles.LocalFile(backup, blob, verification.Key) is { } local)
+                if (staged is not null)
                 {
-                    try
-                    {
-                        await batch.PutFileAsync(key, local, token);
-                        return;
-                    }
-                    catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-                    {
-                        throw Disappeared(blob);
-                    }
+                    // One pass: each blob is copied into the staging area by the read that verifies it, and goes into
+                    // place only once every file and the database copy verified.
+                    verification = await verifier.CheckFilesAsync(backup, manifest, opened.Key, deep: true, scratch.FullName, staged, cancellationToken);
+                    RefuseUnlessOk(backup, verification);
+                    await staged.CommitAsync(cancellationToken);
                 }
-                await using var stream = await BackupFiles.OpenAsync(backup, blob, verification.Key, token) ?? throw Disappeared(blob);
-                await batch.PutAsync(key, stream, token);
-            });
-            // The database is what makes the target a registry: it goes in only once every blob its rows point at is
-            // durable, so a crash before this line leaves storage without a database (refused without --force).
-            await batch.FlushAsync(cancellationToken);
+                else
+                {
+                    verification = await verifier.CheckFilesAsync(backup, manifest, opened.Key, deep: true, scratch.FullName, stageInto: null, cancellationToken);
+                    RefuseUnlessOk(backup, verification);
+                    await CopyBlobsAsync(backup, manifest, verification.Key, cancellationToken);
+                }
+            }
             var bytes = manifest.Blobs.Sum(b => b.Size);
             // The mirror is served from its own directory, not from the database: it goes in before the database too,
             // so a restore that fails on it leaves no database that looks restored.
@@ -87,6 +87,41 @@ public sealed class BackupRestorer(BackupVerifier verifier, IDatabaseBackup data
         {
             scratch.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Where the store cannot stage (S3), the blobs are copied after the whole backup verified: written as one batch,
+    /// several at a time, and made durable once (<see cref="IBlobBatch.FlushAsync"/>).
+    /// </summary>
+    private async Task CopyBlobsAsync(IBackupReader backup, BackupManifest manifest, Encryption.BackupKey? key, CancellationToken cancellationToken)
+    {
+        var batch = batches.StartBatch();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = CopyParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(manifest.Blobs, parallel, async (blob, token) =>
+        {
+            var blobKey = BlobKey.FromPath(blob.Key);
+            if (BackupFiles.LocalFile(backup, blob, key) is { } local)
+            {
+                try
+                {
+                    await batch.PutFileAsync(blobKey, local, token);
+                    return;
+                }
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    throw Disappeared(blob);
+                }
+            }
+            await using var stream = await BackupFiles.OpenAsync(backup, blob, key, token) ?? throw Disappeared(blob);
+            await batch.PutAsync(blobKey, stream, token);
+        });
+        await batch.FlushAsync(cancellationToken);
+    }
+
+    private static void RefuseUnlessOk(IBackupReader backup, BackupVerification verification)
+    {
+        if (!verification.Ok)
+            throw new BackupException($"{backup.Describe} does not verify; nothing was restored:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", verification.Problems));
     }
 
     private static BackupException Disappeared(BackupBlobEntry blob) => new($"{blob.File}: disappeared from the backup during the restore");

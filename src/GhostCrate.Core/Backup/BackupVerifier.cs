@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GhostCrate.Core.Backup.Encryption;
+using GhostCrate.Core.Storage;
 
 namespace GhostCrate.Core.Backup;
 
@@ -36,27 +37,56 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
     /// <summary>Verifies, leaving the (decrypted) database copy in <paramref name="scratchFolder"/> (restore installs that very file).</summary>
     public async Task<BackupVerification> VerifyAsync(IBackupReader backup, bool deep, BackupKeySource? keys, string scratchFolder, CancellationToken cancellationToken)
     {
+        var opened = await OpenAsync(backup, keys, cancellationToken);
+        if (opened.Manifest is not { } manifest) return opened;
+        return await CheckFilesAsync(backup, manifest, opened.Key, deep, scratchFolder, stageInto: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the manifest and, for an encrypted backup, finds its key and checks the manifest's MAC: a verification
+    /// with the manifest and no problems, or without a manifest and the problem. Reads no other file.
+    /// </summary>
+    public async Task<BackupVerification> OpenAsync(IBackupReader backup, BackupKeySource? keys, CancellationToken cancellationToken)
+    {
         var json = await backup.ReadManifestAsync(cancellationToken);
         if (json is null)
             return new BackupVerification(null, [new BackupProblem(BackupManifest.FileName, "missing: the backup is incomplete (it never finished, or was interrupted)")]);
-        BackupManifest manifest;
-        BackupKey? key = null;
         try
         {
-            manifest = BackupManifest.Parse(json);
+            var manifest = BackupManifest.Parse(json);
+            BackupKey? key = null;
             if (manifest.Encryption is { } encryption)
             {
                 key = (keys ?? throw new BackupException($"{BackupManifest.FileName}: the backup is encrypted; give its key (--key-file FILE or --passphrase-env VAR)"))
                     .ForExisting(encryption);
                 if (ManifestMac.Check(json, key) is { } tampered) throw new BackupException($"{BackupManifest.FileName}: {tampered}");
             }
+            return new BackupVerification(manifest, [], key);
         }
         catch (BackupException ex)
         {
             return new BackupVerification(null, [new BackupProblem(BackupManifest.FileName, ex.Message.StartsWith(BackupManifest.FileName + ": ", StringComparison.Ordinal) ? ex.Message[(BackupManifest.FileName.Length + 2)..] : ex.Message)]);
         }
+    }
 
+    /// <summary>
+    /// Measures every file of an opened backup against <paramref name="manifest"/> (and, when <paramref name="deep"/>,
+    /// the database copy's rows against the blobs), leaving the database copy in <paramref name="scratchFolder"/>.
+    /// With <paramref name="stageInto"/> (a restore), each blob the manifest lists is copied into that batch by the
+    /// same read that measures it, so a restore reads each blob once; what was staged is only trustworthy when the
+    /// result has no problems.
+    /// </summary>
+    public async Task<BackupVerification> CheckFilesAsync(IBackupReader backup, BackupManifest manifest, BackupKey? key, bool deep, string scratchFolder, IStagedBlobBatch? stageInto, CancellationToken cancellationToken)
+    {
         var listed = manifest.Files().GroupBy(f => f.Where, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // Which listed file is which blob (by where it is stored); a key listed twice is staged once, from its first
+        // entry (the check reports the second).
+        var blobKeys = new Dictionary<string, BlobKey>(StringComparer.Ordinal);
+        if (stageInto is not null)
+        {
+            foreach (var blob in manifest.Blobs.DistinctBy(b => b.Key, StringComparer.Ordinal))
+                blobKeys.TryAdd(new BackupFileEntry(blob.File, blob.Size, blob.Sha256, blob.StoredIn).Where, BlobKey.FromPath(blob.Key));
+        }
         // Files are measured several at a time (as the restore copies them): most are small crate files, where the
         // cost is the open and read latency of each, not the hashing.
         var found = new ConcurrentDictionary<string, FileFacts>(StringComparer.Ordinal);
@@ -67,7 +97,12 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
             if (stream is null) return;
             try
             {
-                await using (stream) found[where] = await FileFacts.CopyAsync(stream, copy, token);
+                await using (stream)
+                {
+                    found[where] = stageInto is not null && blobKeys.TryGetValue(where, out var blobKey)
+                        ? await stageInto.StageAsync(blobKey, stream, token)
+                        : await FileFacts.CopyAsync(stream, copy, token);
+                }
             }
             catch (BackupException ex)
             {
@@ -76,13 +111,20 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
         }
 
         // A file of a local, unencrypted backup is measured as a file (no stream); a missing one is not found.
-        bool MeasuredAsLocal(string where, string? local, CancellationToken token)
+        async Task<bool> MeasuredAsLocalAsync(string where, string? local, CancellationToken token)
         {
             if (local is null) return false;
             try
             {
-                using var file = FileFacts.OpenSource(local);
-                found[where] = FileFacts.MeasureFile(file, token);
+                if (stageInto is not null && blobKeys.TryGetValue(where, out var blobKey))
+                {
+                    found[where] = await stageInto.StageFileAsync(blobKey, local, token);
+                }
+                else
+                {
+                    using var file = FileFacts.OpenSource(local);
+                    found[where] = FileFacts.MeasureFile(file, token);
+                }
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -102,7 +144,7 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
                 var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
                 await MeasureAsync(path, entry, stream, copy, token);
             }
-            else if (!MeasuredAsLocal(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
+            else if (!await MeasuredAsLocalAsync(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
             {
                 var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
                 await MeasureAsync(path, entry, stream, null, token);
@@ -110,7 +152,7 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
         });
         await Parallel.ForEachAsync(listed.Values.Where(e => e.StoredIn is not null), parallel, async (entry, token) =>
         {
-            if (!MeasuredAsLocal(entry.Where, BackupFiles.LocalFile(backup, entry, key), token))
+            if (!await MeasuredAsLocalAsync(entry.Where, BackupFiles.LocalFile(backup, entry, key), token))
                 await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, token), null, token);
         });
 

@@ -65,11 +65,22 @@ public sealed record FileFacts(long Size, string Sha256)
 
     private static FileFacts Copy(SafeFileHandle input, SafeFileHandle? output, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            long size = 0;
+            cancellationToken.ThrowIfCancellationRequested();
+            var size = Fill(input, buffer, 0);
+            if (output is not null) RandomAccess.Write(output, buffer.AsSpan(0, size), 0);
+            if (size < BufferSize)
+            {
+                // The whole file fit in the buffer (most crate files do): hashed in one call, without an incremental
+                // hash (a native context and a finalizable handle) per file.
+                Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+                SHA256.HashData(buffer.AsSpan(0, size), digest);
+                return new FileFacts(size, Convert.ToHexStringLower(digest));
+            }
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(buffer, 0, size);
             int read;
             while ((read = RandomAccess.Read(input, buffer.AsSpan(0, BufferSize), size)) > 0)
             {
@@ -84,6 +95,15 @@ public sealed record FileFacts(long Size, string Sha256)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Reads from <paramref name="offset"/> until the buffer is full or the file ends; returns the bytes read.</summary>
+    private static int Fill(SafeFileHandle input, byte[] buffer, long offset)
+    {
+        var filled = 0;
+        int read;
+        while (filled < BufferSize && (read = RandomAccess.Read(input, buffer.AsSpan(filled, BufferSize - filled), offset + filled)) > 0) filled += read;
+        return filled;
     }
 }
 

@@ -9,6 +9,38 @@ namespace GhostCrate.Core.Storage;
 public interface IBlobBatchStore
 {
     IBlobBatch StartBatch();
+
+    /// <summary>
+    /// A batch whose blobs stay out of sight until they all go into place at once (<see cref="IStagedBlobBatch"/>), or
+    /// null when this store cannot stage cheaply (S3: a staged object would be a second full upload and a copy per
+    /// object); callers then check everything first and write with <see cref="StartBatch"/>.
+    /// </summary>
+    IStagedBlobBatch? StartStaged() => null;
+}
+
+/// <summary>
+/// Blobs written into a private staging area that no reader or listing of the store sees, measured on the way, so a
+/// restore can check each blob against its manifest in the same pass that copies it and still leave the store as it
+/// was when the backup turns out to be damaged. <see cref="CommitAsync"/> moves them all into place and makes them
+/// durable; disposing without a commit removes the staging area and anything the batch made for it.
+/// </summary>
+public interface IStagedBlobBatch : IAsyncDisposable
+{
+    /// <summary>
+    /// Stages a copy of a local file (left in place) under <paramref name="key"/> and returns the size and SHA-256 of
+    /// the bytes copied; a missing <paramref name="localFile"/> throws <see cref="FileNotFoundException"/> or
+    /// <see cref="DirectoryNotFoundException"/> before anything is written. Safe to call concurrently for different keys.
+    /// </summary>
+    Task<Backup.FileFacts> StageFileAsync(BlobKey key, string localFile, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="StageFileAsync"/> with the bytes of a stream (an encrypted backup's decrypted plaintext).</summary>
+    Task<Backup.FileFacts> StageAsync(BlobKey key, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves every staged blob into place (replacing what is there under the same key) and makes them durable; call
+    /// once, after the last stage has returned and everything staged has been checked.
+    /// </summary>
+    Task CommitAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Blobs written together; nothing is promised durable before <see cref="FlushAsync"/> returns.</summary>

@@ -858,8 +858,14 @@ public sealed partial class BackupUseCaseTests
 
         public IBackupReader OpenSibling(string sibling) => location.Backups.TryGetValue(sibling, out var b) ? b : new MemoryBackup(sibling, location);
 
-        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken) =>
-            Task.FromResult<Stream?>(Files.TryGetValue(path, out var b) ? new MemoryStream(b) : null);
+        /// <summary>How many times each file was opened for reading.</summary>
+        public ConcurrentDictionary<string, int> Reads { get; } = new(StringComparer.Ordinal);
+
+        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
+        {
+            Reads.AddOrUpdate(path, 1, (_, n) => n + 1);
+            return Task.FromResult<Stream?>(Files.TryGetValue(path, out var b) ? new MemoryStream(b) : null);
+        }
 
         public ValueTask DisposeAsync()
         {
