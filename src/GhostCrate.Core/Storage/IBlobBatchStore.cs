@@ -15,7 +15,7 @@ public interface IBlobBatchStore
     /// null when this store cannot stage cheaply (S3: a staged object would be a second full upload and a copy per
     /// object); callers then check everything first and write with <see cref="StartBatch"/>.
     /// </summary>
-    IStagedBlobBatch? StartStaged() => null;
+    IStagedBlobBatch? StartStaged();
 }
 
 /// <summary>
@@ -73,6 +73,9 @@ public interface IBlobBatch
 public sealed class DurablePutsBatchStore(IBlobStore store) : IBlobBatchStore
 {
     public IBlobBatch StartBatch() => new Batch(store);
+
+    /// <summary>No staging: a staged object would be a second full upload (see <see cref="IBlobBatchStore.StartStaged"/>).</summary>
+    public IStagedBlobBatch? StartStaged() => null;
 
     private sealed class Batch(IBlobStore store) : IBlobBatch
     {

@@ -608,6 +608,9 @@ public sealed partial class BackupUseCaseTests
 
         public IBlobBatch StartBatch() => this;
 
+        /// <summary>Checks first, then copies (as over S3): this store stages nothing.</summary>
+        public IStagedBlobBatch? StartStaged() => null;
+
         public async Task PutAsync(BlobKey key, Stream content, CancellationToken cancellationToken)
         {
             var now = Interlocked.Increment(ref _inFlight);
