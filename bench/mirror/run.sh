@@ -118,6 +118,9 @@ NGINX
   mkdir -p "$data/curl-out"
   read -r curl_s curl_kb curl_u curl_sys curl_load < <(measure curl "$data/curl.log" curl -sS --fail --parallel --parallel-max "$parallel" -K "$data/urls.cfg")
   curl_files="$(find "$data/curl-out" -type f | wc -l)"
+  # curl leaves its files dirty in the page cache: written back now, untimed, or the sync's first syncfs (which makes
+  # everything on the file system durable) would write them and be timed for curl's writeback too.
+  sync
 
   log "N=$n: $tool --concurrency $parallel"
   if $toolchains; then
