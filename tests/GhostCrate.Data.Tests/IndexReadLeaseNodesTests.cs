@@ -20,17 +20,9 @@ public abstract class IndexReadLeaseNodesTests(IDatabaseLane lane) : DatabaseTes
     [Fact]
     public async Task A_write_waits_for_the_leaseholder_to_apply_it_and_only_then_is_the_new_version_read_there()
     {
-        var alice = await CreateUserAsync("alice");
-        await PublishAsync(NewVersion("shared", "1.0.0", alice.Id));
-        var a = new Node(Db.Ports.IndexFiles, Db.Ports.IndexReadLeases);
-        var other = Db.Open();
-        var b = new Node(other.IndexFiles, other.IndexReadLeases);
+        var (a, b, alice) = await BLeasedAndHoldingVersionOneAsync();
 
-        await b.Lease.RenewAsync(b.Follower, Ct);
-        Assert.True(b.Lease.Holds);
-        Assert.Contains("\"1.0.0\"", await b.ReadAsync("shared"));
-
-        await PublishAsync(NewVersion("shared", "1.1.0", alice.Id));
+        await PublishAsync(NewVersion("shared", "1.1.0", alice));
         // B trusts its memory under the lease: without a catch-up it still answers the old file. This is why a write
         // must wait for B before its answer leaves.
         Assert.DoesNotContain("\"1.1.0\"", await b.ReadAsync("shared"));
@@ -48,19 +40,27 @@ public abstract class IndexReadLeaseNodesTests(IDatabaseLane lane) : DatabaseTes
     [Fact]
     public async Task A_released_lease_holds_no_write_up_and_its_node_asks_the_counter_again()
     {
+        var (a, b, alice) = await BLeasedAndHoldingVersionOneAsync();
+
+        await b.Lease.ReleaseAsync(Ct);
+        Assert.False(b.Lease.Holds);
+        await PublishAsync(NewVersion("shared", "1.1.0", alice));
+        await a.Confirmation.ConfirmAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Contains("\"1.1.0\"", await b.ReadAsync("shared"));
+    }
+
+    /// <summary>`shared` 1.0.0 published; node B (its own connections) holds a lease and has the file in memory.</summary>
+    private async Task<(Node A, Node B, long Alice)> BLeasedAndHoldingVersionOneAsync()
+    {
         var alice = await CreateUserAsync("alice");
         await PublishAsync(NewVersion("shared", "1.0.0", alice.Id));
         var a = new Node(Db.Ports.IndexFiles, Db.Ports.IndexReadLeases);
         var other = Db.Open();
         var b = new Node(other.IndexFiles, other.IndexReadLeases);
         await b.Lease.RenewAsync(b.Follower, Ct);
+        Assert.True(b.Lease.Holds);
         Assert.Contains("\"1.0.0\"", await b.ReadAsync("shared"));
-
-        await b.Lease.ReleaseAsync(Ct);
-        Assert.False(b.Lease.Holds);
-        await PublishAsync(NewVersion("shared", "1.1.0", alice.Id));
-        await a.Confirmation.ConfirmAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.Contains("\"1.1.0\"", await b.ReadAsync("shared"));
+        return (a, b, alice.Id);
     }
 
     /// <summary>One node's index read path: its own memory, follower, lease and write confirmation.</summary>

@@ -58,7 +58,7 @@ public sealed class IndexReadLease(IIndexReadLeases leases, IChangeFeed feed, IO
     {
         if (!Enabled || appliedSeq <= Interlocked.Read(ref _acknowledged)) return;
         await leases.AcknowledgeAsync(Node, appliedSeq, cancellationToken);
-        InterlockedMax(ref _acknowledged, appliedSeq);
+        Caching.AtomicMax.Raise(ref _acknowledged, appliedSeq);
     }
 
     /// <summary>Stops trusting memory at once and gives the lease up, so that no write waits for this node (on stop).</summary>
@@ -66,16 +66,5 @@ public sealed class IndexReadLease(IIndexReadLeases leases, IChangeFeed feed, IO
     {
         Volatile.Write(ref _until, 0);
         if (Enabled) await leases.ReleaseAsync(Node, cancellationToken);
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current) return;
-            current = seen;
-        }
     }
 }

@@ -66,10 +66,7 @@ public sealed class DownloadPolicy(
         var known = Volatile.Read(ref _snapshot);
         if (known is null || await repository.EpochAsync(cancellationToken) != known.Epoch) await ReloadAsync(cancellationToken);
         // Record the newest invalidation this read covers (never go back: a later catch-up may have finished first).
-        long seen;
-        while ((seen = Volatile.Read(ref _verified)) < invalidations && Interlocked.CompareExchange(ref _verified, invalidations, seen) != seen)
-        {
-        }
+        Caching.AtomicMax.Raise(ref _verified, invalidations);
     }
 
     /// <summary>
