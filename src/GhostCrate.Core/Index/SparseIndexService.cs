@@ -45,8 +45,20 @@ public sealed class SparseIndexService(IIndexFileStore store, IndexFileCache cac
     private static IndexFile? SameSpelling(IndexFile file, string lowercaseName) =>
         (!file.NameHasUnderscore && !lowercaseName.Contains('_')) || file.Name.Equals(lowercaseName, StringComparison.OrdinalIgnoreCase) ? file : null;
 
+    private long _localWrites;
+
+    /// <summary>
+    /// How many times this node's writers reported a change so far: a request that saw it unchanged from its start to
+    /// its answer changed no index file, and its answer need not wait for other nodes (Web/Http/IndexWriteConfirmationMiddleware).
+    /// </summary>
+    public long LocalWrites => Interlocked.Read(ref _localWrites);
+
     /// <summary>Called by this node's writers after a change to a crate's versions has committed (or may have).</summary>
-    public void Invalidate(string canonicalName) => cache.Invalidate(canonicalName);
+    public void Invalidate(string canonicalName)
+    {
+        Interlocked.Increment(ref _localWrites);
+        cache.Invalidate(canonicalName);
+    }
 
     /// <summary>A strong validator: a hash of the exact bytes (<see cref="IndexFileRenderer.ETagOf"/>).</summary>
     public static string ETagOf(ReadOnlySpan<byte> bytes) => IndexFileRenderer.ETagOf(bytes);
