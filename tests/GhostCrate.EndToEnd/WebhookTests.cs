@@ -34,8 +34,10 @@ public sealed class WebhookTests(WebhookServerFixture fixture) : EndToEndTest(fi
 
         await Cargo.PublishOkAsync(await Cargo.NewLibAsync(name, "0.1.0"));
         await Cargo.RunOkAsync(Cargo.ProjectsDir, ["yank", "--registry", CargoSandbox.Registry, "--version", "0.1.0", name]);
+        // Each event is its own delivery job: they may arrive in either order (no order is promised), so wait for both.
         var first = await receiver.WaitForAsync(r => r.Type == "crate.yanked", "the yank");
-        var published = receiver.Requests.Single(r => r.Type == "crate.published");
+        var published = await receiver.WaitForAsync(r => r.Type == "crate.published", "the publish");
+        Assert.Single(receiver.Requests, r => r.Type == "crate.published");
         Assert.All(new[] { published, first }, r => Assert.True(r.Verifies(secret), $"signature of {r.Body} does not verify"));
         Assert.Contains($"\"crate\":\"{name}\"", published.Body, StringComparison.Ordinal);
 
