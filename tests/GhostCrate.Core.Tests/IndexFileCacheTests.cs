@@ -206,6 +206,7 @@ public class IndexFileCacheTests
     {
         public bool SharedByNodes => sharedByNodes;
         public IDisposable Subscribe(string topic, Func<CancellationToken, Task> catchUp) => throw new NotSupportedException();
+        public Task AnnounceAsync(string topic, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RunAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
     }
 

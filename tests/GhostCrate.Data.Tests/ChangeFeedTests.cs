@@ -69,6 +69,30 @@ public abstract class ChangeFeedTests(IDatabaseLane lane) : DatabaseTest(lane)
         Assert.Equal(1, await CountListenersAsync());
     }
 
+    /// <summary>
+    /// A change that is no database write (a custom toolchain's record in the blob store) is announced: on PostgreSQL
+    /// by another node's feed, whose NOTIFY reaches this node's subscribers of the topic; on SQLite (one server
+    /// process) by this process's own feed.
+    /// </summary>
+    [Fact]
+    public async Task An_announced_topic_reaches_its_subscribers()
+    {
+        await using var running = await StartAsync();
+        var calls = 0;
+        running.Subscriptions.Add(running.Feed.Subscribe(ChangeTopics.Toolchains, _ =>
+        {
+            Interlocked.Increment(ref calls);
+            return Task.CompletedTask;
+        }));
+        // A new subscriber is called once at once (whatever changed before it subscribed).
+        await Eventually.TrueAsync(() => Volatile.Read(ref calls) >= 1, "the new subscriber was not called", cancellationToken: Ct);
+        var before = Volatile.Read(ref calls);
+
+        var announcer = Lane.Provider == DatabaseProvider.Postgres ? Db.Open().CreateChangeFeed(_time, NullLoggerFactory.Instance) : running.Feed;
+        await announcer.AnnounceAsync(ChangeTopics.Toolchains, Ct);
+        await Eventually.TrueAsync(() => Volatile.Read(ref calls) > before, "the announcement did not reach the subscriber", cancellationToken: Ct);
+    }
+
     /// <summary>The feed with the real index follower and access cache subscribed, running until disposed.</summary>
     private async Task<Running> StartAsync()
     {

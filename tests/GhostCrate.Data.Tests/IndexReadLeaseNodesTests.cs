@@ -112,6 +112,7 @@ public abstract class IndexReadLeaseNodesTests(IDatabaseLane lane) : DatabaseTes
     {
         public bool SharedByNodes => true;
         public IDisposable Subscribe(string topic, Func<CancellationToken, Task> catchUp) => throw new NotSupportedException();
+        public Task AnnounceAsync(string topic, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RunAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
     }
 }

@@ -22,6 +22,12 @@ public static class ChangeTopics
     /// <summary>The branding set from the admin UI changed (the branding row's revision moved, migration 0032).</summary>
     public const string Branding = "branding";
 
+    /// <summary>
+    /// A custom toolchain was uploaded or deleted: its release record in the blob store changed (Mirror/Toolchains/Custom).
+    /// No counter goes with it: the record is the state, so a catch-up forgets what it read and reads it again.
+    /// </summary>
+    public const string Toolchains = "toolchains";
+
     /// <summary>Every topic this version knows.</summary>
-    public static IReadOnlyList<string> All { get; } = [Index, Access, Jobs, Policy, Branding];
+    public static IReadOnlyList<string> All { get; } = [Index, Access, Jobs, Policy, Branding, Toolchains];
 }

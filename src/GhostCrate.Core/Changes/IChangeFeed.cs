@@ -27,6 +27,13 @@ public interface IChangeFeed
     IDisposable Subscribe(string topic, Func<CancellationToken, Task> catchUp);
 
     /// <summary>
+    /// Tells every node's subscribers of <paramref name="topic"/>, this node's included, to catch up now: for a change
+    /// that is not a database write with its own NOTIFY (a record in the blob store). PostgreSQL: a NOTIFY on the
+    /// feed's channel; SQLite (one server process): this process's subscribers at once.
+    /// </summary>
+    Task AnnounceAsync(string topic, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Runs the transport until <paramref name="cancellationToken"/> is cancelled; transport failures are retried here,
     /// never thrown. Exactly one caller runs it: the host's change-feed service, which thereby owns the connection.
     /// </summary>

@@ -18,6 +18,12 @@ internal sealed class LocalChangeFeed(TimeProvider time, ChangeSubscribers subsc
 
     public IDisposable Subscribe(string topic, Func<CancellationToken, Task> catchUp) => subscribers.Subscribe(topic, catchUp);
 
+    public Task AnnounceAsync(string topic, CancellationToken cancellationToken)
+    {
+        subscribers.Notify(topic);
+        return Task.CompletedTask;
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)

@@ -31,6 +31,16 @@ internal sealed class PostgresChangeFeed(IDbConnectionFactory factory, TimeProvi
 
     public IDisposable Subscribe(string topic, Func<CancellationToken, Task> catchUp) => subscribers.Subscribe(topic, catchUp);
 
+    public async Task AnnounceAsync(string topic, CancellationToken cancellationToken)
+    {
+        // Outside a transaction: delivered at once, to this node's listening connection too.
+        await using var connection = (NpgsqlConnection)await factory.OpenAsync(cancellationToken);
+        await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @topic)", connection);
+        notify.Parameters.AddWithValue("channel", Channel);
+        notify.Parameters.AddWithValue("topic", topic);
+        await notify.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1) throw new InvalidOperationException("The change feed already runs: one listening connection per node.");

@@ -12,11 +12,14 @@ namespace GhostCrate.Web.Changes;
 /// decisions (<see cref="AccessCache"/>: a token revoked on another node is refused here within milliseconds), and the
 /// download policy (<see cref="Core.Policy.DownloadPolicy"/>: an allow-list, organization policy or advisory change on
 /// another node applies here at once), and the branding set from the admin UI
-/// (<see cref="Core.Branding.BrandingService"/>: a change on another node shows on the next page here). The job
+/// (<see cref="Core.Branding.BrandingService"/>: a change on another node shows on the next page here), and the custom
+/// toolchains' release records (<see cref="Mirror.Toolchains.Custom.CustomToolchains"/>: an upload on another node is
+/// served here within milliseconds). The job
 /// worker subscribes to <see cref="ChangeTopics.Jobs"/> itself (Web/Jobs/JobWorker.cs).
 /// </summary>
 public sealed class ChangeFeedService(
-    IChangeFeed feed, IndexChangeFollower index, AccessCache access, Core.Policy.DownloadPolicy policy, Core.Branding.BrandingService branding) : BackgroundService
+    IChangeFeed feed, IndexChangeFollower index, AccessCache access, Core.Policy.DownloadPolicy policy, Core.Branding.BrandingService branding,
+    Mirror.Toolchains.Custom.CustomToolchains customToolchains) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,6 +27,7 @@ public sealed class ChangeFeedService(
         using var accessSubscription = feed.Subscribe(ChangeTopics.Access, access.CatchUpAsync);
         using var policySubscription = feed.Subscribe(ChangeTopics.Policy, policy.CatchUpAsync);
         using var brandingSubscription = feed.Subscribe(ChangeTopics.Branding, branding.CatchUpAsync);
+        using var toolchainsSubscription = feed.Subscribe(ChangeTopics.Toolchains, customToolchains.CatchUpAsync);
         await feed.RunAsync(stoppingToken);
     }
 }

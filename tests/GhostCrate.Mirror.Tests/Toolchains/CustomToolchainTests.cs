@@ -246,7 +246,7 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
     public async Task A_second_node_on_the_same_storage_serves_and_deletes_the_same_release()
     {
         Assert.Equal(HttpStatusCode.OK, (await UploadAsync(Name, Archives())).StatusCode);
-        // Its own database; only the blob store is shared.
+        // Its own database; only the blob store is shared (what the change feed adds: see the end).
         await using var other = await MirrorServer.StartAsync(TempDir.Create("unused-mirror"), extra: _settings);
         using var first = _server.Client();
         using var second = other.Client();
@@ -262,6 +262,10 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         using var otherAdmin = other.Client();
         otherAdmin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", MirrorAdminClient.Token);
         Assert.Equal(HttpStatusCode.OK, (await otherAdmin.DeleteAsync($"api/v1/admin/toolchains/custom/{Name}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await second.GetAsync(root)).StatusCode);
+        // The first node learns of it from the change feed, which needs a shared database (these two have their own;
+        // two nodes on one PostgreSQL: EndToEnd CustomToolchainNodesTests). Here its notice is delivered by hand.
+        await _server.Services.GetRequiredService<GhostCrate.Mirror.Toolchains.Custom.CustomToolchains>().CatchUpAsync(CancellationToken.None);
         Assert.Equal(HttpStatusCode.NotFound, (await first.GetAsync(root)).StatusCode);
     }
 
@@ -300,6 +304,55 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         Assert.DoesNotContain(await StoredAsync(), path => path.Contains($"/dist/{yUpload}/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Release_records_are_read_once_per_change_not_once_per_request()
+    {
+        // A second instance on the server's services, whose blob store counts reads of release records; the server's
+        // own instance, writing to the same store, plays another node.
+        var counting = new CountingBlobStore(_server.Services.GetRequiredService<IBlobStore>());
+        var custom = ActivatorUtilities.CreateInstance<GhostCrate.Mirror.Toolchains.Custom.CustomToolchains>(_server.Services, (IBlobStore)counting);
+        var admin = new Principal(1, "admin", true, null, TokenScopes.Unrestricted);
+        var files = Archives().Select(path => new GhostCrate.Mirror.Toolchains.Custom.CustomUploadFile(Path.GetFileName(path), new FileInfo(path).Length, () => File.OpenRead(path))).ToList();
+        var uploaded = await custom.UploadAsync(admin, Name, SyntheticDist.Host, "1.95.0-acme.1", files, CancellationToken.None);
+        Assert.True(uploaded.IsSuccess, uploaded.Error?.Detail);
+        var afterUpload = counting.RecordReads;
+
+        // The upload forgot what this node held: the first request reads the record, the next ones read none.
+        Assert.Equal("1.95.0-acme.1", (await custom.GetAsync(Name, CancellationToken.None))!.Version);
+        Assert.Equal(afterUpload + 1, counting.RecordReads);
+        for (var i = 0; i < 5; i++) Assert.Equal("1.95.0-acme.1", (await custom.GetAsync(Name, CancellationToken.None))!.Version);
+        Assert.Equal(Name, Assert.Single(await custom.ListAsync(CancellationToken.None)).Name);
+        Assert.Null(await custom.GetAsync("other-build", CancellationToken.None));
+        Assert.Equal(afterUpload + 1, counting.RecordReads);
+
+        // Another node switches the record: this one serves what it read until the change feed's notice, then the new one.
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(Name, Archives(), version: "1.95.0-acme.2")).StatusCode);
+        Assert.Equal("1.95.0-acme.1", (await custom.GetAsync(Name, CancellationToken.None))!.Version);
+        await custom.CatchUpAsync(CancellationToken.None);
+        Assert.Equal("1.95.0-acme.2", (await custom.GetAsync(Name, CancellationToken.None))!.Version);
+        Assert.Equal(afterUpload + 2, counting.RecordReads);
+    }
+
+    /// <summary>The real blob store, counting reads of release records (`toolchains/custom/NAME/release.json`).</summary>
+    private sealed class CountingBlobStore(IBlobStore inner) : IBlobStore
+    {
+        private int _recordReads;
+
+        public int RecordReads => Volatile.Read(ref _recordReads);
+
+        public Task<BlobContent?> OpenReadAsync(BlobKey key, CancellationToken cancellationToken)
+        {
+            if (key.Path.EndsWith("/release.json", StringComparison.Ordinal)) Interlocked.Increment(ref _recordReads);
+            return inner.OpenReadAsync(key, cancellationToken);
+        }
+
+        public Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken) => inner.PutAsync(key, content, mode, cancellationToken);
+        public Task<bool> ExistsAsync(BlobKey key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+        public Task DeleteAsync(BlobKey key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+        public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
+    }
+
     /// <summary>Reads nothing until <paramref name="go"/> completes; says when the first read came.</summary>
     private sealed class StallingStream(Stream inner, TaskCompletionSource reached, Task go) : Stream
     {
@@ -331,9 +384,10 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         }
     }
 
-    private async Task<HttpResponseMessage> UploadAsync(string name, IEnumerable<string> files, HttpClient? client = null)
+    private async Task<HttpResponseMessage> UploadAsync(string name, IEnumerable<string> files, HttpClient? client = null, string? version = null)
     {
         using var content = new MultipartFormDataContent { { new StringContent(SyntheticDist.Host), "host" } };
+        if (version is not null) content.Add(new StringContent(version), "version");
         foreach (var file in files)
         {
             var part = new ByteArrayContent(await File.ReadAllBytesAsync(file));

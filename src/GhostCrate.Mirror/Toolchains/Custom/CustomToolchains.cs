@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using GhostCrate.Core.Abstractions;
 using GhostCrate.Core.Audit;
+using GhostCrate.Core.Changes;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Storage;
@@ -37,13 +38,25 @@ public sealed record CustomToolchainRelease(string Name, string Host, string Ver
 /// one write, which is the switch; the archives of the upload it replaced are deleted after it. A refused or interrupted upload
 /// deletes what it wrote and leaves the previous release serving. The manifest is generated here (hashes of the stored
 /// archives), its `.sha256` derived from it, and its `.asc` made with the mirror's key (Mirror:ExportKeyFile).
+/// <para>
+/// Each node holds the parsed release records in memory, so rustup's requests read no record from storage: loaded
+/// on the first request after a change, and forgotten on every node when the change feed's
+/// <see cref="ChangeTopics.Toolchains"/> topic fires (<see cref="CatchUpAsync"/>). An upload or deletion forgets on
+/// its own node before it answers and announces the change to the others (PostgreSQL: a NOTIFY, so they forget
+/// within milliseconds; after a lost connection the feed calls every subscriber, so a missed notice costs nothing).
+/// The nodes must therefore share the database as well as the blob store, as they must for everything else.
+/// </para>
 /// </summary>
-public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IOptions<MirrorOptions> options, TimeProvider time, ILogger<CustomToolchains> logger)
+public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IChangeFeed changes, IOptions<MirrorOptions> options, TimeProvider time,
+    ILogger<CustomToolchains> logger)
 {
     private const string ReleaseFile = "release.json";
     private const int MaxFiles = 64;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Lock _gate = new();
+    private Task<IReadOnlyDictionary<string, CustomToolchainRelease>>? _releases; // null: read them again on the next request
 
     public async Task<Result<CustomToolchainRelease>> UploadAsync(Principal caller, string name, string? host, string? version,
         IReadOnlyList<CustomUploadFile> files, CancellationToken cancellationToken)
@@ -108,9 +121,10 @@ public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IOptions<
 
             // The switch: one write of the release record. Nothing before it is served (archives are served only
             // when the current record names them).
-            var replaced = (await GetAsync(name, CancellationToken.None))?.Upload;
+            var replaced = (await ReadStoredAsync(name, CancellationToken.None))?.Upload;
             await blobs.PutAsync(BlobKey.CustomToolchainFile(name, ReleaseFile), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(release, Json)), BlobPutMode.Overwrite, CancellationToken.None);
             written.Clear();
+            await ForgetEverywhereAsync();
             if (replaced is not null && replaced != upload) await RemoveUploadAsync(name, replaced);
             await audit.RecordAsync(caller, AuditActions.CustomToolchainUploaded, name, new Dictionary<string, string?>
             {
@@ -130,28 +144,69 @@ public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IOptions<
         }
     }
 
-    public async Task<IReadOnlyList<CustomToolchainRelease>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>Every custom toolchain this server serves, by name (from memory; see the class comment).</summary>
+    public async Task<IReadOnlyList<CustomToolchainRelease>> ListAsync(CancellationToken cancellationToken) =>
+        (await ReleasesAsync(cancellationToken)).Values.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>The release served under <paramref name="name"/>, or null (from memory; see the class comment).</summary>
+    public async Task<CustomToolchainRelease?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var path in blobs.ListAsync(BlobKey.CustomToolchainRoot, cancellationToken))
+        if (CustomToolchainName.Check(name) is not null) return null;
+        return (await ReleasesAsync(cancellationToken)).GetValueOrDefault(name);
+    }
+
+    /// <summary>
+    /// The change feed's <see cref="ChangeTopics.Toolchains"/> subscriber: forgets the records read so far, so the next
+    /// request reads them again. A read under way keeps its answer but no longer stores it for later requests.
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate) _releases = null;
+        return Task.CompletedTask;
+    }
+
+    private Task<IReadOnlyDictionary<string, CustomToolchainRelease>> ReleasesAsync(CancellationToken cancellationToken)
+    {
+        Task<IReadOnlyDictionary<string, CustomToolchainRelease>> releases;
+        lock (_gate)
+        {
+            // A failed read is not kept: the next request tries again.
+            if (_releases is null || _releases.IsFaulted || _releases.IsCanceled) _releases = Task.Run(ReadAllStoredAsync, CancellationToken.None);
+            releases = _releases;
+        }
+        // Requests that arrive together share one read; a request that gives up leaves it running for the others.
+        return releases.WaitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyDictionary<string, CustomToolchainRelease>> ReadAllStoredAsync()
+    {
+        var releases = new Dictionary<string, CustomToolchainRelease>(StringComparer.Ordinal);
+        await foreach (var path in blobs.ListAsync(BlobKey.CustomToolchainRoot, CancellationToken.None))
         {
             var rest = path[BlobKey.CustomToolchainRoot.Length..].Split('/');
-            if (rest is [var name, ReleaseFile]) names.Add(name);
-        }
-        var releases = new List<CustomToolchainRelease>();
-        foreach (var name in names)
-        {
-            if (await GetAsync(name, cancellationToken) is { } release) releases.Add(release);
+            if (rest is [var name, ReleaseFile] && await ReadStoredAsync(name, CancellationToken.None) is { } release) releases[name] = release;
         }
         return releases;
     }
 
-    public async Task<CustomToolchainRelease?> GetAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The release record as stored now (uploads and deletions decide on it, never on memory).</summary>
+    private async Task<CustomToolchainRelease?> ReadStoredAsync(string name, CancellationToken cancellationToken)
     {
         if (CustomToolchainName.Check(name) is not null) return null;
         await using var content = await blobs.OpenReadAsync(BlobKey.CustomToolchainFile(name, ReleaseFile), cancellationToken);
         if (content is null) return null;
         return await JsonSerializer.DeserializeAsync<CustomToolchainRelease>(content.Stream, Json, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a switch: this node forgets at once (its own next request reads the new record), and every node is told.
+    /// An announcement that fails fails the request, so the administrator sees that other nodes may still serve the
+    /// previous record (until their change feed reconnects) and can repeat the upload or deletion.
+    /// </summary>
+    private async Task ForgetEverywhereAsync()
+    {
+        await CatchUpAsync(CancellationToken.None);
+        await changes.AnnounceAsync(ChangeTopics.Toolchains, CancellationToken.None);
     }
 
     /// <summary>An archive of the current release (never one of an earlier or unfinished upload), or null.</summary>
@@ -165,9 +220,10 @@ public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IOptions<
     public async Task<Result<CustomToolchainRelease>> DeleteAsync(Principal caller, string name, CancellationToken cancellationToken)
     {
         if ((Guards.RequireAdmin(caller) ?? Guards.RequireWriter(caller)) is { } denied) return denied;
-        if (await GetAsync(name, cancellationToken) is not { } release) return RegistryError.NotFound($"there is no custom toolchain `{Echo(name)}`");
+        if (await ReadStoredAsync(name, cancellationToken) is not { } release) return RegistryError.NotFound($"there is no custom toolchain `{Echo(name)}`");
         // The record first: from then on nothing of it is served, whatever happens to the archives' deletion.
         await blobs.DeleteAsync(BlobKey.CustomToolchainFile(name, ReleaseFile), CancellationToken.None);
+        await ForgetEverywhereAsync();
         await foreach (var path in blobs.ListAsync($"{BlobKey.CustomToolchainRoot}{name}/", CancellationToken.None))
             await DeleteQuietlyAsync(BlobKey.FromPath(path));
         await audit.RecordAsync(caller, AuditActions.CustomToolchainDeleted, name, new Dictionary<string, string?> { ["version"] = release.Version }, CancellationToken.None);
