@@ -12,7 +12,7 @@ public sealed record BackupVerification(BackupManifest? Manifest, IReadOnlyList<
 
 /// <summary>
 /// `backup verify`: every file's size and SHA-256 against the manifest; deep: the database copy's version rows against
-/// the blobs. The database file is checked from a scratch copy made while hashing, so what is checked is what was
+/// the blobs and, for `backup verify --deep` (not a restore's verification), SQLite's full integrity_check of the copy. The database file is checked from a scratch copy made while hashing, so what is checked is what was
 /// hashed. An encrypted backup needs its key: the manifest's MAC is checked first, then every file is decrypted (each
 /// chunk authenticated) and its plaintext measured. Blobs an incremental backup references are checked where they are.
 /// </summary>
@@ -39,7 +39,19 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
     {
         var opened = await OpenAsync(backup, keys, cancellationToken);
         if (opened.Manifest is not { } manifest) return opened;
-        return await CheckFilesAsync(backup, manifest, opened.Key, deep, scratchFolder, stageInto: null, cancellationToken);
+        var checkedFiles = await CheckFilesAsync(backup, manifest, opened.Key, deep, scratchFolder, stageInto: null, cancellationToken);
+        if (!deep || !checkedFiles.Ok) return checkedFiles;
+        // `backup create` ran only the quick check on its fresh snapshot (SnapshotCheck); the deep verification is where
+        // the full one runs: whether every index holds exactly its table's rows.
+        try
+        {
+            await snapshots.CheckIntegrityAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), SnapshotCheck.Full, cancellationToken);
+            return checkedFiles;
+        }
+        catch (BackupException ex)
+        {
+            return checkedFiles with { Problems = [new BackupProblem(manifest.Database.File, ex.Message)] };
+        }
     }
 
     /// <summary>

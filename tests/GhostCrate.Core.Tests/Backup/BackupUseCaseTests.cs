@@ -64,6 +64,35 @@ public sealed partial class BackupUseCaseTests
     }
 
     [Fact]
+    public async Task Create_runs_the_quick_check_on_its_snapshot_and_only_verify_deep_runs_the_full_one()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db = Database(Version("a", "1.0.0", CrateA));
+        var manifest = await Creator(db).CreateAsync(_location, "test", Ct);
+        Assert.Equal([SnapshotCheck.Quick], db.Checks);
+
+        var backup = _location.Backups[manifest.Id];
+        var verifier = new BackupVerifier(db);
+        db.Checks.Clear();
+        Assert.True((await verifier.VerifyAsync(backup, deep: false, Ct)).Ok);
+        Assert.Empty(db.Checks);
+        Assert.True((await verifier.VerifyAsync(backup, deep: true, Ct)).Ok);
+        Assert.Equal([SnapshotCheck.Full], db.Checks);
+
+        // An index that disagrees with its table (what only the full check sees) fails verify --deep, naming the database.
+        db.IntegrityFailure = "the database snapshot failed PRAGMA integrity_check: row 1 missing from index idx";
+        var problem = Assert.Single((await verifier.VerifyAsync(backup, deep: true, Ct)).Problems);
+        Assert.Equal(("database/ghostcrate.sqlite", db.IntegrityFailure), (problem.Path, problem.Message));
+
+        // A restore verifies deep but does not run the full check (create checked the snapshot it hashed).
+        db.IntegrityFailure = null;
+        db.Checks.Clear();
+        var target = new MemoryBlobStore();
+        await new BackupRestorer(verifier, db, db, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
+        Assert.Empty(db.Checks);
+    }
+
+    [Fact]
     public async Task A_stored_file_that_differs_from_its_checksum_fails_the_backup_without_a_manifest()
     {
         _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateB;
@@ -720,8 +749,14 @@ public sealed partial class BackupUseCaseTests
         /// <summary>Null: the snapshot is sound; otherwise the check's failure (a damaged copy must fail the backup).</summary>
         public string? IntegrityFailure { get; set; }
 
-        public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken) =>
-            IntegrityFailure is { } failure ? Task.FromException(new BackupException(failure)) : Task.CompletedTask;
+        /// <summary>The checks asked for, in order.</summary>
+        public ConcurrentQueue<SnapshotCheck> Checks { get; } = new();
+
+        public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, SnapshotCheck check, CancellationToken cancellationToken)
+        {
+            Checks.Enqueue(check);
+            return IntegrityFailure is { } failure ? Task.FromException(new BackupException(failure)) : Task.CompletedTask;
+        }
 
         public Task<string?> DescribeExistingAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
