@@ -90,7 +90,9 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
     /// </summary>
     public async Task<BackupVerification> CheckFilesAsync(IBackupReader backup, BackupManifest manifest, BackupKey? key, bool deep, string scratchFolder, IStagedBlobBatch? stageInto, CancellationToken cancellationToken)
     {
-        var listed = manifest.Files().GroupBy(f => f.Where, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // Each listed file by where it is stored (a where listed twice: its first entry; the check reports the second).
+        var listed = new Dictionary<string, BackupFileEntry>(manifest.Blobs.Count + 1, StringComparer.Ordinal);
+        foreach (var file in manifest.Files()) listed.TryAdd(file.Where, file);
         // Which listed file is which blob (by where it is stored); a key listed twice is staged once, from its first
         // entry (the check reports the second).
         var blobKeys = new Dictionary<string, BlobKey>(StringComparer.Ordinal);
@@ -101,7 +103,8 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
         }
         // Files are measured several at a time (as the restore copies them): most are small crate files, where the
         // cost is the open and read latency of each, not the hashing.
-        var found = new ConcurrentDictionary<string, FileFacts>(StringComparer.Ordinal);
+        // Sized for every listed file up front: growing a concurrent dictionary rehashes it under all its locks.
+        var found = new ConcurrentDictionary<string, FileFacts>(Environment.ProcessorCount, listed.Count, StringComparer.Ordinal);
         var unreadable = new ConcurrentBag<BackupProblem>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = BackupRestorer.CopyParallelism, CancellationToken = cancellationToken };
         async Task MeasureAsync(string where, BackupFileEntry? entry, Stream? stream, Stream? copy, CancellationToken token)
@@ -144,39 +147,72 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
             return true;
         }
 
-        var stored = new List<string>();
+        var stored = new List<string>(listed.Count);
         await foreach (var path in backup.ListFilesAsync(cancellationToken)) stored.Add(path);
-        await Parallel.ForEachAsync(stored, parallel, async (path, token) =>
+        // The database first, wherever the listing puts it (an S3 listing puts database/ after blobs/): with deep, its
+        // version rows are read while the blobs are still being measured instead of after the last one.
+        if (stored.Remove(manifest.Database.File)) stored.Insert(0, manifest.Database.File);
+        Task<SnapshotContents>? reading = null;
+        async Task MeasureEveryFileAsync()
         {
-            // An unlisted file is only reported, never decrypted: it is measured as stored.
-            var entry = listed.GetValueOrDefault(path);
-            if (path == manifest.Database.File)
+            await Parallel.ForEachAsync(stored, parallel, async (path, token) =>
             {
-                await using var copy = File.Create(ScratchDatabase(scratchFolder, manifest));
-                var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
-                await MeasureAsync(path, entry, stream, copy, token);
-            }
-            else if (!await MeasuredAsLocalAsync(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
+                // An unlisted file is only reported, never decrypted: it is measured as stored.
+                var entry = listed.GetValueOrDefault(path);
+                if (path == manifest.Database.File)
+                {
+                    var scratch = ScratchDatabase(scratchFolder, manifest);
+                    await using (var copy = File.Create(scratch))
+                    {
+                        var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
+                        await MeasureAsync(path, entry, stream, copy, token);
+                    }
+                    // Only a copy that measured as the manifest lists it is opened (what is read is what was hashed); the
+                    // rows are used only if every other file verifies too.
+                    if (deep && entry is not null && found.TryGetValue(path, out var facts) && facts.Size == entry.Size && string.Equals(facts.Sha256, entry.Sha256, StringComparison.Ordinal))
+                        reading = Task.Run(() => snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, scratch), cancellationToken), CancellationToken.None);
+                }
+                else if (!await MeasuredAsLocalAsync(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
+                {
+                    var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
+                    await MeasureAsync(path, entry, stream, null, token);
+                }
+            });
+            await Parallel.ForEachAsync(listed.Values.Where(e => e.StoredIn is not null), parallel, async (entry, token) =>
             {
-                var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
-                await MeasureAsync(path, entry, stream, null, token);
-            }
-        });
-        await Parallel.ForEachAsync(listed.Values.Where(e => e.StoredIn is not null), parallel, async (entry, token) =>
+                if (!await MeasuredAsLocalAsync(entry.Where, BackupFiles.LocalFile(backup, entry, key), token))
+                    await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, token), null, token);
+            });
+        }
+
+        try
         {
-            if (!await MeasuredAsLocalAsync(entry.Where, BackupFiles.LocalFile(backup, entry, key), token))
-                await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, token), null, token);
-        });
+            await MeasureEveryFileAsync();
+        }
+        catch when (reading is not null)
+        {
+            await IgnoreAsync(reading);
+            throw;
+        }
 
         var failed = unreadable.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
         var problems = unreadable.OrderBy(p => p.Path, StringComparer.Ordinal).Concat(ManifestCheck.Files(manifest, found).Where(p => !failed.Contains(p.Path))).ToList();
         if (deep && problems.Count == 0)
         {
-            var contents = await snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), cancellationToken);
+            var contents = await (reading ?? snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), cancellationToken));
             problems.AddRange(ManifestCheck.Contents(manifest, contents));
+        }
+        else if (reading is not null)
+        {
+            // Not left reading the scratch copy its caller is about to delete; what it found does not matter now.
+            await IgnoreAsync(reading);
         }
         return new BackupVerification(manifest, problems, key);
     }
+
+    /// <summary>Waits for a task whose outcome no longer matters (a failure included).</summary>
+    private static Task IgnoreAsync(Task task) =>
+        task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     public static string ScratchDatabase(string scratchFolder, BackupManifest manifest) =>
         Path.Combine(scratchFolder, $"ghostcrate.{manifest.Database.Format}");

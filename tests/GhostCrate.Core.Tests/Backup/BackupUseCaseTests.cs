@@ -93,6 +93,30 @@ public sealed partial class BackupUseCaseTests
     }
 
     [Fact]
+    public async Task A_deep_verification_reads_the_database_rows_while_the_blobs_are_still_being_measured()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        _blobs.Blobs["crates/b/b-0.1.0.crate"] = CrateB;
+        var db = Database(Version("a", "1.0.0", CrateA), Version("b", "0.1.0", CrateB));
+        var manifest = await Creator(db).CreateAsync(_location, "test", Ct);
+        var backup = _location.Backups[manifest.Id];
+
+        // Each blob's read waits until the rows are being read. A deadline, not a timing assertion: a verification that
+        // read the rows only after the last blob would wait here until it passed.
+        db.ReadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backup.BeforeOpen = path => path.StartsWith("blobs/", StringComparison.Ordinal) ? db.ReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct) : Task.CompletedTask;
+        Assert.True((await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct)).Ok);
+
+        // A database copy that does not measure as listed is never opened: its rows are not read at all.
+        db.ReadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backup.BeforeOpen = null;
+        backup.Files["database/ghostcrate.sqlite"] = [42, 43];
+        var damaged = await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct);
+        Assert.Equal("database/ghostcrate.sqlite", Assert.Single(damaged.Problems).Path);
+        Assert.False(db.ReadStarted.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_stored_file_that_differs_from_its_checksum_fails_the_backup_without_a_manifest()
     {
         _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateB;
@@ -767,7 +791,14 @@ public sealed partial class BackupUseCaseTests
             return Task.CompletedTask;
         }
 
-        public Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken) => Task.FromResult(contents);
+        /// <summary>Completed by the next <see cref="ReadAsync"/> (replace it to watch for a later one).</summary>
+        public TaskCompletionSource ReadStarted { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken)
+        {
+            ReadStarted.TrySetResult();
+            return Task.FromResult(contents);
+        }
 
         public Task<int> MigrateAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 
@@ -899,10 +930,14 @@ public sealed partial class BackupUseCaseTests
         /// <summary>How many times each file was opened for reading.</summary>
         public ConcurrentDictionary<string, int> Reads { get; } = new(StringComparer.Ordinal);
 
-        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
+        /// <summary>Awaited before each file is opened for reading (null: nothing to wait for).</summary>
+        public Func<string, Task>? BeforeOpen { get; set; }
+
+        public async Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
         {
             Reads.AddOrUpdate(path, 1, (_, n) => n + 1);
-            return Task.FromResult<Stream?>(Files.TryGetValue(path, out var b) ? new MemoryStream(b) : null);
+            if (BeforeOpen is { } wait) await wait(path);
+            return Files.TryGetValue(path, out var b) ? new MemoryStream(b) : null;
         }
 
         public ValueTask DisposeAsync()
