@@ -38,9 +38,9 @@ internal sealed class FileSystemStagedBlobBatch : IStagedBlobBatch
     {
         var (relative, staged) = Locate(key);
         // Opened before the staged file's folder is made: a missing source leaves nothing behind.
-        using var input = FileFacts.OpenSource(localFile);
+        using var input = LocalCopy.OpenSource(localFile);
         EnsureFolder(Path.GetDirectoryName(staged)!);
-        var facts = FileFacts.CopyFile(input, staged, cancellationToken);
+        var facts = LocalCopy.CopyInto(input, staged, cancellationToken);
         _files.Enqueue(relative);
         return Task.FromResult(facts);
     }
