@@ -147,37 +147,41 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
             return true;
         }
 
-        var stored = new List<string>(listed.Count);
-        await foreach (var path in backup.ListFilesAsync(cancellationToken)) stored.Add(path);
-        // The database first, wherever the listing puts it (an S3 listing puts database/ after blobs/): with deep, its
-        // version rows are read while the blobs are still being measured instead of after the last one.
-        if (stored.Remove(manifest.Database.File)) stored.Insert(0, manifest.Database.File);
         Task<SnapshotContents>? reading = null;
+        async Task MeasureDatabaseAsync(CancellationToken token)
+        {
+            var path = manifest.Database.File;
+            var entry = listed[path];
+            var scratch = ScratchDatabase(scratchFolder, manifest);
+            await using (var copy = File.Create(scratch))
+            {
+                await MeasureAsync(path, entry, await BackupFiles.OpenAsync(backup, entry, key, token), copy, token);
+            }
+            // Only a copy that measured as the manifest lists it is opened (what is read is what was hashed); the rows
+            // are used only if every other file verifies too.
+            if (deep && found.TryGetValue(path, out var facts) && facts.Size == entry.Size && string.Equals(facts.Sha256, entry.Sha256, StringComparison.Ordinal))
+                reading = Task.Run(() => snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, scratch), cancellationToken), CancellationToken.None);
+        }
+
         async Task MeasureEveryFileAsync()
         {
-            await Parallel.ForEachAsync(stored, parallel, async (path, token) =>
+            // The database copy is measured beside the listing and the blobs, not when the listing reaches it (an S3
+            // listing puts database/ after blobs/): a deep check then reads its rows while blobs are still measured, and
+            // the blobs start while the listing goes on.
+            var database = Task.Run(() => MeasureDatabaseAsync(cancellationToken), CancellationToken.None);
+            var files = Parallel.ForEachAsync(backup.ListFilesAsync(cancellationToken), parallel, async (path, token) =>
             {
+                if (path == manifest.Database.File) return;
                 // An unlisted file is only reported, never decrypted: it is measured as stored.
                 var entry = listed.GetValueOrDefault(path);
-                if (path == manifest.Database.File)
-                {
-                    var scratch = ScratchDatabase(scratchFolder, manifest);
-                    await using (var copy = File.Create(scratch))
-                    {
-                        var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
-                        await MeasureAsync(path, entry, stream, copy, token);
-                    }
-                    // Only a copy that measured as the manifest lists it is opened (what is read is what was hashed); the
-                    // rows are used only if every other file verifies too.
-                    if (deep && entry is not null && found.TryGetValue(path, out var facts) && facts.Size == entry.Size && string.Equals(facts.Sha256, entry.Sha256, StringComparison.Ordinal))
-                        reading = Task.Run(() => snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, scratch), cancellationToken), CancellationToken.None);
-                }
-                else if (!await MeasuredAsLocalAsync(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
+                if (!await MeasuredAsLocalAsync(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
                 {
                     var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
                     await MeasureAsync(path, entry, stream, null, token);
                 }
             });
+            // Both finish before either's failure surfaces: nothing is left writing the scratch copy.
+            await Task.WhenAll(database, files);
             await Parallel.ForEachAsync(listed.Values.Where(e => e.StoredIn is not null), parallel, async (entry, token) =>
             {
                 if (!await MeasuredAsLocalAsync(entry.Where, BackupFiles.LocalFile(backup, entry, key), token))

@@ -107,6 +107,13 @@ public sealed partial class BackupUseCaseTests
         backup.BeforeOpen = path => path.StartsWith("blobs/", StringComparison.Ordinal) ? db.ReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct) : Task.CompletedTask;
         Assert.True((await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct)).Ok);
 
+        // Nor does the database wait for the listing to reach it (an S3 listing puts database/ last).
+        db.ReadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backup.BeforeOpen = null;
+        backup.BeforeList = () => db.ReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.True((await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct)).Ok);
+        backup.BeforeList = null;
+
         // A database copy that does not measure as listed is never opened: its rows are not read at all.
         db.ReadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         backup.BeforeOpen = null;
@@ -922,8 +929,14 @@ public sealed partial class BackupUseCaseTests
         public Task<byte[]?> ReadRunningMarkerAsync(CancellationToken cancellationToken) =>
             Task.FromResult(Files.TryGetValue(RunningMarker.FileName, out var m) ? m : null);
 
-        public IAsyncEnumerable<string> ListFilesAsync(CancellationToken cancellationToken) =>
-            Files.Keys.Where(k => k is not (BackupManifest.FileName or RunningMarker.FileName)).ToList().ToAsyncEnumerable();
+        /// <summary>Awaited before the listing yields its first file (null: nothing to wait for).</summary>
+        public Func<Task>? BeforeList { get; set; }
+
+        public async IAsyncEnumerable<string> ListFilesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (BeforeList is { } wait) await wait();
+            foreach (var path in Files.Keys.Where(k => k is not (BackupManifest.FileName or RunningMarker.FileName)).ToList()) yield return path;
+        }
 
         public IBackupReader OpenSibling(string sibling) => location.Backups.TryGetValue(sibling, out var b) ? b : new MemoryBackup(sibling, location);
 
