@@ -49,8 +49,15 @@ internal sealed class BlobPaths
     }
 
     /// <summary>The key of a file found under the root: relative, with '/' separators on every OS.</summary>
-    public string KeyOf(string fullPath) =>
-        Path.GetRelativePath(Root, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+    public string KeyOf(string fullPath)
+    {
+        // A listing's paths are the root joined with what is under it: cut the root off instead of normalising both
+        // paths again (Path.GetRelativePath) for each of hundreds of thousands of files.
+        var relative = fullPath.StartsWith(_rootWithSeparator, StringComparison.Ordinal)
+            ? fullPath[_rootWithSeparator.Length..]
+            : Path.GetRelativePath(Root, fullPath);
+        return Path.DirectorySeparatorChar == '/' ? relative : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
 
     private static void ValidateRelative(string path, bool isPrefix, string paramName)
     {
@@ -58,17 +65,21 @@ internal sealed class BlobPaths
         if (path.Contains('\\') || path.Contains('\0') || Path.IsPathRooted(path) || path.StartsWith('/'))
             throw new ArgumentException($"Blob path '{path}' must be a relative path with '/' separators.", paramName);
 
-        var segments = path.Split('/');
-        for (var i = 0; i < segments.Length; i++)
+        // Segment by segment over the string itself (no Split: every blob a backup or restore touches passes here).
+        var rest = path.AsSpan();
+        for (var first = true; ; first = false)
         {
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
             // The last segment of a listing prefix is only a name filter ("crates/se" lists "crates/serde/..."),
             // never part of a path, so any text is fine there.
-            if (isPrefix && i == segments.Length - 1) continue;
-            var segment = segments[i];
+            if (isPrefix && slash < 0) return;
             if (segment is "" or "." or "..")
                 throw new ArgumentException($"Blob path '{path}' contains an empty, '.' or '..' segment.", paramName);
-            if (i == 0 && segment == TempFolderName)
+            if (first && segment is TempFolderName)
                 throw new ArgumentException($"Blob path '{path}' is inside the reserved folder '{TempFolderName}'.", paramName);
+            if (slash < 0) return;
+            rest = rest[(slash + 1)..];
         }
     }
 

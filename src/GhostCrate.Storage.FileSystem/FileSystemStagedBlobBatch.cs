@@ -19,8 +19,11 @@ internal sealed class FileSystemStagedBlobBatch : IStagedBlobBatch
     /// <summary>Folders that did not exist before this batch made its staging folder, deepest first.</summary>
     private readonly List<string> _made;
     private readonly ConcurrentDictionary<string, byte> _folders = new(StringComparer.Ordinal);
-    /// <summary>Every staged file, relative to the staging folder (the root after the commit); for the fsync fallback.</summary>
-    private readonly ConcurrentDictionary<string, byte> _files = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Every staged file, relative to the staging folder (the root after the commit); for the fsync fallback. A queue,
+    /// not a set: nothing looks a file up, and a restore adds hundreds of thousands.
+    /// </summary>
+    private readonly ConcurrentQueue<string> _files = new();
     private int _committed;
 
     public FileSystemStagedBlobBatch(BlobPaths paths)
@@ -35,10 +38,10 @@ internal sealed class FileSystemStagedBlobBatch : IStagedBlobBatch
     {
         var (relative, staged) = Locate(key);
         // Opened before the staged file's folder is made: a missing source leaves nothing behind.
-        using var input = FileFacts.OpenSource(localFile);
+        using var input = LocalCopy.OpenSource(localFile);
         EnsureFolder(Path.GetDirectoryName(staged)!);
-        var facts = FileFacts.CopyFile(input, staged, cancellationToken);
-        _files.TryAdd(relative, 0);
+        var facts = LocalCopy.CopyInto(input, staged, cancellationToken);
+        _files.Enqueue(relative);
         return Task.FromResult(facts);
     }
 
@@ -52,7 +55,7 @@ internal sealed class FileSystemStagedBlobBatch : IStagedBlobBatch
         {
             facts = await FileFacts.CopyAsync(content, file, cancellationToken);
         }
-        _files.TryAdd(relative, 0);
+        _files.Enqueue(relative);
         return facts;
     }
 
@@ -85,8 +88,10 @@ internal sealed class FileSystemStagedBlobBatch : IStagedBlobBatch
     /// <summary>The key's path relative to the root (checked by <see cref="BlobPaths.Resolve"/>) and its staged file.</summary>
     private (string Relative, string Staged) Locate(BlobKey key)
     {
-        var relative = Path.GetRelativePath(_paths.Root, _paths.Resolve(key.Path));
-        return (relative, Path.Combine(_staging, relative));
+        // Resolve returns a full path under the root (or throws), so the part after the root and its separator is the
+        // relative path: no second normalisation (Path.GetRelativePath) per blob.
+        var relative = _paths.Resolve(key.Path)[(_paths.Root.Length + 1)..];
+        return (relative, Path.Join(_staging, relative));
     }
 
     private void EnsureFolder(string folder)
@@ -115,7 +120,7 @@ internal sealed class FileSystemStagedBlobBatch : IStagedBlobBatch
     {
         if (LinuxNative.TrySyncFileSystem(root)) return;
         var folders = new HashSet<string>(StringComparer.Ordinal) { root };
-        foreach (var relative in _files.Keys)
+        foreach (var relative in _files)
         {
             var file = Path.Combine(root, relative);
             using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite)) RandomAccess.FlushToDisk(handle);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace GhostCrate.Storage.FileSystem;
 
@@ -13,6 +14,10 @@ internal static partial class LinuxNative
     private const int ReadOnly = 0;          // O_RDONLY
     private const int CloseOnExec = 0x80000; // O_CLOEXEC: the same value on x86-64 and arm64
     private const int ErrorExists = 17;      // EEXIST: the same value on every Linux architecture
+    private const int WriteOnly = 1;         // O_WRONLY
+    private const int Create = 0x40;         // O_CREAT: the same value on x86-64 and arm64
+    private const int Exclusive = 0x80;      // O_EXCL: the same value on x86-64 and arm64
+    private const int CreateMode = 0x1B6;    // 0666: the umask takes away what it should, as for .NET's own creates
 
     /// <summary>
     /// Creates <paramref name="target"/> as a hard link to <paramref name="source"/>, failing if it exists.
@@ -65,6 +70,31 @@ internal static partial class LinuxNative
     }
 
     /// <summary>
+    /// open(2) of a regular file for one of the many small copies of a backup or restore, without what
+    /// <see cref="File.OpenHandle"/> adds to every open on Unix: an advisory flock(2) (and its unlock before close), an
+    /// fstat(2) to refuse directories. Nothing else opens these files with .NET's FileShare rules while a backup or
+    /// restore copies them (sources are immutable blobs, targets new files in a folder of their own), so the lock
+    /// guards nothing here. <paramref name="create"/>: O_CREAT | O_EXCL, mode 0666 less the umask (what .NET creates
+    /// with). Null when not done (not Linux, or the call failed): the caller opens with .NET, which throws the right
+    /// exception (a missing file, an existing target) or succeeds.
+    /// </summary>
+    public static SafeFileHandle? TryOpenForCopy(string path, bool create)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var fd = create
+                ? OpenMode(path, WriteOnly | Create | Exclusive | CloseOnExec, CreateMode)
+                : OpenMode(path, ReadOnly | CloseOnExec, 0);
+            return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// rename(2) without .NET's checks: File.Move follows a symbolic link to a directory and refuses it, but swapping a
     /// `current` link to a new generation folder is exactly one rename of the link itself (atomic for readers).
     /// Throws IOException with the errno when it fails; PlatformNotSupportedException off Linux.
@@ -113,6 +143,9 @@ internal static partial class LinuxNative
 
     [LibraryImport(LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
+
+    [LibraryImport(LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenMode(string path, int flags, int mode);
 
     [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);

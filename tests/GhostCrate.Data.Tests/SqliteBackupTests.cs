@@ -49,7 +49,7 @@ public sealed class SqliteBackupTests(SqliteLane lane) : DatabaseTest(lane), ICl
         var alice = await CreateUserAsync("alice");
         for (var i = 0; i < 200; i++) await PublishAsync(NewVersion($"crate{i}", "1.0.0", alice.Id));
         var snapshot = await Db.Ports.Backup.SnapshotAsync(_folder, Ct);
-        await Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, Ct);
+        await Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, SnapshotCheck.Quick, Ct);
 
         // Bytes in the middle of the file overwritten (a bad disk, a torn copy): b-tree pages no longer parse.
         await using (var file = new FileStream(snapshot.LocalFile, FileMode.Open, FileAccess.Write))
@@ -62,8 +62,36 @@ public sealed class SqliteBackupTests(SqliteLane lane) : DatabaseTest(lane), ICl
                 file.Write(Enumerable.Repeat((byte)0xA5, 64).ToArray());
             }
         }
-        var ex = await Assert.ThrowsAsync<BackupException>(() => Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, Ct));
+        var ex = await Assert.ThrowsAsync<BackupException>(() => Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, SnapshotCheck.Quick, Ct));
+        Assert.StartsWith("the database snapshot failed PRAGMA quick_check: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_index_that_disagrees_with_its_table_passes_the_quick_check_and_fails_the_full_one()
+    {
+        // A structurally sound file whose index was built on one column and is declared on another: every b-tree
+        // parses, but the index does not hold its table's rows (the one kind of damage quick_check does not look for).
+        var file = Path.Combine(_folder, "mismatch.sqlite");
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString()))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE t (a INTEGER, b INTEGER);
+                CREATE INDEX t_a ON t (a);
+                INSERT INTO t VALUES (1, 30), (2, 20), (3, 10);
+                PRAGMA writable_schema = ON;
+                UPDATE sqlite_schema SET sql = 'CREATE INDEX t_a ON t (b)' WHERE name = 't_a';
+                PRAGMA writable_schema = OFF;
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+        var snapshot = new DatabaseSnapshot("sqlite", file);
+
+        await Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, SnapshotCheck.Quick, Ct);
+        var ex = await Assert.ThrowsAsync<BackupException>(() => Db.Ports.BackupSnapshots.CheckIntegrityAsync(snapshot, SnapshotCheck.Full, Ct));
         Assert.StartsWith("the database snapshot failed PRAGMA integrity_check: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("t_a", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

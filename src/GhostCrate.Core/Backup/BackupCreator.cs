@@ -76,13 +76,13 @@ public sealed class BackupCreator(IDatabaseBackup database, IBackupSnapshotReade
         var snapshot = await database.SnapshotAsync(writer.StagingFolder, cancellationToken);
         var contents = await snapshots.ReadAsync(snapshot, cancellationToken);
         var databaseFile = BackupPaths.DatabaseFile(snapshot.Format);
-        // The copy's integrity check and its storing (hashed, moved or encrypted) read the whole database file: they run
+        // The copy's integrity check (the quick one: see SnapshotCheck) and its storing (hashed, moved or encrypted) read the whole database file: they run
         // while the blobs are copied (a few seconds of a 2 GB database, hidden behind the blobs' own time). The
         // manifest is written only after both succeeded, so a damaged copy still fails the backup.
         using var stopDatabase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var storingDatabase = Task.Run(async () =>
         {
-            await snapshots.CheckIntegrityAsync(snapshot, stopDatabase.Token);
+            await snapshots.CheckIntegrityAsync(snapshot, SnapshotCheck.Quick, stopDatabase.Token);
             return await BackupFiles.AdoptAsync(writer, databaseFile, snapshot.LocalFile, key, stopDatabase.Token);
         }, CancellationToken.None);
         List<BackupBlobEntry> entries;

@@ -12,7 +12,7 @@ public sealed record BackupVerification(BackupManifest? Manifest, IReadOnlyList<
 
 /// <summary>
 /// `backup verify`: every file's size and SHA-256 against the manifest; deep: the database copy's version rows against
-/// the blobs. The database file is checked from a scratch copy made while hashing, so what is checked is what was
+/// the blobs and, for `backup verify --deep` (not a restore's verification), SQLite's full integrity_check of the copy. The database file is checked from a scratch copy made while hashing, so what is checked is what was
 /// hashed. An encrypted backup needs its key: the manifest's MAC is checked first, then every file is decrypted (each
 /// chunk authenticated) and its plaintext measured. Blobs an incremental backup references are checked where they are.
 /// </summary>
@@ -39,7 +39,19 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
     {
         var opened = await OpenAsync(backup, keys, cancellationToken);
         if (opened.Manifest is not { } manifest) return opened;
-        return await CheckFilesAsync(backup, manifest, opened.Key, deep, scratchFolder, stageInto: null, cancellationToken);
+        var checkedFiles = await CheckFilesAsync(backup, manifest, opened.Key, deep, scratchFolder, stageInto: null, cancellationToken);
+        if (!deep || !checkedFiles.Ok) return checkedFiles;
+        // `backup create` ran only the quick check on its fresh snapshot (SnapshotCheck); the deep verification is where
+        // the full one runs: whether every index holds exactly its table's rows.
+        try
+        {
+            await snapshots.CheckIntegrityAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), SnapshotCheck.Full, cancellationToken);
+            return checkedFiles;
+        }
+        catch (BackupException ex)
+        {
+            return checkedFiles with { Problems = [new BackupProblem(manifest.Database.File, ex.Message)] };
+        }
     }
 
     /// <summary>
@@ -78,7 +90,9 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
     /// </summary>
     public async Task<BackupVerification> CheckFilesAsync(IBackupReader backup, BackupManifest manifest, BackupKey? key, bool deep, string scratchFolder, IStagedBlobBatch? stageInto, CancellationToken cancellationToken)
     {
-        var listed = manifest.Files().GroupBy(f => f.Where, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // Each listed file by where it is stored (a where listed twice: its first entry; the check reports the second).
+        var listed = new Dictionary<string, BackupFileEntry>(manifest.Blobs.Count + 1, StringComparer.Ordinal);
+        foreach (var file in manifest.Files()) listed.TryAdd(file.Where, file);
         // Which listed file is which blob (by where it is stored); a key listed twice is staged once, from its first
         // entry (the check reports the second).
         var blobKeys = new Dictionary<string, BlobKey>(StringComparer.Ordinal);
@@ -89,7 +103,8 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
         }
         // Files are measured several at a time (as the restore copies them): most are small crate files, where the
         // cost is the open and read latency of each, not the hashing.
-        var found = new ConcurrentDictionary<string, FileFacts>(StringComparer.Ordinal);
+        // Sized for every listed file up front: growing a concurrent dictionary rehashes it under all its locks.
+        var found = new ConcurrentDictionary<string, FileFacts>(Environment.ProcessorCount, listed.Count, StringComparer.Ordinal);
         var unreadable = new ConcurrentBag<BackupProblem>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = BackupRestorer.CopyParallelism, CancellationToken = cancellationToken };
         async Task MeasureAsync(string where, BackupFileEntry? entry, Stream? stream, Stream? copy, CancellationToken token)
@@ -132,39 +147,76 @@ public sealed class BackupVerifier(IBackupSnapshotReader snapshots)
             return true;
         }
 
-        var stored = new List<string>();
-        await foreach (var path in backup.ListFilesAsync(cancellationToken)) stored.Add(path);
-        await Parallel.ForEachAsync(stored, parallel, async (path, token) =>
+        Task<SnapshotContents>? reading = null;
+        async Task MeasureDatabaseAsync(CancellationToken token)
         {
-            // An unlisted file is only reported, never decrypted: it is measured as stored.
-            var entry = listed.GetValueOrDefault(path);
-            if (path == manifest.Database.File)
+            var path = manifest.Database.File;
+            var entry = listed[path];
+            var scratch = ScratchDatabase(scratchFolder, manifest);
+            await using (var copy = File.Create(scratch))
             {
-                await using var copy = File.Create(ScratchDatabase(scratchFolder, manifest));
-                var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
-                await MeasureAsync(path, entry, stream, copy, token);
+                await MeasureAsync(path, entry, await BackupFiles.OpenAsync(backup, entry, key, token), copy, token);
             }
-            else if (!await MeasuredAsLocalAsync(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
-            {
-                var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
-                await MeasureAsync(path, entry, stream, null, token);
-            }
-        });
-        await Parallel.ForEachAsync(listed.Values.Where(e => e.StoredIn is not null), parallel, async (entry, token) =>
+            // Only a copy that measured as the manifest lists it is opened (what is read is what was hashed); the rows
+            // are used only if every other file verifies too.
+            if (deep && found.TryGetValue(path, out var facts) && facts.Size == entry.Size && string.Equals(facts.Sha256, entry.Sha256, StringComparison.Ordinal))
+                reading = Task.Run(() => snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, scratch), cancellationToken), CancellationToken.None);
+        }
+
+        async Task MeasureEveryFileAsync()
         {
-            if (!await MeasuredAsLocalAsync(entry.Where, BackupFiles.LocalFile(backup, entry, key), token))
-                await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, token), null, token);
-        });
+            // The database copy is measured beside the listing and the blobs, not when the listing reaches it (an S3
+            // listing puts database/ after blobs/): a deep check then reads its rows while blobs are still measured, and
+            // the blobs start while the listing goes on.
+            var database = Task.Run(() => MeasureDatabaseAsync(cancellationToken), CancellationToken.None);
+            var files = Parallel.ForEachAsync(backup.ListFilesAsync(cancellationToken), parallel, async (path, token) =>
+            {
+                if (path == manifest.Database.File) return;
+                // An unlisted file is only reported, never decrypted: it is measured as stored.
+                var entry = listed.GetValueOrDefault(path);
+                if (!await MeasuredAsLocalAsync(path, entry is null ? backup.LocalFile(path) : BackupFiles.LocalFile(backup, entry, key), token))
+                {
+                    var stream = entry is null ? await backup.OpenReadAsync(path, token) : await BackupFiles.OpenAsync(backup, entry, key, token);
+                    await MeasureAsync(path, entry, stream, null, token);
+                }
+            });
+            // Both finish before either's failure surfaces: nothing is left writing the scratch copy.
+            await Task.WhenAll(database, files);
+            await Parallel.ForEachAsync(listed.Values.Where(e => e.StoredIn is not null), parallel, async (entry, token) =>
+            {
+                if (!await MeasuredAsLocalAsync(entry.Where, BackupFiles.LocalFile(backup, entry, key), token))
+                    await MeasureAsync(entry.Where, entry, await BackupFiles.OpenAsync(backup, entry, key, token), null, token);
+            });
+        }
+
+        try
+        {
+            await MeasureEveryFileAsync();
+        }
+        catch when (reading is not null)
+        {
+            await IgnoreAsync(reading);
+            throw;
+        }
 
         var failed = unreadable.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
         var problems = unreadable.OrderBy(p => p.Path, StringComparer.Ordinal).Concat(ManifestCheck.Files(manifest, found).Where(p => !failed.Contains(p.Path))).ToList();
         if (deep && problems.Count == 0)
         {
-            var contents = await snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), cancellationToken);
+            var contents = await (reading ?? snapshots.ReadAsync(new DatabaseSnapshot(manifest.Database.Format, ScratchDatabase(scratchFolder, manifest)), cancellationToken));
             problems.AddRange(ManifestCheck.Contents(manifest, contents));
+        }
+        else if (reading is not null)
+        {
+            // Not left reading the scratch copy its caller is about to delete; what it found does not matter now.
+            await IgnoreAsync(reading);
         }
         return new BackupVerification(manifest, problems, key);
     }
+
+    /// <summary>Waits for a task whose outcome no longer matters (a failure included).</summary>
+    private static Task IgnoreAsync(Task task) =>
+        task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     public static string ScratchDatabase(string scratchFolder, BackupManifest manifest) =>
         Path.Combine(scratchFolder, $"ghostcrate.{manifest.Database.Format}");

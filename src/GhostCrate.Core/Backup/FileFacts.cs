@@ -63,7 +63,12 @@ public sealed record FileFacts(long Size, string Sha256)
         }
     }
 
-    private static FileFacts Copy(SafeFileHandle input, SafeFileHandle? output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the open local file <paramref name="input"/> into the open, empty file <paramref name="output"/> (null:
+    /// only reads) and measures the bytes on the way, synchronously (see <see cref="CopyFile"/>); for callers that open
+    /// both ends themselves.
+    /// </summary>
+    public static FileFacts Copy(SafeFileHandle input, SafeFileHandle? output, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try

@@ -29,8 +29,25 @@ public interface IBackupSnapshotReader
 {
     Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken);
 
-    /// <summary>Checks the snapshot file's integrity (SQLite's integrity_check); a damaged one throws <see cref="BackupException"/>.</summary>
-    Task CheckIntegrityAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken);
+    /// <summary>
+    /// Checks the snapshot file's integrity (<see cref="SnapshotCheck"/>: SQLite's quick_check or integrity_check); a
+    /// damaged one throws <see cref="BackupException"/>.
+    /// </summary>
+    Task CheckIntegrityAsync(DatabaseSnapshot snapshot, SnapshotCheck check, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// How far a snapshot's integrity check goes. <see cref="Quick"/> (SQLite's quick_check) reads every page and checks
+/// the b-trees, their records and the NOT NULL and CHECK constraints; <see cref="Full"/> (integrity_check) also checks
+/// that every index holds exactly its table's rows and that UNIQUE holds. A fresh snapshot made by SQLite's online
+/// backup is the source's pages copied one for one, so an index that disagrees with its table there was already wrong
+/// in the live database: `backup create` runs the quick check on its snapshot, `backup verify --deep` the full one
+/// (docs/backup-and-restore.md, "Verify").
+/// </summary>
+public enum SnapshotCheck
+{
+    Quick,
+    Full,
 }
 
 public sealed record SnapshotContents(IReadOnlyList<int> Migrations, BackupCounts Counts, IReadOnlyList<SnapshotVersion> Versions, IReadOnlyList<SnapshotDocs> Docs);

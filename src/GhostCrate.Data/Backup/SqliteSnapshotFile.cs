@@ -18,22 +18,26 @@ internal static class SqliteSnapshotFile
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = DELETE", cancellationToken: cancellationToken));
     }
 
-    /// <summary>`PRAGMA integrity_check` on the copy (https://www.sqlite.org/pragma.html#pragma_integrity_check); a failure is a <see cref="BackupException"/>.</summary>
-    public static async Task CheckIntegrityAsync(string file, CancellationToken cancellationToken)
+    /// <summary>
+    /// `PRAGMA quick_check` or `PRAGMA integrity_check` on the copy (https://www.sqlite.org/pragma.html#pragma_quick_check);
+    /// a failure is a <see cref="BackupException"/>.
+    /// </summary>
+    public static async Task CheckIntegrityAsync(string file, SnapshotCheck check, CancellationToken cancellationToken)
     {
+        var pragma = check == SnapshotCheck.Full ? "integrity_check" : "quick_check";
         await using var connection = Open(file, SqliteOpenMode.ReadOnly);
         await connection.OpenAsync(cancellationToken);
         List<string> result;
         try
         {
-            result = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check", cancellationToken: cancellationToken))).ToList();
+            result = (await connection.QueryAsync<string>(new CommandDefinition($"PRAGMA {pragma}", cancellationToken: cancellationToken))).ToList();
         }
         catch (SqliteException ex)
         {
             // A copy damaged badly enough (its header, the schema) fails the check itself rather than reporting.
-            throw new BackupException($"the database snapshot failed PRAGMA integrity_check: {ex.Message}");
+            throw new BackupException($"the database snapshot failed PRAGMA {pragma}: {ex.Message}");
         }
         if (result is not ["ok"])
-            throw new BackupException($"the database snapshot failed PRAGMA integrity_check: {string.Join("; ", result.Take(5))}");
+            throw new BackupException($"the database snapshot failed PRAGMA {pragma}: {string.Join("; ", result.Take(5))}");
     }
 }

@@ -29,8 +29,8 @@ internal sealed class SqliteSnapshotReader : IBackupSnapshotReader
         ORDER BY d.version_id
         """;
 
-    public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken) =>
-        SqliteSnapshotFile.CheckIntegrityAsync(snapshot.LocalFile, cancellationToken);
+    public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, SnapshotCheck check, CancellationToken cancellationToken) =>
+        SqliteSnapshotFile.CheckIntegrityAsync(snapshot.LocalFile, check, cancellationToken);
 
     public async Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken)
     {

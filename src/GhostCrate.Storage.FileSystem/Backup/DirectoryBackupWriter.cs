@@ -38,8 +38,8 @@ internal sealed class DirectoryBackupWriter : IBackupWriter
     public Task<FileFacts> AddFileAsync(string path, string localFile, CancellationToken cancellationToken)
     {
         // Opened before the target's folder is made: a missing source leaves nothing behind.
-        using var input = FileFacts.OpenSource(localFile);
-        return Task.FromResult(FileFacts.CopyFile(input, Prepare(path), cancellationToken));
+        using var input = LocalCopy.OpenSource(localFile);
+        return Task.FromResult(LocalCopy.CopyInto(input, Prepare(path), cancellationToken));
     }
 
     /// <summary>The target file of <paramref name="path"/>, its folder made (each folder once: a backup writes hundreds of thousands of files into far fewer folders).</summary>

@@ -102,7 +102,7 @@ public static class BackupCommands
             return 1;
         }
         var manifest = result.Manifest!;
-        await output.WriteLineAsync($"{backup.Reader.Describe} verifies{(args.Has("--deep") ? " (deep: every version has its crate file with the index checksum)" : "")}: " +
+        await output.WriteLineAsync($"{backup.Reader.Describe} verifies{(args.Has("--deep") ? " (deep: every version has its crate file with the index checksum, and the database passes integrity_check)" : "")}: " +
             $"{manifest.Files().Count()} files, {Size(manifest)}; {Describe(manifest.Counts)}.");
         return 0;
     }

@@ -62,7 +62,8 @@ public static class Help
               Back up the running registry into a new folder DIR/<UTC time>/ and print its path. Files the previous
               backup holds are referenced, not copied (--full: copy everything); encrypted with AES-256-GCM on request.
           ghostcrate backup verify DIR/BACKUP [--deep] [--key-file FILE | --passphrase-env VAR]
-              Check every file's size and SHA-256 (--deep: every version has its crate file with the index checksum).
+              Check every file's size and SHA-256 (--deep: every version has its crate file with the index checksum,
+              and the database passes SQLite's integrity_check).
           ghostcrate backup restore DIR/BACKUP --data-dir NEW [--force] [--key-file FILE | --passphrase-env VAR] [--mirror-dir DIR]
               Verify, then restore into an empty data directory (--force replaces what is there).
           ghostcrate backup list DIR

@@ -64,6 +64,66 @@ public sealed partial class BackupUseCaseTests
     }
 
     [Fact]
+    public async Task Create_runs_the_quick_check_on_its_snapshot_and_only_verify_deep_runs_the_full_one()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        var db = Database(Version("a", "1.0.0", CrateA));
+        var manifest = await Creator(db).CreateAsync(_location, "test", Ct);
+        Assert.Equal([SnapshotCheck.Quick], db.Checks);
+
+        var backup = _location.Backups[manifest.Id];
+        var verifier = new BackupVerifier(db);
+        db.Checks.Clear();
+        Assert.True((await verifier.VerifyAsync(backup, deep: false, Ct)).Ok);
+        Assert.Empty(db.Checks);
+        Assert.True((await verifier.VerifyAsync(backup, deep: true, Ct)).Ok);
+        Assert.Equal([SnapshotCheck.Full], db.Checks);
+
+        // An index that disagrees with its table (what only the full check sees) fails verify --deep, naming the database.
+        db.IntegrityFailure = "the database snapshot failed PRAGMA integrity_check: row 1 missing from index idx";
+        var problem = Assert.Single((await verifier.VerifyAsync(backup, deep: true, Ct)).Problems);
+        Assert.Equal(("database/ghostcrate.sqlite", db.IntegrityFailure), (problem.Path, problem.Message));
+
+        // A restore verifies deep but does not run the full check (create checked the snapshot it hashed).
+        db.IntegrityFailure = null;
+        db.Checks.Clear();
+        var target = new MemoryBlobStore();
+        await new BackupRestorer(verifier, db, db, target, new DurablePutsBatchStore(target), NullLogger<BackupRestorer>.Instance).RestoreAsync(backup, force: false, Ct);
+        Assert.Empty(db.Checks);
+    }
+
+    [Fact]
+    public async Task A_deep_verification_reads_the_database_rows_while_the_blobs_are_still_being_measured()
+    {
+        _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateA;
+        _blobs.Blobs["crates/b/b-0.1.0.crate"] = CrateB;
+        var db = Database(Version("a", "1.0.0", CrateA), Version("b", "0.1.0", CrateB));
+        var manifest = await Creator(db).CreateAsync(_location, "test", Ct);
+        var backup = _location.Backups[manifest.Id];
+
+        // Each blob's read waits until the rows are being read. A deadline, not a timing assertion: a verification that
+        // read the rows only after the last blob would wait here until it passed.
+        db.ReadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backup.BeforeOpen = path => path.StartsWith("blobs/", StringComparison.Ordinal) ? db.ReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct) : Task.CompletedTask;
+        Assert.True((await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct)).Ok);
+
+        // Nor does the database wait for the listing to reach it (an S3 listing puts database/ last).
+        db.ReadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backup.BeforeOpen = null;
+        backup.BeforeList = () => db.ReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.True((await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct)).Ok);
+        backup.BeforeList = null;
+
+        // A database copy that does not measure as listed is never opened: its rows are not read at all.
+        db.ReadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backup.BeforeOpen = null;
+        backup.Files["database/ghostcrate.sqlite"] = [42, 43];
+        var damaged = await new BackupVerifier(db).VerifyAsync(backup, deep: true, Ct);
+        Assert.Equal("database/ghostcrate.sqlite", Assert.Single(damaged.Problems).Path);
+        Assert.False(db.ReadStarted.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_stored_file_that_differs_from_its_checksum_fails_the_backup_without_a_manifest()
     {
         _blobs.Blobs["crates/a/a-1.0.0.crate"] = CrateB;
@@ -720,8 +780,14 @@ public sealed partial class BackupUseCaseTests
         /// <summary>Null: the snapshot is sound; otherwise the check's failure (a damaged copy must fail the backup).</summary>
         public string? IntegrityFailure { get; set; }
 
-        public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken) =>
-            IntegrityFailure is { } failure ? Task.FromException(new BackupException(failure)) : Task.CompletedTask;
+        /// <summary>The checks asked for, in order.</summary>
+        public ConcurrentQueue<SnapshotCheck> Checks { get; } = new();
+
+        public Task CheckIntegrityAsync(DatabaseSnapshot snapshot, SnapshotCheck check, CancellationToken cancellationToken)
+        {
+            Checks.Enqueue(check);
+            return IntegrityFailure is { } failure ? Task.FromException(new BackupException(failure)) : Task.CompletedTask;
+        }
 
         public Task<string?> DescribeExistingAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
@@ -732,7 +798,14 @@ public sealed partial class BackupUseCaseTests
             return Task.CompletedTask;
         }
 
-        public Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken) => Task.FromResult(contents);
+        /// <summary>Completed by the next <see cref="ReadAsync"/> (replace it to watch for a later one).</summary>
+        public TaskCompletionSource ReadStarted { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<SnapshotContents> ReadAsync(DatabaseSnapshot snapshot, CancellationToken cancellationToken)
+        {
+            ReadStarted.TrySetResult();
+            return Task.FromResult(contents);
+        }
 
         public Task<int> MigrateAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 
@@ -856,18 +929,28 @@ public sealed partial class BackupUseCaseTests
         public Task<byte[]?> ReadRunningMarkerAsync(CancellationToken cancellationToken) =>
             Task.FromResult(Files.TryGetValue(RunningMarker.FileName, out var m) ? m : null);
 
-        public IAsyncEnumerable<string> ListFilesAsync(CancellationToken cancellationToken) =>
-            Files.Keys.Where(k => k is not (BackupManifest.FileName or RunningMarker.FileName)).ToList().ToAsyncEnumerable();
+        /// <summary>Awaited before the listing yields its first file (null: nothing to wait for).</summary>
+        public Func<Task>? BeforeList { get; set; }
+
+        public async IAsyncEnumerable<string> ListFilesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (BeforeList is { } wait) await wait();
+            foreach (var path in Files.Keys.Where(k => k is not (BackupManifest.FileName or RunningMarker.FileName)).ToList()) yield return path;
+        }
 
         public IBackupReader OpenSibling(string sibling) => location.Backups.TryGetValue(sibling, out var b) ? b : new MemoryBackup(sibling, location);
 
         /// <summary>How many times each file was opened for reading.</summary>
         public ConcurrentDictionary<string, int> Reads { get; } = new(StringComparer.Ordinal);
 
-        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
+        /// <summary>Awaited before each file is opened for reading (null: nothing to wait for).</summary>
+        public Func<string, Task>? BeforeOpen { get; set; }
+
+        public async Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
         {
             Reads.AddOrUpdate(path, 1, (_, n) => n + 1);
-            return Task.FromResult<Stream?>(Files.TryGetValue(path, out var b) ? new MemoryStream(b) : null);
+            if (BeforeOpen is { } wait) await wait(path);
+            return Files.TryGetValue(path, out var b) ? new MemoryStream(b) : null;
         }
 
         public ValueTask DisposeAsync()
