@@ -78,6 +78,8 @@ public class ProxyTests
         var first = await pair.Proxy.Client().GetAsync("/crates-io/api/v1/crates/cached/1.0.0/download");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(crate, await first.Content.ReadAsByteArrayAsync());
+        // Stored behind the answer (ProxyWriteBehind).
+        await pair.Proxy.Services.GetRequiredService<Core.Proxy.ProxyWriteBehind>().WhenIdleAsync();
         Assert.Contains("proxy/crates-io/cached/cached-1.0.0.crate", pair.Proxy.BlobFiles());
 
         pair.Control.Down = true;
