@@ -65,13 +65,28 @@ for name, version in picked:
 PY
 }
 
+# wait_stored MOUNT COUNT -> returns once the mount's cache records COUNT .crate files (the admin status' crateFiles):
+# the proxy stores what it fetched just after answering (docs/proxy.md, "Stored just after the answer"), and those
+# writes (fsyncs included) must not spill into the next timed command. At most 60 s.
+wait_stored() {
+  local mount="$1" count="$2" deadline=$(( $(now_ms) + 60000 )) have
+  while [[ $(now_ms) -lt $deadline ]]; do
+    have="$(curl -fsS -H "Authorization: $admin_token" "http://127.0.0.1:$gc_port/api/v1/admin/proxy/status" |
+      python3 -c 'import json, sys; print(next(u["cache"]["crateFiles"] for u in json.load(sys.stdin)["upstreams"] if u["name"] == sys.argv[1]))' "$mount")" || have=0
+    [[ $have -ge $count ]] && return 0
+    sleep 0.1
+  done
+  log "$mount: only $have of $count .crate files stored after 60 s"
+}
+
 # warm_up -> the warm-up through the `warmup` mount: the list once in parallel (cargo's way: several connections) and
-# once more one by one over a single connection (now all cache hits), then waits until the server's CPU stops moving
-# (its write-behind and tiered compilation finish in the background), for at most 10 s.
+# once more one by one over a single connection (now all cache hits), then waits until what it fetched is stored and
+# the server's CPU stops moving (tiered compilation finishes in the background), for at most 10 s.
 warm_up() {
   warmup_list
   curl -fsS --parallel --parallel-max 16 -K "$run/warmup.curl" || log "warm-up: some requests failed (curl exit $?)"
   curl -fsS -K "$run/warmup.curl" || log "warm-up: some requests failed (curl exit $?)"
+  wait_stored warmup "$(grep -c '/download"$' "$run/warmup.curl")"
   local before after deadline=$(( $(now_ms) + 10000 ))
   before="$(cpu_ticks "$gc_pid")"
   while [[ $(now_ms) -lt $deadline ]]; do
@@ -91,6 +106,7 @@ for k in $(seq 1 "$repeat"); do
   start_ghostcrate "$run/data-proxy-$k"
   warm_up
   cargo_pair gc-cold "sparse+http://127.0.0.1:$gc_port/crates-io/index/"
+  wait_stored crates-io "$(find "$run/cargo-home/registry/cache" -name '*.crate' | wc -l)"
   cargo_pair gc-warm "sparse+http://127.0.0.1:$gc_port/crates-io/index/"
   stop_pid "$gc_pid"
   rm -rf "$run/data-proxy-$k"
