@@ -37,12 +37,13 @@ cargo_pair() {
   log "$name: lockfile $((t1 - t0)) ms, fetch $((t2 - t1)) ms, $packages packages, $crates_fetched .crate files"
 }
 
-# warmup_list -> $run/warmup.curl: a curl config asking the `warmup` mount for the index file and one download of each
-# of $warmup_crates small crates of the dataset that are not in the project's Cargo.lock (nginx's run wrote it).
+# warmup_list -> $run/warmup-1.curl .. warmup-3.curl: curl configs asking the `warmup` mount for the index file and one
+# download of each of $warmup_crates small crates of the dataset that are not in the project's Cargo.lock (nginx's run
+# wrote it), a third of the crates in each.
 warmup_list() {
-  python3 - "$main/lists/crate-small.txt" "$run/project/Cargo.lock" "$warmup_crates" "http://127.0.0.1:$gc_port/warmup" > "$run/warmup.curl" <<'PY'
+  python3 - "$main/lists/crate-small.txt" "$run/project/Cargo.lock" "$warmup_crates" "http://127.0.0.1:$gc_port/warmup" "$run/warmup" <<'PY'
 import re, sys
-small, lock, count, base = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+small, lock, count, base, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 in_project = set(re.findall(r'^name = "([^"]+)"', open(lock).read(), re.M))
 def index_path(name):  # https://doc.rust-lang.org/cargo/reference/registry-index.html#index-files
     n = name.lower()
@@ -58,10 +59,13 @@ for line in open(small):
     seen.add(name)
     picked.append((name, version))
     if len(picked) == count: break
-for name, version in picked:
-    print(f'url = "{base}/index/{index_path(name)}"\noutput = "/dev/null"')
-for name, version in picked:
-    print(f'url = "{base}/api/v1/crates/{name}/{version}/download"\noutput = "/dev/null"')
+for part in range(3):
+    with open(f"{out}-{part + 1}.curl", "w") as f:
+        chunk = picked[part::3]
+        for name, version in chunk:
+            f.write(f'url = "{base}/index/{index_path(name)}"\noutput = "/dev/null"\n')
+        for name, version in chunk:
+            f.write(f'url = "{base}/api/v1/crates/{name}/{version}/download"\noutput = "/dev/null"\n')
 PY
 }
 
@@ -79,14 +83,8 @@ wait_stored() {
   log "$mount: only $have of $count .crate files stored after 60 s"
 }
 
-# warm_up -> the warm-up through the `warmup` mount: the list once in parallel (cargo's way: several connections) and
-# once more one by one over a single connection (now all cache hits), then waits until what it fetched is stored and
-# the server's CPU stops moving (tiered compilation finishes in the background), for at most 10 s.
-warm_up() {
-  warmup_list
-  curl -fsS --parallel --parallel-max 16 -K "$run/warmup.curl" || log "warm-up: some requests failed (curl exit $?)"
-  curl -fsS -K "$run/warmup.curl" || log "warm-up: some requests failed (curl exit $?)"
-  wait_stored warmup "$(grep -c '/download"$' "$run/warmup.curl")"
+# settle -> waits until the server's CPU stops moving for half a second (at most 10 s)
+settle() {
   local before after deadline=$(( $(now_ms) + 10000 ))
   before="$(cpu_ticks "$gc_pid")"
   while [[ $(now_ms) -lt $deadline ]]; do
@@ -95,7 +93,25 @@ warm_up() {
     [[ $after -eq $before ]] && break
     before="$after"
   done
-  log "warm-up: $(grep -c '^url' "$run/warmup.curl") requests through the warmup mount"
+}
+
+# warm_up -> the warm-up through the `warmup` mount, in three rounds of cold requests (each a third of the crates, in
+# parallel as cargo asks, then once more one by one as hits) with a pause between them. The pauses matter: .NET's
+# tiered compilation counts a method's calls only after a quiet 100 ms, so the cold path's methods are recompiled
+# (tier 1) only once a later round calls them again; with a single round that recompilation, about 0.8 s of CPU,
+# happened during the timed cold build. Then waits until what it fetched is stored and the CPU settles.
+warm_up() {
+  warmup_list
+  local part requests=0
+  for part in 1 2 3; do
+    curl -fsS --parallel --parallel-max 16 -K "$run/warmup-$part.curl" || log "warm-up: some requests failed (curl exit $?)"
+    curl -fsS -K "$run/warmup-$part.curl" || log "warm-up: some requests failed (curl exit $?)"
+    requests=$(( requests + $(grep -c '^url' "$run/warmup-$part.curl") ))
+    settle
+  done
+  wait_stored warmup "$(cat "$run"/warmup-*.curl | grep -c '/download"$')"
+  settle
+  log "warm-up: $requests requests through the warmup mount"
 }
 
 for k in $(seq 1 "$repeat"); do
