@@ -89,7 +89,7 @@ SETUPS = {
     "anonymous": ("(a) anonymous", "SQLite + file-system storage (the default), no token", 0.9, 0.9, 2.0),
     "auth-required": ("(b) auth-required", "SQLite + file-system storage, `Registry:AuthRequired=true`, a read-only API token (made with PUT /api/v1/me/tokens) sent as `Authorization` on every request; nginx serves the same files with no auth and is sent the same header", 0.9, 0.9, 2.0),
     "proxy": ("(c) proxy mount, every file cached", "the `crates-io` proxy mount (empty data directory, SQLite + files, Ttl 1 day) with nginx serving the dataset as its upstream; every index file and download fetched through the mount once before measuring; GhostCrate's paths are under /crates-io/", 0.9, 0.9, 2.0),
-    "proxy-cold": ("(e) first build through the proxy", "cargo generate-lockfile + cargo fetch from an empty CARGO_HOME, through the `crates-io` proxy mount of a GhostCrate on a fresh data directory per run (upstream: nginx serving the dataset), against nginx directly; then once more through the warm proxy", None, None, None),
+    "proxy-cold": ("(e) first build through the proxy", "cargo generate-lockfile + cargo fetch from an empty CARGO_HOME, through the `crates-io` proxy mount of a GhostCrate on a fresh data directory per run (upstream: nginx serving the dataset), against nginx directly, the server warmed up first through a second mount of the same upstream (crates outside the project); then once more through the warm proxy; and through a server started just before and not warmed up (fresh process)", None, None, None),
     "cluster": ("(d) two nodes behind a load balancer", "two nodes on one PostgreSQL and one s3rver (dataset moved there with `ghostcrate backup create` + `backup restore`), nginx as the load balancer (upstream block, keepalive) in front of both; GhostCrate's CPU is both nodes' plus the balancer's workers", 0.7, None, None),
 }
 title, describe, t_read, t_small, t_p99 = SETUPS[a.setup]
@@ -101,7 +101,7 @@ print(f"- Setup `{a.setup}`: {describe}")
 print(f"- Registry: {manifest['crates']:,} crates, {manifest['versions']:,} versions, {manifest['index_bytes'] / 1e6:.1f} MB of index files, "
       f"{manifest['crate_files']:,} .crate files (3 of them 5 MB); generated through PublishService at {manifest['publishes_per_second']:.0f} publishes/s")
 if a.setup == "proxy-cold":
-    print(f"- Load: cargo alone, one command at a time, {a.repeat} runs of each (nginx, empty proxy, warm proxy) taken in turns; client and servers on the same 2 cores")
+    print(f"- Load: cargo alone, one command at a time, {a.repeat} runs of each (nginx, empty proxy, warm proxy, empty proxy in a fresh process) taken in turns; client and servers on the same 2 cores")
 else:
     print(f"- Load: wrk -t2, {a.duration} s per run, {a.repeat} runs per server and measurement taken in turns (median run shown), "
           f"client and server on the same 2 cores; nginx serves the exported bytes (sendfile, open_file_cache, etag) at the same URLs")
@@ -135,21 +135,25 @@ def cold_table():
             return [json.loads(l) for l in open(os.path.join(R, f"cold-{name}.jsonl")) if l.strip()]
         except OSError:
             return []
-    ng, cold, warm = runs("ng"), runs("gc-cold"), runs("gc-warm")
+    ng, cold, warm, fresh = runs("ng"), runs("gc-cold"), runs("gc-warm"), runs("gc-fresh")
     med = lambda rs, k: statistics.median(r[k] for r in rs) / 1000 if rs else None
     print("## First build through the proxy, next to nginx\n")
     print("| measurement (median of the runs, s) | through the proxy | nginx directly | proxy/nginx (lower is better) | target | |")
     print("|---|---:|---:|---:|---|---|")
-    for label, rs in (("empty proxy cache", cold), ("warm proxy cache", warm)):
+    for label, rs in (("empty proxy cache", cold), ("warm proxy cache", warm), ("empty proxy cache, fresh process (not the target's figure)", fresh)):
+        if not rs:
+            continue
         for key, what in (("lockfile_ms", "cargo generate-lockfile"), ("fetch_ms", "cargo fetch")):
             g, x = med(rs, key), med(ng, key)
             r = ratio(g, x)
-            print(f"| {what}, {label} | {fmt(g, 2)} | {fmt(x, 2)} | {fmt(r, 2)} | {target(r, 1.2, True)}")
-    pk = sorted({r["packages"] for r in ng + cold + warm})
-    files = sorted({r["crate_files"] for r in ng + cold + warm})
+            print(f"| {what}, {label} | {fmt(g, 2)} | {fmt(x, 2)} | {fmt(r, 2)} | {target(r, 1.2, True) if rs is not fresh else '| |'}")
+    pk = sorted({r["packages"] for r in ng + cold + warm + fresh})
+    files = sorted({r["crate_files"] for r in ng + cold + warm + fresh})
     print()
     print(f"Packages in Cargo.lock: {pk}; .crate files fetched per run: {files} (one value each when every run resolved and fetched the same).")
-    for label, rs in (("nginx", ng), ("proxy, empty cache", cold), ("proxy, warm cache", warm)):
+    for label, rs in (("nginx", ng), ("proxy, empty cache", cold), ("proxy, warm cache", warm), ("proxy, empty cache, fresh process", fresh)):
+        if not rs:
+            continue
         print(f"- {label}, every run (lockfile / fetch, ms): " + "; ".join(f"{r['lockfile_ms']} / {r['fetch_ms']}" for r in rs))
     print()
 

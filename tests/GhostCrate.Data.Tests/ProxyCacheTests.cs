@@ -46,6 +46,23 @@ public abstract class ProxyCacheTests(IDatabaseLane lane) : DatabaseTest(lane)
     }
 
     [Fact]
+    public async Task A_batch_saves_index_files_and_records_crates_in_one_go_and_can_be_written_twice()
+    {
+        await Cache.SaveIndexFileAsync(File("serde", "old\n", T0), Ct);
+        IReadOnlyList<CachedIndexFile> files = [File("serde", "new\n", T0.AddMinutes(1)), File("syn", "syn\n", T0)];
+        IReadOnlyList<CachedCrateRecord> crates = [new("crates-io", "serde", "1.0.0", 1000, new string('a', 64), T0), new("crates-io", "syn", "2.0.0", 500, new string('b', 64), T0)];
+
+        await Cache.SaveBatchAsync(files, crates, Ct);
+        // Another node's write-behind writing the same files: upserts, no error, no second row.
+        await Cache.SaveBatchAsync(files, crates, Ct);
+
+        Assert.Equal("new\n", Encoding.UTF8.GetString((await Cache.FindIndexFileAsync("crates-io", "serde", Ct))!.Content));
+        Assert.Equal(T0.AddMinutes(1), (await Cache.FindIndexFileAsync("crates-io", "serde", Ct))!.FetchedAt);
+        Assert.Equal(new ProxyCacheUsage(2, 8, 2, 1500), await Cache.GetUsageAsync("crates-io", Ct));
+        await Cache.SaveBatchAsync([], [], Ct);
+    }
+
+    [Fact]
     public async Task Usage_counts_index_files_and_recorded_crates_per_upstream()
     {
         await Cache.SaveIndexFileAsync(File("serde", "12345\n", T0), Ct);

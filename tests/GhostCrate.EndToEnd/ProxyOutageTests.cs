@@ -49,7 +49,7 @@ public sealed class ProxyOutageTests(ProxyOutageTests.Pair fixture) : ProxyEndTo
         Assert.False(outage["reachable"]!.GetValue<bool>(), outage.ToJsonString());
         Assert.Contains("refused", outage["lastError"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
         Assert.True(outage["counters"]!["staleServed"]!.GetValue<long>() >= 1, outage.ToJsonString());
-        // The usage rows of cached crates are written after the downloads are answered (Core/Proxy/CachedCrateFollowUp):
+        // The usage rows of cached crates are written after the downloads are answered (Core/Proxy/ProxyWriteBehind):
         // poll for them with a deadline instead of trusting that the builds since took long enough.
         await Eventually.TrueAsync(async () => (await StatusAsync())["cache"]!["crateFiles"]!.GetValue<long>() >= 2,
             "the usage rows of the two cached crates", TimeSpan.FromSeconds(30), Cancel);

@@ -20,7 +20,8 @@ public sealed class AnalyticsTests
 
     private static async Task FlushAsync(TestApp app)
     {
-        // A proxied file's usage row is written just after its download is answered.
+        // A proxied file's blob and usage row are written just after its download is answered, its bookkeeping after them.
+        await app.Services.GetRequiredService<GhostCrate.Core.Proxy.ProxyWriteBehind>().WhenIdleAsync();
         await app.Services.GetRequiredService<GhostCrate.Core.Proxy.CachedCrateFollowUp>().WhenIdleAsync();
         await app.Services.GetRequiredService<DownloadCounter>().FlushAsync(CancellationToken.None);
         Assert.True(await app.Services.GetRequiredService<UsageCounter>().FlushAsync(CancellationToken.None));

@@ -56,6 +56,7 @@ public sealed class ForeignLicenseReportTests
         foreach (var (name, version) in new[] { ("gnutool", "1.0.0"), ("dual", "2.0.0"), ("bare", "1.0.0") })
             Assert.Equal(HttpStatusCode.OK, (await pair.Proxy.Client().GetAsync($"/crates-io/api/v1/crates/{name}/{version}/download")).StatusCode);
         // The files' usage rows, which the report lists, are written just after each download is answered.
+        await pair.Proxy.Services.GetRequiredService<GhostCrate.Core.Proxy.ProxyWriteBehind>().WhenIdleAsync();
         await pair.Proxy.Services.GetRequiredService<GhostCrate.Core.Proxy.CachedCrateFollowUp>().WhenIdleAsync();
 
         var report = await ReportAsync(pair.Proxy);
@@ -76,6 +77,7 @@ public sealed class ForeignLicenseReportTests
         Assert.Equal(["gnutool@1.0.0"], Rows(filtered, "proxy:crates-io").Keys);
 
         // Read once and kept: with the cached file gone, the report still knows its licence.
+        await pair.Proxy.Services.GetRequiredService<Core.Proxy.ProxyWriteBehind>().WhenIdleAsync();
         await pair.Proxy.Services.GetRequiredService<IBlobStore>().DeleteAsync(BlobKey.ProxyCrateFile("crates-io", "gnutool", "1.0.0"), CancellationToken.None);
         Assert.Equal("GPL-3.0-or-later", Rows(await ReportAsync(pair.Proxy), "proxy:crates-io")["gnutool@1.0.0"].GetProperty("expression").GetString());
     }

@@ -78,6 +78,8 @@ public class ProxyTests
         var first = await pair.Proxy.Client().GetAsync("/crates-io/api/v1/crates/cached/1.0.0/download");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(crate, await first.Content.ReadAsByteArrayAsync());
+        // Stored behind the answer (ProxyWriteBehind).
+        await pair.Proxy.Services.GetRequiredService<Core.Proxy.ProxyWriteBehind>().WhenIdleAsync();
         Assert.Contains("proxy/crates-io/cached/cached-1.0.0.crate", pair.Proxy.BlobFiles());
 
         pair.Control.Down = true;
@@ -269,6 +271,8 @@ public class ProxyTests
         Assert.True(report.GetProperty("succeeded").GetBoolean(), report.ToString());
         var items = report.GetProperty("items").EnumerateArray().Select(i => $"{i.GetProperty("crate").GetString()}@{i.GetProperty("version").GetString()}:{i.GetProperty("status").GetString()}").Order().ToList();
         Assert.Equal(["warm-a@1.0.0:Fetched", "warm-a@1.1.0:Fetched", "warm-b@0.3.0:Fetched"], items);
+        // Answered once the files are stored, not only fetched (ProxyWriteBehind).
+        Assert.Contains("proxy/crates-io/warm-b/warm-b-0.3.0.crate", pair.Proxy.BlobFiles());
 
         var audit = await Json.ReadAsync(await pair.Proxy.Client(TestApp.AdminToken).GetAsync("/api/v1/admin/audit?action=proxy.warmed"));
         Assert.Equal("proxy:crates-io", Assert.Single(audit.GetProperty("events").EnumerateArray()).GetProperty("target").GetString());

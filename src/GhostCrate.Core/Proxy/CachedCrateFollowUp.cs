@@ -33,7 +33,11 @@ public sealed class CachedCrateFollowUp(
     private bool _handling; // the drain holds an item taken from the queue
 
     /// <summary>A .crate just stored under <paramref name="Key"/>; <paramref name="Bytes"/> when they are still in memory (else read back from the store).</summary>
-    public sealed record CachedCrate(string Upstream, string Name, string Version, BlobKey Key, long Size, string Checksum, DateTimeOffset StoredAt, ArraySegment<byte>? Bytes);
+    public sealed record CachedCrate(string Upstream, string Name, string Version, BlobKey Key, long Size, string Checksum, DateTimeOffset StoredAt, ArraySegment<byte>? Bytes)
+    {
+        /// <summary>The usage row is written already (<see cref="ProxyWriteBehind"/> writes it with the blob's batch).</summary>
+        public bool RowRecorded { get; init; }
+    }
 
     /// <summary>Items queued and not finished yet.</summary>
     public int Pending
@@ -117,14 +121,17 @@ public sealed class CachedCrateFollowUp(
     private async Task HandleAsync(CachedCrate crate)
     {
         var ct = CancellationToken.None;
-        try
+        if (!crate.RowRecorded)
         {
-            await cache.RecordCrateFileAsync(crate.Upstream, crate.Name.ToLowerInvariant(), crate.Version, crate.Size, crate.Checksum, crate.StoredAt, ct);
-        }
-        catch (Exception e)
-        {
-            // The blob is stored and verified; only the usage numbers of the status page miss it.
-            logger.LogWarning(e, "Could not record the cached {Crate} {Version} of upstream {Upstream}", crate.Name, crate.Version, crate.Upstream);
+            try
+            {
+                await cache.RecordCrateFileAsync(crate.Upstream, crate.Name.ToLowerInvariant(), crate.Version, crate.Size, crate.Checksum, crate.StoredAt, ct);
+            }
+            catch (Exception e)
+            {
+                // The blob is stored and verified; only the usage numbers of the status page miss it.
+                logger.LogWarning(e, "Could not record the cached {Crate} {Version} of upstream {Upstream}", crate.Name, crate.Version, crate.Upstream);
+            }
         }
         // A newly cached version of a crate with advisories is flagged (issue 20: findings on every proxy fetch); logs its own failures.
         await advisories.OnVersionStoredAsync(crate.Name, ct);

@@ -16,6 +16,9 @@ public sealed record CachedIndexFile(
     DateTimeOffset FetchedAt,
     IndexValidators Upstream);
 
+/// <summary>A verified .crate in the blob store, as its usage row records it (crate name in lowercase).</summary>
+public sealed record CachedCrateRecord(string Upstream, string CrateName, string Version, long Size, string Checksum, DateTimeOffset StoredAt);
+
 /// <summary>What an upstream's cache holds.</summary>
 public sealed record ProxyCacheUsage(long IndexFiles, long IndexBytes, long CrateFiles, long CrateBytes);
 
@@ -36,6 +39,13 @@ public interface IProxyCacheRepository
 
     /// <summary>Records a verified .crate stored in the blob store; a second record of the same file is ignored.</summary>
     Task RecordCrateFileAsync(string upstream, string crateName, string version, long size, string checksum, DateTimeOffset storedAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One transaction for the proxy's write-behind (<see cref="ProxyWriteBehind"/>): inserts or replaces the index
+    /// files and records the .crate files (each already stored in the blob store), as <see cref="SaveIndexFileAsync"/>
+    /// and <see cref="RecordCrateFileAsync"/> would one by one. Either everything is written or nothing.
+    /// </summary>
+    Task SaveBatchAsync(IReadOnlyList<CachedIndexFile> indexFiles, IReadOnlyList<CachedCrateRecord> crateFiles, CancellationToken cancellationToken);
 
     Task<ProxyCacheUsage> GetUsageAsync(string upstream, CancellationToken cancellationToken);
 }

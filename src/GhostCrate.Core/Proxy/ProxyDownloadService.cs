@@ -11,11 +11,12 @@ namespace GhostCrate.Core.Proxy;
 
 /// <summary>
 /// Pull-through .crate downloads. The first request fetches the file from the upstream into a spool (memory for
-/// small files, a temp file for large ones), checks its sha256 against the `cksum` of the cached index line, and only
-/// then stores it in the proxy area of the blob store and answers, from the verified bytes in hand when they are in
-/// memory; the bookkeeping that decides nothing about the answer (usage row, advisories, content flags) follows in
-/// <see cref="CachedCrateFollowUp"/>. Every later request is served from the blob store and never touches the
-/// upstream. Concurrent requests for the same missing file share one upstream fetch.
+/// small files, a temp file for large ones) and checks its sha256 against the `cksum` of the cached index line. A
+/// small file is then answered from the verified bytes in hand and stored behind the answer (<see cref="ProxyWriteBehind"/>:
+/// blob, then its usage row; meanwhile this node serves the pending bytes); a large one is stored in the proxy area of
+/// the blob store before the answer. The bookkeeping that decides nothing about the answer (advisories, content flags)
+/// follows in <see cref="CachedCrateFollowUp"/>. Every later request is served from the blob store and never touches
+/// the upstream. Concurrent requests for the same missing file share one upstream fetch.
 /// </summary>
 public sealed class ProxyDownloadService(
     ProxyIndexService index,
@@ -25,6 +26,7 @@ public sealed class ProxyDownloadService(
     TimeProvider time,
     Analytics.UsageCounter usage,
     CachedCrateFollowUp followUp,
+    ProxyWriteBehind writeBehind,
     ILogger<ProxyDownloadService> logger)
 {
     // The last stat of each cached file the download fast path served, by upstream, name as requested and version.
@@ -62,6 +64,13 @@ public sealed class ProxyDownloadService(
             usage.Record(Analytics.UsageKinds.ProxyHit, upstream.Name);
             return new ProxyDownload(ProxyDownloadStatus.Found, content, null);
         }
+        // Fetched a moment ago and still on its way into the store: the same bytes, no second upstream fetch.
+        if (writeBehind.FindCrate(key) is { } pending)
+        {
+            upstream.Stats.CrateHit();
+            usage.Record(Analytics.UsageKinds.ProxyHit, upstream.Name);
+            return new ProxyDownload(ProxyDownloadStatus.Found, OpenBytes(pending.Bytes, pending.StoredAt), null);
+        }
 
         var outcome = await upstream.Downloads
             .RunAsync((crateName.ToLowerInvariant(), version), () => FetchAndStoreAsync(upstream, crateName, version, key))
@@ -70,7 +79,7 @@ public sealed class ProxyDownloadService(
 
         // The verified bytes this fetch stored, when they are in memory: each waiter reads its own stream over them.
         content = outcome.Bytes is { } bytes
-            ? new BlobContent(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), bytes.Count, outcome.StoredAt)
+            ? OpenBytes(bytes, outcome.StoredAt)
             : await blobs.OpenReadAsync(key, cancellationToken);
         if (content is null)
             return new ProxyDownload(ProxyDownloadStatus.Unavailable, null, $"`{crateName}@{version}` was stored but cannot be read back from storage");
@@ -79,7 +88,13 @@ public sealed class ProxyDownloadService(
         return new ProxyDownload(ProxyDownloadStatus.Found, content, null);
     }
 
-    /// <summary>Ensures the .crate is in the blob store (warming uses this without opening it).</summary>
+    private static BlobContent OpenBytes(ArraySegment<byte> bytes, DateTimeOffset? storedAt) =>
+        new(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), bytes.Count, storedAt);
+
+    /// <summary>
+    /// Ensures the .crate is in the blob store, or on its way there (<see cref="ProxyWriteBehind"/>; warming uses this
+    /// without opening it).
+    /// </summary>
     internal Task<ProxyDownloadOutcome> EnsureStoredAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
     {
         var key = BlobKey.ProxyCrateFile(upstream.Name, crateName, version);
@@ -91,7 +106,9 @@ public sealed class ProxyDownloadService(
     private async Task<ProxyDownloadOutcome> FetchAndStoreAsync(Upstream upstream, string crateName, string version, BlobKey key)
     {
         var ct = CancellationToken.None;
-        // A waiter may have started this after another fetch stored the file.
+        // A waiter may have started this after another fetch stored the file. The pending bytes first: the write-behind
+        // forgets them only after the blob is stored, so one of the two checks sees the file.
+        if (writeBehind.FindCrate(key) is { } pending) return ProxyDownloadOutcome.Stored(alreadyStored: true, pending.Bytes, pending.StoredAt);
         if (await blobs.ExistsAsync(key, ct)) return ProxyDownloadOutcome.Stored(alreadyStored: true);
 
         var entry = await FindEntryAsync(upstream, crateName, version, ct);
@@ -131,15 +148,22 @@ public sealed class ProxyDownloadService(
                 $"the file upstream `{upstream.Name}` sent for `{line.Name}@{line.Vers}` has sha256 {actual}, but its index says {line.Cksum}; it was not stored or served (a corrupted or tampered upstream or network path)");
         }
 
-        // Stored before anyone is answered: a file served once is in the cache for every node that shares the store.
+        upstream.Stats.CrateMiss();
+        var storedAt = time.GetUtcNow();
+        var bytes = spool.Bytes;
+        // Small files are answered at once and stored behind the answer; a large one (spooled to a temp file) or a
+        // full write-behind budget is stored before anyone is answered, so a file served once is in the cache for
+        // every node that shares the store.
+        if (bytes is { } inMemory && writeBehind.TryEnqueue(new ProxyWriteBehind.PendingCrate(upstream.Name, line.Name, line.Vers, key, inMemory, actual, storedAt)))
+        {
+            logger.LogInformation("Fetched {Crate} {Version} from upstream {Upstream} ({Size} bytes), storing it behind the answer", line.Name, line.Vers, upstream.Name, download.Length);
+            return ProxyDownloadOutcome.Stored(alreadyStored: false, bytes, storedAt);
+        }
         await using (var verified = spool.OpenRead())
         {
             await blobs.PutAsync(key, verified, BlobPutMode.IfAbsent, ct);
         }
-        upstream.Stats.CrateMiss();
-        var storedAt = time.GetUtcNow();
         logger.LogInformation("Cached {Crate} {Version} from upstream {Upstream} ({Size} bytes)", line.Name, line.Vers, upstream.Name, download.Length);
-        var bytes = spool.Bytes;
         followUp.Enqueue(new CachedCrateFollowUp.CachedCrate(upstream.Name, line.Name, line.Vers, key, download.Length, actual, storedAt, bytes));
         return ProxyDownloadOutcome.Stored(alreadyStored: false, bytes, storedAt);
     }

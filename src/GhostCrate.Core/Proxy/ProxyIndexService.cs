@@ -14,6 +14,7 @@ namespace GhostCrate.Core.Proxy;
 public sealed class ProxyIndexService(
     IProxyCacheRepository cache,
     UpstreamGateway gateway,
+    ProxyWriteBehind writeBehind,
     TimeProvider time,
     ILogger<ProxyIndexService> logger)
 {
@@ -27,7 +28,8 @@ public sealed class ProxyIndexService(
         if (!revalidate && TryGetFresh(upstream, name) is { } remembered)
             return ProxyIndexResult.Found(new CachedIndexFile(upstream.Name, name, remembered.File.Content, remembered.File.ETag, remembered.File.LastModified, remembered.FetchedAt, IndexValidators.None));
         var memoryVersion = upstream.IndexMemory.Version;
-        var cached = await cache.FindIndexFileAsync(upstream.Name, name, cancellationToken);
+        // A save still waiting in the write-behind is newer than the database's copy (it forgets it after the commit).
+        var cached = writeBehind.FindIndexFile(upstream.Name, name) ?? await cache.FindIndexFileAsync(upstream.Name, name, cancellationToken);
         if (!revalidate && cached is not null && IsFresh(cached, upstream))
         {
             upstream.Stats.IndexHit();
@@ -86,14 +88,18 @@ public sealed class ProxyIndexService(
                 // Our validators change only when the bytes do, so cargo's own revalidation keeps getting 304s.
                 var lastModified = cached is not null && cached.ETag == etag ? cached.LastModified : TruncateToSeconds(now);
                 var file = new CachedIndexFile(upstream.Name, name, content, etag, lastModified, now, fetched.Validators);
-                await cache.SaveIndexFileAsync(file, ct);
+                // Saved behind the answer (cargo waits for every index file of a cold resolve); before it when the
+                // write-behind's budget is full.
+                if (!writeBehind.TryEnqueue(file)) await cache.SaveIndexFileAsync(file, ct);
                 Remember(upstream, file, memoryVersion);
                 return ProxyIndexResult.Found(file);
 
             case FetchStatus.NotModified when cached is not null:
                 upstream.Stats.Revalidated(notModified: true);
-                await cache.TouchIndexFileAsync(upstream.Name, name, now, fetched.Validators, ct);
                 var confirmed = cached with { FetchedAt = now, Upstream = fetched.Validators };
+                // A copy whose save still waits has no row to touch yet: replace the waiting save instead.
+                if (writeBehind.FindIndexFile(upstream.Name, name) is null || !writeBehind.TryEnqueue(confirmed))
+                    await cache.TouchIndexFileAsync(upstream.Name, name, now, fetched.Validators, ct);
                 Remember(upstream, confirmed, memoryVersion);
                 return ProxyIndexResult.Found(confirmed);
 
@@ -102,6 +108,9 @@ public sealed class ProxyIndexService(
                 {
                     // The upstream removed the crate (crates.io deletes crates on request); follow it.
                     logger.LogInformation("Upstream {Upstream} no longer has {Crate}; dropping its cached index file", upstream.Name, name);
+                    // A save of this file still waiting behind an answer would land after the delete: let it land first
+                    // (rare: a crate deleted upstream within moments of its fetch).
+                    if (writeBehind.FindIndexFile(upstream.Name, name) is not null) await writeBehind.WhenIdleAsync();
                     await cache.DeleteIndexFileAsync(upstream.Name, name, ct);
                 }
                 upstream.IndexMemory.Invalidate(name);

@@ -18,6 +18,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<UpstreamGateway>();
         services.AddSingleton<ProxyIndexService>();
         services.AddSingleton<CachedCrateFollowUp>();
+        services.AddSingleton<ProxyWriteBehind>();
         services.AddSingleton<ProxyDownloadService>();
         services.AddSingleton<ProxySearchService>();
         services.AddSingleton<ProxyStatusService>();

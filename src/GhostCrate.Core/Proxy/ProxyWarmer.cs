@@ -31,7 +31,7 @@ public sealed record WarmReport(string Upstream, IReadOnlyList<WarmItem> Items)
 /// gives the exact closure of a build; a bare crate name warms only that crate's newest non-yanked release (a
 /// Cargo.lock is the way to warm a whole dependency tree).
 /// </summary>
-public sealed class ProxyWarmer(ProxyIndexService index, ProxyDownloadService downloads)
+public sealed class ProxyWarmer(ProxyIndexService index, ProxyDownloadService downloads, ProxyWriteBehind writeBehind)
 {
     private const int Parallelism = 4;
     private const string CratesIoGitSource = "registry+https://github.com/rust-lang/crates.io-index";
@@ -64,6 +64,9 @@ public sealed class ProxyWarmer(ProxyIndexService index, ProxyDownloadService do
         var items = new WarmItem?[wanted.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, wanted.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (i, ct) => items[i] = await WarmOneAsync(upstream, wanted[i].Name, wanted[i].Version, ct));
+        // A warm-up reports its files as cached: they are in the store and the database, not only on their way there,
+        // when it answers (a restart right after must not lose them).
+        await writeBehind.WhenIdleAsync().WaitAsync(cancellationToken);
         return (new WarmReport(upstream.Name, items.Select(i => i!).ToList()), null);
     }
 

@@ -23,27 +23,55 @@ internal sealed class ProxyCacheRepository(IDbConnectionFactory factory) : IProx
                     new IndexValidators(row.UpstreamETag, row.UpstreamLastModified));
         }, cancellationToken);
 
+    private const string SaveIndexFileSql =
+        """
+        INSERT INTO proxy_index_files (upstream, crate_name, content, size, etag, last_modified, fetched_at, upstream_etag, upstream_last_modified)
+        VALUES (@UpstreamName, @CrateName, @Content, @Size, @ETag, @LastModified, @FetchedAt, @UpstreamETag, @UpstreamLastModified)
+        ON CONFLICT (upstream, crate_name) DO UPDATE SET
+            content = excluded.content, size = excluded.size, etag = excluded.etag, last_modified = excluded.last_modified,
+            fetched_at = excluded.fetched_at, upstream_etag = excluded.upstream_etag, upstream_last_modified = excluded.upstream_last_modified
+        """;
+
+    private const string RecordCrateFileSql =
+        """
+        INSERT INTO proxy_crate_files (upstream, crate_name, version, size, checksum, stored_at)
+        VALUES (@Upstream, @CrateName, @Version, @Size, @Checksum, @StoredAt)
+        ON CONFLICT (upstream, crate_name, version) DO NOTHING
+        """;
+
     public Task SaveIndexFileAsync(CachedIndexFile file, CancellationToken cancellationToken) =>
         factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO proxy_index_files (upstream, crate_name, content, size, etag, last_modified, fetched_at, upstream_etag, upstream_last_modified)
-            VALUES (@UpstreamName, @CrateName, @Content, @Size, @ETag, @LastModified, @FetchedAt, @UpstreamETag, @UpstreamLastModified)
-            ON CONFLICT (upstream, crate_name) DO UPDATE SET
-                content = excluded.content, size = excluded.size, etag = excluded.etag, last_modified = excluded.last_modified,
-                fetched_at = excluded.fetched_at, upstream_etag = excluded.upstream_etag, upstream_last_modified = excluded.upstream_last_modified
-            """,
-            new
-            {
-                file.UpstreamName,
-                file.CrateName,
-                file.Content,
-                Size = (long)file.Content.Length,
-                file.ETag,
-                LastModified = UnixTime.ToMs(file.LastModified),
-                FetchedAt = UnixTime.ToMs(file.FetchedAt),
-                UpstreamETag = file.Upstream.ETag,
-                UpstreamLastModified = file.Upstream.LastModified,
-            }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            SaveIndexFileSql, IndexFileParameters(file), transaction, cancellationToken: cancellationToken)), cancellationToken);
+
+    public Task SaveBatchAsync(IReadOnlyList<CachedIndexFile> indexFiles, IReadOnlyList<CachedCrateRecord> crateFiles, CancellationToken cancellationToken)
+    {
+        if (indexFiles.Count == 0 && crateFiles.Count == 0) return Task.CompletedTask;
+        // Rows in key order: two nodes writing overlapping batches on PostgreSQL then lock them in the same order
+        // and queue instead of deadlocking.
+        var files = indexFiles.OrderBy(f => f.UpstreamName, StringComparer.Ordinal).ThenBy(f => f.CrateName, StringComparer.Ordinal).Select(IndexFileParameters).ToArray();
+        var crates = crateFiles.OrderBy(c => c.Upstream, StringComparer.Ordinal).ThenBy(c => c.CrateName, StringComparer.Ordinal).ThenBy(c => c.Version, StringComparer.Ordinal)
+            .Select(c => new { c.Upstream, c.CrateName, c.Version, c.Size, c.Checksum, StoredAt = UnixTime.ToMs(c.StoredAt) }).ToArray();
+        return factory.WriteAsync(async (connection, transaction) =>
+        {
+            // Dapper runs the statement once per element of the array, all inside this one transaction.
+            if (files.Length > 0) await connection.ExecuteAsync(new CommandDefinition(SaveIndexFileSql, files, transaction, cancellationToken: cancellationToken));
+            if (crates.Length > 0) await connection.ExecuteAsync(new CommandDefinition(RecordCrateFileSql, crates, transaction, cancellationToken: cancellationToken));
+            return 0;
+        }, cancellationToken);
+    }
+
+    private static object IndexFileParameters(CachedIndexFile file) => new
+    {
+        file.UpstreamName,
+        file.CrateName,
+        file.Content,
+        Size = (long)file.Content.Length,
+        file.ETag,
+        LastModified = UnixTime.ToMs(file.LastModified),
+        FetchedAt = UnixTime.ToMs(file.FetchedAt),
+        UpstreamETag = file.Upstream.ETag,
+        UpstreamLastModified = file.Upstream.LastModified,
+    };
 
     public Task TouchIndexFileAsync(string upstream, string crateName, DateTimeOffset fetchedAt, IndexValidators validators, CancellationToken cancellationToken) =>
         factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
@@ -64,12 +92,8 @@ internal sealed class ProxyCacheRepository(IDbConnectionFactory factory) : IProx
 
     public Task RecordCrateFileAsync(string upstream, string crateName, string version, long size, string checksum, DateTimeOffset storedAt, CancellationToken cancellationToken) =>
         factory.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO proxy_crate_files (upstream, crate_name, version, size, checksum, stored_at)
-            VALUES (@upstream, @crateName, @version, @size, @checksum, @storedAt)
-            ON CONFLICT (upstream, crate_name, version) DO NOTHING
-            """,
-            new { upstream, crateName, version, size, checksum, storedAt = UnixTime.ToMs(storedAt) },
+            RecordCrateFileSql,
+            new { Upstream = upstream, CrateName = crateName, Version = version, Size = size, Checksum = checksum, StoredAt = UnixTime.ToMs(storedAt) },
             transaction, cancellationToken: cancellationToken)), cancellationToken);
 
     public Task<ProxyCacheUsage> GetUsageAsync(string upstream, CancellationToken cancellationToken) =>

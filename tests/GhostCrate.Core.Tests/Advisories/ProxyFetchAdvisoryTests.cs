@@ -31,7 +31,7 @@ public sealed class ProxyFetchAdvisoryTests
         var before = h.AdvisoryRows.Recomputes;
 
         await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
-        await h.FollowUp.WhenIdleAsync();
+        await h.StoredAsync();
 
         Assert.Equal(before + 1, h.AdvisoryRows.Recomputes);
         Assert.Equal([new AffectedVersion("RUSTSEC-2020-0001", "proxy:crates-io", "demo", "1.0.0")], await h.AdvisoryRows.AffectedAsync("demo", null, CancellationToken.None));

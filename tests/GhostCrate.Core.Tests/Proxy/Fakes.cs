@@ -71,6 +71,18 @@ internal sealed class MemoryProxyCache : IProxyCacheRepository
         Crates.TryAdd((upstream, crateName, version), size);
     }
 
+    /// <summary>Batches written by <see cref="SaveBatchAsync"/>.</summary>
+    public int Batches;
+
+    public async Task SaveBatchAsync(IReadOnlyList<CachedIndexFile> indexFiles, IReadOnlyList<CachedCrateRecord> crateFiles, CancellationToken cancellationToken)
+    {
+        if (RecordGate is { } gate) await gate.Task;
+        if (RecordFailure is { } failure) throw failure;
+        Interlocked.Increment(ref Batches);
+        foreach (var file in indexFiles) Files[(file.UpstreamName, file.CrateName)] = file;
+        foreach (var crate in crateFiles) Crates.TryAdd((crate.Upstream, crate.CrateName, crate.Version), crate.Size);
+    }
+
     public Task<ProxyCacheUsage> GetUsageAsync(string upstream, CancellationToken cancellationToken) =>
         Task.FromResult(new ProxyCacheUsage(Files.Count, Files.Values.Sum(f => f.Content.Length), Crates.Count, Crates.Values.Sum()));
 }
@@ -80,8 +92,22 @@ internal sealed class MemoryBlobStore : IBlobStore
 {
     public ConcurrentDictionary<string, byte[]> Blobs { get; } = new();
 
+    /// <summary>When set, a put waits for it (a slow disk or S3).</summary>
+    public TaskCompletionSource? PutGate { get; set; }
+
+    /// <summary>When set, a put fails with it (a full disk).</summary>
+    public Exception? PutFailure { get; set; }
+
+    private int _puts;
+
+    /// <summary>Puts started.</summary>
+    public int Puts => Volatile.Read(ref _puts);
+
     public async Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _puts);
+        if (PutGate is { } gate) await gate.Task;
+        if (PutFailure is { } failure) throw failure;
         using var copy = new MemoryStream();
         await content.CopyToAsync(copy, cancellationToken);
         if (mode == BlobPutMode.IfAbsent) return Blobs.TryAdd(key.Path, copy.ToArray()) ? BlobPutResult.Stored : BlobPutResult.AlreadyExists;

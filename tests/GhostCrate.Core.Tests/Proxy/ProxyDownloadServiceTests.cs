@@ -28,15 +28,16 @@ public class ProxyDownloadServiceTests
         var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
 
         var first = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
+        await h.StoredAsync();
+        Assert.Equal(Crate, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
         var second = await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None);
 
         Assert.Equal(ProxyDownloadStatus.Found, first.Status);
-        Assert.Equal(Crate, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
         Assert.Equal(ProxyDownloadStatus.Found, second.Status);
         Assert.Equal(1, h.Upstream.Requests.Count(r => r.RequestUri!.Host == "dl.test"));
         Assert.Equal("http://dl.test/demo/demo-1.0.0.crate", h.Upstream.Requests.Single(r => r.RequestUri!.Host == "dl.test").RequestUri!.AbsoluteUri);
-        // The usage row follows the answer (CachedCrateFollowUp).
-        await ProxyIndexServiceTests.Until(() => h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
+        // The usage row follows the answer (ProxyWriteBehind).
+        Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public class ProxyDownloadServiceTests
         // Bytes that are not a .crate are still served (the upstream decides what its crates are), with no flags.
         var other = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
         Assert.Equal(ProxyDownloadStatus.Found, (await other.Downloads.OpenAsync(other.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
-        await other.FollowUp.WhenIdleAsync();
+        await other.StoredAsync();
         Assert.Empty(other.FlagRows.Rows);
     }
 
@@ -160,15 +161,16 @@ public class ProxyDownloadServiceTests
             Assert.Equal(Crate, read.ToArray());
             Assert.Equal(Crate.Length, content.Length);
         }
-        // Stored before the answer; served from the bytes in hand, so the store was opened only for the first look-up.
-        Assert.Equal(Crate, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
+        // Served from the bytes in hand, so the store was opened only for the first look-up; the row waits.
         Assert.Equal(1, h.Blobs.Reads);
         Assert.Empty(h.Cache.Crates);
-        Assert.Equal(1, h.FollowUp.Pending);
+        Assert.NotNull(h.WriteBehind.FindCrate(GhostCrate.Core.Storage.BlobKey.ProxyCrateFile("crates-io", "demo", "1.0.0")));
 
         usageRow.SetResult();
-        await h.FollowUp.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await h.StoredAsync().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(Crate, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
         Assert.Equal(Crate.Length, h.Cache.Crates[("crates-io", "demo", "1.0.0")]);
+        Assert.Equal(0, h.WriteBehind.Pending);
         Assert.Equal(0, h.FollowUp.Pending);
     }
 
@@ -199,15 +201,17 @@ public class ProxyDownloadServiceTests
             .Executable("demo-1.0.0/bin/tool", [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0])
             .BuildCrate();
         var sum = Convert.ToHexStringLower(SHA256.HashData(crate));
-        var log = new ListLogger<CachedCrateFollowUp>();
-        var h = new ProxyHarness(Upstream(Line("1.0.0", sum), crate), followUpLogger: log);
+        var log = new ListLogger<ProxyWriteBehind>();
+        var h = new ProxyHarness(Upstream(Line("1.0.0", sum), crate), writeBehindLogger: log);
         h.Cache.RecordFailure = new InvalidOperationException("database is down");
 
         Assert.Equal(ProxyDownloadStatus.Found, (await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
-        await h.FollowUp.WhenIdleAsync();
+        await h.StoredAsync();
 
-        Assert.Contains(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("Could not record the cached demo 1.0.0", StringComparison.Ordinal)
-            && e.Exception?.Message == "database is down");
+        Assert.Contains(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("Could not record", StringComparison.Ordinal)
+            && e.Message.Contains("1 .crate files", StringComparison.Ordinal) && e.Exception?.Message == "database is down");
+        // The blob is stored all the same (before its row was tried): served from the store from now on.
+        Assert.True(h.Blobs.Blobs.ContainsKey("proxy/crates-io/demo/demo-1.0.0.crate"));
         Assert.True(h.FlagRows.Rows.ContainsKey(("proxy:crates-io", "demo", "1.0.0")));
     }
 
@@ -229,7 +233,7 @@ public class ProxyDownloadServiceTests
             Assert.Equal(large, read.ToArray());
         }
         Assert.Equal(large, h.Blobs.Blobs["proxy/crates-io/demo/demo-1.0.0.crate"]);
-        await h.FollowUp.WhenIdleAsync();
+        await h.StoredAsync();
         Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
         // Not kept in memory: the first look-up, the answer and the content flags each read the stored file.
         Assert.Equal(3, h.Blobs.Reads);
@@ -245,9 +249,27 @@ public class ProxyDownloadServiceTests
     }
 
     [Fact]
-    public async Task Disposing_the_follow_up_finishes_what_is_queued()
+    public async Task Disposing_the_write_behind_stores_what_is_queued()
     {
         var (h, _, usageRow) = await DownloadWithUsageRowHeldAsync();
+
+        var disposed = h.WriteBehind.DisposeAsync().AsTask();
+        Assert.False(disposed.IsCompleted);
+        usageRow.SetResult();
+        await disposed.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.True(h.Cache.Crates.ContainsKey(("crates-io", "demo", "1.0.0")));
+        Assert.True(h.Blobs.Blobs.ContainsKey("proxy/crates-io/demo/demo-1.0.0.crate"));
+    }
+
+    [Fact]
+    public async Task Disposing_the_follow_up_finishes_what_is_queued()
+    {
+        var h = new ProxyHarness(Upstream(Line("1.0.0", Sum), Crate));
+        var usageRow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Cache.RecordGate = usageRow;
+        var key = GhostCrate.Core.Storage.BlobKey.ProxyCrateFile("crates-io", "demo", "1.0.0");
+        h.FollowUp.Enqueue(new CachedCrateFollowUp.CachedCrate("crates-io", "demo", "1.0.0", key, Crate.Length, Sum, DateTimeOffset.UnixEpoch, new ArraySegment<byte>(Crate)));
 
         var disposed = h.FollowUp.DisposeAsync().AsTask();
         Assert.False(disposed.IsCompleted);

@@ -12,12 +12,13 @@ internal sealed class ProxyHarness
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null, int? breakerFailures = null, TimeSpan? breakerCoolDown = null,
-        Microsoft.Extensions.Logging.ILogger<CachedCrateFollowUp>? followUpLogger = null)
+        Microsoft.Extensions.Logging.ILogger<CachedCrateFollowUp>? followUpLogger = null, Microsoft.Extensions.Logging.ILogger<ProxyWriteBehind>? writeBehindLogger = null, int? indexCacheMegabytes = null)
     {
         Upstream = upstream;
         var proxy = new ProxyOptions
         {
             Enabled = true,
+            IndexCacheMegabytes = indexCacheMegabytes ?? new ProxyOptions().IndexCacheMegabytes,
             Upstreams =
             {
                 ["crates-io"] = new UpstreamOptions
@@ -34,14 +35,15 @@ internal sealed class ProxyHarness
         var options = Microsoft.Extensions.Options.Options.Create(proxy);
         Registries = new UpstreamRegistries(options, Time);
         Gateway = new UpstreamGateway(upstream, Circuits, Time, NullLogger<UpstreamGateway>.Instance);
-        Index = new ProxyIndexService(Cache, Gateway, Time, NullLogger<ProxyIndexService>.Instance);
         Usage = new UsageCounter(UsageRows, Time, NullLogger<UsageCounter>.Instance);
         Advisories = new GhostCrate.Core.Advisories.AdvisoryService(AdvisoryRows, GhostCrate.Core.Tests.NoMirroredCrates.Instance, Time, NullLogger<GhostCrate.Core.Advisories.AdvisoryService>.Instance);
         var flagger = new GhostCrate.Core.ContentChecks.ProxiedCrateFlagger(FlagRows, options,
             Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), Microsoft.Extensions.Options.Options.Create(new ContentCheckOptions()),
             NullLogger<GhostCrate.Core.ContentChecks.ProxiedCrateFlagger>.Instance);
         FollowUp = new CachedCrateFollowUp(Cache, Blobs, Advisories, flagger, followUpLogger ?? NullLogger<CachedCrateFollowUp>.Instance);
-        Downloads = new ProxyDownloadService(Index, Gateway, Blobs, options, Time, Usage, FollowUp, NullLogger<ProxyDownloadService>.Instance);
+        WriteBehind = new ProxyWriteBehind(Cache, Blobs, FollowUp, writeBehindLogger ?? NullLogger<ProxyWriteBehind>.Instance);
+        Index = new ProxyIndexService(Cache, Gateway, WriteBehind, Time, NullLogger<ProxyIndexService>.Instance);
+        Downloads = new ProxyDownloadService(Index, Gateway, Blobs, options, Time, Usage, FollowUp, WriteBehind, NullLogger<ProxyDownloadService>.Instance);
     }
 
     public ScriptedUpstream Upstream { get; }
@@ -58,6 +60,14 @@ internal sealed class ProxyHarness
     public UpstreamGateway Gateway { get; }
     public ProxyIndexService Index { get; }
     public CachedCrateFollowUp FollowUp { get; }
+    public ProxyWriteBehind WriteBehind { get; }
+
+    /// <summary>Waits until everything fetched so far is stored and its bookkeeping done.</summary>
+    public async Task StoredAsync()
+    {
+        await WriteBehind.WhenIdleAsync();
+        await FollowUp.WhenIdleAsync();
+    }
     public ProxyDownloadService Downloads { get; }
     public Upstream CratesIo => Registries.Find("crates-io")!;
 

@@ -49,6 +49,7 @@ public class ProxyIndexServiceTests
         Assert.Equal(V1, Encoding.UTF8.GetString(revalidated.File!.Content));
         Assert.Equal(first.File!.ETag, fresh.File!.ETag);
         Assert.Equal(first.File.LastModified, fresh.File.LastModified);
+        await h.StoredAsync();
         Assert.Equal(ProxyHarness.Start + TimeSpan.FromMinutes(2), h.Cache.Files[("crates-io", "serde")].FetchedAt);
         var counters = h.CratesIo.Stats.Peek();
         Assert.Equal(1, counters.Revalidations);
@@ -98,6 +99,7 @@ public class ProxyIndexServiceTests
         Assert.Contains(((int)failure).ToString(), counters.LastError);
         Assert.True(counters.LastErrorAt > counters.LastSuccessAt);
         // The failed revalidation did not restart the TTL: the next request asks again.
+        await h.StoredAsync();
         Assert.Equal(ProxyHarness.Start, h.Cache.Files[("crates-io", "serde")].FetchedAt);
     }
 
@@ -183,6 +185,7 @@ public class ProxyIndexServiceTests
         var h = new ProxyHarness(new ScriptedUpstream(_ => ScriptedUpstream.Body(V1)));
         await h.GetAsync("Serde");
         Assert.Equal("/index/se/rd/serde", h.Upstream.Requests.Single().RequestUri!.AbsolutePath);
+        await h.StoredAsync();
         Assert.True(h.Cache.Files.ContainsKey(("crates-io", "serde")));
     }
 

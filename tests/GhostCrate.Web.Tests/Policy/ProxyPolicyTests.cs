@@ -12,8 +12,12 @@ namespace GhostCrate.Web.Tests.Policy;
 /// </summary>
 public class ProxyPolicyTests
 {
-    private static Task<bool> CachedAsync(ProxyPair pair, string name, string version) =>
-        pair.Proxy.Services.GetRequiredService<IBlobStore>().ExistsAsync(BlobKey.ProxyCrateFile("crates-io", name, version), CancellationToken.None);
+    /// <summary>Whether the file is in the proxy's store, once everything fetched so far is stored (ProxyWriteBehind).</summary>
+    private static async Task<bool> CachedAsync(ProxyPair pair, string name, string version)
+    {
+        await pair.Proxy.Services.GetRequiredService<Core.Proxy.ProxyWriteBehind>().WhenIdleAsync();
+        return await pair.Proxy.Services.GetRequiredService<IBlobStore>().ExistsAsync(BlobKey.ProxyCrateFile("crates-io", name, version), CancellationToken.None);
+    }
 
     [Fact]
     public async Task A_proxied_affected_version_is_refused_and_not_cached_and_the_patched_one_is_served()

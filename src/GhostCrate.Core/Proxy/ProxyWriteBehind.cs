@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using GhostCrate.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GhostCrate.Core.Proxy;
+
+/// <summary>
+/// Stores what the proxy fetched after the client has its answer: a verified .crate's blob (with the file store's
+/// fsyncs) and its usage row, and a fetched index file's row. A cold build asks for hundreds of files it is waiting
+/// for; none of them should wait for a disk flush or a database commit. Items are worked in batches, the rows of a
+/// batch in one transaction.
+/// <para>
+/// The rules it keeps. A .crate's row is written only after its blob is stored (the store's put is atomic and
+/// durable when it returns), so a crash or a failed put loses cache entries, never leaves a row pointing at an absent
+/// or partial blob. Until an item is written, this node serves its bytes from here (<see cref="FindCrate"/>,
+/// <see cref="FindIndexFile"/>), so a second request never fetches the file upstream again. Memory is bounded
+/// (<see cref="MaxPendingBytes"/>): past it the caller stores before answering, as without write-behind. Other nodes
+/// do not see a pending item; they fetch and store the file themselves (puts if absent, upserts), and the last save
+/// of an index file wins as with any two refreshes. Disposing waits for the queue to drain.
+/// </para>
+/// </summary>
+public sealed class ProxyWriteBehind(
+    IProxyCacheRepository cache,
+    IBlobStore blobs,
+    CachedCrateFollowUp followUp,
+    ILogger<ProxyWriteBehind> logger) : IAsyncDisposable, IDisposable
+{
+    /// <summary>Bytes waiting to be stored at most (crates and index files together).</summary>
+    public const long MaxPendingBytes = 64L * 1024 * 1024;
+
+    /// <summary>Items written per batch (one database transaction) at most.</summary>
+    public const int MaxBatch = 128;
+
+    /// <summary>A verified .crate waiting for its blob and row.</summary>
+    public sealed record PendingCrate(string Upstream, string Name, string Version, BlobKey Key, ArraySegment<byte> Bytes, string Checksum, DateTimeOffset StoredAt);
+
+    private readonly ConcurrentDictionary<string, PendingCrate> _crates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Upstream, string Name), CachedIndexFile> _indexFiles = new();
+    private readonly Queue<object> _queue = new();
+    private readonly Lock _gate = new();
+    private long _pendingBytes;
+    private Task _drain = Task.CompletedTask;
+    private bool _draining;
+    private int _handling;
+
+    /// <summary>Items queued or being written.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate) return _queue.Count + _handling;
+        }
+    }
+
+    /// <summary>Queues a verified .crate; false when the budget is full (then store it before answering).</summary>
+    public bool TryEnqueue(PendingCrate crate)
+    {
+        lock (_gate)
+        {
+            if (_pendingBytes + crate.Bytes.Count > MaxPendingBytes) return false;
+            _pendingBytes += crate.Bytes.Count;
+            _crates[crate.Key.Path] = crate;
+            Start(crate);
+        }
+        return true;
+    }
+
+    /// <summary>Queues an index file's save (a later one of the same file replaces it); false when the budget is full.</summary>
+    public bool TryEnqueue(CachedIndexFile file)
+    {
+        lock (_gate)
+        {
+            if (_pendingBytes + file.Content.Length > MaxPendingBytes) return false;
+            _pendingBytes += file.Content.Length;
+            _indexFiles[(file.UpstreamName, file.CrateName)] = file;
+            Start(file);
+        }
+        return true;
+    }
+
+    /// <summary>The .crate under <paramref name="key"/> when it waits here to be stored.</summary>
+    public PendingCrate? FindCrate(BlobKey key) => _crates.GetValueOrDefault(key.Path);
+
+    /// <summary>The index file (lowercase name) when its save waits here: newer than the database's copy.</summary>
+    public CachedIndexFile? FindIndexFile(string upstream, string crateName) => _indexFiles.GetValueOrDefault((upstream, crateName));
+
+    /// <summary>Completes once everything queued so far is written (tests, an orderly stop).</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_gate) return _drain;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var pending = Pending;
+        if (pending > 0) logger.LogInformation("Storing {Count} proxied files before stopping", pending);
+        await WhenIdleAsync();
+    }
+
+    // A container disposed synchronously (a CLI command's provider) must not throw for an async-only singleton.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void Start(object item)
+    {
+        _queue.Enqueue(item);
+        if (_draining) return;
+        _draining = true;
+        // Off the request's thread: the answer is written while this runs.
+        _drain = Task.Run(DrainAsync);
+    }
+
+    private async Task DrainAsync()
+    {
+        var batch = new List<object>(MaxBatch);
+        while (true)
+        {
+            batch.Clear();
+            lock (_gate)
+            {
+                _handling = 0;
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var item)) batch.Add(item);
+                if (batch.Count == 0)
+                {
+                    _draining = false;
+                    return;
+                }
+                _handling = batch.Count;
+            }
+            try
+            {
+                await WriteAsync(batch);
+            }
+            catch (Exception e)
+            {
+                // WriteAsync logs its own failures; this backstop keeps the drain alive for the next batch.
+                logger.LogWarning(e, "Storing a batch of {Count} proxied files failed", batch.Count);
+            }
+            finally
+            {
+                Release(batch);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<object> batch)
+    {
+        var ct = CancellationToken.None;
+        var stored = new List<PendingCrate>();
+        foreach (var crate in batch.OfType<PendingCrate>())
+        {
+            try
+            {
+                await using var bytes = new MemoryStream(crate.Bytes.Array!, crate.Bytes.Offset, crate.Bytes.Count, writable: false);
+                await blobs.PutAsync(crate.Key, bytes, BlobPutMode.IfAbsent, ct);
+                stored.Add(crate);
+            }
+            catch (Exception e)
+            {
+                // Not stored, so no row: the next request for it fetches it from the upstream again.
+                logger.LogWarning(e, "Could not store the proxied {Crate} {Version} of upstream {Upstream}; it was served but is not cached", crate.Name, crate.Version, crate.Upstream);
+            }
+        }
+
+        // The latest waiting copy of each index file of the batch (a later save of the same file replaced an earlier one).
+        var files = batch.OfType<CachedIndexFile>()
+            .Select(f => _indexFiles.GetValueOrDefault((f.UpstreamName, f.CrateName)))
+            .OfType<CachedIndexFile>()
+            .Distinct()
+            .ToList();
+        var rows = stored.Select(c => new CachedCrateRecord(c.Upstream, c.Name.ToLowerInvariant(), c.Version, c.Bytes.Count, c.Checksum, c.StoredAt)).ToList();
+        try
+        {
+            await cache.SaveBatchAsync(files, rows, ct);
+        }
+        catch (Exception e)
+        {
+            // Cache entries lost, nothing wrong stored: the index files are fetched again when asked for, and the blobs
+            // are served (only the status page's usage numbers miss them).
+            logger.LogWarning(e, "Could not record {IndexFiles} proxied index files and {Crates} .crate files", files.Count, rows.Count);
+        }
+        foreach (var file in files) _indexFiles.TryRemove(new KeyValuePair<(string, string), CachedIndexFile>((file.UpstreamName, file.CrateName), file));
+        foreach (var crate in stored)
+        {
+            // The bookkeeping that decides nothing about serving (advisories, content flags) follows, as before.
+            followUp.Enqueue(new CachedCrateFollowUp.CachedCrate(crate.Upstream, crate.Name, crate.Version, crate.Key, crate.Bytes.Count, crate.Checksum, crate.StoredAt, crate.Bytes) { RowRecorded = true });
+        }
+    }
+
+    /// <summary>Forgets the batch's crates (stored now, or failed: fetched again) and returns its bytes to the budget.</summary>
+    private void Release(List<object> batch)
+    {
+        long bytes = 0;
+        foreach (var item in batch)
+        {
+            switch (item)
+            {
+                case PendingCrate crate:
+                    _crates.TryRemove(new KeyValuePair<string, PendingCrate>(crate.Key.Path, crate));
+                    bytes += crate.Bytes.Count;
+                    break;
+                case CachedIndexFile file:
+                    bytes += file.Content.Length;
+                    break;
+            }
+        }
+        lock (_gate) _pendingBytes -= bytes;
+    }
+}
