@@ -9,7 +9,7 @@
 #   gc-fresh  through the crates-io mount of another GhostCrate on another empty data directory, started just before
 #             and not warmed up: what the very first build after a restart costs (JIT of every cold path included).
 # The target (issue 24 (e)) is about an empty *cache*: a server that has run for a while, not one that is compiling
-# its own code while it answers (bench/README.md, "Session 24"). The warm-up asks a second mount, `warmup`, of the
+# its own code while it answers (bench/README.md, "Session 23, the cold proxy path"). The warm-up asks a second mount, `warmup`, of the
 # same nginx for the index files and downloads of crates outside the project, untimed: each mount has its own index
 # rows and blob keys (BlobKey.ProxyCrateFile is per upstream), so nothing the project needs is cached by it.
 # All four run in turns, --repeat times; start-up of the servers and the warm-up are not timed.
