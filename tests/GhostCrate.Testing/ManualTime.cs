@@ -5,7 +5,37 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _scheduleWaiters = [];
     private DateTimeOffset _now = start;
+
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> timers wait for the clock (are set and not yet fired): a test
+    /// advances the clock only after the code under test has set its timer, or the timer would start after the move.
+    /// </summary>
+    public Task WhenScheduledAsync(int count = 1)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (Scheduled() >= count) return Task.CompletedTask;
+            _scheduleWaiters.Add((count, reached));
+        }
+        return reached.Task;
+    }
+
+    // Under _gate.
+    private int Scheduled() => _timers.Count(t => t.DueAt is not null);
+
+    // Under _gate.
+    private void SignalScheduled()
+    {
+        var now = Scheduled();
+        foreach (var waiter in _scheduleWaiters.Where(w => w.Count <= now).ToList())
+        {
+            _scheduleWaiters.Remove(waiter);
+            waiter.Reached.TrySetResult();
+        }
+    }
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -43,6 +73,7 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
             {
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 if (!owner._timers.Contains(this)) owner._timers.Add(this);
+                owner.SignalScheduled();
             }
             return true;
         }

@@ -10,14 +10,37 @@ namespace GhostCrate.Core.Proxy;
 /// queue in order; a failure is logged per item and the queue moves on. Disposing waits for the queue to drain, so a
 /// host that stops normally loses nothing; a crash loses what was queued, as it would lose a request in flight (the
 /// file itself is stored before anything is queued, and the next version fetched recomputes the crate's advisories).
+/// <para>
+/// It yields to the build that queued it: an item is worked only once no new crate arrived for
+/// <see cref="QuietPeriod"/>. The unpack of every .crate and three database writes per crate run on the same cores
+/// as the server's answers and cargo itself, and a first build's downloads come in a burst; worked during the burst,
+/// they slow down the very downloads they follow. Bounded so a steady stream of downloads still gets its bookkeeping:
+/// after <see cref="MaxHoldBack"/> of holding back, the drain works the whole queue without pausing again.
+/// <see cref="WhenIdleAsync"/> and disposal do not wait for quiet.
+/// </para>
 /// </summary>
 public sealed class CachedCrateFollowUp(
     IProxyCacheRepository cache,
     IBlobStore blobs,
     Advisories.AdvisoryService advisories,
     ContentChecks.ProxiedCrateFlagger contentFlags,
+    TimeProvider time,
     ILogger<CachedCrateFollowUp> logger) : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// How long no new crate must have arrived before an item is worked. Longer than the gaps between the downloads of
+    /// one build (cargo keeps its connections busy, so gaps are milliseconds), short enough that the status page and
+    /// the flags of a finished build follow within a second.
+    /// </summary>
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The longest the drain holds back for arrivals before it works the whole queue regardless.</summary>
+    public static readonly TimeSpan MaxHoldBack = TimeSpan.FromSeconds(5);
+
+    // Whole quiet periods the drain waits at most before working the queue regardless. Counted in timer waits, not
+    // read from the clock, so a wall-clock jump cannot stretch or skip it.
+    private static readonly int MaxHeldPeriods = (int)Math.Ceiling(MaxHoldBack / QuietPeriod);
+
     /// <summary>
     /// Bytes of queued crates kept in memory at most; past it an item is queued without them and its flags read the
     /// stored file. A burst of cold downloads (a warm-up of thousands of crates) then costs a bounded amount of memory,
@@ -31,6 +54,10 @@ public sealed class CachedCrateFollowUp(
     private Task _drain = Task.CompletedTask;
     private bool _draining; // a drain task runs (it may not have taken the first item yet)
     private bool _handling; // the drain holds an item taken from the queue
+    private long _arrivals; // items ever queued: a change since the drain last looked means the build is still fetching
+    private bool _hurry; // work the queue without holding back until it is empty (a caller waits, or the hold-back ran out)
+    private bool _stopping; // disposed: never hold back again
+    private TaskCompletionSource? _wake; // completed to end the drain's current wait early
 
     /// <summary>A .crate just stored under <paramref name="Key"/>; <paramref name="Bytes"/> when they are still in memory (else read back from the store).</summary>
     public sealed record CachedCrate(string Upstream, string Name, string Version, BlobKey Key, long Size, string Checksum, DateTimeOffset StoredAt, ArraySegment<byte>? Bytes)
@@ -67,6 +94,7 @@ public sealed class CachedCrateFollowUp(
                 else _queuedBytes += bytes.Count;
             }
             _queue.Enqueue(crate);
+            _arrivals++;
             if (_draining) return;
             _draining = true;
             // Off the request's thread: the response is written while this runs.
@@ -74,14 +102,25 @@ public sealed class CachedCrateFollowUp(
         }
     }
 
-    /// <summary>Completes once everything queued so far has been handled (for an orderly stop).</summary>
+    /// <summary>Completes once everything queued so far has been handled (for an orderly stop); the drain stops holding back.</summary>
     public Task WhenIdleAsync()
     {
-        lock (_gate) return _drain;
+        TaskCompletionSource? wake;
+        Task drain;
+        lock (_gate)
+        {
+            drain = _drain;
+            if (!_draining) return drain;
+            _hurry = true;
+            wake = _wake;
+        }
+        wake?.TrySetResult();
+        return drain;
     }
 
     public async ValueTask DisposeAsync()
     {
+        lock (_gate) _stopping = true;
         var pending = Pending;
         if (pending > 0) logger.LogInformation("Finishing the bookkeeping of {Count} newly cached crates before stopping", pending);
         await WhenIdleAsync();
@@ -92,20 +131,49 @@ public sealed class CachedCrateFollowUp(
 
     private async Task DrainAsync()
     {
+        long seen = 0; // the arrivals count when the drain last found things quiet
+        var held = 0; // quiet periods waited in a row
         while (true)
         {
-            CachedCrate next;
+            CachedCrate? next = null;
+            TaskCompletionSource? wake = null;
             lock (_gate)
             {
                 _handling = false;
-                if (!_queue.TryDequeue(out next!))
+                if (_queue.Count == 0)
                 {
                     _draining = false;
+                    _hurry = false;
                     return;
                 }
-                _handling = true;
-                if (next.Bytes is { } bytes) _queuedBytes -= bytes.Count;
+                if (_hurry || _stopping || _arrivals == seen)
+                {
+                    next = _queue.Dequeue();
+                    _handling = true;
+                    if (next.Bytes is { } bytes) _queuedBytes -= bytes.Count;
+                }
+                else if (held >= MaxHeldPeriods)
+                {
+                    // A steady stream: the bookkeeping has waited long enough; work what is queued without pausing.
+                    _hurry = true;
+                    held = 0;
+                    continue;
+                }
+                else
+                {
+                    // Something arrived since the last look: the build is still fetching. Look again after a quiet period.
+                    seen = _arrivals;
+                    held++;
+                    wake = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
             }
+            if (next is null)
+            {
+                await WaitAsync(wake!.Task);
+                lock (_gate) _wake = null;
+                continue;
+            }
+            held = 0;
             try
             {
                 await HandleAsync(next);
@@ -116,6 +184,15 @@ public sealed class CachedCrateFollowUp(
                 logger.LogWarning(e, "The bookkeeping of the cached {Crate} {Version} of upstream {Upstream} failed", next.Name, next.Version, next.Upstream);
             }
         }
+    }
+
+    // One quiet period, or less when WhenIdleAsync or disposal wakes the drain.
+    private async Task WaitAsync(Task wake)
+    {
+        using var stop = new CancellationTokenSource();
+        var delay = Task.Delay(QuietPeriod, time, stop.Token);
+        await Task.WhenAny(delay, wake);
+        await stop.CancelAsync(); // frees the timer of a wait that was woken early
     }
 
     private async Task HandleAsync(CachedCrate crate)

@@ -139,7 +139,7 @@ public class ProxyDownloadServiceTests
 
         Assert.Equal(ProxyDownloadStatus.Found, (await h.Downloads.OpenAsync(h.CratesIo, "demo", "1.0.0", CancellationToken.None)).Status);
         // Flags follow the answer (CachedCrateFollowUp).
-        await ProxyIndexServiceTests.Until(() => h.FlagRows.Rows.ContainsKey(("proxy:crates-io", "demo", "1.0.0")));
+        await h.StoredAsync();
         var flags = h.FlagRows.Rows[("proxy:crates-io", "demo", "1.0.0")];
         Assert.Equal([("executable", "bin/tool"), ("native_binary", "bin/tool")], flags.Select(f => (f.Kind, f.Path)));
 

@@ -40,7 +40,7 @@ internal sealed class ProxyHarness
         var flagger = new GhostCrate.Core.ContentChecks.ProxiedCrateFlagger(FlagRows, options,
             Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), Microsoft.Extensions.Options.Options.Create(new ContentCheckOptions()),
             NullLogger<GhostCrate.Core.ContentChecks.ProxiedCrateFlagger>.Instance);
-        FollowUp = new CachedCrateFollowUp(Cache, Blobs, Advisories, flagger, followUpLogger ?? NullLogger<CachedCrateFollowUp>.Instance);
+        FollowUp = new CachedCrateFollowUp(Cache, Blobs, Advisories, flagger, Time, followUpLogger ?? NullLogger<CachedCrateFollowUp>.Instance);
         WriteBehind = new ProxyWriteBehind(Cache, Blobs, FollowUp, writeBehindLogger ?? NullLogger<ProxyWriteBehind>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, WriteBehind, Time, NullLogger<ProxyIndexService>.Instance);
         Downloads = new ProxyDownloadService(Index, Gateway, Blobs, options, Time, Usage, FollowUp, WriteBehind, NullLogger<ProxyDownloadService>.Instance);
