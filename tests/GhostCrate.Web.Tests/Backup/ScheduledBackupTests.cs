@@ -6,7 +6,6 @@ using GhostCrate.Core.Jobs;
 using GhostCrate.Storage.FileSystem.Backup;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace GhostCrate.Web.Tests.Backup;
 
@@ -228,16 +227,13 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
     [Fact]
     public async Task Two_nodes_on_one_PostgreSQL_make_one_backup_per_occurrence()
     {
-        var server = Environment.GetEnvironmentVariable("GHOSTCRATE_TEST_POSTGRES");
-        if (string.IsNullOrEmpty(server)) Assert.Skip("GHOSTCRATE_TEST_POSTGRES not set; run scripts/test.sh --lane postgres-s3");
-        var database = $"gc_sched_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-        try
+        await using var database = await ScratchPostgresDatabase.CreateAsync("gc_sched");
+        // The nodes stop at the end of this block, before the database is dropped.
         {
             var shared = new Dictionary<string, string?>
             {
                 ["Database:Provider"] = "Postgres",
-                ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+                ["Database:ConnectionString"] = database.ConnectionString,
                 ["Database:AutoMigrate"] = "true",
                 ["Storage:Path"] = Path.Combine(_target, "shared-blobs"),
             };
@@ -278,11 +274,6 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
             Assert.Equal(3, runs.Count);
             Assert.All(runs, r => Assert.True(r.Succeeded, r.Error));
         }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-        }
     }
 
     private async Task<TestApp> StartNodeAsync(ManualClock clock, Dictionary<string, string?> settings, Action<IServiceCollection>? more = null)
@@ -305,13 +296,6 @@ public sealed class ScheduledBackupTests : IAsyncDisposable
         (await app.Services.GetRequiredService<IJobRepository>().ListAsync(null, 500, CancellationToken.None))
             .Where(j => j.Kind == BackupJobHandler.JobKind).ToList();
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     public ValueTask DisposeAsync()
     {

@@ -5,7 +5,6 @@ using GhostCrate.Data;
 using GhostCrate.Testing;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace GhostCrate.Web.Tests.Changes;
 
@@ -21,17 +20,14 @@ public sealed class IndexWriteConfirmationScopeTests
     [Fact]
     public async Task A_token_creation_answers_without_confirmation_and_a_publish_waits_for_it()
     {
-        var server = Environment.GetEnvironmentVariable("GHOSTCRATE_TEST_POSTGRES");
-        if (string.IsNullOrEmpty(server)) Assert.Skip("GHOSTCRATE_TEST_POSTGRES not set; run scripts/test.sh");
-        var database = $"gc_confirm_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-        try
+        await using var database = await ScratchPostgresDatabase.CreateAsync("gc_confirm");
+        // The nodes stop at the end of this block, before the database is dropped.
         {
             CountingLeases? leases = null;
             await using var app = await TestApp.StartAsync(new()
             {
                 ["Database:Provider"] = "Postgres",
-                ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+                ["Database:ConnectionString"] = database.ConnectionString,
                 ["Database:AutoMigrate"] = "true",
                 ["Jobs:Enabled"] = "false",
             }, services => services.AddSingleton<IIndexReadLeases>(sp => leases = new CountingLeases(sp.GetRequiredService<GhostCrateDatabase>().IndexReadLeases)));
@@ -48,20 +44,8 @@ public sealed class IndexWriteConfirmationScopeTests
             Assert.Equal(HttpStatusCode.OK, (await app.PublishAsync(CrateFileBuilder.Valid("confirmed", "1.0.0").PublishBody())).StatusCode);
             Assert.True(leases.Confirmations > 0, "the publish's answer did not wait for the other nodes holding an index read lease");
         }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-        }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     /// <summary>The real lease table, counting the question only a write's confirmation asks.</summary>
     private sealed class CountingLeases(IIndexReadLeases inner) : IIndexReadLeases

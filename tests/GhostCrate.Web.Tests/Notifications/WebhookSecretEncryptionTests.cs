@@ -4,7 +4,6 @@ using GhostCrate.Core.Notifications;
 using GhostCrate.Data;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace GhostCrate.Web.Tests.Notifications;
 
@@ -99,16 +98,13 @@ public sealed class WebhookSecretEncryptionTests
     [Fact]
     public async Task A_second_node_on_one_PostgreSQL_decrypts_the_first_nodes_secrets()
     {
-        var server = Environment.GetEnvironmentVariable("GHOSTCRATE_TEST_POSTGRES");
-        if (string.IsNullOrEmpty(server)) Assert.Skip("GHOSTCRATE_TEST_POSTGRES not set; run scripts/test.sh --lane postgres-s3");
-        var database = $"gc_hooks_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-        try
+        await using var database = await ScratchPostgresDatabase.CreateAsync("gc_hooks");
+        // The nodes stop at the end of this block, before the database is dropped.
         {
             var shared = new Dictionary<string, string?>(Settings)
             {
                 ["Database:Provider"] = "Postgres",
-                ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+                ["Database:ConnectionString"] = database.ConnectionString,
                 ["Database:AutoMigrate"] = "true",
             };
             await using var receiver = await WebhookReceiver.StartAsync();
@@ -126,18 +122,6 @@ public sealed class WebhookSecretEncryptionTests
             Assert.Equal([newSecret, secret], fromA!.Secrets);
             Assert.True(WebhookReceiver.VerifyStandard(await SendTestAsync(b, receiver, id), secret));
         }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-        }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }
