@@ -10,6 +10,7 @@
 #            /tmp/ghostcrate-bench)  --regenerate (throw cached datasets away)  --publish-seconds S (default 30)
 #            --generate-only (build and generate/migrate the datasets, then stop: no servers, no load)
 #            --no-build (reuse the server and generator an earlier run built, e.g. to run several setups in a row)
+#            --tag T (name the results file ...-T.md; a file that exists is never overwritten: -2, -3... is added)
 #   --setup:  anonymous (default): SQLite + files, no token; index, 304s, downloads, lockfile, search, publish, start-up
 #             auth-required: Registry:AuthRequired=true, a read-only API token on every request (nginx: no auth)
 #             proxy: the crates-io proxy mount with nginx serving the dataset as its upstream, every file cached first
@@ -35,6 +36,7 @@ regenerate=0
 generate_only=0
 no_build=0
 setup=anonymous
+tag=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --crates) crates="$2"; shift 2 ;;
@@ -47,7 +49,8 @@ while [[ $# -gt 0 ]]; do
     --generate-only) generate_only=1; shift ;;
     --setup) setup="$2"; shift 2 ;;
     --no-build) no_build=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --tag) tag="$2"; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -202,7 +205,11 @@ label="$(( crates / 1000 ))k"
 if [[ $crates -lt 1000 ]]; then label="$crates"; fi
 suffix=""
 if [[ $setup != anonymous ]]; then suffix="-$setup"; fi
+if [[ -n $tag ]]; then suffix="$suffix-$tag"; fi
+# A committed result is evidence quoted in issue notes: a second run the same day gets its own file instead.
 out="$repo/bench/results/$(date -u +%Y-%m-%d)-N$label$suffix.md"
+n=2
+while [[ -e $out ]]; do out="$repo/bench/results/$(date -u +%Y-%m-%d)-N$label$suffix-$n.md"; n=$((n + 1)); done
 python3 "$repo/bench/report.py" --setup "$setup" --results "$run/results" --main "$main" --crates "$crates" --duration "$duration" --repeat "$repeat" \
   --nginx "$("$nginx_bin" -v 2>&1 | sed 's/.*version: //')" --wrk "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" \
   --cargo "$("$cargo_bin" --version)" --dotnet "$(dotnet --version)" > "$out"
