@@ -23,6 +23,7 @@ public static class GhostCrateWeb
         Jobs.MirrorJobClient.AddGuardedMirrorJobs(services);
         services.AddSingleton<Mirror.Toolchains.Custom.CustomToolchains>();
         services.AddHostedService<Changes.ChangeFeedService>();
+        services.AddSingleton<Core.Changes.ChangeAnnouncer>();
         services.AddHostedService<Changes.IndexReadLeaseRenewal>();
         // First start-up filters, so their middleware wraps the fast paths too.
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ActiveRequestsStartupFilter>();

@@ -7,12 +7,14 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GhostCrate.Cli;
+using GhostCrate.Core.Changes;
 using GhostCrate.Core.Identity;
 using GhostCrate.Core.Storage;
 using GhostCrate.Mirror.Tests.Jobs;
 using GhostCrate.Mirror.Tests.Support;
 using GhostCrate.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GhostCrate.Mirror.Tests.Toolchains;
 
@@ -331,6 +333,51 @@ public sealed class CustomToolchainTests(GpgKey key) : IAsyncLifetime, IClassFix
         await custom.CatchUpAsync(CancellationToken.None);
         Assert.Equal("1.95.0-acme.2", (await custom.GetAsync(Name, CancellationToken.None))!.Version);
         Assert.Equal(afterUpload + 2, counting.RecordReads);
+    }
+
+    [Fact]
+    public async Task An_upload_whose_announcement_the_change_feed_refuses_still_succeeds_and_is_announced_later()
+    {
+        // The switch has taken effect when the announcement fails (a lost database connection): the upload succeeds,
+        // this node serves it, and the announcement is retried until the feed takes it.
+        var feed = new RefusingChangeFeed(refusals: 1);
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        using var announcer = new ChangeAnnouncer(feed, time, NullLogger<ChangeAnnouncer>.Instance);
+        var custom = ActivatorUtilities.CreateInstance<GhostCrate.Mirror.Toolchains.Custom.CustomToolchains>(_server.Services, announcer);
+        var admin = new Principal(1, "admin", true, null, TokenScopes.Unrestricted);
+        var files = Archives().Select(path => new GhostCrate.Mirror.Toolchains.Custom.CustomUploadFile(Path.GetFileName(path), new FileInfo(path).Length, () => File.OpenRead(path))).ToList();
+
+        var uploaded = await custom.UploadAsync(admin, Name, SyntheticDist.Host, "1.95.0-acme.1", files, CancellationToken.None);
+
+        Assert.True(uploaded.IsSuccess, uploaded.Error?.Detail);
+        Assert.Equal("1.95.0-acme.1", (await custom.GetAsync(Name, CancellationToken.None))!.Version);
+        Assert.Equal(0, feed.Delivered);
+        await time.WhenScheduledAsync();
+        time.Advance(TimeSpan.FromSeconds(1));
+        await announcer.WhenSettledAsync().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(1, feed.Delivered);
+    }
+
+    /// <summary>A change feed whose first announcements fail; it delivers nothing anywhere, it only counts.</summary>
+    private sealed class RefusingChangeFeed(int refusals) : IChangeFeed
+    {
+        private int _attempts;
+        private int _delivered;
+
+        public int Delivered => Volatile.Read(ref _delivered);
+
+        public bool SharedByNodes => true;
+
+        public Task AnnounceAsync(string topic, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _attempts) <= refusals) throw new InvalidOperationException("the connection to the database was lost");
+            Interlocked.Increment(ref _delivered);
+            return Task.CompletedTask;
+        }
+
+        public IDisposable Subscribe(string topic, Func<CancellationToken, Task> catchUp) => throw new NotSupportedException();
+
+        public Task RunAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>The real blob store, counting reads of release records (`toolchains/custom/NAME/release.json`).</summary>

@@ -47,7 +47,7 @@ public sealed record CustomToolchainRelease(string Name, string Host, string Ver
 /// The nodes must therefore share the database as well as the blob store, as they must for everything else.
 /// </para>
 /// </summary>
-public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IChangeFeed changes, IOptions<MirrorOptions> options, TimeProvider time,
+public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, ChangeAnnouncer changes, IOptions<MirrorOptions> options, TimeProvider time,
     ILogger<CustomToolchains> logger)
 {
     private const string ReleaseFile = "release.json";
@@ -200,13 +200,13 @@ public sealed class CustomToolchains(IBlobStore blobs, AuditLog audit, IChangeFe
 
     /// <summary>
     /// After a switch: this node forgets at once (its own next request reads the new record), and every node is told.
-    /// An announcement that fails fails the request, so the administrator sees that other nodes may still serve the
-    /// previous record (until their change feed reconnects) and can repeat the upload or deletion.
+    /// The switch has taken effect, so the request succeeds even when the feed refuses the announcement: the announcer
+    /// logs that and keeps trying (<see cref="ChangeAnnouncer"/>).
     /// </summary>
     private async Task ForgetEverywhereAsync()
     {
         await CatchUpAsync(CancellationToken.None);
-        await changes.AnnounceAsync(ChangeTopics.Toolchains, CancellationToken.None);
+        await changes.AnnounceAsync(ChangeTopics.Toolchains);
     }
 
     /// <summary>An archive of the current release (never one of an earlier or unfinished upload), or null.</summary>
