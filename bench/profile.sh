@@ -5,6 +5,7 @@
 #   bash bench/profile.sh --server DIR                   # 304s at N=10k
 #   bash bench/profile.sh --server DIR --crates 100000 --mode get --seconds 10
 #   bash bench/profile.sh --server DIR --mode get --auth-required   # setup (b): Registry:AuthRequired, a token on every request
+#   bash bench/profile.sh --server DIR --proxy           # setup (c): the crates-io proxy mount (empty data) of nginx, paths under /crates-io/
 #
 # DIR is a published server (see bench/ab.sh); the dataset must exist (bash bench/run.sh --generate-only).
 # .NET code is named in perf only when it was compiled at run time and not through the double-mapped (W^X) memory,
@@ -18,7 +19,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 work="${GHOSTCRATE_BENCH_WORK:-/tmp/ghostcrate-bench}"
-server="" crates=10000 mode=revalidate seconds=8 out="" auth_required=false
+server="" crates=10000 mode=revalidate seconds=8 out="" auth_required=false proxy=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --server) server="$2"; shift 2 ;;
@@ -27,7 +28,8 @@ while [[ $# -gt 0 ]]; do
     --seconds) seconds="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --auth-required) auth_required=true; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --proxy) proxy=true; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "profile.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,20 +45,35 @@ dotnet build "$repo/bench/GhostCrate.Bench.Generator/GhostCrate.Bench.Generator.
 tool=(dotnet "$repo/bench/GhostCrate.Bench.Generator/bin/Release/net10.0/ghostcrate-bench.dll")
 
 rm -rf "$out"
-copy_data "$ds" "$out/data"
+mkdir -p "$out"
+run="$out" pids=() nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)" # what lib.sh's start_nginx uses
 port="$(free_port)"
 admin_token="bench-admin-token-0123456789abcdef"
 # With --auth-required every request (the warm-up's, wrk's) carries the dataset's admin token, as cargo sends its token.
 token=""; $auth_required && token="$admin_token"
-GHOSTCRATE_Registry__AuthRequired=$auth_required DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 GHOSTCRATE_ADMIN_TOKEN="$admin_token" \
+paths="$ds/lists/index-paths.txt"
+proxy_env=()
+if $proxy; then
+  # As bench/ab.sh --proxy and bench/setups/proxy.sh: an empty registry whose crates-io mount has nginx serving the
+  # dataset as its upstream (Ttl a day: nothing is revalidated upstream while measuring), asked under /crates-io/.
+  start_nginx "$ds"
+  mkdir -p "$out/data"
+  proxy_env=(GHOSTCRATE_Proxy__Enabled=true "GHOSTCRATE_Proxy__Upstreams__crates-io__IndexUrl=http://127.0.0.1:$ng_port/index/"
+    GHOSTCRATE_Proxy__Upstreams__crates-io__HttpProxy=none GHOSTCRATE_Proxy__Upstreams__crates-io__Ttl=1.00:00:00)
+  sed 's|^|/crates-io|' "$ds/lists/index-paths.txt" > "$out/index-paths.txt"
+  paths="$out/index-paths.txt"
+else
+  copy_data "$ds" "$out/data"
+fi
+env "${proxy_env[@]}" GHOSTCRATE_Registry__AuthRequired=$auth_required DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 GHOSTCRATE_ADMIN_TOKEN="$admin_token" \
   "$server/ghostcrate" serve --data-dir "$out/data" --urls "http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$out/data"' EXIT
+trap 'kill $pid "${pids[@]}" 2>/dev/null || true; wait $pid "${pids[@]}" 2>/dev/null || true; rm -rf "$out/data"' EXIT
 wait_ready "http://127.0.0.1:$port/ready" "$pid" "$out/server.log"
 
-"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/warm.txt" --limit 100000000 ${token:+--token "$token"}
-"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$ds/lists/index-paths.txt" --out "$out/etags.txt" --limit 5000 ${token:+--token "$token"}
-list="$out/etags.txt"; [[ $mode == get ]] && list="$ds/lists/index-paths.txt"
+"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$paths" --out "$out/warm.txt" --limit 100000000 ${token:+--token "$token"}
+"${tool[@]}" etags --base "http://127.0.0.1:$port" --paths "$paths" --out "$out/etags.txt" --limit 5000 ${token:+--token "$token"}
+list="$out/etags.txt"; [[ $mode == get ]] && list="$paths"
 load() { WRK_AUTH="$token" WRK_LIST="$list" WRK_MODE="$mode" wrk -t2 -c32 -d"$1s" -s "$repo/bench/lua/replay.lua" "http://127.0.0.1:$port" | grep -m1 '^{"requests"'; }
 load 5 >/dev/null   # warm-up: tiered JIT, caches
 

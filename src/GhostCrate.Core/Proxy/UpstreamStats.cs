@@ -4,69 +4,57 @@ namespace GhostCrate.Core.Proxy;
 /// What this process saw of one upstream since the last flush to the database. Counting in memory keeps the hot path
 /// (a cache hit) free of database writes; <see cref="ProxyStatistics"/> adds the deltas to the database periodically.
 /// Cache hits, counted on every request a mount answers from memory (the index and download fast paths, on the
-/// socket threads), are plain interlocked counts that a flush or a read folds in: no lock that the other socket
-/// thread may hold when it is preempted, and no allocation. The rare events go through <see cref="Record"/>.
+/// socket threads), are one interlocked count each in <see cref="Cache"/>, which the exporter reads too: no lock that
+/// the other socket thread may hold when it is preempted, no allocation and no aggregator lookup. A flush or a read
+/// takes the hits counted since the last flush from there. The rare events go through <see cref="Record"/>.
 /// </summary>
 public sealed class UpstreamStats(string upstream)
 {
     private readonly Lock _gate = new();
     private UpstreamCounters _pending = UpstreamCounters.Zero;
-    private long _indexHits;
-    private long _crateHits;
+    // The hit counts (in Cache, never reset) that earlier flushes took; written under _gate.
+    private long _indexHitsTaken;
+    private long _crateHitsTaken;
     private readonly SemaphoreSlim _flushing = new(1, 1);
-    // The same events as Prometheus counters (GhostCrateMetrics), labelled by the configured upstream name; tags built once.
+    // The other events as Prometheus counters (GhostCrateMetrics), labelled by the configured upstream name; tag built once.
     private readonly KeyValuePair<string, object?> _upstream = new("upstream", upstream);
-    private static readonly KeyValuePair<string, object?> Index = new("kind", "index");
-    private static readonly KeyValuePair<string, object?> Crate = new("kind", "crate");
-    private static readonly KeyValuePair<string, object?> Hit = new("result", "hit");
-    private static readonly KeyValuePair<string, object?> Miss = new("result", "miss");
-    private static readonly KeyValuePair<string, object?> Stale = new("result", "stale");
 
-    /// <summary>Starts this upstream's series at zero (see <see cref="Operations.GhostCrateMetrics.InitializeSeries"/>).</summary>
+    /// <summary>This upstream's cache lookups since the process started (`ghostcrate_proxy_cache_requests`).</summary>
+    public ProxyCacheCounts Cache { get; } = new(upstream);
+
+    /// <summary>Starts this upstream's series at zero (see <see cref="Operations.GhostCrateMetrics.InitializeSeries"/>); <see cref="Cache"/> reports its own from zero on.</summary>
     public void InitializeSeries()
     {
-        foreach (var (kind, result) in (ReadOnlySpan<(KeyValuePair<string, object?>, KeyValuePair<string, object?>)>)[(Index, Hit), (Index, Miss), (Index, Stale), (Crate, Hit), (Crate, Miss)])
-            Operations.GhostCrateMetrics.ProxyCache.Add(0, _upstream, kind, result);
         Operations.GhostCrateMetrics.ProxyUpstreamErrors.Add(0, _upstream);
         Operations.GhostCrateMetrics.ProxyCircuitOpen.Add(0, _upstream);
         Operations.GhostCrateMetrics.DependencyConfusionRefusals.Add(0, _upstream);
     }
-
-    private void Cache(KeyValuePair<string, object?> kind, KeyValuePair<string, object?> result) => Operations.GhostCrateMetrics.ProxyCache.Add(1, _upstream, kind, result);
 
     public void Record(Func<UpstreamCounters, UpstreamCounters> change)
     {
         lock (_gate) _pending = change(_pending);
     }
 
-    public void IndexHit()
-    {
-        Cache(Index, Hit);
-        Interlocked.Increment(ref _indexHits);
-    }
+    public void IndexHit() => Cache.Add(ProxyCacheResult.IndexHit);
 
     public void IndexMiss()
     {
-        Cache(Index, Miss);
+        Cache.Add(ProxyCacheResult.IndexMiss);
         Record(c => c with { IndexMisses = c.IndexMisses + 1 });
     }
 
     public void Revalidated(bool notModified) => Record(c => c with { Revalidations = c.Revalidations + 1, NotModified = c.NotModified + (notModified ? 1 : 0) });
     public void StaleServed()
     {
-        Cache(Index, Stale);
+        Cache.Add(ProxyCacheResult.IndexStale);
         Record(c => c with { StaleServed = c.StaleServed + 1 });
     }
 
-    public void CrateHit()
-    {
-        Cache(Crate, Hit);
-        Interlocked.Increment(ref _crateHits);
-    }
+    public void CrateHit() => Cache.Add(ProxyCacheResult.CrateHit);
 
     public void CrateMiss()
     {
-        Cache(Crate, Miss);
+        Cache.Add(ProxyCacheResult.CrateMiss);
         Record(c => c with { CrateMisses = c.CrateMisses + 1 });
     }
 
@@ -86,7 +74,7 @@ public sealed class UpstreamStats(string upstream)
     /// <summary>The pending delta, without taking it.</summary>
     public UpstreamCounters Peek()
     {
-        lock (_gate) return WithHits(_pending, Interlocked.Read(ref _indexHits), Interlocked.Read(ref _crateHits));
+        lock (_gate) return WithHits(_pending, Cache.Read(ProxyCacheResult.IndexHit) - _indexHitsTaken, Cache.Read(ProxyCacheResult.CrateHit) - _crateHitsTaken);
     }
 
     private static UpstreamCounters WithHits(UpstreamCounters counters, long indexHits, long crateHits) =>
@@ -103,8 +91,13 @@ public sealed class UpstreamStats(string upstream)
         try
         {
             UpstreamCounters taken;
-            // Each hit is either in this delta or still counted for the next one (the exchange), never in both.
-            lock (_gate) (taken, _pending) = (WithHits(_pending, Interlocked.Exchange(ref _indexHits, 0), Interlocked.Exchange(ref _crateHits, 0)), UpstreamCounters.Zero);
+            // Each hit is either in this delta or counted after the read of its count (then in the next one), never in both.
+            lock (_gate)
+            {
+                var (indexHits, crateHits) = (Cache.Read(ProxyCacheResult.IndexHit), Cache.Read(ProxyCacheResult.CrateHit));
+                (taken, _pending) = (WithHits(_pending, indexHits - _indexHitsTaken, crateHits - _crateHitsTaken), UpstreamCounters.Zero);
+                (_indexHitsTaken, _crateHitsTaken) = (indexHits, crateHits);
+            }
             if (taken.IsEmpty) return;
             try
             {

@@ -97,9 +97,10 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         var settings = options.Value;
         try
         {
-            // Access first: a refused caller goes to the endpoint, which counts nothing as a cache hit.
+            // Access first: a refused caller goes to the endpoint, which counts nothing as a cache hit. IndexPath.TryParse
+            // accepts lowercase names only, so the name is already the key the mount's memory uses.
             if (!await FastPathAccess.MayReadMountAsync(context, settings, authenticator)
-                || proxyIndex.TryGetFresh(upstream, name.ToLowerInvariant()) is not { } remembered)
+                || proxyIndex.TryGetFresh(upstream, name) is not { } remembered)
             {
                 await next(context);
                 return;

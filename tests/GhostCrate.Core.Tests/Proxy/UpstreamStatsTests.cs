@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using GhostCrate.Core.Operations;
 using GhostCrate.Core.Proxy;
 
 namespace GhostCrate.Core.Tests.Proxy;
@@ -104,5 +106,47 @@ public sealed class UpstreamStatsTests
         Assert.True(allocated < 1_000, $"20,000 hits allocated {allocated} bytes");
         Assert.Equal(10_001, stats.Peek().IndexHits);
         Assert.Equal(10_001, stats.Peek().CrateHits);
+    }
+
+    [Fact]
+    public void A_cache_hit_is_read_by_the_exporter_not_recorded_through_the_meter()
+    {
+        // A hit is counted on every request a mount answers from memory, 304s included: a measurement recorded through
+        // the meter costs the exporter's aggregator lookup (tag sort, hashing, a dictionary) on each of them. The hits
+        // must reach the exporter when it collects instead, under the same series.
+        var upstream = "hits-" + Guid.NewGuid().ToString("N");
+        var recorded = 0;
+        var collected = new Dictionary<(string Kind, string Result), long>();
+        var collecting = false;
+        _ = GhostCrateMetrics.ProxyCache; // the instrument exists once the metrics class is initialized, as the server does at start
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GhostCrateMetrics.MeterName && instrument.Name == "ghostcrate_proxy_cache_requests") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var labels = new Dictionary<string, object?>();
+            foreach (var tag in tags) labels[tag.Key] = tag.Value;
+            if (!Equals(labels.GetValueOrDefault("upstream"), upstream)) return; // another test's upstream
+            if (!collecting) Interlocked.Increment(ref recorded);
+            else collected[((string)labels["kind"]!, (string)labels["result"]!)] = value;
+        });
+        listener.Start();
+
+        var stats = new UpstreamStats(upstream);
+        for (var i = 0; i < 5; i++) stats.IndexHit();
+        stats.CrateHit();
+        stats.IndexMiss();
+        collecting = true;
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(0, recorded);
+        Assert.Equal(5, collected[("index", "hit")]);
+        Assert.Equal(1, collected[("crate", "hit")]);
+        Assert.Equal(1, collected[("index", "miss")]);
+        Assert.Equal(0, collected[("index", "stale")]);
+        Assert.Equal(0, collected[("crate", "miss")]);
+        GC.KeepAlive(stats);
     }
 }

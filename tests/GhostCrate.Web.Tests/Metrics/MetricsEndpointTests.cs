@@ -92,6 +92,49 @@ public sealed class MetricsEndpointTests
             Assert.Contains(after.Single(f => f.Name == "ghostcrate_index_requests_total").Samples, sample => sample.Labels["source"] == source);
     }
 
+    [Fact]
+    public async Task Proxy_cache_lookups_are_counted_by_upstream_kind_and_result_with_the_fast_paths_hits()
+    {
+        // An upstream name of this test's own: the counts are per process and other tests' mounts count beside it.
+        var mount = "m" + Guid.NewGuid().ToString("N")[..12];
+        await using var upstream = await TestApp.StartAsync();
+        using (var published = await upstream.PublishAsync(CrateFileBuilder.Valid("proxied-hot", "1.0.0").PublishBody()))
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        await using var proxy = await TestApp.StartAsync(new()
+        {
+            ["Proxy:Enabled"] = "true",
+            [$"Proxy:Upstreams:{mount}:IndexUrl"] = new Uri(upstream.BaseAddress, "/index/").AbsoluteUri,
+            [$"Proxy:Upstreams:{mount}:ApiUrl"] = upstream.BaseAddress.AbsoluteUri,
+            [$"Proxy:Upstreams:{mount}:HttpProxy"] = "none",
+            [$"Proxy:Upstreams:{mount}:Ttl"] = "01:00:00",
+        });
+        var client = proxy.Client();
+        var before = PrometheusText.Parse(await client.GetStringAsync("/metrics"));
+        // Every series of the mount exists from the first scrape, at zero.
+        foreach (var (kind, result) in new[] { ("index", "hit"), ("index", "miss"), ("index", "stale"), ("crate", "hit"), ("crate", "miss") })
+            Assert.Equal(0, ProxyCache(before, mount, kind, result));
+
+        using var first = await client.GetAsync($"/{mount}/index/pr/ox/proxied-hot");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        for (var i = 0; i < 3; i++)
+        {
+            // Fresh in the node's memory: answered by the index fast path, each one a hit.
+            using var revalidate = new HttpRequestMessage(HttpMethod.Get, $"/{mount}/index/pr/ox/proxied-hot");
+            revalidate.Headers.TryAddWithoutValidation("If-None-Match", first.Headers.ETag!.ToString());
+            using var notModified = await client.SendAsync(revalidate);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
+
+        var after = PrometheusText.Parse(await client.GetStringAsync("/metrics"));
+        Assert.Equal(1, ProxyCache(after, mount, "index", "miss"));
+        Assert.Equal(3, ProxyCache(after, mount, "index", "hit"));
+        Assert.Equal(0, ProxyCache(after, mount, "index", "stale"));
+    }
+
+    private static double ProxyCache(IReadOnlyList<PrometheusFamily> families, string upstream, string kind, string result) =>
+        Assert.Single(families.Single(f => f.Name == "ghostcrate_proxy_cache_requests_total").Samples,
+            s => s.Labels["upstream"] == upstream && s.Labels["kind"] == kind && s.Labels["result"] == result).Value;
+
     private static double Counter(IReadOnlyList<PrometheusFamily> families, string name, string source) =>
         families.Single(f => f.Name == name).Samples.Where(s => s.Labels["source"] == source).Sum(s => s.Value);
 
