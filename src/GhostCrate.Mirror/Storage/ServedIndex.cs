@@ -13,6 +13,7 @@ public sealed class ServedIndex
 {
     private readonly MirrorLayout _layout;
     private readonly bool _staged;
+    private readonly StagedGeneration? _generation;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     /// <summary>The generation served now.</summary>
@@ -32,30 +33,43 @@ public sealed class ServedIndex
         _staged = staged;
     }
 
+    /// <summary>The index of a staged generation, which reads the served files until its first change copies them in.</summary>
+    internal ServedIndex(MirrorLayout layout, string directory, StagedGeneration generation) : this(layout, directory, staged: true)
+    {
+        _generation = generation;
+    }
+
     public string Directory { get; }
+
+    /// <summary>Where this index's files are read from: the served generation while a staged one has not been copied yet.</summary>
+    private string ReadDirectory => _generation?.Basis is { } basis ? Path.Combine(basis, "index") : Directory;
 
     /// <summary>A mirror-relative path on disk, with `index/...` and `toolchains/...` taken from this generation.</summary>
     public string Resolve(string relative) =>
-        relative.StartsWith("index/", StringComparison.Ordinal) ? Path.Combine(Directory, relative["index/".Length..])
+        relative.StartsWith("index/", StringComparison.Ordinal) ? Path.Combine(ReadDirectory, relative["index/".Length..])
         : relative.StartsWith(Toolchains.ToolchainTree.BundlePrefix, StringComparison.Ordinal) && _layout.HasGenerations
-            ? Toolchains.ToolchainTree.Full(Toolchains.ToolchainTree.OfGeneration(Directory), relative[Toolchains.ToolchainTree.BundlePrefix.Length..])
+            ? Toolchains.ToolchainTree.Full(Toolchains.ToolchainTree.OfGeneration(ReadDirectory), relative[Toolchains.ToolchainTree.BundlePrefix.Length..])
             : _layout.Full(relative);
 
     public string FileOf(string name) => Path.Combine(Directory, IndexPath.ForCrate(name));
 
     public List<IndexLine>? Read(string name)
     {
-        var path = FileOf(name);
+        var path = Path.Combine(ReadDirectory, IndexPath.ForCrate(name));
         return File.Exists(path) ? IndexLine.ParseFile(File.ReadAllText(path, Encoding.UTF8), out _) : null;
     }
 
     /// <summary>Writes the crate's file; returns false when the content was already exactly that.</summary>
     public bool Write(string name, IReadOnlyList<IndexLine> lines)
     {
-        var path = FileOf(name);
         var bytes = Encoding.UTF8.GetBytes(IndexLine.Render(lines));
-        var exists = File.Exists(path);
-        if (exists && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
+        var relative = IndexPath.ForCrate(name);
+        var current = Path.Combine(ReadDirectory, relative);
+        // The copy holds exactly the served files, so what exists there is what exists in the copy.
+        var exists = File.Exists(current);
+        if (exists && File.ReadAllBytes(current).AsSpan().SequenceEqual(bytes)) return false;
+        _generation?.EnsureCopied();
+        var path = Path.Combine(Directory, relative);
         if (_staged)
         {
             // The old file is a hard link shared with the served generation: unlink it, never write through it.
@@ -85,19 +99,20 @@ public sealed class ServedIndex
 
     public bool Delete(string name)
     {
-        var path = FileOf(name);
-        if (!File.Exists(path)) return false;
-        File.Delete(path);
+        if (!File.Exists(Path.Combine(ReadDirectory, IndexPath.ForCrate(name)))) return false;
+        _generation?.EnsureCopied();
+        File.Delete(FileOf(name));
         return true;
     }
 
     /// <summary>Every crate that has an index file here, in ordinal order of its path (streamed, not collected).</summary>
     public IEnumerable<string> EnumerateNames()
     {
-        if (!System.IO.Directory.Exists(Directory)) yield break;
-        foreach (var file in Walk(Directory))
+        var directory = ReadDirectory;
+        if (!System.IO.Directory.Exists(directory)) yield break;
+        foreach (var file in Walk(directory))
         {
-            var relative = Path.GetRelativePath(Directory, file).Replace(Path.DirectorySeparatorChar, '/');
+            var relative = Path.GetRelativePath(directory, file).Replace(Path.DirectorySeparatorChar, '/');
             if (IndexPath.TryParse(relative, out var name)) yield return name;
         }
     }
@@ -105,8 +120,9 @@ public sealed class ServedIndex
     /// <summary>Every index file here as (`index/...` path, full path), in walk order.</summary>
     public IEnumerable<(string Relative, string Full)> EnumerateFiles()
     {
-        if (!System.IO.Directory.Exists(Directory)) yield break;
-        foreach (var file in Walk(Directory)) yield return (MirrorLayout.IndexRelative(Directory, file), file);
+        var directory = ReadDirectory;
+        if (!System.IO.Directory.Exists(directory)) yield break;
+        foreach (var file in Walk(directory)) yield return (MirrorLayout.IndexRelative(directory, file), file);
     }
 
     /// <summary>A sorted depth-first walk: deterministic order, one directory listing in memory at a time.</summary>

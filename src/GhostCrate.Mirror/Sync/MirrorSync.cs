@@ -42,7 +42,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
-        var next = MirrorGenerations.Begin(layout);
+        var next = MirrorGenerations.BeginCopyOnFirstChange(layout);
         var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
         // More workers than connections: the files of two durability groups (one gathering, one being synced) wait
