@@ -73,6 +73,22 @@ public sealed class CopyOnFirstChangeTests : IDisposable
         Assert.Equal(File.ReadAllText(servedAlpha), File.ReadAllText(copiedAlpha));
     }
 
+    [Fact]
+    public void After_the_copy_an_unchanged_file_stays_and_a_changed_one_is_replaced_without_touching_the_served_one()
+    {
+        var next = MirrorGenerations.BeginCopyOnFirstChange(_layout);
+        Assert.True(next.Index.Write("gamma", Lines("gamma", "0.1.0")));
+
+        // Both exist in the copy now (hard links to the served files): neither may be written through.
+        Assert.False(next.Index.Write("alpha", Lines("alpha", "1.0.0")));
+        Assert.True(next.Index.Write("beta", Lines("beta", "1.0.0", "1.1.0")));
+        Assert.False(next.Index.Write("gamma", Lines("gamma", "0.1.0")));
+
+        Assert.Equal(2, next.Index.Read("beta")!.Count);
+        Assert.Single(new ServedIndex(_layout).Read("beta")!);
+        Assert.Null(new ServedIndex(_layout).Read("gamma"));
+    }
+
     private static List<IndexLine> Lines(string name, params string[] versions) =>
         IndexLine.ParseFile(string.Concat(versions.Select(v =>
             $"{{\"name\":\"{name}\",\"vers\":\"{v}\",\"deps\":[],\"cksum\":\"{new string('a', 64)}\",\"features\":{{}},\"yanked\":false}}\n")), out _);

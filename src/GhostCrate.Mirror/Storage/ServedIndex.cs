@@ -1,5 +1,6 @@
 using System.Text;
 using GhostCrate.Protocol.Index;
+using GhostCrate.Storage.FileSystem;
 
 namespace GhostCrate.Mirror.Storage;
 
@@ -64,6 +65,7 @@ public sealed class ServedIndex
     {
         var bytes = Encoding.UTF8.GetBytes(IndexLine.Render(lines));
         var relative = IndexPath.ForCrate(name);
+        if (_staged && _generation?.Basis is null && TryCreateNew(Path.Combine(Directory, relative), bytes)) return true;
         var current = Path.Combine(ReadDirectory, relative);
         // The copy holds exactly the served files, so what exists there is what exists in the copy.
         var exists = File.Exists(current);
@@ -83,6 +85,20 @@ public sealed class ServedIndex
         {
             AtomicFile.Write(_layout, path, bytes);
         }
+        return true;
+    }
+
+    /// <summary>
+    /// A staged file that does not exist yet (every file of a first sync, each new crate later): one exclusive create,
+    /// without looking first whether it exists and without the advisory lock and file-type check .NET adds to every
+    /// open. False when it was not created (it exists, or no such call here): the caller compares and replaces.
+    /// </summary>
+    private bool TryCreateNew(string path, byte[] bytes)
+    {
+        EnsureFolder(Path.GetDirectoryName(path)!);
+        using var handle = LinuxNative.TryOpenForCopy(path, create: true);
+        if (handle is null) return false;
+        RandomAccess.Write(handle, bytes, 0);
         return true;
     }
 
