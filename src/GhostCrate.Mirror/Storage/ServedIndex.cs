@@ -141,14 +141,19 @@ public sealed class ServedIndex
         foreach (var file in Walk(directory)) yield return (MirrorLayout.IndexRelative(directory, file), file);
     }
 
-    /// <summary>A sorted depth-first walk: deterministic order, one directory listing in memory at a time.</summary>
+    /// <summary>
+    /// A sorted depth-first walk: deterministic order, one directory listing in memory at a time. Whether an entry is a
+    /// folder comes with the listing (the entry's type, as Directory.Exists would answer it, links followed), not from
+    /// a stat per entry: an index folder holds thousands of files.
+    /// </summary>
     internal static IEnumerable<string> Walk(string directory)
     {
-        var entries = System.IO.Directory.GetFileSystemEntries(directory);
-        Array.Sort(entries, StringComparer.Ordinal);
-        foreach (var entry in entries)
+        var entries = new System.IO.Enumeration.FileSystemEnumerable<(string Path, bool IsDirectory)>(directory,
+            (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory)).ToArray();
+        Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        foreach (var (entry, isDirectory) in entries)
         {
-            if (System.IO.Directory.Exists(entry))
+            if (isDirectory)
             {
                 foreach (var nested in Walk(entry)) yield return nested;
             }
