@@ -77,6 +77,8 @@ public sealed class WholeBodyDownloadTests : IDisposable
         Assert.Contains("checksum mismatch", outcome.Error);
         Assert.False(File.Exists(_layout.CrateFile(request.Name, request.Version)));
         Assert.Empty(Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories));
+        // Not even the crate's folder: it is made only for a body that was accepted.
+        Assert.False(Directory.Exists(Path.GetDirectoryName(_layout.CrateFile(request.Name, request.Version))));
     }
 
     [Fact]

@@ -8,9 +8,11 @@ namespace GhostCrate.Mirror.Downloads;
 /// <summary>
 /// Where one download's body goes until it is accepted under its final name. Bytes written before the body is complete
 /// (a body longer than the gather buffer, a resumed one, one cut short) go to the named partial file, which a later run
-/// resumes after. A new body that arrives whole goes instead into an unnamed file (O_TMPFILE) in its final folder,
-/// named there once its bytes are durable: no partial folder entry and no rename per file, and a body that is rejected
-/// or a run killed before the name leaves nothing behind (such a body is small, fetched again whole).
+/// resumes after. A new body that arrives whole goes instead into an unnamed file (O_TMPFILE) in the partial folder,
+/// given its final name (linkat) once its bytes are durable: no partial folder entry and no rename per file, and a
+/// body that is rejected or a run killed before the name leaves nothing behind (such a body is small, fetched again
+/// whole). The unnamed file is created in the partial folder (same file system), so that crates/NAME is still made
+/// only for a body that was accepted, as with the rename.
 /// </summary>
 internal sealed class BodyFile : IDisposable
 {
@@ -32,7 +34,7 @@ internal sealed class BodyFile : IDisposable
     /// <summary>
     /// A body to be written after the <paramref name="keep"/> bytes of the partial file (hashed into
     /// <paramref name="hash"/> now), or from the start with <paramref name="keep"/> 0. <paramref name="unnamedFolder"/>:
-    /// the final file's folder, where a new body that arrives whole is kept unnamed; null to always use the partial.
+    /// where a new body that arrives whole is kept unnamed (on the final file's file system); null to always use the partial.
     /// </summary>
     public static BodyFile Open(string part, bool exists, long keep, IncrementalHash hash, string? unnamedFolder) =>
         keep > 0
@@ -60,7 +62,6 @@ internal sealed class BodyFile : IDisposable
     {
         if (_partial is null && _unnamedFolder is not null)
         {
-            Directory.CreateDirectory(_unnamedFolder);
             _unnamed = LinuxNative.TryCreateUnnamed(_unnamedFolder);
             if (_unnamed is not null)
             {
@@ -83,7 +84,7 @@ internal sealed class BodyFile : IDisposable
 
     /// <summary>
     /// Gives the body (already durable) its final name. Where the unnamed file cannot be named there (the name exists,
-    /// /proc is not mounted), its bytes are copied to the partial file, flushed, and renamed over the target instead.
+    /// /proc is not mounted, another file system), its bytes are copied to the partial file, flushed, and renamed over the target instead.
     /// </summary>
     public void MoveIntoPlace(string final)
     {
@@ -92,6 +93,7 @@ internal sealed class BodyFile : IDisposable
             AtomicFile.MoveIntoPlace(_part, final);
             return;
         }
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
         if (LinuxNative.TryName(_unnamed, final) == LinkResult.Linked) return;
         using (var copy = File.OpenHandle(_part, FileMode.Create, FileAccess.Write, FileShare.None))
         {

@@ -13,7 +13,7 @@ namespace GhostCrate.Mirror.Downloads;
 /// <list type="bullet">
 /// <item>bytes go to .ghostcrate/partial/NAME-VERSION.crate.part; an interrupted file is continued with a Range
 /// request next time (a server that ignores Range just sends it all again). A new body that arrives whole before
-/// anything is written waits unnamed in its final folder instead (<see cref="BodyFile"/>);</item>
+/// anything is written waits there unnamed instead, and is named in crates/ once durable (<see cref="BodyFile"/>);</item>
 /// <item>the SHA-256 of the whole file must equal the index `cksum` before the file is renamed into crates/ (a corrupt
 /// body is thrown away and fetched again from the start, never accepted);</item>
 /// <item>dropped connections, 5xx, 408/429, stalls (no bytes for StallTimeoutSeconds) and short bodies are retried with
@@ -172,7 +172,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             long total;
             string? error;
             // Only a file of the mirror may be kept unnamed: the group sync vouches for the mirror's file system alone.
-            using var file = BodyFile.Open(part, exists, offset, hash, durability is null ? null : Path.GetDirectoryName(final));
+            using var file = BodyFile.Open(part, exists, offset, hash, durability is null ? null : Path.GetDirectoryName(part));
             error = await CopyBodyAsync(response, file, hash, cancellationToken);
             total = file.Length;
             slot.Dispose(); // the upstream part is over; durability below does not need the connection
