@@ -94,6 +94,9 @@ for n in "${sizes[@]}"; do
   else
     python3 "$repo/bench/mirror/gen.py" "$data" "$n" "$size" "$port"
     git -C "$data/index" init -q && git -C "$data/index" add -A && git -C "$data/index" -c user.name=bench -c user.email=bench@example.invalid commit -qm "bench index"
+    # Packed, as every real index is (a clone or fetch receives packs, GitHub serves them): `git add` leaves one loose
+    # object per file, and a fetch from such a repository spends most of its time opening and compressing those.
+    git -C "$data/index" repack -adq
   fi
 
   [[ -n $nginx_pid ]] && { kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; }

@@ -32,6 +32,16 @@ public sealed class SelectionTests
     }
 
     [Fact]
+    public void Only_a_selection_without_pins_or_patterns_wants_every_crate()
+    {
+        // A sync skips listing the whole served index for crates to drop only when no crate can be dropped.
+        Assert.True(ResolvedSelection.Resolve(new SelectionConfig { SkipYanked = true, KeepLatest = 3 }, "/").WantsEveryCrate);
+        Assert.False(ResolvedSelection.Resolve(new SelectionConfig { Include = ["tokio*"] }, "/").WantsEveryCrate);
+        Assert.False(ResolvedSelection.Resolve(new SelectionConfig { Exclude = ["*-macros"] }, "/").WantsEveryCrate);
+        Assert.False(ResolvedSelection.Resolve(new SelectionConfig { Crates = ["serde"] }, "/").WantsEveryCrate);
+    }
+
+    [Fact]
     public void A_cargo_lock_pins_exactly_its_registry_packages()
     {
         // Parsing is Packaging's CargoLock (tested there); here: only registry packages (git or sparse) are pinned.

@@ -12,7 +12,8 @@ namespace GhostCrate.Mirror.Downloads;
 /// careful operator's script would:
 /// <list type="bullet">
 /// <item>bytes go to .ghostcrate/partial/NAME-VERSION.crate.part; an interrupted file is continued with a Range
-/// request next time (a server that ignores Range just sends it all again);</item>
+/// request next time (a server that ignores Range just sends it all again). A new body that arrives whole before
+/// anything is written waits there unnamed instead, and is named in crates/ once durable (<see cref="BodyFile"/>);</item>
 /// <item>the SHA-256 of the whole file must equal the index `cksum` before the file is renamed into crates/ (a corrupt
 /// body is thrown away and fetched again from the start, never accepted);</item>
 /// <item>dropped connections, 5xx, 408/429, stalls (no bytes for StallTimeoutSeconds) and short bodies are retried with
@@ -148,7 +149,8 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             {
                 // Our partial file may already be complete (a run killed between the last byte and the rename).
                 slot.Dispose();
-                return await AcceptAsync(request, part, final, existing, PartialFile.HashOf(part, existing), existing, writing);
+                using var whole = BodyFile.Existing(part);
+                return await AcceptAsync(request, whole, final, existing, PartialFile.HashOf(part, existing), existing, writing);
             }
             if (status is >= 500 or 408 or 429)
                 return Attempt.Retry($"HTTP {status}", RetryAfter(response));
@@ -169,17 +171,16 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long total;
             string? error;
-            using (var file = PartialFile.Open(part, exists, offset, hash))
-            {
-                error = await CopyBodyAsync(response, file, hash, cancellationToken);
-                total = file.Length;
-            }
+            // Only a file of the mirror may be kept unnamed: the group sync vouches for the mirror's file system alone.
+            using var file = BodyFile.Open(part, exists, offset, hash, durability is null ? null : Path.GetDirectoryName(part));
+            error = await CopyBodyAsync(response, file, hash, cancellationToken);
+            total = file.Length;
             slot.Dispose(); // the upstream part is over; durability below does not need the connection
             if (error is not null)
             {
                 if (total > config.MaxCrateBytes)
                 {
-                    File.Delete(part);
+                    file.Discard();
                     return Attempt.Fail(error);
                 }
                 // What arrived stays for a Range request; it need not be durable: the whole file is hashed before it is accepted.
@@ -187,7 +188,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             }
             if (expected is { } want && total != want)
                 return Attempt.Retry($"the body ended after {total} of {want} bytes", resumedFrom: offset);
-            return await AcceptAsync(request, part, final, total, Convert.ToHexStringLower(hash.GetHashAndReset()), offset, writing);
+            return await AcceptAsync(request, file, final, total, Convert.ToHexStringLower(hash.GetHashAndReset()), offset, writing);
         }
     }
 
@@ -195,16 +196,16 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
     /// The file is renamed into crates/ only when its SHA-256 is the index `cksum` (otherwise it is discarded), and only
     /// once its bytes are durable: after the group sync that follows, or its own fsync where there is none.
     /// </summary>
-    private async Task<Attempt> AcceptAsync(DownloadRequest request, string part, string final, long size, string sha256, long resumedFrom, IDisposable? writing)
+    private async Task<Attempt> AcceptAsync(DownloadRequest request, BodyFile body, string final, long size, string sha256, long resumedFrom, IDisposable? writing)
     {
         if (!string.Equals(sha256, request.Cksum, StringComparison.Ordinal))
         {
-            File.Delete(part);
+            body.Discard();
             return Attempt.Retry($"checksum mismatch: the body hashes to {sha256}, the index says {request.Cksum}; discarded", resumedFrom: resumedFrom);
         }
         writing?.Dispose(); // the file is ready: the group it waits for must not wait for it
-        if (durability is null || !await durability.WaitDurableAsync()) PartialFile.FlushToDisk(part);
-        AtomicFile.MoveIntoPlace(part, final);
+        if (durability is null || !await durability.WaitDurableAsync()) body.FlushToDisk();
+        body.MoveIntoPlace(final);
         return Attempt.Accept(size, resumedFrom);
     }
 
@@ -212,7 +213,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
     /// Copies the body into the partial file, hashing as it goes. Bytes are gathered into one buffer and written when
     /// it is full or the body ends: a small .crate is one write.
     /// </summary>
-    private async Task<string?> CopyBodyAsync(HttpResponseMessage response, PartialFile file, IncrementalHash hash, CancellationToken cancellationToken)
+    private async Task<string?> CopyBodyAsync(HttpResponseMessage response, BodyFile file, IncrementalHash hash, CancellationToken cancellationToken)
     {
         // Pooled: a sync runs thousands of these, and a fresh buffer each would keep the GC busy.
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(GatherBytes);
@@ -241,7 +242,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
                     filled = 0;
                 }
             }
-            file.Append(buffer.AsSpan(0, filled));
+            file.Complete(buffer.AsSpan(0, filled));
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -261,7 +262,7 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
     }
 
     /// <summary>Writes the bytes still in the buffer so a retry can resume after them; a disk that fails here just keeps fewer.</summary>
-    private static void KeepWhatArrived(PartialFile file, ReadOnlySpan<byte> pending)
+    private static void KeepWhatArrived(BodyFile file, ReadOnlySpan<byte> pending)
     {
         try
         {

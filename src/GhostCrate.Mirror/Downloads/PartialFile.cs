@@ -27,7 +27,7 @@ internal sealed class PartialFile : IDisposable
     /// and anything after it cut off) or, with <paramref name="keep"/> 0, to start over. <paramref name="exists"/> says
     /// whether a file is there now: a new file is created exclusively, which also spares the truncate.
     /// </summary>
-    public static PartialFile Open(string path, bool exists, long keep, IncrementalHash hash)
+    public static PartialFile Open(string path, bool exists, long keep, IncrementalHash? hash)
     {
         var mode = keep > 0 ? FileMode.Open : exists ? FileMode.Create : FileMode.CreateNew;
         var handle = File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.None);
@@ -35,7 +35,7 @@ internal sealed class PartialFile : IDisposable
         {
             if (keep > 0)
             {
-                HashPrefix(handle, keep, hash);
+                HashPrefix(handle, keep, hash ?? throw new ArgumentNullException(nameof(hash), "a resumed body hashes its prefix"));
                 RandomAccess.SetLength(handle, keep);
             }
             return new PartialFile(handle, keep);

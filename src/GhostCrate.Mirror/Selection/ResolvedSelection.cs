@@ -100,6 +100,9 @@ public sealed class ResolvedSelection
         return packages.Where(p => p.FromRegistry).Select(p => (p.Name, p.Version)).ToList();
     }
 
+    /// <summary>No pins and no patterns: every crate is wanted, so a crate is never dropped for the selection's sake.</summary>
+    public bool WantsEveryCrate => Pins is null && !_include.Any && !_exclude.Any;
+
     public bool WantsCrate(string name)
     {
         var lower = name.ToLowerInvariant();

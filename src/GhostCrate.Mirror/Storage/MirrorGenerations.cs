@@ -6,9 +6,10 @@ namespace GhostCrate.Mirror.Storage;
 /// <summary>
 /// What a mirror serves (index, meta, import mark) lives in a generation folder, .ghostcrate/generations/N, and
 /// DIR/current is a symbolic link to the one being served. A sync or import builds generation N+1 beside it (a
-/// hard-link copy of N, so only changed files cost anything; every write is a rename, never in place, so N is never
-/// touched), makes everything durable with one syncfs, and then renames a new link over `current`: rename(2) is
-/// atomic, so the server and `mirror verify` see the old state or the new one, never a mix. A crash before the
+/// hard-link copy of N, made by a sync only once its first change needs it, so only changed files cost anything;
+/// every write is a rename, never in place, so N is never touched), makes everything durable with one syncfs, and
+/// then renames a new link over `current`: rename(2) is atomic, so the server and `mirror verify` see the old state
+/// or the new one, never a mix. A crash before the
 /// rename leaves an abandoned folder that the next writer deletes. The previous generation is kept for readers that
 /// resolved the link just before the switch; older ones are removed. Only writers (under <see cref="MirrorLock"/>)
 /// call this.
@@ -54,12 +55,23 @@ public static class MirrorGenerations
     /// <summary>Starts generation N+1 as a copy of the served one (an empty one in a new directory).</summary>
     public static StagedGeneration Begin(MirrorLayout layout)
     {
+        var next = BeginCopyOnFirstChange(layout);
+        next.EnsureCopied();
+        return next;
+    }
+
+    /// <summary>
+    /// As <see cref="Begin"/>, but the served generation is copied only when <see cref="StagedGeneration.Index"/> is
+    /// first changed: until then it reads the served files. A sync that changes nothing then costs no hard link per
+    /// index file (and no unlink to discard them), which on a full crates.io mirror is hundreds of thousands of each.
+    /// Only for writers that change the generation through <see cref="StagedGeneration.Index"/> alone.
+    /// </summary>
+    public static StagedGeneration BeginCopyOnFirstChange(MirrorLayout layout)
+    {
         EnsureCurrent(layout);
         RemoveAbandoned(layout);
         var next = NewFolder(layout);
-        if (layout.CurrentGenerationDir() is { } current) CloneTree(current, next);
-        Directory.CreateDirectory(Path.Combine(next, "index"));
-        return new StagedGeneration(layout, next);
+        return new StagedGeneration(layout, next, layout.CurrentGenerationDir());
     }
 
     /// <summary>Durable, then visible: syncfs, then one rename of the `current` link, then the root folder's entry flushed.</summary>
@@ -114,7 +126,7 @@ public static class MirrorGenerations
     private static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
 
     /// <summary>Hard links where the file system has them (a copy costs only directory entries), copies elsewhere.</summary>
-    private static void CloneTree(string source, string target)
+    internal static void CloneTree(string source, string target)
     {
         Directory.CreateDirectory(target);
         foreach (var entry in Directory.EnumerateFileSystemEntries(source))
@@ -133,18 +145,56 @@ public static class MirrorGenerations
 }
 
 /// <summary>A generation being built: write into it freely, then <see cref="Commit"/> switches to it in one step.</summary>
-public sealed class StagedGeneration(MirrorLayout layout, string folder)
+public sealed class StagedGeneration
 {
-    public string Folder { get; } = folder;
+    private readonly MirrorLayout _layout;
+    private readonly object _copyGate = new();
+    private volatile string? _basis;
+    private volatile bool _copied;
 
-    public ServedIndex Index { get; } = new(layout, Path.Combine(folder, "index"), staged: true);
+    /// <param name="basis">The served generation, copied into <paramref name="folder"/> by <see cref="EnsureCopied"/>; null when there is none.</param>
+    internal StagedGeneration(MirrorLayout layout, string folder, string? basis)
+    {
+        _layout = layout;
+        Folder = folder;
+        _basis = basis;
+        Index = new ServedIndex(layout, Path.Combine(folder, "index"), this);
+    }
+
+    public string Folder { get; }
+
+    public ServedIndex Index { get; }
 
     public string ImportStateFile => Path.Combine(Folder, MirrorLayout.ImportStateName);
 
+    /// <summary>The served generation this one still reads through (not copied yet), or null once it is a full copy.</summary>
+    internal string? Basis => _basis;
+
     public string Full(string relative) => Path.Combine(Folder, relative.Replace('/', Path.DirectorySeparatorChar));
 
+    /// <summary>
+    /// Copies the served generation in (hard links) unless done: before the first change, which then applies to the
+    /// copy. Callers may race: one copies, the others wait for it.
+    /// </summary>
+    internal void EnsureCopied()
+    {
+        if (_copied) return;
+        lock (_copyGate)
+        {
+            if (_copied) return;
+            if (_basis is { } basis) MirrorGenerations.CloneTree(basis, Folder);
+            Directory.CreateDirectory(Path.Combine(Folder, "index"));
+            _basis = null;
+            _copied = true;
+        }
+    }
+
     /// <param name="step">Called at the fault points of the switch (tests inject crashes there).</param>
-    public void Commit(Action<string>? step = null) => MirrorGenerations.Switch(layout, Folder, step);
+    public void Commit(Action<string>? step = null)
+    {
+        EnsureCopied();
+        MirrorGenerations.Switch(_layout, Folder, step);
+    }
 
     /// <summary>Nothing changed: drop the copy instead of switching to an identical state.</summary>
     public void Discard() => Directory.Delete(Folder, recursive: true);

@@ -42,7 +42,7 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         progress.Phase(SyncPhases.Syncing);
 
         var counters = new Counters();
-        var next = MirrorGenerations.Begin(layout);
+        var next = MirrorGenerations.BeginCopyOnFirstChange(layout);
         var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
         // More workers than connections: the files of two durability groups (one gathering, one being synced) wait
@@ -117,8 +117,9 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
             queue.Writer.Complete();
             await Task.WhenAll(workers);
             // Crates the selection no longer wants (a name dropped from mirror.json, a new exclude pattern) leave the
-            // served index: the next generation says what this mirror.json selects, not what it once did.
-            foreach (var name in served.EnumerateNames().Where(n => !selection.WantsCrate(n)).ToList())
+            // served index: the next generation says what this mirror.json selects, not what it once did. (A selection
+            // of every crate drops none: no need to list the whole index to find out.)
+            foreach (var name in selection.WantsEveryCrate ? [] : served.EnumerateNames().Where(n => !selection.WantsCrate(n)).ToList())
             {
                 if (served.Delete(name)) Interlocked.Increment(ref counters.IndexRemoved);
             }
