@@ -53,17 +53,7 @@ public static class ProxyEndpoints
             if (!IndexPath.TryParse(path, out var name))
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");
             var result = await index.GetAsync(upstream, name, revalidate: false, context.RequestAborted);
-            switch (result.Status)
-            {
-                case ProxyIndexStatus.NotFound:
-                    return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in upstream `{upstream.Name}`");
-                case ProxyIndexStatus.Unavailable:
-                    return CargoResults.Error(StatusCodes.Status502BadGateway,
-                        $"crate `{name}` is not in GhostCrate's cache of `{upstream.Name}` and the upstream cannot be reached: {result.Error}");
-            }
-            var file = result.File!;
-            context.Response.Headers[IndexFileResponses.ProxyCacheHeader] = result.Stale ? "stale" : "ok";
-            return IndexFileResponses.AnswerProxied(context, options.Value, file.Content, file.ETag, file.LastModified);
+            return ProxyIndexAnswers.Of(context, options.Value, upstream, name, result);
         }).ExcludeFromDescription();
 
         // The `dl` of our config.json: {root}/api/v1/crates/{crate}/{version}/download.
