@@ -65,18 +65,7 @@ public static class ProxyEndpoints
                  ?? await quarantine.CheckAsync(upstream, name, version, context.RequestAborted)) is { } refused)
                 return CargoResults.Error(StatusCodes.Status403Forbidden, refused.Detail);
             var download = await downloads.OpenAsync(upstream, name, version, context.RequestAborted);
-            switch (download.Status)
-            {
-                case ProxyDownloadStatus.NotFound:
-                    return CargoResults.Error(StatusCodes.Status404NotFound, download.Error!);
-                case ProxyDownloadStatus.ChecksumMismatch or ProxyDownloadStatus.Unavailable:
-                    return CargoResults.Error(StatusCodes.Status502BadGateway, download.Error!);
-            }
-            var content = download.Content!;
-            CrateFileResponses.SetCacheControl(context, options.Value);
-            context.Response.ContentLength = content.Length;
-            Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourceProxy, Core.Operations.GhostCrateMetrics.FromStorage);
-            return Results.Stream(content.Stream, "application/gzip", fileDownloadName: null, lastModified: content.LastModified);
+            return ProxyDownloadAnswers.Of(context, options.Value, download);
         }).ExcludeFromDescription();
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search, forwarded.
