@@ -10,7 +10,8 @@ namespace GhostCrate.Web.Tests;
 /// <summary>
 /// A proxy mount's .crate files cached on this machine are answered by the download fast path before routing
 /// (DownloadFastPath.ProxiedAsync): exactly as the mount's endpoint answers them, counted as cache hits, and without an
-/// upstream request. Misses, refusals and conditional or range requests go to the endpoint.
+/// upstream request. Misses are fetched through the mount's service there too; refusals and conditional or range
+/// requests go to the endpoint.
 /// </summary>
 public class ProxyDownloadFastPathTests
 {
@@ -74,7 +75,7 @@ public class ProxyDownloadFastPathTests
     {
         await using var pair = await ProxyPair.StartAsync();
         var crate = await pair.PublishUpstreamAsync("hitme", "1.0.0");
-        await pair.PublishUpstreamAsync("hitme", "1.1.0");
+        var newer = await pair.PublishUpstreamAsync("hitme", "1.1.0");
         const string path = "/crates-io/api/v1/crates/hitme/1.0.0/download";
         Assert.Equal(crate, await pair.Proxy.Client().GetByteArrayAsync(path)); // a miss: fetched and cached by the endpoint
         var hitsBefore = (await pair.StatusAsync()).GetProperty("counters").GetProperty("crateHits").GetInt64();
@@ -88,14 +89,20 @@ public class ProxyDownloadFastPathTests
         }
         Assert.Equal(hitsBefore + 3, (await pair.StatusAsync()).GetProperty("counters").GetProperty("crateHits").GetInt64());
 
-        // Not cached yet (the endpoint fetches it), not a mount, not a download, not the mount's configured spelling.
-        foreach (var other in new[] { "/crates-io/api/v1/crates/hitme/1.1.0/download", "/nowhere/api/v1/crates/hitme/1.0.0/download", "/crates-io/api/v1/crates/hitme/1.0.0", "/CRATES-IO/api/v1/crates/hitme/1.0.0/download" })
+        // Not cached yet: fetched through the mount's service, answered here too.
+        var (coldHandedOn, cold) = await InvokeAsync(pair.Proxy, "/crates-io/api/v1/crates/hitme/1.1.0/download");
+        Assert.False(coldHandedOn);
+        Assert.Equal(StatusCodes.Status200OK, cold.Response.StatusCode);
+        Assert.Equal(newer, ((MemoryStream)cold.Response.Body).ToArray());
+        Assert.Equal(1, pair.Control.DownloadsOf("hitme", "1.1.0"));
+
+        // Not a mount, not a download, not the mount's configured spelling.
+        foreach (var other in new[] { "/nowhere/api/v1/crates/hitme/1.0.0/download", "/crates-io/api/v1/crates/hitme/1.0.0", "/CRATES-IO/api/v1/crates/hitme/1.0.0/download" })
         {
             var (handedOn, context) = await InvokeAsync(pair.Proxy, other);
             Assert.True(handedOn, $"{other} should go through the pipeline");
             Assert.Equal(0, context.Response.Body.Length);
         }
-        Assert.Equal(0, pair.Control.DownloadsOf("hitme", "1.1.0"));
     }
 
     [Fact]

@@ -19,7 +19,13 @@ public class ProxyWriteBehindTests
     public async Task A_cold_download_is_answered_before_it_is_stored_and_not_fetched_twice_meanwhile()
     {
         HeldPutsBlobStore? held = null;
-        await using var pair = await ProxyPair.StartAsync(proxyServices: s => BlobStoreDecoration.Wrap(s, inner => held = new HeldPutsBlobStore(inner)));
+        await using var pair = await ProxyPair.StartAsync(proxyServices: s =>
+        {
+            BlobStoreDecoration.Wrap(s, inner => held = new HeldPutsBlobStore(inner));
+            // The file store stages a batch and commits it at once: its commit is held the same way.
+            var batches = (IBlobBatchStore)s.Last(d => d.ServiceType == typeof(IBlobBatchStore)).ImplementationInstance!;
+            s.AddSingleton<IBlobBatchStore>(sp => new HeldCommitsBatchStore(batches, () => held!.Released));
+        });
         try
         {
             var crate = await pair.PublishUpstreamAsync("held", "1.0.0");
@@ -62,6 +68,8 @@ public class ProxyWriteBehindTests
 
         public void Release() => _released.TrySetResult();
 
+        public Task Released => _released.Task;
+
         public async Task<BlobPutResult> PutAsync(BlobKey key, Stream content, BlobPutMode mode, CancellationToken cancellationToken)
         {
             if (key.Path.StartsWith("proxy/", StringComparison.Ordinal)) await _released.Task.WaitAsync(cancellationToken);
@@ -73,5 +81,27 @@ public class ProxyWriteBehindTests
         public Task DeleteAsync(BlobKey key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
         public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
         public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
+    }
+
+    /// <summary>The proxy's batch store, whose staged commits wait until the puts are released.</summary>
+    private sealed class HeldCommitsBatchStore(IBlobBatchStore inner, Func<Task> released) : IBlobBatchStore
+    {
+        public IBlobBatch StartBatch() => inner.StartBatch();
+
+        public IStagedBlobBatch? StartStaged() => inner.StartStaged() is { } staged ? new Held(staged, released) : null;
+
+        private sealed class Held(IStagedBlobBatch staged, Func<Task> released) : IStagedBlobBatch
+        {
+            public Task<Core.Backup.FileFacts> StageFileAsync(BlobKey key, string localFile, CancellationToken cancellationToken) => staged.StageFileAsync(key, localFile, cancellationToken);
+            public Task<Core.Backup.FileFacts> StageAsync(BlobKey key, Stream content, CancellationToken cancellationToken) => staged.StageAsync(key, content, cancellationToken);
+
+            public async Task CommitAsync(CancellationToken cancellationToken)
+            {
+                await released().WaitAsync(cancellationToken);
+                await staged.CommitAsync(cancellationToken);
+            }
+
+            public ValueTask DisposeAsync() => staged.DisposeAsync();
+        }
     }
 }

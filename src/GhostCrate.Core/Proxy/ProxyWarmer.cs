@@ -2,6 +2,7 @@ using GhostCrate.Packaging;
 using GhostCrate.Protocol.Crates;
 using GhostCrate.Protocol.Index;
 using GhostCrate.Protocol.Versioning;
+using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Proxy;
 
@@ -31,7 +32,7 @@ public sealed record WarmReport(string Upstream, IReadOnlyList<WarmItem> Items)
 /// gives the exact closure of a build; a bare crate name warms only that crate's newest non-yanked release (a
 /// Cargo.lock is the way to warm a whole dependency tree).
 /// </summary>
-public sealed class ProxyWarmer(ProxyIndexService index, ProxyDownloadService downloads, ProxyWriteBehind writeBehind)
+public sealed class ProxyWarmer(ProxyIndexService index, ProxyDownloadService downloads, ProxyWriteBehind writeBehind, ILogger<ProxyWarmer> logger)
 {
     private const int Parallelism = 4;
     private const string CratesIoGitSource = "registry+https://github.com/rust-lang/crates.io-index";
@@ -66,6 +67,7 @@ public sealed class ProxyWarmer(ProxyIndexService index, ProxyDownloadService do
             async (i, ct) => items[i] = await WarmOneAsync(upstream, wanted[i].Name, wanted[i].Version, ct));
         // A warm-up reports its files as cached: they are in the store and the database, not only on their way there,
         // when it answers (a restart right after must not lose them).
+        logger.LogDebug("Warm-up of {Upstream}: waiting until the {Pending} fetched files still on their way are stored", upstream.Name, writeBehind.Pending);
         await writeBehind.WhenIdleAsync().WaitAsync(cancellationToken);
         return (new WarmReport(upstream.Name, items.Select(i => i!).ToList()), null);
     }

@@ -12,7 +12,10 @@ namespace GhostCrate.Core.Proxy;
 /// <para>
 /// The rules it keeps. A .crate's row is written only after its blob is stored (the store's put is atomic and
 /// durable when it returns), so a crash or a failed put loses cache entries, never leaves a row pointing at an absent
-/// or partial blob. Until an item is written, this node serves its bytes from here (<see cref="FindCrate"/>,
+/// or partial blob. A batch's .crate files are stored together where the store can stage them (the file store: one
+/// sync of the file system for all of them instead of two fsyncs each; <see cref="IStagedBlobBatch"/>): staged out of
+/// sight, made durable, only then moved into place, because a cached .crate is served whenever its blob exists, so a
+/// blob must never be visible before its bytes are durable. Until an item is written, this node serves its bytes from here (<see cref="FindCrate"/>,
 /// <see cref="FindIndexFile"/>), so a second request never fetches the file upstream again. Memory is bounded
 /// (<see cref="MaxPendingBytes"/>): past it the caller stores before answering, as without write-behind. Other nodes
 /// do not see a pending item; they fetch and store the file themselves (puts if absent, upserts), and the last save
@@ -22,6 +25,7 @@ namespace GhostCrate.Core.Proxy;
 public sealed class ProxyWriteBehind(
     IProxyCacheRepository cache,
     IBlobStore blobs,
+    IBlobBatchStore batches,
     CachedCrateFollowUp followUp,
     ILogger<ProxyWriteBehind> logger) : IAsyncDisposable, IDisposable
 {
@@ -145,21 +149,8 @@ public sealed class ProxyWriteBehind(
     private async Task WriteAsync(List<object> batch)
     {
         var ct = CancellationToken.None;
-        var stored = new List<PendingCrate>();
-        foreach (var crate in batch.OfType<PendingCrate>())
-        {
-            try
-            {
-                await using var bytes = new MemoryStream(crate.Bytes.Array!, crate.Bytes.Offset, crate.Bytes.Count, writable: false);
-                await blobs.PutAsync(crate.Key, bytes, BlobPutMode.IfAbsent, ct);
-                stored.Add(crate);
-            }
-            catch (Exception e)
-            {
-                // Not stored, so no row: the next request for it fetches it from the upstream again.
-                logger.LogWarning(e, "Could not store the proxied {Crate} {Version} of upstream {Upstream}; it was served but is not cached", crate.Name, crate.Version, crate.Upstream);
-            }
-        }
+        var crates = batch.OfType<PendingCrate>().ToList();
+        var stored = crates.Count == 0 ? crates : batches.StartStaged() is { } staged ? await StoreStagedAsync(staged, crates, ct) : await StoreEachAsync(crates, ct);
 
         // The latest waiting copy of each index file of the batch (a later save of the same file replaced an earlier one).
         var files = batch.OfType<CachedIndexFile>()
@@ -184,6 +175,76 @@ public sealed class ProxyWriteBehind(
             // The bookkeeping that decides nothing about serving (advisories, content flags) follows, as before.
             followUp.Enqueue(new CachedCrateFollowUp.CachedCrate(crate.Upstream, crate.Name, crate.Version, crate.Key, crate.Bytes.Count, crate.Checksum, crate.StoredAt, crate.Bytes) { RowRecorded = true });
         }
+    }
+
+    /// <summary>
+    /// The batch's .crate files staged, checked against the checksum they were verified with, and committed at once
+    /// (durable, then in place); the crates stored, none when the commit fails (no row, so they are fetched again).
+    /// A staged copy that fails or is not the verified bytes cannot be taken out of a staged batch, so then the batch
+    /// is dropped uncommitted and the others are stored one by one.
+    /// </summary>
+    private async Task<List<PendingCrate>> StoreStagedAsync(IStagedBlobBatch staged, List<PendingCrate> crates, CancellationToken ct)
+    {
+        var stored = new List<PendingCrate>(crates.Count);
+        var dropped = false;
+        await using (staged)
+        {
+            foreach (var crate in crates)
+            {
+                try
+                {
+                    await using var bytes = new MemoryStream(crate.Bytes.Array!, crate.Bytes.Offset, crate.Bytes.Count, writable: false);
+                    var facts = await staged.StageAsync(crate.Key, bytes, ct);
+                    // The staged copy is the one that becomes the blob: it must be the bytes that were verified.
+                    if (facts.Size != crate.Bytes.Count || !string.Equals(facts.Sha256, crate.Checksum, StringComparison.OrdinalIgnoreCase))
+                        throw new InvalidDataException($"the staged copy has sha256 {facts.Sha256} ({facts.Size} bytes), not the verified {crate.Checksum}");
+                    stored.Add(crate);
+                }
+                catch (Exception e)
+                {
+                    // Never moved into place nor given a row: fetched again when next asked for.
+                    logger.LogWarning(e, "Could not store the proxied {Crate} {Version} of upstream {Upstream}; it was served but is not cached", crate.Name, crate.Version, crate.Upstream);
+                    dropped = true;
+                }
+            }
+            if (!dropped && stored.Count > 0)
+            {
+                try
+                {
+                    await staged.CommitAsync(ct);
+                }
+                catch (Exception e)
+                {
+                    // Some may have moved into place (durable before they moved); without rows they are only missing
+                    // from the status page's numbers, and the others are fetched again.
+                    logger.LogWarning(e, "Could not store {Count} proxied .crate files; they were served but are not cached", stored.Count);
+                    stored.Clear();
+                }
+                return stored;
+            }
+        }
+        return dropped ? await StoreEachAsync(stored, ct) : stored;
+    }
+
+    /// <summary>A store that cannot stage (S3, whose puts are durable when they return): one put each.</summary>
+    private async Task<List<PendingCrate>> StoreEachAsync(List<PendingCrate> crates, CancellationToken ct)
+    {
+        var stored = new List<PendingCrate>(crates.Count);
+        foreach (var crate in crates)
+        {
+            try
+            {
+                await using var bytes = new MemoryStream(crate.Bytes.Array!, crate.Bytes.Offset, crate.Bytes.Count, writable: false);
+                await blobs.PutAsync(crate.Key, bytes, BlobPutMode.IfAbsent, ct);
+                stored.Add(crate);
+            }
+            catch (Exception e)
+            {
+                // Not stored, so no row: the next request for it fetches it from the upstream again.
+                logger.LogWarning(e, "Could not store the proxied {Crate} {Version} of upstream {Upstream}; it was served but is not cached", crate.Name, crate.Version, crate.Upstream);
+            }
+        }
+        return stored;
     }
 
     /// <summary>Forgets the batch's crates (stored now, or failed: fetched again) and returns its bytes to the budget.</summary>

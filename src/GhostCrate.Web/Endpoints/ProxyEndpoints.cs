@@ -53,17 +53,7 @@ public static class ProxyEndpoints
             if (!IndexPath.TryParse(path, out var name))
                 return CargoResults.Error(StatusCodes.Status404NotFound, $"`{path}` is not an index file path");
             var result = await index.GetAsync(upstream, name, revalidate: false, context.RequestAborted);
-            switch (result.Status)
-            {
-                case ProxyIndexStatus.NotFound:
-                    return CargoResults.Error(StatusCodes.Status404NotFound, $"crate `{name}` does not exist in upstream `{upstream.Name}`");
-                case ProxyIndexStatus.Unavailable:
-                    return CargoResults.Error(StatusCodes.Status502BadGateway,
-                        $"crate `{name}` is not in GhostCrate's cache of `{upstream.Name}` and the upstream cannot be reached: {result.Error}");
-            }
-            var file = result.File!;
-            context.Response.Headers[IndexFileResponses.ProxyCacheHeader] = result.Stale ? "stale" : "ok";
-            return IndexFileResponses.AnswerProxied(context, options.Value, file.Content, file.ETag, file.LastModified);
+            return ProxyIndexAnswers.Of(context, options.Value, upstream, name, result);
         }).ExcludeFromDescription();
 
         // The `dl` of our config.json: {root}/api/v1/crates/{crate}/{version}/download.
@@ -75,18 +65,7 @@ public static class ProxyEndpoints
                  ?? await quarantine.CheckAsync(upstream, name, version, context.RequestAborted)) is { } refused)
                 return CargoResults.Error(StatusCodes.Status403Forbidden, refused.Detail);
             var download = await downloads.OpenAsync(upstream, name, version, context.RequestAborted);
-            switch (download.Status)
-            {
-                case ProxyDownloadStatus.NotFound:
-                    return CargoResults.Error(StatusCodes.Status404NotFound, download.Error!);
-                case ProxyDownloadStatus.ChecksumMismatch or ProxyDownloadStatus.Unavailable:
-                    return CargoResults.Error(StatusCodes.Status502BadGateway, download.Error!);
-            }
-            var content = download.Content!;
-            CrateFileResponses.SetCacheControl(context, options.Value);
-            context.Response.ContentLength = content.Length;
-            Core.Operations.GhostCrateMetrics.Downloaded(Core.Operations.GhostCrateMetrics.SourceProxy, Core.Operations.GhostCrateMetrics.FromStorage);
-            return Results.Stream(content.Stream, "application/gzip", fileDownloadName: null, lastModified: content.LastModified);
+            return ProxyDownloadAnswers.Of(context, options.Value, download);
         }).ExcludeFromDescription();
 
         // https://doc.rust-lang.org/cargo/reference/registry-web-api.html#search, forwarded.

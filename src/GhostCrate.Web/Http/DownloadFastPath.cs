@@ -16,7 +16,8 @@ namespace GhostCrate.Web.Http;
 /// full pipeline ran at about a tenth of nginx's rate). From the file-system store: small files from memory
 /// (<see cref="SmallFileCache"/>), larger ones as files in large pieces (<see cref="PieceCopySendFile"/>). From a
 /// remote store (S3): small files from memory (<see cref="RemoteCrateFileCache"/>), so a busy version costs no request
-/// to the store. A proxy mount's cached files on this machine the same way (<see cref="FindProxiedAsync"/>).
+/// to the store. A proxy mount's cached files on this machine the same way (<see cref="FindProxiedAsync"/>), and its
+/// other downloads through the mount's service (<see cref="OpenProxiedAsync"/>).
 /// Like <see cref="SparseIndexFastPath"/>, it answers only what it can answer exactly as the download endpoint of
 /// <see cref="Endpoints.CargoApiEndpoints"/> would (same access check, count, headers and conditional requests):
 /// a GET of an existing version's file the caller may read and the download policy allows. Everything else — other methods, unusual names, unknown
@@ -39,11 +40,11 @@ public sealed class DownloadFastPath(
 
         var settings = options.Value;
         Found? found;
+        var fetch = false;
         try
         {
-            found = upstream is null
-                ? await FindReadableAsync(context, settings, name, version)
-                : await FindProxiedAsync(context, settings, upstream, name, version);
+            if (upstream is null) found = await FindReadableAsync(context, settings, name, version);
+            else (found, fetch) = await FindProxiedAsync(context, settings, upstream, name, version);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -52,6 +53,11 @@ public sealed class DownloadFastPath(
         catch (Exception) when (!context.Response.HasStarted)
         {
             found = null; // The pipeline tries again and answers any failure in Cargo's envelope.
+        }
+        if (fetch)
+        {
+            await OpenProxiedAsync(context, settings, upstream!, name, version);
+            return;
         }
         if (found is not { } readable)
         {
@@ -121,15 +127,47 @@ public sealed class DownloadFastPath(
     /// <summary>
     /// A proxy mount's cached .crate when it is on this machine, the caller may read the mount, no quarantine has to
     /// date the version, the download policy lets it through, and the request has no date condition or range (the
-    /// mount's endpoint streams with its own result, which evaluates those). Everything else (a miss to fetch upstream,
-    /// a refusal to explain) goes to the endpoint. The endpoint's order: access (the mount's filter), then the policy
+    /// mount's endpoint streams with its own result, which evaluates those). Fetch (true) when those checks passed but
+    /// the file is not on this machine: <see cref="OpenProxiedAsync"/> asks the mount's service. Anything else (a
+    /// refusal to explain) goes to the endpoint. The endpoint's order: access (the mount's filter), then the policy
     /// and the quarantine, then the cache, which counts a hit.
     /// </summary>
-    private async ValueTask<Found?> FindProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
+    private async ValueTask<(Found? Found, bool Fetch)> FindProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
     {
-        if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings, authenticator)) return null;
-        if (await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted) is not null) return null;
-        return proxyDownloads.FindCachedLocalFile(upstream, name, version) is { } file ? new Found(file, null) : null;
+        if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings, authenticator)) return (null, false);
+        if (await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted) is not null) return (null, false);
+        return proxyDownloads.FindCachedLocalFile(upstream, name, version) is { } file ? (new Found(file, null), false) : (null, true);
+    }
+
+    /// <summary>
+    /// A proxied .crate this machine does not hold as a file (a cold build's download, or a remote store's): the same
+    /// service call and answer as the mount's endpoint (<see cref="ProxyDownloadAnswers"/>) after the same checks,
+    /// without routing and the rest of the pipeline. A failure before the answer started goes on to the endpoint.
+    /// </summary>
+    private async Task OpenProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
+    {
+        ProxyDownload download;
+        try
+        {
+            download = await proxyDownloads.OpenAsync(upstream, name, version, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception) when (!context.Response.HasStarted)
+        {
+            await next(context);
+            return;
+        }
+        Metrics.FastPathRoutes.TagMountDownload(context, upstream.Name);
+        try
+        {
+            await ProxyDownloadAnswers.Of(context, settings, download).ExecuteAsync(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>What Results.Bytes would answer to a plain GET, without its per-request header formatting.</summary>

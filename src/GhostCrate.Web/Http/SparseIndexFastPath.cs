@@ -79,9 +79,9 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
     }
 
     /// <summary>
-    /// A proxy mount's index file (`/{mount}/index/...`, the mount's name spelled as configured): answered here only
-    /// when this node holds a fresh copy in memory (<see cref="ProxyIndexService.TryGetFresh"/>) and the caller may
-    /// read the mount; everything else (a copy that is due, a miss, an upstream to ask) goes to the mount's endpoint.
+    /// A proxy mount's index file (`/{mount}/index/...`, the mount's name spelled as configured) the caller may read:
+    /// from this node's memory when it holds a fresh copy (<see cref="ProxyIndexService.TryGetFresh"/>), else through
+    /// the mount's service (<see cref="ColdAsync"/>). A caller the mount's filter would refuse goes to the endpoint.
     /// </summary>
     private async Task ProxiedAsync(HttpContext context, string path)
     {
@@ -97,12 +97,16 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         var settings = options.Value;
         try
         {
-            // Access first: a refused caller goes to the endpoint, which counts nothing as a cache hit. IndexPath.TryParse
-            // accepts lowercase names only, so the name is already the key the mount's memory uses.
-            if (!await FastPathAccess.MayReadMountAsync(context, settings, authenticator)
-                || proxyIndex.TryGetFresh(upstream, name) is not { } remembered)
+            // Access first: a refused caller goes to the endpoint, which counts nothing as a cache hit.
+            if (!await FastPathAccess.MayReadMountAsync(context, settings, authenticator))
             {
                 await next(context);
+                return;
+            }
+            // IndexPath.TryParse accepts lowercase names only, so the name is already the key the mount's memory uses.
+            if (proxyIndex.TryGetFresh(upstream, name) is not { } remembered)
+            {
+                await ColdAsync(context, settings, upstream, name);
                 return;
             }
             Metrics.FastPathRoutes.TagMountIndex(context, upstream.Name);
@@ -111,6 +115,29 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// A file this node does not hold fresh (a cold build's first request for it, or one that is due): the same service
+    /// call and answer as the mount's endpoint (<see cref="ProxyIndexAnswers"/>), without routing, authentication,
+    /// authorization and the endpoint's filter, which a cold build would pay on each of its hundreds of index files. The
+    /// caller's access was checked as the endpoint's filter checks it. A failure before the answer started goes on to
+    /// the pipeline, which asks again and answers it in Cargo's envelope (and logs it).
+    /// </summary>
+    private async Task ColdAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name)
+    {
+        ProxyIndexResult result;
+        try
+        {
+            result = await proxyIndex.GetAsync(upstream, name, revalidate: false, context.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await next(context);
+            return;
+        }
+        Metrics.FastPathRoutes.TagMountIndex(context, upstream.Name);
+        await ProxyIndexAnswers.Of(context, settings, upstream, name, result).ExecuteAsync(context);
     }
 
     /// <summary>The file when this caller may read it; null when the full pipeline has to decide.</summary>

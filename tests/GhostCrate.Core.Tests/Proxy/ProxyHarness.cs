@@ -12,7 +12,8 @@ internal sealed class ProxyHarness
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null, int? breakerFailures = null, TimeSpan? breakerCoolDown = null,
-        Microsoft.Extensions.Logging.ILogger<CachedCrateFollowUp>? followUpLogger = null, Microsoft.Extensions.Logging.ILogger<ProxyWriteBehind>? writeBehindLogger = null, int? indexCacheMegabytes = null)
+        Microsoft.Extensions.Logging.ILogger<CachedCrateFollowUp>? followUpLogger = null, Microsoft.Extensions.Logging.ILogger<ProxyWriteBehind>? writeBehindLogger = null, int? indexCacheMegabytes = null,
+        GhostCrate.Core.Storage.IBlobBatchStore? batches = null)
     {
         Upstream = upstream;
         var proxy = new ProxyOptions
@@ -41,7 +42,8 @@ internal sealed class ProxyHarness
             Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), Microsoft.Extensions.Options.Options.Create(new ContentCheckOptions()),
             NullLogger<GhostCrate.Core.ContentChecks.ProxiedCrateFlagger>.Instance);
         FollowUp = new CachedCrateFollowUp(Cache, Blobs, Advisories, flagger, Time, followUpLogger ?? NullLogger<CachedCrateFollowUp>.Instance);
-        WriteBehind = new ProxyWriteBehind(Cache, Blobs, FollowUp, writeBehindLogger ?? NullLogger<ProxyWriteBehind>.Instance);
+        // The memory store's batches are its own puts (no staging), unless a test stages.
+        WriteBehind = new ProxyWriteBehind(Cache, Blobs, batches ?? new GhostCrate.Core.Storage.DurablePutsBatchStore(Blobs), FollowUp, writeBehindLogger ?? NullLogger<ProxyWriteBehind>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, WriteBehind, Time, NullLogger<ProxyIndexService>.Instance);
         Downloads = new ProxyDownloadService(Index, Gateway, Blobs, options, Time, Usage, FollowUp, WriteBehind, NullLogger<ProxyDownloadService>.Instance);
     }
