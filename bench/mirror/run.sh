@@ -7,6 +7,12 @@
 #   bash bench/mirror/run.sh --server DIR             # measure a published build in DIR instead of publishing one
 #   bash bench/mirror/run.sh --toolchains             # `toolchain sync` instead: one release of N=16 archives of
 #                                                     # 32 MiB (MB/s is what counts for toolchains), N only
+#   bash bench/mirror/run.sh --no-fresh-fs            # write into /tmp itself instead of a fresh file system per run
+#
+# As root, each tool writes into a file system of its own made just before it runs (an ext4 image on /tmp's disk,
+# loop-mounted): on a file system that has seen big deletes, ext4 scans past recently freed inodes on every file it
+# creates, which made curl's own time for the same files swing from 1 to 3.3 s between runs; a fresh one gives both
+# tools the same start. The sync's syncfs then flushes only its own file system, as on a dedicated mirror volume.
 #
 # The program is measured as it ships: published with ReadyToRun code (scripts/publish.sh does the same for
 # releases), so the runs do not spend their first seconds compiling every method.
@@ -21,6 +27,7 @@ size=""
 parallel=8
 server=""
 toolchains=false
+fresh_fs=true
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) files="$2"; shift 2 ;;
@@ -28,7 +35,8 @@ while [[ $# -gt 0 ]]; do
     --parallel) parallel="$2"; shift 2 ;;
     --server) server="$(cd "$2" && pwd)"; shift 2 ;;
     --toolchains) toolchains=true; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --no-fresh-fs) fresh_fs=false; shift ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -67,12 +75,36 @@ if [[ -z $server ]]; then
 fi
 ghostcrate="$server/ghostcrate"
 nginx_pid=""
+mounts=()
 cleanup() {
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null || true
+  for m in "${mounts[@]}"; do umount "$m" 2>/dev/null || true; done
   rm -rf "$work"
   sync # see the cleanup between sizes below: the next run must not measure this one's rm -rf
 }
 trap cleanup EXIT
+
+if $fresh_fs && { [[ $(id -u) -ne 0 ]] || ! command -v mkfs.ext4 >/dev/null; }; then
+  log "not root or no mkfs.ext4: writing into $work itself (--no-fresh-fs)"
+  fresh_fs=false
+fi
+# fresh_fs_at DIR MiB: an empty ext4 file system mounted at DIR (made in an image file beside it, on the same disk).
+fresh_fs_at() {
+  local dir="$1" mib="$2"
+  mkdir -p "$dir"
+  if ! $fresh_fs; then return 0; fi
+  truncate -s "${mib}M" "$dir.img"
+  mkfs.ext4 -q -F -m 0 "$dir.img"
+  mount -o loop "$dir.img" "$dir"
+  mounts+=("$dir")
+  rmdir "$dir/lost+found"
+}
+# release_fs DIR: unmounts what fresh_fs_at mounted there and deletes its image (untimed, like the deletes below).
+release_fs() {
+  local dir="$1"
+  if $fresh_fs; then umount "$dir"; rm -f "$dir.img"; fi
+  rm -rf "$dir"
+}
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
@@ -118,7 +150,8 @@ NGINX
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 
   log "N=$n: curl --parallel --parallel-max $parallel"
-  mkdir -p "$data/curl-out"
+  fs_mib=$(( n * size * 3 / 1048576 + 256 ))
+  fresh_fs_at "$data/curl-out" "$fs_mib"
   read -r curl_s curl_kb curl_u curl_sys curl_load < <(measure curl "$data/curl.log" curl -sS --fail --parallel --parallel-max "$parallel" -K "$data/urls.cfg")
   curl_files="$(find "$data/curl-out" -type f | wc -l)"
   # curl leaves its files dirty in the page cache: written back now, untimed, or the sync's first syncfs (which makes
@@ -126,6 +159,7 @@ NGINX
   sync
 
   log "N=$n: $tool --concurrency $parallel"
+  fresh_fs_at "$data/mirror" "$fs_mib"
   if $toolchains; then
     # Unsigned synthetic manifest: --signatures skip; every archive is still checked against both hashes.
     read -r gc_s gc_kb gc_u gc_sys gc_load < <(measure sync "$data/sync.log" "$ghostcrate" toolchain sync "$data/mirror" --hosts x86_64-unknown-linux-gnu \
@@ -148,7 +182,9 @@ print(f"| {n} | {tool} | {gf} | {gs:.2f} | {n/gs:.0f} | {mb/gs:.1f} | {gkb/1024:
 PY
 )")
   grep -E '^(Sync |stable: )' "$data/sync.log" >&2 || true
-  rm -rf "$data/files" "$data/curl-out" "$data/mirror"
+  rm -rf "$data/files"
+  release_fs "$data/curl-out"
+  release_fs "$data/mirror"
   # ext4 without a journal (this machine's root) skips inodes freed in the last 5 minutes while their inode table is
   # not yet written back: right after a big rm -rf every file creation scans past them, for curl and the sync alike
   # (the sync creates three inodes per crate, curl one). Writing the tables back keeps the next size's runs from
@@ -173,6 +209,7 @@ report="$repo/bench/results/$($toolchains && echo toolchain || echo mirror)-$(da
   fi
   echo "max RSS (GNU time). CPU = user + sys seconds. Load = 1-minute load average just before the run: on a shared"
   echo "machine wall time depends on it far more than CPU time does."
+  if $fresh_fs; then echo "Each tool wrote into a fresh ext4 file system of its own (loop-mounted image on /tmp's disk)."; else echo "Both tools wrote into /tmp itself (--no-fresh-fs)."; fi
   echo
   echo "| N | tool | files | seconds | files/s | MB/s | peak RSS MiB | CPU s | load | sync/curl |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
