@@ -3,6 +3,7 @@ using GhostCrate.Core.Operations;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Policy;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Core.Threading;
 using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -146,6 +147,8 @@ public sealed class DownloadFastPath(
     /// </summary>
     private async Task OpenProxiedAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name, string version)
     {
+        // The service opens files, takes locks and hashes: never on a socket event thread (Core/Threading/IoThreads).
+        await IoThreads.LeaveAsync();
         ProxyDownload download;
         try
         {

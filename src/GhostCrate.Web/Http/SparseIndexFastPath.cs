@@ -2,6 +2,7 @@ using GhostCrate.Core.Crates;
 using GhostCrate.Core.Index;
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Core.Threading;
 using GhostCrate.Protocol.Index;
 using GhostCrate.Web.Auth;
 using Microsoft.AspNetCore.Builder;
@@ -126,6 +127,9 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
     /// </summary>
     private async Task ColdAsync(HttpContext context, RegistryOptions settings, Upstream upstream, string name)
     {
+        // The service reads the database, takes locks and may wait for the upstream: never on a socket event thread
+        // (Core/Threading/IoThreads); a cold file's one hop is small next to its fetch.
+        await IoThreads.LeaveAsync();
         ProxyIndexResult result;
         try
         {
