@@ -185,45 +185,48 @@ public sealed class ProxyWriteBehind(
     /// </summary>
     private async Task<List<PendingCrate>> StoreStagedAsync(IStagedBlobBatch staged, List<PendingCrate> crates, CancellationToken ct)
     {
-        var stored = new List<PendingCrate>(crates.Count);
-        var dropped = false;
+        var stagedWell = new List<PendingCrate>(crates.Count);
         await using (staged)
         {
             foreach (var crate in crates)
             {
-                try
-                {
-                    await using var bytes = new MemoryStream(crate.Bytes.Array!, crate.Bytes.Offset, crate.Bytes.Count, writable: false);
-                    var facts = await staged.StageAsync(crate.Key, bytes, ct);
-                    // The staged copy is the one that becomes the blob: it must be the bytes that were verified.
-                    if (facts.Size != crate.Bytes.Count || !string.Equals(facts.Sha256, crate.Checksum, StringComparison.OrdinalIgnoreCase))
-                        throw new InvalidDataException($"the staged copy has sha256 {facts.Sha256} ({facts.Size} bytes), not the verified {crate.Checksum}");
-                    stored.Add(crate);
-                }
-                catch (Exception e)
-                {
-                    // Never moved into place nor given a row: fetched again when next asked for.
-                    logger.LogWarning(e, "Could not store the proxied {Crate} {Version} of upstream {Upstream}; it was served but is not cached", crate.Name, crate.Version, crate.Upstream);
-                    dropped = true;
-                }
+                if (await TryStageAsync(staged, crate, ct)) stagedWell.Add(crate);
             }
-            if (!dropped && stored.Count > 0)
+            if (stagedWell.Count == crates.Count)
             {
                 try
                 {
                     await staged.CommitAsync(ct);
+                    return stagedWell;
                 }
                 catch (Exception e)
                 {
                     // Some may have moved into place (durable before they moved); without rows they are only missing
                     // from the status page's numbers, and the others are fetched again.
-                    logger.LogWarning(e, "Could not store {Count} proxied .crate files; they were served but are not cached", stored.Count);
-                    stored.Clear();
+                    logger.LogWarning(e, "Could not store {Count} proxied .crate files; they were served but are not cached", crates.Count);
+                    return [];
                 }
-                return stored;
             }
         }
-        return dropped ? await StoreEachAsync(stored, ct) : stored;
+        return await StoreEachAsync(stagedWell, ct);
+    }
+
+    private async Task<bool> TryStageAsync(IStagedBlobBatch staged, PendingCrate crate, CancellationToken ct)
+    {
+        try
+        {
+            await using var bytes = BytesOf(crate);
+            var facts = await staged.StageAsync(crate.Key, bytes, ct);
+            // The staged copy is the one that becomes the blob: it must be the bytes that were verified.
+            if (facts.Size != crate.Bytes.Count || !string.Equals(facts.Sha256, crate.Checksum, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"the staged copy has sha256 {facts.Sha256} ({facts.Size} bytes), not the verified {crate.Checksum}");
+            return true;
+        }
+        catch (Exception e)
+        {
+            LogNotCached(e, crate);
+            return false;
+        }
     }
 
     /// <summary>A store that cannot stage (S3, whose puts are durable when they return): one put each.</summary>
@@ -234,18 +237,23 @@ public sealed class ProxyWriteBehind(
         {
             try
             {
-                await using var bytes = new MemoryStream(crate.Bytes.Array!, crate.Bytes.Offset, crate.Bytes.Count, writable: false);
+                await using var bytes = BytesOf(crate);
                 await blobs.PutAsync(crate.Key, bytes, BlobPutMode.IfAbsent, ct);
                 stored.Add(crate);
             }
             catch (Exception e)
             {
-                // Not stored, so no row: the next request for it fetches it from the upstream again.
-                logger.LogWarning(e, "Could not store the proxied {Crate} {Version} of upstream {Upstream}; it was served but is not cached", crate.Name, crate.Version, crate.Upstream);
+                LogNotCached(e, crate);
             }
         }
         return stored;
     }
+
+    private static MemoryStream BytesOf(PendingCrate crate) => new(crate.Bytes.Array!, crate.Bytes.Offset, crate.Bytes.Count, writable: false);
+
+    // Not stored, so no row: the next request for it fetches it from the upstream again.
+    private void LogNotCached(Exception e, PendingCrate crate) =>
+        logger.LogWarning(e, "Could not store the proxied {Crate} {Version} of upstream {Upstream}; it was served but is not cached", crate.Name, crate.Version, crate.Upstream);
 
     /// <summary>Forgets the batch's crates (stored now, or failed: fetched again) and returns its bytes to the budget.</summary>
     private void Release(List<object> batch)
