@@ -28,9 +28,7 @@ public class ProxyDownloadColdPathTests
         await pair.PublishUpstreamAsync("cold-dl", "1.0.0");
         await pair.PublishUpstreamAsync("other-dl", "2.0.0");
         // A second proxy of the same upstream on its own (empty) data directory, without the download fast path.
-        var slowSettings = ProxyPair.ProxySettings(pair.Upstream.BaseAddress);
-        foreach (var (k, v) in settings) slowSettings[k] = v;
-        await using var slow = await TestApp.StartAsync(slowSettings, services => Without<DownloadFastPathStartupFilter>(services));
+        await using var slow = await pair.StartSecondProxyAsync(settings, services => Without<DownloadFastPathStartupFilter>(services));
 
         var reader = authRequired ? TestApp.AdminToken : null;
         foreach (var path in new[]

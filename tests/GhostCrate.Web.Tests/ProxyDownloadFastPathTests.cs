@@ -27,10 +27,7 @@ public class ProxyDownloadFastPathTests
         await pair.PublishUpstreamAsync("demo", "1.0.0");
         await pair.PublishUpstreamAsync("Mixed_Case", "1.0.0-beta.1");
         // A second proxy node on the same data directory, without the fast path: the mount's endpoint answers there.
-        var slowSettings = ProxyPair.ProxySettings(pair.Upstream.BaseAddress);
-        foreach (var (k, v) in settings) slowSettings[k] = v;
-        slowSettings["DataDir"] = pair.Proxy.DataDir;
-        await using var slow = await TestApp.StartAsync(slowSettings, services => Without<DownloadFastPathStartupFilter>(services));
+        await using var slow = await pair.StartSecondProxyAsync(settings, services => Without<DownloadFastPathStartupFilter>(services), shareDataDir: true);
 
         foreach (var path in new[] { "/crates-io/api/v1/crates/demo/1.0.0/download", "/crates-io/api/v1/crates/Mixed_Case/1.0.0-beta.1/download" })
         {

@@ -30,9 +30,7 @@ public class ProxyIndexColdPathTests
         await pair.PublishUpstreamAsync("demo", "1.0.0");
         await pair.PublishUpstreamAsync("Mixed_Case", "1.0.0");
         // A second proxy of the same upstream on its own (empty) data directory, without the fast path.
-        var slowSettings = ProxyPair.ProxySettings(pair.Upstream.BaseAddress);
-        foreach (var (k, v) in settings) slowSettings[k] = v;
-        await using var slow = await TestApp.StartAsync(slowSettings, services => Without<SparseIndexFastPathStartupFilter>(services));
+        await using var slow = await pair.StartSecondProxyAsync(settings, services => Without<SparseIndexFastPathStartupFilter>(services));
 
         var readers = authRequired ? new string?[] { TestApp.AdminToken } : [null, TestApp.AdminToken];
         foreach (var token in readers)

@@ -38,6 +38,18 @@ public sealed class ProxyPair : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A second proxy node of the same upstream with <paramref name="proxySettings"/> over the defaults: on its own
+    /// (empty) data directory, or on the first node's with <paramref name="shareDataDir"/>. The caller disposes it.
+    /// </summary>
+    public Task<TestApp> StartSecondProxyAsync(Dictionary<string, string?> proxySettings, Action<IServiceCollection> proxyServices, bool shareDataDir = false)
+    {
+        var settings = ProxySettings(Upstream.BaseAddress);
+        foreach (var (k, v) in proxySettings) settings[k] = v;
+        if (shareDataDir) settings["DataDir"] = Proxy.DataDir;
+        return TestApp.StartAsync(settings, proxyServices);
+    }
+
     public static Dictionary<string, string?> ProxySettings(Uri upstream) => new()
     {
         ["Proxy:Enabled"] = "true",
