@@ -27,13 +27,6 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
     /// <summary>The longest a verified file waits for others to share its syncfs (a stalled download must not hold it back).</summary>
     internal static readonly TimeSpan DurabilityGroupMaxWait = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>
-    /// How many verified files may wait for their group's syncfs at once (each holds its unnamed file open). A syncfs
-    /// takes as long as the disk needs (on a busy disk, hundreds of milliseconds): the downloads must go on meanwhile,
-    /// and the files that arrive form the next, larger group, instead of every worker waiting and the connections idle.
-    /// </summary>
-    internal const int MaxFilesAwaitingDurability = 8 * DurabilityGroupSize;
-
     public async Task<SyncReport> SyncAsync(MirrorLayout layout, IMirrorProgress progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -52,10 +45,11 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var next = MirrorGenerations.BeginCopyOnFirstChange(layout);
         var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
-        // More workers than connections: verified files wait for their group's syncfs without holding a connection,
-        // while the other workers keep every connection busy.
+        // More workers than connections: the files of two durability groups (one gathering, one being synced) wait
+        // without holding a connection, while the other workers keep every connection busy. (Each waiting file holds
+        // its unnamed file open: more waiters ran out of descriptors under a limit of 1024.)
         using var transferSlots = new SemaphoreSlim(config.Download.Concurrency);
-        var workerCount = config.Download.Concurrency * 2 + MaxFilesAwaitingDurability;
+        var workerCount = config.Download.Concurrency * 2 + 2 * DurabilityGroupSize;
         var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters), transferSlots,
             GroupSync.ForFileSystemOf(layout.Root, time, DurabilityGroupSize, DurabilityGroupMaxWait), PartialsAtStart.List(layout.PartialDir));
         // Without a crates/ folder at the start (a first sync), no .crate file exists but the ones this run downloads,
