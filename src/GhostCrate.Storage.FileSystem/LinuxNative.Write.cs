@@ -28,6 +28,8 @@ internal static partial class LinuxNative
                 if (errno == Interrupted) continue;
                 throw new IOException($"write failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
             }
+            // A regular file never takes nothing of a non-empty write; looping on it would never end.
+            if (written == 0) throw new IOException("write made no progress");
             bytes = bytes[(int)written..];
             offset += written;
         }
