@@ -143,6 +143,24 @@ public sealed class GroupSyncTests
     }
 
     [Fact]
+    public async Task The_sync_runs_on_a_thread_of_its_own_not_one_of_the_thread_pool()
+    {
+        // A syncfs blocks its thread while the disk flushes; on a pool thread it would take one of the few threads the
+        // downloads run on.
+        var onPoolThread = new List<bool>();
+        var group = new GroupSync(() =>
+        {
+            lock (onPoolThread) onPoolThread.Add(Thread.CurrentThread.IsThreadPoolThread);
+            return true;
+        });
+
+        Assert.True(await group.WaitDurableAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await group.WaitDurableAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        lock (onPoolThread) Assert.Equal([false, false], onPoolThread);
+    }
+
+    [Fact]
     public async Task On_linux_the_mirror_file_system_is_synced_for_real()
     {
         Assert.True(OperatingSystem.IsLinux(), "syncfs(2) is Linux's");

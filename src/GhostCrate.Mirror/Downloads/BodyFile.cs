@@ -65,7 +65,7 @@ internal sealed class BodyFile : IDisposable
             _unnamed = LinuxNative.TryCreateUnnamed(_unnamedFolder);
             if (_unnamed is not null)
             {
-                RandomAccess.Write(_unnamed, last, 0);
+                LinuxNative.WriteAt(_unnamed, last, 0);
                 _unnamedLength = last.Length;
                 return;
             }

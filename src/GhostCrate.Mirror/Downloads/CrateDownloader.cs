@@ -31,7 +31,11 @@ namespace GhostCrate.Mirror.Downloads;
 /// (many small files: one syncfs for all that are ready); without it, or when the group sync fails, each file is
 /// flushed on its own. Every partial and final path must then be inside the mirror.
 /// </param>
-public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null, GroupSync? durability = null)
+/// <param name="partialsAtStart">
+/// When given, the first attempt at a file whose partial file was not there at the start does not look for one.
+/// </param>
+public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, DownloadConfig config, IMirrorProgress progress, SemaphoreSlim? transferSlots = null,
+    GroupSync? durability = null, PartialsAtStart? partialsAtStart = null)
 {
     /// <summary>
     /// Bytes gathered before a write: a small .crate is one write, and a download that stalls keeps at most this much
@@ -70,11 +74,13 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
             Directory.CreateDirectory(partialDir);
             _partialDirs.TryAdd(partialDir, true);
         }
+        var mayHavePartial = partialsAtStart?.MayExist(part) != false;
         var attempt = 0;
         while (true)
         {
             attempt++;
-            var result = await AttemptAsync(request, part, final, cancellationToken);
+            var result = await AttemptAsync(request, part, final, mayHavePartial, cancellationToken);
+            mayHavePartial = true; // a failed attempt may have left bytes to resume
             var elapsed = Stopwatch.GetElapsedTime(started);
             switch (result.Kind)
             {
@@ -101,11 +107,11 @@ public sealed class CrateDownloader(HttpClient http, MirrorLayout layout, Downlo
         return outcome;
     }
 
-    private async Task<Attempt> AttemptAsync(DownloadRequest request, string part, string final, CancellationToken cancellationToken)
+    private async Task<Attempt> AttemptAsync(DownloadRequest request, string part, string final, bool mayHavePartial, CancellationToken cancellationToken)
     {
         // From here until the file is ready (or the attempt fails) this download is one the current group sync waits for.
         using var writing = durability?.Writing();
-        var exists = File.Exists(part);
+        var exists = mayHavePartial && File.Exists(part);
         var existing = exists ? new FileInfo(part).Length : 0;
         if (existing > config.MaxCrateBytes)
         {

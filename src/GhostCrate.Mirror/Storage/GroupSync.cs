@@ -123,7 +123,11 @@ public sealed class GroupSync
     {
         if (_running || !GroupIsDue()) return;
         _running = true;
-        _ = Task.Run(SyncWhileDue);
+        // A thread of its own, not the thread pool's: syncfs blocks for as long as the disk takes to flush, and on a
+        // small machine the pool has as few threads as cores, so a pool thread stuck in it would leave the downloads,
+        // their hashing and the index writing one thread short for the whole flush (the pool does not see a blocking
+        // system call and adds no thread for it).
+        new Thread(SyncWhileDue) { IsBackground = true, Name = "mirror group sync" }.Start();
     }
 
     private bool GroupIsDue() => _next is not null && (_nextCount >= _groupSize || _writers == 0 || _overdue);

@@ -98,7 +98,7 @@ public sealed class ServedIndex
         EnsureFolder(Path.GetDirectoryName(path)!);
         using var handle = LinuxNative.TryOpenForCopy(path, create: true);
         if (handle is null) return false;
-        RandomAccess.Write(handle, bytes, 0);
+        LinuxNative.WriteAt(handle, bytes, 0);
         return true;
     }
 

@@ -46,11 +46,15 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
         var served = next.Index;
         await using var manifest = new ManifestWriter(layout, "sync", time);
         // More workers than connections: the files of two durability groups (one gathering, one being synced) wait
-        // without holding a connection, while the other workers keep every connection busy.
+        // without holding a connection, while the other workers keep every connection busy. (Each waiting file holds
+        // its unnamed file open: more waiters ran out of descriptors under a limit of 1024.)
         using var transferSlots = new SemaphoreSlim(config.Download.Concurrency);
         var workerCount = config.Download.Concurrency * 2 + 2 * DurabilityGroupSize;
         var downloader = new CrateDownloader(http, layout, config.Download, new CountingProgress(progress, counters), transferSlots,
-            GroupSync.ForFileSystemOf(layout.Root, time, DurabilityGroupSize, DurabilityGroupMaxWait));
+            GroupSync.ForFileSystemOf(layout.Root, time, DurabilityGroupSize, DurabilityGroupMaxWait), PartialsAtStart.List(layout.PartialDir));
+        // Without a crates/ folder at the start (a first sync), no .crate file exists but the ones this run downloads,
+        // each of them once: no need to look for each file before queueing it.
+        var cratesAtStart = Directory.Exists(layout.CratesDir);
         var queue = Channel.CreateBounded<(CrateJob Job, int Line, DownloadRequest Request)>(new BoundedChannelOptions(config.Download.Concurrency * 2)
         {
             SingleWriter = true,
@@ -100,7 +104,8 @@ public sealed class MirrorSync(IHttpClientFactory httpFactory, TimeProvider time
                 for (var i = 0; i < job.Lines.Count; i++)
                 {
                     var line = job.Lines[i];
-                    if (File.Exists(layout.CrateFile(line.Entry.Name, line.Entry.Vers)))
+                    var crateFile = layout.CrateFile(line.Entry.Name, line.Entry.Vers); // also refuses a name or version unfit for a path
+                    if (cratesAtStart && File.Exists(crateFile))
                     {
                         job.MarkPresent(i);
                         Interlocked.Increment(ref counters.Present);

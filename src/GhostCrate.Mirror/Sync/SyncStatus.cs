@@ -38,8 +38,12 @@ public sealed record SyncStatus
     /// <summary>The file is a few hundred bytes; anything much larger is not ours.</summary>
     private const long MaxBytes = 64 * 1024;
 
-    public void Save(MirrorLayout layout) =>
-        AtomicFile.Write(layout, layout.SyncStatusFile, JsonSerializer.SerializeToUtf8Bytes(this, Json));
+    /// <param name="durable">
+    /// False for a heartbeat: it is replaced a second later, readers never see it torn (rename), and after a crash a
+    /// lost one reads as no status (<see cref="Load"/>); its fsync would only stall the writer behind a busy disk.
+    /// </param>
+    public void Save(MirrorLayout layout, bool durable = true) =>
+        AtomicFile.Write(layout, layout.SyncStatusFile, JsonSerializer.SerializeToUtf8Bytes(this, Json), flushToDisk: durable);
 
     /// <summary>The last status, or null when no sync wrote one (or the file is unreadable).</summary>
     public static SyncStatus? Load(MirrorLayout layout)

@@ -34,6 +34,18 @@ internal sealed class GitCatFile : IAsyncDisposable
     }
 
     /// <summary>
+    /// The id of the object <paramref name="objectName"/> names (such as `REF^{commit}`), or null when it names none;
+    /// the object's content is skipped. One line to the running process instead of a `git rev-parse` process.
+    /// </summary>
+    public async Task<string?> ResolveAsync(string objectName, CancellationToken cancellationToken)
+    {
+        await _input.WriteLineAsync(objectName.AsMemory(), cancellationToken);
+        if (await ReadHeaderAsync(cancellationToken) is not var (id, _, size)) return null;
+        await SkipAsync(size + 1, cancellationToken);
+        return id;
+    }
+
+    /// <summary>
     /// Many objects, answers in request order. Requests are written ahead of the answers (up to
     /// <paramref name="ahead"/>) by a second task: waiting for each answer before asking the next made a full sync spend
     /// most of its time on process round trips. Git answers in order, so a queue of tags pairs answers with requests.
@@ -75,12 +87,8 @@ internal sealed class GitCatFile : IAsyncDisposable
 
     private async Task<byte[]?> ReadAnswerAsync(CancellationToken cancellationToken)
     {
-        var header = await ReadLineAsync(cancellationToken);
-        if (header.EndsWith(" missing", StringComparison.Ordinal) || header.EndsWith(" ambiguous", StringComparison.Ordinal)) return null;
-        var parts = header.Split(' ');
-        if (parts.Length != 3 || !long.TryParse(parts[2], out var size))
-            throw new MirrorException($"unexpected answer from `git cat-file --batch`: {header}");
-        if (parts[1] != "blob")
+        if (await ReadHeaderAsync(cancellationToken) is not var (_, type, size)) return null;
+        if (type != "blob")
         {
             await SkipAsync(size + 1, cancellationToken);
             return null;
@@ -89,6 +97,17 @@ internal sealed class GitCatFile : IAsyncDisposable
         await _output.ReadExactlyAsync(content, cancellationToken);
         await SkipAsync(1, cancellationToken); // the LF after the contents
         return content;
+    }
+
+    /// <summary>`ID TYPE SIZE` of the next answer, or null for a name that is missing or ambiguous (no content follows).</summary>
+    private async Task<(string Id, string Type, long Size)?> ReadHeaderAsync(CancellationToken cancellationToken)
+    {
+        var header = await ReadLineAsync(cancellationToken);
+        if (header.EndsWith(" missing", StringComparison.Ordinal) || header.EndsWith(" ambiguous", StringComparison.Ordinal)) return null;
+        var parts = header.Split(' ');
+        if (parts.Length != 3 || !long.TryParse(parts[2], out var size))
+            throw new MirrorException($"unexpected answer from `git cat-file --batch`: {header}");
+        return (parts[0], parts[1], size);
     }
 
     private async Task SkipAsync(long count, CancellationToken cancellationToken)

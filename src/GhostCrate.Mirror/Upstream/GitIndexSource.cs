@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using GhostCrate.Mirror.Configuration;
 using GhostCrate.Mirror.Selection;
@@ -32,9 +33,14 @@ public sealed class GitIndexSource(MirrorLayout layout, UpstreamConfig upstream)
         }
         var source = upstream.Branch is { } branch ? $"refs/heads/{branch}" : "HEAD";
         await GitCli.RunAsync(layout.GitDir, ["fetch", "--quiet", "--depth", "1", "--no-tags", upstream.Index, $"+{source}:{UpstreamRef}"], cancellationToken);
-        _fetchedCommit = (await GitCli.RunAsync(layout.GitDir, ["rev-parse", "--verify", UpstreamRef + "^{commit}"], cancellationToken)).Trim();
-        var configJson = await GitCli.RunAsync(layout.GitDir, ["cat-file", "blob", $"{_fetchedCommit}:config.json"], cancellationToken);
-        return ParseDl(configJson, upstream.Index);
+        // The reader of index files starts now and answers these two questions too: each git process started from
+        // here costs a few milliseconds before the first download can start.
+        _catFile ??= new GitCatFile(layout.GitDir);
+        _fetchedCommit = await _catFile.ResolveAsync(UpstreamRef + "^{commit}", cancellationToken)
+            ?? throw new MirrorException($"{upstream.Index}: the fetched {source} is not a commit");
+        var configJson = await _catFile.ReadAsync($"{_fetchedCommit}:config.json", cancellationToken)
+            ?? throw new MirrorException($"{upstream.Index}: the index has no config.json");
+        return ParseDl(Encoding.UTF8.GetString(configJson), upstream.Index);
     }
 
     public async IAsyncEnumerable<UpstreamIndexFile> ReadAsync(ResolvedSelection selection, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -128,9 +134,14 @@ public sealed class GitIndexSource(MirrorLayout layout, UpstreamConfig upstream)
         if (!File.Exists(SyncedStateFile)) return null;
         var state = JsonSerializer.Deserialize<SyncedState>(await File.ReadAllBytesAsync(SyncedStateFile, cancellationToken));
         if (state is null || state.Selection != selection.Fingerprint) return null;
-        var exists = await GitCli.RunAsync(layout.GitDir, ["rev-parse", "--verify", "--quiet", state.Commit + "^{commit}"], cancellationToken, allowFailure: true);
-        return exists.Trim().Length > 0 ? state.Commit : null;
+        // The id goes to the cat-file process as one line of its input: anything but an object id is no commit of ours.
+        if (!IsObjectId(state.Commit)) return null;
+        _catFile ??= new GitCatFile(layout.GitDir);
+        return await _catFile.ResolveAsync(state.Commit + "^{commit}", cancellationToken) is not null ? state.Commit : null;
     }
+
+    /// <summary>A full SHA-1 or SHA-256 object id in hex.</summary>
+    private static bool IsObjectId(string text) => text.Length is 40 or 64 && text.All(char.IsAsciiHexDigit);
 
     internal static string ParseDl(string configJson, string origin)
     {

@@ -22,6 +22,11 @@ public static class CliApp
                 return verb is null && !args.Has("--help") && !args.Has("-h") ? 2 : 0;
             }
 
+            // The offline mirror's and toolchain verbs read their own directory's mirror.json and nothing of the
+            // server's configuration: binding and validating every section of it would only delay their start.
+            if (verb == "mirror") return await Mirror.MirrorCommands.RunAsync(args, output, error);
+            if (verb == "toolchain") return await ToolchainCommands.RunAsync(args, output, error);
+
             var workingDirectory = Directory.GetCurrentDirectory();
             var configuration = ConfigurationFactory.Build(args, workingDirectory);
             var (settings, problems) = GhostCrateSettings.Load(configuration, workingDirectory);
@@ -39,11 +44,9 @@ public static class CliApp
                 "proxy" when args.Positionals.ElementAtOrDefault(1) == "quarantine" => await PolicyCommands.RunQuarantineAsync(args, settings, output, error),
                 "proxy" => await ProxyCommands.RunAsync(args, settings, output),
                 "backup" => await BackupCommands.RunAsync(args, settings, output, error),
-                "mirror" => await Mirror.MirrorCommands.RunAsync(args, output, error),
                 "advisories" => await AdvisoryCommands.RunAdvisoriesAsync(args, settings, output, error),
                 "audit" => await AdvisoryCommands.RunAuditAsync(args, settings, output),
                 "sbom" => await SbomCommands.RunAsync(args, settings, output),
-                "toolchain" => await ToolchainCommands.RunAsync(args, output, error),
                 "docs" => await DocsCommands.RunAsync(args, output, error),
                 _ => throw new CliException($"unknown command `{verb}` (see `ghostcrate --help`)"),
             };

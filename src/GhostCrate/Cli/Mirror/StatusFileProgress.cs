@@ -140,7 +140,7 @@ public sealed class StatusFileProgress : IMirrorProgress, IDisposable
             LastError = Volatile.Read(ref _lastError),
             ProcessId = Environment.ProcessId,
             Host = Environment.MachineName,
-        }.Save(_layout);
+        }.Save(_layout, durable: ended);
     }
 
     public void Dispose()
