@@ -15,12 +15,15 @@ public sealed record UpstreamStatus(
 
 /// <summary>
 /// Status per upstream: the database totals (all processes, earlier runs) plus what this process has not flushed
-/// yet, so an outage shows at once. With <c>probe</c> the upstream is asked for its config.json first.
+/// yet, so an outage shows at once. With <c>probe</c> the upstream is asked for its config.json first. The cache
+/// numbers are read after this node's waiting writes (<see cref="ProxyWriteBehind"/>, which holds them back while a
+/// build is fetching), so they count the files it has answered.
 /// </summary>
-public sealed class ProxyStatusService(UpstreamRegistries upstreams, IUpstreamStatusRepository statuses, IProxyCacheRepository cache, UpstreamGateway gateway)
+public sealed class ProxyStatusService(UpstreamRegistries upstreams, IUpstreamStatusRepository statuses, IProxyCacheRepository cache, UpstreamGateway gateway, ProxyWriteBehind writeBehind)
 {
     public async Task<IReadOnlyList<UpstreamStatus>> GetAsync(bool probe, CancellationToken cancellationToken)
     {
+        await writeBehind.WhenIdleAsync().WaitAsync(cancellationToken);
         var result = new List<UpstreamStatus>();
         foreach (var upstream in upstreams.All)
         {

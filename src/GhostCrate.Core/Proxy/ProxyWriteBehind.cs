@@ -21,12 +21,22 @@ namespace GhostCrate.Core.Proxy;
 /// do not see a pending item; they fetch and store the file themselves (puts if absent, upserts), and the last save
 /// of an index file wins as with any two refreshes. Disposing waits for the queue to drain.
 /// </para>
+/// <para>
+/// It yields to the build that queued it, as <see cref="CachedCrateFollowUp"/> does: a batch is written only once
+/// nothing new arrived for <see cref="QuietPeriod"/>. A cold build's files come in a burst on the cores that answer
+/// them and run cargo; a database transaction and a sync of the file system per handful of files, worked during the
+/// burst, take their CPU from the very requests they follow, while written after it they are a few large batches.
+/// Bounded: after <see cref="MaxHoldBack"/> of holding back, or once half of <see cref="MaxPendingBytes"/> waits (so
+/// a burst of large downloads does not fill the budget and make its callers store before answering), the queue is
+/// written without pausing until it is empty. <see cref="WhenIdleAsync"/> and disposal do not wait for quiet.
+/// </para>
 /// </summary>
 public sealed class ProxyWriteBehind(
     IProxyCacheRepository cache,
     IBlobStore blobs,
     IBlobBatchStore batches,
     CachedCrateFollowUp followUp,
+    TimeProvider time,
     ILogger<ProxyWriteBehind> logger) : IAsyncDisposable, IDisposable
 {
     /// <summary>Bytes waiting to be stored at most (crates and index files together).</summary>
@@ -34,6 +44,20 @@ public sealed class ProxyWriteBehind(
 
     /// <summary>Items written per batch (one database transaction) at most.</summary>
     public const int MaxBatch = 128;
+
+    /// <summary>
+    /// How long nothing new must have arrived before a batch is written: longer than the gaps between the requests of
+    /// one build (cargo keeps its connections busy, so they are milliseconds), short enough that another node and the
+    /// status page see a finished build's files within a second.
+    /// </summary>
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The longest the drain holds back for arrivals before it writes the whole queue regardless.</summary>
+    public static readonly TimeSpan MaxHoldBack = TimeSpan.FromSeconds(5);
+
+    // Whole quiet periods the drain waits at most. Counted in timer waits, not read from the clock, so a wall-clock
+    // jump cannot stretch or skip it.
+    private static readonly int MaxHeldPeriods = (int)Math.Ceiling(MaxHoldBack / QuietPeriod);
 
     /// <summary>A verified .crate waiting for its blob and row.</summary>
     public sealed record PendingCrate(string Upstream, string Name, string Version, BlobKey Key, ArraySegment<byte> Bytes, string Checksum, DateTimeOffset StoredAt);
@@ -46,6 +70,10 @@ public sealed class ProxyWriteBehind(
     private Task _drain = Task.CompletedTask;
     private bool _draining;
     private int _handling;
+    private long _arrivals; // items ever queued: a change since the drain last looked means the build is still fetching
+    private bool _hurry; // write without holding back until the queue is empty (a caller waits, the hold ran out, half the budget waits)
+    private bool _stopping; // disposed: never hold back again
+    private TaskCompletionSource? _wake; // completed to end the drain's current wait early
 
     /// <summary>Items queued or being written.</summary>
     public int Pending
@@ -59,26 +87,30 @@ public sealed class ProxyWriteBehind(
     /// <summary>Queues a verified .crate; false when the budget is full (then store it before answering).</summary>
     public bool TryEnqueue(PendingCrate crate)
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
             if (_pendingBytes + crate.Bytes.Count > MaxPendingBytes) return false;
             _pendingBytes += crate.Bytes.Count;
             _crates[crate.Key.Path] = crate;
-            Start(crate);
+            wake = Start(crate);
         }
+        wake?.TrySetResult();
         return true;
     }
 
     /// <summary>Queues an index file's save (a later one of the same file replaces it); false when the budget is full.</summary>
     public bool TryEnqueue(CachedIndexFile file)
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
             if (_pendingBytes + file.Content.Length > MaxPendingBytes) return false;
             _pendingBytes += file.Content.Length;
             _indexFiles[(file.UpstreamName, file.CrateName)] = file;
-            Start(file);
+            wake = Start(file);
         }
+        wake?.TrySetResult();
         return true;
     }
 
@@ -88,14 +120,25 @@ public sealed class ProxyWriteBehind(
     /// <summary>The index file (lowercase name) when its save waits here: newer than the database's copy.</summary>
     public CachedIndexFile? FindIndexFile(string upstream, string crateName) => _indexFiles.GetValueOrDefault((upstream, crateName));
 
-    /// <summary>Completes once everything queued so far is written (tests, an orderly stop).</summary>
+    /// <summary>Completes once everything queued so far is written (tests, warming, an orderly stop); the drain stops holding back.</summary>
     public Task WhenIdleAsync()
     {
-        lock (_gate) return _drain;
+        TaskCompletionSource? wake;
+        Task drain;
+        lock (_gate)
+        {
+            drain = _drain;
+            if (!_draining) return drain;
+            _hurry = true;
+            wake = _wake;
+        }
+        wake?.TrySetResult();
+        return drain;
     }
 
     public async ValueTask DisposeAsync()
     {
+        lock (_gate) _stopping = true;
         var pending = Pending;
         if (pending > 0) logger.LogInformation("Storing {Count} proxied files before stopping", pending);
         await WhenIdleAsync();
@@ -104,32 +147,68 @@ public sealed class ProxyWriteBehind(
     // A container disposed synchronously (a CLI command's provider) must not throw for an async-only singleton.
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private void Start(object item)
+    /// <summary>Under <see cref="_gate"/>: queues the item; the drain's wait to end early when the queue should be written now.</summary>
+    private TaskCompletionSource? Start(object item)
     {
         _queue.Enqueue(item);
-        if (_draining) return;
-        _draining = true;
-        // Off the request's thread: the answer is written while this runs.
-        _drain = Task.Run(DrainAsync);
+        _arrivals++;
+        if (!_draining)
+        {
+            _draining = true;
+            // Off the request's thread: the answer is written while this runs.
+            _drain = Task.Run(DrainAsync);
+            return null;
+        }
+        if (_hurry || _pendingBytes <= MaxPendingBytes / 2) return null;
+        _hurry = true;
+        return _wake;
     }
 
     private async Task DrainAsync()
     {
         var batch = new List<object>(MaxBatch);
+        long seen = 0; // the arrivals count when the drain last looked
+        var held = 0; // quiet periods waited in a row
         while (true)
         {
             batch.Clear();
+            TaskCompletionSource? wake = null;
             lock (_gate)
             {
                 _handling = 0;
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var item)) batch.Add(item);
-                if (batch.Count == 0)
+                if (_queue.Count == 0)
                 {
                     _draining = false;
+                    _hurry = false;
                     return;
                 }
-                _handling = batch.Count;
+                if (_hurry || _stopping || _arrivals == seen)
+                {
+                    while (batch.Count < MaxBatch && _queue.TryDequeue(out var item)) batch.Add(item);
+                    _handling = batch.Count;
+                }
+                else if (held >= MaxHeldPeriods)
+                {
+                    // A steady stream: the writes have waited long enough; write what is queued without pausing.
+                    _hurry = true;
+                    held = 0;
+                    continue;
+                }
+                else
+                {
+                    // Something arrived since the last look: the build is still fetching. Look again after a quiet period.
+                    seen = _arrivals;
+                    held++;
+                    wake = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
             }
+            if (wake is not null)
+            {
+                await WaitAsync(wake.Task);
+                lock (_gate) _wake = null;
+                continue;
+            }
+            held = 0;
             try
             {
                 await WriteAsync(batch);
@@ -144,6 +223,15 @@ public sealed class ProxyWriteBehind(
                 Release(batch);
             }
         }
+    }
+
+    // One quiet period, or less when WhenIdleAsync, disposal or a filling budget wakes the drain.
+    private async Task WaitAsync(Task wake)
+    {
+        using var stop = new CancellationTokenSource();
+        var delay = Task.Delay(QuietPeriod, time, stop.Token);
+        await Task.WhenAny(delay, wake);
+        await stop.CancelAsync(); // frees the timer of a wait that was woken early
     }
 
     private async Task WriteAsync(List<object> batch)

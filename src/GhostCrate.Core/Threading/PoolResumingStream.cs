@@ -4,7 +4,7 @@ namespace GhostCrate.Core.Threading;
 /// A stream whose asynchronous reads and writes, when they had to wait, give their result on a thread-pool thread.
 /// With inline socket completions a waiting socket read completes on a socket event thread, and so would whatever the
 /// caller does next (parse a publish, write to SQLite); see <see cref="IoThreads"/>. Operations that complete at once
-/// add nothing.
+/// add nothing, and neither do reads of a flow that asked for <see cref="IoThreads.ResumeOnSocketThread"/>.
 /// </summary>
 public sealed class PoolResumingStream(Stream inner) : Stream
 {
@@ -35,7 +35,7 @@ public sealed class PoolResumingStream(Stream inner) : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = inner.ReadAsync(buffer, cancellationToken);
-        return read.IsCompleted ? read : ResumeOnPool(read);
+        return read.IsCompleted || IoThreads.MayResumeOnSocketThread ? read : ResumeOnPool(read);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

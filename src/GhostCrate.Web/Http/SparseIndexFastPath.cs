@@ -133,7 +133,7 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         ProxyIndexResult result;
         try
         {
-            result = await proxyIndex.GetAsync(upstream, name, revalidate: false, context.RequestAborted);
+            result = await FetchAsync(context, upstream, name);
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
@@ -142,6 +142,20 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
         }
         Metrics.FastPathRoutes.TagMountIndex(context, upstream.Name);
         await ProxyIndexAnswers.Of(context, settings, upstream, name, result).ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// The mount's service, continuing on the socket event thread that receives the upstream's answer
+    /// (<see cref="IoThreads.ResumeOnSocketThread"/>, undone when this returns, so a failure goes on to the pipeline as
+    /// before): after that answer nothing here blocks. The service keeps the file in memory and queues its save
+    /// (ProxyWriteBehind), its other writes go through database connections that leave the socket thread by
+    /// themselves, and the answer is then written as a hit's is, by the thread that received the upstream's, without a
+    /// hand-off to the pool.
+    /// </summary>
+    private async Task<ProxyIndexResult> FetchAsync(HttpContext context, Upstream upstream, string name)
+    {
+        IoThreads.ResumeOnSocketThread();
+        return await proxyIndex.GetAsync(upstream, name, revalidate: false, context.RequestAborted);
     }
 
     /// <summary>The file when this caller may read it; null when the full pipeline has to decide.</summary>

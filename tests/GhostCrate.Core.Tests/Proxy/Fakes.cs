@@ -74,13 +74,17 @@ internal sealed class MemoryProxyCache : IProxyCacheRepository
     /// <summary>Batches written by <see cref="SaveBatchAsync"/>.</summary>
     public int Batches;
 
+    /// <summary>When set, completed once a batch is written (a test sees the write-behind write without asking it to).</summary>
+    public TaskCompletionSource? BatchSaved { get; set; }
+
     public async Task SaveBatchAsync(IReadOnlyList<CachedIndexFile> indexFiles, IReadOnlyList<CachedCrateRecord> crateFiles, CancellationToken cancellationToken)
     {
         if (RecordGate is { } gate) await gate.Task;
         if (RecordFailure is { } failure) throw failure;
-        Interlocked.Increment(ref Batches);
         foreach (var file in indexFiles) Files[(file.UpstreamName, file.CrateName)] = file;
         foreach (var crate in crateFiles) Crates.TryAdd((crate.Upstream, crate.CrateName, crate.Version), crate.Size);
+        Interlocked.Increment(ref Batches);
+        BatchSaved?.TrySetResult();
     }
 
     public Task<ProxyCacheUsage> GetUsageAsync(string upstream, CancellationToken cancellationToken) =>

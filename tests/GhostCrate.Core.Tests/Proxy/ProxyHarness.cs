@@ -43,7 +43,7 @@ internal sealed class ProxyHarness
             NullLogger<GhostCrate.Core.ContentChecks.ProxiedCrateFlagger>.Instance);
         FollowUp = new CachedCrateFollowUp(Cache, Blobs, Advisories, flagger, Time, followUpLogger ?? NullLogger<CachedCrateFollowUp>.Instance);
         // The memory store's batches are its own puts (no staging), unless a test stages.
-        WriteBehind = new ProxyWriteBehind(Cache, Blobs, batches ?? new GhostCrate.Core.Storage.DurablePutsBatchStore(Blobs), FollowUp, writeBehindLogger ?? NullLogger<ProxyWriteBehind>.Instance);
+        WriteBehind = new ProxyWriteBehind(Cache, Blobs, batches ?? new GhostCrate.Core.Storage.DurablePutsBatchStore(Blobs), FollowUp, Time, writeBehindLogger ?? NullLogger<ProxyWriteBehind>.Instance);
         Index = new ProxyIndexService(Cache, Gateway, WriteBehind, Time, NullLogger<ProxyIndexService>.Instance);
         Downloads = new ProxyDownloadService(Index, Gateway, Blobs, options, Time, Usage, FollowUp, WriteBehind, NullLogger<ProxyDownloadService>.Instance);
     }

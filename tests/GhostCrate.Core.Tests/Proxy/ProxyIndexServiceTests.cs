@@ -180,6 +180,26 @@ public class ProxyIndexServiceTests
     }
 
     [Fact]
+    public async Task A_cold_file_is_asked_for_upstream_on_the_requesting_thread()
+    {
+        // The one caller of a cold file runs the refresh itself: no hand-off to another thread and back per file.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int? askedOn = null;
+        var h = new ProxyHarness(new ScriptedUpstream(async (_, _) =>
+        {
+            askedOn ??= Environment.CurrentManagedThreadId;
+            await gate.Task;
+            return ScriptedUpstream.Body(V1);
+        }));
+
+        var caller = Environment.CurrentManagedThreadId;
+        var pending = h.GetAsync("serde");
+        Assert.Equal(caller, askedOn);
+        gate.SetResult();
+        Assert.Equal(ProxyIndexStatus.Found, (await pending).Status);
+    }
+
+    [Fact]
     public async Task Names_are_looked_up_lowercase()
     {
         var h = new ProxyHarness(new ScriptedUpstream(_ => ScriptedUpstream.Body(V1)));

@@ -29,6 +29,9 @@ public class ProxyWriteBehindBatchTests
         staging.CommitGate = held;
 
         Assert.True(h.WriteBehind.TryEnqueue(Pending("first", Encoding.UTF8.GetBytes("first crate"))));
+        // Nothing else arrives: written after one quiet period.
+        await h.Time.WhenScheduledAsync().WaitAsync(Guard, TestContext.Current.CancellationToken);
+        h.Time.Advance(ProxyWriteBehind.QuietPeriod);
         await staging.CommitStarted.Task.WaitAsync(Guard, TestContext.Current.CancellationToken);
         // Committing, not committed: no blob in place and no row yet.
         Assert.Empty(h.Blobs.Blobs);

@@ -52,6 +52,24 @@ public sealed class IoThreadsTests
     }
 
     [Fact]
+    public async Task A_read_of_a_flow_that_asked_for_it_continues_on_the_thread_that_completed_it()
+    {
+        var wrapped = new HandOffStream();
+        var read = ReadOnSocketThread(new PoolResumingStream(wrapped));
+        wrapped.CompleteFromDedicatedThread(5);
+        Assert.Equal((5, false), await read);
+        // Only that flow asked: the caller's own reads still return on the pool.
+        Assert.False(IoThreads.MayResumeOnSocketThread);
+
+        static async Task<(int, bool)> ReadOnSocketThread(Stream stream)
+        {
+            IoThreads.ResumeOnSocketThread();
+            var n = await stream.ReadAsync(new byte[8]).ConfigureAwait(false);
+            return (n, Thread.CurrentThread.IsThreadPoolThread);
+        }
+    }
+
+    [Fact]
     public async Task A_read_that_completes_at_once_passes_through_and_writes_reach_the_inner_stream()
     {
         var inner = new MemoryStream();
