@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using GhostCrate.Protocol.Index;
 using GhostCrate.Protocol.Versioning;
 
@@ -26,16 +28,26 @@ public static class PrefetchNames
     /// <summary>Lowercase crate names, each once, in no particular order.</summary>
     public static IReadOnlyCollection<string> Of(ReadOnlySpan<byte> indexFile)
     {
-        var newestPerLine = new Dictionary<(ulong, ulong, ulong), (SemVersion Version, IndexEntry Entry)>();
-        foreach (var entry in IndexLines.Parse(indexFile))
+        // Only `vers` and `yanked` of every line are read; the few lines picked are then read whole. A popular crate's
+        // file holds hundreds of versions, each with its dependencies and features, and reading them all is most of the
+        // cost of a guess.
+        var newestPerLine = new Dictionary<(ulong, ulong, ulong), (SemVersion Version, int Start, int Length)>();
+        var start = 0;
+        while (start < indexFile.Length)
         {
-            if (entry.Yanked || !SemVersion.TryParse(entry.Vers, out var version)) continue;
-            var line = version.Major > 0 ? (version.Major, 0UL, 0UL) : version.Minor > 0 ? (0UL, version.Minor, 0UL) : (0UL, 0UL, version.Patch);
-            if (!newestPerLine.TryGetValue(line, out var best) || Prefer(version, best.Version)) newestPerLine[line] = (version, entry);
+            var end = indexFile[start..].IndexOf((byte)'\n');
+            var length = end < 0 ? indexFile.Length - start : end;
+            if (VersionOf(indexFile.Slice(start, length)) is { } version)
+            {
+                var line = version.Major > 0 ? (version.Major, 0UL, 0UL) : version.Minor > 0 ? (0UL, version.Minor, 0UL) : (0UL, 0UL, version.Patch);
+                if (!newestPerLine.TryGetValue(line, out var best) || Prefer(version, best.Version)) newestPerLine[line] = (version, start, length);
+            }
+            start += length + 1;
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, entry) in newestPerLine.Values.OrderByDescending(v => v.Version).Take(Lines))
+        foreach (var (_, lineStart, lineLength) in newestPerLine.Values.OrderByDescending(v => v.Version).Take(Lines))
         {
+            if (!IndexLineWriter.TryDeserialize(Encoding.UTF8.GetString(indexFile.Slice(lineStart, lineLength)), out var entry)) continue;
             var enabled = OptionalDependenciesOnByDefault(entry);
             foreach (var dep in entry.Deps)
             {
@@ -45,6 +57,41 @@ public static class PrefetchNames
             }
         }
         return names;
+    }
+
+    /// <summary>The version of a line that is not yanked, or null (yanked, or not a line cargo could read).</summary>
+    private static SemVersion? VersionOf(ReadOnlySpan<byte> line)
+    {
+        string? vers = null;
+        var yanked = false;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("vers"u8))
+                {
+                    reader.Read();
+                    vers = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("yanked"u8))
+                {
+                    reader.Read();
+                    yanked = reader.TokenType == JsonTokenType.True;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        return !yanked && SemVersion.TryParse(vers, out var version) ? version : null;
     }
 
     /// <summary>A release beats a pre-release of the same line whatever their order; otherwise the higher version wins.</summary>
