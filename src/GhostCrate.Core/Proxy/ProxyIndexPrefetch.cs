@@ -30,7 +30,7 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
         SingleReader = false,
     });
     private readonly ConcurrentDictionary<(string Upstream, string Name), byte> _queued = new();
-    private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _stopping;
     private readonly Lock _startLock = new();
     private Task[]? _workers;
     private int _outstanding;
@@ -44,7 +44,7 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
     /// </summary>
     public void Offer(Upstream upstream, ReadOnlyMemory<byte> content, Func<Upstream, string, CancellationToken, Task> fetch)
     {
-        if (_stopping.IsCancellationRequested) return;
+        if (_stopping) return;
         EnsureStarted();
         Write(new Work(upstream, null, content, fetch));
     }
@@ -81,31 +81,27 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
     private async Task WorkAsync()
     {
         var reader = _queue.Reader;
-        try
+        // Ends once the queue is completed (a stop) and empty; what is still queued then is dropped unread.
+        while (await reader.WaitToReadAsync())
         {
-            while (await reader.WaitToReadAsync(_stopping.Token))
+            while (reader.TryRead(out var work))
             {
-                while (reader.TryRead(out var work))
+                try
                 {
-                    try
+                    if (_stopping) continue;
+                    if (work.Name is null)
                     {
-                        if (work.Name is null)
-                        {
-                            QueueDependencies(work);
-                            continue;
-                        }
-                        _queued.TryRemove((work.Upstream.Name, work.Name), out _);
-                        await FetchAsync(work);
+                        QueueDependencies(work);
+                        continue;
                     }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _outstanding);
-                    }
+                    _queued.TryRemove((work.Upstream.Name, work.Name), out _);
+                    await FetchAsync(work);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _outstanding);
                 }
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
         }
     }
 
@@ -131,11 +127,9 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
         if (upstream.IndexMemory.TryGet(name, out _) is not null) return;
         try
         {
-            await work.Fetch(upstream, name, _stopping.Token);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            throw;
+            // Not cancelled by a stop: a fetch under way finishes (bounded by the upstream's RequestTimeout) and hands
+            // its file to the write-behind, which a stop drains after this class (created after it, disposed before).
+            await work.Fetch(upstream, name, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -144,21 +138,14 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
         }
     }
 
+    /// <summary>Drops what is queued and waits for the fetches under way.</summary>
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
-        await _stopping.CancelAsync();
-        if (_workers is not null)
-        {
-            try
-            {
-                await Task.WhenAll(_workers);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        _stopping.Dispose();
+        Task[]? workers;
+        lock (_startLock) workers = _workers;
+        if (workers is not null) await Task.WhenAll(workers);
     }
 
     private readonly record struct Work(Upstream Upstream, string? Name, ReadOnlyMemory<byte> Content, Func<Upstream, string, CancellationToken, Task> Fetch);

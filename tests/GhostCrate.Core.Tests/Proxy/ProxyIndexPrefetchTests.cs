@@ -103,4 +103,31 @@ public class ProxyIndexPrefetchTests
         Assert.Equal(1, h.IndexRequests("log"));
         Assert.Equal(1, h.IndexRequests("cfg-if"));
     }
+
+    [Fact]
+    public async Task A_stop_waits_for_the_fetch_under_way_and_its_file_is_stored()
+    {
+        var prefetch = new ProxyIndexPrefetch(NullLogger<ProxyIndexPrefetch>.Instance);
+        var serdeAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serdeAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var h = new ProxyHarness(new ScriptedUpstream(async (r, _) =>
+        {
+            if (r.RequestUri!.AbsolutePath.EndsWith("/serde", StringComparison.Ordinal))
+            {
+                serdeAsked.TrySetResult();
+                await serdeAnswer.Task;
+            }
+            return Answer(r);
+        }), prefetch: prefetch);
+
+        await h.GetAsync("app");
+        await serdeAsked.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var stopping = prefetch.DisposeAsync().AsTask();
+
+        Assert.False(stopping.IsCompleted, "the stop must wait for the fetch of serde");
+        serdeAnswer.SetResult();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await h.StoredAsync();
+        Assert.True(h.Cache.Files.ContainsKey(("crates-io", "serde")), "the file fetched during the stop is stored");
+    }
 }
