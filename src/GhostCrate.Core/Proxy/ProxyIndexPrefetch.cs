@@ -74,7 +74,10 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
         lock (_startLock)
         {
             if (_workers is not null) return;
-            _workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
+            // Started from inside some request's flow: its AsyncLocal state (logging scopes, activities, the request's
+            // thread preferences in Core/Threading/IoThreads) must not follow the workers for the life of the process.
+            using (ExecutionContext.SuppressFlow())
+                _workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
         }
     }
 
