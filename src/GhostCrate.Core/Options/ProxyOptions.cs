@@ -99,6 +99,13 @@ public sealed class UpstreamOptions
     /// <summary>How long an open circuit refuses requests before one probe request is let through.</summary>
     public TimeSpan CircuitBreakerCoolDown { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// When an index file is fetched for the first time, fetch the index files its newest versions depend on right
+    /// away, before cargo asks for them (Core/Proxy/ProxyIndexPrefetch.cs): a first resolve through an empty cache then
+    /// waits for the upstream far less. Costs upstream requests for dependencies cargo may not need.
+    /// </summary>
+    public bool PrefetchDependencies { get; set; } = true;
+
     /// <summary>The private registry's `cargo search` also lists this upstream's hits, marked with the mount name.</summary>
     public bool IncludeInSearch { get; set; }
 

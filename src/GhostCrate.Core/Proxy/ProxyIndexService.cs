@@ -16,7 +16,8 @@ public sealed class ProxyIndexService(
     UpstreamGateway gateway,
     ProxyWriteBehind writeBehind,
     TimeProvider time,
-    ILogger<ProxyIndexService> logger)
+    ILogger<ProxyIndexService> logger,
+    ProxyIndexPrefetch? prefetch = null)
 {
     /// <param name="crateName">A crate name in any case (the index is keyed by its lowercase form).</param>
     /// <param name="revalidate">Ask the upstream even when the entry is fresh (a download names a version we do not know yet).</param>
@@ -92,6 +93,8 @@ public sealed class ProxyIndexService(
                 // write-behind's budget is full.
                 if (!writeBehind.TryEnqueue(file)) await cache.SaveIndexFileAsync(file, ct);
                 Remember(upstream, file, memoryVersion);
+                // A first fetch is where a cold resolve is: its next level of index files is fetched ahead of cargo.
+                if (cached is null && upstream.Definition.PrefetchDependencies) prefetch?.Offer(upstream, content, _fetchAhead ??= FetchAheadAsync);
                 return ProxyIndexResult.Found(file);
 
             case FetchStatus.NotModified when cached is not null:
@@ -123,6 +126,10 @@ public sealed class ProxyIndexService(
                 return ProxyIndexResult.Found(cached, stale: true);
         }
     }
+
+    private Func<Upstream, string, CancellationToken, Task>? _fetchAhead;
+
+    private Task FetchAheadAsync(Upstream upstream, string name, CancellationToken cancellationToken) => GetAsync(upstream, name, revalidate: false, cancellationToken);
 
     // HTTP dates have second precision; more would make If-Modified-Since never match.
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);

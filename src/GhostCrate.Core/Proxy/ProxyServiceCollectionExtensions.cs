@@ -17,6 +17,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<UpstreamRegistries>();
         services.AddSingleton<UpstreamGateway>();
         services.AddSingleton<ProxyIndexService>();
+        services.AddSingleton<ProxyIndexPrefetch>();
         services.AddSingleton<CachedCrateFollowUp>();
         services.AddSingleton<ProxyWriteBehind>();
         services.AddSingleton<ProxyDownloadService>();

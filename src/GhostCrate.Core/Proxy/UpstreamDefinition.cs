@@ -17,7 +17,8 @@ public sealed record UpstreamDefinition(
     bool IncludeInSearch,
     string? Token,
     int CircuitBreakerFailures,
-    TimeSpan CircuitBreakerCoolDown)
+    TimeSpan CircuitBreakerCoolDown,
+    bool PrefetchDependencies = true)
 {
     public static readonly Uri CratesIoIndex = new("https://index.crates.io/");
     public static readonly Uri CratesIoApi = new("https://crates.io/");
@@ -55,6 +56,7 @@ public sealed record UpstreamDefinition(
             options.IncludeInSearch,
             string.IsNullOrEmpty(options.Token) ? null : options.Token,
             options.CircuitBreakerFailures,
-            options.CircuitBreakerCoolDown);
+            options.CircuitBreakerCoolDown,
+            options.PrefetchDependencies);
     }
 }

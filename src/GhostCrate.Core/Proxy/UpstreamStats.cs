@@ -28,7 +28,15 @@ public sealed class UpstreamStats(string upstream)
         Operations.GhostCrateMetrics.ProxyUpstreamErrors.Add(0, _upstream);
         Operations.GhostCrateMetrics.ProxyCircuitOpen.Add(0, _upstream);
         Operations.GhostCrateMetrics.DependencyConfusionRefusals.Add(0, _upstream);
+        Operations.GhostCrateMetrics.ProxyIndexPrefetches.Add(0, _upstream, PrefetchQueuedTag);
+        Operations.GhostCrateMetrics.ProxyIndexPrefetches.Add(0, _upstream, PrefetchDroppedTag);
     }
+
+    private static readonly KeyValuePair<string, object?> PrefetchQueuedTag = new("result", "queued");
+    private static readonly KeyValuePair<string, object?> PrefetchDroppedTag = new("result", "dropped");
+
+    /// <summary>A dependency's index file was queued to be fetched ahead of cargo (<see cref="ProxyIndexPrefetch"/>), or not, the queue being full.</summary>
+    public void Prefetch(bool queued) => Operations.GhostCrateMetrics.ProxyIndexPrefetches.Add(1, _upstream, queued ? PrefetchQueuedTag : PrefetchDroppedTag);
 
     public void Record(Func<UpstreamCounters, UpstreamCounters> change)
     {

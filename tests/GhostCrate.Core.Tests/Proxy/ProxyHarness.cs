@@ -13,7 +13,7 @@ internal sealed class ProxyHarness
 
     public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null, int? breakerFailures = null, TimeSpan? breakerCoolDown = null,
         Microsoft.Extensions.Logging.ILogger<CachedCrateFollowUp>? followUpLogger = null, Microsoft.Extensions.Logging.ILogger<ProxyWriteBehind>? writeBehindLogger = null, int? indexCacheMegabytes = null,
-        GhostCrate.Core.Storage.IBlobBatchStore? batches = null)
+        GhostCrate.Core.Storage.IBlobBatchStore? batches = null, ProxyIndexPrefetch? prefetch = null, bool prefetchDependencies = true)
     {
         Upstream = upstream;
         var proxy = new ProxyOptions
@@ -30,6 +30,7 @@ internal sealed class ProxyHarness
                     RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
                     CircuitBreakerFailures = breakerFailures ?? new UpstreamOptions().CircuitBreakerFailures,
                     CircuitBreakerCoolDown = breakerCoolDown ?? new UpstreamOptions().CircuitBreakerCoolDown,
+                    PrefetchDependencies = prefetchDependencies,
                 },
             },
         };
@@ -44,7 +45,7 @@ internal sealed class ProxyHarness
         FollowUp = new CachedCrateFollowUp(Cache, Blobs, Advisories, flagger, Time, followUpLogger ?? NullLogger<CachedCrateFollowUp>.Instance);
         // The memory store's batches are its own puts (no staging), unless a test stages.
         WriteBehind = new ProxyWriteBehind(Cache, Blobs, batches ?? new GhostCrate.Core.Storage.DurablePutsBatchStore(Blobs), FollowUp, Time, writeBehindLogger ?? NullLogger<ProxyWriteBehind>.Instance);
-        Index = new ProxyIndexService(Cache, Gateway, WriteBehind, Time, NullLogger<ProxyIndexService>.Instance);
+        Index = new ProxyIndexService(Cache, Gateway, WriteBehind, Time, NullLogger<ProxyIndexService>.Instance, prefetch);
         Downloads = new ProxyDownloadService(Index, Gateway, Blobs, options, Time, Usage, FollowUp, WriteBehind, NullLogger<ProxyDownloadService>.Instance);
     }
 
