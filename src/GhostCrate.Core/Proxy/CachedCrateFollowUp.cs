@@ -11,12 +11,10 @@ namespace GhostCrate.Core.Proxy;
 /// host that stops normally loses nothing; a crash loses what was queued, as it would lose a request in flight (the
 /// file itself is stored before anything is queued, and the next version fetched recomputes the crate's advisories).
 /// <para>
-/// It yields to the build that queued it: an item is worked only once no new crate arrived for
-/// <see cref="QuietPeriod"/>. The unpack of every .crate and three database writes per crate run on the same cores
-/// as the server's answers and cargo itself, and a first build's downloads come in a burst; worked during the burst,
-/// they slow down the very downloads they follow. Bounded so a steady stream of downloads still gets its bookkeeping:
-/// after <see cref="MaxHoldBack"/> of holding back, the drain works the whole queue without pausing again.
-/// <see cref="WhenIdleAsync"/> and disposal do not wait for quiet.
+/// It yields to the build that queued it (<see cref="QuietHold"/>): an item is worked only once no new crate arrived
+/// for <see cref="QuietPeriod"/>, at most <see cref="MaxHoldBack"/> held back. The unpack of every .crate and three
+/// database writes per crate run on the same cores as the server's answers and cargo itself, and a first build's
+/// downloads come in a burst. <see cref="WhenIdleAsync"/> and disposal do not wait for quiet.
 /// </para>
 /// </summary>
 public sealed class CachedCrateFollowUp(
@@ -27,19 +25,11 @@ public sealed class CachedCrateFollowUp(
     TimeProvider time,
     ILogger<CachedCrateFollowUp> logger) : IAsyncDisposable, IDisposable
 {
-    /// <summary>
-    /// How long no new crate must have arrived before an item is worked. Longer than the gaps between the downloads of
-    /// one build (cargo keeps its connections busy, so gaps are milliseconds), short enough that the status page and
-    /// the flags of a finished build follow within a second.
-    /// </summary>
-    public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
+    /// <summary>How long no new crate must have arrived before an item is worked (<see cref="QuietHold.QuietPeriod"/>).</summary>
+    public static readonly TimeSpan QuietPeriod = QuietHold.QuietPeriod;
 
     /// <summary>The longest the drain holds back for arrivals before it works the whole queue regardless.</summary>
-    public static readonly TimeSpan MaxHoldBack = TimeSpan.FromSeconds(5);
-
-    // Whole quiet periods the drain waits at most before working the queue regardless. Counted in timer waits, not
-    // read from the clock, so a wall-clock jump cannot stretch or skip it.
-    private static readonly int MaxHeldPeriods = (int)Math.Ceiling(MaxHoldBack / QuietPeriod);
+    public static readonly TimeSpan MaxHoldBack = QuietHold.MaxHoldBack;
 
     /// <summary>
     /// Bytes of queued crates kept in memory at most; past it an item is queued without them and its flags read the
@@ -54,10 +44,7 @@ public sealed class CachedCrateFollowUp(
     private Task _drain = Task.CompletedTask;
     private bool _draining; // a drain task runs (it may not have taken the first item yet)
     private bool _handling; // the drain holds an item taken from the queue
-    private long _arrivals; // items ever queued: a change since the drain last looked means the build is still fetching
-    private bool _hurry; // work the queue without holding back until it is empty (a caller waits, or the hold-back ran out)
-    private bool _stopping; // disposed: never hold back again
-    private TaskCompletionSource? _wake; // completed to end the drain's current wait early
+    private readonly QuietHold _hold = new(time); // under _gate
 
     /// <summary>A .crate just stored under <paramref name="Key"/>; <paramref name="Bytes"/> when they are still in memory (else read back from the store).</summary>
     public sealed record CachedCrate(string Upstream, string Name, string Version, BlobKey Key, long Size, string Checksum, DateTimeOffset StoredAt, ArraySegment<byte>? Bytes)
@@ -94,7 +81,7 @@ public sealed class CachedCrateFollowUp(
                 else _queuedBytes += bytes.Count;
             }
             _queue.Enqueue(crate);
-            _arrivals++;
+            _hold.Arrived();
             if (_draining) return;
             _draining = true;
             // Off the request's thread: the response is written while this runs.
@@ -111,8 +98,7 @@ public sealed class CachedCrateFollowUp(
         {
             drain = _drain;
             if (!_draining) return drain;
-            _hurry = true;
-            wake = _wake;
+            wake = _hold.Hurry();
         }
         wake?.TrySetResult();
         return drain;
@@ -120,7 +106,7 @@ public sealed class CachedCrateFollowUp(
 
     public async ValueTask DisposeAsync()
     {
-        lock (_gate) _stopping = true;
+        lock (_gate) _hold.Stop();
         var pending = Pending;
         if (pending > 0) logger.LogInformation("Finishing the bookkeeping of {Count} newly cached crates before stopping", pending);
         await WhenIdleAsync();
@@ -131,49 +117,33 @@ public sealed class CachedCrateFollowUp(
 
     private async Task DrainAsync()
     {
-        long seen = 0; // the arrivals count when the drain last found things quiet
-        var held = 0; // quiet periods waited in a row
         while (true)
         {
             CachedCrate? next = null;
-            TaskCompletionSource? wake = null;
+            Task? wake;
             lock (_gate)
             {
                 _handling = false;
                 if (_queue.Count == 0)
                 {
                     _draining = false;
-                    _hurry = false;
+                    _hold.Emptied();
                     return;
                 }
-                if (_hurry || _stopping || _arrivals == seen)
+                wake = _hold.MustWait();
+                if (wake is null)
                 {
                     next = _queue.Dequeue();
                     _handling = true;
                     if (next.Bytes is { } bytes) _queuedBytes -= bytes.Count;
                 }
-                else if (held >= MaxHeldPeriods)
-                {
-                    // A steady stream: the bookkeeping has waited long enough; work what is queued without pausing.
-                    _hurry = true;
-                    held = 0;
-                    continue;
-                }
-                else
-                {
-                    // Something arrived since the last look: the build is still fetching. Look again after a quiet period.
-                    seen = _arrivals;
-                    held++;
-                    wake = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
             }
             if (next is null)
             {
-                await WaitAsync(wake!.Task);
-                lock (_gate) _wake = null;
+                await _hold.WaitAsync(wake!);
+                lock (_gate) _hold.Woke();
                 continue;
             }
-            held = 0;
             try
             {
                 await HandleAsync(next);
@@ -184,15 +154,6 @@ public sealed class CachedCrateFollowUp(
                 logger.LogWarning(e, "The bookkeeping of the cached {Crate} {Version} of upstream {Upstream} failed", next.Name, next.Version, next.Upstream);
             }
         }
-    }
-
-    // One quiet period, or less when WhenIdleAsync or disposal wakes the drain.
-    private async Task WaitAsync(Task wake)
-    {
-        using var stop = new CancellationTokenSource();
-        var delay = Task.Delay(QuietPeriod, time, stop.Token);
-        await Task.WhenAny(delay, wake);
-        await stop.CancelAsync(); // frees the timer of a wait that was woken early
     }
 
     private async Task HandleAsync(CachedCrate crate)

@@ -22,13 +22,13 @@ namespace GhostCrate.Core.Proxy;
 /// of an index file wins as with any two refreshes. Disposing waits for the queue to drain.
 /// </para>
 /// <para>
-/// It yields to the build that queued it, as <see cref="CachedCrateFollowUp"/> does: a batch is written only once
-/// nothing new arrived for <see cref="QuietPeriod"/>. A cold build's files come in a burst on the cores that answer
-/// them and run cargo; a database transaction and a sync of the file system per handful of files, worked during the
-/// burst, take their CPU from the very requests they follow, while written after it they are a few large batches.
-/// Bounded: after <see cref="MaxHoldBack"/> of holding back, or once half of <see cref="MaxPendingBytes"/> waits (so
-/// a burst of large downloads does not fill the budget and make its callers store before answering), the queue is
-/// written without pausing until it is empty. <see cref="WhenIdleAsync"/> and disposal do not wait for quiet.
+/// It yields to the build that queued it, as <see cref="CachedCrateFollowUp"/> does (<see cref="QuietHold"/>): a batch
+/// is written only once nothing new arrived for <see cref="QuietPeriod"/>. A database transaction and a sync of the
+/// file system per handful of files, worked during a cold build's burst, take their CPU from the very requests they
+/// follow, while written after it they are a few large batches. Bounded: after <see cref="MaxHoldBack"/> of holding
+/// back, or once half of <see cref="MaxPendingBytes"/> waits (so a burst of large downloads does not fill the budget
+/// and make its callers store before answering), the queue is written without pausing until it is empty.
+/// <see cref="WhenIdleAsync"/> and disposal do not wait for quiet.
 /// </para>
 /// </summary>
 public sealed class ProxyWriteBehind(
@@ -45,19 +45,11 @@ public sealed class ProxyWriteBehind(
     /// <summary>Items written per batch (one database transaction) at most.</summary>
     public const int MaxBatch = 128;
 
-    /// <summary>
-    /// How long nothing new must have arrived before a batch is written: longer than the gaps between the requests of
-    /// one build (cargo keeps its connections busy, so they are milliseconds), short enough that another node and the
-    /// status page see a finished build's files within a second.
-    /// </summary>
-    public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
+    /// <summary>How long nothing new must have arrived before a batch is written (<see cref="QuietHold.QuietPeriod"/>).</summary>
+    public static readonly TimeSpan QuietPeriod = QuietHold.QuietPeriod;
 
     /// <summary>The longest the drain holds back for arrivals before it writes the whole queue regardless.</summary>
-    public static readonly TimeSpan MaxHoldBack = TimeSpan.FromSeconds(5);
-
-    // Whole quiet periods the drain waits at most. Counted in timer waits, not read from the clock, so a wall-clock
-    // jump cannot stretch or skip it.
-    private static readonly int MaxHeldPeriods = (int)Math.Ceiling(MaxHoldBack / QuietPeriod);
+    public static readonly TimeSpan MaxHoldBack = QuietHold.MaxHoldBack;
 
     /// <summary>A verified .crate waiting for its blob and row.</summary>
     public sealed record PendingCrate(string Upstream, string Name, string Version, BlobKey Key, ArraySegment<byte> Bytes, string Checksum, DateTimeOffset StoredAt);
@@ -70,10 +62,7 @@ public sealed class ProxyWriteBehind(
     private Task _drain = Task.CompletedTask;
     private bool _draining;
     private int _handling;
-    private long _arrivals; // items ever queued: a change since the drain last looked means the build is still fetching
-    private bool _hurry; // write without holding back until the queue is empty (a caller waits, the hold ran out, half the budget waits)
-    private bool _stopping; // disposed: never hold back again
-    private TaskCompletionSource? _wake; // completed to end the drain's current wait early
+    private readonly QuietHold _hold = new(time); // under _gate
 
     /// <summary>Items queued or being written.</summary>
     public int Pending
@@ -129,8 +118,7 @@ public sealed class ProxyWriteBehind(
         {
             drain = _drain;
             if (!_draining) return drain;
-            _hurry = true;
-            wake = _wake;
+            wake = _hold.Hurry();
         }
         wake?.TrySetResult();
         return drain;
@@ -138,7 +126,7 @@ public sealed class ProxyWriteBehind(
 
     public async ValueTask DisposeAsync()
     {
-        lock (_gate) _stopping = true;
+        lock (_gate) _hold.Stop();
         var pending = Pending;
         if (pending > 0) logger.LogInformation("Storing {Count} proxied files before stopping", pending);
         await WhenIdleAsync();
@@ -151,7 +139,7 @@ public sealed class ProxyWriteBehind(
     private TaskCompletionSource? Start(object item)
     {
         _queue.Enqueue(item);
-        _arrivals++;
+        _hold.Arrived();
         if (!_draining)
         {
             _draining = true;
@@ -159,56 +147,38 @@ public sealed class ProxyWriteBehind(
             _drain = Task.Run(DrainAsync);
             return null;
         }
-        if (_hurry || _pendingBytes <= MaxPendingBytes / 2) return null;
-        _hurry = true;
-        return _wake;
+        return _hold.Hurrying || _pendingBytes <= MaxPendingBytes / 2 ? null : _hold.Hurry();
     }
 
     private async Task DrainAsync()
     {
         var batch = new List<object>(MaxBatch);
-        long seen = 0; // the arrivals count when the drain last looked
-        var held = 0; // quiet periods waited in a row
         while (true)
         {
             batch.Clear();
-            TaskCompletionSource? wake = null;
+            Task? wake;
             lock (_gate)
             {
                 _handling = 0;
                 if (_queue.Count == 0)
                 {
                     _draining = false;
-                    _hurry = false;
+                    _hold.Emptied();
                     return;
                 }
-                if (_hurry || _stopping || _arrivals == seen)
+                wake = _hold.MustWait();
+                if (wake is null)
                 {
                     while (batch.Count < MaxBatch && _queue.TryDequeue(out var item)) batch.Add(item);
                     _handling = batch.Count;
                 }
-                else if (held >= MaxHeldPeriods)
-                {
-                    // A steady stream: the writes have waited long enough; write what is queued without pausing.
-                    _hurry = true;
-                    held = 0;
-                    continue;
-                }
-                else
-                {
-                    // Something arrived since the last look: the build is still fetching. Look again after a quiet period.
-                    seen = _arrivals;
-                    held++;
-                    wake = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
             }
             if (wake is not null)
             {
-                await WaitAsync(wake.Task);
-                lock (_gate) _wake = null;
+                await _hold.WaitAsync(wake);
+                lock (_gate) _hold.Woke();
                 continue;
             }
-            held = 0;
             try
             {
                 await WriteAsync(batch);
@@ -223,15 +193,6 @@ public sealed class ProxyWriteBehind(
                 Release(batch);
             }
         }
-    }
-
-    // One quiet period, or less when WhenIdleAsync, disposal or a filling budget wakes the drain.
-    private async Task WaitAsync(Task wake)
-    {
-        using var stop = new CancellationTokenSource();
-        var delay = Task.Delay(QuietPeriod, time, stop.Token);
-        await Task.WhenAny(delay, wake);
-        await stop.CancelAsync(); // frees the timer of a wait that was woken early
     }
 
     private async Task WriteAsync(List<object> batch)
