@@ -42,9 +42,9 @@ public sealed class ProxyPrefetchTests(ProxyPrefetchTests.Pair fixture) : ProxyE
         await Eventually.TrueAsync(async () => (await StatusAsync())["cache"]!["indexFiles"]!.GetValue<long>() >= 3,
             "the index files of high, mid and low in P's cache", TimeSpan.FromSeconds(30), Cancel);
         var metrics = await Proxy.Http.GetAsync("metrics", cancellationToken: Cancel);
-        var queued = metrics.Body.Split('\n').Single(l => l.StartsWith("ghostcrate_proxy_index_prefetches_total{", StringComparison.Ordinal)
-            && l.Contains("result=\"queued\"", StringComparison.Ordinal) && l.Contains("upstream=\"crates-io\"", StringComparison.Ordinal));
-        Assert.EndsWith(" 2", queued);
+        var queued = PrometheusText.Parse(metrics.Body).Single(f => f.Name == "ghostcrate_proxy_index_prefetches_total").Samples
+            .Single(x => x.Labels.GetValueOrDefault("result") == "queued" && x.Labels.GetValueOrDefault("upstream") == "crates-io");
+        Assert.Equal(2, queued.Value);
 
         await Upstream.StopAsync();
 
