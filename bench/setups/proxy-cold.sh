@@ -109,19 +109,50 @@ settle() {
 # parallel as cargo asks, then once more one by one as hits) with a pause between them. The pauses matter: .NET's
 # tiered compilation counts a method's calls only after a quiet 100 ms, so the cold path's methods are recompiled
 # (tier 1) only once a later round calls them again; with a single round that recompilation, about 0.8 s of CPU,
-# happened during the timed cold build. Then waits until what it fetched is stored and the CPU settles.
+# happened during the timed cold build. Then three rounds of cargo itself (cargo_warm_up), and waits until what it
+# fetched is stored and the CPU settles.
 warm_up() {
   warmup_list
-  local part requests=0
+  local part requests=0 jit_before jit_cargo
+  jit_before="$(jit_methods)"
   for part in 1 2 3; do
     curl -fsS --parallel --parallel-max 16 -K "$run/warmup-$part.curl" || log "warm-up: some requests failed (curl exit $?)"
     curl -fsS -K "$run/warmup-$part.curl" || log "warm-up: some requests failed (curl exit $?)"
     requests=$(( requests + $(grep -c '^url' "$run/warmup-$part.curl") ))
     settle
   done
+  jit_cargo="$(jit_methods)"
+  for part in 1 2 3; do cargo_warm_up "$part"; done
   wait_stored warmup "$(cat "$run"/warmup-*.curl | grep -c '/download"$')"
   settle
-  log "warm-up: $requests requests through the warmup mount"
+  log "warm-up: $requests requests and $(( $(jit_methods) - jit_before )) methods compiled (of them $(( $(jit_methods) - jit_cargo )) in the cargo rounds) through the warmup mount"
+}
+
+# cargo_warm_up PART -> `cargo generate-lockfile` and `cargo fetch`, through the warmup mount from an empty CARGO_HOME,
+# of a project that depends on 60 of that part's crates (any version). The timed build's requests are cargo's, not
+# curl's: config.json first, cargo's own headers, one connection asking in turn. Code only they reach was compiled
+# during the timed cold build (probe of session 26: over a quarter of the server's CPU during `cargo fetch` was the
+# JIT, after the three curl rounds); a server that has run for a while has served cargo before. Untimed, and a
+# failed round is only logged.
+cargo_warm_up() {
+  local part="$1" dir="$run/warmup-project-$1" home="$cargo_home.warmup"
+  mkdir -p "$dir/src"
+  echo 'fn main() {}' > "$dir/src/main.rs"
+  {
+    printf '[package]\nname = "warmup%s"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n[dependencies]\n' "$part"
+    grep -o '/warmup/index/[^"]*' "$run/warmup-$part.curl" | sed 's#.*/##' | head -60 | sed 's/.*/& = { version = "*", registry = "bench" }/'
+  } > "$dir/Cargo.toml"
+  rm -rf "$home"
+  (cd "$dir" && CARGO_HOME="$home" CARGO_REGISTRIES_BENCH_INDEX="sparse+http://127.0.0.1:$gc_port/warmup/index/" "$cargo_bin" generate-lockfile --quiet &&
+    CARGO_HOME="$home" CARGO_REGISTRIES_BENCH_INDEX="sparse+http://127.0.0.1:$gc_port/warmup/index/" "$cargo_bin" fetch --quiet) ||
+    log "warm-up: cargo round $part failed (exit $?)"
+  rm -rf "$home"
+  settle
+}
+
+# jit_methods -> methods the server's runtime has compiled so far (its /metrics, dotnet_jit_compiled_methods_total)
+jit_methods() {
+  curl -fsS "http://127.0.0.1:$gc_port/metrics" | awk '/^dotnet_jit_compiled_methods_total/ { n = $2 } END { print n + 0 }'
 }
 
 for k in $(seq 1 "$repeat"); do
@@ -131,7 +162,9 @@ for k in $(seq 1 "$repeat"); do
   mkdir -p "$run/data-proxy-$k"
   start_ghostcrate "$run/data-proxy-$k"
   warm_up
+  jit_cold="$(jit_methods)"
   cargo_pair gc-cold "sparse+http://127.0.0.1:$gc_port/crates-io/index/"
+  log "gc-cold: $(( $(jit_methods) - jit_cold )) methods compiled during the timed cold build"
   wait_stored crates-io "$(find "$cargo_home/registry/cache" -name '*.crate' | wc -l)"
   cargo_pair gc-warm "sparse+http://127.0.0.1:$gc_port/crates-io/index/"
   stop_pid "$gc_pid"

@@ -115,6 +115,36 @@ public sealed class ProxyTests(ProxyPairFixture fixture) : ProxyEndToEndTest(fix
         Assert.Equal(1, await DownloadsAtUpstreamAsync(hot.Name));
     }
 
+    [Fact]
+    public async Task A_crate_too_large_for_memory_is_spooled_stored_and_served_whole()
+    {
+        // Over CrateSpool.MemoryLimit (1 MiB) once gzipped: random base64 compresses to about three quarters. P answers
+        // a cold download on the socket event thread that receives U's answer; a file this size must leave that
+        // thread to be spooled to disk and stored before the answer, and still arrive whole, for every waiter.
+        var id = Ids.New();
+        var publisher = PublisherToUpstream();
+        var big = await publisher.NewLibAsync($"big-{id}", files: new Dictionary<string, string>
+        {
+            ["src/lib.rs"] = "pub fn big() -> usize { include_str!(\"blob.txt\").len() }\n",
+            ["src/blob.txt"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(2 * 1024 * 1024)),
+        });
+        await publisher.PublishOkAsync(big, verify: false);
+        var cksum = (await Upstream.Http.GetIndexEntriesAsync(big.Name, cancellationToken: Cancel)).Single()["cksum"]!.GetValue<string>();
+        var path = $"crates-io/api/v1/crates/{big.Name}/0.1.0/download";
+
+        var cold = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Proxy.Http.Raw.GetAsync(path, Cancel)));
+        using var cached = await Proxy.Http.Raw.GetAsync(path, Cancel);
+
+        foreach (var response in cold.Append(cached))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsByteArrayAsync(Cancel);
+            Assert.True(body.Length > 1024 * 1024, $"the crate is {body.Length} bytes, not larger than the spool's memory");
+            Assert.Equal(cksum, Convert.ToHexStringLower(SHA256.HashData(body)));
+            response.Dispose();
+        }
+    }
+
     private async Task<long> DownloadsAtUpstreamAsync(string crate)
     {
         var answer = await Upstream.Http.GetAsync($"api/v1/crates/{crate}", cancellationToken: Cancel);

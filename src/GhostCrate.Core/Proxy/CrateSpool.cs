@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GhostCrate.Core.Threading;
 
 namespace GhostCrate.Core.Proxy;
 
@@ -68,8 +69,21 @@ public sealed class CrateSpool : Stream
     // A write to memory completes at once: no hop to the thread pool per chunk (a file stream's async write takes one).
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_memory is { } memory && memory.Length + buffer.Length > _memoryLimit) return SpillAsync(buffer, cancellationToken);
         Append(buffer.Span);
         return _file is null ? ValueTask.CompletedTask : _file.WriteAsync(buffer, cancellationToken);
+    }
+
+    /// <summary>
+    /// The write that no longer fits in memory: creates the temp file and writes what was held, from the thread pool.
+    /// The download may run on a socket event thread (a proxy mount's cold download, Core/Threading/IoThreads), which
+    /// must not wait for a disk; later writes are the file stream's own asynchronous writes, which never block it.
+    /// </summary>
+    private async ValueTask SpillAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await IoThreads.LeaveAsync();
+        Append(buffer.Span);
+        await _file!.WriteAsync(buffer, cancellationToken);
     }
 
     public override void Flush() { }

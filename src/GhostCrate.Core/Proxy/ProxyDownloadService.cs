@@ -1,5 +1,6 @@
 using GhostCrate.Core.Options;
 using GhostCrate.Core.Storage;
+using GhostCrate.Core.Threading;
 using GhostCrate.Protocol.Client;
 using GhostCrate.Protocol.Crates;
 using GhostCrate.Protocol.Index;
@@ -78,9 +79,13 @@ public sealed class ProxyDownloadService(
         if (outcome.Status != ProxyDownloadStatus.Found) return new ProxyDownload(outcome.Status, null, outcome.Error);
 
         // The verified bytes this fetch stored, when they are in memory: each waiter reads its own stream over them.
-        content = outcome.Bytes is { } bytes
-            ? OpenBytes(bytes, outcome.StoredAt)
-            : await blobs.OpenReadAsync(key, cancellationToken);
+        if (outcome.Bytes is { } bytes) content = OpenBytes(bytes, outcome.StoredAt);
+        else
+        {
+            // Opening a file may block: not on a socket event thread, where the fetch may have ended (Core/Threading/IoThreads).
+            await IoThreads.LeaveAsync();
+            content = await blobs.OpenReadAsync(key, cancellationToken);
+        }
         if (content is null)
             return new ProxyDownload(ProxyDownloadStatus.Unavailable, null, $"`{crateName}@{version}` was stored but cannot be read back from storage");
         // Per request, unlike the upstream's CrateMiss (per coalesced fetch): each waiter was served a file it lacked.
@@ -156,14 +161,17 @@ public sealed class ProxyDownloadService(
         // every node that shares the store.
         if (bytes is { } inMemory && writeBehind.TryEnqueue(new ProxyWriteBehind.PendingCrate(upstream.Name, line.Name, line.Vers, key, inMemory, actual, storedAt)))
         {
-            logger.LogInformation("Fetched {Crate} {Version} from upstream {Upstream} ({Size} bytes), storing it behind the answer", line.Name, line.Vers, upstream.Name, download.Length);
+            logger.LogDebug("Fetched {Crate} {Version} from upstream {Upstream} ({Size} bytes), storing it behind the answer", line.Name, line.Vers, upstream.Name, download.Length);
             return ProxyDownloadOutcome.Stored(alreadyStored: false, bytes, storedAt);
         }
+        // Stored before the answer, which may block on the disk: not on a socket event thread, where the download may
+        // have ended (Core/Threading/IoThreads).
+        await IoThreads.LeaveAsync();
         await using (var verified = spool.OpenRead())
         {
             await blobs.PutAsync(key, verified, BlobPutMode.IfAbsent, ct);
         }
-        logger.LogInformation("Cached {Crate} {Version} from upstream {Upstream} ({Size} bytes)", line.Name, line.Vers, upstream.Name, download.Length);
+        logger.LogDebug("Cached {Crate} {Version} from upstream {Upstream} ({Size} bytes)", line.Name, line.Vers, upstream.Name, download.Length);
         followUp.Enqueue(new CachedCrateFollowUp.CachedCrate(upstream.Name, line.Name, line.Vers, key, download.Length, actual, storedAt, bytes));
         return ProxyDownloadOutcome.Stored(alreadyStored: false, bytes, storedAt);
     }

@@ -152,7 +152,7 @@ public sealed class DownloadFastPath(
         ProxyDownload download;
         try
         {
-            download = await proxyDownloads.OpenAsync(upstream, name, version, context.RequestAborted);
+            download = await FetchAsync(context, upstream, name, version);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -171,6 +171,20 @@ public sealed class DownloadFastPath(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// The mount's service, continuing on the socket event thread that receives the upstream's answer
+    /// (<see cref="IoThreads.ResumeOnSocketThread"/>, undone when this returns), as a cold index file does
+    /// (SparseIndexFastPath): after that answer a small file is hashed in memory, queued for its save
+    /// (ProxyWriteBehind) and answered from the same bytes, so the answer goes out from the thread that received the
+    /// upstream's, without a hand-off to the pool. What could block leaves that thread first: a file too large for
+    /// memory is spooled to disk (CrateSpool) and stored before the answer (ProxyDownloadService).
+    /// </summary>
+    private async Task<ProxyDownload> FetchAsync(HttpContext context, Upstream upstream, string name, string version)
+    {
+        IoThreads.ResumeOnSocketThread();
+        return await proxyDownloads.OpenAsync(upstream, name, version, context.RequestAborted);
     }
 
     /// <summary>What Results.Bytes would answer to a plain GET, without its per-request header formatting.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using GhostCrate.Core.Proxy;
+using GhostCrate.Core.Threading;
 
 namespace GhostCrate.Core.Tests.Proxy;
 
@@ -31,6 +32,37 @@ public class CrateSpoolTests
             using var copy = new MemoryStream();
             await read.CopyToAsync(copy, TestContext.Current.CancellationToken);
             Assert.Equal(data, copy.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_write_that_spills_from_a_socket_event_thread_goes_on_from_the_pool()
+    {
+        // A proxy mount's cold download may write into the spool from a socket event thread (a dedicated thread stands
+        // in for one, as in IoThreadsTests), which must never wait for a disk: the write that creates the temp file
+        // has to leave it first. Leaving is what the server does with inline socket completions on (its default);
+        // turning that on here only adds hops to other tests' flows, never changes what they compute.
+        IoThreads.UseInlineCompletions();
+        await using var spool = new CrateSpool(memoryLimit: 1024);
+        var threads = new TaskCompletionSource<(bool InMemory, bool Spilled)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            var inMemory = spool.WriteAsync(new byte[1000]);
+            var wasOutsidePool = !Thread.CurrentThread.IsThreadPoolThread;
+            _ = Spill(inMemory.IsCompleted && wasOutsidePool);
+        });
+        thread.Start();
+
+        var (inMemoryAtOnce, spilledOnPool) = await threads.Task;
+        Assert.True(inMemoryAtOnce); // a write that fits completes at once, on the caller's thread
+        Assert.True(spilledOnPool);
+        Assert.Null(spool.Bytes);
+        Assert.Equal(2000, spool.Length);
+
+        async Task Spill(bool inMemory)
+        {
+            await spool.WriteAsync(new byte[1000]);
+            threads.SetResult((inMemory, Thread.CurrentThread.IsThreadPoolThread));
         }
     }
 
