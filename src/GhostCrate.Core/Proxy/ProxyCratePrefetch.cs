@@ -15,7 +15,8 @@ namespace GhostCrate.Core.Proxy;
 /// them are then answered from the cache.
 /// <para>
 /// Bounded: each copy of an index file a node holds in memory is offered once (a hit costs a lookup), the queue has a
-/// fixed length (what does not fit is left to cargo), <see cref="Workers"/> fetches run at a time, and a version the
+/// fixed length (what does not fit is left to cargo), <see cref="Workers"/> fetches run at a time once the clients'
+/// index reads pause (<see cref="ResolveQuiet"/>), and a version the
 /// download policy or the quarantine refuses is never fetched, as for a client. A fetch goes through
 /// <see cref="ProxyDownloadService.EnsureStoredAsync"/> like a client's download (coalesced with one for the same
 /// file, its checksum checked, stored behind, the circuit breaker respected), so several nodes stay correct as they
@@ -44,17 +45,23 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task[]? _workers;
     private int _outstanding;
+    private long _lastOffer; // UTC ticks of the last offer
+    private readonly TimeProvider _time;
 
-    public ProxyCratePrefetch(ProxyDownloadService downloads, DownloadPolicy policy, ProxyQuarantine quarantine, ILogger<ProxyCratePrefetch> logger)
-        : this((upstream, name, version, ct) => FetchUnlessRefusedAsync(downloads, policy, quarantine, upstream, name, version, ct), logger)
+    /// <summary>How long no index file must have been offered before a download starts: longer than the gaps between a resolve's requests.</summary>
+    public static readonly TimeSpan ResolveQuiet = TimeSpan.FromMilliseconds(15);
+
+    public ProxyCratePrefetch(ProxyDownloadService downloads, DownloadPolicy policy, ProxyQuarantine quarantine, TimeProvider time, ILogger<ProxyCratePrefetch> logger)
+        : this((upstream, name, version, ct) => FetchUnlessRefusedAsync(downloads, policy, quarantine, upstream, name, version, ct), logger, time)
     {
     }
 
     /// <param name="fetch">Stores one version of a crate as a client's download would: the host's is the constructor above; tests pass their own.</param>
-    public ProxyCratePrefetch(Func<Upstream, string, string, CancellationToken, Task> fetch, ILogger logger)
+    public ProxyCratePrefetch(Func<Upstream, string, string, CancellationToken, Task> fetch, ILogger logger, TimeProvider? time = null)
     {
         _fetch = fetch;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Files offered and not yet looked at, or crates being fetched (tests wait for 0).</summary>
@@ -66,6 +73,7 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
     /// </summary>
     public void Offer(Upstream upstream, string name, byte[] content)
     {
+        Volatile.Write(ref _lastOffer, _time.GetUtcNow().UtcTicks);
         if (_stopping || !upstream.Definition.PrefetchCrates || _offered.TryGetValue(content, out _)) return;
         if (!_offered.TryAdd(content, Offered)) return; // another request offered it a moment ago
         EnsureStarted();
@@ -110,6 +118,10 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
 
     private async Task FetchAsync(Work work)
     {
+        // While clients are still reading index files (a resolve under way), their answers come first: the downloads
+        // start once no file was offered for ResolveQuiet, when cargo is done resolving. Measured with the bench's
+        // first build (bench/README.md, "Session 26"): without this wait the downloads slowed the resolve itself.
+        while (!_stopping && _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastOffer) < ResolveQuiet.Ticks) await Task.Delay(ResolveQuiet, _time);
         try
         {
             if (IndexLineVersions.NewestRelease(work.Content) is not { } version) return;

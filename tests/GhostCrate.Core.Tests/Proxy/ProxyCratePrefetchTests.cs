@@ -54,6 +54,34 @@ public class ProxyCratePrefetchTests
     }
 
     [Fact]
+    public async Task Downloads_wait_while_clients_are_still_reading_index_files()
+    {
+        var asked = new ConcurrentQueue<string>();
+        var h = Harness();
+        await using var prefetch = new ProxyCratePrefetch((_, name, version, _) =>
+        {
+            asked.Enqueue($"{name}@{version}");
+            return Task.CompletedTask;
+        }, NullLogger.Instance, h.Time);
+        var step = ProxyCratePrefetch.ResolveQuiet / 3 * 2;
+
+        // Each of the two workers holds one file and waits on the clock; the test moves it only once both wait.
+        var bothWait = TimeSpan.FromSeconds(30);
+        prefetch.Offer(h.CratesIo, "serde", File("1.0.0"));
+        await h.Time.WhenScheduledAsync().WaitAsync(bothWait);
+        h.Time.Advance(step);
+        prefetch.Offer(h.CratesIo, "log", File("0.4.0")); // the resolve goes on
+        await h.Time.WhenScheduledAsync(2).WaitAsync(bothWait);
+        h.Time.Advance(step); // past serde's first wait, not past the quiet after "log": serde waits again
+        await h.Time.WhenScheduledAsync(2).WaitAsync(bothWait);
+        Assert.Empty(asked);
+
+        h.Time.Advance(ProxyCratePrefetch.ResolveQuiet);
+        await IdleAsync(prefetch);
+        Assert.Equal(["log@0.4.0", "serde@1.0.0"], asked.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Nothing_is_fetched_when_the_upstream_turns_it_off_or_the_file_lists_no_release()
     {
         var recorder = new Recorder();
