@@ -26,8 +26,11 @@ namespace GhostCrate.Core.Proxy;
 /// </summary>
 public sealed class ProxyCratePrefetch : IAsyncDisposable
 {
-    /// <summary>Downloads at a time: cargo reads its index files first, so two keep ahead of its downloads.</summary>
-    internal const int Workers = 2;
+    /// <summary>
+    /// Downloads at a time, as many as the index prefetch runs: against a real upstream each download waits tens of
+    /// milliseconds on the network, which cargo, one download after another on its connection, would wait in turn.
+    /// </summary>
+    internal const int Workers = 4;
     internal const int QueueLength = 4096;
 
     private readonly Func<Upstream, string, string, CancellationToken, Task> _fetch;

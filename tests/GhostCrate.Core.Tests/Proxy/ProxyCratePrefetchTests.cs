@@ -65,7 +65,7 @@ public class ProxyCratePrefetchTests
         }, NullLogger.Instance, h.Time);
         var step = ProxyCratePrefetch.ResolveQuiet / 3 * 2;
 
-        // Each of the two workers holds one file and waits on the clock; the test moves it only once both wait.
+        // Two workers each hold one file and wait on the clock; the test moves it only once both wait.
         var bothWait = TimeSpan.FromSeconds(30);
         prefetch.Offer(h.CratesIo, "serde", File("1.0.0"));
         await h.Time.WhenScheduledAsync().WaitAsync(bothWait);
