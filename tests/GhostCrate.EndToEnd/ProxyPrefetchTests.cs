@@ -9,7 +9,8 @@ namespace GhostCrate.EndToEnd;
 /// <summary>
 /// Dependencies fetched before cargo asks (Core/Proxy/ProxyIndexPrefetch): one request for the index file of `high`
 /// makes P fetch `mid` and `low` from U on its own, so that the real cargo then resolves a project on `high` with U
-/// stopped. P keeps files fresh for 10 minutes here (the shared pair's Ttl of zero would revalidate every file with U);
+/// stopped; and the .crate of `high`'s newest release (Core/Proxy/ProxyCratePrefetch), so that it downloads with U
+/// stopped too. P keeps files fresh for 10 minutes here (the shared pair's Ttl of zero would revalidate every file with U);
 /// its own pair, because it stops U.
 /// </summary>
 public sealed class ProxyPrefetchTests(ProxyPrefetchTests.Pair fixture) : ProxyEndToEndTest(fixture), IClassFixture<ProxyPrefetchTests.Pair>
@@ -45,8 +46,22 @@ public sealed class ProxyPrefetchTests(ProxyPrefetchTests.Pair fixture) : ProxyE
         var queued = PrometheusText.Parse(metrics.Body).Single(f => f.Name == "ghostcrate_proxy_index_prefetches_total").Samples
             .Single(x => x.Labels.GetValueOrDefault("result") == "queued" && x.Labels.GetValueOrDefault("upstream") == "crates-io");
         Assert.Equal(2, queued.Value);
+        // And the .crate of the newest release of the one file a client read (Core/Proxy/ProxyCratePrefetch).
+        await Eventually.TrueAsync(async () => (await StatusAsync())["cache"]!["crateFiles"]!.GetValue<long>() >= 1,
+            "the .crate of high in P's cache", TimeSpan.FromSeconds(30), Cancel);
+        metrics = await Proxy.Http.GetAsync("metrics", cancellationToken: Cancel);
+        var cratesQueued = PrometheusText.Parse(metrics.Body).Single(f => f.Name == "ghostcrate_proxy_crate_prefetches_total").Samples
+            .Single(x => x.Labels.GetValueOrDefault("result") == "queued" && x.Labels.GetValueOrDefault("upstream") == "crates-io");
+        Assert.Equal(1, cratesQueued.Value);
+        var cksum = (await Upstream.Http.GetIndexEntriesAsync(high.Name, cancellationToken: Cancel)).Single()["cksum"]!.GetValue<string>();
 
         await Upstream.StopAsync();
+
+        using (var download = await Proxy.Http.Raw.GetAsync($"crates-io/api/v1/crates/{high.Name}/0.1.0/download", Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            Assert.Equal(cksum, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await download.Content.ReadAsByteArrayAsync(Cancel))));
+        }
 
         var developer = await ConsumerOfProxyAsync();
         var project = await developer.NewLibAsync($"app-{id}", dependencies: $"{high.Name} = \"0.1\"");

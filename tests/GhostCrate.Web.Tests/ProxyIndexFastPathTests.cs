@@ -24,6 +24,8 @@ public class ProxyIndexFastPathTests
         {
             ["Proxy:Upstreams:crates-io:Ttl"] = "01:00:00",
             ["Registry:AuthRequired"] = authRequired ? "true" : "false",
+            // Index answers only: the .crate downloads a read starts (ProxyCratePrefetch) would count as upstream requests.
+            ["Proxy:Upstreams:crates-io:PrefetchCrates"] = "false",
         };
         await using var pair = await ProxyPair.StartAsync(settings);
         await pair.PublishUpstreamAsync("demo", "1.0.0");

@@ -106,6 +106,13 @@ public sealed class UpstreamOptions
     /// </summary>
     public bool PrefetchDependencies { get; set; } = true;
 
+    /// <summary>
+    /// When a client reads an index file, download its newest release's .crate right away, before cargo asks for it
+    /// (Core/Proxy/ProxyCratePrefetch.cs): the downloads of a first build through an empty cache are then answered from
+    /// the cache. Costs an upstream download for each crate read whose newest release nobody then downloads.
+    /// </summary>
+    public bool PrefetchCrates { get; set; } = true;
+
     /// <summary>The private registry's `cargo search` also lists this upstream's hits, marked with the mount name.</summary>
     public bool IncludeInSearch { get; set; }
 

@@ -28,16 +28,14 @@ public static class PrefetchNames
     /// <summary>Lowercase crate names, each once, in no particular order.</summary>
     public static IReadOnlyCollection<string> Of(ReadOnlySpan<byte> indexFile)
     {
-        // Only `vers` and `yanked` of every line are read; the few lines picked are then read whole. A popular crate's
-        // file holds hundreds of versions, each with its dependencies and features, and reading them all is most of the
-        // cost of a guess.
+        // Only `vers` and `yanked` of every line are read (IndexLineVersions); the few lines picked are then read whole.
         var newestPerLine = new Dictionary<(ulong, ulong, ulong), (SemVersion Version, int Start, int Length)>();
         var start = 0;
         while (start < indexFile.Length)
         {
             var end = indexFile[start..].IndexOf((byte)'\n');
             var length = end < 0 ? indexFile.Length - start : end;
-            if (VersionOf(indexFile.Slice(start, length)) is { } version)
+            if (IndexLineVersions.Unyanked(indexFile.Slice(start, length)) is { } version)
             {
                 var line = version.Major > 0 ? (version.Major, 0UL, 0UL) : version.Minor > 0 ? (0UL, version.Minor, 0UL) : (0UL, 0UL, version.Patch);
                 if (!newestPerLine.TryGetValue(line, out var best) || Prefer(version, best.Version)) newestPerLine[line] = (version, start, length);
@@ -57,41 +55,6 @@ public static class PrefetchNames
             }
         }
         return names;
-    }
-
-    /// <summary>The version of a line that is not yanked, or null (yanked, or not a line cargo could read).</summary>
-    private static SemVersion? VersionOf(ReadOnlySpan<byte> line)
-    {
-        string? vers = null;
-        var yanked = false;
-        try
-        {
-            var reader = new Utf8JsonReader(line);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("vers"u8))
-                {
-                    reader.Read();
-                    vers = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-                else if (reader.ValueTextEquals("yanked"u8))
-                {
-                    reader.Read();
-                    yanked = reader.TokenType == JsonTokenType.True;
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        return !yanked && SemVersion.TryParse(vers, out var version) ? version : null;
     }
 
     /// <summary>A release beats a pre-release of the same line whatever their order; otherwise the higher version wins.</summary>

@@ -21,6 +21,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<CachedCrateFollowUp>();
         services.AddSingleton<ProxyWriteBehind>();
         services.AddSingleton<ProxyDownloadService>();
+        services.AddSingleton<ProxyCratePrefetch>();
         services.AddSingleton<ProxySearchService>();
         services.AddSingleton<ProxyStatusService>();
         services.AddSingleton<ProxyStatistics>();

@@ -18,7 +18,8 @@ public sealed record UpstreamDefinition(
     string? Token,
     int CircuitBreakerFailures,
     TimeSpan CircuitBreakerCoolDown,
-    bool PrefetchDependencies = true)
+    bool PrefetchDependencies = true,
+    bool PrefetchCrates = true)
 {
     public static readonly Uri CratesIoIndex = new("https://index.crates.io/");
     public static readonly Uri CratesIoApi = new("https://crates.io/");
@@ -57,6 +58,7 @@ public sealed record UpstreamDefinition(
             string.IsNullOrEmpty(options.Token) ? null : options.Token,
             options.CircuitBreakerFailures,
             options.CircuitBreakerCoolDown,
-            options.PrefetchDependencies);
+            options.PrefetchDependencies,
+            options.PrefetchCrates);
     }
 }

@@ -30,6 +30,8 @@ public sealed class UpstreamStats(string upstream)
         Operations.GhostCrateMetrics.DependencyConfusionRefusals.Add(0, _upstream);
         Operations.GhostCrateMetrics.ProxyIndexPrefetches.Add(0, _upstream, PrefetchQueuedTag);
         Operations.GhostCrateMetrics.ProxyIndexPrefetches.Add(0, _upstream, PrefetchDroppedTag);
+        Operations.GhostCrateMetrics.ProxyCratePrefetches.Add(0, _upstream, PrefetchQueuedTag);
+        Operations.GhostCrateMetrics.ProxyCratePrefetches.Add(0, _upstream, PrefetchDroppedTag);
     }
 
     private static readonly KeyValuePair<string, object?> PrefetchQueuedTag = new("result", "queued");
@@ -37,6 +39,9 @@ public sealed class UpstreamStats(string upstream)
 
     /// <summary>A dependency's index file was queued to be fetched ahead of cargo (<see cref="ProxyIndexPrefetch"/>), or not, the queue being full.</summary>
     public void Prefetch(bool queued) => Operations.GhostCrateMetrics.ProxyIndexPrefetches.Add(1, _upstream, queued ? PrefetchQueuedTag : PrefetchDroppedTag);
+
+    /// <summary>An index file a client read was queued for its newest release's .crate to be fetched ahead of cargo (<see cref="ProxyCratePrefetch"/>), or not, the queue being full.</summary>
+    public void CratePrefetch(bool queued) => Operations.GhostCrateMetrics.ProxyCratePrefetches.Add(1, _upstream, queued ? PrefetchQueuedTag : PrefetchDroppedTag);
 
     public void Record(Func<UpstreamCounters, UpstreamCounters> change)
     {

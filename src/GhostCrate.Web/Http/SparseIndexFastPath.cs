@@ -23,7 +23,7 @@ namespace GhostCrate.Web.Http;
 /// auth-required mode, restricted crates the caller may not read, and any failure before the response started (the
 /// pipeline then answers in Cargo's envelope, as before).
 /// </summary>
-public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService index, CrateAccess access, Core.Identity.TokenAuthenticator authenticator, ProxyIndexService proxyIndex, UpstreamRegistries upstreams, IOptions<RegistryOptions> options)
+public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService index, CrateAccess access, Core.Identity.TokenAuthenticator authenticator, ProxyIndexService proxyIndex, UpstreamRegistries upstreams, IOptions<RegistryOptions> options, ProxyCratePrefetch cratePrefetch)
 {
     private const string IndexPrefix = "/index/";
 
@@ -111,6 +111,8 @@ public sealed class SparseIndexFastPath(RequestDelegate next, SparseIndexService
                 return;
             }
             Metrics.FastPathRoutes.TagMountIndex(context, upstream.Name);
+            // As ProxyIndexAnswers does for the cold and due files: a lookup when this copy was offered before.
+            cratePrefetch.Offer(upstream, name, remembered.File.Content);
             await IndexFileResponses.WriteProxiedAsync(context, settings, remembered.File);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

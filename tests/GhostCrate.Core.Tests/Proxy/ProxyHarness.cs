@@ -13,7 +13,7 @@ internal sealed class ProxyHarness
 
     public ProxyHarness(ScriptedUpstream upstream, TimeSpan? ttl = null, string? downloadUrl = null, TimeSpan? requestTimeout = null, int? breakerFailures = null, TimeSpan? breakerCoolDown = null,
         Microsoft.Extensions.Logging.ILogger<CachedCrateFollowUp>? followUpLogger = null, Microsoft.Extensions.Logging.ILogger<ProxyWriteBehind>? writeBehindLogger = null, int? indexCacheMegabytes = null,
-        GhostCrate.Core.Storage.IBlobBatchStore? batches = null, ProxyIndexPrefetch? prefetch = null, bool prefetchDependencies = true)
+        GhostCrate.Core.Storage.IBlobBatchStore? batches = null, ProxyIndexPrefetch? prefetch = null, bool prefetchDependencies = true, bool prefetchCrates = true)
     {
         Upstream = upstream;
         var proxy = new ProxyOptions
@@ -31,6 +31,7 @@ internal sealed class ProxyHarness
                     CircuitBreakerFailures = breakerFailures ?? new UpstreamOptions().CircuitBreakerFailures,
                     CircuitBreakerCoolDown = breakerCoolDown ?? new UpstreamOptions().CircuitBreakerCoolDown,
                     PrefetchDependencies = prefetchDependencies,
+                    PrefetchCrates = prefetchCrates,
                 },
             },
         };
