@@ -8,7 +8,17 @@ namespace GhostCrate.EndToEnd;
 /// </summary>
 public sealed class ProxyWarmTests(ProxyWarmTests.Pair fixture) : ProxyEndToEndTest(fixture), IClassFixture<ProxyWarmTests.Pair>
 {
-    public sealed class Pair : ProxyPairFixture;
+    public sealed class Pair : ProxyPairFixture
+    {
+        // The warm command is what fetches the crates here: the developer's resolve would otherwise have them fetched
+        // ahead (Core/Proxy/ProxyCratePrefetch), and the command would find them cached.
+        protected override Dictionary<string, string> ProxySettingsFor(GhostCrateServer upstream)
+        {
+            var settings = ProxySettings(upstream);
+            settings["GHOSTCRATE_Proxy__Upstreams__crates-io__PrefetchCrates"] = "false";
+            return settings;
+        }
+    }
 
     [Fact]
     public async Task Warming_from_a_lockfile_lets_a_build_machine_go_offline()

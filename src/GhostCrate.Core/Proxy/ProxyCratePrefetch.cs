@@ -45,6 +45,7 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
     private readonly ConditionalWeakTable<byte[], object> _offered = new();
     private static readonly object Offered = new();
     private volatile bool _stopping;
+    private readonly CancellationTokenSource _stop = new();
     private readonly Lock _startLock = new();
     private Task[]? _workers;
     private int _outstanding;
@@ -53,6 +54,11 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
 
     /// <summary>How long no index file must have been offered before a download starts: longer than the gaps between a resolve's requests.</summary>
     public static readonly TimeSpan ResolveQuiet = TimeSpan.FromMilliseconds(15);
+
+    /// <summary>The longest a download waits for the reads to pause (counted in waits, not read from the clock).</summary>
+    public static readonly TimeSpan MaxQuietWait = TimeSpan.FromSeconds(1);
+
+    private static readonly int MaxQuietWaits = (int)Math.Ceiling(MaxQuietWait / ResolveQuiet);
 
     public ProxyCratePrefetch(ProxyDownloadService downloads, DownloadPolicy policy, ProxyQuarantine quarantine, TimeProvider time, ILogger<ProxyCratePrefetch> logger)
         : this((upstream, name, version, ct) => FetchUnlessRefusedAsync(downloads, policy, quarantine, upstream, name, version, ct), logger, time)
@@ -123,8 +129,20 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
     {
         // While clients are still reading index files (a resolve under way), their answers come first: the downloads
         // start once no file was offered for ResolveQuiet, when cargo is done resolving. Measured with the bench's
-        // first build (bench/README.md, "Session 26"): without this wait the downloads slowed the resolve itself.
-        while (!_stopping && _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastOffer) < ResolveQuiet.Ticks) await Task.Delay(ResolveQuiet, _time);
+        // first build (bench/README.md, "Session 26"): without this wait the downloads slowed the resolve itself. A
+        // node whose clients never pause still gets its downloads, after MaxQuietWait.
+        for (var waits = 0; waits < MaxQuietWaits && _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastOffer) < ResolveQuiet.Ticks; waits++)
+        {
+            try
+            {
+                await Task.Delay(ResolveQuiet, _time, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // a stop drops what has not started
+            }
+        }
+        if (_stopping) return;
         try
         {
             if (IndexLineVersions.NewestRelease(work.Content) is not { } version) return;
@@ -153,9 +171,11 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
     {
         _stopping = true;
         _queue.Writer.TryComplete();
+        await _stop.CancelAsync();
         Task[]? workers;
         lock (_startLock) workers = _workers;
         if (workers is not null) await Task.WhenAll(workers);
+        _stop.Dispose();
     }
 
     private readonly record struct Work(Upstream Upstream, string Name, byte[] Content);

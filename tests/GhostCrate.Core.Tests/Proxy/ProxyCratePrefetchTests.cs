@@ -82,6 +82,57 @@ public class ProxyCratePrefetchTests
     }
 
     [Fact]
+    public async Task Clients_that_never_pause_hold_a_download_back_for_at_most_the_longest_wait()
+    {
+        var asked = new ConcurrentQueue<string>();
+        var h = Harness();
+        await using var prefetch = new ProxyCratePrefetch((_, name, version, _) =>
+        {
+            asked.Enqueue($"{name}@{version}");
+            return Task.CompletedTask;
+        }, NullLogger.Instance, h.Time);
+        var waits = (int)Math.Ceiling(ProxyCratePrefetch.MaxQuietWait / ProxyCratePrefetch.ResolveQuiet);
+
+        var serde = File("1.0.0");
+        prefetch.Offer(h.CratesIo, "serde", serde);
+        var almost = ProxyCratePrefetch.ResolveQuiet - TimeSpan.FromTicks(1);
+        for (var i = 0; i < waits; i++)
+        {
+            await h.Time.WhenScheduledAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Empty(asked);
+            h.Time.Advance(almost);
+            prefetch.Offer(h.CratesIo, "serde", serde); // the next read (a hit on the same copy): the reads go on
+            h.Time.Advance(TimeSpan.FromTicks(1)); // the wait ends with a read a tick ago
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!asked.Contains("serde@1.0.0"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "serde was never fetched although the longest wait had passed");
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
+    public async Task A_stop_drops_a_download_still_waiting_for_the_reads_to_pause()
+    {
+        var asked = new ConcurrentQueue<string>();
+        var h = Harness();
+        var prefetch = new ProxyCratePrefetch((_, name, version, _) =>
+        {
+            asked.Enqueue($"{name}@{version}");
+            return Task.CompletedTask;
+        }, NullLogger.Instance, h.Time);
+
+        prefetch.Offer(h.CratesIo, "serde", File("1.0.0"));
+        await h.Time.WhenScheduledAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await prefetch.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)); // the clock never moves: the wait must end by itself
+
+        Assert.Empty(asked);
+        Assert.Equal(0, prefetch.Outstanding);
+    }
+
+    [Fact]
     public async Task Nothing_is_fetched_when_the_upstream_turns_it_off_or_the_file_lists_no_release()
     {
         var recorder = new Recorder();
