@@ -17,11 +17,11 @@ public class ProxyCratePrefetchTests
     {
         public ConcurrentQueue<string> Asked { get; } = new();
 
-        public ProxyCratePrefetch Prefetch() => new((upstream, name, version, _) =>
+        public ProxyCratePrefetch Prefetch(TimeProvider? time = null) => new((upstream, name, version, _) =>
         {
             Asked.Enqueue($"{upstream.Name}/{name}@{version}");
             return Task.CompletedTask;
-        }, NullLogger.Instance);
+        }, NullLogger.Instance, time);
     }
 
     /// <summary>Polls (with a deadline) until the prefetch has nothing queued or running.</summary>
@@ -56,13 +56,10 @@ public class ProxyCratePrefetchTests
     [Fact]
     public async Task Downloads_wait_while_clients_are_still_reading_index_files()
     {
-        var asked = new ConcurrentQueue<string>();
         var h = Harness();
-        await using var prefetch = new ProxyCratePrefetch((_, name, version, _) =>
-        {
-            asked.Enqueue($"{name}@{version}");
-            return Task.CompletedTask;
-        }, NullLogger.Instance, h.Time);
+        var recorder = new Recorder();
+        await using var prefetch = recorder.Prefetch(h.Time);
+        var asked = recorder.Asked;
         var step = ProxyCratePrefetch.ResolveQuiet / 3 * 2;
 
         // Two workers each hold one file and wait on the clock; the test moves it only once both wait.
@@ -78,19 +75,16 @@ public class ProxyCratePrefetchTests
 
         h.Time.Advance(ProxyCratePrefetch.ResolveQuiet);
         await IdleAsync(prefetch);
-        Assert.Equal(["log@0.4.0", "serde@1.0.0"], asked.Order(StringComparer.Ordinal));
+        Assert.Equal(["crates-io/log@0.4.0", "crates-io/serde@1.0.0"], asked.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task Clients_that_never_pause_hold_a_download_back_for_at_most_the_longest_wait()
     {
-        var asked = new ConcurrentQueue<string>();
         var h = Harness();
-        await using var prefetch = new ProxyCratePrefetch((_, name, version, _) =>
-        {
-            asked.Enqueue($"{name}@{version}");
-            return Task.CompletedTask;
-        }, NullLogger.Instance, h.Time);
+        var recorder = new Recorder();
+        await using var prefetch = recorder.Prefetch(h.Time);
+        var asked = recorder.Asked;
         var waits = (int)Math.Ceiling(ProxyCratePrefetch.MaxQuietWait / ProxyCratePrefetch.ResolveQuiet);
 
         var serde = File("1.0.0");
@@ -106,7 +100,7 @@ public class ProxyCratePrefetchTests
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!asked.Contains("serde@1.0.0"))
+        while (!asked.Contains("crates-io/serde@1.0.0"))
         {
             Assert.True(DateTime.UtcNow < deadline, "serde was never fetched although the longest wait had passed");
             await Task.Delay(5);
@@ -116,13 +110,10 @@ public class ProxyCratePrefetchTests
     [Fact]
     public async Task A_stop_drops_a_download_still_waiting_for_the_reads_to_pause()
     {
-        var asked = new ConcurrentQueue<string>();
         var h = Harness();
-        var prefetch = new ProxyCratePrefetch((_, name, version, _) =>
-        {
-            asked.Enqueue($"{name}@{version}");
-            return Task.CompletedTask;
-        }, NullLogger.Instance, h.Time);
+        var recorder = new Recorder();
+        var prefetch = recorder.Prefetch(h.Time);
+        var asked = recorder.Asked;
 
         prefetch.Offer(h.CratesIo, "serde", File("1.0.0"));
         await h.Time.WhenScheduledAsync().WaitAsync(TimeSpan.FromSeconds(30));
