@@ -1,4 +1,5 @@
 using System.Net;
+using GhostCrate.Testing;
 using GhostCrate.Web.Http;
 using GhostCrate.Web.Tests.Support;
 using Microsoft.AspNetCore.Http;
@@ -67,6 +68,33 @@ public class ProxyDownloadFastPathTests
         }
         // Both files were cached: neither node asked the upstream for them again.
         Assert.Equal(upstreamDownloads, pair.Control.DownloadsOf("demo", "1.0.0") + pair.Control.DownloadsOf("Mixed_Case", "1.0.0-beta.1"));
+    }
+
+    [Fact]
+    public async Task A_file_waiting_to_be_stored_is_answered_from_memory_as_the_endpoint_answers_it()
+    {
+        // A clock that never moves: the write-behind waits for a quiet period that never passes, so what a node fetched
+        // stays waiting to be stored (as a cold build's files do until the build pauses) for the whole test.
+        var clock = new ManualTime(DateTimeOffset.UtcNow);
+        await using var pair = await ProxyPair.StartAsync(proxyServices: s => s.AddSingleton<TimeProvider>(clock));
+        var crate = await pair.PublishUpstreamAsync("pending", "1.0.0");
+        await using var slow = await pair.StartSecondProxyAsync([], services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            Without<DownloadFastPathStartupFilter>(services);
+        });
+        const string path = "/crates-io/api/v1/crates/pending/1.0.0/download";
+        foreach (var node in new[] { pair.Proxy, slow })
+            Assert.Equal(crate, await node.Client().GetByteArrayAsync(path, TestContext.Current.CancellationToken));
+        var key = Core.Storage.BlobKey.ProxyCrateFile("crates-io", "pending", "1.0.0");
+        foreach (var node in new[] { pair.Proxy, slow })
+            Assert.NotNull(node.Services.GetRequiredService<Core.Proxy.ProxyWriteBehind>().FindCrate(key));
+
+        foreach (var request in new[] { path, "/crates-io/api/v1/crates/Pending/1.0.0/download" })
+            await AssertSameAnswerAsync(pair.Proxy, slow, () => Request(HttpMethod.Get, request, null), ComparedHeaders);
+        // Both answered from what they fetched once: no second upstream fetch, and the files still wait to be stored.
+        Assert.Equal(2, pair.Control.DownloadsOf("pending", "1.0.0"));
+        Assert.NotNull(pair.Proxy.Services.GetRequiredService<Core.Proxy.ProxyWriteBehind>().FindCrate(key));
     }
 
     [Fact]

@@ -51,6 +51,22 @@ public sealed class ProxyDownloadService(
         return file;
     }
 
+    /// <summary>
+    /// A .crate this node fetched a moment ago whose save still waits in the write-behind (<see cref="ProxyWriteBehind"/>),
+    /// for the download fast path, counted as a cache hit as <see cref="OpenAsync"/> counts it: the verified bytes and
+    /// when they were fetched. A lookup in memory, so the fast path answers it from the socket thread that read the
+    /// request. A cold build's downloads are mostly these: the crates fetched ahead (<see cref="ProxyCratePrefetch"/>)
+    /// wait there until the build pauses. Null when nothing waits (then <see cref="FindCachedLocalFile"/>). The caller
+    /// has matched the name and version to the characters crate names and versions use.
+    /// </summary>
+    public PendingCrateFile? FindPendingCrate(Upstream upstream, string crateName, string version)
+    {
+        if (crateName.Length > CrateName.MaxLength || writeBehind.FindCrate(BlobKey.ProxyCrateFile(upstream.Name, crateName, version)) is not { } pending) return null;
+        upstream.Stats.CrateHit();
+        usage.Record(Analytics.UsageKinds.ProxyHit, upstream.Name);
+        return new PendingCrateFile(pending.Bytes, pending.StoredAt);
+    }
+
     public async Task<ProxyDownload> OpenAsync(Upstream upstream, string crateName, string version, CancellationToken cancellationToken)
     {
         // Both end up in a storage key: refuse anything that is not a crate name and a SemVer version up front.
@@ -196,3 +212,6 @@ public sealed class ProxyDownloadService(
         };
     }
 }
+
+/// <summary>A fetched .crate's verified bytes still on their way into the store, and when they were fetched (Last-Modified).</summary>
+public readonly record struct PendingCrateFile(ArraySegment<byte> Bytes, DateTimeOffset StoredAt);

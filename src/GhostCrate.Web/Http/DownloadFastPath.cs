@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace GhostCrate.Web.Http;
 
@@ -70,7 +71,8 @@ public sealed class DownloadFastPath(
         else Metrics.FastPathRoutes.TagMountDownload(context, upstream.Name);
         try
         {
-            if (readable.Remote is { } remote) await WriteAsync(context, settings, remote);
+            if (readable.Pending is { } pending) await WriteAsync(context, settings, pending);
+            else if (readable.Remote is { } remote) await WriteAsync(context, settings, remote);
             else await WriteAsync(context, settings, readable.Local!, upstream is null ? GhostCrateMetrics.SourcePrivate : GhostCrateMetrics.SourceProxy);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -137,7 +139,25 @@ public sealed class DownloadFastPath(
     {
         if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings, authenticator)) return (null, false);
         if (await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted) is not null) return (null, false);
+        // A crate fetched a moment ago first (a lookup in memory): until its save, its file is not there to find.
+        if (proxyDownloads.FindPendingCrate(upstream, name, version) is { } pending) return (new Found(null, null, pending), false);
         return proxyDownloads.FindCachedLocalFile(upstream, name, version) is { } file ? (new Found(file, null), false) : (null, true);
+    }
+
+    /// <summary>
+    /// A proxied .crate whose save waits in the write-behind, from its bytes in memory: what the mount's endpoint answers
+    /// (<see cref="ProxyDownloadAnswers"/>) to a GET without conditions, Cache-Control and Last-Modified but no ETag.
+    /// </summary>
+    private static Task WriteAsync(HttpContext context, RegistryOptions settings, PendingCrateFile pending)
+    {
+        CrateFileResponses.SetCacheControl(context, settings);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = CrateFileResponses.ContentType;
+        response.ContentLength = pending.Bytes.Count;
+        response.Headers.LastModified = HeaderUtilities.FormatDate(pending.StoredAt);
+        GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourceProxy, GhostCrateMetrics.FromMemory);
+        return response.Body.WriteAsync(pending.Bytes.AsMemory(), context.RequestAborted).AsTask();
     }
 
     /// <summary>
@@ -222,8 +242,8 @@ public sealed class DownloadFastPath(
         return await policy.CheckAsync(Core.Advisories.VersionSources.Private, name, version, context.RequestAborted) is null ? found : null;
     }
 
-    /// <summary>One of the two: a file on this machine, or a remote store's small file held in memory.</summary>
-    private readonly record struct Found(LocalCrateFile? Local, CachedCrateFile? Remote);
+    /// <summary>One of three: a file on this machine, a remote store's small file held in memory, or a proxied file still on its way into the store.</summary>
+    private readonly record struct Found(LocalCrateFile? Local, CachedCrateFile? Remote, PendingCrateFile? Pending = null);
 
     /// <summary>A private crate's download path (<see cref="TryMatchDownload"/>).</summary>
     internal static bool TryMatch(PathString path, out string name, out string version)

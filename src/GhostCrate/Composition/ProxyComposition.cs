@@ -32,7 +32,11 @@ public static class ProxyComposition
                     // crates.io asks API clients to identify themselves (https://crates.io/data-access#api).
                     client.DefaultRequestHeaders.UserAgent.ParseAdd("GhostCrate-proxy/1.0 (+https://github.com/ghostcrate)");
                 })
-                .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(upstream));
+                .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(upstream))
+                // The factory's two logging handlers add a logging scope and two async layers to every upstream request
+                // (a cold build makes hundreds); their lines are off by default (System.Net.Http at Warning), and the
+                // gateway logs and counts each failure itself (UpstreamGateway, the proxy metrics).
+                .RemoveAllLoggers();
         }
         if (options.EffectiveUpstreams().Count > 0) services.AddHostedService<ProxyStatsFlusher>();
         return services;

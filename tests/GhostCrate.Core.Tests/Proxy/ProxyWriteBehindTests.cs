@@ -79,6 +79,28 @@ public class ProxyWriteBehindTests
     }
 
     [Fact]
+    public async Task The_download_fast_path_finds_a_download_waiting_to_be_stored_and_not_once_it_is_stored()
+    {
+        var h = Harness();
+        var store = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Blobs.PutGate = store;
+        Assert.Null(h.Downloads.FindPendingCrate(h.CratesIo, "demo", "1.0.0")); // not fetched yet
+
+        Assert.Equal(Crate, await ReadAsync(await OpenAsync(h)));
+        // Waiting for its save: its verified bytes, under any spelling of the name, and nothing for another version.
+        var pending = h.Downloads.FindPendingCrate(h.CratesIo, "Demo", "1.0.0");
+        Assert.NotNull(pending);
+        Assert.Equal(Crate, pending.Value.Bytes.ToArray());
+        Assert.Null(h.Downloads.FindPendingCrate(h.CratesIo, "demo", "1.0.1"));
+
+        // Stored: the store answers from now on (the fast path then finds the file), and there was one upstream fetch.
+        store.SetResult();
+        await h.StoredAsync().WaitAsync(Guard, TestContext.Current.CancellationToken);
+        Assert.Null(h.Downloads.FindPendingCrate(h.CratesIo, "demo", "1.0.0"));
+        Assert.Equal(1, Downloads(h));
+    }
+
+    [Fact]
     public async Task A_failed_blob_store_leaves_no_row_and_the_next_request_fetches_the_file_again()
     {
         var h = Harness();
