@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using GhostCrate.Core.Policy;
 using Microsoft.Extensions.Logging;
 
@@ -35,20 +34,12 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
 
     private readonly Func<Upstream, string, string, CancellationToken, Task> _fetch;
     private readonly ILogger _logger;
-    private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(QueueLength)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = false,
-    });
+    private readonly BoundedWorkQueue<Work> _work;
     // The index file contents already offered: a node's copy of a file is one array from its fetch until the next
     // fetch replaces it (a 304 keeps it), so a hit asks here without a lock and a changed file is offered again.
     private readonly ConditionalWeakTable<byte[], object> _offered = new();
     private static readonly object Offered = new();
-    private volatile bool _stopping;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _startLock = new();
-    private Task[]? _workers;
-    private int _outstanding;
     private long _lastOffer; // UTC ticks of the last offer
     private readonly TimeProvider _time;
 
@@ -71,10 +62,11 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
         _fetch = fetch;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _work = new BoundedWorkQueue<Work>(Workers, QueueLength, FetchAsync);
     }
 
     /// <summary>Files offered and not yet looked at, or crates being fetched (tests wait for 0).</summary>
-    public int Outstanding => Volatile.Read(ref _outstanding);
+    public int Outstanding => _work.Outstanding;
 
     /// <summary>
     /// A client read <paramref name="content"/>, the index file of <paramref name="name"/> (lowercase), through the
@@ -83,46 +75,9 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
     public void Offer(Upstream upstream, string name, byte[] content)
     {
         Volatile.Write(ref _lastOffer, _time.GetUtcNow().UtcTicks);
-        if (_stopping || !upstream.Definition.PrefetchCrates || _offered.TryGetValue(content, out _)) return;
+        if (_work.Stopping || !upstream.Definition.PrefetchCrates || _offered.TryGetValue(content, out _)) return;
         if (!_offered.TryAdd(content, Offered)) return; // another request offered it a moment ago
-        EnsureStarted();
-        Interlocked.Increment(ref _outstanding);
-        var queued = _queue.Writer.TryWrite(new Work(upstream, name, content));
-        if (!queued) Interlocked.Decrement(ref _outstanding);
-        upstream.Stats.CratePrefetch(queued);
-    }
-
-    private void EnsureStarted()
-    {
-        if (_workers is not null) return;
-        lock (_startLock)
-        {
-            if (_workers is not null) return;
-            // Started from inside a request's flow: its AsyncLocal state (logging scopes, the request's thread
-            // preferences in Core/Threading/IoThreads) must not follow the workers for the life of the process.
-            using (ExecutionContext.SuppressFlow())
-                _workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
-        }
-    }
-
-    private async Task WorkAsync()
-    {
-        var reader = _queue.Reader;
-        // Ends once the queue is completed (a stop) and empty; what is still queued then is dropped unread.
-        while (await reader.WaitToReadAsync())
-        {
-            while (reader.TryRead(out var work))
-            {
-                try
-                {
-                    if (!_stopping) await FetchAsync(work);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _outstanding);
-                }
-            }
-        }
+        upstream.Stats.CratePrefetch(_work.TryQueue(new Work(upstream, name, content)));
     }
 
     private async Task FetchAsync(Work work)
@@ -142,7 +97,7 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
                 return; // a stop drops what has not started
             }
         }
-        if (_stopping) return;
+        if (_work.Stopping) return;
         try
         {
             if (IndexLineVersions.NewestRelease(work.Content) is not { } version) return;
@@ -166,15 +121,11 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
         await downloads.EnsureStoredAsync(upstream, name, version, cancellationToken);
     }
 
-    /// <summary>Drops what is queued and waits for the fetches under way.</summary>
+    /// <summary>Drops what is queued or waiting for the reads to pause, and waits for the fetches under way.</summary>
     public async ValueTask DisposeAsync()
     {
-        _stopping = true;
-        _queue.Writer.TryComplete();
         await _stop.CancelAsync();
-        Task[]? workers;
-        lock (_startLock) workers = _workers;
-        if (workers is not null) await Task.WhenAll(workers);
+        await _work.DisposeAsync();
         _stop.Dispose();
     }
 

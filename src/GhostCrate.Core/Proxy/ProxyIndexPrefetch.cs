@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace GhostCrate.Core.Proxy;
@@ -18,25 +17,24 @@ namespace GhostCrate.Core.Proxy;
 /// behind the answer, respecting the circuit breaker), so several nodes stay correct as they do for clients.
 /// </para>
 /// </summary>
-public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAsyncDisposable
+public sealed class ProxyIndexPrefetch : IAsyncDisposable
 {
     /// <summary>Upstream fetches at a time: enough to keep ahead of cargo, few enough to leave the CPU to answers.</summary>
     internal const int Workers = 4;
     internal const int QueueLength = 4096;
 
-    private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(QueueLength)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = false,
-    });
     private readonly ConcurrentDictionary<(string Upstream, string Name), byte> _queued = new();
-    private volatile bool _stopping;
-    private readonly Lock _startLock = new();
-    private Task[]? _workers;
-    private int _outstanding;
+    private readonly BoundedWorkQueue<Work> _work;
+    private readonly ILogger _logger;
+
+    public ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger)
+    {
+        _logger = logger;
+        _work = new BoundedWorkQueue<Work>(Workers, QueueLength, HandleAsync);
+    }
 
     /// <summary>Files waiting to be read and names waiting to be fetched, or being fetched (tests wait for 0).</summary>
-    public int Outstanding => Volatile.Read(ref _outstanding);
+    public int Outstanding => _work.Outstanding;
 
     /// <summary>
     /// Queues the dependencies of a file just fetched for the first time (cheap: the parsing runs on a worker).
@@ -44,9 +42,7 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
     /// </summary>
     public void Offer(Upstream upstream, ReadOnlyMemory<byte> content, Func<Upstream, string, CancellationToken, Task> fetch)
     {
-        if (_stopping) return;
-        EnsureStarted();
-        Write(new Work(upstream, null, content, fetch));
+        _work.TryQueue(new Work(upstream, null, content, fetch));
     }
 
     private void Queue(Upstream upstream, string name, Func<Upstream, string, CancellationToken, Task> fetch)
@@ -54,58 +50,20 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
         // A file this node holds in memory, fresh or not, is a revalidation for cargo's own request, not a cold miss.
         if (upstream.IndexMemory.TryGet(name, out _) is not null) return;
         if (!_queued.TryAdd((upstream.Name, name), 0)) return;
-        var queued = Write(new Work(upstream, name, default, fetch));
+        var queued = _work.TryQueue(new Work(upstream, name, default, fetch));
         if (!queued) _queued.TryRemove((upstream.Name, name), out _);
         upstream.Stats.Prefetch(queued);
     }
 
-    /// <summary>Counted before it is queued, so that a file's names are counted before the file stops counting.</summary>
-    private bool Write(Work work)
+    private async Task HandleAsync(Work work)
     {
-        Interlocked.Increment(ref _outstanding);
-        if (_queue.Writer.TryWrite(work)) return true;
-        Interlocked.Decrement(ref _outstanding);
-        return false;
-    }
-
-    private void EnsureStarted()
-    {
-        if (_workers is not null) return;
-        lock (_startLock)
+        if (work.Name is null)
         {
-            if (_workers is not null) return;
-            // Started from inside some request's flow: its AsyncLocal state (logging scopes, activities, the request's
-            // thread preferences in Core/Threading/IoThreads) must not follow the workers for the life of the process.
-            using (ExecutionContext.SuppressFlow())
-                _workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
+            QueueDependencies(work);
+            return;
         }
-    }
-
-    private async Task WorkAsync()
-    {
-        var reader = _queue.Reader;
-        // Ends once the queue is completed (a stop) and empty; what is still queued then is dropped unread.
-        while (await reader.WaitToReadAsync())
-        {
-            while (reader.TryRead(out var work))
-            {
-                try
-                {
-                    if (_stopping) continue;
-                    if (work.Name is null)
-                    {
-                        QueueDependencies(work);
-                        continue;
-                    }
-                    _queued.TryRemove((work.Upstream.Name, work.Name), out _);
-                    await FetchAsync(work);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _outstanding);
-                }
-            }
-        }
+        _queued.TryRemove((work.Upstream.Name, work.Name), out _);
+        await FetchAsync(work);
     }
 
     private void QueueDependencies(Work work)
@@ -118,7 +76,7 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
         catch (Exception e)
         {
             // An index file cargo could read is served all the same; only the guess about what comes next is lost.
-            logger.LogDebug(e, "Could not read the dependencies of an index file from {Upstream}", work.Upstream.Name);
+            _logger.LogDebug(e, "Could not read the dependencies of an index file from {Upstream}", work.Upstream.Name);
             return;
         }
         foreach (var name in names) Queue(work.Upstream, name, work.Fetch);
@@ -137,19 +95,12 @@ public sealed class ProxyIndexPrefetch(ILogger<ProxyIndexPrefetch> logger) : IAs
         catch (Exception e)
         {
             // A prefetch is a guess: its failure is cargo's own request's to find out (and retry), not ours to report.
-            logger.LogDebug(e, "Prefetch of {Crate} from {Upstream} failed", name, upstream.Name);
+            _logger.LogDebug(e, "Prefetch of {Crate} from {Upstream} failed", name, upstream.Name);
         }
     }
 
     /// <summary>Drops what is queued and waits for the fetches under way.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _stopping = true;
-        _queue.Writer.TryComplete();
-        Task[]? workers;
-        lock (_startLock) workers = _workers;
-        if (workers is not null) await Task.WhenAll(workers);
-    }
+    public ValueTask DisposeAsync() => _work.DisposeAsync();
 
     private readonly record struct Work(Upstream Upstream, string? Name, ReadOnlyMemory<byte> Content, Func<Upstream, string, CancellationToken, Task> Fetch);
 }
