@@ -74,7 +74,11 @@ public sealed class ProxyCratePrefetch : IAsyncDisposable
     /// </summary>
     public void Offer(Upstream upstream, string name, byte[] content)
     {
-        Volatile.Write(ref _lastOffer, _time.GetUtcNow().UtcTicks);
+        // Every index hit of every connection passes here: the shared time is written at most once a millisecond, so
+        // the socket threads do not pass its cache line back and forth on every request (the wait is 15 ms).
+        var now = _time.GetUtcNow().UtcTicks;
+        var last = Volatile.Read(ref _lastOffer);
+        if (now - last >= TimeSpan.TicksPerMillisecond || now < last) Volatile.Write(ref _lastOffer, now); // or the clock went back
         if (_work.Stopping || !upstream.Definition.PrefetchCrates || _offered.TryGetValue(content, out _)) return;
         if (!_offered.TryAdd(content, Offered)) return; // another request offered it a moment ago
         upstream.Stats.CratePrefetch(_work.TryQueue(new Work(upstream, name, content)));
