@@ -82,12 +82,8 @@ public sealed class ProxyDownloadService(
             return new ProxyDownload(ProxyDownloadStatus.Found, content, null);
         }
         // Fetched a moment ago and still on its way into the store: the same bytes, no second upstream fetch.
-        if (writeBehind.FindCrate(key) is { } pending)
-        {
-            upstream.Stats.CrateHit();
-            usage.Record(Analytics.UsageKinds.ProxyHit, upstream.Name);
+        if (FindPendingCrate(upstream, crateName, version) is { } pending)
             return new ProxyDownload(ProxyDownloadStatus.Found, OpenBytes(pending.Bytes, pending.StoredAt), null);
-        }
 
         var outcome = await upstream.Downloads
             .RunAsync((crateName.ToLowerInvariant(), version), () => FetchAndStoreAsync(upstream, crateName, version, key))

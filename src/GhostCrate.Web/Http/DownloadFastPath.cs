@@ -139,9 +139,10 @@ public sealed class DownloadFastPath(
     {
         if (HasDateConditionsOrRange(context.Request) || quarantine.Enabled || !await FastPathAccess.MayReadMountAsync(context, settings, authenticator)) return (null, false);
         if (await policy.CheckAsync(Core.Advisories.VersionSources.Proxy(upstream.Name), name, version, context.RequestAborted) is not null) return (null, false);
-        // A crate fetched a moment ago first (a lookup in memory): until its save, its file is not there to find.
-        if (proxyDownloads.FindPendingCrate(upstream, name, version) is { } pending) return (new Found(null, null, pending), false);
-        return proxyDownloads.FindCachedLocalFile(upstream, name, version) is { } file ? (new Found(file, null), false) : (null, true);
+        // The cached file first: a steady mount's every hit asks, and its lookup allocates nothing. Then a crate fetched a
+        // moment ago, whose file is not there until its save (the pending lookup builds the storage key).
+        if (proxyDownloads.FindCachedLocalFile(upstream, name, version) is { } file) return (new Found(file, null), false);
+        return proxyDownloads.FindPendingCrate(upstream, name, version) is { } pending ? (new Found(null, null, pending), false) : (null, true);
     }
 
     /// <summary>
@@ -151,13 +152,7 @@ public sealed class DownloadFastPath(
     private static Task WriteAsync(HttpContext context, RegistryOptions settings, PendingCrateFile pending)
     {
         CrateFileResponses.SetCacheControl(context, settings);
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = CrateFileResponses.ContentType;
-        response.ContentLength = pending.Bytes.Count;
-        response.Headers.LastModified = HeaderUtilities.FormatDate(pending.StoredAt);
-        GhostCrateMetrics.Downloaded(GhostCrateMetrics.SourceProxy, GhostCrateMetrics.FromMemory);
-        return response.Body.WriteAsync(pending.Bytes.AsMemory(), context.RequestAborted).AsTask();
+        return WriteBytesAsync(context, pending.Bytes, HeaderUtilities.FormatDate(pending.StoredAt), GhostCrateMetrics.SourceProxy);
     }
 
     /// <summary>
@@ -208,7 +203,7 @@ public sealed class DownloadFastPath(
     }
 
     /// <summary>What Results.Bytes would answer to a plain GET, without its per-request header formatting.</summary>
-    private static Task WriteBytesAsync(HttpContext context, byte[] bytes, string? lastModifiedHeader, ServedSource source)
+    private static Task WriteBytesAsync(HttpContext context, ReadOnlyMemory<byte> bytes, string? lastModifiedHeader, ServedSource source)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
